@@ -51,7 +51,7 @@ LIBRARIES :=
 all:
 
 include mk/rules.mk
-include $(sort $(wildcard src/*/module.mk tests/*/module.mk bench/module.mk))
+include $(sort $(wildcard src/*/module.mk tests/*/module.mk bench/*.mk))
 $(foreach l,$(LIBRARIES),$(eval $(call LIBRARY_template,$(l))))
 $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_template,$(p))))
 $(foreach t,$(TESTS),$(eval $(call TEST_template,$(t))))
