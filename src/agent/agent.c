@@ -1,0 +1,317 @@
+#include "agent/agent.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <xenstore.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "common/xs.h"
+
+#define BACKOFF_START_MS 100
+
+static void agent_set_paths(struct agent *a)
+{
+	a->paths.meminfo = a->cfg.meminfo_path;
+	a->paths.vmstat = a->cfg.vmstat_path;
+	a->paths.psi_memory = a->cfg.psi_path;
+	a->paths.sysfs_root = a->cfg.sysfs_root;
+}
+
+void agent_init(struct agent *a, const struct agent_config *cfg,
+		uint32_t domid)
+{
+	memset(a, 0, sizeof(*a));
+	a->cfg = *cfg;
+	a->domid = domid != AGENT_DOMID_AUTO ? domid : cfg->domid;
+	a->domid_fixed = a->domid != AGENT_DOMID_AUTO;
+	a->state = AGENT_DISCONNECTED;
+	a->backoff_ms = BACKOFF_START_MS;
+	a->next_try_ms = clock_now_ms();
+	/* Start the stamp from the wall-clock-free monotonic time so that a
+	 * restarted agent is unlikely to repeat its predecessor's last stamp;
+	 * agent_connect() also moves it past whatever xenstore holds. */
+	a->stamp = clock_now_ms();
+	agent_set_paths(a);
+	fmd_init(&a->free_filter, cfg->fmd_window, cfg->fmd_kb,
+		 cfg->fmd_max_reject);
+	fmd_init(&a->avail_filter, cfg->fmd_window, cfg->fmd_kb,
+		 cfg->fmd_max_reject);
+}
+
+void agent_reconfigure(struct agent *a, const struct agent_config *cfg)
+{
+	bool refilter = cfg->fmd_window != a->cfg.fmd_window ||
+			cfg->fmd_kb != a->cfg.fmd_kb ||
+			cfg->fmd_max_reject != a->cfg.fmd_max_reject;
+	uint32_t domid = a->domid;
+	bool fixed = a->domid_fixed;
+
+	a->cfg = *cfg;
+	/* --domid on the command line beats the file; a domid learnt from
+	 * xenstore stays as it is. */
+	if (!fixed && cfg->domid != AGENT_DOMID_AUTO) {
+		domid = cfg->domid;
+		fixed = true;
+	}
+	a->domid = domid;
+	a->domid_fixed = fixed;
+	agent_set_paths(a);
+	if (refilter) {
+		fmd_init(&a->free_filter, cfg->fmd_window, cfg->fmd_kb,
+			 cfg->fmd_max_reject);
+		fmd_init(&a->avail_filter, cfg->fmd_window, cfg->fmd_kb,
+			 cfg->fmd_max_reject);
+	}
+}
+
+static void agent_disconnect(struct agent *a, uint64_t now, const char *why,
+			     int err)
+{
+	if (a->xs) {
+		log_warn("xenstore connection lost (%s: %s); reconnecting",
+			 why, strerror(err));
+		xs_close(a->xs);
+		a->xs = NULL;
+	}
+	a->state = AGENT_DISCONNECTED;
+	a->version_written = false;
+	a->next_try_ms = now + a->backoff_ms;
+	a->backoff_ms = a->backoff_ms * 2 > a->cfg.reconnect_max_ms
+				? a->cfg.reconnect_max_ms
+				: a->backoff_ms * 2;
+}
+
+/* The domid and the previous stamp are guest-visible xenstore text like any
+ * other: parse them strictly. */
+static bool agent_read_u64(struct agent *a, const char *path, uint64_t max,
+			   uint64_t *out)
+{
+	unsigned int len = 0;
+	char *s = xs_read(a->xs, XBT_NULL, path, &len);
+	enum parse_err e;
+
+	if (!s)
+		return false;
+	e = parse_u64n(s, len, PARSE_U64_MAXLEN, 0, max, out);
+	free(s);
+	if (e != PARSE_OK) {
+		log_warn("xenstore %s: %s", path, parse_strerror(e));
+		return false;
+	}
+	return true;
+}
+
+static bool agent_connect(struct agent *a, uint64_t now)
+{
+	char path[MXS_PATH_MAX];
+	uint64_t v;
+
+	a->xs = xs_open(0);
+	if (!a->xs) {
+		int err = errno;
+
+		if (a->n.reconnects == 0 && !a->said_waiting)
+			log_warn("cannot connect to xenstored: %s; retrying",
+				 strerror(err));
+		agent_disconnect(a, now, "connect", err);
+		return false;
+	}
+	if (!a->domid_fixed) {
+		/* A relative path resolves against our own home. */
+		if (!agent_read_u64(a, "domid", 0x7FEF, &v)) {
+			log_err("cannot learn our domid from xenstore key 'domid' (%s); use --domid",
+				strerror(errno));
+			agent_disconnect(a, now, "domid", errno);
+			return false;
+		}
+		a->domid = (uint32_t)v;
+		log_info("running in domain %u", a->domid);
+	}
+	mxs_domain_path(path, sizeof(path), a->domid, "memory/stamp");
+	if (agent_read_u64(a, path, UINT64_MAX - 1, &v) && v >= a->stamp)
+		a->stamp = v + 1;
+	a->state = AGENT_PUBLISHING;
+	a->backoff_ms = BACKOFF_START_MS;
+	a->n.reconnects++;
+	/* Publish on this connection even if nothing moved: xenstored may
+	 * have come back with an empty tree. */
+	a->have_last = false;
+	return true;
+}
+
+struct publish_ctx {
+	struct agent *a;
+	const struct report *r;
+};
+
+static int publish_body(struct xs_handle *h, xs_transaction_t t, void *arg)
+{
+	struct publish_ctx *c = arg;
+	char path[MXS_PATH_MAX];
+
+	for (int k = 0; k < MK_COUNT; k++) {
+		if (!c->r->have[k])
+			continue;
+		if (mxs_domain_path(path, sizeof(path), c->a->domid, "memory/") < 0 ||
+		    strlen(path) + strlen(membal_key_names[k]) >= sizeof(path))
+			return -1;
+		strcat(path, membal_key_names[k]);
+		if (!mxs_write_u64(h, t, path, c->r->v[k]))
+			return -1;
+	}
+	return 0;
+}
+
+static void report_set(struct report *r, enum membal_key k, bool have,
+		       uint64_t v)
+{
+	r->have[k] = have;
+	r->v[k] = have ? v : 0;
+}
+
+static void agent_build_report(struct agent *a, const struct agent_sample *s,
+			       uint64_t now, struct report *r)
+{
+	const struct meminfo *mi = &s->mi;
+	bool avail = meminfo_has(mi, MI_MEMAVAILABLE);
+
+	memset(r, 0, sizeof(*r));
+	report_set(r, MK_TOT, true, mi->v[MI_MEMTOTAL]);
+	report_set(r, MK_FREE, true, fmd_push(&a->free_filter, mi->v[MI_MEMFREE]));
+	if (a->free_filter.last_replaced)
+		a->n.fmd_rejected++;
+	report_set(r, MK_AVAIL, avail,
+		   avail ? fmd_push(&a->avail_filter, mi->v[MI_MEMAVAILABLE]) : 0);
+	if (avail && a->avail_filter.last_replaced)
+		a->n.fmd_rejected++;
+	report_set(r, MK_COMMITTED_AS, true, mi->v[MI_COMMITTED_AS]);
+	report_set(r, MK_SWAP_TOT, true, mi->v[MI_SWAPTOTAL]);
+	report_set(r, MK_SWAP_FREE, true, mi->v[MI_SWAPFREE]);
+	report_set(r, MK_BALLOON_CURRENT, s->have_balloon, s->balloon_current_kb);
+	report_set(r, MK_BALLOON_TARGET, s->have_balloon, s->balloon_target_kb);
+	report_set(r, MK_OOM_KILLS, s->have_oom_kill, s->oom_kills);
+	report_set(r, MK_PSI_SOME, s->have_psi, s->psi_some);
+	if (s->have_pswpin && a->have_pswpin)
+		report_set(r, MK_SWAPIN_RATE, true,
+			   sample_swapin_rate(a->last_pswpin, a->last_pswpin_ms,
+					      s->pswpin, now));
+	if (s->have_pswpin) {
+		a->have_pswpin = true;
+		a->last_pswpin = s->pswpin;
+		a->last_pswpin_ms = now;
+	} else {
+		a->have_pswpin = false;
+	}
+}
+
+static enum agent_step_result agent_publish(struct agent *a,
+					    struct report *r, uint64_t now)
+{
+	struct publish_ctx c = { .a = a, .r = r };
+	struct mxs_tx_result res;
+	int err;
+
+	r->have[MK_STAMP] = true;
+	r->v[MK_STAMP] = a->stamp;
+	r->have[MK_VERSION] = !a->version_written;
+	r->v[MK_VERSION] = MEMBAL_KEY_LAYOUT_VERSION;
+	if (mxs_transact(a->xs, a->cfg.tx_retries, publish_body, &c, &res) == 0) {
+		a->n.tx_eagain += res.eagain;
+		a->n.publications++;
+		a->stamp++;
+		a->version_written = true;
+		a->last = *r;
+		a->have_last = true;
+		a->last_pub_ms = now;
+		if (a->state == AGENT_WAITING)
+			log_notice("report keys handed over; publishing under /local/domain/%u/memory",
+				   a->domid);
+		a->state = AGENT_PUBLISHING;
+		a->said_waiting = false;
+		return STEP_PUBLISHED;
+	}
+	err = errno;
+	a->n.tx_eagain += res.eagain;
+	if (err == EACCES || err == EPERM) {
+		/* Not ours yet: libxl made memory/ read-only to us and the
+		 * arbiter has not handed the keys over. */
+		if (!a->said_waiting)
+			log_notice("waiting for the arbiter to hand over /local/domain/%u/memory keys (%s); retrying every %u ms",
+				   a->domid, strerror(err), a->cfg.handover_retry_ms);
+		a->said_waiting = true;
+		a->state = AGENT_WAITING;
+		a->next_try_ms = now + a->cfg.handover_retry_ms;
+		return STEP_NO_HANDOVER;
+	}
+	if (err == EAGAIN) {
+		a->n.tx_gave_up++;
+		log_limited(LOG_WARNING, "agent:eagain",
+			    "publication abandoned after %u transaction attempts (EAGAIN each time); will retry next sample",
+			    res.attempts);
+		return STEP_TX_FAILED;
+	}
+	if (mxs_conn_lost(err)) {
+		agent_disconnect(a, now, "publish", err);
+		return STEP_NO_XENSTORE;
+	}
+	log_limited(LOG_WARNING, "agent:txerr", "publication failed: %s",
+		    strerror(err));
+	return STEP_TX_FAILED;
+}
+
+enum agent_step_result agent_step(struct agent *a)
+{
+	uint64_t now = clock_now_ms();
+	struct agent_sample s;
+	struct sample_status st;
+	struct report r;
+	enum report_why why;
+
+	a->n.samples++;
+	if (sample_read(&a->paths, &s, &st) != 0) {
+		a->n.sample_errors++;
+		if (!a->said_sample_bad)
+			log_warn("cannot use %s: %s; keeping the last published figures",
+				 a->paths.meminfo, sample_status_str(&st));
+		a->said_sample_bad = true;
+		return a->last_result = STEP_NO_SAMPLE;
+	}
+	if (a->said_sample_bad)
+		log_notice("%s is usable again", a->paths.meminfo);
+	a->said_sample_bad = false;
+	agent_build_report(a, &s, now, &r);
+
+	if (a->state == AGENT_DISCONNECTED) {
+		if (now < a->next_try_ms || !agent_connect(a, now))
+			return a->last_result = STEP_NO_XENSTORE;
+	}
+	if (a->state == AGENT_WAITING && now < a->next_try_ms)
+		return a->last_result = STEP_NO_HANDOVER;
+
+	why = report_due(a->have_last ? &a->last : NULL, a->last_pub_ms, &r,
+			 now, a->cfg.report_delta_kb, a->cfg.heartbeat_ms);
+	a->last_why = why;
+	if (why == REPORT_QUIET)
+		return a->last_result = STEP_QUIET;
+	log_debug("publishing (%s): free=%llu avail=%llu committed_as=%llu",
+		  report_why_name(why), (unsigned long long)r.v[MK_FREE],
+		  (unsigned long long)r.v[MK_AVAIL],
+		  (unsigned long long)r.v[MK_COMMITTED_AS]);
+	return a->last_result = agent_publish(a, &r, now);
+}
+
+uint32_t agent_sleep_ms(const struct agent *a)
+{
+	return a->cfg.sample_ms;
+}
+
+void agent_close(struct agent *a)
+{
+	if (a->xs)
+		xs_close(a->xs);
+	a->xs = NULL;
+	a->state = AGENT_DISCONNECTED;
+}

@@ -1,0 +1,36 @@
+/*
+ * What the agent publishes and when (SPEC §2). Pure: no I/O here, so the
+ * "publish or stay quiet" rule is tested without xenstored.
+ */
+#ifndef MEMBAL_AGENT_REPORT_H
+#define MEMBAL_AGENT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/keys.h"
+
+struct report {
+	uint64_t v[MK_COUNT];
+	bool have[MK_COUNT];
+};
+
+enum report_why {
+	REPORT_QUIET = 0,   /* nothing to publish */
+	REPORT_FIRST,       /* nothing published yet on this connection */
+	REPORT_DELTA,       /* a KiB figure moved by report_delta_kb */
+	REPORT_OOM,         /* oom_kills changed */
+	REPORT_LAYOUT,      /* a key appeared or disappeared */
+	REPORT_HEARTBEAT,   /* heartbeat_ms passed */
+};
+
+const char *report_why_name(enum report_why why);
+
+/* last == NULL: nothing published yet. psi_some and swapin_rate ride
+ * along but never trigger a publication on their own: they move every
+ * second on a busy guest and the arbiter only needs them when it decides. */
+enum report_why report_due(const struct report *last, uint64_t last_ms,
+			   const struct report *now, uint64_t now_ms,
+			   uint64_t delta_kb, uint64_t heartbeat_ms);
+
+#endif
