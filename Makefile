@@ -86,3 +86,9 @@ install: all
 
 clean:
 	rm -rf $(BUILD)
+
+# The main job on an embedded default (see README). It grows with the
+# arbiter; today it shows the agent against the test xenstored.
+.PHONY: demo
+demo: all
+	scripts/demo-agent.sh

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Install the Debian 12 packages membal needs to build, test and demo.
+# Idempotent: when everything is already installed it changes nothing and
+# does not even refresh the package lists. Run as root (or through sudo).
+set -eu
+
+PACKAGES="
+build-essential pkg-config
+libxen-dev libinih-dev libsystemd-dev libcmocka-dev
+xenstore-utils
+clang libclang-rt-14-dev
+gnuplot-nox
+"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || { echo "install-deps: need root for:$missing" >&2; exit 1; }
+	SUDO=sudo
+fi
+echo "install-deps: installing:$missing"
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing

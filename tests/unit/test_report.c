@@ -1,0 +1,94 @@
+/* When the agent publishes (SPEC §2): moved by report_delta_kb, oom_kills
+ * changed, heartbeat due; pressure figures alone never trigger. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "agent/report.h"
+
+static void fill(struct report *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (int k = 0; k < MK_STAMP; k++) {
+		r->have[k] = true;
+		r->v[k] = 100000 + (uint64_t)k * 1000;
+	}
+}
+
+static void test_first_publication(void **state)
+{
+	struct report now;
+
+	fill(&now);
+	assert_int_equal(report_due(NULL, 0, &now, 5, 4096, 10000), REPORT_FIRST);
+}
+
+static void test_delta_threshold_each_kib_figure(void **state)
+{
+	struct report last, now;
+	const enum membal_key kib[] = { MK_TOT, MK_FREE, MK_AVAIL, MK_COMMITTED_AS,
+		MK_SWAP_TOT, MK_SWAP_FREE, MK_BALLOON_CURRENT, MK_BALLOON_TARGET };
+
+	for (size_t i = 0; i < sizeof(kib) / sizeof(kib[0]); i++) {
+		fill(&last);
+		now = last;
+		now.v[kib[i]] += 4095;
+		assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_QUIET);
+		now.v[kib[i]] = last.v[kib[i]] + 4096;
+		assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_DELTA);
+		now.v[kib[i]] = last.v[kib[i]] - 4096; /* downwards too */
+		assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_DELTA);
+	}
+}
+
+static void test_delta_zero_means_any_change(void **state)
+{
+	struct report last, now;
+
+	fill(&last);
+	now = last;
+	assert_int_equal(report_due(&last, 0, &now, 100, 0, 10000), REPORT_QUIET);
+	now.v[MK_FREE]++;
+	assert_int_equal(report_due(&last, 0, &now, 100, 0, 10000), REPORT_DELTA);
+}
+
+static void test_oom_and_pressure(void **state)
+{
+	struct report last, now;
+
+	fill(&last);
+	now = last;
+	now.v[MK_OOM_KILLS]++;
+	assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_OOM);
+	now = last;
+	now.v[MK_PSI_SOME] += 5000;
+	now.v[MK_SWAPIN_RATE] += 100000;
+	assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_QUIET);
+}
+
+static void test_heartbeat_and_layout(void **state)
+{
+	struct report last, now;
+
+	fill(&last);
+	now = last;
+	assert_int_equal(report_due(&last, 1000, &now, 10999, 4096, 10000), REPORT_QUIET);
+	assert_int_equal(report_due(&last, 1000, &now, 11000, 4096, 10000), REPORT_HEARTBEAT);
+	now.have[MK_PSI_SOME] = false; /* PSI vanished (cgroup change) */
+	assert_int_equal(report_due(&last, 1000, &now, 1001, 4096, 10000), REPORT_LAYOUT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_publication),
+		cmocka_unit_test(test_delta_threshold_each_kib_figure),
+		cmocka_unit_test(test_delta_zero_means_any_change),
+		cmocka_unit_test(test_oom_and_pressure),
+		cmocka_unit_test(test_heartbeat_and_layout),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
