@@ -1,5 +1,7 @@
 #include "agent/report.h"
 
+#include <stddef.h>
+
 const char *report_why_name(enum report_why why)
 {
 	switch (why) {

@@ -1,0 +1,105 @@
+/*
+ * One sample of everything the agent publishes (SPEC §2), read from the
+ * guest kernel's files:
+ *
+ *   /proc/meminfo                 required: tot, free, avail, committed_as,
+ *                                 swap_tot, swap_free
+ *   <sysfs>/devices/system/xen_memory/xen_memory0/target_kb
+ *   <sysfs>/devices/system/xen_memory/xen_memory0/info/current_kb
+ *                                 optional: the balloon driver (absent on
+ *                                 a non-Xen or balloon-less kernel)
+ *   /proc/vmstat oom_kill, pswpin optional (oom_kill since 4.13)
+ *   /proc/pressure/memory         optional: PSI, 4.20+ with CONFIG_PSI and
+ *                                 not booted with psi=0
+ *
+ * The kernel is the guest's own, but a file can still vanish, be cut short
+ * or hold something unexpected (a container's lxcfs view, a test fixture,
+ * a kernel we never saw), so each one is parsed strictly and bounded, and a
+ * problem in an optional file only clears its have_* flag.
+ *
+ * Paths are configurable so that tests point them at fixture trees; a NULL
+ * member (or a NULL paths pointer) means the default.
+ */
+#ifndef MEMBAL_AGENT_SAMPLE_H
+#define MEMBAL_AGENT_SAMPLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/meminfo.h"
+
+#define SAMPLE_MEMINFO_PATH "/proc/meminfo"
+#define SAMPLE_VMSTAT_PATH "/proc/vmstat"
+#define SAMPLE_PSI_PATH "/proc/pressure/memory"
+#define SAMPLE_SYSFS_ROOT "/sys"
+#define SAMPLE_BALLOON_DIR "/devices/system/xen_memory/xen_memory0"
+
+struct sample_paths {
+	const char *meminfo;
+	const char *vmstat;
+	const char *psi_memory;
+	const char *sysfs_root;
+};
+
+struct agent_sample {
+	struct meminfo mi;
+	bool have_balloon;              /* both balloon files read */
+	uint64_t balloon_target_kb, balloon_current_kb;
+	bool have_oom_kill;
+	uint64_t oom_kills;             /* /proc/vmstat oom_kill (count) */
+	bool have_pswpin;
+	uint64_t pswpin;                /* /proc/vmstat pswpin (pages, cumulative) */
+	bool have_psi;
+	uint32_t psi_some;              /* some avg10, hundredths of a percent */
+};
+
+/* How one optional source fared. */
+enum sample_src_state {
+	SRC_OK = 0,
+	SRC_MISSING,    /* not there (ENOENT, ENOTDIR, EOPNOTSUPP): not an error */
+	SRC_BAD,        /* there, but unreadable or not in the expected format */
+};
+
+struct sample_src_status {
+	enum sample_src_state state;
+	int sys_errno;          /* when the file could not be read */
+	unsigned line;          /* 1-based line of the problem, 0 if n/a */
+	const char *why;        /* static text, NULL when OK */
+};
+
+#define SAMPLE_STATUS_TEXT_MAX 256
+
+struct sample_status {
+	int meminfo_errno;      /* meminfo could not be read at all */
+	const char *meminfo_unusable;   /* meminfo_unusable()'s reason */
+	struct meminfo_errors meminfo;  /* counts, first bad line, truncated */
+	struct sample_src_status balloon_target, balloon_current;
+	struct sample_src_status vmstat;        /* the file as a whole */
+	struct sample_src_status oom_kill, pswpin;   /* the two lines in it */
+	struct sample_src_status psi;
+	char text[SAMPLE_STATUS_TEXT_MAX];      /* sample_status_str() */
+};
+
+/* Read everything. Returns 0 when meminfo is usable (meminfo_usable());
+ * then *out holds this sample and optional sources that were missing or
+ * bad have have_* false (st says which and why). Returns -errno when
+ * meminfo could not be read, -EBADMSG when it was read but is unusable;
+ * *out is then left as it was, so a caller can keep its last good sample.
+ * st is always filled. */
+int sample_read(const struct sample_paths *p, struct agent_sample *out,
+		struct sample_status *st);
+
+/* One line for a log: the meminfo problem if there is one, else the
+ * optional sources that were bad (missing ones are not mentioned), else
+ * "ok". Written into st->text. */
+const char *sample_status_str(struct sample_status *st);
+
+/* Swap-in rate in pages per second from two cumulative pswpin readings
+ * taken at prev_ms and now_ms (the agent's clock). A counter that went
+ * backwards (agent restarted into a new boot, 32-bit wrap) or a clock that
+ * did not advance gives 0: no rate is better than a garbage one. Rounded
+ * down; saturates at UINT64_MAX instead of wrapping. */
+uint64_t sample_swapin_rate(uint64_t prev_pswpin, uint64_t prev_ms,
+			    uint64_t now_pswpin, uint64_t now_ms);
+
+#endif
