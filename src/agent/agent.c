@@ -282,6 +282,10 @@ enum agent_step_result agent_step(struct agent *a)
 	}
 	if (a->said_sample_bad)
 		log_notice("%s is usable again", a->paths.meminfo);
+	if (st.meminfo.malformed > 0)
+		log_limited(LOG_WARNING, "agent:meminfo-lines",
+			    "%s: %s; the fields we need were fine",
+			    a->paths.meminfo, sample_status_str(&st));
 	a->said_sample_bad = false;
 	agent_build_report(a, &s, now, &r);
 

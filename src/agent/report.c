@@ -15,6 +15,13 @@ const char *report_why_name(enum report_why why)
 	return "?";
 }
 
+/* Pressure figures appear on the second sample (a rate needs two) and
+ * with the kernel's PSI state; neither is worth a publication. */
+static bool rides_along(int k)
+{
+	return k == MK_PSI_SOME || k == MK_SWAPIN_RATE;
+}
+
 static bool is_kib_figure(int k)
 {
 	return k <= MK_BALLOON_TARGET;
@@ -27,7 +34,7 @@ enum report_why report_due(const struct report *last, uint64_t last_ms,
 	if (last == NULL)
 		return REPORT_FIRST;
 	for (int k = 0; k < MK_STAMP; k++)
-		if (last->have[k] != now->have[k])
+		if (!rides_along(k) && last->have[k] != now->have[k])
 			return REPORT_LAYOUT;
 	if (now->have[MK_OOM_KILLS] &&
 	    now->v[MK_OOM_KILLS] != last->v[MK_OOM_KILLS])

@@ -77,7 +77,12 @@ static void test_heartbeat_and_layout(void **state)
 	now = last;
 	assert_int_equal(report_due(&last, 1000, &now, 10999, 4096, 10000), REPORT_QUIET);
 	assert_int_equal(report_due(&last, 1000, &now, 11000, 4096, 10000), REPORT_HEARTBEAT);
-	now.have[MK_PSI_SOME] = false; /* PSI vanished (cgroup change) */
+	/* Pressure figures appearing or vanishing ride along... */
+	now.have[MK_PSI_SOME] = false;
+	now.have[MK_SWAPIN_RATE] = false;
+	assert_int_equal(report_due(&last, 1000, &now, 1001, 4096, 10000), REPORT_QUIET);
+	/* ...but a figure the arbiter decides on does not. */
+	now.have[MK_AVAIL] = false;
 	assert_int_equal(report_due(&last, 1000, &now, 1001, 4096, 10000), REPORT_LAYOUT);
 }
 
