@@ -35,7 +35,7 @@ SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 # Link flags per dependency, so a program links only what it uses.
 LIBS_XENSTORE := $(shell $(PKG_CONFIG) --libs xenstore)
 LIBS_XENCTRL  := $(shell $(PKG_CONFIG) --libs xencontrol)
-LIBS_XENLIGHT := $(shell $(PKG_CONFIG) --libs xenlight)
+LIBS_XENLIGHT := $(shell $(PKG_CONFIG) --libs xenlight xentoollog)
 LIBS_INIH     := $(shell $(PKG_CONFIG) --libs inih)
 LIBS_SYSTEMD  := $(shell $(PKG_CONFIG) --libs libsystemd)
 LIBS_CMOCKA   := $(shell $(PKG_CONFIG) --libs cmocka)

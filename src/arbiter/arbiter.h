@@ -1,0 +1,182 @@
+/*
+ * membal-arbiter's state: what it remembers about each domain between
+ * cycles, and the cycle itself (SPEC §3.1, §3.4). The policy core
+ * (policy.h) decides; this layer turns xenstore and hypervisor readings
+ * into its snapshot and its decisions into writes, in the safe order.
+ *
+ * Layers, kept apart:
+ *   guest.c  untrusted xenstore strings -> checked figures (pure)
+ *   policy.c snapshot -> targets and writes (pure)
+ *   xsio.c   xenstore I/O (libxenstore);  hv_*.c  hypervisor I/O
+ *   cycle.c  one cycle: read, decide, apply, record
+ */
+#ifndef MEMBAL_ARBITER_ARBITER_H
+#define MEMBAL_ARBITER_ARBITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arbiter/arbiter_config.h"
+#include "arbiter/guest.h"
+#include "arbiter/hv.h"
+#include "arbiter/policy.h"
+
+struct xs_handle;
+
+/* Why a domain is not decided this cycle (status "flags"). */
+enum dom_skip {
+	SKIP_NONE = 0,       /* managed */
+	SKIP_DOM0,           /* dom0 in fixed mode (or without an agent) */
+	SKIP_DYING,          /* dying or shut down */
+	SKIP_PAUSED,         /* paused by the toolstack */
+	SKIP_EXCLUDED,       /* exclude pattern, managed = no, or type opt-in */
+	SKIP_NO_AGENT,       /* no valid report yet */
+	SKIP_STALE,          /* stamp unchanged for stale_after_ms */
+	SKIP_HOLD_MANUAL,    /* memory/target written by someone else */
+	SKIP_HOLD_PAUSED,    /* membalctl pause */
+	SKIP_UNCOOPERATIVE,  /* failed to shrink for stuck_after_ms */
+	SKIP_POD_SETTLING,   /* PoD guest whose balloon is not at target yet */
+	SKIP_NO_TARGET,      /* memory/target unreadable */
+	SKIP_COUNT
+};
+
+const char *dom_skip_name(enum dom_skip s);
+
+struct dom {
+	uint32_t domid;
+	char name[ARB_NAME_MAX];
+	enum hv_dom_type type;
+	uint64_t static_max_kb;
+	uint64_t videoram_kb;
+	uint64_t offset_kb;          /* videoram for HVM, else 0 (SPEC §3.4) */
+	struct hv_domain hv;         /* this cycle's hypervisor view */
+	uint64_t actual_kb;          /* N_i = tot - offset */
+	bool seen;                   /* listed this cycle */
+	bool known;                  /* layout read, keys handed over, watched */
+
+	/* memory/target */
+	bool have_target;
+	uint64_t target_kb;          /* as read from xenstore (B_i) */
+	bool have_written;
+	uint64_t written_kb;         /* what this arbiter last wrote */
+	bool target_dirty;           /* target watch fired: re-read */
+
+	/* the agent's report */
+	bool report_dirty;           /* stamp watch fired: re-read */
+	bool have_fig;
+	struct guest_figures fig;    /* last good report */
+	uint64_t stamp;
+	uint64_t stamp_ms;           /* when the stamp last changed */
+	struct guest_rejects rej;
+	char last_reject[64];
+
+	/* effective bounds and weight for this cycle */
+	uint64_t min_kb, max_kb;
+	double shares;
+
+	/* guest safety */
+	bool have_oom;
+	uint64_t oom_kills;
+	uint64_t oom_until_ms;       /* raised minimum in force until */
+	uint64_t oom_min_kb;
+	uint64_t oom_events;
+	uint64_t pressure_holds;     /* cycles not shrunk because of pressure */
+
+	/* holds */
+	bool hold_manual;
+	bool hold_paused;
+
+	/* uncooperative: above target + tolerance without moving down */
+	bool uncooperative;
+	uint64_t shrink_since_ms;
+	uint64_t shrink_best_kb;
+	/* grants: below target - tolerance without moving up */
+	bool grant_open;
+	uint64_t grant_since_ms;
+	uint64_t grant_best_kb;
+
+	/* this cycle's outcome, for logs and status */
+	enum dom_skip skip;
+	bool decided;
+	struct policy_decision d;
+	uint64_t target_changes;
+	uint64_t withdrawals;
+};
+
+struct arbiter_counters {
+	uint64_t cycles;
+	uint64_t target_writes;
+	uint64_t maxmem_writes;
+	uint64_t pod_writes;
+	uint64_t write_errors;
+	uint64_t report_reads;
+	uint64_t reports_rejected;
+	uint64_t keys_rejected;
+	uint64_t oom_events;
+	uint64_t pressure_holds;
+	uint64_t withdrawals;
+	uint64_t uncooperative_flags;
+	uint64_t manual_holds;
+	uint64_t domains_added;
+	uint64_t domains_removed;
+	uint64_t xs_reconnects;
+	uint64_t hv_errors;
+	uint64_t infeasible_cycles;
+};
+
+struct arbiter {
+	struct arbiter_config cfg;
+	struct hv *hv;
+	struct xs_handle *xs;
+	bool dry_run;
+	bool xs_ever;                /* connected at least once */
+	uint64_t xs_retry_ms;
+	uint32_t xs_backoff_ms;
+
+	/* domains by domid; a sorted index for cycles */
+	struct dom **by_domid;       /* HV_DOMID_LIMIT entries */
+	uint32_t *order;             /* domids present, ascending */
+	size_t ndoms;
+
+	/* per-cycle scratch, sized once for cfg.max_domains */
+	size_t capacity;
+	struct hv_domain *hv_list;
+	struct policy_dom *snap;
+	struct policy_decision *dec;
+	struct dom **snap_dom;
+	struct policy_ctx pctx;
+
+	/* membalctl reserve */
+	uint64_t reserve_kb;
+	uint64_t reserve_until_ms;   /* 0: no timeout */
+	bool paused_all;
+
+	/* last cycle */
+	struct hv_host host;
+	struct policy_cycle cycle;
+	uint64_t last_cycle_ms;
+	uint64_t cycle_ns;           /* wall time of the last cycle */
+	struct arbiter_counters n;
+};
+
+/* Everything allocated here; hv is the caller's and must stay open. */
+int arbiter_init(struct arbiter *a, const struct arbiter_config *cfg,
+		 struct hv *hv, bool dry_run);
+/* A reloaded configuration: bounds and policy apply at the next cycle. */
+int arbiter_reconfigure(struct arbiter *a, const struct arbiter_config *cfg);
+/* One cycle at clock_now_ms(). 0, or -1 when the cycle could not run
+ * (xenstored or the hypervisor unreachable; logged). */
+int arbiter_cycle(struct arbiter *a);
+/* SIGTERM: remove uncooperative flags and caps, leave targets. */
+void arbiter_shutdown(struct arbiter *a);
+void arbiter_free(struct arbiter *a);
+
+/* Control (membalctl). name NULL: every domain. 0 or -1 (no such domain). */
+int arbiter_pause(struct arbiter *a, const char *name, bool pause);
+void arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t timeout_ms);
+void arbiter_release(struct arbiter *a);
+
+struct dom *arbiter_dom_by_name(struct arbiter *a, const char *name);
+
+#endif

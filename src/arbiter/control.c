@@ -1,0 +1,165 @@
+#include "arbiter/control.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/parse.h"
+
+int control_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[sizeof(sa.sun_path)];
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (mkdir(dirname(dir), 0755) < 0 && errno != EEXIST)
+		return -1;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	/* A stale socket from a killed arbiter is ours to replace. */
+	unlink(path);
+	mode_t old = umask(0177);
+	int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+
+	umask(old);
+	if (rc < 0 || listen(fd, 8) < 0) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+}
+
+void control_handle(struct arbiter *a, const char *line, char *answer,
+		    size_t size)
+{
+	char buf[CONTROL_LINE_MAX], *save = NULL;
+	char *cmd, *arg1, *arg2, *extra;
+	uint64_t v, t = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	trim(buf);
+	cmd = strtok_r(buf, " ", &save);
+	arg1 = strtok_r(NULL, " ", &save);
+	arg2 = strtok_r(NULL, " ", &save);
+	extra = strtok_r(NULL, " ", &save);
+	if (!cmd) {
+		snprintf(answer, size, "ERR empty request");
+	} else if (extra) {
+		snprintf(answer, size, "ERR too many arguments");
+	} else if (!strcmp(cmd, "ping") && !arg1) {
+		snprintf(answer, size, "OK membal-arbiter %s", MEMBAL_VERSION);
+	} else if ((!strcmp(cmd, "pause") || !strcmp(cmd, "resume")) && !arg2) {
+		bool pause = cmd[0] == 'p';
+
+		if (arbiter_pause(a, arg1, pause) < 0) {
+			snprintf(answer, size, "ERR no domain '%.64s'", arg1);
+		} else {
+			snprintf(answer, size, "OK %s %s", pause ? "paused" : "resumed",
+				 arg1 ? arg1 : "all domains");
+			log_notice("membalctl: %s %s", cmd, arg1 ? arg1 : "all domains");
+		}
+	} else if (!strcmp(cmd, "reserve") && arg1) {
+		if (parse_u64(arg1, 1, POLICY_KB_MAX, &v) != PARSE_OK) {
+			snprintf(answer, size, "ERR size '%.32s': expected KiB, 1..%llu",
+				 arg1, (unsigned long long)POLICY_KB_MAX);
+		} else if (arg2 && parse_u64(arg2, 1, 86400 * 7, &t) != PARSE_OK) {
+			snprintf(answer, size, "ERR timeout '%.32s': expected seconds, 1..604800", arg2);
+		} else {
+			arbiter_reserve(a, v, t * 1000);
+			snprintf(answer, size, "OK reserving %llu KiB%s", (unsigned long long)v,
+				 t ? " until the timeout" : " until release");
+			log_notice("membalctl: reserve %llu KiB (timeout %llu s)",
+				   (unsigned long long)v, (unsigned long long)t);
+		}
+	} else if (!strcmp(cmd, "release") && !arg1) {
+		arbiter_release(a);
+		snprintf(answer, size, "OK released");
+		log_notice("membalctl: release");
+	} else {
+		snprintf(answer, size, "ERR unknown request '%.32s'", cmd);
+	}
+}
+
+static void serve_one(int cfd, struct arbiter *a)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char line[CONTROL_LINE_MAX + 1], answer[CONTROL_LINE_MAX];
+	size_t got = 0;
+
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    (cred.uid != 0 && cred.uid != geteuid())) {
+		dprintf(cfd, "ERR permission denied\n");
+		return;
+	}
+	/* membalctl writes its line at once; do not let a silent client
+	 * hold the cycle for more than a moment. */
+	while (got < CONTROL_LINE_MAX) {
+		struct pollfd p = { .fd = cfd, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&p, 1, 200) <= 0)
+			break;
+		r = read(cfd, line + got, CONTROL_LINE_MAX - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (memchr(line, '\n', got))
+			break;
+	}
+	line[got] = '\0';
+	if (!memchr(line, '\n', got)) {
+		dprintf(cfd, "ERR request too long or incomplete\n");
+		return;
+	}
+	*strchr(line, '\n') = '\0';
+	control_handle(a, line, answer, sizeof(answer));
+	dprintf(cfd, "%s\n", answer);
+}
+
+void control_serve(int fd, struct arbiter *a)
+{
+	for (int i = 0; i < 16; i++) {
+		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (cfd < 0)
+			return;
+		serve_one(cfd, a);
+		close(cfd);
+	}
+}
+
+void control_close(int fd, const char *path)
+{
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+}

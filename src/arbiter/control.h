@@ -1,0 +1,35 @@
+/*
+ * membalctl's way in: a unix stream socket (default
+ * /run/membal/control.sock), mode 0600 and checked with SO_PEERCRED, so
+ * that only root (or the arbiter's own user) can pause, resume or reserve.
+ * One request line, one answer line ("OK ..." or "ERR reason"):
+ *
+ *   ping                       OK membal-arbiter <version>
+ *   pause [DOMAIN]             hold one domain (name or id), or all
+ *   resume [DOMAIN]            manage it (them) again; ends a manual hold
+ *   reserve KIB [TIMEOUT_S]    keep KIB free for a new VM
+ *   release                    end the reservation
+ *
+ * Why a socket rather than signals or a file: requests need an answer
+ * (no such domain, bad size), and the arbiter must not trust a world-
+ * writable spool. The status itself is the JSON file, readable by anyone.
+ */
+#ifndef MEMBAL_ARBITER_CONTROL_H
+#define MEMBAL_ARBITER_CONTROL_H
+
+#include <stddef.h>
+
+#include "arbiter/arbiter.h"
+
+#define CONTROL_LINE_MAX 256
+
+/* Listening socket, or -1 (errno). Creates the directory if needed. */
+int control_listen(const char *path);
+/* Accept and answer every pending request without blocking for long. */
+void control_serve(int fd, struct arbiter *a);
+/* Pure: handle one request line, write the answer (no newline). */
+void control_handle(struct arbiter *a, const char *line, char *answer,
+		    size_t size);
+void control_close(int fd, const char *path);
+
+#endif

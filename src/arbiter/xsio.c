@@ -1,0 +1,272 @@
+#include "arbiter/xsio.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xenstore.h>
+
+#include "common/log.h"
+#include "common/parse.h"
+#include "common/xs.h"
+
+struct xs_handle *xsio_open(void)
+{
+	return xs_open(0);
+}
+
+bool xsio_watch_specials(struct xs_handle *h)
+{
+	return xs_watch(h, "@introduceDomain", "i") &&
+	       xs_watch(h, "@releaseDomain", "r");
+}
+
+enum xsio_event xsio_next_event(struct xs_handle *h, uint32_t *domid, int *err)
+{
+	for (;;) {
+		char **vec = xs_check_watch(h);
+		enum xsio_event ev = XSE_NONE;
+		uint64_t id;
+
+		*err = 0;
+		if (!vec) {
+			if (errno != EAGAIN)
+				*err = errno;
+			return XSE_NONE;
+		}
+		const char *tok = vec[XS_WATCH_TOKEN];
+
+		if (!strcmp(tok, "i"))
+			ev = XSE_INTRODUCE;
+		else if (!strcmp(tok, "r"))
+			ev = XSE_RELEASE;
+		else if ((tok[0] == 's' || tok[0] == 't') &&
+			 parse_u64(tok + 1, 0, HV_DOMID_LIMIT - 1, &id) == PARSE_OK) {
+			ev = tok[0] == 's' ? XSE_STAMP : XSE_TARGET;
+			*domid = (uint32_t)id;
+		}
+		free(vec);
+		if (ev != XSE_NONE)
+			return ev;
+		/* A token we did not set: ignore it and look at the next. */
+	}
+}
+
+static char *read_str(struct xs_handle *h, xs_transaction_t t, uint32_t domid,
+		      const char *rel, unsigned *len)
+{
+	char path[MXS_PATH_MAX];
+
+	if (mxs_domain_path(path, sizeof(path), domid, rel) < 0)
+		return NULL;
+	return xs_read(h, t, path, len);
+}
+
+static bool read_kb(struct xs_handle *h, uint32_t domid, const char *rel,
+		    uint64_t *kb)
+{
+	unsigned len = 0;
+	char *s = read_str(h, XBT_NULL, domid, rel, &len);
+	enum parse_err e;
+
+	if (!s)
+		return false;
+	e = parse_u64n(s, len, PARSE_U64_MAXLEN, 0, POLICY_KB_MAX, kb);
+	free(s);
+	if (e != PARSE_OK)
+		errno = EINVAL;
+	return e == PARSE_OK;
+}
+
+int xsio_read_layout(struct xs_handle *h, struct dom *d)
+{
+	unsigned len = 0;
+	char *name = read_str(h, XBT_NULL, d->domid, "name", &len);
+
+	/* The name is written by the toolstack, but a guest cannot change
+	 * it only if libxl's permissions hold; keep it printable and
+	 * bounded anyway, since it ends up in logs and JSON. */
+	if (name) {
+		size_t n = len < ARB_NAME_MAX - 1 ? len : ARB_NAME_MAX - 1;
+
+		for (size_t i = 0; i < n; i++)
+			d->name[i] = (name[i] >= 0x21 && name[i] < 0x7f &&
+				      name[i] != '"' && name[i] != '\\') ? name[i] : '_';
+		d->name[n] = '\0';
+		free(name);
+	} else {
+		snprintf(d->name, sizeof(d->name), "domain-%u", d->domid);
+	}
+	if (!read_kb(h, d->domid, "memory/static-max", &d->static_max_kb))
+		d->static_max_kb = 0;   /* unknown: bounded by maxmem below */
+	if (!read_kb(h, d->domid, "memory/videoram", &d->videoram_kb))
+		d->videoram_kb = 0;
+	return 0;
+}
+
+struct handover_ctx {
+	const struct dom *d;
+};
+
+static int handover_body(struct xs_handle *h, xs_transaction_t t, void *arg)
+{
+	const struct dom *d = ((struct handover_ctx *)arg)->d;
+	struct xs_permissions perms[1] = { { .id = d->domid, .perms = XS_PERM_NONE } };
+	char path[MXS_PATH_MAX];
+	unsigned len;
+
+	for (int k = 0; k < MK_COUNT; k++) {
+		if (mxs_domain_path(path, sizeof(path), d->domid, "memory/") < 0 ||
+		    strlen(path) + strlen(membal_key_names[k]) >= sizeof(path))
+			return -1;
+		strcat(path, membal_key_names[k]);
+		/* Keep what an agent already published (arbiter restart). */
+		char *old = xs_read(h, t, path, &len);
+
+		if (old) {
+			free(old);
+		} else if (!xs_write(h, t, path, "", 0)) {
+			return -1;
+		}
+		if (!xs_set_permissions(h, t, path, perms, 1))
+			return -1;
+	}
+	return 0;
+}
+
+int xsio_hand_over(struct xs_handle *h, const struct dom *d, unsigned tries)
+{
+	struct handover_ctx c = { .d = d };
+
+	return mxs_transact(h, tries, handover_body, &c, NULL);
+}
+
+int xsio_watch_dom(struct xs_handle *h, const struct dom *d)
+{
+	char path[MXS_PATH_MAX], tok[16];
+
+	mxs_domain_path(path, sizeof(path), d->domid, "memory/stamp");
+	snprintf(tok, sizeof(tok), "s%u", d->domid);
+	if (!xs_watch(h, path, tok))
+		return -1;
+	mxs_domain_path(path, sizeof(path), d->domid, "memory/target");
+	snprintf(tok, sizeof(tok), "t%u", d->domid);
+	if (!xs_watch(h, path, tok))
+		return -1;
+	return 0;
+}
+
+void xsio_unwatch_dom(struct xs_handle *h, uint32_t domid)
+{
+	char path[MXS_PATH_MAX], tok[16];
+
+	mxs_domain_path(path, sizeof(path), domid, "memory/stamp");
+	snprintf(tok, sizeof(tok), "s%u", domid);
+	xs_unwatch(h, path, tok);
+	mxs_domain_path(path, sizeof(path), domid, "memory/target");
+	snprintf(tok, sizeof(tok), "t%u", domid);
+	xs_unwatch(h, path, tok);
+}
+
+struct report_ctx {
+	uint32_t domid;
+	char *raw[MK_COUNT];
+	unsigned len[MK_COUNT];
+};
+
+static void report_ctx_clear(struct report_ctx *c)
+{
+	for (int k = 0; k < MK_COUNT; k++) {
+		free(c->raw[k]);
+		c->raw[k] = NULL;
+		c->len[k] = 0;
+	}
+}
+
+static int report_body(struct xs_handle *h, xs_transaction_t t, void *arg)
+{
+	struct report_ctx *c = arg;
+	char rel[64];
+
+	report_ctx_clear(c); /* a retried transaction starts over */
+	for (int k = 0; k < MK_COUNT; k++) {
+		snprintf(rel, sizeof(rel), "memory/%s", membal_key_names[k]);
+		c->raw[k] = read_str(h, t, c->domid, rel, &c->len[k]);
+		if (!c->raw[k] && errno != ENOENT && errno != EACCES)
+			return -1;
+	}
+	return 0;
+}
+
+int xsio_read_report(struct xs_handle *h, struct dom *d, unsigned tries)
+{
+	struct report_ctx c = { .domid = d->domid };
+	struct guest_bounds b;
+	struct guest_figures g;
+	char why[64];
+	bool ok;
+
+	if (mxs_transact(h, tries, report_body, &c, NULL) < 0) {
+		int err = errno;
+
+		report_ctx_clear(&c);
+		errno = err;
+		return -1;
+	}
+	/* Nothing published yet (the hand-over leaves empty keys): not a
+	 * reject, just no agent so far. */
+	if (!c.raw[MK_STAMP] || c.len[MK_STAMP] == 0) {
+		report_ctx_clear(&c);
+		return 0;
+	}
+	/* The guest can see at most its static-max (when the toolstack
+	 * wrote it), else what Xen lets it hold. */
+	b.mem_max_kb = d->static_max_kb ? d->static_max_kb + d->videoram_kb
+					: d->hv.max_kb;
+	ok = guest_parse((const char *const *)c.raw, c.len, &b, &g, &d->rej,
+			 why, sizeof(why));
+	report_ctx_clear(&c);
+	if (!ok) {
+		snprintf(d->last_reject, sizeof(d->last_reject), "%s", why);
+		return 0;
+	}
+	d->fig = g;
+	d->have_fig = true;
+	return 1;
+}
+
+int xsio_read_target(struct xs_handle *h, uint32_t domid, uint64_t *kb)
+{
+	return read_kb(h, domid, "memory/target", kb) ? 0 : -1;
+}
+
+int xsio_write_target(struct xs_handle *h, uint32_t domid, uint64_t kb)
+{
+	char path[MXS_PATH_MAX];
+
+	if (mxs_domain_path(path, sizeof(path), domid, "memory/target") < 0)
+		return -1;
+	return mxs_write_u64(h, XBT_NULL, path, kb) ? 0 : -1;
+}
+
+int xsio_set_uncooperative(struct xs_handle *h, uint32_t domid, bool on)
+{
+	char path[MXS_PATH_MAX];
+
+	if (mxs_domain_path(path, sizeof(path), domid, "memory/uncooperative") < 0)
+		return -1;
+	if (on)
+		return xs_write(h, XBT_NULL, path, "1", 1) ? 0 : -1;
+	if (!xs_rm(h, XBT_NULL, path) && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+bool xsio_get_uncooperative(struct xs_handle *h, uint32_t domid)
+{
+	unsigned len = 0;
+	char *s = read_str(h, XBT_NULL, domid, "memory/uncooperative", &len);
+
+	free(s);
+	return s != NULL;
+}

@@ -1,0 +1,156 @@
+/* arbiter.ini: [daemon] and [domain NAME] (the [policy] section has its
+ * own test), file:line for every bad value, the shipped file = defaults. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arbiter/arbiter_config.h"
+#include "common/log.h"
+
+static char *logbuf;
+static size_t loglen;
+static FILE *logmem;
+
+static int setup(void **state)
+{
+	logmem = open_memstream(&logbuf, &loglen);
+	log_set_stream(logmem);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	log_set_stream(NULL);
+	fclose(logmem);
+	free(logbuf);
+	logbuf = NULL;
+	return 0;
+}
+
+static const char *logged(void)
+{
+	fflush(logmem);
+	return logbuf ? logbuf : "";
+}
+
+static struct arbiter_config c;
+
+static void test_defaults(void **state)
+{
+	arbiter_config_defaults(&c);
+	assert_int_equal(c.interval_ms, 1000);
+	assert_int_equal(c.stale_after_ms, 30000);
+	assert_int_equal(c.stuck_after_ms, 20000);
+	assert_int_equal(c.target_tolerance_kb, 1024);
+	assert_string_equal(c.exclude, "*-dm");
+	assert_false(c.manage_hvm);
+	assert_false(c.manage_pvh);
+	assert_int_equal(c.backend, ARB_BACKEND_XEN);
+	assert_string_equal(c.status_file, "/run/membal/status.json");
+	assert_string_equal(c.metrics_file, "");
+	assert_int_equal(c.nrules, 0);
+	assert_true(c.policy.params.tau == 0.75);
+}
+
+static void test_shipped_file_is_the_defaults(void **state)
+{
+	static struct arbiter_config def, shipped;
+	const char *fx = getenv("MEMBAL_FIXTURES");
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/../../conf/arbiter.ini", fx ? fx : "tests/fixtures");
+	arbiter_config_defaults(&def);
+	assert_int_equal(arbiter_config_load(path, &shipped, NULL, 0), 0);
+	assert_null(strstr(logged(), "unknown key"));
+	/* Compare field by field that matter (the struct has padding). */
+	assert_int_equal(shipped.interval_ms, def.interval_ms);
+	assert_int_equal(shipped.stale_after_ms, def.stale_after_ms);
+	assert_int_equal(shipped.stuck_after_ms, def.stuck_after_ms);
+	assert_int_equal(shipped.target_tolerance_kb, def.target_tolerance_kb);
+	assert_string_equal(shipped.exclude, def.exclude);
+	assert_int_equal(shipped.manage_hvm, def.manage_hvm);
+	assert_int_equal(shipped.manage_pvh, def.manage_pvh);
+	assert_int_equal(shipped.log_level, def.log_level);
+	assert_int_equal(shipped.tx_retries, def.tx_retries);
+	assert_int_equal(shipped.max_domains, def.max_domains);
+	assert_int_equal(shipped.backend, def.backend);
+	assert_string_equal(shipped.status_file, def.status_file);
+	assert_string_equal(shipped.control_socket, def.control_socket);
+	assert_string_equal(shipped.metrics_file, def.metrics_file);
+	assert_int_equal(shipped.nrules, 0);
+	assert_memory_equal(&shipped.policy.params, &def.policy.params, sizeof(def.policy.params));
+}
+
+static void test_domain_rules_and_exclusion(void **state)
+{
+	assert_int_equal(arbiter_config_load_string("d.ini",
+		"[daemon]\nexclude = *-dm test-*\n"
+		"[domain web1]\nmin_mb = 512\nmax_mb = 4096\nshares = 2.5\n"
+		"[domain test-keep]\nmanaged = yes\n", &c), 0);
+	const struct domain_rule *r = arbiter_config_rule(&c, "web1");
+	assert_non_null(r);
+	assert_true(r->has_min && r->has_max && r->has_shares && !r->has_managed);
+	assert_int_equal(r->min_kb, 512 * 1024);
+	assert_int_equal(r->max_kb, 4096 * 1024);
+	assert_true(r->shares == 2.5);
+	assert_null(arbiter_config_rule(&c, "web2"));
+	assert_true(arbiter_config_excluded(&c, "web1-dm"));
+	assert_true(arbiter_config_excluded(&c, "test-x"));
+	assert_false(arbiter_config_excluded(&c, "web1"));
+	r = arbiter_config_rule(&c, "test-keep");
+	assert_true(r->has_managed && r->managed);
+}
+
+static void test_bad_values_named(void **state)
+{
+	c.interval_ms = 4242;
+	assert_int_equal(arbiter_config_load_string("bad.ini",
+		"[daemon]\n"
+		"interval_ms = 10\n"          /* 2 */
+		"manage_hvm = maybe\n"        /* 3 */
+		"backend = kvm\n"             /* 4 */
+		"stale_after_ms = 1x\n"       /* 5 */
+		"[domain a]\n"
+		"min_mb = 0\n"                /* 7 */
+		"shares = -1\n"               /* 8 */
+		"colour = blue\n"             /* 9: warning */
+		"[domain b]\n"
+		"min_mb = 900\n"              /* 11 */
+		"max_mb = 100\n"              /* 12 */
+		"[policy]\ntau = 1\n",        /* 14 */
+		&c), -1);
+	assert_int_equal(c.interval_ms, 4242);
+	assert_non_null(strstr(logged(), "bad.ini:2: [daemon] interval_ms: '10': out of range"));
+	assert_non_null(strstr(logged(), "bad.ini:3: [daemon] manage_hvm: 'maybe': expected yes or no"));
+	assert_non_null(strstr(logged(), "bad.ini:4: [daemon] backend: 'kvm': expected one of xen, sim"));
+	assert_non_null(strstr(logged(), "bad.ini:5: [daemon] stale_after_ms: '1x'"));
+	assert_non_null(strstr(logged(), "bad.ini:7: [domain a] min_mb: '0'"));
+	assert_non_null(strstr(logged(), "bad.ini:8: [domain a] shares: '-1'"));
+	assert_non_null(strstr(logged(), "bad.ini:9: [domain a] colour: unknown key"));
+	assert_non_null(strstr(logged(), "bad.ini:11: [domain b] min_mb: 900 > max_mb 100"));
+	assert_non_null(strstr(logged(), "bad.ini:14: [policy] tau"));
+}
+
+static void test_stale_window_vs_interval(void **state)
+{
+	assert_int_equal(arbiter_config_load_string("s.ini",
+		"[daemon]\ninterval_ms = 20000\nstale_after_ms = 30000\n", &c), -1);
+	assert_non_null(strstr(logged(), "stale_after_ms: 30000 is below two intervals"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shipped_file_is_the_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_domain_rules_and_exclusion, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_values_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_window_vs_interval, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

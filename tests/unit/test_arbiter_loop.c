@@ -1,0 +1,719 @@
+/*
+ * membal-arbiter in closed loop: the arbiter's real cycle code, the real
+ * policy core, the real libxenstore, against
+ *   - the test xenstored (tests/xenstored, in-process; simulated), and
+ *   - the sim backend (src/arbiter/hv_sim.c; a simulated hypervisor whose
+ *     balloons follow memory/target at a bounded rate),
+ * with the guests' figures published either by real in-process agents
+ * (src/agent, reading files the simulated guest kernel keeps current) or,
+ * where a test needs exact or hostile figures, by a "fake agent" that
+ * writes the report keys itself through the guest's own connection (so it
+ * has a guest's xenstore rights and no more).
+ *
+ * Everything runs on the driven clock: a 2-minute scenario takes well
+ * under a second.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "agent/agent_config.h"
+#include "arbiter/arbiter.h"
+#include "arbiter/hv_sim.h"
+#include "arbiter/status.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/xs.h"
+#include "xsd.h"
+
+#define MIB 1024u
+
+struct env {
+	char dir[64];
+	char sock[128];
+	struct xsd *x;
+	struct hv hv;
+	struct sim_scenario sc;
+	struct arbiter_config cfg;
+	struct arbiter a;
+	struct xs_handle *h0;
+	char *logbuf;
+	size_t loglen;
+	FILE *log;
+	uint64_t reserve_kb;
+	unsigned violations;   /* reserve invariant broken */
+};
+
+static const char *dom_socket(void *ctx, uint32_t domid)
+{
+	return xsd_domain_socket(ctx, domid);
+}
+
+static const char *logged(struct env *e)
+{
+	fflush(e->log);
+	return e->logbuf ? e->logbuf : "";
+}
+
+/* Start everything for a scenario. agents: in-process real agents or none
+ * (fake ones are written by the test). */
+static struct env *start(const char *scenario, enum sim_agents agents,
+			 const char *arbiter_ini)
+{
+	struct env *e = calloc(1, sizeof(*e));
+	struct agent_config ac;
+
+	e->log = open_memstream(&e->logbuf, &e->loglen);
+	log_set_stream(e->log);
+	log_set_level(LOG_DEBUG);
+	clock_drive(10000000);
+	snprintf(e->dir, sizeof(e->dir), "/tmp/membal-loop.XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	snprintf(e->sock, sizeof(e->sock), "%s/socket", e->dir);
+	struct xsd_options o = { .socket_path = e->sock, .domain_socket_dir = e->dir };
+	e->x = xsd_start(&o);
+	assert_non_null(e->x);
+	setenv("XENSTORED_PATH", e->sock, 1);
+	e->h0 = xs_open(0);
+	assert_non_null(e->h0);
+
+	struct cfg_file cf;
+	assert_int_equal(sim_scenario_load_string("scenario", scenario, &e->sc, &cf), 0);
+	agent_config_defaults(&ac);
+	ac.handover_retry_ms = 1000;
+	struct sim_options so = {
+		.scenario = &e->sc,
+		.xenstored_path = e->sock,
+		.domain_socket = dom_socket,
+		.domain_socket_ctx = e->x,
+		.agents = agents,
+		.agent_cfg = &ac,
+		.sync_events = true,
+	};
+	assert_int_equal(hv_sim_open(&e->hv, &so), 0);
+
+	arbiter_config_defaults(&e->cfg);
+	if (arbiter_ini)
+		assert_int_equal(arbiter_config_load_string("arbiter.ini", arbiter_ini, &e->cfg), 0);
+	e->cfg.status_file[0] = '\0';
+	e->cfg.control_socket[0] = '\0';
+	e->cfg.max_domains = 64;
+	e->reserve_kb = e->cfg.policy.params.reserve_kb;
+	assert_int_equal(arbiter_init(&e->a, &e->cfg, &e->hv, false), 0);
+	return e;
+}
+
+static void stop(struct env *e)
+{
+	char cmd[128];
+
+	arbiter_free(&e->a);
+	e->hv.ops->close(&e->hv);
+	sim_scenario_free(&e->sc);
+	xs_close(e->h0);
+	xsd_stop(e->x);
+	log_set_stream(NULL);
+	fclose(e->log);
+	free(e->logbuf);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
+	assert_int_equal(system(cmd), 0);
+	free(e);
+}
+
+static const struct sim_dom *sdom(struct env *e, uint32_t domid)
+{
+	const struct sim_dom *d = hv_sim_domain(&e->hv, domid);
+
+	assert_non_null(d);
+	return d;
+}
+
+static struct dom *adom(struct env *e, uint32_t domid)
+{
+	return domid < HV_DOMID_LIMIT ? e->a.by_domid[domid] : NULL;
+}
+
+static uint64_t host_free(struct env *e)
+{
+	return sim_host_free_kb(hv_sim_host(&e->hv));
+}
+
+/* Promises made to running domains must fit in what is free above the
+ * reserve, and free memory never drops below the reserve (1 MiB slack:
+ * balloon steps are pages, targets are KiB). */
+static void check_invariants(struct env *e)
+{
+	const struct sim_host *h = hv_sim_host(&e->hv);
+	uint64_t pending = 0, free_kb = sim_host_free_kb(h);
+
+	for (size_t i = 0; i < h->n; i++) {
+		const struct sim_dom *d = &h->dom[i];
+
+		if (d->state == SIM_DOM_RUNNING && d->target_kb > d->tot_kb)
+			pending += d->target_kb - d->tot_kb;
+	}
+	if (free_kb + MIB < e->reserve_kb + pending) {
+		e->violations++;
+		if (getenv("LOOP_DEBUG"))
+			print_message("t=%llu free %llu < reserve %llu + pending %llu\n",
+				      (unsigned long long)clock_now_ms(), (unsigned long long)free_kb,
+				      (unsigned long long)e->reserve_kb, (unsigned long long)pending);
+	}
+}
+
+static void run(struct env *e, unsigned cycles)
+{
+	for (unsigned i = 0; i < cycles; i++) {
+		clock_advance(e->a.cfg.interval_ms);
+		arbiter_cycle(&e->a);
+		check_invariants(e);
+	}
+}
+
+/* ---- the fake agent --------------------------------------------------- */
+
+struct fig {
+	uint64_t tot, free, committed_as, swap_tot, swap_free, oom_kills, psi_some,
+		swapin_rate;
+};
+
+static struct xs_handle *open_as(struct env *e, uint32_t domid)
+{
+	struct xs_handle *h;
+
+	setenv("XENSTORED_PATH", xsd_domain_socket(e->x, domid), 1);
+	h = xs_open(0);
+	setenv("XENSTORED_PATH", e->sock, 1);
+	assert_non_null(h);
+	return h;
+}
+
+static bool guest_write(struct xs_handle *h, uint32_t domid, const char *key,
+			const char *val, size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/%s", domid, key);
+	return xs_write(h, XBT_NULL, path, val, (unsigned)len);
+}
+
+/* Publish like an agent (one transaction, new stamp), as the guest. */
+static void fake_publish(struct env *e, uint32_t domid, const struct fig *f)
+{
+	static uint64_t stamp = 1000;
+	struct xs_handle *h = open_as(e, domid);
+	xs_transaction_t t = xs_transaction_start(h);
+	const struct { const char *k; uint64_t v; } kv[] = {
+		{ "tot", f->tot }, { "free", f->free }, { "avail", f->free },
+		{ "committed_as", f->committed_as }, { "swap_tot", f->swap_tot },
+		{ "swap_free", f->swap_free }, { "oom_kills", f->oom_kills },
+		{ "psi_some", f->psi_some }, { "swapin_rate", f->swapin_rate },
+		{ "stamp", ++stamp }, { "membal_version", 1 },
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
+		char path[128];
+		int n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)kv[i].v);
+
+		snprintf(path, sizeof(path), "/local/domain/%u/memory/%s", domid, kv[i].k);
+		assert_true(xs_write(h, t, path, buf, (unsigned)n));
+	}
+	assert_true(xs_transaction_end(h, t, false));
+	xs_close(h);
+}
+
+static uint64_t xs_target(struct env *e, uint32_t domid)
+{
+	uint64_t kb = 0;
+	char path[64];
+	unsigned len;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/target", domid);
+	char *s = xs_read(e->h0, XBT_NULL, path, &len);
+	assert_non_null(s);
+	kb = strtoull(s, NULL, 10);
+	free(s);
+	return kb;
+}
+
+/* ---- scenarios ---------------------------------------------------------- */
+
+/*
+ * 2048 MiB host: dom0 512, a 384 MiB appliance without an agent, and two
+ * 512 MiB guests (static-max 1024). 128 MiB is free at the start, 56 MiB
+ * above the 72 MiB reserve; the two guests can have 1464 - 384 = 1080 MiB
+ * between them. At 10 s, while the idle guest still holds most
+ * of its 512 MiB (self-adjustment shrinks it in eighths), the busy guest's
+ * demand jumps from 40 to 800 MiB (a goal of about 930 MiB): more than free memory can give it, so
+ * the host turns scarce and memory must come from the idle guest.
+ */
+static const char *const contention =
+	"[host]\ntotal_mb = 2048\ndom0_mb = 512\nballoon_rate_mb_s = 256\n"
+	"[guest busy]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 1024\n"
+	"swap_mb = 1024\nworkload = step:40,800,10\n"
+	"[guest idle]\ndomid = 2\nmemory_mb = 512\nstatic_max_mb = 1024\nworkload = idle\n"
+	"[guest appliance]\ndomid = 3\nmemory_mb = 384\nagent = no\nworkload = const:300\n";
+
+static void test_load_rise_takes_memory_from_idle(void **state)
+{
+	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
+
+	run(e, 8);      /* both idle, abundant self-adjustment under way */
+	uint64_t busy0 = xs_target(e, 1), idle0 = xs_target(e, 2);
+	assert_true(adom(e, 1)->decided && adom(e, 2)->decided);
+	assert_int_equal(adom(e, 3)->skip, SKIP_NO_AGENT); /* no agent: left alone */
+	uint64_t appliance = xs_target(e, 3);
+	uint64_t idle_n0 = sdom(e, 2)->tot_kb;
+
+	/* The rise. Count cycles until busy holds 90 % of its goal. */
+	unsigned cycles = 0;
+	uint64_t writes0 = e->a.n.target_writes;
+	do {
+		run(e, 1);
+		cycles++;
+	} while (cycles < 60 && !(xs_target(e, 1) > busy0 &&
+				  sdom(e, 1)->tot_kb * 10 >= xs_target(e, 1) * 9));
+	print_message("busy holds 90%% of its new target %llu KiB (goal %llu, %s) %u cycles after the rise, %llu target writes\n",
+		      (unsigned long long)xs_target(e, 1),
+		      (unsigned long long)adom(e, 1)->d.goal_kb,
+		      policy_mode_name(e->a.cycle.mode), cycles,
+		      (unsigned long long)(e->a.n.target_writes - writes0));
+	assert_true(cycles <= 2 + 5);      /* the rise is at 10 s: a few cycles */
+	assert_int_equal(e->a.cycle.mode, POLICY_MODE_SCARCE);
+	assert_true(sdom(e, 2)->tot_kb < idle_n0);
+	assert_true(xs_target(e, 1) > busy0);
+	assert_true(xs_target(e, 2) < idle0);       /* memory came from the idle one */
+	assert_int_equal(xs_target(e, 3), appliance); /* and not from the unmanaged one */
+	assert_int_equal(e->violations, 0);
+	assert_non_null(strstr(logged(e), "domain 1 (busy): target"));
+	stop(e);
+}
+
+static void test_lagging_balloon_no_flip_flop(void **state)
+{
+	/* 4 MiB/s balloons: grants take many cycles to be taken. */
+	char sc[1024];
+	snprintf(sc, sizeof(sc), "%s", contention);
+	char *p = strstr(sc, "balloon_rate_mb_s = 256");
+	memcpy(p, "balloon_rate_mb_s = 4  ", strlen("balloon_rate_mb_s = 256"));
+	struct env *e = start(sc, SIM_AGENTS_INPROCESS, NULL);
+
+	run(e, 60);
+	uint64_t prev = xs_target(e, 1);
+	unsigned down = 0, up = 0;
+
+	for (int i = 0; i < 120; i++) {
+		run(e, 1);
+		uint64_t t = xs_target(e, 1);
+
+		if (getenv("LOOP_DEBUG") && t < prev)
+			print_message("t=%llu target=%llu tot=%llu\n", (unsigned long long)clock_now_ms(),
+				      (unsigned long long)t, (unsigned long long)sdom(e, 1)->tot_kb);
+		down += t < prev;
+		up += t > prev;
+		prev = t;
+	}
+	/* While its demand stays high, the busy guest's target only rises
+	 * (no withdrawal either: its balloon moves, slowly). */
+	assert_true(up > 0);
+	assert_int_equal(down, 0);
+	assert_int_equal(e->a.n.withdrawals, 0);
+	assert_int_equal(e->violations, 0);
+	stop(e);
+}
+
+/* Two fake-agent guests on an abundant host: exact figures. */
+static const char *const two_fake =
+	"[host]\ntotal_mb = 4096\ndom0_mb = 512\n"
+	"[guest a]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n"
+	"[guest b]\ndomid = 2\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n";
+
+static const char *const quick =
+	"[daemon]\nstuck_after_ms = 5000\nstale_after_ms = 8000\n";
+
+static void test_grant_not_taken_is_withdrawn(void **state)
+{
+	char sc[1024];
+	snprintf(sc, sizeof(sc), "%s%s", two_fake, "follows = no\n"); /* b never moves */
+	struct env *e = start(sc, SIM_AGENTS_NONE, quick);
+
+	run(e, 1);       /* keys handed over */
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 200 * MIB, .committed_as = 200 * MIB });
+	/* b asks for 900 MiB: abundant, so it is granted at once... */
+	fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 10 * MIB, .committed_as = 900 * MIB });
+	run(e, 2);
+	assert_true(xs_target(e, 2) > 900 * MIB);
+	assert_false(adom(e, 2)->uncooperative);   /* failing to grow is not that */
+	/* ...but never taken: withdrawn after stuck_after_ms. */
+	for (int i = 0; i < 8; i++) {
+		fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 10 * MIB, .committed_as = 900 * MIB });
+		run(e, 1);
+	}
+	assert_true(e->a.n.withdrawals >= 1);
+	assert_non_null(strstr(logged(e), "grant not taken: withdrawn"));
+	assert_false(adom(e, 2)->uncooperative);
+	assert_null(xsd_read(e->x, "/local/domain/2/memory/uncooperative"));
+	stop(e);
+}
+
+static void test_uncooperative_memory_not_handed_out(void **state)
+{
+	char sc[1024];
+	snprintf(sc, sizeof(sc), "%s%s", two_fake, "follows = no\n");
+	struct env *e = start(sc, SIM_AGENTS_NONE, quick);
+
+	run(e, 1);
+	/* b idles: its goal is far below what it holds; it never shrinks. */
+	for (int i = 0; i < 20; i++) {
+		fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+		fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+		run(e, 1);
+	}
+	assert_true(adom(e, 2)->uncooperative);
+	char *flag = xsd_read(e->x, "/local/domain/2/memory/uncooperative");
+	assert_non_null(flag);
+	free(flag);
+	assert_int_equal(adom(e, 2)->skip, SKIP_UNCOOPERATIVE);
+	/* Its maxmem is capped to its target: it can only shrink. */
+	assert_int_equal(sdom(e, 2)->max_kb, xs_target(e, 2) + 1024);
+	/* Now a asks for everything: what b holds is not handed out. */
+	for (int i = 0; i < 5; i++) {
+		fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 1 * MIB, .committed_as = 3000 * MIB });
+		run(e, 1);
+	}
+	uint64_t b_holds = sdom(e, 2)->tot_kb;
+	uint64_t room = 4096 * MIB - 512 * MIB - b_holds - e->reserve_kb;
+	assert_true(xs_target(e, 1) <= room);
+	assert_int_equal(e->violations, 0);
+	/* SIGTERM lifts the flag and the cap, keeps the target. */
+	uint64_t tgt = xs_target(e, 2);
+	arbiter_shutdown(&e->a);
+	assert_null(xsd_read(e->x, "/local/domain/2/memory/uncooperative"));
+	assert_int_equal(xs_target(e, 2), tgt);
+	stop(e);
+}
+
+static void test_stale_agent_freezes_target(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE, quick);
+
+	run(e, 1);
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+	run(e, 3);
+	uint64_t t1 = xs_target(e, 1);
+	/* The agent dies: nothing new for 8 s, then the domain is stale and
+	 * its target stays whatever happens elsewhere. */
+	run(e, 8);
+	assert_int_equal(adom(e, 1)->skip, SKIP_STALE);
+	uint64_t frozen = xs_target(e, 1);
+	for (int i = 0; i < 20; i++) {
+		fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 1 * MIB, .committed_as = 1500 * MIB });
+		run(e, 1);
+	}
+	assert_int_equal(xs_target(e, 1), frozen);
+	(void)t1;
+	/* A new stamp is liveness again. */
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+	run(e, 1);
+	assert_int_equal(adom(e, 1)->skip, SKIP_NONE);
+	stop(e);
+}
+
+static void test_pressure_blocks_shrink_and_oom_raises_min(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE, quick);
+
+	run(e, 1);
+	/* a: tiny demand but PSI 50 %: not shrunk. */
+	for (int i = 0; i < 5; i++) {
+		fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 400 * MIB, .committed_as = 10 * MIB, .psi_some = 5000 });
+		fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 400 * MIB, .committed_as = 10 * MIB });
+		run(e, 1);
+	}
+	assert_int_equal(xs_target(e, 1), 512 * MIB);
+	assert_true(xs_target(e, 2) < 512 * MIB);        /* b shrank */
+	assert_true(adom(e, 1)->pressure_holds > 0);
+	assert_true(adom(e, 1)->d.reasons & POLICY_R_PSI);
+	/* Pressure gone: a shrinks too. Then b reports an OOM kill: its
+	 * minimum becomes N + 64 MiB for oom_hold_s. */
+	for (int i = 0; i < 30; i++) {
+		fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 400 * MIB, .committed_as = 10 * MIB });
+		run(e, 1);
+	}
+	assert_true(xs_target(e, 1) < 512 * MIB);
+	uint64_t n_b = sdom(e, 2)->tot_kb;
+	fake_publish(e, 2, &(struct fig){ .tot = 300 * MIB, .free = 100 * MIB, .committed_as = 10 * MIB, .oom_kills = 1 });
+	run(e, 2);
+	assert_int_equal(adom(e, 2)->oom_events, 1);
+	assert_true(xs_target(e, 2) >= n_b + 64 * MIB);
+	assert_true(adom(e, 2)->d.reasons & POLICY_R_OOM);
+	assert_non_null(strstr(logged(e), "domain 2 (b): 1 OOM kill(s)"));
+	stop(e);
+}
+
+static void test_garbage_rejected_others_undisturbed(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE, quick);
+	static char big[2015]; /* the most a one-permission node holds */
+
+	run(e, 1);
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+	fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 200 * MIB });
+	run(e, 30);
+	uint64_t b_target = xs_target(e, 2);
+	uint64_t a_goal = adom(e, 1)->d.goal_kb;
+	/* b turns hostile: each publication breaks another rule. */
+	struct xs_handle *h = open_as(e, 2);
+	memset(big, '7', sizeof(big));
+	const char *garbage[][2] = {
+		{ "committed_as", "lots" }, { "committed_as", "-5" },
+		{ "swap_free", "999999999" }, { "free", "18446744073709551616" },
+		{ "tot", "99999999999" },
+	};
+	uint64_t rej0 = e->a.n.reports_rejected;
+	for (size_t i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+		fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 200 * MIB });
+		assert_true(guest_write(h, 2, garbage[i][0], garbage[i][1], strlen(garbage[i][1])));
+		assert_true(guest_write(h, 2, "stamp", "1", 1));
+		run(e, 1);
+	}
+	assert_true(guest_write(h, 2, "committed_as", big, sizeof(big)));
+	assert_true(guest_write(h, 2, "stamp", "2", 1));
+	run(e, 1);
+	/* A key that is not ours to write stays refused by xenstored. */
+	assert_false(guest_write(h, 2, "target", "99999999", 8));
+	assert_int_equal(errno, EACCES);
+	assert_false(guest_write(h, 1, "free", "1", 1));  /* another domain's key */
+	xs_close(h);
+	assert_int_equal(e->a.n.reports_rejected - rej0, 6);
+	assert_int_equal(adom(e, 2)->rej.reports, 6);
+	assert_non_null(strstr(logged(e), "domain 2 (b): report refused"));
+	/* b keeps its last good figures and target; a is untouched. */
+	assert_int_equal(xs_target(e, 2), b_target);
+	assert_int_equal(adom(e, 1)->d.goal_kb, a_goal);
+	stop(e);
+}
+
+static void test_domain_vanishes_and_mem_set_holds(void **state)
+{
+	char sc[1024];
+	snprintf(sc, sizeof(sc), "%s%s", two_fake, "stop_s = 20\n"); /* b goes */
+	struct env *e = start(sc, SIM_AGENTS_NONE, quick);
+
+	run(e, 1);
+	for (int i = 0; i < 25; i++) {
+		fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+		if (i < 18)
+			fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+		run(e, 1);
+	}
+	assert_null(adom(e, 2));
+	assert_int_equal(e->a.n.domains_removed, 1);
+	assert_non_null(strstr(logged(e), "domain 2 (b) is gone"));
+	assert_int_equal(e->a.n.write_errors, 0);
+
+	/* xl mem-set by hand: the domain is put on hold. */
+	uint64_t before = e->a.n.target_writes;
+	assert_true(xs_write(e->h0, XBT_NULL, "/local/domain/1/memory/target", "700000", 6));
+	for (int i = 0; i < 5; i++) {
+		fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+		run(e, 1);
+	}
+	assert_true(adom(e, 1)->hold_manual);
+	assert_int_equal(adom(e, 1)->skip, SKIP_HOLD_MANUAL);
+	assert_int_equal(xs_target(e, 1), 700000);
+	assert_int_equal(e->a.n.target_writes, before);
+	assert_non_null(strstr(logged(e), "set to 700000 KiB by someone else"));
+	/* membalctl resume: managed again from the administrator's value. */
+	assert_int_equal(arbiter_pause(&e->a, "a", false), 0);
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+	run(e, 2);
+	assert_false(adom(e, 1)->hold_manual);
+	assert_true(xs_target(e, 1) < 700000);
+	assert_int_equal(arbiter_pause(&e->a, "nosuch", true), -1);
+	stop(e);
+}
+
+static void test_reserve_frees_and_keeps(void **state)
+{
+	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
+
+	run(e, 30);
+	arbiter_reserve(&e->a, 400 * MIB, 0);
+	run(e, 40);
+	assert_true(host_free(e) + MIB >= e->reserve_kb + 400 * MIB);
+	/* kept while the busy guest's demand rises (at 60 s) */
+	run(e, 30);
+	assert_true(host_free(e) + MIB >= e->reserve_kb + 400 * MIB);
+	assert_int_equal(e->violations, 0);
+	arbiter_release(&e->a);
+	run(e, 20);
+	assert_true(host_free(e) < e->reserve_kb + 400 * MIB); /* handed out again */
+	/* a timeout ends a reservation by itself */
+	arbiter_reserve(&e->a, 100 * MIB, 5000);
+	run(e, 6);
+	assert_int_equal(e->a.reserve_kb, 0);
+	assert_non_null(strstr(logged(e), "reservation of 102400 KiB expired"));
+	stop(e);
+}
+
+static void test_xenstored_restart_survived(void **state)
+{
+	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
+
+	run(e, 5);      /* before the busy guest's rise at 10 s */
+	uint64_t t1 = xs_target(e, 1), t2 = xs_target(e, 2);
+	xs_close(e->h0);
+	assert_int_equal(xsd_restart(e->x, true), 0);
+	e->h0 = xs_open(0);
+	assert_non_null(e->h0);
+	uint64_t w0 = e->a.n.target_writes;
+	run(e, 3);
+	assert_true(e->a.xs != NULL);
+	assert_true(e->a.n.xs_reconnects >= 1);
+	assert_non_null(strstr(logged(e), "connected to xenstored again"));
+	/* Reconnected without a burst: at most one step per managed domain
+	 * per cycle, as before, and nobody's target taken for a manual one. */
+	assert_true(e->a.n.target_writes - w0 <= 2 * 3);
+	assert_int_equal(e->a.n.manual_holds, 0);
+	assert_true(xs_target(e, 1) <= t1 && xs_target(e, 2) <= t2);
+	/* and still balancing when the load rises */
+	run(e, 40);
+	assert_true(xs_target(e, 1) > t1);
+	stop(e);
+}
+
+static void test_dry_run_writes_nothing(void **state)
+{
+	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
+	struct arbiter dry;
+
+	arbiter_free(&e->a);
+	assert_int_equal(arbiter_init(&dry, &e->cfg, &e->hv, true), 0);
+	e->a = dry;
+	run(e, 80);
+	assert_int_equal(e->a.n.target_writes, 0);
+	assert_int_equal(e->a.n.maxmem_writes, 0);
+	assert_int_equal(xs_target(e, 1), 512 * MIB);
+	assert_int_equal(xs_target(e, 2), 512 * MIB);
+	assert_non_null(strstr(logged(e), "dry-run: domain 2 (idle): target"));
+	stop(e);
+}
+
+static void test_restart_makes_no_burst(void **state)
+{
+	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
+
+	run(e, 90);   /* through the rise, into steady state */
+	uint64_t w0 = e->a.n.target_writes;
+	run(e, 5);
+	uint64_t running = e->a.n.target_writes - w0;
+	uint64_t t1 = xs_target(e, 1), t2 = xs_target(e, 2);
+
+	/* kill -9 and start again: state rebuilt from xenstore and the
+	 * hypervisor. */
+	arbiter_free(&e->a);
+	assert_int_equal(arbiter_init(&e->a, &e->cfg, &e->hv, false), 0);
+	run(e, 5);
+	assert_true(e->a.n.target_writes <= running + 1);
+	assert_true(xs_target(e, 1) + 16 * MIB >= t1 && xs_target(e, 1) <= t1 + 16 * MIB);
+	assert_true(xs_target(e, 2) + 16 * MIB >= t2 && xs_target(e, 2) <= t2 + 16 * MIB);
+	assert_int_equal(e->a.n.manual_holds, 0); /* its own old targets are not "manual" */
+	stop(e);
+}
+
+static void test_steady_state_sends_no_request(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE, "[daemon]\nstale_after_ms = 600000\n");
+	struct xsd_stats st0, st1;
+
+	run(e, 1);
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 300 * MIB });
+	fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 300 * MIB });
+	run(e, 60); /* self-adjustment reaches both goals */
+	uint64_t w0 = e->a.n.target_writes;
+	run(e, 5);
+	assert_int_equal(e->a.n.target_writes, w0); /* steady */
+	xsd_get_stats(e->x, &st0);
+	run(e, 1);
+	xsd_get_stats(e->x, &st1);
+	/* The sim's sync costs one request per balloon connection per
+	 * advance; the arbiter itself sends none. */
+	uint64_t sim_sync = 2;
+	if (st1.requests - st0.requests > sim_sync)
+		for (unsigned t = 0; t < XS_TYPE_COUNT; t++)
+			if (st1.by_type[t] != st0.by_type[t])
+				print_message("%s: %llu\n", xsd_type_name(t),
+					      (unsigned long long)(st1.by_type[t] - st0.by_type[t]));
+	assert_true(st1.requests - st0.requests <= sim_sync);
+	/* One publication: one transaction to read it (START, reads, END). */
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 300 * MIB });
+	xsd_get_stats(e->x, &st0);
+	run(e, 1);
+	xsd_get_stats(e->x, &st1);
+	assert_int_equal(st1.tx_committed - st0.tx_committed, 1);
+	stop(e);
+}
+
+static void test_status_file_and_metrics(void **state)
+{
+	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
+	char path[128], mpath[128], buf[8192];
+
+	run(e, 10);
+	snprintf(path, sizeof(path), "%s/status.json", e->dir);
+	snprintf(mpath, sizeof(mpath), "%s/metrics.prom", e->dir);
+	assert_int_equal(status_write_json(&e->a, path), 0);
+	assert_int_equal(status_write_metrics(&e->a, mpath), 0);
+	FILE *f = fopen(path, "r");
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "\"version\":1"));
+	assert_non_null(strstr(buf, "\"name\":\"busy\""));
+	assert_non_null(strstr(buf, "\"name\":\"appliance\",\"type\":\"pv\",\"state\":\"no-agent\""));
+	f = fopen(mpath, "r");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "membal_oom_events_total 0"));
+	assert_non_null(strstr(buf, "membal_pressure_holds_total 0"));
+	assert_non_null(strstr(buf, "membal_domain_target_bytes{domid=\"1\",name=\"busy\"}"));
+	stop(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_rise_takes_memory_from_idle),
+		cmocka_unit_test(test_lagging_balloon_no_flip_flop),
+		cmocka_unit_test(test_grant_not_taken_is_withdrawn),
+		cmocka_unit_test(test_uncooperative_memory_not_handed_out),
+		cmocka_unit_test(test_stale_agent_freezes_target),
+		cmocka_unit_test(test_pressure_blocks_shrink_and_oom_raises_min),
+		cmocka_unit_test(test_garbage_rejected_others_undisturbed),
+		cmocka_unit_test(test_domain_vanishes_and_mem_set_holds),
+		cmocka_unit_test(test_reserve_frees_and_keeps),
+		cmocka_unit_test(test_xenstored_restart_survived),
+		cmocka_unit_test(test_dry_run_writes_nothing),
+		cmocka_unit_test(test_restart_makes_no_burst),
+		cmocka_unit_test(test_steady_state_sends_no_request),
+		cmocka_unit_test(test_status_file_and_metrics),
+	};
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
