@@ -1,0 +1,131 @@
+/*
+ * From targets to this cycle's writes (SPEC §3.4), as a pure function.
+ *
+ * A target is what the policy wants; a write is what the arbiter puts in
+ * memory/target now. They differ for two reasons:
+ *
+ * - Threshold: a change below min_change is not written (no churn in
+ *   steady state), except a write that lands exactly on settle_kb, the
+ *   end of a hysteresis walk, so that walks finish.
+ * - Grants: memory a domain does not hold yet (new target - N_i) can only
+ *   come from what the host has free NOW, F_h; memory that other domains
+ *   are about to release is not counted, because a balloon may take
+ *   seconds (or forever) to give it back. Decreases are written in full;
+ *   increases share F_h: dom0 priority first, then every growing domain
+ *   in proportion to its deficit, rounded down to pages.
+ *
+ * A domain that keeps its current target B_i while B_i > N_i still has
+ * growth in flight from an earlier grant: that growth is served from F_h
+ * before anything new is granted, so F_h is never promised twice.
+ *
+ * Invariant (tests/unit/test_apply.c): for the domains written this
+ * cycle, sum max(0, write_i - N_i) <= max(0, F_h - growth in flight).
+ */
+#include "arbiter/policy.h"
+
+static inline uint64_t page_down(uint64_t kb)
+{
+	return kb - kb % POLICY_PAGE_KB;
+}
+
+static inline uint64_t distance(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* Worth writing: a real move, or the last step of a walk. */
+static bool passes_threshold(const struct policy_params *p, uint64_t value,
+			     uint64_t current, uint64_t settle)
+{
+	if (value == current)
+		return false;
+	return distance(value, current) >= p->min_change_kb || value == settle;
+}
+
+void policy_apply(const struct policy_params *p,
+		  const struct policy_cycle *cycle,
+		  const struct policy_dom *dom, size_t n,
+		  struct policy_decision *out)
+{
+	uint64_t pool = cycle->host_free_kb > 0 ? (uint64_t)cycle->host_free_kb
+						: 0;
+	uint64_t in_flight = 0, deficit = 0;
+
+	/* Pass 1: which targets would be written at all; what is in flight. */
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_dom *d = &dom[i];
+		struct policy_decision *o = &out[i];
+
+		o->has_write = false;
+		o->write_kb = 0;
+		o->reasons &= ~(uint32_t)(POLICY_R_GRANT | POLICY_R_THRESHOLD);
+		if (o->mode == POLICY_MODE_FIXED)
+			continue;
+		if (passes_threshold(p, o->target_kb, d->target_kb,
+				     o->settle_kb)) {
+			o->has_write = true;
+			o->write_kb = o->target_kb;
+			if (o->target_kb > d->actual_kb && d->kind != POLICY_DOM0)
+				deficit += o->target_kb - d->actual_kb;
+			continue;
+		}
+		if (o->target_kb != d->target_kb)
+			o->reasons |= POLICY_R_THRESHOLD;
+		if (d->target_kb > d->actual_kb)
+			in_flight += d->target_kb - d->actual_kb;
+	}
+	pool = pool > in_flight ? pool - in_flight : 0;
+
+	/* Pass 2: dom0 priority is served first, in full if it can be. */
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_dom *d = &dom[i];
+		struct policy_decision *o = &out[i];
+
+		if (!o->has_write || d->kind != POLICY_DOM0 ||
+		    o->write_kb <= d->actual_kb)
+			continue;
+		uint64_t want = o->write_kb - d->actual_kb;
+		uint64_t grant = want < pool ? want : pool;
+
+		pool -= grant;
+		o->write_kb = d->actual_kb + grant;
+	}
+
+	/* Pass 3: the rest in proportion to deficit,
+	 *     grant_i = page_down(pool * (target_i - N_i) / sum deficits). */
+	if (deficit > pool) {
+		for (size_t i = 0; i < n; i++) {
+			const struct policy_dom *d = &dom[i];
+			struct policy_decision *o = &out[i];
+
+			if (!o->has_write || d->kind == POLICY_DOM0 ||
+			    o->write_kb <= d->actual_kb)
+				continue;
+			uint64_t want = o->write_kb - d->actual_kb;
+			unsigned __int128 share = (unsigned __int128)pool * want /
+						  deficit;
+
+			o->write_kb = d->actual_kb + page_down((uint64_t)share);
+		}
+	}
+
+	/* Pass 4: writes cut by a grant. Keeping B_i is fine if it asks for
+	 * no more than was granted and the cut write would be a small move;
+	 * otherwise the smaller value must be written. */
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_dom *d = &dom[i];
+		struct policy_decision *o = &out[i];
+
+		if (!o->has_write || o->write_kb == o->target_kb)
+			continue;
+		o->reasons |= POLICY_R_GRANT;
+		if (d->target_kb <= o->write_kb &&
+		    !passes_threshold(p, o->write_kb, d->target_kb,
+				      o->settle_kb)) {
+			if (d->target_kb != o->write_kb)
+				o->reasons |= POLICY_R_THRESHOLD;
+			o->has_write = false;
+			o->write_kb = 0;
+		}
+	}
+}

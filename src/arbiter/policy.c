@@ -1,0 +1,651 @@
+/*
+ * Classification, self-adjustment, guest safety and dom0 handling: SPEC
+ * §3.1 steps 2-5, §3.2 and the glue around the solvers of §3.3. The
+ * solvers live in solve_exact.c and solve_paper.c, the write arithmetic
+ * of §3.4 in apply.c.
+ *
+ * One cycle, in the order the code below follows:
+ *   1. F_h = host free - reserve - pending growth of undecided entries.
+ *   2. Per domain: the safety-adjusted minimum L_i' and the goal
+ *        MC_i = clamp(C_i + O_i + headroom, L_i', H_i)   (target units).
+ *   3. dom0 priority: dom0 gets MC_0 first (never pushing domUs below
+ *      their L_i); the domUs share what is left, F_U.
+ *   4. abundant iff F_U >= sum (MC_i - N_i) over the domUs.
+ *   5. abundant: every domU steps from B_i toward MC_i (§3.2);
+ *      scarce: global balancing on M = sum N_i + F_U (§3.3).
+ */
+#include "arbiter/policy.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arbiter/solve.h"
+
+const char *const policy_solver_names[] = { "exact", "paper", NULL };
+const char *const policy_free_source_names[] = { "free", "avail", NULL };
+const char *const policy_scarce_cap_names[] = { "demand", "max", NULL };
+const char *const policy_dom0_mode_names[] = { "fixed", "priority", NULL };
+const char *const policy_force_names[] = { "auto", "self", "global",
+					   "static", NULL };
+const char *const policy_preset_names[] = { "static", "self", "paper",
+					    "membal", NULL };
+
+#define MIB 1024u
+
+int policy_name_index(const char *const *names, const char *s)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+void policy_params_default(struct policy_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->tau = 0.75;                 /* the paper's idle memory tax */
+	p->epsilon = 0.1;              /* the paper's swap weight */
+	p->solver = POLICY_SOLVER_EXACT;
+	/* MemAvailable counts reclaimable cache as free: closer to what a
+	 * guest can give back than MemFree. */
+	p->free_source = POLICY_FREE_AVAIL;
+	p->scarce_cap = POLICY_CAP_DEMAND;
+	p->dom0_mode = POLICY_DOM0_FIXED;   /* Xen best practice */
+	p->mode = POLICY_FORCE_AUTO;
+	p->global_hysteresis = false;
+	p->hysteresis_up = 1;          /* grow at once ... */
+	p->hysteresis_down = 8;        /* ... shrink in steps (selfballoon) */
+	p->headroom_kb = 64 * MIB;
+	p->reserve_kb = 72 * MIB;      /* squeezed's floor after boot failures */
+	p->min_change_kb = 16 * MIB;
+	p->psi_no_shrink = 1000;       /* 10 % some avg10 */
+	p->swapin_no_shrink = 256;     /* pages per second */
+	p->oom_bump_kb = 64 * MIB;
+	p->oom_hold_s = 600;
+	p->min_kb = 128 * MIB;
+	p->max_kb = 0;                 /* static-max */
+	p->shares = 1;
+}
+
+int policy_preset_apply(struct policy_params *p, enum policy_preset preset)
+{
+	switch (preset) {
+	case POLICY_PRESET_STATIC:
+		p->mode = POLICY_FORCE_STATIC;
+		return 0;
+	case POLICY_PRESET_SELF:
+		p->mode = POLICY_FORCE_SELF;
+		return 0;
+	case POLICY_PRESET_PAPER:
+		p->mode = POLICY_FORCE_AUTO;
+		p->solver = POLICY_SOLVER_PAPER;
+		p->free_source = POLICY_FREE_FREE;
+		p->scarce_cap = POLICY_CAP_MAX;
+		p->global_hysteresis = true;
+		return 0;
+	case POLICY_PRESET_MEMBAL:
+		p->mode = POLICY_FORCE_AUTO;
+		p->solver = POLICY_SOLVER_EXACT;
+		p->free_source = POLICY_FREE_AVAIL;
+		p->scarce_cap = POLICY_CAP_DEMAND;
+		p->global_hysteresis = false;
+		return 0;
+	}
+	return -1;
+}
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && len) {
+		va_start(ap, fmt);
+		vsnprintf(err, len, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+int policy_params_check(const struct policy_params *p, char *err,
+			size_t errlen)
+{
+	if (!(p->tau >= 0 && p->tau < 1))
+		return fail(err, errlen, "tau %g outside [0, 1)", p->tau);
+	if (!(p->epsilon >= 0 && p->epsilon <= 1e6))
+		return fail(err, errlen, "epsilon %g outside [0, 1e6]",
+			    p->epsilon);
+	if ((unsigned)p->solver > POLICY_SOLVER_PAPER ||
+	    (unsigned)p->free_source > POLICY_FREE_AVAIL ||
+	    (unsigned)p->scarce_cap > POLICY_CAP_MAX ||
+	    (unsigned)p->dom0_mode > POLICY_DOM0_PRIORITY ||
+	    (unsigned)p->mode > POLICY_FORCE_STATIC)
+		return fail(err, errlen, "unknown solver, free_source, "
+			    "scarce_cap, dom0_mode or mode");
+	if (p->hysteresis_up < 1 || p->hysteresis_down < 1)
+		return fail(err, errlen, "hysteresis must be >= 1");
+	if (p->headroom_kb > POLICY_KB_MAX || p->reserve_kb > POLICY_KB_MAX ||
+	    p->min_change_kb > POLICY_KB_MAX || p->oom_bump_kb > POLICY_KB_MAX ||
+	    p->min_kb > POLICY_KB_MAX || p->max_kb > POLICY_KB_MAX)
+		return fail(err, errlen, "a size is above %llu KiB",
+			    (unsigned long long)POLICY_KB_MAX);
+	if (p->max_kb != 0 && p->min_kb > p->max_kb)
+		return fail(err, errlen, "min %llu KiB > max %llu KiB",
+			    (unsigned long long)p->min_kb,
+			    (unsigned long long)p->max_kb);
+	if (!(p->shares >= POLICY_SHARES_MIN && p->shares <= POLICY_SHARES_MAX))
+		return fail(err, errlen, "shares %g outside [%g, %g]",
+			    p->shares, POLICY_SHARES_MIN, POLICY_SHARES_MAX);
+	return 0;
+}
+
+int policy_ctx_init(struct policy_ctx *ctx, size_t capacity)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	if (capacity > POLICY_MAX_DOMAINS)
+		return -1;
+	size_t cap = capacity ? capacity : 1;
+
+	ctx->items = calloc(cap, sizeof(*ctx->items));
+	ctx->events = calloc(2 * cap, sizeof(*ctx->events));
+	ctx->events_tmp = calloc(2 * cap, sizeof(*ctx->events_tmp));
+	ctx->paper_x = calloc(cap, sizeof(*ctx->paper_x));
+	ctx->paper_idx = calloc(cap, sizeof(*ctx->paper_idx));
+	if (!ctx->items || !ctx->events || !ctx->events_tmp || !ctx->paper_x ||
+	    !ctx->paper_idx) {
+		policy_ctx_free(ctx);
+		return -1;
+	}
+	ctx->capacity = capacity;
+	return 0;
+}
+
+void policy_ctx_free(struct policy_ctx *ctx)
+{
+	free(ctx->items);
+	free(ctx->events);
+	free(ctx->events_tmp);
+	free(ctx->paper_matrix);
+	free(ctx->paper_x);
+	free(ctx->paper_idx);
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+const char *policy_mode_name(enum policy_mode mode)
+{
+	switch (mode) {
+	case POLICY_MODE_ABUNDANT: return "abundant";
+	case POLICY_MODE_SCARCE: return "scarce";
+	case POLICY_MODE_INFEASIBLE: return "infeasible";
+	case POLICY_MODE_FIXED: return "fixed";
+	}
+	return "?";
+}
+
+const char *policy_stage_name(enum policy_stage stage)
+{
+	switch (stage) {
+	case POLICY_STAGE_NONE: return "none";
+	case POLICY_STAGE_SELF: return "self";
+	case POLICY_STAGE_DOM0: return "dom0";
+	case POLICY_STAGE_CAP: return "cap";
+	case POLICY_STAGE_PRICE: return "price";
+	case POLICY_STAGE_THETA: return "theta";
+	case POLICY_STAGE_INFEASIBLE: return "infeasible";
+	case POLICY_STAGE_PAPER: return "paper";
+	}
+	return "?";
+}
+
+static const char *const reason_names[POLICY_R_COUNT] = {
+	"min", "oom", "max", "demand", "psi", "swapin", "step", "dom0",
+	"grant", "threshold",
+};
+
+const char *policy_reason_name(uint32_t bit)
+{
+	for (unsigned i = 0; i < POLICY_R_COUNT; i++)
+		if (bit == (1u << i))
+			return reason_names[i];
+	return NULL;
+}
+
+char *policy_reasons_format(uint32_t reasons, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < POLICY_R_COUNT; i++) {
+		if (!(reasons & (1u << i)))
+			continue;
+		int w = snprintf(buf + used, size - used, "%s%s",
+				 used ? "+" : "", reason_names[i]);
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+	if (used == 0)
+		snprintf(buf, size, "-");
+	return buf;
+}
+
+static inline uint64_t page_down(uint64_t kb)
+{
+	return kb - kb % POLICY_PAGE_KB;
+}
+
+static inline uint64_t clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The core does not trust its caller either: every figure is bounded so
+ * that no sum below can overflow and no price can become NaN. */
+static int check_dom(const struct policy_dom *d, char *err, size_t len)
+{
+	const struct {
+		const char *name;
+		uint64_t v;
+	} sizes[] = {
+		{ "actual", d->actual_kb }, { "target", d->target_kb },
+		{ "min", d->min_kb }, { "max", d->max_kb },
+		{ "free", d->free_kb }, { "avail", d->avail_kb },
+		{ "committed_as", d->committed_as_kb },
+		{ "overhead", d->overhead_kb },
+		{ "swap_free", d->swap_free_kb }, { "swap_tot", d->swap_tot_kb },
+	};
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (sizes[i].v > POLICY_KB_MAX)
+			return fail(err, len, "domain %u: %s %llu KiB above %llu",
+				    d->domid, sizes[i].name,
+				    (unsigned long long)sizes[i].v,
+				    (unsigned long long)POLICY_KB_MAX);
+	if (d->min_kb > d->max_kb)
+		return fail(err, len, "domain %u: min %llu > max %llu",
+			    d->domid, (unsigned long long)d->min_kb,
+			    (unsigned long long)d->max_kb);
+	if (d->swap_free_kb > d->swap_tot_kb)
+		return fail(err, len, "domain %u: swap_free %llu > swap_tot %llu",
+			    d->domid, (unsigned long long)d->swap_free_kb,
+			    (unsigned long long)d->swap_tot_kb);
+	if (!(d->shares >= POLICY_SHARES_MIN && d->shares <= POLICY_SHARES_MAX))
+		return fail(err, len, "domain %u: shares %g outside [%g, %g]",
+			    d->domid, d->shares, POLICY_SHARES_MIN,
+			    POLICY_SHARES_MAX);
+	if ((unsigned)d->kind > POLICY_UNMANAGED)
+		return fail(err, len, "domain %u: unknown kind %d", d->domid,
+			    (int)d->kind);
+	return 0;
+}
+
+static bool decided(const struct policy_params *p, const struct policy_dom *d)
+{
+	if (p->mode == POLICY_FORCE_STATIC || d->kind == POLICY_UNMANAGED)
+		return false;
+	if (d->kind == POLICY_DOM0)
+		return p->dom0_mode == POLICY_DOM0_PRIORITY;
+	return true;
+}
+
+/* What a domain's own figures say, before any other domain matters. */
+struct derived {
+	uint64_t lo;          /* L_i' : L_i after the no-shrink rule */
+	uint64_t goal;        /* MC_i */
+	uint32_t lo_reasons;  /* why lo is what it is */
+};
+
+static void derive(const struct policy_params *p, const struct policy_dom *d,
+		   struct derived *dv)
+{
+	uint32_t pressure = 0;
+
+	/* Guest safety (§3.2): a domain that is reclaiming or swapping in
+	 * hard is not shrunk this cycle, in either mode:
+	 *     L_i' = max(L_i, min(B_i, H_i)). */
+	if ((d->flags & POLICY_IN_PSI) && d->psi_some > p->psi_no_shrink)
+		pressure |= POLICY_R_PSI;
+	if ((d->flags & POLICY_IN_SWAPIN) && d->swapin_rate > p->swapin_no_shrink)
+		pressure |= POLICY_R_SWAPIN;
+
+	uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
+
+	if (pressure && keep > d->min_kb) {
+		dv->lo = keep;
+		dv->lo_reasons = pressure;
+	} else {
+		dv->lo = d->min_kb;
+		dv->lo_reasons = POLICY_R_MIN |
+			((d->flags & POLICY_IN_OOM_MIN) ? POLICY_R_OOM : 0);
+	}
+
+	/* MC_i = clamp(C_i + O_i + headroom, L_i', H_i), in target units:
+	 * Committed_AS is what the guest has promised its processes, O_i is
+	 * what the domain holds that the guest does not count as RAM.
+	 * Rounded down to a page (not below L_i') so that an allocation of
+	 * exactly MC_i is a page-aligned target. */
+	uint64_t overhead = d->overhead_kb < d->actual_kb ? d->overhead_kb
+							  : d->actual_kb;
+	uint64_t want = d->committed_as_kb + overhead + p->headroom_kb;
+	uint64_t goal = page_down(clamp_u64(want, dv->lo, d->max_kb));
+
+	dv->goal = goal < dv->lo ? dv->lo : goal;
+}
+
+/* A_i = clamp(N_i - F_i, 0, N_i), F_i per free_source (avail falls back
+ * to free when the guest did not report it). */
+static double active_kb(const struct policy_params *p,
+			const struct policy_dom *d)
+{
+	uint64_t f = (p->free_source == POLICY_FREE_AVAIL &&
+		      (d->flags & POLICY_IN_AVAIL)) ? d->avail_kb : d->free_kb;
+
+	return d->actual_kb > f ? (double)(d->actual_kb - f) : 0.0;
+}
+
+/* w_i = S_i * ((1 - tau) + epsilon * (1 - SF_i/ST_i)); no swap, no term.
+ * (1 - tau) is Waldspurger's 1/k: an idle page costs k = 1/(1 - tau)
+ * times an active one. */
+static double weight(const struct policy_params *p, const struct policy_dom *d)
+{
+	double used = d->swap_tot_kb
+		? 1.0 - (double)d->swap_free_kb / (double)d->swap_tot_kb : 0.0;
+
+	return d->shares * ((1.0 - p->tau) + p->epsilon * used);
+}
+
+/*
+ * One self-adjustment step (§3.2) from the current target B toward goal:
+ *     d = |goal - B|,  step = max(ceil(d / h), min(min_change, d))
+ * with h = hysteresis_up when growing, hysteresis_down when shrinking.
+ * The step is never below the write threshold unless it lands exactly
+ * on the goal, so a walk always ends on the goal instead of parking
+ * within min_change of it. It is rounded up to a whole page (never past
+ * the goal), so that a walk between page-aligned values stays aligned.
+ */
+static uint64_t self_step(const struct policy_params *p, uint64_t from,
+			  uint64_t goal)
+{
+	if (goal == from)
+		return from;
+
+	bool grow = goal > from;
+	uint64_t d = grow ? goal - from : from - goal;
+	uint64_t h = grow ? p->hysteresis_up : p->hysteresis_down;
+	uint64_t step = d / h + (d % h != 0);
+	uint64_t least = d < p->min_change_kb ? d : p->min_change_kb;
+
+	if (step < least)
+		step = least;
+	step += (POLICY_PAGE_KB - step % POLICY_PAGE_KB) % POLICY_PAGE_KB;
+	if (step > d)
+		step = d;
+	return grow ? from + step : from - step;
+}
+
+static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
+			      uint64_t max_kb)
+{
+	uint32_t r = 0;
+
+	if (t <= dv->lo)
+		r |= dv->lo_reasons;
+	if (t >= page_down(max_kb) && t > dv->lo)
+		r |= POLICY_R_MAX;
+	return r;
+}
+
+static void self_adjust(const struct policy_params *p,
+			const struct policy_dom *d, const struct derived *dv,
+			struct policy_decision *o)
+{
+	uint64_t t = clamp_u64(self_step(p, d->target_kb, dv->goal), dv->lo,
+			       d->max_kb);
+
+	o->mode = POLICY_MODE_ABUNDANT;
+	o->stage = POLICY_STAGE_SELF;
+	o->target_kb = t;
+	o->settle_kb = dv->goal;
+	o->reasons = bound_reasons(t, dv, d->max_kb) |
+		     (t != dv->goal ? POLICY_R_STEP : 0);
+}
+
+/* Global balancing for the domUs: fill the solver items, solve, copy the
+ * results back with their reasons and prices. */
+static int balance(struct policy_ctx *ctx, const struct policy_params *p,
+		   const struct policy_dom *dom, size_t n,
+		   struct policy_decision *out, int64_t budget,
+		   int64_t domu_free, struct policy_cycle *cycle)
+{
+	size_t k = 0;
+	enum policy_stage stage;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_dom *d = &dom[i];
+		struct derived dv;
+
+		if (!decided(p, d) || d->kind != POLICY_DOMU)
+			continue;
+		derive(p, d, &dv);
+		ctx->items[k++] = (struct solve_item){
+			.a = p->tau * active_kb(p, d),
+			.w = weight(p, d),
+			.lo = dv.lo,
+			/* U_i: with scarce_cap = demand nobody gets more
+			 * than it asks for (MC_i <= H_i already). */
+			.up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
+								 : d->max_kb,
+			.actual = d->actual_kb,
+			.dom = (uint32_t)i,
+		};
+	}
+
+	if (p->solver == POLICY_SOLVER_PAPER) {
+		if (solve_infeasible(ctx, k, budget, cycle)) {
+			stage = POLICY_STAGE_INFEASIBLE;
+		} else {
+			if (solve_paper(ctx, k, domu_free, cycle) < 0)
+				return -1;
+			stage = POLICY_STAGE_PAPER;
+		}
+	} else {
+		stage = solve_exact(ctx, k, budget, cycle);
+	}
+	cycle->stage = stage;
+	cycle->mode = stage == POLICY_STAGE_INFEASIBLE ? POLICY_MODE_INFEASIBLE
+						       : POLICY_MODE_SCARCE;
+
+	for (size_t j = 0; j < k; j++) {
+		const struct solve_item *it = &ctx->items[j];
+		const struct policy_dom *d = &dom[it->dom];
+		struct policy_decision *o = &out[it->dom];
+		struct derived dv;
+		uint64_t t = it->target;
+
+		derive(p, d, &dv);
+		o->mode = cycle->mode;
+		o->stage = stage;
+		o->settle_kb = dv.goal;
+		if (it->at == SOLVE_AT_LO)
+			o->reasons = dv.lo_reasons;
+		else if (it->at == SOLVE_AT_UP)
+			o->reasons = it->up < d->max_kb ? POLICY_R_DEMAND
+							: POLICY_R_MAX;
+		/* The paper preset routes global targets through the same
+		 * stepping as self-adjustment (its Algorithm 2). */
+		if (p->global_hysteresis) {
+			o->settle_kb = t;
+			t = clamp_u64(self_step(p, d->target_kb, t), dv.lo,
+				      d->max_kb);
+			if (t != it->target)
+				o->reasons |= POLICY_R_STEP;
+		}
+		o->target_kb = t;
+		/* rho_i = w_i / (Nt_i - tau*A_i), shown where it means
+		 * something: stage 2 (and the paper's own balancing). */
+		if ((stage == POLICY_STAGE_PRICE || stage == POLICY_STAGE_PAPER) &&
+		    (double)t > it->a) {
+			o->has_price = true;
+			o->price = it->w / ((double)t - it->a);
+		}
+	}
+	return 0;
+}
+
+int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
+		  const struct policy_host *host, const struct policy_dom *dom,
+		  size_t n, struct policy_decision *out,
+		  struct policy_cycle *cycle)
+{
+	const int64_t host_limit = (int64_t)(POLICY_KB_MAX * 1024);
+	size_t dom0 = SIZE_MAX;
+
+	memset(cycle, 0, sizeof(*cycle));
+	cycle->bad_index = SIZE_MAX;
+	if (policy_params_check(p, cycle->error, sizeof(cycle->error)) < 0)
+		return -1;
+	if (n > ctx->capacity)
+		return fail(cycle->error, sizeof(cycle->error),
+			    "%zu domains, context sized for %zu", n,
+			    ctx->capacity);
+	if (host->free_kb > host_limit || host->free_kb < -host_limit ||
+	    host->reserve_kb > POLICY_KB_MAX)
+		return fail(cycle->error, sizeof(cycle->error),
+			    "host free %lld KiB or reserve %llu KiB out of range",
+			    (long long)host->free_kb,
+			    (unsigned long long)host->reserve_kb);
+	for (size_t i = 0; i < n; i++) {
+		if (check_dom(&dom[i], cycle->error, sizeof(cycle->error)) < 0) {
+			cycle->bad_index = i;
+			return -1;
+		}
+		if (dom[i].kind == POLICY_DOM0) {
+			if (dom0 != SIZE_MAX) {
+				cycle->bad_index = i;
+				return fail(cycle->error, sizeof(cycle->error),
+					    "domain %u: a second dom0",
+					    dom[i].domid);
+			}
+			dom0 = i;
+		}
+	}
+
+	/* Step 2: F_h. What the snapshot's undecided entries were promised
+	 * (B_j > N_j) is not ours to hand out again. */
+	int64_t free_h = host->free_kb - (int64_t)host->reserve_kb;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_dom *d = &dom[i];
+
+		memset(&out[i], 0, sizeof(out[i]));
+		if (decided(p, d)) {
+			cycle->decided++;
+			continue;
+		}
+		out[i].mode = POLICY_MODE_FIXED;
+		out[i].stage = POLICY_STAGE_NONE;
+		out[i].target_kb = d->target_kb;
+		out[i].settle_kb = d->target_kb;
+		if (d->target_kb > d->actual_kb)
+			free_h -= (int64_t)(d->target_kb - d->actual_kb);
+	}
+	cycle->host_free_kb = free_h;
+	if (p->mode == POLICY_FORCE_STATIC) {
+		cycle->mode = POLICY_MODE_FIXED;
+		cycle->stage = POLICY_STAGE_NONE;
+		return 0;
+	}
+
+	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct derived dv;
+
+		if (!decided(p, &dom[i]) || dom[i].kind != POLICY_DOMU)
+			continue;
+		derive(p, &dom[i], &dv);
+		sum_n += (int64_t)dom[i].actual_kb;
+		sum_lo += (int64_t)dv.lo;
+		sum_goal += (int64_t)dv.goal;
+	}
+
+	/* Step 3: dom0 priority. Dom0 gets its goal MC_0 at once, before
+	 * any domU, limited only so that the domUs keep their minimums:
+	 *     T_0 = max(L_0', min(MC_0, N_0 + sum N_i + F_h - sum L_i)).
+	 * If F_h cannot cover T_0 - N_0, the domUs must give it back: the
+	 * cycle goes global whatever the classification says. */
+	int64_t free_u = free_h;
+	bool dom0_needs_global = false;
+
+	if (dom0 != SIZE_MAX && decided(p, &dom[dom0])) {
+		const struct policy_dom *d = &dom[dom0];
+		struct policy_decision *o = &out[dom0];
+		struct derived dv;
+		int64_t room = (int64_t)d->actual_kb + sum_n + free_h - sum_lo;
+		uint64_t t;
+
+		derive(p, d, &dv);
+		t = dv.goal;
+		o->reasons = 0;
+		if (room < (int64_t)t) {
+			uint64_t r = room > 0 ? page_down((uint64_t)room) : 0;
+
+			t = r < dv.lo ? dv.lo : r;
+			o->reasons |= POLICY_R_DOM0;
+		}
+		o->reasons |= bound_reasons(t, &dv, d->max_kb);
+		o->stage = POLICY_STAGE_DOM0;
+		o->goal_kb = dv.goal;
+		o->target_kb = t;
+		o->settle_kb = dv.goal;
+		free_u = free_h - ((int64_t)t - (int64_t)d->actual_kb);
+		dom0_needs_global = (int64_t)t - (int64_t)d->actual_kb > free_h;
+	}
+
+	int64_t budget = sum_n + free_u;   /* M for the domUs */
+	bool global;
+
+	cycle->domu_free_kb = free_u;
+	cycle->budget_kb = budget;
+	cycle->need_kb = sum_goal - sum_n;
+	switch (p->mode) {
+	case POLICY_FORCE_SELF:
+		global = false;
+		break;
+	case POLICY_FORCE_GLOBAL:
+		global = true;
+		break;
+	default:
+		/* Step 4: abundant iff F_U >= sum (MC_i - N_i). */
+		global = dom0_needs_global || free_u < cycle->need_kb;
+		break;
+	}
+
+	for (size_t i = 0; i < n; i++) {
+		struct derived dv;
+
+		if (!decided(p, &dom[i]) || dom[i].kind != POLICY_DOMU)
+			continue;
+		derive(p, &dom[i], &dv);
+		out[i].goal_kb = dv.goal;
+		if (!global)
+			self_adjust(p, &dom[i], &dv, &out[i]);
+	}
+	if (global) {
+		if (balance(ctx, p, dom, n, out, budget, free_u, cycle) < 0)
+			return -1;
+	} else {
+		cycle->mode = POLICY_MODE_ABUNDANT;
+		cycle->stage = POLICY_STAGE_SELF;
+	}
+	if (dom0 != SIZE_MAX && decided(p, &dom[dom0]))
+		out[dom0].mode = cycle->mode;
+	return 0;
+}

@@ -1,0 +1,271 @@
+/*
+ * The policy core: a snapshot of one host goes in, decisions come out.
+ *
+ * Pure C, no Xen header, no I/O, no global state. The arbiter daemon and
+ * the simulator build a snapshot (struct policy_dom[] + struct
+ * policy_host) each cycle, call policy_decide() for the targets and
+ * policy_apply() for this cycle's writes, and perform the writes
+ * themselves. SPEC §3.1 steps 2-5, §3.2, §3.3, §3.4 (arithmetic) and
+ * §3.6; docs/design.md "Policy core" explains the model and the maths.
+ *
+ * Units. Every size is KiB in a 64-bit integer. Two families of figures
+ * meet here and must not be mixed up:
+ *   - target units: what `memory/target` means, i.e. what the hypervisor
+ *     says a domain holds (tot_pages*4 - offset_i). N_i, B_i, L_i, H_i,
+ *     MC_i, every target and every write are target units.
+ *   - guest figures: what the guest kernel reports (free, avail,
+ *     Committed_AS). O_i converts: MC_i = C_i + O_i + headroom.
+ *
+ * Memory. The caller owns everything: it sizes a struct policy_ctx once
+ * for the most domains it will pass (policy_ctx_init), and policy_decide()
+ * then allocates nothing, except that the `paper` solver grows its dense
+ * n x n matrix the first time it needs a bigger one (it is the baseline,
+ * kept with its real cost; the default `exact` solver never allocates).
+ */
+#ifndef MEMBAL_ARBITER_POLICY_H
+#define MEMBAL_ARBITER_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define POLICY_PAGE_KB 4u
+/* Largest size accepted for one domain or the host (1 PiB). With at most
+ * POLICY_MAX_DOMAINS domains every sum fits an int64_t. */
+#define POLICY_KB_MAX (UINT64_C(1) << 40)
+#define POLICY_MAX_DOMAINS (UINT32_C(1) << 22)
+/* Shares outside this range are refused (they would only make prices
+ * overflow or vanish). */
+#define POLICY_SHARES_MIN 1e-6
+#define POLICY_SHARES_MAX 1e6
+
+/* ---- parameters: the [policy] section (conf/arbiter.ini) ---------------- */
+
+enum policy_solver { POLICY_SOLVER_EXACT, POLICY_SOLVER_PAPER };
+enum policy_free_source { POLICY_FREE_FREE, POLICY_FREE_AVAIL };
+enum policy_scarce_cap { POLICY_CAP_DEMAND, POLICY_CAP_MAX };
+enum policy_dom0_mode { POLICY_DOM0_FIXED, POLICY_DOM0_PRIORITY };
+/* Which branch a cycle takes: auto classifies (§3.1 step 4); self and
+ * global force one; static changes nothing (preset `static`). */
+enum policy_force {
+	POLICY_FORCE_AUTO,
+	POLICY_FORCE_SELF,
+	POLICY_FORCE_GLOBAL,
+	POLICY_FORCE_STATIC,
+};
+enum policy_preset {
+	POLICY_PRESET_STATIC,
+	POLICY_PRESET_SELF,
+	POLICY_PRESET_PAPER,
+	POLICY_PRESET_MEMBAL,
+};
+
+/* NULL-terminated name tables, indexed by the enums above (for
+ * cfg_get_enum(), command-line options and output). */
+extern const char *const policy_solver_names[];
+extern const char *const policy_free_source_names[];
+extern const char *const policy_scarce_cap_names[];
+extern const char *const policy_dom0_mode_names[];
+extern const char *const policy_force_names[];
+extern const char *const policy_preset_names[];
+/* Index of s in names, or -1. */
+int policy_name_index(const char *const *names, const char *s);
+
+struct policy_params {
+	double tau;                    /* idle memory tax, [0, 1) */
+	double epsilon;                /* weight of swap use in w_i, >= 0 */
+	enum policy_solver solver;
+	enum policy_free_source free_source;
+	enum policy_scarce_cap scarce_cap;
+	enum policy_dom0_mode dom0_mode;
+	enum policy_force mode;        /* not an INI key: presets and membalctl */
+	bool global_hysteresis;        /* step global targets too (paper preset) */
+	uint32_t hysteresis_up;        /* >= 1 */
+	uint32_t hysteresis_down;      /* >= 1 */
+	uint64_t headroom_kb;
+	uint64_t reserve_kb;
+	uint64_t min_change_kb;
+	uint64_t psi_no_shrink;        /* psi_some, hundredths of a percent */
+	uint64_t swapin_no_shrink;     /* pages per second */
+	uint64_t oom_bump_kb;          /* used by the daemon (raised L_i) */
+	uint32_t oom_hold_s;           /* used by the daemon */
+	/* Defaults for domains without their own [domain] section; the
+	 * daemon resolves them into each policy_dom. max_kb 0: static-max. */
+	uint64_t min_kb;
+	uint64_t max_kb;
+	double shares;
+};
+
+/* The defaults of SPEC §3 and §5, in one place. */
+void policy_params_default(struct policy_params *p);
+/* Sets the fields a preset names (§3.6) and leaves the others alone, so
+ * options given after it still apply. Returns -1 for an unknown preset. */
+int policy_preset_apply(struct policy_params *p, enum policy_preset preset);
+/* 0 when every field is in range; else -1 and a message naming the field. */
+int policy_params_check(const struct policy_params *p, char *err,
+			size_t errlen);
+
+/* ---- the snapshot --------------------------------------------------------- */
+
+enum policy_kind {
+	POLICY_DOMU,       /* a managed domU */
+	POLICY_DOM0,       /* domain 0: fixed or priority per dom0_mode */
+	POLICY_UNMANAGED,  /* in the snapshot but not decided: keeps B_i */
+};
+
+/* policy_dom.flags */
+#define POLICY_IN_AVAIL   (1u << 0)  /* avail_kb is valid */
+#define POLICY_IN_PSI     (1u << 1)  /* psi_some is valid */
+#define POLICY_IN_SWAPIN  (1u << 2)  /* swapin_rate is valid */
+#define POLICY_IN_OOM_MIN (1u << 3)  /* min_kb was raised after an OOM kill */
+
+/* One domain. The daemon fills it from checked xenstore figures; the core
+ * still refuses out-of-range values (policy_decide returns -1). */
+struct policy_dom {
+	uint32_t domid;
+	uint32_t flags;            /* POLICY_IN_* */
+	enum policy_kind kind;
+	uint64_t actual_kb;        /* N_i (target units) */
+	uint64_t target_kb;        /* B_i: current target (N_i if none) */
+	uint64_t min_kb;           /* L_i, effective (after an OOM raise) */
+	uint64_t max_kb;           /* H_i */
+	double shares;             /* S_i */
+	uint64_t free_kb;          /* guest MemFree (filtered) */
+	uint64_t avail_kb;         /* guest MemAvailable (filtered) */
+	uint64_t committed_as_kb;  /* C_i */
+	uint64_t overhead_kb;      /* O_i, already clamped to [0, N_i] */
+	uint64_t swap_free_kb;     /* SF_i */
+	uint64_t swap_tot_kb;      /* ST_i */
+	uint64_t psi_some;         /* hundredths of a percent */
+	uint64_t swapin_rate;      /* pages per second */
+};
+
+struct policy_host {
+	/*
+	 * The host's free memory in KiB: free_pages*4 minus outstanding
+	 * claims minus the pending growth max(0, target_j - N_j) of domains
+	 * that are NOT in the snapshot at all. It is taken BEFORE the
+	 * reserve. policy_decide() itself subtracts reserve_kb and the
+	 * pending growth of the snapshot's undecided entries (fixed dom0,
+	 * POLICY_UNMANAGED, everything under `static`) to get F_h.
+	 */
+	int64_t free_kb;
+	uint64_t reserve_kb;
+};
+
+/* ---- decisions ------------------------------------------------------------ */
+
+enum policy_mode {
+	POLICY_MODE_ABUNDANT,    /* self-adjustment (§3.2) */
+	POLICY_MODE_SCARCE,      /* global balancing (§3.3) */
+	POLICY_MODE_INFEASIBLE,  /* global, stage 4: everybody at L_i */
+	POLICY_MODE_FIXED,       /* not decided: target stays B_i */
+};
+
+enum policy_stage {
+	POLICY_STAGE_NONE,       /* fixed */
+	POLICY_STAGE_SELF,       /* self-adjustment step */
+	POLICY_STAGE_DOM0,       /* dom0 priority: MC_0 served first */
+	POLICY_STAGE_CAP,        /* exact stage 1: every domain at U_i */
+	POLICY_STAGE_PRICE,      /* exact stage 2: equal price, Lambda >= 0 */
+	POLICY_STAGE_THETA,      /* exact stage 3: taxed active memory scaled */
+	POLICY_STAGE_INFEASIBLE, /* stage 4: sum L_i > M */
+	POLICY_STAGE_PAPER,      /* the paper's solver (Algorithm 3) */
+};
+
+/* Why a target or a write is what it is (bits). */
+enum policy_reason {
+	POLICY_R_MIN       = 1u << 0,  /* held at L_i */
+	POLICY_R_OOM       = 1u << 1,  /* that L_i was raised after an OOM kill */
+	POLICY_R_MAX       = 1u << 2,  /* held at H_i */
+	POLICY_R_DEMAND    = 1u << 3,  /* capped at MC_i (scarce_cap = demand) */
+	POLICY_R_PSI       = 1u << 4,  /* not shrunk: psi_some > psi_no_shrink */
+	POLICY_R_SWAPIN    = 1u << 5,  /* not shrunk: swapin_rate > swapin_no_shrink */
+	POLICY_R_STEP      = 1u << 6,  /* one hysteresis step, goal not reached */
+	POLICY_R_DOM0      = 1u << 7,  /* dom0 got less than MC_0 (domUs' L_i) */
+	POLICY_R_GRANT     = 1u << 8,  /* write cut: F_h could not cover it */
+	POLICY_R_THRESHOLD = 1u << 9,  /* not written: change below min_change */
+};
+#define POLICY_R_COUNT 10
+
+struct policy_decision {
+	enum policy_mode mode;
+	enum policy_stage stage;
+	uint32_t reasons;        /* enum policy_reason bits */
+	bool has_price;
+	bool has_write;          /* filled by policy_apply() */
+	uint64_t goal_kb;        /* MC_i (0 for fixed domains) */
+	uint64_t target_kb;      /* the policy's target */
+	/* A write of exactly this value is made even when it changes the
+	 * target by less than min_change: the end of a hysteresis walk (MC_i;
+	 * in the paper preset the global target). */
+	uint64_t settle_kb;
+	uint64_t write_kb;       /* valid when has_write */
+	double price;            /* valid when has_price */
+};
+
+/* What the cycle as a whole did (for logs, status and membalctl). */
+struct policy_cycle {
+	enum policy_mode mode;   /* the domUs' branch */
+	enum policy_stage stage; /* SELF, CAP..INFEASIBLE, PAPER, or NONE */
+	int64_t host_free_kb;    /* F_h: after reserve and undecided growth */
+	int64_t domu_free_kb;    /* F_h left for domUs after dom0 priority */
+	int64_t budget_kb;       /* M = sum N_i + F_h over the domUs */
+	int64_t need_kb;         /* sum (MC_i - N_i) over the domUs */
+	uint64_t shortfall_kb;   /* infeasible: sum L_i - M */
+	double lambda;           /* stage 2: Lambda = 1 / price */
+	double theta;            /* stage 3 */
+	unsigned paper_solves;   /* linear systems solved by `paper` */
+	uint64_t fixup_kb;       /* see solve_exact.c; 0 in every test */
+	size_t decided;          /* domains with mode != FIXED */
+	size_t bad_index;        /* policy_decide() == -1: offending entry */
+	char error[160];         /* policy_decide() == -1: why */
+};
+
+/* Scratch space for policy_decide(). Fields are private. */
+struct policy_ctx {
+	size_t capacity;
+	struct solve_item *items;
+	struct solve_event *events;
+	struct solve_event *events_tmp;
+	double *paper_matrix;      /* grown on demand, see above */
+	size_t paper_matrix_n;
+	double *paper_x;           /* capacity entries */
+	uint32_t *paper_idx;       /* capacity entries */
+};
+
+/* 0, or -1 (out of memory, or capacity above POLICY_MAX_DOMAINS). */
+int policy_ctx_init(struct policy_ctx *ctx, size_t capacity);
+void policy_ctx_free(struct policy_ctx *ctx);
+
+/*
+ * Decide every domain's target. out[i] belongs to dom[i]; write fields
+ * are cleared (policy_apply fills them). Returns 0, or -1 when n exceeds
+ * the context's capacity or an entry is out of range (cycle->bad_index
+ * and cycle->error say which and why; out[] is then unspecified).
+ */
+int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
+		  const struct policy_host *host, const struct policy_dom *dom,
+		  size_t n, struct policy_decision *out,
+		  struct policy_cycle *cycle);
+
+/*
+ * Turn targets into this cycle's writes (§3.4): decreases in full;
+ * increases (new target - N_i) only out of cycle->host_free_kb, dom0
+ * priority first, the rest in proportion to deficit; nothing written when
+ * the change is below min_change_kb unless it settles the walk. Writes
+ * below B_i are decreases (perform them first); above B_i, increases.
+ */
+void policy_apply(const struct policy_params *p,
+		  const struct policy_cycle *cycle,
+		  const struct policy_dom *dom, size_t n,
+		  struct policy_decision *out);
+
+const char *policy_mode_name(enum policy_mode mode);
+const char *policy_stage_name(enum policy_stage stage);
+/* Name of one reason bit ("min", "oom", ...), NULL if not a reason. */
+const char *policy_reason_name(uint32_t bit);
+/* "min+oom" (or "-" for none) into buf; returns buf. */
+char *policy_reasons_format(uint32_t reasons, char *buf, size_t size);
+
+#endif

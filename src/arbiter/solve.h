@@ -1,0 +1,71 @@
+/*
+ * Private interface between policy.c and the two global-balancing solvers
+ * (solve_exact.c, solve_paper.c). Not for the daemon: it calls
+ * policy_decide().
+ *
+ * policy.c fills one solve_item per domain taking part in global
+ * balancing (ctx->items[0..k)), with its bounds already resolved
+ * (lo = L_i after the safety rules, up = U_i per scarce_cap), and a
+ * solver writes each item's target and where it ended.
+ */
+#ifndef MEMBAL_ARBITER_SOLVE_H
+#define MEMBAL_ARBITER_SOLVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arbiter/policy.h"
+
+enum solve_at {
+	SOLVE_FREE,  /* strictly between its bounds: on the common price */
+	SOLVE_AT_LO,
+	SOLVE_AT_UP,
+};
+
+struct solve_item {
+	double a;          /* tau * A_i: taxed active memory */
+	double w;          /* w_i = S_i((1 - tau) + epsilon(1 - SF_i/ST_i)) */
+	uint64_t lo;       /* L_i (effective) */
+	uint64_t up;       /* U_i = min(H_i, MC_i) or H_i; lo <= up */
+	uint64_t actual;   /* N_i (the paper solver's budget is sum N_i) */
+	uint64_t target;   /* out */
+	uint32_t dom;      /* index into the snapshot */
+	uint32_t at;       /* out: enum solve_at */
+};
+
+struct solve_event {
+	uint64_t key;      /* bits of a positive double: they sort as integers */
+	uint32_t item;
+	uint32_t enter;    /* 1: leaves lo and starts to grow; 0: reaches up */
+};
+
+/*
+ * Exact solver, stages 1-4 of SPEC §3.3, for items[0..k) and budget M.
+ * Returns the stage; sets cycle->lambda, theta, shortfall_kb, fixup_kb.
+ * Guarantees sum targets <= M (stages 1-3), = sum lo (stage 4), and
+ * lo <= target <= up.
+ */
+enum policy_stage solve_exact(struct policy_ctx *ctx, size_t k, int64_t M,
+			      struct policy_cycle *cycle);
+
+/* Stage 4, shared by both solvers: if sum lo > M, every item gets lo,
+ * cycle->shortfall_kb is set and true is returned. */
+bool solve_infeasible(struct policy_ctx *ctx, size_t k, int64_t M,
+		      struct policy_cycle *cycle);
+
+/*
+ * The paper's solver (seed 001, equations (3)-(4), Algorithm 3): balance
+ * sum N_i by dense Gaussian elimination, pin what leaves [lo, up] and
+ * solve the rest again, then add bonus_kb (the host's free memory) in
+ * proportion. Returns 0, or -1 if the paper matrix cannot be allocated or
+ * is singular (cycle->error says which).
+ */
+int solve_paper(struct policy_ctx *ctx, size_t k, int64_t bonus_kb,
+		struct policy_cycle *cycle);
+
+/* Round a real allocation to a target: x at or below lo gives lo, at or
+ * above up gives up rounded down to a page (not below lo), otherwise x
+ * rounded down to a page (not below lo). *at says which. */
+uint64_t solve_round(double x, uint64_t lo, uint64_t up, uint32_t *at);
+
+#endif

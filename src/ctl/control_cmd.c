@@ -1,0 +1,181 @@
+/*
+ * membalctl pause|resume [DOMAIN], reserve SIZE [--timeout S], release:
+ * one request line to the arbiter's control socket, one answer line back
+ * (src/arbiter/control.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/parse.h"
+#include "ctl/ctl.h"
+
+int ctl_parse_size_kb(const char *s, unsigned long long *kb)
+{
+	char num[32];
+	size_t n = strspn(s, "0123456789");
+	uint64_t v, mult = 1024; /* plain numbers are MiB */
+	const char *unit = s + n;
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (parse_u64(num, 1, UINT64_C(1) << 40, &v) != PARSE_OK)
+		return -1;
+	if (!strcasecmp(unit, "k") || !strcasecmp(unit, "kib") || !strcasecmp(unit, "kb"))
+		mult = 1;
+	else if (!*unit || !strcasecmp(unit, "m") || !strcasecmp(unit, "mib") ||
+		 !strcasecmp(unit, "mb"))
+		mult = 1024;
+	else if (!strcasecmp(unit, "g") || !strcasecmp(unit, "gib") || !strcasecmp(unit, "gb"))
+		mult = 1024 * 1024;
+	else
+		return -1;
+	if (v > (UINT64_C(1) << 40) / mult)
+		return -1;
+	*kb = v * mult;
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: membalctl pause [DOMAIN] [--socket PATH]\n"
+	      "       membalctl resume [DOMAIN] [--socket PATH]\n"
+	      "       membalctl reserve SIZE [--timeout SECONDS] [--socket PATH]\n"
+	      "       membalctl release [--socket PATH]\n"
+	      "pause holds a domain (name or id; all without one) at its current target;\n"
+	      "resume manages it again (and ends a hold after `xl mem-set`).\n"
+	      "reserve makes the arbiter free SIZE (512M, 2G, 262144K; plain numbers are\n"
+	      "MiB) and keep it free, e.g. for `xl create`; release ends it.\n"
+	      "Needs root (the socket, default " CTL_CONTROL_SOCKET ", is mode 0600).\n", out);
+}
+
+static int request(const char *path, const char *line)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char answer[512];
+	size_t got = 0;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "membalctl: socket path too long: %s\n", path);
+		return 1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "membalctl: cannot reach membal-arbiter at %s: %s%s\n", path,
+			strerror(errno),
+			errno == ENOENT || errno == ECONNREFUSED ? " (is it running?)"
+			: errno == EACCES ? " (run as root)" : "");
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
+		fprintf(stderr, "membalctl: %s: %s\n", path, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	/* The arbiter answers between cycles: allow a few of them. */
+	while (got < sizeof(answer) - 1) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&p, 1, 10000) <= 0)
+			break;
+		r = read(fd, answer + got, sizeof(answer) - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (memchr(answer, '\n', got))
+			break;
+	}
+	close(fd);
+	answer[got] = '\0';
+	if (got == 0) {
+		fprintf(stderr, "membalctl: no answer from membal-arbiter at %s\n", path);
+		return 1;
+	}
+	answer[strcspn(answer, "\n")] = '\0';
+	if (!strncmp(answer, "OK", 2)) {
+		printf("%s\n", answer[2] ? answer + 3 : "ok");
+		return 0;
+	}
+	fprintf(stderr, "membalctl: %s\n", !strncmp(answer, "ERR ", 4) ? answer + 4 : answer);
+	return 1;
+}
+
+int control_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = argv[0], *path = CTL_CONTROL_SOCKET, *timeout = NULL;
+	char line[256];
+	uint64_t t;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "s:t:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's': path = optarg; break;
+		case 't': timeout = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	int nargs = argc - optind;
+	char **args = argv + optind;
+
+	if (!strcmp(cmd, "pause") || !strcmp(cmd, "resume")) {
+		if (nargs > 1 || timeout) {
+			usage(stderr);
+			return 2;
+		}
+		if (nargs == 1 && (strlen(args[0]) > 63 || strpbrk(args[0], " \t\r\n"))) {
+			fprintf(stderr, "membalctl: bad domain name '%s'\n", args[0]);
+			return 2;
+		}
+		snprintf(line, sizeof(line), "%s%s%s\n", cmd, nargs ? " " : "", nargs ? args[0] : "");
+	} else if (!strcmp(cmd, "reserve")) {
+		unsigned long long kb;
+
+		if (nargs != 1) {
+			usage(stderr);
+			return 2;
+		}
+		if (ctl_parse_size_kb(args[0], &kb) < 0) {
+			fprintf(stderr, "membalctl: size '%s': expected a number with K, M or G (plain: MiB)\n",
+				args[0]);
+			return 2;
+		}
+		if (timeout && parse_u64(timeout, 1, 604800, &t) != PARSE_OK) {
+			fprintf(stderr, "membalctl: --timeout '%s': expected seconds, 1..604800\n", timeout);
+			return 2;
+		}
+		snprintf(line, sizeof(line), "reserve %llu%s%s\n", kb, timeout ? " " : "",
+			 timeout ? timeout : "");
+	} else if (!strcmp(cmd, "release")) {
+		if (nargs != 0 || timeout) {
+			usage(stderr);
+			return 2;
+		}
+		snprintf(line, sizeof(line), "release\n");
+	} else {
+		usage(stderr);
+		return 2;
+	}
+	return request(path, line);
+}

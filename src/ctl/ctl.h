@@ -1,0 +1,15 @@
+/* membalctl subcommands other than plan (plan.h). */
+#ifndef MEMBAL_CTL_CTL_H
+#define MEMBAL_CTL_CTL_H
+
+#define CTL_STATUS_FILE "/run/membal/status.json"
+#define CTL_CONTROL_SOCKET "/run/membal/control.sock"
+
+int status_main(int argc, char **argv);
+/* pause, resume, reserve, release: argv[0] says which. */
+int control_main(int argc, char **argv);
+
+/* "512M", "2G", "262144K", "1024" (MiB) -> KiB. 0, or -1 if malformed. */
+int ctl_parse_size_kb(const char *s, unsigned long long *kb);
+
+#endif

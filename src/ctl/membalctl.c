@@ -1,0 +1,68 @@
+/*
+ * membalctl: look at and steer the arbiter. One binary, one subcommand
+ * per job; a subcommand is a function taking its own argv (argv[0] is
+ * its name) and returning the exit status. To add one, write its
+ * function and add a line to the table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ctl/ctl.h"
+#include "ctl/plan.h"
+
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "status", status_main,
+	  "the arbiter's view of every domain (--json for the raw file)" },
+	{ "pause", control_main, "hold a domain (or all) at its current target" },
+	{ "resume", control_main, "manage a domain (or all) again" },
+	{ "reserve", control_main, "free SIZE and keep it free (for xl create)" },
+	{ "release", control_main, "end a reservation" },
+	{ "plan", plan_main,
+	  "what the arbiter would decide for a snapshot (CSV in, CSV out)" },
+};
+
+#define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
+
+static void usage(FILE *out)
+{
+	fputs("usage: membalctl COMMAND [options]\n\ncommands:\n", out);
+	for (size_t i = 0; i < N_SUBCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", subcommands[i].name,
+			subcommands[i].summary);
+	fputs("\n'membalctl COMMAND --help' describes a command.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	const struct log_config lc = { .level = LOG_WARNING,
+				       .sd_prefix = false,
+				       .limit_ms = 60000 };
+
+	log_setup("membalctl", &lc);
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("membalctl %s\n", MEMBAL_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < N_SUBCOMMANDS; i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "membalctl: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

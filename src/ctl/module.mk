@@ -1,0 +1,14 @@
+# src/ctl: membalctl, the administrator's tool. `plan` needs only the pure
+# policy: no Xen library is linked for it.
+PROGRAMS += membalctl
+INSTALL_BIN += membalctl
+membalctl_SRCS   := src/ctl/membalctl.c src/ctl/plan.c src/ctl/status_cmd.c \
+                    src/ctl/control_cmd.c src/ctl/json.c
+membalctl_LIBS   := policy common
+membalctl_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
+
+# Runs $(MEMBAL_BIN)/membalctl plan on tests/fixtures/plan.
+TESTS += test_plan
+test_plan_SRCS   := tests/unit/test_plan.c
+test_plan_LIBS   := common
+test_plan_LDLIBS := $(LIBS_CMOCKA)

@@ -1,0 +1,56 @@
+/*
+ * `membalctl plan`: "what would the arbiter do now?" for a snapshot
+ * written by hand or exported from a host.
+ *
+ * Input (CSV, untrusted): a header line naming the columns in any order
+ * (unknown columns are ignored), then one row per domain. Required:
+ *   domid,name,actual_kb,free_kb,committed_as_kb,swap_tot_kb,swap_free_kb,
+ *   min_kb,max_kb,shares
+ * Optional (a column may also be left empty in a row):
+ *   avail_kb,memtotal_kb,balloon_current_kb,current_target_kb,psi_some,
+ *   swapin_rate
+ * Blank lines and lines starting with '#' are skipped; spaces around a
+ * field are ignored; a field cannot contain a comma (no quoting).
+ *
+ * Output: domid,name,mode,target_kb,write_kb,price, one row per input row
+ * in input order (--explain adds stage,goal_kb,reasons).
+ */
+#ifndef MEMBAL_CTL_PLAN_H
+#define MEMBAL_CTL_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arbiter/policy.h"
+
+#define PLAN_MAX_LINE 65536
+#define PLAN_MAX_NAME 256
+
+struct plan {
+	size_t n, cap;
+	struct policy_dom *dom;
+	uint32_t *line;         /* input line of each row, for messages */
+	size_t *name_off;       /* row i's name is names + name_off[i] */
+	char *names;
+	size_t names_len, names_cap;
+};
+
+void plan_init(struct plan *pl);
+void plan_free(struct plan *pl);
+
+/* Read a whole snapshot. 0, or -1 with "SRC:LINE: column 'c': ..." in
+ * err (and pl holds no usable rows). */
+int plan_read_csv(FILE *in, const char *src, struct plan *pl, char *err,
+		  size_t errlen);
+
+/* 0, or -1 on a write error. */
+int plan_write_csv(FILE *out, const struct plan *pl,
+		   const struct policy_decision *dec, bool explain);
+
+/* The subcommand: argv[0] is "plan". Exit status: 0, 1 bad input, 2 bad
+ * usage. */
+int plan_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * The apply arithmetic of SPEC §3.4: from targets to this cycle's writes.
+ * Hand cases build decisions directly (the policy is not involved), then
+ * a property over random full cycles.
+ */
+#include "test_policy_util.h"
+
+static struct policy_dom dom[8];
+static struct policy_decision out[8];
+static struct policy_params params;
+static struct policy_cycle cycle;
+
+static int setup(void **state)
+{
+	policy_params_default(&params);   /* min_change 16 MiB = 16384 KiB */
+	memset(dom, 0, sizeof(dom));
+	memset(out, 0, sizeof(out));
+	memset(&cycle, 0, sizeof(cycle));
+	return 0;
+}
+
+/* Domain i holds `actual`, has current target `current`, and the policy
+ * wants `target`, a walk that ends at `settle`. */
+static void want(size_t i, uint64_t actual, uint64_t current, uint64_t target,
+		 uint64_t settle)
+{
+	dom[i] = dom_u((uint32_t)(i + 1), actual, 0, 0, 0, 64 * GIB);
+	dom[i].target_kb = current;
+	out[i].mode = POLICY_MODE_ABUNDANT;
+	out[i].target_kb = target;
+	out[i].settle_kb = settle;
+}
+
+static void apply(size_t n, int64_t free_h)
+{
+	cycle.host_free_kb = free_h;
+	policy_apply(&params, &cycle, dom, n, out);
+}
+
+/* Decreases are written in full, even when F_h is negative. */
+static void test_decrease_in_full(void **state)
+{
+	want(0, 500000, 500000, 300000, 300000);
+	apply(1, -100000);
+	assert_true(out[0].has_write);
+	assert_int_equal(out[0].write_kb, 300000);
+}
+
+/* Increases share F_h in proportion to deficit; a decrease in the same
+ * cycle does not add to F_h (its balloon has not released anything yet).
+ *   deficits 300000 and 100000, F_h = 200003:
+ *   D1 gets page_down(200003 * 3/4 = 150002.25) = 150000 -> 550000,
+ *   D2 gets page_down(50000.75) = 50000 -> 450000; D3 drops in full. */
+static void test_increase_shared(void **state)
+{
+	want(0, 400000, 400000, 700000, 700000);
+	want(1, 400000, 400000, 500000, 500000);
+	want(2, 600000, 600000, 500000, 500000);
+	apply(3, 200003);
+	assert_int_equal(out[0].write_kb, 550000);
+	assert_int_equal(out[1].write_kb, 450000);
+	assert_int_equal(out[2].write_kb, 500000);
+	assert_true(out[0].reasons & POLICY_R_GRANT);
+	assert_false(out[2].reasons & POLICY_R_GRANT);
+	/* Enough for both: everybody gets the whole target. */
+	apply(3, 400000);
+	assert_int_equal(out[0].write_kb, 700000);
+	assert_int_equal(out[1].write_kb, 500000);
+	assert_false(out[0].reasons & POLICY_R_GRANT);
+}
+
+/* The threshold: 10000 < 16384 is not written unless it settles the
+ * walk; steady state writes nothing. */
+static void test_threshold(void **state)
+{
+	want(0, 500000, 500000, 490000, 200000);
+	want(1, 500000, 500000, 490000, 490000);
+	want(2, 500000, 500000, 500000, 500000);
+	want(3, 500000, 500000, 483616, 200000);    /* exactly 16384 */
+	apply(4, 1000000);
+	assert_false(out[0].has_write);
+	assert_true(out[0].reasons & POLICY_R_THRESHOLD);
+	assert_true(out[1].has_write);
+	assert_int_equal(out[1].write_kb, 490000);
+	assert_false(out[2].has_write);
+	assert_false(out[2].reasons & POLICY_R_THRESHOLD);
+	assert_true(out[3].has_write);
+}
+
+/* Growth in flight (a domain keeping B = 500000 while N = 450000) is
+ * served before anything new: F_h = 120000 leaves 70000 for D2. */
+static void test_in_flight_first(void **state)
+{
+	want(0, 450000, 500000, 500000, 500000);
+	want(1, 400000, 400000, 500000, 500000);
+	apply(2, 120000);
+	assert_false(out[0].has_write);
+	assert_int_equal(out[1].write_kb, 470000);
+}
+
+/* A grant below the current target must be written (B_i would take more
+ * than granted): B = 550000, N = 400000, target 600000, F_h = 50000 ->
+ * write 450000. When B is below the cut value and the move is small,
+ * B stays: B = 440000, grant 45000 -> 445000 is only 5000 away. */
+static void test_grant_cut(void **state)
+{
+	want(0, 400000, 550000, 600000, 600000);
+	apply(1, 50000);
+	assert_true(out[0].has_write);
+	assert_int_equal(out[0].write_kb, 450000);
+	assert_true(out[0].reasons & POLICY_R_GRANT);
+
+	want(0, 400000, 440000, 600000, 600000);
+	apply(1, 45000);
+	assert_false(out[0].has_write);
+	assert_int_equal(out[0].reasons, POLICY_R_GRANT | POLICY_R_THRESHOLD);
+}
+
+/* dom0 (priority) is served first: it wants 100000, a domU 100000, F_h =
+ * 150000: dom0 all of it, the domU the remaining 50000. */
+static void test_dom0_first(void **state)
+{
+	want(0, 400000, 400000, 500000, 500000);
+	want(1, 400000, 400000, 500000, 500000);
+	dom[0].kind = POLICY_DOM0;
+	apply(2, 150000);
+	assert_int_equal(out[0].write_kb, 500000);
+	assert_int_equal(out[1].write_kb, 450000);
+}
+
+/* Fixed domains are never written, whatever their target says. */
+static void test_fixed_untouched(void **state)
+{
+	want(0, 400000, 400000, 100000, 100000);
+	out[0].mode = POLICY_MODE_FIXED;
+	apply(1, 1000000);
+	assert_false(out[0].has_write);
+}
+
+/*
+ * Random full cycles:
+ *  - new memory handed out by this cycle's writes never exceeds F_h minus
+ *    the growth already in flight (so never more than F_h beyond what the
+ *    cycle releases, SPEC's form of it, which is also checked);
+ *  - decreases that pass the threshold are written in full;
+ *  - a write never overshoots its target and never repeats B_i;
+ *  - a write below min_change settles its walk or was cut by a grant.
+ */
+static void test_apply_properties(void **state)
+{
+	static struct policy_dom d[41];
+	static struct policy_decision o[41];
+	unsigned cut = 0;
+
+	for (unsigned seed = 1; seed <= 3000; seed++) {
+		struct rng r = { seed * 97 };
+		struct policy_params p = random_params(&r);
+		size_t n = (size_t)rng_range(&r, 1, 40);
+
+		for (size_t i = 0; i < n; i++)
+			d[i] = random_dom(&r, (uint32_t)(i + 1));
+		if (rng_chance(&r, 30)) {
+			d[0].domid = 0;
+			d[0].kind = POLICY_DOM0;
+			p.dom0_mode = rng_chance(&r, 50) ? POLICY_DOM0_PRIORITY
+							 : POLICY_DOM0_FIXED;
+		}
+		if (rng_chance(&r, 20))
+			policy_preset_apply(&p, POLICY_PRESET_PAPER);
+		run_cycle(&p, random_host_free(&r, d, n), d, n, o, &cycle);
+
+		uint64_t grown = 0, released = 0, in_flight = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t N = d[i].actual_kb, B = d[i].target_kb;
+
+			if (o[i].mode == POLICY_MODE_FIXED) {
+				assert_false(o[i].has_write);
+				continue;
+			}
+			if (!o[i].has_write) {
+				in_flight += B > N ? B - N : 0;
+				continue;
+			}
+			uint64_t w = o[i].write_kb, t = o[i].target_kb;
+
+			assert_true(w != B);
+			if (w > N)
+				grown += w - N;
+			else
+				released += N - w;
+			if (t <= N)
+				assert_int_equal(w, t);
+			assert_true(w <= t || t <= N);
+			uint64_t move = w > B ? w - B : B - w;
+
+			if (move < p.min_change_kb && w != o[i].settle_kb) {
+				assert_true(o[i].reasons & POLICY_R_GRANT);
+				assert_true(w < B);
+			}
+			cut += (o[i].reasons & POLICY_R_GRANT) != 0;
+		}
+		int64_t free_h = cycle.host_free_kb;
+		uint64_t pool = free_h > 0 ? (uint64_t)free_h : 0;
+
+		pool = pool > in_flight ? pool - in_flight : 0;
+		if (grown > pool)
+			fail_msg("seed %u: writes take %llu, F_h %lld, in flight %llu",
+				 seed, (unsigned long long)grown, (long long)free_h,
+				 (unsigned long long)in_flight);
+		assert_true((int64_t)grown - (int64_t)released <=
+			    (free_h > 0 ? free_h : 0));
+	}
+	assert_true(cut > 300);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_decrease_in_full, setup),
+		cmocka_unit_test_setup(test_increase_shared, setup),
+		cmocka_unit_test_setup(test_threshold, setup),
+		cmocka_unit_test_setup(test_in_flight_first, setup),
+		cmocka_unit_test_setup(test_grant_cut, setup),
+		cmocka_unit_test_setup(test_dom0_first, setup),
+		cmocka_unit_test_setup(test_fixed_untouched, setup),
+		cmocka_unit_test(test_apply_properties),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

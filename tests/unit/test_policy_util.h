@@ -1,0 +1,205 @@
+/*
+ * Helpers shared by the policy tests: building snapshots by hand and at
+ * random, and running one cycle. Header-only (static functions) so each
+ * test stays one translation unit.
+ */
+#ifndef MEMBAL_TEST_POLICY_UTIL_H
+#define MEMBAL_TEST_POLICY_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arbiter/policy.h"
+
+#define MIB 1024ull
+#define GIB (1024ull * 1024)
+
+/* A managed domU with no swap, B_i = N_i, one share. free_kb is the
+ * guest's MemFree; the tests use free_source = free unless they say. */
+static inline struct policy_dom dom_u(uint32_t domid, uint64_t actual,
+				      uint64_t free_kb, uint64_t committed,
+				      uint64_t min, uint64_t max)
+{
+	struct policy_dom d;
+
+	memset(&d, 0, sizeof(d));
+	d.domid = domid;
+	d.kind = domid == 0 ? POLICY_DOM0 : POLICY_DOMU;
+	d.actual_kb = actual;
+	d.target_kb = actual;
+	d.free_kb = free_kb;
+	d.committed_as_kb = committed;
+	d.min_kb = min;
+	d.max_kb = max;
+	d.shares = 1;
+	return d;
+}
+
+/* Parameters for hand-computed cases: no headroom, no reserve and
+ * free_source = free, so the arithmetic in the comments stays short. */
+static inline struct policy_params hand_params(double tau, double epsilon)
+{
+	struct policy_params p;
+
+	policy_params_default(&p);
+	p.tau = tau;
+	p.epsilon = epsilon;
+	p.headroom_kb = 0;
+	p.reserve_kb = 0;
+	p.free_source = POLICY_FREE_FREE;
+	return p;
+}
+
+/* Targets only. Fails the test if policy_decide refuses. */
+static inline void decide(const struct policy_params *p, int64_t host_free,
+			  const struct policy_dom *dom, size_t n,
+			  struct policy_decision *out,
+			  struct policy_cycle *cycle)
+{
+	struct policy_ctx ctx;
+	struct policy_host host = { .free_kb = host_free,
+				    .reserve_kb = p->reserve_kb };
+
+	assert_int_equal(policy_ctx_init(&ctx, n), 0);
+	int rc = policy_decide(&ctx, p, &host, dom, n, out, cycle);
+
+	policy_ctx_free(&ctx);
+	if (rc != 0)
+		fail_msg("policy_decide: %s", cycle->error);
+}
+
+/* One cycle: decide, then apply. */
+static inline void run_cycle(const struct policy_params *p, int64_t host_free,
+			     const struct policy_dom *dom, size_t n,
+			     struct policy_decision *out,
+			     struct policy_cycle *cycle)
+{
+	decide(p, host_free, dom, n, out, cycle);
+	policy_apply(p, cycle, dom, n, out);
+}
+
+/* ---- deterministic random snapshots -------------------------------------- */
+
+struct rng {
+	uint64_t s;
+};
+
+static inline uint64_t rng_next(struct rng *r)
+{
+	/* splitmix64: good enough, and the same on every machine. */
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [lo, hi]. */
+static inline uint64_t rng_range(struct rng *r, uint64_t lo, uint64_t hi)
+{
+	return lo + rng_next(r) % (hi - lo + 1);
+}
+
+static inline double rng_unit(struct rng *r)
+{
+	return (double)(rng_next(r) >> 11) / 9007199254740992.0;
+}
+
+static inline bool rng_chance(struct rng *r, unsigned percent)
+{
+	return rng_next(r) % 100 < percent;
+}
+
+/* A random domU: every figure unaligned, some with swap, pressure, OOM. */
+static inline struct policy_dom random_dom(struct rng *r, uint32_t domid)
+{
+	struct policy_dom d;
+	uint64_t n = rng_range(r, 64 * MIB, 8 * GIB);
+
+	memset(&d, 0, sizeof(d));
+	d.domid = domid;
+	d.kind = POLICY_DOMU;
+	d.actual_kb = n;
+	d.target_kb = rng_chance(r, 50) ? n : rng_range(r, n / 2, n + n / 2);
+	d.free_kb = rng_range(r, 0, n);
+	d.avail_kb = rng_range(r, d.free_kb, n);
+	if (rng_chance(r, 80))
+		d.flags |= POLICY_IN_AVAIL;
+	d.committed_as_kb = rng_range(r, 0, 2 * n);
+	d.overhead_kb = rng_chance(r, 30) ? rng_range(r, 0, 64 * MIB) : 0;
+	d.min_kb = rng_range(r, 0, 512 * MIB);
+	d.max_kb = d.min_kb + rng_range(r, 0, 16 * GIB);
+	d.shares = rng_chance(r, 50) ? (double)rng_range(r, 1, 4)
+				     : 0.1 + 9.9 * rng_unit(r);
+	if (rng_chance(r, 50)) {
+		d.swap_tot_kb = rng_range(r, 1, 4 * GIB);
+		d.swap_free_kb = rng_range(r, 0, d.swap_tot_kb);
+	}
+	if (rng_chance(r, 15)) {
+		d.flags |= POLICY_IN_PSI;
+		d.psi_some = rng_range(r, 0, 3000);
+	}
+	if (rng_chance(r, 15)) {
+		d.flags |= POLICY_IN_SWAPIN;
+		d.swapin_rate = rng_range(r, 0, 1000);
+	}
+	if (rng_chance(r, 5)) {
+		d.min_kb = d.actual_kb + 64 * MIB;
+		if (d.max_kb < d.min_kb)
+			d.max_kb = d.min_kb;
+		d.flags |= POLICY_IN_OOM_MIN;
+	}
+	return d;
+}
+
+static inline struct policy_params random_params(struct rng *r)
+{
+	struct policy_params p;
+
+	policy_params_default(&p);
+	p.tau = rng_chance(r, 20) ? 0 : 0.95 * rng_unit(r);
+	p.epsilon = rng_chance(r, 20) ? 0 : rng_unit(r);
+	p.scarce_cap = rng_chance(r, 50) ? POLICY_CAP_DEMAND : POLICY_CAP_MAX;
+	p.free_source = rng_chance(r, 50) ? POLICY_FREE_AVAIL : POLICY_FREE_FREE;
+	p.headroom_kb = rng_range(r, 0, 256 * MIB);
+	p.reserve_kb = rng_range(r, 0, 128 * MIB);
+	p.min_change_kb = rng_range(r, 0, 32 * MIB);
+	p.hysteresis_down = (uint32_t)rng_range(r, 1, 16);
+	return p;
+}
+
+/* Host free memory that lands anywhere from hopeless to plenty. */
+static inline int64_t random_host_free(struct rng *r,
+				       const struct policy_dom *dom, size_t n)
+{
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += (int64_t)dom[i].actual_kb;
+	/* A quarter of the hosts are deep in debt: stages 3 and 4. */
+	if (rng_chance(r, 25))
+		return -(int64_t)rng_range(r, (uint64_t)sum / 2, (uint64_t)sum);
+	return (int64_t)rng_range(r, 0, (uint64_t)sum) - sum / 2;
+}
+
+/* L_i after the no-shrink rule, as SPEC §3.2 states it. */
+static inline uint64_t effective_min(const struct policy_params *p,
+				     const struct policy_dom *d)
+{
+	bool pressed = ((d->flags & POLICY_IN_PSI) &&
+			d->psi_some > p->psi_no_shrink) ||
+		       ((d->flags & POLICY_IN_SWAPIN) &&
+			d->swapin_rate > p->swapin_no_shrink);
+	uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
+
+	return pressed && keep > d->min_kb ? keep : d->min_kb;
+}
+
+#endif
