@@ -17,3 +17,27 @@ TESTS += test_sample
 test_sample_SRCS   := tests/unit/test_sample.c src/agent/sample.c
 test_sample_LIBS   := common
 test_sample_LDLIBS := $(LIBS_CMOCKA)
+
+# Simulated host (src/arbiter/sim_*.c, hv_sim.c): workloads, scenario
+# files and the memory model without xenstore; then the sim backend of
+# hv.h against the in-process test xenstored and real agents.
+SIM_MODEL_SRCS := src/arbiter/sim_workload.c src/arbiter/sim_scenario.c \
+                  src/arbiter/sim_model.c src/arbiter/sim_guestfs.c
+
+TESTS += test_sim_scenario
+test_sim_scenario_SRCS   := tests/unit/test_sim_scenario.c $(SIM_MODEL_SRCS)
+test_sim_scenario_LIBS   := common
+test_sim_scenario_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH)
+
+TESTS += test_sim_model
+test_sim_model_SRCS   := tests/unit/test_sim_model.c $(SIM_MODEL_SRCS)
+test_sim_model_LIBS   := common
+test_sim_model_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH)
+
+TESTS += test_sim_hv
+test_sim_hv_SRCS   := tests/unit/test_sim_hv.c $(SIM_MODEL_SRCS) \
+                      src/arbiter/hv_sim.c
+test_sim_hv_LIBS   := agent common testxsd
+test_sim_hv_LDLIBS := $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD) \
+                      $(LIBS_CMOCKA) $(LIBS_MATH)
+$(BUILD)/san/obj/tests/unit/test_sim_hv.o: CFLAGS += -Itests/xenstored

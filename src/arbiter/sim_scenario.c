@@ -1,0 +1,441 @@
+#include "arbiter/sim_scenario.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/config.h"
+
+#define MB_MAX (UINT64_C(1) << 24)         /* 16 TiB */
+#define RATE_MB_S_MAX (UINT64_C(1) << 20)  /* 1 TiB/s */
+#define DOMID_MAX 0x7FEFu                  /* DOMID_FIRST_RESERVED - 1 */
+/* A guest whose MemTotal would be smaller than this does not boot. */
+#define SIM_MIN_MEMTOTAL_KB (16 * 1024)
+
+enum host_key { HK_TOTAL, HK_DOM0, HK_RATE, HK_COUNT };
+static const char *const host_keys[HK_COUNT] = {
+	"total_mb", "dom0_mb", "balloon_rate_mb_s",
+};
+
+enum guest_key {
+	GK_DOMID, GK_TYPE, GK_MEMORY, GK_STATIC_MAX, GK_VIDEORAM, GK_OVERHEAD,
+	GK_RATE, GK_FOLLOWS, GK_AGENT, GK_START, GK_STOP, GK_SWAP, GK_WORKLOAD,
+	GK_COUNT
+};
+static const char *const guest_keys[GK_COUNT] = {
+	"domid", "type", "memory_mb", "static_max_mb", "videoram_mb",
+	"overhead_kb", "balloon_rate_mb_s", "follows", "agent", "start_s",
+	"stop_s", "swap_mb", "workload",
+};
+
+static const char *const type_names[] = { "pv", "pvh", "hvm", NULL };
+static const enum hv_dom_type type_values[] = { HV_TYPE_PV, HV_TYPE_PVH, HV_TYPE_HVM };
+
+struct guest_load {
+	unsigned seen;        /* bit per enum guest_key */
+};
+
+struct load {
+	struct sim_scenario *s;
+	size_t cap;
+	struct guest_load *gl;  /* parallel to s->guests */
+	unsigned host_seen;
+	unsigned host_line[HK_COUNT];
+	unsigned host_first;        /* line of [host]'s first key */
+	char section[SIM_NAME_MAX + 16];  /* of the previous key */
+	bool oom;
+};
+
+const char *sim_type_name(enum hv_dom_type t)
+{
+	switch (t) {
+	case HV_TYPE_PV: return "pv";
+	case HV_TYPE_PVH: return "pvh";
+	case HV_TYPE_HVM: return "hvm";
+	default: return "unknown";
+	}
+}
+
+uint64_t sim_overhead_default_kb(uint64_t static_max_kb)
+{
+	return SIM_KERNEL_FIXED_KB + static_max_kb / 64;
+}
+
+static int key_index(const char *const *names, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], key))
+			return i;
+	return -1;
+}
+
+/* Names end up in file paths (<guest_dir>/<name>/) and in xenstore. */
+static bool name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= SIM_NAME_MAX || name[0] == '.' || name[0] == '-')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+static struct sim_guest_spec *guest_for(struct load *l, struct cfg_file *f,
+					const char *section, const char *name,
+					struct guest_load **gl)
+{
+	struct sim_scenario *s = l->s;
+	struct sim_guest_spec *g;
+
+	for (size_t i = 0; i < s->n_guests; i++)
+		if (!strcmp(s->guests[i].name, name)) {
+			if (strcmp(l->section, section) != 0) {
+				cfg_error(f, section, NULL, "[%s] given twice (first at line %u)",
+					  section, s->guests[i].line);
+				return NULL;
+			}
+			*gl = &l->gl[i];
+			return &s->guests[i];
+		}
+	if (!name_ok(name)) {
+		cfg_error(f, section, NULL,
+			  "guest name must be 1..%d characters of [A-Za-z0-9_.-], not starting with '.' or '-'",
+			  SIM_NAME_MAX - 1);
+		return NULL;
+	}
+	if (s->n_guests == SIM_MAX_GUESTS) {
+		cfg_error(f, section, NULL, "more than %d guests", SIM_MAX_GUESTS);
+		return NULL;
+	}
+	if (s->n_guests == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		struct sim_guest_spec *ng = realloc(s->guests, cap * sizeof(*ng));
+		struct guest_load *ngl;
+
+		if (!ng) {
+			l->oom = true;
+			return NULL;
+		}
+		s->guests = ng;
+		ngl = realloc(l->gl, cap * sizeof(*ngl));
+		if (!ngl) {
+			l->oom = true;
+			return NULL;
+		}
+		l->gl = ngl;
+		l->cap = cap;
+	}
+	g = &s->guests[s->n_guests];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	g->type = HV_TYPE_PV;
+	g->follows = true;
+	g->agent = true;
+	g->stop_ms = SIM_NEVER;
+	g->line = f->line;
+	l->gl[s->n_guests].seen = 0;
+	*gl = &l->gl[s->n_guests];
+	s->n_guests++;
+	return g;
+}
+
+static void host_key(struct load *l, struct cfg_file *f, const char *s,
+		     const char *k, const char *v)
+{
+	int i = key_index(host_keys, HK_COUNT, k);
+	uint64_t x;
+
+	if (i < 0) {
+		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb or balloon_rate_mb_s)");
+		return;
+	}
+	if (l->host_seen & (1u << i)) {
+		cfg_error(f, s, k, "given twice");
+		return;
+	}
+	l->host_seen |= 1u << i;
+	l->host_line[i] = f->line;
+	switch (i) {
+	case HK_TOTAL:
+		if (cfg_get_u64(f, s, k, v, 1, MB_MAX, &x))
+			l->s->total_kb = x * 1024;
+		break;
+	case HK_DOM0:
+		if (cfg_get_u64(f, s, k, v, 1, MB_MAX, &x))
+			l->s->dom0_kb = x * 1024;
+		break;
+	case HK_RATE:
+		if (cfg_get_u64(f, s, k, v, 1, RATE_MB_S_MAX, &x))
+			l->s->balloon_rate_kb_s = x * 1024;
+		break;
+	}
+}
+
+static void guest_key(struct load *l, struct cfg_file *f, const char *s,
+		      const char *name, const char *k, const char *v)
+{
+	struct guest_load *gl;
+	struct sim_guest_spec *g = guest_for(l, f, s, name, &gl);
+	int i = key_index(guest_keys, GK_COUNT, k);
+	char why[160];
+	uint64_t x;
+	uint32_t u;
+	int t;
+
+	if (!g)
+		return;
+	if (i < 0) {
+		cfg_error(f, s, k, "unknown key");
+		return;
+	}
+	if (gl->seen & (1u << i)) {
+		cfg_error(f, s, k, "given twice");
+		return;
+	}
+	gl->seen |= 1u << i;
+	switch (i) {
+	case GK_DOMID:
+		if (cfg_get_u32(f, s, k, v, 1, DOMID_MAX, &u))
+			g->domid = u;
+		break;
+	case GK_TYPE:
+		if (cfg_get_enum(f, s, k, v, type_names, &t))
+			g->type = type_values[t];
+		break;
+	case GK_MEMORY:
+		if (cfg_get_u64(f, s, k, v, 1, MB_MAX, &x))
+			g->memory_kb = x * 1024;
+		break;
+	case GK_STATIC_MAX:
+		if (cfg_get_u64(f, s, k, v, 1, MB_MAX, &x))
+			g->static_max_kb = x * 1024;
+		break;
+	case GK_VIDEORAM:
+		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
+			g->videoram_kb = x * 1024;
+		break;
+	case GK_OVERHEAD:
+		cfg_get_u64(f, s, k, v, 0, MB_MAX * 1024, &g->overhead_kb);
+		break;
+	case GK_RATE:
+		if (cfg_get_u64(f, s, k, v, 1, RATE_MB_S_MAX, &x))
+			g->balloon_rate_kb_s = x * 1024;
+		break;
+	case GK_FOLLOWS:
+		cfg_get_bool(f, s, k, v, &g->follows);
+		break;
+	case GK_AGENT:
+		cfg_get_bool(f, s, k, v, &g->agent);
+		break;
+	case GK_START:
+		if (cfg_get_u64(f, s, k, v, 0, SIM_WORKLOAD_S_MAX, &x))
+			g->start_ms = x * 1000;
+		break;
+	case GK_STOP:
+		if (cfg_get_u64(f, s, k, v, 1, SIM_WORKLOAD_S_MAX, &x))
+			g->stop_ms = x * 1000;
+		break;
+	case GK_SWAP:
+		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
+			g->swap_kb = x * 1024;
+		break;
+	case GK_WORKLOAD:
+		if (sim_workload_parse(v, &g->workload, why, sizeof(why)) < 0)
+			cfg_error(f, s, k, "'%.64s': %s", v, why);
+		break;
+	}
+}
+
+static bool scenario_key(struct cfg_file *f, const char *section,
+			 const char *key, const char *value, void *user)
+{
+	struct load *l = user;
+
+	if (l->oom)
+		return true;
+	if (!strcmp(section, "host")) {
+		if (l->host_first && strcmp(l->section, section) != 0)
+			cfg_error(f, section, NULL, "[host] given twice (first at line %u)",
+				  l->host_first);
+		else
+			host_key(l, f, section, key, value);
+		if (!l->host_first)
+			l->host_first = f->line;
+	} else if (!strncmp(section, "guest", 5) &&
+		   (section[5] == ' ' || section[5] == '\t')) {
+		const char *name = section + 5;
+
+		while (*name == ' ' || *name == '\t')
+			name++;
+		guest_key(l, f, section, name, key, value);
+	} else {
+		cfg_error(f, section, key, "unknown section (expected [host] or [guest NAME])");
+	}
+	snprintf(l->section, sizeof(l->section), "%s", section);
+	/* Every problem was reported here: no second "unknown key" warning. */
+	return true;
+}
+
+static int by_domid(const void *a, const void *b)
+{
+	const struct sim_guest_spec *x = a, *y = b;
+
+	return (x->domid > y->domid) - (x->domid < y->domid);
+}
+
+/* Defaults that depend on other keys, and the checks across keys. Errors
+ * point at the guest's section (its first key's line). */
+static void scenario_check(struct load *l, struct cfg_file *f)
+{
+	struct sim_scenario *s = l->s;
+	unsigned saved = f->line;
+	uint64_t boot_kb = 0;
+	uint32_t next = 1;
+
+	f->line = 0;
+	if (!(l->host_seen & (1u << HK_TOTAL)) || !(l->host_seen & (1u << HK_DOM0))) {
+		cfg_error(f, "host", NULL, "[host] total_mb and dom0_mb are required");
+	} else if (s->dom0_kb >= s->total_kb) {
+		f->line = l->host_line[HK_DOM0];
+		cfg_error(f, "host", "dom0_mb", "%llu MiB leaves nothing of total_mb %llu MiB",
+			  (unsigned long long)(s->dom0_kb / 1024),
+			  (unsigned long long)(s->total_kb / 1024));
+	}
+	if (!(l->host_seen & (1u << HK_RATE)))
+		s->balloon_rate_kb_s = (uint64_t)SIM_DEFAULT_RATE_MB_S * 1024;
+
+	for (size_t i = 0; i < s->n_guests; i++) {
+		struct sim_guest_spec *g = &s->guests[i];
+		unsigned seen = l->gl[i].seen;
+		char sec[SIM_NAME_MAX + 8];
+		uint64_t visible;
+
+		snprintf(sec, sizeof(sec), "guest %s", g->name);
+		f->line = g->line;
+		if (!(seen & (1u << GK_MEMORY))) {
+			cfg_error(f, sec, NULL, "[%s] memory_mb is required", sec);
+			continue;
+		}
+		if (!(seen & (1u << GK_STATIC_MAX)))
+			g->static_max_kb = g->memory_kb;
+		if (!(seen & (1u << GK_RATE)))
+			g->balloon_rate_kb_s = s->balloon_rate_kb_s;
+		if (!(seen & (1u << GK_WORKLOAD)))
+			sim_workload_parse("idle", &g->workload, NULL, 0);
+		if (g->type == HV_TYPE_HVM && !(seen & (1u << GK_VIDEORAM)))
+			g->videoram_kb = (uint64_t)SIM_HVM_VIDEORAM_MB * 1024;
+		if (g->type != HV_TYPE_HVM && g->videoram_kb)
+			cfg_error(f, sec, "videoram_mb", "only an hvm guest has videoram");
+		if (!(seen & (1u << GK_OVERHEAD)))
+			g->overhead_kb = sim_overhead_default_kb(g->static_max_kb);
+		if (g->static_max_kb < g->memory_kb)
+			cfg_error(f, sec, "static_max_mb", "%llu MiB is below memory_mb %llu MiB",
+				  (unsigned long long)(g->static_max_kb / 1024),
+				  (unsigned long long)(g->memory_kb / 1024));
+		visible = g->memory_kb > g->videoram_kb ? g->memory_kb - g->videoram_kb : 0;
+		if (visible < g->overhead_kb + SIM_MIN_MEMTOTAL_KB)
+			cfg_error(f, sec, "memory_mb",
+				  "%llu MiB cannot boot: the guest keeps %llu KiB for itself%s and needs %d MiB of MemTotal",
+				  (unsigned long long)(g->memory_kb / 1024),
+				  (unsigned long long)g->overhead_kb,
+				  g->videoram_kb ? " besides videoram" : "",
+				  SIM_MIN_MEMTOTAL_KB / 1024);
+		if (g->stop_ms != SIM_NEVER && g->stop_ms <= g->start_ms)
+			cfg_error(f, sec, "stop_s", "must be after start_s");
+		for (size_t j = 0; j < i; j++)
+			if (g->domid && g->domid == s->guests[j].domid)
+				cfg_error(f, sec, "domid", "%u is also guest %s's",
+					  g->domid, s->guests[j].name);
+		if (g->start_ms == 0)
+			boot_kb += g->memory_kb;
+	}
+	/* Guests without a domid get the lowest free ones, in file order. */
+	for (size_t i = 0; i < s->n_guests; i++) {
+		struct sim_guest_spec *g = &s->guests[i];
+		bool taken;
+
+		if (g->domid)
+			continue;
+		do {
+			taken = false;
+			for (size_t j = 0; j < s->n_guests && !taken; j++)
+				taken = s->guests[j].domid == next;
+			if (taken)
+				next++;
+		} while (taken);
+		g->domid = next++;
+	}
+	f->line = l->host_line[HK_TOTAL];
+	if (f->errors == 0 && s->dom0_kb + boot_kb > s->total_kb)
+		cfg_error(f, "host", "total_mb",
+			  "%llu MiB cannot hold dom0 (%llu MiB) and the guests starting at 0 s (%llu MiB)",
+			  (unsigned long long)(s->total_kb / 1024),
+			  (unsigned long long)(s->dom0_kb / 1024),
+			  (unsigned long long)(boot_kb / 1024));
+	if (s->n_guests > 1)
+		qsort(s->guests, s->n_guests, sizeof(*s->guests), by_domid);
+	f->line = saved;
+}
+
+static int scenario_finish(struct load *l, struct cfg_file *f, int rc)
+{
+	if (l->oom) {
+		cfg_error(f, NULL, NULL, "out of memory");
+		rc = -1;
+	}
+	if (rc == 0) {
+		scenario_check(l, f);
+		rc = f->errors ? -1 : 0;
+	}
+	free(l->gl);
+	if (rc < 0)
+		sim_scenario_free(l->s);
+	return rc;
+}
+
+int sim_scenario_load(const char *path, struct sim_scenario *out,
+		      struct cfg_file *f)
+{
+	struct load l = { .s = out };
+
+	memset(out, 0, sizeof(*out));
+	return scenario_finish(&l, f, cfg_load(path, scenario_key, &l, f));
+}
+
+int sim_scenario_load_string(const char *name, const char *text,
+			     struct sim_scenario *out, struct cfg_file *f)
+{
+	struct load l = { .s = out };
+
+	memset(out, 0, sizeof(*out));
+	return scenario_finish(&l, f,
+			       cfg_load_string(name, text, scenario_key, &l, f));
+}
+
+int sim_scenario_copy(struct sim_scenario *dst, const struct sim_scenario *src)
+{
+	*dst = *src;
+	dst->guests = NULL;
+	if (src->n_guests) {
+		dst->guests = malloc(src->n_guests * sizeof(*dst->guests));
+		if (!dst->guests) {
+			errno = ENOMEM;
+			return -1;
+		}
+		memcpy(dst->guests, src->guests, src->n_guests * sizeof(*dst->guests));
+	}
+	return 0;
+}
+
+void sim_scenario_free(struct sim_scenario *s)
+{
+	free(s->guests);
+	memset(s, 0, sizeof(*s));
+}
