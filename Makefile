@@ -87,8 +87,8 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-# The main job on an embedded default (see README). It grows with the
-# arbiter; today it shows the agent against the test xenstored.
+# The main job on an embedded default (see README): the arbiter on a
+# simulated host with real agents, about a minute.
 .PHONY: demo
 demo: all
-	scripts/demo-agent.sh
+	scripts/demo.sh
