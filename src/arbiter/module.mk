@@ -66,3 +66,9 @@ test_arbiter_loop_SRCS   := tests/unit/test_arbiter_loop.c
 test_arbiter_loop_LIBS   := arbiter agent policy common testxsd
 test_arbiter_loop_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_arbiter_loop.o: CFLAGS += -Itests/xenstored
+
+# The binaries as an administrator runs them (membal-arbiter, membalctl,
+# membal-test-xenstored as processes).
+TESTS += test_arbiter_daemon
+test_arbiter_daemon_SRCS   := tests/unit/test_arbiter_daemon.c
+test_arbiter_daemon_LDLIBS := $(LIBS_CMOCKA)
