@@ -72,3 +72,7 @@ $(BUILD)/san/obj/tests/unit/test_arbiter_loop.o: CFLAGS += -Itests/xenstored
 TESTS += test_arbiter_daemon
 test_arbiter_daemon_SRCS   := tests/unit/test_arbiter_daemon.c
 test_arbiter_daemon_LDLIBS := $(LIBS_CMOCKA)
+
+TESTS += test_hv_xen
+test_hv_xen_SRCS   := tests/unit/test_hv_xen.c src/arbiter/hv_xen.c
+test_hv_xen_LDLIBS := $(LIBS_CMOCKA) $(LIBS_XENCTRL) $(LIBS_XENLIGHT)
