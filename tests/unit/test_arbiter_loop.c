@@ -188,6 +188,7 @@ static void run(struct env *e, unsigned cycles)
 struct fig {
 	uint64_t tot, free, committed_as, swap_tot, swap_free, oom_kills, psi_some,
 		swapin_rate;
+	uint64_t balloon_current, balloon_target;   /* written when non-zero */
 };
 
 static struct xs_handle *open_as(struct env *e, uint32_t domid)
@@ -231,6 +232,19 @@ static void fake_publish(struct env *e, uint32_t domid, const struct fig *f)
 
 		snprintf(path, sizeof(path), "/local/domain/%u/memory/%s", domid, kv[i].k);
 		assert_true(xs_write(h, t, path, buf, (unsigned)n));
+	}
+	if (f->balloon_current) {
+		const struct { const char *k; uint64_t v; } bal[] = {
+			{ "balloon_current", f->balloon_current },
+			{ "balloon_target", f->balloon_target },
+		};
+		for (size_t i = 0; i < 2; i++) {
+			char path[128];
+			int n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)bal[i].v);
+
+			snprintf(path, sizeof(path), "/local/domain/%u/memory/%s", domid, bal[i].k);
+			assert_true(xs_write(h, t, path, buf, (unsigned)n));
+		}
 	}
 	assert_true(xs_transaction_end(h, t, false));
 	xs_close(h);
@@ -669,6 +683,40 @@ static void test_steady_state_sends_no_request(void **state)
 	stop(e);
 }
 
+/* HVM guests (opt-in): maxmem includes videoram, PoD targets follow the
+ * target, and a guest whose balloon is not at its target yet is left
+ * alone (SPEC §3.4). */
+static void test_hvm_pod_and_videoram(void **state)
+{
+	const char *sc =
+		"[host]\ntotal_mb = 4096\ndom0_mb = 512\n"
+		"[guest h]\ndomid = 1\ntype = hvm\nvideoram_mb = 8\nmemory_mb = 1024\n"
+		"static_max_mb = 2048\nagent = no\n";
+	struct env *e = start(sc, SIM_AGENTS_NONE, "[daemon]\nmanage_hvm = yes\nstale_after_ms = 600000\n");
+
+	run(e, 1);
+	uint64_t t0 = xs_target(e, 1);
+	/* Balloon far from its target: PoD still settling, not managed. */
+	fake_publish(e, 1, &(struct fig){ .tot = 900 * MIB, .free = 800 * MIB, .committed_as = 100 * MIB,
+					  .balloon_current = t0 - 100 * MIB, .balloon_target = t0 });
+	run(e, 2);
+	assert_int_equal(adom(e, 1)->skip, SKIP_POD_SETTLING);
+	assert_int_equal(xs_target(e, 1), t0);
+	/* At target: managed; it shrinks toward its demand, maxmem and the
+	 * PoD target follow with the videoram offset. */
+	fake_publish(e, 1, &(struct fig){ .tot = 900 * MIB, .free = 800 * MIB, .committed_as = 100 * MIB,
+					  .balloon_current = t0, .balloon_target = t0 });
+	run(e, 1);
+	assert_int_equal(adom(e, 1)->skip, SKIP_NONE);
+	uint64_t t1 = xs_target(e, 1);
+	assert_true(t1 < t0);
+	assert_int_equal(adom(e, 1)->offset_kb, 8 * MIB);
+	assert_int_equal(sdom(e, 1)->max_kb, t1 + 8 * MIB + 1024);
+	assert_int_equal(sdom(e, 1)->pod_pages, (t1 + 1024) / 4);
+	assert_true(e->a.n.pod_writes >= 1);
+	stop(e);
+}
+
 static void test_status_file_and_metrics(void **state)
 {
 	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
@@ -712,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_dry_run_writes_nothing),
 		cmocka_unit_test(test_restart_makes_no_burst),
 		cmocka_unit_test(test_steady_state_sends_no_request),
+		cmocka_unit_test(test_hvm_pod_and_videoram),
 		cmocka_unit_test(test_status_file_and_metrics),
 	};
 	signal(SIGPIPE, SIG_IGN);
