@@ -259,6 +259,10 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 		 * to: a restart must not count it as a manual override. */
 		d->have_written = true;
 		d->written_kb = kb;
+	} else if (errno == ENOENT && d->domid != 0) {
+		/* The toolstack has not finished building it (or is
+		 * destroying it): try again next cycle. */
+		return 0;
 	} else if (errno != ENOENT && errno != EINVAL) {
 		return -1;
 	}
@@ -269,6 +273,8 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	}
 	if (d->domid != 0 || a->cfg.policy.params.dom0_mode == POLICY_DOM0_PRIORITY) {
 		if (xsio_hand_over(h, d, a->cfg.tx_retries) < 0) {
+			if (errno == ESRCH)
+				return 0;   /* gone meanwhile: next cycle forgets it */
 			if (mxs_conn_lost(errno))
 				return -1;
 			log_limited(LOG_WARNING, "arbiter:handover",
@@ -647,6 +653,11 @@ static int write_target(struct arbiter *a, struct dom *d, uint64_t kb,
 	if (up && set_maxmem(a, d, kb) < 0)
 		return -1;
 	if (xsio_write_target(a->xs, d->domid, kb) < 0) {
+		if (errno == ESRCH) {
+			log_info("domain %u (%s) went away before its target was written; skipped",
+				 d->domid, d->name);
+			return -1;
+		}
 		a->n.write_errors++;
 		xs_failed(a, now, "write target", d->domid);
 		return -1;

@@ -104,6 +104,27 @@ int xsio_read_layout(struct xs_handle *h, struct dom *d)
 	return 0;
 }
 
+/* The toolstack writes memory/target when it builds a domain and removes
+ * the home when it destroys it; its presence is our test that the domain
+ * is still there. errno ESRCH when not. */
+static bool home_exists(struct xs_handle *h, xs_transaction_t t, uint32_t domid)
+{
+	char path[MXS_PATH_MAX];
+	unsigned len;
+	char *v;
+
+	if (mxs_domain_path(path, sizeof(path), domid, "memory/target") < 0)
+		return false;
+	v = xs_read(h, t, path, &len);
+	if (!v) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return false;
+	}
+	free(v);
+	return true;
+}
+
 struct handover_ctx {
 	const struct dom *d;
 };
@@ -115,6 +136,10 @@ static int handover_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 	char path[MXS_PATH_MAX];
 	unsigned len;
 
+	/* A domain destroyed since we listed it: creating keys would leave
+	 * orphan nodes behind (dom0 may create any path). */
+	if (!home_exists(h, t, d->domid))
+		return -1;
 	for (int k = 0; k < MK_COUNT; k++) {
 		if (mxs_domain_path(path, sizeof(path), d->domid, "memory/") < 0 ||
 		    strlen(path) + strlen(membal_key_names[k]) >= sizeof(path))
@@ -240,23 +265,51 @@ int xsio_read_target(struct xs_handle *h, uint32_t domid, uint64_t *kb)
 	return read_kb(h, domid, "memory/target", kb) ? 0 : -1;
 }
 
-int xsio_write_target(struct xs_handle *h, uint32_t domid, uint64_t kb)
+struct write_ctx {
+	uint32_t domid;
+	const char *rel;
+	const char *value;
+};
+
+static int write_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 {
+	struct write_ctx *c = arg;
 	char path[MXS_PATH_MAX];
 
-	if (mxs_domain_path(path, sizeof(path), domid, "memory/target") < 0)
+	if (!home_exists(h, t, c->domid))
 		return -1;
-	return mxs_write_u64(h, XBT_NULL, path, kb) ? 0 : -1;
+	if (mxs_domain_path(path, sizeof(path), c->domid, c->rel) < 0)
+		return -1;
+	return xs_write(h, t, path, c->value, (unsigned)strlen(c->value)) ? 0 : -1;
+}
+
+/* Writes go in a transaction that first checks the domain is still there:
+ * a domain destroyed between listing and writing must not get its home
+ * re-created by us. */
+static int write_if_alive(struct xs_handle *h, uint32_t domid, const char *rel,
+			  const char *value)
+{
+	struct write_ctx c = { .domid = domid, .rel = rel, .value = value };
+
+	return mxs_transact(h, 4, write_body, &c, NULL);
+}
+
+int xsio_write_target(struct xs_handle *h, uint32_t domid, uint64_t kb)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)kb);
+	return write_if_alive(h, domid, "memory/target", buf);
 }
 
 int xsio_set_uncooperative(struct xs_handle *h, uint32_t domid, bool on)
 {
 	char path[MXS_PATH_MAX];
 
+	if (on)
+		return write_if_alive(h, domid, "memory/uncooperative", "1");
 	if (mxs_domain_path(path, sizeof(path), domid, "memory/uncooperative") < 0)
 		return -1;
-	if (on)
-		return xs_write(h, XBT_NULL, path, "1", 1) ? 0 : -1;
 	if (!xs_rm(h, XBT_NULL, path) && errno != ENOENT)
 		return -1;
 	return 0;

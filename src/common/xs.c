@@ -58,6 +58,7 @@ bool mxs_conn_lost(int err)
 	case EACCES: case EPERM: case ENOENT: case EEXIST: case EINVAL:
 	case E2BIG: case EAGAIN: case ENOSPC: case EDQUOT: case EISDIR:
 	case ENOTEMPTY: case EROFS: case EBUSY: case ENOMEM: case ENOSYS:
+	case ESRCH: /* our own "the domain is gone" */
 		return false;
 	default:
 		/* EPIPE, ECONNRESET, EIO, EBADF, ...: the socket or the

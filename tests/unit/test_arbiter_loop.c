@@ -33,6 +33,7 @@
 #include "arbiter/arbiter.h"
 #include "arbiter/hv_sim.h"
 #include "arbiter/status.h"
+#include "arbiter/xsio.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -55,6 +56,7 @@ struct env {
 	FILE *log;
 	uint64_t reserve_kb;
 	unsigned violations;   /* reserve invariant broken */
+	bool no_sync;          /* see run() */
 };
 
 static const char *dom_socket(void *ctx, uint32_t domid)
@@ -174,10 +176,24 @@ static void check_invariants(struct env *e)
 	}
 }
 
+/* Watch events reach the arbiter through libxenstore's reader thread, a
+ * moment after the write that fired them. A real arbiter sees a late event
+ * at its next cycle; a test wants it in this one, so it makes one round
+ * trip on the arbiter's connection first (the event, sent before the
+ * reply, is then queued). */
+static void sync_arbiter(struct env *e)
+{
+	unsigned len;
+
+	if (e->a.xs && !e->no_sync)
+		free(xs_read(e->a.xs, XBT_NULL, "/local", &len));
+}
+
 static void run(struct env *e, unsigned cycles)
 {
 	for (unsigned i = 0; i < cycles; i++) {
 		clock_advance(e->a.cfg.interval_ms);
+		sync_arbiter(e);
 		arbiter_cycle(&e->a);
 		check_invariants(e);
 	}
@@ -505,9 +521,11 @@ static void test_garbage_rejected_others_undisturbed(void **state)
 		assert_true(guest_write(h, 2, "stamp", "1", 1));
 		run(e, 1);
 	}
+	fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 200 * MIB });
 	assert_true(guest_write(h, 2, "committed_as", big, sizeof(big)));
 	assert_true(guest_write(h, 2, "stamp", "2", 1));
 	run(e, 1);
+	assert_string_equal(adom(e, 2)->last_reject, "committed_as: syntax");
 	/* A key that is not ours to write stays refused by xenstored. */
 	assert_false(guest_write(h, 2, "target", "99999999", 8));
 	assert_int_equal(errno, EACCES);
@@ -660,6 +678,7 @@ static void test_steady_state_sends_no_request(void **state)
 	fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 300 * MIB });
 	run(e, 60); /* self-adjustment reaches both goals */
 	uint64_t w0 = e->a.n.target_writes;
+	e->no_sync = true;   /* count the arbiter's requests only */
 	run(e, 5);
 	assert_int_equal(e->a.n.target_writes, w0); /* steady */
 	xsd_get_stats(e->x, &st0);
@@ -676,10 +695,33 @@ static void test_steady_state_sends_no_request(void **state)
 	assert_true(st1.requests - st0.requests <= sim_sync);
 	/* One publication: one transaction to read it (START, reads, END). */
 	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 300 * MIB });
+	e->no_sync = false;
+	sync_arbiter(e);
 	xsd_get_stats(e->x, &st0);
+	e->no_sync = true;
 	run(e, 1);
 	xsd_get_stats(e->x, &st1);
 	assert_int_equal(st1.tx_committed - st0.tx_committed, 1);
+	stop(e);
+}
+
+/* A domain destroyed between listing and writing: the write is refused
+ * (ESRCH) instead of re-creating its xenstore home. */
+static void test_write_to_vanished_domain(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE, quick);
+
+	run(e, 1);
+	assert_int_equal(xsd_rm(e->x, "/local/domain/2"), 0);
+	errno = 0;
+	assert_int_equal(xsio_write_target(e->a.xs, 2, 300000), -1);
+	assert_int_equal(errno, ESRCH);
+	assert_int_equal(xsio_set_uncooperative(e->a.xs, 2, true), -1);
+	assert_null(xsd_read(e->x, "/local/domain/2/memory/target"));
+	assert_null(xsd_read(e->x, "/local/domain/2"));
+	/* the connection is not considered lost for it */
+	assert_false(mxs_conn_lost(ESRCH));
+	assert_int_equal(xsio_write_target(e->a.xs, 1, 300000), 0);
 	stop(e);
 }
 
@@ -760,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_dry_run_writes_nothing),
 		cmocka_unit_test(test_restart_makes_no_burst),
 		cmocka_unit_test(test_steady_state_sends_no_request),
+		cmocka_unit_test(test_write_to_vanished_domain),
 		cmocka_unit_test(test_hvm_pod_and_videoram),
 		cmocka_unit_test(test_status_file_and_metrics),
 	};
