@@ -98,10 +98,11 @@ static bool agent_read_u64(struct agent *a, const char *path, uint64_t max,
 		return false;
 	e = parse_u64n(s, len, PARSE_U64_MAXLEN, 0, max, out);
 	free(s);
-	if (e != PARSE_OK) {
+	/* Empty is what the arbiter's hand-over leaves: nothing to say. */
+	if (e != PARSE_OK && e != PARSE_EMPTY)
 		log_warn("xenstore %s: %s", path, parse_strerror(e));
+	if (e != PARSE_OK)
 		return false;
-	}
 	return true;
 }
 
