@@ -528,16 +528,35 @@ static void sync_events(struct hv_sim *s)
 
 /* ---- the guests' kernels ---- */
 
+/* The guest's workload clock: time since its start. */
+static uint64_t demand_at(const struct hv_sim *s, const struct sim_dom *d,
+			  uint64_t now)
+{
+	uint64_t start = s->t0_ms + d->spec->start_ms;
+
+	return sim_guest_demand_kb(d->spec, now > start ? now - start : 0);
+}
+
+/* Let dt pass inside every running guest, ending at now. */
+static void step_guests(struct hv_sim *s, uint64_t now, uint64_t dt)
+{
+	for (size_t i = 0; i < s->host.n; i++) {
+		struct sim_dom *d = &s->host.dom[i];
+
+		if (d->state == SIM_DOM_RUNNING)
+			sim_guest_step(d, demand_at(s, d, now), dt);
+	}
+}
+
+/* The guests' files, from the figures their last step left. */
 static void refresh_guests(struct hv_sim *s, uint64_t now)
 {
 	for (size_t i = 0; i < s->host.n; i++) {
 		struct sim_vm *vm = &s->vm[i];
 		struct sim_dom *d = vm->d;
-		uint64_t since = now - (s->t0_ms + d->spec->start_ms);
 
 		if (d->state != SIM_DOM_RUNNING)
 			continue;
-		sim_guest_update(d, sim_workload_demand_kb(&d->spec->workload, since));
 		if (vm->fs && sim_guestfs_write(vm->fs, &d->mem) < 0) {
 			char key[SIM_NAME_MAX + 16];
 
@@ -683,14 +702,25 @@ static void sim_advance(struct hv *hv, uint64_t now)
 		if (s->vm[i].bxs && s->vm[i].d->state == SIM_DOM_RUNNING)
 			vm_take_target(&s->vm[i]);
 	/* Step from one start/stop to the next, so a domain that starts
-	 * inside the interval balloons from its start on. */
+	 * inside the interval balloons from its start on; in between, in
+	 * model steps of at most SIM_MODEL_STEP_MS so that the guests feel
+	 * their balloons move. */
 	while (s->last_ms < now) {
 		uint64_t next = next_event(s, now);
 
-		sim_host_step(&s->host, next - s->last_ms);
-		s->last_ms = next;
+		while (s->last_ms < next) {
+			uint64_t dt = next - s->last_ms;
+
+			if (dt > SIM_MODEL_STEP_MS)
+				dt = SIM_MODEL_STEP_MS;
+			sim_host_step(&s->host, dt);
+			s->last_ms += dt;
+			step_guests(s, s->last_ms, dt);
+		}
 		lifecycle(s, next);
+		step_guests(s, next, 0);   /* new domains' first figures */
 	}
+	step_guests(s, now, 0);
 	refresh_guests(s, now);
 	run_agents(s, now);
 }
@@ -833,6 +863,7 @@ int hv_sim_open(struct hv *hv, const struct sim_options *opt)
 	log_info("sim: host of %" PRIu64 " KiB, dom0 %" PRIu64 " KiB, %zu guests, files under %s",
 		 s->host.total_kb, s->host.dom0_kb, s->host.n, s->guest_dir);
 	lifecycle(s, s->t0_ms);
+	step_guests(s, s->t0_ms, 0);
 	refresh_guests(s, s->t0_ms);
 	hv->ops = &sim_ops;
 	hv->priv = s;

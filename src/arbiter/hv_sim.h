@@ -21,7 +21,9 @@
  *    domain's own connection, so xenstored's permission rules apply.
  *
  * Time: scenario times count from hv_sim_open(), read on common/clock.h's
- * clock; advance(now_ms) takes the same clock's reading.
+ * clock; advance(now_ms) takes the same clock's reading and moves the
+ * model in steps of at most SIM_MODEL_STEP_MS (balloons, then guests),
+ * then writes the guests' files and runs the agents once, at now_ms.
  */
 #ifndef MEMBAL_HV_SIM_H
 #define MEMBAL_HV_SIM_H
@@ -34,6 +36,10 @@
 #include "arbiter/sim_scenario.h"
 
 struct agent_config;
+
+/* The model's time step: balloons move and guests feel it at this
+ * resolution (a tenth of the arbiter's default interval). */
+#define SIM_MODEL_STEP_MS 100
 
 enum sim_agents {
 	SIM_AGENTS_NONE,       /* nothing publishes (files are still written) */

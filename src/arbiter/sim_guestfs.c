@@ -14,12 +14,13 @@ static const char *const rel[SIM_GFS_COUNT] = {
 	[SIM_GFS_VMSTAT] = "proc/vmstat",
 	[SIM_GFS_TARGET] = BALLOON_DIR "/target_kb",
 	[SIM_GFS_CURRENT] = BALLOON_DIR "/info/current_kb",
+	[SIM_GFS_PSI] = "proc/pressure/memory",
 };
 
 /* Deepest first, for removal; creation walks it backwards. */
 static const char *const dirs[] = {
 	BALLOON_DIR "/info", BALLOON_DIR, "sys/devices/system/xen_memory",
-	"sys/devices/system", "sys/devices", "sys", "proc",
+	"sys/devices/system", "sys/devices", "sys", "proc/pressure", "proc",
 };
 #define N_DIRS (sizeof(dirs) / sizeof(dirs[0]))
 
@@ -140,6 +141,14 @@ int sim_guestfs_write(struct sim_guestfs *g, const struct sim_guest_mem *m)
 		 (unsigned long long)m->balloon_target_kb);
 	snprintf(text[SIM_GFS_CURRENT], sizeof(text[0]), "%llu\n",
 		 (unsigned long long)m->balloon_current_kb);
+	/* One stalled task stalls the guest's one workload: full = some. */
+	for (int line = 0; line < 2; line++)
+		snprintf(text[SIM_GFS_PSI] + (line ? strlen(text[SIM_GFS_PSI]) : 0),
+			 sizeof(text[0]) - (line ? strlen(text[SIM_GFS_PSI]) : 0),
+			 "%s avg10=%u.%02u avg60=%u.%02u avg300=%u.%02u total=%llu\n",
+			 line ? "full" : "some", m->psi_avg10 / 100, m->psi_avg10 % 100,
+			 m->psi_avg60 / 100, m->psi_avg60 % 100, m->psi_avg300 / 100,
+			 m->psi_avg300 % 100, (unsigned long long)m->psi_total_us);
 	for (int i = 0; i < SIM_GFS_COUNT; i++) {
 		if (!strcmp(text[i], g->last[i]))
 			continue;

@@ -5,11 +5,9 @@
  *
  *   proc/meminfo                                        the kernel's format
  *   proc/vmstat                                         nr_free_pages, pswpin, oom_kill
+ *   proc/pressure/memory                                PSI (sim_model.h's stall)
  *   sys/devices/system/xen_memory/xen_memory0/target_kb
  *   sys/devices/system/xen_memory/xen_memory0/info/current_kb
- *
- * proc/pressure/memory is never written: PSI is not modelled, and the
- * agent treats a missing file as "this kernel has no PSI".
  *
  * Each file is replaced atomically (a temporary file in the same
  * directory, then rename), so an agent in another process never reads
@@ -23,7 +21,7 @@
 #include "arbiter/sim_model.h"
 
 enum sim_gfs_file { SIM_GFS_MEMINFO, SIM_GFS_VMSTAT, SIM_GFS_TARGET,
-		    SIM_GFS_CURRENT, SIM_GFS_COUNT };
+		    SIM_GFS_CURRENT, SIM_GFS_PSI, SIM_GFS_COUNT };
 
 #define SIM_GFS_TEXT_MAX 1024
 

@@ -80,6 +80,15 @@ int sim_dom_create(struct sim_host *h, struct sim_dom *d)
 	d->target_kb = sim_dom_initial_target_kb(g);
 	d->carry = 0;
 	d->in_oom = false;
+	d->cache_kb = g->file_kb < SIM_PAGE_CACHE_KB ? g->file_kb : SIM_PAGE_CACHE_KB;
+	d->swapped_kb = 0;
+	d->swapin_carry = 0;
+	d->stall = 0;
+	memset(d->psi, 0, sizeof(d->psi));
+	d->psi_total_us = 0;
+	d->rng = g->seed ? g->seed : 1;
+	d->burst_left_ms = d->burst_kb = 0;
+	memset(&d->m, 0, sizeof(d->m));
 	memset(&d->mem, 0, sizeof(d->mem));
 	d->mem.swap_total = d->mem.swap_free = g->swap_kb;
 	return 0;
@@ -158,36 +167,213 @@ void sim_host_step(struct sim_host *h, uint64_t dt_ms)
 	}
 }
 
-void sim_guest_update(struct sim_dom *d, uint64_t demand_kb)
+uint64_t sim_dom_mem_total_kb(const struct sim_dom *d)
+{
+	uint64_t held = d->tot_kb - sim_dom_offset_kb(d);
+
+	return held > d->spec->overhead_kb ? held - d->spec->overhead_kb : 0;
+}
+
+/* xorshift64*: the guest's own deterministic randomness (bursts). */
+static uint64_t next_rand(struct sim_dom *d)
+{
+	d->rng ^= d->rng >> 12;
+	d->rng ^= d->rng << 25;
+	d->rng ^= d->rng >> 27;
+	return d->rng * UINT64_C(2685821657736338717);
+}
+
+/* Uniform in [0, 1). */
+static double rand01(struct sim_dom *d)
+{
+	return (double)(next_rand(d) >> 11) / 9007199254740992.0;
+}
+
+#define BURST_MS 1000           /* a burst shows for one agent sample */
+#define BURST_MEAN_GAP_MS 5000  /* mean time between bursts in reclaim */
+#define STARVE_PCT 90           /* starving: MemTotal below this % of demand */
+
+/* Swap-ins over dt_ms (pages), updating pswpin. */
+static double swap_ins(struct sim_dom *d, uint64_t old_swapped, uint64_t dt_ms)
+{
+	const struct sim_physics *ph = &d->spec->phys;
+	double leaving = old_swapped > d->swapped_kb
+				 ? (double)(old_swapped - d->swapped_kb) / SIM_PAGE_KB : 0;
+	double thrash = 0, total;
+
+	if (dt_ms && d->swapped_kb) {
+		double cap = (double)ph->swap_rate_kb_s / SIM_PAGE_KB * (double)dt_ms / 1000;
+
+		thrash = (double)d->swapped_kb / SIM_PAGE_KB * (double)dt_ms /
+			 (double)ph->touch_window_ms;
+		if (thrash > cap)
+			thrash = cap;
+	}
+	total = leaving + thrash + d->swapin_carry;
+	d->mem.pswpin += (uint64_t)total;
+	d->swapin_carry = total - (double)(uint64_t)total;
+	return leaving + thrash;
+}
+
+/* e^-x for x >= 0 without libm (the model links into programs that do
+ * not take it): halve until small, a 5-term series, square back. The
+ * relative error stays under 1e-4 for the step lengths used here. */
+static double exp_neg(double x)
+{
+	unsigned k = 0;
+	double r;
+
+	while (x > 0.5 && k < 64) {
+		x /= 2;
+		k++;
+	}
+	r = 1 - x * (1 - x / 2 * (1 - x / 3 * (1 - x / 4 * (1 - x / 5))));
+	while (k--)
+		r *= r;
+	return r;
+}
+
+/* PSI's averages: exponential, over 10, 60 and 300 s. */
+static void psi_step(struct sim_dom *d, uint64_t dt_ms)
+{
+	static const double period_ms[3] = { 10000, 60000, 300000 };
+	uint32_t *out[3] = { &d->mem.psi_avg10, &d->mem.psi_avg60, &d->mem.psi_avg300 };
+
+	for (int i = 0; i < 3; i++) {
+		d->psi[i] += (d->stall - d->psi[i]) * (1 - exp_neg((double)dt_ms / period_ms[i]));
+		*out[i] = (uint32_t)(d->psi[i] * 10000 + 0.5);
+	}
+	d->psi_total_us += d->stall * (double)dt_ms * 1000;
+	d->mem.psi_total_us = (uint64_t)d->psi_total_us;
+}
+
+static void metrics_step(struct sim_dom *d, uint64_t mem_total, uint64_t dt_ms)
+{
+	struct sim_dom_metrics *m = &d->m;
+	uint64_t demand = d->demand_kb;
+	bool starving = mem_total * 100 < demand * STARVE_PCT;
+
+	m->elapsed_ms += dt_ms;
+	m->demand_kbms += (double)demand * (double)dt_ms;
+	if (demand > mem_total)
+		m->shortfall_kbms += (double)(demand - mem_total) * (double)dt_ms;
+	else
+		m->idle_kbms += (double)(mem_total - demand) * (double)dt_ms;
+	m->stall_ms += d->stall * (double)dt_ms;
+	if (d->spec->work_ms && !m->done_ms && dt_ms) {
+		double step = (1 - d->stall) * (double)dt_ms;
+
+		if (m->progress_ms + step >= (double)d->spec->work_ms) {
+			/* Finished inside this step: when, at this step's speed. */
+			double need = (double)d->spec->work_ms - m->progress_ms;
+			uint64_t at = m->elapsed_ms - dt_ms +
+				      (uint64_t)(need / (1 - d->stall)) + 1;
+
+			m->done_ms = at ? at : 1;
+			m->progress_ms = (double)d->spec->work_ms;
+		} else {
+			m->progress_ms += step;
+		}
+	}
+	if (starving && !m->starving) {
+		m->starving = true;
+		m->starve_since_ms = m->elapsed_ms;
+		m->starve_episodes++;
+	} else if (!starving && m->starving) {
+		uint64_t len = m->elapsed_ms - m->starve_since_ms;
+
+		m->starving = false;
+		m->starve_ms_total += len;
+		if (len > m->starve_ms_max)
+			m->starve_ms_max = len;
+	}
+}
+
+void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 {
 	const struct sim_guest_spec *g = d->spec;
 	struct sim_guest_mem *m = &d->mem;
-	uint64_t held = d->tot_kb - sim_dom_offset_kb(d);
-	uint64_t used, swap_used, old_swap_used, excess;
-	bool over;
+	uint64_t mem_total = sim_dom_mem_total_kb(d);
+	uint64_t resident, excess, room, mark, cache_goal, old_swapped = d->swapped_kb;
+	uint64_t b_cache = 0, b_anon = 0;
+	bool over, reclaiming, rising = demand_kb > d->demand_kb;
+	double ins;
 
 	d->demand_kb = demand_kb;
-	m->mem_total = held > g->overhead_kb ? held - g->overhead_kb : 0;
-	used = demand_kb < m->mem_total ? demand_kb : m->mem_total;
-	m->cached = m->mem_total - used < SIM_PAGE_CACHE_KB ? m->mem_total - used
-							    : SIM_PAGE_CACHE_KB;
-	m->mem_free = m->mem_total - used - m->cached;
-	m->mem_available = m->mem_free + m->cached;
-	m->committed_as = demand_kb + SIM_COMMIT_EXTRA_KB;
-
-	excess = demand_kb - used;
-	swap_used = excess < g->swap_kb ? excess : g->swap_kb;
-	old_swap_used = m->swap_total - m->swap_free;
-	if (swap_used < old_swap_used)
-		m->pswpin += (old_swap_used - swap_used) / SIM_PAGE_KB;
-	m->swap_total = g->swap_kb;
-	m->swap_free = g->swap_kb - swap_used;
+	resident = demand_kb < mem_total ? demand_kb : mem_total;
+	excess = demand_kb - resident;
+	d->swapped_kb = excess < g->swap_kb ? excess : g->swap_kb;
+	ins = swap_ins(d, old_swapped, dt_ms);
+	if (dt_ms) {
+		d->stall = ins * 1000 / (double)dt_ms * (double)g->phys.swap_fault_us / 1e6;
+		if (d->stall > 1)
+			d->stall = 1;
+	}
 
 	over = excess > g->swap_kb;
-	if (over && !d->in_oom)
+	if (over && !d->in_oom) {
 		m->oom_kills++;
+		if (g->work_ms && !d->m.done_ms && d->m.progress_ms > 0) {
+			d->m.progress_ms = 0;
+			d->m.job_restarts++;
+		}
+	}
 	d->in_oom = over;
 
+	/* The page cache gives way first; it grows back while files are
+	 * read, up to the watermark. */
+	room = mem_total - resident;
+	mark = mem_total / 64;
+	if (d->cache_kb > room)
+		d->cache_kb = room;
+	cache_goal = room > mark ? room - mark : 0;
+	if (cache_goal > g->file_kb)
+		cache_goal = g->file_kb;
+	reclaiming = room - d->cache_kb <= mark &&
+		     (rising || d->swapped_kb || d->cache_kb < g->file_kb);
+	if (dt_ms && d->cache_kb < cache_goal) {
+		uint64_t grow = (uint64_t)((unsigned __int128)g->phys.cache_rate_kb_s * dt_ms / 1000);
+
+		d->cache_kb = d->cache_kb + grow < cache_goal ? d->cache_kb + grow : cache_goal;
+	}
+
+	/* Reclaim bursts: what the next reading of MemFree shows. */
+	if (d->burst_left_ms)
+		d->burst_left_ms = d->burst_left_ms > dt_ms ? d->burst_left_ms - dt_ms : 0;
+	else if (dt_ms && reclaiming && g->phys.burst_kb &&
+		 rand01(d) < (double)dt_ms / BURST_MEAN_GAP_MS) {
+		d->burst_left_ms = BURST_MS;
+		d->burst_kb = (uint64_t)((0.5 + rand01(d)) * (double)g->phys.burst_kb) /
+			      SIM_PAGE_KB * SIM_PAGE_KB;
+		d->m.bursts++;
+	}
+	if (d->burst_left_ms) {
+		uint64_t want = d->burst_kb, swap_room = g->swap_kb - d->swapped_kb;
+
+		b_cache = want < d->cache_kb ? want : d->cache_kb;
+		want -= b_cache;
+		b_anon = want < resident ? want : resident;
+		if (b_anon > swap_room)
+			b_anon = swap_room;
+	}
+
+	m->mem_total = mem_total;
+	m->cached = d->cache_kb - b_cache;
+	m->mem_free = room - d->cache_kb + b_cache + b_anon;
+	m->mem_available = m->mem_free + m->cached;
+	m->committed_as = demand_kb + SIM_COMMIT_EXTRA_KB;
+	m->swap_total = g->swap_kb;
+	m->swap_free = g->swap_kb - d->swapped_kb - b_anon;
 	m->balloon_target_kb = d->target_kb / SIM_PAGE_KB * SIM_PAGE_KB;
-	m->balloon_current_kb = held;
+	m->balloon_current_kb = d->tot_kb - sim_dom_offset_kb(d);
+
+	if (dt_ms) {
+		psi_step(d, dt_ms);
+		metrics_step(d, mem_total, dt_ms);
+	}
+}
+
+void sim_guest_update(struct sim_dom *d, uint64_t demand_kb)
+{
+	sim_guest_step(d, demand_kb, 0);
 }

@@ -14,19 +14,49 @@
  *   growing ones take free memory in domid order (first come, first
  *   served). A domain with follows = no never moves (a broken driver).
  *
- * Guest side, deliberately simple (membal-sim refines it): the workload's
- * demand is anonymous memory in use; the guest's kernel keeps overhead_kb
- * of what the domain holds for itself.
+ * Guest side: a simple physics, stepped in time (sim_guest_step) so that
+ * the figures the agent reads and the pressure it feels follow what the
+ * domain holds. demand is the workload's anonymous working set; the
+ * guest's kernel keeps overhead_kb of what the domain holds for itself.
  *   MemTotal      = tot - offset - overhead           (never negative)
- *   used          = min(demand, MemTotal)
- *   Cached        = min(SIM_PAGE_CACHE_KB, MemTotal - used)
- *   MemFree       = MemTotal - used - Cached
- *   MemAvailable  = MemFree + Cached
- *   Committed_AS  = demand + SIM_COMMIT_EXTRA_KB
- *   swap used     = min(swap, max(0, demand - MemTotal))
- *   pswpin        grows by the pages that leave swap (swap used falls)
+ *   resident      = min(demand, MemTotal)             anonymous pages in RAM
+ *   swapped       = min(swap, demand - resident)      the rest, in swap
+ *                   (swap only when demand exceeds MemTotal)
  *   oom_kill      +1 each time demand rises above MemTotal + swap
- *                 (counted once per episode; the workload does not die)
+ *                 (once per episode; the workload is restarted by its
+ *                 supervisor, so demand goes on, but a job loses its
+ *                 progress)
+ *   Cached        page cache: reclaimed first (at once) when resident
+ *                 needs the room; otherwise grows at cache_rate toward
+ *                 file_kb while the guest reads its files, leaving a
+ *                 watermark of MemTotal/64 free (as kswapd's high mark)
+ *   MemFree       = MemTotal - resident - Cached
+ *   MemAvailable  = MemFree + Cached                  (all of it clean)
+ *   Committed_AS  = demand + SIM_COMMIT_EXTRA_KB
+ *   pswpin        pages read back from swap: those that leave swap when
+ *                 it shrinks, plus thrashing: every swapped page of the
+ *                 working set is touched once per touch_window, at most
+ *                 swap_rate per second (the device)
+ *   stall         PSI's "some": the share of time a task waits for a
+ *                 swap-in = min(1, swap-in rate * swap_fault_us); the
+ *                 agent's psi_some is its 10 s average (avg60, avg300
+ *                 too), as /proc/pressure/memory
+ *   progress      a job (work_ms) advances at (1 - stall) per unit of
+ *                 time; an OOM kill restarts it from zero
+ *   bursts        while the guest is reclaiming (MemFree at the
+ *                 watermark and the cache or the working set wants
+ *                 more), page reclaim frees a burst of about burst_kb
+ *                 (0.5x..1.5x) that shows in MemFree for one second and
+ *                 is refaulted after it: on average one burst per 5 s of
+ *                 reclaim (seed 001 §5.1 saw these; the agent's fmd
+ *                 filter exists for them). It is taken from the cache
+ *                 first, then from anonymous pages into swap; the
+ *                 state underneath does not change.
+ * Demand is open loop: the workload's curve is a function of time, not of
+ * the guest's progress, so every policy faces the same demand (and the
+ * clairvoyant floor is defined); completion time is what a fixed amount
+ * of work would take at the rate the memory allowed.
+ *
  * The balloon driver's sysfs files (drivers/xen/xen-balloon.c):
  *   target_kb     = the memory/target it last read, whole pages
  *   current_kb    = balloon_stats.current_pages: for a PV guest the pages
@@ -46,6 +76,7 @@
 #include "arbiter/sim_scenario.h"
 
 #define SIM_PAGE_KB 4
+/* Page cache at boot (the kernel read its binaries). */
 #define SIM_PAGE_CACHE_KB (16 * 1024)
 #define SIM_COMMIT_EXTRA_KB (16 * 1024)
 /* libxl's LIBXL_MAXMEM_CONSTANT: maxmem = target + offset + 1 MiB. */
@@ -61,6 +92,29 @@ struct sim_guest_mem {
 	uint64_t balloon_target_kb, balloon_current_kb;
 	uint64_t oom_kills;       /* a count */
 	uint64_t pswpin;          /* pages, cumulative */
+	uint32_t psi_avg10, psi_avg60, psi_avg300;  /* hundredths of a percent */
+	uint64_t psi_total_us;    /* stall time, cumulative */
+};
+
+/* What membal-sim reports, integrated over the guest's steps (KiB*ms,
+ * ms). Doubles: sums of products that could overflow 64 bits on a long
+ * run of a big guest, and never need more than 15 significant digits. */
+struct sim_dom_metrics {
+	uint64_t elapsed_ms;      /* running time stepped */
+	double shortfall_kbms;    /* integral of max(0, demand - MemTotal) */
+	double demand_kbms;       /* integral of demand */
+	double idle_kbms;         /* integral of max(0, MemTotal - demand) */
+	double stall_ms;          /* integral of the stall share */
+	double progress_ms;       /* the job's work done (since its last restart) */
+	uint64_t done_ms;         /* elapsed_ms when the job finished; 0: not */
+	uint64_t job_restarts;    /* OOM kills that restarted the job */
+	uint64_t bursts;          /* reclaim bursts shown */
+	/* Starvation episodes: MemTotal below 90 % of demand. */
+	bool starving;
+	uint64_t starve_since_ms;
+	uint64_t starve_episodes;
+	uint64_t starve_ms_total;
+	uint64_t starve_ms_max;
 };
 
 struct sim_dom_counters {
@@ -81,6 +135,17 @@ struct sim_dom {
 	uint64_t carry;           /* balloon progress short of a page, page*ms/1000 */
 	uint64_t demand_kb;
 	bool in_oom;              /* demand above MemTotal + swap right now */
+	/* guest physics state */
+	uint64_t cache_kb;        /* page cache */
+	uint64_t swapped_kb;      /* anonymous pages in swap */
+	double swapin_carry;      /* pages short of a whole one */
+	double stall;             /* this step's stall share, [0, 1] */
+	double psi[3];            /* avg10, avg60, avg300 as fractions */
+	double psi_total_us;
+	uint64_t rng;
+	uint64_t burst_left_ms;   /* a burst is showing */
+	uint64_t burst_kb;
+	struct sim_dom_metrics m;
 	struct sim_guest_mem mem;
 	struct sim_dom_counters n;
 };
@@ -115,7 +180,14 @@ void sim_dom_destroy(struct sim_dom *d);
 /* Move every running balloon for dt_ms. */
 void sim_host_step(struct sim_host *h, uint64_t dt_ms);
 
-/* Recompute the guest's figures for a demand (sim_model.h's formulas). */
+/* Let dt_ms pass inside the guest, ending at demand_kb (the formulas
+ * above), then recompute its figures; metrics integrate over dt_ms. Call
+ * it after sim_host_step() for the same interval. dt_ms = 0 only
+ * recomputes the figures for a demand. */
+void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms);
+/* sim_guest_step(d, demand_kb, 0). */
 void sim_guest_update(struct sim_dom *d, uint64_t demand_kb);
+/* The guest's MemTotal for what its domain holds now. */
+uint64_t sim_dom_mem_total_kb(const struct sim_dom *d);
 
 #endif

@@ -13,21 +13,31 @@
 /* A guest whose MemTotal would be smaller than this does not boot. */
 #define SIM_MIN_MEMTOTAL_KB (16 * 1024)
 
-enum host_key { HK_TOTAL, HK_DOM0, HK_RATE, HK_COUNT };
+enum host_key { HK_TOTAL, HK_DOM0, HK_RATE, HK_DURATION, HK_SEED, HK_TRACE,
+		HK_FAULT, HK_WINDOW, HK_SWAPRATE, HK_CACHERATE, HK_BURST, HK_COUNT };
 static const char *const host_keys[HK_COUNT] = {
-	"total_mb", "dom0_mb", "balloon_rate_mb_s",
+	"total_mb", "dom0_mb", "balloon_rate_mb_s", "duration_s", "seed", "trace",
+	"swap_fault_us", "touch_window_s", "swap_rate_mb_s", "cache_rate_mb_s",
+	"burst_mb",
 };
 
 enum guest_key {
 	GK_DOMID, GK_TYPE, GK_MEMORY, GK_STATIC_MAX, GK_VIDEORAM, GK_OVERHEAD,
 	GK_RATE, GK_FOLLOWS, GK_AGENT, GK_START, GK_STOP, GK_SWAP, GK_WORKLOAD,
-	GK_COUNT
+	GK_OFFSET, GK_WORK, GK_FILE, GK_COUNT
 };
 static const char *const guest_keys[GK_COUNT] = {
 	"domid", "type", "memory_mb", "static_max_mb", "videoram_mb",
 	"overhead_kb", "balloon_rate_mb_s", "follows", "agent", "start_s",
-	"stop_s", "swap_mb", "workload",
+	"stop_s", "swap_mb", "workload", "offset_s", "work_s", "file_mb",
 };
+
+/* Guest physics defaults (sim_model.h says why each). */
+#define DEF_SWAP_FAULT_US 200
+#define DEF_TOUCH_WINDOW_S 10
+#define DEF_SWAP_RATE_MB_S 100
+#define DEF_CACHE_RATE_MB_S 8
+#define DEF_BURST_MB 16
 
 static const char *const type_names[] = { "pv", "pvh", "hvm", NULL };
 static const enum hv_dom_type type_values[] = { HV_TYPE_PV, HV_TYPE_PVH, HV_TYPE_HVM };
@@ -38,6 +48,7 @@ struct guest_load {
 
 struct load {
 	struct sim_scenario *s;
+	const char *path;           /* the scenario file: traces are relative to it */
 	size_t cap;
 	struct guest_load *gl;  /* parallel to s->guests */
 	unsigned host_seen;
@@ -146,6 +157,33 @@ static struct sim_guest_spec *guest_for(struct load *l, struct cfg_file *f,
 	return g;
 }
 
+/* The trace file, relative to the scenario file's directory. */
+static void host_trace(struct load *l, struct cfg_file *f, const char *s,
+		       const char *k, const char *v)
+{
+	const char *slash = l->path ? strrchr(l->path, '/') : NULL;
+	char why[512];
+	int n;
+
+	if (!*v) {
+		cfg_error(f, s, k, "empty path");
+		return;
+	}
+	if (v[0] == '/' || !slash)
+		n = snprintf(l->s->trace_path, sizeof(l->s->trace_path), "%s", v);
+	else
+		n = snprintf(l->s->trace_path, sizeof(l->s->trace_path), "%.*s/%s",
+			     (int)(slash - l->path), l->path, v);
+	if (n < 0 || (size_t)n >= sizeof(l->s->trace_path)) {
+		cfg_error(f, s, k, "path longer than %zu characters",
+			  sizeof(l->s->trace_path) - 1);
+		l->s->trace_path[0] = '\0';
+		return;
+	}
+	if (sim_trace_load(l->s->trace_path, &l->s->trace, why, sizeof(why)) < 0)
+		cfg_error(f, s, k, "%s", why);
+}
+
 static void host_key(struct load *l, struct cfg_file *f, const char *s,
 		     const char *k, const char *v)
 {
@@ -153,7 +191,7 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 	uint64_t x;
 
 	if (i < 0) {
-		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb or balloon_rate_mb_s)");
+		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb, balloon_rate_mb_s, duration_s, seed, trace, swap_fault_us, touch_window_s, swap_rate_mb_s, cache_rate_mb_s or burst_mb)");
 		return;
 	}
 	if (l->host_seen & (1u << i)) {
@@ -174,6 +212,35 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 	case HK_RATE:
 		if (cfg_get_u64(f, s, k, v, 1, RATE_MB_S_MAX, &x))
 			l->s->balloon_rate_kb_s = x * 1024;
+		break;
+	case HK_DURATION:
+		if (cfg_get_u64(f, s, k, v, 1, SIM_WORKLOAD_S_MAX, &x))
+			l->s->duration_ms = x * 1000;
+		break;
+	case HK_SEED:
+		cfg_get_u64(f, s, k, v, 0, UINT64_MAX, &l->s->seed);
+		break;
+	case HK_TRACE:
+		host_trace(l, f, s, k, v);
+		break;
+	case HK_FAULT:
+		cfg_get_u64(f, s, k, v, 0, 1000000, &l->s->phys.swap_fault_us);
+		break;
+	case HK_WINDOW:
+		if (cfg_get_u64(f, s, k, v, 1, 86400, &x))
+			l->s->phys.touch_window_ms = x * 1000;
+		break;
+	case HK_SWAPRATE:
+		if (cfg_get_u64(f, s, k, v, 1, RATE_MB_S_MAX, &x))
+			l->s->phys.swap_rate_kb_s = x * 1024;
+		break;
+	case HK_CACHERATE:
+		if (cfg_get_u64(f, s, k, v, 0, RATE_MB_S_MAX, &x))
+			l->s->phys.cache_rate_kb_s = x * 1024;
+		break;
+	case HK_BURST:
+		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
+			l->s->phys.burst_kb = x * 1024;
 		break;
 	}
 }
@@ -250,6 +317,18 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 		if (sim_workload_parse(v, &g->workload, why, sizeof(why)) < 0)
 			cfg_error(f, s, k, "'%.64s': %s", v, why);
 		break;
+	case GK_OFFSET:
+		if (cfg_get_u64(f, s, k, v, 0, SIM_WORKLOAD_S_MAX, &x))
+			g->offset_ms = x * 1000;
+		break;
+	case GK_WORK:
+		if (cfg_get_u64(f, s, k, v, 1, SIM_WORKLOAD_S_MAX, &x))
+			g->work_ms = x * 1000;
+		break;
+	case GK_FILE:
+		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
+			g->file_kb = x * 1024;
+		break;
 	}
 }
 
@@ -310,6 +389,20 @@ static void scenario_check(struct load *l, struct cfg_file *f)
 	}
 	if (!(l->host_seen & (1u << HK_RATE)))
 		s->balloon_rate_kb_s = (uint64_t)SIM_DEFAULT_RATE_MB_S * 1024;
+	if (!(l->host_seen & (1u << HK_DURATION)))
+		s->duration_ms = (uint64_t)SIM_DEFAULT_DURATION_S * 1000;
+	if (!(l->host_seen & (1u << HK_SEED)))
+		s->seed = 1;
+	if (!(l->host_seen & (1u << HK_FAULT)))
+		s->phys.swap_fault_us = DEF_SWAP_FAULT_US;
+	if (!(l->host_seen & (1u << HK_WINDOW)))
+		s->phys.touch_window_ms = (uint64_t)DEF_TOUCH_WINDOW_S * 1000;
+	if (!(l->host_seen & (1u << HK_SWAPRATE)))
+		s->phys.swap_rate_kb_s = (uint64_t)DEF_SWAP_RATE_MB_S * 1024;
+	if (!(l->host_seen & (1u << HK_CACHERATE)))
+		s->phys.cache_rate_kb_s = (uint64_t)DEF_CACHE_RATE_MB_S * 1024;
+	if (!(l->host_seen & (1u << HK_BURST)))
+		s->phys.burst_kb = (uint64_t)DEF_BURST_MB * 1024;
 
 	for (size_t i = 0; i < s->n_guests; i++) {
 		struct sim_guest_spec *g = &s->guests[i];
@@ -329,6 +422,23 @@ static void scenario_check(struct load *l, struct cfg_file *f)
 			g->balloon_rate_kb_s = s->balloon_rate_kb_s;
 		if (!(seen & (1u << GK_WORKLOAD)))
 			sim_workload_parse("idle", &g->workload, NULL, 0);
+		if (!(seen & (1u << GK_FILE)))
+			g->file_kb = (uint64_t)SIM_DEFAULT_FILE_MB * 1024;
+		g->phys = s->phys;
+		if (g->workload.kind == SIM_WL_COMPUTE) {
+			if (seen & (1u << GK_WORK))
+				cfg_error(f, sec, "work_s", "a compute workload gives its own work (compute:MB,WORK_S)");
+			g->work_ms = g->workload.work_ms;
+		}
+		if (g->workload.kind == SIM_WL_TRACE) {
+			if (!g->workload.vm[0])
+				snprintf(g->workload.vm, sizeof(g->workload.vm), "%s", g->name);
+			if (!s->trace.n)
+				cfg_error(f, sec, "workload", "trace needs [host] trace = FILE");
+			else if (!(g->workload.series = sim_trace_find(&s->trace, g->workload.vm)))
+				cfg_error(f, sec, "workload", "trace %s has no rows for vm %s",
+					  s->trace_path, g->workload.vm);
+		}
 		if (g->type == HV_TYPE_HVM && !(seen & (1u << GK_VIDEORAM)))
 			g->videoram_kb = (uint64_t)SIM_HVM_VIDEORAM_MB * 1024;
 		if (g->type != HV_TYPE_HVM && g->videoram_kb)
@@ -372,6 +482,12 @@ static void scenario_check(struct load *l, struct cfg_file *f)
 		} while (taken);
 		g->domid = next++;
 	}
+	/* Per guest, so that two guests with the same random workload do
+	 * not draw the same sizes. */
+	for (size_t i = 0; i < s->n_guests; i++) {
+		s->guests[i].seed = s->seed * UINT64_C(0x9E3779B97F4A7C15) + s->guests[i].domid;
+		s->guests[i].workload.seed = s->guests[i].seed;
+	}
 	f->line = l->host_line[HK_TOTAL];
 	if (f->errors == 0 && s->dom0_kb + boot_kb > s->total_kb)
 		cfg_error(f, "host", "total_mb",
@@ -403,7 +519,7 @@ static int scenario_finish(struct load *l, struct cfg_file *f, int rc)
 int sim_scenario_load(const char *path, struct sim_scenario *out,
 		      struct cfg_file *f)
 {
-	struct load l = { .s = out };
+	struct load l = { .s = out, .path = path };
 
 	memset(out, 0, sizeof(*out));
 	return scenario_finish(&l, f, cfg_load(path, scenario_key, &l, f));
@@ -419,17 +535,31 @@ int sim_scenario_load_string(const char *name, const char *text,
 			       cfg_load_string(name, text, scenario_key, &l, f));
 }
 
+uint64_t sim_guest_demand_kb(const struct sim_guest_spec *g, uint64_t t_ms)
+{
+	return sim_workload_demand_kb(&g->workload, t_ms + g->offset_ms);
+}
+
 int sim_scenario_copy(struct sim_scenario *dst, const struct sim_scenario *src)
 {
 	*dst = *src;
 	dst->guests = NULL;
+	if (sim_trace_copy(&dst->trace, &src->trace) < 0)
+		return -1;
 	if (src->n_guests) {
 		dst->guests = malloc(src->n_guests * sizeof(*dst->guests));
 		if (!dst->guests) {
+			sim_trace_free(&dst->trace);
 			errno = ENOMEM;
 			return -1;
 		}
 		memcpy(dst->guests, src->guests, src->n_guests * sizeof(*dst->guests));
+	}
+	for (size_t i = 0; i < dst->n_guests; i++) {
+		struct sim_workload *w = &dst->guests[i].workload;
+
+		if (w->kind == SIM_WL_TRACE)
+			w->series = sim_trace_find(&dst->trace, w->vm);
 	}
 	return 0;
 }
@@ -437,5 +567,6 @@ int sim_scenario_copy(struct sim_scenario *dst, const struct sim_scenario *src)
 void sim_scenario_free(struct sim_scenario *s)
 {
 	free(s->guests);
+	sim_trace_free(&s->trace);
 	memset(s, 0, sizeof(*s));
 }

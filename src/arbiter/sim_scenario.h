@@ -7,6 +7,14 @@
  *   total_mb = 2048            required: the host's RAM
  *   dom0_mb = 512              required: dom0's fixed size (dom0_mem=)
  *   balloon_rate_mb_s = 256    default balloon speed of the guests
+ *   duration_s = 600           how long membal-sim runs it
+ *   seed = 1                   random workloads and reclaim bursts
+ *   trace = loads.csv          trace workloads' file (relative to this file)
+ *   swap_fault_us = 200        guest physics (sim_model.h), defaults there
+ *   touch_window_s = 10
+ *   swap_rate_mb_s = 100
+ *   cache_rate_mb_s = 8
+ *   burst_mb = 16
  *
  *   [guest NAME]               one per domU; NAME as `xl create` names it
  *   domid = 3                  default: lowest free id from 1, file order
@@ -23,6 +31,9 @@
  *   stop_s = 600               when `xl destroy` runs (default never)
  *   swap_mb = 0                the guest's swap device
  *   workload = idle            sim_workload.h
+ *   offset_s = 0               the workload starts this far into its curve
+ *   work_s = 300               a job of this much work (compute: its WORK_S)
+ *   file_mb = 64               file data the guest reads (page cache bound)
  *
  * Unknown keys, repeated keys and a section that appears again further
  * down are errors: a typo in a scenario must not quietly simulate
@@ -46,6 +57,20 @@ struct cfg_file;
 #define SIM_DEFAULT_RATE_MB_S 256 /* Xen balloons move hundreds of MiB/s */
 #define SIM_HVM_VIDEORAM_MB 8     /* libxl's default for qemu-xen + cirrus */
 
+/* The guest physics' constants (sim_model.h explains each), set in
+ * [host] and copied into every guest. */
+struct sim_physics {
+	uint64_t swap_fault_us;     /* stall per page swapped in */
+	uint64_t touch_window_ms;   /* a working set's pages are all touched
+				     * within this long */
+	uint64_t swap_rate_kb_s;    /* the swap device's read bandwidth */
+	uint64_t cache_rate_kb_s;   /* page cache growth while files are read */
+	uint64_t burst_kb;          /* mean size of a reclaim burst; 0: none */
+};
+
+#define SIM_DEFAULT_DURATION_S 600
+#define SIM_DEFAULT_FILE_MB 64
+
 struct sim_guest_spec {
 	char name[SIM_NAME_MAX];
 	uint32_t domid;
@@ -61,6 +86,11 @@ struct sim_guest_spec {
 	uint64_t start_ms;
 	uint64_t stop_ms;         /* SIM_NEVER */
 	struct sim_workload workload;
+	uint64_t offset_ms;       /* workload clock = time since start + this */
+	uint64_t work_ms;         /* 0: no job */
+	uint64_t file_kb;
+	uint64_t seed;            /* the guest's own: bursts */
+	struct sim_physics phys;
 	unsigned line;            /* of the [guest NAME] section's first key */
 };
 
@@ -68,6 +98,11 @@ struct sim_scenario {
 	uint64_t total_kb;
 	uint64_t dom0_kb;
 	uint64_t balloon_rate_kb_s;
+	uint64_t duration_ms;
+	uint64_t seed;
+	struct sim_physics phys;
+	struct sim_trace trace;          /* n == 0: no trace file */
+	char trace_path[512];
 	struct sim_guest_spec *guests;   /* sorted by domid after loading */
 	size_t n_guests;
 };
@@ -87,7 +122,10 @@ int sim_scenario_load(const char *path, struct sim_scenario *out,
 		      struct cfg_file *f);
 int sim_scenario_load_string(const char *name, const char *text,
 			     struct sim_scenario *out, struct cfg_file *f);
-/* 0, or -1 (ENOMEM). */
+/* The demand of guest g t_ms after its start (its workload at t + offset). */
+uint64_t sim_guest_demand_kb(const struct sim_guest_spec *g, uint64_t t_ms);
+
+/* 0, or -1 (ENOMEM). Trace workloads point into the copy's own trace. */
 int sim_scenario_copy(struct sim_scenario *dst, const struct sim_scenario *src);
 void sim_scenario_free(struct sim_scenario *s);
 

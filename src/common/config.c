@@ -23,6 +23,10 @@ struct load_ctx {
 
 static void cfg_vreport(struct cfg_file *f, int prio, const char *section,
 			const char *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+
+static void cfg_vreport(struct cfg_file *f, int prio, const char *section,
+			const char *key, const char *fmt, va_list ap)
 {
 	char msg[384], full[512];
 

@@ -71,6 +71,9 @@ const char *log_level_name(int level)
 }
 
 static void log_vemit(int prio, const char *suffix, const char *fmt,
+		      va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void log_vemit(int prio, const char *suffix, const char *fmt,
 		      va_list ap)
 {
 	FILE *out = log_stream ? log_stream : stderr;

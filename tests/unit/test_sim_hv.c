@@ -705,9 +705,11 @@ static void test_files_atomic(void **state)
 	assert_true(r.distinct >= 2);
 	snprintf(p, sizeof(p), "%s/g/proc/meminfo.tmp", e->gdir);
 	assert_int_equal(stat(p, &sb), -1);
-	/* No PSI file: not modelled, so the agent sees a kernel without it. */
-	snprintf(p, sizeof(p), "%s/g/proc/pressure/memory", e->gdir);
-	assert_int_equal(stat(p, &sb), -1);
+	/* PSI as the kernel writes it: no swap here, so nothing stalls. */
+	char *psi = file_text(e, "proc/pressure/memory");
+	assert_string_equal(psi, "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+				 "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+	free(psi);
 	/* vmstat as the agent reads it. */
 	char *t = file_text(e, "proc/vmstat");
 	assert_non_null(strstr(t, "\noom_kill 0\n"));
