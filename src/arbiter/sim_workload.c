@@ -432,13 +432,17 @@ int sim_trace_load(const char *path, struct sim_trace *out, char *err,
 		snprintf(err, err_size, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (rc == 0 && fgets(buf, sizeof(buf), f)) {
-		size_t len = strlen(buf);
+	/* getc, not fgets: a NUL byte must be seen, not end the line. */
+	while (rc == 0) {
+		size_t len = 0;
+		int c;
 
+		while ((c = getc(f)) != EOF && c != '\n' && len <= SIM_TRACE_LINE_MAX)
+			buf[len++] = (char)c;
+		if (c == EOF && len == 0)
+			break;
 		line++;
-		if (len && buf[len - 1] == '\n')
-			len--;
-		else if (!feof(f)) {
+		if (len > SIM_TRACE_LINE_MAX) {
 			rc = trace_fail(&l, line, "longer than %d characters", SIM_TRACE_LINE_MAX);
 			break;
 		}

@@ -1,0 +1,286 @@
+/*
+ * The summary: one table per scenario, policies as columns, one metric a
+ * row, then (for small hosts) each guest's shortfall; and the same
+ * figures as CSV for scripts. docs/evaluation.md explains every row.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/sim.h"
+
+#define COL 11
+/* Below this the floor counts as zero: ratios to it mean nothing. */
+#define FLOOR_NEAR_ZERO_MIBS 1.0
+
+static void row_label(const char *label)
+{
+	printf("%-34s", label);
+}
+
+static void cell_num(double v, int decimals)
+{
+	printf("%*.*f", COL, decimals, v);
+}
+
+static void cell_text(const char *s)
+{
+	printf("%*s", COL, s);
+}
+
+typedef void (*cell_fn)(const struct sim_report *rep, size_t run,
+			const struct sim_summary *s);
+
+static void row(const struct sim_report *rep, const struct sim_summary *sum,
+		const char *label, cell_fn fn)
+{
+	row_label(label);
+	for (size_t i = 0; i < rep->n_runs; i++)
+		fn(rep, i, &sum[i]);
+	putchar('\n');
+}
+
+static void c_short(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	cell_num(s->shortfall_mibs, 0);
+}
+
+static void c_ratio(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	char b[32];
+
+	if (r->floor_mibs < FLOOR_NEAR_ZERO_MIBS) {
+		cell_text("n/a");
+		return;
+	}
+	snprintf(b, sizeof(b), "%.2fx", s->shortfall_mibs / r->floor_mibs);
+	cell_text(b);
+}
+
+static void c_swapin(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	cell_num(s->swapin_mib, 0);
+}
+
+static void c_oom(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	cell_num((double)s->oom_kills, 0);
+}
+
+static void c_jobs(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	char b[32];
+
+	if (!s->jobs) {
+		cell_text("-");
+		return;
+	}
+	snprintf(b, sizeof(b), "%s%.0f", s->jobs_done < s->jobs ? ">" : "", s->job_time_s);
+	cell_text(b);
+}
+
+static void c_jobs_vs(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	const struct sim_summary *base = s - i;   /* the first column */
+	char b[32];
+
+	if (!s->jobs || base->job_time_s <= 0) {
+		cell_text("-");
+		return;
+	}
+	snprintf(b, sizeof(b), "%+.1f%%",
+		 100.0 * (s->job_time_s - base->job_time_s) / base->job_time_s);
+	cell_text(b);
+}
+
+static void c_done(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	char b[32];
+
+	if (!s->jobs) {
+		cell_text("-");
+		return;
+	}
+	snprintf(b, sizeof(b), "%zu/%zu", s->jobs_done, s->jobs);
+	cell_text(b);
+}
+
+static void c_idle(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	cell_num(s->idle_mean_mib, 0);
+}
+
+static void c_writes(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	cell_num((double)s->target_writes, 0);
+}
+
+static void c_starve(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	cell_num((double)s->starve_episodes, 0);
+}
+
+static void c_t90(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	char b[32];
+
+	if (!s->starve_episodes) {
+		cell_text("-");
+		return;
+	}
+	snprintf(b, sizeof(b), "%.1f/%.1f", s->t90_mean_s, s->t90_max_s);
+	cell_text(b);
+}
+
+static void c_gini(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	if (s->gini < 0)
+		cell_text("-");
+	else
+		cell_num(s->gini, 2);
+}
+
+static void c_free(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	cell_num(s->host_free_mean_mib, 0);
+}
+
+static void c_wall(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	cell_num(r->runs[i].wall_s, 1);
+}
+
+void sim_report_print(const struct sim_report *rep, bool per_guest)
+{
+	struct sim_summary sum[rep->n_runs ? rep->n_runs : 1];
+	size_t managed = 0;
+
+	for (size_t i = 0; i < rep->n_runs; i++)
+		sim_summarise(&rep->runs[i], rep->duration_s, &sum[i]);
+	if (rep->n_runs)
+		managed = sum[0].managed;
+	printf("\n== %s: %zu guests (%zu managed), %.0f s, host %llu MiB, dom0 %llu MiB, reserve %llu MiB\n",
+	       rep->name, rep->sc->n_guests, managed, rep->duration_s,
+	       (unsigned long long)(rep->sc->total_kb / 1024),
+	       (unsigned long long)(rep->sc->dom0_kb / 1024),
+	       (unsigned long long)(rep->base->policy.params.reserve_kb / 1024));
+	printf("   clairvoyant floor: %.0f MiB*s%s\n", rep->floor_mibs,
+	       rep->floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "");
+	row_label("metric");
+	for (size_t i = 0; i < rep->n_runs; i++)
+		printf("%*s", COL, rep->runs[i].label);
+	putchar('\n');
+	row(rep, sum, "shortfall (MiB*s)", c_short);
+	row(rep, sum, "  / clairvoyant floor", c_ratio);
+	row(rep, sum, "swap-in (MiB)", c_swapin);
+	row(rep, sum, "OOM kills", c_oom);
+	row(rep, sum, "job time, sum (s)", c_jobs);
+	row(rep, sum, "  vs first column", c_jobs_vs);
+	row(rep, sum, "  jobs done", c_done);
+	row(rep, sum, "idle memory held (MiB, mean)", c_idle);
+	row(rep, sum, "target writes", c_writes);
+	row(rep, sum, "starving episodes (<90%)", c_starve);
+	row(rep, sum, "  time to 90% (s, mean/max)", c_t90);
+	row(rep, sum, "Gini of relative shortfall", c_gini);
+	row(rep, sum, "host free (MiB, mean)", c_free);
+	row(rep, sum, "wall time (s)", c_wall);
+	if (!per_guest)
+		return;
+	printf("   per guest: shortfall MiB*s / swap-in MiB / OOM kills / job s\n");
+	for (size_t g = 0; g < rep->sc->n_guests; g++) {
+		char label[96];
+
+		snprintf(label, sizeof(label), "  %s%s", rep->sc->guests[g].name,
+			 rep->n_runs && !rep->runs[0].g[g].managed ? " (unmanaged)" : "");
+		row_label(label);
+		for (size_t i = 0; i < rep->n_runs; i++) {
+			const struct sim_guest_result *x = &rep->runs[i].g[g];
+			char b[64];
+
+			if (x->work_s > 0 && x->done_s >= 0)
+				snprintf(b, sizeof(b), "%.0f/%.0f/%llu/%.0f", x->shortfall_mibs,
+					 x->swapin_mib, (unsigned long long)x->oom_kills, x->done_s);
+			else
+				snprintf(b, sizeof(b), "%.0f/%.0f/%llu%s", x->shortfall_mibs,
+					 x->swapin_mib, (unsigned long long)x->oom_kills,
+					 x->work_s > 0 ? "/-" : "");
+			printf(" %*s", COL + 6, b);
+		}
+		putchar('\n');
+	}
+}
+
+static FILE *open_out(const char *dir, const char *name, const char *suffix,
+		      char *path, size_t size)
+{
+	FILE *f;
+
+	if ((size_t)snprintf(path, size, "%s/%s%s", dir, name, suffix) >= size) {
+		fprintf(stderr, "membal-sim: %s/%s%s: path too long\n", dir, name, suffix);
+		return NULL;
+	}
+	f = fopen(path, "we");
+	if (!f)
+		fprintf(stderr, "membal-sim: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+static int close_out(FILE *f, const char *path)
+{
+	if (ferror(f) | (fclose(f) != 0)) {
+		fprintf(stderr, "membal-sim: writing %s failed\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+int sim_report_csv(const struct sim_report *rep, const char *dir)
+{
+	char path[1024];
+	FILE *f = open_out(dir, rep->name, ".summary.csv", path, sizeof(path));
+
+	if (!f)
+		return -1;
+	fprintf(f, "policy,shortfall_mibs,floor_mibs,swapin_mib,oom_kills,jobs,jobs_done,"
+		"job_time_s,idle_mean_mib,target_writes,starve_episodes,t90_mean_s,"
+		"t90_max_s,gini,host_free_mean_mib\n");
+	for (size_t i = 0; i < rep->n_runs; i++) {
+		struct sim_summary s;
+
+		sim_summarise(&rep->runs[i], rep->duration_s, &s);
+		fprintf(f, "%s,%.1f,%.1f,%.1f,%llu,%zu,%zu,%.1f,%.1f,%llu,%llu,%.2f,%.2f,",
+			rep->runs[i].label, s.shortfall_mibs, rep->floor_mibs, s.swapin_mib,
+			(unsigned long long)s.oom_kills, s.jobs, s.jobs_done, s.job_time_s,
+			s.idle_mean_mib, (unsigned long long)s.target_writes,
+			(unsigned long long)s.starve_episodes, s.t90_mean_s, s.t90_max_s);
+		if (s.gini >= 0)
+			fprintf(f, "%.3f", s.gini);
+		fprintf(f, ",%.1f\n", s.host_free_mean_mib);
+	}
+	if (close_out(f, path) < 0)
+		return -1;
+
+	f = open_out(dir, rep->name, ".guests.csv", path, sizeof(path));
+	if (!f)
+		return -1;
+	fprintf(f, "policy,guest,managed,shortfall_mibs,demand_mibs,idle_mibs,swapin_mib,"
+		"stall_s,oom_kills,job_restarts,work_s,done_s,starve_episodes,"
+		"starve_total_s,starve_max_s,target_writes,bursts\n");
+	for (size_t i = 0; i < rep->n_runs; i++)
+		for (size_t g = 0; g < rep->sc->n_guests; g++) {
+			const struct sim_guest_result *x = &rep->runs[i].g[g];
+
+			fprintf(f, "%s,%s,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%llu,%.0f,",
+				rep->runs[i].label, rep->sc->guests[g].name, x->managed,
+				x->shortfall_mibs, x->demand_mibs, x->idle_mibs, x->swapin_mib,
+				x->stall_s, (unsigned long long)x->oom_kills,
+				(unsigned long long)x->job_restarts, x->work_s);
+			if (x->work_s > 0 && x->done_s >= 0)
+				fprintf(f, "%.1f", x->done_s);
+			fprintf(f, ",%llu,%.1f,%.1f,%llu,%llu\n",
+				(unsigned long long)x->starve_episodes, x->starve_total_s,
+				x->starve_max_s, (unsigned long long)x->target_writes,
+				(unsigned long long)x->bursts);
+		}
+	return close_out(f, path);
+}

@@ -1,0 +1,323 @@
+/*
+ * One policy on one scenario, from a fresh start: an in-process test
+ * xenstored (tests/xenstored, a thread speaking the real wire protocol),
+ * the sim backend (src/arbiter/hv_sim.c) with one real in-process agent
+ * per guest (src/agent: the same sampling and fmd filter as in a guest),
+ * and the real arbiter (arbiter_cycle: the daemon's cycle and policy
+ * core), all on the driven clock.
+ *
+ * Time: the arbiter cycles every [daemon] interval_ms; between cycles the
+ * simulator advances the host at every agent sample (sample_ms), so the
+ * agents sample as often as in a guest; inside each advance the model
+ * steps at SIM_MODEL_STEP_MS (100 ms). The series is recorded every
+ * tick_ms after everything due at that instant has run.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "agent/agent_config.h"
+#include "arbiter/arbiter.h"
+#include "arbiter/hv_sim.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "sim/sim.h"
+#include "xsd.h"
+
+#define KIB_PER_MIB 1024.0
+
+void sim_run_free(struct sim_run *r)
+{
+	free(r->g);
+	free(r->series);
+	free(r->host_free);
+	memset(r, 0, sizeof(*r));
+}
+
+static const char *dom_socket(void *ctx, uint32_t domid)
+{
+	return xsd_domain_socket(ctx, domid);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+		    struct FTW *ftw)
+{
+	return remove(path) < 0 ? -1 : 0;
+}
+
+/* Sockets and guest files: tmpfs when there is one (the guests' files are
+ * rewritten every second), short enough for a unix socket path. */
+static int make_dir(char *buf, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct stat sb;
+
+	if (!tmp || !*tmp)
+		tmp = stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		      access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	if ((size_t)snprintf(buf, size, "%s/membal-sim.XXXXXX", tmp) >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return mkdtemp(buf) ? 0 : -1;
+}
+
+struct world {
+	char dir[96], sock[128], guests[128];
+	struct xsd *x;
+	struct hv hv;
+	bool hv_open;
+	struct arbiter_config cfg;
+	struct arbiter a;
+	bool a_init;
+	FILE *log;
+};
+
+static void world_close(struct world *w)
+{
+	if (w->a_init)
+		arbiter_free(&w->a);
+	if (w->hv_open)
+		w->hv.ops->close(&w->hv);
+	if (w->x)
+		xsd_stop(w->x);
+	if (w->dir[0])
+		nftw(w->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	log_set_stream(stderr);
+	if (w->log)
+		fclose(w->log);
+}
+
+static int world_open(struct world *w, const struct sim_scenario *sc,
+		      const struct sim_policy *pol, const struct sim_run_options *o,
+		      struct agent_config *ac)
+{
+	if (o->log_path) {
+		w->log = fopen(o->log_path, "we");
+		if (!w->log) {
+			fprintf(stderr, "membal-sim: %s: %s\n", o->log_path, strerror(errno));
+			return -1;
+		}
+	} else {
+		w->log = fopen("/dev/null", "we");
+	}
+	log_set_stream(w->log);
+	log_set_level(o->log_level);
+	if (make_dir(w->dir, sizeof(w->dir)) < 0) {
+		fprintf(stderr, "membal-sim: temporary directory: %s\n", strerror(errno));
+		w->dir[0] = '\0';
+		return -1;
+	}
+	snprintf(w->sock, sizeof(w->sock), "%s/xenstored", w->dir);
+	snprintf(w->guests, sizeof(w->guests), "%s/guests", w->dir);
+	if (mkdir(w->guests, 0755) < 0) {
+		fprintf(stderr, "membal-sim: %s: %s\n", w->guests, strerror(errno));
+		return -1;
+	}
+	struct xsd_options xo = { .socket_path = w->sock, .domain_socket_dir = w->dir };
+	w->x = xsd_start(&xo);
+	if (!w->x) {
+		fprintf(stderr, "membal-sim: cannot start the test xenstored in %s: %s\n",
+			w->dir, strerror(errno));
+		return -1;
+	}
+	/* The arbiter connects with xs_open(), which reads this. */
+	setenv("XENSTORED_PATH", w->sock, 1);
+
+	agent_config_defaults(ac);
+	ac->handover_retry_ms = 1000;
+	struct sim_options so = {
+		.scenario = sc,
+		.xenstored_path = w->sock,
+		.domain_socket = dom_socket,
+		.domain_socket_ctx = w->x,
+		.guest_dir = w->guests,
+		.agents = SIM_AGENTS_INPROCESS,
+		.agent_cfg = ac,
+		.sync_events = true,
+	};
+	if (hv_sim_open(&w->hv, &so) < 0) {
+		fprintf(stderr, "membal-sim: the simulated host did not start: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	w->hv_open = true;
+
+	w->cfg = pol->cfg;
+	w->cfg.status_file[0] = '\0';
+	w->cfg.control_socket[0] = '\0';
+	w->cfg.metrics_file[0] = '\0';
+	if (w->cfg.max_domains < sc->n_guests + 1)
+		w->cfg.max_domains = (uint32_t)sc->n_guests + 1;
+	if (arbiter_init(&w->a, &w->cfg, &w->hv, false) < 0) {
+		fprintf(stderr, "membal-sim: arbiter_init failed: %s\n", strerror(errno));
+		return -1;
+	}
+	w->a_init = true;
+	return 0;
+}
+
+static void record(struct world *w, struct sim_run *r, size_t tick)
+{
+	const struct sim_host *h = hv_sim_host(&w->hv);
+
+	for (size_t i = 0; i < h->n && i < r->n_guests; i++) {
+		const struct sim_dom *d = &h->dom[i];
+		float *f = sim_run_at(r, tick, i);
+		const struct dom *ad;
+
+		if (d->state != SIM_DOM_RUNNING) {
+			for (int k = 0; k < SF_COUNT; k++)
+				f[k] = NAN;
+			continue;
+		}
+		ad = d->domid < HV_DOMID_LIMIT ? w->a.by_domid[d->domid] : NULL;
+		f[SF_DEMAND] = (float)(d->demand_kb / KIB_PER_MIB);
+		f[SF_TARGET] = (float)((ad && ad->have_target ? ad->target_kb : d->target_kb) /
+				       KIB_PER_MIB);
+		f[SF_ACTUAL] = (float)((d->tot_kb - sim_dom_offset_kb(d)) / KIB_PER_MIB);
+		f[SF_MEMTOTAL] = (float)(d->mem.mem_total / KIB_PER_MIB);
+		f[SF_CACHE] = (float)(d->cache_kb / KIB_PER_MIB);
+		f[SF_SWAP] = (float)(d->swapped_kb / KIB_PER_MIB);
+		f[SF_PSI] = (float)(d->mem.psi_avg10 / 100.0);
+	}
+	r->host_free[tick] = (float)(sim_host_free_kb(h) / KIB_PER_MIB);
+}
+
+static void collect(struct world *w, const struct sim_scenario *sc, struct sim_run *r)
+{
+	const struct sim_host *h = hv_sim_host(&w->hv);
+	double free_sum = 0;
+
+	for (size_t i = 0; i < h->n && i < r->n_guests; i++) {
+		const struct sim_dom *d = &h->dom[i];
+		const struct sim_dom_metrics *m = &d->m;
+		struct sim_guest_result *g = &r->g[i];
+		const struct dom *ad = d->domid < HV_DOMID_LIMIT ? w->a.by_domid[d->domid] : NULL;
+		uint64_t starve_total = m->starve_ms_total, starve_max = m->starve_ms_max;
+
+		g->ran = m->elapsed_ms > 0;
+		g->managed = sim_guest_managed(&w->cfg, d->spec);
+		g->elapsed_s = (double)m->elapsed_ms / 1000;
+		g->shortfall_mibs = m->shortfall_kbms / KIB_PER_MIB / 1000;
+		g->demand_mibs = m->demand_kbms / KIB_PER_MIB / 1000;
+		g->idle_mibs = m->idle_kbms / KIB_PER_MIB / 1000;
+		g->swapin_mib = (double)d->mem.pswpin * SIM_PAGE_KB / KIB_PER_MIB;
+		g->stall_s = m->stall_ms / 1000;
+		g->oom_kills = d->mem.oom_kills;
+		g->job_restarts = m->job_restarts;
+		g->bursts = m->bursts;
+		g->work_s = (double)d->spec->work_ms / 1000;
+		g->done_s = m->done_ms ? (double)m->done_ms / 1000 : -1;
+		g->progress_s = m->progress_ms / 1000;
+		/* An episode still open at the end counts as long as it lasted. */
+		if (m->starving) {
+			uint64_t len = m->elapsed_ms - m->starve_since_ms;
+
+			starve_total += len;
+			if (len > starve_max)
+				starve_max = len;
+		}
+		g->starve_episodes = m->starve_episodes;
+		g->starve_total_s = (double)starve_total / 1000;
+		g->starve_max_s = (double)starve_max / 1000;
+		g->target_writes = ad ? ad->target_changes : 0;
+	}
+	for (size_t t = 0; t < r->n_ticks; t++)
+		free_sum += r->host_free[t];
+	r->host_free_mean_mib = r->n_ticks ? free_sum / (double)r->n_ticks : 0;
+	r->target_writes = w->a.n.target_writes;
+	r->cycles = w->a.n.cycles;
+	r->oom_events = w->a.n.oom_events;
+	r->pressure_holds = w->a.n.pressure_holds;
+	(void)sc;
+}
+
+static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
+int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
+		   const struct sim_run_options *o, struct sim_run *r)
+{
+	struct world w = { 0 };
+	struct agent_config ac;
+	struct timespec ts0, ts1;
+	uint64_t t0, end, next_cycle, next_sample, next_tick;
+	size_t tick = 0;
+	int rc = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts0);
+	memset(r, 0, sizeof(*r));
+	snprintf(r->label, sizeof(r->label), "%s", pol->label);
+	r->n_guests = sc->n_guests;
+	r->tick_ms = o->tick_ms;
+	r->n_ticks = (size_t)(o->duration_ms / o->tick_ms);
+	r->g = calloc(sc->n_guests ? sc->n_guests : 1, sizeof(*r->g));
+	r->series = calloc((r->n_ticks ? r->n_ticks : 1) * (sc->n_guests ? sc->n_guests : 1),
+			   SF_COUNT * sizeof(float));
+	r->host_free = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
+	if (!r->g || !r->series || !r->host_free) {
+		fprintf(stderr, "membal-sim: out of memory for %zu ticks of %zu guests\n",
+			r->n_ticks, sc->n_guests);
+		sim_run_free(r);
+		return -1;
+	}
+
+	/* A fixed origin: every run (and every policy) sees the same times. */
+	clock_drive(1000000);
+	if (world_open(&w, sc, pol, o, &ac) < 0)
+		goto out;
+	t0 = clock_now_ms();
+	end = t0 + o->duration_ms;
+	next_cycle = t0 + w.cfg.interval_ms;
+	next_sample = t0 + ac.sample_ms;
+	next_tick = t0 + o->tick_ms;
+	while (clock_now_ms() < end) {
+		uint64_t now = clock_now_ms(), next = min3(next_cycle, next_sample, end);
+
+		clock_advance(next - now);
+		if (next == next_cycle) {
+			/* Agents publish first; one round trip on the arbiter's
+			 * connection then guarantees that their watch events have
+			 * reached it (libxenstore queues events read before a
+			 * reply), so the cycle sees every report of this instant
+			 * and two runs of a scenario agree. The cycle's own
+			 * advance() at the same instant moves nothing. */
+			w.hv.ops->advance(&w.hv, next);
+			if (w.a.xs)
+				free(xs_get_domain_path(w.a.xs, 0));
+			arbiter_cycle(&w.a);
+			next_cycle += w.cfg.interval_ms;
+		} else {
+			w.hv.ops->advance(&w.hv, next);
+		}
+		if (next == next_sample)
+			next_sample += ac.sample_ms;
+		while (next_tick <= next && tick < r->n_ticks) {
+			record(&w, r, tick++);
+			next_tick += o->tick_ms;
+		}
+	}
+	collect(&w, sc, r);
+	rc = 0;
+out:
+	world_close(&w);
+	if (rc < 0)
+		sim_run_free(r);
+	clock_gettime(CLOCK_MONOTONIC, &ts1);
+	if (rc == 0)
+		r->wall_s = (double)(ts1.tv_sec - ts0.tv_sec) +
+			    (double)(ts1.tv_nsec - ts0.tv_nsec) / 1e9;
+	return rc;
+}

@@ -1,0 +1,170 @@
+/*
+ * membal-sim: what one run of one policy on one scenario produced, shared
+ * by the modules of src/sim (one job each):
+ *
+ *   run.c     a fresh test xenstored + sim backend + arbiter per policy,
+ *             driven on the simulated clock; collects sim_run
+ *   floor.c   the clairvoyant floor (per-instant water-filling)
+ *   metrics.c per-run figures from the per-guest ones (totals, Gini, t90)
+ *   report.c  the summary table (policies as columns) and summary CSVs
+ *   csv.c     the time series CSV
+ *   plot.c    gnuplot: one PNG per scenario
+ *   main.c    the command line
+ *
+ * Units in results: MiB, seconds, MiB*s.
+ */
+#ifndef MEMBAL_SIM_SIM_H
+#define MEMBAL_SIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arbiter/arbiter_config.h"
+#include "arbiter/sim_scenario.h"
+
+#define SIM_LABEL_MAX 32
+
+/* A policy to run: a preset over the base configuration, or a file. */
+struct sim_policy {
+	char label[SIM_LABEL_MAX];
+	struct arbiter_config cfg;
+};
+
+/* Per guest per recorded tick. */
+enum sim_field {
+	SF_DEMAND,     /* the workload's demand */
+	SF_TARGET,     /* memory/target as the arbiter last wrote or read it */
+	SF_ACTUAL,     /* N_i: what the domain holds, target units */
+	SF_MEMTOTAL,   /* the guest's MemTotal */
+	SF_CACHE,      /* page cache */
+	SF_SWAP,       /* swap in use */
+	SF_PSI,        /* psi some avg10, percent */
+	SF_COUNT
+};
+
+struct sim_guest_result {
+	bool ran;                 /* the domain existed at some point */
+	bool managed;             /* the policy was allowed to decide it */
+	double elapsed_s;
+	double shortfall_mibs;    /* integral of max(0, demand - MemTotal) */
+	double demand_mibs;
+	double idle_mibs;         /* integral of max(0, MemTotal - demand) */
+	double swapin_mib;
+	double stall_s;
+	uint64_t oom_kills;
+	uint64_t job_restarts;
+	uint64_t bursts;
+	double work_s;            /* 0: no job */
+	double done_s;            /* completion time from the guest's start; < 0: not done */
+	double progress_s;
+	uint64_t starve_episodes; /* MemTotal below 90 % of demand */
+	double starve_total_s;
+	double starve_max_s;
+	uint64_t target_writes;
+};
+
+struct sim_run {
+	char label[SIM_LABEL_MAX];
+	size_t n_guests;          /* the scenario's, in its (domid) order */
+	struct sim_guest_result *g;
+	uint64_t target_writes;
+	uint64_t cycles;
+	uint64_t oom_events;      /* seen by the arbiter */
+	uint64_t pressure_holds;
+	double host_free_mean_mib;
+	double wall_s;            /* real time the run took */
+	/* time series, one tick per tick_ms */
+	size_t n_ticks;
+	uint64_t tick_ms;
+	float *series;            /* [tick][guest][SF_COUNT] */
+	float *host_free;         /* [tick], MiB */
+};
+
+static inline float *sim_run_at(const struct sim_run *r, size_t tick, size_t guest)
+{
+	return &r->series[(tick * r->n_guests + guest) * SF_COUNT];
+}
+
+void sim_run_free(struct sim_run *r);
+
+/* ---- run.c ---- */
+struct sim_run_options {
+	uint64_t duration_ms;
+	uint64_t tick_ms;         /* series resolution */
+	int log_level;
+	const char *log_path;     /* NULL: logs go nowhere */
+};
+
+/* 0, or -1 with the reason logged on stderr. */
+int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
+		   const struct sim_run_options *o, struct sim_run *out);
+
+/* ---- floor.c ---- */
+struct floor_item {
+	uint64_t need_kb;         /* demand + overhead, target units */
+	uint64_t min_kb, max_kb;  /* L_i, H_i */
+};
+
+/* The least sum of max(0, need_i - N_i) any allocation with
+ * min_i <= N_i <= max_i and sum N_i <= budget_kb reaches (KiB). When the
+ * minimums alone exceed the budget, every N_i = min_i. */
+uint64_t sim_floor_instant(const struct floor_item *it, size_t n,
+			   int64_t budget_kb);
+
+/* The arbiter's view of a guest under cfg: whether it is managed and its
+ * L_i, H_i (cycle.c's rules). */
+bool sim_guest_managed(const struct arbiter_config *cfg,
+		       const struct sim_guest_spec *g);
+void sim_guest_bounds(const struct arbiter_config *cfg,
+		      const struct sim_guest_spec *g, uint64_t *min_kb,
+		      uint64_t *max_kb);
+
+/* The floor over the scenario's duration, at step_ms (MiB*s), under the
+ * bounds and reserve of cfg. NULL items scratch: allocated inside. */
+double sim_floor_scenario(const struct sim_scenario *sc,
+			  const struct arbiter_config *cfg, uint64_t duration_ms,
+			  uint64_t step_ms);
+
+/* ---- metrics.c ---- */
+struct sim_summary {
+	size_t managed;
+	double shortfall_mibs;    /* managed guests */
+	double demand_mibs;
+	double swapin_mib;
+	uint64_t oom_kills;
+	size_t jobs, jobs_done;
+	double job_time_s;        /* sum of completion times (unfinished: elapsed) */
+	double idle_mean_mib;     /* mean idle memory held, summed over guests */
+	uint64_t target_writes;
+	uint64_t starve_episodes;
+	double t90_mean_s, t90_max_s;
+	double gini;              /* of relative shortfall; < 0: no shortfall */
+	double host_free_mean_mib;
+};
+
+void sim_summarise(const struct sim_run *r, double duration_s,
+		   struct sim_summary *out);
+/* Gini coefficient of x[0..n) (>= 0); -1 when they sum to 0. */
+double sim_gini(const double *x, size_t n);
+
+/* ---- report.c, csv.c, plot.c ---- */
+struct sim_report {
+	const char *name;         /* scenario name (file name without .ini) */
+	const struct sim_scenario *sc;
+	const struct arbiter_config *base;
+	const struct sim_run *runs;
+	size_t n_runs;
+	double duration_s;
+	double floor_mibs;
+};
+
+void sim_report_print(const struct sim_report *rep, bool per_guest);
+/* <dir>/<name>.summary.csv and <dir>/<name>.guests.csv. 0 or -1. */
+int sim_report_csv(const struct sim_report *rep, const char *dir);
+/* <dir>/<name>.csv: the time series. 0 or -1. */
+int sim_series_csv(const struct sim_report *rep, const char *dir);
+/* <dir>/<name>.png through gnuplot (<name>.plot.dat and .gp kept). 0 or -1. */
+int sim_plot(const struct sim_report *rep, const char *dir, size_t max_guests);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * The clairvoyant floor (src/sim/floor.c) on cases worked by hand, the
+ * arbiter's bounds and management rules as the floor reads them, the
+ * floor of a whole scenario, and the Gini coefficient.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arbiter/sim_scenario.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "sim/sim.h"
+
+#define MiB 1024ull
+
+static void test_instant(void **state)
+{
+	/* Enough for everyone: nothing short. */
+	struct floor_item a[] = {
+		{ .need_kb = 300 * MiB, .min_kb = 128 * MiB, .max_kb = 512 * MiB },
+		{ .need_kb = 100 * MiB, .min_kb = 128 * MiB, .max_kb = 512 * MiB },
+	};
+	assert_int_equal(sim_floor_instant(a, 2, 428 * MiB), 0);
+	/* 1 MiB less: 1 MiB short, whoever lacks it. */
+	assert_int_equal(sim_floor_instant(a, 2, 427 * MiB), 1 * MiB);
+	/* The idle guest cannot go below its minimum: at 256 MiB both sit at
+	 * their minimum or above, the busy one gets 128: 172 short. */
+	assert_int_equal(sim_floor_instant(a, 2, 256 * MiB), 172 * MiB);
+	/* Below the sum of minimums: everyone at min (the arbiter's stage 4). */
+	assert_int_equal(sim_floor_instant(a, 2, 100 * MiB), 172 * MiB);
+	assert_int_equal(sim_floor_instant(a, 2, -5), 172 * MiB);
+
+	/* A guest whose need is above its max is short by the difference
+	 * whatever the host has; memory beyond max goes to the others. */
+	struct floor_item b[] = {
+		{ .need_kb = 700 * MiB, .min_kb = 128 * MiB, .max_kb = 512 * MiB },
+		{ .need_kb = 400 * MiB, .min_kb = 128 * MiB, .max_kb = 512 * MiB },
+		{ .need_kb = 50 * MiB, .min_kb = 128 * MiB, .max_kb = 512 * MiB },
+	};
+	assert_int_equal(sim_floor_instant(b, 3, 4096 * MiB), 188 * MiB);
+	/* 900 MiB: mins 384, spare 516 for (384 + 272) wanted: 140 + 188. */
+	assert_int_equal(sim_floor_instant(b, 3, 900 * MiB), (188 + 140) * MiB);
+	assert_int_equal(sim_floor_instant(b, 0, 900 * MiB), 0);
+}
+
+/* The same rules as the arbiter's cycle: [domain] min/max, the [policy]
+ * default min and max, static-max as a cap, exclusion, HVM opt-in, no
+ * agent. */
+static void test_bounds_and_managed(void **state)
+{
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	uint64_t lo, hi;
+
+	assert_int_equal(sim_scenario_load_string("s.ini",
+		"[host]\ntotal_mb = 8192\ndom0_mb = 512\n"
+		"[guest a]\nmemory_mb = 512\nstatic_max_mb = 1024\n"
+		"[guest b]\nmemory_mb = 512\nstatic_max_mb = 1024\n"
+		"[guest w]\nmemory_mb = 512\ntype = hvm\n"
+		"[guest n]\nmemory_mb = 512\nagent = no\n"
+		"[guest x-dm]\nmemory_mb = 512\n", &sc, &f), 0);
+	arbiter_config_defaults(&c);
+	assert_int_equal(arbiter_config_load_string("a.ini",
+		"[policy]\nmin_mb = 200\n[domain b]\nmin_mb = 300\nmax_mb = 2000\n", &c), 0);
+	sim_guest_bounds(&c, &sc.guests[0], &lo, &hi);
+	assert_int_equal(lo, 200 * MiB);
+	assert_int_equal(hi, 1024 * MiB);
+	sim_guest_bounds(&c, &sc.guests[1], &lo, &hi);
+	assert_int_equal(lo, 300 * MiB);
+	assert_int_equal(hi, 1024 * MiB);     /* static-max caps max_mb */
+	assert_true(sim_guest_managed(&c, &sc.guests[0]));
+	assert_false(sim_guest_managed(&c, &sc.guests[2]));   /* hvm: opt-in */
+	assert_false(sim_guest_managed(&c, &sc.guests[3]));   /* no agent */
+	assert_false(sim_guest_managed(&c, &sc.guests[4]));   /* *-dm */
+	sim_scenario_free(&sc);
+}
+
+/* A whole scenario: 2048 MiB host, dom0 512, reserve 72: 1464 MiB for
+ * the managed guests, less the 400 MiB the unmanaged one holds. busy
+ * needs 900 + 100 (overhead) from 10 s on; idle 48 + 100 (above its
+ * 128 MiB min): 1148 > 1064, so 84 MiB short from 10 s until the
+ * unmanaged guest stops at 30 s (instants 10.0 .. 29.9 s at 100 ms),
+ * then it fits. */
+static void test_scenario_floor(void **state)
+{
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	double fl;
+
+	assert_int_equal(sim_scenario_load_string("s.ini",
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\n"
+		"[guest busy]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"workload = step:100,900,10\n"
+		"[guest idle]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"[guest other]\nmemory_mb = 400\nagent = no\nstop_s = 30\n", &sc, &f), 0);
+	arbiter_config_defaults(&c);
+	fl = sim_floor_scenario(&sc, &c, 60000, 100);
+	assert_true(fl > 84.0 * 20 - 0.01 && fl < 84.0 * 20 + 0.01);
+	/* Shorter than the rise: nothing. */
+	assert_true(sim_floor_scenario(&sc, &c, 9000, 100) == 0);
+	sim_scenario_free(&sc);
+}
+
+static void test_gini(void **state)
+{
+	const double equal[] = { 0.2, 0.2, 0.2, 0.2 };
+	const double one[] = { 0, 0, 0, 0.5 };
+	const double two[] = { 1, 3 };
+	const double none[] = { 0, 0, 0 };
+
+	assert_true(sim_gini(equal, 4) == 0);
+	/* One of n carries everything: (n - 1) / n. */
+	assert_true(sim_gini(one, 4) > 0.7499 && sim_gini(one, 4) < 0.7501);
+	/* |1 - 3| * 2 / (2 * 2 * 4) = 0.25 */
+	assert_true(sim_gini(two, 2) > 0.2499 && sim_gini(two, 2) < 0.2501);
+	assert_true(sim_gini(none, 3) < 0);
+	assert_true(sim_gini(none, 0) < 0);
+}
+
+static FILE *nullf;
+
+static int setup(void **state)
+{
+	nullf = fopen("/dev/null", "w");
+	log_set_stream(nullf);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	log_set_stream(stderr);
+	fclose(nullf);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_instant),
+		cmocka_unit_test(test_bounds_and_managed),
+		cmocka_unit_test(test_scenario_floor),
+		cmocka_unit_test(test_gini),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
