@@ -1,0 +1,25 @@
+# tests/e2e-xen: membal on a real Xen 4.17 host booted under QEMU (TCG).
+# `make e2e-xen` builds the daemons, the images (from Debian packages,
+# downloaded and unpacked, never installed; cached under
+# $(E2E_CACHE), keyed by the versions resolved), boots, runs the scenarios
+# inside dom0 and prints one line per check. Not part of `make check`.
+# See docs/testing.md, "Real Xen under QEMU".
+E2E_CACHE ?= /var/cache/membal-e2e
+
+$(BUILD)/e2e-xen/membal-e2e-probe: $(call objs,tests/e2e-xen/probe.c) $(call libs,common)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENCTRL) $(LIBS_XENSTORE)
+
+E2E_BINS := $(BUILD)/membal-arbiter $(BUILD)/membalctl $(BUILD)/membal-agent-static \
+            $(BUILD)/membal-load $(BUILD)/e2e-xen/membal-e2e-probe
+
+.PHONY: e2e-xen e2e-xen-images
+e2e-xen:
+	@if [ "$${MEMBAL_SKIP_E2E:-0}" = 1 ]; then \
+	  echo "E2E-XEN SKIPPED: MEMBAL_SKIP_E2E=1 IS SET; NOTHING WAS TESTED ON REAL XEN"; \
+	else $(MAKE) --no-print-directory $(E2E_BINS) && \
+	  E2E_CACHE=$(E2E_CACHE) BUILD=$(abspath $(BUILD)) tests/e2e-xen/run.sh; fi
+
+# Only the images (for looking inside, or warming the cache).
+e2e-xen-images: $(E2E_BINS)
+	E2E_CACHE=$(E2E_CACHE) BUILD=$(abspath $(BUILD)) tests/e2e-xen/mkimages.sh

@@ -1,0 +1,401 @@
+# The scenarios of the real-Xen harness, run by dom0-init inside the e2e
+# dom0 (busybox sh) after the toolstack is up. One boot, in this order,
+# each phase starting from the state the previous one left:
+#
+#   permissions  the arbiter hands each domU its report keys; the agent
+#                writes them; the guest cannot write memory/target nor
+#                another domain's keys
+#   abundant     idle guests shrink to their demand with the hysteresis;
+#                a guest that allocates grows at once, past the maxmem of
+#                its earlier shrink (maxmem raised first)
+#   scarce       a memory hog without agent makes the host tight; mono
+#                rises in g1 while g2 stops using its memory: g1 rises, g2
+#                falls, the host stays above the reserve
+#   robustness   arbiter restart, garbage keys, xl mem-set, a domU without
+#                agent, membalctl reserve + xl create, xl destroy mid-cycle
+#   oom          no guest ever OOM-killed anything
+#
+# Every figure comes from real state: the hypervisor and xenstored through
+# membal-e2e-probe, xl, the guests' /proc and balloon sysfs (over the
+# xenstore command channel of domU-init), and the arbiter's log and status.
+. /e2e/e2elib.sh
+
+MB=1024
+RESERVE_KB=$((72 * MB))     # [policy] reserve_mb default
+MIN_KB=$((96 * MB))         # tests/e2e-xen/conf/arbiter.ini min_mb
+MINCHG_KB=$((16 * MB))      # min_change_mb default
+
+want() { [ -z "$E2E_ONLY" ] || echo ",$E2E_ONLY," | grep -q ",$1,"; }
+
+# Arbiter log lines since a mark (line count), for one domain.
+log_mark() { wc -l <"$ARB_LOG"; }
+log_since() { tail -n +$(($1 + 1)) "$ARB_LOG"; }
+# "old new demand mode" of every target change of domain $2 since mark $1.
+changes_since() {
+	log_since "$1" | sed -n "s/.*domain $2 ([^)]*): target \([0-9]*\) -> \([0-9]*\) KiB[^[]*\[\([a-z]*\)\/[a-z]*, demand \([0-9]*\).*/\1 \2 \4 \3/p"
+}
+
+target_of() { xsr /local/domain/$1/memory/target; }
+
+# Wait until domain $1's target has not changed for $2 s (timeout $3 s).
+wait_settled() {
+	_last=$(target_of "$1"); _since=$(now_ms); _lim=$(($(now_ms) + $3 * 1000))
+	while [ $(($(now_ms) - _since)) -lt $(($2 * 1000)) ]; do
+		[ "$(now_ms)" -ge "$_lim" ] && return 1
+		sleep 1
+		_t=$(target_of "$1")
+		[ "$_t" != "$_last" ] && { _last=$_t; _since=$(now_ms); }
+	done
+	return 0
+}
+
+mib() { echo $(($1 / 1024)); }
+
+# ---------------------------------------------------------------- setup ---
+membal-e2e-probe 500 >"$PROBE_LOG" 2>&1 &
+PROBE_PID=$!
+info "starting membal-arbiter"
+if ! start_arbiter; then
+	check FAIL arbiter-start "no status file 10 s after start: $(tail -n 5 "$ARB_LOG" | tr '\n' ' ')"
+	exit 0
+fi
+t0=$(now_ms)
+mark0=$(log_mark)
+create_guest g1 256 512 & c1=$!
+create_guest g2 256 512 & c2=$!
+wait $c1; r1=$?; wait $c2; r2=$?
+t_created=$(now_ms)
+if [ $r1 -ne 0 ] || [ $r2 -ne 0 ]; then
+	check FAIL create-guests "xl create: $(cat /run/g1.create.log /run/g2.create.log | tail -n 6 | tr '\n' ' ')"
+	exit 0
+fi
+id1=$(domid_of g1); id2=$(domid_of g2)
+fig xl_create_two_guests_s $(((t_created - t0) / 1000))
+wait_for 90 "[ -n \"\$(xsr /local/domain/$id1/memory/stamp)\" ] && [ -n \"\$(xsr /local/domain/$id2/memory/stamp)\" ]"
+t_rep=$(now_ms)
+fig create_to_first_reports_s $(((t_rep - t0) / 1000))
+info "g1=$id1 g2=$id2 reporting"
+grep -a -E 'membal|domU' /var/log/xen/console/guest-g1.log | head -n 10 | sed 's/^/E2E LOG guest-g1 (start): /' 
+
+# Each phase runs in a subshell, so that a shell error (say, arithmetic on
+# a value a dead guest never returned) fails that phase loudly instead of
+# ending the run; what later phases need goes through save/the state file.
+STATE=/run/e2e.state
+: >"$STATE"
+save() { for v in "$@"; do eval "echo \"$v='\$$v'\"" >>"$STATE"; done; }
+phase() { # name
+	want "$1" || return 0
+	( "phase_$1" )
+	rc=$?
+	[ $rc -eq 0 ] || check FAIL "phase-$1" "the phase aborted (shell status $rc); see the serial log"
+	. "$STATE"
+}
+
+# ---------------------------------------------------------- permissions ---
+phase_permissions() {
+	bad=""
+	for id in $id1 $id2; do
+		perms=$(xenstore-ls -p /local/domain/$id/memory 2>&1)
+		for k in tot free avail committed_as swap_tot swap_free balloon_current balloon_target oom_kills psi_some swapin_rate stamp membal_version; do
+			echo "$perms" | grep -q "^$k = .*(n$id)\$" || bad="$bad $id/$k"
+		done
+		echo "$perms" | grep -q "^target = .*(n0,r$id)\$" || bad="$bad $id/target-perms"
+	done
+	check_that perm-handover "report keys owned by each domU, memory/target n0,r<id>;${bad:+ wrong:$bad}" -z "$bad"
+
+	# The guest balloons while we look (the arbiter is shrinking it), and
+	# the agent republishes only on a 4 MiB move: compare loosely.
+	gtot=$(guest_mem g1 | cut -d' ' -f1)
+	xtot=$(xsr /local/domain/$id1/memory/tot)
+	nonnum=""
+	for k in tot free avail committed_as swap_tot swap_free balloon_current oom_kills stamp membal_version; do
+		v=$(xsr /local/domain/$id1/memory/$k)
+		case "$v" in ''|*[!0-9]*) nonnum="$nonnum $k='$v'" ;; esac
+	done
+	diff=$((xtot - gtot)); [ $diff -lt 0 ] && diff=$((-diff))
+	check_that perm-agent-writes "g1 memory/tot=$xtot KiB vs guest MemTotal=$gtot KiB, stamp=$(xsr /local/domain/$id1/memory/stamp)${nonnum:+; not decimal:$nonnum}" \
+		-z "$nonnum" -a "$diff" -le $((32 * MB))
+
+	before=$(target_of $id1)
+	out=$(gx g1 "xenstore-write memory/target 999999"); rc=$?
+	after=$(target_of $id1)
+	# The arbiter may move the target meanwhile: what matters is that the
+	# guest's value never landed.
+	check_that perm-guest-target "guest write of its memory/target: rc=$rc ($(echo $out | head -c 60)), target $before -> $after" \
+		$rc -ne 0 -a "$after" != 999999 -a $rc -ne 124
+
+	before=$(xsr /local/domain/$id2/memory/free)
+	out=$(gx g1 "xenstore-write /local/domain/$id2/memory/free 1"); rcw=$?
+	out2=$(gx g1 "xenstore-read /local/domain/$id2/memory/tot"); rcr=$?
+	after=$(xsr /local/domain/$id2/memory/free)
+	check_that perm-other-domain "g1 writing g2's memory/free: rc=$rcw, reading g2's memory/tot: rc=$rcr, g2 free $before -> $after" \
+		$rcw -ne 0 -a $rcw -ne 124 -a $rcr -ne 0 -a $rcr -ne 124 -a "$after" != 1
+}
+
+# ------------------------------------------------------------- abundant ---
+phase_abundant() {
+	info "abundant: idle guests settle"
+	mark=$mark0    # the shrink starts as soon as the agents report
+	ta=$t0
+	wait_settled $id1 6 120; wait_settled $id2 6 60
+	ts=$(now_ms)
+	dem1=$(st_dom g1 demand_kb); tgt1=$(target_of $id1)
+	steps=$(changes_since "$mark" $id1)
+	nsteps=$(echo "$steps" | grep -c .)
+	# Each step down goes at most max(ceil(d/8), min_change) toward the
+	# goal (SPEC §3.2, hysteresis_down 8), and never below it.
+	badstep=$(echo "$steps" | awk -v m=$MINCHG_KB '$4 == "abundant" && $2 < $1 {
+		d = $1 - $3; s = int((d + 7) / 8); if (s < m) s = (d < m) ? d : m
+		if ($1 - $2 > s + 4 || $2 < $3) print $1 "->" $2 "(demand " $3 ")" }')
+	first=$(echo "$steps" | head -n 1 | cut -d' ' -f1)
+	check_that abundant-shrink "g1 target $first -> $tgt1 KiB in $nsteps steps, settled $(((ts - ta) / 1000)) s after xl create, demand $dem1 KiB${badstep:+; steps too big: $badstep}" \
+		"$nsteps" -ge 2 -a -z "$badstep" -a "$tgt1" -lt 262144 -a $((tgt1 - dem1)) -lt $MINCHG_KB -a $((dem1 - tgt1)) -lt $MINCHG_KB
+	fig abundant_shrink_steps_g1 "$nsteps"
+	fig abundant_settle_s $(((ts - ta) / 1000))
+	sleep 3
+	set -- $(probe_dom $id1)
+	tot1=$1; max_before=$2
+	set -- $(guest_mem g1)
+	# The target jitters with the guest's demand (see the report): the
+	# guest must have seen the value before or after its own reading.
+	tgt1b=$(target_of $id1)
+	check_that balloon-follows "g1 target $tgt1 (then $tgt1b), tot_pages $tot1 KiB, guest balloon target_kb $4 current_kb $5, maxmem $max_before" \
+		$((tot1 - tgt1)) -le 2048 -a $((tgt1 - tot1)) -le 2048 -a \( "$4" = "$tgt1" -o "$4" = "$tgt1b" \)
+
+	info "abundant: g1 runs mono 40..200 MiB over 40 s, g2 holds 100 MiB"
+	mark=$(log_mark)
+	tl=$(now_ms)
+	gx g1 "membal-load mono --low 40 --high 200 --period 40 >/dev/console 2>&1 &" >/dev/null
+	gx g2 "membal-load hold --size 100 >/dev/console 2>&1 & echo \$! >/run/hold.pid" >/dev/null
+	# The ramp is by wall clock, but under TCG touching pages is slow:
+	# wait for the load to end rather than for its nominal 40 s.
+	sleep 20
+	wait_for 100 "! gx g1 'pidof membal-load' >/dev/null"
+	te=$(now_ms)
+	ser=$(probe_series $id1 $tl $te)
+	peak_tot=$(echo "$ser" | awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }')
+	peak_max=$(echo "$ser" | awk 'BEGIN { m = 0 } $3 > m { m = $3 } END { print m }')
+	peak_tgt=$(echo "$ser" | awk 'BEGIN { m = 0 } $4 > m { m = $4 } END { print m }')
+	ups=$(changes_since "$mark" $id1 | awk '$2 > $1 && $4 == "abundant"' | grep -c .)
+	overalloc=$(xl dmesg | grep -c -i 'over-allocation')
+	check_that abundant-grow "g1 target up to $peak_tgt KiB from $tgt1 in $ups increases (abundant/self)" \
+		"$peak_tgt" -ge $((tgt1 + 64 * MB)) -a "$ups" -ge 1
+	check_that growth-past-shrink "g1 held up to $peak_tot KiB, maxmem $max_before before (raised to $peak_max), Xen 'Over-allocation' messages: $overalloc" \
+		"$peak_tot" -gt $((max_before + 48 * MB)) -a "$overalloc" -eq 0
+	wait_settled $id2 5 30
+	fig abundant_g2_target_with_hold_kb "$(target_of $id2)"
+}
+
+# --------------------------------------------------------------- scarce ---
+phase_scarce() {
+	info "scarce: let g1 settle, then size a hog domain without agent"
+	wait_settled $id1 6 90
+	sleep 2
+	d1=$(st_dom g1 demand_kb); n1=$(target_of $id1); n2=$(target_of $id2)
+	free=$(probe_free)
+	# Budget wanted with g2 still holding: M = D1(peak) + min - 8 MiB, where
+	# D1(peak) = D1(idle) + 170 MiB (mono's high). Then the peak cannot be
+	# served without taking g2 down to about its minimum.
+	m_goal=$((d1 + 170 * MB + MIN_KB - 8 * MB))
+	fh_goal=$((m_goal - n1 - n2))
+	hog_kb=$((free - RESERVE_KB - fh_goal - 2 * MB))
+	hog_mb=$((hog_kb / 1024))
+	info "free $free KiB, g1 $n1 (demand $d1), g2 $n2; hog $hog_mb MiB for a budget of $fh_goal KiB"
+	if [ "$hog_mb" -lt 64 ]; then
+		check FAIL scarce-setup "host too small for the scenario: hog would be $hog_mb MiB"
+	else
+		create_guest hog $hog_mb $((hog_mb + 256)) 0 || check FAIL scarce-setup "xl create hog: $(tail -n 3 /run/hog.create.log | tr '\n' ' ')"
+		idh=$(domid_of hog)
+		sleep 4
+		# Fine-tune with the hog's balloon (xl mem-set is the administrator's
+		# tool; the arbiter must leave a domain without agent alone).
+		free=$(probe_free); n1=$(target_of $id1); n2=$(target_of $id2)
+		adj=$(((free - RESERVE_KB) - (m_goal - n1 - n2)))
+		hog_kb=$(($(target_of $idh) + adj))
+		xl mem-set hog $((hog_kb / 1024))m
+		sleep 4
+		hog_target=$(target_of $idh)
+		free=$(probe_free)
+		save idh hog_target
+		fig scarce_hog_mb $((hog_target / 1024))
+		fig scarce_budget_kb $((free - RESERVE_KB))
+		info "hog $hog_target KiB; free $free KiB; g1 $(target_of $id1) g2 $(target_of $id2)"
+
+		mark=$(log_mark)
+		w0=$(st_top target_writes)
+		c1_0=$(st_dom g1 target_changes); c2_0=$(st_dom g2 target_changes)
+		n1_0=$(target_of $id1); n2_0=$(target_of $id2)
+		tk=$(now_ms)
+		gx g2 'kill $(cat /run/hold.pid)' >/dev/null
+		ts=$(now_ms)
+		gx g1 "membal-load mono --low 40 --high 170 --period 60 >/dev/console 2>&1 &" >/dev/null
+		info "g2's hold stopped (command took $((ts - tk)) ms), g1's mono started (took $(($(now_ms) - ts)) ms)"
+		need=0; scarce_seen=0
+		while [ $(($(now_ms) - ts)) -lt 75000 ]; do
+			d=$(st_dom g1 demand_kb)
+			[ -n "$d" ] && [ "$d" -gt "$need" ] && need=$d
+			grep -q '"mode":"scarce"' "$ST" && scarce_seen=$((scarce_seen + 1))
+			sleep 1
+		done
+		te=$(now_ms)
+		s1=$(probe_series $id1 $ts $te); s2=$(probe_series $id2 $ts $te)
+		peak1=$(echo "$s1" | awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }')
+		peakt1=$(echo "$s1" | awk 'BEGIN { m = 0 } $4 > m { m = $4 } END { print m }')
+		low2=$(echo "$s2" | awk 'BEGIN { m = 1e18 } $2 < m { m = $2 } END { print m }')
+		lowt2=$(echo "$s2" | awk 'BEGIN { m = 1e18 } $4 != "-" && $4 < m { m = $4 } END { print m }')
+		t90=$(echo "$s1" | awk -v n="$need" -v t0="$ts" '$2 * 10 >= n * 9 { print int(($1 - t0) / 100) / 10; exit }')
+		minfree=$(probe_free_series $ts $te | awk 'BEGIN { m = 1e18 } $2 < m { m = $2 } END { print m }')
+		writes=$(($(st_top target_writes) - w0))
+		ch1=$(changes_since "$mark" $id1); ch2=$(changes_since "$mark" $id2)
+		nscarce=$(printf '%s\n%s\n' "$ch1" "$ch2" | grep -c ' scarce$')
+		nlines=$(printf '%s\n%s\n' "$ch1" "$ch2" | grep -c .)
+		nreason=$(log_since "$mark" | grep -E "domain ($id1|$id2) \(" | grep -c -- '-> [0-9]* KiB.*\[[a-z]*/[a-z]*, demand [0-9]*, actual [0-9]*.*\]')
+		check_that scarce-g1-rises "g1 target $n1_0 -> peak $peakt1, held $n1_0 -> $peak1 KiB; need (peak demand) $need KiB; 90 % after ${t90:-never} s" \
+			"$peakt1" -gt $((n1_0 + 100 * MB)) -a -n "$t90"
+		check_that scarce-g2-falls "g2 target $n2_0 -> $lowt2, held down to $low2 KiB (min $MIN_KB)" \
+			"$lowt2" -le $((n2_0 - 64 * MB)) -a "$low2" -le $((n2_0 - 64 * MB)) -a "$lowt2" -ge $MIN_KB
+		check_that scarce-reserve-kept "host free never below reserve: min free $minfree KiB (reserve $RESERVE_KB, 1 MiB tolerance)" \
+			"$minfree" -ge $((RESERVE_KB - 1024))
+		check_that scarce-reasons "$nlines target changes of g1/g2, $nscarce in scarce mode, $nreason with mode, demand and actual in the log; scarce cycles seen in status: $scarce_seen" \
+			"$nscarce" -ge 1 -a "$nreason" -eq "$nlines" -a "$nlines" -ge 2
+		fig scarce_time_to_90pct_s "${t90:-never}"
+		fig scarce_need_kb "$need"
+		fig scarce_target_writes "$writes"
+		fig scarce_target_writes_g1 $(($(st_dom g1 target_changes) - c1_0))
+		fig scarce_target_writes_g2 $(($(st_dom g2 target_changes) - c2_0))
+		fig scarce_min_host_free_kb "$minfree"
+		log_since "$mark" | grep -E "domain ($id1|$id2) \(" | head -n 40 | sed 's/^/E2E INFO   log: /'
+	fi
+}
+
+# ----------------------------------------------------------- robustness ---
+phase_robustness() {
+	info "robustness: arbiter restart"
+	wait_settled $id1 5 60; wait_settled $id2 5 30
+	# Real guests' demand jitters by tens of KiB and the arbiter follows it
+	# (see the report): compare the restart with the rate just before.
+	wb0=$(st_top target_writes); sleep 10; wb=$(($(st_top target_writes) - wb0))
+	b1=$(target_of $id1); b2=$(target_of $id2)
+	stop_arbiter
+	s1=$(target_of $id1); s2=$(target_of $id2)
+	mark=$(log_mark)
+	start_arbiter
+	sleep 10
+	a1=$(target_of $id1); a2=$(target_of $id2)
+	w=$(st_top target_writes)
+	big=$(printf '%s\n%s\n' "$(changes_since "$mark" $id1)" "$(changes_since "$mark" $id2)" |
+		awk -v m=$((32 * MB)) 'NF { d = $2 - $1; if (d < 0) d = -d; if (d > m) print $1 "->" $2 }')
+	check_that restart-targets-stay "stop rc=$ARB_RC; g1 $b1/$s1/$a1, g2 $b2/$s2/$a2 KiB (before/stopped/10 s after); $w writes in the first 10 s after the restart, $wb in the 10 s before${big:+; big: $big}" \
+		"$ARB_RC" -eq 0 -a "$b1" = "$s1" -a "$b2" = "$s2" -a "$w" -le $((wb + 2)) -a -z "$big"
+	fig steady_state_writes_per_10s "$wb"
+	fig restart_writes_first_10s "$w"
+
+	if [ -n "${idh:-}" ]; then
+		ht=$(target_of $idh)
+		set -- $(probe_dom $idh)
+		check_that no-agent-kept "hog (no agent): target $ht KiB = what xl set ($hog_target), holds $1 KiB, state $(st_dom hog state), target_changes $(st_dom hog target_changes)" \
+			"$ht" = "$hog_target" -a "$(st_dom hog target_changes)" = 0
+	fi
+
+	info "robustness: garbage keys from g2"
+	r0=$(st_dom g2 reports_rejected); t2=$(target_of $id2)
+	gx g2 'stop_agent; sleep 1; xenstore-write -- memory/free 12abc memory/avail -5 memory/tot 99999999999999999999999 memory/committed_as 0x10 memory/stamp 4000000000' >/dev/null
+	wait_for 10 "[ \"\$(st_dom g2 reports_rejected)\" -gt $r0 ]"
+	r1=$(st_dom g2 reports_rejected)
+	sleep 4
+	t2b=$(target_of $id2)
+	alive=0; arbiter_alive && alive=1
+	check_that garbage-ignored "g2 reports rejected $r0 -> $r1, target $t2 -> $t2b, arbiter alive=$alive, last log: $(grep "domain $id2 " "$ARB_LOG" | grep refused | tail -n 1 | cut -c1-120)" \
+		"$r1" -gt "$r0" -a "$t2" = "$t2b" -a $alive = 1
+	gx g2 'start_agent' >/dev/null
+	wait_for 15 "[ \"\$(st_dom g2 state)\" = managed ]"
+	check_that garbage-recovers "g2 state after the agent restarts: $(st_dom g2 state), stamp $(xsr /local/domain/$id2/memory/stamp)" \
+		"$(st_dom g2 state)" = managed
+
+	info "robustness: xl mem-set g2 160m"
+	wait_settled $id2 4 40
+	mark=$(log_mark)
+	xl mem-set g2 160m
+	wait_for 10 "st_dom g2 flags | grep -q hold-manual"
+	sleep 8
+	tm=$(target_of $id2); set -- $(probe_dom $id2)
+	noted=$(log_since "$mark" | grep -c "domain $id2 (g2): memory/target set to 163840 KiB by someone else")
+	check_that mem-set-hold "g2 flags $(st_dom g2 flags), target $tm KiB 8 s later (set 163840), holds $1 KiB, log notice: $noted" \
+		"$tm" = 163840 -a "$noted" -ge 1 -a $((163840 - $1)) -le 2048
+	ans=$(ctl resume g2)
+	wait_for 10 "[ \"\$(st_dom g2 state)\" = managed ]"
+	check_that resume-after-hold "control 'resume g2': $ans; g2 state $(st_dom g2 state)" "$(st_dom g2 state)" = managed
+
+	info "robustness: reserve, then xl create g3 on a full host"
+	wait_settled $id1 4 40; wait_settled $id2 4 40
+	# Fill the host: grow the hog until only 40 MiB of budget is left, so
+	# a 128 MiB guest cannot start from free memory alone.
+	free=$(probe_free)
+	if [ -n "${idh:-}" ]; then
+		xl mem-set hog $((($(target_of $idh) + free - RESERVE_KB - 48 * MB) / 1024))m
+		sleep 5
+		hog_target=$(target_of $idh)
+		save hog_target
+	fi
+	free0=$(probe_free)
+	res_kb=$((136 * MB))
+	ans=$(ctl reserve $res_kb 120)
+	tr0=$(now_ms)
+	wait_for 40 "[ \"\$(probe_free)\" -ge $((136 * MB)) ]"
+	free1=$(probe_free); tr1=$(now_ms)
+	create_guest g3 128 256; rc=$?
+	ans2=$(ctl release)
+	id3=$(domid_of g3)
+	save id3
+	check_that reserve-then-create "free $free0 KiB before ($(st_topstr mode)); control 'reserve $res_kb': $ans; free $free1 after $(((tr1 - tr0) / 1000)) s; xl create g3 (128 MiB): rc=$rc; $ans2" \
+		"$free0" -lt $((130 * MB)) -a $rc -eq 0 -a -n "$id3"
+	fig reserve_free_before_kb "$free0"
+	fig reserve_free_after_kb "$free1"
+	fig reserve_time_s $(((tr1 - tr0) / 1000))
+	[ $rc -ne 0 ] && sed 's/^/E2E INFO   xl: /' /run/g3.create.log
+	[ -n "$id3" ] && wait_for 60 "[ -n \"\$(xsr /local/domain/$id3/memory/stamp)\" ]" &&
+		check_that new-guest-handed-over "g3 (domid $id3) reports: stamp $(xsr /local/domain/$id3/memory/stamp), memory/tot perms $(xenstore-ls -p /local/domain/$id3/memory | sed -n 's/^tot = .*(\(.*\))$/\1/p')" \
+			-n "$(xsr /local/domain/$id3/memory/stamp)"
+
+	info "robustness: xl destroy g1 while mono moves its target"
+	set -- $(guest_mem g1)
+	oom_g1=${3:-?}
+	save oom_g1
+	e0=$(st_top write_errors)
+	gx g1 "membal-load mono --low 20 --high 120 --period 16 >/dev/console 2>&1 &" >/dev/null
+	sleep 5
+	mark=$(log_mark)
+	xl destroy g1; rc=$?
+	sleep 4
+	gone=$(log_since "$mark" | grep -c "domain $id1 (g1) is gone")
+	alive=0; arbiter_alive && alive=1
+	left=0; xenstore-exists /local/domain/$id1 2>/dev/null && left=1
+	listed=$(grep -c "\"domid\":$id1," "$ST")
+	e1=$(st_top write_errors)
+	check_that destroy-mid-cycle "xl destroy rc=$rc; 'is gone' logged $gone; still in status $listed; /local/domain/$id1 left behind $left; write errors $e0 -> $e1; arbiter alive=$alive" \
+		$rc -eq 0 -a "$gone" -ge 1 -a "$listed" -eq 0 -a $left -eq 0 -a $alive -eq 1
+}
+
+# ------------------------------------------------------------------ oom ---
+phase_oom() {
+	o2=$(guest_mem g2 | cut -d' ' -f3)
+	o3=$(guest_mem g3 2>/dev/null | cut -d' ' -f3)
+	[ -n "${oom_g1:-}" ] || oom_g1=$(guest_mem g1 | cut -d' ' -f3)
+	panics=$(grep -l -E 'Out of memory|oom-kill|Kernel panic' /var/log/xen/console/guest-*.log 2>/dev/null | tr '\n' ' ')
+	check_that no-oom-kills "guest /proc/vmstat oom_kill: g1 ${oom_g1:-?} (before destroy), g2 ${o2:-?}, g3 ${o3:-?}; consoles with OOM/panic: ${panics:-none}" \
+		"${oom_g1:-x}" = 0 -a "${o2:-x}" = 0 -a -z "$panics"
+}
+
+phase permissions
+phase abundant
+phase scarce
+phase robustness
+phase oom
+
+# ------------------------------------------------------------ wrap up ---
+stop_arbiter
+check_that arbiter-clean-stop "SIGTERM at the end: exit status $ARB_RC; errors in its log: $(grep -c -E 'error|err:' "$ARB_LOG")" "$ARB_RC" -eq 0
+fig arbiter_cycles "$(st_top cycle)"
+fig arbiter_cycle_us_last "$(st_top cycle_us)"
+kill "$PROBE_PID" 2>/dev/null
+echo "E2E SCENARIOS END"
