@@ -6,7 +6,10 @@
  *
  * - Threshold: a change below min_change is not written (no churn in
  *   steady state), except a write that lands exactly on settle_kb, the
- *   end of a hysteresis walk, so that walks finish.
+ *   end of a hysteresis walk, so that walks finish; but never a move
+ *   below settle_min_kb, the noise of a guest's Committed_AS (seen on
+ *   real Xen: 50-400 KiB every few seconds), or the goal's jitter alone
+ *   would rewrite memory/target forever.
  * - Grants: memory a domain does not hold yet (new target - N_i) can only
  *   come from what the host has free NOW, F_h; memory that other domains
  *   are about to release is not counted, because a balloon may take
@@ -39,7 +42,8 @@ static bool passes_threshold(const struct policy_params *p, uint64_t value,
 {
 	if (value == current)
 		return false;
-	return distance(value, current) >= p->min_change_kb || value == settle;
+	return distance(value, current) >= p->min_change_kb ||
+	       (value == settle && distance(value, current) >= p->settle_min_kb);
 }
 
 void policy_apply(const struct policy_params *p,

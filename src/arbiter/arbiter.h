@@ -38,6 +38,7 @@ enum dom_skip {
 	SKIP_UNCOOPERATIVE,  /* failed to shrink for stuck_after_ms */
 	SKIP_POD_SETTLING,   /* PoD guest whose balloon is not at target yet */
 	SKIP_NO_TARGET,      /* memory/target unreadable */
+	SKIP_BAD_BOUNDS,     /* min above max (static-max unknown or tiny) */
 	SKIP_COUNT
 };
 
@@ -74,6 +75,7 @@ struct dom {
 	/* effective bounds and weight for this cycle */
 	uint64_t min_kb, max_kb;
 	double shares;
+	bool bad_bounds;             /* min_kb > max_kb: not managed */
 
 	/* guest safety */
 	bool have_oom;

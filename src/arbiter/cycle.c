@@ -43,6 +43,7 @@ const char *dom_skip_name(enum dom_skip s)
 		[SKIP_UNCOOPERATIVE] = "uncooperative",
 		[SKIP_POD_SETTLING] = "pod-settling",
 		[SKIP_NO_TARGET] = "no-target",
+		[SKIP_BAD_BOUNDS] = "bad-bounds",
 	};
 	return (unsigned)s < SKIP_COUNT ? names[s] : "?";
 }
@@ -212,12 +213,20 @@ static void apply_rules(struct arbiter *a, struct dom *d)
 	if (cap && d->max_kb > cap)
 		d->max_kb = cap;
 	d->shares = r && r->has_shares ? r->shares : p->shares;
-	if (d->min_kb > d->max_kb) {
-		log_limited(LOG_WARNING, "arbiter:minmax",
-			    "domain %u (%s): min %llu KiB above max %llu KiB (static-max); using max",
+	/* Never clamp the minimum down to fit: a domain whose maximum we
+	 * cannot trust (static-max unknown or tiny) is not managed at all.
+	 * On real Xen a domain is listed before libxl wrote its layout; a
+	 * clamp there once produced a target of 0 KiB. */
+	d->bad_bounds = d->min_kb > d->max_kb;
+	if (d->bad_bounds) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "arbiter:minmax:%u", d->domid);
+		log_limited(LOG_WARNING, key,
+			    "domain %u (%s): min %llu KiB above max %llu KiB (static-max %llu); not managed",
 			    d->domid, d->name, (unsigned long long)d->min_kb,
-			    (unsigned long long)d->max_kb);
-		d->min_kb = d->max_kb;
+			    (unsigned long long)d->max_kb,
+			    (unsigned long long)d->static_max_kb);
 	}
 }
 
@@ -251,7 +260,6 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	if (xsio_read_layout(h, d) < 0)
 		return -1;
 	d->offset_kb = d->type == HV_TYPE_HVM ? d->videoram_kb : 0;
-	apply_rules(a, d);
 	if (xsio_read_target(h, d->domid, &kb) == 0) {
 		d->have_target = true;
 		d->target_kb = kb;
@@ -266,6 +274,8 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	} else if (errno != ENOENT && errno != EINVAL) {
 		return -1;
 	}
+	/* Only now is libxl's layout (static-max) complete. */
+	apply_rules(a, d);
 	if (d->domid != 0 && xsio_get_uncooperative(h, d->domid)) {
 		d->uncooperative = true;
 		d->shrink_since_ms = now;
@@ -352,22 +362,30 @@ static int refresh_domains(struct arbiter *a, uint64_t now)
 	}
 	for (size_t i = 0; i < a->ndoms; i++)
 		a->by_domid[a->order[i]]->seen = false;
-	for (size_t i = 0; i < n; i++) {
-		const struct hv_domain *hd = &a->hv_list[i];
-		struct dom *d;
+	/* Known domains first, and the vanished ones dropped before new ones
+	 * are added: order[] has room for max_domains, and a domain that
+	 * went while another came must not need two slots. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct hv_domain *hd = &a->hv_list[i];
+			struct dom *d;
 
-		if (hd->domid >= HV_DOMID_LIMIT)
-			continue;
-		d = dom_get(a, hd->domid);
-		if (!d && !(d = dom_new(a, hd, now)))
-			return -1;
-		d->hv = *hd;
-		d->seen = true;
-		d->actual_kb = hd->tot_kb > d->offset_kb ? hd->tot_kb - d->offset_kb : 0;
+			if (hd->domid >= HV_DOMID_LIMIT)
+				continue;
+			d = dom_get(a, hd->domid);
+			if (pass == 0 ? !d : d != NULL)
+				continue;
+			if (!d && !(d = dom_new(a, hd, now)))
+				return -1;
+			d->hv = *hd;
+			d->seen = true;
+			d->actual_kb = hd->tot_kb > d->offset_kb ? hd->tot_kb - d->offset_kb : 0;
+		}
+		if (pass == 0)
+			for (size_t i = a->ndoms; i-- > 0;)
+				if (!a->by_domid[a->order[i]]->seen)
+					dom_drop(a, i);
 	}
-	for (size_t i = a->ndoms; i-- > 0;)
-		if (!a->by_domid[a->order[i]]->seen)
-			dom_drop(a, i);
 	return 0;
 }
 
@@ -379,7 +397,12 @@ static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
 
 	a->n.report_reads++;
 	if (r < 0) {
-		if (!xs_failed(a, now, "read report", d->domid))
+		int err = errno;
+
+		/* EAGAIN on every attempt is a busy xenstored, not a bad
+		 * report: read it again next cycle, or the publication is
+		 * lost until the agent's next one. */
+		if (!xs_failed(a, now, "read report", d->domid) && err != EAGAIN)
 			d->report_dirty = false;
 		return;
 	}
@@ -406,9 +429,15 @@ static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
 			a->n.oom_events++;
 			d->oom_min_kb = d->actual_kb + p->oom_bump_kb;
 			d->oom_until_ms = now + (uint64_t)p->oom_hold_s * 1000;
-			log_warn("domain %u (%s): %llu OOM kill(s); minimum raised to %llu KiB for %u s",
-				 d->domid, d->name, (unsigned long long)(k - d->oom_kills),
-				 (unsigned long long)d->oom_min_kb, p->oom_hold_s);
+			char key[32];
+
+			/* The count is the guest's word: one that "kills"
+			 * every cycle must not flood the log. */
+			snprintf(key, sizeof(key), "arbiter:oom:%u", d->domid);
+			log_limited(LOG_WARNING, key,
+				    "domain %u (%s): %llu OOM kill(s); minimum raised to %llu KiB for %u s",
+				    d->domid, d->name, (unsigned long long)(k - d->oom_kills),
+				    (unsigned long long)d->oom_min_kb, p->oom_hold_s);
 		}
 		d->oom_kills = k;
 		d->have_oom = true;
@@ -491,6 +520,8 @@ static enum dom_skip classify(struct arbiter *a, struct dom *d, uint64_t now)
 		return SKIP_EXCLUDED;
 	if (!d->have_target)
 		return SKIP_NO_TARGET;
+	if (d->bad_bounds)
+		return SKIP_BAD_BOUNDS;
 	if (d->hold_manual)
 		return SKIP_HOLD_MANUAL;
 	if (d->hold_paused || a->paused_all)

@@ -61,6 +61,7 @@ void policy_params_default(struct policy_params *p)
 	p->headroom_kb = 64 * MIB;
 	p->reserve_kb = 72 * MIB;      /* squeezed's floor after boot failures */
 	p->min_change_kb = 16 * MIB;
+	p->settle_min_kb = 1 * MIB;    /* = the arbiter's target_tolerance_kb */
 	p->psi_no_shrink = 1000;       /* 10 % some avg10 */
 	p->swapin_no_shrink = 256;     /* pages per second */
 	p->oom_bump_kb = 64 * MIB;
@@ -130,7 +131,8 @@ int policy_params_check(const struct policy_params *p, char *err,
 	if (p->hysteresis_up < 1 || p->hysteresis_down < 1)
 		return fail(err, errlen, "hysteresis must be >= 1");
 	if (p->headroom_kb > POLICY_KB_MAX || p->reserve_kb > POLICY_KB_MAX ||
-	    p->min_change_kb > POLICY_KB_MAX || p->oom_bump_kb > POLICY_KB_MAX ||
+	    p->min_change_kb > POLICY_KB_MAX || p->settle_min_kb > POLICY_KB_MAX ||
+	    p->oom_bump_kb > POLICY_KB_MAX ||
 	    p->min_kb > POLICY_KB_MAX || p->max_kb > POLICY_KB_MAX)
 		return fail(err, errlen, "a size is above %llu KiB",
 			    (unsigned long long)POLICY_KB_MAX);
@@ -385,7 +387,9 @@ static uint64_t self_step(const struct policy_params *p, uint64_t from,
 	if (step < least)
 		step = least;
 	step += (POLICY_PAGE_KB - step % POLICY_PAGE_KB) % POLICY_PAGE_KB;
-	if (step > d)
+	/* Never leave a sliver below the noise floor: it would not be
+	 * written and the walk would park short of its goal. */
+	if (step > d || d - step < p->settle_min_kb)
 		step = d;
 	return grow ? from + step : from - step;
 }

@@ -85,6 +85,10 @@ struct policy_params {
 	uint64_t headroom_kb;
 	uint64_t reserve_kb;
 	uint64_t min_change_kb;
+	/* Noise floor: a move smaller than this is never written, not even
+	 * onto the goal, and a hysteresis step never leaves less than this
+	 * to go (a real guest's Committed_AS jitters by a few hundred KiB). */
+	uint64_t settle_min_kb;
 	uint64_t psi_no_shrink;        /* psi_some, hundredths of a percent */
 	uint64_t swapin_no_shrink;     /* pages per second */
 	uint64_t oom_bump_kb;          /* used by the daemon (raised L_i) */

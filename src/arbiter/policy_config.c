@@ -43,6 +43,7 @@ static const struct policy_key keys[] = {
 	{ "headroom_mb", KEY_MIB, P(headroom_kb), 0, 0, 0, MIB_MAX, NULL },
 	{ "reserve_mb", KEY_MIB, P(reserve_kb), 0, 0, 0, MIB_MAX, NULL },
 	{ "min_change_mb", KEY_MIB, P(min_change_kb), 0, 0, 0, MIB_MAX, NULL },
+	{ "settle_min_kb", KEY_U64, P(settle_min_kb), 0, 0, 0, MIB_MAX * 1024, NULL },
 	{ "psi_no_shrink", KEY_U64, P(psi_no_shrink), 0, 0, 0, 10000, NULL },
 	{ "swapin_no_shrink", KEY_U64, P(swapin_no_shrink), 0, 0, 0,
 	  UINT32_MAX, NULL },

@@ -705,6 +705,49 @@ static void test_steady_state_sends_no_request(void **state)
 	stop(e);
 }
 
+/* Seen on real Xen: a guest's Committed_AS jitters by a few hundred KiB
+ * every few seconds. Once at its goal, the target must not follow it. */
+static void test_goal_jitter_writes_nothing(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE, "[daemon]\nstale_after_ms = 600000\n");
+
+	run(e, 1);
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 200 * MIB });
+	run(e, 40);
+	uint64_t w0 = e->a.n.target_writes, t0 = xs_target(e, 1);
+	for (int i = 0; i < 30; i++) {
+		uint64_t jitter = (uint64_t)(i % 3) * 200;   /* 0, 200, 400 KiB */
+		fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB,
+						  .committed_as = 200 * MIB + jitter });
+		run(e, 1);
+	}
+	assert_int_equal(e->a.n.target_writes, w0);
+	assert_int_equal(xs_target(e, 1), t0);
+	/* a real change still is written */
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 260 * MIB });
+	run(e, 1);
+	assert_true(xs_target(e, 1) > t0);
+	stop(e);
+}
+
+/* A domain whose static-max is below the configured minimum is left
+ * alone: never a target under min_mb, never one forced down to fit. */
+static void test_min_above_static_max_not_managed(void **state)
+{
+	const char *sc = "[host]\ntotal_mb = 4096\ndom0_mb = 512\n"
+		"[guest small]\ndomid = 1\nmemory_mb = 96\nstatic_max_mb = 96\nagent = no\n";
+	struct env *e = start(sc, SIM_AGENTS_NONE, NULL);   /* min_mb 128 */
+
+	run(e, 1);
+	fake_publish(e, 1, &(struct fig){ .tot = 60 * MIB, .free = 50 * MIB, .committed_as = 5 * MIB });
+	run(e, 5);
+	assert_int_equal(adom(e, 1)->skip, SKIP_BAD_BOUNDS);
+	assert_int_equal(xs_target(e, 1), 96 * MIB);
+	assert_int_equal(e->a.n.target_writes, 0);
+	assert_non_null(strstr(logged(e), "not managed"));
+	stop(e);
+}
+
 /* A domain destroyed between listing and writing: the write is refused
  * (ESRCH) instead of re-creating its xenstore home. */
 static void test_write_to_vanished_domain(void **state)
@@ -802,6 +845,8 @@ int main(void)
 		cmocka_unit_test(test_dry_run_writes_nothing),
 		cmocka_unit_test(test_restart_makes_no_burst),
 		cmocka_unit_test(test_steady_state_sends_no_request),
+		cmocka_unit_test(test_goal_jitter_writes_nothing),
+		cmocka_unit_test(test_min_above_static_max_not_managed),
 		cmocka_unit_test(test_write_to_vanished_domain),
 		cmocka_unit_test(test_hvm_pod_and_videoram),
 		cmocka_unit_test(test_status_file_and_metrics),

@@ -55,7 +55,8 @@ static void test_self_steps(void **state)
 	}
 }
 
-/* Steps are whole pages, never past the goal (min_change 0 here):
+/* Steps are whole pages, never past the goal (min_change and the noise
+ * floor settle_min 0 here):
  *   B = 201000 -> 200000: ceil(1000/8) = 125 -> 128: 200872;
  *   B = 200002 (unaligned, as after an xl mem-set): ceil(2/8) = 1 -> a
  *   page would overshoot, so 2: the goal. */
@@ -65,8 +66,14 @@ static void test_self_step_pages(void **state)
 	struct policy_dom d = dom_u(1, 201000, 0, 200000, 100000, 2000000);
 
 	p.min_change_kb = 0;
+	p.settle_min_kb = 0;
 	decide(&p, 10 * GIB, &d, 1, out, &cycle);
 	assert_int_equal(out[0].target_kb, 200872);
+	/* With the default noise floor (1024 KiB) the 1000 KiB that are left
+	 * are one step: no sliver is left to park on. */
+	p.settle_min_kb = 1024;
+	decide(&p, 10 * GIB, &d, 1, out, &cycle);
+	assert_int_equal(out[0].target_kb, 200000);
 	d = dom_u(1, 200002, 0, 200000, 100000, 2000000);
 	decide(&p, 10 * GIB, &d, 1, out, &cycle);
 	assert_int_equal(out[0].target_kb, 200000);
