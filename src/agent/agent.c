@@ -147,6 +147,7 @@ static bool agent_connect(struct agent *a, uint64_t now)
 struct publish_ctx {
 	struct agent *a;
 	const struct report *r;
+	bool stamp_only;        /* a heartbeat: nothing moved */
 };
 
 static int publish_body(struct xs_handle *h, xs_transaction_t t, void *arg)
@@ -155,13 +156,23 @@ static int publish_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 	char path[MXS_PATH_MAX];
 
 	for (int k = 0; k < MK_COUNT; k++) {
-		if (!c->r->have[k])
+		if (c->stamp_only && k != MK_STAMP)
+			continue;
+		/* An optional figure we no longer have (the balloon driver
+		 * was unloaded, PSI turned off) is emptied, the arbiter's
+		 * word for absent: left alone, the last value would read as
+		 * part of this publication. Once is enough on a connection. */
+		bool clear = !c->r->have[k] && k != MK_VERSION &&
+			     (!c->a->have_last || c->a->last.have[k]);
+
+		if (!c->r->have[k] && !clear)
 			continue;
 		if (mxs_domain_path(path, sizeof(path), c->a->domid, "memory/") < 0 ||
 		    strlen(path) + strlen(membal_key_names[k]) >= sizeof(path))
 			return -1;
 		strcat(path, membal_key_names[k]);
-		if (!mxs_write_u64(h, t, path, c->r->v[k]))
+		if (clear ? !xs_write(h, t, path, "", 0)
+			  : !mxs_write_u64(h, t, path, c->r->v[k]))
 			return -1;
 	}
 	return 0;
@@ -209,8 +220,13 @@ static void agent_build_report(struct agent *a, const struct agent_sample *s,
 	}
 }
 
+/* A heartbeat writes the stamp alone: the figures in xenstore are still
+ * within report_delta_kb of the truth, and the arbiter takes a stamp-only
+ * change as liveness without reading anything (SPEC §2: any change of
+ * stamp counts as liveness). */
 static enum agent_step_result agent_publish(struct agent *a,
-					    struct report *r, uint64_t now)
+					    struct report *r, uint64_t now,
+					    enum report_why why)
 {
 	struct publish_ctx c = { .a = a, .r = r };
 	struct mxs_tx_result res;
@@ -220,12 +236,16 @@ static enum agent_step_result agent_publish(struct agent *a,
 	r->v[MK_STAMP] = a->stamp;
 	r->have[MK_VERSION] = !a->version_written;
 	r->v[MK_VERSION] = MEMBAL_KEY_LAYOUT_VERSION;
+	c.stamp_only = why == REPORT_HEARTBEAT && a->have_last && a->version_written;
 	if (mxs_transact(a->xs, a->cfg.tx_retries, publish_body, &c, &res) == 0) {
 		a->n.tx_eagain += res.eagain;
 		a->n.publications++;
 		a->stamp++;
 		a->version_written = true;
-		a->last = *r;
+		/* What xenstore holds: after a heartbeat, the last figures. */
+		if (!c.stamp_only)
+			a->last = *r;
+		a->last.v[MK_STAMP] = r->v[MK_STAMP];
 		a->have_last = true;
 		a->last_pub_ms = now;
 		if (a->state == AGENT_WAITING)
@@ -306,7 +326,7 @@ enum agent_step_result agent_step(struct agent *a)
 		  report_why_name(why), (unsigned long long)r.v[MK_FREE],
 		  (unsigned long long)r.v[MK_AVAIL],
 		  (unsigned long long)r.v[MK_COMMITTED_AS]);
-	return a->last_result = agent_publish(a, &r, now);
+	return a->last_result = agent_publish(a, &r, now, why);
 }
 
 uint32_t agent_sleep_ms(const struct agent *a)

@@ -339,7 +339,14 @@ static void drain_events(struct arbiter *a, uint64_t now)
 	while (a->xs && (ev = xsio_next_event(a->xs, &domid, &err)) != XSE_NONE) {
 		struct dom *d = dom_get(a, domid);
 
-		if (ev == XSE_STAMP && d)
+		if (ev == XSE_STAMP && d) {
+			/* A new stamp alone is a heartbeat: the agent is alive
+			 * and its figures are the ones we hold. Until we hold
+			 * some, read them. */
+			d->stamp_ms = now;
+			if (!d->have_fig)
+				d->report_dirty = true;
+		} else if (ev == XSE_REPORT && d)
 			d->report_dirty = true;
 		else if (ev == XSE_TARGET && d)
 			d->target_dirty = true;

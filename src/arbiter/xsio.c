@@ -40,10 +40,23 @@ enum xsio_event xsio_next_event(struct xs_handle *h, uint32_t *domid, int *err)
 			ev = XSE_INTRODUCE;
 		else if (!strcmp(tok, "r"))
 			ev = XSE_RELEASE;
-		else if ((tok[0] == 's' || tok[0] == 't') &&
+		else if (tok[0] == 'm' &&
 			 parse_u64(tok + 1, 0, HV_DOMID_LIMIT - 1, &id) == PARSE_OK) {
-			ev = tok[0] == 's' ? XSE_STAMP : XSE_TARGET;
+			const char *path = vec[XS_WATCH_PATH];
+			const char *leaf = strrchr(path, '/');
+
 			*domid = (uint32_t)id;
+			leaf = leaf ? leaf + 1 : path;
+			if (!strcmp(leaf, "stamp"))
+				ev = XSE_STAMP;
+			else if (!strcmp(leaf, "target"))
+				ev = XSE_TARGET;
+			else if (!strcmp(leaf, "uncooperative") ||
+				 !strcmp(leaf, membal_key_names[MK_VERSION]) ||
+				 !strcmp(leaf, "static-max") || !strcmp(leaf, "videoram"))
+				ev = XSE_NONE;  /* ours, or not a figure */
+			else
+				ev = XSE_REPORT;
 		}
 		free(vec);
 		if (ev != XSE_NONE)
@@ -170,26 +183,17 @@ int xsio_watch_dom(struct xs_handle *h, const struct dom *d)
 {
 	char path[MXS_PATH_MAX], tok[16];
 
-	mxs_domain_path(path, sizeof(path), d->domid, "memory/stamp");
-	snprintf(tok, sizeof(tok), "s%u", d->domid);
-	if (!xs_watch(h, path, tok))
-		return -1;
-	mxs_domain_path(path, sizeof(path), d->domid, "memory/target");
-	snprintf(tok, sizeof(tok), "t%u", d->domid);
-	if (!xs_watch(h, path, tok))
-		return -1;
-	return 0;
+	mxs_domain_path(path, sizeof(path), d->domid, "memory");
+	snprintf(tok, sizeof(tok), "m%u", d->domid);
+	return xs_watch(h, path, tok) ? 0 : -1;
 }
 
 void xsio_unwatch_dom(struct xs_handle *h, uint32_t domid)
 {
 	char path[MXS_PATH_MAX], tok[16];
 
-	mxs_domain_path(path, sizeof(path), domid, "memory/stamp");
-	snprintf(tok, sizeof(tok), "s%u", domid);
-	xs_unwatch(h, path, tok);
-	mxs_domain_path(path, sizeof(path), domid, "memory/target");
-	snprintf(tok, sizeof(tok), "t%u", domid);
+	mxs_domain_path(path, sizeof(path), domid, "memory");
+	snprintf(tok, sizeof(tok), "m%u", domid);
 	xs_unwatch(h, path, tok);
 }
 

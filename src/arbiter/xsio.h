@@ -12,9 +12,17 @@
 
 #include "arbiter/arbiter.h"
 
-/* Watch tokens: "s<domid>" stamp, "t<domid>" target, "i" introduce,
- * "r" release. */
-enum xsio_event { XSE_NONE, XSE_STAMP, XSE_TARGET, XSE_INTRODUCE, XSE_RELEASE };
+/* One watch per domain on its memory/ directory (token "m<domid>"); the
+ * event's path says what changed:
+ *   memory/stamp          XSE_STAMP: liveness only. An agent's heartbeat
+ *                         writes the stamp alone, so a quiet guest costs
+ *                         the arbiter no request at all.
+ *   memory/target         XSE_TARGET
+ *   another report key,   XSE_REPORT: read the report (one transaction)
+ *   or memory/ itself     (the event sent when the watch is set)
+ * plus "i" @introduceDomain and "r" @releaseDomain. */
+enum xsio_event { XSE_NONE, XSE_STAMP, XSE_TARGET, XSE_REPORT, XSE_INTRODUCE,
+		  XSE_RELEASE };
 
 struct xs_handle *xsio_open(void);
 /* Set the special watches on a fresh connection. */

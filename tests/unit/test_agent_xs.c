@@ -277,9 +277,15 @@ static void test_publication_rules_and_transactions(void **state)
 		assert_int_equal(agent_step(&a), STEP_QUIET);
 	}
 	assert_int_equal(requests(e), r0);
+	/* The heartbeat rewrites the stamp alone (one WRITE in one
+	 * transaction): the arbiter takes it as liveness without reading. */
+	struct xsd_stats hb0, hb1;
+	xsd_get_stats(e->x, &hb0);
 	clock_advance(c.sample_ms);
 	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
 	assert_int_equal(a.last_why, REPORT_HEARTBEAT);
+	xsd_get_stats(e->x, &hb1);
+	assert_int_equal(hb1.by_type[XS_WRITE] - hb0.by_type[XS_WRITE], 1);
 	assert_int_equal(commits(e) - tx0, 2);
 	unsigned long long stamp2 = key_u64(e, "stamp");
 	assert_true(stamp2 != stamp1);

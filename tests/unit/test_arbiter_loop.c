@@ -497,15 +497,18 @@ static void test_pressure_blocks_shrink_and_oom_raises_min(void **state)
 
 static void test_garbage_rejected_others_undisturbed(void **state)
 {
-	struct env *e = start(two_fake, SIM_AGENTS_NONE, quick);
+	/* Long stale window: both guests stay live, so what keeps b's
+	 * target is its last good figures, not staleness. */
+	struct env *e = start(two_fake, SIM_AGENTS_NONE, "[daemon]\nstale_after_ms = 600000\n");
 	static char big[2015]; /* the most a one-permission node holds */
 
 	run(e, 1);
 	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
 	fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 200 * MIB });
-	run(e, 30);
+	run(e, 60);   /* both converge on their goals */
 	uint64_t b_target = xs_target(e, 2);
 	uint64_t a_goal = adom(e, 1)->d.goal_kb;
+	uint64_t w0 = e->a.n.target_writes;
 	/* b turns hostile: each publication breaks another rule. */
 	struct xs_handle *h = open_as(e, 2);
 	memset(big, '7', sizeof(big));
@@ -537,6 +540,7 @@ static void test_garbage_rejected_others_undisturbed(void **state)
 	/* b keeps its last good figures and target; a is untouched. */
 	assert_int_equal(xs_target(e, 2), b_target);
 	assert_int_equal(adom(e, 1)->d.goal_kb, a_goal);
+	assert_int_equal(e->a.n.target_writes, w0);
 	stop(e);
 }
 
@@ -702,6 +706,20 @@ static void test_steady_state_sends_no_request(void **state)
 	run(e, 1);
 	xsd_get_stats(e->x, &st1);
 	assert_int_equal(st1.tx_committed - st0.tx_committed, 1);
+	/* A heartbeat (the stamp alone, as the agent writes it when nothing
+	 * moved) is liveness and costs the arbiter no request. */
+	struct xs_handle *h = open_as(e, 2);
+	assert_true(guest_write(h, 2, "stamp", "424242", 6));
+	xs_close(h);
+	e->no_sync = false;
+	sync_arbiter(e);
+	xsd_get_stats(e->x, &st0);
+	e->no_sync = true;
+	uint64_t seen0 = adom(e, 2)->stamp_ms;
+	run(e, 1);
+	xsd_get_stats(e->x, &st1);
+	assert_true(st1.requests - st0.requests <= sim_sync);
+	assert_true(adom(e, 2)->stamp_ms > seen0);
 	stop(e);
 }
 
