@@ -64,7 +64,8 @@ struct dom {
 	bool target_dirty;           /* target watch fired: re-read */
 
 	/* the agent's report */
-	bool report_dirty;           /* stamp watch fired: re-read */
+	bool report_dirty;           /* a figure key changed: re-read */
+	bool stamp_dirty;            /* the stamp alone changed: heartbeat */
 	bool have_fig;
 	struct guest_figures fig;    /* last good report */
 	uint64_t stamp;

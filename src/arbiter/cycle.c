@@ -340,10 +340,9 @@ static void drain_events(struct arbiter *a, uint64_t now)
 		struct dom *d = dom_get(a, domid);
 
 		if (ev == XSE_STAMP && d) {
-			/* A new stamp alone is a heartbeat: the agent is alive
-			 * and its figures are the ones we hold. Until we hold
-			 * some, read them. */
-			d->stamp_ms = now;
+			/* The stamp alone is a heartbeat: the figures are the
+			 * ones we hold. Until we hold some, read them all. */
+			d->stamp_dirty = true;
 			if (!d->have_fig)
 				d->report_dirty = true;
 		} else if (ev == XSE_REPORT && d)
@@ -451,6 +450,35 @@ static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
 	}
 }
 
+/* A heartbeat: one read of the stamp. Only a new value is liveness (a
+ * stamp rewritten with the same value is a frozen agent), and a stamp
+ * that does not parse is a refused report like any other. */
+static void read_stamp(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	uint64_t v;
+
+	if (xsio_read_stamp(a->xs, d->domid, &v) < 0) {
+		if (errno == EINVAL) {
+			d->stamp_dirty = false;
+			d->rej.reports++;
+			d->rej.why[GREJ_SYNTAX]++;
+			a->n.reports_rejected++;
+			snprintf(d->last_reject, sizeof(d->last_reject), "stamp: syntax");
+			log_limited(LOG_WARNING, d->name,
+				    "domain %u (%s): report refused (stamp: syntax); keeping the last good figures",
+				    d->domid, d->name);
+		} else if (errno == ENOENT || !xs_failed(a, now, "read stamp", d->domid)) {
+			d->stamp_dirty = false;
+		}
+		return;
+	}
+	d->stamp_dirty = false;
+	if (v != d->stamp) {
+		d->stamp = v;
+		d->stamp_ms = now;
+	}
+}
+
 static void read_target(struct arbiter *a, struct dom *d, uint64_t now)
 {
 	uint64_t kb;
@@ -496,8 +524,12 @@ static void sync_xenstore(struct arbiter *a, uint64_t now)
 		}
 		if (a->xs && d->target_dirty)
 			read_target(a, d, now);
-		if (a->xs && d->report_dirty)
-			read_report(a, d, now);
+		if (a->xs && d->report_dirty) {
+			read_report(a, d, now);   /* reads the stamp too */
+			d->stamp_dirty = false;
+		}
+		if (a->xs && d->stamp_dirty)
+			read_stamp(a, d, now);
 	}
 }
 

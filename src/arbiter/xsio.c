@@ -264,6 +264,23 @@ int xsio_read_report(struct xs_handle *h, struct dom *d, unsigned tries)
 	return 1;
 }
 
+int xsio_read_stamp(struct xs_handle *h, uint32_t domid, uint64_t *stamp)
+{
+	unsigned len = 0;
+	char *s = read_str(h, XBT_NULL, domid, "memory/stamp", &len);
+	enum parse_err e;
+
+	if (!s)
+		return -1;
+	e = parse_u64n(s, len, PARSE_U64_MAXLEN, 0, UINT64_MAX, stamp);
+	free(s);
+	if (e != PARSE_OK) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 int xsio_read_target(struct xs_handle *h, uint32_t domid, uint64_t *kb)
 {
 	return read_kb(h, domid, "memory/target", kb) ? 0 : -1;

@@ -42,6 +42,9 @@ void xsio_unwatch_dom(struct xs_handle *h, uint32_t domid);
 /* All report keys in one transaction (two publications never mix), then
  * guest_parse(). 1: new figures; 0: refused (counted); -1: xenstore error. */
 int xsio_read_report(struct xs_handle *h, struct dom *d, unsigned tries);
+/* memory/stamp alone, strictly (a heartbeat). 0, or -1 (errno; EINVAL
+ * when garbage, ENOENT when absent). */
+int xsio_read_stamp(struct xs_handle *h, uint32_t domid, uint64_t *stamp);
 /* memory/target, strictly. 0, or -1 (errno; ENOENT when absent, EINVAL
  * when garbage). */
 int xsio_read_target(struct xs_handle *h, uint32_t domid, uint64_t *kb);

@@ -707,7 +707,8 @@ static void test_steady_state_sends_no_request(void **state)
 	xsd_get_stats(e->x, &st1);
 	assert_int_equal(st1.tx_committed - st0.tx_committed, 1);
 	/* A heartbeat (the stamp alone, as the agent writes it when nothing
-	 * moved) is liveness and costs the arbiter no request. */
+	 * moved) is liveness and costs the arbiter one READ of the stamp, no
+	 * report transaction. */
 	struct xs_handle *h = open_as(e, 2);
 	assert_true(guest_write(h, 2, "stamp", "424242", 6));
 	xs_close(h);
@@ -718,8 +719,17 @@ static void test_steady_state_sends_no_request(void **state)
 	uint64_t seen0 = adom(e, 2)->stamp_ms;
 	run(e, 1);
 	xsd_get_stats(e->x, &st1);
-	assert_true(st1.requests - st0.requests <= sim_sync);
+	assert_true(st1.requests - st0.requests <= sim_sync + 1);
+	assert_int_equal(st1.by_type[XS_READ] - st0.by_type[XS_READ], 1);
+	assert_int_equal(st1.tx_started - st0.tx_started, 0);
 	assert_true(adom(e, 2)->stamp_ms > seen0);
+	/* The same stamp written again is not liveness (a frozen agent). */
+	h = open_as(e, 2);
+	assert_true(guest_write(h, 2, "stamp", "424242", 6));
+	xs_close(h);
+	seen0 = adom(e, 2)->stamp_ms;
+	run(e, 1);
+	assert_int_equal(adom(e, 2)->stamp_ms, seen0);
 	stop(e);
 }
 
