@@ -182,6 +182,81 @@ static bool xs_failed(struct arbiter *a, uint64_t now, const char *what,
 	return false;
 }
 
+/* ---- state that survives a restart --------------------------------------- */
+
+/*
+ * memory/membal_state: "hold=none|manual|paused oom_min_kb=N oom_until=S"
+ * with S in seconds of CLOCK_REALTIME (the monotonic clock does not
+ * survive a reboot of dom0's userspace, wall time does). Without it a
+ * restarted arbiter would manage a paused domain, or shrink one right
+ * after an OOM kill (seen on real Xen).
+ */
+static uint64_t wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+static void save_state(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	char text[128];
+	uint64_t left = d->oom_until_ms > now ? (d->oom_until_ms - now + 999) / 1000 : 0;
+
+	if (a->dry_run || !a->xs)
+		return;
+	snprintf(text, sizeof(text), "hold=%s oom_min_kb=%llu oom_until=%llu",
+		 d->hold_manual ? "manual" : d->hold_paused ? "paused" : "none",
+		 (unsigned long long)(left ? d->oom_min_kb : 0),
+		 (unsigned long long)(left ? wall_s() + left : 0));
+	if (xsio_write_state(a->xs, d->domid, text) < 0 && errno != ESRCH)
+		xs_failed(a, now, "write state", d->domid);
+}
+
+static void load_state(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	char *s = xsio_read_state(a->xs, d->domid), *save = NULL;
+	uint64_t min_kb = 0, until = 0;
+	int hold = -1;
+	bool ok = s != NULL;
+
+	for (char *tok = s ? strtok_r(s, " ", &save) : NULL; tok && ok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		if (!strcmp(tok, "hold=none"))
+			hold = 0;
+		else if (!strcmp(tok, "hold=manual"))
+			hold = 1;
+		else if (!strcmp(tok, "hold=paused"))
+			hold = 2;
+		else if (!strncmp(tok, "oom_min_kb=", 11))
+			ok = parse_u64(tok + 11, 0, POLICY_KB_MAX, &min_kb) == PARSE_OK;
+		else if (!strncmp(tok, "oom_until=", 10))
+			ok = parse_u64(tok + 10, 0, UINT64_MAX / 2000, &until) == PARSE_OK;
+		else
+			ok = false;
+	}
+	free(s);
+	if (!ok || hold < 0) {
+		if (s)
+			log_warn("domain %u (%s): memory/membal_state unreadable; starting afresh",
+				 d->domid, d->name);
+		return;
+	}
+	d->hold_manual = hold == 1;
+	d->hold_paused = hold == 2;
+	uint64_t w = wall_s();
+
+	if (until > w && min_kb) {
+		d->oom_min_kb = min_kb;
+		d->oom_until_ms = now + (until - w) * 1000;
+	}
+	if (hold || d->oom_until_ms > now)
+		log_notice("domain %u (%s): restored %s%s", d->domid, d->name,
+			   hold == 1 ? "manual hold" : hold == 2 ? "pause" : "",
+			   d->oom_until_ms > now ? " OOM-raised minimum" : "");
+}
+
 /* ---- domains ------------------------------------------------------------ */
 
 static struct dom *dom_get(struct arbiter *a, uint32_t domid)
@@ -276,6 +351,7 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	}
 	/* Only now is libxl's layout (static-max) complete. */
 	apply_rules(a, d);
+	load_state(a, d, now);
 	if (d->domid != 0 && xsio_get_uncooperative(h, d->domid)) {
 		d->uncooperative = true;
 		d->shrink_since_ms = now;
@@ -435,6 +511,7 @@ static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
 			a->n.oom_events++;
 			d->oom_min_kb = d->actual_kb + p->oom_bump_kb;
 			d->oom_until_ms = now + (uint64_t)p->oom_hold_s * 1000;
+			save_state(a, d, now);
 			char key[32];
 
 			/* The count is the guest's word: one that "kills"
@@ -500,6 +577,7 @@ static void read_target(struct arbiter *a, struct dom *d, uint64_t now)
 	if (d->have_written && kb != d->written_kb && !d->hold_manual) {
 		d->hold_manual = true;
 		a->n.manual_holds++;
+		save_state(a, d, now);
 		log_notice("domain %u (%s): memory/target set to %llu KiB by someone else (we wrote %llu); holding it (membalctl resume %s to manage it again)",
 			   d->domid, d->name, (unsigned long long)kb,
 			   (unsigned long long)d->written_kb, d->name);
@@ -949,9 +1027,13 @@ int arbiter_pause(struct arbiter *a, const char *name, bool pause)
 			for (size_t i = 0; i < a->ndoms; i++) {
 				struct dom *d = a->by_domid[a->order[i]];
 
+				bool was = d->hold_paused || d->hold_manual;
+
 				d->hold_paused = false;
 				d->hold_manual = false;
 				d->written_kb = d->target_kb;
+				if (was)
+					save_state(a, d, clock_now_ms());
 			}
 		return 0;
 	}
@@ -973,6 +1055,7 @@ int arbiter_pause(struct arbiter *a, const char *name, bool pause)
 		d->hold_manual = false;
 		d->written_kb = d->target_kb;
 	}
+	save_state(a, d, clock_now_ms());
 	return 0;
 }
 

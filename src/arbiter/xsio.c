@@ -52,6 +52,7 @@ enum xsio_event xsio_next_event(struct xs_handle *h, uint32_t *domid, int *err)
 			else if (!strcmp(leaf, "target"))
 				ev = XSE_TARGET;
 			else if (!strcmp(leaf, "uncooperative") ||
+				 !strcmp(leaf, "membal_state") ||
 				 !strcmp(leaf, membal_key_names[MK_VERSION]) ||
 				 !strcmp(leaf, "static-max") || !strcmp(leaf, "videoram"))
 				ev = XSE_NONE;  /* ours, or not a figure */
@@ -321,6 +322,25 @@ int xsio_write_target(struct xs_handle *h, uint32_t domid, uint64_t kb)
 
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)kb);
 	return write_if_alive(h, domid, "memory/target", buf);
+}
+
+char *xsio_read_state(struct xs_handle *h, uint32_t domid)
+{
+	unsigned len = 0;
+	char *s = read_str(h, XBT_NULL, domid, "memory/membal_state", &len);
+
+	/* Ours, but xenstore text all the same: bounded and terminated. */
+	if (s && (len > 256 || memchr(s, '\0', len))) {
+		free(s);
+		errno = EINVAL;
+		return NULL;
+	}
+	return s;
+}
+
+int xsio_write_state(struct xs_handle *h, uint32_t domid, const char *text)
+{
+	return write_if_alive(h, domid, "memory/membal_state", text);
 }
 
 int xsio_set_uncooperative(struct xs_handle *h, uint32_t domid, bool on)

@@ -49,6 +49,11 @@ int xsio_read_stamp(struct xs_handle *h, uint32_t domid, uint64_t *stamp);
  * when garbage). */
 int xsio_read_target(struct xs_handle *h, uint32_t domid, uint64_t *kb);
 int xsio_write_target(struct xs_handle *h, uint32_t domid, uint64_t kb);
+/* memory/membal_state: what a restarted arbiter must not forget about a
+ * domain (holds, an OOM-raised minimum), written by dom0 only (the guest
+ * cannot write in memory/). NULL when absent; malloc'd otherwise. */
+char *xsio_read_state(struct xs_handle *h, uint32_t domid);
+int xsio_write_state(struct xs_handle *h, uint32_t domid, const char *text);
 /* memory/uncooperative: "1" or removed. */
 int xsio_set_uncooperative(struct xs_handle *h, uint32_t domid, bool on);
 bool xsio_get_uncooperative(struct xs_handle *h, uint32_t domid);

@@ -796,6 +796,50 @@ static void test_write_to_vanished_domain(void **state)
 	stop(e);
 }
 
+/* What a restarted arbiter must not forget (seen on real Xen: after a
+ * restart the OOM-raised minimum was gone and the guest was cut by half):
+ * a pause, a manual hold and an OOM-raised minimum live in
+ * memory/membal_state, written by dom0 only. */
+static void test_restart_keeps_holds_and_oom_min(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE, "[daemon]\nstale_after_ms = 600000\n");
+
+	run(e, 1);
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+	fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB });
+	run(e, 3);
+	/* b is paused; a reports an OOM kill: its min becomes N + 64 MiB. */
+	assert_int_equal(arbiter_pause(&e->a, "b", true), 0);
+	uint64_t b_held = xs_target(e, 2);
+	fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 100 * MIB, .oom_kills = 1 });
+	run(e, 2);
+	uint64_t a_min = adom(e, 1)->oom_min_kb;
+	assert_true(a_min > 0);
+	char *st = xsd_read(e->x, "/local/domain/2/memory/membal_state");
+	assert_non_null(st);
+	assert_non_null(strstr(st, "hold=paused"));
+	free(st);
+	/* The guest cannot forge it. */
+	struct xs_handle *h = open_as(e, 1);
+	assert_false(guest_write(h, 1, "membal_state", "hold=none", 9));
+	xs_close(h);
+
+	arbiter_free(&e->a);     /* kill -9 */
+	assert_int_equal(arbiter_init(&e->a, &e->cfg, &e->hv, false), 0);
+	for (int i = 0; i < 20; i++) {
+		fake_publish(e, 1, &(struct fig){ .tot = 460 * MIB, .free = 400 * MIB, .committed_as = 10 * MIB, .oom_kills = 1 });
+		fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 400 * MIB, .committed_as = 10 * MIB });
+		run(e, 1);
+	}
+	assert_true(adom(e, 2)->hold_paused);
+	assert_int_equal(adom(e, 2)->skip, SKIP_HOLD_PAUSED);
+	assert_int_equal(xs_target(e, 2), b_held);
+	assert_int_equal(adom(e, 1)->oom_min_kb, a_min);
+	assert_true(xs_target(e, 1) >= a_min);   /* not shrunk below the raised min */
+	assert_non_null(strstr(logged(e), "restored pause"));
+	stop(e);
+}
+
 /* HVM guests (opt-in): maxmem includes videoram, PoD targets follow the
  * target, and a guest whose balloon is not at its target yet is left
  * alone (SPEC §3.4). */
@@ -876,6 +920,7 @@ int main(void)
 		cmocka_unit_test(test_goal_jitter_writes_nothing),
 		cmocka_unit_test(test_min_above_static_max_not_managed),
 		cmocka_unit_test(test_write_to_vanished_domain),
+		cmocka_unit_test(test_restart_keeps_holds_and_oom_min),
 		cmocka_unit_test(test_hvm_pod_and_videoram),
 		cmocka_unit_test(test_status_file_and_metrics),
 	};
