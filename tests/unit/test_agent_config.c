@@ -11,32 +11,7 @@
 
 #include "agent/agent_config.h"
 #include "common/log.h"
-
-static char *logbuf;
-static size_t loglen;
-static FILE *logmem;
-
-static int setup(void **state)
-{
-	logmem = open_memstream(&logbuf, &loglen);
-	log_set_stream(logmem);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	log_set_stream(NULL);
-	fclose(logmem);
-	free(logbuf);
-	logbuf = NULL;
-	return 0;
-}
-
-static const char *logged(void)
-{
-	fflush(logmem);
-	return logbuf ? logbuf : "";
-}
+#include "logcap.h"
 
 static void test_defaults_are_the_spec(void **state)
 {
@@ -147,12 +122,12 @@ static void test_unknown_keys_only_warn(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults_are_the_spec, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shipped_file_matches_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_values_applied, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_values_keep_old_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_heartbeat_shorter_than_sample, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_keys_only_warn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defaults_are_the_spec, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_shipped_file_matches_defaults, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_values_applied, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_values_keep_old_config, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_heartbeat_shorter_than_sample, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_keys_only_warn, logcap_setup, logcap_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

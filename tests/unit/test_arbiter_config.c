@@ -11,32 +11,7 @@
 
 #include "arbiter/arbiter_config.h"
 #include "common/log.h"
-
-static char *logbuf;
-static size_t loglen;
-static FILE *logmem;
-
-static int setup(void **state)
-{
-	logmem = open_memstream(&logbuf, &loglen);
-	log_set_stream(logmem);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	log_set_stream(NULL);
-	fclose(logmem);
-	free(logbuf);
-	logbuf = NULL;
-	return 0;
-}
-
-static const char *logged(void)
-{
-	fflush(logmem);
-	return logbuf ? logbuf : "";
-}
+#include "logcap.h"
 
 static struct arbiter_config c;
 
@@ -146,11 +121,11 @@ static void test_stale_window_vs_interval(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shipped_file_is_the_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_domain_rules_and_exclusion, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_values_named, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stale_window_vs_interval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defaults, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_shipped_file_is_the_defaults, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_domain_rules_and_exclusion, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_values_named, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_window_vs_interval, logcap_setup, logcap_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

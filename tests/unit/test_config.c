@@ -12,6 +12,7 @@
 
 #include "common/config.h"
 #include "common/log.h"
+#include "logcap.h"
 
 struct demo {
 	uint64_t size;
@@ -45,31 +46,6 @@ static bool demo_key(struct cfg_file *f, const char *s, const char *k,
 	else
 		return false;
 	return true;
-}
-
-static char *logbuf;
-static size_t loglen;
-static FILE *logmem;
-
-static int setup(void **state)
-{
-	logmem = open_memstream(&logbuf, &loglen);
-	log_set_stream(logmem);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	log_set_stream(NULL);
-	fclose(logmem);
-	free(logbuf);
-	return 0;
-}
-
-static const char *logged(void)
-{
-	fflush(logmem);
-	return logbuf ? logbuf : "";
 }
 
 static void test_good_file(void **state)
@@ -163,11 +139,11 @@ static void test_file_line_numbers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_good_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_bad_line_named, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_syntax_and_long_lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_line_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_good_file, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_every_bad_line_named, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_syntax_and_long_lines, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, logcap_setup, logcap_teardown),
+		cmocka_unit_test_setup_teardown(test_file_line_numbers, logcap_setup, logcap_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
