@@ -52,6 +52,7 @@
 #include "common/keys.h"
 #include "common/log.h"
 #include "xsd.h"
+#include "threadcpu.h"
 
 #define DOMID 1
 #define SEED001_AGENT_PCT 0.3
@@ -67,39 +68,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "bench_agent: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	if (clock_gettime(id, &ts) < 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* The CPU clock of another thread of this process, as glibc's
- * pthread_getcpuclockid() builds it from a thread id (the kernel's
- * MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)). xsd.h does not expose the
- * server's pthread_t, only its thread appears in /proc/self/task. */
-static clockid_t thread_cpu_clock(pid_t tid)
-{
-	return (clockid_t)((~(unsigned)tid << 3) | 6u);
-}
-
-static size_t list_tids(pid_t *out, size_t cap)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	size_t n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)) && n < cap)
-		if (e->d_name[0] != '.')
-			out[n++] = (pid_t)atoi(e->d_name);
-	closedir(d);
-	return n;
 }
 
 static void put_file(const char *rel, const char *text)

@@ -121,6 +121,14 @@ void arbiter_free(struct arbiter *a)
 
 /* ---- xenstore connection ------------------------------------------------ */
 
+/* Next attempt after the current back-off, which then doubles (capped). */
+static void xs_backoff(struct arbiter *a, uint64_t now)
+{
+	a->xs_retry_ms = now + a->xs_backoff_ms;
+	a->xs_backoff_ms = a->xs_backoff_ms * 2 > XS_BACKOFF_MAX_MS
+				   ? XS_BACKOFF_MAX_MS : a->xs_backoff_ms * 2;
+}
+
 static void xs_lost(struct arbiter *a, uint64_t now, int err)
 {
 	if (a->xs) {
@@ -128,9 +136,7 @@ static void xs_lost(struct arbiter *a, uint64_t now, int err)
 		xs_close(a->xs);
 		a->xs = NULL;
 	}
-	a->xs_retry_ms = now + a->xs_backoff_ms;
-	a->xs_backoff_ms = a->xs_backoff_ms * 2 > XS_BACKOFF_MAX_MS
-				   ? XS_BACKOFF_MAX_MS : a->xs_backoff_ms * 2;
+	xs_backoff(a, now);
 	/* Everything learnt through the old connection is re-learnt: watches
 	 * are gone, and xenstored may have come back with an empty tree. */
 	for (size_t i = 0; i < a->ndoms; i++)
@@ -153,9 +159,7 @@ static bool xs_ensure(struct arbiter *a, uint64_t now)
 		}
 		log_limited(LOG_WARNING, "arbiter:xs-open",
 			    "cannot connect to xenstored: %s", strerror(err));
-		a->xs_retry_ms = now + a->xs_backoff_ms;
-		a->xs_backoff_ms = a->xs_backoff_ms * 2 > XS_BACKOFF_MAX_MS
-					   ? XS_BACKOFF_MAX_MS : a->xs_backoff_ms * 2;
+		xs_backoff(a, now);
 		return false;
 	}
 	if (a->xs_ever) {

@@ -76,8 +76,9 @@ static char *read_str(struct xs_handle *h, xs_transaction_t t, uint32_t domid,
 	return xs_read(h, t, path, len);
 }
 
-static bool read_kb(struct xs_handle *h, uint32_t domid, const char *rel,
-		    uint64_t *kb)
+/* One decimal node of a domain, strictly; errno EINVAL when garbage. */
+static bool read_u64(struct xs_handle *h, uint32_t domid, const char *rel,
+		     uint64_t max, uint64_t *out)
 {
 	unsigned len = 0;
 	char *s = read_str(h, XBT_NULL, domid, rel, &len);
@@ -85,11 +86,17 @@ static bool read_kb(struct xs_handle *h, uint32_t domid, const char *rel,
 
 	if (!s)
 		return false;
-	e = parse_u64n(s, len, PARSE_U64_MAXLEN, 0, POLICY_KB_MAX, kb);
+	e = parse_u64n(s, len, PARSE_U64_MAXLEN, 0, max, out);
 	free(s);
 	if (e != PARSE_OK)
 		errno = EINVAL;
 	return e == PARSE_OK;
+}
+
+static bool read_kb(struct xs_handle *h, uint32_t domid, const char *rel,
+		    uint64_t *kb)
+{
+	return read_u64(h, domid, rel, POLICY_KB_MAX, kb);
 }
 
 int xsio_read_layout(struct xs_handle *h, struct dom *d)
@@ -267,19 +274,7 @@ int xsio_read_report(struct xs_handle *h, struct dom *d, unsigned tries)
 
 int xsio_read_stamp(struct xs_handle *h, uint32_t domid, uint64_t *stamp)
 {
-	unsigned len = 0;
-	char *s = read_str(h, XBT_NULL, domid, "memory/stamp", &len);
-	enum parse_err e;
-
-	if (!s)
-		return -1;
-	e = parse_u64n(s, len, PARSE_U64_MAXLEN, 0, UINT64_MAX, stamp);
-	free(s);
-	if (e != PARSE_OK) {
-		errno = EINVAL;
-		return -1;
-	}
-	return 0;
+	return read_u64(h, domid, "memory/stamp", UINT64_MAX, stamp) ? 0 : -1;
 }
 
 int xsio_read_target(struct xs_handle *h, uint32_t domid, uint64_t *kb)
