@@ -6,7 +6,10 @@
 # without editing one shared file.
 #
 #   make              release build (-O2, warnings are errors) into build/
-#   make check        every test, built with ASan + UBSan into build/san/
+#   make check        every test: check-fast, then e2e-xen (real Xen under
+#                     QEMU; MEMBAL_SKIP_E2E=1 skips it, loudly)
+#   make check-fast   the unit, closed-loop, fuzz-smoke and soak tests,
+#                     built with ASan + UBSan into build/san/ (minutes)
 #   make bench        benchmarks, -O2 without sanitizers, print figures
 #   make install      PREFIX=/usr/local DESTDIR= (binaries, conf, units)
 #   make agent-static membal-agent linked statically (build/membal-agent-static)
@@ -47,7 +50,7 @@ TESTS    :=
 BENCHES  :=
 LIBRARIES :=
 
-.PHONY: all check bench install agent-static clean
+.PHONY: all check check-fast bench install agent-static clean
 all:
 
 include mk/rules.mk
@@ -62,9 +65,14 @@ all: $(addprefix $(BUILD)/,$(PROGRAMS))
 # Tests run sanitized; each test finds the sanitized programs through
 # MEMBAL_BIN (test_xenstored, membal-agent, ...) and fixtures through
 # MEMBAL_FIXTURES. scripts/run-tests.sh runs them and summarises.
-check: $(addprefix $(BUILD)/san/,$(PROGRAMS)) $(addprefix $(BUILD)/san/tests/,$(TESTS))
+check-fast: $(addprefix $(BUILD)/san/,$(PROGRAMS)) $(addprefix $(BUILD)/san/tests/,$(TESTS))
 	@MEMBAL_BIN=$(abspath $(BUILD)/san) MEMBAL_FIXTURES=$(abspath tests/fixtures) \
 	  scripts/run-tests.sh $(addprefix $(BUILD)/san/tests/,$(TESTS))
+
+# The real-Xen end-to-end run comes after the fast tests and only when
+# they passed (a recursive make, so that -j cannot start it early).
+check: check-fast
+	@$(MAKE) --no-print-directory e2e-xen
 
 bench: $(addprefix $(BUILD)/,$(PROGRAMS)) $(addprefix $(BUILD)/bench/,$(BENCHES))
 	@set -e; for b in $(BENCHES); do \

@@ -336,9 +336,11 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	struct xs_handle *h = a->xs;
 	uint64_t kb;
 
-	if (xsio_read_layout(h, d) < 0)
-		return -1;
-	d->offset_kb = d->type == HV_TYPE_HVM ? d->videoram_kb : 0;
+	/* memory/target first: libxl writes it in the same transaction as
+	 * static-max and videoram (libxl__build_post), so once target is
+	 * there the layout is complete. Read the other way round, a commit
+	 * falling between the two reads left static-max unknown and H_i at
+	 * the maxmem of the build (seen on real Xen). */
 	if (xsio_read_target(h, d->domid, &kb) == 0) {
 		d->have_target = true;
 		d->target_kb = kb;
@@ -353,7 +355,9 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	} else if (errno != ENOENT && errno != EINVAL) {
 		return -1;
 	}
-	/* Only now is libxl's layout (static-max) complete. */
+	if (xsio_read_layout(h, d) < 0)
+		return -1;
+	d->offset_kb = d->type == HV_TYPE_HVM ? d->videoram_kb : 0;
 	apply_rules(a, d);
 	load_state(a, d, now);
 	if (d->domid != 0 && xsio_get_uncooperative(h, d->domid)) {

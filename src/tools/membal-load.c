@@ -9,6 +9,11 @@
  *           --iterations times, freed; --rounds times (0: until killed).
  *   hold    --size MiB allocated and touched, kept for --seconds (0:
  *           until killed).
+ *   idle    --size MiB mapped and never touched, kept for --seconds: the
+ *           guest has promised it (Committed_AS) but its RAM stays free.
+ *           The hoarder that the idle memory tax exists for: demand-based
+ *           self-adjustment gives it memory, price balancing takes it
+ *           back when memory is scarce.
  *
  * Memory is mapped in 1 MiB chunks (anonymous, private) and every page of
  * a chunk is written when it is mapped, so the guest really uses it: it
@@ -24,6 +29,7 @@
  * bad command line.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -74,8 +80,9 @@ static void touch_all(struct load *l)
 		touch_chunk(l, l->chunk[i]);
 }
 
-/* Grow or shrink to want_mib chunks. -1 when a chunk cannot be mapped. */
-static int resize(struct load *l, size_t want)
+/* Grow or shrink to want_mib chunks, writing every page of each new chunk
+ * unless idle. -1 when a chunk cannot be mapped. */
+static int resize_as(struct load *l, size_t want, bool idle)
 {
 	if (want > l->cap) {
 		char **nc = realloc(l->chunk, want * sizeof(*nc));
@@ -93,10 +100,16 @@ static int resize(struct load *l, size_t want)
 
 		if (c == MAP_FAILED)
 			return -1;
-		touch_chunk(l, c);
+		if (!idle)
+			touch_chunk(l, c);
 		l->chunk[l->n++] = c;
 	}
 	return 0;
+}
+
+static int resize(struct load *l, size_t want)
+{
+	return resize_as(l, want, false);
 }
 
 static void release_all(struct load *l)
@@ -143,6 +156,7 @@ static void usage(FILE *out)
 		"       membal-load random --low MIB --high MIB [--iterations N] [--rounds N]\n"
 		"                          [--pause-ms MS] [--seed N]\n"
 		"       membal-load hold   --size MIB [--seconds S]\n"
+		"       membal-load idle   --size MIB [--seconds S]\n"
 		"       common: [--step-ms MS] [--verbose]\n"
 		"Allocate and touch memory as the seed 001 evaluation workloads do.\n\n"
 		"  mono    rise linearly from --low to --high over half of --period seconds,\n"
@@ -150,9 +164,10 @@ static void usage(FILE *out)
 		"  random  a uniform size in [--low, --high], every page written --iterations\n"
 		"          times (default 10), freed; --rounds times (default 10, 0: forever)\n"
 		"  hold    keep --size MiB for --seconds (default 0: until killed)\n"
+		"  idle    map --size MiB and never touch it (committed, not used), for --seconds\n"
 		"  --step-ms  how often the allocation is adjusted and re-touched (default 250)\n"
 		"  --verbose  print 't_ms size_mib' at every change\n"
-		"Memory is mapped in 1 MiB chunks; every page is written when mapped.\n"
+		"Memory is mapped in 1 MiB chunks; every page is written when mapped (not idle).\n"
 		"SIGTERM/SIGINT: free and exit 0. Exit 1: an allocation failed; 2: usage.\n");
 }
 
@@ -240,13 +255,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			fprintf(stderr, "membal-load mono: needs --period\n");
 			return -1;
 		}
-	} else if (!strcmp(o->mode, "hold")) {
+	} else if (!strcmp(o->mode, "hold") || !strcmp(o->mode, "idle")) {
 		if (!have_size) {
-			fprintf(stderr, "membal-load hold: needs --size\n");
+			fprintf(stderr, "membal-load %s: needs --size\n", o->mode);
 			return -1;
 		}
 	} else {
-		fprintf(stderr, "membal-load: unknown workload '%s' (mono, random, hold)\n", o->mode);
+		fprintf(stderr, "membal-load: unknown workload '%s' (mono, random, hold, idle)\n", o->mode);
 		return -1;
 	}
 	return 0;
@@ -318,15 +333,16 @@ static int run_random(const struct opts *o, struct load *l)
 	return 0;
 }
 
-static int run_hold(const struct opts *o, struct load *l)
+static int run_hold(const struct opts *o, struct load *l, bool idle)
 {
 	uint64_t t0 = now_ms();
 
-	if (resize(l, (size_t)o->size) < 0)
+	if (resize_as(l, (size_t)o->size, idle) < 0)
 		return fail((size_t)o->size, l->n);
 	report(o, t0, (size_t)o->size);
 	while (!got_stop && (o->seconds == 0 || now_ms() - t0 < o->seconds * 1000)) {
-		touch_all(l);
+		if (!idle)
+			touch_all(l);
 		sleep_ms(o->step_ms);
 	}
 	resize(l, 0);
@@ -354,7 +370,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(o.mode, "random"))
 		rc = run_random(&o, &l);
 	else
-		rc = run_hold(&o, &l);
+		rc = run_hold(&o, &l, !strcmp(o.mode, "idle"));
 	release_all(&l);
 	return rc;
 }

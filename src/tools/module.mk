@@ -4,3 +4,7 @@
 PROGRAMS += membal-load
 membal-load_SRCS := src/tools/membal-load.c
 membal-load_LIBS := common
+
+TESTS += test_membal_load
+test_membal_load_SRCS   := tests/unit/test_membal_load.c
+test_membal_load_LDLIBS := $(LIBS_CMOCKA)

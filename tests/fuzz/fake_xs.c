@@ -58,6 +58,8 @@ static struct {
 	size_t ntx;
 	fxs_hook_fn hook;
 	void *hook_ctx;
+	fxs_read_fn read_hook;
+	void *read_hook_ctx;
 	unsigned long requests;
 } S;
 
@@ -144,6 +146,8 @@ void fxs_reset(void)
 	S.lose_after = S.eagain = 0;
 	S.hook = NULL;
 	S.hook_ctx = NULL;
+	S.read_hook = NULL;
+	S.read_hook_ctx = NULL;
 	S.requests = 0;
 }
 
@@ -272,6 +276,12 @@ void fxs_set_hook(fxs_hook_fn fn, void *ctx)
 	S.hook_ctx = ctx;
 }
 
+void fxs_set_read_hook(fxs_read_fn fn, void *ctx)
+{
+	S.read_hook = fn;
+	S.read_hook_ctx = ctx;
+}
+
 unsigned long fxs_requests(void)
 {
 	return S.requests;
@@ -368,13 +378,17 @@ void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path,
 		}
 	}
 	v = fxs_get(path, &n);
-	if (!v) {
+	char *copy = v ? dup_n(v, n) : NULL;
+
+	if (t == XBT_NULL && S.read_hook)
+		S.read_hook(S.read_hook_ctx, path, copy != NULL);
+	if (!copy) {
 		errno = ENOENT;
 		return NULL;
 	}
 	if (len)
 		*len = n;
-	return dup_n(v, n);
+	return copy;
 }
 
 static void apply(const char *path, const char *val, unsigned len)

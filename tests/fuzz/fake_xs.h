@@ -45,6 +45,12 @@ typedef void (*fxs_hook_fn)(void *ctx, const char *path, const char *val,
 			    unsigned len, bool existed);
 void fxs_set_hook(fxs_hook_fn fn, void *ctx);
 
+/* Called after every xs_read has been answered (found or not), outside a
+ * transaction: the world may change between two of the arbiter's
+ * requests, as the toolstack's transactions commit. */
+typedef void (*fxs_read_fn)(void *ctx, const char *path, bool found);
+void fxs_set_read_hook(fxs_read_fn fn, void *ctx);
+
 /* Requests served since fxs_reset (any handle). */
 unsigned long fxs_requests(void);
 
