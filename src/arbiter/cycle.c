@@ -957,6 +957,16 @@ static int64_t host_free(struct arbiter *a, uint64_t now)
 	return f - (int64_t)a->reserve_kb;
 }
 
+static int read_host(struct arbiter *a, struct hv_host *out)
+{
+	if (a->hv->ops->host(a->hv, out) == 0)
+		return 0;
+	a->n.hv_errors++;
+	log_limited(LOG_ERR, "arbiter:physinfo", "cannot read host memory: %s",
+		    strerror(errno));
+	return -1;
+}
+
 int arbiter_cycle(struct arbiter *a)
 {
 	uint64_t now = clock_now_ms();
@@ -971,17 +981,24 @@ int arbiter_cycle(struct arbiter *a)
 	if (!xs_ensure(a, now))
 		return -1;
 	drain_events(a, now);
-	if (refresh_domains(a, now) < 0)
+	/* Free memory read on both sides of the listing, and the smaller
+	 * figure kept: a balloon that gives pages back after the listing
+	 * would otherwise count twice, in its stale N_i and in a later free
+	 * figure, and the budget would promise it again (seen on real Xen:
+	 * free memory 14 MiB below the reserve). Whichever way a balloon
+	 * moves in between, the smaller reading can only under-count. */
+	struct hv_host before;
+
+	if (read_host(a, &before) < 0 || refresh_domains(a, now) < 0 ||
+	    read_host(a, &a->host) < 0)
 		return -1;
+	if (before.free_kb < a->host.free_kb)
+		a->host.free_kb = before.free_kb;
+	if (before.outstanding_kb > a->host.outstanding_kb)
+		a->host.outstanding_kb = before.outstanding_kb;
 	sync_xenstore(a, now);
 	if (!a->xs)
 		return -1;
-	if (a->hv->ops->host(a->hv, &a->host) < 0) {
-		a->n.hv_errors++;
-		log_limited(LOG_ERR, "arbiter:physinfo", "cannot read host memory: %s",
-			    strerror(errno));
-		return -1;
-	}
 	n = build_snapshot(a, now);
 	struct policy_host host = {
 		.free_kb = host_free(a, now),

@@ -156,10 +156,10 @@ soak-valgrind: $(BUILD)/soak-plain
 
 # Adoption while the toolstack commits between two of the arbiter's reads
 # (found on real Xen): the real cycle on fake_xs.c's read hook.
-TESTS += test_adopt_layout
-test_adopt_layout_SRCS   := tests/unit/test_adopt_layout.c tests/fuzz/fake_xs.c \
+TESTS += test_cycle_races
+test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
                             src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c \
                             src/arbiter/control.c src/arbiter/arbiter_config.c \
                             src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
-test_adopt_layout_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
-$(BUILD)/san/obj/tests/unit/test_adopt_layout.o: CFLAGS += -Itests/fuzz
+test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
+$(BUILD)/san/obj/tests/unit/test_cycle_races.o: CFLAGS += -Itests/fuzz
