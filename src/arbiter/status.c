@@ -146,6 +146,7 @@ int status_write_json(const struct arbiter *a, const char *path)
 	fprintf(f, "},\"counters\":{");
 	json_u64(f, "target_writes", a->n.target_writes, true);
 	json_u64(f, "maxmem_writes", a->n.maxmem_writes, true);
+	json_u64(f, "pod_writes", a->n.pod_writes, true);
 	json_u64(f, "write_errors", a->n.write_errors, true);
 	json_u64(f, "reports_rejected", a->n.reports_rejected, true);
 	json_u64(f, "oom_events", a->n.oom_events, true);

@@ -87,9 +87,9 @@ ctl() { # REQUEST...: the arbiter's control socket
 # The arbiter runs as a daemon would (config file, log on stderr, SIGTERM
 # to stop); a small wrapper keeps its pid and exit status in files, since
 # the phases run in subshells that cannot `wait` for it.
-start_arbiter() {
+start_arbiter() { # [CONFIG]
 	rm -f /run/arbiter.rc /run/arbiter.pid "$ST"
-	sh -c 'membal-arbiter --config /etc/membal/arbiter.ini --foreground & echo $! >/run/arbiter.pid; wait $!; echo $? >/run/arbiter.rc' >>"$ARB_LOG" 2>&1 &
+	ARB_CONFIG=${1:-/etc/membal/arbiter.ini} sh -c 'membal-arbiter --config "$ARB_CONFIG" --foreground & echo $! >/run/arbiter.pid; wait $!; echo $? >/run/arbiter.rc' >>"$ARB_LOG" 2>&1 &
 	wait_for 10 "[ -s /run/arbiter.pid ] && [ -s $ST ]"
 	ARB_PID=$(cat /run/arbiter.pid 2>/dev/null)
 }
@@ -100,11 +100,11 @@ stop_arbiter() {
 }
 arbiter_alive() { [ ! -e /run/arbiter.rc ] && kill -0 "$(cat /run/arbiter.pid)" 2>/dev/null; }
 
-# create NAME MEM_MB MAXMEM_MB [AGENT 1|0]: a PV busybox guest.
+# create NAME MEM_MB MAXMEM_MB [AGENT 1|0] [TYPE pv|pvh]: a busybox guest.
 create_guest() {
 	cat >/run/$1.cfg <<EOF
 name = "$1"
-type = "pv"
+type = "${5:-pv}"
 kernel = "/e2e/vmlinux"
 ramdisk = "/e2e/domU.cpio"
 extra = "console=hvc0 quiet membal_agent=${4:-1}"

@@ -13,6 +13,7 @@
  *
  * usage: membal-e2e-probe INTERVAL_MS [COUNT]   (COUNT 0 or absent: forever)
  *        membal-e2e-probe ctl SOCKET REQUEST...
+ *        membal-e2e-probe pod DOMID        (xc_domain_get_pod_target, KiB)
  *
  * The second form sends one request line to the arbiter's control socket
  * (src/arbiter/control.h) and prints the answer; exit 0 on "OK ...". It
@@ -84,6 +85,34 @@ static int control(const char *sock, int argc, char **argv)
 	return strncmp(answer, "OK", 2) == 0 ? 0 : 1;
 }
 
+/* What Xen says of a domain's populate-on-demand state, in KiB: the pages
+ * it holds, its PoD cache and its outstanding PoD entries. */
+static int pod(const char *arg)
+{
+	uint64_t domid, tot = 0, cache = 0, entries = 0;
+	xc_interface *xch;
+	int rc;
+
+	if (parse_u64(arg, 1, 0x7FEF, &domid) != PARSE_OK) {
+		fprintf(stderr, "membal-e2e-probe pod: bad domid '%s'\n", arg);
+		return 2;
+	}
+	xch = xc_interface_open(NULL, NULL, 0);
+	if (!xch) {
+		perror("xc_interface_open");
+		return 1;
+	}
+	rc = xc_domain_get_pod_target(xch, (uint32_t)domid, &tot, &cache, &entries);
+	if (rc < 0)
+		perror("xc_domain_get_pod_target");
+	else
+		printf("tot=%llu pod_cache=%llu pod_entries=%llu KiB\n",
+		       (unsigned long long)tot * 4, (unsigned long long)cache * 4,
+		       (unsigned long long)entries * 4);
+	xc_interface_close(xch);
+	return rc < 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t interval, count = 0;
@@ -93,6 +122,8 @@ int main(int argc, char **argv)
 
 	if (argc >= 4 && !strcmp(argv[1], "ctl"))
 		return control(argv[2], argc - 3, argv + 3);
+	if (argc == 3 && !strcmp(argv[1], "pod"))
+		return pod(argv[2]);
 	if (argc < 2 || argc > 3 || parse_u64(argv[1], 10, 60000, &interval) != PARSE_OK ||
 	    (argc == 3 && parse_u64(argv[2], 0, UINT32_MAX, &count) != PARSE_OK)) {
 		fprintf(stderr, "usage: membal-e2e-probe INTERVAL_MS [COUNT]\n");

@@ -11,6 +11,8 @@
 #   MEMBAL_E2E_XENSTORED  cxenstored (default) or oxenstored
 #   MEMBAL_E2E_ONLY       comma-separated scenario names (debugging)
 #   MEMBAL_E2E_BOOT_TIMEOUT  seconds for the QEMU boot (default 1500)
+#   MEMBAL_E2E_PVH=1      the optional PVH boot instead: QEMU exposes SVM
+#                         (-cpu qemu64,+svm) and only the pvh phase runs
 set -eu
 
 if [ "${MEMBAL_SKIP_E2E:-0}" = 1 ]; then
@@ -26,6 +28,11 @@ export E2E_CACHE
 OUT=$BUILD/e2e-xen
 XSD=${MEMBAL_E2E_XENSTORED:-cxenstored}
 ONLY=${MEMBAL_E2E_ONLY:-}
+CPU=qemu64
+if [ "${MEMBAL_E2E_PVH:-0}" = 1 ]; then
+	CPU=qemu64,+svm   # Xen's CI runs HVM containers under TCG this way
+	ONLY=pvh
+fi
 BOOT_TIMEOUT=${MEMBAL_E2E_BOOT_TIMEOUT:-1500}
 
 fail() { echo "e2e-xen: FAIL: $*" >&2; exit 1; }
@@ -60,7 +67,7 @@ trap 'kill $TAIL_PID 2>/dev/null || true' EXIT
 t_boot=$(date +%s)
 set +e
 timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu qemu64 -m 1280 -smp 2 \
+	-accel tcg,thread=multi -cpu "$CPU" -m 1280 -smp 2 \
 	-display none -no-reboot -monitor none -serial "file:$LOG" \
 	-kernel "$OUT/xen" -append "$XEN_CMD" \
 	-initrd "$OUT/vmlinuz $DOM0_CMD,$OUT/dom0.cpio" </dev/null >"$OUT/qemu.log" 2>&1
@@ -74,7 +81,7 @@ tr -d '\r' <"$LOG" >"$LOG.txt"
 sed -n 's/^E2E PROBE //p' "$LOG.txt" >"$OUT/probe.log"
 {
 	echo "membal e2e-xen report ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
-	echo "Xen $XEN_VER, kernel $KVER, xenstored: $XSD"
+	echo "Xen $XEN_VER, kernel $KVER, xenstored: $XSD, QEMU -cpu $CPU${ONLY:+, only: $ONLY}"
 	echo "images $((t_images - t_start)) s, QEMU run $((t_end - t_boot)) s, total $((t_end - t_start)) s"
 	echo
 	grep -E '^E2E CHECK ' "$LOG.txt" | sed 's/^E2E CHECK //' |

@@ -437,6 +437,52 @@ phase_oom() {
 		"${oom_g1:-x}" = 0 -a "${o2:-x}" = 0 -a -z "$panics"
 }
 
+# ------------------------------------------------------------------ pvh ---
+# Optional, its own boot (MEMBAL_E2E_PVH=1 make e2e-xen): QEMU exposes SVM
+# (-cpu qemu64,+svm, as Xen's own CI does under TCG) so that Xen can run
+# HVM containers. A PVH guest (256 MiB, maxmem 512: populate-on-demand)
+# with the agent, and the arbiter restarted with manage_pvh = yes: the
+# guest is adopted and managed, shrinks to its demand, its balloon
+# follows, and the PoD target goes with memory/target (SPEC §3.4).
+phase_pvh() {
+	info "pvh: the arbiter again with manage_pvh = yes; xl create a PVH guest"
+	stop_arbiter
+	{ cat /etc/membal/arbiter.ini; echo; echo "[daemon]"; echo "manage_pvh = yes"; } >/run/arbiter-pvh.ini
+	start_arbiter /run/arbiter-pvh.ini
+	mark=$(log_mark)
+	t0p=$(now_ms)
+	create_guest p1 256 512 1 pvh; rc=$?
+	idp=$(domid_of p1)
+	check_that pvh-create "xl create (type pvh, 256/512 MiB, PoD) rc=$rc in $((($(now_ms) - t0p) / 1000)) s; $(tail -n 3 /run/p1.create.log | tr '\n' ' ' | cut -c1-300)" \
+		$rc -eq 0 -a -n "$idp"
+	[ -n "$idp" ] || return 0
+	wait_for 120 "[ -n \"\$(xsr /local/domain/$idp/memory/stamp)\" ]"
+	check_that pvh-agent-reports "p1 (domid $idp) stamp $(xsr /local/domain/$idp/memory/stamp), memory/tot $(xsr /local/domain/$idp/memory/tot) KiB, type in the arbiter's status: $(st_dom p1 type)" \
+		-n "$(xsr /local/domain/$idp/memory/stamp)"
+	wait_settled $idp 6 150
+	tp=$(target_of $idp); set -- $(probe_dom $idp)
+	nch=$(changes_since "$mark" $idp | grep -c .)
+	pod=$(membal-e2e-probe pod $idp 2>&1)
+	check_that pvh-managed "p1 state $(st_dom p1 state), target 262144 -> $tp KiB in $nch changes, tot_pages $1 KiB, maxmem $2 KiB, demand $(st_dom p1 demand_kb); PoD: $pod; arbiter pod_writes $(st_top pod_writes)" \
+		"$(st_dom p1 state)" = managed -a "$nch" -ge 1 -a "$tp" -lt 262144 -a $((${1:-0} - tp)) -le 2048 -a $((tp - ${1:-0})) -le 2048
+	set -- $(guest_mem p1)
+	check_that pvh-balloon-follows "guest balloon target_kb ${4:-?} current_kb ${5:-?} vs memory/target $tp" \
+		"${4:-0}" = "$tp"
+	o=$(guest_mem p1 | cut -d' ' -f3)
+	check_that pvh-no-oom "p1 oom_kill ${o:-?}" "${o:-x}" = 0
+	xl destroy p1
+}
+
+# Only when asked for by name: the default run is PV only.
+if echo ",$E2E_ONLY," | grep -q ',pvh,'; then
+	phase pvh
+	stop_arbiter
+	check_that arbiter-clean-stop "SIGTERM at the end: exit status $ARB_RC; errors in its log: $(grep -c -E 'error|err:' "$ARB_LOG")" "$ARB_RC" -eq 0
+	kill "$PROBE_PID" 2>/dev/null
+	echo "E2E SCENARIOS END"
+	exit 0
+fi
+
 phase permissions
 phase abundant
 phase scarce
