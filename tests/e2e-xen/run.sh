@@ -58,11 +58,18 @@ DOM0_CMD="console=hvc0 earlyprintk=xen quiet loglevel=4 membal_xenstored=$XSD"
 [ -n "$ONLY" ] && DOM0_CMD="$DOM0_CMD membal_only=$ONLY"
 echo "e2e-xen: Xen $XEN_VER, kernel $KVER, $XSD; serial log $LOG"
 
-# Show the harness's own lines while the host runs.
+# Show the harness's own lines while the host runs. tail writes into a
+# FIFO so that killing tail ends the whole pipeline (grep and sed see end
+# of file): a tail left behind keeps make's jobserver descriptors open and
+# `make -j` waits for it forever. --pid is the backstop.
 touch "$LOG"
-tail -n +1 -F "$LOG" 2>/dev/null | grep --line-buffered -a -E '^E2E (CHECK|INFO|DONE)' | sed -u 's/\r$//' &
+FIFO=$OUT/.serial.fifo
+rm -f "$FIFO"
+mkfifo "$FIFO"
+grep --line-buffered -a -E '^E2E (CHECK|INFO|DONE)' <"$FIFO" | sed -u 's/\r$//' &
+tail --pid=$$ -n +1 -F "$LOG" 2>/dev/null >"$FIFO" &
 TAIL_PID=$!
-trap 'kill $TAIL_PID 2>/dev/null || true' EXIT
+trap 'kill $TAIL_PID 2>/dev/null || true; rm -f "$FIFO"' EXIT
 
 t_boot=$(date +%s)
 set +e
@@ -76,6 +83,7 @@ set -e
 t_end=$(date +%s)
 sleep 1
 kill $TAIL_PID 2>/dev/null || true
+wait 2>/dev/null || true
 
 tr -d '\r' <"$LOG" >"$LOG.txt"
 sed -n 's/^E2E PROBE //p' "$LOG.txt" >"$OUT/probe.log"
