@@ -414,7 +414,7 @@ phase_robustness() {
 	set -- $(guest_mem g1)
 	oom_g1=${3:-?}
 	save oom_g1
-	[ "$oom_g1" = 0 ] || gx g1 'dmesg | grep -A 30 "invoked oom-killer" | head -c 1700' |
+	[ "$oom_g1" = 0 ] || gx g1 'dmesg | sed -n "/invoked oom-killer/,/Out of memory/p" | grep -v -E "\\]  |RIP:|RSP:|RAX:|RDX:|RBP:|R10:|R13:|Code:|CPU:|Hardware name" | head -c 1700' |
 		sed 's/^/E2E INFO   g1 dmesg: /'
 	e0=$(st_top write_errors)
 	gx g1 "membal-load mono --low 20 --high 120 --period 16 >/dev/console 2>&1 &" >/dev/null
@@ -439,7 +439,7 @@ phase_oom() {
 	panics=$(grep -l -E 'Out of memory|oom-kill|Kernel panic' /var/log/xen/console/guest-*.log 2>/dev/null | tr '\n' ' ')
 	# The kernel's own account of any OOM kill (the consoles run quiet).
 	for g in g2 g3; do
-		gx $g 'dmesg | grep -A 30 "invoked oom-killer" | head -c 1700' 2>/dev/null |
+		gx $g 'dmesg | sed -n "/invoked oom-killer/,/Out of memory/p" | grep -v -E "\\]  |RIP:|RSP:|RAX:|RDX:|RBP:|R10:|R13:|Code:|CPU:|Hardware name" | head -c 1700' 2>/dev/null |
 			sed "s/^/E2E INFO   $g dmesg: /"
 	done
 	check_that no-oom-kills "guest /proc/vmstat oom_kill: g1 ${oom_g1:-?} (before destroy), g2 ${o2:-?}, g3 ${o3:-?}; consoles with OOM/panic: ${panics:-none}" \
