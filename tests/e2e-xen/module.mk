@@ -6,7 +6,7 @@
 # the fast tests; MEMBAL_SKIP_E2E=1 is the only way to skip it.
 # Timeouts: the QEMU boot (MEMBAL_E2E_BOOT_TIMEOUT, run.sh, 1500 s) and
 # the whole run, images included (E2E_TIMEOUT, 2400 s); a quiet 2-core
-# machine needs about 7 minutes.
+# machine needs 8-10 minutes.
 # See docs/testing.md, "Real Xen under QEMU".
 E2E_CACHE ?= /var/cache/membal-e2e
 E2E_TIMEOUT ?= 2400
