@@ -7,9 +7,11 @@
  *                                    hypercall batch per cycle
  *               xc_domain_setmaxmem  maxmem = target + offset + 1 MiB
  *               xc_domain_set_pod_target  non-PV domUs, as libxl does
- *   libxenlight libxl_domain_info    PV / PVH / HVM: the getinfo flag
- *                                    XEN_DOMINF_hvm_guest cannot tell PVH
- *                                    from HVM; libxl can (once per domain)
+ *   libxenlight libxl_domain_info    PV or HVM container. Its domain_type
+ *                                    comes from XEN_DOMINF_hvm_guest too, so
+ *                                    a PVH guest is listed as HVM (seen on
+ *                                    real Xen 4.17); xsio_read_layout then
+ *                                    reads libxl's /libxl/<id>/type
  * libxl_set_memory_target is deliberately not used for the target: it
  * reads and writes xenstore itself and sets maxmem after the target,
  * while we need maxmem raised first and one transaction-free write we can

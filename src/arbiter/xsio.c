@@ -120,6 +120,23 @@ int xsio_read_layout(struct xs_handle *h, struct dom *d)
 	}
 	if (!read_kb(h, d->domid, "memory/static-max", &d->static_max_kb))
 		d->static_max_kb = 0;   /* unknown: bounded by maxmem below */
+	/* XEN_DOMINF_hvm_guest covers HVM and PVH, and so does
+	 * libxl_domain_info's domain_type (seen on real Xen: a PVH guest
+	 * listed as hvm). libxl keeps the type it built in /libxl/<id>/type;
+	 * absent or unknown, stay with HVM, as libxl itself does. */
+	if (d->type == HV_TYPE_HVM || d->type == HV_TYPE_PVH) {
+		char path[40];
+		unsigned tlen = 0;
+		char *t;
+
+		snprintf(path, sizeof(path), "/libxl/%u/type", d->domid);
+		t = xs_read(h, XBT_NULL, path, &tlen);
+		if (t && tlen == 3 && !memcmp(t, "pvh", 3))
+			d->type = HV_TYPE_PVH;
+		else if (t && tlen == 3 && !memcmp(t, "hvm", 3))
+			d->type = HV_TYPE_HVM;
+		free(t);
+	}
 	if (!read_kb(h, d->domid, "memory/videoram", &d->videoram_kb))
 		d->videoram_kb = 0;
 	return 0;

@@ -12,7 +12,8 @@
 #   MEMBAL_E2E_ONLY       comma-separated scenario names (debugging)
 #   MEMBAL_E2E_BOOT_TIMEOUT  seconds for the QEMU boot (default 1500)
 #   MEMBAL_E2E_PVH=1      the optional PVH boot instead: QEMU exposes SVM
-#                         (-cpu qemu64,+svm) and only the pvh phase runs
+#                         and NPT (-cpu qemu64,+svm,+npt) and only the pvh
+#                         phase runs
 set -eu
 
 if [ "${MEMBAL_SKIP_E2E:-0}" = 1 ]; then
@@ -30,7 +31,9 @@ XSD=${MEMBAL_E2E_XENSTORED:-cxenstored}
 ONLY=${MEMBAL_E2E_ONLY:-}
 CPU=qemu64
 if [ "${MEMBAL_E2E_PVH:-0}" = 1 ]; then
-	CPU=qemu64,+svm   # Xen's CI runs HVM containers under TCG this way
+	# SVM for HVM containers, and NPT: with +svm alone Xen found no HAP
+	# and libxl refused ("neither hap nor shadow paging available").
+	CPU=qemu64,+svm,+npt
 	ONLY=pvh
 fi
 BOOT_TIMEOUT=${MEMBAL_E2E_BOOT_TIMEOUT:-1500}

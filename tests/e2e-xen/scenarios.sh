@@ -465,7 +465,15 @@ phase_pvh() {
 	check_that pvh-create "xl create (type pvh, 256/512 MiB, PoD) rc=$rc in $((($(now_ms) - t0p) / 1000)) s; $(tail -n 3 /run/p1.create.log | tr '\n' ' ' | cut -c1-300)" \
 		$rc -eq 0 -a -n "$idp"
 	[ -n "$idp" ] || return 0
-	wait_for 120 "[ -n \"\$(xsr /local/domain/$idp/memory/stamp)\" ]"
+	# Look the domid up again while waiting: the first PVH boot under
+	# nested TCG was seen to reboot once early (libxl restarts it under
+	# a new domid); that is counted, not hidden.
+	id0=$idp
+	wait_for 180 "idp=\$(domid_of p1); [ -n \"\$idp\" ] && [ -n \"\$(xsr /local/domain/\$idp/memory/stamp)\" ]"
+	idp=$(domid_of p1)
+	fig pvh_first_domid "$id0"
+	fig pvh_reporting_domid "$idp"
+	[ "$idp" = "$id0" ] || info "pvh: p1 came back as domid $idp (first domid $id0): the guest rebooted"
 	check_that pvh-agent-reports "p1 (domid $idp) stamp $(xsr /local/domain/$idp/memory/stamp), memory/tot $(xsr /local/domain/$idp/memory/tot) KiB, type in the arbiter's status: $(st_dom p1 type)" \
 		-n "$(xsr /local/domain/$idp/memory/stamp)"
 	wait_settled $idp 6 150
@@ -473,10 +481,13 @@ phase_pvh() {
 	nch=$(changes_since "$mark" $idp | grep -c .)
 	pod=$(membal-e2e-probe pod $idp 2>&1)
 	check_that pvh-managed "p1 state $(st_dom p1 state), target 262144 -> $tp KiB in $nch changes, tot_pages $1 KiB, maxmem $2 KiB, demand $(st_dom p1 demand_kb); PoD: $pod; arbiter pod_writes $(st_top pod_writes)" \
-		"$(st_dom p1 state)" = managed -a "$nch" -ge 1 -a "$tp" -lt 262144 -a $((${1:-0} - tp)) -le 2048 -a $((tp - ${1:-0})) -le 2048
+		"$(st_dom p1 state)" = managed -a "$nch" -ge 1 -a "$tp" -lt 262144 -a $((${1:-0} - tp)) -le 2048 -a $((tp - ${1:-0})) -le 2048 -a "$(st_top pod_writes)" -ge 1
+	# An HVM container's balloon driver takes memory/target minus what
+	# the guest cannot balloon (Linux's target_diff): its target_kb is a
+	# constant below ours. What must hold: it reached its own target.
 	set -- $(guest_mem p1)
-	check_that pvh-balloon-follows "guest balloon target_kb ${4:-?} current_kb ${5:-?} vs memory/target $tp" \
-		"${4:-0}" = "$tp"
+	check_that pvh-balloon-follows "guest balloon target_kb ${4:-?} current_kb ${5:-?} (memory/target $tp, difference $((tp - ${4:-0})) KiB)" \
+		"${4:-0}" = "${5:-x}" -a $((tp - ${4:-0})) -ge 0 -a $((tp - ${4:-0})) -le 4096
 	o=$(guest_mem p1 | cut -d' ' -f3)
 	check_that pvh-no-oom "p1 oom_kill ${o:-?}" "${o:-x}" = 0
 	xl destroy p1

@@ -103,11 +103,12 @@ static int hv_set_pod(struct hv *hv, uint32_t domid, uint64_t pages)
 	return -1;
 }
 
+/* What the xen backend can tell from libxl_domain_info: PV or "HVM",
+ * which for Xen means an HVM container, PVH included. */
 static enum hv_dom_type hv_type(struct hv *hv, uint32_t domid)
 {
 	(void)hv;
-	(void)domid;
-	return HV_TYPE_PV;
+	return domid < W.n && W.dom[domid].hvm_container ? HV_TYPE_HVM : HV_TYPE_PV;
 }
 
 static const struct hv_ops test_hv_ops = {
@@ -305,12 +306,59 @@ static void test_release_between_list_and_free(void **state)
 	assert_true(t1 + t2 <= room_kb);
 }
 
+/* A PVH guest: the hypervisor and libxl_domain_info say "HVM container";
+ * libxl's /libxl/<id>/type says pvh (seen on real Xen, where the arbiter
+ * took a PVH guest for HVM and left it alone under manage_hvm = no). */
+static void test_pvh_type_from_libxl(void **state)
+{
+	static struct arbiter_config cfg;
+	struct arbiter a;
+	struct hv hv = { .ops = &test_hv_ops };
+	(void)state;
+
+	fxs_reset();
+	memset(&W, 0, sizeof(W));
+	W.total_kb = 2048 * MIB;
+	W.n = 3;
+	W.dom[0] = (struct hv_domain){ .domid = 0, .tot_kb = 512 * MIB, .max_kb = 512 * MIB };
+	put("/local/domain/0/name", "Domain-0");
+	put_kb(0, "memory/static-max", 512 * MIB);
+	put_kb(0, "memory/target", 512 * MIB);
+	hungry_guest(1, "pvh1", 600 * MIB, 600 * MIB);
+	hungry_guest(2, "hvm2", 600 * MIB, 600 * MIB);
+	W.dom[1].hvm_container = W.dom[2].hvm_container = true;
+	put("/libxl/1/type", "pvh");
+	put("/libxl/2/type", "hvm");
+
+	clock_drive(1000000);
+	log_set_level(LOG_ERR);
+	arbiter_config_defaults(&cfg);
+	cfg.status_file[0] = '\0';
+	cfg.control_socket[0] = '\0';
+	cfg.manage_pvh = true;
+	assert_int_equal(arbiter_init(&a, &cfg, &hv, false), 0);
+	clock_advance(cfg.interval_ms);
+	arbiter_cycle(&a);
+	enum hv_dom_type t1 = a.by_domid[1] ? a.by_domid[1]->type : HV_TYPE_UNKNOWN;
+	enum hv_dom_type t2 = a.by_domid[2] ? a.by_domid[2]->type : HV_TYPE_UNKNOWN;
+	bool managed1 = a.by_domid[1] && a.by_domid[1]->skip == SKIP_NONE;
+	bool managed2 = a.by_domid[2] && a.by_domid[2]->skip == SKIP_NONE;
+
+	arbiter_free(&a);
+	fxs_reset();
+	assert_int_equal(t1, HV_TYPE_PVH);
+	assert_int_equal(t2, HV_TYPE_HVM);
+	assert_true(managed1);     /* manage_pvh = yes */
+	assert_false(managed2);    /* manage_hvm = no (the default) */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout_complete_before_listing),
 		cmocka_unit_test(test_layout_commits_between_reads),
 		cmocka_unit_test(test_release_between_list_and_free),
+		cmocka_unit_test(test_pvh_type_from_libxl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
