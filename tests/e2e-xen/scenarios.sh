@@ -231,7 +231,7 @@ phase_scarce() {
 	d1=$(st_dom g1 demand_kb); d2=$(st_dom g2 demand_kb)
 	n1=$(target_of $id1); n2=$(target_of $id2); free=$(probe_free)
 	# g1's peak demand: mono's 170 MiB on top of its idle demand, plus a
-	# little for page tables (seen: 292-301 MiB over idle 129). The
+	# little for page tables (seen: 160-172 MiB over the idle demand). The
 	# abundant phase's measurement ran a faster ramp that TCG may not
 	# finish (seen as low as 234 MiB); a budget sized from that once left
 	# g1 short of its demand at the peak, and a swapless guest short of
@@ -396,16 +396,16 @@ phase_robustness() {
 	check_that garbage-recovers "g2 state after the agent restarts: $(st_dom g2 state), stamp $(xsr /local/domain/$id2/memory/stamp)" \
 		"$(st_dom g2 state)" = managed
 
-	info "robustness: xl mem-set g2 160m"
+	info "robustness: xl mem-set g2 200m"
 	wait_settled $id2 4 40
 	mark=$(log_mark)
-	xl mem-set g2 160m
+	xl mem-set g2 200m
 	wait_for 10 "st_dom g2 flags | grep -q hold-manual"
 	sleep 8
 	tm=$(target_of $id2); set -- $(probe_dom $id2)
-	noted=$(log_since "$mark" | grep -c "domain $id2 (g2): memory/target set to 163840 KiB by someone else")
-	check_that mem-set-hold "g2 flags $(st_dom g2 flags), target $tm KiB 8 s later (set 163840), holds $1 KiB, log notice: $noted" \
-		"$tm" = 163840 -a "$noted" -ge 1 -a $((163840 - $1)) -le 2048
+	noted=$(log_since "$mark" | grep -c "domain $id2 (g2): memory/target set to 204800 KiB by someone else")
+	check_that mem-set-hold "g2 flags $(st_dom g2 flags), target $tm KiB 8 s later (set 204800), holds $1 KiB, log notice: $noted" \
+		"$tm" = 204800 -a "$noted" -ge 1 -a $((204800 - $1)) -le 2048
 	ans=$(ctl resume g2)
 	wait_for 10 "[ \"\$(st_dom g2 state)\" = managed ]"
 	check_that resume-after-hold "control 'resume g2': $ans; g2 state $(st_dom g2 state)" "$(st_dom g2 state)" = managed
