@@ -6,7 +6,8 @@
  *
  * - Threshold: a change below min_change is not written (no churn in
  *   steady state), except a write that lands exactly on settle_kb, the
- *   end of a hysteresis walk, so that walks finish; but never a move
+ *   end of a hysteresis walk, so that walks finish, and a decrease while
+ *   the host is below its reserve (F_h < 0); but never a move
  *   below settle_min_kb, the noise of a guest's Committed_AS (seen on
  *   real Xen: 50-400 KiB every few seconds), or the goal's jitter alone
  *   would rewrite memory/target forever.
@@ -55,6 +56,13 @@ void policy_apply(const struct policy_params *p,
 						: 0;
 	uint64_t in_flight = 0, deficit = 0;
 
+	/* Below the reserve (F_h < 0), a decrease that gives memory back is
+	 * written once it clears the noise floor: min_change would otherwise
+	 * leave the host up to min_change below its reserve for good (seen on
+	 * real Xen: 4 MiB under it, while a 4 MiB cut of one guest would
+	 * have restored it). */
+	bool below_reserve = cycle->host_free_kb < 0;
+
 	/* Pass 1: which targets would be written at all; what is in flight. */
 	for (size_t i = 0; i < n; i++) {
 		const struct policy_dom *d = &dom[i];
@@ -66,7 +74,9 @@ void policy_apply(const struct policy_params *p,
 		if (o->mode == POLICY_MODE_FIXED)
 			continue;
 		if (passes_threshold(p, o->target_kb, d->target_kb,
-				     o->settle_kb)) {
+				     o->settle_kb) ||
+		    (below_reserve && o->target_kb < d->target_kb &&
+		     d->target_kb - o->target_kb >= p->settle_min_kb)) {
 			o->has_write = true;
 			o->write_kb = o->target_kb;
 			if (o->target_kb > d->actual_kb && d->kind != POLICY_DOM0)
