@@ -122,6 +122,39 @@ static void put(const char *path, const char *val)
 	fxs_put(path, val, (unsigned)strlen(val));
 }
 
+static void put_kb(uint32_t domid, const char *rel, uint64_t kb)
+{
+	char path[96], val[24];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, rel);
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)kb);
+	put(path, val);
+}
+
+/* A 2 GiB host: dom0 (512 MiB, fixed) and n - 1 guest slots to fill. */
+static void new_world(size_t n)
+{
+	fxs_reset();
+	memset(&W, 0, sizeof(W));
+	W.total_kb = 2048 * MIB;
+	W.n = n;
+	W.dom[0] = (struct hv_domain){ .domid = 0, .tot_kb = 512 * MIB, .max_kb = 512 * MIB };
+	put("/local/domain/0/name", "Domain-0");
+	put_kb(0, "memory/static-max", 512 * MIB);
+	put_kb(0, "memory/target", 512 * MIB);
+}
+
+/* The shipped defaults on the driven clock, without status file or
+ * control socket. */
+static void test_config(struct arbiter_config *cfg)
+{
+	clock_drive(1000000);
+	log_set_level(LOG_ERR);
+	arbiter_config_defaults(cfg);
+	cfg->status_file[0] = '\0';
+	cfg->control_socket[0] = '\0';
+}
+
 /* libxl__build_post's transaction, as one commit: static-max, target and
  * videoram appear together. */
 static void libxl_commit_layout(void)
@@ -148,24 +181,13 @@ static void run_adoption(void (*read_hook)(void *, const char *, bool))
 	struct arbiter a;
 	struct hv hv = { .ops = &test_hv_ops };
 
-	fxs_reset();
-	memset(&W, 0, sizeof(W));
-	W.total_kb = 2048 * MIB;
-	/* dom0 512 MiB; the guest being built: 256 MiB, maxmem 257 MiB (the
-	 * build's memory + 1 MiB, what Xen lists before libxl is done). */
-	W.n = 2;
-	W.dom[0] = (struct hv_domain){ .domid = 0, .tot_kb = 512 * MIB, .max_kb = 512 * MIB };
+	/* The guest being built: 256 MiB, maxmem 257 MiB (the build's
+	 * memory + 1 MiB, what Xen lists before libxl is done). */
+	new_world(2);
 	W.dom[1] = (struct hv_domain){ .domid = 1, .tot_kb = 256 * MIB, .max_kb = 257 * MIB };
-	put("/local/domain/0/name", "Domain-0");
-	put("/local/domain/0/memory/static-max", "524288");
-	put("/local/domain/0/memory/target", "524288");
 	put("/local/domain/1/name", "g1");
 
-	clock_drive(1000000);
-	log_set_level(LOG_ERR);
-	arbiter_config_defaults(&cfg);
-	cfg.status_file[0] = '\0';
-	cfg.control_socket[0] = '\0';
+	test_config(&cfg);
 	assert_int_equal(arbiter_init(&a, &cfg, &hv, false), 0);
 	fxs_set_read_hook(read_hook, NULL);
 	if (!read_hook)
@@ -201,15 +223,6 @@ static void test_layout_commits_between_reads(void **state)
 	(void)state;
 	run_adoption(commit_after_first_read);
 	assert_int_equal(W.reads_before, 1);
-}
-
-static void put_kb(uint32_t domid, const char *rel, uint64_t kb)
-{
-	char path[96], val[24];
-
-	snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, rel);
-	snprintf(val, sizeof(val), "%llu", (unsigned long long)kb);
-	put(path, val);
 }
 
 /* A guest of tot_kb that wants far more than the host has: every report
@@ -268,22 +281,11 @@ static void test_release_between_list_and_free(void **state)
 	struct hv hv = { .ops = &test_hv_ops };
 	(void)state;
 
-	fxs_reset();
-	memset(&W, 0, sizeof(W));
-	W.total_kb = 2048 * MIB;
-	W.n = 3;
-	W.dom[0] = (struct hv_domain){ .domid = 0, .tot_kb = 512 * MIB, .max_kb = 512 * MIB };
-	put("/local/domain/0/name", "Domain-0");
-	put_kb(0, "memory/static-max", 512 * MIB);
-	put_kb(0, "memory/target", 512 * MIB);
+	new_world(3);
 	hungry_guest(1, "g1", 600 * MIB, 600 * MIB);
 	hungry_guest(2, "g2", 800 * MIB, 700 * MIB);
 
-	clock_drive(1000000);
-	log_set_level(LOG_ERR);
-	arbiter_config_defaults(&cfg);
-	cfg.status_file[0] = '\0';
-	cfg.control_socket[0] = '\0';
+	test_config(&cfg);
 	assert_int_equal(arbiter_init(&a, &cfg, &hv, false), 0);
 	W.release_domid = 2;
 	W.release_kb = 48 * MIB;
@@ -316,25 +318,14 @@ static void test_pvh_type_from_libxl(void **state)
 	struct hv hv = { .ops = &test_hv_ops };
 	(void)state;
 
-	fxs_reset();
-	memset(&W, 0, sizeof(W));
-	W.total_kb = 2048 * MIB;
-	W.n = 3;
-	W.dom[0] = (struct hv_domain){ .domid = 0, .tot_kb = 512 * MIB, .max_kb = 512 * MIB };
-	put("/local/domain/0/name", "Domain-0");
-	put_kb(0, "memory/static-max", 512 * MIB);
-	put_kb(0, "memory/target", 512 * MIB);
+	new_world(3);
 	hungry_guest(1, "pvh1", 600 * MIB, 600 * MIB);
 	hungry_guest(2, "hvm2", 600 * MIB, 600 * MIB);
 	W.dom[1].hvm_container = W.dom[2].hvm_container = true;
 	put("/libxl/1/type", "pvh");
 	put("/libxl/2/type", "hvm");
 
-	clock_drive(1000000);
-	log_set_level(LOG_ERR);
-	arbiter_config_defaults(&cfg);
-	cfg.status_file[0] = '\0';
-	cfg.control_socket[0] = '\0';
+	test_config(&cfg);
 	cfg.manage_pvh = true;
 	assert_int_equal(arbiter_init(&a, &cfg, &hv, false), 0);
 	clock_advance(cfg.interval_ms);
