@@ -65,9 +65,20 @@ all: $(addprefix $(BUILD)/,$(PROGRAMS))
 # Tests run sanitized; each test finds the sanitized programs through
 # MEMBAL_BIN (test_xenstored, membal-agent, ...) and fixtures through
 # MEMBAL_FIXTURES. scripts/run-tests.sh runs them and summarises.
-check-fast: $(addprefix $(BUILD)/san/,$(PROGRAMS)) $(addprefix $(BUILD)/san/tests/,$(TESTS))
+check-fast: $(addprefix $(BUILD)/san/,$(PROGRAMS)) $(addprefix $(BUILD)/san/tests/,$(TESTS)) check-policy-pure
 	@MEMBAL_BIN=$(abspath $(BUILD)/san) MEMBAL_FIXTURES=$(abspath tests/fixtures) \
 	  scripts/run-tests.sh $(addprefix $(BUILD)/san/tests/,$(TESTS))
+
+# The pure cores (src/policy, src/place when present) must not see Xen:
+# `cc -M` lists every header each of their sources includes, system ones
+# too, and none may be a Xen library's.
+PURE_SRCS := $(wildcard src/policy/*.c src/place/*.c)
+.PHONY: check-policy-pure
+check-policy-pure:
+	@bad=$$($(CC) $(BASE_CFLAGS) -M $(PURE_SRCS) | tr ' \\' '\n\n' | \
+	  grep -E '/(xen[a-z]*|xs|libxl[a-z_]*|xentoollog)\.h$$|/xen/' | sort -u); \
+	if [ -n "$$bad" ]; then echo "check-policy-pure: Xen headers reach the pure core:"; echo "$$bad"; exit 1; fi; \
+	echo "check-policy-pure: $(words $(PURE_SRCS)) sources of the pure cores include no Xen header"
 
 # The real-Xen end-to-end run comes after the fast tests and only when
 # they passed (a recursive make, so that -j cannot start it early).

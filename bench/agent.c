@@ -51,7 +51,7 @@
 #include "common/clock.h"
 #include "common/keys.h"
 #include "common/log.h"
-#include "xsd.h"
+#include "xenstored/xsd.h"
 #include "threadcpu.h"
 
 #define DOMID 1

@@ -4,6 +4,5 @@
 # "Agent publication"). bench/sample.c covers the sample itself.
 BENCHES += bench_agent
 bench_agent_SRCS   := bench/agent.c
-bench_agent_LIBS   := agent common testxsd
+bench_agent_LIBS   := agent common xsd
 bench_agent_LDLIBS := $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD)
-$(BUILD)/obj/bench/agent.o: CFLAGS += -Itests/xenstored

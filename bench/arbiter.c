@@ -70,11 +70,11 @@
 #include <xenstore.h>
 
 #include "arbiter/arbiter.h"
-#include "arbiter/hv_sim.h"
+#include "simhost/hv_sim.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/log.h"
-#include "xsd.h"
+#include "xenstored/xsd.h"
 #include "threadcpu.h"
 
 #define MIB 1024ull

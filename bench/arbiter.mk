@@ -4,8 +4,7 @@
 # CPU share at interval_ms (docs/performance.md, "Arbiter cycle").
 BENCHES += bench_arbiter
 bench_arbiter_SRCS   := bench/arbiter.c
-bench_arbiter_LIBS   := arbiter agent policy common testxsd
+bench_arbiter_LIBS   := arbiter simhost agent policy common xsd
 # "=": src/arbiter/module.mk, which defines ARBITER_LDLIBS, is read after
 # the bench fragments.
 bench_arbiter_LDLIBS  = $(ARBITER_LDLIBS)
-$(BUILD)/obj/bench/arbiter.o: CFLAGS += -Itests/xenstored

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 
 #define MIB 1024ull
 #define PAPER_BUDGET_S 4.0

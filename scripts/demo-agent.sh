@@ -1,7 +1,7 @@
 #!/bin/sh
 # The main job until the arbiter exists: a real membal-agent publishing into
 # the test xenstored (a stand-in for the host's xenstored; see
-# tests/xenstored/) exactly as it would in a Xen guest.
+# src/xenstored/) exactly as it would in a Xen guest.
 #
 #   1. start membal-test-xenstored with per-domain sockets;
 #   2. introduce domain 1 ("guest1") with libxl's layout;

@@ -4,9 +4,9 @@
 # Real: membal-arbiter (the same binary and cycle code as on a Xen host,
 # with its `sim` hypervisor backend), one real membal-agent per guest, the
 # real libxenstore on both sides. Simulated: the hypervisor and the guests'
-# kernels (src/arbiter/hv_sim.c: balloons that follow memory/target, and
+# kernels (src/simhost/hv_sim.c: balloons that follow memory/target, and
 # /proc/meminfo + balloon sysfs files that follow a workload), and xenstored
-# (tests/xenstored: the test xenstored, speaking the real wire protocol).
+# (src/xenstored/: the test xenstored, speaking the real wire protocol).
 #
 # The scenario (conf/scenarios/demo.ini by default, DEMO_SCENARIO to
 # change it) fills a 2 GiB host: guest1 runs seed 001's "mono" load while

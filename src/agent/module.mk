@@ -27,6 +27,5 @@ test_report_LDLIBS := $(LIBS_CMOCKA)
 # The agent against the test xenstored, through the real libxenstore.
 TESTS += test_agent_xs
 test_agent_xs_SRCS   := tests/unit/test_agent_xs.c
-test_agent_xs_LIBS   := agent common testxsd
+test_agent_xs_LIBS   := agent common xsd
 test_agent_xs_LDLIBS := $(LIBS_CMOCKA) $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD)
-$(BUILD)/san/obj/tests/unit/test_agent_xs.o: CFLAGS += -Itests/xenstored

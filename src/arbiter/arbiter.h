@@ -20,7 +20,7 @@
 #include "arbiter/arbiter_config.h"
 #include "arbiter/guest.h"
 #include "arbiter/hv.h"
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 
 struct xs_handle;
 

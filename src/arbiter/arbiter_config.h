@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arbiter/policy_config.h"
+#include "policy/policy_config.h"
 
 #define ARB_PATH_MAX 256
 #define ARB_NAME_MAX 64          /* libxl allows longer; we match on 63 */

@@ -2,7 +2,7 @@
 
 #include <stdio.h>
 
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 #include "common/parse.h"
 
 static const bool required[MK_COUNT] = {

@@ -15,7 +15,7 @@
 
 #include "arbiter/arbiter.h"
 #include "arbiter/control.h"
-#include "arbiter/hv_sim.h"
+#include "simhost/hv_sim.h"
 #include "arbiter/status.h"
 #include "common/clock.h"
 #include "common/log.h"

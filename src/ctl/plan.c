@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arbiter/policy_config.h"
+#include "policy/policy_config.h"
 #include "common/parse.h"
 
 enum column {

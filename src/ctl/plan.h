@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 
 #define PLAN_MAX_LINE 65536
 #define PLAN_MAX_NAME 256

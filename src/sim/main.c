@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "arbiter/arbiter_config.h"
-#include "arbiter/hv_sim.h"
-#include "arbiter/policy.h"
-#include "arbiter/sim_scenario.h"
+#include "simhost/hv_sim.h"
+#include "policy/policy.h"
+#include "simhost/scenario.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/parse.h"

@@ -1,25 +1,23 @@
 # src/sim: membal-sim, the policy simulator (docs/design.md "membal-sim").
 # It links the arbiter library (cycle, sim backend, guest model) and runs
-# the test xenstored in-process (library testxsd): the arbiter's xenstore
+# the test xenstored in-process (library xsd): the arbiter's xenstore
 # side then talks the real wire protocol to a xenstored of its own.
 SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/metrics.c \
                 src/sim/report.c src/sim/csv.c src/sim/plot.c
 LIBRARIES += memsim
 memsim_SRCS := $(SIM_LIB_SRCS)
-$(BUILD)/obj/src/sim/%.o: CFLAGS += -Itests/xenstored
-$(BUILD)/san/obj/src/sim/%.o: CFLAGS += -Itests/xenstored
 
 SIM_LDLIBS := $(ARBITER_LDLIBS)
 
 PROGRAMS += membal-sim
 INSTALL_BIN += membal-sim
 membal-sim_SRCS   := src/sim/main.c
-membal-sim_LIBS   := memsim arbiter agent policy common testxsd
+membal-sim_LIBS   := memsim arbiter simhost agent policy common xsd
 membal-sim_LDLIBS := $(SIM_LDLIBS)
 
 # Tests (built sanitized by `make check`).
-SIM_CORE_SRCS := src/arbiter/sim_workload.c src/arbiter/sim_scenario.c \
-                 src/arbiter/sim_model.c
+SIM_CORE_SRCS := src/simhost/workload.c src/simhost/scenario.c \
+                 src/simhost/model.c
 
 TESTS += test_sim_physics
 test_sim_physics_SRCS   := tests/unit/test_sim_physics.c $(SIM_CORE_SRCS)
@@ -40,6 +38,6 @@ test_sim_floor_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
 # Closed loop on conf/scenarios/idle-starving.ini (reads the tree).
 TESTS += test_sim_run
 test_sim_run_SRCS   := tests/unit/test_sim_run.c
-test_sim_run_LIBS   := memsim arbiter agent policy common testxsd
+test_sim_run_LIBS   := memsim arbiter simhost agent policy common xsd
 test_sim_run_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_sim_run.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"

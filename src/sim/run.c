@@ -1,7 +1,7 @@
 /*
  * One policy on one scenario, from a fresh start: an in-process test
- * xenstored (tests/xenstored, a thread speaking the real wire protocol),
- * the sim backend (src/arbiter/hv_sim.c) with one real in-process agent
+ * xenstored (src/xenstored/, a thread speaking the real wire protocol),
+ * the sim backend (src/simhost/hv_sim.c) with one real in-process agent
  * per guest (src/agent: the same sampling and fmd filter as in a guest),
  * and the real arbiter (arbiter_cycle: the daemon's cycle and policy
  * core), all on the driven clock.
@@ -25,11 +25,11 @@
 
 #include "agent/agent_config.h"
 #include "arbiter/arbiter.h"
-#include "arbiter/hv_sim.h"
+#include "simhost/hv_sim.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "sim/sim.h"
-#include "xsd.h"
+#include "xenstored/xsd.h"
 
 #define KIB_PER_MIB 1024.0
 

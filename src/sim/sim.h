@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "arbiter/arbiter_config.h"
-#include "arbiter/sim_scenario.h"
+#include "simhost/scenario.h"
 
 #define SIM_LABEL_MAX 32
 

@@ -12,7 +12,7 @@
  *  - write a NUL-terminated reason that names a key.
  */
 #include "arbiter/guest.h"
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 #include "fuzz.h"
 
 static const bool required[MK_COUNT] = {

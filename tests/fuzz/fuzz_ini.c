@@ -15,7 +15,7 @@
  */
 #include "agent/agent_config.h"
 #include "arbiter/arbiter_config.h"
-#include "arbiter/sim_scenario.h"
+#include "simhost/scenario.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "fuzz.h"

@@ -12,7 +12,7 @@
  */
 #include <stdio.h>
 
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 #include "common/log.h"
 #include "ctl/plan.h"
 #include "fuzz.h"

@@ -1,6 +1,6 @@
 /*
  * membal-sim's trace CSV reader (sim_trace_load_string() in
- * src/arbiter/sim_workload.c) and the workload texts of scenario files
+ * src/simhost/workload.c) and the workload texts of scenario files
  * (sim_workload_parse()). The first byte picks which; the rest is the
  * text. Besides memory safety:
  *  - a refused trace has an error "name:line: ..." and *out empty (safe
@@ -12,7 +12,7 @@
  *  - an accepted workload text gives demands within [LOW, HIGH] at any
  *    time (idle, const, mono, step, random, compute).
  */
-#include "arbiter/sim_workload.h"
+#include "simhost/workload.h"
 #include "fuzz.h"
 
 static void check_trace(const char *text)

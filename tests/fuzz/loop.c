@@ -13,7 +13,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/parse.h"
-#include "xsd.h"
+#include "xenstored/xsd.h"
 
 #define MIB 1024u
 

@@ -31,7 +31,7 @@
 #include <stdio.h>
 
 #include "arbiter/arbiter.h"
-#include "arbiter/hv_sim.h"
+#include "simhost/hv_sim.h"
 
 struct xsd;
 struct xs_handle;

@@ -51,14 +51,14 @@ fuzz_guest_SRCS := tests/fuzz/fuzz_guest.c src/arbiter/guest.c \
                    src/common/keys.c src/common/parse.c
 
 FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
-                    src/common/clock.c src/arbiter/policy_config.c \
-                    src/arbiter/policy.c src/arbiter/solve_exact.c \
-                    src/arbiter/solve_paper.c src/arbiter/apply.c
+                    src/common/clock.c src/policy/policy_config.c \
+                    src/policy/policy.c src/policy/solve_exact.c \
+                    src/policy/solve_paper.c src/policy/apply.c
 FUZZERS += fuzz_ini
 fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
                  src/arbiter/arbiter_config.c src/agent/agent_config.c \
-                 src/common/filter.c src/arbiter/sim_scenario.c \
-                 src/arbiter/sim_workload.c
+                 src/common/filter.c src/simhost/scenario.c \
+                 src/simhost/workload.c
 fuzz_ini_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
 FUZZERS += fuzz_plan
@@ -80,7 +80,7 @@ fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
 # membal-sim's trace CSV reader and scenario workload texts.
 FUZZERS += fuzz_trace
-fuzz_trace_SRCS := tests/fuzz/fuzz_trace.c src/arbiter/sim_workload.c src/common/parse.c
+fuzz_trace_SRCS := tests/fuzz/fuzz_trace.c src/simhost/workload.c src/common/parse.c
 
 define FUZZER_template
 $(BUILD)/fuzz/$(1): $$(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$$($(1)_SRCS))
@@ -115,7 +115,7 @@ check-fast: fuzz-smoke
 
 # ---- closed-loop hardening tests (ASan + UBSan like every test) ---------
 
-HARDEN_LIBS   := arbiter agent policy common testxsd
+HARDEN_LIBS   := arbiter simhost agent policy common xsd
 HARDEN_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
 
 TESTS += test_hostile
@@ -137,7 +137,7 @@ test_soak_LDLIBS := $(HARDEN_LDLIBS)
 
 $(BUILD)/san/obj/tests/unit/test_hostile.o $(BUILD)/san/obj/tests/unit/test_faults.o \
 $(BUILD)/san/obj/tests/fuzz/loop.o $(BUILD)/san/obj/tests/fuzz/soak.o \
-$(BUILD)/obj/tests/fuzz/loop.o $(BUILD)/obj/tests/fuzz/soak.o: CFLAGS += -Itests/xenstored -Itests/fuzz
+$(BUILD)/obj/tests/fuzz/loop.o $(BUILD)/obj/tests/fuzz/soak.o: CFLAGS += -Itests/fuzz
 
 # The long soak: the same program, more cycles.
 .PHONY: soak soak-valgrind

@@ -29,7 +29,7 @@
 #include "arbiter/control.h"
 #include "common/log.h"
 #include "loop.h"
-#include "xsd.h"
+#include "xenstored/xsd.h"
 
 #define MIB 1024u
 #define SAMPLES 10

@@ -18,11 +18,11 @@ test_sample_SRCS   := tests/unit/test_sample.c src/agent/sample.c
 test_sample_LIBS   := common
 test_sample_LDLIBS := $(LIBS_CMOCKA)
 
-# Simulated host (src/arbiter/sim_*.c, hv_sim.c): workloads, scenario
+# Simulated host (src/simhost/*.c, hv_sim.c): workloads, scenario
 # files and the memory model without xenstore; then the sim backend of
 # hv.h against the in-process test xenstored and real agents.
-SIM_MODEL_SRCS := src/arbiter/sim_workload.c src/arbiter/sim_scenario.c \
-                  src/arbiter/sim_model.c src/arbiter/sim_guestfs.c
+SIM_MODEL_SRCS := src/simhost/workload.c src/simhost/scenario.c \
+                  src/simhost/model.c src/simhost/guestfs.c
 
 TESTS += test_sim_scenario
 test_sim_scenario_SRCS   := tests/unit/test_sim_scenario.c $(SIM_MODEL_SRCS)
@@ -36,8 +36,7 @@ test_sim_model_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH)
 
 TESTS += test_sim_hv
 test_sim_hv_SRCS   := tests/unit/test_sim_hv.c $(SIM_MODEL_SRCS) \
-                      src/arbiter/hv_sim.c
-test_sim_hv_LIBS   := agent common testxsd
+                      src/simhost/hv_sim.c
+test_sim_hv_LIBS   := xsdfixture agent common xsd
 test_sim_hv_LDLIBS := $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD) \
                       $(LIBS_CMOCKA) $(LIBS_MATH)
-$(BUILD)/san/obj/tests/unit/test_sim_hv.o: CFLAGS += -Itests/xenstored

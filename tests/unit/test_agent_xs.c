@@ -5,7 +5,7 @@
  * Real: libxenstore (Debian's libxen-dev), the agent's code, the wire
  * protocol, xenstored's permission rules as the fixture implements them
  * (the agent connects through domain 1's socket, so it has a guest's
- * rights, not dom0's). Simulated: xenstored itself (tests/xenstored), the
+ * rights, not dom0's). Simulated: xenstored itself (src/xenstored/), the
  * guest's /proc and /sys (fixture files this test rewrites).
  *
  * Two halves: in-process agent_step() on a driven clock for the exact
@@ -32,7 +32,7 @@
 #include "agent/agent.h"
 #include "common/clock.h"
 #include "common/log.h"
-#include "xsd.h"
+#include "xenstored/xsd.h"
 
 #define DOMID 1
 

@@ -1,8 +1,8 @@
 /*
  * membal-arbiter in closed loop: the arbiter's real cycle code, the real
  * policy core, the real libxenstore, against
- *   - the test xenstored (tests/xenstored, in-process; simulated), and
- *   - the sim backend (src/arbiter/hv_sim.c; a simulated hypervisor whose
+ *   - the test xenstored (src/xenstored/, in-process; simulated), and
+ *   - the sim backend (src/simhost/hv_sim.c; a simulated hypervisor whose
  *     balloons follow memory/target at a bounded rate),
  * with the guests' figures published either by real in-process agents
  * (src/agent, reading files the simulated guest kernel keeps current) or,
@@ -31,14 +31,14 @@
 
 #include "agent/agent_config.h"
 #include "arbiter/arbiter.h"
-#include "arbiter/hv_sim.h"
+#include "simhost/hv_sim.h"
 #include "arbiter/status.h"
 #include "arbiter/xsio.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/xs.h"
-#include "xsd.h"
+#include "xenstored/xsd.h"
 
 #define MIB 1024u
 

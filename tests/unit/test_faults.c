@@ -27,7 +27,7 @@
 #include "agent/agent.h"
 #include "common/clock.h"
 #include "loop.h"
-#include "xsd.h"
+#include "xenstored/xsd.h"
 
 #define MIB 1024u
 

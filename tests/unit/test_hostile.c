@@ -27,7 +27,7 @@
 #include <xenstore.h>
 
 #include "loop.h"
-#include "xsd.h"
+#include "xenstored/xsd.h"
 
 #define MIB 1024u
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arbiter/policy_config.h"
+#include "policy/policy_config.h"
 #include "common/log.h"
 
 #ifndef MEMBAL_SRCDIR

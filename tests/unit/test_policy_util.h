@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 
 #define MIB 1024ull
 #define GIB (1024ull * 1024)

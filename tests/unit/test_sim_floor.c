@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arbiter/sim_scenario.h"
+#include "simhost/scenario.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "sim/sim.h"

@@ -27,12 +27,12 @@
 #include <xenstore.h>
 
 #include "agent/agent_config.h"
-#include "arbiter/hv_sim.h"
+#include "simhost/hv_sim.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/keys.h"
 #include "common/log.h"
-#include "xsd_fixture.h"
+#include "../xenstored/xsd_fixture.h"
 
 #define MiB 1024ull
 #define T0 1000000ull

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arbiter/sim_model.h"
+#include "simhost/model.h"
 #include "common/config.h"
 #include "common/filter.h"
 #include "common/log.h"

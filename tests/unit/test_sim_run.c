@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arbiter/policy.h"
-#include "arbiter/sim_scenario.h"
+#include "policy/policy.h"
+#include "simhost/scenario.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "sim/sim.h"

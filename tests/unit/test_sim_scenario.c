@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arbiter/sim_scenario.h"
-#include "arbiter/sim_workload.h"
+#include "simhost/scenario.h"
+#include "simhost/workload.h"
 #include "common/config.h"
 #include "common/log.h"
 

@@ -1,21 +1,11 @@
-# tests/xenstored: a xenstore server for tests (TEST INFRASTRUCTURE, never
-# installed): the library runs it in a thread of a test, the program runs
-# it for scripts and the demo. See docs/testing.md, "Test xenstored".
-# Users of xsd_fixture.h (fx_*) also link $(LIBS_XENSTORE).
-LIBRARIES += testxsd
-testxsd_SRCS := tests/xenstored/api.c tests/xenstored/conn.c \
-                tests/xenstored/domain.c tests/xenstored/nodeops.c \
-                tests/xenstored/ops.c \
-                tests/xenstored/store.c tests/xenstored/txn.c \
-                tests/xenstored/watch.c tests/xenstored/xsd_fixture.c
-
-PROGRAMS += membal-test-xenstored
-membal-test-xenstored_SRCS   := tests/xenstored/main.c tests/xenstored/control.c
-membal-test-xenstored_LIBS   := testxsd common
-membal-test-xenstored_LDLIBS := $(LIBS_PTHREAD)
+# tests/xenstored: the tests of membal's own xenstored (src/xenstored) and
+# the fixture (fx_*) that starts it in a test. Users of xsd_fixture.h also
+# link $(LIBS_XENSTORE). See docs/testing.md.
+LIBRARIES += xsdfixture
+xsdfixture_SRCS := tests/xenstored/xsd_fixture.c
 
 # Tests: the real libxenstore against the server started in-process.
-XSD_TEST_LIBS   := testxsd
+XSD_TEST_LIBS   := xsdfixture xsd
 XSD_TEST_LDLIBS := $(LIBS_CMOCKA) $(LIBS_XENSTORE) $(LIBS_PTHREAD)
 
 TESTS += test_xsd_basic

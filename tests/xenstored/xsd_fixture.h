@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <xenstore.h>
 
-#include "xsd.h"
+#include "xenstored/xsd.h"
 
 struct fx {
 	char dir[64];

@@ -1,4 +1,4 @@
-#include "arbiter/policy_config.h"
+#include "policy/policy_config.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -47,7 +47,7 @@
 #include <stdint.h>
 
 #include "arbiter/hv.h"
-#include "arbiter/sim_workload.h"
+#include "simhost/workload.h"
 
 struct cfg_file;
 

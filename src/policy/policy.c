@@ -14,7 +14,7 @@
  *   5. abundant: every domU steps from B_i toward MC_i (§3.2);
  *      scarce: global balancing on M = sum N_i + F_U (§3.3).
  */
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arbiter/solve.h"
+#include "policy/solve.h"
 
 const char *const policy_solver_names[] = { "exact", "paper", NULL };
 const char *const policy_free_source_names[] = { "free", "avail", NULL };

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xsd_int.h"
+#include "xenstored/xsd_int.h"
 
 static bool watch_permitted(struct xsd *x, const struct conn *c,
 			    const char *path, const struct node *n,

@@ -18,7 +18,7 @@
 
 #include <limits.h>
 
-#include "arbiter/sim_model.h"
+#include "simhost/model.h"
 
 enum sim_gfs_file { SIM_GFS_MEMINFO, SIM_GFS_VMSTAT, SIM_GFS_TARGET,
 		    SIM_GFS_CURRENT, SIM_GFS_PSI, SIM_GFS_COUNT };

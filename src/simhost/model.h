@@ -73,7 +73,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arbiter/sim_scenario.h"
+#include "simhost/scenario.h"
 
 #define SIM_PAGE_KB 4
 /* Page cache at boot (the kernel read its binaries). */

@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "common/parse.h"
-#include "control.h"
-#include "xsd.h"
+#include "xenstored/control.h"
+#include "xenstored/xsd.h"
 
 static void usage(FILE *f)
 {

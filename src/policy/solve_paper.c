@@ -22,7 +22,7 @@
  * The upper bound is U_i as for the exact solver, which is H_i under the
  * paper preset (scarce_cap = max), as in the paper.
  */
-#include "arbiter/solve.h"
+#include "policy/solve.h"
 
 #include <math.h>
 #include <stdio.h>

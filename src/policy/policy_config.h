@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 #include "common/config.h"
 
 struct policy_config {

@@ -27,7 +27,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "xsd_int.h"
+#include "xenstored/xsd_int.h"
 
 #define HDR_LEN        sizeof(struct xsd_sockmsg)
 #define READ_PAUSE     (256u * 1024)       /* stop reading a slow client */

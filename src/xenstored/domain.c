@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xsd_int.h"
+#include "xenstored/xsd_int.h"
 
 struct domain *domain_find(struct xsd *x, unsigned domid)
 {

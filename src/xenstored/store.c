@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xsd_int.h"
+#include "xenstored/xsd_int.h"
 
 void *xsd_alloc(size_t size)
 {

@@ -25,7 +25,7 @@
  * Invariant (tests/unit/test_apply.c): for the domains written this
  * cycle, sum max(0, write_i - N_i) <= max(0, F_h - growth in flight).
  */
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 
 static inline uint64_t page_down(uint64_t kb)
 {

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xsd_int.h"
+#include "xenstored/xsd_int.h"
 
 struct acc {
 	char *path;

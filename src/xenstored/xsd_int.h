@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "xsd.h"
+#include "xenstored/xsd.h"
 
 /* xenstored's defaults (xenstored_core.c, 4.17). */
 #define XSD_QUOTA_NODES        1000   /* nodes a domain may own */

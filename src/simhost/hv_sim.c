@@ -3,7 +3,7 @@
  * test xenstored (through the real libxenstore), the guest files
  * (sim_guestfs.c) and the agents.
  */
-#include "arbiter/hv_sim.h"
+#include "simhost/hv_sim.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -19,7 +19,7 @@
 #include <xenstore.h>
 
 #include "agent/agent.h"
-#include "arbiter/sim_guestfs.h"
+#include "simhost/guestfs.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/log.h"

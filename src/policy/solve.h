@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arbiter/policy.h"
+#include "policy/policy.h"
 
 enum solve_at {
 	SOLVE_FREE,  /* strictly between its bounds: on the common price */

@@ -1,4 +1,4 @@
-#include "arbiter/sim_workload.h"
+#include "simhost/workload.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-#include "arbiter/sim_scenario.h"
+#include "simhost/scenario.h"
 
 #include <errno.h>
 #include <stdio.h>

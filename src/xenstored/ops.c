@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xsd_int.h"
+#include "xenstored/xsd_int.h"
 
 struct req {
 	struct view v;

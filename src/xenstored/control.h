@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "xsd.h"
+#include "xenstored/xsd.h"
 
 #define CONTROL_LINE_MAX 4096
 

@@ -1,4 +1,4 @@
-#include "arbiter/sim_guestfs.h"
+#include "simhost/guestfs.h"
 
 #include <errno.h>
 #include <fcntl.h>

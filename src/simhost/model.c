@@ -1,4 +1,4 @@
-#include "arbiter/sim_model.h"
+#include "simhost/model.h"
 
 #include <errno.h>
 #include <stdlib.h>

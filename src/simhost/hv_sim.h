@@ -32,8 +32,8 @@
 #include <stdint.h>
 
 #include "arbiter/hv.h"
-#include "arbiter/sim_model.h"
-#include "arbiter/sim_scenario.h"
+#include "simhost/model.h"
+#include "simhost/scenario.h"
 
 struct agent_config;
 

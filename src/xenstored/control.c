@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "common/parse.h"
-#include "control.h"
+#include "xenstored/control.h"
 
 #define MAX_WORDS 6
 

@@ -22,7 +22,7 @@
  * domains, and allocates nothing (the context holds 2n events + 2n of
  * scratch).
  */
-#include "arbiter/solve.h"
+#include "policy/solve.h"
 
 #include <float.h>
 #include <math.h>

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "xsd_int.h"
+#include "xenstored/xsd_int.h"
 
 static void xsd_free(struct xsd *x)
 {

@@ -1,0 +1,37 @@
+# src/policy: the pure policy core. A snapshot in, decisions out: no Xen
+# header, no I/O (docs/design.md, "Layout"). `make check-policy-pure`
+# (part of check-fast) fails if any header it compiles against comes from
+# Xen's libraries.
+
+LIBRARIES += policy
+policy_SRCS := $(sort $(wildcard src/policy/*.c))
+
+POLICY_TEST_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
+
+TESTS += test_policy
+test_policy_SRCS   := tests/unit/test_policy.c
+test_policy_LIBS   := policy common
+test_policy_LDLIBS := $(POLICY_TEST_LDLIBS)
+
+TESTS += test_solve
+test_solve_SRCS   := tests/unit/test_solve.c
+test_solve_LIBS   := policy common
+test_solve_LDLIBS := $(POLICY_TEST_LDLIBS)
+
+TESTS += test_solve_props
+test_solve_props_SRCS   := tests/unit/test_solve_props.c
+test_solve_props_LIBS   := policy common
+test_solve_props_LDLIBS := $(POLICY_TEST_LDLIBS)
+
+TESTS += test_apply
+test_apply_SRCS   := tests/unit/test_apply.c
+test_apply_LIBS   := policy common
+test_apply_LDLIBS := $(POLICY_TEST_LDLIBS)
+
+# Reads the shipped conf/arbiter.ini, so it needs to know the tree.
+TESTS += test_policy_config
+test_policy_config_SRCS   := tests/unit/test_policy_config.c
+test_policy_config_LIBS   := policy common
+test_policy_config_LDLIBS := $(POLICY_TEST_LDLIBS)
+$(BUILD)/san/obj/tests/unit/test_policy_config.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+
