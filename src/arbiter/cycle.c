@@ -23,11 +23,13 @@
 #include <time.h>
 #include <xenstore.h>
 
+#include "arbiter/manage.h"
 #include "arbiter/xsio.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/parse.h"
 #include "common/xs.h"
+#include "policy/snapshot.h"
 
 #define XS_BACKOFF_START_MS 100
 #define XS_BACKOFF_MAX_MS 10000
@@ -279,24 +281,16 @@ struct dom *arbiter_dom_by_name(struct arbiter *a, const char *name)
 	return NULL;
 }
 
-/* L_i, H_i, S_i from the [domain NAME] rule or the [policy] defaults.
- * H_i never exceeds what the guest can see (static-max; SPEC §1). */
+/* L_i, H_i, S_i by the management rule (manage.h). */
 static void apply_rules(struct arbiter *a, struct dom *d)
 {
-	const struct policy_params *p = &a->cfg.policy.params;
-	const struct domain_rule *r = arbiter_config_rule(&a->cfg, d->name);
-	uint64_t cap = d->static_max_kb ? d->static_max_kb : d->hv.max_kb;
+	struct manage_verdict v;
 
-	d->min_kb = r && r->has_min ? r->min_kb : p->min_kb;
-	d->max_kb = r && r->has_max ? r->max_kb : (p->max_kb ? p->max_kb : cap);
-	if (cap && d->max_kb > cap)
-		d->max_kb = cap;
-	d->shares = r && r->has_shares ? r->shares : p->shares;
-	/* Never clamp the minimum down to fit: a domain whose maximum we
-	 * cannot trust (static-max unknown or tiny) is not managed at all.
-	 * On real Xen a domain is listed before libxl wrote its layout; a
-	 * clamp there once produced a target of 0 KiB. */
-	d->bad_bounds = d->min_kb > d->max_kb;
+	manage_rule(&a->cfg, d->name, d->type, d->static_max_kb, d->hv.max_kb, &v);
+	d->min_kb = v.min_kb;
+	d->max_kb = v.max_kb;
+	d->shares = v.shares;
+	d->bad_bounds = v.bad_bounds;
 	if (d->bad_bounds) {
 		char key[32];
 
@@ -635,13 +629,7 @@ static enum dom_skip classify(struct arbiter *a, struct dom *d, uint64_t now)
 		return SKIP_DYING;
 	if (d->hv.paused)
 		return SKIP_PAUSED;
-	const struct domain_rule *r = arbiter_config_rule(c, d->name);
-
-	if ((r && r->has_managed && !r->managed) ||
-	    (!(r && r->has_managed && r->managed) && arbiter_config_excluded(c, d->name)) ||
-	    (d->type == HV_TYPE_HVM && !c->manage_hvm) ||
-	    (d->type == HV_TYPE_PVH && !c->manage_pvh) ||
-	    d->type == HV_TYPE_UNKNOWN)
+	if (!manage_admitted(c, d->name, d->type))
 		return SKIP_EXCLUDED;
 	if (!d->have_target)
 		return SKIP_NO_TARGET;
@@ -672,80 +660,65 @@ static enum dom_skip classify(struct arbiter *a, struct dom *d, uint64_t now)
 	return SKIP_NONE;
 }
 
-static void fill_managed(struct arbiter *a, struct dom *d, struct policy_dom *s,
-			 uint64_t now)
+/* The agent's last good report, as the snapshot builder reads it. */
+static void report_of(const struct dom *d, struct snap_report *r)
 {
 	const struct guest_figures *g = &d->fig;
-	uint64_t memtotal = g->v[MK_TOT];
 
-	s->kind = d->domid == 0 ? POLICY_DOM0 : POLICY_DOMU;
-	s->min_kb = d->min_kb;
-	if (now < d->oom_until_ms && d->oom_min_kb > s->min_kb) {
-		s->min_kb = d->oom_min_kb < d->max_kb ? d->oom_min_kb : d->max_kb;
-		s->flags |= POLICY_IN_OOM_MIN;
-	}
-	s->max_kb = d->max_kb;
-	s->shares = d->shares;
-	s->free_kb = g->v[MK_FREE];
+	memset(r, 0, sizeof(*r));
+	r->have = SNAP_HAS_MEMTOTAL;
+	r->memtotal_kb = g->v[MK_TOT];
+	r->free_kb = g->v[MK_FREE];
+	r->committed_as_kb = g->v[MK_COMMITTED_AS];
+	r->swap_tot_kb = g->v[MK_SWAP_TOT];
+	r->swap_free_kb = g->v[MK_SWAP_FREE];
 	if (guest_has(g, MK_AVAIL)) {
-		s->avail_kb = g->v[MK_AVAIL];
-		s->flags |= POLICY_IN_AVAIL;
+		r->avail_kb = g->v[MK_AVAIL];
+		r->have |= SNAP_HAS_AVAIL;
 	}
-	s->committed_as_kb = g->v[MK_COMMITTED_AS];
-	s->swap_tot_kb = g->v[MK_SWAP_TOT];
-	s->swap_free_kb = g->v[MK_SWAP_FREE];
-	/* O_i: what the domain holds that the guest does not see as RAM
-	 * (selfballoon's current_pages - totalram_pages), clamped to
-	 * [0, N_i]. Without the balloon figure, N_i - MemTotal. */
-	uint64_t holds = guest_has(g, MK_BALLOON_CURRENT) ? g->v[MK_BALLOON_CURRENT]
-							  : d->actual_kb;
-	uint64_t o = holds > memtotal ? holds - memtotal : 0;
-
-	s->overhead_kb = o < d->actual_kb ? o : d->actual_kb;
+	if (guest_has(g, MK_BALLOON_CURRENT)) {
+		r->balloon_current_kb = g->v[MK_BALLOON_CURRENT];
+		r->have |= SNAP_HAS_BALLOON;
+	}
 	if (guest_has(g, MK_PSI_SOME)) {
-		s->psi_some = g->v[MK_PSI_SOME];
-		s->flags |= POLICY_IN_PSI;
+		r->psi_some = g->v[MK_PSI_SOME];
+		r->have |= SNAP_HAS_PSI;
 	}
 	if (guest_has(g, MK_SWAPIN_RATE)) {
-		s->swapin_rate = g->v[MK_SWAPIN_RATE];
-		s->flags |= POLICY_IN_SWAPIN;
+		r->swapin_rate = g->v[MK_SWAPIN_RATE];
+		r->have |= SNAP_HAS_SWAPIN;
 	}
 }
 
 /* Build the snapshot; returns its size. Every listed domain is in it:
  * the undecided ones as POLICY_UNMANAGED, so that the policy subtracts
- * their pending growth from F_h (§3.1 step 2). */
+ * their pending growth from F_h. */
 static size_t build_snapshot(struct arbiter *a, uint64_t now)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < a->ndoms; i++) {
 		struct dom *d = a->by_domid[a->order[i]];
-		struct policy_dom *s = &a->snap[n];
+		struct snap_dom in = {
+			.domid = d->domid,
+			.actual_kb = d->actual_kb,
+			.have_target = d->have_target,
+			.target_kb = d->target_kb,
+		};
 
 		if (d->hv.dying)
 			continue;   /* its memory returns to free as Xen frees it */
-		memset(s, 0, sizeof(*s));
 		d->skip = classify(a, d, now);
 		d->decided = false;
-		s->domid = d->domid;
-		s->actual_kb = d->actual_kb;
-		s->target_kb = d->have_target ? d->target_kb : d->actual_kb;
-		if (s->target_kb > POLICY_KB_MAX)
-			s->target_kb = POLICY_KB_MAX;
-		s->shares = 1;
-		if (d->skip == SKIP_NONE) {
-			fill_managed(a, d, s, now);
-		} else {
-			s->kind = d->domid == 0 ? POLICY_DOM0 : POLICY_UNMANAGED;
-			s->min_kb = 0;
-			s->max_kb = POLICY_KB_MAX;
-			if (d->domid == 0) {
-				/* dom0 without a fresh agent is fixed whatever
-				 * dom0_mode says: tell the core so. */
-				s->kind = POLICY_UNMANAGED;
-			}
+		in.managed = d->skip == SKIP_NONE;
+		if (in.managed) {
+			in.min_kb = d->min_kb;
+			in.max_kb = d->max_kb;
+			in.shares = d->shares;
+			in.oom_min_kb = now < d->oom_until_ms ? d->oom_min_kb : 0;
+			report_of(d, &in.fig);
 		}
+		snapshot_dom(&in, &a->snap[n]);
 		a->snap_dom[n] = d;
 		n++;
 	}

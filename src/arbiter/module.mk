@@ -29,7 +29,7 @@ test_arbiter_config_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
 # Closed loop: arbiter + sim backend + in-process test xenstored + agents.
 TESTS += test_arbiter_loop
 test_arbiter_loop_SRCS   := tests/unit/test_arbiter_loop.c
-test_arbiter_loop_LIBS   := arbiter simhost agent policy common xsd
+test_arbiter_loop_LIBS   := memsim arbiter simhost agent policy common xsd
 test_arbiter_loop_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_arbiter_loop.o:/
 

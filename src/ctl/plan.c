@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "policy/policy_config.h"
+#include "policy/snapshot.h"
 #include "common/parse.h"
 
 enum column {
@@ -229,19 +230,23 @@ static int add_name(struct plan *pl, const char *name, size_t *off)
 static int read_row(struct reader *r, char *line, struct plan *pl)
 {
 	int n = split(line, r->field);
+	struct snap_dom in;
+	struct snap_report *g = &in.fig;
 	struct policy_dom d;
-	uint64_t v, memtotal = 0, balloon = 0;
-	bool has, has_memtotal, has_balloon;
+	uint64_t v;
+	bool has;
 
 	if (n < 0 || (size_t)n != r->nfields)
 		return rerr(r, "%s fields, the header has %zu",
 			    n < 0 ? "too many" : "wrong number of",
 			    r->nfields);
-	memset(&d, 0, sizeof(d));
+	/* Every row is a managed domain (dom0 as POLICY_DOM0); the snapshot
+	 * builder assembles it as the arbiter's cycle would. */
+	memset(&in, 0, sizeof(in));
+	in.managed = true;
 	if (get_u64(r, COL_DOMID, UINT32_MAX, NULL, &v) < 0)
 		return -1;
-	d.domid = (uint32_t)v;
-	d.kind = d.domid == 0 ? POLICY_DOM0 : POLICY_DOMU;
+	in.domid = (uint32_t)v;
 
 	const char *name = field_of(r, COL_NAME);
 
@@ -253,13 +258,13 @@ static int read_row(struct reader *r, char *line, struct plan *pl)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return col_err(r, COL_NAME, name, "control character");
 
-	if (get_kb(r, COL_ACTUAL, &d.actual_kb) < 0 ||
-	    get_kb(r, COL_FREE, &d.free_kb) < 0 ||
-	    get_kb(r, COL_COMMITTED, &d.committed_as_kb) < 0 ||
-	    get_kb(r, COL_SWAP_TOT, &d.swap_tot_kb) < 0 ||
-	    get_kb(r, COL_SWAP_FREE, &d.swap_free_kb) < 0 ||
-	    get_kb(r, COL_MIN, &d.min_kb) < 0 ||
-	    get_kb(r, COL_MAX, &d.max_kb) < 0)
+	if (get_kb(r, COL_ACTUAL, &in.actual_kb) < 0 ||
+	    get_kb(r, COL_FREE, &g->free_kb) < 0 ||
+	    get_kb(r, COL_COMMITTED, &g->committed_as_kb) < 0 ||
+	    get_kb(r, COL_SWAP_TOT, &g->swap_tot_kb) < 0 ||
+	    get_kb(r, COL_SWAP_FREE, &g->swap_free_kb) < 0 ||
+	    get_kb(r, COL_MIN, &in.min_kb) < 0 ||
+	    get_kb(r, COL_MAX, &in.max_kb) < 0)
 		return -1;
 
 	const char *shares = field_of(r, COL_SHARES);
@@ -267,44 +272,38 @@ static int read_row(struct reader *r, char *line, struct plan *pl)
 
 	if (!shares)
 		return rerr(r, "column 'shares': empty value");
-	e = parse_double(shares, -1e300, 1e300, &d.shares);
+	e = parse_double(shares, -1e300, 1e300, &in.shares);
 	if (e != PARSE_OK)
 		return col_err(r, COL_SHARES, shares, parse_strerror(e));
-	if (!(d.shares > 0))
+	if (!(in.shares > 0))
 		return col_err(r, COL_SHARES, shares, "must be > 0");
-	if (d.shares < POLICY_SHARES_MIN || d.shares > POLICY_SHARES_MAX)
+	if (in.shares < POLICY_SHARES_MIN || in.shares > POLICY_SHARES_MAX)
 		return col_err(r, COL_SHARES, shares,
 			       "out of range (expected 1e-06 <= shares <= 1e+06)");
 
-	if (get_opt_kb(r, COL_AVAIL, &has, &d.avail_kb) < 0)
+	if (get_opt_kb(r, COL_AVAIL, &has, &g->avail_kb) < 0)
 		return -1;
 	if (has)
-		d.flags |= POLICY_IN_AVAIL;
-	if (get_opt_kb(r, COL_MEMTOTAL, &has_memtotal, &memtotal) < 0 ||
-	    get_opt_kb(r, COL_BALLOON_CURRENT, &has_balloon, &balloon) < 0)
-		return -1;
-	if (get_opt_kb(r, COL_CURRENT_TARGET, &has, &d.target_kb) < 0)
-		return -1;
-	if (!has)
-		d.target_kb = d.actual_kb;  /* B_i: N_i when nothing written */
-	if (get_u64(r, COL_PSI, UINT64_MAX, &has, &d.psi_some) < 0)
+		g->have |= SNAP_HAS_AVAIL;
+	if (get_opt_kb(r, COL_MEMTOTAL, &has, &g->memtotal_kb) < 0)
 		return -1;
 	if (has)
-		d.flags |= POLICY_IN_PSI;
-	if (get_u64(r, COL_SWAPIN, UINT64_MAX, &has, &d.swapin_rate) < 0)
+		g->have |= SNAP_HAS_MEMTOTAL;
+	if (get_opt_kb(r, COL_BALLOON_CURRENT, &has, &g->balloon_current_kb) < 0)
 		return -1;
 	if (has)
-		d.flags |= POLICY_IN_SWAPIN;
-
-	/* O_i: what the domain holds that the guest does not count as RAM,
-	 * clamped to [0, N_i]. */
-	if (has_memtotal) {
-		uint64_t held = has_balloon ? balloon : d.actual_kb;
-
-		d.overhead_kb = held > memtotal ? held - memtotal : 0;
-		if (d.overhead_kb > d.actual_kb)
-			d.overhead_kb = d.actual_kb;
-	}
+		g->have |= SNAP_HAS_BALLOON;
+	if (get_opt_kb(r, COL_CURRENT_TARGET, &in.have_target, &in.target_kb) < 0)
+		return -1;
+	if (get_u64(r, COL_PSI, UINT64_MAX, &has, &g->psi_some) < 0)
+		return -1;
+	if (has)
+		g->have |= SNAP_HAS_PSI;
+	if (get_u64(r, COL_SWAPIN, UINT64_MAX, &has, &g->swapin_rate) < 0)
+		return -1;
+	if (has)
+		g->have |= SNAP_HAS_SWAPIN;
+	snapshot_dom(&in, &d);
 
 	if (d.min_kb > d.max_kb)
 		return rerr(r, "column 'min_kb': %llu > max_kb %llu",

@@ -21,7 +21,8 @@
  */
 #include <stdlib.h>
 
-#include "arbiter/hv.h"
+#include "arbiter/manage.h"
+#include "policy/snapshot.h"
 #include "sim/sim.h"
 
 uint64_t sim_floor_instant(const struct floor_item *it, size_t n,
@@ -42,32 +43,30 @@ uint64_t sim_floor_instant(const struct floor_item *it, size_t n,
 	return short_at_min - (spare < can_give ? spare : can_give);
 }
 
-bool sim_guest_managed(const struct arbiter_config *c, const struct sim_guest_spec *g)
+/* The management rule (src/arbiter/manage.h) for a guest of the scenario;
+ * and a guest without an agent is never decided by the arbiter. */
+bool sim_guest_rule(const struct arbiter_config *c, const struct sim_guest_spec *g,
+		    struct manage_verdict *v)
 {
-	const struct domain_rule *r = arbiter_config_rule(c, g->name);
-
-	if (!g->agent)
-		return false;
-	if (r && r->has_managed)
-		return r->managed;
-	if (arbiter_config_excluded(c, g->name))
-		return false;
-	return !(g->type == HV_TYPE_HVM && !c->manage_hvm) &&
-	       !(g->type == HV_TYPE_PVH && !c->manage_pvh);
+	manage_rule(c, g->name, g->type, g->static_max_kb, 0, v);
+	return g->agent && manage_ok(v);
 }
 
-void sim_guest_bounds(const struct arbiter_config *c, const struct sim_guest_spec *g,
-		      uint64_t *min_kb, uint64_t *max_kb)
+/* The report a guest holding exactly its need would publish, had it told
+ * its demand as Committed_AS: MemTotal = demand, the balloon at demand +
+ * O_i. The snapshot builder reads O_i back from it as the arbiter does
+ * from a real report. */
+static struct snap_report clairvoyant_report(const struct sim_guest_spec *g,
+					     uint64_t t)
 {
-	const struct policy_params *p = &c->policy.params;
-	const struct domain_rule *r = arbiter_config_rule(c, g->name);
+	uint64_t demand = sim_guest_demand_kb(g, t - g->start_ms);
 
-	*min_kb = r && r->has_min ? r->min_kb : p->min_kb;
-	*max_kb = r && r->has_max ? r->max_kb : (p->max_kb ? p->max_kb : g->static_max_kb);
-	if (*max_kb > g->static_max_kb)
-		*max_kb = g->static_max_kb;
-	if (*min_kb > *max_kb)
-		*min_kb = *max_kb;
+	return (struct snap_report){
+		.have = SNAP_HAS_MEMTOTAL | SNAP_HAS_BALLOON,
+		.memtotal_kb = demand,
+		.committed_as_kb = demand,
+		.balloon_current_kb = demand + g->overhead_kb,
+	};
 }
 
 static bool running_at(const struct sim_guest_spec *g, uint64_t t)
@@ -91,15 +90,29 @@ double sim_floor_scenario(const struct sim_scenario *sc,
 
 		for (size_t i = 0; i < sc->n_guests; i++) {
 			const struct sim_guest_spec *g = &sc->guests[i];
+			struct manage_verdict v;
+			struct snap_dom in = { .domid = g->domid };
+			struct policy_dom s;
 
 			if (!running_at(g, t))
 				continue;
-			if (!sim_guest_managed(cfg, g)) {
-				budget -= (int64_t)g->memory_kb;
+			in.managed = sim_guest_rule(cfg, g, &v);
+			in.fig = clairvoyant_report(g, t);
+			/* A managed guest as if it held its need; another one
+			 * holds what it was created with. */
+			in.actual_kb = in.managed ? in.fig.balloon_current_kb : g->memory_kb;
+			in.min_kb = v.min_kb;
+			in.max_kb = v.max_kb;
+			in.shares = v.shares;
+			snapshot_dom(&in, &s);
+			if (s.kind == POLICY_UNMANAGED) {
+				/* What it holds is nobody's to share. */
+				budget -= (int64_t)s.actual_kb;
 				continue;
 			}
-			it[n].need_kb = sim_guest_demand_kb(g, t - g->start_ms) + g->overhead_kb;
-			sim_guest_bounds(cfg, g, &it[n].min_kb, &it[n].max_kb);
+			it[n].need_kb = s.committed_as_kb + s.overhead_kb;
+			it[n].min_kb = s.min_kb;
+			it[n].max_kb = s.max_kb;
 			n++;
 		}
 		kbms += (double)sim_floor_instant(it, n, budget) * (double)step_ms;

@@ -202,9 +202,10 @@ static void collect(struct world *w, const struct sim_scenario *sc, struct sim_r
 		struct sim_guest_result *g = &r->g[i];
 		const struct dom *ad = d->domid < HV_DOMID_LIMIT ? w->a.by_domid[d->domid] : NULL;
 		uint64_t starve_total = m->starve_ms_total, starve_max = m->starve_ms_max;
+		struct manage_verdict v;
 
 		g->ran = m->elapsed_ms > 0;
-		g->managed = sim_guest_managed(&w->cfg, d->spec);
+		g->managed = sim_guest_rule(&w->cfg, d->spec, &v);
 		g->elapsed_s = (double)m->elapsed_ms / 1000;
 		g->shortfall_mibs = m->shortfall_kbms / KIB_PER_MIB / 1000;
 		g->demand_mibs = m->demand_kbms / KIB_PER_MIB / 1000;

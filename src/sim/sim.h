@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "arbiter/arbiter_config.h"
+#include "arbiter/manage.h"
 #include "simhost/scenario.h"
 
 #define SIM_LABEL_MAX 32
@@ -112,13 +113,10 @@ struct floor_item {
 uint64_t sim_floor_instant(const struct floor_item *it, size_t n,
 			   int64_t budget_kb);
 
-/* The arbiter's view of a guest under cfg: whether it is managed and its
- * L_i, H_i (cycle.c's rules). */
-bool sim_guest_managed(const struct arbiter_config *cfg,
-		       const struct sim_guest_spec *g);
-void sim_guest_bounds(const struct arbiter_config *cfg,
-		      const struct sim_guest_spec *g, uint64_t *min_kb,
-		      uint64_t *max_kb);
+/* Whether the arbiter would decide guest g under cfg (the management rule
+ * of src/arbiter/manage.h, and an agent); *v gets the rule's verdict. */
+bool sim_guest_rule(const struct arbiter_config *cfg,
+		    const struct sim_guest_spec *g, struct manage_verdict *v);
 
 /* The floor over the scenario's duration, at step_ms (MiB*s), under the
  * bounds and reserve of cfg. NULL items scratch: allocated inside. */

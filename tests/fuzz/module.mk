@@ -53,7 +53,8 @@ fuzz_guest_SRCS := tests/fuzz/fuzz_guest.c src/arbiter/guest.c \
 FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
                     src/common/clock.c src/policy/policy_config.c \
                     src/policy/policy.c src/policy/solve_exact.c \
-                    src/policy/solve_paper.c src/policy/apply.c
+                    src/policy/solve_paper.c src/policy/apply.c \
+                    src/policy/snapshot.c
 FUZZERS += fuzz_ini
 fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
                  src/arbiter/arbiter_config.c src/agent/agent_config.c \
@@ -74,7 +75,7 @@ fuzz_json_SRCS := tests/fuzz/fuzz_json.c src/ctl/json.c
 FUZZERS += fuzz_cycle
 fuzz_cycle_SRCS := tests/fuzz/fuzz_cycle.c tests/fuzz/fake_xs.c \
                    src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c \
-                   src/arbiter/control.c src/arbiter/arbiter_config.c \
+                   src/arbiter/control.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
                    src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
@@ -159,7 +160,7 @@ soak-valgrind: $(BUILD)/soak-plain
 TESTS += test_cycle_races
 test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
                             src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c \
-                            src/arbiter/control.c src/arbiter/arbiter_config.c \
+                            src/arbiter/control.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
                             src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
 $(BUILD)/san/obj/tests/unit/test_cycle_races.o: CFLAGS += -Itests/fuzz

@@ -38,6 +38,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/xs.h"
+#include "sim/sim.h"
 #include "xenstored/xsd.h"
 
 #define MIB 1024u
@@ -901,6 +902,56 @@ static void test_status_file_and_metrics(void **state)
 	stop(e);
 }
 
+/* The clairvoyant floor of membal-sim and the arbiter use one management
+ * rule (src/arbiter/manage.h): on a mixed host, every guest the arbiter
+ * decides is one the floor counts as managed, with the same [L, H], and
+ * every other one is unmanaged for both. */
+static void test_floor_and_arbiter_agree(void **state)
+{
+	const char *sc =
+		"[host]\ntotal_mb = 8192\ndom0_mb = 512\n"
+		"[guest pv]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 1024\n"
+		"[guest pvh]\ndomid = 2\ntype = pvh\nmemory_mb = 512\nstatic_max_mb = 1024\n"
+		"[guest hvm]\ndomid = 3\ntype = hvm\nmemory_mb = 512\nstatic_max_mb = 1024\n"
+		"[guest big-min]\ndomid = 4\nmemory_mb = 256\nstatic_max_mb = 256\n"
+		"[guest by-hand]\ndomid = 5\nmemory_mb = 512\n"
+		"[guest stub-dm]\ndomid = 6\nmemory_mb = 256\n"
+		"[guest shared]\ndomid = 7\nmemory_mb = 512\nstatic_max_mb = 2048\n"
+		"[guest silent]\ndomid = 8\nmemory_mb = 512\nagent = no\n";
+	/* hvm says managed = yes, but HVM stays opt-in (manage_hvm = no). */
+	const char *ini =
+		"[daemon]\nmanage_pvh = yes\nstale_after_ms = 600000\n"
+		"[domain hvm]\nmanaged = yes\n"
+		"[domain big-min]\nmin_mb = 300\n"
+		"[domain by-hand]\nmanaged = no\n"
+		"[domain shared]\nmin_mb = 200\nmax_mb = 1500\nshares = 2\n";
+	const bool expect[] = { true, true, false, false, false, false, true, false };
+	struct env *e = start(sc, SIM_AGENTS_INPROCESS, ini);
+
+	run(e, 15);
+	for (size_t i = 0; i < e->sc.n_guests; i++) {
+		const struct sim_guest_spec *g = &e->sc.guests[i];
+		const struct dom *d = adom(e, g->domid);
+		struct manage_verdict v;
+		bool floor_managed = sim_guest_rule(&e->cfg, g, &v);
+
+		assert_non_null(d);
+		if (floor_managed != (d->skip == SKIP_NONE) || floor_managed != expect[i])
+			fail_msg("%s: floor says %s, arbiter says %s", g->name,
+				 floor_managed ? "managed" : "unmanaged",
+				 dom_skip_name(d->skip));
+		if (floor_managed) {
+			assert_int_equal(v.min_kb, d->min_kb);
+			assert_int_equal(v.max_kb, d->max_kb);
+			assert_true(v.shares == d->shares);
+		}
+	}
+	assert_int_equal(adom(e, 3)->skip, SKIP_EXCLUDED);
+	assert_int_equal(adom(e, 4)->skip, SKIP_BAD_BOUNDS);
+	assert_int_equal(adom(e, 7)->max_kb, 1500 * MIB);
+	stop(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -923,6 +974,7 @@ int main(void)
 		cmocka_unit_test(test_restart_keeps_holds_and_oom_min),
 		cmocka_unit_test(test_hvm_pod_and_videoram),
 		cmocka_unit_test(test_status_file_and_metrics),
+		cmocka_unit_test(test_floor_and_arbiter_agree),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,7 +57,7 @@ static void test_bounds_and_managed(void **state)
 	struct sim_scenario sc;
 	struct arbiter_config c;
 	struct cfg_file f;
-	uint64_t lo, hi;
+	struct manage_verdict v;
 
 	assert_int_equal(sim_scenario_load_string("s.ini",
 		"[host]\ntotal_mb = 8192\ndom0_mb = 512\n"
@@ -65,20 +65,55 @@ static void test_bounds_and_managed(void **state)
 		"[guest b]\nmemory_mb = 512\nstatic_max_mb = 1024\n"
 		"[guest w]\nmemory_mb = 512\ntype = hvm\n"
 		"[guest n]\nmemory_mb = 512\nagent = no\n"
-		"[guest x-dm]\nmemory_mb = 512\n", &sc, &f), 0);
+		"[guest x-dm]\nmemory_mb = 512\n"
+		"[guest y-dm]\nmemory_mb = 512\n"
+		"[guest small]\nmemory_mb = 150\n", &sc, &f), 0);
 	arbiter_config_defaults(&c);
 	assert_int_equal(arbiter_config_load_string("a.ini",
-		"[policy]\nmin_mb = 200\n[domain b]\nmin_mb = 300\nmax_mb = 2000\n", &c), 0);
-	sim_guest_bounds(&c, &sc.guests[0], &lo, &hi);
-	assert_int_equal(lo, 200 * MiB);
-	assert_int_equal(hi, 1024 * MiB);
-	sim_guest_bounds(&c, &sc.guests[1], &lo, &hi);
-	assert_int_equal(lo, 300 * MiB);
-	assert_int_equal(hi, 1024 * MiB);     /* static-max caps max_mb */
-	assert_true(sim_guest_managed(&c, &sc.guests[0]));
-	assert_false(sim_guest_managed(&c, &sc.guests[2]));   /* hvm: opt-in */
-	assert_false(sim_guest_managed(&c, &sc.guests[3]));   /* no agent */
-	assert_false(sim_guest_managed(&c, &sc.guests[4]));   /* *-dm */
+		"[policy]\nmin_mb = 200\n[domain b]\nmin_mb = 300\nmax_mb = 2000\n"
+		"[domain w]\nmanaged = yes\n[domain y-dm]\nmanaged = yes\n", &c), 0);
+	assert_true(sim_guest_rule(&c, &sc.guests[0], &v));
+	assert_int_equal(v.min_kb, 200 * MiB);
+	assert_int_equal(v.max_kb, 1024 * MiB);
+	assert_true(sim_guest_rule(&c, &sc.guests[1], &v));
+	assert_int_equal(v.min_kb, 300 * MiB);
+	assert_int_equal(v.max_kb, 1024 * MiB);     /* static-max caps max_mb */
+	/* managed = yes does not opt an HVM guest in (manage_hvm does). */
+	assert_false(sim_guest_rule(&c, &sc.guests[2], &v));
+	assert_false(sim_guest_rule(&c, &sc.guests[3], &v));   /* no agent */
+	assert_false(sim_guest_rule(&c, &sc.guests[4], &v));   /* *-dm */
+	assert_true(sim_guest_rule(&c, &sc.guests[5], &v));    /* yes beats exclude */
+	/* min 200 above static-max 150: not managed, min not clamped. */
+	assert_false(sim_guest_rule(&c, &sc.guests[6], &v));
+	assert_true(v.bad_bounds);
+	assert_int_equal(v.min_kb, 200 * MiB);
+	sim_scenario_free(&sc);
+}
+
+/* A guest whose minimum is above its static-max is not managed by the
+ * arbiter: the floor counts what it holds as unmanaged, as it does for
+ * `managed = no` (it once clamped the minimum to 300 and counted the guest
+ * at it: 236 MiB short). 2048 - 512 - 72 = 1464 MiB, less 200 + 300 held
+ * by the two: 964 for busy, who needs 1000 + 100: 136 MiB short at the
+ * instants 10.0 .. 20.0 s (101 of 100 ms). */
+static void test_floor_unmanaged_like_arbiter(void **state)
+{
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	double fl;
+
+	assert_int_equal(sim_scenario_load_string("s.ini",
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\n"
+		"[guest busy]\nmemory_mb = 512\nstatic_max_mb = 2048\noverhead_kb = 102400\n"
+		"workload = step:100,1000,10\n"
+		"[guest small]\nmemory_mb = 200\nstatic_max_mb = 300\n"
+		"[guest byhand]\nmemory_mb = 300\n", &sc, &f), 0);
+	arbiter_config_defaults(&c);
+	assert_int_equal(arbiter_config_load_string("a.ini",
+		"[domain small]\nmin_mb = 400\n[domain byhand]\nmanaged = no\n", &c), 0);
+	fl = sim_floor_scenario(&sc, &c, 20000, 100);
+	assert_true(fl > 136.0 * 10.1 - 0.01 && fl < 136.0 * 10.1 + 0.01);
 	sim_scenario_free(&sc);
 }
 
@@ -147,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_instant),
 		cmocka_unit_test(test_bounds_and_managed),
 		cmocka_unit_test(test_scenario_floor),
+		cmocka_unit_test(test_floor_unmanaged_like_arbiter),
 		cmocka_unit_test(test_gini),
 	};
 

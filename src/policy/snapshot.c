@@ -1,0 +1,68 @@
+#include "policy/snapshot.h"
+
+#include <string.h>
+
+uint64_t snapshot_overhead_kb(uint64_t actual_kb, const struct snap_report *r)
+{
+	if (!(r->have & SNAP_HAS_MEMTOTAL))
+		return 0;
+	/* selfballoon's current_pages - totalram_pages: the balloon driver's
+	 * figure when there is one, else N_i. */
+	uint64_t held = (r->have & SNAP_HAS_BALLOON) ? r->balloon_current_kb : actual_kb;
+	uint64_t o = held > r->memtotal_kb ? held - r->memtotal_kb : 0;
+
+	return o < actual_kb ? o : actual_kb;
+}
+
+static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
+{
+	const struct snap_report *g = &in->fig;
+
+	s->kind = in->domid == 0 ? POLICY_DOM0 : POLICY_DOMU;
+	s->min_kb = in->min_kb;
+	/* An OOM-raised minimum never exceeds H_i. */
+	if (in->oom_min_kb > s->min_kb) {
+		s->min_kb = in->oom_min_kb < in->max_kb ? in->oom_min_kb : in->max_kb;
+		s->flags |= POLICY_IN_OOM_MIN;
+	}
+	s->max_kb = in->max_kb;
+	s->shares = in->shares;
+	s->free_kb = g->free_kb;
+	if (g->have & SNAP_HAS_AVAIL) {
+		s->avail_kb = g->avail_kb;
+		s->flags |= POLICY_IN_AVAIL;
+	}
+	s->committed_as_kb = g->committed_as_kb;
+	s->swap_tot_kb = g->swap_tot_kb;
+	s->swap_free_kb = g->swap_free_kb;
+	s->overhead_kb = snapshot_overhead_kb(in->actual_kb, g);
+	if (g->have & SNAP_HAS_PSI) {
+		s->psi_some = g->psi_some;
+		s->flags |= POLICY_IN_PSI;
+	}
+	if (g->have & SNAP_HAS_SWAPIN) {
+		s->swapin_rate = g->swapin_rate;
+		s->flags |= POLICY_IN_SWAPIN;
+	}
+}
+
+void snapshot_dom(const struct snap_dom *in, struct policy_dom *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->domid = in->domid;
+	s->actual_kb = in->actual_kb;
+	/* B_i: N_i when nothing was written. */
+	s->target_kb = in->have_target ? in->target_kb : in->actual_kb;
+	if (s->target_kb > POLICY_KB_MAX)
+		s->target_kb = POLICY_KB_MAX;
+	if (in->managed) {
+		fill_managed(in, s);
+		return;
+	}
+	/* Undecided: keeps B_i; dom0 among them too (a dom0 without a fresh
+	 * agent is fixed whatever dom0_mode says). */
+	s->kind = POLICY_UNMANAGED;
+	s->min_kb = 0;
+	s->max_kb = POLICY_KB_MAX;
+	s->shares = 1;
+}

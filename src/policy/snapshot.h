@@ -1,0 +1,70 @@
+/*
+ * The snapshot builder: what the arbiter knows of one domain turned into
+ * the policy's input (struct policy_dom). One function, used by the
+ * daemon's cycle (src/arbiter/cycle.c), `membalctl plan` (src/ctl) and
+ * membal-sim's clairvoyant floor (src/sim/floor.c), so that the three
+ * cannot read the same figures differently (docs/design.md §The snapshot).
+ *
+ * Pure: no I/O, no Xen header. Which domains are managed and with which
+ * [L_i, H_i] is decided before, by the management rule
+ * (src/arbiter/manage.h); this file only assembles.
+ */
+#ifndef MEMBAL_POLICY_SNAPSHOT_H
+#define MEMBAL_POLICY_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy/policy.h"
+
+/* snap_report.have */
+#define SNAP_HAS_MEMTOTAL (1u << 0)
+#define SNAP_HAS_AVAIL    (1u << 1)
+#define SNAP_HAS_BALLOON  (1u << 2)  /* balloon_current_kb */
+#define SNAP_HAS_PSI      (1u << 3)
+#define SNAP_HAS_SWAPIN   (1u << 4)
+
+/* The figures of the guest's last good report that the policy reads
+ * (guest units, except balloon_current_kb: what the balloon driver says
+ * the domain holds). */
+struct snap_report {
+	uint32_t have;               /* SNAP_HAS_* */
+	uint64_t memtotal_kb;
+	uint64_t free_kb;
+	uint64_t avail_kb;
+	uint64_t committed_as_kb;
+	uint64_t swap_tot_kb;
+	uint64_t swap_free_kb;
+	uint64_t balloon_current_kb;
+	uint64_t psi_some;           /* hundredths of a percent */
+	uint64_t swapin_rate;        /* pages per second */
+};
+
+/* What the arbiter knows of one domain this cycle. */
+struct snap_dom {
+	uint32_t domid;
+	/* Decided this cycle: the management rule admits it and nothing
+	 * holds it (agent fresh, no hold, bounds sane). Otherwise it enters
+	 * the snapshot as POLICY_UNMANAGED, so that what it was promised
+	 * (B_i - N_i) is not handed out again. */
+	bool managed;
+	uint64_t actual_kb;          /* N_i */
+	bool have_target;
+	uint64_t target_kb;          /* B_i as read (or last written) */
+	/* Managed only: L_i, H_i, S_i from the management rule, and the
+	 * minimum raised after an OOM kill (0: none in force). */
+	uint64_t min_kb, max_kb;
+	double shares;
+	uint64_t oom_min_kb;
+	struct snap_report fig;      /* managed only */
+};
+
+/* O_i: what the domain holds that the guest does not count as RAM,
+ * (balloon current, or N_i without it) - MemTotal, clamped to [0, N_i];
+ * 0 without MemTotal. */
+uint64_t snapshot_overhead_kb(uint64_t actual_kb, const struct snap_report *r);
+
+/* Fill *out (cleared first) from *in. */
+void snapshot_dom(const struct snap_dom *in, struct policy_dom *out);
+
+#endif
