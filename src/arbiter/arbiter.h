@@ -20,6 +20,7 @@
 #include "arbiter/arbiter_config.h"
 #include "arbiter/guest.h"
 #include "arbiter/hv.h"
+#include "arbiter/xsio.h"
 #include "policy/policy.h"
 
 struct xs_handle;
@@ -134,8 +135,7 @@ struct arbiter {
 	struct xs_handle *xs;
 	bool dry_run;
 	bool xs_ever;                /* connected at least once */
-	uint64_t xs_retry_ms;
-	uint32_t xs_backoff_ms;
+	struct xsio_backoff xs_backoff;
 
 	/* domains by domid; a sorted index for cycles */
 	struct dom **by_domid;       /* HV_DOMID_LIMIT entries */
@@ -174,11 +174,6 @@ int arbiter_cycle(struct arbiter *a);
 /* SIGTERM: remove uncooperative flags and caps, leave targets. */
 void arbiter_shutdown(struct arbiter *a);
 void arbiter_free(struct arbiter *a);
-
-/* Control (membalctl). name NULL: every domain. 0 or -1 (no such domain). */
-int arbiter_pause(struct arbiter *a, const char *name, bool pause);
-void arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t timeout_ms);
-void arbiter_release(struct arbiter *a);
 
 struct dom *arbiter_dom_by_name(struct arbiter *a, const char *name);
 

@@ -1,5 +1,7 @@
 #include "arbiter/control.h"
 
+#include "arbiter/arbiter_int.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -12,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/parse.h"
 
@@ -47,6 +50,62 @@ int control_listen(const char *path)
 	}
 	return fd;
 }
+
+/* ---- the verbs ------------------------------------------------------------ */
+
+int arbiter_pause(struct arbiter *a, const char *name, bool pause)
+{
+	if (!name) {
+		a->paused_all = pause;
+		if (!pause)
+			for (size_t i = 0; i < a->ndoms; i++) {
+				struct dom *d = a->by_domid[a->order[i]];
+
+				bool was = d->hold_paused || d->hold_manual;
+
+				d->hold_paused = false;
+				d->hold_manual = false;
+				d->written_kb = d->target_kb;
+				if (was)
+					arbiter_save_state(a, d, clock_now_ms());
+			}
+		return 0;
+	}
+	struct dom *d = arbiter_dom_by_name(a, name);
+
+	if (!d) {
+		uint64_t id;
+
+		if (parse_u64(name, 0, HV_DOMID_LIMIT - 1, &id) != PARSE_OK ||
+		    !(d = arbiter_dom_get(a, (uint32_t)id))) {
+			errno = ENOENT;
+			return -1;
+		}
+	}
+	d->hold_paused = pause;
+	if (!pause) {
+		/* Resuming also ends a manual hold: the administrator's value
+		 * becomes the starting point. */
+		d->hold_manual = false;
+		d->written_kb = d->target_kb;
+	}
+	arbiter_save_state(a, d, clock_now_ms());
+	return 0;
+}
+
+void arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t timeout_ms)
+{
+	a->reserve_kb = kb;
+	a->reserve_until_ms = timeout_ms ? clock_now_ms() + timeout_ms : 0;
+}
+
+void arbiter_release(struct arbiter *a)
+{
+	a->reserve_kb = 0;
+	a->reserve_until_ms = 0;
+}
+
+/* ---- the socket ----------------------------------------------------------- */
 
 static void trim(char *s)
 {

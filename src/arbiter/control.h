@@ -17,11 +17,19 @@
 #ifndef MEMBAL_ARBITER_CONTROL_H
 #define MEMBAL_ARBITER_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arbiter/arbiter.h"
 
 #define CONTROL_LINE_MAX 256
+
+/* The verbs. pause/resume: name NULL for every domain; 0, or -1 (no such
+ * domain). Resuming also ends a manual hold. */
+int arbiter_pause(struct arbiter *a, const char *name, bool pause);
+void arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t timeout_ms);
+void arbiter_release(struct arbiter *a);
 
 /* Listening socket, or -1 (errno). Creates the directory if needed. */
 int control_listen(const char *path);

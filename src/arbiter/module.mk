@@ -42,3 +42,10 @@ test_arbiter_daemon_LDLIBS := $(LIBS_CMOCKA)
 TESTS += test_hv_xen
 test_hv_xen_SRCS   := tests/unit/test_hv_xen.c src/arbiter/hv_xen.c
 test_hv_xen_LDLIBS := $(LIBS_CMOCKA) $(LIBS_XENCTRL) $(LIBS_XENLIGHT)
+
+# The rules carried from cycle to cycle and the membal_state codec, pure.
+TESTS += test_rules
+test_rules_SRCS   := tests/unit/test_rules.c src/arbiter/rules.c src/arbiter/state.c \
+                     src/arbiter/manage.c src/arbiter/arbiter_config.c
+test_rules_LIBS   := policy common
+test_rules_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)

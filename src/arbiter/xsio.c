@@ -9,16 +9,39 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "common/xs.h"
+#include "policy/policy.h"
 
-struct xs_handle *xsio_open(void)
+#define BACKOFF_START_MS 100
+#define BACKOFF_MAX_MS 10000
+
+void xsio_backoff_init(struct xsio_backoff *b)
 {
-	return xs_open(0);
+	b->retry_ms = 0;
+	b->delay_ms = BACKOFF_START_MS;
 }
 
-bool xsio_watch_specials(struct xs_handle *h)
+void xsio_backoff_failed(struct xsio_backoff *b, uint64_t now)
 {
-	return xs_watch(h, "@introduceDomain", "i") &&
-	       xs_watch(h, "@releaseDomain", "r");
+	b->retry_ms = now + b->delay_ms;
+	b->delay_ms = b->delay_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : b->delay_ms * 2;
+}
+
+struct xs_handle *xsio_connect(struct xsio_backoff *b, uint64_t now)
+{
+	struct xs_handle *h = xs_open(0);
+
+	if (!h || !xs_watch(h, "@introduceDomain", "i") ||
+	    !xs_watch(h, "@releaseDomain", "r")) {
+		int err = errno;
+
+		if (h)
+			xs_close(h);
+		xsio_backoff_failed(b, now);
+		errno = err;
+		return NULL;
+	}
+	b->delay_ms = BACKOFF_START_MS;
+	return h;
 }
 
 enum xsio_event xsio_next_event(struct xs_handle *h, uint32_t *domid, int *err)
@@ -99,46 +122,46 @@ static bool read_kb(struct xs_handle *h, uint32_t domid, const char *rel,
 	return read_u64(h, domid, rel, POLICY_KB_MAX, kb);
 }
 
-int xsio_read_layout(struct xs_handle *h, struct dom *d)
+int xsio_read_layout(struct xs_handle *h, uint32_t domid, struct xsio_layout *l)
 {
 	unsigned len = 0;
-	char *name = read_str(h, XBT_NULL, d->domid, "name", &len);
+	char *name = read_str(h, XBT_NULL, domid, "name", &len);
 
 	/* The name is written by the toolstack, but a guest cannot change
 	 * it only if libxl's permissions hold; keep it printable and
 	 * bounded anyway, since it ends up in logs and JSON. */
 	if (name) {
-		size_t n = len < ARB_NAME_MAX - 1 ? len : ARB_NAME_MAX - 1;
+		size_t n = len < l->name_size - 1 ? len : l->name_size - 1;
 
 		for (size_t i = 0; i < n; i++)
-			d->name[i] = (name[i] >= 0x21 && name[i] < 0x7f &&
+			l->name[i] = (name[i] >= 0x21 && name[i] < 0x7f &&
 				      name[i] != '"' && name[i] != '\\') ? name[i] : '_';
-		d->name[n] = '\0';
+		l->name[n] = '\0';
 		free(name);
 	} else {
-		snprintf(d->name, sizeof(d->name), "domain-%u", d->domid);
+		snprintf(l->name, l->name_size, "domain-%u", domid);
 	}
-	if (!read_kb(h, d->domid, "memory/static-max", &d->static_max_kb))
-		d->static_max_kb = 0;   /* unknown: bounded by maxmem below */
+	if (!read_kb(h, domid, "memory/static-max", &l->static_max_kb))
+		l->static_max_kb = 0;   /* unknown: bounded by maxmem below */
 	/* XEN_DOMINF_hvm_guest covers HVM and PVH, and so does
 	 * libxl_domain_info's domain_type (seen on real Xen: a PVH guest
 	 * listed as hvm). libxl keeps the type it built in /libxl/<id>/type;
 	 * absent or unknown, stay with HVM, as libxl itself does. */
-	if (d->type == HV_TYPE_HVM || d->type == HV_TYPE_PVH) {
+	if (l->type == HV_TYPE_HVM || l->type == HV_TYPE_PVH) {
 		char path[40];
 		unsigned tlen = 0;
 		char *t;
 
-		snprintf(path, sizeof(path), "/libxl/%u/type", d->domid);
+		snprintf(path, sizeof(path), "/libxl/%u/type", domid);
 		t = xs_read(h, XBT_NULL, path, &tlen);
 		if (t && tlen == 3 && !memcmp(t, "pvh", 3))
-			d->type = HV_TYPE_PVH;
+			l->type = HV_TYPE_PVH;
 		else if (t && tlen == 3 && !memcmp(t, "hvm", 3))
-			d->type = HV_TYPE_HVM;
+			l->type = HV_TYPE_HVM;
 		free(t);
 	}
-	if (!read_kb(h, d->domid, "memory/videoram", &d->videoram_kb))
-		d->videoram_kb = 0;
+	if (!read_kb(h, domid, "memory/videoram", &l->videoram_kb))
+		l->videoram_kb = 0;
 	return 0;
 }
 
@@ -163,23 +186,19 @@ static bool home_exists(struct xs_handle *h, xs_transaction_t t, uint32_t domid)
 	return true;
 }
 
-struct handover_ctx {
-	const struct dom *d;
-};
-
 static int handover_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 {
-	const struct dom *d = ((struct handover_ctx *)arg)->d;
-	struct xs_permissions perms[1] = { { .id = d->domid, .perms = XS_PERM_NONE } };
+	uint32_t domid = *(const uint32_t *)arg;
+	struct xs_permissions perms[1] = { { .id = domid, .perms = XS_PERM_NONE } };
 	char path[MXS_PATH_MAX];
 	unsigned len;
 
 	/* A domain destroyed since we listed it: creating keys would leave
 	 * orphan nodes behind (dom0 may create any path). */
-	if (!home_exists(h, t, d->domid))
+	if (!home_exists(h, t, domid))
 		return -1;
 	for (int k = 0; k < MK_COUNT; k++) {
-		if (mxs_domain_path(path, sizeof(path), d->domid, "memory/") < 0 ||
+		if (mxs_domain_path(path, sizeof(path), domid, "memory/") < 0 ||
 		    strlen(path) + strlen(membal_key_names[k]) >= sizeof(path))
 			return -1;
 		strcat(path, membal_key_names[k]);
@@ -197,19 +216,17 @@ static int handover_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 	return 0;
 }
 
-int xsio_hand_over(struct xs_handle *h, const struct dom *d, unsigned tries)
+int xsio_hand_over(struct xs_handle *h, uint32_t domid, unsigned tries)
 {
-	struct handover_ctx c = { .d = d };
-
-	return mxs_transact(h, tries, handover_body, &c, NULL);
+	return mxs_transact(h, tries, handover_body, &domid, NULL);
 }
 
-int xsio_watch_dom(struct xs_handle *h, const struct dom *d)
+int xsio_watch_dom(struct xs_handle *h, uint32_t domid)
 {
 	char path[MXS_PATH_MAX], tok[16];
 
-	mxs_domain_path(path, sizeof(path), d->domid, "memory");
-	snprintf(tok, sizeof(tok), "m%u", d->domid);
+	mxs_domain_path(path, sizeof(path), domid, "memory");
+	snprintf(tok, sizeof(tok), "m%u", domid);
 	return xs_watch(h, path, tok) ? 0 : -1;
 }
 
@@ -252,10 +269,12 @@ static int report_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 	return 0;
 }
 
-int xsio_read_report(struct xs_handle *h, struct dom *d, unsigned tries)
+int xsio_read_report(struct xs_handle *h, uint32_t domid, unsigned tries,
+		     const struct guest_bounds *b, struct guest_figures *fig,
+		     struct guest_rejects *rej, char *last_reject,
+		     size_t last_reject_size)
 {
-	struct report_ctx c = { .domid = d->domid };
-	struct guest_bounds b;
+	struct report_ctx c = { .domid = domid };
 	struct guest_figures g;
 	char why[64];
 	bool ok;
@@ -273,19 +292,14 @@ int xsio_read_report(struct xs_handle *h, struct dom *d, unsigned tries)
 		report_ctx_clear(&c);
 		return 0;
 	}
-	/* The guest can see at most its static-max (when the toolstack
-	 * wrote it), else what Xen lets it hold. */
-	b.mem_max_kb = d->static_max_kb ? d->static_max_kb + d->videoram_kb
-					: d->hv.max_kb;
-	ok = guest_parse((const char *const *)c.raw, c.len, &b, &g, &d->rej,
+	ok = guest_parse((const char *const *)c.raw, c.len, b, &g, rej,
 			 why, sizeof(why));
 	report_ctx_clear(&c);
 	if (!ok) {
-		snprintf(d->last_reject, sizeof(d->last_reject), "%s", why);
+		snprintf(last_reject, last_reject_size, "%s", why);
 		return 0;
 	}
-	d->fig = g;
-	d->have_fig = true;
+	*fig = g;
 	return 1;
 }
 

@@ -10,7 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arbiter/arbiter.h"
+#include "arbiter/guest.h"
+#include "arbiter/hv.h"
+
+struct xs_handle;
 
 /* One watch per domain on its memory/ directory (token "m<domid>"); the
  * event's path says what changed:
@@ -24,24 +27,58 @@
 enum xsio_event { XSE_NONE, XSE_STAMP, XSE_TARGET, XSE_REPORT, XSE_INTRODUCE,
 		  XSE_RELEASE };
 
-struct xs_handle *xsio_open(void);
-/* Set the special watches on a fresh connection. */
-bool xsio_watch_specials(struct xs_handle *h);
+/* The connection to xenstored and its back-off: a failed connection is
+ * tried again after 100 ms, then twice as long each time, up to 10 s. */
+struct xsio_backoff {
+	uint64_t retry_ms;       /* no attempt before this */
+	uint32_t delay_ms;       /* the next wait */
+};
+
+void xsio_backoff_init(struct xsio_backoff *b);
+/* A failure at now: the next attempt waits, and the wait doubles. */
+void xsio_backoff_failed(struct xsio_backoff *b, uint64_t now);
+
+/* Whether an attempt is due at now. */
+static inline bool xsio_backoff_due(const struct xsio_backoff *b, uint64_t now)
+{
+	return now >= b->retry_ms;
+}
+
+/* A connection with the special watches set, or NULL (errno; b backs
+ * off). A success resets b's wait. */
+struct xs_handle *xsio_connect(struct xsio_backoff *b, uint64_t now);
 /* Next pending watch event without blocking: XSE_NONE when none is left
  * (or the connection failed: *err set to errno, 0 otherwise). */
 enum xsio_event xsio_next_event(struct xs_handle *h, uint32_t *domid, int *err);
 
-/* Read name, static-max and videoram from a new domain's home. */
-int xsio_read_layout(struct xs_handle *h, struct dom *d);
+/* What libxl wrote of a new domain: its name (printable, at most
+ * name_size - 1 bytes; "domain-<id>" when absent), static-max and
+ * videoram (0 when absent). *type comes in as the hypervisor says and
+ * goes out told apart (PVH and HVM look alike to Xen). */
+struct xsio_layout {
+	char *name;
+	size_t name_size;
+	uint64_t static_max_kb;
+	uint64_t videoram_kb;
+	enum hv_dom_type type;
+};
+
+int xsio_read_layout(struct xs_handle *h, uint32_t domid, struct xsio_layout *l);
 /* Create the agent's report keys the domain does not have yet and make it
- * their owner (SPEC §4); memory/target stays read-only to the guest. */
-int xsio_hand_over(struct xs_handle *h, const struct dom *d, unsigned tries);
-int xsio_watch_dom(struct xs_handle *h, const struct dom *d);
+ * their owner (docs/design.md §Guest keys); memory/target stays read-only
+ * to the guest. */
+int xsio_hand_over(struct xs_handle *h, uint32_t domid, unsigned tries);
+int xsio_watch_dom(struct xs_handle *h, uint32_t domid);
 void xsio_unwatch_dom(struct xs_handle *h, uint32_t domid);
 
 /* All report keys in one transaction (two publications never mix), then
- * guest_parse(). 1: new figures; 0: refused (counted); -1: xenstore error. */
-int xsio_read_report(struct xs_handle *h, struct dom *d, unsigned tries);
+ * guest_parse() within b. 1: new figures in *fig; 0: nothing published
+ * yet, or refused (counted in *rej, the reason in last_reject); -1:
+ * xenstore error. */
+int xsio_read_report(struct xs_handle *h, uint32_t domid, unsigned tries,
+		     const struct guest_bounds *b, struct guest_figures *fig,
+		     struct guest_rejects *rej, char *last_reject,
+		     size_t last_reject_size);
 /* memory/stamp alone, strictly (a heartbeat). 0, or -1 (errno; EINVAL
  * when garbage, ENOENT when absent). */
 int xsio_read_stamp(struct xs_handle *h, uint32_t domid, uint64_t *stamp);

@@ -76,6 +76,7 @@ FUZZERS += fuzz_cycle
 fuzz_cycle_SRCS := tests/fuzz/fuzz_cycle.c tests/fuzz/fake_xs.c \
                    src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c \
                    src/arbiter/control.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
+                   src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c \
                    src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
@@ -161,6 +162,7 @@ TESTS += test_cycle_races
 test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
                             src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c \
                             src/arbiter/control.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
+                            src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c \
                             src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
 $(BUILD)/san/obj/tests/unit/test_cycle_races.o: CFLAGS += -Itests/fuzz

@@ -31,6 +31,7 @@
 
 #include "agent/agent_config.h"
 #include "arbiter/arbiter.h"
+#include "arbiter/control.h"
 #include "simhost/hv_sim.h"
 #include "arbiter/status.h"
 #include "arbiter/xsio.h"

@@ -78,9 +78,12 @@ static void check_series(const struct sim_run *r)
 
 		for (size_t g = 0; g < r->n_guests; g++) {
 			const float *v = sim_run_at(r, t, g);
-			uint64_t lo, hi;
+			struct manage_verdict m;
 
-			sim_guest_bounds(&c, &sc.guests[g], &lo, &hi);
+			sim_guest_rule(&c, &sc.guests[g], &m);
+			uint64_t lo = m.min_kb, hi = m.max_kb;
+
+
 			assert_false(isnan(v[SF_ACTUAL]));
 			assert_true(v[SF_TARGET] <= hi / 1024.0 + 0.01);
 			assert_true(v[SF_ACTUAL] <= hi / 1024.0 + 1.01);

@@ -1,0 +1,38 @@
+/*
+ * What the files of the arbiter daemon share with each other and nobody
+ * else (not an API):
+ *
+ *   domains.c  the table of domains: init, reconfigure, adopt from the
+ *              hypervisor's list, drop, bounds by the management rule
+ *   sync.c     the cycle's xenstore side: connection, watch events,
+ *              adoption through xenstore, reports, stamps, targets, the
+ *              membal_state of each domain
+ *   cycle.c    one cycle: read, snapshot, decide, write, watch progress
+ *   control.c  the control socket and its verbs (pause, reserve, ...)
+ */
+#ifndef MEMBAL_ARBITER_INT_H
+#define MEMBAL_ARBITER_INT_H
+
+#include "arbiter/arbiter.h"
+
+/* domains.c */
+struct dom *arbiter_dom_get(struct arbiter *a, uint32_t domid);
+/* L_i, H_i, S_i of d by the management rule (logged when unusable). */
+void arbiter_apply_rules(struct arbiter *a, struct dom *d);
+/* The hypervisor's list into the table. 0, or -1 (logged). */
+int arbiter_refresh_domains(struct arbiter *a, uint64_t now);
+
+/* sync.c */
+/* Connected to xenstored, or trying again after the back-off. */
+bool arbiter_xs_ensure(struct arbiter *a, uint64_t now);
+/* A failed libxenstore call (errno): true when the connection is lost
+ * (then it is closed and everything learnt through it is re-learnt). */
+bool arbiter_xs_failed(struct arbiter *a, uint64_t now, const char *what,
+		       uint32_t domid);
+void arbiter_drain_events(struct arbiter *a, uint64_t now);
+/* Adopt new domains and re-read what changed. */
+void arbiter_sync_xenstore(struct arbiter *a, uint64_t now);
+/* memory/membal_state of d (not in dry-run, not without xenstored). */
+void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * The arbiter's table of domains: indexed by domid, with a sorted list of
+ * the domids present for cycles; a domain enters when the hypervisor
+ * lists it and leaves when it does not any more.
+ */
+#include "arbiter/arbiter_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xenstore.h>
+
+#include "arbiter/manage.h"
+#include "arbiter/xsio.h"
+#include "common/log.h"
+
+const char *dom_skip_name(enum dom_skip s)
+{
+	static const char *const names[SKIP_COUNT] = {
+		[SKIP_NONE] = "managed", [SKIP_DOM0] = "dom0",
+		[SKIP_DYING] = "dying", [SKIP_PAUSED] = "paused",
+		[SKIP_EXCLUDED] = "excluded", [SKIP_NO_AGENT] = "no-agent",
+		[SKIP_STALE] = "stale", [SKIP_HOLD_MANUAL] = "hold-manual",
+		[SKIP_HOLD_PAUSED] = "hold-paused",
+		[SKIP_UNCOOPERATIVE] = "uncooperative",
+		[SKIP_POD_SETTLING] = "pod-settling",
+		[SKIP_NO_TARGET] = "no-target",
+		[SKIP_BAD_BOUNDS] = "bad-bounds",
+	};
+	return (unsigned)s < SKIP_COUNT ? names[s] : "?";
+}
+
+int arbiter_init(struct arbiter *a, const struct arbiter_config *cfg,
+		 struct hv *hv, bool dry_run)
+{
+	memset(a, 0, sizeof(*a));
+	a->cfg = *cfg;
+	a->hv = hv;
+	a->dry_run = dry_run;
+	xsio_backoff_init(&a->xs_backoff);
+	a->capacity = cfg->max_domains;
+	a->by_domid = calloc(HV_DOMID_LIMIT, sizeof(*a->by_domid));
+	a->order = calloc(a->capacity, sizeof(*a->order));
+	a->hv_list = calloc(a->capacity, sizeof(*a->hv_list));
+	a->snap = calloc(a->capacity, sizeof(*a->snap));
+	a->dec = calloc(a->capacity, sizeof(*a->dec));
+	a->snap_dom = calloc(a->capacity, sizeof(*a->snap_dom));
+	if (!a->by_domid || !a->order || !a->hv_list || !a->snap || !a->dec ||
+	    !a->snap_dom || policy_ctx_init(&a->pctx, a->capacity) < 0) {
+		arbiter_free(a);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+int arbiter_reconfigure(struct arbiter *a, const struct arbiter_config *cfg)
+{
+	if (cfg->max_domains != a->cfg.max_domains)
+		log_warn("max_domains change (%u -> %u) needs a restart; keeping %u",
+			 a->cfg.max_domains, cfg->max_domains, a->cfg.max_domains);
+	uint32_t keep = a->cfg.max_domains;
+
+	a->cfg = *cfg;
+	a->cfg.max_domains = keep;
+	for (size_t i = 0; i < a->ndoms; i++)
+		arbiter_apply_rules(a, a->by_domid[a->order[i]]);
+	return 0;
+}
+
+static void dom_free(struct arbiter *a, uint32_t domid)
+{
+	free(a->by_domid[domid]);
+	a->by_domid[domid] = NULL;
+}
+
+void arbiter_free(struct arbiter *a)
+{
+	if (a->by_domid) {
+		for (size_t i = 0; i < a->ndoms; i++)
+			dom_free(a, a->order[i]);
+	}
+	if (a->xs)
+		xs_close(a->xs);
+	a->xs = NULL;
+	free(a->by_domid);
+	free(a->order);
+	free(a->hv_list);
+	free(a->snap);
+	free(a->dec);
+	free(a->snap_dom);
+	policy_ctx_free(&a->pctx);
+	a->by_domid = NULL;
+	a->order = NULL;
+	a->hv_list = NULL;
+	a->snap = NULL;
+	a->dec = NULL;
+	a->snap_dom = NULL;
+	a->ndoms = 0;
+}
+
+struct dom *arbiter_dom_get(struct arbiter *a, uint32_t domid)
+{
+	return domid < HV_DOMID_LIMIT ? a->by_domid[domid] : NULL;
+}
+
+struct dom *arbiter_dom_by_name(struct arbiter *a, const char *name)
+{
+	for (size_t i = 0; i < a->ndoms; i++) {
+		struct dom *d = a->by_domid[a->order[i]];
+
+		if (!strcmp(d->name, name))
+			return d;
+	}
+	return NULL;
+}
+
+/* L_i, H_i, S_i by the management rule (manage.h). */
+void arbiter_apply_rules(struct arbiter *a, struct dom *d)
+{
+	struct manage_verdict v;
+
+	manage_rule(&a->cfg, d->name, d->type, d->static_max_kb, d->hv.max_kb, &v);
+	d->min_kb = v.min_kb;
+	d->max_kb = v.max_kb;
+	d->shares = v.shares;
+	d->bad_bounds = v.bad_bounds;
+	if (d->bad_bounds) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "arbiter:minmax:%u", d->domid);
+		log_limited(LOG_WARNING, key,
+			    "domain %u (%s): min %llu KiB above max %llu KiB (static-max %llu); not managed",
+			    d->domid, d->name, (unsigned long long)d->min_kb,
+			    (unsigned long long)d->max_kb,
+			    (unsigned long long)d->static_max_kb);
+	}
+}
+
+static void order_insert(struct arbiter *a, uint32_t domid)
+{
+	size_t i = a->ndoms;
+
+	while (i > 0 && a->order[i - 1] > domid) {
+		a->order[i] = a->order[i - 1];
+		i--;
+	}
+	a->order[i] = domid;
+	a->ndoms++;
+}
+
+static void order_remove(struct arbiter *a, size_t idx)
+{
+	memmove(&a->order[idx], &a->order[idx + 1],
+		(a->ndoms - idx - 1) * sizeof(a->order[0]));
+	a->ndoms--;
+}
+
+static struct dom *dom_new(struct arbiter *a, const struct hv_domain *hd,
+			   uint64_t now)
+{
+	struct dom *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->domid = hd->domid;
+	d->hv = *hd;
+	d->type = a->hv->ops->dom_type(a->hv, hd->domid);
+	d->stamp_ms = now;
+	a->by_domid[hd->domid] = d;
+	order_insert(a, hd->domid);
+	a->n.domains_added++;
+	return d;
+}
+
+static void dom_drop(struct arbiter *a, size_t idx)
+{
+	uint32_t domid = a->order[idx];
+	struct dom *d = a->by_domid[domid];
+
+	log_info("domain %u (%s) is gone; forgetting it", domid, d->name);
+	if (a->xs && d->known)
+		xsio_unwatch_dom(a->xs, domid);
+	dom_free(a, domid);
+	order_remove(a, idx);
+	a->n.domains_removed++;
+}
+
+int arbiter_refresh_domains(struct arbiter *a, uint64_t now)
+{
+	size_t n = 0;
+
+	if (a->hv->ops->list(a->hv, a->hv_list, a->capacity, &n) < 0) {
+		a->n.hv_errors++;
+		log_limited(LOG_ERR, "arbiter:list", "cannot list domains: %s%s",
+			    strerror(errno),
+			    errno == ENOBUFS ? " (raise [daemon] max_domains)" : "");
+		return -1;
+	}
+	for (size_t i = 0; i < a->ndoms; i++)
+		a->by_domid[a->order[i]]->seen = false;
+	/* Known domains first, and the vanished ones dropped before new ones
+	 * are added: order[] has room for max_domains, and a domain that
+	 * went while another came must not need two slots. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct hv_domain *hd = &a->hv_list[i];
+			struct dom *d;
+
+			if (hd->domid >= HV_DOMID_LIMIT)
+				continue;
+			d = arbiter_dom_get(a, hd->domid);
+			if (pass == 0 ? !d : d != NULL)
+				continue;
+			if (!d && !(d = dom_new(a, hd, now)))
+				return -1;
+			d->hv = *hd;
+			d->seen = true;
+			d->actual_kb = hd->tot_kb > d->offset_kb ? hd->tot_kb - d->offset_kb : 0;
+		}
+		if (pass == 0)
+			for (size_t i = a->ndoms; i-- > 0;)
+				if (!a->by_domid[a->order[i]]->seen)
+					dom_drop(a, i);
+	}
+	return 0;
+}
+

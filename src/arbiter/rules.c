@@ -1,0 +1,149 @@
+#include "arbiter/rules.h"
+
+#include "arbiter/manage.h"
+
+enum dom_skip dom_classify(const struct dom *d, const struct arbiter_config *c,
+			   bool paused_all, uint64_t now)
+{
+	if (d->domid == 0) {
+		if (c->policy.params.dom0_mode != POLICY_DOM0_PRIORITY || !d->have_fig ||
+		    now - d->stamp_ms >= c->stale_after_ms)
+			return SKIP_DOM0;
+		return SKIP_NONE;
+	}
+	if (d->hv.dying || d->hv.shutdown)
+		return SKIP_DYING;
+	if (d->hv.paused)
+		return SKIP_PAUSED;
+	if (!manage_admitted(c, d->name, d->type))
+		return SKIP_EXCLUDED;
+	if (!d->have_target)
+		return SKIP_NO_TARGET;
+	if (d->bad_bounds)
+		return SKIP_BAD_BOUNDS;
+	if (d->hold_manual)
+		return SKIP_HOLD_MANUAL;
+	if (d->hold_paused || paused_all)
+		return SKIP_HOLD_PAUSED;
+	if (d->uncooperative)
+		return SKIP_UNCOOPERATIVE;
+	if (!d->have_fig)
+		return SKIP_NO_AGENT;
+	if (now - d->stamp_ms >= c->stale_after_ms)
+		return SKIP_STALE;
+	/* PoD guests take part only once their balloon has reached its
+	 * target: before that Xen backs the difference with PoD entries. */
+	if (d->type != HV_TYPE_PV) {
+		const struct guest_figures *g = &d->fig;
+
+		if (!guest_has(g, MK_BALLOON_CURRENT) || !guest_has(g, MK_BALLOON_TARGET))
+			return SKIP_POD_SETTLING;
+		uint64_t cur = g->v[MK_BALLOON_CURRENT], tgt = g->v[MK_BALLOON_TARGET];
+
+		if ((cur > tgt ? cur - tgt : tgt - cur) > c->target_tolerance_kb)
+			return SKIP_POD_SETTLING;
+	}
+	return SKIP_NONE;
+}
+
+bool dom_target_seen(struct dom *d, uint64_t kb)
+{
+	bool hold = false;
+
+	d->target_kb = kb;
+	d->have_target = true;
+	if (d->have_written && kb != d->written_kb && !d->hold_manual) {
+		d->hold_manual = true;
+		hold = true;
+	}
+	if (!d->have_written) {
+		d->have_written = true;
+		d->written_kb = kb;
+	}
+	return hold;
+}
+
+uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
+		      uint32_t hold_s, uint64_t now)
+{
+	uint64_t new_kills = 0;
+
+	if (d->have_oom && kills > d->oom_kills) {
+		new_kills = kills - d->oom_kills;
+		d->oom_events++;
+		d->oom_min_kb = d->actual_kb + bump_kb;
+		d->oom_until_ms = now + (uint64_t)hold_s * 1000;
+	}
+	d->oom_kills = kills;
+	d->have_oom = true;
+	return new_kills;
+}
+
+uint64_t dom_oom_min(const struct dom *d, uint64_t now)
+{
+	return now < d->oom_until_ms ? d->oom_min_kb : 0;
+}
+
+/* Above target: shrinking? */
+static unsigned shrink_progress(struct dom *d, uint64_t tol, uint64_t stuck_ms,
+				uint64_t now)
+{
+	if (d->actual_kb > d->target_kb + tol) {
+		if (d->shrink_since_ms == 0 || d->actual_kb + tol < d->shrink_best_kb) {
+			d->shrink_since_ms = now;
+			d->shrink_best_kb = d->actual_kb;
+		} else if (!d->uncooperative && now - d->shrink_since_ms >= stuck_ms) {
+			d->uncooperative = true;
+			return PROGRESS_UNCOOPERATIVE;
+		}
+		return 0;
+	}
+	d->shrink_since_ms = 0;
+	if (d->uncooperative) {
+		d->uncooperative = false;
+		return PROGRESS_COOPERATIVE;
+	}
+	return 0;
+}
+
+/* Below target: taking the grant? */
+static unsigned grant_progress(struct dom *d, uint64_t tol, uint64_t stuck_ms,
+			       uint64_t now, uint64_t *withdraw_kb)
+{
+	if (!d->grant_open || d->actual_kb + tol >= d->target_kb) {
+		d->grant_open = false;
+		return 0;
+	}
+	if (d->actual_kb > d->grant_best_kb + tol) {
+		d->grant_best_kb = d->actual_kb;
+		d->grant_since_ms = now;
+	} else if (now - d->grant_since_ms >= stuck_ms && d->skip == SKIP_NONE) {
+		uint64_t back = d->actual_kb - d->actual_kb % POLICY_PAGE_KB;
+
+		*withdraw_kb = back < d->min_kb ? d->min_kb : back;
+		d->withdrawals++;
+		d->grant_open = false;
+		return PROGRESS_WITHDRAW;
+	}
+	return 0;
+}
+
+unsigned dom_progress(struct dom *d, uint64_t tol, uint64_t stuck_ms,
+		      uint64_t now, uint64_t *withdraw_kb)
+{
+	if (d->domid == 0 || !d->have_target || d->hv.dying || d->hold_manual)
+		return 0;
+	return shrink_progress(d, tol, stuck_ms, now) |
+	       grant_progress(d, tol, stuck_ms, now, withdraw_kb);
+}
+
+void dom_grant_opened(struct dom *d, uint64_t kb, uint64_t tol, uint64_t now)
+{
+	if (kb > d->actual_kb + tol) {
+		d->grant_open = true;
+		d->grant_since_ms = now;
+		d->grant_best_kb = d->actual_kb;
+	} else {
+		d->grant_open = false;
+	}
+}

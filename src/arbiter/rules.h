@@ -1,0 +1,61 @@
+/*
+ * The rules the arbiter carries from cycle to cycle, as pure functions:
+ * each reads and updates one domain's remembered state (struct dom) and
+ * returns what to do; the cycle does the I/O (docs/design.md §The cycle).
+ *
+ *   dom_classify      whether a domain is decided this cycle, or why not
+ *   dom_target_seen   memory/target read back: someone else's value is a
+ *                     manual hold (xl mem-set)
+ *   dom_oom_seen      the guest's OOM-kill counter: a kill raises L_i
+ *   dom_oom_min       that raised minimum while it is in force
+ *   dom_progress      failure to shrink (uncooperative) and grants not
+ *                     taken (withdrawn), after stuck_after_ms
+ *
+ * No I/O, no clock: `now` is passed in, so every rule is tested alone
+ * (tests/unit/test_rules.c).
+ */
+#ifndef MEMBAL_ARBITER_RULES_H
+#define MEMBAL_ARBITER_RULES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arbiter/arbiter.h"
+
+/* paused_all: `membalctl pause` without a domain. */
+enum dom_skip dom_classify(const struct dom *d, const struct arbiter_config *c,
+			   bool paused_all, uint64_t now);
+
+/* memory/target read as kb. Our own writes fire the watch too: only a
+ * value different from what we last wrote is someone else's. Returns true
+ * when that starts a manual hold (save the state, tell the log). */
+bool dom_target_seen(struct dom *d, uint64_t kb);
+
+/* A report's OOM-kill count. The first figure is a baseline, not an
+ * event; a counter that went down is a rebooted guest. Returns the number
+ * of new kills (0: nothing to do); then L_i is raised to N_i + bump_kb
+ * for hold_s seconds. */
+uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
+		      uint32_t hold_s, uint64_t now);
+
+/* The OOM-raised minimum in force at now, or 0. */
+uint64_t dom_oom_min(const struct dom *d, uint64_t now);
+
+/* What dom_progress() asks for (bits). */
+enum progress_act {
+	PROGRESS_UNCOOPERATIVE = 1u << 0, /* flag it, cap maxmem at its target */
+	PROGRESS_COOPERATIVE   = 1u << 1, /* reached its target: clear the flag */
+	PROGRESS_WITHDRAW      = 1u << 2, /* write *withdraw_kb: grant not taken */
+};
+
+/* Failure to shrink is uncooperative; failure to grow is starvation, and
+ * a grant not taken for stuck_ms is withdrawn (down to N_i, whole pages,
+ * not below L_i). tol: target_tolerance_kb. Returns PROGRESS_* bits. */
+unsigned dom_progress(struct dom *d, uint64_t tol, uint64_t stuck_ms,
+		      uint64_t now, uint64_t *withdraw_kb);
+
+/* After a target write of kb: a grant (kb above N_i + tol) is watched
+ * from now on; anything else closes the watch. */
+void dom_grant_opened(struct dom *d, uint64_t kb, uint64_t tol, uint64_t now);
+
+#endif

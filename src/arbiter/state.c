@@ -1,0 +1,71 @@
+#include "arbiter/state.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/parse.h"
+
+static const char *const hold_names[] = { "none", "manual", "paused" };
+
+void state_format(const struct dom_state *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "hold=%s oom_min_kb=%llu oom_until=%llu",
+		 hold_names[s->hold], (unsigned long long)s->oom_min_kb,
+		 (unsigned long long)s->oom_until_s);
+}
+
+int state_parse(const char *text, struct dom_state *out)
+{
+	char buf[STATE_TEXT_MAX * 2 + 1], *save = NULL;
+	uint64_t min_kb = 0, until = 0;
+	int hold = -1;
+	bool ok = true;
+
+	if (strlen(text) >= sizeof(buf))
+		return -1;
+	strcpy(buf, text);
+	for (char *tok = strtok_r(buf, " ", &save); tok && ok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		if (!strcmp(tok, "hold=none"))
+			hold = HOLD_NONE;
+		else if (!strcmp(tok, "hold=manual"))
+			hold = HOLD_MANUAL;
+		else if (!strcmp(tok, "hold=paused"))
+			hold = HOLD_PAUSED;
+		else if (!strncmp(tok, "oom_min_kb=", 11))
+			ok = parse_u64(tok + 11, 0, POLICY_KB_MAX, &min_kb) == PARSE_OK;
+		else if (!strncmp(tok, "oom_until=", 10))
+			ok = parse_u64(tok + 10, 0, UINT64_MAX / 2000, &until) == PARSE_OK;
+		else
+			ok = false;
+	}
+	if (!ok || hold < 0)
+		return -1;
+	out->hold = (enum dom_hold)hold;
+	out->oom_min_kb = min_kb;
+	out->oom_until_s = until;
+	return 0;
+}
+
+void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
+		  struct dom_state *out)
+{
+	uint64_t left = d->oom_until_ms > now ? (d->oom_until_ms - now + 999) / 1000 : 0;
+
+	out->hold = d->hold_manual ? HOLD_MANUAL : d->hold_paused ? HOLD_PAUSED : HOLD_NONE;
+	out->oom_min_kb = left ? d->oom_min_kb : 0;
+	out->oom_until_s = left ? wall_s + left : 0;
+}
+
+bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
+		  struct dom *d)
+{
+	d->hold_manual = s->hold == HOLD_MANUAL;
+	d->hold_paused = s->hold == HOLD_PAUSED;
+	if (s->oom_until_s > wall_s && s->oom_min_kb) {
+		d->oom_min_kb = s->oom_min_kb;
+		d->oom_until_ms = now + (s->oom_until_s - wall_s) * 1000;
+	}
+	return s->hold != HOLD_NONE || d->oom_until_ms > now;
+}

@@ -1,0 +1,47 @@
+/*
+ * memory/membal_state: what a restarted arbiter must not forget about a
+ * domain, written by dom0 only (the guest cannot write in memory/):
+ *
+ *   hold=none|manual|paused oom_min_kb=N oom_until=S
+ *
+ * S in seconds of CLOCK_REALTIME: the monotonic clock does not survive a
+ * restart of dom0's userspace, wall time does. Without it a restarted
+ * arbiter would manage a paused domain, or shrink one right after an OOM
+ * kill (seen on real Xen). The codec is pure; the clocks are passed in.
+ */
+#ifndef MEMBAL_ARBITER_STATE_H
+#define MEMBAL_ARBITER_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arbiter/arbiter.h"
+
+#define STATE_TEXT_MAX 128
+
+enum dom_hold { HOLD_NONE, HOLD_MANUAL, HOLD_PAUSED };
+
+struct dom_state {
+	enum dom_hold hold;
+	uint64_t oom_min_kb;     /* 0 when none */
+	uint64_t oom_until_s;    /* wall clock; 0 when none */
+};
+
+/* Into buf (STATE_TEXT_MAX is enough). */
+void state_format(const struct dom_state *s, char *buf, size_t size);
+/* 0, or -1 when text is not exactly what state_format() writes (an
+ * unknown word, a number out of range, no hold). */
+int state_parse(const char *text, struct dom_state *out);
+
+/* What to save of d at now (monotonic ms) and wall_s (seconds). An
+ * OOM-raised minimum outlives a restart for what was left of it, rounded
+ * up to the second. */
+void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
+		  struct dom_state *out);
+/* Restore into d; returns true when something was restored (a hold or a
+ * minimum still in force). */
+bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
+		  struct dom *d);
+
+#endif

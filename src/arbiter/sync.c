@@ -1,0 +1,336 @@
+/*
+ * The cycle's xenstore side: the connection to xenstored, the watch
+ * events, adopting a domain through xenstore, reading what changed (a
+ * report, a stamp, a target) and each domain's memory/membal_state.
+ * The rules applied to what is read are rules.h's; the I/O is xsio.h's.
+ */
+#include "arbiter/arbiter_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xenstore.h>
+
+#include "arbiter/rules.h"
+#include "arbiter/state.h"
+#include "arbiter/xsio.h"
+#include "common/log.h"
+#include "common/xs.h"
+
+/* ---- the connection ------------------------------------------------------ */
+
+static void xs_lost(struct arbiter *a, uint64_t now, int err)
+{
+	if (a->xs) {
+		log_warn("xenstore connection lost (%s); reconnecting", strerror(err));
+		xs_close(a->xs);
+		a->xs = NULL;
+	}
+	xsio_backoff_failed(&a->xs_backoff, now);
+	/* Everything learnt through the old connection is re-learnt: watches
+	 * are gone, and xenstored may have come back with an empty tree. */
+	for (size_t i = 0; i < a->ndoms; i++)
+		a->by_domid[a->order[i]]->known = false;
+}
+
+bool arbiter_xs_ensure(struct arbiter *a, uint64_t now)
+{
+	if (a->xs)
+		return true;
+	if (!xsio_backoff_due(&a->xs_backoff, now))
+		return false;
+	a->xs = xsio_connect(&a->xs_backoff, now);
+	if (!a->xs) {
+		log_limited(LOG_WARNING, "arbiter:xs-open",
+			    "cannot connect to xenstored: %s", strerror(errno));
+		return false;
+	}
+	if (a->xs_ever) {
+		log_notice("connected to xenstored again");
+		a->n.xs_reconnects++;
+	}
+	a->xs_ever = true;
+	return true;
+}
+
+bool arbiter_xs_failed(struct arbiter *a, uint64_t now, const char *what,
+		       uint32_t domid)
+{
+	int err = errno;
+
+	if (mxs_conn_lost(err)) {
+		xs_lost(a, now, err);
+		return true;
+	}
+	log_limited(LOG_WARNING, what, "domain %u: %s: %s", domid, what,
+		    strerror(err));
+	return false;
+}
+
+/* ---- state that survives a restart (state.h) ------------------------------ */
+
+static uint64_t wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	struct dom_state s;
+	char text[STATE_TEXT_MAX];
+
+	if (a->dry_run || !a->xs)
+		return;
+	state_of_dom(d, now, wall_s(), &s);
+	state_format(&s, text, sizeof(text));
+	if (xsio_write_state(a->xs, d->domid, text) < 0 && errno != ESRCH)
+		arbiter_xs_failed(a, now, "write state", d->domid);
+}
+
+static void load_state(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	char *text = xsio_read_state(a->xs, d->domid);
+	struct dom_state s;
+	int rc = text ? state_parse(text, &s) : -1;
+
+	free(text);
+	if (rc < 0) {
+		if (text)
+			log_warn("domain %u (%s): memory/membal_state unreadable; starting afresh",
+				 d->domid, d->name);
+		return;
+	}
+	if (state_to_dom(&s, now, wall_s(), d))
+		log_notice("domain %u (%s): restored %s%s", d->domid, d->name,
+			   s.hold == HOLD_MANUAL ? "manual hold" :
+			   s.hold == HOLD_PAUSED ? "pause" : "",
+			   d->oom_until_ms > now ? " OOM-raised minimum" : "");
+}
+
+/* ---- domains ------------------------------------------------------------- */
+
+/* Learn a domain through this connection: its layout, its current target
+ * and uncooperative flag (a restarted arbiter rebuilds its state from
+ * them), the report keys handed to it, and the watches. */
+static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	struct xs_handle *h = a->xs;
+	uint64_t kb;
+
+	/* memory/target first: libxl writes it in the same transaction as
+	 * static-max and videoram (libxl__build_post), so once target is
+	 * there the layout is complete. Read the other way round, a commit
+	 * falling between the two reads left static-max unknown and H_i at
+	 * the maxmem of the build (seen on real Xen). */
+	if (xsio_read_target(h, d->domid, &kb) == 0) {
+		d->have_target = true;
+		d->target_kb = kb;
+		/* What is there now is what we (or our predecessor) agreed
+		 * to: a restart must not count it as a manual override. */
+		d->have_written = true;
+		d->written_kb = kb;
+	} else if (errno == ENOENT && d->domid != 0) {
+		/* The toolstack has not finished building it (or is
+		 * destroying it): try again next cycle. */
+		return 0;
+	} else if (errno != ENOENT && errno != EINVAL) {
+		return -1;
+	}
+	struct xsio_layout l = { .name = d->name, .name_size = sizeof(d->name),
+				 .type = d->type };
+
+	if (xsio_read_layout(h, d->domid, &l) < 0)
+		return -1;
+	d->static_max_kb = l.static_max_kb;
+	d->videoram_kb = l.videoram_kb;
+	d->type = l.type;
+	d->offset_kb = d->type == HV_TYPE_HVM ? d->videoram_kb : 0;
+	arbiter_apply_rules(a, d);
+	load_state(a, d, now);
+	if (d->domid != 0 && xsio_get_uncooperative(h, d->domid)) {
+		d->uncooperative = true;
+		d->shrink_since_ms = now;
+		d->shrink_best_kb = d->actual_kb;
+	}
+	if (d->domid != 0 || a->cfg.policy.params.dom0_mode == POLICY_DOM0_PRIORITY) {
+		if (xsio_hand_over(h, d->domid, a->cfg.tx_retries) < 0) {
+			if (errno == ESRCH)
+				return 0;   /* gone meanwhile: next cycle forgets it */
+			if (mxs_conn_lost(errno))
+				return -1;
+			log_limited(LOG_WARNING, "arbiter:handover",
+				    "domain %u (%s): cannot hand over report keys: %s",
+				    d->domid, d->name, strerror(errno));
+		}
+	}
+	if (xsio_watch_dom(h, d->domid) < 0)
+		return -1;
+	d->known = true;
+	d->report_dirty = true;  /* the watch fires at once anyway */
+	d->target_dirty = true;
+	return 0;
+}
+
+void arbiter_drain_events(struct arbiter *a, uint64_t now)
+{
+	uint32_t domid = 0;
+	int err = 0;
+	enum xsio_event ev;
+
+	while (a->xs && (ev = xsio_next_event(a->xs, &domid, &err)) != XSE_NONE) {
+		struct dom *d = arbiter_dom_get(a, domid);
+
+		if (ev == XSE_STAMP && d) {
+			/* The stamp alone is a heartbeat: the figures are the
+			 * ones we hold. Until we hold some, read them all. */
+			d->stamp_dirty = true;
+			if (!d->have_fig)
+				d->report_dirty = true;
+		} else if (ev == XSE_REPORT && d)
+			d->report_dirty = true;
+		else if (ev == XSE_TARGET && d)
+			d->target_dirty = true;
+		/* introduce/release: the domain list below tells the rest. */
+	}
+	if (err)
+		xs_lost(a, now, err);
+}
+
+/* A changed stamp is liveness, whatever else the report says. */
+static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	uint64_t rejected = d->rej.reports;
+	/* The guest can see at most its static-max (when the toolstack
+	 * wrote it), else what Xen lets it hold. */
+	struct guest_bounds b = {
+		.mem_max_kb = d->static_max_kb ? d->static_max_kb + d->videoram_kb
+					       : d->hv.max_kb,
+	};
+	int r = xsio_read_report(a->xs, d->domid, a->cfg.tx_retries, &b, &d->fig,
+				 &d->rej, d->last_reject, sizeof(d->last_reject));
+
+	a->n.report_reads++;
+	if (r < 0) {
+		int err = errno;
+
+		/* EAGAIN on every attempt is a busy xenstored, not a bad
+		 * report: read it again next cycle, or the publication is
+		 * lost until the agent's next one. */
+		if (!arbiter_xs_failed(a, now, "read report", d->domid) && err != EAGAIN)
+			d->report_dirty = false;
+		return;
+	}
+	d->report_dirty = false;
+	if (d->rej.reports != rejected) {
+		a->n.reports_rejected++;
+		log_limited(LOG_WARNING, d->name,
+			    "domain %u (%s): report refused (%s); keeping the last good figures",
+			    d->domid, d->name, d->last_reject);
+	}
+	if (r == 1 && guest_has(&d->fig, MK_STAMP) && d->fig.v[MK_STAMP] != d->stamp) {
+		d->stamp = d->fig.v[MK_STAMP];
+		d->stamp_ms = now;
+	}
+	if (r == 1)
+		d->have_fig = true;
+	if (r == 1 && guest_has(&d->fig, MK_OOM_KILLS)) {
+		const struct policy_params *p = &a->cfg.policy.params;
+		uint64_t kills = dom_oom_seen(d, d->fig.v[MK_OOM_KILLS], p->oom_bump_kb,
+					      p->oom_hold_s, now);
+
+		if (kills) {
+			char key[32];
+
+			a->n.oom_events++;
+			arbiter_save_state(a, d, now);
+			/* The count is the guest's word: one that "kills"
+			 * every cycle must not flood the log. */
+			snprintf(key, sizeof(key), "arbiter:oom:%u", d->domid);
+			log_limited(LOG_WARNING, key,
+				    "domain %u (%s): %llu OOM kill(s); minimum raised to %llu KiB for %u s",
+				    d->domid, d->name, (unsigned long long)kills,
+				    (unsigned long long)d->oom_min_kb, p->oom_hold_s);
+		}
+	}
+}
+
+/* A heartbeat: one read of the stamp. Only a new value is liveness (a
+ * stamp rewritten with the same value is a frozen agent), and a stamp
+ * that does not parse is a refused report like any other. */
+static void read_stamp(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	uint64_t v;
+
+	if (xsio_read_stamp(a->xs, d->domid, &v) < 0) {
+		if (errno == EINVAL) {
+			d->stamp_dirty = false;
+			d->rej.reports++;
+			d->rej.why[GREJ_SYNTAX]++;
+			a->n.reports_rejected++;
+			snprintf(d->last_reject, sizeof(d->last_reject), "stamp: syntax");
+			log_limited(LOG_WARNING, d->name,
+				    "domain %u (%s): report refused (stamp: syntax); keeping the last good figures",
+				    d->domid, d->name);
+		} else if (errno == ENOENT || !arbiter_xs_failed(a, now, "read stamp", d->domid)) {
+			d->stamp_dirty = false;
+		}
+		return;
+	}
+	d->stamp_dirty = false;
+	if (v != d->stamp) {
+		d->stamp = v;
+		d->stamp_ms = now;
+	}
+}
+
+static void read_target(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	uint64_t kb;
+
+	if (xsio_read_target(a->xs, d->domid, &kb) < 0) {
+		if (errno == ENOENT || errno == EINVAL) {
+			d->have_target = false;
+			d->target_dirty = false;
+		} else if (!arbiter_xs_failed(a, now, "read target", d->domid)) {
+			d->target_dirty = false;
+		}
+		return;
+	}
+	d->target_dirty = false;
+	if (dom_target_seen(d, kb)) {
+		a->n.manual_holds++;
+		arbiter_save_state(a, d, now);
+		log_notice("domain %u (%s): memory/target set to %llu KiB by someone else (we wrote %llu); holding it (membalctl resume %s to manage it again)",
+			   d->domid, d->name, (unsigned long long)kb,
+			   (unsigned long long)d->written_kb, d->name);
+	}
+}
+
+void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
+{
+	for (size_t i = 0; i < a->ndoms && a->xs; i++) {
+		struct dom *d = a->by_domid[a->order[i]];
+
+		if (d->hv.dying)
+			continue;
+		if (!d->known && dom_adopt(a, d, now) < 0) {
+			if (!arbiter_xs_failed(a, now, "adopt", d->domid))
+				continue;
+			return;
+		}
+		if (a->xs && d->target_dirty)
+			read_target(a, d, now);
+		if (a->xs && d->report_dirty) {
+			read_report(a, d, now);   /* reads the stamp too */
+			d->stamp_dirty = false;
+		}
+		if (a->xs && d->stamp_dirty)
+			read_stamp(a, d, now);
+	}
+}
+

@@ -1,0 +1,246 @@
+/*
+ * The rules the arbiter carries from cycle to cycle (src/arbiter/rules.c)
+ * and the membal_state codec (src/arbiter/state.c), alone: no xenstored,
+ * no hypervisor, the clock passed in.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "arbiter/rules.h"
+#include "arbiter/state.h"
+
+#define MIB 1024u
+
+static struct arbiter_config cfg;
+
+static int setup(void **state)
+{
+	arbiter_config_defaults(&cfg);
+	cfg.stale_after_ms = 10000;
+	cfg.target_tolerance_kb = 1024;
+	return 0;
+}
+
+/* A PV domU with a fresh report, its target read. */
+static struct dom fresh(uint32_t domid, const char *name)
+{
+	struct dom d;
+
+	memset(&d, 0, sizeof(d));
+	d.domid = domid;
+	strcpy(d.name, name);
+	d.type = HV_TYPE_PV;
+	d.have_target = true;
+	d.target_kb = 512 * MIB;
+	d.actual_kb = 512 * MIB;
+	d.have_fig = true;
+	d.stamp_ms = 1000;
+	d.min_kb = 128 * MIB;
+	d.max_kb = 1024 * MIB;
+	return d;
+}
+
+static void test_classify(void **state)
+{
+	struct dom d = fresh(1, "web");
+
+	assert_int_equal(dom_classify(&d, &cfg, false, 2000), SKIP_NONE);
+	assert_int_equal(dom_classify(&d, &cfg, true, 2000), SKIP_HOLD_PAUSED);
+	/* Staleness is measured from the last new stamp. */
+	assert_int_equal(dom_classify(&d, &cfg, false, 1000 + 9999), SKIP_NONE);
+	assert_int_equal(dom_classify(&d, &cfg, false, 1000 + 10000), SKIP_STALE);
+	d.hold_manual = true;
+	assert_int_equal(dom_classify(&d, &cfg, false, 2000), SKIP_HOLD_MANUAL);
+	d.hold_manual = false;
+	d.bad_bounds = true;
+	assert_int_equal(dom_classify(&d, &cfg, false, 2000), SKIP_BAD_BOUNDS);
+	d.bad_bounds = false;
+	d.have_fig = false;
+	assert_int_equal(dom_classify(&d, &cfg, false, 2000), SKIP_NO_AGENT);
+	d.have_fig = true;
+	/* The toolstack's pause comes before anything of ours. */
+	d.hv.paused = true;
+	d.hold_manual = true;
+	assert_int_equal(dom_classify(&d, &cfg, false, 2000), SKIP_PAUSED);
+
+	/* HVM: opt-in; then PoD settling until the balloon is at target. */
+	struct dom h = fresh(2, "win");
+
+	h.type = HV_TYPE_HVM;
+	assert_int_equal(dom_classify(&h, &cfg, false, 2000), SKIP_EXCLUDED);
+	cfg.manage_hvm = true;
+	assert_int_equal(dom_classify(&h, &cfg, false, 2000), SKIP_POD_SETTLING);
+	h.fig.have = 1u << MK_BALLOON_CURRENT | 1u << MK_BALLOON_TARGET;
+	h.fig.v[MK_BALLOON_CURRENT] = 500 * MIB;
+	h.fig.v[MK_BALLOON_TARGET] = 502 * MIB;
+	assert_int_equal(dom_classify(&h, &cfg, false, 2000), SKIP_POD_SETTLING);
+	h.fig.v[MK_BALLOON_CURRENT] = 501 * MIB;
+	assert_int_equal(dom_classify(&h, &cfg, false, 2000), SKIP_NONE);
+	cfg.manage_hvm = false;
+
+	/* dom0: fixed unless dom0_mode = priority and its agent is fresh. */
+	struct dom z = fresh(0, "Domain-0");
+
+	assert_int_equal(dom_classify(&z, &cfg, false, 2000), SKIP_DOM0);
+	cfg.policy.params.dom0_mode = POLICY_DOM0_PRIORITY;
+	assert_int_equal(dom_classify(&z, &cfg, false, 2000), SKIP_NONE);
+	assert_int_equal(dom_classify(&z, &cfg, false, 20000), SKIP_DOM0);
+	cfg.policy.params.dom0_mode = POLICY_DOM0_FIXED;
+}
+
+static void test_manual_hold(void **state)
+{
+	struct dom d = fresh(1, "web");
+
+	/* The first value read is the starting point, not a hold. */
+	assert_false(dom_target_seen(&d, 400 * MIB));
+	assert_true(d.have_written);
+	assert_int_equal(d.written_kb, 400 * MIB);
+	/* Our own write echoed back. */
+	assert_false(dom_target_seen(&d, 400 * MIB));
+	/* Someone else's value: a hold, once. */
+	assert_true(dom_target_seen(&d, 300 * MIB));
+	assert_true(d.hold_manual);
+	assert_int_equal(d.target_kb, 300 * MIB);
+	assert_false(dom_target_seen(&d, 250 * MIB));
+	assert_true(d.hold_manual);
+}
+
+static void test_oom_raises_min(void **state)
+{
+	struct dom d = fresh(1, "web");
+
+	/* First figure: a baseline. */
+	assert_int_equal(dom_oom_seen(&d, 5, 64 * MIB, 300, 1000), 0);
+	assert_int_equal(dom_oom_min(&d, 1000), 0);
+	assert_int_equal(dom_oom_seen(&d, 5, 64 * MIB, 300, 2000), 0);
+	/* Two more kills: L raised to N + bump for 300 s. */
+	assert_int_equal(dom_oom_seen(&d, 7, 64 * MIB, 300, 3000), 2);
+	assert_int_equal(d.oom_events, 1);
+	assert_int_equal(dom_oom_min(&d, 3000), 576 * MIB);
+	assert_int_equal(dom_oom_min(&d, 3000 + 299999), 576 * MIB);
+	assert_int_equal(dom_oom_min(&d, 3000 + 300000), 0);
+	/* A counter that went down is a rebooted guest, not kills. */
+	assert_int_equal(dom_oom_seen(&d, 0, 64 * MIB, 300, 4000), 0);
+	assert_int_equal(dom_oom_seen(&d, 1, 64 * MIB, 300, 5000), 1);
+}
+
+static void test_uncooperative(void **state)
+{
+	struct dom d = fresh(1, "web");
+	uint64_t back = 0;
+
+	d.target_kb = 256 * MIB;   /* holds 512: must shrink */
+	assert_int_equal(dom_progress(&d, 1024, 5000, 1000, &back), 0);
+	assert_int_equal(d.shrink_since_ms, 1000);
+	/* Moving down by more than the tolerance restarts the clock. */
+	d.actual_kb -= 2 * MIB;
+	assert_int_equal(dom_progress(&d, 1024, 5000, 4000, &back), 0);
+	assert_int_equal(dom_progress(&d, 1024, 5000, 8999, &back), 0);
+	assert_int_equal(dom_progress(&d, 1024, 5000, 9000, &back), PROGRESS_UNCOOPERATIVE);
+	assert_true(d.uncooperative);
+	assert_int_equal(dom_progress(&d, 1024, 5000, 9500, &back), 0);
+	/* At its target: cooperative again, once. */
+	d.actual_kb = 256 * MIB;
+	assert_int_equal(dom_progress(&d, 1024, 5000, 10000, &back), PROGRESS_COOPERATIVE);
+	assert_false(d.uncooperative);
+	assert_int_equal(dom_progress(&d, 1024, 5000, 11000, &back), 0);
+	/* A manual hold is the administrator's: no judgement. */
+	d.target_kb = 100 * MIB;
+	d.hold_manual = true;
+	assert_int_equal(dom_progress(&d, 1024, 5000, 12000, &back), 0);
+	assert_int_equal(d.shrink_since_ms, 0);
+}
+
+static void test_grant_withdrawn(void **state)
+{
+	struct dom d = fresh(1, "web");
+	uint64_t back = 0;
+
+	/* Granted 768 while holding 512. */
+	dom_grant_opened(&d, 768 * MIB, 1024, 1000);
+	assert_true(d.grant_open);
+	d.target_kb = 768 * MIB;
+	assert_int_equal(dom_progress(&d, 1024, 5000, 3000, &back), 0);
+	/* Growing restarts the clock. */
+	d.actual_kb = 600 * MIB + 3;
+	assert_int_equal(dom_progress(&d, 1024, 5000, 4000, &back), 0);
+	/* Undecided domains keep their grant. */
+	d.skip = SKIP_STALE;
+	assert_int_equal(dom_progress(&d, 1024, 5000, 9000, &back), 0);
+	d.skip = SKIP_NONE;
+	assert_int_equal(dom_progress(&d, 1024, 5000, 9000, &back), PROGRESS_WITHDRAW);
+	assert_int_equal(back, 600 * MIB);   /* whole pages */
+	assert_false(d.grant_open);
+	assert_int_equal(d.withdrawals, 1);
+	/* Never below L_i. */
+	d.actual_kb = 100 * MIB;
+	dom_grant_opened(&d, 768 * MIB, 1024, 10000);
+	assert_int_equal(dom_progress(&d, 1024, 5000, 15000, &back), PROGRESS_WITHDRAW);
+	assert_int_equal(back, 128 * MIB);
+	/* A target within the tolerance is no grant. */
+	dom_grant_opened(&d, d.actual_kb + 1024, 1024, 16000);
+	assert_false(d.grant_open);
+}
+
+static void test_state_codec(void **state)
+{
+	struct dom d = fresh(1, "web"), r = fresh(1, "web");
+	struct dom_state s, back;
+	char text[STATE_TEXT_MAX];
+
+	d.hold_paused = true;
+	d.oom_min_kb = 600 * MIB;
+	d.oom_until_ms = 10000 + 2500;
+	/* 2.5 s left at monotonic 10000, wall 1700000000: until +3 s. */
+	state_of_dom(&d, 10000, 1700000000, &s);
+	state_format(&s, text, sizeof(text));
+	assert_string_equal(text, "hold=paused oom_min_kb=614400 oom_until=1700000003");
+	assert_int_equal(state_parse(text, &back), 0);
+	/* Restored by a new arbiter whose clocks are elsewhere. */
+	assert_true(state_to_dom(&back, 50, 1700000001, &r));
+	assert_true(r.hold_paused);
+	assert_false(r.hold_manual);
+	assert_int_equal(r.oom_min_kb, 600 * MIB);
+	assert_int_equal(r.oom_until_ms, 50 + 2000);
+	/* Expired: nothing in force. */
+	struct dom e = fresh(1, "web");
+
+	assert_false(state_to_dom(&(struct dom_state){ .hold = HOLD_NONE,
+		.oom_min_kb = 600 * MIB, .oom_until_s = 1700000000 }, 50, 1700000000, &e));
+	assert_int_equal(e.oom_until_ms, 0);
+	state_of_dom(&e, 50, 1700000000, &s);
+	state_format(&s, text, sizeof(text));
+	assert_string_equal(text, "hold=none oom_min_kb=0 oom_until=0");
+
+	/* Strict: anything else is refused. */
+	const char *bad[] = {
+		"", "oom_min_kb=1 oom_until=2", "hold=maybe", "hold=none extra",
+		"hold=none oom_min_kb=-1", "hold=none oom_min_kb=99999999999999999",
+		"hold=none oom_until=x",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(state_parse(bad[i], &back), -1);
+	char longtext[400];
+
+	memset(longtext, 'a', sizeof(longtext) - 1);
+	longtext[sizeof(longtext) - 1] = '\0';
+	assert_int_equal(state_parse(longtext, &back), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_classify, setup),
+		cmocka_unit_test_setup(test_manual_hold, setup),
+		cmocka_unit_test_setup(test_oom_raises_min, setup),
+		cmocka_unit_test_setup(test_uncooperative, setup),
+		cmocka_unit_test_setup(test_grant_withdrawn, setup),
+		cmocka_unit_test_setup(test_state_codec, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
