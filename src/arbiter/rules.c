@@ -118,7 +118,7 @@ static unsigned grant_progress(struct dom *d, uint64_t tol, uint64_t stuck_ms,
 		d->grant_best_kb = d->actual_kb;
 		d->grant_since_ms = now;
 	} else if (now - d->grant_since_ms >= stuck_ms && d->skip == SKIP_NONE) {
-		uint64_t back = d->actual_kb - d->actual_kb % POLICY_PAGE_KB;
+		uint64_t back = policy_page_down(d->actual_kb);
 
 		*withdraw_kb = back < d->min_kb ? d->min_kb : back;
 		d->withdrawals++;

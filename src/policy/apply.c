@@ -27,11 +27,6 @@
  */
 #include "policy/policy.h"
 
-static inline uint64_t page_down(uint64_t kb)
-{
-	return kb - kb % POLICY_PAGE_KB;
-}
-
 static inline uint64_t distance(uint64_t a, uint64_t b)
 {
 	return a > b ? a - b : b - a;
@@ -106,7 +101,7 @@ void policy_apply(const struct policy_params *p,
 	}
 
 	/* Pass 3: the rest in proportion to deficit,
-	 *     grant_i = page_down(pool * (target_i - N_i) / sum deficits). */
+	 *     grant_i = policy_page_down(pool * (target_i - N_i) / sum deficits). */
 	if (deficit > pool) {
 		for (size_t i = 0; i < n; i++) {
 			const struct policy_dom *d = &dom[i];
@@ -119,7 +114,7 @@ void policy_apply(const struct policy_params *p,
 			unsigned __int128 share = (unsigned __int128)pool * want /
 						  deficit;
 
-			o->write_kb = d->actual_kb + page_down((uint64_t)share);
+			o->write_kb = d->actual_kb + policy_page_down((uint64_t)share);
 		}
 	}
 

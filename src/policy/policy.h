@@ -34,6 +34,12 @@
  * POLICY_MAX_DOMAINS domains every sum fits an int64_t. */
 #define POLICY_KB_MAX (UINT64_C(1) << 40)
 #define POLICY_MAX_DOMAINS (UINT32_C(1) << 22)
+/* Sizes go to the hypervisor in whole pages: kb rounded down to one. */
+static inline uint64_t policy_page_down(uint64_t kb)
+{
+	return kb - kb % POLICY_PAGE_KB;
+}
+
 /* Shares outside this range are refused (they would only make prices
  * overflow or vanish). */
 #define POLICY_SHARES_MIN 1e-6

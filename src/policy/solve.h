@@ -1,6 +1,7 @@
 /*
- * Private interface between policy.c and the two global-balancing solvers
- * (solve_exact.c, solve_paper.c). Not for the daemon: it calls
+ * Private interface of the policy core: between policy.c and the two
+ * global-balancing solvers (solve_exact.c, solve_paper.c), and the error
+ * helper params.c and policy.c share. Not for the daemon: it calls
  * policy_decide().
  *
  * policy.c fills one solve_item per domain taking part in global
@@ -15,6 +16,10 @@
 #include <stdint.h>
 
 #include "policy/policy.h"
+
+/* snprintf into err; returns -1. */
+int policy_fail(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 enum solve_at {
 	SOLVE_FREE,  /* strictly between its bounds: on the common price */

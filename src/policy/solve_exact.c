@@ -38,11 +38,6 @@
  */
 #define SOLVE_ETA_KB (1.0 / 16)
 
-static inline uint64_t page_down(uint64_t kb)
-{
-	return kb - kb % POLICY_PAGE_KB;
-}
-
 uint64_t solve_round(double x, uint64_t lo, uint64_t up, uint32_t *at)
 {
 	uint64_t v;
@@ -54,14 +49,14 @@ uint64_t solve_round(double x, uint64_t lo, uint64_t up, uint32_t *at)
 	}
 	if (!(x < (double)up)) {
 		*at = SOLVE_AT_UP;
-		v = page_down(up);
+		v = policy_page_down(up);
 		return v < lo ? lo : v;
 	}
 	*at = SOLVE_FREE;
 	x -= SOLVE_ETA_KB;
 	if (!(x > (double)lo))
 		return lo;
-	v = page_down((uint64_t)x);
+	v = policy_page_down((uint64_t)x);
 	return v < lo ? lo : v;
 }
 
@@ -355,7 +350,7 @@ enum policy_stage solve_exact(struct policy_ctx *ctx, size_t k, int64_t M,
 	/* Stage 1: every domain can have its cap U_i. */
 	if ((int64_t)sum_up <= M) {
 		for (size_t i = 0; i < k; i++) {
-			uint64_t v = page_down(items[i].up);
+			uint64_t v = policy_page_down(items[i].up);
 
 			items[i].target = v < items[i].lo ? items[i].lo : v;
 			items[i].at = SOLVE_AT_UP;

@@ -36,7 +36,7 @@ test_sim_model_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH)
 
 TESTS += test_sim_hv
 test_sim_hv_SRCS   := tests/unit/test_sim_hv.c $(SIM_MODEL_SRCS) \
-                      src/simhost/hv_sim.c
+                      src/simhost/hv_sim.c src/simhost/toolstack.c
 test_sim_hv_LIBS   := xsdfixture agent common xsd
 test_sim_hv_LDLIBS := $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD) \
                       $(LIBS_CMOCKA) $(LIBS_MATH)
