@@ -7,6 +7,7 @@
 #include <xenstore.h>
 
 #include "common/clock.h"
+#include "common/domid.h"
 #include "common/log.h"
 #include "common/parse.h"
 #include "common/xs.h"
@@ -123,7 +124,7 @@ static bool agent_connect(struct agent *a, uint64_t now)
 	}
 	if (!a->domid_fixed) {
 		/* A relative path resolves against our own home. */
-		if (!agent_read_u64(a, "domid", 0x7FEF, &v)) {
+		if (!agent_read_u64(a, "domid", MEMBAL_DOMID_LIMIT - 1, &v)) {
 			log_err("cannot learn our domid from xenstore key 'domid' (%s); use --domid",
 				strerror(errno));
 			agent_disconnect(a, now, "domid", errno);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/config.h"
+#include "common/domid.h"
 #include "common/filter.h"
 #include "common/log.h"
 
@@ -56,7 +57,7 @@ static bool agent_key(struct cfg_file *f, const char *s, const char *k,
 		if (!strcmp(v, "auto"))
 			c->domid = AGENT_DOMID_AUTO;
 		else
-			cfg_get_u32(f, s, k, v, 0, 0x7FEF, &c->domid); /* DOMID_FIRST_RESERVED - 1 */
+			cfg_get_u32(f, s, k, v, 0, MEMBAL_DOMID_LIMIT - 1, &c->domid);
 	} else if (!strcmp(k, "log_level")) {
 		int l = log_level_from_name(v);
 

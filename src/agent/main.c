@@ -16,6 +16,7 @@
 
 #include "agent/agent.h"
 #include "common/clock.h"
+#include "common/domid.h"
 #include "common/log.h"
 #include "common/parse.h"
 
@@ -103,7 +104,7 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 			o->config_given = true;
 			break;
 		case 'd':
-			if (parse_u64(optarg, 0, 0x7FEF, &v) != PARSE_OK) {
+			if (parse_u64(optarg, 0, MEMBAL_DOMID_LIMIT - 1, &v) != PARSE_OK) {
 				fprintf(stderr, "membal-agent: --domid '%s': expected 0..32751\n", optarg);
 				return 1;
 			}

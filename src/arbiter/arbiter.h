@@ -103,7 +103,7 @@ struct dom {
 	/* this cycle's outcome, for logs and status */
 	enum dom_skip skip;
 	bool decided;
-	struct policy_decision d;
+	struct policy_decision decision;   /* valid when decided */
 	uint64_t target_changes;
 	uint64_t withdrawals;
 };
@@ -138,7 +138,7 @@ struct arbiter {
 	struct xsio_backoff xs_backoff;
 
 	/* domains by domid; a sorted index for cycles */
-	struct dom **by_domid;       /* HV_DOMID_LIMIT entries */
+	struct dom **by_domid;       /* MEMBAL_DOMID_LIMIT entries */
 	uint32_t *order;             /* domids present, ascending */
 	size_t ndoms;
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/domid.h"
 #include "common/log.h"
 
 const char *const arb_backend_names[] = { "xen", "sim", NULL };
@@ -62,7 +63,7 @@ static bool daemon_key(struct cfg_file *f, const char *s, const char *k,
 	} else if (!strcmp(k, "tx_retries"))
 		cfg_get_u32(f, s, k, v, 1, 1000, &c->tx_retries);
 	else if (!strcmp(k, "max_domains"))
-		cfg_get_u32(f, s, k, v, 1, 0x7FF0, &c->max_domains);
+		cfg_get_u32(f, s, k, v, 1, MEMBAL_DOMID_LIMIT, &c->max_domains);
 	else if (!strcmp(k, "backend")) {
 		if (cfg_get_enum(f, s, k, v, arb_backend_names, &e))
 			c->backend = (enum arb_backend)e;

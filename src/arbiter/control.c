@@ -76,7 +76,7 @@ int arbiter_pause(struct arbiter *a, const char *name, bool pause)
 	if (!d) {
 		uint64_t id;
 
-		if (parse_u64(name, 0, HV_DOMID_LIMIT - 1, &id) != PARSE_OK ||
+		if (parse_u64(name, 0, MEMBAL_DOMID_LIMIT - 1, &id) != PARSE_OK ||
 		    !(d = arbiter_dom_get(a, (uint32_t)id))) {
 			errno = ENOENT;
 			return -1;

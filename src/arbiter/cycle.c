@@ -102,20 +102,20 @@ static void log_change(struct arbiter *a, struct dom *d, uint64_t old_kb,
 {
 	char reasons[128];
 
-	policy_reasons_format(d->d.reasons, reasons, sizeof(reasons));
-	if (d->d.has_price)
+	policy_reasons_format(d->decision.reasons, reasons, sizeof(reasons));
+	if (d->decision.has_price)
 		log_info("%sdomain %u (%s): target %llu -> %llu KiB%s [%s/%s, demand %llu, actual %llu, price %.4g, %s]",
 			 a->dry_run ? "dry-run: " : "", d->domid, d->name,
 			 (unsigned long long)old_kb, (unsigned long long)new_kb, what,
-			 policy_mode_name(d->d.mode), policy_stage_name(d->d.stage),
-			 (unsigned long long)d->d.goal_kb, (unsigned long long)d->actual_kb,
-			 d->d.price, reasons);
+			 policy_mode_name(d->decision.mode), policy_stage_name(d->decision.stage),
+			 (unsigned long long)d->decision.goal_kb, (unsigned long long)d->actual_kb,
+			 d->decision.price, reasons);
 	else
 		log_info("%sdomain %u (%s): target %llu -> %llu KiB%s [%s/%s, demand %llu, actual %llu, %s]",
 			 a->dry_run ? "dry-run: " : "", d->domid, d->name,
 			 (unsigned long long)old_kb, (unsigned long long)new_kb, what,
-			 policy_mode_name(d->d.mode), policy_stage_name(d->d.stage),
-			 (unsigned long long)d->d.goal_kb, (unsigned long long)d->actual_kb,
+			 policy_mode_name(d->decision.mode), policy_stage_name(d->decision.stage),
+			 (unsigned long long)d->decision.goal_kb, (unsigned long long)d->actual_kb,
 			 reasons);
 }
 
@@ -246,7 +246,7 @@ static void record_decisions(struct arbiter *a, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct dom *d = a->snap_dom[i];
 
-		d->d = a->dec[i];
+		d->decision = a->dec[i];
 		d->decided = a->dec[i].mode != POLICY_MODE_FIXED;
 		if (d->decided && (a->dec[i].reasons & (POLICY_R_PSI | POLICY_R_SWAPIN))) {
 			d->pressure_holds++;

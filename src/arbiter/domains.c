@@ -40,7 +40,7 @@ int arbiter_init(struct arbiter *a, const struct arbiter_config *cfg,
 	a->dry_run = dry_run;
 	xsio_backoff_init(&a->xs_backoff);
 	a->capacity = cfg->max_domains;
-	a->by_domid = calloc(HV_DOMID_LIMIT, sizeof(*a->by_domid));
+	a->by_domid = calloc(MEMBAL_DOMID_LIMIT, sizeof(*a->by_domid));
 	a->order = calloc(a->capacity, sizeof(*a->order));
 	a->hv_list = calloc(a->capacity, sizeof(*a->hv_list));
 	a->snap = calloc(a->capacity, sizeof(*a->snap));
@@ -102,7 +102,7 @@ void arbiter_free(struct arbiter *a)
 
 struct dom *arbiter_dom_get(struct arbiter *a, uint32_t domid)
 {
-	return domid < HV_DOMID_LIMIT ? a->by_domid[domid] : NULL;
+	return domid < MEMBAL_DOMID_LIMIT ? a->by_domid[domid] : NULL;
 }
 
 struct dom *arbiter_dom_by_name(struct arbiter *a, const char *name)
@@ -208,7 +208,7 @@ int arbiter_refresh_domains(struct arbiter *a, uint64_t now)
 			const struct hv_domain *hd = &a->hv_list[i];
 			struct dom *d;
 
-			if (hd->domid >= HV_DOMID_LIMIT)
+			if (hd->domid >= MEMBAL_DOMID_LIMIT)
 				continue;
 			d = arbiter_dom_get(a, hd->domid);
 			if (pass == 0 ? !d : d != NULL)

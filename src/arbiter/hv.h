@@ -19,8 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Xen's DOMID_FIRST_RESERVED: domids at or above it are not domains. */
-#define HV_DOMID_LIMIT 0x7FF0u
+#include "common/domid.h"
 
 enum hv_dom_type { HV_TYPE_PV, HV_TYPE_PVH, HV_TYPE_HVM, HV_TYPE_UNKNOWN };
 

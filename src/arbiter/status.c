@@ -62,8 +62,8 @@ void status_dom_flags(const struct dom *d, char *buf, size_t size)
 	FLAG(d->uncooperative && d->skip != SKIP_UNCOOPERATIVE, "uncooperative");
 	FLAG(d->hold_manual && d->skip != SKIP_HOLD_MANUAL, "hold-manual");
 	FLAG(d->hold_paused && d->skip != SKIP_HOLD_PAUSED, "hold-paused");
-	FLAG(d->decided && (d->d.reasons & (POLICY_R_PSI | POLICY_R_SWAPIN)), "pressure");
-	FLAG(d->decided && (d->d.reasons & POLICY_R_OOM), "oom-min");
+	FLAG(d->decided && (d->decision.reasons & (POLICY_R_PSI | POLICY_R_SWAPIN)), "pressure");
+	FLAG(d->decided && (d->decision.reasons & POLICY_R_OOM), "oom-min");
 	FLAG(d->grant_open, "growing");
 #undef FLAG
 	if (used == 0)
@@ -161,7 +161,7 @@ int status_write_json(const struct arbiter *a, const char *path)
 		const struct guest_figures *g = &d->fig;
 
 		status_dom_flags(d, flags, sizeof(flags));
-		policy_reasons_format(d->decided ? d->d.reasons : 0, reasons, sizeof(reasons));
+		policy_reasons_format(d->decided ? d->decision.reasons : 0, reasons, sizeof(reasons));
 		fprintf(f, "%s\n{", i ? "," : "");
 		json_u64(f, "domid", d->domid, true);
 		fprintf(f, "\"name\":");
@@ -175,20 +175,20 @@ int status_write_json(const struct arbiter *a, const char *path)
 		json_u64(f, "target_kb", d->have_target ? d->target_kb : 0, true);
 		json_u64(f, "actual_kb", d->actual_kb, true);
 		json_u64(f, "maxmem_kb", d->hv.max_kb, true);
-		json_u64(f, "demand_kb", d->decided ? d->d.goal_kb : 0, true);
+		json_u64(f, "demand_kb", d->decided ? d->decision.goal_kb : 0, true);
 		json_u64(f, "free_kb", d->have_fig ? g->v[MK_FREE] : 0, true);
 		json_u64(f, "avail_kb", d->have_fig ? g->v[MK_AVAIL] : 0, true);
 		json_u64(f, "committed_as_kb", d->have_fig ? g->v[MK_COMMITTED_AS] : 0, true);
 		json_u64(f, "swap_tot_kb", d->have_fig ? g->v[MK_SWAP_TOT] : 0, true);
 		json_u64(f, "swap_free_kb", d->have_fig ? g->v[MK_SWAP_FREE] : 0, true);
 		fprintf(f, "\"price\":");
-		if (d->decided && d->d.has_price)
-			fprintf(f, "%.6g,", d->d.price);
+		if (d->decided && d->decision.has_price)
+			fprintf(f, "%.6g,", d->decision.price);
 		else
 			fprintf(f, "null,");
 		fprintf(f, "\"mode\":\"%s\",\"stage\":\"%s\",\"reasons\":\"%s\",",
-			d->decided ? policy_mode_name(d->d.mode) : "fixed",
-			d->decided ? policy_stage_name(d->d.stage) : "none", reasons);
+			d->decided ? policy_mode_name(d->decision.mode) : "fixed",
+			d->decided ? policy_stage_name(d->decision.stage) : "none", reasons);
 		json_u64(f, "report_age_ms",
 			 d->have_fig ? a->last_cycle_ms - d->stamp_ms : 0, true);
 		json_u64(f, "reports_rejected", d->rej.reports, true);

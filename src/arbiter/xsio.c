@@ -64,7 +64,7 @@ enum xsio_event xsio_next_event(struct xs_handle *h, uint32_t *domid, int *err)
 		else if (!strcmp(tok, "r"))
 			ev = XSE_RELEASE;
 		else if (tok[0] == 'm' &&
-			 parse_u64(tok + 1, 0, HV_DOMID_LIMIT - 1, &id) == PARSE_OK) {
+			 parse_u64(tok + 1, 0, MEMBAL_DOMID_LIMIT - 1, &id) == PARSE_OK) {
 			const char *path = vec[XS_WATCH_PATH];
 			const char *leaf = strrchr(path, '/');
 

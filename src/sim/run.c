@@ -178,7 +178,7 @@ static void record(struct world *w, struct sim_run *r, size_t tick)
 				f[k] = NAN;
 			continue;
 		}
-		ad = d->domid < HV_DOMID_LIMIT ? w->a.by_domid[d->domid] : NULL;
+		ad = d->domid < MEMBAL_DOMID_LIMIT ? w->a.by_domid[d->domid] : NULL;
 		f[SF_DEMAND] = (float)(d->demand_kb / KIB_PER_MIB);
 		f[SF_TARGET] = (float)((ad && ad->have_target ? ad->target_kb : d->target_kb) /
 				       KIB_PER_MIB);
@@ -200,7 +200,7 @@ static void collect(struct world *w, const struct sim_scenario *sc, struct sim_r
 		const struct sim_dom *d = &h->dom[i];
 		const struct sim_dom_metrics *m = &d->m;
 		struct sim_guest_result *g = &r->g[i];
-		const struct dom *ad = d->domid < HV_DOMID_LIMIT ? w->a.by_domid[d->domid] : NULL;
+		const struct dom *ad = d->domid < MEMBAL_DOMID_LIMIT ? w->a.by_domid[d->domid] : NULL;
 		uint64_t starve_total = m->starve_ms_total, starve_max = m->starve_ms_max;
 		struct manage_verdict v;
 

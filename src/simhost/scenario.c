@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "common/config.h"
+#include "common/domid.h"
 
 #define MB_MAX (UINT64_C(1) << 24)         /* 16 TiB */
 #define RATE_MB_S_MAX (UINT64_C(1) << 20)  /* 1 TiB/s */
-#define DOMID_MAX 0x7FEFu                  /* DOMID_FIRST_RESERVED - 1 */
 /* A guest whose MemTotal would be smaller than this does not boot. */
 #define SIM_MIN_MEMTOTAL_KB (16 * 1024)
 
@@ -269,7 +269,7 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 	gl->seen |= 1u << i;
 	switch (i) {
 	case GK_DOMID:
-		if (cfg_get_u32(f, s, k, v, 1, DOMID_MAX, &u))
+		if (cfg_get_u32(f, s, k, v, 1, MEMBAL_DOMID_LIMIT - 1, &u))
 			g->domid = u;
 		break;
 	case GK_TYPE:

@@ -119,7 +119,7 @@ const char *xsd_domain_socket(struct xsd *x, unsigned domid)
 	pthread_mutex_lock(&x->lock);
 	if (!x->domain_dir) {
 		errno = ENOENT;
-	} else if (domid >= XSD_DOMID_FIRST_RESERVED) {
+	} else if (domid >= MEMBAL_DOMID_LIMIT) {
 		errno = EINVAL;
 	} else {
 		l = listener_find(x, domid);

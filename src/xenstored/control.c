@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/domid.h"
 #include "common/parse.h"
 #include "xenstored/control.h"
 
@@ -132,7 +133,7 @@ char *control_handle(struct xsd *x, const char *line, bool *quit)
 	} else if (!strcmp(w[0], "help")) {
 		out = reply("%s", help);
 	} else if (!strcmp(w[0], "introduce")) {
-		if (n != 5 || !get_num(w[1], 0x7FEF, &a) || a == 0 ||
+		if (n != 5 || !get_num(w[1], MEMBAL_DOMID_LIMIT - 1, &a) || a == 0 ||
 		    !get_num(w[3], UINT64_MAX, &b) || !get_num(w[4], UINT64_MAX, &c))
 			out = reply("ERR usage: introduce DOMID(1..32751) NAME TARGET_KB STATIC_MAX_KB\n");
 		else if (xsd_introduce_domain(x, (unsigned)a, w[2], b, c) < 0)
@@ -140,7 +141,7 @@ char *control_handle(struct xsd *x, const char *line, bool *quit)
 		else
 			out = reply("OK\n");
 	} else if (!strcmp(w[0], "release")) {
-		if (n != 2 || !get_num(w[1], 0x7FEF, &a))
+		if (n != 2 || !get_num(w[1], MEMBAL_DOMID_LIMIT - 1, &a))
 			out = reply("ERR usage: release DOMID\n");
 		else if (xsd_release_domain(x, (unsigned)a) < 0)
 			out = reply_errno("release", errno);
@@ -149,7 +150,7 @@ char *control_handle(struct xsd *x, const char *line, bool *quit)
 	} else if (!strcmp(w[0], "socket")) {
 		const char *path;
 
-		if (n != 2 || !get_num(w[1], 0x7FEF, &a))
+		if (n != 2 || !get_num(w[1], MEMBAL_DOMID_LIMIT - 1, &a))
 			out = reply("ERR usage: socket DOMID\n");
 		else if (!(path = xsd_domain_socket(x, (unsigned)a)))
 			out = reply_errno("socket (need --domain-sockets)", errno);

@@ -212,7 +212,7 @@ int domain_introduce_wire(struct xsd *x, unsigned domid)
 
 	if (domid == 0)
 		return 0;     /* dom0 is introduced from the start */
-	if (domid >= XSD_DOMID_FIRST_RESERVED)
+	if (domid >= MEMBAL_DOMID_LIMIT)
 		return EINVAL;
 	d = domain_get(x, domid);
 	if (d->introduced) {
@@ -280,7 +280,7 @@ int domain_introduce(struct xsd *x, unsigned domid, const char *name,
 	char *home, *vm, *lib, *path, num[24];
 	struct domain *d;
 
-	if (domid == 0 || domid >= XSD_DOMID_FIRST_RESERVED || !name)
+	if (domid == 0 || domid >= MEMBAL_DOMID_LIMIT || !name)
 		return EINVAL;
 	d = domain_get(x, domid);
 	if (d->introduced)

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/domid.h"
 #include "xenstored/xsd.h"
 
 /* xenstored's defaults (xenstored_core.c, 4.17). */
@@ -47,7 +48,6 @@
 #define XSD_NO_GEN UINT64_MAX  /* generation of a node that does not exist */
 
 #define XSD_DOMID_SELF 0x7FF0u
-#define XSD_DOMID_FIRST_RESERVED 0x7FF0u
 
 /* Bits as in xenstore_lib.h. */
 #define XSD_PERM_NONE   0x00u

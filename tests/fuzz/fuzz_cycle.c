@@ -354,7 +354,7 @@ static void check_promises(uint64_t ctl_reserve_kb)
 				grown += d->wrote_kb - d->n_kb;
 			continue;
 		}
-		if (!d->exists || d->dying || d->domid >= HV_DOMID_LIMIT)
+		if (!d->exists || d->dying || d->domid >= MEMBAL_DOMID_LIMIT)
 			continue;
 		home(p, sizeof(p), d->domid, "memory/target");
 		v = fxs_get(p, &len);
@@ -749,7 +749,7 @@ static void dump(unsigned cyc, const struct arbiter *a, uint64_t free_kb)
 		(unsigned long long)a->reserve_kb, policy_mode_name(a->cycle.mode));
 	for (size_t i = 0; i < W.n; i++) {
 		const struct fdom *d = &W.d[i];
-		const struct dom *ad = d->domid < HV_DOMID_LIMIT ? a->by_domid[d->domid] : NULL;
+		const struct dom *ad = d->domid < MEMBAL_DOMID_LIMIT ? a->by_domid[d->domid] : NULL;
 		char p[64];
 		unsigned len = 0;
 		const char *t;

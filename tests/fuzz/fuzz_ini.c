@@ -109,7 +109,7 @@ static void check_scenario(const char *text)
 	for (size_t i = 0; i < s.n_guests; i++) {
 		const struct sim_guest_spec *g = &s.guests[i];
 
-		FUZZ_CHECK(g->domid >= 1 && g->domid < HV_DOMID_LIMIT, "domid %u", g->domid);
+		FUZZ_CHECK(g->domid >= 1 && g->domid < MEMBAL_DOMID_LIMIT, "domid %u", g->domid);
 		FUZZ_CHECK(i == 0 || s.guests[i - 1].domid < g->domid,
 			   "domids not unique and sorted");
 		FUZZ_CHECK(memchr(g->name, '\0', sizeof(g->name)) && g->name[0], "name");

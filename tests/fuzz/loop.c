@@ -77,7 +77,7 @@ const struct sim_dom *loop_sdom(struct loop *l, uint32_t domid)
 
 struct dom *loop_adom(struct loop *l, uint32_t domid)
 {
-	return l->a_live && domid < HV_DOMID_LIMIT ? l->a.by_domid[domid] : NULL;
+	return l->a_live && domid < MEMBAL_DOMID_LIMIT ? l->a.by_domid[domid] : NULL;
 }
 
 uint64_t loop_host_free(struct loop *l)
@@ -259,7 +259,7 @@ static void check(struct loop *l)
 		bool changed = have && (!s->d[i].have_target || t != s->d[i].target_kb);
 
 		if (!changed) {
-			if (have && t > s->d[i].n_kb && s->d[i].domid < HV_DOMID_LIMIT)
+			if (have && t > s->d[i].n_kb && s->d[i].domid < MEMBAL_DOMID_LIMIT)
 				others += t - s->d[i].n_kb;
 			continue;
 		}

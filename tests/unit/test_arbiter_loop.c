@@ -147,7 +147,7 @@ static const struct sim_dom *sdom(struct env *e, uint32_t domid)
 
 static struct dom *adom(struct env *e, uint32_t domid)
 {
-	return domid < HV_DOMID_LIMIT ? e->a.by_domid[domid] : NULL;
+	return domid < MEMBAL_DOMID_LIMIT ? e->a.by_domid[domid] : NULL;
 }
 
 static uint64_t host_free(struct env *e)
@@ -321,7 +321,7 @@ static void test_load_rise_takes_memory_from_idle(void **state)
 				  sdom(e, 1)->tot_kb * 10 >= xs_target(e, 1) * 9));
 	print_message("busy holds 90%% of its new target %llu KiB (goal %llu, %s) %u cycles after the rise, %llu target writes\n",
 		      (unsigned long long)xs_target(e, 1),
-		      (unsigned long long)adom(e, 1)->d.goal_kb,
+		      (unsigned long long)adom(e, 1)->decision.goal_kb,
 		      policy_mode_name(e->a.cycle.mode), cycles,
 		      (unsigned long long)(e->a.n.target_writes - writes0));
 	assert_true(cycles <= 2 + 5);      /* the rise is at 10 s: a few cycles */
@@ -479,7 +479,7 @@ static void test_pressure_blocks_shrink_and_oom_raises_min(void **state)
 	assert_int_equal(xs_target(e, 1), 512 * MIB);
 	assert_true(xs_target(e, 2) < 512 * MIB);        /* b shrank */
 	assert_true(adom(e, 1)->pressure_holds > 0);
-	assert_true(adom(e, 1)->d.reasons & POLICY_R_PSI);
+	assert_true(adom(e, 1)->decision.reasons & POLICY_R_PSI);
 	/* Pressure gone: a shrinks too. Then b reports an OOM kill: its
 	 * minimum becomes N + 64 MiB for oom_hold_s. */
 	for (int i = 0; i < 30; i++) {
@@ -492,7 +492,7 @@ static void test_pressure_blocks_shrink_and_oom_raises_min(void **state)
 	run(e, 2);
 	assert_int_equal(adom(e, 2)->oom_events, 1);
 	assert_true(xs_target(e, 2) >= n_b + 64 * MIB);
-	assert_true(adom(e, 2)->d.reasons & POLICY_R_OOM);
+	assert_true(adom(e, 2)->decision.reasons & POLICY_R_OOM);
 	assert_non_null(strstr(logged(e), "domain 2 (b): 1 OOM kill(s)"));
 	stop(e);
 }
@@ -509,7 +509,7 @@ static void test_garbage_rejected_others_undisturbed(void **state)
 	fake_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 200 * MIB });
 	run(e, 60);   /* both converge on their goals */
 	uint64_t b_target = xs_target(e, 2);
-	uint64_t a_goal = adom(e, 1)->d.goal_kb;
+	uint64_t a_goal = adom(e, 1)->decision.goal_kb;
 	uint64_t w0 = e->a.n.target_writes;
 	/* b turns hostile: each publication breaks another rule. */
 	struct xs_handle *h = open_as(e, 2);
@@ -541,7 +541,7 @@ static void test_garbage_rejected_others_undisturbed(void **state)
 	assert_non_null(strstr(logged(e), "domain 2 (b): report refused"));
 	/* b keeps its last good figures and target; a is untouched. */
 	assert_int_equal(xs_target(e, 2), b_target);
-	assert_int_equal(adom(e, 1)->d.goal_kb, a_goal);
+	assert_int_equal(adom(e, 1)->decision.goal_kb, a_goal);
 	assert_int_equal(e->a.n.target_writes, w0);
 	stop(e);
 }

@@ -135,7 +135,7 @@ static void test_eagain_storm(void **state)
 	loop_run(l, 20);
 	print_message("EAGAIN storm: %llu commits refused\n", (unsigned long long)st.tx_eagain);
 	/* After it: the rise is seen and served. */
-	assert_true(loop_adom(l, 1)->d.goal_kb > 700 * MIB);
+	assert_true(loop_adom(l, 1)->decision.goal_kb > 700 * MIB);
 	assert_true(loop_target(l, 1) > 700 * MIB);
 	assert_rules(l);
 	loop_stop(l);

@@ -139,7 +139,7 @@ static void test_zero_free_full_swap(void **state)
 		      policy_mode_name(l->a.cycle.mode));
 	assert_int_equal(l->a.cycle.mode, POLICY_MODE_SCARCE);
 	assert_true(w.b_max <= 1024 * MIB);
-	assert_int_equal(loop_adom(l, 2)->d.goal_kb, 1024 * MIB);   /* MC_b = H_b */
+	assert_int_equal(loop_adom(l, 2)->decision.goal_kb, 1024 * MIB);   /* MC_b = H_b */
 	/* b gets no more than what the others' minimums leave. */
 	uint64_t budget = 2048 * MIB + 512 * MIB - 72 * MIB;    /* sum N + F_h */
 	assert_true(b <= budget - 2 * amin);
@@ -290,7 +290,7 @@ static void test_quota_filler(void **state)
 		honest(l, 3, 300 * MIB);
 		loop_cycle(l);
 	}
-	uint64_t b0 = loop_target(l, 2), a_goal = loop_adom(l, 1)->d.goal_kb;
+	uint64_t b0 = loop_target(l, 2), a_goal = loop_adom(l, 1)->decision.goal_kb;
 	uint64_t rej0 = l->a.n.reports_rejected;
 	struct xs_handle *h = loop_open_as(l, 2);
 	unsigned nodes = 0;
@@ -323,7 +323,7 @@ static void test_quota_filler(void **state)
 		      worst_ns / 1e6);
 	assert_int_equal(l->a.n.reports_rejected - rej0, 20);
 	assert_int_equal(loop_target(l, 2), b0);
-	assert_int_equal(loop_adom(l, 1)->d.goal_kb, a_goal);
+	assert_int_equal(loop_adom(l, 1)->decision.goal_kb, a_goal);
 	assert_non_null(strstr(loop_log(l), "domain 2 (b): report refused"));
 	loop_stop(l);
 }
@@ -350,13 +350,13 @@ static void test_balloon_lies(void **state)
 		loop_cycle(l);
 		/* MC_b = clamp(C + O + headroom, L, H) with O <= N_b. */
 		if (d && d->decided)
-			assert_true(d->d.goal_kb <= 8 * MIB + d->actual_kb + 64 * MIB ||
-				    d->d.goal_kb == 128 * MIB);
+			assert_true(d->decision.goal_kb <= 8 * MIB + d->actual_kb + 64 * MIB ||
+				    d->decision.goal_kb == 128 * MIB);
 	}
 	assert_rules(l);
 	assert_true(loop_target(l, 2) <= 1024 * MIB);
 	print_message("balloon lies: b's goal %llu KiB, target %llu (N %llu)\n",
-		      (unsigned long long)loop_adom(l, 2)->d.goal_kb,
+		      (unsigned long long)loop_adom(l, 2)->decision.goal_kb,
 		      (unsigned long long)loop_target(l, 2),
 		      (unsigned long long)loop_sdom(l, 2)->tot_kb);
 	loop_stop(l);
