@@ -223,7 +223,7 @@ static void agent_build_report(struct agent *a, const struct agent_sample *s,
 
 /* A heartbeat writes the stamp alone: the figures in xenstore are still
  * within report_delta_kb of the truth, and the arbiter takes a stamp-only
- * change as liveness without reading anything (SPEC §2: any change of
+ * change as liveness without reading anything (design.md §Guest keys: any change of
  * stamp counts as liveness). */
 static enum agent_step_result agent_publish(struct agent *a,
 					    struct report *r, uint64_t now,

@@ -10,7 +10,7 @@
  *    reconnect_max_ms; keep sampling so the filter window stays warm.
  *  - WAITING: connected, but our writes answer EACCES: under libxl a guest
  *    may not write memory/ until the arbiter hands the report keys over
- *    (SPEC §4). Retry every handover_retry_ms; say so once.
+ *    (design.md §Guest keys). Retry every handover_retry_ms; say so once.
  *  - PUBLISHING: normal operation.
  */
 #ifndef MEMBAL_AGENT_H

@@ -11,7 +11,7 @@
 void agent_config_defaults(struct agent_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->sample_ms = 1000;          /* seed 001 samples once a second */
+	c->sample_ms = 1000;          /* Zhang et al. sample once a second */
 	c->heartbeat_ms = 10000;      /* well below the arbiter's stale_after_ms */
 	c->report_delta_kb = 4096;    /* 1024 pages: below the arbiter's 16 MiB write threshold */
 	c->fmd_window = 10;

@@ -1,7 +1,7 @@
 /*
  * membal-agent: runs in a Xen guest, samples /proc/meminfo, filters the
  * free-memory readings and publishes them under
- * /local/domain/<domid>/memory/ for membal-arbiter in dom0 (SPEC §2).
+ * /local/domain/<domid>/memory/ for membal-arbiter in dom0 (design.md §Guest keys).
  *
  * It needs no hypervisor call and no privilege beyond xenbus
  * (/dev/xen/xenbus, or XENSTORED_PATH for a socket).

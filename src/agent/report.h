@@ -1,5 +1,5 @@
 /*
- * What the agent publishes and when (SPEC §2). Pure: no I/O here, so the
+ * What the agent publishes and when (design.md §Guest keys). Pure: no I/O here, so the
  * "publish or stay quiet" rule is tested without xenstored.
  */
 #ifndef MEMBAL_AGENT_REPORT_H

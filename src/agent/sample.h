@@ -1,5 +1,5 @@
 /*
- * One sample of everything the agent publishes (SPEC §2), read from the
+ * One sample of everything the agent publishes (design.md §Guest keys), read from the
  * guest kernel's files:
  *
  *   /proc/meminfo                 required: tot, free, avail, committed_as,

@@ -1,6 +1,6 @@
 /*
  * membal-arbiter's state: what it remembers about each domain between
- * cycles, and the cycle itself (SPEC §3.1, §3.4). The policy core
+ * cycles, and the cycle itself (design.md §The cycle). The policy core
  * (policy.h) decides; this layer turns xenstore and hypervisor readings
  * into its snapshot and its decisions into writes, in the safe order.
  *
@@ -51,7 +51,7 @@ struct dom {
 	enum hv_dom_type type;
 	uint64_t static_max_kb;
 	uint64_t videoram_kb;
-	uint64_t offset_kb;          /* videoram for HVM, else 0 (SPEC §3.4) */
+	uint64_t offset_kb;          /* videoram for HVM, else 0 (design.md §Maxmem, PoD and the videoram offset) */
 	struct hv_domain hv;         /* this cycle's hypervisor view */
 	uint64_t actual_kb;          /* N_i = tot - offset */
 	bool seen;                   /* listed this cycle */

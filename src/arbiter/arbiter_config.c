@@ -14,7 +14,7 @@ void arbiter_config_defaults(struct arbiter_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	policy_config_init(&c->policy);
-	c->interval_ms = 1000;         /* seed 001 Algorithm 1: once a second */
+	c->interval_ms = 1000;         /* Zhang et al.'s Algorithm 1: once a second */
 	c->stale_after_ms = 30000;     /* 3 agent heartbeats */
 	c->stuck_after_ms = 20000;     /* squeezed flags a domain after 20 s */
 	c->target_tolerance_kb = 1024;

@@ -1,6 +1,6 @@
 /*
  * arbiter.ini: [policy] (policy_config.c), [daemon] and [domain NAME]
- * (SPEC §5). Loaded whole into a scratch struct and swapped in only when
+ * (design.md §Configuration). Loaded whole into a scratch struct and swapped in only when
  * the file has no error, so SIGHUP with a bad file keeps the old one.
  */
 #ifndef MEMBAL_ARBITER_CONFIG_H

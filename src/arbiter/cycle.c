@@ -1,5 +1,5 @@
 /*
- * One arbiter cycle (SPEC §3.1, §3.4):
+ * One arbiter cycle (design.md §The cycle):
  *
  *   1. drain xenstore watch events (stamps, targets, introduce/release);
  *   2. list domains from the hypervisor; adopt new ones (read libxl's

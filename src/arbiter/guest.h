@@ -5,7 +5,7 @@
  * Everything here is written by the guest's agent, or by whoever is root in
  * the guest and replaced it, within xenstored's quotas (2048 bytes a node).
  * guest_parse() is pure (strings in, figures and reject counts out) so that
- * it is fuzzed without xenstored. Rules (SPEC §4):
+ * it is fuzzed without xenstored. Rules (design.md §Guest keys):
  *  - every value is a plain decimal of at most 20 digits (parse_u64n);
  *  - sizes are bounded by what the domain could possibly see: MemTotal,
  *    free, avail and the balloon figures by the domain's static-max (plus

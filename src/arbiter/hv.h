@@ -64,7 +64,7 @@ struct hv {
 	void *priv;
 };
 
-/* maxmem follows the target (SPEC §3.4, libxl's rule): target + offset +
+/* maxmem follows the target (design.md §Maxmem, PoD and the videoram offset): target + offset +
  * 1 MiB, where offset is videoram for HVM and 0 otherwise. */
 static inline uint64_t hv_maxmem_for(uint64_t target_kb, uint64_t offset_kb)
 {

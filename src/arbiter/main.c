@@ -1,7 +1,7 @@
 /*
  * membal-arbiter: the dom0 daemon. Every interval it reads the domains'
  * figures, decides targets (policy.c) and applies them (cycle.c); see
- * SPEC §3 and docs/design.md.
+ * design.md §Arbiter daemon.
  */
 #include <errno.h>
 #include <getopt.h>

@@ -3,8 +3,8 @@
  * [L_i, H_i] and S_i, from arbiter.ini and what the toolstack says of the
  * domain. One rule, used by the daemon's cycle and by membal-sim's
  * clairvoyant floor (and so by its "managed" column), so that the floor
- * measures the allocator the arbiter really is (docs/design.md
- * §Which domains are managed).
+ * measures the allocator the arbiter really is
+ * (design.md §Which domains are managed).
  *
  * Pure: configuration and the domain's facts in, a verdict out. Whether a
  * domain is decided in a given cycle also depends on what happens at run

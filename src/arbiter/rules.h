@@ -1,7 +1,8 @@
 /*
  * The rules the arbiter carries from cycle to cycle, as pure functions:
  * each reads and updates one domain's remembered state (struct dom) and
- * returns what to do; the cycle does the I/O (docs/design.md §The cycle).
+ * returns what to do; the cycle does the I/O
+ * (design.md §Rules carried from cycle to cycle).
  *
  *   dom_classify      whether a domain is decided this cycle, or why not
  *   dom_target_seen   memory/target read back: someone else's value is a

@@ -1,6 +1,6 @@
 /*
  * The arbiter's outputs for people and monitoring, rewritten each cycle:
- *   - the JSON status file that `membalctl status` reads (SPEC §3.5);
+ *   - the JSON status file that `membalctl status` reads (design.md §Operation);
  *   - the Prometheus textfile for node_exporter's textfile collector.
  * Both are written to a temporary file in the same directory and renamed
  * over the old one, so a reader never sees half a file.

@@ -1,5 +1,5 @@
 /*
- * Free-memory filter (seed 001 §5.1, SPEC §2).
+ * Free-memory filter (design.md §Free-memory filter).
  *
  * Why: when the host is short of memory, a guest's page-frame reclaim
  * (PFRA) frees pages in bursts, and MemFree read at that moment jumps up

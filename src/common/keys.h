@@ -1,10 +1,10 @@
 /*
  * The xenstore contract between membal-agent and membal-arbiter: the keys
- * the agent publishes under /local/domain/<domid>/memory/ (SPEC §2).
+ * the agent publishes under /local/domain/<domid>/memory/ (design.md §Guest keys).
  *
  * Under libxl a guest may not create nodes in memory/, so the arbiter
  * creates exactly these keys for each new domain and makes the domain
- * their owner (SPEC §4). Both sides use this one list, so a key cannot be
+ * their owner (design.md §Guest keys). Both sides use this one list, so a key cannot be
  * published that the arbiter did not hand over.
  */
 #ifndef MEMBAL_KEYS_H

@@ -1,5 +1,6 @@
 /*
- * From targets to this cycle's writes (SPEC §3.4), as a pure function.
+ * From targets to this cycle's writes, as a pure function
+ * (design.md §Apply: from targets to this cycle's writes).
  *
  * A target is what the policy wants; a write is what the arbiter puts in
  * memory/target now. They differ for two reasons:

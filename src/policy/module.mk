@@ -1,5 +1,5 @@
 # src/policy: the pure policy core. A snapshot in, decisions out: no Xen
-# header, no I/O (docs/design.md, "Layout"). `make check-policy-pure`
+# header, no I/O (design.md §Layout). `make check-policy-pure`
 # (part of check-fast) fails if any header it compiles against comes from
 # Xen's libraries.
 

@@ -1,8 +1,8 @@
 /*
- * Classification, self-adjustment, guest safety and dom0 handling: SPEC
- * §3.1 steps 2-5, §3.2 and the glue around the solvers of §3.3. The
- * solvers live in solve_exact.c and solve_paper.c, the write arithmetic
- * of §3.4 in apply.c.
+ * Classification, self-adjustment, guest safety and dom0 handling, and
+ * the glue around the solvers (design.md §One cycle). The solvers live in
+ * solve_exact.c and solve_paper.c, the write arithmetic in apply.c, the
+ * parameters in params.c.
  *
  * One cycle, in the order the code below follows:
  *   1. F_h = host free - reserve - pending growth of undecided entries.
@@ -11,8 +11,9 @@
  *   3. dom0 priority: dom0 gets MC_0 first (never pushing domUs below
  *      their L_i); the domUs share what is left, F_U.
  *   4. abundant iff F_U >= sum (MC_i - N_i) over the domUs.
- *   5. abundant: every domU steps from B_i toward MC_i (§3.2);
- *      scarce: global balancing on M = sum N_i + F_U (§3.3).
+ *   5. abundant: every domU steps from B_i toward MC_i;
+ *      scarce: global balancing on M = sum N_i + F_U
+ *      (design.md §Global balancing: the equal-price allocation).
  */
 #include "policy/policy.h"
 

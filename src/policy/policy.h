@@ -5,8 +5,8 @@
  * the simulator build a snapshot (struct policy_dom[] + struct
  * policy_host) each cycle, call policy_decide() for the targets and
  * policy_apply() for this cycle's writes, and perform the writes
- * themselves. SPEC §3.1 steps 2-5, §3.2, §3.3, §3.4 (arithmetic) and
- * §3.6; docs/design.md "Policy core" explains the model and the maths.
+ * themselves. design.md §Policy core explains the model and the maths;
+ * design.md §The snapshot how the callers build the snapshot.
  *
  * Units. Every size is KiB in a 64-bit integer. Two families of figures
  * meet here and must not be mixed up:
@@ -106,7 +106,7 @@ struct policy_params {
 	double shares;
 };
 
-/* The defaults of SPEC §3 and §5, in one place. */
+/* The defaults, in one place (conf/arbiter.ini repeats them). */
 void policy_params_default(struct policy_params *p);
 /* Sets the fields a preset names (§3.6) and leaves the others alone, so
  * options given after it still apply. Returns -1 for an unknown preset. */

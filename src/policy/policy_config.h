@@ -1,5 +1,5 @@
 /*
- * The [policy] section of arbiter.ini (SPEC §5) into struct
+ * The [policy] section of arbiter.ini (design.md §Configuration) into struct
  * policy_params. Defaults come from policy_params_default(), the one
  * place they are written down; conf/arbiter.ini repeats them as comments.
  *

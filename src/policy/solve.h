@@ -45,7 +45,7 @@ struct solve_event {
 };
 
 /*
- * Exact solver, stages 1-4 of SPEC §3.3, for items[0..k) and budget M.
+ * Exact solver, stages 1-4 (design.md §Global balancing: the equal-price allocation), for items[0..k) and budget M.
  * Returns the stage; sets cycle->lambda, theta, shortfall_kb, fixup_kb.
  * Guarantees sum targets <= M (stages 1-3), = sum lo (stage 4), and
  * lo <= target <= up.
@@ -59,7 +59,7 @@ bool solve_infeasible(struct policy_ctx *ctx, size_t k, int64_t M,
 		      struct policy_cycle *cycle);
 
 /*
- * The paper's solver (seed 001, equations (3)-(4), Algorithm 3): balance
+ * The paper's solver (Zhang et al., equations (3)-(4), Algorithm 3): balance
  * sum N_i by dense Gaussian elimination, pin what leaves [lo, up] and
  * solve the rest again, then add bonus_kb (the host's free memory) in
  * proportion. Returns 0, or -1 if the paper matrix cannot be allocated or

@@ -1,5 +1,5 @@
 /*
- * The exact global-balancing solver (SPEC §3.3, docs/design.md).
+ * The exact global-balancing solver (design.md §Why the exact solver is exact).
  *
  * Every domain i taking part has taxed active memory a_i = tau*A_i, a
  * weight w_i and bounds lo_i = L_i <= up_i = U_i. Its price is

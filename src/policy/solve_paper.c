@@ -1,5 +1,5 @@
 /*
- * The paper's global-balancing solver, kept as seed 001 describes it
+ * The paper's global-balancing solver, kept as Zhang et al. describe it
  * (§4.4, equations (3)-(4), Algorithm 3) because it is the baseline the
  * exact solver is measured against. Faithful on purpose, including its
  * cost and its weaknesses:
@@ -15,7 +15,7 @@
  * - Algorithm 3: every result outside [L_i, U_i] is pinned at the bound
  *   it crossed, all at once, and the others are solved again with what
  *   is left; a domain once pinned is never released. This is where it can
- *   differ from the equal-price allocation (docs/design.md, and
+ *   differ from the equal-price allocation (design.md §The paper's solver (`solver = paper`), and
  *   tests/unit/test_solve.c: test_paper_differs_from_exact).
  * - A single remaining domain takes what is left, clamped to its bounds.
  *

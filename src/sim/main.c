@@ -1,8 +1,8 @@
 /*
  * membal-sim: replay a scenario's workloads against the arbiter's real
  * cycle and policy code, once per policy from the same start, and print
- * how each fared (docs/evaluation.md reads the figures; docs/design.md
- * "membal-sim" explains the machinery).
+ * how each fared (docs/evaluation.md reads the figures;
+ * design.md §membal-sim explains the machinery).
  */
 #include <errno.h>
 #include <getopt.h>

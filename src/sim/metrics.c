@@ -3,7 +3,7 @@
  * policy manages: an unmanaged guest's memory is nobody's decision, so
  * its shortfall would only add the same noise to every column.
  *
- * Gini (seed 002 judges balance with it): over the managed guests'
+ * Gini (a standard measure of imbalance): over the managed guests'
  * relative shortfall r_i = shortfall_i / demand_i,
  *     G = sum_i sum_j |r_i - r_j| / (2 n^2 mean(r))
  * 0 when every guest lacks the same share of what it asked for, towards

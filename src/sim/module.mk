@@ -1,4 +1,4 @@
-# src/sim: membal-sim, the policy simulator (docs/design.md "membal-sim").
+# src/sim: membal-sim, the policy simulator (design.md §membal-sim).
 # It links the arbiter library (cycle, sim backend, guest model) and runs
 # the test xenstored in-process (library xsd): the arbiter's xenstore
 # side then talks the real wire protocol to a xenstored of its own.

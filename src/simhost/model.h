@@ -6,7 +6,7 @@
  * Hypervisor side (Xen 4.17's rules):
  *   free = total - dom0 - sum(tot) (never negative). A domain's tot moves
  *   toward its balloon goal (memory/target + offset; offset = videoram for
- *   HVM, 0 otherwise, SPEC §3.4) at balloon_rate per second of simulated
+ *   HVM, 0 otherwise, design.md §Maxmem, PoD and the videoram offset) at balloon_rate per second of simulated
  *   time. Growth is refused page by page above maxmem (Xen logs
  *   "Over-allocation" and populate_physmap fails) and when the host has no
  *   free page left; each step in which either stopped a growing balloon is
@@ -48,7 +48,7 @@
  *                 more), page reclaim frees a burst of about burst_kb
  *                 (0.5x..1.5x) that shows in MemFree for one second and
  *                 is refaulted after it: on average one burst per 5 s of
- *                 reclaim (seed 001 §5.1 saw these; the agent's fmd
+ *                 reclaim (Zhang et al. saw these; the agent's fmd
  *                 filter exists for them). It is taken from the cache
  *                 first, then from anonymous pages into swap; the
  *                 state underneath does not change.
@@ -64,7 +64,7 @@
  *                   reservation change since, i.e. what the domain holds;
  *                   for HVM/PVH the RAM pages it has. Here tot - offset,
  *                   so current == target once the balloon got there and
- *                   current - MemTotal = overhead (SPEC's O_i).
+ *                   current - MemTotal = overhead (O_i of design.md §Notation).
  */
 #ifndef MEMBAL_SIM_MODEL_H
 #define MEMBAL_SIM_MODEL_H

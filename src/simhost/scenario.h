@@ -1,7 +1,7 @@
 /*
  * Scenario files of the simulated host (INI, read with common/config.h so
- * every bad line is reported as file:line). docs/design.md, "Simulated
- * host", is the reference; in short:
+ * every bad line is reported as file:line). The reference is
+ * design.md §Scenario file; in short:
  *
  *   [host]
  *   total_mb = 2048            required: the host's RAM

@@ -7,11 +7,11 @@
  *   idle                    SIM_IDLE_DEMAND_MB all the time: a booted
  *                           guest with its daemons and nothing else
  *   const:MB                MB all the time
- *   mono:LOW,HIGH,PERIOD_S  seed 001's "mono" (SPEC §6): a triangle that
+ *   mono:LOW,HIGH,PERIOD_S  Zhang et al.'s "mono" (design.md §Workloads and traces): a triangle that
  *                           starts at LOW, reaches HIGH at PERIOD_S/2 and
  *                           is back at LOW at PERIOD_S, then repeats
  *   step:BEFORE,AFTER,AT_S  BEFORE until AT_S, AFTER from AT_S on
- *   random:LOW,HIGH,HOLD_S  seed 001's "random" (SPEC §6): every HOLD_S a
+ *   random:LOW,HIGH,HOLD_S  Zhang et al.'s "random" (design.md §Workloads and traces): every HOLD_S a
  *                           size drawn uniformly from [LOW, HIGH] (whole
  *                           MiB) is allocated and touched, then freed for
  *                           the next draw; the draws come from a hash of

@@ -1,5 +1,5 @@
 /*
- * membal-load: the evaluation workloads of seed 001 §5 (SPEC §6), as a
+ * membal-load: the evaluation workloads of Zhang et al. §5 (design.md §Workloads and traces), as a
  * program that runs in a guest on its own.
  *
  *   mono    the allocation rises linearly from --low to --high over half
@@ -158,7 +158,7 @@ static void usage(FILE *out)
 		"       membal-load hold   --size MIB [--seconds S]\n"
 		"       membal-load idle   --size MIB [--seconds S]\n"
 		"       common: [--step-ms MS] [--verbose]\n"
-		"Allocate and touch memory as the seed 001 evaluation workloads do.\n\n"
+		"Allocate and touch memory as Zhang et al.'s evaluation workloads do.\n\n"
 		"  mono    rise linearly from --low to --high over half of --period seconds,\n"
 		"          fall back over the other half; --cycles times (default 1, 0: forever)\n"
 		"  random  a uniform size in [--low, --high], every page written --iterations\n"

@@ -1,5 +1,5 @@
 # src/tools: programs around membal that are not daemons.
-# membal-load: the seed 001 §5 workloads (mono, random, hold) to run in a
+# membal-load: Zhang et al.'s §5 workloads (mono, random, hold) to run in a
 # guest; the real-Xen harness (tests/e2e-xen) puts it in every domU.
 PROGRAMS += membal-load
 membal-load_SRCS := src/tools/membal-load.c

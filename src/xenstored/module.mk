@@ -2,7 +2,7 @@
 # wire protocol on unix sockets, with domains, permissions, transactions
 # and watches, so that membal-sim, the demo and the tests run the product's
 # libxenstore code against a xenstored without a Xen host. It is never used
-# on a Xen host (docs/design.md, "Membal's own xenstored"). The library runs
+# on a Xen host (design.md §Membal's own xenstored). The library runs
 # it in a thread; membal-test-xenstored runs it as a process.
 LIBRARIES += xsd
 xsd_SRCS := src/xenstored/api.c src/xenstored/conn.c \
