@@ -4,11 +4,13 @@
  * (policy.h) decides; this layer turns xenstore and hypervisor readings
  * into its snapshot and its decisions into writes, in the safe order.
  *
- * Layers, kept apart:
- *   guest.c  untrusted xenstore strings -> checked figures (pure)
- *   policy.c snapshot -> targets and writes (pure)
- *   xsio.c   xenstore I/O (libxenstore);  hv_*.c  hypervisor I/O
- *   cycle.c  one cycle: read, decide, apply, record
+ * Layers, kept apart (design.md §Files):
+ *   guest.c     untrusted xenstore strings -> checked figures (pure)
+ *   manage.c    which domains are managed, with which [L, H] (pure)
+ *   rules.c     what a cycle carries to the next; state.c its codec (pure)
+ *   src/policy  snapshot -> targets and writes (pure)
+ *   xsio.c      xenstore I/O (libxenstore);  hv_*.c  hypervisor I/O
+ *   domains.c, sync.c, cycle.c, control.c  the daemon (arbiter_int.h)
  */
 #ifndef MEMBAL_ARBITER_ARBITER_H
 #define MEMBAL_ARBITER_ARBITER_H

@@ -234,6 +234,7 @@ static void watch_progress(struct arbiter *a, uint64_t now)
 		if ((act & PROGRESS_WITHDRAW) && a->xs) {
 			a->n.withdrawals++;
 			write_target(a, d, back, now, " (grant not taken: withdrawn)");
+			/* Back to L_i above N_i is no new grant to watch. */
 			d->grant_open = false;
 		}
 	}
