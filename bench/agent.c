@@ -126,7 +126,7 @@ static void make_guest_files(void)
 	put_meminfo(&(struct guest_mem){ 300000, 450000, 250000 });
 }
 
-/* What the arbiter does for a new domain (SPEC §4): create the report keys
+/* What the arbiter does for a new domain (design.md §Guest keys): create the report keys
  * as dom0 and make the guest their owner. */
 static void hand_over(struct xs_handle *h0)
 {
@@ -251,7 +251,7 @@ static void guest_steady(unsigned t, struct guest_mem *m)
 }
 
 /* A workload that allocates 8 MiB a second for 30 s and frees it again
- * (SPEC §6 mono, steep): every figure moves by twice report_delta_kb a
+ * (design.md §Workloads and traces: mono, steep): every figure moves by twice report_delta_kb a
  * sample. */
 static void guest_busy(unsigned t, struct guest_mem *m)
 {

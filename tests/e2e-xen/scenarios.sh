@@ -160,7 +160,7 @@ phase_abundant() {
 	steps=$(changes_since "$mark" $id1)
 	nsteps=$(echo "$steps" | grep -c .)
 	# Each step down goes at most max(ceil(d/8), min_change) toward the
-	# goal (SPEC §3.2, hysteresis_down 8), and never below it.
+	# goal (design.md §One cycle, hysteresis_down 8), and never below it.
 	badstep=$(echo "$steps" | awk -v m=$MINCHG_KB '$4 == "abundant" && $2 < $1 {
 		d = $1 - $3; s = int((d + 7) / 8); if (s < m) s = (d < m) ? d : m
 		if ($1 - $2 > s + 4 || $2 < $3) print $1 "->" $2 "(demand " $3 ")" }')
@@ -452,7 +452,7 @@ phase_oom() {
 # HVM containers. A PVH guest (256 MiB, maxmem 512: populate-on-demand)
 # with the agent, and the arbiter restarted with manage_pvh = yes: the
 # guest is adopted and managed, shrinks to its demand, its balloon
-# follows, and the PoD target goes with memory/target (SPEC §3.4).
+# follows, and the PoD target goes with memory/target (design.md §Maxmem, PoD and the videoram offset).
 phase_pvh() {
 	info "pvh: the arbiter again with manage_pvh = yes; xl create a PVH guest"
 	stop_arbiter

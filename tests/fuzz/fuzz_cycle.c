@@ -16,7 +16,7 @@
  * jumps, xenstored drops the connection or answers EAGAIN, a hypervisor
  * call fails. After every cycle the balloons move toward their targets.
  *
- * Properties (SPEC §3.4, §4), checked on what the arbiter actually wrote:
+ * Properties (design.md §Apply: from targets to this cycle's writes, §Guest keys), checked on what the arbiter actually wrote:
  *  P1 a target never exceeds the domain's H_i (its [domain] max_mb, the
  *     [policy] max_mb, static-max), and no write asks a domain to shrink
  *     below its L_i: V >= min(L_i, N_i);

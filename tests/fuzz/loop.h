@@ -15,7 +15,7 @@
  *      R1 every target within [.., H_i], and no write asks a domain to
  *         shrink below L_i (V >= min(L_i, N_i));
  *      R2 the growth written this cycle fits in free memory above the
- *         reserves after what others were promised (SPEC §3.4);
+ *         reserves after what others were promised (design.md §Apply: from targets to this cycle's writes);
  *      R3 a domain allowed to grow has maxmem >= target + offset + 1 MiB;
  *    violations are counted and the first one is kept as text, so a test
  *    asserts loop->violations == 0 and prints the reason otherwise.

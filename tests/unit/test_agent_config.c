@@ -1,4 +1,4 @@
-/* agent.ini: defaults as SPEC §2, every bad value named by file:line, the
+/* agent.ini: defaults as conf/agent.ini states them, every bad value named by file:line, the
  * shipped conf/agent.ini equal to the built-in defaults. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -164,7 +164,7 @@ static const char *logged(struct env *e)
 	return e->logbuf ? e->logbuf : "";
 }
 
-/* What the arbiter does for a new domain (SPEC §4): create the report keys
+/* What the arbiter does for a new domain (design.md §Guest keys): create the report keys
  * as dom0 and make the guest their owner. */
 static void hand_over(struct env *e)
 {

@@ -1,5 +1,5 @@
 /*
- * The apply arithmetic of SPEC §3.4: from targets to this cycle's writes.
+ * The apply arithmetic (design.md §Apply: from targets to this cycle's writes): from targets to this cycle's writes.
  * Hand cases build decisions directly (the policy is not involved), then
  * a property over random full cycles.
  */
@@ -161,7 +161,7 @@ static void test_fixed_untouched(void **state)
  * Random full cycles:
  *  - new memory handed out by this cycle's writes never exceeds F_h minus
  *    the growth already in flight (so never more than F_h beyond what the
- *    cycle releases, SPEC's form of it, which is also checked);
+ *    cycle releases, the plain form of it, which is also checked);
  *  - decreases that pass the threshold are written in full;
  *  - a write never overshoots its target and never repeats B_i;
  *  - a write below min_change settles its walk or was cut by a grant.

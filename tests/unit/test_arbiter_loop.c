@@ -844,7 +844,7 @@ static void test_restart_keeps_holds_and_oom_min(void **state)
 
 /* HVM guests (opt-in): maxmem includes videoram, PoD targets follow the
  * target, and a guest whose balloon is not at its target yet is left
- * alone (SPEC §3.4). */
+ * alone (design.md §Maxmem, PoD and the videoram offset). */
 static void test_hvm_pod_and_videoram(void **state)
 {
 	const char *sc =

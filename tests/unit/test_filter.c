@@ -1,4 +1,4 @@
-/* Free-memory filter (seed 001 §5.1, SPEC §2). */
+/* Free-memory filter (design.md §Free-memory filter). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -228,7 +228,7 @@ static void test_flipping_figures_scarce(void **state)
 
 /* b's stamp freezes while b keeps writing figures: first it rewrites the
  * same stamp with every publication, then it stops writing the stamp at
- * all. Neither is liveness (SPEC §3.1: the stamp must change), so after
+ * all. Neither is liveness (design.md §The cycle: the stamp must change), so after
  * stale_after_ms its target is frozen (it is left out of the policy, its
  * pending growth counted against F_h), whatever it writes; the others go
  * on. */

@@ -1,5 +1,5 @@
 /* The xen backend's non-hypervisor parts: decoding getinfolist/physinfo
- * results, and the maxmem / PoD arithmetic of SPEC §3.4. (The backend runs
+ * results, and the maxmem / PoD arithmetic (design.md §Maxmem, PoD and the videoram offset). (The backend runs
  * for real in the real-Xen harness, tests/e2e-xen.) */
 #include <stdarg.h>
 #include <stddef.h>

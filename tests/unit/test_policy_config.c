@@ -1,5 +1,5 @@
 /*
- * The [policy] loader: defaults as SPEC §3/§5 state them, the shipped
+ * The [policy] loader: defaults as policy_params_default() states them, the shipped
  * conf/arbiter.ini agreeing with them key by key, bad values refused
  * with file:line, other sections left to their owners.
  */

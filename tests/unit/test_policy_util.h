@@ -189,7 +189,7 @@ static inline int64_t random_host_free(struct rng *r,
 	return (int64_t)rng_range(r, 0, (uint64_t)sum) - sum / 2;
 }
 
-/* L_i after the no-shrink rule, as SPEC §3.2 states it. */
+/* L_i after the no-shrink rule, as design.md §One cycle states it. */
 static inline uint64_t effective_min(const struct policy_params *p,
 				     const struct policy_dom *d)
 {

@@ -1,4 +1,4 @@
-/* When the agent publishes (SPEC §2): moved by report_delta_kb, oom_kills
+/* When the agent publishes (design.md §Guest keys): moved by report_delta_kb, oom_kills
  * changed, heartbeat due; pressure figures alone never trigger. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -559,7 +559,7 @@ static void test_steady_state_costs_no_request(void **state)
 
 /* ---- agents ---- */
 
-/* What the arbiter does for a new domain (SPEC §4): create the report
+/* What the arbiter does for a new domain (design.md §Guest keys): create the report
  * keys and make the domain their owner. */
 static void hand_over(struct env *e, uint32_t domid)
 {

@@ -118,7 +118,7 @@ static void test_balloon_carry(void **state)
 }
 
 /* Raising the target without raising maxmem first: the balloon stops at
- * maxmem and the refusals are counted (SPEC §3.4's pitfall). Lowering
+ * maxmem and the refusals are counted (design.md §Maxmem, PoD and the videoram offset). Lowering
  * maxmem below tot is allowed and only blocks growth. */
 static void test_balloon_maxmem(void **state)
 {

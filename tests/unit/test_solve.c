@@ -1,6 +1,6 @@
 /*
  * Hand-computed global balancing: both solvers, every stage of the exact
- * one. Each case gives its arithmetic; the symbols are SPEC §1/§3.3's.
+ * one. Each case gives its arithmetic; the symbols are design.md §Notation's.
  *
  * Reminders used throughout:
  *   a_i = tau*A_i, A_i = N_i - F_i (free_source = free here),

@@ -24,7 +24,7 @@ static size_t random_snapshot(struct rng *r, struct policy_params *p,
 	return n;
 }
 
-/* a_i and w_i as SPEC §3.3 writes them, computed here independently. */
+/* a_i and w_i as design.md §Global balancing: the equal-price allocation writes them, computed here independently. */
 static double taxed_active(const struct policy_params *p,
 			   const struct policy_dom *d)
 {

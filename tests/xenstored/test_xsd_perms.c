@@ -128,7 +128,7 @@ static void test_handover_and_set_perms(void **state)
 	};
 	char *v;
 
-	/* What the arbiter does for the agent's report keys (SPEC §4). */
+	/* What the arbiter does for the agent's report keys (design.md §Guest keys). */
 	assert_true(xs_write(c->dom0, XBT_NULL, "/local/domain/5/memory/free", "0", 1));
 	assert_int_equal(fx_write_err(c->dom5, "memory/free", "1"), EACCES);
 	assert_true(xs_set_permissions(c->dom0, XBT_NULL,
