@@ -35,3 +35,9 @@ test_policy_config_LIBS   := policy common
 test_policy_config_LDLIBS := $(POLICY_TEST_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_policy_config.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
 
+
+# The snapshot builder: what the arbiter knows of a domain -> policy_dom.
+TESTS += test_snapshot
+test_snapshot_SRCS   := tests/unit/test_snapshot.c
+test_snapshot_LIBS   := policy common
+test_snapshot_LDLIBS := $(POLICY_TEST_LDLIBS)
