@@ -16,7 +16,7 @@ static void plan_usage(FILE *out)
 	fputs("usage: membalctl plan --host-free-kb N [options] [FILE] < snapshot.csv\n"
 	      "\n"
 	      "Print what the arbiter would decide for a snapshot (CSV on stdin or\n"
-	      "FILE): domid,name,mode,target_kb,write_kb,price.\n"
+	      "FILE). `membalctl status --csv` writes a live host's snapshot.\n"
 	      "\n"
 	      "  --host-free-kb N     host free memory after claims and the pending\n"
 	      "                       growth of domains not in the file, before the\n"
@@ -34,7 +34,22 @@ static void plan_usage(FILE *out)
 	      "  --headroom-kb N  --min-change-kb N\n"
 	      "  --hysteresis-up N  --hysteresis-down N\n"
 	      "  --explain            add stage,goal_kb,reasons columns\n"
+	      "  --any-domid          accept any 32-bit domid (synthetic snapshots)\n"
 	      "  -v, --verbose        print the cycle summary on stderr\n"
+	      "\n", out);
+	plan_print_columns(out);
+	fputs("  Blank lines and lines starting with # are skipped; no quoting.\n"
+	      "\n"
+	      "Output columns (one row per input row, in input order):\n"
+	      "  domid, name          as in the input\n"
+	      "  mode                 abundant|scarce|infeasible|fixed\n"
+	      "  target_kb   KiB      the target the policy settles on\n"
+	      "  write_kb    KiB      what this cycle writes (empty: no write)\n"
+	      "  price       w/KiB    rho_i = w_i / (target - tau*A_i), equal among\n"
+	      "                       unclamped domains in scarce mode (empty: none)\n"
+	      "  stage                --explain: the policy stage that decided\n"
+	      "  goal_kb     KiB      --explain: the demand the domain was given\n"
+	      "  reasons              --explain: why the write differs from goal\n"
 	      "\n"
 	      "Exit status: 0 done, 1 bad input (names line and column), 2 bad usage.\n",
 	      out);
@@ -44,7 +59,7 @@ enum {
 	OPT_CONFIG = 256, OPT_PRESET, OPT_SOLVER, OPT_MODE, OPT_HOST_FREE,
 	OPT_RESERVE, OPT_DOM0, OPT_TAU, OPT_EPSILON, OPT_FREE_SOURCE,
 	OPT_SCARCE_CAP, OPT_HEADROOM, OPT_HYST_UP, OPT_HYST_DOWN,
-	OPT_MIN_CHANGE, OPT_EXPLAIN,
+	OPT_MIN_CHANGE, OPT_EXPLAIN, OPT_ANY_DOMID,
 };
 
 static const struct option plan_options[] = {
@@ -64,6 +79,7 @@ static const struct option plan_options[] = {
 	{ "hysteresis-down", required_argument, NULL, OPT_HYST_DOWN },
 	{ "min-change-kb", required_argument, NULL, OPT_MIN_CHANGE },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "any-domid", no_argument, NULL, OPT_ANY_DOMID },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -128,7 +144,7 @@ struct plan_opts {
 	const char *config, *preset, *input;
 	struct { int id; const char *value; } set[32];
 	size_t nset;
-	bool have_host_free, have_reserve, explain, verbose;
+	bool have_host_free, have_reserve, explain, verbose, any_domid;
 	int64_t host_free_kb;
 	uint64_t reserve_kb;
 };
@@ -233,6 +249,9 @@ static int parse_args(int argc, char **argv, struct plan_opts *o,
 			break;
 		case OPT_EXPLAIN:
 			o->explain = true;
+			break;
+		case OPT_ANY_DOMID:
+			o->any_domid = true;
 			break;
 		case OPT_CONFIG:
 			o->config = optarg;
@@ -339,6 +358,7 @@ int plan_main(int argc, char **argv)
 		}
 	}
 	plan_init(&pl);
+	pl.any_domid = o.any_domid;
 	rc = plan_read_csv(in, o.input && strcmp(o.input, "-") ? o.input : "stdin",
 			   &pl, err, sizeof(err));
 	if (in != stdin)

@@ -31,6 +31,36 @@ static const char *const column_names[COL_COUNT] = {
 	"psi_some", "swapin_rate",
 };
 
+/* What --help says of each column: unit, then meaning. */
+static const char *const column_help[COL_COUNT][2] = {
+	{ "id", "Xen domain id, 0 (dom0) to 32751, unique" },
+	{ "text", "domain name, up to 256 bytes, no comma or quote" },
+	{ "KiB", "N_i: memory the domain holds now (tot_pages)" },
+	{ "KiB", "guest MemFree" },
+	{ "KiB", "guest Committed_AS" },
+	{ "KiB", "guest SwapTotal" },
+	{ "KiB", "guest SwapFree (<= swap_tot_kb)" },
+	{ "KiB", "L_i: the domain's minimum" },
+	{ "KiB", "H_i: the domain's maximum (>= min_kb)" },
+	{ "weight", "w_i, 1e-06 to 1e+06" },
+	{ "KiB", "guest MemAvailable (free_source = avail)" },
+	{ "KiB", "guest MemTotal (gives O_i with balloon_current_kb)" },
+	{ "KiB", "the balloon driver's current size" },
+	{ "KiB", "B_i: memory/target now (default actual_kb)" },
+	{ "1/100 %", "PSI memory some avg10, hundredths of a percent" },
+	{ "pages/s", "pages swapped in per second" },
+};
+
+void plan_print_columns(FILE *out)
+{
+	fputs("Input columns (header line first, any order, unknown ones ignored):\n",
+	      out);
+	for (int c = 0; c < COL_COUNT; c++)
+		fprintf(out, "  %-19s %-8s %s%s\n", column_names[c],
+			column_help[c][0], c < COL_REQUIRED ? "required: " : "",
+			column_help[c][1]);
+}
+
 /* More columns than this in a header is not a snapshot. */
 #define PLAN_MAX_COLUMNS 256
 
@@ -41,6 +71,7 @@ struct reader {
 	size_t errlen;
 	int pos[COL_COUNT];          /* field index of each column, or -1 */
 	size_t nfields;              /* fields per row (the header's) */
+	bool any_domid;              /* plan_opts: any 32-bit domid */
 	char *field[PLAN_MAX_COLUMNS];
 };
 
@@ -114,6 +145,8 @@ static int split(char *line, char **field)
 static int read_header(struct reader *r, char *line)
 {
 	int n = split(line, r->field);
+	char missing[384] = "";
+	int nmissing = 0;
 
 	if (n < 0)
 		return rerr(r, "more than %d columns", PLAN_MAX_COLUMNS);
@@ -129,9 +162,19 @@ static int read_header(struct reader *r, char *line)
 			r->pos[c] = i;
 		}
 	}
-	for (int c = 0; c < COL_REQUIRED; c++)
-		if (r->pos[c] < 0)
-			return rerr(r, "missing column '%s'", column_names[c]);
+	/* All of them at once: a hand-written header is fixed in one go. */
+	for (int c = 0; c < COL_REQUIRED; c++) {
+		if (r->pos[c] >= 0)
+			continue;
+		size_t used = strlen(missing);
+
+		snprintf(missing + used, sizeof(missing) - used, "%s'%s'",
+			 nmissing ? ", " : "", column_names[c]);
+		nmissing++;
+	}
+	if (nmissing)
+		return rerr(r, "missing column%s %s (see membalctl plan --help)",
+			    nmissing > 1 ? "s" : "", missing);
 	r->nfields = (size_t)n;
 	return 0;
 }
@@ -244,6 +287,9 @@ static int read_row(struct reader *r, char *line, struct plan *pl)
 	memset(&d, 0, sizeof(d));
 	if (get_u64(r, COL_DOMID, UINT32_MAX, NULL, &v) < 0)
 		return -1;
+	if (!r->any_domid && v >= PLAN_DOMID_FIRST_RESERVED)
+		return col_err(r, COL_DOMID, field_of(r, COL_DOMID),
+			       "not a domain id (Xen's are 0 to 32751)");
 	d.domid = (uint32_t)v;
 	d.kind = d.domid == 0 ? POLICY_DOM0 : POLICY_DOMU;
 
@@ -402,7 +448,8 @@ static int read_line(FILE *in, char *buf, size_t cap, size_t *len, bool *nul)
 int plan_read_csv(FILE *in, const char *src, struct plan *pl, char *err,
 		  size_t errlen)
 {
-	struct reader r = { .src = src, .err = err, .errlen = errlen };
+	struct reader r = { .src = src, .err = err, .errlen = errlen,
+			    .any_domid = pl->any_domid };
 	char *buf = malloc(PLAN_MAX_LINE + 1);
 	bool header = false, nul;
 	size_t len;
@@ -424,7 +471,17 @@ int plan_read_csv(FILE *in, const char *src, struct plan *pl, char *err,
 		if (len > 0 && buf[len - 1] == '\r')
 			buf[--len] = '\0';
 
-		char *s = trim(buf);
+		char *s = buf;
+
+		/* Spreadsheets save "CSV UTF-8" with a byte order mark. */
+		if (r.line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
+		s = trim(s);
+		if (*s != '#' && strchr(s, '"')) {
+			rc = rerr(&r, "quoting is not supported (a field cannot "
+				  "contain '\"' or ',')");
+			break;
+		}
 
 		if (*s == '\0' || *s == '#')
 			continue;
