@@ -7,7 +7,7 @@
 LIBRARIES += arbiter
 arbiter_SRCS := $(filter-out src/arbiter/main.c,$(sort $(wildcard src/arbiter/*.c)))
 ARBITER_LDLIBS := $(LIBS_XENSTORE) $(LIBS_XENCTRL) $(LIBS_XENLIGHT) $(LIBS_INIH) \
-                  $(LIBS_SYSTEMD) $(LIBS_MATH) $(LIBS_PTHREAD)
+                  $(LIBS_SYSTEMD) $(LIBS_JSONC) $(LIBS_MATH) $(LIBS_PTHREAD)
 
 PROGRAMS += membal-arbiter
 INSTALL_SBIN += membal-arbiter

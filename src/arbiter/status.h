@@ -6,7 +6,7 @@
 #include "arbiter/arbiter.h"
 
 /* Bump when a field changes meaning; membalctl checks it. */
-#define STATUS_VERSION 1
+#define STATUS_VERSION 2
 
 int status_write_json(const struct arbiter *a, const char *path);
 int status_write_metrics(const struct arbiter *a, const char *path);

@@ -66,7 +66,9 @@ fuzz_plan_SRCS := tests/fuzz/fuzz_plan.c src/ctl/plan_csv.c $(FUZZ_CONFIG_SRCS)
 fuzz_plan_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
 FUZZERS += fuzz_json
-fuzz_json_SRCS := tests/fuzz/fuzz_json.c src/ctl/json.c
+fuzz_json_SRCS := tests/fuzz/fuzz_json.c src/ctl/status_read.c src/ctl/status_view.c \
+                  src/ctl/status_explain.c
+fuzz_json_LDLIBS := $(LIBS_JSONC) $(LIBS_MATH)
 
 # Whole arbiter cycles (cycle.c, xsio.c, guest.c, control.c and the policy)
 # against an in-memory xenstore (fake_xs.c implements the libxenstore calls

@@ -196,7 +196,7 @@ static void test_daemon_end_to_end(void **state)
 	assert_non_null(strstr(slurp("ctl.out"), "guest1"));
 	assert_non_null(strstr(slurp("ctl.out"), "appliance"));
 	assert_int_equal(ctl("ctl.out", "status", "--json", NULL), 0);
-	assert_non_null(strstr(slurp("ctl.out"), "\"version\":1"));
+	assert_non_null(strstr(slurp("ctl.out"), "\"version\":2,"));
 
 	/* pause / resume / reserve / release through the control socket */
 	assert_int_equal(ctl("ctl.out", "pause", "guest2", NULL), 0);

@@ -18,6 +18,9 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -888,9 +891,44 @@ static void test_status_file_and_metrics(void **state)
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	assert_non_null(strstr(buf, "\"version\":1"));
+	assert_non_null(strstr(buf, "\"version\":2,"));
 	assert_non_null(strstr(buf, "\"name\":\"busy\""));
 	assert_non_null(strstr(buf, "\"name\":\"appliance\",\"type\":\"pv\",\"state\":\"no-agent\""));
+	/* schema 2 (docs/status-json.md): real arrays, null for none, a
+	 * wall-clock timestamp; one domain per line */
+	assert_non_null(strstr(buf, "\"state\":\"no-agent\",\"flags\":[\"no-agent\"]"));
+	assert_non_null(strstr(buf, "\"demand_kb\":null,\"mode\":null,\"stage\":null,\"reasons\":[],\"price\":null,\"report\":null"));
+	struct json_object *root = json_tokener_parse(buf), *v, *doms;
+
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "timestamp", &v));
+	assert_true(fabs(json_object_get_double(v) - (double)time(NULL)) < 600);
+	assert_true(json_object_object_get_ex(root, "domains", &doms));
+	assert_true(json_object_is_type(doms, json_type_array));
+	for (size_t i = 0; i < json_object_array_length(doms); i++) {
+		struct json_object *d = json_object_array_get_idx(doms, i), *rep;
+
+		assert_true(json_object_object_get_ex(d, "flags", &v));
+		assert_true(json_object_is_type(v, json_type_array));
+		assert_true(json_object_object_get_ex(d, "reasons", &v));
+		assert_true(json_object_is_type(v, json_type_array));
+		assert_true(json_object_object_get_ex(d, "report", &rep));
+		assert_true(json_object_object_get_ex(d, "state", &v));
+		/* a managed domain has a report; one without an agent none */
+		if (!strcmp(json_object_get_string(v), "managed"))
+			assert_true(json_object_is_type(rep, json_type_object));
+		if (!strcmp(json_object_get_string(v), "no-agent"))
+			assert_null(rep);
+	}
+	json_object_put(root);
+	char *nl = buf;
+	int lines = 0;
+
+	while ((nl = strchr(nl, '\n')) != NULL) {
+		nl++;
+		lines++;
+	}
+	assert_int_equal(lines, (int)e->a.ndoms + 2);   /* head, domains, "]}" */
 	f = fopen(mpath, "r");
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
