@@ -42,3 +42,9 @@ test_arbiter_daemon_LDLIBS := $(LIBS_CMOCKA)
 TESTS += test_hv_xen
 test_hv_xen_SRCS   := tests/unit/test_hv_xen.c src/arbiter/hv_xen.c
 test_hv_xen_LDLIBS := $(LIBS_CMOCKA) $(LIBS_XENCTRL) $(LIBS_XENLIGHT)
+
+# Decision history: journal detection and the sink interface.
+TESTS += test_history
+test_history_SRCS   := tests/unit/test_history.c src/arbiter/history.c
+test_history_LIBS   := common
+test_history_LDLIBS := $(LIBS_CMOCKA) $(LIBS_SYSTEMD)

@@ -19,6 +19,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include "arbiter/history.h"
 #include <math.h>
 #include <time.h>
 #include <errno.h>
@@ -333,6 +334,63 @@ static void test_load_rise_takes_memory_from_idle(void **state)
 	assert_int_equal(xs_target(e, 3), appliance); /* and not from the unmanaged one */
 	assert_int_equal(e->violations, 0);
 	assert_non_null(strstr(logged(e), "domain 1 (busy): target"));
+	stop(e);
+}
+
+/* Decision history through a recording sink (as the journal would get
+ * it): one record per target write, with the domain's name, the target
+ * that was written and the decision's mode and reasons; nothing on the
+ * stderr log then. */
+struct rec_log {
+	size_t n;
+	struct { uint32_t domid; char domain[64], mode[16], reason[64];
+		 uint64_t target_kb, demand_kb; } r[512];
+};
+
+static int rec_send(void *user, const struct history_change *c, const char *message)
+{
+	struct rec_log *l = user;
+
+	if (l->n < sizeof(l->r) / sizeof(l->r[0])) {
+		l->r[l->n].domid = c->domid;
+		snprintf(l->r[l->n].domain, sizeof(l->r[l->n].domain), "%s", c->domain);
+		snprintf(l->r[l->n].mode, sizeof(l->r[l->n].mode), "%s", c->mode);
+		snprintf(l->r[l->n].reason, sizeof(l->r[l->n].reason), "%s", c->reason);
+		l->r[l->n].target_kb = c->target_kb;
+		l->r[l->n].demand_kb = c->demand_kb;
+	}
+	l->n++;
+	return 0;
+}
+
+static void test_history_records_each_change(void **state)
+{
+	static struct rec_log l;
+	const struct history_sink sink = { rec_send, &l };
+	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
+
+	memset(&l, 0, sizeof(l));
+	history_set_sink(&sink);
+	uint64_t writes0 = e->a.n.target_writes;
+
+	run(e, 20);     /* the rise at 10 s: scarce mode, memory moves */
+	history_set_sink(NULL);
+	assert_true(l.n >= 2);
+	assert_int_equal(l.n, e->a.n.target_writes - writes0);
+	assert_null(strstr(logged(e), "(busy): target"));
+	bool scarce = false;
+	uint64_t last1 = 0;
+
+	for (size_t i = 0; i < l.n; i++) {
+		assert_string_equal(l.r[i].domain, adom(e, l.r[i].domid)->name);
+		assert_true(!strcmp(l.r[i].mode, "abundant") || !strcmp(l.r[i].mode, "scarce"));
+		assert_true(l.r[i].reason[0] != '\0');
+		scarce |= !strcmp(l.r[i].mode, "scarce");
+		if (l.r[i].domid == 1)
+			last1 = l.r[i].target_kb;
+	}
+	assert_true(scarce);
+	assert_int_equal(last1, xs_target(e, 1));   /* the last write is what is there */
 	stop(e);
 }
 
@@ -943,6 +1001,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_rise_takes_memory_from_idle),
+		cmocka_unit_test(test_history_records_each_change),
 		cmocka_unit_test(test_lagging_balloon_no_flip_flop),
 		cmocka_unit_test(test_grant_not_taken_is_withdrawn),
 		cmocka_unit_test(test_uncooperative_memory_not_handed_out),
