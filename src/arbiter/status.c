@@ -2,7 +2,8 @@
  * The arbiter's outputs for people and monitoring, rewritten each cycle:
  *   - the JSON status file that `membalctl status` reads
  *     (docs/status-json.md; written with json-c);
- *   - the Prometheus textfile for node_exporter's textfile collector.
+ *   - the Prometheus textfile for node_exporter's textfile collector
+ *     (metrics.c).
  * Both are written to a temporary file in the same directory and renamed
  * over the old one, so a reader never sees half a file.
  */
@@ -59,7 +60,7 @@ void status_dom_flags(const struct dom *d, char *buf, size_t size)
 		snprintf(buf, size, "-");
 }
 
-static int open_tmp(const char *path, char *tmp, size_t size, FILE **out)
+int status_open_tmp(const char *path, char *tmp, size_t size, FILE **out)
 {
 	int fd;
 
@@ -80,7 +81,7 @@ static int open_tmp(const char *path, char *tmp, size_t size, FILE **out)
 	return 0;
 }
 
-static int commit_tmp(FILE *f, const char *tmp, const char *path)
+int status_commit_tmp(FILE *f, const char *tmp, const char *path)
 {
 	int bad = ferror(f);
 
@@ -270,7 +271,7 @@ int status_write_json(const struct arbiter *a, const char *path)
 	char tmp[512];
 	FILE *f;
 
-	if (open_tmp(path, tmp, sizeof(tmp), &f) < 0) {
+	if (status_open_tmp(path, tmp, sizeof(tmp), &f) < 0) {
 		json_object_put(top);
 		return -1;
 	}
@@ -285,82 +286,5 @@ int status_write_json(const struct arbiter *a, const char *path)
 	}
 	fputs("\n]}\n", f);
 	json_object_put(top);
-	return commit_tmp(f, tmp, path);
-}
-
-static void metric(FILE *f, const char *name, const char *type, const char *help)
-{
-	fprintf(f, "# HELP membal_%s %s\n# TYPE membal_%s %s\n", name, help, name, type);
-}
-
-int status_write_metrics(const struct arbiter *a, const char *path)
-{
-	char tmp[512];
-	FILE *f;
-
-	if (open_tmp(path, tmp, sizeof(tmp), &f) < 0)
-		return -1;
-	metric(f, "cycles_total", "counter", "Arbiter cycles run.");
-	fprintf(f, "membal_cycles_total %llu\n", (unsigned long long)a->n.cycles);
-	metric(f, "cycle_seconds", "gauge", "Wall time of the last cycle.");
-	fprintf(f, "membal_cycle_seconds %.9f\n", (double)a->cycle_ns / 1e9);
-	metric(f, "host_free_bytes", "gauge", "Host free memory (xc_physinfo).");
-	fprintf(f, "membal_host_free_bytes %llu\n", (unsigned long long)a->host.free_kb * 1024);
-	metric(f, "host_budget_bytes", "gauge", "F_h: memory the arbiter may hand out (can be negative).");
-	fprintf(f, "membal_host_budget_bytes %lld\n", (long long)a->cycle.host_free_kb * 1024);
-	metric(f, "reservation_bytes", "gauge", "Memory kept free by membalctl reserve.");
-	fprintf(f, "membal_reservation_bytes %llu\n", (unsigned long long)a->reserve_kb * 1024);
-	metric(f, "scarce", "gauge", "1 when the host is scarce (global balancing), 0 when abundant.");
-	fprintf(f, "membal_scarce %d\n", a->cycle.mode == POLICY_MODE_SCARCE ||
-					   a->cycle.mode == POLICY_MODE_INFEASIBLE);
-	metric(f, "infeasible_cycles_total", "counter", "Cycles in which the minimums did not fit.");
-	fprintf(f, "membal_infeasible_cycles_total %llu\n", (unsigned long long)a->n.infeasible_cycles);
-	metric(f, "target_writes_total", "counter", "memory/target writes.");
-	fprintf(f, "membal_target_writes_total %llu\n", (unsigned long long)a->n.target_writes);
-	metric(f, "write_errors_total", "counter", "Failed target, maxmem or PoD writes.");
-	fprintf(f, "membal_write_errors_total %llu\n", (unsigned long long)a->n.write_errors);
-	metric(f, "reports_rejected_total", "counter", "Guest reports refused as invalid.");
-	fprintf(f, "membal_reports_rejected_total %llu\n", (unsigned long long)a->n.reports_rejected);
-	metric(f, "oom_events_total", "counter", "OOM kills reported by guests (minimum raised).");
-	fprintf(f, "membal_oom_events_total %llu\n", (unsigned long long)a->n.oom_events);
-	metric(f, "pressure_holds_total", "counter", "Domain-cycles not shrunk because of memory pressure.");
-	fprintf(f, "membal_pressure_holds_total %llu\n", (unsigned long long)a->n.pressure_holds);
-	metric(f, "withdrawals_total", "counter", "Grants withdrawn because the domain did not take them.");
-	fprintf(f, "membal_withdrawals_total %llu\n", (unsigned long long)a->n.withdrawals);
-	metric(f, "domain_target_bytes", "gauge", "memory/target per domain.");
-	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
-
-		fprintf(f, "membal_domain_target_bytes{domid=\"%u\",name=\"%s\"} %llu\n",
-			d->domid, d->name, (unsigned long long)d->target_kb * 1024);
-	}
-	metric(f, "domain_actual_bytes", "gauge", "Memory the domain holds (tot_pages, target units).");
-	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
-
-		fprintf(f, "membal_domain_actual_bytes{domid=\"%u\",name=\"%s\"} %llu\n",
-			d->domid, d->name, (unsigned long long)d->actual_kb * 1024);
-	}
-	metric(f, "domain_oom_events_total", "counter", "OOM kill events per domain.");
-	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
-
-		fprintf(f, "membal_domain_oom_events_total{domid=\"%u\",name=\"%s\"} %llu\n",
-			d->domid, d->name, (unsigned long long)d->oom_events);
-	}
-	metric(f, "domain_pressure_holds_total", "counter", "Cycles a domain was not shrunk because of pressure.");
-	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
-
-		fprintf(f, "membal_domain_pressure_holds_total{domid=\"%u\",name=\"%s\"} %llu\n",
-			d->domid, d->name, (unsigned long long)d->pressure_holds);
-	}
-	metric(f, "domain_managed", "gauge", "1 when the domain was decided this cycle.");
-	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
-
-		fprintf(f, "membal_domain_managed{domid=\"%u\",name=\"%s\"} %d\n",
-			d->domid, d->name, d->decided ? 1 : 0);
-	}
-	return commit_tmp(f, tmp, path);
+	return status_commit_tmp(f, tmp, path);
 }

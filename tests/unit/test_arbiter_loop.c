@@ -938,7 +938,8 @@ static void test_hvm_pod_and_videoram(void **state)
 static void test_status_file_and_metrics(void **state)
 {
 	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
-	char path[128], mpath[128], buf[8192];
+	char path[128], mpath[128], line[160];
+	static char buf[32768];
 
 	run(e, 10);
 	snprintf(path, sizeof(path), "%s/status.json", e->dir);
@@ -994,6 +995,26 @@ static void test_status_file_and_metrics(void **state)
 	assert_non_null(strstr(buf, "membal_oom_events_total 0"));
 	assert_non_null(strstr(buf, "membal_pressure_holds_total 0"));
 	assert_non_null(strstr(buf, "membal_domain_target_bytes{domid=\"1\",name=\"busy\"}"));
+	assert_non_null(strstr(buf, "\nmembal_up 1\n"));
+	assert_non_null(strstr(buf, "\nmembal_build_info{version=\"" MEMBAL_VERSION "\",backend=\"sim\"} 1\n"));
+	assert_non_null(strstr(buf, "\nmembal_last_cycle_timestamp_seconds 1"));
+	/* the host mode as an enum: 1 for this cycle's, 0 for the others */
+	snprintf(line, sizeof(line), "\nmembal_host_mode{mode=\"%s\"} 1\n",
+		 policy_mode_name(e->a.cycle.mode));
+	assert_non_null(strstr(buf, line));
+	assert_non_null(strstr(buf, "\nmembal_host_mode{mode=\"infeasible\"} 0\n"));
+	/* demand and report age only for a decided domain with a report;
+	 * the one without an agent has a state and bounds */
+	snprintf(line, sizeof(line), "\nmembal_domain_demand_bytes{domid=\"1\",name=\"busy\"} %llu\n",
+		 (unsigned long long)adom(e, 1)->d.goal_kb * 1024);
+	assert_non_null(strstr(buf, line));
+	assert_non_null(strstr(buf, "\nmembal_domain_report_age_seconds{domid=\"1\",name=\"busy\"} "));
+	assert_null(strstr(buf, "membal_domain_demand_bytes{domid=\"3\""));
+	assert_null(strstr(buf, "membal_domain_report_age_seconds{domid=\"3\""));
+	assert_non_null(strstr(buf, "\nmembal_domain_state{domid=\"3\",name=\"appliance\",state=\"no-agent\"} 1\n"));
+	snprintf(line, sizeof(line), "\nmembal_domain_min_bytes{domid=\"3\",name=\"appliance\"} %llu\n",
+		 (unsigned long long)adom(e, 3)->min_kb * 1024);
+	assert_non_null(strstr(buf, line));
 	stop(e);
 }
 
