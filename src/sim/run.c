@@ -164,6 +164,32 @@ static int world_open(struct world *w, const struct sim_scenario *sc,
 	return 0;
 }
 
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A large scenario runs for minutes: say how far it is, after the first
+ * few seconds and then every ten. */
+#define PROGRESS_AFTER_S 3.0
+#define PROGRESS_EVERY_S 10.0
+
+static void progress(const struct sim_run_options *o, const struct timespec *t0,
+		     double *last, uint64_t done_ms)
+{
+	double s = since(t0);
+
+	if (s < PROGRESS_AFTER_S || (*last > 0 && s - *last < PROGRESS_EVERY_S))
+		return;
+	*last = s;
+	fprintf(stderr, "membal-sim: %s: %.0f%% (%.0f of %.0f simulated s) after %.0f s\n",
+		o->progress, 100.0 * (double)done_ms / (double)o->duration_ms,
+		(double)done_ms / 1000, (double)o->duration_ms / 1000, s);
+}
+
 static void record(struct world *w, struct sim_run *r, size_t tick)
 {
 	const struct sim_host *h = hv_sim_host(&w->hv);
@@ -254,6 +280,7 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 	struct agent_config ac;
 	struct timespec ts0, ts1;
 	uint64_t t0, end, next_cycle, next_sample, next_tick;
+	double last_report_s = 0;
 	size_t tick = 0;
 	int rc = -1;
 
@@ -285,6 +312,9 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 	next_tick = t0 + o->tick_ms;
 	while (clock_now_ms() < end) {
 		uint64_t now = clock_now_ms(), next = min3(next_cycle, next_sample, end);
+
+		if (o->progress && next == next_cycle)
+			progress(o, &ts0, &last_report_s, now - t0);
 
 		clock_advance(next - now);
 		if (next == next_cycle) {

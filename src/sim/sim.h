@@ -94,6 +94,9 @@ struct sim_run_options {
 	uint64_t tick_ms;         /* series resolution */
 	int log_level;
 	const char *log_path;     /* NULL: logs go nowhere */
+	const char *progress;     /* "scenario: policy" for progress lines on
+				   * stderr once a run passes a few seconds;
+				   * NULL: silent */
 };
 
 /* 0, or -1 with the reason logged on stderr. */
