@@ -256,7 +256,8 @@ static bool send_run(int fd, const struct sim_run *r)
 	return write_all(fd, r, sizeof(*r)) &&
 	       write_all(fd, r->g, r->n_guests * sizeof(*r->g)) &&
 	       write_all(fd, r->series, cells * sizeof(float)) &&
-	       write_all(fd, r->host_free, r->n_ticks * sizeof(float));
+	       write_all(fd, r->host_free, r->n_ticks * sizeof(float)) &&
+	       write_all(fd, r->host_scarce, r->n_ticks * sizeof(float));
 }
 
 static bool recv_run(int fd, struct sim_run *r)
@@ -269,10 +270,12 @@ static bool recv_run(int fd, struct sim_run *r)
 	r->g = calloc(r->n_guests ? r->n_guests : 1, sizeof(*r->g));
 	r->series = calloc(cells ? cells : 1, sizeof(float));
 	r->host_free = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
-	if (!r->g || !r->series || !r->host_free ||
+	r->host_scarce = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
+	if (!r->g || !r->series || !r->host_free || !r->host_scarce ||
 	    !read_all(fd, r->g, r->n_guests * sizeof(*r->g)) ||
 	    !read_all(fd, r->series, cells * sizeof(float)) ||
-	    !read_all(fd, r->host_free, r->n_ticks * sizeof(float))) {
+	    !read_all(fd, r->host_free, r->n_ticks * sizeof(float)) ||
+	    !read_all(fd, r->host_scarce, r->n_ticks * sizeof(float))) {
 		sim_run_free(r);
 		return false;
 	}

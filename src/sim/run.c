@@ -38,6 +38,7 @@ void sim_run_free(struct sim_run *r)
 	free(r->g);
 	free(r->series);
 	free(r->host_free);
+	free(r->host_scarce);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -215,6 +216,8 @@ static void record(struct world *w, struct sim_run *r, size_t tick)
 		f[SF_PSI] = (float)(d->mem.psi_avg10 / 100.0);
 	}
 	r->host_free[tick] = (float)(sim_host_free_kb(h) / KIB_PER_MIB);
+	r->host_scarce[tick] = w->a.cycle.mode == POLICY_MODE_SCARCE ||
+			       w->a.cycle.mode == POLICY_MODE_INFEASIBLE;
 }
 
 static void collect(struct world *w, const struct sim_scenario *sc, struct sim_run *r)
@@ -294,7 +297,8 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 	r->series = calloc((r->n_ticks ? r->n_ticks : 1) * (sc->n_guests ? sc->n_guests : 1),
 			   SF_COUNT * sizeof(float));
 	r->host_free = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
-	if (!r->g || !r->series || !r->host_free) {
+	r->host_scarce = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
+	if (!r->g || !r->series || !r->host_free || !r->host_scarce) {
 		fprintf(stderr, "membal-sim: out of memory for %zu ticks of %zu guests\n",
 			r->n_ticks, sc->n_guests);
 		sim_run_free(r);

@@ -79,6 +79,7 @@ struct sim_run {
 	uint64_t tick_ms;
 	float *series;            /* [tick][guest][SF_COUNT] */
 	float *host_free;         /* [tick], MiB */
+	float *host_scarce;       /* [tick], 1 when the cycle was scarce or infeasible */
 };
 
 static inline float *sim_run_at(const struct sim_run *r, size_t tick, size_t guest)
