@@ -48,3 +48,10 @@ TESTS += test_history
 test_history_SRCS   := tests/unit/test_history.c src/arbiter/history.c
 test_history_LIBS   := common
 test_history_LDLIBS := $(LIBS_CMOCKA) $(LIBS_SYSTEMD)
+
+# The status file and metrics byte for byte (tests/fixtures/status/written.*),
+# read back by membalctl's reader.
+TESTS += test_status_json
+test_status_json_SRCS   := tests/unit/test_status_json.c src/ctl/status_read.c
+test_status_json_LIBS   := arbiter simhost agent policy common xsd
+test_status_json_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)

@@ -211,14 +211,19 @@ static void test_config_and_usage(void **state)
 	char ini[] = "/tmp/membal-status-ini-XXXXXX", text[700];
 	int fd = mkstemp(ini);
 
-	snprintf(text, sizeof(text), "[daemon]\nstatus_file = %s\n[policy]\ntau = 0.5\n",
+	snprintf(text, sizeof(text), "[daemon]\nstatus_file = %s\n"
+		 "control_socket = /nonexistent/membal-test.sock\n[policy]\ntau = 0.5\n",
 		 fixture("host.json"));
 	assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
 	close(fd);
 	run_ctl(&r, NULL, (const char *[]){ "status", "--config", ini, NULL });
-	unlink(ini);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, slurp(fixture("table.out")));
+	/* pause, resume, reserve, release: the socket from the same file */
+	run_ctl(&r, NULL, (const char *[]){ "pause", "web1", "--config", ini, NULL });
+	unlink(ini);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "/nonexistent/membal-test.sock"));
 
 	run_ctl(&r, NULL, (const char *[]){ "status", "--config", "/nonexistent/arbiter.ini", NULL });
 	assert_int_equal(r.status, 1);
