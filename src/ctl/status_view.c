@@ -104,7 +104,7 @@ void st_print_table(FILE *out, const struct st_status *st, double now, bool verb
 {
 	int w = 4, ww = 13;
 	bool avail = !strcmp(st->free_source, "avail");
-	char reason[64];
+	char reason[160];
 
 	for (size_t i = 0; i < st->n; i++) {
 		int len = (int)strlen(st->dom[i].name);
@@ -126,7 +126,7 @@ void st_print_table(FILE *out, const struct st_status *st, double now, bool verb
 		ww, "stage:reasons");
 	for (size_t i = 0; i < st->n; i++) {
 		const struct st_dom *d = &st->dom[i];
-		char b[8][24], swap[32], name[NAME_MAX_SHOWN + 1], price[24] = "";
+		char b[8][24], swap[56], name[NAME_MAX_SHOWN + 1], price[24] = "";
 		char flags[sizeof(d->flags)];
 		size_t len = strlen(d->name);
 
@@ -173,7 +173,7 @@ void st_print_domain(FILE *out, const struct st_status *st,
 		     const struct st_dom *d, double now)
 {
 	const struct st_explain *e = st_explain_state(d->state);
-	char reason[64], b[24];
+	char reason[160], b[24];
 
 	fprintf(out, "domain %lld (%s), %s\n", (long long)d->domid, d->name,
 		d->type[0] ? d->type : "?");
