@@ -40,8 +40,9 @@ int ctl_paths(const char *config, char *status, size_t status_size,
 	snprintf(status, status_size, "%s", CTL_STATUS_FILE);
 	snprintf(socket, socket_size, "%s", CTL_CONTROL_SOCKET);
 	if (!config) {
-		/* The default file is optional: the defaults match it. */
-		if (access(CTL_ARBITER_CONFIG, F_OK) != 0)
+		/* The default file is optional (the defaults match it), and
+		 * may be readable by root only: then the defaults too. */
+		if (access(CTL_ARBITER_CONFIG, R_OK) != 0)
 			return 0;
 		config = CTL_ARBITER_CONFIG;
 	}
