@@ -43,6 +43,7 @@ LIBS_INIH     := $(shell $(PKG_CONFIG) --libs inih)
 LIBS_SYSTEMD  := $(shell $(PKG_CONFIG) --libs libsystemd)
 LIBS_CMOCKA   := $(shell $(PKG_CONFIG) --libs cmocka)
 LIBS_MATH     := -lm
+LIBS_JSONC    := $(shell $(PKG_CONFIG) --libs json-c)
 LIBS_PTHREAD  := -pthread
 
 PROGRAMS :=

@@ -24,6 +24,7 @@
 #include <xenstore.h>
 
 #include "arbiter/rules.h"
+#include "arbiter/history.h"
 #include "arbiter/xsio.h"
 #include "common/clock.h"
 #include "common/log.h"
@@ -100,23 +101,32 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 static void log_change(struct arbiter *a, struct dom *d, uint64_t old_kb,
 		       uint64_t new_kb, const char *what)
 {
-	char reasons[128];
+	char reasons[128], msg[512];
 
 	policy_reasons_format(d->decision.reasons, reasons, sizeof(reasons));
 	if (d->decision.has_price)
-		log_info("%sdomain %u (%s): target %llu -> %llu KiB%s [%s/%s, demand %llu, actual %llu, price %.4g, %s]",
+		snprintf(msg, sizeof(msg), "%sdomain %u (%s): target %llu -> %llu KiB%s [%s/%s, demand %llu, actual %llu, price %.4g, %s]",
 			 a->dry_run ? "dry-run: " : "", d->domid, d->name,
 			 (unsigned long long)old_kb, (unsigned long long)new_kb, what,
 			 policy_mode_name(d->decision.mode), policy_stage_name(d->decision.stage),
 			 (unsigned long long)d->decision.goal_kb, (unsigned long long)d->actual_kb,
 			 d->decision.price, reasons);
 	else
-		log_info("%sdomain %u (%s): target %llu -> %llu KiB%s [%s/%s, demand %llu, actual %llu, %s]",
+		snprintf(msg, sizeof(msg), "%sdomain %u (%s): target %llu -> %llu KiB%s [%s/%s, demand %llu, actual %llu, %s]",
 			 a->dry_run ? "dry-run: " : "", d->domid, d->name,
 			 (unsigned long long)old_kb, (unsigned long long)new_kb, what,
 			 policy_mode_name(d->decision.mode), policy_stage_name(d->decision.stage),
 			 (unsigned long long)d->decision.goal_kb, (unsigned long long)d->actual_kb,
 			 reasons);
+	/* history.c: the journal with MEMBAL_* fields, or this line */
+	history_target_change(&(struct history_change){
+		.domid = d->domid, .domain = d->name, .old_kb = old_kb,
+		.target_kb = new_kb, .demand_kb = d->decision.goal_kb,
+		.actual_kb = d->actual_kb, .mode = policy_mode_name(d->decision.mode),
+		.stage = policy_stage_name(d->decision.stage),
+		.reason = *what ? "grant-withdrawn" : reasons,
+		.has_price = d->decision.has_price, .price = d->decision.price,
+		.dry_run = a->dry_run }, msg);
 }
 
 static int set_maxmem(struct arbiter *a, struct dom *d, uint64_t target_kb)

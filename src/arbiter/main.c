@@ -291,6 +291,8 @@ int main(int argc, char **argv)
 	sd_notify(0, "STOPPING=1");
 	log_info("stopping: targets stay as they are");
 	arbiter_shutdown(&a);
+	if (a.cfg.metrics_file[0])
+		status_write_metrics_down(a.cfg.metrics_file);   /* membal_up 0 */
 	control_close(ctl_fd, cfg->control_socket);
 	arbiter_free(&a);
 	hv.ops->close(&hv);

@@ -7,7 +7,7 @@
 LIBRARIES += arbiter
 arbiter_SRCS := $(filter-out src/arbiter/main.c,$(sort $(wildcard src/arbiter/*.c)))
 ARBITER_LDLIBS := $(LIBS_XENSTORE) $(LIBS_XENCTRL) $(LIBS_XENLIGHT) $(LIBS_INIH) \
-                  $(LIBS_SYSTEMD) $(LIBS_MATH) $(LIBS_PTHREAD)
+                  $(LIBS_SYSTEMD) $(LIBS_JSONC) $(LIBS_MATH) $(LIBS_PTHREAD)
 
 PROGRAMS += membal-arbiter
 INSTALL_SBIN += membal-arbiter
@@ -49,3 +49,16 @@ test_rules_SRCS   := tests/unit/test_rules.c src/arbiter/rules.c src/arbiter/sta
                      src/arbiter/manage.c src/arbiter/arbiter_config.c
 test_rules_LIBS   := policy common
 test_rules_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
+
+# Decision history: journal detection and the sink interface.
+TESTS += test_history
+test_history_SRCS   := tests/unit/test_history.c src/arbiter/history.c
+test_history_LIBS   := common
+test_history_LDLIBS := $(LIBS_CMOCKA) $(LIBS_SYSTEMD)
+
+# The status file and metrics byte for byte (tests/fixtures/status/written.*),
+# read back by membalctl's reader.
+TESTS += test_status_json
+test_status_json_SRCS   := tests/unit/test_status_json.c src/ctl/status_read.c
+test_status_json_LIBS   := arbiter simhost agent policy common xsd
+test_status_json_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)

@@ -1,7 +1,9 @@
 /*
  * The arbiter's outputs for people and monitoring, rewritten each cycle:
- *   - the JSON status file that `membalctl status` reads (design.md §Operation);
- *   - the Prometheus textfile for node_exporter's textfile collector.
+ *   - the JSON status file that `membalctl status` reads
+ *     (docs/status-json.md; design.md §Operation; written with json-c);
+ *   - the Prometheus textfile for node_exporter's textfile collector
+ *     (metrics.c).
  * Both are written to a temporary file in the same directory and renamed
  * over the old one, so a reader never sees half a file.
  */
@@ -15,6 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <time.h>
+
+#include <json-c/json.h>
+
 #include "common/clock.h"
 
 static const char *type_name(enum hv_dom_type t)
@@ -25,22 +31,6 @@ static const char *type_name(enum hv_dom_type t)
 	case HV_TYPE_HVM: return "hvm";
 	default: return "unknown";
 	}
-}
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
 }
 
 /* The flags column: everything an administrator should notice. */
@@ -70,7 +60,7 @@ void status_dom_flags(const struct dom *d, char *buf, size_t size)
 		snprintf(buf, size, "-");
 }
 
-static int open_tmp(const char *path, char *tmp, size_t size, FILE **out)
+int status_open_tmp(const char *path, char *tmp, size_t size, FILE **out)
 {
 	int fd;
 
@@ -91,7 +81,7 @@ static int open_tmp(const char *path, char *tmp, size_t size, FILE **out)
 	return 0;
 }
 
-static int commit_tmp(FILE *f, const char *tmp, const char *path)
+int status_commit_tmp(FILE *f, const char *tmp, const char *path)
 {
 	int bad = ferror(f);
 
@@ -110,173 +100,191 @@ static int commit_tmp(FILE *f, const char *tmp, const char *path)
 	return 0;
 }
 
-static void json_u64(FILE *f, const char *key, uint64_t v, bool comma)
+/* ---- the JSON status (schema: docs/status-json.md) ---------------------- */
+
+static void add(struct json_object *o, const char *key, struct json_object *v)
 {
-	fprintf(f, "\"%s\":%llu%s", key, (unsigned long long)v, comma ? "," : "");
+	json_object_object_add(o, key, v);
 }
 
+static struct json_object *u64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+/* null when the figure is absent: never a made-up 0. */
+static struct json_object *opt_u64(bool have, uint64_t v)
+{
+	return have ? json_object_new_uint64(v) : NULL;
+}
+
+/* A double written as "%.6g" (fixed false) or "%.3f" (fixed true)
+ * rather than json-c's 17 digits. */
+static struct json_object *num(double v, bool fixed)
+{
+	char text[48];
+
+	if (fixed)
+		snprintf(text, sizeof(text), "%.3f", v);
+	else
+		snprintf(text, sizeof(text), "%.6g", v);
+	return json_object_new_double_s(v, text);
+}
+
+/* "a,b,c" (status_dom_flags) or "a+b" (policy_reasons_format), "-" for
+ * none, as a JSON array ([] for none). */
+static struct json_object *split_list(const char *text, char sep)
+{
+	struct json_object *arr = json_object_new_array();
+	char item[64];
+
+	if (strcmp(text, "-") == 0)
+		return arr;
+	while (*text) {
+		const char *end = strchr(text, sep);
+		size_t len = end ? (size_t)(end - text) : strlen(text);
+
+		if (len >= sizeof(item))
+			len = sizeof(item) - 1;
+		memcpy(item, text, len);
+		item[len] = '\0';
+		json_object_array_add(arr, json_object_new_string(item));
+		if (!end)
+			break;
+		text = end + 1;
+	}
+	return arr;
+}
+
+static struct json_object *report_json(const struct arbiter *a, const struct dom *d)
+{
+	const struct guest_figures *g = &d->fig;
+	struct json_object *r;
+
+	if (!d->have_fig)
+		return NULL;
+	r = json_object_new_object();
+	add(r, "age_ms", u64(a->last_cycle_ms >= d->stamp_ms ? a->last_cycle_ms - d->stamp_ms : 0));
+	add(r, "memtotal_kb", opt_u64(guest_has(g, MK_TOT), g->v[MK_TOT]));
+	add(r, "free_kb", u64(g->v[MK_FREE]));
+	add(r, "avail_kb", opt_u64(guest_has(g, MK_AVAIL), g->v[MK_AVAIL]));
+	add(r, "committed_as_kb", u64(g->v[MK_COMMITTED_AS]));
+	add(r, "swap_tot_kb", u64(g->v[MK_SWAP_TOT]));
+	add(r, "swap_free_kb", u64(g->v[MK_SWAP_FREE]));
+	add(r, "balloon_current_kb", opt_u64(guest_has(g, MK_BALLOON_CURRENT),
+					     g->v[MK_BALLOON_CURRENT]));
+	add(r, "psi_some", opt_u64(guest_has(g, MK_PSI_SOME), g->v[MK_PSI_SOME]));
+	add(r, "swapin_rate", opt_u64(guest_has(g, MK_SWAPIN_RATE), g->v[MK_SWAPIN_RATE]));
+	return r;
+}
+
+static struct json_object *dom_json(const struct arbiter *a, const struct dom *d)
+{
+	struct json_object *o = json_object_new_object();
+	char flags[160], reasons[128];
+
+	status_dom_flags(d, flags, sizeof(flags));
+	policy_reasons_format(d->decided ? d->decision.reasons : 0, reasons, sizeof(reasons));
+	add(o, "domid", u64(d->domid));
+	add(o, "name", json_object_new_string(d->name));
+	add(o, "type", json_object_new_string(type_name(d->type)));
+	add(o, "state", json_object_new_string(d->decided ? "managed" : dom_skip_name(d->skip)));
+	add(o, "flags", split_list(flags, ','));
+	add(o, "min_kb", u64(d->min_kb));
+	add(o, "max_kb", u64(d->max_kb));
+	add(o, "shares", num(d->shares, false));
+	/* B_i as the policy reads it: memory/target, or what the domain
+	 * holds when it has none (dom0 often has none). */
+	add(o, "target_kb", u64(d->have_target ? d->target_kb : d->actual_kb));
+	add(o, "target_set", json_object_new_boolean(d->have_target));
+	add(o, "actual_kb", u64(d->actual_kb));
+	add(o, "maxmem_kb", u64(d->hv.max_kb));
+	add(o, "demand_kb", opt_u64(d->decided, d->decision.goal_kb));
+	add(o, "mode", d->decided ? json_object_new_string(policy_mode_name(d->decision.mode)) : NULL);
+	add(o, "stage", d->decided ? json_object_new_string(policy_stage_name(d->decision.stage)) : NULL);
+	add(o, "reasons", split_list(reasons, '+'));
+	add(o, "price", d->decided && d->decision.has_price ? num(d->decision.price, false) : NULL);
+	add(o, "report", report_json(a, d));
+	add(o, "reports_rejected", u64(d->rej.reports));
+	add(o, "keys_rejected", u64(d->rej.keys));
+	add(o, "oom_kills", u64(d->oom_kills));
+	add(o, "oom_events", u64(d->oom_events));
+	add(o, "pressure_holds", u64(d->pressure_holds));
+	add(o, "target_changes", u64(d->target_changes));
+	add(o, "withdrawals", u64(d->withdrawals));
+	return o;
+}
+
+static struct json_object *top_json(const struct arbiter *a)
+{
+	const struct policy_params *p = &a->cfg.policy.params;
+	struct json_object *o = json_object_new_object(), *h, *c;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	add(o, "version", json_object_new_int(STATUS_VERSION));
+	add(o, "membal", json_object_new_string(MEMBAL_VERSION));
+	add(o, "backend", json_object_new_string(a->hv->ops->name));
+	add(o, "dry_run", json_object_new_boolean(a->dry_run));
+	add(o, "cycle", u64(a->n.cycles));
+	add(o, "timestamp", num((double)ts.tv_sec + ts.tv_nsec / 1e9, true));
+	add(o, "interval_ms", u64(a->cfg.interval_ms));
+	add(o, "cycle_us", u64(a->cycle_ns / 1000));
+	add(o, "mode", json_object_new_string(policy_mode_name(a->cycle.mode)));
+	add(o, "stage", json_object_new_string(policy_stage_name(a->cycle.stage)));
+	add(o, "free_source", json_object_new_string(policy_free_source_names[p->free_source]));
+	add(o, "paused_all", json_object_new_boolean(a->paused_all));
+	h = json_object_new_object();
+	add(h, "total_kb", u64(a->host.total_kb));
+	add(h, "free_kb", u64(a->host.free_kb));
+	add(h, "outstanding_kb", u64(a->host.outstanding_kb));
+	add(h, "reserve_kb", u64(p->reserve_kb));
+	add(h, "reservation_kb", opt_u64(a->reserve_kb > 0, a->reserve_kb));
+	add(h, "budget_kb", json_object_new_int64(a->cycle.host_free_kb));
+	add(h, "shortfall_kb", opt_u64(a->cycle.shortfall_kb > 0, a->cycle.shortfall_kb));
+	add(o, "host", h);
+	c = json_object_new_object();
+	add(c, "target_writes", u64(a->n.target_writes));
+	add(c, "maxmem_writes", u64(a->n.maxmem_writes));
+	add(c, "pod_writes", u64(a->n.pod_writes));
+	add(c, "write_errors", u64(a->n.write_errors));
+	add(c, "reports_rejected", u64(a->n.reports_rejected));
+	add(c, "oom_events", u64(a->n.oom_events));
+	add(c, "pressure_holds", u64(a->n.pressure_holds));
+	add(c, "withdrawals", u64(a->n.withdrawals));
+	add(c, "uncooperative_flags", u64(a->n.uncooperative_flags));
+	add(c, "manual_holds", u64(a->n.manual_holds));
+	add(c, "xs_reconnects", u64(a->n.xs_reconnects));
+	add(o, "counters", c);
+	return o;
+}
+
+#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* One domain per line after a first line with the rest, so that shell
+ * scripts can grep a domain's line (tests/e2e-xen/e2elib.sh does). */
 int status_write_json(const struct arbiter *a, const char *path)
 {
-	char tmp[512], flags[160], reasons[128];
-	FILE *f;
-
-	if (open_tmp(path, tmp, sizeof(tmp), &f) < 0)
-		return -1;
-	fprintf(f, "{\"version\":%d,\"membal\":", STATUS_VERSION);
-	json_str(f, MEMBAL_VERSION);
-	fprintf(f, ",\"backend\":");
-	json_str(f, a->hv->ops->name);
-	fprintf(f, ",\"dry_run\":%s,", a->dry_run ? "true" : "false");
-	json_u64(f, "cycle", a->n.cycles, true);
-	json_u64(f, "time_ms", a->last_cycle_ms, true);
-	json_u64(f, "interval_ms", a->cfg.interval_ms, true);
-	json_u64(f, "cycle_us", a->cycle_ns / 1000, true);
-	fprintf(f, "\"mode\":");
-	json_str(f, policy_mode_name(a->cycle.mode));
-	fprintf(f, ",\"stage\":");
-	json_str(f, policy_stage_name(a->cycle.stage));
-	fprintf(f, ",\"paused_all\":%s,\"host\":{", a->paused_all ? "true" : "false");
-	json_u64(f, "total_kb", a->host.total_kb, true);
-	json_u64(f, "free_kb", a->host.free_kb, true);
-	json_u64(f, "outstanding_kb", a->host.outstanding_kb, true);
-	json_u64(f, "reserve_kb", a->cfg.policy.params.reserve_kb, true);
-	json_u64(f, "reservation_kb", a->reserve_kb, true);
-	fprintf(f, "\"budget_kb\":%lld,", (long long)a->cycle.host_free_kb);
-	json_u64(f, "shortfall_kb", a->cycle.shortfall_kb, false);
-	fprintf(f, "},\"counters\":{");
-	json_u64(f, "target_writes", a->n.target_writes, true);
-	json_u64(f, "maxmem_writes", a->n.maxmem_writes, true);
-	json_u64(f, "pod_writes", a->n.pod_writes, true);
-	json_u64(f, "write_errors", a->n.write_errors, true);
-	json_u64(f, "reports_rejected", a->n.reports_rejected, true);
-	json_u64(f, "oom_events", a->n.oom_events, true);
-	json_u64(f, "pressure_holds", a->n.pressure_holds, true);
-	json_u64(f, "withdrawals", a->n.withdrawals, true);
-	json_u64(f, "uncooperative_flags", a->n.uncooperative_flags, true);
-	json_u64(f, "manual_holds", a->n.manual_holds, true);
-	json_u64(f, "xs_reconnects", a->n.xs_reconnects, false);
-	fprintf(f, "},\"domains\":[");
-	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
-		const struct guest_figures *g = &d->fig;
-
-		status_dom_flags(d, flags, sizeof(flags));
-		policy_reasons_format(d->decided ? d->decision.reasons : 0, reasons, sizeof(reasons));
-		fprintf(f, "%s\n{", i ? "," : "");
-		json_u64(f, "domid", d->domid, true);
-		fprintf(f, "\"name\":");
-		json_str(f, d->name);
-		fprintf(f, ",\"type\":\"%s\",\"state\":\"%s\",\"flags\":",
-			type_name(d->type), d->decided ? "managed" : dom_skip_name(d->skip));
-		json_str(f, flags);
-		fprintf(f, ",");
-		json_u64(f, "min_kb", d->min_kb, true);
-		json_u64(f, "max_kb", d->max_kb, true);
-		json_u64(f, "target_kb", d->have_target ? d->target_kb : 0, true);
-		json_u64(f, "actual_kb", d->actual_kb, true);
-		json_u64(f, "maxmem_kb", d->hv.max_kb, true);
-		json_u64(f, "demand_kb", d->decided ? d->decision.goal_kb : 0, true);
-		json_u64(f, "free_kb", d->have_fig ? g->v[MK_FREE] : 0, true);
-		json_u64(f, "avail_kb", d->have_fig ? g->v[MK_AVAIL] : 0, true);
-		json_u64(f, "committed_as_kb", d->have_fig ? g->v[MK_COMMITTED_AS] : 0, true);
-		json_u64(f, "swap_tot_kb", d->have_fig ? g->v[MK_SWAP_TOT] : 0, true);
-		json_u64(f, "swap_free_kb", d->have_fig ? g->v[MK_SWAP_FREE] : 0, true);
-		fprintf(f, "\"price\":");
-		if (d->decided && d->decision.has_price)
-			fprintf(f, "%.6g,", d->decision.price);
-		else
-			fprintf(f, "null,");
-		fprintf(f, "\"mode\":\"%s\",\"stage\":\"%s\",\"reasons\":\"%s\",",
-			d->decided ? policy_mode_name(d->decision.mode) : "fixed",
-			d->decided ? policy_stage_name(d->decision.stage) : "none", reasons);
-		json_u64(f, "report_age_ms",
-			 d->have_fig ? a->last_cycle_ms - d->stamp_ms : 0, true);
-		json_u64(f, "reports_rejected", d->rej.reports, true);
-		json_u64(f, "keys_rejected", d->rej.keys, true);
-		json_u64(f, "oom_kills", d->oom_kills, true);
-		json_u64(f, "oom_events", d->oom_events, true);
-		json_u64(f, "pressure_holds", d->pressure_holds, true);
-		json_u64(f, "target_changes", d->target_changes, true);
-		json_u64(f, "withdrawals", d->withdrawals, false);
-		fprintf(f, "}");
-	}
-	fprintf(f, "\n]}\n");
-	return commit_tmp(f, tmp, path);
-}
-
-static void metric(FILE *f, const char *name, const char *type, const char *help)
-{
-	fprintf(f, "# HELP membal_%s %s\n# TYPE membal_%s %s\n", name, help, name, type);
-}
-
-int status_write_metrics(const struct arbiter *a, const char *path)
-{
+	struct json_object *top = top_json(a);
+	const char *text = json_object_to_json_string_ext(top, JSON_FLAGS);
+	size_t len = strlen(text);
 	char tmp[512];
 	FILE *f;
 
-	if (open_tmp(path, tmp, sizeof(tmp), &f) < 0)
+	if (status_open_tmp(path, tmp, sizeof(tmp), &f) < 0) {
+		json_object_put(top);
 		return -1;
-	metric(f, "cycles_total", "counter", "Arbiter cycles run.");
-	fprintf(f, "membal_cycles_total %llu\n", (unsigned long long)a->n.cycles);
-	metric(f, "cycle_seconds", "gauge", "Wall time of the last cycle.");
-	fprintf(f, "membal_cycle_seconds %.9f\n", (double)a->cycle_ns / 1e9);
-	metric(f, "host_free_bytes", "gauge", "Host free memory (xc_physinfo).");
-	fprintf(f, "membal_host_free_bytes %llu\n", (unsigned long long)a->host.free_kb * 1024);
-	metric(f, "host_budget_bytes", "gauge", "F_h: memory the arbiter may hand out (can be negative).");
-	fprintf(f, "membal_host_budget_bytes %lld\n", (long long)a->cycle.host_free_kb * 1024);
-	metric(f, "reservation_bytes", "gauge", "Memory kept free by membalctl reserve.");
-	fprintf(f, "membal_reservation_bytes %llu\n", (unsigned long long)a->reserve_kb * 1024);
-	metric(f, "scarce", "gauge", "1 when the host is scarce (global balancing), 0 when abundant.");
-	fprintf(f, "membal_scarce %d\n", a->cycle.mode == POLICY_MODE_SCARCE ||
-					   a->cycle.mode == POLICY_MODE_INFEASIBLE);
-	metric(f, "infeasible_cycles_total", "counter", "Cycles in which the minimums did not fit.");
-	fprintf(f, "membal_infeasible_cycles_total %llu\n", (unsigned long long)a->n.infeasible_cycles);
-	metric(f, "target_writes_total", "counter", "memory/target writes.");
-	fprintf(f, "membal_target_writes_total %llu\n", (unsigned long long)a->n.target_writes);
-	metric(f, "write_errors_total", "counter", "Failed target, maxmem or PoD writes.");
-	fprintf(f, "membal_write_errors_total %llu\n", (unsigned long long)a->n.write_errors);
-	metric(f, "reports_rejected_total", "counter", "Guest reports refused as invalid.");
-	fprintf(f, "membal_reports_rejected_total %llu\n", (unsigned long long)a->n.reports_rejected);
-	metric(f, "oom_events_total", "counter", "OOM kills reported by guests (minimum raised).");
-	fprintf(f, "membal_oom_events_total %llu\n", (unsigned long long)a->n.oom_events);
-	metric(f, "pressure_holds_total", "counter", "Domain-cycles not shrunk because of memory pressure.");
-	fprintf(f, "membal_pressure_holds_total %llu\n", (unsigned long long)a->n.pressure_holds);
-	metric(f, "withdrawals_total", "counter", "Grants withdrawn because the domain did not take them.");
-	fprintf(f, "membal_withdrawals_total %llu\n", (unsigned long long)a->n.withdrawals);
-	metric(f, "domain_target_bytes", "gauge", "memory/target per domain.");
-	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
-
-		fprintf(f, "membal_domain_target_bytes{domid=\"%u\",name=\"%s\"} %llu\n",
-			d->domid, d->name, (unsigned long long)d->target_kb * 1024);
 	}
-	metric(f, "domain_actual_bytes", "gauge", "Memory the domain holds (tot_pages, target units).");
+	/* text is "{...}": reopen it for the domains */
+	fwrite(text, 1, len - 1, f);
+	fputs(",\"domains\":[", f);
 	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
+		struct json_object *d = dom_json(a, a->by_domid[a->order[i]]);
 
-		fprintf(f, "membal_domain_actual_bytes{domid=\"%u\",name=\"%s\"} %llu\n",
-			d->domid, d->name, (unsigned long long)d->actual_kb * 1024);
+		fprintf(f, "%s\n%s", i ? "," : "", json_object_to_json_string_ext(d, JSON_FLAGS));
+		json_object_put(d);
 	}
-	metric(f, "domain_oom_events_total", "counter", "OOM kill events per domain.");
-	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
-
-		fprintf(f, "membal_domain_oom_events_total{domid=\"%u\",name=\"%s\"} %llu\n",
-			d->domid, d->name, (unsigned long long)d->oom_events);
-	}
-	metric(f, "domain_pressure_holds_total", "counter", "Cycles a domain was not shrunk because of pressure.");
-	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
-
-		fprintf(f, "membal_domain_pressure_holds_total{domid=\"%u\",name=\"%s\"} %llu\n",
-			d->domid, d->name, (unsigned long long)d->pressure_holds);
-	}
-	metric(f, "domain_managed", "gauge", "1 when the domain was decided this cycle.");
-	for (size_t i = 0; i < a->ndoms; i++) {
-		const struct dom *d = a->by_domid[a->order[i]];
-
-		fprintf(f, "membal_domain_managed{domid=\"%u\",name=\"%s\"} %d\n",
-			d->domid, d->name, d->decided ? 1 : 0);
-	}
-	return commit_tmp(f, tmp, path);
+	fputs("\n]}\n", f);
+	json_object_put(top);
+	return status_commit_tmp(f, tmp, path);
 }

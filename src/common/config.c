@@ -37,8 +37,10 @@ static void cfg_vreport(struct cfg_file *f, int prio, const char *section,
 	else if (key)
 		snprintf(full, sizeof(full), "%s:%u: %s: %s", f->path, f->line,
 			 key, msg);
-	else
+	else if (f->line)
 		snprintf(full, sizeof(full), "%s:%u: %s", f->path, f->line, msg);
+	else    /* the file as a whole (cannot open): no line to name */
+		snprintf(full, sizeof(full), "%s: %s", f->path, msg);
 	if (prio == LOG_ERR && f->errors == 0)
 		snprintf(f->first_error, sizeof(f->first_error), "%s", full);
 	log_msg(prio, "%s", full);

@@ -55,7 +55,9 @@ static void usage(FILE *out)
 	      "resume manages it again (and ends a hold after `xl mem-set`).\n"
 	      "reserve makes the arbiter free SIZE (512M, 2G, 262144K; plain numbers are\n"
 	      "MiB) and keep it free, e.g. for `xl create`; release ends it.\n"
-	      "Needs root (the socket, default " CTL_CONTROL_SOCKET ", is mode 0600).\n", out);
+	      "Needs root (the socket, default [daemon] control_socket of\n"
+	      CTL_ARBITER_CONFIG " or --config FILE, else " CTL_CONTROL_SOCKET ",\n"
+	      "is mode 0600).\n", out);
 }
 
 static int request(const char *path, const char *line)
@@ -119,22 +121,31 @@ int control_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd = argv[0], *path = CTL_CONTROL_SOCKET, *timeout = NULL;
-	char line[256];
+	const char *cmd = argv[0], *path = NULL, *timeout = NULL, *config = NULL;
+	char line[256], ini_status[256], ini_socket[256];
 	uint64_t t;
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:t:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:t:C:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's': path = optarg; break;
+		case 'C': config = optarg; break;
 		case 't': timeout = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	/* the socket of arbiter.ini's [daemon] section unless --socket */
+	if (!path) {
+		if (ctl_paths(config, ini_status, sizeof(ini_status), ini_socket,
+			      sizeof(ini_socket)) < 0)
+			return 1;
+		path = ini_socket;
 	}
 	int nargs = argc - optind;
 	char **args = argv + optind;

@@ -2,13 +2,19 @@
 # policy: no Xen library is linked for it.
 PROGRAMS += membalctl
 INSTALL_BIN += membalctl
-membalctl_SRCS   := src/ctl/membalctl.c src/ctl/plan.c src/ctl/status_cmd.c \
-                    src/ctl/control_cmd.c src/ctl/json.c
+membalctl_SRCS   := src/ctl/membalctl.c src/ctl/plan.c src/ctl/plan_csv.c src/ctl/status_cmd.c \
+                    src/ctl/control_cmd.c src/ctl/status_read.c src/ctl/status_view.c \
+                    src/ctl/status_explain.c src/ctl/ctl_paths.c
 membalctl_LIBS   := policy common
-membalctl_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
+membalctl_LDLIBS := $(LIBS_INIH) $(LIBS_JSONC) $(LIBS_MATH)
 
 # Runs $(MEMBAL_BIN)/membalctl plan on tests/fixtures/plan.
 TESTS += test_plan
 test_plan_SRCS   := tests/unit/test_plan.c
 test_plan_LIBS   := common
 test_plan_LDLIBS := $(LIBS_CMOCKA)
+
+# Runs $(MEMBAL_BIN)/membalctl status on tests/fixtures/status (golden files).
+TESTS += test_status
+test_status_SRCS   := tests/unit/test_status.c
+test_status_LDLIBS := $(LIBS_CMOCKA)

@@ -7,483 +7,16 @@
 #include <string.h>
 
 #include "policy/policy_config.h"
-#include "policy/snapshot.h"
 #include "common/parse.h"
 
-enum column {
-	/* required */
-	COL_DOMID, COL_NAME, COL_ACTUAL, COL_FREE, COL_COMMITTED,
-	COL_SWAP_TOT, COL_SWAP_FREE, COL_MIN, COL_MAX, COL_SHARES,
-	/* optional */
-	COL_AVAIL, COL_MEMTOTAL, COL_BALLOON_CURRENT, COL_CURRENT_TARGET,
-	COL_PSI, COL_SWAPIN,
-	COL_COUNT,
-};
-#define COL_REQUIRED COL_AVAIL  /* columns before this one are required */
-
-static const char *const column_names[COL_COUNT] = {
-	"domid", "name", "actual_kb", "free_kb", "committed_as_kb",
-	"swap_tot_kb", "swap_free_kb", "min_kb", "max_kb", "shares",
-	"avail_kb", "memtotal_kb", "balloon_current_kb", "current_target_kb",
-	"psi_some", "swapin_rate",
-};
-
-/* More columns than this in a header is not a snapshot. */
-#define PLAN_MAX_COLUMNS 256
-
-struct reader {
-	const char *src;
-	unsigned line;
-	char *err;
-	size_t errlen;
-	int pos[COL_COUNT];          /* field index of each column, or -1 */
-	size_t nfields;              /* fields per row (the header's) */
-	char *field[PLAN_MAX_COLUMNS];
-};
-
-static int rerr(struct reader *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int rerr(struct reader *r, const char *fmt, ...)
-{
-	char msg[384];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(r->err, r->errlen, "%s:%u: %s", r->src, r->line, msg);
-	return -1;
-}
-
-static int col_err(struct reader *r, enum column c, const char *value,
-		   const char *why)
-{
-	return rerr(r, "column '%s': '%.40s': %s", column_names[c], value, why);
-}
-
-void plan_init(struct plan *pl)
-{
-	memset(pl, 0, sizeof(*pl));
-}
-
-void plan_free(struct plan *pl)
-{
-	free(pl->dom);
-	free(pl->line);
-	free(pl->name_off);
-	free(pl->names);
-	plan_init(pl);
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	return s;
-}
-
-/* Split line in place at commas; returns the number of fields or -1 when
- * there are more than PLAN_MAX_COLUMNS. */
-static int split(char *line, char **field)
-{
-	int n = 0;
-
-	for (;;) {
-		char *comma = strchr(line, ',');
-
-		if (n == PLAN_MAX_COLUMNS)
-			return -1;
-		if (comma)
-			*comma = '\0';
-		field[n++] = trim(line);
-		if (!comma)
-			return n;
-		line = comma + 1;
-	}
-}
-
-static int read_header(struct reader *r, char *line)
-{
-	int n = split(line, r->field);
-
-	if (n < 0)
-		return rerr(r, "more than %d columns", PLAN_MAX_COLUMNS);
-	for (int c = 0; c < COL_COUNT; c++)
-		r->pos[c] = -1;
-	for (int i = 0; i < n; i++) {
-		for (int c = 0; c < COL_COUNT; c++) {
-			if (strcmp(r->field[i], column_names[c]) != 0)
-				continue;
-			if (r->pos[c] >= 0)
-				return rerr(r, "column '%s' appears twice",
-					    column_names[c]);
-			r->pos[c] = i;
-		}
-	}
-	for (int c = 0; c < COL_REQUIRED; c++)
-		if (r->pos[c] < 0)
-			return rerr(r, "missing column '%s'", column_names[c]);
-	r->nfields = (size_t)n;
-	return 0;
-}
-
-/* The field of column c, or NULL when an optional column is absent or
- * empty in this row. */
-static const char *field_of(struct reader *r, enum column c)
-{
-	if (r->pos[c] < 0)
-		return NULL;
-	const char *s = r->field[r->pos[c]];
-
-	return *s ? s : NULL;
-}
-
-static int get_u64(struct reader *r, enum column c, uint64_t max,
-		   bool *present, uint64_t *out)
-{
-	const char *s = field_of(r, c);
-	enum parse_err e;
-
-	if (present)
-		*present = s != NULL;
-	if (!s) {
-		if (present)
-			return 0;
-		return rerr(r, "column '%s': empty value", column_names[c]);
-	}
-	if (s[0] == '-')
-		return col_err(r, c, s, "negative value");
-	e = parse_u64(s, 0, max, out);
-	if (e == PARSE_RANGE) {
-		char why[64];
-
-		snprintf(why, sizeof(why), "above %llu", (unsigned long long)max);
-		return col_err(r, c, s, why);
-	}
-	if (e != PARSE_OK)
-		return col_err(r, c, s, parse_strerror(e));
-	return 0;
-}
-
-static int get_kb(struct reader *r, enum column c, uint64_t *out)
-{
-	return get_u64(r, c, POLICY_KB_MAX, NULL, out);
-}
-
-static int get_opt_kb(struct reader *r, enum column c, bool *present,
-		      uint64_t *out)
-{
-	*out = 0;
-	return get_u64(r, c, POLICY_KB_MAX, present, out);
-}
-
-static int plan_grow(struct plan *pl)
-{
-	size_t cap = pl->cap ? pl->cap * 2 : 1024;
-	struct policy_dom *dom = realloc(pl->dom, cap * sizeof(*dom));
-
-	if (!dom)
-		return -1;
-	pl->dom = dom;
-	uint32_t *line = realloc(pl->line, cap * sizeof(*line));
-
-	if (!line)
-		return -1;
-	pl->line = line;
-	size_t *off = realloc(pl->name_off, cap * sizeof(*off));
-
-	if (!off)
-		return -1;
-	pl->name_off = off;
-	pl->cap = cap;
-	return 0;
-}
-
-static int add_name(struct plan *pl, const char *name, size_t *off)
-{
-	size_t len = strlen(name) + 1;
-
-	if (pl->names_len + len > pl->names_cap) {
-		size_t cap = pl->names_cap ? pl->names_cap * 2 : 65536;
-
-		while (cap < pl->names_len + len)
-			cap *= 2;
-		char *names = realloc(pl->names, cap);
-
-		if (!names)
-			return -1;
-		pl->names = names;
-		pl->names_cap = cap;
-	}
-	memcpy(pl->names + pl->names_len, name, len);
-	*off = pl->names_len;
-	pl->names_len += len;
-	return 0;
-}
-
-static int read_row(struct reader *r, char *line, struct plan *pl)
-{
-	int n = split(line, r->field);
-	struct snap_dom in;
-	struct snap_report *g = &in.fig;
-	struct policy_dom d;
-	uint64_t v;
-	bool has;
-
-	if (n < 0 || (size_t)n != r->nfields)
-		return rerr(r, "%s fields, the header has %zu",
-			    n < 0 ? "too many" : "wrong number of",
-			    r->nfields);
-	/* Every row is a managed domain (dom0 as POLICY_DOM0); the snapshot
-	 * builder assembles it as the arbiter's cycle would. */
-	memset(&in, 0, sizeof(in));
-	in.managed = true;
-	if (get_u64(r, COL_DOMID, UINT32_MAX, NULL, &v) < 0)
-		return -1;
-	in.domid = (uint32_t)v;
-
-	const char *name = field_of(r, COL_NAME);
-
-	if (!name)
-		return rerr(r, "column 'name': empty value");
-	if (strlen(name) > PLAN_MAX_NAME)
-		return col_err(r, COL_NAME, name, "longer than 256 characters");
-	for (const char *s = name; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return col_err(r, COL_NAME, name, "control character");
-
-	if (get_kb(r, COL_ACTUAL, &in.actual_kb) < 0 ||
-	    get_kb(r, COL_FREE, &g->free_kb) < 0 ||
-	    get_kb(r, COL_COMMITTED, &g->committed_as_kb) < 0 ||
-	    get_kb(r, COL_SWAP_TOT, &g->swap_tot_kb) < 0 ||
-	    get_kb(r, COL_SWAP_FREE, &g->swap_free_kb) < 0 ||
-	    get_kb(r, COL_MIN, &in.min_kb) < 0 ||
-	    get_kb(r, COL_MAX, &in.max_kb) < 0)
-		return -1;
-
-	const char *shares = field_of(r, COL_SHARES);
-	enum parse_err e;
-
-	if (!shares)
-		return rerr(r, "column 'shares': empty value");
-	e = parse_double(shares, -1e300, 1e300, &in.shares);
-	if (e != PARSE_OK)
-		return col_err(r, COL_SHARES, shares, parse_strerror(e));
-	if (!(in.shares > 0))
-		return col_err(r, COL_SHARES, shares, "must be > 0");
-	if (in.shares < POLICY_SHARES_MIN || in.shares > POLICY_SHARES_MAX)
-		return col_err(r, COL_SHARES, shares,
-			       "out of range (expected 1e-06 <= shares <= 1e+06)");
-
-	if (get_opt_kb(r, COL_AVAIL, &has, &g->avail_kb) < 0)
-		return -1;
-	if (has)
-		g->have |= SNAP_HAS_AVAIL;
-	if (get_opt_kb(r, COL_MEMTOTAL, &has, &g->memtotal_kb) < 0)
-		return -1;
-	if (has)
-		g->have |= SNAP_HAS_MEMTOTAL;
-	if (get_opt_kb(r, COL_BALLOON_CURRENT, &has, &g->balloon_current_kb) < 0)
-		return -1;
-	if (has)
-		g->have |= SNAP_HAS_BALLOON;
-	if (get_opt_kb(r, COL_CURRENT_TARGET, &in.have_target, &in.target_kb) < 0)
-		return -1;
-	if (get_u64(r, COL_PSI, UINT64_MAX, &has, &g->psi_some) < 0)
-		return -1;
-	if (has)
-		g->have |= SNAP_HAS_PSI;
-	if (get_u64(r, COL_SWAPIN, UINT64_MAX, &has, &g->swapin_rate) < 0)
-		return -1;
-	if (has)
-		g->have |= SNAP_HAS_SWAPIN;
-	snapshot_dom(&in, &d);
-
-	if (d.min_kb > d.max_kb)
-		return rerr(r, "column 'min_kb': %llu > max_kb %llu",
-			    (unsigned long long)d.min_kb,
-			    (unsigned long long)d.max_kb);
-	if (d.swap_free_kb > d.swap_tot_kb)
-		return rerr(r, "column 'swap_free_kb': %llu > swap_tot_kb %llu",
-			    (unsigned long long)d.swap_free_kb,
-			    (unsigned long long)d.swap_tot_kb);
-
-	if (pl->n == POLICY_MAX_DOMAINS)
-		return rerr(r, "more than %u domains", POLICY_MAX_DOMAINS);
-	if (pl->n == pl->cap && plan_grow(pl) < 0)
-		return rerr(r, "out of memory");
-	if (add_name(pl, name, &pl->name_off[pl->n]) < 0)
-		return rerr(r, "out of memory");
-	pl->dom[pl->n] = d;
-	pl->line[pl->n] = r->line;
-	pl->n++;
-	return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Domids must be unique: sort (domid, row) pairs and look at neighbours;
- * report the duplicate that comes first in the file. */
-static int check_duplicates(struct reader *r, const struct plan *pl)
-{
-	uint64_t *key;
-	size_t worst = SIZE_MAX, first = 0;
-
-	if (pl->n < 2)
-		return 0;
-	key = malloc(pl->n * sizeof(*key));
-	if (!key)
-		return rerr(r, "out of memory");
-	for (size_t i = 0; i < pl->n; i++)
-		key[i] = (uint64_t)pl->dom[i].domid << 32 | i;
-	qsort(key, pl->n, sizeof(*key), cmp_u64);
-	for (size_t i = 1; i < pl->n; i++) {
-		if (key[i] >> 32 != key[i - 1] >> 32)
-			continue;
-		size_t row = (uint32_t)key[i];
-
-		if (row < worst) {
-			worst = row;
-			/* the run of equal domids starts at its lowest row */
-			size_t j = i - 1;
-
-			while (j > 0 && key[j - 1] >> 32 == key[i] >> 32)
-				j--;
-			first = (uint32_t)key[j];
-		}
-	}
-	free(key);
-	if (worst == SIZE_MAX)
-		return 0;
-	r->line = pl->line[worst];
-	return rerr(r, "column 'domid': duplicate domid %u (first on line %u)",
-		    pl->dom[worst].domid, pl->line[first]);
-}
-
-/* One line into buf (without its newline), never more than cap - 1
- * bytes however long the line is. 1: a line; 0: end of input; -1: too
- * long (the rest of it is not read). *nul says a NUL byte was seen. */
-static int read_line(FILE *in, char *buf, size_t cap, size_t *len, bool *nul)
-{
-	size_t n = 0;
-	int c;
-
-	*nul = false;
-	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
-		if (n + 1 >= cap)
-			return -1;
-		if (c == '\0')
-			*nul = true;
-		buf[n++] = (char)c;
-	}
-	if (c == EOF && n == 0)
-		return 0;
-	buf[n] = '\0';
-	*len = n;
-	return 1;
-}
-
-int plan_read_csv(FILE *in, const char *src, struct plan *pl, char *err,
-		  size_t errlen)
-{
-	struct reader r = { .src = src, .err = err, .errlen = errlen };
-	char *buf = malloc(PLAN_MAX_LINE + 1);
-	bool header = false, nul;
-	size_t len;
-	int rc = 0, got;
-
-	if (!buf)
-		return rerr(&r, "out of memory");
-	while ((got = read_line(in, buf, PLAN_MAX_LINE + 1, &len, &nul)) != 0) {
-		r.line++;
-		if (got < 0) {
-			rc = rerr(&r, "line longer than %d characters",
-				  PLAN_MAX_LINE);
-			break;
-		}
-		if (nul) {
-			rc = rerr(&r, "NUL byte in line");
-			break;
-		}
-		if (len > 0 && buf[len - 1] == '\r')
-			buf[--len] = '\0';
-
-		char *s = trim(buf);
-
-		if (*s == '\0' || *s == '#')
-			continue;
-		if (!header) {
-			rc = read_header(&r, s);
-			header = true;
-		} else {
-			rc = read_row(&r, s, pl);
-		}
-		if (rc < 0)
-			break;
-	}
-	if (rc == 0 && ferror(in))
-		rc = rerr(&r, "read error: %s", strerror(errno));
-	free(buf);
-	if (rc == 0 && !header) {
-		r.line = r.line ? r.line : 1;
-		rc = rerr(&r, "no header line");
-	}
-	if (rc == 0)
-		rc = check_duplicates(&r, pl);
-	if (rc < 0)
-		pl->n = 0;
-	return rc;
-}
-
-int plan_write_csv(FILE *out, const struct plan *pl,
-		   const struct policy_decision *dec, bool explain)
-{
-	fputs(explain ? "domid,name,mode,target_kb,write_kb,price,stage,goal_kb,reasons\n"
-		      : "domid,name,mode,target_kb,write_kb,price\n", out);
-	for (size_t i = 0; i < pl->n; i++) {
-		const struct policy_decision *o = &dec[i];
-		char write[24] = "", price[32] = "";
-
-		if (o->has_write)
-			snprintf(write, sizeof(write), "%llu",
-				 (unsigned long long)o->write_kb);
-		if (o->has_price)
-			snprintf(price, sizeof(price), "%.6g", o->price);
-		fprintf(out, "%u,%s,%s,%llu,%s,%s", pl->dom[i].domid,
-			pl->names + pl->name_off[i], policy_mode_name(o->mode),
-			(unsigned long long)o->target_kb, write, price);
-		if (explain) {
-			char why[160];
-
-			fprintf(out, ",%s,%llu,%s", policy_stage_name(o->stage),
-				(unsigned long long)o->goal_kb,
-				policy_reasons_format(o->reasons, why,
-						      sizeof(why)));
-		}
-		fputc('\n', out);
-	}
-	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
-}
-
-/* ---- the subcommand -------------------------------------------------------- */
+/* The subcommand; the CSV reader and writer are in plan_csv.c. */
 
 static void plan_usage(FILE *out)
 {
 	fputs("usage: membalctl plan --host-free-kb N [options] [FILE] < snapshot.csv\n"
 	      "\n"
 	      "Print what the arbiter would decide for a snapshot (CSV on stdin or\n"
-	      "FILE): domid,name,mode,target_kb,write_kb,price.\n"
+	      "FILE). `membalctl status --csv` writes a live host's snapshot.\n"
 	      "\n"
 	      "  --host-free-kb N     host free memory after claims and the pending\n"
 	      "                       growth of domains not in the file, before the\n"
@@ -501,7 +34,22 @@ static void plan_usage(FILE *out)
 	      "  --headroom-kb N  --min-change-kb N\n"
 	      "  --hysteresis-up N  --hysteresis-down N\n"
 	      "  --explain            add stage,goal_kb,reasons columns\n"
+	      "  --any-domid          accept any 32-bit domid (synthetic snapshots)\n"
 	      "  -v, --verbose        print the cycle summary on stderr\n"
+	      "\n", out);
+	plan_print_columns(out);
+	fputs("  Blank lines and lines starting with # are skipped; no quoting.\n"
+	      "\n"
+	      "Output columns (one row per input row, in input order):\n"
+	      "  domid, name          as in the input\n"
+	      "  mode                 abundant|scarce|infeasible|fixed\n"
+	      "  target_kb   KiB      the target the policy settles on\n"
+	      "  write_kb    KiB      what this cycle writes (empty: no write)\n"
+	      "  price       w/KiB    rho_i = w_i / (target - tau*A_i), equal among\n"
+	      "                       unclamped domains in scarce mode (empty: none)\n"
+	      "  stage                --explain: the policy stage that decided\n"
+	      "  goal_kb     KiB      --explain: the demand the domain was given\n"
+	      "  reasons              --explain: why the write differs from goal\n"
 	      "\n"
 	      "Exit status: 0 done, 1 bad input (names line and column), 2 bad usage.\n",
 	      out);
@@ -511,7 +59,7 @@ enum {
 	OPT_CONFIG = 256, OPT_PRESET, OPT_SOLVER, OPT_MODE, OPT_HOST_FREE,
 	OPT_RESERVE, OPT_DOM0, OPT_TAU, OPT_EPSILON, OPT_FREE_SOURCE,
 	OPT_SCARCE_CAP, OPT_HEADROOM, OPT_HYST_UP, OPT_HYST_DOWN,
-	OPT_MIN_CHANGE, OPT_EXPLAIN,
+	OPT_MIN_CHANGE, OPT_EXPLAIN, OPT_ANY_DOMID,
 };
 
 static const struct option plan_options[] = {
@@ -531,6 +79,7 @@ static const struct option plan_options[] = {
 	{ "hysteresis-down", required_argument, NULL, OPT_HYST_DOWN },
 	{ "min-change-kb", required_argument, NULL, OPT_MIN_CHANGE },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "any-domid", no_argument, NULL, OPT_ANY_DOMID },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -595,7 +144,7 @@ struct plan_opts {
 	const char *config, *preset, *input;
 	struct { int id; const char *value; } set[32];
 	size_t nset;
-	bool have_host_free, have_reserve, explain, verbose;
+	bool have_host_free, have_reserve, explain, verbose, any_domid;
 	int64_t host_free_kb;
 	uint64_t reserve_kb;
 };
@@ -700,6 +249,9 @@ static int parse_args(int argc, char **argv, struct plan_opts *o,
 			break;
 		case OPT_EXPLAIN:
 			o->explain = true;
+			break;
+		case OPT_ANY_DOMID:
+			o->any_domid = true;
 			break;
 		case OPT_CONFIG:
 			o->config = optarg;
@@ -806,6 +358,7 @@ int plan_main(int argc, char **argv)
 		}
 	}
 	plan_init(&pl);
+	pl.any_domid = o.any_domid;
 	rc = plan_read_csv(in, o.input && strcmp(o.input, "-") ? o.input : "stdin",
 			   &pl, err, sizeof(err));
 	if (in != stdin)

@@ -10,7 +10,9 @@
  *   avail_kb,memtotal_kb,balloon_current_kb,current_target_kb,psi_some,
  *   swapin_rate
  * Blank lines and lines starting with '#' are skipped; spaces around a
- * field are ignored; a field cannot contain a comma (no quoting).
+ * field are ignored; a UTF-8 byte order mark is skipped; a field cannot
+ * contain a comma or a double quote (no quoting). Domids are Xen's
+ * (below DOMID_FIRST_RESERVED) unless any_domid is set.
  *
  * Output: domid,name,mode,target_kb,write_kb,price, one row per input row
  * in input order (--explain adds stage,goal_kb,reasons).
@@ -23,10 +25,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/domid.h"
 #include "policy/policy.h"
 
 #define PLAN_MAX_LINE 65536
 #define PLAN_MAX_NAME 256
+#define PLAN_DOMID_FIRST_RESERVED MEMBAL_DOMID_LIMIT
 
 struct plan {
 	size_t n, cap;
@@ -35,6 +39,7 @@ struct plan {
 	size_t *name_off;       /* row i's name is names + name_off[i] */
 	char *names;
 	size_t names_len, names_cap;
+	bool any_domid;         /* set before reading: synthetic scale tests */
 };
 
 void plan_init(struct plan *pl);
@@ -44,6 +49,9 @@ void plan_free(struct plan *pl);
  * err (and pl holds no usable rows). */
 int plan_read_csv(FILE *in, const char *src, struct plan *pl, char *err,
 		  size_t errlen);
+
+/* The input columns, their units and meaning, for --help. */
+void plan_print_columns(FILE *out);
 
 /* 0, or -1 on a write error. */
 int plan_write_csv(FILE *out, const struct plan *pl,

@@ -162,8 +162,10 @@ static int load_policies(const struct cli *o, const struct arbiter_config *base,
 
 			arbiter_config_defaults(&p->cfg);
 			if (arbiter_config_load(tok, &p->cfg, err, sizeof(err)) < 0) {
-				fprintf(stderr, "membal-sim: policy '%s' is neither a preset (%s) nor a usable arbiter.ini: %s\n",
-					tok, DEFAULT_POLICIES, err[0] ? err : strerror(errno));
+				/* the file's errors were logged, each with its line */
+				fprintf(stderr, "membal-sim: policy '%s' is neither a preset (%s) nor a usable arbiter.ini%s%s\n",
+					tok, DEFAULT_POLICIES, err[0] ? " (see above)" : ": ",
+					err[0] ? "" : strerror(errno));
 				goto fail;
 			}
 			base_name(tok, p->label, sizeof(p->label));
@@ -254,7 +256,8 @@ static bool send_run(int fd, const struct sim_run *r)
 	return write_all(fd, r, sizeof(*r)) &&
 	       write_all(fd, r->g, r->n_guests * sizeof(*r->g)) &&
 	       write_all(fd, r->series, cells * sizeof(float)) &&
-	       write_all(fd, r->host_free, r->n_ticks * sizeof(float));
+	       write_all(fd, r->host_free, r->n_ticks * sizeof(float)) &&
+	       write_all(fd, r->host_scarce, r->n_ticks * sizeof(float));
 }
 
 static bool recv_run(int fd, struct sim_run *r)
@@ -267,10 +270,12 @@ static bool recv_run(int fd, struct sim_run *r)
 	r->g = calloc(r->n_guests ? r->n_guests : 1, sizeof(*r->g));
 	r->series = calloc(cells ? cells : 1, sizeof(float));
 	r->host_free = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
-	if (!r->g || !r->series || !r->host_free ||
+	r->host_scarce = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
+	if (!r->g || !r->series || !r->host_free || !r->host_scarce ||
 	    !read_all(fd, r->g, r->n_guests * sizeof(*r->g)) ||
 	    !read_all(fd, r->series, cells * sizeof(float)) ||
-	    !read_all(fd, r->host_free, r->n_ticks * sizeof(float))) {
+	    !read_all(fd, r->host_free, r->n_ticks * sizeof(float)) ||
+	    !read_all(fd, r->host_scarce, r->n_ticks * sizeof(float))) {
 		sim_run_free(r);
 		return false;
 	}
@@ -308,11 +313,15 @@ static int start_child(const struct cli *o, const char *name,
 		return -1;
 	}
 	if (c->pid == 0) {
+		char what[320];
+
+		snprintf(what, sizeof(what), "%s: %s", name, pol->label);
 		struct sim_run_options ro = {
 			.duration_ms = duration_ms,
 			.tick_ms = o->tick_ms,
 			.log_level = o->verbose ? LOG_INFO : LOG_WARNING,
 			.log_path = logp,
+			.progress = what,
 		};
 		struct sim_run r;
 
@@ -388,7 +397,9 @@ static int run_scenario(const struct cli *o, const char *path,
 	int rc = 0;
 
 	if (sim_scenario_load(path, &sc, &f) < 0) {
-		fprintf(stderr, "membal-sim: scenario rejected: %s\n", f.first_error);
+		/* each error was logged with its file:line already */
+		fprintf(stderr, "membal-sim: %s: scenario not run (%u error%s above)\n",
+			path, f.errors, f.errors == 1 ? "" : "s");
 		return -1;
 	}
 	base_name(path, name, sizeof(name));
@@ -418,6 +429,26 @@ static int run_scenario(const struct cli *o, const char *path,
 	return rc;
 }
 
+/* An executable file named prog in a directory of PATH. */
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char dir[4096];
+
+	if (!path || !*path)
+		path = "/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		if ((size_t)snprintf(dir, sizeof(dir), "%.*s/%s", (int)n,
+				     n ? path : ".", prog) < sizeof(dir) &&
+		    access(dir, X_OK) == 0)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	struct log_config lc = { .level = LOG_WARNING, .sd_prefix = false, .limit_ms = 60000 };
@@ -435,13 +466,18 @@ int main(int argc, char **argv)
 		char err[512] = "";
 
 		if (arbiter_config_load(o.config, &base, err, sizeof(err)) < 0) {
-			fprintf(stderr, "membal-sim: --config %s rejected: %s\n", o.config,
-				err[0] ? err : strerror(errno));
+			fprintf(stderr, "membal-sim: --config %s rejected%s%s\n", o.config,
+				err[0] ? " (see above)" : ": ", err[0] ? "" : strerror(errno));
 			return 1;
 		}
 	}
 	if (load_policies(&o, &base, pol, &n_pol) < 0)
 		return 2;
+	/* --plot without gnuplot: say so now, not after a long run */
+	if (o.plot && !in_path("gnuplot")) {
+		fprintf(stderr, "membal-sim: --plot needs gnuplot, which is not in PATH (Debian: apt-get install gnuplot-nox)\n");
+		return 1;
+	}
 	if (mkdir_p(o.out) < 0) {
 		fprintf(stderr, "membal-sim: --out %s: %s\n", o.out, strerror(errno));
 		return 1;

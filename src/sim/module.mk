@@ -3,7 +3,7 @@
 # the test xenstored in-process (library xsd): the arbiter's xenstore
 # side then talks the real wire protocol to a xenstored of its own.
 SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/metrics.c \
-                src/sim/report.c src/sim/csv.c src/sim/plot.c
+                src/sim/report.c src/sim/table.c src/sim/csv.c src/sim/plot.c
 LIBRARIES += memsim
 memsim_SRCS := $(SIM_LIB_SRCS)
 
@@ -41,3 +41,8 @@ test_sim_run_SRCS   := tests/unit/test_sim_run.c
 test_sim_run_LIBS   := memsim arbiter simhost agent policy common xsd
 test_sim_run_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_sim_run.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+
+# The summary table's formatting.
+TESTS += test_sim_table
+test_sim_table_SRCS   := tests/unit/test_sim_table.c src/sim/table.c
+test_sim_table_LDLIBS := $(LIBS_CMOCKA)

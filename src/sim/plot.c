@@ -8,7 +8,9 @@
  * Rows share a y range across policies so columns compare at a glance.
  *
  * Big hosts: only the max_guests managed guests with the largest
- * shortfall under any policy are drawn (the title says so). The data
+ * shortfall under any policy are drawn; the title says so, and the others
+ * are named under the grid and on stdout. The host row shades the
+ * periods the arbiter found memory short (scarce mode). The data
  * (<name>.plot.dat) and script (<name>.gp) stay next to the PNG for
  * anyone who wants another view.
  */
@@ -66,6 +68,30 @@ static size_t pick_guests(const struct sim_report *rep, size_t max, size_t *out)
 	return k;
 }
 
+/* "a, b, c" of the guests not drawn ("" when all are); cut with "..."
+ * when long (the title of a PNG is no place for 500 names). Names are
+ * the scenario's, [A-Za-z0-9_.-]. */
+static void omitted_names(const struct sim_report *rep, const size_t *rows, size_t n_rows,
+			  char *buf, size_t size)
+{
+	size_t used = 0, k = 0;
+
+	buf[0] = '\0';
+	for (size_t g = 0; g < rep->sc->n_guests; g++) {
+		if (k < n_rows && rows[k] == g) {
+			k++;
+			continue;
+		}
+		const char *name = rep->sc->guests[g].name;
+
+		if (used + strlen(name) + 8 >= size) {
+			snprintf(buf + used, size - used, "%s...", used ? ", " : "");
+			return;
+		}
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", name);
+	}
+}
+
 static void put(FILE *f, float v)
 {
 	if (isnan(v))
@@ -112,10 +138,10 @@ static int write_data(const struct sim_report *rep, const size_t *rows, size_t n
 			}
 			fputs("\n\n", f);
 		}
-		fprintf(f, "# %s host: time_s free\n", r->label);
+		fprintf(f, "# %s host: time_s free scarce(0/1)\n", r->label);
 		for (size_t t = 0; t < r->n_ticks; t++) {
-			fprintf(f, "%.3f %.1f\n", (double)(t + 1) * (double)r->tick_ms / 1000,
-				r->host_free[t]);
+			fprintf(f, "%.3f %.1f %.0f\n", (double)(t + 1) * (double)r->tick_ms / 1000,
+				r->host_free[t], r->host_scarce[t]);
 			if (r->host_free[t] > ymax[n_rows])
 				ymax[n_rows] = r->host_free[t];
 		}
@@ -137,7 +163,7 @@ static bool plain(const char *s)
 
 static int write_script(const struct sim_report *rep, const size_t *rows, size_t n_rows,
 			const char *dat, const char *png, const char *path,
-			const double *ymax)
+			const double *ymax, const char *omitted)
 {
 	size_t cols = rep->n_runs, R = n_rows + 1;
 	double reserve = (double)rep->base->policy.params.reserve_kb / 1024;
@@ -154,18 +180,37 @@ static int write_script(const struct sim_report *rep, const size_t *rows, size_t
 	}
 	fprintf(f, "# membal-sim: %s (gnuplot %s)\n", rep->name, path);
 	fprintf(f, "set terminal pngcairo size %zu,%zu font \"sans,8\"\n",
-		cols * PANEL_W, R * PANEL_H + 60);
+		cols * PANEL_W, R * PANEL_H + 60 + (omitted[0] ? 80 : 0));
 	fprintf(f, "set output \"%s\"\n", png);
-	if (n_rows < rep->sc->n_guests)
-		fprintf(f, "set multiplot layout %zu,%zu title \"%s: %zu of %zu guests (largest shortfall); MiB over seconds\" font \",11\"\n",
-			R, cols, rep->name, n_rows, rep->sc->n_guests);
-	else
-		fprintf(f, "set multiplot layout %zu,%zu title \"%s: memory per guest and host free memory; MiB over seconds\" font \",11\"\n",
+	if (omitted[0]) {
+		/* the guests left out, named under the title, wrapped to the
+		 * width of the grid */
+		char wrapped[1024];
+		size_t width = cols * PANEL_W / 9, col = 0, used = 0;
+
+		for (const char *c = omitted; *c && used + 3 < sizeof(wrapped); c++) {
+			if (*c == ' ' && col > width) {
+				used += (size_t)snprintf(wrapped + used, sizeof(wrapped) - used, "\\n");
+				col = 0;
+				continue;
+			}
+			wrapped[used++] = *c;
+			col++;
+		}
+		wrapped[used] = '\0';
+		fprintf(f, "set multiplot layout %zu,%zu title \"%s: %zu of %zu guests (the largest shortfall), then the host\\n"
+			"not drawn: %s\" font \",10\"\n",
+			R, cols, rep->name, n_rows, rep->sc->n_guests, wrapped);
+	} else {
+		fprintf(f, "set multiplot layout %zu,%zu title \"%s: memory of each guest, then the host\" font \",11\"\n",
 			R, cols, rep->name);
+	}
 	fprintf(f, "set xrange [0:%.0f]\nset grid\nset key top left horizontal font \",7\" samplen 2\n"
-		"set tmargin 2.2\nset bmargin 1.5\nset lmargin 7\nset rmargin 1\n"
-		"set title offset 0,-0.4\n",
-		rep->duration_s);
+		"set tmargin 2.2\nset bmargin 2.6\nset lmargin 8\nset rmargin 1\n"
+		"set title offset 0,-0.4\n"
+		"set xlabel \"time (s)\" offset 0,0.6\nset ylabel \"MiB\" offset 1.5,0\n"
+		"set style fill transparent solid 0.18 noborder\nset boxwidth %.3f absolute\n",
+		rep->duration_s, rep->runs[0].tick_ms / 1000.0);
 	for (size_t i = 0; i < R; i++)
 		for (size_t p = 0; p < cols; p++) {
 			size_t idx = p * R + i;
@@ -179,16 +224,20 @@ static int write_script(const struct sim_report *rep, const size_t *rows, size_t
 				fprintf(f, "set yrange [0:%.0f]\n", ymax[i] * 1.12);
 				/* actual under target: a balloon that keeps up
 				 * hides the red line, one that lags shows it. */
-				fprintf(f, "plot \"%s\" index %zu using 1:2 with lines lw 1.5 lc rgb \"black\" title \"demand+O\", "
-					"\"\" index %zu using 1:4 with lines lw 3 lc rgb \"#f4a0a0\" title \"actual\", "
-					"\"\" index %zu using 1:3 with lines lw 1 lc rgb \"#1f5fbf\" title \"target\"\n",
+				fprintf(f, "plot \"%s\" index %zu using 1:2 with lines lw 1.5 lc rgb \"black\" title \"needs (working set + overhead)\", "
+					"\"\" index %zu using 1:4 with lines lw 3 lc rgb \"#f4a0a0\" title \"holds\", "
+					"\"\" index %zu using 1:3 with lines lw 1 lc rgb \"#1f5fbf\" title \"target set\"\n",
 					dat, idx, idx, idx);
 			} else {
-				fprintf(f, "set title \"host free memory - %s\"\n", rep->runs[p].label);
-				fprintf(f, "set yrange [0:%.0f]\n", ymax[i] * 1.12);
-				fprintf(f, "plot \"%s\" index %zu using 1:2 with lines lw 1.5 lc rgb \"#2ca02c\" title \"free\", "
-					"%.0f with lines dt 3 lc rgb \"gray\" title \"reserve\"\n",
-					dat, idx, reserve);
+				double top = ymax[i] * 1.12;
+
+				fprintf(f, "set title \"host - %s\"\n", rep->runs[p].label);
+				fprintf(f, "set yrange [0:%.0f]\n", top);
+				/* scarce periods shaded behind the lines */
+				fprintf(f, "plot \"%s\" index %zu using 1:($3*%.0f) with boxes lc rgb \"#ff7f0e\" title \"memory short (scarce)\", "
+					"\"\" index %zu using 1:2 with lines lw 1.5 lc rgb \"#2ca02c\" title \"free memory\", "
+					"%.0f with lines dt 3 lc rgb \"gray\" title \"reserve (kept free)\"\n",
+					dat, idx, top, idx, reserve);
 			}
 		}
 	fputs("unset multiplot\n", f);
@@ -226,7 +275,7 @@ int sim_plot(const struct sim_report *rep, const char *dir, size_t max_guests)
 	size_t n = rep->sc->n_guests;
 	size_t *rows = calloc(n ? n : 1, sizeof(*rows));
 	double *ymax = calloc(n + 1, sizeof(*ymax));
-	char dat[1024], gp[1024], png[1024];
+	char dat[1024], gp[1024], png[1024], omitted[512];
 	size_t n_rows;
 	int rc = -1;
 
@@ -239,8 +288,12 @@ int sim_plot(const struct sim_report *rep, const char *dir, size_t max_guests)
 		goto out;
 	}
 	n_rows = pick_guests(rep, max_guests, rows);
+	omitted_names(rep, rows, n_rows, omitted, sizeof(omitted));
+	if (omitted[0])
+		printf("   plot leaves out %zu of %zu guests (less shortfall): %s\n",
+		       rep->sc->n_guests - n_rows, rep->sc->n_guests, omitted);
 	if (write_data(rep, rows, n_rows, dat, ymax) < 0 ||
-	    write_script(rep, rows, n_rows, dat, png, gp, ymax) < 0 ||
+	    write_script(rep, rows, n_rows, dat, png, gp, ymax, omitted) < 0 ||
 	    run_gnuplot(gp) < 0)
 		goto out;
 	rc = 0;

@@ -1,6 +1,6 @@
 /*
  * The summary: one table per scenario, policies as columns, one metric a
- * row, then (for small hosts) each guest's shortfall; and the same
+ * row (table.c sizes the columns, so cells never run together), then (for small hosts) each guest's shortfall; and the same
  * figures as CSV for scripts. docs/evaluation.md explains every row.
  */
 #include <errno.h>
@@ -8,36 +8,38 @@
 #include <string.h>
 
 #include "sim/sim.h"
+#include "sim/table.h"
 
-#define COL 11
 /* Below this the floor counts as zero: ratios to it mean nothing. */
 #define FLOOR_NEAR_ZERO_MIBS 1.0
 
-static void row_label(const char *label)
-{
-	printf("%-34s", label);
-}
+/* The cell being written (the table copies it). */
+static char cell[TABLE_CELL];
 
 static void cell_num(double v, int decimals)
 {
-	printf("%*.*f", COL, decimals, v);
+	snprintf(cell, sizeof(cell), "%.*f", decimals, v);
 }
 
 static void cell_text(const char *s)
 {
-	printf("%*s", COL, s);
+	snprintf(cell, sizeof(cell), "%s", s);
 }
 
 typedef void (*cell_fn)(const struct sim_report *rep, size_t run,
 			const struct sim_summary *s);
 
-static void row(const struct sim_report *rep, const struct sim_summary *sum,
-		const char *label, cell_fn fn)
+static void row(struct table *t, const struct sim_report *rep,
+		const struct sim_summary *sum, const char *label, cell_fn fn)
 {
-	row_label(label);
-	for (size_t i = 0; i < rep->n_runs; i++)
+	if (table_row(t) < 0)
+		return;
+	table_set(t, 0, "%s", label);
+	for (size_t i = 0; i < rep->n_runs; i++) {
+		cell[0] = '\0';
 		fn(rep, i, &sum[i]);
-	putchar('\n');
+		table_set(t, i + 1, "%s", cell);
+	}
 }
 
 static void c_short(const struct sim_report *r, size_t i, const struct sim_summary *s)
@@ -154,6 +156,7 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 {
 	struct sim_summary sum[rep->n_runs ? rep->n_runs : 1];
 	size_t managed = 0;
+	struct table t;
 
 	for (size_t i = 0; i < rep->n_runs; i++)
 		sim_summarise(&rep->runs[i], rep->duration_s, &sum[i]);
@@ -166,48 +169,56 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 	       (unsigned long long)(rep->base->policy.params.reserve_kb / 1024));
 	printf("   clairvoyant floor: %.0f MiB*s%s\n", rep->floor_mibs,
 	       rep->floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "");
-	row_label("metric");
-	for (size_t i = 0; i < rep->n_runs; i++)
-		printf("%*s", COL, rep->runs[i].label);
-	putchar('\n');
-	row(rep, sum, "shortfall (MiB*s)", c_short);
-	row(rep, sum, "  / clairvoyant floor", c_ratio);
-	row(rep, sum, "swap-in (MiB)", c_swapin);
-	row(rep, sum, "OOM kills", c_oom);
-	row(rep, sum, "job time, sum (s)", c_jobs);
-	row(rep, sum, "  vs first column", c_jobs_vs);
-	row(rep, sum, "  jobs done", c_done);
-	row(rep, sum, "idle memory held (MiB, mean)", c_idle);
-	row(rep, sum, "target writes", c_writes);
-	row(rep, sum, "starving episodes (<90%)", c_starve);
-	row(rep, sum, "  time to 90% (s, mean/max)", c_t90);
-	row(rep, sum, "Gini of relative shortfall", c_gini);
-	row(rep, sum, "host free (MiB, mean)", c_free);
-	row(rep, sum, "wall time (s)", c_wall);
+	table_init(&t, rep->n_runs + 1);
+	if (table_row(&t) == 0) {
+		table_set(&t, 0, "metric");
+		for (size_t i = 0; i < rep->n_runs; i++)
+			table_set(&t, i + 1, "%s", rep->runs[i].label);
+	}
+	row(&t, rep, sum, "shortfall (MiB*s)", c_short);
+	row(&t, rep, sum, "  / clairvoyant floor", c_ratio);
+	row(&t, rep, sum, "swap-in (MiB)", c_swapin);
+	row(&t, rep, sum, "OOM kills", c_oom);
+	row(&t, rep, sum, "job time, sum (s)", c_jobs);
+	row(&t, rep, sum, "  vs first column", c_jobs_vs);
+	row(&t, rep, sum, "  jobs done", c_done);
+	row(&t, rep, sum, "idle memory held (MiB, mean)", c_idle);
+	row(&t, rep, sum, "target writes", c_writes);
+	row(&t, rep, sum, "starving episodes (<90%)", c_starve);
+	row(&t, rep, sum, "  time to 90% (s, mean/max)", c_t90);
+	row(&t, rep, sum, "Gini of relative shortfall", c_gini);
+	row(&t, rep, sum, "host free (MiB, mean)", c_free);
+	row(&t, rep, sum, "wall time (s)", c_wall);
+	table_print(&t, stdout, "");
+	table_free(&t);
 	if (!per_guest)
 		return;
-	printf("   per guest: shortfall MiB*s / swap-in MiB / OOM kills / job s\n");
+	printf("\n   per guest: shortfall MiB*s / swap-in MiB / OOM kills / job s\n");
+	table_init(&t, rep->n_runs + 1);
+	if (table_row(&t) == 0) {
+		table_set(&t, 0, "guest");
+		for (size_t i = 0; i < rep->n_runs; i++)
+			table_set(&t, i + 1, "%s", rep->runs[i].label);
+	}
 	for (size_t g = 0; g < rep->sc->n_guests; g++) {
-		char label[96];
-
-		snprintf(label, sizeof(label), "  %s%s", rep->sc->guests[g].name,
-			 rep->n_runs && !rep->runs[0].g[g].managed ? " (unmanaged)" : "");
-		row_label(label);
+		if (table_row(&t) < 0)
+			break;
+		table_set(&t, 0, "%s%s", rep->sc->guests[g].name,
+			  rep->n_runs && !rep->runs[0].g[g].managed ? " (unmanaged)" : "");
 		for (size_t i = 0; i < rep->n_runs; i++) {
 			const struct sim_guest_result *x = &rep->runs[i].g[g];
-			char b[64];
 
 			if (x->work_s > 0 && x->done_s >= 0)
-				snprintf(b, sizeof(b), "%.0f/%.0f/%llu/%.0f", x->shortfall_mibs,
-					 x->swapin_mib, (unsigned long long)x->oom_kills, x->done_s);
+				table_set(&t, i + 1, "%.0f/%.0f/%llu/%.0f", x->shortfall_mibs,
+					  x->swapin_mib, (unsigned long long)x->oom_kills, x->done_s);
 			else
-				snprintf(b, sizeof(b), "%.0f/%.0f/%llu%s", x->shortfall_mibs,
-					 x->swapin_mib, (unsigned long long)x->oom_kills,
-					 x->work_s > 0 ? "/-" : "");
-			printf(" %*s", COL + 6, b);
+				table_set(&t, i + 1, "%.0f/%.0f/%llu%s", x->shortfall_mibs,
+					  x->swapin_mib, (unsigned long long)x->oom_kills,
+					  x->work_s > 0 ? "/-" : "");
 		}
-		putchar('\n');
 	}
+	table_print(&t, stdout, "  ");
+	table_free(&t);
 }
 
 static FILE *open_out(const char *dir, const char *name, const char *suffix,

@@ -38,6 +38,7 @@ void sim_run_free(struct sim_run *r)
 	free(r->g);
 	free(r->series);
 	free(r->host_free);
+	free(r->host_scarce);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -164,6 +165,32 @@ static int world_open(struct world *w, const struct sim_scenario *sc,
 	return 0;
 }
 
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A large scenario runs for minutes: say how far it is, after the first
+ * few seconds and then every ten. */
+#define PROGRESS_AFTER_S 3.0
+#define PROGRESS_EVERY_S 10.0
+
+static void progress(const struct sim_run_options *o, const struct timespec *t0,
+		     double *last, uint64_t done_ms)
+{
+	double s = since(t0);
+
+	if (s < PROGRESS_AFTER_S || (*last > 0 && s - *last < PROGRESS_EVERY_S))
+		return;
+	*last = s;
+	fprintf(stderr, "membal-sim: %s: %.0f%% (%.0f of %.0f simulated s) after %.0f s\n",
+		o->progress, 100.0 * (double)done_ms / (double)o->duration_ms,
+		(double)done_ms / 1000, (double)o->duration_ms / 1000, s);
+}
+
 static void record(struct world *w, struct sim_run *r, size_t tick)
 {
 	const struct sim_host *h = hv_sim_host(&w->hv);
@@ -189,6 +216,8 @@ static void record(struct world *w, struct sim_run *r, size_t tick)
 		f[SF_PSI] = (float)(d->mem.psi_avg10 / 100.0);
 	}
 	r->host_free[tick] = (float)(sim_host_free_kb(h) / KIB_PER_MIB);
+	r->host_scarce[tick] = w->a.cycle.mode == POLICY_MODE_SCARCE ||
+			       w->a.cycle.mode == POLICY_MODE_INFEASIBLE;
 }
 
 static void collect(struct world *w, const struct sim_scenario *sc, struct sim_run *r)
@@ -255,6 +284,7 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 	struct agent_config ac;
 	struct timespec ts0, ts1;
 	uint64_t t0, end, next_cycle, next_sample, next_tick;
+	double last_report_s = 0;
 	size_t tick = 0;
 	int rc = -1;
 
@@ -268,7 +298,8 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 	r->series = calloc((r->n_ticks ? r->n_ticks : 1) * (sc->n_guests ? sc->n_guests : 1),
 			   SF_COUNT * sizeof(float));
 	r->host_free = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
-	if (!r->g || !r->series || !r->host_free) {
+	r->host_scarce = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
+	if (!r->g || !r->series || !r->host_free || !r->host_scarce) {
 		fprintf(stderr, "membal-sim: out of memory for %zu ticks of %zu guests\n",
 			r->n_ticks, sc->n_guests);
 		sim_run_free(r);
@@ -286,6 +317,9 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 	next_tick = t0 + o->tick_ms;
 	while (clock_now_ms() < end) {
 		uint64_t now = clock_now_ms(), next = min3(next_cycle, next_sample, end);
+
+		if (o->progress && next == next_cycle)
+			progress(o, &ts0, &last_report_s, now - t0);
 
 		clock_advance(next - now);
 		if (next == next_cycle) {

@@ -80,6 +80,7 @@ struct sim_run {
 	uint64_t tick_ms;
 	float *series;            /* [tick][guest][SF_COUNT] */
 	float *host_free;         /* [tick], MiB */
+	float *host_scarce;       /* [tick], 1 when the cycle was scarce or infeasible */
 };
 
 static inline float *sim_run_at(const struct sim_run *r, size_t tick, size_t guest)
@@ -95,6 +96,9 @@ struct sim_run_options {
 	uint64_t tick_ms;         /* series resolution */
 	int log_level;
 	const char *log_path;     /* NULL: logs go nowhere */
+	const char *progress;     /* "scenario: policy" for progress lines on
+				   * stderr once a run passes a few seconds;
+				   * NULL: silent */
 };
 
 /* 0, or -1 with the reason logged on stderr. */

@@ -63,7 +63,8 @@ gx() {
 # line per domain (status.c writes "\n{" before each).
 st_top() { head -n 1 "$ST" 2>/dev/null | sed -n "s/.*\"$1\":\\(-\\{0,1\\}[0-9]*\\).*/\\1/p"; }
 st_topstr() { head -n 1 "$ST" 2>/dev/null | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
-st_dom() { grep "\"name\":\"$1\"" "$ST" 2>/dev/null | sed -n "s/.*\"$2\":\"\\{0,1\\}\\([^,\"}]*\\).*/\\1/p"; }
+# An array member (flags, reasons) prints its elements: "hold-manual","pressure".
+st_dom() { grep "\"name\":\"$1\"" "$ST" 2>/dev/null | sed -n -e "s/.*\"$2\":\\[\\([^]]*\\)\\].*/\\1/p;t" -e "s/.*\"$2\":\"\\{0,1\\}\\([^,\"}]*\\).*/\\1/p"; }
 
 # The probe's log (membal-e2e-probe): the latest sample of a domain:
 # "tot max target flags" in KiB.

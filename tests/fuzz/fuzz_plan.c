@@ -1,5 +1,5 @@
 /*
- * `membalctl plan`'s CSV reader (src/ctl/plan.c) and, behind it, the whole
+ * `membalctl plan`'s CSV reader (src/ctl/plan_csv.c) and, behind it, the whole
  * policy core: a snapshot the reader accepts goes through policy_decide()
  * and policy_apply() with the default parameters and with those of the
  * other presets. The input is the CSV file. Besides memory safety:

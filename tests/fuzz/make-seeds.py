@@ -129,15 +129,8 @@ for path in sorted(glob.glob("tests/fixtures/plan/*.csv")):
     put("fuzz_plan", os.path.basename(path), read(path))
 
 # ---- status JSON --------------------------------------------------------------
-put("fuzz_json", "status", (
-    b'{"version":1,"membal":"0.1.0","backend":"sim","dry_run":false,'
-    b'"mode":"scarce","stage":"price","paused_all":false,"host":{"total_kb":2097152,'
-    b'"free_kb":131072,"budget_kb":-4096},"counters":{"cycles":12,"target_writes":3},'
-    b'"domains":[\n{"domid":1,"name":"busy","type":"pv","state":"managed","flags":"",'
-    b'"min_kb":131072,"max_kb":1048576,"target_kb":600000,"actual_kb":590000,'
-    b'"price":1.25e-06,"mode":"scarce","stage":"price","reasons":"demand"},\n'
-    b'{"domid":2,"name":"esc\\"aped\\u0001","type":"hvm","state":"stale","flags":"x",'
-    b'"price":null,"mode":"fixed","stage":"none","reasons":"-"}\n]}\n'))
+for path in sorted(glob.glob("tests/fixtures/status/*.json")):
+    put("fuzz_json", "status", read(path))
 put("fuzz_json", "nested", b'[[[{"a":[1,-2.5e3,true,false,null,"\\u00e9\\n"]}]]]')
 
 # ---- trace CSV (first byte even) and workload texts (odd) -------------------

@@ -63,22 +63,24 @@ fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
 fuzz_ini_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
 FUZZERS += fuzz_plan
-fuzz_plan_SRCS := tests/fuzz/fuzz_plan.c src/ctl/plan.c $(FUZZ_CONFIG_SRCS)
+fuzz_plan_SRCS := tests/fuzz/fuzz_plan.c src/ctl/plan_csv.c $(FUZZ_CONFIG_SRCS)
 fuzz_plan_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
 FUZZERS += fuzz_json
-fuzz_json_SRCS := tests/fuzz/fuzz_json.c src/ctl/json.c
+fuzz_json_SRCS := tests/fuzz/fuzz_json.c src/ctl/status_read.c src/ctl/status_view.c \
+                  src/ctl/status_explain.c
+fuzz_json_LDLIBS := $(LIBS_JSONC) $(LIBS_MATH)
 
 # Whole arbiter cycles (cycle.c, xsio.c, guest.c, control.c and the policy)
 # against an in-memory xenstore (fake_xs.c implements the libxenstore calls
 # the arbiter makes) and a simulated hypervisor: no xenstored, no Xen.
 FUZZERS += fuzz_cycle
 fuzz_cycle_SRCS := tests/fuzz/fuzz_cycle.c tests/fuzz/fake_xs.c \
-                   src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c \
+                   src/arbiter/cycle.c src/arbiter/history.c src/arbiter/xsio.c src/arbiter/guest.c \
                    src/arbiter/control.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
                    src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c \
                    src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
-fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
+fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)
 
 # membal-sim's trace CSV reader and scenario workload texts.
 FUZZERS += fuzz_trace
@@ -160,9 +162,9 @@ soak-valgrind: $(BUILD)/soak-plain
 # (found on real Xen): the real cycle on fake_xs.c's read hook.
 TESTS += test_cycle_races
 test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
-                            src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c \
+                            src/arbiter/cycle.c src/arbiter/history.c src/arbiter/xsio.c src/arbiter/guest.c \
                             src/arbiter/control.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
                             src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c \
                             src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
-test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
+test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)
 $(BUILD)/san/obj/tests/unit/test_cycle_races.o: CFLAGS += -Itests/fuzz

@@ -196,7 +196,7 @@ static void test_daemon_end_to_end(void **state)
 	assert_non_null(strstr(slurp("ctl.out"), "guest1"));
 	assert_non_null(strstr(slurp("ctl.out"), "appliance"));
 	assert_int_equal(ctl("ctl.out", "status", "--json", NULL), 0);
-	assert_non_null(strstr(slurp("ctl.out"), "\"version\":1"));
+	assert_non_null(strstr(slurp("ctl.out"), "\"version\":2,"));
 
 	/* pause / resume / reserve / release through the control socket */
 	assert_int_equal(ctl("ctl.out", "pause", "guest2", NULL), 0);
@@ -228,6 +228,7 @@ static void test_daemon_end_to_end(void **state)
 
 	/* The metrics textfile is there. */
 	assert_non_null(strstr(slurp("metrics.prom"), "membal_cycles_total"));
+	assert_non_null(strstr(slurp("metrics.prom"), "\nmembal_up 1\n"));
 
 	/* SIGTERM: clean exit, control socket removed. */
 	kill(pid, SIGTERM);
@@ -236,6 +237,9 @@ static void test_daemon_end_to_end(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_non_null(strstr(slurp("arbiter.log"), "stopping: targets stay as they are"));
 	assert_false(exists("control.sock"));
+	/* and the metrics say it stopped (not merely went stale) */
+	assert_non_null(strstr(slurp("metrics.prom"), "\nmembal_up 0\n"));
+	assert_null(strstr(slurp("metrics.prom"), "membal_domain_target_bytes"));
 
 	/* Not running: clear errors. */
 	assert_int_equal(ctl("ctl.out", "pause", NULL, NULL), 1);

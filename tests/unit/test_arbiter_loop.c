@@ -18,6 +18,10 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <json-c/json.h>
+#include "arbiter/history.h"
+#include <math.h>
+#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -332,6 +336,63 @@ static void test_load_rise_takes_memory_from_idle(void **state)
 	assert_int_equal(xs_target(e, 3), appliance); /* and not from the unmanaged one */
 	assert_int_equal(e->violations, 0);
 	assert_non_null(strstr(logged(e), "domain 1 (busy): target"));
+	stop(e);
+}
+
+/* Decision history through a recording sink (as the journal would get
+ * it): one record per target write, with the domain's name, the target
+ * that was written and the decision's mode and reasons; nothing on the
+ * stderr log then. */
+struct rec_log {
+	size_t n;
+	struct { uint32_t domid; char domain[64], mode[16], reason[64];
+		 uint64_t target_kb, demand_kb; } r[512];
+};
+
+static int rec_send(void *user, const struct history_change *c, const char *message)
+{
+	struct rec_log *l = user;
+
+	if (l->n < sizeof(l->r) / sizeof(l->r[0])) {
+		l->r[l->n].domid = c->domid;
+		snprintf(l->r[l->n].domain, sizeof(l->r[l->n].domain), "%s", c->domain);
+		snprintf(l->r[l->n].mode, sizeof(l->r[l->n].mode), "%s", c->mode);
+		snprintf(l->r[l->n].reason, sizeof(l->r[l->n].reason), "%s", c->reason);
+		l->r[l->n].target_kb = c->target_kb;
+		l->r[l->n].demand_kb = c->demand_kb;
+	}
+	l->n++;
+	return 0;
+}
+
+static void test_history_records_each_change(void **state)
+{
+	static struct rec_log l;
+	const struct history_sink sink = { rec_send, &l };
+	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
+
+	memset(&l, 0, sizeof(l));
+	history_set_sink(&sink);
+	uint64_t writes0 = e->a.n.target_writes;
+
+	run(e, 20);     /* the rise at 10 s: scarce mode, memory moves */
+	history_set_sink(NULL);
+	assert_true(l.n >= 2);
+	assert_int_equal(l.n, e->a.n.target_writes - writes0);
+	assert_null(strstr(logged(e), "(busy): target"));
+	bool scarce = false;
+	uint64_t last1 = 0;
+
+	for (size_t i = 0; i < l.n; i++) {
+		assert_string_equal(l.r[i].domain, adom(e, l.r[i].domid)->name);
+		assert_true(!strcmp(l.r[i].mode, "abundant") || !strcmp(l.r[i].mode, "scarce"));
+		assert_true(l.r[i].reason[0] != '\0');
+		scarce |= !strcmp(l.r[i].mode, "scarce");
+		if (l.r[i].domid == 1)
+			last1 = l.r[i].target_kb;
+	}
+	assert_true(scarce);
+	assert_int_equal(last1, xs_target(e, 1));   /* the last write is what is there */
 	stop(e);
 }
 
@@ -879,7 +940,8 @@ static void test_hvm_pod_and_videoram(void **state)
 static void test_status_file_and_metrics(void **state)
 {
 	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
-	char path[128], mpath[128], buf[8192];
+	char path[128], mpath[128], line[160];
+	static char buf[32768];
 
 	run(e, 10);
 	snprintf(path, sizeof(path), "%s/status.json", e->dir);
@@ -890,9 +952,44 @@ static void test_status_file_and_metrics(void **state)
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	assert_non_null(strstr(buf, "\"version\":1"));
+	assert_non_null(strstr(buf, "\"version\":2,"));
 	assert_non_null(strstr(buf, "\"name\":\"busy\""));
 	assert_non_null(strstr(buf, "\"name\":\"appliance\",\"type\":\"pv\",\"state\":\"no-agent\""));
+	/* schema 2 (docs/status-json.md): real arrays, null for none, a
+	 * wall-clock timestamp; one domain per line */
+	assert_non_null(strstr(buf, "\"state\":\"no-agent\",\"flags\":[\"no-agent\"]"));
+	assert_non_null(strstr(buf, "\"demand_kb\":null,\"mode\":null,\"stage\":null,\"reasons\":[],\"price\":null,\"report\":null"));
+	struct json_object *root = json_tokener_parse(buf), *v, *doms;
+
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "timestamp", &v));
+	assert_true(fabs(json_object_get_double(v) - (double)time(NULL)) < 600);
+	assert_true(json_object_object_get_ex(root, "domains", &doms));
+	assert_true(json_object_is_type(doms, json_type_array));
+	for (size_t i = 0; i < json_object_array_length(doms); i++) {
+		struct json_object *d = json_object_array_get_idx(doms, i), *rep;
+
+		assert_true(json_object_object_get_ex(d, "flags", &v));
+		assert_true(json_object_is_type(v, json_type_array));
+		assert_true(json_object_object_get_ex(d, "reasons", &v));
+		assert_true(json_object_is_type(v, json_type_array));
+		assert_true(json_object_object_get_ex(d, "report", &rep));
+		assert_true(json_object_object_get_ex(d, "state", &v));
+		/* a managed domain has a report; one without an agent none */
+		if (!strcmp(json_object_get_string(v), "managed"))
+			assert_true(json_object_is_type(rep, json_type_object));
+		if (!strcmp(json_object_get_string(v), "no-agent"))
+			assert_null(rep);
+	}
+	json_object_put(root);
+	char *nl = buf;
+	int lines = 0;
+
+	while ((nl = strchr(nl, '\n')) != NULL) {
+		nl++;
+		lines++;
+	}
+	assert_int_equal(lines, (int)e->a.ndoms + 2);   /* head, domains, "]}" */
 	f = fopen(mpath, "r");
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
@@ -900,6 +997,26 @@ static void test_status_file_and_metrics(void **state)
 	assert_non_null(strstr(buf, "membal_oom_events_total 0"));
 	assert_non_null(strstr(buf, "membal_pressure_holds_total 0"));
 	assert_non_null(strstr(buf, "membal_domain_target_bytes{domid=\"1\",name=\"busy\"}"));
+	assert_non_null(strstr(buf, "\nmembal_up 1\n"));
+	assert_non_null(strstr(buf, "\nmembal_build_info{version=\"" MEMBAL_VERSION "\",backend=\"sim\"} 1\n"));
+	assert_non_null(strstr(buf, "\nmembal_last_cycle_timestamp_seconds 1"));
+	/* the host mode as an enum: 1 for this cycle's, 0 for the others */
+	snprintf(line, sizeof(line), "\nmembal_host_mode{mode=\"%s\"} 1\n",
+		 policy_mode_name(e->a.cycle.mode));
+	assert_non_null(strstr(buf, line));
+	assert_non_null(strstr(buf, "\nmembal_host_mode{mode=\"infeasible\"} 0\n"));
+	/* demand and report age only for a decided domain with a report;
+	 * the one without an agent has a state and bounds */
+	snprintf(line, sizeof(line), "\nmembal_domain_demand_bytes{domid=\"1\",name=\"busy\"} %llu\n",
+		 (unsigned long long)adom(e, 1)->decision.goal_kb * 1024);
+	assert_non_null(strstr(buf, line));
+	assert_non_null(strstr(buf, "\nmembal_domain_report_age_seconds{domid=\"1\",name=\"busy\"} "));
+	assert_null(strstr(buf, "membal_domain_demand_bytes{domid=\"3\""));
+	assert_null(strstr(buf, "membal_domain_report_age_seconds{domid=\"3\""));
+	assert_non_null(strstr(buf, "\nmembal_domain_state{domid=\"3\",name=\"appliance\",state=\"no-agent\"} 1\n"));
+	snprintf(line, sizeof(line), "\nmembal_domain_min_bytes{domid=\"3\",name=\"appliance\"} %llu\n",
+		 (unsigned long long)adom(e, 3)->min_kb * 1024);
+	assert_non_null(strstr(buf, line));
 	stop(e);
 }
 
@@ -957,6 +1074,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_rise_takes_memory_from_idle),
+		cmocka_unit_test(test_history_records_each_change),
 		cmocka_unit_test(test_lagging_balloon_no_flip_flop),
 		cmocka_unit_test(test_grant_not_taken_is_withdrawn),
 		cmocka_unit_test(test_uncooperative_memory_not_handed_out),

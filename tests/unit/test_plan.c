@@ -229,8 +229,8 @@ static void test_preset_order(void **state)
 #define HEADER "domid,name,actual_kb,free_kb,committed_as_kb,swap_tot_kb," \
 	       "swap_free_kb,min_kb,max_kb,shares\n"
 
-/* -v tells the cycle's story on stderr; stdout stays the CSV. Any u32 is
- * a domid; an empty optional field means "not reported"; shares may be
+/* -v tells the cycle's story on stderr; stdout stays the CSV. The
+ * highest domid Xen gives is 32751; an empty optional field means "not reported"; shares may be
  * fractional. Default headroom 65536. O_i:
  *   last: neither memtotal nor balloon_current: O = 0,
  *         MC = 600000 + 65536 = 665536, grows at once;
@@ -250,14 +250,14 @@ static void test_verbose_and_edges(void **state)
 	run_ctl(NULL, "domid,name,actual_kb,free_kb,avail_kb,committed_as_kb,"
 		"swap_tot_kb,swap_free_kb,min_kb,max_kb,shares,memtotal_kb,"
 		"balloon_current_kb\n"
-		"4294967295,last,500000,100000,,600000,0,0,131072,2000000,0.5,,\n"
+		"32751,last,500000,100000,,600000,0,0,131072,2000000,0.5,,\n"
 		"5,five,500000,100000,,300000,0,0,131072,2000000,1,450000,\n"
 		"6,six,500000,100000,,300000,0,0,131072,2000000,1,,480000\n"
 		"7,seven,60000,0,,10000,0,0,0,2000000,1,450000,530000\n",
 		args, &r);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.err, "mode=abundant stage=self"));
-	assert_non_null(strstr(r.out, "\n4294967295,last,abundant,665536,665536,,self,665536,-\n"));
+	assert_non_null(strstr(r.out, "\n32751,last,abundant,665536,665536,,self,665536,-\n"));
 	assert_non_null(strstr(r.out, "\n5,five,abundant,483616,483616,,self,415536,step\n"));
 	assert_non_null(strstr(r.out, "\n6,six,abundant,483192,483192,,self,365536,step\n"));
 	assert_non_null(strstr(r.out, "\n7,seven,abundant,135536,135536,,self,135536,-\n"));
@@ -274,7 +274,26 @@ struct bad_case {
 static const struct bad_case bad[] = {
 	{ "domid,name,actual_kb,free_kb,committed_as_kb,swap_tot_kb,"
 	  "swap_free_kb,min_kb,max_kb\n1,a,1,1,1,0,0,1,2\n",
-	  { NULL }, 1, "stdin:1: missing column 'shares'" },
+	  { NULL }, 1, "stdin:1: missing column 'shares' (see membalctl plan --help)" },
+	/* every missing column in one message */
+	{ "domid,name,actual_kb,swap_tot_kb,swap_free_kb,min_kb\n",
+	  { NULL }, 1, "stdin:1: missing columns 'free_kb', 'committed_as_kb', "
+	  "'max_kb', 'shares' (see" },
+	/* a byte order mark is not part of the first column's name: the
+	 * row's error proves the header was read */
+	{ "\xef\xbb\xbf" HEADER "1,a,1x,0,0,0,0,1,2,1\n",
+	  { NULL }, 1, "stdin:2: column 'actual_kb': '1x'" },
+	/* only on the first line */
+	{ HEADER "\xef\xbb\xbf" "1,a,1,0,0,0,0,1,2,1\n",
+	  { NULL }, 1, "stdin:2: column 'domid': '\xef\xbb\xbf" "1'" },
+	{ HEADER "1,\"a,b\",400000,0,0,0,0,1,2,1\n",
+	  { NULL }, 1, "stdin:2: quoting is not supported" },
+	{ "\"domid\",name\n",
+	  { NULL }, 1, "stdin:1: quoting is not supported" },
+	{ HEADER "32752,a,400000,0,0,0,0,1,2,1\n",
+	  { NULL }, 1, "stdin:2: column 'domid': '32752': not a domain id (Xen's are 0 to 32751)" },
+	{ HEADER "65535,a,400000,0,0,0,0,1,2,1\n",
+	  { NULL }, 1, "stdin:2: column 'domid': '65535': not a domain id" },
 	{ HEADER "1,a,400000,1x,0,0,0,1,2,1\n",
 	  { NULL }, 1, "stdin:2: column 'free_kb': '1x': not a plain decimal" },
 	{ HEADER "1,a,400000,0,0,0,0,1,2,1\n2,b,400000,-5,0,0,0,1,2,1\n",
@@ -293,7 +312,7 @@ static const struct bad_case bad[] = {
 	  "8,b,400000,0,0,0,0,1,2,1\n7,c,400000,0,0,0,0,1,2,1\n",
 	  { NULL }, 1, "stdin:5: column 'domid': duplicate domid 7 (first on line 3)" },
 	{ HEADER "4294967296,a,400000,0,0,0,0,1,2,1\n",
-	  { NULL }, 1, "stdin:2: column 'domid': '4294967296': above 4294967295" },
+	  { "--any-domid", NULL }, 1, "stdin:2: column 'domid': '4294967296': above 4294967295" },
 	{ HEADER "1,a,400000,0,0,0,0,1,2\n",
 	  { NULL }, 1, "stdin:2: wrong number of fields" },
 	{ HEADER "1,a,,0,0,0,0,1,2,1\n",
@@ -390,10 +409,16 @@ static void test_usage(void **state)
 	run_ctl(NULL, NULL, help, &r);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "--host-free-kb"));
+	/* the input columns, with unit and whether they are required, and
+	 * the output ones */
+	assert_non_null(strstr(r.out, "  domid               id       required: "));
+	assert_non_null(strstr(r.out, "  shares              weight   required: "));
+	assert_non_null(strstr(r.out, "  avail_kb            KiB      guest MemAvailable"));
+	assert_non_null(strstr(r.out, "  write_kb    KiB "));
 	run_free(&r);
 }
 
-/* A million domains: one row out per row in, in order, and the budget
+/* A million domains (--any-domid: Xen has 32752 ids): one row out per row in, in order, and the budget
  * holds. (The sanitized binary takes a few seconds.) */
 static void test_million(void **state)
 {
@@ -422,7 +447,7 @@ static void test_million(void **state)
 	lseek(fd, 0, SEEK_SET);
 
 	const char *args[] = { "plan", "--host-free-kb", "-1000000000", "-v",
-			       NULL };
+			       "--any-domid", NULL };
 	struct run r;
 
 	run_ctl(path, NULL, args, &r);
