@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 
 	if (parse_cli(argc, argv, &o) != 0)
 		return 1;
-	lc.sd_prefix = !o.foreground && !o.once;
+	lc.sd_prefix = log_stderr_is_journal();
 	log_setup("membal-agent", &lc);
 	if (load_config(&o, &cfg) < 0) {
 		log_err("configuration %s rejected; not starting", o.config);

@@ -40,3 +40,9 @@ test_sim_hv_SRCS   := tests/unit/test_sim_hv.c $(SIM_MODEL_SRCS) \
 test_sim_hv_LIBS   := xsdfixture agent common xsd
 test_sim_hv_LDLIBS := $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD) \
                       $(LIBS_CMOCKA) $(LIBS_MATH)
+
+# scripts/demo.sh (make demo, scripts/setup.sh) returns and leaves no
+# process behind: a 3-second demo, and one stopped by SIGTERM.
+TESTS += test_demo
+test_demo_SRCS   := tests/unit/test_demo.c
+test_demo_LDLIBS := $(LIBS_CMOCKA)
