@@ -69,6 +69,7 @@ stale_after_ms = 15000
 status_file = $dir/status.json
 control_socket = $dir/control.sock
 metrics_file = $dir/metrics.prom
+lock_file = $dir/arbiter.lock
 EOF
 
 echo "== membal demo: $SCENARIO for ${DURATION}s (simulated host, real daemons)"

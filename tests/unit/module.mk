@@ -46,3 +46,10 @@ test_sim_hv_LDLIBS := $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD) \
 TESTS += test_demo
 test_demo_SRCS   := tests/unit/test_demo.c
 test_demo_LDLIBS := $(LIBS_CMOCKA)
+
+# membal-arbiter and membal-agent as systemd runs them: one arbiter per
+# host, --dry-run beside a live one, --check-config and the units'
+# ExecReload, sd_notify messages read from a NOTIFY_SOCKET, EX_CONFIG.
+TESTS += test_arbiter_service
+test_arbiter_service_SRCS   := tests/unit/test_arbiter_service.c
+test_arbiter_service_LDLIBS := $(LIBS_CMOCKA)
