@@ -53,3 +53,8 @@ test_demo_LDLIBS := $(LIBS_CMOCKA)
 TESTS += test_arbiter_service
 test_arbiter_service_SRCS   := tests/unit/test_arbiter_service.c
 test_arbiter_service_LDLIBS := $(LIBS_CMOCKA)
+
+TESTS += test_xenrole
+test_xenrole_SRCS   := tests/unit/test_xenrole.c
+test_xenrole_LIBS   := common
+test_xenrole_LDLIBS := $(LIBS_CMOCKA)
