@@ -239,7 +239,7 @@ static void test_daemon_end_to_end(void **state)
 	assert_false(exists("control.sock"));
 
 	/* Not running: clear errors. */
-	assert_int_equal(ctl("ctl.out", "pause", NULL, NULL), 1);
+	assert_int_equal(ctl("ctl.out", "pause", "--all", NULL), 1);
 	assert_non_null(strstr(slurp("ctl.out"), "is it running?"));
 	unlink(strcat(strcpy((char[256]){0}, dir), "/status.json"));
 	assert_int_equal(ctl("ctl.out", "status", NULL, NULL), 1);

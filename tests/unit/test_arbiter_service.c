@@ -207,11 +207,15 @@ static pid_t start_xenstored(const char *sock, const char *control, const char *
 	snprintf(d, sizeof(d), "%s", at(domdir));
 	mkdir(d, 0755);
 	char *const argv[] = { b, "--socket", s, "--domain-sockets", d, "--control", c, NULL };
-	pid_t pid = spawn_env(control, argv, NULL);
+	char log[64];
 
-	for (int i = 0; i < 250 && !exists(control); i++)
+	snprintf(log, sizeof(log), "%s.log", control);
+	pid_t pid = spawn_env(log, argv, NULL);
+	struct stat st;
+
+	for (int i = 0; i < 250 && !(lstat(at(control), &st) == 0 && S_ISSOCK(st.st_mode)); i++)
 		sleep_ms(20);
-	assert_true(exists(control));
+	assert_true(lstat(at(control), &st) == 0 && S_ISSOCK(st.st_mode));
 	return pid;
 }
 
@@ -656,6 +660,69 @@ static void test_agent_notify(void **state)
 	close(notify_fd);
 }
 
+/* ---- command-line conventions, every program ------------------------- */
+
+static int prog(const char *name, const char *a1, const char *a2, const char *a3)
+{
+	char b[300];
+
+	snprintf(b, sizeof(b), "%s/%s", bin, name);
+	char *const argv[] = { b, (char *)a1, (char *)a2, (char *)a3, NULL };
+	return run("cli.out", argv);
+}
+
+static void test_cli_conventions(void **state)
+{
+	static const char *const progs[] = { "membal-arbiter", "membal-agent", "membalctl",
+					     "membal-sim", "membal-load", "membal-test-xenstored" };
+	char name[64];
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		const char *p = progs[i];
+
+		snprintf(name, sizeof(name), "%s 0.", p);
+		assert_int_equal(prog(p, "--version", NULL, NULL), 0);
+		if (strncmp(slurp("cli.out"), name, strlen(name)) != 0)
+			fail_msg("%s --version: %s", p, slurp("cli.out"));
+		assert_int_equal(prog(p, "-V", NULL, NULL), 0);
+		assert_non_null(strstr(slurp("cli.out"), name));
+		/* Usage errors are 2, everywhere. */
+		if (prog(p, "--no-such-option", NULL, NULL) != 2)
+			fail_msg("%s --no-such-option: not exit 2: %s", p, slurp("cli.out"));
+	}
+	/* --log-level: a bad level is a usage error; a good one is taken. */
+	assert_int_equal(prog("membal-arbiter", "--log-level", "loud", NULL), 2);
+	assert_int_equal(prog("membal-agent", "--log-level", "loud", NULL), 2);
+	assert_int_equal(prog("membalctl", "--log-level", "loud", "-V"), 2);
+	assert_int_equal(prog("membal-sim", "--log-level", "loud", "x.ini"), 2);
+	assert_int_equal(prog("membal-load", "hold", "--log-level", "loud"), 2);
+	assert_int_equal(prog("membal-test-xenstored", "--log-level", "loud", NULL), 2);
+	assert_int_equal(prog("membalctl", "--log-level", "debug", "-V"), 0);
+	/* The arbiter's level beats the file's: debug lines appear. */
+	put("arbiter.ini", "[daemon]\nlog_level = err\n");
+	assert_int_equal(prog("membal-arbiter", "--check-config", "--config", at("arbiter.ini")), 0);
+	assert_non_null(strstr(slurp("cli.out"), "log_level = err\n"));
+	char c[300];
+
+	snprintf(c, sizeof(c), "%s", at("arbiter.ini"));
+	char b[300];
+
+	snprintf(b, sizeof(b), "%s/membal-arbiter", bin);
+	char *const argv[] = { b, "--check-config", "--log-level", "debug", "--config", c, NULL };
+	assert_int_equal(run("cli.out", argv), 0);
+	assert_non_null(strstr(slurp("cli.out"), "log_level = debug\n"));
+
+	/* pause/resume need a domain or --all: a forgotten name must not
+	 * pause the whole host. */
+	assert_int_equal(prog("membalctl", "pause", NULL, NULL), 2);
+	assert_non_null(strstr(slurp("cli.out"), "pause needs a DOMAIN or --all"));
+	assert_int_equal(prog("membalctl", "resume", NULL, NULL), 2);
+	assert_int_equal(prog("membalctl", "pause", "web1", "--all"), 2);
+	/* --all passes the parser (then no arbiter answers here: 1). */
+	assert_int_equal(membalctl("cli.out", "pause", "--all"), 1);
+	assert_non_null(strstr(slurp("cli.out"), "is it running?"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +734,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_config_at_start_is_ex_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arbiter_notify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_notify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_conventions, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
