@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	lc.sd_prefix = log_stderr_is_journal();
 	log_setup("membalctl", &lc);
 	if (argc < 2) {
 		usage(stderr);

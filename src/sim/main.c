@@ -443,6 +443,7 @@ int main(int argc, char **argv)
 	if (parse_cli(argc, argv, &o) < 0)
 		return 2;
 	lc.level = o.log_level;
+	lc.sd_prefix = log_stderr_is_journal();
 	log_setup("membal-sim", &lc);
 	arbiter_config_defaults(&base);
 	if (o.config) {

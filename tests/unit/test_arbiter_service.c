@@ -94,7 +94,8 @@ static ino_t inode(const char *name)
 
 /* Run argv with stdout+stderr to dir/out and the extra environment
  * (NAME=VALUE strings, NULL-terminated; "WATCHDOG_PID=self" means the
- * child's own pid). */
+ * child's own pid, "JOURNAL_STREAM=stderr" the dev:ino of its stderr, as
+ * systemd sets it for a journal stream). */
 static pid_t spawn_env(const char *out, char *const argv[], const char *const env[])
 {
 	pid_t pid = fork();
@@ -116,8 +117,13 @@ static pid_t spawn_env(const char *out, char *const argv[], const char *const en
 			snprintf(kv, sizeof(kv), "%s", env[i]);
 			eq = strchr(kv, '=');
 			*eq = '\0';
+			struct stat st;
+
 			if (!strcmp(eq + 1, "self"))
 				snprintf(eq + 1, sizeof(kv) - (size_t)(eq + 1 - kv), "%ld", (long)getpid());
+			else if (!strcmp(eq + 1, "stderr") && fstat(2, &st) == 0)
+				snprintf(eq + 1, sizeof(kv) - (size_t)(eq + 1 - kv), "%llu:%llu",
+					 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 			setenv(kv, eq + 1, 1);
 		}
 		execv(argv[0], argv);
@@ -711,6 +717,19 @@ static void test_cli_conventions(void **state)
 	char *const argv[] = { b, "--check-config", "--log-level", "debug", "--config", c, NULL };
 	assert_int_equal(run("cli.out", argv), 0);
 	assert_non_null(strstr(slurp("cli.out"), "log_level = debug\n"));
+
+	/* <N> prefixes only when stderr is the journal's stream. */
+	const char *journal[] = { "JOURNAL_STREAM=stderr", NULL };
+	const char *elsewhere[] = { "JOURNAL_STREAM=1:2", NULL };
+	char *const bad[] = { b, "--check-config", "--config", c, NULL };
+
+	put("arbiter.ini", "[daemon]\ninterval_ms = fast\n");
+	assert_int_equal(wait_exit(spawn_env("cli.out", bad, journal)), 1);
+	assert_non_null(strstr(slurp("cli.out"), "<3>"));
+	assert_null(strstr(slurp("cli.out"), "membal-arbiter: err:"));
+	assert_int_equal(wait_exit(spawn_env("cli.out", bad, elsewhere)), 1);
+	assert_null(strstr(slurp("cli.out"), "<3>"));
+	assert_non_null(strstr(slurp("cli.out"), "membal-arbiter: err: "));
 
 	/* pause/resume need a domain or --all: a forgotten name must not
 	 * pause the whole host. */
