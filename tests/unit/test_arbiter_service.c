@@ -570,6 +570,16 @@ static const char *status_after(const char *marker)
 	return msg;
 }
 
+/* Wait (bounded) until text has been received n times since notes was
+ * last cleared. */
+static void expect_count(const char *text, int n, unsigned ms)
+{
+	for (unsigned t = 0; t < ms && count(notes, text) < n; t += 50)
+		notify_until("never", 50);
+	if (count(notes, text) < n)
+		fail_msg("fewer than %d '%s' among the notifications: %s", n, text, notes);
+}
+
 static void expect_note(const char *text, unsigned ms)
 {
 	if (!notify_until(text, ms))
@@ -583,18 +593,17 @@ static void test_arbiter_notify(void **state)
 
 	notify_bind();
 	snprintf(sockenv, sizeof(sockenv), "NOTIFY_SOCKET=%s", at("notify"));
-	/* A long interval: the watchdog pings must come between cycles. */
-	write_config("arbiter.ini", "", "[daemon]\ninterval_ms = 2000\n");
+	/* A one-minute interval: the pings must come between cycles. */
+	write_config("arbiter.ini", "", "[daemon]\ninterval_ms = 60000\nstale_after_ms = 120000\n");
 	pid_t pid = arbiter("a.log", "arbiter.ini", env, NULL, NULL, NULL, NULL);
 
 	expect_note("READY=1", 20000);
 	expect_note("STATUS=", 5000);
 	notes[0] = '\0';
-	/* 400 ms watchdog, 2 s interval: several pings before the next cycle
-	 * (a cycle is also a ping; at most a few of those fit). */
-	notify_until("never", 1500);
-	if (count(notes, "WATCHDOG=1") < 3)
-		fail_msg("too few watchdog pings: %s", notes);
+	/* 400 ms watchdog: a ping every 200 ms while the next cycle is a
+	 * minute away; a cycle would have sent a STATUS= line. */
+	expect_count("WATCHDOG=1", 3, 20000);
+	assert_null(strstr(notes, "STATUS="));
 
 	write_config("arbiter.ini", "", "[policy]\ntau = 9\n");
 	kill(pid, SIGHUP);
@@ -637,8 +646,8 @@ static void test_agent_notify(void **state)
 
 	notify_bind();
 	snprintf(sockenv, sizeof(sockenv), "NOTIFY_SOCKET=%s", at("notify"));
-	/* Samples every 2 s: the pings come from the sleep between them. */
-	put("agent.ini", "[agent]\nsample_ms = 2000\nheartbeat_ms = 4000\nreconnect_max_ms = 100\n");
+	/* A sample a minute: the pings come from the sleep between them. */
+	put("agent.ini", "[agent]\nsample_ms = 60000\nheartbeat_ms = 60000\nreconnect_max_ms = 100\n");
 	snprintf(b, sizeof(b), "%s/membal-agent", bin);
 	snprintf(c, sizeof(c), "%s", at("agent.ini"));
 	char *const argv[] = { b, "--config", c, "--domid", "5", NULL };
@@ -647,15 +656,13 @@ static void test_agent_notify(void **state)
 	expect_note("READY=1", 20000);
 	expect_note("STATUS=", 5000);
 	notes[0] = '\0';
-	notify_until("never", 1200);
-	if (count(notes, "WATCHDOG=1") < 3)
-		fail_msg("too few watchdog pings: %s", notes);
+	expect_count("WATCHDOG=1", 3, 20000);
 
 	put("agent.ini", "[agent]\nsample_ms = never\n");
 	kill(pid, SIGHUP);
 	expect_note("RELOADING=1", 10000);
 	expect_note("reload refused", 10000);
-	put("agent.ini", "[agent]\nsample_ms = 2000\n");
+	put("agent.ini", "[agent]\nsample_ms = 60000\nheartbeat_ms = 60000\n");
 	notes[0] = '\0';
 	kill(pid, SIGHUP);
 	expect_note("RELOADING=1", 10000);
