@@ -34,14 +34,19 @@ stop() {
 	wait "$1" 2>/dev/null || true
 }
 cleanup() {
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP PIPE
 	rev=""
 	for p in $pids; do rev="$p $rev"; done
 	for p in $rev $filters; do stop "$p"; done
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# A signal the shell would die of must run the cleanup too: Ctrl-C, kill,
+# a closed terminal, or a reader that went away (`make demo | head`).
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
 
 # Run a daemon in the background with its log lines relabelled: the
 # daemon writes into a fifo that sed reads, so that $! is the daemon
