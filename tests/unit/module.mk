@@ -58,3 +58,8 @@ TESTS += test_xenrole
 test_xenrole_SRCS   := tests/unit/test_xenrole.c
 test_xenrole_LIBS   := common
 test_xenrole_LDLIBS := $(LIBS_CMOCKA)
+
+TESTS += test_notify
+test_notify_SRCS   := tests/unit/test_notify.c
+test_notify_LIBS   := common
+test_notify_LDLIBS := $(LIBS_CMOCKA)
