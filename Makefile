@@ -91,15 +91,23 @@ bench: $(addprefix $(BUILD)/,$(PROGRAMS)) $(addprefix $(BUILD)/bench/,$(BENCHES)
 	  MEMBAL_BIN=$(abspath $(BUILD)) MEMBAL_FIXTURES=$(abspath tests/fixtures) \
 	  $(BUILD)/bench/$$b; done
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-	  $(DESTDIR)$(SYSCONFDIR)/membal $(DESTDIR)$(UNITDIR)
+# install-conf and install-units do not build anything: check-units
+# (tests/units) installs the units into a temporary tree to verify them.
+.PHONY: install-conf install-units
+install: all install-conf install-units
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
 	for p in $(INSTALL_SBIN); do install -m 0755 $(BUILD)/$$p $(DESTDIR)$(PREFIX)/sbin/; done
 	for p in $(INSTALL_BIN); do install -m 0755 $(BUILD)/$$p $(DESTDIR)$(PREFIX)/bin/; done
+
+install-conf:
+	install -d $(DESTDIR)$(SYSCONFDIR)/membal
 	for f in conf/*.ini; do \
 	  if [ -e $(DESTDIR)$(SYSCONFDIR)/membal/$$(basename $$f) ]; then \
 	    install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/membal/$$(basename $$f).dist; \
 	  else install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/membal/; fi; done
+
+install-units:
+	install -d $(DESTDIR)$(UNITDIR)
 	for u in conf/*.service; do \
 	  sed 's|@SBINDIR@|$(PREFIX)/sbin|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' $$u \
 	    > $(DESTDIR)$(UNITDIR)/$$(basename $$u); chmod 0644 $(DESTDIR)$(UNITDIR)/$$(basename $$u); done

@@ -17,12 +17,18 @@ BIN=${MEMBAL_BIN:-build}
 SECONDS_TO_RUN=${DEMO_SECONDS:-6}
 dir=$(mktemp -d /tmp/membal-demo.XXXXXX)
 xsd_pid=""; agent_pid=""
+# On INT/TERM the trap exits (the EXIT trap then cleans up): a trap that
+# only cleaned up would let the script run on without its daemons.
 cleanup() {
-	[ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null
-	[ -n "$xsd_pid" ] && kill "$xsd_pid" 2>/dev/null && wait "$xsd_pid" 2>/dev/null
+	trap - EXIT INT TERM
+	for p in $agent_pid $xsd_pid; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
 	rm -rf "$dir"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 ctl() { "$BIN/membal-test-xenstored" --control "$dir/control" --cmd "$*"; }
 
@@ -48,7 +54,7 @@ sample_ms = 500
 heartbeat_ms = 2000
 INI
 echo "== running membal-agent as domain 1 for ${SECONDS_TO_RUN}s (this machine's /proc/meminfo stands in for the guest's)"
-XENSTORED_PATH="$dir/dom1" "$BIN/membal-agent" --foreground --config "$dir/agent.ini" --domid 1 &
+XENSTORED_PATH="$dir/dom1" "$BIN/membal-agent" --config "$dir/agent.ini" --domid 1 &
 agent_pid=$!
 sleep "$SECONDS_TO_RUN"
 kill "$agent_pid"; wait "$agent_pid" || true; agent_pid=""

@@ -11,7 +11,8 @@
 # The scenario (conf/scenarios/demo.ini by default, DEMO_SCENARIO to
 # change it) fills a 2 GiB host: guest1 runs seed 001's "mono" load while
 # guest2 idles; the arbiter's log shows memory moving to guest1 and back.
-# Everything it starts, it stops.
+# DEMO_SECONDS (default 60) sets the length; tests/unit/test_demo.c runs
+# a short one. Everything it starts, it stops, also on Ctrl-C or SIGTERM.
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${MEMBAL_BIN:-build}
@@ -19,14 +20,47 @@ SCENARIO=${DEMO_SCENARIO:-conf/scenarios/demo.ini}
 DURATION=${DEMO_SECONDS:-60}
 dir=$(mktemp -d /tmp/membal-demo.XXXXXX)
 mkdir -p "$dir/guests"
-pids=""
+pids=""      # daemons, in start order
+filters=""   # the sed relabelling each daemon's log
+# Stop the daemons in reverse start order (agents, the arbiter, then
+# xenstored, which the arbiter still talks to while it shuts down):
+# SIGTERM, up to 5 s, then SIGKILL, and wait for each, so that nothing
+# outlives the demo. A filter ends when its daemon closes the fifo.
+stop() {
+	if kill "$1" 2>/dev/null; then
+		for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$1" 2>/dev/null || true
+	fi
+	wait "$1" 2>/dev/null || true
+}
 cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null || true; done
-	for p in $pids; do wait "$p" 2>/dev/null || true; done
+	trap - EXIT INT TERM HUP PIPE
+	rev=""
+	for p in $pids; do rev="$p $rev"; done
+	for p in $rev $filters; do stop "$p"; done
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# A signal the shell would die of must run the cleanup too: Ctrl-C, kill,
+# a closed terminal, or a reader that went away (`make demo | head`).
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
+
+# Run a daemon in the background with its log lines relabelled: the
+# daemon writes into a fifo that sed reads, so that $! is the daemon
+# itself (with `daemon | sed &` it would be sed, and the daemon, which
+# ignores SIGPIPE, would outlive the demo).
+labelled() {
+	label=$1; shift
+	fifo="$dir/log.$(echo "$filters" | wc -w)"
+	mkfifo "$fifo"
+	sed -u "s/^[a-z-]*: /$label: /" <"$fifo" &
+	filters="$filters $!"
+	"$@" >"$fifo" 2>&1 &
+	pids="$pids $!"
+}
 
 "$BIN/membal-test-xenstored" --socket "$dir/xenstored" --domain-sockets "$dir" \
 	--control "$dir/xsd-control" 2>"$dir/xenstored.log" &
@@ -40,14 +74,14 @@ stale_after_ms = 15000
 status_file = $dir/status.json
 control_socket = $dir/control.sock
 metrics_file = $dir/metrics.prom
+lock_file = $dir/arbiter.lock
 EOF
 
 echo "== membal demo: $SCENARIO for ${DURATION}s (simulated host, real daemons)"
-XENSTORED_PATH="$dir/xenstored" "$BIN/membal-arbiter" --foreground \
+labelled arbiter env XENSTORED_PATH="$dir/xenstored" "$BIN/membal-arbiter" \
 	--config "$dir/arbiter.ini" --backend sim --scenario "$SCENARIO" \
 	--sim-agents external --sim-guest-dir "$dir/guests" \
-	--sim-xsd-control "$dir/xsd-control" 2>&1 | sed -u 's/^membal-arbiter: /arbiter: /' &
-pids="$pids $!"
+	--sim-xsd-control "$dir/xsd-control"
 
 # One real agent per simulated guest, as it would run inside the guest:
 # through that domain's own xenstore connection, reading the files the
@@ -73,11 +107,9 @@ heartbeat_ms = 5000
 vmstat_path = $g/proc/vmstat
 psi_path = $g/proc/pressure/memory
 EOF
-	XENSTORED_PATH="$dir/dom$domid" "$BIN/membal-agent" --foreground \
+	labelled "agent[$name]" env XENSTORED_PATH="$dir/dom$domid" "$BIN/membal-agent" \
 		--config "$dir/agent-$name.ini" --domid "$domid" \
-		--meminfo "$g/proc/meminfo" --sysfs-root "$g/sys" 2>&1 |
-		sed -u "s/^membal-agent: /agent[$name]: /" &
-	pids="$pids $!"
+		--meminfo "$g/proc/meminfo" --sysfs-root "$g/sys"
 done
 
 show() {
@@ -94,8 +126,10 @@ while [ "$t" -lt "$DURATION" ]; do
 done
 echo "== membalctl reserve 256M (room for a new VM), then status"
 "$BIN/membalctl" reserve 256M --socket "$dir/control.sock"
-sleep 5
-show "$((t + 5))"
+pause=5
+[ "$step" -lt "$pause" ] && pause=$step
+sleep "$pause"
+show "$((t + pause))"
 "$BIN/membalctl" release --socket "$dir/control.sock"
 echo "== metrics file (Prometheus textfile), excerpt"
 grep -E '^membal_(target_writes_total|host_free_bytes|scarce|oom_events_total) ' "$dir/metrics.prom" | sed 's/^/   /'

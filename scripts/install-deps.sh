@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install the Debian 12 packages membal needs to build, test and demo.
-# qemu-system-x86, busybox-static and cpio are for `make e2e-xen` (a real Xen
+# systemd provides systemd-analyze, with which check-fast verifies the
+# units (tests/units). qemu-system-x86, busybox-static and cpio are for
+# `make e2e-xen` (a real Xen
 # host booted under QEMU); the Xen and kernel packages it uses are only
 # downloaded and unpacked by tests/e2e-xen/mkimages.sh, never installed.
 # Idempotent: when everything is already installed it changes nothing and
@@ -12,6 +14,7 @@ build-essential pkg-config
 libxen-dev libinih-dev libsystemd-dev libcmocka-dev libjson-c-dev
 xenstore-utils
 clang libclang-rt-14-dev
+systemd
 gnuplot-nox
 qemu-system-x86 busybox-static cpio
 "

@@ -117,3 +117,20 @@ int agent_config_load_string(const char *name, const char *text,
 	*out = c;
 	return 0;
 }
+
+void agent_config_print(FILE *out, const struct agent_config *c)
+{
+	fprintf(out, "[agent]\nsample_ms = %u\nheartbeat_ms = %u\nreport_delta_kb = %llu\n"
+		"fmd_window = %u\nfmd_kb = %llu\nfmd_max_reject = %u\ntx_retries = %u\n"
+		"handover_retry_ms = %u\nreconnect_max_ms = %u\n",
+		c->sample_ms, c->heartbeat_ms, (unsigned long long)c->report_delta_kb,
+		c->fmd_window, (unsigned long long)c->fmd_kb, c->fmd_max_reject,
+		c->tx_retries, c->handover_retry_ms, c->reconnect_max_ms);
+	if (c->domid == AGENT_DOMID_AUTO)
+		fputs("domid = auto\n", out);
+	else
+		fprintf(out, "domid = %u\n", c->domid);
+	fprintf(out, "log_level = %s\nmeminfo_path = %s\nvmstat_path = %s\n"
+		"psi_path = %s\nsysfs_root = %s\n", log_level_name(c->log_level),
+		c->meminfo_path, c->vmstat_path, c->psi_path, c->sysfs_root);
+}

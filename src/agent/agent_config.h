@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define AGENT_PATH_MAX 256
 #define AGENT_DOMID_AUTO UINT32_MAX
@@ -37,5 +38,9 @@ int agent_config_load(const char *path, struct agent_config *out);
 /* Same from text (tests). */
 int agent_config_load_string(const char *name, const char *text,
 			     struct agent_config *out);
+
+/* The effective configuration as an INI file that loads back to it
+ * (membal-agent --check-config). */
+void agent_config_print(FILE *out, const struct agent_config *c);
 
 #endif

@@ -27,6 +27,7 @@ void arbiter_config_defaults(struct arbiter_config *c)
 	c->backend = ARB_BACKEND_XEN;
 	snprintf(c->status_file, sizeof(c->status_file), "/run/membal/status.json");
 	snprintf(c->control_socket, sizeof(c->control_socket), "/run/membal/control.sock");
+	snprintf(c->lock_file, sizeof(c->lock_file), "/run/membal/arbiter.lock");
 }
 
 static bool daemon_key(struct cfg_file *f, const char *s, const char *k,
@@ -73,7 +74,12 @@ static bool daemon_key(struct cfg_file *f, const char *s, const char *k,
 		cfg_get_string(f, s, k, v, c->status_file, sizeof(c->status_file));
 	else if (!strcmp(k, "control_socket"))
 		cfg_get_string(f, s, k, v, c->control_socket, sizeof(c->control_socket));
-	else if (!strcmp(k, "metrics_file")) {
+	else if (!strcmp(k, "lock_file")) {
+		if (*v != '/')
+			cfg_error(f, s, k, "'%.64s': expected an absolute path", v);
+		else
+			cfg_get_string(f, s, k, v, c->lock_file, sizeof(c->lock_file));
+	} else if (!strcmp(k, "metrics_file")) {
 		if (*v == '\0')
 			c->metrics_file[0] = '\0';
 		else
@@ -241,4 +247,41 @@ bool arbiter_config_excluded(const struct arbiter_config *c, const char *name)
 		if (fnmatch(p, name, 0) == 0)
 			return true;
 	return false;
+}
+
+void arbiter_config_print(FILE *out, const struct arbiter_config *c)
+{
+	policy_config_print(out, &c->policy.params);
+	fprintf(out, "\n[daemon]\n"
+		"interval_ms = %u\nstale_after_ms = %u\nstuck_after_ms = %u\n"
+		"target_tolerance_kb = %llu\nexclude = %s\n"
+		"manage_hvm = %s\nmanage_pvh = %s\nlog_level = %s\n"
+		"tx_retries = %u\nmax_domains = %u\nbackend = %s\n",
+		c->interval_ms, c->stale_after_ms, c->stuck_after_ms,
+		(unsigned long long)c->target_tolerance_kb, c->exclude,
+		c->manage_hvm ? "yes" : "no", c->manage_pvh ? "yes" : "no",
+		log_level_name(c->log_level), c->tx_retries, c->max_domains,
+		arb_backend_names[c->backend]);
+	/* An empty value means "none" for these; print them only when set
+	 * so that the output loads back (an empty string is refused). */
+	if (c->sim_scenario[0])
+		fprintf(out, "sim_scenario = %s\n", c->sim_scenario);
+	if (c->status_file[0])
+		fprintf(out, "status_file = %s\n", c->status_file);
+	if (c->control_socket[0])
+		fprintf(out, "control_socket = %s\n", c->control_socket);
+	fprintf(out, "metrics_file = %s\nlock_file = %s\n", c->metrics_file, c->lock_file);
+	for (unsigned i = 0; i < c->nrules; i++) {
+		const struct domain_rule *r = &c->rules[i];
+
+		fprintf(out, "\n[domain %s]\n", r->name);
+		if (r->has_min)
+			fprintf(out, "min_mb = %llu\n", (unsigned long long)(r->min_kb / 1024));
+		if (r->has_max)
+			fprintf(out, "max_mb = %llu\n", (unsigned long long)(r->max_kb / 1024));
+		if (r->has_shares)
+			fprintf(out, "shares = %.10g\n", r->shares);
+		if (r->has_managed)
+			fprintf(out, "managed = %s\n", r->managed ? "yes" : "no");
+	}
 }

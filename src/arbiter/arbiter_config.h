@@ -7,6 +7,7 @@
 #define MEMBAL_ARBITER_CONFIG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "policy/policy_config.h"
@@ -45,6 +46,7 @@ struct arbiter_config {
 	char status_file[ARB_PATH_MAX];
 	char control_socket[ARB_PATH_MAX];
 	char metrics_file[ARB_PATH_MAX]; /* "" = off */
+	char lock_file[ARB_PATH_MAX];    /* one arbiter per host (lock.h) */
 
 	/* [domain NAME] */
 	unsigned nrules;
@@ -64,6 +66,10 @@ const struct domain_rule *arbiter_config_rule(const struct arbiter_config *c,
 					      const char *name);
 /* Whether name matches one of the exclude patterns. */
 bool arbiter_config_excluded(const struct arbiter_config *c, const char *name);
+
+/* The effective configuration as an INI file that loads back to it
+ * (membal-arbiter --check-config): every key, defaults included. */
+void arbiter_config_print(FILE *out, const struct arbiter_config *c);
 
 extern const char *const arb_backend_names[];
 

@@ -18,7 +18,20 @@
 #include "common/log.h"
 #include "common/parse.h"
 
-int control_listen(const char *path)
+/* Whether something listens on path (a connect() succeeds). */
+static bool answers(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool live;
+
+	if (fd < 0)
+		return false;
+	live = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+	close(fd);
+	return live;
+}
+
+int control_listen(const char *path, struct stat *made)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char dir[sizeof(sa.sun_path)];
@@ -35,13 +48,19 @@ int control_listen(const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
-	/* A stale socket from a killed arbiter is ours to replace. */
+	/* A stale socket from a killed arbiter is ours to replace; a live
+	 * one is not (the lock should have stopped us before this). */
+	if (answers(&sa)) {
+		close(fd);
+		errno = EADDRINUSE;
+		return -1;
+	}
 	unlink(path);
 	mode_t old = umask(0177);
 	int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 
 	umask(old);
-	if (rc < 0 || listen(fd, 8) < 0) {
+	if (rc < 0 || listen(fd, 8) < 0 || lstat(path, made) < 0) {
 		int err = errno;
 
 		close(fd);
@@ -215,10 +234,14 @@ void control_serve(int fd, struct arbiter *a)
 	}
 }
 
-void control_close(int fd, const char *path)
+void control_close(int fd, const char *path, const struct stat *made)
 {
-	if (fd >= 0) {
-		close(fd);
+	struct stat now;
+
+	if (fd < 0)
+		return;
+	close(fd);
+	if (lstat(path, &now) == 0 && now.st_dev == made->st_dev &&
+	    now.st_ino == made->st_ino)
 		unlink(path);
-	}
 }

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "arbiter/arbiter.h"
 
@@ -31,13 +32,18 @@ int arbiter_pause(struct arbiter *a, const char *name, bool pause);
 void arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t timeout_ms);
 void arbiter_release(struct arbiter *a);
 
-/* Listening socket, or -1 (errno). Creates the directory if needed. */
-int control_listen(const char *path);
+/* Listening socket, or -1 (errno). Creates the directory if needed.
+ * A socket file left by a dead arbiter is replaced; one that answers
+ * belongs to a live process and is refused (EADDRINUSE). *made receives
+ * the identity (st_dev, st_ino) of the socket file created. */
+int control_listen(const char *path, struct stat *made);
 /* Accept and answer every pending request without blocking for long. */
 void control_serve(int fd, struct arbiter *a);
 /* Pure: handle one request line, write the answer (no newline). */
 void control_handle(struct arbiter *a, const char *line, char *answer,
 		    size_t size);
-void control_close(int fd, const char *path);
+/* Close, and unlink path only if it is still the file control_listen()
+ * created (same device and inode): never another process's socket. */
+void control_close(int fd, const char *path, const struct stat *made);
 
 #endif

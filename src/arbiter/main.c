@@ -1,26 +1,29 @@
 /*
  * membal-arbiter: the dom0 daemon. Every interval it reads the domains'
- * figures, decides targets (policy.c) and applies them (cycle.c); see
- * design.md §Arbiter daemon.
+ * figures, decides targets (src/policy) and applies them (cycle.c); see
+ * design.md §Arbiter daemon. This file is the process around the cycle: options,
+ * the one-arbiter lock, signals, reloads, the control socket and the
+ * service manager's notifications (READY, RELOADING, STATUS, WATCHDOG).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-daemon.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arbiter/arbiter.h"
 #include "arbiter/control.h"
+#include "arbiter/lock.h"
+#include "arbiter/options.h"
 #include "simhost/hv_sim.h"
 #include "arbiter/status.h"
 #include "common/clock.h"
 #include "common/log.h"
-
-#define DEFAULT_CONFIG "/etc/membal/arbiter.ini"
+#include "common/notify.h"
+#include "common/xenrole.h"
 
 static volatile sig_atomic_t got_term, got_hup;
 
@@ -32,115 +35,31 @@ static void on_signal(int sig)
 		got_term = 1;
 }
 
-static void usage(FILE *out)
+/* Load the file (or the defaults when the default file is absent) and
+ * apply the command line over it. first receives the first error. */
+static int load_config(const struct arbiter_options *o, struct arbiter_config *c,
+		       char *first, size_t size)
 {
-	fprintf(out,
-		"usage: membal-arbiter [options]\n"
-		"Balance memory between the domains of this Xen host.\n\n"
-		"  -c, --config FILE      configuration (default " DEFAULT_CONFIG ";\n"
-		"                         a missing default file means built-in defaults)\n"
-		"  -b, --backend xen|sim  hypervisor backend (default: the config's, xen)\n"
-		"  -s, --scenario FILE    sim backend: the simulated host (default: the config's sim_scenario)\n"
-		"      --sim-agents none|inprocess|external\n"
-		"                         sim backend: who publishes the guests' figures (default inprocess)\n"
-		"      --sim-guest-dir DIR  sim backend: where guests' meminfo/sysfs files go\n"
-		"      --sim-xsd-control PATH  sim backend: membal-test-xenstored's control socket\n"
-		"                         (domain sockets for external agents)\n"
-		"  -n, --dry-run          decide and log, write nothing\n"
-		"  -1, --once             run one cycle and exit\n"
-		"  -f, --foreground       log without sd-daemon <N> prefixes\n"
-		"  -h, --help             this text\n"
-		"  -V, --version          version\n");
-}
-
-struct cli {
-	const char *config;
-	bool config_given;
-	int backend;           /* -1: from the config */
-	const char *scenario;
-	int sim_agents;
-	const char *sim_guest_dir;
-	const char *sim_xsd_control;
-	bool dry_run, once, foreground;
-};
-
-static int parse_cli(int argc, char **argv, struct cli *o)
-{
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "backend", required_argument, NULL, 'b' },
-		{ "scenario", required_argument, NULL, 's' },
-		{ "sim-agents", required_argument, NULL, 'A' },
-		{ "sim-guest-dir", required_argument, NULL, 'G' },
-		{ "sim-xsd-control", required_argument, NULL, 'X' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "once", no_argument, NULL, '1' },
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
-
-	memset(o, 0, sizeof(*o));
-	o->config = DEFAULT_CONFIG;
-	o->backend = -1;
-	o->sim_agents = SIM_AGENTS_INPROCESS;
-	while ((ch = getopt_long(argc, argv, "c:b:s:n1fhV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': o->config = optarg; o->config_given = true; break;
-		case 'b':
-			if (!strcmp(optarg, "xen"))
-				o->backend = ARB_BACKEND_XEN;
-			else if (!strcmp(optarg, "sim"))
-				o->backend = ARB_BACKEND_SIM;
-			else {
-				fprintf(stderr, "membal-arbiter: --backend '%s': expected xen or sim\n", optarg);
-				return 1;
-			}
-			break;
-		case 's': o->scenario = optarg; break;
-		case 'A':
-			if (!strcmp(optarg, "none"))
-				o->sim_agents = SIM_AGENTS_NONE;
-			else if (!strcmp(optarg, "inprocess"))
-				o->sim_agents = SIM_AGENTS_INPROCESS;
-			else if (!strcmp(optarg, "external"))
-				o->sim_agents = SIM_AGENTS_EXTERNAL;
-			else {
-				fprintf(stderr, "membal-arbiter: --sim-agents '%s': expected none, inprocess or external\n", optarg);
-				return 1;
-			}
-			break;
-		case 'G': o->sim_guest_dir = optarg; break;
-		case 'X': o->sim_xsd_control = optarg; break;
-		case 'n': o->dry_run = true; break;
-		case '1': o->once = true; break;
-		case 'f': o->foreground = true; break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("membal-arbiter %s\n", MEMBAL_VERSION); exit(0);
-		default: usage(stderr); return 1;
-		}
+	snprintf(first, size, "%s: cannot be loaded", o->config);
+	if (!o->config_given && access(o->config, F_OK) != 0)
+		arbiter_config_defaults(c);
+	else if (arbiter_config_load(o->config, c, first, size) < 0)
+		return -1;
+	if (o->log_level >= 0)
+		c->log_level = o->log_level;
+	/* A dry run beside a live arbiter must not replace its files: it
+	 * writes only where its own command line says. */
+	if (o->dry_run) {
+		c->status_file[0] = c->metrics_file[0] = c->control_socket[0] = '\0';
 	}
-	if (optind != argc) {
-		fprintf(stderr, "membal-arbiter: unexpected argument '%s'\n", argv[optind]);
-		return 1;
-	}
+	if (o->status_file)
+		snprintf(c->status_file, sizeof(c->status_file), "%s", o->status_file);
+	if (o->metrics_file)
+		snprintf(c->metrics_file, sizeof(c->metrics_file), "%s", o->metrics_file);
 	return 0;
 }
 
-static int load_config(const struct cli *o, struct arbiter_config *c)
-{
-	char first[512];
-
-	if (!o->config_given && access(o->config, F_OK) != 0) {
-		arbiter_config_defaults(c);
-		return 0;
-	}
-	return arbiter_config_load(o->config, c, first, sizeof(first));
-}
-
-static int open_backend(const struct cli *o, const struct arbiter_config *c,
+static int open_backend(const struct arbiter_options *o, const struct arbiter_config *c,
 			struct hv *hv)
 {
 	int backend = o->backend >= 0 ? o->backend : (int)c->backend;
@@ -187,11 +106,24 @@ static void publish(struct arbiter *a)
 			    a->cfg.metrics_file, strerror(errno));
 }
 
+/* The watchdog wants a ping at least every half of WatchdogSec. Pings
+ * come only from this thread between cycles, so a cycle stuck on
+ * xenstored or a hypercall stops them and systemd restarts us. */
+static uint64_t watchdog_ms, watchdog_last;
+
+static void watchdog_ping(void)
+{
+	if (!watchdog_ms)
+		return;
+	notify_send("WATCHDOG=1");
+	watchdog_last = clock_now_ms();
+}
+
 /* Wait until the next cycle is due, answering membalctl meanwhile. */
 static void wait_next(struct arbiter *a, int ctl_fd, uint64_t due)
 {
 	while (!got_term && !got_hup) {
-		uint64_t now = clock_now_ms();
+		uint64_t now = clock_now_ms(), wait;
 
 		if (now >= due)
 			return;
@@ -199,33 +131,140 @@ static void wait_next(struct arbiter *a, int ctl_fd, uint64_t due)
 			clock_advance(due - now);
 			return;
 		}
+		wait = due - now;
+		if (watchdog_ms) {
+			uint64_t ping_due = watchdog_last + watchdog_ms / 2;
+
+			if (now >= ping_due) {
+				watchdog_ping();
+				ping_due = watchdog_last + watchdog_ms / 2;
+			}
+			if (ping_due > now && ping_due - now < wait)
+				wait = ping_due - now;
+		}
 		struct pollfd p = { .fd = ctl_fd, .events = POLLIN };
-		int rc = poll(&p, ctl_fd >= 0 ? 1 : 0, (int)(due - now));
+		int rc = poll(&p, ctl_fd >= 0 ? 1 : 0, (int)wait);
 
 		if (rc > 0)
 			control_serve(ctl_fd, a);
 	}
 }
 
+static int check_config(const struct arbiter_options *o)
+{
+	struct arbiter_config *c = malloc(sizeof(*c));
+	char first[512];
+
+	if (!c)
+		return 1;
+	if (load_config(o, c, first, sizeof(first)) < 0) {
+		fprintf(stderr, "membal-arbiter: %s: configuration rejected\n", o->config);
+		free(c);
+		return 1;
+	}
+	if (!o->quiet) {
+		if (!o->config_given && access(o->config, F_OK) != 0)
+			printf("# %s does not exist: built-in defaults\n", o->config);
+		else
+			printf("# %s: effective configuration (defaults filled in)\n", o->config);
+		arbiter_config_print(stdout, c);
+	}
+	free(c);
+	return 0;
+}
+
+static int check_host(void)
+{
+	char why[256];
+	enum xen_role r = xen_role_detect("", why, sizeof(why));
+
+	printf("membal-arbiter: %s%s\n", why,
+	       r == XEN_ROLE_DOM0 ? "" : ": the arbiter runs in dom0 only");
+	return r == XEN_ROLE_DOM0 ? 0 : 1;
+}
+
+/* SIGHUP: re-read the file. A refused file keeps the running
+ * configuration and says so in STATUS= until a good one is loaded. */
+static void reload(struct arbiter *a, const struct arbiter_options *o,
+		   char *refused, size_t size)
+{
+	struct arbiter_config *n = malloc(sizeof(*n));
+	char first[512];
+
+	notify_send("RELOADING=1");
+	if (n && load_config(o, n, first, sizeof(first)) == 0) {
+		if (strcmp(n->lock_file, a->cfg.lock_file) != 0)
+			log_warn("lock_file changed to %s: takes effect at the next start",
+				 n->lock_file);
+		arbiter_reconfigure(a, n);
+		log_set_level(n->log_level);
+		log_notice("configuration %s reloaded", o->config);
+		refused[0] = '\0';
+	} else {
+		log_err("configuration %s rejected; keeping the previous one", o->config);
+		snprintf(refused, size, "; reload refused (%s), running on the previous configuration",
+			 n ? first : "out of memory");
+	}
+	free(n);
+	notify_send("READY=1");
+}
+
 int main(int argc, char **argv)
 {
-	struct log_config lc = { .level = LOG_INFO, .sd_prefix = true, .limit_ms = 60000 };
-	struct arbiter_config *cfg = malloc(sizeof(*cfg));
+	struct log_config lc = { .level = LOG_INFO, .sd_prefix = false, .limit_ms = 60000 };
+	struct arbiter_config *cfg;
+	struct arbiter_options o;
 	struct arbiter a;
 	struct hv hv = { 0 };
 	struct sigaction sa;
-	struct cli o;
-	int ctl_fd = -1;
+	struct stat ctl_made;
+	char first[512], refused[700] = "";
+	int ctl_fd = -1, lock_fd = -1, rc;
 
-	if (!cfg || parse_cli(argc, argv, &o) != 0)
-		return 1;
-	lc.sd_prefix = !o.foreground && !o.once;
+	rc = arbiter_options_parse(argc, argv, &o);
+	if (rc != 0)
+		return rc;
+	lc.sd_prefix = log_stderr_is_journal();
+	if (o.log_level >= 0)
+		lc.level = o.log_level;
 	log_setup("membal-arbiter", &lc);
-	if (load_config(&o, cfg) < 0) {
-		log_err("configuration %s rejected; not starting", o.config);
+	if (o.check_host)
+		return check_host();
+	if (o.check_config)
+		return check_config(&o);
+	cfg = malloc(sizeof(*cfg));
+	if (!cfg)
 		return 1;
+	if (load_config(&o, cfg, first, sizeof(first)) < 0) {
+		log_err("configuration %s rejected; not starting", o.config);
+		notify_send("STATUS=configuration rejected: %s", first);
+		free(cfg);
+		return EXIT_CONFIG;
 	}
 	log_set_level(cfg->log_level);
+
+	/* One arbiter per host, decided before anything else is touched. */
+	if (o.dry_run) {
+		pid_t live = arbiter_lock_holder(cfg->lock_file);
+
+		if (live > 0)
+			log_notice("a live membal-arbiter (pid %ld) is running; this dry run leaves its "
+				   "control socket, status and metrics files alone", (long)live);
+	} else {
+		pid_t holder;
+
+		lock_fd = arbiter_lock_take(cfg->lock_file, &holder);
+		if (lock_fd < 0) {
+			if (errno == EWOULDBLOCK)
+				log_err("another membal-arbiter (pid %ld) holds %s; not starting "
+					"(--dry-run runs beside it)", (long)holder, cfg->lock_file);
+			else
+				log_err("cannot lock %s: %s; not starting", cfg->lock_file,
+					strerror(errno));
+			free(cfg);
+			return 1;
+		}
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -233,16 +272,22 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	watchdog_ms = notify_watchdog_ms();
 
-	if (open_backend(&o, cfg, &hv) < 0)
+	if (open_backend(&o, cfg, &hv) < 0) {
+		arbiter_lock_release(lock_fd);
+		free(cfg);
 		return 1;
+	}
 	if (arbiter_init(&a, cfg, &hv, o.dry_run) < 0) {
 		log_err("cannot allocate state for %u domains", cfg->max_domains);
 		hv.ops->close(&hv);
+		arbiter_lock_release(lock_fd);
+		free(cfg);
 		return 1;
 	}
 	if (!o.once && cfg->control_socket[0]) {
-		ctl_fd = control_listen(cfg->control_socket);
+		ctl_fd = control_listen(cfg->control_socket, &ctl_made);
 		if (ctl_fd < 0)
 			log_warn("no control socket %s (%s): membalctl pause/resume/reserve unavailable",
 				 cfg->control_socket, strerror(errno));
@@ -257,30 +302,20 @@ int main(int argc, char **argv)
 
 	while (!got_term) {
 		if (got_hup) {
-			struct arbiter_config *n = malloc(sizeof(*n));
-
 			got_hup = 0;
-			sd_notify(0, "RELOADING=1");
-			if (n && load_config(&o, n) == 0) {
-				arbiter_reconfigure(&a, n);
-				log_set_level(n->log_level);
-				log_notice("configuration %s reloaded", o.config);
-			} else {
-				log_err("configuration %s rejected; keeping the previous one",
-					o.config);
-			}
-			free(n);
-			sd_notify(0, "READY=1");
+			reload(&a, &o, refused, sizeof(refused));
 		}
 		arbiter_cycle(&a);
 		publish(&a);
+		watchdog_ping();
 		if (!ready) {
-			sd_notify(0, "READY=1");
+			notify_send("READY=1");
 			ready = true;
 		}
-		sd_notifyf(0, "STATUS=%s, %zu domains, %llu target writes",
-			   policy_mode_name(a.cycle.mode), a.ndoms,
-			   (unsigned long long)a.n.target_writes);
+		notify_send("STATUS=%s, %zu domains, %llu target writes%s%s",
+			    policy_mode_name(a.cycle.mode), a.ndoms,
+			    (unsigned long long)a.n.target_writes,
+			    o.dry_run ? ", dry run" : "", refused);
 		if (o.once)
 			break;
 		due += a.cfg.interval_ms;
@@ -288,14 +323,15 @@ int main(int argc, char **argv)
 			due = clock_now_ms();   /* a slow cycle: do not catch up in bursts */
 		wait_next(&a, ctl_fd, due);
 	}
-	sd_notify(0, "STOPPING=1");
+	notify_send("STOPPING=1");
 	log_info("stopping: targets stay as they are");
 	arbiter_shutdown(&a);
 	if (a.cfg.metrics_file[0])
 		status_write_metrics_down(a.cfg.metrics_file);   /* membal_up 0 */
-	control_close(ctl_fd, cfg->control_socket);
+	control_close(ctl_fd, cfg->control_socket, &ctl_made);
 	arbiter_free(&a);
 	hv.ops->close(&hv);
+	arbiter_lock_release(lock_fd);
 	free(cfg);
 	return 0;
 }

@@ -27,6 +27,11 @@ int log_get_level(void);
 /* Where lines go (stderr by default); tests point it at a memstream. */
 void log_set_stream(FILE *stream);
 
+/* Whether stderr is a journald stream: systemd sets JOURNAL_STREAM to
+ * "DEV:INO" of the stream it connects, and a child whose stderr was
+ * redirected elsewhere inherits the variable, so compare with fstat(2). */
+bool log_stderr_is_journal(void);
+
 /* Parse "err", "warning", "notice", "info", "debug"; -1 if unknown. */
 int log_level_from_name(const char *name);
 const char *log_level_name(int level);

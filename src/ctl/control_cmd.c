@@ -47,12 +47,12 @@ int ctl_parse_size_kb(const char *s, unsigned long long *kb)
 
 static void usage(FILE *out)
 {
-	fputs("usage: membalctl pause [DOMAIN] [--socket PATH]\n"
-	      "       membalctl resume [DOMAIN] [--socket PATH]\n"
+	fputs("usage: membalctl pause DOMAIN|--all [--socket PATH]\n"
+	      "       membalctl resume DOMAIN|--all [--socket PATH]\n"
 	      "       membalctl reserve SIZE [--timeout SECONDS] [--socket PATH]\n"
 	      "       membalctl release [--socket PATH]\n"
-	      "pause holds a domain (name or id; all without one) at its current target;\n"
-	      "resume manages it again (and ends a hold after `xl mem-set`).\n"
+	      "pause holds a domain (name or id; every domain with --all) at its current\n"
+	      "target; resume manages it again (and ends a hold after `xl mem-set`).\n"
 	      "reserve makes the arbiter free SIZE (512M, 2G, 262144K; plain numbers are\n"
 	      "MiB) and keep it free, e.g. for `xl create`; release ends it.\n"
 	      "Needs root (the socket, default [daemon] control_socket of\n"
@@ -122,19 +122,22 @@ int control_main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "config", required_argument, NULL, 'C' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = argv[0], *path = NULL, *timeout = NULL, *config = NULL;
 	char line[256], ini_status[256], ini_socket[256];
 	uint64_t t;
+	bool all = false;
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:t:C:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:t:C:ah", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's': path = optarg; break;
 		case 'C': config = optarg; break;
+		case 'a': all = true; break;
 		case 't': timeout = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -151,7 +154,11 @@ int control_main(int argc, char **argv)
 	char **args = argv + optind;
 
 	if (!strcmp(cmd, "pause") || !strcmp(cmd, "resume")) {
-		if (nargs > 1 || timeout) {
+		/* Every domain only when asked for: a forgotten name must
+		 * not pause the whole host. */
+		if (nargs + all != 1 || timeout) {
+			if (nargs == 0 && !all)
+				fprintf(stderr, "membalctl: %s needs a DOMAIN or --all\n", cmd);
 			usage(stderr);
 			return 2;
 		}
@@ -163,7 +170,7 @@ int control_main(int argc, char **argv)
 	} else if (!strcmp(cmd, "reserve")) {
 		unsigned long long kb;
 
-		if (nargs != 1) {
+		if (nargs != 1 || all) {
 			usage(stderr);
 			return 2;
 		}
@@ -179,7 +186,7 @@ int control_main(int argc, char **argv)
 		snprintf(line, sizeof(line), "reserve %llu%s%s\n", kb, timeout ? " " : "",
 			 timeout ? timeout : "");
 	} else if (!strcmp(cmd, "release")) {
-		if (nargs != 0 || timeout) {
+		if (nargs != 0 || timeout || all) {
 			usage(stderr);
 			return 2;
 		}

@@ -1,6 +1,7 @@
 #include "policy/policy_config.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 enum key_type {
@@ -180,4 +181,41 @@ int policy_config_load(const char *path, struct policy_params *out,
 		return -1;
 	*out = pc.params;
 	return 0;
+}
+
+void policy_config_print(FILE *out, const struct policy_params *p)
+{
+	fputs("[policy]\n", out);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct policy_key *k = &keys[i];
+		const char *field = (const char *)p + k->offset;
+		double d;
+		uint64_t u;
+		uint32_t u32;
+		int e;
+
+		switch (k->type) {
+		case KEY_FRACTION:
+		case KEY_DOUBLE:
+			memcpy(&d, field, sizeof(d));
+			fprintf(out, "%s = %.10g\n", k->name, d);
+			break;
+		case KEY_ENUM:
+			memcpy(&e, field, sizeof(e));
+			fprintf(out, "%s = %s\n", k->name, k->names[e]);
+			break;
+		case KEY_U32:
+			memcpy(&u32, field, sizeof(u32));
+			fprintf(out, "%s = %u\n", k->name, u32);
+			break;
+		case KEY_U64:
+			memcpy(&u, field, sizeof(u));
+			fprintf(out, "%s = %llu\n", k->name, (unsigned long long)u);
+			break;
+		case KEY_MIB:
+			memcpy(&u, field, sizeof(u));
+			fprintf(out, "%s = %llu\n", k->name, (unsigned long long)(u / 1024));
+			break;
+		}
+	}
 }

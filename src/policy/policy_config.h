@@ -13,6 +13,7 @@
 #define MEMBAL_ARBITER_POLICY_CONFIG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "policy/policy.h"
 #include "common/config.h"
@@ -41,5 +42,9 @@ int policy_config_finish(struct cfg_file *f, struct policy_config *pc);
  * (-1, everything logged, f->first_error set) *out is left alone. */
 int policy_config_load(const char *path, struct policy_params *out,
 		       struct cfg_file *f);
+
+/* Every [policy] key with its value in p, as INI lines that load back
+ * to the same parameters (membal-arbiter --check-config). */
+void policy_config_print(FILE *out, const struct policy_params *p);
 
 #endif

@@ -48,8 +48,11 @@ static void usage(FILE *out)
 		"  -g, --guests         per-guest rows in the table (default: up to %d guests)\n"
 		"  -v, --verbose        arbiter and agent logs at info (default warning),\n"
 		"                       in <DIR>/<name>.<policy>.log\n"
+		"  -l, --log-level LEVEL  the level of those logs and of membal-sim's own\n"
+		"                       messages: err, warning, notice, info or debug\n"
 		"  -h, --help           this text\n"
-		"  -V, --version        version\n",
+		"  -V, --version        version\n"
+		"Exit status: 0 done, 1 a run or a file failed, 2 usage.\n",
 		PER_GUEST_DEFAULT_MAX);
 }
 
@@ -58,7 +61,8 @@ struct cli {
 	const char *config;
 	uint64_t duration_s;     /* 0: the scenario's */
 	const char *out;
-	bool csv, plot, per_guest, verbose;
+	bool csv, plot, per_guest;
+	int log_level;           /* of the runs' logs and our own */
 	uint64_t tick_ms;
 	uint64_t plot_guests;
 	uint64_t jobs;
@@ -78,6 +82,7 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 		{ "guests", no_argument, NULL, 'g' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "log-level", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -87,9 +92,9 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	*o = (struct cli){ .policies = DEFAULT_POLICIES, .out = DEFAULT_OUT,
-			   .tick_ms = 1000, .plot_guests = 8,
+			   .tick_ms = 1000, .plot_guests = 8, .log_level = LOG_WARNING,
 			   .jobs = cpus > 0 ? (uint64_t)cpus : 1 };
-	while ((c = getopt_long(argc, argv, "p:c:d:o:j:gvhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:c:d:o:j:gvl:hV", opts, NULL)) != -1) {
 		enum parse_err e = PARSE_OK;
 
 		switch (c) {
@@ -105,7 +110,15 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 		case 'T': e = parse_u64(optarg, 100, 3600000, &o->tick_ms); break;
 		case 'j': e = parse_u64(optarg, 1, MAX_POLICIES, &o->jobs); break;
 		case 'g': o->per_guest = true; break;
-		case 'v': o->verbose = true; break;
+		case 'v': o->log_level = LOG_INFO; break;
+		case 'l':
+			o->log_level = log_level_from_name(optarg);
+			if (o->log_level < 0) {
+				fprintf(stderr, "membal-sim: --log-level '%s': expected err, warning, notice, info or debug\n",
+					optarg);
+				return -1;
+			}
+			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("membal-sim %s\n", MEMBAL_VERSION); exit(0);
 		default: usage(stderr); return -1;
@@ -319,7 +332,7 @@ static int start_child(const struct cli *o, const char *name,
 		struct sim_run_options ro = {
 			.duration_ms = duration_ms,
 			.tick_ms = o->tick_ms,
-			.log_level = o->verbose ? LOG_INFO : LOG_WARNING,
+			.log_level = o->log_level,
 			.log_path = logp,
 			.progress = what,
 		};
@@ -460,6 +473,8 @@ int main(int argc, char **argv)
 
 	if (parse_cli(argc, argv, &o) < 0)
 		return 2;
+	lc.level = o.log_level;
+	lc.sd_prefix = log_stderr_is_journal();
 	log_setup("membal-sim", &lc);
 	arbiter_config_defaults(&base);
 	if (o.config) {

@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/parse.h"
 
 #define CHUNK_BYTES (1u << 20)
@@ -157,7 +158,8 @@ static void usage(FILE *out)
 		"                          [--pause-ms MS] [--seed N]\n"
 		"       membal-load hold   --size MIB [--seconds S]\n"
 		"       membal-load idle   --size MIB [--seconds S]\n"
-		"       common: [--step-ms MS] [--verbose]\n"
+		"       common: [--step-ms MS] [--verbose] [--log-level LEVEL]\n"
+		"       membal-load --version\n"
 		"Allocate and touch memory as Zhang et al.'s evaluation workloads do.\n\n"
 		"  mono    rise linearly from --low to --high over half of --period seconds,\n"
 		"          fall back over the other half; --cycles times (default 1, 0: forever)\n"
@@ -166,7 +168,8 @@ static void usage(FILE *out)
 		"  hold    keep --size MiB for --seconds (default 0: until killed)\n"
 		"  idle    map --size MiB and never touch it (committed, not used), for --seconds\n"
 		"  --step-ms  how often the allocation is adjusted and re-touched (default 250)\n"
-		"  --verbose  print 't_ms size_mib' at every change\n"
+		"  --verbose  print 't_ms size_mib' at every change (= --log-level info;\n"
+		"             err, warning or notice: quiet)\n"
 		"Memory is mapped in 1 MiB chunks; every page is written when mapped (not idle).\n"
 		"SIGTERM/SIGINT: free and exit 0. Exit 1: an allocation failed; 2: usage.\n");
 }
@@ -200,10 +203,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "pause-ms", required_argument, NULL, 'P' },
 		{ "seed", required_argument, NULL, 'e' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "log-level", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch, bad = 0;
+	int ch, bad = 0, level;
 	bool have_low = false, have_high = false, have_size = false, have_period = false;
 
 	memset(o, 0, sizeof(*o));
@@ -217,12 +222,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			exit(0);
 		}
+		if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+			printf("membal-load %s\n", MEMBAL_VERSION);
+			exit(0);
+		}
 		usage(stderr);
 		return -1;
 	}
 	o->mode = argv[1];
 	optind = 2;
-	while ((ch = getopt_long(argc, argv, "hv", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hvV", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'l': bad |= num("low", optarg, 0, MIB_MAX, &o->low); have_low = true; break;
 		case 'H': bad |= num("high", optarg, 0, MIB_MAX, &o->high); have_high = true; break;
@@ -236,7 +245,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'P': bad |= num("pause-ms", optarg, 0, 3600000, &o->pause_ms); break;
 		case 'e': bad |= num("seed", optarg, 1, UINT64_MAX, &o->seed); break;
 		case 'v': o->verbose = 1; break;
+		case 'L':
+			level = log_level_from_name(optarg);
+			if (level < 0) {
+				fprintf(stderr, "membal-load: --log-level '%s': expected err, warning, notice, info or debug\n",
+					optarg);
+				bad = -1;
+			}
+			o->verbose = level >= LOG_INFO;
+			break;
 		case 'h': usage(stdout); exit(0);
+		case 'V': printf("membal-load %s\n", MEMBAL_VERSION); exit(0);
 		default: usage(stderr); return -1;
 		}
 	}

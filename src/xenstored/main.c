@@ -21,6 +21,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/parse.h"
 #include "xenstored/control.h"
 #include "xenstored/xsd.h"
@@ -30,8 +31,11 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: membal-test-xenstored --socket PATH [--domain-sockets DIR]\n"
 		"           [--control PATH] [--quota-nodes N] [--quota-node-bytes N]\n"
-		"           [--pidfile FILE] [--verbose]\n"
+		"           [--pidfile FILE] [--verbose] [--log-level LEVEL]\n"
 		"       membal-test-xenstored --control PATH --cmd COMMAND\n"
+		"       membal-test-xenstored --version\n"
+		"--log-level debug is --verbose (every request); the others are quiet.\n"
+		"Exit status: 0 done, 1 error, 2 usage.\n"
 		"A xenstore server for tests (not for production). Commands on the\n"
 		"control socket: send \"help\".\n");
 }
@@ -72,16 +76,19 @@ int main(int argc, char **argv)
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "cmd", required_argument, NULL, 'C' },
+		{ "log-level", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct xsd_options opt = { 0 };
+	int level;
 	const char *control = NULL, *cmd = NULL, *pidfile = NULL;
 	struct xsd *x;
 	sigset_t mask;
 	int c, sfd, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': opt.socket_path = optarg; break;
 		case 'd': opt.domain_socket_dir = optarg; break;
@@ -91,7 +98,17 @@ int main(int argc, char **argv)
 		case 'p': pidfile = optarg; break;
 		case 'v': opt.verbose = true; break;
 		case 'C': cmd = optarg; break;
+		case 'l':
+			level = log_level_from_name(optarg);
+			if (level < 0) {
+				fprintf(stderr, "membal-test-xenstored: --log-level '%s': expected err, warning, notice, info or debug\n",
+					optarg);
+				return 2;
+			}
+			opt.verbose = level >= LOG_DEBUG;
+			break;
 		case 'h': usage(stdout); return 0;
+		case 'V': printf("membal-test-xenstored %s\n", MEMBAL_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
 	}

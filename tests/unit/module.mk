@@ -40,3 +40,26 @@ test_sim_hv_SRCS   := tests/unit/test_sim_hv.c $(SIM_MODEL_SRCS) \
 test_sim_hv_LIBS   := xsdfixture agent common xsd
 test_sim_hv_LDLIBS := $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD) \
                       $(LIBS_CMOCKA) $(LIBS_MATH)
+
+# scripts/demo.sh (make demo, scripts/setup.sh) returns and leaves no
+# process behind: a 3-second demo, and one stopped by SIGTERM.
+TESTS += test_demo
+test_demo_SRCS   := tests/unit/test_demo.c
+test_demo_LDLIBS := $(LIBS_CMOCKA)
+
+# membal-arbiter and membal-agent as systemd runs them: one arbiter per
+# host, --dry-run beside a live one, --check-config and the units'
+# ExecReload, sd_notify messages read from a NOTIFY_SOCKET, EX_CONFIG.
+TESTS += test_arbiter_service
+test_arbiter_service_SRCS   := tests/unit/test_arbiter_service.c
+test_arbiter_service_LDLIBS := $(LIBS_CMOCKA)
+
+TESTS += test_xenrole
+test_xenrole_SRCS   := tests/unit/test_xenrole.c
+test_xenrole_LIBS   := common
+test_xenrole_LDLIBS := $(LIBS_CMOCKA)
+
+TESTS += test_notify
+test_notify_SRCS   := tests/unit/test_notify.c
+test_notify_LIBS   := common
+test_notify_LDLIBS := $(LIBS_CMOCKA)

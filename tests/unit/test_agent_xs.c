@@ -519,7 +519,7 @@ static void test_once_exit_codes(void **state)
 	pid_t pid = spawn_agent(e, cfg, "--once", err);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 2); /* keys not handed over */
+	assert_int_equal(WEXITSTATUS(status), 4); /* keys not handed over */
 	assert_non_null(strstr(slurp(err), "report keys not handed over yet"));
 
 	hand_over(e);

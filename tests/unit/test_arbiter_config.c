@@ -57,6 +57,7 @@ static void test_shipped_file_is_the_defaults(void **state)
 	assert_string_equal(shipped.status_file, def.status_file);
 	assert_string_equal(shipped.control_socket, def.control_socket);
 	assert_string_equal(shipped.metrics_file, def.metrics_file);
+	assert_string_equal(shipped.lock_file, def.lock_file);
 	assert_int_equal(shipped.nrules, 0);
 	assert_memory_equal(&shipped.policy.params, &def.policy.params, sizeof(def.policy.params));
 }
@@ -97,7 +98,8 @@ static void test_bad_values_named(void **state)
 		"[domain b]\n"
 		"min_mb = 900\n"              /* 11 */
 		"max_mb = 100\n"              /* 12 */
-		"[policy]\ntau = 1\n",        /* 14 */
+		"[policy]\ntau = 1\n"         /* 14 */
+		"[daemon]\nlock_file = run/arbiter.lock\n", /* 16 */
 		&c), -1);
 	assert_int_equal(c.interval_ms, 4242);
 	assert_non_null(strstr(logged(), "bad.ini:2: [daemon] interval_ms: '10': out of range"));
@@ -109,6 +111,7 @@ static void test_bad_values_named(void **state)
 	assert_non_null(strstr(logged(), "bad.ini:9: [domain a] colour: unknown key"));
 	assert_non_null(strstr(logged(), "bad.ini:11: [domain b] min_mb: 900 > max_mb 100"));
 	assert_non_null(strstr(logged(), "bad.ini:14: [policy] tau"));
+	assert_non_null(strstr(logged(), "bad.ini:16: [daemon] lock_file: 'run/arbiter.lock': expected an absolute path"));
 }
 
 static void test_stale_window_vs_interval(void **state)

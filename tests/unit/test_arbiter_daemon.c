@@ -120,7 +120,8 @@ static void write_config(const char *extra)
 	snprintf(text, sizeof(text),
 		 "[daemon]\ninterval_ms = 100\nstale_after_ms = 5000\n"
 		 "status_file = %s/status.json\ncontrol_socket = %s/control.sock\n"
-		 "metrics_file = %s/metrics.prom\n%s", dir, dir, dir, extra);
+		 "metrics_file = %s/metrics.prom\nlock_file = %s/arbiter.lock\n%s",
+		 dir, dir, dir, dir, extra);
 	put("arbiter.ini", text);
 }
 
@@ -219,7 +220,7 @@ static void test_daemon_end_to_end(void **state)
 	kill(pid, SIGHUP);
 	sleep_ms(400);
 	assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
-	assert_non_null(strstr(slurp("arbiter.log"), "arbiter.ini:8: [policy] tau: '2': out of range"));
+	assert_non_null(strstr(slurp("arbiter.log"), "arbiter.ini:9: [policy] tau: '2': out of range"));
 	assert_non_null(strstr(slurp("arbiter.log"), "rejected; keeping the previous one"));
 	write_config("[policy]\ntau = 0.5\n");
 	kill(pid, SIGHUP);
@@ -242,7 +243,7 @@ static void test_daemon_end_to_end(void **state)
 	assert_null(strstr(slurp("metrics.prom"), "membal_domain_target_bytes"));
 
 	/* Not running: clear errors. */
-	assert_int_equal(ctl("ctl.out", "pause", NULL, NULL), 1);
+	assert_int_equal(ctl("ctl.out", "pause", "--all", NULL), 1);
 	assert_non_null(strstr(slurp("ctl.out"), "is it running?"));
 	unlink(strcat(strcpy((char[256]){0}, dir), "/status.json"));
 	assert_int_equal(ctl("ctl.out", "status", NULL, NULL), 1);
@@ -256,8 +257,8 @@ static void test_bad_config_refuses_to_start(void **state)
 	int status;
 
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_int_equal(WEXITSTATUS(status), 1);
-	assert_non_null(strstr(slurp("arbiter.log"), "arbiter.ini:8: [daemon] interval_ms: 'fast'"));
+	assert_int_equal(WEXITSTATUS(status), 78); /* EX_CONFIG: no restart loop */
+	assert_non_null(strstr(slurp("arbiter.log"), "arbiter.ini:9: [daemon] interval_ms: 'fast'"));
 	assert_non_null(strstr(slurp("arbiter.log"), "not starting"));
 }
 
@@ -266,12 +267,15 @@ static void test_once_dry_run(void **state)
 	int status;
 
 	write_config("");
-	/* --once --dry-run: one cycle, then exit 0; the status says it was
-	 * a dry run (what a dry run decides is tested in test_arbiter_loop). */
+	/* --once --dry-run: one cycle, then exit 0, and not even the status
+	 * file of the configuration is written (it may be a live arbiter's;
+	 * test_arbiter_service covers --status-file and the lock). What a
+	 * dry run decides is tested in test_arbiter_loop. */
 	pid_t pid = start_arbiter("--once", "--dry-run");
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_non_null(strstr(slurp("status.json"), "\"dry_run\":true,\"cycle\":1,"));
+	assert_false(exists("status.json"));
+	assert_false(exists("metrics.prom"));
 	assert_non_null(strstr(slurp("arbiter.log"), "dry run (nothing is written)"));
 }
 

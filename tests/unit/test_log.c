@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "common/log.h"
@@ -105,6 +107,43 @@ static void test_level_names(void **state)
 	assert_int_equal(log_level_from_name("loud"), -1);
 }
 
+/* JOURNAL_STREAM names stderr only when its dev:ino is stderr's: a
+ * child of a journald-connected service whose stderr was redirected to a
+ * file inherits the variable but must not prefix its lines. */
+static void test_journal_stream_detection(void **state)
+{
+	char path[] = "/tmp/membal-log.XXXXXX", env[64];
+	int saved = dup(STDERR_FILENO), fd = mkstemp(path);
+	struct stat st;
+
+	assert_true(fd >= 0 && saved >= 0);
+	assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	assert_int_equal(fstat(fd, &st), 0);
+
+	unsetenv("JOURNAL_STREAM");
+	assert_false(log_stderr_is_journal());
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", env, 1);
+	assert_true(log_stderr_is_journal());
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino + 1);
+	setenv("JOURNAL_STREAM", env, 1);
+	assert_false(log_stderr_is_journal());
+	setenv("JOURNAL_STREAM", "garbage", 1);
+	assert_false(log_stderr_is_journal());
+	snprintf(env, sizeof(env), "%llu:%llux", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", env, 1);
+	assert_false(log_stderr_is_journal());
+
+	unsetenv("JOURNAL_STREAM");
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +152,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_newlines_cannot_forge_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_level_names, setup, teardown),
+		cmocka_unit_test(test_journal_stream_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

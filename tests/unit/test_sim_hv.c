@@ -782,8 +782,8 @@ static void test_external_agent(void **state)
 		 "[guest ext]\ndomid = 7\nmemory_mb = 512\nswap_mb = 256\nworkload = step:100,600,3\n",
 		 SIM_AGENTS_EXTERNAL, NULL, true);
 	d = dom(e, 7);
-	/* Not handed over yet: exit 2, as documented in its --help. */
-	assert_int_equal(run_agent_once(e, bin, 7, "ext"), 2);
+	/* Not handed over yet: exit 4, as documented in its --help. */
+	assert_int_equal(run_agent_once(e, bin, 7, "ext"), 4);
 	hand_over(e, 7);
 	at(e, 1000);
 	assert_int_equal(run_agent_once(e, bin, 7, "ext"), 0);
