@@ -9,7 +9,7 @@ set -eu
 
 PACKAGES="
 build-essential pkg-config
-libxen-dev libinih-dev libsystemd-dev libcmocka-dev
+libxen-dev libinih-dev libsystemd-dev libcmocka-dev libjson-c-dev
 xenstore-utils
 clang libclang-rt-14-dev
 gnuplot-nox
