@@ -172,7 +172,7 @@ static struct choice best_host(struct place_work *w, size_t j, bool open,
 		if (w->lo_sum[h] + pl_min(d) > w->cap[h])
 			continue;
 		/* A host that cannot beat the best so far is not solved. */
-		if (c.host >= 0 && w->count[h] > 0) {
+		if (c.host >= 0 && w->count[h] > 0 && !w->p->exhaustive) {
 			double b = gain_bound(w, h, j);
 
 			if (b < c.gain && !near(b, c.gain))

@@ -85,6 +85,10 @@ struct place_params {
 	uint32_t max_moves;      /* rebalance: longest plan */
 	bool allow_cross_version;
 	bool allow_cross_features;
+	/* emm, pemm: run the solver on every candidate host instead of
+	 * skipping those whose gain bound cannot win (same plan, slower;
+	 * the tests compare the two). */
+	bool exhaustive;
 };
 
 void place_params_default(struct place_params *p);
