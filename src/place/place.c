@@ -169,6 +169,9 @@ int pl_check_snapshot(const struct place_params *p,
 			return pl_error(plan, "guest %s: min %llu KiB above max %llu KiB", n,
 					(unsigned long long)d->min_kb,
 					(unsigned long long)d->max_kb);
+		if (d->host >= 0 && !hosts[d->host].on)
+			return pl_error(plan, "guest %s runs on host %s, which is off", n,
+					hosts[d->host].name);
 		if (d->kind != PLACE_DOMU && d->host < 0)
 			return pl_error(plan, "guest %s: dom0 or stub domain without a host", n);
 		if (d->kind == PLACE_DOMU &&

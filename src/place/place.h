@@ -61,7 +61,7 @@ struct place_host {
 struct place_dom {
 	const char *name;
 	enum place_kind kind;
-	int32_t host;           /* index of its host, -1: not running (new) */
+	int32_t host;           /* its host (on), -1: not running (new) */
 	int32_t pin_host;       /* -1, or the only host it may run on */
 	uint64_t min_kb;        /* L_i */
 	uint64_t max_kb;        /* H_i */

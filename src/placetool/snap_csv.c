@@ -319,6 +319,8 @@ static int read_dom_row(struct snap *s, struct csv *c)
 		return -1;
 	if (host && (d->host = snap_host_index(s, host)) < 0)
 		return bad(c, D_HOST, host, "no such host in the hosts file");
+	if (host && !s->hosts[d->host].on)
+		return bad(c, D_HOST, host, "that host is off: nothing runs there");
 	if (pin && (d->pin_host = snap_host_index(s, pin)) < 0)
 		return bad(c, D_PIN, pin, "no such host in the hosts file");
 	if (d->host >= 0 && !have_size)

@@ -98,6 +98,8 @@ static void random_cluster(struct rng *r, struct place_params *p, size_t *nh,
 			.last_move_age_s = chance(r, 20) ? (uint32_t)range(r, 0, 3600)
 							 : PLACE_NEVER_MOVED,
 		};
+		if (d->host >= 0 && !H[d->host].on)
+			d->host = -1;   /* nothing runs on a host that is off */
 		d->size_kb = d->host >= 0 ? range(r, lo, hi) : 0;
 		if (d->host >= 0 && chance(r, 6)) {
 			d->kind = chance(r, 50) ? PLACE_DOM0 : PLACE_STUB;
@@ -130,9 +132,7 @@ static void check_plan(const struct place_params *p, size_t nh, size_t nd,
 	for (size_t j = 0; j < nd; j++) {
 		const struct place_dom *d = &D[j];
 		int32_t to = pl->host[j];
-		bool running = d->host >= 0 && H[d->host].on;
-
-		if (running)
+		if (d->host >= 0)
 			held0[d->host] += d->size_kb;
 		/* placed once, or a reason */
 		CHECK((to >= 0) == (pl->why[j] == PLACE_WHY_NONE));

@@ -256,6 +256,8 @@ static void test_csv_errors(void **state)
 		  "d.csv:2: column 'min_kb': 2 above max_kb 1" },
 		{ "name,mem_kb\nA,1\n", "name,min_kb,max_kb,host\ng,1,2,Z\n",
 		  "d.csv:2: column 'host': 'Z': no such host" },
+		{ "name,mem_kb,on\nA,1,no\n", "name,min_kb,max_kb,host,size_kb\ng,1,2,A,1\n",
+		  "d.csv:2: column 'host': 'A': that host is off" },
 		{ "name,mem_kb\nA,1\n", "name,min_kb,max_kb,host\ng,1,2,A\n",
 		  "d.csv:2: column 'size_kb': empty value" },
 		{ "name,mem_kb\nA,1\n", "name,min_kb,max_kb\ng,1,2\ng,1,2\n",
