@@ -41,6 +41,19 @@ static void usage(FILE *out)
 	      "  --cache PATH       where to write (default " DEFAULT_CACHE ")\n", out);
 }
 
+/* A host name goes to the shell as is: letters, digits and . - _ : @ [ ]
+ * only (DNS names, IPv4 and bracketed IPv6, user@), not starting with -. */
+static bool host_ok(const char *h)
+{
+	if (!snap_name_ok(h) || h[0] == '-')
+		return false;
+	for (; *h; h++)
+		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
+		      (*h >= '0' && *h <= '9') || strchr(".-_:@[]", *h)))
+			return false;
+	return true;
+}
+
 /* The output of `ssh HOST cmd`, bounded; NULL and err on failure. */
 static char *remote(const char *ssh, const char *host, const char *cmd,
 		    size_t max, size_t *len, char *err, size_t errlen)
@@ -190,7 +203,7 @@ int collect_main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "H:s:S:I:c:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
-			if (!snap_name_ok(optarg) || optarg[0] == '-') {
+			if (!host_ok(optarg)) {
 				fprintf(stderr, "membal-place collect: --host '%.80s': not a host name\n",
 					optarg);
 				free(hosts);

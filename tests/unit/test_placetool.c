@@ -160,6 +160,11 @@ static void test_usage(void **state)
 	assert_int_equal(r.status, 2);
 	run(&r, "collect", "--host", "-oProxyCommand=x", NULL);
 	assert_int_equal(r.status, 2);
+	run(&r, "collect", "--host", "a;id", NULL);
+	assert_int_equal(r.status, 2);
+	HAS(r.err, "--host 'a;id': not a host name");
+	run(&r, "collect", "--host", "$(id)", NULL);
+	assert_int_equal(r.status, 2);
 }
 
 /* Arithmetic in hosts.csv, domains.csv and test_place.c
