@@ -20,6 +20,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/parse.h"
+#include "sim/multi.h"
 #include "sim/sim.h"
 
 #define DEFAULT_POLICIES "static,self,paper,membal"
@@ -387,6 +388,12 @@ static int run_scenario(const struct cli *o, const char *path,
 	uint64_t duration_ms;
 	int rc = 0;
 
+	/* Several hosts: [host NAME] sections (src/sim/multi_*.c). */
+	if (multi_scenario_is(path) > 0) {
+		base_name(path, name, sizeof(name));
+		return multi_main(path, name, pol, n_pol, o->duration_s, o->tick_ms,
+				  o->plot, o->out, o->verbose);
+	}
 	if (sim_scenario_load(path, &sc, &f) < 0) {
 		fprintf(stderr, "membal-sim: scenario rejected: %s\n", f.first_error);
 		return -1;

@@ -2,8 +2,12 @@
 # It links the arbiter library (cycle, sim backend, guest model) and runs
 # the test xenstored in-process (library xsd): the arbiter's xenstore
 # side then talks the real wire protocol to a xenstored of its own.
+# Several hosts (multi.h): [host NAME] scenarios, migrations.
+MULTI_SRCS := src/sim/multi_scenario.c src/sim/migrate.c src/sim/multi_host.c \
+              src/sim/multi_run.c src/sim/multi_report.c
 SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/metrics.c \
-                src/sim/report.c src/sim/csv.c src/sim/plot.c
+                src/sim/report.c src/sim/csv.c src/sim/plot.c \
+                $(MULTI_SRCS)
 LIBRARIES += memsim
 memsim_SRCS := $(SIM_LIB_SRCS)
 
@@ -12,7 +16,7 @@ SIM_LDLIBS := $(ARBITER_LDLIBS)
 PROGRAMS += membal-sim
 INSTALL_BIN += membal-sim
 membal-sim_SRCS   := src/sim/main.c
-membal-sim_LIBS   := memsim arbiter simhost agent policy common xsd
+membal-sim_LIBS   := memsim place arbiter simhost agent policy common xsd
 membal-sim_LDLIBS := $(SIM_LDLIBS)
 
 # Tests (built sanitized by `make check`).
@@ -38,6 +42,6 @@ test_sim_floor_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
 # Closed loop on conf/scenarios/idle-starving.ini (reads the tree).
 TESTS += test_sim_run
 test_sim_run_SRCS   := tests/unit/test_sim_run.c
-test_sim_run_LIBS   := memsim arbiter simhost agent policy common xsd
+test_sim_run_LIBS   := memsim place arbiter simhost agent policy common xsd
 test_sim_run_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_sim_run.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
