@@ -9,6 +9,8 @@
 #include "simhost/hv_sim.h"
 #include "sim/multi.h"
 
+#define KIB_PER_MIB 1024.0
+
 struct agent_config;
 
 /* A spare domain's start time: never, without overflowing t0 + it. */
@@ -42,5 +44,45 @@ uint64_t mhost_used_kb(const struct mhost *h, size_t *running);
 uint64_t mhost_free_kb(const struct mhost *h);
 const struct sim_dom *mhost_dom(const struct mhost *h, uint32_t domid);
 const struct dom *mhost_arbiter_dom(const struct mhost *h, uint32_t domid);
+
+enum gstate { G_WAIT, G_INCOMING, G_RUNNING, G_MIGRATING, G_REJECTED };
+
+struct mguest {
+	const struct sim_guest_spec *spec;
+	const struct multi_guest_extra *x;
+	enum gstate st;
+	int32_t host;             /* where it runs (the source while migrating) */
+	uint32_t domid;
+	uint64_t since_ms;        /* this incarnation's start (absolute) */
+	uint64_t offset_ms;       /* its workload clock at since_ms */
+	uint64_t min_kb, max_kb;
+	double shares;
+	int32_t dst;              /* G_INCOMING, G_MIGRATING */
+	uint64_t size_kb, deadline_ms, switch_ms;
+	enum { PH_ROOM, PH_START, PH_COPY } ph;
+	uint32_t new_domid, ghost_domid;
+	struct migrate_plan mp;
+	uint64_t moved_ms;        /* last migration's end; 0: never */
+};
+
+struct mrun {
+	const struct multi_scenario *m;
+	const struct multi_run_spec *rs;
+	struct mhost *h;
+	size_t nh;
+	struct mguest *g;
+	size_t ng;
+	uint64_t t0;
+	struct multi_result *r;
+	uint32_t inflight;
+};
+
+/* multi_move.c: a guest coming to a host, new or migrating. */
+void mrun_reserve(struct mrun *w, size_t h, int64_t delta_kb);
+void mrun_incoming(struct mrun *w, struct mguest *g, int32_t dst, uint64_t size_kb,
+		   bool moving);
+/* Reservations, creations and switches due at now. */
+void mrun_progress(struct mrun *w, uint64_t now);
+bool mrun_host_on(const struct mrun *w, size_t h);
 
 #endif

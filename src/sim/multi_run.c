@@ -29,39 +29,6 @@
 #include "common/log.h"
 #include "sim/multi_int.h"
 
-#define KIB_PER_MIB 1024.0
-
-enum gstate { G_WAIT, G_INCOMING, G_RUNNING, G_MIGRATING, G_REJECTED };
-
-struct mguest {
-	const struct sim_guest_spec *spec;
-	const struct multi_guest_extra *x;
-	enum gstate st;
-	int32_t host;             /* where it runs (the source while migrating) */
-	uint32_t domid;
-	uint64_t since_ms;        /* this incarnation's start (absolute) */
-	uint64_t offset_ms;       /* its workload clock at since_ms */
-	uint64_t min_kb, max_kb;
-	double shares;
-	int32_t dst;              /* G_INCOMING, G_MIGRATING */
-	uint64_t size_kb, deadline_ms, switch_ms;
-	enum { PH_ROOM, PH_START, PH_COPY } ph;
-	uint32_t new_domid, ghost_domid;
-	struct migrate_plan mp;
-	uint64_t moved_ms;        /* last migration's end; 0: never */
-};
-
-struct mrun {
-	const struct multi_scenario *m;
-	const struct multi_run_spec *rs;
-	struct mhost *h;
-	size_t nh;
-	struct mguest *g;
-	size_t ng;
-	uint64_t t0;
-	struct multi_result *r;
-	uint32_t inflight;
-};
 
 void multi_result_free(struct multi_result *r)
 {
@@ -115,7 +82,7 @@ static int host_config(const struct multi_scenario *m, const struct sim_policy *
 	return 0;
 }
 
-static bool host_on(const struct mrun *w, size_t h)
+bool mrun_host_on(const struct mrun *w, size_t h)
 {
 	if (w->m->host[h].always_on)
 		return true;
@@ -151,7 +118,7 @@ static int snapshot(struct mrun *w, int32_t newcomer, struct place_plan *plan,
 	 * that is off has none, and its dom0's memory is not on offer. */
 	for (size_t h = 0; h < w->nh; h++) {
 		const struct multi_host_spec *hs = w->h[h].spec;
-		bool on = host_on(w, h);
+		bool on = mrun_host_on(w, h);
 
 		ph[h] = (struct place_host){
 			.name = hs->name,
@@ -203,6 +170,10 @@ static int snapshot(struct mrun *w, int32_t newcomer, struct place_plan *plan,
 			if (d->size_kb > d->max_kb)
 				d->max_kb = d->size_kb;
 		} else {
+			/* Nothing measured yet: it needs what it boots with
+			 * (xl's memory=), as its administrator declared. */
+			d->demand_kb = d->active_kb = g->spec->memory_kb < g->min_kb ? g->min_kb
+				: g->spec->memory_kb > g->max_kb ? g->max_kb : g->spec->memory_kb;
 			d->migratable = true;
 		}
 		idx[n++] = (uint32_t)i;
@@ -227,165 +198,7 @@ out:
 	return rc;
 }
 
-/* ---- reservations, arrivals, migrations ---- */
-
-static void reserve(struct mrun *w, size_t h, int64_t delta_kb)
-{
-	struct mhost *mh = &w->h[h];
-
-	mh->reserving_kb = (uint64_t)((int64_t)mh->reserving_kb + delta_kb);
-	if (mh->reserving_kb)
-		arbiter_reserve(&mh->a, mh->reserving_kb, 0);
-	else
-		arbiter_release(&mh->a);
-}
-
-static void incoming(struct mrun *w, struct mguest *g, int32_t dst, uint64_t size_kb,
-		     bool moving)
-{
-	uint64_t floor = g->spec->overhead_kb + 16 * 1024;
-
-	g->dst = dst;
-	g->size_kb = size_kb > floor ? size_kb : floor;
-	g->deadline_ms = clock_now_ms() + w->m->mig.reserve_wait_ms;
-	g->ph = PH_ROOM;
-	g->st = moving ? G_MIGRATING : G_INCOMING;
-	reserve(w, (size_t)dst, (int64_t)g->size_kb);
-}
-
-static void give_up(struct mrun *w, struct mguest *g, const char *why)
-{
-	log_warn("guest %s: %s on %s", g->spec->name, why, w->h[g->dst].spec->name);
-	if (g->st == G_INCOMING) {
-		g->st = G_REJECTED;
-		w->r->rejected++;
-	} else {
-		g->st = G_RUNNING;
-		w->r->migrations_failed++;
-		w->inflight--;
-	}
-}
-
-/* The destination has made room: create the guest's domain (for a
- * migration, the domain that receives it, and the one it will run in). */
-static void room_made(struct mrun *w, struct mguest *g, uint64_t now)
-{
-	struct mhost *dh = &w->h[g->dst];
-	struct sim_guest_spec s = *g->spec, ghost;
-	struct migrate_plan mp;
-	uint64_t rel = now - w->t0;
-
-	s.memory_kb = g->size_kb;
-	g->ph = PH_START;
-	if (g->st == G_INCOMING) {
-		s.start_ms = rel;
-		g->new_domid = mhost_start(dh, &s, false);
-		if (!g->new_domid) {
-			reserve(w, (size_t)g->dst, -(int64_t)g->size_kb);
-			give_up(w, g, "no domain slot left");
-		}
-		return;
-	}
-	migrate_estimate(&w->m->mig, g->size_kb, g->x->dirty_kb_s, &g->mp);
-	mp = g->mp;
-	g->switch_ms = now + mp.total_ms;
-	ghost = s;
-	snprintf(ghost.name, sizeof(ghost.name), "%.*s.in", SIM_NAME_MAX - 4, s.name);
-	ghost.agent = false;
-	ghost.follows = false;
-	ghost.swap_kb = 0;
-	sim_workload_parse("idle", &ghost.workload, NULL, 0);
-	ghost.start_ms = rel;
-	ghost.stop_ms = g->switch_ms - w->t0;
-	s.start_ms = g->switch_ms - w->t0;
-	s.offset_ms = g->offset_ms + (g->switch_ms - g->since_ms);
-	if (dh->next_slot + 1 > dh->slots || !(g->ghost_domid = mhost_start(dh, &ghost, true)) ||
-	    !(g->new_domid = mhost_start(dh, &s, false))) {
-		reserve(w, (size_t)g->dst, -(int64_t)g->size_kb);
-		give_up(w, g, "no domain slot left");
-		return;
-	}
-	hv_sim_set_stop(&w->h[g->host].hv, g->domid, g->switch_ms - w->t0);
-}
-
-/* A migration whose receiving domain could not be created: the guest
- * stays, its future domain on the destination never starts. */
-static void abort_move(struct mrun *w, struct mguest *g)
-{
-	struct sim_guest_spec never = *g->spec;
-
-	never.start_ms = MULTI_NEVER_MS;
-	hv_sim_respec(&w->h[g->dst].hv, g->new_domid, &never);
-	hv_sim_set_stop(&w->h[g->host].hv, g->domid,
-			g->spec->stop_ms == SIM_NEVER ? SIM_NEVER
-			: g->spec->stop_ms + g->offset_ms - g->spec->offset_ms);
-	give_up(w, g, "the receiving domain could not be created");
-}
-
-static void step_guest(struct mrun *w, struct mguest *g, uint64_t now)
-{
-	const struct sim_dom *d;
-
-	switch (g->ph) {
-	case PH_ROOM:
-		if (mhost_free_kb(&w->h[g->dst]) >= g->size_kb) {
-			room_made(w, g, now);
-		} else if (now >= g->deadline_ms) {
-			reserve(w, (size_t)g->dst, -(int64_t)g->size_kb);
-			give_up(w, g, "no room made in time");
-		}
-		return;
-	case PH_START:
-		/* The reservation holds until the domain has the memory. */
-		d = mhost_dom(&w->h[g->dst], g->st == G_INCOMING ? g->new_domid : g->ghost_domid);
-		if (!d || d->state == SIM_DOM_PENDING)
-			return;
-		reserve(w, (size_t)g->dst, -(int64_t)g->size_kb);
-		if (d->state != SIM_DOM_RUNNING) {
-			if (g->st == G_INCOMING)
-				give_up(w, g, "domain creation failed");
-			else
-				abort_move(w, g);
-			return;
-		}
-		if (g->st == G_INCOMING) {
-			g->host = g->dst;
-			g->domid = g->new_domid;
-			g->since_ms = now;
-			g->offset_ms = g->spec->offset_ms;
-			g->st = G_RUNNING;
-			w->r->placed++;
-			return;
-		}
-		g->ph = PH_COPY;
-		w->r->migrations++;
-		w->r->moved_mib += (double)g->mp.bytes_kb / KIB_PER_MIB;
-		w->r->downtime_s += (double)g->mp.downtime_ms / 1000;
-		w->r->migrate_s += (double)g->mp.total_ms / 1000;
-		log_info("guest %s: %s -> %s, %u rounds, %.1f MiB, %" PRIu64 " ms down",
-			 g->spec->name, w->h[g->host].spec->name, w->h[g->dst].spec->name,
-			 g->mp.rounds, (double)g->mp.bytes_kb / KIB_PER_MIB, g->mp.downtime_ms);
-		return;
-	case PH_COPY:
-		if (now < g->switch_ms)
-			return;
-		g->host = g->dst;
-		g->domid = g->new_domid;
-		g->offset_ms += g->switch_ms - g->since_ms;
-		g->since_ms = g->switch_ms;
-		g->moved_ms = now;
-		g->st = G_RUNNING;
-		w->inflight--;
-		return;
-	}
-}
-
-static void progress(struct mrun *w, uint64_t now)
-{
-	for (size_t i = 0; i < w->ng; i++)
-		if (w->g[i].st == G_INCOMING || w->g[i].st == G_MIGRATING)
-			step_guest(w, &w->g[i], now);
-}
+/* ---- arrivals and rebalancing ---- */
 
 static void arrive(struct mrun *w, size_t i)
 {
@@ -397,7 +210,7 @@ static void arrive(struct mrun *w, size_t i)
 	if (snapshot(w, (int32_t)i, &plan, w->rs->placement, &map) == 0) {
 		for (size_t k = 0; k < plan.ndoms; k++)
 			if (map[k] == i && plan.host[k] >= 0) {
-				incoming(w, g, plan.host[k], plan.size_kb[k], false);
+				mrun_incoming(w, g, plan.host[k], plan.size_kb[k], false);
 				break;
 			}
 	}
@@ -423,6 +236,15 @@ static void rebalance(struct mrun *w)
 		return;
 	}
 
+	log_info("rebalance: %zu moves, %zu notes, short %" PRIu64 " -> %" PRIu64 " KiB, Gini %.3f -> %.3f",
+		 plan.nmoves, plan.nnotes, plan.short_before_kb, plan.short_after_kb,
+		 plan.gini_before, plan.gini_after);
+	for (size_t k = 0; k < plan.nnotes; k++)
+		log_info("rebalance: host %s short %" PRIu64 " KiB: %s",
+			 w->h[plan.notes[k].host].spec->name, plan.notes[k].short_kb,
+			 plan.notes[k].what == PLACE_NOTE_HOLD ? "not for hold cycles yet" :
+			 plan.notes[k].what == PLACE_NOTE_STUCK ? "no move relieves min_gain" :
+			 "max_moves reached");
 	for (size_t k = 0; k < plan.nmoves && w->inflight < w->rs->pp.max_concurrent; k++) {
 		const struct place_move *mv = &plan.moves[k];
 		struct mguest *g;
@@ -435,7 +257,7 @@ static void rebalance(struct mrun *w)
 			continue;
 		sd = mhost_dom(&w->h[g->host], g->domid);
 		w->inflight++;
-		incoming(w, g, mv->to, sd ? sd->tot_kb : mv->size_kb, true);
+		mrun_incoming(w, g, mv->to, sd ? sd->tot_kb : mv->size_kb, true);
 	}
 	free(map);
 	place_plan_free(&plan);
@@ -619,7 +441,7 @@ int multi_run(const struct multi_scenario *m, const struct multi_run_spec *rs,
 		clock_advance(next - now);
 		for (size_t h = 0; h < w.nh; h++)
 			hosts[h].hv.ops->advance(&hosts[h].hv, next);
-		progress(&w, next);
+		mrun_progress(&w, next);
 		while (next_arrival < w.ng && w.t0 + w.g[order[next_arrival]].spec->start_ms <= next) {
 			if (next_arrival > 0)
 				point(&w, (uint32_t)next_arrival);
