@@ -45,3 +45,11 @@ test_sim_run_SRCS   := tests/unit/test_sim_run.c
 test_sim_run_LIBS   := memsim place arbiter simhost agent policy common xsd
 test_sim_run_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_sim_run.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+
+# Several hosts: the migration model, cluster files, conf/scenarios/
+# cluster-small.ini end to end (reads the tree).
+TESTS += test_sim_multi
+test_sim_multi_SRCS   := tests/unit/test_sim_multi.c
+test_sim_multi_LIBS   := memsim place arbiter simhost agent policy common xsd
+test_sim_multi_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS) $(LIBS_MATH)
+$(BUILD)/san/obj/tests/unit/test_sim_multi.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"

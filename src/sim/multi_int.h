@@ -29,6 +29,7 @@ struct mhost {
 	bool *ghost;              /* [domid]: an incoming migration's reservation */
 	uint32_t scarce_cycles;   /* consecutive cycles scarce or infeasible */
 	uint64_t reserving_kb;    /* asked of the arbiter for incoming guests */
+	uint64_t starting_kb;     /* of it, domains created but not started */
 };
 
 int mhost_open(struct mhost *h, const struct multi_scenario *m, size_t i,

@@ -74,6 +74,7 @@ static void room_made(struct mrun *w, struct mguest *g, uint64_t now)
 		s.start_ms = rel;
 		g->new_domid = mhost_start(dh, &s, false);
 		if (!g->new_domid) {
+			dh->starting_kb -= g->size_kb;
 			mrun_reserve(w, (size_t)g->dst, -(int64_t)g->size_kb);
 			give_up(w, g, "no domain slot left");
 		}
@@ -94,6 +95,7 @@ static void room_made(struct mrun *w, struct mguest *g, uint64_t now)
 	s.offset_ms = g->offset_ms + (g->switch_ms - g->since_ms);
 	if (dh->next_slot + 1 > dh->slots || !(g->ghost_domid = mhost_start(dh, &ghost, true)) ||
 	    !(g->new_domid = mhost_start(dh, &s, false))) {
+		dh->starting_kb -= g->size_kb;
 		mrun_reserve(w, (size_t)g->dst, -(int64_t)g->size_kb);
 		give_up(w, g, "no domain slot left");
 		return;
@@ -121,7 +123,10 @@ static void step_guest(struct mrun *w, struct mguest *g, uint64_t now)
 
 	switch (g->ph) {
 	case PH_ROOM:
-		if (mhost_free_kb(&w->h[g->dst]) >= g->size_kb) {
+		/* Room beyond what domains created here but not started yet
+		 * will take. */
+		if (mhost_free_kb(&w->h[g->dst]) >= w->h[g->dst].starting_kb + g->size_kb) {
+			w->h[g->dst].starting_kb += g->size_kb;
 			room_made(w, g, now);
 		} else if (now >= g->deadline_ms) {
 			mrun_reserve(w, (size_t)g->dst, -(int64_t)g->size_kb);
@@ -133,6 +138,7 @@ static void step_guest(struct mrun *w, struct mguest *g, uint64_t now)
 		d = mhost_dom(&w->h[g->dst], g->st == G_INCOMING ? g->new_domid : g->ghost_domid);
 		if (!d || d->state == SIM_DOM_PENDING)
 			return;
+		w->h[g->dst].starting_kb -= g->size_kb;
 		mrun_reserve(w, (size_t)g->dst, -(int64_t)g->size_kb);
 		if (d->state != SIM_DOM_RUNNING) {
 			if (g->st == G_INCOMING)
