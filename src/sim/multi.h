@@ -10,7 +10,10 @@
  *   multi_scenario.c  the file: [cluster], [host NAME], [run NAME] and the
  *                     extra [guest NAME] keys; the rest is simhost's parser
  *   migrate.c         pre-copy rounds: duration, bytes, downtime (pure)
- *   multi_run.c       one run: the hosts, arrivals, rebalancing, moves
+ *   multi_host.c      one host: xenstored, hv_sim with spare domains, arbiter
+ *   multi_run.c       one run: arrivals, placement, rebalancing, figures
+ *   multi_move.c      a guest coming to a host: room first, then the domain;
+ *                     migrations (memory on both hosts, the switch)
  *   multi_report.c    table, CSVs, plots
  *
  * Units: KiB inside, MiB and seconds in results.

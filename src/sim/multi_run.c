@@ -1,20 +1,9 @@
 /*
  * One run of a cluster scenario: every host (multi_host.c) on the one
- * driven clock; guests placed by the placement core as they arrive; the
- * rebalancer every rebalance_ms; its moves as live migrations.
- *
- * A guest that comes to a host, new or migrating, first has the host's
- * arbiter make room: arbiter_reserve() (membalctl reserve) keeps the
- * size free on top of the reserve, the arbiter shrinks guests within
- * their [L_i, H_i] to get it, and the domain is created once the
- * hypervisor has that much free. Not within reserve_wait_ms: a new guest
- * is rejected, a migration fails and the guest stays where it is.
- *
- * A migration (migrate.c) holds memory on both hosts: on the destination
- * a domain of the guest's size without agent (what the restore side has
- * populated; the arbiter leaves it alone) for the whole pre-copy, while
- * the guest runs on at the source; at the switch both stop and the guest
- * starts on the destination with its workload's clock carried over.
+ * driven clock, advanced in host order; guests placed by the placement
+ * core as they arrive; the rebalancer every rebalance_ms; guests coming
+ * to a host, new or migrating, go through multi_move.c. Records the
+ * cluster's figures every tick and one point before each arrival.
  */
 #include <errno.h>
 #include <inttypes.h>
