@@ -261,7 +261,7 @@ static void test_fixed_guests_first(void **state)
 	host("B", 8 * GIB);
 	guest("g1", -1, 1 * GIB, 3 * GIB, 1 * GIB, 0);
 	size_t z = guest("Domain-0", 0, 0, 0, 0, 3 * GIB);
-	size_t h = guest("held", 1, 1 * GIB, 2 * GIB, 1 * GIB, 2 * GIB);
+	size_t h = guest("held", 1, 1 * GIB, 3 * GIB, 1 * GIB, 2 * GIB);
 	size_t p = guest("pinned", -1, 1 * GIB, 1 * GIB, 1 * GIB, 0);
 
 	D[z].kind = PLACE_DOM0;
@@ -272,6 +272,7 @@ static void test_fixed_guests_first(void **state)
 	assert_int_equal(plan.size_kb[z], 3 * GIB);
 	assert_int_equal(plan.host[0], 1);
 	assert_int_equal(plan.host[h], 1);
+	assert_int_equal(plan.size_kb[h], 2 * GIB);  /* held: its size, not H */
 	assert_int_equal(plan.host[p], 1);
 	done(state);
 }
@@ -376,9 +377,11 @@ static void test_rebalance_notes(void **state)
 	assert_int_equal(plan.notes[0].what, PLACE_NOTE_STUCK);
 	place_plan_free(&plan);
 
-	/* B off: C is drained, so nowhere to go. */
+	/* B off (b1 not running): C is drained, so nowhere to go. */
 	three_hosts();
 	H[1].on = false;
+	D[3].host = -1;
+	D[3].size_kb = 0;
 	run(PLACE_REBALANCE);
 	assert_int_equal(plan.nmoves, 0);
 	assert_int_equal(plan.why[3], PLACE_WHY_NOT_RUNNING);
@@ -436,6 +439,14 @@ static void test_bad_snapshot(void **state)
 	host("A", 4 * GIB);
 	guest("g", 3, 1 * GIB, 1 * GIB, 1 * GIB, 0);
 	assert_int_equal(place_plan(&P, H, nh, D, nd, PLACE_GM, &plan), -1);
+	place_plan_free(&plan);
+
+	reset();
+	host("A", 4 * GIB);
+	H[0].on = false;
+	guest("g", 0, 1 * GIB, 1 * GIB, 1 * GIB, 1 * GIB);
+	assert_int_equal(place_plan(&P, H, nh, D, nd, PLACE_GM, &plan), -1);
+	assert_non_null(strstr(plan.error, "guest g runs on host A, which is off"));
 	done(state);
 }
 
