@@ -95,8 +95,9 @@ static struct multi_host_spec *host_of(struct mload *l, struct cfg_file *f,
 		cfg_error(f, section, NULL, "more than %d hosts", MULTI_MAX_HOSTS);
 		return NULL;
 	}
-	if (strlen(name) >= MULTI_NAME_MAX) {
-		cfg_error(f, section, NULL, "host name longer than %d", MULTI_NAME_MAX - 1);
+	if (strlen(name) >= MULTI_NAME_MAX || !sim_name_ok(name)) {
+		cfg_error(f, section, NULL, "host name: [A-Za-z0-9_.-], at most %d characters",
+			  MULTI_NAME_MAX - 1);
 		return NULL;
 	}
 	snprintf(m->host[m->n_hosts].name, MULTI_NAME_MAX, "%s", name);
@@ -116,8 +117,9 @@ static struct multi_run_spec *run_of(struct mload *l, struct cfg_file *f,
 		cfg_error(f, section, NULL, "more than %d runs", MULTI_MAX_RUNS);
 		return NULL;
 	}
-	if (strlen(name) >= SIM_LABEL_MAX) {
-		cfg_error(f, section, NULL, "run name longer than %d", SIM_LABEL_MAX - 1);
+	if (strlen(name) >= SIM_LABEL_MAX || !sim_name_ok(name)) {
+		cfg_error(f, section, NULL, "run name: [A-Za-z0-9_.-], at most %d characters",
+			  SIM_LABEL_MAX - 1);
 		return NULL;
 	}
 	r = &m->run[m->n_runs++];
