@@ -111,9 +111,7 @@ static void abort_move(struct mrun *w, struct mguest *g)
 
 	never.start_ms = MULTI_NEVER_MS;
 	hv_sim_respec(&w->h[g->dst].hv, g->new_domid, &never);
-	hv_sim_set_stop(&w->h[g->host].hv, g->domid,
-			g->spec->stop_ms == SIM_NEVER ? SIM_NEVER
-			: g->spec->stop_ms + g->offset_ms - g->spec->offset_ms);
+	hv_sim_set_stop(&w->h[g->host].hv, g->domid, g->spec->stop_ms);
 	give_up(w, g, "the receiving domain could not be created");
 }
 

@@ -405,6 +405,11 @@ static int load(const char *name, const char *text, const char *dir,
 	}
 	rc = sim_scenario_load_string(name, second, &m->sc, f);
 	free(second);
+	if (rc == 0 && m->sc.n_guests == 0) {
+		f->line = 0;
+		cfg_error(f, NULL, NULL, "a cluster needs at least one [guest NAME]");
+		rc = -1;
+	}
 	if (rc == 0) {
 		m->extra = calloc(m->sc.n_guests ? m->sc.n_guests : 1, sizeof(*m->extra));
 		if (!m->extra)

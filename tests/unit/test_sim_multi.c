@@ -161,6 +161,7 @@ static void test_scenario_bad(void **state)
 	bad("[cluster]\nmin_mb = 64\n[host a]\ntotal_mb = 2048\ndom0_mb = 512\n"
 	    "[guest g]\nmemory_mb = 64\nmin_mb = 32\nworkload = wobble\n", "bad:9");
 	bad("[cluster]\nseed = -1\n[host a]\ntotal_mb = 2048\ndom0_mb = 512\n", "seed");
+	bad("[host a]\ntotal_mb = 2048\ndom0_mb = 512\n", "at least one [guest NAME]");
 	/* Names reach file names and gnuplot strings. */
 	bad("[host a\"b]\ntotal_mb = 2048\ndom0_mb = 512\n", "host name");
 	bad("[host a]\ntotal_mb = 2048\ndom0_mb = 512\n[run ../x]\nplacement = bs\n", "run name");
