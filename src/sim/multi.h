@@ -121,6 +121,7 @@ struct multi_tick {
 	float hosts_on;
 	float gini;               /* < 0: fewer than 2 hosts on */
 	float shortfall_mib;
+	float held_twice_mib;     /* migrations' receiving domains */
 };
 
 struct multi_result {
@@ -134,6 +135,7 @@ struct multi_result {
 	uint32_t arrivals, placed, rejected;
 	uint32_t migrations, migrations_failed;
 	double moved_mib, downtime_s, migrate_s;
+	double held_twice_mibs;   /* destination domains during pre-copy, MiB*s */
 	uint64_t rebalances;      /* plans made */
 	double wall_s;
 	size_t n_ticks, n_hosts;

@@ -184,16 +184,19 @@ void mhost_cycle(struct mhost *h)
 		h->scarce_cycles = 0;
 }
 
-uint64_t mhost_used_kb(const struct mhost *h, size_t *running)
+uint64_t mhost_used_kb(const struct mhost *h, size_t *running, uint64_t *ghost_kb)
 {
 	const struct sim_host *sh = hv_sim_host(&h->hv);
 	uint64_t used = 0;
 
 	*running = 0;
+	*ghost_kb = 0;
 	for (size_t i = 0; i < sh->n; i++)
 		if (sh->dom[i].state == SIM_DOM_RUNNING) {
 			used += sh->dom[i].tot_kb;
 			(*running)++;
+			if (h->ghost[sh->dom[i].domid])
+				*ghost_kb += sh->dom[i].tot_kb;
 		}
 	return used;
 }

@@ -40,8 +40,9 @@ void mhost_close(struct mhost *h);
 uint32_t mhost_start(struct mhost *h, const struct sim_guest_spec *g, bool ghost);
 /* The arbiter's cycle, and the scarce-cycle count the rebalancer holds. */
 void mhost_cycle(struct mhost *h);
-/* What the running domUs hold (ghosts included) and how many run. */
-uint64_t mhost_used_kb(const struct mhost *h, size_t *running);
+/* What the running domUs hold (ghosts included) and how many run; of
+ * it, what migrations' receiving domains hold in *ghost_kb. */
+uint64_t mhost_used_kb(const struct mhost *h, size_t *running, uint64_t *ghost_kb);
 uint64_t mhost_free_kb(const struct mhost *h);
 const struct sim_dom *mhost_dom(const struct mhost *h, uint32_t domid);
 const struct dom *mhost_arbiter_dom(const struct mhost *h, uint32_t domid);

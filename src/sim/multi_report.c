@@ -41,6 +41,7 @@ GETTER(g_migf, r->migrations_failed)
 GETTER(g_moved, r->moved_mib)
 GETTER(g_down, r->downtime_s)
 GETTER(g_migs, r->migrate_s)
+GETTER(g_twice, r->held_twice_mibs)
 GETTER(g_wall, r->wall_s)
 
 void multi_report_print(const char *name, const struct multi_scenario *m,
@@ -75,6 +76,7 @@ void multi_report_print(const char *name, const struct multi_scenario *m,
 	row("  moved (MiB)", r, n, g_moved, 0);
 	row("  downtime (s)", r, n, g_down, 2);
 	row("  duration (s)", r, n, g_migs, 1);
+	row("  held on both hosts (MiB*s)", r, n, g_twice, 0);
 	row("wall time (s)", r, n, g_wall, 1);
 	fflush(stdout);
 }
@@ -113,14 +115,14 @@ int multi_report_csv(const char *name, const struct multi_result *r, size_t n,
 	if (!(f = open_out(dir, name, "multi.csv", path, sizeof(path))))
 		return -1;
 	fprintf(f, "run,arrived,placed,rejected,shortfall_mibs,demand_mibs,oom_kills,utility_mean,"
-		   "hosts_on_s,gini_mean,migrations,migrations_failed,moved_mib,downtime_s,migrate_s\n");
+		   "hosts_on_s,gini_mean,migrations,migrations_failed,moved_mib,downtime_s,migrate_s,held_twice_mibs\n");
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s,%u,%u,%u,%.1f,%.1f,%llu,%.2f,%.1f,%.4f,%u,%u,%.1f,%.3f,%.1f\n",
+		fprintf(f, "%s,%u,%u,%u,%.1f,%.1f,%llu,%.2f,%.1f,%.4f,%u,%u,%.1f,%.3f,%.1f,%.1f\n",
 			r[i].label, r[i].arrivals, r[i].placed, r[i].rejected,
 			r[i].shortfall_mibs, r[i].demand_mibs,
 			(unsigned long long)r[i].oom_kills, r[i].utility_mean, r[i].hosts_on_s,
 			r[i].gini_mean, r[i].migrations, r[i].migrations_failed,
-			r[i].moved_mib, r[i].downtime_s, r[i].migrate_s);
+			r[i].moved_mib, r[i].downtime_s, r[i].migrate_s, r[i].held_twice_mibs);
 	rc |= close_out(f, path);
 	if (!(f = open_out(dir, name, "points.csv", path, sizeof(path))))
 		return -1;

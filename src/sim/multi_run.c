@@ -263,10 +263,12 @@ static void record(struct mrun *w, size_t tick)
 	memset(t, 0, sizeof(*t));
 	for (size_t h = 0; h < w->nh; h++) {
 		size_t running;
-		uint64_t used = mhost_used_kb(&w->h[h], &running);
+		uint64_t ghost, used = mhost_used_kb(&w->h[h], &running, &ghost);
 		uint64_t room = w->h[h].spec->total_kb - w->h[h].spec->dom0_kb;
 
 		bool powered = running || w->m->host[h].always_on;
+
+		t->held_twice_mib += (float)(ghost / KIB_PER_MIB);
 
 		w->r->host_used[tick * w->nh + h] = powered ? (float)(used / KIB_PER_MIB) : NAN;
 		if (powered)
@@ -329,6 +331,7 @@ static void collect(struct mrun *w, double duration_s)
 	}
 	for (size_t t = 0; t < r->n_ticks; t++) {
 		r->hosts_on_s += r->tick[t].hosts_on * (double)r->tick_ms / 1000;
+		r->held_twice_mibs += r->tick[t].held_twice_mib * (double)r->tick_ms / 1000;
 		util += r->tick[t].utility;
 		if (r->tick[t].gini >= 0) {
 			gini += r->tick[t].gini;

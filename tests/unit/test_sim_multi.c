@@ -213,6 +213,11 @@ static void test_cluster_small(void **state)
 	/* A guest of about 270 MiB moved, at least once over. */
 	assert_true(reb.moved_mib >= 200 * reb.migrations);
 	assert_true(reb.downtime_s > 0 && reb.downtime_s < reb.migrate_s);
+	/* Memory on both hosts while it copies: sampled every second, at
+	 * most the size moved for as long as the moves took. */
+	assert_true(reb.held_twice_mibs > 0);
+	assert_true(reb.held_twice_mibs <= reb.moved_mib * (reb.migrate_s + 1));
+	assert_true(packed.held_twice_mibs == 0);
 	/* The point of it: less shortfall, a better balanced cluster. */
 	assert_true(reb.shortfall_mibs < 0.5 * packed.shortfall_mibs);
 	assert_true(reb.gini_mean < packed.gini_mean);
