@@ -391,8 +391,11 @@ static int run_scenario(const struct cli *o, const char *path,
 	/* Several hosts: [host NAME] sections (src/sim/multi_*.c). */
 	if (multi_scenario_is(path) > 0) {
 		base_name(path, name, sizeof(name));
-		return multi_main(path, name, pol, n_pol, o->duration_s, o->tick_ms,
-				  o->plot, o->out, o->verbose);
+		struct multi_cli mc = { .duration_s = o->duration_s, .tick_ms = o->tick_ms,
+					.jobs = o->jobs, .plot = o->plot,
+					.verbose = o->verbose, .out = o->out };
+
+		return multi_main(path, name, pol, n_pol, &mc);
 	}
 	if (sim_scenario_load(path, &sc, &f) < 0) {
 		fprintf(stderr, "membal-sim: scenario rejected: %s\n", f.first_error);

@@ -4,7 +4,8 @@
 # side then talks the real wire protocol to a xenstored of its own.
 # Several hosts (multi.h): [host NAME] scenarios, migrations.
 MULTI_SRCS := src/sim/multi_scenario.c src/sim/migrate.c src/sim/multi_host.c \
-              src/sim/multi_run.c src/sim/multi_move.c src/sim/multi_report.c
+              src/sim/multi_run.c src/sim/multi_move.c src/sim/multi_report.c \
+              src/sim/multi_main.c
 SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/metrics.c \
                 src/sim/report.c src/sim/csv.c src/sim/plot.c \
                 $(MULTI_SRCS)

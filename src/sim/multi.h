@@ -165,11 +165,19 @@ int multi_report_csv(const char *name, const struct multi_result *r, size_t n,
 int multi_plot(const char *name, const struct multi_scenario *m,
 	       const struct multi_result *r, size_t n, const char *dir);
 
+/* ---- multi_main.c ---- */
+struct multi_cli {
+	uint64_t duration_s;      /* 0: the scenario's */
+	uint64_t tick_ms;
+	uint64_t jobs;            /* runs at once, each in its own process */
+	bool plot, verbose;
+	const char *out;
+};
+
 /* The whole of membal-sim on a cluster scenario (main.c's hook): every
- * [run] with the arbiters under the policy labelled membal if --policies
+ * [run], the arbiters under the policy labelled membal if --policies
  * has it, else its first; report, CSVs, plots. 0 or -1. */
 int multi_main(const char *path, const char *name, const struct sim_policy *pol,
-	       size_t n_pol, uint64_t duration_s, uint64_t tick_ms, bool plot, const char *out,
-	       bool verbose);
+	       size_t n_pol, const struct multi_cli *o);
 
 #endif
