@@ -20,6 +20,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/parse.h"
+#include "sim/multi.h"
 #include "sim/sim.h"
 
 #define DEFAULT_POLICIES "static,self,paper,membal"
@@ -409,6 +410,15 @@ static int run_scenario(const struct cli *o, const char *path,
 	uint64_t duration_ms;
 	int rc = 0;
 
+	/* Several hosts: [host NAME] sections (src/sim/multi_*.c). */
+	if (multi_scenario_is(path) > 0) {
+		base_name(path, name, sizeof(name));
+		struct multi_cli mc = { .duration_s = o->duration_s, .tick_ms = o->tick_ms,
+					.jobs = o->jobs, .plot = o->plot,
+					.log_level = o->log_level, .out = o->out };
+
+		return multi_main(path, name, pol, n_pol, &mc);
+	}
 	if (sim_scenario_load(path, &sc, &f) < 0) {
 		/* each error was logged with its file:line already */
 		fprintf(stderr, "membal-sim: %s: scenario not run (%u error%s above)\n",

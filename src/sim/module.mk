@@ -2,8 +2,13 @@
 # It links the arbiter library (cycle, sim backend, guest model) and runs
 # the test xenstored in-process (library xsd): the arbiter's xenstore
 # side then talks the real wire protocol to a xenstored of its own.
+# Several hosts (multi.h): [host NAME] scenarios, migrations.
+MULTI_SRCS := src/sim/multi_scenario.c src/sim/migrate.c src/sim/multi_host.c \
+              src/sim/multi_run.c src/sim/multi_move.c src/sim/multi_report.c \
+              src/sim/multi_main.c
 SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/metrics.c \
-                src/sim/report.c src/sim/table.c src/sim/csv.c src/sim/plot.c
+                src/sim/report.c src/sim/table.c src/sim/csv.c src/sim/plot.c \
+                $(MULTI_SRCS)
 LIBRARIES += memsim
 memsim_SRCS := $(SIM_LIB_SRCS)
 
@@ -12,7 +17,7 @@ SIM_LDLIBS := $(ARBITER_LDLIBS)
 PROGRAMS += membal-sim
 INSTALL_BIN += membal-sim
 membal-sim_SRCS   := src/sim/main.c
-membal-sim_LIBS   := memsim arbiter simhost agent policy common xsd
+membal-sim_LIBS   := memsim place arbiter simhost agent policy common xsd
 membal-sim_LDLIBS := $(SIM_LDLIBS)
 
 # Tests (built sanitized by `make check`).
@@ -38,7 +43,7 @@ test_sim_floor_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
 # Closed loop on conf/scenarios/idle-starving.ini (reads the tree).
 TESTS += test_sim_run
 test_sim_run_SRCS   := tests/unit/test_sim_run.c
-test_sim_run_LIBS   := memsim arbiter simhost agent policy common xsd
+test_sim_run_LIBS   := memsim place arbiter simhost agent policy common xsd
 test_sim_run_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_sim_run.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
 
@@ -46,3 +51,11 @@ $(BUILD)/san/obj/tests/unit/test_sim_run.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR
 TESTS += test_sim_table
 test_sim_table_SRCS   := tests/unit/test_sim_table.c src/sim/table.c
 test_sim_table_LDLIBS := $(LIBS_CMOCKA)
+
+# Several hosts: the migration model, cluster files, conf/scenarios/
+# cluster-small.ini end to end (reads the tree).
+TESTS += test_sim_multi
+test_sim_multi_SRCS   := tests/unit/test_sim_multi.c
+test_sim_multi_LIBS   := memsim place arbiter simhost agent policy common xsd
+test_sim_multi_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS) $(LIBS_MATH)
+$(BUILD)/san/obj/tests/unit/test_sim_multi.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"

@@ -461,3 +461,36 @@ const char *hv_sim_domain_socket(const struct hv *hv, uint32_t domid)
 
 	return vm && vm->sock[0] ? vm->sock : NULL;
 }
+
+static struct sim_guest_spec *spec_of(struct hv_sim *s, uint32_t domid,
+				      enum sim_dom_state want, bool or_running)
+{
+	struct sim_dom *d = sim_host_find(&s->host, domid);
+
+	if (!d || !(d->state == want || (or_running && d->state == SIM_DOM_RUNNING))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return &s->sc.guests[d - s->host.dom];
+}
+
+int hv_sim_respec(struct hv *hv, uint32_t domid, const struct sim_guest_spec *g)
+{
+	struct sim_guest_spec *spec = spec_of(hv->priv, domid, SIM_DOM_PENDING, false);
+
+	if (!spec)
+		return -1;
+	*spec = *g;
+	spec->domid = domid;
+	return 0;
+}
+
+int hv_sim_set_stop(struct hv *hv, uint32_t domid, uint64_t stop_ms)
+{
+	struct sim_guest_spec *spec = spec_of(hv->priv, domid, SIM_DOM_PENDING, true);
+
+	if (!spec)
+		return -1;
+	spec->stop_ms = stop_ms;
+	return 0;
+}

@@ -103,4 +103,14 @@ const char *hv_sim_guest_path(const struct hv *hv, uint32_t domid);
  * XENSTORED_PATH. */
 const char *hv_sim_domain_socket(const struct hv *hv, uint32_t domid);
 
+/* Several hosts (src/sim/multi_run.c): a host is opened with spare
+ * domains that never start on their own, and a guest arriving there (by
+ * placement or by live migration) takes one. hv_sim_respec() gives the
+ * PENDING domain domid the spec g (all of it but the domid; start_ms and
+ * stop_ms count from hv_sim_open(), and g's trace series must outlive
+ * the host). hv_sim_set_stop() moves a domain's stop time. 0, or -1 with
+ * errno EINVAL (no such domain, or not in a state that allows it). */
+int hv_sim_respec(struct hv *hv, uint32_t domid, const struct sim_guest_spec *g);
+int hv_sim_set_stop(struct hv *hv, uint32_t domid, uint64_t stop_ms);
+
 #endif
