@@ -130,16 +130,20 @@ static void reset_reasons(struct dwork *w)
 }
 
 /* Coexistence (docs/ganeti.md): Ganeti checks Xen's free memory itself
- * before it starts the instance; where membal counted idle memory as
- * free, the operator must have membal free it first. */
-static void note_reserve(struct dwork *w, int32_t n, uint64_t mem_mb)
+ * before it starts an instance; where membal counted idle memory as free,
+ * the operator has membal free it first. One hint per node the request
+ * placed more on than Xen has free. */
+static void reserve_hints(struct dwork *w)
 {
-	const struct ia_node *nd = &w->c->nodes[n];
+	for (size_t k = 0; k < w->c->nnodes; k++) {
+		size_t n = w->c->node_order[k];
+		const struct ia_node *nd = &w->c->nodes[n];
 
-	if (nd->measured && nd->free_mb < mem_mb + w->used_mb[n])
-		say(w, "; %s has %llu MiB free in Xen: run `membalctl reserve --wait %lluM` there before Ganeti starts it",
-		    nd->name, (unsigned long long)nd->free_mb,
-		    (unsigned long long)(mem_mb + w->used_mb[n]));
+		if (nd->measured && w->used_mb[n] > nd->free_mb)
+			say(w, "; %s has %llu MiB free in Xen: run `membalctl reserve %lluM` there and wait for it before Ganeti starts the instance",
+			    nd->name, (unsigned long long)nd->free_mb,
+			    (unsigned long long)w->used_mb[n]);
+	}
 }
 
 /* Place want: 0 with nodes[0..required) set, -1 when nothing fits. */
@@ -162,7 +166,6 @@ static int place_one(struct dwork *w, const struct ia_want *want, int32_t *nodes
 			return -1;
 	}
 	for (uint32_t k = 0; k < want->required_nodes; k++) {
-		note_reserve(w, nodes[k], want->mem_mb);
 		w->used_mb[nodes[k]] += want->mem_mb;
 		if (disk)
 			w->used_disk_mb[nodes[k]] += want->disk_mb;
@@ -208,7 +211,8 @@ static void relocate(struct dwork *w, struct ia_answer *a)
 	a->success = true;
 	say(w, "relocate %s: %s (%llu MiB left)", in->name, c->nodes[n].name,
 	    (unsigned long long)(mem_free(w, (size_t)n) - in->mem_mb));
-	note_reserve(w, n, in->mem_mb);
+	w->used_mb[n] += in->mem_mb;
+	reserve_hints(w);
 }
 
 int ia_decide(const struct ia_cluster *c, const struct ia_params *p,
@@ -228,7 +232,7 @@ int ia_decide(const struct ia_cluster *c, const struct ia_params *p,
 		ia_answer_free(a);
 		return -1;
 	}
-	say(&w, "membal-iallocator: demand %s; ", p->demand_note);
+	say(&w, "membal-iallocator: demand %s. ", p->demand_note);
 	switch (c->req.type) {
 	case IA_NODE_EVACUATE:
 	case IA_CHANGE_GROUP:
@@ -251,6 +255,7 @@ int ia_decide(const struct ia_cluster *c, const struct ia_params *p,
 		say(&w, "allocate %s: %s%s%s", want->name, c->nodes[a->nodes[0]].name,
 		    a->nnodes == 2 ? ", secondary " : "",
 		    a->nnodes == 2 ? c->nodes[a->nodes[1]].name : "");
+		reserve_hints(&w);
 		break;
 	}
 	case IA_MULTI_ALLOCATE: {
@@ -270,6 +275,7 @@ int ia_decide(const struct ia_cluster *c, const struct ia_params *p,
 			ok++;
 		}
 		say(&w, "multi-allocate: %zu of %zu placed", ok, c->req.nwants);
+		reserve_hints(&w);
 		/* Like hail: the request succeeded, the failed list says
 		 * which instances found no node. */
 		a->success = true;
