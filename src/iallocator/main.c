@@ -28,13 +28,14 @@ static void usage(FILE *out)
 	      "answer success false (use hail). docs/ganeti.md has the details.\n", out);
 }
 
-static int answer(const char *json)
+static int answer(char *json)
 {
 	if (!json) {
 		fputs("membal-iallocator: out of memory\n", stderr);
 		return 1;
 	}
 	puts(json);
+	free(json);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 

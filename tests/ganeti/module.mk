@@ -1,0 +1,10 @@
+# tests/ganeti: membal next to Ganeti's htools (docs/ganeti.md). hail and
+# membal-iallocator on the same IAllocator requests; hbal and the place
+# core's rebalance on the same clusters. Skipped, loudly, without
+# ganeti-htools (scripts/install-deps.sh installs it).
+
+GANETI_TEST_UTIL := tests/ganeti/ganeti_util.c
+
+TESTS += test_ganeti_ialloc
+test_ganeti_ialloc_SRCS   := tests/ganeti/test_ganeti_ialloc.c $(GANETI_TEST_UTIL)
+test_ganeti_ialloc_LDLIBS := $(LIBS_CMOCKA) $(shell $(PKG_CONFIG) --libs json-c)
