@@ -82,6 +82,13 @@ fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 FUZZERS += fuzz_trace
 fuzz_trace_SRCS := tests/fuzz/fuzz_trace.c src/simhost/workload.c src/common/parse.c
 
+# membal-iallocator's reader of Ganeti's IAllocator request (json-c) and
+# the decision and answer after it.
+FUZZERS += fuzz_ialloc
+fuzz_ialloc_SRCS := tests/fuzz/fuzz_ialloc.c src/iallocator/request.c \
+                    src/iallocator/decide.c src/iallocator/answer.c
+fuzz_ialloc_LDLIBS := $(shell $(PKG_CONFIG) --libs json-c) -lm
+
 define FUZZER_template
 $(BUILD)/fuzz/$(1): $$(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$$($(1)_SRCS))
 	@mkdir -p $$(dir $$@)
