@@ -60,19 +60,31 @@ static bool movable(const struct place_dom *d)
 	return d->migratable && !d->held && !d->paused && d->pin_host < 0;
 }
 
-/* One instance policy line: owner|std|min;max|templates|vcpu|spindle,
- * wide enough that no membal guest breaks it. */
-static void policy(FILE *out, const char *owner)
+/* One instance policy line: owner|std|min;max|templates|vcpu|spindle.
+ * The largest memory is the largest host's (or guest's): wide enough
+ * that no guest breaks the policy, and no wider, because hspace's
+ * tiered allocation walks down from it (a 1 TiB maximum kept it busy
+ * for minutes). */
+static void policy(FILE *out, const char *owner, uint64_t max_mb)
 {
-	fprintf(out, "%s|128,1,1024,1,1,1|1,1,0,0,0,0;%u,64,%u,16,8,12|diskless,file,sharedfile,plain,blockdev,drbd,rbd,ext|64.0|32.0\n",
-		owner, 1u << 30, IA_HT_DISK_MB);
+	fprintf(out, "%s|1024,1,1,1,1,1|128,1,1,1,1,1;%llu,8,%u,16,8,12|diskless,file,sharedfile,plain,blockdev,drbd,rbd,ext|64.0|32.0\n",
+		owner, (unsigned long long)max_mb, IA_HT_DISK_MB);
 }
 
 int ia_htools_write(FILE *out, const struct place_host *hosts, size_t nh,
 		    const struct place_dom *doms, size_t nd,
 		    enum ia_ht_memory mem, char *err, size_t errlen)
 {
+	uint64_t max_mb = 1024;
+
 	fprintf(out, "%s|%s|preferred||\n\n", IA_HT_GROUP, IA_HT_GROUP_UUID);
+	for (size_t h = 0; h < nh; h++) {
+		if (hosts[h].mem_kb / 1024 > max_mb)
+			max_mb = hosts[h].mem_kb / 1024;
+	}
+	for (size_t j = 0; j < nd; j++)
+		if (doms[j].kind == PLACE_DOMU && ia_ht_dom_mb(&doms[j], mem) > max_mb)
+			max_mb = ia_ht_dom_mb(&doms[j], mem);
 	for (size_t h = 0; h < nh; h++) {
 		const struct place_host *ph = &hosts[h];
 		uint64_t node_mb = ph->reserve_kb / 1024, inst_mb = 0;
@@ -104,13 +116,13 @@ int ia_htools_write(FILE *out, const struct place_host *hosts, size_t nh,
 			continue;
 		if (!name_ok(d->name))
 			return herr(err, errlen, "domain %zu: name \"%.64s\" cannot be written in the htools format", j, d->name ? d->name : "");
-		fprintf(out, "%s|%llu|0|1|running|%c|%s||diskless||1|-|N\n", d->name,
+		fprintf(out, "%s|%llu|0|1|running|%c|%s||ext||1|-|N\n", d->name,
 			(unsigned long long)ia_ht_dom_mb(d, mem), movable(d) ? 'Y' : 'N',
 			hosts[d->host].name);
 	}
 	fputs("\n\n", out);
-	policy(out, "");
-	policy(out, IA_HT_GROUP);
+	policy(out, "", max_mb);
+	policy(out, IA_HT_GROUP, max_mb);
 	if (fflush(out) != 0 || ferror(out))
 		return herr(err, errlen, "write error");
 	return 0;

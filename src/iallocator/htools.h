@@ -23,8 +23,9 @@ enum ia_ht_memory {
 #define IA_HT_GROUP_UUID "membal-default-group"
 /* What htools needs and membal does not know: every host gets the same
  * (so hbal's disk and CPU terms stay at zero), every domain one VCPU and
- * no local disk (diskless: hbal may move it to any node, as Xen's live
- * migration with shared storage can). */
+ * external storage, disk template "ext": hbal may then move it to any
+ * node, as Xen's live migration with shared storage can (hbal never
+ * moves a "diskless" instance). */
 #define IA_HT_DISK_MB (1u << 20)
 #define IA_HT_CPUS 64
 

@@ -8,3 +8,8 @@ GANETI_TEST_UTIL := tests/ganeti/ganeti_util.c
 TESTS += test_ganeti_ialloc
 test_ganeti_ialloc_SRCS   := tests/ganeti/test_ganeti_ialloc.c $(GANETI_TEST_UTIL)
 test_ganeti_ialloc_LDLIBS := $(LIBS_CMOCKA) $(shell $(PKG_CONFIG) --libs json-c)
+
+TESTS += test_ganeti_hbal
+test_ganeti_hbal_SRCS   := tests/ganeti/test_ganeti_hbal.c $(GANETI_TEST_UTIL)
+test_ganeti_hbal_LIBS   := ialloc place policy common
+test_ganeti_hbal_LDLIBS := $(LIBS_CMOCKA) $(LIBS_MATH) $(shell $(PKG_CONFIG) --libs json-c)
