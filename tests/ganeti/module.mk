@@ -13,3 +13,10 @@ TESTS += test_ganeti_hbal
 test_ganeti_hbal_SRCS   := tests/ganeti/test_ganeti_hbal.c $(GANETI_TEST_UTIL)
 test_ganeti_hbal_LIBS   := ialloc place policy common
 test_ganeti_hbal_LDLIBS := $(LIBS_CMOCKA) $(LIBS_MATH) $(shell $(PKG_CONFIG) --libs json-c)
+
+# The allocator's pure parts: malformed requests, the rules, the
+# snapshot view, the export's lines.
+TESTS += test_ialloc
+test_ialloc_SRCS   := tests/unit/test_ialloc.c
+test_ialloc_LIBS   := ialloc
+test_ialloc_LDLIBS := $(LIBS_CMOCKA) $(shell $(PKG_CONFIG) --libs json-c)
