@@ -57,29 +57,66 @@ static size_t solve_host(struct place_work *w, size_t h, int32_t extra)
 	return k;
 }
 
-double pl_host_utility(struct place_work *w, size_t h, int32_t extra)
+double pl_host_utility(struct place_work *w, size_t h, int32_t extra,
+		       uint64_t *alloc)
 {
-	uint64_t up = w->up_sum[h];
+	uint64_t up = w->up_sum[h], upt = w->upt_sum[h];
 	double u = w->util_cap[h];
 
 	if (extra >= 0) {
 		const struct place_dom *e = &w->doms[extra];
 
 		up += pl_demand(e);
+		upt += pl_up_target(e);
 		u += pl_utility(e, pl_up_target(e));
 	}
 	/* Everybody gets min(H_i, MC_i): no solver needed. */
-	if (up <= w->cap[h])
+	if (up <= w->cap[h]) {
+		*alloc = upt;
 		return u;
+	}
 	size_t k = solve_host(w, h, extra);
 
 	u = 0;
+	*alloc = 0;
 	for (size_t i = 0; i < k; i++) {
 		const struct solve_item *it = &w->ctx.items[i];
 
 		u += pl_utility(&w->doms[it->dom], it->target);
+		*alloc += it->target;
 	}
 	return u;
+}
+
+/*
+ * An upper bound on the gain of guest j on host h, without the solver.
+ * Adding a guest never raises another's target (the price can only fall),
+ * and the others give up at least T_j - free KiB between them (free: what
+ * the host's expansion left unallocated), each KiB worth at least the
+ * host's least shares. So gain <= S_j*T - smin*max(0, T - free) for some
+ * T in [L_j, Tmax], Tmax = min(its cap, cap_h - the others' minimums);
+ * the right side is concave in T, highest at Tmax or at free.
+ */
+static double gain_bound(const struct place_work *w, size_t h, size_t j)
+{
+	const struct place_dom *d = &w->doms[j];
+	double free_kb = (double)(w->cap[h] - w->alloc[h]);
+	double tmax = (double)pl_up_target(d), lo = (double)pl_min(d);
+	double room = (double)(w->cap[h] - w->lo_sum[h]);
+	double best = -INFINITY;
+
+	if (tmax > room)
+		tmax = room;
+	double t[2] = { tmax, free_kb < lo ? lo : free_kb > tmax ? tmax : free_kb };
+
+	for (int i = 0; i < 2; i++) {
+		double over = t[i] > free_kb ? t[i] - free_kb : 0;
+		double g = (d->shares * t[i] - w->smin[h] * over) / 1024.0;
+
+		if (g > best)
+			best = g;
+	}
+	return best;
 }
 
 void pl_host_expand(struct place_work *w, size_t h)
@@ -107,7 +144,8 @@ void pl_host_expand(struct place_work *w, size_t h)
 struct choice {
 	int32_t host;
 	double gain;
-	double util;   /* U_h with the guest */
+	double util;     /* U_h with the guest */
+	uint64_t alloc;  /* the sum of its targets then */
 };
 
 static bool near(double a, double b)
@@ -123,7 +161,7 @@ static struct choice best_host(struct place_work *w, size_t j, bool open,
 {
 	const struct place_dom *d = &w->doms[j];
 	double bound = pl_utility(d, pl_up_target(d));
-	struct choice c = { -1, -INFINITY, 0 };
+	struct choice c = { -1, -INFINITY, 0, 0 };
 
 	for (size_t k = 0; k < w->nh; k++) {
 		size_t h = w->horder[k];
@@ -133,11 +171,19 @@ static struct choice best_host(struct place_work *w, size_t j, bool open,
 		*any_allowed = true;
 		if (w->lo_sum[h] + pl_min(d) > w->cap[h])
 			continue;
-		double u = pl_host_utility(w, h, (int32_t)j);
+		/* A host that cannot beat the best so far is not solved. */
+		if (c.host >= 0 && w->count[h] > 0 && !w->p->exhaustive) {
+			double b = gain_bound(w, h, j);
+
+			if (b < c.gain && !near(b, c.gain))
+				continue;
+		}
+		uint64_t alloc;
+		double u = pl_host_utility(w, h, (int32_t)j, &alloc);
 		double gain = u - w->util[h];
 
 		if (c.host < 0 || (gain > c.gain && !near(gain, c.gain)))
-			c = (struct choice){ (int32_t)h, gain, u };
+			c = (struct choice){ (int32_t)h, gain, u, alloc };
 		if (near(gain, bound) || gain > bound)
 			break;
 	}
@@ -157,7 +203,7 @@ int pl_expand(struct place_work *w, bool power)
 		const struct place_dom *d = &w->doms[j];
 		bool fixed = pl_fixed_host(w->p, d) >= 0, any = false;
 		struct choice o = best_host(w, j, true, &any);
-		struct choice c = { -1, -INFINITY, 0 };
+		struct choice c = { -1, -INFINITY, 0, 0 };
 		double bound = pl_utility(d, pl_up_target(d));
 
 		/* A closed host can only beat an open one that does not give
@@ -185,6 +231,7 @@ int pl_expand(struct place_work *w, bool power)
 		}
 		pl_assign(w, j, (size_t)pick.host, pl_min(d));
 		w->util[pick.host] = pick.util;
+		w->alloc[pick.host] = pick.alloc;
 	}
 	for (size_t h = 0; h < w->nh; h++)
 		if (w->count[h] > 0)

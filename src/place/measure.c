@@ -147,8 +147,7 @@ int place_plan(const struct place_params *p, const struct place_host *hosts,
 	for (size_t h = 0; h < nhosts; h++)
 		on[h] = hosts[h].on;
 	for (size_t j = 0; j < ndoms; j++) {
-		/* A guest on a host that is off is not running. */
-		host0[j] = doms[j].host >= 0 && hosts[doms[j].host].on ? doms[j].host : -1;
+		host0[j] = doms[j].host;
 		size0[j] = doms[j].size_kb;
 	}
 	measure(&w, host0, size0, on, &plan->gini_before, &plan->hosts_on_before,

@@ -169,6 +169,9 @@ int pl_check_snapshot(const struct place_params *p,
 			return pl_error(plan, "guest %s: min %llu KiB above max %llu KiB", n,
 					(unsigned long long)d->min_kb,
 					(unsigned long long)d->max_kb);
+		if (d->host >= 0 && !hosts[d->host].on)
+			return pl_error(plan, "guest %s runs on host %s, which is off", n,
+					hosts[d->host].name);
 		if (d->kind != PLACE_DOMU && d->host < 0)
 			return pl_error(plan, "guest %s: dom0 or stub domain without a host", n);
 		if (d->kind == PLACE_DOMU &&
@@ -208,6 +211,9 @@ int pl_work_init(struct place_work *w, const struct place_params *p,
 	w->up_sum = zalloc(nh, sizeof(*w->up_sum), &ok);
 	w->util_cap = zalloc(nh, sizeof(*w->util_cap), &ok);
 	w->util = zalloc(nh, sizeof(*w->util), &ok);
+	w->alloc = zalloc(nh, sizeof(*w->alloc), &ok);
+	w->upt_sum = zalloc(nh, sizeof(*w->upt_sum), &ok);
+	w->smin = zalloc(nh, sizeof(*w->smin), &ok);
 	w->count = zalloc(nh, sizeof(*w->count), &ok);
 	w->head = zalloc(nh, sizeof(*w->head), &ok);
 	w->next = zalloc(nd, sizeof(*w->next), &ok);
@@ -235,6 +241,9 @@ void pl_work_free(struct place_work *w)
 	free(w->up_sum);
 	free(w->util_cap);
 	free(w->util);
+	free(w->alloc);
+	free(w->upt_sum);
+	free(w->smin);
 	free(w->count);
 	free(w->head);
 	free(w->next);
@@ -259,6 +268,9 @@ void pl_assign(struct place_work *w, size_t j, size_t h, uint64_t size_kb)
 	w->lo_sum[h] += pl_min(d);
 	w->up_sum[h] += pl_demand(d);
 	w->util_cap[h] += pl_utility(d, pl_up_target(d));
+	w->upt_sum[h] += pl_up_target(d);
+	if (d->kind == PLACE_DOMU && (w->smin[h] == 0 || d->shares < w->smin[h]))
+		w->smin[h] = d->shares;
 }
 
 void pl_unassign(struct place_work *w, size_t j, size_t h)
@@ -277,6 +289,7 @@ void pl_unassign(struct place_work *w, size_t j, size_t h)
 	w->lo_sum[h] -= pl_min(d);
 	w->up_sum[h] -= pl_demand(d);
 	w->util_cap[h] -= pl_utility(d, pl_up_target(d));
+	w->upt_sum[h] -= pl_up_target(d);
 	w->plan->host[j] = -1;
 }
 

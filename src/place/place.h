@@ -61,7 +61,7 @@ struct place_host {
 struct place_dom {
 	const char *name;
 	enum place_kind kind;
-	int32_t host;           /* index of its host, -1: not running (new) */
+	int32_t host;           /* its host (on), -1: not running (new) */
 	int32_t pin_host;       /* -1, or the only host it may run on */
 	uint64_t min_kb;        /* L_i */
 	uint64_t max_kb;        /* H_i */
@@ -85,6 +85,10 @@ struct place_params {
 	uint32_t max_moves;      /* rebalance: longest plan */
 	bool allow_cross_version;
 	bool allow_cross_features;
+	/* emm, pemm: run the solver on every candidate host instead of
+	 * skipping those whose gain bound cannot win (same plan, slower;
+	 * the tests compare the two). */
+	bool exhaustive;
 };
 
 void place_params_default(struct place_params *p);

@@ -21,6 +21,10 @@ struct place_work {
 	uint64_t *up_sum;     /* sum of min(H_i, MC_i) placed */
 	double *util_cap;     /* utility when everybody has min(H_i, MC_i) */
 	double *util;         /* utility after the host's expansion */
+	uint64_t *alloc;      /* sum of targets after the host's expansion */
+	uint64_t *upt_sum;    /* sum of pl_up_target() placed */
+	double *smin;         /* least shares of a domU placed, 0: none
+	                       * (emm's bound; not lowered by pl_unassign) */
 	uint32_t *count;      /* guests placed on the host */
 	int32_t *head;        /* first guest placed on the host, -1 */
 	int32_t *next;        /* per guest: next on the same host, -1 */
@@ -78,8 +82,10 @@ int pl_greedy(struct place_work *w, enum place_algorithm alg);
 int pl_expand(struct place_work *w, bool power);
 int pl_rebalance(struct place_work *w);
 
-/* Utility of host h after expansion, with guest `extra` (or -1) added. */
-double pl_host_utility(struct place_work *w, size_t h, int32_t extra);
+/* Utility of host h after expansion, with guest `extra` (or -1) added;
+ * *alloc: the sum of its targets. */
+double pl_host_utility(struct place_work *w, size_t h, int32_t extra,
+		       uint64_t *alloc);
 /* Set the size of every guest on host h to its expanded target. */
 void pl_host_expand(struct place_work *w, size_t h);
 

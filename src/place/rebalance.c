@@ -88,7 +88,7 @@ int pl_rebalance(struct place_work *w)
 	for (size_t j = 0; j < w->nd; j++) {
 		const struct place_dom *d = &w->doms[j];
 
-		if (d->host >= 0 && w->hosts[d->host].on)
+		if (d->host >= 0)
 			pl_assign(w, j, (size_t)d->host, d->size_kb);
 		else
 			pl->why[j] = PLACE_WHY_NOT_RUNNING;

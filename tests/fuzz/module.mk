@@ -89,6 +89,16 @@ fuzz_ialloc_SRCS := tests/fuzz/fuzz_ialloc.c src/iallocator/request.c \
                     src/iallocator/decide.c src/iallocator/answer.c
 fuzz_ialloc_LDLIBS := $(shell $(PKG_CONFIG) --libs json-c) -lm
 
+# membal-place: a host's status file (json-c) into a snapshot, then the
+# placement core on it, every algorithm.
+FUZZERS += fuzz_place_status
+fuzz_place_status_SRCS := tests/fuzz/fuzz_place_status.c \
+                          src/placetool/status_json.c src/placetool/cache.c \
+                          src/placetool/snap.c $(wildcard src/place/*.c) \
+                          src/policy/solve_exact.c src/policy/policy.c \
+                          src/policy/solve_paper.c src/policy/apply.c
+fuzz_place_status_LDLIBS := $(shell $(PKG_CONFIG) --libs json-c) $(LIBS_MATH)
+
 define FUZZER_template
 $(BUILD)/fuzz/$(1): $$(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$$($(1)_SRCS))
 	@mkdir -p $$(dir $$@)

@@ -376,9 +376,11 @@ static void test_rebalance_notes(void **state)
 	assert_int_equal(plan.notes[0].what, PLACE_NOTE_STUCK);
 	place_plan_free(&plan);
 
-	/* B off: C is drained, so nowhere to go. */
+	/* B off (b1 not running): C is drained, so nowhere to go. */
 	three_hosts();
 	H[1].on = false;
+	D[3].host = -1;
+	D[3].size_kb = 0;
 	run(PLACE_REBALANCE);
 	assert_int_equal(plan.nmoves, 0);
 	assert_int_equal(plan.why[3], PLACE_WHY_NOT_RUNNING);
@@ -436,6 +438,14 @@ static void test_bad_snapshot(void **state)
 	host("A", 4 * GIB);
 	guest("g", 3, 1 * GIB, 1 * GIB, 1 * GIB, 0);
 	assert_int_equal(place_plan(&P, H, nh, D, nd, PLACE_GM, &plan), -1);
+	place_plan_free(&plan);
+
+	reset();
+	host("A", 4 * GIB);
+	H[0].on = false;
+	guest("g", 0, 1 * GIB, 1 * GIB, 1 * GIB, 1 * GIB);
+	assert_int_equal(place_plan(&P, H, nh, D, nd, PLACE_GM, &plan), -1);
+	assert_non_null(strstr(plan.error, "guest g runs on host A, which is off"));
 	done(state);
 }
 

@@ -1,0 +1,18 @@
+# src/placetool: membal-place, the edges of the placement core (src/place):
+# CSV snapshots, the snapshot cache gathered over ssh (json-c), the plan
+# printed. No Xen library: it runs on an administrator's machine.
+
+LIBS_JSONC := $(shell $(PKG_CONFIG) --libs json-c)
+
+PROGRAMS += membal-place
+INSTALL_BIN += membal-place
+membal-place_SRCS   := $(sort $(wildcard src/placetool/*.c))
+membal-place_LIBS   := place policy common
+membal-place_LDLIBS := $(LIBS_JSONC) $(LIBS_MATH)
+
+# Runs $(MEMBAL_BIN)/membal-place on tests/fixtures/place (CSV and
+# cache), and collect through a fake ssh.
+TESTS += test_placetool
+test_placetool_SRCS   := tests/unit/test_placetool.c
+test_placetool_LIBS   := common
+test_placetool_LDLIBS := $(LIBS_CMOCKA)
