@@ -16,10 +16,3 @@ membal-iallocator_SRCS   := src/iallocator/main.c
 membal-iallocator_LIBS   := ialloc
 membal-iallocator_LDLIBS := $(LIBS_JSONC)
 
-# The htools export; `membal-place export-htools` is to call the same
-# ia_htools_write() (docs/ganeti.md, "htools export").
-PROGRAMS += membal-export-htools
-INSTALL_BIN += membal-export-htools
-membal-export-htools_SRCS   := src/iallocator/export_main.c
-membal-export-htools_LIBS   := ialloc
-membal-export-htools_LDLIBS := $(LIBS_JSONC)

@@ -388,10 +388,58 @@ static void test_stale_cache(void **state)
 	json_object_put(cache);
 }
 
+/* membal-place export-htools on collect's cache: hinfo, hspace and hbal
+ * read what it writes, in both memory modes, and the demand mode shows
+ * hbal the room membal measured (idle1: 11556 MiB free instead of 944). */
+static void test_export_cli(void **state)
+{
+	const char *tools[] = { "/usr/bin/hinfo", "/usr/bin/hspace", "/usr/bin/hbal" };
+	const char *bin = getenv("MEMBAL_BIN");
+	struct json_object *cache = NULL;
+	char place[4096], out[4200];
+
+	(void)state;
+	for (size_t t = 0; t < 3; t++)
+		if (!tool_path("MEMBAL_NONE", tools[t])) {
+			fprintf(stderr, "SKIP: %s not found (ganeti-htools)\n", tools[t]);
+			skip();
+		}
+	const char *cp = fresh_cache("cache_idle.json", &cache);
+
+	snprintf(place, sizeof(place), "%s/membal-place", bin ? bin : "build/san");
+	for (int m = 0; m < 2; m++) {
+		snprintf(out, sizeof(out), "%s/export-%d.txt", scratch_dir(), m);
+		char *argv[] = { place, (char *)"export-htools", (char *)"--cache", (char *)cp,
+				 (char *)"--memory", (char *)(m ? "demand" : "static"),
+				 (char *)"-o", out, NULL };
+		char *o = run_capture(argv);
+
+		assert_non_null(o);
+		free(o);
+		for (size_t t = 0; t < 3; t++) {
+			char *targv[] = { (char *)tools[t], (char *)"-t", out, NULL };
+			char *r = run_capture(targv);
+
+			if (!r)
+				fail_msg("%s -t %s failed", tools[t], out);
+			free(r);
+		}
+		FILE *f = fopen(out, "r");
+		char buf[8192];
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+		fclose(f);
+		buf[n] = '\0';
+		assert_non_null(strstr(buf, m ? "\nidle1|16384|1280|11556|" : "\nidle1|16384|1280|944|"));
+	}
+	json_object_put(cache);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_side_by_side),
+		cmocka_unit_test(test_export_cli),
 		cmocka_unit_test(test_stale_cache),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
