@@ -86,21 +86,19 @@ static bool eligible(struct dwork *w, size_t n, int32_t group, uint64_t mem_mb,
 	return true;
 }
 
-/* The eligible node left with the most memory, not in skip[0..nskip);
- * -1 when none. Nodes are tried by name so that ties go to the first. */
+/* The eligible node left with the most memory, not marked in skip (NULL:
+ * none); -1 when none. Nodes are tried by name so that ties go to the
+ * first. */
 static int32_t best(struct dwork *w, int32_t group, uint64_t mem_mb,
-		    uint64_t disk_mb, bool disk, const int32_t *skip, size_t nskip)
+		    uint64_t disk_mb, bool disk, const bool *skip)
 {
 	int32_t pick = -1;
 	uint64_t pick_left = 0;
 
 	for (size_t k = 0; k < w->c->nnodes; k++) {
 		size_t n = w->c->node_order[k];
-		bool skipped = false;
 
-		for (size_t s = 0; s < nskip; s++)
-			skipped |= skip[s] == (int32_t)n;
-		if (skipped) {
+		if (skip && skip[n]) {
 			w->n_excluded++;
 			continue;
 		}
@@ -152,17 +150,38 @@ static int place_one(struct dwork *w, const struct ia_want *want, int32_t *nodes
 	bool disk = ia_dt_local_disk(want->dt);
 
 	reset_reasons(w);
-	nodes[0] = best(w, want->group, want->mem_mb, want->disk_mb, disk, NULL, 0);
-	if (nodes[0] < 0)
-		return -1;
-	if (want->required_nodes == 2) {
-		/* The drbd secondary holds the disk and must take the
-		 * instance on failover, so it needs the memory too. Only
-		 * nodes of the primary's group: drbd does not cross groups. */
-		reset_reasons(w);
-		nodes[1] = best(w, (int32_t)w->c->nodes[nodes[0]].group, want->mem_mb,
-				want->disk_mb, disk, nodes, 1);
-		if (nodes[1] < 0)
+	if (want->required_nodes == 1) {
+		nodes[0] = best(w, want->group, want->mem_mb, want->disk_mb, disk, NULL);
+		if (nodes[0] < 0)
+			return -1;
+	} else {
+		/* drbd: the best primary that has a secondary in its own group
+		 * (drbd does not cross groups); the secondary holds the disk and
+		 * takes the instance on failover, so it needs the memory too. */
+		bool *tried = calloc(w->c->nnodes + 1, sizeof(*tried));
+		bool *self = calloc(w->c->nnodes + 1, sizeof(*self));
+
+		nodes[1] = -1;
+		if (!tried || !self) {
+			free(tried);
+			free(self);
+			return -1;
+		}
+		for (;;) {
+			nodes[0] = best(w, want->group, want->mem_mb, want->disk_mb, disk, tried);
+			if (nodes[0] < 0)
+				break;
+			tried[nodes[0]] = self[nodes[0]] = true;
+			reset_reasons(w);
+			nodes[1] = best(w, (int32_t)w->c->nodes[nodes[0]].group, want->mem_mb,
+					want->disk_mb, disk, self);
+			self[nodes[0]] = false;
+			if (nodes[1] >= 0)
+				break;
+		}
+		free(tried);
+		free(self);
+		if (nodes[0] < 0 || nodes[1] < 0)
 			return -1;
 	}
 	for (uint32_t k = 0; k < want->required_nodes; k++) {
@@ -177,8 +196,7 @@ static void relocate(struct dwork *w, struct ia_answer *a)
 {
 	const struct ia_cluster *c = w->c;
 	const struct ia_inst *in = &c->insts[c->req.inst];
-	int32_t skip[2 + IA_MAX_NODES];
-	size_t nskip = 0;
+	bool *skip;
 
 	if (!ia_dt_movable(in->dt)) {
 		say(w, "relocate: instance %s has disk template %s; only drbd and shared or external storage can be relocated",
@@ -189,18 +207,23 @@ static void relocate(struct dwork *w, struct ia_answer *a)
 		say(w, "relocate: drbd instance %s has no secondary", in->name);
 		return;
 	}
-	skip[nskip++] = in->pnode;
+	if (!(skip = calloc(c->nnodes, sizeof(*skip)))) {
+		say(w, "out of memory");
+		return;
+	}
+	skip[in->pnode] = true;
 	if (in->snode >= 0)
-		skip[nskip++] = in->snode;
+		skip[in->snode] = true;
 	for (size_t i = 0; i < c->req.nfrom; i++)
-		skip[nskip++] = c->req.from[i];
+		skip[c->req.from[i]] = true;
 	reset_reasons(w);
 	/* drbd: the new secondary, which needs the disk and (for failover)
 	 * the memory; shared storage: the new primary, memory only. Within
 	 * the instance's group, as Ganeti's relocate is. */
 	int32_t n = best(w, (int32_t)in->group, in->mem_mb, in->disk_mb,
-			 in->dt == IA_DT_DRBD, skip, nskip);
+			 in->dt == IA_DT_DRBD, skip);
 
+	free(skip);
 	if (n < 0) {
 		say(w, "relocate %s: ", in->name);
 		reasons(w, in->mem_mb, in->dt == IA_DT_DRBD ? in->disk_mb : 0);

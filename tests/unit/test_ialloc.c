@@ -203,6 +203,11 @@ static void test_allocate_rules(void **state)
 	snprintf(r, sizeof(r), "%s", want("c", 2048, "drbd", 5000));
 	memcpy(r + strlen(r) - 1, ",\"type\":\"allocate\"}", 20);
 	expect(r, false, "\"result\":[\"n1\",\"n2\"]");
+	/* drbd with 500 MiB of disk: n3 (g2) has the most memory and the
+	 * disk, but no other node of g2 can be its secondary: n1 + n2. */
+	snprintf(r, sizeof(r), "%s", want("c2", 2048, "drbd", 500));
+	memcpy(r + strlen(r) - 1, ",\"type\":\"allocate\"}", 20);
+	expect(r, false, "\"result\":[\"n1\",\"n2\"]");
 	/* 5000 MiB drbd: n2 has 4000 free: no secondary. */
 	snprintf(r, sizeof(r), "%s", want("d", 5000, "drbd", 5000));
 	memcpy(r + strlen(r) - 1, ",\"type\":\"allocate\"}", 20);
