@@ -52,21 +52,29 @@ int pl_error(struct place_plan *plan, const char *fmt, ...)
 	return -1;
 }
 
+/* dom0 and stub domains keep their size (membal's dom0_mode fixed), and
+ * so does a running guest membal holds or that is paused: the arbiter
+ * does not resize it. */
+static bool frozen(const struct place_dom *d)
+{
+	return d->kind != PLACE_DOMU || (d->host >= 0 && (d->held || d->paused));
+}
+
 uint64_t pl_min(const struct place_dom *d)
 {
-	return d->kind == PLACE_DOMU ? d->min_kb : d->size_kb;
+	return frozen(d) ? d->size_kb : d->min_kb;
 }
 
 uint64_t pl_max(const struct place_dom *d)
 {
-	return d->kind == PLACE_DOMU ? d->max_kb : d->size_kb;
+	return frozen(d) ? d->size_kb : d->max_kb;
 }
 
 uint64_t pl_demand(const struct place_dom *d)
 {
 	uint64_t v = d->demand_kb;
 
-	if (d->kind != PLACE_DOMU)
+	if (frozen(d))
 		return d->size_kb;
 	return v < d->min_kb ? d->min_kb : v > d->max_kb ? d->max_kb : v;
 }

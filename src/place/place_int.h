@@ -34,7 +34,8 @@ struct place_work {
 	bool have_ctx;
 };
 
-/* Bounds as the algorithms see them: dom0 and stubs are [size, size]. */
+/* Bounds as the algorithms see them: dom0, stubs, and running guests
+ * held or paused are [size, size]. */
 uint64_t pl_min(const struct place_dom *d);
 uint64_t pl_max(const struct place_dom *d);
 /* The demand MC_i, clamped to [L_i, H_i]: also the solver's cap U_i. */

@@ -50,6 +50,8 @@ static void usage(FILE *out)
 	      "  --pin GUEST=HOST       GUEST runs on HOST only (repeat)\n"
 	      "  --no-migrate GUEST     GUEST is not live-migratable (repeat)\n"
 	      "  -v, --verbose          print every guest's place and size\n"
+	      "  --csv                  the plan as CSV (action,wave,guest,from,to,\n"
+	      "                         size_kb,gain_kb,reason) after a '#' summary\n"
 	      "\n"
 	      "hosts.csv columns (header first, any order, '#' comments):\n"
 	      "  name, mem_kb                       required: memory its domains may hold\n"
@@ -166,6 +168,7 @@ static int plan_main(int argc, char **argv)
 		{ "pin", required_argument, NULL, 'p' },
 		{ "no-migrate", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "csv", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -174,7 +177,7 @@ static int plan_main(int argc, char **argv)
 	const char *hosts = NULL, *doms = NULL, *cache = NULL;
 	uint64_t v, max_age = DEFAULT_MAX_AGE;
 	int alg = -1, ch;
-	bool verbose = false;
+	bool verbose = false, csv = false;
 
 	place_params_default(&p);
 	memset(&e, 0, sizeof(e));
@@ -228,6 +231,7 @@ static int plan_main(int argc, char **argv)
 		case 'p': ok = add_edit(e.pin, &e.npin, optarg); break;
 		case 'n': ok = add_edit(e.nomig, &e.nnomig, optarg); break;
 		case 'v': verbose = true; break;
+		case 'k': csv = true; break;
 		case 'h': usage(stdout); return 0;
 		default: ok = false; break;
 		}
@@ -265,6 +269,8 @@ static int plan_main(int argc, char **argv)
 	rc = place_plan(&p, s.hosts, s.nh, s.doms, s.nd, (enum place_algorithm)alg, &pl);
 	if (rc < 0)
 		fprintf(stderr, "membal-place: %s\n", pl.error);
+	else if (csv)
+		print_plan_csv(stdout, &s, &pl);
 	else
 		print_plan(stdout, &s, &p, &pl, verbose);
 	place_plan_free(&pl);

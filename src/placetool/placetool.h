@@ -79,5 +79,9 @@ const char *status_mode(struct json_object *status);
 
 void print_plan(FILE *out, const struct snap *s, const struct place_params *p,
 		const struct place_plan *plan, bool verbose);
+/* The same for programs: a '#' summary line, then
+ * action,wave,guest,from,to,size_kb,gain_kb,reason rows (migrate, start,
+ * unplaced with its reason code, short for a host still short). */
+void print_plan_csv(FILE *out, const struct snap *s, const struct place_plan *plan);
 
 #endif

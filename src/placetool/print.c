@@ -123,3 +123,46 @@ void print_plan(FILE *out, const struct snap *s, const struct place_params *p,
 			mib(d->demand_kb));
 	}
 }
+
+static const char *why_code(enum place_why why)
+{
+	static const char *const codes[PLACE_WHY_COUNT] = {
+		"placed", "no-room", "no-host", "fixed", "power", "not-running",
+	};
+
+	return (unsigned)why < PLACE_WHY_COUNT ? codes[why] : "?";
+}
+
+void print_plan_csv(FILE *out, const struct snap *s, const struct place_plan *pl)
+{
+	static const char *const note_codes[] = { "hold", "stuck", "max-moves" };
+
+	fprintf(out, "# membal-place plan: %s; before: hosts_on %u, gini %.6f, utility %.3f, short_kb %llu;"
+		" after: hosts_on %u, gini %.6f, utility %.3f, short_kb %llu\n",
+		place_algorithm_names[pl->alg], pl->hosts_on_before, pl->gini_before,
+		pl->utility_before, (unsigned long long)pl->short_before_kb,
+		pl->hosts_on_after, pl->gini_after, pl->utility_after,
+		(unsigned long long)pl->short_after_kb);
+	fputs("action,wave,guest,from,to,size_kb,gain_kb,reason\n", out);
+	for (size_t k = 0; k < pl->nmoves; k++) {
+		const struct place_move *m = &pl->moves[k];
+
+		if (m->from >= 0)
+			fprintf(out, "migrate,%u,%s,%s,%s,%llu,%llu,%s\n", m->wave + 1,
+				s->doms[m->dom].name, host_name(s, m->from), host_name(s, m->to),
+				(unsigned long long)m->size_kb, (unsigned long long)m->gain_kb,
+				place_algorithm_names[pl->alg]);
+		else
+			fprintf(out, "start,,%s,,%s,%llu,,%s\n", s->doms[m->dom].name,
+				host_name(s, m->to), (unsigned long long)m->size_kb,
+				place_algorithm_names[pl->alg]);
+	}
+	for (size_t j = 0; j < s->nd; j++)
+		if (pl->host[j] < 0 && pl->why[j] != PLACE_WHY_NOT_RUNNING)
+			fprintf(out, "unplaced,,%s,,,,,%s\n", s->doms[j].name,
+				why_code(pl->why[j]));
+	for (size_t k = 0; k < pl->nnotes; k++)
+		fprintf(out, "short,,,%s,,%llu,,%s\n", s->hosts[pl->notes[k].host].name,
+			(unsigned long long)pl->notes[k].short_kb,
+			note_codes[pl->notes[k].what]);
+}

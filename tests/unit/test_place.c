@@ -261,7 +261,7 @@ static void test_fixed_guests_first(void **state)
 	host("B", 8 * GIB);
 	guest("g1", -1, 1 * GIB, 3 * GIB, 1 * GIB, 0);
 	size_t z = guest("Domain-0", 0, 0, 0, 0, 3 * GIB);
-	size_t h = guest("held", 1, 1 * GIB, 2 * GIB, 1 * GIB, 2 * GIB);
+	size_t h = guest("held", 1, 1 * GIB, 3 * GIB, 1 * GIB, 2 * GIB);
 	size_t p = guest("pinned", -1, 1 * GIB, 1 * GIB, 1 * GIB, 0);
 
 	D[z].kind = PLACE_DOM0;
@@ -272,6 +272,7 @@ static void test_fixed_guests_first(void **state)
 	assert_int_equal(plan.size_kb[z], 3 * GIB);
 	assert_int_equal(plan.host[0], 1);
 	assert_int_equal(plan.host[h], 1);
+	assert_int_equal(plan.size_kb[h], 2 * GIB);  /* held: its size, not H */
 	assert_int_equal(plan.host[p], 1);
 	done(state);
 }

@@ -141,16 +141,21 @@ static void check_plan(const struct place_params *p, size_t nh, size_t nd,
 			unplaced++;
 			continue;
 		}
+		bool frozen = d->kind != PLACE_DOMU ||
+			      (d->host >= 0 && (d->held || d->paused));
+
 		held[to] += pl->size_kb[j];
-		demand[to] += d->kind == PLACE_DOMU ?
+		demand[to] += !frozen ?
 			(d->demand_kb < d->min_kb ? d->min_kb :
 			 d->demand_kb > d->max_kb ? d->max_kb : d->demand_kb) :
 			d->size_kb;
-		if (d->kind == PLACE_DOMU && alg != PLACE_REBALANCE) {
+
+		if (!frozen && alg != PLACE_REBALANCE) {
 			CHECK(pl->size_kb[j] >= d->min_kb);
 			CHECK(pl->size_kb[j] <= d->max_kb);
 		} else {
-			/* rebalance keeps sizes; dom0 and stubs keep theirs */
+			/* rebalance keeps sizes; dom0, stubs, held and paused
+			 * guests keep theirs */
 			CHECK(pl->size_kb[j] == d->size_kb);
 		}
 		if (to == d->host)

@@ -182,6 +182,17 @@ static void test_rebalance_csv(void **state)
 	HAS(r.out, "moves: 1 live migration, 0 starts");
 	HAS(r.out, "wave 1   migrate a3                   A -> B, 2048 MiB: relieves 2048 MiB of A's shortfall");
 
+	run(&r, "plan", "--algorithm", "rebalance", "--hosts", fix("hosts.csv"),
+	    "--domains", fix("domains.csv"), "--csv", "--hold", "5", NULL);
+	assert_int_equal(r.status, 0);
+	HAS(r.out, "# membal-place plan: rebalance; before: hosts_on 3, gini 0.428571");
+	HAS(r.out, "after: hosts_on 3, gini 0.333333, utility 14336.000, short_kb 0\n"
+		   "action,wave,guest,from,to,size_kb,gain_kb,reason\n"
+		   "migrate,1,a3,A,B,2097152,2097152,rebalance\n");
+	run(&r, "plan", "--algorithm", "rebalance", "--hosts", fix("hosts.csv"),
+	    "--domains", fix("domains.csv"), "--csv", "--hold", "6", NULL);
+	HAS(r.out, "action,wave,guest,from,to,size_kb,gain_kb,reason\nshort,,,A,,2097152,,hold\n");
+
 	/* The same with a3 not migratable: a2 goes (B ends exactly full). */
 	run(&r, "plan", "--algorithm", "rebalance", "--hosts", fix("hosts.csv"),
 	    "--domains", fix("domains.csv"), "--no-migrate", "a3", NULL);
@@ -232,6 +243,12 @@ static void test_placement_csv(void **state)
 	assert_int_equal(r.status, 0);
 	HAS(r.out, "unplaced: 4");
 	HAS(r.out, "g1                   opening a host would gain less than power_cost");
+	run(&r, "plan", "--algorithm", "pemm", "--hosts", fix("new_hosts.csv"),
+	    "--domains", fix("new_domains.csv"), "--csv", NULL);
+	HAS(r.out, "unplaced,,g3,,,,,power\n");
+	run(&r, "plan", "--algorithm", "gm", "--hosts", fix("new_hosts.csv"),
+	    "--domains", fix("new_domains.csv"), "--csv", NULL);
+	HAS(r.out, "start,,g3,,h1,3145728,,gm\n");
 	run(&r, "plan", "--algorithm", "pemm", "--hosts", fix("new_hosts.csv"),
 	    "--domains", fix("new_domains.csv"), "--power-cost", "1000", "-v", NULL);
 	assert_int_equal(r.status, 0);
