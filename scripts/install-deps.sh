@@ -5,6 +5,8 @@
 # `make e2e-xen` (a real Xen
 # host booted under QEMU); the Xen and kernel packages it uses are only
 # downloaded and unpacked by tests/e2e-xen/mkimages.sh, never installed.
+# ganeti-htools gives hail, hbal, hspace and hinfo for the side-by-side
+# tests of membal-iallocator and the htools export (docs/ganeti.md).
 # Idempotent: when everything is already installed it changes nothing and
 # does not even refresh the package lists. Run as root (or through sudo).
 set -eu
@@ -15,6 +17,7 @@ libxen-dev libinih-dev libsystemd-dev libcmocka-dev libjson-c-dev
 xenstore-utils
 clang libclang-rt-14-dev
 systemd
+ganeti-htools
 gnuplot-nox
 qemu-system-x86 busybox-static cpio
 "

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "common/parse.h"
+#include "placetool/export_htools.h"
 #include "placetool/placetool.h"
 
 #define DEFAULT_MAX_AGE 300
@@ -21,6 +22,7 @@ static void usage(FILE *out)
 {
 	fputs("usage: membal-place plan --algorithm ALG SOURCE [options]\n"
 	      "       membal-place collect --host HOST [--host HOST ...] [--ssh CMD] [--cache PATH]\n"
+	      "       membal-place export-htools SOURCE [--memory static|demand] [-o FILE]\n"
 	      "       membal-place -V | --version | -h | --help\n"
 	      "\n"
 	      "plan prints a placement (bs, gm, gmm, emm, pemm) or the fewest live\n"
@@ -295,6 +297,8 @@ int main(int argc, char **argv)
 		return plan_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "collect"))
 		return collect_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "export-htools"))
+		return export_htools_main(argc - 1, argv + 1);
 	fprintf(stderr, "membal-place: unknown command '%.40s'\n", argv[1]);
 	usage(stderr);
 	return 2;

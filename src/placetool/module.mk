@@ -7,7 +7,7 @@ LIBS_JSONC := $(shell $(PKG_CONFIG) --libs json-c)
 PROGRAMS += membal-place
 INSTALL_BIN += membal-place
 membal-place_SRCS   := $(sort $(wildcard src/placetool/*.c))
-membal-place_LIBS   := place policy common
+membal-place_LIBS   := ialloc place policy common
 membal-place_LDLIBS := $(LIBS_JSONC) $(LIBS_MATH)
 
 # Runs $(MEMBAL_BIN)/membal-place on tests/fixtures/place (CSV and

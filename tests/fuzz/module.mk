@@ -86,6 +86,13 @@ fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)
 FUZZERS += fuzz_trace
 fuzz_trace_SRCS := tests/fuzz/fuzz_trace.c src/simhost/workload.c src/common/parse.c
 
+# membal-iallocator's reader of Ganeti's IAllocator request (json-c) and
+# the decision and answer after it.
+FUZZERS += fuzz_ialloc
+fuzz_ialloc_SRCS := tests/fuzz/fuzz_ialloc.c src/iallocator/request.c \
+                    src/iallocator/decide.c src/iallocator/answer.c
+fuzz_ialloc_LDLIBS := $(shell $(PKG_CONFIG) --libs json-c) -lm
+
 # membal-place: a host's status file (json-c) into a snapshot, then the
 # placement core on it, every algorithm.
 FUZZERS += fuzz_place_status
