@@ -22,6 +22,7 @@
 #include "arbiter/arbiter_config.h"
 #include "arbiter/guest.h"
 #include "arbiter/hv.h"
+#include "arbiter/reserve.h"
 #include "arbiter/xsio.h"
 #include "policy/policy.h"
 
@@ -57,6 +58,7 @@ struct dom {
 	struct hv_domain hv;         /* this cycle's hypervisor view */
 	uint64_t actual_kb;          /* N_i = tot - offset */
 	bool seen;                   /* listed this cycle */
+	uint64_t born_ms;            /* first listed (reservations --for) */
 	bool known;                  /* layout read, keys handed over, watched */
 
 	/* memory/target */
@@ -152,9 +154,10 @@ struct arbiter {
 	struct dom **snap_dom;
 	struct policy_ctx pctx;
 
-	/* membalctl reserve */
-	uint64_t reserve_kb;
-	uint64_t reserve_until_ms;   /* 0: no timeout */
+	/* membalctl reserve (reserve.h) */
+	struct reservation resv[RESV_MAX];
+	uint32_t resv_last_id;
+	uint64_t reserve_kb;         /* kept free for them: what they still lack */
 	bool paused_all;
 
 	/* last cycle */

@@ -112,18 +112,6 @@ int arbiter_pause(struct arbiter *a, const char *name, bool pause)
 	return 0;
 }
 
-void arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t timeout_ms)
-{
-	a->reserve_kb = kb;
-	a->reserve_until_ms = timeout_ms ? clock_now_ms() + timeout_ms : 0;
-}
-
-void arbiter_release(struct arbiter *a)
-{
-	a->reserve_kb = 0;
-	a->reserve_until_ms = 0;
-}
-
 /* ---- the socket ----------------------------------------------------------- */
 
 static void trim(char *s)
@@ -134,26 +122,82 @@ static void trim(char *s)
 		s[--n] = '\0';
 }
 
+/* reserve KIB [lease=S] [for=NAME] (or the old form: reserve KIB S) */
+static void do_reserve(struct arbiter *a, char **arg, size_t nargs,
+		       char *answer, size_t size)
+{
+	uint64_t kb, lease = 0;
+	const char *for_name = NULL;
+	uint32_t id;
+
+	if (parse_u64(arg[0], 1, POLICY_KB_MAX, &kb) != PARSE_OK) {
+		snprintf(answer, size, "ERR size '%.32s': expected KiB, 1..%llu",
+			 arg[0], (unsigned long long)POLICY_KB_MAX);
+		return;
+	}
+	for (size_t i = 1; i < nargs; i++) {
+		const char *v = strchr(arg[i], '=');
+		const char *s = v ? v + 1 : arg[i];
+
+		if ((!v && i == 1) || !strncmp(arg[i], "lease=", 6)) {
+			if (parse_u64(s, 1, 86400 * 7, &lease) != PARSE_OK) {
+				snprintf(answer, size, "ERR lease '%.32s': expected seconds, 1..604800", s);
+				return;
+			}
+		} else if (!strncmp(arg[i], "for=", 4) && *s && strlen(s) < ARB_NAME_MAX) {
+			for_name = s;
+		} else {
+			snprintf(answer, size, "ERR bad reserve argument '%.40s'", arg[i]);
+			return;
+		}
+	}
+	if (arbiter_reserve(a, kb, lease * 1000, for_name, &id) < 0) {
+		snprintf(answer, size, "ERR %s", errno == ENOSPC
+			 ? "too many reservations (release one)" : "bad reservation");
+		return;
+	}
+	snprintf(answer, size, "OK %u reserving %llu KiB%s%.63s%s", id,
+		 (unsigned long long)kb, for_name ? " for " : "",
+		 for_name ? for_name : "", lease ? " (lease)" : " until release");
+	log_notice("membalctl: reservation %u: %llu KiB%s%s, lease %llu s", id,
+		   (unsigned long long)kb, for_name ? " for " : "",
+		   for_name ? for_name : "", (unsigned long long)lease);
+}
+
+static bool parse_id(const char *s, uint32_t *id)
+{
+	uint64_t v;
+
+	if (!s || parse_u64(s, 1, UINT32_MAX, &v) != PARSE_OK)
+		return false;
+	*id = (uint32_t)v;
+	return true;
+}
+
+#define CONTROL_ARGS 4
+
 void control_handle(struct arbiter *a, const char *line, char *answer,
 		    size_t size)
 {
 	char buf[CONTROL_LINE_MAX], *save = NULL;
-	char *cmd, *arg1, *arg2, *extra;
-	uint64_t v, t = 0;
+	char *cmd, *arg[CONTROL_ARGS + 1] = { NULL };
+	size_t nargs = 0;
+	uint32_t id = 0;
 
 	snprintf(buf, sizeof(buf), "%s", line);
 	trim(buf);
 	cmd = strtok_r(buf, " ", &save);
-	arg1 = strtok_r(NULL, " ", &save);
-	arg2 = strtok_r(NULL, " ", &save);
-	extra = strtok_r(NULL, " ", &save);
+	while (cmd && nargs <= CONTROL_ARGS && (arg[nargs] = strtok_r(NULL, " ", &save)))
+		nargs++;
+	char *arg1 = arg[0];
+
 	if (!cmd) {
 		snprintf(answer, size, "ERR empty request");
-	} else if (extra) {
+	} else if (nargs > CONTROL_ARGS || (nargs > 1 && strcmp(cmd, "reserve"))) {
 		snprintf(answer, size, "ERR too many arguments");
 	} else if (!strcmp(cmd, "ping") && !arg1) {
 		snprintf(answer, size, "OK membal-arbiter %s", MEMBAL_VERSION);
-	} else if ((!strcmp(cmd, "pause") || !strcmp(cmd, "resume")) && !arg2) {
+	} else if (!strcmp(cmd, "pause") || !strcmp(cmd, "resume")) {
 		bool pause = cmd[0] == 'p';
 
 		if (arbiter_pause(a, arg1, pause) < 0) {
@@ -164,22 +208,33 @@ void control_handle(struct arbiter *a, const char *line, char *answer,
 			log_notice("membalctl: %s %s", cmd, arg1 ? arg1 : "all domains");
 		}
 	} else if (!strcmp(cmd, "reserve") && arg1) {
-		if (parse_u64(arg1, 1, POLICY_KB_MAX, &v) != PARSE_OK) {
-			snprintf(answer, size, "ERR size '%.32s': expected KiB, 1..%llu",
-				 arg1, (unsigned long long)POLICY_KB_MAX);
-		} else if (arg2 && parse_u64(arg2, 1, 86400 * 7, &t) != PARSE_OK) {
-			snprintf(answer, size, "ERR timeout '%.32s': expected seconds, 1..604800", arg2);
+		do_reserve(a, arg, nargs, answer, size);
+	} else if (!strcmp(cmd, "release") && (!arg1 || parse_id(arg1, &id))) {
+		int n = arbiter_release(a, id);
+
+		if (n < 0) {
+			snprintf(answer, size, "ERR no reservation %u", id);
 		} else {
-			arbiter_reserve(a, v, t * 1000);
-			snprintf(answer, size, "OK reserving %llu KiB%s", (unsigned long long)v,
-				 t ? " until the timeout" : " until release");
-			log_notice("membalctl: reserve %llu KiB (timeout %llu s)",
-				   (unsigned long long)v, (unsigned long long)t);
+			snprintf(answer, size, "OK released %d reservation%s", n, n == 1 ? "" : "s");
+			log_notice("membalctl: release %s (%d)", arg1 ? arg1 : "all", n);
 		}
-	} else if (!strcmp(cmd, "release") && !arg1) {
-		arbiter_release(a);
-		snprintf(answer, size, "OK released");
-		log_notice("membalctl: release");
+	} else if (!strcmp(cmd, "renew") && parse_id(arg1, &id)) {
+		if (arbiter_renew(a, id) < 0)
+			snprintf(answer, size, "ERR no reservation %u (expired or released?)", id);
+		else
+			snprintf(answer, size, "OK renewed %u", id);
+	} else if (!strcmp(cmd, "reserved") && parse_id(arg1, &id)) {
+		/* membalctl reserve --wait asks this every cycle */
+		uint64_t missing;
+		char why[CONTROL_ANSWER_MAX - 64];
+		int r = arbiter_reservation_ready(a, id, &missing, why, sizeof(why));
+
+		if (r < 0)
+			snprintf(answer, size, "ERR no reservation %u (expired or released?)", id);
+		else if (r)
+			snprintf(answer, size, "OK ready %u", id);
+		else
+			snprintf(answer, size, "OK missing %llu %s", (unsigned long long)missing, why);
 	} else {
 		snprintf(answer, size, "ERR unknown request '%.32s'", cmd);
 	}
@@ -189,7 +244,7 @@ static void serve_one(int cfd, struct arbiter *a)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
-	char line[CONTROL_LINE_MAX + 1], answer[CONTROL_LINE_MAX];
+	char line[CONTROL_LINE_MAX + 1], answer[CONTROL_ANSWER_MAX];
 	size_t got = 0;
 
 	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||

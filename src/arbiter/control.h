@@ -7,8 +7,13 @@
  *   ping                       OK membal-arbiter <version>
  *   pause [DOMAIN]             hold one domain (name or id), or all
  *   resume [DOMAIN]            manage it (them) again; ends a manual hold
- *   reserve KIB [TIMEOUT_S]    keep KIB free for a new VM
- *   release                    end the reservation
+ *   reserve KIB [lease=S] [for=NAME]
+ *                              keep KIB free for a new VM (reserve.h):
+ *                              OK <id> ...; the old "reserve KIB S" is
+ *                              lease=S
+ *   release [ID]               end one reservation, or all of them
+ *   renew ID                   start its lease again
+ *   reserved ID                OK ready ID | OK missing KIB <why>
  *
  * Why a socket rather than signals or a file: requests need an answer
  * (no such domain, bad size), and the arbiter must not trust a world-
@@ -25,12 +30,11 @@
 #include "arbiter/arbiter.h"
 
 #define CONTROL_LINE_MAX 256
+#define CONTROL_ANSWER_MAX 1024
 
 /* The verbs. pause/resume: name NULL for every domain; 0, or -1 (no such
  * domain). Resuming also ends a manual hold. */
 int arbiter_pause(struct arbiter *a, const char *name, bool pause);
-void arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t timeout_ms);
-void arbiter_release(struct arbiter *a);
 
 /* Listening socket, or -1 (errno). Creates the directory if needed.
  * A socket file left by a dead arbiter is replaced; one that answers

@@ -270,11 +270,7 @@ static int64_t host_free(struct arbiter *a, uint64_t now)
 {
 	int64_t f = (int64_t)a->host.free_kb - (int64_t)a->host.outstanding_kb;
 
-	if (a->reserve_kb && a->reserve_until_ms && now >= a->reserve_until_ms) {
-		log_notice("reservation of %llu KiB expired", (unsigned long long)a->reserve_kb);
-		a->reserve_kb = 0;
-		a->reserve_until_ms = 0;
-	}
+	arbiter_reservations_account(a, now);
 	return f - (int64_t)a->reserve_kb;
 }
 

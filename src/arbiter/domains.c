@@ -168,6 +168,7 @@ static struct dom *dom_new(struct arbiter *a, const struct hv_domain *hd,
 	d->hv = *hd;
 	d->type = a->hv->ops->dom_type(a->hv, hd->domid);
 	d->stamp_ms = now;
+	d->born_ms = now;
 	a->by_domid[hd->domid] = d;
 	order_insert(a, hd->domid);
 	a->n.domains_added++;

@@ -136,7 +136,15 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 		d->written_kb = kb;
 	} else if (errno == ENOENT && d->domid != 0) {
 		/* The toolstack has not finished building it (or is
-		 * destroying it): try again next cycle. */
+		 * destroying it): try again next cycle. Its name is there
+		 * from the start (libxl__domain_make): a reservation made
+		 * for it must take the memory it is filled with now. */
+		if (arbiter_reservations_pending(a)) {
+			struct xsio_layout l = { .name = d->name,
+						 .name_size = sizeof(d->name), .type = d->type };
+
+			xsio_read_layout(h, d->domid, &l);
+		}
 		return 0;
 	} else if (errno != ENOENT && errno != EINVAL) {
 		return -1;

@@ -1,7 +1,8 @@
 /*
- * membalctl pause|resume [DOMAIN], reserve SIZE [--timeout S], release:
- * one request line to the arbiter's control socket, one answer line back
- * (src/arbiter/control.h).
+ * membalctl pause|resume [DOMAIN], reserve SIZE [--lease S] [--for NAME]
+ * [--wait [--timeout S]], release [ID], renew ID: one request line to the
+ * arbiter's control socket, one answer line back (src/arbiter/control.h);
+ * --wait asks again once a second.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -37,6 +38,8 @@ int ctl_parse_size_kb(const char *s, unsigned long long *kb)
 		mult = 1024;
 	else if (!strcasecmp(unit, "g") || !strcasecmp(unit, "gib") || !strcasecmp(unit, "gb"))
 		mult = 1024 * 1024;
+	else if (!strcasecmp(unit, "t") || !strcasecmp(unit, "tib") || !strcasecmp(unit, "tb"))
+		mult = UINT64_C(1024) * 1024 * 1024;
 	else
 		return -1;
 	if (v > (UINT64_C(1) << 40) / mult)
@@ -49,21 +52,32 @@ static void usage(FILE *out)
 {
 	fputs("usage: membalctl pause DOMAIN|--all [--socket PATH]\n"
 	      "       membalctl resume DOMAIN|--all [--socket PATH]\n"
-	      "       membalctl reserve SIZE [--timeout SECONDS] [--socket PATH]\n"
-	      "       membalctl release [--socket PATH]\n"
+	      "       membalctl reserve SIZE [--lease S] [--for NAME] [--wait [--timeout S]]\n"
+	      "       membalctl release [ID] [--socket PATH]\n"
+	      "       membalctl renew ID [--socket PATH]\n"
 	      "pause holds a domain (name or id; every domain with --all) at its current\n"
 	      "target; resume manages it again (and ends a hold after `xl mem-set`).\n"
-	      "reserve makes the arbiter free SIZE (512M, 2G, 262144K; plain numbers are\n"
-	      "MiB) and keep it free, e.g. for `xl create`; release ends it.\n"
+	      "reserve makes the arbiter free SIZE (512M, 2G, 1T, 262144K; plain numbers\n"
+	      "are MiB) and keep it free, e.g. for `xl create`; it prints the\n"
+	      "reservation's ID on stdout. Reservations add up. --lease S: it ends after\n"
+	      "S seconds unless `renew ID` (--timeout S without --wait: the same).\n"
+	      "--for NAME: the domain that appears next as NAME or NAME--incoming takes\n"
+	      "its memory out of the reservation; the rest is released when its agent\n"
+	      "first reports. --wait: exit 0 once SIZE is free above the reserve and the\n"
+	      "other reservations, 1 after --timeout S (default 120) with the KiB still\n"
+	      "missing and why (the reservation is then released). release ID ends one\n"
+	      "reservation, release without ID all of them.\n"
 	      "Needs root (the socket, default [daemon] control_socket of\n"
 	      CTL_ARBITER_CONFIG " or --config FILE, else " CTL_CONTROL_SOCKET ",\n"
 	      "is mode 0600).\n", out);
 }
 
-static int request(const char *path, const char *line)
+/* One request; the answer after "OK " into out (when not NULL: nothing
+ * printed), else printed. 0 OK, 1 error (printed). */
+static int ask(const char *path, const char *line, char *out, size_t size)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char answer[512];
+	char answer[1024];
 	size_t got = 0;
 	int fd;
 
@@ -109,10 +123,58 @@ static int request(const char *path, const char *line)
 	}
 	answer[strcspn(answer, "\n")] = '\0';
 	if (!strncmp(answer, "OK", 2)) {
-		printf("%s\n", answer[2] ? answer + 3 : "ok");
+		if (out)
+			snprintf(out, size, "%s", answer[2] ? answer + 3 : "");
+		else
+			printf("%s\n", answer[2] ? answer + 3 : "ok");
 		return 0;
 	}
 	fprintf(stderr, "membalctl: %s\n", !strncmp(answer, "ERR ", 4) ? answer + 4 : answer);
+	return 1;
+}
+
+static int request(const char *path, const char *line)
+{
+	return ask(path, line, NULL, 0);
+}
+
+/* The id on stdout, the rest on stderr; then, with --wait, ask until the
+ * memory is free or the time is up. */
+static int reserve(const char *path, const char *line, bool wait,
+		   uint64_t timeout_s)
+{
+	char out[1024], q[64];
+	unsigned long id;
+	char *end;
+
+	if (ask(path, line, out, sizeof(out)))
+		return 1;
+	id = strtoul(out, &end, 10);
+	if (end == out || id == 0) {
+		fprintf(stderr, "membalctl: unexpected answer '%s'\n", out);
+		return 1;
+	}
+	printf("%lu\n", id);
+	fflush(stdout);
+	fprintf(stderr, "membalctl: reservation %s\n", out);
+	if (!wait)
+		return 0;
+	snprintf(q, sizeof(q), "reserved %lu\n", id);
+	for (uint64_t waited = 0;; waited++) {
+		if (ask(path, q, out, sizeof(out)))
+			return 1;
+		if (!strncmp(out, "ready", 5))
+			return 0;
+		if (waited >= timeout_s)
+			break;
+		sleep(1);
+	}
+	unsigned long long missing = strtoull(out + 8, &end, 10);
+
+	fprintf(stderr, "membalctl: reservation %lu: %llu KiB still missing after %llu s: %s; released\n",
+		id, missing, (unsigned long long)timeout_s, *end ? end + 1 : "?");
+	snprintf(q, sizeof(q), "release %lu\n", id);
+	ask(path, q, out, sizeof(out));
 	return 1;
 }
 
@@ -121,20 +183,27 @@ int control_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "lease", required_argument, NULL, 'l' },
+		{ "for", required_argument, NULL, 'f' },
+		{ "wait", no_argument, NULL, 'w' },
 		{ "config", required_argument, NULL, 'C' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = argv[0], *path = NULL, *timeout = NULL, *config = NULL;
+	const char *lease = NULL, *for_name = NULL;
+	bool wait = false;
 	char line[256], ini_status[256], ini_socket[256];
-	uint64_t t;
 	bool all = false;
 	int ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "s:t:C:ah", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'l': lease = optarg; break;
+		case 'f': for_name = optarg; break;
+		case 'w': wait = true; break;
 		case 's': path = optarg; break;
 		case 'C': config = optarg; break;
 		case 'a': all = true; break;
@@ -156,7 +225,7 @@ int control_main(int argc, char **argv)
 	if (!strcmp(cmd, "pause") || !strcmp(cmd, "resume")) {
 		/* Every domain only when asked for: a forgotten name must
 		 * not pause the whole host. */
-		if (nargs + all != 1 || timeout) {
+		if (nargs + all != 1 || timeout || lease || for_name || wait) {
 			if (nargs == 0 && !all)
 				fprintf(stderr, "membalctl: %s needs a DOMAIN or --all\n", cmd);
 			usage(stderr);
@@ -169,28 +238,54 @@ int control_main(int argc, char **argv)
 		snprintf(line, sizeof(line), "%s%s%s\n", cmd, nargs ? " " : "", nargs ? args[0] : "");
 	} else if (!strcmp(cmd, "reserve")) {
 		unsigned long long kb;
+		uint64_t l = 0, wt = 120;
+		int n;
 
 		if (nargs != 1 || all) {
 			usage(stderr);
 			return 2;
 		}
 		if (ctl_parse_size_kb(args[0], &kb) < 0) {
-			fprintf(stderr, "membalctl: size '%s': expected a number with K, M or G (plain: MiB)\n",
+			fprintf(stderr, "membalctl: size '%s': expected a number with K, M, G or T (plain: MiB)\n",
 				args[0]);
 			return 2;
 		}
-		if (timeout && parse_u64(timeout, 1, 604800, &t) != PARSE_OK) {
-			fprintf(stderr, "membalctl: --timeout '%s': expected seconds, 1..604800\n", timeout);
+		/* the old spelling: --timeout without --wait is the lease */
+		if (!wait && timeout && !lease)
+			lease = timeout;
+		if (lease && parse_u64(lease, 1, 604800, &l) != PARSE_OK) {
+			fprintf(stderr, "membalctl: --lease '%s': expected seconds, 1..604800\n", lease);
 			return 2;
 		}
-		snprintf(line, sizeof(line), "reserve %llu%s%s\n", kb, timeout ? " " : "",
-			 timeout ? timeout : "");
-	} else if (!strcmp(cmd, "release")) {
-		if (nargs != 0 || timeout || all) {
+		if (wait && timeout && parse_u64(timeout, 0, 86400, &wt) != PARSE_OK) {
+			fprintf(stderr, "membalctl: --timeout '%s': expected seconds, 0..86400\n", timeout);
+			return 2;
+		}
+		if (for_name && (!*for_name || strlen(for_name) > 63 ||
+				 strpbrk(for_name, " \t\r\n="))) {
+			fprintf(stderr, "membalctl: bad domain name '%s'\n", for_name);
+			return 2;
+		}
+		n = snprintf(line, sizeof(line), "reserve %llu", kb);
+		if (l)
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " lease=%llu",
+				      (unsigned long long)l);
+		if (for_name)
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " for=%s", for_name);
+		snprintf(line + n, sizeof(line) - (size_t)n, "\n");
+		return reserve(path, line, wait, wt);
+	} else if (!strcmp(cmd, "release") || !strcmp(cmd, "renew")) {
+		uint64_t id;
+
+		if (nargs > 1 || timeout || all || lease || for_name || wait ||
+		    (nargs == 0 && cmd[2] == 'n') ||
+		    (nargs == 1 && parse_u64(args[0], 1, UINT32_MAX, &id) != PARSE_OK)) {
+			if (nargs == 1)
+				fprintf(stderr, "membalctl: bad reservation id '%s'\n", args[0]);
 			usage(stderr);
 			return 2;
 		}
-		snprintf(line, sizeof(line), "release\n");
+		snprintf(line, sizeof(line), "%s%s%s\n", cmd, nargs ? " " : "", nargs ? args[0] : "");
 	} else {
 		usage(stderr);
 		return 2;

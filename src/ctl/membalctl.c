@@ -23,7 +23,8 @@ static const struct subcommand subcommands[] = {
 	{ "pause", control_main, "hold a domain (or --all) at its current target" },
 	{ "resume", control_main, "manage a domain (or --all) again" },
 	{ "reserve", control_main, "free SIZE and keep it free (for xl create)" },
-	{ "release", control_main, "end a reservation" },
+	{ "release", control_main, "end a reservation (by ID, or all)" },
+	{ "renew", control_main, "start a reservation's lease again" },
 	{ "plan", plan_main,
 	  "what the arbiter would decide for a snapshot (CSV in, CSV out)" },
 };

@@ -213,6 +213,27 @@ static void test_daemon_end_to_end(void **state)
 	assert_non_null(strstr(slurp("status.json"), "\"reservation_kb\":65536"));
 	assert_int_equal(ctl("ctl.out", "reserve", "12parsecs", NULL), 2);
 	assert_int_equal(ctl("ctl.out", "release", NULL, NULL), 0);
+	assert_non_null(strstr(slurp("ctl.out"), "released 1 reservation"));
+	/* --wait: the id alone on stdout, 0 once the memory is free; 1 at
+	 * the timeout with what is missing, and the reservation released */
+	{
+		char b[300], sock[128];
+
+		snprintf(b, sizeof(b), "%s/membalctl", bin);
+		snprintf(sock, sizeof(sock), "%s/control.sock", dir);
+		char *const w1[] = { b, "reserve", "16M", "--wait", "--timeout", "20",
+				     "--for", "g9", "--socket", sock, NULL };
+		assert_int_equal(run("ctl.out", w1), 0);
+		assert_non_null(strstr(slurp("ctl.out"), "2\nmembalctl: reservation 2 reserving 16384 KiB for g9"));
+		char *const w2[] = { b, "reserve", "1T", "--wait", "--timeout", "1",
+				     "--socket", sock, NULL };
+		assert_int_equal(run("ctl.out", w2), 1);
+		assert_non_null(strstr(slurp("ctl.out"), "reservation 3: "));
+		assert_non_null(strstr(slurp("ctl.out"), " KiB still missing after 1 s: managed guests hold "));
+		assert_int_equal(ctl("ctl.out", "release", "3", NULL), 1);   /* already released */
+		assert_int_equal(ctl("ctl.out", "release", "2", NULL), 0);
+		assert_int_equal(ctl("ctl.out", "renew", NULL, NULL), 2);
+	}
 
 	/* SIGHUP with a bad file: still running, old config kept, says why
 	 * with file:line. With a good one: reloaded. */

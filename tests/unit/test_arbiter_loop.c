@@ -652,21 +652,23 @@ static void test_reserve_frees_and_keeps(void **state)
 	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
 
 	run(e, 30);
-	arbiter_reserve(&e->a, 400 * MIB, 0);
+	uint32_t id;
+
+	assert_int_equal(arbiter_reserve(&e->a, 400 * MIB, 0, NULL, &id), 0);
 	run(e, 40);
 	assert_true(host_free(e) + MIB >= e->reserve_kb + 400 * MIB);
 	/* kept while the busy guest's demand rises (at 60 s) */
 	run(e, 30);
 	assert_true(host_free(e) + MIB >= e->reserve_kb + 400 * MIB);
 	assert_int_equal(e->violations, 0);
-	arbiter_release(&e->a);
+	assert_int_equal(arbiter_release(&e->a, id), 1);
 	run(e, 20);
 	assert_true(host_free(e) < e->reserve_kb + 400 * MIB); /* handed out again */
 	/* a timeout ends a reservation by itself */
-	arbiter_reserve(&e->a, 100 * MIB, 5000);
+	assert_int_equal(arbiter_reserve(&e->a, 100 * MIB, 5000, NULL, &id), 0);
 	run(e, 6);
 	assert_int_equal(e->a.reserve_kb, 0);
-	assert_non_null(strstr(logged(e), "reservation of 102400 KiB expired"));
+	assert_non_null(strstr(logged(e), "reservation 2 of 102400 KiB expired"));
 	stop(e);
 }
 
