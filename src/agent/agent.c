@@ -6,6 +6,7 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "agent/follow.h"
 #include "common/clock.h"
 #include "common/domid.h"
 #include "common/log.h"
@@ -29,6 +30,7 @@ void agent_init(struct agent *a, const struct agent_config *cfg,
 	a->cfg = *cfg;
 	a->domid = domid != AGENT_DOMID_AUTO ? domid : cfg->domid;
 	a->domid_fixed = a->domid != AGENT_DOMID_AUTO;
+	a->follow = !a->domid_fixed;
 	a->state = AGENT_DISCONNECTED;
 	a->backoff_ms = BACKOFF_START_MS;
 	a->next_try_ms = clock_now_ms();
@@ -60,6 +62,7 @@ void agent_reconfigure(struct agent *a, const struct agent_config *cfg)
 	}
 	a->domid = domid;
 	a->domid_fixed = fixed;
+	a->follow = a->follow && !fixed;
 	agent_set_paths(a);
 	if (refilter) {
 		fmd_init(&a->free_filter, cfg->fmd_window, cfg->fmd_kb,
@@ -136,6 +139,7 @@ static bool agent_connect(struct agent *a, uint64_t now)
 	mxs_domain_path(path, sizeof(path), a->domid, "memory/stamp");
 	if (agent_read_u64(a, path, UINT64_MAX - 1, &v) && v >= a->stamp)
 		a->stamp = v + 1;
+	follow_arm(a);
 	a->state = AGENT_PUBLISHING;
 	a->backoff_ms = BACKOFF_START_MS;
 	a->n.reconnects++;
@@ -258,6 +262,11 @@ static enum agent_step_result agent_publish(struct agent *a,
 	}
 	err = errno;
 	a->n.tx_eagain += res.eagain;
+	/* Refused or gone: perhaps we were resumed under a new domid (and
+	 * a transaction cut by the resume is transient anyway). */
+	if ((err == EACCES || err == EPERM || err == ENOENT) &&
+	    follow_check(a, now) != 0)
+		return STEP_NO_HANDOVER;
 	if (err == EACCES || err == EPERM) {
 		/* Not ours yet: libxl made memory/ read-only to us and the
 		 * arbiter has not handed the keys over. */
@@ -315,6 +324,14 @@ enum agent_step_result agent_step(struct agent *a)
 		if (now < a->next_try_ms || !agent_connect(a, now))
 			return a->last_result = STEP_NO_XENSTORE;
 	}
+	/* A watch event on "domid": the kernel re-registered our watches
+	 * after a resume (follow.h). */
+	if (a->state != AGENT_DISCONNECTED && follow_fired(a))
+		follow_check(a, now);
+	if (a->domid_lost && now >= a->next_try_ms)
+		follow_check(a, now);
+	if (a->domid_lost)
+		return a->last_result = STEP_NO_HANDOVER;
 	if (a->state == AGENT_WAITING && now < a->next_try_ms)
 		return a->last_result = STEP_NO_HANDOVER;
 

@@ -52,6 +52,10 @@ struct agent {
 	struct agent_config cfg;
 	uint32_t domid;            /* resolved; AGENT_DOMID_AUTO until known */
 	bool domid_fixed;          /* from --domid or config */
+	bool follow;               /* follow.h: re-read domid after a resume */
+	bool domid_lost;           /* "domid" unreadable since a resume */
+	bool said_nowatch;
+	uint64_t domid_changes;
 	struct xs_handle *xs;
 	enum agent_state state;
 	uint64_t next_try_ms;      /* next connect or handover attempt */

@@ -262,7 +262,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	agent_init(&a, &cfg, o.domid);
+	if (a.domid_fixed && !o.once)
+		log_warn("domid %u fixed by --domid or %s: after a live migration or `xl restore` the guest runs under a new domid and this agent will publish under the old one, refused; leave domid unset to follow it",
+			 a.domid, o.config);
 	if (o.once) {
+		a.follow = false;   /* one sample: no watch, no reader thread */
 		enum agent_step_result r = agent_step(&a);
 
 		agent_close(&a);

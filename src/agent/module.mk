@@ -29,3 +29,9 @@ TESTS += test_agent_xs
 test_agent_xs_SRCS   := tests/unit/test_agent_xs.c
 test_agent_xs_LIBS   := agent common xsd
 test_agent_xs_LDLIBS := $(LIBS_CMOCKA) $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD)
+
+# The agent follows its domid after a resume (xsd_rehome_domain).
+TESTS += test_agent_follow
+test_agent_follow_SRCS   := tests/unit/test_agent_follow.c
+test_agent_follow_LIBS   := agent common xsd
+test_agent_follow_LDLIBS := $(LIBS_CMOCKA) $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD)

@@ -110,6 +110,12 @@ int xsd_release_domain(struct xsd *x, unsigned domid)
 	return api_result(x, domain_release(x, domid));
 }
 
+int xsd_rehome_domain(struct xsd *x, unsigned old, unsigned domid)
+{
+	pthread_mutex_lock(&x->lock);
+	return api_result(x, domain_rehome(x, old, domid));
+}
+
 const char *xsd_domain_socket(struct xsd *x, unsigned domid)
 {
 	const char *path = NULL;

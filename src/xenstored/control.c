@@ -114,7 +114,7 @@ static char *cmd_dump(struct xsd *x)
 
 static const char help[] =
 	"OK commands: introduce DOMID NAME TARGET_KB STATIC_MAX_KB | "
-	"release DOMID | socket DOMID | drop | eagain N | restart keep|empty | "
+	"release DOMID | rehome OLD NEW | socket DOMID | drop | eagain N | restart keep|empty | "
 	"stats | reset-stats | dump | write PATH VALUE | read PATH | rm PATH | "
 	"quit\n";
 
@@ -145,6 +145,14 @@ char *control_handle(struct xsd *x, const char *line, bool *quit)
 			out = reply("ERR usage: release DOMID\n");
 		else if (xsd_release_domain(x, (unsigned)a) < 0)
 			out = reply_errno("release", errno);
+		else
+			out = reply("OK\n");
+	} else if (!strcmp(w[0], "rehome")) {
+		if (n != 3 || !get_num(w[1], MEMBAL_DOMID_LIMIT - 1, &a) ||
+		    !get_num(w[2], MEMBAL_DOMID_LIMIT - 1, &b))
+			out = reply("ERR usage: rehome OLD_DOMID NEW_DOMID\n");
+		else if (xsd_rehome_domain(x, (unsigned)a, (unsigned)b) < 0)
+			out = reply_errno("rehome", errno);
 		else
 			out = reply("OK\n");
 	} else if (!strcmp(w[0], "socket")) {

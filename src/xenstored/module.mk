@@ -7,7 +7,7 @@
 LIBRARIES += xsd
 xsd_SRCS := src/xenstored/api.c src/xenstored/conn.c \
             src/xenstored/domain.c src/xenstored/nodeops.c \
-            src/xenstored/ops.c src/xenstored/store.c src/xenstored/txn.c \
+            src/xenstored/ops.c src/xenstored/rehome.c src/xenstored/store.c src/xenstored/txn.c \
             src/xenstored/watch.c
 
 PROGRAMS += membal-test-xenstored

@@ -52,6 +52,14 @@ int xsd_introduce_domain(struct xsd *x, unsigned domid, const char *name,
  * deleted, its permission entries ignored, its connections dropped) and
  * fires @releaseDomain. ENOENT if not introduced. */
 int xsd_release_domain(struct xsd *x, unsigned domid);
+/* What a guest sees when it is resumed under a new domain id (xl restore,
+ * live migration): the connections of domain old stay open and act as
+ * domid from now on (relative paths, permissions), their transactions are
+ * gone, each of their watches fires once (the resumed kernel re-registers
+ * them); old's home is removed and old released. domid's home is not
+ * built: xsd_introduce_domain() it afterwards, as the toolstack does.
+ * EINVAL, ENOENT (old not introduced), EEXIST (domid introduced). */
+int xsd_rehome_domain(struct xsd *x, unsigned old, unsigned domid);
 /* Path of that domain's socket, created if needed; NULL if no dir (or
  * on error, errno set). Valid until the domain is released or xsd_stop. */
 const char *xsd_domain_socket(struct xsd *x, unsigned domid);

@@ -243,6 +243,8 @@ int domain_release_wire(struct xsd *x, unsigned domid);
 int domain_introduce(struct xsd *x, unsigned domid, const char *name,
 		     uint64_t target_kb, uint64_t static_max_kb);
 int domain_release(struct xsd *x, unsigned domid);
+/* rehome.c: old's connections act as domid from now on (xsd.h). */
+int domain_rehome(struct xsd *x, unsigned old, unsigned domid);
 void domain_clear_all(struct xsd *x);
 void special_perms_reset(struct xsd *x);
 
