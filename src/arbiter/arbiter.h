@@ -67,6 +67,7 @@ struct dom {
 	bool have_written;
 	uint64_t written_kb;         /* what this arbiter last wrote */
 	bool target_dirty;           /* target watch fired: re-read */
+	bool name_dirty;             /* name watch fired: re-read */
 
 	/* the agent's report */
 	bool report_dirty;           /* a figure key changed: re-read */

@@ -63,9 +63,10 @@ test_status_json_SRCS   := tests/unit/test_status_json.c src/ctl/status_read.c
 test_status_json_LIBS   := arbiter simhost agent policy common xsd
 test_status_json_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
 
-# Reservations in closed loop: additive, leases, --for consumed by the
-# arriving domain, --wait's question.
-TESTS += test_reserve_loop
-test_reserve_loop_SRCS   := tests/unit/test_reserve_loop.c
-test_reserve_loop_LIBS   := arbiter simhost agent policy common xsd
-test_reserve_loop_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+# Migration in closed loop: reservations (additive, leases, --for consumed
+# by the arriving domain, --wait's question), names followed (xl's
+# NAME--incoming renamed NAME), departed domids forgotten.
+TESTS += test_migrate_loop
+test_migrate_loop_SRCS   := tests/unit/test_migrate_loop.c
+test_migrate_loop_LIBS   := arbiter simhost agent policy common xsd
+test_migrate_loop_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)

@@ -203,6 +203,8 @@ void arbiter_drain_events(struct arbiter *a, uint64_t now)
 			d->report_dirty = true;
 		else if (ev == XSE_TARGET && d)
 			d->target_dirty = true;
+		else if (ev == XSE_NAME && d)
+			d->name_dirty = true;
 		/* introduce/release: the domain list below tells the rest. */
 	}
 	if (err)
@@ -319,6 +321,22 @@ static void read_target(struct arbiter *a, struct dom *d, uint64_t now)
 	}
 }
 
+/* xl migrate builds the arriving domain as NAME--incoming and renames it
+ * NAME once the stream is complete: the rules of [domain NAME] apply from
+ * then on. */
+static void read_name(struct arbiter *a, struct dom *d)
+{
+	char name[ARB_NAME_MAX];
+
+	d->name_dirty = false;
+	if (xsio_read_name(a->xs, d->domid, name, sizeof(name)) < 0 ||
+	    !strcmp(name, d->name))
+		return;   /* unchanged, or the home is going away */
+	log_notice("domain %u: renamed %s -> %s", d->domid, d->name, name);
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	arbiter_apply_rules(a, d);
+}
+
 void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 {
 	for (size_t i = 0; i < a->ndoms && a->xs; i++) {
@@ -331,6 +349,8 @@ void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 				continue;
 			return;
 		}
+		if (a->xs && d->known && d->name_dirty)
+			read_name(a, d);
 		if (a->xs && d->target_dirty)
 			read_target(a, d, now);
 		if (a->xs && d->report_dirty) {

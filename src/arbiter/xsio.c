@@ -63,7 +63,11 @@ enum xsio_event xsio_next_event(struct xs_handle *h, uint32_t *domid, int *err)
 			ev = XSE_INTRODUCE;
 		else if (!strcmp(tok, "r"))
 			ev = XSE_RELEASE;
-		else if (tok[0] == 'm' &&
+		else if (tok[0] == 'n' &&
+			 parse_u64(tok + 1, 0, MEMBAL_DOMID_LIMIT - 1, &id) == PARSE_OK) {
+			*domid = (uint32_t)id;
+			ev = XSE_NAME;
+		} else if (tok[0] == 'm' &&
 			 parse_u64(tok + 1, 0, MEMBAL_DOMID_LIMIT - 1, &id) == PARSE_OK) {
 			const char *path = vec[XS_WATCH_PATH];
 			const char *leaf = strrchr(path, '/');
@@ -122,7 +126,7 @@ static bool read_kb(struct xs_handle *h, uint32_t domid, const char *rel,
 	return read_u64(h, domid, rel, POLICY_KB_MAX, kb);
 }
 
-int xsio_read_layout(struct xs_handle *h, uint32_t domid, struct xsio_layout *l)
+int xsio_read_name(struct xs_handle *h, uint32_t domid, char *buf, size_t size)
 {
 	unsigned len = 0;
 	char *name = read_str(h, XBT_NULL, domid, "name", &len);
@@ -130,17 +134,22 @@ int xsio_read_layout(struct xs_handle *h, uint32_t domid, struct xsio_layout *l)
 	/* The name is written by the toolstack, but a guest cannot change
 	 * it only if libxl's permissions hold; keep it printable and
 	 * bounded anyway, since it ends up in logs and JSON. */
-	if (name) {
-		size_t n = len < l->name_size - 1 ? len : l->name_size - 1;
+	if (!name)
+		return -1;
+	size_t n = len < size - 1 ? len : size - 1;
 
-		for (size_t i = 0; i < n; i++)
-			l->name[i] = (name[i] >= 0x21 && name[i] < 0x7f &&
-				      name[i] != '"' && name[i] != '\\') ? name[i] : '_';
-		l->name[n] = '\0';
-		free(name);
-	} else {
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (name[i] >= 0x21 && name[i] < 0x7f &&
+			  name[i] != '"' && name[i] != '\\') ? name[i] : '_';
+	buf[n] = '\0';
+	free(name);
+	return 0;
+}
+
+int xsio_read_layout(struct xs_handle *h, uint32_t domid, struct xsio_layout *l)
+{
+	if (xsio_read_name(h, domid, l->name, l->name_size) < 0)
 		snprintf(l->name, l->name_size, "domain-%u", domid);
-	}
 	if (!read_kb(h, domid, "memory/static-max", &l->static_max_kb))
 		l->static_max_kb = 0;   /* unknown: bounded by maxmem below */
 	/* XEN_DOMINF_hvm_guest covers HVM and PVH, and so does
@@ -227,6 +236,11 @@ int xsio_watch_dom(struct xs_handle *h, uint32_t domid)
 
 	mxs_domain_path(path, sizeof(path), domid, "memory");
 	snprintf(tok, sizeof(tok), "m%u", domid);
+	if (!xs_watch(h, path, tok))
+		return -1;
+	/* xl renames NAME--incoming to NAME at the end of a migration */
+	mxs_domain_path(path, sizeof(path), domid, "name");
+	snprintf(tok, sizeof(tok), "n%u", domid);
 	return xs_watch(h, path, tok) ? 0 : -1;
 }
 
@@ -236,6 +250,9 @@ void xsio_unwatch_dom(struct xs_handle *h, uint32_t domid)
 
 	mxs_domain_path(path, sizeof(path), domid, "memory");
 	snprintf(tok, sizeof(tok), "m%u", domid);
+	xs_unwatch(h, path, tok);
+	mxs_domain_path(path, sizeof(path), domid, "name");
+	snprintf(tok, sizeof(tok), "n%u", domid);
 	xs_unwatch(h, path, tok);
 }
 

@@ -23,9 +23,11 @@ struct xs_handle;
  *   memory/target         XSE_TARGET
  *   another report key,   XSE_REPORT: read the report (one transaction)
  *   or memory/ itself     (the event sent when the watch is set)
- * plus "i" @introduceDomain and "r" @releaseDomain. */
+ * and one on its name (token "n<domid>", XSE_NAME: xl renames NAME--incoming
+ * to NAME when a migration ends), plus "i" @introduceDomain and "r"
+ * @releaseDomain. */
 enum xsio_event { XSE_NONE, XSE_STAMP, XSE_TARGET, XSE_REPORT, XSE_INTRODUCE,
-		  XSE_RELEASE };
+		  XSE_RELEASE, XSE_NAME };
 
 /* The connection to xenstored and its back-off: a failed connection is
  * tried again after 100 ms, then twice as long each time, up to 10 s. */
@@ -64,6 +66,8 @@ struct xsio_layout {
 };
 
 int xsio_read_layout(struct xs_handle *h, uint32_t domid, struct xsio_layout *l);
+/* The domain's name, printable and bounded; -1 (errno) when unreadable. */
+int xsio_read_name(struct xs_handle *h, uint32_t domid, char *buf, size_t size);
 /* Create the agent's report keys the domain does not have yet and make it
  * their owner (docs/design.md §Guest keys); memory/target stays read-only
  * to the guest. */

@@ -1,8 +1,13 @@
 /*
- * Reservations in closed loop (src/arbiter/reserve.h): the arbiter's real
- * cycle, the sim backend and membal's own xenstored, as in
- * test_arbiter_loop.c. A domain that arrives for a reservation must take
- * its memory out of the reservation, not out of the other guests.
+ * Live migration in closed loop: the arbiter's real cycle, the sim backend
+ * and membal's own xenstored, as in test_arbiter_loop.c.
+ *  - reservations (src/arbiter/reserve.h): a domain that arrives for a
+ *    reservation takes its memory out of the reservation, not out of the
+ *    other guests;
+ *  - names: xl builds the arriving domain as NAME--incoming and renames
+ *    it NAME; [domain NAME] applies after the rename; the incoming domain
+ *    is not shrunk before its first report; the departed domid is
+ *    forgotten with one log line and no write.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,7 +66,7 @@ static size_t count(const char *hay, const char *needle)
 	return n;
 }
 
-static struct env *start(const char *scenario)
+static struct env *start_ini(const char *scenario, const char *ini)
 {
 	struct env *e = calloc(1, sizeof(*e));
 	struct agent_config ac;
@@ -88,11 +93,18 @@ static struct env *start(const char *scenario)
 	};
 	assert_int_equal(hv_sim_open(&e->hv, &so), 0);
 	arbiter_config_defaults(&e->cfg);
+	if (ini)
+		assert_int_equal(arbiter_config_load_string("arbiter.ini", ini, &e->cfg), 0);
 	e->cfg.status_file[0] = '\0';
 	e->cfg.control_socket[0] = '\0';
 	e->cfg.max_domains = 64;
 	assert_int_equal(arbiter_init(&e->a, &e->cfg, &e->hv, false), 0);
 	return e;
+}
+
+static struct env *start(const char *scenario)
+{
+	return start_ini(scenario, NULL);
 }
 
 static void stop(struct env *e)
@@ -273,6 +285,52 @@ static void test_ready_or_missing(void **state)
 	stop(e);
 }
 
+/* xl migrate to this host: g--incoming built (no report yet: not
+ * touched), renamed g at the end of the stream; the source, g--migratedaway
+ * here, stopped. */
+static const char *const migration =
+	"[host]\ntotal_mb = 2048\ndom0_mb = 512\nballoon_rate_mb_s = 256\n"
+	"[guest a]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 1024\nworkload = const:250\n"
+	"[guest g--migratedaway]\ndomid = 2\nmemory_mb = 300\nstatic_max_mb = 600\nworkload = const:100\n"
+	"stop_s = 30\n"
+	"[guest g--incoming]\ndomid = 3\nmemory_mb = 300\nstatic_max_mb = 600\nagent = no\n"
+	"start_s = 20\nworkload = const:100\n";
+
+static void test_names_followed_incoming_untouched(void **state)
+{
+	struct env *e = start_ini(migration, "[domain g]\nmin_mb = 280\nshares = 3\n");
+	char path[64];
+
+	run(e, 25);
+	struct dom *in = e->a.by_domid[3];
+
+	assert_non_null(in);
+	assert_string_equal(in->name, "g--incoming");
+	assert_false(in->have_fig);
+	assert_int_equal(in->target_changes, 0);     /* no report: not shrunk */
+	assert_true(in->min_kb < 280 * MIB);         /* [domain g] not yet */
+	/* the source goes at 30 s: forgotten, once, and nothing more about
+	 * it (no write, no second line) */
+	run(e, 10);
+	assert_null(e->a.by_domid[2]);
+	assert_int_equal(count(logged(e), "domain 2 (g--migratedaway) is gone; forgetting it"), 1);
+	const char *gone = strstr(logged(e), "is gone; forgetting it");
+	size_t gone_at = (size_t)(gone - logged(e));
+	/* the stream is complete: xl renames the domain (libxl__domain_rename) */
+	snprintf(path, sizeof(path), "/local/domain/3/name");
+	assert_true(xs_write(e->a.xs, XBT_NULL, path, "g", 1));
+	run(e, 2);
+	assert_string_equal(in->name, "g");
+	assert_int_equal(count(logged(e), "domain 3: renamed g--incoming -> g"), 1);
+	assert_int_equal(in->min_kb, 280 * MIB);
+	assert_true(in->shares == 3);
+	assert_int_equal(in->target_changes, 0);     /* still no report */
+	run(e, 5);
+	assert_int_equal(count(logged(e), "renamed"), 1);
+	assert_null(strstr(logged(e) + gone_at, "domain 2 ("));
+	stop(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_rest_released_at_first_report),
 		cmocka_unit_test(test_ids_leases_and_protocol),
 		cmocka_unit_test(test_ready_or_missing),
+		cmocka_unit_test(test_names_followed_incoming_untouched),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
