@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "arbiter/carry.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/parse.h"
@@ -186,6 +187,18 @@ void control_handle(struct arbiter *a, const char *line, char *answer,
 
 	snprintf(buf, sizeof(buf), "%s", line);
 	trim(buf);
+	if (!strncmp(buf, "state-import ", 13)) {
+		/* state-import NAME WORDS...: the words are the rest */
+		char *name = buf + 13, *text = strchr(name, ' ');
+
+		if (!text || !text[1] || text == name) {
+			snprintf(answer, size, "ERR usage: state-import NAME STATE");
+			return;
+		}
+		*text++ = '\0';
+		carry_import(a, name, text, answer, size);
+		return;
+	}
 	cmd = strtok_r(buf, " ", &save);
 	while (cmd && nargs <= CONTROL_ARGS && (arg[nargs] = strtok_r(NULL, " ", &save)))
 		nargs++;
@@ -235,6 +248,13 @@ void control_handle(struct arbiter *a, const char *line, char *answer,
 			snprintf(answer, size, "OK ready %u", id);
 		else
 			snprintf(answer, size, "OK missing %llu %s", (unsigned long long)missing, why);
+	} else if (!strcmp(cmd, "state-export") && arg1) {
+		char text[RESV_STATE_MAX];
+
+		if (carry_export(a, arg1, text, sizeof(text)) < 0)
+			snprintf(answer, size, "ERR no domain '%.64s'", arg1);
+		else
+			snprintf(answer, size, "OK %s", text);
 	} else {
 		snprintf(answer, size, "ERR unknown request '%.32s'", cmd);
 	}

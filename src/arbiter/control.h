@@ -14,6 +14,9 @@
  *   release [ID]               end one reservation, or all of them
  *   renew ID                   start its lease again
  *   reserved ID                OK ready ID | OK missing KIB <why>
+ *   state-export DOMAIN        OK hold=... oom_min_kb=N oom_until=S (carry.h)
+ *   state-import NAME STATE    into domain NAME, or kept with the
+ *                              reservation --for NAME until it arrives
  *
  * Why a socket rather than signals or a file: requests need an answer
  * (no such domain, bad size), and the arbiter must not trust a world-

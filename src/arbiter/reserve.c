@@ -4,6 +4,7 @@
 #include "arbiter/reserve.h"
 
 #include "arbiter/arbiter_int.h"
+#include "arbiter/carry.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -147,6 +148,8 @@ static struct dom *consumer_of(struct arbiter *a, struct reservation *r)
 		r->consumer = d->domid + 1;
 		log_notice("reservation %u for %s: domain %u (%s) arrived; what it holds comes out of the reservation",
 			   r->id, r->for_name, d->domid, d->name);
+		if (r->state[0])
+			carry_apply(a, d, r->state);
 		return d;
 	}
 	return NULL;

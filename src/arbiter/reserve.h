@@ -25,6 +25,7 @@
 #include "arbiter/arbiter_config.h"
 
 #define RESV_MAX 16
+#define RESV_STATE_MAX 256
 #define RESV_INCOMING "--incoming"
 
 struct arbiter;
@@ -38,6 +39,8 @@ struct reservation {
 	char for_name[ARB_NAME_MAX]; /* "" : for nobody in particular */
 	uint32_t consumer;           /* domid + 1 of the domain it is for; 0 none */
 	uint64_t consumed_kb;        /* of kb, held by the consumer (last cycle) */
+	char state[RESV_STATE_MAX];  /* membalctl state import before the
+				      * domain arrived: applied to it then */
 };
 
 /* A new reservation; its id in *id. 0, or -1 with errno ENOSPC (RESV_MAX

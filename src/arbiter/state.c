@@ -48,6 +48,45 @@ int state_parse(const char *text, struct dom_state *out)
 	return 0;
 }
 
+static bool foreign_word(const char *tok)
+{
+	const char *eq = strchr(tok, '=');
+
+	if (!eq || eq == tok || !eq[1])
+		return false;
+	for (const char *p = tok; p < eq; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+int state_parse_export(const char *text, struct dom_state *out, unsigned *ignored)
+{
+	char known[STATE_TEXT_MAX * 2 + 1], buf[STATE_TEXT_MAX * 2 + 1], *save = NULL;
+	size_t n = 0;
+
+	*ignored = 0;
+	if (strlen(text) >= sizeof(buf))
+		return -1;
+	strcpy(buf, text);
+	known[0] = '\0';
+	for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		bool ours = !strncmp(tok, "hold=", 5) || !strncmp(tok, "oom_min_kb=", 11) ||
+			    !strncmp(tok, "oom_until=", 10);
+
+		if (!ours) {
+			if (!foreign_word(tok))
+				return -1;
+			(*ignored)++;
+			continue;
+		}
+		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", n ? " " : "", tok);
+		if (n >= sizeof(known))
+			return -1;
+	}
+	return state_parse(known, out);
+}
+
 void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
 		  struct dom_state *out)
 {

@@ -34,6 +34,12 @@ void state_format(const struct dom_state *s, char *buf, size_t size);
  * unknown word, a number out of range, no hold). */
 int state_parse(const char *text, struct dom_state *out);
 
+/* What `membalctl state import` accepts: state_format()'s words, and any
+ * other lowercase word=value, ignored (counted in *ignored), so that an
+ * importer older than the exporter still takes what it knows (the learned
+ * gap, for one, is not exported yet). 0, or -1 as state_parse(). */
+int state_parse_export(const char *text, struct dom_state *out, unsigned *ignored);
+
 /* What to save of d at now (monotonic ms) and wall_s (seconds). An
  * OOM-raised minimum outlives a restart for what was left of it, rounded
  * up to the second. */

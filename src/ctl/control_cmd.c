@@ -55,6 +55,7 @@ static void usage(FILE *out)
 	      "       membalctl reserve SIZE [--lease S] [--for NAME] [--wait [--timeout S]]\n"
 	      "       membalctl release [ID] [--socket PATH]\n"
 	      "       membalctl renew ID [--socket PATH]\n"
+	      "       membalctl state export DOMAIN | state import NAME [STATE|-]\n"
 	      "pause holds a domain (name or id; every domain with --all) at its current\n"
 	      "target; resume manages it again (and ends a hold after `xl mem-set`).\n"
 	      "reserve makes the arbiter free SIZE (512M, 2G, 1T, 262144K; plain numbers\n"
@@ -67,6 +68,10 @@ static void usage(FILE *out)
 	      "other reservations, 1 after --timeout S (default 120) with the KiB still\n"
 	      "missing and why (the reservation is then released). release ID ends one\n"
 	      "reservation, release without ID all of them.\n"
+	      "state export prints what the arbiter keeps about DOMAIN (hold, OOM-raised\n"
+	      "minimum and until when); state import gives it to domain NAME on this\n"
+	      "host, or to the reservation --for NAME until NAME arrives (STATE from\n"
+	      "the arguments, or stdin). `xl migrate` alone does not carry it.\n"
 	      "Needs root (the socket, default [daemon] control_socket of\n"
 	      CTL_ARBITER_CONFIG " or --config FILE, else " CTL_CONTROL_SOCKET ",\n"
 	      "is mode 0600).\n", out);
@@ -274,6 +279,38 @@ int control_main(int argc, char **argv)
 			n += snprintf(line + n, sizeof(line) - (size_t)n, " for=%s", for_name);
 		snprintf(line + n, sizeof(line) - (size_t)n, "\n");
 		return reserve(path, line, wait, wt);
+	} else if (!strcmp(cmd, "state")) {
+		char text[200] = "";
+
+		if (nargs < 2 || timeout || all || lease || for_name || wait ||
+		    strlen(args[1]) > 63 || strpbrk(args[1], " \t\r\n") ||
+		    (strcmp(args[0], "export") && strcmp(args[0], "import")) ||
+		    (args[0][0] == 'e' && nargs != 2)) {
+			usage(stderr);
+			return 2;
+		}
+		if (args[0][0] == 'e') {
+			snprintf(line, sizeof(line), "state-export %s\n", args[1]);
+			return request(path, line);
+		}
+		if (nargs == 2 || (nargs == 3 && !strcmp(args[2], "-"))) {
+			if (!fgets(text, sizeof(text), stdin)) {
+				fprintf(stderr, "membalctl: state import: nothing on stdin\n");
+				return 2;
+			}
+			text[strcspn(text, "\r\n")] = '\0';
+		} else {
+			size_t n = 0;
+
+			for (int i = 2; i < nargs; i++)
+				n += (size_t)snprintf(text + n, n < sizeof(text) ? sizeof(text) - n : 0,
+						      "%s%s", i > 2 ? " " : "", args[i]);
+			if (n >= sizeof(text)) {
+				fprintf(stderr, "membalctl: state import: state too long\n");
+				return 2;
+			}
+		}
+		snprintf(line, sizeof(line), "state-import %s %s\n", args[1], text);
 	} else if (!strcmp(cmd, "release") || !strcmp(cmd, "renew")) {
 		uint64_t id;
 

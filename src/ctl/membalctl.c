@@ -25,6 +25,7 @@ static const struct subcommand subcommands[] = {
 	{ "reserve", control_main, "free SIZE and keep it free (for xl create)" },
 	{ "release", control_main, "end a reservation (by ID, or all)" },
 	{ "renew", control_main, "start a reservation's lease again" },
+	{ "state", control_main, "export or import a domain's state (for a migration)" },
 	{ "plan", plan_main,
 	  "what the arbiter would decide for a snapshot (CSV in, CSV out)" },
 };

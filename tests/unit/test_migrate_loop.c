@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xenstore.h>
 
@@ -331,6 +332,71 @@ static void test_names_followed_incoming_untouched(void **state)
 	stop(e);
 }
 
+static uint64_t wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+/* membalctl state export|import: the hold and the OOM-raised minimum with
+ * what is left of it; into a domain that is here, or kept with the
+ * reservation --for it until it arrives. */
+static void test_state_travels(void **state)
+{
+	struct env *e = start(arrival_agent);
+	char line[256], want[128];
+	uint32_t id;
+
+	run(e, 5);
+	struct dom *a = e->a.by_domid[1];
+
+	assert_string_equal(ask(e, "state-export a"), "OK hold=none oom_min_kb=0 oom_until=0");
+	a->oom_min_kb = 450 * MIB;
+	a->oom_until_ms = clock_now_ms() + 60000;
+	assert_int_equal(arbiter_pause(&e->a, "a", true), 0);
+	snprintf(want, sizeof(want), "OK hold=paused oom_min_kb=%u oom_until=", 450 * MIB);
+	assert_memory_equal(ask(e, "state-export a"), want, strlen(want));
+	uint64_t until = strtoull(answer + strlen(want), NULL, 10);
+	assert_true(until >= wall_now() + 59 && until <= wall_now() + 61);
+	assert_string_equal(ask(e, "state-export nosuch"), "ERR no domain 'nosuch'");
+
+	/* into b, here; a word from a newer exporter is ignored, said once */
+	snprintf(line, sizeof(line), "state-import b hold=none oom_min_kb=%u oom_until=%llu gap_kb=5",
+		 300 * MIB, (unsigned long long)wall_now() + 120);
+	assert_string_equal(ask(e, line), "OK imported into domain 2 (b)");
+	assert_int_equal(e->a.by_domid[2]->oom_min_kb, 300 * MIB);
+	assert_true(e->a.by_domid[2]->oom_until_ms > clock_now_ms() + 100000);
+	assert_int_equal(count(logged(e), "1 word(s) this version does not know, ignored"), 1);
+	assert_string_equal(ask(e, "state-import b hold=bogus"),
+			    "ERR state 'hold=bogus': expected hold=none|manual|paused oom_min_kb=N oom_until=S");
+	assert_string_equal(ask(e, "state-import b hold=none Bad"),
+			    "ERR state 'hold=none Bad': expected hold=none|manual|paused oom_min_kb=N oom_until=S");
+	assert_string_equal(ask(e, "state-import newvm hold=none oom_min_kb=1 oom_until=1"),
+			    "ERR no domain 'newvm' and no reservation --for it");
+
+	/* before the move: kept with the reservation, applied on arrival */
+	assert_int_equal(arbiter_reserve(&e->a, 300 * MIB, 0, "newvm", &id), 0);
+	snprintf(line, sizeof(line), "state-import newvm hold=none oom_min_kb=%u oom_until=%llu",
+		 200 * MIB, (unsigned long long)wall_now() + 600);
+	assert_string_equal(ask(e, line), "OK kept with reservation 1 until newvm arrives");
+	run(e, 45);
+	struct dom *n = e->a.by_domid[3];
+
+	assert_non_null(n);
+	assert_int_equal(n->oom_min_kb, 200 * MIB);
+	assert_true(n->oom_until_ms > clock_now_ms());
+	/* written to its membal_state, for a restart of this arbiter */
+	unsigned len;
+	char *st = xs_read(e->a.xs, XBT_NULL, "/local/domain/3/memory/membal_state", &len);
+
+	assert_non_null(st);
+	assert_non_null(strstr(st, "oom_min_kb=204800"));
+	free(st);
+	stop(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_ids_leases_and_protocol),
 		cmocka_unit_test(test_ready_or_missing),
 		cmocka_unit_test(test_names_followed_incoming_untouched),
+		cmocka_unit_test(test_state_travels),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
