@@ -2,7 +2,8 @@
  * membal-place: VM placement and rebalancing across Xen hosts from the
  * demand membal measures (docs/placement.md). `plan` prints a plan from
  * CSV snapshot files or from the cache `collect` gathers over ssh; it
- * never migrates, starts or resizes anything.
+ * never migrates, starts or resizes anything; `apply` carries out a plan's
+ * migrations (apply.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "common/parse.h"
+#include "placetool/apply.h"
 #include "placetool/export_htools.h"
 #include "placetool/placetool.h"
 
@@ -23,6 +25,7 @@ static void usage(FILE *out)
 	fputs("usage: membal-place plan --algorithm ALG SOURCE [options]\n"
 	      "       membal-place collect --host HOST [--host HOST ...] [--ssh CMD] [--cache PATH]\n"
 	      "       membal-place export-htools SOURCE [--memory static|demand] [-o FILE]\n"
+	      "       membal-place apply --plan FILE [--apply] [--journal FILE] [options]\n"
 	      "       membal-place -V | --version | -h | --help\n"
 	      "\n"
 	      "plan prints a placement (bs, gm, gmm, emm, pemm) or the fewest live\n"
@@ -297,6 +300,8 @@ int main(int argc, char **argv)
 		return plan_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "collect"))
 		return collect_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "apply"))
+		return apply_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "export-htools"))
 		return export_htools_main(argc - 1, argv + 1);
 	fprintf(stderr, "membal-place: unknown command '%.40s'\n", argv[1]);

@@ -16,3 +16,8 @@ TESTS += test_placetool
 test_placetool_SRCS   := tests/unit/test_placetool.c
 test_placetool_LIBS   := common
 test_placetool_LDLIBS := $(LIBS_CMOCKA)
+
+# membal-place apply with a fake ssh and xl (fixtures/place/apply-ssh).
+TESTS += test_place_apply
+test_place_apply_SRCS   := tests/unit/test_place_apply.c
+test_place_apply_LDLIBS := $(LIBS_CMOCKA)
