@@ -187,7 +187,9 @@ chmod 0755 "$D0/init"
 XB=usr/lib/xen-4.17/bin
 mkdir -p "$D0/$XB" "$D0/etc/xen" "$D0/var/lib/xen" "$D0/var/lib/xenstored" \
 	"$D0/var/run" "$D0/var/log/xen/console" "$D0/etc/membal" "$D0/e2e" "$D0/modules"
-for b in xl xenstored oxenstored xen-init-dom0 xenconsoled xenstore-control; do
+# libxl-save-helper: xl save, restore and migrate (pitfall: without it
+# they fail with "libxl-save-helper: No such file").
+for b in xl xenstored oxenstored xen-init-dom0 xenconsoled xenstore-control libxl-save-helper; do
 	cp "$BASE/xen/$XB/$b" "$D0/$XB/"
 done
 cp "$BASE/xen/etc/xen/oxenstored.conf" "$D0/etc/xen/"

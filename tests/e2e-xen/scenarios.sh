@@ -13,6 +13,14 @@
 #                falls, the host stays above the reserve
 #   robustness   arbiter restart, garbage keys, xl mem-set, a domU without
 #                agent, membalctl reserve + xl create, xl destroy mid-cycle
+#   saverestore  xl save + xl restore of g3 (the suspend/resume path of a
+#                migration): its agent follows the new domid and reports
+#                within 60 s, the arbiter manages it, forgets the old one
+#   migrate      reserve --for g3 --wait, pause, xl migrate to localhost,
+#                release: the arriving domain is not shrunk before its
+#                first report, is renamed g3, reports within 60 s; the old
+#                domid leaves the status with no target write; g2 is not
+#                squeezed by g3's size; free memory stays above the reserve
 #   oom          no guest ever OOM-killed anything
 #
 # Every figure comes from real state: the hypervisor and xenstored through
@@ -349,7 +357,7 @@ phase_robustness() {
 	wait_settled $id1 4 40; wait_settled $id2 4 40
 	free0=$(probe_free)
 	res_kb=$((136 * MB))
-	ans=$(ctl reserve $res_kb 120)
+	ans=$(membalctl reserve ${res_kb}K --for g3 --lease 120 --wait --timeout 60 --socket "$CTL" 2>&1 | tr '\n' ' ')
 	tr0=$(now_ms)
 	wait_for 60 "[ \"\$(probe_free)\" -ge $((RESERVE_KB + res_kb - 2 * MB)) ]"
 	free1=$(probe_free); tr1=$(now_ms)
@@ -431,6 +439,77 @@ phase_robustness() {
 		$rc -eq 0 -a "$gone" -ge 1 -a "$listed" -eq 0 -a $left -eq 0 -a $alive -eq 1
 }
 
+# ---------------------------------------------------------- saverestore ---
+phase_saverestore() {
+	[ -n "${id3:-}" ] || { check FAIL saverestore "no g3 from the robustness phase"; return 0; }
+	info "saverestore: xl save g3, xl restore"
+	wait_for 30 "[ \"\$(st_dom g3 state)\" = managed ]"
+	old=$(domid_of g3)
+	mark=$(log_mark)
+	t0=$(now_ms)
+	xl save g3 /run/g3.save >/run/g3.save.log 2>&1; rs=$?
+	xl restore /run/g3.save >/run/g3.restore.log 2>&1; rr=$?
+	new=$(domid_of g3)
+	wait_for 60 "[ -n \"\$(xsr /local/domain/$new/memory/stamp)\" ]"
+	t1=$(now_ms)
+	wait_for 30 "grep -q \"\\\"domid\\\":$new,\\\"name\\\":\\\"g3\\\"\" $ST && [ \"\$(st_dom g3 state)\" = managed ]"
+	gone=$(log_since "$mark" | grep -c "domain $old (g3) is gone")
+	late=$(log_since "$mark" | grep "domain $old (" | grep -c "target")
+	fig saverestore_to_report_s $(((t1 - t0) / 1000))
+	check_that saverestore-follows "xl save rc=$rs, restore rc=$rr: domid $old -> $new; stamp under $new: $(xsr /local/domain/$new/memory/stamp) $(((t1 - t0) / 1000)) s after the save; g3 state $(st_dom g3 state); old domid forgotten ($gone) with $late target lines; $(tail -n 2 /run/g3.restore.log | tr '\n' ' ' | cut -c1-160)" \
+		$rs -eq 0 -a $rr -eq 0 -a -n "$new" -a "$new" != "$old" -a -n "$(xsr /local/domain/$new/memory/stamp)" -a "$(st_dom g3 state)" = managed -a "$gone" -ge 1 -a "$late" -eq 0
+	grep -a "domain id changed" /var/log/xen/console/guest-g3.log 2>/dev/null | tail -n 2 | sed 's/^/E2E INFO   g3 console: /'
+	id3=$new
+	save id3
+}
+
+# -------------------------------------------------------------- migrate ---
+# To localhost: xl runs "xl migrate-receive" itself (-s ""), no ssh in the
+# busybox dom0. Both copies of g3 exist during the stream: the reservation
+# --for g3 makes room for g3--incoming first.
+phase_migrate() {
+	[ -n "${id3:-}" ] || { check FAIL migrate "no g3"; return 0; }
+	wait_for 30 "[ \"\$(st_dom g3 state)\" = managed ]"
+	wait_settled $id2 4 60; wait_settled $id3 4 60
+	old=$id3
+	set -- $(probe_dom $old)
+	size=$((${1:-131072} + 8 * MB))
+	t2_0=$(target_of $id2)
+	mark=$(log_mark)
+	tm0=$(now_ms)
+	rid=$(membalctl reserve ${size}K --for g3 --lease 600 --wait --timeout 120 --socket "$CTL" 2>/run/reserve.err); rc_r=$?
+	tw=$(now_ms)
+	info "migrate: reservation '$rid' of $size KiB (rc $rc_r, $(((tw - tm0) / 1000)) s): $(tr '\n' ' ' </run/reserve.err)"
+	membalctl pause g3 --socket "$CTL" >/dev/null 2>&1
+	xl migrate -s "" g3 "xl migrate-receive" >/run/g3.migrate.log 2>&1; rc_m=$?
+	new=$(domid_of g3)
+	membalctl release "$rid" --socket "$CTL" >/dev/null 2>&1
+	wait_for 60 "[ -n \"\$(xsr /local/domain/$new/memory/stamp)\" ]"
+	tm1=$(now_ms)
+	wait_for 30 "grep -q \"\\\"domid\\\":$new,\\\"name\\\":\\\"g3\\\"\" $ST && [ \"\$(st_dom g3 state)\" = managed ]"
+	fig migrate_reserve_wait_s $(((tw - tm0) / 1000))
+	fig migrate_to_report_s $(((tm1 - tm0) / 1000))
+	check_that migrate-localhost "reserve rc=$rc_r id '$rid'; xl migrate rc=$rc_m: domid $old -> $new; stamp under $new $(xsr /local/domain/$new/memory/stamp); g3 state $(st_dom g3 state); $(tail -n 2 /run/g3.migrate.log | tr '\n' ' ' | cut -c1-200)" \
+		$rc_r -eq 0 -a $rc_m -eq 0 -a -n "$new" -a "$new" != "$old" -a -n "$(xsr /local/domain/$new/memory/stamp)" -a "$(st_dom g3 state)" = managed
+	arrived=$(log_since "$mark" | grep -c "reservation $rid for g3: domain $new (g3--incoming) arrived")
+	renamed=$(log_since "$mark" | grep -c "domain $new: renamed g3--incoming -> g3")
+	shrunk=$(log_since "$mark" | grep "domain $new (g3--incoming): target" | head -n 1)
+	check_that migrate-incoming-untouched "reservation bound to g3--incoming: $arrived; renamed: $renamed; target writes to it before the rename: ${shrunk:-none}" \
+		"$arrived" -ge 1 -a "$renamed" -eq 1 -a -z "$shrunk"
+	gone=$(log_since "$mark" | grep -c -E "domain $old \((g3--migratedaway|g3)\) is gone")
+	late=$(log_since "$mark" | grep "domain $old (" | grep -c ": target")
+	listed=$(grep -c "\"domid\":$old," "$ST")
+	check_that migrate-source-forgotten "old domid $old: 'is gone' logged $gone, target lines $late, still in status $listed" \
+		"$gone" -ge 1 -a "$late" -eq 0 -a "$listed" -eq 0
+	low2=$(changes_since "$mark" $id2 | awk -v t="$t2_0" 'BEGIN { m = t } NF && $2 < m { m = $2 } END { print m }')
+	minfree=$(probe_free_series "$tm0" "$(now_ms)" | awk 'NR == 1 || $2 < m { m = $2 } END { print m + 0 }')
+	check_that migrate-no-double-squeeze "g2 target $t2_0 KiB before, lowest $low2 during (g3 is $size KiB with slack); host free lowest $minfree KiB (reserve $RESERVE_KB)" \
+		$((t2_0 - low2)) -lt $((size * 3 / 4)) -a "$minfree" -ge $((RESERVE_KB - 2 * MB))
+	grep -a "domain id changed" /var/log/xen/console/guest-g3.log 2>/dev/null | tail -n 2 | sed 's/^/E2E INFO   g3 console: /'
+	id3=$new
+	save id3
+}
+
 # ------------------------------------------------------------------ oom ---
 phase_oom() {
 	o2=$(guest_mem g2 | cut -d' ' -f3)
@@ -501,6 +580,8 @@ else
 	phase abundant
 	phase scarce
 	phase robustness
+	phase saverestore
+	phase migrate
 	phase oom
 fi
 
