@@ -6,6 +6,7 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/parse.h"
 #include "common/xs.h"
@@ -284,6 +285,8 @@ int xsio_read_report(struct xs_handle *h, struct dom *d, unsigned tries)
 		snprintf(d->last_reject, sizeof(d->last_reject), "%s", why);
 		return 0;
 	}
+	guest_history_push(&d->hist, d->have_fig ? &d->fig : NULL, &g,
+			   clock_now_ms());
 	d->fig = g;
 	d->have_fig = true;
 	return 1;

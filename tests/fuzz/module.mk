@@ -73,7 +73,7 @@ fuzz_json_SRCS := tests/fuzz/fuzz_json.c src/ctl/json.c
 # the arbiter makes) and a simulated hypervisor: no xenstored, no Xen.
 FUZZERS += fuzz_cycle
 fuzz_cycle_SRCS := tests/fuzz/fuzz_cycle.c tests/fuzz/fake_xs.c \
-                   src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c \
+                   src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c src/arbiter/history.c \
                    src/arbiter/control.c src/arbiter/arbiter_config.c \
                    src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
@@ -158,7 +158,7 @@ soak-valgrind: $(BUILD)/soak-plain
 # (found on real Xen): the real cycle on fake_xs.c's read hook.
 TESTS += test_cycle_races
 test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
-                            src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c \
+                            src/arbiter/cycle.c src/arbiter/xsio.c src/arbiter/guest.c src/arbiter/history.c \
                             src/arbiter/control.c src/arbiter/arbiter_config.c \
                             src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)

@@ -40,3 +40,15 @@ test_sim_hv_SRCS   := tests/unit/test_sim_hv.c $(SIM_MODEL_SRCS) \
 test_sim_hv_LIBS   := xsdfixture agent common xsd
 test_sim_hv_LDLIBS := $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD) \
                       $(LIBS_CMOCKA) $(LIBS_MATH)
+
+# Working-set estimators (policy core) and the arbiter's report history.
+TESTS += test_estimate
+test_estimate_SRCS   := tests/unit/test_estimate.c src/arbiter/history.c
+test_estimate_LIBS   := policy common
+test_estimate_LDLIBS := $(LIBS_CMOCKA)
+
+# Mixed agent and arbiter versions over membal's xenstored (both ways).
+TESTS += test_version_skew
+test_version_skew_SRCS   := tests/unit/test_version_skew.c
+test_version_skew_LIBS   := arbiter agent policy common xsd
+test_version_skew_LDLIBS := $(LIBS_CMOCKA) $(LIBS_XENSTORE) $(LIBS_INIH) $(LIBS_PTHREAD) $(LIBS_MATH)
