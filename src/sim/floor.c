@@ -98,7 +98,8 @@ double sim_floor_scenario(const struct sim_scenario *sc,
 				budget -= (int64_t)g->memory_kb;
 				continue;
 			}
-			it[n].need_kb = sim_guest_demand_kb(g, t - g->start_ms) + g->overhead_kb;
+			it[n].need_kb = sim_guest_need_kb(g, sim_guest_demand_kb(g, t - g->start_ms)) +
+					 g->overhead_kb;
 			sim_guest_bounds(cfg, g, &it[n].min_kb, &it[n].max_kb);
 			n++;
 		}

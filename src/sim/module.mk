@@ -3,7 +3,7 @@
 # the test xenstored in-process (library xsd): the arbiter's xenstore
 # side then talks the real wire protocol to a xenstored of its own.
 SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/metrics.c \
-                src/sim/report.c src/sim/csv.c src/sim/plot.c
+                src/sim/report.c src/sim/csv.c src/sim/plot.c src/sim/accuracy.c
 LIBRARIES += memsim
 memsim_SRCS := $(SIM_LIB_SRCS)
 
