@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arbiter/guest.h"
 #include "policy/estimate.h"
@@ -46,5 +47,9 @@ void guest_history_push(struct guest_history *h, const struct guest_figures *las
 /* The estimators' input from the last report g and its history. */
 void guest_estimate_input(const struct guest_figures *g,
 			  const struct guest_history *h, struct estimate_in *in);
+
+/* status.c: the estimates of a domain as JSON fields (status_est.c). */
+struct dom;
+void status_estimates_json(FILE *f, const struct dom *d);
 
 #endif

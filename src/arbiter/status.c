@@ -181,6 +181,7 @@ int status_write_json(const struct arbiter *a, const char *path)
 		json_u64(f, "committed_as_kb", d->have_fig ? g->v[MK_COMMITTED_AS] : 0, true);
 		json_u64(f, "swap_tot_kb", d->have_fig ? g->v[MK_SWAP_TOT] : 0, true);
 		json_u64(f, "swap_free_kb", d->have_fig ? g->v[MK_SWAP_FREE] : 0, true);
+		status_estimates_json(f, d);
 		fprintf(f, "\"price\":");
 		if (d->decided && d->d.has_price)
 			fprintf(f, "%.6g,", d->d.price);

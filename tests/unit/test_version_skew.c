@@ -325,6 +325,16 @@ static void test_older_agent_newer_arbiter(void **state)
 	assert_false(estimate(EST_REFAULT, &in, &kb));
 	assert_true(estimate(EST_COMMITTED, &in, &kb) && kb == 121000);
 	assert_true(estimate(EST_USED, &in, &kb) && kb == 100000);
+	/* The status file says the same. */
+	char *js = NULL;
+	size_t jl = 0;
+	FILE *f = open_memstream(&js, &jl);
+
+	status_estimates_json(f, &d);
+	fclose(f);
+	assert_string_equal(js, "\"est_committed_kb\":121000,\"est_used_kb\":100000,"
+				"\"est_lru_kb\":null,\"est_refault_kb\":null,");
+	free(js);
 }
 
 int main(void)
