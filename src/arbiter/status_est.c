@@ -22,4 +22,6 @@ void status_estimates_json(FILE *f, const struct dom *d)
 		else
 			fprintf(f, "null,");
 	}
+	fprintf(f, "\"est_default\":\"%s\",", d->have_fig
+		? estimator_name(estimate_default(&in, &(uint64_t){ 0 })) : "none");
 }

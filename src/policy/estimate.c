@@ -75,3 +75,13 @@ bool estimate(enum estimator e, const struct estimate_in *in, uint64_t *kb)
 	}
 	return false;
 }
+
+enum estimator estimate_default(const struct estimate_in *in, uint64_t *kb)
+{
+	static const enum estimator order[] = { ESTIMATE_DEFAULT, EST_LRU, EST_COMMITTED };
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (estimate(order[i], in, kb))
+			return order[i];
+	return EST_COMMITTED;   /* not reached: committed is always there */
+}

@@ -59,6 +59,13 @@ struct estimate_in {
  * report lacks what e needs (then *kb is 0). */
 bool estimate(enum estimator e, const struct estimate_in *in, uint64_t *kb);
 
+/* The default, chosen on docs/evaluation.md's accuracy table, and what it
+ * falls back to when a report lacks its figures: refault (two layout-2
+ * reports), else lru (one layout-2 report), else committed (an agent of
+ * layout 1: today's policy). Returns the estimator used. */
+#define ESTIMATE_DEFAULT EST_REFAULT
+enum estimator estimate_default(const struct estimate_in *in, uint64_t *kb);
+
 /* "committed", "used", "lru", "refault". */
 const char *estimator_name(enum estimator e);
 

@@ -101,6 +101,21 @@ static void test_saturation(void **state)
 		assert_string_not_equal(estimator_name((enum estimator)e), "?");
 }
 
+static void test_default_and_fallbacks(void **state)
+{
+	struct estimate_in in = base();
+	uint64_t kb = 0;
+
+	assert_int_equal(estimate_default(&in, &kb), EST_REFAULT);
+	assert_true(kb == 286000);
+	in.have_deltas = false;           /* first report: lru */
+	assert_int_equal(estimate_default(&in, &kb), EST_LRU);
+	assert_true(kb == 310000);
+	in.have_lru = false;              /* an agent of layout 1 */
+	assert_int_equal(estimate_default(&in, &kb), EST_COMMITTED);
+	assert_true(kb == 500000);
+}
+
 static void set(struct guest_figures *g, enum membal_key k, uint64_t v)
 {
 	g->v[k] = v;
@@ -166,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_hand_computed),
 		cmocka_unit_test(test_missing_figures),
 		cmocka_unit_test(test_saturation),
+		cmocka_unit_test(test_default_and_fallbacks),
 		cmocka_unit_test(test_history_deltas),
 	};
 

@@ -333,7 +333,8 @@ static void test_older_agent_newer_arbiter(void **state)
 	status_estimates_json(f, &d);
 	fclose(f);
 	assert_string_equal(js, "\"est_committed_kb\":121000,\"est_used_kb\":100000,"
-				"\"est_lru_kb\":null,\"est_refault_kb\":null,");
+				"\"est_lru_kb\":null,\"est_refault_kb\":null,"
+				"\"est_default\":\"committed\",");
 	free(js);
 }
 
