@@ -9,6 +9,7 @@ const char *estimator_name(enum estimator e)
 	case EST_USED: return "used";
 	case EST_LRU: return "lru";
 	case EST_REFAULT: return "refault";
+	case EST_HYBRID: return "hybrid";
 	case EST_COUNT: break;
 	}
 	return "?";
@@ -70,6 +71,13 @@ bool estimate(enum estimator e, const struct estimate_in *in, uint64_t *kb)
 		*kb = add_sat(add_sat(in_ram(in), hot),
 			      estimate_window_kb(in->d_refault_file, in->dt_ms));
 		return true;
+	case EST_HYBRID:
+		if (!estimate(EST_REFAULT, in, &hot) && !estimate(EST_LRU, in, &hot))
+			return false;
+		if (estimate(EST_USED, in, &back) && back > hot)
+			hot = back;
+		*kb = hot;
+		return true;
 	case EST_COUNT:
 		break;
 	}
@@ -78,7 +86,7 @@ bool estimate(enum estimator e, const struct estimate_in *in, uint64_t *kb)
 
 enum estimator estimate_default(const struct estimate_in *in, uint64_t *kb)
 {
-	static const enum estimator order[] = { ESTIMATE_DEFAULT, EST_LRU, EST_COMMITTED };
+	static const enum estimator order[] = { ESTIMATE_DEFAULT, EST_USED, EST_COMMITTED };
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (estimate(order[i], in, kb))

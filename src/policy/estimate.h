@@ -24,6 +24,13 @@
  *               the file pages refaulted within that window are added (a
  *               refault is a page evicted and wanted again: working set
  *               that did not fit). Needs two reports.
+ *   hybrid      max(used, refault), or max(used, lru) before a second
+ *               report: used sees what the kernel cannot give back that
+ *               no LRU figure shows (a ramfs root, as the e2e guests'
+ *               initramfs, is Unevictable, neither Shmem nor file LRU);
+ *               refault sees need beyond what the guest holds, which
+ *               used cannot (it never exceeds MemTotal). Each is a lower
+ *               bound of the need where the other is blind.
  */
 #ifndef MEMBAL_POLICY_ESTIMATE_H
 #define MEMBAL_POLICY_ESTIMATE_H
@@ -31,7 +38,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum estimator { EST_COMMITTED, EST_USED, EST_LRU, EST_REFAULT, EST_COUNT };
+enum estimator { EST_COMMITTED, EST_USED, EST_LRU, EST_REFAULT, EST_HYBRID,
+		 EST_COUNT };
 
 /* A page counted by the vmstat counters (x86's 4 KiB). */
 #define ESTIMATE_PAGE_KB 4
@@ -60,13 +68,13 @@ struct estimate_in {
 bool estimate(enum estimator e, const struct estimate_in *in, uint64_t *kb);
 
 /* The default, chosen on docs/evaluation.md's accuracy table, and what it
- * falls back to when a report lacks its figures: refault (two layout-2
- * reports), else lru (one layout-2 report), else committed (an agent of
- * layout 1: today's policy). Returns the estimator used. */
-#define ESTIMATE_DEFAULT EST_REFAULT
+ * falls back to when a report lacks its figures: hybrid (layout-2
+ * reports), else used (no layout-2 figures but MemAvailable), else
+ * committed (today's policy). Returns the estimator used. */
+#define ESTIMATE_DEFAULT EST_HYBRID
 enum estimator estimate_default(const struct estimate_in *in, uint64_t *kb);
 
-/* "committed", "used", "lru", "refault". */
+/* "committed", "used", "lru", "refault", "hybrid". */
 const char *estimator_name(enum estimator e);
 
 /* Pages counted over dt_ms, as KiB per ESTIMATE_WINDOW_MS (saturating). */

@@ -461,8 +461,8 @@ phase_oom() {
 EST_HOLD_MB=96
 EST_IDLE_MB=128
 EST_SQUEEZE_MB=32
-EST_NAMES="committed used lru refault"
-est_sample() { # LABEL SECONDS TRUTH_KB: "truth committed used lru refault" lines
+EST_NAMES="committed used lru refault hybrid"
+est_sample() { # LABEL SECONDS TRUTH_KB: "truth committed used lru refault hybrid" lines
 	_lim=$(($(now_ms) + $2 * 1000))
 	while [ "$(now_ms)" -lt "$_lim" ]; do
 		_l="$3"
@@ -528,7 +528,7 @@ phase_estimates() {
 	check_that est-swapin "w1 squeezed to ${sq} MiB: pswpin ${p0:-?} -> ${p1:-?}, refault_anon ${a0:-?} -> ${a1:-?} (published)" \
 		"${p1:-0}" -gt "${p0:-0}"
 	for l in idle held squeezed; do est_figs $l; done
-	grep -h . /run/est.idle /run/est.held /run/est.squeezed | sed 's/^/E2E INFO   est truth c u l r: /'
+	grep -h . /run/est.idle /run/est.held /run/est.squeezed | sed 's/^/E2E INFO   est truth c u l r h: /'
 	fig est_w1_oom_kills "$(guest_mem w1 | cut -d' ' -f3)"
 	ctl resume w1 >/dev/null
 	xl destroy w1

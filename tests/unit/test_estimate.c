@@ -49,6 +49,9 @@ static void test_hand_computed(void **state)
 	 * 4000 KiB per 10 s. 270000 + 12000 + 4000. */
 	assert_true(est(EST_REFAULT, &in) == 286000);
 
+	/* hybrid: max(used 250000, refault 286000). */
+	assert_true(est(EST_HYBRID, &in) == 286000);
+
 	/* Swap-ins beyond what is in swap count only what is there. */
 	in.d_pswpin = 10000;
 	assert_true(est(EST_REFAULT, &in) == 270000 + 40000 + 4000);
@@ -59,6 +62,26 @@ static void test_hand_computed(void **state)
 	/* Nothing came back: the swap is cold and not counted. */
 	in.d_pswpin = in.d_refault_file = 0;
 	assert_true(est(EST_REFAULT, &in) == 270000);
+}
+
+/* A guest whose root file system is a ramfs (Unevictable: no LRU figure
+ * shows it) and which holds what it needs: used sees it, hybrid too. */
+static void test_hybrid_takes_the_larger(void **state)
+{
+	struct estimate_in in = base();
+
+	in.mem_avail = 50000;                  /* used 350000 */
+	in.d_pswpin = in.d_refault_anon = in.d_refault_file = 0;
+	assert_true(est(EST_REFAULT, &in) == 270000);
+	assert_true(est(EST_HYBRID, &in) == 350000);
+	/* Before the second report: max(used, lru 310000). */
+	in.have_deltas = false;
+	assert_true(est(EST_HYBRID, &in) == 350000);
+	in.mem_avail = 150000;                 /* used 250000 < lru */
+	assert_true(est(EST_HYBRID, &in) == 310000);
+	/* Without MemAvailable (a 3.x kernel): the LRU side alone. */
+	in.have_avail = false;
+	assert_true(est(EST_HYBRID, &in) == 310000);
 }
 
 static void test_missing_figures(void **state)
@@ -73,6 +96,7 @@ static void test_missing_figures(void **state)
 	in.have_lru = false;   /* an older agent: layout 1 only */
 	assert_false(estimate(EST_LRU, &in, &kb));
 	assert_false(estimate(EST_REFAULT, &in, &kb));
+	assert_false(estimate(EST_HYBRID, &in, &kb));
 	assert_true(est(EST_COMMITTED, &in) == 500000);
 	in = base();
 	in.have_deltas = false;  /* the first report */
@@ -106,12 +130,15 @@ static void test_default_and_fallbacks(void **state)
 	struct estimate_in in = base();
 	uint64_t kb = 0;
 
-	assert_int_equal(estimate_default(&in, &kb), EST_REFAULT);
+	assert_int_equal(estimate_default(&in, &kb), EST_HYBRID);
 	assert_true(kb == 286000);
-	in.have_deltas = false;           /* first report: lru */
-	assert_int_equal(estimate_default(&in, &kb), EST_LRU);
+	in.have_deltas = false;           /* first report: max(used, lru) */
+	assert_int_equal(estimate_default(&in, &kb), EST_HYBRID);
 	assert_true(kb == 310000);
 	in.have_lru = false;              /* an agent of layout 1 */
+	assert_int_equal(estimate_default(&in, &kb), EST_USED);
+	assert_true(kb == 250000);
+	in.have_avail = false;            /* ... on a kernel before 3.14 */
 	assert_int_equal(estimate_default(&in, &kb), EST_COMMITTED);
 	assert_true(kb == 500000);
 }
@@ -180,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hand_computed),
 		cmocka_unit_test(test_missing_figures),
+		cmocka_unit_test(test_hybrid_takes_the_larger),
 		cmocka_unit_test(test_saturation),
 		cmocka_unit_test(test_default_and_fallbacks),
 		cmocka_unit_test(test_history_deltas),

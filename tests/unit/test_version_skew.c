@@ -319,7 +319,8 @@ static void test_older_agent_newer_arbiter(void **state)
 	assert_true(d.hist.have_prev && d.hist.dt_ms == 1000);
 	assert_int_equal(d.hist.have_d, 1u << MK_OOM_KILLS);
 	/* The estimators that need layout 2 say so; Committed_AS (today's
-	 * policy) and MemTotal - MemAvailable are there. */
+	 * policy) and MemTotal - MemAvailable are there, and the default
+	 * falls back to the latter. */
 	guest_estimate_input(&d.fig, &d.hist, &in);
 	assert_false(estimate(EST_LRU, &in, &kb));
 	assert_false(estimate(EST_REFAULT, &in, &kb));
@@ -334,7 +335,7 @@ static void test_older_agent_newer_arbiter(void **state)
 	fclose(f);
 	assert_string_equal(js, "\"est_committed_kb\":121000,\"est_used_kb\":100000,"
 				"\"est_lru_kb\":null,\"est_refault_kb\":null,"
-				"\"est_default\":\"committed\",");
+				"\"est_hybrid_kb\":null,\"est_default\":\"used\",");
 	free(js);
 }
 
