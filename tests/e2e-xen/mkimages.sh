@@ -4,7 +4,7 @@
 # are downloaded with `apt-get download` and unpacked with dpkg-deb.
 #
 #   $E2E_CACHE/debs/                   the .debs, by name_version
-#   $E2E_CACHE/base-<xen>-<kernel>/    unpacked and prepared, keyed by the
+#   $E2E_CACHE/base2-<xen>-<kernel>/   unpacked and prepared, keyed by the
 #                                      versions resolved through the
 #                                      metapackages (Debian's archive serves
 #                                      only the current point release)
@@ -80,7 +80,9 @@ fetch() { # pkg version: print the .deb's path, downloading it once
 	echo "$f"
 }
 
-BASE=$E2E_CACHE/base-$XEN_VER-$KVER
+# base2: with zram and the modules it needs (a base without them is
+# rebuilt from the cached .debs).
+BASE=$E2E_CACHE/base2-$XEN_VER-$KVER
 if [ ! -e "$BASE/.done" ]; then
 	t0=$(date +%s)
 	rm -rf "$BASE.tmp"
@@ -93,6 +95,31 @@ if [ ! -e "$BASE/.done" ]; then
 	# is needed, install nothing).
 	dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$BASE.tmp/kmod" \
 		"./boot/vmlinuz-$KREL" "./lib/modules/$KREL/kernel/drivers/xen"
+	# zram for the estimates phase's swap (a guest with swap on real Xen,
+	# from the same kernel package): zram.ko and the modules its
+	# .modinfo "depends=" names, recursively (the package has no
+	# modules.dep: depmod makes it at install), loaded dependencies first.
+	klist=$(dpkg-deb -c "$kdeb" | sed -n 's|.* \./\(lib/modules/.*\.ko[^ ]*\)$|\1|p')
+	mkdir -p "$BASE.tmp/zram"
+	order=
+	todo=zram
+	while [ -n "$todo" ]; do
+		set -- $todo; [ $# -gt 0 ] || break
+		m=$1; shift; todo="$*"
+		case " $order " in *" $m.ko "*) continue ;; esac
+		path=$(echo "$klist" | grep -E "/$m\.ko(\.xz|\.zst)?\$" | head -n 1)
+		[ -n "$path" ] || die "module $m (for zram) not in $KPKG"
+		dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$BASE.tmp/kmod" "./$path"
+		case "$path" in
+		*.xz) xz -dc "$BASE.tmp/kmod/$path" > "$BASE.tmp/zram/$m.ko" ;;
+		*.zst) zstd -qdc "$BASE.tmp/kmod/$path" > "$BASE.tmp/zram/$m.ko" ;;
+		*) cp "$BASE.tmp/kmod/$path" "$BASE.tmp/zram/$m.ko" ;;
+		esac
+		order="$m.ko $order"
+		deps=$(tr '\0' '\n' < "$BASE.tmp/zram/$m.ko" | sed -n 's/^depends=//p' | head -n 1 | tr ',' ' ')
+		todo="$todo $deps"
+	done
+	echo $order > "$BASE.tmp/zram/order"
 	# QEMU's multiboot loader wants the uncompressed hypervisor (pitfall 3).
 	zcat "$BASE.tmp/xen/boot/xen-4.17-amd64.gz" > "$BASE.tmp/xen.bin"
 	cp "$BASE.tmp/kmod/boot/vmlinuz-$KREL" "$BASE.tmp/vmlinuz"
@@ -169,8 +196,9 @@ cp "$HERE/domU-init" "$DU/init"
 chmod 0755 "$DU/init"
 cp "$BUILD/membal-agent-static" "$DU/usr/sbin/membal-agent"
 cp "$BUILD/membal-load" "$DU/usr/bin/membal-load"
-mkdir -p "$DU/etc/membal"
+mkdir -p "$DU/etc/membal" "$DU/modules"
 cp "$HERE/conf/agent.ini" "$DU/etc/membal/agent.ini"
+cp "$BASE/zram/"* "$DU/modules/"
 for t in read write exists rm ls; do
 	cp "$BASE/xen/usr/bin/xenstore-$t" "$DU/usr/bin/" 2>/dev/null ||
 		cp "$BASE/xen/usr/bin/xenstore" "$DU/usr/bin/xenstore-$t"

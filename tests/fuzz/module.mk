@@ -54,7 +54,7 @@ FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
                     src/common/clock.c src/policy/policy_config.c \
                     src/policy/policy.c src/policy/params.c src/policy/solve_exact.c \
                     src/policy/solve_paper.c src/policy/apply.c \
-                    src/policy/snapshot.c
+                    src/policy/snapshot.c src/policy/estimate.c
 FUZZERS += fuzz_ini
 fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
                  src/arbiter/arbiter_config.c src/agent/agent_config.c \
@@ -76,7 +76,7 @@ fuzz_json_LDLIBS := $(LIBS_JSONC) $(LIBS_MATH)
 # the arbiter makes) and a simulated hypervisor: no xenstored, no Xen.
 FUZZERS += fuzz_cycle
 fuzz_cycle_SRCS := tests/fuzz/fuzz_cycle.c tests/fuzz/fake_xs.c \
-                   src/arbiter/cycle.c src/arbiter/history.c src/arbiter/xsio.c src/arbiter/guest.c \
+                   src/arbiter/cycle.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/guest.c \
                    src/arbiter/control.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
                    src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c \
                    src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
@@ -178,7 +178,7 @@ soak-valgrind: $(BUILD)/soak-plain
 # (found on real Xen): the real cycle on fake_xs.c's read hook.
 TESTS += test_cycle_races
 test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
-                            src/arbiter/cycle.c src/arbiter/history.c src/arbiter/xsio.c src/arbiter/guest.c \
+                            src/arbiter/cycle.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/guest.c \
                             src/arbiter/control.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
                             src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c \
                             src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
