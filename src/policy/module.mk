@@ -33,5 +33,5 @@ TESTS += test_policy_config
 test_policy_config_SRCS   := tests/unit/test_policy_config.c
 test_policy_config_LIBS   := policy common
 test_policy_config_LDLIBS := $(POLICY_TEST_LDLIBS)
-$(BUILD)/san/obj/tests/unit/test_policy_config.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+$(BUILD)/san/obj/tests/unit/test_policy_config.o $(BUILD)/obj/tests/unit/test_policy_config.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
 

@@ -40,4 +40,4 @@ TESTS += test_sim_run
 test_sim_run_SRCS   := tests/unit/test_sim_run.c
 test_sim_run_LIBS   := memsim arbiter simhost agent policy common xsd
 test_sim_run_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)
-$(BUILD)/san/obj/tests/unit/test_sim_run.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+$(BUILD)/san/obj/tests/unit/test_sim_run.o $(BUILD)/obj/tests/unit/test_sim_run.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
