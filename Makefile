@@ -217,6 +217,22 @@ install-sim: $(addprefix $(BUILD)/,$(SIM_BIN)) man
 	$(call install_files,$(DATADIR)/membal/scenarios,0644,$(wildcard conf/scenarios/*))
 	$(call install_files,$(DOCDIR),0644,$(SIM_DOCS))
 
+# Debian packages (debian/, native): the tree as git has it (committed,
+# plus changes to tracked files: `git stash create`) is copied to
+# $(BUILD)/deb/src and built there with dpkg-buildpackage, so the working
+# tree is untouched; the .debs land in $(BUILD)/deb/. Rebuilt only when a
+# tracked file changed (the e2e and scripts/test-install.sh use them).
+# DEB_BUILD_OPTIONS=nocheck skips the package's unit tests.
+DEB_STAMP := $(BUILD)/deb/.built
+DEB_SRCS  := $(shell git ls-files 2>/dev/null)
+.PHONY: deb
+deb: $(DEB_STAMP)
+$(DEB_STAMP): $(DEB_SRCS)
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	t=$$(git stash create) && git archive --format=tar $${t:-HEAD} | tar -x -C $(BUILD)/deb/src
+	cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b
+	touch $@
+
 clean:
 	rm -rf $(BUILD)
 

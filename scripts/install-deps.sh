@@ -1,5 +1,8 @@
 #!/bin/sh
-# Install the Debian 12 packages membal needs to build, test and demo.
+# Install the Debian 12 packages membal needs to build, test, package and demo.
+# debhelper, devscripts, dpkg-dev and lintian build and check the packages
+# (make deb, scripts/test-install.sh); groff-base renders the man pages
+# (make check-man).
 # qemu-system-x86, busybox-static and cpio are for `make e2e-xen` (a real Xen
 # host booted under QEMU); the Xen and kernel packages it uses are only
 # downloaded and unpacked by tests/e2e-xen/mkimages.sh, never installed.
@@ -14,6 +17,7 @@ xenstore-utils
 clang libclang-rt-14-dev
 gnuplot-nox
 qemu-system-x86 busybox-static cpio
+debhelper devscripts dpkg-dev lintian groff-base
 "
 
 missing=""
