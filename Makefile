@@ -42,7 +42,11 @@ DOCDIR    ?= $(DATADIR)/doc/membal
 SYSCONFDIR ?= /etc
 UNITDIR   ?= $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
 
-VERSION   := 0.1.0
+# One version, debian/changelog's (the packages and --version agree).
+VERSION   := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null)
+# make deb's result (below); tests/e2e-xen boots what it holds.
+DEB_STAMP := $(BUILD)/deb/.built
+DEB_SRCS  := $(shell git ls-files 2>/dev/null)
 
 CFLAGS    ?= -O2 -g
 WERROR    ?= 1
@@ -223,8 +227,6 @@ install-sim: $(addprefix $(BUILD)/,$(SIM_BIN)) man
 # tree is untouched; the .debs land in $(BUILD)/deb/. Rebuilt only when a
 # tracked file changed (the e2e and scripts/test-install.sh use them).
 # DEB_BUILD_OPTIONS=nocheck skips the package's unit tests.
-DEB_STAMP := $(BUILD)/deb/.built
-DEB_SRCS  := $(shell git ls-files 2>/dev/null)
 .PHONY: deb
 deb: $(DEB_STAMP)
 $(DEB_STAMP): $(DEB_SRCS)

@@ -8,7 +8,8 @@
 #   BUILD                 absolute build directory (the Makefile sets it)
 #   E2E_CACHE             .deb and base-image cache (/var/cache/membal-e2e)
 #   MEMBAL_SKIP_E2E=1     skip, saying so loudly (the only way to skip)
-#   MEMBAL_E2E_XENSTORED  cxenstored (default) or oxenstored
+#   MEMBAL_E2E_XENSTORED  oxenstored (default: Debian's /etc/init.d/xen starts
+#                         it when installed) or cxenstored (the C xenstored)
 #   MEMBAL_E2E_ONLY       comma-separated scenario names (debugging)
 #   MEMBAL_E2E_BOOT_TIMEOUT  seconds for the QEMU boot (default 1500)
 #   MEMBAL_E2E_PVH=1      the optional PVH boot instead: QEMU exposes SVM
@@ -27,7 +28,7 @@ export BUILD
 : "${E2E_CACHE:=/var/cache/membal-e2e}"
 export E2E_CACHE
 OUT=$BUILD/e2e-xen
-XSD=${MEMBAL_E2E_XENSTORED:-cxenstored}
+XSD=${MEMBAL_E2E_XENSTORED:-oxenstored}
 ONLY=${MEMBAL_E2E_ONLY:-}
 CPU=qemu64
 if [ "${MEMBAL_E2E_PVH:-0}" = 1 ]; then
