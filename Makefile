@@ -43,7 +43,7 @@ SYSCONFDIR ?= /etc
 UNITDIR   ?= $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
 
 # One version, debian/changelog's (the packages and --version agree).
-VERSION   := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null)
+VERSION   := $(or $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null),0.0.0)
 # make deb's result (below); tests/e2e-xen boots what it holds.
 DEB_STAMP := $(BUILD)/deb/.built
 DEB_SRCS  := $(shell git ls-files 2>/dev/null)
