@@ -26,8 +26,8 @@
 # own flags are in MEMBAL_* below and per target in LOCAL_CFLAGS (module.mk:
 # `target.o: LOCAL_CFLAGS += ...`), so a CFLAGS on the command line never
 # loses them. WERROR=1 (the default: development and CI) adds -Werror;
-# the package build sets WERROR=0. The ASan + UBSan tree (build/san) is a
-# development tree and takes CPPFLAGS and LDFLAGS but not CFLAGS.
+# the package build sets WERROR=0. The ASan + UBSan tree (build/san) puts
+# its SAN_CFLAGS after CFLAGS: its -O1 and sanitizers win.
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config

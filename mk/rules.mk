@@ -22,7 +22,8 @@
 #   $(BUILD)/san/obj/tests/unit/test_x.o: LOCAL_CFLAGS += -Itests/fuzz
 #
 # Two object trees: $(BUILD)/obj (release: the builder's CPPFLAGS, CFLAGS,
-# LDFLAGS) and $(BUILD)/san/obj (ASan+UBSan: SAN_CFLAGS instead of CFLAGS).
+# LDFLAGS) and $(BUILD)/san/obj (ASan+UBSan: SAN_CFLAGS after CFLAGS, so
+# that its -O1 wins).
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -30,7 +31,7 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/san/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(MEMBAL_CPPFLAGS) $(CPPFLAGS) $(MEMBAL_CFLAGS) $(SAN_CFLAGS) $(LOCAL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(MEMBAL_CPPFLAGS) $(CPPFLAGS) $(MEMBAL_CFLAGS) $(CFLAGS) $(SAN_CFLAGS) $(LOCAL_CFLAGS) -MMD -MP -c -o $@ $<
 
 objs     = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 san_objs = $(patsubst %.c,$(BUILD)/san/obj/%.o,$(1))
