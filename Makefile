@@ -46,7 +46,7 @@ UNITDIR   ?= $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/de
 VERSION   := $(or $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null),0.0.0)
 # make deb's result (below); tests/e2e-xen boots what it holds.
 DEB_STAMP := $(BUILD)/deb/.built
-DEB_SRCS  := $(shell git ls-files 2>/dev/null)
+DEB_SRCS  := $(wildcard $(shell git ls-files 2>/dev/null))
 
 CFLAGS    ?= -O2 -g
 WERROR    ?= 1
