@@ -45,7 +45,7 @@ TESTS += test_sim_run
 test_sim_run_SRCS   := tests/unit/test_sim_run.c
 test_sim_run_LIBS   := memsim place arbiter simhost agent policy common xsd
 test_sim_run_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)
-$(BUILD)/san/obj/tests/unit/test_sim_run.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+$(BUILD)/san/obj/tests/unit/test_sim_run.o $(BUILD)/obj/tests/unit/test_sim_run.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
 
 # The summary table's formatting.
 TESTS += test_sim_table
@@ -58,4 +58,4 @@ TESTS += test_sim_multi
 test_sim_multi_SRCS   := tests/unit/test_sim_multi.c
 test_sim_multi_LIBS   := memsim place arbiter simhost agent policy common xsd
 test_sim_multi_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS) $(LIBS_MATH)
-$(BUILD)/san/obj/tests/unit/test_sim_multi.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+$(BUILD)/san/obj/tests/unit/test_sim_multi.o $(BUILD)/obj/tests/unit/test_sim_multi.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"

@@ -157,7 +157,8 @@ test_soak_LDLIBS := $(HARDEN_LDLIBS)
 
 $(BUILD)/san/obj/tests/unit/test_hostile.o $(BUILD)/san/obj/tests/unit/test_faults.o \
 $(BUILD)/san/obj/tests/fuzz/loop.o $(BUILD)/san/obj/tests/fuzz/soak.o \
-$(BUILD)/obj/tests/fuzz/loop.o $(BUILD)/obj/tests/fuzz/soak.o: CFLAGS += -Itests/fuzz
+$(BUILD)/obj/tests/unit/test_hostile.o $(BUILD)/obj/tests/unit/test_faults.o \
+$(BUILD)/obj/tests/fuzz/loop.o $(BUILD)/obj/tests/fuzz/soak.o: LOCAL_CFLAGS += -Itests/fuzz
 
 # The long soak: the same program, more cycles.
 .PHONY: soak soak-valgrind
@@ -183,4 +184,4 @@ test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
                             src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c \
                             src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)
-$(BUILD)/san/obj/tests/unit/test_cycle_races.o: CFLAGS += -Itests/fuzz
+$(BUILD)/san/obj/tests/unit/test_cycle_races.o $(BUILD)/obj/tests/unit/test_cycle_races.o: LOCAL_CFLAGS += -Itests/fuzz
