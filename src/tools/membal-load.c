@@ -147,6 +147,7 @@ struct opts {
 	const char *mode;
 	uint64_t low, high, size, period_s, cycles, iterations, rounds, seconds;
 	uint64_t step_ms, pause_ms, seed;
+	uint64_t ramp_s;          /* hold: seconds to reach --size */
 	int verbose;
 };
 
@@ -156,7 +157,7 @@ static void usage(FILE *out)
 		"usage: membal-load mono   --low MIB --high MIB --period S [--cycles N]\n"
 		"       membal-load random --low MIB --high MIB [--iterations N] [--rounds N]\n"
 		"                          [--pause-ms MS] [--seed N]\n"
-		"       membal-load hold   --size MIB [--seconds S]\n"
+		"       membal-load hold   --size MIB [--ramp S] [--seconds S]\n"
 		"       membal-load idle   --size MIB [--seconds S]\n"
 		"       common: [--step-ms MS] [--verbose] [--log-level LEVEL]\n"
 		"       membal-load --version\n"
@@ -165,7 +166,9 @@ static void usage(FILE *out)
 		"          fall back over the other half; --cycles times (default 1, 0: forever)\n"
 		"  random  a uniform size in [--low, --high], every page written --iterations\n"
 		"          times (default 10), freed; --rounds times (default 10, 0: forever)\n"
-		"  hold    keep --size MiB for --seconds (default 0: until killed)\n"
+		"  hold    keep --size MiB for --seconds (default 0: until killed); with\n"
+		"          --ramp S, reach it linearly over S seconds first (a guest at its\n"
+		"          demand has no room for a jump, under any 1 s balancing loop)\n"
 		"  idle    map --size MiB and never touch it (committed, not used), for --seconds\n"
 		"  --step-ms  how often the allocation is adjusted and re-touched (default 250)\n"
 		"  --verbose  print 't_ms size_mib' at every change (= --log-level info;\n"
@@ -199,6 +202,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "iterations", required_argument, NULL, 'i' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "seconds", required_argument, NULL, 'S' },
+		{ "ramp", required_argument, NULL, 'R' },
 		{ "step-ms", required_argument, NULL, 't' },
 		{ "pause-ms", required_argument, NULL, 'P' },
 		{ "seed", required_argument, NULL, 'e' },
@@ -241,6 +245,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'i': bad |= num("iterations", optarg, 1, 1000000, &o->iterations); break;
 		case 'r': bad |= num("rounds", optarg, 0, 1000000, &o->rounds); break;
 		case 'S': bad |= num("seconds", optarg, 0, 86400 * 365, &o->seconds); break;
+		case 'R': bad |= num("ramp", optarg, 0, 86400, &o->ramp_s); break;
 		case 't': bad |= num("step-ms", optarg, 10, 60000, &o->step_ms); break;
 		case 'P': bad |= num("pause-ms", optarg, 0, 3600000, &o->pause_ms); break;
 		case 'e': bad |= num("seed", optarg, 1, UINT64_MAX, &o->seed); break;
@@ -352,10 +357,39 @@ static int run_random(const struct opts *o, struct load *l)
 	return 0;
 }
 
+/* hold --ramp: from nothing to --size linearly over ramp_s, every page
+ * touched at each step, as mono's rising half does. */
+static int ramp(const struct opts *o, struct load *l, uint64_t t0)
+{
+	uint64_t ramp_ms = o->ramp_s * 1000, t;
+	size_t last = (size_t)-1, want = 0;
+
+	while (!got_stop && want < (size_t)o->size) {
+		t = now_ms() - t0;
+		want = t >= ramp_ms ? (size_t)o->size : (size_t)(o->size * t / ramp_ms);
+		if (resize(l, want) < 0)
+			return fail(want, l->n);
+		if (want != last)
+			report(o, t0, want);
+		last = want;
+		touch_all(l);
+		if (want < (size_t)o->size)
+			sleep_ms(o->step_ms);
+	}
+	return 0;
+}
+
 static int run_hold(const struct opts *o, struct load *l, bool idle)
 {
 	uint64_t t0 = now_ms();
 
+	if (!idle && o->ramp_s && ramp(o, l, t0) != 0)
+		return 1;
+	if (got_stop) {
+		resize(l, 0);
+		report(o, t0, 0);
+		return 0;
+	}
 	if (resize_as(l, (size_t)o->size, idle) < 0)
 		return fail((size_t)o->size, l->n);
 	report(o, t0, (size_t)o->size);

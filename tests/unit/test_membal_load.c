@@ -240,6 +240,44 @@ static void test_mono_triangle(void **state)
 	assert_int_equal(last, 0);
 }
 
+/* hold --ramp: the size rises in steps to --size, then stays there until
+ * --seconds ends. */
+static void test_hold_ramp(void **state)
+{
+	(void)state;
+	char out[] = "/tmp/membal-load-test.XXXXXX";
+	const char *const hold[] = { "hold", "--size", "16", "--ramp", "1", "--seconds", "2",
+				     "--step-ms", "20", "--verbose", NULL };
+
+	tmpname(out);
+	assert_int_equal(finish(start(out, hold)), 0);
+
+	FILE *f = fopen(out, "r");
+	unsigned long long t, size, prev = 0, first = 99, at16_ms = 0, last = 99;
+	int lines = 0, rising = 1;
+
+	assert_non_null(f);
+	while (fscanf(f, "%llu %llu", &t, &size) == 2) {
+		if (lines++ == 0)
+			first = size;
+		if (size == 16 && !at16_ms)
+			at16_ms = t;
+		if (size != 0 && size < prev)
+			rising = 0;
+		prev = size;
+		last = size;
+	}
+	fclose(f);
+	unlink(out);
+	print_message("%d lines, first %llu MiB, 16 MiB at %llu ms, last %llu\n",
+		      lines, first, at16_ms, last);
+	assert_true(lines >= 4);            /* several steps, not one jump */
+	assert_true(first < 16);
+	assert_true(rising);
+	assert_true(at16_ms >= 900);        /* reached only at the ramp's end */
+	assert_int_equal(last, 0);          /* freed at --seconds */
+}
+
 static void test_sigterm_ends_cleanly(void **state)
 {
 	(void)state;
@@ -264,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_bad_command_lines_exit_2),
 		cmocka_unit_test(test_idle_promises_hold_uses),
 		cmocka_unit_test(test_mono_triangle),
+		cmocka_unit_test(test_hold_ramp),
 		cmocka_unit_test(test_sigterm_ends_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
