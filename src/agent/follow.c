@@ -9,21 +9,36 @@
 #include "common/domid.h"
 #include "common/log.h"
 #include "common/parse.h"
+#include "common/xs.h"
 
 #define FOLLOW_TOKEN "membal-domid"
 
 void follow_arm(struct agent *a)
 {
+	char path[MXS_PATH_MAX];
+	bool rel, abs;
+	int err;
+
 	if (!a->follow || !a->xs)
 		return;
 	/* Relative: after a resume the kernel re-registers it under the new
-	 * home, and the event that re-registration fires is our signal. */
-	if (!xs_watch(a->xs, "domid", FOLLOW_TOKEN)) {
-		if (!a->said_nowatch)
-			log_warn("cannot watch xenstore key 'domid' (%s): a new domain id after migration is noticed only when a publication is refused",
-				 strerror(errno));
-		a->said_nowatch = true;
-	}
+	 * home, and the event that re-registration fires is our signal. A
+	 * real guest was seen refusing it (EINVAL, Xen 4.17 with oxenstored),
+	 * so the absolute path too: re-registered under the old home, it
+	 * fires all the same (xenstored fires every watch once when it is
+	 * set), and "domid" is then re-read by relative path. */
+	rel = xs_watch(a->xs, "domid", FOLLOW_TOKEN);
+	err = errno;
+	mxs_domain_path(path, sizeof(path), a->domid, "domid");
+	abs = xs_watch(a->xs, path, FOLLOW_TOKEN);
+	if (!abs)
+		err = errno;
+	if (!rel && !abs && !a->said_nowatch)
+		log_warn("cannot watch xenstore key 'domid' (%s): a new domain id after migration is noticed only when a publication is refused",
+			 strerror(err));
+	else if (!rel)
+		log_debug("relative watch on 'domid' refused (%s); watching %s", strerror(err), path);
+	a->said_nowatch = !rel && !abs;
 }
 
 bool follow_fired(struct agent *a)
