@@ -5,7 +5,8 @@
  * reports no error, but /local/domain/<old id> is gone (seen on Xen 4.17:
  * an agent publishing under its old id, refused, for ever). So, unless the
  * domid was fixed by --domid or agent.ini:
- *  - a watch on the relative key "domid" (the re-registration fires it);
+ *  - watches on "domid", relative and absolute (the re-registration fires
+ *    them; a real guest refused the relative one);
  *  - "domid" re-read by relative path when it fires, and when a
  *    publication is refused with EACCES or ENOENT;
  *  - a change: one log line (old -> new), publication state dropped, then
