@@ -3,7 +3,8 @@
  * README.md §Migrating a membal-managed guest says by hand:
  *
  *   1. state export on the source (refused if the guest is paused or held:
- *      someone wants it where it is);
+ *      someone wants it where it is); a warning when [domain GUEST] is
+ *      not the same in both hosts' configurations;
  *   2. reserve SIZE --for GUEST --wait on the destination: room is made
  *      before a byte moves, and the arriving domain takes its memory out
  *      of that room, not out of the other guests;
@@ -39,12 +40,15 @@
 #define OUT_MAX 4096
 
 struct opts {
-	char ssh[256], ctl[256], migrate[512];
+	char ssh[256], ctl[256], arbiter[256], migrate[512];
 	const char *plan, *journal;
 	uint64_t wait_s, slack_mib, cooldown_s, max_conc;
 	bool apply, explain;
 	int jfd;
 };
+
+static void say(const struct apply_move *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static void usage(FILE *out)
 {
@@ -61,6 +65,8 @@ static void usage(FILE *out)
 	      "  --ssh CMD            how to reach a host, HOST and the command appended\n"
 	      "                       (default 'ssh -o BatchMode=yes')\n"
 	      "  --membalctl CMD      on the hosts (default 'membalctl')\n"
+	      "  --arbiter CMD        its --check-config on both hosts: a warning when\n"
+	      "                       [domain GUEST] differs (default 'membal-arbiter')\n"
 	      "  --migrate-cmd CMD    {guest} {from} {to} replaced (default\n"
 	      "                       'ssh -o BatchMode=yes {from} xl migrate {guest} {to}')\n"
 	      "  --wait S             for the destination's room (default 300)\n"
@@ -128,17 +134,67 @@ static int run(char *const argv[], char *out, size_t size)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* ssh HOST membalctl ARGS... (args space-separated, shell-safe). */
-static int ctl(const struct opts *o, const char *host, const char *args,
-	       char *out, size_t size, char *shown, size_t shown_size)
+/* ssh HOST PROG ARGS... (args space-separated, shell-safe). */
+static int remote(const struct opts *o, const char *host, const char *prog,
+		  const char *args, char *out, size_t size, char *shown, size_t shown_size)
 {
 	char buf[1024], *w[MAX_WORDS];
 
-	snprintf(buf, sizeof(buf), "%s %s %s %s", o->ssh, host, o->ctl, args);
+	snprintf(buf, sizeof(buf), "%s %s %s %s", o->ssh, host, prog, args);
 	snprintf(shown, shown_size, "%s", buf);
 	if (split(buf, w, MAX_WORDS) < 1)
 		return 127;
 	return run(w, out, size);
+}
+
+static int ctl(const struct opts *o, const char *host, const char *args,
+	       char *out, size_t size, char *shown, size_t shown_size)
+{
+	return remote(o, host, o->ctl, args, out, size, shown, shown_size);
+}
+
+/* The [domain GUEST] section of `membal-arbiter --check-config`'s output,
+ * "" when there is none. */
+static void section(const char *text, const char *guest, char *buf, size_t size)
+{
+	char head[APPLY_NAME + 16];
+	const char *p = text, *e;
+
+	buf[0] = '\0';
+	snprintf(head, sizeof(head), "[domain %s]\n", guest);
+	while ((p = strstr(p, head)) && p != text && p[-1] != '\n')
+		p++;
+	if (!p)
+		return;
+	p += strlen(head);
+	e = strstr(p, "\n[");
+	snprintf(buf, size, "%.*s", (int)(e ? (size_t)(e - p) : strlen(p)), p);
+	for (size_t n = strlen(buf); n && (buf[n - 1] == '\n' || buf[n - 1] == ' '); n--)
+		buf[n - 1] = '\0';
+}
+
+/* The guest's rules should be the same on both hosts, or it will be
+ * managed differently after the move: said, not refused. */
+static void compare_rules(const struct opts *o, struct apply_move *m)
+{
+	char a[OUT_MAX], b[OUT_MAX], sa[400], sb[400], shown[1024], detail[1200];
+	int ra = remote(o, m->from, o->arbiter, "--check-config", a, sizeof(a), shown, sizeof(shown));
+	int rb = remote(o, m->to, o->arbiter, "--check-config", b, sizeof(b), shown, sizeof(shown));
+
+	if (ra || rb) {
+		journal_put(o->jfd, m, "rules", "unknown", ra ? a : b);
+		say(m, "warning: cannot compare [domain %s] between the hosts (membal-arbiter --check-config failed)", m->guest);
+		return;
+	}
+	section(a, m->guest, sa, sizeof(sa));
+	section(b, m->guest, sb, sizeof(sb));
+	if (!strcmp(sa, sb))
+		return;
+	snprintf(detail, sizeof(detail), "%s: %s; %s: %s", m->from, *sa ? sa : "(none)",
+		 m->to, *sb ? sb : "(none)");
+	journal_put(o->jfd, m, "rules", "differ", detail);
+	say(m, "warning: [domain %s] differs between %s and %s: it will be managed differently after the move",
+	    m->guest, m->from, m->to);
 }
 
 static void subst(const char *tmpl, const struct apply_move *m, char *out, size_t size)
@@ -182,9 +238,6 @@ static uint32_t id_in(const char *out)
 	}
 	return 0;
 }
-
-static void say(const struct apply_move *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 static void say(const struct apply_move *m, const char *fmt, ...)
 {
@@ -245,6 +298,7 @@ static int move(const struct opts *o, struct apply_move *m)
 		return fail(o, m, "state-export", state);
 	}
 	journal_put(o->jfd, m, "state-export", "ok", state);
+	compare_rules(o, m);
 
 	snprintf(args, sizeof(args), "reserve %lluK --for %s --lease %llu --wait --timeout %llu",
 		 (unsigned long long)(m->size_kb + o->slack_mib * 1024), m->guest,
@@ -298,7 +352,7 @@ static void dry(const struct opts *o, const struct apply_move *m)
 
 	subst(o->migrate, m, cmd, sizeof(cmd));
 	printf("%s %s -> %s (%llu KiB), would run:\n"
-	       "  %s %s %s state export %s\n"
+	       "  %s %s %s state export %s   (and membal-arbiter --check-config on both)\n"
 	       "  %s %s %s reserve %lluK --for %s --lease %llu --wait --timeout %llu\n"
 	       "  %s %s %s state import %s STATE\n"
 	       "  %s %s %s pause %s\n"
@@ -331,6 +385,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "apply", no_argument, NULL, 'a' }, { "explain", no_argument, NULL, 'e' },
 		{ "max-concurrent", required_argument, NULL, 'C' },
 		{ "ssh", required_argument, NULL, 's' }, { "membalctl", required_argument, NULL, 'c' },
+		{ "arbiter", required_argument, NULL, 'r' },
 		{ "migrate-cmd", required_argument, NULL, 'm' }, { "wait", required_argument, NULL, 'w' },
 		{ "slack", required_argument, NULL, 'S' }, { "cooldown", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
@@ -340,6 +395,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	snprintf(o->ssh, sizeof(o->ssh), "ssh -o BatchMode=yes");
 	snprintf(o->ctl, sizeof(o->ctl), "membalctl");
+	snprintf(o->arbiter, sizeof(o->arbiter), "membal-arbiter");
 	snprintf(o->migrate, sizeof(o->migrate), "ssh -o BatchMode=yes {from} xl migrate {guest} {to}");
 	o->journal = "membal-place.journal";
 	o->wait_s = 300;
@@ -359,6 +415,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'C': ok = parse_u64(optarg, 1, 64, &o->max_conc) == PARSE_OK; break;
 		case 's': ok = snprintf(o->ssh, sizeof(o->ssh), "%s", optarg) < (int)sizeof(o->ssh); break;
 		case 'c': ok = snprintf(o->ctl, sizeof(o->ctl), "%s", optarg) < (int)sizeof(o->ctl); break;
+		case 'r': ok = snprintf(o->arbiter, sizeof(o->arbiter), "%s", optarg) < (int)sizeof(o->arbiter); break;
 		case 'm': ok = snprintf(o->migrate, sizeof(o->migrate), "%s", optarg) < (int)sizeof(o->migrate); break;
 		case 'w': ok = parse_u64(optarg, 0, 86400, &o->wait_s) == PARSE_OK; break;
 		case 'S': ok = parse_u64(optarg, 0, 1u << 20, &o->slack_mib) == PARSE_OK; break;

@@ -137,6 +137,7 @@ static int setup(void **state)
 	unsetenv("APPLY_MIGRATE_FAIL");
 	unsetenv("APPLY_HOLD");
 	unsetenv("APPLY_ID");
+	unsetenv("APPLY_RULES_DIFF");
 	(void)cmd;
 	return 0;
 }
@@ -269,6 +270,21 @@ static void test_interrupted_run_resumed(void **state)
 	assert_non_null(strstr(jbuf, " app1:hostC:hostB done ok\n"));
 }
 
+/* [domain GUEST] differs between the hosts: said and journaled, the move
+ * goes on; the same rules: nothing said. */
+static void test_rules_compared(void **state)
+{
+	setenv("APPLY_RULES_DIFF", "hostB", 1);
+	assert_int_equal(apply("--apply", NULL), 0);
+	assert_non_null(strstr(out, "web1 hostA -> hostB: warning: [domain web1] differs between hostA and hostB"));
+	assert_non_null(strstr(jbuf, " web1:hostA:hostB rules differ hostA: min_mb = 256; hostB: min_mb = 300\n"));
+	assert_non_null(strstr(logbuf, "hostA membal-arbiter --check-config\n"));
+	assert_non_null(strstr(jbuf, " web1:hostA:hostB done ok\n"));
+	/* db1 has no section on either host, app1 neither: no warning */
+	assert_null(strstr(out, "db1 hostA -> hostC: warning"));
+	assert_null(strstr(jbuf, "db1:hostA:hostC rules"));
+}
+
 static void test_bad_plans_refused(void **state)
 {
 	FILE *f = fopen(path("bad.csv"), "w");
@@ -296,6 +312,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_room_nothing_paused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_guest_not_moved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted_run_resumed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rules_compared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_plans_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
