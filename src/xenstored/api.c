@@ -51,6 +51,7 @@ struct xsd *xsd_start(const struct xsd_options *opt)
 	x->quota_node_bytes = opt->quota_node_bytes ? opt->quota_node_bytes
 						    : XSD_QUOTA_NODE_BYTES;
 	x->verbose = opt->verbose;
+	x->refuse_relative_watches = opt->refuse_relative_watches;
 	store_init(&x->store);
 	special_perms_reset(x);
 	tree_init(x);

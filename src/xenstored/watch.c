@@ -99,6 +99,8 @@ int watch_add(struct conn *c, const char *path, const char *token)
 		node = xsd_strdup(path);
 	} else {
 		relative = path[0] != '/';
+		if (relative && c->domid && c->x->refuse_relative_watches)
+			return EINVAL;
 		node = path_canonical(c, path);
 		if (!path_is_valid(node)) {
 			free(node);

@@ -34,6 +34,9 @@ struct xsd_options {
 	unsigned quota_nodes;           /* 0 = default 1000 (xenstored -E) */
 	unsigned quota_node_bytes;      /* 0 = default 2048 (xenstored -S) */
 	bool verbose;                   /* one line per request on stderr */
+	bool refuse_relative_watches;   /* EINVAL for a domain's relative
+					 * watch path, as a real guest was
+					 * seen answering (Xen 4.17) */
 };
 
 /* NULL + errno on failure; the sockets are listening when it returns. */

@@ -146,6 +146,7 @@ struct xsd {
 	unsigned quota_nodes;
 	unsigned quota_node_bytes;
 	bool verbose;
+	bool refuse_relative_watches;
 
 	struct store store;
 	uint64_t generation;

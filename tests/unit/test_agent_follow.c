@@ -56,7 +56,7 @@ static void put_meminfo(struct env *e, unsigned long memfree)
 	put_file(e, "meminfo", text);
 }
 
-static struct env *start(void)
+static struct env *start_opt(bool refuse_relative)
 {
 	struct env *e = calloc(1, sizeof(*e));
 	char sock[128];
@@ -64,7 +64,8 @@ static struct env *start(void)
 	snprintf(e->dir, sizeof(e->dir), "/tmp/membal-follow.XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
 	snprintf(sock, sizeof(sock), "%s/socket", e->dir);
-	struct xsd_options o = { .socket_path = sock, .domain_socket_dir = e->dir };
+	struct xsd_options o = { .socket_path = sock, .domain_socket_dir = e->dir,
+				 .refuse_relative_watches = refuse_relative };
 	e->x = xsd_start(&o);
 	assert_non_null(e->x);
 	assert_int_equal(xsd_introduce_domain(e->x, 1, "guest1", 262144, 524288), 0);
@@ -79,6 +80,11 @@ static struct env *start(void)
 	log_set_level(LOG_DEBUG);
 	clock_drive(1000000);
 	return e;
+}
+
+static struct env *start(void)
+{
+	return start_opt(false);
 }
 
 static void stop(struct env *e)
@@ -205,6 +211,37 @@ static void test_follows_new_domid(void **state)
 	stop(e);
 }
 
+/* A guest that refuses the relative watch (seen on real Xen): the
+ * absolute one is set instead, and the agent follows all the same. */
+static void test_relative_watch_refused(void **state)
+{
+	struct env *e = start_opt(true);
+	struct agent_config c;
+	struct agent a;
+	char *s;
+
+	cfg(e, &c);
+	agent_init(&a, &c, AGENT_DOMID_AUTO);
+	hand_over(e, 1);
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_false(a.said_nowatch);
+	assert_int_equal(count(logged(e), "cannot watch xenstore key 'domid'"), 0);
+	assert_non_null(strstr(logged(e), "relative watch on 'domid' refused (Invalid argument); watching /local/domain/1/domid"));
+	assert_int_equal(xsd_rehome_domain(e->x, 1, 9), 0);
+	assert_int_equal(xsd_introduce_domain(e->x, 9, "guest1", 262144, 524288), 0);
+	hand_over(e, 9);
+	put_meminfo(e, 50000);
+	steps(&a, (c.handover_retry_ms / c.sample_ms) + 4);
+	assert_int_equal(a.domid, 9);
+	s = key(e, 9, "free");
+	assert_non_null(s);
+	assert_string_equal(s, "50000");
+	free(s);
+	assert_int_equal(count(logged(e), "domain id changed: 1 -> 9"), 1);
+	agent_close(&a);
+	stop(e);
+}
+
 /* A fixed domid is not followed (main.c warns at start). */
 static void test_fixed_domid_not_followed(void **state)
 {
@@ -268,6 +305,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_follows_new_domid),
+		cmocka_unit_test(test_relative_watch_refused),
 		cmocka_unit_test(test_fixed_domid_not_followed),
 		cmocka_unit_test(test_rehome_moves_the_connection),
 	};
