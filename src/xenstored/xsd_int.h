@@ -113,6 +113,7 @@ struct conn {
 	struct txn *txns;
 	unsigned ntxns;
 	uint32_t next_txid;
+	uint32_t ep_events;        /* what epoll is asked to report now */
 	struct conn *next;
 };
 
@@ -139,6 +140,7 @@ struct xsd {
 	bool thread_started;
 	bool stop;
 	int wake[2];               /* pipe: API -> server thread */
+	int epfd;                  /* epoll: wake pipe, listeners, connections */
 	unsigned epoch;            /* bumped when fds or connections change
 				    * outside the server thread */
 	char *socket_path;
@@ -278,6 +280,10 @@ void listener_close(struct xsd *x, struct listener *l);
 int listeners_reopen(struct xsd *x);
 void server_wake(struct xsd *x);
 void *server_main(void *arg);
+/* Register fd with the server's epoll (tag: a listener or a connection). */
+void server_watch_fd(struct xsd *x, int fd, void *who, bool is_listener,
+		     uint32_t events);
+void server_unwatch_fd(struct xsd *x, int fd);
 const char *xsd_errname(int err);
 
 #endif
