@@ -22,6 +22,7 @@ static void xsd_free(struct xsd *x)
 	if (x->store.buckets)
 		store_clear(&x->store);
 	domain_clear_all(x);
+	free(x->wtab);
 	free(x->introduce_perms);
 	free(x->release_perms);
 	if (x->wake[0] >= 0)

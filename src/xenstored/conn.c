@@ -266,6 +266,7 @@ static void accept_all(struct xsd *x, struct listener *l)
 		c->x = x;
 		c->fd = fd;
 		c->domid = l->domid;
+		c->seq = ++x->conn_seq;
 		c->ep_events = EPOLLIN;
 		server_watch_fd(x, fd, c, false, c->ep_events);
 		for (tail = &x->conns; *tail; tail = &(*tail)->next)

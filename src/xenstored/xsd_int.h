@@ -85,6 +85,12 @@ struct watch {
 	char *token;
 	bool relative;             /* given relative to the connection's home */
 	struct watch *next;
+	/* in x->wtab by node (watch.c), to find a path's watches without
+	 * looking at every connection's */
+	struct conn *conn;
+	uint64_t seq;              /* order of setting, over all connections */
+	size_t hash;
+	struct watch *hnext;
 };
 
 struct outmsg {
@@ -114,6 +120,7 @@ struct conn {
 	unsigned ntxns;
 	uint32_t next_txid;
 	uint32_t ep_events;        /* what epoll is asked to report now */
+	uint64_t seq;              /* order of acceptance (x->conns order) */
 	struct conn *next;
 };
 
@@ -141,6 +148,9 @@ struct xsd {
 	bool stop;
 	int wake[2];               /* pipe: API -> server thread */
 	int epfd;                  /* epoll: wake pipe, listeners, connections */
+	struct watch **wtab;       /* every path watch, by node (watch.c) */
+	size_t wtab_size, wtab_count;  /* size: 0 or a power of two */
+	uint64_t watch_seq, conn_seq;
 	unsigned epoch;            /* bumped when fds or connections change
 				    * outside the server thread */
 	char *socket_path;
