@@ -23,6 +23,7 @@ static void xsd_free(struct xsd *x)
 		store_clear(&x->store);
 	domain_clear_all(x);
 	free(x->wtab);
+	free(x->dom_events);
 	free(x->introduce_perms);
 	free(x->release_perms);
 	if (x->wake[0] >= 0)
@@ -131,6 +132,17 @@ int xsd_release_domain(struct xsd *x, unsigned domid)
 {
 	pthread_mutex_lock(&x->lock);
 	return api_result(x, domain_release(x, domid));
+}
+
+uint64_t xsd_domain_events(struct xsd *x, unsigned domid)
+{
+	uint64_t n = 0;
+
+	pthread_mutex_lock(&x->lock);
+	if (x->dom_events && domid < MEMBAL_DOMID_LIMIT)
+		n = x->dom_events[domid];
+	pthread_mutex_unlock(&x->lock);
+	return n;
 }
 
 const char *xsd_domain_socket(struct xsd *x, unsigned domid)

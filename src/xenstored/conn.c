@@ -110,6 +110,12 @@ void conn_event(struct conn *c, const char *path, const char *token)
 			}
 	queue_msg(c, XS_WATCH_EVENT, 0, 0, body, (unsigned)len, true);
 	c->x->stats.watch_events++;
+	if (c->domid && c->domid < MEMBAL_DOMID_LIMIT) {
+		if (!c->x->dom_events)
+			c->x->dom_events = xsd_alloc(MEMBAL_DOMID_LIMIT *
+						     sizeof(*c->x->dom_events));
+		c->x->dom_events[c->domid]++;
+	}
 	free(body);
 }
 

@@ -151,6 +151,8 @@ struct xsd {
 	struct watch **wtab;       /* every path watch, by node (watch.c) */
 	size_t wtab_size, wtab_count;  /* size: 0 or a power of two */
 	uint64_t watch_seq, conn_seq;
+	uint64_t *dom_events;      /* [MEMBAL_DOMID_LIMIT]: events queued to
+				    * each domain's connections, ever */
 	unsigned epoch;            /* bumped when fds or connections change
 				    * outside the server thread */
 	char *socket_path;
