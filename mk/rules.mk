@@ -10,7 +10,7 @@
 #   membal-agent_LIBS   := common              # our static libraries, in link order
 #   membal-agent_LDLIBS := $(LIBS_XENSTORE) $(LIBS_INIH)
 #
-#   TESTS += test_parse                        # built sanitized only, run by `make check`
+#   TESTS += test_parse                        # run by check-fast (sanitized) and check-unit
 #   test_parse_SRCS   := tests/unit/test_parse.c
 #   test_parse_LIBS   := common
 #   test_parse_LDLIBS := $(LIBS_CMOCKA)
@@ -18,15 +18,20 @@
 #   BENCHES += bench_agent                     # built -O2, run by `make bench`
 #   bench_agent_SRCS ... (same keys)
 #
-# Two object trees: $(BUILD)/obj (release) and $(BUILD)/san/obj (ASan+UBSan).
+#   # a flag for one object: LOCAL_CFLAGS, never CFLAGS (the builder's)
+#   $(BUILD)/san/obj/tests/unit/test_x.o: LOCAL_CFLAGS += -Itests/fuzz
+#
+# Two object trees: $(BUILD)/obj (release: the builder's CPPFLAGS, CFLAGS,
+# LDFLAGS) and $(BUILD)/san/obj (ASan+UBSan: SAN_CFLAGS after CFLAGS, so
+# that its -O1 wins).
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(OPT_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(MEMBAL_CPPFLAGS) $(CPPFLAGS) $(MEMBAL_CFLAGS) $(CFLAGS) $(LOCAL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/san/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(MEMBAL_CPPFLAGS) $(CPPFLAGS) $(MEMBAL_CFLAGS) $(CFLAGS) $(SAN_CFLAGS) $(LOCAL_CFLAGS) -MMD -MP -c -o $@ $<
 
 objs     = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 san_objs = $(patsubst %.c,$(BUILD)/san/obj/%.o,$(1))
@@ -53,11 +58,16 @@ $(BUILD)/san/$(1): $$(call san_objs,$$($(1)_SRCS)) $$(call san_libs,$$($(1)_LIBS
 -include $$(patsubst %.o,%.d,$$(call objs,$$($(1)_SRCS)) $$(call san_objs,$$($(1)_SRCS)))
 endef
 
+# Each test twice: sanitized (check-fast) and with the release flags
+# (check-unit, what a distribution's build runs against what it ships).
 define TEST_template
 $(BUILD)/san/tests/$(1): $$(call san_objs,$$($(1)_SRCS)) $$(call san_libs,$$($(1)_LIBS))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $$@ $$^ $$($(1)_LDLIBS)
--include $$(patsubst %.o,%.d,$$(call san_objs,$$($(1)_SRCS)))
+$(BUILD)/tests/$(1): $$(call objs,$$($(1)_SRCS)) $$(call libs,$$($(1)_LIBS))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$^ $$($(1)_LDLIBS)
+-include $$(patsubst %.o,%.d,$$(call san_objs,$$($(1)_SRCS)) $$(call objs,$$($(1)_SRCS)))
 endef
 
 define BENCH_template

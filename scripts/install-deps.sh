@@ -1,8 +1,10 @@
 #!/bin/sh
-# Install the Debian 12 packages membal needs to build, test and demo.
-# systemd provides systemd-analyze, with which check-fast verifies the
-# units (tests/units). qemu-system-x86, busybox-static and cpio are for
-# `make e2e-xen` (a real Xen
+# Install the Debian 12 packages membal needs to build, test, package and demo.
+# debhelper, devscripts, dpkg-dev and lintian build and check the packages
+# (make deb, scripts/test-install.sh); groff-base renders the man pages
+# (make check-man). systemd provides systemd-analyze, with which check-fast
+# verifies the units (tests/units).
+# qemu-system-x86, busybox-static and cpio are for `make e2e-xen` (a real Xen
 # host booted under QEMU); the Xen and kernel packages it uses are only
 # downloaded and unpacked by tests/e2e-xen/mkimages.sh, never installed.
 # ganeti-htools gives hail, hbal, hspace and hinfo for the side-by-side
@@ -20,6 +22,7 @@ systemd
 ganeti-htools
 gnuplot-nox
 qemu-system-x86 busybox-static cpio
+debhelper devscripts dpkg-dev lintian groff-base
 "
 
 missing=""

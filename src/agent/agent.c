@@ -13,6 +13,9 @@
 #include "common/xs.h"
 
 #define BACKOFF_START_MS 100
+#define ALL_KEYS ((uint32_t)((UINT64_C(1) << MK_COUNT) - 1))
+
+_Static_assert(MK_COUNT <= 32, "handed is a 32-bit mask");
 
 static void agent_set_paths(struct agent *a)
 {
@@ -137,6 +140,7 @@ static bool agent_connect(struct agent *a, uint64_t now)
 	if (agent_read_u64(a, path, UINT64_MAX - 1, &v) && v >= a->stamp)
 		a->stamp = v + 1;
 	a->state = AGENT_PUBLISHING;
+	a->handed = ALL_KEYS;
 	a->backoff_ms = BACKOFF_START_MS;
 	a->n.reconnects++;
 	/* Publish on this connection even if nothing moved: xenstored may
@@ -149,24 +153,47 @@ struct publish_ctx {
 	struct agent *a;
 	const struct report *r;
 	bool stamp_only;        /* a heartbeat: nothing moved */
+	unsigned keys;          /* written by this attempt */
 };
+
+/* Whether key k goes into this publication. Only keys handed over (the
+ * others would make xenstored refuse the whole transaction), and of those
+ * only what xenstore does not already hold: the arbiter reads every key
+ * in one transaction, so an unchanged key still belongs to the report, and
+ * each write costs xenstored a node update and the arbiter a watch event. */
+static bool publish_key(const struct publish_ctx *c, int k, bool *clear)
+{
+	const struct agent *a = c->a;
+	const struct report *r = c->r;
+
+	*clear = false;
+	if (c->stamp_only && k != MK_STAMP)
+		return false;
+	if (!(a->handed & (1u << k)))
+		return false;
+	if (k == MK_STAMP || k == MK_VERSION)
+		return r->have[k];
+	if (!a->have_last)
+		/* An optional figure we do not have is emptied, the arbiter's
+		 * word for absent (the key may hold a predecessor's value). */
+		return r->have[k] || (*clear = true);
+	if (!r->have[k])
+		/* One we no longer have (the balloon driver was unloaded, PSI
+		 * turned off): left alone, the last value would read as part
+		 * of this publication. Once is enough on a connection. */
+		return a->last.have[k] && (*clear = true);
+	return !a->last.have[k] || a->last.v[k] != r->v[k];
+}
 
 static int publish_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 {
 	struct publish_ctx *c = arg;
 	char path[MXS_PATH_MAX];
+	bool clear;
 
+	c->keys = 0;
 	for (int k = 0; k < MK_COUNT; k++) {
-		if (c->stamp_only && k != MK_STAMP)
-			continue;
-		/* An optional figure we no longer have (the balloon driver
-		 * was unloaded, PSI turned off) is emptied, the arbiter's
-		 * word for absent: left alone, the last value would read as
-		 * part of this publication. Once is enough on a connection. */
-		bool clear = !c->r->have[k] && k != MK_VERSION &&
-			     (!c->a->have_last || c->a->last.have[k]);
-
-		if (!c->r->have[k] && !clear)
+		if (!publish_key(c, k, &clear))
 			continue;
 		if (mxs_domain_path(path, sizeof(path), c->a->domid, "memory/") < 0 ||
 		    strlen(path) + strlen(membal_key_names[k]) >= sizeof(path))
@@ -175,8 +202,42 @@ static int publish_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 		if (clear ? !xs_write(h, t, path, "", 0)
 			  : !mxs_write_u64(h, t, path, c->r->v[k]))
 			return -1;
+		c->keys++;
 	}
 	return 0;
+}
+
+/* Which report keys memory/ holds: what the arbiter handed over (under
+ * libxl a guest cannot create a node there, so a key that is not listed
+ * cannot be written). Returns true when the set changed; a listing that
+ * fails or holds none of our keys leaves the set as it was. */
+static bool agent_learn_keys(struct agent *a)
+{
+	char path[MXS_PATH_MAX];
+	unsigned n = 0;
+	uint32_t set = 0;
+	char **ents;
+
+	a->n.key_relearns++;
+	if (mxs_domain_path(path, sizeof(path), a->domid, "memory") < 0)
+		return false;
+	ents = xs_directory(a->xs, XBT_NULL, path, &n);
+	if (!ents)
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		for (int k = 0; k < MK_COUNT; k++)
+			if (!strcmp(ents[i], membal_key_names[k]))
+				set |= 1u << k;
+	free(ents);
+	if (!(set & (1u << MK_STAMP)) || set == a->handed)
+		return false;
+	if (set != ALL_KEYS)
+		log_notice("the arbiter handed over %d of the %d report keys; publishing those (an older arbiter)",
+			   __builtin_popcount(set), MK_COUNT);
+	a->handed = set;
+	/* Keys just handed over are empty: write everything once. */
+	a->have_last = false;
+	return true;
 }
 
 static void report_set(struct report *r, enum membal_key k, bool have,
@@ -208,6 +269,20 @@ static void agent_build_report(struct agent *a, const struct agent_sample *s,
 	report_set(r, MK_BALLOON_TARGET, s->have_balloon, s->balloon_target_kb);
 	report_set(r, MK_OOM_KILLS, s->have_oom_kill, s->oom_kills);
 	report_set(r, MK_PSI_SOME, s->have_psi, s->psi_some);
+	report_set(r, MK_ACTIVE_ANON, meminfo_has(mi, MI_ACTIVE_ANON), mi->v[MI_ACTIVE_ANON]);
+	report_set(r, MK_INACTIVE_ANON, meminfo_has(mi, MI_INACTIVE_ANON),
+		   mi->v[MI_INACTIVE_ANON]);
+	report_set(r, MK_ACTIVE_FILE, meminfo_has(mi, MI_ACTIVE_FILE), mi->v[MI_ACTIVE_FILE]);
+	report_set(r, MK_INACTIVE_FILE, meminfo_has(mi, MI_INACTIVE_FILE),
+		   mi->v[MI_INACTIVE_FILE]);
+	report_set(r, MK_ANON_PAGES, meminfo_has(mi, MI_ANONPAGES), mi->v[MI_ANONPAGES]);
+	report_set(r, MK_SHMEM, meminfo_has(mi, MI_SHMEM), mi->v[MI_SHMEM]);
+	report_set(r, MK_PSWPIN, s->have_pswpin, s->pswpin);
+	report_set(r, MK_REFAULT_ANON, s->have_refault_anon, s->refault_anon);
+	report_set(r, MK_REFAULT_FILE, s->have_refault_file, s->refault_file);
+	report_set(r, MK_PGMAJFAULT, s->have_pgmajfault, s->pgmajfault);
+	report_set(r, MK_PSI_SOME_TOTAL, s->have_psi, s->psi_some_total);
+	report_set(r, MK_PSI_FULL_TOTAL, s->have_psi_full, s->psi_full_total);
 	if (s->have_pswpin && a->have_pswpin)
 		report_set(r, MK_SWAPIN_RATE, true,
 			   sample_swapin_rate(a->last_pswpin, a->last_pswpin_ms,
@@ -238,9 +313,29 @@ static enum agent_step_result agent_publish(struct agent *a,
 	r->have[MK_VERSION] = !a->version_written;
 	r->v[MK_VERSION] = MEMBAL_KEY_LAYOUT_VERSION;
 	c.stamp_only = why == REPORT_HEARTBEAT && a->have_last && a->version_written;
-	if (mxs_transact(a->xs, a->cfg.tx_retries, publish_body, &c, &res) == 0) {
+	if (a->state == AGENT_WAITING || (c.stamp_only && a->handed != ALL_KEYS))
+		/* A hand-over may have happened since, or a newer arbiter
+		 * replaced the one that handed over fewer keys. */
+		if (agent_learn_keys(a))
+			c.stamp_only = false;
+	int rc = mxs_transact(a->xs, a->cfg.tx_retries, publish_body, &c, &res);
+
+	err = errno;
+	if (rc < 0 && (err == EACCES || err == EPERM)) {
+		if (agent_learn_keys(a)) {
+			/* Refused for a key we were not handed: publish the
+			 * others now rather than fail. */
+			a->n.tx_eagain += res.eagain;
+			c.stamp_only = false;
+			rc = mxs_transact(a->xs, a->cfg.tx_retries, publish_body, &c, &res);
+			err = errno;
+		}
+	}
+	if (rc == 0) {
 		a->n.tx_eagain += res.eagain;
 		a->n.publications++;
+		a->n.keys_written += c.keys;
+		a->last_keys = c.keys;
 		a->stamp++;
 		a->version_written = true;
 		/* What xenstore holds: after a heartbeat, the last figures. */
@@ -256,7 +351,6 @@ static enum agent_step_result agent_publish(struct agent *a,
 		a->said_waiting = false;
 		return STEP_PUBLISHED;
 	}
-	err = errno;
 	a->n.tx_eagain += res.eagain;
 	if (err == EACCES || err == EPERM) {
 		/* Not ours yet: libxl made memory/ read-only to us and the

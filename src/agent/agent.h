@@ -46,6 +46,8 @@ struct agent_counters {
 	uint64_t tx_gave_up;       /* publications abandoned after tx_retries */
 	uint64_t reconnects;
 	uint64_t fmd_rejected;     /* free/avail readings replaced by the mean */
+	uint64_t keys_written;     /* report keys written, all publications */
+	uint64_t key_relearns;     /* memory/ listed to learn the handed keys */
 };
 
 struct agent {
@@ -69,6 +71,11 @@ struct agent {
 	uint64_t last_pub_ms;
 	uint64_t stamp;
 	bool version_written;      /* on this connection */
+	/* The report keys we may write (1u << enum membal_key): all until a
+	 * refusal or a hand-over says otherwise, then those memory/ lists
+	 * (an older arbiter hands over fewer keys than we know). */
+	uint32_t handed;
+	unsigned last_keys;        /* keys the last publication wrote */
 
 	enum agent_step_result last_result;
 	enum report_why last_why;

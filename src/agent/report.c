@@ -19,12 +19,16 @@ const char *report_why_name(enum report_why why)
  * with the kernel's PSI state; neither is worth a publication. */
 static bool rides_along(int k)
 {
-	return k == MK_PSI_SOME || k == MK_SWAPIN_RATE;
+	return k == MK_PSI_SOME || k == MK_SWAPIN_RATE || k == MK_PGMAJFAULT ||
+	       k == MK_PSI_SOME_TOTAL || k == MK_PSI_FULL_TOTAL;
 }
 
-static bool is_kib_figure(int k)
+/* Pages brought back in: cumulative, so riding along loses nothing, but
+ * a guest that refaults report_delta_kb worth of memory has a working set
+ * that moved as much as a KiB figure moving by that much. */
+static bool is_page_counter(int k)
 {
-	return k <= MK_BALLOON_TARGET;
+	return k == MK_PSWPIN || k == MK_REFAULT_ANON || k == MK_REFAULT_FILE;
 }
 
 enum report_why report_due(const struct report *last, uint64_t last_ms,
@@ -40,10 +44,16 @@ enum report_why report_due(const struct report *last, uint64_t last_ms,
 	    now->v[MK_OOM_KILLS] != last->v[MK_OOM_KILLS])
 		return REPORT_OOM;
 	for (int k = 0; k < MK_COUNT; k++) {
-		if (!is_kib_figure(k) || !now->have[k])
+		bool pages = is_page_counter(k);
+
+		if ((!membal_key_is_kib(k) && !pages) || !now->have[k])
 			continue;
 		uint64_t a = now->v[k], b = last->v[k];
 		uint64_t d = a > b ? a - b : b - a;
+
+		if (pages)
+			d = d > UINT64_MAX / REPORT_PAGE_KB ? UINT64_MAX
+							    : d * REPORT_PAGE_KB;
 
 		/* delta 0 means "every change", not "every sample". */
 		if (d > 0 && d >= delta_kb)

@@ -26,9 +26,16 @@ enum report_why {
 
 const char *report_why_name(enum report_why why);
 
-/* last == NULL: nothing published yet. psi_some and swapin_rate ride
- * along but never trigger a publication on their own: they move every
- * second on a busy guest and the arbiter only needs them when it decides. */
+/* The page size the vmstat counters are taken in (x86's; a guest with
+ * larger pages only publishes more often). */
+#define REPORT_PAGE_KB 4
+
+/* last == NULL: nothing published yet. psi_some, swapin_rate, pgmajfault
+ * and the PSI totals ride along but never trigger a publication on their
+ * own: they move every second on a busy guest and the arbiter only needs
+ * them when it decides (the totals are cumulative: nothing is lost). The
+ * page counters pswpin, refault_anon and refault_file trigger when they
+ * moved by report_delta_kb worth of 4 KiB pages, as a KiB figure would. */
 enum report_why report_due(const struct report *last, uint64_t last_ms,
 			   const struct report *now, uint64_t now_ms,
 			   uint64_t delta_kb, uint64_t heartbeat_ms);

@@ -123,22 +123,52 @@ static bool starts_with_word(const char *line, size_t n, const char *word,
 	       (n == wlen || line[wlen] == ' ');
 }
 
+/* The vmstat lines we take. "workingset_refault" is the pre-5.9 name of
+ * the file refaults (5.9 split it into _anon and _file): read into its own
+ * slot and used only when the 5.9 line is absent. */
+enum { VM_OOM, VM_PSWPIN, VM_REFAULT_ANON, VM_REFAULT_FILE, VM_REFAULT_OLD,
+       VM_PGMAJFAULT, VM_COUNT };
+
+struct vm_line {
+	const char *name;
+	size_t len;
+	struct sample_src_status *st;
+	bool *have;
+	uint64_t *v;
+};
+
 static void sample_vmstat(const char *path, struct agent_sample *s,
 			  struct sample_status *st)
 {
-	static const char oom[] = "oom_kill", pswpin[] = "pswpin";
+	struct sample_src_status old_st;
+	bool have_old = false;
+	uint64_t old = 0;
+#define VL(n, stp, h, val) { n, sizeof(n) - 1, stp, h, val }
+	struct vm_line lines[VM_COUNT] = {
+		[VM_OOM] = VL("oom_kill", &st->oom_kill, &s->have_oom_kill, &s->oom_kills),
+		[VM_PSWPIN] = VL("pswpin", &st->pswpin, &s->have_pswpin, &s->pswpin),
+		[VM_REFAULT_ANON] = VL("workingset_refault_anon", &st->refault_anon,
+				       &s->have_refault_anon, &s->refault_anon),
+		[VM_REFAULT_FILE] = VL("workingset_refault_file", &st->refault_file,
+				       &s->have_refault_file, &s->refault_file),
+		[VM_REFAULT_OLD] = VL("workingset_refault", &old_st, &have_old, &old),
+		[VM_PGMAJFAULT] = VL("pgmajfault", &st->pgmajfault,
+				     &s->have_pgmajfault, &s->pgmajfault),
+	};
+#undef VL
 	char buf[VMSTAT_BUF_SIZE];
 	const char *p, *end;
 	unsigned lineno = 0;
 	size_t len;
 	int rc;
 
-	src_set(&st->oom_kill, SRC_MISSING, 0, 0, "no oom_kill line");
-	src_set(&st->pswpin, SRC_MISSING, 0, 0, "no pswpin line");
+	for (int i = 0; i < VM_COUNT; i++)
+		src_set(lines[i].st, SRC_MISSING, 0, 0, "no such line");
 	rc = proc_read_file(path, buf, sizeof(buf), &len);
 	if (rc < 0 && rc != -EFBIG) {
 		src_read_failed(&st->vmstat, rc);
-		st->oom_kill.why = st->pswpin.why = "vmstat not read";
+		for (int i = 0; i < VM_COUNT; i++)
+			lines[i].st->why = "vmstat not read";
 		return;
 	}
 	if (rc == -EFBIG) {
@@ -158,19 +188,27 @@ static void sample_vmstat(const char *path, struct agent_sample *s,
 		size_t n = (size_t)((nl ? nl : end) - p);
 
 		lineno++;
-		if (starts_with_word(p, n, oom, sizeof(oom) - 1))
-			vmstat_take(p, n, sizeof(oom) - 1, lineno,
-				    &st->oom_kill, &s->have_oom_kill,
-				    &s->oom_kills);
-		else if (starts_with_word(p, n, pswpin, sizeof(pswpin) - 1))
-			vmstat_take(p, n, sizeof(pswpin) - 1, lineno,
-				    &st->pswpin, &s->have_pswpin, &s->pswpin);
+		for (int i = 0; i < VM_COUNT; i++) {
+			struct vm_line *l = &lines[i];
+
+			if (!starts_with_word(p, n, l->name, l->len))
+				continue;
+			vmstat_take(p, n, l->len, lineno, l->st, l->have, l->v);
+			break;
+		}
 		p = nl ? nl + 1 : end;
 	}
-	if (!s->have_oom_kill)
-		s->oom_kills = 0;
-	if (!s->have_pswpin)
-		s->pswpin = 0;
+	if (!s->have_refault_file && st->refault_file.state != SRC_BAD &&
+	    have_old) {
+		s->have_refault_file = true;
+		s->refault_file = old;
+		st->refault_file = src_ok;
+	} else if (!s->have_refault_file && old_st.state == SRC_BAD) {
+		st->refault_file = old_st;
+	}
+	for (int i = 0; i < VM_COUNT; i++)
+		if (!*lines[i].have)
+			*lines[i].v = 0;
 }
 
 static bool expect_lit(const char **p, const char *end, const char *lit)
@@ -211,25 +249,41 @@ static bool take_pct(const char **p, const char *end, uint32_t *out)
 	return true;
 }
 
-/* "some avg10=X.XX avg60=X.XX avg300=X.XX total=N" on the first line; the
- * "full" line after it is not needed and not read. */
-static bool psi_parse_some(const char *buf, size_t len, uint32_t *some)
+/* "KIND avg10=X.XX avg60=X.XX avg300=X.XX total=N", the whole of
+ * [p, end). */
+static bool psi_parse_line(const char *p, const char *end, const char *kind,
+			   uint32_t *avg10, uint64_t *total)
 {
-	const char *p = buf;
-	const char *nl = memchr(buf, '\n', len);
-	const char *end = nl ? nl : buf + len;
-	uint32_t avg10, avg60, avg300;
-	uint64_t total;
+	uint32_t avg60, avg300;
 
-	if (!expect_lit(&p, end, "some avg10=") || !take_pct(&p, end, &avg10) ||
+	if (!expect_lit(&p, end, kind) || !expect_lit(&p, end, " avg10=") ||
+	    !take_pct(&p, end, avg10) ||
 	    !expect_lit(&p, end, " avg60=") || !take_pct(&p, end, &avg60) ||
 	    !expect_lit(&p, end, " avg300=") || !take_pct(&p, end, &avg300) ||
 	    !expect_lit(&p, end, " total="))
 		return false;
-	if (parse_u64n(p, (size_t)(end - p), PARSE_U64_MAXLEN, 0, UINT64_MAX,
-		       &total) != PARSE_OK)
+	return parse_u64n(p, (size_t)(end - p), PARSE_U64_MAXLEN, 0, UINT64_MAX,
+			  total) == PARSE_OK;
+}
+
+/* "some ..." on the first line (required), "full ..." on the second
+ * (optional: a bad one only loses the full total). */
+static bool psi_parse(const char *buf, size_t len, struct agent_sample *s)
+{
+	const char *nl = memchr(buf, '\n', len);
+	const char *end = nl ? nl : buf + len;
+	uint32_t avg10;
+
+	if (!psi_parse_line(buf, end, "some", &s->psi_some, &s->psi_some_total))
 		return false;
-	*some = avg10;
+	if (nl && nl + 1 < buf + len) {
+		const char *p = nl + 1, *nl2 = memchr(p, '\n', (size_t)(buf + len - p));
+
+		s->have_psi_full = psi_parse_line(p, nl2 ? nl2 : buf + len, "full",
+						  &avg10, &s->psi_full_total);
+		if (!s->have_psi_full)
+			s->psi_full_total = 0;
+	}
 	return true;
 }
 
@@ -245,10 +299,13 @@ static void sample_psi(const char *path, struct agent_sample *s,
 		src_read_failed(&st->psi, rc);
 		return;
 	}
-	if (!psi_parse_some(buf, len, &s->psi_some)) {
+	if (!psi_parse(buf, len, s)) {
 		src_set(&st->psi, SRC_BAD, 0, 1,
 			"first line is not 'some avg10=X.XX avg60=X.XX avg300=X.XX total=N'");
 		s->psi_some = 0;
+		s->psi_some_total = 0;
+		s->have_psi_full = false;
+		s->psi_full_total = 0;
 		return;
 	}
 	s->have_psi = true;
@@ -271,6 +328,7 @@ int sample_read(const struct sample_paths *p, struct agent_sample *out,
 	memset(&s, 0, sizeof(s));
 	src_set(&st->balloon_target, SRC_MISSING, 0, 0, "not read");
 	st->balloon_current = st->vmstat = st->oom_kill = st->pswpin =
+		st->refault_anon = st->refault_file = st->pgmajfault =
 		st->psi = st->balloon_target;
 
 	rc = meminfo_read(p->meminfo ? p->meminfo : defaults.meminfo, &s.mi,
@@ -352,6 +410,9 @@ const char *sample_status_str(struct sample_status *st)
 	text_src(st, &pos, "vmstat", &st->vmstat);
 	text_src(st, &pos, "vmstat oom_kill", &st->oom_kill);
 	text_src(st, &pos, "vmstat pswpin", &st->pswpin);
+	text_src(st, &pos, "vmstat workingset_refault_anon", &st->refault_anon);
+	text_src(st, &pos, "vmstat workingset_refault_file", &st->refault_file);
+	text_src(st, &pos, "vmstat pgmajfault", &st->pgmajfault);
 	text_src(st, &pos, "psi", &st->psi);
 	if (pos == 0)
 		text_add(st, &pos, "ok");

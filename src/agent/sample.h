@@ -9,8 +9,11 @@
  *                                 optional: the balloon driver (absent on
  *                                 a non-Xen or balloon-less kernel)
  *   /proc/vmstat oom_kill, pswpin optional (oom_kill since 4.13)
+ *     workingset_refault_anon/_file  (5.9+; before: workingset_refault,
+ *     pgmajfault                     taken as file refaults), each optional
  *   /proc/pressure/memory         optional: PSI, 4.20+ with CONFIG_PSI and
- *                                 not booted with psi=0
+ *                                 not booted with psi=0; "some" avg10 and
+ *                                 total, "full" total
  *
  * The kernel is the guest's own, but a file can still vanish, be cut short
  * or hold something unexpected (a container's lxcfs view, a test fixture,
@@ -49,8 +52,16 @@ struct agent_sample {
 	uint64_t oom_kills;             /* /proc/vmstat oom_kill (count) */
 	bool have_pswpin;
 	uint64_t pswpin;                /* /proc/vmstat pswpin (pages, cumulative) */
+	bool have_refault_anon, have_refault_file, have_pgmajfault;
+	uint64_t refault_anon;          /* workingset_refault_anon (pages) */
+	uint64_t refault_file;          /* workingset_refault_file, or the
+					 * pre-5.9 workingset_refault */
+	uint64_t pgmajfault;
 	bool have_psi;
 	uint32_t psi_some;              /* some avg10, hundredths of a percent */
+	uint64_t psi_some_total;        /* some total=, microseconds */
+	bool have_psi_full;             /* the "full" line read */
+	uint64_t psi_full_total;        /* full total=, microseconds */
 };
 
 /* How one optional source fared. */
@@ -75,7 +86,8 @@ struct sample_status {
 	struct meminfo_errors meminfo;  /* counts, first bad line, truncated */
 	struct sample_src_status balloon_target, balloon_current;
 	struct sample_src_status vmstat;        /* the file as a whole */
-	struct sample_src_status oom_kill, pswpin;   /* the two lines in it */
+	struct sample_src_status oom_kill, pswpin;   /* lines in it */
+	struct sample_src_status refault_anon, refault_file, pgmajfault;
 	struct sample_src_status psi;
 	char text[SAMPLE_STATUS_TEXT_MAX];      /* sample_status_str() */
 };

@@ -21,6 +21,7 @@
 
 #include "arbiter/arbiter_config.h"
 #include "arbiter/guest.h"
+#include "arbiter/guest_history.h"
 #include "arbiter/hv.h"
 #include "arbiter/xsio.h"
 #include "policy/policy.h"
@@ -71,6 +72,7 @@ struct dom {
 	bool stamp_dirty;            /* the stamp alone changed: heartbeat */
 	bool have_fig;
 	struct guest_figures fig;    /* last good report */
+	struct guest_history hist;   /* deltas to the report before it */
 	uint64_t stamp;
 	uint64_t stamp_ms;           /* when the stamp last changed */
 	struct guest_rejects rej;

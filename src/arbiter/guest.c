@@ -18,6 +18,7 @@ const char *guest_reject_name(enum guest_reject r)
 	case GREJ_RANGE: return "range";
 	case GREJ_SWAP: return "swap_free>swap_tot";
 	case GREJ_FREE: return "free>tot";
+	case GREJ_OVER_TOT: return "figure>tot";
 	case GREJ_COUNT: break;
 	}
 	return "?";
@@ -29,6 +30,8 @@ static uint64_t key_max(enum membal_key k, const struct guest_bounds *b)
 	switch (k) {
 	case MK_TOT: case MK_FREE: case MK_AVAIL:
 	case MK_BALLOON_CURRENT: case MK_BALLOON_TARGET:
+	case MK_ACTIVE_ANON: case MK_INACTIVE_ANON: case MK_ACTIVE_FILE:
+	case MK_INACTIVE_FILE: case MK_ANON_PAGES: case MK_SHMEM:
 		return b->mem_max_kb;
 	case MK_COMMITTED_AS: case MK_SWAP_TOT: case MK_SWAP_FREE:
 		return POLICY_KB_MAX;
@@ -37,6 +40,8 @@ static uint64_t key_max(enum membal_key k, const struct guest_bounds *b)
 	case MK_SWAPIN_RATE:
 		return UINT64_C(1) << 32; /* 16 TiB/s of 4 KiB pages */
 	case MK_OOM_KILLS: case MK_STAMP: case MK_VERSION:
+	case MK_PSWPIN: case MK_REFAULT_ANON: case MK_REFAULT_FILE:
+	case MK_PGMAJFAULT: case MK_PSI_SOME_TOTAL: case MK_PSI_FULL_TOTAL:
 		return UINT64_MAX;
 	case MK_COUNT: break;
 	}
@@ -100,6 +105,10 @@ bool guest_parse(const char *const raw[MK_COUNT], const unsigned len[MK_COUNT],
 	if (guest_has(&g, MK_TOT) && guest_has(&g, MK_AVAIL) &&
 	    g.v[MK_AVAIL] > g.v[MK_TOT])
 		note(&v, rej, MK_AVAIL, GREJ_FREE, &g);
+	for (int k = MK_ACTIVE_ANON; k <= MK_SHMEM; k++)
+		if (guest_has(&g, MK_TOT) && guest_has(&g, (enum membal_key)k) &&
+		    g.v[k] > g.v[MK_TOT])
+			note(&v, rej, k, GREJ_OVER_TOT, &g);
 
 	if (v.refuse) {
 		rej->reports++;

@@ -11,7 +11,10 @@
  *    free, avail and the balloon figures by the domain's static-max (plus
  *    videoram for HVM is the caller's bound), Committed_AS by
  *    POLICY_KB_MAX, swap by POLICY_KB_MAX with swap_free <= swap_tot;
- *    free and avail by MemTotal; psi_some by 10000 (100 %);
+ *    free and avail by MemTotal; psi_some by 10000 (100 %); the layout-2
+ *    sizes (active_anon .. shmem) by static-max and each by MemTotal; the
+ *    cumulative counters (pswpin, refaults, pgmajfault, PSI totals) are
+ *    any 64-bit value: guest_history_push() takes only forward deltas;
  *  - a required key (tot, free, committed_as, swap_tot, swap_free, stamp)
  *    that is missing or bad rejects the whole report: the arbiter keeps the
  *    last good figures of that domain and counts the reject;
@@ -42,6 +45,7 @@ enum guest_reject {
 	GREJ_RANGE,        /* implausible for this domain */
 	GREJ_SWAP,         /* swap_free > swap_tot */
 	GREJ_FREE,         /* free or avail > tot */
+	GREJ_OVER_TOT,     /* an LRU list, AnonPages or Shmem > tot */
 	GREJ_COUNT
 };
 

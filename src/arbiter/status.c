@@ -205,6 +205,7 @@ static struct json_object *dom_json(const struct arbiter *a, const struct dom *d
 	add(o, "reasons", split_list(reasons, '+'));
 	add(o, "price", d->decided && d->decision.has_price ? num(d->decision.price, false) : NULL);
 	add(o, "report", report_json(a, d));
+	status_estimates_add(o, d);
 	add(o, "reports_rejected", u64(d->rej.reports));
 	add(o, "keys_rejected", u64(d->rej.keys));
 	add(o, "oom_kills", u64(d->oom_kills));

@@ -215,6 +215,8 @@ static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
 		.mem_max_kb = d->static_max_kb ? d->static_max_kb + d->videoram_kb
 					       : d->hv.max_kb,
 	};
+	struct guest_figures prev = d->fig;
+	bool had_prev = d->have_fig;
 	int r = xsio_read_report(a->xs, d->domid, a->cfg.tx_retries, &b, &d->fig,
 				 &d->rej, d->last_reject, sizeof(d->last_reject));
 
@@ -241,7 +243,7 @@ static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
 		d->stamp_ms = now;
 	}
 	if (r == 1)
-		d->have_fig = true;
+		dom_report_accepted(d, had_prev ? &prev : NULL, now);
 	if (r == 1 && guest_has(&d->fig, MK_OOM_KILLS)) {
 		const struct policy_params *p = &a->cfg.policy.params;
 		uint64_t kills = dom_oom_seen(d, d->fig.v[MK_OOM_KILLS], p->oom_bump_kb,

@@ -33,7 +33,7 @@ TESTS += test_policy_config
 test_policy_config_SRCS   := tests/unit/test_policy_config.c
 test_policy_config_LIBS   := policy common
 test_policy_config_LDLIBS := $(POLICY_TEST_LDLIBS)
-$(BUILD)/san/obj/tests/unit/test_policy_config.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+$(BUILD)/san/obj/tests/unit/test_policy_config.o $(BUILD)/obj/tests/unit/test_policy_config.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
 
 
 # The snapshot builder: what the arbiter knows of a domain -> policy_dom.

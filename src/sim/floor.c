@@ -59,7 +59,9 @@ bool sim_guest_rule(const struct arbiter_config *c, const struct sim_guest_spec 
 static struct snap_report clairvoyant_report(const struct sim_guest_spec *g,
 					     uint64_t t)
 {
-	uint64_t demand = sim_guest_demand_kb(g, t - g->start_ms);
+	/* The truth the simulated guest needs: its workload's demand plus
+	 * its tmpfs and file working set (simhost/model.h). */
+	uint64_t demand = sim_guest_need_kb(g, sim_guest_demand_kb(g, t - g->start_ms));
 
 	return (struct snap_report){
 		.have = SNAP_HAS_MEMTOTAL | SNAP_HAS_BALLOON,

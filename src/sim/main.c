@@ -47,6 +47,9 @@ static void usage(FILE *out)
 		"  -j, --jobs N         policies run at once, each in its own process\n"
 		"                       (default: the number of CPUs)\n"
 		"  -g, --guests         per-guest rows in the table (default: up to %d guests)\n"
+		"      --estimates      each working-set estimator against the true demand,\n"
+		"                       per sample, in <DIR>/<name>.<policy>.estimates.csv,\n"
+		"                       and their accuracy table at the end\n"
 		"  -v, --verbose        arbiter and agent logs at info (default warning),\n"
 		"                       in <DIR>/<name>.<policy>.log\n"
 		"  -l, --log-level LEVEL  the level of those logs and of membal-sim's own\n"
@@ -62,7 +65,7 @@ struct cli {
 	const char *config;
 	uint64_t duration_s;     /* 0: the scenario's */
 	const char *out;
-	bool csv, plot, per_guest;
+	bool csv, plot, per_guest, estimates;
 	int log_level;           /* of the runs' logs and our own */
 	uint64_t tick_ms;
 	uint64_t plot_guests;
@@ -84,6 +87,7 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "estimates", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -120,6 +124,7 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 				return -1;
 			}
 			break;
+		case 'E': o->estimates = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("membal-sim %s\n", MEMBAL_VERSION); exit(0);
 		default: usage(stderr); return -1;
@@ -305,11 +310,13 @@ static int start_child(const struct cli *o, const char *name,
 		       const struct sim_scenario *sc, uint64_t duration_ms,
 		       const struct sim_policy *pol, struct child *c)
 {
-	char logp[1400];
+	char logp[1400], estp[1400];
 	int p[2];
 
 	if ((size_t)snprintf(logp, sizeof(logp), "%s/%s.%s.log", o->out, name,
-			     pol->label) >= sizeof(logp)) {
+			     pol->label) >= sizeof(logp) ||
+	    (size_t)snprintf(estp, sizeof(estp), "%s/%s.%s.estimates.csv", o->out, name,
+			     pol->label) >= sizeof(estp)) {
 		fprintf(stderr, "membal-sim: --out %s: path too long\n", o->out);
 		return -1;
 	}
@@ -336,6 +343,8 @@ static int start_child(const struct cli *o, const char *name,
 			.log_level = o->log_level,
 			.log_path = logp,
 			.progress = what,
+			.estimates_path = o->estimates ? estp : NULL,
+			.scenario = name,
 		};
 		struct sim_run r;
 
@@ -398,6 +407,11 @@ static int run_all(const struct cli *o, const char *name, const struct sim_scena
 	return rc;
 }
 
+/* --estimates: the files written, for the accuracy table at the end. */
+#define MAX_ESTIMATES 4096
+static const char *est_paths[MAX_ESTIMATES], *est_names[MAX_ESTIMATES];
+static size_t n_est;
+
 static int run_scenario(const struct cli *o, const char *path,
 			const struct arbiter_config *base,
 			const struct sim_policy *pol, size_t n_pol)
@@ -434,6 +448,17 @@ static int run_scenario(const struct cli *o, const char *path,
 		return -1;
 	}
 	rep.n_runs = n_pol;
+	for (size_t i = 0; o->estimates && i < n_pol && n_est < MAX_ESTIMATES; i++) {
+		char *pth = NULL, *nm = NULL;
+
+		if (asprintf(&pth, "%s/%s.%s.estimates.csv", o->out, name, pol[i].label) < 0 ||
+		    asprintf(&nm, n_pol > 1 ? "%s (%s)" : "%s", name, pol[i].label) < 0) {
+			rc = -1;
+			break;
+		}
+		est_paths[n_est] = pth;
+		est_names[n_est++] = nm;
+	}
 	sim_report_print(&rep, o->per_guest || sc.n_guests <= PER_GUEST_DEFAULT_MAX);
 	if (sim_report_csv(&rep, o->out) < 0)
 		rc = -1;
@@ -510,5 +535,11 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		if (run_scenario(&o, argv[i], &base, pol, n_pol) < 0)
 			rc = 1;
+	if (o.estimates && sim_accuracy_report(est_paths, est_names, n_est, stdout) < 0)
+		rc = 1;
+	for (size_t i = 0; i < n_est; i++) {
+		free((char *)est_paths[i]);
+		free((char *)est_names[i]);
+	}
 	return rc;
 }

@@ -7,7 +7,7 @@ MULTI_SRCS := src/sim/multi_scenario.c src/sim/migrate.c src/sim/multi_host.c \
               src/sim/multi_run.c src/sim/multi_move.c src/sim/multi_report.c \
               src/sim/multi_main.c
 SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/metrics.c \
-                src/sim/report.c src/sim/table.c src/sim/csv.c src/sim/plot.c \
+                src/sim/report.c src/sim/table.c src/sim/csv.c src/sim/plot.c src/sim/accuracy.c \
                 $(MULTI_SRCS)
 LIBRARIES += memsim
 memsim_SRCS := $(SIM_LIB_SRCS)
@@ -45,7 +45,7 @@ TESTS += test_sim_run
 test_sim_run_SRCS   := tests/unit/test_sim_run.c
 test_sim_run_LIBS   := memsim place arbiter simhost agent policy common xsd
 test_sim_run_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)
-$(BUILD)/san/obj/tests/unit/test_sim_run.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+$(BUILD)/san/obj/tests/unit/test_sim_run.o $(BUILD)/obj/tests/unit/test_sim_run.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
 
 # The summary table's formatting.
 TESTS += test_sim_table
@@ -58,4 +58,4 @@ TESTS += test_sim_multi
 test_sim_multi_SRCS   := tests/unit/test_sim_multi.c
 test_sim_multi_LIBS   := memsim place arbiter simhost agent policy common xsd
 test_sim_multi_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS) $(LIBS_MATH)
-$(BUILD)/san/obj/tests/unit/test_sim_multi.o: CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+$(BUILD)/san/obj/tests/unit/test_sim_multi.o $(BUILD)/obj/tests/unit/test_sim_multi.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"

@@ -84,6 +84,7 @@ struct world {
 	struct arbiter a;
 	bool a_init;
 	FILE *log;
+	FILE *est;              /* --estimates */
 };
 
 static void world_close(struct world *w)
@@ -99,6 +100,8 @@ static void world_close(struct world *w)
 	log_set_stream(stderr);
 	if (w->log)
 		fclose(w->log);
+	if (w->est)
+		fclose(w->est);
 }
 
 static int world_open(struct world *w, const struct sim_scenario *sc,
@@ -116,6 +119,14 @@ static int world_open(struct world *w, const struct sim_scenario *sc,
 	}
 	log_set_stream(w->log);
 	log_set_level(o->log_level);
+	if (o->estimates_path) {
+		w->est = fopen(o->estimates_path, "we");
+		if (!w->est) {
+			fprintf(stderr, "membal-sim: %s: %s\n", o->estimates_path, strerror(errno));
+			return -1;
+		}
+		sim_estimates_header(w->est);
+	}
 	if (make_dir(w->dir, sizeof(w->dir)) < 0) {
 		fprintf(stderr, "membal-sim: temporary directory: %s\n", strerror(errno));
 		w->dir[0] = '\0';
@@ -197,7 +208,8 @@ static void progress(const struct sim_run_options *o, const struct timespec *t0,
 		(double)done_ms / 1000, (double)o->duration_ms / 1000, s);
 }
 
-static void record(struct world *w, struct sim_run *r, size_t tick)
+static void record(struct world *w, struct sim_run *r, size_t tick,
+		   const struct sim_run_options *o)
 {
 	const struct sim_host *h = hv_sim_host(&w->hv);
 
@@ -212,7 +224,7 @@ static void record(struct world *w, struct sim_run *r, size_t tick)
 			continue;
 		}
 		ad = d->domid < MEMBAL_DOMID_LIMIT ? w->a.by_domid[d->domid] : NULL;
-		f[SF_DEMAND] = (float)(d->demand_kb / KIB_PER_MIB);
+		f[SF_DEMAND] = (float)(d->need_kb / KIB_PER_MIB);
 		f[SF_TARGET] = (float)((ad && ad->have_target ? ad->target_kb : d->target_kb) /
 				       KIB_PER_MIB);
 		f[SF_ACTUAL] = (float)((d->tot_kb - sim_dom_offset_kb(d)) / KIB_PER_MIB);
@@ -220,6 +232,10 @@ static void record(struct world *w, struct sim_run *r, size_t tick)
 		f[SF_CACHE] = (float)(d->cache_kb / KIB_PER_MIB);
 		f[SF_SWAP] = (float)(d->swapped_kb / KIB_PER_MIB);
 		f[SF_PSI] = (float)(d->mem.psi_avg10 / 100.0);
+		if (w->est && d->spec->agent)
+			sim_estimates_row(w->est, o->scenario ? o->scenario : "", r->label,
+					  (double)((tick + 1) * r->tick_ms) / 1000, d->spec->name,
+					  d->need_kb, ad && ad->have_fig ? ad : NULL);
 	}
 	r->host_free[tick] = (float)(sim_host_free_kb(h) / KIB_PER_MIB);
 	r->host_scarce[tick] = w->a.cycle.mode == POLICY_MODE_SCARCE ||
@@ -346,7 +362,7 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 		if (next == next_sample)
 			next_sample += ac.sample_ms;
 		while (next_tick <= next && tick < r->n_ticks) {
-			record(&w, r, tick++);
+			record(&w, r, tick++, o);
 			next_tick += o->tick_ms;
 		}
 	}

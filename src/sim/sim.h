@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arbiter/arbiter_config.h"
 #include "arbiter/manage.h"
@@ -99,11 +100,24 @@ struct sim_run_options {
 	const char *progress;     /* "scenario: policy" for progress lines on
 				   * stderr once a run passes a few seconds;
 				   * NULL: silent */
+	const char *estimates_path; /* NULL: no estimator CSV (accuracy.c) */
+	const char *scenario;     /* its name, for that CSV */
 };
 
 /* 0, or -1 with the reason logged on stderr. */
 int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 		   const struct sim_run_options *o, struct sim_run *out);
+
+/* ---- accuracy.c ---- */
+struct dom;
+void sim_estimates_header(FILE *f);
+/* One sample: ad is the arbiter's view of the guest (NULL: none yet). */
+void sim_estimates_row(FILE *f, const char *scenario, const char *policy,
+		       double t_s, const char *guest, uint64_t truth_kb,
+		       const struct dom *ad);
+/* The accuracy table of the CSVs paths[i] (scenario names[i]) on out. */
+int sim_accuracy_report(const char *const *paths, const char *const *names,
+			size_t n, FILE *out);
 
 /* ---- floor.c ---- */
 struct floor_item {

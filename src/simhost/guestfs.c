@@ -104,11 +104,18 @@ static int meminfo_text(char *buf, size_t size, const struct sim_guest_mem *m)
 		{ "MemFree:", m->mem_free },
 		{ "MemAvailable:", m->mem_available },
 		{ "Buffers:", 0 },
-		{ "Cached:", m->cached },
+		{ "Cached:", m->cached + m->shmem },
 		{ "SwapCached:", 0 },
-		{ "AnonPages:", m->mem_total - m->mem_free - m->cached },
+		{ "Active:", m->active_anon + m->active_file },
+		{ "Inactive:", m->inactive_anon + m->inactive_file },
+		{ "Active(anon):", m->active_anon },
+		{ "Inactive(anon):", m->inactive_anon },
+		{ "Active(file):", m->active_file },
+		{ "Inactive(file):", m->inactive_file },
 		{ "SwapTotal:", m->swap_total },
 		{ "SwapFree:", m->swap_free },
+		{ "AnonPages:", m->anon_pages },
+		{ "Shmem:", m->shmem },
 		{ "CommitLimit:", m->mem_total / 2 + m->swap_total },
 		{ "Committed_AS:", m->committed_as },
 	};
@@ -134,9 +141,13 @@ int sim_guestfs_write(struct sim_guestfs *g, const struct sim_guest_mem *m)
 		return -1;
 	}
 	snprintf(text[SIM_GFS_VMSTAT], sizeof(text[0]),
-		 "nr_free_pages %llu\npswpin %llu\noom_kill %llu\n",
+		 "nr_free_pages %llu\nworkingset_refault_anon %llu\n"
+		 "workingset_refault_file %llu\npswpin %llu\npgmajfault %llu\n"
+		 "oom_kill %llu\n",
 		 (unsigned long long)(m->mem_free / SIM_PAGE_KB),
-		 (unsigned long long)m->pswpin, (unsigned long long)m->oom_kills);
+		 (unsigned long long)m->refault_anon, (unsigned long long)m->refault_file,
+		 (unsigned long long)m->pswpin, (unsigned long long)m->pgmajfault,
+		 (unsigned long long)m->oom_kills);
 	snprintf(text[SIM_GFS_TARGET], sizeof(text[0]), "%llu\n",
 		 (unsigned long long)m->balloon_target_kb);
 	snprintf(text[SIM_GFS_CURRENT], sizeof(text[0]), "%llu\n",

@@ -83,6 +83,8 @@ int sim_dom_create(struct sim_host *h, struct sim_dom *d)
 	d->cache_kb = g->file_kb < SIM_PAGE_CACHE_KB ? g->file_kb : SIM_PAGE_CACHE_KB;
 	d->swapped_kb = 0;
 	d->swapin_carry = 0;
+	d->refault_carry = d->refault_anon_carry = 0;
+	d->need_kb = 0;
 	d->stall = 0;
 	memset(d->psi, 0, sizeof(d->psi));
 	d->psi_total_us = 0;
@@ -212,7 +214,33 @@ static double swap_ins(struct sim_dom *d, uint64_t old_swapped, uint64_t dt_ms)
 	total = leaving + thrash + d->swapin_carry;
 	d->mem.pswpin += (uint64_t)total;
 	d->swapin_carry = total - (double)(uint64_t)total;
+	/* Thrashing brings back pages evicted within the window: refaults. */
+	total = thrash + d->refault_anon_carry;
+	d->mem.refault_anon += (uint64_t)total;
+	d->refault_anon_carry = total - (double)(uint64_t)total;
 	return leaving + thrash;
+}
+
+/* File refaults over dt_ms (pages): the file working set that is not in
+ * the cache is read again once per touch_window, at most swap_rate (the
+ * disk). */
+static double file_refaults(struct sim_dom *d, uint64_t dt_ms)
+{
+	const struct sim_physics *ph = &d->spec->phys;
+	uint64_t ws = d->spec->file_ws_kb, cached = d->cache_kb < ws ? d->cache_kb : ws;
+	double pages, cap, total;
+
+	if (!dt_ms || cached >= ws)
+		return 0;
+	pages = (double)(ws - cached) / SIM_PAGE_KB * (double)dt_ms /
+		(double)ph->touch_window_ms;
+	cap = (double)ph->swap_rate_kb_s / SIM_PAGE_KB * (double)dt_ms / 1000;
+	if (pages > cap)
+		pages = cap;
+	total = pages + d->refault_carry;
+	d->mem.refault_file += (uint64_t)total;
+	d->refault_carry = total - (double)(uint64_t)total;
+	return pages;
 }
 
 /* e^-x for x >= 0 without libm (the model links into programs that do
@@ -250,7 +278,7 @@ static void psi_step(struct sim_dom *d, uint64_t dt_ms)
 static void metrics_step(struct sim_dom *d, uint64_t mem_total, uint64_t dt_ms)
 {
 	struct sim_dom_metrics *m = &d->m;
-	uint64_t demand = d->demand_kb;
+	uint64_t demand = d->need_kb;
 	bool starving = mem_total * 100 < demand * STARVE_PCT;
 
 	m->elapsed_ms += dt_ms;
@@ -295,20 +323,18 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 	struct sim_guest_mem *m = &d->mem;
 	uint64_t mem_total = sim_dom_mem_total_kb(d);
 	uint64_t resident, excess, room, mark, cache_goal, old_swapped = d->swapped_kb;
-	uint64_t b_cache = 0, b_anon = 0;
+	uint64_t b_cache = 0, b_anon = 0, backed = demand_kb + g->shmem_kb, shm, anon;
 	bool over, reclaiming, rising = demand_kb > d->demand_kb;
 	double ins;
 
 	d->demand_kb = demand_kb;
-	resident = demand_kb < mem_total ? demand_kb : mem_total;
-	excess = demand_kb - resident;
+	d->need_kb = sim_guest_need_kb(g, demand_kb);
+	resident = backed < mem_total ? backed : mem_total;
+	excess = backed - resident;
 	d->swapped_kb = excess < g->swap_kb ? excess : g->swap_kb;
 	ins = swap_ins(d, old_swapped, dt_ms);
-	if (dt_ms) {
-		d->stall = ins * 1000 / (double)dt_ms * (double)g->phys.swap_fault_us / 1e6;
-		if (d->stall > 1)
-			d->stall = 1;
-	}
+	shm = g->shmem_kb < resident ? g->shmem_kb : resident;
+	anon = resident - shm;
 
 	over = excess > g->swap_kb;
 	if (over && !d->in_oom) {
@@ -336,6 +362,12 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 
 		d->cache_kb = d->cache_kb + grow < cache_goal ? d->cache_kb + grow : cache_goal;
 	}
+	ins += file_refaults(d, dt_ms);
+	if (dt_ms) {
+		d->stall = ins * 1000 / (double)dt_ms * (double)g->phys.swap_fault_us / 1e6;
+		if (d->stall > 1)
+			d->stall = 1;
+	}
 
 	/* Reclaim bursts: what the next reading of MemFree shows. */
 	if (d->burst_left_ms)
@@ -352,7 +384,7 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 
 		b_cache = want < d->cache_kb ? want : d->cache_kb;
 		want -= b_cache;
-		b_anon = want < resident ? want : resident;
+		b_anon = want < anon ? want : anon;
 		if (b_anon > swap_room)
 			b_anon = swap_room;
 	}
@@ -361,7 +393,12 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 	m->cached = d->cache_kb - b_cache;
 	m->mem_free = room - d->cache_kb + b_cache + b_anon;
 	m->mem_available = m->mem_free + m->cached;
-	m->committed_as = demand_kb + SIM_COMMIT_EXTRA_KB;
+	m->shmem = m->inactive_anon = shm;
+	m->anon_pages = m->active_anon = anon - b_anon;
+	m->active_file = m->cached < g->file_ws_kb ? m->cached : g->file_ws_kb;
+	m->inactive_file = m->cached - m->active_file;
+	m->pgmajfault = m->pswpin + m->refault_file;
+	m->committed_as = demand_kb + SIM_COMMIT_EXTRA_KB + g->untouched_kb;
 	m->swap_total = g->swap_kb;
 	m->swap_free = g->swap_kb - d->swapped_kb - b_anon;
 	m->balloon_target_kb = d->target_kb / SIM_PAGE_KB * SIM_PAGE_KB;

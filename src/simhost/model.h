@@ -16,11 +16,15 @@
  *
  * Guest side: a simple physics, stepped in time (sim_guest_step) so that
  * the figures the agent reads and the pressure it feels follow what the
- * domain holds. demand is the workload's anonymous working set; the
+ * domain holds. demand is the workload's anonymous working set; shmem
+ * (a RAM-backed root) and file_ws (files read again within touch_window)
+ * are the guest's own; need = demand + shmem + file_ws is the true demand
+ * the metrics and the estimators' accuracy are measured against. The
  * guest's kernel keeps overhead_kb of what the domain holds for itself.
  *   MemTotal      = tot - offset - overhead           (never negative)
- *   resident      = min(demand, MemTotal)             anonymous pages in RAM
- *   swapped       = min(swap, demand - resident)      the rest, in swap
+ *   resident      = min(demand + shmem, MemTotal)     swap-backed pages in
+ *                   RAM: shmem first (AnonPages = the rest)
+ *   swapped       = min(swap, demand + shmem - resident)  the rest, in swap
  *                   (swap only when demand exceeds MemTotal)
  *   oom_kill      +1 each time demand rises above MemTotal + swap
  *                 (once per episode; the workload is restarted by its
@@ -30,15 +34,22 @@
  *                 needs the room; otherwise grows at cache_rate toward
  *                 file_kb while the guest reads its files, leaving a
  *                 watermark of MemTotal/64 free (as kswapd's high mark)
+ *   Active(file)  = min(Cached, file_ws), Inactive(file) the rest of it
+ *   refault_file  the file working set not in the cache is read again
+ *                 once per touch_window (at most swap_rate, the disk)
  *   MemFree       = MemTotal - resident - Cached
- *   MemAvailable  = MemFree + Cached                  (all of it clean)
- *   Committed_AS  = demand + SIM_COMMIT_EXTRA_KB
+ *   MemAvailable  = MemFree + Cached                  (all of it clean;
+ *                   meminfo's Cached line also counts Shmem, as Linux's)
+ *   Active(anon)  = AnonPages, Inactive(anon) = Shmem (a root fs is cold)
+ *   Committed_AS  = demand + SIM_COMMIT_EXTRA_KB + untouched
  *   pswpin        pages read back from swap: those that leave swap when
  *                 it shrinks, plus thrashing: every swapped page of the
  *                 working set is touched once per touch_window, at most
- *                 swap_rate per second (the device)
+ *                 swap_rate per second (the device); the thrashing ones
+ *                 are refault_anon too; pgmajfault = pswpin + refault_file
  *   stall         PSI's "some": the share of time a task waits for a
- *                 swap-in = min(1, swap-in rate * swap_fault_us); the
+ *                 swap-in or a file refault = min(1, their rate *
+ *                 swap_fault_us); the
  *                 agent's psi_some is its 10 s average (avg60, avg300
  *                 too), as /proc/pressure/memory
  *   progress      a job (work_ms) advances at (1 - stall) per unit of
@@ -92,6 +103,9 @@ struct sim_guest_mem {
 	uint64_t balloon_target_kb, balloon_current_kb;
 	uint64_t oom_kills;       /* a count */
 	uint64_t pswpin;          /* pages, cumulative */
+	uint64_t shmem, anon_pages, active_file, inactive_file;
+	uint64_t active_anon, inactive_anon;
+	uint64_t refault_anon, refault_file, pgmajfault;   /* cumulative */
 	uint32_t psi_avg10, psi_avg60, psi_avg300;  /* hundredths of a percent */
 	uint64_t psi_total_us;    /* stall time, cumulative */
 };
@@ -133,12 +147,15 @@ struct sim_dom {
 	uint64_t pod_pages;       /* last xc_domain_set_pod_target */
 	uint64_t target_kb;       /* memory/target as the balloon driver read it */
 	uint64_t carry;           /* balloon progress short of a page, page*ms/1000 */
-	uint64_t demand_kb;
+	uint64_t demand_kb;       /* the workload's anonymous working set */
+	uint64_t need_kb;         /* demand + shmem + file_ws: the truth */
 	bool in_oom;              /* demand above MemTotal + swap right now */
 	/* guest physics state */
 	uint64_t cache_kb;        /* page cache */
 	uint64_t swapped_kb;      /* anonymous pages in swap */
 	double swapin_carry;      /* pages short of a whole one */
+	double refault_carry;     /* file refaults short of a whole page */
+	double refault_anon_carry;
 	double stall;             /* this step's stall share, [0, 1] */
 	double psi[3];            /* avg10, avg60, avg300 as fractions */
 	double psi_total_us;

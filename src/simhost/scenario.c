@@ -24,12 +24,13 @@ static const char *const host_keys[HK_COUNT] = {
 enum guest_key {
 	GK_DOMID, GK_TYPE, GK_MEMORY, GK_STATIC_MAX, GK_VIDEORAM, GK_OVERHEAD,
 	GK_RATE, GK_FOLLOWS, GK_AGENT, GK_START, GK_STOP, GK_SWAP, GK_WORKLOAD,
-	GK_OFFSET, GK_WORK, GK_FILE, GK_COUNT
+	GK_OFFSET, GK_WORK, GK_FILE, GK_FILE_WS, GK_SHMEM, GK_UNTOUCHED, GK_COUNT
 };
 static const char *const guest_keys[GK_COUNT] = {
 	"domid", "type", "memory_mb", "static_max_mb", "videoram_mb",
 	"overhead_kb", "balloon_rate_mb_s", "follows", "agent", "start_s",
 	"stop_s", "swap_mb", "workload", "offset_s", "work_s", "file_mb",
+	"file_ws_mb", "shmem_mb", "untouched_mb",
 };
 
 /* Guest physics defaults (sim_model.h says why each). */
@@ -329,6 +330,11 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
 			g->file_kb = x * 1024;
 		break;
+	case GK_FILE_WS: case GK_SHMEM: case GK_UNTOUCHED:
+		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
+			*(i == GK_FILE_WS ? &g->file_ws_kb : i == GK_SHMEM
+			  ? &g->shmem_kb : &g->untouched_kb) = x * 1024;
+		break;
 	}
 }
 
@@ -424,6 +430,9 @@ static void scenario_check(struct load *l, struct cfg_file *f)
 			sim_workload_parse("idle", &g->workload, NULL, 0);
 		if (!(seen & (1u << GK_FILE)))
 			g->file_kb = (uint64_t)SIM_DEFAULT_FILE_MB * 1024;
+		if (g->file_ws_kb > g->file_kb)
+			cfg_error(f, sec, "file_ws_mb", "above file_mb (%llu MiB)",
+				  (unsigned long long)(g->file_kb / 1024));
 		g->phys = s->phys;
 		if (g->workload.kind == SIM_WL_COMPUTE) {
 			if (seen & (1u << GK_WORK))

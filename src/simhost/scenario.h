@@ -34,6 +34,12 @@
  *   offset_s = 0               the workload starts this far into its curve
  *   work_s = 300               a job of this much work (compute: its WORK_S)
  *   file_mb = 64               file data the guest reads (page cache bound)
+ *   file_ws_mb = 0             of it, the file working set: read again
+ *                              within touch_window_s (refaults when evicted)
+ *   shmem_mb = 0               tmpfs in RAM (a RAM-backed root): Shmem,
+ *                              swappable, invisible to Committed_AS
+ *   untouched_mb = 0           promised but never touched: in Committed_AS
+ *                              only
  *
  * Unknown keys, repeated keys and a section that appears again further
  * down are errors: a typo in a scenario must not quietly simulate
@@ -89,6 +95,9 @@ struct sim_guest_spec {
 	uint64_t offset_ms;       /* workload clock = time since start + this */
 	uint64_t work_ms;         /* 0: no job */
 	uint64_t file_kb;
+	uint64_t file_ws_kb;      /* <= file_kb */
+	uint64_t shmem_kb;
+	uint64_t untouched_kb;
 	uint64_t seed;            /* the guest's own: bursts */
 	struct sim_physics phys;
 	unsigned line;            /* of the [guest NAME] section's first key */
@@ -124,6 +133,13 @@ int sim_scenario_load_string(const char *name, const char *text,
 			     struct sim_scenario *out, struct cfg_file *f);
 /* The demand of guest g t_ms after its start (its workload at t + offset). */
 uint64_t sim_guest_demand_kb(const struct sim_guest_spec *g, uint64_t t_ms);
+/* What the guest needs at that anonymous demand: with its tmpfs and file
+ * working set (the truth membal-sim measures shortfall against). */
+static inline uint64_t sim_guest_need_kb(const struct sim_guest_spec *g,
+					 uint64_t demand_kb)
+{
+	return demand_kb + g->shmem_kb + g->file_ws_kb;
+}
 
 /* 0, or -1 (ENOMEM). Trace workloads point into the copy's own trace. */
 int sim_scenario_copy(struct sim_scenario *dst, const struct sim_scenario *src);

@@ -4,7 +4,7 @@
 # are downloaded with `apt-get download` and unpacked with dpkg-deb.
 #
 #   $E2E_CACHE/debs/                   the .debs, by name_version
-#   $E2E_CACHE/base-<xen>-<kernel>/    unpacked and prepared, keyed by the
+#   $E2E_CACHE/base2-<xen>-<kernel>/   unpacked and prepared, keyed by the
 #                                      versions resolved through the
 #                                      metapackages (Debian's archive serves
 #                                      only the current point release)
@@ -12,8 +12,15 @@
 #                                      and the domU kernel inside), rebuilt
 #                                      every run because they hold our binaries
 #
-# Environment: BUILD (absolute build dir), E2E_CACHE. Prints nothing but
-# progress on stderr; writes $BUILD/e2e-xen/images.env.
+# membal comes from its Debian packages (make deb): membal-arbiter is
+# unpacked into dom0 and membal-agent into the guests with dpkg-deb -x, so
+# the run exercises what a host installs; the shared libraries the packaged
+# binaries need are copied next to them (ldd, as for the toolstack). Only
+# the harness's own tools (membal-load, membal-e2e-probe) come from $BUILD.
+#
+# Environment: BUILD (absolute build dir), E2E_CACHE, E2E_DEBS (the .debs,
+# default $BUILD/deb). Prints nothing but progress on stderr; writes
+# $BUILD/e2e-xen/images.env.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -80,7 +87,9 @@ fetch() { # pkg version: print the .deb's path, downloading it once
 	echo "$f"
 }
 
-BASE=$E2E_CACHE/base-$XEN_VER-$KVER
+# base2: with zram and the modules it needs (a base without them is
+# rebuilt from the cached .debs).
+BASE=$E2E_CACHE/base2-$XEN_VER-$KVER
 if [ ! -e "$BASE/.done" ]; then
 	t0=$(date +%s)
 	rm -rf "$BASE.tmp"
@@ -93,6 +102,31 @@ if [ ! -e "$BASE/.done" ]; then
 	# is needed, install nothing).
 	dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$BASE.tmp/kmod" \
 		"./boot/vmlinuz-$KREL" "./lib/modules/$KREL/kernel/drivers/xen"
+	# zram for the estimates phase's swap (a guest with swap on real Xen,
+	# from the same kernel package): zram.ko and the modules its
+	# .modinfo "depends=" names, recursively (the package has no
+	# modules.dep: depmod makes it at install), loaded dependencies first.
+	klist=$(dpkg-deb -c "$kdeb" | sed -n 's|.* \./\(lib/modules/.*\.ko[^ ]*\)$|\1|p')
+	mkdir -p "$BASE.tmp/zram"
+	order=
+	todo=zram
+	while [ -n "$todo" ]; do
+		set -- $todo; [ $# -gt 0 ] || break
+		m=$1; shift; todo="$*"
+		case " $order " in *" $m.ko "*) continue ;; esac
+		path=$(echo "$klist" | grep -E "/$m\.ko(\.xz|\.zst)?\$" | head -n 1)
+		[ -n "$path" ] || die "module $m (for zram) not in $KPKG"
+		dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$BASE.tmp/kmod" "./$path"
+		case "$path" in
+		*.xz) xz -dc "$BASE.tmp/kmod/$path" > "$BASE.tmp/zram/$m.ko" ;;
+		*.zst) zstd -qdc "$BASE.tmp/kmod/$path" > "$BASE.tmp/zram/$m.ko" ;;
+		*) cp "$BASE.tmp/kmod/$path" "$BASE.tmp/zram/$m.ko" ;;
+		esac
+		order="$m.ko $order"
+		deps=$(tr '\0' '\n' < "$BASE.tmp/zram/$m.ko" | sed -n 's/^depends=//p' | head -n 1 | tr ',' ' ')
+		todo="$todo $deps"
+	done
+	echo $order > "$BASE.tmp/zram/order"
 	# QEMU's multiboot loader wants the uncompressed hypervisor (pitfall 3).
 	zcat "$BASE.tmp/xen/boot/xen-4.17-amd64.gz" > "$BASE.tmp/xen.bin"
 	cp "$BASE.tmp/kmod/boot/vmlinuz-$KREL" "$BASE.tmp/vmlinuz"
@@ -154,29 +188,53 @@ copy_libs() { # tree binary...
 }
 
 need() { [ -x "$1" ] || die "missing $1 (make e2e-xen builds it)"; }
-for b in membal-arbiter membalctl membal-agent-static membal-load e2e-xen/membal-e2e-probe; do
+for b in membal-load e2e-xen/membal-e2e-probe; do
 	need "$BUILD/$b"
 done
+
+# The packages: exactly one .deb of each (make deb cleans build/deb).
+: "${E2E_DEBS:=$BUILD/deb}"
+deb_pkg() {
+	set -- "$E2E_DEBS/$1"_*_amd64.deb
+	[ $# -eq 1 ] && [ -e "$1" ] || die "want one $E2E_DEBS/${1##*/} (make deb), found: $*"
+	echo "$1"
+}
+ARB_DEB=$(deb_pkg membal-arbiter)
+AGENT_DEB=$(deb_pkg membal-agent)
+# Unpacked beside the tree and merged into it: the trees' /lib is a
+# symlink, which extraction must not replace.
+unpack() { # deb tree
+	rm -rf "$2.pkg" && mkdir -p "$2.pkg"
+	dpkg-deb -x "$1" "$2.pkg"
+	cp -a "$2.pkg/usr/." "$2/usr/"
+	cp -a "$2.pkg/etc/." "$2/etc/"
+	rm -rf "$2.pkg"
+}
+say "membal from $(basename "$ARB_DEB") and $(basename "$AGENT_DEB")"
 
 mkdir -p "$OUT"
 cp "$BASE/xen.bin" "$OUT/xen"
 cp "$BASE/vmlinuz" "$OUT/vmlinuz"
 
-# -- domU: busybox, the static agent, the workload, xenstore-utils ---------
+# -- domU: busybox, membal-agent's package, the workload, xenstore-utils ---
 DU=$OUT/domU.tree
 new_tree "$DU"
 cp "$HERE/domU-init" "$DU/init"
 chmod 0755 "$DU/init"
-cp "$BUILD/membal-agent-static" "$DU/usr/sbin/membal-agent"
+unpack "$AGENT_DEB" "$DU"
+[ -x "$DU/usr/sbin/membal-agent" ] || die "$AGENT_DEB has no usr/sbin/membal-agent"
 cp "$BUILD/membal-load" "$DU/usr/bin/membal-load"
-mkdir -p "$DU/etc/membal"
+# The harness's settings over the packaged file (the package's own is
+# what `make check-unit` and the install test read).
+mkdir -p "$DU/etc/membal" "$DU/modules"
 cp "$HERE/conf/agent.ini" "$DU/etc/membal/agent.ini"
+cp "$BASE/zram/"* "$DU/modules/"
 for t in read write exists rm ls; do
 	cp "$BASE/xen/usr/bin/xenstore-$t" "$DU/usr/bin/" 2>/dev/null ||
 		cp "$BASE/xen/usr/bin/xenstore" "$DU/usr/bin/xenstore-$t"
 done
 cp -L "$BASE/xen/usr/lib/$MA/libxenstore.so.4" "$BASE/xen/usr/lib/$MA/libxentoolcore.so.1" "$DU/usr/lib/$MA/"
-copy_libs "$DU" "$DU/usr/bin/membal-load" "$DU/usr/bin/xenstore-read"
+copy_libs "$DU" "$DU/usr/sbin/membal-agent" "$DU/usr/bin/membal-load" "$DU/usr/bin/xenstore-read"
 (cd "$DU" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$OUT/domU.cpio"
 
 # -- dom0: the toolstack from the unpacked packages, our daemons, the scenarios
@@ -197,8 +255,10 @@ for t in read write exists rm ls list chmod watch; do
 done
 [ -e "$BASE/xen/usr/bin/xenstore" ] && cp "$BASE/xen/usr/bin/xenstore" "$D0/usr/bin/"
 cp "$BASE/modules/"*.ko "$D0/modules/"
-cp "$BUILD/membal-arbiter" "$D0/usr/sbin/"
-cp "$BUILD/membalctl" "$BUILD/e2e-xen/membal-e2e-probe" "$D0/usr/bin/"
+unpack "$ARB_DEB" "$D0"
+[ -x "$D0/usr/sbin/membal-arbiter" ] && [ -x "$D0/usr/bin/membalctl" ] ||
+	die "$ARB_DEB lacks usr/sbin/membal-arbiter or usr/bin/membalctl"
+cp "$BUILD/e2e-xen/membal-e2e-probe" "$D0/usr/bin/"
 cp "$HERE/conf/xl.conf" "$D0/etc/xen/xl.conf"
 cp "$HERE/conf/arbiter.ini" "$D0/etc/membal/arbiter.ini"
 cp "$HERE/scenarios.sh" "$HERE/e2elib.sh" "$D0/e2e/"

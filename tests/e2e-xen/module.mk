@@ -1,5 +1,5 @@
 # tests/e2e-xen: membal on a real Xen 4.17 host booted under QEMU (TCG).
-# `make e2e-xen` builds the daemons, the images (from Debian packages,
+# `make e2e-xen` builds membal's packages (make deb), the images (from Debian packages,
 # downloaded and unpacked, never installed; cached under
 # $(E2E_CACHE), keyed by the versions resolved), boots, runs the scenarios
 # inside dom0 and prints one line per check. `make check` runs it after
@@ -15,8 +15,9 @@ $(BUILD)/e2e-xen/membal-e2e-probe: $(call objs,tests/e2e-xen/probe.c) $(call lib
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XENCTRL) $(LIBS_XENSTORE)
 
-E2E_BINS := $(BUILD)/membal-arbiter $(BUILD)/membalctl $(BUILD)/membal-agent-static \
-            $(BUILD)/membal-load $(BUILD)/e2e-xen/membal-e2e-probe
+# membal itself comes from its packages (make deb: membal-arbiter into
+# dom0, membal-agent into the guests); the harness's tools from the tree.
+E2E_BINS := $(DEB_STAMP) $(BUILD)/membal-load $(BUILD)/e2e-xen/membal-e2e-probe
 
 .PHONY: e2e-xen e2e-xen-images
 e2e-xen:

@@ -8,7 +8,8 @@
 #   BUILD                 absolute build directory (the Makefile sets it)
 #   E2E_CACHE             .deb and base-image cache (/var/cache/membal-e2e)
 #   MEMBAL_SKIP_E2E=1     skip, saying so loudly (the only way to skip)
-#   MEMBAL_E2E_XENSTORED  cxenstored (default) or oxenstored
+#   MEMBAL_E2E_XENSTORED  oxenstored (default: Debian's /etc/init.d/xen starts
+#                         it when installed) or cxenstored (the C xenstored)
 #   MEMBAL_E2E_ONLY       comma-separated scenario names (debugging)
 #   MEMBAL_E2E_BOOT_TIMEOUT  seconds for the QEMU boot (default 1500)
 #   MEMBAL_E2E_PVH=1      the optional PVH boot instead: QEMU exposes SVM
@@ -27,7 +28,7 @@ export BUILD
 : "${E2E_CACHE:=/var/cache/membal-e2e}"
 export E2E_CACHE
 OUT=$BUILD/e2e-xen
-XSD=${MEMBAL_E2E_XENSTORED:-cxenstored}
+XSD=${MEMBAL_E2E_XENSTORED:-oxenstored}
 ONLY=${MEMBAL_E2E_ONLY:-}
 CPU=qemu64
 if [ "${MEMBAL_E2E_PVH:-0}" = 1 ]; then
@@ -89,21 +90,24 @@ kill $TAIL_PID 2>/dev/null || true
 wait 2>/dev/null || true
 
 tr -d '\r' <"$LOG" >"$LOG.txt"
+# Check lines, wherever they start: a guest's output cut without its
+# newline once glued a FAIL to the end of another line.
+checks() { grep -a -o -E 'E2E CHECK (PASS|FAIL) .*' "$LOG.txt" | sed 's/^E2E CHECK //'; }
 sed -n 's/^E2E PROBE //p' "$LOG.txt" >"$OUT/probe.log"
 {
 	echo "membal e2e-xen report ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
 	echo "Xen $XEN_VER, kernel $KVER, xenstored: $XSD, QEMU -cpu $CPU${ONLY:+, only: $ONLY}"
 	echo "images $((t_images - t_start)) s, QEMU run $((t_end - t_boot)) s, total $((t_end - t_start)) s"
 	echo
-	grep -E '^E2E CHECK ' "$LOG.txt" | sed 's/^E2E CHECK //' |
+	checks |
 		awk '{ st = $1; $1 = ""; sub(/^ /, ""); printf "%-4s %s\n", st, $0 }'
 	echo
 	echo "figures:"
 	grep -E '^E2E FIG ' "$LOG.txt" | sed 's/^E2E FIG /  /'
 } >"$REPORT"
 
-npass=$(grep -c '^E2E CHECK PASS ' "$LOG.txt" || true)
-nfail=$(grep -c '^E2E CHECK FAIL ' "$LOG.txt" || true)
+npass=$(checks | grep -c '^PASS ' || true)
+nfail=$(checks | grep -c '^FAIL ' || true)
 done_seen=$(grep -c '^E2E DONE' "$LOG.txt" || true)
 problems=""
 if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then

@@ -14,6 +14,8 @@
 #   robustness   arbiter restart, garbage keys, xl mem-set, a domU without
 #                agent, membalctl reserve + xl create, xl destroy mid-cycle
 #   oom          no guest ever OOM-killed anything
+#   estimates    the working-set estimators against a known need, in a
+#                fresh guest with zram swap (docs/evaluation.md)
 #
 # Every figure comes from real state: the hypervisor and xenstored through
 # membal-e2e-probe, xl, the guests' /proc and balloon sysfs (over the
@@ -113,7 +115,7 @@ phase_permissions() {
 	bad=""
 	for id in $id1 $id2; do
 		perms=$(xenstore-ls -p /local/domain/$id/memory 2>&1)
-		for k in tot free avail committed_as swap_tot swap_free balloon_current balloon_target oom_kills psi_some swapin_rate stamp membal_version; do
+		for k in tot free avail committed_as swap_tot swap_free balloon_current balloon_target oom_kills psi_some swapin_rate active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total stamp membal_version; do
 			echo "$perms" | grep -q "^$k = .*(n$id)\$" || bad="$bad $id/$k"
 		done
 		echo "$perms" | grep -q "^target = .*(n0,r$id)\$" || bad="$bad $id/target-perms"
@@ -446,6 +448,92 @@ phase_oom() {
 		"${oom_g1:-x}" = 0 -a "${o2:-x}" = 0 -a -z "$panics"
 }
 
+# ------------------------------------------------------------ estimates ---
+# The working-set estimators on real Xen (docs/evaluation.md, "Working-set
+# estimators"). A fresh guest w1 gets zram swap from the kernel package's
+# own zram.ko, then idles: its need is its baseline, MemTotal −
+# MemAvailable (the root file system in RAM included). Then it holds
+# EST_HOLD_MB (touched, kept active) and promises EST_IDLE_MB more
+# (membal-load idle: Committed_AS only): the need is baseline +
+# EST_HOLD_MB. Sampled from the arbiter's status (est_*_kb) every 2 s, as
+# the arbiter sizes w1 and then squeezed EST_SQUEEZE_MB below that need
+# with xl mem-set (zram swap-ins, anon refaults).
+EST_HOLD_MB=96
+EST_IDLE_MB=128
+EST_SQUEEZE_MB=32
+EST_NAMES="committed used lru refault hybrid"
+est_sample() { # LABEL SECONDS TRUTH_KB: "truth committed used lru refault hybrid" lines
+	_lim=$(($(now_ms) + $2 * 1000))
+	while [ "$(now_ms)" -lt "$_lim" ]; do
+		_l="$3"
+		for _e in $EST_NAMES; do _l="$_l $(st_dom w1 est_${_e}_kb)"; done
+		echo "$_l" >>/run/est.$1
+		sleep 2
+	done
+}
+est_figs() { # LABEL: per estimator "bias/mean|error|/P95 % (samples)"
+	_c=2
+	for _e in $EST_NAMES; do
+		fig "est_${1}_$_e" "$(awk -v c=$_c '$c ~ /^[0-9]+$/ && $1 > 0 {
+			e = ($c - $1) * 100 / $1; s += e; if (e < 0) e = -e; a[n++] = e; m += e }
+			END { if (!n) { print "n/a"; exit }
+			for (i = 1; i < n; i++) { x = a[i]; for (j = i - 1; j >= 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+			k = int(0.95 * n); if (k < 0.95 * n) k++; if (k < 1) k = 1
+			printf "%+.1f/%.1f/%.1f%%(n=%d)", s / n, m / n, a[k - 1], n }' /run/est.$1)"
+		_c=$((_c + 1))
+	done
+}
+phase_estimates() {
+	info "estimates: reserve room, xl create w1 (zram swap)"
+	ctl reserve $((272 * MB)) 120 >/dev/null
+	wait_for 60 "[ \"\$(probe_free)\" -ge $((RESERVE_KB + 264 * MB)) ]"
+	create_guest w1 256 512; rc=$?
+	ctl release >/dev/null
+	idw=$(domid_of w1)
+	check_that est-create "xl create w1 (256/512 MiB) rc=$rc" $rc -eq 0 -a -n "$idw"
+	[ -n "$idw" ] || return 0
+	wait_for 120 "[ -n \"\$(xsr /local/domain/$idw/memory/stamp)\" ]"
+	zr=$(gx w1 'for m in $(cat /modules/order); do insmod /modules/$m || exit 1; done; echo 96M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && sed -n "s/^SwapTotal: *\([0-9]*\).*/\1/p" /proc/meminfo'); zrc=$?
+	check_that est-zram "w1: insmod $(gx w1 'cat /modules/order'), swapon /dev/zram0: rc=$zrc, SwapTotal ${zr:-?} KiB" \
+		$zrc -eq 0 -a "${zr:-0}" -gt 0
+	wait_settled $idw 6 150
+	base=$(gx w1 'awk "/^MemTotal:/ { t = \$2 } /^MemAvailable:/ { a = \$2 } END { print t - a }" /proc/meminfo')
+	fig est_w1_baseline_kb "$base"
+	est_sample idle 20 "$base"
+
+	info "estimates: w1 holds $EST_HOLD_MB MiB and promises $EST_IDLE_MB MiB more"
+	gx w1 "membal-load hold --size $EST_HOLD_MB >/dev/console 2>&1 & membal-load idle --size $EST_IDLE_MB >/dev/console 2>&1 &" >/dev/null
+	truth=$((base + EST_HOLD_MB * MB))
+	sleep 4
+	wait_settled $idw 6 120
+	est_sample held 30 "$truth"
+	keys=""
+	for k in active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total; do
+		v=$(xsr /local/domain/$idw/memory/$k)
+		case "$v" in ''|*[!0-9]*) keys="$keys $k='$v'" ;; esac
+	done
+	nref=$(awk '$5 ~ /^[0-9]+$/' /run/est.held | grep -c .)
+	check_that est-figures "w1 layout-2 keys ${keys:+not decimal:$keys}${keys:-all decimal}; refault estimates in $nref of $(grep -c . /run/est.held) samples; default $(st_dom w1 est_default)" \
+		-z "$keys" -a "$nref" -ge 1
+
+	set -- $(guest_mem w1)
+	o=$((${5:-0} - ${1:-0}))
+	sq=$(((truth + o) / MB - EST_SQUEEZE_MB))
+	info "estimates: xl mem-set w1 ${sq}m ($EST_SQUEEZE_MB MiB below its need, O_i $o KiB)"
+	p0=$(xsr /local/domain/$idw/memory/pswpin); a0=$(xsr /local/domain/$idw/memory/refault_anon)
+	xl mem-set w1 "${sq}m"
+	sleep 6
+	est_sample squeezed 30 "$truth"
+	p1=$(xsr /local/domain/$idw/memory/pswpin); a1=$(xsr /local/domain/$idw/memory/refault_anon)
+	check_that est-swapin "w1 squeezed to ${sq} MiB: pswpin ${p0:-?} -> ${p1:-?}, refault_anon ${a0:-?} -> ${a1:-?} (published)" \
+		"${p1:-0}" -gt "${p0:-0}"
+	for l in idle held squeezed; do est_figs $l; done
+	grep -h . /run/est.idle /run/est.held /run/est.squeezed | sed 's/^/E2E INFO   est truth c u l r h: /'
+	fig est_w1_oom_kills "$(guest_mem w1 | cut -d' ' -f3)"
+	ctl resume w1 >/dev/null
+	xl destroy w1
+}
+
 # ------------------------------------------------------------------ pvh ---
 # Optional, its own boot (MEMBAL_E2E_PVH=1 make e2e-xen): QEMU exposes SVM
 # (-cpu qemu64,+svm, as Xen's own CI does under TCG) so that Xen can run
@@ -502,6 +590,7 @@ else
 	phase scarce
 	phase robustness
 	phase oom
+	phase estimates
 fi
 
 # ------------------------------------------------------------ wrap up ---

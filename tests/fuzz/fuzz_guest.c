@@ -6,7 +6,8 @@
  * Besides memory safety, guest_parse() must:
  *  - accept only reports with every required key, each a plain decimal
  *    within its bound (sizes within static-max or POLICY_KB_MAX),
- *    free/avail <= tot and swap_free <= swap_tot;
+ *    free/avail <= tot and swap_free <= swap_tot, the LRU lists,
+ *    AnonPages and Shmem <= tot;
  *  - give back exactly the value a strict decimal reading gives;
  *  - leave *out untouched when it refuses, and count every refusal once;
  *  - write a NUL-terminated reason that names a key.
@@ -105,6 +106,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(!guest_has(&g, MK_BALLOON_TARGET) || x[MK_BALLOON_TARGET] <= b.mem_max_kb,
 		   "balloon_target above static-max");
 	FUZZ_CHECK(!guest_has(&g, MK_PSI_SOME) || x[MK_PSI_SOME] <= 10000, "psi above 100 %%");
+	/* The layout-2 sizes: within static-max and within MemTotal. */
+	for (int k = MK_ACTIVE_ANON; k <= MK_SHMEM; k++)
+		FUZZ_CHECK(!guest_has(&g, k) || (x[k] <= b.mem_max_kb && x[k] <= x[MK_TOT]),
+			   "%s above tot or static-max", membal_key_names[k]);
 	/* Every optional key that was written and not kept was counted. */
 	uint64_t dropped = 0;
 

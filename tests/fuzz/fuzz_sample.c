@@ -121,6 +121,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(memcmp(&s.mi, &mi, sizeof(mi)) == 0, "figures differ from meminfo_parse");
 	FUZZ_CHECK(!s.have_psi || s.psi_some <= 10000, "psi %u", s.psi_some);
+	FUZZ_CHECK(s.have_psi || (!s.have_psi_full && !s.psi_some_total && !s.psi_full_total),
+		   "PSI totals without the some line");
+	FUZZ_CHECK(s.have_psi_full || !s.psi_full_total, "full total without its line");
+	/* A counter that was not read is 0, never a half-parsed number. */
+	FUZZ_CHECK(s.have_refault_anon || !s.refault_anon, "refault_anon without its line");
+	FUZZ_CHECK(s.have_refault_file || !s.refault_file, "refault_file without its line");
+	FUZZ_CHECK(s.have_pgmajfault || !s.pgmajfault, "pgmajfault without its line");
+	FUZZ_CHECK(s.have_pswpin || !s.pswpin, "pswpin without its line");
 	FUZZ_CHECK(s.have_balloon == (((present >> 3) & 3) == 3 && s.have_balloon),
 		   "balloon without both files");
 	if (!s.have_balloon)

@@ -79,12 +79,19 @@ def sample(present, texts):
 put("fuzz_sample", "all", sample(0x1f, [meminfo, vmstat, psi, b"524288\n", b"524288\n"]))
 put("fuzz_sample", "no-balloon", sample(0x07, [meminfo, vmstat, psi, b"", b""]))
 put("fuzz_sample", "old-kernel", sample(0x01, [read("tests/fixtures/meminfo/linux-2.6.32-i686-pv.txt"), b"", b"", b"", b""]))
+put("fuzz_sample", "pre-5.9", sample(0x07, [meminfo, read("tests/fixtures/vmstat/linux-5.4-refault.txt"),
+    read("tests/fixtures/psi/bad-full.txt"), b"", b""]))
+put("fuzz_sample", "garbage-refault", sample(0x07, [meminfo, read("tests/fixtures/vmstat/garbage-refault.txt"),
+    psi, b"", b""]))
 put("fuzz_sample", "garbage", sample(0x1f, [b"MemTotal: lots\n", b"oom_kill x\n", b"some avg10=101.00\n", b"-1\n", b"0x10\n"]))
 
 # ---- guest keys -----------------------------------------------------------
 KEYS = ["tot", "free", "avail", "committed_as", "swap_tot", "swap_free",
         "balloon_current", "balloon_target", "oom_kills", "psi_some",
-        "swapin_rate", "stamp", "membal_version"]
+        "swapin_rate", "active_anon", "inactive_anon", "active_file",
+        "inactive_file", "anon_pages", "shmem", "pswpin", "refault_anon",
+        "refault_file", "pgmajfault", "psi_some_total", "psi_full_total",
+        "stamp", "membal_version"]
 
 
 def guest(bound, values):
@@ -104,13 +111,23 @@ honest = {"tot": b"460000", "free": b"300000", "avail": b"350000",
           "committed_as": b"200000", "swap_tot": b"1048576",
           "swap_free": b"1048576", "balloon_current": b"524288",
           "balloon_target": b"524288", "oom_kills": b"0", "psi_some": b"12",
-          "swapin_rate": b"0", "stamp": b"1001", "membal_version": b"1"}
+          "swapin_rate": b"0", "active_anon": b"90000",
+          "inactive_anon": b"20000", "active_file": b"40000",
+          "inactive_file": b"30000", "anon_pages": b"100000",
+          "shmem": b"25000", "pswpin": b"12", "refault_anon": b"3",
+          "refault_file": b"4500", "pgmajfault": b"900",
+          "psi_some_total": b"123456", "psi_full_total": b"4567",
+          "stamp": b"1001", "membal_version": b"2"}
 put("fuzz_guest", "honest", guest(1048576, honest))
 put("fuzz_guest", "minimal", guest(1048576, {k: honest[k] for k in
     ["tot", "free", "committed_as", "swap_tot", "swap_free", "stamp"]}))
 put("fuzz_guest", "hostile", guest(1048576, dict(honest, free=b"0",
     swap_free=b"0", committed_as=b"1099511627776", balloon_current=b"1048576",
     avail=b"", psi_some=b"10001")))
+put("fuzz_guest", "layout1", guest(1048576, {k: honest[k] for k in KEYS[:11] +
+    ["stamp", "membal_version"]}))
+put("fuzz_guest", "over-tot", guest(1048576, dict(honest, shmem=b"460001",
+    anon_pages=b"1048577", refault_file=b"18446744073709551615")))
 put("fuzz_guest", "big", guest(1048576, dict(honest, committed_as=b"7" * 2015)))
 
 # ---- INI: selector byte, then the file ------------------------------------

@@ -54,7 +54,7 @@ FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
                     src/common/clock.c src/policy/policy_config.c \
                     src/policy/policy.c src/policy/params.c src/policy/solve_exact.c \
                     src/policy/solve_paper.c src/policy/apply.c \
-                    src/policy/snapshot.c
+                    src/policy/snapshot.c src/policy/estimate.c
 FUZZERS += fuzz_ini
 fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
                  src/arbiter/arbiter_config.c src/agent/agent_config.c \
@@ -76,7 +76,7 @@ fuzz_json_LDLIBS := $(LIBS_JSONC) $(LIBS_MATH)
 # the arbiter makes) and a simulated hypervisor: no xenstored, no Xen.
 FUZZERS += fuzz_cycle
 fuzz_cycle_SRCS := tests/fuzz/fuzz_cycle.c tests/fuzz/fake_xs.c \
-                   src/arbiter/cycle.c src/arbiter/history.c src/arbiter/xsio.c src/arbiter/guest.c \
+                   src/arbiter/cycle.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/guest.c \
                    src/arbiter/control.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
                    src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c \
                    src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
@@ -157,7 +157,8 @@ test_soak_LDLIBS := $(HARDEN_LDLIBS)
 
 $(BUILD)/san/obj/tests/unit/test_hostile.o $(BUILD)/san/obj/tests/unit/test_faults.o \
 $(BUILD)/san/obj/tests/fuzz/loop.o $(BUILD)/san/obj/tests/fuzz/soak.o \
-$(BUILD)/obj/tests/fuzz/loop.o $(BUILD)/obj/tests/fuzz/soak.o: CFLAGS += -Itests/fuzz
+$(BUILD)/obj/tests/unit/test_hostile.o $(BUILD)/obj/tests/unit/test_faults.o \
+$(BUILD)/obj/tests/fuzz/loop.o $(BUILD)/obj/tests/fuzz/soak.o: LOCAL_CFLAGS += -Itests/fuzz
 
 # The long soak: the same program, more cycles.
 .PHONY: soak soak-valgrind
@@ -178,9 +179,9 @@ soak-valgrind: $(BUILD)/soak-plain
 # (found on real Xen): the real cycle on fake_xs.c's read hook.
 TESTS += test_cycle_races
 test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
-                            src/arbiter/cycle.c src/arbiter/history.c src/arbiter/xsio.c src/arbiter/guest.c \
+                            src/arbiter/cycle.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/guest.c \
                             src/arbiter/control.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
                             src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c \
                             src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)
-$(BUILD)/san/obj/tests/unit/test_cycle_races.o: CFLAGS += -Itests/fuzz
+$(BUILD)/san/obj/tests/unit/test_cycle_races.o $(BUILD)/obj/tests/unit/test_cycle_races.o: LOCAL_CFLAGS += -Itests/fuzz

@@ -63,3 +63,15 @@ TESTS += test_notify
 test_notify_SRCS   := tests/unit/test_notify.c
 test_notify_LIBS   := common
 test_notify_LDLIBS := $(LIBS_CMOCKA)
+
+# Working-set estimators (policy core) and the arbiter's report history.
+TESTS += test_estimate
+test_estimate_SRCS   := tests/unit/test_estimate.c src/arbiter/guest_history.c
+test_estimate_LIBS   := policy common
+test_estimate_LDLIBS := $(LIBS_CMOCKA)
+
+# Mixed agent and arbiter versions over membal's xenstored (both ways).
+TESTS += test_version_skew
+test_version_skew_SRCS   := tests/unit/test_version_skew.c
+test_version_skew_LIBS   := arbiter agent policy common xsd
+test_version_skew_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)

@@ -69,6 +69,43 @@ static void test_oom_and_pressure(void **state)
 	assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_QUIET);
 }
 
+/* Page counters trigger when report_delta_kb worth of pages came back;
+ * pgmajfault and the PSI totals ride along like psi_some. */
+static void test_page_counters(void **state)
+{
+	const enum membal_key pages[] = { MK_PSWPIN, MK_REFAULT_ANON, MK_REFAULT_FILE };
+	const enum membal_key along[] = { MK_PGMAJFAULT, MK_PSI_SOME_TOTAL, MK_PSI_FULL_TOTAL };
+	struct report last, now;
+
+	for (size_t i = 0; i < 3; i++) {
+		fill(&last);
+		now = last;
+		now.v[pages[i]] += 4096 / REPORT_PAGE_KB - 1;
+		assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_QUIET);
+		now.v[pages[i]]++;
+		assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_DELTA);
+		/* A counter reset (a new boot under the same agent) moved too. */
+		now.v[pages[i]] = 0;
+		assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_DELTA);
+		/* Saturating, never wrapping into "quiet". */
+		now.v[pages[i]] = UINT64_MAX;
+		last.v[pages[i]] = 0;
+		assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_DELTA);
+
+		fill(&last);
+		now = last;
+		now.v[along[i]] += 1000000;
+		assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_QUIET);
+		now.have[along[i]] = false;
+		assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_QUIET);
+	}
+	/* The layout-2 sizes are KiB figures like MemFree. */
+	fill(&last);
+	now = last;
+	now.v[MK_SHMEM] += 4096;
+	assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_DELTA);
+}
+
 static void test_heartbeat_and_layout(void **state)
 {
 	struct report last, now;
@@ -94,6 +131,7 @@ int main(void)
 		cmocka_unit_test(test_delta_zero_means_any_change),
 		cmocka_unit_test(test_oom_and_pressure),
 		cmocka_unit_test(test_heartbeat_and_layout),
+		cmocka_unit_test(test_page_counters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

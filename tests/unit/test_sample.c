@@ -59,6 +59,11 @@ static void test_everything_present(void **state)
 	assert_true(s.have_pswpin && s.pswpin == 123456);
 	assert_true(s.have_psi);
 	assert_int_equal(s.psi_some, 1234);     /* 12.34 % */
+	assert_true(s.psi_some_total == 123456789);
+	assert_true(s.have_psi_full && s.psi_full_total == 23456789);
+	assert_true(s.have_refault_anon && s.refault_anon == 0);
+	assert_true(s.have_refault_file && s.refault_file == 96423);
+	assert_true(s.have_pgmajfault && s.pgmajfault == 1164);
 	assert_int_equal(st.meminfo_errno, 0);
 	assert_null(st.meminfo_unusable);
 	assert_int_equal(st.balloon_target.state, SRC_OK);
@@ -68,6 +73,50 @@ static void test_everything_present(void **state)
 	assert_int_equal(st.pswpin.state, SRC_OK);
 	assert_int_equal(st.psi.state, SRC_OK);
 	assert_string_equal(sample_status_str(&st), "ok");
+}
+
+/* Before 5.9 the kernel had one workingset_refault (file pages: anon
+ * pages were not on the shadow-entry path): it is the file refaults. */
+static void test_refault_counters(void **state)
+{
+	struct sample_paths p = good_paths();
+	struct agent_sample s;
+	struct sample_status st;
+
+	p.vmstat = fx("vmstat/linux-5.4-refault.txt");
+	assert_int_equal(sample_read(&p, &s, &st), 0);
+	assert_false(s.have_refault_anon);
+	assert_int_equal(st.refault_anon.state, SRC_MISSING);
+	assert_true(s.have_refault_file && s.refault_file == 4242);
+	assert_int_equal(st.refault_file.state, SRC_OK);
+	assert_true(s.have_pgmajfault && s.pgmajfault == 321);
+	assert_true(s.have_pswpin && s.pswpin == 77);
+
+	/* Strict per line: a garbled value loses that counter only, and the
+	 * old name never stands in for a 5.9 line that is present. */
+	p.vmstat = fx("vmstat/garbage-refault.txt");
+	assert_int_equal(sample_read(&p, &s, &st), 0);
+	assert_false(s.have_refault_anon);
+	assert_true(s.refault_anon == 0);
+	assert_int_equal(st.refault_anon.state, SRC_BAD);
+	assert_int_equal(st.refault_anon.line, 2);
+	assert_true(s.have_refault_file && s.refault_file == 500);
+	assert_false(s.have_pgmajfault);
+	assert_int_equal(st.pgmajfault.state, SRC_BAD);
+	assert_true(s.have_pswpin && s.pswpin == 77);
+	assert_non_null(strstr(sample_status_str(&st), "vmstat workingset_refault_anon line 2"));
+
+	/* PSI: a bad "full" line loses the full total, not "some". */
+	p.vmstat = fx("vmstat/linux-6.18.txt");
+	p.psi_memory = fx("psi/bad-full.txt");
+	assert_int_equal(sample_read(&p, &s, &st), 0);
+	assert_true(s.have_psi && s.psi_some == 50 && s.psi_some_total == 42);
+	assert_false(s.have_psi_full);
+	assert_true(s.psi_full_total == 0);
+	/* No "full" line at all (the fixture ends after "some"). */
+	p.psi_memory = fx("psi/no-trailing-newline.txt");
+	assert_int_equal(sample_read(&p, &s, &st), 0);
+	assert_true(s.have_psi && !s.have_psi_full);
 }
 
 static void test_older_kernels(void **state)
@@ -437,6 +486,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_everything_present),
 		cmocka_unit_test(test_older_kernels),
+		cmocka_unit_test(test_refault_counters),
 		cmocka_unit_test(test_optional_sources_missing),
 		cmocka_unit_test(test_balloon_garbage),
 		cmocka_unit_test(test_vmstat_garbage),

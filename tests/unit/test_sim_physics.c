@@ -291,11 +291,71 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The working-set figures (model.h): tmpfs held in RAM first and counted
+ * in need but not in Committed_AS, untouched promises in Committed_AS
+ * only, the file working set refaulting once per touch window while the
+ * cache cannot hold it, and the thrashing swap-ins counted as anon
+ * refaults. Worked by hand on a guest of MemTotal 200 MiB. */
+static void test_working_set_figures(void **state)
+{
+	struct world *w = world(
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nburst_mb = 0\ncache_rate_mb_s = 1000\n"
+		"touch_window_s = 10\nswap_rate_mb_s = 1000\n"
+		"[guest g]\nmemory_mb = 300\noverhead_kb = 102400\nswap_mb = 200\n"
+		"file_mb = 100\nfile_ws_mb = 80\nshmem_mb = 30\nuntouched_mb = 50\n");
+	struct sim_dom *d = &w->h.dom[0];
+	const struct sim_guest_mem *m = &d->mem;
+
+	assert_true(sim_dom_mem_total_kb(d) == 200 * MiB);
+	/* Room for everything: 60 anon + 30 tmpfs + 80..100 cache. */
+	for (int i = 0; i < 10; i++)
+		sim_guest_step(d, 60 * MiB, 1000);
+	assert_true(d->need_kb == (60 + 30 + 80) * MiB);
+	assert_true(m->shmem == 30 * MiB && m->anon_pages == 60 * MiB);
+	assert_true(m->inactive_anon == m->shmem && m->active_anon == m->anon_pages);
+	assert_true(m->committed_as == (60 + 16 + 50) * MiB);
+	assert_true(m->active_file == 80 * MiB);
+	assert_true(m->inactive_file == m->cached - 80 * MiB);
+	assert_true(m->mem_available == m->mem_free + m->cached);
+	uint64_t rf = m->refault_file, ra = m->refault_anon, maj = m->pgmajfault;
+	assert_true(rf == 0 && maj == 0);
+
+	/* 150 anon + 30 tmpfs leave 20 MiB for the cache (squeezed from
+	 * above, it keeps all the room): the file working set is short of
+	 * 60 MiB, read again once per 10 s. */
+	for (int i = 0; i < 10; i++)
+		sim_guest_step(d, 150 * MiB, 1000);
+	uint64_t cache = d->cache_kb, missing = 80 * MiB - cache;
+	assert_true(cache == 20 * MiB && missing == 60 * MiB);
+	assert_true(m->active_file == cache && m->inactive_file == 0);
+	rf = m->refault_file;
+	sim_guest_step(d, 150 * MiB, 1000);
+	/* missing KiB / 4 pages per touch window, one second of it */
+	assert_int_equal(m->refault_file - rf, missing / 4 / 10);
+	assert_true(m->pgmajfault == m->pswpin + m->refault_file);
+	assert_true(d->stall > 0);
+
+	/* 240 anon + 30 tmpfs: 70 MiB in swap, all of it touched once per
+	 * window: 70 MiB / 4 KiB / 10 per second, anon refaults too. */
+	sim_guest_step(d, 240 * MiB, 1000);
+	ra = m->refault_anon;
+	uint64_t in = m->pswpin;
+	sim_guest_step(d, 240 * MiB, 1000);
+	assert_true(d->swapped_kb == 70 * MiB);
+	assert_true(m->swap_total - m->swap_free == 70 * MiB);
+	assert_true(m->shmem == 30 * MiB && m->anon_pages == 170 * MiB);
+	assert_int_equal(m->refault_anon - ra, 70 * MiB / 4 / 10);
+	assert_int_equal(m->pswpin - in, 70 * MiB / 4 / 10);
+	assert_true(d->need_kb == (240 + 30 + 80) * MiB);
+	world_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_invariants_random),
 		cmocka_unit_test(test_cache_first),
+		cmocka_unit_test(test_working_set_figures),
 		cmocka_unit_test(test_stall_psi_progress),
 		cmocka_unit_test(test_oom_restarts_job),
 		cmocka_unit_test(test_bursts_and_fmd),

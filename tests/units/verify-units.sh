@@ -3,6 +3,7 @@
 # daemons of $1 linked into its sbin) and check them as systemd would.
 set -eu
 bin=$1
+man=${2:-}
 cd "$(dirname "$0")/../.."
 D=$(mktemp -d /tmp/membal-units.XXXXXX)
 trap 'rm -rf "$D"' EXIT
@@ -11,6 +12,16 @@ ${MAKE:-make} -s --no-print-directory install-conf install-units \
 	PREFIX="$D/usr" SYSCONFDIR="$D/etc" UNITDIR="$units" DESTDIR= >/dev/null
 mkdir -p "$D/usr/sbin"
 for p in membal-arbiter membal-agent; do ln -s "$bin/$p" "$D/usr/sbin/$p"; done
+# The man pages the units name (Documentation=man:...), as installed.
+if [ -n "$man" ]; then
+	for page in "$man"/*.[158]; do
+		sec=${page##*.}
+		mkdir -p "$D/usr/share/man/man$sec"
+		cp "$page" "$D/usr/share/man/man$sec/"
+	done
+	MANPATH="$D/usr/share/man"
+	export MANPATH
+fi
 fail=0
 
 if command -v systemd-analyze >/dev/null 2>&1; then

@@ -1,0 +1,83 @@
+#include "arbiter/guest_history.h"
+#include "arbiter/arbiter.h"
+
+#include <string.h>
+
+bool guest_key_is_counter(enum membal_key k)
+{
+	switch (k) {
+	case MK_OOM_KILLS: case MK_PSWPIN: case MK_REFAULT_ANON:
+	case MK_REFAULT_FILE: case MK_PGMAJFAULT: case MK_PSI_SOME_TOTAL:
+	case MK_PSI_FULL_TOTAL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void guest_history_push(struct guest_history *h, const struct guest_figures *last,
+			const struct guest_figures *g, uint64_t now_ms)
+{
+	h->have_d = 0;
+	memset(h->d, 0, sizeof(h->d));
+	h->dt_ms = 0;
+	if (last && h->have_last) {
+		h->prev = *last;
+		h->prev_ms = h->last_ms;
+		h->have_prev = true;
+	} else {
+		h->have_prev = false;
+	}
+	h->have_last = true;
+	h->last_ms = now_ms;
+	if (!h->have_prev)
+		return;
+	h->dt_ms = now_ms > h->prev_ms ? now_ms - h->prev_ms : 0;
+	for (int k = 0; k < MK_COUNT; k++) {
+		if (!guest_key_is_counter((enum membal_key)k) ||
+		    !guest_has(g, (enum membal_key)k) ||
+		    !guest_has(&h->prev, (enum membal_key)k))
+			continue;
+		if (g->v[k] < h->prev.v[k]) {
+			h->backwards++;
+			continue;
+		}
+		h->d[k] = g->v[k] - h->prev.v[k];
+		h->have_d |= 1u << k;
+	}
+}
+
+void guest_estimate_input(const struct guest_figures *g,
+			  const struct guest_history *h, struct estimate_in *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->committed_as = g->v[MK_COMMITTED_AS];
+	in->mem_total = g->v[MK_TOT];
+	in->swap_tot = g->v[MK_SWAP_TOT];
+	in->swap_free = g->v[MK_SWAP_FREE];
+	in->have_avail = guest_has(g, MK_AVAIL);
+	in->mem_avail = g->v[MK_AVAIL];
+	in->have_lru = guest_has(g, MK_ANON_PAGES) && guest_has(g, MK_SHMEM) &&
+		       guest_has(g, MK_ACTIVE_FILE);
+	if (in->have_lru) {
+		in->anon_pages = g->v[MK_ANON_PAGES];
+		in->shmem = g->v[MK_SHMEM];
+		in->active_file = g->v[MK_ACTIVE_FILE];
+	}
+	if (!h || !h->have_prev || h->dt_ms == 0 ||
+	    !guest_history_has(h, MK_PSWPIN) || !guest_history_has(h, MK_REFAULT_FILE))
+		return;
+	in->have_deltas = true;
+	in->dt_ms = h->dt_ms;
+	in->d_pswpin = h->d[MK_PSWPIN];
+	in->d_refault_file = h->d[MK_REFAULT_FILE];
+	in->have_d_refault_anon = guest_history_has(h, MK_REFAULT_ANON);
+	in->d_refault_anon = h->d[MK_REFAULT_ANON];
+}
+
+void dom_report_accepted(struct dom *d, const struct guest_figures *prev,
+			 uint64_t now_ms)
+{
+	guest_history_push(&d->hist, prev, &d->fig, now_ms);
+	d->have_fig = true;
+}

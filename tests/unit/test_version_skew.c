@@ -1,0 +1,366 @@
+/*
+ * Mixed versions of agent and arbiter, through the real libxenstore and
+ * membal's xenstored with a guest's permissions (the agent connects
+ * through domain 1's socket):
+ *  - a new agent under an older arbiter, which handed over only the keys
+ *    of layout 1: the agent publishes those in its one transaction (it
+ *    learns which after the refusal, in the same step), never fails for
+ *    the others, and picks them up once a newer arbiter hands them over;
+ *  - an older agent (layout 1 keys only) under the new arbiter: its
+ *    reports are taken, the layout-2 keys read as absent (not rejects),
+ *    and the estimators that need them say so (today's policy applies);
+ *  - how many keys a publication writes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "agent/agent.h"
+#include "arbiter/arbiter.h"
+#include "arbiter/xsio.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "xenstored/xsd.h"
+
+#define DOMID 1
+
+struct env {
+	char dir[64];
+	struct xsd *x;
+	struct xs_handle *h0;     /* dom0: the arbiter's side */
+	char *logbuf;
+	size_t loglen;
+	FILE *log;
+};
+
+static void put_file(const char *dir, const char *rel, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void put_meminfo(struct env *e, unsigned long committed)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "MemTotal:         250000 kB\n"
+		 "MemFree:          100000 kB\n"
+		 "MemAvailable:     150000 kB\n"
+		 "Cached:            40000 kB\n"
+		 "Active(anon):      80000 kB\n"
+		 "Inactive(anon):    10000 kB\n"
+		 "Active(file):      30000 kB\n"
+		 "Inactive(file):     8000 kB\n"
+		 "SwapTotal:        102400 kB\n"
+		 "SwapFree:          92400 kB\n"
+		 "AnonPages:         70000 kB\n"
+		 "Shmem:             20000 kB\n"
+		 "Committed_AS:   %8lu kB\n", committed);
+	put_file(e->dir, "meminfo", text);
+}
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+	char sock[128];
+
+	snprintf(e->dir, sizeof(e->dir), "/tmp/membal-skew.XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	snprintf(sock, sizeof(sock), "%s/socket", e->dir);
+	struct xsd_options o = { .socket_path = sock, .domain_socket_dir = e->dir };
+	e->x = xsd_start(&o);
+	assert_non_null(e->x);
+	assert_int_equal(xsd_introduce_domain(e->x, DOMID, "guest1", 262144, 524288), 0);
+	setenv("XENSTORED_PATH", sock, 1);
+	e->h0 = xs_open(0);
+	assert_non_null(e->h0);
+	setenv("XENSTORED_PATH", xsd_domain_socket(e->x, DOMID), 1);
+
+	put_meminfo(e, 120000);
+	put_file(e->dir, "vmstat", "workingset_refault_anon 10\nworkingset_refault_file 2000\n"
+				   "pswpin 1000\npgmajfault 3000\noom_kill 0\n");
+	put_file(e->dir, "psi", "some avg10=1.50 avg60=0.00 avg300=0.00 total=10\n"
+				"full avg10=0.00 avg60=0.00 avg300=0.00 total=4\n");
+	e->log = open_memstream(&e->logbuf, &e->loglen);
+	log_set_stream(e->log);
+	clock_drive(1000000);
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+	char cmd[128];
+
+	log_set_stream(NULL);
+	fclose(e->log);
+	free(e->logbuf);
+	xs_close(e->h0);
+	xsd_stop(e->x);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
+	assert_int_equal(system(cmd), 0);
+	free(e);
+	return 0;
+}
+
+static void agent_cfg(struct env *e, struct agent_config *c)
+{
+	agent_config_defaults(c);
+	snprintf(c->meminfo_path, sizeof(c->meminfo_path), "%s/meminfo", e->dir);
+	snprintf(c->vmstat_path, sizeof(c->vmstat_path), "%s/vmstat", e->dir);
+	snprintf(c->psi_path, sizeof(c->psi_path), "%s/psi", e->dir);
+	snprintf(c->sysfs_root, sizeof(c->sysfs_root), "%s/sys", e->dir);
+}
+
+/* An arbiter of layout `layout`: creates the keys it knows, as dom0, and
+ * makes the guest their owner. */
+static void hand_over(struct env *e, int layout)
+{
+	struct xs_permissions perms[1] = { { .id = DOMID, .perms = XS_PERM_NONE } };
+	char p[256];
+
+	for (int k = 0; k < MK_COUNT; k++) {
+		if (membal_key_layout(k) > layout)
+			continue;
+		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, membal_key_names[k]);
+		unsigned len;
+		char *old = xs_read(e->h0, XBT_NULL, p, &len);
+
+		if (!old)
+			assert_true(xs_write(e->h0, XBT_NULL, p, "", 0));
+		free(old);
+		assert_true(xs_set_permissions(e->h0, XBT_NULL, p, perms, 1));
+	}
+}
+
+static char *key(struct env *e, const char *k)
+{
+	char p[256];
+	unsigned len;
+
+	snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, k);
+	return xs_read(e->h0, XBT_NULL, p, &len);
+}
+
+static unsigned long long key_u64(struct env *e, const char *k)
+{
+	char *s = key(e, k);
+	unsigned long long v;
+
+	assert_non_null(s);
+	v = strtoull(s, NULL, 10);
+	free(s);
+	return v;
+}
+
+static uint64_t writes(struct env *e)
+{
+	struct xsd_stats st;
+
+	xsd_get_stats(e->x, &st);
+	return st.by_type[XS_WRITE];
+}
+
+static void test_new_agent_older_arbiter(void **state)
+{
+	struct env *e = *state;
+	struct agent_config c;
+	struct agent a;
+	int layout1 = 0;
+
+	for (int k = 0; k < MK_COUNT; k++)
+		layout1 += membal_key_layout(k) == 1;
+	assert_int_equal(layout1, 13);
+	hand_over(e, 1);
+	agent_cfg(e, &c);
+	agent_init(&a, &c, DOMID);
+	uint64_t w0 = writes(e);
+	/* Refused for the keys it was not handed, it learns which it was
+	 * and publishes those in the same step. */
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_int_equal(__builtin_popcount(a.handed), layout1);
+	assert_int_equal(a.last_keys, layout1);
+	assert_non_null(strstr(e->logbuf ? (fflush(e->log), e->logbuf) : "",
+			       "handed over 13 of the 25 report keys"));
+	assert_null(strstr(e->logbuf, "waiting for the arbiter"));
+	assert_int_equal(key_u64(e, "tot"), 250000);
+	assert_int_equal(key_u64(e, "committed_as"), 120000);
+	char *s = key(e, "shmem");
+	assert_null(s);
+	/* The refused attempt wrote until its first refusal; nothing of it
+	 * was committed, and the retry wrote the 13 keys. */
+	assert_true(writes(e) - w0 >= (uint64_t)layout1);
+
+	/* Later publications stay within the handed keys. */
+	put_meminfo(e, 130000);
+	clock_advance(c.sample_ms);
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_int_equal(key_u64(e, "committed_as"), 130000);
+	assert_int_equal(a.state, AGENT_PUBLISHING);
+
+	/* A newer arbiter replaces the old one and hands over the rest: the
+	 * agent notices at its next heartbeat and writes them. */
+	hand_over(e, 2);
+	clock_advance(c.heartbeat_ms);
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_int_equal(a.handed, (uint32_t)((UINT64_C(1) << MK_COUNT) - 1));
+	assert_int_equal(key_u64(e, "shmem"), 20000);
+	assert_int_equal(key_u64(e, "refault_file"), 2000);
+	assert_int_equal(key_u64(e, "psi_full_total"), 4);
+	agent_close(&a);
+}
+
+static void test_keys_per_publication(void **state)
+{
+	struct env *e = *state;
+	struct agent_config c;
+	struct agent a;
+
+	hand_over(e, 2);
+	agent_cfg(e, &c);
+	agent_init(&a, &c, DOMID);
+	uint64_t w0 = writes(e);
+	/* The first publication on a connection writes every key: 24
+	 * figures (the balloon's emptied: no sysfs here), the stamp and
+	 * membal_version. */
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_int_equal(a.last_keys, MK_COUNT);
+	assert_int_equal(writes(e) - w0, MK_COUNT);
+	/* Then only what moved, and the stamp: Committed_AS and the swap-in
+	 * rate that a second pswpin reading makes appear. */
+	put_meminfo(e, 130000);
+	clock_advance(c.sample_ms);
+	w0 = writes(e);
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_int_equal(a.last_keys, 3);
+	assert_int_equal(writes(e) - w0, 3);
+	/* A busy guest: Committed_AS, refaults and PSI moved. */
+	put_meminfo(e, 140000);
+	put_file(e->dir, "vmstat", "workingset_refault_anon 10\nworkingset_refault_file 3500\n"
+				   "pswpin 1000\npgmajfault 3100\noom_kill 0\n");
+	put_file(e->dir, "psi", "some avg10=2.50 avg60=0.00 avg300=0.00 total=900\n"
+				"full avg10=0.00 avg60=0.00 avg300=0.00 total=400\n");
+	clock_advance(c.sample_ms);
+	w0 = writes(e);
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	/* committed_as, refault_file, pgmajfault, psi_some, the two PSI
+	 * totals, stamp */
+	assert_int_equal(a.last_keys, 7);
+	assert_int_equal(writes(e) - w0, 7);
+	assert_int_equal(key_u64(e, "refault_file"), 3500);
+	assert_int_equal(key_u64(e, "tot"), 250000);   /* still there */
+	agent_close(&a);
+}
+
+/* What the arbiter's cycle does with a report (sync.c): read it, bounded
+ * by the domain's static-max, and keep the one it replaces in the history. */
+static int read_report(struct xs_handle *h, struct dom *d)
+{
+	struct guest_bounds b = { .mem_max_kb = d->static_max_kb ? d->static_max_kb : d->hv.max_kb };
+	struct guest_figures prev = d->fig;
+	bool had_prev = d->have_fig;
+	int r = xsio_read_report(h, d->domid, 4, &b, &d->fig, &d->rej,
+				 d->last_reject, sizeof(d->last_reject));
+
+	if (r == 1)
+		dom_report_accepted(d, had_prev ? &prev : NULL, clock_now_ms());
+	return r;
+}
+
+static void test_older_agent_newer_arbiter(void **state)
+{
+	struct env *e = *state;
+	struct dom d;
+	struct xs_handle *g;
+	struct estimate_in in;
+	uint64_t kb;
+	char p[256];
+
+	memset(&d, 0, sizeof(d));
+	d.domid = DOMID;
+	d.static_max_kb = 524288;
+	assert_int_equal(xsio_hand_over(e->h0, d.domid, 4), 0);
+	/* Every key handed over, the layout-2 ones too. */
+	char *s = key(e, "refault_file");
+	assert_non_null(s);
+	assert_int_equal(strlen(s), 0);
+	free(s);
+
+	/* An agent of layout 1 writes what it knows, as the guest. */
+	g = xs_open(0);
+	assert_non_null(g);
+	for (int round = 0; round < 2; round++) {
+		xs_transaction_t t = xs_transaction_start(g);
+		const struct { const char *k; unsigned long long v; } f[] = {
+			{ "tot", 250000 }, { "free", 100000 }, { "avail", 150000 },
+			{ "committed_as", 120000 + (unsigned long long)round * 1000 },
+			{ "swap_tot", 0 }, { "swap_free", 0 }, { "oom_kills", 0 },
+			{ "stamp", 7 + (unsigned long long)round }, { "membal_version", 1 },
+		};
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			char v[24];
+
+			snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, f[i].k);
+			snprintf(v, sizeof(v), "%llu", f[i].v);
+			assert_true(xs_write(g, t, p, v, (unsigned)strlen(v)));
+		}
+		assert_true(xs_transaction_end(g, t, false));
+		clock_advance(1000);
+		assert_int_equal(read_report(e->h0, &d), 1);
+	}
+	xs_close(g);
+	assert_true(d.have_fig);
+	assert_true(guest_has(&d.fig, MK_COMMITTED_AS) && d.fig.v[MK_COMMITTED_AS] == 121000);
+	for (int k = MK_ACTIVE_ANON; k <= MK_PSI_FULL_TOTAL; k++)
+		assert_false(guest_has(&d.fig, (enum membal_key)k));
+	/* Empty keys are "not published", not garbage. */
+	assert_int_equal(d.rej.keys, 0);
+	assert_int_equal(d.rej.reports, 0);
+	assert_true(d.hist.have_prev && d.hist.dt_ms == 1000);
+	assert_int_equal(d.hist.have_d, 1u << MK_OOM_KILLS);
+	/* The estimators that need layout 2 say so; Committed_AS (today's
+	 * policy) and MemTotal - MemAvailable are there, and the default
+	 * falls back to the latter. */
+	guest_estimate_input(&d.fig, &d.hist, &in);
+	assert_false(estimate(EST_LRU, &in, &kb));
+	assert_false(estimate(EST_REFAULT, &in, &kb));
+	assert_true(estimate(EST_COMMITTED, &in, &kb) && kb == 121000);
+	assert_true(estimate(EST_USED, &in, &kb) && kb == 100000);
+	/* The status file says the same. */
+	struct json_object *o = json_object_new_object();
+
+	status_estimates_add(o, &d);
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+			    "{\"est_committed_kb\":121000,\"est_used_kb\":100000,"
+			    "\"est_lru_kb\":null,\"est_refault_kb\":null,"
+			    "\"est_hybrid_kb\":null,\"est_default\":\"used\"}");
+	json_object_put(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_new_agent_older_arbiter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys_per_publication, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_older_agent_newer_arbiter, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
