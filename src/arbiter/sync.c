@@ -159,7 +159,7 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 		d->shrink_best_kb = d->actual_kb;
 	}
 	if (d->domid != 0 || a->cfg.policy.params.dom0_mode == POLICY_DOM0_PRIORITY) {
-		if (xsio_hand_over(h, d->domid, a->cfg.tx_retries, &fresh) < 0) {
+		if (xsio_hand_over_keys(h, d->domid, a->cfg.tx_retries, &fresh) < 0) {
 			if (errno == ESRCH)
 				return 0;   /* gone meanwhile: next cycle forgets it */
 			if (mxs_conn_lost(errno))

@@ -66,10 +66,12 @@ struct xsio_layout {
 int xsio_read_layout(struct xs_handle *h, uint32_t domid, struct xsio_layout *l);
 /* Create the agent's report keys the domain does not have yet and make it
  * their owner (docs/design.md §Guest keys); memory/target stays read-only
- * to the guest. *stamp_created says memory/stamp was not there before
- * (so there is no report to read yet). */
-int xsio_hand_over(struct xs_handle *h, uint32_t domid, unsigned tries,
-		   bool *stamp_created);
+ * to the guest. */
+int xsio_hand_over(struct xs_handle *h, uint32_t domid, unsigned tries);
+/* The same; *stamp_created says memory/stamp was not there before (so
+ * there is no report to read yet). */
+int xsio_hand_over_keys(struct xs_handle *h, uint32_t domid, unsigned tries,
+			bool *stamp_created);
 int xsio_watch_dom(struct xs_handle *h, uint32_t domid);
 void xsio_unwatch_dom(struct xs_handle *h, uint32_t domid);
 

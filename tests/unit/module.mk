@@ -14,7 +14,7 @@ test_filter_LDLIBS := $(LIBS_CMOCKA)
 # sample.c is linked directly: the agent library also needs libxenstore,
 # which the sampler does not.
 TESTS += test_sample
-test_sample_SRCS   := tests/unit/test_sample.c src/agent/sample.c
+test_sample_SRCS   := tests/unit/test_sample.c src/agent/sample.c src/agent/sample_status.c
 test_sample_LIBS   := common
 test_sample_LDLIBS := $(LIBS_CMOCKA)
 
