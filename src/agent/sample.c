@@ -57,9 +57,14 @@ static int kept_read(struct sample_ctx *c, int f, char *buf, size_t size,
 
 	*len = 0;
 	if (c->fd[f] < 0) {
+		if (c->missing[f])
+			return -ENOENT;
 		c->fd[f] = open(c->path[f], O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (c->fd[f] < 0)
-			return -errno;
+		if (c->fd[f] < 0) {
+			rc = -errno;
+			c->missing[f] = rc == -ENOENT || rc == -ENOTDIR;
+			return rc;
+		}
 	}
 	while (got < size) {
 		ssize_t r = pread(c->fd[f], buf + got, size - got, (off_t)got);
@@ -489,6 +494,8 @@ int sample_ctx_read(struct sample_ctx *c, bool force_vmstat,
 
 	memset(st, 0, sizeof(*st));
 	memset(&s, 0, sizeof(s));
+	if (force_vmstat)       /* the heartbeat: look for absent files again */
+		memset(c->missing, 0, sizeof(c->missing));
 	src_set(&st->balloon_target, SRC_MISSING, 0, 0, "not read");
 	st->balloon_current = st->vmstat = st->oom_kill = st->pswpin =
 		st->refault_anon = st->refault_file = st->pgmajfault =

@@ -134,6 +134,8 @@ struct sample_ctx {
 	char balloon_path[2][4096];
 	int fd[SF_COUNT];               /* -1: not open */
 	bool keep[SF_COUNT];            /* kept open (kernel files) */
+	bool missing[SF_COUNT];         /* a kept file absent (no balloon
+					 * driver): tried again when forced */
 	bool have_vm;                   /* vm and vm_st hold a vmstat read */
 	struct agent_sample vm;         /* the last vmstat figures */
 	struct sample_status vm_st;
