@@ -48,7 +48,7 @@ static void src_read_failed(struct sample_src_status *s, int rc)
 
 /* A kept file read again from offset 0, as proc_read_file() reads a
  * path: 0, -EFBIG (buf full, more there) or -errno. A read error closes
- * it: the next sample opens it again. */
+ * it: the next sample opens it again. One pread() a file and sample. */
 static int kept_read(struct sample_ctx *c, int f, char *buf, size_t size,
 		     size_t *len)
 {
@@ -78,6 +78,10 @@ static int kept_read(struct sample_ctx *c, int f, char *buf, size_t size,
 		if (r == 0)
 			break;
 		got += (size_t)r;
+		/* procfs and sysfs files are seq_files: a read stops short
+		 * only at the end, so no second call to learn it. */
+		if (got < size)
+			break;
 	}
 	if (rc == 0 && got == size) {
 		char probe;
