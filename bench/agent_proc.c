@@ -7,7 +7,10 @@
  * The real membal-agent ($MEMBAL_BIN/membal-agent, or AGENT_BINARY) runs
  * as domain 1 against membal's own xenstored (in this process, keys
  * handed over as the arbiter does) with sample_ms = 20, on this machine's
- * /proc and /sys. Its CPU is the first field of /proc/PID/schedstat (time
+ * /proc and /sys. Steady: report_delta_kb is set out of reach (2^40
+ * KiB), so that a shared build machine's moving MemFree does not make
+ * it publish every few samples (it still publishes at the heartbeat, and
+ * a moving MemFree still makes it read /proc/vmstat). Its CPU is the first field of /proc/PID/schedstat (time
  * on a CPU, every thread, system calls included) over a window of -w
  * seconds (default 10) after 2 s of warm-up, divided by the samples in
  * the window (window / sample_ms). In the same window, side by side:
@@ -167,7 +170,8 @@ int main(int argc, char **argv)
 	snprintf(ini, sizeof(ini), "%s/agent.ini", dir);
 	FILE *f = fopen(ini, "w");
 
-	if (!f || fprintf(f, "[agent]\nsample_ms = %d\n", SAMPLE_MS) < 0 ||
+	if (!f || fprintf(f, "[agent]\nsample_ms = %d\nreport_delta_kb = %llu\n",
+			  SAMPLE_MS, 1ull << 40) < 0 ||
 	    fclose(f) != 0)
 		die(ini);
 	struct xsd_options xo = { .socket_path = sock, .domain_socket_dir = dir };
