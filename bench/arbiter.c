@@ -15,14 +15,15 @@
  * balloon, and the simulated balloon drivers are left without xenstore:
  * the domain socket callback registers each domain with the test
  * xenstored (so permissions naming it hold) but gives the simulator no
- * socket. Why: for every write that fires watches, the test xenstored
- * checks every connection holding a watch, with a linear search of its
- * domain list each time; with 1,000 balloon connections a write cost
- * tens of milliseconds and a first 1,000-domain run had not reached
- * steady state after 20 minutes (docs/performance.md, "Arbiter cycle").
- * -b gives the balloons their connections again (sync_events = false:
- * they take events as they arrive and cost no request when nothing
- * changes); the arbiter's requests are the same either way.
+ * socket. Why: the test xenstored used to check every connection holding
+ * a watch for every write, and poll() every socket for every request;
+ * with 1,000 balloon connections a first 1,000-domain run had not
+ * reached steady state after 20 minutes (docs/performance.md, "Arbiter
+ * cycle"). It now finds watches by path and serves sockets with epoll
+ * (issue 21); -b gives the balloons their connections again
+ * (sync_events = false: they take events as they arrive and cost no
+ * request when nothing changes); the arbiter's requests are the same
+ * either way.
  *
  * What is measured, per N:
  *  - the first cycle, which adopts every domain (layout, report keys
@@ -50,9 +51,8 @@
  *
  * The test xenstored runs in a thread of this process; on a 2-vCPU
  * machine each request is a round trip between two threads. It is
- * written for tests, not speed (one poll() over every connection and
- * domain socket per request): its CPU is printed apart and says nothing
- * about the host's xenstored.
+ * written for tests, not speed: its CPU is printed apart and says
+ * nothing about the host's xenstored.
  *
  * Nothing here fails on timing: it prints figures and ratios.
  */

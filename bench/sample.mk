@@ -1,4 +1,4 @@
 # Benchmark of the agent's sampling layer (bench/sample.c).
 BENCHES += bench_sample
-bench_sample_SRCS := bench/sample.c src/agent/sample.c
+bench_sample_SRCS := bench/sample.c src/agent/sample.c src/agent/sample_status.c
 bench_sample_LIBS := common

@@ -24,12 +24,17 @@ static void agent_set_paths(struct agent *a)
 	a->paths.vmstat = a->cfg.vmstat_path;
 	a->paths.psi_memory = a->cfg.psi_path;
 	a->paths.sysfs_root = a->cfg.sysfs_root;
+	/* (again: a reload may name other files) */
+	sample_ctx_close(&a->sample);
+	sample_ctx_init(&a->sample, &a->paths);
 }
 
 void agent_init(struct agent *a, const struct agent_config *cfg,
 		uint32_t domid)
 {
 	memset(a, 0, sizeof(*a));
+	for (int f = 0; f < SF_COUNT; f++)
+		a->sample.fd[f] = -1;
 	a->cfg = *cfg;
 	a->domid = domid != AGENT_DOMID_AUTO ? domid : cfg->domid;
 	a->domid_fixed = a->domid != AGENT_DOMID_AUTO;
@@ -291,6 +296,10 @@ static void agent_build_report(struct agent *a, const struct agent_sample *s,
 		report_set(r, MK_SWAPIN_RATE, true,
 			   sample_swapin_rate(a->last_pswpin, a->last_pswpin_ms,
 					      s->pswpin, now));
+	/* A sample that did not read vmstat carries the last counts: the
+	 * next reading's rate is over the time since that one. */
+	if (!s->vmstat_fresh)
+		return;
 	if (s->have_pswpin) {
 		a->have_pswpin = true;
 		a->last_pswpin = s->pswpin;
@@ -397,7 +406,9 @@ enum agent_step_result agent_step(struct agent *a)
 	enum report_why why;
 
 	a->n.samples++;
-	if (sample_read(&a->paths, &s, &st) != 0) {
+	if (sample_ctx_read(&a->sample,
+			    now - a->last_vmstat_ms >= a->cfg.heartbeat_ms,
+			    &s, &st) != 0) {
 		a->n.sample_errors++;
 		if (!a->said_sample_bad)
 			log_warn("cannot use %s: %s; keeping the last published figures",
@@ -412,6 +423,8 @@ enum agent_step_result agent_step(struct agent *a)
 			    "%s: %s; the fields we need were fine",
 			    a->paths.meminfo, sample_status_str(&st));
 	a->said_sample_bad = false;
+	if (s.vmstat_fresh)
+		a->last_vmstat_ms = now;
 	agent_build_report(a, &s, now, &r);
 
 	if (a->state == AGENT_DISCONNECTED) {
@@ -448,6 +461,7 @@ uint32_t agent_sleep_ms(const struct agent *a)
 
 void agent_close(struct agent *a)
 {
+	sample_ctx_close(&a->sample);
 	if (a->xs)
 		xs_close(a->xs);
 	a->xs = NULL;

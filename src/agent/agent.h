@@ -66,6 +66,8 @@ struct agent {
 	bool said_sample_bad;
 
 	struct sample_paths paths;
+	struct sample_ctx sample;  /* kernel files kept open (sample.h) */
+	uint64_t last_vmstat_ms;   /* last sample that read /proc/vmstat */
 	struct fmd_filter free_filter, avail_filter;
 	bool have_pswpin;
 	uint64_t last_pswpin, last_pswpin_ms;

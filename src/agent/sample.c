@@ -1,10 +1,12 @@
 #include "agent/sample.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/parse.h"
 
@@ -44,22 +46,88 @@ static void src_read_failed(struct sample_src_status *s, int rc)
 		src_set(s, SRC_BAD, e, 0, "cannot be read");
 }
 
+/* A kept file read again from offset 0, as proc_read_file() reads a
+ * path: 0, -EFBIG (buf full, more there) or -errno. A read error closes
+ * it: the next sample opens it again. One pread() a file and sample. */
+static int kept_read(struct sample_ctx *c, int f, char *buf, size_t size,
+		     size_t *len)
+{
+	size_t got = 0;
+	int rc = 0;
+
+	*len = 0;
+	if (c->fd[f] < 0) {
+		if (c->missing[f])
+			return -ENOENT;
+		c->fd[f] = open(c->path[f], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (c->fd[f] < 0) {
+			rc = -errno;
+			c->missing[f] = rc == -ENOENT || rc == -ENOTDIR;
+			return rc;
+		}
+	}
+	while (got < size) {
+		ssize_t r = pread(c->fd[f], buf + got, size - got, (off_t)got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		/* procfs and sysfs files are seq_files: a read stops short
+		 * only at the end, so no second call to learn it. */
+		if (got < size)
+			break;
+	}
+	if (rc == 0 && got == size) {
+		char probe;
+		ssize_t r;
+
+		do
+			r = pread(c->fd[f], &probe, 1, (off_t)got);
+		while (r < 0 && errno == EINTR);
+		if (r > 0)
+			rc = -EFBIG;
+	}
+	if (rc < 0 && rc != -EFBIG) {
+		close(c->fd[f]);
+		c->fd[f] = -1;
+	}
+	if (rc == 0 || rc == -EFBIG)
+		*len = got;
+	return rc;
+}
+
+static int file_read(struct sample_ctx *c, int f, char *buf, size_t size,
+		     size_t *len)
+{
+	if (!c->path[f]) {
+		*len = 0;
+		return -ENAMETOOLONG;
+	}
+	if (c->keep[f])
+		return kept_read(c, f, buf, size, len);
+	return proc_read_file(c->path[f], buf, size, len);
+}
+
 /* A balloon sysfs attribute: decimal KiB and one newline, nothing else. */
-static bool read_sysfs_kb(const char *root, const char *leaf,
+static bool read_sysfs_kb(struct sample_ctx *c, int f,
 			  struct sample_src_status *st, uint64_t *out)
 {
-	char path[PATH_MAX], buf[SYSFS_NUM_BUF_SIZE];
+	char buf[SYSFS_NUM_BUF_SIZE];
 	enum parse_err pe;
 	size_t len;
-	int n, rc;
+	int rc;
 
-	n = snprintf(path, sizeof(path), "%s%s/%s", root, SAMPLE_BALLOON_DIR,
-		     leaf);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
+	if (!c->path[f]) {
 		src_set(st, SRC_BAD, ENAMETOOLONG, 0, "path too long");
 		return false;
 	}
-	rc = proc_read_file(path, buf, sizeof(buf), &len);
+	rc = file_read(c, f, buf, sizeof(buf), &len);
 	if (rc < 0) {
 		src_read_failed(st, rc);
 		return false;
@@ -75,17 +143,17 @@ static bool read_sysfs_kb(const char *root, const char *leaf,
 	return true;
 }
 
-static void sample_balloon(const char *root, struct agent_sample *s,
+static void sample_balloon(struct sample_ctx *c, struct agent_sample *s,
 			   struct sample_status *st)
 {
-	bool t = read_sysfs_kb(root, "target_kb", &st->balloon_target,
+	bool t = read_sysfs_kb(c, SF_BALLOON_TARGET, &st->balloon_target,
 			       &s->balloon_target_kb);
-	bool c = read_sysfs_kb(root, "info/current_kb", &st->balloon_current,
-			       &s->balloon_current_kb);
+	bool cur = read_sysfs_kb(c, SF_BALLOON_CURRENT, &st->balloon_current,
+				 &s->balloon_current_kb);
 
 	/* The two only make sense together (O_i = current - MemTotal is
 	 * judged against the target). */
-	s->have_balloon = t && c;
+	s->have_balloon = t && cur;
 	if (!s->have_balloon) {
 		s->balloon_target_kb = 0;
 		s->balloon_current_kb = 0;
@@ -137,7 +205,7 @@ struct vm_line {
 	uint64_t *v;
 };
 
-static void sample_vmstat(const char *path, struct agent_sample *s,
+static void sample_vmstat(struct sample_ctx *c, struct agent_sample *s,
 			  struct sample_status *st)
 {
 	struct sample_src_status old_st;
@@ -164,7 +232,7 @@ static void sample_vmstat(const char *path, struct agent_sample *s,
 
 	for (int i = 0; i < VM_COUNT; i++)
 		src_set(lines[i].st, SRC_MISSING, 0, 0, "no such line");
-	rc = proc_read_file(path, buf, sizeof(buf), &len);
+	rc = file_read(c, SF_VMSTAT, buf, sizeof(buf), &len);
 	if (rc < 0 && rc != -EFBIG) {
 		src_read_failed(&st->vmstat, rc);
 		for (int i = 0; i < VM_COUNT; i++)
@@ -287,14 +355,14 @@ static bool psi_parse(const char *buf, size_t len, struct agent_sample *s)
 	return true;
 }
 
-static void sample_psi(const char *path, struct agent_sample *s,
+static void sample_psi(struct sample_ctx *c, struct agent_sample *s,
 		       struct sample_status *st)
 {
 	char buf[PSI_BUF_SIZE];
 	size_t len;
 	int rc;
 
-	rc = proc_read_file(path, buf, sizeof(buf), &len);
+	rc = file_read(c, SF_PSI, buf, sizeof(buf), &len);
 	if (rc < 0) {
 		src_read_failed(&st->psi, rc);
 		return;
@@ -312,27 +380,132 @@ static void sample_psi(const char *path, struct agent_sample *s,
 	st->psi = src_ok;
 }
 
-int sample_read(const struct sample_paths *p, struct agent_sample *out,
-		struct sample_status *st)
+/* Only the running kernel's files stay the same files: a fixture or a
+ * simulated guest's file may be replaced (rename) under the path. */
+static bool kernel_file(const char *path)
+{
+	return path && (!strncmp(path, "/proc/", 6) || !strncmp(path, "/sys/", 5));
+}
+
+void sample_ctx_init(struct sample_ctx *c, const struct sample_paths *p)
 {
 	static const struct sample_paths defaults = {
 		SAMPLE_MEMINFO_PATH, SAMPLE_VMSTAT_PATH, SAMPLE_PSI_PATH,
 		SAMPLE_SYSFS_ROOT,
 	};
+	const char *root;
+	int n;
+
+	memset(c, 0, sizeof(*c));
+	if (p == NULL)
+		p = &defaults;
+	root = p->sysfs_root ? p->sysfs_root : defaults.sysfs_root;
+	c->path[SF_MEMINFO] = p->meminfo ? p->meminfo : defaults.meminfo;
+	c->path[SF_VMSTAT] = p->vmstat ? p->vmstat : defaults.vmstat;
+	c->path[SF_PSI] = p->psi_memory ? p->psi_memory : defaults.psi_memory;
+	n = snprintf(c->balloon_path[0], sizeof(c->balloon_path[0]), "%s%s/%s",
+		     root, SAMPLE_BALLOON_DIR, "target_kb");
+	if (n >= 0 && (size_t)n < sizeof(c->balloon_path[0]))
+		c->path[SF_BALLOON_TARGET] = c->balloon_path[0];
+	n = snprintf(c->balloon_path[1], sizeof(c->balloon_path[1]), "%s%s/%s",
+		     root, SAMPLE_BALLOON_DIR, "info/current_kb");
+	if (n >= 0 && (size_t)n < sizeof(c->balloon_path[1]))
+		c->path[SF_BALLOON_CURRENT] = c->balloon_path[1];
+	for (int f = 0; f < SF_COUNT; f++) {
+		c->fd[f] = -1;
+		c->keep[f] = kernel_file(c->path[f]);
+	}
+}
+
+void sample_ctx_close(struct sample_ctx *c)
+{
+	for (int f = 0; f < SF_COUNT; f++) {
+		if (c->fd[f] >= 0)
+			close(c->fd[f]);
+		c->fd[f] = -1;
+	}
+	c->have_vm = c->have_prev = false;
+}
+
+/* meminfo_read() on the kept file. */
+static int read_meminfo(struct sample_ctx *c, struct meminfo *out,
+			struct meminfo_errors *err)
+{
+	char buf[MEMINFO_BUF_SIZE];
+	size_t len;
+	int rc = file_read(c, SF_MEMINFO, buf, sizeof(buf), &len);
+
+	if (rc < 0 && rc != -EFBIG) {
+		memset(out, 0, sizeof(*out));
+		memset(err, 0, sizeof(*err));
+		return rc;
+	}
+	if (rc == -EFBIG) {
+		const char *nl = memrchr(buf, '\n', len);
+
+		len = nl ? (size_t)(nl - buf) + 1 : 0;
+	}
+	int prc = meminfo_parse(buf, len, out, err);
+
+	if (rc == -EFBIG) {
+		err->truncated = true;
+		return rc;
+	}
+	return prc;
+}
+
+/* Whether vmstat's counters may have moved since the last sample. */
+static bool vmstat_due(const struct sample_ctx *c, const struct agent_sample *s)
+{
+	if (!c->keep[SF_VMSTAT] || !c->have_vm || !c->have_prev)
+		return true;
+	return s->mi.v[MI_MEMFREE] != c->prev_free ||
+	       s->mi.v[MI_SWAPFREE] != c->prev_swap_free ||
+	       s->have_psi != c->prev_have_psi ||
+	       s->psi_some_total != c->prev_psi_total;
+}
+
+static void vm_copy(struct agent_sample *to, const struct agent_sample *from)
+{
+	to->have_oom_kill = from->have_oom_kill;
+	to->oom_kills = from->oom_kills;
+	to->have_pswpin = from->have_pswpin;
+	to->pswpin = from->pswpin;
+	to->have_refault_anon = from->have_refault_anon;
+	to->refault_anon = from->refault_anon;
+	to->have_refault_file = from->have_refault_file;
+	to->refault_file = from->refault_file;
+	to->have_pgmajfault = from->have_pgmajfault;
+	to->pgmajfault = from->pgmajfault;
+}
+
+static void vm_status_copy(struct sample_status *to,
+			   const struct sample_status *from)
+{
+	to->vmstat = from->vmstat;
+	to->oom_kill = from->oom_kill;
+	to->pswpin = from->pswpin;
+	to->refault_anon = from->refault_anon;
+	to->refault_file = from->refault_file;
+	to->pgmajfault = from->pgmajfault;
+}
+
+int sample_ctx_read(struct sample_ctx *c, bool force_vmstat,
+		    struct agent_sample *out, struct sample_status *st)
+{
 	struct agent_sample s;
 	int rc;
 
-	if (p == NULL)
-		p = &defaults;
 	memset(st, 0, sizeof(*st));
 	memset(&s, 0, sizeof(s));
+	if (force_vmstat)       /* the heartbeat: look for absent files again */
+		memset(c->missing, 0, sizeof(c->missing));
 	src_set(&st->balloon_target, SRC_MISSING, 0, 0, "not read");
 	st->balloon_current = st->vmstat = st->oom_kill = st->pswpin =
 		st->refault_anon = st->refault_file = st->pgmajfault =
 		st->psi = st->balloon_target;
 
-	rc = meminfo_read(p->meminfo ? p->meminfo : defaults.meminfo, &s.mi,
-			  &st->meminfo);
+	rc = read_meminfo(c, &s.mi, &st->meminfo);
 	if (rc < 0 && rc != -EBADMSG && rc != -EFBIG) {
 		st->meminfo_errno = -rc;
 		return rc;
@@ -341,102 +514,39 @@ int sample_read(const struct sample_paths *p, struct agent_sample *out,
 	if (st->meminfo_unusable)
 		return -EBADMSG;
 
-	sample_balloon(p->sysfs_root ? p->sysfs_root : defaults.sysfs_root,
-		       &s, st);
-	sample_vmstat(p->vmstat ? p->vmstat : defaults.vmstat, &s, st);
-	sample_psi(p->psi_memory ? p->psi_memory : defaults.psi_memory, &s,
-		   st);
+	sample_balloon(c, &s, st);
+	sample_psi(c, &s, st);
+	if (force_vmstat || vmstat_due(c, &s)) {
+		sample_vmstat(c, &s, st);
+		s.vmstat_fresh = true;
+		c->vm = s;
+		vm_status_copy(&c->vm_st, st);
+		c->have_vm = true;
+		c->vmstat_reads++;
+	} else {
+		vm_copy(&s, &c->vm);
+		vm_status_copy(st, &c->vm_st);
+		c->vmstat_skips++;
+	}
+	c->prev_free = s.mi.v[MI_MEMFREE];
+	c->prev_swap_free = s.mi.v[MI_SWAPFREE];
+	c->prev_psi_total = s.psi_some_total;
+	c->prev_have_psi = s.have_psi;
+	c->have_prev = true;
 	*out = s;
 	return 0;
 }
 
-/* Append to st->text; a full buffer just ends the line early. */
-static void text_add(struct sample_status *st, size_t *pos,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void text_add(struct sample_status *st, size_t *pos,
-		     const char *fmt, ...)
+int sample_read(const struct sample_paths *p, struct agent_sample *out,
+		struct sample_status *st)
 {
-	va_list ap;
-	int n;
+	struct sample_ctx c;
+	int rc;
 
-	if (*pos >= sizeof(st->text) - 1)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(st->text + *pos, sizeof(st->text) - *pos, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*pos += (size_t)n < sizeof(st->text) - *pos
-			? (size_t)n : sizeof(st->text) - 1 - *pos;
-}
-
-static void text_src(struct sample_status *st, size_t *pos, const char *name,
-		     const struct sample_src_status *s)
-{
-	if (s->state != SRC_BAD)
-		return;
-	text_add(st, pos, "%s%s", *pos ? "; " : "", name);
-	if (s->line)
-		text_add(st, pos, " line %u", s->line);
-	text_add(st, pos, ": %s", s->why ? s->why : "bad");
-	if (s->sys_errno)
-		text_add(st, pos, " (%s)", strerror(s->sys_errno));
-}
-
-const char *sample_status_str(struct sample_status *st)
-{
-	const struct meminfo_errors *me = &st->meminfo;
-	size_t pos = 0;
-
-	st->text[0] = '\0';
-	if (st->meminfo_errno) {
-		text_add(st, &pos, "meminfo: %s", strerror(st->meminfo_errno));
-		return st->text;
-	}
-	if (st->meminfo_unusable)
-		text_add(st, &pos, "meminfo: %s", st->meminfo_unusable);
-	if (me->malformed)
-		text_add(st, &pos,
-			 "%smeminfo: %u malformed line(s), first at line %u: %s (\"%s\")",
-			 pos ? "; " : "", me->malformed, me->first_bad_line,
-			 meminfo_bad_str(me->first_bad), me->first_bad_text);
-	if (me->truncated)
-		text_add(st, &pos, "%smeminfo: larger than %d bytes, only the start was read",
-			 pos ? "; " : "", MEMINFO_BUF_SIZE);
-	if (st->meminfo_unusable)
-		return st->text;
-	text_src(st, &pos, "balloon target_kb", &st->balloon_target);
-	text_src(st, &pos, "balloon current_kb", &st->balloon_current);
-	text_src(st, &pos, "vmstat", &st->vmstat);
-	text_src(st, &pos, "vmstat oom_kill", &st->oom_kill);
-	text_src(st, &pos, "vmstat pswpin", &st->pswpin);
-	text_src(st, &pos, "vmstat workingset_refault_anon", &st->refault_anon);
-	text_src(st, &pos, "vmstat workingset_refault_file", &st->refault_file);
-	text_src(st, &pos, "vmstat pgmajfault", &st->pgmajfault);
-	text_src(st, &pos, "psi", &st->psi);
-	if (pos == 0)
-		text_add(st, &pos, "ok");
-	return st->text;
-}
-
-uint64_t sample_swapin_rate(uint64_t prev_pswpin, uint64_t prev_ms,
-			    uint64_t now_pswpin, uint64_t now_ms)
-{
-	uint64_t pages, ms, whole, part;
-
-	if (now_pswpin < prev_pswpin || now_ms <= prev_ms)
-		return 0;
-	pages = now_pswpin - prev_pswpin;
-	ms = now_ms - prev_ms;
-	/* pages * 1000 / ms, split so that only an absurd rate (beyond
-	 * 2^64 pages/s) can overflow, and then it saturates. */
-	if (__builtin_mul_overflow(pages / ms, 1000, &whole))
-		return UINT64_MAX;
-	if (ms > UINT64_MAX / 1000)
-		part = (pages % ms) / (ms / 1000);
-	else
-		part = (pages % ms) * 1000 / ms;
-	if (__builtin_add_overflow(whole, part, &whole))
-		return UINT64_MAX;
-	return whole;
+	sample_ctx_init(&c, p);
+	for (int f = 0; f < SF_COUNT; f++)
+		c.keep[f] = false;      /* opened and closed, as ever */
+	rc = sample_ctx_read(&c, true, out, st);
+	sample_ctx_close(&c);
+	return rc;
 }

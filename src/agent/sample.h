@@ -62,6 +62,9 @@ struct agent_sample {
 	uint64_t psi_some_total;        /* some total=, microseconds */
 	bool have_psi_full;             /* the "full" line read */
 	uint64_t psi_full_total;        /* full total=, microseconds */
+	/* /proc/vmstat was read for this sample; false: its figures are the
+	 * last read's (sample_ctx_read() found nothing that moves them) */
+	bool vmstat_fresh;
 };
 
 /* How one optional source fared. */
@@ -111,6 +114,45 @@ const char *sample_status_str(struct sample_status *st);
  * backwards (agent restarted into a new boot, 32-bit wrap) or a clock that
  * did not advance gives 0: no rate is better than a garbage one. Rounded
  * down; saturates at UINT64_MAX instead of wrapping. */
+/*
+ * The agent's way to sample (issue 21): files of the running kernel
+ * (under /proc and /sys) are opened once and re-read with pread() from
+ * offset 0, and /proc/vmstat is read only when something that moves its
+ * counters moved: PSI memory "some total" advanced, MemFree or SwapFree
+ * changed, the caller forces it (the heartbeat), or it was never read. A
+ * swap-in, a refault or an OOM kill allocates or frees memory or stalls,
+ * so its counters are read in the same sample or at the latest at the
+ * next heartbeat, and being cumulative they lose nothing. Other paths
+ * (test fixtures, membal-sim's guest files, replaced by rename) are
+ * opened and read whole at every sample, as sample_read() does.
+ */
+enum { SF_MEMINFO, SF_VMSTAT, SF_PSI, SF_BALLOON_TARGET, SF_BALLOON_CURRENT,
+       SF_COUNT };
+
+struct sample_ctx {
+	const char *path[SF_COUNT];
+	char balloon_path[2][4096];
+	int fd[SF_COUNT];               /* -1: not open */
+	bool keep[SF_COUNT];            /* kept open (kernel files) */
+	bool missing[SF_COUNT];         /* a kept file absent (no balloon
+					 * driver): tried again when forced */
+	bool have_vm;                   /* vm and vm_st hold a vmstat read */
+	struct agent_sample vm;         /* the last vmstat figures */
+	struct sample_status vm_st;
+	bool have_prev;                 /* the last sample's triggers */
+	uint64_t prev_free, prev_swap_free, prev_psi_total;
+	bool prev_have_psi;
+	uint64_t vmstat_reads;          /* counters, for the bench and tests */
+	uint64_t vmstat_skips;
+};
+
+void sample_ctx_init(struct sample_ctx *c, const struct sample_paths *p);
+void sample_ctx_close(struct sample_ctx *c);
+/* sample_read() through c; force_vmstat reads /proc/vmstat whatever
+ * moved (the heartbeat). */
+int sample_ctx_read(struct sample_ctx *c, bool force_vmstat,
+		    struct agent_sample *out, struct sample_status *st);
+
 uint64_t sample_swapin_rate(uint64_t prev_pswpin, uint64_t prev_ms,
 			    uint64_t now_pswpin, uint64_t now_ms);
 

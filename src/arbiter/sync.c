@@ -120,6 +120,7 @@ static void load_state(struct arbiter *a, struct dom *d, uint64_t now)
 static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 {
 	struct xs_handle *h = a->xs;
+	bool fresh = false;
 	uint64_t kb;
 
 	/* memory/target first: libxl writes it in the same transaction as
@@ -166,7 +167,7 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 		d->shrink_best_kb = d->actual_kb;
 	}
 	if (d->domid != 0 || a->cfg.policy.params.dom0_mode == POLICY_DOM0_PRIORITY) {
-		if (xsio_hand_over(h, d->domid, a->cfg.tx_retries) < 0) {
+		if (xsio_hand_over_keys(h, d->domid, a->cfg.tx_retries, &fresh) < 0) {
 			if (errno == ESRCH)
 				return 0;   /* gone meanwhile: next cycle forgets it */
 			if (mxs_conn_lost(errno))
@@ -179,7 +180,10 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	if (xsio_watch_dom(h, d->domid) < 0)
 		return -1;
 	d->known = true;
-	d->report_dirty = true;  /* the watch fires at once anyway */
+	/* A stamp we have just created means nothing is published yet:
+	 * the report is read when the watch says so (it fires once at
+	 * once, so nothing written meanwhile is missed). */
+	d->report_dirty = !fresh;
 	d->target_dirty = true;
 	return 0;
 }

@@ -72,6 +72,10 @@ int xsio_read_name(struct xs_handle *h, uint32_t domid, char *buf, size_t size);
  * their owner (docs/design.md §Guest keys); memory/target stays read-only
  * to the guest. */
 int xsio_hand_over(struct xs_handle *h, uint32_t domid, unsigned tries);
+/* The same; *stamp_created says memory/stamp was not there before (so
+ * there is no report to read yet). */
+int xsio_hand_over_keys(struct xs_handle *h, uint32_t domid, unsigned tries,
+			bool *stamp_created);
 int xsio_watch_dom(struct xs_handle *h, uint32_t domid);
 void xsio_unwatch_dom(struct xs_handle *h, uint32_t domid);
 

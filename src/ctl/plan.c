@@ -378,7 +378,7 @@ int plan_main(int argc, char **argv)
 			pl.n);
 		goto out;
 	}
-	dec = calloc(pl.n ? pl.n : 1, sizeof(*dec));
+	dec = plan_big_alloc(pl.n * sizeof(*dec));
 	if (!dec) {
 		fprintf(stderr, "membalctl plan: out of memory\n");
 		goto out_ctx;
@@ -403,7 +403,7 @@ int plan_main(int argc, char **argv)
 out_ctx:
 	policy_ctx_free(&ctx);
 out:
-	free(dec);
+	plan_big_free(dec, pl.n * sizeof(*dec));
 	plan_free(&pl);
 	return rc;
 }

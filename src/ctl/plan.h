@@ -43,6 +43,11 @@ struct plan {
 };
 
 void plan_init(struct plan *pl);
+
+/* Zeroed memory for a million-row array, in 2 MiB pages when the kernel
+ * allows (fewer page faults); NULL when out of memory. */
+void *plan_big_alloc(size_t size);
+void plan_big_free(void *p, size_t size);
 void plan_free(struct plan *pl);
 
 /* Read a whole snapshot. 0, or -1 with "SRC:LINE: column 'c': ..." in

@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "policy/policy_config.h"
 #include "common/parse.h"
@@ -74,6 +76,7 @@ struct reader {
 	size_t nfields;              /* fields per row (the header's) */
 	bool any_domid;              /* plan_opts: any 32-bit domid */
 	char *field[PLAN_MAX_COLUMNS];
+	size_t flen[PLAN_MAX_COLUMNS];   /* strlen of each field */
 };
 
 static int rerr(struct reader *r, const char *fmt, ...)
@@ -102,50 +105,85 @@ void plan_init(struct plan *pl)
 	memset(pl, 0, sizeof(*pl));
 }
 
+/*
+ * The row arrays of a large snapshot are hundreds of MiB: each grows in
+ * place (mremap) in 2 MiB pages, so that a million rows cost a few
+ * hundred page faults instead of seventy thousand.
+ */
+static void *big_resize(void *p, size_t old, size_t size)
+{
+	void *q;
+
+	if (!p) {
+		q = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	} else {
+		q = mremap(p, old, size, MREMAP_MAYMOVE);
+	}
+	if (q == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (size >= (2u << 20))
+		madvise(q, size, MADV_HUGEPAGE);  /* a hint: may fail */
+#endif
+	return q;
+}
+
+static void big_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size);
+}
+
+void *plan_big_alloc(size_t size)
+{
+	return big_resize(NULL, 0, size ? size : 1);
+}
+
+void plan_big_free(void *p, size_t size)
+{
+	big_free(p, size ? size : 1);
+}
+
 void plan_free(struct plan *pl)
 {
-	free(pl->dom);
-	free(pl->line);
-	free(pl->name_off);
-	free(pl->names);
+	big_free(pl->dom, pl->cap * sizeof(*pl->dom));
+	big_free(pl->line, pl->cap * sizeof(*pl->line));
+	big_free(pl->name_off, pl->cap * sizeof(*pl->name_off));
+	big_free(pl->names, pl->names_cap);
 	plan_init(pl);
 }
 
-static char *trim(char *s)
+/* Split line (len bytes, NUL-terminated) in place at commas, trimming
+ * each field; returns the number of fields or -1 when there are more
+ * than PLAN_MAX_COLUMNS. */
+static int split(char *line, size_t len, char **field, size_t *flen)
 {
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	return s;
-}
-
-/* Split line in place at commas; returns the number of fields or -1 when
- * there are more than PLAN_MAX_COLUMNS. */
-static int split(char *line, char **field)
-{
+	char *end = line + len;
 	int n = 0;
 
 	for (;;) {
-		char *comma = strchr(line, ',');
+		char *comma = memchr(line, ',', (size_t)(end - line));
+		char *e = comma ? comma : end;
 
 		if (n == PLAN_MAX_COLUMNS)
 			return -1;
-		if (comma)
-			*comma = '\0';
-		field[n++] = trim(line);
+		while (line < e && (*line == ' ' || *line == '\t'))
+			line++;
+		while (e > line && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		*e = '\0';
+		field[n] = line;
+		flen[n++] = (size_t)(e - line);
 		if (!comma)
 			return n;
 		line = comma + 1;
 	}
 }
 
-static int read_header(struct reader *r, char *line)
+static int read_header(struct reader *r, char *line, size_t len)
 {
-	int n = split(line, r->field);
+	int n = split(line, len, r->field, r->flen);
 	char missing[384] = "";
 	int nmissing = 0;
 
@@ -191,6 +229,11 @@ static const char *field_of(struct reader *r, enum column c)
 	return *s ? s : NULL;
 }
 
+static size_t len_of(struct reader *r, enum column c)
+{
+	return r->flen[r->pos[c]];
+}
+
 static int get_u64(struct reader *r, enum column c, uint64_t max,
 		   bool *present, uint64_t *out)
 {
@@ -206,7 +249,10 @@ static int get_u64(struct reader *r, enum column c, uint64_t max,
 	}
 	if (s[0] == '-')
 		return col_err(r, c, s, "negative value");
-	e = parse_u64(s, 0, max, out);
+	/* parse_u64() as it is, without measuring the field again */
+	size_t len = len_of(r, c);
+
+	e = parse_u64n(s, len > 65 ? 65 : len, 64, 0, max, out);
 	if (e == PARSE_RANGE) {
 		char why[64];
 
@@ -232,18 +278,21 @@ static int get_opt_kb(struct reader *r, enum column c, bool *present,
 
 static int plan_grow(struct plan *pl)
 {
-	size_t cap = pl->cap ? pl->cap * 2 : 1024;
-	struct policy_dom *dom = realloc(pl->dom, cap * sizeof(*dom));
+	size_t cap = pl->cap ? pl->cap * 2 : 4096;
+	struct policy_dom *dom = big_resize(pl->dom, pl->cap * sizeof(*dom),
+					    cap * sizeof(*dom));
 
 	if (!dom)
 		return -1;
 	pl->dom = dom;
-	uint32_t *line = realloc(pl->line, cap * sizeof(*line));
+	uint32_t *line = big_resize(pl->line, pl->cap * sizeof(*line),
+				    cap * sizeof(*line));
 
 	if (!line)
 		return -1;
 	pl->line = line;
-	size_t *off = realloc(pl->name_off, cap * sizeof(*off));
+	size_t *off = big_resize(pl->name_off, pl->cap * sizeof(*off),
+				 cap * sizeof(*off));
 
 	if (!off)
 		return -1;
@@ -252,16 +301,17 @@ static int plan_grow(struct plan *pl)
 	return 0;
 }
 
-static int add_name(struct plan *pl, const char *name, size_t *off)
+static int add_name(struct plan *pl, const char *name, size_t len0,
+		    size_t *off)
 {
-	size_t len = strlen(name) + 1;
+	size_t len = len0 + 1;
 
 	if (pl->names_len + len > pl->names_cap) {
 		size_t cap = pl->names_cap ? pl->names_cap * 2 : 65536;
 
 		while (cap < pl->names_len + len)
 			cap *= 2;
-		char *names = realloc(pl->names, cap);
+		char *names = big_resize(pl->names, pl->names_cap, cap);
 
 		if (!names)
 			return -1;
@@ -274,9 +324,30 @@ static int add_name(struct plan *pl, const char *name, size_t *off)
 	return 0;
 }
 
-static int read_row(struct reader *r, char *line, struct plan *pl)
+/* parse_double() as the shares column needs it, with a short cut for
+ * the common whole number of at most 15 digits (exact in a double, so
+ * strtod would give the same value). */
+static enum parse_err parse_shares(const char *s, size_t len, double *out)
 {
-	int n = split(line, r->field);
+	uint64_t v = 0;
+
+	if (len == 0 || len > 15)
+		return parse_double(s, -1e300, 1e300, out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+
+		if (d > 9)
+			return parse_double(s, -1e300, 1e300, out);
+		v = v * 10 + d;
+	}
+	*out = (double)v;
+	return PARSE_OK;
+}
+
+static int read_row(struct reader *r, char *line, size_t len,
+		    struct plan *pl)
+{
+	int n = split(line, len, r->field, r->flen);
 	struct snap_dom in;
 	struct snap_report *g = &in.fig;
 	struct policy_dom d;
@@ -302,7 +373,9 @@ static int read_row(struct reader *r, char *line, struct plan *pl)
 
 	if (!name)
 		return rerr(r, "column 'name': empty value");
-	if (strlen(name) > PLAN_MAX_NAME)
+	size_t name_len = len_of(r, COL_NAME);
+
+	if (name_len > PLAN_MAX_NAME)
 		return col_err(r, COL_NAME, name, "longer than 256 characters");
 	for (const char *s = name; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
@@ -322,7 +395,7 @@ static int read_row(struct reader *r, char *line, struct plan *pl)
 
 	if (!shares)
 		return rerr(r, "column 'shares': empty value");
-	e = parse_double(shares, -1e300, 1e300, &in.shares);
+	e = parse_shares(shares, len_of(r, COL_SHARES), &in.shares);
 	if (e != PARSE_OK)
 		return col_err(r, COL_SHARES, shares, parse_strerror(e));
 	if (!(in.shares > 0))
@@ -368,7 +441,7 @@ static int read_row(struct reader *r, char *line, struct plan *pl)
 		return rerr(r, "more than %u domains", POLICY_MAX_DOMAINS);
 	if (pl->n == pl->cap && plan_grow(pl) < 0)
 		return rerr(r, "out of memory");
-	if (add_name(pl, name, &pl->name_off[pl->n]) < 0)
+	if (add_name(pl, name, name_len, &pl->name_off[pl->n]) < 0)
 		return rerr(r, "out of memory");
 	pl->dom[pl->n] = d;
 	pl->line[pl->n] = r->line;
@@ -391,6 +464,14 @@ static int check_duplicates(struct reader *r, const struct plan *pl)
 	size_t worst = SIZE_MAX, first = 0;
 
 	if (pl->n < 2)
+		return 0;
+	/* A snapshot listed by domid (as dumps and generators write it)
+	 * has no duplicate if each is above the one before: no sort. */
+	size_t up = 1;
+
+	while (up < pl->n && pl->dom[up].domid > pl->dom[up - 1].domid)
+		up++;
+	if (up == pl->n)
 		return 0;
 	key = malloc(pl->n * sizeof(*key));
 	if (!key)
@@ -421,27 +502,40 @@ static int check_duplicates(struct reader *r, const struct plan *pl)
 		    pl->dom[worst].domid, pl->line[first]);
 }
 
-/* One line into buf (without its newline), never more than cap - 1
- * bytes however long the line is. 1: a line; 0: end of input; -1: too
- * long (the rest of it is not read). *nul says a NUL byte was seen. */
-static int read_line(FILE *in, char *buf, size_t cap, size_t *len, bool *nul)
-{
-	size_t n = 0;
-	int c;
+/* Input is read in blocks of this size; a line may span two blocks. */
+#define PLAN_BLOCK (1u << 20)
 
-	*nul = false;
-	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
-		if (n + 1 >= cap)
-			return -1;
-		if (c == '\0')
-			*nul = true;
-		buf[n++] = (char)c;
-	}
-	if (c == EOF && n == 0)
+/* One line, its newline and a possible '\r' stripped, trimmed; handed to
+ * the header or row reader. 1: go on; 0: skip; -1: error. */
+static int one_line(struct reader *r, char *s, size_t len, bool *header,
+		    struct plan *pl)
+{
+	char *e;
+
+	if (memchr(s, '\0', len))
+		return rerr(r, "NUL byte in line");
+	if (len > 0 && s[len - 1] == '\r')
+		len--;
+	s[len] = '\0';
+	e = s + len;
+	/* Spreadsheets save "CSV UTF-8" with a byte order mark. */
+	if (r->line == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	len = (size_t)(e - s);
+	if (*s != '#' && memchr(s, '"', len))
+		return rerr(r, "quoting is not supported (a field cannot "
+			    "contain '\"' or ',')");
+	if (*s == '\0' || *s == '#')
 		return 0;
-	buf[n] = '\0';
-	*len = n;
-	return 1;
+	if (!*header) {
+		*header = true;
+		return read_header(r, s, len);
+	}
+	return read_row(r, s, len, pl);
 }
 
 int plan_read_csv(FILE *in, const char *src, struct plan *pl, char *err,
@@ -449,49 +543,46 @@ int plan_read_csv(FILE *in, const char *src, struct plan *pl, char *err,
 {
 	struct reader r = { .src = src, .err = err, .errlen = errlen,
 			    .any_domid = pl->any_domid };
-	char *buf = malloc(PLAN_MAX_LINE + 1);
-	bool header = false, nul;
-	size_t len;
-	int rc = 0, got;
+	/* room for a whole block after the longest line still unfinished */
+	size_t cap = PLAN_BLOCK + PLAN_MAX_LINE + 2;
+	char *buf = malloc(cap);
+	size_t start = 0, have = 0;
+	bool header = false, eof = false;
+	int rc = 0;
 
 	if (!buf)
 		return rerr(&r, "out of memory");
-	while ((got = read_line(in, buf, PLAN_MAX_LINE + 1, &len, &nul)) != 0) {
-		r.line++;
-		if (got < 0) {
+	for (;;) {
+		char *s = buf + start;
+		char *nl = memchr(s, '\n', have - start);
+		size_t len = nl ? (size_t)(nl - s) : have - start;
+
+		if (len > PLAN_MAX_LINE) {
+			r.line++;
 			rc = rerr(&r, "line longer than %d characters",
 				  PLAN_MAX_LINE);
 			break;
 		}
-		if (nul) {
-			rc = rerr(&r, "NUL byte in line");
-			break;
-		}
-		if (len > 0 && buf[len - 1] == '\r')
-			buf[--len] = '\0';
+		if (!nl && !eof) {
+			/* keep the unfinished line, read the next block */
+			memmove(buf, s, len);
+			start = 0;
+			have = len;
+			size_t got = fread(buf + have, 1, PLAN_BLOCK, in);
 
-		char *s = buf;
-
-		/* Spreadsheets save "CSV UTF-8" with a byte order mark. */
-		if (r.line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
-			s += 3;
-		s = trim(s);
-		if (*s != '#' && strchr(s, '"')) {
-			rc = rerr(&r, "quoting is not supported (a field cannot "
-				  "contain '\"' or ',')");
-			break;
-		}
-
-		if (*s == '\0' || *s == '#')
+			have += got;
+			if (got < PLAN_BLOCK && (feof(in) || ferror(in)))
+				eof = true;
 			continue;
-		if (!header) {
-			rc = read_header(&r, s);
-			header = true;
-		} else {
-			rc = read_row(&r, s, pl);
 		}
+		if (!nl && len == 0)
+			break;
+		r.line++;
+		start += len + (nl != NULL);
+		rc = one_line(&r, s, len, &header, pl);
 		if (rc < 0)
 			break;
+		rc = 0;
 	}
 	if (rc == 0 && ferror(in))
 		rc = rerr(&r, "read error: %s", strerror(errno));
@@ -505,34 +596,4 @@ int plan_read_csv(FILE *in, const char *src, struct plan *pl, char *err,
 	if (rc < 0)
 		pl->n = 0;
 	return rc;
-}
-
-int plan_write_csv(FILE *out, const struct plan *pl,
-		   const struct policy_decision *dec, bool explain)
-{
-	fputs(explain ? "domid,name,mode,target_kb,write_kb,price,stage,goal_kb,reasons\n"
-		      : "domid,name,mode,target_kb,write_kb,price\n", out);
-	for (size_t i = 0; i < pl->n; i++) {
-		const struct policy_decision *o = &dec[i];
-		char write[24] = "", price[32] = "";
-
-		if (o->has_write)
-			snprintf(write, sizeof(write), "%llu",
-				 (unsigned long long)o->write_kb);
-		if (o->has_price)
-			snprintf(price, sizeof(price), "%.6g", o->price);
-		fprintf(out, "%u,%s,%s,%llu,%s,%s", pl->dom[i].domid,
-			pl->names + pl->name_off[i], policy_mode_name(o->mode),
-			(unsigned long long)o->target_kb, write, price);
-		if (explain) {
-			char why[160];
-
-			fprintf(out, ",%s,%llu,%s", policy_stage_name(o->stage),
-				(unsigned long long)o->goal_kb,
-				policy_reasons_format(o->reasons, why,
-						      sizeof(why)));
-		}
-		fputc('\n', out);
-	}
-	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -25,6 +25,11 @@ static const char *dom_socket(void *ctx, uint32_t domid)
 	return xsd_domain_socket(ctx, domid);
 }
 
+static uint64_t dom_events(void *ctx, uint32_t domid)
+{
+	return xsd_domain_events(ctx, domid);
+}
+
 static int rm_entry(const char *path, const struct stat *sb, int flag,
 		    struct FTW *ftw)
 {
@@ -121,6 +126,7 @@ int mhost_open(struct mhost *h, const struct multi_scenario *m, size_t i,
 		.scenario = &sc,
 		.xenstored_path = h->sock,
 		.domain_socket = dom_socket,
+		.domain_events = dom_events,
 		.domain_socket_ctx = h->x,
 		.guest_dir = h->guests,
 		.agents = SIM_AGENTS_INPROCESS,

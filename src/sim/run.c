@@ -47,6 +47,11 @@ static const char *dom_socket(void *ctx, uint32_t domid)
 	return xsd_domain_socket(ctx, domid);
 }
 
+static uint64_t dom_events(void *ctx, uint32_t domid)
+{
+	return xsd_domain_events(ctx, domid);
+}
+
 static int rm_entry(const char *path, const struct stat *sb, int flag,
 		    struct FTW *ftw)
 {
@@ -149,6 +154,7 @@ static int world_open(struct world *w, const struct sim_scenario *sc,
 		.scenario = sc,
 		.xenstored_path = w->sock,
 		.domain_socket = dom_socket,
+		.domain_events = dom_events,
 		.domain_socket_ctx = w->x,
 		.guest_dir = w->guests,
 		.agents = SIM_AGENTS_INPROCESS,

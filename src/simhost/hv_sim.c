@@ -68,9 +68,23 @@ static void vm_take_target(struct sim_vm *vm)
  * reader thread has queued those events by the time the answer is back. */
 static void sync_events(struct hv_sim *s)
 {
-	for (size_t i = 0; i < s->host.n; i++)
-		if (s->vm[i].bxs)
-			free(xs_get_domain_path(s->vm[i].bxs, s->vm[i].d->domid));
+	for (size_t i = 0; i < s->host.n; i++) {
+		struct sim_vm *vm = &s->vm[i];
+		uint64_t n = 0;
+
+		if (!vm->bxs)
+			continue;
+		/* Read before the round trip: what is queued after it is
+		 * after this advance anyway. */
+		if (s->domain_events) {
+			n = s->domain_events(s->domain_socket_ctx, vm->d->domid);
+			if (vm->events_known && n == vm->events_synced)
+				continue;
+		}
+		free(xs_get_domain_path(vm->bxs, vm->d->domid));
+		vm->events_synced = n;
+		vm->events_known = s->domain_events != NULL;
+	}
 }
 
 /* ---- the guests' kernels ---- */
@@ -346,6 +360,7 @@ static int sim_setup(struct hv_sim *s, const struct sim_options *opt)
 	}
 	s->domain_socket = opt->domain_socket;
 	s->domain_socket_ctx = opt->domain_socket_ctx;
+	s->domain_events = opt->domain_events;
 	if (opt->xsd_control_path &&
 	    (size_t)snprintf(s->control_path, sizeof(s->control_path), "%s",
 			     opt->xsd_control_path) >= sizeof(s->control_path)) {

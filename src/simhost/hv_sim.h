@@ -53,6 +53,9 @@ enum sim_agents {
  * the path of a socket whose connections act as that domain. For the
  * in-process test xenstored: xsd_domain_socket(). NULL: no such socket. */
 typedef const char *(*sim_domain_socket_fn)(void *ctx, uint32_t domid);
+/* The count of watch events queued so far to domid's connections
+ * (xsd_domain_events() of the in-process test xenstored). */
+typedef uint64_t (*sim_domain_events_fn)(void *ctx, uint32_t domid);
 
 struct sim_options {
 	/* The scenario: a loaded one (copied) or a file to load. */
@@ -64,6 +67,9 @@ struct sim_options {
 	/* Where domain sockets come from, in this order of preference: */
 	sim_domain_socket_fn domain_socket;   /* in-process test xenstored */
 	void *domain_socket_ctx;
+	/* Optional, with domain_socket's ctx: sync_events skips the round
+	 * trip of a domain no event was queued for since its last one. */
+	sim_domain_events_fn domain_events;
 	const char *xsd_control_path;  /* membal-test-xenstored --control:
 					* "socket <id>" asks for it */
 	/* Guest files: <guest_dir>/<name>/... NULL: a temporary directory,
@@ -74,7 +80,8 @@ struct sim_options {
 	/* advance() first makes one round trip on each balloon connection,
 	 * so every memory/target write made before the call is seen in it:
 	 * deterministic, for tests and membal-sim (one request per domain
-	 * per advance). false: events are taken as they have arrived, as a
+	 * per advance, or none when domain_events says no event was queued
+	 * for it since). false: events are taken as they have arrived, as a
 	 * real guest's would. */
 	bool sync_events;
 };

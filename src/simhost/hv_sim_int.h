@@ -37,6 +37,8 @@ struct sim_vm {
 	struct sim_guestfs *fs;
 	struct agent *agent;
 	uint64_t next_sample_ms;
+	bool events_known;          /* events_synced is bxs's (sync_events) */
+	uint64_t events_synced;     /* domain_events() at the last round trip */
 };
 
 struct hv_sim {
@@ -46,6 +48,7 @@ struct hv_sim {
 	struct xs_handle *xs;       /* dom0: the toolstack's connection */
 	sim_domain_socket_fn domain_socket;
 	void *domain_socket_ctx;
+	sim_domain_events_fn domain_events;
 	char control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char guest_dir[PATH_MAX - 256];
 	bool guest_dir_tmp;

@@ -362,6 +362,7 @@ static void vm_start(struct hv_sim *s, struct sim_vm *vm, uint64_t now)
 	if (vm->sock[0]) {
 		/* The balloon driver's xenbus watch, as the guest. */
 		vm->bxs = sim_open_at(vm->sock);
+		vm->events_known = false;
 		if (!vm->bxs || !xs_watch(vm->bxs, vm->target_path, BALLOON_TOKEN)) {
 			log_warn("guest %s: balloon watch on %s: %s; it keeps its boot target",
 				 name, vm->target_path, strerror(errno));

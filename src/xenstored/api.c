@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "xenstored/xsd_int.h"
@@ -20,16 +22,33 @@ static void xsd_free(struct xsd *x)
 	if (x->store.buckets)
 		store_clear(&x->store);
 	domain_clear_all(x);
+	free(x->wtab);
+	free(x->dom_events);
 	free(x->introduce_perms);
 	free(x->release_perms);
 	if (x->wake[0] >= 0)
 		close(x->wake[0]);
 	if (x->wake[1] >= 0)
 		close(x->wake[1]);
+	if (x->epfd >= 0)
+		close(x->epfd);
 	free(x->socket_path);
 	free(x->domain_dir);
 	pthread_mutex_destroy(&x->lock);
 	free(x);
+}
+
+/* A host of a thousand domains is a thousand connections and as many
+ * domain sockets: take the hard limit of descriptors, as membal-sim
+ * does. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);   /* best effort */
+	}
 }
 
 struct xsd *xsd_start(const struct xsd_options *opt)
@@ -44,6 +63,8 @@ struct xsd *xsd_start(const struct xsd_options *opt)
 	x = xsd_alloc(sizeof(*x));
 	pthread_mutex_init(&x->lock, NULL);
 	x->wake[0] = x->wake[1] = -1;
+	x->epfd = -1;
+	raise_nofile();
 	x->socket_path = xsd_strdup(opt->socket_path);
 	x->domain_dir = opt->domain_socket_dir ? xsd_strdup(opt->domain_socket_dir)
 					       : NULL;
@@ -55,8 +76,11 @@ struct xsd *xsd_start(const struct xsd_options *opt)
 	store_init(&x->store);
 	special_perms_reset(x);
 	tree_init(x);
-	if (pipe2(x->wake, O_NONBLOCK | O_CLOEXEC) < 0 ||
-	    listener_open(x, x->socket_path, 0, true) < 0)
+	x->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (x->epfd < 0 || pipe2(x->wake, O_NONBLOCK | O_CLOEXEC) < 0)
+		goto fail;
+	server_watch_fd(x, x->wake[0], NULL, false, EPOLLIN);
+	if (listener_open(x, x->socket_path, 0, true) < 0)
 		goto fail;
 	err = pthread_create(&x->thread, NULL, server_main, x);
 	if (err) {
@@ -115,6 +139,17 @@ int xsd_rehome_domain(struct xsd *x, unsigned old, unsigned domid)
 {
 	pthread_mutex_lock(&x->lock);
 	return api_result(x, domain_rehome(x, old, domid));
+}
+
+uint64_t xsd_domain_events(struct xsd *x, unsigned domid)
+{
+	uint64_t n = 0;
+
+	pthread_mutex_lock(&x->lock);
+	if (x->dom_events && domid < MEMBAL_DOMID_LIMIT)
+		n = x->dom_events[domid];
+	pthread_mutex_unlock(&x->lock);
+	return n;
 }
 
 const char *xsd_domain_socket(struct xsd *x, unsigned domid)

@@ -9,19 +9,24 @@
  * read either once 256 KiB wait for it, and watch events for it are
  * dropped beyond 4 MiB, so memory stays bounded whatever a client does.
  *
- * Threads: the server thread holds x->lock except inside poll(). API calls
- * that close sockets or drop connections do so under the lock and bump
- * x->epoch; the server thread then ignores what that poll() returned and
- * starts over, so it never touches a stale descriptor or listener.
+ * Threads: the server thread holds x->lock except inside epoll_wait().
+ * Every socket is registered once with an epoll set (a thousand domains
+ * are two thousand sockets: poll() over all of them per request was most
+ * of a large host's time). API calls that close sockets or drop
+ * connections do so under the lock, take the descriptor out of the set
+ * and bump x->epoch; the server thread then ignores what epoll_wait()
+ * returned (and stops going through it when it drops one itself) and
+ * starts over, so it never touches a stale descriptor or listener: the
+ * events are level-triggered, so nothing is lost.
  * Connections are only freed by the server thread (or xsd_stop after it
  * ended).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -105,6 +110,12 @@ void conn_event(struct conn *c, const char *path, const char *token)
 			}
 	queue_msg(c, XS_WATCH_EVENT, 0, 0, body, (unsigned)len, true);
 	c->x->stats.watch_events++;
+	if (c->domid && c->domid < MEMBAL_DOMID_LIMIT) {
+		if (!c->x->dom_events)
+			c->x->dom_events = xsd_alloc(MEMBAL_DOMID_LIMIT *
+						     sizeof(*c->x->dom_events));
+		c->x->dom_events[c->domid]++;
+	}
 	free(body);
 }
 
@@ -125,6 +136,7 @@ void conn_drop(struct conn *c)
 	if (c->dead)
 		return;
 	c->dead = true;
+	server_unwatch_fd(c->x, c->fd);
 	close(c->fd);
 	c->fd = -1;
 	watch_free_all(c);
@@ -260,6 +272,9 @@ static void accept_all(struct xsd *x, struct listener *l)
 		c->x = x;
 		c->fd = fd;
 		c->domid = l->domid;
+		c->seq = ++x->conn_seq;
+		c->ep_events = EPOLLIN;
+		server_watch_fd(x, fd, c, false, c->ep_events);
 		for (tail = &x->conns; *tail; tail = &(*tail)->next)
 			;
 		*tail = c;
@@ -306,6 +321,7 @@ int listener_open(struct xsd *x, const char *path, unsigned domid,
 	l->domid = domid;
 	l->is_main = is_main;
 	l->path = xsd_strdup(path);
+	server_watch_fd(x, fd, l, true, EPOLLIN);
 	l->next = x->listeners;
 	x->listeners = l;
 	x->epoch++;
@@ -327,8 +343,10 @@ void listener_close(struct xsd *x, struct listener *l)
 			*pp = l->next;
 			break;
 		}
-	if (l->fd >= 0)
+	if (l->fd >= 0) {
+		server_unwatch_fd(x, l->fd);
 		close(l->fd);
+	}
 	unlink(l->path);
 	free(l->path);
 	free(l);
@@ -340,12 +358,16 @@ int listeners_reopen(struct xsd *x)
 	int ret = 0;
 
 	for (struct listener *l = x->listeners; l; l = l->next) {
-		if (l->fd >= 0)
+		if (l->fd >= 0) {
+			server_unwatch_fd(x, l->fd);
 			close(l->fd);
+		}
 		unlink(l->path);
 		l->fd = bind_socket(l->path);
 		if (l->fd < 0)
 			ret = -1;
+		else
+			server_watch_fd(x, l->fd, l, true, EPOLLIN);
 	}
 	x->epoch++;
 	return ret;
@@ -361,16 +383,51 @@ void server_wake(struct xsd *x)
 	/* EAGAIN: the pipe is full, a wake-up is pending anyway. */
 }
 
+/* Listeners are tagged with the low bit of their address (both structs
+ * are at least 8-byte aligned); the wake pipe is 0. */
+#define TAG_LISTENER 1u
+
+void server_watch_fd(struct xsd *x, int fd, void *who, bool is_listener,
+		     uint32_t events)
+{
+	struct epoll_event ev = { .events = events };
+
+	ev.data.u64 = (uint64_t)(uintptr_t)who | (is_listener ? TAG_LISTENER : 0);
+	if (epoll_ctl(x->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 && x->verbose)
+		fprintf(stderr, "test xenstored: epoll_ctl ADD %d: %s\n", fd,
+			strerror(errno));
+}
+
+/* Explicitly, before close(): a descriptor shared with a forked child
+ * would otherwise stay in the set, with a freed pointer. */
+void server_unwatch_fd(struct xsd *x, int fd)
+{
+	epoll_ctl(x->epfd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+/* What c waits for: input unless too much waits for it, output while
+ * some is queued. */
+static void conn_update_events(struct conn *c)
+{
+	uint32_t want = (c->out_bytes < READ_PAUSE ? EPOLLIN : 0) |
+			(c->out_head ? EPOLLOUT : 0);
+	struct epoll_event ev = { .events = want, .data.u64 = (uintptr_t)c };
+
+	if (c->dead || want == c->ep_events)
+		return;
+	if (epoll_ctl(c->x->epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+		c->ep_events = want;
+}
+
+#define MAX_EVENTS 256
+
 void *server_main(void *arg)
 {
 	struct xsd *x = arg;
-	struct pollfd *pfd = NULL;
-	void **who = NULL;
-	size_t cap = 0;
+	struct epoll_event ev[MAX_EVENTS];
 
 	pthread_mutex_lock(&x->lock);
 	while (!x->stop) {
-		size_t n = 1, nl = 0, i;
 		unsigned epoch;
 		char drain[64];
 		int rc;
@@ -380,65 +437,38 @@ void *server_main(void *arg)
 			if (c->out_head)
 				conn_flush(c);
 		conn_reap(x);
-
-		for (struct listener *l = x->listeners; l; l = l->next)
-			n++;
 		for (struct conn *c = x->conns; c; c = c->next)
-			n++;
-		if (n > cap) {
-			cap = n * 2;
-			pfd = xsd_realloc(pfd, cap * sizeof(*pfd));
-			who = xsd_realloc(who, cap * sizeof(*who));
-		}
-		pfd[0] = (struct pollfd){ .fd = x->wake[0], .events = POLLIN };
-		n = 1;
-		for (struct listener *l = x->listeners; l; l = l->next) {
-			pfd[n] = (struct pollfd){ .fd = l->fd, .events = POLLIN };
-			who[n++] = l;
-			nl++;
-		}
-		for (struct conn *c = x->conns; c; c = c->next) {
-			short ev = 0;
-
-			if (c->out_bytes < READ_PAUSE)
-				ev |= POLLIN;
-			if (c->out_head)
-				ev |= POLLOUT;
-			pfd[n] = (struct pollfd){ .fd = c->fd, .events = ev };
-			who[n++] = c;
-		}
+			conn_update_events(c);
 		epoch = x->epoch;
 
 		pthread_mutex_unlock(&x->lock);
-		rc = poll(pfd, n, -1);
+		rc = epoll_wait(x->epfd, ev, MAX_EVENTS, -1);
 		pthread_mutex_lock(&x->lock);
 
-		if (pfd[0].revents)
-			while (read(x->wake[0], drain, sizeof(drain)) > 0)
-				;
-		if (rc <= 0 || x->epoch != epoch || x->stop)
-			continue;
-		for (i = 1; i < n; i++) {
-			if (!pfd[i].revents)
+		for (int i = 0; i < rc; i++)
+			if (ev[i].data.u64 == 0)
+				while (read(x->wake[0], drain, sizeof(drain)) > 0)
+					;
+		for (int i = 0; i < rc && x->epoch == epoch && !x->stop; i++) {
+			uint64_t tag = ev[i].data.u64;
+			uint32_t re = ev[i].events;
+
+			if (tag == 0)
 				continue;
-			if (i <= nl) {
-				accept_all(x, who[i]);
+			if (tag & TAG_LISTENER) {
+				accept_all(x, (struct listener *)(uintptr_t)(tag & ~(uint64_t)TAG_LISTENER));
 				continue;
 			}
-			struct conn *c = who[i];
+			struct conn *c = (struct conn *)(uintptr_t)tag;
 
 			if (c->dead)
 				continue;
-			if (pfd[i].revents & POLLNVAL)
-				conn_drop(c);
-			else if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+			if (re & (EPOLLIN | EPOLLHUP | EPOLLERR))
 				conn_read(c);
-			if (!c->dead && (pfd[i].revents & POLLOUT))
+			if (!c->dead && (re & EPOLLOUT))
 				conn_flush(c);
 		}
 	}
 	pthread_mutex_unlock(&x->lock);
-	free(pfd);
-	free(who);
 	return NULL;
 }

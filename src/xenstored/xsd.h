@@ -66,6 +66,10 @@ int xsd_rehome_domain(struct xsd *x, unsigned old, unsigned domid);
 /* Path of that domain's socket, created if needed; NULL if no dir (or
  * on error, errno set). Valid until the domain is released or xsd_stop. */
 const char *xsd_domain_socket(struct xsd *x, unsigned domid);
+/* Watch events queued so far to the connections acting as domid (a
+ * count that only grows): unchanged since a round trip on each of them,
+ * no event can be on its way to them. */
+uint64_t xsd_domain_events(struct xsd *x, unsigned domid);
 
 /* Fault injection. */
 void xsd_drop_connections(struct xsd *x);

@@ -85,6 +85,12 @@ struct watch {
 	char *token;
 	bool relative;             /* given relative to the connection's home */
 	struct watch *next;
+	/* in x->wtab by node (watch.c), to find a path's watches without
+	 * looking at every connection's */
+	struct conn *conn;
+	uint64_t seq;              /* order of setting, over all connections */
+	size_t hash;
+	struct watch *hnext;
 };
 
 struct outmsg {
@@ -113,6 +119,8 @@ struct conn {
 	struct txn *txns;
 	unsigned ntxns;
 	uint32_t next_txid;
+	uint32_t ep_events;        /* what epoll is asked to report now */
+	uint64_t seq;              /* order of acceptance (x->conns order) */
 	struct conn *next;
 };
 
@@ -139,6 +147,12 @@ struct xsd {
 	bool thread_started;
 	bool stop;
 	int wake[2];               /* pipe: API -> server thread */
+	int epfd;                  /* epoll: wake pipe, listeners, connections */
+	struct watch **wtab;       /* every path watch, by node (watch.c) */
+	size_t wtab_size, wtab_count;  /* size: 0 or a power of two */
+	uint64_t watch_seq, conn_seq;
+	uint64_t *dom_events;      /* [MEMBAL_DOMID_LIMIT]: events queued to
+				    * each domain's connections, ever */
 	unsigned epoch;            /* bumped when fds or connections change
 				    * outside the server thread */
 	char *socket_path;
@@ -281,6 +295,10 @@ void listener_close(struct xsd *x, struct listener *l);
 int listeners_reopen(struct xsd *x);
 void server_wake(struct xsd *x);
 void *server_main(void *arg);
+/* Register fd with the server's epoll (tag: a listener or a connection). */
+void server_watch_fd(struct xsd *x, int fd, void *who, bool is_listener,
+		     uint32_t events);
+void server_unwatch_fd(struct xsd *x, int fd);
 const char *xsd_errname(int err);
 
 #endif

@@ -445,6 +445,80 @@ bool xs_rm(struct xs_handle *h, xs_transaction_t t, const char *path)
 	return true;
 }
 
+/* The name of the child of dir that path is, or is below (length in
+ * *len); NULL when path is not below dir. */
+static const char *child_of(const char *path, const char *dir, size_t *len)
+{
+	size_t n = strlen(dir);
+	const char *end;
+
+	if (strncmp(path, dir, n) != 0 || path[n] != '/' || !path[n + 1])
+		return NULL;
+	path += n + 1;
+	end = strchr(path, '/');
+	*len = end ? (size_t)(end - path) : strlen(path);
+	return path;
+}
+
+static bool in_list(const char *const *names, const size_t *lens, unsigned n,
+		    const char *name, size_t len)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (lens[i] == len && !strncmp(names[i], name, len))
+			return true;
+	return false;
+}
+
+/* Children of path as the store (and the open transaction's writes) has
+ * them; one allocation, as libxenstore returns it. A transaction's rm
+ * is not subtracted (the arbiter removes no report key). */
+char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path,
+		    unsigned int *num)
+{
+	const char *name[FXS_NODES + FXS_TX_OPS];
+	size_t nlen[FXS_NODES + FXS_TX_OPS], bytes = 0;
+	unsigned n = 0;
+	size_t len;
+	const char *c;
+
+	if (!request(h))
+		return NULL;
+	for (size_t i = 0; i < S.nnodes; i++)
+		if ((c = child_of(S.node[i].path, path, &len)) &&
+		    !in_list(name, nlen, n, c, len)) {
+			name[n] = c;
+			nlen[n++] = len;
+		}
+	for (size_t i = 0; t != XBT_NULL && S.in_tx && i < S.ntx; i++)
+		if (S.tx[i].val && (c = child_of(S.tx[i].path, path, &len)) &&
+		    !in_list(name, nlen, n, c, len)) {
+			name[n] = c;
+			nlen[n++] = len;
+		}
+	if (n == 0 && !find(path)) {
+		errno = ENOENT;
+		return NULL;
+	}
+	for (unsigned i = 0; i < n; i++)
+		bytes += nlen[i] + 1;
+	char **ret = malloc(n * sizeof(*ret) + bytes + 1);
+	char *p;
+
+	if (!ret) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	p = (char *)(ret + n);
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(p, name[i], nlen[i]);
+		p[nlen[i]] = '\0';
+		ret[i] = p;
+		p += nlen[i] + 1;
+	}
+	*num = n;
+	return ret;
+}
+
 bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t,
 			const char *path, struct xs_permissions *perms,
 			unsigned int num_perms)

@@ -43,7 +43,7 @@ FUZZERS += fuzz_filter
 fuzz_filter_SRCS := tests/fuzz/fuzz_filter.c src/common/filter.c
 
 FUZZERS += fuzz_sample
-fuzz_sample_SRCS := tests/fuzz/fuzz_sample.c src/agent/sample.c \
+fuzz_sample_SRCS := tests/fuzz/fuzz_sample.c src/agent/sample.c src/agent/sample_status.c \
                     src/common/meminfo.c src/common/parse.c
 
 FUZZERS += fuzz_guest

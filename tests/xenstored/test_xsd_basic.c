@@ -386,6 +386,58 @@ static void test_api_access(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* A host of a thousand domains: a thousand connections open at once
+ * (two thousand descriptors in this process, over the usual soft limit
+ * of 1024, which xsd_start raises), each one served, its writes seen
+ * through the others, and a watch on all of them fired for each. */
+#define MANY_CONNS 1000
+
+static void test_thousand_connections(void **state)
+{
+	struct fx *f = *state;
+	struct xs_handle **h = calloc(MANY_CONNS, sizeof(*h));
+	struct xs_handle *w = fx_open_dom0(f);
+	char path[64], val[16], buf[16384];
+	unsigned num;
+	char **dir;
+
+	assert_non_null(h);
+	assert_non_null(w);
+	assert_true(xs_watch(w, "/many", "t"));
+	assert_true(fx_next_event(w, "/many", "t", 5000));
+	for (int i = 0; i < MANY_CONNS; i++) {
+		h[i] = fx_open_dom0(f);
+		assert_non_null(h[i]);
+	}
+	/* every connection is live at once: write through each ... */
+	for (int i = 0; i < MANY_CONNS; i++) {
+		snprintf(path, sizeof(path), "/many/c%d", i);
+		snprintf(val, sizeof(val), "%d", i);
+		assert_true(xs_write(h[i], XBT_NULL, path, val, strlen(val)));
+	}
+	/* ... read back through another one */
+	for (int i = 0; i < MANY_CONNS; i++) {
+		char *v;
+
+		snprintf(path, sizeof(path), "/many/c%d", i);
+		snprintf(val, sizeof(val), "%d", i);
+		v = fx_read(h[(i + 1) % MANY_CONNS], path);
+		assert_non_null(v);
+		assert_string_equal(v, val);
+		free(v);
+	}
+	dir = xs_directory(h[0], XBT_NULL, "/many", &num);
+	assert_non_null(dir);
+	assert_int_equal(num, MANY_CONNS);
+	free(dir);
+	assert_int_equal(fx_drain_events(w, buf, sizeof(buf)), MANY_CONNS);
+	for (int i = 0; i < MANY_CONNS; i++)
+		xs_close(h[i]);
+	xs_close(w);
+	free(h);
+	assert_int_equal(xsd_rm(f->x, "/many"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_raw_protocol),
 		cmocka_unit_test(test_get_permissions),
 		cmocka_unit_test(test_api_access),
+		cmocka_unit_test(test_thousand_connections),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

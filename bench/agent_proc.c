@@ -1,0 +1,263 @@
+/*
+ * A steady membal-agent as a whole process, against the floor of one
+ * open + read + close of /proc/meminfo (issue 21).
+ *
+ *   bench_agent_proc [-w SECONDS] [AGENT_BINARY]
+ *
+ * The real membal-agent ($MEMBAL_BIN/membal-agent, or AGENT_BINARY) runs
+ * as domain 1 against membal's own xenstored (in this process, keys
+ * handed over as the arbiter does) with sample_ms = 20, on this machine's
+ * /proc and /sys. Steady: report_delta_kb is set out of reach (2^40
+ * KiB), so that a shared build machine's moving MemFree does not make
+ * it publish every few samples (it still publishes at the heartbeat, and
+ * a moving MemFree still makes it read /proc/vmstat). Its CPU is the first field of /proc/PID/schedstat (time
+ * on a CPU, every thread, system calls included) over a window of -w
+ * seconds (default 10) after 2 s of warm-up, divided by the samples in
+ * the window (window / sample_ms). In the same window, side by side:
+ *  - the floor: open + read + close of /proc/meminfo in a tight loop, CPU
+ *    per read (CLOCK_PROCESS_CPUTIME_ID of a child doing only that);
+ *  - the paced floor: a child doing one such read every 20 ms with
+ *    clock_nanosleep, CPU per read from its schedstat: what the wake-up
+ *    itself costs is in both it and the agent.
+ * Printed: µs per sample, the ratios, samples that published, and the
+ * share of one CPU at the default sample_ms (1000).
+ *
+ * Nothing here fails on timing: it prints figures and ratios.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "common/keys.h"
+#include "xenstored/xsd.h"
+
+#define DOMID 1
+#define SAMPLE_MS 20
+#define WARMUP_S 2
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_agent_proc: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* ns on a CPU: the first field of /proc/PID/schedstat. */
+static uint64_t schedstat_ns(pid_t pid)
+{
+	char path[64], buf[128];
+	unsigned long long ns = 0;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(path);
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		die(path);
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu", &ns) != 1)
+		die("schedstat format");
+	return ns;
+}
+
+static void bare_read(void)
+{
+	static volatile size_t sink;
+	char buf[8192];
+	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		die("open /proc/meminfo");
+	n = read(fd, buf, sizeof(buf));
+	if (n <= 0)
+		die("read /proc/meminfo");
+	close(fd);
+	sink += (size_t)n;
+}
+
+/* The tight floor: CPU per read over a fixed count. */
+static double floor_tight(unsigned iters)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	for (unsigned i = 0; i < iters; i++)
+		bare_read();
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	return ((double)(b.tv_sec - a.tv_sec) * 1e9 +
+		(double)(b.tv_nsec - a.tv_nsec)) / iters;
+}
+
+static void paced_child(void)
+{
+	struct timespec next;
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (;;) {
+		bare_read();
+		next.tv_nsec += SAMPLE_MS * 1000000L;
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_sec++;
+			next.tv_nsec -= 1000000000L;
+		}
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
+	}
+}
+
+static void hand_over(struct xs_handle *h0)
+{
+	struct xs_permissions perms[1] = { { .id = DOMID, .perms = XS_PERM_NONE } };
+	char p[128];
+
+	for (int k = 0; k < MK_COUNT; k++) {
+		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID,
+			 membal_key_names[k]);
+		if (!xs_write(h0, XBT_NULL, p, "", 0) ||
+		    !xs_set_permissions(h0, XBT_NULL, p, perms, 1))
+			die(p);
+	}
+}
+
+static uint64_t transactions(struct xsd *x)
+{
+	struct xsd_stats st;
+
+	xsd_get_stats(x, &st);
+	return st.tx_committed;
+}
+
+int main(int argc, char **argv)
+{
+	char dir[] = "/tmp/membal-bench-agent-proc.XXXXXX";
+	char sock[128], ini[160], agent[512];
+	const char *bin = getenv("MEMBAL_BIN");
+	unsigned window_s = 10;
+	pid_t apid, ppid, tpid;
+	int c, pipefd[2];
+
+	while ((c = getopt(argc, argv, "w:")) != -1) {
+		if (c == 'w' && atoi(optarg) > 0 && atoi(optarg) <= 600)
+			window_s = (unsigned)atoi(optarg);
+		else {
+			fprintf(stderr, "usage: bench_agent_proc [-w SECONDS] [AGENT_BINARY]\n");
+			return 2;
+		}
+	}
+	if (optind < argc)
+		snprintf(agent, sizeof(agent), "%s", argv[optind]);
+	else if (bin)
+		snprintf(agent, sizeof(agent), "%s/membal-agent", bin);
+	else {
+		fprintf(stderr, "bench_agent_proc: MEMBAL_BIN or AGENT_BINARY needed\n");
+		return 2;
+	}
+	if (!mkdtemp(dir))
+		die("mkdtemp");
+	snprintf(sock, sizeof(sock), "%s/socket", dir);
+	snprintf(ini, sizeof(ini), "%s/agent.ini", dir);
+	FILE *f = fopen(ini, "w");
+
+	if (!f || fprintf(f, "[agent]\nsample_ms = %d\nreport_delta_kb = %llu\n",
+			  SAMPLE_MS, 1ull << 40) < 0 ||
+	    fclose(f) != 0)
+		die(ini);
+	struct xsd_options xo = { .socket_path = sock, .domain_socket_dir = dir };
+	struct xsd *x = xsd_start(&xo);
+
+	if (!x)
+		die("xsd_start");
+	if (xsd_introduce_domain(x, DOMID, "guest1", 1048576, 2097152) < 0)
+		die("introduce domain 1");
+	setenv("XENSTORED_PATH", sock, 1);
+	struct xs_handle *h0 = xs_open(0);
+
+	if (!h0)
+		die("xs_open as dom0");
+	hand_over(h0);
+	const char *dsock = xsd_domain_socket(x, DOMID);
+
+	if (!dsock)
+		die("domain socket");
+
+	apid = fork();
+	if (apid < 0)
+		die("fork");
+	if (apid == 0) {
+		setenv("XENSTORED_PATH", dsock, 1);
+		execl(agent, agent, "-c", ini, "-d", "1", "-l", "err", (char *)NULL);
+		_exit(127);
+	}
+	ppid = fork();
+	if (ppid < 0)
+		die("fork");
+	if (ppid == 0)
+		paced_child();
+	if (pipe(pipefd) < 0)
+		die("pipe");
+
+	sleep(WARMUP_S);
+	uint64_t a0 = schedstat_ns(apid), p0 = schedstat_ns(ppid);
+	uint64_t tx0 = transactions(x);
+
+	/* The tight floor runs in the middle of the window, in a child of
+	 * its own (its CPU alone). */
+	tpid = fork();
+	if (tpid < 0)
+		die("fork");
+	if (tpid == 0) {
+		double ns = floor_tight(20000);
+
+		if (write(pipefd[1], &ns, sizeof(ns)) != sizeof(ns))
+			_exit(1);
+		_exit(0);
+	}
+	sleep(window_s);
+	uint64_t a1 = schedstat_ns(apid), p1 = schedstat_ns(ppid);
+	uint64_t tx1 = transactions(x);
+	double tight = 0;
+
+	if (read(pipefd[0], &tight, sizeof(tight)) != sizeof(tight))
+		die("tight floor");
+	waitpid(tpid, NULL, 0);
+	kill(apid, SIGTERM);
+	kill(ppid, SIGTERM);
+	waitpid(apid, NULL, 0);
+	waitpid(ppid, NULL, 0);
+	xs_close(h0);
+	xsd_stop(x);
+	unlink(ini);
+	rmdir(dir);
+
+	double samples = (double)window_s * 1000.0 / SAMPLE_MS;
+	double agent_ns = (double)(a1 - a0) / samples;
+	double paced_ns = (double)(p1 - p0) / samples;
+
+	printf("bench_agent_proc: %s as domain %d against membal's xenstored, sample_ms %d,\n"
+	       "  CPU from /proc/PID/schedstat over %u s (%.0f samples), side by side\n",
+	       agent, DOMID, SAMPLE_MS, window_s, samples);
+	printf("  floor, open+read+close /proc/meminfo (tight loop):   %8.2f us a read\n",
+	       tight / 1e3);
+	printf("  paced floor, the same every %d ms (wake-up included): %8.2f us a read\n",
+	       SAMPLE_MS, paced_ns / 1e3);
+	printf("  membal-agent, whole process:                          %8.2f us a sample"
+	       " (%llu publications in the window)\n", agent_ns / 1e3,
+	       (unsigned long long)(tx1 - tx0));
+	printf("  agent / floor: %.2fx; agent / paced floor: %.2fx (goal <= 2x the floor)\n",
+	       agent_ns / tight, agent_ns / paced_ns);
+	printf("  share of one CPU at sample_ms 1000: %.4f%% (goal < 0.01%%)\n",
+	       agent_ns / 1e9 * 100.0);
+	return 0;
+}
