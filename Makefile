@@ -106,9 +106,8 @@ check-unit: $(addprefix $(BUILD)/,$(PROGRAMS)) $(addprefix $(BUILD)/tests/,$(TES
 	@MEMBAL_BIN=$(abspath $(BUILD)) MEMBAL_FIXTURES=$(abspath tests/fixtures) \
 	  scripts/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
 
-# Every source file names its licence (scripts/add-spdx.sh adds the lines).
-# Off until the lines are in the tree: CHECK_SPDX=1 puts it in check-fast.
-CHECK_SPDX ?= 0
+# On: every source file carries its SPDX line (scripts/add-spdx.sh adds it).
+CHECK_SPDX ?= 1
 .PHONY: check-spdx
 check-spdx:
 	@scripts/add-spdx.sh --check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What publishing costs membal-agent, and how often a guest publishes
  * (issue 2's benchmark, the half that bench/sample.c does not cover:

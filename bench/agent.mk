@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # bench/agent: membal-agent's cost per publication (a transaction against
 # the in-process test xenstored) next to a quiet step, and publications
 # and xenstore writes per guest per minute (docs/performance.md,

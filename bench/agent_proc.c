@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A steady membal-agent as a whole process, against the floor of one
  * open + read + close of /proc/meminfo (issue 21).

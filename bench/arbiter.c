@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One membal-arbiter cycle against the test xenstored, with 10, 100 and
  * 1,000 simulated domains (issue 4's benchmark).

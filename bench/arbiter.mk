@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # bench/arbiter: one membal-arbiter cycle against the in-process test
 # xenstored and the sim backend, 10 / 100 / 1,000 domains: wall time,
 # xenstore requests in steady state, with heartbeats and after a change,

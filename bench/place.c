@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Placement cost: every algorithm of src/place from 10^2 to 10^4 VMs on
  * 10 to 10^3 hosts, in three series (both grow, VMs grow, hosts grow),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What one agent sample costs, against the floor of reading /proc/meminfo
  * at all (open + one read + close). The agent samples every sample_ms

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Global balancing cost: the exact solver against the paper's, per call
  * of policy_decide() (classification included) on the same random

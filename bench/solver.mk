@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # bench/solver: exact vs paper global balancing, n = 10 .. 10^6, and
 # membalctl plan on a million domains (docs/performance.md, "Solvers").
 BENCHES += bench_solver

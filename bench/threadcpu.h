@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Timing helpers shared by the benches that run the test xenstored in a
  * thread of their own process and want its CPU time apart from theirs.

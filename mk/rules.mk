@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Build vocabulary for module.mk fragments.
 #
 # A fragment declares, for example:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Put membal's license identifier at the top of every source file, or with
 # --check list the files without one (exit 1 if any). Idempotent: a file
 # that already names a license in its first lines is left alone.

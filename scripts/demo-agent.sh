@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # The main job until the arbiter exists: a real membal-agent publishing into
 # the test xenstored (a stand-in for the host's xenstored; see
 # src/xenstored/) exactly as it would in a Xen guest.

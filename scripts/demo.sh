@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # `make demo`: membal on a simulated host, about a minute.
 #
 # Real: membal-arbiter (the same binary and cycle code as on a Xen host,

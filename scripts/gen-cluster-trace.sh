@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Writes conf/scenarios/cluster-20x200.csv and .ini: 20 hosts, 200 guests
 # whose demand comes from the trace (membal-sim's trace format, one row
 # per guest every 10 s). Deterministic (its own LCG, not awk's rand), so

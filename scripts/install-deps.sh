@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian 12 packages membal needs to build, test, package and demo.
 # debhelper, devscripts, dpkg-dev and lintian build and check the packages
 # (make deb, scripts/test-install.sh); groff-base renders the man pages

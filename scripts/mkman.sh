@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Build one man page from its hand-written part (man/PAGE.in) and what the
 # programs and the shipped configuration say about themselves, so that a
 # page cannot drift from the program:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Run test binaries (built with ASan + UBSan), one after the other, and
 # summarise. A test's output is shown in full only when it fails, so that a
 # green run stays readable and a red one says everything.

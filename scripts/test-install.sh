@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Install test of the Debian packages (.ci/run): build them (make deb; a
 # no-op when build/deb is up to date), lintian them, dpkg -i them on this
 # machine, check what they put where, dpkg --purge them and check that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The agent's state machine, one step per sample: read the guest's figures,
  * filter free memory, decide whether to publish, publish in one xenstore

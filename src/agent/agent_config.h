@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-agent configuration: the [agent] section of agent.ini.
  * Defaults live in agent_config_defaults() and nowhere else; conf/agent.ini

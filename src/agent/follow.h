@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The agent follows its domid. After `xl restore` or a live migration the
  * guest runs on under a new domain id: the kernel reconnects xenbus and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-agent: runs in a Xen guest, samples /proc/meminfo, filters the
  * free-memory readings and publishes them under

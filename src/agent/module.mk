@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/agent: membal-agent, the guest side.
 LIBRARIES += agent
 agent_SRCS := $(filter-out src/agent/main.c,$(sort $(wildcard src/agent/*.c)))

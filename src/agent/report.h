@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the agent publishes and when (design.md §Guest keys). Pure: no I/O here, so the
  * "publish or stay quiet" rule is tested without xenstored.

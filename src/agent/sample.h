@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One sample of everything the agent publishes (design.md §Guest keys), read from the
  * guest kernel's files:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What a sample says of its sources, as one log line (sample.h), and the
  * swap-in rate from two pswpin readings.

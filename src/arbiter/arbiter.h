@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-arbiter's state: what it remembers about each domain between
  * cycles, and the cycle itself (design.md §The cycle). The policy core

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * arbiter.ini: [policy] (policy_config.c), [daemon] and [domain NAME]
  * (design.md §Configuration). Loaded whole into a scratch struct and swapped in only when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the files of the arbiter daemon share with each other and nobody
  * else (not an API):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * State that travels with a migrating domain (membalctl state export|import):
  * its hold and its OOM-raised minimum with what is left of it, in the

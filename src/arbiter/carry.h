@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membalctl state export|import (carry.c): a domain's membal state across
  * a migration.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #include "arbiter/control.h"
 
 #include "arbiter/arbiter_int.h"

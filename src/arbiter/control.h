@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membalctl's way in: a unix stream socket (default
  * /run/membal/control.sock), mode 0600 and checked with SO_PEERCRED, so

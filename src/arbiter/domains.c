@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The arbiter's table of domains: indexed by domid, with a sorted list of
  * the domids present for cycles; a domain enters when the hypervisor

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The untrusted-input boundary: what a guest wrote under
  * /local/domain/<id>/memory/ turned into checked figures.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #include "arbiter/guest_history.h"
 #include "arbiter/arbiter.h"
 

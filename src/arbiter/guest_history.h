@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Two consecutive reports of a guest: the deltas of its cumulative
  * counters (pswpin, refaults, pgmajfault, PSI totals, oom_kills) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Decision history: every target change, one record. Under systemd, when
  * stderr is the journal (JOURNAL_STREAM names stderr's device and inode),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The xen backend of hv.h. Which library does what, and why:
  *   libxenctrl  xc_physinfo          host free/scrub/claimed pages (the

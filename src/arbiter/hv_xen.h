@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The xen backend's pure parts, exported for unit tests: decoding what
  * xc_domain_getinfolist and xc_physinfo return.

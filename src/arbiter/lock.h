@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One arbiter per host. Two arbiters would both write targets, and the
  * second would replace the first one's control socket, status and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-arbiter: the dom0 daemon. Every interval it reads the domains'
  * figures, decides targets (src/policy) and applies them (cycle.c); see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #include "arbiter/manage.h"
 
 static bool admitted(const struct arbiter_config *c, const struct domain_rule *r,

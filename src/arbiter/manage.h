@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The management rule: which domains membal may manage and with which
  * [L_i, H_i] and S_i, from arbiter.ini and what the toolstack says of the

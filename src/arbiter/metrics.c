@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The Prometheus textfile (node_exporter's textfile collector reads
  * *.prom in its directory; Debian's prometheus-node-exporter uses

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/arbiter: membal-arbiter, the dom0 daemon: guest keys, xenstore I/O,
 # the cycle, status, control socket and the xen backend. The policy it runs
 # is src/policy; the simulated host of its sim backend is src/simhost.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-arbiter's command line. Conventions shared by every membal
  * program: exit 2 for a usage error, -V/--version, --log-level; the

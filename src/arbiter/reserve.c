@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Reservations: the table, leases, consumers (reserve.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Reservations (membalctl reserve): memory the arbiter frees and keeps
  * free for a domain that is about to arrive (xl create, xl migrate, xl

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The rules the arbiter carries from cycle to cycle, as pure functions:
  * each reads and updates one domain's remembered state (struct dom) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * memory/membal_state: what a restarted arbiter must not forget about a
  * domain, written by dom0 only (the guest cannot write in memory/):

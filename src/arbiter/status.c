@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The arbiter's outputs for people and monitoring, rewritten each cycle:
  *   - the JSON status file that `membalctl status` reads

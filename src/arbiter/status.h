@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #ifndef MEMBAL_ARBITER_STATUS_H
 #define MEMBAL_ARBITER_STATUS_H
 

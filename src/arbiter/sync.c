@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The cycle's xenstore side: the connection to xenstored, the watch
  * events, adopting a domain through xenstore, reading what changed (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The arbiter's xenstore side, on libxenstore. Watches make the steady
  * state free: a domain's keys are read only when its agent's `stamp` (or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The one clock everything in membal reads (milliseconds, monotonic).
  *

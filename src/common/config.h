@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * INI loading on inih, with validation that names file:line:key.
  *

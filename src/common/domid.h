@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Xen's DOMID_FIRST_RESERVED (xen/xen.h): domain ids at or above it are
  * not domains (DOMID_SELF, DOMID_IO, ...). Written once here, for the

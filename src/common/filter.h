@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Free-memory filter (design.md §Free-memory filter).
  *

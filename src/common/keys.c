@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #include "common/keys.h"
 
 const char *const membal_key_names[MK_COUNT] = {

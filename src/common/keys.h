@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The xenstore contract between membal-agent and membal-arbiter: the keys
  * the agent publishes under /local/domain/<domid>/memory/ (design.md §Guest keys).

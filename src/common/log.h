@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Logging to stderr with sd-daemon priority prefixes ("<6>message"), so
  * that journald keeps the level of every line; outside systemd the prefix

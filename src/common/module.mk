@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/common: what both daemons and the tools share. No Xen headers here
 # except in xs.c, the xenstore helpers.
 LIBRARIES += common

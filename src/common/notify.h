@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The service manager's notification protocol (sd_notify(3)) in a few
  * lines: one datagram per message to the AF_UNIX socket named by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Strict number parsing for text that someone else wrote: xenstore values a
  * guest published, INI values, CSV fields.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #include "common/xenrole.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Which kind of Xen domain this kernel runs in, for the units'
  * ExecCondition= (`membal-arbiter --check-host`, `membal-agent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Small helpers over libxenstore shared by the agent and the arbiter.
  * libxenstore does the protocol; these only name paths, bound retries and

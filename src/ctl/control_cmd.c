@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membalctl pause|resume [DOMAIN], reserve SIZE [--lease S] [--for NAME]
  * [--wait [--timeout S]], release [ID], renew ID: one request line to the

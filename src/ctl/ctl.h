@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* membalctl subcommands other than plan (plan.h). */
 #ifndef MEMBAL_CTL_CTL_H
 #define MEMBAL_CTL_CTL_H

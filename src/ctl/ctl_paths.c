@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Where membalctl finds the arbiter: the [daemon] status_file and
  * control_socket of arbiter.ini, so that a host that moved them needs no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membalctl: look at and steer the arbiter. One binary, one subcommand
  * per job; a subcommand is a function taking its own argv (argv[0] is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/ctl: membalctl, the administrator's tool. `plan` needs only the pure
 # policy: no Xen library is linked for it.
 PROGRAMS += membalctl

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * `membalctl plan`: "what would the arbiter do now?" for a snapshot
  * written by hand or exported from a host.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The snapshot reader and the decision writer of `membalctl plan`
  * (formats in plan.h): untrusted CSV in, one policy_dom per row.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The decision writer of `membalctl plan` (format in plan.h). A million
  * rows go out through one buffer with the integers formatted by hand;

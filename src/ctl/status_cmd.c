@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membalctl status [DOMAIN] [--json|--csv] [--watch N] [-v]: what the
  * arbiter saw and decided in its last cycle, from the JSON status file it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What each state and flag of `membalctl status` means: what caused it
  * and what to do. The same text is in README.md ("Reading membalctl

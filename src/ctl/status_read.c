@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #include "ctl/status_read.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membalctl's reader of the arbiter's status file (docs/status-json.md),
  * on json-c. The file is world-readable and could be damaged or replaced:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The table, the one-domain page and the CSV export of `membalctl
  * status`. Sizes are MiB (rounded), "-" stands for "none": no report, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* membalctl status: the views of a parsed status file (status_view.c). */
 #ifndef MEMBAL_CTL_STATUS_VIEW_H
 #define MEMBAL_CTL_STATUS_VIEW_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The IAllocator response: {"success": ..., "info": ..., "result": ...},
  * written with json-c. result is [] when success is false (the protocol

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal's measured view of a Ganeti node (demand.h). Pure.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place's snapshot cache, read for the allocator (demand.h):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Choosing nodes (docs/ganeti.md, "The allocator"). Pure: the cluster as
  * read, membal's figures already on the nodes, no I/O.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Where membal-iallocator's demand comes from: a cluster snapshot in the
  * placement core's words (struct place_host, struct place_dom), the one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The htools text export (htools.h). Mapping (docs/ganeti.md):
  *   node t_mem = the memory the host's domains may hold (mem_kb);

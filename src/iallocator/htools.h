@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A cluster snapshot (the placement core's hosts and domains) written in
  * the htools text format, so that hbal -t, hspace -t and hinfo -t read

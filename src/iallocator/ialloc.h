@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-iallocator: Ganeti's IAllocator protocol (Ganeti's
  * doc/iallocator.rst, version 2) answered from membal's measured demand

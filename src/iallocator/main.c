@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-iallocator FILE: Ganeti runs it with the request file as its
  * only argument and reads the answer on stdout (Ganeti's

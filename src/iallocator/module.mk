@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/iallocator: membal-iallocator, Ganeti's IAllocator protocol answered
 # from membal's measured demand (docs/ganeti.md), and the htools text
 # export. json-c for every JSON; the place core only for its snapshot

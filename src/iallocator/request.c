@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The IAllocator request, read with json-c. Every field this allocator
  * uses is checked for type, range and reference (a node's group, an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * EMM and PEMM (seed 004, after Cardosa et al.), on memory.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * BS, GM and GMM (seed 004, after Cardosa et al.), on memory:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The figures every plan is judged by, before and after: Gini of memory
  * utilisation over the hosts that are on (seed 002), hosts on, utility

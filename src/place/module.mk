@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/place: the pure placement core (docs/placement.md). A cluster
 # snapshot in, a placement or a list of migrations out: no Xen header, no
 # I/O; `make check-policy-pure` scans src/place/*.c too. It expands hosts

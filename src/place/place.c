@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * place_plan(): check the snapshot, run one algorithm, then measure the
  * cluster before and after (Gini, hosts on, utility, shortfall) so every

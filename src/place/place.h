@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The placement core: a cluster snapshot goes in, a placement or an
  * ordered list of live migrations comes out (docs/placement.md).

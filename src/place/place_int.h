@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Private to src/place: the working state every algorithm shares and the
  * rules of who may go where (docs/placement.md, "Constraints").

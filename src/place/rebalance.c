@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * rebalance: from the placement running now, the fewest live migrations
  * that relieve the hosts short of memory (the sum of their guests' demand

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place apply: carry out the migrations of a plan. Per move, as
  * README.md §Migrating a membal-managed guest says by hand:

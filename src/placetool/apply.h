@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place apply: carry out a plan's migrations (apply.c), with every
  * step in a journal (journal.c) so that an interrupted run can be resumed

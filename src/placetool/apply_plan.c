@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place apply's input: the migrate rows of `plan --csv`. Names go
  * into command lines that ssh hands to a remote shell, so they are held

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The snapshot cache `membal-place collect` writes and `plan --cache`
  * reads (docs/placement.md, "Snapshot cache"):

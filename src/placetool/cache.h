@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* JSON helpers of membal-place (json-c), shared by collect and the cache
  * reader. */
 #ifndef MEMBAL_PLACETOOL_CACHE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place collect: each host's `membalctl status --json` and
  * `xl info`, gathered over ssh, checked, and written as one snapshot

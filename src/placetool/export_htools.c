@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place export-htools: the snapshot (CSV files or collect's cache)
  * in the htools text format, for hbal -t, hspace -t and hinfo -t

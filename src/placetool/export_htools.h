@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* membal-place export-htools (export_htools.c). */
 #ifndef MEMBAL_PLACETOOL_EXPORT_HTOOLS_H
 #define MEMBAL_PLACETOOL_EXPORT_HTOOLS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The journal of membal-place apply: one line per step, appended with a
  * single write() so that concurrent moves do not interleave within a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place: VM placement and rebalancing across Xen hosts from the
  * demand membal measures (docs/placement.md). `plan` prints a plan from

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/placetool: membal-place, the edges of the placement core (src/place):
 # CSV snapshots, the snapshot cache gathered over ssh (json-c), the plan
 # printed. No Xen library: it runs on an administrator's machine.

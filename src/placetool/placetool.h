@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place: the edges of the placement core. CSV snapshots
  * (snap_csv.c), the snapshot cache gathered over ssh (collect.c, cache.c),

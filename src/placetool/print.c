@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The plan as an administrator reads it: the cluster before and after,
  * the moves in order with their reasons, what could not be placed and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The snapshot membal-place hands to the placement core, with the
  * strings it owns, and the naming rules both sources share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * CSV snapshots: hosts.csv and domains.csv (docs/placement.md, "CSV
  * snapshot"). A header names the columns (any order; unknown ones are an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One host's `membalctl status --json` (the arbiter's status file) into
  * the snapshot: checked field by field (json-c), refused when its format

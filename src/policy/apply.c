@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * From targets to this cycle's writes, as a pure function
  * (design.md §Apply: from targets to this cycle's writes).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Working-set estimators: how much memory a guest needs, from one report
  * of its agent and the deltas to the previous one (docs/design.md, "Guest

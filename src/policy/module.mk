@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/policy: the pure policy core. A snapshot in, decisions out: no Xen
 # header, no I/O (design.md §Layout). `make check-policy-pure`
 # (part of check-fast) fails if any header it compiles against comes from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The policy's parameters and names: the name tables of the [policy]
  * enums, the defaults (written down here only), the presets, the range

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Classification, self-adjustment, guest safety and dom0 handling, and
  * the glue around the solvers (design.md §One cycle). The solvers live in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The policy core: a snapshot of one host goes in, decisions come out.
  *

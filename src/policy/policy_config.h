@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The [policy] section of arbiter.ini (design.md §Configuration) into struct
  * policy_params. Defaults come from policy_params_default(), the one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The snapshot builder: what the arbiter knows of one domain turned into
  * the policy's input (struct policy_dom). One function, used by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Private interface of the policy core: between policy.c and the two
  * global-balancing solvers (solve_exact.c, solve_paper.c), and the error

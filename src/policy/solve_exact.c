@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The exact global-balancing solver (design.md §Why the exact solver is exact).
  *

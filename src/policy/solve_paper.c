@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The paper's global-balancing solver, kept as Zhang et al. describe it
  * (§4.4, equations (3)-(4), Algorithm 3) because it is the baseline the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim --estimates: each working-set estimator (policy/estimate.h)
  * against the true demand of every simulated guest, sample by sample.

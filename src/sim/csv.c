@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The time series as CSV, one row per (policy, tick, guest):
  *   policy,time_s,guest,demand_mb,target_mb,actual_mb,memtotal_mb,

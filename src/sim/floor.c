@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The clairvoyant floor: the least shortfall any allocator could reach
  * if it knew every guest's demand at every instant and could move memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim: replay a scenario's workloads against the arbiter's real
  * cycle and policy code, once per policy from the same start, and print

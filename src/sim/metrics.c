@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Per-run figures from the per-guest ones. Sums are over the guests the
  * policy manages: an unmanaged guest's memory is nobody's decision, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Live migration's pre-copy, as Xen's save loop does it (libxc
  * xc_domain_save: send every page, then the pages dirtied meanwhile, a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/sim: membal-sim, the policy simulator (design.md §membal-sim).
 # It links the arbiter library (cycle, sim backend, guest model) and runs
 # the test xenstored in-process (library xsd): the arbiter's xenstore

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim with several hosts (docs/design.md "membal-sim: several
  * hosts"): a scenario with [host NAME] sections is a cluster. Each host

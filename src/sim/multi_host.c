@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One host of a cluster run: its own in-process xenstored, simulated
  * hypervisor and real arbiter, as run.c builds them for one host. Every

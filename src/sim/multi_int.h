@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Private to the cluster modules of src/sim: one host's machinery
  * (multi_host.c) as multi_run.c drives it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim on a cluster scenario: every [run] from the same start, up
  * to `jobs` at once, each in a process of its own (a run drives the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A guest coming to a host (multi_run.c decides who and where): first
  * the destination's arbiter makes room, arbiter_reserve() as `membalctl

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What a cluster run prints and writes: a table with the runs as
  * columns, CSVs (summary, utility-vs-guests points, time series) and two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One run of a cluster scenario: every host (multi_host.c) on the one
  * driven clock, advanced in host order; guests placed by the placement

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Cluster scenarios (docs/design.md "membal-sim: several hosts"):
  *

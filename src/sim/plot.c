@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One PNG per scenario, drawn by gnuplot: a grid with one column per
  * policy and one row per guest, each panel the guest's demand, its

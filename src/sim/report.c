@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The summary: one table per scenario, policies as columns, one metric a
  * row (table.c sizes the columns, so cells never run together), then (for small hosts) each guest's shortfall; and the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One policy on one scenario, from a fresh start: an in-process test
  * xenstored (src/xenstored/, a thread speaking the real wire protocol),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim: what one run of one policy on one scenario produced, shared
  * by the modules of src/sim (one job each):

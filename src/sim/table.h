@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A text table whose cells never run together: every column is as wide as
  * its widest cell (header included) and columns are separated by two

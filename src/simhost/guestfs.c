@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #include "simhost/guestfs.h"
 
 #include <errno.h>

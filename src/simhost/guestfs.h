@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A simulated guest's kernel files, for membal-agent to read: written
  * under <guest_dir>/<name>/ laid out as the agent finds them in a guest

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The sim backend (hv_sim.h): glue between the model (model.c), membal's
  * own xenstored (through the real libxenstore), the guest files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The sim backend of hv.h: a simulated Xen host (sim_model.h) whose
  * domains live in a TEST xenstored, so that the arbiter's xenstore side

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the two files of the sim backend share (not an API):
  *   hv_sim.c     the hv_ops, the balloon drivers, the guests' kernels and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 #include "simhost/model.h"
 
 #include <errno.h>

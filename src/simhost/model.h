@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The memory model of the simulated host: what Xen and each guest kernel
  * would show, with no xenstore, files or agents in it (hv_sim.c is the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/simhost: the simulated Xen host. The guest model (balloon, cache,
 # swap, PSI, OOM), workloads and traces, scenario files, the guests'
 # /proc and sysfs files, and the `sim` backend of src/arbiter/hv.h that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Scenario files of the simulated host (INI, read with common/config.h so
  * every bad line is reported as file:line). The reference is

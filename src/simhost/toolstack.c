@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The toolstack of the simulated host: what libxl and xenstored do when a
  * domain is created or destroyed (its xenstore layout, its domain socket,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Workloads of the simulated host: a guest's demand, the anonymous memory
  * its programs have in use (KiB), as a function of the time since the

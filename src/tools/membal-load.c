@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-load: the evaluation workloads of Zhang et al. §5 (design.md §Workloads and traces), as a
  * program that runs in a guest on its own.

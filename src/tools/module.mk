@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/tools: programs around membal that are not daemons.
 # membal-load: Zhang et al.'s §5 workloads (mono, random, hold) to run in a
 # guest; the real-Xen harness (tests/e2e-xen) puts it in every domU.

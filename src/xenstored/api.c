@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The public functions of the test xenstored (TEST INFRASTRUCTURE, see
  * xsd.h): each takes the server lock, does its work as dom0 would, and

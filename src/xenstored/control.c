@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Control socket of membal-test-xenstored (TEST INFRASTRUCTURE): lets a
  * script or the demo introduce and release simulated domains, inject

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Control socket of membal-test-xenstored (TEST INFRASTRUCTURE): one-line
  * text commands, each answered by "OK ..." or "ERR reason" (dump answers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Domains of the test xenstored (TEST INFRASTRUCTURE, see xsd.h).
  *

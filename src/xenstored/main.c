@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-test-xenstored: the test xenstored as a program, for scripts and
  * `make demo`. TEST INFRASTRUCTURE, never installed: production uses the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # src/xenstored: membal's own xenstore server. It speaks the real xenstore
 # wire protocol on unix sockets, with domains, permissions, transactions
 # and watches, so that membal-sim, the demo and the tests run the product's

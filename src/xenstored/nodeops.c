@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Tree operations of the test xenstored (TEST INFRASTRUCTURE, see xsd.h)
  * with xenstored 4.17's rules (xenstored_core.c): permission checks and

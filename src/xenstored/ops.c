@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The requests of the test xenstored (TEST INFRASTRUCTURE, see xsd.h),
  * with the argument checks, error codes and side effects of xenstored 4.17

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A domain resumed under a new domain id (TEST INFRASTRUCTURE, see xsd.h):
  * what a guest sees after `xl save` + `xl restore` or a live migration.

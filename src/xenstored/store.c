@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The tree of the test xenstored (TEST INFRASTRUCTURE, see xsd.h): nodes
  * in one hash table by full path, so a lookup costs the same at any depth

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Transactions of the test xenstored (TEST INFRASTRUCTURE, see xsd.h),
  * and the view through which every operation reads and writes.

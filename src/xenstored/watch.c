@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Watches of the test xenstored (TEST INFRASTRUCTURE, see xsd.h), as
  * xenstored_watch.c (4.17) has them:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xsd: a xenstore server for TESTS. TEST INFRASTRUCTURE ONLY: production
  * uses the host's xenstored; nothing here is installed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Internals of the test xenstored (TEST INFRASTRUCTURE, see xsd.h).
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Every `design.md §HEADING` cited in src/ and conf/ names a heading of
 # docs/design.md. A reference is the text after the section sign, on one
 # line; it is good when a heading of the document is a prefix of it that

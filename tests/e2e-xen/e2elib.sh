@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Helpers for the scenarios run in the e2e dom0 (busybox sh). Sourced by
 # scenarios.sh. Every check prints exactly one line the host's run.sh
 # collects:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Build the images of the real-Xen harness from Debian packages and our
 # binaries. Nothing is installed on the host: the Xen and kernel packages
 # are downloaded with `apt-get download` and unpacked with dpkg-deb.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/e2e-xen: membal on a real Xen 4.17 host booted under QEMU (TCG).
 # `make e2e-xen` builds membal's packages (make deb), the images (from Debian packages,
 # downloaded and unpacked, never installed; cached under

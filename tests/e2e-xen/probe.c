@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-e2e-probe: the real-Xen harness's independent witness. Runs in
  * dom0 next to the arbiter and records, every INTERVAL_MS, what the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # `make e2e-xen`: boot a real Xen 4.17 host under QEMU (TCG), run the
 # scenarios in its dom0 (tests/e2e-xen/scenarios.sh) and report one line
 # per check. Exit 0 only when the host booted, the scenarios ran to the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The scenarios of the real-Xen harness, run by dom0-init inside the e2e
 # dom0 (busybox sh) after the toolstack is up. One boot, in this order,
 # each phase starting from the state the previous one left:

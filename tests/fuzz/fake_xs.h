@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * An in-memory xenstore behind the libxenstore calls the arbiter makes
  * (xs_open, xs_close, xs_read, xs_write, xs_rm, xs_set_permissions,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Whole arbiter cycles fed by hostile guests, an administrator, a flaky
  * xenstored and a flaky hypervisor: the real cycle.c, xsio.c, guest.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The agent's free-memory filter (src/common/filter.c, seed 001 §5.1) fed
  * any sequence of readings with any parameters. Besides memory safety:

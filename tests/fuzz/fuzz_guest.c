@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The arbiter's untrusted boundary (src/arbiter/guest.c): what a guest
  * wrote under memory/ into checked figures. The input chooses the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-iallocator's request reader (src/iallocator/request.c) and what
  * follows it: a request file comes from Ganeti, but a damaged or hostile

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The INI loaders (src/common/config.c on inih, and the three schemas on
  * top of it): the arbiter's arbiter.ini ([policy], [daemon], [domain

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membalctl's reader of the arbiter's status file (src/ctl/status_read.c,
  * on json-c). The file is written by the arbiter and world-readable, but

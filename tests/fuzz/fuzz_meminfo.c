@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * /proc/meminfo as the agent reads it (src/common/meminfo.c). The input is
  * the file. Besides memory safety:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place's reader of a host's status file (src/placetool/
  * status_json.c, through json-c) and, when it accepts one, the placement

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * `membalctl plan`'s CSV reader (src/ctl/plan_csv.c) and, behind it, the whole
  * policy core: a snapshot the reader accepts goes through policy_decide()

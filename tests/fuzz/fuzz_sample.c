@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The agent's sampling layer (src/agent/sample.c) over files with any
  * content: /proc/meminfo, /proc/vmstat, /proc/pressure/memory and the two

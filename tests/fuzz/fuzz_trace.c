@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim's trace CSV reader (sim_trace_load_string() in
  * src/simhost/workload.c) and the workload texts of scenario files

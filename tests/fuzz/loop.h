@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The closed loop for the hardening tests (test_hostile, test_faults) and
  * the soak: the arbiter's real cycle, the sim backend, the in-process test

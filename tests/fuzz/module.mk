@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/fuzz: hardening. libFuzzer targets for every parser of untrusted
 # input and for whole arbiter cycles, the hostile-guest and fault-injection
 # closed-loop tests, and the soak. docs/testing.md, "Hardening", explains

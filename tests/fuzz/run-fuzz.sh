@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Run libFuzzer targets and print one line of figures per target. Used by
 # `make fuzz` (long runs, corpus kept) and `make fuzz-smoke` (the seed
 # corpus once, regressions included, then a moment of fuzzing into a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The soak: the arbiter's real cycle with the sim backend, the in-process
  * test xenstored, real in-process agents and the real libxenstore, for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Helpers of the Ganeti side-by-side tests (ganeti_util.h). */
 #include "ganeti_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Helpers of the Ganeti side-by-side tests: run a program, read JSON. */
 #ifndef MEMBAL_TEST_GANETI_UTIL_H
 #define MEMBAL_TEST_GANETI_UTIL_H

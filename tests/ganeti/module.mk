@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/ganeti: membal next to Ganeti's htools (docs/ganeti.md). hail and
 # membal-iallocator on the same IAllocator requests; hbal and the place
 # core's rebalance on the same clusters. Skipped, loudly, without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hbal and the place core's rebalance on the same clusters. Each seeded
  * cluster is exported in the htools text format (src/iallocator/htools.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hail and membal-iallocator on the same requests (tests/fixtures/ganeti,
  * written by make-fixtures.py). Every answer of either is checked against

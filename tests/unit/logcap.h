@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Tests that check what was logged: capture membal's log into memory for
  * one test (cmocka setup/teardown) and search it.

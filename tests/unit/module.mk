@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Unit tests that live in tests/unit/ and are not declared by the fragment
 # of the module they test. One block per test; add yours below.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* agent.ini: defaults as conf/agent.ini states them, every bad value named by file:line, the
  * shipped conf/agent.ini equal to the built-in defaults. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-agent follows its domid (src/agent/follow.h) against membal's own
  * xenstored and the real libxenstore: the guest is resumed under a new

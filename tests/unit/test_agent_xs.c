@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-agent end to end against the test xenstored, through the REAL
  * libxenstore.

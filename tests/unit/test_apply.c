@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The apply arithmetic (design.md §Apply: from targets to this cycle's writes): from targets to this cycle's writes.
  * Hand cases build decisions directly (the policy is not involved), then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* arbiter.ini: [daemon] and [domain NAME] (the [policy] section has its
  * own test), file:line for every bad value, the shipped file = defaults. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-arbiter and membalctl as an administrator runs them: the binaries
  * (sanitized builds from $MEMBAL_BIN) as processes, the arbiter with its

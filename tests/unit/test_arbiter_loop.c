@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-arbiter in closed loop: the arbiter's real cycle code, the real
  * policy core, the real libxenstore, against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-arbiter and membal-agent as a service manager runs them: the
  * sanitized binaries ($MEMBAL_BIN) as processes, the arbiter's sim

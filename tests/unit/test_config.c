@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The INI layer: every bad line reported with file:line, nothing applied
  * from a file with errors is the caller's rule, unknown keys warned. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The world moves while a cycle reads it. Both races were found on real
  * Xen under QEMU (tests/e2e-xen), where a cycle takes long enough for them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * scripts/demo.sh (what `make demo` and scripts/setup.sh run) returns and
  * leaves nothing behind: a short demo (DEMO_SECONDS) run in a session of

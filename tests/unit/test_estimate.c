@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The working-set estimators (src/policy/estimate.c) on hand-computed
  * reports, and the arbiter's report history (src/arbiter/history.c) that
  * feeds them: forward deltas only. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Faults injected into the closed loop (docs/testing.md, "Hardening"):
  * xenstored dies and comes back with its tree or empty, every transaction

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The untrusted-input boundary: a guest's xenstore strings to figures. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Decision history (src/arbiter/history.c): the journal is chosen only
  * when stderr is the stream JOURNAL_STREAM names; a sink receives every

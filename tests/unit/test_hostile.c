@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Hostile guests in closed loop (docs/security.md): root inside guest b
  * replaced its agent and writes whatever it likes into its report keys,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The xen backend's non-hypervisor parts: decoding getinfolist/physinfo
  * results, and the maxmem / PoD arithmetic (design.md §Maxmem, PoD and the videoram offset). (The backend runs
  * for real in the real-Xen harness, tests/e2e-xen.) */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-iallocator's pure parts: the request reader refusing malformed
  * requests with a reason naming the field, the decision's rules on small

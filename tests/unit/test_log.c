@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Logging: sd-daemon prefixes, level threshold, rate limiting on a driven
  * clock (no real waiting). */
 #include <stdarg.h>

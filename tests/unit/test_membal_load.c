@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-load as a program: what the real-Xen harness relies on when it
  * runs it in a guest. hold really uses its memory, idle only promises it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* /proc/meminfo parser: three kernel generations and what can go wrong
  * with the text (cut, garbled, oversized, NUL bytes, 2^64). */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Live migration in closed loop: the arbiter's real cycle, the sim backend
  * and membal's own xenstored, as in test_arbiter_loop.c.

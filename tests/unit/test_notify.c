@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* src/common/notify.c: the sd_notify datagrams, to a path and to an
  * abstract ("@name") socket, and when the watchdog is ours. The daemons'
  * use of it is in test_arbiter_service. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Strict number parsing: what a guest or an INI file may send us. */
 #include <stdarg.h>
 #include <stddef.h>

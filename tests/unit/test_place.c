@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The placement core on clusters small enough to work out by hand; each
  * case carries its arithmetic. Sizes in GiB or MiB, written in KiB.

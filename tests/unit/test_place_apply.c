@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place apply as an administrator runs it, with fake ssh and xl
  * (fixtures/place/apply-ssh records every command it is asked to run and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Properties of every algorithm over seeded random clusters (a failure
  * prints the seed): each guest is placed once or has a reason; no host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-place as an administrator runs it: $MEMBAL_BIN/membal-place on
  * the fixtures in $MEMBAL_FIXTURES/place (their arithmetic is in their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * `membalctl plan` as a user runs it: $MEMBAL_BIN/membalctl with a
  * snapshot on stdin, checked on stdout, stderr and exit status. The

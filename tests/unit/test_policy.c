@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Hand-computed policy cases around the solvers: classification (§3.1),
  * self-adjustment steps and guest safety (§3.2), dom0 (§3.1 step 3), the

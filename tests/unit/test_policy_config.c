@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The [policy] loader: defaults as policy_params_default() states them, the shipped
  * conf/arbiter.ini agreeing with them key by key, bad values refused

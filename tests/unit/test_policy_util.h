@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Helpers shared by the policy tests: building snapshots by hand and at
  * random, and running one cycle. Header-only (static functions) so each

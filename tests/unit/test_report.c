@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* When the agent publishes (design.md §Guest keys): moved by report_delta_kb, oom_kills
  * changed, heartbeat due; pressure figures alone never trigger. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The rules the arbiter carries from cycle to cycle (src/arbiter/rules.c)
  * and the membal_state codec (src/arbiter/state.c), alone: no xenstored,

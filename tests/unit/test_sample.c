@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The agent's sampler against fixture trees: what it publishes, what it
  * does when an optional file is missing or garbled, and when meminfo
  * vanishes under it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The agent's kept-open sampler (sample_ctx_read, issue 21) on files this
  * test rewrites in place, marked as kernel files: the same descriptors
  * read again, /proc/vmstat read only when PSI some total, MemFree or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The clairvoyant floor (src/sim/floor.c) on cases worked by hand, the
  * arbiter's bounds and management rules as the floor reads them, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The sim backend of hv.h against the test xenstored, through the REAL
  * libxenstore, on a driven clock.

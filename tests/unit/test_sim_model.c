@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The memory model of the simulated host, without xenstore: balloons
  * follow their target at the configured rate, stop at maxmem (counted:

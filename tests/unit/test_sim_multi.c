@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim with several hosts (src/sim/multi_*.c, migrate.c):
  *  - the pre-copy model against hand-computed rounds;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim's guest physics (sim_model.h, sim_guest_step): invariants
  * over random histories, and the documented formulas on cases worked by

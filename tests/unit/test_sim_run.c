@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim's closed loop (src/sim/run.c): the real arbiter and agents
  * on the sim backend and the in-process test xenstored, on the shipped

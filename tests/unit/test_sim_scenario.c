@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Workloads and scenario files of the simulated host: the demand each
  * workload gives over time, and scenario files whose bad values are

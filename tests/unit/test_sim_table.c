@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim's text table (src/sim/table.c): whatever the cells, adjacent
  * ones are separated by at least two spaces and every row's columns start

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-sim's workloads beyond the sim backend's: random (deterministic
  * draws), compute (a job's work), offsets, and trace replay: the CSV

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The snapshot builder (src/policy/snapshot.c): what the arbiter knows of
  * a domain into the policy's input, as the cycle, membalctl plan and the

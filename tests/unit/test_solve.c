@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Hand-computed global balancing: both solvers, every stage of the exact
  * one. Each case gives its arithmetic; the symbols are design.md §Notation's.

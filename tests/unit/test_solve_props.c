@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Properties over thousands of seeded random snapshots (test_policy_util.h
  * makes them: unaligned sizes, swap, shares, pressure, OOM-raised minimums,

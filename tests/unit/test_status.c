@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * `membalctl status` as a user runs it: $MEMBAL_BIN/membalctl on the
  * status files in $MEMBAL_FIXTURES/status, stdout compared with golden

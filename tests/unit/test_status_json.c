@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The arbiter's status file and metrics, byte for byte: a hand-built
  * arbiter state (dom0 without memory/target, a managed guest with a full

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Mixed versions of agent and arbiter, through the real libxenstore and
  * membal's xenstored with a guest's permissions (the agent connects

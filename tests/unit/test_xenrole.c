@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* xen_role_detect() on fake /sys and /proc trees: what the units'
  * ExecCondition= (--check-host) decides on dom0, a guest, bare metal. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/units: the systemd units as installed. `make check-units` (part of
 # check-fast) installs them, the shipped ini files and the sanitized
 # daemons into a temporary tree and runs `systemd-analyze verify` on them

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Install conf/*.service and conf/*.ini into a temporary tree (with the
 # daemons of $1 linked into its sbin) and check them as systemd would.
 set -eu

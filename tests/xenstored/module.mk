@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/xenstored: the tests of membal's own xenstored (src/xenstored) and
 # the fixture (fx_*) that starts it in a test. Users of xsd_fixture.h also
 # link $(LIBS_XENSTORE). See docs/testing.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The test xenstored against the real libxenstore: basic operations,
  * DIRECTORY_PART, error replies, raw protocol corner cases.

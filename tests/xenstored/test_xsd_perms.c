@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The test xenstored's permissions and quotas, seen through the real
  * libxenstore on per-domain sockets, against what xenstored 4.17 does.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-test-xenstored as a program: spawned (the sanitized build, from
  * MEMBAL_BIN), driven through its control socket with its own client

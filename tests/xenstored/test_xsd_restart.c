@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Fault injection of the test xenstored: dropped connections and restarts
  * with the tree kept or emptied, seen by real libxenstore clients.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Transactions of the test xenstored through the real libxenstore:
  * conflicts, aborts, injected EAGAIN, watch events at commit, quotas,

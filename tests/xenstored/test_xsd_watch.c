@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Watches of the test xenstored through the real libxenstore: the event
  * at once, children, removal, relative paths, special watches and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Test fixture around the test xenstored (see xsd_fixture.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Test fixture around the test xenstored: a server on a socket in a fresh
  * mkdtemp directory, and real libxenstore handles on it, as dom0 (main
