@@ -139,7 +139,7 @@ static void reserve_hints(struct dwork *w)
 		const struct ia_node *nd = &w->c->nodes[n];
 
 		if (nd->measured && w->used_mb[n] > nd->free_mb)
-			say(w, "; %s has %llu MiB free in Xen: run `membalctl reserve %lluM` there and wait for it before Ganeti starts the instance",
+			say(w, "; %s has %llu MiB free in Xen: run `membalctl reserve %lluM --wait` there before Ganeti starts the instance",
 			    nd->name, (unsigned long long)nd->free_mb,
 			    (unsigned long long)w->used_mb[n]);
 	}
