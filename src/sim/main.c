@@ -20,6 +20,7 @@
 #include "simhost/scenario.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "sim/fdio.h"
 #include "common/parse.h"
 #include "sim/multi.h"
 #include "sim/sim.h"
@@ -233,58 +234,24 @@ static int mkdir_p(const char *dir)
 
 /* ---- one process per policy ---- */
 
-static bool write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-static bool read_all(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 /* The child is a fork of this very program: the struct travels as its
  * bytes, the arrays after it. */
 static bool send_run(int fd, const struct sim_run *r)
 {
 	size_t cells = r->n_ticks * r->n_guests * SF_COUNT;
 
-	return write_all(fd, r, sizeof(*r)) &&
-	       write_all(fd, r->g, r->n_guests * sizeof(*r->g)) &&
-	       write_all(fd, r->series, cells * sizeof(float)) &&
-	       write_all(fd, r->host_free, r->n_ticks * sizeof(float)) &&
-	       write_all(fd, r->host_scarce, r->n_ticks * sizeof(float));
+	return fd_write_all(fd, r, sizeof(*r)) &&
+	       fd_write_all(fd, r->g, r->n_guests * sizeof(*r->g)) &&
+	       fd_write_all(fd, r->series, cells * sizeof(float)) &&
+	       fd_write_all(fd, r->host_free, r->n_ticks * sizeof(float)) &&
+	       fd_write_all(fd, r->host_scarce, r->n_ticks * sizeof(float));
 }
 
 static bool recv_run(int fd, struct sim_run *r)
 {
 	size_t cells;
 
-	if (!read_all(fd, r, sizeof(*r)))
+	if (!fd_read_all(fd, r, sizeof(*r)))
 		return false;
 	cells = r->n_ticks * r->n_guests * SF_COUNT;
 	r->g = calloc(r->n_guests ? r->n_guests : 1, sizeof(*r->g));
@@ -292,10 +259,10 @@ static bool recv_run(int fd, struct sim_run *r)
 	r->host_free = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
 	r->host_scarce = calloc(r->n_ticks ? r->n_ticks : 1, sizeof(float));
 	if (!r->g || !r->series || !r->host_free || !r->host_scarce ||
-	    !read_all(fd, r->g, r->n_guests * sizeof(*r->g)) ||
-	    !read_all(fd, r->series, cells * sizeof(float)) ||
-	    !read_all(fd, r->host_free, r->n_ticks * sizeof(float)) ||
-	    !read_all(fd, r->host_scarce, r->n_ticks * sizeof(float))) {
+	    !fd_read_all(fd, r->g, r->n_guests * sizeof(*r->g)) ||
+	    !fd_read_all(fd, r->series, cells * sizeof(float)) ||
+	    !fd_read_all(fd, r->host_free, r->n_ticks * sizeof(float)) ||
+	    !fd_read_all(fd, r->host_scarce, r->n_ticks * sizeof(float))) {
 		sim_run_free(r);
 		return false;
 	}

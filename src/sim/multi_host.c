@@ -17,6 +17,7 @@
 
 #include "agent/agent_config.h"
 #include "common/log.h"
+#include "sim/workdir.h"
 #include "simhost/hv_sim.h"
 #include "sim/multi_int.h"
 #include "xenstored/xsd.h"
@@ -31,28 +32,6 @@ static uint64_t dom_events(void *ctx, uint32_t domid)
 	return xsd_domain_events(ctx, domid);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag,
-		    struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path) < 0 ? -1 : 0;
-}
-
-static int make_dir(char *buf, size_t size)
-{
-	const char *tmp = getenv("TMPDIR");
-	struct stat sb;
-
-	if (!tmp || !*tmp)
-		tmp = stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) &&
-		      access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	if ((size_t)snprintf(buf, size, "%s/membal-msim.XXXXXX", tmp) >= size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return mkdtemp(buf) ? 0 : -1;
-}
-
 void mhost_close(struct mhost *h)
 {
 	if (h->a_init)
@@ -62,7 +41,7 @@ void mhost_close(struct mhost *h)
 	if (h->x)
 		xsd_stop(h->x);
 	if (h->dir[0])
-		nftw(h->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		sim_workdir_remove(h->dir);
 	free(h->ghost);
 	memset(h, 0, sizeof(*h));
 }
@@ -103,7 +82,7 @@ int mhost_open(struct mhost *h, const struct multi_scenario *m, size_t i,
 	int rc;
 
 	h->spec = &m->host[i];
-	if (make_dir(h->dir, sizeof(h->dir)) < 0) {
+	if (sim_workdir_make(h->dir, sizeof(h->dir), "membal-msim") < 0) {
 		fprintf(stderr, "membal-sim: temporary directory: %s\n", strerror(errno));
 		h->dir[0] = '\0';
 		return -1;

@@ -14,63 +14,30 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "sim/fdio.h"
 #include "sim/multi.h"
-
-static bool write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-static bool read_all(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
 
 /* The child is a fork of this program: the struct as its bytes, then
  * the arrays (each with its spare last slot). */
 static bool send_result(int fd, const struct multi_result *r)
 {
-	return write_all(fd, r, sizeof(*r)) &&
-	       write_all(fd, r->tick, (r->n_ticks + 1) * sizeof(*r->tick)) &&
-	       write_all(fd, r->host_used, (r->n_ticks + 1) * r->n_hosts * sizeof(float)) &&
-	       write_all(fd, r->point, r->n_points * sizeof(*r->point));
+	return fd_write_all(fd, r, sizeof(*r)) &&
+	       fd_write_all(fd, r->tick, (r->n_ticks + 1) * sizeof(*r->tick)) &&
+	       fd_write_all(fd, r->host_used, (r->n_ticks + 1) * r->n_hosts * sizeof(float)) &&
+	       fd_write_all(fd, r->point, r->n_points * sizeof(*r->point));
 }
 
 static bool recv_result(int fd, struct multi_result *r)
 {
-	if (!read_all(fd, r, sizeof(*r)))
+	if (!fd_read_all(fd, r, sizeof(*r)))
 		return false;
 	r->tick = calloc(r->n_ticks + 1, sizeof(*r->tick));
 	r->host_used = calloc((r->n_ticks + 1) * (r->n_hosts ? r->n_hosts : 1), sizeof(float));
 	r->point = calloc(r->n_points + 1, sizeof(*r->point));
 	if (!r->tick || !r->host_used || !r->point ||
-	    !read_all(fd, r->tick, (r->n_ticks + 1) * sizeof(*r->tick)) ||
-	    !read_all(fd, r->host_used, (r->n_ticks + 1) * r->n_hosts * sizeof(float)) ||
-	    !read_all(fd, r->point, r->n_points * sizeof(*r->point))) {
+	    !fd_read_all(fd, r->tick, (r->n_ticks + 1) * sizeof(*r->tick)) ||
+	    !fd_read_all(fd, r->host_used, (r->n_ticks + 1) * r->n_hosts * sizeof(float)) ||
+	    !fd_read_all(fd, r->point, r->n_points * sizeof(*r->point))) {
 		multi_result_free(r);
 		return false;
 	}

@@ -29,6 +29,7 @@
 #include "simhost/hv_sim.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "sim/workdir.h"
 #include "sim/sim.h"
 #include "xenstored/xsd.h"
 
@@ -53,29 +54,6 @@ static uint64_t dom_events(void *ctx, uint32_t domid)
 	return xsd_domain_events(ctx, domid);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag,
-		    struct FTW *ftw)
-{
-	return remove(path) < 0 ? -1 : 0;
-}
-
-/* Sockets and guest files: tmpfs when there is one (the guests' files are
- * rewritten every second), short enough for a unix socket path. */
-static int make_dir(char *buf, size_t size)
-{
-	const char *tmp = getenv("TMPDIR");
-	struct stat sb;
-
-	if (!tmp || !*tmp)
-		tmp = stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) &&
-		      access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	if ((size_t)snprintf(buf, size, "%s/membal-sim.XXXXXX", tmp) >= size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return mkdtemp(buf) ? 0 : -1;
-}
-
 struct world {
 	char dir[96], sock[128], guests[128];
 	struct xsd *x;
@@ -97,7 +75,7 @@ static void world_close(struct world *w)
 	if (w->x)
 		xsd_stop(w->x);
 	if (w->dir[0])
-		nftw(w->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		sim_workdir_remove(w->dir);
 	log_set_stream(stderr);
 	if (w->log)
 		fclose(w->log);
@@ -128,7 +106,7 @@ static int world_open(struct world *w, const struct sim_scenario *sc,
 		}
 		sim_estimates_header(w->est);
 	}
-	if (make_dir(w->dir, sizeof(w->dir)) < 0) {
+	if (sim_workdir_make(w->dir, sizeof(w->dir), "membal-sim") < 0) {
 		fprintf(stderr, "membal-sim: temporary directory: %s\n", strerror(errno));
 		w->dir[0] = '\0';
 		return -1;
