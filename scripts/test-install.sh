@@ -23,6 +23,7 @@ for p in $PKGS; do
 done
 
 t0=$(date +%s)
+mkdir -p "$BUILD"   # a fresh clone has no build/ yet
 make --no-print-directory deb >"$BUILD/test-install-deb.log" 2>&1 || { tail -n 40 "$BUILD/test-install-deb.log"; fail "make deb"; }
 ver=$(dpkg-parsechangelog -S Version)
 arch=$(dpkg --print-architecture)
