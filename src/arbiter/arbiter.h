@@ -26,6 +26,7 @@
 #include "arbiter/hv.h"
 #include "arbiter/reserve.h"
 #include "arbiter/xsio.h"
+#include "policy/gap.h"
 #include "policy/policy.h"
 
 struct xs_handle;
@@ -95,6 +96,16 @@ struct dom {
 	uint64_t oom_events;
 	uint64_t pressure_holds;     /* cycles not shrunk because of pressure */
 
+	/* the learned gap (gap_learn.c, design.md §The learned gap) */
+	enum policy_headroom headroom;   /* [domain NAME] over [policy] */
+	struct gap_state gap;
+	uint64_t gap_kb;             /* g_i in this cycle's snapshot */
+	uint64_t gap_report_ms;      /* the last report the learner saw */
+	uint64_t gap_oom_seen;       /* oom_events already fined */
+	uint64_t gap_saved_kb;       /* the gap memory/membal_state holds */
+	uint64_t gap_saved_ms;       /* when it was written (0: never) */
+	uint64_t gap_saves;
+
 	/* holds */
 	bool hold_manual;
 	bool hold_paused;
@@ -135,7 +146,15 @@ struct arbiter_counters {
 	uint64_t xs_reconnects;
 	uint64_t hv_errors;
 	uint64_t infeasible_cycles;
+	uint64_t gap_steps;          /* learning steps, all domains */
+	uint64_t gap_saves;          /* membal_state rewritten for the gap */
 };
+
+/* membal-sim's literal variant of the seed's learner (src/sim): called
+ * instead of the consistent one for a domain under `learned` on each
+ * fresh report; returns the gap in KiB. Not set by the daemon. */
+typedef uint64_t (*arbiter_gap_hook)(void *ctx, struct dom *d,
+				     const struct gap_obs *o);
 
 struct arbiter {
 	struct arbiter_config cfg;
@@ -170,6 +189,8 @@ struct arbiter {
 	uint64_t last_cycle_ms;
 	uint64_t cycle_ns;           /* wall time of the last cycle */
 	struct arbiter_counters n;
+	arbiter_gap_hook gap_hook;   /* NULL: the consistent learner */
+	void *gap_hook_ctx;
 };
 
 /* Everything allocated here; hv is the caller's and must stay open. */

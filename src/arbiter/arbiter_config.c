@@ -139,6 +139,13 @@ static bool domain_key(struct cfg_file *f, const char *s, const char *k,
 	} else if (!strcmp(k, "managed")) {
 		if (cfg_get_bool(f, s, k, v, &r->managed))
 			r->has_managed = true;
+	} else if (!strcmp(k, "headroom")) {
+		int e;
+
+		if (cfg_get_enum(f, s, k, v, policy_headroom_names, &e)) {
+			r->headroom = (enum policy_headroom)e;
+			r->has_headroom = true;
+		}
 	} else {
 		return false;
 	}
@@ -284,5 +291,7 @@ void arbiter_config_print(FILE *out, const struct arbiter_config *c)
 			fprintf(out, "shares = %.10g\n", r->shares);
 		if (r->has_managed)
 			fprintf(out, "managed = %s\n", r->managed ? "yes" : "no");
+		if (r->has_headroom)
+			fprintf(out, "headroom = %s\n", policy_headroom_names[r->headroom]);
 	}
 }

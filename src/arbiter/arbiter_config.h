@@ -23,10 +23,11 @@ enum arb_backend { ARB_BACKEND_XEN, ARB_BACKEND_SIM };
 struct domain_rule {
 	char name[ARB_NAME_MAX];
 	unsigned line;
-	bool has_min, has_max, has_shares, has_managed;
+	bool has_min, has_max, has_shares, has_managed, has_headroom;
 	uint64_t min_kb, max_kb;
 	double shares;
 	bool managed;
+	enum policy_headroom headroom;   /* over [policy] headroom */
 };
 
 struct arbiter_config {

@@ -36,4 +36,16 @@ void arbiter_sync_xenstore(struct arbiter *a, uint64_t now);
 /* memory/membal_state of d (not in dry-run, not without xenstored). */
 void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now);
 
+/* gap_learn.c: the learned gap (design.md §The learned gap) */
+/* [domain NAME] headroom over [policy] headroom. */
+void dom_gap_rules(struct dom *d, const struct arbiter_config *c);
+/* This cycle's g_i for d, after a learning step on a fresh report;
+ * was_decided and prev: the previous cycle's decision of d. */
+uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
+			 const struct policy_decision *prev, uint64_t overhead_kb,
+			 uint64_t now);
+/* Rewrite memory/membal_state of the domains whose chosen gap changed
+ * (at most once per minute each). */
+void arbiter_gap_persist(struct arbiter *a, uint64_t now);
+
 #endif

@@ -80,15 +80,22 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 
 		if (d->hv.dying)
 			continue;   /* its memory returns to free as Xen frees it */
+		bool was_decided = d->decided;
+
 		d->skip = dom_classify(d, &a->cfg, a->paused_all, now);
 		d->decided = false;
 		in.managed = d->skip == SKIP_NONE;
+		report_of(d, &in.fig);
+		/* g_i: the learner sees every fresh report, frozen or not. */
+		in.have_gap = true;
+		in.gap_kb = arbiter_gap_for(a, d, was_decided, &d->decision,
+					    snapshot_overhead_kb(d->actual_kb, &in.fig),
+					    now);
 		if (in.managed) {
 			in.min_kb = d->min_kb;
 			in.max_kb = d->max_kb;
 			in.shares = d->shares;
 			in.oom_min_kb = dom_oom_min(d, now);
-			report_of(d, &in.fig);
 		}
 		snapshot_dom(&in, &a->snap[n]);
 		a->snap_dom[n] = d;
@@ -338,6 +345,7 @@ int arbiter_cycle(struct arbiter *a)
 	}
 	perform(a, n, now);
 	watch_progress(a, now);
+	arbiter_gap_persist(a, now);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	a->cycle_ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
 		      (uint64_t)(t1.tv_nsec - t0.tv_nsec);
@@ -348,6 +356,10 @@ void arbiter_shutdown(struct arbiter *a)
 {
 	for (size_t i = 0; i < a->ndoms && a->xs; i++) {
 		struct dom *d = a->by_domid[a->order[i]];
+
+		/* The learned gap and its prices outlive us. */
+		if (d->headroom == POLICY_HEADROOM_LEARNED && d->gap.init && !a->gap_hook)
+			arbiter_save_state(a, d, clock_now_ms());
 
 		if (!d->uncooperative)
 			continue;

@@ -127,6 +127,7 @@ void arbiter_apply_rules(struct arbiter *a, struct dom *d)
 	d->max_kb = v.max_kb;
 	d->shares = v.shares;
 	d->bad_bounds = v.bad_bounds;
+	dom_gap_rules(d, &a->cfg);
 	if (d->bad_bounds) {
 		char key[32];
 

@@ -11,17 +11,66 @@ static const char *const hold_names[] = { "none", "manual", "paused" };
 
 void state_format(const struct dom_state *s, char *buf, size_t size)
 {
-	snprintf(buf, size, "hold=%s oom_min_kb=%llu oom_until=%llu",
-		 hold_names[s->hold], (unsigned long long)s->oom_min_kb,
-		 (unsigned long long)s->oom_until_s);
+	size_t n = (size_t)snprintf(buf, size, "hold=%s oom_min_kb=%llu oom_until=%llu",
+				    hold_names[s->hold], (unsigned long long)s->oom_min_kb,
+				    (unsigned long long)s->oom_until_s);
+
+	if (!s->have_gap || n >= size)
+		return;
+	n += (size_t)snprintf(buf + n, size - n, " gap_kb=%llu gap_prices=",
+			      (unsigned long long)s->gap_kb);
+	bool any = false;
+
+	for (int i = 0; i < GAP_ACTIONS && n < size; i++) {
+		if (!s->gap_price[i])
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, "%s%d:%d", any ? "," : "", i,
+				      (int)s->gap_price[i]);
+		any = true;
+	}
+	if (!any && n < size)
+		snprintf(buf + n, size - n, "-");
+}
+
+/* "I:P,I:P" or "-" (no price set); strict. */
+static bool parse_prices(const char *v, int32_t *price)
+{
+	memset(price, 0, GAP_ACTIONS * sizeof(*price));
+	if (!strcmp(v, "-"))
+		return true;
+	while (*v) {
+		char *end;
+		long i, p;
+
+		if (*v < '0' || *v > '9')
+			return false;
+		i = strtol(v, &end, 10);
+		if (*end != ':' || i < 0 || i >= GAP_ACTIONS || price[i])
+			return false;
+		v = end + 1;
+		if (!((*v >= '0' && *v <= '9') || *v == '-'))
+			return false;
+		p = strtol(v, &end, 10);
+		if (end == v || p == 0 || p > GAP_PRICE_MAX || p < -GAP_PRICE_MAX)
+			return false;
+		price[i] = (int32_t)p;
+		if (*end == ',' && end[1])
+			v = end + 1;
+		else if (*end == '\0')
+			v = end;
+		else
+			return false;
+	}
+	return true;
 }
 
 int state_parse(const char *text, struct dom_state *out)
 {
 	char buf[STATE_TEXT_MAX * 2 + 1], *save = NULL;
-	uint64_t min_kb = 0, until = 0;
+	uint64_t min_kb = 0, until = 0, gap_kb = 0;
 	int hold = -1;
-	bool ok = true;
+	bool ok = true, have_gap_kb = false, have_prices = false;
+	int32_t prices[GAP_ACTIONS];
 
 	if (strlen(text) >= sizeof(buf))
 		return -1;
@@ -38,11 +87,20 @@ int state_parse(const char *text, struct dom_state *out)
 			ok = parse_u64(tok + 11, 0, POLICY_KB_MAX, &min_kb) == PARSE_OK;
 		else if (!strncmp(tok, "oom_until=", 10))
 			ok = parse_u64(tok + 10, 0, UINT64_MAX / 2000, &until) == PARSE_OK;
+		else if (!strncmp(tok, "gap_kb=", 7) && !have_gap_kb)
+			ok = have_gap_kb = parse_u64(tok + 7, 0, POLICY_KB_MAX, &gap_kb) == PARSE_OK;
+		else if (!strncmp(tok, "gap_prices=", 11) && !have_prices)
+			ok = have_prices = parse_prices(tok + 11, prices);
 		else
 			ok = false;
 	}
-	if (!ok || hold < 0)
+	/* The gap and its prices go together. */
+	if (!ok || hold < 0 || have_gap_kb != have_prices)
 		return -1;
+	out->have_gap = have_gap_kb;
+	out->gap_kb = gap_kb;
+	if (have_prices)
+		memcpy(out->gap_price, prices, sizeof(prices));
 	out->hold = (enum dom_hold)hold;
 	out->oom_min_kb = min_kb;
 	out->oom_until_s = until;
@@ -96,6 +154,7 @@ void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
 	out->hold = d->hold_manual ? HOLD_MANUAL : d->hold_paused ? HOLD_PAUSED : HOLD_NONE;
 	out->oom_min_kb = left ? d->oom_min_kb : 0;
 	out->oom_until_s = left ? wall_s + left : 0;
+	out->have_gap = false;   /* state_gap_of_dom() adds it */
 }
 
 bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
@@ -108,4 +167,25 @@ bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
 		d->oom_until_ms = now + (s->oom_until_s - wall_s) * 1000;
 	}
 	return s->hold != HOLD_NONE || d->oom_until_ms > now;
+}
+
+void state_gap_of_dom(const struct dom *d, struct dom_state *s)
+{
+	s->have_gap = d->headroom == POLICY_HEADROOM_LEARNED && d->gap.init;
+	if (!s->have_gap)
+		return;
+	s->gap_kb = d->gap.gap_kb;
+	memcpy(s->gap_price, d->gap.price, sizeof(s->gap_price));
+}
+
+bool state_gap_to_dom(const struct dom_state *s, const struct policy_params *p,
+		      struct dom *d)
+{
+	if (!s->have_gap)
+		return false;
+	gap_state_init(&d->gap, p, d->domid);
+	d->gap.gap_kb = s->gap_kb;
+	memcpy(d->gap.price, s->gap_price, sizeof(d->gap.price));
+	d->gap_saved_kb = s->gap_kb;
+	return true;
 }

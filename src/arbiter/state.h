@@ -3,7 +3,12 @@
  * memory/membal_state: what a restarted arbiter must not forget about a
  * domain, written by dom0 only (the guest cannot write in memory/):
  *
- *   hold=none|manual|paused oom_min_kb=N oom_until=S
+ *   hold=none|manual|paused oom_min_kb=N oom_until=S [gap_kb=G gap_prices=I:P,...]
+ *
+ * The gap words (design.md §The learned gap) are written for a domain
+ * under `headroom = learned`: its chosen gap and the non-zero prices of
+ * its actions (index 0..64, price within +-GAP_PRICE_MAX). `membalctl
+ * state export` leaves them out (a new host learns anew).
  *
  * S in seconds of CLOCK_REALTIME: the monotonic clock does not survive a
  * restart of dom0's userspace, wall time does. Without it a restarted
@@ -18,8 +23,9 @@
 #include <stdint.h>
 
 #include "arbiter/arbiter.h"
+#include "policy/gap.h"
 
-#define STATE_TEXT_MAX 128
+#define STATE_TEXT_MAX 1024   /* 65 prices fit: see xsio_read_state */
 
 enum dom_hold { HOLD_NONE, HOLD_MANUAL, HOLD_PAUSED };
 
@@ -27,6 +33,9 @@ struct dom_state {
 	enum dom_hold hold;
 	uint64_t oom_min_kb;     /* 0 when none */
 	uint64_t oom_until_s;    /* wall clock; 0 when none */
+	bool have_gap;           /* the learned gap words */
+	uint64_t gap_kb;
+	int32_t gap_price[GAP_ACTIONS];
 };
 
 /* Into buf (STATE_TEXT_MAX is enough). */
@@ -50,5 +59,12 @@ void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
  * minimum still in force). */
 bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
 		  struct dom *d);
+
+/* The learned gap of d into s (have_gap), or nothing when d is not
+ * under `learned`. */
+void state_gap_of_dom(const struct dom *d, struct dom_state *s);
+/* Restore the learned gap and prices into d->gap; true when restored. */
+bool state_gap_to_dom(const struct dom_state *s, const struct policy_params *p,
+		      struct dom *d);
 
 #endif

@@ -88,9 +88,19 @@ void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now)
 	if (a->dry_run || !a->xs)
 		return;
 	state_of_dom(d, now, wall_s(), &s);
+	state_gap_of_dom(d, &s);
 	state_format(&s, text, sizeof(text));
-	if (xsio_write_state(a->xs, d->domid, text) < 0 && errno != ESRCH)
-		arbiter_xs_failed(a, now, "write state", d->domid);
+	if (xsio_write_state(a->xs, d->domid, text) < 0) {
+		if (errno != ESRCH)
+			arbiter_xs_failed(a, now, "write state", d->domid);
+		return;
+	}
+	if (s.have_gap) {
+		d->gap_saved_kb = s.gap_kb;
+		d->gap_saved_ms = now;
+		d->gap_saves++;
+		a->n.gap_saves++;
+	}
 }
 
 static void load_state(struct arbiter *a, struct dom *d, uint64_t now)
@@ -106,6 +116,9 @@ static void load_state(struct arbiter *a, struct dom *d, uint64_t now)
 				 d->domid, d->name);
 		return;
 	}
+	if (state_gap_to_dom(&s, &a->cfg.policy.params, d))
+		log_notice("domain %u (%s): restored learned gap %llu KiB", d->domid,
+			   d->name, (unsigned long long)s.gap_kb);
 	if (state_to_dom(&s, now, wall_s(), d))
 		log_notice("domain %u (%s): restored %s%s", d->domid, d->name,
 			   s.hold == HOLD_MANUAL ? "manual hold" :

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "arbiter/state.h"
 #include "common/log.h"
 #include "common/parse.h"
 #include "common/xs.h"
@@ -412,7 +413,7 @@ char *xsio_read_state(struct xs_handle *h, uint32_t domid)
 	char *s = read_str(h, XBT_NULL, domid, "memory/membal_state", &len);
 
 	/* Ours, but xenstore text all the same: bounded and terminated. */
-	if (s && (len > 256 || memchr(s, '\0', len))) {
+	if (s && (len >= STATE_TEXT_MAX || memchr(s, '\0', len))) {
 		free(s);
 		errno = EINVAL;
 		return NULL;

@@ -16,6 +16,7 @@ const char *const policy_solver_names[] = { "exact", "paper", NULL };
 const char *const policy_free_source_names[] = { "free", "avail", NULL };
 const char *const policy_scarce_cap_names[] = { "demand", "max", NULL };
 const char *const policy_dom0_mode_names[] = { "fixed", "priority", NULL };
+const char *const policy_headroom_names[] = { "fixed", "learned", NULL };
 const char *const policy_force_names[] = { "auto", "self", "global",
 					   "static", NULL };
 const char *const policy_preset_names[] = { "static", "self", "paper",
@@ -57,6 +58,21 @@ void policy_params_default(struct policy_params *p)
 	p->min_kb = 128 * MIB;
 	p->max_kb = 0;                 /* static-max */
 	p->shares = 1;
+	p->headroom = POLICY_HEADROOM_FIXED;
+	p->gap_min_kb = 32 * MIB;      /* not the seed's 4: a PV guest has no net */
+	p->gap_max_kb = 256 * MIB;
+	p->gap_start_kb = 64 * MIB;    /* = headroom_mb */
+	p->gap_fine_pagein = 50;       /* the seed's fines and prize */
+	p->gap_fine_io = 15;
+	p->gap_fine_oom = 500;         /* 10 x the page-in fine */
+	p->gap_prize = 5;
+	p->gap_tolerance = 20;
+	p->gap_greedy = 15;
+	p->gap_pagein_rate = 0;
+	p->gap_io_rate = 64;
+	p->gap_explore_max_kb = 32 * MIB;
+	p->gap_explore_s = 60;
+	p->gap_seed = 1;
 }
 
 int policy_preset_apply(struct policy_params *p, enum policy_preset preset)
@@ -110,14 +126,17 @@ int policy_params_check(const struct policy_params *p, char *err,
 	    (unsigned)p->free_source > POLICY_FREE_AVAIL ||
 	    (unsigned)p->scarce_cap > POLICY_CAP_MAX ||
 	    (unsigned)p->dom0_mode > POLICY_DOM0_PRIORITY ||
-	    (unsigned)p->mode > POLICY_FORCE_STATIC)
+	    (unsigned)p->mode > POLICY_FORCE_STATIC ||
+	    (unsigned)p->headroom > POLICY_HEADROOM_LEARNED)
 		return policy_fail(err, errlen, "unknown solver, free_source, "
 			    "scarce_cap, dom0_mode or mode");
 	if (p->hysteresis_up < 1 || p->hysteresis_down < 1)
 		return policy_fail(err, errlen, "hysteresis must be >= 1");
 	if (p->headroom_kb > POLICY_KB_MAX || p->reserve_kb > POLICY_KB_MAX ||
 	    p->min_change_kb > POLICY_KB_MAX || p->settle_min_kb > POLICY_KB_MAX ||
-	    p->oom_bump_kb > POLICY_KB_MAX ||
+	    p->oom_bump_kb > POLICY_KB_MAX || p->gap_min_kb > POLICY_KB_MAX ||
+	    p->gap_max_kb > POLICY_KB_MAX || p->gap_start_kb > POLICY_KB_MAX ||
+	    p->gap_explore_max_kb > POLICY_KB_MAX ||
 	    p->min_kb > POLICY_KB_MAX || p->max_kb > POLICY_KB_MAX)
 		return policy_fail(err, errlen, "a size is above %llu KiB",
 			    (unsigned long long)POLICY_KB_MAX);

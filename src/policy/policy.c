@@ -8,7 +8,8 @@
  * One cycle, in the order the code below follows:
  *   1. F_h = host free - reserve - pending growth of undecided entries.
  *   2. Per domain: the safety-adjusted minimum L_i' and the goal
- *        MC_i = clamp(C_i + O_i + headroom, L_i', H_i)   (target units).
+ *        MC_i = clamp(C_i + O_i + g_i, L_i', H_i)   (target units),
+ *      g_i the domain's gap: headroom, or learned (policy/gap.h).
  *   3. dom0 priority: dom0 gets MC_0 first (never pushing domUs below
  *      their L_i); the domUs share what is left, F_U.
  *   4. abundant iff F_U >= sum (MC_i - N_i) over the domUs.
@@ -75,7 +76,7 @@ static int check_dom(const struct policy_dom *d, char *err, size_t len)
 		{ "min", d->min_kb }, { "max", d->max_kb },
 		{ "free", d->free_kb }, { "avail", d->avail_kb },
 		{ "committed_as", d->committed_as_kb },
-		{ "overhead", d->overhead_kb },
+		{ "overhead", d->overhead_kb }, { "gap", d->gap_kb },
 		{ "swap_free", d->swap_free_kb }, { "swap_tot", d->swap_tot_kb },
 	};
 
@@ -150,7 +151,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 	 * exactly MC_i is a page-aligned target. */
 	uint64_t overhead = d->overhead_kb < d->actual_kb ? d->overhead_kb
 							  : d->actual_kb;
-	uint64_t want = d->committed_as_kb + overhead + p->headroom_kb;
+	uint64_t want = d->committed_as_kb + overhead + policy_dom_gap_kb(p, d);
 	uint64_t goal = policy_page_down(clamp_u64(want, dv->lo, d->max_kb));
 
 	dv->goal = goal < dv->lo ? dv->lo : goal;

@@ -52,6 +52,9 @@ enum policy_solver { POLICY_SOLVER_EXACT, POLICY_SOLVER_PAPER };
 enum policy_free_source { POLICY_FREE_FREE, POLICY_FREE_AVAIL };
 enum policy_scarce_cap { POLICY_CAP_DEMAND, POLICY_CAP_MAX };
 enum policy_dom0_mode { POLICY_DOM0_FIXED, POLICY_DOM0_PRIORITY };
+/* The gap left above a domain's demand: headroom_kb, or learned per
+ * domain (policy/gap.h, design.md §The learned gap). */
+enum policy_headroom { POLICY_HEADROOM_FIXED, POLICY_HEADROOM_LEARNED };
 /* Which branch a cycle takes: auto classifies (§3.1 step 4); self and
  * global force one; static changes nothing (preset `static`). */
 enum policy_force {
@@ -73,6 +76,7 @@ extern const char *const policy_solver_names[];
 extern const char *const policy_free_source_names[];
 extern const char *const policy_scarce_cap_names[];
 extern const char *const policy_dom0_mode_names[];
+extern const char *const policy_headroom_names[];
 extern const char *const policy_force_names[];
 extern const char *const policy_preset_names[];
 /* Index of s in names, or -1. */
@@ -105,6 +109,24 @@ struct policy_params {
 	uint64_t min_kb;
 	uint64_t max_kb;
 	double shares;
+	/* The learned gap (policy/gap.h): used by the daemon, which puts
+	 * each domain's gap into policy_dom.gap_kb. Fines, prize and
+	 * tolerance are price units; rates pages per second. */
+	enum policy_headroom headroom;
+	uint64_t gap_min_kb;
+	uint64_t gap_max_kb;
+	uint64_t gap_start_kb;
+	uint32_t gap_fine_pagein;
+	uint32_t gap_fine_io;
+	uint32_t gap_fine_oom;
+	uint32_t gap_prize;
+	uint32_t gap_tolerance;
+	uint32_t gap_greedy;           /* every Nth step explores; 0 never */
+	uint32_t gap_pagein_rate;      /* fined above, pages per second */
+	uint32_t gap_io_rate;          /* fined above, pages per second */
+	uint64_t gap_explore_max_kb;
+	uint32_t gap_explore_s;
+	uint32_t gap_seed;
 };
 
 /* The defaults, in one place (conf/arbiter.ini repeats them). */
@@ -129,6 +151,7 @@ enum policy_kind {
 #define POLICY_IN_PSI     (1u << 1)  /* psi_some is valid */
 #define POLICY_IN_SWAPIN  (1u << 2)  /* swapin_rate is valid */
 #define POLICY_IN_OOM_MIN (1u << 3)  /* min_kb was raised after an OOM kill */
+#define POLICY_IN_GAP     (1u << 4)  /* gap_kb is valid (else headroom_kb) */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */
@@ -149,7 +172,18 @@ struct policy_dom {
 	uint64_t swap_tot_kb;      /* ST_i */
 	uint64_t psi_some;         /* hundredths of a percent */
 	uint64_t swapin_rate;      /* pages per second */
+	/* g_i: the gap the policy leaves above the demand (W_i + O_i + g_i).
+	 * The snapshot builder fills it (POLICY_IN_GAP): headroom_kb under
+	 * `headroom = fixed`, the learned gap under `learned`. A domain
+	 * built without the flag gets headroom_kb (policy_dom_gap_kb). */
+	uint64_t gap_kb;
 };
+
+static inline uint64_t policy_dom_gap_kb(const struct policy_params *p,
+					 const struct policy_dom *d)
+{
+	return (d->flags & POLICY_IN_GAP) ? d->gap_kb : p->headroom_kb;
+}
 
 struct policy_host {
 	/*

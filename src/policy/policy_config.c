@@ -55,6 +55,22 @@ static const struct policy_key keys[] = {
 	{ "max_mb", KEY_MIB, P(max_kb), 0, 0, 0, MIB_MAX, NULL },
 	{ "shares", KEY_DOUBLE, P(shares), POLICY_SHARES_MIN, POLICY_SHARES_MAX,
 	  0, 0, NULL },
+	/* The learned gap (policy/gap.h), one block. */
+	{ "headroom", KEY_ENUM, P(headroom), 0, 0, 0, 0, policy_headroom_names },
+	{ "gap_min_mb", KEY_MIB, P(gap_min_kb), 0, 0, 0, 4096, NULL },
+	{ "gap_max_mb", KEY_MIB, P(gap_max_kb), 0, 0, 0, MIB_MAX, NULL },
+	{ "gap_start_mb", KEY_MIB, P(gap_start_kb), 0, 0, 0, MIB_MAX, NULL },
+	{ "gap_fine_pagein", KEY_U32, P(gap_fine_pagein), 0, 0, 0, 100000, NULL },
+	{ "gap_fine_io", KEY_U32, P(gap_fine_io), 0, 0, 0, 100000, NULL },
+	{ "gap_fine_oom", KEY_U32, P(gap_fine_oom), 0, 0, 0, 100000, NULL },
+	{ "gap_prize", KEY_U32, P(gap_prize), 0, 0, 0, 100000, NULL },
+	{ "gap_tolerance", KEY_U32, P(gap_tolerance), 0, 0, 0, 1000000, NULL },
+	{ "gap_greedy", KEY_U32, P(gap_greedy), 0, 0, 0, 1000000, NULL },
+	{ "gap_pagein_rate", KEY_U32, P(gap_pagein_rate), 0, 0, 0, 1000000, NULL },
+	{ "gap_io_rate", KEY_U32, P(gap_io_rate), 0, 0, 0, 1000000, NULL },
+	{ "gap_explore_max_mb", KEY_MIB, P(gap_explore_max_kb), 0, 0, 0, 128, NULL },
+	{ "gap_explore_s", KEY_U32, P(gap_explore_s), 0, 0, 0, 86400, NULL },
+	{ "gap_seed", KEY_U32, P(gap_seed), 0, 0, 0, UINT32_MAX, NULL },
 };
 
 void policy_config_init(struct policy_config *pc)

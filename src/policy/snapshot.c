@@ -28,6 +28,10 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 	}
 	s->max_kb = in->max_kb;
 	s->shares = in->shares;
+	if (in->have_gap) {
+		s->gap_kb = in->gap_kb;
+		s->flags |= POLICY_IN_GAP;
+	}
 	s->free_kb = g->free_kb;
 	if (g->have & SNAP_HAS_AVAIL) {
 		s->avail_kb = g->avail_kb;

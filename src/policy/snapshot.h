@@ -57,6 +57,10 @@ struct snap_dom {
 	uint64_t min_kb, max_kb;
 	double shares;
 	uint64_t oom_min_kb;
+	/* Managed only: g_i, the gap left above the demand (policy_dom.gap_kb);
+	 * without have_gap the policy uses headroom_kb. */
+	bool have_gap;
+	uint64_t gap_kb;
 	struct snap_report fig;      /* managed only */
 };
 

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The daemon's side of the learned gap (policy/gap.h, design.md §The
+ * learned gap): which domains learn, what a learning step sees, and when
+ * memory/membal_state is rewritten for it.
+ *
+ * A step is a fresh full report of a domain that the previous cycle
+ * decided in abundant mode, not held at its old target by pressure, not
+ * granted less than its goal, and that has reached its last written
+ * target (N_i within target_tolerance_kb). Anything else is a frozen
+ * report: no price changes and the next step credits nothing.
+ */
+#include "arbiter/arbiter_int.h"
+
+#include "arbiter/state.h"
+#include "common/keys.h"
+#include "common/log.h"
+
+void dom_gap_rules(struct dom *d, const struct arbiter_config *c)
+{
+	const struct domain_rule *r = arbiter_config_rule(c, d->name);
+
+	d->headroom = r && r->has_headroom ? r->headroom : c->policy.params.headroom;
+}
+
+static void counters_of(const struct guest_figures *g, struct gap_counters *c)
+{
+	c->have_pswpin = guest_has(g, MK_PSWPIN);
+	c->pswpin = g->v[MK_PSWPIN];
+	c->have_refault_anon = guest_has(g, MK_REFAULT_ANON);
+	c->refault_anon = g->v[MK_REFAULT_ANON];
+	c->have_refault_file = guest_has(g, MK_REFAULT_FILE);
+	c->refault_file = g->v[MK_REFAULT_FILE];
+}
+
+static bool frozen(const struct arbiter *a, const struct dom *d, bool was_decided,
+		   const struct policy_decision *prev)
+{
+	uint64_t tol = a->cfg.target_tolerance_kb;
+	uint64_t t = d->have_target ? d->target_kb : d->actual_kb;
+	bool reached = d->actual_kb + tol >= t && d->actual_kb <= t + tol;
+
+	return d->skip != SKIP_NONE || !was_decided ||
+	       prev->mode != POLICY_MODE_ABUNDANT ||
+	       (prev->reasons & (POLICY_R_PSI | POLICY_R_SWAPIN | POLICY_R_GRANT)) ||
+	       !reached;
+}
+
+uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
+			 const struct policy_decision *prev, uint64_t overhead_kb,
+			 uint64_t now)
+{
+	const struct policy_params *p = &a->cfg.policy.params;
+	bool oom_hold = now < d->oom_until_ms;
+	uint64_t ws = d->have_fig ? d->fig.v[MK_COMMITTED_AS] : 0;
+
+	if (d->headroom != POLICY_HEADROOM_LEARNED)
+		return d->gap_kb = p->headroom_kb;
+	if (!d->gap.init)
+		gap_state_init(&d->gap, p, d->domid);
+	if (d->oom_events != d->gap_oom_seen) {
+		if (!a->gap_hook)
+			gap_oom(p, &d->gap);
+		d->gap_oom_seen = d->oom_events;
+	}
+	if (d->have_fig && d->hist.have_last && d->hist.last_ms != d->gap_report_ms) {
+		struct gap_obs o = {
+			.report_ms = d->hist.last_ms,
+			.frozen = frozen(a, d, was_decided, prev),
+			.ws_kb = ws,
+			.actual_kb = d->actual_kb,
+			.overhead_kb = overhead_kb,
+			.psi_up = guest_has(&d->fig, MK_PSI_SOME) && d->fig.v[MK_PSI_SOME] > 0,
+			.oom_hold = oom_hold,
+		};
+
+		d->gap_report_ms = d->hist.last_ms;
+		counters_of(&d->fig, &o.c);
+		if (a->gap_hook)
+			return d->gap_kb = a->gap_hook(a->gap_hook_ctx, d, &o);
+		if (gap_step(p, &d->gap, &o) != GAP_FROZEN)
+			a->n.gap_steps++;
+	}
+	if (a->gap_hook)
+		return d->gap_kb;
+	return d->gap_kb = gap_current_kb(p, &d->gap, ws, oom_hold);
+}
+
+void arbiter_gap_persist(struct arbiter *a, uint64_t now)
+{
+	for (size_t i = 0; i < a->ndoms && a->xs; i++) {
+		struct dom *d = a->by_domid[a->order[i]];
+
+		if (d->headroom != POLICY_HEADROOM_LEARNED || !d->gap.init || a->gap_hook ||
+		    d->gap.gap_kb == d->gap_saved_kb)
+			continue;
+		/* At most once a minute: the prices ride along. */
+		if (d->gap_saves && now - d->gap_saved_ms < 60000)
+			continue;
+		arbiter_save_state(a, d, now);
+	}
+}

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include "policy/gap.h"
+
+#include <string.h>
+
+uint64_t gap_rand(uint64_t *state)
+{
+	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+const char *gap_outcome_name(enum gap_outcome o)
+{
+	switch (o) {
+	case GAP_NONE: return "none";
+	case GAP_FROZEN: return "frozen";
+	case GAP_FIRST: return "first";
+	case GAP_PRIZE: return "prize";
+	case GAP_FINED: return "fined";
+	case GAP_UNJUDGED: return "unjudged";
+	}
+	return "?";
+}
+
+int gap_action_index(int64_t change_kb)
+{
+	int64_t half = GAP_ALIGN_KB / 2;
+	/* Round half away from zero, symmetric for cuts and growths. */
+	int64_t steps = change_kb >= 0 ? (change_kb + half) / GAP_ALIGN_KB
+				       : -((-change_kb + half) / GAP_ALIGN_KB);
+
+	if (steps > GAP_CENTER)
+		steps = GAP_CENTER;
+	if (steps < -GAP_CENTER)
+		steps = -GAP_CENTER;
+	return (int)steps + GAP_CENTER;
+}
+
+static uint64_t align_down(uint64_t kb)
+{
+	return kb - kb % GAP_ALIGN_KB;
+}
+
+static uint64_t align_up(uint64_t kb)
+{
+	return kb % GAP_ALIGN_KB ? kb + (GAP_ALIGN_KB - kb % GAP_ALIGN_KB) : kb;
+}
+
+void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,
+		uint64_t *lo, uint64_t *hi)
+{
+	/* The seed's floor was 4 MiB and its safety net the hypervisor's own
+	 * paging; a PV guest has none, so the floor is gap_min, and after an
+	 * OOM kill gap_min + oom_bump for the hold. */
+	uint64_t floor = align_up(p->gap_min_kb + (oom_hold ? p->oom_bump_kb : 0));
+	uint64_t half = align_down(ws_kb) / 2;
+	uint64_t top = align_down(p->gap_max_kb < half ? p->gap_max_kb : half);
+
+	*lo = floor;
+	*hi = top > floor ? top : floor;
+}
+
+static uint64_t clamp_gap(const struct policy_params *p, int64_t gap_kb,
+			  uint64_t ws_kb, bool oom_hold)
+{
+	uint64_t lo, hi, g;
+
+	gap_bounds(p, ws_kb, oom_hold, &lo, &hi);
+	g = gap_kb <= 0 ? 0 : align_down((uint64_t)gap_kb);
+	return g < lo ? lo : g > hi ? hi : g;
+}
+
+uint64_t gap_current_kb(const struct policy_params *p,
+			const struct gap_state *s, uint64_t ws_kb, bool oom_hold)
+{
+	uint64_t g = s->init ? s->gap_kb : p->gap_start_kb;
+
+	return clamp_gap(p, (int64_t)(g > POLICY_KB_MAX ? POLICY_KB_MAX : g),
+			 ws_kb, oom_hold);
+}
+
+void gap_state_init(struct gap_state *s, const struct policy_params *p,
+		    uint32_t domid)
+{
+	memset(s, 0, sizeof(*s));
+	s->rng = (uint64_t)p->gap_seed * UINT64_C(0x100000001b3) ^ domid;
+	s->gap_kb = align_down(p->gap_start_kb);
+	s->init = true;
+	s->last_action = GAP_CENTER;
+}
+
+int64_t gap_realised_kb(uint64_t actual_kb, uint64_t overhead_kb,
+			uint64_t ws_kb)
+{
+	return (int64_t)actual_kb - (int64_t)overhead_kb -
+	       (int64_t)align_down(ws_kb);
+}
+
+static void add_price(int32_t *price, int64_t v)
+{
+	int64_t x = (int64_t)*price + v;
+
+	*price = (int32_t)(x > GAP_PRICE_MAX ? GAP_PRICE_MAX
+			   : x < -GAP_PRICE_MAX ? -GAP_PRICE_MAX : x);
+}
+
+/* A forward delta of a cumulative counter, false when either side is
+ * missing or it went backwards (a rebooted or restored guest). */
+static bool fwd(bool have_a, uint64_t a, bool have_b, uint64_t b, uint64_t *d)
+{
+	if (!have_a || !have_b || b < a)
+		return false;
+	*d = b - a;
+	return true;
+}
+
+/* pages over dt_ms above rate pages per second */
+static bool above(uint64_t pages, uint32_t rate, uint64_t dt_ms)
+{
+	return (unsigned __int128)pages * 1000 > (unsigned __int128)rate * dt_ms;
+}
+
+/* Credit the realised action since the previous step. */
+static enum gap_outcome judge(const struct policy_params *p,
+			      struct gap_state *s, const struct gap_obs *o,
+			      int64_t realised)
+{
+	uint64_t dt = o->report_ms > s->prev_ms ? o->report_ms - s->prev_ms : 0;
+	uint64_t d_in = 0, d_anon = 0, d_file = 0;
+	int i = gap_action_index(realised - s->prev_realised_kb);
+
+	if (dt == 0 ||
+	    !fwd(s->prev_c.have_pswpin, s->prev_c.pswpin, o->c.have_pswpin,
+		 o->c.pswpin, &d_in))
+		return GAP_UNJUDGED;
+	/* Anon refaults exist from Linux 5.9; without them pswpin alone. */
+	fwd(s->prev_c.have_refault_anon, s->prev_c.refault_anon,
+	    o->c.have_refault_anon, o->c.refault_anon, &d_anon);
+	bool have_file = fwd(s->prev_c.have_refault_file, s->prev_c.refault_file,
+			     o->c.have_refault_file, o->c.refault_file, &d_file);
+	bool pagein = above(d_in + d_anon, p->gap_pagein_rate, dt);
+	bool io = have_file && above(d_file, p->gap_io_rate, dt);
+
+	s->quiet = !pagein && !io;
+	if (s->quiet) {
+		add_price(&s->price[i], p->gap_prize);
+		s->n_prizes++;
+		return GAP_PRIZE;
+	}
+	if (pagein) {
+		add_price(&s->price[i], -(int64_t)p->gap_fine_pagein);
+		s->n_fines_pagein++;
+	}
+	if (io) {
+		add_price(&s->price[i], -(int64_t)p->gap_fine_io);
+		s->n_fines_io++;
+	}
+	return GAP_FINED;
+}
+
+/* The highest price; ties: the smallest |change|, then the growth. */
+static int best_action(const struct gap_state *s)
+{
+	int best = GAP_CENTER;
+
+	for (int k = 1; k <= GAP_CENTER; k++) {
+		int up = GAP_CENTER + k, down = GAP_CENTER - k;
+
+		if (s->price[up] > s->price[best])
+			best = up;
+		if (s->price[down] > s->price[best])
+			best = down;
+	}
+	return best;
+}
+
+static int explore_action(const struct policy_params *p, struct gap_state *s,
+			  const struct gap_obs *o)
+{
+	int m = (int)(p->gap_explore_max_kb / GAP_ALIGN_KB);
+	int lo = (o->psi_up || o->oom_hold) ? 0 : -m;
+
+	if (m > GAP_CENTER)
+		m = GAP_CENTER;
+	if (lo < -m)
+		lo = -m;
+	return GAP_CENTER + lo + (int)(gap_rand(&s->rng) % (uint64_t)(m - lo + 1));
+}
+
+static bool may_explore(const struct policy_params *p,
+			const struct gap_state *s, const struct gap_obs *o,
+			enum gap_outcome judged)
+{
+	if (p->gap_greedy == 0 || s->steps % p->gap_greedy != 0)
+		return false;
+	if (judged != GAP_PRIZE)
+		return false;   /* only when the guest is quiet */
+	return !s->explored ||
+	       o->report_ms - s->last_explore_ms >= (uint64_t)p->gap_explore_s * 1000;
+}
+
+static void remember(struct gap_state *s, const struct gap_obs *o,
+		     int64_t realised, uint64_t ws)
+{
+	s->prev_realised_kb = realised;
+	s->prev_ws_kb = ws;
+	s->have_ws = true;
+	s->prev_ms = o->report_ms;
+	s->prev_c = o->c;
+}
+
+enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
+			  const struct gap_obs *o)
+{
+	uint64_t ws = align_down(o->ws_kb);
+	int64_t realised = gap_realised_kb(o->actual_kb, o->overhead_kb, o->ws_kb);
+	enum gap_outcome out;
+
+	if (!s->init)
+		gap_state_init(s, p, 0);
+	if (o->frozen) {
+		/* No price changes; the next eligible step starts a chain. */
+		s->have_prev = false;
+		s->prev_ws_kb = ws;
+		s->have_ws = true;
+		s->last_outcome = GAP_FROZEN;
+		return GAP_FROZEN;
+	}
+	s->steps++;
+	s->n_steps++;
+	out = s->have_prev ? judge(p, s, o, realised) : GAP_FIRST;
+
+	/* The default follows W_i: the gap changes with it (clamped to the
+	 * table; the seed's first step counts W_i from 0). */
+	int64_t dws = (int64_t)ws - (int64_t)(s->have_ws ? s->prev_ws_kb : 0);
+	int def = gap_action_index(dws), act;
+
+	if (may_explore(p, s, o, out)) {
+		act = explore_action(p, s, o);
+		s->last_explore_ms = o->report_ms;
+		s->explored = true;
+		s->n_explores++;
+	} else {
+		int best = best_action(s);
+
+		act = def;
+		if ((int64_t)s->price[best] - s->price[def] >= (int64_t)p->gap_tolerance &&
+		    best != def) {
+			act = best;
+			s->n_greedy_switches++;
+		}
+	}
+	s->gap_kb = clamp_gap(p, (int64_t)s->gap_kb + gap_action_kb(act), ws,
+			      o->oom_hold);
+	s->last_action = act;
+	s->have_prev = true;
+	s->last_outcome = out;
+	remember(s, o, realised, ws);
+	return out;
+}
+
+void gap_oom(const struct policy_params *p, struct gap_state *s)
+{
+	if (!s->init)
+		return;
+	add_price(&s->price[s->last_action], -(int64_t)p->gap_fine_oom);
+	s->n_fines_oom++;
+	s->have_prev = false;
+	s->quiet = false;
+}

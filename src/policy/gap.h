@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The learned gap (design.md §The learned gap): how much a domain is left
+ * above its working set W_i, learned per domain from the pain the guest
+ * shows, as seed 003's stateless multi-armed bandit, corrected:
+ *
+ *   - 65 actions, gap changes of -128 ... +128 MiB in 4 MiB steps, each
+ *     with a cumulative price (0 at start);
+ *   - the action credited at a learning step is the change of the
+ *     REALISED gap N_i - O_i - W_i (W_i aligned down to 4 MiB) since the
+ *     previous step, clamped to +-128 MiB (the seed credits the negative
+ *     of the change it chose, unclamped);
+ *   - it is fined gap_fine_pagein when (swap-ins + anon refaults) per
+ *     second over the step exceed gap_pagein_rate, gap_fine_io when file
+ *     refaults per second exceed gap_io_rate, rewarded gap_prize when
+ *     neither does; gap_fine_oom on an OOM kill;
+ *   - the default action follows the W_i change; the highest-priced
+ *     action replaces it when it beats it by gap_tolerance (ties: the
+ *     smallest |change|, then the growth);
+ *   - every gap_greedy-th step explores a random action with |change| <=
+ *     gap_explore_max, at most once per gap_explore_s, only when the last
+ *     step was quiet, never a cut under PSI or within the OOM hold;
+ *   - the gap stays in [floor, max(floor, min(gap_max, W_i/2))], 4 MiB
+ *     aligned; floor = gap_min, raised by oom_bump during the OOM hold.
+ *
+ * Pure: figures and the clock come in, the state is the caller's, the
+ * PRNG is seeded (gap_seed ^ domid), so tests are deterministic.
+ */
+#ifndef MEMBAL_POLICY_GAP_H
+#define MEMBAL_POLICY_GAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy/policy.h"
+
+#define GAP_ALIGN_KB (4u * 1024)          /* 4 MiB */
+#define GAP_CHANGE_MAX_KB (128u * 1024)   /* +-128 MiB */
+#define GAP_ACTIONS 65                    /* -128 ... +128 by 4 */
+#define GAP_CENTER 32                     /* the index of "no change" */
+#define GAP_PRICE_MAX 1000000             /* prices saturate at +-this */
+
+/* The change of action index i, in KiB. */
+static inline int64_t gap_action_kb(int i)
+{
+	return ((int64_t)i - GAP_CENTER) * (int64_t)GAP_ALIGN_KB;
+}
+
+/* A change in KiB as an action index: rounded to the nearest 4 MiB,
+ * clamped to the table. */
+int gap_action_index(int64_t change_kb);
+
+/* What a learning step did (gap_state.last_outcome, status). */
+enum gap_outcome {
+	GAP_NONE,       /* no step yet */
+	GAP_FROZEN,     /* a report while not eligible: no price changed */
+	GAP_FIRST,      /* first step of a chain: nothing credited */
+	GAP_PRIZE,      /* quiet: the realised action rewarded */
+	GAP_FINED,      /* page-ins and/or I/O: the realised action fined */
+	GAP_UNJUDGED,   /* counters missing or backwards: nothing credited */
+};
+
+struct gap_counters {
+	bool have_pswpin, have_refault_anon, have_refault_file;
+	uint64_t pswpin, refault_anon, refault_file;   /* cumulative pages */
+};
+
+/* One fresh report of a domain, as the learner sees it. */
+struct gap_obs {
+	uint64_t report_ms;        /* when the report was read */
+	/* The arbiter's freezes, all false for a learning step: the domain
+	 * was not decided in abundant mode, was held, paused, uncooperative,
+	 * pressure-held, granted less than its goal, or has not reached its
+	 * last written target (N_i outside the tolerance). */
+	bool frozen;
+	uint64_t ws_kb;            /* W_i, guest units */
+	uint64_t actual_kb;        /* N_i */
+	uint64_t overhead_kb;      /* O_i */
+	struct gap_counters c;
+	bool psi_up;               /* no exploratory cut under pressure */
+	bool oom_hold;             /* within oom_hold_s of a kill */
+};
+
+struct gap_state {
+	bool init;                 /* gap_kb holds a chosen gap */
+	uint64_t gap_kb;           /* the chosen gap */
+	int32_t price[GAP_ACTIONS];
+	uint64_t rng;              /* splitmix64 state */
+	uint32_t steps;            /* learning steps since the start */
+	bool have_prev;            /* a previous step to credit from */
+	int64_t prev_realised_kb;
+	bool have_ws;
+	uint64_t prev_ws_kb;       /* aligned, at the last report seen */
+	uint64_t prev_ms;
+	struct gap_counters prev_c;
+	bool quiet;                /* the last judged step was quiet */
+	int last_action;           /* chosen at the last step */
+	uint64_t last_explore_ms;
+	bool explored;
+	enum gap_outcome last_outcome;
+	/* counters for status and tests */
+	uint64_t n_steps, n_prizes, n_fines_pagein, n_fines_io, n_fines_oom,
+		 n_explores, n_greedy_switches;
+};
+
+/* A fresh state: prices 0, the PRNG seeded from p->gap_seed and domid,
+ * the gap gap_start. */
+void gap_state_init(struct gap_state *s, const struct policy_params *p,
+		    uint32_t domid);
+
+/* The bounds of the gap for W_i = ws_kb: [*lo, *hi], 4 MiB aligned. */
+void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,
+		uint64_t *lo, uint64_t *hi);
+
+/* The gap to leave now: the chosen gap within today's bounds. */
+uint64_t gap_current_kb(const struct policy_params *p,
+			const struct gap_state *s, uint64_t ws_kb,
+			bool oom_hold);
+
+/* One fresh report: credit, then choose. Returns the outcome; s->gap_kb
+ * is the new chosen gap. */
+enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
+			  const struct gap_obs *o);
+
+/* An OOM kill: the action last taken is fined gap_fine_oom, and the
+ * chain restarts (the interval is not credited again). */
+void gap_oom(const struct policy_params *p, struct gap_state *s);
+
+/* The realised gap N_i - O_i - W_i (W_i aligned down to 4 MiB). */
+int64_t gap_realised_kb(uint64_t actual_kb, uint64_t overhead_kb,
+			uint64_t ws_kb);
+
+/* splitmix64: the learner's PRNG (the sim's literal variant uses it too). */
+uint64_t gap_rand(uint64_t *state);
+
+const char *gap_outcome_name(enum gap_outcome o);
+
+#endif
