@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The daemon's side of the learned gap (policy/gap.h, design.md §The
- * learned gap): which domains learn, what a learning step sees, and when
- * memory/membal_state is rewritten for it.
+ * The daemon's side of the learned gap (policy/gap.h), see
+ * design.md §The learned gap: which domains learn, what a learning step
+ * sees, and when memory/membal_state is rewritten for it.
  *
  * A step is a fresh full report of a domain that the previous cycle
  * decided in abundant mode, not held at its old target by pressure, not

@@ -36,7 +36,9 @@ static void usage(FILE *out)
 		"usage: membal-sim [options] SCENARIO.ini...\n"
 		"Run each scenario (conf/scenarios/) once per policy, from the same start,\n"
 		"against the arbiter's real cycle and policy code, and compare.\n\n"
-		"  -p, --policies LIST  comma-separated presets (static, self, paper, membal)\n"
+		"  -p, --policies LIST  comma-separated presets (static, self, paper, membal),\n"
+		"                       learned (membal, headroom = learned), literal (the same\n"
+		"                       with seed 003's listing as the learner)\n"
 		"                       and/or arbiter.ini files (default " DEFAULT_POLICIES ")\n"
 		"  -c, --config FILE    base arbiter.ini under the presets, and the bounds and\n"
 		"                       reserve of the clairvoyant floor (default: built-in)\n"
@@ -174,9 +176,20 @@ static int load_policies(const struct cli *o, const struct arbiter_config *base,
 			fprintf(stderr, "membal-sim: more than %d policies\n", MAX_POLICIES);
 			goto fail;
 		}
+		p->literal = false;
 		if (preset >= 0) {
 			p->cfg = *base;
 			policy_preset_apply(&p->cfg.policy.params, (enum policy_preset)preset);
+			snprintf(p->label, sizeof(p->label), "%s", tok);
+		} else if (!strcmp(tok, "learned") || !strcmp(tok, "literal")) {
+			/* membal with the learned gap, the consistent learner or
+			 * the seed's listing (design.md §The learned gap). */
+			p->cfg = *base;
+			policy_preset_apply(&p->cfg.policy.params, POLICY_PRESET_MEMBAL);
+			p->cfg.policy.params.headroom = POLICY_HEADROOM_LEARNED;
+			for (unsigned r = 0; r < p->cfg.nrules; r++)
+				p->cfg.rules[r].has_headroom = false;
+			p->literal = tok[1] == 'i';
 			snprintf(p->label, sizeof(p->label), "%s", tok);
 		} else {
 			char err[512] = "";

@@ -67,6 +67,8 @@ void sim_summarise(const struct sim_run *r, double duration_s,
 	out->t90_mean_s = out->starve_episodes ? starve_total / (double)out->starve_episodes : 0;
 	out->gini = rel ? sim_gini(rel, n_rel) : -1;
 	out->target_writes = r->target_writes;
+	out->literal = r->literal;
+	out->literal_out_of_range = r->literal_out_of_range;
 	out->host_free_mean_mib = r->host_free_mean_mib;
 	free(rel);
 }

@@ -118,6 +118,14 @@ static void c_writes(const struct sim_report *r, size_t i, const struct sim_summ
 	cell_num((double)s->target_writes, 0);
 }
 
+static void c_literal(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	if (!s->literal)
+		cell_text("-");
+	else
+		cell_num((double)s->literal_out_of_range, 0);
+}
+
 static void c_starve(const struct sim_report *r, size_t i, const struct sim_summary *s)
 {
 	cell_num((double)s->starve_episodes, 0);
@@ -185,6 +193,11 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 	row(&t, rep, sum, "  jobs done", c_done);
 	row(&t, rep, sum, "idle memory held (MiB, mean)", c_idle);
 	row(&t, rep, sum, "target writes", c_writes);
+	for (size_t i = 0; i < rep->n_runs; i++)
+		if (sum[i].literal) {
+			row(&t, rep, sum, "literal_out_of_range", c_literal);
+			break;
+		}
 	row(&t, rep, sum, "starving episodes (<90%)", c_starve);
 	row(&t, rep, sum, "  time to 90% (s, mean/max)", c_t90);
 	row(&t, rep, sum, "Gini of relative shortfall", c_gini);

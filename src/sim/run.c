@@ -62,12 +62,15 @@ struct world {
 	struct arbiter_config cfg;
 	struct arbiter a;
 	bool a_init;
+	void *literal;          /* the `literal` learner (literal_hook.c) */
 	FILE *log;
 	FILE *est;              /* --estimates */
 };
 
 static void world_close(struct world *w)
 {
+	sim_literal_detach(w->literal, NULL);
+	w->literal = NULL;
 	if (w->a_init)
 		arbiter_free(&w->a);
 	if (w->hv_open)
@@ -158,6 +161,10 @@ static int world_open(struct world *w, const struct sim_scenario *sc,
 		return -1;
 	}
 	w->a_init = true;
+	if (pol->literal && !(w->literal = sim_literal_attach(&w->a, w->cfg.max_domains))) {
+		fprintf(stderr, "membal-sim: out of memory for the literal learner\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -268,6 +275,11 @@ static void collect(struct world *w, const struct sim_scenario *sc, struct sim_r
 	r->cycles = w->a.n.cycles;
 	r->oom_events = w->a.n.oom_events;
 	r->pressure_holds = w->a.n.pressure_holds;
+	if (w->literal) {
+		r->literal = true;
+		sim_literal_detach(w->literal, &r->literal_out_of_range);
+		w->literal = NULL;
+	}
 	(void)sc;
 }
 

@@ -32,7 +32,16 @@
 struct sim_policy {
 	char label[SIM_LABEL_MAX];
 	struct arbiter_config cfg;
+	bool literal;             /* the seed's listing for the learned gap */
 };
+
+/* ---- literal_hook.c: the `literal` policy (sim/gap_literal.h) ---- */
+struct arbiter;
+/* Install the listing as a's learner; the context, or NULL. */
+void *sim_literal_attach(struct arbiter *a, size_t max_domains);
+/* Free it; *out_of_range (optional): indices the listing would abort on
+ * or write past its table with. */
+void sim_literal_detach(void *ctx, uint64_t *out_of_range);
 
 /* Per guest per recorded tick. */
 enum sim_field {
@@ -75,6 +84,8 @@ struct sim_run {
 	uint64_t cycles;
 	uint64_t oom_events;      /* seen by the arbiter */
 	uint64_t pressure_holds;
+	bool literal;             /* ran the `literal` learner */
+	uint64_t literal_out_of_range;
 	double host_free_mean_mib;
 	double wall_s;            /* real time the run took */
 	/* time series, one tick per tick_ms */
@@ -158,6 +169,8 @@ struct sim_summary {
 	double t90_mean_s, t90_max_s;
 	double gini;              /* of relative shortfall; < 0: no shortfall */
 	double host_free_mean_mib;
+	bool literal;
+	uint64_t literal_out_of_range;
 };
 
 void sim_summarise(const struct sim_run *r, double duration_s,
