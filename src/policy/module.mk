@@ -42,3 +42,9 @@ TESTS += test_snapshot
 test_snapshot_SRCS   := tests/unit/test_snapshot.c
 test_snapshot_LIBS   := policy common
 test_snapshot_LDLIBS := $(POLICY_TEST_LDLIBS)
+
+# The learned gap, and seed 003's listing (membal-sim's `literal`) beside it.
+TESTS += test_gap
+test_gap_SRCS   := tests/unit/test_gap.c src/sim/gap_literal.c
+test_gap_LIBS   := policy common
+test_gap_LDLIBS := $(POLICY_TEST_LDLIBS)

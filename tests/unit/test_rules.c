@@ -233,6 +233,77 @@ static void test_state_codec(void **state)
 	assert_int_equal(state_parse(longtext, &back), -1);
 }
 
+/* The learned gap in memory/membal_state: written for a domain under
+ * `learned` only, read back exactly, refused when malformed. */
+static void test_state_gap_codec(void **state)
+{
+	struct dom d = fresh(1, "web"), r = fresh(1, "web");
+	struct policy_params p;
+	struct dom_state s, back;
+	char text[STATE_TEXT_MAX];
+
+	policy_params_default(&p);
+	gap_state_init(&d.gap, &p, 1);
+	d.gap.gap_kb = 96 * MIB;
+	d.gap.price[0] = -1000000;
+	d.gap.price[32] = 4095;
+	d.gap.price[64] = -65;
+	state_of_dom(&d, 10000, 1700000000, &s);
+	state_gap_of_dom(&d, &s);
+	assert_false(s.have_gap);                 /* fixed: no gap words */
+	d.headroom = POLICY_HEADROOM_LEARNED;
+	state_gap_of_dom(&d, &s);
+	state_format(&s, text, sizeof(text));
+	assert_string_equal(text, "hold=none oom_min_kb=0 oom_until=0 gap_kb=98304 "
+			    "gap_prices=0:-1000000,32:4095,64:-65");
+	assert_int_equal(state_parse(text, &back), 0);
+	assert_true(state_gap_to_dom(&back, &p, &r));
+	assert_int_equal(r.gap.gap_kb, 96 * MIB);
+	assert_memory_equal(r.gap.price, d.gap.price, sizeof(d.gap.price));
+	assert_int_equal(r.gap_saved_kb, 96 * MIB);
+
+	/* Every price set: still within the buffer and the read bound. */
+	for (int i = 0; i < GAP_ACTIONS; i++)
+		d.gap.price[i] = -GAP_PRICE_MAX;
+	state_gap_of_dom(&d, &s);
+	state_format(&s, text, sizeof(text));
+	assert_true(strlen(text) < STATE_TEXT_MAX - 1);
+	assert_int_equal(state_parse(text, &back), 0);
+	assert_int_equal(back.gap_price[64], -GAP_PRICE_MAX);
+
+	/* No price set. */
+	memset(d.gap.price, 0, sizeof(d.gap.price));
+	state_gap_of_dom(&d, &s);
+	state_format(&s, text, sizeof(text));
+	assert_string_equal(text, "hold=none oom_min_kb=0 oom_until=0 gap_kb=98304 gap_prices=-");
+	assert_int_equal(state_parse(text, &back), 0);
+	assert_true(back.have_gap);
+
+	const char *bad[] = {
+		"hold=none gap_kb=1",                           /* no prices */
+		"hold=none gap_prices=-",                       /* no gap */
+		"hold=none gap_kb=1 gap_prices=65:1",           /* index */
+		"hold=none gap_kb=1 gap_prices=1:1,1:2",        /* twice */
+		"hold=none gap_kb=1 gap_prices=1:0",            /* zero is absent */
+		"hold=none gap_kb=1 gap_prices=1:1000001",      /* range */
+		"hold=none gap_kb=1 gap_prices=1:1,",           /* trailing */
+		"hold=none gap_kb=1 gap_prices=:1",
+		"hold=none gap_kb=1 gap_prices=1:x",
+		"hold=none gap_kb=-1 gap_prices=-",
+		"hold=none gap_kb=1 gap_kb=2 gap_prices=-",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(state_parse(bad[i], &back), -1);
+
+	/* `membalctl state import` of a newer export ignores the gap. */
+	unsigned ignored;
+
+	assert_int_equal(state_parse_export("hold=manual oom_min_kb=0 oom_until=0 gap_kb=1 gap_prices=-",
+					    &back, &ignored), 0);
+	assert_int_equal(ignored, 2);
+	assert_false(back.have_gap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +313,7 @@ int main(void)
 		cmocka_unit_test_setup(test_uncooperative, setup),
 		cmocka_unit_test_setup(test_grant_withdrawn, setup),
 		cmocka_unit_test_setup(test_state_codec, setup),
+		cmocka_unit_test_setup(test_state_gap_codec, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
