@@ -68,7 +68,7 @@ static void test_domain_rules_and_exclusion(void **state)
 	assert_int_equal(arbiter_config_load_string("d.ini",
 		"[daemon]\nexclude = *-dm test-*\n"
 		"[domain web1]\nmin_mb = 512\nmax_mb = 4096\nshares = 2.5\n"
-		"[domain test-keep]\nmanaged = yes\n", &c), 0);
+		"[domain test-keep]\nmanaged = yes\nheadroom = learned\n", &c), 0);
 	const struct domain_rule *r = arbiter_config_rule(&c, "web1");
 	assert_non_null(r);
 	assert_true(r->has_min && r->has_max && r->has_shares && !r->has_managed);
@@ -81,6 +81,8 @@ static void test_domain_rules_and_exclusion(void **state)
 	assert_false(arbiter_config_excluded(&c, "web1"));
 	r = arbiter_config_rule(&c, "test-keep");
 	assert_true(r->has_managed && r->managed);
+	assert_true(r->has_headroom && r->headroom == POLICY_HEADROOM_LEARNED);
+	assert_false(arbiter_config_rule(&c, "web1")->has_headroom);
 }
 
 static void test_bad_values_named(void **state)

@@ -113,6 +113,22 @@ static void test_shipped_file_matches_defaults(void **state)
 	assert_int_equal(pc.params.oom_hold_s, def.oom_hold_s);
 	assert_int_equal(pc.params.min_kb, def.min_kb);
 	assert_int_equal(pc.params.max_kb, def.max_kb);
+	/* the learned gap's block */
+	assert_int_equal(pc.params.headroom, def.headroom);
+	assert_int_equal(pc.params.gap_min_kb, def.gap_min_kb);
+	assert_int_equal(pc.params.gap_max_kb, def.gap_max_kb);
+	assert_int_equal(pc.params.gap_start_kb, def.gap_start_kb);
+	assert_int_equal(pc.params.gap_fine_pagein, def.gap_fine_pagein);
+	assert_int_equal(pc.params.gap_fine_io, def.gap_fine_io);
+	assert_int_equal(pc.params.gap_fine_oom, def.gap_fine_oom);
+	assert_int_equal(pc.params.gap_prize, def.gap_prize);
+	assert_int_equal(pc.params.gap_tolerance, def.gap_tolerance);
+	assert_int_equal(pc.params.gap_greedy, def.gap_greedy);
+	assert_int_equal(pc.params.gap_pagein_rate, def.gap_pagein_rate);
+	assert_int_equal(pc.params.gap_io_rate, def.gap_io_rate);
+	assert_int_equal(pc.params.gap_explore_max_kb, def.gap_explore_max_kb);
+	assert_int_equal(pc.params.gap_explore_s, def.gap_explore_s);
+	assert_int_equal(pc.params.gap_seed, def.gap_seed);
 }
 
 static void test_values(void **state)
@@ -130,7 +146,13 @@ static void test_values(void **state)
 				     "dom0_mode = priority\n"
 				     "headroom_mb = 10\n"
 				     "max_mb = 4096\n"
-				     "shares = 2.5\n", &pc, &f), 0);
+				     "shares = 2.5\n"
+				     "headroom = learned\n"
+				     "gap_min_mb = 8\n"
+				     "gap_tolerance = 30\n", &pc, &f), 0);
+	assert_int_equal(pc.params.headroom, POLICY_HEADROOM_LEARNED);
+	assert_int_equal(pc.params.gap_min_kb, 8 * 1024);
+	assert_int_equal(pc.params.gap_tolerance, 30);
 	assert_true(pc.params.tau == 0 && pc.params.epsilon == 0);
 	assert_int_equal(pc.params.solver, POLICY_SOLVER_PAPER);
 	assert_int_equal(pc.params.free_source, POLICY_FREE_FREE);
