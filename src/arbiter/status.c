@@ -212,6 +212,8 @@ static struct json_object *dom_json(const struct arbiter *a, const struct dom *d
 	add(o, "oom_kills", u64(d->oom_kills));
 	add(o, "oom_events", u64(d->oom_events));
 	add(o, "pressure_holds", u64(d->pressure_holds));
+	add(o, "headroom", json_object_new_string(policy_headroom_names[d->headroom]));
+	add(o, "gap_kb", u64(d->gap_kb));
 	add(o, "target_changes", u64(d->target_changes));
 	add(o, "withdrawals", u64(d->withdrawals));
 	return o;

@@ -23,7 +23,8 @@
 #                first report, is renamed g3, reports within 60 s; the old
 #                domid leaves the status with no target write; g2 is not
 #                squeezed by g3's size; free memory stays above the reserve
-#   oom          no guest ever OOM-killed anything
+#   oom          no guest ever OOM-killed anything; g2, under the learned
+#                gap, kept it in memory/membal_state
 #   estimates    the working-set estimators against a known need, in a
 #                fresh guest with zram swap (docs/evaluation.md)
 #
@@ -529,6 +530,12 @@ phase_oom() {
 	done
 	check_that no-oom-kills "guest /proc/vmstat oom_kill: g1 ${oom_g1:-?} (before destroy), g2 ${o2:-?}, g3 ${o3:-?}; consoles with OOM/panic: ${panics:-none}" \
 		"${oom_g1:-x}" = 0 -a "${o2:-x}" = 0 -a -z "$panics"
+	# g2 is under `headroom = learned` ([domain g2] in the e2e arbiter.ini).
+	h2=$(st_dom g2 headroom); gap2=$(st_dom g2 gap_kb)
+	s2=$(xsr /local/domain/$id2/memory/membal_state)
+	fig learned_gap_g2_kb "${gap2:-}"
+	check_that learned-gap "g2 headroom ${h2:-?}, gap ${gap2:-?} KiB, membal_state '${s2:-}', oom_kill ${o2:-?}" \
+		"${h2:-x}" = learned -a "${gap2:-0}" -ge $((96 * MB)) -a "${o2:-x}" = 0 -a -n "$(echo "$s2" | grep 'gap_kb=')"
 }
 
 # ------------------------------------------------------------ estimates ---
