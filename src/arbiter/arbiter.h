@@ -105,6 +105,8 @@ struct dom {
 	uint64_t gap_saved_kb;       /* the gap memory/membal_state holds */
 	uint64_t gap_saved_ms;       /* when it was written (0: never) */
 	uint64_t gap_saves;
+	bool gap_save_tried;
+	uint64_t gap_save_try_ms;    /* the last attempt by arbiter_gap_persist */
 
 	/* holds */
 	bool hold_manual;

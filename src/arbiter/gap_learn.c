@@ -54,7 +54,9 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 	bool oom_hold = now < d->oom_until_ms;
 	uint64_t ws = d->have_fig ? d->fig.v[MK_COMMITTED_AS] : 0;
 
-	if (d->headroom != POLICY_HEADROOM_LEARNED)
+	/* A domain without a report has nothing to learn from (and nothing
+	 * to keep in memory/membal_state). */
+	if (d->headroom != POLICY_HEADROOM_LEARNED || !d->have_fig)
 		return d->gap_kb = p->headroom_kb;
 	if (!d->gap.init)
 		gap_state_init(&d->gap, p, d->domid);
@@ -94,9 +96,12 @@ void arbiter_gap_persist(struct arbiter *a, uint64_t now)
 		if (d->headroom != POLICY_HEADROOM_LEARNED || !d->gap.init || a->gap_hook ||
 		    d->gap.gap_kb == d->gap_saved_kb)
 			continue;
-		/* At most once a minute: the prices ride along. */
-		if (d->gap_saves && now - d->gap_saved_ms < 60000)
+		/* At most once a minute, failed attempts included: the prices
+		 * ride along. */
+		if (d->gap_save_tried && now - d->gap_save_try_ms < 60000)
 			continue;
+		d->gap_save_tried = true;
+		d->gap_save_try_ms = now;
 		arbiter_save_state(a, d, now);
 	}
 }

@@ -738,6 +738,76 @@ static void test_restart_makes_no_burst(void **state)
 	stop(e);
 }
 
+/* headroom = learned: a guest reporting the same figures gets at most 6
+ * target writes a minute, a steady cycle still sends no request, and the
+ * learned gap, kept in memory/membal_state, survives a restart. */
+static void test_learned_gap_steady_and_kept(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE,
+			      "[policy]\nheadroom = learned\n[daemon]\nstale_after_ms = 600000\n");
+	const struct fig f = { .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 300 * MIB };
+	struct xsd_stats st0, st1;
+
+	run(e, 1);
+	for (int i = 0; i < 120; i++) {
+		fake_publish(e, 1, &f);
+		fake_publish(e, 2, &f);
+		run(e, 1);
+	}
+	uint64_t w0 = e->a.n.target_writes;
+
+	for (int i = 0; i < 60; i++) {
+		fake_publish(e, 1, &f);
+		fake_publish(e, 2, &f);
+		run(e, 1);
+	}
+	assert_true(e->a.n.target_writes - w0 <= 2 * 6);
+	struct dom *d = adom(e, 1);
+	uint64_t gap = d->gap.gap_kb;
+
+	assert_int_equal(d->headroom, POLICY_HEADROOM_LEARNED);
+	assert_true(e->a.n.gap_steps >= 2 * 170);
+	/* [gap_min, min(gap_max, W/2)]: W = 300 MiB */
+	assert_true(gap >= 32 * MIB && gap <= 148 * MIB);
+	assert_int_equal(d->gap_kb, gap);
+	assert_true(d->gap_saves >= 1);
+
+	w0 = e->a.n.target_writes;
+	run(e, 60);   /* the reports stop: stale_after_ms is 10 min */
+	assert_int_equal(e->a.n.target_writes, w0);
+	e->no_sync = true;
+	run(e, 5);
+	assert_int_equal(e->a.n.target_writes, w0);
+	xsd_get_stats(e->x, &st0);
+	run(e, 1);
+	xsd_get_stats(e->x, &st1);
+	if (st1.requests - st0.requests > 2)
+		for (unsigned t = 0; t < XS_TYPE_COUNT; t++)
+			if (st1.by_type[t] != st0.by_type[t])
+				print_message("%s: %llu\n", xsd_type_name(t),
+					      (unsigned long long)(st1.by_type[t] - st0.by_type[t]));
+	assert_true(st1.requests - st0.requests <= 2);   /* the sim's own sync */
+	e->no_sync = false;
+
+	char want[64], *text;
+	unsigned len;
+
+	snprintf(want, sizeof(want), "gap_kb=%llu ", (unsigned long long)gap);
+	text = xs_read(e->h0, XBT_NULL, "/local/domain/1/memory/membal_state", &len);
+	assert_non_null(text);
+	assert_non_null(strstr(text, want));
+	free(text);
+
+	/* SIGTERM, then a new arbiter: the gap is restored, not relearned. */
+	arbiter_shutdown(&e->a);
+	arbiter_free(&e->a);
+	assert_int_equal(arbiter_init(&e->a, &e->cfg, &e->hv, false), 0);
+	run(e, 1);
+	assert_true(adom(e, 1)->gap.init);
+	assert_int_equal(adom(e, 1)->gap.gap_kb, gap);
+	stop(e);
+}
+
 static void test_steady_state_sends_no_request(void **state)
 {
 	struct env *e = start(two_fake, SIM_AGENTS_NONE, "[daemon]\nstale_after_ms = 600000\n");
@@ -1090,6 +1160,7 @@ int main(void)
 		cmocka_unit_test(test_dry_run_writes_nothing),
 		cmocka_unit_test(test_restart_makes_no_burst),
 		cmocka_unit_test(test_steady_state_sends_no_request),
+		cmocka_unit_test(test_learned_gap_steady_and_kept),
 		cmocka_unit_test(test_goal_jitter_writes_nothing),
 		cmocka_unit_test(test_min_above_static_max_not_managed),
 		cmocka_unit_test(test_write_to_vanished_domain),
