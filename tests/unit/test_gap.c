@@ -320,6 +320,51 @@ static void test_oom(void **state)
 	assert_int_equal(gap_current_kb(&p, &s, 1000 * MIB, true) >= 68 * MIB, 1);
 }
 
+/* The learner only moves the goal: MC_i = C_i + O_i + g_i when the
+ * snapshot carries g_i (else headroom), and the no-shrink and minimum
+ * rules still decide the target. */
+static void test_goal_uses_gap(void **state)
+{
+	struct policy_params p;
+	struct policy_ctx ctx;
+	struct policy_host host = { .free_kb = 4096 * MIB };
+	struct policy_dom d[2];
+	struct policy_decision out[2];
+	struct policy_cycle cyc;
+
+	policy_params_default(&p);
+	host.reserve_kb = p.reserve_kb;
+	memset(d, 0, sizeof(d));
+	for (int i = 0; i < 2; i++) {
+		d[i].domid = (uint32_t)i + 1;
+		d[i].kind = POLICY_DOMU;
+		d[i].actual_kb = d[i].target_kb = 600 * MIB;
+		d[i].min_kb = 128 * MIB;
+		d[i].max_kb = 2048 * MIB;
+		d[i].shares = 1;
+		d[i].committed_as_kb = 300 * MIB;
+		d[i].free_kb = d[i].avail_kb = 200 * MIB;
+		d[i].flags = POLICY_IN_AVAIL;
+	}
+	d[0].flags |= POLICY_IN_GAP;
+	d[0].gap_kb = 32 * MIB;
+	assert_int_equal(policy_ctx_init(&ctx, 2), 0);
+	assert_int_equal(policy_decide(&ctx, &p, &host, d, 2, out, &cyc), 0);
+	assert_int_equal(out[0].goal_kb, 332 * MIB);
+	assert_int_equal(out[1].goal_kb, 364 * MIB);   /* headroom_mb 64 */
+	/* Under pressure the small gap shrinks nothing. */
+	d[0].flags |= POLICY_IN_PSI;
+	d[0].psi_some = p.psi_no_shrink + 1;
+	assert_int_equal(policy_decide(&ctx, &p, &host, d, 2, out, &cyc), 0);
+	assert_int_equal(out[0].target_kb, 600 * MIB);
+	/* And never below L_i (an OOM-raised minimum). */
+	d[0].flags &= ~POLICY_IN_PSI;
+	d[0].min_kb = 500 * MIB;
+	assert_int_equal(policy_decide(&ctx, &p, &host, d, 2, out, &cyc), 0);
+	assert_int_equal(out[0].goal_kb, 500 * MIB);
+	policy_ctx_free(&ctx);
+}
+
 /* ---- the seed's listing ---- */
 
 /* (a) It fines the negative of the change it applied: after 16 -> 100 the
@@ -437,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_explore_safety),
 		cmocka_unit_test(test_frozen),
 		cmocka_unit_test(test_oom),
+		cmocka_unit_test(test_goal_uses_gap),
 		cmocka_unit_test(test_literal_defect_a),
 		cmocka_unit_test(test_literal_defect_b),
 		cmocka_unit_test(test_literal_defect_c),
