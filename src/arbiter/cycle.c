@@ -62,6 +62,42 @@ static void report_of(const struct dom *d, struct snap_report *r)
 	}
 }
 
+/* need = estimate: W_i's estimate from the last report and its history,
+ * only from an agent that publishes the working-set figures (an older
+ * agent's domain keeps today's policy); the gap is the fixed headroom
+ * (design.md §Scarce mode from the estimated need). A domain adopted
+ * less than adopt_grace_s ago is not shrunk. */
+static void need_of(const struct arbiter *a, const struct dom *d,
+		    uint64_t now, struct snap_dom *in)
+{
+	const struct policy_params *p = &a->cfg.policy.params;
+	struct estimate_in ei;
+	uint64_t kb;
+
+	if (p->need != POLICY_NEED_ESTIMATE)
+		return;
+	in->grace = p->adopt_grace_s > 0 &&
+		    (!d->have_fig || now < d->first_fig_ms + (uint64_t)p->adopt_grace_s * 1000);
+	if (!d->have_fig)
+		return;
+	guest_estimate_input(&d->fig, &d->hist, &ei);
+	enum estimator e = estimate_default(&ei, &kb);
+
+	if (e == EST_HYBRID || e == EST_REFAULT || e == EST_LRU) {
+		uint64_t lru;
+
+		/* The refault-corrected part counts swapped-out anon only as
+		 * fast as it comes back: a guest thrashing slowly would look
+		 * as if it needed what it holds. Every swapped-out page is
+		 * counted instead (lru), a bound that errs on the safe side. */
+		if (estimate(EST_LRU, &ei, &lru) && lru > kb)
+			kb = lru;
+		in->have_ws = true;
+		in->ws_kb = kb;
+		in->gap_kb = p->headroom_kb;
+	}
+}
+
 /* Build the snapshot; returns its size. Every listed domain is in it:
  * the undecided ones as POLICY_UNMANAGED, so that the policy subtracts
  * their pending growth from F_h. */
@@ -89,6 +125,7 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 			in.shares = d->shares;
 			in.oom_min_kb = dom_oom_min(d, now);
 			report_of(d, &in.fig);
+			need_of(a, d, now, &in);
 		}
 		snapshot_dom(&in, &a->snap[n]);
 		a->snap_dom[n] = d;

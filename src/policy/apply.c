@@ -28,6 +28,7 @@
  * cycle, sum max(0, write_i - N_i) <= max(0, F_h - growth in flight).
  */
 #include "policy/policy.h"
+#include "policy/solve.h"
 
 static inline uint64_t distance(uint64_t a, uint64_t b)
 {
@@ -139,4 +140,13 @@ void policy_apply(const struct policy_params *p,
 			o->write_kb = 0;
 		}
 	}
+
+	/* What the writes above leave of the pool. */
+	uint64_t granted = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (out[i].has_write && dom[i].kind != POLICY_DOM0 &&
+		    out[i].write_kb > dom[i].actual_kb)
+			granted += out[i].write_kb - dom[i].actual_kb;
+	policy_unpark(p, dom, n, out, pool > granted ? pool - granted : 0);
 }

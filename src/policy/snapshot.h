@@ -58,6 +58,14 @@ struct snap_dom {
 	double shares;
 	uint64_t oom_min_kb;
 	struct snap_report fig;      /* managed only */
+	/* Managed only, read under need = estimate: WS_i, the working-set
+	 * estimate of the last report (guest units; the builder adds O_i),
+	 * when have_ws; gap_kb, the gap g_i left above it (headroom_kb under
+	 * a fixed headroom); grace: adopted less than adopt_grace_s ago. */
+	bool have_ws;
+	uint64_t ws_kb;
+	uint64_t gap_kb;
+	bool grace;
 };
 
 /* O_i: what the domain holds that the guest does not count as RAM,

@@ -64,7 +64,7 @@ fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
 fuzz_ini_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
 FUZZERS += fuzz_plan
-fuzz_plan_SRCS := tests/fuzz/fuzz_plan.c src/ctl/plan_csv.c $(FUZZ_CONFIG_SRCS)
+fuzz_plan_SRCS := tests/fuzz/fuzz_plan.c src/ctl/plan_csv.c src/ctl/plan_mem.c $(FUZZ_CONFIG_SRCS)
 fuzz_plan_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
 FUZZERS += fuzz_json
