@@ -90,7 +90,10 @@ static size_t largest_up(const struct policy_params *p,
 	for (size_t i = 0; i < n; i++) {
 		uint64_t w = parked_up(p, &dom[i], &out[i]);
 
-		if (w > *want && (!only_starving || starving(&dom[i]))) {
+		/* Ties go to the lower domid: the order of the snapshot
+		 * does not matter. */
+		if ((w > *want || (w && w == *want && dom[i].domid < dom[best].domid)) &&
+		    (!only_starving || starving(&dom[i]))) {
 			best = i;
 			*want = w;
 		}
@@ -142,7 +145,7 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 		for (size_t i = 0; i < n; i++) {
 			uint64_t g = parked_down(p, &dom[i], &out[i]);
 
-			if (g > give) {
+			if (g > give || (g && g == give && dom[i].domid < dom[best].domid)) {
 				best = i;
 				give = g;
 			}

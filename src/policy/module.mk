@@ -42,3 +42,13 @@ TESTS += test_snapshot
 test_snapshot_SRCS   := tests/unit/test_snapshot.c
 test_snapshot_LIBS   := policy common
 test_snapshot_LDLIBS := $(POLICY_TEST_LDLIBS)
+
+TESTS += test_scarce_props
+test_scarce_props_SRCS   := tests/unit/test_scarce_props.c
+test_scarce_props_LIBS   := policy common
+test_scarce_props_LDLIBS := $(POLICY_TEST_LDLIBS)
+
+TESTS += test_unpark
+test_unpark_SRCS   := tests/unit/test_unpark.c
+test_unpark_LIBS   := policy common
+test_unpark_LDLIBS := $(POLICY_TEST_LDLIBS)

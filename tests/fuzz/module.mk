@@ -54,7 +54,7 @@ fuzz_guest_SRCS := tests/fuzz/fuzz_guest.c src/arbiter/guest.c \
 FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
                     src/common/clock.c src/policy/policy_config.c \
                     src/policy/policy.c src/policy/params.c src/policy/solve_exact.c \
-                    src/policy/solve_paper.c src/policy/apply.c \
+                    src/policy/solve_paper.c src/policy/apply.c src/policy/apply_unpark.c \
                     src/policy/snapshot.c src/policy/estimate.c
 FUZZERS += fuzz_ini
 fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
