@@ -706,6 +706,35 @@ static void test_reservation_stops_at_need(void **state)
 	stop(e);
 }
 
+/* need = estimate: a newly adopted guest is not shrunk below
+ * max(W, Committed_AS + O) + gap for adopt_grace_s (its programs promised
+ * more than they touched: it may be ramping), then it is, down toward
+ * W + gap. With adopt_grace_s = 0 it is shrunk at once. */
+static const char *const promised =
+	"[host]\ntotal_mb = 2048\ndom0_mb = 512\nballoon_rate_mb_s = 256\n"
+	"[guest p]\ndomid = 1\nmemory_mb = 768\nstatic_max_mb = 1024\n"
+	"untouched_mb = 600\nworkload = const:100\n";
+
+static void test_adopt_grace(void **state)
+{
+	struct env *e = start(promised, SIM_AGENTS_INPROCESS, NULL);
+
+	run(e, 40);
+	assert_true(adom(e, 1)->decided);
+	assert_int_equal(xs_target(e, 1), 768 * MIB);   /* not shrunk yet */
+	assert_true(adom(e, 1)->decision.reasons & POLICY_R_ADOPT);
+	run(e, 60);                                     /* grace over at 60 s */
+	assert_true(xs_target(e, 1) < 600 * MIB);
+	assert_false(adom(e, 1)->decision.reasons & POLICY_R_ADOPT);
+	assert_int_equal(e->violations, 0);
+	stop(e);
+
+	e = start(promised, SIM_AGENTS_INPROCESS, "[policy]\nadopt_grace_s = 0\n");
+	run(e, 40);
+	assert_true(xs_target(e, 1) < 600 * MIB);
+	stop(e);
+}
+
 static void test_xenstored_restart_survived(void **state)
 {
 	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
@@ -1120,6 +1149,7 @@ int main(void)
 		cmocka_unit_test(test_domain_vanishes_and_mem_set_holds),
 		cmocka_unit_test(test_reserve_frees_and_keeps),
 		cmocka_unit_test(test_reservation_stops_at_need),
+		cmocka_unit_test(test_adopt_grace),
 		cmocka_unit_test(test_xenstored_restart_survived),
 		cmocka_unit_test(test_dry_run_writes_nothing),
 		cmocka_unit_test(test_restart_makes_no_burst),
