@@ -76,6 +76,7 @@ struct dom {
 	bool report_dirty;           /* a figure key changed: re-read */
 	bool stamp_dirty;            /* the stamp alone changed: heartbeat */
 	bool have_fig;
+	uint64_t first_fig_ms;       /* first good report (adopt_grace_s) */
 	struct guest_figures fig;    /* last good report */
 	struct guest_history hist;   /* deltas to the report before it */
 	uint64_t stamp;

@@ -62,6 +62,41 @@ static void report_of(const struct dom *d, struct snap_report *r)
 	}
 }
 
+/* need = estimate: W_i's estimate from the last report and its history,
+ * only from an agent that publishes the working-set figures (an older
+ * agent's domain keeps today's policy); the gap is the fixed headroom
+ * (design.md §Scarce mode from the estimated need). A domain adopted
+ * less than adopt_grace_s ago is not shrunk. */
+static void need_of(const struct arbiter *a, const struct dom *d,
+		    uint64_t now, struct snap_dom *in)
+{
+	const struct policy_params *p = &a->cfg.policy.params;
+	struct estimate_in ei;
+	uint64_t kb;
+
+	if (p->need != POLICY_NEED_ESTIMATE)
+		return;
+	in->grace = p->adopt_grace_s > 0 &&
+		    (!d->have_fig || now < d->first_fig_ms + (uint64_t)p->adopt_grace_s * 1000);
+	if (!d->have_fig)
+		return;
+	guest_estimate_input(&d->fig, &d->hist, &ei);
+	enum estimator e = estimate_default(&ei, &kb);
+
+	if (e == EST_HYBRID || e == EST_REFAULT || e == EST_LRU) {
+		uint64_t lru;
+
+		/* The refault-corrected part counts swapped-out anon only as
+		 * fast as it comes back: a guest thrashing slowly would look
+		 * as if it needed what it holds. Every swapped-out page is
+		 * counted instead (lru), a bound that errs on the safe side. */
+		if (estimate(EST_LRU, &ei, &lru) && lru > kb)
+			kb = lru;
+		in->have_ws = true;
+		in->ws_kb = kb;
+	}
+}
+
 /* Build the snapshot; returns its size. Every listed domain is in it:
  * the undecided ones as POLICY_UNMANAGED, so that the policy subtracts
  * their pending growth from F_h. */
@@ -96,6 +131,7 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 			in.max_kb = d->max_kb;
 			in.shares = d->shares;
 			in.oom_min_kb = dom_oom_min(d, now);
+			need_of(a, d, now, &in);
 		}
 		snapshot_dom(&in, &a->snap[n]);
 		a->snap_dom[n] = d;
@@ -329,6 +365,11 @@ int arbiter_cycle(struct arbiter *a)
 		.free_kb = host_free(a, now),
 		.reserve_kb = a->cfg.policy.params.reserve_kb,
 	};
+	/* The adoption grace yields to the host's reserve: below it, a newly
+	 * adopted domain gives back down to its need like any other. */
+	if (host.free_kb < (int64_t)host.reserve_kb)
+		for (size_t i = 0; i < n; i++)
+			a->snap[i].flags &= ~(uint32_t)POLICY_IN_GRACE;
 	if (policy_decide(&a->pctx, &a->cfg.policy.params, &host, a->snap, n,
 			  a->dec, &a->cycle) < 0) {
 		log_limited(LOG_ERR, "arbiter:policy", "policy refused the snapshot: %s",

@@ -80,5 +80,7 @@ void dom_report_accepted(struct dom *d, const struct guest_figures *prev,
 			 uint64_t now_ms)
 {
 	guest_history_push(&d->hist, prev, &d->fig, now_ms);
+	if (!d->have_fig)
+		d->first_fig_ms = now_ms;
 	d->have_fig = true;
 }

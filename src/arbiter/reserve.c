@@ -197,7 +197,7 @@ void arbiter_reservations_account(struct arbiter *a, uint64_t now)
 static void explain(struct arbiter *a, uint64_t now, char *why, size_t size)
 {
 	uint64_t above_min = 0, unmanaged_kb = 0;
-	unsigned pressure = 0, oom = 0, unmanaged = 0;
+	unsigned pressure = 0, oom = 0, unmanaged = 0, need = 0;
 
 	for (size_t i = 0; i < a->ndoms; i++) {
 		const struct dom *d = a->by_domid[a->order[i]];
@@ -213,11 +213,16 @@ static void explain(struct arbiter *a, uint64_t now, char *why, size_t size)
 			pressure++;
 		if (d->oom_until_ms > now)
 			oom++;
+		/* need = estimate: held at min(B_i, W_i) or in its adoption
+		 * grace; a reservation cannot take that
+		 * (design.md §Growth is never cut). */
+		if (d->decided && (d->decision.reasons & (POLICY_R_NEED | POLICY_R_ADOPT)))
+			need++;
 		if (d->actual_kb > d->min_kb)
 			above_min += d->actual_kb - d->min_kb;
 	}
-	snprintf(why, size, "managed guests hold %llu KiB above their minimums (%u under memory pressure, %u at an OOM-raised minimum: not shrunk); %u guests not managed (paused, held, no agent) hold %llu KiB",
-		 (unsigned long long)above_min, pressure, oom, unmanaged,
+	snprintf(why, size, "managed guests hold %llu KiB above their minimums (%u under memory pressure, %u at an OOM-raised minimum, %u at their working set or newly adopted: not shrunk); %u guests not managed (paused, held, no agent) hold %llu KiB",
+		 (unsigned long long)above_min, pressure, oom, need, unmanaged,
 		 (unsigned long long)unmanaged_kb);
 }
 

@@ -3,7 +3,7 @@
 # policy: no Xen library is linked for it.
 PROGRAMS += membalctl
 INSTALL_BIN += membalctl
-membalctl_SRCS   := src/ctl/membalctl.c src/ctl/plan.c src/ctl/plan_csv.c src/ctl/plan_write.c src/ctl/status_cmd.c \
+membalctl_SRCS   := src/ctl/membalctl.c src/ctl/plan.c src/ctl/plan_csv.c src/ctl/plan_mem.c src/ctl/plan_write.c src/ctl/status_cmd.c \
                     src/ctl/control_cmd.c src/ctl/status_read.c src/ctl/status_view.c \
                     src/ctl/status_explain.c src/ctl/ctl_paths.c
 membalctl_LIBS   := policy common

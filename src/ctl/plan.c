@@ -360,6 +360,7 @@ int plan_main(int argc, char **argv)
 	}
 	plan_init(&pl);
 	pl.any_domid = o.any_domid;
+	pl.gap_kb = p.headroom_kb;
 	rc = plan_read_csv(in, o.input && strcmp(o.input, "-") ? o.input : "stdin",
 			   &pl, err, sizeof(err));
 	if (in != stdin)

@@ -41,6 +41,8 @@ struct plan {
 	char *names;
 	size_t names_len, names_cap;
 	bool any_domid;         /* set before reading: synthetic scale tests */
+	uint64_t gap_kb;        /* set before reading: g_i of a row with ws_kb
+				 * and no gap_kb (the headroom) */
 };
 
 void plan_init(struct plan *pl);
@@ -50,6 +52,9 @@ void plan_init(struct plan *pl);
 void *plan_big_alloc(size_t size);
 void plan_big_free(void *p, size_t size);
 void plan_free(struct plan *pl);
+/* Grow (or, with p NULL, map) a row array from old to size bytes;
+ * NULL when out of memory (p is then still valid). */
+void *plan_big_resize(void *p, size_t old, size_t size);
 
 /* Read a whole snapshot. 0, or -1 with "SRC:LINE: column 'c': ..." in
  * err (and pl holds no usable rows). */

@@ -23,7 +23,7 @@ enum column {
 	COL_SWAP_TOT, COL_SWAP_FREE, COL_MIN, COL_MAX, COL_SHARES,
 	/* optional */
 	COL_AVAIL, COL_MEMTOTAL, COL_BALLOON_CURRENT, COL_CURRENT_TARGET,
-	COL_PSI, COL_SWAPIN,
+	COL_PSI, COL_SWAPIN, COL_WS, COL_GAP,
 	COL_COUNT,
 };
 #define COL_REQUIRED COL_AVAIL  /* columns before this one are required */
@@ -32,7 +32,7 @@ static const char *const column_names[COL_COUNT] = {
 	"domid", "name", "actual_kb", "free_kb", "committed_as_kb",
 	"swap_tot_kb", "swap_free_kb", "min_kb", "max_kb", "shares",
 	"avail_kb", "memtotal_kb", "balloon_current_kb", "current_target_kb",
-	"psi_some", "swapin_rate",
+	"psi_some", "swapin_rate", "ws_kb", "gap_kb",
 };
 
 /* What --help says of each column: unit, then meaning. */
@@ -53,6 +53,8 @@ static const char *const column_help[COL_COUNT][2] = {
 	{ "KiB", "B_i: memory/target now (default actual_kb)" },
 	{ "1/100 %", "PSI memory some avg10, hundredths of a percent" },
 	{ "pages/s", "pages swapped in per second" },
+	{ "KiB", "WS_i: working-set estimate, guest units (need = estimate)" },
+	{ "KiB", "g_i: gap above WS_i (default headroom; needs ws_kb)" },
 };
 
 void plan_print_columns(FILE *out)
@@ -99,60 +101,6 @@ static int col_err(struct reader *r, enum column c, const char *value,
 		   const char *why)
 {
 	return rerr(r, "column '%s': '%.40s': %s", column_names[c], value, why);
-}
-
-void plan_init(struct plan *pl)
-{
-	memset(pl, 0, sizeof(*pl));
-}
-
-/*
- * The row arrays of a large snapshot are hundreds of MiB: each grows in
- * place (mremap) in 2 MiB pages, so that a million rows cost a few
- * hundred page faults instead of seventy thousand.
- */
-static void *big_resize(void *p, size_t old, size_t size)
-{
-	void *q;
-
-	if (!p) {
-		q = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	} else {
-		q = mremap(p, old, size, MREMAP_MAYMOVE);
-	}
-	if (q == MAP_FAILED)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	if (size >= (2u << 20))
-		madvise(q, size, MADV_HUGEPAGE);  /* a hint: may fail */
-#endif
-	return q;
-}
-
-static void big_free(void *p, size_t size)
-{
-	if (p)
-		munmap(p, size);
-}
-
-void *plan_big_alloc(size_t size)
-{
-	return big_resize(NULL, 0, size ? size : 1);
-}
-
-void plan_big_free(void *p, size_t size)
-{
-	big_free(p, size ? size : 1);
-}
-
-void plan_free(struct plan *pl)
-{
-	big_free(pl->dom, pl->cap * sizeof(*pl->dom));
-	big_free(pl->line, pl->cap * sizeof(*pl->line));
-	big_free(pl->name_off, pl->cap * sizeof(*pl->name_off));
-	big_free(pl->names, pl->names_cap);
-	plan_init(pl);
 }
 
 /* Split line (len bytes, NUL-terminated) in place at commas, trimming
@@ -280,19 +228,19 @@ static int get_opt_kb(struct reader *r, enum column c, bool *present,
 static int plan_grow(struct plan *pl)
 {
 	size_t cap = pl->cap ? pl->cap * 2 : 4096;
-	struct policy_dom *dom = big_resize(pl->dom, pl->cap * sizeof(*dom),
+	struct policy_dom *dom = plan_big_resize(pl->dom, pl->cap * sizeof(*dom),
 					    cap * sizeof(*dom));
 
 	if (!dom)
 		return -1;
 	pl->dom = dom;
-	uint32_t *line = big_resize(pl->line, pl->cap * sizeof(*line),
+	uint32_t *line = plan_big_resize(pl->line, pl->cap * sizeof(*line),
 				    cap * sizeof(*line));
 
 	if (!line)
 		return -1;
 	pl->line = line;
-	size_t *off = big_resize(pl->name_off, pl->cap * sizeof(*off),
+	size_t *off = plan_big_resize(pl->name_off, pl->cap * sizeof(*off),
 				 cap * sizeof(*off));
 
 	if (!off)
@@ -312,7 +260,7 @@ static int add_name(struct plan *pl, const char *name, size_t len0,
 
 		while (cap < pl->names_len + len)
 			cap *= 2;
-		char *names = big_resize(pl->names, pl->names_cap, cap);
+		char *names = plan_big_resize(pl->names, pl->names_cap, cap);
 
 		if (!names)
 			return -1;
@@ -427,6 +375,13 @@ static int read_row(struct reader *r, char *line, size_t len,
 		return -1;
 	if (has)
 		g->have |= SNAP_HAS_SWAPIN;
+	if (get_opt_kb(r, COL_WS, &in.have_ws, &in.ws_kb) < 0 ||
+	    get_opt_kb(r, COL_GAP, &has, &in.gap_kb) < 0)
+		return -1;
+	if (has && !in.have_ws)
+		return rerr(r, "column 'gap_kb': a value without ws_kb");
+	if (!has)
+		in.gap_kb = pl->gap_kb;
 	snapshot_dom(&in, &d);
 
 	if (d.min_kb > d.max_kb)

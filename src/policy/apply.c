@@ -28,6 +28,7 @@
  * cycle, sum max(0, write_i - N_i) <= max(0, F_h - growth in flight).
  */
 #include "policy/policy.h"
+#include "policy/solve.h"
 
 static inline uint64_t distance(uint64_t a, uint64_t b)
 {
@@ -139,4 +140,18 @@ void policy_apply(const struct policy_params *p,
 			o->write_kb = 0;
 		}
 	}
+
+	/* What the writes above leave of the pool: F_h less every decided
+	 * domain's growth, written or in flight (a write that pass 4 turned
+	 * back into keeping B_i still takes B_i - N_i). */
+	uint64_t taken = 0, free_h = cycle->host_free_kb > 0
+		? (uint64_t)cycle->host_free_kb : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t to = out[i].has_write ? out[i].write_kb : dom[i].target_kb;
+
+		if (out[i].mode != POLICY_MODE_FIXED && to > dom[i].actual_kb)
+			taken += to - dom[i].actual_kb;
+	}
+	policy_unpark(p, dom, n, out, free_h > taken ? free_h - taken : 0);
 }

@@ -48,3 +48,13 @@ TESTS += test_gap
 test_gap_SRCS   := tests/unit/test_gap.c src/sim/gap_literal.c
 test_gap_LIBS   := policy common
 test_gap_LDLIBS := $(POLICY_TEST_LDLIBS)
+
+TESTS += test_scarce_props
+test_scarce_props_SRCS   := tests/unit/test_scarce_props.c
+test_scarce_props_LIBS   := policy common
+test_scarce_props_LDLIBS := $(POLICY_TEST_LDLIBS)
+
+TESTS += test_unpark
+test_unpark_SRCS   := tests/unit/test_unpark.c
+test_unpark_LIBS   := policy common
+test_unpark_LDLIBS := $(POLICY_TEST_LDLIBS)

@@ -17,6 +17,7 @@ const char *const policy_free_source_names[] = { "free", "avail", NULL };
 const char *const policy_scarce_cap_names[] = { "demand", "max", NULL };
 const char *const policy_dom0_mode_names[] = { "fixed", "priority", NULL };
 const char *const policy_headroom_names[] = { "fixed", "learned", NULL };
+const char *const policy_need_names[] = { "committed", "estimate", NULL };
 const char *const policy_force_names[] = { "auto", "self", "global",
 					   "static", NULL };
 const char *const policy_preset_names[] = { "static", "self", "paper",
@@ -55,6 +56,8 @@ void policy_params_default(struct policy_params *p)
 	p->swapin_no_shrink = 256;     /* pages per second */
 	p->oom_bump_kb = 64 * MIB;
 	p->oom_hold_s = 600;
+	p->need = POLICY_NEED_ESTIMATE;
+	p->adopt_grace_s = 60;
 	p->min_kb = 128 * MIB;
 	p->max_kb = 0;                 /* static-max */
 	p->shares = 1;
@@ -83,6 +86,7 @@ int policy_preset_apply(struct policy_params *p, enum policy_preset preset)
 		return 0;
 	case POLICY_PRESET_SELF:
 		p->mode = POLICY_FORCE_SELF;
+		p->need = POLICY_NEED_COMMITTED;
 		return 0;
 	case POLICY_PRESET_PAPER:
 		p->mode = POLICY_FORCE_AUTO;
@@ -90,6 +94,7 @@ int policy_preset_apply(struct policy_params *p, enum policy_preset preset)
 		p->free_source = POLICY_FREE_FREE;
 		p->scarce_cap = POLICY_CAP_MAX;
 		p->global_hysteresis = true;
+		p->need = POLICY_NEED_COMMITTED;
 		return 0;
 	case POLICY_PRESET_MEMBAL:
 		p->mode = POLICY_FORCE_AUTO;
@@ -97,6 +102,7 @@ int policy_preset_apply(struct policy_params *p, enum policy_preset preset)
 		p->free_source = POLICY_FREE_AVAIL;
 		p->scarce_cap = POLICY_CAP_DEMAND;
 		p->global_hysteresis = false;
+		p->need = POLICY_NEED_ESTIMATE;
 		return 0;
 	}
 	return -1;
@@ -126,10 +132,11 @@ int policy_params_check(const struct policy_params *p, char *err,
 	    (unsigned)p->free_source > POLICY_FREE_AVAIL ||
 	    (unsigned)p->scarce_cap > POLICY_CAP_MAX ||
 	    (unsigned)p->dom0_mode > POLICY_DOM0_PRIORITY ||
+	    (unsigned)p->need > POLICY_NEED_ESTIMATE ||
 	    (unsigned)p->mode > POLICY_FORCE_STATIC ||
 	    (unsigned)p->headroom > POLICY_HEADROOM_LEARNED)
 		return policy_fail(err, errlen, "unknown solver, free_source, "
-			    "scarce_cap, dom0_mode or mode");
+			    "scarce_cap, dom0_mode, need or mode");
 	if (p->hysteresis_up < 1 || p->hysteresis_down < 1)
 		return policy_fail(err, errlen, "hysteresis must be >= 1");
 	if (p->headroom_kb > POLICY_KB_MAX || p->reserve_kb > POLICY_KB_MAX ||
@@ -178,7 +185,7 @@ const char *policy_stage_name(enum policy_stage stage)
 
 static const char *const reason_names[POLICY_R_COUNT] = {
 	"min", "oom", "max", "demand", "psi", "swapin", "step", "dom0",
-	"grant", "threshold",
+	"grant", "threshold", "need", "adopt", "unpark",
 };
 
 const char *policy_reason_name(uint32_t bit)

@@ -78,6 +78,7 @@ static int check_dom(const struct policy_dom *d, char *err, size_t len)
 		{ "committed_as", d->committed_as_kb },
 		{ "overhead", d->overhead_kb }, { "gap", d->gap_kb },
 		{ "swap_free", d->swap_free_kb }, { "swap_tot", d->swap_tot_kb },
+		{ "ws", d->ws_kb },
 	};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
@@ -120,6 +121,28 @@ struct derived {
 	uint32_t lo_reasons;  /* why lo is what it is */
 };
 
+/* Whether W_i and g_i size this domain (need = estimate and an
+ * estimate in its report); otherwise today's MC_i and A_i. */
+static bool uses_need(const struct policy_params *p, const struct policy_dom *d)
+{
+	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS);
+}
+
+/* W_i + g_i (both <= POLICY_KB_MAX: no overflow). */
+static uint64_t need_kb(const struct policy_params *p,
+		       const struct policy_dom *d)
+{
+	return d->ws_kb + policy_dom_gap_kb(p, d);
+}
+
+static void raise_lo(struct derived *dv, uint64_t v, uint32_t reason)
+{
+	if (v > dv->lo) {
+		dv->lo = v;
+		dv->lo_reasons = reason;
+	}
+}
+
 static void derive(const struct policy_params *p, const struct policy_dom *d,
 		   struct derived *dv)
 {
@@ -152,6 +175,25 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 	uint64_t overhead = d->overhead_kb < d->actual_kb ? d->overhead_kb
 							  : d->actual_kb;
 	uint64_t want = d->committed_as_kb + overhead + policy_dom_gap_kb(p, d);
+
+	if (uses_need(p, d)) {
+		/* need = estimate: the goal is W_i + g_i, and growth is never
+		 * cut: L_i' = max(L_i', min(B_i, W_i, H_i)), so a guest that
+		 * needs at least what it holds keeps it; its gap g_i is what
+		 * scarce mode takes first. A newly adopted domain, whose
+		 * estimate has no history yet, keeps min(B_i, H_i,
+		 * max(W_i, C_i + O_i) + g_i): what its programs were promised
+		 * leads what they touched (design.md §Growth is never cut). */
+		want = need_kb(p, d);
+		raise_lo(dv, d->ws_kb < keep ? d->ws_kb : keep, POLICY_R_NEED);
+		if (d->flags & POLICY_IN_GRACE) {
+			uint64_t c = d->committed_as_kb + overhead;
+			uint64_t g = (c > d->ws_kb ? c : d->ws_kb) +
+				     policy_dom_gap_kb(p, d);
+
+			raise_lo(dv, g < keep ? g : keep, POLICY_R_ADOPT);
+		}
+	}
 	uint64_t goal = policy_page_down(clamp_u64(want, dv->lo, d->max_kb));
 
 	dv->goal = goal < dv->lo ? dv->lo : goal;
@@ -238,13 +280,23 @@ static void self_adjust(const struct policy_params *p,
 }
 
 /* Global balancing for the domUs: fill the solver items, solve, copy the
- * results back with their reasons and prices. */
+ * results back with their reasons and prices.
+ *
+ * need = estimate (design.md §Scarce mode from the estimated need): a
+ * domain with an estimate has A_i = W_i and U_i = min(H_i, W_i + g_i),
+ * and the exact solver runs in two tiers: tier 1 with caps U1_i =
+ * clamp(W_i, L_i', U_i) shares the memory up to each need; only if every
+ * need fits (sum U1_i < M) does tier 2, with U1_i as the lower bounds,
+ * share the rest up to U_i. A domain without an estimate has U1_i = U_i:
+ * it goes whole into tier 1, so a snapshot without estimates is solved
+ * exactly as before. */
 static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		   const struct policy_dom *dom, size_t n,
 		   struct policy_decision *out, int64_t budget,
 		   int64_t domu_free, struct policy_cycle *cycle)
 {
-	size_t k = 0;
+	size_t k = 0, k_need = 0;
+	int64_t sum_up1 = 0;
 	enum policy_stage stage;
 
 	for (size_t i = 0; i < n; i++) {
@@ -254,17 +306,37 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		if (!decided(p, d) || d->kind != POLICY_DOMU)
 			continue;
 		derive(p, d, &dv);
+		/* U_i: with scarce_cap = demand nobody gets more than it asks
+		 * for (MC_i <= H_i already). */
+		uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
+								: d->max_kb;
+		double a = p->tau * active_kb(p, d);
+
+		if (uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT) {
+			/* What the guest holds above W_i is idle and taxed;
+			 * W_i may exceed N_i: the need it cannot show. */
+			a = p->tau * (double)d->ws_kb;
+			k_need++;
+		}
 		ctx->items[k++] = (struct solve_item){
-			.a = p->tau * active_kb(p, d),
+			.a = a,
 			.w = weight(p, d),
 			.lo = dv.lo,
-			/* U_i: with scarce_cap = demand nobody gets more
-			 * than it asks for (MC_i <= H_i already). */
-			.up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
-								 : d->max_kb,
+			.up = up,
 			.actual = d->actual_kb,
 			.dom = (uint32_t)i,
 		};
+	}
+	/* Tier 1 caps; tier 2 needs the full caps back: kept in .target
+	 * until the solver overwrites it. */
+	for (size_t j = 0; k_need && j < k; j++) {
+		struct solve_item *it = &ctx->items[j];
+		const struct policy_dom *d = &dom[it->dom];
+
+		it->target = it->up;
+		if (uses_need(p, d))
+			it->up = clamp_u64(d->ws_kb, it->lo, it->up);
+		sum_up1 += (int64_t)it->up;
 	}
 
 	if (p->solver == POLICY_SOLVER_PAPER) {
@@ -275,8 +347,19 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 				return -1;
 			stage = POLICY_STAGE_PAPER;
 		}
+	} else if (k_need && sum_up1 < budget) {
+		/* Tier 2: every need is met; the rest is shared up to U_i. */
+		for (size_t j = 0; j < k; j++) {
+			struct solve_item *it = &ctx->items[j];
+
+			it->lo = it->up;
+			it->up = it->target;
+		}
+		stage = solve_exact(ctx, k, budget, cycle);
+		cycle->tier = 2;
 	} else {
 		stage = solve_exact(ctx, k, budget, cycle);
+		cycle->tier = k_need ? 1 : 0;
 	}
 	cycle->stage = stage;
 	cycle->mode = stage == POLICY_STAGE_INFEASIBLE ? POLICY_MODE_INFEASIBLE
@@ -294,7 +377,8 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		o->stage = stage;
 		o->settle_kb = dv.goal;
 		if (it->at == SOLVE_AT_LO)
-			o->reasons = dv.lo_reasons;
+			/* Tier 2's lower bound is the need W_i itself. */
+			o->reasons = it->lo > dv.lo ? POLICY_R_NEED : dv.lo_reasons;
 		else if (it->at == SOLVE_AT_UP)
 			o->reasons = it->up < d->max_kb ? POLICY_R_DEMAND
 							: POLICY_R_MAX;

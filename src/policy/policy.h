@@ -55,6 +55,10 @@ enum policy_dom0_mode { POLICY_DOM0_FIXED, POLICY_DOM0_PRIORITY };
 /* The gap left above a domain's demand: headroom_kb, or learned per
  * domain (policy/gap.h, design.md §The learned gap). */
 enum policy_headroom { POLICY_HEADROOM_FIXED, POLICY_HEADROOM_LEARNED };
+/* What sizes a domain whose report carries a working-set estimate:
+ * committed keeps today's MC_i and A_i for every domain; estimate uses
+ * W_i and g_i (design.md §Scarce mode from the estimated need). */
+enum policy_need { POLICY_NEED_COMMITTED, POLICY_NEED_ESTIMATE };
 /* Which branch a cycle takes: auto classifies (§3.1 step 4); self and
  * global force one; static changes nothing (preset `static`). */
 enum policy_force {
@@ -77,6 +81,7 @@ extern const char *const policy_free_source_names[];
 extern const char *const policy_scarce_cap_names[];
 extern const char *const policy_dom0_mode_names[];
 extern const char *const policy_headroom_names[];
+extern const char *const policy_need_names[];
 extern const char *const policy_force_names[];
 extern const char *const policy_preset_names[];
 /* Index of s in names, or -1. */
@@ -89,6 +94,7 @@ struct policy_params {
 	enum policy_free_source free_source;
 	enum policy_scarce_cap scarce_cap;
 	enum policy_dom0_mode dom0_mode;
+	enum policy_need need;
 	enum policy_force mode;        /* not an INI key: presets and membalctl */
 	bool global_hysteresis;        /* step global targets too (paper preset) */
 	uint32_t hysteresis_up;        /* >= 1 */
@@ -104,6 +110,9 @@ struct policy_params {
 	uint64_t swapin_no_shrink;     /* pages per second */
 	uint64_t oom_bump_kb;          /* used by the daemon (raised L_i) */
 	uint32_t oom_hold_s;           /* used by the daemon */
+	/* need = estimate: a newly adopted domain is not shrunk until it has
+	 * reported for this long (used by the daemon: POLICY_IN_GRACE). */
+	uint32_t adopt_grace_s;
 	/* Defaults for domains without their own [domain] section; the
 	 * daemon resolves them into each policy_dom. max_kb 0: static-max. */
 	uint64_t min_kb;
@@ -152,6 +161,8 @@ enum policy_kind {
 #define POLICY_IN_SWAPIN  (1u << 2)  /* swapin_rate is valid */
 #define POLICY_IN_OOM_MIN (1u << 3)  /* min_kb was raised after an OOM kill */
 #define POLICY_IN_GAP     (1u << 4)  /* gap_kb is valid (else headroom_kb) */
+#define POLICY_IN_WS      (1u << 5)  /* ws_kb is valid (gap_kb too) */
+#define POLICY_IN_GRACE   (1u << 6)  /* adopted less than adopt_grace_s ago */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */
@@ -177,12 +188,16 @@ struct policy_dom {
 	 * `headroom = fixed`, the learned gap under `learned`. A domain
 	 * built without the flag gets headroom_kb (policy_dom_gap_kb). */
 	uint64_t gap_kb;
+	/* With POLICY_IN_WS (read only under need = estimate): W_i = WS_i +
+	 * O_i, the estimated working set in target units. */
+	uint64_t ws_kb;
 };
 
 static inline uint64_t policy_dom_gap_kb(const struct policy_params *p,
 					 const struct policy_dom *d)
 {
-	return (d->flags & POLICY_IN_GAP) ? d->gap_kb : p->headroom_kb;
+	return (d->flags & (POLICY_IN_GAP | POLICY_IN_WS)) ? d->gap_kb
+							    : p->headroom_kb;
 }
 
 struct policy_host {
@@ -230,8 +245,11 @@ enum policy_reason {
 	POLICY_R_DOM0      = 1u << 7,  /* dom0 got less than MC_0 (domUs' L_i) */
 	POLICY_R_GRANT     = 1u << 8,  /* write cut: F_h could not cover it */
 	POLICY_R_THRESHOLD = 1u << 9,  /* not written: change below min_change */
+	POLICY_R_NEED      = 1u << 10, /* not shrunk below min(B_i, W_i + g_i) */
+	POLICY_R_ADOPT     = 1u << 11, /* not shrunk: within adopt_grace_s */
+	POLICY_R_UNPARK    = 1u << 12, /* written below min_change: free memory */
 };
-#define POLICY_R_COUNT 10
+#define POLICY_R_COUNT 13
 
 struct policy_decision {
 	enum policy_mode mode;
@@ -262,6 +280,10 @@ struct policy_cycle {
 	double theta;            /* stage 3 */
 	unsigned paper_solves;   /* linear systems solved by `paper` */
 	uint64_t fixup_kb;       /* see solve_exact.c; 0 in every test */
+	/* need = estimate, exact solver: 1 when the needs did not all fit
+	 * (tier 1 decided), 2 when they did (tier 2 shared the rest); 0
+	 * without an estimate in the snapshot. */
+	unsigned tier;
 	size_t decided;          /* domains with mode != FIXED */
 	size_t bad_index;        /* policy_decide() == -1: offending entry */
 	char error[160];         /* policy_decide() == -1: why */

@@ -51,6 +51,11 @@ static const struct policy_key keys[] = {
 	  UINT32_MAX, NULL },
 	{ "oom_bump_mb", KEY_MIB, P(oom_bump_kb), 0, 0, 0, MIB_MAX, NULL },
 	{ "oom_hold_s", KEY_U32, P(oom_hold_s), 0, 0, 0, 366u * 86400, NULL },
+	/* The need-aware policy: what sizes a domain, and how long a newly
+	 * adopted one is not shrunk
+	 * (design.md §Scarce mode from the estimated need). */
+	{ "need", KEY_ENUM, P(need), 0, 0, 0, 0, policy_need_names },
+	{ "adopt_grace_s", KEY_U32, P(adopt_grace_s), 0, 0, 0, 86400, NULL },
 	{ "min_mb", KEY_MIB, P(min_kb), 0, 0, 0, MIB_MAX, NULL },
 	{ "max_mb", KEY_MIB, P(max_kb), 0, 0, 0, MIB_MAX, NULL },
 	{ "shares", KEY_DOUBLE, P(shares), POLICY_SHARES_MIN, POLICY_SHARES_MAX,

@@ -29,7 +29,7 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 	s->max_kb = in->max_kb;
 	s->shares = in->shares;
 	if (in->have_gap) {
-		s->gap_kb = in->gap_kb;
+		s->gap_kb = in->gap_kb < POLICY_KB_MAX ? in->gap_kb : POLICY_KB_MAX;
 		s->flags |= POLICY_IN_GAP;
 	}
 	s->free_kb = g->free_kb;
@@ -49,6 +49,17 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 		s->swapin_rate = g->swapin_rate;
 		s->flags |= POLICY_IN_SWAPIN;
 	}
+	if (in->have_ws) {
+		/* W_i = WS_i + O_i in target units, bounded like every size
+		 * the core accepts. */
+		uint64_t w = in->ws_kb < POLICY_KB_MAX ? in->ws_kb : POLICY_KB_MAX;
+
+		s->ws_kb = w + s->overhead_kb < POLICY_KB_MAX ? w + s->overhead_kb
+							      : POLICY_KB_MAX;
+		s->flags |= POLICY_IN_WS;
+	}
+	if (in->grace)
+		s->flags |= POLICY_IN_GRACE;
 }
 
 void snapshot_dom(const struct snap_dom *in, struct policy_dom *s)

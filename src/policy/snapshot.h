@@ -62,6 +62,13 @@ struct snap_dom {
 	bool have_gap;
 	uint64_t gap_kb;
 	struct snap_report fig;      /* managed only */
+	/* Managed only, read under need = estimate: WS_i, the working-set
+	 * estimate of the last report (guest units; the builder adds O_i),
+	 * when have_ws (the gap above it is gap_kb); grace: adopted less
+	 * than adopt_grace_s ago. */
+	bool have_ws;
+	uint64_t ws_kb;
+	bool grace;
 };
 
 /* O_i: what the domain holds that the guest does not count as RAM,

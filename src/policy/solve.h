@@ -74,4 +74,9 @@ int solve_paper(struct policy_ctx *ctx, size_t k, int64_t bonus_kb,
  * rounded down to a page (not below lo). *at says which. */
 uint64_t solve_round(double x, uint64_t lo, uint64_t up, uint32_t *at);
 
+/* No parked memory (apply_unpark.c): after policy_apply's grants, with
+ * left KiB of the pool unused. */
+void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
+		   size_t n, struct policy_decision *out, uint64_t left);
+
 #endif

@@ -123,3 +123,153 @@ double sim_floor_scenario(const struct sim_scenario *sc,
 	free(it);
 	return kbms / 1024 / 1000;
 }
+
+/*
+ * The lagged floor (a fairer yardstick for a causal policy): the same
+ * water-filling, but against each guest's need as it was lag_ms ago (the
+ * agent's sample, the arbiter's interval), and the memory moves toward
+ * that allocation at the guest's balloon speed, decreases first and
+ * increases only out of what is free, as real balloons do. What the
+ * water-filling leaves over is spread in proportion to each guest's room
+ * below H_i (a causal allocator keeps it in the guests). Shortfall at t
+ * is sum max(0, need_i(t) - allocation_i(t)).
+ */
+struct lag_state {
+	bool live;
+	uint64_t alloc, target, need_now, need_then, min, max, rate;
+};
+
+static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
+{
+	uint64_t base = 0, can_give = 0, room = 0, spare;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!s[i].live)
+			continue;
+		uint64_t top = s[i].need_then < s[i].max ? s[i].need_then : s[i].max;
+
+		base += s[i].min;
+		can_give += top > s[i].min ? top - s[i].min : 0;
+	}
+	spare = budget > 0 && (uint64_t)budget > base ? (uint64_t)budget - base : 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!s[i].live)
+			continue;
+		uint64_t top = s[i].need_then < s[i].max ? s[i].need_then : s[i].max;
+		uint64_t want = top > s[i].min ? top - s[i].min : 0;
+
+		s[i].target = s[i].min + (spare >= can_give ? want
+			: (uint64_t)((double)want * (double)spare / (double)can_give));
+		room += s[i].max - s[i].target;
+	}
+	if (spare <= can_give || room == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (s[i].live)
+			s[i].target += (uint64_t)((double)(s[i].max - s[i].target) *
+						  (double)(spare - can_give) / (double)room);
+}
+
+static uint64_t lag_move(struct lag_state *s, size_t n, int64_t budget,
+			 uint64_t step_ms)
+{
+	int64_t held = 0;
+	uint64_t shortfall = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t step = s[i].rate * step_ms / 1000;
+
+		if (!s[i].live)
+			continue;
+		if (s[i].alloc > s[i].target)
+			s[i].alloc -= s[i].alloc - s[i].target < step ? s[i].alloc - s[i].target : step;
+		held += (int64_t)s[i].alloc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t step = s[i].rate * step_ms / 1000;
+		int64_t free_kb = budget - held;
+
+		if (!s[i].live || s[i].alloc >= s[i].target || free_kb <= 0)
+			continue;
+		uint64_t up = s[i].target - s[i].alloc;
+
+		up = up < step ? up : step;
+		up = up < (uint64_t)free_kb ? up : (uint64_t)free_kb;
+		s[i].alloc += up;
+		held += (int64_t)up;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i].live && s[i].need_now > s[i].alloc)
+			shortfall += s[i].need_now - s[i].alloc;
+	return shortfall;
+}
+
+/* A guest's need at t in target units, as the clairvoyant floor sees it
+ * (its start value before it starts). */
+static uint64_t need_at(const struct arbiter_config *cfg,
+			const struct sim_guest_spec *g, uint64_t t, bool *managed,
+			uint64_t *min_kb, uint64_t *max_kb)
+{
+	struct manage_verdict v;
+	struct snap_dom in = { .domid = g->domid };
+	struct policy_dom s;
+
+	in.managed = sim_guest_rule(cfg, g, &v);
+	in.fig = clairvoyant_report(g, t < g->start_ms ? g->start_ms : t);
+	in.actual_kb = in.managed ? in.fig.balloon_current_kb : g->memory_kb;
+	in.min_kb = v.min_kb;
+	in.max_kb = v.max_kb;
+	in.shares = v.shares;
+	snapshot_dom(&in, &s);
+	*managed = s.kind != POLICY_UNMANAGED;
+	*min_kb = s.min_kb;
+	*max_kb = s.max_kb;
+	return *managed ? s.committed_as_kb + s.overhead_kb : s.actual_kb;
+}
+
+double sim_floor_lagged(const struct sim_scenario *sc,
+			const struct arbiter_config *cfg, uint64_t duration_ms,
+			uint64_t step_ms, uint64_t lag_ms)
+{
+	struct lag_state *s = calloc(sc->n_guests ? sc->n_guests : 1, sizeof(*s));
+	double kbms = 0;
+
+	if (!s)
+		return -1;
+	for (uint64_t t = step_ms; t <= duration_ms; t += step_ms) {
+		int64_t budget = (int64_t)sc->total_kb - (int64_t)sc->dom0_kb -
+				 (int64_t)cfg->policy.params.reserve_kb;
+
+		for (size_t i = 0; i < sc->n_guests; i++) {
+			const struct sim_guest_spec *g = &sc->guests[i];
+			bool managed;
+			uint64_t lo, hi;
+
+			if (!running_at(g, t)) {
+				s[i].live = false;
+				continue;
+			}
+			s[i].need_now = need_at(cfg, g, t, &managed, &lo, &hi);
+			if (!managed) {
+				budget -= (int64_t)s[i].need_now;   /* what it holds */
+				s[i].live = false;
+				continue;
+			}
+			s[i].need_then = need_at(cfg, g, t > lag_ms ? t - lag_ms : 0,
+						 &managed, &lo, &hi);
+			s[i].min = lo;
+			s[i].max = hi > lo ? hi : lo;
+			s[i].rate = g->balloon_rate_kb_s;
+			if (!s[i].live) {
+				/* it starts with what it was created with */
+				s[i].alloc = g->memory_kb < s[i].min ? s[i].min
+					   : g->memory_kb > s[i].max ? s[i].max : g->memory_kb;
+				s[i].live = true;
+			}
+		}
+		lag_targets(s, sc->n_guests, budget);
+		kbms += (double)lag_move(s, sc->n_guests, budget, step_ms) * (double)step_ms;
+	}
+	free(s);
+	return kbms / 1024 / 1000;
+}

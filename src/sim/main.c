@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "agent/agent_config.h"
 #include "arbiter/arbiter_config.h"
 #include "simhost/hv_sim.h"
 #include "policy/policy.h"
@@ -424,6 +425,16 @@ static int run_scenario(const struct cli *o, const char *path,
 	duration_ms = o->duration_s ? o->duration_s * 1000 : sc.duration_ms;
 	rep.duration_s = (double)duration_ms / 1000;
 	rep.floor_mibs = sim_floor_scenario(&sc, base, duration_ms, SIM_MODEL_STEP_MS);
+	{
+		/* A causal policy sees a change one agent sample and one
+		 * arbiter interval late at best. */
+		struct agent_config ac;
+
+		agent_config_defaults(&ac);
+		rep.lag_s = (double)(ac.sample_ms + base->interval_ms) / 1000;
+		rep.lagged_floor_mibs = sim_floor_lagged(&sc, base, duration_ms, SIM_MODEL_STEP_MS,
+							 (uint64_t)ac.sample_ms + base->interval_ms);
+	}
 	if (run_all(o, name, &sc, duration_ms, pol, n_pol, runs) < 0) {
 		sim_scenario_free(&sc);
 		return -1;

@@ -60,6 +60,18 @@ static void c_ratio(const struct sim_report *r, size_t i, const struct sim_summa
 	cell_text(b);
 }
 
+static void c_lag_ratio(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	char b[32];
+
+	if (r->lagged_floor_mibs < FLOOR_NEAR_ZERO_MIBS) {
+		cell_text("n/a");
+		return;
+	}
+	snprintf(b, sizeof(b), "%.2fx", s->shortfall_mibs / r->lagged_floor_mibs);
+	cell_text(b);
+}
+
 static void c_swapin(const struct sim_report *r, size_t i, const struct sim_summary *s)
 {
 	cell_num(s->swapin_mib, 0);
@@ -178,6 +190,9 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 	       (unsigned long long)(rep->base->policy.params.reserve_kb / 1024));
 	printf("   clairvoyant floor: %.0f MiB*s%s\n", rep->floor_mibs,
 	       rep->floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "");
+	printf("   lagged floor (%.1f s late, balloon speed): %.0f MiB*s%s\n", rep->lag_s,
+	       rep->lagged_floor_mibs,
+	       rep->lagged_floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "");
 	table_init(&t, rep->n_runs + 1);
 	if (table_row(&t) == 0) {
 		table_set(&t, 0, "metric");
@@ -186,6 +201,7 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 	}
 	row(&t, rep, sum, "shortfall (MiB*s)", c_short);
 	row(&t, rep, sum, "  / clairvoyant floor", c_ratio);
+	row(&t, rep, sum, "  / lagged floor", c_lag_ratio);
 	row(&t, rep, sum, "swap-in (MiB)", c_swapin);
 	row(&t, rep, sum, "OOM kills", c_oom);
 	row(&t, rep, sum, "job time, sum (s)", c_jobs);

@@ -154,6 +154,12 @@ double sim_floor_scenario(const struct sim_scenario *sc,
 			  const struct arbiter_config *cfg, uint64_t duration_ms,
 			  uint64_t step_ms);
 
+/* The lagged floor (floor.c): the same water-filling against the need
+ * lag_ms ago, reached at each guest's balloon speed (MiB*s). */
+double sim_floor_lagged(const struct sim_scenario *sc,
+			const struct arbiter_config *cfg, uint64_t duration_ms,
+			uint64_t step_ms, uint64_t lag_ms);
+
 /* ---- metrics.c ---- */
 struct sim_summary {
 	size_t managed;
@@ -187,6 +193,8 @@ struct sim_report {
 	size_t n_runs;
 	double duration_s;
 	double floor_mibs;
+	double lagged_floor_mibs;  /* sim_floor_lagged */
+	double lag_s;              /* its lag */
 };
 
 void sim_report_print(const struct sim_report *rep, bool per_guest);

@@ -54,7 +54,7 @@ fuzz_guest_SRCS := tests/fuzz/fuzz_guest.c src/arbiter/guest.c \
 FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
                     src/common/clock.c src/policy/policy_config.c \
                     src/policy/policy.c src/policy/params.c src/policy/solve_exact.c \
-                    src/policy/solve_paper.c src/policy/apply.c \
+                    src/policy/solve_paper.c src/policy/apply.c src/policy/apply_unpark.c \
                     src/policy/snapshot.c src/policy/estimate.c src/policy/gap.c
 FUZZERS += fuzz_ini
 fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
@@ -64,7 +64,7 @@ fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
 fuzz_ini_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
 FUZZERS += fuzz_plan
-fuzz_plan_SRCS := tests/fuzz/fuzz_plan.c src/ctl/plan_csv.c $(FUZZ_CONFIG_SRCS)
+fuzz_plan_SRCS := tests/fuzz/fuzz_plan.c src/ctl/plan_csv.c src/ctl/plan_mem.c $(FUZZ_CONFIG_SRCS)
 fuzz_plan_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 
 FUZZERS += fuzz_json

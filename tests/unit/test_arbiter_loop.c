@@ -650,7 +650,11 @@ static void test_domain_vanishes_and_mem_set_holds(void **state)
 
 static void test_reserve_frees_and_keeps(void **state)
 {
-	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
+	/* The reservation mechanics, under need = committed: the 400 MiB
+	 * are taken from guests whatever they need (under need = estimate
+	 * see test_reservation_stops_at_need). */
+	struct env *e = start(contention, SIM_AGENTS_INPROCESS,
+			      "[policy]\nneed = committed\n");
 
 	run(e, 30);
 	uint32_t id;
@@ -670,6 +674,64 @@ static void test_reserve_frees_and_keeps(void **state)
 	run(e, 6);
 	assert_int_equal(e->a.reserve_kb, 0);
 	assert_non_null(strstr(logged(e), "reservation 2 of 102400 KiB expired"));
+	stop(e);
+}
+
+/* need = estimate: a reservation is served from free memory and from
+ * what guests hold above their working set, never below it: with the
+ * busy guest needing 800 MiB, 400 MiB cannot be found, the busy guest
+ * keeps its need, and `reserved` says why. */
+static void test_reservation_stops_at_need(void **state)
+{
+	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
+	uint64_t missing;
+	char why[512];
+	uint32_t id;
+
+	run(e, 70);     /* past adopt_grace_s and the rise at 10 s */
+	assert_int_equal(arbiter_reserve(&e->a, 400 * MIB, 0, NULL, &id), 0);
+	run(e, 40);
+	const struct dom *busy = adom(e, 1);
+	uint64_t need = 800 * MIB;   /* step:40,800,10: the demand alone */
+
+	assert_true(busy->decided);
+	assert_true(busy->target_kb >= need);
+	assert_true(sdom(e, 1)->tot_kb >= need);
+	assert_int_equal(arbiter_reservation_ready(&e->a, id, &missing, why, sizeof(why)), 0);
+	assert_true(missing > 0);
+	assert_non_null(strstr(why, "at their working set"));
+	/* what the idle guest held above its need was given back */
+	assert_true(host_free(e) > e->reserve_kb);
+	assert_int_equal(e->violations, 0);
+	stop(e);
+}
+
+/* need = estimate: a newly adopted guest is not shrunk below
+ * max(W, Committed_AS + O) + gap for adopt_grace_s (its programs promised
+ * more than they touched: it may be ramping), then it is, down toward
+ * W + gap. With adopt_grace_s = 0 it is shrunk at once. */
+static const char *const promised =
+	"[host]\ntotal_mb = 2048\ndom0_mb = 512\nballoon_rate_mb_s = 256\n"
+	"[guest p]\ndomid = 1\nmemory_mb = 768\nstatic_max_mb = 1024\n"
+	"untouched_mb = 600\nworkload = const:100\n";
+
+static void test_adopt_grace(void **state)
+{
+	struct env *e = start(promised, SIM_AGENTS_INPROCESS, NULL);
+
+	run(e, 40);
+	assert_true(adom(e, 1)->decided);
+	assert_int_equal(xs_target(e, 1), 768 * MIB);   /* not shrunk yet */
+	assert_true(adom(e, 1)->decision.reasons & POLICY_R_ADOPT);
+	run(e, 60);                                     /* grace over at 60 s */
+	assert_true(xs_target(e, 1) < 600 * MIB);
+	assert_false(adom(e, 1)->decision.reasons & POLICY_R_ADOPT);
+	assert_int_equal(e->violations, 0);
+	stop(e);
+
+	e = start(promised, SIM_AGENTS_INPROCESS, "[policy]\nadopt_grace_s = 0\n");
+	run(e, 40);
+	assert_true(xs_target(e, 1) < 600 * MIB);
 	stop(e);
 }
 
@@ -1156,6 +1218,8 @@ int main(void)
 		cmocka_unit_test(test_garbage_rejected_others_undisturbed),
 		cmocka_unit_test(test_domain_vanishes_and_mem_set_holds),
 		cmocka_unit_test(test_reserve_frees_and_keeps),
+		cmocka_unit_test(test_reservation_stops_at_need),
+		cmocka_unit_test(test_adopt_grace),
 		cmocka_unit_test(test_xenstored_restart_survived),
 		cmocka_unit_test(test_dry_run_writes_nothing),
 		cmocka_unit_test(test_restart_makes_no_burst),

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
@@ -145,6 +146,46 @@ static void test_scenario_floor(void **state)
 	sim_scenario_free(&sc);
 }
 
+/*
+ * The lagged floor: with instant balloons and no lag it is the clairvoyant
+ * floor; 2 s late it also lacks part of the busy guest's 800 MiB jump
+ * for those 2 s (what it held beyond its old need softens it; at most
+ * 2 s * 900 MiB more), and slower balloons add their travel on top.
+ */
+static void test_lagged_floor(void **state)
+{
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	double fl, l0, l2, slow;
+
+	assert_int_equal(sim_scenario_load_string("s.ini",
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nballoon_rate_mb_s = 1000000\n"
+		"[guest busy]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"workload = step:100,900,10\n"
+		"[guest idle]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"[guest other]\nmemory_mb = 400\nagent = no\nstop_s = 30\n", &sc, &f), 0);
+	arbiter_config_defaults(&c);
+	fl = sim_floor_scenario(&sc, &c, 60000, 100);
+	l0 = sim_floor_lagged(&sc, &c, 60000, 100, 0);
+	l2 = sim_floor_lagged(&sc, &c, 60000, 100, 2000);
+	print_message("clairvoyant %.0f, lagged 0 s %.0f, 2 s %.0f MiB*s\n", fl, l0, l2);
+	assert_true(fabs(l0 - fl) <= 0.01 * fl + 1);
+	assert_true(l2 > fl + 300 && l2 <= fl + 900 * 2 + 1);
+	sim_scenario_free(&sc);
+
+	assert_int_equal(sim_scenario_load_string("s.ini",
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nballoon_rate_mb_s = 100\n"
+		"[guest busy]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"workload = step:100,900,10\n"
+		"[guest idle]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"[guest other]\nmemory_mb = 400\nagent = no\nstop_s = 30\n", &sc, &f), 0);
+	slow = sim_floor_lagged(&sc, &c, 60000, 100, 2000);
+	print_message("2 s late at 100 MiB/s: %.0f MiB*s\n", slow);
+	assert_true(slow > l2 + 500);
+	sim_scenario_free(&sc);
+}
+
 static void test_gini(void **state)
 {
 	const double equal[] = { 0.2, 0.2, 0.2, 0.2 };
@@ -184,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_bounds_and_managed),
 		cmocka_unit_test(test_scenario_floor),
 		cmocka_unit_test(test_floor_unmanaged_like_arbiter),
+		cmocka_unit_test(test_lagged_floor),
 		cmocka_unit_test(test_gini),
 	};
 

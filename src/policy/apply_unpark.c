@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * No parked memory (design.md §No parked memory), under need = estimate.
+ *
+ * The write threshold keeps steady guests from being rewritten for
+ * jitter, but on its own it parks memory: when every guest is short by
+ * less than min_change, nothing is written and free memory above the
+ * reserve stays unused, and a guest short of its need by less than
+ * min_change waits for good while others hold its memory in gaps that
+ * are themselves below the threshold. After the grants of policy_apply:
+ *
+ *   1. a starving domain (W_i above what it holds or was given, B_i)
+ *      has its increase written as soon as the pool has settle_min_kb
+ *      for it, largest deficit first;
+ *   2. any other increase the threshold held back is written, largest
+ *      deficit first, while at least min_change is left of the pool;
+ *   3. if starving domains are still short, the decreases the threshold
+ *      held back are written (largest first) until they cover that
+ *      shortage: the memory is free for the starving domains next cycle.
+ *
+ * Every write clears settle_min_kb (the noise floor), so a steady guest
+ * is still not rewritten for jitter.
+ */
+#include "policy/policy.h"
+#include "policy/solve.h"
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static bool candidate(const struct policy_params *p, const struct policy_dom *d,
+		      const struct policy_decision *o)
+{
+	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS) &&
+	       o->mode != POLICY_MODE_FIXED && !o->has_write &&
+	       d->kind != POLICY_DOM0;
+}
+
+static bool starving(const struct policy_dom *d)
+{
+	return d->ws_kb > max_u64(d->target_kb, d->actual_kb);
+}
+
+/* The growth an unwritten increase toward its target would take from the
+ * pool (what is in flight already counted), or 0 when it is no increase
+ * of at least settle_min_kb. */
+static uint64_t parked_up(const struct policy_params *p,
+			  const struct policy_dom *d,
+			  const struct policy_decision *o)
+{
+	if (!candidate(p, d, o) || o->target_kb <= d->target_kb ||
+	    o->target_kb - d->target_kb < p->settle_min_kb)
+		return 0;
+	uint64_t from = max_u64(d->target_kb, d->actual_kb);
+
+	return o->target_kb > from ? o->target_kb - from : 0;
+}
+
+static uint64_t parked_down(const struct policy_params *p,
+			    const struct policy_dom *d,
+			    const struct policy_decision *o)
+{
+	if (!candidate(p, d, o) || o->target_kb >= d->target_kb ||
+	    d->target_kb - o->target_kb < p->settle_min_kb)
+		return 0;
+	return d->target_kb - o->target_kb;
+}
+
+static void mark(struct policy_decision *o, uint64_t write_kb)
+{
+	o->has_write = true;
+	o->write_kb = write_kb;
+	o->reasons &= ~(uint32_t)POLICY_R_THRESHOLD;
+	o->reasons |= POLICY_R_UNPARK;
+	if (write_kb != o->target_kb)
+		o->reasons |= POLICY_R_GRANT;
+}
+
+/* The unwritten increase with the largest deficit (only starving domains
+ * when only_starving), or SIZE_MAX. */
+static size_t largest_up(const struct policy_params *p,
+			 const struct policy_dom *dom, size_t n,
+			 const struct policy_decision *out, bool only_starving,
+			 uint64_t *want)
+{
+	size_t best = SIZE_MAX;
+
+	*want = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = parked_up(p, &dom[i], &out[i]);
+
+		/* Ties go to the lower domid: the order of the snapshot
+		 * does not matter. */
+		if ((w > *want || (w && w == *want && dom[i].domid < dom[best].domid)) &&
+		    (!only_starving || starving(&dom[i]))) {
+			best = i;
+			*want = w;
+		}
+	}
+	return best;
+}
+
+/* Grant increases, largest first, while the pool keeps at least floor_kb;
+ * returns what is left. */
+static uint64_t grant_ups(const struct policy_params *p,
+			  const struct policy_dom *dom, size_t n,
+			  struct policy_decision *out, bool only_starving,
+			  uint64_t floor_kb, uint64_t left)
+{
+	uint64_t want;
+	size_t i;
+
+	while (left >= floor_kb && left > 0 &&
+	       (i = largest_up(p, dom, n, out, only_starving, &want)) != SIZE_MAX) {
+		uint64_t grant = want <= left ? want : policy_page_down(left);
+		uint64_t from = max_u64(dom[i].target_kb, dom[i].actual_kb);
+
+		if (grant == 0 || from + grant < dom[i].target_kb + p->settle_min_kb)
+			break;   /* what is left is below the noise floor */
+		mark(&out[i], from + grant);
+		left -= grant;
+	}
+	return left;
+}
+
+void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
+		   size_t n, struct policy_decision *out, uint64_t left)
+{
+	if (p->need != POLICY_NEED_ESTIMATE)
+		return;
+	left = grant_ups(p, dom, n, out, true, p->settle_min_kb, left);
+	left = grant_ups(p, dom, n, out, false, p->min_change_kb, left);
+
+	/* Starving domains still short: release what the threshold held. */
+	uint64_t short_kb = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (starving(&dom[i]))
+			short_kb += parked_up(p, &dom[i], &out[i]);
+	while (short_kb > 0) {
+		size_t best = SIZE_MAX;
+		uint64_t give = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t g = parked_down(p, &dom[i], &out[i]);
+
+			if (g > give || (g && g == give && dom[i].domid < dom[best].domid)) {
+				best = i;
+				give = g;
+			}
+		}
+		if (best == SIZE_MAX)
+			return;
+		mark(&out[best], out[best].target_kb);
+		short_kb = give < short_kb ? short_kb - give : 0;
+	}
+}

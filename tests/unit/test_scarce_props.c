@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The scarce mode from the estimated need (design.md §Scarce mode from the
+ * estimated need), property by property, per tier, over thousands of
+ * seeded random snapshots in which most domains carry a working-set
+ * estimate W_i and a gap g_i. The tier bounds are recomputed here from
+ * the design's formulas, independently of policy.c:
+ *     L_i' = max(L_i after the no-shrink rule, min(B_i, W_i, H_i))
+ *     MC_i = clamp(W_i + g_i, L_i', H_i) (page-rounded, not below L_i')
+ *     U_i  = MC_i (scarce_cap = demand) or H_i;  U1_i = clamp(W_i, L_i', U_i)
+ * and a domain without an estimate has today's U_i and U1_i = U_i.
+ */
+#include "test_policy_util.h"
+
+#define MAXN 40
+#define ROUNDS 3000
+
+static struct policy_dom dom[MAXN + 1], shuffled[MAXN + 1];
+static struct policy_decision out[MAXN + 1], out2[MAXN + 1];
+static struct policy_cycle cycle, cycle2;
+
+static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
+				   int64_t *host_free)
+{
+	size_t n = (size_t)rng_range(r, 1, MAXN);
+
+	*p = random_params(r);
+	p->need = POLICY_NEED_ESTIMATE;
+	p->solver = POLICY_SOLVER_EXACT;
+	p->mode = POLICY_FORCE_GLOBAL;
+	for (size_t i = 0; i < n; i++) {
+		dom[i] = random_dom(r, (uint32_t)(i + 1));
+		if (rng_chance(r, 80)) {
+			dom[i].flags |= POLICY_IN_WS;
+			dom[i].ws_kb = rng_range(r, 0, 2 * dom[i].actual_kb);
+			dom[i].gap_kb = rng_range(r, 0, 256 * MIB);
+		}
+	}
+	*host_free = random_host_free(r, dom, n);
+	return n;
+}
+
+static bool has_ws(const struct policy_dom *d)
+{
+	return d->flags & POLICY_IN_WS;
+}
+
+struct bounds {
+	uint64_t lo, up, up1;
+	double a, w;
+};
+
+static uint64_t clampu(uint64_t v, uint64_t lo, uint64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
+		      struct bounds *b)
+{
+	uint64_t lo = effective_min(p, d), want;
+	uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
+	uint64_t f = (p->free_source == POLICY_FREE_AVAIL &&
+		      (d->flags & POLICY_IN_AVAIL)) ? d->avail_kb : d->free_kb;
+	double swap = d->swap_tot_kb ? 1 - (double)d->swap_free_kb /
+					   (double)d->swap_tot_kb : 0;
+
+	b->w = d->shares * ((1 - p->tau) + p->epsilon * swap);
+	if (has_ws(d)) {
+		uint64_t floor = d->ws_kb < keep ? d->ws_kb : keep;
+
+		if (floor > lo)
+			lo = floor;
+		want = d->ws_kb + d->gap_kb;
+		b->a = p->tau * (double)d->ws_kb;
+	} else {
+		want = d->committed_as_kb + d->overhead_kb + p->headroom_kb;
+		b->a = p->tau * (d->actual_kb > f ? (double)(d->actual_kb - f) : 0);
+	}
+	uint64_t goal = policy_page_down(clampu(want, lo, d->max_kb));
+
+	if (goal < lo)
+		goal = lo;
+	b->lo = lo;
+	b->up = p->scarce_cap == POLICY_CAP_DEMAND ? goal : d->max_kb;
+	b->up1 = has_ws(d) ? clampu(d->ws_kb, lo, b->up) : b->up;
+}
+
+/*
+ * Budget, bounds and tier: sum targets <= M; tier 1 iff sum U1_i >= M
+ * (with an estimate in the snapshot), and then L_i' <= t_i <= U1_i;
+ * tier 2: U1_i <= t_i <= U_i. Infeasible: everybody at L_i'. Each tier
+ * and the infeasible case are seen often enough not to pass vacuously.
+ */
+static void test_tiers_budget_bounds(void **state)
+{
+	unsigned seen[3] = { 0 }, infeasible = 0;
+
+	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
+		struct rng r = { seed * 4099 };
+		struct policy_params p;
+		int64_t host_free;
+		size_t n = random_need_snapshot(&r, &p, &host_free);
+		struct bounds b[MAXN];
+		int64_t sum_up1 = 0, sum = 0;
+		bool any_ws = false;
+
+		decide(&p, host_free, dom, n, out, &cycle);
+		assert_int_equal(cycle.fixup_kb, 0);
+		for (size_t i = 0; i < n; i++) {
+			bounds_of(&p, &dom[i], &b[i]);
+			sum_up1 += (int64_t)b[i].up1;
+			any_ws |= has_ws(&dom[i]);
+			sum += (int64_t)out[i].target_kb;
+		}
+		if (cycle.stage == POLICY_STAGE_INFEASIBLE) {
+			infeasible++;
+			for (size_t i = 0; i < n; i++)
+				if (out[i].target_kb != b[i].lo)
+					fail_msg("seed %u dom %zu: infeasible, target %llu != L' %llu",
+						 seed, i, (unsigned long long)out[i].target_kb,
+						 (unsigned long long)b[i].lo);
+			continue;
+		}
+		unsigned tier = !any_ws ? 0 : sum_up1 >= cycle.budget_kb ? 1 : 2;
+
+		if (cycle.tier != tier)
+			fail_msg("seed %u: tier %u, expected %u", seed, cycle.tier, tier);
+		seen[tier]++;
+		if (sum > cycle.budget_kb)
+			fail_msg("seed %u: sum targets %lld > M %lld", seed,
+				 (long long)sum, (long long)cycle.budget_kb);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t lo = tier == 2 ? b[i].up1 : b[i].lo;
+			uint64_t up = tier == 2 ? b[i].up : b[i].up1;
+			uint64_t t = out[i].target_kb;
+
+			if (t < lo || t > up)
+				fail_msg("seed %u dom %zu (tier %u): target %llu outside [%llu, %llu]",
+					 seed, i, tier, (unsigned long long)t,
+					 (unsigned long long)lo, (unsigned long long)up);
+		}
+	}
+	print_message("tier 0 %u, tier 1 %u, tier 2 %u, infeasible %u\n",
+		      seen[0], seen[1], seen[2], infeasible);
+	assert_true(seen[1] > 300 && seen[2] > 300 && infeasible > 100);
+}
+
+#define HELD_UP (POLICY_R_MAX | POLICY_R_DEMAND)
+
+/*
+ * Stage 2 within a tier: one price among the tier's free domains (rho_i
+ * = w_i/(t_i - a_i), a_i = tau*W_i with an estimate), to the tolerance
+ * page rounding allows; a domain held at the tier's cap prices at least
+ * that, one held at its floor at most (KKT).
+ */
+static void test_tier_price_kkt(void **state)
+{
+	unsigned checked[3] = { 0 };
+
+	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
+		struct rng r = { seed * 7927 };
+		struct policy_params p;
+		int64_t host_free;
+		size_t n = random_need_snapshot(&r, &p, &host_free);
+
+		decide(&p, host_free, dom, n, out, &cycle);
+		if (cycle.stage != POLICY_STAGE_PRICE || cycle.lambda <= 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			struct bounds b;
+
+			bounds_of(&p, &dom[i], &b);
+			double t = (double)out[i].target_kb;
+
+			if (!(t > b.a)) {
+				assert_false(out[i].has_price);
+				continue;
+			}
+			assert_true(out[i].has_price);
+			assert_true(fabs(out[i].price - b.w / (t - b.a)) <= 1e-12 * out[i].price);
+			double rel = out[i].price * cycle.lambda - 1;
+			double tol = 4.07 / (t - b.a) + 1e-9;
+			uint32_t held = out[i].reasons;
+
+			if (!held) {
+				if (fabs(rel) > tol)
+					fail_msg("seed %u dom %zu (tier %u): price*Lambda-1 = %g > %g",
+						 seed, i, cycle.tier, rel, tol);
+				checked[cycle.tier]++;
+			} else if ((held & HELD_UP) && !(held & ~HELD_UP)) {
+				if (rel < -tol)
+					fail_msg("seed %u dom %zu: at its cap below the price", seed, i);
+			} else if (!(held & HELD_UP)) {
+				if (rel > tol)
+					fail_msg("seed %u dom %zu: at its floor above the price", seed, i);
+			}
+		}
+	}
+	print_message("free domains checked: tier 1 %u, tier 2 %u\n", checked[1], checked[2]);
+	assert_true(checked[1] > 500 && checked[2] > 500);
+}
+
+/* Raising W_i, S_i or swap use never lowers the domain's target. */
+static void test_need_monotone(void **state)
+{
+	unsigned rose = 0;
+
+	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
+		struct rng r = { seed * 15485863ull };
+		struct policy_params p;
+		int64_t host_free;
+		size_t n = random_need_snapshot(&r, &p, &host_free);
+		size_t i = (size_t)rng_range(&r, 0, n - 1);
+		int what = (int)rng_range(&r, 0, 2);
+		uint64_t delta = rng_range(&r, 1 * MIB, 1 * GIB);
+
+		decide(&p, host_free, dom, n, out, &cycle);
+		struct policy_dom saved = dom[i];
+
+		switch (what) {
+		case 0:  /* a larger working set */
+			dom[i].flags |= POLICY_IN_WS;
+			dom[i].ws_kb = has_ws(&saved) ? saved.ws_kb + delta : saved.actual_kb + delta;
+			dom[i].gap_kb = saved.gap_kb;
+			if (!has_ws(&saved)) {
+				dom[i] = saved;   /* only compare like with like */
+				dom[i].flags |= POLICY_IN_WS;
+				dom[i].ws_kb = delta;
+				decide(&p, host_free, dom, n, out, &cycle);
+				dom[i].ws_kb = 2 * delta;
+			}
+			break;
+		case 1:  /* more swap in use */
+			if (dom[i].swap_tot_kb == 0) {
+				dom[i].swap_tot_kb = 2 * GIB;
+				dom[i].swap_free_kb = 2 * GIB;
+			}
+			dom[i].swap_free_kb -= dom[i].swap_free_kb < delta ? dom[i].swap_free_kb : delta;
+			break;
+		default:
+			dom[i].shares *= 1.5;
+			break;
+		}
+		decide(&p, host_free, dom, n, out2, &cycle2);
+		if (out2[i].target_kb < out[i].target_kb)
+			fail_msg("seed %u: raising %s of dom %zu lowered its target %llu -> %llu (tier %u -> %u, %s -> %s)",
+				 seed, what == 0 ? "W" : what == 1 ? "swap use" : "shares", i,
+				 (unsigned long long)out[i].target_kb,
+				 (unsigned long long)out2[i].target_kb, cycle.tier, cycle2.tier,
+				 policy_stage_name(cycle.stage), policy_stage_name(cycle2.stage));
+		rose += out2[i].target_kb > out[i].target_kb;
+		dom[i] = saved;
+	}
+	assert_true(rose > ROUNDS / 10);
+}
+
+/* Permuting the domains permutes the answer, writes (unpark) included. */
+static void test_need_permutation(void **state)
+{
+	size_t perm[MAXN + 1];
+
+	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
+		struct rng r = { seed * 65537 };
+		struct policy_params p;
+		int64_t host_free;
+		size_t n = random_need_snapshot(&r, &p, &host_free);
+
+		if (rng_chance(&r, 50))
+			p.mode = POLICY_FORCE_AUTO;
+		for (size_t i = 0; i < n; i++)
+			perm[i] = i;
+		for (size_t i = n; i > 1; i--) {
+			size_t j = (size_t)rng_range(&r, 0, i - 1);
+			size_t t = perm[i - 1];
+
+			perm[i - 1] = perm[j];
+			perm[j] = t;
+		}
+		for (size_t i = 0; i < n; i++)
+			shuffled[i] = dom[perm[i]];
+		run_cycle(&p, host_free, dom, n, out, &cycle);
+		run_cycle(&p, host_free, shuffled, n, out2, &cycle2);
+		for (size_t i = 0; i < n; i++) {
+			const struct policy_decision *a = &out[perm[i]], *b = &out2[i];
+
+			if (a->target_kb != b->target_kb || a->has_write != b->has_write ||
+			    a->write_kb != b->write_kb || a->reasons != b->reasons ||
+			    a->has_price != b->has_price || (a->has_price && a->price != b->price))
+				fail_msg("seed %u: dom %zu decided differently after a permutation",
+					 seed, perm[i]);
+		}
+	}
+}
+
+/*
+ * A snapshot without estimates is solved as before: need = estimate and
+ * need = committed give the same decisions, writes included.
+ */
+static void test_no_estimate_is_today(void **state)
+{
+	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
+		struct rng r = { seed * 257 };
+		struct policy_params p;
+		int64_t host_free;
+		size_t n = random_need_snapshot(&r, &p, &host_free);
+
+		for (size_t i = 0; i < n; i++)
+			dom[i].flags &= ~(uint32_t)POLICY_IN_WS;
+		if (rng_chance(&r, 50))
+			p.mode = POLICY_FORCE_AUTO;
+		run_cycle(&p, host_free, dom, n, out, &cycle);
+		p.need = POLICY_NEED_COMMITTED;
+		run_cycle(&p, host_free, dom, n, out2, &cycle2);
+		assert_int_equal(cycle.tier, 0);
+		for (size_t i = 0; i < n; i++)
+			if (memcmp(&out[i], &out2[i], sizeof(out[i])) != 0)
+				fail_msg("seed %u dom %zu: need = estimate differs without estimates", seed, i);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tiers_budget_bounds),
+		cmocka_unit_test(test_tier_price_kkt),
+		cmocka_unit_test(test_need_monotone),
+		cmocka_unit_test(test_need_permutation),
+		cmocka_unit_test(test_no_estimate_is_today),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

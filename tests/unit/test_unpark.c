@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * No parked memory (design.md §No parked memory): under need = estimate,
+ * increases the write threshold held back are written while the pool
+ * allows, starving domains first; decreases below the threshold only
+ * when they fund a starving domain; never a move below settle_min_kb.
+ * Hand cases build decisions directly, as test_apply.c does.
+ */
+#include "test_policy_util.h"
+
+#define N 8
+
+static struct policy_dom dom[N];
+static struct policy_decision out[N];
+static struct policy_params params;
+static struct policy_cycle cycle;
+
+static int setup(void **state)
+{
+	policy_params_default(&params);   /* min_change 16 MiB, settle_min 1 MiB */
+	memset(dom, 0, sizeof(dom));
+	memset(out, 0, sizeof(out));
+	memset(&cycle, 0, sizeof(cycle));
+	return 0;
+}
+
+/* Domain i holds and was given `held`, needs ws (W_i), and the policy
+ * wants `target` (scarce mode), short of its goal W_i + g_i (so the
+ * target is no walk's end: the threshold applies). */
+static void want(size_t i, uint64_t held, uint64_t ws, uint64_t target)
+{
+	dom[i] = dom_u((uint32_t)(i + 1), held, 0, 0, 0, 64 * GIB);
+	dom[i].flags |= POLICY_IN_WS;
+	dom[i].ws_kb = ws;
+	dom[i].gap_kb = 64 * MIB;
+	out[i].mode = POLICY_MODE_SCARCE;
+	out[i].target_kb = target;
+	out[i].settle_kb = ws + 64 * MIB == target ? target + 4 : ws + 64 * MIB;
+}
+
+static void apply(size_t n, int64_t free_h)
+{
+	cycle.host_free_kb = free_h;
+	policy_apply(&params, &cycle, dom, n, out);
+}
+
+static uint64_t growth(size_t n)
+{
+	uint64_t g = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (out[i].has_write && out[i].write_kb > dom[i].actual_kb)
+			g += out[i].write_kb - dom[i].actual_kb;
+	return g;
+}
+
+/*
+ * The held-out shape: 8 guests each 10 MiB short of their allocation,
+ * 53 MiB free above the reserve. Today nothing is written (every move is
+ * below min_change); under need = estimate the largest deficits are
+ * served first while at least min_change is left: 10+10+10+10 = 40 MiB,
+ * then 13 MiB < 16 MiB is left and the rest waits.
+ */
+static void test_parked_memory_written(void **state)
+{
+	for (size_t i = 0; i < N; i++)
+		want(i, 300 * MIB, 290 * MIB, 300 * MIB + (10 + (i == 3)) * MIB);
+	apply(N, 53 * MIB);
+	size_t written = 0;
+
+	for (size_t i = 0; i < N; i++)
+		if (out[i].has_write) {
+			written++;
+			assert_true(out[i].reasons & POLICY_R_UNPARK);
+			assert_false(out[i].reasons & POLICY_R_THRESHOLD);
+		}
+	assert_int_equal(written, 4);
+	assert_true(out[3].has_write);               /* the largest deficit */
+	assert_int_equal(out[3].write_kb, 311 * MIB);
+	assert_true(growth(N) <= 53 * MIB);
+	assert_true(53 * MIB - growth(N) < params.min_change_kb);
+
+	/* need = committed: today's rule, nothing written. */
+	setup(state);
+	params.need = POLICY_NEED_COMMITTED;
+	for (size_t i = 0; i < N; i++)
+		want(i, 300 * MIB, 290 * MIB, 310 * MIB);
+	apply(N, 53 * MIB);
+	for (size_t i = 0; i < N; i++) {
+		assert_false(out[i].has_write);
+		assert_true(out[i].reasons & POLICY_R_THRESHOLD);
+	}
+}
+
+/* A starving guest (W_i above what it holds) is served with less than
+ * min_change free; a guest merely below its gap is not. */
+static void test_starving_first(void **state)
+{
+	want(0, 300 * MIB, 310 * MIB, 310 * MIB);   /* starving: W > N */
+	want(1, 300 * MIB, 250 * MIB, 312 * MIB);   /* only its gap */
+	apply(2, 12 * MIB);
+	assert_true(out[0].has_write);
+	assert_int_equal(out[0].write_kb, 310 * MIB);
+	assert_false(out[1].has_write);
+	assert_true(out[1].reasons & POLICY_R_THRESHOLD);
+}
+
+/* With no free memory, the sub-threshold decreases of others are written
+ * to fund a starving guest, largest first and only as many as needed;
+ * without a starving guest they stay unwritten. */
+static void test_decreases_fund_starving(void **state)
+{
+	want(0, 300 * MIB, 315 * MIB, 310 * MIB);   /* starving by 10 MiB */
+	want(1, 400 * MIB, 200 * MIB, 392 * MIB);   /* could give 8 */
+	want(2, 400 * MIB, 200 * MIB, 388 * MIB);   /* could give 12 */
+	want(3, 400 * MIB, 200 * MIB, 396 * MIB);   /* could give 4 */
+	apply(4, 0);
+	assert_false(out[0].has_write);             /* nothing free yet */
+	assert_true(out[2].has_write);              /* 12 >= 10: enough */
+	assert_int_equal(out[2].write_kb, 388 * MIB);
+	assert_false(out[1].has_write);
+	assert_false(out[3].has_write);
+
+	setup(state);
+	want(0, 300 * MIB, 250 * MIB, 310 * MIB);   /* short of its gap only */
+	want(1, 400 * MIB, 200 * MIB, 388 * MIB);
+	apply(2, 0);
+	assert_false(out[1].has_write);
+	assert_true(out[1].reasons & POLICY_R_THRESHOLD);
+}
+
+/* Steady state: a move below settle_min_kb is never written, however
+ * much is free; growth in flight is not promised twice. */
+static void test_steady_and_in_flight(void **state)
+{
+	want(0, 300 * MIB, 400 * MIB, 300 * MIB + 512);   /* jitter, starving */
+	want(1, 300 * MIB, 200 * MIB, 300 * MIB - 512);
+	apply(2, 1 * GIB);
+	assert_false(out[0].has_write);
+	assert_false(out[1].has_write);
+
+	setup(state);
+	want(0, 300 * MIB, 300 * MIB, 340 * MIB);   /* below its gap only */
+	dom[0].target_kb = 330 * MIB;               /* 30 MiB in flight */
+	want(1, 300 * MIB, 350 * MIB, 310 * MIB);   /* starving by 10 */
+	apply(2, 36 * MIB);
+	/* pool 36 - 30 in flight = 6 MiB: domain 1 gets 6 of its 10 */
+	assert_true(out[1].has_write);
+	assert_int_equal(out[1].write_kb, 306 * MIB);
+	assert_true(out[1].reasons & POLICY_R_GRANT);
+	assert_false(out[0].has_write);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_parked_memory_written, setup),
+		cmocka_unit_test_setup(test_starving_first, setup),
+		cmocka_unit_test_setup(test_decreases_fund_starving, setup),
+		cmocka_unit_test_setup(test_steady_and_in_flight, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
