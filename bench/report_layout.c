@@ -36,7 +36,7 @@
  * arbiter's apart), watch events queued to the arbiter, the agent's CPU
  * (its thread), the arbiter's CPU (its thread plus the reader thread
  * libxenstore starts for its watches), the test xenstored's CPU (its
- * thread) and wall time. -r runs (default 5) of -n reports (default 2000)
+ * thread) and wall time. -r runs (default 5) of -n reports (default 500)
  * per case, the cases alternating; medians. Nothing here fails on timing.
  */
 #include <errno.h>
@@ -452,7 +452,7 @@ static void self_check(void)
 int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/membal-bench-layout.XXXXXX";
-	unsigned n = 2000, runs = 5;
+	unsigned n = 500, runs = 5;
 	struct fig f[C_COUNT][MAX_RUNS];
 	struct bench b = { 0 };
 	int c;
