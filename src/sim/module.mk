@@ -60,3 +60,8 @@ test_sim_multi_SRCS   := tests/unit/test_sim_multi.c
 test_sim_multi_LIBS   := memsim place arbiter simhost agent policy common xsd
 test_sim_multi_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS) $(LIBS_MATH)
 $(BUILD)/san/obj/tests/unit/test_sim_multi.o $(BUILD)/obj/tests/unit/test_sim_multi.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+
+# One CPU a run (src/sim/pin.c).
+TESTS += test_sim_pin
+test_sim_pin_SRCS   := tests/unit/test_sim_pin.c src/sim/pin.c
+test_sim_pin_LDLIBS := $(LIBS_CMOCKA) $(LIBS_PTHREAD)
