@@ -350,11 +350,24 @@ static void test_slow_reader(void **state)
 	struct timeval tv = { .tv_sec = 30 };
 	int fd = raw_connect(f->sock);
 
+	static char reqs[N * (sizeof(struct xsd_sockmsg) + 6)];
+	size_t used = 0;
+
 	memset(big, 'b', VLEN);
 	assert_int_equal(xsd_write(f->x, "/slow", big), 0);
 	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
-	for (uint32_t i = 0; i < N; i++)
-		raw_send(fd, XS_READ, 1000 + i, 0, "/slow", 6);
+	/* All the requests in one write (9 KiB, well within the socket's
+	 * buffer): sent one by one, their per-message overhead can fill the
+	 * buffer once the server stops reading, and a client that then
+	 * blocks in write() before reading anything never gets out. */
+	for (uint32_t i = 0; i < N; i++) {
+		struct xsd_sockmsg m = { .type = XS_READ, .req_id = 1000 + i, .len = 6 };
+
+		memcpy(reqs + used, &m, sizeof(m));
+		memcpy(reqs + used + sizeof(m), "/slow", 6);
+		used += sizeof(m) + 6;
+	}
+	assert_int_equal(write(fd, reqs, used), (ssize_t)used);
 	for (uint32_t i = 0; i < N; i++) {
 		struct xsd_sockmsg m;
 
