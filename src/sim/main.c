@@ -24,6 +24,7 @@
 #include "sim/fdio.h"
 #include "common/parse.h"
 #include "sim/multi.h"
+#include "sim/pin.h"
 #include "sim/sim.h"
 
 #define DEFAULT_POLICIES "static,self,paper,membal"
@@ -50,7 +51,9 @@ static void usage(FILE *out)
 		"      --plot-guests N  most guests in a plot (default 8: those short the most)\n"
 		"      --tick-ms N      time series resolution (default 1000)\n"
 		"  -j, --jobs N         policies run at once, each in its own process\n"
-		"                       (default: the number of CPUs)\n"
+		"                       (default: the number of CPUs), each kept on one CPU\n"
+		"      --no-pin         let each policy's process run on any CPU (slower:\n"
+		"                       its threads hand every xenstore request over)\n"
 		"  -g, --guests         per-guest rows in the table (default: up to %d guests)\n"
 		"      --estimates      each working-set estimator against the true demand,\n"
 		"                       per sample, in <DIR>/<name>.<policy>.estimates.csv,\n"
@@ -75,6 +78,7 @@ struct cli {
 	uint64_t tick_ms;
 	uint64_t plot_guests;
 	uint64_t jobs;
+	bool no_pin;             /* --no-pin: no CPU affinity (sim/pin.h) */
 };
 
 static int parse_cli(int argc, char **argv, struct cli *o)
@@ -93,6 +97,7 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "estimates", no_argument, NULL, 'E' },
+		{ "no-pin", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -130,6 +135,7 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 			}
 			break;
 		case 'E': o->estimates = true; break;
+		case 'N': o->no_pin = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("membal-sim %s\n", MEMBAL_VERSION); exit(0);
 		default: usage(stderr); return -1;
@@ -290,7 +296,7 @@ struct child {
 
 static int start_child(const struct cli *o, const char *name,
 		       const struct sim_scenario *sc, uint64_t duration_ms,
-		       const struct sim_policy *pol, struct child *c)
+		       const struct sim_policy *pol, size_t slot, struct child *c)
 {
 	char logp[1400], estp[1400];
 	int p[2];
@@ -331,6 +337,8 @@ static int start_child(const struct cli *o, const char *name,
 		struct sim_run r;
 
 		close(p[0]);
+		if (!o->no_pin)
+			sim_pin_slot(slot);
 		if (sim_run_policy(sc, pol, &ro, &r) < 0)
 			_exit(1);
 		fprintf(stderr, "membal-sim: %s: %s done in %.1f s\n", name, pol->label, r.wall_s);
@@ -367,7 +375,8 @@ static int run_all(const struct cli *o, const char *name, const struct sim_scena
 
 	while (done < n_pol) {
 		while (rc == 0 && started < n_pol && started - done < o->jobs) {
-			if (start_child(o, name, sc, duration_ms, &pol[started], &ch[started]) < 0) {
+			if (start_child(o, name, sc, duration_ms, &pol[started],
+					started % o->jobs, &ch[started]) < 0) {
 				rc = -1;
 				break;
 			}
@@ -411,6 +420,7 @@ static int run_scenario(const struct cli *o, const char *path,
 		base_name(path, name, sizeof(name));
 		struct multi_cli mc = { .duration_s = o->duration_s, .tick_ms = o->tick_ms,
 					.jobs = o->jobs, .plot = o->plot,
+					.no_pin = o->no_pin,
 					.log_level = o->log_level, .out = o->out };
 
 		return multi_main(path, name, pol, n_pol, &mc);

@@ -8,7 +8,7 @@ MULTI_SRCS := src/sim/multi_scenario.c src/sim/migrate.c src/sim/multi_host.c \
               src/sim/multi_run.c src/sim/multi_move.c src/sim/multi_report.c \
               src/sim/multi_main.c
 SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/metrics.c \
-                src/sim/report.c src/sim/table.c src/sim/fdio.c src/sim/workdir.c src/sim/csv.c src/sim/plot.c src/sim/accuracy.c \
+                src/sim/report.c src/sim/table.c src/sim/fdio.c src/sim/workdir.c src/sim/pin.c src/sim/csv.c src/sim/plot.c src/sim/accuracy.c \
                 src/sim/gap_literal.c src/sim/literal_hook.c \
                 $(MULTI_SRCS)
 LIBRARIES += memsim
@@ -61,3 +61,8 @@ test_sim_multi_SRCS   := tests/unit/test_sim_multi.c
 test_sim_multi_LIBS   := memsim place arbiter simhost agent policy common xsd
 test_sim_multi_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS) $(LIBS_MATH)
 $(BUILD)/san/obj/tests/unit/test_sim_multi.o $(BUILD)/obj/tests/unit/test_sim_multi.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
+
+# One CPU a run (src/sim/pin.c).
+TESTS += test_sim_pin
+test_sim_pin_SRCS   := tests/unit/test_sim_pin.c src/sim/pin.c
+test_sim_pin_LDLIBS := $(LIBS_CMOCKA) $(LIBS_PTHREAD)

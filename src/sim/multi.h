@@ -171,6 +171,7 @@ struct multi_cli {
 	uint64_t duration_s;      /* 0: the scenario's */
 	uint64_t tick_ms;
 	uint64_t jobs;            /* runs at once, each in its own process */
+	bool no_pin;              /* no CPU affinity (sim/pin.h) */
 	bool plot;
 	int log_level;            /* of the runs' logs (LOG_*) */
 	const char *out;

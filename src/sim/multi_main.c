@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "sim/fdio.h"
 #include "sim/multi.h"
+#include "sim/pin.h"
 
 /* The child is a fork of this program: the struct as its bytes, then
  * the arrays (each with its spare last slot). */
@@ -79,6 +80,10 @@ static int start(const struct multi_scenario *m, size_t i, const struct sim_poli
 		struct multi_result r;
 
 		close(p[0]);
+		/* Runs finish in the order they started: slot i % jobs is
+		 * the one the run before it left. */
+		if (!o->no_pin)
+			sim_pin_slot(i % (o->jobs ? o->jobs : 1));
 		if (multi_run(m, &m->run[i], pol, &ro, &r) < 0)
 			_exit(1);
 		fprintf(stderr, "membal-sim: %s: %s done in %.1f s\n", name, m->run[i].name,

@@ -71,6 +71,19 @@ static void world_close(struct world *w)
 {
 	sim_literal_detach(w->literal, NULL);
 	w->literal = NULL;
+	if (w->x) {
+		/* What the run cost in xenstore traffic (docs/performance.md,
+		 * "membal-sim, 50 guests"): in the log with -v. */
+		struct xsd_stats st;
+
+		xsd_get_stats(w->x, &st);
+		log_info("sim: %llu xenstore requests (%llu READ, %llu WRITE, %llu transactions), %llu watch events",
+			 (unsigned long long)st.requests,
+			 (unsigned long long)st.by_type[XS_READ],
+			 (unsigned long long)st.by_type[XS_WRITE],
+			 (unsigned long long)st.tx_started,
+			 (unsigned long long)st.watch_events);
+	}
 	if (w->a_init)
 		arbiter_free(&w->a);
 	if (w->hv_open)

@@ -20,7 +20,10 @@
  * starts over, so it never touches a stale descriptor or listener: the
  * events are level-triggered, so nothing is lost.
  * Connections are only freed by the server thread (or xsd_stop after it
- * ended).
+ * ended). Between two waits the server thread only looks at the
+ * connections that were read from or had something queued (x->touched),
+ * not at every connection: with a hundred clients, walking them all three
+ * times per request was a tenth of a 50-guest simulation's CPU.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +51,18 @@ const char *xsd_errname(int err)
 	return "EINVAL";   /* as xenstored's send_error() */
 }
 
+/* Have the server thread flush c and re-arm its events before it waits
+ * again. Under x->lock; c stays allocated until conn_reap(), which runs
+ * after the list is emptied. */
+static void conn_touch(struct conn *c)
+{
+	if (c->touched)
+		return;
+	c->touched = true;
+	c->touch_next = c->x->touched;
+	c->x->touched = c;
+}
+
 static void queue_msg(struct conn *c, uint32_t type, uint32_t req_id,
 		      uint32_t tx_id, const void *data, unsigned len,
 		      bool is_event)
@@ -67,6 +82,7 @@ static void queue_msg(struct conn *c, uint32_t type, uint32_t req_id,
 		c->out_head = m;
 	c->out_tail = m;
 	c->out_bytes += m->len;
+	conn_touch(c);
 }
 
 void conn_reply(struct conn *c, const struct xsd_sockmsg *req, uint32_t type,
@@ -144,6 +160,7 @@ void conn_drop(struct conn *c)
 	txn_free_all(c);
 	out_free(c);
 	c->x->epoch++;
+	c->x->dropped++;
 }
 
 void conn_drop_domain(struct xsd *x, unsigned domid)
@@ -163,6 +180,10 @@ void conn_reap(struct xsd *x)
 {
 	struct conn **pp = &x->conns;
 
+	if (!x->dropped)
+		return;
+	x->dropped = 0;
+
 	while (*pp) {
 		struct conn *c = *pp;
 
@@ -177,6 +198,7 @@ void conn_reap(struct xsd *x)
 
 static void conn_flush(struct conn *c)
 {
+	conn_touch(c);  /* what it waits for may change */
 	while (c->out_head) {
 		struct outmsg *m = c->out_head;
 		ssize_t n = send(c->fd, m->data + m->off, m->len - m->off,
@@ -239,6 +261,7 @@ static void conn_read(struct conn *c)
 {
 	int handled = 0;
 
+	conn_touch(c);  /* its input may pause or resume */
 	while (!c->dead && handled < MSGS_PER_WAKE && c->out_bytes < READ_PAUSE) {
 		size_t room = sizeof(c->in) - 1 - c->inlen;
 		ssize_t n = read(c->fd, c->in + c->inlen, room);
@@ -276,6 +299,7 @@ static void accept_all(struct xsd *x, struct listener *l)
 		c->seq = ++x->conn_seq;
 		c->ep_events = EPOLLIN;
 		server_watch_fd(x, fd, c, false, c->ep_events);
+		conn_touch(c);
 		for (tail = &x->conns; *tail; tail = &(*tail)->next)
 			;
 		*tail = c;
@@ -433,13 +457,19 @@ void *server_main(void *arg)
 		char drain[64];
 		int rc;
 
-		conn_reap(x);
-		for (struct conn *c = x->conns; c; c = c->next)
+		/* A dropped connection is never freed while it is on the
+		 * touched list: the list is emptied before the reap. */
+		for (struct conn *c = x->touched; c; c = c->touch_next)
 			if (c->out_head)
 				conn_flush(c);
-		conn_reap(x);
-		for (struct conn *c = x->conns; c; c = c->next)
+		while (x->touched) {
+			struct conn *c = x->touched;
+
+			x->touched = c->touch_next;
+			c->touched = false;
 			conn_update_events(c);
+		}
+		conn_reap(x);
 		epoch = x->epoch;
 
 		pthread_mutex_unlock(&x->lock);

@@ -123,6 +123,10 @@ struct conn {
 	uint32_t ep_events;        /* what epoll is asked to report now */
 	uint64_t seq;              /* order of acceptance (x->conns order) */
 	struct conn *next;
+	/* On x->touched: read from or queued to since the server thread
+	 * last flushed and updated its epoll events (conn_touch). */
+	bool touched;
+	struct conn *touch_next;
 };
 
 struct listener {
@@ -167,6 +171,8 @@ struct xsd {
 	uint64_t generation;
 	struct listener *listeners;
 	struct conn *conns;
+	struct conn *touched;      /* conns to flush and re-arm (conn.c) */
+	unsigned dropped;          /* conns dropped, not yet reaped */
 	struct domain *domains;
 	struct xsd_perm *introduce_perms, *release_perms;
 	unsigned n_introduce_perms, n_release_perms;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -324,6 +325,71 @@ static void test_raw_protocol(void **state)
 	close(fd);
 }
 
+/* All of len bytes, or fail (the socket's receive timeout ends a wait). */
+static void read_full(int fd, void *p, size_t len)
+{
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		assert_true(n > 0);
+		p = (char *)p + n;
+		len -= (size_t)n;
+	}
+}
+
+/* A client that sends many requests before reading any reply: once
+ * 256 KiB of replies wait for it the server stops reading from it, and
+ * it must take up reading again as the client drains them (the server
+ * re-arms only the connections it touched): every reply arrives, in
+ * order, within the receive timeout. */
+static void test_slow_reader(void **state)
+{
+	enum { N = 400, VLEN = 1999 };
+	struct fx *f = *state;
+	static char big[VLEN + 1], body[XENSTORE_PAYLOAD_MAX];
+	struct timeval tv = { .tv_sec = 30 };
+	int fd = raw_connect(f->sock);
+
+	static char reqs[N * (sizeof(struct xsd_sockmsg) + 6)];
+	size_t used = 0;
+
+	memset(big, 'b', VLEN);
+	assert_int_equal(xsd_write(f->x, "/slow", big), 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	/* All the requests in one write (9 KiB, well within the socket's
+	 * buffer): sent one by one, their per-message overhead can fill the
+	 * buffer once the server stops reading, and a client that then
+	 * blocks in write() before reading anything never gets out. */
+	for (uint32_t i = 0; i < N; i++) {
+		struct xsd_sockmsg m = { .type = XS_READ, .req_id = 1000 + i, .len = 6 };
+
+		memcpy(reqs + used, &m, sizeof(m));
+		memcpy(reqs + used + sizeof(m), "/slow", 6);
+		used += sizeof(m) + 6;
+	}
+	assert_int_equal(write(fd, reqs, used), (ssize_t)used);
+	for (uint32_t i = 0; i < N; i++) {
+		struct xsd_sockmsg m;
+
+		read_full(fd, &m, sizeof(m));
+		assert_int_equal(m.type, XS_READ);
+		assert_int_equal(m.req_id, 1000 + i);
+		assert_int_equal(m.len, VLEN);
+		read_full(fd, body, m.len);
+		assert_memory_equal(body, big, VLEN);
+	}
+	/* and it still serves this connection */
+	raw_send(fd, XS_READ, 7, 0, "/nonexistent", 13);
+	{
+		uint32_t req, len;
+
+		assert_int_equal(raw_recv(fd, &req, body, &len), XS_ERROR);
+		assert_int_equal(req, 7);
+	}
+	close(fd);
+	assert_int_equal(xsd_rm(f->x, "/slow"), 0);
+}
+
 static void test_get_permissions(void **state)
 {
 	struct fx *f = *state;
@@ -448,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_directory_order_and_domain_path),
 		cmocka_unit_test(test_directory_part_fallback),
 		cmocka_unit_test(test_raw_protocol),
+		cmocka_unit_test(test_slow_reader),
 		cmocka_unit_test(test_get_permissions),
 		cmocka_unit_test(test_api_access),
 		cmocka_unit_test(test_thousand_connections),
