@@ -173,7 +173,7 @@ static void hand_over(struct env *e)
 	char p[256];
 
 	for (int k = 0; k < MK_COUNT; k++) {
-		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, membal_key_names[k]);
+		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, membal_key_name(k));
 		assert_true(xs_write(e->h0, XBT_NULL, p, "", 0));
 		assert_true(xs_set_permissions(e->h0, XBT_NULL, p, perms, 1));
 	}

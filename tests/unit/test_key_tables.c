@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The INI key tables against everything that repeats them: the shipped
+ * The key tables (INI sections, guest keys) against everything that
+ * repeats them: the shipped
  * conf/agent.ini and conf/arbiter.ini, the reference tables of
  * docs/configuration.md (between "<!-- keys [section] -->" and
  * "<!-- end keys -->"), and the rows' own defaults. Then the loader
@@ -22,6 +23,7 @@
 #include "agent/agent_config.h"
 #include "arbiter/arbiter_config.h"
 #include "common/cfg_table.h"
+#include "common/keys.h"
 #include "logcap.h"
 
 #ifndef MEMBAL_SRCDIR
@@ -164,6 +166,35 @@ static void test_shipped_conf(void **state)
 	check_conf(MEMBAL_SRCDIR "/conf/arbiter.ini", arbiter_sections, arbiter_nsections);
 }
 
+/* The guest-key table: a row for every enum value (rows are found by
+ * value, so a missing one would be a zeroed row), names unique. */
+static void test_guest_key_rows(void **state)
+{
+	(void)state;
+	for (int k = 0; k < MK_COUNT; k++) {
+		const struct membal_key_info *r = &membal_keys[k];
+
+		if (!r->name || !r->doc)
+			fail_msg("guest key %d has no row in membal_keys[]", k);
+		assert_true(r->layout >= 1 && r->layout <= MEMBAL_KEY_LAYOUT_VERSION);
+		/* a key newer than layout 1 cannot be required: an older
+		 * agent does not write it */
+		assert_true(!r->required || r->layout == 1);
+		for (int j = 0; j < k; j++)
+			assert_string_not_equal(membal_keys[j].name, r->name);
+	}
+	assert_true(membal_keys[MK_STAMP].required);
+}
+
+static void guest_keys_markdown(FILE *out)
+{
+	fputs("| key | layout | required | value |\n|---|---|---|---|\n", out);
+	for (int k = 0; k < MK_COUNT; k++)
+		fprintf(out, "| `%s` | %d | %s | %s |\n", membal_keys[k].name,
+			membal_keys[k].layout, membal_keys[k].required ? "yes" : "no",
+			membal_keys[k].doc);
+}
+
 /* docs/configuration.md: each section's table between its markers is
  * what cfg_table_markdown() writes. */
 static void test_docs_tables(void **state)
@@ -173,14 +204,18 @@ static void test_docs_tables(void **state)
 	bool write = getenv("MEMBAL_WRITE_DOCS") != NULL;
 
 	(void)state;
-	for (size_t s = 0; s < NALL; s++) {
+	for (size_t s = 0; s <= NALL; s++) {
 		char begin[64], *want = NULL, *out = NULL;
 		size_t wlen = 0, olen = 0;
 		FILE *fp = open_memstream(&want, &wlen);
+		const char *name = s < NALL ? all[s]->name : "guest";
 
-		cfg_table_markdown(fp, all[s]);
+		if (s < NALL)
+			cfg_table_markdown(fp, all[s]);
+		else
+			guest_keys_markdown(fp);
 		fclose(fp);
-		snprintf(begin, sizeof(begin), "<!-- keys [%s] -->\n", all[s]->name);
+		snprintf(begin, sizeof(begin), "<!-- keys [%s] -->\n", name);
 		char *b = strstr(doc, begin), *e = b ? strstr(b, "<!-- end keys -->") : NULL;
 
 		if (!b || !e)
@@ -190,9 +225,9 @@ static void test_docs_tables(void **state)
 		if ((size_t)(e - b) != wlen || memcmp(b, want, wlen)) {
 			if (!write) {
 				fprintf(stderr, "`make config-doc` writes the [%s] table as:\n%s",
-					all[s]->name, want);
+					name, want);
 				fail_msg("%s: the [%s] table differs from the key table",
-					 path, all[s]->name);
+					 path, name);
 			}
 			fp = open_memstream(&out, &olen);
 			fprintf(fp, "%.*s%s%s", (int)(b - doc), doc, want, e);
@@ -313,6 +348,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_and_defaults),
 		cmocka_unit_test(test_shipped_conf),
+		cmocka_unit_test(test_guest_key_rows),
 		cmocka_unit_test(test_docs_tables),
 		cmocka_unit_test_setup_teardown(test_duplicate_key, logcap_setup, logcap_teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_domain_section, logcap_setup, logcap_teardown),

@@ -140,7 +140,7 @@ static void hand_over(struct env *e, int layout)
 	for (int k = 0; k < MK_COUNT; k++) {
 		if (membal_key_layout(k) > layout)
 			continue;
-		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, membal_key_names[k]);
+		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, membal_key_name(k));
 		unsigned len;
 		char *old = xs_read(e->h0, XBT_NULL, p, &len);
 
@@ -329,8 +329,9 @@ static void test_older_agent_newer_arbiter(void **state)
 	xs_close(g);
 	assert_true(d.have_fig);
 	assert_true(guest_has(&d.fig, MK_COMMITTED_AS) && d.fig.v[MK_COMMITTED_AS] == 121000);
-	for (int k = MK_ACTIVE_ANON; k <= MK_PSI_FULL_TOTAL; k++)
-		assert_false(guest_has(&d.fig, (enum membal_key)k));
+	for (int k = 0; k < MK_COUNT; k++)
+		if (membal_key_layout(k) == 2)
+			assert_false(guest_has(&d.fig, (enum membal_key)k));
 	/* Empty keys are "not published", not garbage. */
 	assert_int_equal(d.rej.keys, 0);
 	assert_int_equal(d.rej.reports, 0);
