@@ -31,29 +31,9 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "xenstored/xsd.h"
+#include "agent_env.h"
 
 #define DOMID 1
-
-struct env {
-	char dir[64];
-	struct xsd *x;
-	struct xs_handle *h0;     /* dom0: the arbiter's side */
-	char *logbuf;
-	size_t loglen;
-	FILE *log;
-};
-
-static void put_file(const char *dir, const char *rel, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static void put_meminfo(struct env *e, unsigned long committed)
 {
@@ -78,86 +58,31 @@ static void put_meminfo(struct env *e, unsigned long committed)
 
 static int setup(void **state)
 {
-	struct env *e = calloc(1, sizeof(*e));
-	char sock[128];
-
-	snprintf(e->dir, sizeof(e->dir), "/tmp/membal-skew.XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	snprintf(sock, sizeof(sock), "%s/socket", e->dir);
-	struct xsd_options o = { .socket_path = sock, .domain_socket_dir = e->dir };
-	e->x = xsd_start(&o);
-	assert_non_null(e->x);
-	assert_int_equal(xsd_introduce_domain(e->x, DOMID, "guest1", 262144, 524288), 0);
-	setenv("XENSTORED_PATH", sock, 1);
-	e->h0 = xs_open(0);
-	assert_non_null(e->h0);
-	setenv("XENSTORED_PATH", xsd_domain_socket(e->x, DOMID), 1);
+	struct env *e = env_start("membal-skew", false);
 
 	put_meminfo(e, 120000);
 	put_file(e->dir, "vmstat", "workingset_refault_anon 10\nworkingset_refault_file 2000\n"
 				   "pswpin 1000\npgmajfault 3000\noom_kill 0\n");
 	put_file(e->dir, "psi", "some avg10=1.50 avg60=0.00 avg300=0.00 total=10\n"
 				"full avg10=0.00 avg60=0.00 avg300=0.00 total=4\n");
-	e->log = open_memstream(&e->logbuf, &e->loglen);
-	log_set_stream(e->log);
-	clock_drive(1000000);
 	*state = e;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct env *e = *state;
-	char cmd[128];
-
-	log_set_stream(NULL);
-	fclose(e->log);
-	free(e->logbuf);
-	xs_close(e->h0);
-	xsd_stop(e->x);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
-	assert_int_equal(system(cmd), 0);
-	free(e);
+	env_stop(*state);
 	return 0;
 }
 
-static void agent_cfg(struct env *e, struct agent_config *c)
-{
-	agent_config_defaults(c);
-	snprintf(c->meminfo_path, sizeof(c->meminfo_path), "%s/meminfo", e->dir);
-	snprintf(c->vmstat_path, sizeof(c->vmstat_path), "%s/vmstat", e->dir);
-	snprintf(c->psi_path, sizeof(c->psi_path), "%s/psi", e->dir);
-	snprintf(c->sysfs_root, sizeof(c->sysfs_root), "%s/sys", e->dir);
-}
-
-/* An arbiter of layout `layout`: creates the keys it knows, as dom0, and
- * makes the guest their owner. */
 static void hand_over(struct env *e, int layout)
 {
-	struct xs_permissions perms[1] = { { .id = DOMID, .perms = XS_PERM_NONE } };
-	char p[256];
-
-	for (int k = 0; k < MK_COUNT; k++) {
-		if (membal_key_layout(k) > layout)
-			continue;
-		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, membal_key_name(k));
-		unsigned len;
-		char *old = xs_read(e->h0, XBT_NULL, p, &len);
-
-		if (!old)
-			assert_true(xs_write(e->h0, XBT_NULL, p, "", 0));
-		free(old);
-		assert_true(xs_set_permissions(e->h0, XBT_NULL, p, perms, 1));
-	}
+	env_hand_over(e, DOMID, layout);
 }
 
 static char *key(struct env *e, const char *k)
 {
-	char p[256];
-	unsigned len;
-
-	snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, k);
-	return xs_read(e->h0, XBT_NULL, p, &len);
+	return env_key(e, DOMID, k);
 }
 
 static unsigned long long key_u64(struct env *e, const char *k)
