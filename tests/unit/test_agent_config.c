@@ -124,12 +124,12 @@ static void test_unknown_keys_only_warn(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults_are_the_spec, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_shipped_file_matches_defaults, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_values_applied, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_bad_values_keep_old_config, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_heartbeat_shorter_than_sample, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_keys_only_warn, logcap_setup, logcap_teardown),
+		logcap_test(test_defaults_are_the_spec),
+		logcap_test(test_shipped_file_matches_defaults),
+		logcap_test(test_values_applied),
+		logcap_test(test_bad_values_keep_old_config),
+		logcap_test(test_heartbeat_shorter_than_sample),
+		logcap_test(test_unknown_keys_only_warn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

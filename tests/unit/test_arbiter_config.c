@@ -125,11 +125,11 @@ static void test_stale_window_vs_interval(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_shipped_file_is_the_defaults, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_domain_rules_and_exclusion, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_bad_values_named, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_stale_window_vs_interval, logcap_setup, logcap_teardown),
+		logcap_test(test_defaults),
+		logcap_test(test_shipped_file_is_the_defaults),
+		logcap_test(test_domain_rules_and_exclusion),
+		logcap_test(test_bad_values_named),
+		logcap_test(test_stale_window_vs_interval),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -350,12 +350,12 @@ int main(void)
 		cmocka_unit_test(test_shipped_conf),
 		cmocka_unit_test(test_guest_key_rows),
 		cmocka_unit_test(test_docs_tables),
-		cmocka_unit_test_setup_teardown(test_duplicate_key, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate_domain_section, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_cross_key_lines, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_section_once, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_continuation_refused, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_line_length_limit, logcap_setup, logcap_teardown),
+		logcap_test(test_duplicate_key),
+		logcap_test(test_duplicate_domain_section),
+		logcap_test(test_cross_key_lines),
+		logcap_test(test_unknown_section_once),
+		logcap_test(test_continuation_refused),
+		logcap_test(test_line_length_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
