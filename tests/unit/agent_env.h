@@ -131,4 +131,16 @@ static inline char *env_key(struct env *e, unsigned domid, const char *k)
 	return xs_read(e->h0, XBT_NULL, p, &len);
 }
 
+/* Domain 1's report key k as a number (it must be there). */
+static inline unsigned long long key_u64(struct env *e, const char *k)
+{
+	char *s = env_key(e, 1, k);
+	unsigned long long v;
+
+	assert_non_null(s);
+	v = strtoull(s, NULL, 10);
+	free(s);
+	return v;
+}
+
 #endif

@@ -113,17 +113,6 @@ static char *key(struct env *e, const char *k)
 	return env_key(e, DOMID, k);
 }
 
-static unsigned long long key_u64(struct env *e, const char *k)
-{
-	char *s = key(e, k);
-	unsigned long long v;
-
-	assert_non_null(s);
-	v = strtoull(s, NULL, 10);
-	free(s);
-	return v;
-}
-
 static uint64_t requests(struct env *e)
 {
 	struct xsd_stats st;
