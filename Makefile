@@ -132,6 +132,12 @@ $(foreach p,$(INSTALL_SBIN),$(eval $(call MAN_template,$(p).8,$(p))))
 $(foreach p,$(INSTALL_BIN),$(eval $(call MAN_template,$(p).1,$(p))))
 $(foreach i,$(MAN_INI),$(eval $(call MAN_template,$(word 1,$(subst :, ,$(i))).5,$(word 3,$(subst :, ,$(i))),conf/$(word 2,$(subst :, ,$(i))))))
 
+# docs/configuration.md's key tables from the programs' key tables
+# (tests/unit/test_key_tables.c checks them; this rewrites them).
+.PHONY: config-doc
+config-doc: $(BUILD)/san/tests/test_key_tables
+	MEMBAL_WRITE_DOCS=1 $(BUILD)/san/tests/test_key_tables
+
 .PHONY: man check-man
 check-units: $(addprefix $(BUILD)/san/man/,$(MAN_PAGES))
 man: $(addprefix $(BUILD)/man/,$(MAN_PAGES))

@@ -206,9 +206,9 @@ static int publish_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 		if (!publish_key(c, k, &clear))
 			continue;
 		if (mxs_domain_path(path, sizeof(path), c->a->domid, "memory/") < 0 ||
-		    strlen(path) + strlen(membal_key_names[k]) >= sizeof(path))
+		    strlen(path) + strlen(membal_key_name(k)) >= sizeof(path))
 			return -1;
-		strcat(path, membal_key_names[k]);
+		strcat(path, membal_key_name(k));
 		if (clear ? !xs_write(h, t, path, "", 0)
 			  : !mxs_write_u64(h, t, path, c->r->v[k]))
 			return -1;
@@ -236,7 +236,7 @@ static bool agent_learn_keys(struct agent *a)
 		return false;
 	for (unsigned i = 0; i < n; i++)
 		for (int k = 0; k < MK_COUNT; k++)
-			if (!strcmp(ents[i], membal_key_names[k]))
+			if (!strcmp(ents[i], membal_key_name(k)))
 				set |= 1u << k;
 	free(ents);
 	if (!(set & (1u << MK_STAMP)) || set == a->handed)

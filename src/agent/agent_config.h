@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * membal-agent configuration: the [agent] section of agent.ini.
- * Defaults live in agent_config_defaults() and nowhere else; conf/agent.ini
- * and docs/configuration.md repeat them for people.
+ * Every key is a row of agent_keys[] (agent_config.c) with its default,
+ * range and doc; conf/agent.ini and docs/configuration.md repeat them for
+ * people and tests/unit/test_key_tables.c keeps them in step.
  */
 #ifndef MEMBAL_AGENT_CONFIG_H
 #define MEMBAL_AGENT_CONFIG_H
@@ -10,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "common/cfg_table.h"
 
 #define AGENT_PATH_MAX 256
 #define AGENT_DOMID_AUTO UINT32_MAX
@@ -31,6 +34,12 @@ struct agent_config {
 	char psi_path[AGENT_PATH_MAX];
 	char sysfs_root[AGENT_PATH_MAX];
 };
+
+/* The [agent] key table (cfg_table.h): loader, defaults, --check-config,
+ * --list-keys and docs/configuration.md all read it. */
+extern const struct cfg_section agent_section;
+extern const struct cfg_section *const agent_sections[];
+extern const size_t agent_nsections;
 
 void agent_config_defaults(struct agent_config *c);
 /* Load path over the defaults into *out. On error *out is untouched and

@@ -51,6 +51,8 @@ static void usage(FILE *out)
 		"      --check-config     check the configuration, print it as loaded\n"
 		"                         (with defaults) and exit: 0 good, 1 errors (file:line)\n"
 		"  -q, --quiet            with --check-config: print only the errors\n"
+		"      --list-keys        every key of agent.ini with its default, range and\n"
+		"                         meaning, one a line (tab-separated), and exit\n"
 		"      --check-host       exit 0 in a Xen guest, 1 elsewhere (the unit's ExecCondition)\n"
 		"  -l, --log-level LEVEL  err, warning, notice, info or debug (beats the config's)\n"
 		"  -f, --foreground       accepted for compatibility; log lines carry <N>\n"
@@ -102,6 +104,7 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 		{ "once", no_argument, NULL, '1' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "check-host", no_argument, NULL, 'H' },
+		{ "list-keys", no_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "foreground", no_argument, NULL, 'f' },
@@ -145,6 +148,7 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 			break;
 		case 'f': break;
 		case 'h': usage(stdout); exit(0);
+		case 'K': cfg_table_list(stdout, agent_sections, agent_nsections); exit(0);
 		case 'V': printf("membal-agent %s (key layout %d)\n", MEMBAL_VERSION,
 				 MEMBAL_KEY_LAYOUT_VERSION); exit(0);
 		default: usage(stderr); return EXIT_USAGE;

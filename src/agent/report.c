@@ -16,20 +16,17 @@ const char *report_why_name(enum report_why why)
 	return "?";
 }
 
-/* Pressure figures appear on the second sample (a rate needs two) and
- * with the kernel's PSI state; neither is worth a publication. */
-static bool rides_along(int k)
+/* The publication rules are columns of the guest-key table (keys.h):
+ * pressure figures ride along (they appear on the second sample, a rate
+ * needs two, and with the kernel's PSI state: neither is worth a
+ * publication); page counters are cumulative, so riding along would lose
+ * nothing, but a guest that refaults report_delta_kb worth of memory has a
+ * working set that moved as much as a KiB figure moving by that much. */
+static bool triggers(int k)
 {
-	return k == MK_PSI_SOME || k == MK_SWAPIN_RATE || k == MK_PGMAJFAULT ||
-	       k == MK_PSI_SOME_TOTAL || k == MK_PSI_FULL_TOTAL;
-}
+	enum membal_key_publish p = membal_keys[k].publish;
 
-/* Pages brought back in: cumulative, so riding along loses nothing, but
- * a guest that refaults report_delta_kb worth of memory has a working set
- * that moved as much as a KiB figure moving by that much. */
-static bool is_page_counter(int k)
-{
-	return k == MK_PSWPIN || k == MK_REFAULT_ANON || k == MK_REFAULT_FILE;
+	return p == MKP_KIB || p == MKP_PAGES || p == MKP_CHANGE;
 }
 
 enum report_why report_due(const struct report *last, uint64_t last_ms,
@@ -38,16 +35,17 @@ enum report_why report_due(const struct report *last, uint64_t last_ms,
 {
 	if (last == NULL)
 		return REPORT_FIRST;
-	for (int k = 0; k < MK_STAMP; k++)
-		if (!rides_along(k) && last->have[k] != now->have[k])
+	for (int k = 0; k < MK_COUNT; k++)
+		if (triggers(k) && last->have[k] != now->have[k])
 			return REPORT_LAYOUT;
-	if (now->have[MK_OOM_KILLS] &&
-	    now->v[MK_OOM_KILLS] != last->v[MK_OOM_KILLS])
-		return REPORT_OOM;
+	for (int k = 0; k < MK_COUNT; k++)
+		if (membal_keys[k].publish == MKP_CHANGE && now->have[k] &&
+		    now->v[k] != last->v[k])
+			return REPORT_OOM;
 	for (int k = 0; k < MK_COUNT; k++) {
-		bool pages = is_page_counter(k);
+		bool pages = membal_keys[k].publish == MKP_PAGES;
 
-		if ((!membal_key_is_kib(k) && !pages) || !now->have[k])
+		if ((membal_keys[k].publish != MKP_KIB && !pages) || !now->have[k])
 			continue;
 		uint64_t a = now->v[k], b = last->v[k];
 		uint64_t d = a > b ? a - b : b - a;

@@ -22,7 +22,7 @@ enum arb_backend { ARB_BACKEND_XEN, ARB_BACKEND_SIM };
 
 struct domain_rule {
 	char name[ARB_NAME_MAX];
-	unsigned line;
+	unsigned line;             /* of its [domain NAME] header */
 	bool has_min, has_max, has_shares, has_managed, has_headroom;
 	uint64_t min_kb, max_kb;
 	double shares;
@@ -74,5 +74,11 @@ bool arbiter_config_excluded(const struct arbiter_config *c, const char *name);
 void arbiter_config_print(FILE *out, const struct arbiter_config *c);
 
 extern const char *const arb_backend_names[];
+
+/* The key tables (arbiter_keys.c; [policy] is policy_section): loader,
+ * defaults, --check-config, --list-keys and docs/configuration.md. */
+extern const struct cfg_section daemon_section, domain_section;
+extern const struct cfg_section *const arbiter_sections[];
+extern const size_t arbiter_nsections;
 
 #endif

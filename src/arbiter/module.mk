@@ -23,7 +23,7 @@ test_guest_LIBS   := common
 test_guest_LDLIBS := $(LIBS_CMOCKA)
 
 TESTS += test_arbiter_config
-test_arbiter_config_SRCS   := tests/unit/test_arbiter_config.c src/arbiter/arbiter_config.c
+test_arbiter_config_SRCS   := tests/unit/test_arbiter_config.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c
 test_arbiter_config_LIBS   := policy common
 test_arbiter_config_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
 
@@ -47,7 +47,7 @@ test_hv_xen_LDLIBS := $(LIBS_CMOCKA) $(LIBS_XENCTRL) $(LIBS_XENLIGHT)
 # The rules carried from cycle to cycle and the membal_state codec, pure.
 TESTS += test_rules
 test_rules_SRCS   := tests/unit/test_rules.c src/arbiter/rules.c src/arbiter/state.c \
-                     src/arbiter/manage.c src/arbiter/arbiter_config.c
+                     src/arbiter/manage.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c
 test_rules_LIBS   := policy common
 test_rules_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
 
@@ -71,3 +71,11 @@ TESTS += test_migrate_loop
 test_migrate_loop_SRCS   := tests/unit/test_migrate_loop.c
 test_migrate_loop_LIBS   := arbiter simhost agent policy common xsd
 test_migrate_loop_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
+# Every key table (agent, [policy], [daemon], [domain NAME]) against the
+# shipped conf/*.ini and docs/configuration.md; see design.md §Where to change what
+TESTS += test_key_tables
+test_key_tables_SRCS   := tests/unit/test_key_tables.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/agent/agent_config.c
+test_key_tables_LIBS   := policy common
+test_key_tables_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
+$(BUILD)/san/obj/tests/unit/test_key_tables.o $(BUILD)/obj/tests/unit/test_key_tables.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"

@@ -22,6 +22,8 @@ static void usage(FILE *out)
 		"      --check-config     check the configuration, print it as loaded\n"
 		"                         (with defaults) and exit: 0 good, 1 errors (file:line)\n"
 		"  -q, --quiet            with --check-config: print only the errors\n"
+		"      --list-keys        every key of arbiter.ini with its default, range and\n"
+		"                         meaning, one a line (tab-separated), and exit\n"
 		"      --check-host       exit 0 on a Xen dom0, 1 elsewhere (the unit's ExecCondition)\n"
 		"  -n, --dry-run          decide and log, write nothing: no lock, no control\n"
 		"                         socket, status and metrics only to the paths below\n"
@@ -53,11 +55,12 @@ static int bad(const char *what, const char *arg, const char *expected)
 int arbiter_options_parse(int argc, char **argv, struct arbiter_options *o)
 {
 	enum { O_AGENTS = 256, O_GUEST_DIR, O_XSD, O_CHECK_CONFIG, O_CHECK_HOST,
-	       O_STATUS, O_METRICS };
+	       O_STATUS, O_METRICS, O_LIST_KEYS };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, O_CHECK_CONFIG },
 		{ "check-host", no_argument, NULL, O_CHECK_HOST },
+		{ "list-keys", no_argument, NULL, O_LIST_KEYS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "scenario", required_argument, NULL, 's' },
@@ -119,6 +122,9 @@ int arbiter_options_parse(int argc, char **argv, struct arbiter_options *o)
 			break;
 		case 'f': break;
 		case 'h': usage(stdout); exit(0);
+		case O_LIST_KEYS:
+			cfg_table_list(stdout, arbiter_sections, arbiter_nsections);
+			exit(0);
 		case 'V': printf("membal-arbiter %s\n", MEMBAL_VERSION); exit(0);
 		default: usage(stderr); return EXIT_USAGE;
 		}

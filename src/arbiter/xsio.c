@@ -82,7 +82,7 @@ enum xsio_event xsio_next_event(struct xs_handle *h, uint32_t *domid, int *err)
 				ev = XSE_TARGET;
 			else if (!strcmp(leaf, "uncooperative") ||
 				 !strcmp(leaf, "membal_state") ||
-				 !strcmp(leaf, membal_key_names[MK_VERSION]) ||
+				 !strcmp(leaf, membal_key_name(MK_VERSION)) ||
 				 !strcmp(leaf, "static-max") || !strcmp(leaf, "videoram"))
 				ev = XSE_NONE;  /* ours, or not a figure */
 			else
@@ -237,11 +237,13 @@ static int handover_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 		n = 0;
 	}
 	for (int k = 0; k < MK_COUNT; k++) {
+		if (!membal_keys[k].handed_over)
+			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir,
-			     membal_key_names[k]) >= (int)sizeof(path))
+			     membal_key_name(k)) >= (int)sizeof(path))
 			goto out;
 		/* Keep what an agent already published (arbiter restart). */
-		c->created[k] = !listed(have, n, membal_key_names[k]);
+		c->created[k] = !listed(have, n, membal_key_name(k));
 		if (c->created[k] && !xs_write(h, t, path, "", 0))
 			goto out;
 		if (!xs_set_permissions(h, t, path, perms, 1))
@@ -318,7 +320,7 @@ static int report_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 
 	report_ctx_clear(c); /* a retried transaction starts over */
 	for (int k = 0; k < MK_COUNT; k++) {
-		snprintf(rel, sizeof(rel), "memory/%s", membal_key_names[k]);
+		snprintf(rel, sizeof(rel), "memory/%s", membal_key_name(k));
 		c->raw[k] = read_str(h, t, c->domid, rel, &c->len[k]);
 		if (!c->raw[k] && errno != ENOENT && errno != EACCES)
 			return -1;

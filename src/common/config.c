@@ -11,6 +11,9 @@
 #include "common/log.h"
 #include "common/parse.h"
 
+_Static_assert(CFG_MAX_LINE + 2 <= INI_MAX_LINE,
+	       "inih's line buffer holds a CFG_MAX_LINE line, its end and a NUL");
+
 struct load_ctx {
 	struct cfg_file *f;
 	cfg_key_fn fn;
@@ -22,57 +25,32 @@ struct load_ctx {
 	size_t linecap;
 };
 
-static void cfg_vreport(struct cfg_file *f, int prio, const char *section,
-			const char *key, const char *fmt, va_list ap)
-	__attribute__((format(printf, 5, 0)));
-
-static void cfg_vreport(struct cfg_file *f, int prio, const char *section,
-			const char *key, const char *fmt, va_list ap)
+/* Where this line's content starts, for the section and continuation
+ * bookkeeping below (inih strips the same white space). */
+static const char *lskip(const char *s)
 {
-	char msg[384], full[512];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (key && section && *section)
-		snprintf(full, sizeof(full), "%s:%u: [%s] %s: %s", f->path,
-			 f->line, section, key, msg);
-	else if (key)
-		snprintf(full, sizeof(full), "%s:%u: %s: %s", f->path, f->line,
-			 key, msg);
-	else if (f->line)
-		snprintf(full, sizeof(full), "%s:%u: %s", f->path, f->line, msg);
-	else    /* the file as a whole (cannot open): no line to name */
-		snprintf(full, sizeof(full), "%s: %s", f->path, msg);
-	if (prio == LOG_ERR && f->errors == 0)
-		snprintf(f->first_error, sizeof(f->first_error), "%s", full);
-	log_msg(prio, "%s", full);
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
 }
 
-void cfg_error(struct cfg_file *f, const char *section, const char *key,
-	       const char *fmt, ...)
+/* Note what the line is before inih sees it: a section header (its line,
+ * for errors about the section as a whole) or an indented line after a
+ * key, which inih would take as a continuation of that key's value. */
+static void cfg_note_line(struct cfg_file *f, const char *line)
 {
-	va_list ap;
+	const char *p = lskip(line);
 
-	va_start(ap, fmt);
-	cfg_vreport(f, LOG_ERR, section, key, fmt, ap);
-	va_end(ap);
-	f->errors++;
-}
-
-void cfg_warn(struct cfg_file *f, const char *section, const char *key,
-	      const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cfg_vreport(f, LOG_WARNING, section, key, fmt, ap);
-	va_end(ap);
-	f->warnings++;
+	f->continued = p != line && *p && *p != '\n' && *p != '\r' &&
+		       *p != ';' && *p != '#';
+	if (*p == '[')
+		f->section_line = f->line;
 }
 
 /* inih reads through us, one whole line per call, so we know the line
  * number of every key (Debian's inih is built without
- * INI_HANDLER_LINENO) and can refuse lines longer than inih's buffer
- * instead of letting it split them silently. */
+ * INI_HANDLER_LINENO) and can refuse lines longer than CFG_MAX_LINE
+ * instead of letting inih split them silently. */
 static char *cfg_reader(char *str, int num, void *stream)
 {
 	struct load_ctx *c = stream;
@@ -104,21 +82,33 @@ static char *cfg_reader(char *str, int num, void *stream)
 		c->text += len;
 	}
 	c->f->line++;
+	c->f->continued = false;
 	if (memchr(c->linebuf, '\0', len) != NULL) {
 		cfg_error(c->f, NULL, NULL, "NUL byte in line");
 		str[0] = '\n';
 		str[1] = '\0';
 		return str;
 	}
-	if (len >= (size_t)num || len > CFG_MAX_LINE) {
+	/* The limit counts characters, not the line's end ("\n" or "\r\n"),
+	 * the same on the last line of a file that has none. */
+	size_t chars = len;
+
+	if (chars && c->linebuf[chars - 1] == '\n')
+		chars--;
+	if (chars && c->linebuf[chars - 1] == '\r')
+		chars--;
+	if (chars > CFG_MAX_LINE || chars + 2 > (size_t)num) {
 		cfg_error(c->f, NULL, NULL, "line longer than %d characters",
-			  num - 2);
+			  CFG_MAX_LINE);
 		/* Hand inih an empty line: the key is not applied. */
 		str[0] = '\n';
 		str[1] = '\0';
 		return str;
 	}
-	memcpy(str, c->linebuf, len + 1);
+	memcpy(str, c->linebuf, chars);
+	str[chars] = '\n';
+	str[chars + 1] = '\0';
+	cfg_note_line(c->f, str);
 	return str;
 }
 
@@ -181,91 +171,4 @@ int cfg_load_string(const char *name, const char *text, cfg_key_fn fn,
 
 	cfg_init(f, name);
 	return cfg_run(&c);
-}
-
-bool cfg_get_u64(struct cfg_file *f, const char *section, const char *key,
-		 const char *value, uint64_t min, uint64_t max, uint64_t *out)
-{
-	enum parse_err e = parse_u64(value, min, max, out);
-
-	if (e == PARSE_OK)
-		return true;
-	cfg_error(f, section, key, "'%.64s': %s (expected an integer in [%llu, %llu])",
-		  value, parse_strerror(e), (unsigned long long)min,
-		  (unsigned long long)max);
-	return false;
-}
-
-bool cfg_get_u32(struct cfg_file *f, const char *section, const char *key,
-		 const char *value, uint32_t min, uint32_t max, uint32_t *out)
-{
-	uint64_t v;
-
-	if (!cfg_get_u64(f, section, key, value, min, max, &v))
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-bool cfg_get_double(struct cfg_file *f, const char *section, const char *key,
-		    const char *value, double min, double max, bool max_open,
-		    double *out)
-{
-	double v;
-	enum parse_err e = parse_double(value, min, max, &v);
-
-	if (e == PARSE_OK && max_open && v >= max)
-		e = PARSE_RANGE;
-	if (e == PARSE_OK) {
-		*out = v;
-		return true;
-	}
-	cfg_error(f, section, key, "'%.64s': %s (expected %g <= %s %s %g)",
-		  value, parse_strerror(e), min, key, max_open ? "<" : "<=",
-		  max);
-	return false;
-}
-
-bool cfg_get_bool(struct cfg_file *f, const char *section, const char *key,
-		  const char *value, bool *out)
-{
-	if (parse_bool(value, out) == PARSE_OK)
-		return true;
-	cfg_error(f, section, key, "'%.64s': expected yes or no", value);
-	return false;
-}
-
-bool cfg_get_enum(struct cfg_file *f, const char *section, const char *key,
-		  const char *value, const char *const *names, int *out)
-{
-	char expected[256] = "";
-	size_t used = 0;
-
-	for (int i = 0; names[i]; i++) {
-		if (strcmp(value, names[i]) == 0) {
-			*out = i;
-			return true;
-		}
-		int n = snprintf(expected + used, sizeof(expected) - used,
-				 "%s%s", i ? ", " : "", names[i]);
-		if (n > 0 && (size_t)n < sizeof(expected) - used)
-			used += (size_t)n;
-	}
-	cfg_error(f, section, key, "'%.64s': expected one of %s", value,
-		  expected);
-	return false;
-}
-
-bool cfg_get_string(struct cfg_file *f, const char *section, const char *key,
-		    const char *value, char *buf, size_t size)
-{
-	size_t len = strlen(value);
-
-	if (len == 0 || len >= size) {
-		cfg_error(f, section, key, "'%.64s': %s (at most %zu characters)",
-			  value, len ? "too long" : "empty", size - 1);
-		return false;
-	}
-	memcpy(buf, value, len + 1);
-	return true;
 }

@@ -19,11 +19,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CFG_MAX_LINE 1024  /* longer lines are errors, never truncated */
+/* Characters a line may have, not counting its end ("\n" or "\r\n");
+ * longer lines are errors, never truncated. inih's buffer (INI_MAX_LINE)
+ * must hold them with the end and a NUL: checked in config.c. */
+#define CFG_MAX_LINE 198
 
 struct cfg_file {
 	const char *path;       /* for messages */
 	unsigned line;          /* line of the key being handled */
+	unsigned section_line;  /* line of the current [section] header */
+	unsigned unknown_section_line; /* warned about (cfg_table_key) */
+	bool continued;         /* this line is indented: inih continues the
+				 * previous key's value with it */
 	unsigned errors;
 	unsigned warnings;
 	char first_error[512];  /* for a status line or an exit message */

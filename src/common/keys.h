@@ -11,6 +11,8 @@
 #ifndef MEMBAL_KEYS_H
 #define MEMBAL_KEYS_H
 
+#include <stdbool.h>
+
 /* Bump when the meaning or set of keys changes; written as membal_version. */
 #define MEMBAL_KEY_LAYOUT_VERSION 2
 
@@ -48,22 +50,59 @@ enum membal_key {
 	MK_COUNT
 };
 
-/* The keys of layout 1 (MK_TOT..MK_SWAPIN_RATE, MK_STAMP, MK_VERSION):
- * what an arbiter or agent of that layout knows. */
-#define MK_LAYOUT1_LAST MK_SWAPIN_RATE
+/* What a key's value may be (the arbiter's parser, src/arbiter/guest.c). */
+enum membal_key_bound {
+	MKB_MEM,       /* KiB, at most what the domain can see (static-max) */
+	MKB_KIB,       /* KiB, at most POLICY_KB_MAX (Committed_AS, swap) */
+	MKB_PERCENT,   /* hundredths of a percent, at most 10000 */
+	MKB_RATE,      /* pages per second, at most 2^32 */
+	MKB_COUNTER,   /* a cumulative count or a stamp: any 64-bit value */
+};
+
+/* Checked against tot by the arbiter: a report where it is larger is
+ * refused (required key) or loses the key (optional one). */
+enum membal_key_vs_tot {
+	MKT_NONE,
+	MKT_FREE,      /* a free figure: reason "free>tot" */
+	MKT_FIGURE,    /* any other part of memory: reason "figure>tot" */
+};
+
+/* When a change of the key makes the agent publish (src/agent/report.c). */
+enum membal_key_publish {
+	MKP_KIB,       /* moved by report_delta_kb */
+	MKP_PAGES,     /* moved by report_delta_kb worth of 4 KiB pages */
+	MKP_CHANGE,    /* any change (OOM kills) */
+	MKP_RIDES,     /* never on its own: rides along with a publication */
+	MKP_META,      /* stamp, membal_version: written by the agent's own rules */
+};
+
+/* One row of the guest-key table: everything either side needs to know
+ * about a key, so that adding one is a row plus its use (design.md
+ * §Where to change what). */
+struct membal_key_info {
+	const char *name;             /* relative to the domain's memory/ */
+	unsigned char layout;         /* the key layout that introduced it */
+	bool required;                /* the arbiter refuses a report without it */
+	bool handed_over;             /* the arbiter creates it empty and makes the
+				       * domain its owner; the agent writes it */
+	enum membal_key_bound bound;
+	enum membal_key_vs_tot vs_tot;
+	enum membal_key_publish publish;
+	const char *doc;              /* docs/configuration.md, "What the agent publishes" */
+};
+
+extern const struct membal_key_info membal_keys[MK_COUNT];
+
+static inline const char *membal_key_name(int k)
+{
+	return membal_keys[k].name;
+}
+
+/* The layout that introduced k: an arbiter or agent of layout L knows
+ * the keys of layouts <= L. */
 static inline int membal_key_layout(int k)
 {
-	return k > MK_LAYOUT1_LAST && k < MK_STAMP ? 2 : 1;
+	return membal_keys[k].layout;
 }
-
-/* The KiB figures among them (bounded by what the domain can see). */
-static inline int membal_key_is_kib(int k)
-{
-	return k <= MK_BALLOON_TARGET ||
-	       (k >= MK_ACTIVE_ANON && k <= MK_SHMEM);
-}
-
-/* Relative to the domain's memory/ directory. */
-extern const char *const membal_key_names[MK_COUNT];
 
 #endif

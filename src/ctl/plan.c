@@ -14,7 +14,15 @@
 
 static void plan_usage(FILE *out)
 {
-	fputs("usage: membalctl plan --host-free-kb N [options] [FILE] < snapshot.csv\n"
+	char presets[128], solvers[64], dom0[64], sources[64], caps[64];
+
+	/* The choices come from the policy's name tables. */
+	policy_names_join(policy_preset_names, "|", presets, sizeof(presets));
+	policy_names_join(policy_solver_names, "|", solvers, sizeof(solvers));
+	policy_names_join(policy_dom0_mode_names, "|", dom0, sizeof(dom0));
+	policy_names_join(policy_free_source_names, "|", sources, sizeof(sources));
+	policy_names_join(policy_scarce_cap_names, "|", caps, sizeof(caps));
+	fprintf(out, "usage: membalctl plan --host-free-kb N [options] [FILE] < snapshot.csv\n"
 	      "\n"
 	      "Print what the arbiter would decide for a snapshot (CSV on stdin or\n"
 	      "FILE). `membalctl status --csv` writes a live host's snapshot.\n"
@@ -23,21 +31,21 @@ static void plan_usage(FILE *out)
 	      "                       growth of domains not in the file, before the\n"
 	      "                       reserve (required; may be negative)\n"
 	      "  --config FILE        take the [policy] keys of FILE as defaults\n"
-	      "  --preset P           static|self|paper|membal (applied before the\n"
+	      "  --preset P           %s (applied before the\n"
 	      "                       options below, whatever their order)\n"
-	      "  --solver S           exact|paper\n"
+	      "  --solver S           %s\n"
 	      "  --mode M             auto|self|global\n"
 	      "  --reserve-kb N       default: the config's reserve_mb\n"
-	      "  --dom0-mode M        fixed|priority\n"
+	      "  --dom0-mode M        %s\n"
 	      "  --tau X  --epsilon X\n"
-	      "  --free-source S      free|avail\n"
-	      "  --scarce-cap C       demand|max\n"
+	      "  --free-source S      %s\n"
+	      "  --scarce-cap C       %s\n"
 	      "  --headroom-kb N  --min-change-kb N\n"
 	      "  --hysteresis-up N  --hysteresis-down N\n"
 	      "  --explain            add stage,goal_kb,reasons columns\n"
 	      "  --any-domid          accept any 32-bit domid (synthetic snapshots)\n"
 	      "  -v, --verbose        print the cycle summary on stderr\n"
-	      "\n", out);
+	      "\n", presets, solvers, dom0, sources, caps);
 	plan_print_columns(out);
 	fputs("  Blank lines and lines starting with # are skipped; no quoting.\n"
 	      "\n"
@@ -291,10 +299,12 @@ static int parse_args(int argc, char **argv, struct plan_opts *o,
 	}
 	if (o->preset) {
 		int i = policy_name_index(policy_preset_names, o->preset);
+		char presets[128];
 
 		if (i < 0)
-			return usage_err("--preset '%s': expected static|self|paper|membal",
-					 o->preset);
+			return usage_err("--preset '%s': expected %s", o->preset,
+					 policy_names_join(policy_preset_names, "|",
+							   presets, sizeof(presets)));
 		policy_preset_apply(p, (enum policy_preset)i);
 	}
 	for (size_t i = 0; i < o->nset; i++) {

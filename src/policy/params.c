@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The policy's parameters and names: the name tables of the [policy]
- * enums, the defaults (written down here only), the presets, the range
+ * enums, the presets (the defaults are rows of policy_keys.c), the range
  * checks, and the names of modes, stages and reasons for logs, status and
  * membalctl (docs/design.md §Presets).
  */
@@ -23,7 +23,6 @@ const char *const policy_force_names[] = { "auto", "self", "global",
 const char *const policy_preset_names[] = { "static", "self", "paper",
 					    "membal", NULL };
 
-#define MIB 1024u
 
 int policy_name_index(const char *const *names, const char *s)
 {
@@ -33,49 +32,20 @@ int policy_name_index(const char *const *names, const char *s)
 	return -1;
 }
 
-void policy_params_default(struct policy_params *p)
+const char *policy_names_join(const char *const *names, const char *sep,
+			      char *buf, size_t size)
 {
-	memset(p, 0, sizeof(*p));
-	p->tau = 0.75;                 /* the paper's idle memory tax */
-	p->epsilon = 0.1;              /* the paper's swap weight */
-	p->solver = POLICY_SOLVER_EXACT;
-	/* MemAvailable counts reclaimable cache as free: closer to what a
-	 * guest can give back than MemFree. */
-	p->free_source = POLICY_FREE_AVAIL;
-	p->scarce_cap = POLICY_CAP_DEMAND;
-	p->dom0_mode = POLICY_DOM0_FIXED;   /* Xen best practice */
-	p->mode = POLICY_FORCE_AUTO;
-	p->global_hysteresis = false;
-	p->hysteresis_up = 1;          /* grow at once ... */
-	p->hysteresis_down = 8;        /* ... shrink in steps (selfballoon) */
-	p->headroom_kb = 64 * MIB;
-	p->reserve_kb = 72 * MIB;      /* squeezed's floor after boot failures */
-	p->min_change_kb = 16 * MIB;
-	p->settle_min_kb = 1 * MIB;    /* = the arbiter's target_tolerance_kb */
-	p->psi_no_shrink = 1000;       /* 10 % some avg10 */
-	p->swapin_no_shrink = 256;     /* pages per second */
-	p->oom_bump_kb = 64 * MIB;
-	p->oom_hold_s = 600;
-	p->need = POLICY_NEED_ESTIMATE;
-	p->adopt_grace_s = 60;
-	p->min_kb = 128 * MIB;
-	p->max_kb = 0;                 /* static-max */
-	p->shares = 1;
-	p->headroom = POLICY_HEADROOM_FIXED;
-	p->gap_min_kb = 32 * MIB;      /* not the seed's 4: a PV guest has no net */
-	p->gap_max_kb = 256 * MIB;
-	p->gap_start_kb = 64 * MIB;    /* = headroom_mb */
-	p->gap_fine_pagein = 50;       /* the seed's fines and prize */
-	p->gap_fine_io = 15;
-	p->gap_fine_oom = 500;         /* 10 x the page-in fine */
-	p->gap_prize = 5;
-	p->gap_tolerance = 20;
-	p->gap_greedy = 15;
-	p->gap_pagein_rate = 0;
-	p->gap_io_rate = 64;
-	p->gap_explore_max_kb = 32 * MIB;
-	p->gap_explore_s = 60;
-	p->gap_seed = 1;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; names[i] && used < size; i++) {
+		int n = snprintf(buf + used, size - used, "%s%s", i ? sep : "", names[i]);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
 }
 
 int policy_preset_apply(struct policy_params *p, enum policy_preset preset)

@@ -86,6 +86,10 @@ extern const char *const policy_force_names[];
 extern const char *const policy_preset_names[];
 /* Index of s in names, or -1. */
 int policy_name_index(const char *const *names, const char *s);
+/* names joined by sep into buf (for --help and messages, so that a new
+ * preset or solver shows up there without editing any text); buf. */
+const char *policy_names_join(const char *const *names, const char *sep,
+			      char *buf, size_t size);
 
 struct policy_params {
 	double tau;                    /* idle memory tax, [0, 1) */

@@ -17,13 +17,15 @@
 #include <stdio.h>
 
 #include "policy/policy.h"
-#include "common/config.h"
+#include "common/cfg_table.h"
 
 struct policy_config {
 	struct policy_params params;
-	unsigned min_mb_line;  /* where min_mb / max_mb were set (0: default), */
-	unsigned max_mb_line;  /* for the error when min_mb > max_mb */
+	struct cfg_lines lines; /* where each key was set (0: default) */
 };
+
+/* The [policy] key table (policy_keys.c). */
+extern const struct cfg_section policy_section;
 
 /* Defaults. */
 void policy_config_init(struct policy_config *pc);

@@ -27,21 +27,24 @@
 #include "sim/pin.h"
 #include "sim/sim.h"
 
-#define DEFAULT_POLICIES "static,self,paper,membal"
+/* Every preset, in policy_preset_names[] order. */
+static char default_policies[128];
 #define DEFAULT_OUT "membal-sim-out"
 #define MAX_POLICIES 16
 #define PER_GUEST_DEFAULT_MAX 8
 
 static void usage(FILE *out)
 {
+	char presets[128];
+
 	fprintf(out,
 		"usage: membal-sim [options] SCENARIO.ini...\n"
 		"Run each scenario (conf/scenarios/) once per policy, from the same start,\n"
 		"against the arbiter's real cycle and policy code, and compare.\n\n"
-		"  -p, --policies LIST  comma-separated presets (static, self, paper, membal),\n"
+		"  -p, --policies LIST  comma-separated presets (%s),\n"
 		"                       learned (membal, headroom = learned), literal (the same\n"
 		"                       with seed 003's listing as the learner)\n"
-		"                       and/or arbiter.ini files (default " DEFAULT_POLICIES ")\n"
+		"                       and/or arbiter.ini files (default %s)\n"
 		"  -c, --config FILE    base arbiter.ini under the presets, and the bounds and\n"
 		"                       reserve of the clairvoyant floor (default: built-in)\n"
 		"  -d, --duration S     simulated seconds (default: the scenario's duration_s)\n"
@@ -65,7 +68,8 @@ static void usage(FILE *out)
 		"  -h, --help           this text\n"
 		"  -V, --version        version\n"
 		"Exit status: 0 done, 1 a run or a file failed, 2 usage.\n",
-		PER_GUEST_DEFAULT_MAX);
+		policy_names_join(policy_preset_names, ", ", presets, sizeof(presets)),
+		default_policies, PER_GUEST_DEFAULT_MAX);
 }
 
 struct cli {
@@ -106,7 +110,9 @@ static int parse_cli(int argc, char **argv, struct cli *o)
 
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	*o = (struct cli){ .policies = DEFAULT_POLICIES, .out = DEFAULT_OUT,
+	policy_names_join(policy_preset_names, ",", default_policies,
+			  sizeof(default_policies));
+	*o = (struct cli){ .policies = default_policies, .out = DEFAULT_OUT,
 			   .tick_ms = 1000, .plot_guests = 8, .log_level = LOG_WARNING,
 			   .jobs = cpus > 0 ? (uint64_t)cpus : 1 };
 	while ((c = getopt_long(argc, argv, "p:c:d:o:j:gvl:hV", opts, NULL)) != -1) {
@@ -205,7 +211,7 @@ static int load_policies(const struct cli *o, const struct arbiter_config *base,
 			if (arbiter_config_load(tok, &p->cfg, err, sizeof(err)) < 0) {
 				/* the file's errors were logged, each with its line */
 				fprintf(stderr, "membal-sim: policy '%s' is neither a preset (%s) nor a usable arbiter.ini%s%s\n",
-					tok, DEFAULT_POLICIES, err[0] ? " (see above)" : ": ",
+					tok, default_policies, err[0] ? " (see above)" : ": ",
 					err[0] ? "" : strerror(errno));
 				goto fail;
 			}

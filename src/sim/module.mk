@@ -38,7 +38,7 @@ test_sim_trace_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH)
 
 TESTS += test_sim_floor
 test_sim_floor_SRCS   := tests/unit/test_sim_floor.c src/sim/floor.c src/sim/metrics.c \
-                         src/arbiter/arbiter_config.c src/arbiter/manage.c $(SIM_CORE_SRCS)
+                         src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/arbiter/manage.c $(SIM_CORE_SRCS)
 test_sim_floor_LIBS   := policy common
 test_sim_floor_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)
 

@@ -75,34 +75,43 @@ static void ack(struct req *r)
 	conn_reply(r->c, r->hdr, r->hdr->type, "OK", sizeof("OK"));
 }
 
-static int do_read(struct req *r)
+/* The node a one-path request names, readable by the caller; NULL with
+ * *err set otherwise. READ, DIRECTORY and GET_PERMS start alike. */
+static struct node *readable_node(struct req *r, int *err)
 {
 	char *name;
 	struct node *n;
 
-	if (!onearg(r))
-		return EINVAL;
+	if (!onearg(r)) {
+		*err = EINVAL;
+		return NULL;
+	}
 	name = path_canonical(r->c, r->buf);
 	n = node_get_checked(&r->v, name, XSD_PERM_READ);
 	free(name);
 	if (!n)
-		return errno;
+		*err = errno;
+	return n;
+}
+
+static int do_read(struct req *r)
+{
+	int err;
+	struct node *n = readable_node(r, &err);
+
+	if (!n)
+		return err;
 	conn_reply(r->c, r->hdr, XS_READ, n->value, n->vlen);
 	return 0;
 }
 
 static int do_directory(struct req *r)
 {
-	char *name;
-	struct node *n;
+	int err;
+	struct node *n = readable_node(r, &err);
 
-	if (!onearg(r))
-		return EINVAL;
-	name = path_canonical(r->c, r->buf);
-	n = node_get_checked(&r->v, name, XSD_PERM_READ);
-	free(name);
 	if (!n)
-		return errno;
+		return err;
 	conn_reply(r->c, r->hdr, XS_DIRECTORY, n->children, n->childlen);
 	return 0;
 }
@@ -153,17 +162,13 @@ static int do_directory_part(struct req *r)
 
 static int do_get_perms(struct req *r)
 {
-	char *name, *out, buf[16];
+	char *out, buf[16];
 	unsigned used = 0;
-	struct node *n;
+	int err;
+	struct node *n = readable_node(r, &err);
 
-	if (!onearg(r))
-		return EINVAL;
-	name = path_canonical(r->c, r->buf);
-	n = node_get_checked(&r->v, name, XSD_PERM_READ);
-	free(name);
 	if (!n)
-		return errno;
+		return err;
 	out = xsd_alloc(n->nperms * sizeof(buf));
 	for (unsigned i = 0; i < n->nperms; i++) {
 		perm_format(&n->perms[i], buf, sizeof(buf));
@@ -192,7 +197,8 @@ static int do_write(struct req *r)
 	return err;
 }
 
-static int do_mkdir(struct req *r)
+/* MKDIR and RM: one path, one operation, "OK". */
+static int one_path_op(struct req *r, int (*op)(struct view *v, const char *path))
 {
 	char *name;
 	int err;
@@ -200,26 +206,21 @@ static int do_mkdir(struct req *r)
 	if (!onearg(r))
 		return EINVAL;
 	name = path_canonical(r->c, r->buf);
-	err = op_mkdir(&r->v, name);
+	err = op(&r->v, name);
 	free(name);
 	if (!err)
 		ack(r);
 	return err;
 }
 
+static int do_mkdir(struct req *r)
+{
+	return one_path_op(r, op_mkdir);
+}
+
 static int do_rm(struct req *r)
 {
-	char *name;
-	int err;
-
-	if (!onearg(r))
-		return EINVAL;
-	name = path_canonical(r->c, r->buf);
-	err = op_rm(&r->v, name);
-	free(name);
-	if (!err)
-		ack(r);
-	return err;
+	return one_path_op(r, op_rm);
 }
 
 static int do_set_perms(struct req *r)

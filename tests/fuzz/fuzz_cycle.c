@@ -267,7 +267,7 @@ static bool report_key(const char *rel)
 	if (strncmp(rel, "memory/", 7) != 0)
 		return false;
 	for (int k = 0; k < MK_COUNT; k++)
-		if (!strcmp(rel + 7, membal_key_names[k]))
+		if (!strcmp(rel + 7, membal_key_name(k)))
 			return true;
 	return false;
 }
@@ -504,7 +504,7 @@ static void publish(struct fz *z, struct fdom *d)
 		if (k == MK_STAMP)
 			continue;
 		snprintf(p, sizeof(p), "/local/domain/%u/memory/%s", d->domid,
-			 membal_key_names[k]);
+			 membal_key_name(k));
 		switch (mode % 6) {
 		case 0:
 			break;

@@ -52,13 +52,14 @@ fuzz_guest_SRCS := tests/fuzz/fuzz_guest.c src/arbiter/guest.c \
                    src/common/keys.c src/common/parse.c
 
 FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
-                    src/common/clock.c src/policy/policy_config.c \
+                    src/common/cfg_value.c src/common/cfg_table.c \
+                    src/common/clock.c src/policy/policy_config.c src/policy/policy_keys.c \
                     src/policy/policy.c src/policy/params.c src/policy/solve_exact.c \
                     src/policy/solve_paper.c src/policy/apply.c src/policy/apply_unpark.c \
                     src/policy/snapshot.c src/policy/estimate.c src/policy/gap.c
 FUZZERS += fuzz_ini
 fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
-                 src/arbiter/arbiter_config.c src/agent/agent_config.c \
+                 src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/agent/agent_config.c \
                  src/common/filter.c src/simhost/scenario.c \
                  src/simhost/workload.c
 fuzz_ini_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
@@ -78,7 +79,7 @@ fuzz_json_LDLIBS := $(LIBS_JSONC) $(LIBS_MATH)
 FUZZERS += fuzz_cycle
 fuzz_cycle_SRCS := tests/fuzz/fuzz_cycle.c tests/fuzz/fake_xs.c \
                    src/arbiter/cycle.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/guest.c \
-                   src/arbiter/control.c src/arbiter/reserve.c src/arbiter/carry.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
+                   src/arbiter/control.c src/arbiter/reserve.c src/arbiter/carry.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/arbiter/manage.c \
                    src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c src/arbiter/gap_learn.c \
                    src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)
@@ -100,7 +101,9 @@ FUZZERS += fuzz_place_status
 fuzz_place_status_SRCS := tests/fuzz/fuzz_place_status.c \
                           src/placetool/status_json.c src/placetool/cache.c \
                           src/placetool/snap.c $(wildcard src/place/*.c) \
-                          $(filter-out src/policy/policy_config.c,$(wildcard src/policy/*.c))
+                          $(filter-out src/policy/policy_config.c,$(wildcard src/policy/*.c)) \
+                          src/common/cfg_table.c src/common/cfg_value.c \
+                          src/common/log.c src/common/parse.c src/common/clock.c
 fuzz_place_status_LDLIBS := $(shell $(PKG_CONFIG) --libs json-c) $(LIBS_MATH)
 
 define FUZZER_template
@@ -181,7 +184,7 @@ soak-valgrind: $(BUILD)/soak-plain
 TESTS += test_cycle_races
 test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
                             src/arbiter/cycle.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/guest.c \
-                            src/arbiter/control.c src/arbiter/reserve.c src/arbiter/carry.c src/arbiter/arbiter_config.c src/arbiter/manage.c \
+                            src/arbiter/control.c src/arbiter/reserve.c src/arbiter/carry.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/arbiter/manage.c \
                             src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c src/arbiter/gap_learn.c \
                             src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)

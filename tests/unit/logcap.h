@@ -33,6 +33,9 @@ static int logcap_teardown(void **state)
 	return 0;
 }
 
+/* A test run with the log captured. */
+#define logcap_test(f) cmocka_unit_test_setup_teardown(f, logcap_setup, logcap_teardown)
+
 /* Everything logged since setup. */
 static const char *logged(void)
 {

@@ -23,27 +23,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "xenstored/xsd.h"
-
-struct env {
-	char dir[64];
-	struct xsd *x;
-	struct xs_handle *h0;
-	char *logbuf;
-	size_t loglen;
-	FILE *log;
-};
-
-static void put_file(struct env *e, const char *rel, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", e->dir, rel);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "agent_env.h"
 
 static void put_meminfo(struct env *e, unsigned long memfree)
 {
@@ -54,58 +34,22 @@ static void put_meminfo(struct env *e, unsigned long memfree)
 		 "MemAvailable:   %8lu kB\nSwapTotal:            0 kB\n"
 		 "SwapFree:             0 kB\nCommitted_AS:     90000 kB\n",
 		 memfree, memfree + 20000);
-	put_file(e, "meminfo", text);
+	put_file(e->dir, "meminfo", text);
 }
 
 static struct env *start_opt(bool refuse_relative)
 {
-	struct env *e = calloc(1, sizeof(*e));
-	char sock[128];
+	struct env *e = env_start("membal-follow", refuse_relative);
 
-	snprintf(e->dir, sizeof(e->dir), "/tmp/membal-follow.XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	snprintf(sock, sizeof(sock), "%s/socket", e->dir);
-	struct xsd_options o = { .socket_path = sock, .domain_socket_dir = e->dir,
-				 .refuse_relative_watches = refuse_relative };
-	e->x = xsd_start(&o);
-	assert_non_null(e->x);
-	assert_int_equal(xsd_introduce_domain(e->x, 1, "guest1", 262144, 524288), 0);
-	setenv("XENSTORED_PATH", sock, 1);
-	e->h0 = xs_open(0);
-	assert_non_null(e->h0);
-	setenv("XENSTORED_PATH", xsd_domain_socket(e->x, 1), 1);
 	put_meminfo(e, 100000);
-	put_file(e, "vmstat", "pswpin 0\noom_kill 0\n");
-	e->log = open_memstream(&e->logbuf, &e->loglen);
-	log_set_stream(e->log);
+	put_file(e->dir, "vmstat", "pswpin 0\noom_kill 0\n");
 	log_set_level(LOG_DEBUG);
-	clock_drive(1000000);
 	return e;
 }
 
 static struct env *start(void)
 {
 	return start_opt(false);
-}
-
-static void stop(struct env *e)
-{
-	char cmd[128];
-
-	log_set_stream(NULL);
-	fclose(e->log);
-	free(e->logbuf);
-	xs_close(e->h0);
-	xsd_stop(e->x);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
-	assert_int_equal(system(cmd), 0);
-	free(e);
-}
-
-static const char *logged(struct env *e)
-{
-	fflush(e->log);
-	return e->logbuf ? e->logbuf : "";
 }
 
 static size_t count(const char *hay, const char *needle)
@@ -117,35 +61,10 @@ static size_t count(const char *hay, const char *needle)
 	return n;
 }
 
-static void cfg(struct env *e, struct agent_config *c)
-{
-	agent_config_defaults(c);
-	snprintf(c->meminfo_path, sizeof(c->meminfo_path), "%s/meminfo", e->dir);
-	snprintf(c->vmstat_path, sizeof(c->vmstat_path), "%s/vmstat", e->dir);
-	snprintf(c->psi_path, sizeof(c->psi_path), "%s/psi", e->dir);
-	snprintf(c->sysfs_root, sizeof(c->sysfs_root), "%s/sys", e->dir);
-}
-
 /* The arbiter's hand-over (design.md §Guest keys). */
 static void hand_over(struct env *e, unsigned domid)
 {
-	struct xs_permissions perms[1] = { { .id = domid, .perms = XS_PERM_NONE } };
-	char p[256];
-
-	for (int k = 0; k < MK_COUNT; k++) {
-		snprintf(p, sizeof(p), "/local/domain/%u/memory/%s", domid, membal_key_names[k]);
-		assert_true(xs_write(e->h0, XBT_NULL, p, "", 0));
-		assert_true(xs_set_permissions(e->h0, XBT_NULL, p, perms, 1));
-	}
-}
-
-static char *key(struct env *e, unsigned domid, const char *k)
-{
-	char p[256];
-	unsigned len;
-
-	snprintf(p, sizeof(p), "/local/domain/%u/memory/%s", domid, k);
-	return xs_read(e->h0, XBT_NULL, p, &len);
+	env_hand_over(e, domid, MEMBAL_KEY_LAYOUT_VERSION);
 }
 
 static void steps(struct agent *a, unsigned n)
@@ -163,7 +82,7 @@ static void test_follows_new_domid(void **state)
 	struct agent a;
 	char *s;
 
-	cfg(e, &c);
+	agent_cfg(e, &c);
 	agent_init(&a, &c, AGENT_DOMID_AUTO);
 	assert_true(a.follow);
 	hand_over(e, 1);
@@ -181,14 +100,14 @@ static void test_follows_new_domid(void **state)
 	steps(&a, 3);
 	assert_int_equal(a.domid, 7);
 	assert_false(a.domid_lost);
-	assert_null(key(e, 7, "free"));         /* not handed over: nothing */
+	assert_null(env_key(e, 7, "free"));         /* not handed over: nothing */
 	hand_over(e, 7);
 	steps(&a, (c.handover_retry_ms / c.sample_ms) + 2);
-	s = key(e, 7, "free");
+	s = env_key(e, 7, "free");
 	assert_non_null(s);
 	assert_string_equal(s, "60000");
 	free(s);
-	s = key(e, 7, "membal_version");
+	s = env_key(e, 7, "membal_version");
 	assert_non_null(s);
 	assert_true(s[0] != '\0');
 	free(s);
@@ -199,17 +118,17 @@ static void test_follows_new_domid(void **state)
 	assert_null(strstr(dump, "/local/domain/1/"));
 	free(dump);
 	/* said once */
-	assert_int_equal(count(logged(e), "domain id changed: 1 -> 7"), 1);
-	assert_int_equal(count(logged(e), "domain id changed"), 1);
+	assert_int_equal(count(env_logged(e), "domain id changed: 1 -> 7"), 1);
+	assert_int_equal(count(env_logged(e), "domain id changed"), 1);
 	assert_int_equal(a.domid_changes, 1);
 	/* and it goes on publishing there */
 	put_meminfo(e, 30000);
 	steps(&a, 2);
-	s = key(e, 7, "free");
+	s = env_key(e, 7, "free");
 	assert_string_equal(s, "30000");
 	free(s);
 	agent_close(&a);
-	stop(e);
+	env_stop(e);
 }
 
 /* A guest that refuses the relative watch (seen on real Xen): the
@@ -221,26 +140,26 @@ static void test_relative_watch_refused(void **state)
 	struct agent a;
 	char *s;
 
-	cfg(e, &c);
+	agent_cfg(e, &c);
 	agent_init(&a, &c, AGENT_DOMID_AUTO);
 	hand_over(e, 1);
 	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
 	assert_false(a.said_nowatch);
-	assert_int_equal(count(logged(e), "cannot watch xenstore key 'domid'"), 0);
-	assert_non_null(strstr(logged(e), "relative watch on 'domid' refused (Invalid argument); watching /local/domain/1/domid"));
+	assert_int_equal(count(env_logged(e), "cannot watch xenstore key 'domid'"), 0);
+	assert_non_null(strstr(env_logged(e), "relative watch on 'domid' refused (Invalid argument); watching /local/domain/1/domid"));
 	assert_int_equal(xsd_rehome_domain(e->x, 1, 9), 0);
 	assert_int_equal(xsd_introduce_domain(e->x, 9, "guest1", 262144, 524288), 0);
 	hand_over(e, 9);
 	put_meminfo(e, 50000);
 	steps(&a, (c.handover_retry_ms / c.sample_ms) + 4);
 	assert_int_equal(a.domid, 9);
-	s = key(e, 9, "free");
+	s = env_key(e, 9, "free");
 	assert_non_null(s);
 	assert_string_equal(s, "50000");
 	free(s);
-	assert_int_equal(count(logged(e), "domain id changed: 1 -> 9"), 1);
+	assert_int_equal(count(env_logged(e), "domain id changed: 1 -> 9"), 1);
 	agent_close(&a);
-	stop(e);
+	env_stop(e);
 }
 
 /* A fixed domid is not followed (main.c warns at start). */
@@ -250,7 +169,7 @@ static void test_fixed_domid_not_followed(void **state)
 	struct agent_config c;
 	struct agent a;
 
-	cfg(e, &c);
+	agent_cfg(e, &c);
 	agent_init(&a, &c, 1);
 	assert_false(a.follow);
 	hand_over(e, 1);
@@ -261,14 +180,14 @@ static void test_fixed_domid_not_followed(void **state)
 	put_meminfo(e, 60000);
 	steps(&a, 5);
 	assert_int_equal(a.domid, 1);
-	char *k7 = key(e, 7, "free");
+	char *k7 = env_key(e, 7, "free");
 
 	assert_non_null(k7);
 	assert_string_equal(k7, "");             /* handed over, never written */
 	free(k7);
-	assert_int_equal(count(logged(e), "domain id changed"), 0);
+	assert_int_equal(count(env_logged(e), "domain id changed"), 0);
 	agent_close(&a);
-	stop(e);
+	env_stop(e);
 }
 
 /* The test xenstored's side: the connection acts as the new domain. */
@@ -299,7 +218,7 @@ static void test_rehome_moves_the_connection(void **state)
 	assert_int_equal(xsd_rehome_domain(e->x, 1, 8), -1);   /* 1 is gone */
 	assert_int_equal(errno, ENOENT);
 	xs_close(g);
-	stop(e);
+	env_stop(e);
 }
 
 int main(void)

@@ -34,30 +34,9 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "xenstored/xsd.h"
+#include "agent_env.h"
 
 #define DOMID 1
-
-struct env {
-	char dir[64];
-	char path[256];
-	struct xsd *x;
-	struct xs_handle *h0;     /* dom0's view, to check and to hand over */
-	char *logbuf;
-	size_t loglen;
-	FILE *log;
-};
-
-static void put_file(const char *dir, const char *rel, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static void put_meminfo(struct env *e, unsigned long memfree, unsigned long avail,
 			unsigned long committed)
@@ -98,15 +77,6 @@ static void make_sysfs(struct env *e, unsigned long target, unsigned long curren
 	put_file(e->dir, "sys/devices/system/xen_memory/xen_memory0/info/current_kb", text);
 }
 
-static void agent_cfg(struct env *e, struct agent_config *c)
-{
-	agent_config_defaults(c);
-	snprintf(c->meminfo_path, sizeof(c->meminfo_path), "%s/meminfo", e->dir);
-	snprintf(c->vmstat_path, sizeof(c->vmstat_path), "%s/vmstat", e->dir);
-	snprintf(c->psi_path, sizeof(c->psi_path), "%s/psi", e->dir);
-	snprintf(c->sysfs_root, sizeof(c->sysfs_root), "%s/sys", e->dir);
-}
-
 static struct xs_handle *open_as(const char *socket)
 {
 	setenv("XENSTORED_PATH", socket, 1);
@@ -115,87 +85,32 @@ static struct xs_handle *open_as(const char *socket)
 
 static int setup(void **state)
 {
-	struct env *e = calloc(1, sizeof(*e));
-	char sock[128];
-
-	snprintf(e->dir, sizeof(e->dir), "/tmp/membal-agent-xs.XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	snprintf(sock, sizeof(sock), "%s/socket", e->dir);
-	struct xsd_options o = { .socket_path = sock, .domain_socket_dir = e->dir };
-	e->x = xsd_start(&o);
-	assert_non_null(e->x);
-	assert_int_equal(xsd_introduce_domain(e->x, DOMID, "guest1", 262144, 524288), 0);
-	e->h0 = open_as(sock);
-	assert_non_null(e->h0);
-	/* From now on xs_open() in the agent connects as domain 1. */
-	setenv("XENSTORED_PATH", xsd_domain_socket(e->x, DOMID), 1);
+	struct env *e = env_start("membal-agent-xs", false);
 
 	put_meminfo(e, 100000, 150000, 120000);
 	put_vmstat(e, 0, 1000);
 	put_file(e->dir, "psi", "some avg10=1.50 avg60=0.00 avg300=0.00 total=10\n"
 				"full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
 	make_sysfs(e, 262144, 262144);
-
-	e->log = open_memstream(&e->logbuf, &e->loglen);
-	log_set_stream(e->log);
-	clock_drive(1000000);
 	*state = e;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct env *e = *state;
-	char cmd[128];
-
-	log_set_stream(NULL);
-	fclose(e->log);
-	free(e->logbuf);
-	xs_close(e->h0);
-	xsd_stop(e->x);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
-	assert_int_equal(system(cmd), 0);
-	free(e);
+	env_stop(*state);
 	return 0;
 }
 
-static const char *logged(struct env *e)
-{
-	fflush(e->log);
-	return e->logbuf ? e->logbuf : "";
-}
-
-/* What the arbiter does for a new domain (design.md §Guest keys): create the report keys
- * as dom0 and make the guest their owner. */
+/* What the arbiter does for a new domain (design.md §Guest keys). */
 static void hand_over(struct env *e)
 {
-	struct xs_permissions perms[1] = { { .id = DOMID, .perms = XS_PERM_NONE } };
-	char p[256];
-
-	for (int k = 0; k < MK_COUNT; k++) {
-		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, membal_key_names[k]);
-		assert_true(xs_write(e->h0, XBT_NULL, p, "", 0));
-		assert_true(xs_set_permissions(e->h0, XBT_NULL, p, perms, 1));
-	}
+	env_hand_over(e, DOMID, MEMBAL_KEY_LAYOUT_VERSION);
 }
 
 static char *key(struct env *e, const char *k)
 {
-	unsigned len;
-
-	snprintf(e->path, sizeof(e->path), "/local/domain/%d/memory/%s", DOMID, k);
-	return xs_read(e->h0, XBT_NULL, e->path, &len);
-}
-
-static unsigned long long key_u64(struct env *e, const char *k)
-{
-	char *s = key(e, k);
-	unsigned long long v;
-
-	assert_non_null(s);
-	v = strtoull(s, NULL, 10);
-	free(s);
-	return v;
+	return env_key(e, DOMID, k);
 }
 
 static uint64_t requests(struct env *e)
@@ -223,7 +138,7 @@ static void test_waits_for_handover_then_publishes(void **state)
 	agent_cfg(e, &c);
 	agent_init(&a, &c, DOMID);
 	assert_int_equal(agent_step(&a), STEP_NO_HANDOVER);
-	assert_non_null(strstr(logged(e), "waiting for the arbiter to hand over /local/domain/1/memory keys"));
+	assert_non_null(strstr(env_logged(e), "waiting for the arbiter to hand over /local/domain/1/memory keys"));
 	char *s = key(e, "free");
 	assert_null(s); /* the refused transaction left nothing behind */
 
@@ -236,13 +151,13 @@ static void test_waits_for_handover_then_publishes(void **state)
 	assert_int_equal(agent_step(&a), STEP_NO_HANDOVER);
 	assert_true(requests(e) > r0);
 	/* Said once, not on every retry. */
-	const char *first = strstr(logged(e), "waiting for the arbiter");
+	const char *first = strstr(env_logged(e), "waiting for the arbiter");
 	assert_null(strstr(first + 1, "waiting for the arbiter"));
 
 	hand_over(e);
 	clock_advance(c.handover_retry_ms);
 	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
-	assert_non_null(strstr(logged(e), "report keys handed over"));
+	assert_non_null(strstr(env_logged(e), "report keys handed over"));
 	assert_int_equal(key_u64(e, "tot"), 250000);
 	assert_int_equal(key_u64(e, "free"), 100000);
 	assert_int_equal(key_u64(e, "avail"), 150000);
@@ -352,7 +267,7 @@ static void test_eagain_storm(void **state)
 	clock_advance(c.sample_ms);
 	assert_int_equal(agent_step(&a), STEP_TX_FAILED);
 	assert_int_equal(a.n.tx_gave_up, 1);
-	assert_non_null(strstr(logged(e), "publication abandoned after 8 transaction attempts"));
+	assert_non_null(strstr(env_logged(e), "publication abandoned after 8 transaction attempts"));
 	assert_int_equal(key_u64(e, "free"), 100000); /* nothing half-written */
 	/* The two refusals left are absorbed by the next publication. */
 	uint64_t eagain_before = a.n.tx_eagain;
@@ -386,7 +301,7 @@ static void test_xenstored_restart(void **state)
 	put_meminfo(e, 50000, 150000, 120000);
 	clock_advance(c.sample_ms);
 	assert_int_equal(agent_step(&a), STEP_NO_XENSTORE);
-	assert_non_null(strstr(logged(e), "xenstore connection lost"));
+	assert_non_null(strstr(env_logged(e), "xenstore connection lost"));
 	enum agent_step_result r = STEP_NO_XENSTORE;
 	for (int i = 0; i < 10 && r != STEP_PUBLISHED; i++) {
 		clock_advance(c.sample_ms);
@@ -417,7 +332,7 @@ static void test_meminfo_vanishes_and_returns(void **state)
 		assert_int_equal(agent_step(&a), STEP_NO_SAMPLE);
 	}
 	assert_int_equal(requests(e), r0); /* last good figures stay published */
-	const char *first = strstr(logged(e), "keeping the last published figures");
+	const char *first = strstr(env_logged(e), "keeping the last published figures");
 	assert_non_null(first);
 	assert_null(strstr(first + 1, "keeping the last published figures"));
 	put_file(e->dir, "meminfo", "MemTotal: 12 kB\nMemFree: garbage\n");
@@ -427,7 +342,7 @@ static void test_meminfo_vanishes_and_returns(void **state)
 	put_meminfo(e, 90000, 150000, 120000);
 	clock_advance(c.sample_ms);
 	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
-	assert_non_null(strstr(logged(e), "is usable again"));
+	assert_non_null(strstr(env_logged(e), "is usable again"));
 	agent_close(&a);
 }
 

@@ -112,7 +112,7 @@ static void test_bad_values_named(void **state)
 	assert_non_null(strstr(logged(), "bad.ini:7: [domain a] min_mb: '0'"));
 	assert_non_null(strstr(logged(), "bad.ini:8: [domain a] shares: '-1'"));
 	assert_non_null(strstr(logged(), "bad.ini:9: [domain a] colour: unknown key"));
-	assert_non_null(strstr(logged(), "bad.ini:11: [domain b] min_mb: 900 > max_mb 100"));
+	assert_non_null(strstr(logged(), "bad.ini:12: [domain b] max_mb: min_mb 900 > max_mb 100"));
 	assert_non_null(strstr(logged(), "bad.ini:14: [policy] tau"));
 	assert_non_null(strstr(logged(), "bad.ini:16: [daemon] lock_file: 'run/arbiter.lock': expected an absolute path"));
 }
@@ -121,17 +121,17 @@ static void test_stale_window_vs_interval(void **state)
 {
 	assert_int_equal(arbiter_config_load_string("s.ini",
 		"[daemon]\ninterval_ms = 20000\nstale_after_ms = 30000\n", &c), -1);
-	assert_non_null(strstr(logged(), "stale_after_ms: 30000 is below two intervals"));
+	assert_non_null(strstr(logged(), "s.ini:3: [daemon] stale_after_ms: stale_after_ms 30000 is below two intervals"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_shipped_file_is_the_defaults, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_domain_rules_and_exclusion, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_bad_values_named, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_stale_window_vs_interval, logcap_setup, logcap_teardown),
+		logcap_test(test_defaults),
+		logcap_test(test_shipped_file_is_the_defaults),
+		logcap_test(test_domain_rules_and_exclusion),
+		logcap_test(test_bad_values_named),
+		logcap_test(test_stale_window_vs_interval),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

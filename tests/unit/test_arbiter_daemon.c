@@ -274,13 +274,13 @@ static void test_daemon_end_to_end(void **state)
 
 static void test_bad_config_refuses_to_start(void **state)
 {
-	write_config("[daemon]\ninterval_ms = fast\n");
+	write_config("[daemon]\ntx_retries = fast\n");
 	pid_t pid = start_arbiter(NULL, NULL);
 	int status;
 
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(WEXITSTATUS(status), 78); /* EX_CONFIG: no restart loop */
-	assert_non_null(strstr(slurp("arbiter.log"), "arbiter.ini:9: [daemon] interval_ms: 'fast'"));
+	assert_non_null(strstr(slurp("arbiter.log"), "arbiter.ini:9: [daemon] tx_retries: 'fast'"));
 	assert_non_null(strstr(slurp("arbiter.log"), "not starting"));
 }
 

@@ -46,100 +46,16 @@
 #include "common/xs.h"
 #include "sim/sim.h"
 #include "xenstored/xsd.h"
+#include "loop_env.h"
 
 #define MIB 1024u
-
-struct env {
-	char dir[64];
-	char sock[128];
-	struct xsd *x;
-	struct hv hv;
-	struct sim_scenario sc;
-	struct arbiter_config cfg;
-	struct arbiter a;
-	struct xs_handle *h0;
-	char *logbuf;
-	size_t loglen;
-	FILE *log;
-	uint64_t reserve_kb;
-	unsigned violations;   /* reserve invariant broken */
-	bool no_sync;          /* see run() */
-};
-
-static const char *dom_socket(void *ctx, uint32_t domid)
-{
-	return xsd_domain_socket(ctx, domid);
-}
-
-static const char *logged(struct env *e)
-{
-	fflush(e->log);
-	return e->logbuf ? e->logbuf : "";
-}
 
 /* Start everything for a scenario. agents: in-process real agents or none
  * (fake ones are written by the test). */
 static struct env *start(const char *scenario, enum sim_agents agents,
 			 const char *arbiter_ini)
 {
-	struct env *e = calloc(1, sizeof(*e));
-	struct agent_config ac;
-
-	e->log = open_memstream(&e->logbuf, &e->loglen);
-	log_set_stream(e->log);
-	log_set_level(LOG_DEBUG);
-	clock_drive(10000000);
-	snprintf(e->dir, sizeof(e->dir), "/tmp/membal-loop.XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	snprintf(e->sock, sizeof(e->sock), "%s/socket", e->dir);
-	struct xsd_options o = { .socket_path = e->sock, .domain_socket_dir = e->dir };
-	e->x = xsd_start(&o);
-	assert_non_null(e->x);
-	setenv("XENSTORED_PATH", e->sock, 1);
-	e->h0 = xs_open(0);
-	assert_non_null(e->h0);
-
-	struct cfg_file cf;
-	assert_int_equal(sim_scenario_load_string("scenario", scenario, &e->sc, &cf), 0);
-	agent_config_defaults(&ac);
-	ac.handover_retry_ms = 1000;
-	struct sim_options so = {
-		.scenario = &e->sc,
-		.xenstored_path = e->sock,
-		.domain_socket = dom_socket,
-		.domain_socket_ctx = e->x,
-		.agents = agents,
-		.agent_cfg = &ac,
-		.sync_events = true,
-	};
-	assert_int_equal(hv_sim_open(&e->hv, &so), 0);
-
-	arbiter_config_defaults(&e->cfg);
-	if (arbiter_ini)
-		assert_int_equal(arbiter_config_load_string("arbiter.ini", arbiter_ini, &e->cfg), 0);
-	e->cfg.status_file[0] = '\0';
-	e->cfg.control_socket[0] = '\0';
-	e->cfg.max_domains = 64;
-	e->reserve_kb = e->cfg.policy.params.reserve_kb;
-	assert_int_equal(arbiter_init(&e->a, &e->cfg, &e->hv, false), 0);
-	return e;
-}
-
-static void stop(struct env *e)
-{
-	char cmd[128];
-
-	arbiter_free(&e->a);
-	e->hv.ops->close(&e->hv);
-	sim_scenario_free(&e->sc);
-	xs_close(e->h0);
-	xsd_stop(e->x);
-	log_set_stream(NULL);
-	fclose(e->log);
-	free(e->logbuf);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
-	assert_int_equal(system(cmd), 0);
-	free(e);
+	return loop_start("membal-loop", scenario, agents, arbiter_ini);
 }
 
 static const struct sim_dom *sdom(struct env *e, uint32_t domid)

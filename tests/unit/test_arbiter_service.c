@@ -148,14 +148,18 @@ static int run(const char *out, char *const argv[])
 	return wait_exit(spawn_env(out, argv, NULL));
 }
 
+/* A key given twice is an error: extra's [daemon] interval_ms and
+ * stale_after_ms replace the base's. */
 static void write_config(const char *name, const char *prefix, const char *extra)
 {
 	char text[1024];
+	bool own = strstr(extra, "\ninterval_ms =") != NULL;
 
 	snprintf(text, sizeof(text),
-		 "[daemon]\ninterval_ms = 100\nstale_after_ms = 5000\n"
+		 "[daemon]\n%s"
 		 "status_file = %s/%sstatus.json\ncontrol_socket = %s/%scontrol.sock\n"
 		 "metrics_file = %s/%smetrics.prom\nlock_file = %s/arbiter.lock\n%s",
+		 own ? "" : "interval_ms = 100\nstale_after_ms = 5000\n",
 		 dir, prefix, dir, prefix, dir, prefix, dir, extra);
 	put(name, text);
 }
@@ -395,10 +399,10 @@ static void test_check_config(void **state)
 	assert_string_equal(strchr(slurp("again.out"), '\n'), strchr(good, '\n'));
 
 	/* Every error, with file:line; exit 1; --quiet prints nothing else. */
-	write_config("bad.ini", "", "[policy]\ntau = 2\n[daemon]\ninterval_ms = fast\n");
+	write_config("bad.ini", "", "[policy]\ntau = 2\n[daemon]\ntx_retries = fast\n");
 	assert_int_equal(check_config("membal-arbiter", "bad.out", "bad.ini", "--quiet"), 1);
 	assert_non_null(strstr(slurp("bad.out"), "bad.ini:9: [policy] tau: '2'"));
-	assert_non_null(strstr(slurp("bad.out"), "bad.ini:11: [daemon] interval_ms: 'fast'"));
+	assert_non_null(strstr(slurp("bad.out"), "bad.ini:11: [daemon] tx_retries: 'fast'"));
 	assert_null(strstr(slurp("bad.out"), "[daemon]\n"));
 	assert_int_equal(check_config("membal-arbiter", "none.out", "missing.ini", NULL), 1);
 
@@ -494,7 +498,7 @@ static void test_bad_config_at_start_is_ex_config(void **state)
 {
 	char b[300], c[300];
 
-	write_config("bad.ini", "", "[daemon]\ninterval_ms = fast\n");
+	write_config("bad.ini", "", "[daemon]\ntx_retries = fast\n");
 	assert_int_equal(wait_exit(arbiter("bad.log", "bad.ini", NULL, NULL, NULL, NULL, NULL)), 78);
 	assert_false(exists("arbiter.lock"));   /* refused before the lock */
 	put("agent-bad.ini", "[agent]\nsample_ms = 0\n");
@@ -632,11 +636,11 @@ static void test_arbiter_notify(void **state)
 	assert_null(strstr(notes, "WATCHDOG=1"));
 
 	/* A configuration error at start says so in STATUS= too. */
-	write_config("bad.ini", "", "[daemon]\ninterval_ms = fast\n");
+	write_config("bad.ini", "", "[daemon]\ntx_retries = fast\n");
 	notes[0] = '\0';
 	assert_int_equal(wait_exit(arbiter("bad.log", "bad.ini", env, NULL, NULL, NULL, NULL)), 78);
 	expect_note("STATUS=configuration rejected: ", 2000);
-	assert_non_null(strstr(notes, "bad.ini:9: [daemon] interval_ms"));
+	assert_non_null(strstr(notes, "bad.ini:9: [daemon] tx_retries"));
 	close(notify_fd);
 }
 

@@ -140,11 +140,11 @@ static void test_file_line_numbers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_good_file, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_every_bad_line_named, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_syntax_and_long_lines, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_missing_file, logcap_setup, logcap_teardown),
-		cmocka_unit_test_setup_teardown(test_file_line_numbers, logcap_setup, logcap_teardown),
+		logcap_test(test_good_file),
+		logcap_test(test_every_bad_line_named),
+		logcap_test(test_syntax_and_long_lines),
+		logcap_test(test_missing_file),
+		logcap_test(test_file_line_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

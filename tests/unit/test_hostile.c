@@ -298,7 +298,7 @@ static void test_quota_filler(void **state)
 
 	memset(big, '9', sizeof(big));
 	for (int k = 0; k < MK_COUNT; k++)
-		assert_true(loop_guest_write(h, 2, membal_key_names[k], big, sizeof(big)));
+		assert_true(loop_guest_write(h, 2, membal_key_name(k), big, sizeof(big)));
 	errno = 0;
 	for (unsigned i = 0; i < 2000; i++) {
 		snprintf(key, sizeof(key), "/local/domain/2/data/d%u/junk%u", i / 40, i % 40);

@@ -32,32 +32,9 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "xenstored/xsd.h"
+#include "loop_env.h"
 
 #define MIB 1024u
-
-struct env {
-	char dir[64];
-	char sock[128];
-	struct xsd *x;
-	struct hv hv;
-	struct sim_scenario sc;
-	struct arbiter_config cfg;
-	struct arbiter a;
-	char *logbuf;
-	size_t loglen;
-	FILE *log;
-};
-
-static const char *dom_socket(void *ctx, uint32_t domid)
-{
-	return xsd_domain_socket(ctx, domid);
-}
-
-static const char *logged(struct env *e)
-{
-	fflush(e->log);
-	return e->logbuf ? e->logbuf : "";
-}
 
 static size_t count(const char *hay, const char *needle)
 {
@@ -70,65 +47,19 @@ static size_t count(const char *hay, const char *needle)
 
 static struct env *start_ini(const char *scenario, const char *ini)
 {
-	struct env *e = calloc(1, sizeof(*e));
-	struct agent_config ac;
-	struct cfg_file cf;
-
-	e->log = open_memstream(&e->logbuf, &e->loglen);
-	log_set_stream(e->log);
-	log_set_level(LOG_DEBUG);
-	clock_drive(10000000);
-	snprintf(e->dir, sizeof(e->dir), "/tmp/membal-resv.XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	snprintf(e->sock, sizeof(e->sock), "%s/socket", e->dir);
-	struct xsd_options o = { .socket_path = e->sock, .domain_socket_dir = e->dir };
-	e->x = xsd_start(&o);
-	assert_non_null(e->x);
-	setenv("XENSTORED_PATH", e->sock, 1);
-	assert_int_equal(sim_scenario_load_string("scenario", scenario, &e->sc, &cf), 0);
-	agent_config_defaults(&ac);
-	ac.handover_retry_ms = 1000;
-	struct sim_options so = {
-		.scenario = &e->sc, .xenstored_path = e->sock,
-		.domain_socket = dom_socket, .domain_socket_ctx = e->x,
-		.agents = SIM_AGENTS_INPROCESS, .agent_cfg = &ac, .sync_events = true,
-	};
-	assert_int_equal(hv_sim_open(&e->hv, &so), 0);
-	arbiter_config_defaults(&e->cfg);
 	/* These scenarios test the migration mechanics with guests that need
 	 * more than they hold (const:600 in 512 MiB): under need = estimate
-	 * a reservation cannot squeeze them below their working set, so
-	 * newvm would never find room. That rule has its own test
-	 * (test_arbiter_loop.c: test_reservation_stops_at_need). */
-	e->cfg.policy.params.need = POLICY_NEED_COMMITTED;
-	if (ini)
-		assert_int_equal(arbiter_config_load_string("arbiter.ini", ini, &e->cfg), 0);
-	e->cfg.status_file[0] = '\0';
-	e->cfg.control_socket[0] = '\0';
-	e->cfg.max_domains = 64;
-	assert_int_equal(arbiter_init(&e->a, &e->cfg, &e->hv, false), 0);
-	return e;
+	 * a guest is not shrunk below its working set, so the reservation
+	 * could not squeeze them. */
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "[policy]\nneed = committed\n%s", ini ? ini : "");
+	return loop_start("membal-resv", scenario, SIM_AGENTS_INPROCESS, buf);
 }
 
 static struct env *start(const char *scenario)
 {
 	return start_ini(scenario, NULL);
-}
-
-static void stop(struct env *e)
-{
-	char cmd[128];
-
-	arbiter_free(&e->a);
-	e->hv.ops->close(&e->hv);
-	sim_scenario_free(&e->sc);
-	xsd_stop(e->x);
-	log_set_stream(NULL);
-	fclose(e->log);
-	free(e->logbuf);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
-	assert_int_equal(system(cmd), 0);
-	free(e);
 }
 
 static void run(struct env *e, unsigned cycles)

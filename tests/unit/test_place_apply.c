@@ -126,6 +126,19 @@ static const char *lines_of(const char *g)
 	return buf;
 }
 
+/* Every needle (NULL-terminated) is in hay; the first missing one is named. */
+static void has(const char *hay, ...)
+{
+	va_list ap;
+	const char *needle;
+
+	va_start(ap, hay);
+	while ((needle = va_arg(ap, const char *)))
+		if (!strstr(hay, needle))
+			fail_msg("'%s' not in:\n%s", needle, hay);
+	va_end(ap);
+}
+
 static int setup(void **state)
 {
 	char cmd[128];
@@ -156,9 +169,10 @@ static int teardown(void **state)
 static void test_dry_run_does_nothing(void **state)
 {
 	assert_int_equal(apply(NULL), 0);
-	assert_non_null(strstr(out, "web1 hostA -> hostB (262144 KiB), would run:"));
-	assert_non_null(strstr(out, "reserve 270336K --for web1 --lease 3900 --wait --timeout 300"));
-	assert_non_null(strstr(out, "dry run: nothing done (--apply to do it)"));
+	has(out,
+	    "web1 hostA -> hostB (262144 KiB), would run:",
+	    "reserve 270336K --for web1 --lease 3900 --wait --timeout 300",
+	    "dry run: nothing done (--apply to do it)", NULL);
 	assert_null(strstr(out, "new1"));      /* a start row is not a migration */
 	assert_string_equal(logbuf, "");       /* nothing was run */
 	assert_string_equal(jbuf, "");
@@ -174,14 +188,16 @@ static void test_moves_in_order(void **state)
 			    "hostB membalctl state import web1 hold=none oom_min_kb=0 oom_until=0\n"
 			    "hostA membalctl pause web1\n"
 			    "hostA xl migrate web1 hostB\n");
-	assert_non_null(strstr(logbuf, "hostA xl migrate web1 hostB\nhostB membalctl release 7\n"));
-	assert_non_null(strstr(logbuf, "hostC xl migrate app1 hostB\nhostB membalctl release 7\n"));
+	has(logbuf,
+	    "hostA xl migrate web1 hostB\nhostB membalctl release 7\n",
+	    "hostC xl migrate app1 hostB\nhostB membalctl release 7\n", NULL);
 	assert_null(strstr(logbuf, "resume"));
 	assert_null(strstr(logbuf, "new1"));
-	assert_non_null(strstr(jbuf, " web1:hostA:hostB reserve ok 7\n"));
-	assert_non_null(strstr(jbuf, " web1:hostA:hostB done ok\n"));
-	assert_non_null(strstr(jbuf, " db1:hostA:hostC done ok\n"));
-	assert_non_null(strstr(jbuf, " app1:hostC:hostB done ok\n"));
+	has(jbuf,
+	    " web1:hostA:hostB reserve ok 7\n",
+	    " web1:hostA:hostB done ok\n",
+	    " db1:hostA:hostC done ok\n",
+	    " app1:hostC:hostB done ok\n", NULL);
 	assert_non_null(strstr(out, "web1 hostA -> hostB: done"));
 	/* run again over the journal: nothing to do */
 	remove(path("log"));
@@ -202,10 +218,11 @@ static void test_failed_migration_undone_and_cooled(void **state)
 			    "hostA xl migrate db1 hostC\n"
 			    "hostA membalctl resume db1\n");
 	assert_non_null(strstr(logbuf, "hostC membalctl release 7\n"));
-	assert_non_null(strstr(jbuf, " cooldown hostA:hostC "));
-	assert_non_null(strstr(jbuf, " db1:hostA:hostC migrate rc=1 migration target: Cannot allocate memory"));
-	assert_non_null(strstr(jbuf, " db1:hostA:hostC failed migrate"));
-	assert_non_null(strstr(jbuf, " web1:hostA:hostB done ok\n"));
+	has(jbuf,
+	    " cooldown hostA:hostC ",
+	    " db1:hostA:hostC migrate rc=1 migration target: Cannot allocate memory",
+	    " db1:hostA:hostC failed migrate",
+	    " web1:hostA:hostB done ok\n", NULL);
 	assert_non_null(strstr(out, "db1 hostA -> hostC: FAILED (migrate); the guest stays where it was"));
 	/* not retried while the pair cools down */
 	remove(path("log"));
@@ -226,8 +243,9 @@ static void test_no_room_nothing_paused(void **state)
 			    "hostB membalctl reserve 270336K --for web1 --lease 3900 --wait --timeout 300\n");
 	assert_null(strstr(logbuf, "hostB membalctl release"));
 	assert_null(strstr(logbuf, "pause web1"));
-	assert_non_null(strstr(jbuf, " web1:hostA:hostB failed reserve 7 membalctl: reservation 7: 40960 KiB still missing"));
-	assert_non_null(strstr(jbuf, " db1:hostA:hostC done ok\n"));
+	has(jbuf,
+	    " web1:hostA:hostB failed reserve 7 membalctl: reservation 7: 40960 KiB still missing",
+	    " db1:hostA:hostC done ok\n", NULL);
 }
 
 static void test_held_guest_not_moved(void **state)
@@ -254,9 +272,10 @@ static void test_interrupted_run_resumed(void **state)
 	      "1700000005 db1:hostA:hostC migrate start ssh hostA xl migrate db1 hostC\n", j);
 	fclose(j);
 	assert_int_equal(apply("--explain", NULL), 1);
-	assert_non_null(strstr(out, "web1 hostA -> hostB: interrupted before the migration: will be undone and redone"));
-	assert_non_null(strstr(out, "db1 hostA -> hostC: IN DOUBT"));
-	assert_non_null(strstr(out, "app1 hostC -> hostB: not started"));
+	has(out,
+	    "web1 hostA -> hostB: interrupted before the migration: will be undone and redone",
+	    "db1 hostA -> hostC: IN DOUBT",
+	    "app1 hostC -> hostB: not started", NULL);
 	assert_int_equal(apply("--apply", NULL), 1);
 	assert_string_equal(lines_of("web1"),
 			    "hostA membalctl resume web1\n"

@@ -74,23 +74,23 @@ static const char *tmp(const char *name)
 }
 
 /* membal-place with args (NULL-terminated, without argv[0]). */
-static void run(struct run *r, ...)
+/* membal-place with the arguments pre[0..npre) and then ap's (NULL-ended). */
+static void vrun(struct run *r, const char *const *pre, size_t npre, va_list ap)
 {
 	const char *bin = getenv("MEMBAL_BIN");
 	const char *argv[48];
 	char path[512];
 	size_t argc = 0;
-	va_list ap;
 	int out = temp_fd(), err = temp_fd();
 
 	if (!bin)
 		fail_msg("MEMBAL_BIN is not set");
 	snprintf(path, sizeof(path), "%s/membal-place", bin);
 	argv[argc++] = path;
-	va_start(ap, r);
+	for (size_t i = 0; i < npre && argc < 47; i++)
+		argv[argc++] = pre[i];
 	for (const char *a; (a = va_arg(ap, const char *)) && argc < 47;)
 		argv[argc++] = a;
-	va_end(ap);
 	argv[argc] = NULL;
 
 	pid_t pid = fork();
@@ -111,6 +111,28 @@ static void run(struct run *r, ...)
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	slurp_fd(out, r->out, sizeof(r->out));
 	slurp_fd(err, r->err, sizeof(r->err));
+}
+
+static void run(struct run *r, ...)
+{
+	va_list ap;
+
+	va_start(ap, r);
+	vrun(r, NULL, 0, ap);
+	va_end(ap);
+}
+
+/* membal-place plan --algorithm alg over two fixture files, then the rest. */
+static void plan(struct run *r, const char *alg, const char *hosts,
+		 const char *domains, ...)
+{
+	const char *pre[] = { "plan", "--algorithm", alg, "--hosts", fix(hosts),
+			      "--domains", fix(domains) };
+	va_list ap;
+
+	va_start(ap, domains);
+	vrun(r, pre, sizeof(pre) / sizeof(pre[0]), ap);
+	va_end(ap);
 }
 
 static void write_file(const char *path, const char *text)
@@ -175,45 +197,44 @@ static void test_rebalance_csv(void **state)
 	static struct run r;
 
 	(void)state;
-	run(&r, "plan", "--algorithm", "rebalance", "--hosts", fix("hosts.csv"),
-	    "--domains", fix("domains.csv"), NULL);
+	plan(&r, "rebalance", "hosts.csv", "domains.csv", NULL);
 	assert_int_equal(r.status, 0);
 	HAS(r.out, "before          3   0.429        no                  14336         2048");
 	HAS(r.out, "after           3   0.333        no                  14336            0");
 	HAS(r.out, "moves: 1 live migration, 0 starts");
 	HAS(r.out, "wave 1   migrate a3                   A -> B, 2048 MiB: relieves 2048 MiB of A's shortfall");
 
-	run(&r, "plan", "--algorithm", "rebalance", "--hosts", fix("hosts.csv"),
-	    "--domains", fix("domains.csv"), "--csv", "--hold", "5", NULL);
+	plan(&r, "rebalance", "hosts.csv", "domains.csv",
+	    "--csv", "--hold", "5", NULL);
 	assert_int_equal(r.status, 0);
 	HAS(r.out, "# membal-place plan: rebalance; before: hosts_on 3, gini 0.428571");
 	HAS(r.out, "after: hosts_on 3, gini 0.333333, utility 14336.000, short_kb 0\n"
 		   "action,wave,guest,from,to,size_kb,gain_kb,reason\n"
 		   "migrate,1,a3,A,B,2097152,2097152,rebalance\n");
-	run(&r, "plan", "--algorithm", "rebalance", "--hosts", fix("hosts.csv"),
-	    "--domains", fix("domains.csv"), "--csv", "--hold", "6", NULL);
+	plan(&r, "rebalance", "hosts.csv", "domains.csv",
+	    "--csv", "--hold", "6", NULL);
 	HAS(r.out, "action,wave,guest,from,to,size_kb,gain_kb,reason\nshort,,,A,,2097152,,hold\n");
 
 	/* The same with a3 not migratable: a2 goes (B ends exactly full). */
-	run(&r, "plan", "--algorithm", "rebalance", "--hosts", fix("hosts.csv"),
-	    "--domains", fix("domains.csv"), "--no-migrate", "a3", NULL);
+	plan(&r, "rebalance", "hosts.csv", "domains.csv",
+	    "--no-migrate", "a3", NULL);
 	assert_int_equal(r.status, 0);
 	HAS(r.out, "migrate a2                   A -> B, 3072 MiB");
 
 	/* Short for 5 collections: --hold 6 waits. */
-	run(&r, "plan", "--algorithm", "rebalance", "--hosts", fix("hosts.csv"),
-	    "--domains", fix("domains.csv"), "--hold", "6", NULL);
+	plan(&r, "rebalance", "hosts.csv", "domains.csv",
+	    "--hold", "6", NULL);
 	assert_int_equal(r.status, 0);
 	HAS(r.out, "moves: 0 live migrations");
 	HAS(r.out, "A by 2048 MiB: short for 5 cycles, hold is 6");
 
 	/* B drained too: nowhere to go. */
-	run(&r, "plan", "--algorithm", "rebalance", "--hosts", fix("hosts.csv"),
-	    "--domains", fix("domains.csv"), "--drain", "B", NULL);
+	plan(&r, "rebalance", "hosts.csv", "domains.csv",
+	    "--drain", "B", NULL);
 	assert_int_equal(r.status, 0);
 	HAS(r.out, "A by 2048 MiB: no allowed migration relieves 64 MiB or more");
-	run(&r, "plan", "--algorithm", "rebalance", "--hosts", fix("hosts.csv"),
-	    "--domains", fix("domains.csv"), "--drain", "Z", NULL);
+	plan(&r, "rebalance", "hosts.csv", "domains.csv",
+	    "--drain", "Z", NULL);
 	assert_int_equal(r.status, 1);
 	HAS(r.err, "--drain Z: no such host");
 }
@@ -224,34 +245,31 @@ static void test_placement_csv(void **state)
 	static struct run r;
 
 	(void)state;
-	run(&r, "plan", "--algorithm", "bs", "--hosts", fix("new_hosts.csv"),
-	    "--domains", fix("new_domains.csv"), NULL);
+	plan(&r, "bs", "new_hosts.csv", "new_domains.csv", NULL);
 	assert_int_equal(r.status, 0);
 	HAS(r.out, "before          0");
 	HAS(r.out, "after           3   0.067");
 	HAS(r.out, "moves: 0 live migrations, 4 starts");
 	HAS(r.out, "start    g3                   on h2 at 3072 MiB (bs)");
-	run(&r, "plan", "--algorithm", "gm", "--hosts", fix("new_hosts.csv"),
-	    "--domains", fix("new_domains.csv"), NULL);
+	plan(&r, "gm", "new_hosts.csv", "new_domains.csv", NULL);
 	assert_int_equal(r.status, 0);
 	HAS(r.out, "after           2   0.000");
 	HAS(r.out, "start    g1                   on h1 at 2048 MiB (gm)");
 	HAS(r.out, "start    g2                   on h2 at 2048 MiB (gm)");
 	/* pemm: a guest of 1 GiB demand at one share gains 1024 share-MiB,
 	 * not more than the default power_cost 1024: nothing is opened. */
-	run(&r, "plan", "--algorithm", "pemm", "--hosts", fix("new_hosts.csv"),
-	    "--domains", fix("new_domains.csv"), NULL);
+	plan(&r, "pemm", "new_hosts.csv", "new_domains.csv", NULL);
 	assert_int_equal(r.status, 0);
 	HAS(r.out, "unplaced: 4");
 	HAS(r.out, "g1                   opening a host would gain less than power_cost");
-	run(&r, "plan", "--algorithm", "pemm", "--hosts", fix("new_hosts.csv"),
-	    "--domains", fix("new_domains.csv"), "--csv", NULL);
+	plan(&r, "pemm", "new_hosts.csv", "new_domains.csv",
+	    "--csv", NULL);
 	HAS(r.out, "unplaced,,g3,,,,,power\n");
-	run(&r, "plan", "--algorithm", "gm", "--hosts", fix("new_hosts.csv"),
-	    "--domains", fix("new_domains.csv"), "--csv", NULL);
+	plan(&r, "gm", "new_hosts.csv", "new_domains.csv",
+	    "--csv", NULL);
 	HAS(r.out, "start,,g3,,h1,3145728,,gm\n");
-	run(&r, "plan", "--algorithm", "pemm", "--hosts", fix("new_hosts.csv"),
-	    "--domains", fix("new_domains.csv"), "--power-cost", "1000", "-v", NULL);
+	plan(&r, "pemm", "new_hosts.csv", "new_domains.csv",
+	    "--power-cost", "1000", "-v", NULL);
 	assert_int_equal(r.status, 0);
 	HAS(r.out, "after           1");
 	HAS(r.out, "  g4                   h1                     1024          0       1024");

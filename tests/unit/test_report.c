@@ -13,7 +13,9 @@
 static void fill(struct report *r)
 {
 	memset(r, 0, sizeof(*r));
-	for (int k = 0; k < MK_STAMP; k++) {
+	for (int k = 0; k < MK_COUNT; k++) {
+		if (membal_keys[k].publish == MKP_META)
+			continue;
 		r->have[k] = true;
 		r->v[k] = 100000 + (uint64_t)k * 1000;
 	}

@@ -18,6 +18,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "sim/sim.h"
+#include "sim_world.h"
 
 #define MiB 1024ull
 
@@ -202,22 +203,6 @@ static void test_gini(void **state)
 	assert_true(sim_gini(none, 0) < 0);
 }
 
-static FILE *nullf;
-
-static int setup(void **state)
-{
-	nullf = fopen("/dev/null", "w");
-	log_set_stream(nullf);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	log_set_stream(stderr);
-	fclose(nullf);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,5 +214,5 @@ int main(void)
 		cmocka_unit_test(test_gini),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, quiet_setup, quiet_teardown);
 }

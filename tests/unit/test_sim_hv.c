@@ -569,7 +569,7 @@ static void hand_over(struct env *e, uint32_t domid)
 
 	for (int k = 0; k < MK_COUNT; k++) {
 		snprintf(path, sizeof(path), "/local/domain/%u/memory/%s", domid,
-			 membal_key_names[k]);
+			 membal_key_name(k));
 		write_xs(e->h0, path, "");
 		assert_true(xs_set_permissions(e->h0, XBT_NULL, path, own, 1));
 	}

@@ -18,34 +18,14 @@
 #include "simhost/model.h"
 #include "common/config.h"
 #include "common/log.h"
+#define SIM_WORLD
+#include "sim_world.h"
 
 #define MiB 1024ull
 
-struct world {
-	struct sim_scenario sc;
-	struct sim_host h;
-};
-
 static struct world *world(const char *text)
 {
-	struct world *w = calloc(1, sizeof(*w));
-	struct cfg_file f;
-
-	assert_non_null(w);
-	if (sim_scenario_load_string("model.ini", text, &w->sc, &f) != 0)
-		fail_msg("scenario rejected: %s", f.first_error);
-	assert_int_equal(sim_host_init(&w->h, &w->sc), 0);
-	for (size_t i = 0; i < w->h.n; i++)
-		if (w->sc.guests[i].start_ms == 0)
-			assert_int_equal(sim_dom_create(&w->h, &w->h.dom[i]), 0);
-	return w;
-}
-
-static void world_free(struct world *w)
-{
-	sim_host_free(&w->h);
-	sim_scenario_free(&w->sc);
-	free(w);
+	return world_named("model.ini", text);
 }
 
 static struct sim_dom *dom(struct world *w, uint32_t domid)
@@ -366,22 +346,6 @@ static void test_hvm_offset(void **state)
 	world_free(w);
 }
 
-static FILE *nullf;
-
-static int setup(void **state)
-{
-	nullf = fopen("/dev/null", "w");
-	log_set_stream(nullf);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	log_set_stream(stderr);
-	fclose(nullf);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,5 +360,5 @@ int main(void)
 		cmocka_unit_test(test_hvm_offset),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, quiet_setup, quiet_teardown);
 }

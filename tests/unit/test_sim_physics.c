@@ -20,33 +20,14 @@
 #include "common/config.h"
 #include "common/filter.h"
 #include "common/log.h"
+#define SIM_WORLD
+#include "sim_world.h"
 
 #define MiB 1024ull
 
-struct world {
-	struct sim_scenario sc;
-	struct sim_host h;
-};
-
 static struct world *world(const char *text)
 {
-	struct world *w = calloc(1, sizeof(*w));
-	struct cfg_file f;
-
-	assert_non_null(w);
-	if (sim_scenario_load_string("physics.ini", text, &w->sc, &f) != 0)
-		fail_msg("scenario rejected: %s", f.first_error);
-	assert_int_equal(sim_host_init(&w->h, &w->sc), 0);
-	for (size_t i = 0; i < w->h.n; i++)
-		assert_int_equal(sim_dom_create(&w->h, &w->h.dom[i]), 0);
-	return w;
-}
-
-static void world_free(struct world *w)
-{
-	sim_host_free(&w->h);
-	sim_scenario_free(&w->sc);
-	free(w);
+	return world_named("physics.ini", text);
 }
 
 static uint64_t lcg(uint64_t *x)
@@ -276,22 +257,6 @@ static void test_bursts_and_fmd(void **state)
 	world_free(w);
 }
 
-static FILE *nullf;
-
-static int setup(void **state)
-{
-	nullf = fopen("/dev/null", "w");
-	log_set_stream(nullf);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	log_set_stream(stderr);
-	fclose(nullf);
-	return 0;
-}
-
 /* The working-set figures (model.h): tmpfs held in RAM first and counted
  * in need but not in Committed_AS, untouched promises in Committed_AS
  * only, the file working set refaulting once per touch window while the
@@ -362,5 +327,5 @@ int main(void)
 		cmocka_unit_test(test_bursts_and_fmd),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, quiet_setup, quiet_teardown);
 }

@@ -18,6 +18,7 @@
 #include "simhost/workload.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "sim_world.h"
 
 #define MiB 1024ull
 
@@ -119,22 +120,6 @@ static void test_workload_rejects(void **state)
 }
 
 /* ---- scenario files ---- */
-
-static FILE *nullf;
-
-static int setup(void **state)
-{
-	nullf = fopen("/dev/null", "w");
-	log_set_stream(nullf);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	log_set_stream(stderr);
-	fclose(nullf);
-	return 0;
-}
 
 static const char good[] =
 	"; comment\n"
@@ -340,5 +325,5 @@ int main(void)
 		cmocka_unit_test(test_demo_scenario),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, quiet_setup, quiet_teardown);
 }

@@ -20,6 +20,7 @@
 #include "simhost/workload.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "sim_world.h"
 
 #define MiB 1024ull
 
@@ -226,22 +227,6 @@ static void test_scenario_with_trace(void **state)
 	assert_int_equal(system(p), 0);
 }
 
-static FILE *nullf;
-
-static int setup(void **state)
-{
-	nullf = fopen("/dev/null", "w");
-	log_set_stream(nullf);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	log_set_stream(stderr);
-	fclose(nullf);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,5 +236,5 @@ int main(void)
 		cmocka_unit_test(test_scenario_with_trace),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, quiet_setup, quiet_teardown);
 }

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The [policy] section of arbiter.ini as a key table (cfg_table.h): one
+ * row a key with its default, range and doc. policy_params_default()
+ * loads the defaults from these rows: they are written down nowhere else.
+ * Apart from policy_config.c (the loader) so that tools that only need
+ * the defaults do not link inih.
+ */
+#include "policy/policy_config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define P(field) offsetof(struct policy_params, field)
+#define MIB_MAX (POLICY_KB_MAX / 1024)
+
+/* The ranges are what the policy can work with, not advice: tau = 1
+ * would divide by zero (k = 1/(1 - tau)), a hysteresis of 0 would never
+ * move. */
+static const struct cfg_key policy_keys[] = {
+	{ "tau", CFG_FRACTION, P(tau), .min = 0, .max = 1, .def = "0.75",
+	  .doc = "Idle memory tax: an idle page costs 1/(1 - tau) times an active one." },
+	{ "epsilon", CFG_DOUBLE, P(epsilon), .min = 0, .max = 1e6, .def = "0.1",
+	  .doc = "Weight of swap use in a domain's price weight w_i." },
+	{ "solver", CFG_ENUM, P(solver), .names = policy_solver_names, .def = "exact",
+	  .doc = "Global balancing: the exact equal-price allocation, or Zhang et al.'s Gaussian elimination (a baseline)." },
+	{ "free_source", CFG_ENUM, P(free_source), .names = policy_free_source_names, .def = "avail",
+	  .doc = "Guest figure taken as idle (MemAvailable falls back to MemFree when absent)." },
+	{ "scarce_cap", CFG_ENUM, P(scarce_cap), .names = policy_scarce_cap_names, .def = "demand",
+	  .doc = "Upper bound U_i when scarce: the goal MC_i, or `max_mb`." },
+	{ "dom0_mode", CFG_ENUM, P(dom0_mode), .names = policy_dom0_mode_names, .def = "fixed",
+	  .doc = "Never balloon dom0, or serve dom0's demand first (needs membal-agent in dom0)." },
+	{ "hysteresis_up", CFG_U32, P(hysteresis_up), .umin = 1, .umax = 1000000, .def = "1",
+	  .doc = "Self-adjustment step divisor when growing (1: at once)." },
+	{ "hysteresis_down", CFG_U32, P(hysteresis_down), .umin = 1, .umax = 1000000, .def = "8",
+	  .doc = "Step divisor when shrinking." },
+	{ "headroom_mb", CFG_MIB, P(headroom_kb), .umin = 0, .umax = MIB_MAX, .def = "64",
+	  .doc = "Added to Committed_AS in the goal MC_i." },
+	{ "reserve_mb", CFG_MIB, P(reserve_kb), .umin = 0, .umax = MIB_MAX, .def = "72",
+	  .doc = "Host memory never handed out (squeezed's floor after VM boot failures)." },
+	{ "min_change_mb", CFG_MIB, P(min_change_kb), .umin = 0, .umax = MIB_MAX, .def = "16",
+	  .doc = "Smallest target change written (except when landing on the goal)." },
+	{ "settle_min_kb", CFG_U64, P(settle_min_kb), .umin = 0, .umax = MIB_MAX * 1024, .def = "1024",
+	  .doc = "Noise floor, KiB: no move smaller than this is written, not even onto the goal; a hysteresis step never leaves less than this to go." },
+	{ "psi_no_shrink", CFG_U64, P(psi_no_shrink), .umin = 0, .umax = 10000, .def = "1000",
+	  .doc = "A domain above this PSI `some avg10` (hundredths of a percent) is not shrunk." },
+	{ "swapin_no_shrink", CFG_U64, P(swapin_no_shrink), .umin = 0, .umax = UINT32_MAX, .def = "256",
+	  .doc = "A domain swapping in faster than this (pages/s) is not shrunk." },
+	{ "oom_bump_mb", CFG_MIB, P(oom_bump_kb), .umin = 0, .umax = MIB_MAX, .def = "64",
+	  .doc = "After an OOM kill, min = max(min, current + this) ..." },
+	{ "oom_hold_s", CFG_U32, P(oom_hold_s), .umin = 0, .umax = 366u * 86400, .def = "600",
+	  .doc = "... for this many seconds." },
+	/* The need-aware policy (design.md §Scarce mode from the estimated need). */
+	{ "need", CFG_ENUM, P(need), .names = policy_need_names, .def = "estimate",
+	  .doc = "What sizes a domain whose agent reports working-set figures: Committed_AS (MC_i), or the estimate W_i plus the gap g_i." },
+	{ "adopt_grace_s", CFG_U32, P(adopt_grace_s), .umin = 0, .umax = 86400, .def = "60",
+	  .doc = "Under need = estimate, a newly adopted domain is not shrunk below max(W, Committed_AS + O) + gap until it has reported this long." },
+	{ "min_mb", CFG_MIB, P(min_kb), .umin = 0, .umax = MIB_MAX, .def = "128",
+	  .doc = "Default minimum of a domain; not above `max_mb`." },
+	{ "max_mb", CFG_MIB, P(max_kb), .umin = 0, .umax = MIB_MAX, .def = "0",
+	  .doc = "Default maximum (0: the domain's static-max; never above it)." },
+	{ "shares", CFG_DOUBLE, P(shares), .min = POLICY_SHARES_MIN, .max = POLICY_SHARES_MAX, .def = "1",
+	  .doc = "Default weight S_i." },
+	/* The learned gap (policy/gap.h, design.md §The learned gap). */
+	{ "headroom", CFG_ENUM, P(headroom), .names = policy_headroom_names, .def = "fixed",
+	  .doc = "The gap g_i above the demand: `headroom_mb`, or learned per domain from its page-ins, I/O and OOM kills." },
+	{ "gap_min_mb", CFG_MIB, P(gap_min_kb), .umin = 0, .umax = 4096, .def = "32",
+	  .doc = "Floor of the learned gap (plus `oom_bump_mb` during `oom_hold_s` after a kill)." },
+	{ "gap_max_mb", CFG_MIB, P(gap_max_kb), .umin = 0, .umax = MIB_MAX, .def = "256",
+	  .doc = "Ceiling of the learned gap (also at most half the demand, never below the floor)." },
+	{ "gap_start_mb", CFG_MIB, P(gap_start_kb), .umin = 0, .umax = MIB_MAX, .def = "64",
+	  .doc = "The learned gap before a domain's first learning step." },
+	{ "gap_fine_pagein", CFG_U32, P(gap_fine_pagein), .umin = 0, .umax = 100000, .def = "50",
+	  .doc = "Fine of the last action when swap-ins plus anon refaults exceed `gap_pagein_rate`." },
+	{ "gap_fine_io", CFG_U32, P(gap_fine_io), .umin = 0, .umax = 100000, .def = "15",
+	  .doc = "Fine of the last action when file refaults exceed `gap_io_rate`." },
+	{ "gap_fine_oom", CFG_U32, P(gap_fine_oom), .umin = 0, .umax = 100000, .def = "500",
+	  .doc = "Fine of the last action on an OOM kill." },
+	{ "gap_prize", CFG_U32, P(gap_prize), .umin = 0, .umax = 100000, .def = "5",
+	  .doc = "Reward of the last action after a quiet step." },
+	{ "gap_pagein_rate", CFG_U32, P(gap_pagein_rate), .umin = 0, .umax = 1000000, .def = "0",
+	  .doc = "Page-in rate (pages/s) above which a step is fined." },
+	{ "gap_io_rate", CFG_U32, P(gap_io_rate), .umin = 0, .umax = 1000000, .def = "64",
+	  .doc = "File-refault rate (pages/s) above which a step is fined." },
+	{ "gap_tolerance", CFG_U32, P(gap_tolerance), .umin = 0, .umax = 1000000, .def = "20",
+	  .doc = "How much higher another action's price must be to replace the default (follow the demand)." },
+	{ "gap_greedy", CFG_U32, P(gap_greedy), .umin = 0, .umax = 1000000, .def = "15",
+	  .doc = "Every Nth learning step explores (0: never)." },
+	{ "gap_explore_max_mb", CFG_MIB, P(gap_explore_max_kb), .umin = 0, .umax = 128, .def = "32",
+	  .doc = "Largest gap change an exploration tries." },
+	{ "gap_explore_s", CFG_U32, P(gap_explore_s), .umin = 0, .umax = 86400, .def = "60",
+	  .doc = "At most one exploration per domain this often (seconds)." },
+	{ "gap_seed", CFG_U32, P(gap_seed), .umin = 0, .umax = UINT32_MAX, .def = "1",
+	  .doc = "Seed of the exploration PRNG (xor the domid): runs are repeatable." },
+};
+
+const struct cfg_section policy_section = {
+	"policy", false, policy_keys, CFG_NKEYS(policy_keys),
+	"The balancing policy (design.md §Policy core)."
+};
+
+void policy_params_default(struct policy_params *p)
+{
+	_Static_assert(sizeof(enum policy_solver) == sizeof(int),
+		       "enum fields are written as int");
+	memset(p, 0, sizeof(*p));
+	/* Not keys of the file: the presets and membalctl plan set them. */
+	p->mode = POLICY_FORCE_AUTO;
+	p->global_hysteresis = false;
+	cfg_table_defaults(&policy_section, p);
+}
