@@ -479,7 +479,8 @@ phase_saverestore() {
 	info "saverestore: xl save rc=$rs after $((($(now_ms) - t0) / 1000)) s"
 	[ $rs -eq 0 ] || xl_failed g3 /run/g3.save.log
 	xl restore /run/g3.save >/run/g3.restore.log 2>&1; rr=$?
-	info "saverestore: xl restore rc=$rr after $((($(now_ms) - t0) / 1000)) s"
+	trs=$(now_ms)
+	info "saverestore: xl restore rc=$rr after $(((trs - t0) / 1000)) s"
 	rm -f /run/g3.save
 	new=$(domid_of g3)
 	wait_for 60 "[ -n \"\$(xsr /local/domain/$new/memory/stamp)\" ]"
@@ -487,11 +488,12 @@ phase_saverestore() {
 	wait_for 30 "grep -q \"\\\"domid\\\":$new,\\\"name\\\":\\\"g3\\\"\" $ST && [ \"\$(st_dom g3 state)\" = managed ]"
 	gone=$(log_since "$mark" | grep -c "domain $old (g3) is gone")
 	late=$(log_since "$mark" | grep "domain $old (" | grep -c "target")
-	fig saverestore_to_report_s $(((t1 - t0) / 1000))
-	check_that saverestore-follows "xl save rc=$rs, restore rc=$rr: domid $old -> $new; stamp under $new: $(xsr /local/domain/$new/memory/stamp) $(((t1 - t0) / 1000)) s after the save; g3 state $(st_dom g3 state); old domid forgotten ($gone) with $late target lines; $(tail -n 2 /run/g3.restore.log | tr '\n' ' ' | cut -c1-160)" \
-		$rs -eq 0 -a $rr -eq 0 -a -n "$new" -a "$new" != "$old" -a -n "$(xsr /local/domain/$new/memory/stamp)" -a "$(st_dom g3 state)" = managed -a "$gone" -ge 1 -a "$late" -eq 0
+	fig saverestore_xl_s $(((trs - t0) / 1000))
+	fig saverestore_to_report_s $(((t1 - trs) / 1000))
+	check_that saverestore-follows "xl save rc=$rs, restore rc=$rr ($(((trs - t0) / 1000)) s): domid $old -> $new; stamp under $new: $(xsr /local/domain/$new/memory/stamp) $(((t1 - trs) / 1000)) s after the restore; g3 state $(st_dom g3 state); old domid forgotten ($gone) with $late target lines; $(tail -n 2 /run/g3.restore.log | tr '\n' ' ' | cut -c1-160)" \
+		$rs -eq 0 -a $rr -eq 0 -a -n "$new" -a "$new" != "$old" -a -n "$(xsr /local/domain/$new/memory/stamp)" -a $((t1 - trs)) -le 60000 -a "$(st_dom g3 state)" = managed -a "$gone" -ge 1 -a "$late" -eq 0
 	grep -a "domain id changed" /var/log/xen/console/guest-g3.log 2>/dev/null | tail -n 2 | sed 's/^/E2E INFO   g3 console: /'
-	id3=$new
+	[ -n "$new" ] && id3=$new
 	save id3
 }
 
