@@ -13,6 +13,7 @@
 #include <xenstore.h>
 
 #include "arbiter/manage.h"
+#include "arbiter/reserve.h"
 #include "arbiter/xsio.h"
 #include "common/log.h"
 
@@ -177,12 +178,26 @@ static struct dom *dom_new(struct arbiter *a, const struct hv_domain *hd,
 	return d;
 }
 
+static bool name_is_incoming(const char *name)
+{
+	size_t n = strlen(name), m = strlen(RESV_INCOMING);
+
+	return n > m && !strcmp(name + n - m, RESV_INCOMING);
+}
+
 static void dom_drop(struct arbiter *a, size_t idx)
 {
 	uint32_t domid = a->order[idx];
 	struct dom *d = a->by_domid[domid];
 
-	log_info("domain %u (%s) is gone; forgetting it", domid, d->name);
+	if (name_is_incoming(d->name))
+		/* xl renames NAME--incoming to NAME when the stream is
+		 * complete: one gone before that is a migration to this host
+		 * that failed (or was cancelled) and xl cleaned up after. */
+		log_notice("domain %u (%s) is gone before its rename: a migration to this host failed; forgetting it",
+			   domid, d->name);
+	else
+		log_info("domain %u (%s) is gone; forgetting it", domid, d->name);
 	if (a->xs && d->known)
 		xsio_unwatch_dom(a->xs, domid);
 	dom_free(a, domid);

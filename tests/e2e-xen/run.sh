@@ -60,7 +60,9 @@ rm -f "$LOG" "$REPORT"
 # multiboot kernel, dom0's command line without commas.
 XEN_CMD="console=com1 com1=115200,8n1 dom0_mem=512M,max:512M loglvl=all guest_loglvl=all noreboot"
 DOM0_CMD="console=hvc0 earlyprintk=xen quiet loglevel=4 membal_xenstored=$XSD"
-[ -n "$ONLY" ] && DOM0_CMD="$DOM0_CMD membal_only=$ONLY"
+# QEMU's -initrd is a comma-separated list: a comma in the dom0 command
+# line is written ",," (pitfall 4).
+[ -n "$ONLY" ] && DOM0_CMD="$DOM0_CMD membal_only=$(echo "$ONLY" | sed 's/,/,,/g')"
 echo "e2e-xen: Xen $XEN_VER, kernel $KVER, $XSD; serial log $LOG"
 
 # Show the harness's own lines while the host runs. tail writes into a

@@ -270,6 +270,47 @@ static void test_names_followed_incoming_untouched(void **state)
 	stop(e);
 }
 
+/* A migration to this host that fails: g--incoming is built, then xl
+ * destroys it before any rename (the receiver ran out of memory, the
+ * stream broke). One line says so; the reservation --for g holds all its
+ * memory again; g, the guest already here, keeps its name and is managed
+ * as before. */
+static const char *const failed_migration =
+	"[host]\ntotal_mb = 2048\ndom0_mb = 512\nballoon_rate_mb_s = 256\n"
+	"[guest a]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 1024\nworkload = const:250\n"
+	"[guest g]\ndomid = 2\nmemory_mb = 300\nstatic_max_mb = 600\nworkload = const:100\n"
+	"[guest g--incoming]\ndomid = 3\nmemory_mb = 300\nstatic_max_mb = 600\nagent = no\n"
+	"start_s = 20\nstop_s = 28\nworkload = const:100\n";
+
+static void test_failed_migration_logged_once(void **state)
+{
+	struct env *e = start(failed_migration);
+	uint32_t id;
+
+	run(e, 10);
+	assert_int_equal(arbiter_reserve(&e->a, 310 * MIB, 0, "g", &id), 0);
+	run(e, 15);
+	assert_non_null(e->a.by_domid[3]);
+	assert_int_equal(count(logged(e), "reservation 1 for g: domain 3 (g--incoming) arrived"), 1);
+	run(e, 10);
+	assert_null(e->a.by_domid[3]);
+	assert_int_equal(count(logged(e), "domain 3 (g--incoming) is gone before its rename: a migration to this host failed; forgetting it"), 1);
+	assert_int_equal(count(logged(e), "domain 3 (g--incoming) is gone"), 1);
+	assert_int_equal(count(logged(e), "reservation 1 for g: domain 3 went away before it reported"), 1);
+	struct dom *g = e->a.by_domid[2];
+
+	assert_non_null(g);
+	assert_string_equal(g->name, "g");
+	assert_true(g->decided);
+	/* nothing more about domain 3 afterwards */
+	size_t gone_at = (size_t)(strstr(logged(e), "is gone before its rename") - logged(e));
+
+	run(e, 5);
+	assert_null(strstr(logged(e) + gone_at, "domain 3 ("));
+	assert_int_equal(count(logged(e), "before its rename"), 1);
+	stop(e);
+}
+
 static uint64_t wall_now(void)
 {
 	struct timespec ts;
@@ -343,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_ids_leases_and_protocol),
 		cmocka_unit_test(test_ready_or_missing),
 		cmocka_unit_test(test_names_followed_incoming_untouched),
+		cmocka_unit_test(test_failed_migration_logged_once),
 		cmocka_unit_test(test_state_travels),
 	};
 	signal(SIGPIPE, SIG_IGN);
