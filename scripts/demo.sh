@@ -39,6 +39,11 @@ cleanup() {
 	rev=""
 	for p in $pids; do rev="$p $rev"; done
 	for p in $rev $filters; do stop "$p"; done
+	# A daemon started as the signal came, between its `&` and the line
+	# that records its pid, is still one of this shell's jobs: stop it too
+	# (seen under load: an agent left behind after Ctrl-C).
+	jobs -p >"$dir/jobs" 2>/dev/null || true
+	for p in $(cat "$dir/jobs" 2>/dev/null); do stop "$p"; done
 	rm -rf "$dir"
 }
 trap cleanup EXIT
