@@ -49,6 +49,13 @@ struct hand_case {
 		      const struct policy_cycle *cycle);
 };
 
+/* A row's domain in dom_u()'s argument order, then any other field. */
+#define HD(id, n, f, c, l, h, ...) { .domid = id, .actual = n, .free_kb = f, \
+	.committed = c, .min = l, .max = h, __VA_ARGS__ }
+/* test_solve.c's two-domain case, which test_policy.c varies. */
+#define TWO_D1(...) HD(1, 400000, 200000, 1900000, 100000, 2000000, __VA_ARGS__)
+#define TWO_D2 HD(2, 600000, 100000, 1900000, 100000, 2000000)
+
 static inline struct policy_dom hand_dom_build(const struct hand_dom *h)
 {
 	struct policy_dom d = dom_u(h->domid, h->actual, h->free_kb,

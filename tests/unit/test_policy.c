@@ -4,7 +4,7 @@
  * self-adjustment steps and guest safety (§3.2), dom0 (§3.1 step 3), the
  * presets (§3.6), units of MC_i, and refusing bad input.
  */
-#include "test_policy_util.h"
+#include "hand_case.h"
 
 static struct policy_decision out[8];
 static struct policy_cycle cycle;
@@ -80,155 +80,6 @@ static void test_self_step_pages(void **state)
 	assert_int_equal(out[0].target_kb, 200000);
 }
 
-/* Growth: hysteresis_up = 1 goes at once (300000 -> 500000); with 4 it
- * takes a quarter of d = 200000: 350000. */
-static void test_self_growth(void **state)
-{
-	struct policy_params p = hand_params(0.75, 0.1);
-	struct policy_dom d = dom_u(1, 300000, 0, 500000, 100000, 2000000);
-
-	decide(&p, 10 * GIB, &d, 1, out, &cycle);
-	assert_int_equal(out[0].target_kb, 500000);
-	p.hysteresis_up = 4;
-	decide(&p, 10 * GIB, &d, 1, out, &cycle);
-	assert_int_equal(out[0].target_kb, 350000);
-}
-
-/* The result stays in [L_i, H_i] even when B_i is outside:
- *   B = 50000 < L = 100000 (goal = L): at once to 100000, reason min;
- *   B = 3000000 > H = 2000000, goal 1000000: 3000000 - 250000 is still
- *   above H, so H. */
-static void test_self_bounds(void **state)
-{
-	struct policy_params p = hand_params(0.75, 0.1);
-	struct policy_dom d = dom_u(1, 50000, 0, 0, 100000, 2000000);
-
-	p.hysteresis_up = 4;
-	decide(&p, 10 * GIB, &d, 1, out, &cycle);
-	assert_int_equal(out[0].target_kb, 100000);
-	assert_true(out[0].reasons & POLICY_R_MIN);
-
-	d = dom_u(1, 3000000, 0, 1000000, 100000, 2000000);
-	decide(&p, 10 * GIB, &d, 1, out, &cycle);
-	assert_int_equal(out[0].target_kb, 2000000);
-	assert_int_equal(out[0].reasons, POLICY_R_MAX | POLICY_R_STEP);
-}
-
-/* MC_i in target units: Committed_AS + O_i + headroom, page-aligned.
- *   C = 300001, O = 20000, headroom 65536: 385537 -> 385536.
- * O_i above N_i is clamped to N_i: C = 0, O = 10^9, N = 300000 ->
- *   MC = 300000 + 65536 = 365536. */
-static void test_goal_units(void **state)
-{
-	struct policy_params p = hand_params(0.75, 0.1);
-	struct policy_dom d = dom_u(1, 300000, 0, 300001, 100000, 2000000);
-
-	p.headroom_kb = 65536;
-	d.overhead_kb = 20000;
-	decide(&p, 10 * GIB, &d, 1, out, &cycle);
-	assert_int_equal(out[0].goal_kb, 385536);
-	d.committed_as_kb = 0;
-	d.overhead_kb = 1000000000;
-	decide(&p, 10 * GIB, &d, 1, out, &cycle);
-	assert_int_equal(out[0].goal_kb, 365536);
-}
-
-/* free_source: the two-domain case of test_solve.c with D1's MemFree
- * 100000 and MemAvailable 200000.
- *   avail: A1 = 200000, Nt = (387500, 612500) as in test_solve.c.
- *   free:  A1 = 300000, a1 = 225000; 600000 + 0.5*Lambda = 1000004,
- *          Lambda = 800008; Nt1 = 425002 -> 425000, Nt2 -> 575000.
- *   avail without the guest reporting it falls back to free. */
-static void test_free_source(void **state)
-{
-	struct policy_params p = hand_params(0.75, 0.1);
-	struct policy_dom d[2] = {
-		dom_u(1, 400000, 100000, 1900000, 100000, 2000000),
-		dom_u(2, 600000, 100000, 1900000, 100000, 2000000),
-	};
-
-	d[0].avail_kb = 200000;
-	d[0].flags |= POLICY_IN_AVAIL;
-	d[1].avail_kb = 100000;
-	d[1].flags |= POLICY_IN_AVAIL;
-	p.free_source = POLICY_FREE_AVAIL;
-	decide(&p, 4, d, 2, out, &cycle);
-	assert_int_equal(out[0].target_kb, 387500);
-	p.free_source = POLICY_FREE_FREE;
-	decide(&p, 4, d, 2, out, &cycle);
-	assert_int_equal(out[0].target_kb, 425000);
-	assert_int_equal(out[1].target_kb, 575000);
-	p.free_source = POLICY_FREE_AVAIL;
-	d[0].flags &= ~POLICY_IN_AVAIL;
-	decide(&p, 4, d, 2, out, &cycle);
-	assert_int_equal(out[0].target_kb, 425000);
-}
-
-/* Pressure, abundant: goal 200000 below B = 1000000, but psi_some 2000 >
- * 1000: L_i' = min(B, H) = 1000000, the target stays. At exactly 1000
- * (not above) it shrinks; swapin_rate 300 > 256 also holds it. */
-static void test_pressure_self(void **state)
-{
-	struct policy_params p = hand_params(0.75, 0.1);
-	struct policy_dom d = dom_u(1, 1000000, 0, 200000, 100000, 2000000);
-
-	d.flags |= POLICY_IN_PSI;
-	d.psi_some = 2000;
-	decide(&p, 10 * GIB, &d, 1, out, &cycle);
-	assert_int_equal(out[0].target_kb, 1000000);
-	assert_int_equal(out[0].reasons, POLICY_R_PSI);
-	d.psi_some = 1000;
-	decide(&p, 10 * GIB, &d, 1, out, &cycle);
-	assert_int_equal(out[0].target_kb, 900000);
-	d.flags |= POLICY_IN_SWAPIN;
-	d.swapin_rate = 300;
-	decide(&p, 10 * GIB, &d, 1, out, &cycle);
-	assert_int_equal(out[0].target_kb, 1000000);
-	assert_int_equal(out[0].reasons, POLICY_R_SWAPIN);
-}
-
-/* Pressure, scarce: test_solve.c's two-domain case would shrink D1 from
- * 400000 to 387500. Under pressure L1' = B1 = 400000: D1 keeps 400000 and
- * D2 gets the rest, 1000004 - 400000 = 600004 -> page_down(600004 - 1/16)
- * = 600000. */
-static void test_pressure_global_not_shrunk(void **state)
-{
-	struct policy_params p = hand_params(0.75, 0.1);
-	struct policy_dom d[2] = {
-		dom_u(1, 400000, 200000, 1900000, 100000, 2000000),
-		dom_u(2, 600000, 100000, 1900000, 100000, 2000000),
-	};
-
-	d[0].flags |= POLICY_IN_PSI;
-	d[0].psi_some = 5000;
-	decide(&p, 4, d, 2, out, &cycle);
-	assert_int_equal(cycle.stage, POLICY_STAGE_PRICE);
-	assert_int_equal(out[0].target_kb, 400000);
-	assert_int_equal(out[0].reasons, POLICY_R_PSI);
-	assert_int_equal(out[1].target_kb, 600000);
-}
-
-/* OOM: the daemon raised L1 to N1 + 64 MiB = 465536 and says so. In the
- * same scarce case D1 would get 387500; it gets 465536 (reason min+oom),
- * D2 the rest: 1000004 - 465536 = 534468 -> 534464. */
-static void test_oom_raised_min(void **state)
-{
-	struct policy_params p = hand_params(0.75, 0.1);
-	struct policy_dom d[2] = {
-		dom_u(1, 400000, 200000, 1900000, 465536, 2000000),
-		dom_u(2, 600000, 100000, 1900000, 100000, 2000000),
-	};
-	char why[64];
-
-	d[0].flags |= POLICY_IN_OOM_MIN;
-	decide(&p, 4, d, 2, out, &cycle);
-	assert_int_equal(out[0].target_kb, 465536);
-	assert_int_equal(out[0].reasons, POLICY_R_MIN | POLICY_R_OOM);
-	assert_string_equal(policy_reasons_format(out[0].reasons, why,
-						  sizeof(why)), "min+oom");
-	assert_int_equal(out[1].target_kb, 534464);
-}
-
 /* dom0 fixed (default): never decided, target stays B_0, and the growth
  * it was promised (B_0 - N_0 = 100000) is not handed out again:
  * F_h = 300000 - 100000 = 200000. */
@@ -289,30 +140,6 @@ static void test_dom0_priority(void **state)
 	p.dom0_mode = POLICY_DOM0_FIXED;
 	decide(&p, 100004, d, 3, out, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
-}
-
-/* dom0 priority never pushes a domU below its minimum: L1 = L2 = 500000,
- * room = 500000 + 1000000 + 100004 - 1000000 = 600004 < MC_0 = 700000:
- * T_0 = 600004 (reason dom0), and the domUs are left exactly sum L_i:
- * F_U = 0, M = 1000000. D2 asks for more than L2 (MC2 = 600000), so
- * need = 100000 > F_U: scarce, and with M = sum L_i both sit at 500000. */
-static void test_dom0_priority_limited(void **state)
-{
-	struct policy_params p = hand_params(0.75, 0.1);
-	struct policy_dom d[3] = {
-		dom_u(0, 500000, 100000, 700000, 100000, 1000000),
-		dom_u(1, 400000, 200000, 300000, 500000, 2000000),
-		dom_u(2, 600000, 100000, 600000, 500000, 2000000),
-	};
-
-	p.dom0_mode = POLICY_DOM0_PRIORITY;
-	decide(&p, 100004, d, 3, out, &cycle);
-	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
-	assert_int_equal(out[0].target_kb, 600004);
-	assert_true(out[0].reasons & POLICY_R_DOM0);
-	assert_int_equal(out[1].target_kb, 500000);
-	assert_int_equal(out[2].target_kb, 500000);
-	assert_int_equal(cycle.budget_kb, 1000000);
 }
 
 /* An unmanaged entry keeps B_j; its pending growth leaves F_h. */
@@ -396,6 +223,143 @@ static void test_paper_preset_steps(void **state)
 	assert_int_equal(out[1].target_kb, 637500);
 }
 
+/* ---- the hand-computed table ---------------------------------------------- */
+
+static void min_reason(const struct policy_decision *o,
+		       const struct policy_cycle *c)
+{
+	(void)c;
+	assert_true(o[0].reasons & POLICY_R_MIN);
+}
+
+static void oom_reason_named(const struct policy_decision *o,
+			     const struct policy_cycle *c)
+{
+	char why[64];
+
+	(void)c;
+	assert_string_equal(policy_reasons_format(o[0].reasons, why,
+						  sizeof(why)), "min+oom");
+}
+
+static void dom0_reason(const struct policy_decision *o,
+			const struct policy_cycle *c)
+{
+	(void)c;
+	assert_true(o[0].reasons & POLICY_R_DOM0);
+}
+
+#define ONE_DOM(...) .host_free = 10 * GIB, .n = 1, .dom = { HD(1, __VA_ARGS__) }
+#define PRESSED_D1(...) HD(1, 1000000, 0, 200000, 100000, 2000000, __VA_ARGS__)
+#define AVAIL_DOMS(d1_flags) .dom = { \
+	HD(1, 400000, 100000, 1900000, 100000, 2000000, .avail = 200000, \
+	   .flags = d1_flags), \
+	HD(2, 600000, 100000, 1900000, 100000, 2000000, .avail = 100000, \
+	   .flags = POLICY_IN_AVAIL) }
+
+static const struct hand_case policy_cases[] = {
+	/* Growth: hysteresis_up = 1 goes at once: 300000 -> 500000. */
+	{ .name = "test_self_growth (up 1)", .tau = 0.75, .epsilon = 0.1,
+	  ONE_DOM(300000, 0, 500000, 100000, 2000000), .target = { 500000 } },
+	/* With hysteresis_up 4 it takes a quarter of d = 200000: 350000. */
+	{ .name = "test_self_growth (up 4)", .tau = 0.75, .epsilon = 0.1,
+	  .hysteresis_up = OPT(4), ONE_DOM(300000, 0, 500000, 100000, 2000000),
+	  .target = { 350000 } },
+	/* The result stays in [L_i, H_i] even when B_i is outside:
+	 * B = 50000 < L = 100000 (goal = L): at once to 100000, reason min. */
+	{ .name = "test_self_bounds (below L)", .tau = 0.75, .epsilon = 0.1,
+	  .hysteresis_up = OPT(4), ONE_DOM(50000, 0, 0, 100000, 2000000),
+	  .target = { 100000 }, .extra = min_reason },
+	/* B = 3000000 > H = 2000000, goal 1000000: 3000000 - 250000 is
+	 * still above H, so H. */
+	{ .name = "test_self_bounds (above H)", .tau = 0.75, .epsilon = 0.1,
+	  .hysteresis_up = OPT(4), ONE_DOM(3000000, 0, 1000000, 100000, 2000000),
+	  .target = { 2000000 }, .reasons = { OPT(POLICY_R_MAX | POLICY_R_STEP) } },
+	/* MC_i in target units: Committed_AS + O_i + headroom, page-aligned.
+	 * C = 300001, O = 20000, headroom 65536: 385537 -> 385536. */
+	{ .name = "test_goal_units (aligned)", .tau = 0.75, .epsilon = 0.1,
+	  .headroom = 65536,
+	  ONE_DOM(300000, 0, 300001, 100000, 2000000, .overhead = 20000),
+	  .goal0 = 385536 },
+	/* O_i above N_i is clamped to N_i: C = 0, O = 10^9, N = 300000 ->
+	 * MC = 300000 + 65536 = 365536. */
+	{ .name = "test_goal_units (O clamped)", .tau = 0.75, .epsilon = 0.1,
+	  .headroom = 65536,
+	  ONE_DOM(300000, 0, 0, 100000, 2000000, .overhead = 1000000000),
+	  .goal0 = 365536 },
+	/* free_source: test_solve.c's two-domain case with D1's MemFree
+	 * 100000 and MemAvailable 200000. avail: A1 = 200000, Nt1 = 387500
+	 * as in test_solve.c. */
+	{ .name = "test_free_source (avail)", .tau = 0.75, .epsilon = 0.1,
+	  .free_source = OPT(POLICY_FREE_AVAIL), .host_free = 4, .n = 2,
+	  AVAIL_DOMS(POLICY_IN_AVAIL), .target = { 387500 } },
+	/* free: A1 = 300000, a1 = 225000; 600000 + 0.5*Lambda = 1000004,
+	 * Lambda = 800008; Nt1 = 425002 -> 425000, Nt2 -> 575000. */
+	{ .name = "test_free_source (free)", .tau = 0.75, .epsilon = 0.1,
+	  .free_source = OPT(POLICY_FREE_FREE), .host_free = 4, .n = 2,
+	  AVAIL_DOMS(POLICY_IN_AVAIL), .target = { 425000, 575000 } },
+	/* avail without the guest reporting it falls back to free: 425000. */
+	{ .name = "test_free_source (avail unreported)", .tau = 0.75,
+	  .epsilon = 0.1, .free_source = OPT(POLICY_FREE_AVAIL),
+	  .host_free = 4, .n = 2, AVAIL_DOMS(0), .target = { 425000 } },
+	/* Pressure, abundant: goal 200000 below B = 1000000, but psi_some
+	 * 2000 > 1000: L_i' = min(B, H) = 1000000, the target stays. */
+	{ .name = "test_pressure_self (psi)", .tau = 0.75, .epsilon = 0.1,
+	  .host_free = 10 * GIB, .n = 1,
+	  .dom = { PRESSED_D1(.flags = POLICY_IN_PSI, .psi_some = 2000) },
+	  .target = { 1000000 }, .reasons = { OPT(POLICY_R_PSI) } },
+	/* At exactly 1000 (not above) it shrinks by 100000 (hysteresis). */
+	{ .name = "test_pressure_self (psi at limit)", .tau = 0.75,
+	  .epsilon = 0.1, .host_free = 10 * GIB, .n = 1,
+	  .dom = { PRESSED_D1(.flags = POLICY_IN_PSI, .psi_some = 1000) },
+	  .target = { 900000 } },
+	/* swapin_rate 300 > 256 also holds it at 1000000. */
+	{ .name = "test_pressure_self (swapin)", .tau = 0.75, .epsilon = 0.1,
+	  .host_free = 10 * GIB, .n = 1,
+	  .dom = { PRESSED_D1(.flags = POLICY_IN_PSI | POLICY_IN_SWAPIN,
+			      .psi_some = 1000, .swapin_rate = 300) },
+	  .target = { 1000000 }, .reasons = { OPT(POLICY_R_SWAPIN) } },
+	/* Pressure, scarce: test_solve.c's two-domain case would shrink D1
+	 * from 400000 to 387500. Under pressure L1' = B1 = 400000: D1 keeps
+	 * 400000 and D2 gets the rest, 1000004 - 400000 = 600004 ->
+	 * page_down(600004 - 1/16) = 600000. */
+	{ .name = "test_pressure_global_not_shrunk", .tau = 0.75,
+	  .epsilon = 0.1, .host_free = 4, .n = 2,
+	  .dom = { TWO_D1(.flags = POLICY_IN_PSI, .psi_some = 5000), TWO_D2 },
+	  .stage_want = OPT(POLICY_STAGE_PRICE), .target = { 400000, 600000 },
+	  .reasons = { OPT(POLICY_R_PSI) } },
+	/* OOM: the daemon raised L1 to N1 + 64 MiB = 465536 and says so. In
+	 * the same scarce case D1 would get 387500; it gets 465536 (reason
+	 * min+oom), D2 the rest: 1000004 - 465536 = 534468 -> 534464. */
+	{ .name = "test_oom_raised_min", .tau = 0.75, .epsilon = 0.1,
+	  .host_free = 4, .n = 2,
+	  .dom = { HD(1, 400000, 200000, 1900000, 465536, 2000000,
+		      .flags = POLICY_IN_OOM_MIN), TWO_D2 },
+	  .target = { 465536, 534464 },
+	  .reasons = { OPT(POLICY_R_MIN | POLICY_R_OOM) },
+	  .extra = oom_reason_named },
+	/* dom0 priority never pushes a domU below its minimum: L1 = L2 =
+	 * 500000, room = 500000 + 1000000 + 100004 - 1000000 = 600004 <
+	 * MC_0 = 700000: T_0 = 600004 (reason dom0), and the domUs are left
+	 * exactly sum L_i: F_U = 0, M = 1000000. D2 asks for more than L2
+	 * (MC2 = 600000), so need = 100000 > F_U: scarce, and with M = sum
+	 * L_i both sit at 500000. */
+	{ .name = "test_dom0_priority_limited", .tau = 0.75, .epsilon = 0.1,
+	  .dom0_mode = OPT(POLICY_DOM0_PRIORITY), .host_free = 100004, .n = 3,
+	  .dom = { HD(0, 500000, 100000, 700000, 100000, 1000000),
+		   HD(1, 400000, 200000, 300000, 500000, 2000000),
+		   HD(2, 600000, 100000, 600000, 500000, 2000000) },
+	  .mode_want = OPT(POLICY_MODE_SCARCE),
+	  .target = { 600004, 500000, 500000 }, .budget = OPT(1000000),
+	  .extra = dom0_reason },
+};
+
+static void test_hand_cases(void **state)
+{
+	for (size_t i = 0; i < sizeof(policy_cases) / sizeof(policy_cases[0]); i++)
+		hand_case_run(&policy_cases[i], out, &cycle);
+}
+
 static void expect_refused(const struct policy_dom *d, size_t n,
 			   size_t bad_index, const char *needle)
 {
@@ -477,19 +441,12 @@ int main(void)
 		cmocka_unit_test(test_classify_boundary),
 		cmocka_unit_test(test_self_steps),
 		cmocka_unit_test(test_self_step_pages),
-		cmocka_unit_test(test_self_growth),
-		cmocka_unit_test(test_self_bounds),
-		cmocka_unit_test(test_goal_units),
-		cmocka_unit_test(test_free_source),
-		cmocka_unit_test(test_pressure_self),
-		cmocka_unit_test(test_pressure_global_not_shrunk),
-		cmocka_unit_test(test_oom_raised_min),
 		cmocka_unit_test(test_dom0_fixed),
 		cmocka_unit_test(test_dom0_priority),
-		cmocka_unit_test(test_dom0_priority_limited),
 		cmocka_unit_test(test_unmanaged),
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_paper_preset_steps),
+		cmocka_unit_test(test_hand_cases),
 		cmocka_unit_test(test_bad_input_refused),
 		cmocka_unit_test(test_names),
 	};

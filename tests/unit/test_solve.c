@@ -95,14 +95,10 @@ static void test_paper_differs_from_exact(void **state)
 }
 
 /* ---- the hand-computed table ------------------------------------------------
- * D1 and D2 of the two-domain case, used by most rows below:
+ * D1 and D2 of the two-domain case (TWO_D1, TWO_D2), used by most rows:
  *   D1: N=400000 F=200000 -> A=200000, a=150000, w=0.25
  *   D2: N=600000 F=100000 -> A=500000, a=375000, w=0.25
  */
-#define HD(id, n, f, c, l, h, ...) { .domid = id, .actual = n, .free_kb = f, \
-	.committed = c, .min = l, .max = h, __VA_ARGS__ }
-#define TWO_D1(...) HD(1, 400000, 200000, 1900000, 100000, 2000000, __VA_ARGS__)
-#define TWO_D2 HD(2, 600000, 100000, 1900000, 100000, 2000000)
 
 /* Prices: 0.25/(387500-150000) = 0.25/(612500-375000) = 0.25/237500. */
 static void two_domains_prices(const struct policy_decision *o,
