@@ -125,6 +125,23 @@ static void bounds_prices(const struct policy_decision *o,
 	expect_price_equal(1, 2);
 }
 
+/* Stage 1 and auto mode on one host (headroom 65536). */
+#define STAGE1_DOMS .dom = { HD(1, 1000000, 500000, 300000, 131072, 2 * GIB), \
+	HD(2, 500000, 100000, 500002, 131072, 2 * GIB) }
+/* Stage 4 for both solvers: the snapshot and what both must give. */
+#define INFEASIBLE_ROW .host_free = -300000, .n = 2, \
+	.dom = { HD(1, 400000, 100000, 900000, 300000, 2000000), \
+		 HD(2, 400000, 100000, 900000, 300000, 2000000) }, \
+	.mode_want = OPT(POLICY_MODE_INFEASIBLE), \
+	.stage_want = OPT(POLICY_STAGE_INFEASIBLE), \
+	.shortfall = OPT(100000), .target = { 300000, 300000 }, \
+	.dom_mode0 = OPT(POLICY_MODE_INFEASIBLE), \
+	.reasons = { OPT(POLICY_R_MIN) }
+/* The paper's bonus: S = (1, 3), N = 400000 each, D1 capped at h1. */
+#define BONUS_DOMS(h1) .dom = { \
+	HD(1, 400000, 100000, 1900000, 100000, h1), \
+	HD(2, 400000, 300000, 1900000, 100000, 2000000, .shares = 3) }
+
 static const struct hand_case solve_cases[] = {
 	/* F_h = 4 -> M = 1000004; MC_i = 1900000 each: need 2.8e6 > 4,
 	 * scarce. f(0) = 525000 <= M: stage 2. 525000 + 0.5*Lambda =
@@ -182,8 +199,7 @@ static const struct hand_case solve_cases[] = {
 	 * 920692. */
 	{ .name = "test_stage1_forced_global (auto)", .tau = 0.75,
 	  .epsilon = 0.1, .headroom = 65536, .host_free = 1000000, .n = 2,
-	  .dom = { HD(1, 1000000, 500000, 300000, 131072, 2 * GIB),
-		   HD(2, 500000, 100000, 500002, 131072, 2 * GIB) },
+	  STAGE1_DOMS,
 	  .mode_want = OPT(POLICY_MODE_ABUNDANT),
 	  .target = { 920692, 565536 } },
 	/* Stage 1, reached through mode = global (scarce_cap = demand):
@@ -191,8 +207,7 @@ static const struct hand_case solve_cases[] = {
 	{ .name = "test_stage1_forced_global (global)", .tau = 0.75,
 	  .epsilon = 0.1, .headroom = 65536, .host_free = 1000000, .n = 2,
 	  .mode = OPT(POLICY_FORCE_GLOBAL),
-	  .dom = { HD(1, 1000000, 500000, 300000, 131072, 2 * GIB),
-		   HD(2, 500000, 100000, 500002, 131072, 2 * GIB) },
+	  STAGE1_DOMS,
 	  .mode_want = OPT(POLICY_MODE_SCARCE),
 	  .stage_want = OPT(POLICY_STAGE_CAP), .target = { 365536, 565536 },
 	  .reasons = { OPT(POLICY_R_DEMAND) }, .no_price0 = true },
@@ -215,23 +230,9 @@ static const struct hand_case solve_cases[] = {
 	 * solvers (this row and the next) give everybody L_i and report the
 	 * 100000 KiB shortfall. */
 	{ .name = "test_infeasible (exact)", .tau = 0.75, .epsilon = 0.1,
-	  .solver = OPT(POLICY_SOLVER_EXACT), .host_free = -300000, .n = 2,
-	  .dom = { HD(1, 400000, 100000, 900000, 300000, 2000000),
-		   HD(2, 400000, 100000, 900000, 300000, 2000000) },
-	  .mode_want = OPT(POLICY_MODE_INFEASIBLE),
-	  .stage_want = OPT(POLICY_STAGE_INFEASIBLE),
-	  .shortfall = OPT(100000), .target = { 300000, 300000 },
-	  .dom_mode0 = OPT(POLICY_MODE_INFEASIBLE),
-	  .reasons = { OPT(POLICY_R_MIN) } },
+	  .solver = OPT(POLICY_SOLVER_EXACT), INFEASIBLE_ROW },
 	{ .name = "test_infeasible (paper)", .tau = 0.75, .epsilon = 0.1,
-	  .solver = OPT(POLICY_SOLVER_PAPER), .host_free = -300000, .n = 2,
-	  .dom = { HD(1, 400000, 100000, 900000, 300000, 2000000),
-		   HD(2, 400000, 100000, 900000, 300000, 2000000) },
-	  .mode_want = OPT(POLICY_MODE_INFEASIBLE),
-	  .stage_want = OPT(POLICY_STAGE_INFEASIBLE),
-	  .shortfall = OPT(100000), .target = { 300000, 300000 },
-	  .dom_mode0 = OPT(POLICY_MODE_INFEASIBLE),
-	  .reasons = { OPT(POLICY_R_MIN) } },
+	  .solver = OPT(POLICY_SOLVER_PAPER), INFEASIBLE_ROW },
 	/* The paper solver without active bounds balances sum N_i = 1000000
 	 * like the exact one (test_two_domains_price): Nt = (387500,
 	 * 612500); then adds F_h = 4 in proportion: T1 = 387500 +
@@ -246,17 +247,13 @@ static const struct hand_case solve_cases[] = {
 	 * T2 = 600000 + 60006 = 660006 -> 660004. */
 	{ .name = "test_paper_bonus (paper)", .tau = 0, .epsilon = 0,
 	  .solver = OPT(POLICY_SOLVER_PAPER), .host_free = 80008, .n = 2,
-	  .dom = { HD(1, 400000, 100000, 1900000, 100000, 2000000),
-		   HD(2, 400000, 300000, 1900000, 100000, 2000000,
-		      .shares = 3) },
+	  BONUS_DOMS(2000000),
 	  .target = { 220000, 660004 } },
 	/* With tau = 0 and no bound the exact solver on M = 880008 agrees
 	 * with the row above: Lambda = 220002. */
 	{ .name = "test_paper_bonus (exact)", .tau = 0, .epsilon = 0,
 	  .solver = OPT(POLICY_SOLVER_EXACT), .host_free = 80008, .n = 2,
-	  .dom = { HD(1, 400000, 100000, 1900000, 100000, 2000000),
-		   HD(2, 400000, 300000, 1900000, 100000, 2000000,
-		      .shares = 3) },
+	  BONUS_DOMS(2000000),
 	  .lambda = 220002, .target = { 220000, 660004 } },
 	/* The paper's bonus ignores bounds until the final clamp, so memory
 	 * can stay unallocated: with D1 capped at H1 = 210000, T1 = 220002
@@ -265,18 +262,14 @@ static const struct hand_case solve_cases[] = {
 	{ .name = "test_paper_bonus_clamped (paper)", .tau = 0, .epsilon = 0,
 	  .solver = OPT(POLICY_SOLVER_PAPER),
 	  .scarce_cap = OPT(POLICY_CAP_MAX), .host_free = 80008, .n = 2,
-	  .dom = { HD(1, 400000, 100000, 1900000, 100000, 210000),
-		   HD(2, 400000, 300000, 1900000, 100000, 2000000,
-		      .shares = 3) },
+	  BONUS_DOMS(210000),
 	  .paper_solves = OPT(1), .target = { 210000, 660004 } },
 	/* The exact solver gives those 10002 KiB to D2 (M = 880008: D1 at
 	 * 210000, D2 = 670008 - 1/16 -> 670004). */
 	{ .name = "test_paper_bonus_clamped (exact)", .tau = 0, .epsilon = 0,
 	  .solver = OPT(POLICY_SOLVER_EXACT),
 	  .scarce_cap = OPT(POLICY_CAP_MAX), .host_free = 80008, .n = 2,
-	  .dom = { HD(1, 400000, 100000, 1900000, 100000, 210000),
-		   HD(2, 400000, 300000, 1900000, 100000, 2000000,
-		      .shares = 3) },
+	  BONUS_DOMS(210000),
 	  .target = { 210000, 670004 } },
 };
 
