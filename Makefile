@@ -98,7 +98,10 @@ CHECK_SPDX ?= 1
 # Tests run sanitized; each test finds the sanitized programs through
 # MEMBAL_BIN (test_xenstored, membal-agent, ...) and fixtures through
 # MEMBAL_FIXTURES. scripts/run-tests.sh runs them and summarises.
+# The benchmarks are built (not run) so that a change cannot break
+# `make bench` unseen.
 check-fast: $(addprefix $(BUILD)/san/,$(PROGRAMS)) $(addprefix $(BUILD)/san/tests/,$(TESTS)) \
+            $(addprefix $(BUILD)/bench/,$(BENCHES)) \
             check-policy-pure check-man $(if $(filter 1,$(CHECK_SPDX)),check-spdx)
 	@MEMBAL_BIN=$(abspath $(BUILD)/san) MEMBAL_FIXTURES=$(abspath tests/fixtures) \
 	  scripts/run-tests.sh $(addprefix $(BUILD)/san/tests/,$(TESTS))

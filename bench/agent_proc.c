@@ -209,7 +209,7 @@ static void hand_over(struct xs_handle *h0)
 
 	for (int k = 0; k < MK_COUNT; k++) {
 		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID,
-			 membal_key_names[k]);
+			 membal_key_name(k));
 		if (!xs_write(h0, XBT_NULL, p, "", 0) ||
 		    !xs_set_permissions(h0, XBT_NULL, p, perms, 1))
 			die(p);

@@ -179,7 +179,7 @@ static int pk_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 		if (!c->all && k != MK_STAMP && b->last[k] == b->v[k])
 			continue;
 		snprintf(path, sizeof(path), "/local/domain/%d/memory/%s", DOMID,
-			 membal_key_names[k]);
+			 membal_key_name(k));
 		if (!mxs_write_u64(h, t, path, b->v[k]))
 			return -1;
 	}
