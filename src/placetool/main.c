@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "common/parse.h"
+#include "policy/policy.h"
 #include "placetool/apply.h"
 #include "placetool/export_htools.h"
 #include "placetool/placetool.h"
@@ -39,9 +40,13 @@ static void usage(FILE *out)
 	      "  --hosts FILE --domains FILE   CSV snapshot (below)\n"
 	      "  --cache PATH                  what `collect` wrote\n"
 	      "  --max-age SECONDS             refuse an older cache (default 300)\n"
-	      "options:\n"
-	      "  --algorithm bs|gm|gmm|emm|pemm|rebalance\n"
-	      "  --tau X                solver's idle memory tax, [0, 1) (default 0.75)\n"
+	      "options:\n", out);
+	/* The algorithm list from the table the parser reads. */
+	char algos[128];
+
+	fprintf(out, "  --algorithm %s\n",
+		policy_names_join(place_algorithm_names, "|", algos, sizeof(algos)));
+	fputs("  --tau X                solver's idle memory tax, [0, 1) (default 0.75)\n"
 	      "  --power-cost X         share-MiB a host must serve to be opened (pemm;\n"
 	      "                         default 1024)\n"
 	      "  --hold N               cycles a host must be short (rebalance; default 3)\n"
