@@ -51,6 +51,7 @@
 #include "agent/agent.h"
 #include "common/clock.h"
 #include "common/keys.h"
+#include "floor.h"
 #include "common/log.h"
 #include "xenstored/xsd.h"
 #include "threadcpu.h"
@@ -65,12 +66,6 @@ static clockid_t server_clock;
 static bool have_server_clock;
 static volatile uint64_t sink;
 
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_agent: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
 static void put_file(const char *rel, const char *text)
 {
 	char p[256], tmp[280];
@@ -80,7 +75,7 @@ static void put_file(const char *rel, const char *text)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
 	f = fopen(tmp, "w");
 	if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, p) < 0)
-		die(p);
+		bench_die(p);
 }
 
 struct guest_mem {
@@ -117,7 +112,7 @@ static void make_guest_files(void)
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dir, dirs[i]);
 		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			die(p);
+			bench_die(p);
 	}
 	put_file("sys/devices/system/xen_memory/xen_memory0/target_kb", "1048576\n");
 	put_file("sys/devices/system/xen_memory/xen_memory0/info/current_kb", "1048576\n");
@@ -125,22 +120,6 @@ static void make_guest_files(void)
 	put_file("psi", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
 			"full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
 	put_meminfo(&(struct guest_mem){ 300000, 450000, 250000 });
-}
-
-/* What the arbiter does for a new domain (design.md §Guest keys): create the report keys
- * as dom0 and make the guest their owner. */
-static void hand_over(struct xs_handle *h0)
-{
-	struct xs_permissions perms[1] = { { .id = DOMID, .perms = XS_PERM_NONE } };
-	char p[128];
-
-	for (int k = 0; k < MK_COUNT; k++) {
-		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID,
-			 membal_key_name(k));
-		if (!xs_write(h0, XBT_NULL, p, "", 0) ||
-		    !xs_set_permissions(h0, XBT_NULL, p, perms, 1))
-			die(p);
-	}
 }
 
 /* ---- 1. cost per step ---------------------------------------------------- */
@@ -158,25 +137,10 @@ struct op {
 	struct cost med;
 };
 
-static void bare_read(void)
-{
-	char buf[8192];
-	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		die("open /proc/meminfo");
-	n = read(fd, buf, sizeof(buf));
-	if (n <= 0)
-		die("read /proc/meminfo");
-	close(fd);
-	sink += (uint64_t)n;
-}
-
 static void op_once(struct op *o)
 {
 	if (!o->a) {
-		bare_read();
+		sink += bench_bare_meminfo_read();
 		return;
 	}
 	clock_advance(o->a->cfg.sample_ms);
@@ -367,13 +331,13 @@ int main(int argc, char **argv)
 	log_set_level(LOG_ERR);
 	snprintf(dir, sizeof(dir), "/tmp/membal-bench-agent.XXXXXX");
 	if (!mkdtemp(dir))
-		die("mkdtemp");
+		bench_die("mkdtemp");
 	snprintf(sock, sizeof(sock), "%s/socket", dir);
 	nbefore = list_tids(before, 16);
 	struct xsd_options xo = { .socket_path = sock, .domain_socket_dir = dir };
 	xsd = xsd_start(&xo);
 	if (!xsd)
-		die("xsd_start");
+		bench_die("xsd_start");
 	nafter = list_tids(after, 16);
 	for (size_t i = 0; i < nafter; i++) {
 		bool old = false;
@@ -388,15 +352,15 @@ int main(int argc, char **argv)
 		}
 	}
 	if (xsd_introduce_domain(xsd, DOMID, "guest1", 1048576, 2097152) < 0)
-		die("introduce domain 1");
+		bench_die("introduce domain 1");
 	setenv("XENSTORED_PATH", sock, 1);
 	h0 = xs_open(0);
 	if (!h0)
-		die("xs_open as dom0");
-	hand_over(h0);
+		bench_die("xs_open as dom0");
+	bench_hand_over(h0, DOMID);
 	/* From here on xs_open() in the agent connects as domain 1. */
 	if (!xsd_domain_socket(xsd, DOMID))
-		die("domain socket");
+		bench_die("domain socket");
 	setenv("XENSTORED_PATH", xsd_domain_socket(xsd, DOMID), 1);
 	make_guest_files();
 	clock_drive(1000000);
@@ -417,7 +381,7 @@ int main(int argc, char **argv)
 	c.report_delta_kb = UINT64_MAX;
 	agent_init(&quiet, &c, DOMID);
 	if (agent_step(&quiet) != STEP_PUBLISHED)   /* the first one always is */
-		die("first publication");
+		bench_die("first publication");
 	c.heartbeat_ms = 100;
 	agent_init(&pub, &c, DOMID);
 

@@ -58,17 +58,12 @@
 #include <xenstore.h>
 
 #include "common/keys.h"
+#include "floor.h"
 #include "xenstored/xsd.h"
 
 #define DOMID 1
 #define SAMPLE_MS 20
 #define WARMUP_S 2
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_agent_proc: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
 
 /* ns on a CPU: the first field of /proc/PID/schedstat. */
 static uint64_t schedstat_ns(pid_t pid)
@@ -80,32 +75,19 @@ static uint64_t schedstat_ns(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		die(path);
+		bench_die(path);
 	n = (int)read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		die(path);
+		bench_die(path);
 	buf[n] = '\0';
 	if (sscanf(buf, "%llu", &ns) != 1)
-		die("schedstat format");
+		bench_die("schedstat format");
 	return ns;
 }
 
-static void bare_read(void)
-{
-	static volatile size_t sink;
-	char buf[8192];
-	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		die("open /proc/meminfo");
-	n = read(fd, buf, sizeof(buf));
-	if (n <= 0)
-		die("read /proc/meminfo");
-	close(fd);
-	sink += (size_t)n;
-}
+/* The reads' bytes go here, so that no read is optimised away. */
+static volatile size_t sink;
 
 /* The tight floor: CPU per read over a fixed count. */
 static double floor_tight(unsigned iters)
@@ -114,7 +96,7 @@ static double floor_tight(unsigned iters)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
 	for (unsigned i = 0; i < iters; i++)
-		bare_read();
+		sink += bench_bare_meminfo_read();
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
 	return ((double)(b.tv_sec - a.tv_sec) * 1e9 +
 		(double)(b.tv_nsec - a.tv_nsec)) / iters;
@@ -123,12 +105,11 @@ static double floor_tight(unsigned iters)
 /* One pread() from offset 0 of a descriptor kept open. */
 static void kept_read(int fd)
 {
-	static volatile size_t sink;
 	char buf[8192];
 	ssize_t n = pread(fd, buf, sizeof(buf), 0);
 
 	if (n <= 0)
-		die("pread /proc/meminfo");
+		bench_die("pread /proc/meminfo");
 	sink += (size_t)n;
 }
 
@@ -140,14 +121,14 @@ static void paced_child(bool keep)
 	if (keep) {
 		fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			die("open /proc/meminfo");
+			bench_die("open /proc/meminfo");
 	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
 		if (keep)
 			kept_read(fd);
 		else
-			bare_read();
+			sink += bench_bare_meminfo_read();
 		next.tv_nsec += SAMPLE_MS * 1000000L;
 		if (next.tv_nsec >= 1000000000L) {
 			next.tv_sec++;
@@ -172,7 +153,7 @@ static uint64_t sleeps(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
-		die(path);
+		bench_die(path);
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "voluntary_ctxt_switches: %llu", &v) == 1)
 			break;
@@ -191,7 +172,7 @@ static void proc_io(pid_t pid, uint64_t *syscr, uint64_t *rchar)
 	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
-		die(path);
+		bench_die(path);
 	*syscr = *rchar = 0;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "syscr: %llu", &v) == 1)
@@ -200,20 +181,6 @@ static void proc_io(pid_t pid, uint64_t *syscr, uint64_t *rchar)
 			*rchar = v;
 	}
 	fclose(f);
-}
-
-static void hand_over(struct xs_handle *h0)
-{
-	struct xs_permissions perms[1] = { { .id = DOMID, .perms = XS_PERM_NONE } };
-	char p[128];
-
-	for (int k = 0; k < MK_COUNT; k++) {
-		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID,
-			 membal_key_name(k));
-		if (!xs_write(h0, XBT_NULL, p, "", 0) ||
-		    !xs_set_permissions(h0, XBT_NULL, p, perms, 1))
-			die(p);
-	}
 }
 
 static uint64_t transactions(struct xsd *x)
@@ -250,7 +217,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!mkdtemp(dir))
-		die("mkdtemp");
+		bench_die("mkdtemp");
 	snprintf(sock, sizeof(sock), "%s/socket", dir);
 	snprintf(ini, sizeof(ini), "%s/agent.ini", dir);
 	FILE *f = fopen(ini, "w");
@@ -258,28 +225,28 @@ int main(int argc, char **argv)
 	if (!f || fprintf(f, "[agent]\nsample_ms = %d\nreport_delta_kb = %llu\n",
 			  SAMPLE_MS, 1ull << 40) < 0 ||
 	    fclose(f) != 0)
-		die(ini);
+		bench_die(ini);
 	struct xsd_options xo = { .socket_path = sock, .domain_socket_dir = dir };
 	struct xsd *x = xsd_start(&xo);
 
 	if (!x)
-		die("xsd_start");
+		bench_die("xsd_start");
 	if (xsd_introduce_domain(x, DOMID, "guest1", 1048576, 2097152) < 0)
-		die("introduce domain 1");
+		bench_die("introduce domain 1");
 	setenv("XENSTORED_PATH", sock, 1);
 	struct xs_handle *h0 = xs_open(0);
 
 	if (!h0)
-		die("xs_open as dom0");
-	hand_over(h0);
+		bench_die("xs_open as dom0");
+	bench_hand_over(h0, DOMID);
 	const char *dsock = xsd_domain_socket(x, DOMID);
 
 	if (!dsock)
-		die("domain socket");
+		bench_die("domain socket");
 
 	apid = fork();
 	if (apid < 0)
-		die("fork");
+		bench_die("fork");
 	if (apid == 0) {
 		setenv("XENSTORED_PATH", dsock, 1);
 		execl(agent, agent, "-c", ini, "-d", "1", "-l", "err", (char *)NULL);
@@ -287,16 +254,16 @@ int main(int argc, char **argv)
 	}
 	ppid = fork();
 	if (ppid < 0)
-		die("fork");
+		bench_die("fork");
 	if (ppid == 0)
 		paced_child(false);
 	kpid = fork();
 	if (kpid < 0)
-		die("fork");
+		bench_die("fork");
 	if (kpid == 0)
 		paced_child(true);
 	if (pipe(pipefd) < 0)
-		die("pipe");
+		bench_die("pipe");
 
 	sleep(WARMUP_S);
 	uint64_t a0 = schedstat_ns(apid), p0 = schedstat_ns(ppid), k0 = schedstat_ns(kpid);
@@ -312,7 +279,7 @@ int main(int argc, char **argv)
 	 * its own (its CPU alone). */
 	tpid = fork();
 	if (tpid < 0)
-		die("fork");
+		bench_die("fork");
 	if (tpid == 0) {
 		double ns = floor_tight(20000);
 
@@ -332,7 +299,7 @@ int main(int argc, char **argv)
 	double tight = 0;
 
 	if (read(pipefd[0], &tight, sizeof(tight)) != sizeof(tight))
-		die("tight floor");
+		bench_die("tight floor");
 	waitpid(tpid, NULL, 0);
 	kill(apid, SIGTERM);
 	kill(ppid, SIGTERM);

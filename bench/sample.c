@@ -26,6 +26,7 @@
 #include "agent/sample.h"
 #include "common/filter.h"
 #include "common/meminfo.h"
+#include "floor.h"
 
 static struct sample_paths paths;
 static struct fmd_filter free_f, avail_f;
@@ -41,25 +42,9 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_sample: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
 static void op_bare_read(void)
 {
-	char buf[MEMINFO_BUF_SIZE];
-	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		die("open /proc/meminfo");
-	n = read(fd, buf, sizeof(buf));
-	if (n <= 0)
-		die("read /proc/meminfo");
-	close(fd);
-	sink += (uint64_t)n;
+	sink += bench_bare_meminfo_read();
 }
 
 static void op_parse_only(void)
@@ -75,7 +60,7 @@ static void op_meminfo_read(void)
 	struct meminfo mi;
 
 	if (meminfo_read("/proc/meminfo", &mi, NULL) != 0)
-		die("meminfo_read");
+		bench_die("meminfo_read");
 	sink += mi.v[MI_MEMFREE];
 }
 
@@ -84,7 +69,7 @@ static void op_read_parse_filter(void)
 	struct meminfo mi;
 
 	if (meminfo_read("/proc/meminfo", &mi, NULL) != 0)
-		die("meminfo_read");
+		bench_die("meminfo_read");
 	sink += fmd_push(&free_f, mi.v[MI_MEMFREE]);
 	sink += fmd_push(&avail_f, mi.v[MI_MEMAVAILABLE]);
 }
@@ -95,7 +80,7 @@ static void op_read_file(const char *path)
 	size_t len;
 
 	if (proc_read_file(path, buf, sizeof(buf), &len) != 0)
-		die(path);
+		bench_die(path);
 	sink += len;
 }
 
@@ -115,7 +100,7 @@ static void op_sample_read(void)
 	struct sample_status st;
 
 	if (sample_read(&paths, &s, &st) != 0)
-		die("sample_read");
+		bench_die("sample_read");
 	sink += s.mi.v[MI_MEMFREE];
 }
 
@@ -125,7 +110,7 @@ static void op_agent_sample(void)
 	struct sample_status st;
 
 	if (sample_read(&paths, &s, &st) != 0)
-		die("sample_read");
+		bench_die("sample_read");
 	sink += fmd_push(&free_f, s.mi.v[MI_MEMFREE]);
 	sink += fmd_push(&avail_f, s.mi.v[MI_MEMAVAILABLE]);
 }
@@ -236,7 +221,7 @@ int main(int argc, char **argv)
 	fmd_init(&avail_f, FMD_WINDOW_DEFAULT, FMD_KB_DEFAULT, FMD_MAX_REJECT_DEFAULT);
 	fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || (text_len = (size_t)read(fd, text, sizeof(text))) == 0)
-		die("/proc/meminfo");
+		bench_die("/proc/meminfo");
 	close(fd);
 
 	{
@@ -244,7 +229,7 @@ int main(int argc, char **argv)
 		struct sample_status st;
 
 		if (sample_read(&paths, &s, &st) != 0)
-			die("sample_read");
+			bench_die("sample_read");
 		uname(&u);
 		printf("bench_sample: kernel %s %s, /proc/meminfo %zu bytes, "
 		       "balloon %s, vmstat %s, psi %s\n",

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Shared by the agent benches: the floor every sample is measured
+ * against (one open + read + close of /proc/meminfo), and the hand-over
+ * the arbiter does before an agent may publish.
+ */
+#ifndef MEMBAL_BENCH_FLOOR_H
+#define MEMBAL_BENCH_FLOOR_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xenstore.h>
+
+#include "common/keys.h"
+#include "common/meminfo.h"
+
+static inline void bench_die(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what,
+		strerror(errno));
+	exit(1);
+}
+
+/* One bare read of /proc/meminfo; the bytes read (the caller sinks
+ * them, so that the read is not optimised away). */
+static inline size_t bench_bare_meminfo_read(void)
+{
+	char buf[MEMINFO_BUF_SIZE];
+	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		bench_die("open /proc/meminfo");
+	n = read(fd, buf, sizeof(buf));
+	if (n <= 0)
+		bench_die("read /proc/meminfo");
+	close(fd);
+	return (size_t)n;
+}
+
+/* What the arbiter does for a new domain (design.md §Guest keys): create
+ * every report key as dom0 and make the guest its owner. */
+static inline void bench_hand_over(struct xs_handle *h0, int domid)
+{
+	struct xs_permissions perms[1] = { { .id = (unsigned)domid, .perms = XS_PERM_NONE } };
+	char p[128];
+
+	for (int k = 0; k < MK_COUNT; k++) {
+		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", domid,
+			 membal_key_name(k));
+		if (!xs_write(h0, XBT_NULL, p, "", 0) ||
+		    !xs_set_permissions(h0, XBT_NULL, p, perms, 1))
+			bench_die(p);
+	}
+}
+
+#endif
