@@ -433,26 +433,10 @@ static int read_meminfo(struct sample_ctx *c, struct meminfo *out,
 			struct meminfo_errors *err)
 {
 	char buf[MEMINFO_BUF_SIZE];
-	size_t len;
+	size_t len = 0;
 	int rc = file_read(c, SF_MEMINFO, buf, sizeof(buf), &len);
 
-	if (rc < 0 && rc != -EFBIG) {
-		memset(out, 0, sizeof(*out));
-		memset(err, 0, sizeof(*err));
-		return rc;
-	}
-	if (rc == -EFBIG) {
-		const char *nl = memrchr(buf, '\n', len);
-
-		len = nl ? (size_t)(nl - buf) + 1 : 0;
-	}
-	int prc = meminfo_parse(buf, len, out, err);
-
-	if (rc == -EFBIG) {
-		err->truncated = true;
-		return rc;
-	}
-	return prc;
+	return meminfo_parse_read(rc, buf, len, out, err);
 }
 
 /* Whether vmstat's counters may have moved since the last sample. */

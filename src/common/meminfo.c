@@ -326,23 +326,19 @@ int proc_read_file(const char *path, char *buf, size_t size, size_t *len)
 	return rc;
 }
 
-int meminfo_read(const char *path, struct meminfo *out,
-		 struct meminfo_errors *err)
+int meminfo_parse_read(int read_rc, const char *buf, size_t len,
+		       struct meminfo *out, struct meminfo_errors *err)
 {
-	char buf[MEMINFO_BUF_SIZE];
 	struct meminfo_errors scratch;
-	size_t len;
-	int rc;
 
 	if (err == NULL)
 		err = &scratch;
-	rc = proc_read_file(path, buf, sizeof(buf), &len);
-	if (rc < 0 && rc != -EFBIG) {
+	if (read_rc < 0 && read_rc != -EFBIG) {
 		memset(out, 0, sizeof(*out));
 		memset(err, 0, sizeof(*err));
-		return rc;
+		return read_rc;
 	}
-	if (rc == -EFBIG) {
+	if (read_rc == -EFBIG) {
 		/* The cut line would read as malformed (or, worse, as a
 		 * shorter number with a missing unit): parse whole lines
 		 * only. */
@@ -351,11 +347,21 @@ int meminfo_read(const char *path, struct meminfo *out,
 		len = nl ? (size_t)(nl - buf) + 1 : 0;
 	}
 	int prc = meminfo_parse(buf, len, out, err);
-	if (rc == -EFBIG) {
+	if (read_rc == -EFBIG) {
 		err->truncated = true;
-		return rc;
+		return read_rc;
 	}
 	return prc;
+}
+
+int meminfo_read(const char *path, struct meminfo *out,
+		 struct meminfo_errors *err)
+{
+	char buf[MEMINFO_BUF_SIZE];
+	size_t len = 0;
+	int rc = proc_read_file(path, buf, sizeof(buf), &len);
+
+	return meminfo_parse_read(rc, buf, len, out, err);
 }
 
 const char *meminfo_unusable(const struct meminfo *mi)

@@ -160,6 +160,13 @@ int meminfo_parse(const char *buf, size_t len, struct meminfo *out,
 int meminfo_read(const char *path, struct meminfo *out,
 		 struct meminfo_errors *err);
 
+/* The part of meminfo_read() after the read, for a caller that read the
+ * file itself (the agent keeps it open): read_rc is the read's result (0,
+ * -EFBIG with len bytes that fit, or -errno), err may be NULL; returns
+ * what meminfo_read() would. */
+int meminfo_parse_read(int read_rc, const char *buf, size_t len,
+		       struct meminfo *out, struct meminfo_errors *err);
+
 /* NULL when the agent can publish from mi, else why not: a required field
  * (MemTotal, MemFree, Committed_AS, SwapTotal, SwapFree) is missing, or
  * the figures contradict each other (MemTotal 0, MemFree > MemTotal,
