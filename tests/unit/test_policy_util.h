@@ -119,6 +119,30 @@ static inline bool rng_chance(struct rng *r, unsigned percent)
 }
 
 /* A random domU: every figure unaligned, some with swap, pressure, OOM. */
+/* perm[0..n) = a random permutation of 0..n-1 (Fisher-Yates). */
+static inline void rng_permutation(struct rng *r, size_t *perm, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)rng_range(r, 0, i - 1);
+		size_t t = perm[i - 1];
+
+		perm[i - 1] = perm[j];
+		perm[j] = t;
+	}
+}
+
+/* The same decision for one domain: what the permutation tests compare. */
+static inline bool same_decision(const struct policy_decision *a,
+				 const struct policy_decision *b)
+{
+	return a->target_kb == b->target_kb && a->has_write == b->has_write &&
+	       a->write_kb == b->write_kb && a->mode == b->mode &&
+	       a->reasons == b->reasons && a->has_price == b->has_price &&
+	       (!a->has_price || a->price == b->price);
+}
+
 static inline struct policy_dom random_dom(struct rng *r, uint32_t domid)
 {
 	struct policy_dom d;

@@ -268,15 +268,7 @@ static void test_need_permutation(void **state)
 
 		if (rng_chance(&r, 50))
 			p.mode = POLICY_FORCE_AUTO;
-		for (size_t i = 0; i < n; i++)
-			perm[i] = i;
-		for (size_t i = n; i > 1; i--) {
-			size_t j = (size_t)rng_range(&r, 0, i - 1);
-			size_t t = perm[i - 1];
-
-			perm[i - 1] = perm[j];
-			perm[j] = t;
-		}
+		rng_permutation(&r, perm, n);
 		for (size_t i = 0; i < n; i++)
 			shuffled[i] = dom[perm[i]];
 		run_cycle(&p, host_free, dom, n, out, &cycle);
@@ -284,9 +276,7 @@ static void test_need_permutation(void **state)
 		for (size_t i = 0; i < n; i++) {
 			const struct policy_decision *a = &out[perm[i]], *b = &out2[i];
 
-			if (a->target_kb != b->target_kb || a->has_write != b->has_write ||
-			    a->write_kb != b->write_kb || a->reasons != b->reasons ||
-			    a->has_price != b->has_price || (a->has_price && a->price != b->price))
+			if (!same_decision(a, b))
 				fail_msg("seed %u: dom %zu decided differently after a permutation",
 					 seed, perm[i]);
 		}
