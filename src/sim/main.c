@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "agent/agent_config.h"
@@ -23,6 +22,7 @@
 #include "common/log.h"
 #include "sim/fdio.h"
 #include "common/parse.h"
+#include "sim/child.h"
 #include "sim/multi.h"
 #include "sim/pin.h"
 #include "sim/sim.h"
@@ -358,11 +358,9 @@ static int start_child(const struct cli *o, const char *name,
 static int finish_child(struct child *c, struct sim_run *r)
 {
 	bool ok = recv_run(c->fd, r);
-	int status;
 
 	close(c->fd);
-	if (waitpid(c->pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
+	if (!child_exited_ok(c->pid, NULL)) {
 		if (ok)
 			sim_run_free(r);
 		return -1;

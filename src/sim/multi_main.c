@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "sim/child.h"
 #include "sim/fdio.h"
 #include "sim/multi.h"
 #include "sim/pin.h"
@@ -98,11 +98,9 @@ static int start(const struct multi_scenario *m, size_t i, const struct sim_poli
 static int finish(struct child *c, struct multi_result *r)
 {
 	bool ok = recv_result(c->fd, r);
-	int status;
 
 	close(c->fd);
-	if (waitpid(c->pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
+	if (!child_exited_ok(c->pid, NULL)) {
 		if (ok)
 			multi_result_free(r);
 		return -1;

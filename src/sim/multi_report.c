@@ -7,14 +7,15 @@
  * arrived (utility and hosts on, every run on the same axes).
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "sim/child.h"
 #include "sim/multi.h"
 
 static void row(const char *what, const struct multi_result *r, size_t n,
@@ -160,7 +161,7 @@ int multi_report_csv(const char *name, const struct multi_result *r, size_t n,
 static int gnuplot(const char *script)
 {
 	pid_t pid = fork();
-	int status;
+	char what[PATH_MAX + 16];   /* "gnuplot " + the script path */
 
 	if (pid < 0)
 		return -1;
@@ -169,11 +170,8 @@ static int gnuplot(const char *script)
 		fprintf(stderr, "membal-sim: cannot run gnuplot: %s\n", strerror(errno));
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "membal-sim: gnuplot %s failed\n", script);
-		return -1;
-	}
-	return 0;
+	snprintf(what, sizeof(what), "gnuplot %s", script);
+	return child_exited_ok(pid, what) ? 0 : -1;
 }
 
 static bool plain(const char *s)

@@ -16,13 +16,14 @@
  * anyone who wants another view.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/child.h"
 #include "sim/sim.h"
 
 #define PANEL_W 420
@@ -252,7 +253,7 @@ static int write_script(const struct sim_report *rep, const size_t *rows, size_t
 static int run_gnuplot(const char *script)
 {
 	pid_t pid = fork();
-	int status;
+	char what[PATH_MAX + 16];   /* "gnuplot " + the script path */
 
 	if (pid < 0) {
 		fprintf(stderr, "membal-sim: fork: %s\n", strerror(errno));
@@ -264,11 +265,8 @@ static int run_gnuplot(const char *script)
 			strerror(errno));
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "membal-sim: gnuplot %s failed\n", script);
-		return -1;
-	}
-	return 0;
+	snprintf(what, sizeof(what), "gnuplot %s", script);
+	return child_exited_ok(pid, what) ? 0 : -1;
 }
 
 int sim_plot(const struct sim_report *rep, const char *dir, size_t max_guests)
