@@ -35,15 +35,64 @@ static const struct cfg_section *const all[] = {
 };
 #define NALL (sizeof(all) / sizeof(all[0]))
 
+/* What a test allocated, freed by its teardown (free_owned) even when a
+ * check fails: fail_msg() and assert_*() leave the test by a longjmp,
+ * past any free() below them. */
+static void *owned[4];
+#define NOWNED (sizeof(owned) / sizeof(owned[0]))
+
+static void *own(void *p)
+{
+	for (size_t i = 0; i < NOWNED; i++)
+		if (!owned[i])
+			return owned[i] = p;
+	free(p);
+	fail_msg("more than %zu buffers owned at once", NOWNED);
+	return NULL;
+}
+
+/* Free p now (it is owned). */
+static void disown(void *p)
+{
+	for (size_t i = 0; i < NOWNED; i++)
+		if (owned[i] == p)
+			owned[i] = NULL;
+	free(p);
+}
+
+static int free_owned(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NOWNED; i++) {
+		free(owned[i]);
+		owned[i] = NULL;
+	}
+	return 0;
+}
+
+static int logcap_free_owned(void **state)
+{
+	free_owned(state);
+	return logcap_teardown(state);
+}
+
+/* A test whose buffers are owned, with and without the log captured. */
+#define owning_test(f) cmocka_unit_test_teardown(f, free_owned)
+#define owning_logcap_test(f) cmocka_unit_test_setup_teardown(f, logcap_setup, logcap_free_owned)
+
+/* The whole file, owned. */
 static char *slurp(const char *path)
 {
 	FILE *fp = fopen(path, "r");
 	char *buf = NULL;
 	size_t len = 0;
+	ssize_t n;
 
 	assert_non_null(fp);
-	assert_int_equal(getdelim(&buf, &len, '\0', fp) > 0, 1);
+	n = getdelim(&buf, &len, '\0', fp);
 	fclose(fp);
+	own(buf);
+	assert_true(n > 0);
 	return buf;
 }
 
@@ -156,7 +205,7 @@ static void check_conf(const char *path, const struct cfg_section *const *secs,
 				fail_msg("%s: [%s] %s appears %u times (expected once, %s)",
 					 path, secs[s]->name, secs[s]->keys[i].name, seen[s][i],
 					 secs[s]->keys[i].def ? "with its default" : "commented out");
-	free(text);
+	disown(text);
 }
 
 static void test_shipped_conf(void **state)
@@ -215,6 +264,7 @@ static void test_docs_tables(void **state)
 		else
 			guest_keys_markdown(fp);
 		fclose(fp);
+		own(want);
 		snprintf(begin, sizeof(begin), "<!-- keys [%s] -->\n", name);
 		char *b = strstr(doc, begin), *e = b ? strstr(b, "<!-- end keys -->") : NULL;
 
@@ -232,10 +282,11 @@ static void test_docs_tables(void **state)
 			fp = open_memstream(&out, &olen);
 			fprintf(fp, "%.*s%s%s", (int)(b - doc), doc, want, e);
 			fclose(fp);
-			free(doc);
+			own(out);
+			disown(doc);
 			doc = out;
 		}
-		free(want);
+		disown(want);
 	}
 	if (write) {
 		FILE *fp = fopen(path, "w");
@@ -244,7 +295,7 @@ static void test_docs_tables(void **state)
 		fputs(doc, fp);
 		fclose(fp);
 	}
-	free(doc);
+	disown(doc);
 }
 
 /* --- the loader rules every table gets ------------------------------ */
@@ -340,22 +391,22 @@ static void test_line_length_limit(void **state)
 
 	snprintf(text, sizeof(text), "Lines longer than %d characters are errors", CFG_MAX_LINE);
 	assert_non_null(strstr(doc, text));
-	free(doc);
+	disown(doc);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_and_defaults),
-		cmocka_unit_test(test_shipped_conf),
+		owning_test(test_shipped_conf),
 		cmocka_unit_test(test_guest_key_rows),
-		cmocka_unit_test(test_docs_tables),
+		owning_test(test_docs_tables),
 		logcap_test(test_duplicate_key),
 		logcap_test(test_duplicate_domain_section),
 		logcap_test(test_cross_key_lines),
 		logcap_test(test_unknown_section_once),
 		logcap_test(test_continuation_refused),
-		logcap_test(test_line_length_limit),
+		owning_logcap_test(test_line_length_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
