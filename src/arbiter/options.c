@@ -8,12 +8,16 @@
 
 #include "arbiter/arbiter_config.h"
 #include "common/log.h"
+#include "policy/policy.h"
 #include "simhost/hv_sim.h"
 
 #define DEFAULT_CONFIG "/etc/membal/arbiter.ini"
 
 static void usage(FILE *out)
 {
+	/* The backend list from the table the parser reads. */
+	char backends[64];
+
 	fprintf(out,
 		"usage: membal-arbiter [options]\n"
 		"Balance memory between the domains of this Xen host.\n\n"
@@ -31,7 +35,7 @@ static void usage(FILE *out)
 		"      --metrics-file PATH  Prometheus textfile here (instead of the config's)\n"
 		"  -1, --once             run one cycle and exit\n"
 		"  -l, --log-level LEVEL  err, warning, notice, info or debug (beats the config's)\n"
-		"  -b, --backend xen|sim  hypervisor backend (default: the config's, xen)\n"
+		"  -b, --backend %s  hypervisor backend (default: the config's, xen)\n"
 		"  -s, --scenario FILE    sim backend: the simulated host (default: the config's sim_scenario)\n"
 		"      --sim-agents none|inprocess|external\n"
 		"                         sim backend: who publishes the guests' figures (default inprocess)\n"
@@ -43,7 +47,8 @@ static void usage(FILE *out)
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n\n"
 		"Exit status: 0 stopped cleanly, 1 runtime error (another arbiter holds the\n"
-		"lock, the hypervisor cannot be opened), 2 usage, 78 configuration error.\n");
+		"lock, the hypervisor cannot be opened), 2 usage, 78 configuration error.\n",
+		policy_names_join(arb_backend_names, "|", backends, sizeof(backends)));
 }
 
 static int bad(const char *what, const char *arg, const char *expected)
@@ -90,14 +95,17 @@ int arbiter_options_parse(int argc, char **argv, struct arbiter_options *o)
 		case O_CHECK_CONFIG: o->check_config = true; break;
 		case O_CHECK_HOST: o->check_host = true; break;
 		case 'q': o->quiet = true; break;
-		case 'b':
-			if (!strcmp(optarg, "xen"))
-				o->backend = ARB_BACKEND_XEN;
-			else if (!strcmp(optarg, "sim"))
-				o->backend = ARB_BACKEND_SIM;
-			else
-				return bad("--backend", optarg, "expected xen or sim");
-			break;
+		case 'b': {
+			char names[64], expected[80];
+
+			/* the config's table: its index is the enum arb_backend */
+			o->backend = policy_name_index(arb_backend_names, optarg);
+			if (o->backend >= 0)
+				break;
+			snprintf(expected, sizeof(expected), "expected %s",
+				 policy_names_join(arb_backend_names, " or ", names, sizeof(names)));
+			return bad("--backend", optarg, expected);
+		}
 		case 's': o->scenario = optarg; break;
 		case O_AGENTS:
 			if (!strcmp(optarg, "none"))
