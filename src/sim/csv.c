@@ -5,12 +5,12 @@
  *   cache_mb,swap_mb,psi_some_pct,host_free_mb
  * A guest that is not running at a tick has no row.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sim/sim.h"
+#include "sim/out.h"
 
 int sim_series_csv(const struct sim_report *rep, const char *dir)
 {
@@ -21,11 +21,9 @@ int sim_series_csv(const struct sim_report *rep, const char *dir)
 		fprintf(stderr, "membal-sim: %s/%s.csv: path too long\n", dir, rep->name);
 		return -1;
 	}
-	f = fopen(path, "we");
-	if (!f) {
-		fprintf(stderr, "membal-sim: %s: %s\n", path, strerror(errno));
+	f = sim_out_open(path);
+	if (!f)
 		return -1;
-	}
 	fprintf(f, "policy,time_s,guest,demand_mb,target_mb,actual_mb,memtotal_mb,"
 		"cache_mb,swap_mb,psi_some_pct,host_free_mb\n");
 	for (size_t p = 0; p < rep->n_runs; p++) {
@@ -44,9 +42,5 @@ int sim_series_csv(const struct sim_report *rep, const char *dir)
 					v[SF_PSI], r->host_free[t]);
 			}
 	}
-	if (ferror(f) | (fclose(f) != 0)) {
-		fprintf(stderr, "membal-sim: writing %s failed\n", path);
-		return -1;
-	}
-	return 0;
+	return sim_out_close(f, path);
 }

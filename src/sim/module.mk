@@ -8,7 +8,7 @@ MULTI_SRCS := src/sim/multi_scenario.c src/sim/migrate.c src/sim/multi_host.c \
               src/sim/multi_run.c src/sim/multi_move.c src/sim/multi_report.c \
               src/sim/multi_main.c
 SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/metrics.c \
-                src/sim/report.c src/sim/table.c src/sim/fdio.c src/sim/workdir.c src/sim/pin.c src/sim/child.c src/sim/csv.c src/sim/plot.c src/sim/accuracy.c \
+                src/sim/report.c src/sim/table.c src/sim/fdio.c src/sim/workdir.c src/sim/pin.c src/sim/child.c src/sim/out.c src/sim/csv.c src/sim/plot.c src/sim/accuracy.c \
                 src/sim/gap_literal.c src/sim/literal_hook.c \
                 $(MULTI_SRCS)
 LIBRARIES += memsim

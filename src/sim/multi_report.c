@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "sim/child.h"
 #include "sim/multi.h"
+#include "sim/out.h"
 
 static void row(const char *what, const struct multi_result *r, size_t n,
 		double (*get)(const struct multi_result *), int decimals)
@@ -86,25 +87,11 @@ void multi_report_print(const char *name, const struct multi_scenario *m,
 static FILE *open_out(const char *dir, const char *name, const char *ext,
 		      char *path, size_t size)
 {
-	FILE *f;
-
 	if ((size_t)snprintf(path, size, "%s/%s.%s", dir, name, ext) >= size) {
 		fprintf(stderr, "membal-sim: %s: path too long\n", dir);
 		return NULL;
 	}
-	f = fopen(path, "we");
-	if (!f)
-		fprintf(stderr, "membal-sim: %s: %s\n", path, strerror(errno));
-	return f;
-}
-
-static int close_out(FILE *f, const char *path)
-{
-	if (ferror(f) | (fclose(f) != 0)) {
-		fprintf(stderr, "membal-sim: writing %s failed\n", path);
-		return -1;
-	}
-	return 0;
+	return sim_out_open(path);
 }
 
 int multi_report_csv(const char *name, const struct multi_result *r, size_t n,
@@ -125,7 +112,7 @@ int multi_report_csv(const char *name, const struct multi_result *r, size_t n,
 			(unsigned long long)r[i].oom_kills, r[i].utility_mean, r[i].hosts_on_s,
 			r[i].gini_mean, r[i].migrations, r[i].migrations_failed,
 			r[i].moved_mib, r[i].downtime_s, r[i].migrate_s, r[i].held_twice_mibs);
-	rc |= close_out(f, path);
+	rc |= sim_out_close(f, path);
 	if (!(f = open_out(dir, name, "points.csv", path, sizeof(path))))
 		return -1;
 	fprintf(f, "run,arrived,running,utility,hosts_on\n");
@@ -134,7 +121,7 @@ int multi_report_csv(const char *name, const struct multi_result *r, size_t n,
 			fprintf(f, "%s,%u,%u,%.2f,%u\n", r[i].label, r[i].point[k].arrived,
 				r[i].point[k].running, r[i].point[k].utility,
 				r[i].point[k].hosts_on);
-	rc |= close_out(f, path);
+	rc |= sim_out_close(f, path);
 	if (!(f = open_out(dir, name, "ticks.csv", path, sizeof(path))))
 		return -1;
 	fprintf(f, "run,time_s,utility,hosts_on,gini,shortfall_mib");
@@ -152,7 +139,7 @@ int multi_report_csv(const char *name, const struct multi_result *r, size_t n,
 				fprintf(f, ",%.1f", r[i].host_used[t * r[i].n_hosts + h]);
 			fputc('\n', f);
 		}
-	rc |= close_out(f, path);
+	rc |= sim_out_close(f, path);
 	return rc ? -1 : 0;
 }
 
@@ -230,7 +217,7 @@ static int time_figure(const char *name, const struct multi_scenario *m,
 			fprintf(f, "plot \"%s\" every ::1 using 2:%s with lines lw 1.5\n", csv, using);
 		}
 	fputs("unset multiplot\n", f);
-	if (close_out(f, gp) < 0)
+	if (sim_out_close(f, gp) < 0)
 		return -1;
 	return gnuplot(gp);
 }
@@ -260,7 +247,7 @@ static int vms_figure(const char *name, const struct multi_result *r, size_t n,
 		fputc('\n', f);
 	}
 	fputs("unset multiplot\n", f);
-	if (close_out(f, gp) < 0)
+	if (sim_out_close(f, gp) < 0)
 		return -1;
 	return gnuplot(gp);
 }

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "sim/child.h"
+#include "sim/out.h"
 #include "sim/sim.h"
 
 #define PANEL_W 420
@@ -105,12 +106,10 @@ static void put(FILE *f, float v)
 static int write_data(const struct sim_report *rep, const size_t *rows, size_t n_rows,
 		      const char *path, double *ymax)
 {
-	FILE *f = fopen(path, "we");
+	FILE *f = sim_out_open(path);
 
-	if (!f) {
-		fprintf(stderr, "membal-sim: %s: %s\n", path, strerror(errno));
+	if (!f)
 		return -1;
-	}
 	for (size_t i = 0; i <= n_rows; i++)
 		ymax[i] = 1;
 	for (size_t p = 0; p < rep->n_runs; p++) {
@@ -149,11 +148,7 @@ static int write_data(const struct sim_report *rep, const size_t *rows, size_t n
 		}
 		fputs("\n\n", f);
 	}
-	if (ferror(f) | (fclose(f) != 0)) {
-		fprintf(stderr, "membal-sim: writing %s failed\n", path);
-		return -1;
-	}
-	return 0;
+	return sim_out_close(f, path);
 }
 
 /* gnuplot strings in double quotes: names are [A-Za-z0-9_.-], paths are
@@ -175,11 +170,9 @@ static int write_script(const struct sim_report *rep, const size_t *rows, size_t
 		fprintf(stderr, "membal-sim: output path %s has characters gnuplot strings cannot hold\n", png);
 		return -1;
 	}
-	f = fopen(path, "we");
-	if (!f) {
-		fprintf(stderr, "membal-sim: %s: %s\n", path, strerror(errno));
+	f = sim_out_open(path);
+	if (!f)
 		return -1;
-	}
 	fprintf(f, "# membal-sim: %s (gnuplot %s)\n", rep->name, path);
 	fprintf(f, "set terminal pngcairo size %zu,%zu font \"sans,8\"\n",
 		cols * PANEL_W, R * PANEL_H + 60 + (omitted[0] ? 80 : 0));
@@ -243,11 +236,7 @@ static int write_script(const struct sim_report *rep, const size_t *rows, size_t
 			}
 		}
 	fputs("unset multiplot\n", f);
-	if (ferror(f) | (fclose(f) != 0)) {
-		fprintf(stderr, "membal-sim: writing %s failed\n", path);
-		return -1;
-	}
-	return 0;
+	return sim_out_close(f, path);
 }
 
 static int run_gnuplot(const char *script)

@@ -4,10 +4,10 @@
  * row (table.c sizes the columns, so cells never run together), then (for small hosts) each guest's shortfall; and the same
  * figures as CSV for scripts. docs/evaluation.md explains every row.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/out.h"
 #include "sim/sim.h"
 #include "sim/table.h"
 
@@ -254,25 +254,11 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 static FILE *open_out(const char *dir, const char *name, const char *suffix,
 		      char *path, size_t size)
 {
-	FILE *f;
-
 	if ((size_t)snprintf(path, size, "%s/%s%s", dir, name, suffix) >= size) {
 		fprintf(stderr, "membal-sim: %s/%s%s: path too long\n", dir, name, suffix);
 		return NULL;
 	}
-	f = fopen(path, "we");
-	if (!f)
-		fprintf(stderr, "membal-sim: %s: %s\n", path, strerror(errno));
-	return f;
-}
-
-static int close_out(FILE *f, const char *path)
-{
-	if (ferror(f) | (fclose(f) != 0)) {
-		fprintf(stderr, "membal-sim: writing %s failed\n", path);
-		return -1;
-	}
-	return 0;
+	return sim_out_open(path);
 }
 
 int sim_report_csv(const struct sim_report *rep, const char *dir)
@@ -298,7 +284,7 @@ int sim_report_csv(const struct sim_report *rep, const char *dir)
 			fprintf(f, "%.3f", s.gini);
 		fprintf(f, ",%.1f\n", s.host_free_mean_mib);
 	}
-	if (close_out(f, path) < 0)
+	if (sim_out_close(f, path) < 0)
 		return -1;
 
 	f = open_out(dir, rep->name, ".guests.csv", path, sizeof(path));
@@ -323,5 +309,5 @@ int sim_report_csv(const struct sim_report *rep, const char *dir)
 				x->starve_max_s, (unsigned long long)x->target_writes,
 				(unsigned long long)x->bursts);
 		}
-	return close_out(f, path);
+	return sim_out_close(f, path);
 }
