@@ -180,23 +180,10 @@ static int check_config(const struct cli *o)
 		return 1;
 	}
 	if (!o->quiet) {
-		if (!o->config_given && access(o->config, F_OK) != 0)
-			printf("# %s does not exist: built-in defaults\n", o->config);
-		else
-			printf("# %s: effective configuration (defaults filled in)\n", o->config);
+		cfg_print_origin(stdout, o->config, o->config_given);
 		agent_config_print(stdout, &c);
 	}
 	return 0;
-}
-
-static int check_host(void)
-{
-	char why[256];
-	enum xen_role r = xen_role_detect("", why, sizeof(why));
-
-	printf("membal-agent: %s%s\n", why,
-	       r == XEN_ROLE_DOMU ? "" : ": the agent runs in Xen guests only");
-	return r == XEN_ROLE_DOMU ? 0 : 1;
 }
 
 static const char *step_status(enum agent_step_result r)
@@ -248,7 +235,8 @@ int main(int argc, char **argv)
 		lc.level = o.log_level;
 	log_setup("membal-agent", &lc);
 	if (o.check_host)
-		return check_host();
+		return xen_role_check_host("membal-agent", XEN_ROLE_DOMU,
+					   "the agent runs in Xen guests only");
 	if (o.check_config)
 		return check_config(&o);
 	if (load_config(&o, &cfg) < 0) {

@@ -164,24 +164,11 @@ static int check_config(const struct arbiter_options *o)
 		return 1;
 	}
 	if (!o->quiet) {
-		if (!o->config_given && access(o->config, F_OK) != 0)
-			printf("# %s does not exist: built-in defaults\n", o->config);
-		else
-			printf("# %s: effective configuration (defaults filled in)\n", o->config);
+		cfg_print_origin(stdout, o->config, o->config_given);
 		arbiter_config_print(stdout, c);
 	}
 	free(c);
 	return 0;
-}
-
-static int check_host(void)
-{
-	char why[256];
-	enum xen_role r = xen_role_detect("", why, sizeof(why));
-
-	printf("membal-arbiter: %s%s\n", why,
-	       r == XEN_ROLE_DOM0 ? "" : ": the arbiter runs in dom0 only");
-	return r == XEN_ROLE_DOM0 ? 0 : 1;
 }
 
 /* SIGHUP: re-read the file. A refused file keeps the running
@@ -230,7 +217,8 @@ int main(int argc, char **argv)
 		lc.level = o.log_level;
 	log_setup("membal-arbiter", &lc);
 	if (o.check_host)
-		return check_host();
+		return xen_role_check_host("membal-arbiter", XEN_ROLE_DOM0,
+					   "the arbiter runs in dom0 only");
 	if (o.check_config)
 		return check_config(&o);
 	cfg = malloc(sizeof(*cfg));

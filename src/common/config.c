@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/parse.h"
@@ -171,4 +172,12 @@ int cfg_load_string(const char *name, const char *text, cfg_key_fn fn,
 
 	cfg_init(f, name);
 	return cfg_run(&c);
+}
+
+void cfg_print_origin(FILE *out, const char *path, bool given)
+{
+	if (!given && access(path, F_OK) != 0)
+		fprintf(out, "# %s does not exist: built-in defaults\n", path);
+	else
+		fprintf(out, "# %s: effective configuration (defaults filled in)\n", path);
 }

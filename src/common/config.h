@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Characters a line may have, not counting its end ("\n" or "\r\n");
  * longer lines are errors, never truncated. inih's buffer (INI_MAX_LINE)
@@ -43,6 +44,10 @@ typedef bool (*cfg_key_fn)(struct cfg_file *f, const char *section,
 
 /* 0: loaded without errors (warnings allowed); -1: errors (all logged). */
 int cfg_load(const char *path, cfg_key_fn fn, void *user, struct cfg_file *f);
+/* --check-config's first line, before the values: where they come from
+ * (path, or the built-in defaults when path is the default file and
+ * missing; given: path was named on the command line). */
+void cfg_print_origin(FILE *out, const char *path, bool given);
 /* Same from a string; name is used in messages. */
 int cfg_load_string(const char *name, const char *text, cfg_key_fn fn,
 		    void *user, struct cfg_file *f);

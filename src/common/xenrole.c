@@ -58,3 +58,12 @@ enum xen_role xen_role_detect(const char *root, char *why, size_t size)
 	snprintf(why, size, "Xen guest (no dom0 feature or capability)");
 	return XEN_ROLE_DOMU;
 }
+
+int xen_role_check_host(const char *prog, enum xen_role want, const char *elsewhere)
+{
+	char why[256];
+	enum xen_role r = xen_role_detect("", why, sizeof(why));
+
+	printf("%s: %s%s%s\n", prog, why, r == want ? "" : ": ", r == want ? "" : elsewhere);
+	return r == want ? 0 : 1;
+}

@@ -21,5 +21,9 @@ enum xen_role { XEN_ROLE_NONE, XEN_ROLE_DOM0, XEN_ROLE_DOMU };
 /* root: "" for the running system, a directory in tests. why receives
  * one line saying what was found. */
 enum xen_role xen_role_detect(const char *root, char *why, size_t size);
+/* --check-host for prog: prints "<prog>: <what was found>", then
+ * ": <elsewhere>" unless this system is in the want role; 0 when it is,
+ * 1 otherwise (the exit status). */
+int xen_role_check_host(const char *prog, enum xen_role want, const char *elsewhere);
 
 #endif
