@@ -9,7 +9,9 @@
  * the line-length limit.
  *
  * `make config-doc` rewrites the document's tables from the rows
- * (MEMBAL_WRITE_DOCS=1); this test then passes.
+ * (MEMBAL_WRITE_DOCS=1), and the values of the shipped files' key lines
+ * (not their comments, nor a missing or extra key: a person places and
+ * explains those); this test then passes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -157,25 +159,38 @@ static bool ini_line(const char *line, bool *commented, char *section,
 }
 
 /* Every row is in the file: a key with a default as "key = default", one
- * without as "#key = example"; every key line of the file is a row. */
+ * without as "#key = example"; every key line of the file is a row.
+ * With MEMBAL_WRITE_DOCS (`make config-doc`) a key line whose value is not
+ * the row's is rewritten with it, comments and order kept; a row missing
+ * from the file, or a line no row has, still fails: its place and comment
+ * are a person's to write. */
 static void check_conf(const char *path, const struct cfg_section *const *secs,
 		       size_t n)
 {
-	char *text = slurp(path), *save = NULL;
+	char *text = slurp(path), *end = text + strlen(text), *next, *out = NULL;
 	const struct cfg_section *cur = NULL;
 	unsigned seen[8][CFG_MAX_KEYS] = { { 0 } };
-	unsigned lineno = 0;
-	size_t cs = 0;
+	bool write = getenv("MEMBAL_WRITE_DOCS") != NULL, rewrote = false;
+	size_t cs = 0, olen = 0;
+	FILE *fp = write ? open_memstream(&out, &olen) : NULL;
 
 	assert_true(n <= 8);
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	for (char *l = text; l < end; l = next) {
 		char section[64], key[64], value[256];
+		const char *want = NULL;
 		bool commented;
 
-		lineno++;
-		if (!ini_line(l, &commented, section, key, value))
+		next = strchrnul(l, '\n');
+		if (*next)
+			*next++ = '\0';
+		if (!ini_line(l, &commented, section, key, value)) {
+			if (fp)
+				fprintf(fp, "%s\n", l);
 			continue;
+		}
 		if (!key[0]) {
+			if (fp)
+				fprintf(fp, "%s\n", l);
 			cur = cfg_table_section(secs, n, section);
 			if (!cur)
 				fail_msg("%s: [%s]: no such section in the tables", path, section);
@@ -190,14 +205,34 @@ static void check_conf(const char *path, const struct cfg_section *const *secs,
 
 		if (!k)
 			fail_msg("%s: [%s] %s: not a row of the table", path, cur->name, key);
-		if (!commented && (!k->def || strcmp(value, k->def)))
-			fail_msg("%s: [%s] %s = %s, but the table's default is '%s'",
-				 path, cur->name, key, value, k->def ? k->def : "(unset)");
+		if (!commented && k->def && strcmp(value, k->def))
+			want = k->def;
 		if (commented && !k->def && k->example && strcmp(value, k->example))
-			fail_msg("%s: [%s] #%s = %s, but the table's example is '%s'",
-				 path, cur->name, key, value, k->example);
+			want = k->example;
+		if (fp) {
+			/* the line up to its value, then the row's */
+			const char *v = strchr(l, '=') + 1;
+
+			v += strspn(v, " ");
+			fprintf(fp, "%.*s%s\n", (int)(v - l), l, want ? want : v);
+			rewrote |= want != NULL;
+			want = NULL;
+		}
+		if (!commented && !k->def)
+			fail_msg("%s: [%s] %s = %s, but the table has no default (comment it out)",
+				 path, cur->name, key, value);
+		if (want && !commented)
+			fail_msg("%s: [%s] %s = %s, but the table's default is '%s' (`make config-doc` rewrites it)",
+				 path, cur->name, key, value, want);
+		if (want)
+			fail_msg("%s: [%s] #%s = %s, but the table's example is '%s' (`make config-doc` rewrites it)",
+				 path, cur->name, key, value, want);
 		if (!commented || !k->def)
 			seen[cs][i]++;
+	}
+	if (fp) {
+		fclose(fp);
+		own(out);
 	}
 	for (size_t s = 0; s < n; s++)
 		for (size_t i = 0; i < secs[s]->nkeys; i++)
@@ -205,6 +240,15 @@ static void check_conf(const char *path, const struct cfg_section *const *secs,
 				fail_msg("%s: [%s] %s appears %u times (expected once, %s)",
 					 path, secs[s]->name, secs[s]->keys[i].name, seen[s][i],
 					 secs[s]->keys[i].def ? "with its default" : "commented out");
+	if (rewrote) {
+		fp = fopen(path, "w");
+		assert_non_null(fp);
+		fputs(out, fp);
+		assert_int_equal(fclose(fp), 0);
+		fprintf(stderr, "%s: key values rewritten from the tables\n", path);
+	}
+	if (out)
+		disown(out);
 	disown(text);
 }
 
