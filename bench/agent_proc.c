@@ -348,5 +348,13 @@ int main(int argc, char **argv)
 	       agent_ns / tight, agent_ns / paced_ns, agent_ns / kept_ns);
 	printf("  share of one CPU at sample_ms 1000: %.4f%% (goal < 0.01%%)\n",
 	       agent_ns / 1e9 * 100.0);
+	/* A process kept off the CPU (a loaded or stalled VM) takes far
+	 * fewer samples than nominal, and a paced floor then catches up
+	 * with rounds that do not sleep and look cheap (bench_wake says the
+	 * same): such a run's ratios are not the machine's. */
+	if (an < 0.9 * samples || pn < 0.9 * samples || pn > 1.1 * samples ||
+	    kn < 0.9 * samples || kn > 1.1 * samples)
+		printf("  (samples well off nominal: the machine was loaded or stalled;"
+		       " the figures of this run are not comparable)\n");
 	return 0;
 }
