@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "iallocator/htools.h"
 #include "placetool/placetool.h"
@@ -80,16 +79,8 @@ int export_htools_main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	snap_init(&s);
-	if (cache)
-		rc = snap_read_cache(&s, cache, (int64_t)time(NULL), (int64_t)max_age, err, sizeof(err));
-	else
-		rc = snap_read_csv(&s, hosts, doms, err, sizeof(err));
-	if (rc < 0) {
-		fprintf(stderr, "membal-place: %s\n", err);
-		snap_free(&s);
+	if (snap_load(&s, cache, (int64_t)max_age, hosts, doms) < 0)
 		return 1;
-	}
 	FILE *out = outp ? fopen(outp, "we") : stdout;
 
 	if (!out) {

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/parse.h"
 #include "policy/policy.h"
@@ -258,20 +257,10 @@ static int plan_main(int argc, char **argv)
 	}
 	struct snap s;
 	struct place_plan pl;
-	char err[600];
 	int rc;
 
-	snap_init(&s);
-	if (cache)
-		rc = snap_read_cache(&s, cache, (int64_t)time(NULL), (int64_t)max_age,
-				     err, sizeof(err));
-	else
-		rc = snap_read_csv(&s, hosts, doms, err, sizeof(err));
-	if (rc < 0) {
-		fprintf(stderr, "membal-place: %s\n", err);
-		snap_free(&s);
+	if (snap_load(&s, cache, (int64_t)max_age, hosts, doms) < 0)
 		return 1;
-	}
 	if (apply_edits(&s, &e) < 0) {
 		snap_free(&s);
 		return 1;

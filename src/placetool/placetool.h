@@ -65,6 +65,12 @@ int snap_read_csv(struct snap *s, const char *hosts_path,
 int snap_read_cache(struct snap *s, const char *path, int64_t now,
 		    int64_t max_age_s, char *err, size_t errlen);
 
+/* The snapshot a command line names: the cache when cache is set (as
+ * snap_read_cache(), now being the wall clock), else hosts and doms.
+ * 0, or -1 after "membal-place: <why>" on stderr, s freed. */
+int snap_load(struct snap *s, const char *cache, int64_t max_age_s,
+	      const char *hosts, const char *doms);
+
 /* collect: options as on its command line. */
 int collect_main(int argc, char **argv);
 
