@@ -65,27 +65,6 @@
 #define SAMPLE_MS 20
 #define WARMUP_S 2
 
-/* ns on a CPU: the first field of /proc/PID/schedstat. */
-static uint64_t schedstat_ns(pid_t pid)
-{
-	char path[64], buf[128];
-	unsigned long long ns = 0;
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		bench_die(path);
-	n = (int)read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		bench_die(path);
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu", &ns) != 1)
-		bench_die("schedstat format");
-	return ns;
-}
-
 /* The reads' bytes go here, so that no read is optimised away. */
 static volatile size_t sink;
 
@@ -266,7 +245,7 @@ int main(int argc, char **argv)
 		bench_die("pipe");
 
 	sleep(WARMUP_S);
-	uint64_t a0 = schedstat_ns(apid), p0 = schedstat_ns(ppid), k0 = schedstat_ns(kpid);
+	uint64_t a0 = bench_schedstat_ns(apid), p0 = bench_schedstat_ns(ppid), k0 = bench_schedstat_ns(kpid);
 	uint64_t tx0 = transactions(x);
 	uint64_t ar0, ab0, pr0, pb0, kr0, kb0;
 
@@ -288,7 +267,7 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	sleep(window_s);
-	uint64_t a1 = schedstat_ns(apid), p1 = schedstat_ns(ppid), k1 = schedstat_ns(kpid);
+	uint64_t a1 = bench_schedstat_ns(apid), p1 = bench_schedstat_ns(ppid), k1 = bench_schedstat_ns(kpid);
 	uint64_t tx1 = transactions(x);
 	uint64_t ar1, ab1, pr1, pb1, kr1, kb1;
 

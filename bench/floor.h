@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Shared by the agent benches: the floor every sample is measured
- * against (one open + read + close of /proc/meminfo), and the hand-over
- * the arbiter does before an agent may publish.
+ * against (one open + read + close of /proc/meminfo), a process's CPU
+ * time from outside, and the hand-over the arbiter does before an agent
+ * may publish.
  */
 #ifndef MEMBAL_BENCH_FLOOR_H
 #define MEMBAL_BENCH_FLOOR_H
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 #include <xenstore.h>
 
@@ -40,6 +43,28 @@ static inline size_t bench_bare_meminfo_read(void)
 		bench_die("read /proc/meminfo");
 	close(fd);
 	return (size_t)n;
+}
+
+/* ns a process spent on a CPU (every thread, system calls included):
+ * the first field of /proc/PID/schedstat. */
+static inline uint64_t bench_schedstat_ns(pid_t pid)
+{
+	char path[64], buf[128];
+	unsigned long long ns = 0;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		bench_die(path);
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		bench_die(path);
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu", &ns) != 1)
+		bench_die("schedstat format");
+	return ns;
 }
 
 /* What the arbiter does for a new domain (design.md §Guest keys): create

@@ -86,23 +86,6 @@ static const struct way ways[] = {
 
 static volatile uint64_t *wakes;   /* one counter a way, shared */
 
-static uint64_t schedstat_ns(pid_t pid)
-{
-	char path[64], buf[128];
-	unsigned long long ns = 0;
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		bench_die(path);
-	n = (int)read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0 || (buf[n] = '\0', sscanf(buf, "%llu", &ns) != 1))
-		bench_die(path);
-	return ns;
-}
-
 static void step(struct timespec *t)
 {
 	t->tv_nsec += PERIOD_MS * 1000000L;
@@ -244,7 +227,7 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &m0);
 	for (size_t i = 0; i < NWAYS; i++) {
-		cpu0[i] = schedstat_ns(pid[i]);
+		cpu0[i] = bench_schedstat_ns(pid[i]);
 		w0[i] = wakes[i];
 	}
 	/* The tight floor, in this process, inside the window. */
@@ -276,7 +259,7 @@ int main(int argc, char **argv)
 				      (m1.tv_nsec - m0.tv_nsec) / 1000000) / PERIOD_MS;
 
 	for (size_t i = 0; i < NWAYS; i++) {
-		uint64_t cpu = schedstat_ns(pid[i]) - cpu0[i];
+		uint64_t cpu = bench_schedstat_ns(pid[i]) - cpu0[i];
 
 		n[i] = wakes[i] - w0[i];
 		per[i] = (double)cpu / (double)(n[i] ? n[i] : 1);
