@@ -300,12 +300,19 @@ static void sleep_ms(uint64_t ms)
 		;
 }
 
-static void report(const struct opts *o, uint64_t t0, size_t mib)
+/* t_ms: the time the size was computed for, so that a reader can check a
+ * line against the workload's shape however late the process ran. */
+static void report_at(const struct opts *o, uint64_t t_ms, size_t mib)
 {
 	if (o->verbose) {
-		printf("%llu %zu\n", (unsigned long long)(now_ms() - t0), mib);
+		printf("%llu %zu\n", (unsigned long long)t_ms, mib);
 		fflush(stdout);
 	}
+}
+
+static void report(const struct opts *o, uint64_t t0, size_t mib)
+{
+	report_at(o, now_ms() - t0, mib);
 }
 
 static int fail(size_t want, size_t have)
@@ -329,7 +336,7 @@ static int run_mono(const struct opts *o, struct load *l)
 		if (resize(l, want) < 0)
 			return fail(want, l->n);
 		if (want != last)
-			report(o, t0, want);
+			report_at(o, t, want);
 		last = want;
 		touch_all(l);
 		sleep_ms(o->step_ms);
@@ -371,7 +378,7 @@ static int ramp(const struct opts *o, struct load *l, uint64_t t0)
 		if (resize(l, want) < 0)
 			return fail(want, l->n);
 		if (want != last)
-			report(o, t0, want);
+			report_at(o, t, want);
 		last = want;
 		touch_all(l);
 		if (want < (size_t)o->size)
