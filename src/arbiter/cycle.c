@@ -67,7 +67,7 @@ static void report_of(const struct dom *d, struct snap_report *r)
  * agent's domain keeps today's policy); the gap is the fixed headroom
  * (design.md §Scarce mode from the estimated need). A domain adopted
  * less than adopt_grace_s ago is not shrunk. */
-static void need_of(const struct arbiter *a, const struct dom *d,
+static void need_of(const struct arbiter *a, struct dom *d,
 		    uint64_t now, struct snap_dom *in)
 {
 	const struct policy_params *p = &a->cfg.policy.params;
@@ -94,6 +94,10 @@ static void need_of(const struct arbiter *a, const struct dom *d,
 			kb = lru;
 		in->have_ws = true;
 		in->ws_kb = kb;
+		growth_observe(&d->growth, kb, d->fig.v[MK_COMMITTED_AS],
+			       p->min_change_kb, now);
+		in->growing = growth_recent(&d->growth, now,
+					    (uint64_t)p->oom_room_s * 1000);
 	}
 }
 

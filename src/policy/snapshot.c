@@ -60,6 +60,8 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 	}
 	if (in->grace)
 		s->flags |= POLICY_IN_GRACE;
+	if (in->growing)
+		s->flags |= POLICY_IN_GROWING;
 }
 
 void snapshot_dom(const struct snap_dom *in, struct policy_dom *s)

@@ -69,6 +69,8 @@ struct snap_dom {
 	bool have_ws;
 	uint64_t ws_kb;
 	bool grace;
+	/* need = estimate: W or Committed_AS rose within oom_room_s. */
+	bool growing;
 };
 
 /* O_i: what the domain holds that the guest does not count as RAM,
