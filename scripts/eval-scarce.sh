@@ -53,7 +53,7 @@ for sc in "$@"; do
 	lag=$(sed -n 's/^ *lagged floor[^:]*: *\([0-9.]*\) MiB\*s.*/\1/p' "$OUT/$name.out")
 	awk -F, -v name="$name" -v lag="${lag:-0}" '
 	NR > 1 { s[$1] = $2; fl = $3; oom[$1] = $5; w[$1] = $10 }
-	function ratio(a, b) { return b > 0 ? sprintf("%.2fx", a / b) : "n/a" }
+	function ratio(a, b) { return (b > 0) ? sprintf("%.2fx", a / b) : "n/a" }
 	function mark(ok) { return ok ? "yes" : "**no**" }
 	END {
 		m = s["membal"]; t = s["today"]
@@ -62,7 +62,7 @@ for sc in "$@"; do
 		if (oom["paper"] < best) best = oom["paper"]
 		contention = s["static"] > 0
 		least = m <= s["static"] && m <= s["self"] && m <= s["paper"]
-		lg = lag > 0 ? m / lag <= 1.25 : 1
+		lg = (lag > 0) ? ((m / lag) <= 1.25) : 1
 		cl = m <= t
 		om = oom["membal"] <= best
 		wr = w["membal"] <= w["paper"]
@@ -72,7 +72,7 @@ for sc in "$@"; do
 		       w["paper"], w["membal"]
 		if (contention)
 			printf " %s | %s | %s | %s | %s |\n", mark(least),
-			       lag > 0 ? mark(lg) : "n/a", mark(cl), mark(om), mark(wr)
+			       ((lag > 0) ? mark(lg) : "n/a"), mark(cl), mark(om), mark(wr)
 		else
 			printf " - | - | - | - | - |\n"
 	}' "$OUT/$name.summary.csv"

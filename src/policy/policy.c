@@ -139,7 +139,8 @@ static uint64_t need_w_kb(const struct policy_params *p,
 			  const struct policy_dom *d)
 {
 	uint64_t g = policy_dom_gap_kb(p, d);
-	bool growing = d->flags & (POLICY_IN_GROWING | POLICY_IN_OOM_MIN);
+	bool growing = p->oom_room_s &&
+		       (d->flags & (POLICY_IN_GROWING | POLICY_IN_OOM_MIN));
 	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 	uint64_t w = d->ws_kb + room < POLICY_KB_MAX ? d->ws_kb + room : POLICY_KB_MAX;
 
