@@ -129,8 +129,7 @@ static bool uses_need(const struct policy_params *p, const struct policy_dom *d)
 }
 
 /* The need the tiers and the floor serve: W_i, plus, while the domain
- * grows (it rose within oom_room_s, or an OOM kill holds its minimum),
- * the part of g_i the guest's free swap cannot hold. A guest held at W_i
+ * grows (W_i or Committed_AS rose within oom_room_s), the part of g_i the guest's free swap cannot hold. A guest held at W_i
  * absorbs its next rise in swap; without swap room that rise is an OOM
  * kill, not a shortfall, and the estimate cannot show the need beyond
  * what the guest holds (no swap, no refaults of anonymous memory): its
@@ -139,8 +138,7 @@ static uint64_t need_w_kb(const struct policy_params *p,
 			  const struct policy_dom *d)
 {
 	uint64_t g = policy_dom_gap_kb(p, d);
-	bool growing = p->oom_room_s &&
-		       (d->flags & (POLICY_IN_GROWING | POLICY_IN_OOM_MIN));
+	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
 	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 	uint64_t w = d->ws_kb + room < POLICY_KB_MAX ? d->ws_kb + room : POLICY_KB_MAX;
 

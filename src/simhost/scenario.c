@@ -566,8 +566,10 @@ uint64_t sim_guest_commit_kb(const struct sim_guest_spec *g, uint64_t t_ms)
  * (the rate-limited follower of c, starting at c(0)). A pure function of
  * t, so the model, the clairvoyant and the lagged floor all see one
  * curve. s runs over t and the grid points before it, back to where r (t
- * - s) alone exceeds c(t); on the grid a rise is followed from the grid
- * point after it (at most one step late).
+ * - s) alone exceeds c(t), with c taken just before each grid point: a
+ * rise on the grid (every workload's at whole seconds) is followed
+ * exactly, one between two grid points as if it had come at the one
+ * before it (at most one step early).
  */
 uint64_t sim_guest_demand_kb(const struct sim_guest_spec *g, uint64_t t_ms)
 {
@@ -579,7 +581,9 @@ uint64_t sim_guest_demand_kb(const struct sim_guest_spec *g, uint64_t t_ms)
 	uint64_t s = t_ms / TOUCH_GRID_MS * TOUCH_GRID_MS;
 
 	for (;;) {
-		uint64_t v = sim_guest_commit_kb(g, s) +
+		/* The curve just before s: a rise at a grid point is followed
+		 * from that point on, exactly. */
+		uint64_t v = sim_guest_commit_kb(g, s ? s - 1 : 0) +
 			     (uint64_t)((unsigned __int128)r * (t_ms - s) / 1000);
 
 		if (v < best)

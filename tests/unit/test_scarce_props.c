@@ -10,7 +10,7 @@
  *     U_i  = MC_i (scarce_cap = demand) or H_i;  U1_i = clamp(W_i, L_i', U_i)
  * and a domain without an estimate has today's U_i and U1_i = U_i. W_i
  * there is the need with its OOM margin (design.md §Growth is never
- * cut): while the domain grows (or an OOM kill holds its minimum), W_i +
+ * cut): while the domain grows (POLICY_IN_GROWING), W_i +
  * max(0, g_i - SwapFree_i), and at least C_i + O_i when that margin is
  * not zero; MC_i then is clamp(max(W_i + g_i, that), L_i', H_i).
  */
@@ -51,8 +51,7 @@ static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
 /* The need the tiers serve, with its OOM margin (the formula above). */
 static uint64_t need_w(const struct policy_params *p, const struct policy_dom *d)
 {
-	bool growing = p->oom_room_s &&
-		       (d->flags & (POLICY_IN_GROWING | POLICY_IN_OOM_MIN));
+	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
 	uint64_t room = growing && d->gap_kb > d->swap_free_kb
 				? d->gap_kb - d->swap_free_kb : 0;
 	uint64_t w = d->ws_kb + room;
