@@ -369,11 +369,12 @@ int arbiter_cycle(struct arbiter *a)
 		.free_kb = host_free(a, now),
 		.reserve_kb = a->cfg.policy.params.reserve_kb,
 	};
-	/* The adoption grace yields to the host's reserve: below it, a newly
-	 * adopted domain gives back down to its need like any other. */
+	/* The adoption grace and the OOM margin yield to the host's reserve:
+	 * below it, a newly adopted or growing domain gives back down to its
+	 * need like any other. */
 	if (host.free_kb < (int64_t)host.reserve_kb)
 		for (size_t i = 0; i < n; i++)
-			a->snap[i].flags &= ~(uint32_t)POLICY_IN_GRACE;
+			a->snap[i].flags &= ~(uint32_t)(POLICY_IN_GRACE | POLICY_IN_GROWING);
 	if (policy_decide(&a->pctx, &a->cfg.policy.params, &host, a->snap, n,
 			  a->dec, &a->cycle) < 0) {
 		log_limited(LOG_ERR, "arbiter:policy", "policy refused the snapshot: %s",
