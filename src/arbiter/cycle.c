@@ -94,10 +94,12 @@ static void need_of(const struct arbiter *a, struct dom *d,
 			kb = lru;
 		in->have_ws = true;
 		in->ws_kb = kb;
+		uint64_t hold = (uint64_t)p->oom_room_s * 1000;
+
 		growth_observe(&d->growth, kb, d->fig.v[MK_COMMITTED_AS],
-			       p->min_change_kb, now);
-		in->growing = growth_recent(&d->growth, now,
-					    (uint64_t)p->oom_room_s * 1000);
+			       p->min_change_kb, now, hold);
+		in->growing = growth_recent(&d->growth, now, hold);
+		in->commit_new_kb = growth_commit_new_kb(&d->growth, now, hold);
 	}
 }
 

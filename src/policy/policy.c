@@ -78,7 +78,7 @@ static int check_dom(const struct policy_dom *d, char *err, size_t len)
 		{ "committed_as", d->committed_as_kb },
 		{ "overhead", d->overhead_kb }, { "gap", d->gap_kb },
 		{ "swap_free", d->swap_free_kb }, { "swap_tot", d->swap_tot_kb },
-		{ "ws", d->ws_kb },
+		{ "ws", d->ws_kb }, { "commit_new", d->commit_new_kb },
 	};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
@@ -142,14 +142,13 @@ static uint64_t need_w_kb(const struct policy_params *p,
 	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 	uint64_t w = d->ws_kb + room < POLICY_KB_MAX ? d->ws_kb + room : POLICY_KB_MAX;
 
-	if (room) {
-		/* Growing without swap room: what its programs were promised
-		 * and have not touched yet is what they are about to touch. */
-		uint64_t o = d->overhead_kb < d->actual_kb ? d->overhead_kb : d->actual_kb;
-		uint64_t c = d->committed_as_kb + o;
+	if (room && d->commit_new_kb > room) {
+		/* Growing without swap room: what its programs committed
+		 * since the growth began and have not touched yet is what
+		 * they are about to touch (malloc, then fill). */
+		uint64_t c = d->ws_kb + d->commit_new_kb;
 
-		if (c > w)
-			w = c < POLICY_KB_MAX ? c : POLICY_KB_MAX;
+		w = c < POLICY_KB_MAX ? c : POLICY_KB_MAX;
 	}
 	return w;
 }

@@ -201,6 +201,10 @@ struct policy_dom {
 	/* With POLICY_IN_WS (read only under need = estimate): W_i = WS_i +
 	 * O_i, the estimated working set in target units. */
 	uint64_t ws_kb;
+	/* With POLICY_IN_GROWING: Committed_AS - WS_i less its lowest value
+	 * since the domain started growing: what its programs committed
+	 * lately and have not touched yet (KiB). */
+	uint64_t commit_new_kb;
 };
 
 static inline uint64_t policy_dom_gap_kb(const struct policy_params *p,

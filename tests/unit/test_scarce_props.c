@@ -10,9 +10,10 @@
  *     U_i  = MC_i (scarce_cap = demand) or H_i;  U1_i = clamp(W_i, L_i', U_i)
  * and a domain without an estimate has today's U_i and U1_i = U_i. W_i
  * there is the need with its OOM margin (design.md §Growth is never
- * cut): while the domain grows (POLICY_IN_GROWING), W_i +
- * max(0, g_i - SwapFree_i), and at least C_i + O_i when that margin is
- * not zero; MC_i then is clamp(max(W_i + g_i, that), L_i', H_i).
+ * cut): while the domain grows (POLICY_IN_GROWING), W_i + the margin
+ * max(0, g_i - SwapFree_i), or W_i + commit_new_i when that is larger and
+ * the margin is not zero; MC_i then is clamp(max(W_i + g_i, that), L_i',
+ * H_i).
  */
 #include "test_policy_util.h"
 
@@ -38,8 +39,10 @@ static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
 			dom[i].flags |= POLICY_IN_WS;
 			dom[i].ws_kb = rng_range(r, 0, 2 * dom[i].actual_kb);
 			dom[i].gap_kb = rng_range(r, 0, 256 * MIB);
-			if (rng_chance(r, 30))
+			if (rng_chance(r, 30)) {
 				dom[i].flags |= POLICY_IN_GROWING;
+				dom[i].commit_new_kb = rng_range(r, 0, 512 * MIB);
+			}
 		}
 	}
 	if (rng_chance(r, 20))
@@ -54,12 +57,9 @@ static uint64_t need_w(const struct policy_params *p, const struct policy_dom *d
 	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
 	uint64_t room = growing && d->gap_kb > d->swap_free_kb
 				? d->gap_kb - d->swap_free_kb : 0;
-	uint64_t w = d->ws_kb + room;
-	uint64_t o = d->overhead_kb < d->actual_kb ? d->overhead_kb : d->actual_kb;
+	uint64_t more = room && d->commit_new_kb > room ? d->commit_new_kb : room;
 
-	if (room && d->committed_as_kb + o > w)
-		w = d->committed_as_kb + o;
-	return w;
+	return d->ws_kb + more;
 }
 
 static bool has_ws(const struct policy_dom *d)
