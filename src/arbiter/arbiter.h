@@ -27,6 +27,7 @@
 #include "arbiter/reserve.h"
 #include "arbiter/xsio.h"
 #include "policy/gap.h"
+#include "policy/growth.h"
 #include "policy/policy.h"
 
 struct xs_handle;
@@ -79,6 +80,7 @@ struct dom {
 	uint64_t first_fig_ms;       /* first good report (adopt_grace_s) */
 	struct guest_figures fig;    /* last good report */
 	struct guest_history hist;   /* deltas to the report before it */
+	struct growth_state growth;  /* need = estimate: the OOM margin's evidence */
 	uint64_t stamp;
 	uint64_t stamp_ms;           /* when the stamp last changed */
 	struct guest_rejects rej;

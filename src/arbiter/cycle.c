@@ -67,7 +67,7 @@ static void report_of(const struct dom *d, struct snap_report *r)
  * agent's domain keeps today's policy); the gap is the fixed headroom
  * (design.md §Scarce mode from the estimated need). A domain adopted
  * less than adopt_grace_s ago is not shrunk. */
-static void need_of(const struct arbiter *a, const struct dom *d,
+static void need_of(const struct arbiter *a, struct dom *d,
 		    uint64_t now, struct snap_dom *in)
 {
 	const struct policy_params *p = &a->cfg.policy.params;
@@ -94,6 +94,12 @@ static void need_of(const struct arbiter *a, const struct dom *d,
 			kb = lru;
 		in->have_ws = true;
 		in->ws_kb = kb;
+		uint64_t hold = (uint64_t)p->oom_room_s * 1000;
+
+		growth_observe(&d->growth, kb, d->fig.v[MK_COMMITTED_AS],
+			       p->min_change_kb, now, hold);
+		in->growing = growth_recent(&d->growth, now, hold);
+		in->commit_new_kb = growth_commit_new_kb(&d->growth, now, hold);
 	}
 }
 
@@ -365,11 +371,12 @@ int arbiter_cycle(struct arbiter *a)
 		.free_kb = host_free(a, now),
 		.reserve_kb = a->cfg.policy.params.reserve_kb,
 	};
-	/* The adoption grace yields to the host's reserve: below it, a newly
-	 * adopted domain gives back down to its need like any other. */
+	/* The adoption grace and the OOM margin yield to the host's reserve:
+	 * below it, a newly adopted or growing domain gives back down to its
+	 * need like any other. */
 	if (host.free_kb < (int64_t)host.reserve_kb)
 		for (size_t i = 0; i < n; i++)
-			a->snap[i].flags &= ~(uint32_t)POLICY_IN_GRACE;
+			a->snap[i].flags &= ~(uint32_t)(POLICY_IN_GRACE | POLICY_IN_GROWING);
 	if (policy_decide(&a->pctx, &a->cfg.policy.params, &host, a->snap, n,
 			  a->dec, &a->cycle) < 0) {
 		log_limited(LOG_ERR, "arbiter:policy", "policy refused the snapshot: %s",

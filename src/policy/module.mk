@@ -58,3 +58,9 @@ TESTS += test_unpark
 test_unpark_SRCS   := tests/unit/test_unpark.c
 test_unpark_LIBS   := policy common
 test_unpark_LDLIBS := $(POLICY_TEST_LDLIBS)
+
+# The OOM margin's growth evidence (design.md §Growth is never cut).
+TESTS += test_growth
+test_growth_SRCS   := tests/unit/test_growth.c
+test_growth_LIBS   := policy common
+test_growth_LDLIBS := $(POLICY_TEST_LDLIBS)

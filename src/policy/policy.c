@@ -78,7 +78,7 @@ static int check_dom(const struct policy_dom *d, char *err, size_t len)
 		{ "committed_as", d->committed_as_kb },
 		{ "overhead", d->overhead_kb }, { "gap", d->gap_kb },
 		{ "swap_free", d->swap_free_kb }, { "swap_tot", d->swap_tot_kb },
-		{ "ws", d->ws_kb },
+		{ "ws", d->ws_kb }, { "commit_new", d->commit_new_kb },
 	};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
@@ -126,6 +126,31 @@ struct derived {
 static bool uses_need(const struct policy_params *p, const struct policy_dom *d)
 {
 	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS);
+}
+
+/* The need the tiers and the floor serve: W_i, plus, while the domain
+ * grows (W_i or Committed_AS rose within oom_room_s), the part of g_i the guest's free swap cannot hold. A guest held at W_i
+ * absorbs its next rise in swap; without swap room that rise is an OOM
+ * kill, not a shortfall, and the estimate cannot show the need beyond
+ * what the guest holds (no swap, no refaults of anonymous memory): its
+ * margin is need (design.md §Growth is never cut). */
+static uint64_t need_w_kb(const struct policy_params *p,
+			  const struct policy_dom *d)
+{
+	uint64_t g = policy_dom_gap_kb(p, d);
+	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
+	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
+	uint64_t w = d->ws_kb + room < POLICY_KB_MAX ? d->ws_kb + room : POLICY_KB_MAX;
+
+	if (room && d->commit_new_kb > room) {
+		/* Growing without swap room: what its programs committed
+		 * since the growth began and have not touched yet is what
+		 * they are about to touch (malloc, then fill). */
+		uint64_t c = d->ws_kb + d->commit_new_kb;
+
+		w = c < POLICY_KB_MAX ? c : POLICY_KB_MAX;
+	}
+	return w;
 }
 
 /* W_i + g_i (both <= POLICY_KB_MAX: no overflow). */
@@ -184,8 +209,12 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 		 * estimate has no history yet, keeps min(B_i, H_i,
 		 * max(W_i, C_i + O_i) + g_i): what its programs were promised
 		 * leads what they touched (design.md §Growth is never cut). */
+		uint64_t w = need_w_kb(p, d);
+
 		want = need_kb(p, d);
-		raise_lo(dv, d->ws_kb < keep ? d->ws_kb : keep, POLICY_R_NEED);
+		if (w > want)
+			want = w;
+		raise_lo(dv, w < keep ? w : keep, POLICY_R_NEED);
 		if (d->flags & POLICY_IN_GRACE) {
 			uint64_t c = d->committed_as_kb + overhead;
 			uint64_t g = (c > d->ws_kb ? c : d->ws_kb) +
@@ -315,7 +344,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		if (uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT) {
 			/* What the guest holds above W_i is idle and taxed;
 			 * W_i may exceed N_i: the need it cannot show. */
-			a = p->tau * (double)d->ws_kb;
+			a = p->tau * (double)need_w_kb(p, d);
 			k_need++;
 		}
 		ctx->items[k++] = (struct solve_item){
@@ -335,7 +364,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 
 		it->target = it->up;
 		if (uses_need(p, d))
-			it->up = clamp_u64(d->ws_kb, it->lo, it->up);
+			it->up = clamp_u64(need_w_kb(p, d), it->lo, it->up);
 		sum_up1 += (int64_t)it->up;
 	}
 

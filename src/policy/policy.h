@@ -117,6 +117,11 @@ struct policy_params {
 	/* need = estimate: a newly adopted domain is not shrunk until it has
 	 * reported for this long (used by the daemon: POLICY_IN_GRACE). */
 	uint32_t adopt_grace_s;
+	/* need = estimate: for this long after a domain grew (or while its
+	 * OOM-raised minimum holds), the part of g_i that its free swap
+	 * cannot hold is need, not gap (design.md §Growth is never cut; used
+	 * by the daemon: POLICY_IN_GROWING). 0: never. */
+	uint32_t oom_room_s;
 	/* Defaults for domains without their own [domain] section; the
 	 * daemon resolves them into each policy_dom. max_kb 0: static-max. */
 	uint64_t min_kb;
@@ -167,6 +172,7 @@ enum policy_kind {
 #define POLICY_IN_GAP     (1u << 4)  /* gap_kb is valid (else headroom_kb) */
 #define POLICY_IN_WS      (1u << 5)  /* ws_kb is valid (gap_kb too) */
 #define POLICY_IN_GRACE   (1u << 6)  /* adopted less than adopt_grace_s ago */
+#define POLICY_IN_GROWING (1u << 7)  /* W or Committed_AS rose within oom_room_s */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */
@@ -195,6 +201,10 @@ struct policy_dom {
 	/* With POLICY_IN_WS (read only under need = estimate): W_i = WS_i +
 	 * O_i, the estimated working set in target units. */
 	uint64_t ws_kb;
+	/* With POLICY_IN_GROWING: Committed_AS - WS_i less its lowest value
+	 * since the domain started growing: what its programs committed
+	 * lately and have not touched yet (KiB). */
+	uint64_t commit_new_kb;
 };
 
 static inline uint64_t policy_dom_gap_kb(const struct policy_params *p,

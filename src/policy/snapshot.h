@@ -69,6 +69,10 @@ struct snap_dom {
 	bool have_ws;
 	uint64_t ws_kb;
 	bool grace;
+	/* need = estimate: W or Committed_AS rose within oom_room_s, and
+	 * what was committed since and not touched (policy_dom). */
+	bool growing;
+	uint64_t commit_new_kb;
 };
 
 /* O_i: what the domain holds that the guest does not count as RAM,

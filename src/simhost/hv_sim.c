@@ -90,13 +90,19 @@ static void sync_events(struct hv_sim *s)
 
 /* ---- the guests' kernels ---- */
 
-/* The guest's workload clock: time since its start. */
-static uint64_t demand_at(const struct hv_sim *s, const struct sim_dom *d,
+/* The guest's workload clock: time since its start. Sets what its
+ * program has committed beyond what it touched (touch_mb_s) and returns
+ * the touched demand. */
+static uint64_t demand_at(const struct hv_sim *s, struct sim_dom *d,
 			  uint64_t now)
 {
 	uint64_t start = s->t0_ms + d->spec->start_ms;
+	uint64_t t = now > start ? now - start : 0;
+	uint64_t touched = sim_guest_demand_kb(d->spec, t);
+	uint64_t committed = sim_guest_commit_kb(d->spec, t);
 
-	return sim_guest_demand_kb(d->spec, now > start ? now - start : 0);
+	d->commit_ahead_kb = committed > touched ? committed - touched : 0;
+	return touched;
 }
 
 /* Let dt pass inside every running guest, ending at now. */

@@ -86,6 +86,7 @@ int sim_dom_create(struct sim_host *h, struct sim_dom *d)
 	d->swapin_carry = 0;
 	d->refault_carry = d->refault_anon_carry = 0;
 	d->need_kb = 0;
+	d->commit_ahead_kb = 0;
 	d->stall = 0;
 	memset(d->psi, 0, sizeof(d->psi));
 	d->psi_total_us = 0;
@@ -399,7 +400,8 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 	m->active_file = m->cached < g->file_ws_kb ? m->cached : g->file_ws_kb;
 	m->inactive_file = m->cached - m->active_file;
 	m->pgmajfault = m->pswpin + m->refault_file;
-	m->committed_as = demand_kb + SIM_COMMIT_EXTRA_KB + g->untouched_kb;
+	m->committed_as = demand_kb + d->commit_ahead_kb + SIM_COMMIT_EXTRA_KB +
+			   g->untouched_kb;
 	m->swap_total = g->swap_kb;
 	m->swap_free = g->swap_kb - d->swapped_kb - b_anon;
 	m->balloon_target_kb = d->target_kb / SIM_PAGE_KB * SIM_PAGE_KB;

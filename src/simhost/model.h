@@ -42,7 +42,8 @@
  *   MemAvailable  = MemFree + Cached                  (all of it clean;
  *                   meminfo's Cached line also counts Shmem, as Linux's)
  *   Active(anon)  = AnonPages, Inactive(anon) = Shmem (a root fs is cold)
- *   Committed_AS  = demand + SIM_COMMIT_EXTRA_KB + untouched
+ *   Committed_AS  = demand + commit_ahead + SIM_COMMIT_EXTRA_KB + untouched
+ *                 (commit_ahead: committed, not yet touched, touch_mb_s)
  *   pswpin        pages read back from swap: those that leave swap when
  *                 it shrinks, plus thrashing: every swapped page of the
  *                 working set is touched once per touch_window, at most
@@ -150,6 +151,7 @@ struct sim_dom {
 	uint64_t carry;           /* balloon progress short of a page, page*ms/1000 */
 	uint64_t demand_kb;       /* the workload's anonymous working set */
 	uint64_t need_kb;         /* demand + shmem + file_ws: the truth */
+	uint64_t commit_ahead_kb; /* committed, not touched yet (set by the caller) */
 	bool in_oom;              /* demand above MemTotal + swap right now */
 	/* guest physics state */
 	uint64_t cache_kb;        /* page cache */

@@ -41,6 +41,11 @@
  *                              swappable, invisible to Committed_AS
  *   untouched_mb = 0           promised but never touched: in Committed_AS
  *                              only
+ *   touch_mb_s = 0             commit before touch: the workload's curve
+ *                              is what the program commits (Committed_AS
+ *                              at once), its working set follows it up at
+ *                              most this fast (malloc, then fill); 0: it
+ *                              touches what it commits at once
  *
  * Unknown keys, repeated keys and a section that appears again further
  * down are errors: a typo in a scenario must not quietly simulate
@@ -99,6 +104,7 @@ struct sim_guest_spec {
 	uint64_t file_ws_kb;      /* <= file_kb */
 	uint64_t shmem_kb;
 	uint64_t untouched_kb;
+	uint64_t touch_kb_s;      /* 0: touched as soon as committed */
 	uint64_t seed;            /* the guest's own: bursts */
 	struct sim_physics phys;
 	unsigned line;            /* of the [guest NAME] section's first key */
@@ -132,8 +138,11 @@ int sim_scenario_load(const char *path, struct sim_scenario *out,
 		      struct cfg_file *f);
 int sim_scenario_load_string(const char *name, const char *text,
 			     struct sim_scenario *out, struct cfg_file *f);
-/* The demand of guest g t_ms after its start (its workload at t + offset). */
+/* The demand of guest g t_ms after its start: its workload at t + offset,
+ * followed at most touch_kb_s (what its program has touched). */
 uint64_t sim_guest_demand_kb(const struct sim_guest_spec *g, uint64_t t_ms);
+/* What its program has committed then: the workload's curve itself. */
+uint64_t sim_guest_commit_kb(const struct sim_guest_spec *g, uint64_t t_ms);
 /* What the guest needs at that anonymous demand: with its tmpfs and file
  * working set (the truth membal-sim measures shortfall against). */
 static inline uint64_t sim_guest_need_kb(const struct sim_guest_spec *g,

@@ -56,7 +56,8 @@ FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
                     src/common/clock.c src/policy/policy_config.c src/policy/policy_keys.c \
                     src/policy/policy.c src/policy/params.c src/policy/solve_exact.c \
                     src/policy/solve_paper.c src/policy/apply.c src/policy/apply_unpark.c \
-                    src/policy/snapshot.c src/policy/estimate.c src/policy/gap.c
+                    src/policy/snapshot.c src/policy/estimate.c src/policy/gap.c \
+                    src/policy/growth.c
 FUZZERS += fuzz_ini
 fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
                  src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/agent/agent_config.c \

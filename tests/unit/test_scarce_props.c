@@ -8,7 +8,12 @@
  *     L_i' = max(L_i after the no-shrink rule, min(B_i, W_i, H_i))
  *     MC_i = clamp(W_i + g_i, L_i', H_i) (page-rounded, not below L_i')
  *     U_i  = MC_i (scarce_cap = demand) or H_i;  U1_i = clamp(W_i, L_i', U_i)
- * and a domain without an estimate has today's U_i and U1_i = U_i.
+ * and a domain without an estimate has today's U_i and U1_i = U_i. W_i
+ * there is the need with its OOM margin (design.md §Growth is never
+ * cut): while the domain grows (POLICY_IN_GROWING), W_i + the margin
+ * max(0, g_i - SwapFree_i), or W_i + commit_new_i when that is larger and
+ * the margin is not zero; MC_i then is clamp(max(W_i + g_i, that), L_i',
+ * H_i).
  */
 #include "test_policy_util.h"
 
@@ -34,10 +39,27 @@ static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
 			dom[i].flags |= POLICY_IN_WS;
 			dom[i].ws_kb = rng_range(r, 0, 2 * dom[i].actual_kb);
 			dom[i].gap_kb = rng_range(r, 0, 256 * MIB);
+			if (rng_chance(r, 30)) {
+				dom[i].flags |= POLICY_IN_GROWING;
+				dom[i].commit_new_kb = rng_range(r, 0, 512 * MIB);
+			}
 		}
 	}
+	if (rng_chance(r, 20))
+		p->oom_room_s = 0;
 	*host_free = random_host_free(r, dom, n);
 	return n;
+}
+
+/* The need the tiers serve, with its OOM margin (the formula above). */
+static uint64_t need_w(const struct policy_params *p, const struct policy_dom *d)
+{
+	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
+	uint64_t room = growing && d->gap_kb > d->swap_free_kb
+				? d->gap_kb - d->swap_free_kb : 0;
+	uint64_t more = room && d->commit_new_kb > room ? d->commit_new_kb : room;
+
+	return d->ws_kb + more;
 }
 
 static bool has_ws(const struct policy_dom *d)
@@ -67,12 +89,15 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 
 	b->w = d->shares * ((1 - p->tau) + p->epsilon * swap);
 	if (has_ws(d)) {
-		uint64_t floor = d->ws_kb < keep ? d->ws_kb : keep;
+		uint64_t w = need_w(p, d);
+		uint64_t floor = w < keep ? w : keep;
 
 		if (floor > lo)
 			lo = floor;
 		want = d->ws_kb + d->gap_kb;
-		b->a = p->tau * (double)d->ws_kb;
+		if (w > want)
+			want = w;
+		b->a = p->tau * (double)w;
 	} else {
 		want = d->committed_as_kb + d->overhead_kb + p->headroom_kb;
 		b->a = p->tau * (d->actual_kb > f ? (double)(d->actual_kb - f) : 0);
@@ -83,7 +108,7 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 		goal = lo;
 	b->lo = lo;
 	b->up = p->scarce_cap == POLICY_CAP_DEMAND ? goal : d->max_kb;
-	b->up1 = has_ws(d) ? clampu(d->ws_kb, lo, b->up) : b->up;
+	b->up1 = has_ws(d) ? clampu(need_w(p, d), lo, b->up) : b->up;
 }
 
 /*
@@ -233,8 +258,12 @@ static void test_need_monotone(void **state)
 			break;
 		case 1:  /* more swap in use */
 			if (dom[i].swap_tot_kb == 0) {
+				/* Compare like with like: a guest given swap
+				 * loses its OOM margin (design.md §Growth is
+				 * never cut), so the baseline has the swap too. */
 				dom[i].swap_tot_kb = 2 * GIB;
 				dom[i].swap_free_kb = 2 * GIB;
+				decide(&p, host_free, dom, n, out, &cycle);
 			}
 			dom[i].swap_free_kb -= dom[i].swap_free_kb < delta ? dom[i].swap_free_kb : delta;
 			break;

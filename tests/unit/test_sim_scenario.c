@@ -94,6 +94,45 @@ static void test_step(void **state)
 	assert_int_equal(sim_workload_demand_kb(&w, 0), 100 * MiB);
 }
 
+/* touch_mb_s: the curve is what the program commits; what it touched
+ * follows it up at most that fast and down at once. */
+static void test_commit_before_touch(void **state)
+{
+	static const char text[] =
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nduration_s = 100\n"
+		"[guest a]\nmemory_mb = 512\ntouch_mb_s = 10\nworkload = step:100,300,10\n"
+		"[guest b]\nmemory_mb = 512\nworkload = step:100,300,10\n";
+	struct sim_scenario s;
+	struct cfg_file f;
+
+	assert_int_equal(sim_scenario_load_string("touch.ini", text, &s, &f), 0);
+	const struct sim_guest_spec *a = &s.guests[0], *b = &s.guests[1];
+
+	assert_int_equal(a->touch_kb_s, 10 * MiB);
+	assert_int_equal(b->touch_kb_s, 0);
+	assert_int_equal(sim_guest_demand_kb(a, 9999), 100 * MiB);
+	/* Committed at 10 s, touched 10 MiB/s from there: 200 at 20 s. */
+	assert_int_equal(sim_guest_commit_kb(a, 10000), 300 * MiB);
+	assert_int_equal(sim_guest_demand_kb(a, 10000), 100 * MiB);
+	assert_int_equal(sim_guest_demand_kb(a, 15000), 150 * MiB);
+	assert_int_equal(sim_guest_demand_kb(a, 20000), 200 * MiB);
+	assert_int_equal(sim_guest_demand_kb(a, 30000), 300 * MiB);
+	assert_int_equal(sim_guest_demand_kb(a, 90000), 300 * MiB);
+	/* Without it, touched is committed (every scenario before it). */
+	for (uint64_t t = 0; t <= 30000; t += 500)
+		assert_int_equal(sim_guest_demand_kb(b, t), sim_guest_commit_kb(b, t));
+	sim_scenario_free(&s);
+
+	/* A fall is at once. */
+	static const char down[] =
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nduration_s = 100\n"
+		"[guest a]\nmemory_mb = 512\ntouch_mb_s = 10\nworkload = step:300,100,10\n";
+	assert_int_equal(sim_scenario_load_string("down.ini", down, &s, &f), 0);
+	assert_int_equal(sim_guest_demand_kb(&s.guests[0], 9999), 300 * MiB);
+	assert_int_equal(sim_guest_demand_kb(&s.guests[0], 10000), 100 * MiB);
+	sim_scenario_free(&s);
+}
+
 static void test_workload_rejects(void **state)
 {
 	static const char *const bad[] = {
@@ -318,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_idle_and_const),
 		cmocka_unit_test(test_mono_triangle),
 		cmocka_unit_test(test_step),
+		cmocka_unit_test(test_commit_before_touch),
 		cmocka_unit_test(test_workload_rejects),
 		cmocka_unit_test(test_scenario_good),
 		cmocka_unit_test(test_scenario_bad_lines),

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Growth evidence for the OOM margin (design.md §Growth is never cut):
+ * whether a guest's working-set estimate W or its Committed_AS rose by at
+ * least a threshold recently. Each figure is compared with the lowest
+ * value it has had since its last counted rise, so a slow ramp adds up
+ * and jitter below the threshold never counts; a fall moves the base
+ * down. And what its programs committed lately and have not touched: the
+ * lead Committed_AS - W less its lowest value since the growth began (a
+ * lead that was there before, memory promised and never touched, is not
+ * counted). Pure: figures and the clock in, a verdict out (the arbiter
+ * keeps one struct per domain).
+ */
+#ifndef MEMBAL_POLICY_GROWTH_H
+#define MEMBAL_POLICY_GROWTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum { GROWTH_WS, GROWTH_COMMITTED, GROWTH_FIGURES };
+
+struct growth_state {
+	bool have;
+	uint64_t base_kb[GROWTH_FIGURES];
+	bool grew;                 /* a rise was counted at grew_ms */
+	uint64_t grew_ms;
+	uint64_t lead_kb;          /* Committed_AS - W at the last observation */
+	uint64_t lead_min_kb;      /* its lowest since the growth began */
+};
+
+/* One observation of W (ws_kb) and Committed_AS at now_ms: a rise of
+ * either by threshold_kb or more over its base counts as growth; a growth
+ * lasts hold_ms. */
+void growth_observe(struct growth_state *s, uint64_t ws_kb,
+		    uint64_t committed_kb, uint64_t threshold_kb, uint64_t now_ms,
+		    uint64_t hold_ms);
+
+/* Committed lately and not touched yet: the lead less its lowest value
+ * since the growth began (0 when not growing). */
+uint64_t growth_commit_new_kb(const struct growth_state *s, uint64_t now_ms,
+			      uint64_t hold_ms);
+
+/* A rise was counted within the last hold_ms (hold_ms 0: never). */
+bool growth_recent(const struct growth_state *s, uint64_t now_ms,
+		   uint64_t hold_ms);
+
+#endif
