@@ -258,10 +258,11 @@ uint64_t gap_recent_rise_kb(const struct policy_params *p,
 
 /* Deviations for safety (design.md §The learned gap): the gap is not
  * below the largest recent rise of W (capped at gap_start), a page-in
- * brings it back to gap_start at once, and the gap in effect takes a
- * cut only after a quiet step, by min_change at least, and at most once
- * per gap_cut_s unless W moved by min_change too (the goal is rewritten
- * then anyway): a cut alone costs a target write. */
+ * brings it back to gap_start, both at once. Any other change of the gap
+ * in effect costs a target write of its own unless it joins one that a
+ * move of W by min_change makes anyway: a growth waits for that move; a
+ * cut comes only after a quiet step, by min_change at least, with such a
+ * move or gap_cut_s after the last change. */
 static void settle_gap(const struct policy_params *p, struct gap_state *s,
 		       const struct gap_obs *o, uint64_t ws, bool paged_in,
 		       enum gap_outcome out)
@@ -273,6 +274,8 @@ static void settle_gap(const struct policy_params *p, struct gap_state *s,
 		need = align_down(p->gap_start_kb);
 	if (need > hi)
 		need = hi;
+	bool forced = paged_in || s->gap_kb < need;
+
 	if (s->gap_kb < need)
 		s->gap_kb = need;
 	uint64_t dws = ws > s->prev_ws_kb ? ws - s->prev_ws_kb : s->prev_ws_kb - ws;
@@ -282,9 +285,10 @@ static void settle_gap(const struct policy_params *p, struct gap_state *s,
 	if (!p->gap_cut_s || !s->have_use)
 		apply = true;
 	else if (s->gap_kb > s->use_kb)
-		/* A growth after pain at once; else with a move of W or
-		 * when it is a write on its own. */
-		apply = paged_in || moved || s->gap_kb - s->use_kb >= p->min_change_kb;
+		/* A growth after pain or up to a recent rise at once; any
+		 * other (explored, priced) with the next move of W, whose
+		 * write it joins. */
+		apply = forced || moved;
 	else
 		apply = out == GAP_PRIZE && s->use_kb - s->gap_kb >= p->min_change_kb &&
 			(moved || o->report_ms - s->use_ms >= (uint64_t)p->gap_cut_s * 1000);
