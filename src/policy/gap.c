@@ -334,8 +334,9 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 
 	out = s->have_prev ? judge(p, s, o, realised) : GAP_FIRST;
 
-	/* The default follows W_i: the gap changes with it (clamped to the
-	 * table; the seed's first step counts W_i from 0). */
+	/* The default keeps the gap, or with gap_follow follows W_i as in
+	 * the seed (clamped to the table; the first step counts W_i from
+	 * 0): the goal W_i + g_i then moves twice as far as W_i. */
 	int64_t dws = (int64_t)ws - (int64_t)(s->have_ws ? s->prev_ws_kb : 0);
 	int def = p->gap_follow ? gap_action_index(dws) : GAP_CENTER, act;
 	bool greedy = false;

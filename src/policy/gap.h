@@ -14,14 +14,21 @@
  *     second over the step exceed gap_pagein_rate, gap_fine_io when file
  *     refaults per second exceed gap_io_rate, rewarded gap_prize when
  *     neither does; gap_fine_oom on an OOM kill;
- *   - the default action follows the W_i change; the highest-priced
- *     action replaces it when it beats it by gap_tolerance (ties: the
- *     smallest |change|, then the growth);
+ *   - the default action keeps the gap (gap_follow: follows the W_i
+ *     change, as the seed); the highest-priced action replaces it when
+ *     it beats it by gap_tolerance (ties: the smallest |change|, then the
+ *     growth), at most once per gap_cut_s, never a cut after pain;
+ *   - a growth is rewarded only when it ended pain;
  *   - every gap_greedy-th step explores a random action with |change| <=
  *     gap_explore_max, at most once per gap_explore_s, only when the last
  *     step was quiet, never a cut under PSI or within the OOM hold;
- *   - the gap stays in [floor, max(floor, min(gap_max, W_i/2))], 4 MiB
- *     aligned; floor = gap_min, raised by oom_bump during the OOM hold.
+ *   - the gap stays in [floor, max(floor, min(gap_max, max(W_i/2,
+ *     gap_start)))], 4 MiB aligned; floor = gap_min, raised by oom_bump
+ *     during the OOM hold; not below the largest recent rise of W_i
+ *     (gap_window_s, at most gap_start); back to gap_start after a
+ *     page-in or an OOM kill;
+ *   - the gap in effect (use_kb, what the goal gets) follows the chosen
+ *     one with the hysteresis of settle_gap() in gap.c.
  *
  * Pure: figures and the clock come in, the state is the caller's, the
  * PRNG is seeded (gap_seed ^ domid), so tests are deterministic.
