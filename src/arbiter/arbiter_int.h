@@ -40,10 +40,11 @@ void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now);
 /* [domain NAME] headroom over [policy] headroom. */
 void dom_gap_rules(struct dom *d, const struct arbiter_config *c);
 /* This cycle's g_i for d, after a learning step on a fresh report;
- * was_decided and prev: the previous cycle's decision of d. */
+ * was_decided and prev: the previous cycle's decision of d; ws_kb: the
+ * demand the goal leaves g_i above (WS_i or C_i, guest units). */
 uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 			 const struct policy_decision *prev, uint64_t overhead_kb,
-			 uint64_t now);
+			 uint64_t ws_kb, uint64_t now);
 /* Rewrite memory/membal_state of the domains whose chosen gap changed
  * (at most once per minute each). */
 void arbiter_gap_persist(struct arbiter *a, uint64_t now);

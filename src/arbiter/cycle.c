@@ -127,11 +127,6 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 		d->decided = false;
 		in.managed = d->skip == SKIP_NONE;
 		report_of(d, &in.fig);
-		/* g_i: the learner sees every fresh report, frozen or not. */
-		in.have_gap = true;
-		in.gap_kb = arbiter_gap_for(a, d, was_decided, &d->decision,
-					    snapshot_overhead_kb(d->actual_kb, &in.fig),
-					    now);
 		if (in.managed) {
 			in.min_kb = d->min_kb;
 			in.max_kb = d->max_kb;
@@ -139,6 +134,14 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 			in.oom_min_kb = dom_oom_min(d, now);
 			need_of(a, d, now, &in);
 		}
+		/* g_i: the learner sees every fresh report, frozen or not, and
+		 * measures its gap above the demand the goal uses: WS_i under
+		 * need = estimate, else C_i. */
+		in.have_gap = true;
+		in.gap_kb = arbiter_gap_for(a, d, was_decided, &d->decision,
+					    snapshot_overhead_kb(d->actual_kb, &in.fig),
+					    in.have_ws ? in.ws_kb : in.fig.committed_as_kb,
+					    now);
 		snapshot_dom(&in, &a->snap[n]);
 		a->snap_dom[n] = d;
 		n++;

@@ -40,19 +40,22 @@ static bool frozen(const struct arbiter *a, const struct dom *d, bool was_decide
 	uint64_t t = d->have_target ? d->target_kb : d->actual_kb;
 	bool reached = d->actual_kb + tol >= t && d->actual_kb <= t + tol;
 
+	/* Mid-walk (the policy's target short of its goal) the realised gap
+	 * is the walk's, not the learner's: crediting it would reward each
+	 * hysteresis step as a cut of the gap (seen in membal-sim: a guest
+	 * shrinking from its boot size learned to cut). */
 	return d->skip != SKIP_NONE || !was_decided ||
 	       prev->mode != POLICY_MODE_ABUNDANT ||
 	       (prev->reasons & (POLICY_R_PSI | POLICY_R_SWAPIN | POLICY_R_GRANT)) ||
-	       !reached;
+	       prev->target_kb != prev->goal_kb || !reached;
 }
 
 uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 			 const struct policy_decision *prev, uint64_t overhead_kb,
-			 uint64_t now)
+			 uint64_t ws, uint64_t now)
 {
 	const struct policy_params *p = &a->cfg.policy.params;
 	bool oom_hold = now < d->oom_until_ms;
-	uint64_t ws = d->have_fig ? d->fig.v[MK_COMMITTED_AS] : 0;
 
 	/* A domain without a report has nothing to learn from (and nothing
 	 * to keep in memory/membal_state). */

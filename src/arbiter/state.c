@@ -185,6 +185,7 @@ bool state_gap_to_dom(const struct dom_state *s, const struct policy_params *p,
 		return false;
 	gap_state_init(&d->gap, p, d->domid);
 	d->gap.gap_kb = s->gap_kb;
+	d->gap.use_kb = s->gap_kb;
 	memcpy(d->gap.price, s->gap_price, sizeof(d->gap.price));
 	d->gap_saved_kb = s->gap_kb;
 	return true;

@@ -56,8 +56,12 @@ void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,
 	 * paging; a PV guest has none, so the floor is gap_min, and after an
 	 * OOM kill gap_min + oom_bump for the hold. */
 	uint64_t floor = align_up(p->gap_min_kb + (oom_hold ? p->oom_bump_kb : 0));
+	/* The seed's W/2 ceiling limits how far the gap grows, not where it
+	 * starts: a small guest is not cut below gap_start (the fixed
+	 * headroom) before anything has shown that it can be. */
 	uint64_t half = align_down(ws_kb) / 2;
-	uint64_t top = align_down(p->gap_max_kb < half ? p->gap_max_kb : half);
+	uint64_t cap = half > p->gap_start_kb ? half : p->gap_start_kb;
+	uint64_t top = align_down(p->gap_max_kb < cap ? p->gap_max_kb : cap);
 
 	*lo = floor;
 	*hi = top > floor ? top : floor;
@@ -76,7 +80,7 @@ static uint64_t clamp_gap(const struct policy_params *p, int64_t gap_kb,
 uint64_t gap_current_kb(const struct policy_params *p,
 			const struct gap_state *s, uint64_t ws_kb, bool oom_hold)
 {
-	uint64_t g = s->init ? s->gap_kb : p->gap_start_kb;
+	uint64_t g = !s->init ? p->gap_start_kb : s->have_use ? s->use_kb : s->gap_kb;
 
 	return clamp_gap(p, (int64_t)(g > POLICY_KB_MAX ? POLICY_KB_MAX : g),
 			 ws_kb, oom_hold);
@@ -88,6 +92,9 @@ void gap_state_init(struct gap_state *s, const struct policy_params *p,
 	memset(s, 0, sizeof(*s));
 	s->rng = (uint64_t)p->gap_seed * UINT64_C(0x100000001b3) ^ domid;
 	s->gap_kb = align_down(p->gap_start_kb);
+	s->use_kb = s->gap_kb;
+	s->have_use = true;
+	s->quiet = true;   /* no pain seen yet: a first growth is not rewarded */
 	s->init = true;
 	s->last_action = GAP_CENTER;
 }
@@ -144,9 +151,17 @@ static enum gap_outcome judge(const struct policy_params *p,
 	bool pagein = above(d_in + d_anon, p->gap_pagein_rate, dt);
 	bool io = have_file && above(d_file, p->gap_io_rate, dt);
 
+	bool was_quiet = s->quiet;
+
 	s->quiet = !pagein && !io;
 	if (s->quiet) {
-		add_price(&s->price[i], p->gap_prize);
+		/* A quiet step shows that the gap was enough, not that a growth
+		 * was needed: a growth is rewarded only when it ended pain
+		 * (the previous judged step was fined). Otherwise every growth
+		 * would be rewarded, chosen again and rewarded again, up to
+		 * the ceiling (seen in membal-sim: working-set). */
+		if (i <= GAP_CENTER || !was_quiet)
+			add_price(&s->price[i], p->gap_prize);
 		s->n_prizes++;
 		return GAP_PRIZE;
 	}
@@ -202,6 +217,89 @@ static bool may_explore(const struct policy_params *p,
 	       o->report_ms - s->last_explore_ms >= (uint64_t)p->gap_explore_s * 1000;
 }
 
+static uint64_t rise_width_ms(const struct policy_params *p)
+{
+	uint64_t w = (uint64_t)p->gap_window_s * 1000 / GAP_RISE_SLOTS;
+
+	return w ? w : 1;
+}
+
+static void note_rise(const struct policy_params *p, struct gap_state *s,
+		      uint64_t now_ms, uint64_t ws)
+{
+	if (!p->gap_window_s || !s->have_ws || ws <= s->prev_ws_kb)
+		return;
+	uint64_t id = now_ms / rise_width_ms(p) + 1;   /* 0: an empty slot */
+	int k = (int)(id % GAP_RISE_SLOTS);
+
+	if (s->rise_slot[k] != id) {
+		s->rise_slot[k] = id;
+		s->rise_kb[k] = 0;
+	}
+	if (ws - s->prev_ws_kb > s->rise_kb[k])
+		s->rise_kb[k] = ws - s->prev_ws_kb;
+}
+
+uint64_t gap_recent_rise_kb(const struct policy_params *p,
+			    const struct gap_state *s, uint64_t now_ms)
+{
+	uint64_t id = now_ms / rise_width_ms(p) + 1, r = 0;
+
+	if (!p->gap_window_s)
+		return 0;
+	for (int k = 0; k < GAP_RISE_SLOTS; k++)
+		if (s->rise_slot[k] && s->rise_slot[k] <= id &&
+		    id - s->rise_slot[k] < GAP_RISE_SLOTS && s->rise_kb[k] > r)
+			r = s->rise_kb[k];
+	if (r > p->gap_start_kb)
+		r = p->gap_start_kb;
+	return align_up(r);
+}
+
+/* Deviations for safety (design.md §The learned gap): the gap is not
+ * below the largest recent rise of W (capped at gap_start), a page-in
+ * brings it back to gap_start, both at once. Any other change of the gap
+ * in effect costs a target write of its own unless it joins one that a
+ * move of W by min_change makes anyway: a growth waits for that move; a
+ * cut comes only after a quiet step, by min_change at least, with such a
+ * move or gap_cut_s after the last change. */
+static void settle_gap(const struct policy_params *p, struct gap_state *s,
+		       const struct gap_obs *o, uint64_t ws, bool paged_in,
+		       enum gap_outcome out)
+{
+	uint64_t lo, hi, need = gap_recent_rise_kb(p, s, o->report_ms);
+
+	gap_bounds(p, ws, o->oom_hold, &lo, &hi);
+	if (paged_in && need < p->gap_start_kb)
+		need = align_down(p->gap_start_kb);
+	if (need > hi)
+		need = hi;
+	bool forced = paged_in || s->gap_kb < need;
+
+	if (s->gap_kb < need)
+		s->gap_kb = need;
+	uint64_t dws = ws > s->prev_ws_kb ? ws - s->prev_ws_kb : s->prev_ws_kb - ws;
+	bool moved = s->have_ws && dws >= p->min_change_kb;
+	bool apply;
+
+	if (!p->gap_cut_s || !s->have_use)
+		apply = true;
+	else if (s->gap_kb > s->use_kb)
+		/* A growth after pain or up to a recent rise at once; any
+		 * other (explored, priced) with the next move of W, whose
+		 * write it joins. */
+		apply = forced || moved;
+	else
+		apply = out == GAP_PRIZE && s->use_kb - s->gap_kb >= p->min_change_kb &&
+			(moved || o->report_ms - s->use_ms >= (uint64_t)p->gap_cut_s * 1000);
+	if (apply) {
+		if (!s->have_use || s->gap_kb != s->use_kb)
+			s->use_ms = o->report_ms;
+		s->use_kb = s->gap_kb;
+		s->have_use = true;
+	}
+}
+
 static void remember(struct gap_state *s, const struct gap_obs *o,
 		     int64_t realised, uint64_t ws)
 {
@@ -221,6 +319,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 
 	if (!s->init)
 		gap_state_init(s, p, 0);
+	note_rise(p, s, o->report_ms, ws);
 	if (o->frozen) {
 		/* No price changes; the next eligible step starts a chain. */
 		s->have_prev = false;
@@ -231,12 +330,16 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 	}
 	s->steps++;
 	s->n_steps++;
+	uint64_t fines_before = s->n_fines_pagein;
+
 	out = s->have_prev ? judge(p, s, o, realised) : GAP_FIRST;
 
-	/* The default follows W_i: the gap changes with it (clamped to the
-	 * table; the seed's first step counts W_i from 0). */
+	/* The default keeps the gap, or with gap_follow follows W_i as in
+	 * the seed (clamped to the table; the first step counts W_i from
+	 * 0): the goal W_i + g_i then moves twice as far as W_i. */
 	int64_t dws = (int64_t)ws - (int64_t)(s->have_ws ? s->prev_ws_kb : 0);
-	int def = gap_action_index(dws), act;
+	int def = p->gap_follow ? gap_action_index(dws) : GAP_CENTER, act;
+	bool greedy = false;
 
 	if (may_explore(p, s, o, out)) {
 		act = explore_action(p, s, o);
@@ -246,18 +349,37 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 	} else {
 		int best = best_action(s);
 
+		/* The seed moved to the best action at every step, so a
+		 * rewarded move was repeated step after step up to a bound.
+		 * Here a move is at most once per gap_cut_s, but a growth
+		 * after pain at once; and never a cut after pain. */
+		bool may = out == GAP_FINED ? best > GAP_CENTER
+			   : !p->gap_cut_s || !s->greedy_ms ||
+			     o->report_ms - s->greedy_ms >= (uint64_t)p->gap_cut_s * 1000;
+
 		act = def;
-		if ((int64_t)s->price[best] - s->price[def] >= (int64_t)p->gap_tolerance &&
+		if (may && (int64_t)s->price[best] - s->price[def] >= (int64_t)p->gap_tolerance &&
 		    best != def) {
+			s->greedy_ms = o->report_ms ? o->report_ms : 1;
 			act = best;
+			greedy = true;
 			s->n_greedy_switches++;
 		}
 	}
-	s->gap_kb = clamp_gap(p, (int64_t)s->gap_kb + gap_action_kb(act), ws,
-			      o->oom_hold);
+	int64_t before = (int64_t)s->gap_kb, next = before + gap_action_kb(act);
+	int64_t start = (int64_t)align_down(p->gap_start_kb);
+
+	/* Unless it follows W as the seed did, only a priced action takes
+	 * the gap above gap_start (the fixed headroom): exploring upwards
+	 * stops there, so the learner holds more than `fixed` only where its
+	 * prices say so. */
+	if (!p->gap_follow && !greedy && next > before && next > start)
+		next = before > start ? before : start;
+	s->gap_kb = clamp_gap(p, next, ws, o->oom_hold);
 	s->last_action = act;
 	s->have_prev = true;
 	s->last_outcome = out;
+	settle_gap(p, s, o, ws, s->n_fines_pagein != fines_before, out);
 	remember(s, o, realised, ws);
 	return out;
 }
@@ -268,6 +390,12 @@ void gap_oom(const struct policy_params *p, struct gap_state *s)
 		return;
 	add_price(&s->price[s->last_action], -(int64_t)p->gap_fine_oom);
 	s->n_fines_oom++;
+	/* Back to the fixed headroom at least (the hold raises the floor). */
+	if (s->gap_kb < align_down(p->gap_start_kb))
+		s->gap_kb = align_down(p->gap_start_kb);
+	if (!s->have_use || s->use_kb < s->gap_kb)
+		s->use_kb = s->gap_kb;
+	s->have_use = true;
 	s->have_prev = false;
 	s->quiet = false;
 }

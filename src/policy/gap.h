@@ -14,14 +14,21 @@
  *     second over the step exceed gap_pagein_rate, gap_fine_io when file
  *     refaults per second exceed gap_io_rate, rewarded gap_prize when
  *     neither does; gap_fine_oom on an OOM kill;
- *   - the default action follows the W_i change; the highest-priced
- *     action replaces it when it beats it by gap_tolerance (ties: the
- *     smallest |change|, then the growth);
+ *   - the default action keeps the gap (gap_follow: follows the W_i
+ *     change, as the seed); the highest-priced action replaces it when
+ *     it beats it by gap_tolerance (ties: the smallest |change|, then the
+ *     growth), at most once per gap_cut_s, never a cut after pain;
+ *   - a growth is rewarded only when it ended pain;
  *   - every gap_greedy-th step explores a random action with |change| <=
  *     gap_explore_max, at most once per gap_explore_s, only when the last
  *     step was quiet, never a cut under PSI or within the OOM hold;
- *   - the gap stays in [floor, max(floor, min(gap_max, W_i/2))], 4 MiB
- *     aligned; floor = gap_min, raised by oom_bump during the OOM hold.
+ *   - the gap stays in [floor, max(floor, min(gap_max, max(W_i/2,
+ *     gap_start)))], 4 MiB aligned; floor = gap_min, raised by oom_bump
+ *     during the OOM hold; not below the largest recent rise of W_i
+ *     (gap_window_s, at most gap_start); back to gap_start after a
+ *     page-in or an OOM kill;
+ *   - the gap in effect (use_kb, what the goal gets) follows the chosen
+ *     one with the hysteresis of settle_gap() in gap.c.
  *
  * Pure: figures and the clock come in, the state is the caller's, the
  * PRNG is seeded (gap_seed ^ domid), so tests are deterministic.
@@ -39,6 +46,7 @@
 #define GAP_ACTIONS 65                    /* -128 ... +128 by 4 */
 #define GAP_CENTER 32                     /* the index of "no change" */
 #define GAP_PRICE_MAX 1000000             /* prices saturate at +-this */
+#define GAP_RISE_SLOTS 4                  /* quarters of gap_window_s */
 
 /* The change of action index i, in KiB. */
 static inline int64_t gap_action_kb(int i)
@@ -96,8 +104,19 @@ struct gap_state {
 	bool quiet;                /* the last judged step was quiet */
 	int last_action;           /* chosen at the last step */
 	uint64_t last_explore_ms;
+	uint64_t greedy_ms;        /* the last greedy move (0: none) */
 	bool explored;
 	enum gap_outcome last_outcome;
+	/* The gap in effect (gap_current_kb): follows gap_kb at once when
+	 * it grows, and a cut only as gap_cut_s allows (applied_ms: when it
+	 * last changed). have_use false: gap_kb (a restored state). */
+	bool have_use;
+	uint64_t use_kb;
+	uint64_t use_ms;
+	/* The largest one-report rise of W in each quarter of gap_window_s:
+	 * what the gap had to absorb lately. */
+	uint64_t rise_kb[GAP_RISE_SLOTS];
+	uint64_t rise_slot[GAP_RISE_SLOTS];
 	/* counters for status and tests */
 	uint64_t n_steps, n_prizes, n_fines_pagein, n_fines_io, n_fines_oom,
 		 n_explores, n_greedy_switches;
@@ -107,6 +126,11 @@ struct gap_state {
  * the gap gap_start. */
 void gap_state_init(struct gap_state *s, const struct policy_params *p,
 		    uint32_t domid);
+
+/* The largest one-report rise of W_i within gap_window_s before now_ms,
+ * at most gap_start, 4 MiB aligned up: the floor of a cut. */
+uint64_t gap_recent_rise_kb(const struct policy_params *p,
+			    const struct gap_state *s, uint64_t now_ms);
 
 /* The bounds of the gap for W_i = ws_kb: [*lo, *hi], 4 MiB aligned. */
 void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,

@@ -48,6 +48,10 @@ TESTS += test_gap
 test_gap_SRCS   := tests/unit/test_gap.c src/sim/gap_literal.c
 test_gap_LIBS   := policy common
 test_gap_LDLIBS := $(POLICY_TEST_LDLIBS)
+TESTS += test_gap_safety
+test_gap_safety_SRCS   := tests/unit/test_gap_safety.c
+test_gap_safety_LIBS   := policy common
+test_gap_safety_LDLIBS := $(POLICY_TEST_LDLIBS)
 
 TESTS += test_scarce_props
 test_scarce_props_SRCS   := tests/unit/test_scarce_props.c

@@ -145,6 +145,9 @@ struct policy_params {
 	uint64_t gap_explore_max_kb;
 	uint32_t gap_explore_s;
 	uint32_t gap_seed;
+	uint32_t gap_window_s;         /* cuts floored at the largest rise of W in it */
+	uint32_t gap_cut_s;            /* a cut alone at most this often; 0 any step */
+	bool gap_follow;               /* the default action follows W's change */
 };
 
 /* The defaults, in one place (conf/arbiter.ini repeats them). */

@@ -92,6 +92,12 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Largest gap change an exploration tries." },
 	{ "gap_explore_s", CFG_U32, P(gap_explore_s), .umin = 0, .umax = 86400, .def = "60",
 	  .doc = "At most one exploration per domain this often (seconds)." },
+	{ "gap_window_s", CFG_U32, P(gap_window_s), .umin = 0, .umax = 86400, .def = "300",
+	  .doc = "The gap is not cut below the largest one-report rise of the demand in this window (at most `gap_start_mb`; 0: off)." },
+	{ "gap_cut_s", CFG_U32, P(gap_cut_s), .umin = 0, .umax = 86400, .def = "120",
+	  .doc = "A cut of the gap in effect: only after a quiet step, by at least `min_change_mb`, at most this often unless the demand moved by `min_change_mb` too (0: every step, no threshold)." },
+	{ "gap_follow", CFG_BOOL, P(gap_follow), .def = "no",
+	  .doc = "The default action follows the demand's change, as in seed 003 (the goal then moves twice as far: more target writes); no: the default keeps the gap." },
 	{ "gap_seed", CFG_U32, P(gap_seed), .umin = 0, .umax = UINT32_MAX, .def = "1",
 	  .doc = "Seed of the exploration PRNG (xor the domid): runs are repeatable." },
 };

@@ -27,6 +27,11 @@ static struct policy_params vector_params(uint32_t greedy)
 	p.gap_start_kb = 16 * MIB;
 	p.gap_greedy = greedy;
 	p.gap_seed = 7;
+	/* The seed's dynamics: the default follows W, a move may come at
+	 * every step, no floor from recent rises (tested on their own). */
+	p.gap_follow = true;
+	p.gap_cut_s = 0;
+	p.gap_window_s = 0;
 	return p;
 }
 
@@ -81,8 +86,10 @@ static void test_vector_greedy0(void **state)
 		assert_int_equal(step(&p, &s, &g), GAP_PRIZE);
 		assert_int_equal(s.gap_kb, 100 * MIB);
 	}
-	/* Credited: +84 MiB once (16 -> 100), then "no change" each step. */
-	assert_int_equal(s.price[gap_action_index(84 * MIB)], p.gap_prize);
+	/* Credited: +84 MiB once (16 -> 100), not rewarded: a growth earns
+	 * the prize only when it ended pain (design.md §The learned gap);
+	 * then "no change" each step. */
+	assert_int_equal(s.price[gap_action_index(84 * MIB)], 0);
 	assert_int_equal(s.price[GAP_CENTER], 500 * 5 - 5);
 	assert_int_equal(s.n_explores, 0);
 }
@@ -181,8 +188,10 @@ static void test_greedy_choice(void **state)
 	assert_int_equal(s.gap_kb, 148 * MIB);   /* +4 beat it by 45 */
 	assert_int_equal(s.n_greedy_switches, 1);
 
-	/* A cut rewarded before is what a fine on "no change" turns to:
-	 * the floor keeps it safe. */
+	/* A cut rewarded before is what a fine on "no change" turns to,
+	 * but never on the fined step itself (design.md §The learned gap:
+	 * no cut after pain); the next quiet step may take it, and the
+	 * floor keeps it safe. */
 	struct gap_state t;
 	struct guest h = quiet_guest(400 * MIB);
 
@@ -196,7 +205,10 @@ static void test_greedy_choice(void **state)
 	h.c.pswpin += 100;
 	step(&p, &t, &h);                        /* "no change" fined */
 	assert_int_equal(t.price[GAP_CENTER], -50);
-	assert_int_equal(t.gap_kb, 16 * MIB);    /* 80 - 64 */
+	assert_int_equal(t.gap_kb, 80 * MIB);    /* not cut after pain */
+	step(&p, &t, &h);                        /* quiet: "no change" +5 */
+	assert_int_equal(t.price[GAP_CENTER], -45);
+	assert_int_equal(t.gap_kb, 16 * MIB);    /* 80 - 64: beat it by 50 */
 	p.gap_min_kb = 32 * MIB;
 	assert_int_equal(gap_current_kb(&p, &t, 400 * MIB, false), 32 * MIB);
 }
@@ -212,7 +224,14 @@ static void test_bounds(void **state)
 	assert_int_equal(lo, p.gap_min_kb);
 	assert_int_equal(hi, p.gap_max_kb);
 	gap_bounds(&p, 40 * MIB, false, &lo, &hi);      /* W/2 below the floor */
+	assert_int_equal(hi, p.gap_start_kb);           /* no cut below the start */
+	p.gap_start_kb = 0;
+	gap_bounds(&p, 40 * MIB, false, &lo, &hi);
 	assert_int_equal(hi, lo);
+	p.gap_start_kb = 400 * MIB;                     /* nor above gap_max */
+	gap_bounds(&p, 40 * MIB, false, &lo, &hi);
+	assert_int_equal(hi, p.gap_max_kb);
+	policy_params_default(&p);
 	gap_bounds(&p, 1000 * MIB, true, &lo, &hi);     /* OOM hold */
 	assert_int_equal(lo, p.gap_min_kb + p.oom_bump_kb);
 	assert_int_equal(hi, lo > p.gap_max_kb ? lo : p.gap_max_kb);
