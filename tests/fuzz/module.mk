@@ -51,6 +51,10 @@ FUZZERS += fuzz_guest
 fuzz_guest_SRCS := tests/fuzz/fuzz_guest.c src/arbiter/guest.c \
                    src/common/keys.c src/common/report_value.c src/common/parse.c
 
+FUZZERS += fuzz_report_value
+fuzz_report_value_SRCS := tests/fuzz/fuzz_report_value.c src/arbiter/guest.c \
+                          src/common/keys.c src/common/report_value.c src/common/parse.c
+
 FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
                     src/common/cfg_value.c src/common/cfg_table.c \
                     src/common/clock.c src/policy/policy_config.c src/policy/policy_keys.c \
