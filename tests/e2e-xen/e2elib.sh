@@ -28,6 +28,22 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 now_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 
 xsr() { xenstore-read "$@" 2>/dev/null; }
+# The agent's report (docs/design.md §Report layout: one value or one key a
+# figure): memory/report = "<layout> <23 figures in the order of the key
+# table, src/common/keys.c> <stamp>", a later layout appending fields; an
+# older agent (or one under an older arbiter) writes one key a figure.
+# rstamp ID: the stamp of the domain's last report (empty: none yet).
+rstamp() {
+	_v=$(xsr /local/domain/$1/memory/report)
+	if [ -n "$_v" ]; then set -- $_v; shift 24; echo "$1"
+	else xsr /local/domain/$1/memory/stamp; fi
+}
+# rtot ID: MemTotal (KiB) of the domain's last report.
+rtot() {
+	_v=$(xsr /local/domain/$1/memory/report)
+	if [ -n "$_v" ]; then set -- $_v; echo "$2"
+	else xsr /local/domain/$1/memory/tot; fi
+}
 
 # wait_for TIMEOUT_S COMMAND...: poll every 0.5 s until COMMAND succeeds.
 wait_for() {
