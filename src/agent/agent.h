@@ -83,9 +83,9 @@ struct agent {
 	 * (an older arbiter hands over fewer keys than we know). */
 	uint32_t handed;
 	/* memory/report was handed over (a new arbiter): a publication is
-	 * one WRITE of it, every figure and the stamp (design.md §Report
-	 * layout: one value or one key a figure); otherwise one key a
-	 * figure, in a transaction. */
+	 * one WRITE of it, every figure and the stamp; otherwise one key a
+	 * figure, in a transaction
+	 * (design.md §Report layout: one value or one key a figure). */
 	bool value_mode;
 	bool value_refused;        /* its WRITE refused on this connection/domid */
 	unsigned last_keys;        /* nodes the last publication wrote */

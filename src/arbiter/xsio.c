@@ -238,8 +238,8 @@ static bool hand_one(struct xs_handle *h, xs_transaction_t t, uint32_t domid,
  * MK_COUNT keys and memory/report, 2 * MK_COUNT + 6 requests for a new
  * domain instead of 3 * MK_COUNT + 3 (issue 21). memory/report is handed
  * over besides the per-key keys: a new agent writes it alone, an older
- * one the keys (design.md §Report layout: one value or one key a
- * figure). */
+ * one the keys
+ * (design.md §Report layout: one value or one key a figure). */
 static int handover_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 {
 	struct handover_ctx *c = arg;

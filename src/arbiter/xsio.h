@@ -18,9 +18,8 @@ struct xs_handle;
 
 /* One watch per domain on its memory/ directory (token "m<domid>"); the
  * event's path says what changed:
- *   memory/report         XSE_VALUE: the agent's one value (a new agent,
- *                         design.md §Report layout: one value or one key
- *                         a figure): one READ
+ *   memory/report         XSE_VALUE: a new agent's one value: one READ
+ *                         (design.md §Report layout: one value or one key a figure)
  *   memory/stamp          XSE_STAMP: liveness only. An older agent's
  *                         heartbeat writes the stamp alone, so a quiet
  *                         guest costs the arbiter no request at all.
