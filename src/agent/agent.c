@@ -360,13 +360,12 @@ static void agent_build_report(struct agent *a, const struct agent_sample *s,
 	}
 }
 
-/* One WRITE of memory/report when it was handed over (a heartbeat too:
- * the same one WRITE, the figures of now and a new stamp); otherwise one
- * key a figure in a transaction, where a heartbeat writes the stamp
- * alone: the figures in xenstore are still within report_delta_kb of the
- * truth, and the arbiter takes a stamp-only change as liveness without
- * reading anything (design.md §Guest keys: any change of stamp counts as
- * liveness). */
+/* One WRITE of memory/report when it was handed over, otherwise one key
+ * a figure in a transaction. A heartbeat writes the stamp alone, or the
+ * value with the last publication's figures and a new stamp: the figures
+ * are still within report_delta_kb of the truth, and the arbiter takes
+ * it as liveness without taking the figures again (design.md §Guest keys:
+ * any change of stamp counts as liveness). */
 static enum agent_step_result agent_publish(struct agent *a,
 					    struct report *r, uint64_t now,
 					    enum report_why why)
@@ -392,9 +391,15 @@ static enum agent_step_result agent_publish(struct agent *a,
 	memset(&res, 0, sizeof(res));
 	err = 0;
 	if (a->value_mode) {
-		rc = publish_value(a, r);
+		/* A heartbeat carries the last publication's figures, as the
+		 * keys hold them one key a figure: the arbiter takes it as
+		 * liveness alone. */
+		struct report hb = a->last;
+
+		hb.v[MK_STAMP] = r->v[MK_STAMP];
+		hb.have[MK_STAMP] = true;
+		rc = publish_value(a, c.stamp_only ? &hb : r);
 		err = errno;
-		c.stamp_only = false;
 		c.keys = 1;
 		if (rc < 0 && (err == EACCES || err == EPERM)) {
 			/* There but not ours: publish one key a figure
@@ -404,6 +409,7 @@ static enum agent_step_result agent_publish(struct agent *a,
 			a->value_mode = false;
 			a->value_refused = true;
 			a->have_last = false;
+			c.stamp_only = false;
 			a->version_written = false;
 			r->have[MK_VERSION] = true;
 		}

@@ -245,12 +245,28 @@ static struct guest_bounds dom_bounds(const struct dom *d)
 	return b;
 }
 
+/* Whether g says what prev said but for the stamp and the layout: a
+ * new agent's heartbeat (memory/report rewritten with a new stamp). */
+static bool same_figures(const struct guest_figures *g, const struct guest_figures *prev)
+{
+	uint32_t meta = 1u << MK_STAMP | 1u << MK_VERSION;
+
+	if ((g->have & ~meta) != (prev->have & ~meta))
+		return false;
+	for (int k = 0; k < MK_COUNT; k++)
+		if (!(meta >> k & 1u) && guest_has(g, k) && g->v[k] != prev->v[k])
+			return false;
+	return true;
+}
+
 /* What a report read (r: xsio_read_report's or xsio_read_report_value's
  * answer) means for d. A changed stamp is liveness, whatever else the
- * report says. */
+ * report says; a heartbeat is liveness alone, as a stamp written alone
+ * is: the figures are the ones held, and neither the history nor the
+ * learner take them again. */
 static void take_report(struct arbiter *a, struct dom *d, int r,
 			const struct guest_figures *prev, bool had_prev,
-			uint64_t rejected, uint64_t now)
+			uint64_t rejected, uint64_t now, bool heartbeat)
 {
 	if (d->rej.reports != rejected) {
 		a->n.reports_rejected++;
@@ -264,6 +280,8 @@ static void take_report(struct arbiter *a, struct dom *d, int r,
 		d->stamp = d->fig.v[MK_STAMP];
 		d->stamp_ms = now;
 	}
+	if (heartbeat)
+		return;
 	dom_report_accepted(d, had_prev ? prev : NULL, now);
 	if (guest_has(&d->fig, MK_OOM_KILLS)) {
 		const struct policy_params *p = &a->cfg.policy.params;
@@ -308,7 +326,7 @@ static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
 		return;
 	}
 	d->report_dirty = false;
-	take_report(a, d, r, &prev, had_prev, rejected, now);
+	take_report(a, d, r, &prev, had_prev, rejected, now, false);
 }
 
 /* memory/report: one READ. When d was just watched (probe), the domain's
@@ -335,7 +353,8 @@ static void read_value(struct arbiter *a, struct dom *d, uint64_t now)
 	}
 	d->value_dirty = false;
 	d->probe_dirty = false;
-	take_report(a, d, r, &prev, had_prev, rejected, now);
+	take_report(a, d, r, &prev, had_prev, rejected, now,
+		    r == 1 && had_prev && same_figures(&d->fig, &prev));
 	if (probe && !published) {
 		int s = xsio_stamp_published(a->xs, d->domid);
 

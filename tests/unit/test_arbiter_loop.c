@@ -920,6 +920,7 @@ static void test_report_value_one_read(void **state)
 	e->no_sync = true;
 	run(e, 2);
 	uint64_t reads0 = e->a.n.report_reads, seen0 = adom(e, 2)->stamp_ms;
+	uint64_t hist0 = adom(e, 2)->hist.last_ms;
 
 	value_publish(e, 2, &b, ++stamp);
 	e->no_sync = false;
@@ -933,6 +934,10 @@ static void test_report_value_one_read(void **state)
 	assert_int_equal(e->a.n.report_reads - reads0, 1);
 	assert_true(adom(e, 2)->stamp_ms > seen0);
 	assert_int_equal(adom(e, 2)->stamp, stamp);
+	/* ... and liveness alone: the figures are those held, the history
+	 * of counter deltas is not pushed again (as for a stamp written
+	 * alone one key a figure). */
+	assert_int_equal(adom(e, 2)->hist.last_ms, hist0);
 
 	/* A changed report: one READ for it; the target it moves costs the
 	 * write's own transaction (a READ of the home, a WRITE). */
@@ -949,6 +954,7 @@ static void test_report_value_one_read(void **state)
 	uint64_t tw = e->a.n.target_writes - tw0;
 
 	assert_int_equal(adom(e, 2)->fig.v[MK_COMMITTED_AS], 340 * MIB);
+	assert_true(adom(e, 2)->hist.last_ms > hist0);
 	assert_int_equal(st1.by_type[XS_READ] - st0.by_type[XS_READ], 1 + tw);
 	assert_int_equal(st1.tx_started - st0.tx_started, tw);
 	e->no_sync = false;

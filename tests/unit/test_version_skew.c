@@ -265,7 +265,11 @@ static void test_new_agent_new_arbiter(void **state)
 	assert_int_equal(requests(e) - q0, 1);
 	assert_int_equal(g.v[MK_COMMITTED_AS], 130000);
 
-	/* Quiet samples cost nothing; the heartbeat is one WRITE. */
+	/* Quiet samples cost nothing; the heartbeat is one WRITE, the last
+	 * publication's figures with a new stamp. */
+	char *before = key(e, REPORT_VALUE_KEY);
+
+	put_meminfo(e, 131000);         /* below report_delta_kb */
 	q0 = requests(e);
 	for (unsigned t = c.sample_ms; t < c.heartbeat_ms; t += c.sample_ms) {
 		clock_advance(c.sample_ms);
@@ -282,6 +286,15 @@ static void test_new_agent_new_arbiter(void **state)
 						&published), 1);
 	assert_true(g.v[MK_STAMP] > stamp);
 	assert_int_equal(g.v[MK_COMMITTED_AS], 130000);
+	char *after = key(e, REPORT_VALUE_KEY);
+
+	assert_non_null(before);
+	assert_non_null(after);
+	assert_int_equal(strrchr(before, ' ') - before, strrchr(after, ' ') - after);
+	assert_memory_equal(before, after, (size_t)(strrchr(after, ' ') - after));
+	assert_string_not_equal(strrchr(before, ' '), strrchr(after, ' '));
+	free(before);
+	free(after);
 
 	/* A restarted agent continues above the value's stamp. */
 	stamp = g.v[MK_STAMP];
