@@ -35,7 +35,9 @@ xsr() { xenstore-read "$@" 2>/dev/null; }
 # rstamp ID: the stamp of the domain's last report (empty: none yet).
 rstamp() {
 	_v=$(xsr /local/domain/$1/memory/report)
-	if [ -n "$_v" ]; then set -- $_v; shift 24; echo "$1"
+	if [ -n "$_v" ]; then
+		set -- $_v
+		[ $# -ge 25 ] && shift 24 && echo "$1"
 	else xsr /local/domain/$1/memory/stamp; fi
 }
 # rtot ID: MemTotal (KiB) of the domain's last report.
