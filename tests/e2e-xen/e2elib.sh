@@ -40,6 +40,16 @@ rstamp() {
 		[ $# -ge 25 ] && shift 24 && echo "$1"
 	else xsr /local/domain/$1/memory/stamp; fi
 }
+# rfig ID KEY: one figure of the domain's last report ("-": the guest does
+# not have it); the figures of layout 3 in the key table's order.
+RFIGS="tot free avail committed_as swap_tot swap_free balloon_current balloon_target oom_kills psi_some swapin_rate active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total stamp"
+rfig() {
+	_v=$(xsr /local/domain/$1/memory/report)
+	if [ -z "$_v" ]; then xsr /local/domain/$1/memory/$2; return; fi
+	_i=2
+	for _k in $RFIGS; do [ "$_k" = "$2" ] && break; _i=$((_i + 1)); done
+	[ $_i -le 25 ] && echo "$_v" | cut -d' ' -f$_i
+}
 # rtot ID: MemTotal (KiB) of the domain's last report.
 rtot() {
 	_v=$(xsr /local/domain/$1/memory/report)

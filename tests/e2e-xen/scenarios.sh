@@ -687,22 +687,22 @@ phase_estimates() {
 	est_sample held 30 "$truth"
 	keys=""
 	for k in active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total; do
-		v=$(xsr /local/domain/$idw/memory/$k)
+		v=$(rfig $idw $k)
 		case "$v" in ''|*[!0-9]*) keys="$keys $k='$v'" ;; esac
 	done
 	nref=$(awk '$5 ~ /^[0-9]+$/' /run/est.held | grep -c .)
-	check_that est-figures "w1 layout-2 keys ${keys:+not decimal:$keys}${keys:-all decimal}; refault estimates in $nref of $(grep -c . /run/est.held) samples; default $(st_dom w1 est_default)" \
+	check_that est-figures "w1 layout-2 figures ${keys:+not decimal:$keys}${keys:-all decimal}; refault estimates in $nref of $(grep -c . /run/est.held) samples; default $(st_dom w1 est_default)" \
 		-z "$keys" -a "$nref" -ge 1
 
 	set -- $(guest_mem w1)
 	o=$((${5:-0} - ${1:-0}))
 	sq=$(((truth + o) / MB - EST_SQUEEZE_MB))
 	info "estimates: xl mem-set w1 ${sq}m ($EST_SQUEEZE_MB MiB below its need, O_i $o KiB)"
-	p0=$(xsr /local/domain/$idw/memory/pswpin); a0=$(xsr /local/domain/$idw/memory/refault_anon)
+	p0=$(rfig $idw pswpin); a0=$(rfig $idw refault_anon)
 	xl mem-set w1 "${sq}m"
 	sleep 6
 	est_sample squeezed 30 "$truth"
-	p1=$(xsr /local/domain/$idw/memory/pswpin); a1=$(xsr /local/domain/$idw/memory/refault_anon)
+	p1=$(rfig $idw pswpin); a1=$(rfig $idw refault_anon)
 	check_that est-swapin "w1 squeezed to ${sq} MiB: pswpin ${p0:-?} -> ${p1:-?}, refault_anon ${a0:-?} -> ${a1:-?} (published)" \
 		"${p1:-0}" -gt "${p0:-0}"
 	for l in idle held squeezed; do est_figs $l; done
