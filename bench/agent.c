@@ -14,7 +14,8 @@
  *      quiet      nothing is due (heartbeat and report_delta_kb out of
  *                 reach): sample + filter + report_due, no request;
  *      publishing heartbeat_ms below one step, so every step publishes:
- *                 the same + one transaction (start, one WRITE a key, end).
+ *                 the same + one WRITE of memory/report (the hand-over gives
+ *                 it, as the arbiter does; one key a figure: a transaction).
  *    The difference is the cost of a publication. Runs of the two
  *    alternate, so both see the same machine; the median run is printed.
  *    The server runs in another thread of this process: on a 2-vCPU
@@ -450,8 +451,8 @@ int main(int argc, char **argv)
 		printf("%10.0f\n", pubc.server_cpu);
 	else
 		printf("%10s\n", "-");
-	printf("  a publication is %.1f requests (%.1f WRITE + transaction start "
-	       "and end), one round trip each\n", req_per_pub, wr_per_pub);
+	printf("  a publication is %.1f requests (%.1f WRITE; one key a figure: "
+	       "+ transaction start and end), one round trip each\n", req_per_pub, wr_per_pub);
 
 	/* ---- 2 ---- */
 	struct minute mins[] = {

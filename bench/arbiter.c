@@ -3,7 +3,7 @@
  * One membal-arbiter cycle against the test xenstored, with 10, 100 and
  * 1,000 simulated domains (issue 4's benchmark).
  *
- *   bench_arbiter [-n N[,N...]] [-c STEADY_CYCLES] [-b]
+ *   bench_arbiter [-n N[,N...]] [-c STEADY_CYCLES] [-b] [-k]
  *
  * What runs: the arbiter's real cycle (arbiter_init/arbiter_cycle, the
  * policy core, libxenstore) on the driven clock, against the in-process
@@ -75,6 +75,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/report_value.h"
 #include "xenstored/xsd.h"
 #include "threadcpu.h"
 
@@ -197,14 +198,10 @@ static const struct fig base_fig = {
 	.committed_as = 416 * MIB, .balloon_current = 512 * MIB,
 };
 
-/* Publish like membal-agent: one transaction, a new stamp, as the guest
- * (through its own socket, with a guest's rights). f NULL: a heartbeat,
- * which writes the stamp alone (src/agent/agent.c, agent_publish). */
-static void fake_publish(struct bench *b, uint32_t domid, const struct fig *f)
+static struct xs_handle *open_as_guest(struct bench *b, uint32_t domid)
 {
 	const char *sock = xsd_domain_socket(b->x, domid);
 	struct xs_handle *h;
-	xs_transaction_t t;
 
 	if (!sock)
 		die("domain socket");
@@ -213,6 +210,56 @@ static void fake_publish(struct bench *b, uint32_t domid, const struct fig *f)
 	setenv("XENSTORED_PATH", b->sock, 1);
 	if (!h)
 		die("xs_open as a guest");
+	return h;
+}
+
+static void fake_publish_value(struct bench *b, uint32_t domid, const struct fig *f)
+{
+	static struct fig last[SIM_MAX_GUESTS + 1];
+	struct xs_handle *h = open_as_guest(b, domid);
+	uint64_t v[MK_COUNT] = { 0 };
+	bool have[MK_COUNT] = { false };
+	char buf[REPORT_VALUE_MAX], path[96];
+	const struct fig *x;
+	size_t n;
+
+	if (domid > SIM_MAX_GUESTS)
+		die("domid");
+	if (f)
+		last[domid] = *f;
+	x = &last[domid];
+	v[MK_TOT] = x->tot;
+	v[MK_FREE] = x->free;
+	v[MK_AVAIL] = x->avail;
+	v[MK_COMMITTED_AS] = x->committed_as;
+	v[MK_BALLOON_CURRENT] = v[MK_BALLOON_TARGET] = x->balloon_current;
+	v[MK_STAMP] = ++b->stamp;
+	for (int k = MK_TOT; k <= MK_SWAPIN_RATE; k++)
+		have[k] = true;
+	have[MK_STAMP] = true;
+	n = report_value_encode(buf, v, have);
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/%s", domid, REPORT_VALUE_KEY);
+	if (!xs_write(h, XBT_NULL, path, buf, (unsigned)n))
+		die("fake publication");
+	xs_close(h);
+}
+
+/* -k: the fake agents publish one key a figure (an older agent). */
+static bool per_key;
+
+/* Publish like membal-agent: one WRITE of memory/report (every figure, a
+ * new stamp), as the guest (through its own socket, with a guest's
+ * rights); f NULL: a heartbeat, the figures of the last publication.
+ * With -k, like an older agent: one transaction, a new stamp; a
+ * heartbeat writes the stamp alone. */
+static void fake_publish(struct bench *b, uint32_t domid, const struct fig *f)
+{
+	if (!per_key) {
+		fake_publish_value(b, domid, f);
+		return;
+	}
+	struct xs_handle *h = open_as_guest(b, domid);
+	xs_transaction_t t;
 	static const struct fig none;
 	const struct fig *v = f ? f : &none;
 	const struct { const char *k; uint64_t v; } kv[] = {
@@ -529,8 +576,9 @@ static void run_host(unsigned n, unsigned steady_cycles, bool balloons,
 	sum->steady_requests = st.requests;
 	series_free(&st);
 
-	/* Heartbeats: a tenth of the domains write a new stamp alone before
-	 * each cycle, as membal-agent's heartbeat does. */
+	/* Heartbeats: a tenth of the domains rewrite memory/report (-k: write
+	 * a new stamp alone) before each cycle, as membal-agent's heartbeat
+	 * does. */
 	unsigned hbn = HEARTBEAT_CYCLES * HEARTBEAT_PERIODS(n);
 	double hb_self = 0, hb_reader = 0, beats = 0;
 
@@ -545,8 +593,8 @@ static void run_host(unsigned n, unsigned steady_cycles, bool balloons,
 		hb_self += c.self_ns;
 		hb_reader += c.reader_ns;
 	}
-	printf("  heartbeat cycle (a tenth of the agents write a new stamp "
-	       "alone), median of %u: ", hbn);
+	printf("  heartbeat cycle (a tenth of the agents %s), median of %u: ",
+	       per_key ? "write a new stamp alone" : "rewrite memory/report", hbn);
 	print_series(&hb, &sum->hb_wall, &sum->hb_arb, b.cfg.interval_ms);
 	sum->hb_requests = (double)hb.requests / hbn;
 	printf("    %.1f requests a cycle, %.2f a heartbeat (",
@@ -617,7 +665,7 @@ int main(int argc, char **argv)
 	struct utsname u;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:c:b")) != -1) {
+	while ((opt = getopt(argc, argv, "n:c:bk")) != -1) {
 		if (opt == 'n') {
 			char *s = optarg, *end;
 
@@ -637,8 +685,10 @@ int main(int argc, char **argv)
 			steady = (unsigned)atoi(optarg);
 		} else if (opt == 'b') {
 			balloons = true;
+		} else if (opt == 'k') {
+			per_key = true;
 		} else {
-			fprintf(stderr, "usage: %s [-n N[,N...]] [-c STEADY_CYCLES] [-b]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-n N[,N...]] [-c STEADY_CYCLES] [-b] [-k]\n", argv[0]);
 			return 2;
 		}
 	}

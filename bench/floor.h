@@ -68,15 +68,17 @@ static inline uint64_t bench_schedstat_ns(pid_t pid)
 }
 
 /* What the arbiter does for a new domain (design.md §Guest keys): create
- * every report key as dom0 and make the guest its owner. */
+ * every report key and memory/report as dom0 and make the guest their
+ * owner; the agent then writes memory/report alone (design.md §Report
+ * layout: one value or one key a figure). */
 static inline void bench_hand_over(struct xs_handle *h0, int domid)
 {
 	struct xs_permissions perms[1] = { { .id = (unsigned)domid, .perms = XS_PERM_NONE } };
 	char p[128];
 
-	for (int k = 0; k < MK_COUNT; k++) {
+	for (int k = 0; k <= MK_COUNT; k++) {
 		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", domid,
-			 membal_key_name(k));
+			 k < MK_COUNT ? membal_key_name(k) : "report");
 		if (!xs_write(h0, XBT_NULL, p, "", 0) ||
 		    !xs_set_permissions(h0, XBT_NULL, p, perms, 1))
 			bench_die(p);

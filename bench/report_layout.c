@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What one changed guest report costs, in today's per-key layout and in a
- * single strictly parsed `memory/report` value (issue 21, item 2;
- * docs/design.md §Report layout: one value or one key a figure).
+ * What one changed guest report costs, one key a figure (an older agent's
+ * layout, still read by the arbiter) and as the single strictly parsed
+ * `memory/report` value (issue 21, item 2; docs/design.md §Report layout:
+ * one value or one key a figure).
  *
  *   bench_report_layout [-n ITERATIONS] [-r RUNS]
  *
@@ -13,7 +14,7 @@
  * that every watch event a publication fires is read by libxenstore's
  * reader thread and then taken by the arbiter, as in the daemon.
  *
- *  - per key (the product today): the agent writes the stamp and the
+ *  - per key (layouts 1 and 2, an older agent): the agent writes the stamp and the
  *    figures that changed in one transaction (src/agent/agent.c's
  *    publish_body, re-done here with the same calls); the arbiter reads
  *    the report with the product's own xsio_read_report() (every key in
@@ -21,16 +22,12 @@
  *    xsio_next_event(). Two cases: a busy guest's publication (free and
  *    avail moved: 3 writes, what bench_agent counts on average) and a
  *    first publication (every key).
- *  - one value (a prototype, here only): the agent encodes every figure
- *    and the stamp into one line and writes it (one WRITE, atomic: no
- *    transaction); the arbiter READs it, splits it strictly and hands the
- *    fields to the same guest_parse(), so that both layouts check the
- *    figures with the same bounds. The format:
- *        <layout> <23 figures in enum membal_key order> <stamp>
- *    single spaces, each field 1-20 decimal digits or "-" (absent), no
- *    leading, trailing or doubled space; layout 2 has exactly 25 fields,
- *    a later layout may append fields (ignored), an earlier or garbled
- *    one is refused.
+ *  - one value (layout 3, the product since issue 21): the agent encodes
+ *    every figure and the stamp with report_value_encode() (the agent's
+ *    own encoder, src/common/report_value.c) and writes memory/report
+ *    (one WRITE, atomic: no transaction); the arbiter reads it with the
+ *    product's xsio_read_report_value() (one READ, then the strict split
+ *    and the same guest_parse() as the per-key keys).
  *
  * Per changed report: requests counted by the test xenstored (agent's and
  * arbiter's apart), watch events queued to the arbiter, the agent's CPU
@@ -52,6 +49,7 @@
 #include "arbiter/xsio.h"
 #include "common/keys.h"
 #include "common/parse.h"
+#include "common/report_value.h"
 #include "common/xs.h"
 #include "threadcpu.h"
 #include "xenstored/xsd.h"
@@ -59,92 +57,11 @@
 #define DOMID 1
 #define MAX_TIDS 64
 #define MAX_RUNS 15
-#define REPORT_KEY "report"
-#define SV_FIELDS (MK_COUNT)            /* layout, 23 figures, stamp */
-#define SV_MAX (SV_FIELDS * 21)
 
 static void die(const char *what)
 {
 	fprintf(stderr, "bench_report_layout: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-/* ---- the single value: encode (agent) and strict parse (arbiter) ---- */
-
-static size_t put_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
-}
-
-/* The figures MK_TOT .. MK_PSI_FULL_TOTAL in order, then the stamp. */
-static size_t sv_encode(char *buf, const uint64_t v[MK_COUNT], uint32_t have)
-{
-	size_t n = put_u64(buf, MEMBAL_KEY_LAYOUT_VERSION);
-
-	for (int k = 0; k < MK_STAMP; k++) {
-		buf[n++] = ' ';
-		if (have & (1u << k))
-			n += put_u64(buf + n, v[k]);
-		else
-			buf[n++] = '-';
-	}
-	buf[n++] = ' ';
-	n += put_u64(buf + n, v[MK_STAMP]);
-	return n;
-}
-
-/* Split s[0..len) into the raw[]/lens[] guest_parse() takes; false when
- * the line is not one of ours. Fields point into s (not NUL-terminated:
- * guest_parse goes by length). */
-static bool sv_split(const char *s, unsigned len, const char *raw[MK_COUNT],
-		     unsigned lens[MK_COUNT])
-{
-	const char *f[SV_FIELDS];
-	unsigned fl[SV_FIELDS], nf = 0, i = 0;
-	uint64_t layout;
-
-	if (len == 0 || len > SV_MAX)
-		return false;
-	while (i < len) {
-		unsigned start = i;
-
-		while (i < len && s[i] != ' ')
-			i++;
-		if (i == start || i - start > 20)
-			return false;   /* empty (doubled/leading space) or too long */
-		if (nf < SV_FIELDS) {
-			f[nf] = s + start;
-			fl[nf] = i - start;
-		}
-		nf++;
-		if (i < len && ++i == len)
-			return false;   /* trailing space */
-	}
-	if (nf < SV_FIELDS ||
-	    parse_u64n(f[0], fl[0], 20, 1, UINT64_MAX, &layout) != PARSE_OK ||
-	    layout < MEMBAL_KEY_LAYOUT_VERSION ||
-	    (layout == MEMBAL_KEY_LAYOUT_VERSION && nf != SV_FIELDS))
-		return false;
-	for (int k = 0; k < MK_STAMP; k++) {
-		bool absent = fl[1 + k] == 1 && f[1 + k][0] == '-';
-
-		raw[k] = absent ? NULL : f[1 + k];
-		lens[k] = absent ? 0 : fl[1 + k];
-	}
-	raw[MK_STAMP] = f[SV_FIELDS - 1];
-	lens[MK_STAMP] = fl[SV_FIELDS - 1];
-	raw[MK_VERSION] = f[0];
-	lens[MK_VERSION] = fl[0];
-	return true;
 }
 
 /* ---- the two sides ---- */
@@ -197,9 +114,13 @@ static void agent_per_key(struct bench *b, bool all)
 
 static void agent_one_value(struct bench *b)
 {
-	char buf[SV_MAX + 1];
-	size_t n = sv_encode(buf, b->v, b->have);
+	char buf[REPORT_VALUE_MAX];
+	bool have[MK_COUNT];
+	size_t n;
 
+	for (int k = 0; k < MK_COUNT; k++)
+		have[k] = (b->have >> k) & 1u;
+	n = report_value_encode(buf, b->v, have);
 	if (!xs_write(b->agt, XBT_NULL, b->report_path, buf, (unsigned)n))
 		die("one-value publication");
 }
@@ -230,21 +151,14 @@ static void arbiter_per_key(struct bench *b)
 
 static void arbiter_one_value(struct bench *b)
 {
-	const char *raw[MK_COUNT];
-	unsigned lens[MK_COUNT], len = 0;
 	struct guest_figures g;
 	struct guest_rejects rej = { 0 };
-	char why[64];
-	char *s = xs_read(b->arb, XBT_NULL, b->report_path, &len);
+	char why[64] = "";
+	bool published;
 
-	if (!s)
-		die("one-value read");
-	if (!sv_split(s, len, raw, lens) ||
-	    !guest_parse(raw, lens, &b->bounds, &g, &rej, why, sizeof(why))) {
-		errno = EINVAL;
-		die("one-value parse");
-	}
-	free(s);
+	if (xsio_read_report_value(b->arb, DOMID, &b->bounds, &g, &rej, why, sizeof(why),
+				   &published) != 1)
+		die(why[0] ? why : "one-value read");
 	drain_events(b);
 }
 
@@ -254,7 +168,7 @@ enum bcase { C_PK_BUSY, C_PK_FIRST, C_ONE, C_COUNT };
 static const char *const case_name[C_COUNT] = {
 	"per key, busy (free + avail moved: 3 writes)",
 	"per key, first publication (every key)",
-	"one value (any change)",
+	"one value, memory/report (any change)",
 };
 
 struct fig {
@@ -361,7 +275,6 @@ static pid_t new_tid(const pid_t *before, size_t n)
 
 static void setup(struct bench *b, const char *dir)
 {
-	struct xs_permissions perms[1] = { { .id = DOMID, .perms = XS_PERM_NONE } };
 	char sock[160];
 	pid_t tids[MAX_TIDS];
 	size_t nt;
@@ -380,15 +293,11 @@ static void setup(struct bench *b, const char *dir)
 	b->arb = xs_open(0);
 	if (!b->arb)
 		die("xs_open as dom0");
-	/* The arbiter's hand-over (every report key of today), plus the
-	 * prototype's one key, handed over the same way. */
+	/* The arbiter's hand-over: every per-key key and memory/report. */
 	if (xsio_hand_over(b->arb, DOMID, 4) < 0)
 		die("hand-over");
 	snprintf(b->report_path, sizeof(b->report_path), "/local/domain/%d/memory/%s",
-		 DOMID, REPORT_KEY);
-	if (!xs_write(b->arb, XBT_NULL, b->report_path, "", 0) ||
-	    !xs_set_permissions(b->arb, XBT_NULL, b->report_path, perms, 1))
-		die(b->report_path);
+		 DOMID, REPORT_VALUE_KEY);
 	nt = list_tids(tids, MAX_TIDS);
 	if (xsio_watch_dom(b->arb, DOMID) < 0)
 		die("watch");
@@ -399,7 +308,7 @@ static void setup(struct bench *b, const char *dir)
 		die("xs_open as domain 1");
 	b->bounds.mem_max_kb = 2097152;
 
-	/* A 1 GiB guest's figures, every key of layout 2. */
+	/* A 1 GiB guest's figures, every figure of layout 3. */
 	const uint64_t fig[MK_STAMP] = {
 		[MK_TOT] = 1004000, [MK_FREE] = 200000, [MK_AVAIL] = 400000,
 		[MK_COMMITTED_AS] = 700000, [MK_SWAP_TOT] = 524284,
@@ -422,33 +331,6 @@ static void setup(struct bench *b, const char *dir)
 	arbiter_per_key(b);
 }
 
-/* The strict parse refuses what is not exactly one of ours: checked
- * here once, so that the figures are those of a parser that works. */
-static void self_check(void)
-{
-	static const char *const bad[] = {
-		"", " 2", "2 ", "2  1", "x", "1 1 1", "2 1 2 3",
-		"2 123456789012345678901 - - - - - - - - - - - - - - - - - - - - - - 1",
-	};
-	const char *raw[MK_COUNT];
-	unsigned lens[MK_COUNT];
-	char buf[SV_MAX + 1];
-	uint64_t v[MK_COUNT] = { [MK_TOT] = 1, [MK_STAMP] = 7 };
-	size_t n = sv_encode(buf, v, 1u << MK_TOT);
-
-	if (!sv_split(buf, (unsigned)n, raw, lens) || lens[MK_STAMP] != 1 ||
-	    raw[MK_FREE] != NULL) {
-		fprintf(stderr, "bench_report_layout: self-check: %.*s not read back\n",
-			(int)n, buf);
-		exit(1);
-	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (sv_split(bad[i], (unsigned)strlen(bad[i]), raw, lens)) {
-			fprintf(stderr, "bench_report_layout: self-check: '%s' accepted\n", bad[i]);
-			exit(1);
-		}
-}
-
 int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/membal-bench-layout.XXXXXX";
@@ -468,7 +350,6 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	self_check();
 	if (!mkdtemp(dir))
 		die("mkdtemp");
 	setup(&b, dir);

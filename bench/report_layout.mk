@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# bench/report_layout: one changed guest report in today's per-key layout
-# against a prototype single `memory/report` value (requests, watch
+# bench/report_layout: one changed guest report one key a figure (an older
+# agent) against the `memory/report` value of layout 3 (requests, watch
 # events, agent / arbiter / xenstored CPU; docs/performance.md, "The
 # report layout"; the decision in docs/design.md §Report layout: one value or one key a figure).
 BENCHES += bench_report_layout

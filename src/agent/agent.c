@@ -12,6 +12,7 @@
 #include "common/domid.h"
 #include "common/log.h"
 #include "common/parse.h"
+#include "common/report_value.h"
 #include "common/xs.h"
 
 #define BACKOFF_START_MS 100
@@ -119,6 +120,29 @@ static bool agent_read_u64(struct agent *a, const char *path, uint64_t max,
 	return true;
 }
 
+/* Whether memory/report was handed over (it exists), and the stamp it
+ * holds: the stamp continues above it as above memory/stamp's. */
+static void agent_read_value(struct agent *a)
+{
+	char path[MXS_PATH_MAX];
+	const char *raw[MK_COUNT];
+	unsigned lens[MK_COUNT], len = 0;
+	uint64_t layout, v;
+	char *s;
+
+	if (mxs_domain_path(path, sizeof(path), a->domid, "memory/" REPORT_VALUE_KEY) < 0)
+		return;
+	s = xs_read(a->xs, XBT_NULL, path, &len);
+	a->value_mode = s != NULL;
+	a->value_refused = false;
+	if (s && report_value_split(s, len, raw, lens, &layout) == RV_OK &&
+	    raw[MK_STAMP] &&
+	    parse_u64n(raw[MK_STAMP], lens[MK_STAMP], PARSE_U64_MAXLEN, 0,
+		       UINT64_MAX - 1, &v) == PARSE_OK && v >= a->stamp)
+		a->stamp = v + 1;
+	free(s);
+}
+
 static bool agent_connect(struct agent *a, uint64_t now)
 {
 	char path[MXS_PATH_MAX];
@@ -148,6 +172,7 @@ static bool agent_connect(struct agent *a, uint64_t now)
 	mxs_domain_path(path, sizeof(path), a->domid, "memory/stamp");
 	if (agent_read_u64(a, path, UINT64_MAX - 1, &v) && v >= a->stamp)
 		a->stamp = v + 1;
+	agent_read_value(a);
 	follow_arm(a);
 	a->state = AGENT_PUBLISHING;
 	a->handed = ALL_KEYS;
@@ -219,8 +244,9 @@ static int publish_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 
 /* Which report keys memory/ holds: what the arbiter handed over (under
  * libxl a guest cannot create a node there, so a key that is not listed
- * cannot be written). Returns true when the set changed; a listing that
- * fails or holds none of our keys leaves the set as it was. */
+ * cannot be written), and whether memory/report is one of them. Returns
+ * true when either changed; a listing that fails leaves both as they
+ * were, one that holds none of our keys leaves the set. */
 static bool agent_learn_keys(struct agent *a)
 {
 	char path[MXS_PATH_MAX];
@@ -234,13 +260,25 @@ static bool agent_learn_keys(struct agent *a)
 	ents = xs_directory(a->xs, XBT_NULL, path, &n);
 	if (!ents)
 		return false;
-	for (unsigned i = 0; i < n; i++)
+	bool value = false, was = a->value_mode;
+
+	for (unsigned i = 0; i < n; i++) {
+		value |= !strcmp(ents[i], REPORT_VALUE_KEY);
 		for (int k = 0; k < MK_COUNT; k++)
 			if (!strcmp(ents[i], membal_key_name(k)))
 				set |= 1u << k;
+	}
 	free(ents);
+	/* Refused once on this connection: a listing does not make it ours. */
+	a->value_mode = value && !a->value_refused;
+	value = a->value_mode;
+	if (value && !was) {
+		log_notice("memory/%s handed over; publishing the report as one value",
+			   REPORT_VALUE_KEY);
+		a->have_last = false;
+	}
 	if (!(set & (1u << MK_STAMP)) || set == a->handed)
-		return false;
+		return value != was;
 	if (set != ALL_KEYS)
 		log_notice("the arbiter handed over %d of the %d report keys; publishing those (an older arbiter)",
 			   __builtin_popcount(set), MK_COUNT);
@@ -248,6 +286,18 @@ static bool agent_learn_keys(struct agent *a)
 	/* Keys just handed over are empty: write everything once. */
 	a->have_last = false;
 	return true;
+}
+
+/* Every figure and the stamp in one WRITE of memory/report: one node is
+ * written whole, so no transaction. */
+static int publish_value(struct agent *a, const struct report *r)
+{
+	char path[MXS_PATH_MAX], buf[REPORT_VALUE_MAX];
+	size_t n = report_value_encode(buf, r->v, r->have);
+
+	if (mxs_domain_path(path, sizeof(path), a->domid, "memory/" REPORT_VALUE_KEY) < 0)
+		return -1;
+	return xs_write(a->xs, XBT_NULL, path, buf, (unsigned)n) ? 0 : -1;
 }
 
 static void report_set(struct report *r, enum membal_key k, bool have,
@@ -310,10 +360,12 @@ static void agent_build_report(struct agent *a, const struct agent_sample *s,
 	}
 }
 
-/* A heartbeat writes the stamp alone: the figures in xenstore are still
- * within report_delta_kb of the truth, and the arbiter takes a stamp-only
- * change as liveness without reading anything (design.md §Guest keys: any change of
- * stamp counts as liveness). */
+/* One WRITE of memory/report when it was handed over, otherwise one key
+ * a figure in a transaction. A heartbeat writes the stamp alone, or the
+ * value with the last publication's figures and a new stamp: the figures
+ * are still within report_delta_kb of the truth, and the arbiter takes
+ * it as liveness without taking the figures again (design.md §Guest keys:
+ * any change of stamp counts as liveness). */
 static enum agent_step_result agent_publish(struct agent *a,
 					    struct report *r, uint64_t now,
 					    enum report_why why)
@@ -327,15 +379,46 @@ static enum agent_step_result agent_publish(struct agent *a,
 	r->have[MK_VERSION] = !a->version_written;
 	r->v[MK_VERSION] = MEMBAL_KEY_LAYOUT_VERSION;
 	c.stamp_only = why == REPORT_HEARTBEAT && a->have_last && a->version_written;
-	if (a->state == AGENT_WAITING || (c.stamp_only && a->handed != ALL_KEYS))
+	if (a->state == AGENT_WAITING ||
+	    (c.stamp_only && (a->handed != ALL_KEYS || !a->value_mode)))
 		/* A hand-over may have happened since, or a newer arbiter
-		 * replaced the one that handed over fewer keys. */
+		 * replaced the one that handed over fewer keys or no
+		 * memory/report. */
 		if (agent_learn_keys(a))
 			c.stamp_only = false;
-	int rc = mxs_transact(a->xs, a->cfg.tx_retries, publish_body, &c, &res);
+	int rc = -1;
 
-	err = errno;
-	if (rc < 0 && (err == EACCES || err == EPERM)) {
+	memset(&res, 0, sizeof(res));
+	err = 0;
+	if (a->value_mode) {
+		/* A heartbeat carries the last publication's figures, as the
+		 * keys hold them one key a figure: the arbiter takes it as
+		 * liveness alone. */
+		struct report hb = a->last;
+
+		hb.v[MK_STAMP] = r->v[MK_STAMP];
+		hb.have[MK_STAMP] = true;
+		rc = publish_value(a, c.stamp_only ? &hb : r);
+		err = errno;
+		c.keys = 1;
+		if (rc < 0 && (err == EACCES || err == EPERM)) {
+			/* There but not ours: publish one key a figure
+			 * (every key: they may hold anything). */
+			log_notice("memory/%s not writable (%s); publishing one key a figure",
+				   REPORT_VALUE_KEY, strerror(err));
+			a->value_mode = false;
+			a->value_refused = true;
+			a->have_last = false;
+			c.stamp_only = false;
+			a->version_written = false;
+			r->have[MK_VERSION] = true;
+		}
+	}
+	if (!a->value_mode) {
+		rc = mxs_transact(a->xs, a->cfg.tx_retries, publish_body, &c, &res);
+		err = errno;
+	}
+	if (rc < 0 && !a->value_mode && (err == EACCES || err == EPERM)) {
 		if (agent_learn_keys(a)) {
 			/* Refused for a key we were not handed: publish the
 			 * others now rather than fail. */

@@ -31,7 +31,7 @@ enum agent_state { AGENT_DISCONNECTED, AGENT_WAITING, AGENT_PUBLISHING };
 
 /* What the last step did, for --once and for tests. */
 enum agent_step_result {
-	STEP_PUBLISHED,     /* a transaction committed */
+	STEP_PUBLISHED,     /* a transaction committed, or memory/report written */
 	STEP_QUIET,         /* nothing moved enough */
 	STEP_NO_SAMPLE,     /* meminfo unusable; last good state kept */
 	STEP_NO_XENSTORE,   /* not connected (or connection just lost) */
@@ -47,7 +47,7 @@ struct agent_counters {
 	uint64_t tx_gave_up;       /* publications abandoned after tx_retries */
 	uint64_t reconnects;
 	uint64_t fmd_rejected;     /* free/avail readings replaced by the mean */
-	uint64_t keys_written;     /* report keys written, all publications */
+	uint64_t keys_written;     /* nodes written (a key, or memory/report) */
 	uint64_t key_relearns;     /* memory/ listed to learn the handed keys */
 };
 
@@ -82,7 +82,13 @@ struct agent {
 	 * refusal or a hand-over says otherwise, then those memory/ lists
 	 * (an older arbiter hands over fewer keys than we know). */
 	uint32_t handed;
-	unsigned last_keys;        /* keys the last publication wrote */
+	/* memory/report was handed over (a new arbiter): a publication is
+	 * one WRITE of it, every figure and the stamp; otherwise one key a
+	 * figure, in a transaction
+	 * (design.md §Report layout: one value or one key a figure). */
+	bool value_mode;
+	bool value_refused;        /* its WRITE refused on this connection/domid */
+	unsigned last_keys;        /* nodes the last publication wrote */
 
 	enum agent_step_result last_result;
 	enum report_why last_why;

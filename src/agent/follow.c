@@ -94,6 +94,8 @@ int follow_check(struct agent *a, uint64_t now)
 	 * a reconnection, and say nothing more until the hand-over. */
 	a->have_last = false;
 	a->version_written = false;
+	a->value_mode = false;      /* the new home's hand-over tells */
+	a->value_refused = false;
 	a->said_waiting = true;
 	a->state = AGENT_WAITING;
 	a->next_try_ms = now;

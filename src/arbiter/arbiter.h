@@ -74,7 +74,9 @@ struct dom {
 	bool name_dirty;             /* name watch fired: re-read */
 
 	/* the agent's report */
-	bool report_dirty;           /* a figure key changed: re-read */
+	bool report_dirty;           /* a figure key changed: re-read (older agent) */
+	bool value_dirty;            /* memory/report changed: one READ */
+	bool probe_dirty;            /* just watched: whichever report there is */
 	bool stamp_dirty;            /* the stamp alone changed: heartbeat */
 	bool have_fig;
 	uint64_t first_fig_ms;       /* first good report (adopt_grace_s) */

@@ -5,6 +5,7 @@
 
 #include "policy/policy.h"
 #include "common/parse.h"
+#include "common/report_value.h"
 
 
 const char *guest_reject_name(enum guest_reject r)
@@ -16,6 +17,7 @@ const char *guest_reject_name(enum guest_reject r)
 	case GREJ_SWAP: return "swap_free>swap_tot";
 	case GREJ_FREE: return "free>tot";
 	case GREJ_OVER_TOT: return "figure>tot";
+	case GREJ_LAYOUT: return "layout";
 	case GREJ_COUNT: break;
 	}
 	return "?";
@@ -107,4 +109,28 @@ bool guest_parse(const char *const raw[MK_COUNT], const unsigned len[MK_COUNT],
 		why[0] = '\0';
 	*out = g;
 	return true;
+}
+
+bool guest_parse_value(const char *s, unsigned len, const struct guest_bounds *b,
+		       struct guest_figures *out, struct guest_rejects *rej,
+		       char *why, size_t whylen)
+{
+	const char *raw[MK_COUNT];
+	unsigned lens[MK_COUNT];
+	uint64_t layout = 0;
+	enum report_value_err e = report_value_split(s, len, raw, lens, &layout);
+
+	if (why && whylen)
+		why[0] = '\0';
+	if (e == RV_EMPTY)
+		return false;
+	if (e != RV_OK) {
+		rej->reports++;
+		rej->why[e == RV_LAYOUT ? GREJ_LAYOUT : GREJ_SYNTAX]++;
+		if (why)
+			snprintf(why, whylen, "%s: %s", REPORT_VALUE_KEY,
+				 report_value_strerror(e));
+		return false;
+	}
+	return guest_parse(raw, lens, b, out, rej, why, whylen);
 }

@@ -47,6 +47,7 @@ enum guest_reject {
 	GREJ_SWAP,         /* swap_free > swap_tot */
 	GREJ_FREE,         /* free or avail > tot */
 	GREJ_OVER_TOT,     /* an LRU list, AnonPages or Shmem > tot */
+	GREJ_LAYOUT,       /* memory/report of a layout below the value's first */
 	GREJ_COUNT
 };
 
@@ -70,6 +71,18 @@ struct guest_bounds {
 bool guest_parse(const char *const raw[MK_COUNT], const unsigned len[MK_COUNT],
 		 const struct guest_bounds *b, struct guest_figures *out,
 		 struct guest_rejects *rej, char *why, size_t whylen);
+
+/*
+ * The same from memory/report, one value (common/report_value.h): split
+ * strictly, then the fields through guest_parse() within b. A value that
+ * does not split (its syntax, its layout, its field count) is refused as
+ * a whole: counted in rej (reports, why[GREJ_SYNTAX] or why[GREJ_LAYOUT])
+ * and why says "report: <reason>". len 0 (the hand-over's empty node) is
+ * nothing published: false, nothing counted, why empty.
+ */
+bool guest_parse_value(const char *s, unsigned len, const struct guest_bounds *b,
+		       struct guest_figures *out, struct guest_rejects *rej,
+		       char *why, size_t whylen);
 
 const char *guest_reject_name(enum guest_reject r);
 

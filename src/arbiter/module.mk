@@ -22,6 +22,11 @@ test_guest_SRCS   := tests/unit/test_guest.c src/arbiter/guest.c
 test_guest_LIBS   := common
 test_guest_LDLIBS := $(LIBS_CMOCKA)
 
+TESTS += test_report_value
+test_report_value_SRCS   := tests/unit/test_report_value.c src/arbiter/guest.c
+test_report_value_LIBS   := common
+test_report_value_LDLIBS := $(LIBS_CMOCKA)
+
 TESTS += test_arbiter_config
 test_arbiter_config_SRCS   := tests/unit/test_arbiter_config.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c
 test_arbiter_config_LIBS   := policy common

@@ -194,10 +194,10 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	if (xsio_watch_dom(h, d->domid) < 0)
 		return -1;
 	d->known = true;
-	/* A stamp we have just created means nothing is published yet:
-	 * the report is read when the watch says so (it fires once at
-	 * once, so nothing written meanwhile is missed). */
-	d->report_dirty = !fresh;
+	/* A stamp and a memory/report we have just created mean nothing is
+	 * published yet: the report is read when the watch says so (it
+	 * fires once at once, so nothing written meanwhile is missed). */
+	d->probe_dirty = !fresh;
 	d->target_dirty = true;
 	return 0;
 }
@@ -219,6 +219,10 @@ void arbiter_drain_events(struct arbiter *a, uint64_t now)
 				d->report_dirty = true;
 		} else if (ev == XSE_REPORT && d)
 			d->report_dirty = true;
+		else if (ev == XSE_VALUE && d)
+			d->value_dirty = true;
+		else if (ev == XSE_WATCHED && d)
+			d->probe_dirty = true;
 		else if (ev == XSE_TARGET && d)
 			d->target_dirty = true;
 		else if (ev == XSE_NAME && d)
@@ -229,46 +233,57 @@ void arbiter_drain_events(struct arbiter *a, uint64_t now)
 		xs_lost(a, now, err);
 }
 
-/* A changed stamp is liveness, whatever else the report says. */
-static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
+static struct guest_bounds dom_bounds(const struct dom *d)
 {
-	uint64_t rejected = d->rej.reports;
 	/* The guest can see at most its static-max (when the toolstack
 	 * wrote it), else what Xen lets it hold. */
 	struct guest_bounds b = {
 		.mem_max_kb = d->static_max_kb ? d->static_max_kb + d->videoram_kb
 					       : d->hv.max_kb,
 	};
-	struct guest_figures prev = d->fig;
-	bool had_prev = d->have_fig;
-	int r = xsio_read_report(a->xs, d->domid, a->cfg.tx_retries, &b, &d->fig,
-				 &d->rej, d->last_reject, sizeof(d->last_reject));
 
-	a->n.report_reads++;
-	if (r < 0) {
-		int err = errno;
+	return b;
+}
 
-		/* EAGAIN on every attempt is a busy xenstored, not a bad
-		 * report: read it again next cycle, or the publication is
-		 * lost until the agent's next one. */
-		if (!arbiter_xs_failed(a, now, "read report", d->domid) && err != EAGAIN)
-			d->report_dirty = false;
-		return;
-	}
-	d->report_dirty = false;
+/* Whether g says what prev said but for the stamp and the layout: a
+ * new agent's heartbeat (memory/report rewritten with a new stamp). */
+static bool same_figures(const struct guest_figures *g, const struct guest_figures *prev)
+{
+	uint32_t meta = 1u << MK_STAMP | 1u << MK_VERSION;
+
+	if ((g->have & ~meta) != (prev->have & ~meta))
+		return false;
+	for (int k = 0; k < MK_COUNT; k++)
+		if (!(meta >> k & 1u) && guest_has(g, k) && g->v[k] != prev->v[k])
+			return false;
+	return true;
+}
+
+/* What a report read (r: xsio_read_report's or xsio_read_report_value's
+ * answer) means for d. A changed stamp is liveness, whatever else the
+ * report says; a heartbeat is liveness alone, as a stamp written alone
+ * is: the figures are the ones held, and neither the history nor the
+ * learner take them again. */
+static void take_report(struct arbiter *a, struct dom *d, int r,
+			const struct guest_figures *prev, bool had_prev,
+			uint64_t rejected, uint64_t now, bool heartbeat)
+{
 	if (d->rej.reports != rejected) {
 		a->n.reports_rejected++;
 		log_limited(LOG_WARNING, d->name,
 			    "domain %u (%s): report refused (%s); keeping the last good figures",
 			    d->domid, d->name, d->last_reject);
 	}
-	if (r == 1 && guest_has(&d->fig, MK_STAMP) && d->fig.v[MK_STAMP] != d->stamp) {
+	if (r != 1)
+		return;
+	if (guest_has(&d->fig, MK_STAMP) && d->fig.v[MK_STAMP] != d->stamp) {
 		d->stamp = d->fig.v[MK_STAMP];
 		d->stamp_ms = now;
 	}
-	if (r == 1)
-		dom_report_accepted(d, had_prev ? &prev : NULL, now);
-	if (r == 1 && guest_has(&d->fig, MK_OOM_KILLS)) {
+	if (heartbeat)
+		return;
+	dom_report_accepted(d, had_prev ? prev : NULL, now);
+	if (guest_has(&d->fig, MK_OOM_KILLS)) {
 		const struct policy_params *p = &a->cfg.policy.params;
 		uint64_t kills = dom_oom_seen(d, d->fig.v[MK_OOM_KILLS], p->oom_bump_kb,
 					      p->oom_hold_s, now);
@@ -286,6 +301,67 @@ static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
 				    d->domid, d->name, (unsigned long long)kills,
 				    (unsigned long long)d->oom_min_kb, p->oom_hold_s);
 		}
+	}
+}
+
+/* An older agent's report: every key in one transaction. */
+static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	uint64_t rejected = d->rej.reports;
+	struct guest_bounds b = dom_bounds(d);
+	struct guest_figures prev = d->fig;
+	bool had_prev = d->have_fig;
+	int r = xsio_read_report(a->xs, d->domid, a->cfg.tx_retries, &b, &d->fig,
+				 &d->rej, d->last_reject, sizeof(d->last_reject));
+
+	a->n.report_reads++;
+	if (r < 0) {
+		int err = errno;
+
+		/* EAGAIN on every attempt is a busy xenstored, not a bad
+		 * report: read it again next cycle, or the publication is
+		 * lost until the agent's next one. */
+		if (!arbiter_xs_failed(a, now, "read report", d->domid) && err != EAGAIN)
+			d->report_dirty = false;
+		return;
+	}
+	d->report_dirty = false;
+	take_report(a, d, r, &prev, had_prev, rejected, now, false);
+}
+
+/* memory/report: one READ. When d was just watched (probe), the domain's
+ * agent may be an older one: if there is no value, its per-key report is
+ * read when memory/stamp says it published one. */
+static void read_value(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	uint64_t rejected = d->rej.reports;
+	struct guest_bounds b = dom_bounds(d);
+	struct guest_figures prev = d->fig;
+	bool had_prev = d->have_fig, published = false;
+	bool probe = d->probe_dirty;
+	int r = xsio_read_report_value(a->xs, d->domid, &b, &d->fig, &d->rej,
+				       d->last_reject, sizeof(d->last_reject),
+				       &published);
+
+	a->n.report_reads++;
+	if (r < 0) {
+		if (!arbiter_xs_failed(a, now, "read report", d->domid)) {
+			d->value_dirty = false;
+			d->probe_dirty = false;
+		}
+		return;
+	}
+	d->value_dirty = false;
+	d->probe_dirty = false;
+	take_report(a, d, r, &prev, had_prev, rejected, now,
+		    r == 1 && had_prev && same_figures(&d->fig, &prev));
+	if (probe && !published) {
+		int s = xsio_stamp_published(a->xs, d->domid);
+
+		if (s < 0)
+			arbiter_xs_failed(a, now, "read stamp", d->domid);
+		else if (s > 0)
+			d->report_dirty = true;
 	}
 }
 
@@ -373,6 +449,9 @@ void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 			read_name(a, d);
 		if (a->xs && d->target_dirty)
 			read_target(a, d, now);
+		if (a->xs && (d->value_dirty || d->probe_dirty)) {
+			read_value(a, d, now);
+		}
 		if (a->xs && d->report_dirty) {
 			read_report(a, d, now);   /* reads the stamp too */
 			d->stamp_dirty = false;

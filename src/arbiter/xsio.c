@@ -10,6 +10,7 @@
 #include "arbiter/state.h"
 #include "common/log.h"
 #include "common/parse.h"
+#include "common/report_value.h"
 #include "common/xs.h"
 #include "policy/policy.h"
 
@@ -76,7 +77,11 @@ enum xsio_event xsio_next_event(struct xs_handle *h, uint32_t *domid, int *err)
 
 			*domid = (uint32_t)id;
 			leaf = leaf ? leaf + 1 : path;
-			if (!strcmp(leaf, "stamp"))
+			if (!strcmp(leaf, REPORT_VALUE_KEY))
+				ev = XSE_VALUE;
+			else if (!strcmp(leaf, "memory"))
+				ev = XSE_WATCHED;
+			else if (!strcmp(leaf, "stamp"))
 				ev = XSE_STAMP;
 			else if (!strcmp(leaf, "target"))
 				ev = XSE_TARGET;
@@ -200,6 +205,7 @@ static bool home_exists(struct xs_handle *h, xs_transaction_t t, uint32_t domid)
 struct handover_ctx {
 	uint32_t domid;
 	bool created[MK_COUNT];
+	bool report_created;
 };
 
 static bool listed(char **names, unsigned n, const char *name)
@@ -210,16 +216,35 @@ static bool listed(char **names, unsigned n, const char *name)
 	return false;
 }
 
+/* One node handed over: created empty unless listed (an agent's value
+ * survives an arbiter restart), the domain made its owner. */
+static bool hand_one(struct xs_handle *h, xs_transaction_t t, uint32_t domid,
+		     const char *dir, char **have, unsigned n, const char *name,
+		     bool *created)
+{
+	struct xs_permissions perms[1] = { { .id = domid, .perms = XS_PERM_NONE } };
+	char path[MXS_PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return false;
+	*created = !listed(have, n, name);
+	if (*created && !xs_write(h, t, path, "", 0))
+		return false;
+	return xs_set_permissions(h, t, path, perms, 1);
+}
+
 /* One DIRECTORY of memory/ tells which keys exist (instead of a READ of
  * each), then a WRITE of each missing one and a SET_PERMS of each: with
- * MK_COUNT keys, 2 * MK_COUNT + 4 requests for a new domain instead of
- * 3 * MK_COUNT + 3 (issue 21). */
+ * MK_COUNT keys and memory/report, 2 * MK_COUNT + 6 requests for a new
+ * domain instead of 3 * MK_COUNT + 3 (issue 21). memory/report is handed
+ * over besides the per-key keys: a new agent writes it alone, an older
+ * one the keys
+ * (design.md §Report layout: one value or one key a figure). */
 static int handover_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 {
 	struct handover_ctx *c = arg;
 	uint32_t domid = c->domid;
-	struct xs_permissions perms[1] = { { .id = domid, .perms = XS_PERM_NONE } };
-	char path[MXS_PATH_MAX], dir[MXS_PATH_MAX];
+	char dir[MXS_PATH_MAX];
 	unsigned n = 0;
 	char **have;
 	int rc = -1;
@@ -239,16 +264,12 @@ static int handover_body(struct xs_handle *h, xs_transaction_t t, void *arg)
 	for (int k = 0; k < MK_COUNT; k++) {
 		if (!membal_keys[k].handed_over)
 			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir,
-			     membal_key_name(k)) >= (int)sizeof(path))
-			goto out;
 		/* Keep what an agent already published (arbiter restart). */
-		c->created[k] = !listed(have, n, membal_key_name(k));
-		if (c->created[k] && !xs_write(h, t, path, "", 0))
-			goto out;
-		if (!xs_set_permissions(h, t, path, perms, 1))
+		if (!hand_one(h, t, domid, dir, have, n, membal_key_name(k), &c->created[k]))
 			goto out;
 	}
+	if (!hand_one(h, t, domid, dir, have, n, REPORT_VALUE_KEY, &c->report_created))
+		goto out;
 	rc = 0;
 out:
 	free(have);
@@ -256,20 +277,20 @@ out:
 }
 
 int xsio_hand_over_keys(struct xs_handle *h, uint32_t domid, unsigned tries,
-			bool *stamp_created)
+			bool *fresh)
 {
 	struct handover_ctx c = { .domid = domid };
 	int rc = mxs_transact(h, tries, handover_body, &c, NULL);
 
-	*stamp_created = rc == 0 && c.created[MK_STAMP];
+	*fresh = rc == 0 && c.created[MK_STAMP] && c.report_created;
 	return rc;
 }
 
 int xsio_hand_over(struct xs_handle *h, uint32_t domid, unsigned tries)
 {
-	bool created;
+	bool fresh;
 
-	return xsio_hand_over_keys(h, domid, tries, &created);
+	return xsio_hand_over_keys(h, domid, tries, &fresh);
 }
 
 int xsio_watch_dom(struct xs_handle *h, uint32_t domid)
@@ -360,6 +381,43 @@ int xsio_read_report(struct xs_handle *h, uint32_t domid, unsigned tries,
 	}
 	*fig = g;
 	return 1;
+}
+
+int xsio_read_report_value(struct xs_handle *h, uint32_t domid,
+			   const struct guest_bounds *b, struct guest_figures *fig,
+			   struct guest_rejects *rej, char *last_reject,
+			   size_t last_reject_size, bool *published)
+{
+	unsigned len = 0;
+	char *s = read_str(h, XBT_NULL, domid, "memory/" REPORT_VALUE_KEY, &len);
+	struct guest_figures g;
+	char why[64];
+	bool ok;
+
+	*published = false;
+	if (!s)
+		return errno == ENOENT || errno == EACCES ? 0 : -1;
+	*published = len > 0;
+	ok = guest_parse_value(s, len, b, &g, rej, why, sizeof(why));
+	free(s);
+	if (!ok) {
+		if (why[0])
+			snprintf(last_reject, last_reject_size, "%s", why);
+		return 0;
+	}
+	*fig = g;
+	return 1;
+}
+
+int xsio_stamp_published(struct xs_handle *h, uint32_t domid)
+{
+	unsigned len = 0;
+	char *s = read_str(h, XBT_NULL, domid, "memory/stamp", &len);
+
+	if (!s)
+		return errno == ENOENT || errno == EACCES ? 0 : -1;
+	free(s);
+	return len > 0;
 }
 
 int xsio_read_stamp(struct xs_handle *h, uint32_t domid, uint64_t *stamp)

@@ -18,17 +18,21 @@ struct xs_handle;
 
 /* One watch per domain on its memory/ directory (token "m<domid>"); the
  * event's path says what changed:
- *   memory/stamp          XSE_STAMP: liveness only. An agent's heartbeat
- *                         writes the stamp alone, so a quiet guest costs
- *                         the arbiter no request at all.
+ *   memory/report         XSE_VALUE: a new agent's one value: one READ
+ *                         (design.md §Report layout: one value or one key a figure)
+ *   memory/stamp          XSE_STAMP: liveness only. An older agent's
+ *                         heartbeat writes the stamp alone, so a quiet
+ *                         guest costs the arbiter no request at all.
  *   memory/target         XSE_TARGET
- *   another report key,   XSE_REPORT: read the report (one transaction)
- *   or memory/ itself     (the event sent when the watch is set)
+ *   another report key    XSE_REPORT: an older agent's report, read in
+ *                         one transaction
+ *   memory/ itself        XSE_WATCHED: the event sent when the watch is
+ *                         set: whichever report there is
  * and one on its name (token "n<domid>", XSE_NAME: xl renames NAME--incoming
  * to NAME when a migration ends), plus "i" @introduceDomain and "r"
  * @releaseDomain. */
-enum xsio_event { XSE_NONE, XSE_STAMP, XSE_TARGET, XSE_REPORT, XSE_INTRODUCE,
-		  XSE_RELEASE, XSE_NAME };
+enum xsio_event { XSE_NONE, XSE_STAMP, XSE_TARGET, XSE_REPORT, XSE_VALUE,
+		  XSE_WATCHED, XSE_INTRODUCE, XSE_RELEASE, XSE_NAME };
 
 /* The connection to xenstored and its back-off: a failed connection is
  * tried again after 100 ms, then twice as long each time, up to 10 s. */
@@ -69,14 +73,14 @@ struct xsio_layout {
 int xsio_read_layout(struct xs_handle *h, uint32_t domid, struct xsio_layout *l);
 /* The domain's name, printable and bounded; -1 (errno) when unreadable. */
 int xsio_read_name(struct xs_handle *h, uint32_t domid, char *buf, size_t size);
-/* Create the agent's report keys the domain does not have yet and make it
- * their owner (docs/design.md §Guest keys); memory/target stays read-only
- * to the guest. */
+/* Create the agent's report keys and memory/report the domain does not
+ * have yet and make it their owner (docs/design.md §Guest keys);
+ * memory/target stays read-only to the guest. */
 int xsio_hand_over(struct xs_handle *h, uint32_t domid, unsigned tries);
-/* The same; *stamp_created says memory/stamp was not there before (so
- * there is no report to read yet). */
+/* The same; *fresh says neither memory/stamp nor memory/report was there
+ * before (so there is no report to read yet). */
 int xsio_hand_over_keys(struct xs_handle *h, uint32_t domid, unsigned tries,
-			bool *stamp_created);
+			bool *fresh);
 int xsio_watch_dom(struct xs_handle *h, uint32_t domid);
 void xsio_unwatch_dom(struct xs_handle *h, uint32_t domid);
 
@@ -88,6 +92,17 @@ int xsio_read_report(struct xs_handle *h, uint32_t domid, unsigned tries,
 		     const struct guest_bounds *b, struct guest_figures *fig,
 		     struct guest_rejects *rej, char *last_reject,
 		     size_t last_reject_size);
+/* memory/report, one READ (no transaction: one node is read whole), then
+ * guest_parse_value() within b. 1: new figures in *fig; 0: nothing
+ * published (absent or empty: *published false) or refused (counted in
+ * *rej, the reason in last_reject); -1: xenstore error. */
+int xsio_read_report_value(struct xs_handle *h, uint32_t domid,
+			   const struct guest_bounds *b, struct guest_figures *fig,
+			   struct guest_rejects *rej, char *last_reject,
+			   size_t last_reject_size, bool *published);
+/* Whether memory/stamp holds anything (an older agent published per
+ * key): 1 or 0, -1 on a xenstore error. */
+int xsio_stamp_published(struct xs_handle *h, uint32_t domid);
 /* memory/stamp alone, strictly (a heartbeat). 0, or -1 (errno; EINVAL
  * when garbage, ENOENT when absent). */
 int xsio_read_stamp(struct xs_handle *h, uint32_t domid, uint64_t *stamp);

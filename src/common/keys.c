@@ -63,5 +63,6 @@ const struct membal_key_info membal_keys[MK_COUNT] = {
 	    .publish = MKP_META,
 	    .doc = "changes with every publication (increasing; a restarted agent continues above the stamp it finds)"),
 	KEY(MK_VERSION, "membal_version", 1, .handed_over = true, .bound = MKB_COUNTER,
-	    .publish = MKP_META, .doc = "key-layout version, written once per connection"),
+	    .publish = MKP_META,
+	    .doc = "key-layout version: the first field of `memory/report`; one key a figure, written once per connection"),
 };

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 
 /* Bump when the meaning or set of keys changes; written as membal_version. */
-#define MEMBAL_KEY_LAYOUT_VERSION 2
+#define MEMBAL_KEY_LAYOUT_VERSION 3
 
 enum membal_key {
 	MK_TOT,             /* MemTotal, KiB */

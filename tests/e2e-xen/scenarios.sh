@@ -104,7 +104,7 @@ if [ $r1 -ne 0 ] || [ $r2 -ne 0 ]; then
 fi
 id1=$(domid_of g1); id2=$(domid_of g2)
 fig xl_create_two_guests_s $(((t_created - t0) / 1000))
-wait_for 90 "[ -n \"\$(xsr /local/domain/$id1/memory/stamp)\" ] && [ -n \"\$(xsr /local/domain/$id2/memory/stamp)\" ]"
+wait_for 90 "[ -n \"\$(rstamp $id1)\" ] && [ -n \"\$(rstamp $id2)\" ]"
 t_rep=$(now_ms)
 fig create_to_first_reports_s $(((t_rep - t0) / 1000))
 info "g1=$id1 g2=$id2 reporting"
@@ -129,7 +129,7 @@ phase_permissions() {
 	bad=""
 	for id in $id1 $id2; do
 		perms=$(xenstore-ls -p /local/domain/$id/memory 2>&1)
-		for k in tot free avail committed_as swap_tot swap_free balloon_current balloon_target oom_kills psi_some swapin_rate active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total stamp membal_version; do
+		for k in report tot free avail committed_as swap_tot swap_free balloon_current balloon_target oom_kills psi_some swapin_rate active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total stamp membal_version; do
 			echo "$perms" | grep -q "^$k = .*(n$id)\$" || bad="$bad $id/$k"
 		done
 		echo "$perms" | grep -q "^target = .*(n0,r$id)\$" || bad="$bad $id/target-perms"
@@ -139,14 +139,18 @@ phase_permissions() {
 	# The guest balloons while we look (the arbiter is shrinking it), and
 	# the agent republishes only on a 4 MiB move: compare loosely.
 	gtot=$(guest_mem g1 | cut -d' ' -f1)
-	xtot=$(xsr /local/domain/$id1/memory/tot)
+	# The agent writes memory/report alone (this arbiter handed it over):
+	# every field decimal or "-", the layout 3, 25 fields.
+	rep=$(xsr /local/domain/$id1/memory/report)
+	xtot=$(rtot $id1)
 	nonnum=""
-	for k in tot free avail committed_as swap_tot swap_free balloon_current oom_kills stamp membal_version; do
-		v=$(xsr /local/domain/$id1/memory/$k)
-		case "$v" in ''|*[!0-9]*) nonnum="$nonnum $k='$v'" ;; esac
+	set -- $rep
+	[ "$#" -eq 25 ] && [ "$1" = 3 ] || nonnum=" $# fields, layout '$1'"
+	for v in $rep; do
+		case "$v" in -) ;; ''|*[!0-9]*) nonnum="$nonnum '$v'" ;; esac
 	done
 	diff=$((xtot - gtot)); [ $diff -lt 0 ] && diff=$((-diff))
-	check_that perm-agent-writes "g1 memory/tot=$xtot KiB vs guest MemTotal=$gtot KiB, stamp=$(xsr /local/domain/$id1/memory/stamp)${nonnum:+; not decimal:$nonnum}" \
+	check_that perm-agent-writes "g1 memory/report tot=$xtot KiB vs guest MemTotal=$gtot KiB, stamp=$(rstamp $id1)${nonnum:+; not decimal:$nonnum}" \
 		-z "$nonnum" -a "$diff" -le $((32 * MB))
 
 	before=$(target_of $id1)
@@ -381,9 +385,9 @@ phase_robustness() {
 	[ $rc -ne 0 ] && sed 's/^/E2E INFO   xl: /' /run/g3.create.log
 	# A slow boot (g3's kernel alone took 66 s on a loaded machine) must
 	# not skip the check: a guest that never reports is a failure.
-	[ -n "$id3" ] && wait_for 120 "[ -n \"\$(xsr /local/domain/$id3/memory/stamp)\" ]"
-	check_that new-guest-handed-over "g3 (domid ${id3:-none}) reports: stamp $([ -n "$id3" ] && xsr /local/domain/$id3/memory/stamp), memory/tot perms $([ -n "$id3" ] && xenstore-ls -p /local/domain/$id3/memory | sed -n 's/^tot = .*(\(.*\))$/\1/p')" \
-		-n "$id3" -a -n "$([ -n "$id3" ] && xsr /local/domain/$id3/memory/stamp)"
+	[ -n "$id3" ] && wait_for 120 "[ -n \"\$(rstamp $id3)\" ]"
+	check_that new-guest-handed-over "g3 (domid ${id3:-none}) reports: stamp $([ -n "$id3" ] && rstamp $id3), memory/tot perms $([ -n "$id3" ] && xenstore-ls -p /local/domain/$id3/memory | sed -n 's/^tot = .*(\(.*\))$/\1/p')" \
+		-n "$id3" -a -n "$([ -n "$id3" ] && rstamp $id3)"
 
 	if [ -n "${idh:-}" ]; then
 		info "robustness: xl destroy hog (no agent); g2 stops hoarding"
@@ -401,7 +405,9 @@ phase_robustness() {
 
 	info "robustness: garbage keys from g2"
 	r0=$(st_dom g2 reports_rejected); t2=$(target_of $id2)
-	gx g2 'stop_agent; sleep 1; xenstore-write -- memory/free 12abc memory/avail -5 memory/tot 99999999999999999999999 memory/committed_as 0x10 memory/stamp 4000000000' >/dev/null
+	# memory/report garbage (a doubled space, a letter), then the per-key
+	# keys an older agent would write, garbled: both refused.
+	gx g2 'stop_agent; sleep 1; xenstore-write -- memory/report "3  12abc 4000000000"; sleep 2; xenstore-write -- memory/free 12abc memory/avail -5 memory/tot 99999999999999999999999 memory/committed_as 0x10 memory/stamp 4000000000' >/dev/null
 	wait_for 10 "[ \"\$(st_dom g2 reports_rejected)\" -gt $r0 ]"
 	r1=$(st_dom g2 reports_rejected)
 	sleep 4
@@ -411,7 +417,7 @@ phase_robustness() {
 		"$r1" -gt "$r0" -a "$t2" = "$t2b" -a $alive = 1
 	gx g2 'start_agent' >/dev/null
 	wait_for 15 "[ \"\$(st_dom g2 state)\" = managed ]"
-	check_that garbage-recovers "g2 state after the agent restarts: $(st_dom g2 state), stamp $(xsr /local/domain/$id2/memory/stamp)" \
+	check_that garbage-recovers "g2 state after the agent restarts: $(st_dom g2 state), stamp $(rstamp $id2)" \
 		"$(st_dom g2 state)" = managed
 
 	info "robustness: xl mem-set g2 200m"
@@ -467,7 +473,7 @@ need_g3() {
 	create_guest g3 128 256 || return 1
 	id3=$(domid_of g3)
 	save id3
-	wait_for 120 "[ -n \"\$(xsr /local/domain/$id3/memory/stamp)\" ]"
+	wait_for 120 "[ -n \"\$(rstamp $id3)\" ]"
 }
 
 phase_saverestore() {
@@ -486,15 +492,15 @@ phase_saverestore() {
 	info "saverestore: xl restore rc=$rr after $(((trs - t0) / 1000)) s"
 	rm -f /run/g3.save
 	new=$(domid_of g3)
-	wait_for 60 "[ -n \"\$(xsr /local/domain/$new/memory/stamp)\" ]"
+	wait_for 60 "[ -n \"\$(rstamp $new)\" ]"
 	t1=$(now_ms)
 	wait_for 30 "grep -q \"\\\"domid\\\":$new,\\\"name\\\":\\\"g3\\\"\" $ST && [ \"\$(st_dom g3 state)\" = managed ]"
 	gone=$(log_since "$mark" | grep -c "domain $old (g3) is gone")
 	late=$(log_since "$mark" | grep "domain $old (" | grep -c "target")
 	fig saverestore_xl_s $(((trs - t0) / 1000))
 	fig saverestore_to_report_s $(((t1 - trs) / 1000))
-	check_that saverestore-follows "xl save rc=$rs, restore rc=$rr ($(((trs - t0) / 1000)) s): domid $old -> $new; stamp under $new: $(xsr /local/domain/$new/memory/stamp) $(((t1 - trs) / 1000)) s after the restore; g3 state $(st_dom g3 state); old domid forgotten ($gone) with $late target lines; $(tail -n 2 /run/g3.restore.log | tr '\n' ' ' | cut -c1-160)" \
-		$rs -eq 0 -a $rr -eq 0 -a -n "$new" -a "$new" != "$old" -a -n "$(xsr /local/domain/$new/memory/stamp)" -a $((t1 - trs)) -le 60000 -a "$(st_dom g3 state)" = managed -a "$gone" -ge 1 -a "$late" -eq 0
+	check_that saverestore-follows "xl save rc=$rs, restore rc=$rr ($(((trs - t0) / 1000)) s): domid $old -> $new; stamp under $new: $(rstamp $new) $(((t1 - trs) / 1000)) s after the restore; g3 state $(st_dom g3 state); old domid forgotten ($gone) with $late target lines; $(tail -n 2 /run/g3.restore.log | tr '\n' ' ' | cut -c1-160)" \
+		$rs -eq 0 -a $rr -eq 0 -a -n "$new" -a "$new" != "$old" -a -n "$(rstamp $new)" -a $((t1 - trs)) -le 60000 -a "$(st_dom g3 state)" = managed -a "$gone" -ge 1 -a "$late" -eq 0
 	grep -a "domain id changed" /var/log/xen/console/guest-g3.log 2>/dev/null | tail -n 2 | sed 's/^/E2E INFO   g3 console: /'
 	[ -n "$new" ] && id3=$new
 	save id3
@@ -526,14 +532,14 @@ phase_migrate() {
 	new=$(domid_of g3)
 	membalctl release "$rid" --socket "$CTL" >/dev/null 2>&1
 	[ $rc_m -eq 0 ] || membalctl resume g3 --socket "$CTL" >/dev/null 2>&1
-	wait_for 60 "[ -n \"\$(xsr /local/domain/$new/memory/stamp)\" ]"
+	wait_for 60 "[ -n \"\$(rstamp $new)\" ]"
 	tm1=$(now_ms)
 	wait_for 30 "grep -q \"\\\"domid\\\":$new,\\\"name\\\":\\\"g3\\\"\" $ST && [ \"\$(st_dom g3 state)\" = managed ]"
 	fig migrate_reserve_wait_s $(((tw - tm0) / 1000))
 	fig migrate_xl_s $(((tx - tw) / 1000))
 	fig migrate_to_report_s $(((tm1 - tx) / 1000))
-	check_that migrate-localhost "reserve rc=$rc_r id '$rid'; xl migrate rc=$rc_m in $(((tx - tw) / 1000)) s: domid $old -> $new; reports $(((tm1 - tx) / 1000)) s after (stamp $(xsr /local/domain/$new/memory/stamp)); g3 state $(st_dom g3 state), min_kb $(st_dom g3 min_kb) ([domain g3] min_mb = 100); $(tail -n 2 /run/g3.migrate.log | tr '\n' ' ' | cut -c1-200)" \
-		$rc_r -eq 0 -a $rc_m -eq 0 -a -n "$new" -a "$new" != "$old" -a -n "$(xsr /local/domain/$new/memory/stamp)" -a $((tm1 - tx)) -le 60000 -a "$(st_dom g3 state)" = managed -a "$(st_dom g3 min_kb)" = 102400
+	check_that migrate-localhost "reserve rc=$rc_r id '$rid'; xl migrate rc=$rc_m in $(((tx - tw) / 1000)) s: domid $old -> $new; reports $(((tm1 - tx) / 1000)) s after (stamp $(rstamp $new)); g3 state $(st_dom g3 state), min_kb $(st_dom g3 min_kb) ([domain g3] min_mb = 100); $(tail -n 2 /run/g3.migrate.log | tr '\n' ' ' | cut -c1-200)" \
+		$rc_r -eq 0 -a $rc_m -eq 0 -a -n "$new" -a "$new" != "$old" -a -n "$(rstamp $new)" -a $((tm1 - tx)) -le 60000 -a "$(st_dom g3 state)" = managed -a "$(st_dom g3 min_kb)" = 102400
 	arrived=$(log_since "$mark" | grep -c "reservation $rid for g3: domain $new (g3--incoming) arrived")
 	renamed=$(log_since "$mark" | grep -c "domain $new: renamed g3--incoming -> g3")
 	shrunk=$(log_since "$mark" | grep "domain $new (g3--incoming): target" | head -n 1)
@@ -583,9 +589,9 @@ migrate_fails() {
 	after=$(domid_of g3)
 	membalctl resume g3 --socket "$CTL" >/dev/null 2>&1
 	membalctl resume g2 --socket "$CTL" >/dev/null 2>&1
-	s0=$(xsr /local/domain/$id3/memory/stamp)
-	wait_for 30 "[ \"\$(xsr /local/domain/$id3/memory/stamp)\" != \"$s0\" ] && [ \"\$(st_dom g3 state)\" = managed ]"
-	s1=$(xsr /local/domain/$id3/memory/stamp)
+	s0=$(rstamp $id3)
+	wait_for 30 "[ \"\$(rstamp $id3)\" != \"$s0\" ] && [ \"\$(st_dom g3 state)\" = managed ]"
+	s1=$(rstamp $id3)
 	up=$(gx g3 'echo up' 20)
 	sleep 2
 	said=$(log_since "$mark" | grep -c "(g3--incoming) is gone before its rename: a migration to this host failed")
@@ -664,7 +670,7 @@ phase_estimates() {
 	idw=$(domid_of w1)
 	check_that est-create "xl create w1 (256/512 MiB) rc=$rc" $rc -eq 0 -a -n "$idw"
 	[ -n "$idw" ] || return 0
-	wait_for 120 "[ -n \"\$(xsr /local/domain/$idw/memory/stamp)\" ]"
+	wait_for 120 "[ -n \"\$(rstamp $idw)\" ]"
 	zr=$(gx w1 'for m in $(cat /modules/order); do insmod /modules/$m || exit 1; done; echo 96M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && sed -n "s/^SwapTotal: *\([0-9]*\).*/\1/p" /proc/meminfo'); zrc=$?
 	check_that est-zram "w1: insmod $(gx w1 'cat /modules/order'), swapon /dev/zram0: rc=$zrc, SwapTotal ${zr:-?} KiB" \
 		$zrc -eq 0 -a "${zr:-0}" -gt 0
@@ -681,22 +687,22 @@ phase_estimates() {
 	est_sample held 30 "$truth"
 	keys=""
 	for k in active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total; do
-		v=$(xsr /local/domain/$idw/memory/$k)
+		v=$(rfig $idw $k)
 		case "$v" in ''|*[!0-9]*) keys="$keys $k='$v'" ;; esac
 	done
 	nref=$(awk '$5 ~ /^[0-9]+$/' /run/est.held | grep -c .)
-	check_that est-figures "w1 layout-2 keys ${keys:+not decimal:$keys}${keys:-all decimal}; refault estimates in $nref of $(grep -c . /run/est.held) samples; default $(st_dom w1 est_default)" \
+	check_that est-figures "w1 layout-2 figures ${keys:+not decimal:$keys}${keys:-all decimal}; refault estimates in $nref of $(grep -c . /run/est.held) samples; default $(st_dom w1 est_default)" \
 		-z "$keys" -a "$nref" -ge 1
 
 	set -- $(guest_mem w1)
 	o=$((${5:-0} - ${1:-0}))
 	sq=$(((truth + o) / MB - EST_SQUEEZE_MB))
 	info "estimates: xl mem-set w1 ${sq}m ($EST_SQUEEZE_MB MiB below its need, O_i $o KiB)"
-	p0=$(xsr /local/domain/$idw/memory/pswpin); a0=$(xsr /local/domain/$idw/memory/refault_anon)
+	p0=$(rfig $idw pswpin); a0=$(rfig $idw refault_anon)
 	xl mem-set w1 "${sq}m"
 	sleep 6
 	est_sample squeezed 30 "$truth"
-	p1=$(xsr /local/domain/$idw/memory/pswpin); a1=$(xsr /local/domain/$idw/memory/refault_anon)
+	p1=$(rfig $idw pswpin); a1=$(rfig $idw refault_anon)
 	check_that est-swapin "w1 squeezed to ${sq} MiB: pswpin ${p0:-?} -> ${p1:-?}, refault_anon ${a0:-?} -> ${a1:-?} (published)" \
 		"${p1:-0}" -gt "${p0:-0}"
 	for l in idle held squeezed; do est_figs $l; done
@@ -729,13 +735,13 @@ phase_pvh() {
 	# nested TCG was seen to reboot once early (libxl restarts it under
 	# a new domid); that is counted, not hidden.
 	id0=$idp
-	wait_for 180 "idp=\$(domid_of p1); [ -n \"\$idp\" ] && [ -n \"\$(xsr /local/domain/\$idp/memory/stamp)\" ]"
+	wait_for 180 "idp=\$(domid_of p1); [ -n \"\$idp\" ] && [ -n \"\$(rstamp \$idp)\" ]"
 	idp=$(domid_of p1)
 	fig pvh_first_domid "$id0"
 	fig pvh_reporting_domid "$idp"
 	[ "$idp" = "$id0" ] || info "pvh: p1 came back as domid $idp (first domid $id0): the guest rebooted"
-	check_that pvh-agent-reports "p1 (domid $idp) stamp $(xsr /local/domain/$idp/memory/stamp), memory/tot $(xsr /local/domain/$idp/memory/tot) KiB, type in the arbiter's status: $(st_dom p1 type)" \
-		-n "$(xsr /local/domain/$idp/memory/stamp)"
+	check_that pvh-agent-reports "p1 (domid $idp) stamp $(rstamp $idp), memory/tot $(rtot $idp) KiB, type in the arbiter's status: $(st_dom p1 type)" \
+		-n "$(rstamp $idp)"
 	wait_settled $idp 6 150
 	tp=$(target_of $idp); set -- $(probe_dom $idp)
 	nch=$(changes_since "$mark" $idp | grep -c .)

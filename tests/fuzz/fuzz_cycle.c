@@ -10,7 +10,8 @@
  * configuration, up to FZ_DOMS domains of any type) and then up to
  * FZ_CYCLES cycles; before each cycle any number of events: a guest
  * publishes whatever it likes in its report keys (numbers, any bytes up to
- * 2048, empty, missing, children under them, a frozen stamp), an
+ * 2048, empty, missing, children under them, a frozen stamp) and in
+ * memory/report (a well-formed value, any bytes, empty), an
  * administrator writes memory/target, membalctl sends a request, domains
  * are created, paused, shut down, destroyed (even between the arbiter's
  * listing and its writes), the host's free memory is claimed away, time
@@ -45,6 +46,7 @@
 #include "common/keys.h"
 #include "common/log.h"
 #include "common/parse.h"
+#include "common/report_value.h"
 #include "fake_xs.h"
 #include "fuzz.h"
 
@@ -269,7 +271,7 @@ static bool report_key(const char *rel)
 	for (int k = 0; k < MK_COUNT; k++)
 		if (!strcmp(rel + 7, membal_key_name(k)))
 			return true;
-	return false;
+	return !strcmp(rel + 7, REPORT_VALUE_KEY);
 }
 
 static void hook(void *ctx, const char *path, const char *val, unsigned len,
@@ -538,6 +540,40 @@ static void publish(struct fz *z, struct fdom *d)
 	if (stamp_mode % 4 != 0) {
 		d->stamp += stamp_mode % 4 == 3 ? fz_u64(z) : 1;
 		put_num(d->domid, "memory/stamp", d->stamp);
+	}
+	/* A new agent's memory/report (layout 3): plausible figures with
+	 * the current stamp, any bytes, or empty. */
+	char p[96];
+
+	snprintf(p, sizeof(p), "/local/domain/%u/memory/%s", d->domid, REPORT_VALUE_KEY);
+	switch (stamp_mode >> 4 & 3) {
+	case 0:
+		break;
+	case 1: {
+		uint64_t v[MK_COUNT];
+		bool have[MK_COUNT];
+		char buf[REPORT_VALUE_MAX];
+
+		for (int k = 0; k < MK_COUNT; k++) {
+			v[k] = k == MK_TOT ? tot : k == MK_PSI_SOME ? fz_range(z, 0, 10001)
+						 : fz_range(z, 0, tot + MIB);
+			have[k] = fz_u8(z) % 4 != 0;
+		}
+		v[MK_STAMP] = d->stamp;
+		have[MK_STAMP] = true;
+		fxs_put(p, buf, (unsigned)report_value_encode(buf, v, have));
+		break;
+	}
+	case 2: {
+		size_t n;
+		const char *b = fz_bytes(z, stamp_mode & 0x80 ? 2048 : 600, &n);
+
+		fxs_put(p, b, (unsigned)n);
+		break;
+	}
+	case 3:
+		fxs_put(p, "", 0);
+		break;
 	}
 }
 

@@ -130,6 +130,23 @@ put("fuzz_guest", "over-tot", guest(1048576, dict(honest, shmem=b"460001",
     anon_pages=b"1048577", refault_file=b"18446744073709551615")))
 put("fuzz_guest", "big", guest(1048576, dict(honest, committed_as=b"7" * 2015)))
 
+# ---- memory/report: a static-max byte, then the value -----------------------
+def value(figs, layout=3, stamp=b"1001"):
+    """The agent's value of figs (key -> bytes, None: '-'), in the key
+    table's order (KEYS, the figures; src/common/keys.c)."""
+    fields = [str(layout).encode()] + [figs.get(k) or b"-" for k in KEYS[:23]] + [stamp]
+    return b" ".join(fields)
+
+
+put("fuzz_report_value", "honest", u8(0) + value(honest))
+put("fuzz_report_value", "absent", u8(0) + value({k: honest[k] for k in
+    ["tot", "free", "committed_as", "swap_tot", "swap_free"]}))
+put("fuzz_report_value", "later", u8(0) + value(honest, layout=4) + b" 77 - 99")
+put("fuzz_report_value", "double-space", u8(0) + value(honest).replace(b" ", b"  ", 1))
+put("fuzz_report_value", "layout2", u8(0) + value(honest, layout=2))
+put("fuzz_report_value", "huge", u8(1) + value(dict(honest, tot=b"18446744073709551615",
+    shmem=b"99999999999999999999")))
+
 # ---- INI: selector byte, then the file ------------------------------------
 put("fuzz_ini", "arbiter", u8(0) + read("conf/arbiter.ini"))
 put("fuzz_ini", "arbiter-plan", u8(0) + read("tests/fixtures/plan/policy.ini"))

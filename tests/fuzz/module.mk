@@ -49,7 +49,11 @@ fuzz_sample_SRCS := tests/fuzz/fuzz_sample.c src/agent/sample.c src/agent/sample
 
 FUZZERS += fuzz_guest
 fuzz_guest_SRCS := tests/fuzz/fuzz_guest.c src/arbiter/guest.c \
-                   src/common/keys.c src/common/parse.c
+                   src/common/keys.c src/common/report_value.c src/common/parse.c
+
+FUZZERS += fuzz_report_value
+fuzz_report_value_SRCS := tests/fuzz/fuzz_report_value.c src/arbiter/guest.c \
+                          src/common/keys.c src/common/report_value.c src/common/parse.c
 
 FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
                     src/common/cfg_value.c src/common/cfg_table.c \
@@ -82,7 +86,7 @@ fuzz_cycle_SRCS := tests/fuzz/fuzz_cycle.c tests/fuzz/fake_xs.c \
                    src/arbiter/cycle.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/guest.c \
                    src/arbiter/control.c src/arbiter/reserve.c src/arbiter/carry.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/arbiter/manage.c \
                    src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c src/arbiter/gap_learn.c \
-                   src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
+                   src/common/keys.c src/common/report_value.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)
 
 # membal-sim's trace CSV reader and scenario workload texts.
@@ -187,6 +191,6 @@ test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
                             src/arbiter/cycle.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/guest.c \
                             src/arbiter/control.c src/arbiter/reserve.c src/arbiter/carry.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/arbiter/manage.c \
                             src/arbiter/domains.c src/arbiter/sync.c src/arbiter/rules.c src/arbiter/state.c src/arbiter/gap_learn.c \
-                            src/common/keys.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
+                            src/common/keys.c src/common/report_value.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)
 $(BUILD)/san/obj/tests/unit/test_cycle_races.o $(BUILD)/obj/tests/unit/test_cycle_races.o: LOCAL_CFLAGS += -Itests/fuzz

@@ -43,6 +43,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/report_value.h"
 #include "common/xs.h"
 #include "sim/sim.h"
 #include "xenstored/xsd.h"
@@ -847,6 +848,177 @@ static void test_steady_state_sends_no_request(void **state)
 	stop(e);
 }
 
+/* A new agent's report: memory/report, every figure and the stamp in one
+ * WRITE as the guest (what src/agent/agent.c writes when it was handed
+ * over). */
+static void value_publish(struct env *e, uint32_t domid, const struct fig *f, uint64_t stamp)
+{
+	uint64_t v[MK_COUNT] = { 0 };
+	bool have[MK_COUNT] = { false };
+	char buf[REPORT_VALUE_MAX];
+	struct xs_handle *h = open_as(e, domid);
+
+	v[MK_TOT] = f->tot;
+	v[MK_FREE] = v[MK_AVAIL] = f->free;
+	v[MK_COMMITTED_AS] = f->committed_as;
+	v[MK_OOM_KILLS] = f->oom_kills;
+	v[MK_PSI_SOME] = f->psi_some;
+	v[MK_STAMP] = stamp;
+	for (int k = MK_TOT; k <= MK_PSI_SOME; k++)
+		have[k] = k != MK_BALLOON_CURRENT && k != MK_BALLOON_TARGET;
+	have[MK_STAMP] = true;
+	size_t n = report_value_encode(buf, v, have);
+
+	assert_true(guest_write(h, domid, REPORT_VALUE_KEY, buf, n));
+	xs_close(h);
+}
+
+static char *status_json(struct env *e)
+{
+	static char buf[32768];
+	char path[128];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/status.json", e->dir);
+	assert_int_equal(status_write_json(&e->a, path), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The arbiter's side of the one-value layout (design.md §Report layout:
+ * one value or one key a figure): the hand-over gives the guest
+ * memory/report; a changed report costs one READ and no transaction; a
+ * malformed value is refused as a whole, counted (status), logged with
+ * the domain and the reason, and the last good figures and target stay. */
+static void test_report_value_one_read(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE, "[daemon]\nstale_after_ms = 600000\n");
+	const struct fig a = { .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 300 * MIB };
+	struct fig b = a;
+	struct xsd_stats st0, st1;
+	uint64_t stamp = 5000;
+
+	run(e, 1);
+	char *s = xs_read(e->h0, XBT_NULL, "/local/domain/2/memory/report", &(unsigned){ 0 });
+
+	assert_non_null(s);             /* handed over, empty */
+	assert_string_equal(s, "");
+	free(s);
+	value_publish(e, 1, &a, ++stamp);
+	value_publish(e, 2, &b, ++stamp);
+	run(e, 60);
+	assert_true(adom(e, 2)->have_fig);
+	assert_int_equal(adom(e, 2)->fig.v[MK_COMMITTED_AS], 300 * MIB);
+	assert_int_equal(adom(e, 2)->stamp, stamp);
+
+	/* A heartbeat (the value again, a new stamp): one READ. */
+	e->no_sync = true;
+	run(e, 2);
+	uint64_t reads0 = e->a.n.report_reads, seen0 = adom(e, 2)->stamp_ms;
+	uint64_t hist0 = adom(e, 2)->hist.last_ms;
+
+	value_publish(e, 2, &b, ++stamp);
+	e->no_sync = false;
+	sync_arbiter(e);
+	e->no_sync = true;
+	xsd_get_stats(e->x, &st0);
+	run(e, 1);
+	xsd_get_stats(e->x, &st1);
+	assert_int_equal(st1.by_type[XS_READ] - st0.by_type[XS_READ], 1);
+	assert_int_equal(st1.tx_started - st0.tx_started, 0);
+	assert_int_equal(e->a.n.report_reads - reads0, 1);
+	assert_true(adom(e, 2)->stamp_ms > seen0);
+	assert_int_equal(adom(e, 2)->stamp, stamp);
+	/* ... and liveness alone: the figures are those held, the history
+	 * of counter deltas is not pushed again (as for a stamp written
+	 * alone one key a figure). */
+	assert_int_equal(adom(e, 2)->hist.last_ms, hist0);
+
+	/* A changed report: one READ for it; the target it moves costs the
+	 * write's own transaction (a READ of the home, a WRITE). */
+	b.committed_as = 340 * MIB;
+	uint64_t tw0 = e->a.n.target_writes;
+
+	value_publish(e, 2, &b, ++stamp);
+	e->no_sync = false;
+	sync_arbiter(e);
+	e->no_sync = true;
+	xsd_get_stats(e->x, &st0);
+	run(e, 1);
+	xsd_get_stats(e->x, &st1);
+	uint64_t tw = e->a.n.target_writes - tw0;
+
+	assert_int_equal(adom(e, 2)->fig.v[MK_COMMITTED_AS], 340 * MIB);
+	assert_true(adom(e, 2)->hist.last_ms > hist0);
+	assert_int_equal(st1.by_type[XS_READ] - st0.by_type[XS_READ], 1 + tw);
+	assert_int_equal(st1.tx_started - st0.tx_started, tw);
+	e->no_sync = false;
+	run(e, 20);
+
+	/* Hostile values: each refused whole; nothing of them is taken. */
+	struct guest_figures good = adom(e, 2)->fig;
+	uint64_t target = xs_target(e, 2), rej0 = e->a.n.reports_rejected;
+	uint64_t writes0 = e->a.n.target_writes;
+	char ok[REPORT_VALUE_MAX + 1], bad[2 * REPORT_VALUE_MAX];
+	struct xs_handle *h = open_as(e, 2);
+
+	value_publish(e, 2, &(struct fig){ .tot = 460 * MIB, .free = 100 * MIB,
+					   .committed_as = 100 * MIB }, ++stamp);
+	s = xs_read(e->h0, XBT_NULL, "/local/domain/2/memory/report", &(unsigned){ 0 });
+	snprintf(ok, sizeof(ok), "%s", s);
+	free(s);
+	run(e, 60);           /* that one is good: taken, and the target settles */
+	good = adom(e, 2)->fig;
+	target = xs_target(e, 2);
+	writes0 = e->a.n.target_writes;
+	rej0 = e->a.n.reports_rejected;
+	const char *cases[][2] = {
+		{ "doubled space", NULL }, { "trailing space", NULL }, { "leading space", NULL },
+		{ "layout below 3", NULL }, { "too few fields", NULL }, { "too many fields", NULL },
+		{ "field not a number", NULL }, { "field longer than 20", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *sp = strchr(ok, ' ');
+
+		switch (i) {
+		case 0: snprintf(bad, sizeof(bad), "%.*s %s", (int)(sp - ok), ok, sp); break;
+		case 1: snprintf(bad, sizeof(bad), "%s ", ok); break;
+		case 2: snprintf(bad, sizeof(bad), " %s", ok); break;
+		case 3: snprintf(bad, sizeof(bad), "2%s", sp); break;
+		case 4: snprintf(bad, sizeof(bad), "%.*s", (int)(strrchr(ok, ' ') - ok), ok); break;
+		case 5: snprintf(bad, sizeof(bad), "%s 1", ok); break;
+		case 6: snprintf(bad, sizeof(bad), "%s%s", ok, "x"); break;
+		case 7: snprintf(bad, sizeof(bad), "%s%s", ok, "123456789012345678901"); break;
+		}
+		assert_true(guest_write(h, 2, REPORT_VALUE_KEY, bad, strlen(bad)));
+		run(e, 1);
+		char want[64];
+
+		snprintf(want, sizeof(want), "report: %s", cases[i][0]);
+		assert_string_equal(adom(e, 2)->last_reject, want);
+	}
+	xs_close(h);
+	size_t nbad = sizeof(cases) / sizeof(cases[0]);
+
+	assert_int_equal(e->a.n.reports_rejected - rej0, nbad);
+	assert_memory_equal(&adom(e, 2)->fig, &good, sizeof(good));
+	assert_int_equal(xs_target(e, 2), target);
+	assert_int_equal(e->a.n.target_writes, writes0);
+	assert_non_null(strstr(logged(e), "domain 2 (b): report refused (report: doubled space)"));
+	char want[64];
+
+	snprintf(want, sizeof(want), "\"reports_rejected\":%llu",
+		 (unsigned long long)adom(e, 2)->rej.reports);
+	assert_true(adom(e, 2)->rej.reports >= nbad);
+	assert_non_null(strstr(status_json(e), want));
+	stop(e);
+}
+
 /* Seen on real Xen: a guest's Committed_AS jitters by a few hundred KiB
  * every few seconds. Once at its goal, the target must not follow it. */
 static void test_goal_jitter_writes_nothing(void **state)
@@ -1147,6 +1319,7 @@ int main(void)
 		cmocka_unit_test(test_restart_keeps_holds_and_oom_min),
 		cmocka_unit_test(test_hvm_pod_and_videoram),
 		cmocka_unit_test(test_status_file_and_metrics),
+		cmocka_unit_test(test_report_value_one_read),
 		cmocka_unit_test(test_floor_and_arbiter_agree),
 	};
 	signal(SIGPIPE, SIG_IGN);

@@ -10,7 +10,13 @@
  *  - an older agent (layout 1 keys only) under the new arbiter: its
  *    reports are taken, the layout-2 keys read as absent (not rejects),
  *    and the estimators that need them say so (today's policy applies);
- *  - how many keys a publication writes.
+ *  - how many keys a publication writes;
+ *  - layout 3, memory/report (design.md §Report layout: one value or one
+ *    key a figure): a new agent writes it alone when the arbiter handed
+ *    it over (one WRITE a publication, one READ for the arbiter), one key
+ *    a figure under an arbiter that did not (an older one), and switches
+ *    once a new arbiter hands it over; an older agent's keys under the
+ *    new arbiter are read per key, as before.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +36,7 @@
 #include "arbiter/xsio.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/report_value.h"
 #include "xenstored/xsd.h"
 #include "agent_env.h"
 
@@ -142,8 +149,166 @@ static void test_new_agent_older_arbiter(void **state)
 	assert_int_equal(key_u64(e, "shmem"), 20000);
 	assert_int_equal(key_u64(e, "refault_file"), 2000);
 	assert_int_equal(key_u64(e, "psi_full_total"), 4);
+	/* No memory/report from those arbiters: one key a figure. */
+	assert_false(a.value_mode);
+	assert_null(key(e, REPORT_VALUE_KEY));
+
+	/* A layout-3 arbiter hands memory/report over too: at the next
+	 * heartbeat the agent writes it alone. */
+	assert_int_equal(xsio_hand_over(e->h0, DOMID, 4), 0);
+	uint64_t w1 = writes(e);
+
+	clock_advance(c.heartbeat_ms);
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_true(a.value_mode);
+	assert_int_equal(writes(e) - w1, 1);
+	char *v = key(e, REPORT_VALUE_KEY);
+
+	assert_non_null(v);
+	assert_true(!strncmp(v, "3 250000 ", 9));
+	free(v);
+	assert_non_null(strstr(env_logged(e), "memory/report handed over"));
 	agent_close(&a);
 }
+
+static uint64_t requests(struct env *e)
+{
+	struct xsd_stats st;
+
+	xsd_get_stats(e->x, &st);
+	return st.requests;
+}
+
+/* The watch event the arbiter takes next for domain 1 (XSE_NONE after
+ * a second without one). */
+static enum xsio_event next_event(struct env *e)
+{
+	uint32_t domid = 0;
+	int err = 0;
+
+	for (int i = 0; i < 100; i++) {
+		enum xsio_event ev = xsio_next_event(e->h0, &domid, &err);
+
+		if (ev != XSE_NONE) {
+			assert_int_equal(domid, DOMID);
+			return ev;
+		}
+		assert_int_equal(err, 0);
+		usleep(10000);
+	}
+	return XSE_NONE;
+}
+
+/* New agent, new arbiter: memory/report alone, one WRITE a publication
+ * (the first, a changed report, a heartbeat), one READ for the arbiter,
+ * one watch event, the same figures the per-key layout carried; the
+ * per-key keys stay as the hand-over left them. */
+static void test_new_agent_new_arbiter(void **state)
+{
+	struct env *e = *state;
+	struct guest_bounds b = { .mem_max_kb = 524288 };
+	struct guest_figures g;
+	struct guest_rejects rej = { 0 };
+	struct agent_config c;
+	struct agent a;
+	char why[64] = "";
+	bool published;
+
+	assert_int_equal(xsio_hand_over(e->h0, DOMID, 4), 0);
+	assert_int_equal(xsio_watch_dom(e->h0, DOMID), 0);
+	assert_int_equal(next_event(e), XSE_WATCHED);   /* the watches set */
+	assert_int_equal(next_event(e), XSE_NAME);
+	/* Nothing published yet: no value, no stamp. */
+	assert_int_equal(xsio_read_report_value(e->h0, DOMID, &b, &g, &rej, why, sizeof(why),
+						&published), 0);
+	assert_false(published);
+	assert_int_equal(xsio_stamp_published(e->h0, DOMID), 0);
+	agent_cfg(e, &c);
+	agent_init(&a, &c, DOMID);
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_true(a.value_mode);
+	assert_int_equal(a.last_keys, 1);
+	assert_int_equal(next_event(e), XSE_VALUE);
+	assert_int_equal(next_event(e), XSE_NONE);
+	char *s = key(e, "tot");
+
+	assert_string_equal(s, "");     /* per key: untouched */
+	free(s);
+	uint64_t q0 = requests(e);
+
+	assert_int_equal(xsio_read_report_value(e->h0, DOMID, &b, &g, &rej, why, sizeof(why),
+						&published), 1);
+	assert_int_equal(requests(e) - q0, 1);
+	assert_true(published);
+	assert_int_equal(g.v[MK_TOT], 250000);
+	assert_int_equal(g.v[MK_COMMITTED_AS], 120000);
+	assert_int_equal(g.v[MK_SHMEM], 20000);
+	assert_int_equal(g.v[MK_REFAULT_FILE], 2000);
+	assert_int_equal(g.v[MK_PSI_FULL_TOTAL], 4);
+	assert_int_equal(g.v[MK_VERSION], MEMBAL_KEY_LAYOUT_VERSION);
+	assert_false(guest_has(&g, MK_BALLOON_CURRENT));  /* no sysfs here */
+	assert_int_equal(g.v[MK_STAMP], a.stamp - 1);
+	assert_int_equal(rej.reports + rej.keys, 0);
+
+	/* A changed report: one request from the agent, one event, one
+	 * request from the arbiter. */
+	put_meminfo(e, 130000);
+	clock_advance(c.sample_ms);
+	q0 = requests(e);
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_int_equal(requests(e) - q0, 1);
+	assert_int_equal(next_event(e), XSE_VALUE);
+	assert_int_equal(next_event(e), XSE_NONE);
+	q0 = requests(e);
+	assert_int_equal(xsio_read_report_value(e->h0, DOMID, &b, &g, &rej, why, sizeof(why),
+						&published), 1);
+	assert_int_equal(requests(e) - q0, 1);
+	assert_int_equal(g.v[MK_COMMITTED_AS], 130000);
+
+	/* Quiet samples cost nothing; the heartbeat is one WRITE, the last
+	 * publication's figures with a new stamp. */
+	char *before = key(e, REPORT_VALUE_KEY);
+
+	put_meminfo(e, 131000);         /* below report_delta_kb */
+	q0 = requests(e);
+	for (unsigned t = c.sample_ms; t < c.heartbeat_ms; t += c.sample_ms) {
+		clock_advance(c.sample_ms);
+		assert_int_equal(agent_step(&a), STEP_QUIET);
+	}
+	assert_int_equal(requests(e) - q0, 0);
+	uint64_t stamp = g.v[MK_STAMP];
+
+	clock_advance(c.sample_ms);
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_int_equal(a.last_why, REPORT_HEARTBEAT);
+	assert_int_equal(requests(e) - q0, 1);
+	assert_int_equal(xsio_read_report_value(e->h0, DOMID, &b, &g, &rej, why, sizeof(why),
+						&published), 1);
+	assert_true(g.v[MK_STAMP] > stamp);
+	assert_int_equal(g.v[MK_COMMITTED_AS], 130000);
+	char *after = key(e, REPORT_VALUE_KEY);
+
+	assert_non_null(before);
+	assert_non_null(after);
+	assert_int_equal(strrchr(before, ' ') - before, strrchr(after, ' ') - after);
+	assert_memory_equal(before, after, (size_t)(strrchr(after, ' ') - after));
+	assert_string_not_equal(strrchr(before, ' '), strrchr(after, ' '));
+	free(before);
+	free(after);
+
+	/* A restarted agent continues above the value's stamp. */
+	stamp = g.v[MK_STAMP];
+	agent_close(&a);
+	clock_drive(1000);              /* its clock starts below */
+	agent_init(&a, &c, DOMID);
+	assert_int_equal(agent_step(&a), STEP_PUBLISHED);
+	assert_int_equal(xsio_read_report_value(e->h0, DOMID, &b, &g, &rej, why, sizeof(why),
+						&published), 1);
+	assert_true(g.v[MK_STAMP] > stamp);
+	agent_close(&a);
+	xsio_unwatch_dom(e->h0, DOMID);
+}
+
 
 static void test_keys_per_publication(void **state)
 {
@@ -244,6 +409,21 @@ static void test_older_agent_newer_arbiter(void **state)
 		assert_int_equal(read_report(e->h0, &d), 1);
 	}
 	xs_close(g);
+	/* No value from it: the arbiter's probe of a just-watched domain
+	 * finds memory/report empty and memory/stamp published, and reads
+	 * the keys. */
+	{
+		struct guest_figures gv;
+		struct guest_rejects rv = { 0 };
+		char why[64] = "";
+		bool published = true;
+
+		assert_int_equal(xsio_read_report_value(e->h0, DOMID, &(struct guest_bounds){ 524288 },
+							&gv, &rv, why, sizeof(why), &published), 0);
+		assert_false(published);
+		assert_int_equal(rv.reports, 0);
+		assert_int_equal(xsio_stamp_published(e->h0, DOMID), 1);
+	}
 	assert_true(d.have_fig);
 	assert_true(guest_has(&d.fig, MK_COMMITTED_AS) && d.fig.v[MK_COMMITTED_AS] == 121000);
 	for (int k = 0; k < MK_COUNT; k++)
@@ -279,6 +459,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_new_agent_older_arbiter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys_per_publication, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_agent_newer_arbiter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_agent_new_arbiter, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
