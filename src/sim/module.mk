@@ -23,7 +23,7 @@ membal-sim_LIBS   := memsim place arbiter simhost agent policy common xsd
 membal-sim_LDLIBS := $(SIM_LDLIBS)
 
 # Tests (built sanitized by `make check`).
-SIM_CORE_SRCS := src/simhost/workload.c src/simhost/scenario.c \
+SIM_CORE_SRCS := src/simhost/workload.c src/simhost/scenario.c src/simhost/guest_curve.c \
                  src/simhost/model.c
 
 TESTS += test_sim_physics
