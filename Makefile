@@ -102,7 +102,7 @@ CHECK_SPDX ?= 1
 # `make bench` unseen.
 check-fast: $(addprefix $(BUILD)/san/,$(PROGRAMS)) $(addprefix $(BUILD)/san/tests/,$(TESTS)) \
             $(addprefix $(BUILD)/bench/,$(BENCHES)) \
-            check-policy-pure check-man $(if $(filter 1,$(CHECK_SPDX)),check-spdx)
+            check-policy-pure check-man check-file-size $(if $(filter 1,$(CHECK_SPDX)),check-spdx)
 	@MEMBAL_BIN=$(abspath $(BUILD)/san) MEMBAL_FIXTURES=$(abspath tests/fixtures) \
 	  scripts/run-tests.sh $(addprefix $(BUILD)/san/tests/,$(TESTS))
 
@@ -111,6 +111,12 @@ check-fast: $(addprefix $(BUILD)/san/,$(PROGRAMS)) $(addprefix $(BUILD)/san/test
 check-unit: $(addprefix $(BUILD)/,$(PROGRAMS)) $(addprefix $(BUILD)/tests/,$(TESTS))
 	@MEMBAL_BIN=$(abspath $(BUILD)) MEMBAL_FIXTURES=$(abspath tests/fixtures) \
 	  scripts/run-tests.sh $(addprefix $(BUILD)/tests/,$(TESTS))
+
+.PHONY: check-file-size
+# Small files with one job: a source file over 600 lines is split instead.
+check-file-size:
+	@big=$$(find src -name '*.[ch]' -exec awk 'END { if (NR > 600) print FILENAME ": " NR " lines (limit 600)" }' {} \;); \
+	  if [ -n "$$big" ]; then echo "$$big" >&2; exit 1; fi
 
 .PHONY: check-spdx
 check-spdx:
