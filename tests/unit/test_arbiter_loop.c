@@ -873,6 +873,20 @@ static void value_publish(struct env *e, uint32_t domid, const struct fig *f, ui
 	xs_close(h);
 }
 
+/* Domain domid publishes f as one value; the arbiter's watch is drained,
+ * then one cycle runs between two readings of the xenstored's counters. */
+static void publish_and_cycle(struct env *e, uint32_t domid, const struct fig *f,
+			      uint64_t stamp, struct xsd_stats *st0, struct xsd_stats *st1)
+{
+	value_publish(e, domid, f, stamp);
+	e->no_sync = false;
+	sync_arbiter(e);
+	e->no_sync = true;
+	xsd_get_stats(e->x, st0);
+	run(e, 1);
+	xsd_get_stats(e->x, st1);
+}
+
 static char *status_json(struct env *e)
 {
 	static char buf[32768];
@@ -922,13 +936,7 @@ static void test_report_value_one_read(void **state)
 	uint64_t reads0 = e->a.n.report_reads, seen0 = adom(e, 2)->stamp_ms;
 	uint64_t hist0 = adom(e, 2)->hist.last_ms;
 
-	value_publish(e, 2, &b, ++stamp);
-	e->no_sync = false;
-	sync_arbiter(e);
-	e->no_sync = true;
-	xsd_get_stats(e->x, &st0);
-	run(e, 1);
-	xsd_get_stats(e->x, &st1);
+	publish_and_cycle(e, 2, &b, ++stamp, &st0, &st1);
 	assert_int_equal(st1.by_type[XS_READ] - st0.by_type[XS_READ], 1);
 	assert_int_equal(st1.tx_started - st0.tx_started, 0);
 	assert_int_equal(e->a.n.report_reads - reads0, 1);
@@ -944,13 +952,7 @@ static void test_report_value_one_read(void **state)
 	b.committed_as = 340 * MIB;
 	uint64_t tw0 = e->a.n.target_writes;
 
-	value_publish(e, 2, &b, ++stamp);
-	e->no_sync = false;
-	sync_arbiter(e);
-	e->no_sync = true;
-	xsd_get_stats(e->x, &st0);
-	run(e, 1);
-	xsd_get_stats(e->x, &st1);
+	publish_and_cycle(e, 2, &b, ++stamp, &st0, &st1);
 	uint64_t tw = e->a.n.target_writes - tw0;
 
 	assert_int_equal(adom(e, 2)->fig.v[MK_COMMITTED_AS], 340 * MIB);
