@@ -162,6 +162,20 @@ static void proc_io(pid_t pid, uint64_t *syscr, uint64_t *rchar)
 	fclose(f);
 }
 
+/* What the window is measured by, for one process: read at its start and
+ * at its end. */
+struct counters {
+	uint64_t cpu_ns, syscr, rchar;
+};
+
+static struct counters counters_of(pid_t pid)
+{
+	struct counters c = { .cpu_ns = bench_schedstat_ns(pid) };
+
+	proc_io(pid, &c.syscr, &c.rchar);
+	return c;
+}
+
 /* The agent's publications: one WRITE of memory/report each (the
  * hand-over gives it), or, one key a figure, one committed transaction
  * each. Only the agent writes here. */
@@ -248,13 +262,8 @@ int main(int argc, char **argv)
 		bench_die("pipe");
 
 	sleep(WARMUP_S);
-	uint64_t a0 = bench_schedstat_ns(apid), p0 = bench_schedstat_ns(ppid), k0 = bench_schedstat_ns(kpid);
+	struct counters a0 = counters_of(apid), p0 = counters_of(ppid), k0 = counters_of(kpid);
 	uint64_t tx0 = publications(x);
-	uint64_t ar0, ab0, pr0, pb0, kr0, kb0;
-
-	proc_io(apid, &ar0, &ab0);
-	proc_io(ppid, &pr0, &pb0);
-	proc_io(kpid, &kr0, &kb0);
 	uint64_t as0 = sleeps(apid);
 
 	/* The tight floor runs in the middle of the window, in a child of
@@ -270,13 +279,8 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	sleep(window_s);
-	uint64_t a1 = bench_schedstat_ns(apid), p1 = bench_schedstat_ns(ppid), k1 = bench_schedstat_ns(kpid);
+	struct counters a1 = counters_of(apid), p1 = counters_of(ppid), k1 = counters_of(kpid);
 	uint64_t tx1 = publications(x);
-	uint64_t ar1, ab1, pr1, pb1, kr1, kb1;
-
-	proc_io(apid, &ar1, &ab1);
-	proc_io(ppid, &pr1, &pb1);
-	proc_io(kpid, &kr1, &kb1);
 	uint64_t as1 = sleeps(apid);
 	double tight = 0;
 
@@ -299,11 +303,12 @@ int main(int argc, char **argv)
 	 * nominal sample. */
 	/* The floors do one read() each round, and a round whose timer was
 	 * overrun does not sleep: their reads count the rounds. */
-	double an = (double)(as1 - as0 ? as1 - as0 : 1), pn = (double)(pr1 - pr0 ? pr1 - pr0 : 1),
-	       kn = (double)(kr1 - kr0 ? kr1 - kr0 : 1);
-	double agent_ns = (double)(a1 - a0) / an;
-	double paced_ns = (double)(p1 - p0) / pn;
-	double kept_ns = (double)(k1 - k0) / kn;
+	double an = (double)(as1 - as0 ? as1 - as0 : 1),
+	       pn = (double)(p1.syscr - p0.syscr ? p1.syscr - p0.syscr : 1),
+	       kn = (double)(k1.syscr - k0.syscr ? k1.syscr - k0.syscr : 1);
+	double agent_ns = (double)(a1.cpu_ns - a0.cpu_ns) / an;
+	double paced_ns = (double)(p1.cpu_ns - p0.cpu_ns) / pn;
+	double kept_ns = (double)(k1.cpu_ns - k0.cpu_ns) / kn;
 
 	printf("bench_agent_proc: %s as domain %d against membal's xenstored, sample_ms %d,\n"
 	       "  CPU from /proc/PID/schedstat over %u s (%.0f nominal samples; per sample taken), side by side\n",
@@ -319,9 +324,9 @@ int main(int argc, char **argv)
 	       (unsigned long long)(tx1 - tx0));
 	printf("  reads a sample (syscr) / bytes read a sample (rchar): agent %.2f / %.0f,"
 	       " paced floor %.2f / %.0f, kept open %.2f / %.0f\n",
-	       (double)(ar1 - ar0) / an, (double)(ab1 - ab0) / an,
-	       (double)(pr1 - pr0) / pn, (double)(pb1 - pb0) / pn,
-	       (double)(kr1 - kr0) / kn, (double)(kb1 - kb0) / kn);
+	       (double)(a1.syscr - a0.syscr) / an, (double)(a1.rchar - a0.rchar) / an,
+	       (double)(p1.syscr - p0.syscr) / pn, (double)(p1.rchar - p0.rchar) / pn,
+	       (double)(k1.syscr - k0.syscr) / kn, (double)(k1.rchar - k0.rchar) / kn);
 	printf("  samples taken in the window: agent %.0f (its sleeps), paced floor %.0f, kept open %.0f"
 	       " (their reads; nominal %.0f)\n", an, pn, kn, samples);
 	printf("  agent / floor (tight): %.2fx; agent / paced floor: %.2fx; agent / paced, kept open: %.2fx\n"
