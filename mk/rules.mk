@@ -16,6 +16,9 @@
 #   test_parse_LIBS   := common
 #   test_parse_LDLIBS := $(LIBS_CMOCKA)
 #
+#   # or the same four lines of a test in one:
+#   $(eval $(call unit_test,test_parse,tests/unit/test_parse.c,common,$(LIBS_CMOCKA)))
+#
 #   BENCHES += bench_agent                     # built -O2, run by `make bench`
 #   bench_agent_SRCS ... (same keys)
 #
@@ -57,6 +60,14 @@ $(BUILD)/san/$(1): $$(call san_objs,$$($(1)_SRCS)) $$(call san_libs,$$($(1)_LIBS
 	@mkdir -p $$(dir $$@)
 	$$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $$@ $$^ $$($(1)_LDLIBS)
 -include $$(patsubst %.o,%.d,$$(call objs,$$($(1)_SRCS)) $$(call san_objs,$$($(1)_SRCS)))
+endef
+
+# A test declared in one line: NAME, SRCS, LIBS, LDLIBS (see the top).
+define unit_test
+TESTS += $(1)
+$(1)_SRCS   := $(2)
+$(1)_LIBS   := $(3)
+$(1)_LDLIBS := $(4)
 endef
 
 # Each test twice: sanitized (check-fast) and with the release flags

@@ -143,6 +143,55 @@ static inline bool same_decision(const struct policy_decision *a,
 	       (!a->has_price || a->price == b->price);
 }
 
+/*
+ * Permuting the domains permutes the answer, writes included: one cycle
+ * on dom[0..n) and one on a random permutation of it, compared domain by
+ * domain. The property tests of each tier and stage call this.
+ */
+static inline void assert_permutation_invariant(unsigned seed, struct rng *r,
+					       const struct policy_params *p,
+					       int64_t host_free,
+					       const struct policy_dom *dom,
+					       size_t n)
+{
+	size_t *perm = calloc(n + 1, sizeof(*perm));
+	struct policy_dom *shuffled = calloc(n + 1, sizeof(*shuffled));
+	struct policy_decision *out = calloc(n + 1, sizeof(*out));
+	struct policy_decision *out2 = calloc(n + 1, sizeof(*out2));
+	struct policy_cycle cycle, cycle2;
+
+	assert_non_null(perm);
+	assert_non_null(shuffled);
+	assert_non_null(out);
+	assert_non_null(out2);
+	rng_permutation(r, perm, n);
+	for (size_t i = 0; i < n; i++)
+		shuffled[i] = dom[perm[i]];
+	run_cycle(p, host_free, dom, n, out, &cycle);
+	run_cycle(p, host_free, shuffled, n, out2, &cycle2);
+	size_t bad = n;
+	struct policy_decision a, b;
+
+	for (size_t i = 0; i < n && bad == n; i++)
+		if (!same_decision(&out[perm[i]], &out2[i])) {
+			bad = perm[i];
+			a = out[perm[i]];
+			b = out2[i];
+		}
+	/* freed before failing, so a failure is not also reported as a leak */
+	free(perm);
+	free(shuffled);
+	free(out);
+	free(out2);
+	if (bad != n)
+		fail_msg("seed %u: dom %zu decided differently after a permutation "
+			 "(%llu/%llu vs %llu/%llu)", seed, bad,
+			 (unsigned long long)a.target_kb,
+			 (unsigned long long)a.write_kb,
+			 (unsigned long long)b.target_kb,
+			 (unsigned long long)b.write_kb);
+}
+
 static inline struct policy_dom random_dom(struct rng *r, uint32_t domid)
 {
 	struct policy_dom d;

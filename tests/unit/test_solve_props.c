@@ -228,9 +228,6 @@ static void test_monotone(void **state)
 /* Permuting the domains permutes the answer, writes included. */
 static void test_permutation(void **state)
 {
-	static struct policy_dom shuffled[MAXN + 1];
-	size_t perm[MAXN + 1];
-
 	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
 		struct rng r = { seed * 31337 };
 		struct policy_params p;
@@ -246,23 +243,7 @@ static void test_permutation(void **state)
 		}
 		if (rng_chance(&r, 30))
 			p.mode = POLICY_FORCE_GLOBAL;
-		rng_permutation(&r, perm, n);
-		for (size_t i = 0; i < n; i++)
-			shuffled[i] = dom[perm[i]];
-		run_cycle(&p, host_free, dom, n, out, &cycle);
-		run_cycle(&p, host_free, shuffled, n, out2, &cycle2);
-		for (size_t i = 0; i < n; i++) {
-			const struct policy_decision *a = &out[perm[i]], *b = &out2[i];
-
-			if (!same_decision(a, b))
-				fail_msg("seed %u: dom %zu decided differently "
-					 "after a permutation (%llu/%llu vs %llu/%llu)",
-					 seed, perm[i],
-					 (unsigned long long)a->target_kb,
-					 (unsigned long long)a->write_kb,
-					 (unsigned long long)b->target_kb,
-					 (unsigned long long)b->write_kb);
-		}
+		assert_permutation_invariant(seed, &r, &p, host_free, dom, n);
 	}
 }
 
