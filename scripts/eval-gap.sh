@@ -17,16 +17,21 @@
 # /tmp/eval-gap). design.md §The learned gap; docs/evaluation.md
 # §The learned gap holds the last table.
 #
-#   scripts/eval-gap.sh [-j N] [-l] [-o DIR] [SCENARIO.ini ...]
+#   scripts/eval-gap.sh [-j N] [-l] [-c BASE.ini] [-o DIR] [SCENARIO.ini ...]
+#
+# -c: a base arbiter.ini under both policies (membal-sim -c), e.g. a
+# [policy] section with a learner tunable to sweep.
 set -eu
 cd "$(dirname "$0")/.."
 JOBS=1
 LIT=
+BASE=
 OUT=${OUT:-/tmp/eval-gap}
 while [ $# -gt 0 ]; do
 	case $1 in
 	-j) JOBS=$2; shift 2 ;;
 	-l) LIT=,literal; shift ;;
+	-c) BASE=$2; shift 2 ;;
 	-o) OUT=$2; shift 2 ;;
 	*) break ;;
 	esac
@@ -46,7 +51,7 @@ echo "|---|---|---|---|---|---|:-:|:-:|:-:|:-:|:-:|:-:|"
 fail=0
 for sc in "$@"; do
 	name=$(basename "$sc" .ini)
-	if ! "$SIM" "$sc" -p membal,learned$LIT -j "$JOBS" \
+	if ! "$SIM" "$sc" -p membal,learned$LIT -j "$JOBS" ${BASE:+-c "$BASE"} \
 		-o "$OUT" >"$OUT/$name.out" 2>"$OUT/$name.err"; then
 		echo "| $name | run failed: see $OUT/$name.err |"
 		fail=1
