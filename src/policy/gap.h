@@ -28,7 +28,13 @@
  *     (gap_window_s, at most gap_start); back to gap_start after a
  *     page-in or an OOM kill;
  *   - the gap in effect (use_kb, what the goal gets) follows the chosen
- *     one with the hysteresis of settle_gap() in gap.c.
+ *     one with the hysteresis of settle_gap() in gap.c; a cut that joins
+ *     no move of W by min_change, min_change at a time (one write);
+ *   - a heartbeat (the last report's figures) is a step without credit:
+ *     the chain keeps its start, a settled quiet guest may choose;
+ *   - the page-in back-off holds in every regime: a frozen report with
+ *     page-ins since the previous report brings the gap back to
+ *     gap_start (no price changes).
  *
  * Pure: figures and the clock come in, the state is the caller's, the
  * PRNG is seeded (gap_seed ^ domid), so tests are deterministic.
