@@ -106,6 +106,7 @@ struct dom {
 	struct gap_state gap;
 	uint64_t gap_kb;             /* g_i in this cycle's snapshot */
 	uint64_t gap_report_ms;      /* the last report the learner saw */
+	uint64_t gap_beat_ms;        /* the last heartbeat the learner saw */
 	uint64_t gap_oom_seen;       /* oom_events already fined */
 	uint64_t gap_saved_kb;       /* the gap memory/membal_state holds */
 	uint64_t gap_saved_ms;       /* when it was written (0: never) */

@@ -8,7 +8,11 @@
  * decided in abundant mode, not held at its old target by pressure, not
  * granted less than its goal, and that has reached its last written
  * target (N_i within target_tolerance_kb). Anything else is a frozen
- * report: no price changes and the next step credits nothing.
+ * report: no price changes and the next step credits nothing. A
+ * heartbeat of such a domain is a step without credit (its figures are
+ * the last report's): a settled, quiet guest may explore or take a
+ * priced move at the pace of its heartbeats; the seed's listing (the
+ * sim's hook) sees fresh reports only, as it did.
  */
 #include "arbiter/arbiter_int.h"
 
@@ -68,9 +72,16 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 			gap_oom(p, &d->gap);
 		d->gap_oom_seen = d->oom_events;
 	}
-	if (d->have_fig && d->hist.have_last && d->hist.last_ms != d->gap_report_ms) {
+	/* A heartbeat: a new stamp since the last fresh report and since
+	 * the last heartbeat the learner saw (design.md §The learned gap:
+	 * it credits nothing, a settled domain may choose). */
+	bool beat = !a->gap_hook && d->hist.have_last && d->hist.last_ms == d->gap_report_ms &&
+		    d->stamp_ms > d->hist.last_ms && d->stamp_ms != d->gap_beat_ms;
+
+	if (d->hist.have_last && (d->hist.last_ms != d->gap_report_ms || beat)) {
 		struct gap_obs o = {
-			.report_ms = d->hist.last_ms,
+			.report_ms = beat ? d->stamp_ms : d->hist.last_ms,
+			.heartbeat = beat,
 			.frozen = frozen(a, d, was_decided, prev),
 			.ws_kb = ws,
 			.actual_kb = d->actual_kb,
@@ -80,6 +91,8 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 		};
 
 		d->gap_report_ms = d->hist.last_ms;
+		if (beat)
+			d->gap_beat_ms = d->stamp_ms;
 		counters_of(&d->fig, &o.c);
 		if (a->gap_hook)
 			return d->gap_kb = a->gap_hook(a->gap_hook_ctx, d, &o);

@@ -21,6 +21,7 @@ const char *gap_outcome_name(enum gap_outcome o)
 	case GAP_PRIZE: return "prize";
 	case GAP_FINED: return "fined";
 	case GAP_UNJUDGED: return "unjudged";
+	case GAP_BEAT: return "heartbeat";
 	}
 	return "?";
 }
@@ -130,6 +131,21 @@ static bool above(uint64_t pages, uint32_t rate, uint64_t dt_ms)
 	return (unsigned __int128)pages * 1000 > (unsigned __int128)rate * dt_ms;
 }
 
+/* Whether (swap-ins + anon refaults) from a to b over dt_ms exceed
+ * gap_pagein_rate. */
+static bool paged_in_between(const struct policy_params *p,
+			     const struct gap_counters *a,
+			     const struct gap_counters *b, uint64_t dt_ms)
+{
+	uint64_t d_in = 0, d_anon = 0;
+
+	if (!fwd(a->have_pswpin, a->pswpin, b->have_pswpin, b->pswpin, &d_in))
+		return false;
+	fwd(a->have_refault_anon, a->refault_anon, b->have_refault_anon,
+	    b->refault_anon, &d_anon);
+	return above(d_in + d_anon, p->gap_pagein_rate, dt_ms);
+}
+
 /* Credit the realised action since the previous step. */
 static enum gap_outcome judge(const struct policy_params *p,
 			      struct gap_state *s, const struct gap_obs *o,
@@ -211,7 +227,7 @@ static bool may_explore(const struct policy_params *p,
 {
 	if (p->gap_greedy == 0 || s->steps % p->gap_greedy != 0)
 		return false;
-	if (judged != GAP_PRIZE)
+	if (judged != GAP_PRIZE && !(judged == GAP_BEAT && s->quiet))
 		return false;   /* only when the guest is quiet */
 	return !s->explored ||
 	       o->report_ms - s->last_explore_ms >= (uint64_t)p->gap_explore_s * 1000;
@@ -265,7 +281,7 @@ uint64_t gap_recent_rise_kb(const struct policy_params *p,
  * move or gap_cut_s after the last change. */
 static void settle_gap(const struct policy_params *p, struct gap_state *s,
 		       const struct gap_obs *o, uint64_t ws, bool paged_in,
-		       enum gap_outcome out)
+		       bool quiet)
 {
 	uint64_t lo, hi, need = gap_recent_rise_kb(p, s, o->report_ms);
 
@@ -290,12 +306,21 @@ static void settle_gap(const struct policy_params *p, struct gap_state *s,
 		 * write it joins. */
 		apply = forced || moved;
 	else
-		apply = out == GAP_PRIZE && s->use_kb - s->gap_kb >= p->min_change_kb &&
+		apply = quiet && s->use_kb - s->gap_kb >= p->min_change_kb &&
 			(moved || o->report_ms - s->use_ms >= (uint64_t)p->gap_cut_s * 1000);
 	if (apply) {
-		if (!s->have_use || s->gap_kb != s->use_kb)
+		uint64_t to = s->gap_kb;
+
+		/* A cut that joins no move of W is a write of its own: by
+		 * min_change at a time it is exactly one (a larger decrease
+		 * walks down in min_change steps, one write each, and a
+		 * remainder is one more). */
+		if (p->gap_cut_s && s->have_use && to < s->use_kb && !moved &&
+		    s->use_kb - to > p->min_change_kb)
+			to = s->use_kb - p->min_change_kb;
+		if (!s->have_use || to != s->use_kb)
 			s->use_ms = o->report_ms;
-		s->use_kb = s->gap_kb;
+		s->use_kb = to;
 		s->have_use = true;
 	}
 }
@@ -320,19 +345,49 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 	if (!s->init)
 		gap_state_init(s, p, 0);
 	note_rise(p, s, o->report_ms, ws);
+	bool seen = s->have_seen && !o->heartbeat;
+	uint64_t seen_ms = s->seen_ms;
+	struct gap_counters seen_c = s->seen_c;
+
+	if (!o->heartbeat) {
+		s->have_seen = true;
+		s->seen_ms = o->report_ms;
+		s->seen_c = o->c;
+	}
 	if (o->frozen) {
-		/* No price changes; the next eligible step starts a chain. */
+		/* No price changes; the next eligible step starts a chain.
+		 * The page-in back-off is a safety rule, not a price: it
+		 * holds in every regime (in scarce mode the gap still caps
+		 * tier 2, U_i = min(H_i, W_i + g_i)). */
+		if (seen && o->report_ms > seen_ms &&
+		    paged_in_between(p, &seen_c, &o->c, o->report_ms - seen_ms)) {
+			uint64_t start = align_down(p->gap_start_kb);
+
+			if (s->gap_kb < start)
+				s->gap_kb = start;
+			if (!s->have_use || s->use_kb < s->gap_kb) {
+				s->use_kb = s->gap_kb;
+				s->use_ms = o->report_ms;
+			}
+			s->have_use = true;
+			s->quiet = false;
+		}
 		s->have_prev = false;
 		s->prev_ws_kb = ws;
 		s->have_ws = true;
 		s->last_outcome = GAP_FROZEN;
 		return GAP_FROZEN;
 	}
+	if (o->heartbeat && !s->have_prev) {
+		/* No chain to act in: a fresh report starts one. */
+		s->last_outcome = GAP_BEAT;
+		return GAP_BEAT;
+	}
 	s->steps++;
 	s->n_steps++;
 	uint64_t fines_before = s->n_fines_pagein;
 
-	out = s->have_prev ? judge(p, s, o, realised) : GAP_FIRST;
+	out = o->heartbeat ? GAP_BEAT : s->have_prev ? judge(p, s, o, realised) : GAP_FIRST;
 
 	/* The default keeps the gap, or with gap_follow follows W_i as in
 	 * the seed (clamped to the table; the first step counts W_i from
@@ -354,6 +409,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 		 * Here a move is at most once per gap_cut_s, but a growth
 		 * after pain at once; and never a cut after pain. */
 		bool may = out == GAP_FINED ? best > GAP_CENTER
+			   : out == GAP_BEAT && !s->quiet ? false
 			   : !p->gap_cut_s || !s->greedy_ms ||
 			     o->report_ms - s->greedy_ms >= (uint64_t)p->gap_cut_s * 1000;
 
@@ -379,8 +435,10 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 	s->last_action = act;
 	s->have_prev = true;
 	s->last_outcome = out;
-	settle_gap(p, s, o, ws, s->n_fines_pagein != fines_before, out);
-	remember(s, o, realised, ws);
+	settle_gap(p, s, o, ws, s->n_fines_pagein != fines_before,
+		   out == GAP_PRIZE || (out == GAP_BEAT && s->quiet));
+	if (!o->heartbeat)
+		remember(s, o, realised, ws);
 	return out;
 }
 

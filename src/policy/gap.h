@@ -28,7 +28,13 @@
  *     (gap_window_s, at most gap_start); back to gap_start after a
  *     page-in or an OOM kill;
  *   - the gap in effect (use_kb, what the goal gets) follows the chosen
- *     one with the hysteresis of settle_gap() in gap.c.
+ *     one with the hysteresis of settle_gap() in gap.c; a cut that joins
+ *     no move of W by min_change, min_change at a time (one write);
+ *   - a heartbeat (the last report's figures) is a step without credit:
+ *     the chain keeps its start, a settled quiet guest may choose;
+ *   - the page-in back-off holds in every regime: a frozen report with
+ *     page-ins since the previous report brings the gap back to
+ *     gap_start (no price changes).
  *
  * Pure: figures and the clock come in, the state is the caller's, the
  * PRNG is seeded (gap_seed ^ domid), so tests are deterministic.
@@ -66,6 +72,7 @@ enum gap_outcome {
 	GAP_PRIZE,      /* quiet: the realised action rewarded */
 	GAP_FINED,      /* page-ins and/or I/O: the realised action fined */
 	GAP_UNJUDGED,   /* counters missing or backwards: nothing credited */
+	GAP_BEAT,       /* a heartbeat of a settled domain: a choice, no credit */
 };
 
 struct gap_counters {
@@ -76,6 +83,13 @@ struct gap_counters {
 /* One fresh report of a domain, as the learner sees it. */
 struct gap_obs {
 	uint64_t report_ms;        /* when the report was read */
+	/* A heartbeat (liveness with the last report's figures): the
+	 * counters are those of the chain's last step, so it credits
+	 * nothing and the chain keeps its start; the next fresh report
+	 * judges the whole interval on exact deltas. It only lets a
+	 * settled domain choose (explore, a priced move) at the pace of
+	 * its heartbeats. */
+	bool heartbeat;
 	/* The arbiter's freezes, all false for a learning step: the domain
 	 * was not decided in abundant mode, was held, paused, uncooperative,
 	 * pressure-held, granted less than its goal, or has not reached its
@@ -117,6 +131,11 @@ struct gap_state {
 	 * what the gap had to absorb lately. */
 	uint64_t rise_kb[GAP_RISE_SLOTS];
 	uint64_t rise_slot[GAP_RISE_SLOTS];
+	/* The last fresh report, eligible or not: the page-in back-off
+	 * holds in every regime. */
+	bool have_seen;
+	uint64_t seen_ms;
+	struct gap_counters seen_c;
 	/* counters for status and tests */
 	uint64_t n_steps, n_prizes, n_fines_pagein, n_fines_io, n_fines_oom,
 		 n_explores, n_greedy_switches;

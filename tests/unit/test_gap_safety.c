@@ -2,14 +2,16 @@
 /*
  * The learned gap's safety rules beyond the seed (design.md §The learned
  * gap): the floor at the largest recent rise of W, the back-off to
- * gap_start after a page-in, the hysteresis of the gap in effect, one
- * greedy move per gap_cut_s.
+ * gap_start after a page-in (in every regime), the hysteresis of the
+ * gap in effect (a lone cut by min_change at a time), one greedy move per
+ * gap_cut_s, heartbeats as steps without credit.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "policy/gap.h"
 
@@ -165,6 +167,130 @@ static void test_greedy_rate(void **state)
 	assert_int_equal(s.n_greedy_switches, 2);
 }
 
+/* A cut that joins no move of W walks the gap in effect down by
+ * min_change at a time, gap_cut_s apart (one target write each); with a
+ * move of W it goes all the way at once. */
+static void test_cut_by_min_change(void **state)
+{
+	struct policy_params p = params();
+	struct gap_state s;
+	struct guest g = quiet(400 * MIB);
+
+	gap_state_init(&s, &p, 1);
+	step(&p, &s, &g);
+	s.gap_kb = 32 * MIB;                       /* a cut of 32 */
+	g.ms += (uint64_t)p.gap_cut_s * 1000;
+	step(&p, &s, &g);
+	assert_int_equal(s.use_kb, 48 * MIB);      /* 16 of it */
+	step(&p, &s, &g);
+	assert_int_equal(s.use_kb, 48 * MIB);      /* not again so soon */
+	g.ms += (uint64_t)p.gap_cut_s * 1000;
+	step(&p, &s, &g);
+	assert_int_equal(s.use_kb, 32 * MIB);      /* the rest */
+	s.gap_kb = s.use_kb = 64 * MIB;
+	step(&p, &s, &g);
+	s.gap_kb = 32 * MIB;
+	g.ws -= 16 * MIB;                          /* W moves: rewritten anyway */
+	step(&p, &s, &g);
+	assert_int_equal(s.use_kb, 32 * MIB);
+}
+
+/* A heartbeat carries the last report's figures: it credits nothing and
+ * the chain keeps its start, so the next fresh report judges the whole
+ * interval on exact counter deltas; it only lets a settled guest choose
+ * (here: explore). Without a chain it does nothing. */
+static void test_heartbeat(void **state)
+{
+	struct policy_params p = params();
+	struct gap_state s;
+	struct guest g = quiet(400 * MIB);
+	int32_t before[GAP_ACTIONS];
+
+	p.gap_greedy = 1;                          /* explore at every step */
+	p.gap_explore_s = 0;
+	p.gap_window_s = 0;
+	gap_state_init(&s, &p, 1);
+	struct gap_obs o = obs(&s, &g);
+
+	o.heartbeat = true;
+	assert_int_equal(gap_step(&p, &s, &o), GAP_BEAT);   /* no chain yet */
+	assert_int_equal(s.n_steps, 0);
+	step(&p, &s, &g);                          /* a fresh report: first */
+	assert_int_equal(s.n_steps, 1);
+	uint64_t start_ms = s.prev_ms;
+
+	memcpy(before, s.price, sizeof(before));
+	uint64_t explores = s.n_explores;
+
+	for (int i = 0; i < 5; i++) {
+		o = obs(&s, &g);
+		o.heartbeat = true;
+		assert_int_equal(gap_step(&p, &s, &o), GAP_BEAT);
+	}
+	assert_memory_equal(before, s.price, sizeof(before));   /* no credit */
+	assert_int_equal(s.prev_ms, start_ms);     /* the chain's start kept */
+	assert_int_equal(s.n_explores, explores + 5);
+	assert_int_equal(s.n_steps, 6);
+	/* Page-ins over the heartbeats show in the next fresh report's
+	 * deltas: the net realised action since the chain's start is fined. */
+	int64_t realised0 = s.prev_realised_kb;
+
+	g.c.pswpin += 1000;
+	o = obs(&s, &g);
+	int k = gap_action_index(gap_realised_kb(o.actual_kb, o.overhead_kb, o.ws_kb) -
+				 realised0);
+
+	assert_int_equal(gap_step(&p, &s, &o), GAP_FINED);
+	assert_int_equal(s.price[k], before[k] - (int32_t)p.gap_fine_pagein);
+	assert_int_equal(s.prev_ms, o.report_ms);
+	/* After pain a heartbeat neither explores nor moves. */
+	uint64_t gap = s.gap_kb;
+
+	explores = s.n_explores;
+	o = obs(&s, &g);
+	o.heartbeat = true;
+	gap_step(&p, &s, &o);
+	assert_int_equal(s.n_explores, explores);
+	assert_int_equal(s.gap_kb, gap);
+}
+
+/* A report that teaches nothing (frozen: scarce mode, held, mid-walk)
+ * changes no price, but page-ins since the last report bring a cut gap
+ * back to gap_start, in effect too: in scarce mode the gap still caps
+ * tier 2. Without page-ins it stays. */
+static void test_pagein_backoff_frozen(void **state)
+{
+	struct policy_params p = params();
+	struct gap_state s;
+	struct guest g = quiet(400 * MIB);
+	int32_t before[GAP_ACTIONS];
+
+	gap_state_init(&s, &p, 1);
+	s.gap_kb = s.use_kb = 32 * MIB;
+	step(&p, &s, &g);
+	memcpy(before, s.price, sizeof(before));
+	struct gap_obs o = obs(&s, &g);
+
+	o.frozen = true;
+	assert_int_equal(gap_step(&p, &s, &o), GAP_FROZEN);
+	assert_int_equal(s.use_kb, 32 * MIB);
+	g.c.pswpin += 100;
+	o = obs(&s, &g);
+	o.frozen = true;
+	assert_int_equal(gap_step(&p, &s, &o), GAP_FROZEN);
+	assert_int_equal(s.gap_kb, p.gap_start_kb);
+	assert_int_equal(s.use_kb, p.gap_start_kb);
+	assert_memory_equal(before, s.price, sizeof(before));
+	/* A heartbeat carries old counters: it never backs off. */
+	s.gap_kb = s.use_kb = 32 * MIB;
+	g.c.pswpin += 100;
+	o = obs(&s, &g);
+	o.frozen = true;
+	o.heartbeat = true;
+	gap_step(&p, &s, &o);
+	assert_int_equal(s.use_kb, 32 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +298,9 @@ int main(void)
 		cmocka_unit_test(test_pagein_backoff),
 		cmocka_unit_test(test_hysteresis),
 		cmocka_unit_test(test_greedy_rate),
+		cmocka_unit_test(test_cut_by_min_change),
+		cmocka_unit_test(test_heartbeat),
+		cmocka_unit_test(test_pagein_backoff_frozen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
