@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The hand-over of a domain's report nodes (design.md §The lazy
- * hand-over): libxl makes memory/ read-only to the guest, so a guest
+ * The hand-over of a domain's report nodes (design.md §The lazy hand-over):
+ * libxl makes memory/ read-only to the guest, so a guest
  * cannot create a node there; the arbiter creates the nodes its agent
  * writes, empty, and makes the domain their owner. memory/report (what
  * a current agent writes) at adoption; the per-key keys (what an agent
