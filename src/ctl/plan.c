@@ -390,6 +390,9 @@ int plan_main(int argc, char **argv)
 			pl.n);
 		goto out;
 	}
+	plan_big_hint(ctx.items);
+	plan_big_hint(ctx.events);
+	plan_big_hint(ctx.events_tmp);
 	dec = plan_big_alloc(pl.n * sizeof(*dec));
 	if (!dec) {
 		fprintf(stderr, "membalctl plan: out of memory\n");

@@ -37,8 +37,8 @@ struct plan {
 	size_t n, cap;
 	struct policy_dom *dom;
 	uint32_t *line;         /* input line of each row, for messages */
-	size_t *name_off;       /* row i's name is names + name_off[i] */
-	char *names;
+	char *names;            /* the rows' names in row order, each ended
+				 * by a NUL (the writer walks them in turn) */
 	size_t names_len, names_cap;
 	bool any_domid;         /* set before reading: synthetic scale tests */
 	uint64_t gap_kb;        /* set before reading: g_i of a row with ws_kb
@@ -51,6 +51,9 @@ void plan_init(struct plan *pl);
  * allows (fewer page faults); NULL when out of memory. */
 void *plan_big_alloc(size_t size);
 void plan_big_free(void *p, size_t size);
+/* The same 2 MiB pages for a large block malloc gave (the policy core's
+ * arrays): a hint, before the block is first touched. */
+void plan_big_hint(void *p);
 void plan_free(struct plan *pl);
 /* Grow (or, with p NULL, map) a row array from old to size bytes;
  * NULL when out of memory (p is then still valid). */
@@ -63,6 +66,12 @@ int plan_read_csv(FILE *in, const char *src, struct plan *pl, char *err,
 
 /* The input columns, their units and meaning, for --help. */
 void plan_print_columns(FILE *out);
+
+/* The price column: x as "%.6g" writes it (byte for byte, printf only
+ * for near-ties and odd values), NUL-terminated in out[PLAN_PRICE_MAX];
+ * returns its length. */
+#define PLAN_PRICE_MAX 32
+size_t plan_format_price(char *out, double x);
 
 /* 0, or -1 on a write error. */
 int plan_write_csv(FILE *out, const struct plan *pl,

@@ -240,18 +240,11 @@ static int plan_grow(struct plan *pl)
 	if (!line)
 		return -1;
 	pl->line = line;
-	size_t *off = plan_big_resize(pl->name_off, pl->cap * sizeof(*off),
-				 cap * sizeof(*off));
-
-	if (!off)
-		return -1;
-	pl->name_off = off;
 	pl->cap = cap;
 	return 0;
 }
 
-static int add_name(struct plan *pl, const char *name, size_t len0,
-		    size_t *off)
+static int add_name(struct plan *pl, const char *name, size_t len0)
 {
 	size_t len = len0 + 1;
 
@@ -268,7 +261,6 @@ static int add_name(struct plan *pl, const char *name, size_t len0,
 		pl->names_cap = cap;
 	}
 	memcpy(pl->names + pl->names_len, name, len);
-	*off = pl->names_len;
 	pl->names_len += len;
 	return 0;
 }
@@ -397,7 +389,7 @@ static int read_row(struct reader *r, char *line, size_t len,
 		return rerr(r, "more than %u domains", POLICY_MAX_DOMAINS);
 	if (pl->n == pl->cap && plan_grow(pl) < 0)
 		return rerr(r, "out of memory");
-	if (add_name(pl, name, name_len, &pl->name_off[pl->n]) < 0)
+	if (add_name(pl, name, name_len) < 0)
 		return rerr(r, "out of memory");
 	pl->dom[pl->n] = d;
 	pl->line[pl->n] = r->line;
