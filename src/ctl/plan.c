@@ -401,7 +401,7 @@ int plan_main(int argc, char **argv)
 	if (policy_decide(&ctx, &p, &host, pl.dom, pl.n, dec, &cycle) < 0) {
 		if (cycle.bad_index != SIZE_MAX)
 			fprintf(stderr, "membalctl plan: line %u: %s\n",
-				pl.line[cycle.bad_index], cycle.error);
+				plan_line_of(&pl, cycle.bad_index), cycle.error);
 		else
 			fprintf(stderr, "membalctl plan: %s\n", cycle.error);
 		goto out_ctx;

@@ -36,7 +36,13 @@
 struct plan {
 	size_t n, cap;
 	struct policy_dom *dom;
-	uint32_t *line;         /* input line of each row, for messages */
+	/* The input line of each row, for messages (plan_line_of()): row i
+	 * is on jump.line + i - jump.row for the last jump at or before it;
+	 * a jump is recorded where a skipped line (blank, comment) breaks
+	 * the run, so a plain file has one. */
+	struct plan_jump { size_t row; uint32_t line; } *jump;
+	size_t njumps, jumps_cap;
+	bool domids_unordered;  /* some row's domid is not above the last */
 	char *names;            /* the rows' names in row order, each ended
 				 * by a NUL (the writer walks them in turn) */
 	size_t names_len, names_cap;
@@ -55,6 +61,9 @@ void plan_big_free(void *p, size_t size);
  * arrays): a hint, before the block is first touched. */
 void plan_big_hint(void *p);
 void plan_free(struct plan *pl);
+/* Row row was read from this line; -1 when out of memory. */
+int plan_note_line(struct plan *pl, size_t row, uint32_t line);
+uint32_t plan_line_of(const struct plan *pl, size_t row);
 /* Grow (or, with p NULL, map) a row array from old to size bytes;
  * NULL when out of memory (p is then still valid). */
 void *plan_big_resize(void *p, size_t old, size_t size);

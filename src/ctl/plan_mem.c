@@ -3,6 +3,7 @@
 #include "ctl/plan.h"
 
 #include <malloc.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -73,8 +74,45 @@ void plan_big_hint(void *p)
 void plan_free(struct plan *pl)
 {
 	big_free(pl->dom, pl->cap * sizeof(*pl->dom));
-	big_free(pl->line, pl->cap * sizeof(*pl->line));
+	free(pl->jump);
 	big_free(pl->names, pl->names_cap);
 	plan_init(pl);
 }
 
+
+int plan_note_line(struct plan *pl, size_t row, uint32_t line)
+{
+	if (pl->njumps) {
+		const struct plan_jump *j = &pl->jump[pl->njumps - 1];
+
+		if (line - j->line == row - j->row)
+			return 0;       /* the run goes on */
+	}
+	if (pl->njumps == pl->jumps_cap) {
+		size_t cap = pl->jumps_cap ? pl->jumps_cap * 2 : 16;
+		struct plan_jump *j = realloc(pl->jump, cap * sizeof(*j));
+
+		if (!j)
+			return -1;
+		pl->jump = j;
+		pl->jumps_cap = cap;
+	}
+	pl->jump[pl->njumps++] = (struct plan_jump){ row, line };
+	return 0;
+}
+
+uint32_t plan_line_of(const struct plan *pl, size_t row)
+{
+	size_t lo = 0, hi = pl->njumps;
+
+	/* the last jump at or before row */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pl->jump[mid].row <= row)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return pl->njumps ? pl->jump[lo].line + (uint32_t)(row - pl->jump[lo].row) : 0;
+}
