@@ -27,8 +27,12 @@
  * either way.
  *
  * What is measured, per N:
- *  - the first cycle, which adopts every domain (layout, report keys
- *    handed over, two watches each);
+ *  - the first cycle, which adopts every domain (layout, memory/report
+ *    handed over, two watches each), its requests by type, and those of
+ *    the cycle after (the adoption's watch events, the first reports);
+ *    with -k (agents older than key layout 3) also the cycle that hands
+ *    them the per-key keys, per_key_after_ms later, and the one after it
+ *    (design.md §The lazy hand-over);
  *  - steady state: every domain managed, targets settled, no report
  *    changing: wall time per cycle (median of many), xenstore requests
  *    per cycle (the goal is 0), the CPU of the arbiter (the calling
