@@ -78,6 +78,7 @@ struct dom {
 	bool value_dirty;            /* memory/report changed: one READ */
 	bool probe_dirty;            /* just watched: whichever report there is */
 	bool stamp_dirty;            /* the stamp alone changed: heartbeat */
+	bool value_handed;           /* memory/report is the guest's */
 	bool per_key;                /* the per-key report keys are the guest's */
 	bool per_key_own_events;     /* the watch events of our late hand-over
 				      * of them may be pending */

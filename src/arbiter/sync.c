@@ -197,6 +197,7 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 			return -1;
 	}
 	d->per_key = ho.listed && ho.per_key_handed;
+	d->value_handed = ho.listed;
 	d->per_key_due_ms = now + a->cfg.per_key_after_ms;
 
 	struct xsio_layout l = { .name = d->name, .name_size = sizeof(d->name),
@@ -236,7 +237,8 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
  * stopped. Once a domain. */
 static void hand_over_per_key(struct arbiter *a, struct dom *d, uint64_t now)
 {
-	struct xsio_handover ho = { .per_key = true };
+	/* memory/report too if the adoption's hand-over failed. */
+	struct xsio_handover ho = { .value = !d->value_handed, .per_key = true };
 
 	if (xsio_hand_over_some(a->xs, d->domid, a->cfg.tx_retries, &ho) < 0) {
 		d->per_key_due_ms = now + a->cfg.per_key_after_ms;
@@ -245,6 +247,7 @@ static void hand_over_per_key(struct arbiter *a, struct dom *d, uint64_t now)
 		return;
 	}
 	d->per_key = true;
+	d->value_handed = true;
 	d->per_key_own_events = true;
 	log_info("domain %u (%s): no memory/report for %u ms; per-key report keys handed over (an agent older than key layout 3 writes those)",
 		 d->domid, d->name, a->cfg.per_key_after_ms);
@@ -535,8 +538,9 @@ void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 		}
 		if (a->xs && d->stamp_dirty)
 			read_stamp(a, d, now);
-		if (a->xs && d->known && !d->per_key && now >= d->per_key_due_ms &&
-		    hands_over(a, d) && late < PER_KEY_A_CYCLE) {
+		if (a->xs && d->known && !d->per_key && hands_over(a, d) &&
+		    (now >= d->per_key_due_ms || a->cfg.per_key_after_ms == 0) &&
+		    late < PER_KEY_A_CYCLE) {
 			hand_over_per_key(a, d, now);
 			late++;
 		}

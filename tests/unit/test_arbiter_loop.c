@@ -996,6 +996,34 @@ static void test_lazy_hand_over_older_agent(void **state)
 	stop(e);
 }
 
+/* A hand-over that fails at adoption (here every commit refused, EAGAIN,
+ * tx_retries times) is logged, and the late one per_key_after_ms later
+ * hands over memory/report as well as the per-key keys. */
+static void test_lazy_hand_over_after_a_failure(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE,
+			      "[daemon]\nstale_after_ms = 600000\nper_key_after_ms = 30000\n");
+	struct xs_handle *h1 = open_as(e, 1);
+	uint64_t t0 = clock_now_ms();
+
+	xsd_fail_transactions(e->x, 2 * e->a.cfg.tx_retries);
+	run(e, 1);
+	assert_non_null(strstr(logged(e), "cannot hand over report keys"));
+	assert_false(node_there(e, 1, REPORT_VALUE_KEY));
+	assert_false(guest_write(h1, 1, REPORT_VALUE_KEY, "", 0));
+	while (clock_now_ms() < t0 + 32000)
+		run(e, 1);
+	for (uint32_t d = 1; d <= 2; d++) {
+		assert_true(node_there(e, d, REPORT_VALUE_KEY));
+		assert_true(node_there(e, d, "stamp"));
+	}
+	assert_true(guest_write(h1, 1, REPORT_VALUE_KEY, "", 0));
+	assert_true(guest_write(h1, 1, "stamp", "1", 1));
+	assert_false(guest_write(h1, 1, "target", "1", 1));
+	xs_close(h1);
+	stop(e);
+}
+
 /* The arbiter's side of the one-value layout (design.md §Report layout:
  * one value or one key a figure): the hand-over gives the guest
  * memory/report; a changed report costs one READ and no transaction; a
@@ -1415,6 +1443,7 @@ int main(void)
 		cmocka_unit_test(test_status_file_and_metrics),
 		cmocka_unit_test(test_report_value_one_read),
 		cmocka_unit_test(test_lazy_hand_over_older_agent),
+		cmocka_unit_test(test_lazy_hand_over_after_a_failure),
 		cmocka_unit_test(test_floor_and_arbiter_agree),
 	};
 	signal(SIGPIPE, SIG_IGN);
