@@ -78,6 +78,12 @@ struct dom {
 	bool value_dirty;            /* memory/report changed: one READ */
 	bool probe_dirty;            /* just watched: whichever report there is */
 	bool stamp_dirty;            /* the stamp alone changed: heartbeat */
+	bool value_handed;           /* memory/report is the guest's */
+	bool per_key;                /* the per-key report keys are the guest's */
+	bool per_key_own_events;     /* the watch events of our late hand-over
+				      * of them may be pending */
+	uint64_t per_key_due_ms;     /* hand them over then, unless a report came
+				      * (design.md §The lazy hand-over) */
 	bool have_fig;
 	uint64_t first_fig_ms;       /* first good report (adopt_grace_s) */
 	struct guest_figures fig;    /* last good report */

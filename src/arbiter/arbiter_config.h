@@ -37,6 +37,7 @@ struct arbiter_config {
 	uint32_t interval_ms;
 	uint32_t stale_after_ms;
 	uint32_t stuck_after_ms;
+	uint32_t per_key_after_ms;
 	uint64_t target_tolerance_kb;
 	char exclude[ARB_EXCLUDE_MAX];   /* fnmatch patterns, space separated */
 	bool manage_hvm, manage_pvh;

@@ -20,6 +20,8 @@ static const struct cfg_key daemon_keys[] = {
 	  .doc = "Cycle period (Zhang et al.'s Algorithm 1 runs once a second)." },
 	{ "stale_after_ms", CFG_U32, D(stale_after_ms), .umin = 100, .umax = 86400000, .def = "30000",
 	  .doc = "A domain whose `stamp` did not change for this long keeps its target (stale); at least two intervals, above the agents' `heartbeat_ms`." },
+	{ "per_key_after_ms", CFG_U32, D(per_key_after_ms), .umin = 0, .umax = 86400000, .def = "30000",
+	  .doc = "A domain that has not written `memory/report` for this long since its adoption or its last one (no agent, an agent older than key layout 3, a stopped one) is handed the per-key report keys too (design.md §The lazy hand-over); 0: at adoption." },
 	{ "stuck_after_ms", CFG_U32, D(stuck_after_ms), .umin = 100, .umax = 86400000, .def = "20000",
 	  .doc = "A domain above target without moving down for this long is uncooperative; a grant not taken for this long is withdrawn." },
 	{ "target_tolerance_kb", CFG_U64, D(target_tolerance_kb), .umin = 0, .umax = UINT64_C(1) << 30, .def = "1024",

@@ -128,13 +128,38 @@ static void load_state(struct arbiter *a, struct dom *d, uint64_t now)
 
 /* ---- domains ------------------------------------------------------------- */
 
+/* Whether the arbiter hands d its report nodes: every domU, and dom0
+ * when it is balanced as a guest. */
+static bool hands_over(const struct arbiter *a, const struct dom *d)
+{
+	return d->domid != 0 || a->cfg.policy.params.dom0_mode == POLICY_DOM0_PRIORITY;
+}
+
+/* A failed hand-over: 0 to go on (logged, or the domain is gone and the
+ * next cycle forgets it), -1 when the connection is lost. */
+static int handover_failed(struct arbiter *a, struct dom *d)
+{
+	if (errno == ESRCH)
+		return 0;
+	if (mxs_conn_lost(errno))
+		return -1;
+	log_limited(LOG_WARNING, "arbiter:handover",
+		    "domain %u (%s): cannot hand over report keys: %s",
+		    d->domid, d->name, strerror(errno));
+	return 0;
+}
+
 /* Learn a domain through this connection: its layout, its current target
  * and uncooperative flag (a restarted arbiter rebuilds its state from
- * them), the report keys handed to it, and the watches. */
+ * them), memory/report handed to it (and the per-key keys when
+ * per_key_after_ms is 0 or an earlier hand-over made them its), and the
+ * watches. The hand-over's listing of memory/ says which of our nodes are
+ * there, so that a new domain costs no READ of one that is not. */
 static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 {
 	struct xs_handle *h = a->xs;
-	bool fresh = false;
+	struct xsio_handover ho = { .value = true,
+				    .per_key = a->cfg.per_key_after_ms == 0 };
 	uint64_t kb;
 
 	/* memory/target first: libxl writes it in the same transaction as
@@ -164,8 +189,20 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	} else if (errno != ENOENT && errno != EINVAL) {
 		return -1;
 	}
+	if (hands_over(a, d) &&
+	    xsio_hand_over_some(h, d->domid, a->cfg.tx_retries, &ho) < 0) {
+		if (errno == ESRCH)
+			return 0;   /* gone meanwhile: next cycle forgets it */
+		if (handover_failed(a, d) < 0)
+			return -1;
+	}
+	d->per_key = ho.listed && ho.per_key_handed;
+	d->value_handed = ho.listed;
+	d->per_key_due_ms = now + a->cfg.per_key_after_ms;
+
 	struct xsio_layout l = { .name = d->name, .name_size = sizeof(d->name),
-				 .type = d->type };
+				 .type = d->type,
+				 .no_videoram = ho.listed && !ho.has_videoram };
 
 	if (xsio_read_layout(h, d->domid, &l) < 0)
 		return -1;
@@ -174,22 +211,13 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	d->type = l.type;
 	d->offset_kb = d->type == HV_TYPE_HVM ? d->videoram_kb : 0;
 	arbiter_apply_rules(a, d);
-	load_state(a, d, now);
-	if (d->domid != 0 && xsio_get_uncooperative(h, d->domid)) {
+	if (!ho.listed || ho.has_state)
+		load_state(a, d, now);
+	if (d->domid != 0 && (!ho.listed || ho.has_uncooperative) &&
+	    xsio_get_uncooperative(h, d->domid)) {
 		d->uncooperative = true;
 		d->shrink_since_ms = now;
 		d->shrink_best_kb = d->actual_kb;
-	}
-	if (d->domid != 0 || a->cfg.policy.params.dom0_mode == POLICY_DOM0_PRIORITY) {
-		if (xsio_hand_over_keys(h, d->domid, a->cfg.tx_retries, &fresh) < 0) {
-			if (errno == ESRCH)
-				return 0;   /* gone meanwhile: next cycle forgets it */
-			if (mxs_conn_lost(errno))
-				return -1;
-			log_limited(LOG_WARNING, "arbiter:handover",
-				    "domain %u (%s): cannot hand over report keys: %s",
-				    d->domid, d->name, strerror(errno));
-		}
 	}
 	if (xsio_watch_dom(h, d->domid) < 0)
 		return -1;
@@ -197,9 +225,32 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	/* A stamp and a memory/report we have just created mean nothing is
 	 * published yet: the report is read when the watch says so (it
 	 * fires once at once, so nothing written meanwhile is missed). */
-	d->probe_dirty = !fresh;
+	d->probe_dirty = !(ho.listed && ho.fresh);
 	d->target_dirty = true;
 	return 0;
+}
+
+/* The per-key keys of a domain that has not written memory/report for
+ * per_key_after_ms since its adoption or its last one: no agent, an
+ * agent older than key layout 3 (it retries its writes every
+ * handover_retry_ms and publishes once they are its), or one that
+ * stopped. Once a domain. */
+static void hand_over_per_key(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	/* memory/report too if the adoption's hand-over failed. */
+	struct xsio_handover ho = { .value = !d->value_handed, .per_key = true };
+
+	if (xsio_hand_over_some(a->xs, d->domid, a->cfg.tx_retries, &ho) < 0) {
+		d->per_key_due_ms = now + a->cfg.per_key_after_ms;
+		if (handover_failed(a, d) < 0)
+			arbiter_xs_failed(a, now, "hand over", d->domid);
+		return;
+	}
+	d->per_key = true;
+	d->value_handed = true;
+	d->per_key_own_events = true;
+	log_info("domain %u (%s): no memory/report for %u ms; per-key report keys handed over (an agent older than key layout 3 writes those)",
+		 d->domid, d->name, a->cfg.per_key_after_ms);
 }
 
 void arbiter_drain_events(struct arbiter *a, uint64_t now)
@@ -279,6 +330,7 @@ static void take_report(struct arbiter *a, struct dom *d, int r,
 	if (guest_has(&d->fig, MK_STAMP) && d->fig.v[MK_STAMP] != d->stamp) {
 		d->stamp = d->fig.v[MK_STAMP];
 		d->stamp_ms = now;
+		d->per_key_due_ms = now + a->cfg.per_key_after_ms;
 	}
 	if (heartbeat)
 		return;
@@ -329,6 +381,23 @@ static void read_report(struct arbiter *a, struct dom *d, uint64_t now)
 	take_report(a, d, r, &prev, had_prev, rejected, now, false);
 }
 
+/* The watch events of our own late hand-over of the per-key keys (each
+ * empty key written, each one's permissions set: they are queued before
+ * the transaction's end returns, so this cycle's drain took them): one
+ * READ of the stamp says whether the agent published since, instead of
+ * a report transaction over empty keys (and a heartbeat read of an
+ * empty stamp). */
+static void own_handover_events(struct arbiter *a, struct dom *d, uint64_t now)
+{
+	int s = xsio_stamp_published(a->xs, d->domid);
+
+	if (s < 0 && arbiter_xs_failed(a, now, "read stamp", d->domid))
+		return;
+	d->per_key_own_events = false;
+	d->stamp_dirty = false;
+	d->report_dirty = s != 0;
+}
+
 /* memory/report: one READ. When d was just watched (probe), the domain's
  * agent may be an older one: if there is no value, its per-key report is
  * read when memory/stamp says it published one. */
@@ -355,7 +424,8 @@ static void read_value(struct arbiter *a, struct dom *d, uint64_t now)
 	d->probe_dirty = false;
 	take_report(a, d, r, &prev, had_prev, rejected, now,
 		    r == 1 && had_prev && same_figures(&d->fig, &prev));
-	if (probe && !published) {
+	/* memory/stamp holds an agent's stamp only if it was handed over. */
+	if (probe && !published && d->per_key) {
 		int s = xsio_stamp_published(a->xs, d->domid);
 
 		if (s < 0)
@@ -433,8 +503,16 @@ static void read_name(struct arbiter *a, struct dom *d)
 	arbiter_apply_rules(a, d);
 }
 
+/* Late per-key hand-overs in one cycle: 53 requests each, so a host of
+ * a thousand domains without memory/report (no agents, older agents)
+ * spreads them over ten cycles of about 5,000 requests rather than one
+ * cycle of 53,000 (seconds). */
+#define PER_KEY_A_CYCLE 100
+
 void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 {
+	unsigned late = 0;
+
 	for (size_t i = 0; i < a->ndoms && a->xs; i++) {
 		struct dom *d = a->by_domid[a->order[i]];
 
@@ -449,6 +527,8 @@ void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 			read_name(a, d);
 		if (a->xs && d->target_dirty)
 			read_target(a, d, now);
+		if (a->xs && d->per_key_own_events)
+			own_handover_events(a, d, now);
 		if (a->xs && (d->value_dirty || d->probe_dirty)) {
 			read_value(a, d, now);
 		}
@@ -458,6 +538,12 @@ void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 		}
 		if (a->xs && d->stamp_dirty)
 			read_stamp(a, d, now);
+		if (a->xs && d->known && !d->per_key && hands_over(a, d) &&
+		    (now >= d->per_key_due_ms || a->cfg.per_key_after_ms == 0) &&
+		    late < PER_KEY_A_CYCLE) {
+			hand_over_per_key(a, d, now);
+			late++;
+		}
 	}
 }
 

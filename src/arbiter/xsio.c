@@ -176,7 +176,7 @@ int xsio_read_layout(struct xs_handle *h, uint32_t domid, struct xsio_layout *l)
 			l->type = HV_TYPE_HVM;
 		free(t);
 	}
-	if (!read_kb(h, domid, "memory/videoram", &l->videoram_kb))
+	if (l->no_videoram || !read_kb(h, domid, "memory/videoram", &l->videoram_kb))
 		l->videoram_kb = 0;
 	return 0;
 }
@@ -200,97 +200,6 @@ static bool home_exists(struct xs_handle *h, xs_transaction_t t, uint32_t domid)
 	}
 	free(v);
 	return true;
-}
-
-struct handover_ctx {
-	uint32_t domid;
-	bool created[MK_COUNT];
-	bool report_created;
-};
-
-static bool listed(char **names, unsigned n, const char *name)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (!strcmp(names[i], name))
-			return true;
-	return false;
-}
-
-/* One node handed over: created empty unless listed (an agent's value
- * survives an arbiter restart), the domain made its owner. */
-static bool hand_one(struct xs_handle *h, xs_transaction_t t, uint32_t domid,
-		     const char *dir, char **have, unsigned n, const char *name,
-		     bool *created)
-{
-	struct xs_permissions perms[1] = { { .id = domid, .perms = XS_PERM_NONE } };
-	char path[MXS_PATH_MAX];
-
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
-		return false;
-	*created = !listed(have, n, name);
-	if (*created && !xs_write(h, t, path, "", 0))
-		return false;
-	return xs_set_permissions(h, t, path, perms, 1);
-}
-
-/* One DIRECTORY of memory/ tells which keys exist (instead of a READ of
- * each), then a WRITE of each missing one and a SET_PERMS of each: with
- * MK_COUNT keys and memory/report, 2 * MK_COUNT + 6 requests for a new
- * domain instead of 3 * MK_COUNT + 3 (issue 21). memory/report is handed
- * over besides the per-key keys: a new agent writes it alone, an older
- * one the keys
- * (design.md §Report layout: one value or one key a figure). */
-static int handover_body(struct xs_handle *h, xs_transaction_t t, void *arg)
-{
-	struct handover_ctx *c = arg;
-	uint32_t domid = c->domid;
-	char dir[MXS_PATH_MAX];
-	unsigned n = 0;
-	char **have;
-	int rc = -1;
-
-	/* A domain destroyed since we listed it: creating keys would leave
-	 * orphan nodes behind (dom0 may create any path). */
-	if (!home_exists(h, t, domid))
-		return -1;
-	if (mxs_domain_path(dir, sizeof(dir), domid, "memory") < 0)
-		return -1;
-	have = xs_directory(h, t, dir, &n);
-	if (!have) {
-		if (errno != ENOENT)
-			return -1;
-		n = 0;
-	}
-	for (int k = 0; k < MK_COUNT; k++) {
-		if (!membal_keys[k].handed_over)
-			continue;
-		/* Keep what an agent already published (arbiter restart). */
-		if (!hand_one(h, t, domid, dir, have, n, membal_key_name(k), &c->created[k]))
-			goto out;
-	}
-	if (!hand_one(h, t, domid, dir, have, n, REPORT_VALUE_KEY, &c->report_created))
-		goto out;
-	rc = 0;
-out:
-	free(have);
-	return rc;
-}
-
-int xsio_hand_over_keys(struct xs_handle *h, uint32_t domid, unsigned tries,
-			bool *fresh)
-{
-	struct handover_ctx c = { .domid = domid };
-	int rc = mxs_transact(h, tries, handover_body, &c, NULL);
-
-	*fresh = rc == 0 && c.created[MK_STAMP] && c.report_created;
-	return rc;
-}
-
-int xsio_hand_over(struct xs_handle *h, uint32_t domid, unsigned tries)
-{
-	bool fresh;
-
-	return xsio_hand_over_keys(h, domid, tries, &fresh);
 }
 
 int xsio_watch_dom(struct xs_handle *h, uint32_t domid)

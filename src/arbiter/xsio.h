@@ -68,19 +68,39 @@ struct xsio_layout {
 	uint64_t static_max_kb;
 	uint64_t videoram_kb;
 	enum hv_dom_type type;
+	bool no_videoram;       /* in: known absent (a listing): not read */
 };
 
 int xsio_read_layout(struct xs_handle *h, uint32_t domid, struct xsio_layout *l);
 /* The domain's name, printable and bounded; -1 (errno) when unreadable. */
 int xsio_read_name(struct xs_handle *h, uint32_t domid, char *buf, size_t size);
-/* Create the agent's report keys and memory/report the domain does not
- * have yet and make it their owner (docs/design.md §Guest keys);
- * memory/target stays read-only to the guest. */
+/* The hand-over (handover.c; design.md §The lazy hand-over): one transaction that lists
+ * memory/ once, creates the nodes asked for that are not there (empty)
+ * and makes the domain their owner. memory/target, static-max, videoram,
+ * uncooperative and membal_state stay dom0's. */
+struct xsio_handover {
+	/* in */
+	bool value;             /* memory/report, what a new agent writes */
+	bool per_key;           /* the per-key keys, what an older one writes */
+	/* out, valid when listed */
+	bool listed;            /* memory/ was listed: the flags below hold */
+	bool fresh;             /* neither memory/stamp nor memory/report was
+				 * there: nothing published yet */
+	bool per_key_handed;    /* the per-key keys are the domain's: asked
+				 * for, or memory/stamp was there already (an
+				 * earlier hand-over: this arbiter before a
+				 * restart, or an older one) */
+	bool has_state;         /* memory/membal_state is there */
+	bool has_uncooperative; /* memory/uncooperative is there */
+	bool has_videoram;      /* memory/videoram is there */
+};
+
+/* 0, or -1 (errno; ESRCH: the domain is gone). */
+int xsio_hand_over_some(struct xs_handle *h, uint32_t domid, unsigned tries,
+			struct xsio_handover *ho);
+/* Every node at once, memory/report and the per-key keys (what an
+ * arbiter did at adoption before the lazy hand-over). */
 int xsio_hand_over(struct xs_handle *h, uint32_t domid, unsigned tries);
-/* The same; *fresh says neither memory/stamp nor memory/report was there
- * before (so there is no report to read yet). */
-int xsio_hand_over_keys(struct xs_handle *h, uint32_t domid, unsigned tries,
-			bool *fresh);
 int xsio_watch_dom(struct xs_handle *h, uint32_t domid);
 void xsio_unwatch_dom(struct xs_handle *h, uint32_t domid);
 

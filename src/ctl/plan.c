@@ -390,6 +390,9 @@ int plan_main(int argc, char **argv)
 			pl.n);
 		goto out;
 	}
+	plan_big_hint(ctx.items);
+	plan_big_hint(ctx.events);
+	plan_big_hint(ctx.events_tmp);
 	dec = plan_big_alloc(pl.n * sizeof(*dec));
 	if (!dec) {
 		fprintf(stderr, "membalctl plan: out of memory\n");
@@ -398,7 +401,7 @@ int plan_main(int argc, char **argv)
 	if (policy_decide(&ctx, &p, &host, pl.dom, pl.n, dec, &cycle) < 0) {
 		if (cycle.bad_index != SIZE_MAX)
 			fprintf(stderr, "membalctl plan: line %u: %s\n",
-				pl.line[cycle.bad_index], cycle.error);
+				plan_line_of(&pl, cycle.bad_index), cycle.error);
 		else
 			fprintf(stderr, "membalctl plan: %s\n", cycle.error);
 		goto out_ctx;

@@ -36,9 +36,15 @@
 struct plan {
 	size_t n, cap;
 	struct policy_dom *dom;
-	uint32_t *line;         /* input line of each row, for messages */
-	size_t *name_off;       /* row i's name is names + name_off[i] */
-	char *names;
+	/* The input line of each row, for messages (plan_line_of()): row i
+	 * is on jump.line + i - jump.row for the last jump at or before it;
+	 * a jump is recorded where a skipped line (blank, comment) breaks
+	 * the run, so a plain file has one. */
+	struct plan_jump { size_t row; uint32_t line; } *jump;
+	size_t njumps, jumps_cap;
+	bool domids_unordered;  /* some row's domid is not above the last */
+	char *names;            /* the rows' names in row order, each ended
+				 * by a NUL (the writer walks them in turn) */
 	size_t names_len, names_cap;
 	bool any_domid;         /* set before reading: synthetic scale tests */
 	uint64_t gap_kb;        /* set before reading: g_i of a row with ws_kb
@@ -51,7 +57,13 @@ void plan_init(struct plan *pl);
  * allows (fewer page faults); NULL when out of memory. */
 void *plan_big_alloc(size_t size);
 void plan_big_free(void *p, size_t size);
+/* The same 2 MiB pages for a large block malloc gave (the policy core's
+ * arrays): a hint, before the block is first touched. */
+void plan_big_hint(void *p);
 void plan_free(struct plan *pl);
+/* Row row was read from this line; -1 when out of memory. */
+int plan_note_line(struct plan *pl, size_t row, uint32_t line);
+uint32_t plan_line_of(const struct plan *pl, size_t row);
 /* Grow (or, with p NULL, map) a row array from old to size bytes;
  * NULL when out of memory (p is then still valid). */
 void *plan_big_resize(void *p, size_t old, size_t size);
@@ -63,6 +75,12 @@ int plan_read_csv(FILE *in, const char *src, struct plan *pl, char *err,
 
 /* The input columns, their units and meaning, for --help. */
 void plan_print_columns(FILE *out);
+
+/* The price column: x as "%.6g" writes it (byte for byte, printf only
+ * for near-ties and odd values), NUL-terminated in out[PLAN_PRICE_MAX];
+ * returns its length. */
+#define PLAN_PRICE_MAX 32
+size_t plan_format_price(char *out, double x);
 
 /* 0, or -1 on a write error. */
 int plan_write_csv(FILE *out, const struct plan *pl,

@@ -196,10 +196,28 @@ static int get_u64(struct reader *r, enum column c, uint64_t max,
 			return 0;
 		return rerr(r, "column '%s': empty value", column_names[c]);
 	}
+	size_t len = len_of(r, c);
+
+	/* The common case: up to 19 digits (no overflow) within max. */
+	if (len <= 19) {
+		uint64_t v = 0;
+		size_t i;
+
+		for (i = 0; i < len; i++) {
+			unsigned d = (unsigned char)s[i] - '0';
+
+			if (d > 9)
+				break;
+			v = v * 10 + d;
+		}
+		if (i == len && v <= max) {
+			*out = v;
+			return 0;
+		}
+	}
 	if (s[0] == '-')
 		return col_err(r, c, s, "negative value");
 	/* parse_u64() as it is, without measuring the field again */
-	size_t len = len_of(r, c);
 
 	e = parse_u64n(s, len > 65 ? 65 : len, 64, 0, max, out);
 	if (e == PARSE_RANGE) {
@@ -234,24 +252,11 @@ static int plan_grow(struct plan *pl)
 	if (!dom)
 		return -1;
 	pl->dom = dom;
-	uint32_t *line = plan_big_resize(pl->line, pl->cap * sizeof(*line),
-				    cap * sizeof(*line));
-
-	if (!line)
-		return -1;
-	pl->line = line;
-	size_t *off = plan_big_resize(pl->name_off, pl->cap * sizeof(*off),
-				 cap * sizeof(*off));
-
-	if (!off)
-		return -1;
-	pl->name_off = off;
 	pl->cap = cap;
 	return 0;
 }
 
-static int add_name(struct plan *pl, const char *name, size_t len0,
-		    size_t *off)
+static int add_name(struct plan *pl, const char *name, size_t len0)
 {
 	size_t len = len0 + 1;
 
@@ -268,7 +273,6 @@ static int add_name(struct plan *pl, const char *name, size_t len0,
 		pl->names_cap = cap;
 	}
 	memcpy(pl->names + pl->names_len, name, len);
-	*off = pl->names_len;
 	pl->names_len += len;
 	return 0;
 }
@@ -397,10 +401,13 @@ static int read_row(struct reader *r, char *line, size_t len,
 		return rerr(r, "more than %u domains", POLICY_MAX_DOMAINS);
 	if (pl->n == pl->cap && plan_grow(pl) < 0)
 		return rerr(r, "out of memory");
-	if (add_name(pl, name, name_len, &pl->name_off[pl->n]) < 0)
+	if (add_name(pl, name, name_len) < 0)
 		return rerr(r, "out of memory");
+	if (plan_note_line(pl, pl->n, r->line) < 0)
+		return rerr(r, "out of memory");
+	if (pl->n && d.domid <= pl->dom[pl->n - 1].domid)
+		pl->domids_unordered = true;
 	pl->dom[pl->n] = d;
-	pl->line[pl->n] = r->line;
 	pl->n++;
 	return 0;
 }
@@ -422,12 +429,9 @@ static int check_duplicates(struct reader *r, const struct plan *pl)
 	if (pl->n < 2)
 		return 0;
 	/* A snapshot listed by domid (as dumps and generators write it)
-	 * has no duplicate if each is above the one before: no sort. */
-	size_t up = 1;
-
-	while (up < pl->n && pl->dom[up].domid > pl->dom[up - 1].domid)
-		up++;
-	if (up == pl->n)
+	 * has no duplicate if each is above the one before (read_row()
+	 * says): no sort. */
+	if (!pl->domids_unordered)
 		return 0;
 	key = malloc(pl->n * sizeof(*key));
 	if (!key)
@@ -453,9 +457,9 @@ static int check_duplicates(struct reader *r, const struct plan *pl)
 	free(key);
 	if (worst == SIZE_MAX)
 		return 0;
-	r->line = pl->line[worst];
+	r->line = plan_line_of(pl, worst);
 	return rerr(r, "column 'domid': duplicate domid %u (first on line %u)",
-		    pl->dom[worst].domid, pl->line[first]);
+		    pl->dom[worst].domid, plan_line_of(pl, first));
 }
 
 /* Input is read in blocks of this size; a line may span two blocks. */

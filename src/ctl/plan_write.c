@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The decision writer of `membalctl plan` (format in plan.h). A million
- * rows go out through one buffer with the integers formatted by hand;
- * only the price goes through printf ("%.6g").
+ * rows go out through one buffer with the integers formatted by hand,
+ * and the price by plan_price.c ("%.6g" without printf).
  */
 #include "ctl/plan.h"
 
@@ -51,19 +51,27 @@ int plan_write_csv(FILE *fp, const struct plan *pl,
 		   const struct policy_decision *dec, bool explain)
 {
 	static struct out o;
+	char price[PLAN_PRICE_MAX];
+	size_t price_len = 0;
+	double last = 0;
+	bool have_last = false;
 
 	o.fp = fp;
 	o.len = 0;
 	o.failed = false;
 	out_cstr(&o, explain ? "domid,name,mode,target_kb,write_kb,price,stage,goal_kb,reasons\n"
 			     : "domid,name,mode,target_kb,write_kb,price\n");
+	const char *name = pl->names;
+
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct policy_decision *d = &dec[i];
+		size_t name_len = strlen(name);
 
 		out_u64(&o, pl->dom[i].domid);
 		out_str(&o, ",", 1);
 		/* names are at most PLAN_MAX_NAME bytes (plan_read_csv) */
-		out_cstr(&o, pl->names + pl->name_off[i]);
+		out_str(&o, name, name_len);
+		name += name_len + 1;
 		out_str(&o, ",", 1);
 		out_cstr(&o, policy_mode_name(d->mode));
 		out_str(&o, ",", 1);
@@ -73,10 +81,13 @@ int plan_write_csv(FILE *fp, const struct plan *pl,
 			out_u64(&o, d->write_kb);
 		out_str(&o, ",", 1);
 		if (d->has_price) {
-			char price[32];
-			int n = snprintf(price, sizeof(price), "%.6g", d->price);
-
-			out_str(&o, price, n > 0 ? (size_t)n : 0);
+			/* Most domains of a scarce host share one price. */
+			if (!have_last || memcmp(&d->price, &last, sizeof(last))) {
+				last = d->price;
+				have_last = true;
+				price_len = plan_format_price(price, d->price);
+			}
+			out_str(&o, price, price_len);
 		}
 		if (explain) {
 			char why[160];

@@ -25,6 +25,7 @@ static void xsd_free(struct xsd *x)
 	domain_clear_all(x);
 	free(x->wtab);
 	free(x->dom_events);
+	free(x->dom_index);
 	free(x->introduce_perms);
 	free(x->release_perms);
 	if (x->wake[0] >= 0)

@@ -22,6 +22,8 @@ struct domain *domain_find(struct xsd *x, unsigned domid)
 {
 	struct domain *d = x->domains;
 
+	if (domid < MEMBAL_DOMID_LIMIT)
+		return x->dom_index ? x->dom_index[domid] : NULL;
 	while (d && d->domid != domid)
 		d = d->next;
 	return d;
@@ -37,6 +39,12 @@ struct domain *domain_get(struct xsd *x, unsigned domid)
 		d->target = -1;
 		d->next = x->domains;
 		x->domains = d;
+		if (domid < MEMBAL_DOMID_LIMIT) {
+			if (!x->dom_index)
+				x->dom_index = xsd_alloc(MEMBAL_DOMID_LIMIT *
+							 sizeof(*x->dom_index));
+			x->dom_index[domid] = d;
+		}
 	}
 	return d;
 }
@@ -72,6 +80,8 @@ char *domain_home(unsigned domid)
 
 static void domain_free(struct xsd *x, struct domain *d)
 {
+	if (d->domid < MEMBAL_DOMID_LIMIT && x->dom_index)
+		x->dom_index[d->domid] = NULL;
 	for (struct domain **pp = &x->domains; *pp; pp = &(*pp)->next)
 		if (*pp == d) {
 			*pp = d->next;
@@ -86,6 +96,8 @@ void domain_clear_all(struct xsd *x)
 		struct domain *d = x->domains;
 
 		x->domains = d->next;
+		if (d->domid < MEMBAL_DOMID_LIMIT && x->dom_index)
+			x->dom_index[d->domid] = NULL;
 		free(d);
 	}
 }

@@ -383,6 +383,11 @@ struct loop *loop_start(const char *scenario, enum sim_agents agents,
 	l->cfg.control_socket[0] = '\0';
 	if (!arbiter_ini || !strstr(arbiter_ini, "max_domains"))
 		l->cfg.max_domains = 64;
+	/* loop_publish() is an agent older than key layout 3 (one key a
+	 * figure, right after the adoption): every key at adoption, as
+	 * before the lazy hand-over, unless arbiter_ini says otherwise. */
+	if (!arbiter_ini || !strstr(arbiter_ini, "per_key_after_ms"))
+		l->cfg.per_key_after_ms = 0;
 	if (arbiter_init(&l->a, &l->cfg, &l->hv, false) != 0)
 		die("arbiter_init");
 	l->a_live = true;

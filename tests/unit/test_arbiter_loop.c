@@ -904,6 +904,126 @@ static char *status_json(struct env *e)
 	return buf;
 }
 
+/* Whether the node exists (dom0's view). */
+static bool node_there(struct env *e, uint32_t domid, const char *key)
+{
+	char path[128];
+	unsigned len;
+	char *v;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/%s", domid, key);
+	v = xs_read(e->h0, XBT_NULL, path, &len);
+	free(v);
+	return v != NULL;
+}
+
+/* The lazy hand-over (design.md §The lazy hand-over), per_key_after_ms as
+ * shipped: at adoption a domain is handed memory/report and nothing else.
+ * An older agent's per-key writes are refused (it retries) until
+ * per_key_after_ms passed without a memory/report; then the keys are its,
+ * it publishes, its report is read, and what is dom0's stays dom0's. A
+ * new agent's domain gets no per-key key while it publishes, and gets
+ * them once it has been silent that long (an older agent in its place). */
+static void test_lazy_hand_over_older_agent(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE,
+			      "[daemon]\nstale_after_ms = 600000\nper_key_after_ms = 30000\n");
+	const struct fig f = { .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 300 * MIB };
+	struct xs_handle *h1 = open_as(e, 1), *h2 = open_as(e, 2);
+	uint64_t stamp = 7000, t0 = clock_now_ms();
+
+	assert_int_equal(e->a.cfg.per_key_after_ms, 30000);
+	run(e, 1);
+	for (uint32_t d = 1; d <= 2; d++) {
+		assert_true(node_there(e, d, REPORT_VALUE_KEY));
+		for (int k = 0; k < MK_COUNT; k++)
+			assert_false(node_there(e, d, membal_key_name(k)));
+	}
+	/* A new agent in domain 1: memory/report, a heartbeat every 10 s. An
+	 * older one in domain 2: refused, so it waits and retries every 5 s
+	 * (handover_retry_ms); dom0's keys are never the guest's. */
+	value_publish(e, 1, &f, ++stamp);
+	while (clock_now_ms() + 1000 < t0 + 30000) {
+		if ((clock_now_ms() - t0) % 5000 == 0) {
+			errno = 0;
+			assert_false(guest_write(h2, 2, "stamp", "1", 1));
+			assert_int_equal(errno, EACCES);
+		}
+		if ((clock_now_ms() - t0) % 10000 == 0)
+			value_publish(e, 1, &f, ++stamp);
+		run(e, 1);
+	}
+	assert_false(node_there(e, 2, "stamp"));
+	assert_false(adom(e, 2)->have_fig);
+	run(e, 2);              /* per_key_after_ms since the adoption */
+	assert_non_null(strstr(logged(e), "domain 2 (b): no memory/report for 30000 ms; per-key report keys handed over"));
+	assert_null(strstr(logged(e), "domain 1 (a): no memory/report"));
+	for (int k = 0; k < MK_COUNT; k++) {
+		assert_int_equal(node_there(e, 2, membal_key_name(k)), membal_keys[k].handed_over);
+		assert_false(node_there(e, 1, membal_key_name(k)));
+	}
+	/* The cycle after reads the stamp once for the watch events of the
+	 * hand-over itself: empty keys are no report, and no reject. */
+	uint64_t reads0 = e->a.n.report_reads, rej0 = e->a.n.reports_rejected;
+
+	run(e, 1);
+	assert_int_equal(e->a.n.report_reads, reads0);
+	assert_int_equal(e->a.n.reports_rejected, rej0);
+	/* Its next retry publishes, one key a figure, and is read. */
+	fake_publish(e, 2, &f);
+	run(e, 2);
+	assert_true(adom(e, 2)->have_fig);
+	assert_int_equal(adom(e, 2)->fig.v[MK_COMMITTED_AS], 300 * MIB);
+	assert_int_equal(e->a.n.reports_rejected, rej0);
+	errno = 0;
+	assert_false(guest_write(h2, 2, "target", "1", 1));
+	assert_int_equal(errno, EACCES);
+	assert_false(guest_write(h2, 2, "static-max", "1", 1));
+	assert_false(guest_write(h2, 2, "membal_state", "x", 1));
+	/* Domain 1's agent stops: per_key_after_ms after its last report,
+	 * the per-key keys are its too; memory/target stays dom0's. */
+	uint64_t last = clock_now_ms();
+
+	assert_false(guest_write(h1, 1, "stamp", "1", 1));
+	while (clock_now_ms() < last + 32000)
+		run(e, 1);
+	assert_non_null(strstr(logged(e), "domain 1 (a): no memory/report for 30000 ms; per-key report keys handed over"));
+	assert_true(guest_write(h1, 1, "stamp", "1", 1));
+	assert_false(guest_write(h1, 1, "target", "1", 1));
+	assert_true(guest_write(h1, 1, REPORT_VALUE_KEY, "", 0));
+	xs_close(h1);
+	xs_close(h2);
+	stop(e);
+}
+
+/* A hand-over that fails at adoption (here every commit refused, EAGAIN,
+ * tx_retries times) is logged, and the late one per_key_after_ms later
+ * hands over memory/report as well as the per-key keys. */
+static void test_lazy_hand_over_after_a_failure(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE,
+			      "[daemon]\nstale_after_ms = 600000\nper_key_after_ms = 30000\n");
+	struct xs_handle *h1 = open_as(e, 1);
+	uint64_t t0 = clock_now_ms();
+
+	xsd_fail_transactions(e->x, 2 * e->a.cfg.tx_retries);
+	run(e, 1);
+	assert_non_null(strstr(logged(e), "cannot hand over report keys"));
+	assert_false(node_there(e, 1, REPORT_VALUE_KEY));
+	assert_false(guest_write(h1, 1, REPORT_VALUE_KEY, "", 0));
+	while (clock_now_ms() < t0 + 32000)
+		run(e, 1);
+	for (uint32_t d = 1; d <= 2; d++) {
+		assert_true(node_there(e, d, REPORT_VALUE_KEY));
+		assert_true(node_there(e, d, "stamp"));
+	}
+	assert_true(guest_write(h1, 1, REPORT_VALUE_KEY, "", 0));
+	assert_true(guest_write(h1, 1, "stamp", "1", 1));
+	assert_false(guest_write(h1, 1, "target", "1", 1));
+	xs_close(h1);
+	stop(e);
+}
+
 /* The arbiter's side of the one-value layout (design.md §Report layout:
  * one value or one key a figure): the hand-over gives the guest
  * memory/report; a changed report costs one READ and no transaction; a
@@ -1322,6 +1442,8 @@ int main(void)
 		cmocka_unit_test(test_hvm_pod_and_videoram),
 		cmocka_unit_test(test_status_file_and_metrics),
 		cmocka_unit_test(test_report_value_one_read),
+		cmocka_unit_test(test_lazy_hand_over_older_agent),
+		cmocka_unit_test(test_lazy_hand_over_after_a_failure),
 		cmocka_unit_test(test_floor_and_arbiter_agree),
 	};
 	signal(SIGPIPE, SIG_IGN);

@@ -11,6 +11,8 @@
  *    reports are taken, the layout-2 keys read as absent (not rejects),
  *    and the estimators that need them say so (today's policy applies);
  *  - how many keys a publication writes;
+ *  - the lazy hand-over: an older agent refused until the per-key keys
+ *    are handed over, then read; dom0's nodes never the guest's;
  *  - layout 3, memory/report (design.md §Report layout: one value or one
  *    key a figure): a new agent writes it alone when the arbiter handed
  *    it over (one WRITE a publication, one READ for the arbiter), one key
@@ -453,6 +455,111 @@ static void test_older_agent_newer_arbiter(void **state)
 	json_object_put(o);
 }
 
+/* The lazy hand-over (design.md §The lazy hand-over), through xsio: at
+ * adoption the new arbiter hands over memory/report alone (5 requests);
+ * an older agent's per-key transaction is refused and creates nothing
+ * (it retries); the per-key hand-over, when the arbiter makes it, gives
+ * it its keys and its report is read; memory/target and the other nodes
+ * of dom0 are never the guest's. An arbiter that adopts the domain again
+ * (a restart) finds memory/stamp and treats the keys as handed over. */
+static void test_older_agent_lazy_hand_over(void **state)
+{
+	struct env *e = *state;
+	struct xsio_handover ho = { .value = true };
+	struct dom d;
+	struct xs_handle *g;
+	char p[128];
+
+	memset(&d, 0, sizeof(d));
+	d.domid = DOMID;
+	d.static_max_kb = 524288;
+	uint64_t q0 = requests(e);
+
+	assert_int_equal(xsio_hand_over_some(e->h0, DOMID, 4, &ho), 0);
+	/* TRANSACTION_START, DIRECTORY, WRITE, SET_PERMS, TRANSACTION_END */
+	assert_int_equal(requests(e) - q0, 5);
+	assert_true(ho.listed && ho.fresh);
+	assert_false(ho.per_key_handed);
+	assert_false(ho.has_state || ho.has_uncooperative);
+	char *vr = key(e, "videoram");
+
+	assert_int_equal(ho.has_videoram, vr != NULL);
+	free(vr);
+	for (int k = 0; k < MK_COUNT; k++) {
+		char *s = key(e, membal_key_name(k));
+
+		assert_null(s);
+	}
+	g = xs_open(0);                 /* the guest (domain 1's socket) */
+	assert_non_null(g);
+	/* An older agent's publication: refused, nothing created. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		xs_transaction_t t = xs_transaction_start(g);
+		bool ok;
+
+		assert_true(t != XBT_NULL);
+		snprintf(p, sizeof(p), "/local/domain/%d/memory/stamp", DOMID);
+		errno = 0;
+		ok = xs_write(g, t, p, "7", 1);
+		assert_false(ok);
+		assert_int_equal(errno, EACCES);
+		xs_transaction_end(g, t, true);
+	}
+	assert_null(key(e, "stamp"));
+	/* The per-key hand-over: 2 requests a key in one transaction. */
+	int handed = 0;
+
+	for (int k = 0; k < MK_COUNT; k++)
+		handed += membal_keys[k].handed_over;
+	ho = (struct xsio_handover){ .per_key = true };
+	q0 = requests(e);
+	assert_int_equal(xsio_hand_over_some(e->h0, DOMID, 4, &ho), 0);
+	assert_int_equal(requests(e) - q0, 3 + 2 * (uint64_t)handed);
+	assert_true(ho.per_key_handed);
+	assert_false(ho.fresh);
+	/* Its next retry goes through and is read as before. */
+	xs_transaction_t t = xs_transaction_start(g);
+	const struct { const char *k; const char *v; } f[] = {
+		{ "tot", "250000" }, { "free", "100000" }, { "avail", "150000" },
+		{ "committed_as", "120000" }, { "swap_tot", "0" }, { "swap_free", "0" },
+		{ "oom_kills", "0" }, { "stamp", "7" }, { "membal_version", "1" },
+	};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, f[i].k);
+		assert_true(xs_write(g, t, p, f[i].v, (unsigned)strlen(f[i].v)));
+	}
+	assert_true(xs_transaction_end(g, t, false));
+	assert_int_equal(read_report(e->h0, &d), 1);
+	assert_int_equal(d.fig.v[MK_COMMITTED_AS], 120000);
+	assert_int_equal(d.rej.reports + d.rej.keys, 0);
+	/* dom0's nodes stay dom0's, the value stays the guest's. */
+	const char *dom0s[] = { "target", "static-max", "videoram", "uncooperative",
+				"membal_state" };
+	for (size_t i = 0; i < sizeof(dom0s) / sizeof(dom0s[0]); i++) {
+		snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, dom0s[i]);
+		errno = 0;
+		assert_false(xs_write(g, XBT_NULL, p, "1", 1));
+		assert_int_equal(errno, EACCES);
+	}
+	snprintf(p, sizeof(p), "/local/domain/%d/memory/%s", DOMID, REPORT_VALUE_KEY);
+	assert_true(xs_write(g, XBT_NULL, p, "", 0));
+	xs_close(g);
+	/* Adopted again (an arbiter restart): memory/stamp is there, so the
+	 * per-key keys are handed over (kept: the agent's figures stay). */
+	ho = (struct xsio_handover){ .value = true };
+	assert_int_equal(xsio_hand_over_some(e->h0, DOMID, 4, &ho), 0);
+	assert_true(ho.per_key_handed);
+	assert_false(ho.fresh);
+	assert_int_equal(key_u64(e, "committed_as"), 120000);
+	/* A domain destroyed meanwhile: no orphan node. */
+	assert_true(xs_rm(e->h0, XBT_NULL, "/local/domain/1/memory/target"));
+	ho = (struct xsio_handover){ .value = true, .per_key = true };
+	errno = 0;
+	assert_int_equal(xsio_hand_over_some(e->h0, DOMID, 4, &ho), -1);
+	assert_int_equal(errno, ESRCH);
+	assert_false(ho.listed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +567,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keys_per_publication, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_agent_newer_arbiter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_agent_new_arbiter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_older_agent_lazy_hand_over, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
