@@ -313,19 +313,17 @@ static void self_adjust(const struct policy_params *p,
  *
  * need = estimate (design.md §Scarce mode from the estimated need): a
  * domain with an estimate has A_i = W_i and U_i = min(H_i, W_i + g_i),
- * and the exact solver runs in two tiers: tier 1 with caps U1_i =
- * clamp(W_i, L_i', U_i) shares the memory up to each need; only if every
- * need fits (sum U1_i < M) does tier 2, with U1_i as the lower bounds,
- * share the rest up to U_i. A domain without an estimate has U1_i = U_i:
- * it goes whole into tier 1, so a snapshot without estimates is solved
- * exactly as before. */
+ * and the exact solver runs in tiers (solve_tiers.c): the need free swap
+ * cannot hold Z_i = clamp(U1_i - SF_i, L_i', U1_i), then the need U1_i =
+ * clamp(W_i, L_i', U_i), then the gap up to U_i. A domain without an
+ * estimate has Z_i = U1_i = U_i: it goes whole into tier 1, and a
+ * snapshot without estimates is solved in one call, exactly as before. */
 static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		   const struct policy_dom *dom, size_t n,
 		   struct policy_decision *out, int64_t budget,
 		   int64_t domu_free, struct policy_cycle *cycle)
 {
 	size_t k = 0, k_need = 0;
-	int64_t sum_up1 = 0;
 	enum policy_stage stage;
 
 	for (size_t i = 0; i < n; i++) {
@@ -340,11 +338,20 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
 								: d->max_kb;
 		double a = p->tau * active_kb(p, d);
+		uint64_t up1 = up, z = up;
 
 		if (uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT) {
+			uint64_t w = need_w_kb(p, d);
+
 			/* What the guest holds above W_i is idle and taxed;
-			 * W_i may exceed N_i: the need it cannot show. */
-			a = p->tau * (double)need_w_kb(p, d);
+			 * W_i may exceed N_i: the need it cannot show. Tier 1
+			 * serves the need its free swap cannot hold (a
+			 * shortfall there is an OOM kill), tier 2 the rest of
+			 * it (a shortfall there is paging), tier 3 the gap. */
+			a = p->tau * (double)w;
+			up1 = clamp_u64(w, dv.lo, up);
+			z = up1 - (d->swap_free_kb < up1 ? d->swap_free_kb : up1);
+			z = clamp_u64(z, dv.lo, up1);
 			k_need++;
 		}
 		ctx->items[k++] = (struct solve_item){
@@ -353,21 +360,12 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.lo = dv.lo,
 			.up = up,
 			.actual = d->actual_kb,
+			.z = z,
+			.up1 = up1,
+			.cap = up,
 			.dom = (uint32_t)i,
 		};
 	}
-	/* Tier 1 caps; tier 2 needs the full caps back: kept in .target
-	 * until the solver overwrites it. */
-	for (size_t j = 0; k_need && j < k; j++) {
-		struct solve_item *it = &ctx->items[j];
-		const struct policy_dom *d = &dom[it->dom];
-
-		it->target = it->up;
-		if (uses_need(p, d))
-			it->up = clamp_u64(need_w_kb(p, d), it->lo, it->up);
-		sum_up1 += (int64_t)it->up;
-	}
-
 	if (p->solver == POLICY_SOLVER_PAPER) {
 		if (solve_infeasible(ctx, k, budget, cycle)) {
 			stage = POLICY_STAGE_INFEASIBLE;
@@ -376,19 +374,10 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 				return -1;
 			stage = POLICY_STAGE_PAPER;
 		}
-	} else if (k_need && sum_up1 < budget) {
-		/* Tier 2: every need is met; the rest is shared up to U_i. */
-		for (size_t j = 0; j < k; j++) {
-			struct solve_item *it = &ctx->items[j];
-
-			it->lo = it->up;
-			it->up = it->target;
-		}
-		stage = solve_exact(ctx, k, budget, cycle);
-		cycle->tier = 2;
+	} else if (k_need) {
+		stage = solve_tiers(ctx, k, budget, cycle);
 	} else {
 		stage = solve_exact(ctx, k, budget, cycle);
-		cycle->tier = k_need ? 1 : 0;
 	}
 	cycle->stage = stage;
 	cycle->mode = stage == POLICY_STAGE_INFEASIBLE ? POLICY_MODE_INFEASIBLE
@@ -406,7 +395,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		o->stage = stage;
 		o->settle_kb = dv.goal;
 		if (it->at == SOLVE_AT_LO)
-			/* Tier 2's lower bound is the need W_i itself. */
+			/* Tier 2's and 3's lower bound is (part of) the need. */
 			o->reasons = it->lo > dv.lo ? POLICY_R_NEED : dv.lo_reasons;
 		else if (it->at == SOLVE_AT_UP)
 			o->reasons = it->up < d->max_kb ? POLICY_R_DEMAND

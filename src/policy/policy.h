@@ -297,8 +297,10 @@ struct policy_cycle {
 	double theta;            /* stage 3 */
 	unsigned paper_solves;   /* linear systems solved by `paper` */
 	uint64_t fixup_kb;       /* see solve_exact.c; 0 in every test */
-	/* need = estimate, exact solver: 1 when the needs did not all fit
-	 * (tier 1 decided), 2 when they did (tier 2 shared the rest); 0
+	/* need = estimate, exact solver: the tier that decided
+	 * (design.md §Scarce mode from the estimated need): 1 when the need
+	 * free swap cannot hold did not all fit, 2 when it did but the whole
+	 * need did not, 3 when every need fit (the gaps shared the rest); 0
 	 * without an estimate in the snapshot. */
 	unsigned tier;
 	size_t decided;          /* domains with mode != FIXED */

@@ -8,7 +8,8 @@
  *     L_i' = max(L_i after the no-shrink rule, min(B_i, W_i, H_i))
  *     MC_i = clamp(W_i + g_i, L_i', H_i) (page-rounded, not below L_i')
  *     U_i  = MC_i (scarce_cap = demand) or H_i;  U1_i = clamp(W_i, L_i', U_i)
- * and a domain without an estimate has today's U_i and U1_i = U_i. W_i
+ *     Z_i  = clamp(U1_i - SwapFree_i, L_i', U1_i)  (the need swap cannot hold)
+ * and a domain without an estimate has today's U_i and Z_i = U1_i = U_i. W_i
  * there is the need with its OOM margin (design.md §Growth is never
  * cut): while the domain grows (POLICY_IN_GROWING), W_i + the margin
  * max(0, g_i - SwapFree_i), or W_i + commit_new_i when that is larger and
@@ -39,6 +40,13 @@ static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
 			dom[i].flags |= POLICY_IN_WS;
 			dom[i].ws_kb = rng_range(r, 0, 2 * dom[i].actual_kb);
 			dom[i].gap_kb = rng_range(r, 0, 256 * MIB);
+			if (rng_chance(r, 40)) {
+				/* Swap room of the size of the needs, so that
+				 * the tier of the need swap cannot hold is
+				 * often not the deciding one. */
+				dom[i].swap_tot_kb = rng_range(r, 1, 2 * dom[i].actual_kb + 1);
+				dom[i].swap_free_kb = rng_range(r, 0, dom[i].swap_tot_kb);
+			}
 			if (rng_chance(r, 30)) {
 				dom[i].flags |= POLICY_IN_GROWING;
 				dom[i].commit_new_kb = rng_range(r, 0, 512 * MIB);
@@ -68,7 +76,7 @@ static bool has_ws(const struct policy_dom *d)
 }
 
 struct bounds {
-	uint64_t lo, up, up1;
+	uint64_t lo, up, up1, z;
 	double a, w;
 };
 
@@ -109,17 +117,34 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	b->lo = lo;
 	b->up = p->scarce_cap == POLICY_CAP_DEMAND ? goal : d->max_kb;
 	b->up1 = has_ws(d) ? clampu(need_w(p, d), lo, b->up) : b->up;
+	b->z = b->up1 - (d->swap_free_kb < b->up1 ? d->swap_free_kb : b->up1);
+	b->z = has_ws(d) ? clampu(b->z, lo, b->up1) : b->up1;
+}
+
+/* The tier that must decide: 1 if sum Z_i >= M, 2 if sum U1_i >= M,
+ * else 3; 0 without an estimate. */
+static unsigned expected_tier(const struct bounds *b, size_t n, bool any_ws,
+			      int64_t budget)
+{
+	int64_t sum_z = 0, sum_up1 = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		sum_z += (int64_t)b[i].z;
+		sum_up1 += (int64_t)b[i].up1;
+	}
+	return !any_ws ? 0 : sum_z >= budget ? 1 : sum_up1 >= budget ? 2 : 3;
 }
 
 /*
- * Budget, bounds and tier: sum targets <= M; tier 1 iff sum U1_i >= M
- * (with an estimate in the snapshot), and then L_i' <= t_i <= U1_i;
- * tier 2: U1_i <= t_i <= U_i. Infeasible: everybody at L_i'. Each tier
- * and the infeasible case are seen often enough not to pass vacuously.
+ * Budget, bounds and tier: sum targets <= M; tier 1 iff sum Z_i >= M
+ * (with an estimate in the snapshot), and then L_i' <= t_i <= Z_i; tier 2
+ * iff sum Z_i < M <= sum U1_i: Z_i <= t_i <= U1_i; tier 3: U1_i <= t_i
+ * <= U_i. Infeasible: everybody at L_i'. Each tier and the infeasible
+ * case are seen often enough not to pass vacuously.
  */
 static void test_tiers_budget_bounds(void **state)
 {
-	unsigned seen[3] = { 0 }, infeasible = 0;
+	unsigned seen[4] = { 0 }, infeasible = 0;
 
 	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
 		struct rng r = { seed * 4099 };
@@ -127,14 +152,13 @@ static void test_tiers_budget_bounds(void **state)
 		int64_t host_free;
 		size_t n = random_need_snapshot(&r, &p, &host_free);
 		struct bounds b[MAXN];
-		int64_t sum_up1 = 0, sum = 0;
+		int64_t sum = 0;
 		bool any_ws = false;
 
 		decide(&p, host_free, dom, n, out, &cycle);
 		assert_int_equal(cycle.fixup_kb, 0);
 		for (size_t i = 0; i < n; i++) {
 			bounds_of(&p, &dom[i], &b[i]);
-			sum_up1 += (int64_t)b[i].up1;
 			any_ws |= has_ws(&dom[i]);
 			sum += (int64_t)out[i].target_kb;
 		}
@@ -147,7 +171,7 @@ static void test_tiers_budget_bounds(void **state)
 						 (unsigned long long)b[i].lo);
 			continue;
 		}
-		unsigned tier = !any_ws ? 0 : sum_up1 >= cycle.budget_kb ? 1 : 2;
+		unsigned tier = expected_tier(b, n, any_ws, cycle.budget_kb);
 
 		if (cycle.tier != tier)
 			fail_msg("seed %u: tier %u, expected %u", seed, cycle.tier, tier);
@@ -156,8 +180,9 @@ static void test_tiers_budget_bounds(void **state)
 			fail_msg("seed %u: sum targets %lld > M %lld", seed,
 				 (long long)sum, (long long)cycle.budget_kb);
 		for (size_t i = 0; i < n; i++) {
-			uint64_t lo = tier == 2 ? b[i].up1 : b[i].lo;
-			uint64_t up = tier == 2 ? b[i].up : b[i].up1;
+			uint64_t lo = tier == 3 ? b[i].up1 : tier == 2 ? b[i].z : b[i].lo;
+			uint64_t up = tier == 3 ? b[i].up : tier == 2 ? b[i].up1 :
+				      tier == 1 ? b[i].z : b[i].up;
 			uint64_t t = out[i].target_kb;
 
 			if (t < lo || t > up)
@@ -166,9 +191,53 @@ static void test_tiers_budget_bounds(void **state)
 					 (unsigned long long)lo, (unsigned long long)up);
 		}
 	}
-	print_message("tier 0 %u, tier 1 %u, tier 2 %u, infeasible %u\n",
-		      seen[0], seen[1], seen[2], infeasible);
-	assert_true(seen[1] > 300 && seen[2] > 300 && infeasible > 100);
+	print_message("tier 0 %u, tier 1 %u, tier 2 %u, tier 3 %u, infeasible %u\n",
+		      seen[0], seen[1], seen[2], seen[3], infeasible);
+	assert_true(seen[1] > 300 && seen[2] > 50 && seen[3] > 300 &&
+		    infeasible > 100);
+}
+
+/*
+ * Swapless first, stated without the tiers: while any domain is below the
+ * part of its need its free swap cannot hold (Z_i: a shortfall there is an
+ * OOM kill), no domain is above its own Z_i (nobody is spared paging at
+ * that price); while any domain is below its need U1_i, no domain is above
+ * its U1_i (no gap is handed out). Checked non-vacuously: snapshots where
+ * a domain is short of Z_i while another's need is held back to its Z_i.
+ */
+static void test_swapless_first(void **state)
+{
+	unsigned held_back = 0;
+
+	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
+		struct rng r = { seed * 104729 };
+		struct policy_params p;
+		int64_t host_free;
+		size_t n = random_need_snapshot(&r, &p, &host_free);
+		struct bounds b[MAXN];
+		bool short_z = false, short_up1 = false, paged = false;
+
+		decide(&p, host_free, dom, n, out, &cycle);
+		for (size_t i = 0; i < n; i++) {
+			bounds_of(&p, &dom[i], &b[i]);
+			short_z |= out[i].target_kb < b[i].z;
+			short_up1 |= out[i].target_kb < b[i].up1;
+			paged |= b[i].z < b[i].up1 && out[i].target_kb == b[i].z;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (short_z && out[i].target_kb > b[i].z)
+				fail_msg("seed %u dom %zu: %llu above its Z %llu while a need swap cannot hold is unmet",
+					 seed, i, (unsigned long long)out[i].target_kb,
+					 (unsigned long long)b[i].z);
+			if (short_up1 && out[i].target_kb > b[i].up1)
+				fail_msg("seed %u dom %zu: %llu above its need %llu while a need is unmet",
+					 seed, i, (unsigned long long)out[i].target_kb,
+					 (unsigned long long)b[i].up1);
+		}
+		held_back += short_z && paged;
+	}
+	print_message("a paging need held back for an OOM-critical one: %u\n", held_back);
+	assert_true(held_back > 100);
 }
 
 #define HELD_UP (POLICY_R_MAX | POLICY_R_DEMAND)
@@ -181,7 +250,7 @@ static void test_tiers_budget_bounds(void **state)
  */
 static void test_tier_price_kkt(void **state)
 {
-	unsigned checked[3] = { 0 };
+	unsigned checked[4] = { 0 };
 
 	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
 		struct rng r = { seed * 7927 };
@@ -222,8 +291,9 @@ static void test_tier_price_kkt(void **state)
 			}
 		}
 	}
-	print_message("free domains checked: tier 1 %u, tier 2 %u\n", checked[1], checked[2]);
-	assert_true(checked[1] > 500 && checked[2] > 500);
+	print_message("free domains checked: tier 1 %u, tier 2 %u, tier 3 %u\n",
+		      checked[1], checked[2], checked[3]);
+	assert_true(checked[1] > 500 && checked[2] > 100 && checked[3] > 500);
 }
 
 /* Raising W_i, S_i or swap use never lowers the domain's target. */
@@ -343,6 +413,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tiers_budget_bounds),
 		cmocka_unit_test(test_tier_price_kkt),
+		cmocka_unit_test(test_swapless_first),
 		cmocka_unit_test(test_need_monotone),
 		cmocka_unit_test(test_need_permutation),
 		cmocka_unit_test(test_no_estimate_is_today),
