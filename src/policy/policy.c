@@ -117,6 +117,7 @@ static bool decided(const struct policy_params *p, const struct policy_dom *d)
 /* What a domain's own figures say, before any other domain matters. */
 struct derived {
 	uint64_t lo;          /* L_i' : L_i after the no-shrink rule */
+	uint64_t lo_safe;     /* L_i' before the need and adoption floors */
 	uint64_t goal;        /* MC_i */
 	uint32_t lo_reasons;  /* why lo is what it is */
 };
@@ -201,6 +202,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 							  : d->actual_kb;
 	uint64_t want = d->committed_as_kb + overhead + policy_dom_gap_kb(p, d);
 
+	dv->lo_safe = dv->lo;
 	if (uses_need(p, d)) {
 		/* need = estimate: the goal is W_i + g_i, and growth is never
 		 * cut: L_i' = max(L_i', min(B_i, W_i, H_i)), so a guest that
@@ -338,7 +340,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
 								: d->max_kb;
 		double a = p->tau * active_kb(p, d);
-		uint64_t up1 = up, z = up;
+		uint64_t lo1 = dv.lo, up1 = up, z = up, zl = up;
 
 		if (uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT) {
 			uint64_t w = need_w_kb(p, d);
@@ -348,10 +350,18 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * serves the need its free swap cannot hold (a
 			 * shortfall there is an OOM kill), tier 2 the rest of
 			 * it (a shortfall there is paging), tier 3 the gap. */
+			uint64_t sf = d->swap_free_kb;
+
 			a = p->tau * (double)w;
 			up1 = clamp_u64(w, dv.lo, up);
-			z = up1 - (d->swap_free_kb < up1 ? d->swap_free_kb : up1);
-			z = clamp_u64(z, dv.lo, up1);
+			/* The need and adoption floors yield, as far as the
+			 * guest's free swap goes, to another's need that swap
+			 * cannot hold; the safety floors do not. */
+			lo1 = dv.lo - (sf < dv.lo ? sf : dv.lo);
+			if (lo1 < dv.lo_safe)
+				lo1 = dv.lo_safe;
+			z = clamp_u64(up1 - (sf < up1 ? sf : up1), lo1, up1);
+			zl = z > dv.lo ? z : dv.lo;
 			k_need++;
 		}
 		ctx->items[k++] = (struct solve_item){
@@ -360,9 +370,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.lo = dv.lo,
 			.up = up,
 			.actual = d->actual_kb,
-			.z = z,
-			.up1 = up1,
-			.cap = up,
+			.rung = { lo1, z, zl, up1, up },
 			.dom = (uint32_t)i,
 		};
 	}

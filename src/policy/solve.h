@@ -34,11 +34,10 @@ struct solve_item {
 	uint64_t lo;       /* L_i (effective) */
 	uint64_t up;       /* U_i = min(H_i, MC_i) or H_i; lo <= up */
 	uint64_t actual;   /* N_i (the paper solver's budget is sum N_i) */
-	/* The tiers' bounds (solve_tiers.c; need = estimate): Z_i <= U1_i
-	 * <= U_i, with L_i' <= Z_i. Without an estimate all three are U_i. */
-	uint64_t z;        /* the need its free swap cannot hold */
-	uint64_t up1;      /* the need, with its OOM margin */
-	uint64_t cap;      /* U_i */
+	/* The tiers' bounds (solve_tiers.c; need = estimate), a ladder
+	 * rung[0] <= ... <= rung[SOLVE_TIERS]: tier t shares M between
+	 * rung[t - 1] and rung[t]. Without an estimate: L_i', then U_i. */
+	uint64_t rung[5];
 	uint64_t target;   /* out */
 	uint32_t dom;      /* index into the snapshot */
 	uint32_t at;       /* out: enum solve_at */
@@ -59,13 +58,14 @@ struct solve_event {
 enum policy_stage solve_exact(struct policy_ctx *ctx, size_t k, int64_t M,
 			      struct policy_cycle *cycle);
 
+enum { SOLVE_TIERS = 4 };
+
 /*
  * Scarce mode from the estimated need (design.md §Scarce mode from the
- * estimated need): the exact solver in up to three tiers over items[0..k)
- * whose lo, z, up1 and cap are set (up is overwritten). Tier 1 shares M
- * up to z; if sum z < M, tier 2 up to up1 above z; if sum up1 < M, tier 3
- * up to cap above up1. Sets cycle->tier and returns the deciding tier's
- * stage. Called only with an estimate in the snapshot.
+ * estimated need): the exact solver over items[0..k) in the first tier t
+ * whose caps reach M (sum rung[t] >= M; the last tier otherwise), with
+ * lo = rung[t - 1] and up = rung[t]. Sets cycle->tier and returns that
+ * solve's stage. Called only with an estimate in the snapshot.
  */
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 			      struct policy_cycle *cycle);

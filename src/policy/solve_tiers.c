@@ -1,50 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The tiers of scarce mode under need = estimate (design.md §Scarce mode
- * from the estimated need): a lexicographic allocation, each tier one call
- * of the unchanged exact solver. First the need a guest's free swap cannot
- * hold (its shortfall there is an OOM kill, not paging), then the rest of
- * the need (a shortfall there is swap), then the gaps.
+ * from the estimated need): a lexicographic allocation over a ladder of
+ * bounds per domain, each tier one call of the unchanged exact solver.
+ * Tier 1: the need a guest's free swap cannot hold (a shortfall there is
+ * an OOM kill, not paging), above floors that let a guest with swap room
+ * page out; tier 2: the no-shrink floors of the guests with swap room;
+ * tier 3: the rest of the need; tier 4: the gaps.
  */
 #include "policy/solve.h"
-
-/* Tier t's bounds: [lo, z], [z, up1], [up1, cap]. */
-static void set_tier(struct solve_item *items, size_t k, unsigned t)
-{
-	for (size_t j = 0; j < k; j++) {
-		struct solve_item *it = &items[j];
-
-		if (t == 2) {
-			it->lo = it->z;
-			it->up = it->up1;
-		} else if (t == 3) {
-			it->lo = it->up1;
-			it->up = it->cap;
-		} else {
-			it->up = it->z;
-		}
-	}
-}
 
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 			      struct policy_cycle *cycle)
 {
 	struct solve_item *items = ctx->items;
-	int64_t sum_z = 0, sum_up1 = 0;
-	unsigned t = 3;
+	unsigned t = 1;
 
-	for (size_t j = 0; j < k; j++) {
-		sum_z += (int64_t)items[j].z;
-		sum_up1 += (int64_t)items[j].up1;
+	/* A tier is entered only when the one before it fits whole: its
+	 * floors (the caps before) then sum below M, so only tier 1 can
+	 * end in stage 3 or 4. */
+	for (; t < SOLVE_TIERS; t++) {
+		int64_t sum = 0;
+
+		for (size_t j = 0; j < k; j++)
+			sum += (int64_t)items[j].rung[t];
+		if (sum >= M)
+			break;
 	}
-	/* Each tier is entered only when the one before it fits whole:
-	 * then its floors (the previous tier's caps) sum below M, so its
-	 * stage 3 and 4 cannot occur. */
-	if (sum_z >= M)
-		t = 1;
-	else if (sum_up1 >= M)
-		t = 2;
-	set_tier(items, k, t);
+	for (size_t j = 0; j < k; j++) {
+		items[j].lo = items[j].rung[t - 1];
+		items[j].up = items[j].rung[t];
+	}
 	cycle->tier = t;
 	return solve_exact(ctx, k, M, cycle);
 }

@@ -8,8 +8,15 @@
  *     L_i' = max(L_i after the no-shrink rule, min(B_i, W_i, H_i))
  *     MC_i = clamp(W_i + g_i, L_i', H_i) (page-rounded, not below L_i')
  *     U_i  = MC_i (scarce_cap = demand) or H_i;  U1_i = clamp(W_i, L_i', U_i)
- *     Z_i  = clamp(U1_i - SwapFree_i, L_i', U1_i)  (the need swap cannot hold)
- * and a domain without an estimate has today's U_i and Z_i = U1_i = U_i. W_i
+ * and the ladder of the tiers (design.md §Scarce mode from the estimated
+ * need), with SF_i the guest's free swap and L_i^s the floor before the
+ * need floor (the minimum, raised by the pressure rule):
+ *     R0_i = max(L_i^s, L_i' - SF_i)          (floors that let swap page)
+ *     R1_i = clamp(U1_i - SF_i, R0_i, U1_i)   (the need swap cannot hold)
+ *     R2_i = max(R1_i, L_i'),  R3_i = U1_i,  R4_i = U_i
+ * Tier t shares M in [R(t-1), Rt], t the
+ * first with sum Rt >= M (4 if none). A domain without an estimate has
+ * R0 = L_i' and R1..R4 = U_i. W_i
  * there is the need with its OOM margin (design.md §Growth is never
  * cut): while the domain grows (POLICY_IN_GROWING), W_i + the margin
  * max(0, g_i - SwapFree_i), or W_i + commit_new_i when that is larger and
@@ -76,7 +83,8 @@ static bool has_ws(const struct policy_dom *d)
 }
 
 struct bounds {
-	uint64_t lo, up, up1, z;
+	uint64_t lo, up, up1;
+	uint64_t rung[5];
 	double a, w;
 };
 
@@ -117,34 +125,53 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	b->lo = lo;
 	b->up = p->scarce_cap == POLICY_CAP_DEMAND ? goal : d->max_kb;
 	b->up1 = has_ws(d) ? clampu(need_w(p, d), lo, b->up) : b->up;
-	b->z = b->up1 - (d->swap_free_kb < b->up1 ? d->swap_free_kb : b->up1);
-	b->z = has_ws(d) ? clampu(b->z, lo, b->up1) : b->up1;
+	b->rung[0] = lo;
+	b->rung[1] = b->rung[2] = b->rung[3] = b->rung[4] = b->up;
+	if (has_ws(d)) {
+		uint64_t sf = d->swap_free_kb, safe = effective_min(p, d);
+		uint64_t r0 = lo > sf ? lo - sf : 0;
+		uint64_t r1 = b->up1 > sf ? b->up1 - sf : 0;
+
+		b->rung[0] = r0 > safe ? r0 : safe;
+		b->rung[1] = clampu(r1, b->rung[0], b->up1);
+		b->rung[2] = b->rung[1] > lo ? b->rung[1] : lo;
+		b->rung[3] = b->up1;
+	}
 }
 
-/* The tier that must decide: 1 if sum Z_i >= M, 2 if sum U1_i >= M,
- * else 3; 0 without an estimate. */
-static unsigned expected_tier(const struct bounds *b, size_t n, bool any_ws,
-			      int64_t budget)
+/* The ladder of every domain; returns the deciding tier (0 without an
+ * estimate). */
+static unsigned ladder(const struct policy_params *p, size_t n,
+		       struct bounds *b, int64_t budget)
 {
-	int64_t sum_z = 0, sum_up1 = 0;
+	bool any_ws = false;
+	unsigned t = 1;
 
 	for (size_t i = 0; i < n; i++) {
-		sum_z += (int64_t)b[i].z;
-		sum_up1 += (int64_t)b[i].up1;
+		bounds_of(p, &dom[i], &b[i]);
+		any_ws |= has_ws(&dom[i]);
 	}
-	return !any_ws ? 0 : sum_z >= budget ? 1 : sum_up1 >= budget ? 2 : 3;
+	for (; t < 4; t++) {
+		int64_t sum = 0;
+
+		for (size_t i = 0; i < n; i++)
+			sum += (int64_t)b[i].rung[t];
+		if (sum >= budget)
+			break;
+	}
+	return any_ws ? t : 0;
 }
 
 /*
- * Budget, bounds and tier: sum targets <= M; tier 1 iff sum Z_i >= M
- * (with an estimate in the snapshot), and then L_i' <= t_i <= Z_i; tier 2
- * iff sum Z_i < M <= sum U1_i: Z_i <= t_i <= U1_i; tier 3: U1_i <= t_i
- * <= U_i. Infeasible: everybody at L_i'. Each tier and the infeasible
- * case are seen often enough not to pass vacuously.
+ * Budget, bounds and tier: sum targets <= M; the deciding tier t is the
+ * first whose caps reach M (with an estimate in the snapshot), and
+ * R(t-1)_i <= t_i <= Rt_i. Infeasible: everybody at R0_i (L_i' without an
+ * estimate). Each tier and the infeasible case are seen often enough not
+ * to pass vacuously.
  */
 static void test_tiers_budget_bounds(void **state)
 {
-	unsigned seen[4] = { 0 }, infeasible = 0;
+	unsigned seen[5] = { 0 }, infeasible = 0;
 
 	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
 		struct rng r = { seed * 4099 };
@@ -153,25 +180,22 @@ static void test_tiers_budget_bounds(void **state)
 		size_t n = random_need_snapshot(&r, &p, &host_free);
 		struct bounds b[MAXN];
 		int64_t sum = 0;
-		bool any_ws = false;
 
 		decide(&p, host_free, dom, n, out, &cycle);
 		assert_int_equal(cycle.fixup_kb, 0);
-		for (size_t i = 0; i < n; i++) {
-			bounds_of(&p, &dom[i], &b[i]);
-			any_ws |= has_ws(&dom[i]);
+		unsigned tier = ladder(&p, n, b, cycle.budget_kb);
+
+		for (size_t i = 0; i < n; i++)
 			sum += (int64_t)out[i].target_kb;
-		}
 		if (cycle.stage == POLICY_STAGE_INFEASIBLE) {
 			infeasible++;
 			for (size_t i = 0; i < n; i++)
-				if (out[i].target_kb != b[i].lo)
-					fail_msg("seed %u dom %zu: infeasible, target %llu != L' %llu",
+				if (out[i].target_kb != b[i].rung[0])
+					fail_msg("seed %u dom %zu: infeasible, target %llu != R0 %llu",
 						 seed, i, (unsigned long long)out[i].target_kb,
-						 (unsigned long long)b[i].lo);
+						 (unsigned long long)b[i].rung[0]);
 			continue;
 		}
-		unsigned tier = expected_tier(b, n, any_ws, cycle.budget_kb);
 
 		if (cycle.tier != tier)
 			fail_msg("seed %u: tier %u, expected %u", seed, cycle.tier, tier);
@@ -180,9 +204,8 @@ static void test_tiers_budget_bounds(void **state)
 			fail_msg("seed %u: sum targets %lld > M %lld", seed,
 				 (long long)sum, (long long)cycle.budget_kb);
 		for (size_t i = 0; i < n; i++) {
-			uint64_t lo = tier == 3 ? b[i].up1 : tier == 2 ? b[i].z : b[i].lo;
-			uint64_t up = tier == 3 ? b[i].up : tier == 2 ? b[i].up1 :
-				      tier == 1 ? b[i].z : b[i].up;
+			uint64_t lo = tier ? b[i].rung[tier - 1] : b[i].lo;
+			uint64_t up = tier ? b[i].rung[tier] : b[i].up;
 			uint64_t t = out[i].target_kb;
 
 			if (t < lo || t > up)
@@ -191,23 +214,26 @@ static void test_tiers_budget_bounds(void **state)
 					 (unsigned long long)lo, (unsigned long long)up);
 		}
 	}
-	print_message("tier 0 %u, tier 1 %u, tier 2 %u, tier 3 %u, infeasible %u\n",
-		      seen[0], seen[1], seen[2], seen[3], infeasible);
-	assert_true(seen[1] > 300 && seen[2] > 50 && seen[3] > 300 &&
-		    infeasible > 100);
+	print_message("tier 0 %u, tier 1 %u, tier 2 %u, tier 3 %u, tier 4 %u, infeasible %u\n",
+		      seen[0], seen[1], seen[2], seen[3], seen[4], infeasible);
+	assert_true(seen[1] > 300 && seen[2] > 50 && seen[3] > 50 &&
+		    seen[4] > 300 && infeasible > 100);
 }
 
 /*
  * Swapless first, stated without the tiers: while any domain is below the
- * part of its need its free swap cannot hold (Z_i: a shortfall there is an
- * OOM kill), no domain is above its own Z_i (nobody is spared paging at
- * that price); while any domain is below its need U1_i, no domain is above
- * its U1_i (no gap is handed out). Checked non-vacuously: snapshots where
- * a domain is short of Z_i while another's need is held back to its Z_i.
+ * part of its need its free swap cannot hold (R1_i: a shortfall there is
+ * an OOM kill), no domain is above its own R1_i; while any is below its
+ * no-shrink floor, nobody is above R2_i; while any is below its need U1_i,
+ * nobody is above it (no gap is handed out). A domain is below its
+ * no-shrink floor L_i' only by what its free swap can take, and only
+ * when the floors and the needs swap cannot hold do not all fit. Checked non-vacuously: snapshots where a domain is short of R1_i
+ * while another's need is held back to its R1_i, and domains cut below
+ * L_i' into their swap.
  */
 static void test_swapless_first(void **state)
 {
-	unsigned held_back = 0;
+	unsigned held_back = 0, paged_below = 0;
 
 	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
 		struct rng r = { seed * 104729 };
@@ -215,29 +241,48 @@ static void test_swapless_first(void **state)
 		int64_t host_free;
 		size_t n = random_need_snapshot(&r, &p, &host_free);
 		struct bounds b[MAXN];
-		bool short_z = false, short_up1 = false, paged = false;
+		bool short1 = false, short2 = false, short3 = false, paged = false;
+		int64_t sum2 = 0;
 
 		decide(&p, host_free, dom, n, out, &cycle);
+		if (cycle.stage == POLICY_STAGE_INFEASIBLE)
+			continue;
+		ladder(&p, n, b, cycle.budget_kb);
 		for (size_t i = 0; i < n; i++) {
-			bounds_of(&p, &dom[i], &b[i]);
-			short_z |= out[i].target_kb < b[i].z;
-			short_up1 |= out[i].target_kb < b[i].up1;
-			paged |= b[i].z < b[i].up1 && out[i].target_kb == b[i].z;
+			uint64_t t = out[i].target_kb;
+
+			short1 |= t < b[i].rung[1];
+			short2 |= t < b[i].rung[2];
+			short3 |= t < b[i].rung[3];
+			paged |= b[i].rung[1] < b[i].rung[3] && t == b[i].rung[1];
+			sum2 += (int64_t)b[i].rung[2];
 		}
 		for (size_t i = 0; i < n; i++) {
-			if (short_z && out[i].target_kb > b[i].z)
-				fail_msg("seed %u dom %zu: %llu above its Z %llu while a need swap cannot hold is unmet",
-					 seed, i, (unsigned long long)out[i].target_kb,
-					 (unsigned long long)b[i].z);
-			if (short_up1 && out[i].target_kb > b[i].up1)
-				fail_msg("seed %u dom %zu: %llu above its need %llu while a need is unmet",
-					 seed, i, (unsigned long long)out[i].target_kb,
-					 (unsigned long long)b[i].up1);
+			uint64_t t = out[i].target_kb;
+
+			if ((short1 && t > b[i].rung[1]) || (short2 && t > b[i].rung[2]) ||
+			    (short3 && t > b[i].rung[3]))
+				fail_msg("seed %u dom %zu: %llu above a rung (%llu, %llu, %llu) while another is short of it",
+					 seed, i, (unsigned long long)t,
+					 (unsigned long long)b[i].rung[1],
+					 (unsigned long long)b[i].rung[2],
+					 (unsigned long long)b[i].rung[3]);
+			if (t < b[i].lo) {
+				if (b[i].lo - t > dom[i].swap_free_kb)
+					fail_msg("seed %u dom %zu: cut %llu below its floor, more than its free swap %llu",
+						 seed, i, (unsigned long long)(b[i].lo - t),
+						 (unsigned long long)dom[i].swap_free_kb);
+				if (sum2 < cycle.budget_kb)
+					fail_msg("seed %u dom %zu: below its floor though the floors and the needs swap cannot hold fit",
+						 seed, i);
+				paged_below++;
+			}
 		}
-		held_back += short_z && paged;
+		held_back += short1 && paged;
 	}
-	print_message("a paging need held back for an OOM-critical one: %u\n", held_back);
-	assert_true(held_back > 100);
+	print_message("a paging need held back for an OOM-critical one: %u; cut below L' into swap: %u\n",
+		      held_back, paged_below);
+	assert_true(held_back > 100 && paged_below > 100);
 }
 
 #define HELD_UP (POLICY_R_MAX | POLICY_R_DEMAND)
@@ -250,7 +295,7 @@ static void test_swapless_first(void **state)
  */
 static void test_tier_price_kkt(void **state)
 {
-	unsigned checked[4] = { 0 };
+	unsigned checked[5] = { 0 };
 
 	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
 		struct rng r = { seed * 7927 };
@@ -291,9 +336,10 @@ static void test_tier_price_kkt(void **state)
 			}
 		}
 	}
-	print_message("free domains checked: tier 1 %u, tier 2 %u, tier 3 %u\n",
-		      checked[1], checked[2], checked[3]);
-	assert_true(checked[1] > 500 && checked[2] > 100 && checked[3] > 500);
+	print_message("free domains checked: tier 1 %u, tier 2 %u, tier 3 %u, tier 4 %u\n",
+		      checked[1], checked[2], checked[3], checked[4]);
+	assert_true(checked[1] > 500 && checked[2] > 100 && checked[3] > 100 &&
+		    checked[4] > 500);
 }
 
 /* Raising W_i, S_i or swap use never lowers the domain's target. */
