@@ -61,10 +61,10 @@ enum policy_stage solve_exact(struct policy_ctx *ctx, size_t k, int64_t M,
 enum { SOLVE_TIERS = 4 };
 
 /*
- * Scarce mode from the estimated need (design.md §Scarce mode from the
- * estimated need): the exact solver over items[0..k) in the first tier t
- * whose caps reach M (sum rung[t] >= M; the last tier otherwise), with
- * lo = rung[t - 1] and up = rung[t]. Sets cycle->tier and returns that
+ * The tiers (design.md §Scarce mode from the estimated need): the exact
+ * solver over items[0..k) in the first tier t whose caps reach M (sum
+ * rung[t] >= M; the last tier otherwise), with lo = rung[t - 1] and up =
+ * rung[t]. Sets cycle->tier and returns that
  * solve's stage. Called only with an estimate in the snapshot.
  */
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,

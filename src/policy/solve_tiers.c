@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The tiers of scarce mode under need = estimate (design.md §Scarce mode
- * from the estimated need): a lexicographic allocation over a ladder of
+ * The tiers of scarce mode under need = estimate
+ * (design.md §Scarce mode from the estimated need): a lexicographic allocation over a ladder of
  * bounds per domain, each tier one call of the unchanged exact solver.
  * Tier 1: the need a guest's free swap cannot hold (a shortfall there is
  * an OOM kill, not paging), above floors that let a guest with swap room
