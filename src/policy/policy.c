@@ -315,11 +315,11 @@ static void self_adjust(const struct policy_params *p,
  *
  * need = estimate (design.md §Scarce mode from the estimated need): a
  * domain with an estimate has A_i = W_i and U_i = min(H_i, W_i + g_i),
- * and the exact solver runs in tiers (solve_tiers.c): the need free swap
- * cannot hold Z_i = clamp(U1_i - SF_i, L_i', U1_i), then the need U1_i =
- * clamp(W_i, L_i', U_i), then the gap up to U_i. A domain without an
- * estimate has Z_i = U1_i = U_i: it goes whole into tier 1, and a
- * snapshot without estimates is solved in one call, exactly as before. */
+ * and the exact solver runs in tiers (solve_tiers.c) over a ladder of
+ * bounds: the need free swap cannot hold, the no-shrink floors, the need
+ * U1_i = clamp(W_i, L_i', U_i), the gap up to U_i. A domain without an
+ * estimate has L_i' then U_i: it goes whole into tier 1, and a snapshot
+ * without estimates is solved in one call, exactly as before. */
 static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		   const struct policy_dom *dom, size_t n,
 		   struct policy_decision *out, int64_t budget,
@@ -344,19 +344,20 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 
 		if (uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT) {
 			uint64_t w = need_w_kb(p, d);
+			uint64_t g = policy_dom_gap_kb(p, d);
+			/* Swap it can page into and still hold its own next
+			 * rise (its gap), as the OOM margin counts it. */
+			uint64_t sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 
 			/* What the guest holds above W_i is idle and taxed;
-			 * W_i may exceed N_i: the need it cannot show. Tier 1
-			 * serves the need its free swap cannot hold (a
-			 * shortfall there is an OOM kill), tier 2 the rest of
-			 * it (a shortfall there is paging), tier 3 the gap. */
-			uint64_t sf = d->swap_free_kb;
-
+			 * W_i may exceed N_i: the need it cannot show. The
+			 * ladder of the tiers (solve_tiers.c): its need and
+			 * adoption floors yield as far as sf goes (the safety
+			 * floors do not), to the need swap cannot hold (an OOM
+			 * kill), then the floors, the rest of the need (paging)
+			 * and the gap. */
 			a = p->tau * (double)w;
 			up1 = clamp_u64(w, dv.lo, up);
-			/* The need and adoption floors yield, as far as the
-			 * guest's free swap goes, to another's need that swap
-			 * cannot hold; the safety floors do not. */
 			lo1 = dv.lo - (sf < dv.lo ? sf : dv.lo);
 			if (lo1 < dv.lo_safe)
 				lo1 = dv.lo_safe;

@@ -9,8 +9,9 @@
  *     MC_i = clamp(W_i + g_i, L_i', H_i) (page-rounded, not below L_i')
  *     U_i  = MC_i (scarce_cap = demand) or H_i;  U1_i = clamp(W_i, L_i', U_i)
  * and the ladder of the tiers (design.md §Scarce mode from the estimated
- * need), with SF_i the guest's free swap and L_i^s the floor before the
- * need floor (the minimum, raised by the pressure rule):
+ * need), with SF_i the guest's free swap beyond its gap, max(0, SwapFree_i
+ * - g_i), and L_i^s the floor before the need floor (the minimum, raised
+ * by the pressure rule):
  *     R0_i = max(L_i^s, L_i' - SF_i)          (floors that let swap page)
  *     R1_i = clamp(U1_i - SF_i, R0_i, U1_i)   (the need swap cannot hold)
  *     R2_i = max(R1_i, L_i'),  R3_i = U1_i,  R4_i = U_i
@@ -128,7 +129,8 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	b->rung[0] = lo;
 	b->rung[1] = b->rung[2] = b->rung[3] = b->rung[4] = b->up;
 	if (has_ws(d)) {
-		uint64_t sf = d->swap_free_kb, safe = effective_min(p, d);
+		uint64_t sf = d->swap_free_kb > d->gap_kb ? d->swap_free_kb - d->gap_kb : 0;
+		uint64_t safe = effective_min(p, d);
 		uint64_t r0 = lo > sf ? lo - sf : 0;
 		uint64_t r1 = b->up1 > sf ? b->up1 - sf : 0;
 
@@ -226,7 +228,8 @@ static void test_tiers_budget_bounds(void **state)
  * an OOM kill), no domain is above its own R1_i; while any is below its
  * no-shrink floor, nobody is above R2_i; while any is below its need U1_i,
  * nobody is above it (no gap is handed out). A domain is below its
- * no-shrink floor L_i' only by what its free swap can take, and only
+ * no-shrink floor L_i' only by what its free swap can take beyond its
+ * gap, and only
  * when the floors and the needs swap cannot hold do not all fit. Checked non-vacuously: snapshots where a domain is short of R1_i
  * while another's need is held back to its R1_i, and domains cut below
  * L_i' into their swap.
@@ -268,8 +271,8 @@ static void test_swapless_first(void **state)
 					 (unsigned long long)b[i].rung[2],
 					 (unsigned long long)b[i].rung[3]);
 			if (t < b[i].lo) {
-				if (b[i].lo - t > dom[i].swap_free_kb)
-					fail_msg("seed %u dom %zu: cut %llu below its floor, more than its free swap %llu",
+				if (b[i].lo - t + dom[i].gap_kb > dom[i].swap_free_kb)
+					fail_msg("seed %u dom %zu: cut %llu below its floor, more than its free swap %llu less its gap",
 						 seed, i, (unsigned long long)(b[i].lo - t),
 						 (unsigned long long)dom[i].swap_free_kb);
 				if (sum2 < cycle.budget_kb)
