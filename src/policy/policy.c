@@ -340,29 +340,21 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
 								: d->max_kb;
 		double a = p->tau * active_kb(p, d);
-		uint64_t lo1 = dv.lo, up1 = up, z = up, zl = up;
+		uint64_t up1 = up, sf = 0;
+		bool est = uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT;
 
-		if (uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT) {
+		if (est) {
 			uint64_t w = need_w_kb(p, d);
 			uint64_t g = policy_dom_gap_kb(p, d);
-			/* Swap it can page into and still hold its own next
-			 * rise (its gap), as the OOM margin counts it. */
-			uint64_t sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 
 			/* What the guest holds above W_i is idle and taxed;
-			 * W_i may exceed N_i: the need it cannot show. The
-			 * ladder of the tiers (solve_tiers.c): its need and
-			 * adoption floors yield as far as sf goes (the safety
-			 * floors do not), to the need swap cannot hold (an OOM
-			 * kill), then the floors, the rest of the need (paging)
-			 * and the gap. */
+			 * W_i may exceed N_i: the need it cannot show. Its
+			 * swap counts for the tiers (solve_tiers.c) only
+			 * beyond its gap: the room for its own next rise, as
+			 * the OOM margin counts it. */
 			a = p->tau * (double)w;
 			up1 = clamp_u64(w, dv.lo, up);
-			lo1 = dv.lo - (sf < dv.lo ? sf : dv.lo);
-			if (lo1 < dv.lo_safe)
-				lo1 = dv.lo_safe;
-			z = clamp_u64(up1 - (sf < up1 ? sf : up1), lo1, up1);
-			zl = z > dv.lo ? z : dv.lo;
+			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
 		}
 		ctx->items[k++] = (struct solve_item){
@@ -371,7 +363,10 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.lo = dv.lo,
 			.up = up,
 			.actual = d->actual_kb,
-			.rung = { lo1, z, zl, up1, up },
+			.rung = { dv.lo, up, up, up1, up },
+			.safe = est ? dv.lo_safe : dv.lo,
+			.swap = sf,
+			.est = est,
 			.dom = (uint32_t)i,
 		};
 	}

@@ -36,8 +36,14 @@ struct solve_item {
 	uint64_t actual;   /* N_i (the paper solver's budget is sum N_i) */
 	/* The tiers' bounds (solve_tiers.c; need = estimate), a ladder
 	 * rung[0] <= ... <= rung[SOLVE_TIERS]: tier t shares M between
-	 * rung[t - 1] and rung[t]. Without an estimate: L_i', then U_i. */
+	 * rung[t - 1] and rung[t]. The caller sets rung[3] = U1_i and
+	 * rung[4] = U_i, and for a domain with an estimate (est) safe (its
+	 * floor before the need and adoption floors) and swap (the swap it
+	 * can page into); solve_tiers() sets the rest. */
 	uint64_t rung[5];
+	uint64_t safe;
+	uint64_t swap;
+	bool est;
 	uint64_t target;   /* out */
 	uint32_t dom;      /* index into the snapshot */
 	uint32_t at;       /* out: enum solve_at */

@@ -12,8 +12,11 @@
  * need), with SF_i the guest's free swap beyond its gap, max(0, SwapFree_i
  * - g_i), and L_i^s the floor before the need floor (the minimum, raised
  * by the pressure rule):
- *     R0_i = max(L_i^s, L_i' - SF_i)          (floors that let swap page)
- *     R1_i = clamp(U1_i - SF_i, R0_i, U1_i)   (the need swap cannot hold)
+ *     Z_i  = clamp(U1_i - SF_i, L_i', U1_i)   (the need swap cannot hold)
+ *     E = sum over Z_i > L_i' of Z_i - L_i',  S = sum over the others of SF_i
+ *     R0_i = max(L_i^s, L_i' - y_i), y_i = SF_i min(1, E/S) if Z_i <= L_i'
+ *            (0 otherwise: the floors yield only to a need swap cannot hold)
+ *     R1_i = clamp(U1_i - SF_i, R0_i, U1_i)
  *     R2_i = max(R1_i, L_i'),  R3_i = U1_i,  R4_i = U_i
  * Tier t shares M in [R(t-1), Rt], t the
  * first with sum Rt >= M (4 if none). A domain without an estimate has
@@ -85,6 +88,7 @@ static bool has_ws(const struct policy_dom *d)
 
 struct bounds {
 	uint64_t lo, up, up1;
+	uint64_t sf, z, give;      /* swap beyond the gap, Z_i, the yield */
 	uint64_t rung[5];
 	double a, w;
 };
@@ -126,32 +130,47 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	b->lo = lo;
 	b->up = p->scarce_cap == POLICY_CAP_DEMAND ? goal : d->max_kb;
 	b->up1 = has_ws(d) ? clampu(need_w(p, d), lo, b->up) : b->up;
-	b->rung[0] = lo;
-	b->rung[1] = b->rung[2] = b->rung[3] = b->rung[4] = b->up;
-	if (has_ws(d)) {
-		uint64_t sf = d->swap_free_kb > d->gap_kb ? d->swap_free_kb - d->gap_kb : 0;
-		uint64_t safe = effective_min(p, d);
-		uint64_t r0 = lo > sf ? lo - sf : 0;
-		uint64_t r1 = b->up1 > sf ? b->up1 - sf : 0;
-
-		b->rung[0] = r0 > safe ? r0 : safe;
-		b->rung[1] = clampu(r1, b->rung[0], b->up1);
-		b->rung[2] = b->rung[1] > lo ? b->rung[1] : lo;
-		b->rung[3] = b->up1;
-	}
+	b->sf = has_ws(d) && d->swap_free_kb > d->gap_kb ? d->swap_free_kb - d->gap_kb : 0;
+	b->z = has_ws(d) ? clampu(b->up1 > b->sf ? b->up1 - b->sf : 0, lo, b->up1) : b->up;
 }
 
-/* The ladder of every domain; returns the deciding tier (0 without an
- * estimate). */
+/* The ladder of every domain (the formulas at the top); returns the
+ * deciding tier (0 without an estimate). */
 static unsigned ladder(const struct policy_params *p, size_t n,
 		       struct bounds *b, int64_t budget)
 {
 	bool any_ws = false;
 	unsigned t = 1;
+	long double excess = 0, room = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		bounds_of(p, &dom[i], &b[i]);
 		any_ws |= has_ws(&dom[i]);
+		if (!has_ws(&dom[i]))
+			continue;
+		if (b[i].z > b[i].lo)
+			excess += b[i].z - b[i].lo;
+		else
+			room += b[i].sf;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t lo = b[i].lo, give = 0;
+
+		b[i].rung[0] = lo;
+		b[i].rung[1] = b[i].rung[2] = b[i].rung[3] = b[i].rung[4] = b[i].up;
+		if (!has_ws(&dom[i]))
+			continue;
+		if (b[i].z <= lo && room > 0)
+			give = excess >= room ? b[i].sf
+					      : (uint64_t)floorl(b[i].sf * excess / room);
+		uint64_t r0 = lo > give ? lo - give : 0, safe = effective_min(p, &dom[i]);
+
+		b[i].give = give;
+		b[i].rung[0] = r0 > safe ? r0 : safe;
+		b[i].rung[1] = clampu(b[i].up1 > b[i].sf ? b[i].up1 - b[i].sf : 0,
+				      b[i].rung[0], b[i].up1);
+		b[i].rung[2] = b[i].rung[1] > lo ? b[i].rung[1] : lo;
+		b[i].rung[3] = b[i].up1;
 	}
 	for (; t < 4; t++) {
 		int64_t sum = 0;
@@ -229,7 +248,9 @@ static void test_tiers_budget_bounds(void **state)
  * no-shrink floor, nobody is above R2_i; while any is below its need U1_i,
  * nobody is above it (no gap is handed out). A domain is below its
  * no-shrink floor L_i' only by what its free swap can take beyond its
- * gap, and only
+ * gap, all of them together by no more than the others' need swap cannot
+ * hold above their floors (never for a reservation or a host short of
+ * the floors alone), and only
  * when the floors and the needs swap cannot hold do not all fit. Checked non-vacuously: snapshots where a domain is short of R1_i
  * while another's need is held back to its R1_i, and domains cut below
  * L_i' into their swap.
@@ -246,6 +267,7 @@ static void test_swapless_first(void **state)
 		struct bounds b[MAXN];
 		bool short1 = false, short2 = false, short3 = false, paged = false;
 		int64_t sum2 = 0;
+		long double excess = 0, cut = 0;
 
 		decide(&p, host_free, dom, n, out, &cycle);
 		if (cycle.stage == POLICY_STAGE_INFEASIBLE)
@@ -259,6 +281,8 @@ static void test_swapless_first(void **state)
 			short3 |= t < b[i].rung[3];
 			paged |= b[i].rung[1] < b[i].rung[3] && t == b[i].rung[1];
 			sum2 += (int64_t)b[i].rung[2];
+			if (has_ws(&dom[i]) && b[i].z > b[i].lo)
+				excess += b[i].z - b[i].lo;
 		}
 		for (size_t i = 0; i < n; i++) {
 			uint64_t t = out[i].target_kb;
@@ -279,8 +303,12 @@ static void test_swapless_first(void **state)
 					fail_msg("seed %u dom %zu: below its floor though the floors and the needs swap cannot hold fit",
 						 seed, i);
 				paged_below++;
+				cut += b[i].lo - t;
 			}
 		}
+		if (cut > excess + 4 * (long double)n)
+			fail_msg("seed %u: floors cut by %Lg KiB, more than the need swap cannot hold above them (%Lg)",
+				 seed, cut, excess);
 		held_back += short1 && paged;
 	}
 	print_message("a paging need held back for an OOM-critical one: %u; cut below L' into swap: %u\n",
