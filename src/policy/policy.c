@@ -399,7 +399,8 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		o->stage = stage;
 		o->settle_kb = dv.goal;
 		if (it->at == SOLVE_AT_LO)
-			/* Tier 2's and 3's lower bound is (part of) the need. */
+			/* A floor above L_i' is (part of) the need, below it
+			 * the need floor yielding (solve_tiers.c). */
 			o->reasons = it->lo > dv.lo ? POLICY_R_NEED : dv.lo_reasons;
 		else if (it->at == SOLVE_AT_UP)
 			o->reasons = it->up < d->max_kb ? POLICY_R_DEMAND
