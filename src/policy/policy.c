@@ -399,8 +399,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		o->stage = stage;
 		o->settle_kb = dv.goal;
 		if (it->at == SOLVE_AT_LO)
-			/* A floor above L_i' is (part of) the need, below it
-			 * the need floor yielding (solve_tiers.c). */
+			/* A floor above L_i' is (part of) the need. */
 			o->reasons = it->lo > dv.lo ? POLICY_R_NEED : dv.lo_reasons;
 		else if (it->at == SOLVE_AT_UP)
 			o->reasons = it->up < d->max_kb ? POLICY_R_DEMAND
@@ -415,6 +414,10 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 				o->reasons |= POLICY_R_STEP;
 		}
 		o->target_kb = t;
+		/* Below its need floor: it pages for another guest's need that
+		 * swap cannot hold (solve_tiers.c). */
+		if (t < dv.lo)
+			o->reasons |= POLICY_R_YIELD;
 		/* rho_i = w_i / (Nt_i - tau*A_i), shown where it means
 		 * something: stage 2 (and the paper's own balancing). */
 		if ((stage == POLICY_STAGE_PRICE || stage == POLICY_STAGE_PAPER) &&

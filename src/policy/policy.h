@@ -265,8 +265,10 @@ enum policy_reason {
 	POLICY_R_NEED      = 1u << 10, /* not shrunk below min(B_i, W_i + g_i) */
 	POLICY_R_ADOPT     = 1u << 11, /* not shrunk: within adopt_grace_s */
 	POLICY_R_UNPARK    = 1u << 12, /* written below min_change: free memory */
+	POLICY_R_YIELD     = 1u << 13, /* below its need floor: paging for a guest
+	                                * whose need swap cannot hold */
 };
-#define POLICY_R_COUNT 13
+#define POLICY_R_COUNT 14
 
 struct policy_decision {
 	enum policy_mode mode;
