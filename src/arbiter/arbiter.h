@@ -89,6 +89,7 @@ struct dom {
 	struct guest_figures fig;    /* last good report */
 	struct guest_history hist;   /* deltas to the report before it */
 	struct growth_state growth;  /* need = estimate: the OOM margin's evidence */
+	uint64_t growth_saved_ms;    /* its last write to memory/membal_state */
 	uint64_t stamp;
 	uint64_t stamp_ms;           /* when the stamp last changed */
 	struct guest_rejects rej;

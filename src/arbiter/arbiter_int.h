@@ -35,6 +35,9 @@ void arbiter_drain_events(struct arbiter *a, uint64_t now);
 void arbiter_sync_xenstore(struct arbiter *a, uint64_t now);
 /* memory/membal_state of d (not in dry-run, not without xenstored). */
 void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now);
+/* Write the state of every domain whose growth was counted this cycle
+ * (at most once per GROWTH_SAVE_MS each), before the cycle's writes. */
+void arbiter_growth_persist(struct arbiter *a, uint64_t now);
 
 /* gap_learn.c: the learned gap (design.md §The learned gap) */
 /* [domain NAME] headroom over [policy] headroom. */

@@ -387,6 +387,7 @@ int arbiter_cycle(struct arbiter *a)
 		return -1;
 	}
 	policy_apply(&a->cfg.policy.params, &a->cycle, a->snap, n, a->dec);
+	arbiter_growth_persist(a, now);
 	record_decisions(a, n);
 	if (a->cycle.mode == POLICY_MODE_INFEASIBLE && a->cycle.decided > 0) {
 		a->n.infeasible_cycles++;
@@ -408,9 +409,14 @@ void arbiter_shutdown(struct arbiter *a)
 	for (size_t i = 0; i < a->ndoms && a->xs; i++) {
 		struct dom *d = a->by_domid[a->order[i]];
 
-		/* The learned gap and its prices outlive us. */
-		if (d->headroom == POLICY_HEADROOM_LEARNED && d->gap.init && !a->gap_hook)
-			arbiter_save_state(a, d, clock_now_ms());
+		/* The learned gap and its prices outlive us, and so does a
+		 * growth that still counts. */
+		uint64_t now = clock_now_ms();
+
+		if ((d->headroom == POLICY_HEADROOM_LEARNED && d->gap.init && !a->gap_hook) ||
+		    (a->cfg.policy.params.need == POLICY_NEED_ESTIMATE &&
+		     growth_recent(&d->growth, now, (uint64_t)a->cfg.policy.params.oom_room_s * 1000)))
+			arbiter_save_state(a, d, now);
 
 		if (!d->uncooperative)
 			continue;

@@ -15,6 +15,12 @@ void state_format(const struct dom_state *s, char *buf, size_t size)
 				    hold_names[s->hold], (unsigned long long)s->oom_min_kb,
 				    (unsigned long long)s->oom_until_s);
 
+	if (s->have_growth && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " growth=%llu:%llu:%llu:%llu",
+				      (unsigned long long)s->grew_at_s,
+				      (unsigned long long)s->growth_base_kb[GROWTH_WS],
+				      (unsigned long long)s->growth_base_kb[GROWTH_COMMITTED],
+				      (unsigned long long)s->lead_min_kb);
 	if (!s->have_gap || n >= size)
 		return;
 	n += (size_t)snprintf(buf + n, size - n, " gap_kb=%llu gap_prices=",
@@ -64,13 +70,40 @@ static bool parse_prices(const char *v, int32_t *price)
 	return true;
 }
 
+/* "T:W:C:L", each a decimal within its bound; strict. */
+static bool parse_growth(const char *v, struct dom_state *out)
+{
+	const uint64_t max[4] = { UINT64_MAX / 2000, POLICY_KB_MAX, POLICY_KB_MAX,
+				  POLICY_KB_MAX };
+	uint64_t f[4];
+	char field[24];
+
+	for (int i = 0; i < 4; i++) {
+		size_t len = strcspn(v, ":");
+
+		if (len == 0 || len >= sizeof(field) || (i < 3) != (v[len] == ':'))
+			return false;
+		memcpy(field, v, len);
+		field[len] = '\0';
+		if (parse_u64(field, 0, max[i], &f[i]) != PARSE_OK)
+			return false;
+		v += len + (i < 3);
+	}
+	out->grew_at_s = f[0];
+	out->growth_base_kb[GROWTH_WS] = f[1];
+	out->growth_base_kb[GROWTH_COMMITTED] = f[2];
+	out->lead_min_kb = f[3];
+	return true;
+}
+
 int state_parse(const char *text, struct dom_state *out)
 {
 	char buf[STATE_TEXT_MAX * 2 + 1], *save = NULL;
 	uint64_t min_kb = 0, until = 0, gap_kb = 0;
 	int hold = -1;
-	bool ok = true, have_gap_kb = false, have_prices = false;
+	bool ok = true, have_gap_kb = false, have_prices = false, have_growth = false;
 	int32_t prices[GAP_ACTIONS];
+	struct dom_state growth;
 
 	if (strlen(text) >= sizeof(buf))
 		return -1;
@@ -91,12 +124,21 @@ int state_parse(const char *text, struct dom_state *out)
 			ok = have_gap_kb = parse_u64(tok + 7, 0, POLICY_KB_MAX, &gap_kb) == PARSE_OK;
 		else if (!strncmp(tok, "gap_prices=", 11) && !have_prices)
 			ok = have_prices = parse_prices(tok + 11, prices);
+		else if (!strncmp(tok, "growth=", 7) && !have_growth)
+			ok = have_growth = parse_growth(tok + 7, &growth);
 		else
 			ok = false;
 	}
 	/* The gap and its prices go together. */
 	if (!ok || hold < 0 || have_gap_kb != have_prices)
 		return -1;
+	out->have_growth = have_growth;
+	if (have_growth) {
+		out->grew_at_s = growth.grew_at_s;
+		memcpy(out->growth_base_kb, growth.growth_base_kb,
+		       sizeof(out->growth_base_kb));
+		out->lead_min_kb = growth.lead_min_kb;
+	}
 	out->have_gap = have_gap_kb;
 	out->gap_kb = gap_kb;
 	if (have_prices)
@@ -155,6 +197,7 @@ void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
 	out->oom_min_kb = left ? d->oom_min_kb : 0;
 	out->oom_until_s = left ? wall_s + left : 0;
 	out->have_gap = false;   /* state_gap_of_dom() adds it */
+	out->have_growth = false;   /* and state_growth_of_dom() this */
 }
 
 bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
@@ -188,5 +231,41 @@ bool state_gap_to_dom(const struct dom_state *s, const struct policy_params *p,
 	d->gap.use_kb = s->gap_kb;
 	memcpy(d->gap.price, s->gap_price, sizeof(d->gap.price));
 	d->gap_saved_kb = s->gap_kb;
+	return true;
+}
+
+void state_growth_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
+			 uint64_t hold_ms, struct dom_state *s)
+{
+	const struct growth_state *g = &d->growth;
+	uint64_t age_s;
+
+	s->have_growth = g->have && growth_recent(g, now, hold_ms);
+	if (!s->have_growth)
+		return;
+	/* Rounded down: a restored growth is at most a second younger. */
+	age_s = (now - g->grew_ms) / 1000;
+	s->grew_at_s = age_s < wall_s ? wall_s - age_s : 0;
+	memcpy(s->growth_base_kb, g->base_kb, sizeof(s->growth_base_kb));
+	s->lead_min_kb = g->lead_min_kb;
+}
+
+bool state_growth_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
+			 struct dom *d)
+{
+	struct growth_state *g = &d->growth;
+	uint64_t age_ms;
+
+	if (!s->have_growth)
+		return false;
+	/* A rise stamped in the future (a clock set back) is taken as now. */
+	age_ms = s->grew_at_s < wall_s ? (wall_s - s->grew_at_s) * 1000 : 0;
+	g->have = true;
+	memcpy(g->base_kb, s->growth_base_kb, sizeof(g->base_kb));
+	g->grew = true;
+	/* Older than this boot's monotonic clock: it began at 0, so the
+	 * margin lasts at most that much longer than it should. */
+	g->grew_ms = age_ms < now ? now - age_ms : 0;
+	g->lead_kb = g->lead_min_kb = s->lead_min_kb;
 	return true;
 }

@@ -4,11 +4,20 @@
  * domain, written by dom0 only (the guest cannot write in memory/):
  *
  *   hold=none|manual|paused oom_min_kb=N oom_until=S [gap_kb=G gap_prices=I:P,...]
+ *   [growth=T:W:C:L]
  *
  * The gap words (design.md §The learned gap) are written for a domain
  * under `headroom = learned`: its chosen gap and the non-zero prices of
  * its actions (index 0..64, price within +-GAP_PRICE_MAX). `membalctl
  * state export` leaves them out (a new host learns anew).
+ *
+ * The growth word (design.md §Growth is never cut) is written for a
+ * domain that grew within oom_room_s: T the wall-clock second of its last
+ * counted rise, W and C the bases of its working-set estimate and
+ * Committed_AS (KiB), L the lowest lead Committed_AS - W since the growth
+ * began. Without it a restarted arbiter would take a growing swapless
+ * guest's level for a level and drop its OOM margin. Optional: a value
+ * written before it existed still loads; export leaves it out.
  *
  * S in seconds of CLOCK_REALTIME: the monotonic clock does not survive a
  * restart of dom0's userspace, wall time does. Without it a restarted
@@ -36,6 +45,10 @@ struct dom_state {
 	bool have_gap;           /* the learned gap words */
 	uint64_t gap_kb;
 	int32_t gap_price[GAP_ACTIONS];
+	bool have_growth;        /* the growth word */
+	uint64_t grew_at_s;      /* wall clock of the last counted rise */
+	uint64_t growth_base_kb[GROWTH_FIGURES];
+	uint64_t lead_min_kb;
 };
 
 /* Into buf (STATE_TEXT_MAX is enough). */
@@ -66,5 +79,14 @@ void state_gap_of_dom(const struct dom *d, struct dom_state *s);
 /* Restore the learned gap and prices into d->gap; true when restored. */
 bool state_gap_to_dom(const struct dom_state *s, const struct policy_params *p,
 		      struct dom *d);
+
+/* The growth evidence of d into s (have_growth) when a rise was counted
+ * within hold_ms of now, or nothing. */
+void state_growth_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
+			 uint64_t hold_ms, struct dom_state *s);
+/* Restore it into d->growth, aged by the wall clock since T; true when
+ * restored. */
+bool state_growth_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
+			 struct dom *d);
 
 #endif

@@ -155,7 +155,7 @@ const char *policy_stage_name(enum policy_stage stage)
 
 static const char *const reason_names[POLICY_R_COUNT] = {
 	"min", "oom", "max", "demand", "psi", "swapin", "step", "dom0",
-	"grant", "threshold", "need", "adopt", "unpark",
+	"grant", "threshold", "need", "adopt", "unpark", "yield",
 };
 
 const char *policy_reason_name(uint32_t bit)

@@ -117,6 +117,7 @@ static bool decided(const struct policy_params *p, const struct policy_dom *d)
 /* What a domain's own figures say, before any other domain matters. */
 struct derived {
 	uint64_t lo;          /* L_i' : L_i after the no-shrink rule */
+	uint64_t lo_safe;     /* L_i' before the need and adoption floors */
 	uint64_t goal;        /* MC_i */
 	uint32_t lo_reasons;  /* why lo is what it is */
 };
@@ -201,6 +202,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 							  : d->actual_kb;
 	uint64_t want = d->committed_as_kb + overhead + policy_dom_gap_kb(p, d);
 
+	dv->lo_safe = dv->lo;
 	if (uses_need(p, d)) {
 		/* need = estimate: the goal is W_i + g_i, and growth is never
 		 * cut: L_i' = max(L_i', min(B_i, W_i, H_i)), so a guest that
@@ -313,19 +315,17 @@ static void self_adjust(const struct policy_params *p,
  *
  * need = estimate (design.md §Scarce mode from the estimated need): a
  * domain with an estimate has A_i = W_i and U_i = min(H_i, W_i + g_i),
- * and the exact solver runs in two tiers: tier 1 with caps U1_i =
- * clamp(W_i, L_i', U_i) shares the memory up to each need; only if every
- * need fits (sum U1_i < M) does tier 2, with U1_i as the lower bounds,
- * share the rest up to U_i. A domain without an estimate has U1_i = U_i:
- * it goes whole into tier 1, so a snapshot without estimates is solved
- * exactly as before. */
+ * and the exact solver runs in tiers (solve_tiers.c) over a ladder of
+ * bounds: the need free swap cannot hold, the no-shrink floors, the need
+ * U1_i = clamp(W_i, L_i', U_i), the gap up to U_i. A domain without an
+ * estimate has L_i' then U_i: it goes whole into tier 1, and a snapshot
+ * without estimates is solved in one call, exactly as before. */
 static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		   const struct policy_dom *dom, size_t n,
 		   struct policy_decision *out, int64_t budget,
 		   int64_t domu_free, struct policy_cycle *cycle)
 {
 	size_t k = 0, k_need = 0;
-	int64_t sum_up1 = 0;
 	enum policy_stage stage;
 
 	for (size_t i = 0; i < n; i++) {
@@ -340,11 +340,21 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
 								: d->max_kb;
 		double a = p->tau * active_kb(p, d);
+		uint64_t up1 = up, sf = 0;
+		bool est = uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT;
 
-		if (uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT) {
+		if (est) {
+			uint64_t w = need_w_kb(p, d);
+			uint64_t g = policy_dom_gap_kb(p, d);
+
 			/* What the guest holds above W_i is idle and taxed;
-			 * W_i may exceed N_i: the need it cannot show. */
-			a = p->tau * (double)need_w_kb(p, d);
+			 * W_i may exceed N_i: the need it cannot show. Its
+			 * swap counts for the tiers (solve_tiers.c) only
+			 * beyond its gap: the room for its own next rise, as
+			 * the OOM margin counts it. */
+			a = p->tau * (double)w;
+			up1 = clamp_u64(w, dv.lo, up);
+			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
 		}
 		ctx->items[k++] = (struct solve_item){
@@ -353,21 +363,13 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.lo = dv.lo,
 			.up = up,
 			.actual = d->actual_kb,
+			.rung = { dv.lo, up, up, up1, up },
+			.safe = est ? dv.lo_safe : dv.lo,
+			.swap = sf,
+			.est = est,
 			.dom = (uint32_t)i,
 		};
 	}
-	/* Tier 1 caps; tier 2 needs the full caps back: kept in .target
-	 * until the solver overwrites it. */
-	for (size_t j = 0; k_need && j < k; j++) {
-		struct solve_item *it = &ctx->items[j];
-		const struct policy_dom *d = &dom[it->dom];
-
-		it->target = it->up;
-		if (uses_need(p, d))
-			it->up = clamp_u64(need_w_kb(p, d), it->lo, it->up);
-		sum_up1 += (int64_t)it->up;
-	}
-
 	if (p->solver == POLICY_SOLVER_PAPER) {
 		if (solve_infeasible(ctx, k, budget, cycle)) {
 			stage = POLICY_STAGE_INFEASIBLE;
@@ -376,19 +378,10 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 				return -1;
 			stage = POLICY_STAGE_PAPER;
 		}
-	} else if (k_need && sum_up1 < budget) {
-		/* Tier 2: every need is met; the rest is shared up to U_i. */
-		for (size_t j = 0; j < k; j++) {
-			struct solve_item *it = &ctx->items[j];
-
-			it->lo = it->up;
-			it->up = it->target;
-		}
-		stage = solve_exact(ctx, k, budget, cycle);
-		cycle->tier = 2;
+	} else if (k_need) {
+		stage = solve_tiers(ctx, k, budget, cycle);
 	} else {
 		stage = solve_exact(ctx, k, budget, cycle);
-		cycle->tier = k_need ? 1 : 0;
 	}
 	cycle->stage = stage;
 	cycle->mode = stage == POLICY_STAGE_INFEASIBLE ? POLICY_MODE_INFEASIBLE
@@ -406,7 +399,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		o->stage = stage;
 		o->settle_kb = dv.goal;
 		if (it->at == SOLVE_AT_LO)
-			/* Tier 2's lower bound is the need W_i itself. */
+			/* A floor above L_i' is (part of) the need. */
 			o->reasons = it->lo > dv.lo ? POLICY_R_NEED : dv.lo_reasons;
 		else if (it->at == SOLVE_AT_UP)
 			o->reasons = it->up < d->max_kb ? POLICY_R_DEMAND
@@ -421,6 +414,10 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 				o->reasons |= POLICY_R_STEP;
 		}
 		o->target_kb = t;
+		/* Below its need floor: it pages for another guest's need that
+		 * swap cannot hold (solve_tiers.c). */
+		if (t < dv.lo)
+			o->reasons |= POLICY_R_YIELD;
 		/* rho_i = w_i / (Nt_i - tau*A_i), shown where it means
 		 * something: stage 2 (and the paper's own balancing). */
 		if ((stage == POLICY_STAGE_PRICE || stage == POLICY_STAGE_PAPER) &&

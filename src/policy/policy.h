@@ -265,8 +265,10 @@ enum policy_reason {
 	POLICY_R_NEED      = 1u << 10, /* not shrunk below min(B_i, W_i + g_i) */
 	POLICY_R_ADOPT     = 1u << 11, /* not shrunk: within adopt_grace_s */
 	POLICY_R_UNPARK    = 1u << 12, /* written below min_change: free memory */
+	POLICY_R_YIELD     = 1u << 13, /* below its need floor: paging for a guest
+	                                * whose need swap cannot hold */
 };
-#define POLICY_R_COUNT 13
+#define POLICY_R_COUNT 14
 
 struct policy_decision {
 	enum policy_mode mode;
@@ -297,8 +299,10 @@ struct policy_cycle {
 	double theta;            /* stage 3 */
 	unsigned paper_solves;   /* linear systems solved by `paper` */
 	uint64_t fixup_kb;       /* see solve_exact.c; 0 in every test */
-	/* need = estimate, exact solver: 1 when the needs did not all fit
-	 * (tier 1 decided), 2 when they did (tier 2 shared the rest); 0
+	/* need = estimate, exact solver: the tier that decided
+	 * (design.md §Scarce mode from the estimated need): 1 when the need
+	 * free swap cannot hold did not all fit, 2 when it did but the whole
+	 * need did not, 3 when every need fit (the gaps shared the rest); 0
 	 * without an estimate in the snapshot. */
 	unsigned tier;
 	size_t decided;          /* domains with mode != FIXED */

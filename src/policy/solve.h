@@ -34,6 +34,16 @@ struct solve_item {
 	uint64_t lo;       /* L_i (effective) */
 	uint64_t up;       /* U_i = min(H_i, MC_i) or H_i; lo <= up */
 	uint64_t actual;   /* N_i (the paper solver's budget is sum N_i) */
+	/* The tiers' bounds (solve_tiers.c; need = estimate), a ladder
+	 * rung[0] <= ... <= rung[SOLVE_TIERS]: tier t shares M between
+	 * rung[t - 1] and rung[t]. The caller sets rung[3] = U1_i and
+	 * rung[4] = U_i, and for a domain with an estimate (est) safe (its
+	 * floor before the need and adoption floors) and swap (the swap it
+	 * can page into); solve_tiers() sets the rest. */
+	uint64_t rung[5];
+	uint64_t safe;
+	uint64_t swap;
+	bool est;
 	uint64_t target;   /* out */
 	uint32_t dom;      /* index into the snapshot */
 	uint32_t at;       /* out: enum solve_at */
@@ -52,6 +62,18 @@ struct solve_event {
  * lo <= target <= up.
  */
 enum policy_stage solve_exact(struct policy_ctx *ctx, size_t k, int64_t M,
+			      struct policy_cycle *cycle);
+
+enum { SOLVE_TIERS = 4 };
+
+/*
+ * The tiers (design.md §Scarce mode from the estimated need): the exact
+ * solver over items[0..k) in the first tier t whose caps reach M (sum
+ * rung[t] >= M; the last tier otherwise), with lo = rung[t - 1] and up =
+ * rung[t]. Sets cycle->tier and returns that
+ * solve's stage. Called only with an estimate in the snapshot.
+ */
+enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 			      struct policy_cycle *cycle);
 
 /* Stage 4, shared by both solvers: if sum lo > M, every item gets lo,

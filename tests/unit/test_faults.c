@@ -491,10 +491,11 @@ static void test_agent_files_vanish_truncate_garbage(void **state)
 
 /* Two guests whose demand rises at 10 s and two that shrink: the cycle
  * at 10 s makes two decreases and two increases, four hypervisor writes,
- * eight places to die. Without the OOM margin (oom_room_s = 0): its
- * growth evidence is kept in the arbiter's memory only (design.md
- * §Growth is never cut), so a restarted arbiter sizes a growing swapless
- * guest without it until its next rise, and the decisions differ. */
+ * eight places to die. With the default OOM margin (oom_room_s): the
+ * growth evidence counted in that cycle is in memory/membal_state before
+ * its first write (design.md §Growth is never cut), so a restarted
+ * arbiter sizes the growing swapless guests as the one that was not
+ * killed does. */
 static const char *const four =
 	"[host]\ntotal_mb = 3072\ndom0_mb = 512\n"
 	"[guest busy1]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 1024\nworkload = step:40,800,10\n"
@@ -526,8 +527,7 @@ static void record(struct loop *l, struct trace *tr, unsigned i)
 static void run_killed(unsigned kill_at, bool after, struct trace *tr, unsigned *mutations,
 		       unsigned *violations)
 {
-	struct loop *l = loop_start(four, SIM_AGENTS_INPROCESS,
-				    "[policy]\noom_room_s = 0\n", 0);
+	struct loop *l = loop_start(four, SIM_AGENTS_INPROCESS, NULL, 0);
 
 	loop_run(l, KILL_CYCLE);
 	uint64_t m0 = l->hv_mutations;

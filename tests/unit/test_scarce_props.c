@@ -8,7 +8,19 @@
  *     L_i' = max(L_i after the no-shrink rule, min(B_i, W_i, H_i))
  *     MC_i = clamp(W_i + g_i, L_i', H_i) (page-rounded, not below L_i')
  *     U_i  = MC_i (scarce_cap = demand) or H_i;  U1_i = clamp(W_i, L_i', U_i)
- * and a domain without an estimate has today's U_i and U1_i = U_i. W_i
+ * and the ladder of the tiers (design.md §Scarce mode from the estimated
+ * need), with SF_i the guest's free swap beyond its gap, max(0, SwapFree_i
+ * - g_i), and L_i^s the floor before the need floor (the minimum, raised
+ * by the pressure rule):
+ *     Z_i  = clamp(U1_i - SF_i, L_i', U1_i)   (the need swap cannot hold)
+ *     E = sum over Z_i > L_i' of Z_i - L_i',  S = sum over the others of SF_i
+ *     R0_i = max(L_i^s, L_i' - y_i), y_i = SF_i min(1, E/S) if Z_i <= L_i'
+ *            (0 otherwise: the floors yield only to a need swap cannot hold)
+ *     R1_i = clamp(U1_i - SF_i, R0_i, U1_i)
+ *     R2_i = max(R1_i, L_i'),  R3_i = U1_i,  R4_i = U_i
+ * Tier t shares M in [R(t-1), Rt], t the
+ * first with sum Rt >= M (4 if none). A domain without an estimate has
+ * R0 = L_i' and R1..R4 = U_i. W_i
  * there is the need with its OOM margin (design.md §Growth is never
  * cut): while the domain grows (POLICY_IN_GROWING), W_i + the margin
  * max(0, g_i - SwapFree_i), or W_i + commit_new_i when that is larger and
@@ -39,6 +51,13 @@ static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
 			dom[i].flags |= POLICY_IN_WS;
 			dom[i].ws_kb = rng_range(r, 0, 2 * dom[i].actual_kb);
 			dom[i].gap_kb = rng_range(r, 0, 256 * MIB);
+			if (rng_chance(r, 40)) {
+				/* Swap room of the size of the needs, so that
+				 * the tier of the need swap cannot hold is
+				 * often not the deciding one. */
+				dom[i].swap_tot_kb = rng_range(r, 1, 2 * dom[i].actual_kb + 1);
+				dom[i].swap_free_kb = rng_range(r, 0, dom[i].swap_tot_kb);
+			}
 			if (rng_chance(r, 30)) {
 				dom[i].flags |= POLICY_IN_GROWING;
 				dom[i].commit_new_kb = rng_range(r, 0, 512 * MIB);
@@ -69,6 +88,8 @@ static bool has_ws(const struct policy_dom *d)
 
 struct bounds {
 	uint64_t lo, up, up1;
+	uint64_t sf, z, give;      /* swap beyond the gap, Z_i, the yield */
+	uint64_t rung[5];
 	double a, w;
 };
 
@@ -109,17 +130,69 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	b->lo = lo;
 	b->up = p->scarce_cap == POLICY_CAP_DEMAND ? goal : d->max_kb;
 	b->up1 = has_ws(d) ? clampu(need_w(p, d), lo, b->up) : b->up;
+	b->sf = has_ws(d) && d->swap_free_kb > d->gap_kb ? d->swap_free_kb - d->gap_kb : 0;
+	b->z = has_ws(d) ? clampu(b->up1 > b->sf ? b->up1 - b->sf : 0, lo, b->up1) : b->up;
+}
+
+/* The ladder of every domain (the formulas at the top); returns the
+ * deciding tier (0 without an estimate). */
+static unsigned ladder(const struct policy_params *p, size_t n,
+		       struct bounds *b, int64_t budget)
+{
+	bool any_ws = false;
+	unsigned t = 1;
+	long double excess = 0, room = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bounds_of(p, &dom[i], &b[i]);
+		any_ws |= has_ws(&dom[i]);
+		if (!has_ws(&dom[i]))
+			continue;
+		if (b[i].z > b[i].lo)
+			excess += b[i].z - b[i].lo;
+		else
+			room += b[i].sf;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t lo = b[i].lo, give = 0;
+
+		b[i].rung[0] = lo;
+		b[i].rung[1] = b[i].rung[2] = b[i].rung[3] = b[i].rung[4] = b[i].up;
+		if (!has_ws(&dom[i]))
+			continue;
+		if (b[i].z <= lo && room > 0)
+			give = excess >= room ? b[i].sf
+					      : (uint64_t)floorl(b[i].sf * excess / room);
+		uint64_t r0 = lo > give ? lo - give : 0, safe = effective_min(p, &dom[i]);
+
+		b[i].give = give;
+		b[i].rung[0] = r0 > safe ? r0 : safe;
+		b[i].rung[1] = clampu(b[i].up1 > b[i].sf ? b[i].up1 - b[i].sf : 0,
+				      b[i].rung[0], b[i].up1);
+		b[i].rung[2] = b[i].rung[1] > lo ? b[i].rung[1] : lo;
+		b[i].rung[3] = b[i].up1;
+	}
+	for (; t < 4; t++) {
+		int64_t sum = 0;
+
+		for (size_t i = 0; i < n; i++)
+			sum += (int64_t)b[i].rung[t];
+		if (sum >= budget)
+			break;
+	}
+	return any_ws ? t : 0;
 }
 
 /*
- * Budget, bounds and tier: sum targets <= M; tier 1 iff sum U1_i >= M
- * (with an estimate in the snapshot), and then L_i' <= t_i <= U1_i;
- * tier 2: U1_i <= t_i <= U_i. Infeasible: everybody at L_i'. Each tier
- * and the infeasible case are seen often enough not to pass vacuously.
+ * Budget, bounds and tier: sum targets <= M; the deciding tier t is the
+ * first whose caps reach M (with an estimate in the snapshot), and
+ * R(t-1)_i <= t_i <= Rt_i. Infeasible: everybody at R0_i (L_i' without an
+ * estimate). Each tier and the infeasible case are seen often enough not
+ * to pass vacuously.
  */
 static void test_tiers_budget_bounds(void **state)
 {
-	unsigned seen[3] = { 0 }, infeasible = 0;
+	unsigned seen[5] = { 0 }, infeasible = 0;
 
 	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
 		struct rng r = { seed * 4099 };
@@ -127,27 +200,23 @@ static void test_tiers_budget_bounds(void **state)
 		int64_t host_free;
 		size_t n = random_need_snapshot(&r, &p, &host_free);
 		struct bounds b[MAXN];
-		int64_t sum_up1 = 0, sum = 0;
-		bool any_ws = false;
+		int64_t sum = 0;
 
 		decide(&p, host_free, dom, n, out, &cycle);
 		assert_int_equal(cycle.fixup_kb, 0);
-		for (size_t i = 0; i < n; i++) {
-			bounds_of(&p, &dom[i], &b[i]);
-			sum_up1 += (int64_t)b[i].up1;
-			any_ws |= has_ws(&dom[i]);
+		unsigned tier = ladder(&p, n, b, cycle.budget_kb);
+
+		for (size_t i = 0; i < n; i++)
 			sum += (int64_t)out[i].target_kb;
-		}
 		if (cycle.stage == POLICY_STAGE_INFEASIBLE) {
 			infeasible++;
 			for (size_t i = 0; i < n; i++)
-				if (out[i].target_kb != b[i].lo)
-					fail_msg("seed %u dom %zu: infeasible, target %llu != L' %llu",
+				if (out[i].target_kb != b[i].rung[0])
+					fail_msg("seed %u dom %zu: infeasible, target %llu != R0 %llu",
 						 seed, i, (unsigned long long)out[i].target_kb,
-						 (unsigned long long)b[i].lo);
+						 (unsigned long long)b[i].rung[0]);
 			continue;
 		}
-		unsigned tier = !any_ws ? 0 : sum_up1 >= cycle.budget_kb ? 1 : 2;
 
 		if (cycle.tier != tier)
 			fail_msg("seed %u: tier %u, expected %u", seed, cycle.tier, tier);
@@ -156,8 +225,8 @@ static void test_tiers_budget_bounds(void **state)
 			fail_msg("seed %u: sum targets %lld > M %lld", seed,
 				 (long long)sum, (long long)cycle.budget_kb);
 		for (size_t i = 0; i < n; i++) {
-			uint64_t lo = tier == 2 ? b[i].up1 : b[i].lo;
-			uint64_t up = tier == 2 ? b[i].up : b[i].up1;
+			uint64_t lo = tier ? b[i].rung[tier - 1] : b[i].lo;
+			uint64_t up = tier ? b[i].rung[tier] : b[i].up;
 			uint64_t t = out[i].target_kb;
 
 			if (t < lo || t > up)
@@ -166,9 +235,90 @@ static void test_tiers_budget_bounds(void **state)
 					 (unsigned long long)lo, (unsigned long long)up);
 		}
 	}
-	print_message("tier 0 %u, tier 1 %u, tier 2 %u, infeasible %u\n",
-		      seen[0], seen[1], seen[2], infeasible);
-	assert_true(seen[1] > 300 && seen[2] > 300 && infeasible > 100);
+	print_message("tier 0 %u, tier 1 %u, tier 2 %u, tier 3 %u, tier 4 %u, infeasible %u\n",
+		      seen[0], seen[1], seen[2], seen[3], seen[4], infeasible);
+	assert_true(seen[1] > 300 && seen[2] > 50 && seen[3] > 50 &&
+		    seen[4] > 300 && infeasible > 100);
+}
+
+/*
+ * Swapless first, stated without the tiers: while any domain is below the
+ * part of its need its free swap cannot hold (R1_i: a shortfall there is
+ * an OOM kill), no domain is above its own R1_i; while any is below its
+ * no-shrink floor, nobody is above R2_i; while any is below its need U1_i,
+ * nobody is above it (no gap is handed out). A domain is below its
+ * no-shrink floor L_i' only by what its free swap can take beyond its
+ * gap, all of them together by no more than the others' need swap cannot
+ * hold above their floors (never for a reservation or a host short of
+ * the floors alone), and only
+ * when the floors and the needs swap cannot hold do not all fit. Checked non-vacuously: snapshots where a domain is short of R1_i
+ * while another's need is held back to its R1_i, and domains cut below
+ * L_i' into their swap.
+ */
+static void test_swapless_first(void **state)
+{
+	unsigned held_back = 0, paged_below = 0;
+
+	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
+		struct rng r = { seed * 104729 };
+		struct policy_params p;
+		int64_t host_free;
+		size_t n = random_need_snapshot(&r, &p, &host_free);
+		struct bounds b[MAXN];
+		bool short1 = false, short2 = false, short3 = false, paged = false;
+		int64_t sum2 = 0;
+		long double excess = 0, cut = 0;
+
+		decide(&p, host_free, dom, n, out, &cycle);
+		if (cycle.stage == POLICY_STAGE_INFEASIBLE)
+			continue;
+		ladder(&p, n, b, cycle.budget_kb);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t t = out[i].target_kb;
+
+			short1 |= t < b[i].rung[1];
+			short2 |= t < b[i].rung[2];
+			short3 |= t < b[i].rung[3];
+			paged |= b[i].rung[1] < b[i].rung[3] && t == b[i].rung[1];
+			sum2 += (int64_t)b[i].rung[2];
+			if (has_ws(&dom[i]) && b[i].z > b[i].lo)
+				excess += b[i].z - b[i].lo;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint64_t t = out[i].target_kb;
+
+			if ((short1 && t > b[i].rung[1]) || (short2 && t > b[i].rung[2]) ||
+			    (short3 && t > b[i].rung[3]))
+				fail_msg("seed %u dom %zu: %llu above a rung (%llu, %llu, %llu) while another is short of it",
+					 seed, i, (unsigned long long)t,
+					 (unsigned long long)b[i].rung[1],
+					 (unsigned long long)b[i].rung[2],
+					 (unsigned long long)b[i].rung[3]);
+			/* The log says so: reason `yield` exactly there. */
+			if ((t < b[i].lo) != !!(out[i].reasons & POLICY_R_YIELD))
+				fail_msg("seed %u dom %zu: target %llu, floor %llu, reasons %#x",
+					 seed, i, (unsigned long long)t,
+					 (unsigned long long)b[i].lo, out[i].reasons);
+			if (t < b[i].lo) {
+				if (b[i].lo - t + dom[i].gap_kb > dom[i].swap_free_kb)
+					fail_msg("seed %u dom %zu: cut %llu below its floor, more than its free swap %llu less its gap",
+						 seed, i, (unsigned long long)(b[i].lo - t),
+						 (unsigned long long)dom[i].swap_free_kb);
+				if (sum2 < cycle.budget_kb)
+					fail_msg("seed %u dom %zu: below its floor though the floors and the needs swap cannot hold fit",
+						 seed, i);
+				paged_below++;
+				cut += b[i].lo - t;
+			}
+		}
+		if (cut > excess + 4 * (long double)n)
+			fail_msg("seed %u: floors cut by %Lg KiB, more than the need swap cannot hold above them (%Lg)",
+				 seed, cut, excess);
+		held_back += short1 && paged;
+	}
+	print_message("a paging need held back for an OOM-critical one: %u; cut below L' into swap: %u\n",
+		      held_back, paged_below);
+	assert_true(held_back > 100 && paged_below > 100);
 }
 
 #define HELD_UP (POLICY_R_MAX | POLICY_R_DEMAND)
@@ -181,7 +331,7 @@ static void test_tiers_budget_bounds(void **state)
  */
 static void test_tier_price_kkt(void **state)
 {
-	unsigned checked[3] = { 0 };
+	unsigned checked[5] = { 0 };
 
 	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
 		struct rng r = { seed * 7927 };
@@ -206,7 +356,8 @@ static void test_tier_price_kkt(void **state)
 			assert_true(fabs(out[i].price - b.w / (t - b.a)) <= 1e-12 * out[i].price);
 			double rel = out[i].price * cycle.lambda - 1;
 			double tol = 4.07 / (t - b.a) + 1e-9;
-			uint32_t held = out[i].reasons;
+			/* `yield` says why, it is no bound. */
+			uint32_t held = out[i].reasons & ~(uint32_t)POLICY_R_YIELD;
 
 			if (!held) {
 				if (fabs(rel) > tol)
@@ -222,8 +373,10 @@ static void test_tier_price_kkt(void **state)
 			}
 		}
 	}
-	print_message("free domains checked: tier 1 %u, tier 2 %u\n", checked[1], checked[2]);
-	assert_true(checked[1] > 500 && checked[2] > 500);
+	print_message("free domains checked: tier 1 %u, tier 2 %u, tier 3 %u, tier 4 %u\n",
+		      checked[1], checked[2], checked[3], checked[4]);
+	assert_true(checked[1] > 500 && checked[2] > 100 && checked[3] > 100 &&
+		    checked[4] > 500);
 }
 
 /* Raising W_i, S_i or swap use never lowers the domain's target. */
@@ -330,6 +483,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tiers_budget_bounds),
 		cmocka_unit_test(test_tier_price_kkt),
+		cmocka_unit_test(test_swapless_first),
 		cmocka_unit_test(test_need_monotone),
 		cmocka_unit_test(test_need_permutation),
 		cmocka_unit_test(test_no_estimate_is_today),

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The tiers of scarce mode under need = estimate
+ * (design.md §Scarce mode from the estimated need): a lexicographic allocation over a ladder of
+ * bounds per domain, each tier one call of the unchanged exact solver.
+ * Tier 1: the need a guest's swap cannot hold (a shortfall there is an
+ * OOM kill, not paging), above floors that let the other guests page out
+ * for it; tier 2: the no-shrink floors; tier 3: the rest of the need;
+ * tier 4: the gaps.
+ */
+#include "policy/solve.h"
+
+static uint64_t clamp_u(uint64_t v, uint64_t lo, uint64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Z_i = clamp(U1_i - swap_i, L_i', U1_i): the need swap cannot hold, not
+ * below the floor. */
+static uint64_t oom_need(const struct solve_item *it)
+{
+	uint64_t u1 = it->rung[3];
+
+	return clamp_u(u1 - (it->swap < u1 ? it->swap : u1), it->lo, u1);
+}
+
+enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
+			      struct policy_cycle *cycle)
+{
+	struct solve_item *items = ctx->items;
+	uint64_t excess = 0, room = 0;
+	unsigned t = 1;
+
+	/* What the guests whose need swap cannot hold lies above their
+	 * floor (they must grow or be OOM-killed) lack, and the swap the
+	 * others could page into. */
+	for (size_t j = 0; j < k; j++) {
+		const struct solve_item *it = &items[j];
+		uint64_t z = oom_need(it);
+
+		if (!it->est)
+			continue;
+		if (z > it->lo)
+			excess += z - it->lo;
+		else
+			room += it->swap;
+	}
+	/* The others' need floors yield that much at most, each in
+	 * proportion to its swap: for nobody else (a reservation, a host
+	 * short of everyone's floors) a floor does not yield. */
+	for (size_t j = 0; j < k; j++) {
+		struct solve_item *it = &items[j];
+		uint64_t z = oom_need(it), give = 0;
+
+		if (!it->est) {
+			it->rung[0] = it->lo;
+			it->rung[1] = it->rung[2] = it->rung[4];
+			continue;
+		}
+		if (z <= it->lo && room)
+			give = excess >= room ? it->swap :
+			       (uint64_t)((unsigned __int128)it->swap * excess / room);
+		it->rung[0] = it->lo - (give < it->lo ? give : it->lo);
+		if (it->rung[0] < it->safe)
+			it->rung[0] = it->safe;
+		/* Not below what its own swap cannot hold of its need: a
+		 * guest paging for another must not be OOM-killed itself. */
+		it->rung[1] = clamp_u(it->rung[3] - (it->swap < it->rung[3] ? it->swap : it->rung[3]),
+				      it->rung[0], it->rung[3]);
+		it->rung[2] = it->rung[1] > it->lo ? it->rung[1] : it->lo;
+	}
+	/* A tier is entered only when the one before it fits whole: its
+	 * floors (the caps before) then sum below M, so only tier 1 can
+	 * end in stage 3 or 4. */
+	for (; t < SOLVE_TIERS; t++) {
+		int64_t sum = 0;
+
+		for (size_t j = 0; j < k; j++)
+			sum += (int64_t)items[j].rung[t];
+		if (sum >= M)
+			break;
+	}
+	for (size_t j = 0; j < k; j++) {
+		items[j].lo = items[j].rung[t - 1];
+		items[j].up = items[j].rung[t];
+	}
+	cycle->tier = t;
+	return solve_exact(ctx, k, M, cycle);
+}
