@@ -177,6 +177,8 @@ struct arbiter {
 	struct xs_handle *xs;
 	bool dry_run;
 	bool xs_ever;                /* connected at least once */
+	unsigned per_key_a_cycle;    /* late per-key hand-overs a cycle at most
+	                                (sync.c; tests lower it) */
 	struct xsio_backoff xs_backoff;
 
 	/* domains by domid; a sorted index for cycles */

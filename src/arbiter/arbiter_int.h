@@ -33,6 +33,9 @@ bool arbiter_xs_failed(struct arbiter *a, uint64_t now, const char *what,
 void arbiter_drain_events(struct arbiter *a, uint64_t now);
 /* Adopt new domains and re-read what changed. */
 void arbiter_sync_xenstore(struct arbiter *a, uint64_t now);
+/* Late per-key hand-overs a cycle at most, the default of
+ * arbiter.per_key_a_cycle (sync.c says why). */
+extern const unsigned arbiter_per_key_a_cycle;
 /* memory/membal_state of d (not in dry-run, not without xenstored). */
 void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now);
 /* Write the state of every domain whose growth was counted this cycle

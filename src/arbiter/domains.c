@@ -40,6 +40,7 @@ int arbiter_init(struct arbiter *a, const struct arbiter_config *cfg,
 	a->cfg = *cfg;
 	a->hv = hv;
 	a->dry_run = dry_run;
+	a->per_key_a_cycle = arbiter_per_key_a_cycle;
 	xsio_backoff_init(&a->xs_backoff);
 	a->capacity = cfg->max_domains;
 	a->by_domid = calloc(MEMBAL_DOMID_LIMIT, sizeof(*a->by_domid));

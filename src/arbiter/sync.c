@@ -540,7 +540,7 @@ static void read_name(struct arbiter *a, struct dom *d)
  * a thousand domains without memory/report (no agents, older agents)
  * spreads them over ten cycles of about 5,000 requests rather than one
  * cycle of 53,000 (seconds). */
-#define PER_KEY_A_CYCLE 100
+const unsigned arbiter_per_key_a_cycle = 100;
 
 void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 {
@@ -573,7 +573,7 @@ void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 			read_stamp(a, d, now);
 		if (a->xs && d->known && !d->per_key && hands_over(a, d) &&
 		    (now >= d->per_key_due_ms || a->cfg.per_key_after_ms == 0) &&
-		    late < PER_KEY_A_CYCLE) {
+		    late < a->per_key_a_cycle) {
 			hand_over_per_key(a, d, now);
 			late++;
 		}

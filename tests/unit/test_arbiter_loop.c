@@ -20,6 +20,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include "arbiter/arbiter_int.h"
 #include "arbiter/history.h"
 #include <math.h>
 #include <time.h>
@@ -1024,6 +1025,31 @@ static void test_lazy_hand_over_after_a_failure(void **state)
 	stop(e);
 }
 
+/* Late hand-overs are capped a cycle (sync.c: a thousand domains without
+ * memory/report would cost one cycle 53,000 requests): with the cap at
+ * one, the two agentless domains get their per-key keys in two
+ * successive cycles, the first as soon as it is due. */
+static void test_lazy_hand_over_capped_a_cycle(void **state)
+{
+	struct env *e = start(two_fake, SIM_AGENTS_NONE,
+			      "[daemon]\nstale_after_ms = 600000\nper_key_after_ms = 30000\n");
+	uint64_t t0 = clock_now_ms();
+	unsigned given = 0;
+
+	assert_int_equal(e->a.per_key_a_cycle, arbiter_per_key_a_cycle);
+	e->a.per_key_a_cycle = 1;
+	while (given == 0 && clock_now_ms() < t0 + 40000) {
+		run(e, 1);
+		given = node_there(e, 1, "stamp") + node_there(e, 2, "stamp");
+	}
+	assert_true(clock_now_ms() >= t0 + 30000);
+	assert_int_equal(given, 1);
+	run(e, 1);
+	assert_true(node_there(e, 1, "stamp"));
+	assert_true(node_there(e, 2, "stamp"));
+	stop(e);
+}
+
 /* The arbiter's side of the one-value layout (design.md §Report layout:
  * one value or one key a figure): the hand-over gives the guest
  * memory/report; a changed report costs one READ and no transaction; a
@@ -1444,6 +1470,7 @@ int main(void)
 		cmocka_unit_test(test_report_value_one_read),
 		cmocka_unit_test(test_lazy_hand_over_older_agent),
 		cmocka_unit_test(test_lazy_hand_over_after_a_failure),
+		cmocka_unit_test(test_lazy_hand_over_capped_a_cycle),
 		cmocka_unit_test(test_floor_and_arbiter_agree),
 	};
 	signal(SIGPIPE, SIG_IGN);
