@@ -36,15 +36,9 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-SIM=${MEMBAL_SIM:-build/membal-sim}
-[ -x "$SIM" ] || { echo "eval-gap: $SIM not built (make)" >&2; exit 2; }
-mkdir -p "$OUT"
-
-if [ $# -eq 0 ]; then
-	# Multi-host scenarios ([cluster], [host NAME]) are membal-sim's
-	# cluster runs: not this table.
-	set -- $(grep -L '^\[cluster\]\|^\[host ' conf/scenarios/*.ini)
-fi
+. scripts/eval-common.sh
+eval_setup eval-gap
+[ $# -gt 0 ] || set -- $(single_host_scenarios)
 
 echo "| scenario | shortfall (MiB·s) | idle held (MiB, mean) | swap-in (MiB) | OOM kills | target writes | idle | short | swap | oom | writes | all |"
 echo "|---|---|---|---|---|---|:-:|:-:|:-:|:-:|:-:|:-:|"

@@ -27,17 +27,11 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-SIM=${MEMBAL_SIM:-build/membal-sim}
-[ -x "$SIM" ] || { echo "eval-scarce: $SIM not built (make)" >&2; exit 2; }
-mkdir -p "$OUT"
+. scripts/eval-common.sh
+eval_setup eval-scarce
 TODAY=$OUT/today.ini
 printf '[policy]\nneed = committed\n' >"$TODAY"
-
-if [ $# -eq 0 ]; then
-	# Multi-host scenarios ([cluster], [host NAME]) are membal-sim's
-	# cluster runs: not this table.
-	set -- $(grep -L '^\[cluster\]\|^\[host ' conf/scenarios/*.ini)
-fi
+[ $# -gt 0 ] || set -- $(single_host_scenarios)
 
 echo "| scenario | static | self | paper | membal | today | clairvoyant / lagged floor | membal / clairvoyant (today) | membal / lagged | OOM kills membal (best other) | writes paper → membal | least | lag | clair | oom | writes |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|:-:|:-:|:-:|"
