@@ -133,9 +133,15 @@ double sim_floor_scenario(const struct sim_scenario *sc,
  * water-filling leaves over is spread in proportion to each guest's room
  * below H_i (a causal allocator keeps it in the guests). Shortfall at t
  * is sum max(0, need_i(t) - allocation_i(t)).
+ *
+ * A guest that has run for less than lag_ms has no need "lag_ms ago": a
+ * causal policy has not heard from it yet, so it keeps what it was
+ * created with and the others share what is left. (Seeing its need at
+ * the start instead would grant a guest that starts short its memory
+ * before any report could have told of it.)
  */
 struct lag_state {
-	bool live;
+	bool live, seen;
 	uint64_t alloc, target, need_now, need_then, min, max, rate;
 };
 
@@ -144,7 +150,13 @@ static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
 	uint64_t base = 0, can_give = 0, room = 0, spare;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!s[i].live)
+		if (s[i].live && !s[i].seen) {
+			s[i].target = s[i].alloc;
+			budget -= (int64_t)s[i].alloc;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!s[i].live || !s[i].seen)
 			continue;
 		uint64_t top = s[i].need_then < s[i].max ? s[i].need_then : s[i].max;
 
@@ -153,7 +165,7 @@ static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
 	}
 	spare = budget > 0 && (uint64_t)budget > base ? (uint64_t)budget - base : 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!s[i].live)
+		if (!s[i].live || !s[i].seen)
 			continue;
 		uint64_t top = s[i].need_then < s[i].max ? s[i].need_then : s[i].max;
 		uint64_t want = top > s[i].min ? top - s[i].min : 0;
@@ -165,7 +177,7 @@ static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
 	if (spare <= can_give || room == 0)
 		return;
 	for (size_t i = 0; i < n; i++)
-		if (s[i].live)
+		if (s[i].live && s[i].seen)
 			s[i].target += (uint64_t)((double)(s[i].max - s[i].target) *
 						  (double)(spare - can_give) / (double)room);
 }
@@ -257,6 +269,7 @@ double sim_floor_lagged(const struct sim_scenario *sc,
 			}
 			s[i].need_then = need_at(cfg, g, t > lag_ms ? t - lag_ms : 0,
 						 &managed, &lo, &hi);
+			s[i].seen = t >= g->start_ms + lag_ms;
 			s[i].min = lo;
 			s[i].max = hi > lo ? hi : lo;
 			s[i].rate = g->balloon_rate_kb_s;

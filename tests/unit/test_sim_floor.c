@@ -187,6 +187,37 @@ static void test_lagged_floor(void **state)
 	sim_scenario_free(&sc);
 }
 
+/*
+ * A guest short from its first instant: no causal policy has heard from it
+ * until lag_ms after it started, so the lagged floor lets it keep what it
+ * was created with until then. busy needs 700 + 100 (overhead) and holds
+ * 512: 288 MiB short at the instants 0.1 .. 1.9 s (19 of 100 ms), met at
+ * 2.0 s with instant balloons. late, started at 10 s the same way, adds
+ * its own 20 (10.0 .. 11.9 s: it is short from its first instant). Counting from the need at the start instead gave
+ * zero for both.
+ */
+static void test_lagged_floor_unseen(void **state)
+{
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	double l2, l0;
+
+	assert_int_equal(sim_scenario_load_string("s.ini",
+		"[host]\ntotal_mb = 4096\ndom0_mb = 512\nballoon_rate_mb_s = 1000000\n"
+		"[guest busy]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"workload = const:700\n"
+		"[guest late]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"workload = const:700\nstart_s = 10\n", &sc, &f), 0);
+	arbiter_config_defaults(&c);
+	l2 = sim_floor_lagged(&sc, &c, 30000, 100, 2000);
+	l0 = sim_floor_lagged(&sc, &c, 30000, 100, 0);
+	print_message("short from the start: lagged 2 s %.1f, 0 s %.1f MiB*s\n", l2, l0);
+	assert_true(fabs(l2 - 288.0 * (1.9 + 2.0)) < 0.5);
+	assert_true(l0 < 0.5);
+	sim_scenario_free(&sc);
+}
+
 static void test_gini(void **state)
 {
 	const double equal[] = { 0.2, 0.2, 0.2, 0.2 };
@@ -211,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_floor),
 		cmocka_unit_test(test_floor_unmanaged_like_arbiter),
 		cmocka_unit_test(test_lagged_floor),
+		cmocka_unit_test(test_lagged_floor_unseen),
 		cmocka_unit_test(test_gini),
 	};
 
