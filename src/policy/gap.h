@@ -100,6 +100,11 @@ struct gap_obs {
 	uint64_t overhead_kb;      /* O_i */
 	struct gap_counters c;
 	bool psi_up;               /* no exploratory cut under pressure */
+	/* Growth evidence (the OOM margin's, design.md §Growth is never
+	 * cut) and the guest's free swap: while it grows, the gap is not
+	 * below gap_start less what its swap can take. */
+	bool growing;
+	uint64_t swap_free_kb;
 	bool oom_hold;             /* within oom_hold_s of a kill */
 };
 
@@ -113,6 +118,7 @@ struct gap_state {
 	int64_t prev_realised_kb;
 	bool have_ws;
 	uint64_t prev_ws_kb;       /* aligned, at the last report seen */
+	uint64_t prev_ws_raw_kb;   /* the same, as the goal saw it */
 	uint64_t prev_ms;
 	struct gap_counters prev_c;
 	bool quiet;                /* the last judged step was quiet */
@@ -131,6 +137,10 @@ struct gap_state {
 	 * what the gap had to absorb lately. */
 	uint64_t rise_kb[GAP_RISE_SLOTS];
 	uint64_t rise_slot[GAP_RISE_SLOTS];
+	/* W's rise at the last fresh report, and that rise again when the
+	 * report before rose too (a ramp), else 0: gap_band's lead. */
+	uint64_t last_rise_kb;
+	uint64_t ramp_kb;
 	/* The last fresh report, eligible or not: the page-in back-off
 	 * holds in every regime. */
 	bool have_seen;
@@ -150,6 +160,15 @@ void gap_state_init(struct gap_state *s, const struct policy_params *p,
  * at most gap_start, 4 MiB aligned up: the floor of a cut. */
 uint64_t gap_recent_rise_kb(const struct policy_params *p,
 			    const struct gap_state *s, uint64_t now_ms);
+
+/* With gap_band, the gap the goal gets (design.md §The learned gap):
+ * left_kb, the gap that the last written target leaves above W_i
+ * (target - O_i - W_i), while it is within [g_kb, max(g_kb, gap_start)]:
+ * the goal is that target, no write; below it (W_i rose out) g_kb plus
+ * W_i's last rise on a ramp, at most the top; above it g_kb. Without
+ * gap_band, g_kb. */
+uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
+		     uint64_t g_kb, int64_t left_kb);
 
 /* The bounds of the gap for W_i = ws_kb: [*lo, *hi], 4 MiB aligned. */
 void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,
