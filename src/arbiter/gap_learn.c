@@ -13,12 +13,17 @@
  * the last report's): a settled, quiet guest may explore or take a
  * priced move at the pace of its heartbeats; the seed's listing (the
  * sim's hook) sees fresh reports only, as it did.
+ *
+ * gap_band (design.md §The learned gap): where the last cycle settled in
+ * abundant mode, the goal keeps the last written target while the gap
+ * it leaves stays between the learned gap and gap_start.
  */
 #include "arbiter/arbiter_int.h"
 
 #include "arbiter/state.h"
 #include "common/keys.h"
 #include "common/log.h"
+#include "policy/growth.h"
 
 void dom_gap_rules(struct dom *d, const struct arbiter_config *c)
 {
@@ -88,6 +93,8 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 			.overhead_kb = overhead_kb,
 			.psi_up = guest_has(&d->fig, MK_PSI_SOME) && d->fig.v[MK_PSI_SOME] > 0,
 			.oom_hold = oom_hold,
+			.growing = growth_recent(&d->growth, now, (uint64_t)p->oom_room_s * 1000),
+			.swap_free_kb = guest_has(&d->fig, MK_SWAP_FREE) ? d->fig.v[MK_SWAP_FREE] : 0,
 		};
 
 		d->gap_report_ms = d->hist.last_ms;
@@ -101,7 +108,15 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 	}
 	if (a->gap_hook)
 		return d->gap_kb;
-	return d->gap_kb = gap_current_kb(p, &d->gap, ws, oom_hold);
+	uint64_t g = gap_current_kb(p, &d->gap, ws, oom_hold);
+
+	/* gap_band: only where the last cycle settled in abundant mode on
+	 * its goal (a walk, scarce mode and a grant keep the learned gap). */
+	if (was_decided && prev->mode == POLICY_MODE_ABUNDANT && d->have_target &&
+	    prev->target_kb == prev->goal_kb && !(prev->reasons & POLICY_R_GRANT))
+		g = gap_band_kb(p, &d->gap, g, (int64_t)d->target_kb - (int64_t)overhead_kb -
+							(int64_t)ws);
+	return d->gap_kb = g;
 }
 
 void arbiter_gap_persist(struct arbiter *a, uint64_t now)

@@ -218,6 +218,8 @@ static int explore_action(const struct policy_params *p, struct gap_state *s,
 		m = GAP_CENTER;
 	if (lo < -m)
 		lo = -m;
+	if (!p->gap_explore_up)
+		m = 0;   /* cuts only: an explored growth is never rewarded */
 	return GAP_CENTER + lo + (int)(gap_rand(&s->rng) % (uint64_t)(m - lo + 1));
 }
 
@@ -272,13 +274,27 @@ uint64_t gap_recent_rise_kb(const struct policy_params *p,
 	return align_up(r);
 }
 
+/* While the guest grows, the part of gap_start that its free swap cannot
+ * take: what fixed would have left it between a rise and an OOM kill. */
+static uint64_t growth_floor(const struct policy_params *p, const struct gap_obs *o)
+{
+	uint64_t start = align_down(p->gap_start_kb);
+
+	if (!o->growing)
+		return 0;
+	return o->swap_free_kb >= start ? 0 : align_up(start - o->swap_free_kb);
+}
+
 /* Deviations for safety (design.md §The learned gap): the gap is not
  * below the largest recent rise of W (capped at gap_start), a page-in
  * brings it back to gap_start, both at once. Any other change of the gap
- * in effect costs a target write of its own unless it joins one that a
- * move of W by min_change makes anyway: a growth waits for that move; a
- * cut comes only after a quiet step, by min_change at least, with such a
- * move or gap_cut_s after the last change. */
+ * in effect costs a target write of its own unless it joins one that the
+ * goal makes anyway: a move of W by min_change, or with gap_ride any
+ * change of W (a changed goal is written, the write lands on it). A
+ * growth waits for such a write; a cut comes only after a quiet step,
+ * with such a write (with gap_ride by at most min_change less W's fall,
+ * so that the joined write still lands on the goal in one step), or
+ * alone, by min_change, gap_lone_cut_s after the last change. */
 static void settle_gap(const struct policy_params *p, struct gap_state *s,
 		       const struct gap_obs *o, uint64_t ws, bool paged_in,
 		       bool quiet)
@@ -286,6 +302,8 @@ static void settle_gap(const struct policy_params *p, struct gap_state *s,
 	uint64_t lo, hi, need = gap_recent_rise_kb(p, s, o->report_ms);
 
 	gap_bounds(p, ws, o->oom_hold, &lo, &hi);
+	if (need < growth_floor(p, o))
+		need = growth_floor(p, o);
 	if (paged_in && need < p->gap_start_kb)
 		need = align_down(p->gap_start_kb);
 	if (need > hi)
@@ -296,28 +314,39 @@ static void settle_gap(const struct policy_params *p, struct gap_state *s,
 		s->gap_kb = need;
 	uint64_t dws = ws > s->prev_ws_kb ? ws - s->prev_ws_kb : s->prev_ws_kb - ws;
 	bool moved = s->have_ws && dws >= p->min_change_kb;
+	bool changed = s->have_ws && o->ws_kb != s->prev_ws_raw_kb;
+	bool joins = p->gap_ride ? changed : moved;
+	uint64_t fall = changed && o->ws_kb < s->prev_ws_raw_kb ? s->prev_ws_raw_kb - o->ws_kb : 0;
 	bool apply;
 
 	if (!p->gap_cut_s || !s->have_use)
 		apply = true;
 	else if (s->gap_kb > s->use_kb)
 		/* A growth after pain or up to a recent rise at once; any
-		 * other (explored, priced) with the next move of W, whose
-		 * write it joins. */
-		apply = forced || moved;
+		 * other (explored, priced) with a write made anyway. */
+		apply = forced || joins;
+	else if (p->gap_ride && joins)
+		apply = quiet;
 	else
 		apply = quiet && s->use_kb - s->gap_kb >= p->min_change_kb &&
-			(moved || o->report_ms - s->use_ms >= (uint64_t)p->gap_cut_s * 1000);
+			(joins || (p->gap_lone_cut_s &&
+				   o->report_ms - s->use_ms >= (uint64_t)p->gap_lone_cut_s * 1000));
 	if (apply) {
 		uint64_t to = s->gap_kb;
 
-		/* A cut that joins no move of W is a write of its own: by
-		 * min_change at a time it is exactly one (a larger decrease
-		 * walks down in min_change steps, one write each, and a
-		 * remainder is one more). */
-		if (p->gap_cut_s && s->have_use && to < s->use_kb && !moved &&
-		    s->use_kb - to > p->min_change_kb)
-			to = s->use_kb - p->min_change_kb;
+		if (p->gap_cut_s && s->have_use && to < s->use_kb) {
+			/* A cut that joins no write is a write of its own:
+			 * by min_change at a time it is exactly one (a larger
+			 * decrease walks down in min_change steps, one write
+			 * each, and a remainder is one more); one that joins a
+			 * fall of W stays within the walk's one step. */
+			uint64_t room = !joins ? p->min_change_kb
+					: !p->gap_ride ? UINT64_MAX
+					: p->min_change_kb > fall ? align_down(p->min_change_kb - fall) : 0;
+
+			if (s->use_kb - to > room)
+				to = s->use_kb - room;
+		}
 		if (!s->have_use || to != s->use_kb)
 			s->use_ms = o->report_ms;
 		s->use_kb = to;
@@ -345,6 +374,13 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 	if (!s->init)
 		gap_state_init(s, p, 0);
 	note_rise(p, s, o->report_ms, ws);
+	if (!o->heartbeat) {
+		uint64_t rise = s->have_ws && o->ws_kb > s->prev_ws_raw_kb ?
+				o->ws_kb - s->prev_ws_raw_kb : 0;
+
+		s->ramp_kb = rise && s->last_rise_kb ? rise : 0;
+		s->last_rise_kb = rise;
+	}
 	bool seen = s->have_seen && !o->heartbeat;
 	uint64_t seen_ms = s->seen_ms;
 	struct gap_counters seen_c = s->seen_c;
@@ -359,21 +395,24 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 		 * The page-in back-off is a safety rule, not a price: it
 		 * holds in every regime (in scarce mode the gap still caps
 		 * tier 2, U_i = min(H_i, W_i + g_i)). */
-		if (seen && o->report_ms > seen_ms &&
-		    paged_in_between(p, &seen_c, &o->c, o->report_ms - seen_ms)) {
-			uint64_t start = align_down(p->gap_start_kb);
+		bool paged = seen && o->report_ms > seen_ms &&
+			     paged_in_between(p, &seen_c, &o->c, o->report_ms - seen_ms);
+		uint64_t floor = paged ? align_down(p->gap_start_kb) : growth_floor(p, o);
 
-			if (s->gap_kb < start)
-				s->gap_kb = start;
+		if (floor && (paged || s->gap_kb < floor || !s->have_use || s->use_kb < floor)) {
+			if (s->gap_kb < floor)
+				s->gap_kb = floor;
 			if (!s->have_use || s->use_kb < s->gap_kb) {
 				s->use_kb = s->gap_kb;
 				s->use_ms = o->report_ms;
 			}
 			s->have_use = true;
-			s->quiet = false;
 		}
+		if (paged)
+			s->quiet = false;
 		s->have_prev = false;
 		s->prev_ws_kb = ws;
+		s->prev_ws_raw_kb = o->ws_kb;
 		s->have_ws = true;
 		s->last_outcome = GAP_FROZEN;
 		return GAP_FROZEN;
@@ -437,6 +476,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 	s->last_outcome = out;
 	settle_gap(p, s, o, ws, s->n_fines_pagein != fines_before,
 		   out == GAP_PRIZE || (out == GAP_BEAT && s->quiet));
+	s->prev_ws_raw_kb = o->ws_kb;
 	if (!o->heartbeat)
 		remember(s, o, realised, ws);
 	return out;
@@ -456,4 +496,26 @@ void gap_oom(const struct policy_params *p, struct gap_state *s)
 	s->have_use = true;
 	s->have_prev = false;
 	s->quiet = false;
+}
+
+uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
+		     uint64_t g_kb, int64_t left_kb)
+{
+	uint64_t top = align_down(p->gap_start_kb) > g_kb ? align_down(p->gap_start_kb) : g_kb;
+
+	if (!p->gap_band)
+		return g_kb;
+	if (left_kb >= (int64_t)g_kb && left_kb <= (int64_t)top)
+		return (uint64_t)left_kb;
+	if (left_kb > (int64_t)top)
+		return g_kb;
+	/* W rose out of the band: on a ramp one more rise like the last
+	 * is likely, and room for it saves the next write (4 MiB aligned up:
+	 * the next rise may be a little larger). */
+	uint64_t lead = align_up(s->ramp_kb);   /* a rise a little larger */
+
+	if (lead > top - g_kb)
+		lead = top - g_kb;
+
+	return g_kb + lead;
 }

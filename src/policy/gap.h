@@ -20,16 +20,23 @@
  *     growth), at most once per gap_cut_s, never a cut after pain;
  *   - a growth is rewarded only when it ended pain;
  *   - every gap_greedy-th step explores a random action with |change| <=
- *     gap_explore_max, at most once per gap_explore_s, only when the last
- *     step was quiet, never a cut under PSI or within the OOM hold;
+ *     gap_explore_max (a cut or none unless gap_explore_up), at most once
+ *     per gap_explore_s, only when the last step was quiet, never a cut
+ *     under PSI or within the OOM hold;
  *   - the gap stays in [floor, max(floor, min(gap_max, max(W_i/2,
  *     gap_start)))], 4 MiB aligned; floor = gap_min, raised by oom_bump
  *     during the OOM hold; not below the largest recent rise of W_i
  *     (gap_window_s, at most gap_start); back to gap_start after a
  *     page-in or an OOM kill;
+ *   - while the guest grows (obs.growing), not below gap_start less its
+ *     free swap;
  *   - the gap in effect (use_kb, what the goal gets) follows the chosen
- *     one with the hysteresis of settle_gap() in gap.c; a cut that joins
- *     no move of W by min_change, min_change at a time (one write);
+ *     one with the hysteresis of settle_gap() in gap.c: a change joins a
+ *     write that W makes anyway (gap_ride: any change of W, a cut within
+ *     min_change less W's fall); a cut that joins none at most once per
+ *     gap_lone_cut_s, min_change at a time (one write);
+ *   - gap_band_kb(): the daemon keeps the last target while the gap it
+ *     leaves is within [g, gap_start];
  *   - a heartbeat (the last report's figures) is a step without credit:
  *     the chain keeps its start, a settled quiet guest may choose;
  *   - the page-in back-off holds in every regime: a frozen report with
@@ -100,6 +107,12 @@ struct gap_obs {
 	uint64_t overhead_kb;      /* O_i */
 	struct gap_counters c;
 	bool psi_up;               /* no exploratory cut under pressure */
+	/* Growth evidence (the OOM margin's, see
+	 * design.md §Growth is never cut) and the guest's free swap: while
+	 * it grows, the gap is not below gap_start less what its swap can
+	 * take. */
+	bool growing;
+	uint64_t swap_free_kb;
 	bool oom_hold;             /* within oom_hold_s of a kill */
 };
 
@@ -113,6 +126,7 @@ struct gap_state {
 	int64_t prev_realised_kb;
 	bool have_ws;
 	uint64_t prev_ws_kb;       /* aligned, at the last report seen */
+	uint64_t prev_ws_raw_kb;   /* the same, as the goal saw it */
 	uint64_t prev_ms;
 	struct gap_counters prev_c;
 	bool quiet;                /* the last judged step was quiet */
@@ -131,6 +145,10 @@ struct gap_state {
 	 * what the gap had to absorb lately. */
 	uint64_t rise_kb[GAP_RISE_SLOTS];
 	uint64_t rise_slot[GAP_RISE_SLOTS];
+	/* W's rise at the last fresh report, and that rise again when the
+	 * report before rose too (a ramp), else 0: gap_band's lead. */
+	uint64_t last_rise_kb;
+	uint64_t ramp_kb;
 	/* The last fresh report, eligible or not: the page-in back-off
 	 * holds in every regime. */
 	bool have_seen;
@@ -150,6 +168,15 @@ void gap_state_init(struct gap_state *s, const struct policy_params *p,
  * at most gap_start, 4 MiB aligned up: the floor of a cut. */
 uint64_t gap_recent_rise_kb(const struct policy_params *p,
 			    const struct gap_state *s, uint64_t now_ms);
+
+/* With gap_band, the gap the goal gets (design.md §The learned gap):
+ * left_kb, the gap that the last written target leaves above W_i
+ * (target - O_i - W_i), while it is within [g_kb, max(g_kb, gap_start)]:
+ * the goal is that target, no write; below it (W_i rose out) g_kb plus
+ * W_i's last rise on a ramp, at most the top; above it g_kb. Without
+ * gap_band, g_kb. */
+uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
+		     uint64_t g_kb, int64_t left_kb);
 
 /* The bounds of the gap for W_i = ws_kb: [*lo, *hi], 4 MiB aligned. */
 void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,

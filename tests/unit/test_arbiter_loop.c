@@ -788,6 +788,51 @@ static void test_learned_gap_steady_and_kept(void **state)
 	stop(e);
 }
 
+/* gap_band (design.md §The learned gap): once the learned gap is cut
+ * below gap_start, a rise of the demand that keeps the guest between its
+ * learned gap and gap_start is not written (nor is the cut itself: the
+ * gap the target leaves is within the band); with gap_band = no the cut
+ * and each rise are. */
+static void band_run(bool band, uint64_t *writes, uint64_t *gap)
+{
+	char cfg[192];
+
+	snprintf(cfg, sizeof(cfg), "[policy]\nheadroom = learned\ngap_greedy = 0\ngap_band = %s\n"
+		 "[daemon]\nstale_after_ms = 600000\n", band ? "yes" : "no");
+	struct env *e = start(two_fake, SIM_AGENTS_NONE, cfg);
+	struct fig f = { .tot = 460 * MIB, .free = 300 * MIB, .committed_as = 300 * MIB };
+
+	run(e, 1);
+	for (int i = 0; i < 60; i++) {
+		fake_publish(e, 1, &f);
+		run(e, 1);
+	}
+	struct dom *d = adom(e, 1);
+	uint64_t w0 = e->a.n.target_writes;
+
+	d->gap.gap_kb = d->gap.use_kb = 32 * MIB;   /* as if learned */
+	for (int i = 0; i < 4; i++) {
+		f.committed_as += 4 * MIB;
+		fake_publish(e, 1, &f);
+		run(e, 2);
+	}
+	*writes = e->a.n.target_writes - w0;
+	*gap = d->gap_kb;
+	stop(e);
+}
+
+static void test_learned_gap_band(void **state)
+{
+	uint64_t writes, gap;
+
+	band_run(true, &writes, &gap);
+	assert_int_equal(writes, 0);
+	assert_true(gap >= 32 * MIB && gap <= 64 * MIB - 16 * MIB);   /* 64 less the rise */
+	band_run(false, &writes, &gap);
+	assert_true(writes >= 4);
+	assert_int_equal(gap, 32 * MIB);
+}
+
 static void test_steady_state_sends_no_request(void **state)
 {
 	struct env *e = start(two_fake, SIM_AGENTS_NONE, "[daemon]\nstale_after_ms = 600000\n");
@@ -1461,6 +1506,7 @@ int main(void)
 		cmocka_unit_test(test_restart_makes_no_burst),
 		cmocka_unit_test(test_steady_state_sends_no_request),
 		cmocka_unit_test(test_learned_gap_steady_and_kept),
+		cmocka_unit_test(test_learned_gap_band),
 		cmocka_unit_test(test_goal_jitter_writes_nothing),
 		cmocka_unit_test(test_min_above_static_max_not_managed),
 		cmocka_unit_test(test_write_to_vanished_domain),

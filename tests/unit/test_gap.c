@@ -32,6 +32,7 @@ static struct policy_params vector_params(uint32_t greedy)
 	p.gap_follow = true;
 	p.gap_cut_s = 0;
 	p.gap_window_s = 0;
+	p.gap_explore_up = true;     /* the seed explores both ways */
 	return p;
 }
 

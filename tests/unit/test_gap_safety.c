@@ -23,6 +23,11 @@ static struct policy_params params(void)
 
 	policy_params_default(&p);   /* gap_min 32, start 64, window 300, cut 120 */
 	p.gap_greedy = 0;            /* no exploration: moves are set by hand */
+	/* The rules of session 3 (still reachable by keys): a change of
+	 * the gap joins only a move of W by min_change, a lone cut comes
+	 * after gap_cut_s. test_gap_ride.c tests the defaults. */
+	p.gap_ride = false;
+	p.gap_lone_cut_s = p.gap_cut_s;
 	return p;
 }
 
