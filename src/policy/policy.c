@@ -301,12 +301,24 @@ static void self_adjust(const struct policy_params *p,
 {
 	uint64_t t = clamp_u64(self_step(p, d->target_kb, dv->goal), dv->lo,
 			       d->max_kb);
+	uint32_t hold = 0;
 
+	/* The adoption grace in abundance: nobody needs what a newly
+	 * adopted domain holds, and its first figures have no history, so
+	 * it keeps min(B_i, H_i) (design.md §Growth is never cut). */
+	if (uses_need(p, d) && (d->flags & POLICY_IN_BOOTED)) {
+		uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
+
+		if (t < keep) {
+			t = keep;
+			hold = POLICY_R_ADOPT;
+		}
+	}
 	o->mode = POLICY_MODE_ABUNDANT;
 	o->stage = POLICY_STAGE_SELF;
 	o->target_kb = t;
 	o->settle_kb = dv->goal;
-	o->reasons = bound_reasons(t, dv, d->max_kb) |
+	o->reasons = hold ? hold : bound_reasons(t, dv, d->max_kb) |
 		     (t != dv->goal ? POLICY_R_STEP : 0);
 }
 
