@@ -295,12 +295,44 @@ static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 	return r;
 }
 
+/*
+ * The write band of a domain sized by its estimate (design.md §A step
+ * ahead): its goal W_i + g_i moves with every sample, and a ramp would
+ * otherwise be rewritten every cycle by a few MiB. A domain that grows is
+ * given min_change above its goal, so the goal can rise that much before
+ * the next write; a target above its goal by less than min_change is
+ * kept; farther above, it walks down as before. Returns the target and
+ * sets *settle to the value a write below min_change may land on.
+ */
+static uint64_t band_step(const struct policy_params *p,
+			  const struct policy_dom *d, uint64_t goal,
+			  uint64_t *settle)
+{
+	uint64_t b = d->target_kb, lead = policy_page_down(p->min_change_kb);
+
+	*settle = goal;
+	if (goal > b) {
+		uint64_t top = policy_page_down(d->max_kb);
+		uint64_t t = goal + lead < top ? goal + lead : top;
+
+		if (t < goal)
+			t = goal;
+		*settle = t;
+		return t;
+	}
+	if (b - goal < lead)
+		return b;
+	return self_step(p, b, goal);
+}
+
 static void self_adjust(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv,
 			struct policy_decision *o)
 {
-	uint64_t t = clamp_u64(self_step(p, d->target_kb, dv->goal), dv->lo,
-			       d->max_kb);
+	uint64_t settle = dv->goal;
+	uint64_t t = clamp_u64(uses_need(p, d) ? band_step(p, d, dv->goal, &settle)
+					       : self_step(p, d->target_kb, dv->goal),
+			       dv->lo, d->max_kb);
 	uint32_t hold = 0;
 
 	/* The adoption grace in abundance: nobody needs what a newly
@@ -317,9 +349,9 @@ static void self_adjust(const struct policy_params *p,
 	o->mode = POLICY_MODE_ABUNDANT;
 	o->stage = POLICY_STAGE_SELF;
 	o->target_kb = t;
-	o->settle_kb = dv->goal;
+	o->settle_kb = settle;
 	o->reasons = hold ? hold : bound_reasons(t, dv, d->max_kb) |
-		     (t != dv->goal ? POLICY_R_STEP : 0);
+		     (t != settle ? POLICY_R_STEP : 0);
 }
 
 /* Global balancing for the domUs: fill the solver items, solve, copy the
