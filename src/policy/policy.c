@@ -298,31 +298,31 @@ static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 /*
  * The write band of a domain sized by its estimate (design.md §A step
  * ahead): its goal W_i + g_i moves with every sample, and a ramp would
- * otherwise be rewritten every cycle by a few MiB. A domain that grows is
- * given min_change above its goal, so the goal can rise that much before
- * the next write; a target above its goal by less than min_change is
- * kept; farther above, it walks down as before. Returns the target and
- * sets *settle to the value a write below min_change may land on.
+ * otherwise be rewritten every cycle by a few MiB. The target aims
+ * min_change above the goal: a domain whose goal passes its target grows
+ * there at once, so the goal can rise that much before the next write; a
+ * target up to 2 min_change above the goal is kept, so the goal can
+ * jitter by min_change either way without a write; farther above, it
+ * walks down (in hysteresis steps, as before) to min_change above the
+ * goal. Returns the target and sets *settle to the end of that move,
+ * which a write below min_change may land on.
  */
 static uint64_t band_step(const struct policy_params *p,
 			  const struct policy_dom *d, uint64_t goal,
 			  uint64_t *settle)
 {
 	uint64_t b = d->target_kb, lead = policy_page_down(p->min_change_kb);
+	uint64_t top = policy_page_down(d->max_kb);
+	uint64_t aim = goal + lead < top ? goal + lead : top;
 
-	*settle = goal;
-	if (goal > b) {
-		uint64_t top = policy_page_down(d->max_kb);
-		uint64_t t = goal + lead < top ? goal + lead : top;
-
-		if (t < goal)
-			t = goal;
-		*settle = t;
-		return t;
-	}
-	if (b - goal < lead)
+	if (aim < goal)
+		aim = goal;
+	*settle = aim;
+	if (goal > b)
+		return aim;
+	if (b - goal <= 2 * lead)
 		return b;
-	return self_step(p, b, goal);
+	return self_step(p, b, aim);
 }
 
 static void self_adjust(const struct policy_params *p,
