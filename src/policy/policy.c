@@ -327,7 +327,7 @@ static uint64_t band_step(const struct policy_params *p,
 
 static void self_adjust(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv,
-			struct policy_decision *o)
+			struct policy_decision *o, int64_t *spare)
 {
 	uint64_t settle = dv->goal;
 	uint64_t t = clamp_u64(uses_need(p, d) ? band_step(p, d, dv->goal, &settle)
@@ -335,13 +335,17 @@ static void self_adjust(const struct policy_params *p,
 			       dv->lo, d->max_kb);
 	uint32_t hold = 0;
 
-	/* The adoption grace in abundance: nobody needs what a newly
-	 * adopted domain holds, and its first figures have no history, so
-	 * it keeps min(B_i, H_i) (design.md §Growth is never cut). */
+	/* The boot grace: a guest that started while the arbiter ran has
+	 * no history and was just sized for what it is starting; it keeps
+	 * min(B_i, H_i) while that is memory nobody needs: the free memory
+	 * left once every domain has its goal (*spare) covers what it would
+	 * give back (design.md §A step ahead and the boot grace). */
 	if (uses_need(p, d) && (d->flags & POLICY_IN_BOOTED)) {
 		uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
+		uint64_t give = keep > dv->goal ? keep - dv->goal : 0;
 
-		if (t < keep) {
+		if (t < keep && *spare >= (int64_t)give) {
+			*spare -= (int64_t)give;
 			t = keep;
 			hold = POLICY_R_ADOPT;
 		}
@@ -602,6 +606,10 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		break;
 	}
 
+	/* What is free once every domU has its goal: what a boot grace
+	 * may keep (abundant only, so never below 0). */
+	int64_t spare = free_u - cycle->need_kb;
+
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
 
@@ -610,7 +618,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		derive(p, &dom[i], &dv);
 		out[i].goal_kb = dv.goal;
 		if (!global)
-			self_adjust(p, &dom[i], &dv, &out[i]);
+			self_adjust(p, &dom[i], &dv, &out[i], &spare);
 	}
 	if (global) {
 		if (balance(ctx, p, dom, n, out, budget, free_u, cycle) < 0)

@@ -165,6 +165,23 @@ static void test_boot_grace(void **state)
 	one(&d, &o);
 	assert_true(o.target_kb < 768 * MIB);
 
+	/* Abundant, but what it would give back is more than is free once
+	 * every guest has its goal: the second guest's growth (goal 1064
+	 * MiB, it holds 512) leaves 300 + 604 - 552 = 352 MiB < 604 MiB. */
+	struct policy_dom pair[2] = { est_dom(1, 768 * MIB, 100 * MIB),
+				      est_dom(2, 512 * MIB, 1000 * MIB) };
+	struct policy_decision po[2];
+	struct policy_cycle pc;
+
+	pair[0].flags |= POLICY_IN_GRACE | POLICY_IN_BOOTED;
+	run_cycle(&params, 300 * MIB, pair, 2, po, &pc);
+	assert_int_equal(pc.mode, POLICY_MODE_ABUNDANT);
+	assert_true(po[0].target_kb < 768 * MIB);
+	assert_false(po[0].reasons & POLICY_R_ADOPT);
+	/* with 700 MiB free, 752 MiB are spare: it keeps what it holds */
+	run_cycle(&params, 700 * MIB, pair, 2, po, &pc);
+	assert_int_equal(po[0].target_kb, 768 * MIB);
+
 	/* Scarce: a second guest needs more than the host has free. */
 	struct policy_dom two[2] = { est_dom(1, 768 * MIB, 100 * MIB),
 				     est_dom(2, 512 * MIB, 1500 * MIB) };
