@@ -174,7 +174,7 @@ static struct dom *dom_new(struct arbiter *a, const struct hv_domain *hd,
 	d->stamp_ms = now;
 	d->born_ms = now;
 	/* Listed after our first cycle: a guest that started while we ran
-	 * (design.md §Growth is never cut: the adoption grace). */
+	 * (design.md §A step ahead and the boot grace). */
 	d->booted = a->n.cycles > 1;
 	a->by_domid[hd->domid] = d;
 	order_insert(a, hd->domid);

@@ -296,8 +296,9 @@ static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 }
 
 /*
- * The write band of a domain sized by its estimate (design.md §A step
- * ahead): its goal W_i + g_i moves with every sample, and a ramp would
+ * The write band of a domain sized by its estimate
+ * (design.md §A step ahead and the boot grace): its goal W_i + g_i
+ * moves with every sample, and a ramp would
  * otherwise be rewritten every cycle by a few MiB. The target aims
  * min_change above the goal: a domain whose goal passes its target grows
  * there at once, so the goal can rise that much before the next write; a
