@@ -62,6 +62,24 @@ static void test_keeps_within_the_band(void **state)
 	assert_false(o.has_write);
 }
 
+/* Below the reserve (F_h < 0, still abundant: the guest holds 20 MiB
+ * more than its goal and the host lacks 10) there is no band: the
+ * target walks to the goal (a min_change step, 340 -> 324 MiB) and the
+ * decrease is written (test_faults' intruder stayed below the reserve
+ * for good with the band kept). */
+static void test_no_band_below_the_reserve(void **state)
+{
+	struct policy_dom d = est_dom(1, 340 * MIB, 256 * MIB);
+	struct policy_decision o;
+	struct policy_cycle cycle;
+
+	run_cycle(&params, -10 * (int64_t)MIB, &d, 1, &o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_int_equal(o.target_kb, 324 * MIB);
+	assert_true(o.has_write);
+	assert_int_equal(o.write_kb, 324 * MIB);
+}
+
 /* Farther above: the walk down in eighths is unchanged. */
 static void test_walks_down_beyond_the_band(void **state)
 {
@@ -200,6 +218,7 @@ int main(void)
 		cmocka_unit_test_setup(test_grows_a_step_ahead, setup),
 		cmocka_unit_test_setup(test_keeps_within_the_band, setup),
 		cmocka_unit_test_setup(test_walks_down_beyond_the_band, setup),
+		cmocka_unit_test_setup(test_no_band_below_the_reserve, setup),
 		cmocka_unit_test_setup(test_ramp_written_once_per_min_change, setup),
 		cmocka_unit_test_setup(test_jitter_not_written, setup),
 		cmocka_unit_test_setup(test_step_ahead_stops_at_max, setup),
