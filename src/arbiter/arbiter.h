@@ -86,6 +86,7 @@ struct dom {
 				      * (design.md §The lazy hand-over) */
 	bool have_fig;
 	uint64_t first_fig_ms;       /* first good report (adopt_grace_s) */
+	bool booted;                 /* appeared after the arbiter's first cycle */
 	struct guest_figures fig;    /* last good report */
 	struct guest_history hist;   /* deltas to the report before it */
 	struct growth_state growth;  /* need = estimate: the OOM margin's evidence */

@@ -78,6 +78,7 @@ static void need_of(const struct arbiter *a, struct dom *d,
 		return;
 	in->grace = p->adopt_grace_s > 0 &&
 		    (!d->have_fig || now < d->first_fig_ms + (uint64_t)p->adopt_grace_s * 1000);
+	in->booted = in->grace && d->booted;
 	if (!d->have_fig)
 		return;
 	guest_estimate_input(&d->fig, &d->hist, &ei);
@@ -379,7 +380,8 @@ int arbiter_cycle(struct arbiter *a)
 	 * need like any other. */
 	if (host.free_kb < (int64_t)host.reserve_kb)
 		for (size_t i = 0; i < n; i++)
-			a->snap[i].flags &= ~(uint32_t)(POLICY_IN_GRACE | POLICY_IN_GROWING);
+			a->snap[i].flags &= ~(uint32_t)(POLICY_IN_GRACE | POLICY_IN_GROWING |
+							POLICY_IN_BOOTED);
 	if (policy_decide(&a->pctx, &a->cfg.policy.params, &host, a->snap, n,
 			  a->dec, &a->cycle) < 0) {
 		log_limited(LOG_ERR, "arbiter:policy", "policy refused the snapshot: %s",

@@ -173,6 +173,9 @@ static struct dom *dom_new(struct arbiter *a, const struct hv_domain *hd,
 	d->type = a->hv->ops->dom_type(a->hv, hd->domid);
 	d->stamp_ms = now;
 	d->born_ms = now;
+	/* Listed after our first cycle: a guest that started while we ran
+	 * (design.md §A step ahead and the boot grace). */
+	d->booted = a->n.cycles > 1;
 	a->by_domid[hd->domid] = d;
 	order_insert(a, hd->domid);
 	a->n.domains_added++;

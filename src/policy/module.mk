@@ -30,6 +30,8 @@ $(eval $(call policy_test,test_gap_ride,tests/unit/test_gap_ride.c))
 
 $(eval $(call policy_test,test_scarce_props,tests/unit/test_scarce_props.c))
 $(eval $(call policy_test,test_unpark,tests/unit/test_unpark.c))
+# The write band and the boot grace (design.md §A step ahead and the boot grace).
+$(eval $(call policy_test,test_band,tests/unit/test_band.c))
 
 # The OOM margin's growth evidence (design.md §Growth is never cut).
 $(eval $(call policy_test,test_growth,tests/unit/test_growth.c))

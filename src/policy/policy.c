@@ -2,8 +2,8 @@
 /*
  * Classification, self-adjustment, guest safety and dom0 handling, and
  * the glue around the solvers (design.md §One cycle). The solvers live in
- * solve_exact.c and solve_paper.c, the write arithmetic in apply.c, the
- * parameters in params.c.
+ * solve_exact.c and solve_paper.c, the abundant steps in step.c, the
+ * write arithmetic in apply.c, the parameters in params.c.
  *
  * One cycle, in the order the code below follows:
  *   1. F_h = host free - reserve - pending growth of undecided entries.
@@ -252,37 +252,6 @@ static double weight(const struct policy_params *p, const struct policy_dom *d)
 	return d->shares * ((1.0 - p->tau) + p->epsilon * used);
 }
 
-/*
- * One self-adjustment step (§3.2) from the current target B toward goal:
- *     d = |goal - B|,  step = max(ceil(d / h), min(min_change, d))
- * with h = hysteresis_up when growing, hysteresis_down when shrinking.
- * The step is never below the write threshold unless it lands exactly
- * on the goal, so a walk always ends on the goal instead of parking
- * within min_change of it. It is rounded up to a whole page (never past
- * the goal), so that a walk between page-aligned values stays aligned.
- */
-static uint64_t self_step(const struct policy_params *p, uint64_t from,
-			  uint64_t goal)
-{
-	if (goal == from)
-		return from;
-
-	bool grow = goal > from;
-	uint64_t d = grow ? goal - from : from - goal;
-	uint64_t h = grow ? p->hysteresis_up : p->hysteresis_down;
-	uint64_t step = d / h + (d % h != 0);
-	uint64_t least = d < p->min_change_kb ? d : p->min_change_kb;
-
-	if (step < least)
-		step = least;
-	step += (POLICY_PAGE_KB - step % POLICY_PAGE_KB) % POLICY_PAGE_KB;
-	/* Never leave a sliver below the noise floor: it would not be
-	 * written and the walk would park short of its goal. */
-	if (step > d || d - step < p->settle_min_kb)
-		step = d;
-	return grow ? from + step : from - step;
-}
-
 static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 			      uint64_t max_kb)
 {
@@ -297,17 +266,35 @@ static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 
 static void self_adjust(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv,
-			struct policy_decision *o)
+			struct policy_decision *o, int64_t *spare, bool tight)
 {
-	uint64_t t = clamp_u64(self_step(p, d->target_kb, dv->goal), dv->lo,
-			       d->max_kb);
+	uint64_t settle = dv->goal;
+	uint64_t t = clamp_u64(uses_need(p, d) ? policy_band_step(p, d, dv->goal, tight, &settle)
+					       : policy_self_step(p, d->target_kb, dv->goal),
+			       dv->lo, d->max_kb);
+	uint32_t hold = 0;
 
+	/* The boot grace: a guest that started while the arbiter ran has
+	 * no history and was just sized for what it is starting; it keeps
+	 * min(B_i, H_i) while that is memory nobody needs: the free memory
+	 * left once every domain has its goal (*spare) covers what it would
+	 * give back (design.md §A step ahead and the boot grace). */
+	if (uses_need(p, d) && (d->flags & POLICY_IN_BOOTED)) {
+		uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
+		uint64_t give = keep > dv->goal ? keep - dv->goal : 0;
+
+		if (t < keep && *spare >= (int64_t)give) {
+			*spare -= (int64_t)give;
+			t = keep;
+			hold = POLICY_R_ADOPT;
+		}
+	}
 	o->mode = POLICY_MODE_ABUNDANT;
 	o->stage = POLICY_STAGE_SELF;
 	o->target_kb = t;
-	o->settle_kb = dv->goal;
-	o->reasons = bound_reasons(t, dv, d->max_kb) |
-		     (t != dv->goal ? POLICY_R_STEP : 0);
+	o->settle_kb = settle;
+	o->reasons = hold ? hold : bound_reasons(t, dv, d->max_kb) |
+		     (t != settle ? POLICY_R_STEP : 0);
 }
 
 /* Global balancing for the domUs: fill the solver items, solve, copy the
@@ -408,7 +395,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		 * stepping as self-adjustment (its Algorithm 2). */
 		if (p->global_hysteresis) {
 			o->settle_kb = t;
-			t = clamp_u64(self_step(p, d->target_kb, t), dv.lo,
+			t = clamp_u64(policy_self_step(p, d->target_kb, t), dv.lo,
 				      d->max_kb);
 			if (t != it->target)
 				o->reasons |= POLICY_R_STEP;
@@ -558,6 +545,10 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		break;
 	}
 
+	/* What is free once every domU has its goal: what a boot grace
+	 * may keep (abundant only, so never below 0). */
+	int64_t spare = free_u - cycle->need_kb;
+
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
 
@@ -566,7 +557,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		derive(p, &dom[i], &dv);
 		out[i].goal_kb = dv.goal;
 		if (!global)
-			self_adjust(p, &dom[i], &dv, &out[i]);
+			self_adjust(p, &dom[i], &dv, &out[i], &spare, free_u < 0);
 	}
 	if (global) {
 		if (balance(ctx, p, dom, n, out, budget, free_u, cycle) < 0)

@@ -60,6 +60,8 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 	}
 	if (in->grace)
 		s->flags |= POLICY_IN_GRACE;
+	if (in->grace && in->booted)
+		s->flags |= POLICY_IN_BOOTED;
 	if (in->growing) {
 		s->flags |= POLICY_IN_GROWING;
 		s->commit_new_kb = in->commit_new_kb < POLICY_KB_MAX ? in->commit_new_kb

@@ -69,6 +69,8 @@ struct snap_dom {
 	bool have_ws;
 	uint64_t ws_kb;
 	bool grace;
+	/* grace, and the domain started while the arbiter ran. */
+	bool booted;
 	/* need = estimate: W or Committed_AS rose within oom_room_s, and
 	 * what was committed since and not touched (policy_dom). */
 	bool growing;

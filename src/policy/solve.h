@@ -96,6 +96,16 @@ int solve_paper(struct policy_ctx *ctx, size_t k, int64_t bonus_kb,
  * rounded down to a page (not below lo). *at says which. */
 uint64_t solve_round(double x, uint64_t lo, uint64_t up, uint32_t *at);
 
+/* One hysteresis step from `from` toward goal (step.c). */
+uint64_t policy_self_step(const struct policy_params *p, uint64_t from,
+			  uint64_t goal);
+/* The write band's target for d toward goal (tight: the host is below
+ * its reserve, no band); *settle: the end of the move, which a write
+ * below min_change may land on (step.c). */
+uint64_t policy_band_step(const struct policy_params *p,
+			  const struct policy_dom *d, uint64_t goal, bool tight,
+			  uint64_t *settle);
+
 /* No parked memory (apply_unpark.c): after policy_apply's grants, with
  * left KiB of the pool unused. */
 void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,

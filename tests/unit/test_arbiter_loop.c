@@ -653,6 +653,35 @@ static void test_adopt_grace(void **state)
 	stop(e);
 }
 
+/* The boot grace (design.md §A step ahead and the boot grace): a guest
+ * that starts while the arbiter runs keeps all it was started with for
+ * adopt_grace_s while the host is abundant (late-ramp: it jumps 20 s
+ * after its boot); one adopted at the arbiter's start (`promised`'s p,
+ * here beside it) does not. */
+static const char *const booting =
+	"[host]\ntotal_mb = 3072\ndom0_mb = 512\nballoon_rate_mb_s = 256\n"
+	"[guest p]\ndomid = 1\nmemory_mb = 768\nstatic_max_mb = 1024\n"
+	"workload = const:100\n"
+	"[guest late]\ndomid = 2\nmemory_mb = 768\nstatic_max_mb = 1024\n"
+	"start_s = 20\nworkload = const:100\n";
+
+static void test_boot_grace(void **state)
+{
+	struct env *e = start(booting, SIM_AGENTS_INPROCESS, NULL);
+
+	run(e, 40);     /* late booted at 20 s: 20 s into its grace */
+	assert_true(adom(e, 1)->decided && adom(e, 2)->decided);
+	assert_true(adom(e, 2)->booted);
+	assert_false(adom(e, 1)->booted);
+	assert_true(xs_target(e, 1) < 600 * MIB);       /* p: shrunk */
+	assert_int_equal(xs_target(e, 2), 768 * MIB);   /* late: kept */
+	assert_true(adom(e, 2)->decision.reasons & POLICY_R_ADOPT);
+	run(e, 60);                                     /* its grace is over */
+	assert_true(xs_target(e, 2) < 600 * MIB);
+	assert_int_equal(e->violations, 0);
+	stop(e);
+}
+
 static void test_xenstored_restart_survived(void **state)
 {
 	struct env *e = start(contention, SIM_AGENTS_INPROCESS, NULL);
@@ -1501,6 +1530,7 @@ int main(void)
 		cmocka_unit_test(test_reserve_frees_and_keeps),
 		cmocka_unit_test(test_reservation_stops_at_need),
 		cmocka_unit_test(test_adopt_grace),
+		cmocka_unit_test(test_boot_grace),
 		cmocka_unit_test(test_xenstored_restart_survived),
 		cmocka_unit_test(test_dry_run_writes_nothing),
 		cmocka_unit_test(test_restart_makes_no_burst),

@@ -285,14 +285,16 @@ static void test_churn_at_capacity(void **state)
 /* A VM started by hand with autoballoon=0 takes most of the free memory:
  * free drops below the reserve at once. No growth is granted while F_h is
  * negative; the managed guests give memory back (never below L_i) until
- * the reserve is free again. */
+ * the reserve is free again. (300 MiB: the guests, at up to 2 min_change
+ * above their goal in abundance (design.md §A step ahead and the boot
+ * grace), leave 332 MiB free at 30 s.) */
 static void test_free_drops_below_reserve(void **state)
 {
 	static const char *const grab =
 		"[host]\ntotal_mb = 2048\ndom0_mb = 512\n"
 		"[guest a]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 1024\nworkload = const:430\n"
 		"[guest b]\ndomid = 2\nmemory_mb = 512\nstatic_max_mb = 1024\nworkload = const:430\n"
-		"[guest intruder]\ndomid = 3\nmemory_mb = 360\nagent = no\nstart_s = 30\n";
+		"[guest intruder]\ndomid = 3\nmemory_mb = 300\nagent = no\nstart_s = 30\n";
 	struct loop *l = loop_start(grab, SIM_AGENTS_INPROCESS, NULL, LOOP_KEEP_LOG);
 	const uint64_t reserve = 72 * MIB;
 
@@ -504,6 +506,11 @@ static const char *const four =
 	"[guest idle2]\ndomid = 4\nmemory_mb = 512\nstatic_max_mb = 1024\nworkload = const:100\n";
 
 #define KILL_CYCLE 9       /* the tenth cycle dies */
+
+static uint64_t distance(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
 #define AFTER 20
 #define NDOMS 4
 
@@ -581,9 +588,14 @@ static void test_sigkill_mid_cycle(void **state)
 				assert_true(got.writes[i] <= NDOMS);
 			}
 			assert_true(sum_got <= sum_ref + NDOMS);
-			/* The same decisions once the lost cycle is made up. */
+			/* The same decisions once the lost cycle is made up, up
+			 * to the write band: in abundance a target anywhere from
+			 * the goal to 2 min_change above it is kept
+			 * (design.md §A step ahead and the boot grace), so two
+			 * paths to the same goal may rest apart by that much. */
 			for (uint32_t d = 0; d < NDOMS; d++)
-				if (got.t[AFTER - 1][d] != ref.t[AFTER - 1][d])
+				if (distance(got.t[AFTER - 1][d], ref.t[AFTER - 1][d]) >
+				    2 * 16 * MIB)
 					fail_msg("killed at call %u%s: domain %u target %llu, unkilled %llu",
 						 k, after ? " (after it)" : "", d + 1,
 						 (unsigned long long)got.t[AFTER - 1][d],

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Abundant mode's steps from the current target toward the goal: the
+ * hysteresis walk of self-adjustment (§3.2, also the paper preset's
+ * global targets) and the write band of a domain sized by its estimate
+ * (design.md §A step ahead and the boot grace).
+ */
+#include "policy/solve.h"
+
+/*
+ * One self-adjustment step (§3.2) from the current target B toward goal:
+ *     d = |goal - B|,  step = max(ceil(d / h), min(min_change, d))
+ * with h = hysteresis_up when growing, hysteresis_down when shrinking.
+ * The step is never below the write threshold unless it lands exactly
+ * on the goal, so a walk always ends on the goal instead of parking
+ * within min_change of it. It is rounded up to a whole page (never past
+ * the goal), so that a walk between page-aligned values stays aligned.
+ */
+uint64_t policy_self_step(const struct policy_params *p, uint64_t from,
+			  uint64_t goal)
+{
+	if (goal == from)
+		return from;
+
+	bool grow = goal > from;
+	uint64_t d = grow ? goal - from : from - goal;
+	uint64_t h = grow ? p->hysteresis_up : p->hysteresis_down;
+	uint64_t step = d / h + (d % h != 0);
+	uint64_t least = d < p->min_change_kb ? d : p->min_change_kb;
+
+	if (step < least)
+		step = least;
+	step += (POLICY_PAGE_KB - step % POLICY_PAGE_KB) % POLICY_PAGE_KB;
+	/* Never leave a sliver below the noise floor: it would not be
+	 * written and the walk would park short of its goal. */
+	if (step > d || d - step < p->settle_min_kb)
+		step = d;
+	return grow ? from + step : from - step;
+}
+
+/*
+ * The write band of a domain sized by its estimate
+ * (design.md §A step ahead and the boot grace): its goal W_i + g_i
+ * moves with every sample, and a ramp would
+ * otherwise be rewritten every cycle by a few MiB. The target aims
+ * min_change above the goal: a domain whose goal passes its target grows
+ * there at once, so the goal can rise that much before the next write; a
+ * target up to 2 min_change above the goal is kept, so the goal can
+ * jitter by min_change either way without a write; farther above, it
+ * walks down (in hysteresis steps, as before) to min_change above the
+ * goal. Returns the target and sets *settle to the end of that move,
+ * which a write below min_change may land on.
+ */
+uint64_t policy_band_step(const struct policy_params *p,
+			  const struct policy_dom *d, uint64_t goal, bool tight,
+			  uint64_t *settle)
+{
+	/* Below the reserve the band is memory the host needs back: walk
+	 * to the goal, as self-adjustment does. */
+	uint64_t b = d->target_kb, lead = tight ? 0 : policy_page_down(p->min_change_kb);
+	uint64_t top = policy_page_down(d->max_kb);
+	uint64_t aim = goal + lead < top ? goal + lead : top;
+
+	if (aim < goal)
+		aim = goal;
+	*settle = aim;
+	if (goal > b)
+		return aim;
+	if (b - goal <= 2 * lead && !tight)
+		return b;
+	return policy_self_step(p, b, aim);
+}

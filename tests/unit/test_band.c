@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Abundant mode under need = estimate (design.md §A step ahead and the
+ * boot grace): a growing domain is written min_change above its goal W_i
+ * + g_i, a target less than min_change above the goal is kept, and a
+ * guest that started while the arbiter ran keeps what it holds for its
+ * grace while the host is abundant.
+ */
+#include "test_policy_util.h"
+
+static struct policy_params params;
+
+static int setup(void **state)
+{
+	policy_params_default(&params);   /* min_change 16 MiB, settle_min 1 MiB */
+	params.reserve_kb = 0;
+	return 0;
+}
+
+/* A domain sized by its estimate: holds and was given `held`, W_i = ws,
+ * a 64 MiB gap, static-max 2 GiB. */
+static struct policy_dom est_dom(uint32_t domid, uint64_t held, uint64_t ws)
+{
+	struct policy_dom d = dom_u(domid, held, 0, ws, 0, 2 * GIB);
+
+	d.flags |= POLICY_IN_WS;
+	d.ws_kb = ws;
+	d.gap_kb = 64 * MIB;
+	return d;
+}
+
+static void one(struct policy_dom *d, struct policy_decision *o)
+{
+	struct policy_cycle cycle;
+
+	run_cycle(&params, 8 * GIB, d, 1, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+}
+
+/* Growth lands min_change above the goal (320 MiB): 336 MiB, written. */
+static void test_grows_a_step_ahead(void **state)
+{
+	struct policy_dom d = est_dom(1, 300 * MIB, 256 * MIB);
+	struct policy_decision o;
+
+	one(&d, &o);
+	assert_int_equal(o.goal_kb, 320 * MIB);
+	assert_int_equal(o.target_kb, 336 * MIB);
+	assert_true(o.has_write);
+	assert_int_equal(o.write_kb, 336 * MIB);
+}
+
+/* Less than min_change above the goal: kept, nothing written (the old
+ * rule settled onto the goal, a 10 MiB write). */
+static void test_keeps_within_the_band(void **state)
+{
+	struct policy_dom d = est_dom(1, 330 * MIB, 256 * MIB);
+	struct policy_decision o;
+
+	one(&d, &o);
+	assert_int_equal(o.target_kb, 330 * MIB);
+	assert_false(o.has_write);
+}
+
+/* Below the reserve (F_h < 0, still abundant: the guest holds 20 MiB
+ * more than its goal and the host lacks 10) there is no band: the
+ * target walks to the goal (a min_change step, 340 -> 324 MiB) and the
+ * decrease is written (test_faults' intruder stayed below the reserve
+ * for good with the band kept). */
+static void test_no_band_below_the_reserve(void **state)
+{
+	struct policy_dom d = est_dom(1, 340 * MIB, 256 * MIB);
+	struct policy_decision o;
+	struct policy_cycle cycle;
+
+	run_cycle(&params, -10 * (int64_t)MIB, &d, 1, &o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_int_equal(o.target_kb, 324 * MIB);
+	assert_true(o.has_write);
+	assert_int_equal(o.write_kb, 324 * MIB);
+}
+
+/* Farther above: the walk down in eighths is unchanged. */
+static void test_walks_down_beyond_the_band(void **state)
+{
+	struct policy_dom d = est_dom(1, 500 * MIB, 256 * MIB);
+	struct policy_decision o;
+
+	one(&d, &o);
+	assert_true(o.has_write);
+	assert_true(o.write_kb < 500 * MIB);
+	assert_true(o.write_kb >= 320 * MIB);
+	assert_true(500 * MIB - o.write_kb >= params.min_change_kb);
+}
+
+/* A ramp of 4 MiB a cycle for 60 cycles: one write per min_change of
+ * growth at most (the old rule wrote every cycle), and the target never
+ * below the goal. */
+static void test_ramp_written_once_per_min_change(void **state)
+{
+	struct policy_dom d = est_dom(1, 320 * MIB, 256 * MIB);
+	unsigned writes = 0;
+
+	for (unsigned c = 0; c < 60; c++) {
+		struct policy_decision o;
+
+		d.ws_kb = d.committed_as_kb = (256 + 4 * c) * MIB;
+		one(&d, &o);
+		assert_true(o.target_kb >= o.goal_kb);
+		if (o.has_write) {
+			writes++;
+			d.target_kb = d.actual_kb = o.write_kb;
+		}
+		assert_true(d.target_kb >= o.goal_kb);
+	}
+	assert_true(writes <= 60 * 4 / 16 + 1);
+	assert_true(writes >= 60 * 4 / 32);
+}
+
+/* A steady guest whose estimate jitters by up to 2 MiB either way is
+ * written once at most in 100 cycles. */
+static void test_jitter_not_written(void **state)
+{
+	struct policy_dom d = est_dom(1, 320 * MIB, 256 * MIB);
+	struct rng r = { 42 };
+	unsigned writes = 0;
+
+	for (unsigned c = 0; c < 100; c++) {
+		struct policy_decision o;
+
+		d.ws_kb = d.committed_as_kb = 254 * MIB + rng_range(&r, 0, 4 * MIB);
+		one(&d, &o);
+		if (o.has_write) {
+			writes++;
+			d.target_kb = d.actual_kb = o.write_kb;
+		}
+	}
+	assert_true(writes <= 1);
+}
+
+/* Near static-max the step ahead stops at H_i, and that is written
+ * though it is less than min_change away. */
+static void test_step_ahead_stops_at_max(void **state)
+{
+	struct policy_dom d = est_dom(1, 2 * GIB - 72 * MIB, 2 * GIB - 72 * MIB);
+	struct policy_decision o;
+
+	d.ws_kb = d.committed_as_kb = 2 * GIB - 70 * MIB;  /* goal: H - 6 MiB */
+	one(&d, &o);
+	assert_int_equal(o.target_kb, 2 * GIB);
+	assert_true(o.has_write);
+	assert_int_equal(o.write_kb, 2 * GIB);
+}
+
+/* A domain without an estimate keeps today's self-adjustment: it lands
+ * on its goal C_i + headroom. */
+static void test_without_estimate_unchanged(void **state)
+{
+	struct policy_dom d = dom_u(1, 300 * MIB, 0, 256 * MIB, 0, 2 * GIB);
+	struct policy_decision o;
+
+	one(&d, &o);
+	assert_int_equal(o.goal_kb, 256 * MIB + params.headroom_kb);
+	assert_int_equal(o.target_kb, o.goal_kb);
+}
+
+/* A guest that started while the arbiter ran keeps what it holds during
+ * its grace while the host is abundant; adopted at the arbiter's start
+ * (grace alone) it shrinks toward max(W, C + O) + g; in scarce mode the
+ * boot grace does not hold it. */
+static void test_boot_grace(void **state)
+{
+	struct policy_dom d = est_dom(1, 768 * MIB, 100 * MIB);
+	struct policy_decision o;
+
+	d.flags |= POLICY_IN_GRACE | POLICY_IN_BOOTED;
+	one(&d, &o);
+	assert_int_equal(o.target_kb, 768 * MIB);
+	assert_false(o.has_write);
+	assert_true(o.reasons & POLICY_R_ADOPT);
+
+	d.flags &= ~(uint32_t)POLICY_IN_BOOTED;
+	one(&d, &o);
+	assert_true(o.target_kb < 768 * MIB);
+
+	/* Abundant, but what it would give back is more than is free once
+	 * every guest has its goal: the second guest's growth (goal 1064
+	 * MiB, it holds 512) leaves 300 + 604 - 552 = 352 MiB < 604 MiB. */
+	struct policy_dom pair[2] = { est_dom(1, 768 * MIB, 100 * MIB),
+				      est_dom(2, 512 * MIB, 1000 * MIB) };
+	struct policy_decision po[2];
+	struct policy_cycle pc;
+
+	pair[0].flags |= POLICY_IN_GRACE | POLICY_IN_BOOTED;
+	run_cycle(&params, 300 * MIB, pair, 2, po, &pc);
+	assert_int_equal(pc.mode, POLICY_MODE_ABUNDANT);
+	assert_true(po[0].target_kb < 768 * MIB);
+	assert_false(po[0].reasons & POLICY_R_ADOPT);
+	/* with 700 MiB free, 752 MiB are spare: it keeps what it holds */
+	run_cycle(&params, 700 * MIB, pair, 2, po, &pc);
+	assert_int_equal(po[0].target_kb, 768 * MIB);
+
+	/* Scarce: a second guest needs more than the host has free. */
+	struct policy_dom two[2] = { est_dom(1, 768 * MIB, 100 * MIB),
+				     est_dom(2, 512 * MIB, 1500 * MIB) };
+	struct policy_decision out[2];
+	struct policy_cycle cycle;
+
+	two[0].flags |= POLICY_IN_GRACE | POLICY_IN_BOOTED;
+	run_cycle(&params, 64 * MIB, two, 2, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_true(out[0].target_kb < 768 * MIB);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_grows_a_step_ahead, setup),
+		cmocka_unit_test_setup(test_keeps_within_the_band, setup),
+		cmocka_unit_test_setup(test_walks_down_beyond_the_band, setup),
+		cmocka_unit_test_setup(test_no_band_below_the_reserve, setup),
+		cmocka_unit_test_setup(test_ramp_written_once_per_min_change, setup),
+		cmocka_unit_test_setup(test_jitter_not_written, setup),
+		cmocka_unit_test_setup(test_step_ahead_stops_at_max, setup),
+		cmocka_unit_test_setup(test_without_estimate_unchanged, setup),
+		cmocka_unit_test_setup(test_boot_grace, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
