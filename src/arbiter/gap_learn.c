@@ -49,14 +49,15 @@ static bool frozen(const struct arbiter *a, const struct dom *d, bool was_decide
 	uint64_t t = d->have_target ? d->target_kb : d->actual_kb;
 	bool reached = d->actual_kb + tol >= t && d->actual_kb <= t + tol;
 
-	/* Mid-walk (the policy's target short of its goal) the realised gap
+	/* Mid-walk (the policy's target short of where its move ends: the
+	 * goal, or the write band's aim or kept target) the realised gap
 	 * is the walk's, not the learner's: crediting it would reward each
 	 * hysteresis step as a cut of the gap (seen in membal-sim: a guest
 	 * shrinking from its boot size learned to cut). */
 	return d->skip != SKIP_NONE || !was_decided ||
 	       prev->mode != POLICY_MODE_ABUNDANT ||
 	       (prev->reasons & (POLICY_R_PSI | POLICY_R_SWAPIN | POLICY_R_GRANT)) ||
-	       prev->target_kb != prev->goal_kb || !reached;
+	       prev->target_kb != prev->settle_kb || !reached;
 }
 
 uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
@@ -110,10 +111,11 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 		return d->gap_kb;
 	uint64_t g = gap_current_kb(p, &d->gap, ws, oom_hold);
 
-	/* gap_band: only where the last cycle settled in abundant mode on
-	 * its goal (a walk, scarce mode and a grant keep the learned gap). */
+	/* gap_band: only where the last cycle settled in abundant mode where
+	 * its move ends (a walk, scarce mode and a grant keep the learned
+	 * gap). */
 	if (was_decided && prev->mode == POLICY_MODE_ABUNDANT && d->have_target &&
-	    prev->target_kb == prev->goal_kb && !(prev->reasons & POLICY_R_GRANT))
+	    prev->target_kb == prev->settle_kb && !(prev->reasons & POLICY_R_GRANT))
 		g = gap_band_kb(p, &d->gap, g, (int64_t)d->target_kb - (int64_t)overhead_kb -
 							(int64_t)ws);
 	return d->gap_kb = g;

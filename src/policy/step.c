@@ -49,7 +49,8 @@ uint64_t policy_self_step(const struct policy_params *p, uint64_t from,
  * jitter by min_change either way without a write; farther above, it
  * walks down (in hysteresis steps, as before) to min_change above the
  * goal. Returns the target and sets *settle to the end of that move,
- * which a write below min_change may land on.
+ * which a write below min_change may land on (the target itself when it
+ * is kept: the learned gap reads target == settle as settled).
  */
 uint64_t policy_band_step(const struct policy_params *p,
 			  const struct policy_dom *d, uint64_t goal, bool tight,
@@ -66,7 +67,9 @@ uint64_t policy_band_step(const struct policy_params *p,
 	*settle = aim;
 	if (goal > b)
 		return aim;
-	if (b - goal <= 2 * lead && !tight)
+	if (b - goal <= 2 * lead && !tight) {
+		*settle = b;   /* kept: no move, the domain is where it should be */
 		return b;
+	}
 	return policy_self_step(p, b, aim);
 }
