@@ -11,6 +11,7 @@
 
 #include "arbiter/guest_history.h"
 #include "policy/estimate.h"
+#include "policy/estimate_cold.h"
 
 /* A guest of 400000 KiB: 200000 anon, 30000 tmpfs, 40000 active file,
  * 40000 KiB in swap, 150000 available, 500000 promised. */
@@ -203,6 +204,116 @@ static void test_history_deltas(void **state)
 	assert_true(guest_history_has(&h, MK_PSWPIN) && h.d[MK_PSWPIN] == 5 && h.dt_ms == 1000);
 }
 
+/* Cold swap (design.md §Cold swap is not need): quiet for
+ * ESTIMATE_COLD_MS of forward deltas, swap-ins up to swapped/64 a window
+ * being noise; any pair without deltas starts again. */
+static void test_cold_swap(void **state)
+{
+	struct estimate_cold c = { 0 };
+	struct estimate_in in = base();    /* 40000 KiB in swap: 625 a window */
+	uint64_t kb;
+
+	in.d_pswpin = in.d_refault_anon = in.d_refault_file = 0;
+	/* Not cold: every swapped-out page counts (lru 310000 > hybrid). */
+	assert_true(estimate_need(&in, &c, &kb) == EST_HYBRID && kb == 310000);
+	for (int i = 0; i < 3; i++)
+		estimate_cold_observe(&c, &in);   /* 3 x 5 s */
+	assert_false(estimate_cold_swap(&c));
+	estimate_cold_observe(&c, &in);          /* 20 s */
+	assert_true(estimate_cold_swap(&c) && c.pairs == 4);
+	/* Cold: hybrid alone, max(used 250000, refault 270000). */
+	assert_true(estimate_need(&in, &c, &kb) == EST_HYBRID && kb == 270000);
+	assert_true(estimate_need(&in, NULL, &kb) == EST_HYBRID && kb == 310000);
+
+	/* 78 pages in 5 s = 624 KiB a window: noise. 79 = 632: hot. */
+	in.d_pswpin = 78;
+	estimate_cold_observe(&c, &in);
+	assert_true(estimate_cold_swap(&c));
+	in.d_pswpin = 0;
+	in.d_refault_anon = 79;                  /* the larger counts */
+	estimate_cold_observe(&c, &in);
+	assert_false(estimate_cold_swap(&c));
+	assert_true(c.quiet_ms == 0);
+	in.d_refault_anon = 79;
+	in.have_d_refault_anon = false;          /* pre-5.9: pswpin alone */
+	for (int i = 0; i < 4; i++)
+		estimate_cold_observe(&c, &in);
+	assert_true(estimate_cold_swap(&c));
+
+	/* No deltas (a first report, a counter backwards or missing), or a
+	 * pair 0 ms apart: no evidence, start again. */
+	in.have_deltas = false;
+	estimate_cold_observe(&c, &in);
+	assert_false(estimate_cold_swap(&c));
+	in.have_deltas = true;
+	for (int i = 0; i < 4; i++)
+		estimate_cold_observe(&c, &in);
+	assert_true(estimate_cold_swap(&c));
+	in.dt_ms = 0;
+	estimate_cold_observe(&c, &in);
+	assert_false(estimate_cold_swap(&c));
+
+	/* Nothing in swap: any swap-in is hot (0 tolerated). */
+	in = base();
+	in.swap_free = in.swap_tot;
+	in.d_pswpin = 1;
+	in.d_refault_anon = 0;
+	estimate_cold_observe(&c, &in);
+	assert_true(c.quiet_ms == 0);
+
+	/* Saturation: a guest quiet for ever does not wrap to hot. */
+	in.d_pswpin = 0;
+	in.dt_ms = UINT64_MAX;
+	c.quiet_ms = UINT64_MAX - 1;
+	c.pairs = UINT64_MAX;
+	estimate_cold_observe(&c, &in);
+	assert_true(c.quiet_ms == UINT64_MAX && c.pairs == UINT64_MAX);
+	assert_true(estimate_cold_swap(&c));
+
+	/* Without layout-2 figures: the fallback estimator, never raised. */
+	in = base();
+	in.have_lru = false;
+	c.quiet_ms = 0;
+	assert_true(estimate_need(&in, &c, &kb) == EST_USED && kb == 250000);
+}
+
+/* The history feeds the cold count on every report it takes: a fresh
+ * history (adoption) has no evidence, a counter gone backwards breaks
+ * the run. */
+static void test_history_cold(void **state)
+{
+	struct guest_history h;
+	struct guest_figures a = { .have = 0 }, b;
+
+	memset(&h, 0, sizeof(h));
+	set(&a, MK_TOT, 400000);
+	set(&a, MK_SWAP_TOT, 100000);
+	set(&a, MK_SWAP_FREE, 20000);
+	set(&a, MK_ANON_PAGES, 200000);
+	set(&a, MK_SHMEM, 0);
+	set(&a, MK_ACTIVE_FILE, 0);
+	set(&a, MK_PSWPIN, 100);
+	set(&a, MK_REFAULT_FILE, 10);
+	guest_history_push(&h, NULL, &a, 1000);
+	assert_true(h.cold.quiet_ms == 0);
+	b = a;
+	uint64_t t = 1000;
+
+	for (int i = 0; i < 4; i++) {
+		struct guest_figures last = b;
+
+		t += 5000;
+		guest_history_push(&h, &last, &b, t);
+	}
+	assert_true(estimate_cold_swap(&h.cold));
+	struct guest_figures last = b;
+
+	b.v[MK_PSWPIN] = 50;                     /* backwards */
+	guest_history_push(&h, &last, &b, t + 5000);
+	assert_false(estimate_cold_swap(&h.cold));
+	assert_true(h.cold.quiet_ms == 0 && h.backwards == 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +323,8 @@ int main(void)
 		cmocka_unit_test(test_saturation),
 		cmocka_unit_test(test_default_and_fallbacks),
 		cmocka_unit_test(test_history_deltas),
+		cmocka_unit_test(test_cold_swap),
+		cmocka_unit_test(test_history_cold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
