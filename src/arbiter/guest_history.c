@@ -50,7 +50,7 @@ void guest_history_push(struct guest_history *h, const struct guest_figures *las
 	struct estimate_in in;
 
 	guest_estimate_input(g, h, &in);
-	estimate_cold_observe(&h->cold, &in);
+	estimate_cold_observe(&h->cold, &in, now_ms);
 }
 
 void guest_estimate_input(const struct guest_figures *g,

@@ -387,7 +387,7 @@ phase_scarce() {
 	fig scarce_time_to_90pct_s "${t90:-never}"
 	fig scarce_need_kb "$need"
 	fig scarce_g2_paged_out_mb "$po_mb"
-	fig scarce_g2_swap_cold "$(st_dom g2 swap_cold)"
+	fig scarce_g2_swap_cold_kb "$(st_dom g2 swap_cold_kb)"
 	fig scarce_g2_swap_quiet_ms "$(st_dom g2 swap_quiet_ms)"
 	fig scarce_target_writes "$writes"
 	fig scarce_target_writes_g1 $(($(st_dom g1 target_changes) - c1_0))

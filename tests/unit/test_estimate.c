@@ -204,9 +204,16 @@ static void test_history_deltas(void **state)
 	assert_true(guest_history_has(&h, MK_PSWPIN) && h.d[MK_PSWPIN] == 5 && h.dt_ms == 1000);
 }
 
-/* Cold swap (design.md §Cold swap is not need): quiet for
- * ESTIMATE_COLD_MS of forward deltas, swap-ins up to swapped/64 a window
- * being noise; any pair without deltas starts again. */
+/* Cold swap (design.md §Cold swap is not need): the swap in use
+ * throughout the last ESTIMATE_COLD_MS of a run of quiet pairs (swap-ins
+ * up to swapped/64 a window being noise); any other pair ends the run. */
+static void observe_at(struct estimate_cold *c, struct estimate_in *in,
+		       uint64_t swapped, uint64_t ms)
+{
+	in->swap_free = in->swap_tot - swapped;
+	estimate_cold_observe(c, in, ms);
+}
+
 static void test_cold_swap(void **state)
 {
 	struct estimate_cold c = { 0 };
@@ -214,72 +221,102 @@ static void test_cold_swap(void **state)
 	uint64_t kb;
 
 	in.d_pswpin = in.d_refault_anon = in.d_refault_file = 0;
-	/* Not cold: every swapped-out page counts (lru 310000 > hybrid). */
+	/* Nothing observed: every swapped-out page counts (lru 310000). */
 	assert_true(estimate_need(&in, &c, &kb) == EST_HYBRID && kb == 310000);
-	for (int i = 0; i < 3; i++)
-		estimate_cold_observe(&c, &in);   /* 3 x 5 s */
-	assert_false(estimate_cold_swap(&c));
-	estimate_cold_observe(&c, &in);          /* 20 s */
-	assert_true(estimate_cold_swap(&c) && c.pairs == 4);
-	/* Cold: hybrid alone, max(used 250000, refault 270000). */
+	observe_at(&c, &in, 40000, 0);       /* the first: a run starts */
+	observe_at(&c, &in, 40000, 5000);
+	assert_true(c.cold_kb == 0 && c.quiet_ms == 5000);
+	observe_at(&c, &in, 40000, 10000);   /* out for a whole window */
+	assert_true(c.cold_kb == 40000 && c.pairs == 2);
+	/* Cold: lru less it, 270000, against hybrid's max(used 250000,
+	 * refault 270000). */
 	assert_true(estimate_need(&in, &c, &kb) == EST_HYBRID && kb == 270000);
 	assert_true(estimate_need(&in, NULL, &kb) == EST_HYBRID && kb == 310000);
 
-	/* 78 pages in 5 s = 624 KiB a window: noise. 79 = 632: hot. */
+	/* Pages going out count once they have stayed out a window. */
+	observe_at(&c, &in, 60000, 15000);
+	assert_true(c.cold_kb == 40000);
+	observe_at(&c, &in, 60000, 20000);
+	assert_true(c.cold_kb == 40000);
+	observe_at(&c, &in, 60000, 25000);
+	assert_true(c.cold_kb == 60000);
+	/* Freed without a swap-in: what is left is still cold. */
+	observe_at(&c, &in, 30000, 26000);
+	assert_true(c.cold_kb == 30000);
+	/* A long pair that ends with a page-out: the window's start saw
+	 * 30000 in use (the report before it), not the new 90000. */
+	in.dt_ms = 30000;
+	observe_at(&c, &in, 90000, 56000);
+	assert_true(c.cold_kb == 30000);
+	in.dt_ms = 5000;
+
+	/* 78 pages in 5 s = 624 KiB a window against 90000 / 64 = 1406:
+	 * noise; 176 (1408) is not: the run ends, nothing is cold. */
 	in.d_pswpin = 78;
-	estimate_cold_observe(&c, &in);
-	assert_true(estimate_cold_swap(&c));
+	observe_at(&c, &in, 90000, 61000);
+	assert_true(c.cold_kb == 30000 && c.quiet_ms > 0);
 	in.d_pswpin = 0;
-	in.d_refault_anon = 79;                  /* the larger counts */
-	estimate_cold_observe(&c, &in);
-	assert_false(estimate_cold_swap(&c));
-	assert_true(c.quiet_ms == 0);
-	in.d_refault_anon = 79;
+	in.d_refault_anon = 176;                 /* the larger counts */
+	observe_at(&c, &in, 90000, 66000);
+	assert_true(c.cold_kb == 0 && c.quiet_ms == 0);
+	assert_true(estimate_need(&in, &c, &kb) == EST_HYBRID && kb == 360000);
 	in.have_d_refault_anon = false;          /* pre-5.9: pswpin alone */
-	for (int i = 0; i < 4; i++)
-		estimate_cold_observe(&c, &in);
-	assert_true(estimate_cold_swap(&c));
+	observe_at(&c, &in, 90000, 71000);
+	observe_at(&c, &in, 90000, 76000);
+	assert_true(c.cold_kb == 90000);
 
-	/* No deltas (a first report, a counter backwards or missing), or a
-	 * pair 0 ms apart: no evidence, start again. */
+	/* No deltas (a first report, a counter backwards or missing), a pair
+	 * 0 ms apart or a clock gone back: no evidence, the run ends. */
 	in.have_deltas = false;
-	estimate_cold_observe(&c, &in);
-	assert_false(estimate_cold_swap(&c));
+	observe_at(&c, &in, 90000, 81000);
+	assert_true(c.cold_kb == 0 && c.quiet_ms == 0);
 	in.have_deltas = true;
-	for (int i = 0; i < 4; i++)
-		estimate_cold_observe(&c, &in);
-	assert_true(estimate_cold_swap(&c));
+	observe_at(&c, &in, 90000, 86000);
+	observe_at(&c, &in, 90000, 91000);
+	assert_true(c.cold_kb == 90000);
 	in.dt_ms = 0;
-	estimate_cold_observe(&c, &in);
-	assert_false(estimate_cold_swap(&c));
+	observe_at(&c, &in, 90000, 92000);
+	assert_true(c.cold_kb == 0);
+	in.dt_ms = 5000;
+	observe_at(&c, &in, 90000, 97000);
+	observe_at(&c, &in, 90000, 1000);
+	assert_true(c.cold_kb == 0 && c.n == 1);
 
-	/* Nothing in swap: any swap-in is hot (0 tolerated). */
-	in = base();
-	in.swap_free = in.swap_tot;
+	/* Nothing in swap: any swap-in ends the run (0 tolerated). */
 	in.d_pswpin = 1;
-	in.d_refault_anon = 0;
-	estimate_cold_observe(&c, &in);
+	observe_at(&c, &in, 0, 6000);
 	assert_true(c.quiet_ms == 0);
 
-	/* Saturation: a guest quiet for ever does not wrap to hot. */
+	/* More reports in a window than the minimum has slots: a page-out of
+	 * 100 KiB every 100 ms. What is cold never exceeds what was in use
+	 * a window before. */
 	in.d_pswpin = 0;
+	in.dt_ms = 100;
+	memset(&c, 0, sizeof(c));
+	for (uint64_t i = 0; i <= 400; i++) {
+		observe_at(&c, &in, 100 * i, 100 * i);
+		assert_true(c.n >= 1 && c.n <= ESTIMATE_COLD_SLOTS);
+		if (i >= 100)
+			assert_true(c.cold_kb <= 100 * (i - 100));
+	}
+	assert_true(c.cold_kb > 0);
+
+	/* Saturation: a guest quiet for ever does not wrap. */
 	in.dt_ms = UINT64_MAX;
 	c.quiet_ms = UINT64_MAX - 1;
 	c.pairs = UINT64_MAX;
-	estimate_cold_observe(&c, &in);
+	observe_at(&c, &in, 40000, 50000);
 	assert_true(c.quiet_ms == UINT64_MAX && c.pairs == UINT64_MAX);
-	assert_true(estimate_cold_swap(&c));
 
 	/* Without layout-2 figures: the fallback estimator, never raised. */
 	in = base();
 	in.have_lru = false;
-	c.quiet_ms = 0;
 	assert_true(estimate_need(&in, &c, &kb) == EST_USED && kb == 250000);
 }
 
 /* The history feeds the cold count on every report it takes: a fresh
- * history (adoption) has no evidence, a counter gone backwards breaks
- * the run. */
+ * history (adoption) has no evidence, a counter gone backwards ends the
+ * run. */
 static void test_history_cold(void **state)
 {
 	struct guest_history h;
@@ -295,23 +332,22 @@ static void test_history_cold(void **state)
 	set(&a, MK_PSWPIN, 100);
 	set(&a, MK_REFAULT_FILE, 10);
 	guest_history_push(&h, NULL, &a, 1000);
-	assert_true(h.cold.quiet_ms == 0);
+	assert_true(h.cold.quiet_ms == 0 && h.cold.cold_kb == 0);
 	b = a;
 	uint64_t t = 1000;
 
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 2; i++) {
 		struct guest_figures last = b;
 
 		t += 5000;
 		guest_history_push(&h, &last, &b, t);
 	}
-	assert_true(estimate_cold_swap(&h.cold));
+	assert_true(h.cold.cold_kb == 80000);
 	struct guest_figures last = b;
 
 	b.v[MK_PSWPIN] = 50;                     /* backwards */
 	guest_history_push(&h, &last, &b, t + 5000);
-	assert_false(estimate_cold_swap(&h.cold));
-	assert_true(h.cold.quiet_ms == 0 && h.backwards == 1);
+	assert_true(h.cold.cold_kb == 0 && h.cold.quiet_ms == 0 && h.backwards == 1);
 }
 
 int main(void)
