@@ -425,6 +425,9 @@ phase_robustness() {
 	s1=$(target_of $id1); s2=$(target_of $id2)
 	mark=$(log_mark)
 	start_arbiter
+	# Its first status file (the first cycle, after the adoption of
+	# every domain): on a loaded machine later than 10 s (session 7).
+	wait_for 60 "[ -n \"\$(st_top target_writes)\" ]"
 	sleep 10
 	a1=$(target_of $id1); a2=$(target_of $id2)
 	w=$(st_top target_writes)
