@@ -81,8 +81,8 @@ static void need_of(const struct arbiter *a, struct dom *d,
 	if (!d->have_fig)
 		return;
 	guest_estimate_input(&d->fig, &d->hist, &ei);
-	/* Every swapped-out page counts (a slow thrasher), until the swap
-	 * has been quiet long enough to be cold (estimate_cold.h). */
+	/* Every swapped-out page counts (a slow thrasher), but for what
+	 * stayed out a window without a swap-in (estimate_cold.h). */
 	enum estimator e = estimate_need(&ei, &d->hist.cold, &kb);
 
 	if (e == EST_HYBRID || e == EST_REFAULT || e == EST_LRU) {

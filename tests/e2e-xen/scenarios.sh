@@ -9,9 +9,9 @@
 #   abundant     idle guests shrink to their demand with the hysteresis;
 #                a guest that allocates grows at once, past the maxmem of
 #                its earlier shrink (maxmem raised first)
-#   scarce       a memory hog without agent makes the host tight; mono
-#                rises in g1 while g2's touched-then-idle hoard is paged
-#                out to its zram swap: g1 rises, g2 falls, the host stays
+#   scarce       a memory hog without agent makes the host tight; g2's
+#                touched-then-idle hoard is paged out to its zram swap,
+#                then mono rises in g1: g1 rises, g2 falls, the host stays
 #                above the reserve; g2 then holds enough to leave the
 #                host full
 #   robustness   arbiter restart, garbage keys, xl mem-set, a domU without
@@ -254,13 +254,13 @@ phase_abundant() {
 # them and g2's need is high. A hog domain without agent shrinks the host
 # so that the domUs' budget B = D1(peak) + G2_SHARE: too small for both
 # needs while g1 idles (scarce from the start), large enough for g1's
-# whole peak once g2's idle pages are gone. Then mono rises in g1 while
-# g2's kernel pages its idle hoard out to zram (proactive reclaim through
-# the root cgroup's memory.reclaim, as TMO-style agents do): nothing of
-# it comes back (no swap-in), so what g2 paged out is cold and no longer
-# need (design.md §Cold swap is not need), and the idle memory tax takes
-# what g2 now holds idle for g1. g1's target must rise, g2's fall, the
-# reserve hold. Neither guest is ever cut below what it touches: g1
+# whole peak once g2's idle pages are gone. g2's kernel pages its idle
+# hoard out to zram (proactive reclaim through the root cgroup's
+# memory.reclaim, as TMO-style agents do): nothing of it comes back (no
+# swap-in), so what g2 paged out is cold and no longer need (design.md
+# §Cold swap is not need). Then mono rises in g1, and the idle memory
+# tax takes what g2 now holds idle for it. g1's target must rise, g2's
+# fall, the reserve hold. Neither guest is ever cut below what it touches: g1
 # (swapless) is floored at its estimate, g2 has swap.
 # Real here: Xen, the balloons, the guests' kernels (zram, reclaim, their
 # /proc figures), the agents and the arbiter with the shipped need =
@@ -349,6 +349,14 @@ phase_scarce() {
 	mark=$(log_mark)
 	w0=$(st_top target_writes)
 	c1_0=$(st_dom g1 target_changes); c2_0=$(st_dom g2 target_changes)
+	# g2's page-out first, while g1 idles: a guest paging out under TCG
+	# while its balloon is squeezed and another guest ramps stalled for
+	# 30 s on a loaded machine (session 7's second run: no report, its
+	# balloon stuck, g1 OOM-killed waiting for that memory).
+	tp=$(now_ms)
+	gx g2 "want=$((G2_COLD_MB - 16)); ( $G2_PAGEOUT ) >/dev/console 2>&1 &" >/dev/null
+	wait_for 120 "[ -n \"\$(gx g2 'cat /run/pageout 2>/dev/null')\" ]"
+	info "g2's page-out: $(gx g2 'cat /run/pageout 2>/dev/null') (how, MiB in swap, s) after $((($(now_ms) - tp) / 1000)) s"
 	ts=$(now_ms)
 	# 8 -> 170 MiB over 45 s (3.6 MiB/s). In scarce mode g1 grows only as
 	# fast as g2's balloon gives memory back and the loop follows (agent
@@ -356,21 +364,20 @@ phase_scarce() {
 	# under TCG), against ~43 MiB really free in g1 (see the abundant
 	# phase); 5.4 MiB/s was OOM-killed once in three runs.
 	gx g1 "membal-load mono --low 8 --high 170 --period 90 >/dev/console 2>&1 &" >/dev/null
-	gx g2 "want=$((G2_COLD_MB - 16)); ( $G2_PAGEOUT ) >/dev/console 2>&1 &" >/dev/null
-	info "g1's mono and g2's page-out started (the commands took $(($(now_ms) - ts)) ms)"
+	info "g1's mono started (the command took $(($(now_ms) - ts)) ms)"
 	set -- $(wait_load_end g1 240)
 	need=$1; scarce_seen=$2
 	sleep 3
 	te=$(now_ms)
 	set -- $(gx g2 'cat /run/pageout 2>/dev/null')
 	po_how=${1:-unfinished}; po_mb=${2:-?}; po_s=${3:-?}
-	s1=$(probe_series $id1 $ts $te); s2=$(probe_series $id2 $ts $te)
+	s1=$(probe_series $id1 $ts $te); s2=$(probe_series $id2 $tp $te)
 	peak1=$(echo "$s1" | awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }')
 	peakt1=$(echo "$s1" | awk 'BEGIN { m = 0 } $4 > m { m = $4 } END { print m }')
 	low2=$(echo "$s2" | awk 'BEGIN { m = 1e18 } $2 < m { m = $2 } END { print m }')
 	lowt2=$(echo "$s2" | awk 'BEGIN { m = 1e18 } $4 != "-" && $4 < m { m = $4 } END { print m }')
 	t90=$(echo "$s1" | awk -v n="$need" -v t0="$ts" '$2 * 10 >= n * 9 { print int(($1 - t0) / 100) / 10; exit }')
-	minfree=$(probe_free_series $ts $te | awk 'BEGIN { m = 1e18 } $2 < m { m = $2 } END { print m }')
+	minfree=$(probe_free_series $tp $te | awk 'BEGIN { m = 1e18 } $2 < m { m = $2 } END { print m }')
 	writes=$(($(st_top target_writes) - w0))
 	ch1=$(changes_since "$mark" $id1); ch2=$(changes_since "$mark" $id2)
 	nscarce=$(printf '%s\n%s\n' "$ch1" "$ch2" | grep -c ' scarce$')
