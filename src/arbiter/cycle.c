@@ -82,17 +82,11 @@ static void need_of(const struct arbiter *a, struct dom *d,
 	if (!d->have_fig)
 		return;
 	guest_estimate_input(&d->fig, &d->hist, &ei);
-	enum estimator e = estimate_default(&ei, &kb);
+	/* Every swapped-out page counts (a slow thrasher), but for what
+	 * stayed out a window without a swap-in (estimate_cold.h). */
+	enum estimator e = estimate_need(&ei, &d->hist.cold, &kb);
 
 	if (e == EST_HYBRID || e == EST_REFAULT || e == EST_LRU) {
-		uint64_t lru;
-
-		/* The refault-corrected part counts swapped-out anon only as
-		 * fast as it comes back: a guest thrashing slowly would look
-		 * as if it needed what it holds. Every swapped-out page is
-		 * counted instead (lru), a bound that errs on the safe side. */
-		if (estimate(EST_LRU, &ei, &lru) && lru > kb)
-			kb = lru;
 		in->have_ws = true;
 		in->ws_kb = kb;
 		uint64_t hold = (uint64_t)p->oom_room_s * 1000;

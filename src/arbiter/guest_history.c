@@ -31,21 +31,26 @@ void guest_history_push(struct guest_history *h, const struct guest_figures *las
 	}
 	h->have_last = true;
 	h->last_ms = now_ms;
-	if (!h->have_prev)
-		return;
-	h->dt_ms = now_ms > h->prev_ms ? now_ms - h->prev_ms : 0;
-	for (int k = 0; k < MK_COUNT; k++) {
-		if (!guest_key_is_counter((enum membal_key)k) ||
-		    !guest_has(g, (enum membal_key)k) ||
-		    !guest_has(&h->prev, (enum membal_key)k))
-			continue;
-		if (g->v[k] < h->prev.v[k]) {
-			h->backwards++;
-			continue;
+	if (h->have_prev) {
+		h->dt_ms = now_ms > h->prev_ms ? now_ms - h->prev_ms : 0;
+		for (int k = 0; k < MK_COUNT; k++) {
+			if (!guest_key_is_counter((enum membal_key)k) ||
+			    !guest_has(g, (enum membal_key)k) ||
+			    !guest_has(&h->prev, (enum membal_key)k))
+				continue;
+			if (g->v[k] < h->prev.v[k]) {
+				h->backwards++;
+				continue;
+			}
+			h->d[k] = g->v[k] - h->prev.v[k];
+			h->have_d |= 1u << k;
 		}
-		h->d[k] = g->v[k] - h->prev.v[k];
-		h->have_d |= 1u << k;
 	}
+	/* Every report moves the cold-swap count: on, or back to zero. */
+	struct estimate_in in;
+
+	guest_estimate_input(g, h, &in);
+	estimate_cold_observe(&h->cold, &in, now_ms);
 }
 
 void guest_estimate_input(const struct guest_figures *g,

@@ -18,6 +18,7 @@
 
 #include "arbiter/guest.h"
 #include "policy/estimate.h"
+#include "policy/estimate_cold.h"
 
 struct guest_history {
 	bool have_prev;
@@ -29,6 +30,7 @@ struct guest_history {
 	uint32_t have_d;               /* 1u << k: d[k] is a forward delta */
 	uint64_t d[MK_COUNT];
 	uint64_t backwards;            /* counters seen going backwards */
+	struct estimate_cold cold;     /* how long its swap has been quiet */
 };
 
 static inline bool guest_history_has(const struct guest_history *h,

@@ -39,6 +39,12 @@ test_arbiter_loop_LIBS   := memsim arbiter simhost agent policy common xsd
 test_arbiter_loop_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_arbiter_loop.o:/
 
+# Cold swap is not need (design.md §Cold swap is not need), closed loop.
+TESTS += test_cold_swap_loop
+test_cold_swap_loop_SRCS   := tests/unit/test_cold_swap_loop.c
+test_cold_swap_loop_LIBS   := memsim arbiter simhost agent policy common xsd
+test_cold_swap_loop_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
 # The binaries as an administrator runs them (membal-arbiter, membalctl,
 # membal-test-xenstored as processes).
 TESTS += test_arbiter_daemon

@@ -24,4 +24,10 @@ void status_estimates_add(struct json_object *o, const struct dom *d)
 	json_object_object_add(o, "est_default", d->have_fig
 		? json_object_new_string(estimator_name(estimate_default(&in, &(uint64_t){ 0 })))
 		: NULL);
+	/* How long the swap has been quiet, and how much of what is in it
+	 * is cold: no longer need (design.md §Cold swap is not need). */
+	json_object_object_add(o, "swap_quiet_ms", d->have_fig
+		? json_object_new_uint64(d->hist.cold.quiet_ms) : NULL);
+	json_object_object_add(o, "swap_cold_kb", d->have_fig
+		? json_object_new_uint64(d->hist.cold.cold_kb) : NULL);
 }

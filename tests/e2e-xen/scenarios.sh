@@ -9,9 +9,11 @@
 #   abundant     idle guests shrink to their demand with the hysteresis;
 #                a guest that allocates grows at once, past the maxmem of
 #                its earlier shrink (maxmem raised first)
-#   scarce       a memory hog without agent makes the host tight; mono
-#                rises in g1 while g2 stops using its memory: g1 rises, g2
-#                falls, the host stays above the reserve
+#   scarce       a memory hog without agent makes the host tight; g2's
+#                touched-then-idle hoard is paged out to its zram swap,
+#                then mono rises in g1: g1 rises, g2 falls, the host stays
+#                above the reserve; g2 then holds enough to leave the
+#                host full
 #   robustness   arbiter restart, garbage keys, xl mem-set, a domU without
 #                agent, membalctl reserve + xl create, xl destroy mid-cycle
 #   saverestore  (only when named, see the end of this file)
@@ -243,19 +245,64 @@ phase_abundant() {
 }
 
 # --------------------------------------------------------------- scarce ---
-# The paper's mono case with a hoarder. g2 promises 280 MiB it never
-# touches (membal-load idle: Committed_AS up, MemAvailable up): its demand
-# is high but its memory idle. A hog domain without agent shrinks the
-# host so that the domUs' budget B = D1(peak) + G2_SHARE: too small for
-# g2's demand even while g1 idles (scarce throughout), large enough that
-# the idle memory tax can give g1 its whole peak demand. Then mono rises
-# in g1: g1's target must rise, g2's fall, the reserve hold.
-G2_HOARD_MB=280
-G2_SHARE_KB=$((200 * MB))
+# The paper's mono case with a hoarder, under `need = estimate` (design.md
+# §Scarce mode from the estimated need): memory promised but never touched
+# is no demand there, so g2's hoard is memory it really touched and then
+# left idle. g2 gets zram swap (as w1 in the estimates phase), allocates
+# and touches G2_COLD_MB MiB, and the program is stopped (SIGSTOP): the
+# pages stay in RAM, so the estimate (max(used, refault)) still counts
+# them and g2's need is high. A hog domain without agent shrinks the host
+# so that the domUs' budget B = D1(peak) + G2_SHARE: too small for both
+# needs while g1 idles (scarce from the start), large enough for g1's
+# whole peak once g2's idle pages are gone. g2's kernel pages its idle
+# hoard out to zram (proactive reclaim through the root cgroup's
+# memory.reclaim, as TMO-style agents do): nothing of it comes back (no
+# swap-in), so what g2 paged out is cold and no longer need (design.md
+# §Cold swap is not need). Then mono rises in g1, and the idle memory
+# tax takes what g2 now holds idle for it. g1's target must rise, g2's
+# fall, the reserve hold. Neither guest is ever cut below what it touches: g1
+# (swapless) is floored at its estimate, g2 has swap.
+# Real here: Xen, the balloons, the guests' kernels (zram, reclaim, their
+# /proc figures), the agents and the arbiter with the shipped need =
+# estimate. Staged: the workloads (membal-load), the hog domain that makes
+# the host small, and g2's page-out (memory.reclaim written by the test,
+# standing for the idle-page reclaim a guest's own agent would do).
+G2_COLD_MB=200
+G2_SHARE_KB=$((160 * MB))
+# g2's page-out, run in g2 in the background: memory.reclaim of the root
+# cgroup in 8 MiB steps until $1 MiB are in swap (at most 40 steps); a
+# kernel without it gets the pressure of a short allocation instead.
+# Writes how and how much to /run/pageout.
+G2_PAGEOUT='
+mkdir -p /sys/fs/cgroup
+grep -q " /sys/fs/cgroup cgroup2 " /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
+swapped() { awk "/^SwapTotal:/ { t = \$2 } /^SwapFree:/ { f = \$2 } END { print int((t - f) / 1024) }" /proc/meminfo; }
+t0=$(date +%s)
+if [ -w /sys/fs/cgroup/memory.reclaim ]; then
+	how=memory.reclaim; n=0
+	while [ "$(swapped)" -lt "$want" ] && [ $n -lt 40 ]; do
+		echo 8M >/sys/fs/cgroup/memory.reclaim 2>/dev/null; n=$((n + 1))
+	done
+else
+	how=pressure
+	membal-load hold --size "$want" --seconds 3 >/dev/console 2>&1
+fi
+echo "$how $(swapped) $(($(date +%s) - t0))" >/run/pageout
+'
 phase_scarce() {
-	info "scarce: g2 drops its 100 MiB and promises $G2_HOARD_MB MiB it never touches"
-	gx g2 "kill \$(cat /run/hold.pid); membal-load idle --size $G2_HOARD_MB >/dev/console 2>&1 & echo \$! >/run/idle.pid" >/dev/null
-	wait_for 60 "[ \"\$(st_dom g2 demand_kb)\" -ge $(((G2_HOARD_MB + 80) * MB)) ]"
+	info "scarce: g2 gets zram swap, drops its 100 MiB and touches $G2_COLD_MB MiB, then leaves it idle"
+	zr=$(gx g2 'for m in $(cat /modules/order); do insmod /modules/$m || exit 1; done; echo 256M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && sed -n "s/^SwapTotal: *\([0-9]*\).*/\1/p" /proc/meminfo'); zrc=$?
+	if [ $zrc -ne 0 ] || [ "${zr:-0}" -le 0 ]; then
+		check FAIL scarce-setup "g2: zram swap: rc=$zrc, SwapTotal ${zr:-?} KiB"
+		return 0
+	fi
+	d2_0=$(st_dom g2 demand_kb)
+	gx g2 "kill \$(cat /run/hold.pid); membal-load hold --size $G2_COLD_MB --ramp 20 >/dev/console 2>&1 & echo \$! >/run/cold.pid" >/dev/null
+	# The host is abundant yet: g2 grows as it touches.
+	# Stop it only once it has touched the whole hoard (TCG lags the ramp).
+	wait_for 120 "[ \"\$(st_dom g2 demand_kb)\" -ge $((d2_0 + (G2_COLD_MB - 100 - 8) * MB)) ]"
+	sleep 2
+	gx g2 'kill -STOP $(cat /run/cold.pid)' >/dev/null
 	wait_settled $id2 6 120; wait_settled $id1 6 60
 	d1=$(st_dom g1 demand_kb); d2=$(st_dom g2 demand_kb)
 	n1=$(target_of $id1); n2=$(target_of $id2); free=$(probe_free)
@@ -269,7 +316,7 @@ phase_scarce() {
 	b_goal=$((d1peak + G2_SHARE_KB))
 	hog_kb=$((free - RESERVE_KB + n1 + n2 - b_goal))
 	hog_mb=$((hog_kb / 1024))
-	info "free $free KiB, g1 $n1 (demand $d1, peak $d1peak), g2 $n2 (demand $d2); hog $hog_mb MiB for a budget of $b_goal KiB"
+	info "free $free KiB, g1 $n1 (demand $d1, peak $d1peak), g2 $n2 (demand $d2, $d2_0 before its hoard); hog $hog_mb MiB for a budget of $b_goal KiB"
 	if [ "$hog_mb" -lt 64 ] || [ $((d1 + d2)) -le "$b_goal" ]; then
 		check FAIL scarce-setup "host too small or g2's hoard too small for the scenario: hog $hog_mb MiB, demands $d1 + $d2 vs budget $b_goal KiB"
 		return 0
@@ -293,14 +340,23 @@ phase_scarce() {
 	wait_settled $id2 6 90; wait_settled $id1 4 30
 	hog_target=$(target_of $idh)
 	free=$(probe_free); n1_0=$(target_of $id1); n2_0=$(target_of $id2)
+	bud=$((free - RESERVE_KB + n1_0 + n2_0))
 	save hog_target
 	fig scarce_hog_mb $((hog_target / 1024))
-	fig scarce_budget_kb $((free - RESERVE_KB + n1_0 + n2_0))
-	info "hog $hog_target KiB; free $free KiB; g1 $n1_0 g2 $n2_0; mode $(st_topstr mode)"
+	fig scarce_budget_kb "$bud"
+	info "hog $hog_target KiB; free $free KiB; g1 $n1_0 g2 $n2_0 (demand $(st_dom g2 demand_kb)); mode $(st_topstr mode)"
 
 	mark=$(log_mark)
 	w0=$(st_top target_writes)
 	c1_0=$(st_dom g1 target_changes); c2_0=$(st_dom g2 target_changes)
+	# g2's page-out first, while g1 idles: a guest paging out under TCG
+	# while its balloon is squeezed and another guest ramps stalled for
+	# 30 s on a loaded machine (session 7's second run: no report, its
+	# balloon stuck, g1 OOM-killed waiting for that memory).
+	tp=$(now_ms)
+	gx g2 "want=$((G2_COLD_MB - 16)); ( $G2_PAGEOUT ) >/dev/console 2>&1 &" >/dev/null
+	wait_for 120 "[ -n \"\$(gx g2 'cat /run/pageout 2>/dev/null')\" ]"
+	info "g2's page-out: $(gx g2 'cat /run/pageout 2>/dev/null') (how, MiB in swap, s) after $((($(now_ms) - tp) / 1000)) s"
 	ts=$(now_ms)
 	# 8 -> 170 MiB over 45 s (3.6 MiB/s). In scarce mode g1 grows only as
 	# fast as g2's balloon gives memory back and the loop follows (agent
@@ -313,13 +369,15 @@ phase_scarce() {
 	need=$1; scarce_seen=$2
 	sleep 3
 	te=$(now_ms)
-	s1=$(probe_series $id1 $ts $te); s2=$(probe_series $id2 $ts $te)
+	set -- $(gx g2 'cat /run/pageout 2>/dev/null')
+	po_how=${1:-unfinished}; po_mb=${2:-?}; po_s=${3:-?}
+	s1=$(probe_series $id1 $ts $te); s2=$(probe_series $id2 $tp $te)
 	peak1=$(echo "$s1" | awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }')
 	peakt1=$(echo "$s1" | awk 'BEGIN { m = 0 } $4 > m { m = $4 } END { print m }')
 	low2=$(echo "$s2" | awk 'BEGIN { m = 1e18 } $2 < m { m = $2 } END { print m }')
 	lowt2=$(echo "$s2" | awk 'BEGIN { m = 1e18 } $4 != "-" && $4 < m { m = $4 } END { print m }')
 	t90=$(echo "$s1" | awk -v n="$need" -v t0="$ts" '$2 * 10 >= n * 9 { print int(($1 - t0) / 100) / 10; exit }')
-	minfree=$(probe_free_series $ts $te | awk 'BEGIN { m = 1e18 } $2 < m { m = $2 } END { print m }')
+	minfree=$(probe_free_series $tp $te | awk 'BEGIN { m = 1e18 } $2 < m { m = $2 } END { print m }')
 	writes=$(($(st_top target_writes) - w0))
 	ch1=$(changes_since "$mark" $id1); ch2=$(changes_since "$mark" $id2)
 	nscarce=$(printf '%s\n%s\n' "$ch1" "$ch2" | grep -c ' scarce$')
@@ -327,7 +385,7 @@ phase_scarce() {
 	nreason=$(log_since "$mark" | grep -E "domain ($id1|$id2) \(" | grep -c -- '-> [0-9]* KiB.*\[[a-z]*/[a-z]*, demand [0-9]*, actual [0-9]*.*\]')
 	check_that scarce-g1-rises "g1 target $n1_0 -> peak $peakt1, held $n1_0 -> $peak1 KiB; need (peak demand) $need KiB; 90 % after ${t90:-never} s" \
 		"$peakt1" -gt $((n1_0 + 100 * MB)) -a -n "$t90"
-	check_that scarce-g2-falls "g2 target $n2_0 -> $lowt2, held down to $low2 KiB (min $MIN_KB)" \
+	check_that scarce-g2-falls "g2 target $n2_0 -> $lowt2, held down to $low2 KiB (min $MIN_KB); its idle hoard paged out: $po_mb MiB in swap by $po_how in $po_s s" \
 		"$lowt2" -le $((n2_0 - 64 * MB)) -a "$low2" -le $((n2_0 - 64 * MB)) -a "$lowt2" -ge $MIN_KB
 	check_that scarce-reserve-kept "host free never below reserve: min free $minfree KiB (reserve $RESERVE_KB, 1 MiB tolerance)" \
 		"$minfree" -ge $((RESERVE_KB - 1024))
@@ -335,11 +393,31 @@ phase_scarce() {
 		"$nscarce" -ge 1 -a "$nreason" -eq "$nlines" -a "$nlines" -ge 2
 	fig scarce_time_to_90pct_s "${t90:-never}"
 	fig scarce_need_kb "$need"
+	fig scarce_g2_paged_out_mb "$po_mb"
+	fig scarce_g2_swap_cold_kb "$(st_dom g2 swap_cold_kb)"
+	fig scarce_g2_swap_quiet_ms "$(st_dom g2 swap_quiet_ms)"
 	fig scarce_target_writes "$writes"
 	fig scarce_target_writes_g1 $(($(st_dom g1 target_changes) - c1_0))
 	fig scarce_target_writes_g2 $(($(st_dom g2 target_changes) - c2_0))
 	fig scarce_min_host_free_kb "$minfree"
 	log_since "$mark" | grep -E "domain ($id1|$id2) \(" | head -n 40 | sed 's/^/E2E INFO   log: /'
+
+	# Leave the host full for the robustness phase (reserve-then-create):
+	# with g2's hoard paged out and g1 idle again both needs fit the
+	# budget, so the host has gone abundant. g2 drops its paged-out hoard
+	# and holds (touched, active: real need) what brings the two demands
+	# 16 MiB over the budget: scarce again, free at the reserve, while the
+	# working sets leave more than the 136 MiB reservation in gaps.
+	gx g2 'kill -9 $(cat /run/cold.pid)' >/dev/null
+	wait_settled $id1 4 60; wait_settled $id2 4 60
+	d1=$(st_dom g1 demand_kb); d2=$(st_dom g2 demand_kb)
+	fill_mb=$(((bud + 16 * MB - d1 - d2) / 1024)); [ "$fill_mb" -lt 16 ] && fill_mb=16
+	info "scarce: refill: demands $d1 + $d2 vs budget $bud KiB: g2 holds $fill_mb MiB"
+	gx g2 "membal-load hold --size $fill_mb --ramp 15 >/dev/console 2>&1 & echo \$! >/run/idle.pid" >/dev/null
+	wait_for 90 "[ \"\$(st_dom g2 demand_kb)\" -ge $((d2 + (fill_mb - 16) * MB)) ]"
+	wait_settled $id2 6 90
+	fig scarce_refill_g2_mb "$fill_mb"
+	info "scarce: left free $(probe_free) KiB, mode $(st_topstr mode), g1 $(target_of $id1) g2 $(target_of $id2)"
 }
 
 # ----------------------------------------------------------- robustness ---
@@ -354,6 +432,9 @@ phase_robustness() {
 	s1=$(target_of $id1); s2=$(target_of $id2)
 	mark=$(log_mark)
 	start_arbiter
+	# Its first status file (the first cycle, after the adoption of
+	# every domain): on a loaded machine later than 10 s (session 7).
+	wait_for 60 "[ -n \"\$(st_top target_writes)\" ]"
 	sleep 10
 	a1=$(target_of $id1); a2=$(target_of $id2)
 	w=$(st_top target_writes)
@@ -372,9 +453,10 @@ phase_robustness() {
 	fi
 
 	info "robustness: reserve, then xl create g3 on a full host"
-	# Scarce since the previous phase: the domUs hold all but the reserve,
-	# so a 128 MiB guest cannot start from free memory alone. The
-	# reservation must take it from g2's idle hoard.
+	# Scarce since the previous phase (its refill): the domUs hold all but
+	# the reserve, so a 128 MiB guest cannot start from free memory alone.
+	# The reservation must take it from the guests' gaps (what they hold
+	# above their working sets): their needs are never cut.
 	wait_settled $id1 4 40; wait_settled $id2 4 40
 	free0=$(probe_free)
 	res_kb=$((136 * MB))
@@ -409,8 +491,16 @@ phase_robustness() {
 	fi
 	gx g2 'kill $(cat /run/idle.pid)' >/dev/null
 	# g2 walks down to its idle demand (hysteresis): let it arrive, so
-	# that the garbage check below sees a still target.
+	# that the garbage check below sees a still target. Its balloon too:
+	# since the scarce phase g2 has zram swap, and a balloon that has to
+	# wait for reclaim backs off (Linux's xen balloon retries up to 32 s
+	# apart); stopped above its target for stuck_after_ms (20 s) while
+	# its agent is down below, g2 would be flagged uncooperative for
+	# that, not for anything the garbage does (sessions 3 and 6).
 	wait_settled $id2 8 120
+	wait_for 90 "set -- \$(probe_dom $id2); [ \"\${1:-0}\" -le \$((\$(target_of $id2) + 2048)) ]"
+	set -- $(probe_dom $id2)
+	info "g2 holds ${1:-?} KiB against its target $(target_of $id2) before the garbage"
 
 	info "robustness: garbage keys from g2"
 	r0=$(st_dom g2 reports_rejected); t2=$(target_of $id2)
@@ -448,7 +538,8 @@ phase_robustness() {
 		"$r1" -gt "$r0" -a "$r2" -gt "$r1" -a "$t2" = "$t2b" -a $alive = 1
 	gx g2 'start_agent' >/dev/null
 	wait_for 15 "[ \"\$(st_dom g2 state)\" = managed ]"
-	check_that garbage-recovers "g2 state after the agent restarts: $(st_dom g2 state), stamp $(rstamp $id2)" \
+	set -- $(probe_dom $id2)
+	check_that garbage-recovers "g2 state after the agent restarts: $(st_dom g2 state), stamp $(rstamp $id2); holds ${1:-?} KiB, target $(target_of $id2); $(grep "domain $id2 (g2)" "$ARB_LOG" | grep -E "uncooperative|cooperative again" | tail -n 2 | cut -c1-200 | tr '\n' ' ')" \
 		"$(st_dom g2 state)" = managed
 
 	info "robustness: xl mem-set g2 200m"

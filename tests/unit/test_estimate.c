@@ -11,6 +11,7 @@
 
 #include "arbiter/guest_history.h"
 #include "policy/estimate.h"
+#include "policy/estimate_cold.h"
 
 /* A guest of 400000 KiB: 200000 anon, 30000 tmpfs, 40000 active file,
  * 40000 KiB in swap, 150000 available, 500000 promised. */
@@ -203,6 +204,152 @@ static void test_history_deltas(void **state)
 	assert_true(guest_history_has(&h, MK_PSWPIN) && h.d[MK_PSWPIN] == 5 && h.dt_ms == 1000);
 }
 
+/* Cold swap (design.md §Cold swap is not need): the swap in use
+ * throughout the last ESTIMATE_COLD_MS of a run of quiet pairs (swap-ins
+ * up to swapped/64 a window being noise); any other pair ends the run. */
+static void observe_at(struct estimate_cold *c, struct estimate_in *in,
+		       uint64_t swapped, uint64_t ms)
+{
+	in->swap_free = in->swap_tot - swapped;
+	estimate_cold_observe(c, in, ms);
+}
+
+static void test_cold_swap(void **state)
+{
+	struct estimate_cold c = { 0 };
+	struct estimate_in in = base();    /* 40000 KiB in swap: 625 a window */
+	uint64_t kb;
+
+	in.d_pswpin = in.d_refault_anon = in.d_refault_file = 0;
+	/* Nothing observed: every swapped-out page counts (lru 310000). */
+	assert_true(estimate_need(&in, &c, &kb) == EST_HYBRID && kb == 310000);
+	observe_at(&c, &in, 40000, 0);       /* the first: a run starts */
+	observe_at(&c, &in, 40000, 5000);
+	assert_true(c.cold_kb == 0 && c.quiet_ms == 5000);
+	observe_at(&c, &in, 40000, 10000);   /* out for a whole window */
+	assert_true(c.cold_kb == 40000 && c.pairs == 2);
+	/* Cold: lru less it, 270000, against hybrid's max(used 250000,
+	 * refault 270000). */
+	assert_true(estimate_need(&in, &c, &kb) == EST_HYBRID && kb == 270000);
+	assert_true(estimate_need(&in, NULL, &kb) == EST_HYBRID && kb == 310000);
+
+	/* Pages going out count once they have stayed out a window. */
+	observe_at(&c, &in, 60000, 15000);
+	assert_true(c.cold_kb == 40000);
+	observe_at(&c, &in, 60000, 20000);
+	assert_true(c.cold_kb == 40000);
+	observe_at(&c, &in, 60000, 25000);
+	assert_true(c.cold_kb == 60000);
+	/* Freed without a swap-in: what is left is still cold. */
+	observe_at(&c, &in, 30000, 26000);
+	assert_true(c.cold_kb == 30000);
+	/* A long pair that ends with a page-out: the window's start saw
+	 * 30000 in use (the report before it), not the new 90000. */
+	in.dt_ms = 30000;
+	observe_at(&c, &in, 90000, 56000);
+	assert_true(c.cold_kb == 30000);
+	in.dt_ms = 5000;
+
+	/* 78 pages in 5 s = 624 KiB a window against 90000 / 64 = 1406:
+	 * noise; 176 (1408) is not: the run ends, nothing is cold. */
+	in.d_pswpin = 78;
+	observe_at(&c, &in, 90000, 61000);
+	assert_true(c.cold_kb == 30000 && c.quiet_ms > 0);
+	in.d_pswpin = 0;
+	in.d_refault_anon = 176;                 /* the larger counts */
+	observe_at(&c, &in, 90000, 66000);
+	assert_true(c.cold_kb == 0 && c.quiet_ms == 0);
+	assert_true(estimate_need(&in, &c, &kb) == EST_HYBRID && kb == 360000);
+	in.have_d_refault_anon = false;          /* pre-5.9: pswpin alone */
+	observe_at(&c, &in, 90000, 71000);
+	observe_at(&c, &in, 90000, 76000);
+	assert_true(c.cold_kb == 90000);
+
+	/* No deltas (a first report, a counter backwards or missing), a pair
+	 * 0 ms apart or a clock gone back: no evidence, the run ends. */
+	in.have_deltas = false;
+	observe_at(&c, &in, 90000, 81000);
+	assert_true(c.cold_kb == 0 && c.quiet_ms == 0);
+	in.have_deltas = true;
+	observe_at(&c, &in, 90000, 86000);
+	observe_at(&c, &in, 90000, 91000);
+	assert_true(c.cold_kb == 90000);
+	in.dt_ms = 0;
+	observe_at(&c, &in, 90000, 92000);
+	assert_true(c.cold_kb == 0);
+	in.dt_ms = 5000;
+	observe_at(&c, &in, 90000, 97000);
+	observe_at(&c, &in, 90000, 1000);
+	assert_true(c.cold_kb == 0 && c.n == 1);
+
+	/* Nothing in swap: any swap-in ends the run (0 tolerated). */
+	in.d_pswpin = 1;
+	observe_at(&c, &in, 0, 6000);
+	assert_true(c.quiet_ms == 0);
+
+	/* More reports in a window than the minimum has slots: a page-out of
+	 * 100 KiB every 100 ms. What is cold never exceeds what was in use
+	 * a window before. */
+	in.d_pswpin = 0;
+	in.dt_ms = 100;
+	memset(&c, 0, sizeof(c));
+	for (uint64_t i = 0; i <= 400; i++) {
+		observe_at(&c, &in, 100 * i, 100 * i);
+		assert_true(c.n >= 1 && c.n <= ESTIMATE_COLD_SLOTS);
+		if (i >= 100)
+			assert_true(c.cold_kb <= 100 * (i - 100));
+	}
+	assert_true(c.cold_kb > 0);
+
+	/* Saturation: a guest quiet for ever does not wrap. */
+	in.dt_ms = UINT64_MAX;
+	c.quiet_ms = UINT64_MAX - 1;
+	c.pairs = UINT64_MAX;
+	observe_at(&c, &in, 40000, 50000);
+	assert_true(c.quiet_ms == UINT64_MAX && c.pairs == UINT64_MAX);
+
+	/* Without layout-2 figures: the fallback estimator, never raised. */
+	in = base();
+	in.have_lru = false;
+	assert_true(estimate_need(&in, &c, &kb) == EST_USED && kb == 250000);
+}
+
+/* The history feeds the cold count on every report it takes: a fresh
+ * history (adoption) has no evidence, a counter gone backwards ends the
+ * run. */
+static void test_history_cold(void **state)
+{
+	struct guest_history h;
+	struct guest_figures a = { .have = 0 }, b;
+
+	memset(&h, 0, sizeof(h));
+	set(&a, MK_TOT, 400000);
+	set(&a, MK_SWAP_TOT, 100000);
+	set(&a, MK_SWAP_FREE, 20000);
+	set(&a, MK_ANON_PAGES, 200000);
+	set(&a, MK_SHMEM, 0);
+	set(&a, MK_ACTIVE_FILE, 0);
+	set(&a, MK_PSWPIN, 100);
+	set(&a, MK_REFAULT_FILE, 10);
+	guest_history_push(&h, NULL, &a, 1000);
+	assert_true(h.cold.quiet_ms == 0 && h.cold.cold_kb == 0);
+	b = a;
+	uint64_t t = 1000;
+
+	for (int i = 0; i < 2; i++) {
+		struct guest_figures last = b;
+
+		t += 5000;
+		guest_history_push(&h, &last, &b, t);
+	}
+	assert_true(h.cold.cold_kb == 80000);
+	struct guest_figures last = b;
+
+	b.v[MK_PSWPIN] = 50;                     /* backwards */
+	guest_history_push(&h, &last, &b, t + 5000);
+	assert_true(h.cold.cold_kb == 0 && h.cold.quiet_ms == 0 && h.backwards == 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +359,8 @@ int main(void)
 		cmocka_unit_test(test_saturation),
 		cmocka_unit_test(test_default_and_fallbacks),
 		cmocka_unit_test(test_history_deltas),
+		cmocka_unit_test(test_cold_swap),
+		cmocka_unit_test(test_history_cold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -451,7 +451,8 @@ static void test_older_agent_newer_arbiter(void **state)
 	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
 			    "{\"est_committed_kb\":121000,\"est_used_kb\":100000,"
 			    "\"est_lru_kb\":null,\"est_refault_kb\":null,"
-			    "\"est_hybrid_kb\":null,\"est_default\":\"used\"}");
+			    "\"est_hybrid_kb\":null,\"est_default\":\"used\","
+			    "\"swap_quiet_ms\":0,\"swap_cold_kb\":0}");
 	json_object_put(o);
 }
 
