@@ -87,7 +87,7 @@ wait_load_end() {
 }
 
 # ---------------------------------------------------------------- setup ---
-ADOPT_GRACE_S=60   # conf/arbiter.ini's adopt_grace_s: the e2e keeps the default
+ADOPT_GRACE_S=20   # adopt_grace_s in tests/e2e-xen/conf/arbiter.ini
 membal-e2e-probe 500 >"$PROBE_LOG" 2>&1 &
 PROBE_PID=$!
 info "starting membal-arbiter"
@@ -188,13 +188,13 @@ phase_abundant() {
 	ta=$t0
 	# The boot grace (design.md §A step ahead and the boot grace): a
 	# guest created while the arbiter runs keeps what it was created
-	# with for adopt_grace_s after its adoption (60 s, the shipped
-	# default; the e2e arbiter.ini leaves it) while the host has memory
+	# with for adopt_grace_s after its adoption (20 s in the e2e's
+	# arbiter.ini; 60 shipped) while the host has memory
 	# to spare, as it has here; the shrink starts after it.
 	wait_for $((ADOPT_GRACE_S + 90)) "_tg=\$(target_of $id1); [ -n \"\$_tg\" ] && [ \"\$_tg\" -lt 262144 ]"
 	tg=$(now_ms)
 	check_that boot-grace "g1 kept its 262144 KiB for $(((tg - t0) / 1000)) s after xl create (adopt_grace_s $ADOPT_GRACE_S), then $(target_of $id1) KiB" \
-		$(((tg - t0) / 1000)) -ge $((ADOPT_GRACE_S / 2)) -a "$(target_of $id1)" -lt 262144
+		$(((tg - t0) / 1000)) -ge $((ADOPT_GRACE_S - 2)) -a "$(target_of $id1)" -lt 262144
 	fig abundant_boot_grace_s $(((tg - t0) / 1000))
 	wait_settled $id1 6 120; wait_settled $id2 6 60
 	ts=$(now_ms)
