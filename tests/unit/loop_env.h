@@ -100,6 +100,19 @@ static inline struct env *loop_start(const char *name, const char *scenario,
 	return e;
 }
 
+/* A xenstore connection as domain domid (a guest's view), for tests that
+ * write what a guest may or may not write. */
+static inline struct xs_handle *open_as(struct env *e, uint32_t domid)
+{
+	struct xs_handle *h;
+
+	setenv("XENSTORED_PATH", xsd_domain_socket(e->x, domid), 1);
+	h = xs_open(0);
+	setenv("XENSTORED_PATH", e->sock, 1);
+	assert_non_null(h);
+	return h;
+}
+
 static inline void stop(struct env *e)
 {
 	char cmd[128];

@@ -132,17 +132,6 @@ struct fig {
 	uint64_t balloon_current, balloon_target;   /* written when non-zero */
 };
 
-static struct xs_handle *open_as(struct env *e, uint32_t domid)
-{
-	struct xs_handle *h;
-
-	setenv("XENSTORED_PATH", xsd_domain_socket(e->x, domid), 1);
-	h = xs_open(0);
-	setenv("XENSTORED_PATH", e->sock, 1);
-	assert_non_null(h);
-	return h;
-}
-
 static bool guest_write(struct xs_handle *h, uint32_t domid, const char *key,
 			const char *val, size_t len)
 {

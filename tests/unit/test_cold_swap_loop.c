@@ -35,17 +35,6 @@ struct guest {
 	uint64_t pswpin, refault_anon, refault_file, pgmajfault, stamp;
 };
 
-static struct xs_handle *open_as(struct env *e, uint32_t domid)
-{
-	struct xs_handle *h;
-
-	setenv("XENSTORED_PATH", xsd_domain_socket(e->x, domid), 1);
-	h = xs_open(0);
-	setenv("XENSTORED_PATH", e->sock, 1);
-	assert_non_null(h);
-	return h;
-}
-
 /* 500 MiB of RAM: 100 anon, 10 tmpfs, 20 active file, 200 not available;
  * 185 of its 256 MiB of swap in use. So lru = 130 + 185 = 315 MiB, used
  * = 200 MiB, refault without swap-ins = 130 MiB. */
