@@ -46,11 +46,25 @@ void guest_history_push(struct guest_history *h, const struct guest_figures *las
 			h->have_d |= 1u << k;
 		}
 	}
-	/* Every report moves the cold-swap count: on, or back to zero. */
+	/* Every report moves the cold-swap count (on, or back to zero)
+	 * and the filter's hold (estimate_hold.h), which starts over with
+	 * the history. */
 	struct estimate_in in;
 
+	if (!h->have_prev)
+		estimate_hold_reset(&h->hold);
 	guest_estimate_input(g, h, &in);
+	estimate_hold_observe(&h->hold, &in);
+	in.used_held_kb = h->hold.held_kb;
 	estimate_cold_observe(&h->cold, &in, now_ms);
+}
+
+/* Swap in use by a report's figures. */
+static uint64_t swapped_kb(const struct guest_figures *g)
+{
+	uint64_t tot = g->v[MK_SWAP_TOT], fr = g->v[MK_SWAP_FREE];
+
+	return tot > fr ? tot - fr : 0;
 }
 
 void guest_estimate_input(const struct guest_figures *g,
@@ -69,6 +83,13 @@ void guest_estimate_input(const struct guest_figures *g,
 		in->anon_pages = g->v[MK_ANON_PAGES];
 		in->shmem = g->v[MK_SHMEM];
 		in->active_file = g->v[MK_ACTIVE_FILE];
+	}
+	if (h)
+		in->used_held_kb = h->hold.held_kb;
+	if (h && h->have_prev) {
+		uint64_t was = swapped_kb(&h->prev), now = swapped_kb(g);
+
+		in->d_swap_drop_kb = was > now ? was - now : 0;
 	}
 	if (!h || !h->have_prev || h->dt_ms == 0 ||
 	    !guest_history_has(h, MK_PSWPIN) || !guest_history_has(h, MK_REFAULT_FILE))

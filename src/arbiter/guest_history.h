@@ -19,6 +19,7 @@
 #include "arbiter/guest.h"
 #include "policy/estimate.h"
 #include "policy/estimate_cold.h"
+#include "policy/estimate_hold.h"
 
 struct guest_history {
 	bool have_prev;
@@ -31,6 +32,7 @@ struct guest_history {
 	uint64_t d[MK_COUNT];
 	uint64_t backwards;            /* counters seen going backwards */
 	struct estimate_cold cold;     /* how long its swap has been quiet */
+	struct estimate_hold hold;     /* the agent's filter in used */
 };
 
 static inline bool guest_history_has(const struct guest_history *h,

@@ -40,7 +40,7 @@ static uint64_t in_ram(const struct estimate_in *in)
 bool estimate(enum estimator e, const struct estimate_in *in, uint64_t *kb)
 {
 	uint64_t swapped = in->swap_tot > in->swap_free ? in->swap_tot - in->swap_free : 0;
-	uint64_t back, hot;
+	uint64_t back, hot, stayed;
 
 	*kb = 0;
 	switch (e) {
@@ -51,6 +51,7 @@ bool estimate(enum estimator e, const struct estimate_in *in, uint64_t *kb)
 		if (!in->have_avail)
 			return false;
 		*kb = in->mem_total > in->mem_avail ? in->mem_total - in->mem_avail : 0;
+		*kb -= in->used_held_kb < *kb ? in->used_held_kb : *kb;
 		return true;
 	case EST_LRU:
 		if (!in->have_lru)
@@ -66,6 +67,12 @@ bool estimate(enum estimator e, const struct estimate_in *in, uint64_t *kb)
 		back = in->d_pswpin;
 		if (in->have_d_refault_anon && in->d_refault_anon > back)
 			back = in->d_refault_anon;
+		/* A page that came back and left swap is in AnonPages
+		 * (in_ram) now: what came back in place of pages that went
+		 * out (swap use stood) is need beyond RAM, what came back
+		 * into room the guest was given is not, a second time. */
+		stayed = in->d_swap_drop_kb / ESTIMATE_PAGE_KB;
+		back -= stayed < back ? stayed : back;
 		hot = estimate_window_kb(back, in->dt_ms);
 		if (hot > swapped)
 			hot = swapped;

@@ -13,7 +13,8 @@
  *               RAM-backed root) and the page cache a workload needs.
  *   used        MemTotal - MemAvailable: what the kernel could not give
  *               back without swapping. Never above MemTotal, so a guest
- *               that needs more than it holds looks merely full.
+ *               that needs more than it holds looks merely full. Less
+ *               what the agent's filter holds (used_held_kb).
  *   lru         AnonPages + Shmem + Active(file) + swapped-out anon
  *               (SwapTotal - SwapFree): the pages in use wherever they
  *               are, the active file pages standing for the file working
@@ -21,7 +22,9 @@
  *               evicted but still wanted.
  *   refault     lru, with the swap and file parts taken from what comes
  *               back: swapped-out anon counts only as much as was swapped
- *               in (or refaulted as anon) within ESTIMATE_WINDOW_MS, and
+ *               in (or refaulted as anon) within ESTIMATE_WINDOW_MS, less
+ *               what left swap for good (d_swap_drop_kb: in AnonPages
+ *               already, a page counted once), and
  *               the file pages refaulted within that window are added (a
  *               refault is a page evicted and wanted again: working set
  *               that did not fit). Needs two reports.
@@ -62,6 +65,15 @@ struct estimate_in {
 	uint64_t d_pswpin, d_refault_file;
 	bool have_d_refault_anon;      /* 5.9+ kernels */
 	uint64_t d_refault_anon;
+	/* How much less swap was in use (SwapTotal - SwapFree) at this
+	 * report than at the previous one, KiB (0: as much or more, or no
+	 * previous report). The pages swapped in that left swap are in
+	 * AnonPages now: counted there, not again as swap-ins. */
+	uint64_t d_swap_drop_kb;
+	/* The part of MemTotal - MemAvailable that is the agent's burst
+	 * filter holding MemAvailable down, KiB (estimate_hold.h); used
+	 * leaves it out. */
+	uint64_t used_held_kb;
 };
 
 /* The estimate of e in KiB, saturating at UINT64_MAX; false when the
