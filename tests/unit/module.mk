@@ -76,6 +76,11 @@ TESTS += test_estimate
 test_estimate_SRCS   := tests/unit/test_estimate.c src/arbiter/guest_history.c
 test_estimate_LIBS   := policy common
 test_estimate_LDLIBS := $(LIBS_CMOCKA)
+# A page counted once: the agent's filter hold, pages back from swap.
+TESTS += test_estimate_once
+test_estimate_once_SRCS   := tests/unit/test_estimate_once.c src/arbiter/guest_history.c
+test_estimate_once_LIBS   := policy common
+test_estimate_once_LDLIBS := $(LIBS_CMOCKA)
 
 # Mixed agent and arbiter versions over membal's xenstored (both ways).
 TESTS += test_version_skew
