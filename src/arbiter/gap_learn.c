@@ -104,8 +104,14 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 		counters_of(&d->fig, &o.c);
 		if (a->gap_hook)
 			return d->gap_kb = a->gap_hook(a->gap_hook_ctx, d, &o);
-		if (gap_step(p, &d->gap, &o) != GAP_FROZEN)
+		enum gap_outcome out = gap_step(p, &d->gap, &o);
+
+		if (out != GAP_FROZEN)
 			a->n.gap_steps++;
+		log_debug("domain %u (%s): gap step %s: ws %llu actual %llu gap %llu in effect %llu",
+			  d->domid, d->name, gap_outcome_name(out), (unsigned long long)ws,
+			  (unsigned long long)d->actual_kb, (unsigned long long)d->gap.gap_kb,
+			  (unsigned long long)d->gap.use_kb);
 	}
 	if (a->gap_hook)
 		return d->gap_kb;

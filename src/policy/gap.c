@@ -208,11 +208,23 @@ static int best_action(const struct gap_state *s)
 	return best;
 }
 
+/* gap_ramp_hold: W rose at the last fresh report and the one before. A
+ * cut taken while W still climbs is paid at the ramp's top, where the
+ * balloon lags the rise by a report (membal-sim, demo: 7.5 MiB of
+ * swap-in; band-edge): no cut then, explored or priced. Heartbeats do
+ * not end the ramp: they carry the last publication's figures, and a
+ * climb below the agent's report_delta_kb goes on under them
+ * (gap-creep: ending it there cost 11 MiB of swap-in). */
+static bool on_ramp(const struct policy_params *p, const struct gap_state *s)
+{
+	return p->gap_ramp_hold && s->ramp_kb;
+}
+
 static int explore_action(const struct policy_params *p, struct gap_state *s,
 			  const struct gap_obs *o)
 {
 	int m = (int)(p->gap_explore_max_kb / GAP_ALIGN_KB);
-	int lo = (o->psi_up || o->oom_hold) ? 0 : -m;
+	int lo = (o->psi_up || o->oom_hold || on_ramp(p, s)) ? 0 : -m;
 
 	if (m > GAP_CENTER)
 		m = GAP_CENTER;
@@ -449,6 +461,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 		 * after pain at once; and never a cut after pain. */
 		bool may = out == GAP_FINED ? best > GAP_CENTER
 			   : out == GAP_BEAT && !s->quiet ? false
+			   : best < GAP_CENTER && on_ramp(p, s) ? false
 			   : !p->gap_cut_s || !s->greedy_ms ||
 			     o->report_ms - s->greedy_ms >= (uint64_t)p->gap_cut_s * 1000;
 

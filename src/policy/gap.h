@@ -23,6 +23,8 @@
  *     gap_explore_max (a cut or none unless gap_explore_up), at most once
  *     per gap_explore_s, only when the last step was quiet, never a cut
  *     under PSI or within the OOM hold;
+ *   - gap_ramp_hold: no cut, explored or priced, while W rose at the last
+ *     fresh report and the one before (ramp_kb, a ramp);
  *   - the gap stays in [floor, max(floor, min(gap_max, max(W_i/2,
  *     gap_start)))], 4 MiB aligned; floor = gap_min, raised by oom_bump
  *     during the OOM hold; not below the largest recent rise of W_i
@@ -146,7 +148,8 @@ struct gap_state {
 	uint64_t rise_kb[GAP_RISE_SLOTS];
 	uint64_t rise_slot[GAP_RISE_SLOTS];
 	/* W's rise at the last fresh report, and that rise again when the
-	 * report before rose too (a ramp), else 0: gap_band's lead. */
+	 * report before rose too (a ramp), else 0: gap_band's lead, and
+	 * with gap_ramp_hold no cut while it is not 0. */
 	uint64_t last_rise_kb;
 	uint64_t ramp_kb;
 	/* The last fresh report, eligible or not: the page-in back-off

@@ -151,6 +151,7 @@ struct policy_params {
 	bool gap_ride;                 /* a gap change joins any change of W */
 	bool gap_explore_up;           /* exploration tries growths too */
 	bool gap_band;                 /* the goal holds within [g_i, gap_start] */
+	bool gap_ramp_hold;            /* no cut while W rises report after report */
 	bool gap_follow;               /* the default action follows W's change */
 };
 

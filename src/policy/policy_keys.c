@@ -104,6 +104,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Exploration also tries growths (as seed 003); no: cuts only (a growth is rewarded only when it ended pain, which an exploration after a quiet step never does)." },
 	{ "gap_band", CFG_BOOL, P(gap_band), .def = "yes",
 	  .doc = "No target write while the gap the last target leaves stays between the learned gap and `gap_start_mb`; out of it the goal is the demand plus the learned gap (plus the last rise on a ramp)." },
+	{ "gap_ramp_hold", CFG_BOOL, P(gap_ramp_hold), .def = "yes",
+	  .doc = "No cut of the learned gap (explored or priced) while the demand rose at the last two fresh reports (a ramp): a turn to explore tries no change, a priced cut waits. no: cuts on a ramp too." },
 	{ "gap_follow", CFG_BOOL, P(gap_follow), .def = "no",
 	  .doc = "The default action follows the demand's change, as in seed 003 (the goal then moves twice as far: more target writes); no: the default keeps the gap." },
 	{ "gap_seed", CFG_U32, P(gap_seed), .umin = 0, .umax = UINT32_MAX, .def = "1",
