@@ -99,10 +99,11 @@ uint64_t solve_round(double x, uint64_t lo, uint64_t up, uint32_t *at);
 /* One hysteresis step from `from` toward goal (step.c). */
 uint64_t policy_self_step(const struct policy_params *p, uint64_t from,
 			  uint64_t goal);
-/* How much of the write band the host leaves a domain (design.md §A step
- * ahead and the boot grace, "Below the reserve"): all of it; no keep
- * above the aim (below the reserve, while walking every target to its aim
- * gives the reserve back); none (below it, when only the goals do). */
+/* How much of the write band the host leaves a domain
+ * (design.md §A step ahead and the boot grace, "Below the reserve"):
+ * all of it; no keep above the aim (below the reserve, while walking
+ * every target to its aim gives the reserve back); none (below it,
+ * when only the goals do). */
 enum policy_band {
 	POLICY_BAND_KEEP,
 	POLICY_BAND_AIM,
