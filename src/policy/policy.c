@@ -264,46 +264,6 @@ static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 	return r;
 }
 
-/*
- * How much of the write band abundance leaves the domains (design.md
- * §A step ahead and the boot grace, "Below the reserve"). Above the
- * reserve (F_U >= 0) all of it. Below, the band is memory the host needs
- * back, but only as much as it lacks: if walking every target down to
- * its aim (min_change above its goal; a domain without an estimate to
- * its goal) gives back at least -F_U, only what is above the aims is
- * taken and the step ahead stays, which is what lets a guest held at
- * its aim absorb a jump of g_i + min_change beyond its free swap.
- * Otherwise every target walks to its goal, as before.
- */
-static enum policy_band abundant_band(const struct policy_params *p,
-				      const struct policy_dom *dom, size_t n,
-				      int64_t free_u)
-{
-	int64_t after = free_u;   /* F_U once every walk down has landed */
-
-	if (free_u >= 0)
-		return POLICY_BAND_KEEP;
-	for (size_t i = 0; i < n; i++) {
-		const struct policy_dom *d = &dom[i];
-		struct derived dv;
-
-		if (!decided(p, d) || d->kind != POLICY_DOMU)
-			continue;
-		derive(p, d, &dv);
-		uint64_t end = uses_need(p, d) ? policy_band_aim(p, d, dv.goal) : dv.goal;
-
-		if (end < dv.lo)
-			end = dv.lo;
-		/* F_U counts what the domain holds (N_i), so a decrease
-		 * still in flight is memory to come back too, and growth
-		 * in flight memory still to go. */
-		if (end > d->target_kb)
-			end = d->target_kb;
-		after += (int64_t)d->actual_kb - (int64_t)end;
-	}
-	return after >= 0 ? POLICY_BAND_AIM : POLICY_BAND_GOAL;
-}
-
 static void self_adjust(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv,
 			struct policy_decision *o, int64_t *spare,
@@ -521,7 +481,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		return 0;
 	}
 
-	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0;
+	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -532,6 +492,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		sum_n += (int64_t)dom[i].actual_kb;
 		sum_lo += (int64_t)dv.lo;
 		sum_goal += (int64_t)dv.goal;
+		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, uses_need(p, &dom[i]));
 	}
 
 	/* Step 3: dom0 priority. Dom0 gets its goal MC_0 at once, before
@@ -589,7 +550,10 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	/* What is free once every domU has its goal: what a boot grace
 	 * may keep (abundant only, so never below 0). */
 	int64_t spare = free_u - cycle->need_kb;
-	enum policy_band band = global ? POLICY_BAND_KEEP : abundant_band(p, dom, n, free_u);
+	/* Below the reserve, the band yields only what the host lacks
+	 * (design.md §A step ahead and the boot grace, "Below the reserve"). */
+	enum policy_band band = free_u >= 0 ? POLICY_BAND_KEEP :
+				free_u + back >= 0 ? POLICY_BAND_AIM : POLICY_BAND_GOAL;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;

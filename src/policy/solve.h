@@ -118,6 +118,10 @@ uint64_t policy_band_step(const struct policy_params *p,
 /* The aim of the band: min_change above goal, capped at H_i (step.c). */
 uint64_t policy_band_aim(const struct policy_params *p,
 			 const struct policy_dom *d, uint64_t goal);
+/* N_i less the end of d's walk below the reserve (step.c). */
+int64_t policy_band_back(const struct policy_params *p,
+			 const struct policy_dom *d, uint64_t goal, uint64_t lo,
+			 bool estimate);
 
 /* No parked memory (apply_unpark.c): after policy_apply's grants, with
  * left KiB of the pool unused. */

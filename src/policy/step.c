@@ -83,3 +83,26 @@ uint64_t policy_band_step(const struct policy_params *p,
 	}
 	return policy_self_step(p, b, aim);
 }
+
+/*
+ * What the host gets back (negative: still gives) once d's target has
+ * walked to the end of its band below the reserve: its aim (a domain
+ * without an estimate: its goal), not below L_i', not above its target.
+ * Counted from what it holds (N_i), as F_U is, so a decrease in flight
+ * is memory coming back and growth in flight memory still to go.
+ * Summed over the domUs, it decides whether walking to the aims gives
+ * the host what it lacks (design.md §A step ahead and the boot grace,
+ * "Below the reserve").
+ */
+int64_t policy_band_back(const struct policy_params *p,
+			 const struct policy_dom *d, uint64_t goal, uint64_t lo,
+			 bool estimate)
+{
+	uint64_t end = estimate ? policy_band_aim(p, d, goal) : goal;
+
+	if (end < lo)
+		end = lo;
+	if (end > d->target_kb)
+		end = d->target_kb;
+	return (int64_t)d->actual_kb - (int64_t)end;
+}
