@@ -266,10 +266,11 @@ static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 
 static void self_adjust(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv,
-			struct policy_decision *o, int64_t *spare, bool tight)
+			struct policy_decision *o, int64_t *spare,
+			enum policy_band band)
 {
 	uint64_t settle = dv->goal;
-	uint64_t t = clamp_u64(uses_need(p, d) ? policy_band_step(p, d, dv->goal, tight, &settle)
+	uint64_t t = clamp_u64(uses_need(p, d) ? policy_band_step(p, d, dv->goal, band, &settle)
 					       : policy_self_step(p, d->target_kb, dv->goal),
 			       dv->lo, d->max_kb);
 	uint32_t hold = 0;
@@ -480,7 +481,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		return 0;
 	}
 
-	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0;
+	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -491,6 +492,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		sum_n += (int64_t)dom[i].actual_kb;
 		sum_lo += (int64_t)dv.lo;
 		sum_goal += (int64_t)dv.goal;
+		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, uses_need(p, &dom[i]));
 	}
 
 	/* Step 3: dom0 priority. Dom0 gets its goal MC_0 at once, before
@@ -548,6 +550,10 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	/* What is free once every domU has its goal: what a boot grace
 	 * may keep (abundant only, so never below 0). */
 	int64_t spare = free_u - cycle->need_kb;
+	/* Below the reserve, the band yields only what the host lacks
+	 * (design.md §A step ahead and the boot grace, "Below the reserve"). */
+	enum policy_band band = free_u >= 0 ? POLICY_BAND_KEEP :
+				free_u + back >= 0 ? POLICY_BAND_AIM : POLICY_BAND_GOAL;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -557,7 +563,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		derive(p, &dom[i], &dv);
 		out[i].goal_kb = dv.goal;
 		if (!global)
-			self_adjust(p, &dom[i], &dv, &out[i], &spare, free_u < 0);
+			self_adjust(p, &dom[i], &dv, &out[i], &spare, band);
 	}
 	if (global) {
 		if (balance(ctx, p, dom, n, out, budget, free_u, cycle) < 0)

@@ -99,12 +99,29 @@ uint64_t solve_round(double x, uint64_t lo, uint64_t up, uint32_t *at);
 /* One hysteresis step from `from` toward goal (step.c). */
 uint64_t policy_self_step(const struct policy_params *p, uint64_t from,
 			  uint64_t goal);
-/* The write band's target for d toward goal (tight: the host is below
- * its reserve, no band); *settle: the end of the move, which a write
- * below min_change may land on (step.c). */
+/* How much of the write band the host leaves a domain
+ * (design.md §A step ahead and the boot grace, "Below the reserve"):
+ * all of it; no keep above the aim (below the reserve, while walking
+ * every target to its aim gives the reserve back); none (below it,
+ * when only the goals do). */
+enum policy_band {
+	POLICY_BAND_KEEP,
+	POLICY_BAND_AIM,
+	POLICY_BAND_GOAL,
+};
+
+/* The write band's target for d toward goal; *settle: the end of the
+ * move, which a write below min_change may land on (step.c). */
 uint64_t policy_band_step(const struct policy_params *p,
-			  const struct policy_dom *d, uint64_t goal, bool tight,
-			  uint64_t *settle);
+			  const struct policy_dom *d, uint64_t goal,
+			  enum policy_band band, uint64_t *settle);
+/* The aim of the band: min_change above goal, capped at H_i (step.c). */
+uint64_t policy_band_aim(const struct policy_params *p,
+			 const struct policy_dom *d, uint64_t goal);
+/* N_i less the end of d's walk below the reserve (step.c). */
+int64_t policy_band_back(const struct policy_params *p,
+			 const struct policy_dom *d, uint64_t goal, uint64_t lo,
+			 bool estimate);
 
 /* No parked memory (apply_unpark.c): after policy_apply's grants, with
  * left KiB of the pool unused. */

@@ -52,24 +52,57 @@ uint64_t policy_self_step(const struct policy_params *p, uint64_t from,
  * which a write below min_change may land on (the target itself when it
  * is kept: the learned gap reads target == settle as settled).
  */
-uint64_t policy_band_step(const struct policy_params *p,
-			  const struct policy_dom *d, uint64_t goal, bool tight,
-			  uint64_t *settle)
+uint64_t policy_band_aim(const struct policy_params *p,
+			 const struct policy_dom *d, uint64_t goal)
 {
-	/* Below the reserve the band is memory the host needs back: walk
-	 * to the goal, as self-adjustment does. */
-	uint64_t b = d->target_kb, lead = tight ? 0 : policy_page_down(p->min_change_kb);
+	uint64_t lead = policy_page_down(p->min_change_kb);
 	uint64_t top = policy_page_down(d->max_kb);
 	uint64_t aim = goal + lead < top ? goal + lead : top;
 
-	if (aim < goal)
-		aim = goal;
+	return aim < goal ? goal : aim;
+}
+
+uint64_t policy_band_step(const struct policy_params *p,
+			  const struct policy_dom *d, uint64_t goal,
+			  enum policy_band band, uint64_t *settle)
+{
+	/* Below the reserve the band is memory the host needs back: walk
+	 * to the aim while that gives it back, else to the goal, as
+	 * self-adjustment does. */
+	uint64_t b = d->target_kb;
+	uint64_t aim = band == POLICY_BAND_GOAL ? goal : policy_band_aim(p, d, goal);
+	uint64_t keep = band == POLICY_BAND_KEEP ? 2 * policy_page_down(p->min_change_kb)
+						 : aim - goal;
+
 	*settle = aim;
 	if (goal > b)
 		return aim;
-	if (b - goal <= 2 * lead && !tight) {
+	if (b - goal <= keep) {
 		*settle = b;   /* kept: no move, the domain is where it should be */
 		return b;
 	}
 	return policy_self_step(p, b, aim);
+}
+
+/*
+ * What the host gets back (negative: still gives) once d's target has
+ * walked to the end of its band below the reserve: its aim (a domain
+ * without an estimate: its goal), not below L_i', not above its target.
+ * Counted from what it holds (N_i), as F_U is, so a decrease in flight
+ * is memory coming back and growth in flight memory still to go.
+ * Summed over the domUs, it decides whether walking to the aims gives
+ * the host what it lacks (design.md §A step ahead and the boot grace,
+ * "Below the reserve").
+ */
+int64_t policy_band_back(const struct policy_params *p,
+			 const struct policy_dom *d, uint64_t goal, uint64_t lo,
+			 bool estimate)
+{
+	uint64_t end = estimate ? policy_band_aim(p, d, goal) : goal;
+
+	if (end < lo)
+		end = lo;
+	if (end > d->target_kb)
+		end = d->target_kb;
+	return (int64_t)d->actual_kb - (int64_t)end;
 }

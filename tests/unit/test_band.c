@@ -80,6 +80,52 @@ static void test_no_band_below_the_reserve(void **state)
 	assert_int_equal(o.write_kb, 324 * MIB);
 }
 
+/* Below the reserve, but walking every target to its aim (min_change
+ * above its goal) gives the host back what it lacks: only what is above
+ * the aims is taken, so each guest keeps its step ahead (a jump of g_i +
+ * min_change beyond its free swap does not kill it: working-set's batch,
+ * 64 -> 400 MiB). Goals 320 MiB, aims 336; the host lacks 10 MiB, the
+ * aims give back 4 + 14. Without the rule both walked to the goal (324
+ * and 334 MiB). When the aims cannot cover it (the host lacks 30) they
+ * walk to the goal as before. */
+static void test_below_the_reserve_walks_to_the_aim(void **state)
+{
+	struct policy_dom d[2] = { est_dom(1, 340 * MIB, 256 * MIB),
+				   est_dom(2, 350 * MIB, 256 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	run_cycle(&params, -10 * (int64_t)MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(o[i].goal_kb, 320 * MIB);
+		assert_int_equal(o[i].target_kb, 336 * MIB);
+		assert_true(o[i].has_write);
+		assert_int_equal(o[i].write_kb, 336 * MIB);
+	}
+
+	/* A guest already at its aim is not walked further. */
+	d[0].target_kb = d[0].actual_kb = 336 * MIB;
+	run_cycle(&params, -10 * (int64_t)MIB, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 336 * MIB);
+	assert_false(o[0].has_write);
+	assert_int_equal(o[1].target_kb, 336 * MIB);
+
+	/* The aims give back 14 MiB, the host lacks 30: to the goals. */
+	d[0].target_kb = d[0].actual_kb = 340 * MIB;
+	run_cycle(&params, -30 * (int64_t)MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_int_equal(o[0].target_kb, 324 * MIB);
+	assert_int_equal(o[1].target_kb, 334 * MIB);
+
+	/* A decrease still in flight counts as memory coming back: the
+	 * second guest was told 336 MiB and still holds 350. */
+	d[1].target_kb = 336 * MIB;
+	run_cycle(&params, -10 * (int64_t)MIB, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 336 * MIB);
+	assert_int_equal(o[1].target_kb, 336 * MIB);
+}
+
 /* Farther above: the walk down in eighths is unchanged. */
 static void test_walks_down_beyond_the_band(void **state)
 {
@@ -219,6 +265,7 @@ int main(void)
 		cmocka_unit_test_setup(test_keeps_within_the_band, setup),
 		cmocka_unit_test_setup(test_walks_down_beyond_the_band, setup),
 		cmocka_unit_test_setup(test_no_band_below_the_reserve, setup),
+		cmocka_unit_test_setup(test_below_the_reserve_walks_to_the_aim, setup),
 		cmocka_unit_test_setup(test_ramp_written_once_per_min_change, setup),
 		cmocka_unit_test_setup(test_jitter_not_written, setup),
 		cmocka_unit_test_setup(test_step_ahead_stops_at_max, setup),
