@@ -242,19 +242,16 @@ static int write_target(struct arbiter *a, struct dom *d, uint64_t kb,
 	return 0;
 }
 
-/* A follow-up cycle (arbiter_next_cycle) is there to grant a starving
- * domain's growth out of what the last cycle's decreases gave back: it
- * writes those increases only, and only whole (a grant cut short by a
- * donor still giving back would be written twice). Everything else waits
- * for the regular cycle, so the extra cycle adds no write the regular
- * one would not have made. */
+/* A follow-up cycle (arbiter_next_cycle) is there to grant growth out of
+ * what the last cycle's decreases gave back: it writes increases only.
+ * Its decreases wait for the regular cycle, so the extra cycle adds no
+ * write that the regular one would not have made. */
 static void grants_only(struct arbiter *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct policy_decision *o = &a->dec[i];
 
-		if (o->has_write && (!policy_starving(&a->snap[i], o) ||
-				     o->write_kb != o->target_kb)) {
+		if (o->has_write && o->write_kb < a->snap[i].target_kb) {
 			o->has_write = false;
 			o->write_kb = 0;
 		}

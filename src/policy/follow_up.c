@@ -20,14 +20,6 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
-bool policy_starving(const struct policy_dom *d, const struct policy_decision *o)
-{
-	return o->mode != POLICY_MODE_FIXED && d->kind != POLICY_DOM0 &&
-	       (d->flags & POLICY_IN_WS) &&
-	       d->ws_kb > max_u64(d->target_kb, d->actual_kb) &&
-	       (!o->has_write || o->write_kb > d->target_kb);
-}
-
 uint64_t policy_follow_up(const struct policy_params *p,
 			  const struct policy_dom *dom, size_t n,
 			  const struct policy_decision *out)
@@ -55,7 +47,10 @@ uint64_t policy_follow_up(const struct policy_params *p,
 		 * decreases that pay for it). */
 		uint64_t to = o->has_write ? o->write_kb : d->target_kb;
 		uint64_t from = max_u64(to, d->actual_kb);
-		if (policy_starving(d, o) && o->target_kb > from &&
+		bool starving = (d->flags & POLICY_IN_WS) &&
+				d->ws_kb > max_u64(d->target_kb, d->actual_kb);
+
+		if (starving && o->target_kb > from &&
 		    o->target_kb - from >= p->settle_min_kb)
 			waiting += o->target_kb - from;
 	}

@@ -361,9 +361,6 @@ void policy_apply(const struct policy_params *p,
  * them; 0 otherwise. The daemon runs its next cycle early when it is at
  * least settle_min_kb.
  */
-/* A starving domain (its need W_i above what it holds and was given)
- * whose decision is no decrease. */
-bool policy_starving(const struct policy_dom *d, const struct policy_decision *o);
 uint64_t policy_follow_up(const struct policy_params *p,
 			  const struct policy_dom *dom, size_t n,
 			  const struct policy_decision *out);
