@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Growth that waits on this cycle's decreases (design.md §Growth is never
- * cut, "The follow-up cycle").
+ * Growth that waits on this cycle's decreases
+ * (design.md §Growth is never cut, "The follow-up cycle").
  *
  * policy_apply grants an increase only out of memory free now (F_h):
  * what a donor's balloon is about to give back is not counted, because

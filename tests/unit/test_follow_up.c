@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Growth that waits on this cycle's decreases (design.md §Growth is never
- * cut, "The follow-up cycle"): policy_apply grants a starving domain only
+ * Growth that waits on this cycle's decreases
+ * (design.md §Growth is never cut, "The follow-up cycle"): policy_apply grants a starving domain only
  * what is free now, so the cuts that pay for it come free a balloon's
  * travel later; policy_follow_up says how much growth waits on them, and
  * the daemon runs an early cycle for it.
