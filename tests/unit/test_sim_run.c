@@ -48,7 +48,7 @@ static int teardown(void **state)
 
 static void run(enum policy_preset preset, struct sim_run *r)
 {
-	struct sim_policy p;
+	struct sim_policy p = { .literal = false };
 	struct sim_run_options o = { .duration_ms = DURATION_MS, .tick_ms = 1000,
 				     .log_level = LOG_WARNING };
 
@@ -158,7 +158,7 @@ static void test_learned_learns_under_the_band(void **state)
 	struct sim_scenario q;
 	struct cfg_file f;
 	struct sim_run fx, ln;
-	struct sim_policy p;
+	struct sim_policy p = { .literal = false };
 	struct sim_run_options o = { .duration_ms = 300000, .tick_ms = 1000,
 				     .log_level = LOG_WARNING };
 
