@@ -164,6 +164,7 @@ struct arbiter_counters {
 	uint64_t infeasible_cycles;
 	uint64_t gap_steps;          /* learning steps, all domains */
 	uint64_t gap_saves;          /* membal_state rewritten for the gap */
+	uint64_t follow_ups;         /* early cycles run for growth (cycle.c) */
 };
 
 /* membal-sim's literal variant of the seed's learner (src/sim): called
@@ -206,10 +207,19 @@ struct arbiter {
 	struct policy_cycle cycle;
 	uint64_t last_cycle_ms;
 	uint64_t cycle_ns;           /* wall time of the last cycle */
+	uint64_t follow_up_kb;       /* growth waiting on its decreases */
+	bool early;                  /* this cycle is a follow-up: grants only */
 	struct arbiter_counters n;
 	arbiter_gap_hook gap_hook;   /* NULL: the consistent learner */
 	void *gap_hook_ctx;
 };
+
+/* When the cycle after one that ran at now should run, given the next
+ * regular one: earlier, once, when growth waits on the decreases it just
+ * wrote (design.md §Growth is never cut, "The follow-up cycle").
+ * follow_up is whether the cycle that ran was itself an early one. */
+uint64_t arbiter_next_cycle(const struct arbiter *a, uint64_t now,
+			    uint64_t regular, bool follow_up);
 
 /* Everything allocated here; hv is the caller's and must stay open. */
 int arbiter_init(struct arbiter *a, const struct arbiter_config *cfg,

@@ -35,6 +35,7 @@ struct arbiter_config {
 
 	/* [daemon] */
 	uint32_t interval_ms;
+	uint32_t follow_up_ms;
 	uint32_t stale_after_ms;
 	uint32_t stuck_after_ms;
 	uint32_t per_key_after_ms;

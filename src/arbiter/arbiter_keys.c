@@ -18,6 +18,8 @@
 static const struct cfg_key daemon_keys[] = {
 	{ "interval_ms", CFG_U32, D(interval_ms), .umin = 50, .umax = 3600000, .def = "1000",
 	  .doc = "Cycle period (Zhang et al.'s Algorithm 1 runs once a second)." },
+	{ "follow_up_ms", CFG_U32, D(follow_up_ms), .umin = 0, .umax = 3600000, .def = "250",
+	  .doc = "Under `need = estimate`, a cycle that wrote decreases which growth the host cannot cover yet waits for is followed this long after by one early cycle, which grants that growth out of the memory the donors gave back (design.md §Growth is never cut); 0, or not below `interval_ms`: off." },
 	{ "stale_after_ms", CFG_U32, D(stale_after_ms), .umin = 100, .umax = 86400000, .def = "30000",
 	  .doc = "A domain whose `stamp` did not change for this long keeps its target (stale); at least two intervals, above the agents' `heartbeat_ms`." },
 	{ "per_key_after_ms", CFG_U32, D(per_key_after_ms), .umin = 0, .umax = 86400000, .def = "30000",

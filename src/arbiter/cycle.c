@@ -242,6 +242,22 @@ static int write_target(struct arbiter *a, struct dom *d, uint64_t kb,
 	return 0;
 }
 
+/* A follow-up cycle (arbiter_next_cycle) is there to grant growth out of
+ * what the last cycle's decreases gave back: it writes increases only.
+ * Its decreases wait for the regular cycle, so the extra cycle adds no
+ * write that the regular one would not have made. */
+static void grants_only(struct arbiter *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct policy_decision *o = &a->dec[i];
+
+		if (o->has_write && o->write_kb < a->snap[i].target_kb) {
+			o->has_write = false;
+			o->write_kb = 0;
+		}
+	}
+}
+
 static void perform(struct arbiter *a, size_t n, uint64_t now)
 {
 	/* Decreases first: the memory they release is what increases are
@@ -383,6 +399,8 @@ int arbiter_cycle(struct arbiter *a)
 		return -1;
 	}
 	policy_apply(&a->cfg.policy.params, &a->cycle, a->snap, n, a->dec);
+	if (a->early)
+		grants_only(a, n);
 	arbiter_growth_persist(a, now);
 	record_decisions(a, n);
 	if (a->cycle.mode == POLICY_MODE_INFEASIBLE && a->cycle.decided > 0) {
@@ -392,12 +410,27 @@ int arbiter_cycle(struct arbiter *a)
 			    (unsigned long long)a->cycle.shortfall_kb);
 	}
 	perform(a, n, now);
+	a->follow_up_kb = a->dry_run ? 0
+		: policy_follow_up(&a->cfg.policy.params, a->snap, n, a->dec);
 	watch_progress(a, now);
 	arbiter_gap_persist(a, now);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	a->cycle_ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
 		      (uint64_t)(t1.tv_nsec - t0.tv_nsec);
 	return 0;
+}
+
+uint64_t arbiter_next_cycle(const struct arbiter *a, uint64_t now,
+			    uint64_t regular, bool follow_up)
+{
+	/* One early cycle at most between two regular ones: it grants what
+	 * the donors gave back by then; the rest waits for the regular one,
+	 * so a cut that is slow to come cannot make the daemon spin. */
+	if (follow_up || a->cfg.follow_up_ms == 0 ||
+	    a->follow_up_kb < a->cfg.policy.params.settle_min_kb ||
+	    now + a->cfg.follow_up_ms >= regular)
+		return regular;
+	return now + a->cfg.follow_up_ms;
 }
 
 void arbiter_shutdown(struct arbiter *a)

@@ -15,6 +15,7 @@ $(eval $(call policy_test,test_policy,tests/unit/test_policy.c))
 $(eval $(call policy_test,test_solve,tests/unit/test_solve.c))
 $(eval $(call policy_test,test_solve_props,tests/unit/test_solve_props.c))
 $(eval $(call policy_test,test_apply,tests/unit/test_apply.c))
+$(eval $(call policy_test,test_follow_up,tests/unit/test_follow_up.c))
 
 # Reads the shipped conf/arbiter.ini, so it needs to know the tree.
 $(eval $(call policy_test,test_policy_config,tests/unit/test_policy_config.c))

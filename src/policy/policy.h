@@ -355,6 +355,17 @@ void policy_apply(const struct policy_params *p,
 		  const struct policy_dom *dom, size_t n,
 		  struct policy_decision *out);
 
+/*
+ * Growth that waits on this cycle's decreases (follow_up.c): under need =
+ * estimate, the increases the pool could not cover (or a starving
+ * domain's), as far as the decreases written this cycle will pay for
+ * them; 0 otherwise. The daemon runs its next cycle early when it is at
+ * least settle_min_kb.
+ */
+uint64_t policy_follow_up(const struct policy_params *p,
+			  const struct policy_dom *dom, size_t n,
+			  const struct policy_decision *out);
+
 const char *policy_mode_name(enum policy_mode mode);
 const char *policy_stage_name(enum policy_stage stage);
 /* Name of one reason bit ("min", "oom", ...), NULL if not a reason. */

@@ -309,7 +309,7 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 	struct world w = { 0 };
 	struct agent_config ac;
 	struct timespec ts0, ts1;
-	uint64_t t0, end, next_cycle, next_sample, next_tick;
+	uint64_t t0, end, next_cycle, next_sample, next_tick, next_run;
 	double last_report_s = 0;
 	size_t tick = 0;
 	int rc = -1;
@@ -339,16 +339,17 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 	t0 = clock_now_ms();
 	end = t0 + o->duration_ms;
 	next_cycle = t0 + w.cfg.interval_ms;
+	next_run = next_cycle;   /* next_cycle, or an early follow-up before it */
 	next_sample = t0 + ac.sample_ms;
 	next_tick = t0 + o->tick_ms;
 	while (clock_now_ms() < end) {
-		uint64_t now = clock_now_ms(), next = min3(next_cycle, next_sample, end);
+		uint64_t now = clock_now_ms(), next = min3(next_run, next_sample, end);
 
-		if (o->progress && next == next_cycle)
+		if (o->progress && next == next_run)
 			progress(o, &ts0, &last_report_s, now - t0);
 
 		clock_advance(next - now);
-		if (next == next_cycle) {
+		if (next == next_run) {
 			/* Agents publish first; one round trip on the arbiter's
 			 * connection then guarantees that their watch events have
 			 * reached it (libxenstore queues events read before a
@@ -358,8 +359,16 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 			w.hv.ops->advance(&w.hv, next);
 			if (w.a.xs)
 				free(xs_get_domain_path(w.a.xs, 0));
+			bool early = next < next_cycle;
+
+			w.a.early = early;
 			arbiter_cycle(&w.a);
-			next_cycle += w.cfg.interval_ms;
+
+			if (!early)
+				next_cycle += w.cfg.interval_ms;
+			next_run = arbiter_next_cycle(&w.a, next, next_cycle, early);
+			if (next_run < next_cycle)
+				w.a.n.follow_ups++;
 		} else {
 			w.hv.ops->advance(&w.hv, next);
 		}
