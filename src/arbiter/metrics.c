@@ -101,6 +101,9 @@ static void host_metrics(FILE *f, const struct arbiter *a)
 			a->cycle.mode == modes[i]);
 	metric(f, "cycles_total", "counter", "Arbiter cycles run.");
 	fprintf(f, "membal_cycles_total %llu\n", (unsigned long long)a->n.cycles);
+	metric(f, "follow_up_cycles_total", "counter",
+	       "Early cycles run for growth that waited on the donors' decreases.");
+	fprintf(f, "membal_follow_up_cycles_total %llu\n", (unsigned long long)a->n.follow_ups);
 	metric(f, "cycle_seconds", "gauge", "Wall time of the last cycle.");
 	fprintf(f, "membal_cycle_seconds %.9f\n", (double)a->cycle_ns / 1e9);
 	metric(f, "host_free_bytes", "gauge", "Host free memory (xc_physinfo).");

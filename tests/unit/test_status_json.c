@@ -35,6 +35,7 @@ static void build(struct arbiter *a)
 	a->cfg.policy.params.reserve_kb = 73728;
 	a->cfg.policy.params.free_source = POLICY_FREE_AVAIL;
 	a->n.cycles = 42;
+	a->n.follow_ups = 3;
 	a->n.target_writes = 7;
 	a->last_cycle_ms = 100000;
 	a->host.total_kb = 8388608;
