@@ -56,6 +56,12 @@ test_hv_xen_SRCS   := tests/unit/test_hv_xen.c src/arbiter/hv_xen.c
 test_hv_xen_LDLIBS := $(LIBS_CMOCKA) $(LIBS_XENCTRL) $(LIBS_XENLIGHT)
 
 # The rules carried from cycle to cycle and the membal_state codec, pure.
+# When the next cycle runs: the follow-up cycle (design.md §Growth is never cut).
+TESTS += test_next_cycle
+test_next_cycle_SRCS   := tests/unit/test_next_cycle.c
+test_next_cycle_LIBS   := arbiter simhost agent policy common xsd
+test_next_cycle_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
 TESTS += test_rules
 test_rules_SRCS   := tests/unit/test_rules.c src/arbiter/rules.c src/arbiter/state.c \
                      src/arbiter/manage.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c
