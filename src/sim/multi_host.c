@@ -82,6 +82,7 @@ int mhost_open(struct mhost *h, const struct multi_scenario *m, size_t i,
 	int rc;
 
 	h->spec = &m->host[i];
+	h->early_ms = UINT64_MAX;
 	if (sim_workdir_make(h->dir, sizeof(h->dir), "membal-msim") < 0) {
 		fprintf(stderr, "membal-sim: temporary directory: %s\n", strerror(errno));
 		h->dir[0] = '\0';
@@ -155,14 +156,22 @@ uint32_t mhost_start(struct mhost *h, const struct sim_guest_spec *g, bool ghost
 	return domid;
 }
 
-void mhost_cycle(struct mhost *h)
+void mhost_cycle(struct mhost *h, uint64_t now, uint64_t next_regular, bool early)
 {
 	setenv("XENSTORED_PATH", h->sock, 1);
 	/* As in run.c: one round trip so the agents' reports of this instant
 	 * have reached the arbiter before its cycle. */
 	if (h->a.xs)
 		free(xs_get_domain_path(h->a.xs, 0));
+	h->a.early = early;
 	arbiter_cycle(&h->a);
+	h->early_ms = arbiter_next_cycle(&h->a, now, next_regular, early);
+	if (h->early_ms >= next_regular)
+		h->early_ms = UINT64_MAX;
+	else
+		h->a.n.follow_ups++;
+	if (early)
+		return;   /* the rebalancer counts regular cycles */
 	if (h->a.cycle.mode == POLICY_MODE_SCARCE ||
 	    h->a.cycle.mode == POLICY_MODE_INFEASIBLE)
 		h->scarce_cycles++;

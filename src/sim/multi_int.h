@@ -31,6 +31,7 @@ struct mhost {
 	uint32_t scarce_cycles;   /* consecutive cycles scarce or infeasible */
 	uint64_t reserving_kb;    /* asked of the arbiter for incoming guests */
 	uint64_t starting_kb;     /* of it, domains created but not started */
+	uint64_t early_ms;        /* a follow-up cycle due (UINT64_MAX: none) */
 };
 
 int mhost_open(struct mhost *h, const struct multi_scenario *m, size_t i,
@@ -39,8 +40,11 @@ void mhost_close(struct mhost *h);
 /* Give g (start_ms, stop_ms from the run's start) the next spare domain:
  * its domid, or 0 when none is left. */
 uint32_t mhost_start(struct mhost *h, const struct sim_guest_spec *g, bool ghost);
-/* The arbiter's cycle, and the scarce-cycle count the rebalancer holds. */
-void mhost_cycle(struct mhost *h);
+/* The arbiter's cycle at now, and the scarce-cycle count the rebalancer
+ * holds. A regular cycle (next_regular: when the one after it is due) may
+ * ask for an early one, as the daemon's loop does (design.md §Growth is
+ * never cut, "The follow-up cycle"): h->early_ms; early says this is it. */
+void mhost_cycle(struct mhost *h, uint64_t now, uint64_t next_regular, bool early);
 /* What the running domUs hold (ghosts included) and how many run; of
  * it, what migrations' receiving domains hold in *ghost_kb. */
 uint64_t mhost_used_kb(const struct mhost *h, size_t *running, uint64_t *ghost_kb);

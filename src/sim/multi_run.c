@@ -429,6 +429,8 @@ int multi_run(const struct multi_scenario *m, const struct multi_run_spec *rs,
 		if (next_arrival < w.ng)
 			arr = w.t0 + w.g[order[next_arrival]].spec->start_ms;
 		next = min_of(min_of(next_cycle, next_sample), min_of(end, min_of(arr, next_reb)));
+		for (size_t h = 0; h < w.nh; h++)
+			next = min_of(next, hosts[h].early_ms);
 		if (next < now)
 			next = now;
 		clock_advance(next - now);
@@ -445,9 +447,13 @@ int multi_run(const struct multi_scenario *m, const struct multi_run_spec *rs,
 			next_reb += rs->rebalance_ms;
 		}
 		if (next == next_cycle) {
-			for (size_t h = 0; h < w.nh; h++)
-				mhost_cycle(&hosts[h]);
 			next_cycle += cfg.interval_ms;
+			for (size_t h = 0; h < w.nh; h++)
+				mhost_cycle(&hosts[h], next, next_cycle, false);
+		} else {
+			for (size_t h = 0; h < w.nh; h++)
+				if (hosts[h].early_ms == next)
+					mhost_cycle(&hosts[h], next, next_cycle, true);
 		}
 		if (next == next_sample)
 			next_sample += ac.sample_ms;

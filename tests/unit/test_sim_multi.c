@@ -219,8 +219,11 @@ static void test_cluster_small(void **state)
 	assert_true(reb.held_twice_mibs > 0);
 	assert_true(reb.held_twice_mibs <= reb.moved_mib * (reb.migrate_s + 1));
 	assert_true(packed.held_twice_mibs == 0);
-	/* The point of it: less shortfall, a better balanced cluster. */
-	assert_true(reb.shortfall_mibs < 0.5 * packed.shortfall_mibs);
+	/* The point of it: less shortfall, a better balanced cluster
+	 * (1218 against 2404 MiB*s since the hosts run the follow-up cycle,
+	 * which serves the packed host's starving guest sooner: 2485
+	 * before). */
+	assert_true(reb.shortfall_mibs < 0.6 * packed.shortfall_mibs);
 	assert_true(reb.gini_mean < packed.gini_mean);
 	/* Both hosts are always on: 2 hosts x 100 s. */
 	assert_true(fabs(reb.hosts_on_s - 200) < 1e-6);
