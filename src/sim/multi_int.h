@@ -42,8 +42,9 @@ void mhost_close(struct mhost *h);
 uint32_t mhost_start(struct mhost *h, const struct sim_guest_spec *g, bool ghost);
 /* The arbiter's cycle at now, and the scarce-cycle count the rebalancer
  * holds. A regular cycle (next_regular: when the one after it is due) may
- * ask for an early one, as the daemon's loop does (design.md §Growth is
- * never cut, "The follow-up cycle"): h->early_ms; early says this is it. */
+ * ask for an early one, as the daemon's loop does
+ * (design.md §Growth is never cut, "The follow-up cycle"): h->early_ms;
+ * early says this is it. */
 void mhost_cycle(struct mhost *h, uint64_t now, uint64_t next_regular, bool early);
 /* What the running domUs hold (ghosts included) and how many run; of
  * it, what migrations' receiving domains hold in *ghost_kb. */
