@@ -42,6 +42,19 @@ static bool starving(const struct policy_dom *d)
 	return d->ws_kb > max_u64(d->target_kb, d->actual_kb);
 }
 
+/* Whether a starving domain's lack may wait until the starving domains
+ * lack min_change in all: it grows (a ramp: funded once per min_change
+ * of it, as the write band funds one in abundance, instead of a few MiB
+ * every cycle) and its free swap holds what it lacks (W_i above what it
+ * holds and was given), so it pages for a while. A lack that is a level
+ * (no growth) is funded at once: one write, not one per cycle; one that
+ * swap cannot hold is an OOM kill in waiting. */
+static bool can_wait(const struct policy_dom *d)
+{
+	return (d->flags & POLICY_IN_GROWING) &&
+	       d->ws_kb - max_u64(d->target_kb, d->actual_kb) <= d->swap_free_kb;
+}
+
 /* The growth an unwritten increase toward its target would take from the
  * pool (what is in flight already counted), or 0 when it is no increase
  * of at least settle_min_kb. */
@@ -132,12 +145,21 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 	left = grant_ups(p, dom, n, out, true, p->settle_min_kb, left);
 	left = grant_ups(p, dom, n, out, false, p->min_change_kb, left);
 
-	/* Starving domains still short: release what the threshold held. */
+	/* Starving domains still short: release what the threshold held,
+	 * once that is a move worth writing (min_change in all) or a
+	 * starving guest's swap cannot hold what it lacks. */
 	uint64_t short_kb = 0;
+	bool urgent = false;
 
-	for (size_t i = 0; i < n; i++)
-		if (starving(&dom[i]))
-			short_kb += parked_up(p, &dom[i], &out[i]);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t s = starving(&dom[i]) ? parked_up(p, &dom[i], &out[i]) : 0;
+
+		short_kb += s;
+		if (s && !can_wait(&dom[i]))
+			urgent = true;
+	}
+	if (short_kb < p->min_change_kb && !urgent)
+		return;
 	while (short_kb > 0) {
 		size_t best = SIZE_MAX;
 		uint64_t give = 0;
