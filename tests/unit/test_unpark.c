@@ -129,7 +129,8 @@ static void test_decreases_fund_starving(void **state)
 	assert_true(out[1].reasons & POLICY_R_THRESHOLD);
 }
 
-/* A growing guest whose swap holds what it lacks waits, like any move
+/* With unpark_ramp_wait: a growing guest held at no more than its need
+ * whose swap holds what it lacks waits, like any move
  * below the threshold, until the starving domains lack min_change in
  * all: no donor is rewritten by a few MiB every cycle for a guest that
  * ramps slowly (swapless-ramp's g3, 3 MiB a second). One whose swap
@@ -137,6 +138,7 @@ static void test_decreases_fund_starving(void **state)
  * once. */
 static void test_small_shortage_coalesced(void **state)
 {
+	params.unpark_ramp_wait = true;
 	want(0, 300 * MIB, 304 * MIB, 303 * MIB);   /* starving by 3 MiB */
 	dom[0].swap_tot_kb = dom[0].swap_free_kb = 256 * MIB;
 	dom[0].flags |= POLICY_IN_GROWING;
@@ -154,8 +156,23 @@ static void test_small_shortage_coalesced(void **state)
 	assert_true(out[2].has_write);
 	assert_false(out[1].has_write);
 
+	/* Given more than its need (a share of its gap): not a ramp held at
+	 * its need, funded at once. */
+	dom[0].flags |= POLICY_IN_GROWING;
+	out[0].target_kb = 305 * MIB;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+
+	/* unpark_ramp_wait = no (the default): at once. */
+	out[0].target_kb = 303 * MIB;
+	params.unpark_ramp_wait = false;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	params.unpark_ramp_wait = true;
+
 	/* The same guest without swap: its 4 MiB are an OOM kill. */
 	setup(state);
+	params.unpark_ramp_wait = true;
 	want(0, 300 * MIB, 304 * MIB, 303 * MIB);
 	dom[0].flags |= POLICY_IN_GROWING;
 	want(1, 400 * MIB, 200 * MIB, 396 * MIB);
@@ -168,6 +185,7 @@ static void test_small_shortage_coalesced(void **state)
 
 	/* Swap that holds less than the guest lacks (W_i - N_i = 4 MiB). */
 	setup(state);
+	params.unpark_ramp_wait = true;
 	want(0, 300 * MIB, 304 * MIB, 303 * MIB);
 	dom[0].swap_tot_kb = 256 * MIB;
 	dom[0].swap_free_kb = 3 * MIB;
@@ -179,6 +197,7 @@ static void test_small_shortage_coalesced(void **state)
 	/* Two guests with swap, 8 + 9 = 17 MiB short together: worth a
 	 * write; the largest decreases until they cover it. */
 	setup(state);
+	params.unpark_ramp_wait = true;
 	for (size_t i = 0; i < 2; i++) {
 		want(i, 300 * MIB, 320 * MIB, (308 + i) * MIB);
 		dom[i].swap_tot_kb = dom[i].swap_free_kb = 256 * MIB;
