@@ -16,7 +16,10 @@
  *      deficit first, while at least min_change is left of the pool;
  *   3. if starving domains are still short, the decreases the threshold
  *      held back are written (largest first) until they cover that
- *      shortage: the memory is free for the starving domains next cycle.
+ *      shortage: the memory is free for the starving domains next cycle;
+ *      with unpark_ramp_wait, once they lack min_change in all unless
+ *      one cannot wait (can_wait): a slow ramp is then funded once per
+ *      min_change of it, not by a pair of few-MiB writes every cycle.
  *
  * Every write clears settle_min_kb (the noise floor), so a steady guest
  * is still not rewritten for jitter.
@@ -40,6 +43,24 @@ static bool candidate(const struct policy_params *p, const struct policy_dom *d,
 static bool starving(const struct policy_dom *d)
 {
 	return d->ws_kb > max_u64(d->target_kb, d->actual_kb);
+}
+
+/* With unpark_ramp_wait (default no), whether a starving domain's lack
+ * may wait until the starving domains lack min_change in all: it grows
+ * (a ramp: funded once per min_change of it, as the write band funds one
+ * in abundance, instead of a few MiB every cycle), the solver gives it no
+ * more than its need (a ramp held at W_i is short again at every sample;
+ * one given part of its gap is not), and its free swap holds what it
+ * lacks, so it pages for a while. A lack that is a level (no growth) is
+ * funded at once: one write, not one per cycle; one that swap cannot
+ * hold is an OOM kill in waiting. */
+static bool can_wait(const struct policy_params *p, const struct policy_dom *d,
+		     const struct policy_decision *o)
+{
+	uint64_t lack = d->ws_kb - max_u64(d->target_kb, d->actual_kb);
+
+	return p->unpark_ramp_wait && (d->flags & POLICY_IN_GROWING) &&
+	       o->target_kb <= d->ws_kb && lack <= d->swap_free_kb;
 }
 
 /* The growth an unwritten increase toward its target would take from the
@@ -132,12 +153,21 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 	left = grant_ups(p, dom, n, out, true, p->settle_min_kb, left);
 	left = grant_ups(p, dom, n, out, false, p->min_change_kb, left);
 
-	/* Starving domains still short: release what the threshold held. */
+	/* Starving domains still short: release what the threshold held,
+	 * once that is a move worth writing (min_change in all) or a
+	 * starving guest's swap cannot hold what it lacks. */
 	uint64_t short_kb = 0;
+	bool urgent = false;
 
-	for (size_t i = 0; i < n; i++)
-		if (starving(&dom[i]))
-			short_kb += parked_up(p, &dom[i], &out[i]);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t s = starving(&dom[i]) ? parked_up(p, &dom[i], &out[i]) : 0;
+
+		short_kb += s;
+		if (s && !can_wait(p, &dom[i], &out[i]))
+			urgent = true;
+	}
+	if (short_kb < p->min_change_kb && !urgent)
+		return;
 	while (short_kb > 0) {
 		size_t best = SIZE_MAX;
 		uint64_t give = 0;

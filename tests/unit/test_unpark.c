@@ -129,6 +129,91 @@ static void test_decreases_fund_starving(void **state)
 	assert_true(out[1].reasons & POLICY_R_THRESHOLD);
 }
 
+/* With unpark_ramp_wait: a growing guest held at no more than its need
+ * whose swap holds what it lacks waits, like any move
+ * below the threshold, until the starving domains lack min_change in
+ * all: no donor is rewritten by a few MiB every cycle for a guest that
+ * ramps slowly (swapless-ramp's g3, 3 MiB a second). One whose swap
+ * cannot hold it, or whose lack is a level (not growing), is funded at
+ * once. */
+static void test_small_shortage_coalesced(void **state)
+{
+	params.unpark_ramp_wait = true;
+	want(0, 300 * MIB, 304 * MIB, 303 * MIB);   /* starving by 3 MiB */
+	dom[0].swap_tot_kb = dom[0].swap_free_kb = 256 * MIB;
+	dom[0].flags |= POLICY_IN_GROWING;
+	want(1, 400 * MIB, 200 * MIB, 396 * MIB);   /* could give 4 */
+	want(2, 400 * MIB, 200 * MIB, 395 * MIB);   /* could give 5 */
+	apply(3, 0);
+	for (size_t i = 0; i < 3; i++) {
+		assert_false(out[i].has_write);
+		assert_true(out[i].reasons & POLICY_R_THRESHOLD);
+	}
+
+	/* The same lack as a level: one write, at once. */
+	dom[0].flags &= ~(uint32_t)POLICY_IN_GROWING;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	assert_false(out[1].has_write);
+
+	/* Given more than its need (a share of its gap): not a ramp held at
+	 * its need, funded at once. */
+	dom[0].flags |= POLICY_IN_GROWING;
+	out[0].target_kb = 305 * MIB;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+
+	/* unpark_ramp_wait = no (the default): at once. */
+	out[0].target_kb = 303 * MIB;
+	params.unpark_ramp_wait = false;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	params.unpark_ramp_wait = true;
+
+	/* The same guest without swap: its 4 MiB are an OOM kill. */
+	setup(state);
+	params.unpark_ramp_wait = true;
+	want(0, 300 * MIB, 304 * MIB, 303 * MIB);
+	dom[0].flags |= POLICY_IN_GROWING;
+	want(1, 400 * MIB, 200 * MIB, 396 * MIB);
+	want(2, 400 * MIB, 200 * MIB, 395 * MIB);
+	apply(3, 0);
+	assert_true(out[2].has_write);              /* 5 >= 3: enough */
+	assert_int_equal(out[2].write_kb, 395 * MIB);
+	assert_true(out[2].reasons & POLICY_R_UNPARK);
+	assert_false(out[1].has_write);
+
+	/* Swap that holds less than the guest lacks (W_i - N_i = 4 MiB). */
+	setup(state);
+	params.unpark_ramp_wait = true;
+	want(0, 300 * MIB, 304 * MIB, 303 * MIB);
+	dom[0].swap_tot_kb = 256 * MIB;
+	dom[0].swap_free_kb = 3 * MIB;
+	dom[0].flags |= POLICY_IN_GROWING;
+	want(1, 400 * MIB, 200 * MIB, 396 * MIB);
+	apply(2, 0);
+	assert_true(out[1].has_write);
+
+	/* Two guests with swap, 8 + 9 = 17 MiB short together: worth a
+	 * write; the largest decreases until they cover it. */
+	setup(state);
+	params.unpark_ramp_wait = true;
+	for (size_t i = 0; i < 2; i++) {
+		want(i, 300 * MIB, 320 * MIB, (308 + i) * MIB);
+		dom[i].swap_tot_kb = dom[i].swap_free_kb = 256 * MIB;
+		dom[i].flags |= POLICY_IN_GROWING;
+	}
+	want(2, 400 * MIB, 200 * MIB, 390 * MIB);   /* 10 */
+	want(3, 400 * MIB, 200 * MIB, 389 * MIB);   /* 11 */
+	want(4, 400 * MIB, 200 * MIB, 396 * MIB);   /* 4 */
+	apply(5, 0);
+	assert_true(out[3].has_write);
+	assert_true(out[2].has_write);
+	assert_false(out[4].has_write);
+	assert_false(out[0].has_write);             /* nothing free yet */
+	assert_false(out[1].has_write);
+}
+
 /* Steady state: a move below settle_min_kb is never written, however
  * much is free; growth in flight is not promised twice. */
 static void test_steady_and_in_flight(void **state)
@@ -157,6 +242,7 @@ int main(void)
 		cmocka_unit_test_setup(test_parked_memory_written, setup),
 		cmocka_unit_test_setup(test_starving_first, setup),
 		cmocka_unit_test_setup(test_decreases_fund_starving, setup),
+		cmocka_unit_test_setup(test_small_shortage_coalesced, setup),
 		cmocka_unit_test_setup(test_steady_and_in_flight, setup),
 	};
 
