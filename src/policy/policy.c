@@ -171,6 +171,9 @@ static uint64_t need_now_kb(const struct policy_params *p,
 
 	if (!room)
 		return d->ws_kb;
+	/* Its steps have not paused: the next one is as good as here. */
+	if (d->flags & POLICY_IN_CLIMBING)
+		return need_w_kb(p, d);
 	return c < POLICY_KB_MAX ? c : POLICY_KB_MAX;
 }
 

@@ -2,8 +2,10 @@
 /*
  * Scarce mode under need = estimate: the OOM margin of a growing guest
  * without swap room (the part of its gap its swap cannot hold) is
- * served after every domain's need now and before anyone's gap; what
- * its programs committed and have not touched yet stays need now
+ * served after every domain's need now and before anyone's gap once its
+ * steps have paused (twice their own pace); what its programs committed
+ * and have not touched yet, and the margin of a climb still under way,
+ * stay need now
  * (design.md §Growth is never cut, "The margin after the needs").
  * gap-stairs (docs/evaluation.md, "Session 8: gap-stairs against
  * today"): a swapless guest kept its 64 MiB margin for the minute after
@@ -106,6 +108,25 @@ static void test_committed_lead_is_need(void **state)
 	assert_int_equal(o[1].target_kb, 324 * MIB);
 }
 
+/* Still climbing (its last rise within twice its pace): the next step
+ * is as good as here, so the margin is need now, tier 1 and its floor,
+ * as before the margin tier: the swapper pages (margin-steps: a climb
+ * whose steps come every 20 s was OOM-killed twice with the margin
+ * served after the needs). */
+static void test_climbing_margin_is_need(void **state)
+{
+	struct policy_dom d[2] = { climber(1, 364 * MIB, 300 * MIB),
+				   swapper(2, 324 * MIB, 340 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].flags |= POLICY_IN_CLIMBING;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 364 * MIB);
+	assert_int_equal(o[1].target_kb, 324 * MIB);
+}
+
 /* Not growing: no margin at all, the climber is sized by W_i + g_i
  * like any guest, and both share the gaps' tier. */
 static void test_no_margin_without_growth(void **state)
@@ -129,6 +150,7 @@ int main(void)
 		cmocka_unit_test_setup(test_need_before_margin, setup),
 		cmocka_unit_test_setup(test_margin_before_gap, setup),
 		cmocka_unit_test_setup(test_committed_lead_is_need, setup),
+		cmocka_unit_test_setup(test_climbing_margin_is_need, setup),
 		cmocka_unit_test_setup(test_no_margin_without_growth, setup),
 	};
 

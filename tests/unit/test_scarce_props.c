@@ -60,6 +60,10 @@ static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
 			}
 			if (rng_chance(r, 30)) {
 				dom[i].flags |= POLICY_IN_GROWING;
+				/* Every other one still climbing (no draw:
+				 * the snapshots stay as they were). */
+				if (i % 2)
+					dom[i].flags |= POLICY_IN_CLIMBING;
 				dom[i].commit_new_kb = rng_range(r, 0, 512 * MIB);
 			}
 		}
@@ -89,6 +93,8 @@ static uint64_t need_now(const struct policy_params *p, const struct policy_dom 
 	uint64_t room = growing && d->gap_kb > d->swap_free_kb
 				? d->gap_kb - d->swap_free_kb : 0;
 
+	if (room && (d->flags & POLICY_IN_CLIMBING))
+		return need_w(p, d);
 	return room ? d->ws_kb + d->commit_new_kb : d->ws_kb;
 }
 
