@@ -127,6 +127,22 @@ static void test_climbing_margin_is_need(void **state)
 	assert_int_equal(o[1].target_kb, 324 * MIB);
 }
 
+/* OOM-killed within oom_hold_s (its minimum raised): the margin is what
+ * it lacked then, need now whatever the pace. */
+static void test_killed_margin_is_need(void **state)
+{
+	struct policy_dom d[2] = { climber(1, 364 * MIB, 300 * MIB),
+				   swapper(2, 324 * MIB, 340 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].flags |= POLICY_IN_OOM_MIN;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 364 * MIB);
+	assert_int_equal(o[1].target_kb, 324 * MIB);
+}
+
 /* Not growing: no margin at all, the climber is sized by W_i + g_i
  * like any guest, and both share the gaps' tier. */
 static void test_no_margin_without_growth(void **state)
@@ -151,6 +167,7 @@ int main(void)
 		cmocka_unit_test_setup(test_margin_before_gap, setup),
 		cmocka_unit_test_setup(test_committed_lead_is_need, setup),
 		cmocka_unit_test_setup(test_climbing_margin_is_need, setup),
+		cmocka_unit_test_setup(test_killed_margin_is_need, setup),
 		cmocka_unit_test_setup(test_no_margin_without_growth, setup),
 	};
 

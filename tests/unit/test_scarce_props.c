@@ -93,7 +93,7 @@ static uint64_t need_now(const struct policy_params *p, const struct policy_dom 
 	uint64_t room = growing && d->gap_kb > d->swap_free_kb
 				? d->gap_kb - d->swap_free_kb : 0;
 
-	if (room && (d->flags & POLICY_IN_CLIMBING))
+	if (room && (d->flags & (POLICY_IN_CLIMBING | POLICY_IN_OOM_MIN)))
 		return need_w(p, d);
 	return room ? d->ws_kb + d->commit_new_kb : d->ws_kb;
 }
