@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The need under need = estimate: W*_i, a growing guest's need with its
- * OOM margin, and the part of it that is need now (design.md §Growth is
- * never cut). Used by policy.c for the floor, the goal and scarce mode's
- * tiers.
+ * OOM margin, and the part of it that is need now
+ * (design.md §Growth is never cut). Used by policy.c for the floor, the
+ * goal and scarce mode's tiers.
  */
 #include "policy/solve.h"
 

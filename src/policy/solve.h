@@ -120,14 +120,14 @@ uint64_t policy_band_step(const struct policy_params *p,
 /* The aim of the band: min_change above goal, capped at H_i (step.c). */
 uint64_t policy_band_aim(const struct policy_params *p,
 			 const struct policy_dom *d, uint64_t goal);
-/* N_i less the end of d's walk below the reserve (step.c). */
 /* need.c: W*_i (W_i and, while growing without swap room, its OOM
- * margin) and the part of it that is need now (design.md §Growth is
- * never cut, "The margin after the needs"). */
+ * margin) and the part of it that is need now
+ * (design.md §Growth is never cut, "The margin after the needs"). */
 uint64_t policy_need_w_kb(const struct policy_params *p,
 			  const struct policy_dom *d);
 uint64_t policy_need_now_kb(const struct policy_params *p,
 			    const struct policy_dom *d);
+/* N_i less the end of d's walk below the reserve (step.c). */
 
 int64_t policy_band_back(const struct policy_params *p,
 			 const struct policy_dom *d, uint64_t goal, uint64_t lo,
