@@ -94,6 +94,7 @@ static void need_of(const struct arbiter *a, struct dom *d,
 		growth_observe(&d->growth, kb, d->fig.v[MK_COMMITTED_AS],
 			       p->min_change_kb, now, hold);
 		in->growing = growth_recent(&d->growth, now, hold);
+		in->climbing = growth_climbing(&d->growth, now, hold);
 		in->commit_new_kb = growth_commit_new_kb(&d->growth, now, hold);
 	}
 }

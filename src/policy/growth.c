@@ -28,10 +28,21 @@ void growth_observe(struct growth_state *s, uint64_t ws_kb,
 			s->base_kb[i] = v[i];
 		} else if (v[i] - s->base_kb[i] >= threshold_kb) {
 			s->base_kb[i] = v[i];
+			if (s->grew_ms != now_ms)
+				s->pace_ms = growth_recent(s, now_ms, hold_ms)
+					? now_ms - s->grew_ms : 0;
 			s->grew = true;
 			s->grew_ms = now_ms;
 		}
 	}
+}
+
+bool growth_climbing(const struct growth_state *s, uint64_t now_ms,
+		     uint64_t hold_ms)
+{
+	if (!growth_recent(s, now_ms, hold_ms))
+		return false;
+	return s->pace_ms == 0 || now_ms - s->grew_ms <= 2 * s->pace_ms;
 }
 
 bool growth_recent(const struct growth_state *s, uint64_t now_ms,

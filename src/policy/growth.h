@@ -26,6 +26,9 @@ struct growth_state {
 	uint64_t grew_ms;
 	uint64_t lead_kb;          /* Committed_AS - W at the last observation */
 	uint64_t lead_min_kb;      /* its lowest since the growth began */
+	uint64_t pace_ms;          /* between the last two counted rises of
+				    * this growth; 0: one rise so far (not
+				    * kept across a restart) */
 };
 
 /* One observation of W (ws_kb) and Committed_AS at now_ms: a rise of
@@ -39,6 +42,15 @@ void growth_observe(struct growth_state *s, uint64_t ws_kb,
  * since the growth began (0 when not growing). */
 uint64_t growth_commit_new_kb(const struct growth_state *s, uint64_t now_ms,
 			      uint64_t hold_ms);
+
+/* Still climbing: a rise was counted within the last hold_ms, and no
+ * longer ago than twice the time between its last two rises (a climb
+ * of one rise so far, or of unknown pace, climbs for all of hold_ms).
+ * A guest whose steps stopped for twice their own pace has ended its
+ * climb for now: its OOM margin is a margin, not need now
+ * (design.md §Growth is never cut, "The margin after the needs"). */
+bool growth_climbing(const struct growth_state *s, uint64_t now_ms,
+		     uint64_t hold_ms);
 
 /* A rise was counted within the last hold_ms (hold_ms 0: never). */
 bool growth_recent(const struct growth_state *s, uint64_t now_ms,

@@ -37,3 +37,7 @@ $(eval $(call policy_test,test_band,tests/unit/test_band.c))
 
 # The OOM margin's growth evidence (design.md §Growth is never cut).
 $(eval $(call policy_test,test_growth,tests/unit/test_growth.c))
+
+# Scarce mode's margin tier: the OOM margin after every domain's need
+# (design.md §Growth is never cut, "The margin after the needs").
+$(eval $(call policy_test,test_margin_tier,tests/unit/test_margin_tier.c))

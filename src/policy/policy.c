@@ -129,31 +129,6 @@ static bool uses_need(const struct policy_params *p, const struct policy_dom *d)
 	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS);
 }
 
-/* The need the tiers and the floor serve: W_i, plus, while the domain
- * grows (W_i or Committed_AS rose within oom_room_s), the part of g_i the guest's free swap cannot hold. A guest held at W_i
- * absorbs its next rise in swap; without swap room that rise is an OOM
- * kill, not a shortfall, and the estimate cannot show the need beyond
- * what the guest holds (no swap, no refaults of anonymous memory): its
- * margin is need (design.md §Growth is never cut). */
-static uint64_t need_w_kb(const struct policy_params *p,
-			  const struct policy_dom *d)
-{
-	uint64_t g = policy_dom_gap_kb(p, d);
-	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
-	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
-	uint64_t w = d->ws_kb + room < POLICY_KB_MAX ? d->ws_kb + room : POLICY_KB_MAX;
-
-	if (room && d->commit_new_kb > room) {
-		/* Growing without swap room: what its programs committed
-		 * since the growth began and have not touched yet is what
-		 * they are about to touch (malloc, then fill). */
-		uint64_t c = d->ws_kb + d->commit_new_kb;
-
-		w = c < POLICY_KB_MAX ? c : POLICY_KB_MAX;
-	}
-	return w;
-}
-
 /* W_i + g_i (both <= POLICY_KB_MAX: no overflow). */
 static uint64_t need_kb(const struct policy_params *p,
 		       const struct policy_dom *d)
@@ -211,12 +186,12 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 		 * estimate has no history yet, keeps min(B_i, H_i,
 		 * max(W_i, C_i + O_i) + g_i): what its programs were promised
 		 * leads what they touched (design.md §Growth is never cut). */
-		uint64_t w = need_w_kb(p, d);
+		uint64_t w = policy_need_w_kb(p, d), now = policy_need_now_kb(p, d);
 
 		want = need_kb(p, d);
 		if (w > want)
 			want = w;
-		raise_lo(dv, w < keep ? w : keep, POLICY_R_NEED);
+		raise_lo(dv, now < keep ? now : keep, POLICY_R_NEED);
 		if (d->flags & POLICY_IN_GRACE) {
 			uint64_t c = d->committed_as_kb + overhead;
 			uint64_t g = (c > d->ws_kb ? c : d->ws_kb) +
@@ -328,11 +303,11 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
 								: d->max_kb;
 		double a = p->tau * active_kb(p, d);
-		uint64_t up1 = up, sf = 0;
+		uint64_t up1 = up, upm = up, sf = 0;
 		bool est = uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT;
 
 		if (est) {
-			uint64_t w = need_w_kb(p, d);
+			uint64_t w = policy_need_w_kb(p, d);
 			uint64_t g = policy_dom_gap_kb(p, d);
 
 			/* What the guest holds above W_i is idle and taxed;
@@ -341,7 +316,8 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * beyond its gap: the room for its own next rise, as
 			 * the OOM margin counts it. */
 			a = p->tau * (double)w;
-			up1 = clamp_u64(w, dv.lo, up);
+			up1 = clamp_u64(policy_need_now_kb(p, d), dv.lo, up);
+			upm = clamp_u64(w, up1, up);
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
 		}
@@ -351,7 +327,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.lo = dv.lo,
 			.up = up,
 			.actual = d->actual_kb,
-			.rung = { dv.lo, up, up, up1, up },
+			.rung = { dv.lo, up, up, up1, upm, up },
 			.safe = est ? dv.lo_safe : dv.lo,
 			.swap = sf,
 			.est = est,

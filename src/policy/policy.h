@@ -183,6 +183,7 @@ enum policy_kind {
 #define POLICY_IN_GRACE   (1u << 6)  /* adopted less than adopt_grace_s ago */
 #define POLICY_IN_GROWING (1u << 7)  /* W or Committed_AS rose within oom_room_s */
 #define POLICY_IN_BOOTED  (1u << 8)  /* in its grace, started while the arbiter ran */
+#define POLICY_IN_CLIMBING (1u << 9) /* growing, its last rise within twice its pace */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */

@@ -64,6 +64,8 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 		s->flags |= POLICY_IN_BOOTED;
 	if (in->growing) {
 		s->flags |= POLICY_IN_GROWING;
+		if (in->climbing)
+			s->flags |= POLICY_IN_CLIMBING;
 		s->commit_new_kb = in->commit_new_kb < POLICY_KB_MAX ? in->commit_new_kb
 								     : POLICY_KB_MAX;
 	}

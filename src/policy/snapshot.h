@@ -74,6 +74,7 @@ struct snap_dom {
 	/* need = estimate: W or Committed_AS rose within oom_room_s, and
 	 * what was committed since and not touched (policy_dom). */
 	bool growing;
+	bool climbing;             /* growing, and its steps have not paused */
 	uint64_t commit_new_kb;
 };
 

@@ -36,11 +36,13 @@ struct solve_item {
 	uint64_t actual;   /* N_i (the paper solver's budget is sum N_i) */
 	/* The tiers' bounds (solve_tiers.c; need = estimate), a ladder
 	 * rung[0] <= ... <= rung[SOLVE_TIERS]: tier t shares M between
-	 * rung[t - 1] and rung[t]. The caller sets rung[3] = U1_i and
-	 * rung[4] = U_i, and for a domain with an estimate (est) safe (its
+	 * rung[t - 1] and rung[t]. The caller sets rung[3] = U1_i (the
+	 * need now), rung[4] (the need with the OOM margin, W*_i, not below
+	 * rung[3]) and rung[5] = U_i, and for a domain with an estimate
+	 * (est) safe (its
 	 * floor before the need and adoption floors) and swap (the swap it
 	 * can page into); solve_tiers() sets the rest. */
-	uint64_t rung[5];
+	uint64_t rung[6];
 	uint64_t safe;
 	uint64_t swap;
 	bool est;
@@ -64,7 +66,7 @@ struct solve_event {
 enum policy_stage solve_exact(struct policy_ctx *ctx, size_t k, int64_t M,
 			      struct policy_cycle *cycle);
 
-enum { SOLVE_TIERS = 4 };
+enum { SOLVE_TIERS = 5 };
 
 /*
  * The tiers (design.md §Scarce mode from the estimated need): the exact
@@ -118,7 +120,15 @@ uint64_t policy_band_step(const struct policy_params *p,
 /* The aim of the band: min_change above goal, capped at H_i (step.c). */
 uint64_t policy_band_aim(const struct policy_params *p,
 			 const struct policy_dom *d, uint64_t goal);
+/* need.c: W*_i (W_i and, while growing without swap room, its OOM
+ * margin) and the part of it that is need now
+ * (design.md §Growth is never cut, "The margin after the needs"). */
+uint64_t policy_need_w_kb(const struct policy_params *p,
+			  const struct policy_dom *d);
+uint64_t policy_need_now_kb(const struct policy_params *p,
+			    const struct policy_dom *d);
 /* N_i less the end of d's walk below the reserve (step.c). */
+
 int64_t policy_band_back(const struct policy_params *p,
 			 const struct policy_dom *d, uint64_t goal, uint64_t lo,
 			 bool estimate);

@@ -6,7 +6,9 @@
  * Tier 1: the need a guest's swap cannot hold (a shortfall there is an
  * OOM kill, not paging), above floors that let the other guests page out
  * for it; tier 2: the no-shrink floors; tier 3: the rest of the need;
- * tier 4: the gaps.
+ * tier 4: the OOM margin of a growing guest without swap room (a rise
+ * not there yet, served after every guest's need now); tier 5: the
+ * gaps.
  */
 #include "policy/solve.h"
 
@@ -54,7 +56,7 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 
 		if (!it->est) {
 			it->rung[0] = it->lo;
-			it->rung[1] = it->rung[2] = it->rung[4];
+			it->rung[1] = it->rung[2] = it->rung[SOLVE_TIERS];
 			continue;
 		}
 		if (z <= it->lo && room)

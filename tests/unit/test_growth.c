@@ -108,6 +108,26 @@ static void test_commit_new(void **state)
 	assert_int_equal(growth_commit_new_kb(&s, 200000 + H, H), 0);
 }
 
+/* Climbing: within twice the time between its last two rises (6 s
+ * here: until 12 s after the last), then a pause that ends the climb
+ * for now while the growth still counts for hold_ms; one rise alone
+ * (pace unknown) climbs for the whole hold, and a new rise resumes. */
+static void test_climbing_pace(void **state)
+{
+	struct growth_state s = { 0 };
+
+	growth_observe(&s, 100 * MIB, 200 * MIB, T, 0, H);
+	growth_observe(&s, 100 * MIB + T, 200 * MIB, T, 4000, H);
+	assert_true(growth_climbing(&s, 50000, H));   /* one rise: all the hold */
+	growth_observe(&s, 100 * MIB + 2 * T, 200 * MIB, T, 10000, H);
+	assert_true(growth_climbing(&s, 22000, H));
+	assert_false(growth_climbing(&s, 22001, H));
+	assert_true(growth_recent(&s, 22001, H));     /* the margin still counts */
+	growth_observe(&s, 100 * MIB + 3 * T, 200 * MIB, T, 40000, H);
+	assert_true(growth_climbing(&s, 99000, H));   /* pace 30 s: 60 s */
+	assert_false(growth_climbing(&s, 100000, H)); /* the hold is over */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_fall_then_rise),
 		cmocka_unit_test(test_hold),
 		cmocka_unit_test(test_commit_new),
+		cmocka_unit_test(test_climbing_pace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The need under need = estimate: W*_i, a growing guest's need with its
+ * OOM margin, and the part of it that is need now
+ * (design.md §Growth is never cut). Used by policy.c for the floor, the
+ * goal and scarce mode's tiers.
+ */
+#include "policy/solve.h"
+
+/* The need the tiers and the floor serve: W_i, plus, while the domain
+ * grows (W_i or Committed_AS rose within oom_room_s), the part of g_i the guest's free swap cannot hold. A guest held at W_i
+ * absorbs its next rise in swap; without swap room that rise is an OOM
+ * kill, not a shortfall, and the estimate cannot show the need beyond
+ * what the guest holds (no swap, no refaults of anonymous memory): its
+ * margin is need (design.md §Growth is never cut). */
+uint64_t policy_need_w_kb(const struct policy_params *p,
+			  const struct policy_dom *d)
+{
+	uint64_t g = policy_dom_gap_kb(p, d);
+	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
+	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
+	uint64_t w = d->ws_kb + room < POLICY_KB_MAX ? d->ws_kb + room : POLICY_KB_MAX;
+
+	if (room && d->commit_new_kb > room) {
+		/* Growing without swap room: what its programs committed
+		 * since the growth began and have not touched yet is what
+		 * they are about to touch (malloc, then fill). */
+		uint64_t c = d->ws_kb + d->commit_new_kb;
+
+		w = c < POLICY_KB_MAX ? c : POLICY_KB_MAX;
+	}
+	return w;
+}
+
+/* The part of policy_need_w_kb() that is need now: W_i, plus, while the domain
+ * grows without swap room, what its programs committed and have not
+ * touched yet. The rest of W*_i, the part of g_i its swap cannot hold,
+ * is a margin for the next rise: scarce mode serves it after every
+ * domain's need and before anyone's gap, and the no-shrink floor does
+ * not hold it (design.md §Growth is never cut, "The margin after the
+ * needs"). */
+uint64_t policy_need_now_kb(const struct policy_params *p,
+			    const struct policy_dom *d)
+{
+	uint64_t g = policy_dom_gap_kb(p, d);
+	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
+	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
+	uint64_t c = d->ws_kb + d->commit_new_kb;   /* both <= POLICY_KB_MAX */
+
+	if (!room)
+		return d->ws_kb;
+	/* Its steps have not paused: the next one is as good as here; or
+	 * it was OOM-killed within oom_hold_s (its minimum raised): the
+	 * margin is what it lacked then. */
+	if (d->flags & (POLICY_IN_CLIMBING | POLICY_IN_OOM_MIN))
+		return policy_need_w_kb(p, d);
+	return c < POLICY_KB_MAX ? c : POLICY_KB_MAX;
+}
