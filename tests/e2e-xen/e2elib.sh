@@ -58,10 +58,15 @@ rtot() {
 }
 
 # wait_for TIMEOUT_S COMMAND...: poll every 0.5 s until COMMAND succeeds.
+# The command is kept in a variable: a command that runs `set --` (the
+# probe_dom waits) replaces this function's "$@", and every later poll
+# then ran the probe's figures as a command ("157696: not found") until
+# the timeout (session 8: 90 + 60 + 90 s of a boot).
 wait_for() {
-	limit=$(($(now_ms) + $1 * 1000)); shift
-	while ! eval "$@"; do
-		[ "$(now_ms)" -ge "$limit" ] && return 1
+	_wf_limit=$(($(now_ms) + $1 * 1000)); shift
+	_wf_cmd="$*"
+	while ! eval "$_wf_cmd"; do
+		[ "$(now_ms)" -ge "$_wf_limit" ] && return 1
 		sleep 0.5
 	done
 	return 0
