@@ -17,18 +17,6 @@ static int setup(void **state)
 	return 0;
 }
 
-/* A domain sized by its estimate: holds and was given `held`, W_i = ws,
- * a 64 MiB gap, static-max 2 GiB. */
-static struct policy_dom est_dom(uint32_t domid, uint64_t held, uint64_t ws)
-{
-	struct policy_dom d = dom_u(domid, held, 0, ws, 0, 2 * GIB);
-
-	d.flags |= POLICY_IN_WS;
-	d.ws_kb = ws;
-	d.gap_kb = 64 * MIB;
-	return d;
-}
-
 static void one(struct policy_dom *d, struct policy_decision *o)
 {
 	struct policy_cycle cycle;

@@ -43,6 +43,18 @@ static inline struct policy_dom dom_u(uint32_t domid, uint64_t actual,
 	return d;
 }
 
+/* A domU sized by its estimate: holds and was given `held`, W_i = ws
+ * (Committed_AS too), a 64 MiB gap, static-max 2 GiB. */
+static inline struct policy_dom est_dom(uint32_t domid, uint64_t held, uint64_t ws)
+{
+	struct policy_dom d = dom_u(domid, held, 0, ws, 0, 2 * GIB);
+
+	d.flags |= POLICY_IN_WS;
+	d.ws_kb = ws;
+	d.gap_kb = 64 * MIB;
+	return d;
+}
+
 /* Parameters for hand-computed cases: no headroom, no reserve and
  * free_source = free, so the arithmetic in the comments stays short. */
 static inline struct policy_params hand_params(double tau, double epsilon)
