@@ -97,6 +97,22 @@ static void test_committed_lead_is_need(void **state)
 	assert_int_equal(o[1].target_kb, 324 * MIB);
 }
 
+/* The climber with `flag` keeps its whole margin as need (364 MiB, its
+ * floor); the swapper gets what is left (324 MiB). */
+static void assert_margin_is_need(uint32_t flag)
+{
+	struct policy_dom d[2] = { climber(1, 364 * MIB, 300 * MIB),
+				   swapper(2, 324 * MIB, 340 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].flags |= flag;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 364 * MIB);
+	assert_int_equal(o[1].target_kb, 324 * MIB);
+}
+
 /* Still climbing (its last rise within twice its pace): the next step
  * is as good as here, so the margin is need now, tier 1 and its floor,
  * as before the margin tier: the swapper pages (margin-steps: a climb
@@ -104,32 +120,14 @@ static void test_committed_lead_is_need(void **state)
  * served after the needs). */
 static void test_climbing_margin_is_need(void **state)
 {
-	struct policy_dom d[2] = { climber(1, 364 * MIB, 300 * MIB),
-				   swapper(2, 324 * MIB, 340 * MIB) };
-	struct policy_decision o[2];
-	struct policy_cycle cycle;
-
-	d[0].flags |= POLICY_IN_CLIMBING;
-	decide(&params, 0, d, 2, o, &cycle);
-	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
-	assert_int_equal(o[0].target_kb, 364 * MIB);
-	assert_int_equal(o[1].target_kb, 324 * MIB);
+	assert_margin_is_need(POLICY_IN_CLIMBING);
 }
 
 /* OOM-killed within oom_hold_s (its minimum raised): the margin is what
  * it lacked then, need now whatever the pace. */
 static void test_killed_margin_is_need(void **state)
 {
-	struct policy_dom d[2] = { climber(1, 364 * MIB, 300 * MIB),
-				   swapper(2, 324 * MIB, 340 * MIB) };
-	struct policy_decision o[2];
-	struct policy_cycle cycle;
-
-	d[0].flags |= POLICY_IN_OOM_MIN;
-	decide(&params, 0, d, 2, o, &cycle);
-	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
-	assert_int_equal(o[0].target_kb, 364 * MIB);
-	assert_int_equal(o[1].target_kb, 324 * MIB);
+	assert_margin_is_need(POLICY_IN_OOM_MIN);
 }
 
 /* Not growing: no margin at all, the climber is sized by W_i + g_i
