@@ -67,6 +67,26 @@ wait_settled() {
 	return 0
 }
 
+# wait_arrived DOMID TIMEOUT_S: until the domain holds at most 2 MiB
+# above its target, or its balloon has not moved for 10 s. The second
+# case is a balloon that stopped a few MiB short for good (a guest whose
+# memory is full with zram, session 8's CI run: 3.5 MiB above its target):
+# waiting out the timeout then bought nothing but 90 s of the boot.
+wait_arrived() {
+	_wa_lim=$(($(now_ms) + $2 * 1000)); _wa_last=; _wa_since=$(now_ms)
+	while [ "$(now_ms)" -lt "$_wa_lim" ]; do
+		set -- "$1" $(probe_dom "$1")
+		[ -n "${2:-}" ] && [ "$2" -le $(($(target_of "$1") + 2048)) ] && return 0
+		if [ "${2:-}" != "$_wa_last" ]; then
+			_wa_last=${2:-}; _wa_since=$(now_ms)
+		elif [ $(($(now_ms) - _wa_since)) -ge 10000 ]; then
+			return 0
+		fi
+		sleep 1
+	done
+	return 1
+}
+
 mib() { echo $(($1 / 1024)); }
 
 # wait_load_end GUEST TIMEOUT_S: wait until membal-load has ended in GUEST
@@ -512,7 +532,7 @@ phase_robustness() {
 	# its agent is down below, g2 would be flagged uncooperative for
 	# that, not for anything the garbage does (sessions 3 and 6).
 	wait_settled $id2 8 120
-	wait_for 90 "set -- \$(probe_dom $id2); [ \"\${1:-0}\" -le \$((\$(target_of $id2) + 2048)) ]"
+	wait_arrived $id2 90
 	set -- $(probe_dom $id2)
 	info "g2 holds ${1:-?} KiB against its target $(target_of $id2) before the garbage"
 
