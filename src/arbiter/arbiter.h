@@ -216,10 +216,11 @@ struct arbiter {
 
 /* When the cycle after one that ran at now should run, given the next
  * regular one: earlier, once, when growth waits on the decreases it just
- * wrote (design.md §Growth is never cut, "The follow-up cycle").
- * follow_up is whether the cycle that ran was itself an early one. */
-uint64_t arbiter_next_cycle(const struct arbiter *a, uint64_t now,
-			    uint64_t regular, bool follow_up);
+ * wrote (design.md §Growth is never cut, "The follow-up cycle"). It sets
+ * a->early for that next cycle and counts it in n.follow_ups, so the
+ * daemon and both simulators keep the books the same way; the caller
+ * only runs the cycle at the time returned. */
+uint64_t arbiter_next_cycle(struct arbiter *a, uint64_t now, uint64_t regular);
 
 /* Everything allocated here; hv is the caller's and must stay open. */
 int arbiter_init(struct arbiter *a, const struct arbiter_config *cfg,

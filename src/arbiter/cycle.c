@@ -421,16 +421,19 @@ int arbiter_cycle(struct arbiter *a)
 	return 0;
 }
 
-uint64_t arbiter_next_cycle(const struct arbiter *a, uint64_t now,
-			    uint64_t regular, bool follow_up)
+uint64_t arbiter_next_cycle(struct arbiter *a, uint64_t now, uint64_t regular)
 {
 	/* One early cycle at most between two regular ones: it grants what
 	 * the donors gave back by then; the rest waits for the regular one,
 	 * so a cut that is slow to come cannot make the daemon spin. */
-	if (follow_up || a->cfg.follow_up_ms == 0 ||
+	if (a->early || a->cfg.follow_up_ms == 0 ||
 	    a->follow_up_kb < a->cfg.policy.params.settle_min_kb ||
-	    now + a->cfg.follow_up_ms >= regular)
+	    now + a->cfg.follow_up_ms >= regular) {
+		a->early = false;
 		return regular;
+	}
+	a->early = true;
+	a->n.follow_ups++;
 	return now + a->cfg.follow_up_ms;
 }
 

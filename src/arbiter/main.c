@@ -288,14 +288,12 @@ int main(int argc, char **argv)
 
 	bool ready = false;
 	uint64_t due = clock_now_ms();
-	bool early = false;
 
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;
 			reload(&a, &o, refused, sizeof(refused));
 		}
-		a.early = early;
 		arbiter_cycle(&a);
 		publish(&a);
 		watchdog_ping();
@@ -309,17 +307,12 @@ int main(int argc, char **argv)
 			    o.dry_run ? ", dry run" : "", refused);
 		if (o.once)
 			break;
-		if (!early) {
+		if (!a.early) {
 			due += a.cfg.interval_ms;
 			if (due < clock_now_ms())
 				due = clock_now_ms();   /* a slow cycle: do not catch up in bursts */
 		}
-		uint64_t when = arbiter_next_cycle(&a, clock_now_ms(), due, early);
-
-		early = when < due;
-		if (early)
-			a.n.follow_ups++;
-		wait_next(&a, ctl_fd, when);
+		wait_next(&a, ctl_fd, arbiter_next_cycle(&a, clock_now_ms(), due));
 	}
 	notify_send("STOPPING=1");
 	log_info("stopping: targets stay as they are");

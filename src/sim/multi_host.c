@@ -165,11 +165,9 @@ void mhost_cycle(struct mhost *h, uint64_t now, uint64_t next_regular, bool earl
 		free(xs_get_domain_path(h->a.xs, 0));
 	h->a.early = early;
 	arbiter_cycle(&h->a);
-	h->early_ms = arbiter_next_cycle(&h->a, now, next_regular, early);
+	h->early_ms = arbiter_next_cycle(&h->a, now, next_regular);
 	if (h->early_ms >= next_regular)
 		h->early_ms = UINT64_MAX;
-	else
-		h->a.n.follow_ups++;
 	if (early)
 		return;   /* the rebalancer counts regular cycles */
 	if (h->a.cycle.mode == POLICY_MODE_SCARCE ||

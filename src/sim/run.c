@@ -359,16 +359,10 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 			w.hv.ops->advance(&w.hv, next);
 			if (w.a.xs)
 				free(xs_get_domain_path(w.a.xs, 0));
-			bool early = next < next_cycle;
-
-			w.a.early = early;
 			arbiter_cycle(&w.a);
-
-			if (!early)
+			if (!w.a.early)
 				next_cycle += w.cfg.interval_ms;
-			next_run = arbiter_next_cycle(&w.a, next, next_cycle, early);
-			if (next_run < next_cycle)
-				w.a.n.follow_ups++;
+			next_run = arbiter_next_cycle(&w.a, next, next_cycle);
 		} else {
 			w.hv.ops->advance(&w.hv, next);
 		}
