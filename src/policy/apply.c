@@ -45,6 +45,60 @@ static bool passes_threshold(const struct policy_params *p, uint64_t value,
 	       (value == settle && distance(value, current) >= p->settle_min_kb);
 }
 
+/*
+ * Growth in flight that the pool no longer covers: a domain that keeps
+ * B_i > N_i takes B_i - N_i as its balloon goes on, and when F_h (free
+ * memory above the reserve and the active reservations) has fallen below
+ * the sum of it, since a reservation was made (or a domain without
+ * agent grew), that growth would take the reservation: a newcomer
+ * placed there then finds the memory gone between its reservation and
+ * its start (cluster-20x200's vm170, docs/evaluation.md "Session 9:
+ * placement at the floor"). The reserve and the reservations are never
+ * used for growth (design.md §Growth is never cut), so each such domain
+ * is written down to N_i + its share of the pool, in proportion to its
+ * growth in flight (reason grant), whatever the threshold: the write
+ * stops a balloon, it takes nothing from the guest. A domain whose
+ * target is at or below N_i is written its target. Returns what is left
+ * of the pool for new grants. A withdrawal carries reason grant from
+ * here on, which passes 2 and 3 read as "served already" (pass 1 clears
+ * the bit on every domain).
+ */
+static uint64_t withdraw_in_flight(const struct policy_dom *dom, size_t n,
+				   struct policy_decision *out, uint64_t pool,
+				   uint64_t in_flight)
+{
+	uint64_t kept = 0;
+
+	if (in_flight <= pool)
+		return pool - in_flight;
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_dom *d = &dom[i];
+		struct policy_decision *o = &out[i];
+
+		if (o->mode == POLICY_MODE_FIXED || o->has_write ||
+		    d->target_kb <= d->actual_kb)
+			continue;
+		uint64_t flight = d->target_kb - d->actual_kb;
+		uint64_t share = policy_page_down((uint64_t)((unsigned __int128)pool *
+							     flight / in_flight));
+		uint64_t to = o->target_kb <= d->actual_kb ? o->target_kb
+			: d->actual_kb + share;
+
+		if (to > o->target_kb)
+			to = o->target_kb;
+		if (to >= d->target_kb) {
+			kept += flight;
+			continue;
+		}
+		o->has_write = true;
+		o->write_kb = to;
+		o->reasons = (o->reasons & ~(uint32_t)POLICY_R_THRESHOLD) | POLICY_R_GRANT;
+		if (to > d->actual_kb)
+			kept += to - d->actual_kb;
+	}
+	return pool > kept ? pool - kept : 0;
+}
+
 void policy_apply(const struct policy_params *p,
 		  const struct policy_cycle *cycle,
 		  const struct policy_dom *dom, size_t n,
@@ -86,7 +140,7 @@ void policy_apply(const struct policy_params *p,
 		if (d->target_kb > d->actual_kb)
 			in_flight += d->target_kb - d->actual_kb;
 	}
-	pool = pool > in_flight ? pool - in_flight : 0;
+	pool = withdraw_in_flight(dom, n, out, pool, in_flight);
 
 	/* Pass 2: dom0 priority is served first, in full if it can be. */
 	for (size_t i = 0; i < n; i++) {
@@ -94,7 +148,7 @@ void policy_apply(const struct policy_params *p,
 		struct policy_decision *o = &out[i];
 
 		if (!o->has_write || d->kind != POLICY_DOM0 ||
-		    o->write_kb <= d->actual_kb)
+		    o->write_kb <= d->actual_kb || (o->reasons & POLICY_R_GRANT))
 			continue;
 		uint64_t want = o->write_kb - d->actual_kb;
 		uint64_t grant = want < pool ? want : pool;
@@ -111,7 +165,7 @@ void policy_apply(const struct policy_params *p,
 			struct policy_decision *o = &out[i];
 
 			if (!o->has_write || d->kind == POLICY_DOM0 ||
-			    o->write_kb <= d->actual_kb)
+			    o->write_kb <= d->actual_kb || (o->reasons & POLICY_R_GRANT))
 				continue;
 			uint64_t want = o->write_kb - d->actual_kb;
 			unsigned __int128 share = (unsigned __int128)pool * want /

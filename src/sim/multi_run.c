@@ -149,6 +149,12 @@ static int snapshot(struct mrun *w, int32_t newcomer, struct place_plan *plan,
 			d->size_kb = sd ? sd->tot_kb : g->size_kb;
 			if (ad && ad->decided && ad->decision.goal_kb)
 				d->demand_kb = d->active_kb = ad->decision.goal_kb;
+			/* The arbiter does not shrink it below its floor L_i'
+			 * (growth is never cut): placement must not count on
+			 * that memory (design.md §Placement at the floor). */
+			if (ad && ad->decided && ad->decision.floor_kb > d->min_kb)
+				d->min_kb = ad->decision.floor_kb < d->max_kb
+					? ad->decision.floor_kb : d->max_kb;
 			/* Placement only places the newcomer: the others stay. */
 			d->migratable = alg == PLACE_REBALANCE && g->x->migratable;
 		} else if ((int32_t)i != newcomer) {
