@@ -139,8 +139,9 @@ static int read_host(struct ia_snapshot *s, struct json_object *h, size_t hi,
 		pd->active_kb = pd->demand_kb;
 		if (pd->min_kb > pd->max_kb)
 			return cfail(err, errlen, "host %.64s, domain %.64s: min_kb above max_kb", hn, pd->name);
-		/* Not shrunk below its floor L_i' (design.md §Placement at
-		 * the floor): no memory to count on below it. */
+		/* Not shrunk below its floor L_i'
+		 * (design.md §Placement at the floor): nothing to count on
+		 * below it. */
 		if (pd->kind == PLACE_DOMU && floor_kb > pd->max_kb)
 			return cfail(err, errlen, "host %.64s, domain %.64s: floor_kb above max_kb", hn, pd->name);
 		if (pd->kind == PLACE_DOMU && floor_kb > pd->min_kb)

@@ -288,9 +288,9 @@ struct policy_decision {
 	/* L_i', the floor it is not shrunk below this cycle (0 for fixed
 	 * domains): L_i raised by pressure, the need (growth is never cut)
 	 * and the adoption grace. What placement may count on taking back
-	 * from it is what it holds above this (design.md §Placement at the
-	 * floor); only paging for another guest's need that swap cannot
-	 * hold (reason yield) goes below it. */
+	 * from it is what it holds above this
+	 * (design.md §Placement at the floor); only paging for another
+	 * guest's need that swap cannot hold (reason yield) goes below it. */
 	uint64_t floor_kb;
 	uint64_t target_kb;      /* the policy's target */
 	/* A write of exactly this value is made even when it changes the
