@@ -201,8 +201,6 @@ static struct json_object *dom_json(const struct arbiter *a, const struct dom *d
 	add(o, "actual_kb", u64(d->actual_kb));
 	add(o, "maxmem_kb", u64(d->hv.max_kb));
 	add(o, "demand_kb", opt_u64(d->decided, d->decision.goal_kb));
-	/* L_i': placement counts on no less (design.md §Placement at the floor) */
-	add(o, "floor_kb", opt_u64(d->decided, d->decision.floor_kb));
 	add(o, "mode", d->decided ? json_object_new_string(policy_mode_name(d->decision.mode)) : NULL);
 	add(o, "stage", d->decided ? json_object_new_string(policy_stage_name(d->decision.stage)) : NULL);
 	add(o, "reasons", split_list(reasons, '+'));
@@ -218,6 +216,9 @@ static struct json_object *dom_json(const struct arbiter *a, const struct dom *d
 	add(o, "gap_kb", u64(d->gap_kb));
 	add(o, "target_changes", u64(d->target_changes));
 	add(o, "withdrawals", u64(d->withdrawals));
+	/* L_i': placement counts on no less (design.md §Placement at the floor);
+	 * last, so that readers matching the members before it still match */
+	add(o, "floor_kb", opt_u64(d->decided, d->decision.floor_kb));
 	return o;
 }
 
