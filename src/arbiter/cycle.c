@@ -246,13 +246,17 @@ static int write_target(struct arbiter *a, struct dom *d, uint64_t kb,
 /* A follow-up cycle (arbiter_next_cycle) is there to grant growth out of
  * what the last cycle's decreases gave back: it writes increases only.
  * Its decreases wait for the regular cycle, so the extra cycle adds no
- * write that the regular one would not have made. */
+ * write that the regular one would not have made. A write that only
+ * withdraws growth still in flight (B_i > write >= N_i: the pool no
+ * longer covers it, a reservation came) takes nothing from the guest and
+ * keeps the reservation whole: it is made here too. */
 static void grants_only(struct arbiter *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct policy_decision *o = &a->dec[i];
 
-		if (o->has_write && o->write_kb < a->snap[i].target_kb) {
+		if (o->has_write && o->write_kb < a->snap[i].target_kb &&
+		    o->write_kb < a->snap[i].actual_kb) {
 			o->has_write = false;
 			o->write_kb = 0;
 		}

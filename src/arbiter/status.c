@@ -216,6 +216,9 @@ static struct json_object *dom_json(const struct arbiter *a, const struct dom *d
 	add(o, "gap_kb", u64(d->gap_kb));
 	add(o, "target_changes", u64(d->target_changes));
 	add(o, "withdrawals", u64(d->withdrawals));
+	/* L_i': placement counts on no less (design.md §Placement at the floor);
+	 * last, so that readers matching the members before it still match */
+	add(o, "floor_kb", opt_u64(d->decided, d->decision.floor_kb));
 	return o;
 }
 

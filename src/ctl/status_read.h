@@ -25,6 +25,7 @@ struct st_dom {
 	char flags[160];                /* "a,b" or "" */
 	char reasons[128];              /* "a+b" or "" */
 	int64_t min_kb, max_kb, target_kb, actual_kb, maxmem_kb, demand_kb;
+	int64_t floor_kb;               /* L_i'; ST_NONE from an older arbiter */
 	bool target_set;
 	double shares, price;           /* price: NAN when null */
 	bool has_report;

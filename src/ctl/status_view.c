@@ -190,6 +190,9 @@ void st_print_domain(FILE *out, const struct st_status *st,
 	line(out, "actual", d->actual_kb);
 	line(out, "maxmem", d->maxmem_kb);
 	line(out, "demand", d->demand_kb);
+	/* absent from an older arbiter's file: no line rather than "-" */
+	if (d->floor_kb != ST_NONE)
+		line(out, "floor", d->floor_kb);
 	if (!isnan(d->shares))
 		fprintf(out, "  %-22s %g\n", "shares", d->shares);
 	if (!isnan(d->price))

@@ -7,7 +7,7 @@
  *
  * Only what the allocator needs: each host's total_kb, free_kb,
  * outstanding_kb, reserve_kb and reservation_kb, and each domain's name,
- * domid, actual_kb, min_kb, max_kb and demand_kb. The checks are
+ * domid, actual_kb, min_kb, max_kb, demand_kb and floor_kb. The checks are
  * membal-place's: figures that do not add up refuse the whole cache, as
  * one wrong host would mislead every answer.
  */
@@ -102,7 +102,7 @@ static int read_host(struct ia_snapshot *s, struct json_object *h, size_t hi,
 		struct json_object *d = json_object_array_get_idx(doms, i);
 		struct json_object *dn = get(d, "name", json_type_string);
 		struct place_dom *pd;
-		uint64_t domid;
+		uint64_t domid, floor_kb;
 		bool has_demand;
 
 		if (s->nd >= PLACE_MAX_DOMS)
@@ -117,8 +117,9 @@ static int read_host(struct ia_snapshot *s, struct json_object *h, size_t hi,
 		    kib(d, "actual_kb", true, &pd->size_kb) < 0 ||
 		    kib(d, "min_kb", true, &pd->min_kb) < 0 ||
 		    kib(d, "max_kb", true, &pd->max_kb) < 0 ||
-		    kib(d, "demand_kb", false, &pd->demand_kb) < 0)
-			return cfail(err, errlen, "host %.64s, domain %zu: name, domid, actual_kb, min_kb or max_kb missing or wrong", hn, i);
+		    kib(d, "demand_kb", false, &pd->demand_kb) < 0 ||
+		    kib(d, "floor_kb", false, &floor_kb) < 0)
+			return cfail(err, errlen, "host %.64s, domain %zu: name, domid, actual_kb, min_kb, max_kb or floor_kb missing or wrong", hn, i);
 		has_demand = json_object_object_get_ex(d, "demand_kb", NULL);
 		if (!(pd->name = own(s, json_object_get_string(dn))))
 			return cfail(err, errlen, "out of memory");
@@ -138,6 +139,13 @@ static int read_host(struct ia_snapshot *s, struct json_object *h, size_t hi,
 		pd->active_kb = pd->demand_kb;
 		if (pd->min_kb > pd->max_kb)
 			return cfail(err, errlen, "host %.64s, domain %.64s: min_kb above max_kb", hn, pd->name);
+		/* Not shrunk below its floor L_i'
+		 * (design.md §Placement at the floor): nothing to count on
+		 * below it. */
+		if (pd->kind == PLACE_DOMU && floor_kb > pd->max_kb)
+			return cfail(err, errlen, "host %.64s, domain %.64s: floor_kb above max_kb", hn, pd->name);
+		if (pd->kind == PLACE_DOMU && floor_kb > pd->min_kb)
+			pd->min_kb = floor_kb;
 		held += pd->size_kb;
 		s->nd++;
 	}

@@ -228,6 +228,7 @@ int pl_expand(struct place_work *w, bool power)
 				any ? PLACE_WHY_NO_ROOM : PLACE_WHY_NO_HOST;
 
 			w->plan->why[j] = (uint8_t)why;
+			pl_fixed_overflow(w, j);
 			continue;
 		}
 		pl_assign(w, j, (size_t)pick.host, pl_min(d));

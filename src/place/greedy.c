@@ -71,6 +71,7 @@ int pl_greedy(struct place_work *w, enum place_algorithm alg)
 		    first_fit(w, j, pl_min(d)))
 			continue;
 		w->plan->why[j] = (uint8_t)why_not(w, j);
+		pl_fixed_overflow(w, j);
 	}
 	return 0;
 }

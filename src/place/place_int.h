@@ -57,6 +57,10 @@ bool pl_compatible(const struct place_params *p, const struct place_host *from,
 bool pl_host_allowed(const struct place_work *w, size_t j, size_t h);
 /* The host j must stay on (it cannot move), or -1. */
 int32_t pl_fixed_host(const struct place_params *p, const struct place_dom *d);
+/* A guest that cannot move and did not fit its host still holds at
+ * least its minimum there: that much of the host is on offer to nobody
+ * (it stays unplaced, why FIXED, for the report). */
+void pl_fixed_overflow(struct place_work *w, size_t j);
 
 /* -1 and plan->error when the snapshot breaks a rule of place.h. */
 int pl_check_snapshot(const struct place_params *p,

@@ -22,3 +22,11 @@ test_placetool_LDLIBS := $(LIBS_CMOCKA)
 TESTS += test_place_apply
 test_place_apply_SRCS   := tests/unit/test_place_apply.c
 test_place_apply_LDLIBS := $(LIBS_CMOCKA)
+
+# Placement at the floor: the status and cache readers take
+# max(min_kb, floor_kb); a newcomer goes where the floors leave room.
+TESTS += test_place_floor
+test_place_floor_SRCS   := tests/unit/test_place_floor.c src/placetool/status_json.c \
+                           src/placetool/snap.c
+test_place_floor_LIBS   := ialloc place policy common
+test_place_floor_LDLIBS := $(LIBS_CMOCKA) $(LIBS_JSONC) $(LIBS_MATH)

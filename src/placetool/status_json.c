@@ -116,8 +116,8 @@ static int add_domain(struct snap *s, struct ctx *c, int32_t hidx,
 		      struct json_object *d, size_t i, uint64_t *held_sum)
 {
 	char what[96];
-	uint64_t domid;
-	bool have, have_demand;
+	uint64_t domid, floor_kb;
+	bool have, have_demand, have_floor;
 	struct place_dom *pd;
 	const char *name = string_of(d, "name");
 
@@ -146,11 +146,23 @@ static int add_domain(struct snap *s, struct ctx *c, int32_t hidx,
 	if (figure(c, d, what, "actual_kb", true, &have, &pd->size_kb) < 0 ||
 	    figure(c, d, what, "min_kb", true, &have, &pd->min_kb) < 0 ||
 	    figure(c, d, what, "max_kb", true, &have, &pd->max_kb) < 0 ||
-	    figure(c, d, what, "demand_kb", false, &have_demand, &pd->demand_kb) < 0)
+	    figure(c, d, what, "demand_kb", false, &have_demand, &pd->demand_kb) < 0 ||
+	    figure(c, d, what, "floor_kb", false, &have_floor, &floor_kb) < 0)
 		return -1;
 	if (pd->kind == PLACE_DOMU && pd->min_kb > pd->max_kb)
 		return serr(c, "%s: min_kb %llu above max_kb %llu", what,
 			    (unsigned long long)pd->min_kb, (unsigned long long)pd->max_kb);
+	/* The arbiter does not shrink a guest below its floor L_i' (growth
+	 * is never cut): that is its minimum for placement (design.md
+	 * §Placement at the floor). Absent from an older arbiter's file. */
+	if (have_floor && pd->kind == PLACE_DOMU) {
+		if (floor_kb > pd->max_kb)
+			return serr(c, "%s: floor_kb %llu above max_kb %llu", what,
+				    (unsigned long long)floor_kb,
+				    (unsigned long long)pd->max_kb);
+		if (floor_kb > pd->min_kb)
+			pd->min_kb = floor_kb;
+	}
 	/* demand_kb is 0 (v1) or null (v2) for a domain not decided. */
 	if (have_demand && pd->demand_kb > 0 && pd->kind == PLACE_DOMU &&
 	    (pd->demand_kb < pd->min_kb || pd->demand_kb > pd->max_kb))

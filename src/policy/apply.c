@@ -45,6 +45,81 @@ static bool passes_threshold(const struct policy_params *p, uint64_t value,
 	       (value == settle && distance(value, current) >= p->settle_min_kb);
 }
 
+/*
+ * Growth in flight that the pool no longer covers: a domain that keeps
+ * B_i > N_i takes B_i - N_i as its balloon goes on, and when F_h (free
+ * memory above the reserve and the active reservations) has fallen below
+ * the sum of it, since a reservation was made (or a domain without
+ * agent grew), that growth would take the reservation: a newcomer
+ * placed there then finds the memory gone between its reservation and
+ * its start (cluster-20x200's vm165 and vm170, docs/evaluation.md
+ * "Session 9: placement at the floor"). The reserve and the reservations
+ * are never used for growth (design.md §Growth is never cut), so each
+ * such domain is written down to N_i + its share of what the pool has
+ * for it, in proportion to its growth in flight (reason grant), whatever
+ * the threshold: the write stops a balloon, it takes nothing the guest
+ * holds; a domain whose target is at or below N_i is written its target.
+ *
+ * Only a domain sized by its estimate (need = estimate and W_i in its
+ * report), like unpark's candidates: a snapshot without estimates takes
+ * exactly today's path (`membalctl plan` byte for byte,
+ * tests/plan-baseline); the growth in flight of the others is served
+ * from the pool first, as before. Returns what is left of the pool for
+ * new grants. A withdrawal carries reason grant from here on, which
+ * passes 2 and 3 read as "served already" (pass 1 clears the bit on
+ * every domain).
+ */
+static bool withdrawable(const struct policy_params *p, const struct policy_dom *d,
+			 const struct policy_decision *o)
+{
+	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS) &&
+	       o->mode != POLICY_MODE_FIXED && !o->has_write &&
+	       d->target_kb > d->actual_kb;
+}
+
+static uint64_t withdraw_in_flight(const struct policy_params *p,
+				   const struct policy_dom *dom, size_t n,
+				   struct policy_decision *out, uint64_t pool,
+				   uint64_t in_flight)
+{
+	uint64_t mine = 0, kept = 0;
+
+	if (in_flight <= pool)
+		return pool - in_flight;
+	for (size_t i = 0; i < n; i++)
+		if (withdrawable(p, &dom[i], &out[i]))
+			mine += dom[i].target_kb - dom[i].actual_kb;
+	/* The others' growth in flight is served first, as before. */
+	uint64_t others = in_flight - mine;
+	uint64_t avail = pool > others ? pool - others : 0;
+
+	for (size_t i = 0; i < n && mine; i++) {
+		const struct policy_dom *d = &dom[i];
+		struct policy_decision *o = &out[i];
+
+		if (!withdrawable(p, d, o))
+			continue;
+		uint64_t flight = d->target_kb - d->actual_kb;
+		uint64_t share = policy_page_down((uint64_t)((unsigned __int128)avail *
+							     flight / mine));
+		uint64_t to = o->target_kb <= d->actual_kb ? o->target_kb
+			: d->actual_kb + share;
+
+		if (to > o->target_kb)
+			to = o->target_kb;
+		if (to >= d->target_kb) {
+			kept += flight;
+			continue;
+		}
+		o->has_write = true;
+		o->write_kb = to;
+		o->reasons = (o->reasons & ~(uint32_t)POLICY_R_THRESHOLD) | POLICY_R_GRANT;
+		if (to > d->actual_kb)
+			kept += to - d->actual_kb;
+	}
+	return avail > kept ? avail - kept : 0;
+}
+
 void policy_apply(const struct policy_params *p,
 		  const struct policy_cycle *cycle,
 		  const struct policy_dom *dom, size_t n,
@@ -86,7 +161,7 @@ void policy_apply(const struct policy_params *p,
 		if (d->target_kb > d->actual_kb)
 			in_flight += d->target_kb - d->actual_kb;
 	}
-	pool = pool > in_flight ? pool - in_flight : 0;
+	pool = withdraw_in_flight(p, dom, n, out, pool, in_flight);
 
 	/* Pass 2: dom0 priority is served first, in full if it can be. */
 	for (size_t i = 0; i < n; i++) {
@@ -94,7 +169,7 @@ void policy_apply(const struct policy_params *p,
 		struct policy_decision *o = &out[i];
 
 		if (!o->has_write || d->kind != POLICY_DOM0 ||
-		    o->write_kb <= d->actual_kb)
+		    o->write_kb <= d->actual_kb || (o->reasons & POLICY_R_GRANT))
 			continue;
 		uint64_t want = o->write_kb - d->actual_kb;
 		uint64_t grant = want < pool ? want : pool;
@@ -111,7 +186,7 @@ void policy_apply(const struct policy_params *p,
 			struct policy_decision *o = &out[i];
 
 			if (!o->has_write || d->kind == POLICY_DOM0 ||
-			    o->write_kb <= d->actual_kb)
+			    o->write_kb <= d->actual_kb || (o->reasons & POLICY_R_GRANT))
 				continue;
 			uint64_t want = o->write_kb - d->actual_kb;
 			unsigned __int128 share = (unsigned __int128)pool * want /

@@ -498,6 +498,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		o->reasons |= bound_reasons(t, &dv, d->max_kb);
 		o->stage = POLICY_STAGE_DOM0;
 		o->goal_kb = dv.goal;
+		o->floor_kb = dv.lo;
 		o->target_kb = t;
 		o->settle_kb = dv.goal;
 		free_u = free_h - ((int64_t)t - (int64_t)d->actual_kb);
@@ -538,6 +539,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 			continue;
 		derive(p, &dom[i], &dv);
 		out[i].goal_kb = dv.goal;
+		out[i].floor_kb = dv.lo;
 		if (!global)
 			self_adjust(p, &dom[i], &dv, &out[i], &spare, band);
 	}

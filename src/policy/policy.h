@@ -285,6 +285,13 @@ struct policy_decision {
 	bool has_price;
 	bool has_write;          /* filled by policy_apply() */
 	uint64_t goal_kb;        /* MC_i (0 for fixed domains) */
+	/* L_i', the floor it is not shrunk below this cycle (0 for fixed
+	 * domains): L_i raised by pressure, the need (growth is never cut)
+	 * and the adoption grace. What placement may count on taking back
+	 * from it is what it holds above this
+	 * (design.md §Placement at the floor); only paging for another
+	 * guest's need that swap cannot hold (reason yield) goes below it. */
+	uint64_t floor_kb;
 	uint64_t target_kb;      /* the policy's target */
 	/* A write of exactly this value is made even when it changes the
 	 * target by less than min_change: the end of a hysteresis walk (MC_i;

@@ -134,6 +134,9 @@ struct multi_result {
 	double utility_mean;      /* share-MiB, over the run */
 	double gini_mean;         /* over the ticks with 2+ hosts on */
 	uint32_t arrivals, placed, rejected;
+	/* A newcomer whose reservation timed out, offered to the next host
+	 * in the plan (design.md §membal-sim: several hosts). */
+	uint32_t reoffered;
 	uint32_t migrations, migrations_failed;
 	double moved_mib, downtime_s, migrate_s;
 	double held_twice_mibs;   /* destination domains during pre-copy, MiB*s */

@@ -71,6 +71,7 @@ struct mguest {
 	uint32_t new_domid, ghost_domid;
 	struct migrate_plan mp;
 	uint64_t moved_ms;        /* last migration's end; 0: never */
+	uint64_t tried;           /* hosts (bits) whose reservation timed out */
 };
 
 struct mrun {
@@ -91,6 +92,10 @@ void mrun_incoming(struct mrun *w, struct mguest *g, int32_t dst, uint64_t size_
 		   bool moving);
 /* Reservations, creations and switches due at now. */
 void mrun_progress(struct mrun *w, uint64_t now);
+/* multi_run.c: place guest i (new, or turned away by a host whose
+ * reservation timed out: g->tried) with the run's algorithm on a host it
+ * has not tried; rejected when there is none. */
+void mrun_place_newcomer(struct mrun *w, size_t i);
 bool mrun_host_on(const struct mrun *w, size_t h);
 
 #endif

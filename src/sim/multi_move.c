@@ -5,8 +5,8 @@
  * reserve` does it, keeping the size free on top of its reserve by
  * shrinking guests within [L_i, H_i]; once the hypervisor has that much
  * free, the domain is created and the reservation ends. Not within
- * reserve_wait_ms: a new guest is rejected, a migration fails and the
- * guest stays where it is.
+ * reserve_wait_ms: a new guest is offered to the next host (rejected
+ * when none is left), a migration fails and the guest stays where it is.
  *
  * A migration (migrate.c) holds memory on both hosts: on the destination
  * a domain of the guest's size without agent (what the restore side has
@@ -51,12 +51,21 @@ void mrun_incoming(struct mrun *w, struct mguest *g, int32_t dst, uint64_t size_
 	mrun_reserve(w, (size_t)dst, (int64_t)g->size_kb);
 }
 
+/* A new guest that a host could not take (its guests at their floors,
+ * a balloon too slow, no slot left) is offered to the next host of a
+ * plan without that one, as an administrator would start it elsewhere;
+ * turned away only when no host is left (design.md §membal-sim: several
+ * hosts). */
 static void give_up(struct mrun *w, struct mguest *g, const char *why)
 {
-	log_warn("guest %s: %s on %s", g->spec->name, why, w->h[g->dst].spec->name);
+	log_warn("guest %s: %s on %s (host %s, %s)", g->spec->name, why,
+		 w->h[g->dst].spec->name, policy_mode_name(w->h[g->dst].a.cycle.mode),
+		 w->h[g->dst].a.cycle.shortfall_kb ? "its guests at their floors" : "room not made");
 	if (g->st == G_INCOMING) {
-		g->st = G_REJECTED;
-		w->r->rejected++;
+		g->tried |= UINT64_C(1) << g->dst;
+		mrun_place_newcomer(w, (size_t)(g - w->g));
+		if (g->st == G_INCOMING)
+			w->r->reoffered++;
 	} else {
 		g->st = G_RUNNING;
 		w->r->migrations_failed++;

@@ -39,6 +39,7 @@ GETTER(g_gini, r->gini_mean)
 GETTER(g_arr, r->arrivals)
 GETTER(g_placed, r->placed)
 GETTER(g_rej, r->rejected)
+GETTER(g_reoff, r->reoffered)
 GETTER(g_mig, r->migrations)
 GETTER(g_migf, r->migrations_failed)
 GETTER(g_moved, r->moved_mib)
@@ -68,6 +69,7 @@ void multi_report_print(const char *name, const struct multi_scenario *m,
 	row("guests arrived", r, n, g_arr, 0);
 	row("  placed", r, n, g_placed, 0);
 	row("  rejected (no host, no room)", r, n, g_rej, 0);
+	row("  offered again (timed out)", r, n, g_reoff, 0);
 	row("shortfall (MiB*s)", r, n, g_short, 0);
 	row("  % of demand", r, n, g_short_pct, 2);
 	row("OOM kills", r, n, g_oom, 0);
@@ -104,14 +106,15 @@ int multi_report_csv(const char *name, const struct multi_result *r, size_t n,
 	if (!(f = open_out(dir, name, "multi.csv", path, sizeof(path))))
 		return -1;
 	fprintf(f, "run,arrived,placed,rejected,shortfall_mibs,demand_mibs,oom_kills,utility_mean,"
-		   "hosts_on_s,gini_mean,migrations,migrations_failed,moved_mib,downtime_s,migrate_s,held_twice_mibs\n");
+		   "hosts_on_s,gini_mean,migrations,migrations_failed,moved_mib,downtime_s,migrate_s,held_twice_mibs,reoffered\n");
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s,%u,%u,%u,%.1f,%.1f,%llu,%.2f,%.1f,%.4f,%u,%u,%.1f,%.3f,%.1f,%.1f\n",
+		fprintf(f, "%s,%u,%u,%u,%.1f,%.1f,%llu,%.2f,%.1f,%.4f,%u,%u,%.1f,%.3f,%.1f,%.1f,%u\n",
 			r[i].label, r[i].arrivals, r[i].placed, r[i].rejected,
 			r[i].shortfall_mibs, r[i].demand_mibs,
 			(unsigned long long)r[i].oom_kills, r[i].utility_mean, r[i].hosts_on_s,
 			r[i].gini_mean, r[i].migrations, r[i].migrations_failed,
-			r[i].moved_mib, r[i].downtime_s, r[i].migrate_s, r[i].held_twice_mibs);
+			r[i].moved_mib, r[i].downtime_s, r[i].migrate_s, r[i].held_twice_mibs,
+			r[i].reoffered);
 	rc |= sim_out_close(f, path);
 	if (!(f = open_out(dir, name, "points.csv", path, sizeof(path))))
 		return -1;

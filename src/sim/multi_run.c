@@ -115,6 +115,9 @@ static int snapshot(struct mrun *w, int32_t newcomer, struct place_plan *plan,
 			.mem_kb = on ? hs->total_kb : hs->total_kb - hs->dom0_kb,
 			.reserve_kb = w->h[h].cfg.policy.params.reserve_kb,
 			.on = on,
+			/* A host that could not make room for the newcomer in
+			 * time is not offered it again. */
+			.drain = newcomer >= 0 && (w->g[newcomer].tried >> h & 1),
 			.xen_version = "", .cpu_features = "",
 			.scarce_cycles = w->h[h].scarce_cycles,
 		};
@@ -149,6 +152,12 @@ static int snapshot(struct mrun *w, int32_t newcomer, struct place_plan *plan,
 			d->size_kb = sd ? sd->tot_kb : g->size_kb;
 			if (ad && ad->decided && ad->decision.goal_kb)
 				d->demand_kb = d->active_kb = ad->decision.goal_kb;
+			/* The arbiter does not shrink it below its floor L_i'
+			 * (growth is never cut): placement must not count on
+			 * that memory (design.md §Placement at the floor). */
+			if (ad && ad->decided && ad->decision.floor_kb > d->min_kb)
+				d->min_kb = ad->decision.floor_kb < d->max_kb
+					? ad->decision.floor_kb : d->max_kb;
 			/* Placement only places the newcomer: the others stay. */
 			d->migratable = alg == PLACE_REBALANCE && g->x->migratable;
 		} else if ((int32_t)i != newcomer) {
@@ -190,16 +199,19 @@ out:
 
 /* ---- arrivals and rebalancing ---- */
 
-static void arrive(struct mrun *w, size_t i)
+void mrun_place_newcomer(struct mrun *w, size_t i)
 {
 	struct mguest *g = &w->g[i];
 	struct place_plan plan = { 0 };
 	uint32_t *map = NULL;
 
-	w->r->arrivals++;
+	g->st = G_WAIT;
 	if (snapshot(w, (int32_t)i, &plan, w->rs->placement, &map) == 0) {
 		for (size_t k = 0; k < plan.ndoms; k++)
 			if (map[k] == i && plan.host[k] >= 0) {
+				log_info("guest %s: placed on %s at %" PRIu64 " KiB (%s)",
+					 g->spec->name, w->h[plan.host[k]].spec->name,
+					 plan.size_kb[k], place_algorithm_names[w->rs->placement]);
 				mrun_incoming(w, g, plan.host[k], plan.size_kb[k], false);
 				break;
 			}
@@ -212,6 +224,12 @@ static void arrive(struct mrun *w, size_t i)
 	}
 	free(map);
 	place_plan_free(&plan);
+}
+
+static void arrive(struct mrun *w, size_t i)
+{
+	w->r->arrivals++;
+	mrun_place_newcomer(w, i);
 }
 
 static void rebalance(struct mrun *w)

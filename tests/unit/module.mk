@@ -87,3 +87,10 @@ TESTS += test_version_skew
 test_version_skew_SRCS   := tests/unit/test_version_skew.c
 test_version_skew_LIBS   := arbiter agent policy common xsd
 test_version_skew_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
+# Growth in flight is growth: a reservation made after a grant is not
+# eaten by the balloon still growing (design.md §Placement at the floor).
+TESTS += test_reserve_in_flight
+test_reserve_in_flight_SRCS   := tests/unit/test_reserve_in_flight.c
+test_reserve_in_flight_LIBS   := memsim arbiter simhost agent policy common xsd
+test_reserve_in_flight_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)

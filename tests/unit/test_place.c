@@ -278,6 +278,37 @@ static void test_fixed_guests_first(void **state)
 	done(state);
 }
 
+/* ---- a guest that cannot move and does not fit still holds its floor ----
+ * A (960 MiB): three running guests that cannot move, each held at 300
+ * MiB (min = max = 300: the arbiter's floor, say), 900 in all, and a
+ * fourth at 100: 1000 MiB, more than A has (its arbiter is infeasible).
+ * The fourth stays unplaced (why FIXED), but its 100 MiB are still held:
+ * a newcomer of min 50 MiB has no room on A. Before session 9 the fourth
+ * was simply left out and the newcomer took the 60 MiB "left" (gmm at
+ * its min, emm likewise), which the arbiter could never give. */
+static void test_fixed_overflow_holds(void **state)
+{
+	for (int a = 0; a < 2; a++) {
+		reset();
+		host("A", 960 * MIB);
+		for (int i = 0; i < 3; i++) {
+			size_t g = guest(i == 0 ? "f1" : i == 1 ? "f2" : "f3", 0,
+					 300 * MIB, 300 * MIB, 300 * MIB, 300 * MIB);
+
+			D[g].migratable = false;
+		}
+		size_t f4 = guest("f4", 0, 100 * MIB, 100 * MIB, 100 * MIB, 100 * MIB);
+		size_t n = guest("new", -1, 50 * MIB, 100 * MIB, 100 * MIB, 0);
+
+		D[f4].migratable = false;
+		run(a == 0 ? PLACE_GMM : PLACE_EMM);
+		assert_int_equal(plan.why[f4], PLACE_WHY_FIXED);
+		assert_int_equal(plan.host[n], -1);
+		assert_int_equal(plan.why[n], PLACE_WHY_NO_ROOM);
+		done(state);
+	}
+}
+
 /* ---- rebalance -----------------------------------------------------------
  * A (8 GiB): a1 MC 4 / size 4, a2 MC 3 / size 3, a3 MC 3 / size 2:
  * demand 10, short 2 GiB, for 5 cycles (hold 3). B (8): b1 MC 5 / size 5,
@@ -462,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_pemm_power_cost_keeps_one_host),
 		cmocka_unit_test(test_pemm_leaves_unplaced_for_power),
 		cmocka_unit_test(test_fixed_guests_first),
+		cmocka_unit_test(test_fixed_overflow_holds),
 		cmocka_unit_test(test_rebalance_one_move),
 		cmocka_unit_test(test_rebalance_skips_unmovable),
 		cmocka_unit_test(test_rebalance_notes),

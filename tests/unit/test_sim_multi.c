@@ -281,6 +281,91 @@ static void test_no_room_in_time(void **state)
 	multi_scenario_free(&m);
 }
 
+/* The same guest where a second host has room: a reservation that times
+ * out is not the end, the newcomer is offered to the next host of a plan
+ * without the first (session 9; before, it was turned away). The late
+ * guest comes after the hog's adoption grace, when its floor is its small
+ * need: emm counts on pm1 shrinking it (pm1 is the larger host, so it wins
+ * the tie), its balloon cannot do that within reserve_wait_s, and pm2
+ * takes the guest. */
+static const char slow2[] =
+	"[cluster]\nduration_s = 90\nmin_mb = 64\nreserve_wait_s = 2\n"
+	"[host pm1]\ntotal_mb = 2048\ndom0_mb = 512\nalways_on = yes\n"
+	"[host pm2]\ntotal_mb = 1024\ndom0_mb = 256\nalways_on = yes\n"
+	"[run r]\nplacement = emm\n"
+	"[guest hog]\nmemory_mb = 1450\nstatic_max_mb = 1450\noverhead_kb = 16384\n"
+	"balloon_rate_mb_s = 1\nworkload = idle\n"
+	"[guest late]\nmemory_mb = 256\nstatic_max_mb = 256\noverhead_kb = 16384\n"
+	"start_s = 70\nworkload = const:100\n";
+
+static void test_offered_to_next_host(void **state)
+{
+	struct multi_scenario m;
+	struct cfg_file f;
+	struct multi_result r;
+
+	if (multi_scenario_load_string("slow2", slow2, &m, &f) != 0)
+		fail_msg("%s", f.first_error);
+	run(&m, 0, 90000, &r);
+	assert_int_equal(r.arrivals, 2);
+	assert_int_equal(r.reoffered, 1);
+	assert_int_equal(r.placed, 2);
+	assert_int_equal(r.rejected, 0);
+	check_hosts(&m, &r);
+	/* pm2 serves it: no shortfall once it runs. */
+	assert_true(r.shortfall_mibs < 1);
+	multi_result_free(&r);
+	multi_scenario_free(&m);
+}
+
+/*
+ * Placement at the floor (session 9): pm1 runs five guests and pm2 four,
+ * each needing 160 MiB plus 16 MiB of kernel, which the arbiter does not
+ * shrink them below (growth is never cut: their floor L_i' is 176 MiB).
+ * A host has 952 MiB for guests (2048 - 1024 of dom0 - the 72 MiB
+ * reserve): pm1 has 72 MiB above its five floors, pm2 248 above its four.
+ * A newcomer whose own minimum is 128 MiB fits pm2 only. Placement that
+ * counted the running guests at their configured 64 MiB (before) saw
+ * room on both, gave the tie to pm1, whose arbiter could not make room:
+ * the reservation timed out and the guest was turned away. Now it goes
+ * to pm2 at once, without a timeout. (Guests arrive every 10 s, emm
+ * puts g1-g3, g7 and g9 on pm1, g4-g6 and g8 on pm2; the newcomer comes
+ * at 150 s, once the last guest's 60 s adoption grace is over: in it a
+ * guest's floor is what it was given, and then neither host has room.)
+ */
+static const char floors[] =
+	"[cluster]\nduration_s = 170\nseed = 4\nmin_mb = 64\n"
+	"[host pm1]\nalways_on = yes\ntotal_mb = 2048\ndom0_mb = 1024\n"
+	"[host pm2]\nalways_on = yes\ntotal_mb = 2048\ndom0_mb = 1024\n"
+	"[run emm]\nplacement = emm\n"
+#define FLOOR_GUEST(n, s) "[guest g" #n "]\nmemory_mb = 256\nstatic_max_mb = 256\n" \
+	"overhead_kb = 16384\nswap_mb = 128\nworkload = const:160\nstart_s = " #s "\n"
+	FLOOR_GUEST(1, 0) FLOOR_GUEST(2, 10) FLOOR_GUEST(3, 20) FLOOR_GUEST(4, 30)
+	FLOOR_GUEST(5, 40) FLOOR_GUEST(6, 50) FLOOR_GUEST(7, 60) FLOOR_GUEST(8, 70)
+	FLOOR_GUEST(9, 80)
+#undef FLOOR_GUEST
+	"[guest new]\nmemory_mb = 256\nstatic_max_mb = 256\nmin_mb = 128\n"
+	"overhead_kb = 16384\nswap_mb = 128\nworkload = const:160\nstart_s = 150\n";
+
+static void test_placed_at_the_floor(void **state)
+{
+	struct multi_scenario m;
+	struct cfg_file f;
+	struct multi_result r;
+
+	if (multi_scenario_load_string("floors", floors, &m, &f) != 0)
+		fail_msg("%s", f.first_error);
+	run(&m, 0, 170000, &r);
+	assert_int_equal(r.arrivals, 10);
+	assert_int_equal(r.placed, 10);
+	assert_int_equal(r.rejected, 0);
+	/* Placed where there was room, not after a timeout on pm1. */
+	assert_int_equal(r.reoffered, 0);
+	check_hosts(&m, &r);
+	multi_result_free(&r);
+	multi_scenario_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +376,8 @@ int main(void)
 		cmocka_unit_test(test_scenario_bad),
 		cmocka_unit_test(test_cluster_small),
 		cmocka_unit_test(test_no_room_in_time),
+		cmocka_unit_test(test_offered_to_next_host),
+		cmocka_unit_test(test_placed_at_the_floor),
 	};
 
 	log_set_level(LOG_ERR);

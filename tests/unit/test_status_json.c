@@ -73,6 +73,8 @@ static void build(struct arbiter *a)
 	w->decision.mode = POLICY_MODE_SCARCE;
 	w->decision.stage = POLICY_STAGE_PRICE;
 	w->decision.goal_kb = 1100000;
+	/* under pressure L_i' = B_i: it keeps its target */
+	w->decision.floor_kb = 1000000;
 	w->decision.reasons = POLICY_R_PSI;
 	w->decision.has_price = true;
 	w->decision.price = 2.5e-06;
@@ -177,6 +179,8 @@ static void test_written_json_and_metrics(void **state)
 	assert_int_equal(st.dom[0].demand_kb, ST_NONE);
 	assert_false(st.dom[0].has_report);
 	assert_true(st.dom[1].has_report);
+	assert_int_equal(st.dom[0].floor_kb, ST_NONE);
+	assert_int_equal(st.dom[1].floor_kb, 1000000);
 	assert_int_equal(st.dom[1].avail_kb, 300000);
 	assert_int_equal(st.dom[1].balloon_current_kb, ST_NONE);
 	assert_int_equal(st.dom[1].age_ms, 800);
