@@ -590,3 +590,20 @@ uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
 
 	return g_kb + lead;
 }
+
+uint64_t gap_band_hold_kb(const struct policy_params *p, const struct gap_state *s,
+			  uint64_t g_kb, int64_t left_kb)
+{
+	/* In scarce mode the cap U_i = W_i + g_i is written at every move of
+	 * W_i by settle_min (it is the domain's goal, where a write may land
+	 * below min_change): a guest whose cut gap made it a capped one was
+	 * rewritten every second (membal-sim, working-set-30s's web: 1.6 MiB
+	 * apart). In the tier of the gaps every need is served, so keeping
+	 * the last target while it is within min_change of the cap (and
+	 * within the band, never above gap_start) takes nobody's need. */
+	if (!p->gap_band || !p->gap_band_scarce)
+		return g_kb;
+	uint64_t b = gap_band_kb(p, s, g_kb, left_kb);
+
+	return (b > g_kb ? b - g_kb : g_kb - b) < p->min_change_kb ? b : g_kb;
+}

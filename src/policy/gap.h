@@ -41,7 +41,9 @@
  *     within gap_window_s doubles that wait for the domain (a write
  *     wasted), one that stands halves it again;
  *   - gap_band_kb(): the daemon keeps the last target while the gap it
- *     leaves is within [g, gap_start];
+ *     leaves is within [g, gap_start]; gap_band_hold_kb(): in the tier
+ *     of the gaps of scarce mode, at a cap, while that is within
+ *     min_change of g;
  *   - a heartbeat (the last report's figures) is a step without credit:
  *     the chain keeps its start, a settled quiet guest may choose;
  *   - the page-in back-off holds in every regime: a frozen report with
@@ -189,6 +191,14 @@ uint64_t gap_recent_rise_kb(const struct policy_params *p,
  * gap_band, g_kb. */
 uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
 		     uint64_t g_kb, int64_t left_kb);
+
+/* With gap_band_scarce, the gap the goal gets in scarce mode where the
+ * last cycle capped the domain at its goal in the tier of the gaps: the
+ * band's (gap_band_kb()) when it keeps the goal within min_change of
+ * W_i + g_kb, else g_kb: a move of a capped goal by less than the write
+ * threshold is not written. Without it (or gap_band), g_kb. */
+uint64_t gap_band_hold_kb(const struct policy_params *p, const struct gap_state *s,
+			  uint64_t g_kb, int64_t left_kb);
 
 /* The bounds of the gap for W_i = ws_kb: [*lo, *hi], 4 MiB aligned. */
 void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,

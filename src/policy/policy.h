@@ -153,6 +153,7 @@ struct policy_params {
 	bool gap_ride;                 /* a gap change joins any change of W */
 	bool gap_explore_up;           /* exploration tries growths too */
 	bool gap_band;                 /* the goal holds within [g_i, gap_start] */
+	bool gap_band_scarce;          /* and within min_change at a cap, tier of the gaps */
 	bool gap_ramp_hold;            /* no cut while W rises report after report */
 	bool gap_follow;               /* the default action follows W's change */
 };
@@ -241,6 +242,10 @@ struct policy_host {
 
 /* ---- decisions ------------------------------------------------------------ */
 
+/* The last tier of scarce mode under need = estimate: every need fit, the
+ * gaps shared the rest (policy_cycle.tier). */
+#define POLICY_TIER_GAPS 5
+
 enum policy_mode {
 	POLICY_MODE_ABUNDANT,    /* self-adjustment (§3.2) */
 	POLICY_MODE_SCARCE,      /* global balancing (§3.3) */
@@ -309,10 +314,9 @@ struct policy_cycle {
 	unsigned paper_solves;   /* linear systems solved by `paper` */
 	uint64_t fixup_kb;       /* see solve_exact.c; 0 in every test */
 	/* need = estimate, exact solver: the tier that decided
-	 * (design.md §Scarce mode from the estimated need): 1 when the need
-	 * free swap cannot hold did not all fit, 2 when it did but the whole
-	 * need did not, 3 when every need fit (the gaps shared the rest); 0
-	 * without an estimate in the snapshot. */
+	 * (design.md §Scarce mode from the estimated need, solve_tiers.c),
+	 * 1 to POLICY_TIER_GAPS, the last, where every need fit and the gaps
+	 * shared the rest; 0 without an estimate in the snapshot. */
 	unsigned tier;
 	size_t decided;          /* domains with mode != FIXED */
 	size_t bad_index;        /* policy_decide() == -1: offending entry */
