@@ -100,7 +100,7 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "A cut of the gap in effect: only after a quiet step, by at least `min_change_mb`, at most this often unless the demand moved by `min_change_mb` too (0: every step, no threshold)." },
 	{ "gap_lone_cut_s", CFG_U32, P(gap_lone_cut_s), .umin = 0, .umax = 86400, .def = "120",
 	  .doc = "A cut of the gap in effect that joins no target write made anyway (a write of its own): at most this often, by `min_change_mb` (0: never)." },
-	{ "gap_lone_backoff", CFG_BOOL, P(gap_lone_backoff), .def = "yes",
+	{ "gap_lone_backoff", CFG_BOOL, P(gap_lone_backoff), .def = "no",
 	  .doc = "A lone cut (a target write of its own) that the gap in effect grows back over before it has stood `gap_window_s` was a wasted write: the next lone cut of that domain waits twice as long as the last (up to 16 times `gap_lone_cut_s`); one that stands halves the wait again. no: always `gap_lone_cut_s`." },
 	{ "gap_ride", CFG_BOOL, P(gap_ride), .def = "yes",
 	  .doc = "A change of the gap in effect joins any change of the demand (whose goal is written anyway), a cut by at most `min_change_mb` less the demand's fall; no: only a move of the demand by `min_change_mb`." },
