@@ -146,7 +146,11 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 
 	if (was_decided && prev->mode == POLICY_MODE_ABUNDANT && d->have_target &&
 	    prev->target_kb == prev->settle_kb && !(prev->reasons & POLICY_R_GRANT))
-		g = gap_band_kb(p, &d->gap, g, left);
+		g = gap_band_tail_kb(p, gap_band_kb(p, &d->gap, g, left), left);
+	/* gap_band_tail mid-walk too: the walk stops where fixed's would. */
+	else if (was_decided && prev->mode == POLICY_MODE_ABUNDANT && d->have_target &&
+		 !(prev->reasons & POLICY_R_GRANT))
+		g = gap_band_tail_kb(p, g, left);
 	/* gap_band_scarce: in scarce mode, where the last cycle served every
 	 * need (the tier of the gaps) and capped this domain at its goal,
 	 * which is written, a move of that goal by less than min_change is

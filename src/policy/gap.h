@@ -200,6 +200,13 @@ uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
 uint64_t gap_band_hold_kb(const struct policy_params *p, const struct gap_state *s,
 			  uint64_t g_kb, int64_t left_kb);
 
+/* With gap_band_tail, in abundant mode: while the last target leaves
+ * left_kb in (gap_start, gap_start + 2 min_change] above W_i, where the
+ * write band would keep it at gap_start (`fixed`), the gap is at least
+ * left_kb - 2 min_change (4 MiB aligned up): the target is kept, no
+ * walk step that fixed would not make. Otherwise g_kb. */
+uint64_t gap_band_tail_kb(const struct policy_params *p, uint64_t g_kb, int64_t left_kb);
+
 /* The bounds of the gap for W_i = ws_kb: [*lo, *hi], 4 MiB aligned. */
 void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,
 		uint64_t *lo, uint64_t *hi);

@@ -55,3 +55,24 @@ uint64_t gap_band_hold_kb(const struct policy_params *p, const struct gap_state 
 
 	return (b > g_kb ? b - g_kb : g_kb - b) < p->min_change_kb ? b : g_kb;
 }
+
+uint64_t gap_band_tail_kb(const struct policy_params *p, uint64_t g_kb, int64_t left_kb)
+{
+	/* Under need = estimate a target up to 2 min_change above the goal
+	 * is kept (the write band, design.md §A step ahead and the boot
+	 * grace): `fixed`, at gap_start, stops its walk down there. A learned
+	 * gap below gap_start walked one step further, one more write per
+	 * fall for up to 2 min_change of idle memory (membal-sim, gap-creep:
+	 * 36 writes against 37). Here the learned goal is never more than
+	 * that below the last target while the target leaves no more than
+	 * gap_start + 2 min_change above W_i: what fixed would keep is kept. */
+	uint64_t top = align_down(p->gap_start_kb);
+	uint64_t keep = 2 * policy_page_down(p->min_change_kb);
+
+	if (!p->gap_band || !p->gap_band_tail || g_kb >= top || left_kb <= (int64_t)top ||
+	    left_kb > (int64_t)(top + keep))
+		return g_kb;
+	uint64_t t = align_up((uint64_t)left_kb - keep);
+
+	return t > g_kb ? t : g_kb;
+}

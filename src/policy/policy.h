@@ -154,6 +154,7 @@ struct policy_params {
 	bool gap_explore_up;           /* exploration tries growths too */
 	bool gap_band;                 /* the goal holds within [g_i, gap_start] */
 	bool gap_band_scarce;          /* and within min_change at a cap, tier of the gaps */
+	bool gap_band_tail;            /* no walk step below what fixed's band keeps */
 	bool gap_ramp_hold;            /* no cut while W rises report after report */
 	bool gap_follow;               /* the default action follows W's change */
 };

@@ -6,7 +6,8 @@
  * while that is within min_change of the cap and within the band
  * [g_i, gap_start] (gap_band_hold_kb()): a move of the cap by less than
  * the write threshold is not written. Farther, or with gap_band_scarce
- * = no, the cap is W_i + g_i again.
+ * = no, the cap is W_i + g_i again. And gap_band_tail, in abundant mode:
+ * no walk step down that the write band would not make at gap_start.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,12 +73,38 @@ static void test_off(void **state)
 	assert_int_equal(gap_band_hold_kb(&p, &s, 32 * MIB, 40 * MIB), 32 * MIB);
 }
 
+/* gap_band_tail: `fixed` (gap 64) keeps a target up to 2 min_change =
+ * 32 MiB above its goal, i.e. leaving up to 96 MiB above W. A learned gap
+ * of 40 MiB would walk such a target down (goal W + 40: 56 MiB below a
+ * target that leaves 96); with the tail rule the goal is the target less
+ * 32 MiB, so the write band keeps it: no walk step that fixed would not
+ * make. Outside (64, 96] MiB, or a gap of 64 or more, the gap is g. */
+static void test_tail_keeps_what_fixed_keeps(void **state)
+{
+	struct policy_params p = params(true);
+
+	p.gap_band_tail = true;
+	assert_int_equal(gap_band_tail_kb(&p, 40 * MIB, 96 * MIB), 64 * MIB);
+	assert_int_equal(gap_band_tail_kb(&p, 40 * MIB, 80 * MIB), 48 * MIB);
+	assert_int_equal(gap_band_tail_kb(&p, 40 * MIB, 70 * MIB), 40 * MIB);
+	assert_int_equal(gap_band_tail_kb(&p, 40 * MIB, 78 * MIB), 48 * MIB);   /* 46 aligned up */
+	assert_int_equal(gap_band_tail_kb(&p, 40 * MIB, 97 * MIB), 40 * MIB);   /* fixed walks too */
+	assert_int_equal(gap_band_tail_kb(&p, 40 * MIB, 64 * MIB), 40 * MIB);   /* the band's, not the tail's */
+	assert_int_equal(gap_band_tail_kb(&p, 64 * MIB, 90 * MIB), 64 * MIB);   /* no cut: nothing to keep */
+	p.gap_band_tail = false;
+	assert_int_equal(gap_band_tail_kb(&p, 40 * MIB, 96 * MIB), 40 * MIB);
+	p.gap_band_tail = true;
+	p.gap_band = false;
+	assert_int_equal(gap_band_tail_kb(&p, 40 * MIB, 96 * MIB), 40 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keeps_within_min_change),
 		cmocka_unit_test(test_band_limits),
 		cmocka_unit_test(test_off),
+		cmocka_unit_test(test_tail_keeps_what_fixed_keeps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
