@@ -59,8 +59,9 @@ uint64_t gap_band_hold_kb(const struct policy_params *p, const struct gap_state 
 uint64_t gap_band_tail_kb(const struct policy_params *p, uint64_t g_kb, int64_t left_kb)
 {
 	/* Under need = estimate a target up to 2 min_change above the goal
-	 * is kept (the write band, design.md §A step ahead and the boot
-	 * grace): `fixed`, at gap_start, stops its walk down there. A learned
+	 * is kept (the write band of
+	 * design.md §A step ahead and the boot grace):
+	 * `fixed`, at gap_start, stops its walk down there. A learned
 	 * gap below gap_start walked one step further, one more write per
 	 * fall for up to 2 min_change of idle memory (membal-sim, gap-creep:
 	 * 36 writes against 37). Here the learned goal is never more than
