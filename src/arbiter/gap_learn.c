@@ -16,7 +16,9 @@
  *
  * gap_band (design.md §The learned gap): where the last cycle settled in
  * abundant mode, the goal keeps the last written target while the gap
- * it leaves stays between the learned gap and gap_start.
+ * it leaves stays between the learned gap and gap_start; with
+ * gap_band_scarce, where it capped the domain at its goal in the tier of
+ * the gaps of scarce mode, while that keeps the goal within min_change.
  */
 #include "arbiter/arbiter_int.h"
 
@@ -42,8 +44,10 @@ static void counters_of(const struct guest_figures *g, struct gap_counters *c)
 	c->refault_file = g->v[MK_REFAULT_FILE];
 }
 
-static bool frozen(const struct arbiter *a, const struct dom *d, bool was_decided,
-		   const struct policy_decision *prev)
+/* Why a report is frozen (NULL: a learning step), for the debug log:
+ * which of the rules above held the learner. */
+static const char *frozen_why(const struct arbiter *a, const struct dom *d, bool was_decided,
+			      const struct policy_decision *prev)
 {
 	uint64_t tol = a->cfg.target_tolerance_kb;
 	uint64_t t = d->have_target ? d->target_kb : d->actual_kb;
@@ -54,10 +58,21 @@ static bool frozen(const struct arbiter *a, const struct dom *d, bool was_decide
 	 * is the walk's, not the learner's: crediting it would reward each
 	 * hysteresis step as a cut of the gap (seen in membal-sim: a guest
 	 * shrinking from its boot size learned to cut). */
-	return d->skip != SKIP_NONE || !was_decided ||
-	       prev->mode != POLICY_MODE_ABUNDANT ||
-	       (prev->reasons & (POLICY_R_PSI | POLICY_R_SWAPIN | POLICY_R_GRANT)) ||
-	       prev->target_kb != prev->settle_kb || !reached;
+	if (d->skip != SKIP_NONE)
+		return "skipped";
+	if (!was_decided)
+		return "undecided";
+	if (prev->mode != POLICY_MODE_ABUNDANT)
+		return "scarce";
+	if (prev->reasons & (POLICY_R_PSI | POLICY_R_SWAPIN))
+		return "pressure";
+	if (prev->reasons & POLICY_R_GRANT)
+		return "grant";
+	if (prev->target_kb != prev->settle_kb)
+		return "walk";
+	if (!reached)
+		return "unreached";
+	return NULL;
 }
 
 uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
@@ -85,10 +100,11 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 		    d->stamp_ms > d->hist.last_ms && d->stamp_ms != d->gap_beat_ms;
 
 	if (d->hist.have_last && (d->hist.last_ms != d->gap_report_ms || beat)) {
+		const char *why = frozen_why(a, d, was_decided, prev);
 		struct gap_obs o = {
 			.report_ms = beat ? d->stamp_ms : d->hist.last_ms,
 			.heartbeat = beat,
-			.frozen = frozen(a, d, was_decided, prev),
+			.frozen = why != NULL,
 			.ws_kb = ws,
 			.actual_kb = d->actual_kb,
 			.overhead_kb = overhead_kb,
@@ -108,10 +124,16 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 
 		if (out != GAP_FROZEN)
 			a->n.gap_steps++;
-		log_debug("domain %u (%s): gap step %s: ws %llu actual %llu gap %llu in effect %llu",
-			  d->domid, d->name, gap_outcome_name(out), (unsigned long long)ws,
+		log_debug("domain %u (%s): gap step %s%s%s: ws %llu actual %llu gap %llu in effect %llu step %u explores %llu act %d ramp %llu lone %llu/%llu<<%u (last cycle: reasons %#x goal %llu target %llu)",
+			  d->domid, d->name, gap_outcome_name(out), why ? " " : "", why ? why : "",
+			  (unsigned long long)ws,
 			  (unsigned long long)d->actual_kb, (unsigned long long)d->gap.gap_kb,
-			  (unsigned long long)d->gap.use_kb);
+			  (unsigned long long)d->gap.use_kb, d->gap.steps,
+			  (unsigned long long)d->gap.n_explores, d->gap.last_action - GAP_CENTER,
+			  (unsigned long long)d->gap.ramp_kb, (unsigned long long)d->gap.n_lone_cuts,
+			  (unsigned long long)d->gap.n_lone_undone, d->gap.lone_shift, was_decided ? prev->reasons : 0,
+			  (unsigned long long)(was_decided ? prev->goal_kb : 0),
+			  (unsigned long long)(was_decided ? prev->target_kb : 0));
 	}
 	if (a->gap_hook)
 		return d->gap_kb;
@@ -120,10 +142,24 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 	/* gap_band: only where the last cycle settled in abundant mode where
 	 * its move ends (a walk, scarce mode and a grant keep the learned
 	 * gap). */
+	int64_t left = (int64_t)d->target_kb - (int64_t)overhead_kb - (int64_t)ws;
+
 	if (was_decided && prev->mode == POLICY_MODE_ABUNDANT && d->have_target &&
 	    prev->target_kb == prev->settle_kb && !(prev->reasons & POLICY_R_GRANT))
-		g = gap_band_kb(p, &d->gap, g, (int64_t)d->target_kb - (int64_t)overhead_kb -
-							(int64_t)ws);
+		g = gap_band_tail_kb(p, gap_band_kb(p, &d->gap, g, left), left);
+	/* gap_band_tail mid-walk too: the walk stops where fixed's would. */
+	else if (was_decided && prev->mode == POLICY_MODE_ABUNDANT && d->have_target &&
+		 !(prev->reasons & POLICY_R_GRANT))
+		g = gap_band_tail_kb(p, g, left);
+	/* gap_band_scarce: in scarce mode, where the last cycle served every
+	 * need (the tier of the gaps) and capped this domain at its goal,
+	 * which is written, a move of that goal by less than min_change is
+	 * not written (design.md §The learned gap). */
+	else if (was_decided && prev->mode == POLICY_MODE_SCARCE &&
+		 a->cycle.tier == POLICY_TIER_GAPS && d->have_target &&
+		 prev->target_kb == prev->goal_kb && d->target_kb == prev->target_kb &&
+		 !(prev->reasons & POLICY_R_GRANT))
+		g = gap_band_hold_kb(p, &d->gap, g, left);
 	return d->gap_kb = g;
 }
 

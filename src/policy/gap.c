@@ -341,10 +341,16 @@ static void settle_gap(const struct policy_params *p, struct gap_state *s,
 		apply = quiet;
 	else
 		apply = quiet && s->use_kb - s->gap_kb >= p->min_change_kb &&
-			(joins || (p->gap_lone_cut_s &&
-				   o->report_ms - s->use_ms >= (uint64_t)p->gap_lone_cut_s * 1000));
+			(joins || (gap_lone_wait_ms(p, s) &&
+				   o->report_ms - s->use_ms >= gap_lone_wait_ms(p, s)));
 	if (apply) {
 		uint64_t to = s->gap_kb;
+
+		if (p->gap_cut_s && s->have_use && to < s->use_kb && !joins) {
+			/* A lone cut: a write of its own (gap_lone_backoff). */
+			s->lone_ms = o->report_ms ? o->report_ms : 1;
+			s->n_lone_cuts++;
+		}
 
 		if (p->gap_cut_s && s->have_use && to < s->use_kb) {
 			/* A cut that joins no write is a write of its own:
@@ -366,6 +372,50 @@ static void settle_gap(const struct policy_params *p, struct gap_state *s,
 	}
 }
 
+uint64_t gap_lone_wait_ms(const struct policy_params *p, const struct gap_state *s)
+{
+	uint32_t shift = p->gap_lone_backoff ? s->lone_shift : 0;
+
+	return ((uint64_t)p->gap_lone_cut_s * 1000) << (shift > GAP_LONE_SHIFT_MAX ? GAP_LONE_SHIFT_MAX : shift);
+}
+
+/*
+ * gap_lone_backoff. A lone cut is a target write bought for idle memory;
+ * when the gap in effect grows back over it before it has stood
+ * (a recent rise, the growth floor, a page-in, an OOM kill or a priced
+ * growth brought it back: the guest needed the room again), that write
+ * was wasted and the way back up is often one more. The next lone cut of
+ * the domain then waits twice as long (membal-sim, gap-wake: a guest
+ * that wakes every few minutes was cut each time the 300 s rise window
+ * forgot its last wake, one write per period, and grown back at the
+ * wake). A lone cut that stands for gap_window_s, and for as long as the
+ * wait before it, halves the wait again.
+ */
+static void lone_stood(const struct policy_params *p, struct gap_state *s,
+		       uint64_t now_ms)
+{
+	uint64_t stand_ms = (uint64_t)p->gap_window_s * 1000;
+
+	if (stand_ms < gap_lone_wait_ms(p, s))
+		stand_ms = gap_lone_wait_ms(p, s);
+	if (s->lone_ms && now_ms >= s->lone_ms && now_ms - s->lone_ms >= stand_ms) {
+		s->lone_ms = 0;
+		if (s->lone_shift)
+			s->lone_shift--;
+	}
+}
+
+/* After anything that may move the gap in effect, with what it was. */
+static void lone_undone(struct gap_state *s, uint64_t was_use_kb)
+{
+	if (!s->lone_ms || s->use_kb <= was_use_kb)
+		return;
+	s->lone_ms = 0;
+	s->n_lone_undone++;
+	if (s->lone_shift < GAP_LONE_SHIFT_MAX)
+		s->lone_shift++;
+}
+
 static void remember(struct gap_state *s, const struct gap_obs *o,
 		     int64_t realised, uint64_t ws)
 {
@@ -385,6 +435,9 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 
 	if (!s->init)
 		gap_state_init(s, p, 0);
+	uint64_t was_use = s->have_use ? s->use_kb : s->gap_kb;
+
+	lone_stood(p, s, o->report_ms);
 	note_rise(p, s, o->report_ms, ws);
 	if (!o->heartbeat) {
 		uint64_t rise = s->have_ws && o->ws_kb > s->prev_ws_raw_kb ?
@@ -427,6 +480,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 		s->prev_ws_raw_kb = o->ws_kb;
 		s->have_ws = true;
 		s->last_outcome = GAP_FROZEN;
+		lone_undone(s, was_use);
 		return GAP_FROZEN;
 	}
 	if (o->heartbeat && !s->have_prev) {
@@ -492,6 +546,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 	s->prev_ws_raw_kb = o->ws_kb;
 	if (!o->heartbeat)
 		remember(s, o, realised, ws);
+	lone_undone(s, was_use);
 	return out;
 }
 
@@ -499,6 +554,8 @@ void gap_oom(const struct policy_params *p, struct gap_state *s)
 {
 	if (!s->init)
 		return;
+	uint64_t was_use = s->have_use ? s->use_kb : s->gap_kb;
+
 	add_price(&s->price[s->last_action], -(int64_t)p->gap_fine_oom);
 	s->n_fines_oom++;
 	/* Back to the fixed headroom at least (the hold raises the floor). */
@@ -509,26 +566,5 @@ void gap_oom(const struct policy_params *p, struct gap_state *s)
 	s->have_use = true;
 	s->have_prev = false;
 	s->quiet = false;
-}
-
-uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
-		     uint64_t g_kb, int64_t left_kb)
-{
-	uint64_t top = align_down(p->gap_start_kb) > g_kb ? align_down(p->gap_start_kb) : g_kb;
-
-	if (!p->gap_band)
-		return g_kb;
-	if (left_kb >= (int64_t)g_kb && left_kb <= (int64_t)top)
-		return (uint64_t)left_kb;
-	if (left_kb > (int64_t)top)
-		return g_kb;
-	/* W rose out of the band: on a ramp one more rise like the last
-	 * is likely, and room for it saves the next write (4 MiB aligned up:
-	 * the next rise may be a little larger). */
-	uint64_t lead = align_up(s->ramp_kb);   /* a rise a little larger */
-
-	if (lead > top - g_kb)
-		lead = top - g_kb;
-
-	return g_kb + lead;
+	lone_undone(s, was_use);
 }

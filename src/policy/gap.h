@@ -36,9 +36,14 @@
  *     one with the hysteresis of settle_gap() in gap.c: a change joins a
  *     write that W makes anyway (gap_ride: any change of W, a cut within
  *     min_change less W's fall); a cut that joins none at most once per
- *     gap_lone_cut_s, min_change at a time (one write);
+ *     gap_lone_cut_s, min_change at a time (one write); with
+ *     gap_lone_backoff a lone cut that the gap in effect grows back over
+ *     within gap_window_s doubles that wait for the domain (a write
+ *     wasted), one that stands halves it again;
  *   - gap_band_kb(): the daemon keeps the last target while the gap it
- *     leaves is within [g, gap_start];
+ *     leaves is within [g, gap_start]; gap_band_hold_kb(): in the tier
+ *     of the gaps of scarce mode, at a cap, while that is within
+ *     min_change of g;
  *   - a heartbeat (the last report's figures) is a step without credit:
  *     the chain keeps its start, a settled quiet guest may choose;
  *   - the page-in back-off holds in every regime: a frozen report with
@@ -62,6 +67,7 @@
 #define GAP_CENTER 32                     /* the index of "no change" */
 #define GAP_PRICE_MAX 1000000             /* prices saturate at +-this */
 #define GAP_RISE_SLOTS 4                  /* quarters of gap_window_s */
+#define GAP_LONE_SHIFT_MAX 4              /* a lone cut waits 16 x at most */
 
 /* The change of action index i, in KiB. */
 static inline int64_t gap_action_kb(int i)
@@ -143,6 +149,11 @@ struct gap_state {
 	bool have_use;
 	uint64_t use_kb;
 	uint64_t use_ms;
+	/* gap_lone_backoff: when the last lone cut of the gap in effect was
+	 * made (0: none pending), and how many times the wait for the next
+	 * one has doubled (at most GAP_LONE_SHIFT_MAX). */
+	uint64_t lone_ms;
+	uint32_t lone_shift;
 	/* The largest one-report rise of W in each quarter of gap_window_s:
 	 * what the gap had to absorb lately. */
 	uint64_t rise_kb[GAP_RISE_SLOTS];
@@ -159,7 +170,7 @@ struct gap_state {
 	struct gap_counters seen_c;
 	/* counters for status and tests */
 	uint64_t n_steps, n_prizes, n_fines_pagein, n_fines_io, n_fines_oom,
-		 n_explores, n_greedy_switches;
+		 n_explores, n_greedy_switches, n_lone_cuts, n_lone_undone;
 };
 
 /* A fresh state: prices 0, the PRNG seeded from p->gap_seed and domid,
@@ -181,9 +192,29 @@ uint64_t gap_recent_rise_kb(const struct policy_params *p,
 uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
 		     uint64_t g_kb, int64_t left_kb);
 
+/* With gap_band_scarce, the gap the goal gets in scarce mode where the
+ * last cycle capped the domain at its goal in the tier of the gaps: the
+ * band's (gap_band_kb()) when it keeps the goal within min_change of
+ * W_i + g_kb, else g_kb: a move of a capped goal by less than the write
+ * threshold is not written. Without it (or gap_band), g_kb. */
+uint64_t gap_band_hold_kb(const struct policy_params *p, const struct gap_state *s,
+			  uint64_t g_kb, int64_t left_kb);
+
+/* With gap_band_tail, in abundant mode: while the last target leaves
+ * left_kb in (gap_start, gap_start + 2 min_change] above W_i, where the
+ * write band would keep it at gap_start (`fixed`), the gap is at least
+ * left_kb - 2 min_change (4 MiB aligned up): the target is kept, no
+ * walk step that fixed would not make. Otherwise g_kb. */
+uint64_t gap_band_tail_kb(const struct policy_params *p, uint64_t g_kb, int64_t left_kb);
+
 /* The bounds of the gap for W_i = ws_kb: [*lo, *hi], 4 MiB aligned. */
 void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,
 		uint64_t *lo, uint64_t *hi);
+
+/* How long a lone cut waits after the last change of the gap in effect
+ * (gap_lone_cut_s, doubled per lone cut undone with gap_lone_backoff),
+ * in ms; 0: never. */
+uint64_t gap_lone_wait_ms(const struct policy_params *p, const struct gap_state *s);
 
 /* The gap to leave now: the chosen gap within today's bounds. */
 uint64_t gap_current_kb(const struct policy_params *p,

@@ -29,6 +29,8 @@ $(eval $(call policy_test,test_gap,tests/unit/test_gap.c src/sim/gap_literal.c))
 $(eval $(call policy_test,test_gap_safety,tests/unit/test_gap_safety.c))
 $(eval $(call policy_test,test_gap_ride,tests/unit/test_gap_ride.c))
 $(eval $(call policy_test,test_gap_ramp,tests/unit/test_gap_ramp.c))
+$(eval $(call policy_test,test_gap_lone,tests/unit/test_gap_lone.c))
+$(eval $(call policy_test,test_gap_hold,tests/unit/test_gap_hold.c))
 
 $(eval $(call policy_test,test_scarce_props,tests/unit/test_scarce_props.c))
 $(eval $(call policy_test,test_unpark,tests/unit/test_unpark.c))

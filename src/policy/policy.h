@@ -149,9 +149,12 @@ struct policy_params {
 	uint32_t gap_window_s;         /* cuts floored at the largest rise of W in it */
 	uint32_t gap_cut_s;            /* a cut alone at most this often; 0 any step */
 	uint32_t gap_lone_cut_s;       /* a cut joining no write at most this often; 0 never */
+	bool gap_lone_backoff;         /* a lone cut undone: the next waits twice as long */
 	bool gap_ride;                 /* a gap change joins any change of W */
 	bool gap_explore_up;           /* exploration tries growths too */
 	bool gap_band;                 /* the goal holds within [g_i, gap_start] */
+	bool gap_band_scarce;          /* and within min_change at a cap, tier of the gaps */
+	bool gap_band_tail;            /* no walk step below what fixed's band keeps */
 	bool gap_ramp_hold;            /* no cut while W rises report after report */
 	bool gap_follow;               /* the default action follows W's change */
 };
@@ -240,6 +243,10 @@ struct policy_host {
 
 /* ---- decisions ------------------------------------------------------------ */
 
+/* The last tier of scarce mode under need = estimate: every need fit, the
+ * gaps shared the rest (policy_cycle.tier). */
+#define POLICY_TIER_GAPS 5
+
 enum policy_mode {
 	POLICY_MODE_ABUNDANT,    /* self-adjustment (§3.2) */
 	POLICY_MODE_SCARCE,      /* global balancing (§3.3) */
@@ -315,10 +322,9 @@ struct policy_cycle {
 	unsigned paper_solves;   /* linear systems solved by `paper` */
 	uint64_t fixup_kb;       /* see solve_exact.c; 0 in every test */
 	/* need = estimate, exact solver: the tier that decided
-	 * (design.md §Scarce mode from the estimated need): 1 when the need
-	 * free swap cannot hold did not all fit, 2 when it did but the whole
-	 * need did not, 3 when every need fit (the gaps shared the rest); 0
-	 * without an estimate in the snapshot. */
+	 * (design.md §Scarce mode from the estimated need, solve_tiers.c),
+	 * 1 to POLICY_TIER_GAPS, the last, where every need fit and the gaps
+	 * shared the rest; 0 without an estimate in the snapshot. */
 	unsigned tier;
 	size_t decided;          /* domains with mode != FIXED */
 	size_t bad_index;        /* policy_decide() == -1: offending entry */

@@ -66,7 +66,7 @@ struct solve_event {
 enum policy_stage solve_exact(struct policy_ctx *ctx, size_t k, int64_t M,
 			      struct policy_cycle *cycle);
 
-enum { SOLVE_TIERS = 5 };
+enum { SOLVE_TIERS = POLICY_TIER_GAPS };
 
 /*
  * The tiers (design.md §Scarce mode from the estimated need): the exact
