@@ -20,6 +20,7 @@
  * what each policy's shortfall is compared with. Balloon speed and
  * arbiter latency are ignored: that is the point of a floor.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "arbiter/manage.h"
@@ -243,6 +244,31 @@ double sim_floor_lagged(const struct sim_scenario *sc,
 			const struct arbiter_config *cfg, uint64_t duration_ms,
 			uint64_t step_ms, uint64_t lag_ms)
 {
+	return sim_floor_lagged_series(sc, cfg, duration_ms, step_ms, lag_ms, NULL, 0);
+}
+
+/* One row per running managed guest every tick_ms: what the lagged floor
+ * allocated, to compare a policy's series with second by second. */
+static void lag_row(FILE *f, const struct sim_scenario *sc,
+		    const struct lag_state *s, uint64_t t)
+{
+	for (size_t i = 0; i < sc->n_guests; i++) {
+		if (!s[i].live)
+			continue;
+		fprintf(f, "%.3f,%s,%.1f,%.1f,%.1f,%.1f,%.1f\n", (double)t / 1000,
+			sc->guests[i].name, (double)s[i].need_now / 1024,
+			(double)s[i].need_then / 1024, (double)s[i].target / 1024,
+			(double)s[i].alloc / 1024,
+			s[i].need_now > s[i].alloc
+				? (double)(s[i].need_now - s[i].alloc) / 1024 : 0.0);
+	}
+}
+
+double sim_floor_lagged_series(const struct sim_scenario *sc,
+			       const struct arbiter_config *cfg, uint64_t duration_ms,
+			       uint64_t step_ms, uint64_t lag_ms, FILE *series,
+			       uint64_t tick_ms)
+{
 	struct lag_state *s = calloc(sc->n_guests ? sc->n_guests : 1, sizeof(*s));
 	double kbms = 0;
 
@@ -282,6 +308,8 @@ double sim_floor_lagged(const struct sim_scenario *sc,
 		}
 		lag_targets(s, sc->n_guests, budget);
 		kbms += (double)lag_move(s, sc->n_guests, budget, step_ms) * (double)step_ms;
+		if (series && tick_ms && t % tick_ms == 0)
+			lag_row(series, sc, s, t);
 	}
 	free(s);
 	return kbms / 1024 / 1000;

@@ -159,6 +159,13 @@ double sim_floor_scenario(const struct sim_scenario *sc,
 double sim_floor_lagged(const struct sim_scenario *sc,
 			const struct arbiter_config *cfg, uint64_t duration_ms,
 			uint64_t step_ms, uint64_t lag_ms);
+/* The same, writing every tick_ms one CSV row per running managed guest
+ * to series (no header; NULL: none): time_s,guest,need_mb,need_then_mb,
+ * target_mb,alloc_mb,short_mb (target units). */
+double sim_floor_lagged_series(const struct sim_scenario *sc,
+			       const struct arbiter_config *cfg, uint64_t duration_ms,
+			       uint64_t step_ms, uint64_t lag_ms, FILE *series,
+			       uint64_t tick_ms);
 
 /* ---- metrics.c ---- */
 struct sim_summary {
