@@ -428,8 +428,11 @@ static int lagged_csv(const struct cli *o, const char *name,
 		return -1;
 	}
 	fprintf(f, "time_s,guest,need_mb,need_then_mb,target_mb,alloc_mb,short_mb\n");
+	uint64_t kills;
+
 	sim_floor_lagged_series(sc, base, duration_ms, SIM_MODEL_STEP_MS,
-				(uint64_t)ac.sample_ms + base->interval_ms, f, o->tick_ms);
+				(uint64_t)ac.sample_ms + base->interval_ms, f, o->tick_ms,
+				&kills);
 
 	int rc = sim_out_close(f, path);
 
@@ -476,8 +479,10 @@ static int run_scenario(const struct cli *o, const char *path,
 
 		agent_config_defaults(&ac);
 		rep.lag_s = (double)(ac.sample_ms + base->interval_ms) / 1000;
-		rep.lagged_floor_mibs = sim_floor_lagged(&sc, base, duration_ms, SIM_MODEL_STEP_MS,
-							 (uint64_t)ac.sample_ms + base->interval_ms);
+		rep.lagged_floor_mibs = sim_floor_lagged_series(&sc, base, duration_ms,
+								SIM_MODEL_STEP_MS,
+								(uint64_t)ac.sample_ms + base->interval_ms,
+								NULL, 0, &rep.lagged_oom_kills);
 	}
 	if (run_all(o, name, &sc, duration_ms, pol, n_pol, runs) < 0) {
 		sim_scenario_free(&sc);
