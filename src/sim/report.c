@@ -191,7 +191,7 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 	printf("   clairvoyant floor: %.0f MiB*s%s\n", rep->floor_mibs,
 	       rep->floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "");
 	/* The floor charges a swapless guest's lack as shortfall; the guest
-	 * model would count it as OOM kills (design.md §Metrics). */
+	 * model would count it as OOM kills (simhost/model.c's rule). */
 	printf("   lagged floor (%.1f s late, balloon speed): %.0f MiB*s%s, %llu OOM kill%s at its allocation\n",
 	       rep->lag_s, rep->lagged_floor_mibs,
 	       rep->lagged_floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "",
