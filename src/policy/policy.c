@@ -279,22 +279,22 @@ static void self_adjust(const struct policy_params *p,
 }
 
 /* The OOM minimum after the needs (design.md §Growth is never cut): in
- * scarce mode, the part of an OOM-raised L_i above a killed domain's own
- * floors is not a floor of the tiers when the guest has no swap room
- * (its free swap below its gap). It is served in tier 4, with the margin
- * of a paused climb, after every domain's need now and before anyone's
- * gap: such a guest that grows again has the OOM margin as need now
- * (policy_need_now_kb), which covers its next rise as the raised minimum
- * did. A guest with swap room has no margin; its raised minimum stays a
- * floor (host-50's random guests with 512 MiB of swap, shrunk to their
- * need between jumps, were killed at their next jump: 68 kills instead
- * of 50). *dv becomes the floors without the raise; returns the raised
- * L_i (0 when nothing yields). */
+ * scarce mode, the part of a swapless killed domain's OOM-raised L_i
+ * above its own floors is not a floor of the tiers. It is served in tier
+ * 4, with the margin of a paused climb, after every domain's need now and
+ * before anyone's gap: such a guest that grows again has the OOM margin
+ * as need now (policy_need_now_kb), which covers its next rise as the
+ * raised minimum did. A guest with swap keeps its raised minimum as a
+ * floor: letting every killed guest yield gave host-50 (512 MiB of swap
+ * each) 68 kills instead of 50, and judging "no swap room" against the
+ * gap, which the learned gap raises after a kill, doubled growing-adopted's
+ * kills under headroom = learned (26 -> 52). *dv becomes the floors
+ * without the raise; returns the raised L_i (0 when nothing yields). */
 static uint64_t tier_floors(const struct policy_params *p,
 			    const struct policy_dom *d, struct derived *dv)
 {
 	if (!(d->flags & POLICY_IN_OOM_MIN) || d->oom_raise_kb == 0 ||
-	    d->swap_free_kb >= policy_dom_gap_kb(p, d))
+	    d->swap_tot_kb > 0)
 		return 0;
 	struct policy_dom base = *d;
 

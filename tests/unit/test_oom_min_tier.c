@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Scarce mode under need = estimate: for a killed guest without swap
- * room, the part of its OOM-raised minimum above its need now is served
+ * Scarce mode under need = estimate: for a killed guest without swap,
+ * the part of its OOM-raised minimum above its need now is served
  * after every domain's need now (tier 4, with the margin of a paused
  * climb) and before anyone's gap; the need now itself, W*_i while the
  * minimum is raised, stays a floor (design.md §Growth is never cut, "The OOM minimum after the
@@ -95,25 +95,29 @@ static void test_killed_climber_keeps_margin(void **state)
 	assert_in_range(o[1].target_kb, 424 * MIB - 4, 424 * MIB);
 }
 
-/* With swap room (free swap at least its gap) a killed guest has no
- * OOM margin to cover its next rise: the raised minimum stays its floor,
- * 400, and the swapper (460, M = 688) gets 288 (host-50: guests with
- * 512 MiB of swap shrunk to their need between their jumps were killed
- * at the next one, 68 kills instead of 50). */
-static void test_killed_with_swap_room_keeps_min(void **state)
+/* A killed guest with swap keeps its raised minimum as a floor, 400,
+ * whatever its free swap, and the swapper (460, M = 688) gets 288
+ * (host-50: guests with 512 MiB of swap shrunk to their need between
+ * their jumps were killed at the next one, 68 kills instead of 50). */
+static void test_killed_with_swap_keeps_min(void **state)
 {
 	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 460 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
-	d[0].swap_tot_kb = 256 * MIB;
+	d[0].swap_tot_kb = 64 * MIB;
 	d[0].swap_free_kb = 64 * MIB;
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
 	assert_int_equal(o[0].target_kb, 400 * MIB);
 	assert_int_equal(o[1].target_kb, 288 * MIB);
-	/* Below its gap, no room: it yields as a swapless guest does. */
-	d[0].swap_free_kb = 63 * MIB;
+	/* Its swap full: still a floor. */
+	d[0].swap_free_kb = 0;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 400 * MIB);
+	/* Without swap it yields, the swapper has its need. */
+	d[0].swap_tot_kb = 0;
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
 	assert_true(o[0].target_kb < 400 * MIB);
@@ -155,7 +159,7 @@ int main(void)
 		cmocka_unit_test_setup(test_oom_min_yields_to_need, setup),
 		cmocka_unit_test_setup(test_oom_min_before_gap, setup),
 		cmocka_unit_test_setup(test_killed_climber_keeps_margin, setup),
-		cmocka_unit_test_setup(test_killed_with_swap_room_keeps_min, setup),
+		cmocka_unit_test_setup(test_killed_with_swap_keeps_min, setup),
 		cmocka_unit_test_setup(test_oom_min_kept_in_abundance, setup),
 		cmocka_unit_test_setup(test_oom_raise_above_min_refused, setup),
 	};
