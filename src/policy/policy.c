@@ -293,8 +293,8 @@ static void self_adjust(const struct policy_params *p,
 static uint64_t tier_floors(const struct policy_params *p,
 			    const struct policy_dom *d, struct derived *dv)
 {
-	if (!(d->flags & POLICY_IN_OOM_MIN) || d->oom_raise_kb == 0 ||
-	    d->swap_tot_kb > 0)
+	if (!p->oom_min_yield || !(d->flags & POLICY_IN_OOM_MIN) ||
+	    d->oom_raise_kb == 0 || d->swap_tot_kb > 0)
 		return 0;
 	struct policy_dom base = *d;
 

@@ -102,6 +102,7 @@ struct policy_params {
 	enum policy_force mode;        /* not an INI key: presets and membalctl */
 	bool global_hysteresis;        /* step global targets too (paper preset) */
 	bool unpark_ramp_wait;         /* unpark rule 3 waits for a ramp's min_change */
+	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
 	uint64_t headroom_kb;

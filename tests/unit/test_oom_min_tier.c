@@ -124,6 +124,22 @@ static void test_killed_with_swap_keeps_min(void **state)
 	assert_true(o[1].target_kb > 288 * MIB);
 }
 
+/* oom_min_yield = no: the raised minimum is a floor of every tier, as
+ * before the rule: 400, and the swapper 288. The default is yes. */
+static void test_key_off_keeps_min(void **state)
+{
+	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 340 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	assert_true(params.oom_min_yield);
+	params.oom_min_yield = false;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 400 * MIB);
+	assert_int_equal(o[1].target_kb, 288 * MIB);
+}
+
 /* In abundance the raised minimum holds as before: with 400 MiB free
  * the killed guest is not shrunk below 400. */
 static void test_oom_min_kept_in_abundance(void **state)
@@ -160,6 +176,7 @@ int main(void)
 		cmocka_unit_test_setup(test_oom_min_before_gap, setup),
 		cmocka_unit_test_setup(test_killed_climber_keeps_margin, setup),
 		cmocka_unit_test_setup(test_killed_with_swap_keeps_min, setup),
+		cmocka_unit_test_setup(test_key_off_keeps_min, setup),
 		cmocka_unit_test_setup(test_oom_min_kept_in_abundance, setup),
 		cmocka_unit_test_setup(test_oom_raise_above_min_refused, setup),
 	};
