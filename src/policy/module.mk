@@ -43,3 +43,7 @@ $(eval $(call policy_test,test_growth,tests/unit/test_growth.c))
 # Scarce mode's margin tier: the OOM margin after every domain's need
 # (design.md §Growth is never cut, "The margin after the needs").
 $(eval $(call policy_test,test_margin_tier,tests/unit/test_margin_tier.c))
+
+# Scarce mode's OOM minimum after the needs
+# (design.md §Growth is never cut, "The OOM minimum after the needs").
+$(eval $(call policy_test,test_oom_min_tier,tests/unit/test_oom_min_tier.c))

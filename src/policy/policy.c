@@ -79,6 +79,7 @@ static int check_dom(const struct policy_dom *d, char *err, size_t len)
 		{ "overhead", d->overhead_kb }, { "gap", d->gap_kb },
 		{ "swap_free", d->swap_free_kb }, { "swap_tot", d->swap_tot_kb },
 		{ "ws", d->ws_kb }, { "commit_new", d->commit_new_kb },
+		{ "oom_raise", d->oom_raise_kb },
 	};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
@@ -91,6 +92,10 @@ static int check_dom(const struct policy_dom *d, char *err, size_t len)
 		return policy_fail(err, len, "domain %u: min %llu > max %llu",
 			    d->domid, (unsigned long long)d->min_kb,
 			    (unsigned long long)d->max_kb);
+	if (d->oom_raise_kb > d->min_kb)
+		return policy_fail(err, len, "domain %u: oom_raise %llu > min %llu",
+			    d->domid, (unsigned long long)d->oom_raise_kb,
+			    (unsigned long long)d->min_kb);
 	if (d->swap_free_kb > d->swap_tot_kb)
 		return policy_fail(err, len, "domain %u: swap_free %llu > swap_tot %llu",
 			    d->domid, (unsigned long long)d->swap_free_kb,
@@ -273,6 +278,31 @@ static void self_adjust(const struct policy_params *p,
 		     (t != settle ? POLICY_R_STEP : 0);
 }
 
+/* The OOM minimum after the needs (design.md §Growth is never cut): in
+ * scarce mode, the part of a swapless killed domain's OOM-raised L_i
+ * above its own floors is not a floor of the tiers. It is served in tier
+ * 4, with the margin of a paused climb, after every domain's need now and
+ * before anyone's gap: such a guest that grows again has the OOM margin
+ * as need now (policy_need_now_kb), which covers its next rise as the
+ * raised minimum did. A guest with swap keeps its raised minimum as a
+ * floor: letting every killed guest yield gave host-50 (512 MiB of swap
+ * each) 68 kills instead of 50, and judging "no swap room" against the
+ * gap, which the learned gap raises after a kill, doubled growing-adopted's
+ * kills under headroom = learned (26 -> 52). *dv becomes the floors
+ * without the raise; returns the raised L_i (0 when nothing yields). */
+static uint64_t tier_floors(const struct policy_params *p,
+			    const struct policy_dom *d, struct derived *dv)
+{
+	if (!p->oom_min_yield || !(d->flags & POLICY_IN_OOM_MIN) ||
+	    d->oom_raise_kb == 0 || d->swap_tot_kb > 0)
+		return 0;
+	struct policy_dom base = *d;
+
+	base.min_kb = d->min_kb - d->oom_raise_kb;
+	derive(p, &base, dv);
+	return d->min_kb;
+}
+
 /* Global balancing for the domUs: fill the solver items, solve, copy the
  * results back with their reasons and prices.
  *
@@ -309,6 +339,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		if (est) {
 			uint64_t w = policy_need_w_kb(p, d);
 			uint64_t g = policy_dom_gap_kb(p, d);
+			uint64_t keep = tier_floors(p, d, &dv);
 
 			/* What the guest holds above W_i is idle and taxed;
 			 * W_i may exceed N_i: the need it cannot show. Its
@@ -317,7 +348,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * the OOM margin counts it. */
 			a = p->tau * (double)w;
 			up1 = clamp_u64(policy_need_now_kb(p, d), dv.lo, up);
-			upm = clamp_u64(w, up1, up);
+			upm = clamp_u64(w > keep ? w : keep, up1, up);
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
 		}

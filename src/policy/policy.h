@@ -102,6 +102,7 @@ struct policy_params {
 	enum policy_force mode;        /* not an INI key: presets and membalctl */
 	bool global_hysteresis;        /* step global targets too (paper preset) */
 	bool unpark_ramp_wait;         /* unpark rule 3 waits for a ramp's min_change */
+	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
 	uint64_t headroom_kb;
@@ -197,6 +198,12 @@ struct policy_dom {
 	uint64_t actual_kb;        /* N_i (target units) */
 	uint64_t target_kb;        /* B_i: current target (N_i if none) */
 	uint64_t min_kb;           /* L_i, effective (after an OOM raise) */
+	/* With POLICY_IN_OOM_MIN: how far the OOM kill raised min_kb above
+	 * the configured L_i (0: all of it is configured). Under need =
+	 * estimate scarce mode serves that part after every domain's need
+	 * (design.md §Growth is never cut, "The OOM minimum after the
+	 * needs"). */
+	uint64_t oom_raise_kb;
 	uint64_t max_kb;           /* H_i */
 	double shares;             /* S_i */
 	uint64_t free_kb;          /* guest MemFree (filtered) */

@@ -59,6 +59,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, a newly adopted domain is not shrunk below max(W, Committed_AS + O) + gap until it has reported this long; one that started while the arbiter ran keeps what it holds as long, while the host is abundant and can spare it." },
 	{ "oom_room_s", CFG_U32, P(oom_room_s), .umin = 0, .umax = 86400, .def = "60",
 	  .doc = "Under need = estimate, for this long after a domain's working-set estimate or Committed_AS rose by `min_change_mb`, the part of its gap that its free swap cannot hold is need (its OOM margin), and so is what its programs committed and have not touched yet: scarce mode's first tier and the no-shrink floor keep it while the guest still climbs (its last rise within twice the time between its last two); after that the margin comes after every domain's need, before anyone's gap (0: never)." },
+	{ "oom_min_yield", CFG_BOOL, P(oom_min_yield), .def = "yes",
+	  .doc = "Under need = estimate, in scarce mode the part of a swapless domain's OOM-raised minimum above its need now comes after every domain's need (design.md §Growth is never cut); no: a floor of every tier, as before (`headroom = learned` keeps two more cells of docs/evaluation.md's learned-gap table, unpark-trickle and swapless-hog more shortfall)." },
 	{ "min_mb", CFG_MIB, P(min_kb), .umin = 0, .umax = MIB_MAX, .def = "128",
 	  .doc = "Default minimum of a domain; not above `max_mb`." },
 	{ "max_mb", CFG_MIB, P(max_kb), .umin = 0, .umax = MIB_MAX, .def = "0",

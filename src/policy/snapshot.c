@@ -24,6 +24,7 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 	/* An OOM-raised minimum never exceeds H_i. */
 	if (in->oom_min_kb > s->min_kb) {
 		s->min_kb = in->oom_min_kb < in->max_kb ? in->oom_min_kb : in->max_kb;
+		s->oom_raise_kb = s->min_kb > in->min_kb ? s->min_kb - in->min_kb : 0;
 		s->flags |= POLICY_IN_OOM_MIN;
 	}
 	s->max_kb = in->max_kb;

@@ -20,6 +20,7 @@
  * what each policy's shortfall is compared with. Balloon speed and
  * arbiter latency are ignored: that is the point of a floor.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "arbiter/manage.h"
@@ -141,8 +142,8 @@ double sim_floor_scenario(const struct sim_scenario *sc,
  * before any report could have told of it.)
  */
 struct lag_state {
-	bool live, seen;
-	uint64_t alloc, target, need_now, need_then, min, max, rate;
+	bool live, seen, in_oom;
+	uint64_t alloc, target, need_now, need_then, min, max, rate, swap;
 };
 
 static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
@@ -183,7 +184,7 @@ static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
 }
 
 static uint64_t lag_move(struct lag_state *s, size_t n, int64_t budget,
-			 uint64_t step_ms)
+			 uint64_t step_ms, uint64_t *oom_kills)
 {
 	int64_t held = 0;
 	uint64_t shortfall = 0;
@@ -210,9 +211,18 @@ static uint64_t lag_move(struct lag_state *s, size_t n, int64_t budget,
 		s[i].alloc += up;
 		held += (int64_t)up;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (s[i].live && s[i].need_now > s[i].alloc)
-			shortfall += s[i].need_now - s[i].alloc;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t lack = s[i].live && s[i].need_now > s[i].alloc
+				? s[i].need_now - s[i].alloc : 0;
+		/* The guest model's OOM rule (simhost/model.c): a kill when
+		 * what the guest lacks first exceeds its swap. */
+		bool over = lack > s[i].swap;
+
+		if (over && !s[i].in_oom)
+			(*oom_kills)++;
+		s[i].in_oom = over;
+		shortfall += lack;
+	}
 	return shortfall;
 }
 
@@ -243,9 +253,38 @@ double sim_floor_lagged(const struct sim_scenario *sc,
 			const struct arbiter_config *cfg, uint64_t duration_ms,
 			uint64_t step_ms, uint64_t lag_ms)
 {
+	uint64_t kills;
+
+	return sim_floor_lagged_series(sc, cfg, duration_ms, step_ms, lag_ms, NULL, 0,
+				       &kills);
+}
+
+/* One row per running managed guest every tick_ms: what the lagged floor
+ * allocated, to compare a policy's series with second by second. */
+static void lag_row(FILE *f, const struct sim_scenario *sc,
+		    const struct lag_state *s, uint64_t t)
+{
+	for (size_t i = 0; i < sc->n_guests; i++) {
+		if (!s[i].live)
+			continue;
+		fprintf(f, "%.3f,%s,%.1f,%.1f,%.1f,%.1f,%.1f\n", (double)t / 1000,
+			sc->guests[i].name, (double)s[i].need_now / 1024,
+			(double)s[i].need_then / 1024, (double)s[i].target / 1024,
+			(double)s[i].alloc / 1024,
+			s[i].need_now > s[i].alloc
+				? (double)(s[i].need_now - s[i].alloc) / 1024 : 0.0);
+	}
+}
+
+double sim_floor_lagged_series(const struct sim_scenario *sc,
+			       const struct arbiter_config *cfg, uint64_t duration_ms,
+			       uint64_t step_ms, uint64_t lag_ms, FILE *series,
+			       uint64_t tick_ms, uint64_t *oom_kills)
+{
 	struct lag_state *s = calloc(sc->n_guests ? sc->n_guests : 1, sizeof(*s));
 	double kbms = 0;
 
+	*oom_kills = 0;
 	if (!s)
 		return -1;
 	for (uint64_t t = step_ms; t <= duration_ms; t += step_ms) {
@@ -273,6 +312,7 @@ double sim_floor_lagged(const struct sim_scenario *sc,
 			s[i].min = lo;
 			s[i].max = hi > lo ? hi : lo;
 			s[i].rate = g->balloon_rate_kb_s;
+			s[i].swap = g->swap_kb;
 			if (!s[i].live) {
 				/* it starts with what it was created with */
 				s[i].alloc = g->memory_kb < s[i].min ? s[i].min
@@ -281,7 +321,10 @@ double sim_floor_lagged(const struct sim_scenario *sc,
 			}
 		}
 		lag_targets(s, sc->n_guests, budget);
-		kbms += (double)lag_move(s, sc->n_guests, budget, step_ms) * (double)step_ms;
+		kbms += (double)lag_move(s, sc->n_guests, budget, step_ms, oom_kills) *
+			(double)step_ms;
+		if (series && tick_ms && t % tick_ms == 0)
+			lag_row(series, sc, s, t);
 	}
 	free(s);
 	return kbms / 1024 / 1000;

@@ -21,6 +21,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "sim/fdio.h"
+#include "sim/out.h"
 #include "common/parse.h"
 #include "sim/child.h"
 #include "sim/multi.h"
@@ -49,7 +50,8 @@ static void usage(FILE *out)
 		"                       reserve of the clairvoyant floor (default: built-in)\n"
 		"  -d, --duration S     simulated seconds (default: the scenario's duration_s)\n"
 		"  -o, --out DIR        summary CSVs, logs, series, plots (default " DEFAULT_OUT ")\n"
-		"      --csv            also write the time series <DIR>/<name>.csv\n"
+		"      --csv            also write the time series <DIR>/<name>.csv, and\n"
+		"                       the lagged floor's allocation <DIR>/<name>.lagged.csv\n"
 		"      --plot           draw <DIR>/<name>.png with gnuplot\n"
 		"      --plot-guests N  most guests in a plot (default 8: those short the most)\n"
 		"      --tick-ms N      time series resolution (default 1000)\n"
@@ -407,6 +409,37 @@ static int run_all(const struct cli *o, const char *name, const struct sim_scena
 static const char *est_paths[MAX_ESTIMATES], *est_names[MAX_ESTIMATES];
 static size_t n_est;
 
+/* --csv: the lagged floor's allocation, <DIR>/<name>.lagged.csv, to read
+ * beside the policies' series (sim_floor_lagged_series). */
+static int lagged_csv(const struct cli *o, const char *name,
+		      const struct sim_scenario *sc,
+		      const struct arbiter_config *base, uint64_t duration_ms)
+{
+	struct agent_config ac;
+	char *path = NULL;
+	FILE *f;
+
+	agent_config_defaults(&ac);
+	if (asprintf(&path, "%s/%s.lagged.csv", o->out, name) < 0)
+		return -1;
+	f = sim_out_open(path);
+	if (!f) {
+		free(path);
+		return -1;
+	}
+	fprintf(f, "time_s,guest,need_mb,need_then_mb,target_mb,alloc_mb,short_mb\n");
+	uint64_t kills;
+
+	sim_floor_lagged_series(sc, base, duration_ms, SIM_MODEL_STEP_MS,
+				(uint64_t)ac.sample_ms + base->interval_ms, f, o->tick_ms,
+				&kills);
+
+	int rc = sim_out_close(f, path);
+
+	free(path);
+	return rc;
+}
+
 static int run_scenario(const struct cli *o, const char *path,
 			const struct arbiter_config *base,
 			const struct sim_policy *pol, size_t n_pol)
@@ -446,8 +479,10 @@ static int run_scenario(const struct cli *o, const char *path,
 
 		agent_config_defaults(&ac);
 		rep.lag_s = (double)(ac.sample_ms + base->interval_ms) / 1000;
-		rep.lagged_floor_mibs = sim_floor_lagged(&sc, base, duration_ms, SIM_MODEL_STEP_MS,
-							 (uint64_t)ac.sample_ms + base->interval_ms);
+		rep.lagged_floor_mibs = sim_floor_lagged_series(&sc, base, duration_ms,
+								SIM_MODEL_STEP_MS,
+								(uint64_t)ac.sample_ms + base->interval_ms,
+								NULL, 0, &rep.lagged_oom_kills);
 	}
 	if (run_all(o, name, &sc, duration_ms, pol, n_pol, runs) < 0) {
 		sim_scenario_free(&sc);
@@ -469,6 +504,8 @@ static int run_scenario(const struct cli *o, const char *path,
 	if (sim_report_csv(&rep, o->out) < 0)
 		rc = -1;
 	if (o->csv && sim_series_csv(&rep, o->out) < 0)
+		rc = -1;
+	if (o->csv && lagged_csv(o, name, &sc, base, duration_ms) < 0)
 		rc = -1;
 	if (o->plot) {
 		if (sim_plot(&rep, o->out, o->plot_guests) < 0)

@@ -190,9 +190,12 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 	       (unsigned long long)(rep->base->policy.params.reserve_kb / 1024));
 	printf("   clairvoyant floor: %.0f MiB*s%s\n", rep->floor_mibs,
 	       rep->floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "");
-	printf("   lagged floor (%.1f s late, balloon speed): %.0f MiB*s%s\n", rep->lag_s,
-	       rep->lagged_floor_mibs,
-	       rep->lagged_floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "");
+	/* The floor charges a swapless guest's lack as shortfall; the guest
+	 * model would count it as OOM kills (simhost/model.c's rule). */
+	printf("   lagged floor (%.1f s late, balloon speed): %.0f MiB*s%s, %llu OOM kill%s at its allocation\n",
+	       rep->lag_s, rep->lagged_floor_mibs,
+	       rep->lagged_floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "",
+	       (unsigned long long)rep->lagged_oom_kills, rep->lagged_oom_kills == 1 ? "" : "s");
 	table_init(&t, rep->n_runs + 1);
 	if (table_row(&t) == 0) {
 		table_set(&t, 0, "metric");

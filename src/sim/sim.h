@@ -159,6 +159,15 @@ double sim_floor_scenario(const struct sim_scenario *sc,
 double sim_floor_lagged(const struct sim_scenario *sc,
 			const struct arbiter_config *cfg, uint64_t duration_ms,
 			uint64_t step_ms, uint64_t lag_ms);
+/* The same, writing every tick_ms one CSV row per running managed guest
+ * to series (no header; NULL: none): time_s,guest,need_mb,need_then_mb,
+ * target_mb,alloc_mb,short_mb (target units); *oom_kills gets the OOM
+ * kills the guest model would count at that allocation (a guest's lack
+ * first exceeding its swap). */
+double sim_floor_lagged_series(const struct sim_scenario *sc,
+			       const struct arbiter_config *cfg, uint64_t duration_ms,
+			       uint64_t step_ms, uint64_t lag_ms, FILE *series,
+			       uint64_t tick_ms, uint64_t *oom_kills);
 
 /* ---- metrics.c ---- */
 struct sim_summary {
@@ -195,6 +204,7 @@ struct sim_report {
 	double floor_mibs;
 	double lagged_floor_mibs;  /* sim_floor_lagged */
 	double lag_s;              /* its lag */
+	uint64_t lagged_oom_kills; /* OOM kills at the lagged floor's allocation */
 };
 
 void sim_report_print(const struct sim_report *rep, bool per_guest);

@@ -68,6 +68,11 @@ static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
 			}
 		}
 	}
+	/* A kill raised the minimum by half of it (no draw: the snapshots
+	 * stay as they were); a swapless domain's raise is tier 4. */
+	for (size_t i = 0; i < n; i++)
+		if (dom[i].flags & POLICY_IN_OOM_MIN)
+			dom[i].oom_raise_kb = dom[i].min_kb / 2;
 	if (rng_chance(r, 20))
 		p->oom_room_s = 0;
 	*host_free = random_host_free(r, dom, n);
@@ -105,6 +110,7 @@ static bool has_ws(const struct policy_dom *d)
 
 struct bounds {
 	uint64_t lo, up, up1, upm;
+	uint64_t lo_yield, safe;   /* `yield` below lo_yield; never below safe */
 	uint64_t sf, z, give;      /* swap beyond the gap, Z_i, the yield */
 	uint64_t rung[6];
 	double a, w;
@@ -113,6 +119,24 @@ struct bounds {
 static uint64_t clampu(uint64_t v, uint64_t lo, uint64_t hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* A swapless killed domain's raised minimum is tier 4 (design.md
+ * §Growth is never cut, "The OOM minimum after the needs"): its floors
+ * are those of the minimum before the kill. */
+static bool oom_yields(const struct policy_dom *d)
+{
+	return has_ws(d) && (d->flags & POLICY_IN_OOM_MIN) && d->oom_raise_kb &&
+	       !d->swap_tot_kb;
+}
+
+static uint64_t need_floor(const struct policy_params *p, const struct policy_dom *d)
+{
+	uint64_t lo = effective_min(p, d), now = need_now(p, d);
+	uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
+	uint64_t floor = now < keep ? now : keep;
+
+	return has_ws(d) && floor > lo ? floor : lo;
 }
 
 static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
@@ -145,9 +169,24 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	if (goal < lo)
 		goal = lo;
 	b->lo = lo;
+	b->lo_yield = lo;
+	b->safe = effective_min(p, d);
 	b->up = p->scarce_cap == POLICY_CAP_DEMAND ? goal : d->max_kb;
+	uint64_t keep_min = 0;
+
+	if (oom_yields(d)) {
+		struct policy_dom base = *d;
+
+		base.min_kb = d->min_kb - d->oom_raise_kb;
+		b->lo = need_floor(p, &base);
+		b->safe = effective_min(p, &base);
+		keep_min = d->min_kb;
+	}
+	lo = b->lo;
 	b->up1 = has_ws(d) ? clampu(need_now(p, d), lo, b->up) : b->up;
-	b->upm = has_ws(d) ? clampu(need_w(p, d), b->up1, b->up) : b->up;
+	uint64_t wm = need_w(p, d) > keep_min ? need_w(p, d) : keep_min;
+
+	b->upm = has_ws(d) ? clampu(wm, b->up1, b->up) : b->up;
 	b->sf = has_ws(d) && d->swap_free_kb > d->gap_kb ? d->swap_free_kb - d->gap_kb : 0;
 	b->z = has_ws(d) ? clampu(b->up1 > b->sf ? b->up1 - b->sf : 0, lo, b->up1) : b->up;
 }
@@ -182,7 +221,7 @@ static unsigned ladder(const struct policy_params *p, size_t n,
 		if (b[i].z <= lo && room > 0)
 			give = excess >= room ? b[i].sf
 					      : (uint64_t)floorl(b[i].sf * excess / room);
-		uint64_t r0 = lo > give ? lo - give : 0, safe = effective_min(p, &dom[i]);
+		uint64_t r0 = lo > give ? lo - give : 0, safe = b[i].safe;
 
 		b[i].give = give;
 		b[i].rung[0] = r0 > safe ? r0 : safe;
@@ -214,7 +253,7 @@ static unsigned ladder(const struct policy_params *p, size_t n,
  * test_margin_tier.c has its cases by hand. */
 static void test_tiers_budget_bounds(void **state)
 {
-	unsigned seen[6] = { 0 }, infeasible = 0;
+	unsigned seen[6] = { 0 }, infeasible = 0, oom_yielded = 0;
 
 	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
 		struct rng r = { seed * 4099 };
@@ -255,12 +294,14 @@ static void test_tiers_budget_bounds(void **state)
 				fail_msg("seed %u dom %zu (tier %u): target %llu outside [%llu, %llu]",
 					 seed, i, tier, (unsigned long long)t,
 					 (unsigned long long)lo, (unsigned long long)up);
+			oom_yielded += oom_yields(&dom[i]) && t < dom[i].min_kb;
 		}
 	}
-	print_message("tier 0 %u, tier 1 %u, tier 2 %u, tier 3 %u, tier 4 %u, tier 5 %u, infeasible %u\n",
-		      seen[0], seen[1], seen[2], seen[3], seen[4], seen[5], infeasible);
+	print_message("tier 0 %u, tier 1 %u, tier 2 %u, tier 3 %u, tier 4 %u, tier 5 %u, infeasible %u, below a raised minimum %u\n",
+		      seen[0], seen[1], seen[2], seen[3], seen[4], seen[5], infeasible,
+		      oom_yielded);
 	assert_true(seen[1] > 300 && seen[2] > 50 && seen[3] > 50 &&
-		    seen[5] > 300 && infeasible > 100);
+		    seen[5] > 300 && infeasible > 100 && oom_yielded > 20);
 }
 
 /*
@@ -317,7 +358,7 @@ static void test_swapless_first(void **state)
 					 (unsigned long long)b[i].rung[2],
 					 (unsigned long long)b[i].rung[3]);
 			/* The log says so: reason `yield` exactly there. */
-			if ((t < b[i].lo) != !!(out[i].reasons & POLICY_R_YIELD))
+			if ((t < b[i].lo_yield) != !!(out[i].reasons & POLICY_R_YIELD))
 				fail_msg("seed %u dom %zu: target %llu, floor %llu, reasons %#x",
 					 seed, i, (unsigned long long)t,
 					 (unsigned long long)b[i].lo, out[i].reasons);

@@ -218,6 +218,61 @@ static void test_lagged_floor_unseen(void **state)
 	sim_scenario_free(&sc);
 }
 
+/*
+ * What the lagged floor's allocation would cost a swapless guest: the
+ * guest model counts an OOM kill when what a guest lacks first exceeds
+ * its swap. busy (no swap) jumps from 100 to 900 MiB at 10 s: 2 s late
+ * it lacks part of it for those 2 s, one kill; with 1 GiB of swap, or
+ * with no lag, none. The series (one row per guest and tick) shows the
+ * lack at 11 s and none at 13 s.
+ */
+static void test_lagged_floor_oom(void **state)
+{
+	static const char *const ini =
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nballoon_rate_mb_s = 1000000\n"
+		"[guest busy]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"workload = step:100,900,10\nswap_mb = %d\n"
+		"[guest idle]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n";
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	char text[1024], line[256];
+	uint64_t kills = 99;
+	bool short_11 = false, met_13 = false;
+	FILE *series = tmpfile();
+
+	assert_non_null(series);
+	arbiter_config_defaults(&c);
+	snprintf(text, sizeof(text), ini, 0);
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, series, 1000, &kills);
+	assert_int_equal(kills, 1);
+	sim_floor_lagged_series(&sc, &c, 30000, 100, 0, NULL, 0, &kills);
+	assert_int_equal(kills, 0);
+	rewind(series);
+	while (fgets(line, sizeof(line), series)) {
+		double need, then, target, alloc, lack;
+		char t[16], guest[16];
+
+		assert_int_equal(sscanf(line, "%15[^,],%15[^,],%lf,%lf,%lf,%lf,%lf", t, guest,
+					&need, &then, &target, &alloc, &lack), 7);
+		if (!strcmp(guest, "busy") && !strcmp(t, "11.000"))
+			short_11 = lack > 100 && fabs(need - alloc - lack) < 0.2;
+		if (!strcmp(guest, "busy") && !strcmp(t, "13.000"))
+			met_13 = lack == 0;
+	}
+	assert_true(short_11);
+	assert_true(met_13);
+	fclose(series);
+	sim_scenario_free(&sc);
+
+	snprintf(text, sizeof(text), ini, 1024);
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0, &kills);
+	assert_int_equal(kills, 0);
+	sim_scenario_free(&sc);
+}
+
 static void test_gini(void **state)
 {
 	const double equal[] = { 0.2, 0.2, 0.2, 0.2 };
@@ -237,6 +292,7 @@ static void test_gini(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lagged_floor_oom),
 		cmocka_unit_test(test_instant),
 		cmocka_unit_test(test_bounds_and_managed),
 		cmocka_unit_test(test_scenario_floor),

@@ -89,15 +89,19 @@ static void test_oom_min(void **state)
 	snapshot_dom(&in, &s);
 	assert_int_equal(s.min_kb, 700 * MIB);
 	assert_int_equal(s.flags & POLICY_IN_OOM_MIN, POLICY_IN_OOM_MIN);
+	/* How far above the configured L_i (128 MiB) the kill raised it. */
+	assert_int_equal(s.oom_raise_kb, 572 * MIB);
 	/* Never above H_i. */
 	in.oom_min_kb = 2000 * MIB;
 	snapshot_dom(&in, &s);
 	assert_int_equal(s.min_kb, 1024 * MIB);
+	assert_int_equal(s.oom_raise_kb, 896 * MIB);
 	/* At or below L_i it changes nothing and is not reported. */
 	in.oom_min_kb = 100 * MIB;
 	snapshot_dom(&in, &s);
 	assert_int_equal(s.min_kb, 128 * MIB);
 	assert_int_equal(s.flags & POLICY_IN_OOM_MIN, 0);
+	assert_int_equal(s.oom_raise_kb, 0);
 }
 
 static void test_unmanaged(void **state)

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Scarce mode under need = estimate: for a killed guest without swap,
+ * the part of its OOM-raised minimum above its need now is served
+ * after every domain's need now (tier 4, with the margin of a paused
+ * climb) and before anyone's gap; the need now itself, W*_i while the
+ * minimum is raised, stays a floor (design.md §Growth is never cut, "The OOM minimum after the
+ * needs"). unpark-trickle (docs/evaluation.md, "Session 9: where the lag
+ * goes (lag)"): s1, killed at 393 MiB, kept them for the 600 s of
+ * oom_hold_s while its load had fallen to 150 MiB and three guests with
+ * swap paged 12-37 MiB each.
+ */
+#include "test_policy_util.h"
+
+static struct policy_params params;
+
+static int setup(void **state)
+{
+	policy_params_default(&params);   /* need = estimate */
+	params.reserve_kb = 0;
+	params.mode = POLICY_FORCE_AUTO;
+	return 0;
+}
+
+/* OOM-killed: its minimum was raised from 0 to 400 MiB; it holds 400
+ * and needs W_i = 200 now (not growing: no margin). */
+static struct policy_dom killed(uint32_t domid)
+{
+	struct policy_dom d = est_dom(domid, 400 * MIB, 200 * MIB);
+
+	d.min_kb = 400 * MIB;
+	d.oom_raise_kb = 400 * MIB;
+	d.flags |= POLICY_IN_OOM_MIN;
+	return d;
+}
+
+/* With 200 MiB of free swap (136 beyond its gap). */
+static struct policy_dom swapper(uint32_t domid, uint64_t held, uint64_t ws)
+{
+	struct policy_dom d = est_dom(domid, held, ws);
+
+	d.swap_tot_kb = 256 * MIB;
+	d.swap_free_kb = 200 * MIB;
+	return d;
+}
+
+/* M = 688. Needs 200 + 340 fit; with the raised minimum (400 + 340)
+ * they do not: tier 4 decides, the swapper has its need, 340, and the
+ * killed guest the rest, 348 (above its need, below its minimum). With
+ * the minimum as a floor the swapper got 288 and paged 52 MiB. */
+static void test_oom_min_yields_to_need(void **state)
+{
+	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 340 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(cycle.tier, 4);
+	assert_int_equal(o[1].target_kb, 340 * MIB);
+	assert_in_range(o[0].target_kb, 348 * MIB - 4, 348 * MIB);
+	assert_true(o[0].reasons & POLICY_R_YIELD);
+}
+
+/* The minimum still comes before another's gap: M = 800, the needs and
+ * the minimum fit (740), the gaps' tier shares the rest: the killed
+ * guest keeps all of its 400, the swapper has 400 (60 of its gap). */
+static void test_oom_min_before_gap(void **state)
+{
+	struct policy_dom d[2] = { killed(1), swapper(2, 400 * MIB, 340 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(cycle.tier, 5);
+	assert_int_equal(o[0].target_kb, 400 * MIB);
+	assert_in_range(o[1].target_kb, 400 * MIB - 4, 400 * MIB);
+}
+
+/* Killed, swapless and growing again: its need now is W*_i = W_i + g_i
+ * = 264 (the margin is what it lacked), the need its swap cannot hold,
+ * so it keeps 264 whatever the swapper needs (460, holding 288; M =
+ * 688): the swapper has the other 424 and pages. */
+static void test_killed_climber_keeps_margin(void **state)
+{
+	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 460 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].flags |= POLICY_IN_GROWING;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 264 * MIB);
+	assert_in_range(o[1].target_kb, 424 * MIB - 4, 424 * MIB);
+}
+
+/* A killed guest with swap keeps its raised minimum as a floor, 400,
+ * whatever its free swap, and the swapper (460, M = 688) gets 288
+ * (host-50: guests with 512 MiB of swap shrunk to their need between
+ * their jumps were killed at the next one, 68 kills instead of 50). */
+static void test_killed_with_swap_keeps_min(void **state)
+{
+	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 460 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].swap_tot_kb = 64 * MIB;
+	d[0].swap_free_kb = 64 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 400 * MIB);
+	assert_int_equal(o[1].target_kb, 288 * MIB);
+	/* Its swap full: still a floor. */
+	d[0].swap_free_kb = 0;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 400 * MIB);
+	/* Without swap it yields, the swapper has its need. */
+	d[0].swap_tot_kb = 0;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_true(o[0].target_kb < 400 * MIB);
+	assert_true(o[1].target_kb > 288 * MIB);
+}
+
+/* oom_min_yield = no: the raised minimum is a floor of every tier, as
+ * before the rule: 400, and the swapper 288. The default is yes. */
+static void test_key_off_keeps_min(void **state)
+{
+	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 340 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	assert_true(params.oom_min_yield);
+	params.oom_min_yield = false;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 400 * MIB);
+	assert_int_equal(o[1].target_kb, 288 * MIB);
+}
+
+/* In abundance the raised minimum holds as before: with 400 MiB free
+ * the killed guest is not shrunk below 400. */
+static void test_oom_min_kept_in_abundance(void **state)
+{
+	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 200 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	decide(&params, 400 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_true(o[0].target_kb >= 400 * MIB);
+}
+
+/* The raise cannot exceed the minimum it raised: refused. */
+static void test_oom_raise_above_min_refused(void **state)
+{
+	struct policy_dom d[1] = { killed(1) };
+	struct policy_decision o[1];
+	struct policy_cycle cycle;
+	struct policy_ctx ctx;
+	struct policy_host host = { .free_kb = 0, .reserve_kb = 0 };
+
+	d[0].oom_raise_kb = 401 * MIB;
+	assert_int_equal(policy_ctx_init(&ctx, 1), 0);
+	assert_int_equal(policy_decide(&ctx, &params, &host, d, 1, o, &cycle), -1);
+	assert_non_null(strstr(cycle.error, "oom_raise"));
+	policy_ctx_free(&ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_oom_min_yields_to_need, setup),
+		cmocka_unit_test_setup(test_oom_min_before_gap, setup),
+		cmocka_unit_test_setup(test_killed_climber_keeps_margin, setup),
+		cmocka_unit_test_setup(test_killed_with_swap_keeps_min, setup),
+		cmocka_unit_test_setup(test_key_off_keeps_min, setup),
+		cmocka_unit_test_setup(test_oom_min_kept_in_abundance, setup),
+		cmocka_unit_test_setup(test_oom_raise_above_min_refused, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
