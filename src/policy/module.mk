@@ -41,3 +41,7 @@ $(eval $(call policy_test,test_growth,tests/unit/test_growth.c))
 # Scarce mode's margin tier: the OOM margin after every domain's need
 # (design.md §Growth is never cut, "The margin after the needs").
 $(eval $(call policy_test,test_margin_tier,tests/unit/test_margin_tier.c))
+
+# Scarce mode's grace tier: the adoption grace yields to another guest's
+# need and margin (design.md §Scarce mode from the estimated need).
+$(eval $(call policy_test,test_grace_yield,tests/unit/test_grace_yield.c))
