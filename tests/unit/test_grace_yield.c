@@ -108,9 +108,10 @@ static void test_grace_below_the_needs(void **state)
 	assert_true(out[0].target_kb + out[1].target_kb <= 440 * MIB);
 }
 
-/* Nobody lacks a need (dom 1 holds its 260): for a host short of its
- * reserve or a reservation (M = 500 < 260 + 280) the grace does not
- * yield: infeasible, nobody cut below its floor, as before. */
+/* Nobody lacks a need (dom 1 holds its 260): for a reservation that
+ * squeezes M (500 < 260 + 280) the grace does not yield: infeasible,
+ * nobody cut below its floor, as before. (Below the host's reserve the
+ * daemon drops the grace altogether: cycle.c.) */
 static void test_grace_holds_without_a_need(void **state)
 {
 	struct policy_dom d[2] = { est_dom(1, 260 * MIB, 260 * MIB), adopted() };
