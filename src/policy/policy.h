@@ -308,9 +308,10 @@ struct policy_cycle {
 	unsigned paper_solves;   /* linear systems solved by `paper` */
 	uint64_t fixup_kb;       /* see solve_exact.c; 0 in every test */
 	/* need = estimate, exact solver: the tier that decided
-	 * (design.md §Scarce mode from the estimated need): 1 when the need
-	 * free swap cannot hold did not all fit, 2 when it did but the whole
-	 * need did not, 3 when every need fit (the gaps shared the rest); 0
+	 * (design.md §Scarce mode from the estimated need): 1 the need free
+	 * swap cannot hold, 2 the no-shrink floors, 3 the rest of the need,
+	 * 4 a paused climb's OOM margin, 5 what an adoption grace holds
+	 * above the need floor, 6 the gaps (everything before fit); 0
 	 * without an estimate in the snapshot. */
 	unsigned tier;
 	size_t decided;          /* domains with mode != FIXED */
