@@ -123,6 +123,7 @@ static bool decided(const struct policy_params *p, const struct policy_dom *d)
 struct derived {
 	uint64_t lo;          /* L_i' : L_i after the no-shrink rule */
 	uint64_t lo_safe;     /* L_i' before the need and adoption floors */
+	uint64_t lo_need;     /* L_i' before the adoption floor */
 	uint64_t goal;        /* MC_i */
 	uint32_t lo_reasons;  /* why lo is what it is */
 };
@@ -183,6 +184,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 	uint64_t want = d->committed_as_kb + overhead + policy_dom_gap_kb(p, d);
 
 	dv->lo_safe = dv->lo;
+	dv->lo_need = dv->lo;
 	if (uses_need(p, d)) {
 		/* need = estimate: the goal is W_i + g_i, and growth is never
 		 * cut: L_i' = max(L_i', min(B_i, W_i, H_i)), so a guest that
@@ -197,6 +199,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 		if (w > want)
 			want = w;
 		raise_lo(dv, now < keep ? now : keep, POLICY_R_NEED);
+		dv->lo_need = dv->lo;
 		if (d->flags & POLICY_IN_GRACE) {
 			uint64_t c = d->committed_as_kb + overhead;
 			uint64_t g = (c > d->ws_kb ? c : d->ws_kb) +
@@ -310,7 +313,8 @@ static uint64_t tier_floors(const struct policy_params *p,
  * domain with an estimate has A_i = W_i and U_i = min(H_i, W_i + g_i),
  * and the exact solver runs in tiers (solve_tiers.c) over a ladder of
  * bounds: the need free swap cannot hold, the no-shrink floors, the need
- * U1_i = clamp(W_i, L_i', U_i), the gap up to U_i. A domain without an
+ * U1_i = clamp(W_i, L_i', U_i), the OOM margin, an adoption grace's
+ * floor, the gap up to U_i. A domain without an
  * estimate has L_i' then U_i: it goes whole into tier 1, and a snapshot
  * without estimates is solved in one call, exactly as before. */
 static int balance(struct policy_ctx *ctx, const struct policy_params *p,
@@ -333,7 +337,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
 								: d->max_kb;
 		double a = p->tau * active_kb(p, d);
-		uint64_t up1 = up, upm = up, sf = 0;
+		uint64_t up1 = up, upm = up, sf = 0, lo = dv.lo;
 		bool est = uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT;
 
 		if (est) {
@@ -347,7 +351,12 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * beyond its gap: the room for its own next rise, as
 			 * the OOM margin counts it. */
 			a = p->tau * (double)w;
-			up1 = clamp_u64(policy_need_now_kb(p, d), dv.lo, up);
+			/* The adoption grace's floor above the need floor is
+			 * a tier of its own, after every need and margin: it
+			 * yields to what the others lack of them
+			 * (solve_tiers.c). */
+			lo = dv.lo_need;
+			up1 = clamp_u64(policy_need_now_kb(p, d), lo, up);
 			upm = clamp_u64(w > keep ? w : keep, up1, up);
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
@@ -355,11 +364,12 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		ctx->items[k++] = (struct solve_item){
 			.a = a,
 			.w = weight(p, d),
-			.lo = dv.lo,
+			.lo = lo,
 			.up = up,
 			.actual = d->actual_kb,
-			.rung = { dv.lo, up, up, up1, upm, up },
+			.rung = { lo, up, up, up1, upm, up, up },
 			.safe = est ? dv.lo_safe : dv.lo,
+			.grace = dv.lo,
 			.swap = sf,
 			.est = est,
 			.dom = (uint32_t)i,

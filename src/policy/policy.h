@@ -252,7 +252,7 @@ struct policy_host {
 
 /* The last tier of scarce mode under need = estimate: every need fit, the
  * gaps shared the rest (policy_cycle.tier). */
-#define POLICY_TIER_GAPS 5
+#define POLICY_TIER_GAPS 6
 
 enum policy_mode {
 	POLICY_MODE_ABUNDANT,    /* self-adjustment (§3.2) */
@@ -329,9 +329,12 @@ struct policy_cycle {
 	unsigned paper_solves;   /* linear systems solved by `paper` */
 	uint64_t fixup_kb;       /* see solve_exact.c; 0 in every test */
 	/* need = estimate, exact solver: the tier that decided
-	 * (design.md §Scarce mode from the estimated need, solve_tiers.c),
-	 * 1 to POLICY_TIER_GAPS, the last, where every need fit and the gaps
-	 * shared the rest; 0 without an estimate in the snapshot. */
+	 * (design.md §Scarce mode from the estimated need): 1 the need free
+	 * swap cannot hold, 2 the no-shrink floors, 3 the rest of the need,
+	 * 4 a paused climb's OOM margin and a killed swapless guest's
+	 * raised minimum, 5 what an adoption grace holds above the need
+	 * floor, POLICY_TIER_GAPS (6) the gaps (everything before fit); 0
+	 * without an estimate in the snapshot. */
 	unsigned tier;
 	size_t decided;          /* domains with mode != FIXED */
 	size_t bad_index;        /* policy_decide() == -1: offending entry */

@@ -56,7 +56,7 @@ static const struct cfg_key policy_keys[] = {
 	{ "need", CFG_ENUM, P(need), .names = policy_need_names, .def = "estimate",
 	  .doc = "What sizes a domain whose agent reports working-set figures: Committed_AS (MC_i), or the estimate W_i plus the gap g_i." },
 	{ "adopt_grace_s", CFG_U32, P(adopt_grace_s), .umin = 0, .umax = 86400, .def = "60",
-	  .doc = "Under need = estimate, a newly adopted domain is not shrunk below max(W, Committed_AS + O) + gap until it has reported this long; one that started while the arbiter ran keeps what it holds as long, while the host is abundant and can spare it." },
+	  .doc = "Under need = estimate, a newly adopted domain is not shrunk below max(W, Committed_AS + O) + gap until it has reported this long (in scarce mode the part above its working set yields to what another guest lacks of its need); one that started while the arbiter ran keeps what it holds as long, while the host is abundant and can spare it." },
 	{ "oom_room_s", CFG_U32, P(oom_room_s), .umin = 0, .umax = 86400, .def = "60",
 	  .doc = "Under need = estimate, for this long after a domain's working-set estimate or Committed_AS rose by `min_change_mb`, the part of its gap that its free swap cannot hold is need (its OOM margin), and so is what its programs committed and have not touched yet: scarce mode's first tier and the no-shrink floor keep it while the guest still climbs (its last rise within twice the time between its last two); after that the margin comes after every domain's need, before anyone's gap (0: never)." },
 	{ "oom_min_yield", CFG_BOOL, P(oom_min_yield), .def = "yes",

@@ -36,14 +36,16 @@ struct solve_item {
 	uint64_t actual;   /* N_i (the paper solver's budget is sum N_i) */
 	/* The tiers' bounds (solve_tiers.c; need = estimate), a ladder
 	 * rung[0] <= ... <= rung[SOLVE_TIERS]: tier t shares M between
-	 * rung[t - 1] and rung[t]. The caller sets rung[3] = U1_i (the
-	 * need now), rung[4] (the need with the OOM margin, W*_i, not below
-	 * rung[3]) and rung[5] = U_i, and for a domain with an estimate
-	 * (est) safe (its
-	 * floor before the need and adoption floors) and swap (the swap it
-	 * can page into); solve_tiers() sets the rest. */
-	uint64_t rung[6];
+	 * rung[t - 1] and rung[t]. The caller sets lo (L_i' without the
+	 * adoption floor), rung[3] = U1_i (the need now), rung[4] (the need
+	 * with the OOM margin, W*_i, not below rung[3]) and rung[6] = U_i,
+	 * and for a domain with an estimate (est) safe (its floor before
+	 * the need and adoption floors), grace (L_i' with the adoption
+	 * floor, >= lo) and swap (the swap it can page into);
+	 * solve_tiers() sets the rest. */
+	uint64_t rung[7];
 	uint64_t safe;
+	uint64_t grace;
 	uint64_t swap;
 	bool est;
 	uint64_t target;   /* out */

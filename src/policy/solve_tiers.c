@@ -7,8 +7,9 @@
  * OOM kill, not paging), above floors that let the other guests page out
  * for it; tier 2: the no-shrink floors; tier 3: the rest of the need;
  * tier 4: the OOM margin of a growing guest without swap room (a rise
- * not there yet, served after every guest's need now); tier 5: the
- * gaps.
+ * not there yet, served after every guest's need now); tier 5: what an
+ * adoption grace holds above the need floor (yielded to what the others
+ * lack of their need and margin); tier 6: the gaps.
  */
 #include "policy/solve.h"
 
@@ -26,12 +27,57 @@ static uint64_t oom_need(const struct solve_item *it)
 	return clamp_u(u1 - (it->swap < u1 ? it->swap : u1), it->lo, u1);
 }
 
+/*
+ * The adoption grace (design.md §Growth is never cut): what a new
+ * domain's floor holds above its need floor (grace - lo) is rung 5, after
+ * every need and OOM margin and before every gap. Below it, in tiers 1
+ * to 4, the floor stays at grace less a yield: at most what the domains
+ * without such a floor lack of their need and margin (rung[4] - N_j) in
+ * all, in proportion to each grace. With nobody short of them (a
+ * reservation, a host short of its reserve, the gaps) the floor holds
+ * whole, as before.
+ */
+static void grace_yield(struct solve_item *items, size_t k)
+{
+	uint64_t lack = 0, held = 0;
+
+	for (size_t j = 0; j < k; j++) {
+		const struct solve_item *it = &items[j];
+
+		if (!it->est)
+			continue;
+		if (it->grace > it->lo)
+			held += it->grace - it->lo;
+		else if (it->rung[4] > it->actual)
+			lack += it->rung[4] - it->actual;
+	}
+	for (size_t j = 0; j < k; j++) {
+		struct solve_item *it = &items[j];
+		uint64_t give;
+
+		if (!it->est)
+			continue;
+		if (it->grace <= it->lo) {
+			it->rung[5] = it->rung[4];
+			continue;
+		}
+		give = lack >= held ? it->grace - it->lo :
+		       (uint64_t)((unsigned __int128)(it->grace - it->lo) * lack / held);
+		it->rung[5] = clamp_u(it->grace, it->rung[4], it->rung[6]);
+		it->lo = it->grace - give;
+		it->rung[3] = clamp_u(it->rung[3], it->lo, it->rung[5]);
+		it->rung[4] = clamp_u(it->rung[4], it->rung[3], it->rung[5]);
+	}
+}
+
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 			      struct policy_cycle *cycle)
 {
 	struct solve_item *items = ctx->items;
 	uint64_t excess = 0, room = 0;
 	unsigned t = 1;
+
+	grace_yield(items, k);
 
 	/* What the guests whose need swap cannot hold lies above their
 	 * floor (they must grow or be OOM-killed) lack, and the swap the
@@ -56,7 +102,8 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 
 		if (!it->est) {
 			it->rung[0] = it->lo;
-			it->rung[1] = it->rung[2] = it->rung[SOLVE_TIERS];
+			for (unsigned r = 1; r < SOLVE_TIERS; r++)
+				it->rung[r] = it->rung[SOLVE_TIERS];
 			continue;
 		}
 		if (z <= it->lo && room)

@@ -64,7 +64,7 @@ static void test_need_before_margin(void **state)
 
 /* The margin still comes before another's gap: the climber holds 340,
  * the other (W 200, no swap room to speak of) 280, M = 620. Needs 500,
- * with the margin 564: the gaps' tier (5) shares the rest, and the
+ * with the margin 564: the gaps' tier (6) shares the rest, and the
  * climber has its whole margin, 364; the other 256 (56 of its gap). */
 static void test_margin_before_gap(void **state)
 {
@@ -75,7 +75,7 @@ static void test_margin_before_gap(void **state)
 
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
-	assert_int_equal(cycle.tier, 5);
+	assert_int_equal(cycle.tier, POLICY_TIER_GAPS);
 	assert_int_equal(o[0].target_kb, 364 * MIB);
 	assert_in_range(o[1].target_kb, 256 * MIB - 4, 256 * MIB);
 }
@@ -142,7 +142,7 @@ static void test_no_margin_without_growth(void **state)
 	d[0].flags &= ~(uint32_t)POLICY_IN_GROWING;
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
-	assert_int_equal(cycle.tier, 5);
+	assert_int_equal(cycle.tier, POLICY_TIER_GAPS);
 	assert_true(o[1].target_kb >= 340 * MIB);
 	assert_true(o[0].target_kb >= 300 * MIB);
 }

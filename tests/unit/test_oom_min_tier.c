@@ -73,7 +73,7 @@ static void test_oom_min_before_gap(void **state)
 
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
-	assert_int_equal(cycle.tier, 5);
+	assert_int_equal(cycle.tier, POLICY_TIER_GAPS);
 	assert_int_equal(o[0].target_kb, 400 * MIB);
 	assert_in_range(o[1].target_kb, 400 * MIB - 4, 400 * MIB);
 }
