@@ -488,7 +488,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		return 0;
 	}
 
-	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0;
+	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -500,6 +500,12 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		sum_lo += (int64_t)dv.lo;
 		sum_goal += (int64_t)dv.goal;
 		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, uses_need(p, &dom[i]));
+		if (uses_need(p, &dom[i])) {
+			uint64_t aim = policy_band_aim(p, &dom[i], dv.goal);
+
+			if (aim > dom[i].actual_kb)
+				up += (int64_t)(aim - dom[i].actual_kb);
+		}
 	}
 
 	/* Step 3: dom0 priority. Dom0 gets its goal MC_0 at once, before
@@ -562,6 +568,11 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	 * (design.md §A step ahead and the boot grace, "Below the reserve"). */
 	enum policy_band band = free_u >= 0 ? POLICY_BAND_KEEP :
 				free_u + back >= 0 ? POLICY_BAND_AIM : POLICY_BAND_GOAL;
+
+	/* Above the reserve but short of what the growing domains' aims
+	 * take: the decreases fund them in one write each. */
+	if (band == POLICY_BAND_KEEP && free_u < up)
+		band = POLICY_BAND_FUND;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;

@@ -110,6 +110,10 @@ enum policy_band {
 	POLICY_BAND_KEEP,
 	POLICY_BAND_AIM,
 	POLICY_BAND_GOAL,
+	/* The pool does not cover the growing domains' aims: a decrease
+	 * goes to its aim in one write, not in hysteresis steps that each
+	 * fund one more grant (step.c). */
+	POLICY_BAND_FUND,
 };
 
 /* The write band's target for d toward goal; *settle: the end of the
