@@ -71,7 +71,8 @@ uint64_t policy_band_step(const struct policy_params *p,
 	 * self-adjustment does. */
 	uint64_t b = d->target_kb;
 	uint64_t aim = band == POLICY_BAND_GOAL ? goal : policy_band_aim(p, d, goal);
-	uint64_t keep = band == POLICY_BAND_KEEP ? 2 * policy_page_down(p->min_change_kb)
+	uint64_t keep = band == POLICY_BAND_KEEP || band == POLICY_BAND_FUND ?
+			2 * policy_page_down(p->min_change_kb)
 						 : aim - goal;
 
 	*settle = aim;
