@@ -3,7 +3,8 @@
  * Classification, self-adjustment, guest safety and dom0 handling, and
  * the glue around the solvers (design.md §One cycle). The solvers live in
  * solve_exact.c and solve_paper.c, the abundant steps in step.c, the
- * write arithmetic in apply.c, the parameters in params.c.
+ * write arithmetic in apply.c, the parameters in params.c, the bounds
+ * of an entry in check_dom.c.
  *
  * One cycle, in the order the code below follows:
  *   1. F_h = host free - reserve - pending growth of undecided entries.
@@ -62,52 +63,6 @@ void policy_ctx_free(struct policy_ctx *ctx)
 static inline uint64_t clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
-}
-
-/* The core does not trust its caller either: every figure is bounded so
- * that no sum below can overflow and no price can become NaN. */
-static int check_dom(const struct policy_dom *d, char *err, size_t len)
-{
-	const struct {
-		const char *name;
-		uint64_t v;
-	} sizes[] = {
-		{ "actual", d->actual_kb }, { "target", d->target_kb },
-		{ "min", d->min_kb }, { "max", d->max_kb },
-		{ "free", d->free_kb }, { "avail", d->avail_kb },
-		{ "committed_as", d->committed_as_kb },
-		{ "overhead", d->overhead_kb }, { "gap", d->gap_kb },
-		{ "swap_free", d->swap_free_kb }, { "swap_tot", d->swap_tot_kb },
-		{ "ws", d->ws_kb }, { "commit_new", d->commit_new_kb },
-		{ "oom_raise", d->oom_raise_kb },
-	};
-
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		if (sizes[i].v > POLICY_KB_MAX)
-			return policy_fail(err, len, "domain %u: %s %llu KiB above %llu",
-				    d->domid, sizes[i].name,
-				    (unsigned long long)sizes[i].v,
-				    (unsigned long long)POLICY_KB_MAX);
-	if (d->min_kb > d->max_kb)
-		return policy_fail(err, len, "domain %u: min %llu > max %llu",
-			    d->domid, (unsigned long long)d->min_kb,
-			    (unsigned long long)d->max_kb);
-	if (d->oom_raise_kb > d->min_kb)
-		return policy_fail(err, len, "domain %u: oom_raise %llu > min %llu",
-			    d->domid, (unsigned long long)d->oom_raise_kb,
-			    (unsigned long long)d->min_kb);
-	if (d->swap_free_kb > d->swap_tot_kb)
-		return policy_fail(err, len, "domain %u: swap_free %llu > swap_tot %llu",
-			    d->domid, (unsigned long long)d->swap_free_kb,
-			    (unsigned long long)d->swap_tot_kb);
-	if (!(d->shares >= POLICY_SHARES_MIN && d->shares <= POLICY_SHARES_MAX))
-		return policy_fail(err, len, "domain %u: shares %g outside [%g, %g]",
-			    d->domid, d->shares, POLICY_SHARES_MIN,
-			    POLICY_SHARES_MAX);
-	if ((unsigned)d->kind > POLICY_UNMANAGED)
-		return policy_fail(err, len, "domain %u: unknown kind %d", d->domid,
-			    (int)d->kind);
-	return 0;
 }
 
 static bool decided(const struct policy_params *p, const struct policy_dom *d)
@@ -457,7 +412,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 			    (long long)host->free_kb,
 			    (unsigned long long)host->reserve_kb);
 	for (size_t i = 0; i < n; i++) {
-		if (check_dom(&dom[i], cycle->error, sizeof(cycle->error)) < 0) {
+		if (policy_check_dom(&dom[i], cycle->error, sizeof(cycle->error)) < 0) {
 			cycle->bad_index = i;
 			return -1;
 		}
@@ -498,7 +453,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		return 0;
 	}
 
-	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0;
+	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -510,6 +465,12 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		sum_lo += (int64_t)dv.lo;
 		sum_goal += (int64_t)dv.goal;
 		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, uses_need(p, &dom[i]));
+		if (uses_need(p, &dom[i])) {
+			uint64_t aim = policy_band_aim(p, &dom[i], dv.goal);
+
+			if (aim > dom[i].actual_kb)
+				up += (int64_t)(aim - dom[i].actual_kb);
+		}
 	}
 
 	/* Step 3: dom0 priority. Dom0 gets its goal MC_0 at once, before
@@ -572,6 +533,11 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	 * (design.md §A step ahead and the boot grace, "Below the reserve"). */
 	enum policy_band band = free_u >= 0 ? POLICY_BAND_KEEP :
 				free_u + back >= 0 ? POLICY_BAND_AIM : POLICY_BAND_GOAL;
+
+	/* Above the reserve but short of what the growing domains' aims
+	 * take: the decreases fund them in one write each. */
+	if (band == POLICY_BAND_KEEP && free_u < up)
+		band = POLICY_BAND_FUND;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;

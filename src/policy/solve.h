@@ -22,6 +22,10 @@
 int policy_fail(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* 0, or -1 with err saying which figure of which domain is out of its
+ * bounds (check_dom.c). */
+int policy_check_dom(const struct policy_dom *d, char *err, size_t len);
+
 enum solve_at {
 	SOLVE_FREE,  /* strictly between its bounds: on the common price */
 	SOLVE_AT_LO,
@@ -112,6 +116,10 @@ enum policy_band {
 	POLICY_BAND_KEEP,
 	POLICY_BAND_AIM,
 	POLICY_BAND_GOAL,
+	/* The pool does not cover the growing domains' aims: a decrease
+	 * goes to its aim in one write, not in hysteresis steps that each
+	 * fund one more grant (step.c). */
+	POLICY_BAND_FUND,
 };
 
 /* The write band's target for d toward goal; *settle: the end of the

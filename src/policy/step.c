@@ -71,7 +71,8 @@ uint64_t policy_band_step(const struct policy_params *p,
 	 * self-adjustment does. */
 	uint64_t b = d->target_kb;
 	uint64_t aim = band == POLICY_BAND_GOAL ? goal : policy_band_aim(p, d, goal);
-	uint64_t keep = band == POLICY_BAND_KEEP ? 2 * policy_page_down(p->min_change_kb)
+	uint64_t keep = band == POLICY_BAND_KEEP || band == POLICY_BAND_FUND ?
+			2 * policy_page_down(p->min_change_kb)
 						 : aim - goal;
 
 	*settle = aim;
@@ -81,6 +82,12 @@ uint64_t policy_band_step(const struct policy_params *p,
 		*settle = b;   /* kept: no move, the domain is where it should be */
 		return b;
 	}
+	/* Growth waits on this decrease: one write that covers it, not a
+	 * hysteresis walk whose every step funds one more grant (a donor
+	 * stepping down by min_change per cycle and the grower granted
+	 * that much each time: two writes a cycle for one move). */
+	if (band == POLICY_BAND_FUND)
+		return aim;
 	return policy_self_step(p, b, aim);
 }
 

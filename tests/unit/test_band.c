@@ -127,6 +127,37 @@ static void test_walks_down_beyond_the_band(void **state)
 	assert_true(500 * MIB - o.write_kb >= params.min_change_kb);
 }
 
+/* Growth waits on a decrease (design.md §A step ahead and the boot
+ * grace, "A decrease that funds growth"): the host is abundant (F_U
+ * 200 MiB >= sum(goal - N) = -180 + 208) but the pool does not cover the
+ * grower's aim (480 - 256 = 224 MiB). The donor, 500 MiB for a goal of
+ * 320, goes to its aim (336) in one write instead of an eighth of the
+ * way (479.5 MiB), which funded one more grant per cycle (margin-steps:
+ * 46 writes against paper's 24). With a pool that covers the aim, the
+ * walk in eighths is unchanged. */
+static void test_decrease_that_funds_growth_is_one_write(void **state)
+{
+	struct policy_dom d[2] = { est_dom(1, 500 * MIB, 256 * MIB),
+				   est_dom(2, 256 * MIB, 400 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	run_cycle(&params, 200 * (int64_t)MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_int_equal(o[0].goal_kb, 320 * MIB);
+	assert_int_equal(o[0].target_kb, 336 * MIB);
+	assert_true(o[0].has_write);
+	assert_int_equal(o[0].write_kb, 336 * MIB);
+	assert_true(o[1].has_write);
+	assert_true(o[1].write_kb > 256 * MIB);
+
+	run_cycle(&params, 300 * (int64_t)MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_true(o[0].target_kb > 400 * MIB);
+	assert_true(o[0].target_kb < 500 * MIB);
+	assert_int_equal(o[1].target_kb, 480 * MIB);
+}
+
 /* A ramp of 4 MiB a cycle for 60 cycles: one write per min_change of
  * growth at most (the old rule wrote every cycle), and the target never
  * below the goal. */
@@ -254,6 +285,7 @@ int main(void)
 		cmocka_unit_test_setup(test_walks_down_beyond_the_band, setup),
 		cmocka_unit_test_setup(test_no_band_below_the_reserve, setup),
 		cmocka_unit_test_setup(test_below_the_reserve_walks_to_the_aim, setup),
+		cmocka_unit_test_setup(test_decrease_that_funds_growth_is_one_write, setup),
 		cmocka_unit_test_setup(test_ramp_written_once_per_min_change, setup),
 		cmocka_unit_test_setup(test_jitter_not_written, setup),
 		cmocka_unit_test_setup(test_step_ahead_stops_at_max, setup),

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The bounds of a snapshot entry, checked by policy_decide() before any
+ * arithmetic (design.md §One cycle).
+ */
+#include "policy/policy.h"
+#include "policy/solve.h"
+
+/* The core does not trust its caller either: every figure is bounded so
+ * that no sum in policy_decide() can overflow and no price can become NaN. */
+int policy_check_dom(const struct policy_dom *d, char *err, size_t len)
+{
+	const struct {
+		const char *name;
+		uint64_t v;
+	} sizes[] = {
+		{ "actual", d->actual_kb }, { "target", d->target_kb },
+		{ "min", d->min_kb }, { "max", d->max_kb },
+		{ "free", d->free_kb }, { "avail", d->avail_kb },
+		{ "committed_as", d->committed_as_kb },
+		{ "overhead", d->overhead_kb }, { "gap", d->gap_kb },
+		{ "swap_free", d->swap_free_kb }, { "swap_tot", d->swap_tot_kb },
+		{ "ws", d->ws_kb }, { "commit_new", d->commit_new_kb },
+		{ "oom_raise", d->oom_raise_kb },
+	};
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (sizes[i].v > POLICY_KB_MAX)
+			return policy_fail(err, len, "domain %u: %s %llu KiB above %llu",
+				    d->domid, sizes[i].name,
+				    (unsigned long long)sizes[i].v,
+				    (unsigned long long)POLICY_KB_MAX);
+	if (d->min_kb > d->max_kb)
+		return policy_fail(err, len, "domain %u: min %llu > max %llu",
+			    d->domid, (unsigned long long)d->min_kb,
+			    (unsigned long long)d->max_kb);
+	if (d->oom_raise_kb > d->min_kb)
+		return policy_fail(err, len, "domain %u: oom_raise %llu > min %llu",
+			    d->domid, (unsigned long long)d->oom_raise_kb,
+			    (unsigned long long)d->min_kb);
+	if (d->swap_free_kb > d->swap_tot_kb)
+		return policy_fail(err, len, "domain %u: swap_free %llu > swap_tot %llu",
+			    d->domid, (unsigned long long)d->swap_free_kb,
+			    (unsigned long long)d->swap_tot_kb);
+	if (!(d->shares >= POLICY_SHARES_MIN && d->shares <= POLICY_SHARES_MAX))
+		return policy_fail(err, len, "domain %u: shares %g outside [%g, %g]",
+			    d->domid, d->shares, POLICY_SHARES_MIN,
+			    POLICY_SHARES_MAX);
+	if ((unsigned)d->kind > POLICY_UNMANAGED)
+		return policy_fail(err, len, "domain %u: unknown kind %d", d->domid,
+			    (int)d->kind);
+	return 0;
+}
