@@ -32,16 +32,6 @@ static struct policy_dom climber(uint32_t domid, uint64_t held, uint64_t ws)
 	return d;
 }
 
-/* With 200 MiB of free swap: 136 beyond its gap. */
-static struct policy_dom swapper(uint32_t domid, uint64_t held, uint64_t ws)
-{
-	struct policy_dom d = est_dom(domid, held, ws);
-
-	d.swap_tot_kb = 256 * MIB;
-	d.swap_free_kb = 200 * MIB;
-	return d;
-}
-
 /* The climber (W 300, margin 64) holds 364; the swapper needs 340 and
  * holds 324: it pages 16 MiB. M = 688. Its need comes before the
  * climber's margin: 340, and the climber keeps 348 (its need and 48 of
@@ -50,7 +40,7 @@ static struct policy_dom swapper(uint32_t domid, uint64_t held, uint64_t ws)
 static void test_need_before_margin(void **state)
 {
 	struct policy_dom d[2] = { climber(1, 364 * MIB, 300 * MIB),
-				   swapper(2, 324 * MIB, 340 * MIB) };
+				   est_swap_dom(2, 324 * MIB, 340 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -86,7 +76,7 @@ static void test_margin_before_gap(void **state)
 static void test_committed_lead_is_need(void **state)
 {
 	struct policy_dom d[2] = { climber(1, 364 * MIB, 300 * MIB),
-				   swapper(2, 324 * MIB, 340 * MIB) };
+				   est_swap_dom(2, 324 * MIB, 340 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -102,7 +92,7 @@ static void test_committed_lead_is_need(void **state)
 static void assert_margin_is_need(uint32_t flag)
 {
 	struct policy_dom d[2] = { climber(1, 364 * MIB, 300 * MIB),
-				   swapper(2, 324 * MIB, 340 * MIB) };
+				   est_swap_dom(2, 324 * MIB, 340 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -135,7 +125,7 @@ static void test_killed_margin_is_need(void **state)
 static void test_no_margin_without_growth(void **state)
 {
 	struct policy_dom d[2] = { climber(1, 364 * MIB, 300 * MIB),
-				   swapper(2, 324 * MIB, 340 * MIB) };
+				   est_swap_dom(2, 324 * MIB, 340 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 

@@ -34,23 +34,13 @@ static struct policy_dom killed(uint32_t domid)
 	return d;
 }
 
-/* With 200 MiB of free swap (136 beyond its gap). */
-static struct policy_dom swapper(uint32_t domid, uint64_t held, uint64_t ws)
-{
-	struct policy_dom d = est_dom(domid, held, ws);
-
-	d.swap_tot_kb = 256 * MIB;
-	d.swap_free_kb = 200 * MIB;
-	return d;
-}
-
 /* M = 688. Needs 200 + 340 fit; with the raised minimum (400 + 340)
  * they do not: tier 4 decides, the swapper has its need, 340, and the
  * killed guest the rest, 348 (above its need, below its minimum). With
  * the minimum as a floor the swapper got 288 and paged 52 MiB. */
 static void test_oom_min_yields_to_need(void **state)
 {
-	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 340 * MIB) };
+	struct policy_dom d[2] = { killed(1), est_swap_dom(2, 288 * MIB, 340 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -67,7 +57,7 @@ static void test_oom_min_yields_to_need(void **state)
  * guest keeps all of its 400, the swapper has 400 (60 of its gap). */
 static void test_oom_min_before_gap(void **state)
 {
-	struct policy_dom d[2] = { killed(1), swapper(2, 400 * MIB, 340 * MIB) };
+	struct policy_dom d[2] = { killed(1), est_swap_dom(2, 400 * MIB, 340 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -84,7 +74,7 @@ static void test_oom_min_before_gap(void **state)
  * 688): the swapper has the other 424 and pages. */
 static void test_killed_climber_keeps_margin(void **state)
 {
-	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 460 * MIB) };
+	struct policy_dom d[2] = { killed(1), est_swap_dom(2, 288 * MIB, 460 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -101,7 +91,7 @@ static void test_killed_climber_keeps_margin(void **state)
  * their jumps were killed at the next one, 68 kills instead of 50). */
 static void test_killed_with_swap_keeps_min(void **state)
 {
-	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 460 * MIB) };
+	struct policy_dom d[2] = { killed(1), est_swap_dom(2, 288 * MIB, 460 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -128,7 +118,7 @@ static void test_killed_with_swap_keeps_min(void **state)
  * before the rule: 400, and the swapper 288. The default is yes. */
 static void test_key_off_keeps_min(void **state)
 {
-	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 340 * MIB) };
+	struct policy_dom d[2] = { killed(1), est_swap_dom(2, 288 * MIB, 340 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -144,7 +134,7 @@ static void test_key_off_keeps_min(void **state)
  * the killed guest is not shrunk below 400. */
 static void test_oom_min_kept_in_abundance(void **state)
 {
-	struct policy_dom d[2] = { killed(1), swapper(2, 288 * MIB, 200 * MIB) };
+	struct policy_dom d[2] = { killed(1), est_swap_dom(2, 288 * MIB, 200 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 

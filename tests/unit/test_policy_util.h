@@ -55,6 +55,16 @@ static inline struct policy_dom est_dom(uint32_t domid, uint64_t held, uint64_t 
 	return d;
 }
 
+/* est_dom with 256 MiB of swap, 200 of it free: 136 beyond its gap. */
+static inline struct policy_dom est_swap_dom(uint32_t domid, uint64_t held, uint64_t ws)
+{
+	struct policy_dom d = est_dom(domid, held, ws);
+
+	d.swap_tot_kb = 256 * MIB;
+	d.swap_free_kb = 200 * MIB;
+	return d;
+}
+
 /* Parameters for hand-computed cases: no headroom, no reserve and
  * free_source = free, so the arithmetic in the comments stays short. */
 static inline struct policy_params hand_params(double tau, double epsilon)
