@@ -156,14 +156,15 @@ uint32_t mhost_start(struct mhost *h, const struct sim_guest_spec *g, bool ghost
 	return domid;
 }
 
-void mhost_cycle(struct mhost *h, uint64_t now, uint64_t next_regular, bool early)
+void mhost_cycle(struct mhost *h, uint64_t now, uint64_t next_regular)
 {
+	bool early = h->a.early;   /* set by the last arbiter_next_cycle */
+
 	setenv("XENSTORED_PATH", h->sock, 1);
 	/* As in run.c: one round trip so the agents' reports of this instant
 	 * have reached the arbiter before its cycle. */
 	if (h->a.xs)
 		free(xs_get_domain_path(h->a.xs, 0));
-	h->a.early = early;
 	arbiter_cycle(&h->a);
 	h->early_ms = arbiter_next_cycle(&h->a, now, next_regular);
 	if (h->early_ms >= next_regular)

@@ -44,8 +44,8 @@ uint32_t mhost_start(struct mhost *h, const struct sim_guest_spec *g, bool ghost
  * holds. A regular cycle (next_regular: when the one after it is due) may
  * ask for an early one, as the daemon's loop does
  * (design.md §Growth is never cut, "The follow-up cycle"): h->early_ms;
- * early says this is it. */
-void mhost_cycle(struct mhost *h, uint64_t now, uint64_t next_regular, bool early);
+ * h->a.early (arbiter_next_cycle keeps it) says whether this is it. */
+void mhost_cycle(struct mhost *h, uint64_t now, uint64_t next_regular);
 /* What the running domUs hold (ghosts included) and how many run; of
  * it, what migrations' receiving domains hold in *ghost_kb. */
 uint64_t mhost_used_kb(const struct mhost *h, size_t *running, uint64_t *ghost_kb);

@@ -467,11 +467,11 @@ int multi_run(const struct multi_scenario *m, const struct multi_run_spec *rs,
 		if (next == next_cycle) {
 			next_cycle += cfg.interval_ms;
 			for (size_t h = 0; h < w.nh; h++)
-				mhost_cycle(&hosts[h], next, next_cycle, false);
+				mhost_cycle(&hosts[h], next, next_cycle);
 		} else {
 			for (size_t h = 0; h < w.nh; h++)
 				if (hosts[h].early_ms == next)
-					mhost_cycle(&hosts[h], next, next_cycle, true);
+					mhost_cycle(&hosts[h], next, next_cycle);
 		}
 		if (next == next_sample)
 			next_sample += ac.sample_ms;
