@@ -389,6 +389,7 @@ int arbiter_cycle(struct arbiter *a)
 	struct policy_host host = {
 		.free_kb = host_free(a, now),
 		.reserve_kb = a->cfg.policy.params.reserve_kb,
+		.reservations_kb = a->reserve_kb,
 	};
 	/* The adoption grace and the OOM margin yield to the host's reserve:
 	 * below it, a newly adopted or growing domain gives back down to its
@@ -414,6 +415,11 @@ int arbiter_cycle(struct arbiter *a)
 			    "infeasible: the domains' minimums exceed the memory by %llu KiB; everyone held at min",
 			    (unsigned long long)a->cycle.shortfall_kb);
 	}
+	if (a->cycle.resv_held_kb)
+		log_limited(LOG_NOTICE, "arbiter:resv-held",
+			    "reservations: %llu of %llu KiB wait: taking them would cut a guest below its need and slack",
+			    (unsigned long long)a->cycle.resv_held_kb,
+			    (unsigned long long)a->reserve_kb);
 	perform(a, n, now);
 	a->follow_up_kb = a->dry_run ? 0
 		: policy_follow_up(&a->cfg.policy.params, a->snap, n, a->dec);

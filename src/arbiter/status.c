@@ -247,6 +247,7 @@ static struct json_object *top_json(const struct arbiter *a)
 	add(h, "outstanding_kb", u64(a->host.outstanding_kb));
 	add(h, "reserve_kb", u64(p->reserve_kb));
 	add(h, "reservation_kb", opt_u64(a->reserve_kb > 0, a->reserve_kb));
+	add(h, "reservation_waits_kb", opt_u64(a->cycle.resv_held_kb > 0, a->cycle.resv_held_kb));
 	add(h, "budget_kb", json_object_new_int64(a->cycle.host_free_kb));
 	add(h, "shortfall_kb", opt_u64(a->cycle.shortfall_kb > 0, a->cycle.shortfall_kb));
 	add(o, "host", h);

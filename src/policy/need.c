@@ -56,3 +56,19 @@ uint64_t policy_need_now_kb(const struct policy_params *p,
 		return policy_need_w_kb(p, d);
 	return c < POLICY_KB_MAX ? c : POLICY_KB_MAX;
 }
+
+/* W_i plus its slack (need_slack_pct of W_i, 4 KiB aligned): the error
+ * the working-set estimate can have on a real guest (the e2e's squeezed
+ * guest: up to 4.9 % under; docs/performance.md). A guest held at W_i
+ * exactly has no free page left for its page cache and the kernel's
+ * watermarks; with its swap in zram a squeeze there ends in the OOM
+ * killer (design.md §The estimate's slack). */
+uint64_t policy_need_slack_kb(const struct policy_params *p,
+			      const struct policy_dom *d)
+{
+	uint64_t s = d->ws_kb / 100 * p->need_slack_pct +
+		     d->ws_kb % 100 * p->need_slack_pct / 100;
+	uint64_t w = d->ws_kb + (s & ~(uint64_t)3);
+
+	return w < POLICY_KB_MAX ? w : POLICY_KB_MAX;
+}

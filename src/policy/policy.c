@@ -4,7 +4,7 @@
  * the glue around the solvers (design.md §One cycle). The solvers live in
  * solve_exact.c and solve_paper.c, the abundant steps in step.c, the
  * write arithmetic in apply.c, the parameters in params.c, the bounds
- * of an entry in check_dom.c.
+ * of an entry in check_dom.c, the solver's scratch in ctx.c.
  *
  * One cycle, in the order the code below follows:
  *   1. F_h = host free - reserve - pending growth of undecided entries.
@@ -27,38 +27,6 @@
 #include <string.h>
 
 #include "policy/solve.h"
-
-int policy_ctx_init(struct policy_ctx *ctx, size_t capacity)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	if (capacity > POLICY_MAX_DOMAINS)
-		return -1;
-	size_t cap = capacity ? capacity : 1;
-
-	ctx->items = calloc(cap, sizeof(*ctx->items));
-	ctx->events = calloc(2 * cap, sizeof(*ctx->events));
-	ctx->events_tmp = calloc(2 * cap, sizeof(*ctx->events_tmp));
-	ctx->paper_x = calloc(cap, sizeof(*ctx->paper_x));
-	ctx->paper_idx = calloc(cap, sizeof(*ctx->paper_idx));
-	if (!ctx->items || !ctx->events || !ctx->events_tmp || !ctx->paper_x ||
-	    !ctx->paper_idx) {
-		policy_ctx_free(ctx);
-		return -1;
-	}
-	ctx->capacity = capacity;
-	return 0;
-}
-
-void policy_ctx_free(struct policy_ctx *ctx)
-{
-	free(ctx->items);
-	free(ctx->events);
-	free(ctx->events_tmp);
-	free(ctx->paper_matrix);
-	free(ctx->paper_x);
-	free(ctx->paper_idx);
-	memset(ctx, 0, sizeof(*ctx));
-}
 
 static inline uint64_t clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
 {
@@ -261,6 +229,43 @@ static uint64_t tier_floors(const struct policy_params *p,
 	return d->min_kb;
 }
 
+/* Under need = estimate, the rungs of d's need (re-deriving dv as
+ * tier_floors() does): *need_now = U1_i = clamp(need now, L_i', U_i);
+ * returns R4_i = clamp(max(W*_i, the OOM-raised L_i, W_i + slack),
+ * U1_i, U_i): the OOM margin and the estimate's slack come in tier 4,
+ * after every domain's need (design.md §The estimate's slack). */
+static uint64_t need_rungs(const struct policy_params *p,
+			   const struct policy_dom *d, struct derived *dv,
+			   uint64_t up, uint64_t *need_now)
+{
+	uint64_t w = policy_need_w_kb(p, d);
+	uint64_t keep = tier_floors(p, d, dv);
+	uint64_t slack = policy_need_slack_kb(p, d);
+
+	if (keep < w)
+		keep = w;
+	if (keep < slack)
+		keep = slack;
+	*need_now = clamp_u64(policy_need_now_kb(p, d), dv->lo_need, up);
+	return clamp_u64(keep, *need_now, up);
+}
+
+/* What a reservation leaves d: L_i', and under need = estimate R4_i
+ * (its need, OOM margin and slack; need_rungs()). */
+static uint64_t keep_kb(const struct policy_params *p,
+			const struct policy_dom *d, const struct derived *dv0)
+{
+	struct derived dv = *dv0;
+	uint64_t now;
+
+	if (!uses_need(p, d) || p->solver != POLICY_SOLVER_EXACT)
+		return dv.lo;
+	uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal : d->max_kb;
+	uint64_t r4 = need_rungs(p, d, &dv, up, &now);
+
+	return r4 > dv0->lo ? r4 : dv0->lo;
+}
+
 /* Global balancing for the domUs: fill the solver items, solve, copy the
  * results back with their reasons and prices.
  *
@@ -296,23 +301,20 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		bool est = uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT;
 
 		if (est) {
-			uint64_t w = policy_need_w_kb(p, d);
 			uint64_t g = policy_dom_gap_kb(p, d);
-			uint64_t keep = tier_floors(p, d, &dv);
 
 			/* What the guest holds above W_i is idle and taxed;
 			 * W_i may exceed N_i: the need it cannot show. Its
 			 * swap counts for the tiers (solve_tiers.c) only
 			 * beyond its gap: the room for its own next rise, as
 			 * the OOM margin counts it. */
-			a = p->tau * (double)w;
+			a = p->tau * (double)policy_need_w_kb(p, d);
 			/* The adoption grace's floor above the need floor is
 			 * a tier of its own, after every need and margin: it
 			 * yields to what the others lack of them
 			 * (solve_tiers.c). */
+			upm = need_rungs(p, d, &dv, up, &up1);
 			lo = dv.lo_need;
-			up1 = clamp_u64(policy_need_now_kb(p, d), lo, up);
-			upm = clamp_u64(w > keep ? w : keep, up1, up);
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
 		}
@@ -454,6 +456,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	}
 
 	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
+	int64_t sum_keep = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -463,6 +466,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		derive(p, &dom[i], &dv);
 		sum_n += (int64_t)dom[i].actual_kb;
 		sum_lo += (int64_t)dv.lo;
+		sum_keep += (int64_t)keep_kb(p, &dom[i], &dv);
 		sum_goal += (int64_t)dv.goal;
 		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, uses_need(p, &dom[i]));
 		if (uses_need(p, &dom[i])) {
@@ -471,6 +475,21 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 			if (aim > dom[i].actual_kb)
 				up += (int64_t)(aim - dom[i].actual_kb);
 		}
+	}
+
+	/* A reservation is served out of what the guests hold above their
+	 * needs and slack, never out of those
+	 * (design.md §The estimate's slack): the part that would cut them
+	 * waits, and the guests keep it until the pool can pay (a domain
+	 * destroyed, a need fallen). */
+	if (host->reservations_kb && sum_keep > sum_n + free_h) {
+		uint64_t give = (uint64_t)(sum_keep - (sum_n + free_h));
+
+		if (give > host->reservations_kb)
+			give = host->reservations_kb;
+		cycle->resv_held_kb = give;
+		free_h += (int64_t)give;
+		cycle->host_free_kb = free_h;
 	}
 
 	/* Step 3: dom0 priority. Dom0 gets its goal MC_0 at once, before

@@ -124,6 +124,10 @@ struct policy_params {
 	 * cannot hold is need, not gap (design.md §Growth is never cut; used
 	 * by the daemon: POLICY_IN_GROWING). 0: never. */
 	uint32_t oom_room_s;
+	/* need = estimate: the estimate's error allowance, percent of W_i,
+	 * served after every domain's need (tier 4) and kept by a
+	 * reservation (design.md §The estimate's slack). */
+	uint32_t need_slack_pct;
 	/* Defaults for domains without their own [domain] section; the
 	 * daemon resolves them into each policy_dom. max_kb 0: static-max. */
 	uint64_t min_kb;
@@ -246,6 +250,10 @@ struct policy_host {
 	 */
 	int64_t free_kb;
 	uint64_t reserve_kb;
+	/* The part of what free_kb already leaves out that the daemon's
+	 * reservations hold (design.md §The estimate's slack): the policy
+	 * gives back what of it would cut a guest below its need. */
+	uint64_t reservations_kb;
 };
 
 /* ---- decisions ------------------------------------------------------------ */
@@ -324,6 +332,9 @@ struct policy_cycle {
 	int64_t budget_kb;       /* M = sum N_i + F_h over the domUs */
 	int64_t need_kb;         /* sum (MC_i - N_i) over the domUs */
 	uint64_t shortfall_kb;   /* infeasible: sum L_i - M */
+	/* Of the host's reservations, what this cycle left to the guests:
+	 * taking it would have cut one below its need and slack (R4_i). */
+	uint64_t resv_held_kb;
 	double lambda;           /* stage 2: Lambda = 1 / price */
 	double theta;            /* stage 3 */
 	unsigned paper_solves;   /* linear systems solved by `paper` */
@@ -331,8 +342,8 @@ struct policy_cycle {
 	/* need = estimate, exact solver: the tier that decided
 	 * (design.md §Scarce mode from the estimated need): 1 the need free
 	 * swap cannot hold, 2 the no-shrink floors, 3 the rest of the need,
-	 * 4 a paused climb's OOM margin and a killed swapless guest's
-	 * raised minimum, 5 what an adoption grace holds above the need
+	 * 4 a paused climb's OOM margin, a killed swapless guest's
+	 * raised minimum and the estimate's slack, 5 what an adoption grace holds above the need
 	 * floor, POLICY_TIER_GAPS (6) the gaps (everything before fit); 0
 	 * without an estimate in the snapshot. */
 	unsigned tier;

@@ -137,6 +137,9 @@ uint64_t policy_need_w_kb(const struct policy_params *p,
 			  const struct policy_dom *d);
 uint64_t policy_need_now_kb(const struct policy_params *p,
 			    const struct policy_dom *d);
+/* W_i with its error allowance, need_slack_pct of it (need.c). */
+uint64_t policy_need_slack_kb(const struct policy_params *p,
+			      const struct policy_dom *d);
 /* N_i less the end of d's walk below the reserve (step.c). */
 
 int64_t policy_band_back(const struct policy_params *p,

@@ -787,7 +787,14 @@ phase_oom() {
 		gx $g 'dmesg | sed -n "/invoked oom-killer/,/Out of memory/p" | grep -v -E "\\]  |RIP:|RSP:|RAX:|RDX:|RBP:|R10:|R13:|Code:|CPU:|Hardware name" | head -c 1700; echo' 2>/dev/null |
 			sed "s/^/E2E INFO   $g dmesg: /"
 	done
-	check_that no-oom-kills "guest /proc/vmstat oom_kill: g1 ${oom_g1:-?} (before destroy), g2 ${o2:-?}, g3 ${o3:-?}; consoles with OOM/panic: ${panics:-none}" \
+	# When one happened: the kernel's victim and the arbiter's account
+	# of it with the target line before (CI shows only the report).
+	why=""
+	if [ -n "$panics" ] || [ "${o2:-0}" != 0 ] || [ "${o3:-0}" != 0 ]; then
+		why="; victims: $(grep -h -o -E 'Killed process [0-9]+ \([^)]*\)' $panics /dev/null 2>/dev/null | tr '\n' ' ')"
+		why="$why; arbiter: $(grep -B 3 -E 'OOM kill\(s\)' "$ARB_LOG" | cut -c15-230 | tr '\n' '|' | head -c 900)"
+	fi
+	check_that no-oom-kills "guest /proc/vmstat oom_kill: g1 ${oom_g1:-?} (before destroy), g2 ${o2:-?}, g3 ${o3:-?}; consoles with OOM/panic: ${panics:-none}$why" \
 		"${oom_g1:-x}" = 0 -a "${o2:-x}" = 0 -a -z "$panics"
 	# g2 is under `headroom = learned` ([domain g2] in the e2e arbiter.ini).
 	h2=$(st_dom g2 headroom); gap2=$(st_dom g2 gap_kb)

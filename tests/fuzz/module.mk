@@ -57,11 +57,7 @@ fuzz_report_value_SRCS := tests/fuzz/fuzz_report_value.c src/arbiter/guest.c \
 
 FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
                     src/common/cfg_value.c src/common/cfg_table.c \
-                    src/common/clock.c src/policy/policy_config.c src/policy/policy_keys.c \
-                    src/policy/policy.c src/policy/check_dom.c src/policy/params.c src/policy/solve_exact.c src/policy/solve_tiers.c \
-                    src/policy/solve_paper.c src/policy/apply.c src/policy/apply_unpark.c src/policy/follow_up.c src/policy/step.c \
-                    src/policy/snapshot.c src/policy/estimate.c src/policy/estimate_cold.c src/policy/estimate_hold.c src/policy/gap.c src/policy/gap_band.c \
-                    src/policy/growth.c src/policy/need.c
+                    src/common/clock.c $(sort $(wildcard src/policy/*.c))
 FUZZERS += fuzz_ini
 fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
                  src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/agent/agent_config.c \

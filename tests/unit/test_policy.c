@@ -365,7 +365,7 @@ static void expect_refused(const struct policy_dom *d, size_t n,
 {
 	struct policy_params p = hand_params(0.75, 0.1);
 	struct policy_ctx ctx;
-	struct policy_host host = { 0, 0 };
+	struct policy_host host = { .free_kb = 0 };
 
 	assert_int_equal(policy_ctx_init(&ctx, n), 0);
 	assert_int_equal(policy_decide(&ctx, &p, &host, d, n, out, &cycle), -1);
@@ -402,7 +402,7 @@ static void test_bad_input_refused(void **state)
 	/* More domains than the context was sized for. */
 	struct policy_params p = hand_params(0.75, 0.1);
 	struct policy_ctx ctx;
-	struct policy_host host = { 0, 0 };
+	struct policy_host host = { .free_kb = 0 };
 
 	assert_int_equal(policy_ctx_init(&ctx, 1), 0);
 	assert_int_equal(policy_decide(&ctx, &p, &host, d, 2, out, &cycle), -1);

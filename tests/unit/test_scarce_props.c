@@ -91,6 +91,8 @@ static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
 			dom[i].oom_raise_kb = dom[i].min_kb / 2;
 	if (rng_chance(r, 20))
 		p->oom_room_s = 0;
+	/* The estimate's slack, 0 to 20 % (no draw, as above). */
+	p->need_slack_pct = (uint32_t)(n * 7 % 21);
 	*host_free = random_host_free(r, dom, n);
 	return n;
 }
@@ -217,6 +219,12 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	b->lot = b->lo;
 	b->up1 = has_ws(d) ? clampu(need_now(p, d), b->lon, b->up) : b->up;
 	uint64_t wm = need_w(p, d) > keep_min ? need_w(p, d) : keep_min;
+	/* Tier 4 also holds the estimate's slack (design.md §The estimate's
+	 * slack): W_i plus need_slack_pct of it, 4 KiB aligned. */
+	uint64_t slack = d->ws_kb + (d->ws_kb * p->need_slack_pct / 100 & ~UINT64_C(3));
+
+	if (slack > wm)
+		wm = slack;
 
 	b->upm = has_ws(d) ? clampu(wm, b->up1, b->up) : b->up;
 	b->sf = has_ws(d) && d->swap_free_kb > d->gap_kb ? d->swap_free_kb - d->gap_kb : 0;
