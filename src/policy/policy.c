@@ -231,39 +231,40 @@ static uint64_t tier_floors(const struct policy_params *p,
 
 /* Under need = estimate, the rungs of d's need (re-deriving dv as
  * tier_floors() does): *need_now = U1_i = clamp(need now, L_i', U_i);
- * returns R4_i = clamp(max(W*_i, the OOM-raised L_i, W_i + slack),
- * U1_i, U_i): the OOM margin and the estimate's slack come in tier 4,
- * after every domain's need (design.md §The estimate's slack). */
+ * *slack = clamp(W_i + slack, R4_i, U_i), rung 5 with the adoption
+ * grace (design.md §The estimate's slack); returns R4_i = clamp(max(W*_i,
+ * the OOM-raised L_i), U1_i, U_i): the OOM margin comes in tier 4,
+ * after every domain's need. */
 static uint64_t need_rungs(const struct policy_params *p,
 			   const struct policy_dom *d, struct derived *dv,
-			   uint64_t up, uint64_t *need_now)
+			   uint64_t up, uint64_t *need_now, uint64_t *slack)
 {
 	uint64_t w = policy_need_w_kb(p, d);
 	uint64_t keep = tier_floors(p, d, dv);
-	uint64_t slack = policy_need_slack_kb(p, d);
+	uint64_t r4;
 
 	if (keep < w)
 		keep = w;
-	if (keep < slack)
-		keep = slack;
 	*need_now = clamp_u64(policy_need_now_kb(p, d), dv->lo_need, up);
-	return clamp_u64(keep, *need_now, up);
+	r4 = clamp_u64(keep, *need_now, up);
+	*slack = clamp_u64(policy_need_slack_kb(p, d), r4, up);
+	return r4;
 }
 
-/* What a reservation leaves d: L_i', and under need = estimate R4_i
- * (its need, OOM margin and slack; need_rungs()). */
+/* What a reservation leaves d: L_i', and under need = estimate its
+ * need, OOM margin and slack (need_rungs()). */
 static uint64_t keep_kb(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv0)
 {
 	struct derived dv = *dv0;
-	uint64_t now;
+	uint64_t now, slack;
 
 	if (!uses_need(p, d) || p->solver != POLICY_SOLVER_EXACT)
 		return dv.lo;
 	uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal : d->max_kb;
-	uint64_t r4 = need_rungs(p, d, &dv, up, &now);
 
-	return r4 > dv0->lo ? r4 : dv0->lo;
+	need_rungs(p, d, &dv, up, &now, &slack);
+	return slack > dv0->lo ? slack : dv0->lo;
 }
 
 /* Global balancing for the domUs: fill the solver items, solve, copy the
@@ -297,7 +298,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
 								: d->max_kb;
 		double a = p->tau * active_kb(p, d);
-		uint64_t up1 = up, upm = up, sf = 0, lo = dv.lo;
+		uint64_t up1 = up, upm = up, slack = up, sf = 0, lo = dv.lo;
 		bool est = uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT;
 
 		if (est) {
@@ -313,7 +314,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * a tier of its own, after every need and margin: it
 			 * yields to what the others lack of them
 			 * (solve_tiers.c). */
-			upm = need_rungs(p, d, &dv, up, &up1);
+			upm = need_rungs(p, d, &dv, up, &up1, &slack);
 			lo = dv.lo_need;
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
@@ -327,6 +328,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.rung = { lo, up, up, up1, upm, up, up },
 			.safe = est ? dv.lo_safe : dv.lo,
 			.grace = dv.lo,
+			.slack = slack,
 			.swap = sf,
 			.est = est,
 			.dom = (uint32_t)i,

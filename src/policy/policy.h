@@ -125,7 +125,7 @@ struct policy_params {
 	 * by the daemon: POLICY_IN_GROWING). 0: never. */
 	uint32_t oom_room_s;
 	/* need = estimate: the estimate's error allowance, percent of W_i,
-	 * served after every domain's need (tier 4) and kept by a
+	 * served after every domain's need and margin (tier 5) and kept by a
 	 * reservation (design.md §The estimate's slack). */
 	uint32_t need_slack_pct;
 	/* Defaults for domains without their own [domain] section; the
@@ -342,9 +342,9 @@ struct policy_cycle {
 	/* need = estimate, exact solver: the tier that decided
 	 * (design.md §Scarce mode from the estimated need): 1 the need free
 	 * swap cannot hold, 2 the no-shrink floors, 3 the rest of the need,
-	 * 4 a paused climb's OOM margin, a killed swapless guest's
-	 * raised minimum and the estimate's slack, 5 what an adoption grace holds above the need
-	 * floor, POLICY_TIER_GAPS (6) the gaps (everything before fit); 0
+	 * 4 a paused climb's OOM margin and a killed swapless guest's
+	 * raised minimum, 5 the estimate's slack and what an adoption
+	 * grace holds above the need floor, POLICY_TIER_GAPS (6) the gaps (everything before fit); 0
 	 * without an estimate in the snapshot. */
 	unsigned tier;
 	size_t decided;          /* domains with mode != FIXED */

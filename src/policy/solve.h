@@ -50,6 +50,7 @@ struct solve_item {
 	uint64_t rung[7];
 	uint64_t safe;
 	uint64_t grace;
+	uint64_t slack;    /* W_i + its slack, rung 5 with grace (est only) */
 	uint64_t swap;
 	bool est;
 	uint64_t target;   /* out */

@@ -7,7 +7,8 @@
  * OOM kill, not paging), above floors that let the other guests page out
  * for it; tier 2: the no-shrink floors; tier 3: the rest of the need;
  * tier 4: the OOM margin of a growing guest without swap room (a rise
- * not there yet, served after every guest's need now); tier 5: what an
+ * not there yet, served after every guest's need now); tier 5: the
+ * estimate's slack (design.md §The estimate's slack) and what an
  * adoption grace holds above the need floor (yielded to what the others
  * lack of their need and margin); tier 6: the gaps.
  */
@@ -58,12 +59,13 @@ static void grace_yield(struct solve_item *items, size_t k)
 		if (!it->est)
 			continue;
 		if (it->grace <= it->lo) {
-			it->rung[5] = it->rung[4];
+			it->rung[5] = clamp_u(it->slack, it->rung[4], it->rung[6]);
 			continue;
 		}
 		give = lack >= held ? it->grace - it->lo :
 		       (uint64_t)((unsigned __int128)(it->grace - it->lo) * lack / held);
-		it->rung[5] = clamp_u(it->grace, it->rung[4], it->rung[6]);
+		it->rung[5] = clamp_u(it->grace > it->slack ? it->grace : it->slack,
+				      it->rung[4], it->rung[6]);
 		it->lo = it->grace - give;
 		it->rung[3] = clamp_u(it->rung[3], it->lo, it->rung[5]);
 		it->rung[4] = clamp_u(it->rung[4], it->rung[3], it->rung[5]);

@@ -2,7 +2,8 @@
 /*
  * The estimate's slack (design.md §The estimate's slack): under need =
  * estimate, W_i plus need_slack_pct of it is served in scarce mode's
- * tier 4, after every domain's need and before anyone's gap; and a
+ * tier 5 (with the adoption grace), after every domain's need and OOM
+ * margin and before anyone's gap; and a
  * reservation is never taken out of a guest's need and slack: the part
  * that would cut one waits (policy_cycle.resv_held_kb). Session 9's CI
  * run on real Xen: a reservation took g2 to exactly its estimate and its
@@ -47,7 +48,7 @@ static void decide_resv(int64_t free_kb, uint64_t resv, const struct policy_dom 
 /* A starving guest (W 340, holds 330, swap) beside an idle one (W 300,
  * holds 318): M = 648 covers both needs (640), not their slacks (17 and
  * 15 more). The needs come first: both at least W_i, nobody above its
- * need and slack, tier 4. */
+ * need and slack, tier 5. */
 static void test_slack_after_needs(void **state)
 {
 	struct policy_dom d[2] = { est_swap_dom(1, 330 * MIB, 340 * MIB),
@@ -57,12 +58,33 @@ static void test_slack_after_needs(void **state)
 
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
-	assert_int_equal(cycle.tier, 4);
+	assert_int_equal(cycle.tier, 5);
 	assert_true(o[0].target_kb >= 340 * MIB);
 	assert_true(o[1].target_kb >= 300 * MIB);
 	assert_true(o[0].target_kb <= with_slack(340 * MIB));
 	assert_true(o[1].target_kb <= with_slack(300 * MIB));
 	assert_true(o[0].target_kb + o[1].target_kb <= 648 * MIB);
+}
+
+/* A swapless climber's OOM margin (W 300, gap 64, growing: 364) comes
+ * before the slacks: M = 720 covers both needs and the margin (704), not
+ * the slacks too (15 + 17 more). The climber keeps its whole margin, the
+ * other its need; with the slack in the margin's tier (tried first)
+ * swapless-ramp had an OOM kill in docs/evaluation.md's table. */
+static void test_margin_before_slack(void **state)
+{
+	struct policy_dom d[2] = { est_dom(1, 380 * MIB, 300 * MIB),
+				   est_swap_dom(2, 340 * MIB, 340 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].flags |= POLICY_IN_GROWING;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(cycle.tier, 5);
+	assert_true(o[0].target_kb >= 364 * MIB);
+	assert_true(o[1].target_kb >= 340 * MIB);
+	assert_true(o[0].target_kb + o[1].target_kb <= 720 * MIB);
 }
 
 /* M = 945 covers both needs and slacks (630 + 315) and no more: each
@@ -149,6 +171,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_slack_after_needs, setup),
+		cmocka_unit_test_setup(test_margin_before_slack, setup),
 		cmocka_unit_test_setup(test_slack_before_gaps, setup),
 		cmocka_unit_test_setup(test_reservation_from_gaps, setup),
 		cmocka_unit_test_setup(test_reservation_waits_for_needs, setup),

@@ -127,7 +127,7 @@ static bool has_ws(const struct policy_dom *d)
 }
 
 struct bounds {
-	uint64_t lo, up, up1, upm;
+	uint64_t lo, up, up1, upm, slack;
 	uint64_t lo_yield, safe;   /* `yield` below lo_yield; never below safe */
 	uint64_t lon, grace, lot;  /* floor without the grace, G_i, after its yield */
 	uint64_t sf, z, give;      /* swap beyond the gap, Z_i, the yield */
@@ -219,14 +219,12 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	b->lot = b->lo;
 	b->up1 = has_ws(d) ? clampu(need_now(p, d), b->lon, b->up) : b->up;
 	uint64_t wm = need_w(p, d) > keep_min ? need_w(p, d) : keep_min;
-	/* Tier 4 also holds the estimate's slack (design.md §The estimate's
-	 * slack): W_i plus need_slack_pct of it, 4 KiB aligned. */
-	uint64_t slack = d->ws_kb + (d->ws_kb * p->need_slack_pct / 100 & ~UINT64_C(3));
-
-	if (slack > wm)
-		wm = slack;
 
 	b->upm = has_ws(d) ? clampu(wm, b->up1, b->up) : b->up;
+	/* Rung 5 also holds the estimate's slack (design.md §The
+	 * estimate's slack): W_i plus need_slack_pct of it, 4 KiB aligned. */
+	b->slack = clampu(d->ws_kb + (d->ws_kb * p->need_slack_pct / 100 & ~UINT64_C(3)),
+			  b->upm, b->up);
 	b->sf = has_ws(d) && d->swap_free_kb > d->gap_kb ? d->swap_free_kb - d->gap_kb : 0;
 }
 
@@ -244,12 +242,13 @@ static void grace_yield(size_t n, struct bounds *b)
 			lack += b[i].upm - dom[i].actual_kb;
 	}
 	for (size_t i = 0; i < n; i++) {
-		b[i].rung[5] = b[i].upm;
+		b[i].rung[5] = has_ws(&dom[i]) ? b[i].slack : b[i].upm;
 		if (has_ws(&dom[i]) && b[i].grace > b[i].lon) {
 			uint64_t y = lack >= held ? b[i].grace - b[i].lon
 				: (uint64_t)floorl((b[i].grace - b[i].lon) * lack / held);
 
-			b[i].rung[5] = clampu(b[i].grace, b[i].upm, b[i].up);
+			b[i].rung[5] = clampu(b[i].grace > b[i].slack ? b[i].grace : b[i].slack,
+					      b[i].upm, b[i].up);
 			b[i].lot = b[i].grace - y;
 			b[i].up1 = clampu(b[i].up1, b[i].lot, b[i].rung[5]);
 			b[i].upm = clampu(b[i].upm, b[i].up1, b[i].rung[5]);
