@@ -253,6 +253,7 @@ static void read_top(struct rd *r, struct json_object *o, struct st_status *st)
 	st->free_kb = integer(r, host, "free_kb", 0, KB_MAX, true);
 	st->reserve_kb = integer(r, host, "reserve_kb", 0, KB_MAX, true);
 	st->reservation_kb = integer(r, host, "reservation_kb", 0, KB_MAX, true);
+	st->reservation_waits_kb = integer(r, host, "reservation_waits_kb", 0, KB_MAX, true);
 	st->budget_kb = integer(r, host, "budget_kb", -KB_MAX, KB_MAX, true);
 	st->shortfall_kb = integer(r, host, "shortfall_kb", 0, KB_MAX, true);
 	r->where = "";

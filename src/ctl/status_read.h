@@ -42,7 +42,7 @@ struct st_status {
 	char membal[32], backend[16], mode[16], stage[16], free_source[8];
 	bool dry_run, paused_all;
 	int64_t total_kb, free_kb, reserve_kb, reservation_kb, budget_kb,
-		shortfall_kb;
+		shortfall_kb, reservation_waits_kb;
 	size_t n;
 	struct st_dom *dom;
 };

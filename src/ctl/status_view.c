@@ -96,6 +96,9 @@ static void header(FILE *out, const struct st_status *st, double now)
 		mib(b[0], sizeof(b[0]), st->total_kb), mib(b[1], sizeof(b[1]), st->free_kb),
 		mib(b[2], sizeof(b[2]), st->reserve_kb), mib(b[3], sizeof(b[3]), st->budget_kb),
 		mib(b[4], sizeof(b[4]), st->reservation_kb));
+	if (st->reservation_waits_kb != ST_NONE)
+		fprintf(out, " (%s of it waits: the guests are at their needs)",
+			mib(b[0], sizeof(b[0]), st->reservation_waits_kb));
 	if (st->shortfall_kb != ST_NONE)
 		fprintf(out, ", SHORT BY %s", mib(b[0], sizeof(b[0]), st->shortfall_kb));
 	fputc('\n', out);

@@ -206,6 +206,32 @@ static void test_bad_files(void **state)
 	}
 }
 
+/* A reservation part of which waits for the guests' needs (design.md
+ * §The estimate's slack) says so on the memory line. */
+static void test_reservation_waits(void **state)
+{
+	char path[] = "/tmp/membal-status-resv-XXXXXX";
+	char *text = slurp(fixture("host.json"));
+	const char *from = "\"reservation_kb\":null,";
+	char *at = strstr(text, from);
+	char edited[1 << 16];
+	int fd = mkstemp(path);
+
+	assert_non_null(at);
+	assert_true(fd >= 0);
+	snprintf(edited, sizeof(edited), "%.*s\"reservation_kb\":524288,\"reservation_waits_kb\":102400,%s",
+		 (int)(at - text), text, at + strlen(from));
+	assert_true(write(fd, edited, strlen(edited)) == (ssize_t)strlen(edited));
+	close(fd);
+	run_ctl(&r, NULL, (const char *[]){ "status", "--file", path, NULL });
+	unlink(path);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "reservation 512 (100 of it waits: the guests are at their needs)"));
+	/* Without it, no such words (table.out is the golden file). */
+	run_ctl(&r, NULL, (const char *[]){ "status", "--file", fixture("host.json"), NULL });
+	assert_null(strstr(r.out, "waits"));
+}
+
 /* The paths come from arbiter.ini (--config); an old file is flagged. */
 static void test_config_and_usage(void **state)
 {
@@ -245,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_csv_feeds_plan),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_config_and_usage),
+		cmocka_unit_test(test_reservation_waits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
