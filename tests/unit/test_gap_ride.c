@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "policy/gap.h"
+#include "gap_guest.h"
 
 #define MIB 1024ull
 
@@ -30,30 +31,6 @@ static struct policy_params params(void)
 	p.gap_ride = true;
 	p.gap_lone_cut_s = 0;
 	return p;
-}
-
-struct guest {
-	uint64_t ws, ms;
-	struct gap_counters c;
-};
-
-static struct gap_obs obs(const struct gap_state *s, struct guest *g)
-{
-	return (struct gap_obs){
-		.report_ms = g->ms += 1000,
-		.ws_kb = g->ws,
-		.actual_kb = 20 * MIB + g->ws + s->use_kb,
-		.overhead_kb = 20 * MIB,
-		.c = g->c,
-	};
-}
-
-/* One quiet report a second of a guest that follows the gap in effect. */
-static void step(const struct policy_params *p, struct gap_state *s, struct guest *g)
-{
-	struct gap_obs o = obs(s, g);
-
-	gap_step(p, s, &o);
 }
 
 static void start(const struct policy_params *p, struct gap_state *s, struct guest *g)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "policy/gap.h"
+#include "gap_guest.h"
 
 #define MIB 1024ull
 
@@ -29,31 +30,6 @@ static struct policy_params params(void)
 	p.gap_ride = false;
 	p.gap_lone_cut_s = p.gap_cut_s;
 	return p;
-}
-
-/* One report a second of a guest that follows the gap in effect. */
-struct guest {
-	uint64_t ws, ms;
-	struct gap_counters c;
-};
-
-static struct gap_obs obs(const struct gap_state *s, struct guest *g)
-{
-	return (struct gap_obs){
-		.report_ms = g->ms += 1000,
-		.ws_kb = g->ws,
-		.actual_kb = 20 * MIB + g->ws + s->use_kb,
-		.overhead_kb = 20 * MIB,
-		.c = g->c,
-	};
-}
-
-static enum gap_outcome step(const struct policy_params *p, struct gap_state *s,
-			     struct guest *g)
-{
-	struct gap_obs o = obs(s, g);
-
-	return gap_step(p, s, &o);
 }
 
 static struct guest quiet(uint64_t ws)
