@@ -17,11 +17,17 @@
  * climbs (policy_dom.rise_kb, at most g_i). A guest fed exactly its
  * measured need in a scarce host is a sample behind its ramp at every
  * cycle and pages that much all along (design.md §Scarce mode from the
- * estimated need, "The rise ahead"). */
+ * estimated need, "The rise ahead"). Only for a guest whose free swap
+ * holds its gap: one without swap room has its OOM margin as need while
+ * it climbs (policy_need_w_kb()), which covers the rise; adding it there
+ * as well only moved the unpark writes of lockstep-swapless's six
+ * swapless climbers (one OOM kill more). */
 static uint64_t ws_ahead_kb(const struct policy_params *p,
 			    const struct policy_dom *d, uint64_t g)
 {
-	uint64_t r = !p->rise_ahead ? 0 : d->rise_kb < g ? d->rise_kb : g;
+	if (!p->rise_ahead || d->swap_free_kb < g)
+		return d->ws_kb;
+	uint64_t r = d->rise_kb < g ? d->rise_kb : g;
 	uint64_t w = d->ws_kb + (r & ~(uint64_t)3);
 
 	return w < POLICY_KB_MAX ? w : POLICY_KB_MAX;
