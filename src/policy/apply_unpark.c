@@ -41,9 +41,10 @@ static bool candidate(const struct policy_params *p, const struct policy_dom *d,
 	       d->kind != POLICY_DOM0;
 }
 
-/* W_i, with its rise by the next cycle while it climbs (design.md §Scarce
- * mode from the estimated need, "The rise ahead"), above what the domain
- * holds and was given: it will page before the next write. */
+/* W_i, with its rise by the next cycle while it climbs
+ * (design.md §Scarce mode from the estimated need, "The rise ahead"),
+ * above what the domain holds and was given: it will page before the
+ * next write. */
 static bool starving(const struct policy_params *p, const struct policy_dom *d)
 {
 	return policy_need_ahead_kb(p, d) > max_u64(d->target_kb, d->actual_kb);

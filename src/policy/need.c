@@ -16,8 +16,9 @@
 /* W_i and its rise ahead: what W_i will be by the next cycle while it
  * climbs (policy_dom.rise_kb, at most g_i). A guest fed exactly its
  * measured need in a scarce host is a sample behind its ramp at every
- * cycle and pages that much all along (design.md §Scarce mode from the
- * estimated need, "The rise ahead"). Only for a guest whose free swap
+ * cycle and pages that much all along
+ * (design.md §Scarce mode from the estimated need, "The rise ahead").
+ * Only for a guest whose free swap
  * holds its gap: one without swap room has its OOM margin as need while
  * it climbs (policy_need_w_kb()), which covers the rise; adding it there
  * as well only moved the unpark writes of lockstep-swapless's six
