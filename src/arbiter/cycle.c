@@ -96,6 +96,10 @@ static void need_of(const struct arbiter *a, struct dom *d,
 		in->growing = growth_recent(&d->growth, now, hold);
 		in->climbing = growth_climbing(&d->growth, now, hold);
 		in->commit_new_kb = growth_commit_new_kb(&d->growth, now, hold);
+		/* The next cycle's write is the next chance to follow W. */
+		if (p->rise_ahead)
+			in->rise_kb = growth_rise_ahead_kb(&d->growth, now, hold,
+							   a->cfg.interval_ms);
 	}
 }
 

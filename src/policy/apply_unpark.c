@@ -9,7 +9,8 @@
  * min_change waits for good while others hold its memory in gaps that
  * are themselves below the threshold. After the grants of policy_apply:
  *
- *   1. a starving domain (W_i above what it holds or was given, B_i)
+ *   1. a starving domain (W_i, with its rise ahead while it climbs,
+ *      above what it holds or was given, B_i)
  *      has its increase written as soon as the pool has settle_min_kb
  *      for it, largest deficit first;
  *   2. any other increase the threshold held back is written, largest
@@ -40,9 +41,13 @@ static bool candidate(const struct policy_params *p, const struct policy_dom *d,
 	       d->kind != POLICY_DOM0;
 }
 
-static bool starving(const struct policy_dom *d)
+/* W_i, with its rise by the next cycle while it climbs
+ * (design.md §Scarce mode from the estimated need, "The rise ahead"),
+ * above what the domain holds and was given: it will page before the
+ * next write. */
+static bool starving(const struct policy_params *p, const struct policy_dom *d)
 {
-	return d->ws_kb > max_u64(d->target_kb, d->actual_kb);
+	return policy_need_ahead_kb(p, d) > max_u64(d->target_kb, d->actual_kb);
 }
 
 /* With unpark_ramp_wait (default no), whether a starving domain's lack
@@ -57,10 +62,11 @@ static bool starving(const struct policy_dom *d)
 static bool can_wait(const struct policy_params *p, const struct policy_dom *d,
 		     const struct policy_decision *o)
 {
-	uint64_t lack = d->ws_kb - max_u64(d->target_kb, d->actual_kb);
+	uint64_t w = policy_need_ahead_kb(p, d);
+	uint64_t lack = w - max_u64(d->target_kb, d->actual_kb);
 
 	return p->unpark_ramp_wait && (d->flags & POLICY_IN_GROWING) &&
-	       o->target_kb <= d->ws_kb && lack <= d->swap_free_kb;
+	       o->target_kb <= w && lack <= d->swap_free_kb;
 }
 
 /* The growth an unwritten increase toward its target would take from the
@@ -114,7 +120,7 @@ static size_t largest_up(const struct policy_params *p,
 		/* Ties go to the lower domid: the order of the snapshot
 		 * does not matter. */
 		if ((w > *want || (w && w == *want && dom[i].domid < dom[best].domid)) &&
-		    (!only_starving || starving(&dom[i]))) {
+		    (!only_starving || starving(p, &dom[i]))) {
 			best = i;
 			*want = w;
 		}
@@ -160,7 +166,7 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 	bool urgent = false;
 
 	for (size_t i = 0; i < n; i++) {
-		uint64_t s = starving(&dom[i]) ? parked_up(p, &dom[i], &out[i]) : 0;
+		uint64_t s = starving(p, &dom[i]) ? parked_up(p, &dom[i], &out[i]) : 0;
 
 		short_kb += s;
 		if (s && !can_wait(p, &dom[i], &out[i]))

@@ -14,6 +14,7 @@
  * back, and grants it out of F_h as measured then.
  */
 #include "policy/policy.h"
+#include "policy/solve.h"
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
 {
@@ -48,7 +49,8 @@ uint64_t policy_follow_up(const struct policy_params *p,
 		uint64_t to = o->has_write ? o->write_kb : d->target_kb;
 		uint64_t from = max_u64(to, d->actual_kb);
 		bool starving = (d->flags & POLICY_IN_WS) &&
-				d->ws_kb > max_u64(d->target_kb, d->actual_kb);
+				policy_need_ahead_kb(p, d) >
+					max_u64(d->target_kb, d->actual_kb);
 
 		if (starving && o->target_kb > from &&
 		    o->target_kb - from >= p->settle_min_kb)

@@ -1,6 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include "policy/growth.h"
 
+/* W rose by rise_kb (counted) at now_ms: its rate is that rise over the
+ * time since its previous counted rise, if that one is recent. */
+static void ws_rise(struct growth_state *s, uint64_t rise_kb, uint64_t now_ms,
+		    uint64_t hold_ms)
+{
+	bool paced = s->ws_grew && hold_ms && now_ms > s->ws_grew_ms &&
+		     now_ms - s->ws_grew_ms < hold_ms;
+
+	s->ws_rise_kb = rise_kb;
+	s->ws_pace_ms = paced ? now_ms - s->ws_grew_ms : 0;
+	s->ws_grew = true;
+	s->ws_grew_ms = now_ms;
+}
+
 void growth_observe(struct growth_state *s, uint64_t ws_kb,
 		    uint64_t committed_kb, uint64_t threshold_kb, uint64_t now_ms,
 		    uint64_t hold_ms)
@@ -27,6 +41,8 @@ void growth_observe(struct growth_state *s, uint64_t ws_kb,
 		if (v[i] < s->base_kb[i]) {
 			s->base_kb[i] = v[i];
 		} else if (v[i] - s->base_kb[i] >= threshold_kb) {
+			if (i == GROWTH_WS)
+				ws_rise(s, v[i] - s->base_kb[i], now_ms, hold_ms);
 			s->base_kb[i] = v[i];
 			if (s->grew_ms != now_ms)
 				s->pace_ms = growth_recent(s, now_ms, hold_ms)
@@ -58,4 +74,21 @@ uint64_t growth_commit_new_kb(const struct growth_state *s, uint64_t now_ms,
 	if (!growth_recent(s, now_ms, hold_ms))
 		return 0;
 	return s->lead_kb - s->lead_min_kb;
+}
+
+uint64_t growth_rise_ahead_kb(const struct growth_state *s, uint64_t now_ms,
+			      uint64_t hold_ms, uint64_t horizon_ms)
+{
+	if (!s->ws_grew || !s->ws_pace_ms || !hold_ms || now_ms < s->ws_grew_ms)
+		return 0;
+	uint64_t age = now_ms - s->ws_grew_ms;
+
+	if (age >= hold_ms || age > 2 * s->ws_pace_ms)
+		return 0;
+	/* Both bounded: rise_kb by the estimate (a KiB count of guest
+	 * RAM), horizon_ms by the cycle interval; divide first when the
+	 * product would not fit. */
+	if (s->ws_rise_kb > UINT64_MAX / (horizon_ms ? horizon_ms : 1))
+		return s->ws_rise_kb / s->ws_pace_ms * horizon_ms;
+	return s->ws_rise_kb * horizon_ms / s->ws_pace_ms;
 }

@@ -29,6 +29,14 @@ struct growth_state {
 	uint64_t pace_ms;          /* between the last two counted rises of
 				    * this growth; 0: one rise so far (not
 				    * kept across a restart) */
+	/* W's own rate, for the rise ahead: its last counted rise, the
+	 * time since the one before (0: one rise so far, or the one
+	 * before was outside hold_ms) and when it was counted. Not kept
+	 * across a restart. */
+	bool ws_grew;
+	uint64_t ws_rise_kb;
+	uint64_t ws_pace_ms;
+	uint64_t ws_grew_ms;
 };
 
 /* One observation of W (ws_kb) and Committed_AS at now_ms: a rise of
@@ -51,6 +59,14 @@ uint64_t growth_commit_new_kb(const struct growth_state *s, uint64_t now_ms,
  * (design.md §Growth is never cut, "The margin after the needs"). */
 bool growth_climbing(const struct growth_state *s, uint64_t now_ms,
 		     uint64_t hold_ms);
+
+/* The rise ahead (design.md §Scarce mode from the estimated need, "The
+ * rise ahead"): how much W will rise over the next horizon_ms at the
+ * rate of its last counted rise (rise / time since the rise before),
+ * while W climbs at that pace (its last counted rise within hold_ms and
+ * no older than twice that time). 0 with one rise so far or no climb. */
+uint64_t growth_rise_ahead_kb(const struct growth_state *s, uint64_t now_ms,
+			      uint64_t hold_ms, uint64_t horizon_ms);
 
 /* A rise was counted within the last hold_ms (hold_ms 0: never). */
 bool growth_recent(const struct growth_state *s, uint64_t now_ms,

@@ -51,3 +51,6 @@ $(eval $(call policy_test,test_need_slack,tests/unit/test_need_slack.c))
 # Scarce mode's grace tier: the adoption grace yields to another guest's
 # need and margin (design.md §Scarce mode from the estimated need).
 $(eval $(call policy_test,test_grace_yield,tests/unit/test_grace_yield.c))
+# The rise ahead: a climbing W's next interval is need now
+# (design.md §Scarce mode from the estimated need, "The rise ahead").
+$(eval $(call policy_test,test_rise_ahead,tests/unit/test_rise_ahead.c))

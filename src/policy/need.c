@@ -13,6 +13,27 @@
  * kill, not a shortfall, and the estimate cannot show the need beyond
  * what the guest holds (no swap, no refaults of anonymous memory): its
  * margin is need (design.md §Growth is never cut). */
+/* W_i and its rise ahead: what W_i will be by the next cycle while it
+ * climbs (policy_dom.rise_kb, at most g_i). A guest fed exactly its
+ * measured need in a scarce host is a sample behind its ramp at every
+ * cycle and pages that much all along
+ * (design.md §Scarce mode from the estimated need, "The rise ahead").
+ * Only for a guest whose free swap
+ * holds its gap: one without swap room has its OOM margin as need while
+ * it climbs (policy_need_w_kb()), which covers the rise; adding it there
+ * as well only moved the unpark writes of lockstep-swapless's six
+ * swapless climbers (one OOM kill more). */
+static uint64_t ws_ahead_kb(const struct policy_params *p,
+			    const struct policy_dom *d, uint64_t g)
+{
+	if (!p->rise_ahead || d->swap_free_kb < g)
+		return d->ws_kb;
+	uint64_t r = d->rise_kb < g ? d->rise_kb : g;
+	uint64_t w = d->ws_kb + (r & ~(uint64_t)3);
+
+	return w < POLICY_KB_MAX ? w : POLICY_KB_MAX;
+}
+
 uint64_t policy_need_w_kb(const struct policy_params *p,
 			  const struct policy_dom *d)
 {
@@ -20,6 +41,7 @@ uint64_t policy_need_w_kb(const struct policy_params *p,
 	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
 	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 	uint64_t w = d->ws_kb + room < POLICY_KB_MAX ? d->ws_kb + room : POLICY_KB_MAX;
+	uint64_t ahead = ws_ahead_kb(p, d, g);
 
 	if (room && d->commit_new_kb > room) {
 		/* Growing without swap room: what its programs committed
@@ -29,7 +51,7 @@ uint64_t policy_need_w_kb(const struct policy_params *p,
 
 		w = c < POLICY_KB_MAX ? c : POLICY_KB_MAX;
 	}
-	return w;
+	return w > ahead ? w : ahead;
 }
 
 /* The part of policy_need_w_kb() that is need now: W_i, plus, while the domain
@@ -46,15 +68,18 @@ uint64_t policy_need_now_kb(const struct policy_params *p,
 	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
 	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 	uint64_t c = d->ws_kb + d->commit_new_kb;   /* both <= POLICY_KB_MAX */
+	uint64_t ahead = ws_ahead_kb(p, d, g);
 
 	if (!room)
-		return d->ws_kb;
+		return ahead;
 	/* Its steps have not paused: the next one is as good as here; or
 	 * it was OOM-killed within oom_hold_s (its minimum raised): the
 	 * margin is what it lacked then. */
 	if (d->flags & (POLICY_IN_CLIMBING | POLICY_IN_OOM_MIN))
 		return policy_need_w_kb(p, d);
-	return c < POLICY_KB_MAX ? c : POLICY_KB_MAX;
+	if (c > POLICY_KB_MAX)
+		c = POLICY_KB_MAX;
+	return c > ahead ? c : ahead;
 }
 
 /* W_i plus its slack (need_slack_pct of W_i, 4 KiB aligned): the error
@@ -71,4 +96,12 @@ uint64_t policy_need_slack_kb(const struct policy_params *p,
 	uint64_t w = d->ws_kb + (s & ~(uint64_t)3);
 
 	return w < POLICY_KB_MAX ? w : POLICY_KB_MAX;
+}
+
+/* W_i and its rise ahead (ws_ahead_kb()): what a domain lacks by the next
+ * cycle when it holds less; apply_unpark.c's starving test. */
+uint64_t policy_need_ahead_kb(const struct policy_params *p,
+			      const struct policy_dom *d)
+{
+	return ws_ahead_kb(p, d, policy_dom_gap_kb(p, d));
 }

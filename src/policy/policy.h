@@ -103,6 +103,7 @@ struct policy_params {
 	bool global_hysteresis;        /* step global targets too (paper preset) */
 	bool unpark_ramp_wait;         /* unpark rule 3 waits for a ramp's min_change */
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
+	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
 	uint64_t headroom_kb;
@@ -230,6 +231,11 @@ struct policy_dom {
 	 * since the domain started growing: what its programs committed
 	 * lately and have not touched yet (KiB). */
 	uint64_t commit_new_kb;
+	/* With POLICY_IN_WS, under rise_ahead: how much W_i will rise by the
+	 * next cycle at the pace of its climb (0: not climbing). Need now,
+	 * at most g_i (design.md §Scarce mode from the estimated need, "The
+	 * rise ahead"). */
+	uint64_t rise_kb;
 };
 
 static inline uint64_t policy_dom_gap_kb(const struct policy_params *p,

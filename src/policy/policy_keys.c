@@ -63,6 +63,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, this percent of a domain's working-set estimate W_i above it is its slack for the estimate's error: scarce mode serves it after every domain's need and OOM margin, with the adoption grace, before anyone's gap, and a reservation never takes it (0: none; design.md §The estimate's slack)." },
 	{ "oom_min_yield", CFG_BOOL, P(oom_min_yield), .def = "yes",
 	  .doc = "Under need = estimate, in scarce mode the part of a swapless domain's OOM-raised minimum above its need now comes after every domain's need (design.md §Growth is never cut); no: a floor of every tier, as before (`headroom = learned` keeps two more cells of docs/evaluation.md's learned-gap table, unpark-trickle and swapless-hog more shortfall)." },
+	{ "rise_ahead", CFG_BOOL, P(rise_ahead), .def = "yes",
+	  .doc = "Under need = estimate, while a domain's working-set estimate climbs (its last rise by `min_change_mb` no older than twice the time since the one before), its rise over the next `interval_ms` at that pace, at most its gap, is need now: a guest fed its need in a scarce host is otherwise one sample behind its ramp (design.md §Scarce mode from the estimated need); no: W_i as measured." },
 	{ "min_mb", CFG_MIB, P(min_kb), .umin = 0, .umax = MIB_MAX, .def = "128",
 	  .doc = "Default minimum of a domain; not above `max_mb`." },
 	{ "max_mb", CFG_MIB, P(max_kb), .umin = 0, .umax = MIB_MAX, .def = "0",

@@ -58,6 +58,7 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 		s->ws_kb = w + s->overhead_kb < POLICY_KB_MAX ? w + s->overhead_kb
 							      : POLICY_KB_MAX;
 		s->flags |= POLICY_IN_WS;
+		s->rise_kb = in->rise_kb < POLICY_KB_MAX ? in->rise_kb : POLICY_KB_MAX;
 	}
 	if (in->grace)
 		s->flags |= POLICY_IN_GRACE;

@@ -76,6 +76,7 @@ struct snap_dom {
 	bool growing;
 	bool climbing;             /* growing, and its steps have not paused */
 	uint64_t commit_new_kb;
+	uint64_t rise_kb;          /* W's rise by the next cycle (policy_dom) */
 };
 
 /* O_i: what the domain holds that the guest does not count as RAM,

@@ -128,6 +128,40 @@ static void test_climbing_pace(void **state)
 	assert_false(growth_climbing(&s, 100000, H)); /* the hold is over */
 }
 
+/* The rise ahead: W's last counted rise over the time since the one
+ * before, times the horizon; none with one rise so far, none from
+ * Committed_AS alone, none once W has paused for twice its pace. */
+static void test_rise_ahead(void **state)
+{
+	struct growth_state s = { 0 };
+
+	growth_observe(&s, 100 * MIB, 200 * MIB, T, 0, H);
+	growth_observe(&s, 100 * MIB + T, 200 * MIB, T, 4000, H);
+	assert_int_equal(growth_rise_ahead_kb(&s, 4000, H, 1000), 0);
+	/* 20 MiB in the next 4 s: 5 MiB/s, 5 MiB a 1 s interval. */
+	growth_observe(&s, 120 * MIB + T, 200 * MIB, T, 8000, H);
+	assert_int_equal(growth_rise_ahead_kb(&s, 8000, H, 1000), 5 * MIB);
+	assert_int_equal(growth_rise_ahead_kb(&s, 8000, H, 2000), 10 * MIB);
+	assert_int_equal(growth_rise_ahead_kb(&s, 16000, H, 1000), 5 * MIB);
+	assert_int_equal(growth_rise_ahead_kb(&s, 16001, H, 1000), 0);
+	assert_int_equal(growth_rise_ahead_kb(&s, 8000, 0, 1000), 0);
+
+	/* Committed_AS rising alone is a margin's evidence, not W's pace. */
+	s = (struct growth_state){ 0 };
+	growth_observe(&s, 100 * MIB, 200 * MIB, T, 0, H);
+	for (uint64_t t = 1; t <= 5; t++)
+		growth_observe(&s, 100 * MIB, 200 * MIB + t * T, T, t * 1000, H);
+	assert_true(growth_recent(&s, 5000, H));
+	assert_int_equal(growth_rise_ahead_kb(&s, 5000, H, 1000), 0);
+
+	/* A rise after a gap longer than the hold starts a new pace. */
+	s = (struct growth_state){ 0 };
+	growth_observe(&s, 100 * MIB, 200 * MIB, T, 0, H);
+	growth_observe(&s, 100 * MIB + T, 200 * MIB, T, 1000, H);
+	growth_observe(&s, 100 * MIB + 2 * T, 200 * MIB, T, 1000 + H, H);
+	assert_int_equal(growth_rise_ahead_kb(&s, 1000 + H, H, 1000), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_hold),
 		cmocka_unit_test(test_commit_new),
 		cmocka_unit_test(test_climbing_pace),
+		cmocka_unit_test(test_rise_ahead),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

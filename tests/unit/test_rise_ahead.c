@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The rise ahead (design.md §Scarce mode from the estimated need, "The
+ * rise ahead"): while a domain's W_i climbs, its rise over the next
+ * interval at the pace of the climb (policy_dom.rise_kb, at most g_i) is
+ * need now: tiers 1-3, the no-shrink floor, and what an adoption grace
+ * yields to. paper-mono-300 in miniature: the rising guest was given
+ * exactly its measured need each cycle and paged one sample of its ramp
+ * for the whole first minute while the falling guest's grace held its gap.
+ */
+#include "test_policy_util.h"
+
+static struct policy_params params;
+
+static int setup(void **state)
+{
+	policy_params_default(&params);   /* need = estimate, exact solver */
+	params.reserve_kb = 0;
+	params.mode = POLICY_FORCE_AUTO;
+	params.need_slack_pct = 0;        /* test_need_slack.c */
+	return 0;
+}
+
+/* dom 1 climbs: holds 200 MiB, W = 200, free swap beyond its gap, rising
+ * by `rise` by the next cycle. */
+static struct policy_dom climber(uint64_t rise)
+{
+	struct policy_dom d = est_swap_dom(1, 200 * MIB, 200 * MIB);
+
+	d.flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING;
+	d.rise_kb = rise;
+	return d;
+}
+
+/* dom 2 in its adoption grace: holds 280, needs 200, 216 committed: its
+ * grace floor min(280, 216 + 64) = 280, its need floor 200. */
+static struct policy_dom adopted(void)
+{
+	struct policy_dom d = est_dom(2, 280 * MIB, 200 * MIB);
+
+	d.committed_as_kb = 216 * MIB;
+	d.flags |= POLICY_IN_GRACE;
+	return d;
+}
+
+/* Nothing free (M = 480). Measured W only, dom 1 lacks nothing and the
+ * grace holds whole: dom 1 stays at 200 and pages its next 4 MiB. With
+ * the rise ahead, dom 1 lacks 4 MiB of its need now and the grace yields
+ * them. */
+static void test_grace_yields_the_rise(void **state)
+{
+	struct policy_dom d[2] = { climber(4 * MIB), adopted() };
+	struct policy_decision out[2];
+	struct policy_cycle cycle;
+
+	decide(&params, 0, d, 2, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(out[0].target_kb, 204 * MIB);
+	assert_in_range(out[1].target_kb, 276 * MIB - POLICY_PAGE_KB, 276 * MIB);
+	assert_true(out[1].reasons & POLICY_R_YIELD);
+
+	params.rise_ahead = false;
+	decide(&params, 0, d, 2, out, &cycle);
+	assert_int_equal(out[0].target_kb, 200 * MIB);
+	assert_int_equal(out[1].target_kb, 280 * MIB);
+	params.rise_ahead = true;
+
+	/* Not climbing (rise 0): as measured. */
+	d[0] = climber(0);
+	decide(&params, 0, d, 2, out, &cycle);
+	assert_int_equal(out[0].target_kb, 200 * MIB);
+}
+
+/* The rise ahead is at most the gap: a 100 MiB rise counts 64 (W + g is
+ * the goal; the rise never raises it). */
+static void test_rise_capped_at_gap(void **state)
+{
+	struct policy_dom d[2] = { climber(100 * MIB), adopted() };
+	struct policy_decision out[2];
+	struct policy_cycle cycle;
+
+	decide(&params, 0, d, 2, out, &cycle);
+	assert_int_equal(out[0].target_kb, 264 * MIB);
+	assert_in_range(out[1].target_kb, 216 * MIB - POLICY_PAGE_KB, 216 * MIB);
+
+	/* Abundant (1 GiB free): the goal is W + g whatever the rise. */
+	decide(&params, 1024 * MIB, d, 2, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	struct policy_decision ref[2];
+
+	d[0].rise_kb = 0;
+	decide(&params, 1024 * MIB, d, 2, ref, &cycle);
+	assert_int_equal(out[0].target_kb, ref[0].target_kb);
+}
+
+/* The 4 MiB the grace yields are below min_change: the climber counts as
+ * starving (its W by the next cycle above what it holds), so the donor's
+ * held-back decrease is written for it (design.md §No parked memory, rule
+ * 3). With W as measured it is not starving and nothing is written. */
+static void test_unpark_for_the_rise(void **state)
+{
+	struct policy_dom d[2] = { climber(4 * MIB), adopted() };
+	struct policy_decision out[2];
+	struct policy_cycle cycle;
+
+	run_cycle(&params, 0, d, 2, out, &cycle);
+	assert_true(out[1].has_write);
+	assert_true(out[1].reasons & POLICY_R_UNPARK);
+	assert_true(out[1].write_kb < 280 * MIB);
+
+	params.rise_ahead = false;
+	run_cycle(&params, 0, d, 2, out, &cycle);
+	assert_false(out[0].has_write);
+	assert_false(out[1].has_write);
+	params.rise_ahead = true;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_grace_yields_the_rise, setup),
+		cmocka_unit_test_setup(test_rise_capped_at_gap, setup),
+		cmocka_unit_test_setup(test_unpark_for_the_rise, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
