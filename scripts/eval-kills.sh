@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# When and where a policy's guests were OOM-killed, from the series
+# `membal-sim --csv` writes (<DIR>/<name>.csv): the guest model kills a
+# guest when its demand (and shmem) first exceeds MemTotal + its swap
+# (src/simhost/model.c), so each row is a tick where that became true,
+# with the tick before it: demand, target and MemTotal (MiB), and the
+# time it stayed over. Swap and shmem come from the scenario. At the
+# series' tick (1 s by default) two kills a few 100 ms apart show as one;
+# the summary table's count is exact. docs/evaluation.md, "Session 10:
+# OOM kills (oom10)".
+#
+#   scripts/eval-kills.sh SCENARIO.ini DIR [POLICY]
+set -eu
+[ $# -ge 2 ] || { echo "usage: $0 SCENARIO.ini DIR [POLICY]" >&2; exit 2; }
+SC=$1 DIR=$2 POL=${3:-membal}
+NAME=$(basename "$SC" .ini)
+CSV=$DIR/$NAME.csv
+[ -r "$SC" ] || { echo "$0: $SC: not found" >&2; exit 1; }
+[ -r "$CSV" ] || { echo "$0: $CSV: not found (membal-sim --csv -o $DIR $SC)" >&2; exit 1; }
+awk -F, -v pol="$POL" '
+FNR == 1 { file++ }
+file == 1 {
+	sub(/[;#].*/, ""); gsub(/[ \t\r]/, "")
+	if ($0 ~ /^\[guest/) { g = $0; sub(/^\[guest/, "", g); sub(/\]$/, "", g); next }
+	if ($0 ~ /^\[/) { g = ""; next }
+	if (g != "" && split($0, kv, "=") == 2) {
+		if (kv[1] == "swap_mb") swap[g] = kv[2]
+		if (kv[1] == "shmem_mb") shm[g] = kv[2]
+	}
+	next
+}
+FNR == 1 { next }
+$1 == pol {
+	x = $3; over = ($4 + shm[x]) > ($7 + swap[x])
+	if (over && !was[x]) {
+		n++; kills[x]++
+		printf "%-10s t=%-8s demand %s -> %s target %s MemTotal %s swap %d\n",
+		       x, $2, pd[x], $4, $5, $7, swap[x]
+		since[x] = $2
+	}
+	if (!over && was[x])
+		printf "%-10s t=%-8s recovered after %d s\n", x, $2, $2 - since[x]
+	was[x] = over; pd[x] = $4
+}
+END {
+	for (x in was)
+		if (was[x]) printf "%-10s over until the end (since t=%s)\n", x, since[x]
+	printf "%d kill(s) in the series of %s\n", n, pol
+}' FS='=' "$SC" FS=',' "$CSV"
