@@ -60,10 +60,15 @@ static bool can_wait(const struct policy_params *p, const struct policy_dom *d,
 		     const struct policy_decision *o)
 {
 	uint64_t lack = d->ws_kb - max_u64(d->target_kb, d->actual_kb);
-	bool ramp = p->unpark_ramp_wait ? (d->flags & POLICY_IN_GROWING) != 0
-		: p->unpark_ramp_batch_kb && (d->flags & POLICY_IN_RAMP);
 
-	return ramp && o->target_kb <= d->ws_kb && lack <= d->swap_free_kb;
+	if (p->unpark_ramp_wait)
+		return (d->flags & POLICY_IN_GROWING) && o->target_kb <= d->ws_kb &&
+		       lack <= d->swap_free_kb;
+	/* Its swap must hold the lack it may reach before the batch is
+	 * funded, not only today's: the memory comes a cycle after. */
+	return p->unpark_ramp_batch_kb && (d->flags & POLICY_IN_RAMP) &&
+	       o->target_kb <= d->ws_kb &&
+	       lack + p->unpark_ramp_batch_kb <= d->swap_free_kb;
 }
 
 /* How much the starving domains must lack together before rule 3 funds
