@@ -273,10 +273,18 @@ static void test_ramp_lack_batched(void **state)
 	assert_true(out[2].has_write);
 	out[0].target_kb = 303 * MIB;
 
-	/* Swap that cannot hold the 3 MiB: an OOM kill in waiting. */
+	/* Swap that cannot hold the 3 MiB: an OOM kill in waiting; nor
+	 * the 3 MiB and the batch (6 < 3 + 4): the memory comes a cycle
+	 * after, when the lack has grown. */
 	dom[0].swap_free_kb = 2 * MIB;
 	apply(3, 0);
 	assert_true(out[2].has_write);
+	dom[0].swap_free_kb = 6 * MIB;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	dom[0].swap_free_kb = 7 * MIB;
+	apply(3, 0);
+	assert_false(out[2].has_write);
 	dom[0].swap_free_kb = 256 * MIB;
 
 	/* unpark_ramp_batch_kb = 0: at once, as before the key. */
