@@ -7,12 +7,6 @@
  */
 #include "policy/solve.h"
 
-/* The need the tiers and the floor serve: W_i, plus, while the domain
- * grows (W_i or Committed_AS rose within oom_room_s), the part of g_i the guest's free swap cannot hold. A guest held at W_i
- * absorbs its next rise in swap; without swap room that rise is an OOM
- * kill, not a shortfall, and the estimate cannot show the need beyond
- * what the guest holds (no swap, no refaults of anonymous memory): its
- * margin is need (design.md §Growth is never cut). */
 /* W_i and its rise ahead: what W_i will be by the next cycle while it
  * climbs (policy_dom.rise_kb, at most g_i). A guest fed exactly its
  * measured need in a scarce host is a sample behind its ramp at every
@@ -34,6 +28,13 @@ static uint64_t ws_ahead_kb(const struct policy_params *p,
 	return w < POLICY_KB_MAX ? w : POLICY_KB_MAX;
 }
 
+/* The need the tiers and the floor serve: W_i, plus, while the domain
+ * grows (W_i or Committed_AS rose within oom_room_s), the part of g_i the guest's free swap cannot hold. A guest held at W_i
+ * absorbs its next rise in swap; without swap room that rise is an OOM
+ * kill, not a shortfall, and the estimate cannot show the need beyond
+ * what the guest holds (no swap, no refaults of anonymous memory): its
+ * margin is need (design.md §Growth is never cut). Never below W_i's
+ * rise ahead (ws_ahead_kb()). */
 uint64_t policy_need_w_kb(const struct policy_params *p,
 			  const struct policy_dom *d)
 {
@@ -91,8 +92,8 @@ uint64_t policy_need_now_kb(const struct policy_params *p,
 uint64_t policy_need_slack_kb(const struct policy_params *p,
 			      const struct policy_dom *d)
 {
-	uint64_t s = d->ws_kb / 100 * p->need_slack_pct +
-		     d->ws_kb % 100 * p->need_slack_pct / 100;
+	/* ws_kb <= POLICY_KB_MAX (2^40), need_slack_pct <= 50: no overflow. */
+	uint64_t s = d->ws_kb * p->need_slack_pct / 100;
 	uint64_t w = d->ws_kb + (s & ~(uint64_t)3);
 
 	return w < POLICY_KB_MAX ? w : POLICY_KB_MAX;

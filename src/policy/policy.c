@@ -251,6 +251,21 @@ static uint64_t need_rungs(const struct policy_params *p,
 	return r4;
 }
 
+/* Whether scarce mode sizes d by its need's tiers (solve_tiers.c): an
+ * estimate under need = estimate, and the exact solver. */
+static bool tiered(const struct policy_params *p, const struct policy_dom *d)
+{
+	return uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT;
+}
+
+/* U_i: with scarce_cap = demand nobody gets more than it asks for
+ * (MC_i <= H_i already). */
+static uint64_t cap_kb(const struct policy_params *p, const struct policy_dom *d,
+		       const struct derived *dv)
+{
+	return p->scarce_cap == POLICY_CAP_DEMAND ? dv->goal : d->max_kb;
+}
+
 /* What a reservation leaves d: L_i', and under need = estimate its
  * need, OOM margin and slack (need_rungs()). */
 static uint64_t keep_kb(const struct policy_params *p,
@@ -259,11 +274,9 @@ static uint64_t keep_kb(const struct policy_params *p,
 	struct derived dv = *dv0;
 	uint64_t now, slack;
 
-	if (!uses_need(p, d) || p->solver != POLICY_SOLVER_EXACT)
+	if (!tiered(p, d))
 		return dv.lo;
-	uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal : d->max_kb;
-
-	need_rungs(p, d, &dv, up, &now, &slack);
+	need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack);
 	return slack > dv0->lo ? slack : dv0->lo;
 }
 
@@ -293,13 +306,10 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		if (!decided(p, d) || d->kind != POLICY_DOMU)
 			continue;
 		derive(p, d, &dv);
-		/* U_i: with scarce_cap = demand nobody gets more than it asks
-		 * for (MC_i <= H_i already). */
-		uint64_t up = p->scarce_cap == POLICY_CAP_DEMAND ? dv.goal
-								: d->max_kb;
+		uint64_t up = cap_kb(p, d, &dv);
 		double a = p->tau * active_kb(p, d);
 		uint64_t up1 = up, upm = up, slack = up, sf = 0, lo = dv.lo;
-		bool est = uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT;
+		bool est = tiered(p, d);
 
 		if (est) {
 			uint64_t g = policy_dom_gap_kb(p, d);
@@ -468,7 +478,9 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		derive(p, &dom[i], &dv);
 		sum_n += (int64_t)dom[i].actual_kb;
 		sum_lo += (int64_t)dv.lo;
-		sum_keep += (int64_t)keep_kb(p, &dom[i], &dv);
+		/* Only a reservation asks what the guests keep. */
+		if (host->reservations_kb)
+			sum_keep += (int64_t)keep_kb(p, &dom[i], &dv);
 		sum_goal += (int64_t)dv.goal;
 		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, uses_need(p, &dom[i]));
 		if (uses_need(p, &dom[i])) {
