@@ -85,7 +85,7 @@ uint64_t policy_need_now_kb(const struct policy_params *p,
 
 /* W_i plus its slack (need_slack_pct of W_i, 4 KiB aligned): the error
  * the working-set estimate can have on a real guest (the e2e's squeezed
- * guest: up to 4.9 % under; docs/performance.md). A guest held at W_i
+ * guest: up to 4.9 % under, `make e2e-xen`'s est_squeezed_hybrid). A guest held at W_i
  * exactly has no free page left for its page cache and the kernel's
  * watermarks; with its swap in zram a squeeze there ends in the OOM
  * killer (design.md §The estimate's slack). */
