@@ -11,6 +11,9 @@
 #   oom    the default's OOM kills <= the fewest of static, self and paper
 #   writes the default writes no more targets than paper
 #
+# The last column (no criterion) is how long the guests stayed over, summed:
+# a kill counts an entry into the over state, whatever it lasted.
+#
 # A contention scenario is one where static has a shortfall; the others
 # are listed with "-" in the criteria. Output: a markdown table on stdout,
 # the runs in $OUT (default /tmp/eval-scarce).
@@ -33,8 +36,8 @@ TODAY=$OUT/today.ini
 printf '[policy]\nneed = committed\n' >"$TODAY"
 [ $# -gt 0 ] || set -- $(single_host_scenarios)
 
-echo "| scenario | static | self | paper | membal | today | clairvoyant / lagged floor | membal / clairvoyant (today) | membal / lagged | OOM kills membal (best other) | writes paper → membal | least | lag | clair | oom | writes |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|:-:|:-:|:-:|"
+echo "| scenario | static | self | paper | membal | today | clairvoyant / lagged floor | membal / clairvoyant (today) | membal / lagged | OOM kills membal (best other) | writes paper → membal | least | lag | clair | oom | writes | OOM time (s): membal / static / self / paper |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|:-:|:-:|:-:|---:|"
 fail=0
 for sc in "$@"; do
 	name=$(basename "$sc" .ini)
@@ -46,7 +49,7 @@ for sc in "$@"; do
 	fi
 	lag=$(sed -n 's/^ *lagged floor[^:]*: *\([0-9.]*\) MiB\*s.*/\1/p' "$OUT/$name.out")
 	awk -F, -v name="$name" -v lag="${lag:-0}" '
-	NR > 1 { s[$1] = $2; fl = $3; oom[$1] = $5; w[$1] = $10 }
+	NR > 1 { s[$1] = $2; fl = $3; oom[$1] = $5; w[$1] = $10; os[$1] = $16 }
 	function ratio(a, b) { return (b > 0) ? sprintf("%.2fx", a / b) : "n/a" }
 	function mark(ok) { return ok ? "yes" : "**no**" }
 	END {
@@ -65,10 +68,11 @@ for sc in "$@"; do
 		       ratio(m, fl), ratio(t, fl), ratio(m, lag), oom["membal"], best,
 		       w["paper"], w["membal"]
 		if (contention)
-			printf " %s | %s | %s | %s | %s |\n", mark(least),
+			printf " %s | %s | %s | %s | %s |", mark(least),
 			       ((lag > 0) ? mark(lg) : "n/a"), mark(cl), mark(om), mark(wr)
 		else
-			printf " - | - | - | - | - |\n"
+			printf " - | - | - | - | - |"
+		printf " %.0f / %.0f / %.0f / %.0f |\n", os["membal"], os["static"], os["self"], os["paper"]
 	}' "$OUT/$name.summary.csv"
 done
 exit $fail

@@ -82,6 +82,11 @@ static void c_oom(const struct sim_report *r, size_t i, const struct sim_summary
 	cell_num((double)s->oom_kills, 0);
 }
 
+static void c_oom_s(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	cell_num(s->oom_s, 0);
+}
+
 static void c_jobs(const struct sim_report *r, size_t i, const struct sim_summary *s)
 {
 	char b[32];
@@ -207,6 +212,7 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 	row(&t, rep, sum, "  / lagged floor", c_lag_ratio);
 	row(&t, rep, sum, "swap-in (MiB)", c_swapin);
 	row(&t, rep, sum, "OOM kills", c_oom);
+	row(&t, rep, sum, "  time over (s, summed)", c_oom_s);
 	row(&t, rep, sum, "job time, sum (s)", c_jobs);
 	row(&t, rep, sum, "  vs first column", c_jobs_vs);
 	row(&t, rep, sum, "  jobs done", c_done);
@@ -273,7 +279,7 @@ int sim_report_csv(const struct sim_report *rep, const char *dir)
 		return -1;
 	fprintf(f, "policy,shortfall_mibs,floor_mibs,swapin_mib,oom_kills,jobs,jobs_done,"
 		"job_time_s,idle_mean_mib,target_writes,starve_episodes,t90_mean_s,"
-		"t90_max_s,gini,host_free_mean_mib\n");
+		"t90_max_s,gini,host_free_mean_mib,oom_s\n");
 	for (size_t i = 0; i < rep->n_runs; i++) {
 		struct sim_summary s;
 
@@ -285,7 +291,7 @@ int sim_report_csv(const struct sim_report *rep, const char *dir)
 			(unsigned long long)s.starve_episodes, s.t90_mean_s, s.t90_max_s);
 		if (s.gini >= 0)
 			fprintf(f, "%.3f", s.gini);
-		fprintf(f, ",%.1f\n", s.host_free_mean_mib);
+		fprintf(f, ",%.1f,%.1f\n", s.host_free_mean_mib, s.oom_s);
 	}
 	if (sim_out_close(f, path) < 0)
 		return -1;
@@ -295,7 +301,7 @@ int sim_report_csv(const struct sim_report *rep, const char *dir)
 		return -1;
 	fprintf(f, "policy,guest,managed,shortfall_mibs,demand_mibs,idle_mibs,swapin_mib,"
 		"stall_s,oom_kills,job_restarts,work_s,done_s,starve_episodes,"
-		"starve_total_s,starve_max_s,target_writes,bursts\n");
+		"starve_total_s,starve_max_s,target_writes,bursts,oom_s\n");
 	for (size_t i = 0; i < rep->n_runs; i++)
 		for (size_t g = 0; g < rep->sc->n_guests; g++) {
 			const struct sim_guest_result *x = &rep->runs[i].g[g];
@@ -307,10 +313,10 @@ int sim_report_csv(const struct sim_report *rep, const char *dir)
 				(unsigned long long)x->job_restarts, x->work_s);
 			if (x->work_s > 0 && x->done_s >= 0)
 				fprintf(f, "%.1f", x->done_s);
-			fprintf(f, ",%llu,%.1f,%.1f,%llu,%llu\n",
+			fprintf(f, ",%llu,%.1f,%.1f,%llu,%llu,%.1f\n",
 				(unsigned long long)x->starve_episodes, x->starve_total_s,
 				x->starve_max_s, (unsigned long long)x->target_writes,
-				(unsigned long long)x->bursts);
+				(unsigned long long)x->bursts, x->oom_s);
 		}
 	return sim_out_close(f, path);
 }

@@ -263,6 +263,7 @@ static void collect(struct world *w, const struct sim_scenario *sc, struct sim_r
 		g->swapin_mib = (double)d->mem.pswpin * SIM_PAGE_KB / KIB_PER_MIB;
 		g->stall_s = m->stall_ms / 1000;
 		g->oom_kills = d->mem.oom_kills;
+		g->oom_s = (double)m->oom_ms / 1000;
 		g->job_restarts = m->job_restarts;
 		g->bursts = m->bursts;
 		g->work_s = (double)d->spec->work_ms / 1000;

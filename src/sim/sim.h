@@ -65,6 +65,7 @@ struct sim_guest_result {
 	double swapin_mib;
 	double stall_s;
 	uint64_t oom_kills;
+	double oom_s;             /* time over: see sim_dom_metrics.oom_ms */
 	uint64_t job_restarts;
 	uint64_t bursts;
 	double work_s;            /* 0: no job */
@@ -176,6 +177,7 @@ struct sim_summary {
 	double demand_mibs;
 	double swapin_mib;
 	uint64_t oom_kills;
+	double oom_s;             /* summed over the managed guests */
 	size_t jobs, jobs_done;
 	double job_time_s;        /* sum of completion times (unfinished: elapsed) */
 	double idle_mean_mib;     /* mean idle memory held, summed over guests */

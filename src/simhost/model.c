@@ -347,6 +347,8 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 		}
 	}
 	d->in_oom = over;
+	if (over)
+		d->m.oom_ms += dt_ms;
 
 	/* The page cache gives way first; it grows back while files are
 	 * read, up to the watermark. */

@@ -124,6 +124,9 @@ struct sim_dom_metrics {
 	double progress_ms;       /* the job's work done (since its last restart) */
 	uint64_t done_ms;         /* elapsed_ms when the job finished; 0: not */
 	uint64_t job_restarts;    /* OOM kills that restarted the job */
+	/* Time over (demand + shmem above MemTotal + swap): a kill counts
+	 * the entries, this how long the guest stayed killable. */
+	uint64_t oom_ms;
 	uint64_t bursts;          /* reclaim bursts shown */
 	/* Starvation episodes: MemTotal below 90 % of demand. */
 	bool starving;

@@ -195,7 +195,8 @@ static void test_stall_psi_progress(void **state)
 }
 
 /* An OOM kill (demand above MemTotal + swap) is counted once per episode
- * and sends the job back to the start. */
+ * and sends the job back to the start; the time over counts every step
+ * spent over, however many episodes. */
 static void test_oom_restarts_job(void **state)
 {
 	struct world *w = world(
@@ -207,14 +208,18 @@ static void test_oom_restarts_job(void **state)
 	for (int i = 0; i < 100; i++)
 		sim_guest_step(d, 100 * MiB, 100);
 	assert_true(d->m.progress_ms > 9999);
+	assert_int_equal(d->m.oom_ms, 0);
 	sim_guest_step(d, total + 65 * MiB, 100);
 	sim_guest_step(d, total + 80 * MiB, 100);
 	assert_int_equal(d->mem.oom_kills, 1);
+	assert_int_equal(d->m.oom_ms, 200);
 	assert_int_equal(d->m.job_restarts, 1);
 	assert_true(d->m.progress_ms < 200);
 	sim_guest_step(d, total + 10 * MiB, 100);
-	sim_guest_step(d, total + 80 * MiB, 100);
+	assert_int_equal(d->m.oom_ms, 200);
+	sim_guest_step(d, total + 80 * MiB, 250);
 	assert_int_equal(d->mem.oom_kills, 2);
+	assert_int_equal(d->m.oom_ms, 450);
 	world_free(w);
 }
 
