@@ -284,6 +284,11 @@ static void grants_only(struct arbiter *a, size_t n)
 static void slow_donors(struct arbiter *a, size_t n)
 {
 	const struct policy_params *p = &a->cfg.policy.params;
+
+	if (!a->cfg.follow_up_slow) {
+		a->slow = false;
+		return;
+	}
 	uint64_t before = policy_owed_kb(p, a->snap, n, a->dec, false);
 
 	a->slow = policy_slow_donors(p, a->early, a->slow, before, a->owed_kb);
