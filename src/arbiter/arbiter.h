@@ -209,6 +209,8 @@ struct arbiter {
 	uint64_t cycle_ns;           /* wall time of the last cycle */
 	uint64_t follow_up_kb;       /* growth waiting on its decreases */
 	bool early;                  /* this cycle is a follow-up: grants only */
+	bool slow;                   /* slow donors still giving back (cycle.c) */
+	uint64_t owed_kb;            /* decreases under way after the last cycle */
 	struct arbiter_counters n;
 	arbiter_gap_hook gap_hook;   /* NULL: the consistent learner */
 	void *gap_hook_ctx;

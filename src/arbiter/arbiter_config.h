@@ -42,6 +42,7 @@ struct arbiter_config {
 	uint64_t target_tolerance_kb;
 	char exclude[ARB_EXCLUDE_MAX];   /* fnmatch patterns, space separated */
 	bool manage_hvm, manage_pvh;
+	bool follow_up_slow;             /* early cycles chain for slow donors */
 	int log_level;
 	uint32_t tx_retries;
 	uint32_t max_domains;

@@ -267,6 +267,34 @@ static void grants_only(struct arbiter *a, size_t n)
 	}
 }
 
+/*
+ * Slow donors (design.md §Growth is never cut, "Slow donors"): a
+ * decrease still under way at the regular cycle after the one that wrote
+ * it comes from a balloon that gives back less than its cut in an
+ * interval. Its memory then arrives all along the interval, and one early
+ * cycle grants only what came in its first follow_up_ms: the rest sat
+ * free while the growth that waits on it paged. So, while such a
+ * decrease is owed, the follow-up counts it as memory coming back, and
+ * early cycles follow one another every follow_up_ms as long as the
+ * donors keep giving back (what they owe falls by settle_min_kb from one
+ * cycle to the next); a balloon that stopped gets one early cycle per
+ * interval, as before. Each early cycle grants only out of what is free
+ * when it runs.
+ */
+static void slow_donors(struct arbiter *a, size_t n)
+{
+	const struct policy_params *p = &a->cfg.policy.params;
+
+	if (!a->cfg.follow_up_slow) {
+		a->slow = false;
+		return;
+	}
+	uint64_t before = policy_owed_kb(p, a->snap, n, a->dec, false);
+
+	a->slow = policy_slow_donors(p, a->early, a->slow, before, a->owed_kb);
+	a->owed_kb = policy_owed_kb(p, a->snap, n, a->dec, true);
+}
+
 static void perform(struct arbiter *a, size_t n, uint64_t now)
 {
 	/* Decreases first: the memory they release is what increases are
@@ -425,8 +453,9 @@ int arbiter_cycle(struct arbiter *a)
 			    (unsigned long long)a->cycle.resv_held_kb,
 			    (unsigned long long)a->reserve_kb);
 	perform(a, n, now);
+	slow_donors(a, n);
 	a->follow_up_kb = a->dry_run ? 0
-		: policy_follow_up(&a->cfg.policy.params, a->snap, n, a->dec);
+		: policy_follow_up(&a->cfg.policy.params, a->snap, n, a->dec, a->slow);
 	watch_progress(a, now);
 	arbiter_gap_persist(a, now);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -439,8 +468,10 @@ uint64_t arbiter_next_cycle(struct arbiter *a, uint64_t now, uint64_t regular)
 {
 	/* One early cycle at most between two regular ones: it grants what
 	 * the donors gave back by then; the rest waits for the regular one,
-	 * so a cut that is slow to come cannot make the daemon spin. */
-	if (a->early || a->cfg.follow_up_ms == 0 ||
+	 * so a cut that is slow to come cannot make the daemon spin. Unless
+	 * the donors are slow and still giving back (slow_donors()): then
+	 * early cycles follow one another, never past the regular one. */
+	if ((a->early && !a->slow) || a->cfg.follow_up_ms == 0 ||
 	    a->follow_up_kb < a->cfg.policy.params.settle_min_kb ||
 	    now + a->cfg.follow_up_ms >= regular) {
 		a->early = false;

@@ -21,9 +21,48 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
+/*
+ * Decreases still under way: what the domains' balloons have yet to give
+ * back, counted against the targets they had when the cycle started
+ * (after = false: decreases written at an earlier cycle) or against the
+ * targets this cycle writes (after = true). The daemon compares the two
+ * from one cycle to the next (design.md §Growth is never cut, "Slow
+ * donors").
+ */
+uint64_t policy_owed_kb(const struct policy_params *p,
+			const struct policy_dom *dom, size_t n,
+			const struct policy_decision *out, bool after)
+{
+	uint64_t owed = 0;
+
+	if (p->need != POLICY_NEED_ESTIMATE)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_dom *d = &dom[i];
+		const struct policy_decision *o = &out[i];
+		uint64_t to = after && o->has_write ? o->write_kb : d->target_kb;
+
+		if (o->mode != POLICY_MODE_FIXED && d->kind != POLICY_DOM0 &&
+		    d->actual_kb > to)
+			owed += d->actual_kb - to;
+	}
+	return owed;
+}
+
+bool policy_slow_donors(const struct policy_params *p, bool early, bool slow,
+			uint64_t owed_now, uint64_t owed_last)
+{
+	/* At a regular cycle: a decrease written an interval ago or more
+	 * is still under way. At an early one: they still were, and gave
+	 * back at least settle_min_kb since the last cycle. */
+	if (!early)
+		return owed_now >= p->settle_min_kb;
+	return slow && owed_now + p->settle_min_kb <= owed_last;
+}
+
 uint64_t policy_follow_up(const struct policy_params *p,
 			  const struct policy_dom *dom, size_t n,
-			  const struct policy_decision *out)
+			  const struct policy_decision *out, bool owed)
 {
 	uint64_t released = 0, waiting = 0;
 
@@ -39,6 +78,14 @@ uint64_t policy_follow_up(const struct policy_params *p,
 		if (o->has_write && o->write_kb < d->target_kb) {
 			if (d->actual_kb > o->write_kb)
 				released += d->actual_kb - o->write_kb;
+			continue;
+		}
+		/* A decrease written at an earlier cycle and still under
+		 * way, when the caller says the donors are slow: it is
+		 * memory coming back as surely as this cycle's. */
+		if (owed && d->kind != POLICY_DOM0 && !o->has_write &&
+		    d->actual_kb > d->target_kb) {
+			released += d->actual_kb - d->target_kb;
 			continue;
 		}
 		if (d->kind == POLICY_DOM0)

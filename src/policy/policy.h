@@ -400,13 +400,29 @@ void policy_apply(const struct policy_params *p,
 /*
  * Growth that waits on this cycle's decreases (follow_up.c): under need =
  * estimate, the increases the pool could not cover (or a starving
- * domain's), as far as the decreases written this cycle will pay for
- * them; 0 otherwise. The daemon runs its next cycle early when it is at
+ * domain's), as far as the decreases written this cycle (and, with
+ * owed, those of earlier cycles still under way) will pay for them; 0
+ * otherwise. The daemon runs its next cycle early when it is at
  * least settle_min_kb.
  */
 uint64_t policy_follow_up(const struct policy_params *p,
 			  const struct policy_dom *dom, size_t n,
-			  const struct policy_decision *out);
+			  const struct policy_decision *out, bool owed);
+/* The decreases the domUs' balloons have yet to give back, against the
+ * targets they had at the start of the cycle (after = false) or against
+ * those it writes (after = true); 0 unless need = estimate. With owed,
+ * policy_follow_up counts the former too as memory coming back. */
+uint64_t policy_owed_kb(const struct policy_params *p,
+			const struct policy_dom *dom, size_t n,
+			const struct policy_decision *out, bool after);
+/* Slow donors (design.md §Growth is never cut, "Slow donors"): at a
+ * regular cycle (early = false), whether the decreases written at earlier
+ * cycles still owe settle_min_kb or more (owed_now: policy_owed_kb before
+ * this cycle's writes); at an early cycle, whether they were slow and
+ * gave back at least settle_min_kb since the last cycle (owed_last: what
+ * that one left owed, policy_owed_kb after its writes). */
+bool policy_slow_donors(const struct policy_params *p, bool early, bool slow,
+			uint64_t owed_now, uint64_t owed_last);
 
 const char *policy_mode_name(enum policy_mode mode);
 const char *policy_stage_name(enum policy_stage stage);

@@ -68,6 +68,25 @@ static void test_off(void **state)
 	assert_int_equal(arbiter_next_cycle(&a, 10000, 11000), 11000);
 }
 
+/* Slow donors still giving back (a.slow, set by the cycle): early cycles
+ * follow one another, never past the regular one; once they stop, the
+ * next is the regular one. */
+static void test_slow_donors_chain(void **state)
+{
+	a.follow_up_kb = 64 * 1024;
+	a.slow = true;
+	assert_int_equal(arbiter_next_cycle(&a, 10000, 11000), 10250);
+	assert_int_equal(arbiter_next_cycle(&a, 10250, 11000), 10500);
+	assert_int_equal(arbiter_next_cycle(&a, 10500, 11000), 10750);
+	assert_true(a.early);
+	assert_int_equal(arbiter_next_cycle(&a, 10750, 11000), 11000);
+	assert_false(a.early);
+	assert_int_equal(a.n.follow_ups, 3);
+	a.slow = false;
+	assert_int_equal(arbiter_next_cycle(&a, 11000, 12000), 11250);
+	assert_int_equal(arbiter_next_cycle(&a, 11250, 12000), 12000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -75,6 +94,7 @@ int main(void)
 		cmocka_unit_test_setup(test_nothing_worth_a_write, setup),
 		cmocka_unit_test_setup(test_never_past_the_regular_cycle, setup),
 		cmocka_unit_test_setup(test_off, setup),
+		cmocka_unit_test_setup(test_slow_donors_chain, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
