@@ -12,6 +12,7 @@ const char *report_why_name(enum report_why why)
 	case REPORT_OOM: return "oom";
 	case REPORT_LAYOUT: return "layout";
 	case REPORT_HEARTBEAT: return "heartbeat";
+	case REPORT_PRESSURE: return "pressure";
 	}
 	return "?";
 }
@@ -58,7 +59,18 @@ enum report_why report_due(const struct report *last, uint64_t last_ms,
 		if (d > 0 && d >= delta_kb)
 			return REPORT_DELTA;
 	}
-	if (now_ms - last_ms >= heartbeat_ms)
+	if (now_ms - last_ms >= heartbeat_ms) {
+		const enum membal_key pressure[] = { MK_PSI_SOME, MK_SWAPIN_RATE };
+
+		for (size_t i = 0; i < sizeof(pressure) / sizeof(pressure[0]); i++) {
+			enum membal_key k = pressure[i];
+
+			/* A figure appearing (a rate needs two samples) or
+			 * vanishing holds nothing the arbiter decides on. */
+			if (now->have[k] && last->have[k] && now->v[k] != last->v[k])
+				return REPORT_PRESSURE;
+		}
 		return REPORT_HEARTBEAT;
+	}
 	return REPORT_QUIET;
 }

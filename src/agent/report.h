@@ -23,6 +23,7 @@ enum report_why {
 	REPORT_OOM,         /* oom_kills changed */
 	REPORT_LAYOUT,      /* a key appeared or disappeared */
 	REPORT_HEARTBEAT,   /* heartbeat_ms passed */
+	REPORT_PRESSURE,    /* heartbeat_ms passed and psi_some or swapin_rate moved */
 };
 
 const char *report_why_name(enum report_why why);
@@ -34,7 +35,13 @@ const char *report_why_name(enum report_why why);
 /* last == NULL: nothing published yet. psi_some, swapin_rate, pgmajfault
  * and the PSI totals ride along but never trigger a publication on their
  * own: they move every second on a busy guest and the arbiter only needs
- * them when it decides (the totals are cumulative: nothing is lost). The
+ * them when it decides (the totals are cumulative: nothing is lost). When
+ * the heartbeat is due and psi_some or swapin_rate moved since the last
+ * publication, the heartbeat carries the figures (REPORT_PRESSURE): the
+ * arbiter does not shrink a guest whose published pressure is above
+ * psi_no_shrink or swapin_no_shrink, and a guest that went quiet right
+ * after paging (its load fell) would otherwise be held at its size by a
+ * figure that stopped being true, for as long as no KiB figure moves. The
  * page counters pswpin, refault_anon and refault_file trigger when they
  * moved by report_delta_kb worth of 4 KiB pages, as a KiB figure would. */
 enum report_why report_due(const struct report *last, uint64_t last_ms,

@@ -126,6 +126,42 @@ static void test_heartbeat_and_layout(void **state)
 	assert_int_equal(report_due(&last, 1000, &now, 1001, 4096, 10000), REPORT_LAYOUT);
 }
 
+/* A heartbeat carries the figures when a pressure figure the arbiter's
+ * no-shrink rule reads moved since the last publication: a guest whose
+ * load fell right after it paged goes quiet (no KiB figure moves), and a
+ * stamp-only heartbeat would keep its last, high psi_some in force. The
+ * other ride-along figures leave the heartbeat a stamp. */
+static void test_heartbeat_carries_pressure(void **state)
+{
+	const enum membal_key pressure[] = { MK_PSI_SOME, MK_SWAPIN_RATE };
+	const enum membal_key along[] = { MK_PGMAJFAULT, MK_PSI_SOME_TOTAL, MK_PSI_FULL_TOTAL };
+	struct report last, now;
+
+	for (size_t i = 0; i < 2; i++) {
+		fill(&last);
+		now = last;
+		now.v[pressure[i]] -= 1;
+		/* Never on its own before the heartbeat... */
+		assert_int_equal(report_due(&last, 1000, &now, 10999, 4096, 10000), REPORT_QUIET);
+		/* ...at the heartbeat, with the figures. */
+		assert_int_equal(report_due(&last, 1000, &now, 11000, 4096, 10000), REPORT_PRESSURE);
+		/* Appearing or vanishing is no news: a plain heartbeat. */
+		now = last;
+		now.have[pressure[i]] = false;
+		assert_int_equal(report_due(&last, 1000, &now, 11000, 4096, 10000), REPORT_HEARTBEAT);
+		/* A KiB figure that moved is still a delta. */
+		now.v[MK_FREE] += 4096;
+		assert_int_equal(report_due(&last, 1000, &now, 11000, 4096, 10000), REPORT_DELTA);
+	}
+	for (size_t i = 0; i < 3; i++) {
+		fill(&last);
+		now = last;
+		now.v[along[i]] += 1000000;
+		assert_int_equal(report_due(&last, 1000, &now, 11000, 4096, 10000), REPORT_HEARTBEAT);
+	}
+	assert_string_equal(report_why_name(REPORT_PRESSURE), "pressure");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_oom_and_pressure),
 		cmocka_unit_test(test_heartbeat_and_layout),
 		cmocka_unit_test(test_page_counters),
+		cmocka_unit_test(test_heartbeat_carries_pressure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
