@@ -95,6 +95,7 @@ static void need_of(const struct arbiter *a, struct dom *d,
 			       p->min_change_kb, now, hold);
 		in->growing = growth_recent(&d->growth, now, hold);
 		in->climbing = growth_climbing(&d->growth, now, hold);
+		in->ramping = growth_ramping(&d->growth, now, hold);
 		in->commit_new_kb = growth_commit_new_kb(&d->growth, now, hold);
 		/* The next cycle's write is the next chance to follow W. */
 		if (p->rise_ahead)

@@ -18,9 +18,10 @@
  *   3. if starving domains are still short, the decreases the threshold
  *      held back are written (largest first) until they cover that
  *      shortage: the memory is free for the starving domains next cycle;
- *      with unpark_ramp_wait, once they lack min_change in all unless
- *      one cannot wait (can_wait): a slow ramp is then funded once per
- *      min_change of it, not by a pair of few-MiB writes every cycle.
+ *      once they lack unpark_ramp_batch_kb in all (min_change with
+ *      unpark_ramp_wait) unless one cannot wait (can_wait): a slow ramp
+ *      is then funded every few cycles, not by a pair of few-MiB writes
+ *      in every one.
  *
  * Every write clears settle_min_kb (the noise floor), so a steady guest
  * is still not rewritten for jitter.
@@ -50,23 +51,40 @@ static bool starving(const struct policy_params *p, const struct policy_dom *d)
 	return policy_need_ahead_kb(p, d) > max_u64(d->target_kb, d->actual_kb);
 }
 
-/* With unpark_ramp_wait (default no), whether a starving domain's lack
- * may wait until the starving domains lack min_change in all: it grows
- * (a ramp: funded once per min_change of it, as the write band funds one
- * in abundance, instead of a few MiB every cycle), the solver gives it no
- * more than its need (a ramp held at W_i is short again at every sample;
- * one given part of its gap is not), and its free swap holds what it
- * lacks, so it pages for a while. A lack that is a level (no growth) is
- * funded at once: one write, not one per cycle; one that swap cannot
- * hold is an OOM kill in waiting. */
+/* Whether a starving domain's lack may wait until the starving domains
+ * lack ramp_batch() in all: it ramps (POLICY_IN_RAMP: two rises or more,
+ * the last within twice their pace, so its lack comes back at every
+ * sample; a jump's lack is left once and is funded at once; with
+ * unpark_ramp_wait any growth counts), the solver gives it no more than
+ * its need (a ramp held at W_i is short again at every sample; one given
+ * part of its gap is not), and its free swap holds what it lacks, so it
+ * pages for a while. A lack that is a level (no growth) is funded at
+ * once: one write, not one per cycle; one that swap cannot hold is an
+ * OOM kill in waiting. */
 static bool can_wait(const struct policy_params *p, const struct policy_dom *d,
 		     const struct policy_decision *o)
 {
 	uint64_t w = policy_need_ahead_kb(p, d);
 	uint64_t lack = w - max_u64(d->target_kb, d->actual_kb);
 
-	return p->unpark_ramp_wait && (d->flags & POLICY_IN_GROWING) &&
-	       o->target_kb <= w && lack <= d->swap_free_kb;
+	if (p->unpark_ramp_wait)
+		return (d->flags & POLICY_IN_GROWING) && o->target_kb <= w &&
+		       lack <= d->swap_free_kb;
+	/* Its swap must hold the lack it may reach before the batch is
+	 * funded, not only today's: the memory comes a cycle after. */
+	return p->unpark_ramp_batch_kb && (d->flags & POLICY_IN_RAMP) &&
+	       o->target_kb <= w &&
+	       lack + p->unpark_ramp_batch_kb <= d->swap_free_kb;
+}
+
+/* How much the starving domains must lack together before rule 3 funds
+ * ramps that can wait: min_change with unpark_ramp_wait (the write
+ * band's step), else unpark_ramp_batch_kb (a few samples of a slow ramp;
+ * waiting for min_change there costs paging where guests ramp and page:
+ * docs/evaluation.md, "Session 10: writes on ramps (writes3)"). */
+static uint64_t ramp_batch(const struct policy_params *p)
+{
+	return p->unpark_ramp_wait ? p->min_change_kb : p->unpark_ramp_batch_kb;
 }
 
 /* The growth an unwritten increase toward its target would take from the
@@ -160,8 +178,8 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 	left = grant_ups(p, dom, n, out, false, p->min_change_kb, left);
 
 	/* Starving domains still short: release what the threshold held,
-	 * once that is a move worth writing (min_change in all) or a
-	 * starving guest's swap cannot hold what it lacks. */
+	 * once that is a move worth writing (ramp_batch() in all) or one of
+	 * them cannot wait. */
 	uint64_t short_kb = 0;
 	bool urgent = false;
 
@@ -172,7 +190,7 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 		if (s && !can_wait(p, &dom[i], &out[i]))
 			urgent = true;
 	}
-	if (short_kb < p->min_change_kb && !urgent)
+	if (short_kb < ramp_batch(p) && !urgent)
 		return;
 	while (short_kb > 0) {
 		size_t best = SIZE_MAX;

@@ -61,6 +61,12 @@ bool growth_climbing(const struct growth_state *s, uint64_t now_ms,
 	return s->pace_ms == 0 || now_ms - s->grew_ms <= 2 * s->pace_ms;
 }
 
+bool growth_ramping(const struct growth_state *s, uint64_t now_ms,
+		    uint64_t hold_ms)
+{
+	return s->pace_ms > 0 && growth_climbing(s, now_ms, hold_ms);
+}
+
 bool growth_recent(const struct growth_state *s, uint64_t now_ms,
 		   uint64_t hold_ms)
 {

@@ -68,6 +68,13 @@ bool growth_climbing(const struct growth_state *s, uint64_t now_ms,
 uint64_t growth_rise_ahead_kb(const struct growth_state *s, uint64_t now_ms,
 			      uint64_t hold_ms, uint64_t horizon_ms);
 
+/* A ramp: climbing at a pace measured between two rises within hold_ms
+ * (not one jump: after a single rise the pace is unknown). Its lack of
+ * now comes back at every sample, where a jump's is left once
+ * (design.md §No parked memory, "A ramp funded every few samples"). */
+bool growth_ramping(const struct growth_state *s, uint64_t now_ms,
+		    uint64_t hold_ms);
+
 /* A rise was counted within the last hold_ms (hold_ms 0: never). */
 bool growth_recent(const struct growth_state *s, uint64_t now_ms,
 		   uint64_t hold_ms);

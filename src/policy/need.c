@@ -7,10 +7,10 @@
  */
 #include "policy/solve.h"
 
-/* W_i and its rise ahead: what W_i will be by the next cycle while it
- * climbs (policy_dom.rise_kb, at most g_i). A guest fed exactly its
- * measured need in a scarce host is a sample behind its ramp at every
- * cycle and pages that much all along
+/* W_i and its rise ahead over `cycles` intervals while it climbs
+ * (policy_dom.rise_kb is one interval's, the sum at most g_i). A guest
+ * fed exactly its measured need in a scarce host is a sample behind its
+ * ramp at every cycle and pages that much all along
  * (design.md §Scarce mode from the estimated need, "The rise ahead").
  * Only for a guest whose free swap
  * holds its gap: one without swap room has its OOM margin as need while
@@ -18,14 +18,44 @@
  * as well only moved the unpark writes of lockstep-swapless's six
  * swapless climbers (one OOM kill more). */
 static uint64_t ws_ahead_kb(const struct policy_params *p,
-			    const struct policy_dom *d, uint64_t g)
+			    const struct policy_dom *d, uint64_t g,
+			    unsigned cycles)
 {
 	if (!p->rise_ahead || d->swap_free_kb < g)
 		return d->ws_kb;
-	uint64_t r = d->rise_kb < g ? d->rise_kb : g;
-	uint64_t w = d->ws_kb + (r & ~(uint64_t)3);
+	/* rise_kb < g <= POLICY_KB_MAX (2^40): the product fits. */
+	uint64_t r = d->rise_kb < g ? d->rise_kb * cycles : g;
+	uint64_t w;
 
+	if (r > g)
+		r = g;
+	w = d->ws_kb + (r & ~(uint64_t)3);
 	return w < POLICY_KB_MAX ? w : POLICY_KB_MAX;
+}
+
+/* How many intervals of a climb its need now covers: the memory for a
+ * ramp's rise in a scarce host comes from another domain's decrease,
+ * written in one cycle and granted to the ramp in the next (growth comes
+ * only out of memory already free:
+ * design.md §Apply: from targets to this cycle's writes),
+ * so the ramp holds it two cycles after the lack was seen. Given one
+ * interval's rise it is short again by the time the memory lands, and
+ * starving at every cycle: a decrease and an increase of a few MiB
+ * each, every cycle. The starving test (policy_need_ahead_kb()) looks
+ * one interval ahead: a ramp given two is not starving in the cycle
+ * after, and a donor's held-back decrease waits for it every other
+ * cycle only. design.md §Scarce mode from the estimated need, "The rise
+ * ahead". */
+#define RISE_NEED_CYCLES 2u
+
+/* Only for a ramp (POLICY_IN_RAMP: two rises or more at a pace it keeps,
+ * so its lack comes back at every sample); one that rose once or walks
+ * at random has the next interval's rise only: two intervals of a pace
+ * measured between two random rises were need that other guests'
+ * floors paid (growing-adopted-touch: 19 -> 22 OOM kills). */
+static unsigned lead_cycles(const struct policy_dom *d)
+{
+	return (d->flags & POLICY_IN_RAMP) ? RISE_NEED_CYCLES : 1;
 }
 
 /* The need the tiers and the floor serve: W_i, plus, while the domain
@@ -42,7 +72,7 @@ uint64_t policy_need_w_kb(const struct policy_params *p,
 	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
 	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 	uint64_t w = d->ws_kb + room < POLICY_KB_MAX ? d->ws_kb + room : POLICY_KB_MAX;
-	uint64_t ahead = ws_ahead_kb(p, d, g);
+	uint64_t ahead = ws_ahead_kb(p, d, g, lead_cycles(d));
 
 	if (room && d->commit_new_kb > room) {
 		/* Growing without swap room: what its programs committed
@@ -69,7 +99,7 @@ uint64_t policy_need_now_kb(const struct policy_params *p,
 	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
 	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 	uint64_t c = d->ws_kb + d->commit_new_kb;   /* both <= POLICY_KB_MAX */
-	uint64_t ahead = ws_ahead_kb(p, d, g);
+	uint64_t ahead = ws_ahead_kb(p, d, g, lead_cycles(d));
 
 	if (!room)
 		return ahead;
@@ -104,5 +134,13 @@ uint64_t policy_need_slack_kb(const struct policy_params *p,
 uint64_t policy_need_ahead_kb(const struct policy_params *p,
 			      const struct policy_dom *d)
 {
-	return ws_ahead_kb(p, d, policy_dom_gap_kb(p, d));
+	return ws_ahead_kb(p, d, policy_dom_gap_kb(p, d), 1);
+}
+
+/* W_i and its rise over RISE_NEED_CYCLES: the need a ramp is given
+ * (tiers 1-3); follow_up.c's test of growth that waits. */
+uint64_t policy_need_lead_kb(const struct policy_params *p,
+			     const struct policy_dom *d)
+{
+	return ws_ahead_kb(p, d, policy_dom_gap_kb(p, d), lead_cycles(d));
 }

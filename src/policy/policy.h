@@ -102,6 +102,7 @@ struct policy_params {
 	enum policy_force mode;        /* not an INI key: presets and membalctl */
 	bool global_hysteresis;        /* step global targets too (paper preset) */
 	bool unpark_ramp_wait;         /* unpark rule 3 waits for a ramp's min_change */
+	uint64_t unpark_ramp_batch_kb; /* ... or, for a ramp, for this much lack */
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
 	uint32_t hysteresis_up;        /* >= 1 */
@@ -193,6 +194,7 @@ enum policy_kind {
 #define POLICY_IN_GROWING (1u << 7)  /* W or Committed_AS rose within oom_room_s */
 #define POLICY_IN_BOOTED  (1u << 8)  /* in its grace, started while the arbiter ran */
 #define POLICY_IN_CLIMBING (1u << 9) /* growing, its last rise within twice its pace */
+#define POLICY_IN_RAMP    (1u << 10) /* climbing at a known pace: two rises or more */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */

@@ -68,6 +68,8 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 		s->flags |= POLICY_IN_GROWING;
 		if (in->climbing)
 			s->flags |= POLICY_IN_CLIMBING;
+		if (in->climbing && in->ramping)
+			s->flags |= POLICY_IN_RAMP;
 		s->commit_new_kb = in->commit_new_kb < POLICY_KB_MAX ? in->commit_new_kb
 								     : POLICY_KB_MAX;
 	}

@@ -75,6 +75,7 @@ struct snap_dom {
 	 * what was committed since and not touched (policy_dom). */
 	bool growing;
 	bool climbing;             /* growing, and its steps have not paused */
+	bool ramping;              /* climbing at a known pace */
 	uint64_t commit_new_kb;
 	uint64_t rise_kb;          /* W's rise by the next cycle (policy_dom) */
 };

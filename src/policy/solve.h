@@ -139,6 +139,8 @@ uint64_t policy_need_w_kb(const struct policy_params *p,
 uint64_t policy_need_now_kb(const struct policy_params *p,
 			    const struct policy_dom *d);
 /* W_i and its rise by the next cycle while it climbs (need.c). */
+uint64_t policy_need_lead_kb(const struct policy_params *p,
+			     const struct policy_dom *d);
 uint64_t policy_need_ahead_kb(const struct policy_params *p,
 			      const struct policy_dom *d);
 /* W_i with its error allowance, need_slack_pct of it (need.c). */

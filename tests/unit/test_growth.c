@@ -119,13 +119,18 @@ static void test_climbing_pace(void **state)
 	growth_observe(&s, 100 * MIB, 200 * MIB, T, 0, H);
 	growth_observe(&s, 100 * MIB + T, 200 * MIB, T, 4000, H);
 	assert_true(growth_climbing(&s, 50000, H));   /* one rise: all the hold */
+	assert_false(growth_ramping(&s, 5000, H));    /* a jump, not a ramp */
 	growth_observe(&s, 100 * MIB + 2 * T, 200 * MIB, T, 10000, H);
 	assert_true(growth_climbing(&s, 22000, H));
 	assert_false(growth_climbing(&s, 22001, H));
+	assert_true(growth_ramping(&s, 22000, H));    /* two rises: its pace */
+	assert_false(growth_ramping(&s, 22001, H));
 	assert_true(growth_recent(&s, 22001, H));     /* the margin still counts */
 	growth_observe(&s, 100 * MIB + 3 * T, 200 * MIB, T, 40000, H);
 	assert_true(growth_climbing(&s, 99000, H));   /* pace 30 s: 60 s */
 	assert_false(growth_climbing(&s, 100000, H)); /* the hold is over */
+	assert_true(growth_ramping(&s, 99000, H));
+	assert_false(growth_ramping(&s, 100000, H));
 }
 
 /* The rise ahead: W's last counted rise over the time since the one

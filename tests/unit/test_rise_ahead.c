@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The rise ahead (design.md §Scarce mode from the estimated need, "The
- * rise ahead"): while a domain's W_i climbs, its rise over the next
- * interval at the pace of the climb (policy_dom.rise_kb, at most g_i) is
- * need now: tiers 1-3, the no-shrink floor, and what an adoption grace
- * yields to. paper-mono-300 in miniature: the rising guest was given
+ * rise ahead"): while a domain's W_i climbs, its rise over the next two
+ * intervals at the pace of the climb (policy_dom.rise_kb is one
+ * interval's; the sum at most g_i) is need now: tiers 1-3, the no-shrink
+ * floor, and what an adoption grace yields to. The starving test of
+ * unpark looks one interval ahead. paper-mono-300 in miniature: the rising guest was given
  * exactly its measured need each cycle and paged one sample of its ramp
  * for the whole first minute while the falling guest's grace held its gap.
  */
@@ -27,7 +28,7 @@ static struct policy_dom climber(uint64_t rise)
 {
 	struct policy_dom d = est_swap_dom(1, 200 * MIB, 200 * MIB);
 
-	d.flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING;
+	d.flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING | POLICY_IN_RAMP;
 	d.rise_kb = rise;
 	return d;
 }
@@ -45,8 +46,9 @@ static struct policy_dom adopted(void)
 
 /* Nothing free (M = 480). Measured W only, dom 1 lacks nothing and the
  * grace holds whole: dom 1 stays at 200 and pages its next 4 MiB. With
- * the rise ahead, dom 1 lacks 4 MiB of its need now and the grace yields
- * them. */
+ * the rise ahead, dom 1 lacks two intervals' rise (8 MiB) of its need now
+ * (the memory a donor gives lands a cycle after its decrease) and the
+ * grace yields them. */
 static void test_grace_yields_the_rise(void **state)
 {
 	struct policy_dom d[2] = { climber(4 * MIB), adopted() };
@@ -55,8 +57,8 @@ static void test_grace_yields_the_rise(void **state)
 
 	decide(&params, 0, d, 2, out, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
-	assert_int_equal(out[0].target_kb, 204 * MIB);
-	assert_in_range(out[1].target_kb, 276 * MIB - POLICY_PAGE_KB, 276 * MIB);
+	assert_int_equal(out[0].target_kb, 208 * MIB);
+	assert_in_range(out[1].target_kb, 272 * MIB - POLICY_PAGE_KB, 272 * MIB);
 	assert_true(out[1].reasons & POLICY_R_YIELD);
 
 	params.rise_ahead = false;
@@ -64,6 +66,13 @@ static void test_grace_yields_the_rise(void **state)
 	assert_int_equal(out[0].target_kb, 200 * MIB);
 	assert_int_equal(out[1].target_kb, 280 * MIB);
 	params.rise_ahead = true;
+
+	/* Climbing without a kept pace (not POLICY_IN_RAMP): one
+	 * interval's rise, 4 MiB. */
+	d[0].flags &= ~POLICY_IN_RAMP;
+	decide(&params, 0, d, 2, out, &cycle);
+	assert_int_equal(out[0].target_kb, 204 * MIB);
+	assert_in_range(out[1].target_kb, 276 * MIB - POLICY_PAGE_KB, 276 * MIB);
 
 	/* Not climbing (rise 0): as measured. */
 	d[0] = climber(0);
@@ -115,12 +124,40 @@ static void test_unpark_for_the_rise(void **state)
 	params.rise_ahead = true;
 }
 
+/* The climber (W 200, rising 4 MiB an interval) holds 206: short of its
+ * two intervals' lead (208), but not of W by the next cycle (204): not
+ * starving, so the moves below min_change wait (funded a cycle ago, it is
+ * not paid again in the cycle after). At 202 it is starving and the
+ * donor's held-back decrease is written for it. The donor holds 276 and
+ * needs 270; nothing is free: the solver moves each by a few MiB. */
+static void test_lead_is_not_starving(void **state)
+{
+	struct policy_dom d[2] = { climber(4 * MIB), est_swap_dom(2, 276 * MIB, 270 * MIB) };
+	struct policy_decision out[2];
+	struct policy_cycle cycle;
+
+	d[0].target_kb = d[0].actual_kb = 206 * MIB;
+	run_cycle(&params, 0, d, 2, out, &cycle);
+	assert_true(out[0].target_kb >= 208 * MIB);
+	assert_true(out[1].target_kb < 276 * MIB);
+	assert_false(out[0].has_write);
+	assert_false(out[1].has_write);
+
+	d[0].target_kb = d[0].actual_kb = 202 * MIB;
+	d[1].target_kb = d[1].actual_kb = 280 * MIB;
+	run_cycle(&params, 0, d, 2, out, &cycle);
+	assert_true(out[1].has_write);
+	assert_true(out[1].reasons & POLICY_R_UNPARK);
+	assert_true(out[1].write_kb < 280 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_grace_yields_the_rise, setup),
 		cmocka_unit_test_setup(test_rise_capped_at_gap, setup),
 		cmocka_unit_test_setup(test_unpark_for_the_rise, setup),
+		cmocka_unit_test_setup(test_lead_is_not_starving, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -236,6 +236,86 @@ static void test_steady_and_in_flight(void **state)
 	assert_false(out[0].has_write);
 }
 
+/* By default (unpark_ramp_wait = no, unpark_ramp_batch_kb = 4 MiB): a
+ * guest that ramps (POLICY_IN_RAMP), is held at no more than its need
+ * and whose swap holds its lack waits until the starving domains lack
+ * 4 MiB in all: grace-starve's starving guest (3 MiB/s) and swapless-
+ * ramp's g3 were funded by two donors' decreases of 1-3 MiB and their own
+ * increase in every cycle. A jump (growing, no pace: not a ramp) or a
+ * level is funded at once, and so is a ramp whose swap cannot hold its
+ * lack. */
+static void test_ramp_lack_batched(void **state)
+{
+	assert_false(params.unpark_ramp_wait);
+	assert_int_equal(params.unpark_ramp_batch_kb, 4 * MIB);
+	want(0, 300 * MIB, 303 * MIB, 303 * MIB);   /* starving by 3 MiB */
+	dom[0].swap_tot_kb = dom[0].swap_free_kb = 256 * MIB;
+	dom[0].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING | POLICY_IN_RAMP;
+	want(1, 400 * MIB, 200 * MIB, 398 * MIB);   /* could give 2 */
+	want(2, 400 * MIB, 200 * MIB, 397 * MIB);   /* could give 3 */
+	apply(3, 0);
+	for (size_t i = 0; i < 3; i++) {
+		assert_false(out[i].has_write);
+		assert_true(out[i].reasons & POLICY_R_THRESHOLD);
+	}
+
+	/* A jump: growing and climbing, its pace unknown: at once. */
+	dom[0].flags &= ~(uint32_t)POLICY_IN_RAMP;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	assert_true(out[2].reasons & POLICY_R_UNPARK);
+	assert_false(out[1].has_write);             /* 3 covers 3 */
+	dom[0].flags |= POLICY_IN_RAMP;
+
+	/* Given more than its need: not held at W_i, at once. */
+	out[0].target_kb = 304 * MIB;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	out[0].target_kb = 303 * MIB;
+
+	/* Swap that cannot hold the 3 MiB: an OOM kill in waiting; nor
+	 * the 3 MiB and the batch (6 < 3 + 4): the memory comes a cycle
+	 * after, when the lack has grown. */
+	dom[0].swap_free_kb = 2 * MIB;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	dom[0].swap_free_kb = 6 * MIB;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	dom[0].swap_free_kb = 7 * MIB;
+	apply(3, 0);
+	assert_false(out[2].has_write);
+	dom[0].swap_free_kb = 256 * MIB;
+
+	/* unpark_ramp_batch_kb = 0: at once, as before the key. */
+	params.unpark_ramp_batch_kb = 0;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	params.unpark_ramp_batch_kb = 4 * MIB;
+
+	/* The lack reaches 4 MiB (W_i rose again): both donors, largest
+	 * first, and nothing more than it lacks. */
+	dom[0].ws_kb = 304 * MIB;
+	out[0].target_kb = 304 * MIB;
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	assert_int_equal(out[2].write_kb, 397 * MIB);
+	assert_true(out[1].has_write);
+	assert_int_equal(out[1].write_kb, 398 * MIB);
+
+	/* Two ramps 2 MiB short each: 4 MiB together is worth the writes. */
+	setup(state);
+	for (size_t i = 0; i < 2; i++) {
+		want(i, 300 * MIB, 302 * MIB, 302 * MIB);
+		dom[i].swap_tot_kb = dom[i].swap_free_kb = 256 * MIB;
+		dom[i].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING | POLICY_IN_RAMP;
+	}
+	want(2, 400 * MIB, 200 * MIB, 395 * MIB);   /* 5 */
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	assert_false(out[0].has_write);             /* nothing free yet */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup(test_starving_first, setup),
 		cmocka_unit_test_setup(test_decreases_fund_starving, setup),
 		cmocka_unit_test_setup(test_small_shortage_coalesced, setup),
+		cmocka_unit_test_setup(test_ramp_lack_batched, setup),
 		cmocka_unit_test_setup(test_steady_and_in_flight, setup),
 	};
 
