@@ -65,14 +65,14 @@ static unsigned lead_cycles(const struct policy_dom *d)
  * what the guest holds (no swap, no refaults of anonymous memory): its
  * margin is need (design.md §Growth is never cut). Never below W_i's
  * rise ahead (ws_ahead_kb()). */
-uint64_t policy_need_w_kb(const struct policy_params *p,
-			  const struct policy_dom *d)
+static uint64_t need_w(const struct policy_params *p,
+		       const struct policy_dom *d, unsigned cycles)
 {
 	uint64_t g = policy_dom_gap_kb(p, d);
 	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
 	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 	uint64_t w = d->ws_kb + room < POLICY_KB_MAX ? d->ws_kb + room : POLICY_KB_MAX;
-	uint64_t ahead = ws_ahead_kb(p, d, g, lead_cycles(d));
+	uint64_t ahead = ws_ahead_kb(p, d, g, cycles);
 
 	if (room && d->commit_new_kb > room) {
 		/* Growing without swap room: what its programs committed
@@ -92,14 +92,14 @@ uint64_t policy_need_w_kb(const struct policy_params *p,
  * domain's need and before anyone's gap, and the no-shrink floor does
  * not hold it (design.md §Growth is never cut, "The margin after the
  * needs"). */
-uint64_t policy_need_now_kb(const struct policy_params *p,
-			    const struct policy_dom *d)
+static uint64_t need_now(const struct policy_params *p,
+			 const struct policy_dom *d, unsigned cycles)
 {
 	uint64_t g = policy_dom_gap_kb(p, d);
 	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
 	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 	uint64_t c = d->ws_kb + d->commit_new_kb;   /* both <= POLICY_KB_MAX */
-	uint64_t ahead = ws_ahead_kb(p, d, g, lead_cycles(d));
+	uint64_t ahead = ws_ahead_kb(p, d, g, cycles);
 
 	if (!room)
 		return ahead;
@@ -107,10 +107,42 @@ uint64_t policy_need_now_kb(const struct policy_params *p,
 	 * it was OOM-killed within oom_hold_s (its minimum raised): the
 	 * margin is what it lacked then. */
 	if (d->flags & (POLICY_IN_CLIMBING | POLICY_IN_OOM_MIN))
-		return policy_need_w_kb(p, d);
+		return need_w(p, d, cycles);
 	if (c > POLICY_KB_MAX)
 		c = POLICY_KB_MAX;
 	return c > ahead ? c : ahead;
+}
+
+/* Scarce mode's tiers: a ramp's need leads by RISE_NEED_CYCLES
+ * (lead_cycles()). */
+uint64_t policy_need_w_kb(const struct policy_params *p,
+			  const struct policy_dom *d)
+{
+	return need_w(p, d, lead_cycles(d));
+}
+
+uint64_t policy_need_now_kb(const struct policy_params *p,
+			    const struct policy_dom *d)
+{
+	return need_now(p, d, lead_cycles(d));
+}
+
+/* The goal and the no-shrink floor: the next interval's rise only. The
+ * second interval of a ramp's lead is for the cycle a donor's decrease
+ * takes to land; where the host has the memory free the increase is
+ * written at once, and a goal two rises ahead hid every cut of the
+ * learned gap below them on a ramp (demo, paper-4vm: `learned` gave
+ * `fixed`'s figures to the digit). */
+uint64_t policy_need_w_next_kb(const struct policy_params *p,
+			       const struct policy_dom *d)
+{
+	return need_w(p, d, 1);
+}
+
+uint64_t policy_need_now_next_kb(const struct policy_params *p,
+				 const struct policy_dom *d)
+{
+	return need_now(p, d, 1);
 }
 
 /* W_i plus its slack (need_slack_pct of W_i, 4 KiB aligned): the error

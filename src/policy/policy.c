@@ -116,7 +116,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 		 * estimate has no history yet, keeps min(B_i, H_i,
 		 * max(W_i, C_i + O_i) + g_i): what its programs were promised
 		 * leads what they touched (design.md §Growth is never cut). */
-		uint64_t w = policy_need_w_kb(p, d), now = policy_need_now_kb(p, d);
+		uint64_t w = policy_need_w_next_kb(p, d), now = policy_need_now_next_kb(p, d);
 
 		want = need_kb(p, d);
 		if (w > want)

@@ -139,6 +139,10 @@ uint64_t policy_need_w_kb(const struct policy_params *p,
 uint64_t policy_need_now_kb(const struct policy_params *p,
 			    const struct policy_dom *d);
 /* W_i and its rise by the next cycle while it climbs (need.c). */
+uint64_t policy_need_w_next_kb(const struct policy_params *p,
+			       const struct policy_dom *d);
+uint64_t policy_need_now_next_kb(const struct policy_params *p,
+				 const struct policy_dom *d);
 uint64_t policy_need_lead_kb(const struct policy_params *p,
 			     const struct policy_dom *d);
 uint64_t policy_need_ahead_kb(const struct policy_params *p,

@@ -3,8 +3,9 @@
  * The rise ahead (design.md §Scarce mode from the estimated need, "The
  * rise ahead"): while a domain's W_i climbs, its rise over the next two
  * intervals at the pace of the climb (policy_dom.rise_kb is one
- * interval's; the sum at most g_i) is need now: tiers 1-3, the no-shrink
- * floor, and what an adoption grace yields to. The starving test of
+ * interval's; the sum at most g_i) is need now in scarce mode: tiers 1-3
+ * and what an adoption grace yields to; the goal and the no-shrink floor
+ * take the next interval's only. The starving test of
  * unpark looks one interval ahead. paper-mono-300 in miniature: the rising guest was given
  * exactly its measured need each cycle and paged one sample of its ramp
  * for the whole first minute while the falling guest's grace held its gap.
@@ -151,6 +152,30 @@ static void test_lead_is_not_starving(void **state)
 	assert_true(out[1].write_kb < 280 * MIB);
 }
 
+/* The lead's second interval is scarce mode's: the cycle a donor's
+ * decrease takes to land. With the memory free (abundant mode) the
+ * increase is written at once, and the no-shrink floor of a ramp holding
+ * 300 (W 200, rising 8 MiB an interval) is W by the next cycle, 208. In
+ * scarce mode (the other guest holds 400 and needs 484: tier 1 alone,
+ * 216 + 484, takes all 700) it serves the ramp two intervals ahead, 216,
+ * before anyone's gap (one interval: 208 and a share of the 8 left). */
+static void test_lead_is_scarce_only(void **state)
+{
+	struct policy_dom d[2] = { climber(8 * MIB), est_swap_dom(2, 400 * MIB, 484 * MIB) };
+	struct policy_decision out[2];
+	struct policy_cycle cycle;
+
+	d[0].target_kb = d[0].actual_kb = 300 * MIB;
+	decide(&params, 2048 * MIB, d, 2, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_int_equal(out[0].floor_kb, 208 * MIB);
+
+	decide(&params, 0, d, 2, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_true(out[0].target_kb >= 216 * MIB);
+	assert_true(out[0].target_kb < 300 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +183,7 @@ int main(void)
 		cmocka_unit_test_setup(test_rise_capped_at_gap, setup),
 		cmocka_unit_test_setup(test_unpark_for_the_rise, setup),
 		cmocka_unit_test_setup(test_lead_is_not_starving, setup),
+		cmocka_unit_test_setup(test_lead_is_scarce_only, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
