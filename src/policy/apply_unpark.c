@@ -48,7 +48,7 @@ static bool candidate(const struct policy_params *p, const struct policy_dom *d,
  * next write. */
 static bool starving(const struct policy_params *p, const struct policy_dom *d)
 {
-	return policy_need_ahead_kb(p, d) > max_u64(d->target_kb, d->actual_kb);
+	return policy_need_ahead_kb(p, d, false) > max_u64(d->target_kb, d->actual_kb);
 }
 
 /* Whether a starving domain's lack may wait until the starving domains
@@ -64,7 +64,7 @@ static bool starving(const struct policy_params *p, const struct policy_dom *d)
 static bool can_wait(const struct policy_params *p, const struct policy_dom *d,
 		     const struct policy_decision *o)
 {
-	uint64_t w = policy_need_ahead_kb(p, d);
+	uint64_t w = policy_need_ahead_kb(p, d, false);
 	uint64_t lack = w - max_u64(d->target_kb, d->actual_kb);
 
 	if (p->unpark_ramp_wait)

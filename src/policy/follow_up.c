@@ -80,23 +80,22 @@ uint64_t policy_follow_up(const struct policy_params *p,
 				released += d->actual_kb - o->write_kb;
 			continue;
 		}
+		if (d->kind == POLICY_DOM0)
+			continue;
 		/* A decrease written at an earlier cycle and still under
 		 * way, when the caller says the donors are slow: it is
 		 * memory coming back as surely as this cycle's. */
-		if (owed && d->kind != POLICY_DOM0 && !o->has_write &&
-		    d->actual_kb > d->target_kb) {
+		if (owed && !o->has_write && d->actual_kb > d->target_kb) {
 			released += d->actual_kb - d->target_kb;
 			continue;
 		}
-		if (d->kind == POLICY_DOM0)
-			continue;
 		/* An increase the pool could not cover (cut by its grant), or
 		 * a starving domain's held back one (unpark released the
 		 * decreases that pay for it). */
 		uint64_t to = o->has_write ? o->write_kb : d->target_kb;
 		uint64_t from = max_u64(to, d->actual_kb);
 		bool starving = (d->flags & POLICY_IN_WS) &&
-				policy_need_lead_kb(p, d) >
+				policy_need_ahead_kb(p, d, true) >
 					max_u64(d->target_kb, d->actual_kb);
 
 		if (starving && o->target_kb > from &&

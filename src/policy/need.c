@@ -113,36 +113,28 @@ static uint64_t need_now(const struct policy_params *p,
 	return c > ahead ? c : ahead;
 }
 
-/* Scarce mode's tiers: a ramp's need leads by RISE_NEED_CYCLES
- * (lead_cycles()). */
-uint64_t policy_need_w_kb(const struct policy_params *p,
-			  const struct policy_dom *d)
+/* lead: scarce mode's tiers and the follow-up's test, where a ramp's
+ * need leads by RISE_NEED_CYCLES (lead_cycles()); else the next
+ * interval's rise only: the goal and the no-shrink floor. The second
+ * interval is for the cycle a donor's decrease takes to land; where the
+ * host has the memory free the increase is written at once, and a goal
+ * two rises ahead hid every cut of the learned gap below them on a ramp
+ * (demo: `learned` gave `fixed`'s figures to the digit). */
+static unsigned cycles_of(const struct policy_dom *d, bool lead)
 {
-	return need_w(p, d, lead_cycles(d));
+	return lead ? lead_cycles(d) : 1;
+}
+
+uint64_t policy_need_w_kb(const struct policy_params *p,
+			  const struct policy_dom *d, bool lead)
+{
+	return need_w(p, d, cycles_of(d, lead));
 }
 
 uint64_t policy_need_now_kb(const struct policy_params *p,
-			    const struct policy_dom *d)
+			    const struct policy_dom *d, bool lead)
 {
-	return need_now(p, d, lead_cycles(d));
-}
-
-/* The goal and the no-shrink floor: the next interval's rise only. The
- * second interval of a ramp's lead is for the cycle a donor's decrease
- * takes to land; where the host has the memory free the increase is
- * written at once, and a goal two rises ahead hid every cut of the
- * learned gap below them on a ramp (demo, paper-4vm: `learned` gave
- * `fixed`'s figures to the digit). */
-uint64_t policy_need_w_next_kb(const struct policy_params *p,
-			       const struct policy_dom *d)
-{
-	return need_w(p, d, 1);
-}
-
-uint64_t policy_need_now_next_kb(const struct policy_params *p,
-				 const struct policy_dom *d)
-{
-	return need_now(p, d, 1);
+	return need_now(p, d, cycles_of(d, lead));
 }
 
 /* W_i plus its slack (need_slack_pct of W_i, 4 KiB aligned): the error
@@ -161,18 +153,12 @@ uint64_t policy_need_slack_kb(const struct policy_params *p,
 	return w < POLICY_KB_MAX ? w : POLICY_KB_MAX;
 }
 
-/* W_i and its rise ahead (ws_ahead_kb()): what a domain lacks by the next
- * cycle when it holds less; apply_unpark.c's starving test. */
+/* W_i and its rise ahead (ws_ahead_kb()), without the OOM margin: with
+ * lead = false what a domain lacks by the next cycle when it holds less
+ * (apply_unpark.c's starving test), with lead = true the increase the
+ * follow-up cycle grants a waiting ramp (follow_up.c). */
 uint64_t policy_need_ahead_kb(const struct policy_params *p,
-			      const struct policy_dom *d)
+			      const struct policy_dom *d, bool lead)
 {
-	return ws_ahead_kb(p, d, policy_dom_gap_kb(p, d), 1);
-}
-
-/* W_i and its rise over RISE_NEED_CYCLES: the need a ramp is given
- * (tiers 1-3); follow_up.c's test of growth that waits. */
-uint64_t policy_need_lead_kb(const struct policy_params *p,
-			     const struct policy_dom *d)
-{
-	return ws_ahead_kb(p, d, policy_dom_gap_kb(p, d), lead_cycles(d));
+	return ws_ahead_kb(p, d, policy_dom_gap_kb(p, d), cycles_of(d, lead));
 }

@@ -116,7 +116,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 		 * estimate has no history yet, keeps min(B_i, H_i,
 		 * max(W_i, C_i + O_i) + g_i): what its programs were promised
 		 * leads what they touched (design.md §Growth is never cut). */
-		uint64_t w = policy_need_w_next_kb(p, d), now = policy_need_now_next_kb(p, d);
+		uint64_t w = policy_need_w_kb(p, d, false), now = policy_need_now_kb(p, d, false);
 
 		want = need_kb(p, d);
 		if (w > want)
@@ -239,13 +239,13 @@ static uint64_t need_rungs(const struct policy_params *p,
 			   const struct policy_dom *d, struct derived *dv,
 			   uint64_t up, uint64_t *need_now, uint64_t *slack)
 {
-	uint64_t w = policy_need_w_kb(p, d);
+	uint64_t w = policy_need_w_kb(p, d, true);
 	uint64_t keep = tier_floors(p, d, dv);
 	uint64_t r4;
 
 	if (keep < w)
 		keep = w;
-	*need_now = clamp_u64(policy_need_now_kb(p, d), dv->lo_need, up);
+	*need_now = clamp_u64(policy_need_now_kb(p, d, true), dv->lo_need, up);
 	r4 = clamp_u64(keep, *need_now, up);
 	*slack = clamp_u64(policy_need_slack_kb(p, d), r4, up);
 	return r4;
@@ -319,7 +319,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * swap counts for the tiers (solve_tiers.c) only
 			 * beyond its gap: the room for its own next rise, as
 			 * the OOM margin counts it. */
-			a = p->tau * (double)policy_need_w_kb(p, d);
+			a = p->tau * (double)policy_need_w_kb(p, d, true);
 			/* The adoption grace's floor above the need floor is
 			 * a tier of its own, after every need and margin: it
 			 * yields to what the others lack of them

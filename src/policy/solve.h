@@ -135,18 +135,14 @@ uint64_t policy_band_aim(const struct policy_params *p,
  * margin) and the part of it that is need now
  * (design.md §Growth is never cut, "The margin after the needs"). */
 uint64_t policy_need_w_kb(const struct policy_params *p,
-			  const struct policy_dom *d);
+			  const struct policy_dom *d, bool lead);
 uint64_t policy_need_now_kb(const struct policy_params *p,
-			    const struct policy_dom *d);
-/* W_i and its rise by the next cycle while it climbs (need.c). */
-uint64_t policy_need_w_next_kb(const struct policy_params *p,
-			       const struct policy_dom *d);
-uint64_t policy_need_now_next_kb(const struct policy_params *p,
-				 const struct policy_dom *d);
-uint64_t policy_need_lead_kb(const struct policy_params *p,
-			     const struct policy_dom *d);
+			    const struct policy_dom *d, bool lead);
+/* W_i and its rise while it climbs, without the margin (need.c). lead:
+ * a ramp's rise over two intervals (scarce mode's tiers, the follow-up),
+ * else over the next one (the goal, the no-shrink floor, unpark). */
 uint64_t policy_need_ahead_kb(const struct policy_params *p,
-			      const struct policy_dom *d);
+			      const struct policy_dom *d, bool lead);
 /* W_i with its error allowance, need_slack_pct of it (need.c). */
 uint64_t policy_need_slack_kb(const struct policy_params *p,
 			      const struct policy_dom *d);
