@@ -47,4 +47,9 @@ END {
 	for (x in was)
 		if (was[x]) printf "%-10s over until the end (since t=%s)\n", x, since[x]
 	printf "%d kill(s) in the series of %s\n", n, pol
+	# Per guest, with its swap: a shortfall of a guest without swap is a kill,
+	# of one with swap it is paging until its swap is full
+	# (docs/evaluation.md, "Session 12: OOM kills beside swap (oom12)").
+	for (x in kills)
+		printf "  %-10s %3d kill(s), swap %d MiB\n", x, kills[x], swap[x]
 }' FS='=' "$SC" FS=',' "$CSV"
