@@ -84,6 +84,13 @@ uint64_t guest_psi_some_now(const struct guest_history *h, uint64_t avg10,
 
 	if (!above_goal || !guest_history_has(h, MK_PSI_SOME_TOTAL) || !h->dt_ms)
 		return avg10;
+	/* A share below avg10 goes with an avg10 that falls (it moves
+	 * toward the share). One that did not fall beside a counter that
+	 * did not move is a heartbeat repeating the last publication's
+	 * figures while the guest stalls at a steady rate (some avg10 at
+	 * 100.00 in a thrash), not a stall that ended. */
+	if (!guest_has(&h->prev, MK_PSI_SOME) || h->prev.v[MK_PSI_SOME] <= avg10)
+		return avg10;
 	us = h->d[MK_PSI_SOME_TOTAL];
 	/* us / (dt_ms * 1000) of the time, in units of 1/10000. */
 	share = us > UINT64_MAX / 10 ? us / h->dt_ms * 10 : us * 10 / h->dt_ms;

@@ -123,6 +123,18 @@ static void test_below_goal_keeps_avg10(void **state)
 	assert_int_equal(guest_psi_some_now(&h, 3200, true), 0);
 }
 
+/* A heartbeat that repeats the last publication (the same avg10, the
+ * same counter) while the guest stalls at a steady rate: avg10. */
+static void test_repeated_figures_keep_avg10(void **state)
+{
+	struct guest_history h;
+	struct guest_figures a = report(10000, 80000000), b = report(10000, 80000000);
+
+	(void)state;
+	two(&h, &a, &b, 10000);
+	assert_int_equal(guest_psi_some_now(&h, 10000, true), 10000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_share_below_avg10),
 		cmocka_unit_test(test_no_delta_is_avg10),
 		cmocka_unit_test(test_below_goal_keeps_avg10),
+		cmocka_unit_test(test_repeated_figures_keep_avg10),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
