@@ -104,6 +104,26 @@ static void need_of(const struct arbiter *a, struct dom *d,
 	}
 }
 
+/* Under need = estimate and psi_now, the PSI figure the no-shrink rule
+ * reads is the pressure of now where the guest holds more than its goal
+ * W_i + g_i (guest_psi_some_now(); design.md §Guest keys, "The pressure
+ * of now"); avg10 elsewhere, as before. */
+static void psi_of(const struct arbiter *a, const struct dom *d,
+		   struct snap_dom *in)
+{
+	const struct policy_params *p = &a->cfg.policy.params;
+
+	if (!(in->fig.have & SNAP_HAS_PSI) || p->need != POLICY_NEED_ESTIMATE ||
+	    !p->psi_now || !in->have_ws || !in->have_gap)
+		return;
+	/* ws_kb, the overhead and the gap are each <= POLICY_KB_MAX. */
+	uint64_t goal = in->ws_kb + snapshot_overhead_kb(d->actual_kb, &in->fig) +
+			in->gap_kb;
+
+	in->fig.psi_some = guest_psi_some_now(&d->hist, in->fig.psi_some,
+					      d->actual_kb > goal);
+}
+
 /* Build the snapshot; returns its size. Every listed domain is in it:
  * the undecided ones as POLICY_UNMANAGED, so that the policy subtracts
  * their pending growth from F_h. */
@@ -143,6 +163,7 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 					    snapshot_overhead_kb(d->actual_kb, &in.fig),
 					    in.have_ws ? in.ws_kb : in.fig.committed_as_kb,
 					    now);
+		psi_of(a, d, &in);
 		snapshot_dom(&in, &a->snap[n]);
 		a->snap_dom[n] = d;
 		n++;

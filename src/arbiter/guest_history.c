@@ -59,6 +59,44 @@ void guest_history_push(struct guest_history *h, const struct guest_figures *las
 	estimate_cold_observe(&h->cold, &in, now_ms);
 }
 
+/* PSI's `some avg10` is an exponential average over 10 s, so a guest
+ * whose stall has ended (its load fell, a service restarted) still
+ * reports it above psi_no_shrink for up to ten seconds while it decays,
+ * and was held at its size that long with its memory free (leak-restart:
+ * a service restarted from 621 to 142 MiB of load kept 616 MiB for 14 s
+ * while three guests paged). The share of time the guest stalled
+ * between its last two reports, from the cumulative `psi_some_total`
+ * (µs), is the pressure of now, and the lower of the two is used: a
+ * stall that starts is seen as before (avg10 rises more slowly than the
+ * share) and one that has ended stops holding at the first report after
+ * it; a stalling guest publishes (its swap or free memory moves), so
+ * the delta of a quiet guest is not stale pressure. Only for a guest
+ * that holds more than its goal (above_goal: W_i + g_i, memory its load
+ * no longer uses): one at or below it whose stall paused may be between
+ * two bursts of paging of one climb, and keeps avg10 (applied to every
+ * guest, tiny-start-swapmix's swapless climber had one OOM kill more at
+ * every cycle phase tried). design.md §Guest keys, "The pressure of
+ * now". */
+uint64_t guest_psi_some_now(const struct guest_history *h, uint64_t avg10,
+			    bool above_goal)
+{
+	uint64_t us, share;
+
+	if (!above_goal || !guest_history_has(h, MK_PSI_SOME_TOTAL) || !h->dt_ms)
+		return avg10;
+	/* A share below avg10 goes with an avg10 that falls (it moves
+	 * toward the share). One that did not fall beside a counter that
+	 * did not move is a heartbeat repeating the last publication's
+	 * figures while the guest stalls at a steady rate (some avg10 at
+	 * 100.00 in a thrash), not a stall that ended. */
+	if (!guest_has(&h->prev, MK_PSI_SOME) || h->prev.v[MK_PSI_SOME] <= avg10)
+		return avg10;
+	us = h->d[MK_PSI_SOME_TOTAL];
+	/* us / (dt_ms * 1000) of the time, in units of 1/10000. */
+	share = us > UINT64_MAX / 10 ? us / h->dt_ms * 10 : us * 10 / h->dt_ms;
+	return share < avg10 ? share : avg10;
+}
+
 /* Swap in use by a report's figures. */
 static uint64_t swapped_kb(const struct guest_figures *g)
 {

@@ -105,6 +105,7 @@ struct policy_params {
 	uint64_t unpark_ramp_batch_kb; /* ... or, for a ramp, for this much lack */
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
+	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
 	uint64_t headroom_kb;

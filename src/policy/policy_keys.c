@@ -67,6 +67,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, in scarce mode the part of a swapless domain's OOM-raised minimum above its need now comes after every domain's need (design.md §Growth is never cut); no: a floor of every tier, as before (`headroom = learned` keeps two more cells of docs/evaluation.md's learned-gap table, unpark-trickle and swapless-hog more shortfall)." },
 	{ "rise_ahead", CFG_BOOL, P(rise_ahead), .def = "yes",
 	  .doc = "Under need = estimate, while a domain's working-set estimate climbs (its last rise by `min_change_mb` no older than twice the time since the one before), its rise over the next `interval_ms` at that pace, at most its gap, is need now: a guest fed its need in a scarce host is otherwise one sample behind its ramp (design.md §Scarce mode from the estimated need); no: W_i as measured." },
+	{ "psi_now", CFG_BOOL, P(psi_now), .def = "yes",
+	  .doc = "Under need = estimate, for a domain that holds more than its goal (W + gap), the PSI figure `psi_no_shrink` is compared with is the lower of the report's `some avg10` and the share of time the guest stalled between its last two reports (`psi_some_total`): avg10 trails a stall that has ended by up to ten seconds (design.md §Guest keys); no: avg10 alone." },
 	{ "min_mb", CFG_MIB, P(min_kb), .umin = 0, .umax = MIB_MAX, .def = "128",
 	  .doc = "Default minimum of a domain; not above `max_mb`." },
 	{ "max_mb", CFG_MIB, P(max_kb), .umin = 0, .umax = MIB_MAX, .def = "0",

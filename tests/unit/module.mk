@@ -82,6 +82,12 @@ test_estimate_once_SRCS   := tests/unit/test_estimate_once.c src/arbiter/guest_h
 test_estimate_once_LIBS   := policy common
 test_estimate_once_LDLIBS := $(LIBS_CMOCKA)
 
+# The pressure of now: avg10 against the stall counter's delta.
+TESTS += test_psi_now
+test_psi_now_SRCS   := tests/unit/test_psi_now.c src/arbiter/guest_history.c
+test_psi_now_LIBS   := policy common
+test_psi_now_LDLIBS := $(LIBS_CMOCKA)
+
 # Mixed agent and arbiter versions over membal's xenstored (both ways).
 TESTS += test_version_skew
 test_version_skew_SRCS   := tests/unit/test_version_skew.c

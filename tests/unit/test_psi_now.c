@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* design.md §Guest keys, "The pressure of now": for a guest above its
+ * goal the pressure the no-shrink rule reads is the lower of PSI's avg10
+ * and the share of time the guest stalled between its last two reports
+ * (psi_some_total's delta), as the cycle builds it from the arbiter's
+ * history (src/arbiter/guest_history.c). avg10 trails a stall that ended
+ * by up to ten seconds; the delta does not. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "arbiter/guest_history.h"
+
+static void set(struct guest_figures *g, enum membal_key k, uint64_t v)
+{
+	g->v[k] = v;
+	g->have |= 1u << k;
+}
+
+/* A guest's report with psi_some avg10 (1/100 %) and the stall counter. */
+static struct guest_figures report(uint64_t avg10, uint64_t total_us)
+{
+	struct guest_figures g;
+
+	memset(&g, 0, sizeof(g));
+	set(&g, MK_TOT, 400000);
+	set(&g, MK_FREE, 20000);
+	set(&g, MK_AVAIL, 20000);
+	set(&g, MK_PSI_SOME, avg10);
+	set(&g, MK_PSI_SOME_TOTAL, total_us);
+	return g;
+}
+
+/* Two reports dt_ms apart; the history as the cycle has it after them. */
+static void two(struct guest_history *h, struct guest_figures *a,
+		struct guest_figures *b, uint64_t dt_ms)
+{
+	memset(h, 0, sizeof(*h));
+	guest_history_push(h, NULL, a, 1000);
+	guest_history_push(h, a, b, 1000 + dt_ms);
+}
+
+/* The stall ended: avg10 still 32 % (decaying), the counter did not move
+ * in the last 2 s: no pressure now. */
+static void test_stall_ended(void **state)
+{
+	struct guest_history h;
+	struct guest_figures a = report(3400, 50000000), b = report(3200, 50000000);
+
+	(void)state;
+	two(&h, &a, &b, 2000);
+	assert_int_equal(guest_psi_some_now(&h, 3200, true), 0);
+}
+
+/* The stall goes on: half of the last 2 s stalled (50 %), avg10 at 30 %:
+ * avg10, as before. */
+static void test_stall_goes_on(void **state)
+{
+	struct guest_history h;
+	struct guest_figures a = report(2800, 50000000), b = report(3000, 51000000);
+
+	(void)state;
+	two(&h, &a, &b, 2000);
+	assert_int_equal(guest_psi_some_now(&h, 3000, true), 3000);
+}
+
+/* A stall that starts: avg10 still 5 %, 80 % of the last second
+ * stalled: avg10 (the rule does not hold a guest sooner than before). */
+static void test_stall_starts(void **state)
+{
+	struct guest_history h;
+	struct guest_figures a = report(0, 0), b = report(500, 800000);
+
+	(void)state;
+	two(&h, &a, &b, 1000);
+	assert_int_equal(guest_psi_some_now(&h, 500, true), 500);
+}
+
+/* Partly stalled and below avg10: the share, to the hundredth of a
+ * percent (250 ms of 2 s = 12.50 %). */
+static void test_share_below_avg10(void **state)
+{
+	struct guest_history h;
+	struct guest_figures a = report(4000, 7000000), b = report(3800, 7250000);
+
+	(void)state;
+	two(&h, &a, &b, 2000);
+	assert_int_equal(guest_psi_some_now(&h, 3800, true), 1250);
+}
+
+/* No delta: the first report, a counter that went backwards (a reboot),
+ * a report without the counter (an older agent): avg10 alone. */
+static void test_no_delta_is_avg10(void **state)
+{
+	struct guest_history h;
+	struct guest_figures a = report(3000, 9000000), b = report(3000, 1000);
+	struct guest_figures c = report(3000, 0);
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	guest_history_push(&h, NULL, &a, 1000);
+	assert_int_equal(guest_psi_some_now(&h, 3000, true), 3000);
+	two(&h, &a, &b, 1000);
+	assert_int_equal(guest_psi_some_now(&h, 3000, true), 3000);
+	c.have &= ~(1u << MK_PSI_SOME_TOTAL);
+	two(&h, &a, &c, 1000);
+	assert_int_equal(guest_psi_some_now(&h, 3000, true), 3000);
+}
+
+/* At or below its goal a guest whose stall paused keeps avg10: it may be
+ * between two bursts of paging of one climb. */
+static void test_below_goal_keeps_avg10(void **state)
+{
+	struct guest_history h;
+	struct guest_figures a = report(3400, 50000000), b = report(3200, 50000000);
+
+	(void)state;
+	two(&h, &a, &b, 2000);
+	assert_int_equal(guest_psi_some_now(&h, 3200, false), 3200);
+	assert_int_equal(guest_psi_some_now(&h, 3200, true), 0);
+}
+
+/* A heartbeat that repeats the last publication (the same avg10, the
+ * same counter) while the guest stalls at a steady rate: avg10. */
+static void test_repeated_figures_keep_avg10(void **state)
+{
+	struct guest_history h;
+	struct guest_figures a = report(10000, 80000000), b = report(10000, 80000000);
+
+	(void)state;
+	two(&h, &a, &b, 10000);
+	assert_int_equal(guest_psi_some_now(&h, 10000, true), 10000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stall_ended),
+		cmocka_unit_test(test_stall_goes_on),
+		cmocka_unit_test(test_stall_starts),
+		cmocka_unit_test(test_share_below_avg10),
+		cmocka_unit_test(test_no_delta_is_avg10),
+		cmocka_unit_test(test_below_goal_keeps_avg10),
+		cmocka_unit_test(test_repeated_figures_keep_avg10),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
