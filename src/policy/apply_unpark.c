@@ -18,10 +18,11 @@
  *   3. if starving domains are still short, the decreases the threshold
  *      held back are written (largest first) until they cover that
  *      shortage: the memory is free for the starving domains next cycle;
- *      once they lack unpark_ramp_batch_kb in all (min_change with
- *      unpark_ramp_wait) unless one cannot wait (can_wait): a slow ramp
- *      is then funded every few cycles, not by a pair of few-MiB writes
- *      in every one.
+ *      a ramp that can wait (can_wait) is counted once it lacks
+ *      unpark_ramp_batch_kb itself (with unpark_ramp_wait: once they
+ *      lack min_change in all, unless one cannot wait): a slow ramp is
+ *      then funded every few cycles, not by a pair of few-MiB writes in
+ *      every one.
  *
  * Every write clears settle_min_kb (the noise floor), so a steady guest
  * is still not rewritten for jitter.
@@ -51,16 +52,18 @@ static bool starving(const struct policy_params *p, const struct policy_dom *d)
 	return policy_need_ahead_kb(p, d, false) > max_u64(d->target_kb, d->actual_kb);
 }
 
-/* Whether a starving domain's lack may wait until the starving domains
- * lack ramp_batch() in all: it ramps (POLICY_IN_RAMP: two rises or more,
- * the last within twice their pace, so its lack comes back at every
- * sample; a jump's lack is left once and is funded at once; with
- * unpark_ramp_wait any growth counts), the solver gives it no more than
- * its need (a ramp held at W_i is short again at every sample; one given
- * part of its gap is not), and its free swap holds what it lacks, so it
- * pages for a while. A lack that is a level (no growth) is funded at
- * once: one write, not one per cycle; one that swap cannot hold is an
- * OOM kill in waiting. */
+/* Whether a starving domain's lack may wait: it ramps (POLICY_IN_RAMP:
+ * two rises or more, the last within twice their pace, so its lack comes
+ * back at every sample; a jump's lack is left once and is funded at once;
+ * with unpark_ramp_wait any growth counts) and its free swap holds what
+ * it lacks, so it pages for a while. A lack that is a level (no growth)
+ * is funded at once: one write, not one per cycle; one that swap cannot
+ * hold is an OOM kill in waiting. With unpark_ramp_wait the solver must
+ * also give it no more than its need; with the batch a ramp given part
+ * of its gap waits as well: it is starving (short of W_i ahead) and its
+ * W_i rises at every sample all the same (diurnal-fleet's rising guests,
+ * given part of their gaps, were funded at every row of their trace:
+ * docs/evaluation.md, "Session 12: writes (writes12)"). */
 static bool can_wait(const struct policy_params *p, const struct policy_dom *d,
 		     const struct policy_decision *o)
 {
@@ -73,13 +76,13 @@ static bool can_wait(const struct policy_params *p, const struct policy_dom *d,
 	/* Its swap must hold the lack it may reach before the batch is
 	 * funded, not only today's: the memory comes a cycle after. */
 	return p->unpark_ramp_batch_kb && (d->flags & POLICY_IN_RAMP) &&
-	       o->target_kb <= w &&
 	       lack + p->unpark_ramp_batch_kb <= d->swap_free_kb;
 }
 
-/* How much the starving domains must lack together before rule 3 funds
- * ramps that can wait: min_change with unpark_ramp_wait (the write
- * band's step), else unpark_ramp_batch_kb (a few samples of a slow ramp;
+/* How much a starving domain that can wait must lack before rule 3
+ * funds it: min_change with unpark_ramp_wait (the write band's step,
+ * counted over the starving domains together), else
+ * unpark_ramp_batch_kb, each ramp alone (a few samples of a slow ramp;
  * waiting for min_change there costs paging where guests ramp and page:
  * docs/evaluation.md, "Session 10: writes on ramps (writes3)"). */
 static uint64_t ramp_batch(const struct policy_params *p)
@@ -178,16 +181,24 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 	left = grant_ups(p, dom, n, out, false, p->min_change_kb, left);
 
 	/* Starving domains still short: release what the threshold held,
-	 * once that is a move worth writing (ramp_batch() in all) or one of
-	 * them cannot wait. */
+	 * once that is a move worth writing (a ramp's own ramp_batch(); in
+	 * all with unpark_ramp_wait) or one of them cannot wait. */
 	uint64_t short_kb = 0;
 	bool urgent = false;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t s = starving(p, &dom[i]) ? parked_up(p, &dom[i], &out[i]) : 0;
+		bool wait = s && can_wait(p, &dom[i], &out[i]);
 
+		/* The batch is each ramp's own: counted over all of them,
+		 * several ramps that each lack a sample's rise reached it in
+		 * every cycle and each was written at every sample
+		 * (ramp-batch, diurnal-fleet). A ramp short of less waits
+		 * for its next samples even while another is funded. */
+		if (wait && !p->unpark_ramp_wait && s < ramp_batch(p))
+			s = 0;
 		short_kb += s;
-		if (s && !can_wait(p, &dom[i], &out[i]))
+		if (s && !wait)
 			urgent = true;
 	}
 	if (short_kb < ramp_batch(p) && !urgent)

@@ -237,13 +237,13 @@ static void test_steady_and_in_flight(void **state)
 }
 
 /* By default (unpark_ramp_wait = no, unpark_ramp_batch_kb = 4 MiB): a
- * guest that ramps (POLICY_IN_RAMP), is held at no more than its need
- * and whose swap holds its lack waits until the starving domains lack
- * 4 MiB in all: grace-starve's starving guest (3 MiB/s) and swapless-
- * ramp's g3 were funded by two donors' decreases of 1-3 MiB and their own
- * increase in every cycle. A jump (growing, no pace: not a ramp) or a
- * level is funded at once, and so is a ramp whose swap cannot hold its
- * lack. */
+ * guest that ramps (POLICY_IN_RAMP) and whose swap holds its lack waits
+ * until it lacks 4 MiB itself: grace-starve's starving guest (3 MiB/s)
+ * and swapless-ramp's g3 were funded by two donors' decreases of 1-3 MiB
+ * and their own increase in every cycle. A jump (growing, no pace: not a
+ * ramp) or a level is funded at once, and so is a ramp whose swap cannot
+ * hold its lack; a ramp given part of its gap waits like one held at its
+ * need (session 12). */
 static void test_ramp_lack_batched(void **state)
 {
 	assert_false(params.unpark_ramp_wait);
@@ -267,10 +267,12 @@ static void test_ramp_lack_batched(void **state)
 	assert_false(out[1].has_write);             /* 3 covers 3 */
 	dom[0].flags |= POLICY_IN_RAMP;
 
-	/* Given more than its need: not held at W_i, at once. */
-	out[0].target_kb = 304 * MIB;
+	/* Given part of its gap (more than W_i): still a ramp short of
+	 * W_i that will be short again at its next sample; it waits. */
+	out[0].target_kb = 303 * MIB + 512;
 	apply(3, 0);
-	assert_true(out[2].has_write);
+	assert_false(out[2].has_write);
+	assert_false(out[1].has_write);
 	out[0].target_kb = 303 * MIB;
 
 	/* Swap that cannot hold the 3 MiB: an OOM kill in waiting; nor
@@ -303,17 +305,36 @@ static void test_ramp_lack_batched(void **state)
 	assert_true(out[1].has_write);
 	assert_int_equal(out[1].write_kb, 398 * MIB);
 
-	/* Two ramps 2 MiB short each: 4 MiB together is worth the writes. */
+	/* Two ramps 3 MiB short each: the batch is each ramp's own, so
+	 * 6 MiB together is not funded (several ramps sharing donors were
+	 * each written at every sample: ramp-batch, diurnal-fleet). */
 	setup(state);
 	for (size_t i = 0; i < 2; i++) {
-		want(i, 300 * MIB, 302 * MIB, 302 * MIB);
+		want(i, 300 * MIB, 303 * MIB, 303 * MIB);
 		dom[i].swap_tot_kb = dom[i].swap_free_kb = 256 * MIB;
 		dom[i].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING | POLICY_IN_RAMP;
 	}
-	want(2, 400 * MIB, 200 * MIB, 395 * MIB);   /* 5 */
-	apply(3, 0);
+	want(2, 400 * MIB, 200 * MIB, 397 * MIB);   /* could give 3 */
+	want(3, 400 * MIB, 200 * MIB, 398 * MIB);   /* could give 2 */
+	apply(4, 0);
+	for (size_t i = 0; i < 4; i++)
+		assert_false(out[i].has_write);
+
+	/* A jump 2 MiB short beside them cannot wait: the donors fund its
+	 * lack alone (the largest, 3 MiB, covers it), not the ramps'. */
+	want(4, 300 * MIB, 302 * MIB, 302 * MIB);
+	dom[4].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING;
+	apply(5, 0);
 	assert_true(out[2].has_write);
-	assert_false(out[0].has_write);             /* nothing free yet */
+	assert_false(out[3].has_write);
+
+	/* One ramp now lacks 4 MiB itself: its lack and the jump's, 6 MiB,
+	 * take both donors; the other ramp's 3 MiB still waits. */
+	dom[0].ws_kb = 304 * MIB;
+	out[0].target_kb = 304 * MIB;
+	apply(5, 0);
+	assert_true(out[2].has_write);
+	assert_true(out[3].has_write);
 }
 
 int main(void)
