@@ -366,7 +366,8 @@ static void test_start_no_room(void **state)
 	open_sim(e,
 		 "[host]\ntotal_mb = 1024\ndom0_mb = 512\n"
 		 "[guest a]\ndomid = 1\nmemory_mb = 256\nstatic_max_mb = 512\nstop_s = 3\n"
-		 "[guest late]\ndomid = 2\nmemory_mb = 384\nstart_s = 1\n"
+		 "[guest late]\ndomid = 2\nmemory_mb = 384\nstart_s = 1\nstop_s = 4\n"
+		 "workload = const:100\n"
 		 "[guest next]\ndomid = 3\nmemory_mb = 384\nstart_s = 3\n",
 		 SIM_AGENTS_NONE, NULL, true);
 	at(e, 1000);
@@ -382,6 +383,12 @@ static void test_start_no_room(void **state)
 	hv_sim_get_stats(&e->hv, &st);
 	assert_int_equal(st.start_failures, 1);
 	assert_conserved(e);
+	/* The guest that could not start had nothing for the life it should
+	 * have had (1-4 s): its whole demand was short, and nothing after. */
+	assert_int_equal(dom(e, 2)->m.elapsed_ms, 3000);
+	assert_true(dom(e, 2)->m.shortfall_kbms == 100.0 * MiB * 3000);
+	assert_true(dom(e, 2)->m.demand_kbms == dom(e, 2)->m.shortfall_kbms);
+	assert_true(dom(e, 2)->m.idle_kbms == 0);
 }
 
 /* A domain that starts inside an advance() interval balloons from its
