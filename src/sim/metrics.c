@@ -48,6 +48,7 @@ void sim_summarise(const struct sim_run *r, double duration_s,
 		out->swapin_mib += g->swapin_mib;
 		out->oom_kills += g->oom_kills;
 		out->oom_s += g->oom_s;
+		out->not_started += g->not_started;
 		out->idle_mean_mib += duration_s > 0 ? g->idle_mibs / duration_s : 0;
 		out->starve_episodes += g->starve_episodes;
 		starve_total += g->starve_total_s;

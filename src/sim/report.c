@@ -87,6 +87,11 @@ static void c_oom_s(const struct sim_report *r, size_t i, const struct sim_summa
 	cell_num(s->oom_s, 0);
 }
 
+static void c_unstarted(const struct sim_report *r, size_t i, const struct sim_summary *s)
+{
+	cell_num((double)s->not_started, 0);
+}
+
 static void c_jobs(const struct sim_report *r, size_t i, const struct sim_summary *s)
 {
 	char b[32];
@@ -213,6 +218,7 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 	row(&t, rep, sum, "swap-in (MiB)", c_swapin);
 	row(&t, rep, sum, "OOM kills", c_oom);
 	row(&t, rep, sum, "  time over (s, summed)", c_oom_s);
+	row(&t, rep, sum, "not started (xl create failed)", c_unstarted);
 	row(&t, rep, sum, "job time, sum (s)", c_jobs);
 	row(&t, rep, sum, "  vs first column", c_jobs_vs);
 	row(&t, rep, sum, "  jobs done", c_done);
@@ -279,7 +285,7 @@ int sim_report_csv(const struct sim_report *rep, const char *dir)
 		return -1;
 	fprintf(f, "policy,shortfall_mibs,floor_mibs,swapin_mib,oom_kills,jobs,jobs_done,"
 		"job_time_s,idle_mean_mib,target_writes,starve_episodes,t90_mean_s,"
-		"t90_max_s,gini,host_free_mean_mib,oom_s\n");
+		"t90_max_s,gini,host_free_mean_mib,oom_s,not_started\n");
 	for (size_t i = 0; i < rep->n_runs; i++) {
 		struct sim_summary s;
 
@@ -291,7 +297,7 @@ int sim_report_csv(const struct sim_report *rep, const char *dir)
 			(unsigned long long)s.starve_episodes, s.t90_mean_s, s.t90_max_s);
 		if (s.gini >= 0)
 			fprintf(f, "%.3f", s.gini);
-		fprintf(f, ",%.1f,%.1f\n", s.host_free_mean_mib, s.oom_s);
+		fprintf(f, ",%.1f,%.1f,%zu\n", s.host_free_mean_mib, s.oom_s, s.not_started);
 	}
 	if (sim_out_close(f, path) < 0)
 		return -1;

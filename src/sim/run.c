@@ -255,6 +255,7 @@ static void collect(struct world *w, const struct sim_scenario *sc, struct sim_r
 		struct manage_verdict v;
 
 		g->ran = m->elapsed_ms > 0;
+		g->not_started = d->state == SIM_DOM_FAILED;
 		g->managed = sim_guest_rule(&w->cfg, d->spec, &v);
 		g->elapsed_s = (double)m->elapsed_ms / 1000;
 		g->shortfall_mibs = m->shortfall_kbms / KIB_PER_MIB / 1000;

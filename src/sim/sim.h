@@ -56,7 +56,9 @@ enum sim_field {
 };
 
 struct sim_guest_result {
-	bool ran;                 /* the domain existed at some point */
+	bool ran;                 /* the domain existed at some point, or
+				   * should have (not_started) */
+	bool not_started;         /* `xl create` failed: no free memory */
 	bool managed;             /* the policy was allowed to decide it */
 	double elapsed_s;
 	double shortfall_mibs;    /* integral of max(0, demand - MemTotal) */
@@ -178,6 +180,7 @@ struct sim_summary {
 	double swapin_mib;
 	uint64_t oom_kills;
 	double oom_s;             /* summed over the managed guests */
+	size_t not_started;       /* guests `xl create` could not start */
 	size_t jobs, jobs_done;
 	double job_time_s;        /* sum of completion times (unfinished: elapsed) */
 	double idle_mean_mib;     /* mean idle memory held, summed over guests */

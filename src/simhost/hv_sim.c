@@ -113,6 +113,9 @@ static void step_guests(struct hv_sim *s, uint64_t now, uint64_t dt)
 
 		if (d->state == SIM_DOM_RUNNING)
 			sim_guest_step(d, demand_at(s, d, now), dt);
+		else if (d->state == SIM_DOM_FAILED &&
+			 (d->spec->stop_ms == SIM_NEVER || now <= s->t0_ms + d->spec->stop_ms))
+			sim_guest_step_unstarted(d, demand_at(s, d, now), dt);
 	}
 }
 
@@ -144,6 +147,10 @@ static void run_agents(struct hv_sim *s, uint64_t now)
 
 		if (!vm->agent || vm->d->state != SIM_DOM_RUNNING ||
 		    now < vm->next_sample_ms)
+			continue;
+		/* agent_quiet_s: hung, its report keeps its last figures. */
+		if (now >= s->t0_ms + vm->d->spec->quiet_from_ms &&
+		    now < s->t0_ms + vm->d->spec->quiet_to_ms)
 			continue;
 		/* The agent connects with xs_open(0): as this domain. */
 		if (sim_env_push(&e, vm->sock) < 0)

@@ -319,6 +319,16 @@ static void metrics_step(struct sim_dom *d, uint64_t mem_total, uint64_t dt_ms)
 	}
 }
 
+/* A guest `xl create` could not start has nothing: its whole need is
+ * short, and its job stands still, for the life it should have had. */
+void sim_guest_step_unstarted(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
+{
+	d->demand_kb = demand_kb;
+	d->need_kb = sim_guest_need_kb(d->spec, demand_kb);
+	d->stall = 1;
+	metrics_step(d, 0, dt_ms);
+}
+
 void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 {
 	const struct sim_guest_spec *g = d->spec;

@@ -208,6 +208,11 @@ void sim_host_step(struct sim_host *h, uint64_t dt_ms);
  * it after sim_host_step() for the same interval. dt_ms = 0 only
  * recomputes the figures for a demand. */
 void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms);
+/* The same for a guest that could not be started (SIM_DOM_FAILED), from
+ * its start_s to its stop_s: MemTotal 0, so its whole need counts as
+ * shortfall. Otherwise a policy that fills the host until `xl create`
+ * fails would be measured on fewer guests and look better for it. */
+void sim_guest_step_unstarted(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms);
 /* sim_guest_step(d, demand_kb, 0). */
 void sim_guest_update(struct sim_dom *d, uint64_t demand_kb);
 /* The guest's MemTotal for what its domain holds now. */

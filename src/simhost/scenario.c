@@ -8,6 +8,7 @@
 
 #include "common/config.h"
 #include "common/domid.h"
+#include "common/parse.h"
 
 #define MB_MAX (UINT64_C(1) << 24)         /* 16 TiB */
 #define RATE_MB_S_MAX (UINT64_C(1) << 20)  /* 1 TiB/s */
@@ -26,13 +27,13 @@ enum guest_key {
 	GK_DOMID, GK_TYPE, GK_MEMORY, GK_STATIC_MAX, GK_VIDEORAM, GK_OVERHEAD,
 	GK_RATE, GK_FOLLOWS, GK_AGENT, GK_START, GK_STOP, GK_SWAP, GK_WORKLOAD,
 	GK_OFFSET, GK_WORK, GK_FILE, GK_FILE_WS, GK_SHMEM, GK_UNTOUCHED, GK_TOUCH,
-	GK_COUNT
+	GK_QUIET, GK_COUNT
 };
 static const char *const guest_keys[GK_COUNT] = {
 	"domid", "type", "memory_mb", "static_max_mb", "videoram_mb",
 	"overhead_kb", "balloon_rate_mb_s", "follows", "agent", "start_s",
 	"stop_s", "swap_mb", "workload", "offset_s", "work_s", "file_mb",
-	"file_ws_mb", "shmem_mb", "untouched_mb", "touch_mb_s",
+	"file_ws_mb", "shmem_mb", "untouched_mb", "touch_mb_s", "agent_quiet_s",
 };
 
 /* Guest physics defaults (sim_model.h says why each). */
@@ -248,6 +249,20 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 	}
 }
 
+/* agent_quiet_s = FROM,TO: the agent hangs from FROM to TO s (hv_sim.c). */
+static void quiet_key(struct cfg_file *f, const char *s, const char *k,
+		      const char *v, struct sim_guest_spec *g)
+{
+	const char *c = strchr(v, ',');
+	uint64_t a, b;
+
+	if (!c || parse_u64n(v, (size_t)(c - v), 8, 0, SIM_WORKLOAD_S_MAX, &a) ||
+	    parse_u64(c + 1, 1, SIM_WORKLOAD_S_MAX, &b) || b <= a)
+		cfg_error(f, s, k, "'%.64s': expected FROM,TO in seconds, FROM < TO", v);
+	else
+		g->quiet_from_ms = a * 1000, g->quiet_to_ms = b * 1000;
+}
+
 static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 		      const char *name, const char *k, const char *v)
 {
@@ -340,6 +355,9 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 	case GK_TOUCH:
 		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
 			g->touch_kb_s = x * 1024;
+		break;
+	case GK_QUIET:
+		quiet_key(f, s, k, v, g);
 		break;
 	}
 }

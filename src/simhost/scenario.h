@@ -41,6 +41,8 @@
  *                              swappable, invisible to Committed_AS
  *   untouched_mb = 0           promised but never touched: in Committed_AS
  *                              only
+ *   agent_quiet_s = 200,500    the agent is not run from 200 to 500 s
+ *                              (hung or stopped; its last report stays)
  *   touch_mb_s = 0             commit before touch: the workload's curve
  *                              is what the program commits (Committed_AS
  *                              at once), its working set follows it up at
@@ -95,6 +97,8 @@ struct sim_guest_spec {
 	uint64_t balloon_rate_kb_s;
 	bool follows;
 	bool agent;
+	uint64_t quiet_from_ms;   /* the agent is not run in [from, to) */
+	uint64_t quiet_to_ms;     /* (scenario time); 0, 0: always run */
 	uint64_t start_ms;
 	uint64_t stop_ms;         /* SIM_NEVER */
 	struct sim_workload workload;

@@ -366,7 +366,8 @@ static void test_start_no_room(void **state)
 	open_sim(e,
 		 "[host]\ntotal_mb = 1024\ndom0_mb = 512\n"
 		 "[guest a]\ndomid = 1\nmemory_mb = 256\nstatic_max_mb = 512\nstop_s = 3\n"
-		 "[guest late]\ndomid = 2\nmemory_mb = 384\nstart_s = 1\n"
+		 "[guest late]\ndomid = 2\nmemory_mb = 384\nstart_s = 1\nstop_s = 4\n"
+		 "workload = const:100\n"
 		 "[guest next]\ndomid = 3\nmemory_mb = 384\nstart_s = 3\n",
 		 SIM_AGENTS_NONE, NULL, true);
 	at(e, 1000);
@@ -382,6 +383,12 @@ static void test_start_no_room(void **state)
 	hv_sim_get_stats(&e->hv, &st);
 	assert_int_equal(st.start_failures, 1);
 	assert_conserved(e);
+	/* The guest that could not start had nothing for the life it should
+	 * have had (1-4 s): its whole demand was short, and nothing after. */
+	assert_int_equal(dom(e, 2)->m.elapsed_ms, 3000);
+	assert_true(dom(e, 2)->m.shortfall_kbms == 100.0 * MiB * 3000);
+	assert_true(dom(e, 2)->m.demand_kbms == dom(e, 2)->m.shortfall_kbms);
+	assert_true(dom(e, 2)->m.idle_kbms == 0);
 }
 
 /* A domain that starts inside an advance() interval balloons from its
@@ -642,6 +649,40 @@ static void test_inprocess_agents(void **state)
 	assert_int_equal(xs_u64(e, 1, "balloon_target"), 256 * MiB);
 	hv_sim_get_stats(&e->hv, &st);
 	assert_int_equal(st.agent_steps, 3);   /* at 0, 1000 and 2000 ms */
+}
+
+/* agent_quiet_s: the agent is not run inside the window (a hung agent),
+ * so its report keeps the figures of before; it publishes again after. */
+static void test_agent_quiet(void **state)
+{
+	struct env *e = *state;
+	struct agent_config ac;
+	struct hv_sim_stats st;
+	unsigned steps;
+
+	agent_config_defaults(&ac);
+	ac.handover_retry_ms = 1000;
+	open_sim(e,
+		 "[host]\ntotal_mb = 4096\ndom0_mb = 512\n"
+		 "[guest g]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 1024\n"
+		 "workload = step:100,200,3\nagent_quiet_s = 2,6\n",
+		 SIM_AGENTS_INPROCESS, &ac, true);
+	at(e, 0);
+	hand_over(e, 1);
+	at(e, 1000);
+	assert_int_equal(xs_u64(e, 1, "committed_as"), 100 * MiB + 16 * MiB);
+	hv_sim_get_stats(&e->hv, &st);
+	steps = st.agent_steps;
+	for (uint64_t t = 2000; t < 6000; t += 1000)
+		at(e, t);
+	hv_sim_get_stats(&e->hv, &st);
+	assert_int_equal(st.agent_steps, steps);     /* not run in [2, 6) s */
+	/* The load rose at 3 s; the report still says 100. */
+	assert_int_equal(xs_u64(e, 1, "committed_as"), 100 * MiB + 16 * MiB);
+	at(e, 6000);
+	hv_sim_get_stats(&e->hv, &st);
+	assert_int_equal(st.agent_steps, steps + 1);
+	assert_int_equal(xs_u64(e, 1, "committed_as"), 200 * MiB + 16 * MiB);
 }
 
 /* ---- guest files for external agents ---- */
@@ -916,6 +957,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_target, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_steady_state_costs_no_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inprocess_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_quiet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_files_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_agent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_socket, setup, teardown),

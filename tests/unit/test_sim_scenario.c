@@ -171,6 +171,7 @@ static const char good[] =
 	"memory_mb = 256\n"
 	"static_max_mb = 512\n"
 	"workload = mono:40,170,60\n"
+	"agent_quiet_s = 30,45\n"
 	"swap_mb = 128\n"
 	"\n"
 	"[guest db]\n"
@@ -223,6 +224,9 @@ static void test_scenario_good(void **state)
 	assert_int_equal(g->workload.kind, SIM_WL_MONO);
 	assert_int_equal(g->start_ms, 0);
 	assert_int_equal(g->stop_ms, SIM_NEVER);
+	assert_int_equal(g->quiet_from_ms, 30000);
+	assert_int_equal(g->quiet_to_ms, 45000);
+	assert_int_equal(s.guests[0].quiet_to_ms, 0);   /* never quiet */
 	g = &s.guests[2];
 	assert_string_equal(g->name, "fixed");
 	assert_int_equal(g->domid, 3);
@@ -259,6 +263,11 @@ static const struct bad_case bad_cases[] = {
 	{ HOST "[guest a]\nmemory_mb = 256\nstatic_max_mb = 128\n", 5, "static_max_mb" },
 	{ HOST "[guest a]\nmemory_mb = 256\nstart_s = 10\nstop_s = 10\n", 5, "stop_s" },
 	{ HOST "[guest a]\nmemory_mb = 256\nvideoram_mb = 8\n", 5, "videoram" },
+	{ HOST "[guest a]\nmemory_mb = 256\nagent_quiet_s = 20,10\n", 6, "agent_quiet_s" },
+	{ HOST "[guest a]\nmemory_mb = 256\nagent_quiet_s = 20,20\n", 6, "agent_quiet_s" },
+	{ HOST "[guest a]\nmemory_mb = 256\nagent_quiet_s = 20\n", 6, "agent_quiet_s" },
+	{ HOST "[guest a]\nmemory_mb = 256\nagent_quiet_s = 1,2,3\n", 6, "agent_quiet_s" },
+	{ HOST "[guest a]\nmemory_mb = 256\nagent_quiet_s = ,5\n", 6, "agent_quiet_s" },
 	{ HOST "[guest a]\nmemory_mb = 60\n", 5, "cannot boot" },
 	{ HOST "[guest a]\nmemory_mb = 300\ntype = hvm\nvideoram_mb = 256\n", 5, "cannot boot" },
 	{ HOST "[guest a]\nmemory_mb = 256\ndomid = 4\n[guest b]\nmemory_mb = 256\ndomid = 4\n",
