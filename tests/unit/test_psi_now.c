@@ -43,52 +43,51 @@ static void two(struct guest_history *h, struct guest_figures *a,
 	guest_history_push(h, a, b, 1000 + dt_ms);
 }
 
+/* guest_psi_some_now() after a report (avg_a, us_a) and one (avg_b,
+ * us_b) dt_ms later, for the avg10 of the second. */
+static uint64_t now_after(uint64_t avg_a, uint64_t us_a, uint64_t avg_b,
+			  uint64_t us_b, uint64_t dt_ms, bool above_goal)
+{
+	struct guest_history h;
+	struct guest_figures a = report(avg_a, us_a), b = report(avg_b, us_b);
+
+	two(&h, &a, &b, dt_ms);
+	return guest_psi_some_now(&h, avg_b, above_goal);
+}
+
 /* The stall ended: avg10 still 32 % (decaying), the counter did not move
  * in the last 2 s: no pressure now. */
 static void test_stall_ended(void **state)
 {
-	struct guest_history h;
-	struct guest_figures a = report(3400, 50000000), b = report(3200, 50000000);
-
 	(void)state;
-	two(&h, &a, &b, 2000);
-	assert_int_equal(guest_psi_some_now(&h, 3200, true), 0);
+	assert_int_equal(now_after(3400, 50000000, 3200, 50000000, 2000, true),
+			 0);
 }
 
 /* The stall goes on: half of the last 2 s stalled (50 %), avg10 at 30 %:
  * avg10, as before. */
 static void test_stall_goes_on(void **state)
 {
-	struct guest_history h;
-	struct guest_figures a = report(2800, 50000000), b = report(3000, 51000000);
-
 	(void)state;
-	two(&h, &a, &b, 2000);
-	assert_int_equal(guest_psi_some_now(&h, 3000, true), 3000);
+	assert_int_equal(now_after(2800, 50000000, 3000, 51000000, 2000, true),
+			 3000);
 }
 
 /* A stall that starts: avg10 still 5 %, 80 % of the last second
  * stalled: avg10 (the rule does not hold a guest sooner than before). */
 static void test_stall_starts(void **state)
 {
-	struct guest_history h;
-	struct guest_figures a = report(0, 0), b = report(500, 800000);
-
 	(void)state;
-	two(&h, &a, &b, 1000);
-	assert_int_equal(guest_psi_some_now(&h, 500, true), 500);
+	assert_int_equal(now_after(0, 0, 500, 800000, 1000, true), 500);
 }
 
 /* Partly stalled and below avg10: the share, to the hundredth of a
  * percent (250 ms of 2 s = 12.50 %). */
 static void test_share_below_avg10(void **state)
 {
-	struct guest_history h;
-	struct guest_figures a = report(4000, 7000000), b = report(3800, 7250000);
-
 	(void)state;
-	two(&h, &a, &b, 2000);
-	assert_int_equal(guest_psi_some_now(&h, 3800, true), 1250);
+	assert_int_equal(now_after(4000, 7000000, 3800, 7250000, 2000, true),
+			 1250);
 }
 
 /* No delta: the first report, a counter that went backwards (a reboot),
@@ -114,25 +113,20 @@ static void test_no_delta_is_avg10(void **state)
  * between two bursts of paging of one climb. */
 static void test_below_goal_keeps_avg10(void **state)
 {
-	struct guest_history h;
-	struct guest_figures a = report(3400, 50000000), b = report(3200, 50000000);
-
 	(void)state;
-	two(&h, &a, &b, 2000);
-	assert_int_equal(guest_psi_some_now(&h, 3200, false), 3200);
-	assert_int_equal(guest_psi_some_now(&h, 3200, true), 0);
+	assert_int_equal(now_after(3400, 50000000, 3200, 50000000, 2000, false),
+			 3200);
+	assert_int_equal(now_after(3400, 50000000, 3200, 50000000, 2000, true),
+			 0);
 }
 
 /* A heartbeat that repeats the last publication (the same avg10, the
  * same counter) while the guest stalls at a steady rate: avg10. */
 static void test_repeated_figures_keep_avg10(void **state)
 {
-	struct guest_history h;
-	struct guest_figures a = report(10000, 80000000), b = report(10000, 80000000);
-
 	(void)state;
-	two(&h, &a, &b, 10000);
-	assert_int_equal(guest_psi_some_now(&h, 10000, true), 10000);
+	assert_int_equal(now_after(10000, 80000000, 10000, 80000000, 10000, true),
+			 10000);
 }
 
 int main(void)

@@ -44,6 +44,15 @@ static void apply(size_t n, int64_t free_h)
 	policy_apply(&params, &cycle, dom, n, out);
 }
 
+/* Nothing written: every one of the n domains held by the threshold. */
+static void assert_all_parked(size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		assert_false(out[i].has_write);
+		assert_true(out[i].reasons & POLICY_R_THRESHOLD);
+	}
+}
+
 static uint64_t growth(size_t n)
 {
 	uint64_t g = 0;
@@ -86,10 +95,7 @@ static void test_parked_memory_written(void **state)
 	for (size_t i = 0; i < N; i++)
 		want(i, 300 * MIB, 290 * MIB, 310 * MIB);
 	apply(N, 53 * MIB);
-	for (size_t i = 0; i < N; i++) {
-		assert_false(out[i].has_write);
-		assert_true(out[i].reasons & POLICY_R_THRESHOLD);
-	}
+	assert_all_parked(N);
 }
 
 /* A starving guest (W_i above what it holds) is served with less than
@@ -145,10 +151,7 @@ static void test_small_shortage_coalesced(void **state)
 	want(1, 400 * MIB, 200 * MIB, 396 * MIB);   /* could give 4 */
 	want(2, 400 * MIB, 200 * MIB, 395 * MIB);   /* could give 5 */
 	apply(3, 0);
-	for (size_t i = 0; i < 3; i++) {
-		assert_false(out[i].has_write);
-		assert_true(out[i].reasons & POLICY_R_THRESHOLD);
-	}
+	assert_all_parked(3);
 
 	/* The same lack as a level: one write, at once. */
 	dom[0].flags &= ~(uint32_t)POLICY_IN_GROWING;
@@ -254,10 +257,7 @@ static void test_ramp_lack_batched(void **state)
 	want(1, 400 * MIB, 200 * MIB, 398 * MIB);   /* could give 2 */
 	want(2, 400 * MIB, 200 * MIB, 397 * MIB);   /* could give 3 */
 	apply(3, 0);
-	for (size_t i = 0; i < 3; i++) {
-		assert_false(out[i].has_write);
-		assert_true(out[i].reasons & POLICY_R_THRESHOLD);
-	}
+	assert_all_parked(3);
 
 	/* A jump: growing and climbing, its pace unknown: at once. */
 	dom[0].flags &= ~(uint32_t)POLICY_IN_RAMP;
