@@ -109,7 +109,7 @@ static void need_of(const struct arbiter *a, struct dom *d,
  * W_i + g_i (guest_psi_some_now(); design.md §Guest keys, "The pressure
  * of now"); avg10 elsewhere, as before. */
 static void psi_of(const struct arbiter *a, const struct dom *d,
-		   struct snap_dom *in)
+		   uint64_t overhead_kb, struct snap_dom *in)
 {
 	const struct policy_params *p = &a->cfg.policy.params;
 
@@ -117,8 +117,7 @@ static void psi_of(const struct arbiter *a, const struct dom *d,
 	    !p->psi_now || !in->have_ws || !in->have_gap)
 		return;
 	/* ws_kb, the overhead and the gap are each <= POLICY_KB_MAX. */
-	uint64_t goal = in->ws_kb + snapshot_overhead_kb(d->actual_kb, &in->fig) +
-			in->gap_kb;
+	uint64_t goal = in->ws_kb + overhead_kb + in->gap_kb;
 
 	in->fig.psi_some = guest_psi_some_now(&d->hist, in->fig.psi_some,
 					      d->actual_kb > goal);
@@ -155,15 +154,17 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 			in.oom_min_kb = dom_oom_min(d, now);
 			need_of(a, d, now, &in);
 		}
+		uint64_t overhead_kb = snapshot_overhead_kb(d->actual_kb, &in.fig);
+
 		/* g_i: the learner sees every fresh report, frozen or not, and
 		 * measures its gap above the demand the goal uses: WS_i under
 		 * need = estimate, else C_i. */
 		in.have_gap = true;
 		in.gap_kb = arbiter_gap_for(a, d, was_decided, &d->decision,
-					    snapshot_overhead_kb(d->actual_kb, &in.fig),
+					    overhead_kb,
 					    in.have_ws ? in.ws_kb : in.fig.committed_as_kb,
 					    now);
-		psi_of(a, d, &in);
+		psi_of(a, d, overhead_kb, &in);
 		snapshot_dom(&in, &a->snap[n]);
 		a->snap_dom[n] = d;
 		n++;
