@@ -448,11 +448,20 @@ int arbiter_cycle(struct arbiter *a)
 	};
 	/* The adoption grace and the OOM margin yield to the host's reserve:
 	 * below it, a newly adopted or growing domain gives back down to its
-	 * need like any other. */
+	 * need like any other. The grace yields to the reservations too; the
+	 * margin of a guest without swap room does not: taken for a
+	 * reservation, its next rise is an OOM kill (churn-scarce's c3, cut
+	 * to W_i + slack for a guest about to be created, killed 4 s later),
+	 * so the reservation waits for it as for a need
+	 * (design.md §Growth is never cut). */
+	uint32_t yield = 0;
+
 	if (host.free_kb < (int64_t)host.reserve_kb)
-		for (size_t i = 0; i < n; i++)
-			a->snap[i].flags &= ~(uint32_t)(POLICY_IN_GRACE | POLICY_IN_GROWING |
-							POLICY_IN_BOOTED);
+		yield = POLICY_IN_GRACE | POLICY_IN_BOOTED;
+	if (host.free_kb + (int64_t)host.reservations_kb < (int64_t)host.reserve_kb)
+		yield |= POLICY_IN_GROWING;
+	for (size_t i = 0; yield && i < n; i++)
+		a->snap[i].flags &= ~yield;
 	if (policy_decide(&a->pctx, &a->cfg.policy.params, &host, a->snap, n,
 			  a->dec, &a->cycle) < 0) {
 		log_limited(LOG_ERR, "arbiter:policy", "policy refused the snapshot: %s",

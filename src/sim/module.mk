@@ -49,6 +49,13 @@ test_sim_run_LIBS   := memsim place arbiter simhost agent policy common xsd
 test_sim_run_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_sim_run.o $(BUILD)/obj/tests/unit/test_sim_run.o: LOCAL_CFLAGS += -DMEMBAL_SRCDIR=\"$(CURDIR)\"
 
+# A guest created while the host runs: the reservation before xl create
+# (design.md §The hypervisor).
+TESTS += test_sim_create
+test_sim_create_SRCS   := tests/unit/test_sim_create.c
+test_sim_create_LIBS   := memsim place arbiter simhost agent policy common xsd
+test_sim_create_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)
+
 # The summary table's formatting.
 TESTS += test_sim_table
 test_sim_table_SRCS   := tests/unit/test_sim_table.c src/sim/table.c

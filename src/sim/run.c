@@ -54,8 +54,18 @@ static uint64_t dom_events(void *ctx, uint32_t domid)
 	return xsd_domain_events(ctx, domid);
 }
 
+/* The administrator's `membalctl reserve --for NAME --wait` before a
+ * guest's `xl create` (create_gate() below). */
+struct toolstack_resv {
+	uint32_t domid;
+	uint32_t id;            /* the reservation; 0 none (yet, or any more) */
+	uint64_t made_ms, poll_ms;
+};
+
 struct world {
 	char dir[96], sock[128], guests[128];
+	const struct sim_scenario *sc;
+	struct toolstack_resv *resv;   /* [sc->n_guests] */
 	struct xsd *x;
 	struct hv hv;
 	bool hv_open;
@@ -84,6 +94,7 @@ static void world_close(struct world *w)
 			 (unsigned long long)st.tx_started,
 			 (unsigned long long)st.watch_events);
 	}
+	free(w->resv);
 	if (w->a_init)
 		arbiter_free(&w->a);
 	if (w->hv_open)
@@ -97,6 +108,67 @@ static void world_close(struct world *w)
 		fclose(w->log);
 	if (w->est)
 		fclose(w->est);
+}
+
+/* README's "Starting a new VM on a full host", as the tooling runs it:
+ * `membalctl reserve SIZE --for NAME --wait --timeout S` (asks at once,
+ * then once a second), `xl create` once it answers ready, then `membalctl
+ * release`; at the timeout the reservation is released and the guest is
+ * not started. SIZE is xl's memory=.
+ * reserve_wait_s = 0: no reservation, `xl create` at start_s. */
+static enum sim_create create_gate(void *ctx, const struct sim_dom *d,
+				   uint64_t now, bool gone)
+{
+	struct world *w = ctx;
+	struct toolstack_resv *r = NULL;
+	uint64_t missing = 0;
+	char why[512] = "";
+	int ready;
+
+	for (size_t i = 0; w->resv && i < w->sc->n_guests; i++)
+		if (w->resv[i].domid == d->domid)
+			r = &w->resv[i];
+	if (!r || !w->a_init || !w->sc->reserve_wait_ms)
+		return SIM_CREATE_NOW;
+	if (gone) {
+		if (r->id)
+			arbiter_release(&w->a, r->id);
+		r->id = 0;
+		return SIM_CREATE_FAIL;
+	}
+	if (!r->id) {
+		if (arbiter_reserve(&w->a, d->spec->memory_kb, 0, d->spec->name, &r->id) < 0) {
+			log_warn("toolstack: reserve for %s: %s; xl create without it",
+				 d->spec->name, strerror(errno));
+			return SIM_CREATE_NOW;
+		}
+		r->made_ms = r->poll_ms = now;
+		log_info("toolstack: membalctl reserve %llu KiB --for %s --wait: reservation %u",
+			 (unsigned long long)d->spec->memory_kb, d->spec->name, r->id);
+	}
+	if (now < r->poll_ms)
+		return SIM_CREATE_WAIT;
+	ready = arbiter_reservation_ready(&w->a, r->id, &missing, why, sizeof(why));
+	if (ready != 0) {
+		/* xl create, then membalctl release (nothing runs between the
+		 * two here, so releasing first is the same) */
+		log_info("toolstack: reservation %u for %s %s after %llu ms; xl create",
+			 r->id, d->spec->name, ready > 0 ? "ready" : "gone",
+			 (unsigned long long)(now - r->made_ms));
+		arbiter_release(&w->a, r->id);
+		r->id = 0;
+		return SIM_CREATE_NOW;
+	}
+	if (now - r->made_ms >= w->sc->reserve_wait_ms) {
+		log_warn("toolstack: reservation %u for %s: %llu KiB still missing after %llu s: %s; released, not created",
+			 r->id, d->spec->name, (unsigned long long)missing,
+			 (unsigned long long)(w->sc->reserve_wait_ms / 1000), why);
+		arbiter_release(&w->a, r->id);
+		r->id = 0;
+		return SIM_CREATE_FAIL;
+	}
+	r->poll_ms += 1000;
+	return SIM_CREATE_WAIT;
 }
 
 static int world_open(struct world *w, const struct sim_scenario *sc,
@@ -143,6 +215,14 @@ static int world_open(struct world *w, const struct sim_scenario *sc,
 	/* The arbiter connects with xs_open(), which reads this. */
 	setenv("XENSTORED_PATH", w->sock, 1);
 
+	w->sc = sc;
+	w->resv = calloc(sc->n_guests ? sc->n_guests : 1, sizeof(*w->resv));
+	if (!w->resv) {
+		fprintf(stderr, "membal-sim: out of memory\n");
+		return -1;
+	}
+	for (size_t i = 0; i < sc->n_guests; i++)
+		w->resv[i].domid = sc->guests[i].domid;
 	agent_config_defaults(ac);
 	ac->handover_retry_ms = 1000;
 	struct sim_options so = {
@@ -155,6 +235,8 @@ static int world_open(struct world *w, const struct sim_scenario *sc,
 		.agents = SIM_AGENTS_INPROCESS,
 		.agent_cfg = ac,
 		.sync_events = true,
+		.create_gate = create_gate,
+		.create_gate_ctx = w,
 	};
 	if (hv_sim_open(&w->hv, &so) < 0) {
 		fprintf(stderr, "membal-sim: the simulated host did not start: %s\n",

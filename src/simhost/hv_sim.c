@@ -113,6 +113,8 @@ static void step_guests(struct hv_sim *s, uint64_t now, uint64_t dt)
 
 		if (d->state == SIM_DOM_RUNNING)
 			sim_guest_step(d, demand_at(s, d, now), dt);
+		else if (s->vm[i].waiting)
+			sim_guest_step_unstarted(d, demand_at(s, d, now), dt);
 		else if (d->state == SIM_DOM_FAILED &&
 			 (d->spec->stop_ms == SIM_NEVER || now <= s->t0_ms + d->spec->stop_ms))
 			sim_guest_step_unstarted(d, demand_at(s, d, now), dt);
@@ -383,6 +385,8 @@ static int sim_setup(struct hv_sim *s, const struct sim_options *opt)
 	}
 	s->agents = opt->agents;
 	s->sync_events = opt->sync_events;
+	s->create_gate = opt->create_gate;
+	s->create_gate_ctx = opt->create_gate_ctx;
 	if (opt->agent_cfg)
 		s->agent_cfg = *opt->agent_cfg;
 	else

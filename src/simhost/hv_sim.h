@@ -58,6 +58,18 @@ typedef const char *(*sim_domain_socket_fn)(void *ctx, uint32_t domid);
  * (xsd_domain_events() of the in-process test xenstored). */
 typedef uint64_t (*sim_domain_events_fn)(void *ctx, uint32_t domid);
 
+/* What the administrator's tooling answers when a domain is due to be
+ * created while the host runs (start_s > 0): README's "Starting a new VM
+ * on a full host", `membalctl reserve SIZE --for NAME --wait` before
+ * `xl create`. Asked at every advance() from the domain's start_s on
+ * until it answers NOW or FAIL; gone: its stop_s came first (the tool
+ * gives up; its answer is ignored). While it waits the guest's workload
+ * runs on its own clock and all of its need counts as short, as for a
+ * domain `xl create` could not start. */
+enum sim_create { SIM_CREATE_NOW, SIM_CREATE_WAIT, SIM_CREATE_FAIL };
+typedef enum sim_create (*sim_create_gate_fn)(void *ctx, const struct sim_dom *d,
+					      uint64_t now_ms, bool gone);
+
 struct sim_options {
 	/* The scenario: a loaded one (copied) or a file to load. */
 	const struct sim_scenario *scenario;
@@ -85,11 +97,15 @@ struct sim_options {
 	 * for it since). false: events are taken as they have arrived, as a
 	 * real guest's would. */
 	bool sync_events;
+	/* NULL: `xl create` at start_s, no question asked. */
+	sim_create_gate_fn create_gate;
+	void *create_gate_ctx;
 };
 
 struct hv_sim_stats {
 	uint64_t starts;           /* domains created and introduced */
-	uint64_t start_failures;   /* not enough free memory, or xenstore failed */
+	uint64_t start_failures;   /* not enough free memory, xenstore failed,
+				    * or create_gate gave up */
 	uint64_t stops;
 	uint64_t pod_refused;      /* set_pod_target on a PV domain (EINVAL) */
 	uint64_t file_errors;      /* guest files that could not be written */

@@ -40,6 +40,7 @@ struct sim_vm {
 	uint64_t next_sample_ms;
 	bool events_known;          /* events_synced is bxs's (sync_events) */
 	uint64_t events_synced;     /* domain_events() at the last round trip */
+	bool waiting;               /* due, create_gate said wait */
 };
 
 struct hv_sim {
@@ -56,6 +57,8 @@ struct hv_sim {
 	enum sim_agents agents;
 	struct agent_config agent_cfg;
 	bool sync_events;
+	sim_create_gate_fn create_gate;
+	void *create_gate_ctx;
 	uint64_t dom0_max_kb;
 	uint64_t t0_ms, last_ms;
 	struct hv_sim_stats st;

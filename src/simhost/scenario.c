@@ -16,11 +16,12 @@
 #define SIM_MIN_MEMTOTAL_KB (16 * 1024)
 
 enum host_key { HK_TOTAL, HK_DOM0, HK_RATE, HK_DURATION, HK_SEED, HK_TRACE,
-		HK_FAULT, HK_WINDOW, HK_SWAPRATE, HK_CACHERATE, HK_BURST, HK_COUNT };
+		HK_FAULT, HK_WINDOW, HK_SWAPRATE, HK_CACHERATE, HK_BURST, HK_RESV,
+		HK_COUNT };
 static const char *const host_keys[HK_COUNT] = {
 	"total_mb", "dom0_mb", "balloon_rate_mb_s", "duration_s", "seed", "trace",
 	"swap_fault_us", "touch_window_s", "swap_rate_mb_s", "cache_rate_mb_s",
-	"burst_mb",
+	"burst_mb", "reserve_wait_s",
 };
 
 enum guest_key {
@@ -188,6 +189,40 @@ static void host_trace(struct load *l, struct cfg_file *f, const char *s,
 		cfg_error(f, s, k, "%s", why);
 }
 
+/* Every [host] key but trace: its range in the file's unit, that unit in
+ * the field's, its default in the file's unit (0: required). */
+struct host_num {
+	uint64_t min, max, unit, def;
+};
+static const struct host_num host_num[HK_COUNT] = {
+	[HK_TOTAL] = { 1, MB_MAX, 1024, 0 },
+	[HK_DOM0] = { 1, MB_MAX, 1024, 0 },
+	[HK_RATE] = { 1, RATE_MB_S_MAX, 1024, SIM_DEFAULT_RATE_MB_S },
+	[HK_DURATION] = { 1, SIM_WORKLOAD_S_MAX, 1000, SIM_DEFAULT_DURATION_S },
+	[HK_SEED] = { 0, UINT64_MAX, 1, 1 },
+	[HK_FAULT] = { 0, 1000000, 1, DEF_SWAP_FAULT_US },
+	[HK_WINDOW] = { 1, 86400, 1000, DEF_TOUCH_WINDOW_S },
+	[HK_SWAPRATE] = { 1, RATE_MB_S_MAX, 1024, DEF_SWAP_RATE_MB_S },
+	[HK_CACHERATE] = { 0, RATE_MB_S_MAX, 1024, DEF_CACHE_RATE_MB_S },
+	[HK_BURST] = { 0, MB_MAX, 1024, DEF_BURST_MB },
+	[HK_RESV] = { 0, SIM_WORKLOAD_S_MAX, 1000, SIM_DEFAULT_RESERVE_WAIT_S },
+};
+
+static uint64_t *host_field(struct sim_scenario *s, int k)
+{
+	uint64_t *const f[HK_COUNT] = {
+		[HK_TOTAL] = &s->total_kb, [HK_DOM0] = &s->dom0_kb,
+		[HK_RATE] = &s->balloon_rate_kb_s, [HK_DURATION] = &s->duration_ms,
+		[HK_SEED] = &s->seed, [HK_FAULT] = &s->phys.swap_fault_us,
+		[HK_WINDOW] = &s->phys.touch_window_ms,
+		[HK_SWAPRATE] = &s->phys.swap_rate_kb_s,
+		[HK_CACHERATE] = &s->phys.cache_rate_kb_s,
+		[HK_BURST] = &s->phys.burst_kb, [HK_RESV] = &s->reserve_wait_ms,
+	};
+
+	return f[k];
+}
+
 static void host_key(struct load *l, struct cfg_file *f, const char *s,
 		     const char *k, const char *v)
 {
@@ -195,7 +230,7 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 	uint64_t x;
 
 	if (i < 0) {
-		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb, balloon_rate_mb_s, duration_s, seed, trace, swap_fault_us, touch_window_s, swap_rate_mb_s, cache_rate_mb_s or burst_mb)");
+		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb, balloon_rate_mb_s, duration_s, seed, trace, swap_fault_us, touch_window_s, swap_rate_mb_s, cache_rate_mb_s, burst_mb or reserve_wait_s)");
 		return;
 	}
 	if (l->host_seen & (1u << i)) {
@@ -204,49 +239,10 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 	}
 	l->host_seen |= 1u << i;
 	l->host_line[i] = f->line;
-	switch (i) {
-	case HK_TOTAL:
-		if (cfg_get_u64(f, s, k, v, 1, MB_MAX, &x))
-			l->s->total_kb = x * 1024;
-		break;
-	case HK_DOM0:
-		if (cfg_get_u64(f, s, k, v, 1, MB_MAX, &x))
-			l->s->dom0_kb = x * 1024;
-		break;
-	case HK_RATE:
-		if (cfg_get_u64(f, s, k, v, 1, RATE_MB_S_MAX, &x))
-			l->s->balloon_rate_kb_s = x * 1024;
-		break;
-	case HK_DURATION:
-		if (cfg_get_u64(f, s, k, v, 1, SIM_WORKLOAD_S_MAX, &x))
-			l->s->duration_ms = x * 1000;
-		break;
-	case HK_SEED:
-		cfg_get_u64(f, s, k, v, 0, UINT64_MAX, &l->s->seed);
-		break;
-	case HK_TRACE:
+	if (i == HK_TRACE)
 		host_trace(l, f, s, k, v);
-		break;
-	case HK_FAULT:
-		cfg_get_u64(f, s, k, v, 0, 1000000, &l->s->phys.swap_fault_us);
-		break;
-	case HK_WINDOW:
-		if (cfg_get_u64(f, s, k, v, 1, 86400, &x))
-			l->s->phys.touch_window_ms = x * 1000;
-		break;
-	case HK_SWAPRATE:
-		if (cfg_get_u64(f, s, k, v, 1, RATE_MB_S_MAX, &x))
-			l->s->phys.swap_rate_kb_s = x * 1024;
-		break;
-	case HK_CACHERATE:
-		if (cfg_get_u64(f, s, k, v, 0, RATE_MB_S_MAX, &x))
-			l->s->phys.cache_rate_kb_s = x * 1024;
-		break;
-	case HK_BURST:
-		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
-			l->s->phys.burst_kb = x * 1024;
-		break;
-	}
+	else if (cfg_get_u64(f, s, k, v, host_num[i].min, host_num[i].max, &x))
+		*host_field(l->s, i) = x * host_num[i].unit;
 }
 
 /* agent_quiet_s = FROM,TO: the agent hangs from FROM to TO s (hv_sim.c). */
@@ -417,22 +413,9 @@ static void scenario_check(struct load *l, struct cfg_file *f)
 			  (unsigned long long)(s->dom0_kb / 1024),
 			  (unsigned long long)(s->total_kb / 1024));
 	}
-	if (!(l->host_seen & (1u << HK_RATE)))
-		s->balloon_rate_kb_s = (uint64_t)SIM_DEFAULT_RATE_MB_S * 1024;
-	if (!(l->host_seen & (1u << HK_DURATION)))
-		s->duration_ms = (uint64_t)SIM_DEFAULT_DURATION_S * 1000;
-	if (!(l->host_seen & (1u << HK_SEED)))
-		s->seed = 1;
-	if (!(l->host_seen & (1u << HK_FAULT)))
-		s->phys.swap_fault_us = DEF_SWAP_FAULT_US;
-	if (!(l->host_seen & (1u << HK_WINDOW)))
-		s->phys.touch_window_ms = (uint64_t)DEF_TOUCH_WINDOW_S * 1000;
-	if (!(l->host_seen & (1u << HK_SWAPRATE)))
-		s->phys.swap_rate_kb_s = (uint64_t)DEF_SWAP_RATE_MB_S * 1024;
-	if (!(l->host_seen & (1u << HK_CACHERATE)))
-		s->phys.cache_rate_kb_s = (uint64_t)DEF_CACHE_RATE_MB_S * 1024;
-	if (!(l->host_seen & (1u << HK_BURST)))
-		s->phys.burst_kb = (uint64_t)DEF_BURST_MB * 1024;
+	for (int k = 0; k < HK_COUNT; k++)
+		if (host_num[k].def && !(l->host_seen & (1u << k)))
+			*host_field(s, k) = host_num[k].def * host_num[k].unit;
 
 	for (size_t i = 0; i < s->n_guests; i++) {
 		struct sim_guest_spec *g = &s->guests[i];

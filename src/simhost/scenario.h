@@ -16,6 +16,9 @@
  *   swap_rate_mb_s = 100
  *   cache_rate_mb_s = 8
  *   burst_mb = 16
+ *   reserve_wait_s = 120       a guest with start_s > 0 is created after
+ *                              `membalctl reserve --for NAME --wait
+ *                              --timeout S` (README); 0: plain `xl create`
  *
  *   [guest NAME]               one per domU; NAME as `xl create` names it
  *   domid = 3                  default: lowest free id from 1, file order
@@ -83,6 +86,8 @@ struct sim_physics {
 };
 
 #define SIM_DEFAULT_DURATION_S 600
+/* membalctl reserve --wait's own default --timeout. */
+#define SIM_DEFAULT_RESERVE_WAIT_S 120
 #define SIM_DEFAULT_FILE_MB 64
 
 struct sim_guest_spec {
@@ -120,6 +125,7 @@ struct sim_scenario {
 	uint64_t balloon_rate_kb_s;
 	uint64_t duration_ms;
 	uint64_t seed;
+	uint64_t reserve_wait_ms;        /* 0: xl create without a reservation */
 	struct sim_physics phys;
 	struct sim_trace trace;          /* n == 0: no trace file */
 	char trace_path[512];

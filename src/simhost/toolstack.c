@@ -333,7 +333,10 @@ static void vm_start(struct hv_sim *s, struct sim_vm *vm, uint64_t now)
 {
 	struct sim_dom *d = vm->d;
 	const char *name = d->spec->name;
+	struct sim_dom_metrics waited = d->m;
+	bool was_waiting = vm->waiting;
 
+	vm->waiting = false;
 	if (sim_dom_create(&s->host, d) < 0) {
 		s->st.start_failures++;
 		log_warn("guest %s (domain %u) not started: it needs %" PRIu64
@@ -358,6 +361,9 @@ static void vm_start(struct hv_sim *s, struct sim_vm *vm, uint64_t now)
 		s->st.start_failures++;
 		return;
 	}
+	/* What it lacked while the tooling waited stays counted. */
+	if (was_waiting)
+		d->m = waited;
 	mxs_domain_path(vm->target_path, sizeof(vm->target_path), d->domid,
 			"memory/target");
 	if (vm->sock[0]) {
@@ -390,6 +396,34 @@ static void vm_start(struct hv_sim *s, struct sim_vm *vm, uint64_t now)
 		 d->target_kb, d->spec->static_max_kb, sim_host_free_kb(&s->host));
 }
 
+/* `xl create`, or first whatever create_gate stands for (hv_sim.h): a
+ * domain due while the host runs waits for its answer, and one whose
+ * stop_s comes first never starts. */
+static void vm_create(struct hv_sim *s, struct sim_vm *vm, uint64_t now)
+{
+	struct sim_dom *d = vm->d;
+	const struct sim_guest_spec *g = d->spec;
+	bool gone = g->stop_ms != SIM_NEVER && s->t0_ms + g->stop_ms <= now;
+	enum sim_create c = SIM_CREATE_NOW;
+
+	if (s->create_gate && g->start_ms > 0)
+		c = s->create_gate(s->create_gate_ctx, d, now, gone);
+	if (c == SIM_CREATE_NOW && !gone) {
+		vm_start(s, vm, now);
+		return;
+	}
+	if (c == SIM_CREATE_WAIT && !gone) {
+		vm->waiting = true;
+		return;
+	}
+	vm->waiting = false;
+	d->state = SIM_DOM_FAILED;
+	s->st.start_failures++;
+	log_warn("guest %s (domain %u) not started: %s", g->name, d->domid,
+		 gone ? "its stop came while the toolstack waited for room"
+		      : "the toolstack gave up waiting for room");
+}
+
 /* Stops first, so that a domain created at the same moment can have the
  * memory. */
 void sim_lifecycle(struct hv_sim *s, uint64_t now)
@@ -402,10 +436,11 @@ void sim_lifecycle(struct hv_sim *s, uint64_t now)
 			sim_vm_stop(s, &s->vm[i]);
 	}
 	for (size_t i = 0; i < s->host.n; i++) {
-		const struct sim_guest_spec *g = s->vm[i].d->spec;
+		struct sim_vm *vm = &s->vm[i];
+		const struct sim_guest_spec *g = vm->d->spec;
 
-		if (s->vm[i].d->state == SIM_DOM_PENDING && s->t0_ms + g->start_ms <= now)
-			vm_start(s, &s->vm[i], now);
+		if (vm->d->state == SIM_DOM_PENDING && s->t0_ms + g->start_ms <= now)
+			vm_create(s, vm, now);
 	}
 }
 

@@ -100,3 +100,8 @@ TESTS += test_reserve_in_flight
 test_reserve_in_flight_SRCS   := tests/unit/test_reserve_in_flight.c
 test_reserve_in_flight_LIBS   := memsim arbiter simhost agent policy common xsd
 test_reserve_in_flight_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
+TESTS += test_reserve_margin
+test_reserve_margin_SRCS   := tests/unit/test_reserve_margin.c
+test_reserve_margin_LIBS   := memsim arbiter simhost agent policy common xsd
+test_reserve_margin_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
