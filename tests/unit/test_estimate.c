@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arbiter/guest_history.h"
+#include "figures_set.h"
 #include "policy/estimate.h"
 #include "policy/estimate_cold.h"
 
@@ -143,12 +144,6 @@ static void test_default_and_fallbacks(void **state)
 	in.have_avail = false;            /* ... on a kernel before 3.14 */
 	assert_int_equal(estimate_default(&in, &kb), EST_COMMITTED);
 	assert_true(kb == 500000);
-}
-
-static void set(struct guest_figures *g, enum membal_key k, uint64_t v)
-{
-	g->v[k] = v;
-	g->have |= 1u << k;
 }
 
 static void test_history_deltas(void **state)

@@ -15,14 +15,9 @@
 #include <string.h>
 
 #include "arbiter/guest_history.h"
+#include "figures_set.h"
 #include "policy/estimate.h"
 #include "policy/estimate_cold.h"
-
-static void set(struct guest_figures *g, enum membal_key k, uint64_t v)
-{
-	g->v[k] = v;
-	g->have |= 1u << k;
-}
 
 static uint64_t est_now(const struct guest_history *h, const struct guest_figures *g,
 			enum estimator e)

@@ -13,12 +13,7 @@
 #include <string.h>
 
 #include "arbiter/guest_history.h"
-
-static void set(struct guest_figures *g, enum membal_key k, uint64_t v)
-{
-	g->v[k] = v;
-	g->have |= 1u << k;
-}
+#include "figures_set.h"
 
 /* A guest's report with psi_some avg10 (1/100 %) and the stall counter. */
 static struct guest_figures report(uint64_t avg10, uint64_t total_us)
