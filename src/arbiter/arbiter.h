@@ -27,6 +27,7 @@
 #include "arbiter/reserve.h"
 #include "arbiter/xsio.h"
 #include "policy/gap.h"
+#include "policy/comeback.h"
 #include "policy/growth.h"
 #include "policy/policy.h"
 
@@ -90,6 +91,7 @@ struct dom {
 	struct guest_figures fig;    /* last good report */
 	struct guest_history hist;   /* deltas to the report before it */
 	struct growth_state growth;  /* need = estimate: the OOM margin's evidence */
+	struct comeback_state comeback; /* need = estimate: a load that comes back */
 	uint64_t growth_saved_ms;    /* its last write to memory/membal_state */
 	uint64_t stamp;
 	uint64_t stamp_ms;           /* when the stamp last changed */

@@ -97,6 +97,9 @@ static void need_of(const struct arbiter *a, struct dom *d,
 		in->climbing = growth_climbing(&d->growth, now, hold);
 		in->ramping = growth_ramping(&d->growth, now, hold);
 		in->commit_new_kb = growth_commit_new_kb(&d->growth, now, hold);
+		in->peak_kb = comeback_observe(&d->comeback, kb, p->min_change_kb, now,
+					       (uint64_t)p->comeback_window_s * 1000,
+					       (uint64_t)p->comeback_hold_s * 1000);
 		/* The next cycle's write is the next chance to follow W. */
 		if (p->rise_ahead)
 			in->rise_kb = growth_rise_ahead_kb(&d->growth, now, hold,

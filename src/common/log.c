@@ -23,6 +23,9 @@ static const char *log_ident = "membal";
 static struct log_config log_cfg = { .level = LOG_INFO, .sd_prefix = true,
 				     .limit_ms = 60000 };
 static FILE *log_stream;
+/* MEMBAL_LOG_TIME set: each plain line starts with clock_now_ms(), the
+ * simulated clock under membal-sim (scripts/eval-writes.sh reads it). */
+static bool log_time;
 static struct limit_slot limit_table[LIMIT_SLOTS];
 static uint64_t suppressed_total;
 
@@ -36,6 +39,7 @@ void log_setup(const char *ident, const struct log_config *cfg)
 		log_ident = ident;
 	if (cfg)
 		log_cfg = *cfg;
+	log_time = getenv("MEMBAL_LOG_TIME") != NULL;
 }
 
 void log_set_level(int level)
@@ -106,6 +110,9 @@ static void log_vemit(int prio, const char *suffix, const char *fmt,
 			*p = ' ';
 	if (log_cfg.sd_prefix)
 		fprintf(out, "<%d>%s%s\n", prio, line, suffix);
+	else if (log_time)
+		fprintf(out, "%llu %s: %s: %s%s\n", (unsigned long long)clock_now_ms(),
+			log_ident, log_level_name(prio), line, suffix);
 	else
 		fprintf(out, "%s: %s: %s%s\n", log_ident,
 			log_level_name(prio), line, suffix);

@@ -54,3 +54,6 @@ $(eval $(call policy_test,test_grace_yield,tests/unit/test_grace_yield.c))
 # The rise ahead: a climbing W's next interval is need now
 # (design.md §Scarce mode from the estimated need, "The rise ahead").
 $(eval $(call policy_test,test_rise_ahead,tests/unit/test_rise_ahead.c))
+# A load that comes back: its window's peak is need now
+# (design.md §Scarce mode from the estimated need, "A load that comes back").
+$(eval $(call policy_test,test_comeback,tests/unit/test_comeback.c))

@@ -58,13 +58,6 @@ static bool uses_need(const struct policy_params *p, const struct policy_dom *d)
 	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS);
 }
 
-/* W_i + g_i (both <= POLICY_KB_MAX: no overflow). */
-static uint64_t need_kb(const struct policy_params *p,
-		       const struct policy_dom *d)
-{
-	return d->ws_kb + policy_dom_gap_kb(p, d);
-}
-
 static void raise_lo(struct derived *dv, uint64_t v, uint32_t reason)
 {
 	if (v > dv->lo) {
@@ -118,7 +111,8 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 		 * leads what they touched (design.md §Growth is never cut). */
 		uint64_t w = policy_need_w_kb(p, d, false), now = policy_need_now_kb(p, d, false);
 
-		want = need_kb(p, d);
+		/* W_i + g_i, or the peak of a load that comes back + g_i. */
+		want = policy_need_held_kb(d, d->ws_kb) + policy_dom_gap_kb(p, d);
 		if (w > want)
 			want = w;
 		raise_lo(dv, now < keep ? now : keep, POLICY_R_NEED);
@@ -241,11 +235,14 @@ static uint64_t need_rungs(const struct policy_params *p,
 {
 	uint64_t w = policy_need_w_kb(p, d, true);
 	uint64_t keep = tier_floors(p, d, dv);
+	uint64_t now = policy_need_held_kb(d, policy_need_now_kb(p, d, true));
 	uint64_t r4;
 
 	if (keep < w)
 		keep = w;
-	*need_now = clamp_u64(policy_need_now_kb(p, d, true), dv->lo_need, up);
+	if (keep < now)
+		keep = now;
+	*need_now = clamp_u64(now, dv->lo_need, up);
 	r4 = clamp_u64(keep, *need_now, up);
 	*slack = clamp_u64(policy_need_slack_kb(p, d), r4, up);
 	return r4;

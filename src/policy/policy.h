@@ -131,6 +131,13 @@ struct policy_params {
 	 * served after every domain's need and margin (tier 5) and kept by a
 	 * reservation (design.md §The estimate's slack). */
 	uint32_t need_slack_pct;
+	/* need = estimate: a load that comes back (used by the daemon:
+	 * policy_dom.peak_kb; design.md §Scarce mode from the estimated need,
+	 * "A load that comes back"). A fall of W_i that came back within
+	 * comeback_window_s makes the window's peak need for comeback_hold_s
+	 * after the return. Either 0: off. */
+	uint32_t comeback_window_s;
+	uint32_t comeback_hold_s;
 	/* Defaults for domains without their own [domain] section; the
 	 * daemon resolves them into each policy_dom. max_kb 0: static-max. */
 	uint64_t min_kb;
@@ -196,6 +203,7 @@ enum policy_kind {
 #define POLICY_IN_BOOTED  (1u << 8)  /* in its grace, started while the arbiter ran */
 #define POLICY_IN_CLIMBING (1u << 9) /* growing, its last rise within twice its pace */
 #define POLICY_IN_RAMP    (1u << 10) /* climbing at a known pace: two rises or more */
+#define POLICY_IN_PEAK    (1u << 11) /* peak_kb is valid: a load that comes back */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */
@@ -239,6 +247,10 @@ struct policy_dom {
 	 * at most g_i (design.md §Scarce mode from the estimated need, "The
 	 * rise ahead"). */
 	uint64_t rise_kb;
+	/* With POLICY_IN_PEAK (read only with POLICY_IN_WS): W_i's peak over
+	 * comeback_window_s, above W_i, while its load came back within
+	 * comeback_hold_s (policy/comeback.h), in target units. */
+	uint64_t peak_kb;
 };
 
 static inline uint64_t policy_dom_gap_kb(const struct policy_params *p,

@@ -78,6 +78,9 @@ struct snap_dom {
 	bool ramping;              /* climbing at a known pace */
 	uint64_t commit_new_kb;
 	uint64_t rise_kb;          /* W's rise by the next cycle (policy_dom) */
+	/* WS_i's peak to hold (guest units, like ws_kb): a load that comes
+	 * back (policy/comeback.h); not above ws_kb: none. */
+	uint64_t peak_kb;
 };
 
 /* O_i: what the domain holds that the guest does not count as RAM,

@@ -143,6 +143,8 @@ uint64_t policy_need_now_kb(const struct policy_params *p,
  * else over the next one (the goal, the no-shrink floor, unpark). */
 uint64_t policy_need_ahead_kb(const struct policy_params *p,
 			      const struct policy_dom *d, bool lead);
+/* w, or the peak W_i held for a load that comes back (need.c). */
+uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w);
 /* W_i with its error allowance, need_slack_pct of it (need.c). */
 uint64_t policy_need_slack_kb(const struct policy_params *p,
 			      const struct policy_dom *d);

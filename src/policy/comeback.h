@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A load that comes back (design.md §Scarce mode from the estimated need,
+ * "A load that comes back"): whether a guest's working-set estimate W
+ * fell and came back within a window, and the highest W of that window.
+ * A fall is a drop of a quarter of the window's peak or more (and at
+ * least min_change); a return is W back within a quarter of that fall
+ * of where it fell from, inside the window. While a return was seen
+ * within hold_ms, the window's peak is what the need holds: a load that
+ * has come back once within seconds is likely to come back again, and
+ * each fall followed is a cut of the guest, a grant to another and both
+ * undone at the return (square-alias: 740 targets written, `paper` 93).
+ * Pure: W and the clock in, the peak to hold out (the arbiter keeps one
+ * struct per domain).
+ */
+#ifndef MEMBAL_POLICY_COMEBACK_H
+#define MEMBAL_POLICY_COMEBACK_H
+
+#include <stdint.h>
+
+/* The window's W, as the highest of each of its eighths (a bucket per
+ * eighth, one spare for the one being filled). */
+#define COMEBACK_BUCKETS 9
+
+struct comeback_state {
+	uint64_t start_ms[COMEBACK_BUCKETS];
+	uint64_t peak_kb[COMEBACK_BUCKETS];
+	unsigned head, n;
+	uint64_t fell_ms;          /* 0: no fall being watched */
+	uint64_t fell_from_kb, fell_low_kb;
+	uint64_t came_back_ms;     /* the last return; 0: none */
+};
+
+/* Forget W's history (a new guest, an arbiter restart). */
+void comeback_reset(struct comeback_state *s);
+
+/* One W sample (KiB) at now. Returns the W the need should hold: the
+ * window's peak (this sample included) while a return was seen within
+ * hold_ms, else w. window_ms or hold_ms 0: the rule is off (returns w
+ * and keeps no history). */
+uint64_t comeback_observe(struct comeback_state *s, uint64_t w,
+			  uint64_t min_change_kb, uint64_t now,
+			  uint64_t window_ms, uint64_t hold_ms);
+
+#endif

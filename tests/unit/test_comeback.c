@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A load that comes back (src/policy/comeback.c, design.md §Scarce mode
+ * from the estimated need, "A load that comes back"): a fall of W that
+ * came back within the window makes the window's peak the need for the
+ * hold; a fall that stays down, jitter and a slow descent do not; and
+ * the policy serves that peak as need now in scarce mode's tiers, not as
+ * a floor.
+ */
+#include "test_policy_util.h"
+
+#include "policy/comeback.h"
+
+#define WIN 15000        /* comeback_window_s's default, ms */
+#define HOLD 60000       /* comeback_hold_s's default, ms */
+#define MC (4 * MIB)     /* min_change */
+
+/* W at t (ms from 1000). */
+static uint64_t see(struct comeback_state *s, uint64_t t, uint64_t w)
+{
+	return comeback_observe(s, w, MC, 1000 + t, WIN, HOLD);
+}
+
+/* A square wave 600/300 MiB, a second each level: the first fall is
+ * followed (nothing came back yet), from the first return on every low
+ * sample holds the peak. */
+static void test_square_wave_held(void **state)
+{
+	struct comeback_state s;
+
+	comeback_reset(&s);
+	assert_int_equal(see(&s, 0, 600 * MIB), 600 * MIB);
+	assert_int_equal(see(&s, 1000, 300 * MIB), 300 * MIB);
+	assert_int_equal(see(&s, 2000, 600 * MIB), 600 * MIB);
+	for (uint64_t t = 3000; t < 30000; t += 2000) {
+		assert_int_equal(see(&s, t, 300 * MIB), 600 * MIB);
+		assert_int_equal(see(&s, t + 1000, 600 * MIB), 600 * MIB);
+	}
+}
+
+/* A fall that stays down is followed at once, and stays followed. */
+static void test_fall_that_stays(void **state)
+{
+	struct comeback_state s;
+
+	comeback_reset(&s);
+	see(&s, 0, 600 * MIB);
+	for (uint64_t t = 1000; t < 120000; t += 1000)
+		assert_int_equal(see(&s, t, 150 * MIB), 150 * MIB);
+}
+
+/* Jitter below a quarter of the peak is no fall; nor is a slow
+ * descent followed by a partial rise that does not come back within a
+ * quarter of the fall. */
+static void test_jitter_and_partial(void **state)
+{
+	struct comeback_state s;
+
+	comeback_reset(&s);
+	for (uint64_t t = 0; t < 60000; t += 1000)
+		assert_int_equal(see(&s, t, (t / 1000) % 2 ? 500 * MIB : 400 * MIB),
+				 (t / 1000) % 2 ? 500 * MIB : 400 * MIB);
+	comeback_reset(&s);
+	see(&s, 0, 400 * MIB);
+	see(&s, 1000, 200 * MIB);                  /* a fall of 200 */
+	assert_int_equal(see(&s, 2000, 330 * MIB), 330 * MIB);   /* 70 short */
+	assert_int_equal(see(&s, 3000, 200 * MIB), 200 * MIB);
+}
+
+/* A return outside the window is a new level, not a load that came
+ * back; and the hold ends hold_ms after the last return. */
+static void test_window_and_hold(void **state)
+{
+	struct comeback_state s;
+
+	comeback_reset(&s);
+	see(&s, 0, 600 * MIB);
+	see(&s, 1000, 300 * MIB);
+	see(&s, 1000 + WIN + 2000, 600 * MIB);     /* back, too late */
+	assert_int_equal(see(&s, WIN + 4000, 300 * MIB), 300 * MIB);
+
+	comeback_reset(&s);
+	see(&s, 0, 600 * MIB);
+	see(&s, 1000, 300 * MIB);
+	see(&s, 2000, 600 * MIB);                  /* came back at 2 s */
+	assert_int_equal(see(&s, 3000, 300 * MIB), 600 * MIB);
+	/* It stays down: the window's peak ages out after WIN anyway; the
+	 * hold never outlasts the peak it holds. */
+	uint64_t t = 3000;
+
+	for (; t < 2000 + HOLD + 2000; t += 1000)
+		see(&s, t, 300 * MIB);
+	assert_int_equal(see(&s, t, 300 * MIB), 300 * MIB);
+}
+
+/* Off: either setting 0 returns W and keeps nothing. */
+static void test_off(void **state)
+{
+	struct comeback_state s;
+
+	comeback_reset(&s);
+	for (uint64_t t = 0; t < 20000; t += 1000) {
+		uint64_t w = (t / 1000) % 2 ? 300 * MIB : 600 * MIB;
+
+		assert_int_equal(comeback_observe(&s, w, MC, 1000 + t, 0, HOLD), w);
+		assert_int_equal(comeback_observe(&s, w, MC, 1000 + t, WIN, 0), w);
+	}
+	assert_int_equal(s.n, 0);
+}
+
+/* The policy: dom 1's load came back (W 300, peak 600); dom 2 holds
+ * 500 and needs 500. Abundant: dom 1 keeps its peak and gap. Scarce, with
+ * room for both needs now (300 + 500) and part of the peak: dom 1 gets
+ * more than W (the peak is need now, before dom 2's gap), but its floor
+ * is W's: the peak is shared in the tiers, not a floor. */
+static void test_policy_peak_is_need_now(void **state)
+{
+	struct policy_params p;
+	struct policy_dom d[2] = { est_swap_dom(1, 600 * MIB, 300 * MIB),
+				   est_swap_dom(2, 500 * MIB, 500 * MIB) };
+	struct policy_decision out[2];
+	struct policy_cycle cycle;
+
+	policy_params_default(&p);
+	p.reserve_kb = 0;
+	p.need_slack_pct = 0;
+	d[0].flags |= POLICY_IN_PEAK;
+	d[0].peak_kb = 600 * MIB;
+
+	decide(&p, 2048 * MIB, d, 2, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_int_equal(out[0].goal_kb, 664 * MIB);
+	assert_true(out[0].target_kb >= 600 * MIB);
+
+	/* M = 1100 - 0 free: needs now 600 + 500 fit exactly. */
+	decide(&p, 0, d, 2, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_true(out[0].target_kb >= 600 * MIB - POLICY_PAGE_KB);
+	assert_true(out[1].target_kb >= 500 * MIB - POLICY_PAGE_KB);
+	assert_true(out[0].floor_kb <= 300 * MIB);
+
+	/* Without the peak dom 1 is cut to its W and dom 2 gets its gap. */
+	d[0].flags &= ~POLICY_IN_PEAK;
+	decide(&p, 0, d, 2, out, &cycle);
+	assert_true(out[0].target_kb < 600 * MIB - 64 * MIB);
+	assert_true(out[1].target_kb > 500 * MIB);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_square_wave_held),
+		cmocka_unit_test(test_fall_that_stays),
+		cmocka_unit_test(test_jitter_and_partial),
+		cmocka_unit_test(test_window_and_hold),
+		cmocka_unit_test(test_off),
+		cmocka_unit_test(test_policy_peak_is_need_now),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
