@@ -167,8 +167,8 @@ uint64_t policy_need_ahead_kb(const struct policy_params *p,
  * "A load that comes back"): while its load came back within
  * comeback_hold_s, the window's peak of W_i (POLICY_IN_PEAK) stands for
  * `w` in its goal and in scarce mode's need now (tiers 3 and 4), beside
- * every other domain's need; never in the no-shrink floor, so where the
- * needs do not fit the tiers share the peak like any need. */
+ * every other domain's need; what of it the domain holds comes first in
+ * tier 3 (solve_tiers.c), but it is never the no-shrink floor. */
 uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w)
 {
 	return (d->flags & POLICY_IN_PEAK) && d->peak_kb > w ? d->peak_kb : w;

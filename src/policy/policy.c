@@ -228,14 +228,16 @@ static uint64_t tier_floors(const struct policy_params *p,
  * *slack = clamp(W_i + slack, R4_i, U_i), rung 5 with the adoption
  * grace (design.md §The estimate's slack); returns R4_i = clamp(max(W*_i,
  * the OOM-raised L_i), U1_i, U_i): the OOM margin comes in tier 4,
- * after every domain's need. */
+ * after every domain's need; *peak = min(B_i, the held peak), tier 3. */
 static uint64_t need_rungs(const struct policy_params *p,
 			   const struct policy_dom *d, struct derived *dv,
-			   uint64_t up, uint64_t *need_now, uint64_t *slack)
+			   uint64_t up, uint64_t *need_now, uint64_t *slack,
+			   uint64_t *peak)
 {
 	uint64_t w = policy_need_w_kb(p, d, true);
 	uint64_t keep = tier_floors(p, d, dv);
 	uint64_t now = policy_need_held_kb(d, policy_need_now_kb(p, d, true));
+	uint64_t held = d->target_kb < now ? d->target_kb : now;
 	uint64_t r4;
 
 	if (keep < w)
@@ -244,6 +246,8 @@ static uint64_t need_rungs(const struct policy_params *p,
 		keep = now;
 	*need_now = clamp_u64(now, dv->lo_need, up);
 	r4 = clamp_u64(keep, *need_now, up);
+	*peak = (d->flags & POLICY_IN_PEAK) ? clamp_u64(held, dv->lo_need, *need_now)
+					    : dv->lo_need;
 	*slack = clamp_u64(policy_need_slack_kb(p, d), r4, up);
 	return r4;
 }
@@ -269,11 +273,11 @@ static uint64_t keep_kb(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv0)
 {
 	struct derived dv = *dv0;
-	uint64_t now, slack;
+	uint64_t now, slack, peak;
 
 	if (!tiered(p, d))
 		return dv.lo;
-	need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack);
+	need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, &peak);
 	return slack > dv0->lo ? slack : dv0->lo;
 }
 
@@ -306,6 +310,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		uint64_t up = cap_kb(p, d, &dv);
 		double a = p->tau * active_kb(p, d);
 		uint64_t up1 = up, upm = up, slack = up, sf = 0, lo = dv.lo;
+		uint64_t peak = up;
 		bool est = tiered(p, d);
 
 		if (est) {
@@ -321,7 +326,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * a tier of its own, after every need and margin: it
 			 * yields to what the others lack of them
 			 * (solve_tiers.c). */
-			upm = need_rungs(p, d, &dv, up, &up1, &slack);
+			upm = need_rungs(p, d, &dv, up, &up1, &slack, &peak);
 			lo = dv.lo_need;
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
@@ -336,6 +341,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.safe = est ? dv.lo_safe : dv.lo,
 			.grace = dv.lo,
 			.slack = slack,
+			.peak = peak,
 			.swap = sf,
 			.est = est,
 			.dom = (uint32_t)i,

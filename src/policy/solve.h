@@ -51,6 +51,10 @@ struct solve_item {
 	uint64_t safe;
 	uint64_t grace;
 	uint64_t slack;    /* W_i + its slack, rung 5 with grace (est only) */
+	/* What a load that comes back holds of its peak, min(B_i, peak),
+	 * rung[2] <= peak <= rung[3] (the need floor when it holds none):
+	 * tier 3 serves it before anyone's need now (solve_tiers.c). */
+	uint64_t peak;
 	uint64_t swap;
 	bool est;
 	uint64_t target;   /* out */

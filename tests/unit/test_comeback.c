@@ -146,6 +146,55 @@ static void test_policy_peak_is_need_now(void **state)
 	assert_true(out[1].target_kb > 500 * MIB);
 }
 
+/* The held peak is a floor of its own in the tiers, after every domain's
+ * no-shrink floor and before anyone's need now: dom 1 holds its peak
+ * (600, W 300) while dom 2 (holds 400, needs 600) gets only what is left;
+ * dom 2 holding its 600 as its floor, dom 1 yields the rest of its peak
+ * to that floor. Both have swap for all of their needs: no tier-1 need. */
+static void roomy_swap(struct policy_dom *d)
+{
+	d->swap_tot_kb = 1024 * MIB;
+	d->swap_free_kb = 800 * MIB;
+}
+
+static void test_policy_peak_before_need_now(void **state)
+{
+	struct policy_params p;
+	struct policy_dom d[2] = { est_swap_dom(1, 600 * MIB, 300 * MIB),
+				   est_swap_dom(2, 400 * MIB, 600 * MIB) };
+	struct policy_decision out[2];
+	struct policy_cycle cycle;
+
+	policy_params_default(&p);
+	p.reserve_kb = 0;
+	p.need_slack_pct = 0;
+	d[0].flags |= POLICY_IN_PEAK;
+	d[0].peak_kb = 600 * MIB;
+	roomy_swap(&d[0]);
+	roomy_swap(&d[1]);
+
+	/* M = 1000: the floors (300 + 400) and dom 1's peak fit exactly. */
+	decide(&p, 0, d, 2, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_true(out[0].target_kb >= 600 * MIB - POLICY_PAGE_KB);
+	assert_true(out[1].target_kb >= 400 * MIB - POLICY_PAGE_KB);
+	assert_true(out[0].floor_kb <= 300 * MIB);
+	/* M = 1100: dom 2's need now gets what the peak leaves. */
+	decide(&p, 100 * MIB, d, 2, out, &cycle);
+	assert_true(out[0].target_kb >= 600 * MIB - POLICY_PAGE_KB);
+	assert_true(out[1].target_kb >= 500 * MIB - POLICY_PAGE_KB);
+	assert_true(out[1].target_kb <= 500 * MIB + POLICY_PAGE_KB);
+
+	/* dom 2 holds 600 of its need: its floor comes before the peak. */
+	d[1] = est_swap_dom(2, 600 * MIB, 600 * MIB);
+	roomy_swap(&d[1]);
+	decide(&p, -200 * (int64_t)MIB, d, 2, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_true(out[1].target_kb >= 600 * MIB - POLICY_PAGE_KB);
+	assert_true(out[0].target_kb <= 400 * MIB + POLICY_PAGE_KB);
+	assert_true(out[0].target_kb >= 300 * MIB - POLICY_PAGE_KB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_window_and_hold),
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_policy_peak_is_need_now),
+		cmocka_unit_test(test_policy_peak_before_need_now),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
