@@ -113,10 +113,9 @@ static void step_guests(struct hv_sim *s, uint64_t now, uint64_t dt)
 
 		if (d->state == SIM_DOM_RUNNING)
 			sim_guest_step(d, demand_at(s, d, now), dt);
-		else if (s->vm[i].waiting)
-			sim_guest_step_unstarted(d, demand_at(s, d, now), dt);
-		else if (d->state == SIM_DOM_FAILED &&
-			 (d->spec->stop_ms == SIM_NEVER || now <= s->t0_ms + d->spec->stop_ms))
+		else if (s->vm[i].waiting ||
+			 (d->state == SIM_DOM_FAILED &&
+			  (d->spec->stop_ms == SIM_NEVER || now <= s->t0_ms + d->spec->stop_ms)))
 			sim_guest_step_unstarted(d, demand_at(s, d, now), dt);
 	}
 }

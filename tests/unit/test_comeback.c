@@ -108,6 +108,17 @@ static void test_off(void **state)
 	assert_int_equal(s.n, 0);
 }
 
+/* Both policy cases: no reserve, no slack, dom 1's load came back with
+ * a peak of 600 MiB. */
+static void peak_setup(struct policy_params *p, struct policy_dom *d1)
+{
+	policy_params_default(p);
+	p->reserve_kb = 0;
+	p->need_slack_pct = 0;
+	d1->flags |= POLICY_IN_PEAK;
+	d1->peak_kb = 600 * MIB;
+}
+
 /* The policy: dom 1's load came back (W 300, peak 600); dom 2 holds
  * 500 and needs 500. Abundant: dom 1 keeps its peak and gap. Scarce, with
  * room for both needs now (300 + 500) and part of the peak: dom 1 gets
@@ -121,11 +132,7 @@ static void test_policy_peak_is_need_now(void **state)
 	struct policy_decision out[2];
 	struct policy_cycle cycle;
 
-	policy_params_default(&p);
-	p.reserve_kb = 0;
-	p.need_slack_pct = 0;
-	d[0].flags |= POLICY_IN_PEAK;
-	d[0].peak_kb = 600 * MIB;
+	peak_setup(&p, &d[0]);
 
 	decide(&p, 2048 * MIB, d, 2, out, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
@@ -165,11 +172,7 @@ static void test_policy_peak_before_need_now(void **state)
 	struct policy_decision out[2];
 	struct policy_cycle cycle;
 
-	policy_params_default(&p);
-	p.reserve_kb = 0;
-	p.need_slack_pct = 0;
-	d[0].flags |= POLICY_IN_PEAK;
-	d[0].peak_kb = 600 * MIB;
+	peak_setup(&p, &d[0]);
 	roomy_swap(&d[0]);
 	roomy_swap(&d[1]);
 
