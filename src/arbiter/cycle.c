@@ -54,7 +54,8 @@ static void report_of(const struct dom *d, struct snap_report *r)
 	}
 	if (guest_has(g, MK_PSI_SOME)) {
 		r->psi_some = g->v[MK_PSI_SOME];
-		r->have |= SNAP_HAS_PSI;
+		r->psi_some_now = guest_psi_some_now(&d->hist, r->psi_some);
+		r->have |= SNAP_HAS_PSI | SNAP_HAS_PSI_NOW;
 	}
 	if (guest_has(g, MK_SWAPIN_RATE)) {
 		r->swapin_rate = g->v[MK_SWAPIN_RATE];
@@ -107,25 +108,6 @@ static void need_of(const struct arbiter *a, struct dom *d,
 	}
 }
 
-/* Under need = estimate and psi_now, the PSI figure the no-shrink rule
- * reads is the pressure of now where the guest holds more than its goal
- * W_i + g_i (guest_psi_some_now(); design.md §Guest keys, "The pressure
- * of now"); avg10 elsewhere, as before. */
-static void psi_of(const struct arbiter *a, const struct dom *d,
-		   uint64_t overhead_kb, struct snap_dom *in)
-{
-	const struct policy_params *p = &a->cfg.policy.params;
-
-	if (!(in->fig.have & SNAP_HAS_PSI) || p->need != POLICY_NEED_ESTIMATE ||
-	    !p->psi_now || !in->have_ws || !in->have_gap)
-		return;
-	/* ws_kb, the overhead and the gap are each <= POLICY_KB_MAX. */
-	uint64_t goal = in->ws_kb + overhead_kb + in->gap_kb;
-
-	in->fig.psi_some = guest_psi_some_now(&d->hist, in->fig.psi_some,
-					      d->actual_kb > goal);
-}
-
 /* Build the snapshot; returns its size. Every listed domain is in it:
  * the undecided ones as POLICY_UNMANAGED, so that the policy subtracts
  * their pending growth from F_h. */
@@ -167,7 +149,6 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 					    overhead_kb,
 					    in.have_ws ? in.ws_kb : in.fig.committed_as_kb,
 					    now);
-		psi_of(a, d, overhead_kb, &in);
 		snapshot_dom(&in, &a->snap[n]);
 		a->snap_dom[n] = d;
 		n++;

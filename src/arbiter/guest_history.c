@@ -70,19 +70,14 @@ void guest_history_push(struct guest_history *h, const struct guest_figures *las
  * stall that starts is seen as before (avg10 rises more slowly than the
  * share) and one that has ended stops holding at the first report after
  * it; a stalling guest publishes (its swap or free memory moves), so
- * the delta of a quiet guest is not stale pressure. Only for a guest
- * that holds more than its goal (above_goal: W_i + g_i, memory its load
- * no longer uses): one at or below it whose stall paused may be between
- * two bursts of paging of one climb, and keeps avg10 (applied to every
- * guest, tiny-start-swapmix's swapless climber had one OOM kill more at
- * every cycle phase tried). design.md §Guest keys, "The pressure of
- * now". */
-uint64_t guest_psi_some_now(const struct guest_history *h, uint64_t avg10,
-			    bool above_goal)
+ * the delta of a quiet guest is not stale pressure. Which guests the
+ * figure applies to (those above their goal) is the policy's choice
+ * (policy.c derive()); design.md §Guest keys, "The pressure of now". */
+uint64_t guest_psi_some_now(const struct guest_history *h, uint64_t avg10)
 {
 	uint64_t us, share;
 
-	if (!above_goal || !guest_history_has(h, MK_PSI_SOME_TOTAL) || !h->dt_ms)
+	if (!guest_history_has(h, MK_PSI_SOME_TOTAL) || !h->dt_ms)
 		return avg10;
 	/* A share below avg10 goes with an avg10 that falls (it moves
 	 * toward the share). One that did not fall beside a counter that

@@ -41,13 +41,12 @@ static inline bool guest_history_has(const struct guest_history *h,
 	return (h->have_d >> k) & 1u;
 }
 
-/* The pressure the no-shrink rule reads, in hundredths of a percent: for
- * a guest above its goal, the lower of the report's `psi_some` (avg10)
- * and the share of time it stalled between its last two reports
- * (`psi_some_total`'s delta over dt_ms) while avg10 falls; avg10
- * otherwise and without that delta. guest_history.c says why. */
-uint64_t guest_psi_some_now(const struct guest_history *h, uint64_t avg10,
-			    bool above_goal);
+/* The pressure of now, in hundredths of a percent: the lower of the
+ * report's `psi_some` (avg10) and the share of time the guest stalled
+ * between its last two reports (`psi_some_total`'s delta over dt_ms)
+ * while avg10 falls; avg10 otherwise and without that delta.
+ * guest_history.c says why. */
+uint64_t guest_psi_some_now(const struct guest_history *h, uint64_t avg10);
 
 /* True for the cumulative counters the history takes deltas of. */
 bool guest_key_is_counter(enum membal_key k);

@@ -69,16 +69,10 @@ static void raise_lo(struct derived *dv, uint64_t v, uint32_t reason)
 static void derive(const struct policy_params *p, const struct policy_dom *d,
 		   struct derived *dv)
 {
-	uint32_t pressure = 0;
-
 	/* Guest safety (§3.2): a domain that is reclaiming or swapping in
 	 * hard is not shrunk this cycle, in either mode:
 	 *     L_i' = max(L_i, min(B_i, H_i)). */
-	if ((d->flags & POLICY_IN_PSI) && d->psi_some > p->psi_no_shrink)
-		pressure |= POLICY_R_PSI;
-	if ((d->flags & POLICY_IN_SWAPIN) && d->swapin_rate > p->swapin_no_shrink)
-		pressure |= POLICY_R_SWAPIN;
-
+	uint32_t pressure = policy_pressure(p, d);
 	uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
 
 	if (pressure && keep > d->min_kb) {
@@ -228,7 +222,8 @@ static uint64_t tier_floors(const struct policy_params *p,
  * *slack = clamp(W_i + slack, R4_i, U_i), rung 5 with the adoption
  * grace (design.md §The estimate's slack); returns R4_i = clamp(max(W*_i,
  * the OOM-raised L_i), U1_i, U_i): the OOM margin comes in tier 4,
- * after every domain's need; *peak = min(B_i, the held peak), tier 3. */
+ * after every domain's need; *peak (when asked) = min(B_i, the held
+ * peak), tier 3. */
 static uint64_t need_rungs(const struct policy_params *p,
 			   const struct policy_dom *d, struct derived *dv,
 			   uint64_t up, uint64_t *need_now, uint64_t *slack,
@@ -246,8 +241,9 @@ static uint64_t need_rungs(const struct policy_params *p,
 		keep = now;
 	*need_now = clamp_u64(now, dv->lo_need, up);
 	r4 = clamp_u64(keep, *need_now, up);
-	*peak = (d->flags & POLICY_IN_PEAK) ? clamp_u64(held, dv->lo_need, *need_now)
-					    : dv->lo_need;
+	if (peak)
+		*peak = (d->flags & POLICY_IN_PEAK) ? clamp_u64(held, dv->lo_need, *need_now)
+						    : dv->lo_need;
 	*slack = clamp_u64(policy_need_slack_kb(p, d), r4, up);
 	return r4;
 }
@@ -273,11 +269,11 @@ static uint64_t keep_kb(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv0)
 {
 	struct derived dv = *dv0;
-	uint64_t now, slack, peak;
+	uint64_t now, slack;
 
 	if (!tiered(p, d))
 		return dv.lo;
-	need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, &peak);
+	need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL);
 	return slack > dv0->lo ? slack : dv0->lo;
 }
 

@@ -204,6 +204,7 @@ enum policy_kind {
 #define POLICY_IN_CLIMBING (1u << 9) /* growing, its last rise within twice its pace */
 #define POLICY_IN_RAMP    (1u << 10) /* climbing at a known pace: two rises or more */
 #define POLICY_IN_PEAK    (1u << 11) /* peak_kb is valid: a load that comes back */
+#define POLICY_IN_PSI_NOW (1u << 12) /* psi_some_now is valid (with POLICY_IN_PSI) */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */
@@ -228,7 +229,12 @@ struct policy_dom {
 	uint64_t overhead_kb;      /* O_i, already clamped to [0, N_i] */
 	uint64_t swap_free_kb;     /* SF_i */
 	uint64_t swap_tot_kb;      /* ST_i */
-	uint64_t psi_some;         /* hundredths of a percent */
+	uint64_t psi_some;         /* hundredths of a percent (avg10) */
+	/* With POLICY_IN_PSI_NOW: the pressure of now, the lower of avg10
+	 * and the share of time the guest stalled since its last report
+	 * (the daemon's history; design.md §Guest keys, "The pressure of
+	 * now"). */
+	uint64_t psi_some_now;
 	uint64_t swapin_rate;      /* pages per second */
 	/* g_i: the gap the policy leaves above the demand (W_i + O_i + g_i).
 	 * The snapshot builder fills it (POLICY_IN_GAP): headroom_kb under

@@ -24,6 +24,7 @@
 #define SNAP_HAS_BALLOON  (1u << 2)  /* balloon_current_kb */
 #define SNAP_HAS_PSI      (1u << 3)
 #define SNAP_HAS_SWAPIN   (1u << 4)
+#define SNAP_HAS_PSI_NOW  (1u << 5)  /* psi_some_now */
 
 /* The figures of the guest's last good report that the policy reads
  * (guest units, except balloon_current_kb: what the balloon driver says
@@ -37,7 +38,11 @@ struct snap_report {
 	uint64_t swap_tot_kb;
 	uint64_t swap_free_kb;
 	uint64_t balloon_current_kb;
-	uint64_t psi_some;           /* hundredths of a percent */
+	uint64_t psi_some;           /* hundredths of a percent (avg10) */
+	/* The pressure of now (the lower of avg10 and the share of time
+	 * stalled since the last report), from the daemon's history; input
+	 * without one (membalctl plan) has avg10 alone. */
+	uint64_t psi_some_now;
 	uint64_t swapin_rate;        /* pages per second */
 };
 

@@ -152,6 +152,9 @@ uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w);
 /* W_i with its error allowance, need_slack_pct of it (need.c). */
 uint64_t policy_need_slack_kb(const struct policy_params *p,
 			      const struct policy_dom *d);
+/* Guest safety: POLICY_R_PSI and/or POLICY_R_SWAPIN when d reclaims or
+ * swaps in harder than psi_no_shrink / swapin_no_shrink (pressure.c). */
+uint32_t policy_pressure(const struct policy_params *p, const struct policy_dom *d);
 /* N_i less the end of d's walk below the reserve (step.c). */
 
 int64_t policy_band_back(const struct policy_params *p,

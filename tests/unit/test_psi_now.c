@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* design.md §Guest keys, "The pressure of now": for a guest above its
- * goal the pressure the no-shrink rule reads is the lower of PSI's avg10
- * and the share of time the guest stalled between its last two reports
- * (psi_some_total's delta), as the cycle builds it from the arbiter's
- * history (src/arbiter/guest_history.c). avg10 trails a stall that ended
- * by up to ten seconds; the delta does not. */
+/* design.md §Guest keys, "The pressure of now": the pressure of now is
+ * the lower of PSI's avg10 and the share of time the guest stalled
+ * between its last two reports (psi_some_total's delta), as the cycle
+ * builds it from the arbiter's history (src/arbiter/guest_history.c);
+ * avg10 trails a stall that ended by up to ten seconds, the delta does
+ * not. The no-shrink rule reads it for a guest above its goal
+ * (src/policy/pressure.c), avg10 for the others. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 
 #include "arbiter/guest_history.h"
 #include "figures_set.h"
+#include "test_policy_util.h"
 
 /* A guest's report with psi_some avg10 (1/100 %) and the stall counter. */
 static struct guest_figures report(uint64_t avg10, uint64_t total_us)
@@ -41,13 +43,13 @@ static void two(struct guest_history *h, struct guest_figures *a,
 /* guest_psi_some_now() after a report (avg_a, us_a) and one (avg_b,
  * us_b) dt_ms later, for the avg10 of the second. */
 static uint64_t now_after(uint64_t avg_a, uint64_t us_a, uint64_t avg_b,
-			  uint64_t us_b, uint64_t dt_ms, bool above_goal)
+			  uint64_t us_b, uint64_t dt_ms)
 {
 	struct guest_history h;
 	struct guest_figures a = report(avg_a, us_a), b = report(avg_b, us_b);
 
 	two(&h, &a, &b, dt_ms);
-	return guest_psi_some_now(&h, avg_b, above_goal);
+	return guest_psi_some_now(&h, avg_b);
 }
 
 /* The stall ended: avg10 still 32 % (decaying), the counter did not move
@@ -55,7 +57,7 @@ static uint64_t now_after(uint64_t avg_a, uint64_t us_a, uint64_t avg_b,
 static void test_stall_ended(void **state)
 {
 	(void)state;
-	assert_int_equal(now_after(3400, 50000000, 3200, 50000000, 2000, true),
+	assert_int_equal(now_after(3400, 50000000, 3200, 50000000, 2000),
 			 0);
 }
 
@@ -64,7 +66,7 @@ static void test_stall_ended(void **state)
 static void test_stall_goes_on(void **state)
 {
 	(void)state;
-	assert_int_equal(now_after(2800, 50000000, 3000, 51000000, 2000, true),
+	assert_int_equal(now_after(2800, 50000000, 3000, 51000000, 2000),
 			 3000);
 }
 
@@ -73,7 +75,7 @@ static void test_stall_goes_on(void **state)
 static void test_stall_starts(void **state)
 {
 	(void)state;
-	assert_int_equal(now_after(0, 0, 500, 800000, 1000, true), 500);
+	assert_int_equal(now_after(0, 0, 500, 800000, 1000), 500);
 }
 
 /* Partly stalled and below avg10: the share, to the hundredth of a
@@ -81,7 +83,7 @@ static void test_stall_starts(void **state)
 static void test_share_below_avg10(void **state)
 {
 	(void)state;
-	assert_int_equal(now_after(4000, 7000000, 3800, 7250000, 2000, true),
+	assert_int_equal(now_after(4000, 7000000, 3800, 7250000, 2000),
 			 1250);
 }
 
@@ -96,23 +98,62 @@ static void test_no_delta_is_avg10(void **state)
 	(void)state;
 	memset(&h, 0, sizeof(h));
 	guest_history_push(&h, NULL, &a, 1000);
-	assert_int_equal(guest_psi_some_now(&h, 3000, true), 3000);
+	assert_int_equal(guest_psi_some_now(&h, 3000), 3000);
 	two(&h, &a, &b, 1000);
-	assert_int_equal(guest_psi_some_now(&h, 3000, true), 3000);
+	assert_int_equal(guest_psi_some_now(&h, 3000), 3000);
 	c.have &= ~(1u << MK_PSI_SOME_TOTAL);
 	two(&h, &a, &c, 1000);
-	assert_int_equal(guest_psi_some_now(&h, 3000, true), 3000);
+	assert_int_equal(guest_psi_some_now(&h, 3000), 3000);
 }
 
-/* At or below its goal a guest whose stall paused keeps avg10: it may be
- * between two bursts of paging of one climb. */
-static void test_below_goal_keeps_avg10(void **state)
+/* The policy's choice: a guest whose stall ended (avg10 32 %, nothing
+ * stalled since its last report) and that holds 600 MiB above its goal
+ * (W 300 + gap 64) is shrunk; at or below its goal it keeps avg10 and is
+ * held (it may be between two bursts of paging of one climb); with
+ * psi_now = no, or without the figure (membalctl plan input), avg10
+ * holds it at any size. */
+static void psi_dom(struct policy_dom *d, uint64_t held)
 {
+	*d = est_swap_dom(1, held, 300 * MIB);
+	d->flags |= POLICY_IN_PSI | POLICY_IN_PSI_NOW;
+	d->psi_some = 3200;
+	d->psi_some_now = now_after(3400, 50000000, 3200, 50000000, 2000);
+}
+
+static void test_policy_reads_now_above_goal(void **state)
+{
+	struct policy_params p;
+	struct policy_dom d;
+	struct policy_decision out;
+	struct policy_cycle cycle;
+
 	(void)state;
-	assert_int_equal(now_after(3400, 50000000, 3200, 50000000, 2000, false),
-			 3200);
-	assert_int_equal(now_after(3400, 50000000, 3200, 50000000, 2000, true),
-			 0);
+	policy_params_default(&p);
+	p.need = POLICY_NEED_ESTIMATE;
+	p.psi_now = true;
+	psi_dom(&d, 600 * MIB);
+	assert_int_equal(d.psi_some_now, 0);
+	decide(&p, 4096 * MIB, &d, 1, &out, &cycle);
+	assert_false(out.reasons & POLICY_R_PSI);
+	assert_true(out.floor_kb < 600 * MIB);
+	assert_true(out.target_kb < 600 * MIB);
+
+	/* At its goal: avg10, held. */
+	psi_dom(&d, 364 * MIB);
+	decide(&p, 4096 * MIB, &d, 1, &out, &cycle);
+	assert_true(out.reasons & POLICY_R_PSI);
+	assert_int_equal(out.floor_kb, 364 * MIB);
+
+	/* psi_now = no, or no figure of now: avg10 holds it above its goal. */
+	psi_dom(&d, 600 * MIB);
+	p.psi_now = false;
+	decide(&p, 4096 * MIB, &d, 1, &out, &cycle);
+	assert_true(out.reasons & POLICY_R_PSI);
+	assert_int_equal(out.floor_kb, 600 * MIB);
+	p.psi_now = true;
+	d.flags &= ~POLICY_IN_PSI_NOW;
+	decide(&p, 4096 * MIB, &d, 1, &out, &cycle);
+	assert_int_equal(out.floor_kb, 600 * MIB);
 }
 
 /* A heartbeat that repeats the last publication (the same avg10, the
@@ -120,7 +161,7 @@ static void test_below_goal_keeps_avg10(void **state)
 static void test_repeated_figures_keep_avg10(void **state)
 {
 	(void)state;
-	assert_int_equal(now_after(10000, 80000000, 10000, 80000000, 10000, true),
+	assert_int_equal(now_after(10000, 80000000, 10000, 80000000, 10000),
 			 10000);
 }
 
@@ -132,7 +173,7 @@ int main(void)
 		cmocka_unit_test(test_stall_starts),
 		cmocka_unit_test(test_share_below_avg10),
 		cmocka_unit_test(test_no_delta_is_avg10),
-		cmocka_unit_test(test_below_goal_keeps_avg10),
+		cmocka_unit_test(test_policy_reads_now_above_goal),
 		cmocka_unit_test(test_repeated_figures_keep_avg10),
 	};
 
