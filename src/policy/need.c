@@ -173,3 +173,23 @@ uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w)
 {
 	return (d->flags & POLICY_IN_PEAK) && d->peak_kb > w ? d->peak_kb : w;
 }
+
+/* Whether the load an OOM kill raised d's minimum for is gone: d does
+ * not grow, and its goal W_i + g_i lies below the raised L_i by more
+ * than all its swap. A return to the killing level from there would
+ * page more than that swap holds, so the raise no longer stands for a
+ * load that swap and the gap would carry; it stands for one that has
+ * fallen away (a daily cycle past its peak). Held as a floor of every
+ * tier, it kept such a guest 300 MiB above a 130 MiB load for minutes
+ * while the guests it starved were killed (diurnal-fleet-tight, 38
+ * kills; design.md §Growth is never cut, "The OOM minimum after the
+ * needs"). A guest that grows again keeps the raise as a floor. */
+bool policy_oom_load_gone(const struct policy_params *p,
+			  const struct policy_dom *d)
+{
+	if (!(d->flags & POLICY_IN_WS) || (d->flags & POLICY_IN_GROWING))
+		return false;
+	uint64_t goal = d->ws_kb + policy_dom_gap_kb(p, d);   /* each <= POLICY_KB_MAX */
+
+	return goal + d->swap_tot_kb < d->min_kb;
+}
