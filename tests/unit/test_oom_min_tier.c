@@ -119,7 +119,8 @@ static void test_killed_with_swap_keeps_min(void **state)
 }
 
 /* The load that was killed is gone: 64 MiB of swap, a goal of 264 MiB,
- * 72 below the raised 400 beyond all its swap, not growing. The raise
+ * 8 below the raised 400 beyond all its swap and oom_bump_mb (64), not
+ * growing. The raise
  * is served after the needs, as for a guest without swap: the swapper
  * (460, M = 688) has more than the 288 the floor left it, the killed
  * guest less than 400 but its need. Growing again, or with the swap to
@@ -139,8 +140,9 @@ static void test_killed_load_gone_yields(void **state)
 	assert_true(o[0].target_kb >= 200 * MIB);
 	assert_true(o[1].target_kb > 288 * MIB);
 	assert_true(o[0].reasons & POLICY_R_YIELD);
-	/* 137 MiB of swap: 264 + 137 = 401 reaches the raise, a floor. */
-	d[0].swap_tot_kb = 137 * MIB;
+	/* 72 MiB of swap: 264 + 72 + 64 reaches the raise, a floor. */
+	assert_int_equal(params.oom_bump_kb, 64 * MIB);
+	d[0].swap_tot_kb = 72 * MIB;
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(o[0].target_kb, 400 * MIB);
 	assert_int_equal(o[1].target_kb, 288 * MIB);

@@ -143,7 +143,7 @@ static uint64_t clampu(uint64_t v, uint64_t lo, uint64_t hi)
 /* A killed domain's raised minimum is tier 4 (design.md §Growth is
  * never cut, "The OOM minimum after the needs") without swap, or with
  * swap once the killed load is gone (not growing, W_i + g_i + all its
- * swap below the raised L_i): its floors are those of the minimum
+ * swap + oom_bump_kb below the raised L_i): its floors are those of the minimum
  * before the kill. */
 static bool oom_yields(const struct policy_params *p, const struct policy_dom *d)
 {
@@ -152,7 +152,8 @@ static bool oom_yields(const struct policy_params *p, const struct policy_dom *d
 	if (!d->swap_tot_kb)
 		return true;
 	return !(d->flags & POLICY_IN_GROWING) &&
-	       d->ws_kb + policy_dom_gap_kb(p, d) + d->swap_tot_kb < d->min_kb;
+	       d->ws_kb + policy_dom_gap_kb(p, d) + d->swap_tot_kb + p->oom_bump_kb <
+	       d->min_kb;
 }
 
 /* L_i' without the adoption grace (*lon) and with it (*lo). */
