@@ -173,3 +173,25 @@ uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w)
 {
 	return (d->flags & POLICY_IN_PEAK) && d->peak_kb > w ? d->peak_kb : w;
 }
+
+/* Whether the load an OOM kill raised d's minimum for is gone: d does
+ * not grow, and its goal W_i + g_i lies below the raised L_i by more
+ * than all its swap and oom_bump_kb. The raise then stands for a load
+ * that has fallen away (a daily cycle past its peak), further than the
+ * guest's swap and the bump the learned gap takes after a kill could
+ * have carried. Held as a floor of every tier, it kept such a guest 300
+ * MiB above a 130 MiB load for minutes while the guests it starved were
+ * killed (diurnal-fleet-tight, 38 kills;
+ * design.md §Growth is never cut, "The OOM minimum after the needs"). Without the bump, small
+ * guests with 64 MiB of swap whose loads jump back after a fall were
+ * killed more under headroom = fixed (growing-adopted 24 -> 40). A
+ * guest that grows again keeps the raise as a floor. */
+bool policy_oom_load_gone(const struct policy_params *p,
+			  const struct policy_dom *d)
+{
+	if (!(d->flags & POLICY_IN_WS) || (d->flags & POLICY_IN_GROWING))
+		return false;
+	uint64_t goal = d->ws_kb + policy_dom_gap_kb(p, d);   /* each <= POLICY_KB_MAX */
+
+	return goal + d->swap_tot_kb + p->oom_bump_kb < d->min_kb;
+}

@@ -140,13 +140,20 @@ static uint64_t clampu(uint64_t v, uint64_t lo, uint64_t hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* A swapless killed domain's raised minimum is tier 4 (design.md
- * §Growth is never cut, "The OOM minimum after the needs"): its floors
- * are those of the minimum before the kill. */
-static bool oom_yields(const struct policy_dom *d)
+/* A killed domain's raised minimum is tier 4 (design.md §Growth is
+ * never cut, "The OOM minimum after the needs") without swap, or with
+ * swap once the killed load is gone (not growing, W_i + g_i + all its
+ * swap + oom_bump_kb below the raised L_i): its floors are those of the minimum
+ * before the kill. */
+static bool oom_yields(const struct policy_params *p, const struct policy_dom *d)
 {
-	return has_ws(d) && (d->flags & POLICY_IN_OOM_MIN) && d->oom_raise_kb &&
-	       !d->swap_tot_kb;
+	if (!has_ws(d) || !(d->flags & POLICY_IN_OOM_MIN) || !d->oom_raise_kb)
+		return false;
+	if (!d->swap_tot_kb)
+		return true;
+	return !(d->flags & POLICY_IN_GROWING) &&
+	       d->ws_kb + policy_dom_gap_kb(p, d) + d->swap_tot_kb + p->oom_bump_kb <
+	       d->min_kb;
 }
 
 /* L_i' without the adoption grace (*lon) and with it (*lo). */
@@ -207,7 +214,7 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	b->up = p->scarce_cap == POLICY_CAP_DEMAND ? goal : d->max_kb;
 	uint64_t keep_min = 0;
 
-	if (oom_yields(d)) {
+	if (oom_yields(p, d)) {
 		struct policy_dom base = *d;
 
 		base.min_kb = d->min_kb - d->oom_raise_kb;
@@ -366,7 +373,7 @@ static void test_tiers_budget_bounds(void **state)
 				fail_msg("seed %u dom %zu (tier %u): target %llu outside [%llu, %llu]",
 					 seed, i, tier, (unsigned long long)t,
 					 (unsigned long long)lo, (unsigned long long)up);
-			oom_yielded += oom_yields(&dom[i]) && t < dom[i].min_kb;
+			oom_yielded += oom_yields(&p, &dom[i]) && t < dom[i].min_kb;
 		}
 	}
 	print_message("tier 0 %u, tier 1 %u, tier 2 %u, tier 3 %u, tier 4 %u, tier 5 %u, tier 6 %u, infeasible %u, below a raised minimum %u\n",
