@@ -118,10 +118,9 @@ static void test_killed_with_swap_keeps_min(void **state)
 	assert_true(o[1].target_kb > 288 * MIB);
 }
 
-/* The load that was killed is gone: 64 MiB of swap, a goal of 264 MiB,
- * 8 below the raised 400 beyond all its swap and oom_bump_mb (64), not
- * growing. The raise
- * is served after the needs, as for a guest without swap: the swapper
+/* The load that was killed is gone: 64 MiB of swap, W_i + headroom_mb
+ * = 264 MiB, 8 below the raised 400 beyond all its swap and oom_bump_mb
+ * (64), not growing. The raise is served after the needs, as for a guest without swap: the swapper
  * (460, M = 688) has more than the 288 the floor left it, the killed
  * guest less than 400 but its need. Growing again, or with the swap to
  * reach the raise (test above), it keeps 400 (diurnal-fleet-tight:
@@ -152,6 +151,50 @@ static void test_killed_load_gone_yields(void **state)
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(o[0].target_kb, 400 * MIB);
 	assert_int_equal(o[1].target_kb, 288 * MIB);
+}
+
+/* Under headroom = learned the gap after a kill is gap_min + oom_bump =
+ * 96 MiB (gap.c). The test reads the fixed headroom, not that gap,
+ * which would count the bump twice (200 + 96 + 64 + 64 reaches 400):
+ * the raise yields as under fixed, and the targets are those of the
+ * fixed gap. The gap's floor goes with the raise: the policy reads g_i
+ * as the fixed headroom while the killed load is gone, the learned gap
+ * again once the guest grows (the raise a floor again) or for a guest
+ * not killed. diurnal-fleet-tight's learned column kept d8's raise and
+ * had 39 kills against fixed's 27 (docs/evaluation.md, "Session 14: the
+ * killed load gone (killgone14)"). */
+static void test_killed_load_gone_learned_gap(void **state)
+{
+	struct policy_dom d[2] = { killed(1), est_swap_dom(2, 288 * MIB, 460 * MIB) };
+	struct policy_decision o[2], fixed[2];
+	struct policy_cycle cycle;
+	uint64_t learned = params.gap_min_kb + params.oom_bump_kb;
+
+	assert_int_equal(learned, 96 * MIB);
+	d[0].swap_tot_kb = 64 * MIB;
+	d[0].swap_free_kb = 64 * MIB;
+	d[0].flags |= POLICY_IN_GAP;
+	assert_int_equal(d[0].gap_kb, params.headroom_kb);
+	decide(&params, 0, d, 2, fixed, &cycle);
+	d[0].gap_kb = learned;
+	assert_int_equal(policy_dom_gap_kb(&params, &d[0]), params.headroom_kb);
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_true(o[0].target_kb < 400 * MIB);
+	assert_true(o[1].target_kb > 288 * MIB);
+	assert_true(o[0].reasons & POLICY_R_YIELD);
+	assert_int_equal(o[0].target_kb, fixed[0].target_kb);
+	assert_int_equal(o[1].target_kb, fixed[1].target_kb);
+	/* Growing again: a floor, and the learned gap. */
+	d[0].flags |= POLICY_IN_GROWING;
+	assert_int_equal(policy_dom_gap_kb(&params, &d[0]), learned);
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 400 * MIB);
+	assert_int_equal(o[1].target_kb, 288 * MIB);
+	/* Not killed: its learned gap. */
+	d[0].flags &= ~(POLICY_IN_GROWING | POLICY_IN_OOM_MIN);
+	d[0].oom_raise_kb = 0;
+	assert_int_equal(policy_dom_gap_kb(&params, &d[0]), learned);
 }
 
 /* oom_min_yield = no: the raised minimum is a floor of every tier, as
@@ -207,6 +250,7 @@ int main(void)
 		cmocka_unit_test_setup(test_killed_climber_keeps_margin, setup),
 		cmocka_unit_test_setup(test_killed_with_swap_keeps_min, setup),
 		cmocka_unit_test_setup(test_killed_load_gone_yields, setup),
+		cmocka_unit_test_setup(test_killed_load_gone_learned_gap, setup),
 		cmocka_unit_test_setup(test_key_off_keeps_min, setup),
 		cmocka_unit_test_setup(test_oom_min_kept_in_abundance, setup),
 		cmocka_unit_test_setup(test_oom_raise_above_min_refused, setup),
