@@ -70,9 +70,19 @@ uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
 	uint64_t new_kills = 0;
 
 	if (d->have_oom && kills > d->oom_kills) {
+		uint64_t raised = d->actual_kb + bump_kb;
+
 		new_kills = kills - d->oom_kills;
 		d->oom_events++;
-		d->oom_min_kb = d->actual_kb + bump_kb;
+		/* A kill says the guest needed more than it held then: never
+		 * less than an earlier kill in force said. Set from what it
+		 * holds now alone, a kill after a cut lowered the minimum the
+		 * kill before had raised (saw-sample's s2: 671744 -> 654720
+		 * KiB, killed on every tooth). The hold restarts: the guest
+		 * is still being killed. */
+		if (now < d->oom_until_ms && d->oom_min_kb > raised)
+			raised = d->oom_min_kb;
+		d->oom_min_kb = raised;
 		d->oom_until_ms = now + (uint64_t)hold_s * 1000;
 	}
 	d->oom_kills = kills;

@@ -36,7 +36,7 @@ bool dom_target_seen(struct dom *d, uint64_t kb);
 /* A report's OOM-kill count. The first figure is a baseline, not an
  * event; a counter that went down is a rebooted guest. Returns the number
  * of new kills (0: nothing to do); then L_i is raised to N_i + bump_kb
- * for hold_s seconds. */
+ * (or kept at a higher raise still in force) for hold_s seconds. */
 uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
 		      uint32_t hold_s, uint64_t now);
 

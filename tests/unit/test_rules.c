@@ -130,6 +130,33 @@ static void test_oom_raises_min(void **state)
 	assert_int_equal(dom_oom_seen(&d, 1, 64 * MIB, 300, 5000), 1);
 }
 
+/* A kill after a cut is evidence of more need, never of less: the
+ * minimum an earlier kill raised stays while in force (its hold restarts);
+ * once it lapsed, a kill raises from what the guest holds again. */
+static void test_oom_raise_never_lowered(void **state)
+{
+	struct dom d = fresh(1, "db");
+
+	assert_int_equal(dom_oom_seen(&d, 0, 64 * MIB, 300, 1000), 0);
+	assert_int_equal(dom_oom_seen(&d, 1, 64 * MIB, 300, 2000), 1);
+	assert_int_equal(dom_oom_min(&d, 2000), 576 * MIB);
+	/* Cut below its raise (another guest's need came first), killed
+	 * again: the minimum stays 576, held 300 s from this kill. */
+	d.actual_kb = 400 * MIB;
+	assert_int_equal(dom_oom_seen(&d, 2, 64 * MIB, 300, 100000), 1);
+	assert_int_equal(dom_oom_min(&d, 100000), 576 * MIB);
+	assert_int_equal(dom_oom_min(&d, 100000 + 299999), 576 * MIB);
+	assert_int_equal(dom_oom_min(&d, 100000 + 300000), 0);
+	/* A kill above the raise in force raises it further. */
+	d.actual_kb = 600 * MIB;
+	assert_int_equal(dom_oom_seen(&d, 3, 64 * MIB, 300, 200000), 1);
+	assert_int_equal(dom_oom_min(&d, 200000), 664 * MIB);
+	/* After the hold lapsed, the next kill starts from what it holds. */
+	d.actual_kb = 300 * MIB;
+	assert_int_equal(dom_oom_seen(&d, 4, 64 * MIB, 300, 200000 + 300000), 1);
+	assert_int_equal(dom_oom_min(&d, 200000 + 300000), 364 * MIB);
+}
+
 static void test_uncooperative(void **state)
 {
 	struct dom d = fresh(1, "web");
@@ -407,6 +434,7 @@ int main(void)
 		cmocka_unit_test_setup(test_classify, setup),
 		cmocka_unit_test_setup(test_manual_hold, setup),
 		cmocka_unit_test_setup(test_oom_raises_min, setup),
+		cmocka_unit_test_setup(test_oom_raise_never_lowered, setup),
 		cmocka_unit_test_setup(test_uncooperative, setup),
 		cmocka_unit_test_setup(test_grant_withdrawn, setup),
 		cmocka_unit_test_setup(test_state_codec, setup),
