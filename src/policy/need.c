@@ -173,3 +173,47 @@ uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w)
 {
 	return (d->flags & POLICY_IN_PEAK) && d->peak_kb > w ? d->peak_kb : w;
 }
+
+/* Whether the load an OOM kill raised d's minimum for is gone: d does
+ * not grow, and W_i lies below the raised L_i by more than the fixed
+ * headroom (headroom_kb), all its swap and oom_bump_kb. The raise then
+ * stands for a load that has fallen away (a daily cycle past its peak),
+ * further than the guest's swap and a bump could have carried. Held as
+ * a floor of every tier, it kept such a guest 300 MiB above a 130 MiB
+ * load for minutes while the guests it starved were killed
+ * (diurnal-fleet-tight, 38 kills;
+ * design.md §Growth is never cut, "The OOM minimum after the needs").
+ * Without the bump, small guests with 64 MiB of swap whose loads jump
+ * back after a fall were killed more (growing-adopted 24 -> 40). The
+ * margin is the fixed headroom, not g_i, whatever the headroom mode:
+ * after a kill the learned gap's floor is gap_min + oom_bump (gap.c), so
+ * g_i would count the bump twice; the learned column kept d8's raise
+ * there (W_i 195 + 96 + 128 + 64 > 482) where the fixed one yielded it.
+ * A guest that grows again keeps the raise as a floor. */
+bool policy_oom_load_gone(const struct policy_params *p,
+			  const struct policy_dom *d)
+{
+	if (!(d->flags & POLICY_IN_WS) || !(d->flags & POLICY_IN_OOM_MIN) ||
+	    d->oom_raise_kb == 0 || (d->flags & POLICY_IN_GROWING))
+		return false;
+	/* each <= POLICY_KB_MAX */
+	return d->ws_kb + p->headroom_kb + d->swap_tot_kb + p->oom_bump_kb < d->min_kb;
+}
+
+/* The learned gap keeps gap_min + oom_bump for oom_hold_s after a kill
+ * (gap.c): with the raised L_i it guards against the load that killed
+ * the guest coming back. Once that load is gone (above), the raise
+ * yields and so does that floor: the gap is read at most as the fixed
+ * headroom, what `headroom = fixed` leaves. Without this, under
+ * `headroom = learned` every such guest kept 32 MiB more than under
+ * `fixed` for the rest of the hold, and diurnal-fleet-tight's learned
+ * column had 32 kills against fixed's 27 (docs/evaluation.md, "Session
+ * 14: the killed load gone (killgone14)"). */
+uint64_t policy_dom_gap_kb(const struct policy_params *p,
+			   const struct policy_dom *d)
+{
+	uint64_t g = (d->flags & (POLICY_IN_GAP | POLICY_IN_WS)) ? d->gap_kb
+								 : p->headroom_kb;
+
+	return g > p->headroom_kb && policy_oom_load_gone(p, d) ? p->headroom_kb : g;
+}

@@ -202,13 +202,14 @@ static void self_adjust(const struct policy_params *p,
  * floor: letting every killed guest yield gave host-50 (512 MiB of swap
  * each) 68 kills instead of 50, and judging "no swap room" against the
  * gap, which the learned gap raises after a kill, doubled growing-adopted's
- * kills under headroom = learned (26 -> 52). *dv becomes the floors
- * without the raise; returns the raised L_i (0 when nothing yields). */
+ * kills under headroom = learned (26 -> 52); unless its killed load is
+ * gone (policy_oom_load_gone()). *dv becomes the floors without the
+ * raise; returns the raised L_i (0 when nothing yields). */
 static uint64_t tier_floors(const struct policy_params *p,
 			    const struct policy_dom *d, struct derived *dv)
 {
 	if (!p->oom_min_yield || !(d->flags & POLICY_IN_OOM_MIN) ||
-	    d->oom_raise_kb == 0 || d->swap_tot_kb > 0)
+	    d->oom_raise_kb == 0 || (d->swap_tot_kb > 0 && !policy_oom_load_gone(p, d)))
 		return 0;
 	struct policy_dom base = *d;
 

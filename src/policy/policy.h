@@ -259,12 +259,11 @@ struct policy_dom {
 	uint64_t peak_kb;
 };
 
-static inline uint64_t policy_dom_gap_kb(const struct policy_params *p,
-					 const struct policy_dom *d)
-{
-	return (d->flags & (POLICY_IN_GAP | POLICY_IN_WS)) ? d->gap_kb
-							    : p->headroom_kb;
-}
+/* g_i as the policy reads it: gap_kb, or headroom_kb without the flags;
+ * at most headroom_kb once the load an OOM kill raised L_i for is gone
+ * (need.c). */
+uint64_t policy_dom_gap_kb(const struct policy_params *p,
+			   const struct policy_dom *d);
 
 struct policy_host {
 	/*

@@ -149,6 +149,11 @@ uint64_t policy_need_ahead_kb(const struct policy_params *p,
 			      const struct policy_dom *d, bool lead);
 /* w, or the peak W_i held for a load that comes back (need.c). */
 uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w);
+/* Whether the load an OOM kill raised d's minimum for is gone: not
+ * growing, W_i + headroom + ST_i + oom_bump_kb below the raised L_i
+ * (need.c). */
+bool policy_oom_load_gone(const struct policy_params *p,
+			  const struct policy_dom *d);
 /* W_i with its error allowance, need_slack_pct of it (need.c). */
 uint64_t policy_need_slack_kb(const struct policy_params *p,
 			      const struct policy_dom *d);

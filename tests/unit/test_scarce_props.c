@@ -97,12 +97,33 @@ static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
 	return n;
 }
 
+static bool has_ws(const struct policy_dom *d)
+{
+	return d->flags & POLICY_IN_WS;
+}
+
+/* The killed load is gone: not growing, W_i + the fixed headroom + all
+ * its swap + oom_bump_kb below the raised L_i (design.md §Growth is never cut, "The OOM minimum after the needs"). */
+static bool load_gone(const struct policy_params *p, const struct policy_dom *d)
+{
+	return has_ws(d) && (d->flags & POLICY_IN_OOM_MIN) && d->oom_raise_kb &&
+	       !(d->flags & POLICY_IN_GROWING) &&
+	       d->ws_kb + p->headroom_kb + d->swap_tot_kb + p->oom_bump_kb < d->min_kb;
+}
+
+/* g_i as the policy reads it: at most the fixed headroom once the killed
+ * load is gone (the learned gap's OOM floor goes with the raise). */
+static uint64_t gap_of(const struct policy_params *p, const struct policy_dom *d)
+{
+	return d->gap_kb > p->headroom_kb && load_gone(p, d) ? p->headroom_kb : d->gap_kb;
+}
+
 /* The need the tiers serve, with its OOM margin (the formula above). */
 static uint64_t need_w(const struct policy_params *p, const struct policy_dom *d)
 {
 	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
-	uint64_t room = growing && d->gap_kb > d->swap_free_kb
-				? d->gap_kb - d->swap_free_kb : 0;
+	uint64_t g = gap_of(p, d);
+	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 	uint64_t more = room && d->commit_new_kb > room ? d->commit_new_kb : room;
 
 	return d->ws_kb + more;
@@ -113,17 +134,12 @@ static uint64_t need_w(const struct policy_params *p, const struct policy_dom *d
 static uint64_t need_now(const struct policy_params *p, const struct policy_dom *d)
 {
 	bool growing = p->oom_room_s && (d->flags & POLICY_IN_GROWING);
-	uint64_t room = growing && d->gap_kb > d->swap_free_kb
-				? d->gap_kb - d->swap_free_kb : 0;
+	uint64_t g = gap_of(p, d);
+	uint64_t room = growing && g > d->swap_free_kb ? g - d->swap_free_kb : 0;
 
 	if (room && (d->flags & (POLICY_IN_CLIMBING | POLICY_IN_OOM_MIN)))
 		return need_w(p, d);
 	return room ? d->ws_kb + d->commit_new_kb : d->ws_kb;
-}
-
-static bool has_ws(const struct policy_dom *d)
-{
-	return d->flags & POLICY_IN_WS;
 }
 
 struct bounds {
@@ -140,13 +156,14 @@ static uint64_t clampu(uint64_t v, uint64_t lo, uint64_t hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* A swapless killed domain's raised minimum is tier 4 (design.md
- * §Growth is never cut, "The OOM minimum after the needs"): its floors
- * are those of the minimum before the kill. */
-static bool oom_yields(const struct policy_dom *d)
+/* A killed domain's raised minimum is tier 4 without swap, or with swap
+ * once the killed load is gone: its floors are those of the minimum
+ * before the kill. */
+static bool oom_yields(const struct policy_params *p, const struct policy_dom *d)
 {
-	return has_ws(d) && (d->flags & POLICY_IN_OOM_MIN) && d->oom_raise_kb &&
-	       !d->swap_tot_kb;
+	if (!has_ws(d) || !(d->flags & POLICY_IN_OOM_MIN) || !d->oom_raise_kb)
+		return false;
+	return !d->swap_tot_kb || load_gone(p, d);
 }
 
 /* L_i' without the adoption grace (*lon) and with it (*lo). */
@@ -166,7 +183,7 @@ static void floors_of(const struct policy_params *p, const struct policy_dom *d,
 	if (has_ws(d) && (d->flags & POLICY_IN_GRACE)) {
 		uint64_t o = d->overhead_kb < d->actual_kb ? d->overhead_kb : d->actual_kb;
 		uint64_t c = d->committed_as_kb + o;
-		uint64_t g = (c > d->ws_kb ? c : d->ws_kb) + d->gap_kb;
+		uint64_t g = (c > d->ws_kb ? c : d->ws_kb) + gap_of(p, d);
 
 		if (g > keep)
 			g = keep;
@@ -189,7 +206,7 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	if (has_ws(d)) {
 		uint64_t w = need_w(p, d);
 
-		want = d->ws_kb + d->gap_kb;
+		want = d->ws_kb + gap_of(p, d);
 		if (w > want)
 			want = w;
 		b->a = p->tau * (double)w;
@@ -207,7 +224,7 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	b->up = p->scarce_cap == POLICY_CAP_DEMAND ? goal : d->max_kb;
 	uint64_t keep_min = 0;
 
-	if (oom_yields(d)) {
+	if (oom_yields(p, d)) {
 		struct policy_dom base = *d;
 
 		base.min_kb = d->min_kb - d->oom_raise_kb;
@@ -225,7 +242,7 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	 * estimate's slack): W_i plus need_slack_pct of it, 4 KiB aligned. */
 	b->slack = clampu(d->ws_kb + (d->ws_kb * p->need_slack_pct / 100 & ~UINT64_C(3)),
 			  b->upm, b->up);
-	b->sf = has_ws(d) && d->swap_free_kb > d->gap_kb ? d->swap_free_kb - d->gap_kb : 0;
+	b->sf = has_ws(d) && d->swap_free_kb > gap_of(p, d) ? d->swap_free_kb - gap_of(p, d) : 0;
 }
 
 /* The grace's yield (the formula at the top), then Z_i. */
@@ -366,7 +383,7 @@ static void test_tiers_budget_bounds(void **state)
 				fail_msg("seed %u dom %zu (tier %u): target %llu outside [%llu, %llu]",
 					 seed, i, tier, (unsigned long long)t,
 					 (unsigned long long)lo, (unsigned long long)up);
-			oom_yielded += oom_yields(&dom[i]) && t < dom[i].min_kb;
+			oom_yielded += oom_yields(&p, &dom[i]) && t < dom[i].min_kb;
 		}
 	}
 	print_message("tier 0 %u, tier 1 %u, tier 2 %u, tier 3 %u, tier 4 %u, tier 5 %u, tier 6 %u, infeasible %u, below a raised minimum %u\n",
@@ -455,7 +472,7 @@ static void test_swapless_first(void **state)
 					 seed, i, (unsigned long long)t,
 					 (unsigned long long)b[i].lo, out[i].reasons);
 			if (t < b[i].lot) {
-				if (b[i].lot - t + dom[i].gap_kb > dom[i].swap_free_kb)
+				if (b[i].lot - t + gap_of(&p, &dom[i]) > dom[i].swap_free_kb)
 					fail_msg("seed %u dom %zu: cut %llu below its floor, more than its free swap %llu less its gap",
 						 seed, i, (unsigned long long)(b[i].lot - t),
 						 (unsigned long long)dom[i].swap_free_kb);
