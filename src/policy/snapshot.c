@@ -45,10 +45,10 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 	if (g->have & SNAP_HAS_PSI) {
 		s->psi_some = g->psi_some;
 		s->flags |= POLICY_IN_PSI;
-	}
-	if ((g->have & SNAP_HAS_PSI) && (g->have & SNAP_HAS_PSI_NOW)) {
-		s->psi_some_now = g->psi_some_now;
-		s->flags |= POLICY_IN_PSI_NOW;
+		if (g->have & SNAP_HAS_PSI_NOW) {
+			s->psi_some_now = g->psi_some_now;
+			s->flags |= POLICY_IN_PSI_NOW;
+		}
 	}
 	if (g->have & SNAP_HAS_SWAPIN) {
 		s->swapin_rate = g->swapin_rate;

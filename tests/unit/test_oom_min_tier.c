@@ -88,6 +88,21 @@ static void test_killed_climber_keeps_margin(void **state)
 	assert_in_range(o[1].target_kb, 424 * MIB - 4, 424 * MIB);
 }
 
+/* The killed guest of the cases below with kb of swap, all of it free. */
+static void give_swap(struct policy_dom *d, uint64_t kb)
+{
+	d->swap_tot_kb = kb;
+	d->swap_free_kb = kb;
+}
+
+/* The killed guest holds its raised 400, the swapper what that leaves
+ * of M = 688: 288. */
+static void assert_raise_kept(const struct policy_decision o[2])
+{
+	assert_int_equal(o[0].target_kb, 400 * MIB);
+	assert_int_equal(o[1].target_kb, 288 * MIB);
+}
+
 /* A killed guest with swap keeps its raised minimum as a floor, 400,
  * whatever its free swap, while its goal (264) and its swap (160) reach
  * the raised minimum, and the swapper (460, M = 688) gets 288 (host-50:
@@ -99,12 +114,10 @@ static void test_killed_with_swap_keeps_min(void **state)
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
-	d[0].swap_tot_kb = 160 * MIB;
-	d[0].swap_free_kb = 160 * MIB;
+	give_swap(&d[0], 160 * MIB);
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
-	assert_int_equal(o[0].target_kb, 400 * MIB);
-	assert_int_equal(o[1].target_kb, 288 * MIB);
+	assert_raise_kept(o);
 	/* Its swap full: still a floor (the test reads the swap it has). */
 	d[0].swap_free_kb = 0;
 	decide(&params, 0, d, 2, o, &cycle);
@@ -131,8 +144,7 @@ static void test_killed_load_gone_yields(void **state)
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
-	d[0].swap_tot_kb = 64 * MIB;
-	d[0].swap_free_kb = 64 * MIB;
+	give_swap(&d[0], 64 * MIB);
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
 	assert_true(o[0].target_kb < 400 * MIB);
@@ -143,14 +155,12 @@ static void test_killed_load_gone_yields(void **state)
 	assert_int_equal(params.oom_bump_kb, 64 * MIB);
 	d[0].swap_tot_kb = 72 * MIB;
 	decide(&params, 0, d, 2, o, &cycle);
-	assert_int_equal(o[0].target_kb, 400 * MIB);
-	assert_int_equal(o[1].target_kb, 288 * MIB);
+	assert_raise_kept(o);
 	/* Growing again: a floor. */
 	d[0].swap_tot_kb = 64 * MIB;
 	d[0].flags |= POLICY_IN_GROWING;
 	decide(&params, 0, d, 2, o, &cycle);
-	assert_int_equal(o[0].target_kb, 400 * MIB);
-	assert_int_equal(o[1].target_kb, 288 * MIB);
+	assert_raise_kept(o);
 }
 
 /* Under headroom = learned the gap after a kill is gap_min + oom_bump =
@@ -171,8 +181,7 @@ static void test_killed_load_gone_learned_gap(void **state)
 	uint64_t learned = params.gap_min_kb + params.oom_bump_kb;
 
 	assert_int_equal(learned, 96 * MIB);
-	d[0].swap_tot_kb = 64 * MIB;
-	d[0].swap_free_kb = 64 * MIB;
+	give_swap(&d[0], 64 * MIB);
 	d[0].flags |= POLICY_IN_GAP;
 	assert_int_equal(d[0].gap_kb, params.headroom_kb);
 	decide(&params, 0, d, 2, fixed, &cycle);
@@ -189,8 +198,7 @@ static void test_killed_load_gone_learned_gap(void **state)
 	d[0].flags |= POLICY_IN_GROWING;
 	assert_int_equal(policy_dom_gap_kb(&params, &d[0]), learned);
 	decide(&params, 0, d, 2, o, &cycle);
-	assert_int_equal(o[0].target_kb, 400 * MIB);
-	assert_int_equal(o[1].target_kb, 288 * MIB);
+	assert_raise_kept(o);
 	/* Not killed: its learned gap. */
 	d[0].flags &= ~(POLICY_IN_GROWING | POLICY_IN_OOM_MIN);
 	d[0].oom_raise_kb = 0;
@@ -209,8 +217,7 @@ static void test_key_off_keeps_min(void **state)
 	params.oom_min_yield = false;
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
-	assert_int_equal(o[0].target_kb, 400 * MIB);
-	assert_int_equal(o[1].target_kb, 288 * MIB);
+	assert_raise_kept(o);
 }
 
 /* In abundance the raised minimum holds as before: with 400 MiB free
