@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A reservation asked for between an `xl create` and the next cycle
- * (design.md §Scarce mode from the estimated need): the tooling creates
+ * (design.md §Live migration, "Reservations"): the tooling creates
  * the domain its reservation was for, releases the reservation, and the
  * next guest's `membalctl reserve --wait` asks at once. The arbiter
  * answers from the last cycle's free figure, which still counts the
