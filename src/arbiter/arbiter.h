@@ -204,6 +204,10 @@ struct arbiter {
 	struct reservation resv[RESV_MAX];
 	uint32_t resv_last_id;
 	uint64_t reserve_kb;         /* kept free for them: what they still lack */
+	uint64_t resv_gone_kb;       /* what reservations released since the
+				      * last host reading still lacked then:
+				      * counted free in that reading, a domain
+				      * created from it may hold it now */
 	bool paused_all;
 
 	/* last cycle */

@@ -421,6 +421,9 @@ int arbiter_cycle(struct arbiter *a)
 	if (read_host(a, &before) < 0 || arbiter_refresh_domains(a, now) < 0 ||
 	    read_host(a, &a->host) < 0)
 		return -1;
+	/* a fresh reading: memory of a released reservation that a new
+	 * domain took is in its listing, no longer in free (reserve.c) */
+	a->resv_gone_kb = 0;
 	if (before.free_kb < a->host.free_kb)
 		a->host.free_kb = before.free_kb;
 	if (before.outstanding_kb > a->host.outstanding_kb)

@@ -74,6 +74,11 @@ int arbiter_release(struct arbiter *a, uint32_t id)
 
 	for (size_t i = 0; i < RESV_MAX; i++)
 		if (a->resv[i].id && (!id || a->resv[i].id == id)) {
+			/* The last cycle's free figure counted this memory
+			 * free; `xl create` then `membalctl release` means a
+			 * domain holds it now. Until the next reading it is
+			 * nobody else's (reservation_ready). */
+			a->resv_gone_kb += effective(&a->resv[i]);
 			a->resv[i].id = 0;
 			n++;
 		}
@@ -237,10 +242,16 @@ int arbiter_reservation_ready(struct arbiter *a, uint32_t id,
 		return -1;
 	}
 	/* Free memory above the reserve, the other reservations and the
-	 * growth every domain was promised and has not taken yet. */
+	 * growth every domain was promised and has not taken yet; and
+	 * not what a reservation released since that reading held free
+	 * (the domain it was for was created in it: without this a
+	 * `reserve --wait` asked between that `xl create` and the next
+	 * cycle is answered ready from memory that is gone, and its own
+	 * `xl create` fails). */
 	room = (int64_t)a->host.free_kb - (int64_t)a->host.outstanding_kb -
 	       (int64_t)a->cfg.policy.params.reserve_kb -
-	       (int64_t)(a->reserve_kb - effective(r));
+	       (int64_t)(a->reserve_kb - effective(r)) -
+	       (int64_t)a->resv_gone_kb;
 	for (size_t i = 0; i < a->ndoms; i++) {
 		const struct dom *d = a->by_domid[a->order[i]];
 

@@ -4,7 +4,8 @@
  * program that runs in a guest on its own.
  *
  *   mono    the allocation rises linearly from --low to --high over half
- *           of --period, then falls back to --low over the other half;
+ *           of --period, stays at --high for --top seconds (default 0),
+ *           then falls back to --low over the other half of --period;
  *           --cycles times (0: until killed).
  *   random  a size drawn uniformly from [--low, --high], touched
  *           --iterations times, freed; --rounds times (0: until killed).
@@ -123,15 +124,19 @@ static void release_all(struct load *l)
 	l->cap = 0;
 }
 
-/* Triangle wave: low at 0, high at period/2, low again at period. */
+/* Triangle wave with a flat top: low at 0, high from period/2 to
+ * period/2 + top, low again at period + top. The top lets a balancer that
+ * follows the rise with a loop's lag reach the peak before the fall
+ * starts; without it the peak lasts one step. */
 static size_t mono_size(uint64_t low, uint64_t high, uint64_t period_ms,
-			uint64_t t_ms)
+			uint64_t top_ms, uint64_t t_ms)
 {
-	uint64_t half = period_ms / 2, p = t_ms % period_ms;
-	uint64_t up = p <= half ? p : period_ms - p;
+	uint64_t half = period_ms / 2, cycle = period_ms + top_ms, p = t_ms % cycle;
+	uint64_t up;
 
-	if (half == 0)
+	if (half == 0 || (p >= half && p <= half + top_ms))
 		return (size_t)high;
+	up = p < half ? p : cycle - p;
 	return (size_t)(low + (high - low) * up / half);
 }
 
@@ -146,7 +151,7 @@ static uint64_t next_rand(uint64_t *s)
 
 struct opts {
 	const char *mode;
-	uint64_t low, high, size, period_s, cycles, iterations, rounds, seconds;
+	uint64_t low, high, size, period_s, top_s, cycles, iterations, rounds, seconds;
 	uint64_t step_ms, pause_ms, seed;
 	uint64_t ramp_s;          /* hold: seconds to reach --size */
 	int verbose;
@@ -155,7 +160,7 @@ struct opts {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: membal-load mono   --low MIB --high MIB --period S [--cycles N]\n"
+		"usage: membal-load mono   --low MIB --high MIB --period S [--top S] [--cycles N]\n"
 		"       membal-load random --low MIB --high MIB [--iterations N] [--rounds N]\n"
 		"                          [--pause-ms MS] [--seed N]\n"
 		"       membal-load hold   --size MIB [--ramp S] [--seconds S]\n"
@@ -164,7 +169,8 @@ static void usage(FILE *out)
 		"       membal-load --version\n"
 		"Allocate and touch memory as Zhang et al.'s evaluation workloads do.\n\n"
 		"  mono    rise linearly from --low to --high over half of --period seconds,\n"
-		"          fall back over the other half; --cycles times (default 1, 0: forever)\n"
+		"          stay at --high for --top seconds (default 0), fall back over the\n"
+		"          other half; --cycles times (default 1, 0: forever)\n"
 		"  random  a uniform size in [--low, --high], every page written --iterations\n"
 		"          times (default 10), freed; --rounds times (default 10, 0: forever)\n"
 		"  hold    keep --size MiB for --seconds (default 0: until killed); with\n"
@@ -199,6 +205,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "high", required_argument, NULL, 'H' },
 		{ "size", required_argument, NULL, 's' },
 		{ "period", required_argument, NULL, 'p' },
+		{ "top", required_argument, NULL, 'T' },
 		{ "cycles", required_argument, NULL, 'c' },
 		{ "iterations", required_argument, NULL, 'i' },
 		{ "rounds", required_argument, NULL, 'r' },
@@ -242,6 +249,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'H': bad |= num("high", optarg, 0, MIB_MAX, &o->high); have_high = true; break;
 		case 's': bad |= num("size", optarg, 0, MIB_MAX, &o->size); have_size = true; break;
 		case 'p': bad |= num("period", optarg, 1, 86400, &o->period_s); have_period = true; break;
+		case 'T': bad |= num("top", optarg, 0, 86400, &o->top_s); break;
 		case 'c': bad |= num("cycles", optarg, 0, 1000000, &o->cycles); break;
 		case 'i': bad |= num("iterations", optarg, 1, 1000000, &o->iterations); break;
 		case 'r': bad |= num("rounds", optarg, 0, 1000000, &o->rounds); break;
@@ -324,14 +332,15 @@ static int fail(size_t want, size_t have)
 
 static int run_mono(const struct opts *o, struct load *l)
 {
-	uint64_t period_ms = o->period_s * 1000, t0 = now_ms(), t;
+	uint64_t period_ms = o->period_s * 1000, top_ms = o->top_s * 1000;
+	uint64_t t0 = now_ms(), t;
 	size_t last = (size_t)-1;
 
 	while (!got_stop) {
 		t = now_ms() - t0;
-		if (o->cycles && t >= o->cycles * period_ms)
+		if (o->cycles && t >= o->cycles * (period_ms + top_ms))
 			break;
-		size_t want = mono_size(o->low, o->high, period_ms, t);
+		size_t want = mono_size(o->low, o->high, period_ms, top_ms, t);
 
 		if (resize(l, want) < 0)
 			return fail(want, l->n);

@@ -101,6 +101,11 @@ test_reserve_in_flight_SRCS   := tests/unit/test_reserve_in_flight.c
 test_reserve_in_flight_LIBS   := memsim arbiter simhost agent policy common xsd
 test_reserve_in_flight_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
 
+TESTS += test_reserve_released
+test_reserve_released_SRCS   := tests/unit/test_reserve_released.c
+test_reserve_released_LIBS   := memsim arbiter simhost agent policy common xsd
+test_reserve_released_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
 TESTS += test_reserve_margin
 test_reserve_margin_SRCS   := tests/unit/test_reserve_margin.c
 test_reserve_margin_LIBS   := memsim arbiter simhost agent policy common xsd

@@ -208,24 +208,31 @@ static void test_idle_promises_hold_uses(void **state)
 	assert_true(rh - ri >= size_kb - slack_kb);      /* ... and used */
 }
 
-/* mono follows the triangle low -> high -> low: every size it reports is
- * the triangle's value at the time it gives with it (exact, however late a
- * loaded machine runs it), it rises and then falls, and it comes back to 0
- * when its cycle ends, saying so with --verbose. */
-static unsigned long long triangle_mib(unsigned long long t_ms)
+/* mono follows the triangle low -> high -> low (with --top, a flat top
+ * of that many seconds): every size it reports is the shape's value at
+ * the time it gives with it (exact, however late a loaded machine runs
+ * it), it rises and then falls, and it comes back to 0 when its cycle
+ * ends, saying so with --verbose. */
+static unsigned long long mono_mib(unsigned long long t_ms, unsigned long long top_ms)
 {
-	unsigned long long period = 2000, half = period / 2, p = t_ms % period;
-	unsigned long long up = p <= half ? p : period - p;
+	unsigned long long period = 2000, half = period / 2, cycle = period + top_ms;
+	unsigned long long p = t_ms % cycle, up;
 
+	if (p >= half && p <= half + top_ms)
+		return 16;
+	up = p < half ? p : cycle - p;
 	return 2 + (16 - 2) * up / half;
 }
 
-static void test_mono_triangle(void **state)
+/* Runs mono with --top TOP ("0": none) and checks its report against
+ * mono_mib(); returns the time of its last report (its 0 at the end of
+ * the cycle, which --top lengthens). */
+static unsigned long long run_mono(const char *top)
 {
-	(void)state;
 	char out[] = "/tmp/membal-load-test.XXXXXX";
 	const char *const mono[] = { "mono", "--low", "2", "--high", "16", "--period", "2",
-				     "--step-ms", "20", "--verbose", NULL };
+				     "--top", top, "--step-ms", "20", "--verbose", NULL };
+	unsigned long long top_ms = strtoull(top, NULL, 10) * 1000;
 
 	tmpname(out);
 	assert_int_equal(finish(start(out, mono)), 0);
@@ -245,7 +252,7 @@ static void test_mono_triangle(void **state)
 	int falling = 0;
 
 	for (int i = 0; i < lines - 1; i++) {
-		assert_int_equal(size[i], triangle_mib(t[i]));
+		assert_int_equal(size[i], mono_mib(t[i], top_ms));
 		if (i > 0 && size[i] < size[i - 1])
 			falling = 1;
 		if (falling && i > 0)
@@ -253,11 +260,26 @@ static void test_mono_triangle(void **state)
 		if (size[i] > peak)
 			peak = size[i];
 	}
-	print_message("%d lines, first %llu, peak %llu, last %llu MiB\n", lines, size[0], peak,
-		      size[lines - 1]);
+	print_message("--top %s: %d lines, first %llu, peak %llu, last %llu MiB at %llu ms\n",
+		      top, lines, size[0], peak, size[lines - 1], t[lines - 1]);
 	assert_int_equal(size[0], 2);
 	assert_true(peak <= 16);
 	assert_int_equal(size[lines - 1], 0);
+	return t[lines - 1];
+}
+
+static void test_mono_triangle(void **state)
+{
+	(void)state;
+	assert_true(run_mono("0") >= 2000);
+}
+
+static void test_mono_top(void **state)
+{
+	(void)state;
+	/* Every report in the top's second is --high (mono_mib()), and the
+	 * cycle ends a second later than the plain triangle's. */
+	assert_true(run_mono("1") >= 3000);
 }
 
 /* hold --ramp: the size rises in steps to --size, then stays there until
@@ -322,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_bad_command_lines_exit_2),
 		cmocka_unit_test(test_idle_promises_hold_uses),
 		cmocka_unit_test(test_mono_triangle),
+		cmocka_unit_test(test_mono_top),
 		cmocka_unit_test(test_hold_ramp),
 		cmocka_unit_test(test_sigterm_ends_cleanly),
 	};
