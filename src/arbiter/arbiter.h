@@ -28,6 +28,7 @@
 #include "arbiter/xsio.h"
 #include "policy/gap.h"
 #include "policy/comeback.h"
+#include "policy/jump.h"
 #include "policy/growth.h"
 #include "policy/policy.h"
 
@@ -92,6 +93,7 @@ struct dom {
 	struct guest_history hist;   /* deltas to the report before it */
 	struct growth_state growth;  /* need = estimate: the OOM margin's evidence */
 	struct comeback_state comeback; /* need = estimate: a load that comes back */
+	struct jump_state jump;      /* need = estimate: the jump it has shown */
 	uint64_t growth_saved_ms;    /* its last write to memory/membal_state */
 	uint64_t stamp;
 	uint64_t stamp_ms;           /* when the stamp last changed */

@@ -101,6 +101,10 @@ static void need_of(const struct arbiter *a, struct dom *d,
 		in->peak_kb = comeback_observe(&d->comeback, kb, p->min_change_kb, now,
 					       (uint64_t)p->comeback_window_s * 1000,
 					       (uint64_t)p->comeback_hold_s * 1000);
+		/* A jump shows within a few cycles (jump.h). */
+		in->jump_kb = jump_observe(&d->jump, kb, now,
+					   (uint64_t)p->spike_window_s * 1000,
+					   3 * (uint64_t)a->cfg.interval_ms);
 		/* The next cycle's write is the next chance to follow W. */
 		if (p->rise_ahead)
 			in->rise_kb = growth_rise_ahead_kb(&d->growth, now, hold,

@@ -228,7 +228,7 @@ static uint64_t tier_floors(const struct policy_params *p,
 static uint64_t need_rungs(const struct policy_params *p,
 			   const struct policy_dom *d, struct derived *dv,
 			   uint64_t up, uint64_t *need_now, uint64_t *slack,
-			   uint64_t *peak)
+			   uint64_t *peak, const struct policy_spike *spike)
 {
 	uint64_t w = policy_need_w_kb(p, d, true);
 	uint64_t keep = tier_floors(p, d, dv);
@@ -238,6 +238,7 @@ static uint64_t need_rungs(const struct policy_params *p,
 
 	if (keep < w)
 		keep = w;
+	policy_spike_floor(p, spike, d, &dv->lo_need, up);
 	if (keep < now)
 		keep = now;
 	*need_now = clamp_u64(now, dv->lo_need, up);
@@ -274,7 +275,7 @@ static uint64_t keep_kb(const struct policy_params *p,
 
 	if (!tiered(p, d))
 		return dv.lo;
-	need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL);
+	need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, NULL);
 	return slack > dv0->lo ? slack : dv0->lo;
 }
 
@@ -296,6 +297,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 {
 	size_t k = 0, k_need = 0;
 	enum policy_stage stage;
+	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct policy_dom *d = &dom[i];
@@ -323,7 +325,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * a tier of its own, after every need and margin: it
 			 * yields to what the others lack of them
 			 * (solve_tiers.c). */
-			upm = need_rungs(p, d, &dv, up, &up1, &slack, &peak);
+			upm = need_rungs(p, d, &dv, up, &up1, &slack, &peak, &spike);
 			lo = dv.lo_need;
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
@@ -340,6 +342,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.slack = slack,
 			.peak = peak,
 			.swap = sf,
+			.spare = policy_spike_spare_kb(p, &spike, d, sf),
 			.est = est,
 			.dom = (uint32_t)i,
 		};

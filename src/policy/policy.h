@@ -138,6 +138,11 @@ struct policy_params {
 	 * after the return. Either 0: off. */
 	uint32_t comeback_window_s;
 	uint32_t comeback_hold_s;
+	/* need = estimate: how long a jump of W_i (policy/jump.h) counts as
+	 * part of a spike its peers share (used by the daemon:
+	 * policy_dom.jump_kb; design.md §Scarce mode from the estimated need,
+	 * "A spike the peers show"). 0: off. */
+	uint32_t spike_window_s;
 	/* Defaults for domains without their own [domain] section; the
 	 * daemon resolves them into each policy_dom. max_kb 0: static-max. */
 	uint64_t min_kb;
@@ -257,6 +262,9 @@ struct policy_dom {
 	 * comeback_window_s, above W_i, while its load came back within
 	 * comeback_hold_s (policy/comeback.h), in target units. */
 	uint64_t peak_kb;
+	/* With POLICY_IN_WS: W_i's largest jump (its rise within a few
+	 * reports) within spike_window_s (policy/jump.h); 0: none. */
+	uint64_t jump_kb;
 };
 
 /* g_i as the policy reads it: gap_kb, or headroom_kb without the flags;

@@ -67,6 +67,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, a domain's working-set estimate that fell by a quarter or more and came back within this window marks a load that comes back: for `comeback_hold_s` after that return, the window's highest estimate is its need (design.md §Scarce mode from the estimated need, \"A load that comes back\"; 0: off)." },
 	{ "comeback_hold_s", CFG_U32, P(comeback_hold_s), .umin = 0, .umax = 86400, .def = "60",
 	  .doc = "How long after a load last came back (`comeback_window_s`) its window's peak stays its need; a load that stayed down this long is sized by its estimate again (0: off)." },
+	{ "spike_window_s", CFG_U32, P(spike_window_s), .umin = 0, .umax = 3600, .def = "10",
+	  .doc = "Under need = estimate, a jump of a domain's working-set estimate (a rise beyond its gap within a few reports) counts as part of a correlated spike for this long: while at least two domains, and half of those with an estimate, have jumped within it, a guest with swap that has not jumped yet keeps in scarce mode the room its free swap cannot hold of the largest of their jumps, and pages for another guest's need only into the swap that jump leaves (design.md §Scarce mode from the estimated need, \"A spike the peers show\"; 0: off)." },
 	{ "oom_min_yield", CFG_BOOL, P(oom_min_yield), .def = "yes",
 	  .doc = "Under need = estimate, in scarce mode the part of a swapless domain's OOM-raised minimum above its need now comes after every domain's need (design.md §Growth is never cut); no: a floor of every tier, as before (`headroom = learned` keeps two more cells of docs/evaluation.md's learned-gap table, unpark-trickle and swapless-hog more shortfall)." },
 	{ "rise_ahead", CFG_BOOL, P(rise_ahead), .def = "yes",

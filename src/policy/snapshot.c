@@ -63,6 +63,7 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 							      : POLICY_KB_MAX;
 		s->flags |= POLICY_IN_WS;
 		s->rise_kb = in->rise_kb < POLICY_KB_MAX ? in->rise_kb : POLICY_KB_MAX;
+		s->jump_kb = in->jump_kb < POLICY_KB_MAX ? in->jump_kb : POLICY_KB_MAX;
 		if (in->peak_kb > in->ws_kb) {
 			uint64_t pk = in->peak_kb < POLICY_KB_MAX ? in->peak_kb : POLICY_KB_MAX;
 

@@ -86,6 +86,8 @@ struct snap_dom {
 	/* WS_i's peak to hold (guest units, like ws_kb): a load that comes
 	 * back (policy/comeback.h); not above ws_kb: none. */
 	uint64_t peak_kb;
+	/* W's largest jump within spike_window_s (policy/jump.h). */
+	uint64_t jump_kb;
 };
 
 /* O_i: what the domain holds that the guest does not count as RAM,

@@ -56,6 +56,9 @@ struct solve_item {
 	 * tier 3 serves it before anyone's need now (solve_tiers.c). */
 	uint64_t peak;
 	uint64_t swap;
+	/* What of swap it pages into for another guest's need (tier 1):
+	 * swap, less the room kept for a spike its peers show (spike.c). */
+	uint64_t spare;
 	bool est;
 	uint64_t target;   /* out */
 	uint32_t dom;      /* index into the snapshot */
@@ -147,6 +150,23 @@ uint64_t policy_need_now_kb(const struct policy_params *p,
  * else over the next one (the goal, the no-shrink floor, unpark). */
 uint64_t policy_need_ahead_kb(const struct policy_params *p,
 			      const struct policy_dom *d, bool lead);
+/* A spike the peers show (spike.c): find whether a quorum of the
+ * domains with an estimate jumped lately, and their largest jump; a guest
+ * with swap that has not jumped keeps room for it: its floor *lo raised
+ * to what it holds of it (up to up), and of sf, what it pages into for
+ * another guest's need in tier 1. s NULL or off: nothing kept. */
+struct policy_spike {
+	bool on;
+	uint64_t jump_kb;
+};
+struct policy_spike policy_spike_find(const struct policy_params *p,
+				      const struct policy_dom *dom, size_t n);
+void policy_spike_floor(const struct policy_params *p,
+			const struct policy_spike *s,
+			const struct policy_dom *d, uint64_t *lo, uint64_t up);
+uint64_t policy_spike_spare_kb(const struct policy_params *p,
+			       const struct policy_spike *s,
+			       const struct policy_dom *d, uint64_t sf);
 /* w, or the peak W_i held for a load that comes back (need.c). */
 uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w);
 /* Whether the load an OOM kill raised d's minimum for is gone: not

@@ -103,7 +103,7 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 		if (z > it->lo)
 			excess += z - it->lo;
 		else
-			room += it->swap;
+			room += it->spare;
 	}
 	/* The others' need floors yield that much at most, each in
 	 * proportion to its swap: for nobody else (a reservation, a host
@@ -119,8 +119,8 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 			continue;
 		}
 		if (z <= it->lo && room)
-			give = excess >= room ? it->swap :
-			       (uint64_t)((unsigned __int128)it->swap * excess / room);
+			give = excess >= room ? it->spare :
+			       (uint64_t)((unsigned __int128)it->spare * excess / room);
 		it->rung[0] = it->lo - (give < it->lo ? give : it->lo);
 		if (it->rung[0] < it->safe)
 			it->rung[0] = it->safe;

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The jump a guest has shown (jump.h). */
+#include "policy/jump.h"
+
+#include <string.h>
+
+void jump_reset(struct jump_state *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+static void remember(struct jump_state *s, uint64_t rise, uint64_t now,
+		     uint64_t window_ms)
+{
+	uint64_t width = window_ms / (JUMP_BUCKETS - 1);
+
+	if (width == 0)
+		width = 1;
+	if (s->n && now - s->start_ms[s->head] < width) {
+		if (rise > s->rise_kb[s->head])
+			s->rise_kb[s->head] = rise;
+		return;
+	}
+	s->head = (s->head + 1) % JUMP_BUCKETS;
+	s->start_ms[s->head] = now;
+	s->rise_kb[s->head] = rise;
+	if (s->n < JUMP_BUCKETS)
+		s->n++;
+}
+
+/* W's rise over the lowest recent sample within span_ms, then w kept. */
+static uint64_t rise_of(struct jump_state *s, uint64_t w, uint64_t now,
+			uint64_t span_ms)
+{
+	uint64_t low = w;
+
+	/* recent[0..nrecent) are filled; last is the newest. */
+	for (unsigned i = 0; i < s->nrecent; i++)
+		if (now - s->recent_ms[i] <= span_ms && s->recent_kb[i] < low)
+			low = s->recent_kb[i];
+	s->last = s->nrecent < JUMP_RECENT ? s->nrecent : (s->last + 1) % JUMP_RECENT;
+	s->recent_kb[s->last] = w;
+	s->recent_ms[s->last] = now;
+	if (s->nrecent < JUMP_RECENT)
+		s->nrecent++;
+	return w - low;
+}
+
+uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
+		      uint64_t window_ms, uint64_t span_ms)
+{
+	uint64_t most = 0;
+
+	if (!window_ms)
+		return 0;
+	/* A clock that went back (a restored state): start afresh. */
+	if (s->nrecent && now < s->recent_ms[s->last])
+		jump_reset(s);
+	remember(s, rise_of(s, w, now, span_ms), now, window_ms);
+	for (unsigned i = 0; i < s->n; i++) {
+		unsigned j = (s->head + JUMP_BUCKETS - i) % JUMP_BUCKETS;
+
+		if (now - s->start_ms[j] > window_ms)
+			break;
+		if (s->rise_kb[j] > most)
+			most = s->rise_kb[j];
+	}
+	return most;
+}

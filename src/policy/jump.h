@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The jump a guest has shown
+ * (design.md §Scarce mode from the estimated need, "A spike the peers show"): the largest rise of its
+ * working-set estimate W within a few reports, over a short window. A
+ * host where a quorum of guests jumped within that window is in a
+ * spike, and the guests that have not jumped yet keep room for it
+ * (spike.c). Pure: W and the clock in, the largest rise out (the
+ * arbiter keeps one struct per domain).
+ */
+#ifndef MEMBAL_POLICY_JUMP_H
+#define MEMBAL_POLICY_JUMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The window as the largest rise of each of its eighths (a bucket per
+ * eighth, one spare for the one being filled). */
+#define JUMP_BUCKETS 9
+/* The samples a rise is measured over: an estimate that follows a step
+ * of the load over two or three reports (the hybrid estimator, whose
+ * refault part lags one) shows it whole. */
+#define JUMP_RECENT 4
+
+struct jump_state {
+	uint64_t recent_kb[JUMP_RECENT];
+	uint64_t recent_ms[JUMP_RECENT];
+	unsigned nrecent, last;
+	uint64_t start_ms[JUMP_BUCKETS];
+	uint64_t rise_kb[JUMP_BUCKETS];
+	unsigned head, n;
+};
+
+/* Forget W's history (a new guest, an arbiter restart). */
+void jump_reset(struct jump_state *s);
+
+/* One W sample (KiB) at now. Returns the largest jump of W within the
+ * last window_ms (this sample's included): a jump is the rise of W over
+ * the lowest of the last JUMP_RECENT samples taken within span_ms (a
+ * few reports; a slow climb over minutes is no jump). window_ms 0: off
+ * (returns 0 and keeps no history). */
+uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
+		      uint64_t window_ms, uint64_t span_ms);
+
+#endif

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A spike the peers show (src/policy/jump.c, spike.c, solve_tiers.c;
+ * design.md §Scarce mode from the estimated need, "A spike the peers
+ * show"): the tracker counts a step of W shown over a few reports as one
+ * jump, not a slow climb, and forgets it after the window; and in scarce
+ * mode, while a quorum of the guests have jumped, a guest with swap that
+ * has not jumped keeps room in its memory and free swap for the largest
+ * of their jumps: its floor does not yield into that room in tier 1, and
+ * what it holds of it is not cut. One guest jumping alone is no quorum:
+ * the others page for it as they did (the same targets as with
+ * spike_window_s = 0).
+ */
+#include "test_policy_util.h"
+
+#include "policy/jump.h"
+
+#define WIN 10000        /* spike_window_s's default, ms */
+#define SPAN 3000        /* three 1 s cycles */
+static uint64_t see(struct jump_state *s, uint64_t t, uint64_t w)
+{
+	return jump_observe(s, w, 1000 + t, WIN, SPAN);
+}
+
+/* A step 80 -> 260 MiB that the estimate shows over two reports (80,
+ * 150, 260) is one jump of 180, kept for the window and then gone. */
+static void test_step_over_reports(void **state)
+{
+	struct jump_state s;
+
+	jump_reset(&s);
+	for (uint64_t t = 0; t < 10000; t += 1000)
+		assert_int_equal(see(&s, t, 80 * MIB), 0);
+	assert_int_equal(see(&s, 10000, 150 * MIB), 70 * MIB);
+	assert_int_equal(see(&s, 11000, 260 * MIB), 180 * MIB);
+	/* It falls back and stays: the jump is remembered... */
+	for (uint64_t t = 12000; t <= 10000 + WIN; t += 1000)
+		assert_int_equal(see(&s, t, 80 * MIB), 180 * MIB);
+	/* ...for the window only. */
+	assert_int_equal(see(&s, 12000 + WIN, 80 * MIB), 0);
+}
+
+/* A climb of 5 MiB a second for two minutes is no jump of 600: only
+ * what it rose within the span (three intervals) counts. */
+static void test_slow_climb(void **state)
+{
+	struct jump_state s;
+	uint64_t j = 0;
+
+	jump_reset(&s);
+	for (uint64_t t = 0; t <= 120000; t += 1000)
+		j = see(&s, t, 100 * MIB + t / 1000 * 5 * MIB);
+	assert_int_equal(j, 15 * MIB);
+	/* A report missed for longer than the span: the rise across it is
+	 * not one jump either. */
+	assert_int_equal(see(&s, 130000, 900 * MIB), 15 * MIB);
+}
+
+/* Off: window 0 returns 0 and keeps nothing. */
+static void test_off(void **state)
+{
+	struct jump_state s;
+
+	jump_reset(&s);
+	assert_int_equal(jump_observe(&s, 80 * MIB, 1000, 0, SPAN), 0);
+	assert_int_equal(jump_observe(&s, 260 * MIB, 2000, 0, SPAN), 0);
+	assert_int_equal(s.n, 0);
+}
+
+/* dom 1: 128 MiB of swap, all free; W 130, holds 200, a 64 MiB gap, no
+ * jump. doms 2..n: no swap, hold 100 and need 300 now (tier 1's need);
+ * the first `jumped` of them jumped by 170 (dom 2) and 180 MiB (the
+ * others) within the window. M = 100 (n - 1) + 200 + 100 free: the host
+ * cannot hold every need. */
+static size_t spike_setup(struct policy_params *p, struct policy_dom *d,
+			  size_t n, size_t jumped)
+{
+	policy_params_default(p);
+	p->reserve_kb = 0;
+	d[0] = est_dom(1, 200 * MIB, 130 * MIB);
+	d[0].swap_tot_kb = 128 * MIB;
+	d[0].swap_free_kb = 128 * MIB;
+	for (size_t i = 1; i < n; i++) {
+		d[i] = est_dom((uint32_t)i + 1, 100 * MIB, 300 * MIB);
+		if (i <= jumped)
+			d[i].jump_kb = (i == 1 ? 170 : 180) * MIB;
+	}
+	return n;
+}
+
+static void run(const struct policy_params *p, const struct policy_dom *d,
+		size_t n, struct policy_decision *out)
+{
+	struct policy_cycle cycle;
+
+	decide(p, 100 * MIB, d, n, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+}
+
+/* Two of three guests jumped (a quorum): dom 1 keeps W + 180 - 128 =
+ * 182 MiB and more (W's slack) of the 200 it holds, the room its free
+ * swap cannot hold of the larger jump; without the rule it pages its 64
+ * MiB of swap beyond its gap for them (down to 130 - 64). */
+static void test_quorum_keeps_room(void **state)
+{
+	struct policy_params p;
+	struct policy_dom d[3];
+	struct policy_decision out[3];
+	size_t n = spike_setup(&p, d, 3, 2);
+
+	run(&p, d, n, out);
+	assert_true(out[0].target_kb >= 182 * MIB);
+	assert_true(out[0].target_kb <= 200 * MIB);
+	/* What it keeps is what the jumpers do not get. */
+	assert_true(out[1].target_kb + out[2].target_kb <= 500 * MIB - 182 * MIB);
+
+	spike_setup(&p, d, 3, 2);
+	p.spike_window_s = 0;
+	run(&p, d, n, out);
+	assert_true(out[0].target_kb <= 66 * MIB + POLICY_PAGE_KB);
+}
+
+/* One guest jumping alone (one of three), or nine of twenty (less than
+ * half: no quorum) is served as before: dom 1 pages for them, the same
+ * targets as with the rule off. */
+static void test_lone_jump_yields(void **state)
+{
+	static const size_t cases[][2] = { { 3, 1 }, { 20, 9 } };
+
+	for (size_t c = 0; c < 2; c++) {
+		struct policy_params p;
+		struct policy_dom d[20];
+		struct policy_decision out[20], off[20];
+		size_t n = spike_setup(&p, d, cases[c][0], cases[c][1]);
+
+		run(&p, d, n, out);
+		p.spike_window_s = 0;
+		run(&p, d, n, off);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(out[i].target_kb, off[i].target_kb);
+		assert_true(out[0].target_kb <= 66 * MIB + POLICY_PAGE_KB);
+	}
+}
+
+/* A guest that has jumped itself keeps no room for the others' jump: it
+ * is one of the jumpers, and pages like any guest with swap. dom 1
+ * jumped too (jump 100 > its 64 MiB gap): the targets are those with
+ * the rule off. */
+static void test_jumper_keeps_none(void **state)
+{
+	struct policy_params p;
+	struct policy_dom d[3];
+	struct policy_decision out[3], off[3];
+	size_t n = spike_setup(&p, d, 3, 2);
+
+	d[0].jump_kb = 100 * MIB;
+	run(&p, d, n, out);
+	p.spike_window_s = 0;
+	run(&p, d, n, off);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(out[i].target_kb, off[i].target_kb);
+}
+
+/* A peers' jump its free swap can hold (100 + slack < 128): no floor
+ * above W, but dom 1 pages for the jumpers only the swap that jump
+ * leaves: after the yield, target + free swap still holds W + 100. */
+static void test_yield_leaves_room(void **state)
+{
+	struct policy_params p;
+	struct policy_dom d[3];
+	struct policy_decision out[3];
+	size_t n = spike_setup(&p, d, 3, 2);
+
+	d[0].target_kb = d[0].actual_kb = 130 * MIB;
+	d[1].jump_kb = d[2].jump_kb = 100 * MIB;
+	run(&p, d, n, out);
+	assert_true(out[0].target_kb + 128 * MIB >= 130 * MIB + 100 * MIB);
+	assert_true(out[0].target_kb < 130 * MIB);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_step_over_reports),
+		cmocka_unit_test(test_slow_climb),
+		cmocka_unit_test(test_off),
+		cmocka_unit_test(test_quorum_keeps_room),
+		cmocka_unit_test(test_lone_jump_yields),
+		cmocka_unit_test(test_jumper_keeps_none),
+		cmocka_unit_test(test_yield_leaves_room),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
