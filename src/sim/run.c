@@ -305,6 +305,10 @@ static void record(struct world *w, struct sim_run *r, size_t tick,
 			continue;
 		}
 		ad = d->domid < MEMBAL_DOMID_LIMIT ? w->a.by_domid[d->domid] : NULL;
+		/* The arbiter forgets a destroyed domain's record, and its
+		 * count of writes with it: keep the count as of each tick. */
+		if (ad)
+			r->g[i].target_writes = ad->target_changes;
 		f[SF_DEMAND] = (float)(d->need_kb / KIB_PER_MIB);
 		f[SF_TARGET] = (float)((ad && ad->have_target ? ad->target_kb : d->target_kb) /
 				       KIB_PER_MIB);
@@ -363,7 +367,8 @@ static void collect(struct world *w, const struct sim_scenario *sc, struct sim_r
 		g->starve_episodes = m->starve_episodes;
 		g->starve_total_s = (double)starve_total / 1000;
 		g->starve_max_s = (double)starve_max / 1000;
-		g->target_writes = ad ? ad->target_changes : 0;
+		if (ad)
+			g->target_writes = ad->target_changes;
 	}
 	for (size_t t = 0; t < r->n_ticks; t++)
 		free_sum += r->host_free[t];
