@@ -16,6 +16,9 @@
  *   swap_rate_mb_s = 100
  *   cache_rate_mb_s = 8
  *   burst_mb = 16
+ *   oom_restart_s = 10         an OOM-killed workload comes back after
+ *                              this; 0: the kill frees nothing (the
+ *                              model before session 15)
  *   reserve_wait_s = 120       a guest with start_s > 0 is created after
  *                              `membalctl reserve --for NAME --wait
  *                              --timeout S` (README); 0: plain `xl create`
@@ -83,6 +86,8 @@ struct sim_physics {
 	uint64_t swap_rate_kb_s;    /* the swap device's read bandwidth */
 	uint64_t cache_rate_kb_s;   /* page cache growth while files are read */
 	uint64_t burst_kb;          /* mean size of a reclaim burst; 0: none */
+	uint64_t oom_restart_ms;    /* an OOM-killed workload is down this
+				     * long; 0: the kill frees nothing */
 };
 
 #define SIM_DEFAULT_DURATION_S 600
