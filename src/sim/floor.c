@@ -328,7 +328,7 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 			s[i].swap = g->swap_kb;
 			s[i].anon = sim_guest_demand_kb(g, t - g->start_ms);
 			s[i].restart_ms = g->phys.oom_restart_ms;
-			s[i].touch_kb_s = g->touch_kb_s;
+			s[i].touch_kb_s = sim_guest_retouch_kb_s(g);
 			if (!s[i].live) {
 				memset(&s[i].oom, 0, sizeof(s[i].oom));
 				/* it starts with what it was created with */

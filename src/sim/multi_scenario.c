@@ -47,7 +47,7 @@
 static const char *const host_pass[] = {
 	"balloon_rate_mb_s", "duration_s", "seed", "trace", "swap_fault_us",
 	"touch_window_s", "swap_rate_mb_s", "cache_rate_mb_s", "burst_mb", "oom_restart_s",
-	NULL,
+	"oom_retouch_mb_s", NULL,
 };
 static const char *const guest_extra_keys[] = {
 	"min_mb", "shares", "dirty_mb_s", "migratable", NULL,

@@ -402,8 +402,8 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 	bool killed, reclaiming, rising;
 	double ins;
 
-	live = sim_oom_step(&d->oom, demand_kb, fits, g->phys.oom_restart_ms, g->touch_kb_s,
-			    dt_ms, &killed);
+	live = sim_oom_step(&d->oom, demand_kb, fits, g->phys.oom_restart_ms,
+			    sim_guest_retouch_kb_s(g), dt_ms, &killed);
 	rising = live > d->live_kb;
 	d->demand_kb = demand_kb;
 	d->live_kb = live;

@@ -34,7 +34,8 @@
  *                 SIM_OOM_SURVIVOR_KB (or the demand, if less) for
  *                 oom_restart_s (its supervisor's restart delay), then
  *                 the workload is back at its curve's demand (re-touched
- *                 at touch_mb_s when the guest has one) and, if that
+ *                 at touch_mb_s when the guest has one, else at
+ *                 oom_retouch_mb_s when set) and, if that
  *                 still does not fit, is killed again: a crash loop
  *                 counts every kill (sim_oom_step). The shortfall metric
  *                 counts the killed part of the demand as wholly short

@@ -17,11 +17,11 @@
 
 enum host_key { HK_TOTAL, HK_DOM0, HK_RATE, HK_DURATION, HK_SEED, HK_TRACE,
 		HK_FAULT, HK_WINDOW, HK_SWAPRATE, HK_CACHERATE, HK_BURST, HK_RESV,
-		HK_RESTART, HK_COUNT };
+		HK_RESTART, HK_RETOUCH, HK_COUNT };
 static const char *const host_keys[HK_COUNT] = {
 	"total_mb", "dom0_mb", "balloon_rate_mb_s", "duration_s", "seed", "trace",
 	"swap_fault_us", "touch_window_s", "swap_rate_mb_s", "cache_rate_mb_s",
-	"burst_mb", "reserve_wait_s", "oom_restart_s",
+	"burst_mb", "reserve_wait_s", "oom_restart_s", "oom_retouch_mb_s",
 };
 
 enum guest_key {
@@ -211,6 +211,7 @@ static const struct host_num host_num[HK_COUNT] = {
 	[HK_BURST] = { 0, MB_MAX, 1024, DEF_BURST_MB },
 	[HK_RESV] = { 0, SIM_WORKLOAD_S_MAX, 1000, SIM_DEFAULT_RESERVE_WAIT_S },
 	[HK_RESTART] = { 0, 86400, 1000, DEF_OOM_RESTART_S },
+	[HK_RETOUCH] = { 0, RATE_MB_S_MAX, 1024, 0 },
 };
 
 static uint64_t *host_field(struct sim_scenario *s, int k)
@@ -224,6 +225,7 @@ static uint64_t *host_field(struct sim_scenario *s, int k)
 		[HK_CACHERATE] = &s->phys.cache_rate_kb_s,
 		[HK_BURST] = &s->phys.burst_kb, [HK_RESV] = &s->reserve_wait_ms,
 		[HK_RESTART] = &s->phys.oom_restart_ms,
+		[HK_RETOUCH] = &s->phys.oom_retouch_kb_s,
 	};
 
 	return f[k];
@@ -236,7 +238,7 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 	uint64_t x;
 
 	if (i < 0) {
-		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb, balloon_rate_mb_s, duration_s, seed, trace, swap_fault_us, touch_window_s, swap_rate_mb_s, cache_rate_mb_s, burst_mb, reserve_wait_s or oom_restart_s)");
+		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb, balloon_rate_mb_s, duration_s, seed, trace, swap_fault_us, touch_window_s, swap_rate_mb_s, cache_rate_mb_s, burst_mb, reserve_wait_s, oom_restart_s or oom_retouch_mb_s)");
 		return;
 	}
 	if (l->host_seen & (1u << i)) {

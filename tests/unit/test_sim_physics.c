@@ -313,35 +313,45 @@ static void test_oom_kill_frees(void **state)
 }
 
 /* A guest that touches at touch_mb_s re-touches at that rate after a
- * restart: its live memory ramps from the survivors' up to its demand,
- * and its Committed_AS shows the whole curve at once. */
+ * restart (and any guest at [host] oom_retouch_mb_s): its live memory
+ * ramps from the survivors' up to its demand, and its Committed_AS shows
+ * the whole curve at once. */
 static void test_oom_retouch(void **state)
 {
-	struct world *w = world(
+	static const char *const ini[2] = {
 		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nburst_mb = 0\noom_restart_s = 5\n"
 		"[guest g]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 0\n"
-		"overhead_kb = 12288\ntouch_mb_s = 100\n");
-	struct sim_dom *d = &w->h.dom[0];
-	uint64_t want = 600 * MiB;
+		"overhead_kb = 12288\ntouch_mb_s = 100\n",
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nburst_mb = 0\noom_restart_s = 5\n"
+		"oom_retouch_mb_s = 100\n"
+		"[guest g]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 0\n"
+		"overhead_kb = 12288\n",
+	};
 
-	sim_guest_step(d, want, 100);
-	assert_int_equal(d->mem.oom_kills, 1);
-	d->max_kb = 1024 * MiB;
-	d->target_kb = 1000 * MiB;
-	sim_host_step(&w->h, 1000);
-	for (int i = 0; i < 50; i++)
+	for (int k = 0; k < 2; k++) {
+		struct world *w = world(ini[k]);
+		struct sim_dom *d = &w->h.dom[0];
+		uint64_t want = 600 * MiB;
+
 		sim_guest_step(d, want, 100);
-	assert_int_equal(d->oom.down_ms, 0);
-	assert_int_equal(d->live_kb, SIM_OOM_SURVIVOR_KB);
-	assert_true(d->mem.committed_as >= want);
-	for (int i = 0; i < 20; i++)
-		sim_guest_step(d, want, 100);
-	assert_int_equal(d->live_kb, SIM_OOM_SURVIVOR_KB + 200 * MiB);
-	for (int i = 0; i < 40; i++)
-		sim_guest_step(d, want, 100);
-	assert_int_equal(d->live_kb, want);
-	assert_int_equal(d->mem.oom_kills, 1);
-	world_free(w);
+		assert_int_equal(d->mem.oom_kills, 1);
+		d->max_kb = 1024 * MiB;
+		d->target_kb = 1000 * MiB;
+		sim_host_step(&w->h, 1000);
+		for (int i = 0; i < 50; i++)
+			sim_guest_step(d, want, 100);
+		assert_int_equal(d->oom.down_ms, 0);
+		assert_int_equal(d->live_kb, SIM_OOM_SURVIVOR_KB);
+		assert_true(d->mem.committed_as >= want);
+		for (int i = 0; i < 20; i++)
+			sim_guest_step(d, want, 100);
+		assert_int_equal(d->live_kb, SIM_OOM_SURVIVOR_KB + 200 * MiB);
+		for (int i = 0; i < 40; i++)
+			sim_guest_step(d, want, 100);
+		assert_int_equal(d->live_kb, want);
+		assert_int_equal(d->mem.oom_kills, 1);
+		world_free(w);
+	}
 }
 
 /* A guest whose page cache keeps pushing against the watermark reclaims
