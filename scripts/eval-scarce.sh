@@ -11,8 +11,10 @@
 #   oom    the default's OOM kills <= the fewest of static, self and paper
 #   writes the default writes no more targets than paper
 #
-# The last column (no criterion) is how long the guests stayed over, summed:
-# a kill counts an entry into the over state, whatever it lasted.
+# The last column (no criterion) is the OOM time, summed over the guests:
+# how long OOM kept workloads down (killed, waiting for their restart) or
+# over (with oom_restart_s = 0: the time over, a kill being an entry into
+# that state, whatever it lasted).
 #
 # A contention scenario is one where static has a shortfall; the others
 # are listed with "-" in the criteria. Output: a markdown table on stdout,

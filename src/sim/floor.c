@@ -22,10 +22,12 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arbiter/manage.h"
 #include "policy/snapshot.h"
 #include "sim/sim.h"
+#include "simhost/model.h"
 
 uint64_t sim_floor_instant(const struct floor_item *it, size_t n,
 			   int64_t budget_kb)
@@ -142,8 +144,11 @@ double sim_floor_scenario(const struct sim_scenario *sc,
  * before any report could have told of it.)
  */
 struct lag_state {
-	bool live, seen, in_oom;
+	bool live, seen;
 	uint64_t alloc, target, need_now, need_then, min, max, rate, swap;
+	uint64_t anon;           /* of need_now, the workload's demand */
+	uint64_t restart_ms, touch_kb_s;
+	struct sim_oom oom;      /* the guest model's OOM rule */
 };
 
 static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
@@ -212,15 +217,23 @@ static uint64_t lag_move(struct lag_state *s, size_t n, int64_t budget,
 		held += (int64_t)up;
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint64_t lack = s[i].live && s[i].need_now > s[i].alloc
-				? s[i].need_now - s[i].alloc : 0;
-		/* The guest model's OOM rule (simhost/model.c): a kill when
-		 * what the guest lacks first exceeds its swap. */
-		bool over = lack > s[i].swap;
+		uint64_t lack, other, room;
+		bool kill;
 
-		if (over && !s[i].in_oom)
-			(*oom_kills)++;
-		s[i].in_oom = over;
+		if (!s[i].live)
+			continue;
+		lack = s[i].need_now > s[i].alloc ? s[i].need_now - s[i].alloc : 0;
+		/* The guest model's OOM rule (sim_oom_step): a kill when what
+		 * the guest lacks exceeds its swap, the killed workload down
+		 * for oom_restart_s, killed again if it still does not fit.
+		 * The floor's allocation and shortfall do not follow the kill:
+		 * it is a bound on what an allocation can lack, the kills are
+		 * printed beside it. */
+		other = s[i].need_now > s[i].anon ? s[i].need_now - s[i].anon : 0;
+		room = s[i].alloc + s[i].swap > other ? s[i].alloc + s[i].swap - other : 0;
+		sim_oom_step(&s[i].oom, s[i].anon, room, s[i].restart_ms, s[i].touch_kb_s,
+			     step_ms, &kill);
+		*oom_kills += kill;
 		shortfall += lack;
 	}
 	return shortfall;
@@ -313,7 +326,11 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 			s[i].max = hi > lo ? hi : lo;
 			s[i].rate = g->balloon_rate_kb_s;
 			s[i].swap = g->swap_kb;
+			s[i].anon = sim_guest_demand_kb(g, t - g->start_ms);
+			s[i].restart_ms = g->phys.oom_restart_ms;
+			s[i].touch_kb_s = sim_guest_retouch_kb_s(g);
 			if (!s[i].live) {
+				memset(&s[i].oom, 0, sizeof(s[i].oom));
 				/* it starts with what it was created with */
 				s[i].alloc = g->memory_kb < s[i].min ? s[i].min
 					   : g->memory_kb > s[i].max ? s[i].max : g->memory_kb;

@@ -302,11 +302,16 @@ static void record(struct mrun *w, size_t tick)
 		d = mhost_dom(&w->h[g->host], g->domid);
 		if (!d || d->state != SIM_DOM_RUNNING)
 			continue;
+		/* As the single-host metrics: the part of the demand an OOM
+		 * kill took down is short and of no use whatever the guest
+		 * holds (simhost/model.h). */
 		uint64_t mt = d->mem.mem_total, dem = d->demand_kb;
+		uint64_t killed = dem > d->live_kb ? dem - d->live_kb : 0, live = dem - killed;
 
-		t->utility += g->shares * (double)(mt < dem ? mt : dem) / KIB_PER_MIB;
-		if (dem > mt)
-			t->shortfall_mib += (float)((dem - mt) / KIB_PER_MIB);
+		t->utility += g->shares * (double)(mt < live ? mt : live) / KIB_PER_MIB;
+		t->shortfall_mib += (float)(killed / KIB_PER_MIB);
+		if (live > mt)
+			t->shortfall_mib += (float)((live - mt) / KIB_PER_MIB);
 	}
 	t->hosts_on = (float)on;
 	t->gini = on >= 2 ? (float)place_gini(util, on) : -1.0f;

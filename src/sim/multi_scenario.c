@@ -46,7 +46,8 @@
 
 static const char *const host_pass[] = {
 	"balloon_rate_mb_s", "duration_s", "seed", "trace", "swap_fault_us",
-	"touch_window_s", "swap_rate_mb_s", "cache_rate_mb_s", "burst_mb", NULL,
+	"touch_window_s", "swap_rate_mb_s", "cache_rate_mb_s", "burst_mb", "oom_restart_s",
+	"oom_retouch_mb_s", NULL,
 };
 static const char *const guest_extra_keys[] = {
 	"min_mb", "shares", "dirty_mb_s", "migratable", NULL,

@@ -201,7 +201,7 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 	printf("   clairvoyant floor: %.0f MiB*s%s\n", rep->floor_mibs,
 	       rep->floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "");
 	/* The floor charges a swapless guest's lack as shortfall; the guest
-	 * model would count it as OOM kills (simhost/model.c's rule). */
+	 * model would count it as OOM kills (sim_oom_step(), simhost/model.c). */
 	printf("   lagged floor (%.1f s late, balloon speed): %.0f MiB*s%s, %llu OOM kill%s at its allocation\n",
 	       rep->lag_s, rep->lagged_floor_mibs,
 	       rep->lagged_floor_mibs < FLOOR_NEAR_ZERO_MIBS ? " (near zero: ratios n/a)" : "",
@@ -217,7 +217,7 @@ void sim_report_print(const struct sim_report *rep, bool per_guest)
 	row(&t, rep, sum, "  / lagged floor", c_lag_ratio);
 	row(&t, rep, sum, "swap-in (MiB)", c_swapin);
 	row(&t, rep, sum, "OOM kills", c_oom);
-	row(&t, rep, sum, "  time over (s, summed)", c_oom_s);
+	row(&t, rep, sum, "  OOM time (s, down or over, summed)", c_oom_s);
 	row(&t, rep, sum, "not started (xl create failed)", c_unstarted);
 	row(&t, rep, sum, "job time, sum (s)", c_jobs);
 	row(&t, rep, sum, "  vs first column", c_jobs_vs);

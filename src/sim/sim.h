@@ -67,7 +67,7 @@ struct sim_guest_result {
 	double swapin_mib;
 	double stall_s;
 	uint64_t oom_kills;
-	double oom_s;             /* time over: see sim_dom_metrics.oom_ms */
+	double oom_s;             /* OOM time (down or over): sim_dom_metrics.oom_ms */
 	uint64_t job_restarts;
 	uint64_t bursts;
 	double work_s;            /* 0: no job */

@@ -80,7 +80,8 @@ int sim_dom_create(struct sim_host *h, struct sim_dom *d)
 	d->pod_pages = 0;
 	d->target_kb = sim_dom_initial_target_kb(g);
 	d->carry = 0;
-	d->in_oom = false;
+	memset(&d->oom, 0, sizeof(d->oom));
+	d->live_kb = 0;
 	d->cache_kb = g->file_kb < SIM_PAGE_CACHE_KB ? g->file_kb : SIM_PAGE_CACHE_KB;
 	d->swapped_kb = 0;
 	d->swapin_carry = 0;
@@ -281,16 +282,22 @@ static void metrics_step(struct sim_dom *d, uint64_t mem_total, uint64_t dt_ms)
 {
 	struct sim_dom_metrics *m = &d->m;
 	uint64_t demand = d->need_kb;
+	/* The killed part of the demand is short whatever the guest holds
+	 * (as a guest not started); the rest is measured against MemTotal. */
+	uint64_t killed = d->demand_kb > d->live_kb ? d->demand_kb - d->live_kb : 0;
+	uint64_t live = demand - killed;
 	bool starving = mem_total * 100 < demand * STARVE_PCT;
 
 	m->elapsed_ms += dt_ms;
 	m->demand_kbms += (double)demand * (double)dt_ms;
-	if (demand > mem_total)
-		m->shortfall_kbms += (double)(demand - mem_total) * (double)dt_ms;
+	m->shortfall_kbms += (double)killed * (double)dt_ms;
+	if (live > mem_total)
+		m->shortfall_kbms += (double)(live - mem_total) * (double)dt_ms;
 	else
-		m->idle_kbms += (double)(mem_total - demand) * (double)dt_ms;
+		m->idle_kbms += (double)(mem_total - live) * (double)dt_ms;
 	m->stall_ms += d->stall * (double)dt_ms;
-	if (d->spec->work_ms && !m->done_ms && dt_ms) {
+	/* A job that is down does no work. */
+	if (d->spec->work_ms && !m->done_ms && dt_ms && !d->oom.down_ms) {
 		double step = (1 - d->stall) * (double)dt_ms;
 
 		if (m->progress_ms + step >= (double)d->spec->work_ms) {
@@ -324,9 +331,63 @@ static void metrics_step(struct sim_dom *d, uint64_t mem_total, uint64_t dt_ms)
 void sim_guest_step_unstarted(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 {
 	d->demand_kb = demand_kb;
+	d->live_kb = demand_kb;
 	d->need_kb = sim_guest_need_kb(d->spec, demand_kb);
 	d->stall = 1;
 	metrics_step(d, 0, dt_ms);
+}
+
+uint64_t sim_oom_step(struct sim_oom *o, uint64_t want_kb, uint64_t room_kb,
+		      uint64_t restart_ms, uint64_t touch_kb_s, uint64_t dt_ms,
+		      bool *killed)
+{
+	uint64_t live = want_kb;
+
+	*killed = false;
+	if (!restart_ms) {
+		/* The kill frees nothing: one kill per entry into the state. */
+		bool over = want_kb > room_kb;
+
+		if (over && !o->over) {
+			o->kills++;
+			*killed = true;
+		}
+		o->over = over;
+		return want_kb;
+	}
+	if (o->down_ms) {
+		if (dt_ms < o->down_ms) {
+			o->down_ms -= dt_ms;
+		} else {
+			/* Restarted: it touches its memory again, at once or
+			 * at the guest's touch rate. */
+			o->down_ms = 0;
+			o->retouch_kb = touch_kb_s ? SIM_OOM_SURVIVOR_KB : 0;
+		}
+	} else if (o->retouch_kb) {
+		o->retouch_kb += (uint64_t)((unsigned __int128)touch_kb_s * dt_ms / 1000);
+	}
+	if (o->down_ms) {
+		live = want_kb < SIM_OOM_SURVIVOR_KB ? want_kb : SIM_OOM_SURVIVOR_KB;
+	} else if (o->retouch_kb) {
+		if (o->retouch_kb < want_kb)
+			live = o->retouch_kb;
+		else
+			o->retouch_kb = 0;
+	}
+	if (live > room_kb && !o->down_ms) {
+		/* The OOM killer kills the workload: its memory is freed,
+		 * its supervisor restarts it after restart_ms. */
+		o->kills++;
+		*killed = true;
+		o->down_ms = restart_ms;
+		o->retouch_kb = 0;
+		live = want_kb < SIM_OOM_SURVIVOR_KB ? want_kb : SIM_OOM_SURVIVOR_KB;
+	}
+	/* Still over while down: even the survivors do not fit (no second
+	 * kill is counted for them). */
+	o->over = live > room_kb;
+	return live;
 }
 
 void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
@@ -335,29 +396,35 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 	struct sim_guest_mem *m = &d->mem;
 	uint64_t mem_total = sim_dom_mem_total_kb(d);
 	uint64_t resident, excess, room, mark, cache_goal, old_swapped = d->swapped_kb;
-	uint64_t b_cache = 0, b_anon = 0, backed = demand_kb + g->shmem_kb, shm, anon;
-	bool over, reclaiming, rising = demand_kb > d->demand_kb;
+	uint64_t b_cache = 0, b_anon = 0, backed, shm, anon, live;
+	uint64_t fits = mem_total + g->swap_kb > g->shmem_kb
+				? mem_total + g->swap_kb - g->shmem_kb : 0;
+	bool killed, reclaiming, rising;
 	double ins;
 
+	live = sim_oom_step(&d->oom, demand_kb, fits, g->phys.oom_restart_ms,
+			    sim_guest_retouch_kb_s(g), dt_ms, &killed);
+	rising = live > d->live_kb;
 	d->demand_kb = demand_kb;
+	d->live_kb = live;
 	d->need_kb = sim_guest_need_kb(g, demand_kb);
+	backed = live + g->shmem_kb;
 	resident = backed < mem_total ? backed : mem_total;
 	excess = backed - resident;
 	d->swapped_kb = excess < g->swap_kb ? excess : g->swap_kb;
+	/* A killed process's pages in swap are freed, not read back. */
+	if (killed && old_swapped > d->swapped_kb)
+		old_swapped = d->swapped_kb;
 	ins = swap_ins(d, old_swapped, dt_ms);
 	shm = g->shmem_kb < resident ? g->shmem_kb : resident;
 	anon = resident - shm;
 
-	over = excess > g->swap_kb;
-	if (over && !d->in_oom) {
-		m->oom_kills++;
-		if (g->work_ms && !d->m.done_ms && d->m.progress_ms > 0) {
-			d->m.progress_ms = 0;
-			d->m.job_restarts++;
-		}
+	m->oom_kills = d->oom.kills;
+	if (killed && g->work_ms && !d->m.done_ms && d->m.progress_ms > 0) {
+		d->m.progress_ms = 0;
+		d->m.job_restarts++;
 	}
-	d->in_oom = over;
-	if (over)
+	if (d->oom.over || d->oom.down_ms)
 		d->m.oom_ms += dt_ms;
 
 	/* The page cache gives way first; it grows back while files are
@@ -412,8 +479,10 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 	m->active_file = m->cached < g->file_ws_kb ? m->cached : g->file_ws_kb;
 	m->inactive_file = m->cached - m->active_file;
 	m->pgmajfault = m->pswpin + m->refault_file;
-	m->committed_as = demand_kb + d->commit_ahead_kb + SIM_COMMIT_EXTRA_KB +
-			   g->untouched_kb;
+	/* A killed program's commitment goes with it; restarted, it
+	 * commits its whole curve again at once. */
+	m->committed_as = (d->oom.down_ms ? live : demand_kb + d->commit_ahead_kb) +
+			  SIM_COMMIT_EXTRA_KB + g->untouched_kb;
 	m->swap_total = g->swap_kb;
 	m->swap_free = g->swap_kb - d->swapped_kb - b_anon;
 	m->balloon_target_kb = d->target_kb / SIM_PAGE_KB * SIM_PAGE_KB;

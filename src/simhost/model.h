@@ -27,10 +27,25 @@
  *                   RAM: shmem first (AnonPages = the rest)
  *   swapped       = min(swap, demand + shmem - resident)  the rest, in swap
  *                   (swap only when demand exceeds MemTotal)
- *   oom_kill      +1 each time demand rises above MemTotal + swap
- *                 (once per episode; the workload is restarted by its
- *                 supervisor, so demand goes on, but a job loses its
- *                 progress)
+ *   oom_kill      +1 each time what the guest's processes hold (+ shmem)
+ *                 would exceed MemTotal + swap: the OOM killer kills the
+ *                 workload's process (the largest, as oom_badness picks)
+ *                 and its memory is freed: the guest keeps its daemons'
+ *                 SIM_OOM_SURVIVOR_KB (or the demand, if less) for
+ *                 oom_restart_s (its supervisor's restart delay), then
+ *                 the workload is back at its curve's demand (re-touched
+ *                 at touch_mb_s when the guest has one, else at
+ *                 oom_retouch_mb_s when set) and, if that
+ *                 still does not fit, is killed again: a crash loop
+ *                 counts every kill (sim_oom_step). The shortfall metric
+ *                 counts the killed part of the demand as wholly short
+ *                 while it is down (as a guest not started), so a kill
+ *                 never makes a policy look better. oom_restart_s = 0:
+ *                 the kill frees nothing (the model before session 15):
+ *                 one kill per episode over, the demand goes on.
+ *   live          what the guest's processes hold: demand, less the
+ *                 killed part while the workload is down or re-touching;
+ *                 every formula below that says demand means live
  *   Cached        page cache: reclaimed first (at once) when resident
  *                 needs the room; otherwise grows at cache_rate toward
  *                 file_kb while the guest reads its files, leaving a
@@ -43,7 +58,9 @@
  *                   meminfo's Cached line also counts Shmem, as Linux's)
  *   Active(anon)  = AnonPages, Inactive(anon) = Shmem (a root fs is cold)
  *   Committed_AS  = demand + commit_ahead + SIM_COMMIT_EXTRA_KB + untouched
- *                 (commit_ahead: committed, not yet touched, touch_mb_s)
+ *                 (commit_ahead: committed, not yet touched, touch_mb_s;
+ *                 while the killed workload is down: live instead of
+ *                 demand + commit_ahead)
  *   pswpin        pages read back from swap: those that leave swap when
  *                 it shrinks, plus thrashing: every swapped page of the
  *                 working set is touched once per touch_window, at most
@@ -55,7 +72,8 @@
  *                 agent's psi_some is its 10 s average (avg60, avg300
  *                 too), as /proc/pressure/memory
  *   progress      a job (work_ms) advances at (1 - stall) per unit of
- *                 time; an OOM kill restarts it from zero
+ *                 time, not at all while it is down; an OOM kill
+ *                 restarts it from zero
  *   bursts        while the guest is reclaiming (MemFree at the
  *                 watermark and the cache or the working set wants
  *                 more), page reclaim frees a burst of about burst_kb
@@ -95,6 +113,31 @@
 /* libxl's LIBXL_MAXMEM_CONSTANT: maxmem = target + offset + 1 MiB. */
 #define SIM_MAXMEM_SLACK_KB 1024
 
+/* What an OOM kill leaves of a guest's anonymous memory: its daemons
+ * (workload.h's idle guest); the workload's process is the one killed. */
+#define SIM_OOM_SURVIVOR_KB (SIM_IDLE_DEMAND_MB * 1024)
+
+/* The OOM killer and the killed workload's supervisor, one guest: the
+ * guest model and the lagged floor (sim/floor.c) count kills with it. */
+struct sim_oom {
+	uint64_t down_ms;    /* the killed workload restarts in this long; 0: it runs */
+	uint64_t retouch_kb; /* restarted, it has re-touched this much (touch_kb_s); 0: all */
+	bool over;           /* what it holds exceeds what RAM and swap back */
+	uint64_t kills;
+};
+
+/* Let dt_ms pass: the workload wants want_kb (anonymous, its curve) and
+ * RAM + swap can back room_kb of it (MemTotal + swap - shmem). Returns
+ * what the guest's processes hold at the end (live): want_kb while the
+ * workload runs; after a kill min(want, SIM_OOM_SURVIVOR_KB) for
+ * restart_ms, then, at touch_kb_s > 0, SIM_OOM_SURVIVOR_KB growing at
+ * that rate until it reaches want. A kill happens when live would
+ * exceed room_kb while the workload runs (*killed); restart_ms = 0: the
+ * kill frees nothing, one kill per entry into the over state. */
+uint64_t sim_oom_step(struct sim_oom *o, uint64_t want_kb, uint64_t room_kb,
+		      uint64_t restart_ms, uint64_t touch_kb_s, uint64_t dt_ms,
+		      bool *killed);
+
 enum sim_dom_state { SIM_DOM_PENDING, SIM_DOM_RUNNING, SIM_DOM_GONE,
 		     SIM_DOM_FAILED };
 
@@ -117,15 +160,17 @@ struct sim_guest_mem {
  * run of a big guest, and never need more than 15 significant digits. */
 struct sim_dom_metrics {
 	uint64_t elapsed_ms;      /* running time stepped */
-	double shortfall_kbms;    /* integral of max(0, demand - MemTotal) */
+	double shortfall_kbms;    /* integral of max(0, live need - MemTotal)
+				   * + the killed part of the demand */
 	double demand_kbms;       /* integral of demand */
 	double idle_kbms;         /* integral of max(0, MemTotal - demand) */
 	double stall_ms;          /* integral of the stall share */
 	double progress_ms;       /* the job's work done (since its last restart) */
 	uint64_t done_ms;         /* elapsed_ms when the job finished; 0: not */
 	uint64_t job_restarts;    /* OOM kills that restarted the job */
-	/* Time over (demand + shmem above MemTotal + swap): a kill counts
-	 * the entries, this how long the guest stayed killable. */
+	/* Time over (live + shmem above MemTotal + swap) or down after a
+	 * kill: how long OOM kept the workload from running (with
+	 * oom_restart_s = 0: how long the guest stayed killable). */
 	uint64_t oom_ms;
 	uint64_t bursts;          /* reclaim bursts shown */
 	/* Starvation episodes: MemTotal below 90 % of demand. */
@@ -152,10 +197,11 @@ struct sim_dom {
 	uint64_t pod_pages;       /* last xc_domain_set_pod_target */
 	uint64_t target_kb;       /* memory/target as the balloon driver read it */
 	uint64_t carry;           /* balloon progress short of a page, page*ms/1000 */
-	uint64_t demand_kb;       /* the workload's anonymous working set */
+	uint64_t demand_kb;       /* the workload's anonymous working set (its curve) */
+	uint64_t live_kb;         /* of it, what the guest's processes hold (sim_oom_step) */
 	uint64_t need_kb;         /* demand + shmem + file_ws: the truth */
 	uint64_t commit_ahead_kb; /* committed, not touched yet (set by the caller) */
-	bool in_oom;              /* demand above MemTotal + swap right now */
+	struct sim_oom oom;       /* the OOM killer's state */
 	/* guest physics state */
 	uint64_t cache_kb;        /* page cache */
 	uint64_t swapped_kb;      /* anonymous pages in swap */

@@ -17,11 +17,11 @@
 
 enum host_key { HK_TOTAL, HK_DOM0, HK_RATE, HK_DURATION, HK_SEED, HK_TRACE,
 		HK_FAULT, HK_WINDOW, HK_SWAPRATE, HK_CACHERATE, HK_BURST, HK_RESV,
-		HK_COUNT };
+		HK_RESTART, HK_RETOUCH, HK_COUNT };
 static const char *const host_keys[HK_COUNT] = {
 	"total_mb", "dom0_mb", "balloon_rate_mb_s", "duration_s", "seed", "trace",
 	"swap_fault_us", "touch_window_s", "swap_rate_mb_s", "cache_rate_mb_s",
-	"burst_mb", "reserve_wait_s",
+	"burst_mb", "reserve_wait_s", "oom_restart_s", "oom_retouch_mb_s",
 };
 
 enum guest_key {
@@ -43,6 +43,10 @@ static const char *const guest_keys[GK_COUNT] = {
 #define DEF_SWAP_RATE_MB_S 100
 #define DEF_CACHE_RATE_MB_S 8
 #define DEF_BURST_MB 16
+/* Kubernetes' first crash back-off (a supervisor restarting a service
+ * that keeps dying waits 10 s, then longer); systemd's RestartSec= is
+ * shorter, but a service's start-up takes seconds of its own. */
+#define DEF_OOM_RESTART_S 10
 
 static const char *const type_names[] = { "pv", "pvh", "hvm", NULL };
 static const enum hv_dom_type type_values[] = { HV_TYPE_PV, HV_TYPE_PVH, HV_TYPE_HVM };
@@ -206,6 +210,8 @@ static const struct host_num host_num[HK_COUNT] = {
 	[HK_CACHERATE] = { 0, RATE_MB_S_MAX, 1024, DEF_CACHE_RATE_MB_S },
 	[HK_BURST] = { 0, MB_MAX, 1024, DEF_BURST_MB },
 	[HK_RESV] = { 0, SIM_WORKLOAD_S_MAX, 1000, SIM_DEFAULT_RESERVE_WAIT_S },
+	[HK_RESTART] = { 0, 86400, 1000, DEF_OOM_RESTART_S },
+	[HK_RETOUCH] = { 0, RATE_MB_S_MAX, 1024, 0 },
 };
 
 static uint64_t *host_field(struct sim_scenario *s, int k)
@@ -218,6 +224,8 @@ static uint64_t *host_field(struct sim_scenario *s, int k)
 		[HK_SWAPRATE] = &s->phys.swap_rate_kb_s,
 		[HK_CACHERATE] = &s->phys.cache_rate_kb_s,
 		[HK_BURST] = &s->phys.burst_kb, [HK_RESV] = &s->reserve_wait_ms,
+		[HK_RESTART] = &s->phys.oom_restart_ms,
+		[HK_RETOUCH] = &s->phys.oom_retouch_kb_s,
 	};
 
 	return f[k];
@@ -230,7 +238,7 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 	uint64_t x;
 
 	if (i < 0) {
-		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb, balloon_rate_mb_s, duration_s, seed, trace, swap_fault_us, touch_window_s, swap_rate_mb_s, cache_rate_mb_s, burst_mb or reserve_wait_s)");
+		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb, balloon_rate_mb_s, duration_s, seed, trace, swap_fault_us, touch_window_s, swap_rate_mb_s, cache_rate_mb_s, burst_mb, reserve_wait_s, oom_restart_s or oom_retouch_mb_s)");
 		return;
 	}
 	if (l->host_seen & (1u << i)) {

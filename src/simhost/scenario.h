@@ -16,6 +16,12 @@
  *   swap_rate_mb_s = 100
  *   cache_rate_mb_s = 8
  *   burst_mb = 16
+ *   oom_restart_s = 10         an OOM-killed workload comes back after
+ *                              this; 0: the kill frees nothing (the
+ *                              model before session 15)
+ *   oom_retouch_mb_s = 0       the restarted workload re-touches its
+ *                              memory this fast (a guest's touch_mb_s
+ *                              first); 0: at once
  *   reserve_wait_s = 120       a guest with start_s > 0 is created after
  *                              `membalctl reserve --for NAME --wait
  *                              --timeout S` (README); 0: plain `xl create`
@@ -83,6 +89,10 @@ struct sim_physics {
 	uint64_t swap_rate_kb_s;    /* the swap device's read bandwidth */
 	uint64_t cache_rate_kb_s;   /* page cache growth while files are read */
 	uint64_t burst_kb;          /* mean size of a reclaim burst; 0: none */
+	uint64_t oom_restart_ms;    /* an OOM-killed workload is down this
+				     * long; 0: the kill frees nothing */
+	uint64_t oom_retouch_kb_s;  /* restarted, it re-touches this fast
+				     * (touch_mb_s first); 0: at once */
 };
 
 #define SIM_DEFAULT_DURATION_S 600
@@ -159,6 +169,13 @@ static inline uint64_t sim_guest_need_kb(const struct sim_guest_spec *g,
 					 uint64_t demand_kb)
 {
 	return demand_kb + g->shmem_kb + g->file_ws_kb;
+}
+
+/* How fast an OOM-killed workload re-touches its memory once restarted:
+ * the guest's own touch rate, else oom_retouch_mb_s; 0: at once. */
+static inline uint64_t sim_guest_retouch_kb_s(const struct sim_guest_spec *g)
+{
+	return g->touch_kb_s ? g->touch_kb_s : g->phys.oom_retouch_kb_s;
 }
 
 /* 0, or -1 (ENOMEM). Trace workloads point into the copy's own trace. */

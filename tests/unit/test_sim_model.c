@@ -260,11 +260,12 @@ static void test_create_destroy(void **state)
 
 /* The guest model: MemTotal follows what the domain holds, the rest
  * follows demand; swap takes what does not fit, comes back as pswpin,
- * and an OOM kill is counted once per episode. */
+ * and, with oom_restart_s = 0 (the kill frees nothing), an OOM kill is
+ * counted once per episode (test_sim_physics.c has the kill that frees). */
 static void test_guest_figures(void **state)
 {
 	struct world *w = world(
-		"[host]\ntotal_mb = 4096\ndom0_mb = 512\n"
+		"[host]\ntotal_mb = 4096\ndom0_mb = 512\noom_restart_s = 0\n"
 		"[guest small]\ndomid = 1\nmemory_mb = 128\n"
 		"[guest g]\ndomid = 2\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 100\n");
 	struct sim_dom *s = dom(w, 1), *d = dom(w, 2);

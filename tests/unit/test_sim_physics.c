@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,19 +48,29 @@ static void check_guest(const struct sim_dom *d)
 	assert_true(m->mem_available >= m->mem_free);
 	assert_true(m->swap_free <= m->swap_total);
 	assert_true(d->cache_kb <= d->spec->file_kb);
-	/* Swap only when demand exceeds MemTotal (a burst shows reclaimed
-	 * anonymous pages in swap only while the working set is there). */
+	/* Swap only when what the processes hold exceeds MemTotal (a burst
+	 * shows reclaimed anonymous pages in swap only while the working
+	 * set is there). */
 	if (d->swapped_kb)
-		assert_true(d->demand_kb > m->mem_total);
-	assert_int_equal(d->swapped_kb + (d->demand_kb < m->mem_total ? d->demand_kb : m->mem_total),
-			 d->demand_kb < m->mem_total + d->spec->swap_kb ? d->demand_kb
-								      : m->mem_total + d->spec->swap_kb);
+		assert_true(d->live_kb > m->mem_total);
+	assert_int_equal(d->swapped_kb + (d->live_kb < m->mem_total ? d->live_kb : m->mem_total),
+			 d->live_kb < m->mem_total + d->spec->swap_kb ? d->live_kb
+								    : m->mem_total + d->spec->swap_kb);
 	/* What RAM and swap hold together never exceeds the working set
 	 * (a burst only moves pages between them). */
-	assert_true(anon + swap_used <= d->demand_kb);
+	assert_true(anon + swap_used <= d->live_kb);
 	assert_true(d->stall >= 0 && d->stall <= 1);
 	assert_true(m->psi_avg10 <= 10000 && m->psi_avg60 <= 10000 && m->psi_avg300 <= 10000);
-	assert_true(d->in_oom == (d->demand_kb > m->mem_total + d->spec->swap_kb));
+	/* The kill frees memory: a running workload is never left over;
+	 * only a killed one holds less than it wants, and then no more than
+	 * the survivors. */
+	assert_true(d->oom.over == (d->live_kb > m->mem_total + d->spec->swap_kb));
+	assert_true(d->live_kb <= d->demand_kb);
+	if (!d->oom.down_ms)
+		assert_false(d->oom.over);
+	else
+		assert_true(d->live_kb <= SIM_OOM_SURVIVOR_KB);
+	assert_int_equal(m->oom_kills, d->oom.kills);
 	assert_true(d->m.progress_ms <= (double)d->spec->work_ms + 1e-6 || !d->spec->work_ms);
 }
 
@@ -102,8 +113,15 @@ static void test_invariants_random(void **state)
 			uint64_t demand = (uint64_t)(step / 40 % 20) * 50 * MiB +
 					  (lcg(&x) % 100 == 0 ? lcg(&x) % (400 * MiB) : 0);
 
+			double sf = d->m.shortfall_kbms;
+			uint64_t mt = sim_dom_mem_total_kb(d);
+
 			sim_guest_step(d, demand, 100);
 			check_guest(d);
+			/* A kill never makes the shortfall smaller than what
+			 * the whole need lacks in MemTotal. */
+			assert_true(d->m.shortfall_kbms - sf + 1e-6 >=
+				    (double)(d->need_kb > mt ? d->need_kb - mt : 0) * 100);
 			assert_true(d->tot_kb <= (d->max_kb / 4 * 4 > d->tot_kb ? d->max_kb / 4 * 4 : d->tot_kb));
 			swapped_steps += d->swapped_kb > 0;
 		}
@@ -194,13 +212,14 @@ static void test_stall_psi_progress(void **state)
 	world_free(w);
 }
 
-/* An OOM kill (demand above MemTotal + swap) is counted once per episode
- * and sends the job back to the start; the time over counts every step
- * spent over, however many episodes. */
-static void test_oom_restarts_job(void **state)
+/* oom_restart_s = 0, the kill frees nothing (the model before session
+ * 15): an OOM kill (demand above MemTotal + swap) is counted once per
+ * episode and sends the job back to the start; the time over counts
+ * every step spent over, however many episodes. */
+static void test_oom_frees_nothing(void **state)
 {
 	struct world *w = world(
-		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nburst_mb = 0\n"
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nburst_mb = 0\noom_restart_s = 0\n"
 		"[guest g]\nmemory_mb = 512\nswap_mb = 64\noverhead_kb = 12288\nwork_s = 100\n");
 	struct sim_dom *d = &w->h.dom[0];
 	uint64_t total = 500 * MiB;
@@ -215,12 +234,124 @@ static void test_oom_restarts_job(void **state)
 	assert_int_equal(d->m.oom_ms, 200);
 	assert_int_equal(d->m.job_restarts, 1);
 	assert_true(d->m.progress_ms < 200);
+	assert_int_equal(d->live_kb, total + 80 * MiB);
 	sim_guest_step(d, total + 10 * MiB, 100);
 	assert_int_equal(d->m.oom_ms, 200);
 	sim_guest_step(d, total + 80 * MiB, 250);
 	assert_int_equal(d->mem.oom_kills, 2);
 	assert_int_equal(d->m.oom_ms, 450);
 	world_free(w);
+}
+
+/* The kill frees the memory (oom_restart_s = 10): a guest over MemTotal
+ * + swap loses its workload's process, keeps its daemons' memory, and
+ * shows it (MemFree, swap, Committed_AS); the workload is down for 10 s
+ * (no progress, its whole demand short), comes back at its demand and,
+ * still not fitting, is killed again: every kill of the crash loop
+ * counts. Given the memory, it comes back for good. */
+static void test_oom_kill_frees(void **state)
+{
+	struct world *w = world(
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nburst_mb = 0\noom_restart_s = 10\n"
+		"[guest g]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 64\n"
+		"overhead_kb = 12288\nwork_s = 100\n");
+	struct sim_dom *d = &w->h.dom[0];
+	uint64_t total = 500 * MiB, want = total + 80 * MiB, pswpin, kills;
+	double sf;
+
+	for (int i = 0; i < 100; i++)
+		sim_guest_step(d, 100 * MiB, 100);
+	/* Into swap, not over: no kill. */
+	sim_guest_step(d, total + 60 * MiB, 100);
+	assert_int_equal(d->mem.oom_kills, 0);
+	assert_int_equal(d->swapped_kb, 60 * MiB);
+	pswpin = d->mem.pswpin;
+	sf = d->m.shortfall_kbms;
+	/* Over: killed, its memory (swap included) freed, not read back. */
+	sim_guest_step(d, want, 100);
+	assert_int_equal(d->mem.oom_kills, 1);
+	assert_int_equal(d->m.job_restarts, 1);
+	assert_true(d->m.progress_ms < 1);
+	assert_int_equal(d->live_kb, SIM_OOM_SURVIVOR_KB);
+	assert_int_equal(d->swapped_kb, 0);
+	assert_int_equal(d->mem.swap_free, 64 * MiB);
+	assert_true(d->mem.pswpin - pswpin < 60 * MiB / 4 / 10);
+	assert_int_equal(d->mem.mem_free + d->mem.cached, total - SIM_OOM_SURVIVOR_KB);
+	assert_int_equal(d->mem.committed_as, SIM_OOM_SURVIVOR_KB + SIM_COMMIT_EXTRA_KB);
+	/* The dead job's whole demand is short: more than MemTotal left. */
+	assert_true(d->m.shortfall_kbms - sf > (double)(want - total) * 100 + 1);
+	assert_true(fabs(d->m.shortfall_kbms - sf -
+			 (double)(want - SIM_OOM_SURVIVOR_KB) * 100) < 1);
+	/* Down for 10 s: no second kill, no progress, all of it OOM time. */
+	for (int i = 0; i < 99; i++)
+		sim_guest_step(d, want, 100);
+	assert_int_equal(d->mem.oom_kills, 1);
+	assert_true(d->m.progress_ms < 1);
+	assert_int_equal(d->m.oom_ms, 10000);
+	/* Back at its demand, which still does not fit: killed again. */
+	sim_guest_step(d, want, 100);
+	assert_int_equal(d->mem.oom_kills, 2);
+	assert_int_equal(d->live_kb, SIM_OOM_SURVIVOR_KB);
+	/* A minute of the crash loop: a kill every 10 s. */
+	for (int i = 0; i < 600; i++)
+		sim_guest_step(d, want, 100);
+	assert_int_equal(d->mem.oom_kills, 8);
+	assert_int_equal(d->m.oom_ms, 70100);
+	/* Memory arrives while it is down: it restarts at its demand and
+	 * stays up; its job runs again. */
+	kills = d->mem.oom_kills;
+	d->max_kb = 1024 * MiB;
+	d->target_kb = 700 * MiB;
+	sim_host_step(&w->h, 1000);
+	for (int i = 0; i < 200; i++)
+		sim_guest_step(d, want, 100);
+	assert_int_equal(d->mem.oom_kills, kills);
+	assert_int_equal(d->live_kb, want);
+	assert_int_equal(d->oom.down_ms, 0);
+	assert_true(d->m.progress_ms > 9000);
+	world_free(w);
+}
+
+/* A guest that touches at touch_mb_s re-touches at that rate after a
+ * restart (and any guest at [host] oom_retouch_mb_s): its live memory
+ * ramps from the survivors' up to its demand, and its Committed_AS shows
+ * the whole curve at once. */
+static void test_oom_retouch(void **state)
+{
+	static const char *const ini[2] = {
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nburst_mb = 0\noom_restart_s = 5\n"
+		"[guest g]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 0\n"
+		"overhead_kb = 12288\ntouch_mb_s = 100\n",
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nburst_mb = 0\noom_restart_s = 5\n"
+		"oom_retouch_mb_s = 100\n"
+		"[guest g]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 0\n"
+		"overhead_kb = 12288\n",
+	};
+
+	for (int k = 0; k < 2; k++) {
+		struct world *w = world(ini[k]);
+		struct sim_dom *d = &w->h.dom[0];
+		uint64_t want = 600 * MiB;
+
+		sim_guest_step(d, want, 100);
+		assert_int_equal(d->mem.oom_kills, 1);
+		d->max_kb = 1024 * MiB;
+		d->target_kb = 1000 * MiB;
+		sim_host_step(&w->h, 1000);
+		for (int i = 0; i < 50; i++)
+			sim_guest_step(d, want, 100);
+		assert_int_equal(d->oom.down_ms, 0);
+		assert_int_equal(d->live_kb, SIM_OOM_SURVIVOR_KB);
+		assert_true(d->mem.committed_as >= want);
+		for (int i = 0; i < 20; i++)
+			sim_guest_step(d, want, 100);
+		assert_int_equal(d->live_kb, SIM_OOM_SURVIVOR_KB + 200 * MiB);
+		for (int i = 0; i < 40; i++)
+			sim_guest_step(d, want, 100);
+		assert_int_equal(d->live_kb, want);
+		assert_int_equal(d->mem.oom_kills, 1);
+		world_free(w);
+	}
 }
 
 /* A guest whose page cache keeps pushing against the watermark reclaims
@@ -328,7 +459,9 @@ int main(void)
 		cmocka_unit_test(test_cache_first),
 		cmocka_unit_test(test_working_set_figures),
 		cmocka_unit_test(test_stall_psi_progress),
-		cmocka_unit_test(test_oom_restarts_job),
+		cmocka_unit_test(test_oom_frees_nothing),
+		cmocka_unit_test(test_oom_kill_frees),
+		cmocka_unit_test(test_oom_retouch),
 		cmocka_unit_test(test_bursts_and_fmd),
 	};
 
