@@ -46,7 +46,7 @@ static const char *const guest_keys[GK_COUNT] = {
 /* Kubernetes' first crash back-off (a supervisor restarting a service
  * that keeps dying waits 10 s, then longer); systemd's RestartSec= is
  * shorter, but a service's start-up takes seconds of its own. */
-#define DEF_OOM_RESTART_S 10
+#define DEF_OOM_RESTART_S 0
 
 static const char *const type_names[] = { "pv", "pvh", "hvm", NULL };
 static const enum hv_dom_type type_values[] = { HV_TYPE_PV, HV_TYPE_PVH, HV_TYPE_HVM };

@@ -16,9 +16,10 @@
  *   swap_rate_mb_s = 100
  *   cache_rate_mb_s = 8
  *   burst_mb = 16
- *   oom_restart_s = 10         an OOM-killed workload comes back after
- *                              this; 0: the kill frees nothing (the
- *                              model before session 15)
+ *   oom_restart_s = 0          an OOM-killed workload is freed and comes
+ *                              back after this many seconds (10: a
+ *                              supervisor's crash loop); 0: the kill
+ *                              frees nothing (the figures of record)
  *   oom_retouch_mb_s = 0       the restarted workload re-touches its
  *                              memory this fast (a guest's touch_mb_s
  *                              first); 0: at once
