@@ -61,15 +61,21 @@ static void check_guest(const struct sim_dom *d)
 	assert_true(anon + swap_used <= d->live_kb);
 	assert_true(d->stall >= 0 && d->stall <= 1);
 	assert_true(m->psi_avg10 <= 10000 && m->psi_avg60 <= 10000 && m->psi_avg300 <= 10000);
-	/* The kill frees memory: a running workload is never left over;
-	 * only a killed one holds less than it wants, and then no more than
-	 * the survivors. */
 	assert_true(d->oom.over == (d->live_kb > m->mem_total + d->spec->swap_kb));
 	assert_true(d->live_kb <= d->demand_kb);
-	if (!d->oom.down_ms)
+	if (!d->spec->phys.oom_restart_ms) {
+		/* The kill frees nothing: the workload holds its demand,
+		 * over or not, and is never down. */
+		assert_int_equal(d->live_kb, d->demand_kb);
+		assert_int_equal(d->oom.down_ms, 0);
+	} else if (!d->oom.down_ms) {
+		/* The kill frees memory: a running workload is never left
+		 * over; only a killed one holds less than it wants, and then
+		 * no more than the survivors. */
 		assert_false(d->oom.over);
-	else
+	} else {
 		assert_true(d->live_kb <= SIM_OOM_SURVIVOR_KB);
+	}
 	assert_int_equal(m->oom_kills, d->oom.kills);
 	assert_true(d->m.progress_ms <= (double)d->spec->work_ms + 1e-6 || !d->spec->work_ms);
 }
@@ -85,14 +91,20 @@ static void assert_conserved(const struct sim_host *h)
 }
 
 /* Random targets and demands in 100 ms steps: the host's memory is
- * conserved, nobody exceeds maxmem, every guest's books balance. */
-static void test_invariants_random(void **state)
+ * conserved, nobody exceeds maxmem, every guest's books balance; under
+ * both OOM models (restart_s 0: the kill frees nothing, the default). */
+static void invariants_random(int restart_s)
 {
-	struct world *w = world(
+	char ini[1024];
+
+	snprintf(ini, sizeof(ini),
 		"[host]\ntotal_mb = 3072\ndom0_mb = 512\nburst_mb = 24\ncache_rate_mb_s = 20\n"
+		"oom_restart_s = %d\n"
 		"[guest a]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\nwork_s = 100\n"
 		"[guest b]\nmemory_mb = 400\nstatic_max_mb = 1024\nswap_mb = 0\nfile_mb = 300\n"
-		"[guest c]\nmemory_mb = 700\nstatic_max_mb = 1024\nswap_mb = 64\ntype = hvm\n");
+		"[guest c]\nmemory_mb = 700\nstatic_max_mb = 1024\nswap_mb = 64\ntype = hvm\n",
+		restart_s);
+	struct world *w = world(ini);
 	uint64_t x = 99;
 	uint64_t bursts = 0, swapped_steps = 0, oom = 0;
 
@@ -135,6 +147,12 @@ static void test_invariants_random(void **state)
 	assert_true(swapped_steps > 0);
 	assert_true(oom > 0);
 	world_free(w);
+}
+
+static void test_invariants_random(void **state)
+{
+	invariants_random(10);
+	invariants_random(0);
 }
 
 /* The cache gives way before anything goes to swap; it grows back at
