@@ -9,8 +9,12 @@ void jump_reset(struct jump_state *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static void remember(struct jump_state *s, uint64_t rise, uint64_t now,
-		     uint64_t window_ms)
+/* The window keeps the largest rise of each eighth, not every sample: a
+ * bounded state per domain whatever the interval. A rise joins the
+ * newest bucket while that is younger than an eighth, else opens the
+ * next one (the oldest is overwritten). */
+static void bucket_rise(struct jump_state *s, uint64_t rise, uint64_t now,
+			uint64_t window_ms)
 {
 	uint64_t width = window_ms / (JUMP_BUCKETS - 1);
 
@@ -28,9 +32,10 @@ static void remember(struct jump_state *s, uint64_t rise, uint64_t now,
 		s->n++;
 }
 
-/* W's rise over the lowest recent sample within span_ms, then w kept. */
-static uint64_t rise_of(struct jump_state *s, uint64_t w, uint64_t now,
-			uint64_t span_ms)
+/* Keeps w as the newest sample; returns its rise over the lowest of the
+ * samples before it taken within span_ms (0 with none). */
+static uint64_t sample_rise(struct jump_state *s, uint64_t w, uint64_t now,
+			    uint64_t span_ms)
 {
 	uint64_t low = w;
 
@@ -56,7 +61,7 @@ uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 	/* A clock that went back (a restored state): start afresh. */
 	if (s->nrecent && now < s->recent_ms[s->last])
 		jump_reset(s);
-	remember(s, rise_of(s, w, now, span_ms), now, window_ms);
+	bucket_rise(s, sample_rise(s, w, now, span_ms), now, window_ms);
 	for (unsigned i = 0; i < s->n; i++) {
 		unsigned j = (s->head + JUMP_BUCKETS - i) % JUMP_BUCKETS;
 

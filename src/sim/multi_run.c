@@ -306,7 +306,7 @@ static void record(struct mrun *w, size_t tick)
 		 * kill took down is short and of no use whatever the guest
 		 * holds (simhost/model.h). */
 		uint64_t mt = d->mem.mem_total, dem = d->demand_kb;
-		uint64_t killed = dem > d->live_kb ? dem - d->live_kb : 0, live = dem - killed;
+		uint64_t killed = sim_dom_killed_kb(d), live = dem - killed;
 
 		t->utility += g->shares * (double)(mt < live ? mt : live) / KIB_PER_MIB;
 		t->shortfall_mib += (float)(killed / KIB_PER_MIB);

@@ -282,10 +282,7 @@ static void metrics_step(struct sim_dom *d, uint64_t mem_total, uint64_t dt_ms)
 {
 	struct sim_dom_metrics *m = &d->m;
 	uint64_t demand = d->need_kb;
-	/* The killed part of the demand is short whatever the guest holds
-	 * (as a guest not started); the rest is measured against MemTotal. */
-	uint64_t killed = d->demand_kb > d->live_kb ? d->demand_kb - d->live_kb : 0;
-	uint64_t live = demand - killed;
+	uint64_t killed = sim_dom_killed_kb(d), live = demand - killed;
 	bool starving = mem_total * 100 < demand * STARVE_PCT;
 
 	m->elapsed_ms += dt_ms;

@@ -163,7 +163,7 @@ struct sim_dom_metrics {
 	double shortfall_kbms;    /* integral of max(0, live need - MemTotal)
 				   * + the killed part of the demand */
 	double demand_kbms;       /* integral of demand */
-	double idle_kbms;         /* integral of max(0, MemTotal - demand) */
+	double idle_kbms;         /* integral of max(0, MemTotal - live need) */
 	double stall_ms;          /* integral of the stall share */
 	double progress_ms;       /* the job's work done (since its last restart) */
 	uint64_t done_ms;         /* elapsed_ms when the job finished; 0: not */
@@ -263,5 +263,14 @@ void sim_guest_step_unstarted(struct sim_dom *d, uint64_t demand_kb, uint64_t dt
 void sim_guest_update(struct sim_dom *d, uint64_t demand_kb);
 /* The guest's MemTotal for what its domain holds now. */
 uint64_t sim_dom_mem_total_kb(const struct sim_dom *d);
+
+/* Of the demand, the part an OOM kill took down (demand_kb - live_kb):
+ * short whatever the guest holds, as a guest not started; the metrics
+ * (single host and multi-host) count it so, and measure the rest of
+ * the need against MemTotal. */
+static inline uint64_t sim_dom_killed_kb(const struct sim_dom *d)
+{
+	return d->demand_kb > d->live_kb ? d->demand_kb - d->live_kb : 0;
+}
 
 #endif

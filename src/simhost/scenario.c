@@ -43,9 +43,12 @@ static const char *const guest_keys[GK_COUNT] = {
 #define DEF_SWAP_RATE_MB_S 100
 #define DEF_CACHE_RATE_MB_S 8
 #define DEF_BURST_MB 16
-/* Kubernetes' first crash back-off (a supervisor restarting a service
- * that keeps dying waits 10 s, then longer); systemd's RestartSec= is
- * shorter, but a service's start-up takes seconds of its own. */
+/* 0: the kill frees nothing, the model every figure of record uses,
+ * kept until the lagged floor follows a kill (design.md §Guest physics).
+ * 10 s is the value to try: Kubernetes' first crash back-off (a
+ * supervisor restarting a service that keeps dying waits 10 s, then
+ * longer); systemd's RestartSec= is shorter, but a service's start-up
+ * takes seconds of its own. */
 #define DEF_OOM_RESTART_S 0
 
 static const char *const type_names[] = { "pv", "pvh", "hvm", NULL };

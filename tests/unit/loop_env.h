@@ -100,6 +100,19 @@ static inline struct env *loop_start(const char *name, const char *scenario,
 	return e;
 }
 
+/* One interval, then one arbiter cycle; the read of /local stands for
+ * the reports' watch event, which the in-process agents answer within
+ * the cycle. For tests that do nothing between cycles. */
+static inline void loop_cycle(struct env *e)
+{
+	unsigned len;
+
+	clock_advance(e->a.cfg.interval_ms);
+	if (e->a.xs)
+		free(xs_read(e->a.xs, XBT_NULL, "/local", &len));
+	arbiter_cycle(&e->a);
+}
+
 /* A xenstore connection as domain domid (a guest's view), for tests that
  * write what a guest may or may not write. */
 static inline struct xs_handle *open_as(struct env *e, uint32_t domid)

@@ -64,15 +64,8 @@ static struct env *start(const char *scenario)
 
 static void run(struct env *e, unsigned cycles)
 {
-	for (unsigned i = 0; i < cycles; i++) {
-		clock_advance(e->a.cfg.interval_ms);
-		if (e->a.xs) {
-			unsigned len;
-
-			free(xs_read(e->a.xs, XBT_NULL, "/local", &len));
-		}
-		arbiter_cycle(&e->a);
-	}
+	for (unsigned i = 0; i < cycles; i++)
+		loop_cycle(e);
 }
 
 static uint64_t held(struct env *e, uint32_t domid)

@@ -31,16 +31,6 @@ static const char *const scenario =
 	"[guest pager]\ndomid = 2\nmemory_mb = 1024\nstatic_max_mb = 2048\n"
 	"swap_mb = 512\nworkload = const:500\n";
 
-static void cycle(struct env *e)
-{
-	unsigned len;
-
-	clock_advance(e->a.cfg.interval_ms);
-	if (e->a.xs)
-		free(xs_read(e->a.xs, XBT_NULL, "/local", &len));
-	arbiter_cycle(&e->a);
-}
-
 static void test_reservation_keeps_margin(void **state)
 {
 	struct env *e = loop_start("membal-resv-margin", scenario, SIM_AGENTS_INPROCESS, NULL);
@@ -52,13 +42,13 @@ static void test_reservation_keeps_margin(void **state)
 	(void)state;
 	/* Past the adoption grace, the climber climbing. */
 	for (unsigned n = 0; n < 80; n++)
-		cycle(e);
+		loop_cycle(e);
 	assert_int_equal(c->mem.oom_kills, 0);
 	assert_int_equal(arbiter_reserve(&e->a, 256 * MIB, 0, "newcomer", &id), 0);
 	for (unsigned n = 0; n < 40; n++) {
 		const struct dom *d = e->a.by_domid[1];
 
-		cycle(e);
+		loop_cycle(e);
 		held += e->a.cycle.resv_held_kb > 0;
 		assert_non_null(d);
 		/* What it holds, less what its kernel keeps, covers its load

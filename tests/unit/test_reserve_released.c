@@ -33,16 +33,6 @@ static const char *const scenario =
 	"[guest new]\ndomid = 2\nmemory_mb = 768\nstatic_max_mb = 1024\n"
 	"start_s = 10\nworkload = const:100\n";
 
-static void cycle(struct env *e)
-{
-	unsigned len;
-
-	clock_advance(e->a.cfg.interval_ms);
-	if (e->a.xs)
-		free(xs_read(e->a.xs, XBT_NULL, "/local", &len));
-	arbiter_cycle(&e->a);
-}
-
 static int ready(struct env *e, uint32_t id, uint64_t *missing)
 {
 	char why[512];
@@ -59,9 +49,9 @@ static void test_released_reservation_not_counted_free(void **state)
 
 	(void)state;
 	for (unsigned n = 0; n < 5; n++)
-		cycle(e);
+		loop_cycle(e);
 	assert_int_equal(arbiter_reserve(&e->a, 768 * MIB, 0, "new", &first), 0);
-	cycle(e);
+	loop_cycle(e);
 	assert_int_equal(ready(e, first, &missing), 1);
 	/* xl create between two cycles (the simulated host alone moves on
 	 * until `new` is there), then membalctl release */
@@ -80,12 +70,12 @@ static void test_released_reservation_not_counted_free(void **state)
 	assert_int_equal(ready(e, second, &missing), 0);
 	assert_true(missing > 0);
 	/* A cycle later the reading is fresh and says the same. */
-	cycle(e);
+	loop_cycle(e);
 	assert_int_equal(ready(e, second, &missing), 0);
 	assert_int_equal(arbiter_release(&e->a, second), 1);
 	/* What was released is not held back for ever: after a cycle, a
 	 * reservation the free memory covers is ready. */
-	cycle(e);
+	loop_cycle(e);
 	assert_int_equal(arbiter_reserve(&e->a, 128 * MIB, 0, NULL, &third), 0);
 	assert_int_equal(ready(e, third, &missing), 1);
 	stop(e);
