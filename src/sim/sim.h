@@ -194,8 +194,8 @@ double sim_floor_lagged(const struct sim_scenario *sc,
  * allocation, without the demand of a killed workload); *oom_kills gets,
  * with oom_restart_s = 0, the OOM kills the guest model would count at
  * that allocation (a guest's lack first exceeding its swap); with > 0 the
- * kills of the kill-aware floor (design.md §Metrics), whose shortfall
- * counts a killed workload's demand while it is down. */
+ * kills of the kill-aware floor, whose shortfall counts a killed
+ * workload's demand while it is down (design.md, its Metrics heading). */
 double sim_floor_lagged_series(const struct sim_scenario *sc,
 			       const struct arbiter_config *cfg, uint64_t duration_ms,
 			       uint64_t step_ms, uint64_t lag_ms, FILE *series,
