@@ -195,7 +195,8 @@ double sim_floor_lagged(const struct sim_scenario *sc,
  * with oom_restart_s = 0, the OOM kills the guest model would count at
  * that allocation (a guest's lack first exceeding its swap); with > 0 the
  * kills of the kill-aware floor, whose shortfall counts a killed
- * workload's demand while it is down (design.md, its Metrics heading). */
+ * workload's demand while it is down:
+ * design.md §Metrics (per guest, summed over the managed guests per run) */
 double sim_floor_lagged_series(const struct sim_scenario *sc,
 			       const struct arbiter_config *cfg, uint64_t duration_ms,
 			       uint64_t step_ms, uint64_t lag_ms, FILE *series,
