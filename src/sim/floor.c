@@ -152,6 +152,8 @@ struct lag_state {
 	uint64_t restart_ms, touch_kb_s;
 	struct sim_oom oom;      /* the guest model's OOM rule (oom_restart_s = 0) */
 	uint64_t down_ms;        /* the kill-aware floor killed it: down this long */
+	uint64_t retouch_kb;     /* back from a kill, it has re-touched this much; 0: all */
+	uint64_t untouched_kb;   /* of its demand, what it has not re-touched yet */
 	bool dead;               /* the kill-aware floor let it die this step */
 };
 
@@ -214,15 +216,12 @@ static int by_saving(const void *a, const void *b, void *ctx)
 uint64_t sim_floor_kill_instant(const struct floor_kill_item *it, size_t n,
 				int64_t budget_kb, bool *kept)
 {
-	uint64_t base = 0, spare, best, t;
+	uint64_t base = 0, spare, best = UINT64_MAX, t;
 	size_t m = 0, *cand = malloc((n ? n : 1) * sizeof(*cand));
 	bool *cur = malloc(n ? n : 1);
 
-	if (!cand || !cur) {
-		free(cand);
-		free(cur);
-		return UINT64_MAX;
-	}
+	if (!cand || !cur)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t lo = kill_lo(&it[i]);
 
@@ -271,6 +270,7 @@ uint64_t sim_floor_kill_instant(const struct floor_kill_item *it, size_t n,
 			memcpy(kept, cur, n);
 		}
 	}
+out:
 	free(cand);
 	free(cur);
 	return best;
@@ -438,11 +438,21 @@ static uint64_t lag_move(struct lag_state *s, size_t n, int64_t budget,
 			 * lack, as by the plain floor. */
 			if (s[i].dead && !s[i].down_ms) {
 				s[i].down_ms = s[i].restart_ms;
+				s[i].retouch_kb = 0;
 				(*oom_kills)++;
 			}
+			/* not re-touched yet: short as a killed part is */
+			lack += s[i].untouched_kb;
 			if (s[i].down_ms) {
-				lack = s[i].anon + (other > s[i].alloc ? other - s[i].alloc : 0);
+				lack = s[i].anon + s[i].untouched_kb +
+				       (other > s[i].alloc ? other - s[i].alloc : 0);
 				s[i].down_ms -= s[i].down_ms < step_ms ? s[i].down_ms : step_ms;
+				/* back: it touches its memory again at the
+				 * guest's rate (sim_oom_step), if it has one */
+				if (!s[i].down_ms && s[i].touch_kb_s)
+					s[i].retouch_kb = SIM_OOM_SURVIVOR_KB;
+			} else if (s[i].retouch_kb) {
+				s[i].retouch_kb += s[i].touch_kb_s * step_ms / 1000;
 			}
 			shortfall += lack;
 			continue;
@@ -555,10 +565,27 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 			if (!s[i].live) {
 				memset(&s[i].oom, 0, sizeof(s[i].oom));
 				s[i].down_ms = 0;
+				s[i].retouch_kb = 0;
 				/* it starts with what it was created with */
 				s[i].alloc = g->memory_kb < s[i].min ? s[i].min
 					   : g->memory_kb > s[i].max ? s[i].max : g->memory_kb;
 				s[i].live = true;
+			}
+			/* A workload the floor killed, back and re-touching:
+			 * it needs what it has touched, not its curve yet (the
+			 * lagged need too: optimistic, a floor); the rest is
+			 * short as the guest model counts it (the killed part). */
+			if (s[i].retouch_kb >= s[i].anon)
+				s[i].retouch_kb = 0;
+			s[i].untouched_kb = s[i].retouch_kb ? s[i].anon - s[i].retouch_kb : 0;
+			if (s[i].retouch_kb) {
+				uint64_t then = s[i].anon_then < s[i].retouch_kb
+					      ? s[i].anon_then : s[i].retouch_kb;
+
+				s[i].need_now -= s[i].anon - s[i].retouch_kb;
+				s[i].anon = s[i].retouch_kb;
+				s[i].need_then -= s[i].anon_then - then;
+				s[i].anon_then = then;
 			}
 		}
 		lag_targets(s, sc->n_guests, budget);
