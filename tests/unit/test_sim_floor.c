@@ -324,6 +324,20 @@ static void test_lagged_floor_crash_loop(void **state)
 	}
 	/* charged the demand while down: above the lack of H_i (200 MiB) */
 	assert_true(mibs[1] > mibs[0] * 2);
+
+	/* Back from a kill, a workload with a touch rate (50 MiB/s) needs
+	 * only what it has re-touched: it lives until that passes H_i, so
+	 * fewer kills; the part not re-touched is short all the same. */
+	snprintf(text, sizeof(text), ini, 10);
+	strncat(text, "touch_mb_s = 50\n", sizeof(text) - strlen(text) - 1);
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	double touched = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0, &kills);
+
+	print_message("crash loop: %.0f, re-touching %.0f MiB*s, %" PRIu64 " kills\n",
+		      mibs[1], touched, kills);
+	assert_true(kills >= 1 && kills < 3);
+	assert_true(touched > mibs[0] * 2);
+	sim_scenario_free(&sc);
 }
 
 /*
