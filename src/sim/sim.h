@@ -146,6 +146,32 @@ struct floor_item {
 uint64_t sim_floor_instant(const struct floor_item *it, size_t n,
 			   int64_t budget_kb);
 
+/* The kill-aware floor at one instant, where the OOM kill frees the
+ * workload's memory (oom_restart_s > 0): a guest either has at least
+ * keep_kb (its need beyond its swap: it lives) or is killed, holds its
+ * minimum and lacks dead_kb (its whole demand short while down, the rest
+ * against L_i, as the guest model charges). */
+struct floor_kill_item {
+	uint64_t need_kb;         /* demand + overhead, target units */
+	uint64_t min_kb, top_kb;  /* L_i, min(need_i, H_i) */
+	uint64_t keep_kb;         /* the least allocation it lives at */
+	uint64_t dead_kb;         /* its shortfall while killed (>= need - min) */
+	bool may_die;             /* false: the kill frees nothing, never chosen */
+	bool down;                /* killed and not restarted yet: dead */
+};
+
+/* The least total shortfall over the choice of which may_die guests live,
+ * the spare budget water-filled over the living (KiB). kept[i] on entry:
+ * a set to try besides the search's own (e.g. the one a plain
+ * water-filling keeps; NULL entries: none); on return, the set chosen.
+ * Exact over up to SIM_FLOOR_KILL_EXACT candidates, greedy beyond (by
+ * demand saved per KiB needed to keep alive, never worse than the set
+ * passed in). Never above that set's charged shortfall, never below
+ * sim_floor_instant() of the same needs. */
+#define SIM_FLOOR_KILL_EXACT 8
+uint64_t sim_floor_kill_instant(const struct floor_kill_item *it, size_t n,
+				int64_t budget_kb, bool *kept);
+
 /* Whether the arbiter would decide guest g under cfg (the management rule
  * of src/arbiter/manage.h, and an agent); *v gets the rule's verdict. */
 bool sim_guest_rule(const struct arbiter_config *cfg,
@@ -164,9 +190,13 @@ double sim_floor_lagged(const struct sim_scenario *sc,
 			uint64_t step_ms, uint64_t lag_ms);
 /* The same, writing every tick_ms one CSV row per running managed guest
  * to series (no header; NULL: none): time_s,guest,need_mb,need_then_mb,
- * target_mb,alloc_mb,short_mb (target units); *oom_kills gets the OOM
- * kills the guest model would count at that allocation (a guest's lack
- * first exceeding its swap). */
+ * target_mb,alloc_mb,short_mb (target units; short_mb is the lack of the
+ * allocation, without the demand of a killed workload); *oom_kills gets,
+ * with oom_restart_s = 0, the OOM kills the guest model would count at
+ * that allocation (a guest's lack first exceeding its swap); with > 0 the
+ * kills of the kill-aware floor, whose shortfall counts a killed
+ * workload's demand while it is down:
+ * design.md §Metrics (per guest, summed over the managed guests per run) */
 double sim_floor_lagged_series(const struct sim_scenario *sc,
 			       const struct arbiter_config *cfg, uint64_t duration_ms,
 			       uint64_t step_ms, uint64_t lag_ms, FILE *series,

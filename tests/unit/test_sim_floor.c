@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <math.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -225,9 +226,11 @@ static void test_lagged_floor_unseen(void **state)
  * lacks exceeds its swap. busy (no swap) jumps from 100 to 900 MiB at
  * 10 s: 2 s late it lacks part of it for those 2 s, one kill; with 1 GiB
  * of swap, or with no lag, none. The series (one row per guest and tick)
- * shows the lack at 11 s and none at 13 s. The floor's allocation and
- * shortfall do not follow the kill (the killed workload is back at 20 s
- * and fits): the same with oom_restart_s = 0 (the kill frees nothing).
+ * shows the lack at 11 s and none at 13 s. With oom_restart_s = 0 the
+ * kill frees nothing and is counted beside the floor; with 10 the floor
+ * is kill-aware and the plain water-filling gives busy its lagged need,
+ * so it is kept alive (no kill) and charged only its lack while the
+ * allocation catches up: the same shortfall either way.
  */
 static void lag_series(int restart_s, int swap_mb, uint64_t lag_ms, uint64_t *kills,
 		       double *mibs, double lack_at[2])
@@ -275,7 +278,7 @@ static void test_lagged_floor_oom(void **state)
 
 	for (int restart = 0; restart <= 10; restart += 10) {
 		lag_series(restart, 0, 2000, &kills, restart ? &frees : &keeps, lack);
-		assert_int_equal(kills, 1);
+		assert_int_equal(kills, restart ? 0 : 1);
 		assert_true(lack[0] > 100);
 		assert_true(lack[1] == 0);
 		lag_series(restart, 0, 0, &kills, &keeps, lack);
@@ -291,8 +294,10 @@ static void test_lagged_floor_oom(void **state)
  * A guest the floor can never give its need (900 MiB of demand, H_i
  * 700 MiB, no swap): with the kill that frees, the workload is killed,
  * down for oom_restart_s, killed again when it is back: a kill every
- * 10 s of the 30 (at 0.1, 10.1 and 20.1 s), as the guest model counts
- * a crash loop; with oom_restart_s = 0 one episode, one kill.
+ * 10 s of the 30 (first when the floor hears of it, 2 s late, then at
+ * 12.1 and 22.1 s), as the guest model counts a crash loop, and its whole
+ * demand is short while down, more than the lack of the allocation that
+ * oom_restart_s = 0 charges (one episode, one kill).
  */
 static void test_lagged_floor_crash_loop(void **state)
 {
@@ -306,14 +311,185 @@ static void test_lagged_floor_crash_loop(void **state)
 	struct cfg_file f;
 	char text[512];
 	uint64_t kills;
+	double mibs[2];
 
 	arbiter_config_defaults(&c);
 	for (int restart = 0; restart <= 10; restart += 10) {
 		snprintf(text, sizeof(text), ini, restart);
 		assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
-		sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0, &kills);
+		mibs[restart > 0] = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0,
+							    &kills);
 		assert_int_equal(kills, restart ? 3 : 1);
 		sim_scenario_free(&sc);
+	}
+	/* charged the demand while down: above the lack of H_i (200 MiB) */
+	assert_true(mibs[1] > mibs[0] * 2);
+
+	/* Back from a kill, a workload with a touch rate (50 MiB/s) needs
+	 * only what it has re-touched: it lives until that passes H_i, so
+	 * fewer kills; the part not re-touched is short all the same. */
+	snprintf(text, sizeof(text), ini, 10);
+	strncat(text, "touch_mb_s = 50\n", sizeof(text) - strlen(text) - 1);
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	double touched = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0, &kills);
+
+	print_message("crash loop: %.0f, re-touching %.0f MiB*s, %" PRIu64 " kills\n",
+		      mibs[1], touched, kills);
+	assert_true(kills >= 1 && kills < 3);
+	assert_true(touched > mibs[0] * 2);
+	sim_scenario_free(&sc);
+}
+
+/*
+ * Keeping a swapless guest alive where the plain water-filling would kill
+ * it: busy (no swap) and pager (1 GiB of swap) both climb to 900 MiB on a
+ * host that holds ~1.4 GiB for them. The proportional split leaves busy
+ * below its need (oom_restart_s = 0 counts its kill); the kill-aware floor
+ * gives busy its need and pager pages, the same total lack with no kill.
+ */
+static void test_lagged_floor_keeps_swapless(void **state)
+{
+	static const char *const ini =
+		"[host]\ntotal_mb = 2048\ndom0_mb = 512\nballoon_rate_mb_s = 1000000\n"
+		"oom_restart_s = %d\n"
+		"[guest busy]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"workload = step:100,900,10\n"
+		"[guest pager]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"workload = step:100,900,10\nswap_mb = 1024\n";
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	char text[1024];
+	uint64_t kills[2];
+	double mibs[2];
+
+	arbiter_config_defaults(&c);
+	for (int restart = 0; restart <= 10; restart += 10) {
+		snprintf(text, sizeof(text), ini, restart);
+		assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+		mibs[restart > 0] = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0,
+							    &kills[restart > 0]);
+		sim_scenario_free(&sc);
+	}
+	print_message("keeps swapless: plain %.0f (%" PRIu64 " kills), kill-aware %.0f (%"
+		      PRIu64 ")\n", mibs[0], kills[0], mibs[1], kills[1]);
+	assert_true(kills[0] >= 1);
+	assert_int_equal(kills[1], 0);
+	assert_true(mibs[0] > 1000);
+	assert_true(fabs(mibs[1] - mibs[0]) < mibs[0] * 0.02);
+}
+
+/* The kill-aware floor at one instant. */
+#define KI(need, min, top, keep, dead) \
+	{ .need_kb = (need) * MiB, .min_kb = (min) * MiB, .top_kb = (top) * MiB, \
+	  .keep_kb = (keep) * MiB, .dead_kb = (dead) * MiB, .may_die = true }
+
+static void test_kill_instant(void **state)
+{
+	/* Keeping the swapless guest alive is cheaper: a (no swap) needs
+	 * 400 to live, b has 300 of swap (lives at its minimum). 400 spare:
+	 * a gets its 400, b 100 of its 300: 200 short, as the plain floor,
+	 * while the proportional split (200 each) kills a: 300 + 100. */
+	struct floor_kill_item k[] = { KI(400, 100, 400, 400, 300), KI(400, 100, 400, 100, 300) };
+	struct floor_item p[] = { { 400 * MiB, 100 * MiB, 400 * MiB },
+				  { 400 * MiB, 100 * MiB, 400 * MiB } };
+	bool kept[3] = { false, true };
+
+	assert_int_equal(sim_floor_kill_instant(k, 2, 600 * MiB, kept), 200 * MiB);
+	assert_true(kept[0] && kept[1]);
+	assert_int_equal(sim_floor_instant(p, 2, 600 * MiB), 200 * MiB);
+
+	/* Starving it is cheaper: a needs 800 above its minimum to live,
+	 * only 400 is spare. Given any of it, it dies all the same; at its
+	 * minimum (800 short while down) b has all it needs: 800, where the
+	 * plain floor says 700 (it charges a no kill) and the proportional
+	 * split (a 291, b 109) 800 + 191. */
+	struct floor_kill_item s2[] = { KI(900, 100, 900, 900, 800), KI(400, 100, 400, 100, 300) };
+
+	kept[0] = kept[1] = true;
+	assert_int_equal(sim_floor_kill_instant(s2, 2, 600 * MiB, kept), 800 * MiB);
+	assert_false(kept[0]);
+	assert_true(kept[1]);
+
+	/* Two swapless guests, room for one: the one whose death costs more
+	 * lives (a: 300 to keep, 300 short dead; c: 250, 250). */
+	struct floor_kill_item two[] = { KI(400, 100, 400, 400, 300), KI(350, 100, 350, 350, 250) };
+
+	kept[0] = kept[1] = false;
+	assert_int_equal(sim_floor_kill_instant(two, 2, 500 * MiB, kept), 250 * MiB);
+	assert_true(kept[0]);
+	assert_false(kept[1]);
+
+	/* A guest already down stays dead; one that may not die (the kill
+	 * frees nothing) is kept at any allocation. */
+	two[0].down = true;
+	two[1].may_die = false;
+	kept[0] = kept[1] = true;
+	assert_int_equal(sim_floor_kill_instant(two, 2, 500 * MiB, kept), 300 * MiB);
+	assert_false(kept[0]);
+	assert_true(kept[1]);
+}
+
+/* The charged shortfall of the proportional split (lag_fill without the
+ * spread of what is left): a guest below its keep dies. */
+static uint64_t naive_charged(const struct floor_kill_item *it, size_t n, uint64_t budget,
+			      bool *alive)
+{
+	uint64_t base = 0, can_give = 0, spare, total = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		base += it[i].min_kb;
+		can_give += it[i].top_kb - it[i].min_kb;
+	}
+	spare = budget > base ? budget - base : 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t want = it[i].top_kb - it[i].min_kb;
+		uint64_t a = it[i].min_kb + (spare >= can_give ? want
+			: (uint64_t)((double)want * (double)spare / (double)can_give));
+
+		alive[i] = !(it[i].may_die && a < it[i].keep_kb);
+		total += alive[i] ? (it[i].need_kb > a ? it[i].need_kb - a : 0) : it[i].dead_kb;
+	}
+	return total;
+}
+
+/* Random instants, exact (<= SIM_FLOOR_KILL_EXACT guests that may die)
+ * and greedy: never below the plain floor of the same needs (it charges
+ * nobody for a kill), never above the charged proportional split (its
+ * survivors are one of the sets tried). */
+static void test_kill_instant_bounds(void **state)
+{
+	srand(15);
+	for (int round = 0; round < 3000; round++) {
+		struct floor_kill_item it[14];
+		struct floor_item p[14];
+		bool kept[14];
+		size_t n = 1 + (size_t)rand() % 14;
+		uint64_t budget = 0, uncharged, charged, best;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t min = (64 + (uint64_t)rand() % 200) * MiB;
+			uint64_t need = (uint64_t)rand() % (1200 * MiB);
+			uint64_t max = min + (uint64_t)rand() % (1000 * MiB);
+			uint64_t top = need < max ? need : max;
+			uint64_t swap = rand() % 2 ? (uint64_t)rand() % (600 * MiB) : 0;
+
+			if (top < min)
+				top = min;
+			it[i] = (struct floor_kill_item){
+				.need_kb = need, .min_kb = min, .top_kb = top,
+				.keep_kb = need > swap ? need - swap : 0,
+				.dead_kb = (need > min ? need - min : 0) + (uint64_t)rand() % (50 * MiB),
+				.may_die = rand() % 4 != 0,
+			};
+			p[i] = (struct floor_item){ need, min, max };
+			budget += min + (uint64_t)rand() % (700 * MiB);
+		}
+		uncharged = sim_floor_instant(p, n, (int64_t)budget);
+		charged = naive_charged(it, n, budget, kept);
+		best = sim_floor_kill_instant(it, n, (int64_t)budget, kept);
+		assert_true(uncharged <= best);
+		assert_true(best <= charged);
 	}
 }
 
@@ -338,6 +514,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lagged_floor_oom),
 		cmocka_unit_test(test_lagged_floor_crash_loop),
+		cmocka_unit_test(test_kill_instant),
+		cmocka_unit_test(test_lagged_floor_keeps_swapless),
+		cmocka_unit_test(test_kill_instant_bounds),
 		cmocka_unit_test(test_instant),
 		cmocka_unit_test(test_bounds_and_managed),
 		cmocka_unit_test(test_scenario_floor),
