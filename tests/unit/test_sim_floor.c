@@ -290,6 +290,22 @@ static void test_lagged_floor_oom(void **state)
 	assert_true(fabs(frees - keeps) < 0.01);
 }
 
+/* The lagged floor (2 s lag, 100 ms steps) over 30 s of the scenario
+ * text: its MiB*s, its kills in *kills. */
+static double floor_30s(const char *text, uint64_t *kills)
+{
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	double mibs;
+
+	arbiter_config_defaults(&c);
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	mibs = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0, kills);
+	sim_scenario_free(&sc);
+	return mibs;
+}
+
 /*
  * A guest the floor can never give its need (900 MiB of demand, H_i
  * 700 MiB, no swap): with the kill that frees, the workload is killed,
@@ -306,21 +322,14 @@ static void test_lagged_floor_crash_loop(void **state)
 		"oom_restart_s = %d\n"
 		"[guest busy]\nmemory_mb = 512\nstatic_max_mb = 700\noverhead_kb = 102400\n"
 		"workload = const:900\n";
-	struct sim_scenario sc;
-	struct arbiter_config c;
-	struct cfg_file f;
 	char text[512];
 	uint64_t kills;
 	double mibs[2];
 
-	arbiter_config_defaults(&c);
 	for (int restart = 0; restart <= 10; restart += 10) {
 		snprintf(text, sizeof(text), ini, restart);
-		assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
-		mibs[restart > 0] = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0,
-							    &kills);
+		mibs[restart > 0] = floor_30s(text, &kills);
 		assert_int_equal(kills, restart ? 3 : 1);
-		sim_scenario_free(&sc);
 	}
 	/* charged the demand while down: above the lack of H_i (200 MiB) */
 	assert_true(mibs[1] > mibs[0] * 2);
@@ -330,14 +339,12 @@ static void test_lagged_floor_crash_loop(void **state)
 	 * fewer kills; the part not re-touched is short all the same. */
 	snprintf(text, sizeof(text), ini, 10);
 	strncat(text, "touch_mb_s = 50\n", sizeof(text) - strlen(text) - 1);
-	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
-	double touched = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0, &kills);
+	double touched = floor_30s(text, &kills);
 
 	print_message("crash loop: %.0f, re-touching %.0f MiB*s, %" PRIu64 " kills\n",
 		      mibs[1], touched, kills);
 	assert_true(kills >= 1 && kills < 3);
 	assert_true(touched > mibs[0] * 2);
-	sim_scenario_free(&sc);
 }
 
 /*
@@ -356,20 +363,13 @@ static void test_lagged_floor_keeps_swapless(void **state)
 		"workload = step:100,900,10\n"
 		"[guest pager]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
 		"workload = step:100,900,10\nswap_mb = 1024\n";
-	struct sim_scenario sc;
-	struct arbiter_config c;
-	struct cfg_file f;
 	char text[1024];
 	uint64_t kills[2];
 	double mibs[2];
 
-	arbiter_config_defaults(&c);
 	for (int restart = 0; restart <= 10; restart += 10) {
 		snprintf(text, sizeof(text), ini, restart);
-		assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
-		mibs[restart > 0] = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0,
-							    &kills[restart > 0]);
-		sim_scenario_free(&sc);
+		mibs[restart > 0] = floor_30s(text, &kills[restart > 0]);
 	}
 	print_message("keeps swapless: plain %.0f (%" PRIu64 " kills), kill-aware %.0f (%"
 		      PRIu64 ")\n", mibs[0], kills[0], mibs[1], kills[1]);
