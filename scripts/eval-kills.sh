@@ -8,7 +8,12 @@
 # time it stayed over. Swap and shmem come from the scenario. At the
 # series' tick (1 s by default) two kills a few 100 ms apart show as one;
 # the summary table's count is exact. docs/evaluation.md, "Session 10:
-# OOM kills (oom10)".
+# OOM kills (oom10)". The last line sorts the kills by the tick before
+# them: a jump (demand rose by 30 MiB or more in one tick), a zero-margin
+# creep (demand was already within 5 MiB of MemTotal + swap and rose by
+# less: a guest held at its need with nothing above it), a kill at the
+# first tick (boot), or other ("Session 16: two guests in danger
+# (oom16)").
 #
 #   scripts/eval-kills.sh SCENARIO.ini DIR [POLICY]
 set -eu
@@ -35,6 +40,10 @@ $1 == pol {
 	x = $3; over = ($4 + shm[x]) > ($7 + swap[x])
 	if (over && !was[x]) {
 		n++; kills[x]++
+		if (pd[x] == "") boot++
+		else if ($4 - pd[x] >= 30) jump++
+		else if (pd[x] + shm[x] >= $7 + swap[x] - 5) creep++
+		else other++
 		printf "%-10s t=%-8s demand %s -> %s target %s MemTotal %s swap %d\n",
 		       x, $2, pd[x], $4, $5, $7, swap[x]
 		since[x] = $2
@@ -52,4 +61,6 @@ END {
 	# (docs/evaluation.md, "Session 12: OOM kills beside swap (oom12)").
 	for (x in kills)
 		printf "  %-10s %3d kill(s), swap %d MiB\n", x, kills[x], swap[x]
+	printf "kinds: %d jump, %d zero-margin creep, %d boot, %d other\n",
+	       jump, creep, boot, other
 }' FS='=' "$SC" FS=',' "$CSV"
