@@ -178,6 +178,47 @@ static void test_yield_leaves_room(void **state)
 	assert_true(out[0].target_kb < 130 * MIB);
 }
 
+/* A reservation asked during the spike (the jumpers served: they hold
+ * 400 with W 300) leaves dom 1 the room it keeps for their jump, as a
+ * cycle without the reservation does: 300 MiB asked where the guests
+ * hold 1000, the part that would cut dom 1 below W + 180 - 128 waits
+ * (policy_cycle.resv_held_kb), and the targets fit in what the rest
+ * leaves. When the reservation counted dom 1's slack only, it held back
+ * 66 MiB instead of 118 and the tiers, keeping dom 1's room all the
+ * same, were infeasible: the reserved memory handed out. Without the
+ * spike the reservation takes dom 1 to its slack (130 + 5 %). */
+static void test_reservation_keeps_room(void **state)
+{
+	struct policy_params p;
+	struct policy_dom d[3];
+	struct policy_decision out[3];
+	struct policy_cycle cycle;
+	struct policy_ctx ctx;
+	struct policy_host host = { .free_kb = -300 * (int64_t)MIB,
+				    .reservations_kb = 300 * MIB };
+
+	for (int on = 1; on >= 0; on--) {
+		spike_setup(&p, d, 3, 2);
+		p.spike_window_s = on ? p.spike_window_s : 0;
+		for (size_t i = 1; i < 3; i++) {
+			d[i] = est_dom((uint32_t)i + 1, 400 * MIB, 300 * MIB);
+			d[i].jump_kb = 180 * MIB;
+		}
+		assert_int_equal(policy_ctx_init(&ctx, 3), 0);
+		assert_int_equal(policy_decide(&ctx, &p, &host, d, 3, out, &cycle), 0);
+		policy_ctx_free(&ctx);
+		if (on) {
+			assert_true(out[0].target_kb >= 182 * MIB);
+			assert_true(cycle.resv_held_kb > 0);
+			assert_int_not_equal(cycle.mode, POLICY_MODE_INFEASIBLE);
+		} else {
+			assert_true(out[0].target_kb < 140 * MIB);
+		}
+		assert_true(out[0].target_kb + out[1].target_kb + out[2].target_kb <=
+			    1000 * MIB - 300 * MIB + cycle.resv_held_kb);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_lone_jump_yields),
 		cmocka_unit_test(test_jumper_keeps_none),
 		cmocka_unit_test(test_yield_leaves_room),
+		cmocka_unit_test(test_reservation_keeps_room),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
