@@ -154,6 +154,13 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 					    in.have_ws ? in.ws_kb : in.fig.committed_as_kb,
 					    now);
 		snapshot_dom(&in, &a->snap[n]);
+		/* Its own jump rate against its gap as the policy reads it
+		 * (spike.c). */
+		if (a->snap[n].flags & POLICY_IN_WS)
+			a->snap[n].jump_past = jump_past(&d->jump,
+				policy_dom_gap_kb(&a->cfg.policy.params, &a->snap[n]), now,
+				(uint64_t)a->cfg.policy.params.spike_window_s * 1000,
+				&a->snap[n].jump_seen);
 		a->snap_dom[n] = d;
 		n++;
 	}

@@ -51,6 +51,52 @@ static uint64_t sample_rise(struct jump_state *s, uint64_t w, uint64_t now,
 	return w - low;
 }
 
+/* Files a sample's rise in its window of the clock (jump_past()): the
+ * windows since the last one filed start without a jump. */
+static void past_rise(struct jump_state *s, uint64_t rise, uint64_t now,
+		      uint64_t window_ms)
+{
+	uint64_t k = now / window_ms;
+	uint32_t r = rise < UINT32_MAX ? (uint32_t)rise : UINT32_MAX;
+
+	if (!s->past_any || k > s->past_k) {
+		uint64_t from = s->past_any ? s->past_k + 1 : k;
+
+		if (k - from >= JUMP_RING)
+			from = k - (JUMP_RING - 1);
+		for (uint64_t i = from; i <= k; i++)
+			s->past_kb[i % JUMP_RING] = 0;
+		if (!s->past_any)
+			s->past_first = k;
+		s->past_k = k;
+		s->past_any = true;
+	}
+	if (r > s->past_kb[k % JUMP_RING])
+		s->past_kb[k % JUMP_RING] = r;
+}
+
+unsigned jump_past(const struct jump_state *s, uint64_t over_kb, uint64_t now,
+		   uint64_t window_ms, unsigned *seen)
+{
+	unsigned count = 0;
+
+	*seen = 0;
+	if (!window_ms || !s->past_any || now < window_ms)
+		return 0;
+	/* Windows k < end ended at or before now - window_ms. */
+	uint64_t end = (now - window_ms) / window_ms;
+	uint64_t from = end > JUMP_PAST ? end - JUMP_PAST : 0;
+
+	if (from < s->past_first)
+		from = s->past_first;
+	*seen = end > from ? (unsigned)(end - from) : 0;
+	for (uint64_t k = from; k < end; k++)
+		if (k <= s->past_k && k + JUMP_RING > s->past_k &&
+		    s->past_kb[k % JUMP_RING] > over_kb)
+			count++;
+	return count;
+}
+
 uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 		      uint64_t window_ms, uint64_t span_ms)
 {
@@ -61,7 +107,10 @@ uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 	/* A clock that went back (a restored state): start afresh. */
 	if (s->nrecent && now < s->recent_ms[s->last])
 		jump_reset(s);
-	bucket_rise(s, sample_rise(s, w, now, span_ms), now, window_ms);
+	uint64_t rise = sample_rise(s, w, now, span_ms);
+
+	bucket_rise(s, rise, now, window_ms);
+	past_rise(s, rise, now, window_ms);
 	for (unsigned i = 0; i < s->n; i++) {
 		unsigned j = (s->head + JUMP_BUCKETS - i) % JUMP_BUCKETS;
 

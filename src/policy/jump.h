@@ -22,6 +22,15 @@
  * refault part lags one) shows it whole. */
 #define JUMP_RECENT 4
 
+/* The guest's own jump rate is read over the JUMP_PAST windows before
+ * the current one (ten minutes at spike_window_s = 10): long enough to
+ * hold a few of a fleet's spikes minutes apart, short enough to follow a
+ * guest whose load changes its habits. */
+#define JUMP_PAST 60
+/* ...and the two the current window overlaps (the newest, where the
+ * samples go, and the one before it). */
+#define JUMP_RING (JUMP_PAST + 2)
+
 struct jump_state {
 	uint64_t recent_kb[JUMP_RECENT];
 	uint64_t recent_ms[JUMP_RECENT];
@@ -29,6 +38,13 @@ struct jump_state {
 	uint64_t start_ms[JUMP_BUCKETS];
 	uint64_t rise_kb[JUMP_BUCKETS];
 	unsigned head, n;
+	/* The largest rise in each window of the clock cut in window_ms
+	 * (window k: [k, k + 1) x window_ms), window k in past_kb[k %
+	 * JUMP_RING] (KiB, at most UINT32_MAX); past_k: the newest window
+	 * filed, past_first the first, valid with past_any. */
+	uint32_t past_kb[JUMP_RING];
+	uint64_t past_k, past_first;
+	bool past_any;
 };
 
 /* Forget W's history (a new guest, an arbiter restart). */
@@ -41,5 +57,13 @@ void jump_reset(struct jump_state *s);
  * (returns 0 and keeps no history). */
 uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 		      uint64_t window_ms, uint64_t span_ms);
+
+/* In how many of the JUMP_PAST windows that ended before now - window_ms
+ * W rose by more than over_kb (0..JUMP_PAST): the guest's own jump rate,
+ * in windows, before the jump the current window shows. *seen: how many
+ * of those windows the tracker has watched (since its first sample; a
+ * window without a report counts as one without a jump). */
+unsigned jump_past(const struct jump_state *s, uint64_t over_kb, uint64_t now,
+		   uint64_t window_ms, unsigned *seen);
 
 #endif

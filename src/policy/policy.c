@@ -265,17 +265,17 @@ static uint64_t cap_kb(const struct policy_params *p, const struct policy_dom *d
 	return p->scarce_cap == POLICY_CAP_DEMAND ? dv->goal : d->max_kb;
 }
 
-/* What a reservation leaves d: L_i', and under need = estimate its
- * need, OOM margin and slack (need_rungs()). */
-static uint64_t keep_kb(const struct policy_params *p,
-			const struct policy_dom *d, const struct derived *dv0)
+/* What a reservation leaves d: L_i', and under need = estimate what
+ * balance() keeps: need, OOM margin, slack, room for a peers' spike. */
+static uint64_t keep_kb(const struct policy_params *p, const struct policy_dom *d,
+			const struct derived *dv0, const struct policy_spike *spike)
 {
 	struct derived dv = *dv0;
 	uint64_t now, slack;
 
 	if (!tiered(p, d))
 		return dv.lo;
-	need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, NULL);
+	need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, spike);
 	return slack > dv0->lo ? slack : dv0->lo;
 }
 
@@ -293,11 +293,11 @@ static uint64_t keep_kb(const struct policy_params *p,
 static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		   const struct policy_dom *dom, size_t n,
 		   struct policy_decision *out, int64_t budget,
-		   int64_t domu_free, struct policy_cycle *cycle)
+		   int64_t domu_free, const struct policy_spike *spike,
+		   struct policy_cycle *cycle)
 {
 	size_t k = 0, k_need = 0;
 	enum policy_stage stage;
-	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct policy_dom *d = &dom[i];
@@ -325,7 +325,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * a tier of its own, after every need and margin: it
 			 * yields to what the others lack of them
 			 * (solve_tiers.c). */
-			upm = need_rungs(p, d, &dv, up, &up1, &slack, &peak, &spike);
+			upm = need_rungs(p, d, &dv, up, &up1, &slack, &peak, spike);
 			lo = dv.lo_need;
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
@@ -342,7 +342,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.slack = slack,
 			.peak = peak,
 			.swap = sf,
-			.spare = policy_spike_spare_kb(p, &spike, d, sf),
+			.spare = policy_spike_spare_kb(p, spike, d, sf),
 			.est = est,
 			.dom = (uint32_t)i,
 		};
@@ -470,8 +470,8 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		return 0;
 	}
 
-	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
-	int64_t sum_keep = 0;
+	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0, sum_keep = 0;
+	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -483,7 +483,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		sum_lo += (int64_t)dv.lo;
 		/* Only a reservation asks what the guests keep. */
 		if (host->reservations_kb)
-			sum_keep += (int64_t)keep_kb(p, &dom[i], &dv);
+			sum_keep += (int64_t)keep_kb(p, &dom[i], &dv, &spike);
 		sum_goal += (int64_t)dv.goal;
 		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, uses_need(p, &dom[i]));
 		if (uses_need(p, &dom[i])) {
@@ -587,7 +587,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 			self_adjust(p, &dom[i], &dv, &out[i], &spare, band);
 	}
 	if (global) {
-		if (balance(ctx, p, dom, n, out, budget, free_u, cycle) < 0)
+		if (balance(ctx, p, dom, n, out, budget, free_u, &spike, cycle) < 0)
 			return -1;
 	} else {
 		cycle->mode = POLICY_MODE_ABUNDANT;

@@ -265,6 +265,13 @@ struct policy_dom {
 	/* With POLICY_IN_WS: W_i's largest jump (its rise within a few
 	 * reports) within spike_window_s (policy/jump.h); 0: none. */
 	uint64_t jump_kb;
+	/* With POLICY_IN_WS: in how many of the JUMP_PAST windows of
+	 * spike_window_s before the current one W_i jumped beyond g_i
+	 * (jump_past()): its own jump rate, which tells a jump of its habit
+	 * from one a common cause made (spike.c); jump_seen: of how many
+	 * windows (those since the tracker's first sample). */
+	uint32_t jump_past;
+	uint32_t jump_seen;
 };
 
 /* g_i as the policy reads it: gap_kb, or headroom_kb without the flags;

@@ -305,10 +305,6 @@ static void record(struct world *w, struct sim_run *r, size_t tick,
 			continue;
 		}
 		ad = d->domid < MEMBAL_DOMID_LIMIT ? w->a.by_domid[d->domid] : NULL;
-		/* The arbiter forgets a destroyed domain's record, and its
-		 * count of writes with it: keep the count as of each tick. */
-		if (ad)
-			r->g[i].target_writes = ad->target_changes;
 		f[SF_DEMAND] = (float)(d->need_kb / KIB_PER_MIB);
 		f[SF_TARGET] = (float)((ad && ad->have_target ? ad->target_kb : d->target_kb) /
 				       KIB_PER_MIB);
@@ -325,6 +321,24 @@ static void record(struct world *w, struct sim_run *r, size_t tick,
 	r->host_free[tick] = (float)(sim_host_free_kb(h) / KIB_PER_MIB);
 	r->host_scarce[tick] = w->a.cycle.mode == POLICY_MODE_SCARCE ||
 			       w->a.cycle.mode == POLICY_MODE_INFEASIBLE;
+}
+
+/* The arbiter forgets a destroyed domain's record, and its count of
+ * writes with it: keep each guest's count as of every cycle, where the
+ * writes are made (as of every tick, the writes of a destroyed guest's
+ * last cycles after the last tick were lost from its row). A guest's
+ * domid is its own for the run (scenario.c), so a record found is its. */
+static void keep_writes(struct world *w, struct sim_run *r)
+{
+	const struct sim_host *h = hv_sim_host(&w->hv);
+
+	for (size_t i = 0; i < h->n && i < r->n_guests; i++) {
+		uint32_t domid = h->dom[i].domid;
+		const struct dom *ad = domid < MEMBAL_DOMID_LIMIT ? w->a.by_domid[domid] : NULL;
+
+		if (ad)
+			r->g[i].target_writes = ad->target_changes;
+	}
 }
 
 static void collect(struct world *w, const struct sim_scenario *sc, struct sim_run *r)
@@ -449,6 +463,7 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 			if (w.a.xs)
 				free(xs_get_domain_path(w.a.xs, 0));
 			arbiter_cycle(&w.a);
+			keep_writes(&w, r);
 			if (!w.a.early)
 				next_cycle += w.cfg.interval_ms;
 			next_run = arbiter_next_cycle(&w.a, next, next_cycle);
