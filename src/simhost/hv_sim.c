@@ -140,6 +140,15 @@ static void refresh_guests(struct hv_sim *s, uint64_t now)
 	}
 }
 
+/* paused_s: `xl pause` stops every vCPU, so the agent and the balloon
+ * driver too; Xen's domain info says so (XEN_DOMINF_paused). */
+static bool dom_paused(const struct hv_sim *s, const struct sim_dom *d,
+		       uint64_t now)
+{
+	return now >= s->t0_ms + d->spec->pause_from_ms &&
+	       now < s->t0_ms + d->spec->pause_to_ms;
+}
+
 static void run_agents(struct hv_sim *s, uint64_t now)
 {
 	for (size_t i = 0; i < s->host.n; i++) {
@@ -152,6 +161,8 @@ static void run_agents(struct hv_sim *s, uint64_t now)
 		/* agent_quiet_s: hung, its report keeps its last figures. */
 		if (now >= s->t0_ms + vm->d->spec->quiet_from_ms &&
 		    now < s->t0_ms + vm->d->spec->quiet_to_ms)
+			continue;
+		if (dom_paused(s, vm->d, now))
 			continue;
 		/* The agent connects with xs_open(0): as this domain. */
 		if (sim_env_push(&e, vm->sock) < 0)
@@ -202,6 +213,7 @@ static int sim_list(struct hv *hv, struct hv_domain *out, size_t cap, size_t *n)
 			.tot_kb = d->tot_kb,
 			.max_kb = d->max_kb / SIM_PAGE_KB * SIM_PAGE_KB,
 			.hvm_container = d->spec->type != HV_TYPE_PV,
+			.paused = dom_paused(s, d, s->last_ms),
 		};
 	}
 	return 0;
@@ -289,6 +301,8 @@ static void sim_advance(struct hv *hv, uint64_t now)
 
 			if (dt > SIM_MODEL_STEP_MS)
 				dt = SIM_MODEL_STEP_MS;
+			for (size_t i = 0; i < s->host.n; i++)
+				s->host.dom[i].frozen = dom_paused(s, &s->host.dom[i], s->last_ms);
 			sim_host_step(&s->host, dt);
 			s->last_ms += dt;
 			step_guests(s, s->last_ms, dt);

@@ -131,7 +131,7 @@ void sim_host_step(struct sim_host *h, uint64_t dt_ms)
 		struct sim_dom *d = &h->dom[i];
 
 		budget[i] = 0;
-		if (d->state != SIM_DOM_RUNNING || !d->spec->follows)
+		if (d->state != SIM_DOM_RUNNING || !d->spec->follows || d->frozen)
 			continue;
 		if (d->tot_kb == goal_kb(d)) {
 			d->carry = 0;

@@ -13,7 +13,8 @@
  *   free page left; each step in which either stopped a growing balloon is
  *   counted. In one step every shrinking domain gives back first, then the
  *   growing ones take free memory in domid order (first come, first
- *   served). A domain with follows = no never moves (a broken driver).
+ *   served). A domain with follows = no never moves (a broken driver),
+ *   nor does one that is paused (frozen, set by hv_sim: paused_s).
  *
  * Guest side: a simple physics, stepped in time (sim_guest_step) so that
  * the figures the agent reads and the pressure it feels follow what the
@@ -197,6 +198,7 @@ struct sim_dom {
 	uint64_t pod_pages;       /* last xc_domain_set_pod_target */
 	uint64_t target_kb;       /* memory/target as the balloon driver read it */
 	uint64_t carry;           /* balloon progress short of a page, page*ms/1000 */
+	bool frozen;              /* paused: the balloon driver does not run */
 	uint64_t demand_kb;       /* the workload's anonymous working set (its curve) */
 	uint64_t live_kb;         /* of it, what the guest's processes hold (sim_oom_step) */
 	uint64_t need_kb;         /* demand + shmem + file_ws: the truth */

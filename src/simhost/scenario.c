@@ -28,13 +28,14 @@ enum guest_key {
 	GK_DOMID, GK_TYPE, GK_MEMORY, GK_STATIC_MAX, GK_VIDEORAM, GK_OVERHEAD,
 	GK_RATE, GK_FOLLOWS, GK_AGENT, GK_START, GK_STOP, GK_SWAP, GK_WORKLOAD,
 	GK_OFFSET, GK_WORK, GK_FILE, GK_FILE_WS, GK_SHMEM, GK_UNTOUCHED, GK_TOUCH,
-	GK_QUIET, GK_COUNT
+	GK_QUIET, GK_PAUSED, GK_COUNT
 };
 static const char *const guest_keys[GK_COUNT] = {
 	"domid", "type", "memory_mb", "static_max_mb", "videoram_mb",
 	"overhead_kb", "balloon_rate_mb_s", "follows", "agent", "start_s",
 	"stop_s", "swap_mb", "workload", "offset_s", "work_s", "file_mb",
 	"file_ws_mb", "shmem_mb", "untouched_mb", "touch_mb_s", "agent_quiet_s",
+	"paused_s",
 };
 
 /* Guest physics defaults (sim_model.h says why each). */
@@ -256,9 +257,10 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 		*host_field(l->s, i) = x * host_num[i].unit;
 }
 
-/* agent_quiet_s = FROM,TO: the agent hangs from FROM to TO s (hv_sim.c). */
-static void quiet_key(struct cfg_file *f, const char *s, const char *k,
-		      const char *v, struct sim_guest_spec *g)
+/* agent_quiet_s = FROM,TO: the agent hangs from FROM to TO s; paused_s:
+ * the domain is paused (hv_sim.c). */
+static void window_key(struct cfg_file *f, const char *s, const char *k,
+		       const char *v, uint64_t *from_ms, uint64_t *to_ms)
 {
 	const char *c = strchr(v, ',');
 	uint64_t a, b;
@@ -267,7 +269,7 @@ static void quiet_key(struct cfg_file *f, const char *s, const char *k,
 	    parse_u64(c + 1, 1, SIM_WORKLOAD_S_MAX, &b) || b <= a)
 		cfg_error(f, s, k, "'%.64s': expected FROM,TO in seconds, FROM < TO", v);
 	else
-		g->quiet_from_ms = a * 1000, g->quiet_to_ms = b * 1000;
+		*from_ms = a * 1000, *to_ms = b * 1000;
 }
 
 static void guest_key(struct load *l, struct cfg_file *f, const char *s,
@@ -364,7 +366,9 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 			g->touch_kb_s = x * 1024;
 		break;
 	case GK_QUIET:
-		quiet_key(f, s, k, v, g);
+	case GK_PAUSED:
+		window_key(f, s, k, v, i == GK_QUIET ? &g->quiet_from_ms : &g->pause_from_ms,
+			   i == GK_QUIET ? &g->quiet_to_ms : &g->pause_to_ms);
 		break;
 	}
 }

@@ -53,6 +53,10 @@
  *                              only
  *   agent_quiet_s = 200,500    the agent is not run from 200 to 500 s
  *                              (hung or stopped; its last report stays)
+ *   paused_s = 200,320         `xl pause` at 200 s, `xl unpause` at 320:
+ *                              the domain shows paused, neither its agent
+ *                              nor its balloon driver runs (the workload's
+ *                              curve is the scenario's to hold still)
  *   touch_mb_s = 0             commit before touch: the workload's curve
  *                              is what the program commits (Committed_AS
  *                              at once), its working set follows it up at
@@ -115,6 +119,8 @@ struct sim_guest_spec {
 	bool agent;
 	uint64_t quiet_from_ms;   /* the agent is not run in [from, to) */
 	uint64_t quiet_to_ms;     /* (scenario time); 0, 0: always run */
+	uint64_t pause_from_ms;   /* xl pause in [from, to): no vCPU runs, */
+	uint64_t pause_to_ms;     /* so no agent and no balloon; 0, 0: never */
 	uint64_t start_ms;
 	uint64_t stop_ms;         /* SIM_NEVER */
 	struct sim_workload workload;

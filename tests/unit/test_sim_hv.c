@@ -685,6 +685,54 @@ static void test_agent_quiet(void **state)
 	assert_int_equal(xs_u64(e, 1, "committed_as"), 200 * MiB + 16 * MiB);
 }
 
+/* paused_s: Xen shows the domain paused, and neither its agent nor its
+ * balloon driver runs; a target written meanwhile is reached after the
+ * unpause. */
+static void test_paused(void **state)
+{
+	struct env *e = *state;
+	struct agent_config ac;
+	struct hv_sim_stats st;
+	struct hv_domain d[4];
+	const struct sim_dom *g;
+	unsigned steps;
+	size_t n;
+
+	agent_config_defaults(&ac);
+	ac.handover_retry_ms = 1000;
+	open_sim(e,
+		 "[host]\ntotal_mb = 4096\ndom0_mb = 512\n"
+		 "[guest g]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 1024\n"
+		 "workload = step:100,200,3\npaused_s = 2,6\n",
+		 SIM_AGENTS_INPROCESS, &ac, true);
+	g = dom(e, 1);
+	at(e, 0);
+	hand_over(e, 1);
+	at(e, 1000);
+	assert_int_equal(e->hv.ops->list(&e->hv, d, 4, &n), 0);
+	assert_false(d[1].paused);
+	hv_sim_get_stats(&e->hv, &st);
+	steps = st.agent_steps;
+	at(e, 2000);
+	write_xs(e->h0, "/local/domain/1/memory/target", "262144");
+	for (uint64_t t = 2500; t < 6000; t += 500)
+		at(e, t);
+	assert_int_equal(e->hv.ops->list(&e->hv, d, 4, &n), 0);
+	assert_true(d[1].paused);
+	assert_int_equal(g->tot_kb, 512 * MiB);      /* the balloon stood still */
+	hv_sim_get_stats(&e->hv, &st);
+	assert_int_equal(st.agent_steps, steps);     /* not run in [2, 6) s */
+	assert_int_equal(xs_u64(e, 1, "committed_as"), 100 * MiB + 16 * MiB);
+	at(e, 6000);
+	assert_int_equal(e->hv.ops->list(&e->hv, d, 4, &n), 0);
+	assert_false(d[1].paused);
+	hv_sim_get_stats(&e->hv, &st);
+	assert_int_equal(st.agent_steps, steps + 1);
+	at(e, 7500);
+	assert_int_equal(g->tot_kb, 256 * MiB);
+	assert_conserved(e);
+}
+
 /* ---- guest files for external agents ---- */
 
 struct reader {
@@ -958,6 +1006,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_steady_state_costs_no_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inprocess_agents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_quiet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_files_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_agent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_socket, setup, teardown),

@@ -172,6 +172,7 @@ static const char good[] =
 	"static_max_mb = 512\n"
 	"workload = mono:40,170,60\n"
 	"agent_quiet_s = 30,45\n"
+	"paused_s = 50,80\n"
 	"swap_mb = 128\n"
 	"\n"
 	"[guest db]\n"
@@ -225,6 +226,8 @@ static void test_scenario_good(void **state)
 	assert_int_equal(g->start_ms, 0);
 	assert_int_equal(g->stop_ms, SIM_NEVER);
 	assert_int_equal(g->quiet_from_ms, 30000);
+	assert_int_equal(g->pause_from_ms, 50000);
+	assert_int_equal(g->pause_to_ms, 80000);
 	assert_int_equal(g->quiet_to_ms, 45000);
 	assert_int_equal(s.guests[0].quiet_to_ms, 0);   /* never quiet */
 	g = &s.guests[2];
@@ -267,6 +270,7 @@ static const struct bad_case bad_cases[] = {
 	{ HOST "[guest a]\nmemory_mb = 256\nagent_quiet_s = 20,20\n", 6, "agent_quiet_s" },
 	{ HOST "[guest a]\nmemory_mb = 256\nagent_quiet_s = 20\n", 6, "agent_quiet_s" },
 	{ HOST "[guest a]\nmemory_mb = 256\nagent_quiet_s = 1,2,3\n", 6, "agent_quiet_s" },
+	{ HOST "[guest a]\nmemory_mb = 256\npaused_s = 20,10\n", 6, "paused_s" },
 	{ HOST "[guest a]\nmemory_mb = 256\nagent_quiet_s = ,5\n", 6, "agent_quiet_s" },
 	{ HOST "[guest a]\nmemory_mb = 60\n", 5, "cannot boot" },
 	{ HOST "[guest a]\nmemory_mb = 300\ntype = hvm\nvideoram_mb = 256\n", 5, "cannot boot" },
