@@ -26,6 +26,7 @@ static void agent_set_paths(struct agent *a)
 	a->paths.vmstat = a->cfg.vmstat_path;
 	a->paths.psi_memory = a->cfg.psi_path;
 	a->paths.sysfs_root = a->cfg.sysfs_root;
+	a->paths.swaps = a->cfg.swaps_path;
 	/* (again: a reload may name other files) */
 	sample_ctx_close(&a->sample);
 	sample_ctx_init(&a->sample, &a->paths);
@@ -343,6 +344,7 @@ static void agent_build_report(struct agent *a, const struct agent_sample *s,
 	report_set(r, MK_PGMAJFAULT, s->have_pgmajfault, s->pgmajfault);
 	report_set(r, MK_PSI_SOME_TOTAL, s->have_psi, s->psi_some_total);
 	report_set(r, MK_PSI_FULL_TOTAL, s->have_psi_full, s->psi_full_total);
+	report_set(r, MK_SWAP_ZRAM, s->have_swap_zram, s->swap_zram_kb);
 	if (s->have_pswpin && a->have_pswpin)
 		report_set(r, MK_SWAPIN_RATE, true,
 			   sample_swapin_rate(a->last_pswpin, a->last_pswpin_ms,

@@ -44,6 +44,8 @@ static const struct cfg_key agent_keys[] = {
 	  .doc = "`oom_kill`, `pswpin`, the refault and major-fault counters." },
 	{ "psi_path", PATH(psi_path), .def = "/proc/pressure/memory",
 	  .doc = "PSI memory pressure; missing on kernels without PSI: then `psi_some` is not published." },
+	{ "swaps_path", PATH(swaps_path), .def = "/proc/swaps",
+	  .doc = "The swap areas, read when SwapTotal moves: which part is zram (`swap_zram`); missing on kernels without swap." },
 	{ "sysfs_root", PATH(sysfs_root), .def = "/sys",
 	  .doc = "Root under which the balloon driver's `devices/system/xen_memory/xen_memory0/{target_kb,info/current_kb}` are read. `--sysfs-root` overrides." },
 };

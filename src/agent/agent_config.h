@@ -33,6 +33,7 @@ struct agent_config {
 	char vmstat_path[AGENT_PATH_MAX];
 	char psi_path[AGENT_PATH_MAX];
 	char sysfs_root[AGENT_PATH_MAX];
+	char swaps_path[AGENT_PATH_MAX];
 };
 
 /* The [agent] key table (cfg_table.h): loader, defaults, --check-config,

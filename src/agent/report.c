@@ -13,6 +13,7 @@ const char *report_why_name(enum report_why why)
 	case REPORT_LAYOUT: return "layout";
 	case REPORT_HEARTBEAT: return "heartbeat";
 	case REPORT_PRESSURE: return "pressure";
+	case REPORT_SWAP_KIND: return "swap-kind";
 	}
 	return "?";
 }
@@ -42,7 +43,7 @@ enum report_why report_due(const struct report *last, uint64_t last_ms,
 	for (int k = 0; k < MK_COUNT; k++)
 		if (membal_keys[k].publish == MKP_CHANGE && now->have[k] &&
 		    now->v[k] != last->v[k])
-			return REPORT_OOM;
+			return k == MK_OOM_KILLS ? REPORT_OOM : REPORT_SWAP_KIND;
 	for (int k = 0; k < MK_COUNT; k++) {
 		bool pages = membal_keys[k].publish == MKP_PAGES;
 

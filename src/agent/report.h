@@ -24,6 +24,7 @@ enum report_why {
 	REPORT_LAYOUT,      /* a key appeared or disappeared */
 	REPORT_HEARTBEAT,   /* heartbeat_ms passed */
 	REPORT_PRESSURE,    /* heartbeat_ms passed and psi_some or swapin_rate moved */
+	REPORT_SWAP_KIND,   /* swap_zram changed (a swapon or swapoff) */
 };
 
 const char *report_why_name(enum report_why why);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/swaps.h"
 #include "common/parse.h"
 
 /* A 6.x /proc/vmstat is about 4 KiB (190 lines); four times that leaves
@@ -381,6 +382,54 @@ static void sample_psi(struct sample_ctx *c, struct agent_sample *s,
 	st->psi = src_ok;
 }
 
+/* The zram part of the swap (swaps.h). /proc/swaps changes with a
+ * swapon or a swapoff, and both move SwapTotal: it is read again only
+ * when SwapTotal moved or at the heartbeat (force). No swap needs no
+ * reading: none of it is zram, whether or not the kernel has the file.
+ * Sizes that do not add up to SwapTotal (an area being added or
+ * removed between the two reads, a container's view) leave the figure
+ * unknown, which the arbiter reads as RAM-backed. */
+static void sample_swaps(struct sample_ctx *c, struct agent_sample *s,
+			 struct sample_status *st, bool force)
+{
+	uint64_t tot = s->mi.v[MI_SWAPTOTAL];
+	char buf[SWAPS_BUF_SIZE];
+	struct swaps_sum sum;
+	enum swaps_err e;
+	unsigned line;
+	size_t len;
+	int rc;
+
+	if (tot == 0) {
+		s->have_swap_zram = true;
+		s->swap_zram_kb = 0;
+		st->swaps = src_ok;
+		return;
+	}
+	if (force || !c->swaps_read || c->swaps_tot != tot) {
+		c->swaps_read = true;
+		c->swaps_tot = tot;
+		c->swaps_have = false;
+		c->swaps_reads++;
+		rc = file_read(c, SF_SWAPS, buf, sizeof(buf), &len);
+		if (rc < 0) {
+			src_read_failed(&c->swaps_st, rc);
+		} else if ((e = swaps_parse(buf, len, &sum, &line)) != SWAPS_OK) {
+			src_set(&c->swaps_st, SRC_BAD, 0, line, swaps_strerror(e));
+		} else if (sum.size_kb != tot) {
+			src_set(&c->swaps_st, SRC_BAD, 0, 0,
+				"sizes do not add up to SwapTotal");
+		} else {
+			c->swaps_st = src_ok;
+			c->swaps_have = true;
+			c->swaps_zram = sum.zram_kb;
+		}
+	}
+	st->swaps = c->swaps_st;
+	s->have_swap_zram = c->swaps_have;
+	s->swap_zram_kb = c->swaps_have ? c->swaps_zram : 0;
+}
+
 /* Only the running kernel's files stay the same files: a fixture or a
  * simulated guest's file may be replaced (rename) under the path. */
 static bool kernel_file(const char *path)
@@ -392,7 +441,7 @@ void sample_ctx_init(struct sample_ctx *c, const struct sample_paths *p)
 {
 	static const struct sample_paths defaults = {
 		SAMPLE_MEMINFO_PATH, SAMPLE_VMSTAT_PATH, SAMPLE_PSI_PATH,
-		SAMPLE_SYSFS_ROOT,
+		SAMPLE_SYSFS_ROOT, SWAPS_PATH,
 	};
 	const char *root;
 	int n;
@@ -404,6 +453,7 @@ void sample_ctx_init(struct sample_ctx *c, const struct sample_paths *p)
 	c->path[SF_MEMINFO] = p->meminfo ? p->meminfo : defaults.meminfo;
 	c->path[SF_VMSTAT] = p->vmstat ? p->vmstat : defaults.vmstat;
 	c->path[SF_PSI] = p->psi_memory ? p->psi_memory : defaults.psi_memory;
+	c->path[SF_SWAPS] = p->swaps ? p->swaps : defaults.swaps;
 	n = snprintf(c->balloon_path[0], sizeof(c->balloon_path[0]), "%s%s/%s",
 		     root, SAMPLE_BALLOON_DIR, "target_kb");
 	if (n >= 0 && (size_t)n < sizeof(c->balloon_path[0]))
@@ -425,7 +475,7 @@ void sample_ctx_close(struct sample_ctx *c)
 			close(c->fd[f]);
 		c->fd[f] = -1;
 	}
-	c->have_vm = c->have_prev = false;
+	c->have_vm = c->have_prev = c->swaps_read = false;
 }
 
 /* meminfo_read() on the kept file. */
@@ -488,7 +538,7 @@ int sample_ctx_read(struct sample_ctx *c, bool force_vmstat,
 	src_set(&st->balloon_target, SRC_MISSING, 0, 0, "not read");
 	st->balloon_current = st->vmstat = st->oom_kill = st->pswpin =
 		st->refault_anon = st->refault_file = st->pgmajfault =
-		st->psi = st->balloon_target;
+		st->psi = st->swaps = st->balloon_target;
 
 	rc = read_meminfo(c, &s.mi, &st->meminfo);
 	if (rc < 0 && rc != -EBADMSG && rc != -EFBIG) {
@@ -501,6 +551,7 @@ int sample_ctx_read(struct sample_ctx *c, bool force_vmstat,
 
 	sample_balloon(c, &s, st);
 	sample_psi(c, &s, st);
+	sample_swaps(c, &s, st, force_vmstat);
 	if (force_vmstat || vmstat_due(c, &s)) {
 		sample_vmstat(c, &s, st);
 		s.vmstat_fresh = true;

@@ -15,6 +15,8 @@
  *   /proc/pressure/memory         optional: PSI, 4.20+ with CONFIG_PSI and
  *                                 not booted with psi=0; "some" avg10 and
  *                                 total, "full" total
+ *   /proc/swaps                   optional: the zram part of the swap
+ *                                 (swaps.h); read only when SwapTotal > 0
  *
  * The kernel is the guest's own, but a file can still vanish, be cut short
  * or hold something unexpected (a container's lxcfs view, a test fixture,
@@ -43,6 +45,7 @@ struct sample_paths {
 	const char *vmstat;
 	const char *psi_memory;
 	const char *sysfs_root;
+	const char *swaps;
 };
 
 struct agent_sample {
@@ -63,6 +66,10 @@ struct agent_sample {
 	uint64_t psi_some_total;        /* some total=, microseconds */
 	bool have_psi_full;             /* the "full" line read */
 	uint64_t psi_full_total;        /* full total=, microseconds */
+	/* /proc/swaps: Size of the zram areas, KiB; have: the file read
+	 * strictly and its sizes add up to SwapTotal, or SwapTotal is 0 */
+	bool have_swap_zram;
+	uint64_t swap_zram_kb;
 	/* /proc/vmstat was read for this sample; false: its figures are the
 	 * last read's (sample_ctx_read() found nothing that moves them) */
 	bool vmstat_fresh;
@@ -93,6 +100,7 @@ struct sample_status {
 	struct sample_src_status oom_kill, pswpin;   /* lines in it */
 	struct sample_src_status refault_anon, refault_file, pgmajfault;
 	struct sample_src_status psi;
+	struct sample_src_status swaps;
 	char text[SAMPLE_STATUS_TEXT_MAX];      /* sample_status_str() */
 };
 
@@ -128,7 +136,7 @@ const char *sample_status_str(struct sample_status *st);
  * opened and read whole at every sample, as sample_read() does.
  */
 enum { SF_MEMINFO, SF_VMSTAT, SF_PSI, SF_BALLOON_TARGET, SF_BALLOON_CURRENT,
-       SF_COUNT };
+       SF_SWAPS, SF_COUNT };
 
 struct sample_ctx {
 	const char *path[SF_COUNT];
@@ -143,6 +151,13 @@ struct sample_ctx {
 	bool have_prev;                 /* the last sample's triggers */
 	uint64_t prev_free, prev_swap_free, prev_psi_total;
 	bool prev_have_psi;
+	/* /proc/swaps as last read, for the SwapTotal it was read at: a
+	 * swapon or swapoff moves SwapTotal, so it is read again only then
+	 * or at the heartbeat. */
+	bool swaps_read, swaps_have;
+	uint64_t swaps_tot, swaps_zram;
+	struct sample_src_status swaps_st;
+	uint64_t swaps_reads;
 	uint64_t vmstat_reads;          /* counters, for the bench and tests */
 	uint64_t vmstat_skips;
 };

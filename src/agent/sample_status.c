@@ -73,6 +73,7 @@ const char *sample_status_str(struct sample_status *st)
 	text_src(st, &pos, "vmstat workingset_refault_file", &st->refault_file);
 	text_src(st, &pos, "vmstat pgmajfault", &st->pgmajfault);
 	text_src(st, &pos, "psi", &st->psi);
+	text_src(st, &pos, "swaps", &st->swaps);
 	if (pos == 0)
 		text_add(st, &pos, "ok");
 	return st->text;

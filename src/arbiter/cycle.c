@@ -61,6 +61,11 @@ static void report_of(const struct dom *d, struct snap_report *r)
 		r->swapin_rate = g->v[MK_SWAPIN_RATE];
 		r->have |= SNAP_HAS_SWAPIN;
 	}
+	/* An agent before layout 4 does not say: the kind stays unknown. */
+	if (guest_has(g, MK_SWAP_ZRAM)) {
+		r->swap_zram_kb = g->v[MK_SWAP_ZRAM];
+		r->have |= SNAP_HAS_SWAP_ZRAM;
+	}
 }
 
 /* need = estimate: W_i's estimate from the last report and its history,

@@ -18,6 +18,7 @@ const char *guest_reject_name(enum guest_reject r)
 	case GREJ_FREE: return "free>tot";
 	case GREJ_OVER_TOT: return "figure>tot";
 	case GREJ_LAYOUT: return "layout";
+	case GREJ_ZRAM: return "swap_zram>swap_tot";
 	case GREJ_COUNT: break;
 	}
 	return "?";
@@ -92,6 +93,10 @@ bool guest_parse(const char *const raw[MK_COUNT], const unsigned len[MK_COUNT],
 	if (guest_has(&g, MK_SWAP_TOT) && guest_has(&g, MK_SWAP_FREE) &&
 	    g.v[MK_SWAP_FREE] > g.v[MK_SWAP_TOT])
 		note(&v, rej, MK_SWAP_FREE, GREJ_SWAP, &g);
+	/* More zram than swap is not a kind of the swap there is. */
+	if (guest_has(&g, MK_SWAP_ZRAM) &&
+	    (!guest_has(&g, MK_SWAP_TOT) || g.v[MK_SWAP_ZRAM] > g.v[MK_SWAP_TOT]))
+		note(&v, rej, MK_SWAP_ZRAM, GREJ_ZRAM, &g);
 	for (int k = 0; k < MK_COUNT; k++)
 		if (membal_keys[k].vs_tot != MKT_NONE && guest_has(&g, MK_TOT) &&
 		    guest_has(&g, (enum membal_key)k) && g.v[k] > g.v[MK_TOT])

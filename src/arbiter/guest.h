@@ -11,7 +11,9 @@
  *  - sizes are bounded by what the domain could possibly see: MemTotal,
  *    free, avail and the balloon figures by the domain's static-max (plus
  *    videoram for HVM is the caller's bound), Committed_AS by
- *    POLICY_KB_MAX, swap by POLICY_KB_MAX with swap_free <= swap_tot;
+ *    POLICY_KB_MAX, swap by POLICY_KB_MAX with swap_free <= swap_tot
+ *    and swap_zram <= swap_tot (a bad swap_zram is dropped: its kind
+ *    unknown, read as RAM-backed);
  *    free and avail by MemTotal; psi_some by 10000 (100 %); the layout-2
  *    sizes (active_anon .. shmem) by static-max and each by MemTotal; the
  *    cumulative counters (pswpin, refaults, pgmajfault, PSI totals) are
@@ -48,6 +50,7 @@ enum guest_reject {
 	GREJ_FREE,         /* free or avail > tot */
 	GREJ_OVER_TOT,     /* an LRU list, AnonPages or Shmem > tot */
 	GREJ_LAYOUT,       /* memory/report of a layout below the value's first */
+	GREJ_ZRAM,         /* swap_zram > swap_tot */
 	GREJ_COUNT
 };
 

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 
 /* Bump when the meaning or set of keys changes; written as membal_version. */
-#define MEMBAL_KEY_LAYOUT_VERSION 3
+#define MEMBAL_KEY_LAYOUT_VERSION 4
 
 enum membal_key {
 	MK_TOT,             /* MemTotal, KiB */
@@ -45,6 +45,10 @@ enum membal_key {
 			     * (it counts swap-ins too) */
 	MK_PSI_SOME_TOTAL,  /* PSI memory some total=, microseconds, cumulative */
 	MK_PSI_FULL_TOTAL,  /* PSI memory full total=, microseconds, cumulative */
+	/* Layout 4: the kind of the swap (design.md §The estimate's slack,
+	 * "Swap in RAM"). Optional: an older agent does not write it, and
+	 * the arbiter then treats the guest's swap as RAM-backed. */
+	MK_SWAP_ZRAM,       /* /proc/swaps: Size of the zram devices, KiB */
 	MK_STAMP,           /* changes with every publication */
 	MK_VERSION,         /* MEMBAL_KEY_LAYOUT_VERSION, written once */
 	MK_COUNT

@@ -38,6 +38,10 @@ int policy_check_dom(const struct policy_dom *d, char *err, size_t len)
 		return policy_fail(err, len, "domain %u: oom_raise %llu > min %llu",
 			    d->domid, (unsigned long long)d->oom_raise_kb,
 			    (unsigned long long)d->min_kb);
+	if ((d->flags & POLICY_IN_SWAP_KIND) && d->swap_zram_kb > d->swap_tot_kb)
+		return policy_fail(err, len, "domain %u: swap_zram %llu > swap_tot %llu",
+			    d->domid, (unsigned long long)d->swap_zram_kb,
+			    (unsigned long long)d->swap_tot_kb);
 	if (d->swap_free_kb > d->swap_tot_kb)
 		return policy_fail(err, len, "domain %u: swap_free %llu > swap_tot %llu",
 			    d->domid, (unsigned long long)d->swap_free_kb,

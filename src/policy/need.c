@@ -153,6 +153,20 @@ uint64_t policy_need_slack_kb(const struct policy_params *p,
 	return w < POLICY_KB_MAX ? w : POLICY_KB_MAX;
 }
 
+/* Whether a reservation may take d's slack (lent KiB of it): its agent
+ * says its swap is all on disk or in files (zram 0), and that swap has
+ * room for what the slack covered. Its estimate's error then pages,
+ * slowly and survivably. On zram (compressed RAM) a squeeze to W_i ends
+ * in the OOM killer whatever the free swap says (the project's CI on real
+ * Xen), and a swapless guest has nowhere to page. An agent that does not
+ * tell the kind: as zram (design.md §The estimate's slack, "Swap in
+ * RAM"). */
+bool policy_slack_pages(const struct policy_dom *d, uint64_t lent)
+{
+	return d->swap_tot_kb > 0 && (d->flags & POLICY_IN_SWAP_KIND) &&
+	       d->swap_zram_kb == 0 && d->swap_free_kb >= lent;
+}
+
 /* W_i and its rise ahead (ws_ahead_kb()), without the OOM margin: with
  * lead = false what a domain lacks by the next cycle when it holds less
  * (apply_unpark.c's starving test), with lead = true the increase the

@@ -4,7 +4,8 @@
  * the glue around the solvers (design.md §One cycle). The solvers live in
  * solve_exact.c and solve_paper.c, the abundant steps in step.c, the
  * write arithmetic in apply.c, the parameters in params.c, the bounds
- * of an entry in check_dom.c, the solver's scratch in ctx.c.
+ * of an entry in check_dom.c, the solver's scratch in ctx.c, A_i and w_i
+ * in weight.c.
  *
  * One cycle, in the order the code below follows:
  *   1. F_h = host free - reserve - pending growth of undecided entries.
@@ -122,28 +123,6 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 	uint64_t goal = policy_page_down(clamp_u64(want, dv->lo, d->max_kb));
 
 	dv->goal = goal < dv->lo ? dv->lo : goal;
-}
-
-/* A_i = clamp(N_i - F_i, 0, N_i), F_i per free_source (avail falls back
- * to free when the guest did not report it). */
-static double active_kb(const struct policy_params *p,
-			const struct policy_dom *d)
-{
-	uint64_t f = (p->free_source == POLICY_FREE_AVAIL &&
-		      (d->flags & POLICY_IN_AVAIL)) ? d->avail_kb : d->free_kb;
-
-	return d->actual_kb > f ? (double)(d->actual_kb - f) : 0.0;
-}
-
-/* w_i = S_i * ((1 - tau) + epsilon * (1 - SF_i/ST_i)); no swap, no term.
- * (1 - tau) is Waldspurger's 1/k: an idle page costs k = 1/(1 - tau)
- * times an active one. */
-static double weight(const struct policy_params *p, const struct policy_dom *d)
-{
-	double used = d->swap_tot_kb
-		? 1.0 - (double)d->swap_free_kb / (double)d->swap_tot_kb : 0.0;
-
-	return d->shares * ((1.0 - p->tau) + p->epsilon * used);
 }
 
 static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
@@ -265,18 +244,25 @@ static uint64_t cap_kb(const struct policy_params *p, const struct policy_dom *d
 	return p->scarce_cap == POLICY_CAP_DEMAND ? dv->goal : d->max_kb;
 }
 
-/* What a reservation leaves d: L_i', and under need = estimate what
- * balance() keeps: need, OOM margin, slack, room for a peers' spike. */
+/* What a reservation leaves d: L_i', under need = estimate its need, OOM
+ * margin and slack (need_rungs()), room for a peers' spike, the slack
+ * unless it pages (policy_slack_pages()); *all adds what d keeps with its
+ * slack. */
 static uint64_t keep_kb(const struct policy_params *p, const struct policy_dom *d,
-			const struct derived *dv0, const struct policy_spike *spike)
+			const struct derived *dv0, const struct policy_spike *spike,
+			int64_t *all)
 {
 	struct derived dv = *dv0;
-	uint64_t now, slack;
+	uint64_t now, slack, keep;
 
-	if (!tiered(p, d))
+	if (!tiered(p, d)) {
+		*all += (int64_t)dv.lo;
 		return dv.lo;
-	need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, spike);
-	return slack > dv0->lo ? slack : dv0->lo;
+	}
+	keep = need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, spike);
+	*all += (int64_t)(slack > dv0->lo ? slack : dv0->lo);
+	keep = policy_slack_pages(d, slack - keep) ? keep : slack;
+	return keep > dv0->lo ? keep : dv0->lo;
 }
 
 /* Global balancing for the domUs: fill the solver items, solve, copy the
@@ -285,15 +271,14 @@ static uint64_t keep_kb(const struct policy_params *p, const struct policy_dom *
  * need = estimate (design.md §Scarce mode from the estimated need): a
  * domain with an estimate has A_i = W_i and U_i = min(H_i, W_i + g_i),
  * and the exact solver runs in tiers (solve_tiers.c) over a ladder of
- * bounds: the need free swap cannot hold, the no-shrink floors, the need
- * U1_i = clamp(W_i, L_i', U_i), the OOM margin, an adoption grace's
- * floor, the gap up to U_i. A domain without an
- * estimate has L_i' then U_i: it goes whole into tier 1, and a snapshot
- * without estimates is solved in one call, exactly as before. */
+ * bounds: the need free swap cannot hold, the no-shrink floors, U1_i =
+ * clamp(W_i, L_i', U_i), the OOM margin, a grace's floor and the slack
+ * (not a lender's while resv lends), the gap up to U_i. Without an estimate:
+ * L_i' then U_i, whole in tier 1 (none has one: one call, as before). */
 static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		   const struct policy_dom *dom, size_t n,
 		   struct policy_decision *out, int64_t budget,
-		   int64_t domu_free, const struct policy_spike *spike,
+		   int64_t domu_free, const struct policy_spike *spike, bool resv,
 		   struct policy_cycle *cycle)
 {
 	size_t k = 0, k_need = 0;
@@ -307,7 +292,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			continue;
 		derive(p, d, &dv);
 		uint64_t up = cap_kb(p, d, &dv);
-		double a = p->tau * active_kb(p, d);
+		double a = p->tau * policy_active_kb(p, d);
 		uint64_t up1 = up, upm = up, slack = up, sf = 0, lo = dv.lo;
 		uint64_t peak = up;
 		bool est = tiered(p, d);
@@ -326,13 +311,15 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * yields to what the others lack of them
 			 * (solve_tiers.c). */
 			upm = need_rungs(p, d, &dv, up, &up1, &slack, &peak, spike);
+			if (resv && policy_slack_pages(d, slack - upm))
+				slack = upm;    /* lent to the reservations (keep_kb()) */
 			lo = dv.lo_need;
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
 		}
 		ctx->items[k++] = (struct solve_item){
 			.a = a,
-			.w = weight(p, d),
+			.w = policy_weight(p, d),
 			.lo = lo,
 			.up = up,
 			.actual = d->actual_kb,
@@ -470,7 +457,8 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		return 0;
 	}
 
-	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0, sum_keep = 0;
+	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
+	int64_t sum_keep = 0, sum_all = 0;
 	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
 	for (size_t i = 0; i < n; i++) {
@@ -481,9 +469,8 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		derive(p, &dom[i], &dv);
 		sum_n += (int64_t)dom[i].actual_kb;
 		sum_lo += (int64_t)dv.lo;
-		/* Only a reservation asks what the guests keep. */
-		if (host->reservations_kb)
-			sum_keep += (int64_t)keep_kb(p, &dom[i], &dv, &spike);
+		if (host->reservations_kb)      /* only they ask what guests keep */
+			sum_keep += (int64_t)keep_kb(p, &dom[i], &dv, &spike, &sum_all);
 		sum_goal += (int64_t)dv.goal;
 		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, uses_need(p, &dom[i]));
 		if (uses_need(p, &dom[i])) {
@@ -495,10 +482,12 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	}
 
 	/* A reservation is served out of what the guests hold above their
-	 * needs and slack, never out of those
+	 * needs and slacks, never out of those
 	 * (design.md §The estimate's slack): the part that would cut them
-	 * waits, and the guests keep it until the pool can pay (a domain
-	 * destroyed, a need fallen). */
+	 * waits until the pool can pay (a domain destroyed, a need fallen).
+	 * When it would cut slacks, those that page are lent (lend). */
+	bool lend = host->reservations_kb && sum_all > sum_n + free_h;
+
 	if (host->reservations_kb && sum_keep > sum_n + free_h) {
 		uint64_t give = (uint64_t)(sum_keep - (sum_n + free_h));
 
@@ -587,7 +576,8 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 			self_adjust(p, &dom[i], &dv, &out[i], &spare, band);
 	}
 	if (global) {
-		if (balance(ctx, p, dom, n, out, budget, free_u, &spike, cycle) < 0)
+		if (balance(ctx, p, dom, n, out, budget, free_u, &spike,
+			    lend, cycle) < 0)
 			return -1;
 	} else {
 		cycle->mode = POLICY_MODE_ABUNDANT;

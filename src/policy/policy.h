@@ -210,6 +210,7 @@ enum policy_kind {
 #define POLICY_IN_RAMP    (1u << 10) /* climbing at a known pace: two rises or more */
 #define POLICY_IN_PEAK    (1u << 11) /* peak_kb is valid: a load that comes back */
 #define POLICY_IN_PSI_NOW (1u << 12) /* psi_some_now is valid (with POLICY_IN_PSI) */
+#define POLICY_IN_SWAP_KIND (1u << 13) /* swap_zram_kb is valid: the swap's kind is known */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */
@@ -234,6 +235,11 @@ struct policy_dom {
 	uint64_t overhead_kb;      /* O_i, already clamped to [0, N_i] */
 	uint64_t swap_free_kb;     /* SF_i */
 	uint64_t swap_tot_kb;      /* ST_i */
+	/* With POLICY_IN_SWAP_KIND: the part of ST_i on zram, compressed
+	 * RAM (the agent's swap_zram). Without it the kind is unknown and
+	 * the policy takes the swap to be RAM-backed
+	 * (design.md §The estimate's slack, "Swap in RAM"). */
+	uint64_t swap_zram_kb;
 	uint64_t psi_some;         /* hundredths of a percent (avg10) */
 	/* With POLICY_IN_PSI_NOW: the pressure of now, the lower of avg10
 	 * and the share of time the guest stalled since its last report

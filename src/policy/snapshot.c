@@ -41,6 +41,13 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 	s->committed_as_kb = g->committed_as_kb;
 	s->swap_tot_kb = g->swap_tot_kb;
 	s->swap_free_kb = g->swap_free_kb;
+	/* The swap's kind, when the agent said it and it is one of the
+	 * swap there is (the parser refused more; a builder that did not
+	 * check gets no kind: read as RAM-backed). */
+	if ((g->have & SNAP_HAS_SWAP_ZRAM) && g->swap_zram_kb <= g->swap_tot_kb) {
+		s->swap_zram_kb = g->swap_zram_kb;
+		s->flags |= POLICY_IN_SWAP_KIND;
+	}
 	s->overhead_kb = snapshot_overhead_kb(in->actual_kb, g);
 	if (g->have & SNAP_HAS_PSI) {
 		s->psi_some = g->psi_some;

@@ -25,6 +25,7 @@
 #define SNAP_HAS_PSI      (1u << 3)
 #define SNAP_HAS_SWAPIN   (1u << 4)
 #define SNAP_HAS_PSI_NOW  (1u << 5)  /* psi_some_now */
+#define SNAP_HAS_SWAP_ZRAM (1u << 6) /* swap_zram_kb: the swap's kind */
 
 /* The figures of the guest's last good report that the policy reads
  * (guest units, except balloon_current_kb: what the balloon driver says
@@ -37,6 +38,7 @@ struct snap_report {
 	uint64_t committed_as_kb;
 	uint64_t swap_tot_kb;
 	uint64_t swap_free_kb;
+	uint64_t swap_zram_kb;       /* of swap_tot_kb, on zram */
 	uint64_t balloon_current_kb;
 	uint64_t psi_some;           /* hundredths of a percent (avg10) */
 	/* The pressure of now (the lower of avg10 and the share of time

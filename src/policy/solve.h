@@ -177,6 +177,13 @@ bool policy_oom_load_gone(const struct policy_params *p,
 /* W_i with its error allowance, need_slack_pct of it (need.c). */
 uint64_t policy_need_slack_kb(const struct policy_params *p,
 			      const struct policy_dom *d);
+/* A_i = clamp(N_i - F_i, 0, N_i), F_i per free_source (weight.c). */
+double policy_active_kb(const struct policy_params *p, const struct policy_dom *d);
+/* w_i, the price weight of d (weight.c). */
+double policy_weight(const struct policy_params *p, const struct policy_dom *d);
+/* Whether a reservation may take lent KiB of d's slack: its swap is
+ * all on disk and has room for it (need.c). */
+bool policy_slack_pages(const struct policy_dom *d, uint64_t lent);
 /* Guest safety: POLICY_R_PSI and/or POLICY_R_SWAPIN when d reclaims or
  * swaps in harder than psi_no_shrink / swapin_no_shrink (pressure.c). */
 uint32_t policy_pressure(const struct policy_params *p, const struct policy_dom *d);

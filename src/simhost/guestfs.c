@@ -16,6 +16,7 @@ static const char *const rel[SIM_GFS_COUNT] = {
 	[SIM_GFS_TARGET] = BALLOON_DIR "/target_kb",
 	[SIM_GFS_CURRENT] = BALLOON_DIR "/info/current_kb",
 	[SIM_GFS_PSI] = "proc/pressure/memory",
+	[SIM_GFS_SWAPS] = "proc/swaps",
 };
 
 /* Deepest first, for removal; creation walks it backwards. */
@@ -59,7 +60,8 @@ int sim_guestfs_init(struct sim_guestfs *g, const char *guest_dir,
 	if (path_of(g->meminfo, sizeof(g->meminfo), g->dir, rel[SIM_GFS_MEMINFO]) < 0 ||
 	    path_of(g->vmstat, sizeof(g->vmstat), g->dir, rel[SIM_GFS_VMSTAT]) < 0 ||
 	    path_of(g->psi, sizeof(g->psi), g->dir, "proc/pressure/memory") < 0 ||
-	    path_of(g->sysfs_root, sizeof(g->sysfs_root), g->dir, "sys") < 0)
+	    path_of(g->sysfs_root, sizeof(g->sysfs_root), g->dir, "sys") < 0 ||
+	    path_of(g->swaps, sizeof(g->swaps), g->dir, rel[SIM_GFS_SWAPS]) < 0)
 		return -1;
 	return 0;
 }
@@ -161,6 +163,20 @@ int sim_guestfs_write(struct sim_guestfs *g, const struct sim_guest_mem *m)
 			 line ? "full" : "some", m->psi_avg10 / 100, m->psi_avg10 % 100,
 			 m->psi_avg60 / 100, m->psi_avg60 % 100, m->psi_avg300 / 100,
 			 m->psi_avg300 % 100, (unsigned long long)m->psi_total_us);
+	/* mm/swapfile.c swap_show()'s layout (5.x+: tab-separated). Used
+	 * moves with every swap-out, but the agent reads the file only when
+	 * SwapTotal moves: the text is rewritten, not read. */
+	text[SIM_GFS_SWAPS][0] = '\0';
+	snprintf(text[SIM_GFS_SWAPS], sizeof(text[0]),
+		 "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+	if (m->swap_total)
+		snprintf(text[SIM_GFS_SWAPS] + strlen(text[SIM_GFS_SWAPS]),
+			 sizeof(text[0]) - strlen(text[SIM_GFS_SWAPS]),
+			 "%s\t\t\t\tpartition\t%llu\t\t%llu\t\t%d\n",
+			 m->swap_zram ? "/dev/zram0" : "/dev/xvdb",
+			 (unsigned long long)m->swap_total,
+			 (unsigned long long)(m->swap_total - m->swap_free),
+			 m->swap_zram ? 100 : -2);
 	for (int i = 0; i < SIM_GFS_COUNT; i++) {
 		if (!strcmp(text[i], g->last[i]))
 			continue;

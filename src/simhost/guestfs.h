@@ -7,6 +7,7 @@
  *   proc/meminfo                                        the kernel's format
  *   proc/vmstat                                         nr_free_pages, pswpin, oom_kill
  *   proc/pressure/memory                                PSI (sim_model.h's stall)
+ *   proc/swaps                                          the swap area, disk or zram
  *   sys/devices/system/xen_memory/xen_memory0/target_kb
  *   sys/devices/system/xen_memory/xen_memory0/info/current_kb
  *
@@ -22,15 +23,16 @@
 #include "simhost/model.h"
 
 enum sim_gfs_file { SIM_GFS_MEMINFO, SIM_GFS_VMSTAT, SIM_GFS_TARGET,
-		    SIM_GFS_CURRENT, SIM_GFS_PSI, SIM_GFS_COUNT };
+		    SIM_GFS_CURRENT, SIM_GFS_PSI, SIM_GFS_SWAPS, SIM_GFS_COUNT };
 
 #define SIM_GFS_TEXT_MAX 1024
 
 struct sim_guestfs {
 	char dir[PATH_MAX - 128];        /* <guest_dir>/<name> */
 	/* For the agent's configuration (meminfo_path, vmstat_path,
-	 * psi_path, sysfs_root). */
+	 * psi_path, sysfs_root, swaps_path). */
 	char meminfo[PATH_MAX], vmstat[PATH_MAX], psi[PATH_MAX], sysfs_root[PATH_MAX];
+	char swaps[PATH_MAX];
 	char last[SIM_GFS_COUNT][SIM_GFS_TEXT_MAX];  /* "" until written */
 	unsigned long long writes;       /* files replaced */
 };

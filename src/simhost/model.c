@@ -96,6 +96,7 @@ int sim_dom_create(struct sim_host *h, struct sim_dom *d)
 	memset(&d->m, 0, sizeof(d->m));
 	memset(&d->mem, 0, sizeof(d->mem));
 	d->mem.swap_total = d->mem.swap_free = g->swap_kb;
+	d->mem.swap_zram = g->swap_zram;
 	return 0;
 }
 

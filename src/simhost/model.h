@@ -146,6 +146,7 @@ enum sim_dom_state { SIM_DOM_PENDING, SIM_DOM_RUNNING, SIM_DOM_GONE,
 struct sim_guest_mem {
 	uint64_t mem_total, mem_free, mem_available, cached, committed_as;
 	uint64_t swap_total, swap_free;
+	bool swap_zram;           /* the swap is /dev/zram0 (/proc/swaps) */
 	uint64_t balloon_target_kb, balloon_current_kb;
 	uint64_t oom_kills;       /* a count */
 	uint64_t pswpin;          /* pages, cumulative */

@@ -28,14 +28,14 @@ enum guest_key {
 	GK_DOMID, GK_TYPE, GK_MEMORY, GK_STATIC_MAX, GK_VIDEORAM, GK_OVERHEAD,
 	GK_RATE, GK_FOLLOWS, GK_AGENT, GK_START, GK_STOP, GK_SWAP, GK_WORKLOAD,
 	GK_OFFSET, GK_WORK, GK_FILE, GK_FILE_WS, GK_SHMEM, GK_UNTOUCHED, GK_TOUCH,
-	GK_QUIET, GK_PAUSED, GK_COUNT
+	GK_QUIET, GK_PAUSED, GK_SWAP_KIND, GK_COUNT
 };
 static const char *const guest_keys[GK_COUNT] = {
 	"domid", "type", "memory_mb", "static_max_mb", "videoram_mb",
 	"overhead_kb", "balloon_rate_mb_s", "follows", "agent", "start_s",
 	"stop_s", "swap_mb", "workload", "offset_s", "work_s", "file_mb",
 	"file_ws_mb", "shmem_mb", "untouched_mb", "touch_mb_s", "agent_quiet_s",
-	"paused_s",
+	"paused_s", "swap_kind",
 };
 
 /* Guest physics defaults (sim_model.h says why each). */
@@ -340,6 +340,11 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
 			g->swap_kb = x * 1024;
 		break;
+	case GK_SWAP_KIND:      /* /proc/swaps' device: a disk, or zram */
+		if (strcmp(v, "zram") && strcmp(v, "disk"))
+			cfg_error(f, s, k, "'%.64s': expected disk or zram", v);
+		g->swap_zram = !strcmp(v, "zram");
+		break;
 	case GK_WORKLOAD:
 		if (sim_workload_parse(v, &g->workload, why, sizeof(why)) < 0)
 			cfg_error(f, s, k, "'%.64s': %s", v, why);
@@ -356,14 +361,11 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
 			g->file_kb = x * 1024;
 		break;
-	case GK_FILE_WS: case GK_SHMEM: case GK_UNTOUCHED:
+	case GK_FILE_WS: case GK_SHMEM: case GK_UNTOUCHED: case GK_TOUCH:
 		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
 			*(i == GK_FILE_WS ? &g->file_ws_kb : i == GK_SHMEM
-			  ? &g->shmem_kb : &g->untouched_kb) = x * 1024;
-		break;
-	case GK_TOUCH:
-		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
-			g->touch_kb_s = x * 1024;
+			  ? &g->shmem_kb : i == GK_UNTOUCHED ? &g->untouched_kb
+			  : &g->touch_kb_s) = x * 1024;
 		break;
 	case GK_QUIET:
 	case GK_PAUSED:

@@ -41,6 +41,7 @@
  *   start_s = 0                when `xl create` runs
  *   stop_s = 600               when `xl destroy` runs (default never)
  *   swap_mb = 0                the guest's swap device
+ *   swap_kind = disk           disk | zram: what /proc/swaps names it
  *   workload = idle            sim_workload.h
  *   offset_s = 0               the workload starts this far into its curve
  *   work_s = 300               a job of this much work (compute: its WORK_S)
@@ -114,6 +115,7 @@ struct sim_guest_spec {
 	uint64_t videoram_kb;     /* HVM: memory/videoram, held outside target */
 	uint64_t overhead_kb;     /* held, not MemTotal */
 	uint64_t swap_kb;
+	bool swap_zram;           /* swap_kind = zram: /dev/zram0, else a disk */
 	uint64_t balloon_rate_kb_s;
 	bool follows;
 	bool agent;

@@ -286,7 +286,8 @@ static void vm_agent_start(struct hv_sim *s, struct sim_vm *vm, uint64_t now)
 	if (!copy_path(c.meminfo_path, sizeof(c.meminfo_path), vm->fs->meminfo) ||
 	    !copy_path(c.vmstat_path, sizeof(c.vmstat_path), vm->fs->vmstat) ||
 	    !copy_path(c.psi_path, sizeof(c.psi_path), vm->fs->psi) ||
-	    !copy_path(c.sysfs_root, sizeof(c.sysfs_root), vm->fs->sysfs_root)) {
+	    !copy_path(c.sysfs_root, sizeof(c.sysfs_root), vm->fs->sysfs_root) ||
+	    !copy_path(c.swaps_path, sizeof(c.swaps_path), vm->fs->swaps)) {
 		log_warn("guest %s: path of its files too long for the agent; no agent",
 			 vm->d->spec->name);
 		return;

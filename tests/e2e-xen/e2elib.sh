@@ -30,7 +30,8 @@ now_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 xsr() { xenstore-read "$@" 2>/dev/null; }
 # The agent's report (docs/design.md §Report layout: one value or one key a
 # figure): memory/report = "<layout> <23 figures in the order of the key
-# table, src/common/keys.c> <stamp>", a later layout appending fields; an
+# table, src/common/keys.c> <stamp> <swap_zram>", a later layout appending
+# fields after the stamp; an
 # older agent (or one under an older arbiter) writes one key a figure.
 # rstamp ID: the stamp of the domain's last report (empty: none yet).
 rstamp() {
@@ -41,14 +42,15 @@ rstamp() {
 	else xsr /local/domain/$1/memory/stamp; fi
 }
 # rfig ID KEY: one figure of the domain's last report ("-": the guest does
-# not have it); the figures of layout 3 in the key table's order.
-RFIGS="tot free avail committed_as swap_tot swap_free balloon_current balloon_target oom_kills psi_some swapin_rate active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total stamp"
+# not have it); the figures of layout 3 in the key table's order, the
+# stamp, then layout 4's (swap_zram), appended after the stamp.
+RFIGS="tot free avail committed_as swap_tot swap_free balloon_current balloon_target oom_kills psi_some swapin_rate active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total stamp swap_zram"
 rfig() {
 	_v=$(xsr /local/domain/$1/memory/report)
 	if [ -z "$_v" ]; then xsr /local/domain/$1/memory/$2; return; fi
 	_i=2
 	for _k in $RFIGS; do [ "$_k" = "$2" ] && break; _i=$((_i + 1)); done
-	[ $_i -le 25 ] && echo "$_v" | cut -d' ' -f$_i
+	[ $_i -le 26 ] && echo "$_v" | cut -d' ' -f$_i
 }
 # rtot ID: MemTotal (KiB) of the domain's last report.
 rtot() {

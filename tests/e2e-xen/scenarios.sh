@@ -158,7 +158,7 @@ phase_permissions() {
 		perms=$(xenstore-ls -p /local/domain/$id/memory 2>&1)
 		echo "$perms" | grep -q "^report = .*(n$id)\$" || bad="$bad $id/report"
 		n=0
-		for k in tot free avail committed_as swap_tot swap_free balloon_current balloon_target oom_kills psi_some swapin_rate active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total stamp membal_version; do
+		for k in tot free avail committed_as swap_tot swap_free balloon_current balloon_target oom_kills psi_some swapin_rate active_anon inactive_anon active_file inactive_file anon_pages shmem pswpin refault_anon refault_file pgmajfault psi_some_total psi_full_total swap_zram stamp membal_version; do
 			echo "$perms" | grep -q "^$k = " || continue
 			n=$((n + 1))
 			echo "$perms" | grep -q "^$k = .*(n$id)\$" || bad="$bad $id/$k"
@@ -172,12 +172,13 @@ phase_permissions() {
 	# the agent republishes only on a 4 MiB move: compare loosely.
 	gtot=$(guest_mem g1 | cut -d' ' -f1)
 	# The agent writes memory/report alone (this arbiter handed it over):
-	# every field decimal or "-", the layout 3, 25 fields.
+	# every field decimal or "-", the layout 4, 26 fields (swap_zram, 0
+	# for g1 without swap, after the stamp).
 	rep=$(xsr /local/domain/$id1/memory/report)
 	xtot=$(rtot $id1)
 	nonnum=""
 	set -- $rep
-	[ "$#" -eq 25 ] && [ "$1" = 3 ] || nonnum=" $# fields, layout '$1'"
+	[ "$#" -eq 26 ] && [ "$1" = 4 ] && [ "${26}" = 0 ] || nonnum=" $# fields, layout '$1', swap_zram '${26:-}'"
 	for v in $rep; do
 		case "$v" in -) ;; ''|*[!0-9]*) nonnum="$nonnum '$v'" ;; esac
 	done
@@ -330,6 +331,12 @@ phase_scarce() {
 		check FAIL scarce-setup "g2: zram swap: rc=$zrc, SwapTotal ${zr:-?} KiB"
 		return 0
 	fi
+	# Its agent reads /proc/swaps when SwapTotal moves and publishes the
+	# zram part (design.md §The estimate's slack, "Swap in RAM"): all of
+	# it, so a reservation never lends g2's slack.
+	wait_for 30 "[ \"\$(rfig $id2 swap_zram)\" = \"$zr\" ]"
+	check_that scarce-swap-zram "g2 swap_zram $(rfig $id2 swap_zram) KiB for SwapTotal $zr KiB (/dev/zram0)" \
+		"$(rfig $id2 swap_zram)" = "$zr"
 	d2_0=$(st_dom g2 demand_kb)
 	gx g2 "kill \$(cat /run/hold.pid); membal-load hold --size $G2_COLD_MB --ramp 20 >/dev/console 2>&1 & echo \$! >/run/cold.pid" >/dev/null
 	# The host is abundant yet: g2 grows as it touches.

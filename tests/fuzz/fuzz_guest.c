@@ -107,6 +107,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(!guest_has(&g, MK_BALLOON_TARGET) || x[MK_BALLOON_TARGET] <= b.mem_max_kb,
 		   "balloon_target above static-max");
 	FUZZ_CHECK(!guest_has(&g, MK_PSI_SOME) || x[MK_PSI_SOME] <= 10000, "psi above 100 %%");
+	FUZZ_CHECK(!guest_has(&g, MK_SWAP_ZRAM) || x[MK_SWAP_ZRAM] <= x[MK_SWAP_TOT],
+		   "swap_zram above swap_tot");
 	/* The layout-2 sizes: within static-max and within MemTotal. */
 	static const int sizes[] = { MK_ACTIVE_ANON, MK_INACTIVE_ANON, MK_ACTIVE_FILE,
 				     MK_INACTIVE_FILE, MK_ANON_PAGES, MK_SHMEM };

@@ -7,8 +7,8 @@
  *  - the value splits exactly when an independent reading of the rules
  *    (design.md §Report layout: one value or one key a figure) says it is
  *    one: single spaces between 1-20 digit or "-" fields, a layout of at
- *    least 3, exactly our field count for a layout up to ours, at least
- *    that many for a later one;
+ *    least 3, exactly that layout's field count for a layout up to ours
+ *    (an older agent's value has fewer), at least ours for a later one;
  *  - an accepted report holds, for every field it kept, exactly the
  *    number written there (the field order is the key table's);
  *  - a refusal is counted once, names its reason and leaves *out alone;
@@ -34,6 +34,17 @@ static bool field(const uint8_t *s, size_t n, bool *dash)
 		if (s[i] < '0' || s[i] > '9')
 			return false;
 	return true;
+}
+
+/* The fields a value of `layout` has, from the table's columns: the
+ * layout, every figure row of that layout or before, the stamp. */
+static size_t fields_of(unsigned __int128 layout)
+{
+	size_t n = 2;
+
+	for (int k = 0; k < MK_COUNT; k++)
+		n += membal_keys[k].publish != MKP_META && membal_keys[k].layout <= layout;
+	return n;
 }
 
 static unsigned __int128 decimal(const uint8_t *s, size_t n)
@@ -82,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		layout = dash ? 0 : decimal(s + start[0], flen[0]);
 		expect = !dash && layout <= UINT64_MAX && layout >= REPORT_VALUE_LAYOUT_MIN &&
 			 (layout > MEMBAL_KEY_LAYOUT_VERSION ? nf >= REPORT_VALUE_FIELDS
-							     : nf == REPORT_VALUE_FIELDS);
+							     : nf == fields_of(layout));
 	}
 
 	const char *raw[MK_COUNT];

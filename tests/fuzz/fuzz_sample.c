@@ -90,7 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const size_t max[] = { 8192, 4096, 512, 64, 64 };
 	const char *text[5];
 	size_t len[5];
-	struct sample_paths p = { meminfo_path, vmstat_path, psi_path, sysfs };
+	struct sample_paths p = { meminfo_path, vmstat_path, psi_path, sysfs,
+				  "/nonexistent/swaps" };
 	struct agent_sample s, canary;
 	struct sample_status st;
 

@@ -45,7 +45,10 @@ fuzz_filter_SRCS := tests/fuzz/fuzz_filter.c src/common/filter.c
 
 FUZZERS += fuzz_sample
 fuzz_sample_SRCS := tests/fuzz/fuzz_sample.c src/agent/sample.c src/agent/sample_status.c \
-                    src/common/meminfo.c src/common/parse.c
+                    src/agent/swaps.c src/common/meminfo.c src/common/parse.c
+
+FUZZERS += fuzz_swaps
+fuzz_swaps_SRCS := tests/fuzz/fuzz_swaps.c src/agent/swaps.c src/common/parse.c
 
 FUZZERS += fuzz_guest
 fuzz_guest_SRCS := tests/fuzz/fuzz_guest.c src/arbiter/guest.c \

@@ -15,15 +15,24 @@ test_filter_LDLIBS := $(LIBS_CMOCKA)
 # sample.c is linked directly: the agent library also needs libxenstore,
 # which the sampler does not.
 TESTS += test_sample
-test_sample_SRCS   := tests/unit/test_sample.c src/agent/sample.c src/agent/sample_status.c
+test_sample_SRCS   := tests/unit/test_sample.c src/agent/sample.c src/agent/sample_status.c \
+                      src/agent/swaps.c
 test_sample_LIBS   := common
 test_sample_LDLIBS := $(LIBS_CMOCKA)
 
 # The kept-open sampler of the agent (issue 21).
 TESTS += test_sample_ctx
-test_sample_ctx_SRCS   := tests/unit/test_sample_ctx.c src/agent/sample.c src/agent/sample_status.c
+test_sample_ctx_SRCS   := tests/unit/test_sample_ctx.c src/agent/sample.c src/agent/sample_status.c \
+                          src/agent/swaps.c
 test_sample_ctx_LIBS   := common
 test_sample_ctx_LDLIBS := $(LIBS_CMOCKA)
+
+# /proc/swaps: the zram part of the swap (swap_zram), and its sampling.
+TESTS += test_swaps
+test_swaps_SRCS   := tests/unit/test_swaps.c src/agent/sample.c src/agent/sample_status.c \
+                     src/agent/swaps.c
+test_swaps_LIBS   := common
+test_swaps_LDLIBS := $(LIBS_CMOCKA)
 
 # Simulated host (src/simhost/*.c, hv_sim.c): workloads, scenario
 # files and the memory model without xenstore; then the sim backend of

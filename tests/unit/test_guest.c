@@ -118,6 +118,45 @@ static void test_optional_garbage_dropped(void **state)
 	assert_int_equal(rej.why[GREJ_SYNTAX], 1);
 }
 
+/* swap_zram (layout 4): taken within swap_tot; above it, or garbage,
+ * it is dropped and counted, and the report stands (the kind is then
+ * unknown, which the policy reads as zram). An older agent's report
+ * without it: no kind, nothing counted. */
+static void test_swap_zram(void **state)
+{
+	struct raw r;
+	struct guest_figures g;
+	struct guest_rejects rej = { 0 };
+
+	good(&r);
+	assert_true(guest_parse(r.v, r.len, &bounds, &g, &rej, NULL, 0));
+	assert_false(guest_has(&g, MK_SWAP_ZRAM));
+	assert_int_equal(rej.keys, 0);
+	set(&r, MK_SWAP_ZRAM, "102400");
+	assert_true(guest_parse(r.v, r.len, &bounds, &g, &rej, NULL, 0));
+	assert_true(guest_has(&g, MK_SWAP_ZRAM) && g.v[MK_SWAP_ZRAM] == 102400);
+	set(&r, MK_SWAP_ZRAM, "0");
+	assert_true(guest_parse(r.v, r.len, &bounds, &g, &rej, NULL, 0));
+	assert_true(guest_has(&g, MK_SWAP_ZRAM) && g.v[MK_SWAP_ZRAM] == 0);
+	set(&r, MK_SWAP_ZRAM, "102401");
+	assert_true(guest_parse(r.v, r.len, &bounds, &g, &rej, NULL, 0));
+	assert_false(guest_has(&g, MK_SWAP_ZRAM));
+	assert_int_equal(rej.why[GREJ_ZRAM], 1);
+	assert_int_equal(rej.keys, 1);
+	set(&r, MK_SWAP_ZRAM, "-1");
+	assert_true(guest_parse(r.v, r.len, &bounds, &g, &rej, NULL, 0));
+	assert_false(guest_has(&g, MK_SWAP_ZRAM));
+	set(&r, MK_SWAP_ZRAM, "99999999999999999999");
+	assert_true(guest_parse(r.v, r.len, &bounds, &g, &rej, NULL, 0));
+	assert_false(guest_has(&g, MK_SWAP_ZRAM));
+	assert_int_equal(rej.keys, 3);
+	assert_int_equal(rej.reports, 0);
+	/* The hand-over's empty node: absent, not garbage. */
+	set(&r, MK_SWAP_ZRAM, "");
+	assert_true(guest_parse(r.v, r.len, &bounds, &g, &rej, NULL, 0));
+	assert_int_equal(rej.keys, 3);
+}
+
 static void test_implausible_relations(void **state)
 {
 	struct raw r;
@@ -175,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_missing_required),
 		cmocka_unit_test(test_optional_garbage_dropped),
 		cmocka_unit_test(test_implausible_relations),
+		cmocka_unit_test(test_swap_zram),
 		cmocka_unit_test(test_full_quota_value_and_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -167,6 +167,77 @@ static void test_reservation_without_estimate(void **state)
 	assert_true(o[0].target_kb + o[1].target_kb <= 500 * MIB);
 }
 
+/* The agent's word on the swap's kind (design.md §The estimate's slack,
+ * "Swap in RAM"): a guest whose swap is all on disk lends its slack to a
+ * reservation, its estimate's error pages; a zram guest, one whose kind
+ * is unknown (an older agent), one with any zram and a swapless one keep
+ * theirs; so does a disk guest whose free swap cannot take the slack,
+ * and every guest when the reservation leaves the slacks whole.
+ * Two guests with swap (W 300, hold 400), 300 MiB reserved: 800 - 500 =
+ * 300 to keep. */
+static struct policy_dom kind_dom(uint32_t domid, uint64_t zram_kb, bool known)
+{
+	struct policy_dom d = est_swap_dom(domid, 400 * MIB, 300 * MIB);
+
+	d.swap_zram_kb = zram_kb;
+	if (known)
+		d.flags |= POLICY_IN_SWAP_KIND;
+	return d;
+}
+
+static void test_reservation_swap_kind(void **state)
+{
+	const uint64_t keep = with_slack(300 * MIB);
+	struct policy_dom d[2];
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	/* Unknown kind (today's agents): both slacks kept. */
+	d[0] = kind_dom(1, 0, false);
+	d[1] = kind_dom(2, 0, false);
+	decide_resv(0, 300 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, 2 * keep - 500 * MIB);
+
+	/* Both on disk: both lend, only what would cut W_i waits. */
+	d[0] = kind_dom(1, 0, true);
+	d[1] = kind_dom(2, 0, true);
+	decide_resv(0, 300 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, 100 * MIB);
+	assert_true(o[0].target_kb >= 300 * MIB && o[1].target_kb >= 300 * MIB);
+
+	/* One zram: it keeps its slack, the disk guest lends. */
+	d[0] = kind_dom(1, 256 * MIB, true);
+	decide_resv(0, 300 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, keep + 300 * MIB - 500 * MIB);
+	assert_true(o[0].target_kb >= keep);
+
+	/* Some of it zram (a zram device beside a disk): as zram. */
+	d[0] = kind_dom(1, 64 * MIB, true);
+	decide_resv(0, 300 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, keep + 300 * MIB - 500 * MIB);
+
+	/* On disk, but its free swap is smaller than the slack. */
+	d[0] = kind_dom(1, 0, true);
+	d[0].swap_free_kb = 4 * MIB;
+	decide_resv(0, 300 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, keep + 300 * MIB - 500 * MIB);
+
+	/* A reservation the slacks can pay around (100 of 800: 700 >= 2 x
+	 * 315): nothing is lent, the disk guest keeps its slack too. */
+	d[0] = kind_dom(1, 0, true);
+	d[1] = kind_dom(2, 256 * MIB, true);
+	decide_resv(0, 100 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, 0);
+	assert_true(o[0].target_kb >= keep && o[1].target_kb >= keep);
+
+	/* Swapless with the kind known: nowhere to page. */
+	d[0] = kind_dom(1, 0, true);
+	d[1] = kind_dom(2, 0, true);
+	d[0].swap_tot_kb = d[0].swap_free_kb = 0;
+	decide_resv(0, 300 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, keep + 300 * MIB - 500 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +247,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reservation_from_gaps, setup),
 		cmocka_unit_test_setup(test_reservation_waits_for_needs, setup),
 		cmocka_unit_test_setup(test_reservation_without_estimate, setup),
+		cmocka_unit_test_setup(test_reservation_swap_kind, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

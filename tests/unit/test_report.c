@@ -66,6 +66,12 @@ static void test_oom_and_pressure(void **state)
 	now = last;
 	now.v[MK_OOM_KILLS]++;
 	assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_OOM);
+	/* A swapon or swapoff of a zram device, by any amount. */
+	now = last;
+	now.v[MK_SWAP_ZRAM] += 4;
+	assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_SWAP_KIND);
+	now.have[MK_SWAP_ZRAM] = false;     /* /proc/swaps stopped adding up */
+	assert_int_equal(report_due(&last, 0, &now, 100, 4096, 10000), REPORT_LAYOUT);
 	now = last;
 	now.v[MK_PSI_SOME] += 5000;
 	now.v[MK_SWAPIN_RATE] += 100000;

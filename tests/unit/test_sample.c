@@ -38,6 +38,8 @@ static struct sample_paths good_paths(void)
 		.vmstat = fx("vmstat/linux-6.18.txt"),
 		.psi_memory = fx("psi/memory.txt"),
 		.sysfs_root = fx("sysfs/xen"),
+		/* not the build host's /proc/swaps (test_swaps.c) */
+		.swaps = fx("swaps/absent"),
 	};
 	return p;
 }
@@ -422,6 +424,7 @@ static void test_status_text_is_bounded(void **state)
 		.vmstat = fx("vmstat/no-values.txt"),
 		.psi_memory = fx("psi"),
 		.sysfs_root = fx("sysfs/garbage"),
+		.swaps = fx("swaps/absent"),
 	};
 	struct agent_sample s;
 	struct sample_status st;

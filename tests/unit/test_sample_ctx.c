@@ -85,7 +85,7 @@ static int teardown(void **state)
 
 static void kept_ctx(struct sample_ctx *c)
 {
-	struct sample_paths p = { meminfo, vmstat, psi, sysfs };
+	struct sample_paths p = { meminfo, vmstat, psi, sysfs, "/nonexistent/swaps" };
 
 	sample_ctx_init(c, &p);
 	/* fixture paths are not kept by default: pretend they are the
@@ -113,7 +113,7 @@ static void test_vmstat_when_something_moved(void **state)
 	fd = c.fd[SF_MEMINFO];
 	assert_true(fd >= 0);
 	/* the same figures as the open-every-time path */
-	struct sample_paths p = { meminfo, vmstat, psi, sysfs };
+	struct sample_paths p = { meminfo, vmstat, psi, sysfs, "/nonexistent/swaps" };
 
 	assert_int_equal(sample_read(&p, &once, &st), 0);
 	assert_memory_equal(&once.mi, &s.mi, sizeof(s.mi));

@@ -633,6 +633,7 @@ static void test_inprocess_agents(void **state)
 	assert_int_equal(xs_u64(e, 1, "balloon_current"), 512 * MiB);
 	assert_int_equal(xs_u64(e, 1, "balloon_target"), 512 * MiB);
 	assert_int_equal(xs_u64(e, 1, "swap_tot"), 0);
+	assert_int_equal(xs_u64(e, 1, "swap_zram"), 0);     /* no swap: none of it */
 	assert_int_equal(xs_u64(e, 1, "oom_kills"), 0);
 	assert_int_equal(xs_u64(e, 1, "membal_version"), MEMBAL_KEY_LAYOUT_VERSION);
 	/* No agent in the other guest. */
@@ -649,6 +650,31 @@ static void test_inprocess_agents(void **state)
 	assert_int_equal(xs_u64(e, 1, "balloon_target"), 256 * MiB);
 	hv_sim_get_stats(&e->hv, &st);
 	assert_int_equal(st.agent_steps, 3);   /* at 0, 1000 and 2000 ms */
+}
+
+/* swap_kind: the simulated guest's /proc/swaps names a zram device or a
+ * disk, and its agent publishes the zram part (swap_zram) through the
+ * same files and keys as on a real guest; disk is the default. */
+static void test_swap_kind_published(void **state)
+{
+	struct env *e = *state;
+	struct agent_config ac;
+
+	agent_config_defaults(&ac);
+	ac.handover_retry_ms = 1000;
+	open_sim(e,
+		 "[host]\ntotal_mb = 4096\ndom0_mb = 512\n"
+		 "[guest z]\ndomid = 1\nmemory_mb = 512\nswap_mb = 128\nswap_kind = zram\n"
+		 "[guest d]\ndomid = 2\nmemory_mb = 512\nswap_mb = 128\n",
+		 SIM_AGENTS_INPROCESS, &ac, true);
+	at(e, 0);
+	hand_over(e, 1);
+	hand_over(e, 2);
+	at(e, 1000);
+	assert_int_equal(xs_u64(e, 1, "swap_tot"), 128 * MiB);
+	assert_int_equal(xs_u64(e, 1, "swap_zram"), 128 * MiB);
+	assert_int_equal(xs_u64(e, 2, "swap_tot"), 128 * MiB);
+	assert_int_equal(xs_u64(e, 2, "swap_zram"), 0);
 }
 
 /* agent_quiet_s: the agent is not run inside the window (a hung agent),
@@ -1007,6 +1033,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_inprocess_agents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_quiet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_swap_kind_published, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_files_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_agent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_socket, setup, teardown),

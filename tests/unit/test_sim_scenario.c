@@ -174,6 +174,7 @@ static const char good[] =
 	"agent_quiet_s = 30,45\n"
 	"paused_s = 50,80\n"
 	"swap_mb = 128\n"
+	"swap_kind = zram\n"
 	"\n"
 	"[guest db]\n"
 	"domid = 1\n"
@@ -221,6 +222,8 @@ static void test_scenario_good(void **state)
 	assert_int_equal(g->static_max_kb, 512 * MiB);
 	assert_int_equal(g->videoram_kb, 0);
 	assert_int_equal(g->swap_kb, 128 * MiB);
+	assert_true(g->swap_zram);
+	assert_false(s.guests[0].swap_zram);                 /* disk by default */
 	assert_int_equal(g->balloon_rate_kb_s, 100 * MiB);   /* [host]'s */
 	assert_int_equal(g->workload.kind, SIM_WL_MONO);
 	assert_int_equal(g->start_ms, 0);
@@ -260,6 +263,7 @@ static const struct bad_case bad_cases[] = {
 	{ HOST "[guest a]\nmemory_mb = 256\nworkload = mono:40,170\n", 6, "workload" },
 	{ HOST "[guest a]\nmemory_mb = 256\ntype = xen\n", 6, "type" },
 	{ HOST "[guest a]\nmemory_mb = 256\nfollows = maybe\n", 6, "follows" },
+	{ HOST "[guest a]\nmemory_mb = 256\nswap_kind = ssd\n", 6, "swap_kind" },
 	{ HOST "[guest a]\nmemory_mb = 256\nstart_s = -1\n", 6, "start_s" },
 	{ HOST "[guest a]\nmemory_mb = 256\ndomid = 0\n", 6, "domid" },
 	{ HOST "[guest a]\nmemory_mb = 256\ndomid = 32752\n", 6, "domid" },

@@ -56,6 +56,20 @@ static void test_managed(void **state)
 	assert_int_equal(s.psi_some, 250);
 	assert_int_equal(s.swapin_rate, 7);
 
+	/* The swap's kind: flagged when the agent said it, within the swap
+	 * there is; more zram than swap (a builder that did not check) is
+	 * no kind, as is an agent that did not say. */
+	in.fig.have |= SNAP_HAS_SWAP_ZRAM;
+	in.fig.swap_zram_kb = 64 * MIB;
+	snapshot_dom(&in, &s);
+	assert_true(s.flags & POLICY_IN_SWAP_KIND);
+	assert_int_equal(s.swap_zram_kb, 64 * MIB);
+	in.fig.swap_zram_kb = 64 * MIB + 1;
+	snapshot_dom(&in, &s);
+	assert_false(s.flags & POLICY_IN_SWAP_KIND);
+	assert_int_equal(s.swap_zram_kb, 0);
+	in.fig.have &= ~SNAP_HAS_SWAP_ZRAM;
+
 	/* dom0 decided: kind dom0. No target yet: B_i = N_i. */
 	in.domid = 0;
 	in.have_target = false;

@@ -167,7 +167,10 @@ static void test_new_agent_older_arbiter(void **state)
 	char *v = key(e, REPORT_VALUE_KEY);
 
 	assert_non_null(v);
-	assert_true(!strncmp(v, "3 250000 ", 9));
+	char head[16];
+
+	snprintf(head, sizeof(head), "%d 250000 ", MEMBAL_KEY_LAYOUT_VERSION);
+	assert_true(!strncmp(v, head, strlen(head)));
 	free(v);
 	assert_non_null(strstr(env_logged(e), "memory/report handed over"));
 	agent_close(&a);
@@ -292,9 +295,23 @@ static void test_new_agent_new_arbiter(void **state)
 
 	assert_non_null(before);
 	assert_non_null(after);
-	assert_int_equal(strrchr(before, ' ') - before, strrchr(after, ' ') - after);
-	assert_memory_equal(before, after, (size_t)(strrchr(after, ' ') - after));
-	assert_string_not_equal(strrchr(before, ' '), strrchr(after, ' '));
+	/* Field by field: the stamp alone differs (it is not the last
+	 * field: a later layout's figures follow it). */
+	int keys[MK_COUNT], nk = report_value_keys(MEMBAL_KEY_LAYOUT_VERSION, keys);
+	const char *p1 = before, *p2 = after;
+
+	for (int i = 0; i <= nk; i++) {
+		size_t l1 = strcspn(p1, " "), l2 = strcspn(p2, " ");
+		bool at_stamp = i > 0 && keys[i - 1] == MK_STAMP;
+
+		if (at_stamp)
+			assert_false(l1 == l2 && !memcmp(p1, p2, l1));
+		else
+			assert_true(l1 == l2 && !memcmp(p1, p2, l1));
+		p1 += l1 + (p1[l1] == ' ');
+		p2 += l2 + (p2[l2] == ' ');
+	}
+	assert_true(*p1 == '\0' && *p2 == '\0');
 	free(before);
 	free(after);
 
