@@ -118,6 +118,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "A cut of the gap in effect that joins no target write made anyway (a write of its own): at most this often, by `min_change_mb` (0: never)." },
 	{ "gap_lone_backoff", CFG_BOOL, P(gap_lone_backoff), .def = "no",
 	  .doc = "A lone cut (a target write of its own) that the gap in effect grows back over before it has stood `gap_window_s` was a wasted write: the next lone cut of that domain waits twice as long as the last (up to 16 times `gap_lone_cut_s`); one that stands halves the wait again. no: always `gap_lone_cut_s`." },
+	{ "gap_oom_floor_kills", CFG_U32, P(gap_oom_floor_kills), .umin = 0, .umax = 1000, .def = "1",
+	  .doc = "The learned gap's floor is `gap_min_mb` + `oom_bump_mb` during `oom_hold_s` once the domain has been OOM-killed this many times, each within `oom_hold_s` of the one before (1: at the first kill; 0: never, the floor stays `gap_min_mb` and a kill brings the gap back to `gap_start_mb`)." },
 	{ "gap_ride", CFG_BOOL, P(gap_ride), .def = "yes",
 	  .doc = "A change of the gap in effect joins any change of the demand (whose goal is written anyway), a cut by at most `min_change_mb` less the demand's fall; no: only a move of the demand by `min_change_mb`." },
 	{ "gap_explore_up", CFG_BOOL, P(gap_explore_up), .def = "no",
