@@ -90,7 +90,7 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 		gap_state_init(&d->gap, p, d->domid);
 	if (d->oom_events != d->gap_oom_seen) {
 		if (!a->gap_hook)
-			gap_oom(p, &d->gap);
+			gap_oom(p, &d->gap, now);
 		d->gap_oom_seen = d->oom_events;
 	}
 	/* A heartbeat: a new stamp since the last fresh report and since

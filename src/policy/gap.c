@@ -50,13 +50,9 @@ static uint64_t align_up(uint64_t kb)
 	return kb % GAP_ALIGN_KB ? kb + (GAP_ALIGN_KB - kb % GAP_ALIGN_KB) : kb;
 }
 
-void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,
-		uint64_t *lo, uint64_t *hi)
+static void bounds(const struct policy_params *p, uint64_t ws_kb, uint64_t floor,
+		   uint64_t *lo, uint64_t *hi)
 {
-	/* The seed's floor was 4 MiB and its safety net the hypervisor's own
-	 * paging; a PV guest has none, so the floor is gap_min, and after an
-	 * OOM kill gap_min + oom_bump for the hold. */
-	uint64_t floor = align_up(p->gap_min_kb + (oom_hold ? p->oom_bump_kb : 0));
 	/* The seed's W/2 ceiling limits how far the gap grows, not where it
 	 * starts: a small guest is not cut below gap_start (the fixed
 	 * headroom) before anything has shown that it can be. */
@@ -68,12 +64,29 @@ void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,
 	*hi = top > floor ? top : floor;
 }
 
-static uint64_t clamp_gap(const struct policy_params *p, int64_t gap_kb,
-			  uint64_t ws_kb, bool oom_hold)
+void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,
+		uint64_t *lo, uint64_t *hi)
+{
+	/* The seed's floor was 4 MiB and its safety net the hypervisor's own
+	 * paging; a PV guest has none, so the floor is gap_min, and after an
+	 * OOM kill gap_min + oom_bump for the hold. */
+	bounds(p, ws_kb, gap_floor_kb(p, oom_hold, oom_hold), lo, hi);
+}
+
+/* The bounds in force for domain state s (the OOM floor as
+ * gap_oom_floor() has it). */
+static void bounds_of(const struct policy_params *p, const struct gap_state *s,
+		      uint64_t ws_kb, bool oom_hold, uint64_t *lo, uint64_t *hi)
+{
+	bounds(p, ws_kb, gap_floor_kb(p, oom_hold, gap_oom_floor(p, s, oom_hold)), lo, hi);
+}
+
+static uint64_t clamp_gap(const struct policy_params *p, const struct gap_state *s,
+			  int64_t gap_kb, uint64_t ws_kb, bool oom_hold)
 {
 	uint64_t lo, hi, g;
 
-	gap_bounds(p, ws_kb, oom_hold, &lo, &hi);
+	bounds_of(p, s, ws_kb, oom_hold, &lo, &hi);
 	g = gap_kb <= 0 ? 0 : align_down((uint64_t)gap_kb);
 	return g < lo ? lo : g > hi ? hi : g;
 }
@@ -83,7 +96,7 @@ uint64_t gap_current_kb(const struct policy_params *p,
 {
 	uint64_t g = !s->init ? p->gap_start_kb : s->have_use ? s->use_kb : s->gap_kb;
 
-	return clamp_gap(p, (int64_t)(g > POLICY_KB_MAX ? POLICY_KB_MAX : g),
+	return clamp_gap(p, s, (int64_t)(g > POLICY_KB_MAX ? POLICY_KB_MAX : g),
 			 ws_kb, oom_hold);
 }
 
@@ -313,7 +326,7 @@ static void settle_gap(const struct policy_params *p, struct gap_state *s,
 {
 	uint64_t lo, hi, need = gap_recent_rise_kb(p, s, o->report_ms);
 
-	gap_bounds(p, ws, o->oom_hold, &lo, &hi);
+	bounds_of(p, s, ws, o->oom_hold, &lo, &hi);
 	if (need < growth_floor(p, o))
 		need = growth_floor(p, o);
 	if (paged_in && need < p->gap_start_kb)
@@ -537,7 +550,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 	 * prices say so. */
 	if (!p->gap_follow && !greedy && next > before && next > start)
 		next = before > start ? before : start;
-	s->gap_kb = clamp_gap(p, next, ws, o->oom_hold);
+	s->gap_kb = clamp_gap(p, s, next, ws, o->oom_hold);
 	s->last_action = act;
 	s->have_prev = true;
 	s->last_outcome = out;
@@ -550,11 +563,16 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 	return out;
 }
 
-void gap_oom(const struct policy_params *p, struct gap_state *s)
+void gap_oom(const struct policy_params *p, struct gap_state *s, uint64_t now_ms)
 {
 	if (!s->init)
 		return;
 	uint64_t was_use = s->have_use ? s->use_kb : s->gap_kb;
+
+	/* A run of kills, each within the hold of the one before. */
+	s->oom_run = s->oom_ms && now_ms >= s->oom_ms &&
+		     now_ms - s->oom_ms < (uint64_t)p->oom_hold_s * 1000 ? s->oom_run + 1 : 0;
+	s->oom_ms = now_ms ? now_ms : 1;
 
 	add_price(&s->price[s->last_action], -(int64_t)p->gap_fine_oom);
 	s->n_fines_oom++;

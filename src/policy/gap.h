@@ -27,8 +27,9 @@
  *     fresh report and the one before (ramp_kb, a ramp);
  *   - the gap stays in [floor, max(floor, min(gap_max, max(W_i/2,
  *     gap_start)))], 4 MiB aligned; floor = gap_min, raised by oom_bump
- *     during the OOM hold; not below the largest recent rise of W_i
- *     (gap_window_s, at most gap_start); back to gap_start after a
+ *     during the OOM hold (gap_oom_floor_kills: from the n-th kill of a
+ *     run within the hold; before it gap_start for the hold); not below
+ *     the largest recent rise of W_i (gap_window_s, at most gap_start); back to gap_start after a
  *     page-in or an OOM kill;
  *   - while the guest grows (obs.growing), not below gap_start less its
  *     free swap;
@@ -154,6 +155,11 @@ struct gap_state {
 	 * one has doubled (at most GAP_LONE_SHIFT_MAX). */
 	uint64_t lone_ms;
 	uint32_t lone_shift;
+	/* The last OOM kill (gap_oom(); 0: none) and how many kills came
+	 * before it, each within oom_hold_s of the next: the OOM floor
+	 * (gap_oom_floor_kills). */
+	uint64_t oom_ms;
+	uint32_t oom_run;
 	/* The largest one-report rise of W in each quarter of gap_window_s:
 	 * what the gap had to absorb lately. */
 	uint64_t rise_kb[GAP_RISE_SLOTS];
@@ -226,9 +232,21 @@ uint64_t gap_current_kb(const struct policy_params *p,
 enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 			  const struct gap_obs *o);
 
-/* An OOM kill: the action last taken is fined gap_fine_oom, and the
- * chain restarts (the interval is not credited again). */
-void gap_oom(const struct policy_params *p, struct gap_state *s);
+/* An OOM kill at now_ms: the action last taken is fined gap_fine_oom,
+ * the gap is at least gap_start, and the chain restarts (the interval is
+ * not credited again). */
+void gap_oom(const struct policy_params *p, struct gap_state *s, uint64_t now_ms);
+
+/* Whether the OOM floor (gap_min + oom_bump) is in force: within the
+ * hold (oom_hold) of a kill that is the gap_oom_floor_kills-th in a run
+ * of kills each within oom_hold_s of the one before. */
+bool gap_oom_floor(const struct policy_params *p, const struct gap_state *s,
+		   bool oom_hold);
+
+/* The floor of the gap (4 MiB aligned up): gap_min; gap_min + oom_bump
+ * when raised; within the hold (oom_hold) of a kill that did not raise
+ * it, gap_start (at most gap_min + oom_bump). */
+uint64_t gap_floor_kb(const struct policy_params *p, bool oom_hold, bool raised);
 
 /* The realised gap N_i - O_i - W_i (W_i aligned down to 4 MiB). */
 int64_t gap_realised_kb(uint64_t actual_kb, uint64_t overhead_kb,

@@ -31,6 +31,7 @@ $(eval $(call policy_test,test_gap_ride,tests/unit/test_gap_ride.c))
 $(eval $(call policy_test,test_gap_ramp,tests/unit/test_gap_ramp.c))
 $(eval $(call policy_test,test_gap_lone,tests/unit/test_gap_lone.c))
 $(eval $(call policy_test,test_gap_hold,tests/unit/test_gap_hold.c))
+$(eval $(call policy_test,test_gap_oom,tests/unit/test_gap_oom.c))
 
 $(eval $(call policy_test,test_scarce_props,tests/unit/test_scarce_props.c))
 $(eval $(call policy_test,test_unpark,tests/unit/test_unpark.c))

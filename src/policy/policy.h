@@ -170,6 +170,7 @@ struct policy_params {
 	uint32_t gap_cut_s;            /* a cut alone at most this often; 0 any step */
 	uint32_t gap_lone_cut_s;       /* a cut joining no write at most this often; 0 never */
 	bool gap_lone_backoff;         /* a lone cut undone: the next waits twice as long */
+	uint32_t gap_oom_floor_kills;  /* kills within oom_hold_s that raise the floor; 0 never */
 	bool gap_ride;                 /* a gap change joins any change of W */
 	bool gap_explore_up;           /* exploration tries growths too */
 	bool gap_band;                 /* the goal holds within [g_i, gap_start] */

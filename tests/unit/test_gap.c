@@ -328,7 +328,7 @@ static void test_oom(void **state)
 
 	gap_state_init(&s, &p, 1);
 	step(&p, &s, &g);                  /* took +128 (default, W from 0) */
-	gap_oom(&p, &s);
+	gap_oom(&p, &s, 1000);
 	assert_int_equal(s.price[GAP_ACTIONS - 1], -(int)p.gap_fine_oom);
 	assert_int_equal(step(&p, &s, &g), GAP_FIRST);
 	/* During the hold the floor is gap_min + oom_bump. */

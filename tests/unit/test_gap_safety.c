@@ -272,6 +272,31 @@ static void test_pagein_backoff_frozen(void **state)
 	assert_int_equal(s.use_kb, 32 * MIB);
 }
 
+/* gap_max_mb = gap_start_mb by default (session 16): a priced growth,
+ * taken at once after pain, stops at the fixed headroom; with a higher
+ * ceiling it goes above; the OOM floor still raises the gap over it. */
+static void test_default_cut_only(void **state)
+{
+	struct policy_params p = params();
+	struct gap_state s;
+	struct guest g = quiet(1000 * MIB);
+
+	assert_true(p.gap_max_kb >= p.gap_start_kb);   /* the start is not cut */
+	for (int wide = 0; wide < 2; wide++) {
+		if (wide)
+			p.gap_max_kb = 256 * MIB;
+		gap_state_init(&s, &p, 1);
+		step(&p, &s, &g);
+		s.price[gap_action_index(32 * (int64_t)MIB)] = 1000;   /* +32 priced */
+		g.c.pswpin += 100;
+		assert_int_equal(step(&p, &s, &g), GAP_FINED);
+		assert_int_equal(s.gap_kb, wide ? p.gap_start_kb + 32 * MIB : p.gap_start_kb);
+	}
+	p.gap_max_kb = p.gap_start_kb;
+	gap_state_init(&s, &p, 1);
+	assert_int_equal(gap_current_kb(&p, &s, g.ws, true), p.gap_min_kb + p.oom_bump_kb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_cut_by_min_change),
 		cmocka_unit_test(test_heartbeat),
 		cmocka_unit_test(test_pagein_backoff_frozen),
+		cmocka_unit_test(test_default_cut_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
