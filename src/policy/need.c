@@ -200,6 +200,22 @@ bool policy_oom_load_gone(const struct policy_params *p,
 	return d->ws_kb + p->headroom_kb + d->swap_tot_kb + p->oom_bump_kb < d->min_kb;
 }
 
+/* A crash loop (design.md §Growth is never cut, "A crash loop"): a
+ * swapless guest killed again soon after its last kill, its restarted
+ * job killed before its agent could show the need. The raise is the only
+ * figure of that need, and one its swap cannot hold: scarce mode serves
+ * it in tier 1, whole or not at all (solve_tiers.c). A guest with swap
+ * keeps its raise as a floor (or its load is gone): not this rule's. */
+uint64_t policy_oom_loop_kb(const struct policy_dom *d, uint64_t u1,
+			    uint64_t r4, uint64_t *loop)
+{
+	*loop = 0;
+	if (!(d->flags & POLICY_IN_OOM_LOOP) || d->swap_tot_kb || d->min_kb <= u1 || r4 <= u1)
+		return u1;
+	*loop = u1;
+	return d->min_kb < r4 ? d->min_kb : r4;
+}
+
 /* The learned gap keeps gap_min + oom_bump for oom_hold_s after a kill
  * (gap.c): with the raised L_i it guards against the load that killed
  * the guest coming back. Once that load is gone (above), the raise
