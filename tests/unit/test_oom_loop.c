@@ -23,14 +23,16 @@ static int setup(void **state)
 }
 
 /* Killed and swapless: its minimum raised from 0 to raise; it holds
- * held and needs W_i = 100 MiB now (the restarted job not seen yet). */
+ * held and needs W_i = 100 MiB now (the restarted job not seen yet),
+ * three quarters of what it holds available (the job's memory freed). */
 static struct policy_dom killed(uint32_t domid, uint64_t held, uint64_t raise, bool loop)
 {
 	struct policy_dom d = est_dom(domid, held, 100 * MIB);
 
 	d.min_kb = raise;
 	d.oom_raise_kb = raise;
-	d.flags |= POLICY_IN_OOM_MIN | (loop ? POLICY_IN_OOM_LOOP : 0);
+	d.flags |= POLICY_IN_OOM_MIN | POLICY_IN_AVAIL | (loop ? POLICY_IN_OOM_LOOP : 0);
+	d.avail_kb = held / 4 * 3;
 	return d;
 }
 
@@ -65,6 +67,26 @@ static void test_loop_kept_whole(void **state)
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_in_range(o[0].target_kb, 228 * MIB - 4, 228 * MIB);
 	assert_int_equal(o[1].target_kb, 460 * MIB);
+}
+
+/* Without room (less than half its RAM available: a job over the limit
+ * still alive, its kills costing what it lacks), the loop changes
+ * nothing: the case of test_loop_kept_whole, the raise after the
+ * swapper's need. */
+static void test_loop_without_room(void **state)
+{
+	struct policy_dom d[2] = { killed(1, 128 * MIB, 400 * MIB, true),
+				   swapper(2, 560 * MIB, 236) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].avail_kb = 60 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 228 * MIB - 4, 228 * MIB);
+	assert_int_equal(o[1].target_kb, 460 * MIB);
+	d[0].avail_kb = 64 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 400 * MIB);
 }
 
 /* The swapper's swap holds less (136): 400 + 324 > 688. The raise is
@@ -131,6 +153,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_loop_kept_whole, setup),
+		cmocka_unit_test_setup(test_loop_without_room, setup),
 		cmocka_unit_test_setup(test_loop_not_in_part, setup),
 		cmocka_unit_test_setup(test_loops_smaller_first, setup),
 		cmocka_unit_test_setup(test_loop_with_swap_unchanged, setup),
