@@ -74,6 +74,11 @@ uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
 
 		new_kills = kills - d->oom_kills;
 		d->oom_events++;
+		/* How soon this kill followed the last one: two in one
+		 * report are as close as kills can be seen. */
+		d->oom_gap_ms = new_kills > 1 ? 0 : d->oom_events > 1 ? now - d->oom_last_ms
+								   : UINT64_MAX;
+		d->oom_last_ms = now;
 		/* A kill says the guest needed more than it held then: never
 		 * less than an earlier kill in force said. Set from what it
 		 * holds now alone, a kill after a cut lowered the minimum the
@@ -93,6 +98,12 @@ uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
 uint64_t dom_oom_min(const struct dom *d, uint64_t now)
 {
 	return now < d->oom_until_ms ? d->oom_min_kb : 0;
+}
+
+bool dom_oom_loop(const struct dom *d, uint32_t loop_s, uint64_t now)
+{
+	return loop_s && dom_oom_min(d, now) && d->oom_events &&
+	       d->oom_gap_ms <= (uint64_t)loop_s * 1000;
 }
 
 /* Above target: shrinking? */

@@ -10,6 +10,7 @@
  *                     manual hold (xl mem-set)
  *   dom_oom_seen      the guest's OOM-kill counter: a kill raises L_i
  *   dom_oom_min       that raised minimum while it is in force
+ *   dom_oom_loop      a kill that came soon after the one before
  *   dom_progress      failure to shrink (uncooperative) and grants not
  *                     taken (withdrawn), after stuck_after_ms
  *
@@ -42,6 +43,11 @@ uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
 
 /* The OOM-raised minimum in force at now, or 0. */
 uint64_t dom_oom_min(const struct dom *d, uint64_t now);
+
+/* A crash loop: the raised minimum is in force and its last kill came
+ * within loop_s of the one before (or with it, in one report); 0: off
+ * (design.md §Growth is never cut, "A crash loop"). */
+bool dom_oom_loop(const struct dom *d, uint32_t loop_s, uint64_t now);
 
 /* What dom_progress() asks for (bits). */
 enum progress_act {

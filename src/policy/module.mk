@@ -48,6 +48,9 @@ $(eval $(call policy_test,test_margin_tier,tests/unit/test_margin_tier.c))
 # Scarce mode's OOM minimum after the needs
 # (design.md §Growth is never cut, "The OOM minimum after the needs").
 $(eval $(call policy_test,test_oom_min_tier,tests/unit/test_oom_min_tier.c))
+# A crash loop: a looping swapless guest's raise in tier 1, whole or not at
+# all (design.md §Growth is never cut, "A crash loop").
+$(eval $(call policy_test,test_oom_loop,tests/unit/test_oom_loop.c))
 $(eval $(call policy_test,test_need_slack,tests/unit/test_need_slack.c))
 # Scarce mode's grace tier: the adoption grace yields to another guest's
 # need and margin (design.md §Scarce mode from the estimated need).

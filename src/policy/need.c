@@ -214,6 +214,31 @@ bool policy_oom_load_gone(const struct policy_params *p,
 	return d->ws_kb + p->headroom_kb + d->swap_tot_kb + p->oom_bump_kb < d->min_kb;
 }
 
+/* A crash loop (design.md §Growth is never cut, "A crash loop"): a
+ * swapless guest killed again soon after its last kill, its restarted
+ * job killed before its agent could show the need. The raise is the only
+ * figure of that need, and one its swap cannot hold: scarce mode serves
+ * it in tier 1, whole or not at all (solve_tiers.c). A guest with swap
+ * keeps its raise as a floor (or its load is gone): not this rule's,
+ * nor a guest without room (below). */
+uint64_t policy_oom_loop_kb(const struct policy_dom *d, uint64_t u1,
+			    uint64_t r4, uint64_t *loop)
+{
+	*loop = 0;
+	if (!(d->flags & POLICY_IN_OOM_LOOP) || d->swap_tot_kb || d->min_kb <= u1 || r4 <= u1)
+		return u1;
+	/* With room: at least half its RAM available. A kill that leaves
+	 * the guest that much freed the job's memory (the loop the figures
+	 * cannot show); an over-limit guest whose job lives has none, and
+	 * its kills cost what it lacks, not its job's whole demand: there
+	 * the raise yields as before (tiny-start-swapmix under
+	 * oom_restart_s = 0: 49941 -> 101797 MiB·s without this test). */
+	if (!(d->flags & POLICY_IN_AVAIL) || d->avail_kb * 2 < d->actual_kb - d->overhead_kb)
+		return u1;
+	*loop = u1;
+	return d->min_kb < r4 ? d->min_kb : r4;
+}
+
 /* The learned gap keeps gap_min + oom_bump for oom_hold_s after a kill
  * (gap.c): with the raised L_i it guards against the load that killed
  * the guest coming back. Once that load is gone (above), the raise

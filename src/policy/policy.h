@@ -119,6 +119,7 @@ struct policy_params {
 	uint64_t swapin_no_shrink;     /* pages per second */
 	uint64_t oom_bump_kb;          /* used by the daemon (raised L_i) */
 	uint32_t oom_hold_s;           /* used by the daemon */
+	uint32_t oom_loop_s;           /* used by the daemon: POLICY_IN_OOM_LOOP */
 	/* need = estimate: a newly adopted domain is not shrunk until it has
 	 * reported for this long (used by the daemon: POLICY_IN_GRACE). */
 	uint32_t adopt_grace_s;
@@ -212,6 +213,7 @@ enum policy_kind {
 #define POLICY_IN_PEAK    (1u << 11) /* peak_kb is valid: a load that comes back */
 #define POLICY_IN_PSI_NOW (1u << 12) /* psi_some_now is valid (with POLICY_IN_PSI) */
 #define POLICY_IN_SWAP_KIND (1u << 13) /* swap_zram_kb is valid: the swap's kind is known */
+#define POLICY_IN_OOM_LOOP (1u << 14) /* OOM_MIN, and killed again within oom_loop_s */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */

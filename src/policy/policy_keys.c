@@ -54,6 +54,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "After an OOM kill, min = max(min, current + this) ..." },
 	{ "oom_hold_s", CFG_U32, P(oom_hold_s), .umin = 0, .umax = 366u * 86400, .def = "600",
 	  .doc = "... for this many seconds." },
+	{ "oom_loop_s", CFG_U32, P(oom_loop_s), .umin = 0, .umax = 86400, .def = "60",
+	  .doc = "A swapless domain OOM-killed again within this many seconds of its last kill is in a crash loop (its restarted job killed before its agent shows the need): under need = estimate, in scarce mode its raised minimum is need its swap cannot hold, served whole with the other guests' needs that swap cannot hold, or else after every need as `oom_min_yield` serves it (design.md §Growth is never cut, \"A crash loop\"; 0: off)." },
 	/* The need-aware policy (design.md §Scarce mode from the estimated need). */
 	{ "need", CFG_ENUM, P(need), .names = policy_need_names, .def = "estimate",
 	  .doc = "What sizes a domain whose agent reports working-set figures: Committed_AS (MC_i), or the estimate W_i plus the gap g_i." },

@@ -59,6 +59,11 @@ struct solve_item {
 	/* What of swap it pages into for another guest's need (tier 1):
 	 * swap, less the room kept for a spike its peers show (spike.c). */
 	uint64_t spare;
+	/* A swapless guest in a crash loop (POLICY_IN_OOM_LOOP): its
+	 * OOM-raised minimum is rung[3], and loop < rung[3] is the need now
+	 * it has without it. solve_tiers() keeps the raise in tier 1 only
+	 * if tier 1 then fits whole; else rung[3] = loop (0: none). */
+	uint64_t loop;
 	bool est;
 	uint64_t target;   /* out */
 	uint32_t dom;      /* index into the snapshot */
@@ -174,6 +179,12 @@ uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w);
  * (need.c). */
 bool policy_oom_load_gone(const struct policy_params *p,
 			  const struct policy_dom *d);
+/* A swapless guest in a crash loop (POLICY_IN_OOM_LOOP) whose raised
+ * L_i lies above its need now U1_i (and below R4_i, where the yielded
+ * raise is): returns the raise as its need now and sets *loop = U1_i
+ * (solve_item.loop); else returns U1_i, *loop = 0 (need.c). */
+uint64_t policy_oom_loop_kb(const struct policy_dom *d, uint64_t u1,
+			    uint64_t r4, uint64_t *loop);
 /* W_i with its error allowance, need_slack_pct of it (need.c). */
 uint64_t policy_need_slack_kb(const struct policy_params *p,
 			      const struct policy_dom *d);

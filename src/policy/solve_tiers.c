@@ -82,14 +82,11 @@ static int64_t sum_rung(const struct solve_item *items, size_t k, unsigned t)
 	return sum;
 }
 
-enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
-			      struct policy_cycle *cycle)
+/* Tier 1's floors and caps (rung[0] to rung[2]) from each domain's need
+ * now (rung[3]). */
+static void tier1(struct solve_item *items, size_t k)
 {
-	struct solve_item *items = ctx->items;
 	uint64_t excess = 0, room = 0;
-	unsigned t = 1;
-
-	grace_yield(items, k);
 
 	/* What the guests whose need swap cannot hold lies above their
 	 * floor (they must grow or be OOM-killed) lack, and the swap the
@@ -130,6 +127,72 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 				      it->rung[0], it->rung[3]);
 		it->rung[2] = it->rung[1] > it->lo ? it->rung[1] : it->lo;
 	}
+}
+
+/*
+ * A swapless guest in a crash loop (design.md §Growth is never cut, "A
+ * crash loop") has its OOM-raised minimum as need in tier 1 only whole:
+ * memory below it saves nothing (the restarted job is killed again and
+ * its whole demand is short), so a raise that tier 1 cannot hold with
+ * every other guest's need that swap cannot hold goes back to tier 4,
+ * and the guest to its own floors. Raises are taken smallest first
+ * while tier 1 fits below M: the most loops kept alive for the memory.
+ */
+static void loops_whole(struct solve_item *items, size_t k, int64_t M)
+{
+	size_t n = 0;
+
+	for (size_t j = 0; j < k; j++) {
+		struct solve_item *it = &items[j];
+
+		if (!it->est || !it->loop)
+			continue;
+		/* grace_yield() may have moved rung[3]. */
+		it->loop = clamp_u(it->loop, it->lo, it->rung[3]);
+		uint64_t raise = it->rung[3];
+
+		it->rung[3] = it->loop;
+		it->loop = raise;
+		n++;
+	}
+	tier1(items, k);
+	while (n--) {
+		size_t best = k;
+
+		for (size_t j = 0; j < k; j++) {
+			const struct solve_item *it = &items[j];
+
+			if (it->est && it->loop > it->rung[3] &&
+			    (best == k || it->loop - it->rung[3] <
+					  items[best].loop - items[best].rung[3]))
+				best = j;
+		}
+		if (best == k)
+			break;
+		struct solve_item *it = &items[best];
+		uint64_t plain = it->rung[3];
+
+		it->rung[3] = it->loop;
+		tier1(items, k);
+		if (sum_rung(items, k, 1) < M) {
+			it->loop = 0;
+			continue;
+		}
+		it->rung[3] = plain;
+		it->loop = 0;
+		tier1(items, k);
+	}
+}
+
+enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
+			      struct policy_cycle *cycle)
+{
+	struct solve_item *items = ctx->items;
+	unsigned t = 1;
+
+	grace_yield(items, k);
+	loops_whole(items, k, M);
+
 	/* A tier is entered only when the one before it fits whole: its
 	 * floors (the caps before) then sum below M, so only tier 1 can
 	 * end in stage 3 or 4. */

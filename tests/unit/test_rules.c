@@ -157,6 +157,39 @@ static void test_oom_raise_never_lowered(void **state)
 	assert_int_equal(dom_oom_min(&d, 200000 + 300000), 364 * MIB);
 }
 
+/* A crash loop: a kill within loop_s of the one before (or two in one
+ * report), while the raise is in force. A first kill, a kill long after
+ * the last, a lapsed raise and loop_s = 0 are not. */
+static void test_oom_loop(void **state)
+{
+	struct dom d = fresh(1, "job");
+
+	assert_int_equal(dom_oom_seen(&d, 0, 64 * MIB, 600, 1000), 0);
+	assert_false(dom_oom_loop(&d, 60, 1000));
+	assert_int_equal(dom_oom_seen(&d, 1, 64 * MIB, 600, 2000), 1);
+	assert_false(dom_oom_loop(&d, 60, 2000));
+	/* Restarted and killed again 10 s later. */
+	assert_int_equal(dom_oom_seen(&d, 2, 64 * MIB, 600, 12000), 1);
+	assert_true(dom_oom_loop(&d, 60, 12000));
+	assert_true(dom_oom_loop(&d, 10, 12000));
+	assert_false(dom_oom_loop(&d, 9, 12000));
+	assert_false(dom_oom_loop(&d, 0, 12000));
+	assert_false(dom_oom_loop(&d, 60, 12000 + 600000));
+	/* The next kill 100 s later: the loop is over. */
+	assert_int_equal(dom_oom_seen(&d, 3, 64 * MIB, 600, 112000), 1);
+	assert_false(dom_oom_loop(&d, 60, 112000));
+	/* Two kills between two reports. */
+	assert_int_equal(dom_oom_seen(&d, 5, 64 * MIB, 600, 500000), 2);
+	assert_true(dom_oom_loop(&d, 1, 500000));
+
+	/* Two kills in the first report after the baseline. */
+	struct dom e = fresh(2, "job2");
+
+	assert_int_equal(dom_oom_seen(&e, 0, 64 * MIB, 600, 1000), 0);
+	assert_int_equal(dom_oom_seen(&e, 2, 64 * MIB, 600, 2000), 2);
+	assert_true(dom_oom_loop(&e, 60, 2000));
+}
+
 static void test_uncooperative(void **state)
 {
 	struct dom d = fresh(1, "web");
@@ -435,6 +468,7 @@ int main(void)
 		cmocka_unit_test_setup(test_manual_hold, setup),
 		cmocka_unit_test_setup(test_oom_raises_min, setup),
 		cmocka_unit_test_setup(test_oom_raise_never_lowered, setup),
+		cmocka_unit_test_setup(test_oom_loop, setup),
 		cmocka_unit_test_setup(test_uncooperative, setup),
 		cmocka_unit_test_setup(test_grant_withdrawn, setup),
 		cmocka_unit_test_setup(test_state_codec, setup),
