@@ -133,6 +133,22 @@ static void run(const struct policy_params *p, const struct policy_dom *d,
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
 }
 
+/* d decided with the rule on equals d with it off (spike_window_s = 0):
+ * no quorum, or a quorum that keeps nothing. */
+static void assert_as_rule_off(struct policy_params *p, const struct policy_dom *d,
+			       size_t n)
+{
+	struct policy_decision out[20], off[20];
+
+	assert_true(n <= 20);
+	run(p, d, n, out);
+	p->spike_window_s = 0;
+	run(p, d, n, off);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(out[i].target_kb, off[i].target_kb);
+	assert_true(out[0].target_kb <= 66 * MIB + POLICY_PAGE_KB);
+}
+
 /* Two of three guests jumped (a quorum): dom 1 keeps W + 180 - 128 =
  * 182 MiB and more (W's slack) of the 200 it holds, the room its free
  * swap cannot hold of the larger jump; without the rule it pages its 64
@@ -166,15 +182,9 @@ static void test_lone_jump_yields(void **state)
 	for (size_t c = 0; c < 2; c++) {
 		struct policy_params p;
 		struct policy_dom d[20];
-		struct policy_decision out[20], off[20];
 		size_t n = spike_setup(&p, d, cases[c][0], cases[c][1]);
 
-		run(&p, d, n, out);
-		p.spike_window_s = 0;
-		run(&p, d, n, off);
-		for (size_t i = 0; i < n; i++)
-			assert_int_equal(out[i].target_kb, off[i].target_kb);
-		assert_true(out[0].target_kb <= 66 * MIB + POLICY_PAGE_KB);
+		assert_as_rule_off(&p, d, n);
 	}
 }
 
@@ -186,19 +196,13 @@ static void test_habit_is_no_quorum(void **state)
 {
 	struct policy_params p;
 	struct policy_dom d[3];
-	struct policy_decision out[3], off[3];
 	size_t n = spike_setup(&p, d, 3, 2);
 
 	for (size_t i = 1; i < n; i++) {
 		d[i].jump_past = 50;
 		d[i].jump_seen = 60;
 	}
-	run(&p, d, n, out);
-	p.spike_window_s = 0;
-	run(&p, d, n, off);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(out[i].target_kb, off[i].target_kb);
-	assert_true(out[0].target_kb <= 66 * MIB + POLICY_PAGE_KB);
+	assert_as_rule_off(&p, d, n);
 }
 
 /* Eight of twelve guests jump on their own (50 of 60 windows), two of
