@@ -16,12 +16,7 @@ static struct policy_params params;
 
 static int setup(void **state)
 {
-	policy_params_default(&params);   /* need = estimate, exact solver */
-	params.reserve_kb = 0;
-	params.mode = POLICY_FORCE_AUTO;
-	/* The hand figures below leave the estimate's slack out: it has
-	 * its own tests (test_need_slack.c). */
-	params.need_slack_pct = 0;
+	params = need_params(false);
 	return 0;
 }
 

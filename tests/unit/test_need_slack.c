@@ -15,9 +15,7 @@ static struct policy_params params;
 
 static int setup(void **state)
 {
-	policy_params_default(&params);   /* need = estimate, slack 5 % */
-	params.reserve_kb = 0;
-	params.mode = POLICY_FORCE_AUTO;
+	params = need_params(true);
 	return 0;
 }
 

@@ -15,10 +15,7 @@ static struct policy_params params;
 
 static int setup(void **state)
 {
-	policy_params_default(&params);   /* need = estimate */
-	params.reserve_kb = 0;
-	params.mode = POLICY_FORCE_AUTO;
-	params.need_slack_pct = 0;
+	params = need_params(false);
 	return 0;
 }
 

@@ -80,6 +80,22 @@ static inline struct policy_params hand_params(double tau, double epsilon)
 	return p;
 }
 
+/* Parameters for the hand-computed tier cases under need = estimate (the
+ * defaults, exact solver): no host reserve, the mode the policy's own,
+ * and the estimate's slack left out unless with_slack (it has its own
+ * tests, test_need_slack.c). */
+static inline struct policy_params need_params(bool with_slack)
+{
+	struct policy_params p;
+
+	policy_params_default(&p);
+	p.reserve_kb = 0;
+	p.mode = POLICY_FORCE_AUTO;
+	if (!with_slack)
+		p.need_slack_pct = 0;
+	return p;
+}
+
 /* Targets only. Fails the test if policy_decide refuses. */
 static inline void decide(const struct policy_params *p, int64_t host_free,
 			  const struct policy_dom *dom, size_t n,
