@@ -41,7 +41,9 @@
  *   start_s = 0                when `xl create` runs
  *   stop_s = 600               when `xl destroy` runs (default never)
  *   swap_mb = 0                the guest's swap device
- *   swap_kind = disk           disk | zram: what /proc/swaps names it
+ *   swap_kind = disk           disk | zram: what /proc/swaps names it,
+ *                              and zram's pages stay in RAM (model.h)
+ *   zram_ratio = 3             zram: KiB swapped per KiB of RAM kept
  *   workload = idle            sim_workload.h
  *   offset_s = 0               the workload starts this far into its curve
  *   work_s = 300               a job of this much work (compute: its WORK_S)
