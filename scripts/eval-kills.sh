@@ -3,7 +3,8 @@
 # When and where a policy's guests were OOM-killed, from the series
 # `membal-sim --csv` writes (<DIR>/<name>.csv): the guest model kills a
 # guest when its demand (and shmem) first exceeds MemTotal + its swap
-# (src/simhost/model.c), so each row is a tick where that became true,
+# (src/simhost/model.c; a zram swap holds swap_mb * (1 - 1/zram_ratio)
+# beyond it, design.md §Guest physics), so each row is a tick where that became true,
 # with the tick before it: demand, target and MemTotal (MiB), and the
 # time it stayed over. Swap and shmem come from the scenario. At the
 # series' tick (1 s by default) two kills a few 100 ms apart show as one;
@@ -32,8 +33,15 @@ file == 1 {
 	if (g != "" && split($0, kv, "=") == 2) {
 		if (kv[1] == "swap_mb") swap[g] = kv[2]
 		if (kv[1] == "shmem_mb") shm[g] = kv[2]
+		if (kv[1] == "swap_kind" && kv[2] == "zram") zram[g] = 1
+		if (kv[1] == "zram_ratio") ratio[g] = kv[2]
 	}
 	next
+}
+# zram keeps what it swaps compressed in RAM: it holds less than its size
+FNR == 1 && file == 2 {
+	for (x in zram)
+		swap[x] = swap[x] * (1 - 1 / (ratio[x] ? ratio[x] : 3))
 }
 FNR == 1 { next }
 $1 == pol {

@@ -555,7 +555,8 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 			s[i].min = lo;
 			s[i].max = hi > lo ? hi : lo;
 			s[i].rate = g->balloon_rate_kb_s;
-			s[i].swap = g->swap_kb;
+			/* zram: less than its size, uncapped (model.h) */
+			s[i].swap = sim_swap_room_kb(g, UINT64_MAX);
 			s[i].anon = sim_guest_demand_kb(g, t - g->start_ms);
 			s[i].anon_then = t > lag_ms && t - lag_ms > g->start_ms
 				? sim_guest_demand_kb(g, t - lag_ms - g->start_ms)

@@ -31,6 +31,11 @@ test_sim_physics_SRCS   := tests/unit/test_sim_physics.c $(SIM_CORE_SRCS)
 test_sim_physics_LIBS   := common
 test_sim_physics_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH)
 
+TESTS += test_sim_zram
+test_sim_zram_SRCS   := tests/unit/test_sim_zram.c $(SIM_CORE_SRCS)
+test_sim_zram_LIBS   := common
+test_sim_zram_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH)
+
 TESTS += test_sim_trace
 test_sim_trace_SRCS   := tests/unit/test_sim_trace.c $(SIM_CORE_SRCS)
 test_sim_trace_LIBS   := common

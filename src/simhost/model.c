@@ -83,7 +83,7 @@ int sim_dom_create(struct sim_host *h, struct sim_dom *d)
 	memset(&d->oom, 0, sizeof(d->oom));
 	d->live_kb = 0;
 	d->cache_kb = g->file_kb < SIM_PAGE_CACHE_KB ? g->file_kb : SIM_PAGE_CACHE_KB;
-	d->swapped_kb = 0;
+	d->swapped_kb = d->zram_kb = 0;
 	d->swapin_carry = 0;
 	d->refault_carry = d->refault_anon_carry = 0;
 	d->need_kb = 0;
@@ -208,7 +208,9 @@ static double swap_ins(struct sim_dom *d, uint64_t old_swapped, uint64_t dt_ms)
 	double thrash = 0, total;
 
 	if (dt_ms && d->swapped_kb) {
-		double cap = (double)ph->swap_rate_kb_s / SIM_PAGE_KB * (double)dt_ms / 1000;
+		/* zram: as fast as one vCPU decompresses; a disk: its bandwidth */
+		double cap = d->spec->swap_zram ? 1e6 / SIM_ZRAM_FAULT_US * (double)dt_ms / 1000
+			   : (double)ph->swap_rate_kb_s / SIM_PAGE_KB * (double)dt_ms / 1000;
 
 		thrash = (double)d->swapped_kb / SIM_PAGE_KB * (double)dt_ms /
 			 (double)ph->touch_window_ms;
@@ -335,6 +337,37 @@ void sim_guest_step_unstarted(struct sim_dom *d, uint64_t demand_kb, uint64_t dt
 	metrics_step(d, 0, dt_ms);
 }
 
+/* zram (model.h): of backed KiB, swapping X frees X (1 - 1/r) of RAM,
+ * so resident + pool = MemTotal; over the room, the swap full and the
+ * rest unbacked (the OOM state). Returns what stays resident. */
+static uint64_t zram_split(struct sim_dom *d, uint64_t backed, uint64_t mem_total)
+{
+	double r = d->spec->zram_ratio, cap = (double)d->spec->swap_kb, x;
+	uint64_t swapped, pool, resident;
+
+	d->swapped_kb = d->zram_kb = 0;
+	if (backed <= mem_total)
+		return backed;
+	if ((double)mem_total * r < cap)
+		cap = (double)mem_total * r;
+	x = (double)(backed - mem_total) * r / (r - 1);
+	if (x > cap)
+		x = cap;
+	swapped = (uint64_t)x;
+	swapped += (double)swapped < x;                 /* whole KiB, rounded up */
+	if (swapped > backed)
+		swapped = backed;
+	x = (double)swapped / r;
+	pool = (uint64_t)x;
+	pool += (double)pool < x;
+	if (pool > mem_total)
+		pool = mem_total;
+	resident = backed - swapped < mem_total - pool ? backed - swapped : mem_total - pool;
+	d->swapped_kb = swapped;
+	d->zram_kb = pool;
+	return resident;
+}
+
 uint64_t sim_oom_step(struct sim_oom *o, uint64_t want_kb, uint64_t room_kb,
 		      uint64_t restart_ms, uint64_t touch_kb_s, uint64_t dt_ms,
 		      bool *killed)
@@ -394,9 +427,10 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 	struct sim_guest_mem *m = &d->mem;
 	uint64_t mem_total = sim_dom_mem_total_kb(d);
 	uint64_t resident, excess, room, mark, cache_goal, old_swapped = d->swapped_kb;
-	uint64_t b_cache = 0, b_anon = 0, backed, shm, anon, live;
-	uint64_t fits = mem_total + g->swap_kb > g->shmem_kb
-				? mem_total + g->swap_kb - g->shmem_kb : 0;
+	uint64_t b_cache = 0, b_anon = 0, b_freed, backed, shm, anon, live;
+	uint64_t beyond = sim_swap_room_kb(g, mem_total);
+	uint64_t fits = mem_total + beyond > g->shmem_kb
+				? mem_total + beyond - g->shmem_kb : 0;
 	bool killed, reclaiming, rising;
 	double ins;
 
@@ -407,9 +441,13 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 	d->live_kb = live;
 	d->need_kb = sim_guest_need_kb(g, demand_kb);
 	backed = live + g->shmem_kb;
-	resident = backed < mem_total ? backed : mem_total;
-	excess = backed - resident;
-	d->swapped_kb = excess < g->swap_kb ? excess : g->swap_kb;
+	if (g->swap_zram) {
+		resident = zram_split(d, backed, mem_total);
+	} else {
+		resident = backed < mem_total ? backed : mem_total;
+		excess = backed - resident;
+		d->swapped_kb = excess < g->swap_kb ? excess : g->swap_kb;
+	}
 	/* A killed process's pages in swap are freed, not read back. */
 	if (killed && old_swapped > d->swapped_kb)
 		old_swapped = d->swapped_kb;
@@ -427,7 +465,7 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 
 	/* The page cache gives way first; it grows back while files are
 	 * read, up to the watermark. */
-	room = mem_total - resident;
+	room = mem_total - resident - d->zram_kb;
 	mark = mem_total / 64;
 	if (d->cache_kb > room)
 		d->cache_kb = room;
@@ -441,12 +479,21 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 
 		d->cache_kb = d->cache_kb + grow < cache_goal ? d->cache_kb + grow : cache_goal;
 	}
-	ins += file_refaults(d, dt_ms);
-	if (dt_ms) {
-		d->stall = ins * 1000 / (double)dt_ms * (double)g->phys.swap_fault_us / 1e6;
-		if (d->stall > 1)
-			d->stall = 1;
+	if (g->swap_zram) {
+		/* zram's swap-ins cost CPU; the files are still read from disk */
+		double file = file_refaults(d, dt_ms);
+
+		if (dt_ms)
+			d->stall = (ins * SIM_ZRAM_FAULT_US + file * (double)g->phys.swap_fault_us) *
+				   1000 / (double)dt_ms / 1e6;
+	} else {
+		ins += file_refaults(d, dt_ms);
+		if (dt_ms)
+			d->stall = ins * 1000 / (double)dt_ms *
+				   (double)g->phys.swap_fault_us / 1e6;
 	}
+	if (d->stall > 1)
+		d->stall = 1;
 
 	/* Reclaim bursts: what the next reading of MemFree shows. */
 	if (d->burst_left_ms)
@@ -467,10 +514,12 @@ void sim_guest_step(struct sim_dom *d, uint64_t demand_kb, uint64_t dt_ms)
 		if (b_anon > swap_room)
 			b_anon = swap_room;
 	}
+	/* zram keeps a burst's anonymous pages compressed: a share shows */
+	b_freed = g->swap_zram ? b_anon - (uint64_t)((double)b_anon / g->zram_ratio) : b_anon;
 
 	m->mem_total = mem_total;
 	m->cached = d->cache_kb - b_cache;
-	m->mem_free = room - d->cache_kb + b_cache + b_anon;
+	m->mem_free = room - d->cache_kb + b_cache + b_freed;
 	m->mem_available = m->mem_free + m->cached;
 	m->shmem = m->inactive_anon = shm;
 	m->anon_pages = m->active_anon = anon - b_anon;

@@ -28,6 +28,17 @@
  *                   RAM: shmem first (AnonPages = the rest)
  *   swapped       = min(swap, demand + shmem - resident)  the rest, in swap
  *                   (swap only when demand exceeds MemTotal)
+ *   zram          swap_kind = zram keeps the swapped pages compressed in
+ *                 the guest's own RAM, zram_ratio KiB swapped for one KiB
+ *                 held (the pool): resident + pool = MemTotal, so
+ *                 swapped = (demand + shmem - MemTotal) * r / (r - 1),
+ *                 at most min(swap, r * MemTotal) (sim_swap_room_kb);
+ *                 the pool is neither MemFree nor Cached (used, as
+ *                 zsmalloc's pages are), and SwapFree counts swapped
+ *                 pages whole, as Linux shows zram. A swap-in is a
+ *                 decompression on the guest's CPU: SIM_ZRAM_FAULT_US a
+ *                 page, at most one vCPU's worth a second, instead of
+ *                 swap_fault_us and the disk's swap_rate
  *   oom_kill      +1 each time what the guest's processes hold (+ shmem)
  *                 would exceed MemTotal + swap: the OOM killer kills the
  *                 workload's process (the largest, as oom_badness picks)
@@ -114,6 +125,12 @@
 /* libxl's LIBXL_MAXMEM_CONSTANT: maxmem = target + offset + 1 MiB. */
 #define SIM_MAXMEM_SLACK_KB 1024
 
+/* A zram swap-in: a page fault, a zsmalloc lookup and an lzo-rle
+ * decompression of 4 KiB on the guest's own vCPU, about 10 us against a
+ * disk's swap_fault_us (200); one vCPU busy with nothing else reads back
+ * 10^6 / 10 pages a second, the zram guest's thrashing cap. */
+#define SIM_ZRAM_FAULT_US 10
+
 /* What an OOM kill leaves of a guest's anonymous memory: its daemons
  * (workload.h's idle guest); the workload's process is the one killed. */
 #define SIM_OOM_SURVIVOR_KB (SIM_IDLE_DEMAND_MB * 1024)
@@ -138,6 +155,22 @@ struct sim_oom {
 uint64_t sim_oom_step(struct sim_oom *o, uint64_t want_kb, uint64_t room_kb,
 		      uint64_t restart_ms, uint64_t touch_kb_s, uint64_t dt_ms,
 		      bool *killed);
+
+/* What a guest's swap holds beyond MemTotal at most (KiB): all of a
+ * disk; of zram, what its pages free once compressed, swapped pages less
+ * their pool, with the pool at most MemTotal (the guest model's room
+ * before an OOM kill, and the lagged floor's). */
+static inline uint64_t sim_swap_room_kb(const struct sim_guest_spec *g,
+					uint64_t mem_total_kb)
+{
+	double cap = (double)g->swap_kb;
+
+	if (!g->swap_zram)
+		return g->swap_kb;
+	if ((double)mem_total_kb * g->zram_ratio < cap)
+		cap = (double)mem_total_kb * g->zram_ratio;
+	return (uint64_t)(cap - cap / g->zram_ratio);
+}
 
 enum sim_dom_state { SIM_DOM_PENDING, SIM_DOM_RUNNING, SIM_DOM_GONE,
 		     SIM_DOM_FAILED };
@@ -208,6 +241,7 @@ struct sim_dom {
 	/* guest physics state */
 	uint64_t cache_kb;        /* page cache */
 	uint64_t swapped_kb;      /* anonymous pages in swap */
+	uint64_t zram_kb;         /* zram: their compressed copy in RAM */
 	double swapin_carry;      /* pages short of a whole one */
 	double refault_carry;     /* file refaults short of a whole page */
 	double refault_anon_carry;

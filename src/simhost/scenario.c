@@ -28,29 +28,15 @@ enum guest_key {
 	GK_DOMID, GK_TYPE, GK_MEMORY, GK_STATIC_MAX, GK_VIDEORAM, GK_OVERHEAD,
 	GK_RATE, GK_FOLLOWS, GK_AGENT, GK_START, GK_STOP, GK_SWAP, GK_WORKLOAD,
 	GK_OFFSET, GK_WORK, GK_FILE, GK_FILE_WS, GK_SHMEM, GK_UNTOUCHED, GK_TOUCH,
-	GK_QUIET, GK_PAUSED, GK_SWAP_KIND, GK_COUNT
+	GK_QUIET, GK_PAUSED, GK_SWAP_KIND, GK_ZRAM_RATIO, GK_COUNT
 };
 static const char *const guest_keys[GK_COUNT] = {
 	"domid", "type", "memory_mb", "static_max_mb", "videoram_mb",
 	"overhead_kb", "balloon_rate_mb_s", "follows", "agent", "start_s",
 	"stop_s", "swap_mb", "workload", "offset_s", "work_s", "file_mb",
 	"file_ws_mb", "shmem_mb", "untouched_mb", "touch_mb_s", "agent_quiet_s",
-	"paused_s", "swap_kind",
+	"paused_s", "swap_kind", "zram_ratio",
 };
-
-/* Guest physics defaults (sim_model.h says why each). */
-#define DEF_SWAP_FAULT_US 200
-#define DEF_TOUCH_WINDOW_S 10
-#define DEF_SWAP_RATE_MB_S 100
-#define DEF_CACHE_RATE_MB_S 8
-#define DEF_BURST_MB 16
-/* 0: the kill frees nothing, the model every figure of record uses,
- * kept until the lagged floor follows a kill (design.md §Guest physics).
- * 10 s is the value to try: Kubernetes' first crash back-off (a
- * supervisor restarting a service that keeps dying waits 10 s, then
- * longer); systemd's RestartSec= is shorter, but a service's start-up
- * takes seconds of its own. */
-#define DEF_OOM_RESTART_S 0
 
 static const char *const type_names[] = { "pv", "pvh", "hvm", NULL };
 static const enum hv_dom_type type_values[] = { HV_TYPE_PV, HV_TYPE_PVH, HV_TYPE_HVM };
@@ -345,6 +331,9 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 			cfg_error(f, s, k, "'%.64s': expected disk or zram", v);
 		g->swap_zram = !strcmp(v, "zram");
 		break;
+	case GK_ZRAM_RATIO:     /* compression: above 1 or zram frees nothing */
+		cfg_get_double(f, s, k, v, 1.1, 10, false, &g->zram_ratio);
+		break;
 	case GK_WORKLOAD:
 		if (sim_workload_parse(v, &g->workload, why, sizeof(why)) < 0)
 			cfg_error(f, s, k, "'%.64s': %s", v, why);
@@ -458,6 +447,10 @@ static void scenario_check(struct load *l, struct cfg_file *f)
 			cfg_error(f, sec, "file_ws_mb", "above file_mb (%llu MiB)",
 				  (unsigned long long)(g->file_kb / 1024));
 		g->phys = s->phys;
+		if (!(seen & (1u << GK_ZRAM_RATIO)))
+			g->zram_ratio = SIM_ZRAM_RATIO_DEFAULT;
+		else if (!g->swap_zram)
+			cfg_error(f, sec, "zram_ratio", "needs swap_kind = zram");
 		if (g->workload.kind == SIM_WL_COMPUTE) {
 			if (seen & (1u << GK_WORK))
 				cfg_error(f, sec, "work_s", "a compute workload gives its own work (compute:MB,WORK_S)");

@@ -41,7 +41,9 @@
  *   start_s = 0                when `xl create` runs
  *   stop_s = 600               when `xl destroy` runs (default never)
  *   swap_mb = 0                the guest's swap device
- *   swap_kind = disk           disk | zram: what /proc/swaps names it
+ *   swap_kind = disk           disk | zram: what /proc/swaps names it,
+ *                              and zram's pages stay in RAM (model.h)
+ *   zram_ratio = 3             zram: KiB swapped per KiB of RAM kept
  *   workload = idle            sim_workload.h
  *   offset_s = 0               the workload starts this far into its curve
  *   work_s = 300               a job of this much work (compute: its WORK_S)
@@ -101,6 +103,24 @@ struct sim_physics {
 				     * (touch_mb_s first); 0: at once */
 };
 
+/* Guest physics defaults (model.h says why each). */
+#define DEF_SWAP_FAULT_US 200
+#define DEF_TOUCH_WINDOW_S 10
+#define DEF_SWAP_RATE_MB_S 100
+#define DEF_CACHE_RATE_MB_S 8
+#define DEF_BURST_MB 16
+/* 0: the kill frees nothing, the model every figure of record uses,
+ * kept until the lagged floor follows a kill (design.md §Guest physics).
+ * 10 s is the value to try: Kubernetes' first crash back-off (a
+ * supervisor restarting a service that keeps dying waits 10 s, then
+ * longer); systemd's RestartSec= is shorter, but a service's start-up
+ * takes seconds of its own. */
+#define DEF_OOM_RESTART_S 0
+/* zram's compression (zram_ratio): what Linux's zram with lzo-rle, its
+ * default compressor, typically reaches on anonymous memory, about 3:1
+ * (design.md §Guest physics, "zram"). */
+#define SIM_ZRAM_RATIO_DEFAULT 3.0
+
 #define SIM_DEFAULT_DURATION_S 600
 /* membalctl reserve --wait's own default --timeout. */
 #define SIM_DEFAULT_RESERVE_WAIT_S 120
@@ -116,6 +136,7 @@ struct sim_guest_spec {
 	uint64_t overhead_kb;     /* held, not MemTotal */
 	uint64_t swap_kb;
 	bool swap_zram;           /* swap_kind = zram: /dev/zram0, else a disk */
+	double zram_ratio;        /* zram: KiB swapped out per KiB of RAM it keeps */
 	uint64_t balloon_rate_kb_s;
 	bool follows;
 	bool agent;

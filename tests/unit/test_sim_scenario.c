@@ -175,6 +175,7 @@ static const char good[] =
 	"paused_s = 50,80\n"
 	"swap_mb = 128\n"
 	"swap_kind = zram\n"
+	"zram_ratio = 2.5\n"
 	"\n"
 	"[guest db]\n"
 	"domid = 1\n"
@@ -224,6 +225,8 @@ static void test_scenario_good(void **state)
 	assert_int_equal(g->swap_kb, 128 * MiB);
 	assert_true(g->swap_zram);
 	assert_false(s.guests[0].swap_zram);                 /* disk by default */
+	assert_true(g->zram_ratio == 2.5);
+	assert_true(s.guests[2].zram_ratio == SIM_ZRAM_RATIO_DEFAULT);
 	assert_int_equal(g->balloon_rate_kb_s, 100 * MiB);   /* [host]'s */
 	assert_int_equal(g->workload.kind, SIM_WL_MONO);
 	assert_int_equal(g->start_ms, 0);
@@ -264,6 +267,10 @@ static const struct bad_case bad_cases[] = {
 	{ HOST "[guest a]\nmemory_mb = 256\ntype = xen\n", 6, "type" },
 	{ HOST "[guest a]\nmemory_mb = 256\nfollows = maybe\n", 6, "follows" },
 	{ HOST "[guest a]\nmemory_mb = 256\nswap_kind = ssd\n", 6, "swap_kind" },
+	/* a ratio of 1 frees nothing; a ratio on a disk is a typo */
+	{ HOST "[guest a]\nmemory_mb = 256\nswap_kind = zram\nzram_ratio = 1\n", 7, "zram_ratio" },
+	{ HOST "[guest a]\nmemory_mb = 256\nswap_kind = zram\nzram_ratio = 3x\n", 7, "zram_ratio" },
+	{ HOST "[guest a]\nmemory_mb = 256\nzram_ratio = 3\n", 5, "zram_ratio" },
 	{ HOST "[guest a]\nmemory_mb = 256\nstart_s = -1\n", 6, "start_s" },
 	{ HOST "[guest a]\nmemory_mb = 256\ndomid = 0\n", 6, "domid" },
 	{ HOST "[guest a]\nmemory_mb = 256\ndomid = 32752\n", 6, "domid" },
