@@ -221,8 +221,6 @@ struct arbiter {
 	bool early;                  /* this cycle is a follow-up: grants only */
 	bool slow;                   /* slow donors still giving back (cycle.c) */
 	uint64_t owed_kb;            /* decreases under way after the last cycle */
-	bool resv_chain;             /* a reservation waits on decreases under way */
-	uint64_t resv_owed_kb;       /* what they owed after the last cycle */
 	struct arbiter_counters n;
 	arbiter_gap_hook gap_hook;   /* NULL: the consistent learner */
 	void *gap_hook_ctx;

@@ -24,7 +24,6 @@
 #include <time.h>
 #include <xenstore.h>
 
-#include "arbiter/reserve.h"
 #include "arbiter/rules.h"
 #include "arbiter/history.h"
 #include "arbiter/xsio.h"
@@ -320,33 +319,6 @@ static void slow_donors(struct arbiter *a, size_t n)
 	a->owed_kb = policy_owed_kb(p, a->snap, n, a->dec, true);
 }
 
-/*
- * A reservation that waits on decreases (design.md §Growth is never cut,
- * "The follow-up cycle"): `membalctl reserve --wait` is answered from
- * the last reading of free memory, so a reservation whose room is being
- * given back by the donors' balloons was answered an interval after the
- * memory had come, and the new guest's whole need was short meanwhile.
- * While a reservation still misses memory and decreases are under way
- * (this cycle's or earlier ones'), early cycles re-read the host every
- * follow_up_ms, as for growth that waits on slow donors, as long as the
- * donors keep giving back (settle_min_kb from one cycle to the next);
- * never past the regular cycle. Under need = estimate only, like the
- * follow-up (policy_owed_kb() is 0 otherwise).
- */
-static void resv_follow_up(struct arbiter *a, size_t n)
-{
-	const struct policy_params *p = &a->cfg.policy.params;
-	uint64_t missing = a->reserve_kb && !a->dry_run ? arbiter_reservations_missing_kb(a) : 0;
-	uint64_t owed = policy_owed_kb(p, a->snap, n, a->dec, true);
-	bool giving = !a->early || owed + p->settle_min_kb <= a->resv_owed_kb;
-	uint64_t wait = giving ? (missing < owed ? missing : owed) : 0;
-
-	a->resv_owed_kb = owed;
-	a->resv_chain = wait >= p->settle_min_kb;
-	if (a->resv_chain && wait > a->follow_up_kb)
-		a->follow_up_kb = wait;
-}
-
 static void perform(struct arbiter *a, size_t n, uint64_t now)
 {
 	/* Decreases first: the memory they release is what increases are
@@ -520,7 +492,6 @@ int arbiter_cycle(struct arbiter *a)
 	slow_donors(a, n);
 	a->follow_up_kb = a->dry_run ? 0
 		: policy_follow_up(&a->cfg.policy.params, a->snap, n, a->dec, a->slow);
-	resv_follow_up(a, n);
 	watch_progress(a, now);
 	arbiter_gap_persist(a, now);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -536,7 +507,7 @@ uint64_t arbiter_next_cycle(struct arbiter *a, uint64_t now, uint64_t regular)
 	 * so a cut that is slow to come cannot make the daemon spin. Unless
 	 * the donors are slow and still giving back (slow_donors()): then
 	 * early cycles follow one another, never past the regular one. */
-	if ((a->early && !a->slow && !a->resv_chain) || a->cfg.follow_up_ms == 0 ||
+	if ((a->early && !a->slow) || a->cfg.follow_up_ms == 0 ||
 	    a->follow_up_kb < a->cfg.policy.params.settle_min_kb ||
 	    now + a->cfg.follow_up_ms >= regular) {
 		a->early = false;

@@ -231,11 +231,16 @@ static void explain(struct arbiter *a, uint64_t now, char *why, size_t size)
 		 (unsigned long long)unmanaged_kb);
 }
 
-/* What is free for reservation r, as of the last reading. */
-static int64_t room_for(struct arbiter *a, const struct reservation *r)
+int arbiter_reservation_ready(struct arbiter *a, uint32_t id,
+			      uint64_t *missing_kb, char *why, size_t size)
 {
+	struct reservation *r = arbiter_reservation(a, id);
 	int64_t room;
 
+	if (!r) {
+		errno = ENOENT;
+		return -1;
+	}
 	/* Free memory above the reserve, the other reservations and the
 	 * growth every domain was promised and has not taken yet; and
 	 * not what a reservation released since that reading held free
@@ -259,20 +264,7 @@ static int64_t room_for(struct arbiter *a, const struct reservation *r)
 	/* The arbiter's own tolerance: pages and balloon steps leave free
 	 * memory a few hundred KiB short of the exact figure (seen on real
 	 * Xen: 332 KiB, for 60 s) */
-	return room + (int64_t)a->cfg.target_tolerance_kb;
-}
-
-int arbiter_reservation_ready(struct arbiter *a, uint32_t id,
-			      uint64_t *missing_kb, char *why, size_t size)
-{
-	struct reservation *r = arbiter_reservation(a, id);
-	int64_t room;
-
-	if (!r) {
-		errno = ENOENT;
-		return -1;
-	}
-	room = room_for(a, r);
+	room += (int64_t)a->cfg.target_tolerance_kb;
 	if (room >= (int64_t)effective(r)) {
 		*missing_kb = 0;
 		return 1;
@@ -280,21 +272,4 @@ int arbiter_reservation_ready(struct arbiter *a, uint32_t id,
 	*missing_kb = (uint64_t)((int64_t)effective(r) - room);
 	explain(a, clock_now_ms(), why, size);
 	return 0;
-}
-
-uint64_t arbiter_reservations_missing_kb(struct arbiter *a)
-{
-	uint64_t missing = 0;
-
-	for (size_t i = 0; i < RESV_MAX; i++) {
-		const struct reservation *r = &a->resv[i];
-		int64_t room;
-
-		if (!r->id)
-			continue;
-		room = room_for(a, r);
-		if (room < (int64_t)effective(r))
-			missing += (uint64_t)((int64_t)effective(r) - (room > 0 ? room : 0));
-	}
-	return missing;
 }

@@ -67,8 +67,4 @@ bool arbiter_reservations_pending(const struct arbiter *a);
 int arbiter_reservation_ready(struct arbiter *a, uint32_t id,
 			      uint64_t *missing_kb, char *why, size_t size);
 
-/* What the reservations not ready yet still miss, summed (as of the last
- * reading; each against the room left beside the others). */
-uint64_t arbiter_reservations_missing_kb(struct arbiter *a);
-
 #endif

@@ -19,9 +19,6 @@
 #include "common/parse.h"
 #include "ctl/ctl.h"
 
-/* How often `reserve --wait` asks (membal-sim's toolstack: the same). */
-#define RESERVE_POLL_MS 100
-
 int ctl_parse_size_kb(const char *s, unsigned long long *kb)
 {
 	char num[32];
@@ -169,20 +166,14 @@ static int reserve(const char *path, const char *line, bool wait,
 	if (!wait)
 		return 0;
 	snprintf(q, sizeof(q), "reserved %lu\n", id);
-	/* Asked every RESERVE_POLL_MS: the answer changes at the arbiter's
-	 * cycles, and its early cycles (follow_up_ms after one that cut
-	 * guests for the room) come a fraction of an interval apart; asked
-	 * once a second, the new guest waited up to a second more with its
-	 * whole need short (design.md §Growth is never cut, "The follow-up
-	 * cycle"). */
-	for (uint64_t waited_ms = 0;; waited_ms += RESERVE_POLL_MS) {
+	for (uint64_t waited = 0;; waited++) {
 		if (ask(path, q, out, sizeof(out)))
 			return 1;
 		if (!strncmp(out, "ready", 5))
 			return 0;
-		if (waited_ms >= timeout_s * 1000)
+		if (waited >= timeout_s)
 			break;
-		usleep(RESERVE_POLL_MS * 1000);
+		sleep(1);
 	}
 	unsigned long long missing = strtoull(out + 8, &end, 10);
 

@@ -49,8 +49,7 @@ static bool candidate(const struct policy_params *p, const struct policy_dom *d,
  * next write. */
 static bool starving(const struct policy_params *p, const struct policy_dom *d)
 {
-	return policy_need_ahead_kb(p, d, false) > max_u64(d->target_kb, d->actual_kb) ||
-	       policy_margin_eaten(p, d);
+	return policy_need_ahead_kb(p, d, false) > max_u64(d->target_kb, d->actual_kb);
 }
 
 /* Whether a starving domain's lack may wait: it ramps (POLICY_IN_RAMP:
@@ -69,12 +68,7 @@ static bool can_wait(const struct policy_params *p, const struct policy_dom *d,
 		     const struct policy_decision *o)
 {
 	uint64_t w = policy_need_ahead_kb(p, d, false);
-	uint64_t held = max_u64(d->target_kb, d->actual_kb);
-
-	/* A margin eaten that swap cannot hold is an OOM kill in waiting. */
-	if (w <= held)
-		return false;
-	uint64_t lack = w - held;
+	uint64_t lack = w - max_u64(d->target_kb, d->actual_kb);
 
 	if (p->unpark_ramp_wait)
 		return (d->flags & POLICY_IN_GROWING) && o->target_kb <= w &&

@@ -95,9 +95,8 @@ uint64_t policy_follow_up(const struct policy_params *p,
 		uint64_t to = o->has_write ? o->write_kb : d->target_kb;
 		uint64_t from = max_u64(to, d->actual_kb);
 		bool starving = (d->flags & POLICY_IN_WS) &&
-				(policy_need_ahead_kb(p, d, true) >
-					 max_u64(d->target_kb, d->actual_kb) ||
-				 policy_margin_eaten(p, d));
+				policy_need_ahead_kb(p, d, true) >
+					max_u64(d->target_kb, d->actual_kb);
 
 		if (starving && o->target_kb > from &&
 		    o->target_kb - from >= p->settle_min_kb)

@@ -177,31 +177,6 @@ uint64_t policy_need_ahead_kb(const struct policy_params *p,
 	return ws_ahead_kb(p, d, policy_dom_gap_kb(p, d), cycles_of(d, lead));
 }
 
-/* A margin eaten (design.md §No parked memory, "A margin eaten"): d needs
- * now more than W_i and its rise (the OOM margin of a climber without
- * swap room, what its programs committed and have not touched), and what
- * it holds and was given lies less than min_change above W_i: its climb
- * has eaten that room down to less than a write's worth. Such a guest is
- * not short of W_i yet, so the starving test (policy_need_ahead_kb())
- * passes it by, and each cycle's move toward its need is below the write
- * threshold while the donors' decreases that would pay for it are held
- * back too; without swap it is OOM-killed when W_i reaches what it
- * holds, not paged (boot-wave's h3: no write for 20 s, then a kill). */
-bool policy_margin_eaten(const struct policy_params *p,
-			 const struct policy_dom *d)
-{
-	uint64_t held = d->target_kb > d->actual_kb ? d->target_kb : d->actual_kb;
-	uint64_t now, w;
-
-	if (p->need != POLICY_NEED_ESTIMATE || !(d->flags & POLICY_IN_WS) ||
-	    d->kind == POLICY_DOM0)
-		return false;
-	now = policy_need_now_kb(p, d, false);
-	w = policy_need_ahead_kb(p, d, false);
-	return now > w && held < now && now - held >= p->settle_min_kb &&
-	       held < w + p->min_change_kb;
-}
-
 /* A load that comes back (design.md §Scarce mode from the estimated need,
  * "A load that comes back"): while its load came back within
  * comeback_hold_s, the window's peak of W_i (POLICY_IN_PEAK) stands for

@@ -564,8 +564,6 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	 * take: the decreases fund them in one write each. */
 	if (band == POLICY_BAND_KEEP && free_u < up)
 		band = POLICY_BAND_FUND;
-	else if (band != POLICY_BAND_KEEP && host->reservations_kb)
-		band = band == POLICY_BAND_AIM ? POLICY_BAND_RESV_AIM : POLICY_BAND_RESV_GOAL;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;

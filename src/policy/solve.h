@@ -133,10 +133,6 @@ enum policy_band {
 	 * goes to its aim in one write, not in hysteresis steps that each
 	 * fund one more grant (step.c). */
 	POLICY_BAND_FUND,
-	/* Below the reserve while a reservation is open: as AIM or GOAL,
-	 * but in one write (a toolstack waits on the room: step.c). */
-	POLICY_BAND_RESV_AIM,
-	POLICY_BAND_RESV_GOAL,
 };
 
 /* The write band's target for d toward goal; *settle: the end of the
@@ -159,11 +155,6 @@ uint64_t policy_need_now_kb(const struct policy_params *p,
  * else over the next one (the goal, the no-shrink floor, unpark). */
 uint64_t policy_need_ahead_kb(const struct policy_params *p,
 			      const struct policy_dom *d, bool lead);
-/* need.c: d needs now more than W_i (its OOM margin, its programs'
- * committed lead) and holds less than min_change above W_i: design.md
- * §No parked memory, "A margin eaten". */
-bool policy_margin_eaten(const struct policy_params *p,
-			 const struct policy_dom *d);
 /* A spike the peers show (spike.c): find whether a quorum of the
  * domains with an estimate jumped lately, and their largest jump; a guest
  * with swap that has not jumped keeps room for it: its floor *lo raised

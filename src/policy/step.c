@@ -70,8 +70,7 @@ uint64_t policy_band_step(const struct policy_params *p,
 	 * to the aim while that gives it back, else to the goal, as
 	 * self-adjustment does. */
 	uint64_t b = d->target_kb;
-	uint64_t aim = band == POLICY_BAND_GOAL || band == POLICY_BAND_RESV_GOAL ?
-		       goal : policy_band_aim(p, d, goal);
+	uint64_t aim = band == POLICY_BAND_GOAL ? goal : policy_band_aim(p, d, goal);
 	uint64_t keep = band == POLICY_BAND_KEEP || band == POLICY_BAND_FUND ?
 			2 * policy_page_down(p->min_change_kb)
 						 : aim - goal;
@@ -88,14 +87,6 @@ uint64_t policy_band_step(const struct policy_params *p,
 	 * stepping down by min_change per cycle and the grower granted
 	 * that much each time: two writes a cycle for one move). */
 	if (band == POLICY_BAND_FUND)
-		return aim;
-	/* A reservation waits on it: `membalctl reserve --wait` before an
-	 * `xl create` or an incoming migration asks for a known amount now,
-	 * and the new guest's whole need is short while it waits. The walk's
-	 * hedge (the guest may want the memory back) is not worth a second
-	 * of that wait per step (design.md §A step ahead and the boot grace,
-	 * "Below the reserve"). */
-	if (band == POLICY_BAND_RESV_AIM || band == POLICY_BAND_RESV_GOAL)
 		return aim;
 	return policy_self_step(p, b, aim);
 }

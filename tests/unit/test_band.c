@@ -114,47 +114,6 @@ static void test_below_the_reserve_walks_to_the_aim(void **state)
 	assert_int_equal(o[1].target_kb, 336 * MIB);
 }
 
-/* Below the reserve because of a reservation (design.md §A step ahead
- * and the boot grace, "Below the reserve"): the toolstack waits on the
- * room (`membalctl reserve --wait` before `xl create`), so the guest goes
- * to its aim in one write (500 -> 336 MiB) instead of an eighth of the
- * way per cycle, and keeps its step ahead. The same shortage without a
- * reservation is still walked in hysteresis steps; and where the aims
- * cannot cover it, the reservation takes the guest to its goal at once. */
-static void test_reservation_room_is_one_write(void **state)
-{
-	struct policy_dom d = est_dom(1, 500 * MIB, 256 * MIB);
-	struct policy_decision o;
-	struct policy_cycle cycle;
-	struct policy_ctx ctx;
-	struct policy_host host = { .free_kb = 200 * (int64_t)MIB - 256 * (int64_t)MIB,
-				    .reserve_kb = 0, .reservations_kb = 256 * MIB };
-
-	assert_int_equal(policy_ctx_init(&ctx, 1), 0);
-	assert_int_equal(policy_decide(&ctx, &params, &host, &d, 1, &o, &cycle), 0);
-	policy_apply(&params, &cycle, &d, 1, &o);
-	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
-	assert_int_equal(o.goal_kb, 320 * MIB);
-	assert_true(o.has_write);
-	assert_int_equal(o.write_kb, 336 * MIB);
-
-	/* No reservation, the same shortage: a step of the walk. */
-	run_cycle(&params, -56 * (int64_t)MIB, &d, 1, &o, &cycle);
-	assert_true(o.has_write);
-	assert_true(o.write_kb > 400 * MIB);
-
-	/* The aims give back 164 MiB, the host lacks 170: to the
-	 * goal in one write. */
-	host.free_kb = -170 * (int64_t)MIB;
-	host.reservations_kb = 400 * MIB;
-	assert_int_equal(policy_decide(&ctx, &params, &host, &d, 1, &o, &cycle), 0);
-	policy_apply(&params, &cycle, &d, 1, &o);
-	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
-	assert_true(o.has_write);
-	assert_int_equal(o.write_kb, 320 * MIB);
-	policy_ctx_free(&ctx);
-}
-
 /* Farther above: the walk down in eighths is unchanged. */
 static void test_walks_down_beyond_the_band(void **state)
 {
@@ -326,7 +285,6 @@ int main(void)
 		cmocka_unit_test_setup(test_walks_down_beyond_the_band, setup),
 		cmocka_unit_test_setup(test_no_band_below_the_reserve, setup),
 		cmocka_unit_test_setup(test_below_the_reserve_walks_to_the_aim, setup),
-		cmocka_unit_test_setup(test_reservation_room_is_one_write, setup),
 		cmocka_unit_test_setup(test_decrease_that_funds_growth_is_one_write, setup),
 		cmocka_unit_test_setup(test_ramp_written_once_per_min_change, setup),
 		cmocka_unit_test_setup(test_jitter_not_written, setup),

@@ -7,7 +7,6 @@
  * Hand cases build decisions directly, as test_apply.c does.
  */
 #include "test_policy_util.h"
-#include "policy/solve.h"
 
 #define N 8
 
@@ -338,53 +337,6 @@ static void test_ramp_lack_batched(void **state)
 	assert_true(out[3].has_write);
 }
 
-/* A margin eaten (design.md §No parked memory, "A margin eaten"): a
- * climber without swap room needs W_i + its margin now and holds less
- * than min_change above W_i. It is not short of W_i, and its move toward
- * its need (4 MiB) is below the threshold, as are the donors' decreases:
- * before the rule nothing was written until W_i passed what it holds and
- * the guest was OOM-killed. Now the donors' held-back decreases fund it
- * (largest first, as far as it lacks), and the follow-up cycle counts
- * the increase as growth that waits on them. With min_change or more of
- * its margin left, with swap that holds its gap, or not growing, it
- * waits as before. */
-static void test_margin_eaten(void **state)
-{
-	want(0, 300 * MIB, 290 * MIB, 304 * MIB);   /* 10 MiB left above W_i */
-	dom[0].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING;
-	want(1, 400 * MIB, 200 * MIB, 392 * MIB);   /* could give 8 */
-	want(2, 400 * MIB, 200 * MIB, 388 * MIB);   /* could give 12 */
-	assert_true(policy_need_now_kb(&params, &dom[0], false) >= 350 * MIB);
-	apply(3, 0);
-	assert_false(out[0].has_write);             /* nothing free yet */
-	assert_true(out[2].has_write);
-	assert_true(out[2].reasons & POLICY_R_UNPARK);
-	assert_int_equal(out[2].write_kb, 388 * MIB);
-	assert_false(out[1].has_write);             /* 12 covers the 4 */
-	assert_int_equal(policy_follow_up(&params, dom, 3, out, false), 4 * MIB);
-
-	/* min_change of its margin left: it waits. */
-	setup(state);
-	want(0, 300 * MIB, 284 * MIB, 304 * MIB);
-	dom[0].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING;
-	want(1, 400 * MIB, 200 * MIB, 392 * MIB);
-	want(2, 400 * MIB, 200 * MIB, 388 * MIB);
-	apply(3, 0);
-	assert_all_parked(3);
-
-	/* Free swap that holds its gap: no margin, nothing to eat. */
-	dom[0].ws_kb = 290 * MIB;
-	dom[0].swap_tot_kb = dom[0].swap_free_kb = 256 * MIB;
-	apply(3, 0);
-	assert_all_parked(3);
-
-	/* Swapless but not growing: its need now is W_i. */
-	dom[0].swap_tot_kb = dom[0].swap_free_kb = 0;
-	dom[0].flags &= ~(uint32_t)(POLICY_IN_GROWING | POLICY_IN_CLIMBING);
-	apply(3, 0);
-	assert_all_parked(3);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,7 +346,6 @@ int main(void)
 		cmocka_unit_test_setup(test_small_shortage_coalesced, setup),
 		cmocka_unit_test_setup(test_ramp_lack_batched, setup),
 		cmocka_unit_test_setup(test_steady_and_in_flight, setup),
-		cmocka_unit_test_setup(test_margin_eaten, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
