@@ -258,8 +258,9 @@ uint64_t policy_dom_gap_kb(const struct policy_params *p,
 }
 
 /* The kill margin (design.md §Scarce mode from the estimated need, "A
- * kill against paging"): the part of the largest rise d has shown over
- * the last ten minutes (rise_most_kb, at most g_i) that its free swap
+ * kill against paging"): the part of the rises d has shown over the last
+ * ten minutes (rise_most_kb: a rise seen in two windows, jump.h; at most
+ * g_i) that its free swap
  * cannot hold, above its need now u1, up to U_i. A guest held at its need
  * whose swap cannot hold its next rise is OOM-killed by it; one with swap
  * pages it. Returns how far above u1 that reaches (0: none). */

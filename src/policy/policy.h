@@ -282,8 +282,9 @@ struct policy_dom {
 	 * windows (those since the tracker's first sample). */
 	uint32_t jump_past;
 	uint32_t jump_seen;
-	/* With POLICY_IN_WS: W_i's largest rise (as jump_kb measures it)
-	 * over the last JUMP_PAST windows of spike_window_s (jump_most()):
+	/* With POLICY_IN_WS: the second largest (KILL_RISE_RANK) of W_i's
+	 * per-window largest rises (as jump_kb measures them) over the last
+	 * JUMP_PAST windows of spike_window_s (jump_most()):
 	 * the rises the guest has shown, which size the kill margin of a
 	 * guest whose swap cannot hold them (solve_tiers.c); 0: none. */
 	uint64_t rise_most_kb;

@@ -66,7 +66,7 @@ struct solve_item {
 	uint64_t loop;
 	/* The kill margin (solve_tiers.c): how far above rung[3] the
 	 * guest's own shown rises reach that its free swap cannot hold (0:
-	 * none). Served in tier 1 only out of what tier 1 leaves of M. */
+	 * none). Served in tier 1 only as far as tier 1 still fits. */
 	uint64_t margin;
 	uint64_t need3;    /* rung[3] without the kill margin (solve_tiers.c) */
 	bool est;
