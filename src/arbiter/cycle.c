@@ -167,6 +167,14 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 				policy_dom_gap_kb(&a->cfg.policy.params, &a->snap[n]), now,
 				(uint64_t)a->cfg.policy.params.spike_window_s * 1000,
 				&a->snap[n].jump_seen);
+		/* The rises it has shown, for the kill margin (need.c). */
+		if (a->snap[n].flags & POLICY_IN_WS) {
+			uint64_t r = jump_most(&d->jump, now,
+				(uint64_t)a->cfg.policy.params.spike_window_s * 1000,
+				KILL_RISE_RANK);
+
+			a->snap[n].rise_most_kb = r < POLICY_KB_MAX ? r : POLICY_KB_MAX;
+		}
 		a->snap_dom[n] = d;
 		n++;
 	}

@@ -97,6 +97,35 @@ unsigned jump_past(const struct jump_state *s, uint64_t over_kb, uint64_t now,
 	return count;
 }
 
+uint64_t jump_most(const struct jump_state *s, uint64_t now, uint64_t window_ms,
+		   unsigned rank)
+{
+	/* top[0] >= top[1] >= ...: the rank largest windows' rises */
+	uint32_t top[JUMP_RING] = { 0 };
+
+	if (!window_ms || !s->past_any || rank == 0 || rank > JUMP_RING)
+		return 0;
+	uint64_t end = now / window_ms;
+	uint64_t from = end > JUMP_PAST ? end - JUMP_PAST : 0;
+
+	if (from < s->past_first)
+		from = s->past_first;
+	for (uint64_t k = from; k <= end; k++) {
+		if (k > s->past_k || k + JUMP_RING <= s->past_k)
+			continue;
+		uint32_t r = s->past_kb[k % JUMP_RING];
+
+		for (unsigned i = 0; i < rank; i++)
+			if (r > top[i]) {
+				uint32_t t = top[i];
+
+				top[i] = r;
+				r = t;
+			}
+	}
+	return top[rank - 1];
+}
+
 uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 		      uint64_t window_ms, uint64_t span_ms)
 {

@@ -66,4 +66,18 @@ uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 unsigned jump_past(const struct jump_state *s, uint64_t over_kb, uint64_t now,
 		   uint64_t window_ms, unsigned *seen);
 
+/* The rank-th largest of the windows' largest rises of W (as
+ * jump_observe() measures them), over the windows of window_ms from
+ * JUMP_PAST before the current one to now: the rises the guest has shown
+ * over the last ten minutes (the kill margin's size, need.c). 0 with no
+ * history or fewer than rank windows with a rise. */
+uint64_t jump_most(const struct jump_state *s, uint64_t now, uint64_t window_ms,
+		   unsigned rank);
+
+/* The kill margin's rank: a rise shown in two windows at least, so that
+ * a single start-up jump is not taken for a habit. (A jump that the
+ * estimate shows over reports on both sides of a window's edge is seen
+ * in two windows: the rank is a weak filter.) */
+#define KILL_RISE_RANK 2
+
 #endif

@@ -256,3 +256,27 @@ uint64_t policy_dom_gap_kb(const struct policy_params *p,
 
 	return g > p->headroom_kb && policy_oom_load_gone(p, d) ? p->headroom_kb : g;
 }
+
+/* The kill margin (design.md §Scarce mode from the estimated need, "A
+ * kill against paging"): the part of the rises d has shown over the last
+ * ten minutes (rise_most_kb: a rise seen in two windows, jump.h; at most
+ * g_i) that its free swap
+ * cannot hold, above its need now u1, up to U_i. A guest held at its need
+ * whose swap cannot hold its next rise is OOM-killed by it; one with swap
+ * pages it. Returns how far above u1 that reaches (0: none). */
+uint64_t policy_kill_margin_kb(const struct policy_params *p,
+			       const struct policy_dom *d, uint64_t u1, uint64_t up)
+{
+	if (!p->kill_margin || !(d->flags & POLICY_IN_WS))
+		return 0;
+	uint64_t g = policy_dom_gap_kb(p, d);
+	uint64_t m = d->rise_most_kb < g ? d->rise_most_kb : g;
+
+	if (m <= d->swap_free_kb)
+		return 0;
+	m -= d->swap_free_kb;
+	/* ws_kb, m <= POLICY_KB_MAX: no overflow */
+	uint64_t k = d->ws_kb + m < up ? d->ws_kb + m : up;
+
+	return k > u1 ? k - u1 : 0;
+}

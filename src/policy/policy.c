@@ -294,7 +294,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 		uint64_t up = cap_kb(p, d, &dv);
 		double a = p->tau * policy_active_kb(p, d);
 		uint64_t up1 = up, upm = up, slack = up, sf = 0, lo = dv.lo;
-		uint64_t peak = up, loop = 0;
+		uint64_t peak = up, loop = 0, margin = 0;
 		bool est = tiered(p, d);
 
 		if (est) {
@@ -317,6 +317,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
 			up1 = policy_oom_loop_kb(d, up1, upm, &loop);
+			margin = policy_kill_margin_kb(p, d, up1, up);
 		}
 		ctx->items[k++] = (struct solve_item){
 			.a = a,
@@ -331,7 +332,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.peak = peak,
 			.swap = sf,
 			.spare = policy_spike_spare_kb(p, spike, d, sf),
-			.loop = loop, .est = est,
+			.loop = loop, .margin = margin, .est = est,
 			.dom = (uint32_t)i,
 		};
 	}

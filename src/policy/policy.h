@@ -105,6 +105,7 @@ struct policy_params {
 	uint64_t unpark_ramp_batch_kb; /* ... or, for a ramp, for this much lack */
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
+	bool kill_margin;              /* a shown rise swap cannot hold: tier 1, out of what is left */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
@@ -281,6 +282,12 @@ struct policy_dom {
 	 * windows (those since the tracker's first sample). */
 	uint32_t jump_past;
 	uint32_t jump_seen;
+	/* With POLICY_IN_WS: the second largest (KILL_RISE_RANK) of W_i's
+	 * per-window largest rises (as jump_kb measures them) over the last
+	 * JUMP_PAST windows of spike_window_s (jump_most()):
+	 * the rises the guest has shown, which size the kill margin of a
+	 * guest whose swap cannot hold them (solve_tiers.c); 0: none. */
+	uint64_t rise_most_kb;
 };
 
 /* g_i as the policy reads it: gap_kb, or headroom_kb without the flags;

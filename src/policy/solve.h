@@ -64,6 +64,11 @@ struct solve_item {
 	 * it has without it. solve_tiers() keeps the raise in tier 1 only
 	 * if tier 1 then fits whole; else rung[3] = loop (0: none). */
 	uint64_t loop;
+	/* The kill margin (solve_tiers.c): how far above rung[3] the
+	 * guest's own shown rises reach that its free swap cannot hold (0:
+	 * none). Served in tier 1 only as far as tier 1 still fits. */
+	uint64_t margin;
+	uint64_t need3;    /* rung[3] without the kill margin (solve_tiers.c) */
 	bool est;
 	uint64_t target;   /* out */
 	uint32_t dom;      /* index into the snapshot */
@@ -185,6 +190,11 @@ bool policy_oom_load_gone(const struct policy_params *p,
  * (solve_item.loop); else returns U1_i, *loop = 0 (need.c). */
 uint64_t policy_oom_loop_kb(const struct policy_dom *d, uint64_t u1,
 			    uint64_t r4, uint64_t *loop);
+/* How far above u1 (its need now) the part of d's shown rise that its
+ * free swap cannot hold reaches, up to up (need.c, "A kill against
+ * paging"). */
+uint64_t policy_kill_margin_kb(const struct policy_params *p,
+			       const struct policy_dom *d, uint64_t u1, uint64_t up);
 /* W_i with its error allowance, need_slack_pct of it (need.c). */
 uint64_t policy_need_slack_kb(const struct policy_params *p,
 			      const struct policy_dom *d);

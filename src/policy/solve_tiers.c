@@ -184,6 +184,76 @@ static void loops_whole(struct solve_item *items, size_t k, int64_t M)
 	}
 }
 
+/* Tier 1 with each kill margin served at num/den of itself; returns
+ * Sum R1. */
+static int64_t margins_at(struct solve_item *items, size_t k, uint64_t num,
+			  uint64_t den)
+{
+	for (size_t j = 0; j < k; j++) {
+		struct solve_item *it = &items[j];
+
+		if (it->est && it->margin)
+			it->rung[3] = it->need3 + (uint64_t)((unsigned __int128)it->margin * num / den) /
+						      4 * 4;
+	}
+	tier1(items, k);
+	return sum_rung(items, k, 1);
+}
+
+/*
+ * The kill margin (design.md §Scarce mode from the estimated need, "A
+ * kill against paging"): a guest whose free swap cannot hold the rises
+ * it has shown is OOM-killed by the next one when held at its need; a
+ * guest with swap pages a rise. So the margin is need swap cannot hold
+ * (the others' floors yield to it into their free swap, as to any such
+ * need), but only as far as tier 1 still fits below M with it: it comes
+ * out of what the guests with swap room hold above what their swap
+ * cannot hold of their need (rung[1]), never out of another guest's need
+ * that swap cannot hold. When not all of it fits, every margin gets the
+ * same share of itself, the largest that fits.
+ */
+static void margins_fit(struct solve_item *items, size_t k, int64_t M)
+{
+	const uint64_t den = 65536;
+	uint64_t lo = 0, hi = den;
+	bool any = false;
+
+	for (size_t j = 0; j < k; j++) {
+		struct solve_item *it = &items[j];
+
+		if (!it->est || !it->margin)
+			continue;
+		/* grace_yield() and loops_whole() may have moved the rungs. */
+		if (it->rung[3] + it->margin > it->rung[6])
+			it->margin = it->rung[6] > it->rung[3] ? it->rung[6] - it->rung[3] : 0;
+		it->need3 = it->rung[3];
+		any |= it->margin > 0;
+	}
+	if (!any)
+		return;
+	if (margins_at(items, k, den, den) > M) {
+		/* the largest share that fits: Sum R1 grows with it */
+		while (hi - lo > 1) {
+			uint64_t mid = (lo + hi) / 2;
+
+			if (margins_at(items, k, mid, den) <= M)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		margins_at(items, k, lo, den);
+	}
+	for (size_t j = 0; j < k; j++) {
+		struct solve_item *it = &items[j];
+
+		if (!it->est || !it->margin)
+			continue;
+		for (unsigned r = 4; r < SOLVE_TIERS; r++)
+			if (it->rung[r] < it->rung[3])
+				it->rung[r] = it->rung[3];
+	}
+}
+
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 			      struct policy_cycle *cycle)
 {
@@ -192,6 +262,7 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 
 	grace_yield(items, k);
 	loops_whole(items, k, M);
+	margins_fit(items, k, M);
 
 	/* A tier is entered only when the one before it fits whole: its
 	 * floors (the caps before) then sum below M, so only tier 1 can
