@@ -105,7 +105,10 @@ static void need_of(const struct arbiter *a, struct dom *d,
 		in->commit_new_kb = growth_commit_new_kb(&d->growth, now, hold);
 		in->peak_kb = comeback_observe(&d->comeback, kb, p->min_change_kb, now,
 					       (uint64_t)p->comeback_window_s * 1000,
-					       (uint64_t)p->comeback_hold_s * 1000);
+					       (uint64_t)p->comeback_hold_s * 1000,
+					       (uint64_t)p->comeback_recur_s * 1000,
+					       3 * (uint64_t)a->cfg.interval_ms,
+					       &in->recur_kb);
 		/* A jump shows within a few cycles (jump.h). */
 		in->jump_kb = jump_observe(&d->jump, kb, now,
 					   (uint64_t)p->spike_window_s * 1000,

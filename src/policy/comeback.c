@@ -45,10 +45,69 @@ static void remember(struct comeback_state *s, uint64_t w, uint64_t now,
 		s->n++;
 }
 
+/* A load that recurs: the same fall as below, watched for up to
+ * recur_ms; a return counts its time down. Returns the level to hold
+ * (0: none): where the load last fell from, once it has come back twice,
+ * while it was last at that level no longer ago than its longer time
+ * down of the last two (and a quarter more, and the window: a return a
+ * little late, the samples' jitter) says the next return may still come. */
+static uint64_t recur(struct comeback_state *s, uint64_t w, uint64_t pk,
+		      uint64_t drop, uint64_t now, uint64_t window_ms,
+		      uint64_t recur_ms, uint64_t rise_ms)
+{
+	if (s->r_fell_ms && now - s->r_fell_ms > recur_ms)
+		s->r_fell_ms = 0;               /* it stayed down: a fall */
+	if (!s->r_fell_ms && pk > w && pk - w >= drop) {
+		s->r_fell_ms = now ? now : 1;
+		s->r_from_kb = pk;
+		s->r_low_kb = w;
+		s->r_down_ms = s->r_fell_ms;
+	} else if (s->r_fell_ms) {
+		if (w < s->r_low_kb)
+			s->r_low_kb = w;
+		uint64_t tol = (s->r_from_kb - s->r_low_kb) / 4;
+
+		if (w >= s->r_from_kb - tol) {
+			/* Only a return the loop cannot follow counts: one
+			 * that came within rise_ms of the last sample still
+			 * down. A climb back (a saw-tooth's slow edge) is
+			 * followed by the rise ahead, sample by sample, and
+			 * holding its top all along took the memory of a
+			 * swapless neighbour (saw-sample). */
+			if (now - s->r_down_ms <= rise_ms) {
+				s->down_ms[1] = s->down_ms[0];
+				s->down_ms[0] = now - s->r_fell_ms;
+				if (s->returns < 2)
+					s->returns++;
+				s->high_kb = s->r_from_kb;
+				s->high_tol_kb = tol;
+			} else {
+				s->returns = 0;
+			}
+			s->r_fell_ms = 0;
+		} else if (w <= s->r_low_kb + tol) {
+			s->r_down_ms = now;     /* still down */
+		}
+	}
+	if (s->returns < 2)
+		return 0;
+	if (w >= s->high_kb - s->high_tol_kb)
+		s->high_ms = now;
+	uint64_t p = s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
+
+	if (now - s->high_ms > p + p / 4 + window_ms) {
+		s->returns = 0;                 /* stayed low past its period */
+		return 0;
+	}
+	return s->high_kb;
+}
+
 uint64_t comeback_observe(struct comeback_state *s, uint64_t w,
 			  uint64_t min_change_kb, uint64_t now,
-			  uint64_t window_ms, uint64_t hold_ms)
+			  uint64_t window_ms, uint64_t hold_ms, uint64_t recur_ms,
+			  uint64_t rise_ms, uint64_t *recur_kb)
 {
+	*recur_kb = 0;
 	if (!window_ms || !hold_ms)
 		return w;
 	/* A clock that went back (a restored state): start afresh. */
@@ -72,6 +131,8 @@ uint64_t comeback_observe(struct comeback_state *s, uint64_t w,
 			s->fell_ms = 0;
 		}
 	}
+	if (recur_ms)
+		*recur_kb = recur(s, w, pk, drop, now, window_ms, recur_ms, rise_ms);
 	remember(s, w, now, window_ms);
 	if (!s->came_back_ms || now - s->came_back_ms > hold_ms)
 		return w;

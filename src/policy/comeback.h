@@ -29,6 +29,13 @@ struct comeback_state {
 	uint64_t fell_ms;          /* 0: no fall being watched */
 	uint64_t fell_from_kb, fell_low_kb;
 	uint64_t came_back_ms;     /* the last return; 0: none */
+	/* A load that recurs (recur_ms): the fall watched, the level of
+	 * the last return and its tolerance, the last time W was there,
+	 * the times down of the last two returns and how many (at most 2). */
+	uint64_t r_fell_ms, r_from_kb, r_low_kb, r_down_ms;
+	uint64_t high_kb, high_tol_kb, high_ms;
+	uint64_t down_ms[2];
+	unsigned returns;
 };
 
 /* Forget W's history (a new guest, an arbiter restart). */
@@ -36,10 +43,17 @@ void comeback_reset(struct comeback_state *s);
 
 /* One W sample (KiB) at now. Returns the W the need should hold: the
  * window's peak (this sample included) while a return was seen within
- * hold_ms, else w. window_ms or hold_ms 0: the rule is off (returns w
- * and keeps no history). */
+ * hold_ms, else w. *recur_kb: the level of a load that recurs (0: none):
+ * one whose fall came back, after up to recur_ms down, twice in a row,
+ * each time within rise_ms of its last sample still down (a jump the
+ * loop cannot follow); the level it last fell from, held after each
+ * later fall for as long as its longer time down of the last two, a
+ * quarter more and window_ms; a load that stays low past that is not one
+ * until it has come back twice more. window_ms or hold_ms 0: the rule is
+ * off (returns w and keeps no history); recur_ms 0: no recurrence. */
 uint64_t comeback_observe(struct comeback_state *s, uint64_t w,
 			  uint64_t min_change_kb, uint64_t now,
-			  uint64_t window_ms, uint64_t hold_ms);
+			  uint64_t window_ms, uint64_t hold_ms, uint64_t recur_ms,
+			  uint64_t rise_ms, uint64_t *recur_kb);
 
 #endif

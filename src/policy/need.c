@@ -182,10 +182,26 @@ uint64_t policy_need_ahead_kb(const struct policy_params *p,
  * comeback_hold_s, the window's peak of W_i (POLICY_IN_PEAK) stands for
  * `w` in its goal and in scarce mode's need now (tiers 3 and 4), beside
  * every other domain's need; what of it the domain holds comes first in
- * tier 3 (solve_tiers.c), but it is never the no-shrink floor. */
-uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w)
+ * tier 3 (solve_tiers.c), but it is never the no-shrink floor. So does
+ * the level of a load that recurs (POLICY_IN_RECUR, comeback_recur_s),
+ * for a swapless guest: there it is need its swap cannot hold (tier 1). */
+uint64_t policy_need_held_kb(const struct policy_params *p,
+			     const struct policy_dom *d, uint64_t w)
 {
-	return (d->flags & POLICY_IN_PEAK) && d->peak_kb > w ? d->peak_kb : w;
+	uint64_t held = (d->flags & POLICY_IN_PEAK) && d->peak_kb > w ? d->peak_kb : w;
+
+	/* A load that recurs: a swapless guest's level, when the jump back
+	 * to it is more than its gap holds. A guest with swap pages through
+	 * its next burst (tier 1's reasoning): holding its level too, even
+	 * less its free swap, made hosts scarce between the bursts and
+	 * gained kills where random loads "recur" by chance
+	 * (growing-adopted-touch 19 -> 22, many-small-one-big 13 -> 16) and
+	 * tripled fleet-spike's writes; so did a swapless random walk whose
+	 * jumps the gap covers (many-small-one-big). */
+	if ((d->flags & POLICY_IN_RECUR) && d->swap_tot_kb == 0 &&
+	    d->recur_kb > w + policy_dom_gap_kb(p, d) && d->recur_kb > held)
+		held = d->recur_kb;
+	return held;
 }
 
 /* Whether the load an OOM kill raised d's minimum for is gone: d does

@@ -107,7 +107,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 		uint64_t w = policy_need_w_kb(p, d, false), now = policy_need_now_kb(p, d, false);
 
 		/* W_i + g_i, or the peak of a load that comes back + g_i. */
-		want = policy_need_held_kb(d, d->ws_kb) + policy_dom_gap_kb(p, d);
+		want = policy_need_held_kb(p, d, d->ws_kb) + policy_dom_gap_kb(p, d);
 		if (w > want)
 			want = w;
 		raise_lo(dv, now < keep ? now : keep, POLICY_R_NEED);
@@ -211,8 +211,12 @@ static uint64_t need_rungs(const struct policy_params *p,
 {
 	uint64_t w = policy_need_w_kb(p, d, true);
 	uint64_t keep = tier_floors(p, d, dv);
-	uint64_t now = policy_need_held_kb(d, policy_need_now_kb(p, d, true));
+	uint64_t plain = policy_need_now_kb(p, d, true);
+	uint64_t now = policy_need_held_kb(p, d, plain);
 	uint64_t held = d->target_kb < now ? d->target_kb : now;
+	/* A peak that comes back, or a level that recurs in force: what of
+	 * it the domain holds comes first in tier 3. */
+	bool holds = (d->flags & POLICY_IN_PEAK) || now > plain;
 	uint64_t r4;
 
 	if (keep < w)
@@ -223,8 +227,7 @@ static uint64_t need_rungs(const struct policy_params *p,
 	*need_now = clamp_u64(now, dv->lo_need, up);
 	r4 = clamp_u64(keep, *need_now, up);
 	if (peak)
-		*peak = (d->flags & POLICY_IN_PEAK) ? clamp_u64(held, dv->lo_need, *need_now)
-						    : dv->lo_need;
+		*peak = holds ? clamp_u64(held, dv->lo_need, *need_now) : dv->lo_need;
 	*slack = clamp_u64(policy_need_slack_kb(p, d), r4, up);
 	return r4;
 }

@@ -140,6 +140,13 @@ struct policy_params {
 	 * after the return. Either 0: off. */
 	uint32_t comeback_window_s;
 	uint32_t comeback_hold_s;
+	/* need = estimate: a load that recurs (used by the daemon:
+	 * policy_dom.recur_kb; design.md §Scarce mode from the estimated need,
+	 * "A load that recurs"): a fall of W_i that jumped back after up to
+	 * comeback_recur_s, twice in a row, holds the level it fell from while
+	 * the load was last there no longer ago than its time down (and a
+	 * quarter, and comeback_window_s). 0: off. */
+	uint32_t comeback_recur_s;
 	/* need = estimate: how long a jump of W_i (policy/jump.h) counts as
 	 * part of a spike its peers share (used by the daemon:
 	 * policy_dom.jump_kb; design.md §Scarce mode from the estimated need,
@@ -215,6 +222,7 @@ enum policy_kind {
 #define POLICY_IN_PSI_NOW (1u << 12) /* psi_some_now is valid (with POLICY_IN_PSI) */
 #define POLICY_IN_SWAP_KIND (1u << 13) /* swap_zram_kb is valid: the swap's kind is known */
 #define POLICY_IN_OOM_LOOP (1u << 14) /* OOM_MIN, and killed again within oom_loop_s */
+#define POLICY_IN_RECUR   (1u << 15) /* recur_kb is valid: a load that recurs */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */
@@ -272,6 +280,10 @@ struct policy_dom {
 	 * comeback_window_s, above W_i, while its load came back within
 	 * comeback_hold_s (policy/comeback.h), in target units. */
 	uint64_t peak_kb;
+	/* With POLICY_IN_RECUR (read only with POLICY_IN_WS): the level W_i
+	 * recurs to, above W_i, while it may still come back
+	 * (comeback_recur_s; policy/comeback.h), in target units. */
+	uint64_t recur_kb;
 	/* With POLICY_IN_WS: W_i's largest jump (its rise within a few
 	 * reports) within spike_window_s (policy/jump.h); 0: none. */
 	uint64_t jump_kb;

@@ -80,6 +80,13 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 									 : POLICY_KB_MAX;
 			s->flags |= POLICY_IN_PEAK;
 		}
+		if (in->recur_kb > in->ws_kb) {
+			uint64_t r = in->recur_kb < POLICY_KB_MAX ? in->recur_kb : POLICY_KB_MAX;
+
+			s->recur_kb = r + s->overhead_kb < POLICY_KB_MAX ? r + s->overhead_kb
+									: POLICY_KB_MAX;
+			s->flags |= POLICY_IN_RECUR;
+		}
 	}
 	if (in->grace)
 		s->flags |= POLICY_IN_GRACE;

@@ -89,6 +89,9 @@ struct snap_dom {
 	/* WS_i's peak to hold (guest units, like ws_kb): a load that comes
 	 * back (policy/comeback.h); not above ws_kb: none. */
 	uint64_t peak_kb;
+	/* WS_i's level of a load that recurs (guest units; policy/comeback.h);
+	 * not above ws_kb: none. */
+	uint64_t recur_kb;
 	/* W's largest jump within spike_window_s (policy/jump.h). */
 	uint64_t jump_kb;
 };

@@ -178,7 +178,8 @@ uint64_t policy_spike_spare_kb(const struct policy_params *p,
 			       const struct policy_spike *s,
 			       const struct policy_dom *d, uint64_t sf);
 /* w, or the peak W_i held for a load that comes back (need.c). */
-uint64_t policy_need_held_kb(const struct policy_dom *d, uint64_t w);
+uint64_t policy_need_held_kb(const struct policy_params *p,
+			     const struct policy_dom *d, uint64_t w);
 /* Whether the load an OOM kill raised d's minimum for is gone: not
  * growing, W_i + headroom + ST_i + oom_bump_kb below the raised L_i
  * (need.c). */
