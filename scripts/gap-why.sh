@@ -16,6 +16,11 @@
 #             gap_ramp_hold allows no cut)
 #   expl      explorations taken
 #   gap min   the smallest chosen gap and gap in effect (MiB)
+#   gap max   the largest chosen gap and the largest gap the policy
+#             was given (after the bounds and the band; MiB): above
+#             gap_start (64) only through the OOM floor (gap_min +
+#             oom_bump for oom_hold_s after a kill) or a gap_max_mb
+#             above gap_start
 #   rises     one-report rises of W (fresh reports), and how many of
 #             them were >= gap_start (RISE_KB, default 64 MiB): a gap
 #             cut below such a rise is swap-in or, swapless, an OOM kill
@@ -37,8 +42,8 @@ done
 . scripts/eval-common.sh
 eval_setup gap-why
 
-echo "| scenario | guest | reports | scarce | walk | grant | pressure | unreached | other | beat | judged | fined | ramp | expl | gap min (chosen / in effect) | rises (>= start) |"
-echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+echo "| scenario | guest | reports | scarce | walk | grant | pressure | unreached | other | beat | judged | fined | ramp | expl | gap min (chosen / in effect) | gap max (chosen / given) | rises (>= start) |"
+echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 for sc in "$@"; do
 	name=$(basename "$sc" .ini)
 	"$SIM" "$sc" -p learned -j 1 -l debug ${BASE:+-c "$BASE"} -o "$OUT" \
@@ -55,10 +60,11 @@ for sc in "$@"; do
 			if ($i == "ws") ws = $(i + 1)
 			if ($i == "gap" && $(i + 1) ~ /^[0-9]/) cg = $(i + 1)
 			if ($i == "effect") ug = $(i + 1)
+			if ($i == "given") gv = $(i + 1)
 			if ($i == "explores") ex = $(i + 1)
 			if ($i == "ramp") rp = $(i + 1)
 		}
-		if (!(g in n)) { order[++ng] = g; gmin[g] = cg; umin[g] = ug }
+		if (!(g in n)) { order[++ng] = g; gmin[g] = gmax[g] = cg; umin[g] = ug; vmax[g] = gv }
 		n[g]++
 		if (out == "frozen")
 			fr[g, (why ~ /^(scarce|walk|grant|pressure|unreached)$/) ? why : "other"]++
@@ -77,18 +83,20 @@ for sc in "$@"; do
 		}
 		if (cg < gmin[g]) gmin[g] = cg
 		if (ug < umin[g]) umin[g] = ug
+		if (cg > gmax[g]) gmax[g] = cg
+		if (gv > vmax[g]) vmax[g] = gv
 		if (ex > expl[g]) expl[g] = ex
 	}
 	function pct(x) { return sprintf("%.0f %%", 100 * x / n[g]) }
 	END {
 		for (i = 1; i <= ng; i++) {
 			g = order[i]
-			printf "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d | %d / %d | %d (%d) |\n",
+			printf "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d | %d / %d | %d / %d | %d (%d) |\n",
 			       name, g, n[g], pct(fr[g, "scarce"]), pct(fr[g, "walk"]),
 			       pct(fr[g, "grant"]), pct(fr[g, "pressure"]),
 			       pct(fr[g, "unreached"]), pct(fr[g, "other"]), beat[g],
 			       judged[g], fined[g], ramp[g], expl[g], gmin[g] / 1024,
-			       umin[g] / 1024, r[g], big[g]
+			       umin[g] / 1024, gmax[g] / 1024, vmax[g] / 1024, r[g], big[g]
 		}
 	}'
 done

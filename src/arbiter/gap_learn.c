@@ -81,6 +81,9 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 {
 	const struct policy_params *p = &a->cfg.policy.params;
 	bool oom_hold = now < d->oom_until_ms;
+	bool stepped = false;
+	enum gap_outcome step_out = GAP_NONE;
+	const char *step_why = NULL;
 
 	/* A domain without a report has nothing to learn from (and nothing
 	 * to keep in memory/membal_state). */
@@ -124,16 +127,9 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 
 		if (out != GAP_FROZEN)
 			a->n.gap_steps++;
-		log_debug("domain %u (%s): gap step %s%s%s: ws %llu actual %llu gap %llu in effect %llu step %u explores %llu act %d ramp %llu lone %llu/%llu<<%u (last cycle: reasons %#x goal %llu target %llu)",
-			  d->domid, d->name, gap_outcome_name(out), why ? " " : "", why ? why : "",
-			  (unsigned long long)ws,
-			  (unsigned long long)d->actual_kb, (unsigned long long)d->gap.gap_kb,
-			  (unsigned long long)d->gap.use_kb, d->gap.steps,
-			  (unsigned long long)d->gap.n_explores, d->gap.last_action - GAP_CENTER,
-			  (unsigned long long)d->gap.ramp_kb, (unsigned long long)d->gap.n_lone_cuts,
-			  (unsigned long long)d->gap.n_lone_undone, d->gap.lone_shift, was_decided ? prev->reasons : 0,
-			  (unsigned long long)(was_decided ? prev->goal_kb : 0),
-			  (unsigned long long)(was_decided ? prev->target_kb : 0));
+		stepped = true;
+		step_out = out;
+		step_why = why;
 	}
 	if (a->gap_hook)
 		return d->gap_kb;
@@ -160,6 +156,20 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 		 prev->target_kb == prev->goal_kb && d->target_kb == prev->target_kb &&
 		 !(prev->reasons & POLICY_R_GRANT))
 		g = gap_band_hold_kb(p, &d->gap, g, left);
+	/* The debug line of a step names the gap the policy gets: the
+	 * bounds (the OOM floor in the hold) and the band act after the
+	 * learner's choice (gap_kb) and its gap in effect (use_kb). */
+	if (stepped)
+		log_debug("domain %u (%s): gap step %s%s%s: ws %llu actual %llu gap %llu in effect %llu given %llu step %u explores %llu act %d ramp %llu lone %llu/%llu<<%u (last cycle: reasons %#x goal %llu target %llu)",
+			  d->domid, d->name, gap_outcome_name(step_out), step_why ? " " : "", step_why ? step_why : "",
+			  (unsigned long long)ws,
+			  (unsigned long long)d->actual_kb, (unsigned long long)d->gap.gap_kb,
+			  (unsigned long long)d->gap.use_kb, (unsigned long long)g, d->gap.steps,
+			  (unsigned long long)d->gap.n_explores, d->gap.last_action - GAP_CENTER,
+			  (unsigned long long)d->gap.ramp_kb, (unsigned long long)d->gap.n_lone_cuts,
+			  (unsigned long long)d->gap.n_lone_undone, d->gap.lone_shift, was_decided ? prev->reasons : 0,
+			  (unsigned long long)(was_decided ? prev->goal_kb : 0),
+			  (unsigned long long)(was_decided ? prev->target_kb : 0));
 	return d->gap_kb = g;
 }
 

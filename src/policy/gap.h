@@ -28,7 +28,8 @@
  *   - the gap stays in [floor, max(floor, min(gap_max, max(W_i/2,
  *     gap_start)))], 4 MiB aligned; floor = gap_min, raised by oom_bump
  *     during the OOM hold (gap_oom_floor_kills: from the n-th kill of a
- *     run within the hold; before it gap_start for the hold); not below
+ *     run within the hold; before it gap_start for the hold), never above
+ *     gap_max (by default gap_start: a kill gives the fixed headroom); not below
  *     the largest recent rise of W_i (gap_window_s, at most gap_start); back to gap_start after a
  *     page-in or an OOM kill;
  *   - while the guest grows (obs.growing), not below gap_start less its

@@ -234,8 +234,12 @@ static void test_bounds(void **state)
 	assert_int_equal(hi, p.gap_max_kb);
 	policy_params_default(&p);
 	gap_bounds(&p, 1000 * MIB, true, &lo, &hi);     /* OOM hold */
+	assert_int_equal(lo, p.gap_max_kb);             /* the floor stops at gap_max */
+	assert_int_equal(hi, p.gap_max_kb);
+	p.gap_max_kb = 256 * MIB;                       /* room above: raised by oom_bump */
+	gap_bounds(&p, 1000 * MIB, true, &lo, &hi);
 	assert_int_equal(lo, p.gap_min_kb + p.oom_bump_kb);
-	assert_int_equal(hi, lo > p.gap_max_kb ? lo : p.gap_max_kb);
+	assert_int_equal(hi, p.gap_max_kb);
 	for (int64_t c = -300 * (int64_t)MIB; c <= 300 * (int64_t)MIB; c += 1000) {
 		int i = gap_action_index(c);
 

@@ -5,7 +5,9 @@
  * hold once n kills came each within oom_hold_s of the one before; a
  * kill short of that brings the gap back to gap_start and keeps it there
  * for the hold (the fixed headroom, never a cut below it), and a kill
- * after the hold has run out starts the count again.
+ * after the hold has run out starts the count again. The floor never
+ * exceeds gap_max (session 17): with the default gap_max = gap_start a
+ * kill gives the fixed headroom for the hold, whatever the count.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +27,7 @@ static struct policy_params params(uint32_t kills)
 	policy_params_default(&p);   /* gap_min 32, start 64, bump 64, hold 600 */
 	p.gap_greedy = 0;
 	p.gap_oom_floor_kills = kills;
+	p.gap_max_kb = 256 * MIB;    /* room above gap_start for the raised floor */
 	return p;
 }
 
@@ -122,6 +125,31 @@ static void test_never(void **state)
 	}
 }
 
+/* The default ceiling (gap_max = gap_start): every kill, the first and
+ * the repeated ones, brings a cut gap back to the fixed headroom and
+ * keeps it there for the hold; nothing raises it above (a growth the
+ * other guests would pay for, on top of the raised L_i); out of the
+ * hold the learner may cut again. */
+static void test_floor_stops_at_gap_max(void **state)
+{
+	for (uint32_t kills = 0; kills <= 2; kills++) {
+		struct policy_params p = params(kills);
+		struct gap_state s;
+		struct guest g = { .ws = 400 * MIB, .c = { .have_pswpin = true } };
+
+		p.gap_max_kb = p.gap_start_kb;
+		gap_state_init(&s, &p, 1);
+		for (uint64_t t = 10000; t < 20000; t += 2000) {
+			cut(&p, &s);
+			assert_int_equal(after_kill(&p, &s, &g, t), p.gap_start_kb);
+			cut(&p, &s);
+			assert_int_equal(gap_current_kb(&p, &s, g.ws, true), p.gap_start_kb);
+		}
+		cut(&p, &s);
+		assert_int_equal(gap_current_kb(&p, &s, g.ws, false), p.gap_min_kb);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_second_kill_raises),
 		cmocka_unit_test(test_kills_apart_do_not_count),
 		cmocka_unit_test(test_never),
+		cmocka_unit_test(test_floor_stops_at_gap_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -274,7 +274,8 @@ static void test_pagein_backoff_frozen(void **state)
 
 /* gap_max_mb = gap_start_mb by default (session 16): a priced growth,
  * taken at once after pain, stops at the fixed headroom; with a higher
- * ceiling it goes above; the OOM floor still raises the gap over it. */
+ * ceiling it goes above. The OOM floor stops at gap_max too (session
+ * 17): in the hold the gap is the fixed headroom, not above it. */
 static void test_default_cut_only(void **state)
 {
 	struct policy_params p = params();
@@ -294,6 +295,8 @@ static void test_default_cut_only(void **state)
 	}
 	p.gap_max_kb = p.gap_start_kb;
 	gap_state_init(&s, &p, 1);
+	assert_int_equal(gap_current_kb(&p, &s, g.ws, true), p.gap_start_kb);
+	p.gap_max_kb = 256 * MIB;
 	assert_int_equal(gap_current_kb(&p, &s, g.ws, true), p.gap_min_kb + p.oom_bump_kb);
 }
 
