@@ -163,19 +163,16 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 					    in.have_ws ? in.ws_kb : in.fig.committed_as_kb,
 					    now);
 		snapshot_dom(&in, &a->snap[n]);
-		/* Its own jump rate against its gap as the policy reads it
-		 * (spike.c). */
-		if (a->snap[n].flags & POLICY_IN_WS)
-			a->snap[n].jump_past = jump_past(&d->jump,
-				policy_dom_gap_kb(&a->cfg.policy.params, &a->snap[n]), now,
-				(uint64_t)a->cfg.policy.params.spike_window_s * 1000,
-				&a->snap[n].jump_seen);
-		/* The rises it has shown, for the kill margin (need.c). */
 		if (a->snap[n].flags & POLICY_IN_WS) {
-			uint64_t r = jump_most(&d->jump, now,
-				(uint64_t)a->cfg.policy.params.spike_window_s * 1000,
-				KILL_RISE_RANK);
+			const struct policy_params *p = &a->cfg.policy.params;
+			uint64_t window_ms = (uint64_t)p->spike_window_s * 1000;
+			uint64_t r = jump_most(&d->jump, now, window_ms, KILL_RISE_RANK);
 
+			/* Its own jump rate against its gap as the policy
+			 * reads it (spike.c). */
+			a->snap[n].jump_past = jump_past(&d->jump, policy_dom_gap_kb(p, &a->snap[n]),
+							 now, window_ms, &a->snap[n].jump_seen);
+			/* The rises it has shown, for the kill margin (need.c). */
 			a->snap[n].rise_most_kb = r < POLICY_KB_MAX ? r : POLICY_KB_MAX;
 		}
 		a->snap_dom[n] = d;

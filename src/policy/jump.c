@@ -75,6 +75,22 @@ static void past_rise(struct jump_state *s, uint64_t rise, uint64_t now,
 		s->past_kb[k % JUMP_RING] = r;
 }
 
+/* The first of the JUMP_PAST windows before window end that the tracker
+ * has watched. */
+static uint64_t past_from(const struct jump_state *s, uint64_t end)
+{
+	uint64_t from = end > JUMP_PAST ? end - JUMP_PAST : 0;
+
+	return from < s->past_first ? s->past_first : from;
+}
+
+/* Whether window k's slot in past_kb holds window k (filed, not yet
+ * overwritten by a later one). */
+static bool past_filed(const struct jump_state *s, uint64_t k)
+{
+	return k <= s->past_k && k + JUMP_RING > s->past_k;
+}
+
 unsigned jump_past(const struct jump_state *s, uint64_t over_kb, uint64_t now,
 		   uint64_t window_ms, unsigned *seen)
 {
@@ -85,14 +101,11 @@ unsigned jump_past(const struct jump_state *s, uint64_t over_kb, uint64_t now,
 		return 0;
 	/* Windows k < end ended at or before now - window_ms. */
 	uint64_t end = (now - window_ms) / window_ms;
-	uint64_t from = end > JUMP_PAST ? end - JUMP_PAST : 0;
+	uint64_t from = past_from(s, end);
 
-	if (from < s->past_first)
-		from = s->past_first;
 	*seen = end > from ? (unsigned)(end - from) : 0;
 	for (uint64_t k = from; k < end; k++)
-		if (k <= s->past_k && k + JUMP_RING > s->past_k &&
-		    s->past_kb[k % JUMP_RING] > over_kb)
+		if (past_filed(s, k) && s->past_kb[k % JUMP_RING] > over_kb)
 			count++;
 	return count;
 }
@@ -106,12 +119,9 @@ uint64_t jump_most(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 	if (!window_ms || !s->past_any || rank == 0 || rank > JUMP_RING)
 		return 0;
 	uint64_t end = now / window_ms;
-	uint64_t from = end > JUMP_PAST ? end - JUMP_PAST : 0;
 
-	if (from < s->past_first)
-		from = s->past_first;
-	for (uint64_t k = from; k <= end; k++) {
-		if (k > s->past_k || k + JUMP_RING <= s->past_k)
+	for (uint64_t k = past_from(s, end); k <= end; k++) {
+		if (!past_filed(s, k))
 			continue;
 		uint32_t r = s->past_kb[k % JUMP_RING];
 
