@@ -342,14 +342,13 @@ void sim_guest_step_unstarted(struct sim_dom *d, uint64_t demand_kb, uint64_t dt
  * rest unbacked (the OOM state). Returns what stays resident. */
 static uint64_t zram_split(struct sim_dom *d, uint64_t backed, uint64_t mem_total)
 {
-	double r = d->spec->zram_ratio, cap = (double)d->spec->swap_kb, x;
+	double r = d->spec->zram_ratio, cap, x;
 	uint64_t swapped, pool, resident;
 
 	d->swapped_kb = d->zram_kb = 0;
 	if (backed <= mem_total)
 		return backed;
-	if ((double)mem_total * r < cap)
-		cap = (double)mem_total * r;
+	cap = sim_zram_cap_kb(d->spec, mem_total);
 	x = (double)(backed - mem_total) * r / (r - 1);
 	if (x > cap)
 		x = cap;

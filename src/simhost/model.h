@@ -160,15 +160,25 @@ uint64_t sim_oom_step(struct sim_oom *o, uint64_t want_kb, uint64_t room_kb,
  * disk; of zram, what its pages free once compressed, swapped pages less
  * their pool, with the pool at most MemTotal (the guest model's room
  * before an OOM kill, and the lagged floor's). */
-static inline uint64_t sim_swap_room_kb(const struct sim_guest_spec *g,
-					uint64_t mem_total_kb)
+/* zram: what its swap can take (KiB): its size, or what a pool of all
+ * of MemTotal holds at zram_ratio. */
+static inline double sim_zram_cap_kb(const struct sim_guest_spec *g,
+				     uint64_t mem_total_kb)
 {
 	double cap = (double)g->swap_kb;
 
-	if (!g->swap_zram)
-		return g->swap_kb;
 	if ((double)mem_total_kb * g->zram_ratio < cap)
 		cap = (double)mem_total_kb * g->zram_ratio;
+	return cap;
+}
+
+static inline uint64_t sim_swap_room_kb(const struct sim_guest_spec *g,
+					uint64_t mem_total_kb)
+{
+	if (!g->swap_zram)
+		return g->swap_kb;
+	double cap = sim_zram_cap_kb(g, mem_total_kb);
+
 	return (uint64_t)(cap - cap / g->zram_ratio);
 }
 
