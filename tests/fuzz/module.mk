@@ -179,8 +179,11 @@ soak: $(BUILD)/san/tests/test_soak
 SOAK_VALGRIND_CYCLES ?= 2000
 $(BUILD)/soak-plain: $(call objs,tests/fuzz/soak.c tests/fuzz/loop.c) $(call libs,$(HARDEN_LIBS))
 	$(CC) $(LDFLAGS) -o $@ $^ $(HARDEN_LDLIBS)
+# The tunable is set here: without it the soak would run itself again
+# with the tcache off (soak.c) and valgrind, not tracing children, would
+# watch only the first exec.
 soak-valgrind: $(BUILD)/soak-plain
-	SOAK_CYCLES=$(SOAK_VALGRIND_CYCLES) valgrind --error-exitcode=1 --leak-check=full \
+	SOAK_CYCLES=$(SOAK_VALGRIND_CYCLES) GLIBC_TUNABLES=glibc.malloc.tcache_count=0 valgrind --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=definite,indirect --track-fds=yes $(BUILD)/soak-plain
 
 # Adoption while the toolstack commits between two of the arbiter's reads
