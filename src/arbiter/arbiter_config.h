@@ -43,6 +43,7 @@ struct arbiter_config {
 	char exclude[ARB_EXCLUDE_MAX];   /* fnmatch patterns, space separated */
 	bool manage_hvm, manage_pvh;
 	bool follow_up_slow;             /* early cycles chain for slow donors */
+	bool reserve_fresh;              /* `reserved ID` re-reads free memory */
 	int log_level;
 	uint32_t tx_retries;
 	uint32_t max_domains;

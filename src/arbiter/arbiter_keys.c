@@ -22,6 +22,8 @@ static const struct cfg_key daemon_keys[] = {
 	  .doc = "Under `need = estimate`, a cycle that wrote decreases which growth the host cannot cover yet waits for is followed this long after by one early cycle, which grants that growth out of the memory the donors gave back (design.md §Growth is never cut); 0, or not below `interval_ms`: off." },
 	{ "follow_up_slow", CFG_BOOL, D(follow_up_slow), .def = "yes",
 	  .doc = "Under `need = estimate`, while decreases written at an earlier cycle are still coming back (slow donors), count them as memory coming back and let early cycles follow one another every `follow_up_ms` as long as the donors keep giving back (design.md §Growth is never cut, \"Slow donors\"); no: one early cycle per interval." },
+	{ "reserve_fresh", CFG_BOOL, D(reserve_fresh), .def = "no",
+	  .doc = "`membalctl reserve --wait` (the `reserved ID` request) not ready from the last cycle's reading of free memory is answered from a fresh one (the decreases written for it give their pages back between cycles), the domain listing still the last cycle's, which can only under-count the room (design.md §Live migration, \"Reservations\"); no: from the last cycle's reading only (measured, not adopted: docs/evaluation.md, \"Session 18: the lag (lag18)\")." },
 	{ "stale_after_ms", CFG_U32, D(stale_after_ms), .umin = 100, .umax = 86400000, .def = "30000",
 	  .doc = "A domain whose `stamp` did not change for this long keeps its target (stale); at least two intervals, above the agents' `heartbeat_ms`." },
 	{ "per_key_after_ms", CFG_U32, D(per_key_after_ms), .umin = 0, .umax = 86400000, .def = "30000",

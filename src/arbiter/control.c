@@ -238,7 +238,7 @@ void control_handle(struct arbiter *a, const char *line, char *answer,
 		else
 			snprintf(answer, size, "OK renewed %u", id);
 	} else if (!strcmp(cmd, "reserved") && parse_id(arg1, &id)) {
-		/* membalctl reserve --wait asks this every cycle */
+		/* membalctl reserve --wait asks this every 100 ms */
 		uint64_t missing;
 		char why[CONTROL_ANSWER_MAX - 64];
 		int r = arbiter_reservation_ready(a, id, &missing, why, sizeof(why));

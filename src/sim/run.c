@@ -56,6 +56,9 @@ static uint64_t dom_events(void *ctx, uint32_t domid)
 
 /* The administrator's `membalctl reserve --for NAME --wait` before a
  * guest's `xl create` (create_gate() below). */
+/* How often `membalctl reserve --wait` asks (src/ctl/control_cmd.c). */
+#define RESV_POLL_MS 100
+
 struct toolstack_resv {
 	uint32_t domid;
 	uint32_t id;            /* the reservation; 0 none (yet, or any more) */
@@ -112,7 +115,7 @@ static void world_close(struct world *w)
 
 /* README's "Starting a new VM on a full host", as the tooling runs it:
  * `membalctl reserve SIZE --for NAME --wait --timeout S` (asks at once,
- * then once a second), `xl create` once it answers ready, then `membalctl
+ * then every RESV_POLL_MS), `xl create` once it answers ready, then `membalctl
  * release`; at the timeout the reservation is released and the guest is
  * not started. SIZE is xl's memory=.
  * reserve_wait_s = 0: no reservation, `xl create` at start_s. */
@@ -167,7 +170,7 @@ static enum sim_create create_gate(void *ctx, const struct sim_dom *d,
 		r->id = 0;
 		return SIM_CREATE_FAIL;
 	}
-	r->poll_ms += 1000;
+	r->poll_ms += RESV_POLL_MS;
 	return SIM_CREATE_WAIT;
 }
 
@@ -406,6 +409,18 @@ static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
 	return m < c ? m : c;
 }
 
+/* The next time a waiting `membalctl reserve --wait` asks, if one does
+ * before `until`: the host is advanced to it so that the toolstack sees
+ * the answer of every cycle within RESV_POLL_MS. */
+static uint64_t next_poll(const struct world *w, uint64_t now, uint64_t until)
+{
+	for (size_t i = 0; w->resv && i < w->sc->n_guests; i++)
+		if (w->resv[i].id && w->resv[i].poll_ms > now &&
+		    w->resv[i].poll_ms < until)
+			until = w->resv[i].poll_ms;
+	return until;
+}
+
 int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 		   const struct sim_run_options *o, struct sim_run *r)
 {
@@ -446,7 +461,8 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 	next_sample = t0 + ac.sample_ms;
 	next_tick = t0 + o->tick_ms;
 	while (clock_now_ms() < end) {
-		uint64_t now = clock_now_ms(), next = min3(next_run, next_sample, end);
+		uint64_t now = clock_now_ms(),
+			 next = next_poll(&w, now, min3(next_run, next_sample, end));
 
 		if (o->progress && next == next_run)
 			progress(o, &ts0, &last_report_s, now - t0);

@@ -73,6 +73,28 @@ static void test_reserved_then_created(void **state)
 	sim_run_free(&r);
 }
 
+/* The toolstack asks every 100 ms (`membalctl reserve --wait`,
+ * RESV_POLL_MS): late waits from the cycle whose reading has the room
+ * to the next ask, not to the next whole second. The arbiter's cycles
+ * come at whole seconds from the start and late's reservation at 45 s,
+ * so its wait (its whole 50 MiB load short meanwhile) ends 100 ms after
+ * a whole second. Asked once a second (before session 18) it ended on
+ * one: 9 s, a second more than the room took. */
+static void test_asked_within_a_cycle(void **state)
+{
+	struct sim_run r;
+	double wait_s, frac;
+
+	(void)state;
+	run("", &r);
+	assert_false(r.g[1].not_started);
+	wait_s = r.g[1].shortfall_mibs / 50.0;
+	frac = wait_s - (double)(uint64_t)wait_s;
+	assert_true(wait_s >= 1.0);
+	assert_true(frac > 0.05 && frac < 0.25);
+	sim_run_free(&r);
+}
+
 /* The guest is never started: short for the whole life it should have
  * had. */
 static void assert_not_started(const char *host_line)
@@ -101,6 +123,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reserved_then_created),
+		cmocka_unit_test(test_asked_within_a_cycle),
 		cmocka_unit_test(test_plain_create_fails),
 		cmocka_unit_test(test_timeout),
 	};
