@@ -88,7 +88,10 @@ static bool can_wait(const struct policy_params *p, const struct policy_dom *d,
  * creep was a donor's decrease and its own increase a cycle later:
  * page-or-die's thrashing p1 beside a falling swapless s1), and its free
  * swap holds its lack plus the batch. design.md §No parked memory, "A
- * level funded in part". */
+ * level funded in part". Off by default: the writes it saves moved the
+ * trajectories of swapless guests beside the waiting one into OOM kills
+ * on kill-heavy rows (docs/evaluation.md, "Session 18: writes
+ * (writes18)"). */
 static bool level_can_wait(const struct policy_params *p,
 			   const struct policy_dom *d,
 			   const struct policy_decision *o)
