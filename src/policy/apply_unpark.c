@@ -22,7 +22,8 @@
  *      unpark_ramp_batch_kb itself (with unpark_ramp_wait: once they
  *      lack min_change in all, unless one cannot wait): a slow ramp is
  *      then funded every few cycles, not by a pair of few-MiB writes in
- *      every one.
+ *      every one. With unpark_level_batch_kb, a level the solver funds
+ *      in part (level_can_wait) waits in the same way for that much.
  *
  * Every write clears settle_min_kb (the noise floor), so a steady guest
  * is still not rewritten for jitter.
@@ -77,6 +78,30 @@ static bool can_wait(const struct policy_params *p, const struct policy_dom *d,
 	 * funded, not only today's: the memory comes a cycle after. */
 	return p->unpark_ramp_batch_kb && (d->flags & POLICY_IN_RAMP) &&
 	       lack + p->unpark_ramp_batch_kb <= d->swap_free_kb;
+}
+
+/* Whether a starving level may wait for unpark_level_batch_kb: it does
+ * not grow (POLICY_IN_GROWING unset: growth has the ramp's batch above,
+ * and a jump is funded at once), the solver gives it less than its need
+ * ahead (it stays starving whatever rule 3 writes now: its target only
+ * creeps up as other guests' needs fall, by a few MiB a cycle, and each
+ * creep was a donor's decrease and its own increase a cycle later:
+ * page-or-die's thrashing p1 beside a falling swapless s1), and its free
+ * swap holds its lack plus the batch. design.md §No parked memory, "A
+ * level funded in part". Off by default: the writes it saves moved the
+ * trajectories of swapless guests beside the waiting one into OOM kills
+ * on kill-heavy rows (docs/evaluation.md, "Session 18: writes
+ * (writes18)"). */
+static bool level_can_wait(const struct policy_params *p,
+			   const struct policy_dom *d,
+			   const struct policy_decision *o)
+{
+	if (!p->unpark_level_batch_kb || (d->flags & POLICY_IN_GROWING))
+		return false;
+	uint64_t w = policy_need_ahead_kb(p, d, false);
+	uint64_t lack = w - max_u64(d->target_kb, d->actual_kb);
+
+	return o->target_kb < w && lack + p->unpark_level_batch_kb <= d->swap_free_kb;
 }
 
 /* How much a starving domain that can wait must lack before rule 3
@@ -197,6 +222,12 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 		 * for its next samples even while another is funded. */
 		if (wait && !p->unpark_ramp_wait && s < ramp_batch(p))
 			s = 0;
+		/* A level funded in part waits for its own batch likewise. */
+		if (s && !wait && level_can_wait(p, &dom[i], &out[i])) {
+			wait = true;
+			if (s < p->unpark_level_batch_kb)
+				s = 0;
+		}
 		short_kb += s;
 		if (s && !wait)
 			urgent = true;

@@ -46,6 +46,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, a starving domain that grows, is held at no more than its need and whose free swap holds its lack is funded out of other domains' held-back decreases only once the starving domains lack `min_change_mb` in all (fewer writes on a slow ramp, more shortfall elsewhere: docs/evaluation.md); no: at once." },
 	{ "unpark_ramp_batch_kb", CFG_U64, P(unpark_ramp_batch_kb), .umin = 0, .umax = MIB_MAX * 1024, .def = "4096",
 	  .doc = "Under need = estimate (and `unpark_ramp_wait = no`), a starving domain that ramps (two rises of `min_change_mb` or more at a pace it keeps) and whose free swap holds its lack plus this much is funded out of other domains' held-back decreases once it lacks this much itself, KiB: a slow ramp is funded every few cycles, not by a pair of writes every cycle (0: at once)." },
+	{ "unpark_level_batch_kb", CFG_U64, P(unpark_level_batch_kb), .umin = 0, .umax = MIB_MAX * 1024, .def = "0",
+	  .doc = "Under need = estimate, a starving domain that does not grow, that the solver leaves short of its need and whose free swap holds its lack plus this much is funded out of other domains' held-back decreases once its held-back increase reaches this much, KiB: a level whose target creeps up as others' needs fall is funded every few cycles, not by a pair of writes every cycle (0: at once; docs/evaluation.md, \"Session 18: writes (writes18)\")." },
 	{ "psi_no_shrink", CFG_U64, P(psi_no_shrink), .umin = 0, .umax = 10000, .def = "1000",
 	  .doc = "A domain above this PSI `some avg10` (hundredths of a percent) is not shrunk." },
 	{ "swapin_no_shrink", CFG_U64, P(swapin_no_shrink), .umin = 0, .umax = UINT32_MAX, .def = "256",

@@ -337,6 +337,58 @@ static void test_ramp_lack_batched(void **state)
 	assert_true(out[3].has_write);
 }
 
+/* unpark_level_batch_kb (default 0: off): a starving guest that does not
+ * grow, that the solver leaves short of its need (its target creeps up
+ * as others' needs fall: page-or-die's thrashing p1) and whose swap holds
+ * its lack plus the batch waits until its held-back increase reaches the
+ * batch. A level the solver would fund whole, a growing guest (the ramp's
+ * batch, a jump at once) and one whose swap cannot hold the lack are
+ * funded at once, as without the key. */
+static void test_level_funded_in_part_batched(void **state)
+{
+	assert_int_equal(params.unpark_level_batch_kb, 0);
+	want(0, 300 * MIB, 400 * MIB, 303 * MIB);   /* needs 400, given 303 */
+	dom[0].swap_tot_kb = dom[0].swap_free_kb = 256 * MIB;
+	want(1, 400 * MIB, 200 * MIB, 397 * MIB);   /* could give 3 */
+	apply(2, 0);
+	assert_true(out[1].has_write);              /* off: at once */
+	assert_true(out[1].reasons & POLICY_R_UNPARK);
+
+	params.unpark_level_batch_kb = 4 * MIB;
+	apply(2, 0);
+	assert_all_parked(2);
+
+	/* The increase reaches the batch: funded. */
+	out[0].target_kb = 304 * MIB;
+	want(1, 400 * MIB, 200 * MIB, 396 * MIB);
+	apply(2, 0);
+	assert_true(out[1].has_write);
+	assert_int_equal(out[1].write_kb, 396 * MIB);
+	out[0].target_kb = 303 * MIB;
+	want(1, 400 * MIB, 200 * MIB, 397 * MIB);
+
+	/* The solver gives it its whole need: the write ends its lack
+	 * (the parked level of "No parked memory"), at once. */
+	dom[0].ws_kb = 303 * MIB;
+	apply(2, 0);
+	assert_true(out[1].has_write);
+	dom[0].ws_kb = 400 * MIB;
+
+	/* Growing: not a level; a jump is funded at once. */
+	dom[0].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING;
+	apply(2, 0);
+	assert_true(out[1].has_write);
+	dom[0].flags &= ~(uint32_t)(POLICY_IN_GROWING | POLICY_IN_CLIMBING);
+
+	/* Swap that cannot hold its lack (100 MiB) and the batch. */
+	dom[0].swap_free_kb = 103 * MIB;
+	apply(2, 0);
+	assert_true(out[1].has_write);
+	dom[0].swap_free_kb = 104 * MIB;
+	apply(2, 0);
+	assert_false(out[1].has_write);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +397,7 @@ int main(void)
 		cmocka_unit_test_setup(test_decreases_fund_starving, setup),
 		cmocka_unit_test_setup(test_small_shortage_coalesced, setup),
 		cmocka_unit_test_setup(test_ramp_lack_batched, setup),
+		cmocka_unit_test_setup(test_level_funded_in_part_batched, setup),
 		cmocka_unit_test_setup(test_steady_and_in_flight, setup),
 	};
 
