@@ -74,6 +74,8 @@ struct dom {
 	uint64_t written_kb;         /* what this arbiter last wrote */
 	bool target_dirty;           /* target watch fired: re-read */
 	bool name_dirty;             /* name watch fired: re-read */
+	bool max_dirty;              /* static-max watch fired: re-read */
+	uint64_t static_max_top_kb;  /* the largest static-max it has had */
 
 	/* the agent's report */
 	bool report_dirty;           /* a figure key changed: re-read (older agent) */

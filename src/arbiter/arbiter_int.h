@@ -20,6 +20,8 @@
 struct dom *arbiter_dom_get(struct arbiter *a, uint32_t domid);
 /* L_i, H_i, S_i of d by the management rule (logged when unusable). */
 void arbiter_apply_rules(struct arbiter *a, struct dom *d);
+/* memory/static-max changed while the domain runs: H_i follows it. */
+void arbiter_read_static_max(struct arbiter *a, struct dom *d);
 /* The hypervisor's list into the table. 0, or -1 (logged). */
 int arbiter_refresh_domains(struct arbiter *a, uint64_t now);
 

@@ -209,7 +209,8 @@ static void log_change(struct arbiter *a, struct dom *d, uint64_t old_kb,
 		.target_kb = new_kb, .demand_kb = d->decision.goal_kb,
 		.actual_kb = d->actual_kb, .mode = policy_mode_name(d->decision.mode),
 		.stage = policy_stage_name(d->decision.stage),
-		.reason = *what ? "grant-withdrawn" : reasons,
+		.reason = !*what ? reasons : strstr(what, "static-max") ? "above-static-max"
+								: "grant-withdrawn",
 		.has_price = d->decision.has_price, .price = d->decision.price,
 		.dry_run = a->dry_run }, msg);
 }
@@ -344,6 +345,25 @@ static void perform(struct arbiter *a, size_t n, uint64_t now)
 				continue;
 			write_target(a, d, o->write_kb, now, "");
 		}
+	}
+}
+
+/* A target of ours above the domain's static-max, which a tool lowered
+ * while the domain runs, on a domain the policy does not decide this
+ * cycle (the cut put static-max below its min, or it is stale, paused,
+ * ...): brought down to static-max, the bound libxl keeps on every
+ * target (xl mem-set refuses more). A managed domain's is the policy's
+ * (H_i follows static-max); a target someone else wrote is theirs. */
+static void cap_at_static_max(struct arbiter *a, uint64_t now)
+{
+	for (size_t i = 0; i < a->ndoms && a->xs; i++) {
+		struct dom *d = a->by_domid[a->order[i]];
+
+		if (d->domid == 0 || d->hv.dying || d->decided || !d->static_max_kb ||
+		    !d->have_target || !d->have_written ||
+		    d->target_kb != d->written_kb || d->target_kb <= d->static_max_kb)
+			continue;
+		write_target(a, d, d->static_max_kb, now, " (above its static-max)");
 	}
 }
 
@@ -497,6 +517,7 @@ int arbiter_cycle(struct arbiter *a)
 			    (unsigned long long)a->cycle.resv_held_kb,
 			    (unsigned long long)a->reserve_kb);
 	perform(a, n, now);
+	cap_at_static_max(a, now);
 	slow_donors(a, n);
 	a->follow_up_kb = a->dry_run ? 0
 		: policy_follow_up(&a->cfg.policy.params, a->snap, n, a->dec, a->slow);

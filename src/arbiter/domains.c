@@ -142,6 +142,35 @@ void arbiter_apply_rules(struct arbiter *a, struct dom *d)
 	}
 }
 
+/* An administrator changed the domain's maximum while it runs (a tool
+ * lowering or raising memory/static-max): H_i follows at once, so no
+ * target above the new maximum is written from this cycle on, and a
+ * target already above it is brought down by the policy like any other
+ * above H_i (design.md §Maxmem, PoD and the videoram offset). A value
+ * that does not parse, or 0, keeps the maximum we hold: a wrong reading
+ * must not lift the cap, nor make it "unknown" (then the maxmem we
+ * write ourselves would bound it). */
+void arbiter_read_static_max(struct arbiter *a, struct dom *d)
+{
+	uint64_t kb;
+
+	if (xsio_read_static_max(a->xs, d->domid, &kb) < 0 || kb == 0) {
+		if (errno == ENOENT || errno == EINVAL || kb == 0)
+			d->max_dirty = false;   /* else a lost read: next cycle */
+		return;
+	}
+	d->max_dirty = false;
+	if (kb == d->static_max_kb)
+		return;
+	log_notice("domain %u (%s): static-max %llu -> %llu KiB (changed while it runs)",
+		   d->domid, d->name, (unsigned long long)d->static_max_kb,
+		   (unsigned long long)kb);
+	d->static_max_kb = kb;
+	if (kb > d->static_max_top_kb)
+		d->static_max_top_kb = kb;
+	arbiter_apply_rules(a, d);
+}
+
 static void order_insert(struct arbiter *a, uint32_t domid)
 {
 	size_t i = a->ndoms;

@@ -18,7 +18,8 @@ struct history_change {
 	const char *domain;
 	uint64_t old_kb, target_kb, demand_kb, actual_kb;
 	const char *mode, *stage;
-	const char *reason;      /* policy reasons "step+grant", or "grant-withdrawn" */
+	const char *reason;      /* policy reasons "step+grant", "grant-withdrawn"
+				  * or "above-static-max" */
 	bool has_price;
 	double price;
 	bool dry_run;

@@ -239,7 +239,7 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 
 	if (xsio_read_layout(h, d->domid, &l) < 0)
 		return -1;
-	d->static_max_kb = l.static_max_kb;
+	d->static_max_kb = d->static_max_top_kb = l.static_max_kb;
 	d->videoram_kb = l.videoram_kb;
 	d->type = l.type;
 	d->offset_kb = d->type == HV_TYPE_HVM ? d->videoram_kb : 0;
@@ -311,6 +311,8 @@ void arbiter_drain_events(struct arbiter *a, uint64_t now)
 			d->target_dirty = true;
 		else if (ev == XSE_NAME && d)
 			d->name_dirty = true;
+		else if (ev == XSE_MAX && d)
+			d->max_dirty = true;
 		/* introduce/release: the domain list below tells the rest. */
 	}
 	if (err)
@@ -320,9 +322,10 @@ void arbiter_drain_events(struct arbiter *a, uint64_t now)
 static struct guest_bounds dom_bounds(const struct dom *d)
 {
 	/* The guest can see at most its static-max (when the toolstack
-	 * wrote it), else what Xen lets it hold. */
+	 * wrote it), else what Xen lets it hold; the largest it had, as a
+	 * guest whose maximum was cut holds more until it balloons down. */
 	struct guest_bounds b = {
-		.mem_max_kb = d->static_max_kb ? d->static_max_kb + d->videoram_kb
+		.mem_max_kb = d->static_max_kb ? d->static_max_top_kb + d->videoram_kb
 					       : d->hv.max_kb,
 	};
 
@@ -558,6 +561,8 @@ void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 		}
 		if (a->xs && d->known && d->name_dirty)
 			read_name(a, d);
+		if (a->xs && d->known && d->max_dirty)
+			arbiter_read_static_max(a, d);
 		if (a->xs && d->target_dirty)
 			read_target(a, d, now);
 		if (a->xs && d->per_key_own_events)

@@ -85,10 +85,12 @@ enum xsio_event xsio_next_event(struct xs_handle *h, uint32_t *domid, int *err)
 				ev = XSE_STAMP;
 			else if (!strcmp(leaf, "target"))
 				ev = XSE_TARGET;
+			else if (!strcmp(leaf, "static-max"))
+				ev = XSE_MAX;
 			else if (!strcmp(leaf, "uncooperative") ||
 				 !strcmp(leaf, "membal_state") ||
 				 !strcmp(leaf, membal_key_name(MK_VERSION)) ||
-				 !strcmp(leaf, "static-max") || !strcmp(leaf, "videoram"))
+				 !strcmp(leaf, "videoram"))
 				ev = XSE_NONE;  /* ours, or not a figure */
 			else
 				ev = XSE_REPORT;
@@ -337,6 +339,11 @@ int xsio_read_stamp(struct xs_handle *h, uint32_t domid, uint64_t *stamp)
 int xsio_read_target(struct xs_handle *h, uint32_t domid, uint64_t *kb)
 {
 	return read_kb(h, domid, "memory/target", kb) ? 0 : -1;
+}
+
+int xsio_read_static_max(struct xs_handle *h, uint32_t domid, uint64_t *kb)
+{
+	return read_kb(h, domid, "memory/static-max", kb) ? 0 : -1;
 }
 
 struct write_ctx {

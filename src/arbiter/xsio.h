@@ -24,6 +24,8 @@ struct xs_handle;
  *                         heartbeat writes the stamp alone, so a quiet
  *                         guest costs the arbiter no request at all.
  *   memory/target         XSE_TARGET
+ *   memory/static-max     XSE_MAX: the domain's maximum changed (a tool
+ *                         lowering or raising it while the guest runs)
  *   another report key    XSE_REPORT: an older agent's report, read in
  *                         one transaction
  *   memory/ itself        XSE_WATCHED: the event sent when the watch is
@@ -32,7 +34,7 @@ struct xs_handle;
  * to NAME when a migration ends), plus "i" @introduceDomain and "r"
  * @releaseDomain. */
 enum xsio_event { XSE_NONE, XSE_STAMP, XSE_TARGET, XSE_REPORT, XSE_VALUE,
-		  XSE_WATCHED, XSE_INTRODUCE, XSE_RELEASE, XSE_NAME };
+		  XSE_WATCHED, XSE_INTRODUCE, XSE_RELEASE, XSE_NAME, XSE_MAX };
 
 /* The connection to xenstored and its back-off: a failed connection is
  * tried again after 100 ms, then twice as long each time, up to 10 s. */
@@ -129,6 +131,7 @@ int xsio_read_stamp(struct xs_handle *h, uint32_t domid, uint64_t *stamp);
 /* memory/target, strictly. 0, or -1 (errno; ENOENT when absent, EINVAL
  * when garbage). */
 int xsio_read_target(struct xs_handle *h, uint32_t domid, uint64_t *kb);
+int xsio_read_static_max(struct xs_handle *h, uint32_t domid, uint64_t *kb);
 int xsio_write_target(struct xs_handle *h, uint32_t domid, uint64_t kb);
 /* memory/membal_state: what a restarted arbiter must not forget about a
  * domain (holds, an OOM-raised minimum), written by dom0 only (the guest

@@ -49,10 +49,10 @@ uint64_t sim_floor_instant(const struct floor_item *it, size_t n,
 
 /* The management rule (src/arbiter/manage.h) for a guest of the scenario;
  * and a guest without an agent is never decided by the arbiter. */
-bool sim_guest_rule(const struct arbiter_config *c, const struct sim_guest_spec *g,
-		    struct manage_verdict *v)
+bool sim_guest_rule_at(const struct arbiter_config *c, const struct sim_guest_spec *g,
+		       uint64_t t_ms, struct manage_verdict *v)
 {
-	manage_rule(c, g->name, g->type, g->static_max_kb, 0, v);
+	manage_rule(c, g->name, g->type, sim_guest_static_max_kb(g, t_ms), 0, v);
 	return g->agent && manage_ok(v);
 }
 
@@ -102,7 +102,7 @@ double sim_floor_scenario(const struct sim_scenario *sc,
 
 			if (!running_at(g, t))
 				continue;
-			in.managed = sim_guest_rule(cfg, g, &v);
+			in.managed = sim_guest_rule_at(cfg, g, t, &v);
 			in.fig = clairvoyant_report(g, t);
 			/* A managed guest as if it held its need; another one
 			 * holds what it was created with. */
@@ -479,7 +479,7 @@ static uint64_t need_at(const struct arbiter_config *cfg,
 	struct snap_dom in = { .domid = g->domid };
 	struct policy_dom s;
 
-	in.managed = sim_guest_rule(cfg, g, &v);
+	in.managed = sim_guest_rule_at(cfg, g, t, &v);
 	in.fig = clairvoyant_report(g, t < g->start_ms ? g->start_ms : t);
 	in.actual_kb = in.managed ? in.fig.balloon_current_kb : g->memory_kb;
 	in.min_kb = v.min_kb;

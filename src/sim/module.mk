@@ -9,7 +9,7 @@ MULTI_SRCS := src/sim/multi_scenario.c src/sim/migrate.c src/sim/multi_host.c \
               src/sim/multi_main.c
 SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/metrics.c \
                 src/sim/report.c src/sim/table.c src/sim/fdio.c src/sim/workdir.c src/sim/pin.c src/sim/child.c src/sim/out.c src/sim/csv.c src/sim/plot.c src/sim/accuracy.c \
-                src/sim/gap_literal.c src/sim/literal_hook.c \
+                src/sim/gap_literal.c src/sim/literal_hook.c src/sim/resv_events.c \
                 $(MULTI_SRCS)
 LIBRARIES += memsim
 memsim_SRCS := $(SIM_LIB_SRCS)
@@ -23,7 +23,7 @@ membal-sim_LIBS   := memsim place arbiter simhost agent policy common xsd
 membal-sim_LDLIBS := $(SIM_LDLIBS)
 
 # Tests (built sanitized by `make check`).
-SIM_CORE_SRCS := src/simhost/workload.c src/simhost/scenario.c src/simhost/guest_curve.c \
+SIM_CORE_SRCS := src/simhost/workload.c src/simhost/scenario.c src/simhost/scenario_events.c src/simhost/guest_curve.c \
                  src/simhost/model.c
 
 TESTS += test_sim_physics
@@ -78,3 +78,10 @@ $(BUILD)/san/obj/tests/unit/test_sim_multi.o $(BUILD)/obj/tests/unit/test_sim_mu
 TESTS += test_sim_pin
 test_sim_pin_SRCS   := tests/unit/test_sim_pin.c src/sim/pin.c
 test_sim_pin_LDLIBS := $(LIBS_CMOCKA) $(LIBS_PTHREAD)
+
+# Timed events of the scenario format: static_max_at, reserve_at, parsed
+# strictly and run through the closed loop (scenario_events.c).
+TESTS += test_sim_events
+test_sim_events_SRCS   := tests/unit/test_sim_events.c
+test_sim_events_LIBS   := memsim place arbiter simhost agent policy common xsd
+test_sim_events_LDLIBS := $(LIBS_CMOCKA) $(SIM_LDLIBS)

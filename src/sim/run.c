@@ -29,6 +29,7 @@
 #include "simhost/hv_sim.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "sim/resv_events.h"
 #include "sim/workdir.h"
 #include "sim/sim.h"
 #include "xenstored/xsd.h"
@@ -76,6 +77,7 @@ struct world {
 	struct arbiter a;
 	bool a_init;
 	void *literal;          /* the `literal` learner (literal_hook.c) */
+	struct sim_resv_tools tools;   /* [host] reserve_at */
 	FILE *log;
 	FILE *est;              /* --estimates */
 };
@@ -464,10 +466,13 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 		uint64_t now = clock_now_ms(),
 			 next = next_poll(&w, now, min3(next_run, next_sample, end));
 
+		/* Another tool's reservation at its own second (none: end). */
+		next = t0 + sim_resv_tools_next(&w.tools, sc, now - t0, next - t0);
 		if (o->progress && next == next_run)
 			progress(o, &ts0, &last_report_s, now - t0);
 
 		clock_advance(next - now);
+		sim_resv_tools_run(&w.tools, sc, &w.a, next - t0);
 		if (next == next_run) {
 			/* Agents publish first; one round trip on the arbiter's
 			 * connection then guarantees that their watch events have

@@ -173,9 +173,18 @@ uint64_t sim_floor_kill_instant(const struct floor_kill_item *it, size_t n,
 				int64_t budget_kb, bool *kept);
 
 /* Whether the arbiter would decide guest g under cfg (the management rule
- * of src/arbiter/manage.h, and an agent); *v gets the rule's verdict. */
-bool sim_guest_rule(const struct arbiter_config *cfg,
-		    const struct sim_guest_spec *g, struct manage_verdict *v);
+ * of src/arbiter/manage.h, and an agent) at scenario time t_ms, with the
+ * static-max in force then (static_max_at); *v gets the rule's verdict.
+ * sim_guest_rule(): at its boot. */
+bool sim_guest_rule_at(const struct arbiter_config *cfg,
+		       const struct sim_guest_spec *g, uint64_t t_ms,
+		       struct manage_verdict *v);
+static inline bool sim_guest_rule(const struct arbiter_config *cfg,
+				  const struct sim_guest_spec *g,
+				  struct manage_verdict *v)
+{
+	return sim_guest_rule_at(cfg, g, 0, v);
+}
 
 /* The floor over the scenario's duration, at step_ms (MiB*s), under the
  * bounds and reserve of cfg. NULL items scratch: allocated inside. */

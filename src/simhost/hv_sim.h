@@ -110,6 +110,8 @@ struct hv_sim_stats {
 	uint64_t pod_refused;      /* set_pod_target on a PV domain (EINVAL) */
 	uint64_t file_errors;      /* guest files that could not be written */
 	uint64_t agent_steps;      /* in-process agent_step() calls */
+	uint64_t mem_max;          /* static_max_at events applied */
+	uint64_t mem_max_missed;   /* ... due while the domain did not run */
 };
 
 /* 0, or -1 with errno (the reason is logged). Domains with start_s = 0

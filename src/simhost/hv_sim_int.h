@@ -41,6 +41,7 @@ struct sim_vm {
 	bool events_known;          /* events_synced is bxs's (sync_events) */
 	uint64_t events_synced;     /* domain_events() at the last round trip */
 	bool waiting;               /* due, create_gate said wait */
+	unsigned max_ev_next;       /* spec's static_max_at events done */
 };
 
 struct hv_sim {

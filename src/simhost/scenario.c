@@ -17,25 +17,26 @@
 
 enum host_key { HK_TOTAL, HK_DOM0, HK_RATE, HK_DURATION, HK_SEED, HK_TRACE,
 		HK_FAULT, HK_WINDOW, HK_SWAPRATE, HK_CACHERATE, HK_BURST, HK_RESV,
-		HK_RESTART, HK_RETOUCH, HK_COUNT };
+		HK_RESTART, HK_RETOUCH, HK_RESV_AT, HK_COUNT };
 static const char *const host_keys[HK_COUNT] = {
 	"total_mb", "dom0_mb", "balloon_rate_mb_s", "duration_s", "seed", "trace",
 	"swap_fault_us", "touch_window_s", "swap_rate_mb_s", "cache_rate_mb_s",
 	"burst_mb", "reserve_wait_s", "oom_restart_s", "oom_retouch_mb_s",
+	"reserve_at",
 };
 
 enum guest_key {
 	GK_DOMID, GK_TYPE, GK_MEMORY, GK_STATIC_MAX, GK_VIDEORAM, GK_OVERHEAD,
 	GK_RATE, GK_FOLLOWS, GK_AGENT, GK_START, GK_STOP, GK_SWAP, GK_WORKLOAD,
 	GK_OFFSET, GK_WORK, GK_FILE, GK_FILE_WS, GK_SHMEM, GK_UNTOUCHED, GK_TOUCH,
-	GK_QUIET, GK_PAUSED, GK_SWAP_KIND, GK_ZRAM_RATIO, GK_COUNT
+	GK_QUIET, GK_PAUSED, GK_SWAP_KIND, GK_ZRAM_RATIO, GK_MAX_AT, GK_COUNT
 };
 static const char *const guest_keys[GK_COUNT] = {
 	"domid", "type", "memory_mb", "static_max_mb", "videoram_mb",
 	"overhead_kb", "balloon_rate_mb_s", "follows", "agent", "start_s",
 	"stop_s", "swap_mb", "workload", "offset_s", "work_s", "file_mb",
 	"file_ws_mb", "shmem_mb", "untouched_mb", "touch_mb_s", "agent_quiet_s",
-	"paused_s", "swap_kind", "zram_ratio",
+	"paused_s", "swap_kind", "zram_ratio", "static_max_at",
 };
 
 static const char *const type_names[] = { "pv", "pvh", "hvm", NULL };
@@ -225,10 +226,11 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 		     const char *k, const char *v)
 {
 	int i = key_index(host_keys, HK_COUNT, k);
+	char why[160];
 	uint64_t x;
 
 	if (i < 0) {
-		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb, balloon_rate_mb_s, duration_s, seed, trace, swap_fault_us, touch_window_s, swap_rate_mb_s, cache_rate_mb_s, burst_mb, reserve_wait_s, oom_restart_s or oom_retouch_mb_s)");
+		cfg_error(f, s, k, "unknown key (expected total_mb, dom0_mb, balloon_rate_mb_s, duration_s, seed, trace, swap_fault_us, touch_window_s, swap_rate_mb_s, cache_rate_mb_s, burst_mb, reserve_wait_s, reserve_at, oom_restart_s or oom_retouch_mb_s)");
 		return;
 	}
 	if (l->host_seen & (1u << i)) {
@@ -239,23 +241,11 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 	l->host_line[i] = f->line;
 	if (i == HK_TRACE)
 		host_trace(l, f, s, k, v);
-	else if (cfg_get_u64(f, s, k, v, host_num[i].min, host_num[i].max, &x))
+	else if (i == HK_RESV_AT && sim_resv_events_parse(v, l->s, why, sizeof(why)) < 0)
+		cfg_error(f, s, k, "'%.64s': %s", v, why);
+	else if (i != HK_RESV_AT &&
+		 cfg_get_u64(f, s, k, v, host_num[i].min, host_num[i].max, &x))
 		*host_field(l->s, i) = x * host_num[i].unit;
-}
-
-/* agent_quiet_s = FROM,TO: the agent hangs from FROM to TO s; paused_s:
- * the domain is paused (hv_sim.c). */
-static void window_key(struct cfg_file *f, const char *s, const char *k,
-		       const char *v, uint64_t *from_ms, uint64_t *to_ms)
-{
-	const char *c = strchr(v, ',');
-	uint64_t a, b;
-
-	if (!c || parse_u64n(v, (size_t)(c - v), 8, 0, SIM_WORKLOAD_S_MAX, &a) ||
-	    parse_u64(c + 1, 1, SIM_WORKLOAD_S_MAX, &b) || b <= a)
-		cfg_error(f, s, k, "'%.64s': expected FROM,TO in seconds, FROM < TO", v);
-	else
-		*from_ms = a * 1000, *to_ms = b * 1000;
 }
 
 static void guest_key(struct load *l, struct cfg_file *f, const char *s,
@@ -338,6 +328,10 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 		if (sim_workload_parse(v, &g->workload, why, sizeof(why)) < 0)
 			cfg_error(f, s, k, "'%.64s': %s", v, why);
 		break;
+	case GK_MAX_AT:
+		if (sim_max_events_parse(v, g, why, sizeof(why)) < 0)
+			cfg_error(f, s, k, "'%.64s': %s", v, why);
+		break;
 	case GK_OFFSET:
 		if (cfg_get_u64(f, s, k, v, 0, SIM_WORKLOAD_S_MAX, &x))
 			g->offset_ms = x * 1000;
@@ -358,8 +352,9 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 		break;
 	case GK_QUIET:
 	case GK_PAUSED:
-		window_key(f, s, k, v, i == GK_QUIET ? &g->quiet_from_ms : &g->pause_from_ms,
-			   i == GK_QUIET ? &g->quiet_to_ms : &g->pause_to_ms);
+		if (sim_window_parse(v, i == GK_QUIET ? &g->quiet_from_ms : &g->pause_from_ms,
+				     i == GK_QUIET ? &g->quiet_to_ms : &g->pause_to_ms) < 0)
+			cfg_error(f, s, k, "'%.64s': expected FROM,TO in seconds, FROM < TO", v);
 		break;
 	}
 }
@@ -426,7 +421,7 @@ static void scenario_check(struct load *l, struct cfg_file *f)
 	for (size_t i = 0; i < s->n_guests; i++) {
 		struct sim_guest_spec *g = &s->guests[i];
 		unsigned seen = l->gl[i].seen;
-		char sec[SIM_NAME_MAX + 8];
+		char sec[SIM_NAME_MAX + 8], why[160];
 		uint64_t visible;
 
 		snprintf(sec, sizeof(sec), "guest %s", g->name);
@@ -485,6 +480,8 @@ static void scenario_check(struct load *l, struct cfg_file *f)
 				  SIM_MIN_MEMTOTAL_KB / 1024);
 		if (g->stop_ms != SIM_NEVER && g->stop_ms <= g->start_ms)
 			cfg_error(f, sec, "stop_s", "must be after start_s");
+		else if (sim_max_events_check(g, why, sizeof(why)) < 0)
+			cfg_error(f, sec, "static_max_at", "%s", why);
 		for (size_t j = 0; j < i; j++)
 			if (g->domid && g->domid == s->guests[j].domid)
 				cfg_error(f, sec, "domid", "%u is also guest %s's",

@@ -23,6 +23,13 @@
  *   oom_retouch_mb_s = 0       the restarted workload re-touches its
  *                              memory this fast (a guest's touch_mb_s
  *                              first); 0: at once
+ *   reserve_at = 200:512:60    timed reservations by another tool
+ *                              (scenario_events.c): AT:MB:LEASE_S[:HOLD_S],
+ *                              comma-separated; `membalctl reserve MB
+ *                              --lease LEASE_S` at AT s, renewed every
+ *                              LEASE_S/2 and released after HOLD_S s;
+ *                              without HOLD_S never renewed (it lapses
+ *                              after LEASE_S; LEASE_S 0: kept to the end)
  *   reserve_wait_s = 120       a guest with start_s > 0 is created after
  *                              `membalctl reserve --for NAME --wait
  *                              --timeout S` (README); 0: plain `xl create`
@@ -32,6 +39,12 @@
  *   type = pv                  pv | pvh | hvm
  *   memory_mb = 256            required: xl's memory= (start size)
  *   static_max_mb = 512        xl's maxmem= (default memory_mb)
+ *   static_max_at = 200:384    the maximum changed while it runs:
+ *                              AT:MB, comma-separated, AT after start_s
+ *                              and before stop_s, increasing; at AT the
+ *                              toolstack writes memory/static-max = MB and
+ *                              sets Xen's maxmem to MB + 1 MiB, even below
+ *                              the domain's target or tot (scenario_events.c)
  *   videoram_mb = 8            hvm only (default 8, libxl's for qemu-xen)
  *   overhead_kb = ...          held but not seen as RAM by the guest
  *                              (default sim_overhead_default_kb())
@@ -126,6 +139,25 @@ struct sim_physics {
 #define SIM_DEFAULT_RESERVE_WAIT_S 120
 #define SIM_DEFAULT_FILE_MB 64
 
+/* Timed events (scenario_events.c): at most this many per key. */
+#define SIM_EVENTS_MAX 16
+
+/* static_max_at: memory/static-max and maxmem become max_kb at at_ms. */
+struct sim_max_event {
+	uint64_t at_ms;           /* scenario time */
+	uint64_t max_kb;
+};
+
+/* reserve_at: a reservation of kb made at at_ms with lease_ms (0: none),
+ * renewed every lease_ms / 2 and released hold_ms later; hold_ms 0: never
+ * renewed nor released (the lease ends it, or nothing). */
+struct sim_resv_event {
+	uint64_t at_ms;
+	uint64_t kb;
+	uint64_t lease_ms;
+	uint64_t hold_ms;
+};
+
 struct sim_guest_spec {
 	char name[SIM_NAME_MAX];
 	uint32_t domid;
@@ -156,6 +188,8 @@ struct sim_guest_spec {
 	uint64_t touch_kb_s;      /* 0: touched as soon as committed */
 	uint64_t seed;            /* the guest's own: bursts */
 	struct sim_physics phys;
+	struct sim_max_event max_ev[SIM_EVENTS_MAX];   /* by at_ms */
+	unsigned n_max_ev;
 	unsigned line;            /* of the [guest NAME] section's first key */
 };
 
@@ -166,6 +200,8 @@ struct sim_scenario {
 	uint64_t duration_ms;
 	uint64_t seed;
 	uint64_t reserve_wait_ms;        /* 0: xl create without a reservation */
+	struct sim_resv_event resv_ev[SIM_EVENTS_MAX];   /* by at_ms */
+	unsigned n_resv_ev;
 	struct sim_physics phys;
 	struct sim_trace trace;          /* n == 0: no trace file */
 	char trace_path[512];
@@ -207,6 +243,20 @@ static inline uint64_t sim_guest_retouch_kb_s(const struct sim_guest_spec *g)
 {
 	return g->touch_kb_s ? g->touch_kb_s : g->phys.oom_retouch_kb_s;
 }
+
+/* scenario_events.c: static_max_at's and reserve_at's values, -1 with a
+ * reason in why when one is not well formed or out of bounds. */
+int sim_max_events_parse(const char *v, struct sim_guest_spec *g, char *why,
+			 size_t size);
+int sim_resv_events_parse(const char *v, struct sim_scenario *s, char *why,
+			  size_t size);
+/* The checks that need the whole [guest] section (start_s, stop_s): 0,
+ * or -1 with a reason. */
+int sim_max_events_check(const struct sim_guest_spec *g, char *why, size_t size);
+/* The static-max in force at scenario time t_ms (static_max_at). */
+uint64_t sim_guest_static_max_kb(const struct sim_guest_spec *g, uint64_t t_ms);
+/* agent_quiet_s, paused_s: FROM,TO in s, FROM < TO. 0, or -1. */
+int sim_window_parse(const char *v, uint64_t *from_ms, uint64_t *to_ms);
 
 /* 0, or -1 (ENOMEM). Trace workloads point into the copy's own trace. */
 int sim_scenario_copy(struct sim_scenario *dst, const struct sim_scenario *src);

@@ -425,6 +425,45 @@ static void vm_create(struct hv_sim *s, struct sim_vm *vm, uint64_t now)
 		      : "the toolstack gave up waiting for room");
 }
 
+/* An administrator changes a running domain's maximum (static_max_at):
+ * memory/static-max, which `xl mem-set` checks targets against and the
+ * arbiter reads as the domain's largest size, and Xen's maxmem with
+ * libxl's 1 MiB above it (libxl_domain_setmaxmem). Xen takes a maxmem
+ * below tot_pages: the domain keeps what it has, cannot grow, and
+ * ratchets down as it balloons (sim_host_step refuses the growth). Since
+ * Xen 4.2 `xl mem-max` itself refuses a maximum below memory/target and
+ * leaves static-max alone; a tool that lowers a guest's maximum for good
+ * writes both, and the sim models that, the harder case for membal. */
+static void vm_mem_max(struct hv_sim *s, struct sim_vm *vm, uint64_t now)
+{
+	const struct sim_guest_spec *g = vm->d->spec;
+
+	while (vm->max_ev_next < g->n_max_ev &&
+	       s->t0_ms + g->max_ev[vm->max_ev_next].at_ms <= now) {
+		const struct sim_max_event *e = &g->max_ev[vm->max_ev_next++];
+		struct sim_dom *d = vm->d;
+		char home[MXS_PATH_MAX], v[24];
+
+		if (d->state != SIM_DOM_RUNNING) {
+			s->st.mem_max_missed++;
+			log_warn("toolstack: xl mem-max %s %" PRIu64 " KiB at %" PRIu64
+				 " s: the domain is not running", g->name, e->max_kb,
+				 e->at_ms / 1000);
+			continue;
+		}
+		mxs_domain_path(home, sizeof(home), d->domid, NULL);
+		snprintf(v, sizeof(v), "%" PRIu64, e->max_kb);
+		if (!put(s->xs, XBT_NULL, home, "memory/static-max", v))
+			log_warn("toolstack: %s: memory/static-max: %s", g->name,
+				 strerror(errno));
+		d->max_kb = e->max_kb + SIM_MAXMEM_SLACK_KB;
+		s->st.mem_max++;
+		log_info("toolstack: xl mem-max %s %" PRIu64 " KiB: maxmem %" PRIu64
+			 ", target %" PRIu64 ", tot %" PRIu64 " KiB", g->name,
+			 e->max_kb, d->max_kb, d->target_kb, d->tot_kb);
+	}
+}
+
 /* Stops first, so that a domain created at the same moment can have the
  * memory. */
 void sim_lifecycle(struct hv_sim *s, uint64_t now)
@@ -436,6 +475,8 @@ void sim_lifecycle(struct hv_sim *s, uint64_t now)
 		    s->t0_ms + g->stop_ms <= now)
 			sim_vm_stop(s, &s->vm[i]);
 	}
+	for (size_t i = 0; i < s->host.n; i++)
+		vm_mem_max(s, &s->vm[i], now);
 	for (size_t i = 0; i < s->host.n; i++) {
 		struct sim_vm *vm = &s->vm[i];
 		const struct sim_guest_spec *g = vm->d->spec;
@@ -453,6 +494,12 @@ uint64_t sim_next_event(const struct hv_sim *s, uint64_t until)
 		const struct sim_dom *d = &s->host.dom[i];
 		uint64_t at;
 
+		unsigned k = s->vm[i].max_ev_next;
+
+		if (d->state == SIM_DOM_RUNNING && k < d->spec->n_max_ev &&
+		    s->t0_ms + d->spec->max_ev[k].at_ms > s->last_ms &&
+		    s->t0_ms + d->spec->max_ev[k].at_ms < next)
+			next = s->t0_ms + d->spec->max_ev[k].at_ms;
 		if (d->state == SIM_DOM_PENDING)
 			at = s->t0_ms + d->spec->start_ms;
 		else if (d->state == SIM_DOM_RUNNING && d->spec->stop_ms != SIM_NEVER)

@@ -64,7 +64,7 @@ FUZZ_CONFIG_SRCS := src/common/config.c src/common/log.c src/common/parse.c \
 FUZZERS += fuzz_ini
 fuzz_ini_SRCS := tests/fuzz/fuzz_ini.c $(FUZZ_CONFIG_SRCS) \
                  src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/agent/agent_config.c \
-                 src/common/filter.c src/simhost/scenario.c src/simhost/guest_curve.c \
+                 src/common/filter.c src/simhost/scenario.c src/simhost/scenario_events.c src/simhost/guest_curve.c \
                  src/simhost/workload.c
 fuzz_ini_LDLIBS := $(LIBS_INIH) $(LIBS_MATH)
 

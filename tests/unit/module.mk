@@ -37,7 +37,7 @@ test_swaps_LDLIBS := $(LIBS_CMOCKA)
 # Simulated host (src/simhost/*.c, hv_sim.c): workloads, scenario
 # files and the memory model without xenstore; then the sim backend of
 # hv.h against the in-process test xenstored and real agents.
-SIM_MODEL_SRCS := src/simhost/workload.c src/simhost/scenario.c src/simhost/guest_curve.c \
+SIM_MODEL_SRCS := src/simhost/workload.c src/simhost/scenario.c src/simhost/scenario_events.c src/simhost/guest_curve.c \
                   src/simhost/model.c src/simhost/guestfs.c
 
 TESTS += test_sim_scenario

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Timed events of the scenario format (src/simhost/scenario_events.c):
+ * a guest's maximum changed while it runs (static_max_at, what a tool
+ * lowering a guest's maximum writes: memory/static-max and Xen's maxmem)
+ * and another tool's reservations (reserve_at: `membalctl reserve
+ * --lease`, renewed and released, or left to lapse). The values are
+ * parsed strictly (every bad one refused with its file:line), then run
+ * through membal-sim's closed loop (the real arbiter and policy):
+ *  - no target above the new maximum once the arbiter has seen it (one
+ *    cycle), and the guest brought down to it, also when the cut is below
+ *    the domain's min (then it is not managed, but our target must not
+ *    stay above the maximum); a raise lets it grow again;
+ *  - a reservation is kept free while it lasts, and its memory goes back
+ *    to the guests once its lease lapses.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy/policy.h"
+#include "simhost/scenario.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "sim/sim.h"
+#include "loop_env.h"
+
+#define MiB 1024ull
+#define HOST "[host]\ntotal_mb = 2048\ndom0_mb = 512\n"   /* lines 1-3 */
+
+static void test_parse_good(void **state)
+{
+	static const char text[] =
+		HOST "reserve_at = 30:300:10 , 60:400:10:30,60:1:0\n"
+		"[guest a]\nmemory_mb = 256\nstatic_max_mb = 512\nstop_s = 100\n"
+		"static_max_at = 20:128, 50:1024\n"
+		"[guest b]\nmemory_mb = 256\n";
+	struct sim_scenario s;
+	struct cfg_file f;
+
+	(void)state;
+	assert_int_equal(sim_scenario_load_string("good.ini", text, &s, &f), 0);
+	assert_int_equal(f.errors, 0);
+	assert_int_equal(s.n_resv_ev, 3);
+	assert_int_equal(s.resv_ev[0].at_ms, 30000);
+	assert_int_equal(s.resv_ev[0].kb, 300 * MiB);
+	assert_int_equal(s.resv_ev[0].lease_ms, 10000);
+	assert_int_equal(s.resv_ev[0].hold_ms, 0);      /* never renewed */
+	assert_int_equal(s.resv_ev[1].hold_ms, 30000);
+	assert_int_equal(s.resv_ev[2].lease_ms, 0);     /* to the end */
+	assert_int_equal(s.guests[0].n_max_ev, 2);
+	assert_int_equal(s.guests[0].max_ev[0].at_ms, 20000);
+	assert_int_equal(s.guests[0].max_ev[0].max_kb, 128 * MiB);
+	assert_int_equal(s.guests[0].max_ev[1].max_kb, 1024 * MiB);
+	assert_int_equal(s.guests[0].static_max_kb, 512 * MiB);   /* at boot */
+	assert_int_equal(s.guests[1].n_max_ev, 0);
+	/* What is in force when: the floors bound the guest by it. */
+	assert_int_equal(sim_guest_static_max_kb(&s.guests[0], 19999), 512 * MiB);
+	assert_int_equal(sim_guest_static_max_kb(&s.guests[0], 20000), 128 * MiB);
+	assert_int_equal(sim_guest_static_max_kb(&s.guests[0], 99000), 1024 * MiB);
+	assert_int_equal(sim_guest_static_max_kb(&s.guests[1], 50000), 256 * MiB);
+	{
+		struct arbiter_config c;
+		struct manage_verdict v;
+
+		arbiter_config_defaults(&c);
+		assert_true(sim_guest_rule_at(&c, &s.guests[0], 30000, &v));
+		assert_int_equal(v.max_kb, 128 * MiB);
+		assert_true(sim_guest_rule_at(&c, &s.guests[0], 60000, &v));
+		assert_int_equal(v.max_kb, 1024 * MiB);
+	}
+	sim_scenario_free(&s);
+}
+
+struct bad_case {
+	const char *text;
+	unsigned line;
+	const char *what;   /* expected in the first error */
+};
+
+#define GUEST "[guest a]\nmemory_mb = 256\n"              /* lines 4-5 */
+
+static const struct bad_case bad_cases[] = {
+	{ HOST GUEST "static_max_at = 20\n", 6, "static_max_at" },
+	{ HOST GUEST "static_max_at = 20:0\n", 6, "expected 1.." },
+	{ HOST GUEST "static_max_at = 20:-5\n", 6, "static_max_at" },
+	{ HOST GUEST "static_max_at = 20:256MB\n", 6, "static_max_at" },
+	{ HOST GUEST "static_max_at = 20:256:1\n", 6, "more than 2 fields" },
+	{ HOST GUEST "static_max_at = 20:256,\n", 6, "static_max_at" },
+	{ HOST GUEST "static_max_at = 20:256,,30:256\n", 6, "static_max_at" },
+	{ HOST GUEST "static_max_at = 30:256,20:300\n", 6, "not after" },
+	{ HOST GUEST "static_max_at = 20:256,20:300\n", 6, "not after" },
+	{ HOST GUEST "static_max_at = 2 0:256\n", 6, "static_max_at" },
+	{ HOST GUEST "static_max_at = 99999999999999999999999:1\n", 6, "static_max_at" },
+	{ HOST GUEST "static_max_at = 1:1,2:1,3:1,4:1,5:1,6:1,7:1,8:1,9:1,10:1,"
+	  "11:1,12:1,13:1,14:1,15:1,16:1,17:1\n", 6, "more than 16 events" },
+	{ HOST GUEST "static_max_at = 20:256\nstatic_max_at = 30:256\n", 7, "given twice" },
+	/* xl mem-max needs a running domain; checked with the whole section,
+	 * the error is on its first key's line */
+	{ HOST GUEST "start_s = 20\nstatic_max_at = 20:300\n", 5, "while the guest runs" },
+	{ HOST GUEST "static_max_at = 0:300\n", 5, "while the guest runs" },
+	{ HOST GUEST "stop_s = 50\nstatic_max_at = 50:300\n", 5, "while the guest runs" },
+	{ HOST "reserve_at = 10:100\n", 4, "2 field(s) in an event, expected 3 or more" },
+	{ HOST "reserve_at = 10:0:5\n", 4, "reserve_at" },
+	{ HOST "reserve_at = 10:100:5:0\n", 4, "reserve_at" },
+	{ HOST "reserve_at = 10:100:5:6:7\n", 4, "more than 4 fields" },
+	{ HOST "reserve_at = 20:1:1, 10:1:1\n", 4, "before the one before" },
+	{ HOST "reserve_at = \n", 4, "reserve_at" },
+	{ HOST "reserve_at = x:1:1\n", 4, "reserve_at" },
+};
+
+/* Every bad value is refused, and the first error names the file and the
+ * line that holds it; nothing is half loaded. */
+static void test_parse_bad(void **state)
+{
+	char path[] = "/tmp/membal-events-XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		struct sim_scenario s;
+		struct cfg_file f;
+		char where[128];
+		FILE *fp = fopen(path, "w");
+
+		assert_non_null(fp);
+		fputs(c->text, fp);
+		fclose(fp);
+		if (sim_scenario_load(path, &s, &f) == 0)
+			fail_msg("case %zu accepted:\n%s", i, c->text);
+		assert_null(s.guests);
+		assert_int_equal(s.n_resv_ev, 0);
+		snprintf(where, sizeof(where), "%s:%u: ", path, c->line);
+		if (strncmp(f.first_error, where, strlen(where)) != 0 ||
+		    !strstr(f.first_error, c->what))
+			fail_msg("case %zu: first error '%s', expected '%s...%s'", i,
+				 f.first_error, where, c->what);
+	}
+	unlink(path);
+}
+
+/* Each bad line is counted, not only the first. */
+static void test_parse_counts(void **state)
+{
+	static const char text[] =
+		HOST "reserve_at = 1:2\n" GUEST "static_max_at = 5\n"
+		"[guest b]\nmemory_mb = 256\nstatic_max_at = 9:9:9\n";
+	struct sim_scenario s;
+	struct cfg_file f;
+
+	(void)state;
+	assert_int_equal(sim_scenario_load_string("three.ini", text, &s, &f), -1);
+	assert_int_equal(f.errors, 3);
+}
+
+#define DURATION_MS 120000
+
+static void run(const char *text, struct sim_run *r)
+{
+	struct sim_scenario sc;
+	struct sim_policy p = { .literal = false };
+	struct sim_run_options o = { .duration_ms = DURATION_MS, .tick_ms = 1000,
+				     .log_level = LOG_WARNING };
+	struct cfg_file f;
+
+	if (sim_scenario_load_string("events.ini", text, &sc, &f) != 0)
+		fail_msg("scenario: %s", f.first_error);
+	arbiter_config_defaults(&p.cfg);
+	policy_preset_apply(&p.cfg.policy.params, POLICY_PRESET_MEMBAL);
+	snprintf(p.label, sizeof(p.label), "membal");
+	assert_int_equal(sim_run_policy(&sc, &p, &o, r), 0);
+	sim_scenario_free(&sc);
+}
+
+/* tick k is the state at (k + 1) s */
+static float at(const struct sim_run *r, unsigned s, size_t guest, int field)
+{
+	return sim_run_at(r, s - 1, guest)[field];
+}
+
+/* a (const 500 MiB, swap) is cut to CUT MiB at 40 s and raised to 900 at
+ * 80 s while b climbs. */
+static void max_cut(unsigned cut_mb)
+{
+	char text[1024];
+	struct sim_run r;
+
+	snprintf(text, sizeof(text),
+		 "[host]\ntotal_mb = 1536\ndom0_mb = 256\n"
+		 "[guest a]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\n"
+		 "workload = const:500\nstatic_max_at = 40:%u, 80:900\n"
+		 "[guest b]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\n"
+		 "workload = mono:200,600,120\n", cut_mb);
+	run(text, &r);
+	/* Before the cut a holds more than the cut. */
+	assert_true(at(&r, 38, 0, SF_TARGET) > cut_mb + 100);
+	/* From the cycle after it on, no target above the maximum, and the
+	 * balloon brings the guest down to it within seconds. */
+	for (unsigned s = 41; s < 80; s++) {
+		if (at(&r, s, 0, SF_TARGET) > cut_mb)
+			fail_msg("cut to %u MiB: target %.1f MiB at %u s", cut_mb,
+				 at(&r, s, 0, SF_TARGET), s);
+		if (s >= 45 && at(&r, s, 0, SF_ACTUAL) > cut_mb + 1)
+			fail_msg("cut to %u MiB: holds %.1f MiB at %u s", cut_mb,
+				 at(&r, s, 0, SF_ACTUAL), s);
+	}
+	/* b had the memory a gave back: more than it had at the cut. */
+	assert_true(at(&r, 60, 1, SF_TARGET) > at(&r, 39, 1, SF_TARGET));
+	/* Raised: a grows back to its need. */
+	assert_true(at(&r, 90, 0, SF_TARGET) > 600);
+	assert_true(at(&r, 90, 0, SF_ACTUAL) > 600);
+	sim_run_free(&r);
+}
+
+static void test_max_cut(void **state)
+{
+	(void)state;
+	max_cut(400);
+}
+
+/* Below the default min (128 MiB): the domain is not managed any more,
+ * but the target the arbiter wrote must not stay above its maximum. */
+static void test_max_cut_below_min(void **state)
+{
+	(void)state;
+	max_cut(100);
+}
+
+/* a is steady, b climbs 200-560 MiB and back over 120 s. */
+#define RESV_GUESTS \
+	"[guest a]\nmemory_mb = 640\nstatic_max_mb = 1024\nswap_mb = 256\n" \
+	"workload = const:300\n" \
+	"[guest b]\nmemory_mb = 640\nstatic_max_mb = 1024\nswap_mb = 256\n" \
+	"workload = mono:200,560,120\n"
+
+static void test_reservations(void **state)
+{
+	/* 300 MiB at 30 s, never renewed (10 s lease); 300 MiB at 60 s,
+	 * renewed past its 10 s lease and released at 90 s. */
+	static const char with[] = "[host]\ntotal_mb = 1536\ndom0_mb = 256\n"
+		"reserve_at = 30:300:10, 60:300:10:30\n" RESV_GUESTS;
+	static const char without[] = "[host]\ntotal_mb = 1536\ndom0_mb = 256\n"
+		RESV_GUESTS;
+	struct sim_run r, base;
+
+	(void)state;
+	run(with, &r);
+	run(without, &base);
+	/* Kept: the host has the reservation free while it lasts, which it
+	 * would not have without it. */
+	for (unsigned s = 34; s <= 40; s++) {
+		assert_true(r.host_free[s - 1] >= 300);
+		assert_true(base.host_free[s - 1] < 300);
+	}
+	/* Renewed past its lease: still kept 20 s after it. */
+	for (unsigned s = 70; s <= 90; s++)
+		assert_true(r.host_free[s - 1] >= 300);
+	assert_true(base.host_free[69] < 300);
+	/* Lapsed at 40 s: b grows into the memory within seconds. */
+	assert_true(r.host_free[47] < 300);
+	/* No guest paid for it in kills. */
+	assert_int_equal(r.g[0].oom_kills + r.g[1].oom_kills, 0);
+	sim_run_free(&r);
+	sim_run_free(&base);
+}
+
+/* A guest whose balloon does not move (follows = no) keeps what it had
+ * above its cut maximum: its agent's reports stay true (MemTotal above
+ * the new static-max) and must not be refused as out of range, while the
+ * arbiter's target goes to the new maximum at once. */
+static void test_max_cut_reports(void **state)
+{
+	struct env *e = loop_start("membal-maxcut",
+		"[host]\ntotal_mb = 1536\ndom0_mb = 256\n"
+		"[guest a]\nmemory_mb = 640\nstatic_max_mb = 1024\nfollows = no\n"
+		"workload = const:300\nstatic_max_at = 12:400\n",
+		SIM_AGENTS_INPROCESS, NULL);
+	struct dom *d;
+
+	(void)state;
+	for (unsigned i = 0; i < 20; i++)   /* 20 s at interval_ms 1000 */
+		loop_cycle(e);
+	d = e->a.by_domid[1];
+	assert_non_null(d);
+	assert_int_equal(d->static_max_kb, 400 * MiB);
+	assert_true(d->max_kb <= 400 * MiB);
+	assert_true(d->target_kb <= 400 * MiB);
+	assert_true(d->actual_kb > 500 * MiB);          /* it did not follow */
+	assert_non_null(strstr(logged(e), "static-max 1048576 -> 409600 KiB"));
+	if (strstr(logged(e), "report refused"))
+		fail_msg("a true report refused after the cut:\n%s", logged(e));
+	stop(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_parse_counts),
+		cmocka_unit_test(test_max_cut),
+		cmocka_unit_test(test_max_cut_below_min),
+		cmocka_unit_test(test_reservations),
+		cmocka_unit_test(test_max_cut_reports),
+	};
+
+	log_set_level(LOG_ERR);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
