@@ -294,5 +294,10 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
 	/* ws_kb, m <= POLICY_KB_MAX: no overflow */
 	uint64_t k = d->ws_kb + m < up ? d->ws_kb + m : up;
 
-	return k > u1 ? k - u1 : 0;
+	if (k <= u1)
+		return 0;
+	/* A margin below min_change is not written by itself (apply.c's
+	 * threshold) yet moves the others' targets through tier 1: dropped
+	 * (oom17's V8). */
+	return k - u1 < p->min_change_kb ? 0 : k - u1;
 }
