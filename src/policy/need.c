@@ -285,8 +285,23 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
 {
 	if (!p->kill_margin || !(d->flags & POLICY_IN_WS))
 		return 0;
+
 	uint64_t g = policy_dom_gap_kb(p, d);
 	uint64_t m = d->rise_most_kb < g ? d->rise_most_kb : g;
+
+	/* kill_margin_killed: only the kills a margin can prevent. A kill
+	 * within oom_hold_s is the evidence that this guest's rises reach
+	 * past what it is given; while the load that killed it is still
+	 * there (policy_oom_load_gone()); and only if the rises it shows
+	 * fit within its gap: a guest killed by jumps larger than g_i is
+	 * killed by the next one whatever margin up to g_i it holds, and
+	 * the others page for that margin for nothing (nightly-batch's
+	 * n6, docs/evaluation.md "Session 18: kills of swapless guests
+	 * (oom18)"). */
+	if (p->kill_margin_killed &&
+	    (!(d->flags & POLICY_IN_OOM_MIN) || policy_oom_load_gone(p, d) ||
+	     d->rise_most_kb > g))
+		return 0;
 
 	if (m <= d->swap_free_kb)
 		return 0;
