@@ -285,8 +285,23 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
 {
 	if (!p->kill_margin || !(d->flags & POLICY_IN_WS))
 		return 0;
+
 	uint64_t g = policy_dom_gap_kb(p, d);
 	uint64_t m = d->rise_most_kb < g ? d->rise_most_kb : g;
+
+	/* kill_margin_killed: only the kills a margin can prevent. A kill
+	 * within oom_hold_s is the evidence that this guest's rises reach
+	 * past what it is given; while the load that killed it is still
+	 * there (policy_oom_load_gone()); and only if the rises it shows
+	 * fit within its gap: a guest killed by jumps larger than g_i is
+	 * killed by the next one whatever margin up to g_i it holds, and
+	 * the others page for that margin for nothing (nightly-batch's
+	 * n6, docs/evaluation.md "Session 18: kills of swapless guests
+	 * (oom18)"). */
+	if (p->kill_margin_killed &&
+	    (!(d->flags & POLICY_IN_OOM_MIN) || policy_oom_load_gone(p, d) ||
+	     d->rise_most_kb > g))
+		return 0;
 
 	if (m <= d->swap_free_kb)
 		return 0;
@@ -294,5 +309,10 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
 	/* ws_kb, m <= POLICY_KB_MAX: no overflow */
 	uint64_t k = d->ws_kb + m < up ? d->ws_kb + m : up;
 
-	return k > u1 ? k - u1 : 0;
+	if (k <= u1)
+		return 0;
+	/* A margin below min_change is not written by itself (apply.c's
+	 * threshold) yet moves the others' targets through tier 1: dropped
+	 * (oom17's V8). */
+	return k - u1 < p->min_change_kb ? 0 : k - u1;
 }

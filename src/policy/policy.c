@@ -336,6 +336,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.swap = sf,
 			.spare = policy_spike_spare_kb(p, spike, d, sf),
 			.loop = loop, .margin = margin, .est = est,
+			.keep = p->kill_margin_keep,
 			.dom = (uint32_t)i,
 		};
 	}

@@ -107,6 +107,8 @@ struct policy_params {
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
 	bool kill_margin;              /* a shown rise swap cannot hold: tier 1, out of what is left */
+	bool kill_margin_keep;         /* ... and what of it a guest holds is not cut again */
+	bool kill_margin_killed;       /* ... only for a guest OOM-killed within oom_hold_s */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */

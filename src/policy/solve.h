@@ -68,6 +68,11 @@ struct solve_item {
 	 * guest's own shown rises reach that its free swap cannot hold (0:
 	 * none). Served in tier 1 only as far as tier 1 still fits. */
 	uint64_t margin;
+	/* kill_margin_keep: what of its margin the guest already holds
+	 * (actual above rung[3]) is a floor of tier 1, not cut to fund
+	 * the others (solve_tiers.c margins_fit()). */
+	bool keep;
+	uint64_t kept;     /* that part (solve_tiers.c) */
 	uint64_t need3;    /* rung[3] without the kill margin (solve_tiers.c) */
 	bool est;
 	uint64_t target;   /* out */

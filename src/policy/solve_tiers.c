@@ -192,9 +192,11 @@ static int64_t margins_at(struct solve_item *items, size_t k, uint64_t num,
 	for (size_t j = 0; j < k; j++) {
 		struct solve_item *it = &items[j];
 
-		if (it->est && it->margin)
-			it->rung[3] = it->need3 + (uint64_t)((unsigned __int128)it->margin * num / den) /
-						      4 * 4;
+		if (it->est && it->margin) {
+			uint64_t m = (uint64_t)((unsigned __int128)it->margin * num / den) / 4 * 4;
+
+			it->rung[3] = it->need3 + (m > it->kept ? m : it->kept);
+		}
 	}
 	tier1(items, k);
 	return sum_rung(items, k, 1);
@@ -227,6 +229,19 @@ static void margins_fit(struct solve_item *items, size_t k, int64_t M)
 		if (it->rung[3] + it->margin > it->rung[6])
 			it->margin = it->rung[6] > it->rung[3] ? it->rung[6] - it->rung[3] : 0;
 		it->need3 = it->rung[3];
+		it->kept = 0;
+		/* What of its margin the guest holds already stays, as the
+		 * no-shrink floor keeps what it holds of its need: cut, the
+		 * margin comes back a cycle later at best (growth is paid
+		 * out of memory already free), and a swapless guest at its
+		 * need between the two dies at its next rise
+		 * (kill_margin_keep). */
+		if (it->keep && it->margin && it->actual > it->need3) {
+			it->kept = it->actual - it->need3 < it->margin ? it->actual - it->need3
+								       : it->margin;
+			if (it->lo < it->need3 + it->kept)
+				it->lo = it->need3 + it->kept;
+		}
 		any |= it->margin > 0;
 	}
 	if (!any)

@@ -139,6 +139,84 @@ static void test_unchanged_cases(void **state)
 	assert_int_equal(o[1].target_kb, ref[1].target_kb);
 }
 
+/* kill_margin_keep: what of its margin a guest holds is a floor of
+ * tier 1. z1 holds 340 (need 300, margin 40), the swapper 300 (need 460,
+ * 324 of it its swap cannot hold): M = 640. Without the key, tier 1
+ * (300 + 324) leaves 16 and z1 is cut to that share (test_margin_in_part);
+ * with it z1 keeps its 340 and the swapper stays at what it holds. A
+ * guest holding more than need and margin keeps need and margin only;
+ * one holding part of its margin keeps that part; a margin below
+ * min_change is no margin, kept or not. */
+static void test_margin_kept(void **state)
+{
+	struct policy_dom d[2] = { swapless(1, 340 * MIB, 40 * MIB), swapper(2, 300 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+	struct policy_params keep = params;
+
+	d[0].ws_kb = 300 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 316 * MIB - 8, 316 * MIB);
+	assert_in_range(o[1].target_kb, 324 * MIB, 324 * MIB + 8);
+
+	keep.kill_margin_keep = true;
+	decide(&keep, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 340 * MIB - 8, 340 * MIB);
+	assert_in_range(o[1].target_kb, 300 * MIB - 8, 300 * MIB);
+
+	/* holds 380: keeps 340, the other 40 fund the swapper's need */
+	d[0].actual_kb = d[0].target_kb = 380 * MIB;
+	decide(&keep, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 340 * MIB - 8, 340 * MIB);
+	assert_in_range(o[1].target_kb, 340 * MIB - 8, 340 * MIB);
+
+	/* holds 324: keeps those, the margin's share that fits is smaller */
+	d[0].actual_kb = d[0].target_kb = 324 * MIB;
+	decide(&keep, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 324 * MIB - 8, 324 * MIB);
+	assert_in_range(o[1].target_kb, 300 * MIB - 8, 300 * MIB);
+
+	/* a rise below min_change (16 MiB): no margin at all */
+	d[0].actual_kb = d[0].target_kb = 340 * MIB;
+	d[0].rise_most_kb = 12 * MIB;
+	decide(&keep, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 300 * MIB - 8, 300 * MIB);
+}
+
+/* kill_margin_killed: a margin only for a guest killed within
+ * oom_hold_s (POLICY_IN_OOM_MIN) whose killing load is still there and
+ * whose shown rises fit within its gap. Same two guests as
+ * test_margin_from_swap (the margin 40 served whole when it is one). */
+static void test_margin_killed(void **state)
+{
+	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), swapper(2, 460 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+	struct policy_params killed = params;
+
+	killed.kill_margin_killed = true;
+	decide(&killed, 0, d, 2, o, &cycle);           /* never killed */
+	assert_int_equal(o[0].target_kb, 300 * MIB);
+
+	d[0].flags |= POLICY_IN_OOM_MIN;                /* killed at 310 */
+	d[0].min_kb = 310 * MIB;
+	d[0].oom_raise_kb = 310 * MIB;
+	decide(&killed, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 340 * MIB);
+	assert_int_equal(o[1].target_kb, 420 * MIB);
+
+	d[0].rise_most_kb = 100 * MIB;                  /* jumps past its gap */
+	decide(&killed, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 300 * MIB);
+	decide(&params, 0, d, 2, o, &cycle);            /* without the key: g_i */
+	assert_int_equal(o[0].target_kb, 364 * MIB);
+
+	d[0].rise_most_kb = 40 * MIB;                   /* the killing load gone */
+	d[0].min_kb = d[0].oom_raise_kb = 600 * MIB;
+	decide(&killed, 0, d, 2, o, &cycle);
+	assert_true(o[0].target_kb < 340 * MIB);
+}
+
 /* jump_most(): the rank-th largest of the windows' rises over the last
  * ten minutes. One start-up jump is a rise seen once (rank 2: none); a
  * jitter that comes back is seen in many windows; both age out. */
@@ -175,6 +253,8 @@ int main(void)
 		cmocka_unit_test_setup(test_margin_in_part, setup),
 		cmocka_unit_test_setup(test_never_from_unswappable_need, setup),
 		cmocka_unit_test_setup(test_unchanged_cases, setup),
+		cmocka_unit_test_setup(test_margin_kept, setup),
+		cmocka_unit_test_setup(test_margin_killed, setup),
 		cmocka_unit_test(test_rise_history),
 	};
 
