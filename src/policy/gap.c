@@ -55,9 +55,12 @@ static void bounds(const struct policy_params *p, uint64_t ws_kb, uint64_t floor
 {
 	/* The seed's W/2 ceiling limits how far the gap grows, not where it
 	 * starts: a small guest is not cut below gap_start (the fixed
-	 * headroom) before anything has shown that it can be. */
+	 * headroom) before anything has shown that it can be. gap_half_start
+	 * applies the issue's bound as written (a cut before evidence:
+	 * swap-in and OOM kills in membal-sim, docs/evaluation.md
+	 * "Session 18: the learned gap (gap18)"). */
 	uint64_t half = align_down(ws_kb) / 2;
-	uint64_t cap = half > p->gap_start_kb ? half : p->gap_start_kb;
+	uint64_t cap = half > p->gap_start_kb || p->gap_half_start ? half : p->gap_start_kb;
 	uint64_t top = align_down(p->gap_max_kb < cap ? p->gap_max_kb : cap);
 
 	*lo = floor;

@@ -26,7 +26,8 @@
  *   - gap_ramp_hold: no cut, explored or priced, while W rose at the last
  *     fresh report and the one before (ramp_kb, a ramp);
  *   - the gap stays in [floor, max(floor, min(gap_max, max(W_i/2,
- *     gap_start)))], 4 MiB aligned; floor = gap_min, raised by oom_bump
+ *     gap_start)))], 4 MiB aligned (gap_half_start: min(gap_max, W_i/2),
+ *     the issue's bound as written); floor = gap_min, raised by oom_bump
  *     during the OOM hold (gap_oom_floor_kills: from the n-th kill of a
  *     run within the hold; before it gap_start for the hold), never above
  *     gap_max (by default gap_start: a kill gives the fixed headroom); not below

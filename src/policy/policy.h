@@ -190,6 +190,7 @@ struct policy_params {
 	bool gap_band_tail;            /* no walk step below what fixed's band keeps */
 	bool gap_ramp_hold;            /* no cut while W rises report after report */
 	bool gap_follow;               /* the default action follows W's change */
+	bool gap_half_start;           /* the W/2 ceiling binds below gap_start too */
 };
 
 /* The defaults, in one place (conf/arbiter.ini repeats them). */

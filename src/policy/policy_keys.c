@@ -146,6 +146,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "No cut of the learned gap (explored or priced) while the demand rose at the last two fresh reports (a ramp): a turn to explore tries no change, a priced cut waits. no: cuts on a ramp too." },
 	{ "gap_follow", CFG_BOOL, P(gap_follow), .def = "no",
 	  .doc = "The default action follows the demand's change, as in seed 003 (the goal then moves twice as far: more target writes); no: the default keeps the gap." },
+	{ "gap_half_start", CFG_BOOL, P(gap_half_start), .def = "no",
+	  .doc = "The learned gap's ceiling is max(`gap_min_mb`, min(`gap_max_mb`, demand/2)), issue 14's bound, below `gap_start_mb` too: a domain whose demand is under 2 `gap_start_mb` starts below the fixed headroom, before any evidence (measured in docs/evaluation.md, Session 18: swap-in and OOM kills). no: the ceiling is at least `gap_start_mb`." },
 	{ "gap_seed", CFG_U32, P(gap_seed), .umin = 0, .umax = UINT32_MAX, .def = "1",
 	  .doc = "Seed of the exploration PRNG (xor the domid): runs are repeatable." },
 };

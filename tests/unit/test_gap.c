@@ -233,6 +233,14 @@ static void test_bounds(void **state)
 	gap_bounds(&p, 40 * MIB, false, &lo, &hi);
 	assert_int_equal(hi, p.gap_max_kb);
 	policy_params_default(&p);
+	p.gap_half_start = true;                        /* issue 14's bound as written */
+	gap_bounds(&p, 100 * MIB, false, &lo, &hi);
+	assert_int_equal(hi, 48 * MIB);                 /* W/2, 4 MiB aligned down */
+	gap_bounds(&p, 40 * MIB, false, &lo, &hi);
+	assert_int_equal(hi, p.gap_min_kb);             /* never below the floor */
+	gap_bounds(&p, 1000 * MIB, false, &lo, &hi);
+	assert_int_equal(hi, p.gap_max_kb);             /* nor above gap_max */
+	policy_params_default(&p);
 	gap_bounds(&p, 1000 * MIB, true, &lo, &hi);     /* OOM hold */
 	assert_int_equal(lo, p.gap_max_kb);             /* the floor stops at gap_max */
 	assert_int_equal(hi, p.gap_max_kb);
