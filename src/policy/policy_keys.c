@@ -152,6 +152,10 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Seed of the exploration PRNG (xor the domid): runs are repeatable." },
 };
 
+/* A key past the line record would abort the parse (cfg_table.c): the
+ * build stops first. */
+_Static_assert(CFG_NKEYS(policy_keys) <= CFG_MAX_KEYS, "one cfg_lines per section");
+
 const struct cfg_section policy_section = {
 	"policy", false, policy_keys, CFG_NKEYS(policy_keys),
 	"The balancing policy (design.md §Policy core)."
