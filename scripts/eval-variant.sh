@@ -7,7 +7,7 @@
 # BASE (a table from eval-scarce.sh on the same build and scenarios);
 # the cells are recomputed against BASE's static, self, paper, today and
 # lagged floor, which a key of the default preset cannot move. Output:
-# eval-scarce.sh's table (compare with /work/wt/cmp.py BASE NEW).
+# eval-scarce.sh's table (compare with scripts/eval-cmp.py BASE NEW).
 #
 #   scripts/eval-variant.sh [-j N] [-o DIR] BASE.md PRESET.ini [SCENARIO.ini ...]
 set -eu
