@@ -28,6 +28,7 @@
 #include "policy/policy.h"
 #include "simhost/scenario.h"
 #include "common/config.h"
+#include "scenario_bad.h"
 #include "common/log.h"
 #include "sim/sim.h"
 #include "loop_env.h"
@@ -79,12 +80,6 @@ static void test_parse_good(void **state)
 	sim_scenario_free(&s);
 }
 
-struct bad_case {
-	const char *text;
-	unsigned line;
-	const char *what;   /* expected in the first error */
-};
-
 #define GUEST "[guest a]\nmemory_mb = 256\n"              /* lines 4-5 */
 
 static const struct bad_case bad_cases[] = {
@@ -120,33 +115,8 @@ static const struct bad_case bad_cases[] = {
  * line that holds it; nothing is half loaded. */
 static void test_parse_bad(void **state)
 {
-	char path[] = "/tmp/membal-events-XXXXXX";
-	int fd = mkstemp(path);
-
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
-	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
-		const struct bad_case *c = &bad_cases[i];
-		struct sim_scenario s;
-		struct cfg_file f;
-		char where[128];
-		FILE *fp = fopen(path, "w");
-
-		assert_non_null(fp);
-		fputs(c->text, fp);
-		fclose(fp);
-		if (sim_scenario_load(path, &s, &f) == 0)
-			fail_msg("case %zu accepted:\n%s", i, c->text);
-		assert_null(s.guests);
-		assert_int_equal(s.n_resv_ev, 0);
-		snprintf(where, sizeof(where), "%s:%u: ", path, c->line);
-		if (strncmp(f.first_error, where, strlen(where)) != 0 ||
-		    !strstr(f.first_error, c->what))
-			fail_msg("case %zu: first error '%s', expected '%s...%s'", i,
-				 f.first_error, where, c->what);
-	}
-	unlink(path);
+	check_bad_scenarios(bad_cases, sizeof(bad_cases) / sizeof(bad_cases[0]));
 }
 
 /* Each bad line is counted, not only the first. */

@@ -17,6 +17,7 @@
 #include "simhost/scenario.h"
 #include "simhost/workload.h"
 #include "common/config.h"
+#include "scenario_bad.h"
 #include "common/log.h"
 #include "sim_world.h"
 
@@ -250,12 +251,6 @@ static void test_scenario_good(void **state)
 	assert_int_equal(128 * MiB - sim_overhead_default_kb(128 * MiB), 79 * MiB);
 }
 
-struct bad_case {
-	const char *text;
-	unsigned line;
-	const char *what;   /* expected in the first error */
-};
-
 #define HOST "[host]\ntotal_mb = 2048\ndom0_mb = 512\n"   /* lines 1-3 */
 
 static const struct bad_case bad_cases[] = {
@@ -306,36 +301,8 @@ static const struct bad_case bad_cases[] = {
  * line that holds the problem. Through a real file, as the sim loads it. */
 static void test_scenario_bad_lines(void **state)
 {
-	char path[] = "/tmp/membal-scenario-XXXXXX";
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	close(fd);
-	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
-		const struct bad_case *c = &bad_cases[i];
-		struct sim_scenario s;
-		struct cfg_file f;
-		char where[128];
-		FILE *fp = fopen(path, "w");
-
-		assert_non_null(fp);
-		fputs(c->text, fp);
-		fclose(fp);
-		if (sim_scenario_load(path, &s, &f) == 0)
-			fail_msg("case %zu accepted:\n%s", i, c->text);
-		assert_null(s.guests);
-		assert_int_equal(s.n_guests, 0);
-		/* line 0: the file as a whole, named without a line */
-		if (c->line)
-			snprintf(where, sizeof(where), "%s:%u: ", path, c->line);
-		else
-			snprintf(where, sizeof(where), "%s: ", path);
-		if (strncmp(f.first_error, where, strlen(where)) != 0 ||
-		    !strstr(f.first_error, c->what))
-			fail_msg("case %zu: first error '%s', expected '%s...%s'", i,
-				 f.first_error, where, c->what);
-	}
-	unlink(path);
+	(void)state;
+	check_bad_scenarios(bad_cases, sizeof(bad_cases) / sizeof(bad_cases[0]));
 }
 
 static void test_scenario_missing_file(void **state)
