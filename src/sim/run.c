@@ -55,11 +55,11 @@ static uint64_t dom_events(void *ctx, uint32_t domid)
 	return xsd_domain_events(ctx, domid);
 }
 
-/* The administrator's `membalctl reserve --for NAME --wait` before a
- * guest's `xl create` (create_gate() below). */
 /* How often `membalctl reserve --wait` asks (src/ctl/control_cmd.c). */
 #define RESV_POLL_MS 100
 
+/* The administrator's `membalctl reserve --for NAME --wait` before a
+ * guest's `xl create` (create_gate() below). */
 struct toolstack_resv {
 	uint32_t domid;
 	uint32_t id;            /* the reservation; 0 none (yet, or any more) */
