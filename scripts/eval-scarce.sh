@@ -25,14 +25,9 @@ set -eu
 cd "$(dirname "$0")/.."
 JOBS=2
 OUT=${OUT:-/tmp/eval-scarce}
-while [ $# -gt 0 ]; do
-	case $1 in
-	-j) JOBS=$2; shift 2 ;;
-	-o) OUT=$2; shift 2 ;;
-	*) break ;;
-	esac
-done
 . scripts/eval-common.sh
+eval_options "$@"
+shift $EVAL_NOPT
 eval_setup eval-scarce
 TODAY=$OUT/today.ini
 printf '[policy]\nneed = committed\n' >"$TODAY"

@@ -14,17 +14,12 @@ set -eu
 cd "$(dirname "$0")/.."
 JOBS=1
 OUT=${OUT:-/tmp/eval-variant}
-while [ $# -gt 0 ]; do
-	case $1 in
-	-j) JOBS=$2; shift 2 ;;
-	-o) OUT=$2; shift 2 ;;
-	*) break ;;
-	esac
-done
+. scripts/eval-common.sh
+eval_options "$@"
+shift $EVAL_NOPT
 [ $# -ge 2 ] || { echo "usage: $0 [-j N] [-o DIR] BASE.md PRESET.ini [SCENARIO.ini ...]" >&2; exit 2; }
 BASE=$1 PRESET=$2
 shift 2
-. scripts/eval-common.sh
 eval_setup eval-variant
 [ $# -gt 0 ] || set -- $(single_host_scenarios)
 pname=$(basename "$PRESET" .ini)
