@@ -155,6 +155,9 @@ struct lag_state {
 	uint64_t retouch_kb;     /* back from a kill, it has re-touched this much; 0: all */
 	uint64_t untouched_kb;   /* of its demand, what it has not re-touched yet */
 	bool dead;               /* the kill-aware floor let it die this step */
+	bool creating;           /* due (start_s > 0), its memory not yet free */
+	uint64_t create_kb;      /* what it is created with, within [L_i, H_i] */
+	uint64_t wait_kb;        /* while creating, what it lacks: its whole need */
 };
 
 /*
@@ -367,6 +370,69 @@ out:
 	free(kept);
 }
 
+/*
+ * A guest due at start_s > 0 is created once what it is created with is
+ * free (`xl create` after `membalctl reserve --wait`): memory is not
+ * counted twice. lag_targets() has made the room (the others' targets
+ * leave create_kb out, as the reservation's cut does). What another
+ * guest holds above its new target but within its lagged need
+ * (max(target, top)) leaves it only at its balloon's speed (lag_move's
+ * decreases). What it holds above both is the water-filling's leftover,
+ * spread over the guests only because nobody needed it: a policy that
+ * had kept it free would create at once, so the floor takes it back at
+ * once, as much as the new guest lacks (from each guest in proportion to
+ * its part), and charges no wait for it. Until it is created the guest
+ * is short its whole need (sim_guest_step_unstarted). Returns whether a
+ * guest was created (the caller fills again with it in).
+ */
+static bool lag_create(struct lag_state *s, size_t n, int64_t budget)
+{
+	int64_t held = 0;
+	bool made = false;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i].live && !s[i].creating)
+			held += (int64_t)s[i].alloc;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t parked = 0, lack, took = 0;
+
+		if (!s[i].live || !s[i].creating)
+			continue;
+		if (budget - held < (int64_t)s[i].create_kb) {
+			lack = (uint64_t)((int64_t)s[i].create_kb - (budget - held));
+			for (size_t j = 0; j < n; j++) {
+				uint64_t keep = s[j].target > s[j].top ? s[j].target : s[j].top;
+
+				if (s[j].live && !s[j].creating && s[j].seen && s[j].alloc > keep)
+					parked += s[j].alloc - keep;
+			}
+			/* all of it if that is not enough: the rest comes by
+			 * balloon (lag_move) */
+			if (parked < lack)
+				lack = parked;
+			for (size_t j = 0; j < n && took < lack; j++) {
+				uint64_t keep = s[j].target > s[j].top ? s[j].target : s[j].top, x;
+
+				if (!s[j].live || s[j].creating || !s[j].seen || s[j].alloc <= keep)
+					continue;
+				x = (uint64_t)((double)(s[j].alloc - keep) * (double)lack / (double)parked) + 1;
+				x = x < s[j].alloc - keep ? x : s[j].alloc - keep;
+				x = x < lack - took ? x : lack - took;
+				s[j].alloc -= x;
+				took += x;
+			}
+			held -= (int64_t)took;
+			if (budget - held < (int64_t)s[i].create_kb)
+				continue;
+		}
+		s[i].creating = false;
+		s[i].alloc = s[i].create_kb;
+		held += (int64_t)s[i].alloc;
+		made = true;
+	}
+	return made;
+}
+
 static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
 {
 	uint64_t base = 0, spare;
@@ -374,8 +440,10 @@ static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
 
 	for (size_t i = 0; i < n; i++) {
 		if (s[i].live && !s[i].seen) {
-			s[i].target = s[i].alloc;
-			budget -= (int64_t)s[i].alloc;
+			/* a guest being created: the room for it is made at
+			 * once (the reservation's cut), the others share the rest */
+			s[i].target = s[i].creating ? s[i].create_kb : s[i].alloc;
+			budget -= (int64_t)s[i].target;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -412,7 +480,7 @@ static uint64_t lag_move(struct lag_state *s, size_t n, int64_t budget,
 		uint64_t step = s[i].rate * step_ms / 1000;
 		int64_t free_kb = budget - held;
 
-		if (!s[i].live || s[i].alloc >= s[i].target || free_kb <= 0)
+		if (!s[i].live || s[i].creating || s[i].alloc >= s[i].target || free_kb <= 0)
 			continue;
 		uint64_t up = s[i].target - s[i].alloc;
 
@@ -427,6 +495,12 @@ static uint64_t lag_move(struct lag_state *s, size_t n, int64_t budget,
 
 		if (!s[i].live)
 			continue;
+		if (s[i].creating) {
+			/* not started: short its whole need, as the guest
+			 * model charges a guest waiting for its room */
+			shortfall += s[i].wait_kb;
+			continue;
+		}
 		lack = s[i].need_now > s[i].alloc ? s[i].need_now - s[i].alloc : 0;
 		other = s[i].need_now > s[i].anon ? s[i].need_now - s[i].anon : 0;
 		if (s[i].restart_ms) {
@@ -514,7 +588,8 @@ static void lag_row(FILE *f, const struct sim_scenario *sc,
 			sc->guests[i].name, (double)s[i].need_now / 1024,
 			(double)s[i].need_then / 1024, (double)s[i].target / 1024,
 			(double)s[i].alloc / 1024,
-			s[i].need_now > s[i].alloc
+			s[i].creating ? (double)s[i].wait_kb / 1024
+			: s[i].need_now > s[i].alloc
 				? (double)(s[i].need_now - s[i].alloc) / 1024 : 0.0);
 	}
 }
@@ -567,11 +642,15 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 				memset(&s[i].oom, 0, sizeof(s[i].oom));
 				s[i].down_ms = 0;
 				s[i].retouch_kb = 0;
-				/* it starts with what it was created with */
-				s[i].alloc = g->memory_kb < s[i].min ? s[i].min
-					   : g->memory_kb > s[i].max ? s[i].max : g->memory_kb;
+				/* it starts with what it was created with; one
+				 * due later waits for that memory (lag_create) */
+				s[i].create_kb = g->memory_kb < s[i].min ? s[i].min
+					       : g->memory_kb > s[i].max ? s[i].max : g->memory_kb;
+				s[i].creating = g->start_ms > 0;
+				s[i].alloc = s[i].creating ? 0 : s[i].create_kb;
 				s[i].live = true;
 			}
+			s[i].wait_kb = sim_guest_need_kb(g, s[i].anon);
 			/* A workload the floor killed, back and re-touching:
 			 * it needs what it has touched, not its curve yet (the
 			 * lagged need too: optimistic, a floor); the rest is
@@ -589,7 +668,15 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 				s[i].anon_then = then;
 			}
 		}
+		for (size_t i = 0; i < sc->n_guests; i++)
+			s[i].seen = s[i].seen && !s[i].creating;
 		lag_targets(s, sc->n_guests, budget);
+		if (lag_create(s, sc->n_guests, budget)) {
+			for (size_t i = 0; i < sc->n_guests; i++)
+				s[i].seen = s[i].live && t >= sc->guests[i].start_ms + lag_ms &&
+					    !s[i].creating;
+			lag_targets(s, sc->n_guests, budget);
+		}
 		kbms += (double)lag_move(s, sc->n_guests, budget, step_ms, oom_kills) *
 			(double)step_ms;
 		if (series && tick_ms && t % tick_ms == 0)

@@ -384,6 +384,85 @@ static void test_lagged_floor_keeps_swapless(void **state)
 	{ .need_kb = (need) * MiB, .min_kb = (min) * MiB, .top_kb = (top) * MiB, \
 	  .keep_kb = (keep) * MiB, .dead_kb = (dead) * MiB, .may_die = true }
 
+/*
+ * A guest due at start_s is created once what it is created with is free
+ * (lag_create): memory is not counted twice. `a` (need 1500 + 100 MiB of
+ * overhead, H_i 4096) holds the host's whole budget B (its need plus the
+ * water-filling's leftover, spread into it) when `n` arrives at 10 s.
+ * The memory a holds above its lagged need is taken back at once for n
+ * (a policy that had kept it free would create n at once): n of 512
+ * MiB, less than that leftover, is created at 10 s as before. n of 1024
+ * MiB, more than the leftover, waits until a's balloon (100 MiB/s) has
+ * also come down from its need to B - 1024: (1024 - (B - 1600)) / 100 s,
+ * its whole need (100 MiB) short meanwhile. Before session 19 the floor
+ * created it at 10 s with memory a still held, and n lacked nothing.
+ */
+static void arrival(uint64_t n_mb, double *mibs, double *created_s)
+{
+	static const char *const ini =
+		"[host]\ntotal_mb = 3072\ndom0_mb = 512\nballoon_rate_mb_s = 100\n"
+		"[guest a]\nmemory_mb = 1800\nstatic_max_mb = 4096\noverhead_kb = 102400\n"
+		"workload = const:1500\n"
+		"[guest n]\nmemory_mb = %llu\nstatic_max_mb = 2048\noverhead_kb = 102400\n"
+		"start_s = 10\nworkload = const:100\n";
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	char text[1024], line[256];
+	FILE *series = tmpfile();
+	uint64_t kills;
+
+	assert_non_null(series);
+	arbiter_config_defaults(&c);
+	snprintf(text, sizeof(text), ini, (unsigned long long)n_mb);
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	*mibs = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, series, 100, &kills);
+	*created_s = -1;
+	rewind(series);
+	while (fgets(line, sizeof(line), series)) {
+		double t, need, then, target, alloc, lack;
+		char guest[16];
+
+		assert_int_equal(sscanf(line, "%lf,%15[^,],%lf,%lf,%lf,%lf,%lf", &t, guest,
+					&need, &then, &target, &alloc, &lack), 7);
+		if (strcmp(guest, "n"))
+			continue;
+		if (alloc == 0) {
+			/* waiting: short its whole need */
+			assert_true(fabs(lack - 100) < 0.2);
+			assert_true(*created_s < 0);
+		} else if (*created_s < 0) {
+			/* created with n_mb; once heard of, its balloon may
+			 * already have moved one step (10 MiB) toward its need */
+			*created_s = t;
+			assert_true(alloc <= (double)n_mb + 0.1 && alloc >= (double)n_mb - 10.1);
+		}
+	}
+	fclose(series);
+	sim_scenario_free(&sc);
+}
+
+static void test_lagged_floor_arrival(void **state)
+{
+	struct arbiter_config c;
+	double small, small_at, big, big_at, budget, wait;
+
+	(void)state;
+	arbiter_config_defaults(&c);
+	budget = 3072 - 512 - (double)c.policy.params.reserve_kb / 1024;
+	arrival(512, &small, &small_at);
+	arrival(1024, &big, &big_at);
+	wait = (1024 - (budget - 1600)) / 100;
+	print_message("B %.0f MiB: 512 MiB created at %.1f s, 1024 MiB at %.1f s "
+		      "(wait %.1f s); floor %.0f / %.0f MiB*s\n",
+		      budget, small_at, big_at, wait, small, big);
+	assert_true(budget - 1600 > 512 && budget - 1600 < 1024);
+	assert_true(fabs(small_at - 10.0) < 0.01);
+	assert_true(big_at > 10.0 + wait - 0.25 && big_at < 10.0 + wait + 0.25);
+	/* the wait is charged: n's whole need for it */
+	assert_true(big - small > 100 * (wait - 0.3));
+}
+
 static void test_kill_instant(void **state)
 {
 	/* Keeping the swapless guest alive is cheaper: a (no swap) needs
@@ -523,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_floor_unmanaged_like_arbiter),
 		cmocka_unit_test(test_lagged_floor),
 		cmocka_unit_test(test_lagged_floor_unseen),
+		cmocka_unit_test(test_lagged_floor_arrival),
 		cmocka_unit_test(test_gini),
 	};
 
