@@ -566,6 +566,31 @@ static uint64_t need_at(const struct arbiter_config *cfg,
 	return *managed ? s.committed_as_kb + s.overhead_kb : s.actual_kb;
 }
 
+/*
+ * What a causal policy knows of guest g at t: its agent's report of
+ * t - lag_ms (*then), the lag from the start on (false: nothing yet,
+ * the guest keeps what it was created with). While the agent is quiet
+ * (agent_quiet_s: hung, its report keeps its last figures) the policy
+ * hears nothing new, so neither does the floor: its need stays the one
+ * of the hang's start, and a guest whose agent was quiet from its boot
+ * has not been heard of until the agent speaks (plus the lag). Before
+ * session 19 the floor read a quiet guest's demand all along.
+ */
+static bool heard(const struct sim_guest_spec *g, uint64_t t, uint64_t lag_ms,
+		  uint64_t *then)
+{
+	*then = t > lag_ms ? t - lag_ms : 0;
+	if (t < g->start_ms + lag_ms)
+		return false;
+	if (g->quiet_to_ms > g->quiet_from_ms && *then >= g->quiet_from_ms &&
+	    *then < g->quiet_to_ms) {
+		if (g->quiet_from_ms <= g->start_ms)
+			return false;
+		*then = g->quiet_from_ms;
+	}
+	return true;
+}
+
 double sim_floor_lagged(const struct sim_scenario *sc,
 			const struct arbiter_config *cfg, uint64_t duration_ms,
 			uint64_t step_ms, uint64_t lag_ms)
@@ -612,7 +637,7 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 		for (size_t i = 0; i < sc->n_guests; i++) {
 			const struct sim_guest_spec *g = &sc->guests[i];
 			bool managed;
-			uint64_t lo, hi;
+			uint64_t lo, hi, then;
 
 			if (!running_at(g, t)) {
 				s[i].live = false;
@@ -624,17 +649,16 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 				s[i].live = false;
 				continue;
 			}
-			s[i].need_then = need_at(cfg, g, t > lag_ms ? t - lag_ms : 0,
-						 &managed, &lo, &hi);
-			s[i].seen = t >= g->start_ms + lag_ms;
+			s[i].seen = heard(g, t, lag_ms, &then);
+			s[i].need_then = need_at(cfg, g, then, &managed, &lo, &hi);
 			s[i].min = lo;
 			s[i].max = hi > lo ? hi : lo;
 			s[i].rate = g->balloon_rate_kb_s;
 			/* zram: less than its size, uncapped (model.h) */
 			s[i].swap = sim_swap_room_kb(g, UINT64_MAX);
 			s[i].anon = sim_guest_demand_kb(g, t - g->start_ms);
-			s[i].anon_then = t > lag_ms && t - lag_ms > g->start_ms
-				? sim_guest_demand_kb(g, t - lag_ms - g->start_ms)
+			s[i].anon_then = then > g->start_ms
+				? sim_guest_demand_kb(g, then - g->start_ms)
 				: sim_guest_demand_kb(g, 0);
 			s[i].restart_ms = g->phys.oom_restart_ms;
 			s[i].touch_kb_s = sim_guest_retouch_kb_s(g);
@@ -659,13 +683,13 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 				s[i].retouch_kb = 0;
 			s[i].untouched_kb = s[i].retouch_kb ? s[i].anon - s[i].retouch_kb : 0;
 			if (s[i].retouch_kb) {
-				uint64_t then = s[i].anon_then < s[i].retouch_kb
-					      ? s[i].anon_then : s[i].retouch_kb;
+				uint64_t was = s[i].anon_then < s[i].retouch_kb
+					     ? s[i].anon_then : s[i].retouch_kb;
 
 				s[i].need_now -= s[i].anon - s[i].retouch_kb;
 				s[i].anon = s[i].retouch_kb;
-				s[i].need_then -= s[i].anon_then - then;
-				s[i].anon_then = then;
+				s[i].need_then -= s[i].anon_then - was;
+				s[i].anon_then = was;
 			}
 		}
 		for (size_t i = 0; i < sc->n_guests; i++)

@@ -463,6 +463,80 @@ static void test_lagged_floor_arrival(void **state)
 	assert_true(big - small > 100 * (wait - 0.3));
 }
 
+/*
+ * A guest whose agent is quiet (agent_quiet_s) tells the policy nothing
+ * new, so the lagged floor does not hear of it either (heard()): q's
+ * load jumps 100 -> 700 MiB at 12 s inside its agent's silence (10-20 s);
+ * the floor's lagged need stays the one of 10 s (200 MiB with the
+ * overhead) until 2 s after the agent speaks again, 22 s, where without
+ * the silence it had the jump at 14 s. b's agent is quiet from its boot
+ * to 8 s: the floor has not heard of it until 10 s and leaves it what
+ * it was created with. Before session 19 the floor read both all along.
+ */
+static double quiet_series(bool quiet, double then_at[4], double b_target[2])
+{
+	static const double at[4] = { 13.0, 15.0, 21.9, 22.5 };
+	static const char *const ini =
+		"[host]\ntotal_mb = 2560\ndom0_mb = 512\nballoon_rate_mb_s = 1000000\n"
+		"[guest q]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"swap_mb = 1024\nworkload = step:100,700,12\n%s\n"
+		"[guest b]\nmemory_mb = 300\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"workload = const:400\n%s\n";
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	char text[1024], line[256];
+	FILE *series = tmpfile();
+	uint64_t kills;
+	double mibs;
+
+	assert_non_null(series);
+	arbiter_config_defaults(&c);
+	snprintf(text, sizeof(text), ini, quiet ? "agent_quiet_s = 10,20" : "",
+		 quiet ? "agent_quiet_s = 0,8" : "");
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	mibs = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, series, 100, &kills);
+	rewind(series);
+	while (fgets(line, sizeof(line), series)) {
+		double t, need, then, target, alloc, lack;
+		char guest[16];
+
+		assert_int_equal(sscanf(line, "%lf,%15[^,],%lf,%lf,%lf,%lf,%lf", &t, guest,
+					&need, &then, &target, &alloc, &lack), 7);
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(guest, "q") && fabs(t - at[i]) < 0.01)
+				then_at[i] = then;
+		if (!strcmp(guest, "b") && fabs(t - 5.0) < 0.01)
+			b_target[0] = target;
+		if (!strcmp(guest, "b") && fabs(t - 10.5) < 0.01)
+			b_target[1] = target;
+	}
+	fclose(series);
+	sim_scenario_free(&sc);
+	return mibs;
+}
+
+static void test_lagged_floor_quiet_agent(void **state)
+{
+	double q[4], open[4], bq[2], bo[2], fq, fo;
+
+	(void)state;
+	fq = quiet_series(true, q, bq);
+	fo = quiet_series(false, open, bo);
+	print_message("lagged need of q at 13/15/21.9/22.5 s: quiet %.0f %.0f %.0f %.0f, "
+		      "heard %.0f %.0f %.0f %.0f; b's target at 5 s %.0f / %.0f; "
+		      "floor %.0f / %.0f MiB*s\n", q[0], q[1], q[2], q[3],
+		      open[0], open[1], open[2], open[3], bq[0], bo[0], fq, fo);
+	assert_true(fabs(q[0] - 200) < 0.5 && fabs(q[1] - 200) < 0.5 && fabs(q[2] - 200) < 0.5);
+	assert_true(fabs(q[3] - 800) < 0.5);
+	assert_true(fabs(open[0] - 200) < 0.5 && fabs(open[1] - 800) < 0.5);
+	/* b unheard of: what it was created with; heard: its need (500) */
+	assert_true(fabs(bq[0] - 300) < 0.5);
+	assert_true(bo[0] > 499);
+	assert_true(bq[1] > 499);
+	assert_true(fq > fo + 100);
+}
+
 static void test_kill_instant(void **state)
 {
 	/* Keeping the swapless guest alive is cheaper: a (no swap) needs
@@ -603,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_lagged_floor),
 		cmocka_unit_test(test_lagged_floor_unseen),
 		cmocka_unit_test(test_lagged_floor_arrival),
+		cmocka_unit_test(test_lagged_floor_quiet_agent),
 		cmocka_unit_test(test_gini),
 	};
 
