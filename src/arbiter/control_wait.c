@@ -54,6 +54,8 @@ static void send_line(int fd, const char *answer)
 	char line[CONTROL_ANSWER_MAX + 1];
 	int n = snprintf(line, sizeof(line), "%s\n", answer);
 
+	if (n >= (int)sizeof(line))
+		n = (int)sizeof(line) - 1;   /* never: answers are shorter */
 	if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n)
 		log_debug("control: an awaited answer was not delivered: %s", strerror(errno));
 }
