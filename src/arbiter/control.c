@@ -238,17 +238,9 @@ void control_handle(struct arbiter *a, const char *line, char *answer,
 		else
 			snprintf(answer, size, "OK renewed %u", id);
 	} else if (!strcmp(cmd, "reserved") && parse_id(arg1, &id)) {
-		/* membalctl reserve --wait asks this every 100 ms */
-		uint64_t missing;
-		char why[CONTROL_ANSWER_MAX - 64];
-		int r = arbiter_reservation_ready(a, id, &missing, why, sizeof(why));
-
-		if (r < 0)
-			snprintf(answer, size, "ERR no reservation %u (expired or released?)", id);
-		else if (r)
-			snprintf(answer, size, "OK ready %u", id);
-		else
-			snprintf(answer, size, "OK missing %llu %s", (unsigned long long)missing, why);
+		/* membalctl reserve --wait of an older membalctl asks this
+		 * every 100 ms (a newer one: await, control_wait.c) */
+		control_reserved_answer(a, id, answer, size);
 	} else if (!strcmp(cmd, "state-export") && arg1) {
 		char text[RESV_STATE_MAX];
 
@@ -261,7 +253,8 @@ void control_handle(struct arbiter *a, const char *line, char *answer,
 	}
 }
 
-static void serve_one(int cfd, struct arbiter *a)
+/* Returns true when cfd was parked (control_await): not to be closed. */
+static bool serve_one(int cfd, struct arbiter *a)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
@@ -271,7 +264,7 @@ static void serve_one(int cfd, struct arbiter *a)
 	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
 	    (cred.uid != 0 && cred.uid != geteuid())) {
 		dprintf(cfd, "ERR permission denied\n");
-		return;
+		return false;
 	}
 	/* membalctl writes its line at once; do not let a silent client
 	 * hold the cycle for more than a moment. */
@@ -291,11 +284,19 @@ static void serve_one(int cfd, struct arbiter *a)
 	line[got] = '\0';
 	if (!memchr(line, '\n', got)) {
 		dprintf(cfd, "ERR request too long or incomplete\n");
-		return;
+		return false;
 	}
 	*strchr(line, '\n') = '\0';
+	if (!strcmp(line, "await") || !strncmp(line, "await ", 6))
+		return control_await(a, cfd, line + 5, clock_now_ms());
 	control_handle(a, line, answer, sizeof(answer));
 	dprintf(cfd, "%s\n", answer);
+	return false;
+}
+
+bool control_serve_fd(int cfd, struct arbiter *a)
+{
+	return serve_one(cfd, a);
 }
 
 void control_serve(int fd, struct arbiter *a)
@@ -305,8 +306,8 @@ void control_serve(int fd, struct arbiter *a)
 
 		if (cfd < 0)
 			return;
-		serve_one(cfd, a);
-		close(cfd);
+		if (!serve_one(cfd, a))
+			close(cfd);
 	}
 }
 

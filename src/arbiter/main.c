@@ -124,7 +124,7 @@ static void watchdog_ping(void)
 static void wait_next(struct arbiter *a, int ctl_fd, uint64_t due)
 {
 	while (!got_term && !got_hup) {
-		uint64_t now = clock_now_ms(), wait;
+		uint64_t now = clock_now_ms(), wait, wake;
 
 		if (now >= due)
 			return;
@@ -132,7 +132,9 @@ static void wait_next(struct arbiter *a, int ctl_fd, uint64_t due)
 			clock_advance(due - now);
 			return;
 		}
-		wait = due - now;
+		/* a parked `await` whose time comes first is answered then */
+		wake = control_wake_due(due);
+		wait = wake > now ? wake - now : 0;
 		if (watchdog_ms) {
 			uint64_t ping_due = watchdog_last + watchdog_ms / 2;
 
@@ -148,6 +150,7 @@ static void wait_next(struct arbiter *a, int ctl_fd, uint64_t due)
 
 		if (rc > 0)
 			control_serve(ctl_fd, a);
+		control_wake(a, clock_now_ms());   /* awaits whose time is up */
 	}
 }
 
@@ -295,6 +298,7 @@ int main(int argc, char **argv)
 			reload(&a, &o, refused, sizeof(refused));
 		}
 		arbiter_cycle(&a);
+		control_wake(&a, clock_now_ms());   /* awaits this cycle made ready */
 		publish(&a);
 		watchdog_ping();
 		if (!ready) {
@@ -319,6 +323,7 @@ int main(int argc, char **argv)
 	arbiter_shutdown(&a);
 	if (a.cfg.metrics_file[0])
 		status_write_metrics_down(a.cfg.metrics_file);   /* membal_up 0 */
+	control_await_close();
 	control_close(ctl_fd, cfg->control_socket, &ctl_made);
 	arbiter_free(&a);
 	hv.ops->close(&hv);

@@ -3,7 +3,10 @@
  * membalctl pause|resume [DOMAIN], reserve SIZE [--lease S] [--for NAME]
  * [--wait [--timeout S]], release [ID], renew ID: one request line to the
  * arbiter's control socket, one answer line back (src/arbiter/control.h);
- * --wait asks again every RESERVE_POLL_MS (100 ms).
+ * --wait waits on `await ID RESERVE_POLL_MS`: answered the moment a cycle
+ * makes the reservation ready, else after RESERVE_POLL_MS (100 ms) and
+ * asked again; an arbiter without `await` is asked `reserved ID` every
+ * RESERVE_POLL_MS.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +17,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/parse.h"
@@ -81,9 +85,21 @@ static void usage(FILE *out)
 	      "is mode 0600).\n", out);
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The arbiter's ERR text of the last ask() that failed with one. */
+static char last_err[1024];
+
 /* One request; the answer after "OK " into out (when not NULL: nothing
- * printed), else printed. 0 OK, 1 error (printed). */
-static int ask(const char *path, const char *line, char *out, size_t size)
+ * printed), else printed. 0 OK, 1 error (printed unless quiet). */
+static int ask_as(const char *path, const char *line, char *out, size_t size,
+		  bool quiet)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char answer[1024];
@@ -138,8 +154,15 @@ static int ask(const char *path, const char *line, char *out, size_t size)
 			printf("%s\n", answer[2] ? answer + 3 : "ok");
 		return 0;
 	}
-	fprintf(stderr, "membalctl: %s\n", !strncmp(answer, "ERR ", 4) ? answer + 4 : answer);
+	snprintf(last_err, sizeof(last_err), "%s", !strncmp(answer, "ERR ", 4) ? answer + 4 : answer);
+	if (!quiet)
+		fprintf(stderr, "membalctl: %s\n", last_err);
 	return 1;
+}
+
+static int ask(const char *path, const char *line, char *out, size_t size)
+{
+	return ask_as(path, line, out, size, false);
 }
 
 static int request(const char *path, const char *line)
@@ -168,21 +191,43 @@ static int reserve(const char *path, const char *line, bool wait,
 	fprintf(stderr, "membalctl: reservation %s\n", out);
 	if (!wait)
 		return 0;
-	snprintf(q, sizeof(q), "reserved %lu\n", id);
-	/* Asked every RESERVE_POLL_MS: the answer changes at the arbiter's
-	 * cycles, and its early cycles (follow_up_ms after one that cut
-	 * guests for the room) come a fraction of an interval apart; asked
-	 * once a second, the new guest waited up to a second more with its
-	 * whole need short (design.md §Growth is never cut, "The follow-up
-	 * cycle"). */
-	for (uint64_t waited_ms = 0;; waited_ms += RESERVE_POLL_MS) {
-		if (ask(path, q, out, sizeof(out)))
-			return 1;
+	/* The answer changes at the arbiter's cycles, and its early cycles
+	 * (follow_up_ms after one that cut guests for the room) come a
+	 * fraction of an interval apart. `await` is answered at the end of
+	 * the cycle that makes it ready, or after RESERVE_POLL_MS (asked
+	 * again then, so that a fresh reading, reserve_fresh, is taken as
+	 * often as before); asked once a second, the new guest waited up to
+	 * a second more with its whole need short, asked every 100 ms up to
+	 * 100 ms more (design.md §Growth is never cut, "The follow-up
+	 * cycle"). An older arbiter does not know `await`: asked `reserved`
+	 * every RESERVE_POLL_MS. */
+	bool await = true;
+	uint64_t start = mono_ms();
+
+	snprintf(q, sizeof(q), "await %lu %u\n", id, RESERVE_POLL_MS);
+	for (;;) {
+		uint64_t asked = mono_ms(), took;
+
+		if (ask_as(path, q, out, sizeof(out), await)) {
+			if (!await || strncmp(last_err, "unknown request", 15)) {
+				if (await)
+					fprintf(stderr, "membalctl: %s\n", last_err);
+				return 1;
+			}
+			await = false;
+			snprintf(q, sizeof(q), "reserved %lu\n", id);
+			if (ask(path, q, out, sizeof(out)))
+				return 1;
+		}
 		if (!strncmp(out, "ready", 5))
 			return 0;
-		if (waited_ms >= timeout_s * 1000)
+		if (mono_ms() - start >= timeout_s * 1000)
 			break;
-		usleep(RESERVE_POLL_MS * 1000);
+		/* an answer sooner than RESERVE_POLL_MS (`reserved`, or an
+		 * arbiter with no room to park the request): wait the rest */
+		took = mono_ms() - asked;
+		if (took < RESERVE_POLL_MS)
+			usleep((useconds_t)(RESERVE_POLL_MS - took) * 1000);
 	}
 	unsigned long long missing = strtoull(out + 8, &end, 10);
 

@@ -9,6 +9,12 @@ membalctl_SRCS   := src/ctl/membalctl.c src/ctl/plan.c src/ctl/plan_csv.c src/ct
 membalctl_LIBS   := policy common
 membalctl_LDLIBS := $(LIBS_INIH) $(LIBS_JSONC) $(LIBS_MATH)
 
+# reserve --wait against a scripted arbiter: await, and the fallback.
+TESTS += test_ctl_await
+test_ctl_await_SRCS   := tests/unit/test_ctl_await.c src/ctl/control_cmd.c src/ctl/ctl_paths.c
+test_ctl_await_LIBS   := common
+test_ctl_await_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) -pthread
+
 # Runs $(MEMBAL_BIN)/membalctl plan on tests/fixtures/plan.
 # The price column against printf's "%.6g", byte for byte.
 TESTS += test_plan_price

@@ -117,7 +117,8 @@ static void world_close(struct world *w)
 
 /* README's "Starting a new VM on a full host", as the tooling runs it:
  * `membalctl reserve SIZE --for NAME --wait --timeout S` (asks at once,
- * then every RESV_POLL_MS), `xl create` once it answers ready, then `membalctl
+ * then every RESV_POLL_MS, and is answered at the end of the cycle that
+ * makes it ready: awaited()), `xl create` once it answers ready, then `membalctl
  * release`; at the timeout the reservation is released and the guest is
  * not started. SIZE is xl's memory=.
  * reserve_wait_s = 0: no reservation, `xl create` at start_s. */
@@ -411,6 +412,23 @@ static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
 	return m < c ? m : c;
 }
 
+/* `membalctl reserve --wait`'s `await` (src/arbiter/control_wait.c): a
+ * reservation this cycle made ready is answered at its end, the
+ * toolstack's `xl create` a millisecond later (the answer's trip), not at
+ * its next ask. */
+static void awaited(struct world *w, uint64_t now)
+{
+	for (size_t i = 0; w->resv && i < w->sc->n_guests; i++) {
+		struct toolstack_resv *r = &w->resv[i];
+		uint64_t missing;
+		char why[512];
+
+		if (r->id && r->poll_ms > now + 1 &&
+		    arbiter_reservation_ready(&w->a, r->id, &missing, why, sizeof(why)) > 0)
+			r->poll_ms = now + 1;
+	}
+}
+
 /* The next time a waiting `membalctl reserve --wait` asks, if one does
  * before `until`: the host is advanced to it so that the toolstack sees
  * the answer of every cycle within RESV_POLL_MS. */
@@ -485,6 +503,7 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 				free(xs_get_domain_path(w.a.xs, 0));
 			arbiter_cycle(&w.a);
 			keep_writes(&w, r);
+			awaited(&w, next);
 			if (!w.a.early)
 				next_cycle += w.cfg.interval_ms;
 			next_run = arbiter_next_cycle(&w.a, next, next_cycle);

@@ -115,6 +115,11 @@ test_reserve_released_SRCS   := tests/unit/test_reserve_released.c
 test_reserve_released_LIBS   := memsim arbiter simhost agent policy common xsd
 test_reserve_released_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
 
+TESTS += test_control_await
+test_control_await_SRCS   := tests/unit/test_control_await.c
+test_control_await_LIBS   := memsim arbiter simhost agent policy common xsd
+test_control_await_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
 TESTS += test_reserve_margin
 test_reserve_margin_SRCS   := tests/unit/test_reserve_margin.c
 test_reserve_margin_LIBS   := memsim arbiter simhost agent policy common xsd

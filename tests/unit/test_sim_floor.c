@@ -384,6 +384,159 @@ static void test_lagged_floor_keeps_swapless(void **state)
 	{ .need_kb = (need) * MiB, .min_kb = (min) * MiB, .top_kb = (top) * MiB, \
 	  .keep_kb = (keep) * MiB, .dead_kb = (dead) * MiB, .may_die = true }
 
+/*
+ * A guest due at start_s is created once what it is created with is free
+ * (lag_create): memory is not counted twice. `a` (need 1500 + 100 MiB of
+ * overhead, H_i 4096) holds the host's whole budget B (its need plus the
+ * water-filling's leftover, spread into it) when `n` arrives at 10 s.
+ * The memory a holds above its lagged need is taken back at once for n
+ * (a policy that had kept it free would create n at once): n of 512
+ * MiB, less than that leftover, is created at 10 s as before. n of 1024
+ * MiB, more than the leftover, waits until a's balloon (100 MiB/s) has
+ * also come down from its need to B - 1024: (1024 - (B - 1600)) / 100 s,
+ * its whole need (100 MiB) short meanwhile. Before session 19 the floor
+ * created it at 10 s with memory a still held, and n lacked nothing.
+ */
+static void arrival(uint64_t n_mb, double *mibs, double *created_s)
+{
+	static const char *const ini =
+		"[host]\ntotal_mb = 3072\ndom0_mb = 512\nballoon_rate_mb_s = 100\n"
+		"[guest a]\nmemory_mb = 1800\nstatic_max_mb = 4096\noverhead_kb = 102400\n"
+		"workload = const:1500\n"
+		"[guest n]\nmemory_mb = %llu\nstatic_max_mb = 2048\noverhead_kb = 102400\n"
+		"start_s = 10\nworkload = const:100\n";
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	char text[1024], line[256];
+	FILE *series = tmpfile();
+	uint64_t kills;
+
+	assert_non_null(series);
+	arbiter_config_defaults(&c);
+	snprintf(text, sizeof(text), ini, (unsigned long long)n_mb);
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	*mibs = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, series, 100, &kills);
+	*created_s = -1;
+	rewind(series);
+	while (fgets(line, sizeof(line), series)) {
+		double t, need, then, target, alloc, lack;
+		char guest[16];
+
+		assert_int_equal(sscanf(line, "%lf,%15[^,],%lf,%lf,%lf,%lf,%lf", &t, guest,
+					&need, &then, &target, &alloc, &lack), 7);
+		if (strcmp(guest, "n"))
+			continue;
+		if (alloc == 0) {
+			/* waiting: short its whole need */
+			assert_true(fabs(lack - 100) < 0.2);
+			assert_true(*created_s < 0);
+		} else if (*created_s < 0) {
+			/* created with n_mb; once heard of, its balloon may
+			 * already have moved one step (10 MiB) toward its need */
+			*created_s = t;
+			assert_true(alloc <= (double)n_mb + 0.1 && alloc >= (double)n_mb - 10.1);
+		}
+	}
+	fclose(series);
+	sim_scenario_free(&sc);
+}
+
+static void test_lagged_floor_arrival(void **state)
+{
+	struct arbiter_config c;
+	double small, small_at, big, big_at, budget, wait;
+
+	(void)state;
+	arbiter_config_defaults(&c);
+	budget = 3072 - 512 - (double)c.policy.params.reserve_kb / 1024;
+	arrival(512, &small, &small_at);
+	arrival(1024, &big, &big_at);
+	wait = (1024 - (budget - 1600)) / 100;
+	print_message("B %.0f MiB: 512 MiB created at %.1f s, 1024 MiB at %.1f s "
+		      "(wait %.1f s); floor %.0f / %.0f MiB*s\n",
+		      budget, small_at, big_at, wait, small, big);
+	assert_true(budget - 1600 > 512 && budget - 1600 < 1024);
+	assert_true(fabs(small_at - 10.0) < 0.01);
+	assert_true(big_at > 10.0 + wait - 0.25 && big_at < 10.0 + wait + 0.25);
+	/* the wait is charged: n's whole need for it */
+	assert_true(big - small > 100 * (wait - 0.3));
+}
+
+/*
+ * A guest whose agent is quiet (agent_quiet_s) tells the policy nothing
+ * new, so the lagged floor does not hear of it either (heard()): q's
+ * load jumps 100 -> 700 MiB at 12 s inside its agent's silence (10-20 s);
+ * the floor's lagged need stays the one of 10 s (200 MiB with the
+ * overhead) until 2 s after the agent speaks again, 22 s, where without
+ * the silence it had the jump at 14 s. b's agent is quiet from its boot
+ * to 8 s: the floor has not heard of it until 10 s and leaves it what
+ * it was created with. Before session 19 the floor read both all along.
+ */
+static double quiet_series(bool quiet, double then_at[4], double b_target[2])
+{
+	static const double at[4] = { 13.0, 15.0, 21.9, 22.5 };
+	static const char *const ini =
+		"[host]\ntotal_mb = 2560\ndom0_mb = 512\nballoon_rate_mb_s = 1000000\n"
+		"[guest q]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"swap_mb = 1024\nworkload = step:100,700,12\n%s\n"
+		"[guest b]\nmemory_mb = 300\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
+		"workload = const:400\n%s\n";
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	char text[1024], line[256];
+	FILE *series = tmpfile();
+	uint64_t kills;
+	double mibs;
+
+	assert_non_null(series);
+	arbiter_config_defaults(&c);
+	snprintf(text, sizeof(text), ini, quiet ? "agent_quiet_s = 10,20" : "",
+		 quiet ? "agent_quiet_s = 0,8" : "");
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	mibs = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, series, 100, &kills);
+	rewind(series);
+	while (fgets(line, sizeof(line), series)) {
+		double t, need, then, target, alloc, lack;
+		char guest[16];
+
+		assert_int_equal(sscanf(line, "%lf,%15[^,],%lf,%lf,%lf,%lf,%lf", &t, guest,
+					&need, &then, &target, &alloc, &lack), 7);
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(guest, "q") && fabs(t - at[i]) < 0.01)
+				then_at[i] = then;
+		if (!strcmp(guest, "b") && fabs(t - 5.0) < 0.01)
+			b_target[0] = target;
+		if (!strcmp(guest, "b") && fabs(t - 10.5) < 0.01)
+			b_target[1] = target;
+	}
+	fclose(series);
+	sim_scenario_free(&sc);
+	return mibs;
+}
+
+static void test_lagged_floor_quiet_agent(void **state)
+{
+	double q[4], open[4], bq[2], bo[2], fq, fo;
+
+	(void)state;
+	fq = quiet_series(true, q, bq);
+	fo = quiet_series(false, open, bo);
+	print_message("lagged need of q at 13/15/21.9/22.5 s: quiet %.0f %.0f %.0f %.0f, "
+		      "heard %.0f %.0f %.0f %.0f; b's target at 5 s %.0f / %.0f; "
+		      "floor %.0f / %.0f MiB*s\n", q[0], q[1], q[2], q[3],
+		      open[0], open[1], open[2], open[3], bq[0], bo[0], fq, fo);
+	assert_true(fabs(q[0] - 200) < 0.5 && fabs(q[1] - 200) < 0.5 && fabs(q[2] - 200) < 0.5);
+	assert_true(fabs(q[3] - 800) < 0.5);
+	assert_true(fabs(open[0] - 200) < 0.5 && fabs(open[1] - 800) < 0.5);
+	/* b unheard of: what it was created with; heard: its need (500) */
+	assert_true(fabs(bq[0] - 300) < 0.5);
+	assert_true(bo[0] > 499);
+	assert_true(bq[1] > 499);
+	assert_true(fq > fo + 100);
+}
+
 static void test_kill_instant(void **state)
 {
 	/* Keeping the swapless guest alive is cheaper: a (no swap) needs
@@ -523,6 +676,8 @@ int main(void)
 		cmocka_unit_test(test_floor_unmanaged_like_arbiter),
 		cmocka_unit_test(test_lagged_floor),
 		cmocka_unit_test(test_lagged_floor_unseen),
+		cmocka_unit_test(test_lagged_floor_arrival),
+		cmocka_unit_test(test_lagged_floor_quiet_agent),
 		cmocka_unit_test(test_gini),
 	};
 
