@@ -3,7 +3,7 @@
  * membalctl pause|resume [DOMAIN], reserve SIZE [--lease S] [--for NAME]
  * [--wait [--timeout S]], release [ID], renew ID: one request line to the
  * arbiter's control socket, one answer line back (src/arbiter/control.h);
- * --wait asks again every RESERVE_POLL_MS (100 ms).
+ * --wait asks again every CONTROL_RESERVE_POLL_MS (100 ms).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,11 +16,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "arbiter/control.h"
 #include "common/parse.h"
 #include "ctl/ctl.h"
-
-/* How often `reserve --wait` asks (membal-sim's toolstack: the same). */
-#define RESERVE_POLL_MS 100
 
 int ctl_parse_size_kb(const char *s, unsigned long long *kb)
 {
@@ -169,20 +167,20 @@ static int reserve(const char *path, const char *line, bool wait,
 	if (!wait)
 		return 0;
 	snprintf(q, sizeof(q), "reserved %lu\n", id);
-	/* Asked every RESERVE_POLL_MS: the answer changes at the arbiter's
-	 * cycles, and its early cycles (follow_up_ms after one that cut
+	/* Asked every CONTROL_RESERVE_POLL_MS: the answer changes at the
+	 * arbiter's cycles, and its early cycles (follow_up_ms after one that cut
 	 * guests for the room) come a fraction of an interval apart; asked
 	 * once a second, the new guest waited up to a second more with its
 	 * whole need short (design.md §Growth is never cut, "The follow-up
 	 * cycle"). */
-	for (uint64_t waited_ms = 0;; waited_ms += RESERVE_POLL_MS) {
+	for (uint64_t waited_ms = 0;; waited_ms += CONTROL_RESERVE_POLL_MS) {
 		if (ask(path, q, out, sizeof(out)))
 			return 1;
 		if (!strncmp(out, "ready", 5))
 			return 0;
 		if (waited_ms >= timeout_s * 1000)
 			break;
-		usleep(RESERVE_POLL_MS * 1000);
+		usleep(CONTROL_RESERVE_POLL_MS * 1000);
 	}
 	unsigned long long missing = strtoull(out + 8, &end, 10);
 

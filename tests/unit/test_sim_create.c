@@ -74,8 +74,8 @@ static void test_reserved_then_created(void **state)
 }
 
 /* The toolstack asks every 100 ms (`membalctl reserve --wait`,
- * RESV_POLL_MS): late waits from the cycle whose reading has the room
- * to the next ask, not to the next whole second. The arbiter's cycles
+ * CONTROL_RESERVE_POLL_MS): late waits from the cycle whose reading has
+ * the room to the next ask, not to the next whole second. The arbiter's cycles
  * come at whole seconds from the start and late's reservation at 45 s,
  * so its wait (its whole 50 MiB load short meanwhile) ends 100 ms after
  * a whole second. Asked once a second (before session 18) it ended on
