@@ -209,3 +209,20 @@ uint64_t sim_guest_static_max_kb(const struct sim_guest_spec *g, uint64_t t_ms)
 		kb = g->max_ev[i].max_kb;
 	return kb;
 }
+
+uint64_t sim_resv_in_force_kb(const struct sim_resv_event *ev, unsigned n, uint64_t t_ms)
+{
+	uint64_t kb = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct sim_resv_event *e = &ev[i];
+		/* released HOLD_S after AT; never renewed, its lease ends it
+		 * (resv_events.c); neither: to the end */
+		uint64_t end = e->hold_ms ? e->at_ms + e->hold_ms
+			     : e->lease_ms ? e->at_ms + e->lease_ms : UINT64_MAX;
+
+		if (t_ms >= e->at_ms && t_ms < end)
+			kb += e->kb;
+	}
+	return kb;
+}
