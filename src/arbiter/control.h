@@ -39,6 +39,14 @@
 #define CONTROL_LINE_MAX 256
 #define CONTROL_ANSWER_MAX 1024
 
+/* How often `membalctl reserve --wait` asks (`await ID MS`, or `reserved ID`
+ * of an arbiter without await; ctl/control_cmd.c),
+ * and membal-sim's toolstack with it (sim/run.c), which models it. The
+ * answer changes at the arbiter's cycles, whose early follow-ups come a
+ * fraction of an interval apart (design.md §Growth is never cut, "The
+ * follow-up cycle"). */
+#define CONTROL_RESERVE_POLL_MS 100
+
 /* The verbs. pause/resume: name NULL for every domain; 0, or -1 (no such
  * domain). Resuming also ends a manual hold. */
 int arbiter_pause(struct arbiter *a, const char *name, bool pause);

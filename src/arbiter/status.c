@@ -172,6 +172,9 @@ static struct json_object *report_json(const struct arbiter *a, const struct dom
 	add(r, "committed_as_kb", u64(g->v[MK_COMMITTED_AS]));
 	add(r, "swap_tot_kb", u64(g->v[MK_SWAP_TOT]));
 	add(r, "swap_free_kb", u64(g->v[MK_SWAP_FREE]));
+	/* which part of the swap is zram (layout 4): a reservation never
+	 * lends such a guest's slack (design.md §The estimate's slack) */
+	add(r, "swap_zram_kb", opt_u64(guest_has(g, MK_SWAP_ZRAM), g->v[MK_SWAP_ZRAM]));
 	add(r, "balloon_current_kb", opt_u64(guest_has(g, MK_BALLOON_CURRENT),
 					     g->v[MK_BALLOON_CURRENT]));
 	add(r, "psi_some", opt_u64(guest_has(g, MK_PSI_SOME), g->v[MK_PSI_SOME]));

@@ -3,10 +3,10 @@
  * membalctl pause|resume [DOMAIN], reserve SIZE [--lease S] [--for NAME]
  * [--wait [--timeout S]], release [ID], renew ID: one request line to the
  * arbiter's control socket, one answer line back (src/arbiter/control.h);
- * --wait waits on `await ID RESERVE_POLL_MS`: answered the moment a cycle
- * makes the reservation ready, else after RESERVE_POLL_MS (100 ms) and
+ * --wait waits on `await ID CONTROL_RESERVE_POLL_MS`: answered the moment a cycle
+ * makes the reservation ready, else after CONTROL_RESERVE_POLL_MS (100 ms) and
  * asked again; an arbiter without `await` is asked `reserved ID` every
- * RESERVE_POLL_MS.
+ * CONTROL_RESERVE_POLL_MS.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,11 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arbiter/control.h"
 #include "common/parse.h"
 #include "ctl/ctl.h"
-
-/* How often `reserve --wait` asks (membal-sim's toolstack: the same). */
-#define RESERVE_POLL_MS 100
 
 int ctl_parse_size_kb(const char *s, unsigned long long *kb)
 {
@@ -194,17 +192,17 @@ static int reserve(const char *path, const char *line, bool wait,
 	/* The answer changes at the arbiter's cycles, and its early cycles
 	 * (follow_up_ms after one that cut guests for the room) come a
 	 * fraction of an interval apart. `await` is answered at the end of
-	 * the cycle that makes it ready, or after RESERVE_POLL_MS (asked
+	 * the cycle that makes it ready, or after CONTROL_RESERVE_POLL_MS (asked
 	 * again then, so that a fresh reading, reserve_fresh, is taken as
 	 * often as before); asked once a second, the new guest waited up to
 	 * a second more with its whole need short, asked every 100 ms up to
 	 * 100 ms more (design.md §Growth is never cut, "The follow-up
 	 * cycle"). An older arbiter does not know `await`: asked `reserved`
-	 * every RESERVE_POLL_MS. */
+	 * every CONTROL_RESERVE_POLL_MS. */
 	bool await = true;
 	uint64_t start = mono_ms();
 
-	snprintf(q, sizeof(q), "await %lu %u\n", id, RESERVE_POLL_MS);
+	snprintf(q, sizeof(q), "await %lu %u\n", id, CONTROL_RESERVE_POLL_MS);
 	for (;;) {
 		uint64_t asked = mono_ms(), took;
 
@@ -223,11 +221,11 @@ static int reserve(const char *path, const char *line, bool wait,
 			return 0;
 		if (mono_ms() - start >= timeout_s * 1000)
 			break;
-		/* an answer sooner than RESERVE_POLL_MS (`reserved`, or an
+		/* an answer sooner than CONTROL_RESERVE_POLL_MS (`reserved`, or an
 		 * arbiter with no room to park the request): wait the rest */
 		took = mono_ms() - asked;
-		if (took < RESERVE_POLL_MS)
-			usleep((useconds_t)(RESERVE_POLL_MS - took) * 1000);
+		if (took < CONTROL_RESERVE_POLL_MS)
+			usleep((useconds_t)(CONTROL_RESERVE_POLL_MS - took) * 1000);
 	}
 	unsigned long long missing = strtoull(out + 8, &end, 10);
 

@@ -168,6 +168,7 @@ static void read_report(struct rd *r, struct json_object *o, struct st_dom *d)
 	d->committed_as_kb = integer(r, o, "committed_as_kb", 0, KB_MAX, false);
 	d->swap_tot_kb = integer(r, o, "swap_tot_kb", 0, KB_MAX, false);
 	d->swap_free_kb = integer(r, o, "swap_free_kb", 0, KB_MAX, false);
+	d->swap_zram_kb = integer(r, o, "swap_zram_kb", 0, KB_MAX, true);
 	d->balloon_current_kb = integer(r, o, "balloon_current_kb", 0, KB_MAX, true);
 	d->psi_some = integer(r, o, "psi_some", 0, INT64_MAX, true);
 	d->swapin_rate = integer(r, o, "swapin_rate", 0, INT64_MAX, true);

@@ -32,6 +32,7 @@ struct st_dom {
 	int64_t age_ms, memtotal_kb, free_kb, avail_kb, committed_as_kb,
 		swap_tot_kb, swap_free_kb, balloon_current_kb, psi_some,
 		swapin_rate;
+	int64_t swap_zram_kb;           /* ST_NONE: not said, or an older arbiter */
 	int64_t reports_rejected, oom_events, pressure_holds, target_changes,
 		withdrawals;
 };

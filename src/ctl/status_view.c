@@ -209,6 +209,9 @@ void st_print_domain(FILE *out, const struct st_status *st,
 		line(out, "Committed_AS", d->committed_as_kb);
 		line(out, "SwapTotal", d->swap_tot_kb);
 		line(out, "SwapFree", d->swap_free_kb);
+		/* "-": the agent does not say (before layout 4), or an older
+		 * arbiter; the policy then treats the swap as zram */
+		line(out, "of SwapTotal on zram", d->swap_zram_kb);
 		line(out, "balloon current", d->balloon_current_kb);
 		fprintf(out, "  %-22s %s\n", "policy reads", strcmp(st->free_source, "avail") ||
 			d->avail_kb == ST_NONE ? "MemFree" : "MemAvailable");

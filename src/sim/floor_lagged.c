@@ -16,8 +16,12 @@
  * that allocation at the guest's balloon speed, decreases first and
  * increases only out of what is free, as real balloons do. What the
  * water-filling leaves over is spread in proportion to each guest's room
- * below H_i (a causal allocator keeps it in the guests). Shortfall at t
- * is sum max(0, need_i(t) - allocation_i(t)).
+ * below H_i (a causal allocator keeps it in the guests), less what the
+ * reservations in force keep free (reserve_at, sim_resv_in_force_kb()):
+ * they take what is left over beyond the guests' slacks (need_slack_pct
+ * of the lagged need), never a need, as the arbiter serves them
+ * (lag_withheld()). Shortfall at t is sum max(0, need_i(t) -
+ * allocation_i(t)).
  *
  * A guest that has run for less than lag_ms has no need "lag_ms ago": a
  * causal policy has not heard from it yet, so it keeps what it was
@@ -42,9 +46,38 @@ struct lag_state {
 	uint64_t wait_kb;        /* while creating, what it lacks: its whole need */
 };
 
-static void lag_fill(struct lag_state *s, size_t n, uint64_t spare)
+/* Of the memory the water-filling leaves over (left), what the
+ * reservations in force (resv_kb) keep free: what is beyond the guests'
+ * slacks (slack_pct of their lagged need, up to H_i), at most resv_kb.
+ * A reservation is served only out of what guests hold above their needs
+ * and slacks (README, "Starting a new VM"; policy.c), never out of those:
+ * the part that would cut them waits. */
+static uint64_t lag_withheld(const struct lag_state *s, size_t n, uint64_t left,
+			     uint64_t resv_kb, uint32_t slack_pct)
 {
-	uint64_t can_give = 0, room = 0;
+	uint64_t slack = 0;
+
+	if (!resv_kb)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!s[i].live || !s[i].seen)
+			continue;
+		uint64_t want = s[i].need_then * slack_pct / 100;
+		uint64_t room = s[i].max - s[i].target;
+
+		slack += want < room ? want : room;
+	}
+	if (left <= slack)
+		return 0;
+	return left - slack < resv_kb ? left - slack : resv_kb;
+}
+
+/* Water-fill the spare over [lo, top] of the seen guests; what is left,
+ * less what the reservations keep free, spread by room below H_i. */
+static void lag_fill(struct lag_state *s, size_t n, uint64_t spare,
+		     uint64_t resv_kb, uint32_t slack_pct)
+{
+	uint64_t can_give = 0, room = 0, left;
 
 	for (size_t i = 0; i < n; i++)
 		if (s[i].live && s[i].seen)
@@ -60,10 +93,12 @@ static void lag_fill(struct lag_state *s, size_t n, uint64_t spare)
 	}
 	if (spare <= can_give || room == 0)
 		return;
+	left = spare - can_give;
+	left -= lag_withheld(s, n, left, resv_kb, slack_pct);
 	for (size_t i = 0; i < n; i++)
 		if (s[i].live && s[i].seen)
 			s[i].target += (uint64_t)((double)(s[i].max - s[i].target) *
-						  (double)(spare - can_give) / (double)room);
+						  (double)left / (double)room);
 }
 
 /* The least allocation at which a guest's lagged need lives (its need
@@ -80,7 +115,7 @@ static uint64_t lag_keep(const struct lag_state *x)
  * dead at L_i, the spare left water-filled over the living from their
  * keep. Otherwise the plain water-filling stands. */
 static void lag_kill_aware(struct lag_state *s, size_t n, uint64_t spare,
-			   int64_t budget)
+			   int64_t budget, uint64_t resv_kb, uint32_t slack_pct)
 {
 	struct floor_kill_item *it = calloc(n ? n : 1, sizeof(*it));
 	size_t *at = calloc(n ? n : 1, sizeof(*at));
@@ -124,7 +159,7 @@ static void lag_kill_aware(struct lag_state *s, size_t n, uint64_t spare,
 			x->lo = x->top = x->min;
 		}
 	}
-	lag_fill(s, n, spare);
+	lag_fill(s, n, spare, resv_kb, slack_pct);
 out:
 	free(it);
 	free(at);
@@ -194,7 +229,8 @@ static bool lag_create(struct lag_state *s, size_t n, int64_t budget)
 	return made;
 }
 
-static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
+static void lag_targets(struct lag_state *s, size_t n, int64_t budget,
+			uint64_t resv_kb, uint32_t slack_pct)
 {
 	uint64_t base = 0, spare;
 	bool frees = false;
@@ -217,9 +253,9 @@ static void lag_targets(struct lag_state *s, size_t n, int64_t budget)
 		frees |= s[i].restart_ms > 0;
 	}
 	spare = budget > 0 && (uint64_t)budget > base ? (uint64_t)budget - base : 0;
-	lag_fill(s, n, spare);
+	lag_fill(s, n, spare, resv_kb, slack_pct);
 	if (frees)
-		lag_kill_aware(s, n, spare, budget);
+		lag_kill_aware(s, n, spare, budget, resv_kb, slack_pct);
 }
 
 static uint64_t lag_move(struct lag_state *s, size_t n, int64_t budget,
@@ -386,6 +422,8 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 			       uint64_t tick_ms, uint64_t *oom_kills)
 {
 	struct lag_state *s = calloc(sc->n_guests ? sc->n_guests : 1, sizeof(*s));
+	uint32_t slack_pct = cfg->policy.params.need_slack_pct;
+	uint64_t resv_kb;
 	double kbms = 0;
 
 	*oom_kills = 0;
@@ -455,12 +493,13 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 		}
 		for (size_t i = 0; i < sc->n_guests; i++)
 			s[i].seen = s[i].seen && !s[i].creating;
-		lag_targets(s, sc->n_guests, budget);
+		resv_kb = sim_resv_in_force_kb(sc->resv_ev, sc->n_resv_ev, t);
+		lag_targets(s, sc->n_guests, budget, resv_kb, slack_pct);
 		if (lag_create(s, sc->n_guests, budget)) {
 			for (size_t i = 0; i < sc->n_guests; i++)
 				s[i].seen = s[i].live && t >= sc->guests[i].start_ms + lag_ms &&
 					    !s[i].creating;
-			lag_targets(s, sc->n_guests, budget);
+			lag_targets(s, sc->n_guests, budget, resv_kb, slack_pct);
 		}
 		kbms += (double)lag_move(s, sc->n_guests, budget, step_ms, oom_kills) *
 			(double)step_ms;

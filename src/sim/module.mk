@@ -7,7 +7,7 @@
 MULTI_SRCS := src/sim/multi_scenario.c src/sim/migrate.c src/sim/multi_host.c \
               src/sim/multi_run.c src/sim/multi_move.c src/sim/multi_report.c \
               src/sim/multi_main.c
-SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/floor_lagged.c src/sim/metrics.c \
+SIM_LIB_SRCS := src/sim/run.c src/sim/floor.c src/sim/floor_lagged.c src/sim/floor_kill.c src/sim/metrics.c \
                 src/sim/report.c src/sim/table.c src/sim/fdio.c src/sim/workdir.c src/sim/pin.c src/sim/child.c src/sim/out.c src/sim/csv.c src/sim/plot.c src/sim/accuracy.c \
                 src/sim/gap_literal.c src/sim/literal_hook.c src/sim/resv_events.c \
                 $(MULTI_SRCS)
@@ -42,7 +42,7 @@ test_sim_trace_LIBS   := common
 test_sim_trace_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH)
 
 TESTS += test_sim_floor
-test_sim_floor_SRCS   := tests/unit/test_sim_floor.c src/sim/floor.c src/sim/floor_lagged.c src/sim/metrics.c \
+test_sim_floor_SRCS   := tests/unit/test_sim_floor.c src/sim/floor.c src/sim/floor_lagged.c src/sim/floor_kill.c src/sim/metrics.c \
                          src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/arbiter/manage.c $(SIM_CORE_SRCS)
 test_sim_floor_LIBS   := policy common
 test_sim_floor_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_MATH)

@@ -40,6 +40,11 @@ struct multi_host_spec {
 	char name[MULTI_NAME_MAX];
 	uint64_t total_kb, dom0_kb;
 	bool always_on;          /* powered even when empty (counts as on) */
+	/* reserve_at: another tool's reservations on this host's arbiter,
+	 * as [host]'s in a single-host scenario (sim/resv_events.h) */
+	struct sim_resv_event resv_ev[SIM_EVENTS_MAX];
+	unsigned n_resv_ev;
+	bool resv_set;
 };
 
 /* One run of the cluster: a placement algorithm and rebalancing. */

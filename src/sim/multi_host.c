@@ -200,6 +200,13 @@ uint64_t mhost_free_kb(const struct mhost *h)
 	return sim_host_free_kb(hv_sim_host(&h->hv));
 }
 
+uint64_t mhost_tools_kb(struct mhost *h)
+{
+	if (!h->a_init)
+		return 0;
+	return sim_resv_tools_kb(&h->tools, h->spec->resv_ev, h->spec->n_resv_ev, &h->a);
+}
+
 const struct sim_dom *mhost_dom(const struct mhost *h, uint32_t domid)
 {
 	return hv_sim_domain(&h->hv, domid);

@@ -9,6 +9,7 @@
 #include "arbiter/arbiter.h"
 #include "simhost/hv_sim.h"
 #include "sim/multi.h"
+#include "sim/resv_events.h"
 
 #define KIB_PER_MIB 1024.0
 
@@ -30,6 +31,8 @@ struct mhost {
 	bool *ghost;              /* [domid]: an incoming migration's reservation */
 	uint32_t scarce_cycles;   /* consecutive cycles scarce or infeasible */
 	uint64_t reserving_kb;    /* asked of the arbiter for incoming guests */
+	uint32_t reserving_id;    /* its reservation; 0: none */
+	struct sim_resv_tools tools;   /* [host NAME] reserve_at */
 	uint64_t starting_kb;     /* of it, domains created but not started */
 	uint64_t early_ms;        /* a follow-up cycle due (UINT64_MAX: none) */
 };
@@ -50,6 +53,8 @@ void mhost_cycle(struct mhost *h, uint64_t now, uint64_t next_regular);
  * it, what migrations' receiving domains hold in *ghost_kb. */
 uint64_t mhost_used_kb(const struct mhost *h, size_t *running, uint64_t *ghost_kb);
 uint64_t mhost_free_kb(const struct mhost *h);
+/* What another tool's reservations (reserve_at) keep free on h now. */
+uint64_t mhost_tools_kb(struct mhost *h);
 const struct sim_dom *mhost_dom(const struct mhost *h, uint32_t domid);
 const struct dom *mhost_arbiter_dom(const struct mhost *h, uint32_t domid);
 

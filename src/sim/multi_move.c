@@ -15,9 +15,11 @@
  * starts on the destination, its workload's clock carried over. The
  * final pause is counted as downtime.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arbiter/control.h"
 #include "common/clock.h"
@@ -28,14 +30,19 @@ void mrun_reserve(struct mrun *w, size_t h, int64_t delta_kb)
 {
 	struct mhost *mh = &w->h[h];
 
-	uint32_t id;
-
 	/* one reservation for the sum, as before reservations added up: the
-	 * figures of docs/evaluation.md stay comparable */
+	 * figures of docs/evaluation.md stay comparable; only its own, not
+	 * another tool's (reserve_at) */
 	mh->reserving_kb = (uint64_t)((int64_t)mh->reserving_kb + delta_kb);
-	arbiter_release(&mh->a, 0);
-	if (mh->reserving_kb)
-		arbiter_reserve(&mh->a, mh->reserving_kb, 0, NULL, &id);
+	if (mh->reserving_id)
+		arbiter_release(&mh->a, mh->reserving_id);
+	mh->reserving_id = 0;
+	if (mh->reserving_kb &&
+	    arbiter_reserve(&mh->a, mh->reserving_kb, 0, NULL, &mh->reserving_id) < 0) {
+		mh->reserving_id = 0;
+		log_warn("host %s: reserve %" PRIu64 " KiB for incoming guests: %s",
+			 mh->spec->name, mh->reserving_kb, strerror(errno));
+	}
 }
 
 void mrun_incoming(struct mrun *w, struct mguest *g, int32_t dst, uint64_t size_kb,
@@ -136,8 +143,11 @@ static void step_guest(struct mrun *w, struct mguest *g, uint64_t now)
 	switch (g->ph) {
 	case PH_ROOM:
 		/* Room beyond what domains created here but not started yet
-		 * will take. */
-		if (mhost_free_kb(&w->h[g->dst]) >= w->h[g->dst].starting_kb + g->size_kb) {
+		 * will take, and beyond what another tool's reservations keep
+		 * free (`membalctl reserve --wait` is answered ready only
+		 * then: reservation_ready counts the others). */
+		if (mhost_free_kb(&w->h[g->dst]) >=
+		    w->h[g->dst].starting_kb + g->size_kb + mhost_tools_kb(&w->h[g->dst])) {
 			w->h[g->dst].starting_kb += g->size_kb;
 			room_made(w, g, now);
 		} else if (now >= g->deadline_ms) {

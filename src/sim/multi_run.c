@@ -110,10 +110,16 @@ static int snapshot(struct mrun *w, int32_t newcomer, struct place_plan *plan,
 		const struct multi_host_spec *hs = w->h[h].spec;
 		bool on = mrun_host_on(w, h);
 
+		/* membal-place reads the reservations in force as reserve
+		 * (placetool/status_json.c); an incoming guest's own is its
+		 * domain below, another tool's (reserve_at) is kept free. */
+		uint64_t mem = on ? hs->total_kb : hs->total_kb - hs->dom0_kb;
+		uint64_t keep = w->h[h].cfg.policy.params.reserve_kb + mhost_tools_kb(&w->h[h]);
+
 		ph[h] = (struct place_host){
 			.name = hs->name,
-			.mem_kb = on ? hs->total_kb : hs->total_kb - hs->dom0_kb,
-			.reserve_kb = w->h[h].cfg.policy.params.reserve_kb,
+			.mem_kb = mem,
+			.reserve_kb = keep < mem ? keep : mem,
 			.on = on,
 			/* A host that could not make room for the newcomer in
 			 * time is not offered it again. */
@@ -452,11 +458,22 @@ int multi_run(const struct multi_scenario *m, const struct multi_run_spec *rs,
 		if (next_arrival < w.ng)
 			arr = w.t0 + w.g[order[next_arrival]].spec->start_ms;
 		next = min_of(min_of(next_cycle, next_sample), min_of(end, min_of(arr, next_reb)));
-		for (size_t h = 0; h < w.nh; h++)
+		for (size_t h = 0; h < w.nh; h++) {
+			const struct multi_host_spec *hs = &m->host[h];
+
 			next = min_of(next, hosts[h].early_ms);
+			/* Another tool's reservation at its own second. */
+			next = w.t0 + sim_resv_tools_next(&hosts[h].tools, hs->resv_ev,
+							  hs->n_resv_ev, now - w.t0,
+							  next - w.t0);
+		}
 		if (next < now)
 			next = now;
 		clock_advance(next - now);
+		/* As run.c: the tools act first, then the hosts move. */
+		for (size_t h = 0; h < w.nh; h++)
+			sim_resv_tools_run(&hosts[h].tools, m->host[h].resv_ev,
+					   m->host[h].n_resv_ev, &hosts[h].a, next - w.t0);
 		for (size_t h = 0; h < w.nh; h++)
 			hosts[h].hv.ops->advance(&hosts[h].hv, next);
 		mrun_progress(&w, next);

@@ -14,6 +14,8 @@
  *   [host NAME]               one per host
  *   total_mb = 2048, dom0_mb = 1024
  *   always_on = no            yes: powered even when it runs no guest
+ *   reserve_at = 200:512:60   another tool's reservations on this host,
+ *                             as [host]'s (AT:MB:LEASE_S[:HOLD_S], ...)
  *   [run NAME]                one run each (default: one, gmm, no rebalancing)
  *   placement = pemm          bs | gm | gmm | emm | pemm
  *   rebalance_s = 60          0: never
@@ -213,9 +215,27 @@ static void cluster_key(struct mload *l, struct cfg_file *f, const char *s,
 			l->default_dirty_kb_s = x * 1024;
 	} else if (!strcmp(k, "slots")) {
 		l->slots_set = cfg_get_u32(f, s, k, v, 1, MEMBAL_DOMID_LIMIT - 1, &m->slots);
+	} else if (!strcmp(k, "reserve_at")) {
+		/* A reservation is made on one host's arbiter. */
+		cfg_error(f, s, k, "is per host: give it in [host NAME]");
 	} else if (!in(host_pass, k)) {
 		cfg_error(f, s, k, "unknown key in [cluster]");
 	}
+}
+
+/* [host NAME] reserve_at: parsed as [host]'s (simhost/scenario_events.c). */
+static void host_resv(struct cfg_file *f, const char *section, const char *key,
+		      const char *value, struct multi_host_spec *h)
+{
+	char why[160];
+
+	if (h->resv_set) {
+		cfg_error(f, section, key, "given twice");
+		return;
+	}
+	h->resv_set = true;
+	if (sim_resv_events_parse(value, h->resv_ev, &h->n_resv_ev, why, sizeof(why)) < 0)
+		cfg_error(f, section, key, "'%.64s': %s", value, why);
 }
 
 static bool mkey(struct cfg_file *f, const char *section, const char *key,
@@ -240,8 +260,10 @@ static bool mkey(struct cfg_file *f, const char *section, const char *key,
 			h->dom0_kb = x * 1024;
 		else if (!strcmp(key, "always_on"))
 			cfg_get_bool(f, section, key, value, &h->always_on);
+		else if (!strcmp(key, "reserve_at"))
+			host_resv(f, section, key, value, h);
 		else if (strcmp(key, "total_mb") && strcmp(key, "dom0_mb"))
-			cfg_error(f, section, key, "unknown key (expected total_mb, dom0_mb, always_on)");
+			cfg_error(f, section, key, "unknown key (expected total_mb, dom0_mb, always_on, reserve_at)");
 	} else if ((name = named(section, "run"))) {
 		struct multi_run_spec *r = run_of(l, f, section, name);
 

@@ -22,11 +22,11 @@ static uint64_t renew_every(const struct sim_resv_event *e)
 	return half ? half : 1;
 }
 
-void sim_resv_tools_run(struct sim_resv_tools *rt, const struct sim_scenario *sc,
-			struct arbiter *a, uint64_t t_ms)
+void sim_resv_tools_run(struct sim_resv_tools *rt, const struct sim_resv_event *ev,
+			unsigned n, struct arbiter *a, uint64_t t_ms)
 {
-	for (unsigned i = 0; i < sc->n_resv_ev; i++) {
-		const struct sim_resv_event *e = &sc->resv_ev[i];
+	for (unsigned i = 0; i < n; i++) {
+		const struct sim_resv_event *e = &ev[i];
 		struct sim_resv_tool *t = &rt->t[i];
 
 		if (t->done || t_ms < e->at_ms)
@@ -73,13 +73,13 @@ void sim_resv_tools_run(struct sim_resv_tools *rt, const struct sim_scenario *sc
 }
 
 uint64_t sim_resv_tools_next(const struct sim_resv_tools *rt,
-			     const struct sim_scenario *sc, uint64_t t_ms,
-			     uint64_t until)
+			     const struct sim_resv_event *ev, unsigned n,
+			     uint64_t t_ms, uint64_t until)
 {
 	uint64_t next = until;
 
-	for (unsigned i = 0; i < sc->n_resv_ev; i++) {
-		const struct sim_resv_event *e = &sc->resv_ev[i];
+	for (unsigned i = 0; i < n; i++) {
+		const struct sim_resv_event *e = &ev[i];
 		const struct sim_resv_tool *t = &rt->t[i];
 		uint64_t at;
 
@@ -95,4 +95,17 @@ uint64_t sim_resv_tools_next(const struct sim_resv_tools *rt,
 			next = at;
 	}
 	return next;
+}
+
+uint64_t sim_resv_tools_kb(const struct sim_resv_tools *rt, const struct sim_resv_event *ev,
+			   unsigned n, struct arbiter *a)
+{
+	uint64_t kb = 0;
+
+	/* A lease that lapsed ended it on the arbiter's side: only what the
+	 * arbiter still holds counts. */
+	for (unsigned i = 0; i < n; i++)
+		if (rt->t[i].id && arbiter_reservation(a, rt->t[i].id))
+			kb += ev[i].kb;
+	return kb;
 }

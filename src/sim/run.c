@@ -26,6 +26,7 @@
 
 #include "agent/agent_config.h"
 #include "arbiter/arbiter.h"
+#include "arbiter/control.h"
 #include "simhost/hv_sim.h"
 #include "common/clock.h"
 #include "common/log.h"
@@ -54,9 +55,6 @@ static uint64_t dom_events(void *ctx, uint32_t domid)
 {
 	return xsd_domain_events(ctx, domid);
 }
-
-/* How often `membalctl reserve --wait` asks (src/ctl/control_cmd.c). */
-#define RESV_POLL_MS 100
 
 /* The administrator's `membalctl reserve --for NAME --wait` before a
  * guest's `xl create` (create_gate() below). */
@@ -117,7 +115,7 @@ static void world_close(struct world *w)
 
 /* README's "Starting a new VM on a full host", as the tooling runs it:
  * `membalctl reserve SIZE --for NAME --wait --timeout S` (asks at once,
- * then every RESV_POLL_MS, and is answered at the end of the cycle that
+ * then every CONTROL_RESERVE_POLL_MS, and is answered at the end of the cycle that
  * makes it ready: awaited()), `xl create` once it answers ready, then `membalctl
  * release`; at the timeout the reservation is released and the guest is
  * not started. SIZE is xl's memory=.
@@ -173,7 +171,7 @@ static enum sim_create create_gate(void *ctx, const struct sim_dom *d,
 		r->id = 0;
 		return SIM_CREATE_FAIL;
 	}
-	r->poll_ms += RESV_POLL_MS;
+	r->poll_ms += CONTROL_RESERVE_POLL_MS;
 	return SIM_CREATE_WAIT;
 }
 
@@ -431,7 +429,7 @@ static void awaited(struct world *w, uint64_t now)
 
 /* The next time a waiting `membalctl reserve --wait` asks, if one does
  * before `until`: the host is advanced to it so that the toolstack sees
- * the answer of every cycle within RESV_POLL_MS. */
+ * the answer of every cycle within CONTROL_RESERVE_POLL_MS. */
 static uint64_t next_poll(const struct world *w, uint64_t now, uint64_t until)
 {
 	for (size_t i = 0; w->resv && i < w->sc->n_guests; i++)
@@ -485,12 +483,13 @@ int sim_run_policy(const struct sim_scenario *sc, const struct sim_policy *pol,
 			 next = next_poll(&w, now, min3(next_run, next_sample, end));
 
 		/* Another tool's reservation at its own second (none: end). */
-		next = t0 + sim_resv_tools_next(&w.tools, sc, now - t0, next - t0);
+		next = t0 + sim_resv_tools_next(&w.tools, sc->resv_ev, sc->n_resv_ev, now - t0,
+						 next - t0);
 		if (o->progress && next == next_run)
 			progress(o, &ts0, &last_report_s, now - t0);
 
 		clock_advance(next - now);
-		sim_resv_tools_run(&w.tools, sc, &w.a, next - t0);
+		sim_resv_tools_run(&w.tools, sc->resv_ev, sc->n_resv_ev, &w.a, next - t0);
 		if (next == next_run) {
 			/* Agents publish first; one round trip on the arbiter's
 			 * connection then guarantees that their watch events have

@@ -160,6 +160,12 @@ struct floor_kill_item {
 	bool down;                /* killed and not restarted yet: dead */
 };
 
+/* The least a living guest holds: max(L_i, keep) for one that may die. */
+static inline uint64_t sim_floor_kill_lo(const struct floor_kill_item *x)
+{
+	return x->may_die && x->keep_kb > x->min_kb ? x->keep_kb : x->min_kb;
+}
+
 /* The least total shortfall over the choice of which may_die guests live,
  * the spare budget water-filled over the living (KiB). kept[i] on entry:
  * a set to try besides the search's own (e.g. the one a plain
@@ -169,6 +175,7 @@ struct floor_kill_item {
  * passed in). Never above that set's charged shortfall, never below
  * sim_floor_instant() of the same needs. */
 #define SIM_FLOOR_KILL_EXACT 8
+/* floor_kill.c */
 uint64_t sim_floor_kill_instant(const struct floor_kill_item *it, size_t n,
 				int64_t budget_kb, bool *kept);
 

@@ -241,7 +241,9 @@ static void host_key(struct load *l, struct cfg_file *f, const char *s,
 	l->host_line[i] = f->line;
 	if (i == HK_TRACE)
 		host_trace(l, f, s, k, v);
-	else if (i == HK_RESV_AT && sim_resv_events_parse(v, l->s, why, sizeof(why)) < 0)
+	else if (i == HK_RESV_AT &&
+		 sim_resv_events_parse(v, l->s->resv_ev, &l->s->n_resv_ev, why,
+				       sizeof(why)) < 0)
 		cfg_error(f, s, k, "'%.64s': %s", v, why);
 	else if (i != HK_RESV_AT &&
 		 cfg_get_u64(f, s, k, v, host_num[i].min, host_num[i].max, &x))

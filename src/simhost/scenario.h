@@ -245,14 +245,20 @@ static inline uint64_t sim_guest_retouch_kb_s(const struct sim_guest_spec *g)
 }
 
 /* scenario_events.c: static_max_at's and reserve_at's values, -1 with a
- * reason in why when one is not well formed or out of bounds. */
+ * reason in why when one is not well formed or out of bounds. reserve_at
+ * fills ev[0..*n): [host]'s, or a cluster's [host NAME]'s. */
 int sim_max_events_parse(const char *v, struct sim_guest_spec *g, char *why,
 			 size_t size);
-int sim_resv_events_parse(const char *v, struct sim_scenario *s, char *why,
-			  size_t size);
+int sim_resv_events_parse(const char *v, struct sim_resv_event ev[SIM_EVENTS_MAX],
+			  unsigned *n, char *why, size_t size);
 /* The checks that need the whole [guest] section (start_s, stop_s): 0,
  * or -1 with a reason. */
 int sim_max_events_check(const struct sim_guest_spec *g, char *why, size_t size);
+/* What the reserve_at reservations of ev[0..n) in force at scenario time
+ * t_ms keep free, as their tools make, renew, release or let lapse them
+ * (the floors' yardstick, sim/floor.c; the arbiter's lease is checked at
+ * its cycles, a little later). */
+uint64_t sim_resv_in_force_kb(const struct sim_resv_event *ev, unsigned n, uint64_t t_ms);
 /* The static-max in force at scenario time t_ms (static_max_at). */
 uint64_t sim_guest_static_max_kb(const struct sim_guest_spec *g, uint64_t t_ms);
 /* agent_quiet_s, paused_s: FROM,TO in s, FROM < TO. 0, or -1. */

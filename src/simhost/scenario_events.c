@@ -129,14 +129,19 @@ int sim_max_events_parse(const char *v, struct sim_guest_spec *g, char *why,
 	return 0;
 }
 
+struct resv_list {
+	struct sim_resv_event *ev;
+	unsigned *n;
+};
+
 static int resv_one(void *ctx, const uint64_t *x, unsigned n, unsigned i,
 		    char *why, size_t size)
 {
-	struct sim_scenario *s = ctx;
-	struct sim_resv_event *e = &s->resv_ev[i];
+	struct resv_list *l = ctx;
+	struct sim_resv_event *e = &l->ev[i];
 
 	/* Two tools may reserve at the same second. */
-	if (i > 0 && x[0] * 1000 < s->resv_ev[i - 1].at_ms) {
+	if (i > 0 && x[0] * 1000 < l->ev[i - 1].at_ms) {
 		snprintf(why, size, "event %u at %llu s comes before the one before",
 			 i + 1, (unsigned long long)x[0]);
 		return -1;
@@ -145,20 +150,21 @@ static int resv_one(void *ctx, const uint64_t *x, unsigned n, unsigned i,
 	e->kb = x[1] * 1024;
 	e->lease_ms = x[2] * 1000;
 	e->hold_ms = n > 3 ? x[3] * 1000 : 0;
-	s->n_resv_ev = i + 1;
+	*l->n = i + 1;
 	return 0;
 }
 
-int sim_resv_events_parse(const char *v, struct sim_scenario *s, char *why,
-			  size_t size)
+int sim_resv_events_parse(const char *v, struct sim_resv_event ev[SIM_EVENTS_MAX],
+			  unsigned *n, char *why, size_t size)
 {
 	static const uint64_t lo[4] = { 0, 1, 0, 1 };
 	static const uint64_t hi[4] = { SIM_WORKLOAD_S_MAX, EV_MB_MAX,
 					SIM_WORKLOAD_S_MAX, SIM_WORKLOAD_S_MAX };
+	struct resv_list l = { ev, n };
 
-	s->n_resv_ev = 0;
-	if (each_event(v, 3, 4, lo, hi, resv_one, s, why, size) < 0) {
-		s->n_resv_ev = 0;
+	*n = 0;
+	if (each_event(v, 3, 4, lo, hi, resv_one, &l, why, size) < 0) {
+		*n = 0;
 		return -1;
 	}
 	return 0;
@@ -201,5 +207,22 @@ uint64_t sim_guest_static_max_kb(const struct sim_guest_spec *g, uint64_t t_ms)
 
 	for (unsigned i = 0; i < g->n_max_ev && g->max_ev[i].at_ms <= t_ms; i++)
 		kb = g->max_ev[i].max_kb;
+	return kb;
+}
+
+uint64_t sim_resv_in_force_kb(const struct sim_resv_event *ev, unsigned n, uint64_t t_ms)
+{
+	uint64_t kb = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct sim_resv_event *e = &ev[i];
+		/* released HOLD_S after AT; never renewed, its lease ends it
+		 * (resv_events.c); neither: to the end */
+		uint64_t end = e->hold_ms ? e->at_ms + e->hold_ms
+			     : e->lease_ms ? e->at_ms + e->lease_ms : UINT64_MAX;
+
+		if (t_ms >= e->at_ms && t_ms < end)
+			kb += e->kb;
+	}
 	return kb;
 }

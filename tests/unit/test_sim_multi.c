@@ -8,7 +8,10 @@
  *    and cuts the shortfall, no rebalancing does not; hosts never hold
  *    more than they have; a run is reproducible to the byte;
  *  - a guest the destination cannot make room for (a balloon too slow
- *    to free the memory in reserve_wait_s) is turned away.
+ *    to free the memory in reserve_wait_s) is turned away;
+ *  - another tool's reservations on one host ([host NAME] reserve_at,
+ *    parsed as [host]'s): that host's arbiter keeps them free, and no
+ *    newcomer is created into them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,6 +94,7 @@ static const char good[] =
 	"total_mb = 2048\n"
 	"dom0_mb = 512\n"
 	"always_on = yes\n"
+	"reserve_at = 10:300:20, 15:200:0:60\n"
 	"[host b]\n"
 	"total_mb = 4096\n"
 	"dom0_mb = 1024\n"
@@ -118,6 +122,17 @@ static void test_scenario_good(void **state)
 	assert_int_equal(m.host[1].total_kb, 4096 * MIB);
 	assert_true(m.host[0].always_on);
 	assert_false(m.host[1].always_on);
+	/* Per host: a's two reservations, none on b. */
+	assert_int_equal(m.host[0].n_resv_ev, 2);
+	assert_int_equal(m.host[0].resv_ev[0].at_ms, 10000);
+	assert_int_equal(m.host[0].resv_ev[0].kb, 300 * MIB);
+	assert_int_equal(m.host[0].resv_ev[0].lease_ms, 20000);
+	assert_int_equal(m.host[0].resv_ev[0].hold_ms, 0);
+	assert_int_equal(m.host[0].resv_ev[1].lease_ms, 0);
+	assert_int_equal(m.host[0].resv_ev[1].hold_ms, 60000);
+	assert_int_equal(m.host[1].n_resv_ev, 0);
+	/* Not the summed [host] of simhost's pass. */
+	assert_int_equal(m.sc.n_resv_ev, 0);
 	assert_int_equal(m.n_runs, 1);
 	assert_int_equal(m.run[0].placement, PLACE_PEMM);
 	assert_int_equal(m.run[0].rebalance_ms, 20000);
@@ -166,6 +181,17 @@ static void test_scenario_bad(void **state)
 	/* Names reach file names and gnuplot strings. */
 	bad("[host a\"b]\ntotal_mb = 2048\ndom0_mb = 512\n", "host name");
 	bad("[host a]\ntotal_mb = 2048\ndom0_mb = 512\n[run ../x]\nplacement = bs\n", "run name");
+	/* reserve_at: [host]'s strict parsing, at its line; one host's. */
+	bad("[host a]\ntotal_mb = 2048\ndom0_mb = 512\nreserve_at = 10:100\n", "bad:4");
+	bad("[host a]\ntotal_mb = 2048\ndom0_mb = 512\nreserve_at = 10:100\n",
+	    "expected 3 or more");
+	bad("[host a]\ntotal_mb = 2048\ndom0_mb = 512\nreserve_at = 20:1:1, 10:1:1\n",
+	    "before the one before");
+	bad("[host a]\ntotal_mb = 2048\ndom0_mb = 512\nreserve_at = 10:0:5\n", "bad:4");
+	bad("[host a]\ntotal_mb = 2048\nreserve_at = 1:1:1\nreserve_at = 2:1:1\n"
+	    "dom0_mb = 512\n", "bad:4: [host a] reserve_at: given twice");
+	bad("[cluster]\nreserve_at = 10:100:5\n[host a]\ntotal_mb = 2048\ndom0_mb = 512\n",
+	    "bad:2: [cluster] reserve_at: is per host");
 	/* [host] belongs to single-host scenarios. */
 	bad("[host]\ntotal_mb = 2048\n[host a]\ntotal_mb = 2048\ndom0_mb = 512\n", "bad:2");
 }
@@ -366,6 +392,110 @@ static void test_placed_at_the_floor(void **state)
 	multi_scenario_free(&m);
 }
 
+/*
+ * Another tool's reservation on a cluster's host ([host NAME]
+ * reserve_at), 700 MiB kept to the end (no lease), on pm1's 1536 MiB for
+ * domUs. a needs 300 MiB and boots larger.
+ */
+#define RESV_HOST(wait_s) "[cluster]\nduration_s = 110\nmin_mb = 64\n" \
+	"reserve_wait_s = " #wait_s "\n" \
+	"[host pm1]\ntotal_mb = 2048\ndom0_mb = 512\nalways_on = yes\n"
+#define RESV_GUEST(name, mb, need, start) "[guest " #name "]\nmemory_mb = " #mb "\n" \
+	"static_max_mb = " #mb "\nswap_mb = 128\nworkload = const:" #need "\n" \
+	"start_s = " #start "\n"
+
+static void run_text(const char *name, const char *text, struct multi_result *r)
+{
+	struct multi_scenario m;
+	struct cfg_file f;
+
+	if (multi_scenario_load_string(name, text, &m, &f) != 0)
+		fail_msg("%s", f.first_error);
+	run(&m, 0, 110000, r);
+	check_hosts(&m, r);
+	multi_scenario_free(&m);
+}
+
+/* The first tick at which the utility is above `above` share-MiB (a
+ * guest more runs), or n_ticks. */
+static size_t first_above(const struct multi_result *r, double above)
+{
+	for (size_t t = 0; t < r->n_ticks; t++)
+		if (r->tick[t].utility > above + 0.5)
+			return t;
+	return r->n_ticks;
+}
+
+/* In force from 5 s, before late (500 MiB, needs 400) arrives at 40 s:
+ * the arbiter shrinks a (1000 MiB at boot) to make it, and placement
+ * reads it as reserve as membal-place does (status.json's
+ * reservation_kb): gmm, which counts a at its maximum, finds no room for
+ * late on pm1, so no host for it, and the domUs never hold the reserved
+ * memory. Without the reservation late is placed. */
+static void test_host_reservation_placement(void **state)
+{
+#define PLACED_GUESTS "[run r]\nplacement = gmm\n" RESV_GUEST(a, 1000, 300, 0) \
+	RESV_GUEST(late, 500, 400, 40)
+	struct multi_result r, base;
+	float most = 0;
+
+	(void)state;
+	run_text("with", RESV_HOST(10) "reserve_at = 5:700:0\n" PLACED_GUESTS, &r);
+	run_text("without", RESV_HOST(10) PLACED_GUESTS, &base);
+#undef PLACED_GUESTS
+	for (size_t t = 15; t < r.n_ticks; t++)
+		if (r.host_used[t] > most)
+			most = r.host_used[t];
+	assert_true(most <= 1536 - 700);
+	assert_int_equal(r.placed, 1);
+	assert_int_equal(r.rejected, 1);
+	assert_int_equal(base.placed, 2);
+	assert_int_equal(base.rejected, 0);
+	multi_result_free(&r);
+	multi_result_free(&base);
+}
+
+/* Made at 61 s, after late (200 MiB, needs 150) was placed at 60 s by emm
+ * and while its domain waits for room (a still holds its 1400 MiB boot
+ * size): late is created only once the hypervisor has its size free
+ * beyond the tool's 700 MiB (`membalctl reserve --wait` counts the
+ * others), not into them; without the reservation it is created at
+ * once, next to a at its boot size. Late's own reservation ends when its
+ * domain has the memory, the tool's stays: later (300 MiB) at 90 s is
+ * placed into what is left beyond it, and the domUs never hold the
+ * reserved memory; without the tool it gets its 300 MiB. */
+static void test_host_reservation_waits(void **state)
+{
+#define WAIT_GUESTS "[run r]\nplacement = emm\n" RESV_GUEST(a, 1400, 300, 0) \
+	RESV_GUEST(late, 200, 150, 60) RESV_GUEST(later, 300, 200, 90)
+	struct multi_result r, base;
+	size_t late, late_base;
+	float most = 0;
+
+	(void)state;
+	run_text("with", RESV_HOST(20) "reserve_at = 61:700:0\n" WAIT_GUESTS, &r);
+	run_text("without", RESV_HOST(20) WAIT_GUESTS, &base);
+#undef WAIT_GUESTS
+	assert_int_equal(r.placed, 3);
+	assert_int_equal(base.placed, 3);
+	/* late runs once the utility is above a's 300 share-MiB */
+	late = first_above(&r, 300);
+	late_base = first_above(&base, 300);
+	assert_true(late < 90 && late_base < 90);
+	assert_true(r.host_used[late] <= 1536 - 700);
+	assert_true(base.host_used[late_base] > 1536 - 700);
+	assert_true(late > late_base);
+	for (size_t t = late; t < r.n_ticks; t++)
+		if (r.host_used[t] > most)
+			most = r.host_used[t];
+	assert_true(most <= 1536 - 700);
+	assert_true(base.host_used[base.n_ticks - 1] > 1536 - 700);
+	multi_result_free(&r);
+	multi_result_free(&base);
+}
+#undef RESV_HOST
+#undef RESV_GUEST
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +508,8 @@ int main(void)
 		cmocka_unit_test(test_no_room_in_time),
 		cmocka_unit_test(test_offered_to_next_host),
 		cmocka_unit_test(test_placed_at_the_floor),
+		cmocka_unit_test(test_host_reservation_placement),
+		cmocka_unit_test(test_host_reservation_waits),
 	};
 
 	log_set_level(LOG_ERR);

@@ -87,9 +87,10 @@ static void build(struct arbiter *a)
 	w->fig.v[MK_SWAP_TOT] = 524288;
 	w->fig.v[MK_SWAP_FREE] = 500000;
 	w->fig.v[MK_PSI_SOME] = 1500;
+	w->fig.v[MK_SWAP_ZRAM] = 262144;   /* half its swap on zram */
 	w->fig.have = 1u << MK_TOT | 1u << MK_FREE | 1u << MK_AVAIL |
 		      1u << MK_COMMITTED_AS | 1u << MK_SWAP_TOT |
-		      1u << MK_SWAP_FREE | 1u << MK_PSI_SOME;
+		      1u << MK_SWAP_FREE | 1u << MK_PSI_SOME | 1u << MK_SWAP_ZRAM;
 	w->pressure_holds = 3;
 	w->target_changes = 12;
 	/* batch: no agent */
@@ -183,6 +184,7 @@ static void test_written_json_and_metrics(void **state)
 	assert_int_equal(st.dom[1].floor_kb, 1000000);
 	assert_int_equal(st.dom[1].avail_kb, 300000);
 	assert_int_equal(st.dom[1].balloon_current_kb, ST_NONE);
+	assert_int_equal(st.dom[1].swap_zram_kb, 262144);
 	assert_int_equal(st.dom[1].age_ms, 800);
 	assert_string_equal(st.dom[1].reasons, "psi");
 	assert_string_equal(st.dom[3].flags, "hold-manual");
