@@ -316,3 +316,25 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
 	 * (oom17's V8). */
 	return k - u1 < p->min_change_kb ? 0 : k - u1;
 }
+
+/* need_in_swap: what of W_i the domain's swap holds already. W_i counts
+ * the swapped pages that come back (the hybrid estimate's hot swap, the
+ * lru bound while pages come back), and what of W_i the domain does not
+ * hold in RAM is in its swap, so at most W_i above N_i and at most the
+ * swap in use. Tier 1's need swap cannot hold is W_i less the swap the
+ * domain can still page into (SF_i) *and* less this: a guest held where
+ * it is keeps paging what it pages now, and only a cut below N_i - SF_i
+ * kills it. Without it a guest paging P KiB of its need looked P KiB
+ * further from its OOM floor than it is, and its "need swap cannot
+ * hold" was served before the needs of guests without swap (design.md
+ * §Scarce mode from the estimated need, "Tiers"). */
+uint64_t policy_need_in_swap_kb(const struct policy_params *p,
+				const struct policy_dom *d)
+{
+	if (!p->need_in_swap || !(d->flags & POLICY_IN_WS) ||
+	    d->swap_tot_kb <= d->swap_free_kb || d->ws_kb <= d->actual_kb)
+		return 0;
+	uint64_t used = d->swap_tot_kb - d->swap_free_kb, out = d->ws_kb - d->actual_kb;
+
+	return used < out ? used : out;
+}

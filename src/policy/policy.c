@@ -193,6 +193,21 @@ static uint64_t tier_floors(const struct policy_params *p,
 	struct policy_dom base = *d;
 
 	base.min_kb = d->min_kb - d->oom_raise_kb;
+	if (p->oom_min_keep_kb) {
+		/* oom_min_keep: what it held at the kill (the raise less the
+		 * bump) and this much more, never above its need now and this
+		 * much, nor above the raise: a floor of every tier. */
+		uint64_t k = d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
+		uint64_t w = d->ws_kb + p->oom_min_keep_kb;   /* both <= 2^41 */
+
+		k += p->oom_min_keep_kb;
+		if (k > w)
+			k = w;
+		if (k > d->min_kb)
+			k = d->min_kb;
+		if (k > base.min_kb)
+			base.min_kb = k;
+	}
 	derive(p, &base, dv);
 	return d->min_kb;
 }
@@ -333,7 +348,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.grace = dv.lo,
 			.slack = slack,
 			.peak = peak,
-			.swap = sf,
+			.swap = sf + policy_need_in_swap_kb(p, d),
 			.spare = policy_spike_spare_kb(p, spike, d, sf),
 			.loop = loop, .margin = margin, .est = est,
 			.keep = p->kill_margin_keep,
