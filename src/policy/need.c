@@ -338,3 +338,27 @@ uint64_t policy_need_in_swap_kb(const struct policy_params *p,
 
 	return used < out ? used : out;
 }
+
+/* oom_min_keep (design.md §Growth is never cut, "A kill's margin
+ * kept"): the floor a swapless domain killed within oom_hold_s keeps in
+ * every tier, what it held at the kill (its raised L_i less oom_bump)
+ * and oom_min_keep more, at most its need now and that much, at most the
+ * raise. Held at exactly its need after a kill, such a guest was killed
+ * again by its next rise of a MiB (hold-lapse's h1 and h2); a floor at
+ * the level of the kill alone held memory for a load that had fallen
+ * (cache-tmpfs's a2: 1.91x its lagged floor). 0 when off; the caller
+ * (tier_floors()) has checked the raise yields. */
+uint64_t policy_oom_keep_kb(const struct policy_params *p,
+			    const struct policy_dom *d)
+{
+	if (!p->oom_min_keep_kb)
+		return 0;
+	/* min_kb, ws_kb <= POLICY_KB_MAX (2^40), keep <= MIB_MAX: no overflow */
+	uint64_t k = d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
+	uint64_t w = d->ws_kb + p->oom_min_keep_kb;
+
+	k += p->oom_min_keep_kb;
+	if (k > w)
+		k = w;
+	return k < d->min_kb ? k : d->min_kb;
+}

@@ -183,7 +183,8 @@ static void self_adjust(const struct policy_params *p,
  * gap, which the learned gap raises after a kill, doubled growing-adopted's
  * kills under headroom = learned (26 -> 52); unless its killed load is
  * gone (policy_oom_load_gone()). *dv becomes the floors without the
- * raise; returns the raised L_i (0 when nothing yields). */
+ * raise (with oom_min_keep, less than the raise: policy_oom_keep_kb());
+ * returns the raised L_i (0 when nothing yields). */
 static uint64_t tier_floors(const struct policy_params *p,
 			    const struct policy_dom *d, struct derived *dv)
 {
@@ -193,21 +194,10 @@ static uint64_t tier_floors(const struct policy_params *p,
 	struct policy_dom base = *d;
 
 	base.min_kb = d->min_kb - d->oom_raise_kb;
-	if (p->oom_min_keep_kb) {
-		/* oom_min_keep: what it held at the kill (the raise less the
-		 * bump) and this much more, never above its need now and this
-		 * much, nor above the raise: a floor of every tier. */
-		uint64_t k = d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
-		uint64_t w = d->ws_kb + p->oom_min_keep_kb;   /* both <= 2^41 */
+	uint64_t keep = policy_oom_keep_kb(p, d);
 
-		k += p->oom_min_keep_kb;
-		if (k > w)
-			k = w;
-		if (k > d->min_kb)
-			k = d->min_kb;
-		if (k > base.min_kb)
-			base.min_kb = k;
-	}
+	if (keep > base.min_kb)
+		base.min_kb = keep;
 	derive(p, &base, dv);
 	return d->min_kb;
 }
