@@ -58,7 +58,7 @@ $(eval $(call policy_test,test_oom_loop,tests/unit/test_oom_loop.c))
 # what it leaves (design.md §Scarce mode from the estimated need).
 $(eval $(call policy_test,test_kill_margin,tests/unit/test_kill_margin.c))
 # What of a pager's need its swap holds already (need_in_swap, off):
-# design.md §Scarce mode from the estimated need, "Tiers".
+# design.md §Scarce mode from the estimated need.
 $(eval $(call policy_test,test_need_in_swap,tests/unit/test_need_in_swap.c))
 $(eval $(call policy_test,test_need_slack,tests/unit/test_need_slack.c))
 # Scarce mode's grace tier: the adoption grace yields to another guest's

@@ -327,7 +327,8 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
  * kills it. Without it a guest paging P KiB of its need looked P KiB
  * further from its OOM floor than it is, and its "need swap cannot
  * hold" was served before the needs of guests without swap (design.md
- * §Scarce mode from the estimated need, "Tiers"). */
+ * §Scarce mode from the estimated need, "What of its need a guest's swap
+ * holds already"). */
 uint64_t policy_need_in_swap_kb(const struct policy_params *p,
 				const struct policy_dom *d)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What of its need a guest's swap holds already (`need_in_swap`;
- * design.md §Scarce mode from the estimated need, "Tiers"; need.c
+ * design.md §Scarce mode from the estimated need, "What of its need a
+ * guest's swap holds already"; need.c
  * policy_need_in_swap_kb()). Tier 1 serves the need a guest's swap cannot
  * hold: W_i less the swap it can still page into (SF_i, beyond its gap).
  * A guest that pages now holds part of W_i in swap already; held where

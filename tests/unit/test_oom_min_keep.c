@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A kill's margin kept (`oom_min_keep_mb`; design.md §Growth is never
- * cut, "The OOM minimum after the needs"; policy.c tier_floors()). A
+ * cut, "A kill's margin kept"; need.c policy_oom_keep_kb()). A
  * swapless guest's OOM-raised minimum (what it held at the kill plus
  * `oom_bump_mb`) comes after every domain's need (tier 4), so in a host
  * short of the needs it is cut back to exactly its need now and killed
