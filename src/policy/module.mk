@@ -48,12 +48,18 @@ $(eval $(call policy_test,test_margin_tier,tests/unit/test_margin_tier.c))
 # Scarce mode's OOM minimum after the needs
 # (design.md §Growth is never cut, "The OOM minimum after the needs").
 $(eval $(call policy_test,test_oom_min_tier,tests/unit/test_oom_min_tier.c))
+# A swapless killed guest keeps what it held at the kill and a little more
+# (oom_min_keep_mb, off): design.md §Growth is never cut.
+$(eval $(call policy_test,test_oom_min_keep,tests/unit/test_oom_min_keep.c))
 # A crash loop: a looping swapless guest's raise in tier 1, whole or not at
 # all (design.md §Growth is never cut, "A crash loop").
 $(eval $(call policy_test,test_oom_loop,tests/unit/test_oom_loop.c))
 # A kill against paging: a shown rise swap cannot hold, in tier 1 out of
 # what it leaves (design.md §Scarce mode from the estimated need).
 $(eval $(call policy_test,test_kill_margin,tests/unit/test_kill_margin.c))
+# What of a pager's need its swap holds already (need_in_swap, off):
+# design.md §Scarce mode from the estimated need.
+$(eval $(call policy_test,test_need_in_swap,tests/unit/test_need_in_swap.c))
 $(eval $(call policy_test,test_need_slack,tests/unit/test_need_slack.c))
 # Scarce mode's grace tier: the adoption grace yields to another guest's
 # need and margin (design.md §Scarce mode from the estimated need).

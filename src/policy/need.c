@@ -316,3 +316,50 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
 	 * (oom17's V8). */
 	return k - u1 < p->min_change_kb ? 0 : k - u1;
 }
+
+/* need_in_swap: what of W_i the domain's swap holds already. W_i counts
+ * the swapped pages that come back (the hybrid estimate's hot swap, the
+ * lru bound while pages come back), and what of W_i the domain does not
+ * hold in RAM is in its swap, so at most W_i above N_i and at most the
+ * swap in use. Tier 1's need swap cannot hold is W_i less the swap the
+ * domain can still page into (SF_i) *and* less this: a guest held where
+ * it is keeps paging what it pages now, and only a cut below N_i - SF_i
+ * kills it. Without it a guest paging P KiB of its need looked P KiB
+ * further from its OOM floor than it is, and its "need swap cannot
+ * hold" was served before the needs of guests without swap (design.md
+ * §Scarce mode from the estimated need, "What of its need a guest's swap
+ * holds already"). */
+uint64_t policy_need_in_swap_kb(const struct policy_params *p,
+				const struct policy_dom *d)
+{
+	if (!p->need_in_swap || !(d->flags & POLICY_IN_WS) ||
+	    d->swap_tot_kb <= d->swap_free_kb || d->ws_kb <= d->actual_kb)
+		return 0;
+	uint64_t used = d->swap_tot_kb - d->swap_free_kb, out = d->ws_kb - d->actual_kb;
+
+	return used < out ? used : out;
+}
+
+/* oom_min_keep (design.md §Growth is never cut, "A kill's margin
+ * kept"): the floor a swapless domain killed within oom_hold_s keeps in
+ * every tier, what it held at the kill (its raised L_i less oom_bump)
+ * and oom_min_keep more, at most its need now and that much, at most the
+ * raise. Held at exactly its need after a kill, such a guest was killed
+ * again by its next rise of a MiB (hold-lapse's h1 and h2); a floor at
+ * the level of the kill alone held memory for a load that had fallen
+ * (cache-tmpfs's a2: 1.91x its lagged floor). 0 when off; the caller
+ * (tier_floors()) has checked the raise yields. */
+uint64_t policy_oom_keep_kb(const struct policy_params *p,
+			    const struct policy_dom *d)
+{
+	if (!p->oom_min_keep_kb)
+		return 0;
+	/* min_kb, ws_kb <= POLICY_KB_MAX (2^40), keep <= MIB_MAX: no overflow */
+	uint64_t k = d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
+	uint64_t w = d->ws_kb + p->oom_min_keep_kb;
+
+	k += p->oom_min_keep_kb;
+	if (k > w)
+		k = w;
+	return k < d->min_kb ? k : d->min_kb;
+}

@@ -183,7 +183,8 @@ static void self_adjust(const struct policy_params *p,
  * gap, which the learned gap raises after a kill, doubled growing-adopted's
  * kills under headroom = learned (26 -> 52); unless its killed load is
  * gone (policy_oom_load_gone()). *dv becomes the floors without the
- * raise; returns the raised L_i (0 when nothing yields). */
+ * raise (with oom_min_keep, less than the raise: policy_oom_keep_kb());
+ * returns the raised L_i (0 when nothing yields). */
 static uint64_t tier_floors(const struct policy_params *p,
 			    const struct policy_dom *d, struct derived *dv)
 {
@@ -193,6 +194,10 @@ static uint64_t tier_floors(const struct policy_params *p,
 	struct policy_dom base = *d;
 
 	base.min_kb = d->min_kb - d->oom_raise_kb;
+	uint64_t keep = policy_oom_keep_kb(p, d);
+
+	if (keep > base.min_kb)
+		base.min_kb = keep;
 	derive(p, &base, dv);
 	return d->min_kb;
 }
@@ -333,7 +338,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.grace = dv.lo,
 			.slack = slack,
 			.peak = peak,
-			.swap = sf,
+			.swap = sf + policy_need_in_swap_kb(p, d),
 			.spare = policy_spike_spare_kb(p, spike, d, sf),
 			.loop = loop, .margin = margin, .est = est,
 			.keep = p->kill_margin_keep,
