@@ -196,9 +196,6 @@ bool policy_oom_load_gone(const struct policy_params *p,
  * (solve_item.loop); else returns U1_i, *loop = 0 (need.c). */
 uint64_t policy_oom_loop_kb(const struct policy_dom *d, uint64_t u1,
 			    uint64_t r4, uint64_t *loop);
-/* How far above u1 (its need now) the part of d's shown rise that its
- * free swap cannot hold reaches, up to up (need.c, "A kill against
- * paging"). */
 /* need.c: the floor a swapless domain killed within oom_hold_s keeps
  * (oom_min_keep; 0 when off). */
 uint64_t policy_oom_keep_kb(const struct policy_params *p,
@@ -207,6 +204,9 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
  * tier 1; 0 when off). */
 uint64_t policy_need_in_swap_kb(const struct policy_params *p,
 				const struct policy_dom *d);
+/* How far above u1 (its need now) the part of d's shown rise that its
+ * free swap cannot hold reaches, up to up (need.c, "A kill against
+ * paging"). */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up);
 /* W_i with its error allowance, need_slack_pct of it (need.c). */
