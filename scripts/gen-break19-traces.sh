@@ -25,6 +25,8 @@
 #   cron-rare.csv      twelve small guests quiet for twenty minutes, then a
 #                      synchronized job (an hourly cron) on all of them
 #                      within 2 s, twice, beside a batch guest
+#   steady-noise.csv   an hour of eight guests at steady levels with noise
+#                      of 4-30 MiB every 3-30 s, nothing else
 set -eu
 dir=${1:-conf/scenarios}
 awk -v dir="$dir" '
@@ -138,4 +140,12 @@ BEGIN {
 		noisy(f, vm, base, 6, 30, t, 2400)
 	}
 	noisy(f, "bat", 1100, 300, 30, 0, 2400)
+
+	# steady-noise: 3600 s
+	f = dir "/steady-noise.csv"; hdr(f, "steady-noise.ini: an hour of a steady host")
+	split("420 300 260 520 180 640 350 230", lvl, " ")
+	split("4 8 12 6 20 10 30 5", nz, " ")
+	split("5 10 15 7 20 9 30 3", hold, " ")
+	for (i = 1; i <= 8; i++)
+		noisy(f, "s" i, lvl[i], nz[i], hold[i], 0, 3600)
 }'
