@@ -75,19 +75,6 @@ static struct snap_report clairvoyant_report(const struct sim_guest_spec *g,
 	};
 }
 
-/* A managed guest whose balloon driver never moves (`follows = no`)
- * holds what it was created with whatever is written: no allocator,
- * clairvoyant or not, can take any of it or give it more, so the floors
- * bound it there (they once moved its memory like anyone's, and a policy
- * was measured against memory nobody could reach). Its need beyond that
- * size stays short. */
-static void stuck_bounds(const struct sim_guest_spec *g, uint64_t *min_kb,
-			 uint64_t *max_kb)
-{
-	if (!g->follows)
-		*min_kb = *max_kb = g->memory_kb;
-}
-
 static bool running_at(const struct sim_guest_spec *g, uint64_t t)
 {
 	return t >= g->start_ms && (g->stop_ms == SIM_NEVER || t < g->stop_ms);
@@ -130,9 +117,7 @@ double sim_floor_scenario(const struct sim_scenario *sc,
 				continue;
 			}
 			it[n].need_kb = s.committed_as_kb + s.overhead_kb;
-			it[n].min_kb = s.min_kb;
-			it[n].max_kb = s.max_kb;
-			stuck_bounds(g, &it[n].min_kb, &it[n].max_kb);
+			sim_floor_bounds(g, s.min_kb, s.max_kb, &it[n].min_kb, &it[n].max_kb);
 			n++;
 		}
 		kbms += (double)sim_floor_instant(it, n, budget) * (double)step_ms;
@@ -501,9 +486,7 @@ static uint64_t need_at(const struct arbiter_config *cfg,
 	in.shares = v.shares;
 	snapshot_dom(&in, &s);
 	*managed = s.kind != POLICY_UNMANAGED;
-	*min_kb = s.min_kb;
-	*max_kb = s.max_kb;
-	stuck_bounds(g, min_kb, max_kb);
+	sim_floor_bounds(g, s.min_kb, s.max_kb, min_kb, max_kb);
 	return *managed ? s.committed_as_kb + s.overhead_kb : s.actual_kb;
 }
 
