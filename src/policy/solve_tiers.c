@@ -270,10 +270,10 @@ static void margins_fit(struct solve_item *items, size_t k, int64_t M)
 }
 
 /*
- * The gaps, swapless first (gap_swapless_first; design.md §Scarce mode
- * from the estimated need, "The gaps"): tier 6 is reached with every
- * need, margin and slack met, so what is short is the room above them
- * for the next rise. A rise within the gap that the guest's free swap
+ * The gaps, swapless first (gap_swapless_first;
+ * design.md §Scarce mode from the estimated need, "The gaps"): tier 6
+ * is reached with every need, margin and slack met, so what is short is
+ * the room above them for the next rise. A rise within the gap that the guest's free swap
  * can hold is paged; the rest is an OOM kill. So the part of each gap
  * that free swap cannot hold (the whole gap of a swapless guest) is
  * shared first, by price as a tier is, and only when all of it fits the

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The gaps, swapless first (gap_swapless_first; design.md §Scarce mode
- * from the estimated need, "The gaps"; solve_tiers.c gaps_first()): when
+ * The gaps, swapless first (gap_swapless_first;
+ * design.md §Scarce mode from the estimated need, "The gaps";
+ * solve_tiers.c gaps_first()): when
  * scarce mode reaches the gaps, every need met, the part of each gap
  * that the guest's free swap cannot hold is served before the rest. A
  * swapless guest's rise within its gap is an OOM kill; a guest with
