@@ -61,6 +61,9 @@ $(eval $(call policy_test,test_kill_margin,tests/unit/test_kill_margin.c))
 # design.md §Scarce mode from the estimated need.
 $(eval $(call policy_test,test_need_in_swap,tests/unit/test_need_in_swap.c))
 $(eval $(call policy_test,test_need_slack,tests/unit/test_need_slack.c))
+# The gaps, swapless first (gap_swapless_first;
+# design.md §Scarce mode from the estimated need, "The gaps").
+$(eval $(call policy_test,test_gap_first,tests/unit/test_gap_first.c))
 # Scarce mode's grace tier: the adoption grace yields to another guest's
 # need and margin (design.md §Scarce mode from the estimated need).
 $(eval $(call policy_test,test_grace_yield,tests/unit/test_grace_yield.c))

@@ -342,6 +342,8 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.spare = policy_spike_spare_kb(p, spike, d, sf),
 			.loop = loop, .margin = margin, .est = est,
 			.keep = p->kill_margin_keep,
+			.gap_first = est && p->gap_swapless_first,
+			.gap_sf = d->swap_free_kb,
 			.dom = (uint32_t)i,
 		};
 	}

@@ -111,6 +111,7 @@ struct policy_params {
 	bool kill_margin_killed;       /* ... only for a guest OOM-killed within oom_hold_s */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
+	bool gap_swapless_first;       /* tier 6: the gap free swap cannot hold first */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */

@@ -75,6 +75,11 @@ struct solve_item {
 	uint64_t kept;     /* that part (solve_tiers.c) */
 	uint64_t need3;    /* rung[3] without the kill margin (solve_tiers.c) */
 	bool est;
+	/* gap_swapless_first: the domain's free swap (SF_i), the part of
+	 * its gap (tier 6) it can page a rise into; the rest of the gap is
+	 * served first (solve_tiers.c gaps_first()). */
+	bool gap_first;
+	uint64_t gap_sf;
 	uint64_t target;   /* out */
 	uint32_t dom;      /* index into the snapshot */
 	uint32_t at;       /* out: enum solve_at */

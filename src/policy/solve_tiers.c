@@ -269,6 +269,46 @@ static void margins_fit(struct solve_item *items, size_t k, int64_t M)
 	}
 }
 
+/*
+ * The gaps, swapless first (gap_swapless_first;
+ * design.md §Scarce mode from the estimated need, "The gaps"): tier 6
+ * is reached with every need, margin and slack met, so what is short is
+ * the room above them for the next rise. A rise within the gap that the guest's free swap
+ * can hold is paged; the rest is an OOM kill. So the part of each gap
+ * that free swap cannot hold (the whole gap of a swapless guest) is
+ * shared first, by price as a tier is, and only when all of it fits the
+ * rest of every gap. Sets lo and up of the gap tier.
+ */
+static void gaps_first(struct solve_item *items, size_t k, int64_t M)
+{
+	int64_t mids = 0;
+	bool any = false;
+
+	for (size_t j = 0; j < k; j++) {
+		struct solve_item *it = &items[j];
+		uint64_t mid = it->up;
+
+		if (it->est && it->gap_first) {
+			uint64_t g = it->up - it->lo;
+
+			mid = it->lo + (g > it->gap_sf ? g - it->gap_sf : 0);
+			any |= mid < it->up;
+		}
+		it->target = mid;       /* scratch until solve_exact() */
+		mids += (int64_t)mid;
+	}
+	if (!any)
+		return;
+	for (size_t j = 0; j < k; j++) {
+		struct solve_item *it = &items[j];
+
+		if (mids >= M)
+			it->up = it->target;
+		else
+			it->lo = it->target;
+	}
+}
+
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 			      struct policy_cycle *cycle)
 {
@@ -310,6 +350,8 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 		else if (t == 3)
 			it->lo = it->peak;
 	}
+	if (t == SOLVE_TIERS)
+		gaps_first(items, k, M);
 	cycle->tier = t;
 	return solve_exact(ctx, k, M, cycle);
 }

@@ -123,8 +123,7 @@ double sim_floor_scenario(const struct sim_scenario *sc,
 				continue;
 			}
 			it[n].need_kb = s.committed_as_kb + s.overhead_kb;
-			it[n].min_kb = s.min_kb;
-			it[n].max_kb = s.max_kb;
+			sim_floor_bounds(g, s.min_kb, s.max_kb, &it[n].min_kb, &it[n].max_kb);
 			n++;
 		}
 		kbms += (double)sim_floor_instant(it, n, budget) * (double)step_ms;

@@ -358,8 +358,7 @@ static uint64_t need_at(const struct arbiter_config *cfg,
 	in.shares = v.shares;
 	snapshot_dom(&in, &s);
 	*managed = s.kind != POLICY_UNMANAGED;
-	*min_kb = s.min_kb;
-	*max_kb = s.max_kb;
+	sim_floor_bounds(g, s.min_kb, s.max_kb, min_kb, max_kb);
 	return *managed ? s.committed_as_kb + s.overhead_kb : s.actual_kb;
 }
 

@@ -193,6 +193,20 @@ static inline bool sim_guest_rule(const struct arbiter_config *cfg,
 	return sim_guest_rule_at(cfg, g, 0, v);
 }
 
+/* The bounds the floors give a managed guest: [lo, hi] (L_i, H_i), or
+ * its creation size when its balloon driver never moves (`follows =
+ * no`): no allocator, clairvoyant or not, can take any of that memory
+ * or give it more, and its need beyond it stays short (the floors once
+ * moved it like anyone's, and a policy was measured against memory
+ * nobody could reach: docs/evaluation.md, "Session 19: held-out
+ * shapes (break19)"). */
+static inline void sim_floor_bounds(const struct sim_guest_spec *g, uint64_t lo,
+				    uint64_t hi, uint64_t *min_kb, uint64_t *max_kb)
+{
+	*min_kb = g->follows ? lo : g->memory_kb;
+	*max_kb = g->follows ? hi : g->memory_kb;
+}
+
 /* The floor over the scenario's duration, at step_ms (MiB*s), under the
  * bounds and reserve of cfg. NULL items scratch: allocated inside. */
 double sim_floor_scenario(const struct sim_scenario *sc,
