@@ -42,7 +42,7 @@ static void test_parse_good(void **state)
 		HOST "reserve_at = 30:300:10 , 60:400:10:30,60:1:0\n"
 		"[guest a]\nmemory_mb = 256\nstatic_max_mb = 512\nstop_s = 100\n"
 		"static_max_at = 20:128, 50:1024\n"
-		"[guest b]\nmemory_mb = 256\n";
+		"[guest b]\nmemory_mb = 256\nmaxmem_at = 10:200, 20:220, 50:256\n";
 	struct sim_scenario s;
 	struct cfg_file f;
 
@@ -62,6 +62,16 @@ static void test_parse_good(void **state)
 	assert_int_equal(s.guests[0].max_ev[1].max_kb, 1024 * MiB);
 	assert_int_equal(s.guests[0].static_max_kb, 512 * MiB);   /* at boot */
 	assert_int_equal(s.guests[1].n_max_ev, 0);
+	assert_int_equal(s.guests[0].n_mm_ev, 0);
+	assert_int_equal(s.guests[1].n_mm_ev, 3);
+	assert_int_equal(s.guests[1].mm_ev[0].at_ms, 10000);
+	assert_int_equal(s.guests[1].mm_ev[0].max_kb, 200 * MiB);
+	/* An administrator's maxmem in force: maxmem - 1 MiB is MB; at or
+	 * above static-max none. */
+	assert_int_equal(sim_guest_maxmem_cap_kb(&s.guests[1], 9999), UINT64_MAX);
+	assert_int_equal(sim_guest_maxmem_cap_kb(&s.guests[1], 10000), 200 * MiB);
+	assert_int_equal(sim_guest_maxmem_cap_kb(&s.guests[1], 30000), 220 * MiB);
+	assert_int_equal(sim_guest_maxmem_cap_kb(&s.guests[1], 60000), UINT64_MAX);
 	/* What is in force when: the floors bound the guest by it. */
 	assert_int_equal(sim_guest_static_max_kb(&s.guests[0], 19999), 512 * MiB);
 	assert_int_equal(sim_guest_static_max_kb(&s.guests[0], 20000), 128 * MiB);
@@ -76,6 +86,8 @@ static void test_parse_good(void **state)
 		assert_int_equal(v.max_kb, 128 * MiB);
 		assert_true(sim_guest_rule_at(&c, &s.guests[0], 60000, &v));
 		assert_int_equal(v.max_kb, 1024 * MiB);
+		assert_true(sim_guest_rule_at(&c, &s.guests[1], 30000, &v));
+		assert_int_equal(v.max_kb, 220 * MiB);
 	}
 	sim_scenario_free(&s);
 }
@@ -102,6 +114,18 @@ static const struct bad_case bad_cases[] = {
 	{ HOST GUEST "start_s = 20\nstatic_max_at = 20:300\n", 5, "while the guest runs" },
 	{ HOST GUEST "static_max_at = 0:300\n", 5, "while the guest runs" },
 	{ HOST GUEST "stop_s = 50\nstatic_max_at = 50:300\n", 5, "while the guest runs" },
+	/* maxmem_at: the same grammar, its own list and key */
+	{ HOST GUEST "maxmem_at = 20\n", 6, "maxmem_at" },
+	{ HOST GUEST "maxmem_at = 20:0\n", 6, "expected 1.." },
+	{ HOST GUEST "maxmem_at = 20:300m\n", 6, "maxmem_at" },
+	{ HOST GUEST "maxmem_at = 20:256:1\n", 6, "more than 2 fields" },
+	{ HOST GUEST "maxmem_at = 30:256,20:300\n", 6, "not after" },
+	{ HOST GUEST "maxmem_at = 20:256,\n", 6, "maxmem_at" },
+	{ HOST GUEST "maxmem_at = -20:256\n", 6, "maxmem_at" },
+	{ HOST GUEST "maxmem_at = 20:256\nmaxmem_at = 30:256\n", 7, "given twice" },
+	{ HOST GUEST "static_max_at = 20:300\nstop_s = 50\nmaxmem_at = 50:300\n", 5,
+	  "maxmem_at" },
+	{ HOST GUEST "maxmem_at = 0:300\n", 5, "while the guest runs" },
 	{ HOST "reserve_at = 10:100\n", 4, "2 field(s) in an event, expected 3 or more" },
 	{ HOST "reserve_at = 10:0:5\n", 4, "reserve_at" },
 	{ HOST "reserve_at = 10:100:5:0\n", 4, "reserve_at" },
