@@ -27,6 +27,10 @@ void arbiter_read_static_max(struct arbiter *a, struct dom *d);
  * memory/membal_state, and H_i follows. */
 void arbiter_maxcap_changed(struct arbiter *a, struct dom *d, int change,
 			    uint64_t old_kb, uint64_t seen_kb, const char *how);
+/* Each domain's maxmem in this cycle's listing against ours, after the
+ * targets were read (an xl mem-set's maxmem is then known for what it
+ * is). */
+void arbiter_maxcap_listed(struct arbiter *a);
 /* The hypervisor's list into the table. 0, or -1 (logged). */
 int arbiter_refresh_domains(struct arbiter *a, uint64_t now);
 

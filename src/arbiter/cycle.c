@@ -484,6 +484,7 @@ int arbiter_cycle(struct arbiter *a)
 	arbiter_sync_xenstore(a, now);
 	if (!a->xs)
 		return -1;
+	arbiter_maxcap_listed(a);
 	n = build_snapshot(a, now);
 	struct policy_host host = {
 		.free_kb = host_free(a, now),

@@ -217,6 +217,22 @@ void arbiter_maxcap_changed(struct arbiter *a, struct dom *d, int change,
 	arbiter_apply_rules(a, d);
 }
 
+void arbiter_maxcap_listed(struct arbiter *a)
+{
+	for (size_t i = 0; i < a->ndoms; i++) {
+		struct dom *d = a->by_domid[a->order[i]];
+		uint64_t old_cap;
+
+		if (d->hv.dying)
+			continue;
+		enum maxcap_change c = maxcap_listed(d, d->hv.max_kb, &old_cap);
+
+		if (c != MAXCAP_SAME)
+			arbiter_maxcap_changed(a, d, c, old_cap, d->hv.max_kb,
+					       "(Xen's domain list)");
+	}
+}
+
 static void order_insert(struct arbiter *a, uint32_t domid)
 {
 	size_t i = a->ndoms;
@@ -312,13 +328,7 @@ int arbiter_refresh_domains(struct arbiter *a, uint64_t now)
 				continue;
 			if (!d && !(d = dom_new(a, hd, now)))
 				return -1;
-			uint64_t old_cap;
-			enum maxcap_change c = maxcap_listed(d, hd->max_kb, &old_cap);
-
 			d->hv = *hd;
-			if (c != MAXCAP_SAME)
-				arbiter_maxcap_changed(a, d, c, old_cap, hd->max_kb,
-						       "(Xen's domain list)");
 			d->seen = true;
 			d->actual_kb = hd->tot_kb > d->offset_kb ? hd->tot_kb - d->offset_kb : 0;
 		}

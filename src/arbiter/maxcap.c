@@ -46,10 +46,12 @@ static bool libxl_value(const struct dom *d, uint64_t target_kb, uint64_t seen_k
 
 /* A maxmem at or above what libxl sets for static-max caps nothing the
  * toolstack does not already; without static-max the management rule
- * bounds H_i by the live maxmem itself. */
+ * bounds H_i by the live maxmem itself. dom0's is Xen's boot value
+ * (dom0_mem=...,max:), and libxl writes its static-max from it. */
 static bool no_cap(const struct dom *d, uint64_t seen_kb)
 {
-	return !d->static_max_kb || seen_kb >= maxcap_pages_kb(d->static_max_kb + 1024);
+	return d->domid == 0 || !d->static_max_kb ||
+	       seen_kb >= maxcap_pages_kb(d->static_max_kb + 1024);
 }
 
 enum maxcap_change maxcap_adopt(struct dom *d, uint64_t seen_kb, uint64_t saved_kb)
@@ -65,8 +67,15 @@ enum maxcap_change maxcap_adopt(struct dom *d, uint64_t seen_kb, uint64_t saved_
 		d->cap_kb = 0;
 		return saved_kb ? MAXCAP_LIFTED : MAXCAP_SAME;
 	}
-	/* Set while no arbiter ran (or by a predecessor killed between its
-	 * maxmem and its target: the log line says "at adoption"). */
+	/* Without a cap of its own on record, a maxmem above what the target
+	 * needs may be a predecessor's: killed between raising maxmem and
+	 * writing the target, or between writing a lower target and lowering
+	 * maxmem (test_faults' kill -9 mid-cycle). Ours then; below what the
+	 * target needs it is no value of ours: a raw caller's, set while no
+	 * arbiter ran (xl refuses one below the target). */
+	if (!saved_kb && (!d->have_target ||
+			  seen_kb > maxcap_pages_kb(hv_maxmem_for(d->target_kb, d->offset_kb))))
+		return MAXCAP_SAME;
 	d->cap_kb = seen_kb;
 	d->cap_new = true;
 	return saved_kb ? MAXCAP_MOVED : MAXCAP_SET;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * An administrator's maxmem (design.md §Maxmem, PoD and the videoram
- * offset, "An administrator's maxmem"): membal owns Xen's maxmem and
+ * An administrator's maxmem
+ * (design.md §Maxmem, PoD and the videoram offset, "An administrator's
+ * maxmem"): membal owns Xen's maxmem and
  * moves it with every target, so a maxmem it did not set is someone
  * else's word. `xl mem-max` of Xen 4.2 to 4.16 (libxl_domain_setmaxmem),
  * libvirt's setmaxmem and any caller of xc_domain_setmaxmem set only

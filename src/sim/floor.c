@@ -52,10 +52,7 @@ uint64_t sim_floor_instant(const struct floor_item *it, size_t n,
 bool sim_guest_rule_at(const struct arbiter_config *c, const struct sim_guest_spec *g,
 		       uint64_t t_ms, struct manage_verdict *v)
 {
-	uint64_t top = sim_guest_static_max_kb(g, t_ms), cap = sim_guest_maxmem_cap_kb(g, t_ms);
-
-	/* An administrator's maxmem bounds H_i as static-max does (maxcap.h). */
-	manage_rule(c, g->name, g->type, cap < top ? cap : top, 0, v);
+	manage_rule(c, g->name, g->type, sim_guest_top_kb(g, t_ms), 0, v);
 	return g->agent && manage_ok(v);
 }
 

@@ -272,6 +272,8 @@ int sim_max_events_check(const struct sim_guest_spec *g, const char **key,
 uint64_t sim_guest_maxmem_cap_kb(const struct sim_guest_spec *g, uint64_t t_ms);
 /* The static-max in force at scenario time t_ms (static_max_at). */
 uint64_t sim_guest_static_max_kb(const struct sim_guest_spec *g, uint64_t t_ms);
+/* The lower of the two: the maximum the arbiter holds the guest to then. */
+uint64_t sim_guest_top_kb(const struct sim_guest_spec *g, uint64_t t_ms);
 /* agent_quiet_s, paused_s: FROM,TO in s, FROM < TO. 0, or -1. */
 int sim_window_parse(const char *v, uint64_t *from_ms, uint64_t *to_ms);
 

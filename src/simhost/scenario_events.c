@@ -254,3 +254,11 @@ uint64_t sim_guest_static_max_kb(const struct sim_guest_spec *g, uint64_t t_ms)
 		kb = g->max_ev[i].max_kb;
 	return kb;
 }
+
+uint64_t sim_guest_top_kb(const struct sim_guest_spec *g, uint64_t t_ms)
+{
+	uint64_t top = sim_guest_static_max_kb(g, t_ms), cap = sim_guest_maxmem_cap_kb(g, t_ms);
+
+	/* An administrator's maxmem bounds H_i as static-max does (maxcap.h). */
+	return cap < top ? cap : top;
+}

@@ -33,6 +33,7 @@
 static void adopted(struct dom *d, uint64_t offset_kb)
 {
 	memset(d, 0, sizeof(*d));
+	d->domid = 3;
 	d->static_max_kb = 1024 * MiB;
 	d->offset_kb = offset_kb;
 	d->have_target = true;
@@ -108,6 +109,7 @@ static void test_hvm_offset(void **state)
 	(void)state;
 	adopted(&d, video);
 	memset(&d, 0, sizeof(d));
+	d.domid = 3;
 	d.static_max_kb = 1024 * MiB;
 	d.offset_kb = video;
 	d.have_target = true;
@@ -122,17 +124,24 @@ static void test_hvm_offset(void **state)
 static void test_adoption(void **state)
 {
 	struct dom d;
+	uint64_t old;
 
 	(void)state;
 	adopted(&d, 0);
-	/* Neither libxl's value for the target nor above static-max: set
-	 * while no arbiter ran. */
+	/* Above what the target needs, no cap on record: a predecessor
+	 * killed between its maxmem and its target (test_faults). */
 	memset(&d, 0, sizeof(d));
+	d.domid = 3;
 	d.static_max_kb = 1024 * MiB;
 	d.have_target = true;
 	d.target_kb = 512 * MiB;
-	assert_int_equal(maxcap_adopt(&d, 700 * MiB, 0), MAXCAP_SET);
-	assert_int_equal(d.cap_kb, 700 * MiB);
+	assert_int_equal(maxcap_adopt(&d, 700 * MiB, 0), MAXCAP_SAME);
+	assert_int_equal(d.cap_kb, 0);
+	assert_int_equal(d.mm_ours_kb, 700 * MiB);
+	/* Below it: no value of ours, a raw caller's while no arbiter ran. */
+	assert_int_equal(maxcap_adopt(&d, 400 * MiB, 0), MAXCAP_SET);
+	assert_int_equal(d.cap_kb, 400 * MiB);
+	assert_int_equal(maxcap_target_kb(&d), 512 * MiB);    /* new: no cut yet */
 	/* Above static-max + 1 MiB (dom0's unlimited maxmem): none. */
 	d.cap_kb = 0;
 	assert_int_equal(maxcap_adopt(&d, UINT64_C(1) << 40, 0), MAXCAP_SAME);
@@ -145,10 +154,17 @@ static void test_adoption(void **state)
 	assert_int_equal(d.cap_kb, 0);
 	assert_int_equal(maxcap_adopt(&d, 800 * MiB, 700 * MiB), MAXCAP_MOVED);
 	assert_int_equal(d.cap_kb, 800 * MiB);
+	/* dom0: its maxmem is Xen's boot value. */
+	d.domid = 0;
+	d.cap_kb = 0;
+	assert_int_equal(maxcap_adopt(&d, 400 * MiB, 0), MAXCAP_SAME);
+	assert_int_equal(maxcap_listed(&d, 600 * MiB, &old), MAXCAP_SAME);
+	assert_int_equal(d.cap_kb, 0);
+	d.domid = 3;
 	/* static-max unknown: the management rule bounds H_i by maxmem. */
 	d.static_max_kb = 0;
 	d.cap_kb = 0;
-	assert_int_equal(maxcap_adopt(&d, 700 * MiB, 0), MAXCAP_SAME);
+	assert_int_equal(maxcap_adopt(&d, 400 * MiB, 0), MAXCAP_SAME);
 	assert_int_equal(d.cap_kb, 0);
 }
 
