@@ -31,6 +31,9 @@ void arbiter_maxcap_changed(struct arbiter *a, struct dom *d, int change,
  * targets were read (an xl mem-set's maxmem is then known for what it
  * is). */
 void arbiter_maxcap_listed(struct arbiter *a);
+/* Before a raise: d's maxmem read again; true when it changed since the
+ * listing (then judged as a listing would). */
+bool arbiter_maxmem_moved(struct arbiter *a, struct dom *d);
 /* The hypervisor's list into the table. 0, or -1 (logged). */
 int arbiter_refresh_domains(struct arbiter *a, uint64_t now);
 

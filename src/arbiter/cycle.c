@@ -224,6 +224,8 @@ static int set_maxmem(struct arbiter *a, struct dom *d, uint64_t target_kb)
 
 	if (a->dry_run || d->hv.max_kb == mm)
 		return 0;
+	if (mm > d->hv.max_kb && arbiter_maxmem_moved(a, d))
+		return -1;   /* this increase waits for the next cycle */
 	if (a->hv->ops->set_maxmem(a->hv, d->domid, mm) < 0) {
 		a->n.write_errors++;
 		log_limited(LOG_WARNING, "arbiter:maxmem",

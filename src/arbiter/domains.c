@@ -233,6 +233,24 @@ void arbiter_maxcap_listed(struct arbiter *a)
 	}
 }
 
+/* An administrator's xl mem-max between this cycle's listing and our
+ * raise would be overwritten unseen: Xen has no compare-and-set for
+ * maxmem, so the raise reads it again first (what is left is the
+ * instant between that read and the hypercall). */
+bool arbiter_maxmem_moved(struct arbiter *a, struct dom *d)
+{
+	uint64_t live, old_cap;
+
+	if (!a->hv->ops->maxmem || a->hv->ops->maxmem(a->hv, d->domid, &live) < 0 ||
+	    live == d->hv.max_kb)
+		return false;
+	enum maxcap_change c = maxcap_listed(d, live, &old_cap);
+
+	d->hv.max_kb = live;
+	arbiter_maxcap_changed(a, d, c, old_cap, live, "(read again before a raise)");
+	return true;
+}
+
 static void order_insert(struct arbiter *a, uint32_t domid)
 {
 	size_t i = a->ndoms;

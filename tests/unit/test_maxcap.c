@@ -13,7 +13,8 @@
  *    above the cap and Xen's maxmem never raised past it while the guest
  *    wants more, the cap surviving a restart of the arbiter, moved and
  *    lifted by the administrator, and our own maxmem writes never taken
- *    for one.
+ *    for one, nor an administrator's value set between a cycle's listing
+ *    and its raise (read again before the raise).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -317,6 +318,47 @@ static void test_loop(void **state)
 	stop(e);
 }
 
+/* The administrator acts between a cycle's listing and its raise of
+ * maxmem: the wrapped hypervisor sets the cap at the arbiter's read
+ * before the raise (the only moment it can be seen before the write). */
+static const struct hv_ops *real_ops;
+static uint64_t race_cap_kb;
+
+static int racing_maxmem(struct hv *hv, uint32_t domid, uint64_t *max_kb)
+{
+	if (domid == 1 && race_cap_kb) {
+		assert_int_equal(real_ops->set_maxmem(hv, domid, race_cap_kb), 0);
+		race_cap_kb = 0;
+	}
+	return real_ops->maxmem(hv, domid, max_kb);
+}
+
+static void test_raise_race(void **state)
+{
+	struct env *e = loop_start("membal-maxcap-race", LOOP_SCENARIO, SIM_AGENTS_INPROCESS, NULL);
+	static struct hv_ops wrapped;
+	uint64_t cap;
+
+	(void)state;
+	real_ops = e->hv.ops;
+	wrapped = *real_ops;
+	wrapped.maxmem = racing_maxmem;
+	e->hv.ops = &wrapped;
+	for (unsigned i = 0; i < 30; i++)
+		loop_cycle(e);
+	cap = (e->a.by_domid[1]->target_kb / MiB + 24) * MiB + 1024;
+	race_cap_kb = cap;
+	/* a grows: a raise comes within a few cycles, and meets the cap. */
+	for (unsigned i = 0; i < 10 && race_cap_kb; i++)
+		loop_cycle(e);
+	assert_int_equal(race_cap_kb, 0);
+	held(e, cap, 40);
+	assert_non_null(strstr(logged(e), "(read again before a raise)"));
+	assert_int_equal(e->a.by_domid[1]->target_kb, cap - 1024);
+	e->hv.ops = real_ops;
+	stop(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_mem_set),
 		cmocka_unit_test(test_state_word),
 		cmocka_unit_test(test_loop),
+		cmocka_unit_test(test_raise_race),
 	};
 
 	log_set_level(LOG_ERR);
