@@ -10,7 +10,9 @@
  *  - no target above the new maximum once the arbiter has seen it (one
  *    cycle), and the guest brought down to it, also when the cut is below
  *    the domain's min (then it is not managed, but our target must not
- *    stay above the maximum); a raise lets it grow again;
+ *    stay above the maximum); a raise lets it grow again; the same with
+ *    Xen's maxmem alone (maxmem_at: an administrator's cap, one cycle
+ *    later);
  *  - a reservation is kept free while it lasts, and its memory goes back
  *    to the guests once its lease lapses.
  */
@@ -230,6 +232,51 @@ static void test_max_cut_below_min(void **state)
 	max_cut(100);
 }
 
+/* The same with Xen's maxmem alone (maxmem_at, xl mem-max of Xen 4.16):
+ * a maxmem membal did not set is an administrator's cap (maxcap.h). The
+ * first listing only stops increases; from the second the target is cut
+ * to the cap - 1 MiB, also below the domain's min (then it is not
+ * managed, but our target must not stay above what Xen lets it hold); a
+ * maxmem at its static-max lifts the cap. */
+static void maxmem_cut(unsigned cut_mb)
+{
+	char text[1024];
+	struct sim_run r;
+
+	snprintf(text, sizeof(text),
+		 "[host]\ntotal_mb = 1536\ndom0_mb = 256\n"
+		 "[guest a]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\n"
+		 "workload = const:500\nmaxmem_at = 40:%u, 80:1024\n"
+		 "[guest b]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\n"
+		 "workload = mono:200,600,120\n", cut_mb);
+	run(text, &r);
+	assert_true(at(&r, 38, 0, SF_TARGET) > cut_mb + 100);
+	for (unsigned s = 41; s < 80; s++) {
+		if (at(&r, s, 0, SF_TARGET) > cut_mb)
+			fail_msg("maxmem %u MiB + 1: target %.1f MiB at %u s", cut_mb,
+				 at(&r, s, 0, SF_TARGET), s);
+		if (s >= 45 && at(&r, s, 0, SF_ACTUAL) > cut_mb + 1)
+			fail_msg("maxmem %u MiB + 1: holds %.1f MiB at %u s", cut_mb,
+				 at(&r, s, 0, SF_ACTUAL), s);
+	}
+	assert_true(at(&r, 60, 1, SF_TARGET) > at(&r, 39, 1, SF_TARGET));
+	assert_true(at(&r, 90, 0, SF_TARGET) > 600);
+	assert_true(at(&r, 90, 0, SF_ACTUAL) > 600);
+	sim_run_free(&r);
+}
+
+static void test_maxmem_cut(void **state)
+{
+	(void)state;
+	maxmem_cut(400);
+}
+
+static void test_maxmem_cut_below_min(void **state)
+{
+	(void)state;
+	maxmem_cut(100);
+}
+
 /* a is steady, b climbs 200-560 MiB and back over 120 s. */
 #define RESV_GUESTS \
 	"[guest a]\nmemory_mb = 640\nstatic_max_mb = 1024\nswap_mb = 256\n" \
@@ -304,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_parse_counts),
 		cmocka_unit_test(test_max_cut),
 		cmocka_unit_test(test_max_cut_below_min),
+		cmocka_unit_test(test_maxmem_cut),
+		cmocka_unit_test(test_maxmem_cut_below_min),
 		cmocka_unit_test(test_reservations),
 		cmocka_unit_test(test_max_cut_reports),
 	};
