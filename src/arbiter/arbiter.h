@@ -77,6 +77,14 @@ struct dom {
 	bool max_dirty;              /* static-max watch fired: re-read */
 	uint64_t static_max_top_kb;  /* the largest static-max it has had */
 
+	/* Xen's maxmem: ours, and an administrator's cap (maxcap.h) */
+	bool mm_known;               /* adopted: mm_ours_kb is meaningful */
+	uint64_t mm_ours_kb;         /* the last maxmem we set, as Xen keeps it */
+	uint64_t cap_kb;             /* an administrator's maxmem in force (0: none) */
+	bool cap_new;                /* first seen in the last listing */
+	uint64_t cap_saved_kb;       /* memory/membal_state's, read at adoption */
+	uint64_t cap_changes;        /* caps set, moved or lifted */
+
 	/* the agent's report */
 	bool report_dirty;           /* a figure key changed: re-read (older agent) */
 	bool value_dirty;            /* memory/report changed: one READ */
@@ -163,6 +171,7 @@ struct arbiter_counters {
 	uint64_t oom_events;
 	uint64_t pressure_holds;
 	uint64_t withdrawals;
+	uint64_t maxmem_caps;        /* administrators' maxmem caps set, moved, lifted */
 	uint64_t uncooperative_flags;
 	uint64_t manual_holds;
 	uint64_t domains_added;

@@ -22,6 +22,18 @@ struct dom *arbiter_dom_get(struct arbiter *a, uint32_t domid);
 void arbiter_apply_rules(struct arbiter *a, struct dom *d);
 /* memory/static-max changed while the domain runs: H_i follows it. */
 void arbiter_read_static_max(struct arbiter *a, struct dom *d);
+/* What maxcap.h's rules said of d's maxmem (seen: Xen's, old_kb: the cap
+ * before, how: where it was seen): logged once, counted, saved in
+ * memory/membal_state, and H_i follows. */
+void arbiter_maxcap_changed(struct arbiter *a, struct dom *d, int change,
+			    uint64_t old_kb, uint64_t seen_kb, const char *how);
+/* Each domain's maxmem in this cycle's listing against ours, after the
+ * targets were read (an xl mem-set's maxmem is then known for what it
+ * is). */
+void arbiter_maxcap_listed(struct arbiter *a);
+/* Before a raise: d's maxmem read again; true when it changed since the
+ * listing (then judged as a listing would). */
+bool arbiter_maxmem_moved(struct arbiter *a, struct dom *d);
 /* The hypervisor's list into the table. 0, or -1 (logged). */
 int arbiter_refresh_domains(struct arbiter *a, uint64_t now);
 

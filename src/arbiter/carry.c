@@ -53,6 +53,8 @@ int carry_export(struct arbiter *a, const char *name, char *out, size_t size)
 		return -1;
 	}
 	state_of_dom(d, clock_now_ms(), wall_s(), &s);
+	/* The destination rebuilds maxmem from the configuration. */
+	s.maxcap_kb = 0;
 	state_format(&s, out, size);
 	return 0;
 }

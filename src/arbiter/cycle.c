@@ -24,6 +24,7 @@
 #include <time.h>
 #include <xenstore.h>
 
+#include "arbiter/maxcap.h"
 #include "arbiter/rules.h"
 #include "arbiter/history.h"
 #include "arbiter/xsio.h"
@@ -210,17 +211,21 @@ static void log_change(struct arbiter *a, struct dom *d, uint64_t old_kb,
 		.actual_kb = d->actual_kb, .mode = policy_mode_name(d->decision.mode),
 		.stage = policy_stage_name(d->decision.stage),
 		.reason = !*what ? reasons : strstr(what, "static-max") ? "above-static-max"
-								: "grant-withdrawn",
+				: strstr(what, "maxmem") ? "above-maxmem-cap" : "grant-withdrawn",
 		.has_price = d->decision.has_price, .price = d->decision.price,
 		.dry_run = a->dry_run }, msg);
 }
 
+/* libxl's maxmem for the target, never above an administrator's cap
+ * (maxcap.h): a target of ours still above the cap gets the cap. */
 static int set_maxmem(struct arbiter *a, struct dom *d, uint64_t target_kb)
 {
-	uint64_t mm = hv_maxmem_for(target_kb, d->offset_kb);
+	uint64_t mm = maxcap_maxmem_for(d, target_kb);
 
 	if (a->dry_run || d->hv.max_kb == mm)
 		return 0;
+	if (mm > d->hv.max_kb && arbiter_maxmem_moved(a, d))
+		return -1;   /* this increase waits for the next cycle */
 	if (a->hv->ops->set_maxmem(a->hv, d->domid, mm) < 0) {
 		a->n.write_errors++;
 		log_limited(LOG_WARNING, "arbiter:maxmem",
@@ -228,7 +233,8 @@ static int set_maxmem(struct arbiter *a, struct dom *d, uint64_t target_kb)
 			    d->name, (unsigned long long)mm, strerror(errno));
 		return -1;
 	}
-	d->hv.max_kb = mm;
+	d->hv.max_kb = maxcap_pages_kb(mm);
+	maxcap_written(d, mm);
 	a->n.maxmem_writes++;
 	return 0;
 }
@@ -349,21 +355,29 @@ static void perform(struct arbiter *a, size_t n, uint64_t now)
 }
 
 /* A target of ours above the domain's static-max, which a tool lowered
- * while the domain runs, on a domain the policy does not decide this
- * cycle (the cut put static-max below its min, or it is stale, paused,
- * ...): brought down to static-max, the bound libxl keeps on every
- * target (xl mem-set refuses more). A managed domain's is the policy's
- * (H_i follows static-max); a target someone else wrote is theirs. */
+ * while the domain runs, or above an administrator's maxmem cap
+ * (maxcap.h), on a domain the policy does not decide this cycle (the cut
+ * put its maximum below its min, or it is stale, paused, ...): brought
+ * down to that maximum, the bound libxl keeps on every target (xl mem-set
+ * refuses more; Xen refuses the balloon's pages above maxmem, and a
+ * target it cannot reach would be growth the budget keeps for nobody).
+ * A managed domain's is the policy's (H_i follows both); a target
+ * someone else wrote is theirs. */
 static void cap_at_static_max(struct arbiter *a, uint64_t now)
 {
 	for (size_t i = 0; i < a->ndoms && a->xs; i++) {
 		struct dom *d = a->by_domid[a->order[i]];
+		uint64_t top = maxcap_target_kb(d);
+		bool admin = top < d->static_max_kb;
 
+		if (!admin)
+			top = d->static_max_kb;
 		if (d->domid == 0 || d->hv.dying || d->decided || !d->static_max_kb ||
 		    !d->have_target || !d->have_written ||
-		    d->target_kb != d->written_kb || d->target_kb <= d->static_max_kb)
+		    d->target_kb != d->written_kb || d->target_kb <= top)
 			continue;
-		write_target(a, d, d->static_max_kb, now, " (above its static-max)");
+		write_target(a, d, top, now, admin ? " (above the administrator's maxmem)"
+						   : " (above its static-max)");
 	}
 }
 
@@ -472,6 +486,7 @@ int arbiter_cycle(struct arbiter *a)
 	arbiter_sync_xenstore(a, now);
 	if (!a->xs)
 		return -1;
+	arbiter_maxcap_listed(a);
 	n = build_snapshot(a, now);
 	struct policy_host host = {
 		.free_kb = host_free(a, now),

@@ -13,8 +13,10 @@
 #include <xenstore.h>
 
 #include "arbiter/manage.h"
+#include "arbiter/maxcap.h"
 #include "arbiter/reserve.h"
 #include "arbiter/xsio.h"
+#include "common/clock.h"
 #include "common/log.h"
 
 const char *dom_skip_name(enum dom_skip s)
@@ -124,7 +126,12 @@ void arbiter_apply_rules(struct arbiter *a, struct dom *d)
 {
 	struct manage_verdict v;
 
-	manage_rule(&a->cfg, d->name, d->type, d->static_max_kb, d->hv.max_kb, &v);
+	uint64_t top = d->static_max_kb, cap = maxcap_target_kb(d);
+
+	/* An administrator's maxmem bounds H_i as static-max does (maxcap.h). */
+	if (top && cap < top)
+		top = cap;
+	manage_rule(&a->cfg, d->name, d->type, top, d->hv.max_kb, &v);
 	d->min_kb = v.min_kb;
 	d->max_kb = v.max_kb;
 	d->shares = v.shares;
@@ -135,10 +142,11 @@ void arbiter_apply_rules(struct arbiter *a, struct dom *d)
 
 		snprintf(key, sizeof(key), "arbiter:minmax:%u", d->domid);
 		log_limited(LOG_WARNING, key,
-			    "domain %u (%s): min %llu KiB above max %llu KiB (static-max %llu); not managed",
+			    "domain %u (%s): min %llu KiB above max %llu KiB (static-max %llu, maxmem cap %llu); not managed",
 			    d->domid, d->name, (unsigned long long)d->min_kb,
 			    (unsigned long long)d->max_kb,
-			    (unsigned long long)d->static_max_kb);
+			    (unsigned long long)d->static_max_kb,
+			    (unsigned long long)d->cap_kb);
 	}
 }
 
@@ -169,6 +177,78 @@ void arbiter_read_static_max(struct arbiter *a, struct dom *d)
 	if (kb > d->static_max_top_kb)
 		d->static_max_top_kb = kb;
 	arbiter_apply_rules(a, d);
+}
+
+void arbiter_maxcap_changed(struct arbiter *a, struct dom *d, int change,
+			    uint64_t old_kb, uint64_t seen_kb, const char *how)
+{
+	unsigned long long cap = d->cap_kb, old = old_kb, seen = seen_kb,
+			   ours = d->mm_ours_kb;
+	switch ((enum maxcap_change)change) {
+	case MAXCAP_SAME:
+		return;
+	case MAXCAP_CONFIRMED:
+		break;   /* no news: the targets are cut to it from now on */
+	case MAXCAP_SET:
+		log_notice("domain %u (%s): maxmem %llu KiB set by someone else %s (ours %llu KiB): an administrator's cap; targets at most %llu KiB until maxmem changes again",
+			   d->domid, d->name, cap, how, ours,
+			   (unsigned long long)(d->cap_kb > d->offset_kb + 1024
+						? d->cap_kb - d->offset_kb - 1024 : 0));
+		break;
+	case MAXCAP_MOVED:
+		log_notice("domain %u (%s): administrator's maxmem cap %llu -> %llu KiB %s",
+			   d->domid, d->name, old, cap, how);
+		break;
+	case MAXCAP_LIFTED:
+		log_notice("domain %u (%s): administrator's maxmem cap %llu KiB lifted %s (maxmem %llu KiB, static-max %llu KiB): membal sets maxmem again",
+			   d->domid, d->name, old, how, seen,
+			   (unsigned long long)d->static_max_kb);
+		break;
+	case MAXCAP_RESTORED:
+		log_notice("domain %u (%s): administrator's maxmem cap %llu KiB restored (memory/membal_state, and Xen still holds it)",
+			   d->domid, d->name, cap);
+		break;
+	}
+	if (change != MAXCAP_CONFIRMED && change != MAXCAP_RESTORED) {
+		d->cap_changes++;
+		a->n.maxmem_caps++;
+		arbiter_save_state(a, d, clock_now_ms());
+	}
+	arbiter_apply_rules(a, d);
+}
+
+void arbiter_maxcap_listed(struct arbiter *a)
+{
+	for (size_t i = 0; i < a->ndoms; i++) {
+		struct dom *d = a->by_domid[a->order[i]];
+		uint64_t old_cap;
+
+		if (d->hv.dying)
+			continue;
+		enum maxcap_change c = maxcap_listed(d, d->hv.max_kb, &old_cap);
+
+		if (c != MAXCAP_SAME)
+			arbiter_maxcap_changed(a, d, c, old_cap, d->hv.max_kb,
+					       "(Xen's domain list)");
+	}
+}
+
+/* An administrator's xl mem-max between this cycle's listing and our
+ * raise would be overwritten unseen: Xen has no compare-and-set for
+ * maxmem, so the raise reads it again first (what is left is the
+ * instant between that read and the hypercall). */
+bool arbiter_maxmem_moved(struct arbiter *a, struct dom *d)
+{
+	uint64_t live, old_cap;
+
+	if (!a->hv->ops->maxmem || a->hv->ops->maxmem(a->hv, d->domid, &live) < 0 ||
+	    live == d->hv.max_kb)
+		return false;
+	enum maxcap_change c = maxcap_listed(d, live, &old_cap);
+
+	d->hv.max_kb = live;
+	arbiter_maxcap_changed(a, d, c, old_cap, live, "(read again before a raise)");
+	return true;
 }
 
 static void order_insert(struct arbiter *a, uint32_t domid)

@@ -52,6 +52,9 @@ struct hv_ops {
 	 * host has more than cap, returns -1 with errno ENOBUFS. */
 	int (*list)(struct hv *hv, struct hv_domain *out, size_t cap, size_t *n);
 	int (*set_maxmem)(struct hv *hv, uint32_t domid, uint64_t max_kb);
+	/* One domain's maxmem now (max_pages * 4), read again just before a
+	 * raise (maxcap.h); NULL: not checked. */
+	int (*maxmem)(struct hv *hv, uint32_t domid, uint64_t *max_kb);
 	int (*set_pod_target)(struct hv *hv, uint32_t domid, uint64_t pages);
 	/* PV / PVH / HVM: libxl_domain_info's domain_type for xen. */
 	enum hv_dom_type (*dom_type)(struct hv *hv, uint32_t domid);

@@ -110,6 +110,21 @@ static int xen_set_maxmem(struct hv *hv, uint32_t domid, uint64_t max_kb)
 	return xc_domain_setmaxmem(x->xch, domid, max_kb);
 }
 
+static int xen_maxmem(struct hv *hv, uint32_t domid, uint64_t *max_kb)
+{
+	struct hv_xen *x = hv->priv;
+	xc_domaininfo_t info;
+	struct hv_domain d;
+
+	if (xc_domain_getinfolist(x->xch, domid, 1, &info) != 1 || info.domain != domid) {
+		errno = ESRCH;
+		return -1;
+	}
+	hv_xen_decode_domain(&info, &d);
+	*max_kb = d.max_kb;
+	return 0;
+}
+
 static int xen_set_pod_target(struct hv *hv, uint32_t domid, uint64_t pages)
 {
 	struct hv_xen *x = hv->priv;
@@ -158,6 +173,7 @@ static const struct hv_ops xen_ops = {
 	.host = xen_host,
 	.list = xen_list,
 	.set_maxmem = xen_set_maxmem,
+	.maxmem = xen_maxmem,
 	.set_pod_target = xen_set_pod_target,
 	.dom_type = xen_dom_type,
 	.advance = NULL,

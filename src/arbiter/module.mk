@@ -39,6 +39,12 @@ test_arbiter_loop_LIBS   := memsim arbiter simhost agent policy common xsd
 test_arbiter_loop_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
 $(BUILD)/san/obj/tests/unit/test_arbiter_loop.o:/
 
+# An administrator's maxmem (maxcap.c): the rules alone and in the loop.
+TESTS += test_maxcap
+test_maxcap_SRCS   := tests/unit/test_maxcap.c
+test_maxcap_LIBS   := memsim arbiter simhost agent policy common xsd
+test_maxcap_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
 # Cold swap is not need (design.md §Cold swap is not need), closed loop.
 TESTS += test_cold_swap_loop
 test_cold_swap_loop_SRCS   := tests/unit/test_cold_swap_loop.c

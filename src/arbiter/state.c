@@ -15,6 +15,9 @@ void state_format(const struct dom_state *s, char *buf, size_t size)
 				    hold_names[s->hold], (unsigned long long)s->oom_min_kb,
 				    (unsigned long long)s->oom_until_s);
 
+	if (s->maxcap_kb && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " maxcap_kb=%llu",
+				      (unsigned long long)s->maxcap_kb);
 	if (s->have_growth && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " growth=%llu:%llu:%llu:%llu",
 				      (unsigned long long)s->grew_at_s,
@@ -99,7 +102,7 @@ static bool parse_growth(const char *v, struct dom_state *out)
 int state_parse(const char *text, struct dom_state *out)
 {
 	char buf[STATE_TEXT_MAX * 2 + 1], *save = NULL;
-	uint64_t min_kb = 0, until = 0, gap_kb = 0;
+	uint64_t min_kb = 0, until = 0, gap_kb = 0, maxcap_kb = 0;
 	int hold = -1;
 	bool ok = true, have_gap_kb = false, have_prices = false, have_growth = false;
 	int32_t prices[GAP_ACTIONS];
@@ -120,6 +123,8 @@ int state_parse(const char *text, struct dom_state *out)
 			ok = parse_u64(tok + 11, 0, POLICY_KB_MAX, &min_kb) == PARSE_OK;
 		else if (!strncmp(tok, "oom_until=", 10))
 			ok = parse_u64(tok + 10, 0, UINT64_MAX / 2000, &until) == PARSE_OK;
+		else if (!strncmp(tok, "maxcap_kb=", 10) && !maxcap_kb)
+			ok = parse_u64(tok + 10, 1, POLICY_KB_MAX, &maxcap_kb) == PARSE_OK;
 		else if (!strncmp(tok, "gap_kb=", 7) && !have_gap_kb)
 			ok = have_gap_kb = parse_u64(tok + 7, 0, POLICY_KB_MAX, &gap_kb) == PARSE_OK;
 		else if (!strncmp(tok, "gap_prices=", 11) && !have_prices)
@@ -139,6 +144,7 @@ int state_parse(const char *text, struct dom_state *out)
 		       sizeof(out->growth_base_kb));
 		out->lead_min_kb = growth.lead_min_kb;
 	}
+	out->maxcap_kb = maxcap_kb;
 	out->have_gap = have_gap_kb;
 	out->gap_kb = gap_kb;
 	if (have_prices)
@@ -196,6 +202,7 @@ void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
 	out->hold = d->hold_manual ? HOLD_MANUAL : d->hold_paused ? HOLD_PAUSED : HOLD_NONE;
 	out->oom_min_kb = left ? d->oom_min_kb : 0;
 	out->oom_until_s = left ? wall_s + left : 0;
+	out->maxcap_kb = d->cap_kb;
 	out->have_gap = false;   /* state_gap_of_dom() adds it */
 	out->have_growth = false;   /* and state_growth_of_dom() this */
 }
@@ -205,6 +212,7 @@ bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
 {
 	d->hold_manual = s->hold == HOLD_MANUAL;
 	d->hold_paused = s->hold == HOLD_PAUSED;
+	d->cap_saved_kb = s->maxcap_kb;   /* maxcap_adopt() checks it against Xen */
 	if (s->oom_until_s > wall_s && s->oom_min_kb) {
 		d->oom_min_kb = s->oom_min_kb;
 		d->oom_until_ms = now + (s->oom_until_s - wall_s) * 1000;

@@ -3,8 +3,14 @@
  * memory/membal_state: what a restarted arbiter must not forget about a
  * domain, written by dom0 only (the guest cannot write in memory/):
  *
- *   hold=none|manual|paused oom_min_kb=N oom_until=S [gap_kb=G gap_prices=I:P,...]
- *   [growth=T:W:C:L]
+ *   hold=none|manual|paused oom_min_kb=N oom_until=S [maxcap_kb=M]
+ *   [growth=T:W:C:L] [gap_kb=G gap_prices=I:P,...]
+ *
+ * The maxcap word (maxcap.h) is an administrator's maxmem in force, as
+ * Xen keeps it (KiB): a restarted arbiter that finds Xen still holding it
+ * keeps it as a cap, where a maxmem it cannot tell from its own would
+ * otherwise be its own. Optional; export leaves it out (a migration
+ * rebuilds maxmem from the configuration).
  *
  * The gap words (design.md §The learned gap) are written for a domain
  * under `headroom = learned`: its chosen gap and the non-zero prices of
@@ -45,6 +51,7 @@ struct dom_state {
 	bool have_gap;           /* the learned gap words */
 	uint64_t gap_kb;
 	int32_t gap_price[GAP_ACTIONS];
+	uint64_t maxcap_kb;      /* the maxcap word; 0 when none */
 	bool have_growth;        /* the growth word */
 	uint64_t grew_at_s;      /* wall clock of the last counted rise */
 	uint64_t growth_base_kb[GROWTH_FIGURES];

@@ -56,6 +56,7 @@ void status_dom_flags(const struct dom *d, char *buf, size_t size)
 	FLAG(d->decided && (d->decision.reasons & (POLICY_R_PSI | POLICY_R_SWAPIN)), "pressure");
 	FLAG(d->decided && (d->decision.reasons & POLICY_R_OOM), "oom-min");
 	FLAG(d->grant_open, "growing");
+	FLAG(d->cap_kb, "maxmem-cap");
 #undef FLAG
 	if (used == 0)
 		snprintf(buf, size, "-");
@@ -222,6 +223,9 @@ static struct json_object *dom_json(const struct arbiter *a, const struct dom *d
 	/* L_i': placement counts on no less (design.md §Placement at the floor);
 	 * last, so that readers matching the members before it still match */
 	add(o, "floor_kb", opt_u64(d->decided, d->decision.floor_kb));
+	/* An administrator's maxmem (maxcap.h), after floor_kb for the same
+	 * reason (session 19) */
+	add(o, "maxmem_cap_kb", opt_u64(d->cap_kb != 0, d->cap_kb));
 	return o;
 }
 
@@ -265,6 +269,7 @@ static struct json_object *top_json(const struct arbiter *a)
 	add(c, "withdrawals", u64(a->n.withdrawals));
 	add(c, "uncooperative_flags", u64(a->n.uncooperative_flags));
 	add(c, "manual_holds", u64(a->n.manual_holds));
+	add(c, "maxmem_caps", u64(a->n.maxmem_caps));
 	add(c, "xs_reconnects", u64(a->n.xs_reconnects));
 	add(o, "counters", c);
 	return o;

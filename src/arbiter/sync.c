@@ -14,6 +14,7 @@
 #include <time.h>
 #include <xenstore.h>
 
+#include "arbiter/maxcap.h"
 #include "arbiter/rules.h"
 #include "arbiter/state.h"
 #include "arbiter/xsio.h"
@@ -246,6 +247,11 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	arbiter_apply_rules(a, d);
 	if (!ho.listed || ho.has_state)
 		load_state(a, d, now);
+	/* Its maxmem: ours, libxl's, or an administrator's (maxcap.h). Once
+	 * a domain: a reconnection to xenstored re-learns the rest. */
+	if (!d->mm_known)
+		arbiter_maxcap_changed(a, d, maxcap_adopt(d, d->hv.max_kb, d->cap_saved_kb),
+				       d->cap_saved_kb, d->hv.max_kb, "(at adoption)");
 	if (d->domid != 0 && (!ho.listed || ho.has_uncooperative) &&
 	    xsio_get_uncooperative(h, d->domid)) {
 		d->uncooperative = true;
@@ -514,6 +520,13 @@ static void read_target(struct arbiter *a, struct dom *d, uint64_t now)
 		return;
 	}
 	d->target_dirty = false;
+	/* xl mem-set set maxmem for its target first: no cap (maxcap.h). */
+	if (d->have_written && kb != d->written_kb) {
+		uint64_t old_cap = d->cap_kb;
+
+		arbiter_maxcap_changed(a, d, maxcap_target_set(d, kb, d->hv.max_kb),
+				       old_cap, d->hv.max_kb, "by xl mem-set");
+	}
 	if (dom_target_seen(d, kb)) {
 		a->n.manual_holds++;
 		arbiter_save_state(a, d, now);

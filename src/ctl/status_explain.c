@@ -43,6 +43,8 @@ static const struct st_explain flags[] = {
 	  "nothing, or raise min_mb for this domain if it recurs" },
 	{ "growing", "memory was granted and the guest has not taken it yet",
 	  "nothing; an untaken grant is withdrawn after stuck_after_ms" },
+	{ "maxmem-cap", "someone else set Xen's maxmem (xl mem-max): targets stay at most that maxmem - 1 MiB - videoram",
+	  "xl mem-max DOMAIN to its static-max or more (or xl mem-set) lifts it" },
 	{ "uncooperative", "see the state of the same name (also shown while another state applies)", "" },
 	{ "hold-manual", "see the state of the same name", "" },
 	{ "hold-paused", "see the state of the same name", "" },

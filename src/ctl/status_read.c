@@ -196,6 +196,7 @@ static void read_dom(struct rd *r, struct json_object *o, struct st_dom *d)
 	d->maxmem_kb = integer(r, o, "maxmem_kb", 0, KB_MAX, true);
 	d->demand_kb = integer(r, o, "demand_kb", 0, KB_MAX, true);
 	d->floor_kb = integer(r, o, "floor_kb", 0, KB_MAX, true);
+	d->maxmem_cap_kb = integer(r, o, "maxmem_cap_kb", 0, KB_MAX, true);
 	string(r, o, "mode", d->mode, sizeof(d->mode), true);
 	string(r, o, "stage", d->stage, sizeof(d->stage), true);
 	list(r, o, "reasons", '+', d->reasons, sizeof(d->reasons));

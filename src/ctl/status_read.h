@@ -26,6 +26,7 @@ struct st_dom {
 	char reasons[128];              /* "a+b" or "" */
 	int64_t min_kb, max_kb, target_kb, actual_kb, maxmem_kb, demand_kb;
 	int64_t floor_kb;               /* L_i'; ST_NONE from an older arbiter */
+	int64_t maxmem_cap_kb;          /* an administrator's maxmem; ST_NONE: none */
 	bool target_set;
 	double shares, price;           /* price: NAN when null */
 	bool has_report;

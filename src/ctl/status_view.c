@@ -192,6 +192,9 @@ void st_print_domain(FILE *out, const struct st_status *st,
 	line(out, d->target_set ? "target" : "target (none set)", d->target_kb);
 	line(out, "actual", d->actual_kb);
 	line(out, "maxmem", d->maxmem_kb);
+	/* absent from an older arbiter's file, null without a cap */
+	if (d->maxmem_cap_kb != ST_NONE)
+		line(out, "maxmem cap (outside)", d->maxmem_cap_kb);
 	line(out, "demand", d->demand_kb);
 	/* absent from an older arbiter's file: no line rather than "-" */
 	if (d->floor_kb != ST_NONE)

@@ -194,10 +194,8 @@ static uint64_t tier_floors(const struct policy_params *p,
 	struct policy_dom base = *d;
 
 	base.min_kb = d->min_kb - d->oom_raise_kb;
-	uint64_t keep = policy_oom_keep_kb(p, d);
-
-	if (keep > base.min_kb)
-		base.min_kb = keep;
+	if (policy_oom_keep_kb(p, d) > base.min_kb)   /* pure: asked twice */
+		base.min_kb = policy_oom_keep_kb(p, d);
 	derive(p, &base, dv);
 	return d->min_kb;
 }

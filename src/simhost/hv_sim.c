@@ -246,6 +246,19 @@ static int sim_set_maxmem(struct hv *hv, uint32_t domid, uint64_t max_kb)
 	return 0;
 }
 
+static int sim_maxmem(struct hv *hv, uint32_t domid, uint64_t *max_kb)
+{
+	struct hv_sim *s = hv->priv;
+	struct sim_dom *d = domid ? running(s, domid) : NULL;
+
+	if (domid && !d) {
+		errno = ESRCH;
+		return -1;
+	}
+	*max_kb = (domid ? d->max_kb : s->dom0_max_kb) / SIM_PAGE_KB * SIM_PAGE_KB;
+	return 0;
+}
+
 /* XENMEM_set_pod_target is for HVM containers only: EINVAL for PV. */
 static int sim_set_pod_target(struct hv *hv, uint32_t domid, uint64_t pages)
 {
@@ -352,6 +365,7 @@ static const struct hv_ops sim_ops = {
 	.host = sim_host,
 	.list = sim_list,
 	.set_maxmem = sim_set_maxmem,
+	.maxmem = sim_maxmem,
 	.set_pod_target = sim_set_pod_target,
 	.dom_type = sim_dom_type,
 	.advance = sim_advance,

@@ -112,6 +112,7 @@ struct hv_sim_stats {
 	uint64_t agent_steps;      /* in-process agent_step() calls */
 	uint64_t mem_max;          /* static_max_at events applied */
 	uint64_t mem_max_missed;   /* ... due while the domain did not run */
+	uint64_t maxmem_set;       /* maxmem_at events applied */
 };
 
 /* 0, or -1 with errno (the reason is logged). Domains with start_s = 0

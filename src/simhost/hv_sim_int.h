@@ -42,6 +42,7 @@ struct sim_vm {
 	uint64_t events_synced;     /* domain_events() at the last round trip */
 	bool waiting;               /* due, create_gate said wait */
 	unsigned max_ev_next;       /* spec's static_max_at events done */
+	unsigned mm_ev_next;        /* and its maxmem_at events */
 };
 
 struct hv_sim {

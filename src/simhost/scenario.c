@@ -29,14 +29,14 @@ enum guest_key {
 	GK_DOMID, GK_TYPE, GK_MEMORY, GK_STATIC_MAX, GK_VIDEORAM, GK_OVERHEAD,
 	GK_RATE, GK_FOLLOWS, GK_AGENT, GK_START, GK_STOP, GK_SWAP, GK_WORKLOAD,
 	GK_OFFSET, GK_WORK, GK_FILE, GK_FILE_WS, GK_SHMEM, GK_UNTOUCHED, GK_TOUCH,
-	GK_QUIET, GK_PAUSED, GK_SWAP_KIND, GK_ZRAM_RATIO, GK_MAX_AT, GK_COUNT
+	GK_QUIET, GK_PAUSED, GK_SWAP_KIND, GK_ZRAM_RATIO, GK_MAX_AT, GK_MAXMEM_AT, GK_COUNT
 };
 static const char *const guest_keys[GK_COUNT] = {
 	"domid", "type", "memory_mb", "static_max_mb", "videoram_mb",
 	"overhead_kb", "balloon_rate_mb_s", "follows", "agent", "start_s",
 	"stop_s", "swap_mb", "workload", "offset_s", "work_s", "file_mb",
 	"file_ws_mb", "shmem_mb", "untouched_mb", "touch_mb_s", "agent_quiet_s",
-	"paused_s", "swap_kind", "zram_ratio", "static_max_at",
+	"paused_s", "swap_kind", "zram_ratio", "static_max_at", "maxmem_at",
 };
 
 static const char *const type_names[] = { "pv", "pvh", "hvm", NULL };
@@ -334,6 +334,10 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 		if (sim_max_events_parse(v, g, why, sizeof(why)) < 0)
 			cfg_error(f, s, k, "'%.64s': %s", v, why);
 		break;
+	case GK_MAXMEM_AT:
+		if (sim_maxmem_events_parse(v, g, why, sizeof(why)) < 0)
+			cfg_error(f, s, k, "'%.64s': %s", v, why);
+		break;
 	case GK_OFFSET:
 		if (cfg_get_u64(f, s, k, v, 0, SIM_WORKLOAD_S_MAX, &x))
 			g->offset_ms = x * 1000;
@@ -424,6 +428,7 @@ static void scenario_check(struct load *l, struct cfg_file *f)
 		struct sim_guest_spec *g = &s->guests[i];
 		unsigned seen = l->gl[i].seen;
 		char sec[SIM_NAME_MAX + 8], why[160];
+		const char *evkey;
 		uint64_t visible;
 
 		snprintf(sec, sizeof(sec), "guest %s", g->name);
@@ -482,8 +487,8 @@ static void scenario_check(struct load *l, struct cfg_file *f)
 				  SIM_MIN_MEMTOTAL_KB / 1024);
 		if (g->stop_ms != SIM_NEVER && g->stop_ms <= g->start_ms)
 			cfg_error(f, sec, "stop_s", "must be after start_s");
-		else if (sim_max_events_check(g, why, sizeof(why)) < 0)
-			cfg_error(f, sec, "static_max_at", "%s", why);
+		else if (sim_max_events_check(g, &evkey, why, sizeof(why)) < 0)
+			cfg_error(f, sec, evkey, "%s", why);
 		for (size_t j = 0; j < i; j++)
 			if (g->domid && g->domid == s->guests[j].domid)
 				cfg_error(f, sec, "domid", "%u is also guest %s's",

@@ -45,6 +45,13 @@
  *                              toolstack writes memory/static-max = MB and
  *                              sets Xen's maxmem to MB + 1 MiB, even below
  *                              the domain's target or tot (scenario_events.c)
+ *   maxmem_at = 200:300        Xen's maxmem alone changed while it runs
+ *                              (xl mem-max of Xen 4.2 to 4.16, libvirt's
+ *                              setmaxmem, xc_domain_setmaxmem): AT:MB as
+ *                              static_max_at's; at AT maxmem becomes MB +
+ *                              1 MiB (libxl's arch extra, no videoram) and
+ *                              memory/static-max stays; Xen takes it even
+ *                              below tot and refuses growth above it
  *   videoram_mb = 8            hvm only (default 8, libxl's for qemu-xen)
  *   overhead_kb = ...          held but not seen as RAM by the guest
  *                              (default sim_overhead_default_kb())
@@ -190,6 +197,8 @@ struct sim_guest_spec {
 	struct sim_physics phys;
 	struct sim_max_event max_ev[SIM_EVENTS_MAX];   /* by at_ms */
 	unsigned n_max_ev;
+	struct sim_max_event mm_ev[SIM_EVENTS_MAX];    /* maxmem_at, by at_ms */
+	unsigned n_mm_ev;
 	unsigned line;            /* of the [guest NAME] section's first key */
 };
 
@@ -249,11 +258,19 @@ static inline uint64_t sim_guest_retouch_kb_s(const struct sim_guest_spec *g)
  * fills ev[0..*n): [host]'s, or a cluster's [host NAME]'s. */
 int sim_max_events_parse(const char *v, struct sim_guest_spec *g, char *why,
 			 size_t size);
+int sim_maxmem_events_parse(const char *v, struct sim_guest_spec *g, char *why,
+			    size_t size);
 int sim_resv_events_parse(const char *v, struct sim_resv_event ev[SIM_EVENTS_MAX],
 			  unsigned *n, char *why, size_t size);
 /* The checks that need the whole [guest] section (start_s, stop_s): 0,
- * or -1 with a reason. */
-int sim_max_events_check(const struct sim_guest_spec *g, char *why, size_t size);
+ * or -1 with a reason and *key the key it is about. */
+int sim_max_events_check(const struct sim_guest_spec *g, const char **key,
+			 char *why, size_t size);
+/* The largest target an administrator's maxmem_at lets the arbiter write
+ * at scenario time t_ms (maxcap.h: maxmem - 1 MiB - videoram), or
+ * UINT64_MAX: none in force (none yet, at or above the static-max of its
+ * time, or followed by a static_max_at, which sets maxmem too). */
+uint64_t sim_guest_maxmem_cap_kb(const struct sim_guest_spec *g, uint64_t t_ms);
 /* What the reserve_at reservations of ev[0..n) in force at scenario time
  * t_ms keep free, as their tools make, renew, release or let lapse them
  * (the floors' yardstick, sim/floor.c; the arbiter's lease is checked at
@@ -261,6 +278,8 @@ int sim_max_events_check(const struct sim_guest_spec *g, char *why, size_t size)
 uint64_t sim_resv_in_force_kb(const struct sim_resv_event *ev, unsigned n, uint64_t t_ms);
 /* The static-max in force at scenario time t_ms (static_max_at). */
 uint64_t sim_guest_static_max_kb(const struct sim_guest_spec *g, uint64_t t_ms);
+/* The lower of the two: the maximum the arbiter holds the guest to then. */
+uint64_t sim_guest_top_kb(const struct sim_guest_spec *g, uint64_t t_ms);
 /* agent_quiet_s, paused_s: FROM,TO in s, FROM < TO. 0, or -1. */
 int sim_window_parse(const char *v, uint64_t *from_ms, uint64_t *to_ms);
 

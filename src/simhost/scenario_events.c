@@ -5,6 +5,7 @@
  * events separated by commas (scenario.h has the keys):
  *
  *   [guest NAME] static_max_at = AT:MB, ...         xl mem-max, at AT s
+ *   [guest NAME] maxmem_at = AT:MB, ...             Xen's maxmem alone
  *   [host] reserve_at = AT:MB:LEASE_S[:HOLD_S], ... membalctl reserve
  *
  * Every value is someone else's text: each number is parsed whole (no
@@ -98,35 +99,56 @@ static int each_event(const char *v, unsigned nmin, unsigned nmax,
 	}
 }
 
+/* static_max_at's or maxmem_at's list. */
+struct max_list {
+	struct sim_max_event *ev;
+	unsigned *n;
+};
+
 static int max_one(void *ctx, const uint64_t *x, unsigned n, unsigned i,
 		   char *why, size_t size)
 {
-	struct sim_guest_spec *g = ctx;
+	struct max_list *l = ctx;
 
 	(void)n;
-	if (i > 0 && x[0] * 1000 <= g->max_ev[i - 1].at_ms) {
+	if (i > 0 && x[0] * 1000 <= l->ev[i - 1].at_ms) {
 		snprintf(why, size, "event %u at %llu s is not after the one before",
 			 i + 1, (unsigned long long)x[0]);
 		return -1;
 	}
-	g->max_ev[i].at_ms = x[0] * 1000;
-	g->max_ev[i].max_kb = x[1] * 1024;
-	g->n_max_ev = i + 1;
+	l->ev[i].at_ms = x[0] * 1000;
+	l->ev[i].max_kb = x[1] * 1024;
+	*l->n = i + 1;
+	return 0;
+}
+
+static int max_list_parse(const char *v, struct max_list *l, char *why, size_t size)
+{
+	static const uint64_t lo[2] = { 0, 1 };
+	static const uint64_t hi[2] = { SIM_WORKLOAD_S_MAX, EV_MB_MAX };
+
+	*l->n = 0;
+	if (each_event(v, 2, 2, lo, hi, max_one, l, why, size) < 0) {
+		*l->n = 0;
+		return -1;
+	}
 	return 0;
 }
 
 int sim_max_events_parse(const char *v, struct sim_guest_spec *g, char *why,
 			 size_t size)
 {
-	static const uint64_t lo[2] = { 0, 1 };
-	static const uint64_t hi[2] = { SIM_WORKLOAD_S_MAX, EV_MB_MAX };
+	struct max_list l = { g->max_ev, &g->n_max_ev };
 
-	g->n_max_ev = 0;
-	if (each_event(v, 2, 2, lo, hi, max_one, g, why, size) < 0) {
-		g->n_max_ev = 0;
-		return -1;
-	}
-	return 0;
+	return max_list_parse(v, &l, why, size);
+}
+
+int sim_maxmem_events_parse(const char *v, struct sim_guest_spec *g, char *why,
+			    size_t size)
+{
+	struct max_list l = { g->mm_ev, &g->n_mm_ev };
+
+	return max_list_parse(v, &l, why, size);
 }
 
 struct resv_list {
@@ -172,10 +194,11 @@ int sim_resv_events_parse(const char *v, struct sim_resv_event ev[SIM_EVENTS_MAX
 
 /* xl mem-max needs a running domain: an event outside the guest's life
  * would do nothing, and is most likely a typo. */
-int sim_max_events_check(const struct sim_guest_spec *g, char *why, size_t size)
+static int while_running(const struct sim_guest_spec *g, const struct sim_max_event *ev,
+			 unsigned n, char *why, size_t size)
 {
-	for (unsigned i = 0; i < g->n_max_ev; i++) {
-		const struct sim_max_event *e = &g->max_ev[i];
+	for (unsigned i = 0; i < n; i++) {
+		const struct sim_max_event *e = &ev[i];
 
 		if (e->at_ms <= g->start_ms || e->at_ms >= g->stop_ms) {
 			snprintf(why, size, "event %u at %llu s is not while the guest runs (after start_s %llu, before stop_s)",
@@ -185,6 +208,16 @@ int sim_max_events_check(const struct sim_guest_spec *g, char *why, size_t size)
 		}
 	}
 	return 0;
+}
+
+int sim_max_events_check(const struct sim_guest_spec *g, const char **key,
+			 char *why, size_t size)
+{
+	*key = "static_max_at";
+	if (while_running(g, g->max_ev, g->n_max_ev, why, size) < 0)
+		return -1;
+	*key = "maxmem_at";
+	return while_running(g, g->mm_ev, g->n_mm_ev, why, size);
 }
 
 /* agent_quiet_s = FROM,TO: the agent hangs from FROM to TO s; paused_s:
@@ -199,6 +232,24 @@ int sim_window_parse(const char *v, uint64_t *from_ms, uint64_t *to_ms)
 		return -1;
 	*from_ms = a * 1000, *to_ms = b * 1000;
 	return 0;
+}
+
+uint64_t sim_guest_maxmem_cap_kb(const struct sim_guest_spec *g, uint64_t t_ms)
+{
+	const struct sim_max_event *last = NULL;
+	uint64_t video = g->type == HV_TYPE_HVM ? g->videoram_kb : 0;
+
+	for (unsigned i = 0; i < g->n_mm_ev && g->mm_ev[i].at_ms <= t_ms; i++)
+		last = &g->mm_ev[i];
+	if (!last)
+		return UINT64_MAX;
+	for (unsigned i = 0; i < g->n_max_ev; i++)
+		if (g->max_ev[i].at_ms >= last->at_ms && g->max_ev[i].at_ms <= t_ms)
+			return UINT64_MAX;
+	/* maxmem = MB + 1 MiB: a cap when below static-max + 1 MiB. */
+	if (last->max_kb >= sim_guest_static_max_kb(g, last->at_ms))
+		return UINT64_MAX;
+	return last->max_kb > video ? last->max_kb - video : 1;
 }
 
 uint64_t sim_guest_static_max_kb(const struct sim_guest_spec *g, uint64_t t_ms)
@@ -225,4 +276,12 @@ uint64_t sim_resv_in_force_kb(const struct sim_resv_event *ev, unsigned n, uint6
 			kb += e->kb;
 	}
 	return kb;
+}
+
+uint64_t sim_guest_top_kb(const struct sim_guest_spec *g, uint64_t t_ms)
+{
+	uint64_t top = sim_guest_static_max_kb(g, t_ms), cap = sim_guest_maxmem_cap_kb(g, t_ms);
+
+	/* An administrator's maxmem bounds H_i as static-max does (maxcap.h). */
+	return cap < top ? cap : top;
 }

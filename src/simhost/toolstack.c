@@ -464,6 +464,37 @@ static void vm_mem_max(struct hv_sim *s, struct sim_vm *vm, uint64_t now)
 	}
 }
 
+/* Xen's maxmem alone changes (maxmem_at): `xl mem-max` of Xen 4.2 to
+ * 4.16 (libxl_domain_setmaxmem before 4.17 wrote no static-max), libvirt's
+ * setmaxmem, or anything calling xc_domain_setmaxmem. libxl adds its arch
+ * extra (1 MiB) and no videoram; Xen keeps the value even below tot and
+ * refuses the balloon's pages above it (sim_host_step). The sim does not
+ * refuse a value below memory/target as xl does: a raw caller may set it,
+ * and a target above the cap is the harder case for membal. */
+static void vm_maxmem(struct hv_sim *s, struct sim_vm *vm, uint64_t now)
+{
+	const struct sim_guest_spec *g = vm->d->spec;
+
+	while (vm->mm_ev_next < g->n_mm_ev &&
+	       s->t0_ms + g->mm_ev[vm->mm_ev_next].at_ms <= now) {
+		const struct sim_max_event *e = &g->mm_ev[vm->mm_ev_next++];
+		struct sim_dom *d = vm->d;
+
+		if (d->state != SIM_DOM_RUNNING) {
+			s->st.mem_max_missed++;
+			log_warn("toolstack: maxmem of %s to %" PRIu64 " KiB at %" PRIu64
+				 " s: the domain is not running", g->name, e->max_kb,
+				 e->at_ms / 1000);
+			continue;
+		}
+		d->max_kb = e->max_kb + SIM_MAXMEM_SLACK_KB;
+		s->st.maxmem_set++;
+		log_info("toolstack: maxmem of %s set to %" PRIu64 " KiB (xl mem-max %"
+			 PRIu64 " KiB of Xen 4.16): target %" PRIu64 ", tot %" PRIu64 " KiB",
+			 g->name, d->max_kb, e->max_kb, d->target_kb, d->tot_kb);
+	}
+}
+
 /* Stops first, so that a domain created at the same moment can have the
  * memory. */
 void sim_lifecycle(struct hv_sim *s, uint64_t now)
@@ -475,8 +506,10 @@ void sim_lifecycle(struct hv_sim *s, uint64_t now)
 		    s->t0_ms + g->stop_ms <= now)
 			sim_vm_stop(s, &s->vm[i]);
 	}
-	for (size_t i = 0; i < s->host.n; i++)
+	for (size_t i = 0; i < s->host.n; i++) {
 		vm_mem_max(s, &s->vm[i], now);
+		vm_maxmem(s, &s->vm[i], now);
+	}
 	for (size_t i = 0; i < s->host.n; i++) {
 		struct sim_vm *vm = &s->vm[i];
 		const struct sim_guest_spec *g = vm->d->spec;
@@ -500,6 +533,11 @@ uint64_t sim_next_event(const struct hv_sim *s, uint64_t until)
 		    s->t0_ms + d->spec->max_ev[k].at_ms > s->last_ms &&
 		    s->t0_ms + d->spec->max_ev[k].at_ms < next)
 			next = s->t0_ms + d->spec->max_ev[k].at_ms;
+		k = s->vm[i].mm_ev_next;
+		if (d->state == SIM_DOM_RUNNING && k < d->spec->n_mm_ev &&
+		    s->t0_ms + d->spec->mm_ev[k].at_ms > s->last_ms &&
+		    s->t0_ms + d->spec->mm_ev[k].at_ms < next)
+			next = s->t0_ms + d->spec->mm_ev[k].at_ms;
 		if (d->state == SIM_DOM_PENDING)
 			at = s->t0_ms + d->spec->start_ms;
 		else if (d->state == SIM_DOM_RUNNING && d->spec->stop_ms != SIM_NEVER)

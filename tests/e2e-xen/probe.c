@@ -15,6 +15,9 @@
  * usage: membal-e2e-probe INTERVAL_MS [COUNT]   (COUNT 0 or absent: forever)
  *        membal-e2e-probe ctl SOCKET REQUEST...
  *        membal-e2e-probe pod DOMID        (xc_domain_get_pod_target, KiB)
+ *        membal-e2e-probe maxmem DOMID KB  (xc_domain_setmaxmem: Xen's
+ *                                           maxmem alone, as xl mem-max
+ *                                           of Xen 4.2 to 4.16 sets it)
  *
  * The second form sends one request line to the arbiter's control socket
  * (src/arbiter/control.h) and prints the answer; exit 0 on "OK ...". It
@@ -114,6 +117,33 @@ static int pod(const char *arg)
 	return rc < 0;
 }
 
+/* Xen's maxmem alone, as libxl_domain_setmaxmem before Xen 4.17 set it
+ * (4.17's also writes memory/static-max, which the arbiter follows on its
+ * own): the administrator's maxmem of design.md §Maxmem, PoD and the
+ * videoram offset. */
+static int maxmem(const char *id, const char *kb)
+{
+	uint64_t domid, max_kb;
+	xc_interface *xch;
+	int rc;
+
+	if (parse_u64(id, 1, 0x7FEF, &domid) != PARSE_OK ||
+	    parse_u64(kb, 1024, UINT64_C(1) << 40, &max_kb) != PARSE_OK) {
+		fprintf(stderr, "membal-e2e-probe maxmem: bad domid '%s' or KiB '%s'\n", id, kb);
+		return 2;
+	}
+	xch = xc_interface_open(NULL, NULL, 0);
+	if (!xch) {
+		perror("xc_interface_open");
+		return 1;
+	}
+	rc = xc_domain_setmaxmem(xch, (uint32_t)domid, max_kb);
+	if (rc < 0)
+		perror("xc_domain_setmaxmem");
+	xc_interface_close(xch);
+	return rc < 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t interval, count = 0;
@@ -125,6 +155,8 @@ int main(int argc, char **argv)
 		return control(argv[2], argc - 3, argv + 3);
 	if (argc == 3 && !strcmp(argv[1], "pod"))
 		return pod(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "maxmem"))
+		return maxmem(argv[2], argv[3]);
 	if (argc < 2 || argc > 3 || parse_u64(argv[1], 10, 60000, &interval) != PARSE_OK ||
 	    (argc == 3 && parse_u64(argv[2], 0, UINT32_MAX, &count) != PARSE_OK)) {
 		fprintf(stderr, "usage: membal-e2e-probe INTERVAL_MS [COUNT]\n");

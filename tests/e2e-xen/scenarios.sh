@@ -628,6 +628,42 @@ phase_robustness() {
 	wait_for 10 "[ \"\$(st_dom g2 state)\" = managed ]"
 	check_that resume-after-hold "control 'resume g2': $ans; g2 state $(st_dom g2 state)" "$(st_dom g2 state)" = managed
 
+	# An administrator's maxmem
+	# (design.md §Maxmem, PoD and the videoram offset): Xen's maxmem
+	# alone, as xl mem-max of Xen 4.2 to 4.16 sets it (the probe calls
+	# xc_domain_setmaxmem: 4.17's xl also writes static-max, which the
+	# arbiter follows anyway, so xl here would not test the cap), 40 MiB above g2's
+	# target, so that the value differs from the maxmem the arbiter set
+	# (target + 1 MiB); then g2 wants more than that. No target above the
+	# cap, Xen's maxmem never raised past it; `xl mem-max g2 512m` (its
+	# static-max) lifts it for the phases after.
+	wait_settled $id2 3 20
+	mm_t0=$(target_of $id2); mm_kb=$(((mm_t0 / 1024 + 40) * 1024))
+	info "robustness: maxmem of g2 set to $((mm_kb + 1024)) KiB behind the arbiter's back (target $mm_t0 KiB)"
+	mark=$(log_mark); mm_from=$(now_ms)
+	membal-e2e-probe maxmem $id2 $((mm_kb + 1024)); rc=$?
+	wait_for 10 "[ \"\$(st_dom g2 maxmem_cap_kb)\" = $((mm_kb + 1024)) ]"
+	gx g2 "membal-load hold --size $((mm_kb / 1024 - 80)) --ramp 4 >/dev/console 2>&1 & echo \$! >/run/cap.pid" >/dev/null
+	sleep 12
+	mm_to=$(now_ms)
+	mm_top=$(probe_series $id2 $mm_from $mm_to | awk 'BEGIN { m = 0; t = 0 } { if ($3 > m) m = $3; if ($4 > t) t = $4 } END { print m, t }')
+	set -- $mm_top
+	mm_max=${1:-0}; mm_tgt=${2:-0}
+	noted=$(log_since "$mark" | grep -c "domain $id2 (g2): maxmem $((mm_kb + 1024)) KiB set by someone else")
+	check_that maxmem-cap "probe maxmem $((mm_kb + 1024)) KiB rc=$rc (target before $mm_t0); over 12 s of g2 wanting more: highest target $mm_tgt, highest maxmem $mm_max KiB; status cap $(st_dom g2 maxmem_cap_kb), flags $(st_dom g2 flags); log notice: $noted" \
+		$rc -eq 0 -a "$mm_tgt" -le $mm_kb -a "$mm_max" -le $((mm_kb + 1024)) -a "$noted" -ge 1
+	# How far g2's target rose towards the cap (0: the host had nothing
+	# to give it then, and the check above saw no increase to refuse).
+	fig maxmem_cap_kb $((mm_kb + 1024))
+	fig maxmem_cap_target_rise_kb $((mm_tgt - mm_t0))
+	gx g2 'kill $(cat /run/cap.pid)' >/dev/null
+	mark=$(log_mark)
+	xl mem-max g2 512m; rc=$?
+	wait_for 10 "[ \"\$(st_dom g2 maxmem_cap_kb)\" = null ]"
+	lifted=$(log_since "$mark" | grep -c "domain $id2 (g2): administrator's maxmem cap $((mm_kb + 1024)) KiB lifted")
+	check_that maxmem-cap-lifted "xl mem-max g2 512m rc=$rc; status cap '$(st_dom g2 maxmem_cap_kb)'; static-max $(xsr /local/domain/$id2/memory/static-max) KiB; log notice: $lifted" \
+		$rc -eq 0 -a "$lifted" -ge 1
+
 	info "robustness: xl destroy g1 while mono moves its target"
 	set -- $(guest_mem g1)
 	oom_g1=${3:-?}

@@ -10,7 +10,9 @@
  *  - no target above the new maximum once the arbiter has seen it (one
  *    cycle), and the guest brought down to it, also when the cut is below
  *    the domain's min (then it is not managed, but our target must not
- *    stay above the maximum); a raise lets it grow again;
+ *    stay above the maximum); a raise lets it grow again; the same with
+ *    Xen's maxmem alone (maxmem_at: an administrator's cap, one cycle
+ *    later);
  *  - a reservation is kept free while it lasts, and its memory goes back
  *    to the guests once its lease lapses.
  */
@@ -42,7 +44,7 @@ static void test_parse_good(void **state)
 		HOST "reserve_at = 30:300:10 , 60:400:10:30,60:1:0\n"
 		"[guest a]\nmemory_mb = 256\nstatic_max_mb = 512\nstop_s = 100\n"
 		"static_max_at = 20:128, 50:1024\n"
-		"[guest b]\nmemory_mb = 256\n";
+		"[guest b]\nmemory_mb = 256\nmaxmem_at = 10:200, 20:220, 50:256\n";
 	struct sim_scenario s;
 	struct cfg_file f;
 
@@ -62,6 +64,16 @@ static void test_parse_good(void **state)
 	assert_int_equal(s.guests[0].max_ev[1].max_kb, 1024 * MiB);
 	assert_int_equal(s.guests[0].static_max_kb, 512 * MiB);   /* at boot */
 	assert_int_equal(s.guests[1].n_max_ev, 0);
+	assert_int_equal(s.guests[0].n_mm_ev, 0);
+	assert_int_equal(s.guests[1].n_mm_ev, 3);
+	assert_int_equal(s.guests[1].mm_ev[0].at_ms, 10000);
+	assert_int_equal(s.guests[1].mm_ev[0].max_kb, 200 * MiB);
+	/* An administrator's maxmem in force: maxmem - 1 MiB is MB; at or
+	 * above static-max none. */
+	assert_int_equal(sim_guest_maxmem_cap_kb(&s.guests[1], 9999), UINT64_MAX);
+	assert_int_equal(sim_guest_maxmem_cap_kb(&s.guests[1], 10000), 200 * MiB);
+	assert_int_equal(sim_guest_maxmem_cap_kb(&s.guests[1], 30000), 220 * MiB);
+	assert_int_equal(sim_guest_maxmem_cap_kb(&s.guests[1], 60000), UINT64_MAX);
 	/* What is in force when: the floors bound the guest by it. */
 	assert_int_equal(sim_guest_static_max_kb(&s.guests[0], 19999), 512 * MiB);
 	assert_int_equal(sim_guest_static_max_kb(&s.guests[0], 20000), 128 * MiB);
@@ -76,6 +88,8 @@ static void test_parse_good(void **state)
 		assert_int_equal(v.max_kb, 128 * MiB);
 		assert_true(sim_guest_rule_at(&c, &s.guests[0], 60000, &v));
 		assert_int_equal(v.max_kb, 1024 * MiB);
+		assert_true(sim_guest_rule_at(&c, &s.guests[1], 30000, &v));
+		assert_int_equal(v.max_kb, 220 * MiB);
 	}
 	sim_scenario_free(&s);
 }
@@ -102,6 +116,18 @@ static const struct bad_case bad_cases[] = {
 	{ HOST GUEST "start_s = 20\nstatic_max_at = 20:300\n", 5, "while the guest runs" },
 	{ HOST GUEST "static_max_at = 0:300\n", 5, "while the guest runs" },
 	{ HOST GUEST "stop_s = 50\nstatic_max_at = 50:300\n", 5, "while the guest runs" },
+	/* maxmem_at: the same grammar, its own list and key */
+	{ HOST GUEST "maxmem_at = 20\n", 6, "maxmem_at" },
+	{ HOST GUEST "maxmem_at = 20:0\n", 6, "expected 1.." },
+	{ HOST GUEST "maxmem_at = 20:300m\n", 6, "maxmem_at" },
+	{ HOST GUEST "maxmem_at = 20:256:1\n", 6, "more than 2 fields" },
+	{ HOST GUEST "maxmem_at = 30:256,20:300\n", 6, "not after" },
+	{ HOST GUEST "maxmem_at = 20:256,\n", 6, "maxmem_at" },
+	{ HOST GUEST "maxmem_at = -20:256\n", 6, "maxmem_at" },
+	{ HOST GUEST "maxmem_at = 20:256\nmaxmem_at = 30:256\n", 7, "given twice" },
+	{ HOST GUEST "static_max_at = 20:300\nstop_s = 50\nmaxmem_at = 50:300\n", 5,
+	  "maxmem_at" },
+	{ HOST GUEST "maxmem_at = 0:300\n", 5, "while the guest runs" },
 	{ HOST "reserve_at = 10:100\n", 4, "2 field(s) in an event, expected 3 or more" },
 	{ HOST "reserve_at = 10:0:5\n", 4, "reserve_at" },
 	{ HOST "reserve_at = 10:100:5:0\n", 4, "reserve_at" },
@@ -206,6 +232,51 @@ static void test_max_cut_below_min(void **state)
 	max_cut(100);
 }
 
+/* The same with Xen's maxmem alone (maxmem_at, xl mem-max of Xen 4.16):
+ * a maxmem membal did not set is an administrator's cap (maxcap.h). The
+ * first listing only stops increases; from the second the target is cut
+ * to the cap - 1 MiB, also below the domain's min (then it is not
+ * managed, but our target must not stay above what Xen lets it hold); a
+ * maxmem at its static-max lifts the cap. */
+static void maxmem_cut(unsigned cut_mb)
+{
+	char text[1024];
+	struct sim_run r;
+
+	snprintf(text, sizeof(text),
+		 "[host]\ntotal_mb = 1536\ndom0_mb = 256\n"
+		 "[guest a]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\n"
+		 "workload = const:500\nmaxmem_at = 40:%u, 80:1024\n"
+		 "[guest b]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\n"
+		 "workload = mono:200,600,120\n", cut_mb);
+	run(text, &r);
+	assert_true(at(&r, 38, 0, SF_TARGET) > cut_mb + 100);
+	for (unsigned s = 41; s < 80; s++) {
+		if (at(&r, s, 0, SF_TARGET) > cut_mb)
+			fail_msg("maxmem %u MiB + 1: target %.1f MiB at %u s", cut_mb,
+				 at(&r, s, 0, SF_TARGET), s);
+		if (s >= 45 && at(&r, s, 0, SF_ACTUAL) > cut_mb + 1)
+			fail_msg("maxmem %u MiB + 1: holds %.1f MiB at %u s", cut_mb,
+				 at(&r, s, 0, SF_ACTUAL), s);
+	}
+	assert_true(at(&r, 60, 1, SF_TARGET) > at(&r, 39, 1, SF_TARGET));
+	assert_true(at(&r, 90, 0, SF_TARGET) > 600);
+	assert_true(at(&r, 90, 0, SF_ACTUAL) > 600);
+	sim_run_free(&r);
+}
+
+static void test_maxmem_cut(void **state)
+{
+	(void)state;
+	maxmem_cut(400);
+}
+
+static void test_maxmem_cut_below_min(void **state)
+{
+	(void)state;
+	maxmem_cut(100);
+}
+
 /* a is steady, b climbs 200-560 MiB and back over 120 s. */
 #define RESV_GUESTS \
 	"[guest a]\nmemory_mb = 640\nstatic_max_mb = 1024\nswap_mb = 256\n" \
@@ -280,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_parse_counts),
 		cmocka_unit_test(test_max_cut),
 		cmocka_unit_test(test_max_cut_below_min),
+		cmocka_unit_test(test_maxmem_cut),
+		cmocka_unit_test(test_maxmem_cut_below_min),
 		cmocka_unit_test(test_reservations),
 		cmocka_unit_test(test_max_cut_reports),
 	};

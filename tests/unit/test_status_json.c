@@ -98,6 +98,7 @@ static void build(struct arbiter *a)
 	doms[2].skip = SKIP_NO_AGENT;
 	doms[2].have_target = true;
 	doms[2].target_kb = 524288;
+	doms[2].cap_kb = 525312;       /* xl mem-max batch 512m (Xen 4.16) */
 	/* db: held after xl mem-set */
 	snprintf(doms[3].name, sizeof(doms[3].name), "db");
 	doms[3].skip = SKIP_HOLD_MANUAL;
@@ -188,6 +189,10 @@ static void test_written_json_and_metrics(void **state)
 	assert_int_equal(st.dom[1].age_ms, 800);
 	assert_string_equal(st.dom[1].reasons, "psi");
 	assert_string_equal(st.dom[3].flags, "hold-manual");
+	/* an administrator's maxmem: member and flag; null for the others */
+	assert_int_equal(st.dom[2].maxmem_cap_kb, 525312);
+	assert_string_equal(st.dom[2].flags, "no-agent,maxmem-cap");
+	assert_int_equal(st.dom[1].maxmem_cap_kb, ST_NONE);
 	st_free(&st);
 
 	compare(path, "written.json", "\"timestamp\":");
