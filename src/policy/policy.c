@@ -464,7 +464,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	}
 
 	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
-	int64_t sum_keep = 0, sum_all = 0;
+	int64_t sum_keep = 0, sum_all = 0, lack = 0;
 	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
 	for (size_t i = 0; i < n; i++) {
@@ -484,6 +484,8 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 
 			if (aim > dom[i].actual_kb)
 				up += (int64_t)(aim - dom[i].actual_kb);
+			if (dv.goal > dom[i].actual_kb)
+				lack += (int64_t)(dv.goal - dom[i].actual_kb);
 		}
 	}
 
@@ -569,6 +571,17 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	 * take: the decreases fund them in one write each. */
 	if (band == POLICY_BAND_KEEP && free_u < up)
 		band = POLICY_BAND_FUND;
+	/* Below the reserve too, a growing domain waits on the decreases
+	 * (grants come out of free memory above the reserve alone, apply.c):
+	 * the walk to the end of the band is one write once the goals
+	 * above what their domains hold add up to min_change
+	 * (fund_below_reserve;
+	 * a host adopted short: liar-commit's d swapped while the donors
+	 * stepped down by an eighth a cycle). */
+	else if (band != POLICY_BAND_KEEP && p->fund_below_reserve &&
+		 lack >= (int64_t)p->min_change_kb)
+		band = band == POLICY_BAND_AIM ? POLICY_BAND_AIM_FUND
+					       : POLICY_BAND_GOAL_FUND;
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;

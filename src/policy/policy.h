@@ -109,6 +109,7 @@ struct policy_params {
 	bool kill_margin;              /* a shown rise swap cannot hold: tier 1, out of what is left */
 	bool kill_margin_keep;         /* ... and what of it a guest holds is not cut again */
 	bool kill_margin_killed;       /* ... only for a guest OOM-killed within oom_hold_s */
+	bool fund_below_reserve;       /* below the reserve, a decrease growth waits on is one write */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */

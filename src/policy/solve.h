@@ -143,6 +143,10 @@ enum policy_band {
 	 * goes to its aim in one write, not in hysteresis steps that each
 	 * fund one more grant (step.c). */
 	POLICY_BAND_FUND,
+	/* AIM and GOAL while a growing domain's aim is above what it
+	 * holds (fund_below_reserve): the same end, in one write. */
+	POLICY_BAND_AIM_FUND,
+	POLICY_BAND_GOAL_FUND,
 };
 
 /* The write band's target for d toward goal; *settle: the end of the

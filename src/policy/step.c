@@ -70,7 +70,10 @@ uint64_t policy_band_step(const struct policy_params *p,
 	 * to the aim while that gives it back, else to the goal, as
 	 * self-adjustment does. */
 	uint64_t b = d->target_kb;
-	uint64_t aim = band == POLICY_BAND_GOAL ? goal : policy_band_aim(p, d, goal);
+	bool fund = band == POLICY_BAND_FUND || band == POLICY_BAND_AIM_FUND ||
+		    band == POLICY_BAND_GOAL_FUND;
+	uint64_t aim = band == POLICY_BAND_GOAL || band == POLICY_BAND_GOAL_FUND ?
+		       goal : policy_band_aim(p, d, goal);
 	uint64_t keep = band == POLICY_BAND_KEEP || band == POLICY_BAND_FUND ?
 			2 * policy_page_down(p->min_change_kb)
 						 : aim - goal;
@@ -86,7 +89,7 @@ uint64_t policy_band_step(const struct policy_params *p,
 	 * hysteresis walk whose every step funds one more grant (a donor
 	 * stepping down by min_change per cycle and the grower granted
 	 * that much each time: two writes a cycle for one move). */
-	if (band == POLICY_BAND_FUND)
+	if (fund)
 		return aim;
 	return policy_self_step(p, b, aim);
 }
