@@ -484,8 +484,11 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 
 			if (aim > dom[i].actual_kb)
 				up += (int64_t)(aim - dom[i].actual_kb);
-			if (dv.goal > dom[i].actual_kb)
-				lack += (int64_t)(dv.goal - dom[i].actual_kb);
+			/* W_i beyond what it holds: it pages (or dies) now */
+			uint64_t w = policy_need_w_kb(p, &dom[i], false);
+
+			if (w > dom[i].actual_kb)
+				lack += (int64_t)(w - dom[i].actual_kb);
 		}
 	}
 
@@ -573,8 +576,9 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		band = POLICY_BAND_FUND;
 	/* Below the reserve too, a growing domain waits on the decreases
 	 * (grants come out of free memory above the reserve alone, apply.c):
-	 * the walk to the end of the band is one write once the goals
-	 * above what their domains hold add up to min_change
+	 * the walk to the end of the band is one write once the needs W_i
+	 * above what their domains hold add up to min_change (a guest that
+	 * lacks only its gap waits for the walk: unpark-trickle)
 	 * (fund_below_reserve;
 	 * a host adopted short: liar-commit's d swapped while the donors
 	 * stepped down by an eighth a cycle). */

@@ -194,10 +194,10 @@ static void test_below_the_reserve_growth_is_funded_in_one_write(void **state)
 	/* Nothing is free above the reserve: no grant yet. */
 	assert_false(o[2].has_write && o[2].write_kb > 256 * MIB);
 
-	/* Nobody short by min_change (the third guest's goal 8 MiB above
-	 * what it holds): the host only lacks its reserve, and the donors
-	 * walk in eighths as before. */
-	d[2] = est_dom(3, 256 * MIB, 200 * MIB);
+	/* Nobody's need above what it holds (the third guest short of 48
+	 * MiB of its gap: W 240 MiB in 256, goal 304, as unpark-trickle's
+	 * first cycle): the donors walk in eighths as before. */
+	d[2] = est_dom(3, 256 * MIB, 240 * MIB);
 	run_cycle(&params, -40 * (int64_t)MIB, d, 3, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
 	for (unsigned i = 0; i < 2; i++) {
@@ -209,15 +209,18 @@ static void test_below_the_reserve_growth_is_funded_in_one_write(void **state)
 /* The same when the aims do not give the reserve back (three donors
  * 360 MiB for goals of 320: 72 MiB above the aims, the host lacks 80):
  * the end of the walk is the goal, reached in one write rather than by
- * min_change steps (344 MiB), while a guest short of 28 MiB waits. */
+ * min_change steps (344 MiB), while a guest whose need W is 20 MiB above
+ * what it holds waits (no gap, so that the goals cover it: abundant). */
 static void test_below_the_reserve_to_the_goal_in_one_write(void **state)
 {
 	struct policy_dom d[4] = { est_dom(1, 360 * MIB, 256 * MIB),
 				   est_dom(2, 360 * MIB, 256 * MIB),
 				   est_dom(3, 360 * MIB, 256 * MIB),
-				   est_dom(4, 256 * MIB, 220 * MIB) };
+				   est_dom(4, 256 * MIB, 276 * MIB) };
 	struct policy_decision o[4];
 	struct policy_cycle cycle;
+
+	d[3].gap_kb = 0;
 
 	run_cycle(&params, -80 * (int64_t)MIB, d, 4, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
