@@ -565,27 +565,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	/* What is free once every domU has its goal: what a boot grace
 	 * may keep (abundant only, so never below 0). */
 	int64_t spare = free_u - cycle->need_kb;
-	/* Below the reserve, the band yields only what the host lacks
-	 * (design.md §A step ahead and the boot grace, "Below the reserve"). */
-	enum policy_band band = free_u >= 0 ? POLICY_BAND_KEEP :
-				free_u + back >= 0 ? POLICY_BAND_AIM : POLICY_BAND_GOAL;
-
-	/* Above the reserve but short of what the growing domains' aims
-	 * take: the decreases fund them in one write each. */
-	if (band == POLICY_BAND_KEEP && free_u < up)
-		band = POLICY_BAND_FUND;
-	/* Below the reserve too, a growing domain waits on the decreases
-	 * (grants come out of free memory above the reserve alone, apply.c):
-	 * the walk to the end of the band is one write once the needs W_i
-	 * above what their domains hold add up to min_change (a guest that
-	 * lacks only its gap waits for the walk: unpark-trickle)
-	 * (fund_below_reserve;
-	 * a host adopted short: liar-commit's d swapped while the donors
-	 * stepped down by an eighth a cycle). */
-	else if (band != POLICY_BAND_KEEP && p->fund_below_reserve &&
-		 lack >= (int64_t)p->min_change_kb)
-		band = band == POLICY_BAND_AIM ? POLICY_BAND_AIM_FUND
-					       : POLICY_BAND_GOAL_FUND;
+	enum policy_band band = policy_band_of(p, free_u, back, up, lack);
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;

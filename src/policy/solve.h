@@ -149,6 +149,11 @@ enum policy_band {
 	POLICY_BAND_GOAL_FUND,
 };
 
+/* The cycle's band (step.c) from F_U, what walking to the aims gives
+ * back, what the growing domains' aims take and their needs W_i above
+ * what they hold. */
+enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
+				int64_t back, int64_t up, int64_t lack);
 /* The write band's target for d toward goal; *settle: the end of the
  * move, which a write below min_change may land on (step.c). */
 uint64_t policy_band_step(const struct policy_params *p,

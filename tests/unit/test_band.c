@@ -164,9 +164,10 @@ static void test_decrease_that_funds_growth_is_one_write(void **state)
  * (aim 336), a guest holding 256 MiB that needs 464. Abundant (F_U -40
  * >= -360 + 208), but growth is granted out of free memory above the
  * reserve alone, so the grower waits on the donors: with
- * fund_below_reserve they go to their aims in one write (the reserve and
- * the grower's 208 MiB are then funded within a balloon's travel), without it an eighth of
- * the way a cycle (479.5 MiB: the grower swapped for three cycles). */
+ * fund_below_reserve they go to their aims in one write
+ * (the reserve and the grower's 208 MiB are then funded within a
+ * balloon's travel), without it an eighth of the way a cycle (479.5
+ * MiB: the grower swapped for three cycles). */
 static void test_below_the_reserve_growth_is_funded_in_one_write(void **state)
 {
 	struct policy_dom d[3] = { est_dom(1, 500 * MIB, 256 * MIB),
@@ -175,6 +176,7 @@ static void test_below_the_reserve_growth_is_funded_in_one_write(void **state)
 	struct policy_decision o[3];
 	struct policy_cycle cycle;
 
+	params.fund_below_reserve = false;
 	run_cycle(&params, -40 * (int64_t)MIB, d, 3, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
 	for (unsigned i = 0; i < 2; i++) {
@@ -221,6 +223,7 @@ static void test_below_the_reserve_to_the_goal_in_one_write(void **state)
 	struct policy_cycle cycle;
 
 	d[3].gap_kb = 0;
+	params.fund_below_reserve = false;
 
 	run_cycle(&params, -80 * (int64_t)MIB, d, 4, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
