@@ -469,7 +469,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	}
 
 	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
-	int64_t sum_keep = 0, sum_all = 0;
+	int64_t sum_keep = 0, sum_all = 0, lack = 0;
 	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
 	for (size_t i = 0; i < n; i++) {
@@ -489,6 +489,11 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 
 			if (aim > dom[i].actual_kb)
 				up += (int64_t)(aim - dom[i].actual_kb);
+			/* W_i beyond what it holds: it pages (or dies) now */
+			uint64_t w = policy_need_w_kb(p, &dom[i], false);
+
+			if (w > dom[i].actual_kb)
+				lack += (int64_t)(w - dom[i].actual_kb);
 		}
 	}
 
@@ -565,15 +570,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	/* What is free once every domU has its goal: what a boot grace
 	 * may keep (abundant only, so never below 0). */
 	int64_t spare = free_u - cycle->need_kb;
-	/* Below the reserve, the band yields only what the host lacks
-	 * (design.md §A step ahead and the boot grace, "Below the reserve"). */
-	enum policy_band band = free_u >= 0 ? POLICY_BAND_KEEP :
-				free_u + back >= 0 ? POLICY_BAND_AIM : POLICY_BAND_GOAL;
-
-	/* Above the reserve but short of what the growing domains' aims
-	 * take: the decreases fund them in one write each. */
-	if (band == POLICY_BAND_KEEP && free_u < up)
-		band = POLICY_BAND_FUND;
+	enum policy_band band = policy_band_of(p, free_u, back, up, lack);
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;

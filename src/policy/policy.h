@@ -112,6 +112,7 @@ struct policy_params {
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
 	bool gap_swapless_first;       /* tier 6: the gap free swap cannot hold first */
+	bool fund_below_reserve;       /* below the reserve, a decrease growth waits on is one write */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */

@@ -148,8 +148,17 @@ enum policy_band {
 	 * goes to its aim in one write, not in hysteresis steps that each
 	 * fund one more grant (step.c). */
 	POLICY_BAND_FUND,
+	/* AIM and GOAL while a growing domain's aim is above what it
+	 * holds (fund_below_reserve): the same end, in one write. */
+	POLICY_BAND_AIM_FUND,
+	POLICY_BAND_GOAL_FUND,
 };
 
+/* The cycle's band (step.c) from F_U, what walking to the aims gives
+ * back, what the growing domains' aims take and their needs W_i above
+ * what they hold. */
+enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
+				int64_t back, int64_t up, int64_t lack);
 /* The write band's target for d toward goal; *settle: the end of the
  * move, which a write below min_change may land on (step.c). */
 uint64_t policy_band_step(const struct policy_params *p,

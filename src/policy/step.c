@@ -62,6 +62,32 @@ uint64_t policy_band_aim(const struct policy_params *p,
 	return aim < goal ? goal : aim;
 }
 
+enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
+				int64_t back, int64_t up, int64_t lack)
+{
+	/* Below the reserve, the band yields only what the host lacks
+	 * (design.md §A step ahead and the boot grace, "Below the reserve"). */
+	enum policy_band band = free_u >= 0 ? POLICY_BAND_KEEP :
+				free_u + back >= 0 ? POLICY_BAND_AIM : POLICY_BAND_GOAL;
+
+	/* Above the reserve but short of what the growing domains' aims
+	 * take: the decreases fund them in one write each. */
+	if (band == POLICY_BAND_KEEP)
+		return free_u < up ? POLICY_BAND_FUND : band;
+	/* Below the reserve too, a guest that pages waits on the decreases
+	 * (grants come out of free memory above the reserve alone, apply.c;
+	 * the early cycle only grants): once the needs W_i above what their
+	 * domains hold add up to min_change, the walk to the end of the
+	 * band is one write (fund_below_reserve; a host adopted short:
+	 * liar-commit's d swapped while the donors stepped down by an eighth
+	 * a cycle). A guest short of its gap only waits for the walk, as
+	 * before (unpark-trickle). */
+	if (p->fund_below_reserve && lack >= (int64_t)p->min_change_kb)
+		return band == POLICY_BAND_AIM ? POLICY_BAND_AIM_FUND
+					       : POLICY_BAND_GOAL_FUND;
+	return band;
+}
+
 uint64_t policy_band_step(const struct policy_params *p,
 			  const struct policy_dom *d, uint64_t goal,
 			  enum policy_band band, uint64_t *settle)
@@ -70,7 +96,10 @@ uint64_t policy_band_step(const struct policy_params *p,
 	 * to the aim while that gives it back, else to the goal, as
 	 * self-adjustment does. */
 	uint64_t b = d->target_kb;
-	uint64_t aim = band == POLICY_BAND_GOAL ? goal : policy_band_aim(p, d, goal);
+	bool fund = band == POLICY_BAND_FUND || band == POLICY_BAND_AIM_FUND ||
+		    band == POLICY_BAND_GOAL_FUND;
+	uint64_t aim = band == POLICY_BAND_GOAL || band == POLICY_BAND_GOAL_FUND ?
+		       goal : policy_band_aim(p, d, goal);
 	uint64_t keep = band == POLICY_BAND_KEEP || band == POLICY_BAND_FUND ?
 			2 * policy_page_down(p->min_change_kb)
 						 : aim - goal;
@@ -86,7 +115,7 @@ uint64_t policy_band_step(const struct policy_params *p,
 	 * hysteresis walk whose every step funds one more grant (a donor
 	 * stepping down by min_change per cycle and the grower granted
 	 * that much each time: two writes a cycle for one move). */
-	if (band == POLICY_BAND_FUND)
+	if (fund)
 		return aim;
 	return policy_self_step(p, b, aim);
 }

@@ -42,6 +42,7 @@ struct lag_state {
 	uint64_t untouched_kb;   /* of its demand, what it has not re-touched yet */
 	bool dead;               /* the kill-aware floor let it die this step */
 	bool creating;           /* due (start_s > 0), its memory not yet free */
+	bool paused;             /* xl pause: nobody can move what it holds */
 	uint64_t create_kb;      /* what it is created with, within [L_i, H_i] */
 	uint64_t wait_kb;        /* while creating, what it lacks: its whole need */
 };
@@ -371,20 +372,41 @@ static uint64_t need_at(const struct arbiter_config *cfg,
  * of the hang's start, and a guest whose agent was quiet from its boot
  * has not been heard of until the agent speaks (plus the lag). Before
  * session 19 the floor read a quiet guest's demand all along.
+ *
+ * A paused guest (paused_s: `xl pause`) runs no agent either, so its
+ * need is frozen the same way; and while it is paused nobody can act on
+ * it (its balloon driver does not run, the arbiter leaves it alone):
+ * false, it keeps what it holds and the others share the rest
+ * (paused_at()). Before start19 the floor went on moving it.
  */
+static bool paused_at(const struct sim_guest_spec *g, uint64_t t)
+{
+	return g->pause_to_ms > g->pause_from_ms && t >= g->pause_from_ms &&
+	       t < g->pause_to_ms;
+}
+
+/* Within [from, to): the report of from, the last before the silence. */
+static bool silent_then(uint64_t from, uint64_t to, uint64_t start,
+			uint64_t *then)
+{
+	if (to <= from || *then < from || *then >= to)
+		return true;
+	if (from <= start)
+		return false;
+	*then = from;
+	return true;
+}
+
 static bool heard(const struct sim_guest_spec *g, uint64_t t, uint64_t lag_ms,
 		  uint64_t *then)
 {
 	*then = t > lag_ms ? t - lag_ms : 0;
 	if (t < g->start_ms + lag_ms)
 		return false;
-	if (g->quiet_to_ms > g->quiet_from_ms && *then >= g->quiet_from_ms &&
-	    *then < g->quiet_to_ms) {
-		if (g->quiet_from_ms <= g->start_ms)
-			return false;
-		*then = g->quiet_from_ms;
-	}
-	return true;
+	if (!silent_then(g->quiet_from_ms, g->quiet_to_ms, g->start_ms, then) ||
+	    !silent_then(g->pause_from_ms, g->pause_to_ms, g->start_ms, then))
+		return false;
+	return !paused_at(g, t);
 }
 
 double sim_floor_lagged(const struct sim_scenario *sc,
@@ -448,6 +470,7 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 				continue;
 			}
 			s[i].seen = heard(g, t, lag_ms, &then);
+			s[i].paused = paused_at(g, t);
 			s[i].need_then = need_at(cfg, g, then, &managed, &lo, &hi);
 			s[i].min = lo;
 			s[i].max = hi > lo ? hi : lo;
@@ -497,7 +520,7 @@ double sim_floor_lagged_series(const struct sim_scenario *sc,
 		if (lag_create(s, sc->n_guests, budget)) {
 			for (size_t i = 0; i < sc->n_guests; i++)
 				s[i].seen = s[i].live && t >= sc->guests[i].start_ms + lag_ms &&
-					    !s[i].creating;
+					    !s[i].creating && !s[i].paused;
 			lag_targets(s, sc->n_guests, budget, resv_kb, slack_pct);
 		}
 		kbms += (double)lag_move(s, sc->n_guests, budget, step_ms, oom_kills) *

@@ -158,6 +158,87 @@ static void test_decrease_that_funds_growth_is_one_write(void **state)
 	assert_int_equal(o[1].target_kb, 480 * MIB);
 }
 
+/* A host adopted short (design.md §A step ahead and the boot grace,
+ * "Below the reserve"; liar-commit's first cycles): free memory 40 MiB
+ * below the reserve, two donors each holding 500 MiB for a goal of 320
+ * (aim 336), a guest holding 256 MiB that needs 464. Abundant (F_U -40
+ * >= -360 + 208), but growth is granted out of free memory above the
+ * reserve alone, so the grower waits on the donors: with
+ * fund_below_reserve they go to their aims in one write
+ * (the reserve and the grower's 208 MiB are then funded within a
+ * balloon's travel), without it an eighth of the way a cycle (479.5
+ * MiB: the grower swapped for three cycles). */
+static void test_below_the_reserve_growth_is_funded_in_one_write(void **state)
+{
+	struct policy_dom d[3] = { est_dom(1, 500 * MIB, 256 * MIB),
+				   est_dom(2, 500 * MIB, 256 * MIB),
+				   est_dom(3, 256 * MIB, 400 * MIB) };
+	struct policy_decision o[3];
+	struct policy_cycle cycle;
+
+	params.fund_below_reserve = false;
+	run_cycle(&params, -40 * (int64_t)MIB, d, 3, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(o[i].goal_kb, 320 * MIB);
+		assert_true(o[i].has_write);
+		assert_true(o[i].write_kb > 400 * MIB);   /* the walk in eighths */
+		assert_true(o[i].write_kb < 500 * MIB);
+	}
+
+	params.fund_below_reserve = true;
+	run_cycle(&params, -40 * (int64_t)MIB, d, 3, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_true(o[i].has_write);
+		assert_int_equal(o[i].write_kb, 336 * MIB);
+	}
+	/* Nothing is free above the reserve: no grant yet. */
+	assert_false(o[2].has_write && o[2].write_kb > 256 * MIB);
+
+	/* Nobody's need above what it holds (the third guest short of 48
+	 * MiB of its gap: W 240 MiB in 256, goal 304, as unpark-trickle's
+	 * first cycle): the donors walk in eighths as before. */
+	d[2] = est_dom(3, 256 * MIB, 240 * MIB);
+	run_cycle(&params, -40 * (int64_t)MIB, d, 3, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_true(o[i].write_kb > 400 * MIB);
+		assert_true(o[i].write_kb < 500 * MIB);
+	}
+}
+
+/* The same when the aims do not give the reserve back (three donors
+ * 360 MiB for goals of 320: 72 MiB above the aims, the host lacks 80):
+ * the end of the walk is the goal, reached in one write rather than by
+ * min_change steps (344 MiB), while a guest whose need W is 20 MiB above
+ * what it holds waits (no gap, so that the goals cover it: abundant). */
+static void test_below_the_reserve_to_the_goal_in_one_write(void **state)
+{
+	struct policy_dom d[4] = { est_dom(1, 360 * MIB, 256 * MIB),
+				   est_dom(2, 360 * MIB, 256 * MIB),
+				   est_dom(3, 360 * MIB, 256 * MIB),
+				   est_dom(4, 256 * MIB, 276 * MIB) };
+	struct policy_decision o[4];
+	struct policy_cycle cycle;
+
+	d[3].gap_kb = 0;
+	params.fund_below_reserve = false;
+
+	run_cycle(&params, -80 * (int64_t)MIB, d, 4, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(o[i].write_kb, 344 * MIB);
+
+	params.fund_below_reserve = true;
+	run_cycle(&params, -80 * (int64_t)MIB, d, 4, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_true(o[i].has_write);
+		assert_int_equal(o[i].write_kb, 320 * MIB);
+	}
+}
+
 /* A ramp of 4 MiB a cycle for 60 cycles: one write per min_change of
  * growth at most (the old rule wrote every cycle), and the target never
  * below the goal. */
@@ -286,6 +367,8 @@ int main(void)
 		cmocka_unit_test_setup(test_no_band_below_the_reserve, setup),
 		cmocka_unit_test_setup(test_below_the_reserve_walks_to_the_aim, setup),
 		cmocka_unit_test_setup(test_decrease_that_funds_growth_is_one_write, setup),
+		cmocka_unit_test_setup(test_below_the_reserve_growth_is_funded_in_one_write, setup),
+		cmocka_unit_test_setup(test_below_the_reserve_to_the_goal_in_one_write, setup),
 		cmocka_unit_test_setup(test_ramp_written_once_per_min_change, setup),
 		cmocka_unit_test_setup(test_jitter_not_written, setup),
 		cmocka_unit_test_setup(test_step_ahead_stops_at_max, setup),

@@ -578,6 +578,74 @@ static void test_lagged_floor_quiet_agent(void **state)
 	assert_true(fq > fo + 100);
 }
 
+/*
+ * A paused guest (paused_s): no agent and no balloon driver run, and the
+ * arbiter leaves the domain alone, so the lagged floor cannot move it
+ * either (paused_at()): p, idle at 200 MiB in a 1024 MiB domain, is
+ * paused 10-30 s while w's load jumps 100 -> 1500 MiB at 12 s. Unpaused,
+ * the floor cuts p for w from 14 s on; paused, p holds what it held at
+ * 10 s until 30 s, w is short meanwhile, and p is cut once it runs.
+ */
+static double paused_series(bool paused, double p_alloc[4])
+{
+	static const double at[4] = { 9.9, 15.0, 29.9, 33.0 };
+	static const char *const ini =
+		"[host]\ntotal_mb = 2560\ndom0_mb = 512\nballoon_rate_mb_s = 1000000\n"
+		"[guest p]\nmemory_mb = 1024\nstatic_max_mb = 2048\noverhead_kb = 102400\n"
+		"workload = const:200\n%s\n"
+		"[guest w]\nmemory_mb = 512\nstatic_max_mb = 2048\noverhead_kb = 102400\n"
+		"swap_mb = 2048\nworkload = step:100,1500,12\n";
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	char text[1024], line[256];
+	FILE *series = tmpfile();
+	uint64_t kills;
+	double mibs;
+
+	assert_non_null(series);
+	arbiter_config_defaults(&c);
+	snprintf(text, sizeof(text), ini, paused ? "paused_s = 10,30" : "");
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	mibs = sim_floor_lagged_series(&sc, &c, 40000, 100, 2000, series, 100, &kills);
+	rewind(series);
+	for (int i = 0; i < 4; i++)
+		p_alloc[i] = -1;
+	while (fgets(line, sizeof(line), series)) {
+		double t, need, then, target, alloc, lack;
+		char guest[16];
+
+		assert_int_equal(sscanf(line, "%lf,%15[^,],%lf,%lf,%lf,%lf,%lf", &t, guest,
+					&need, &then, &target, &alloc, &lack), 7);
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(guest, "p") && fabs(t - at[i]) < 0.01)
+				p_alloc[i] = alloc;
+	}
+	fclose(series);
+	sim_scenario_free(&sc);
+	return mibs;
+}
+
+static void test_lagged_floor_paused(void **state)
+{
+	double pp[4], run[4], fp, fr;
+
+	(void)state;
+	fp = paused_series(true, pp);
+	fr = paused_series(false, run);
+	print_message("p's allocation at 9.9/15/29.9/33 s: paused %.0f %.0f %.0f %.0f, "
+		      "running %.0f %.0f %.0f %.0f; floor %.0f / %.0f MiB*s\n",
+		      pp[0], pp[1], pp[2], pp[3], run[0], run[1], run[2], run[3], fp, fr);
+	/* running: cut for w's jump (its need is 300 MiB) */
+	assert_true(run[1] < run[0] - 100);
+	assert_true(run[1] < 400);
+	/* paused: what it held at the pause, to the end of it; then cut */
+	assert_true(pp[0] > 400);
+	assert_true(fabs(pp[1] - pp[0]) < 0.5 && fabs(pp[2] - pp[0]) < 0.5);
+	assert_true(pp[3] < 400);
+	assert_true(fp > fr + 1000);
+}
+
 static void test_kill_instant(void **state)
 {
 	/* Keeping the swapless guest alive is cheaper: a (no swap) needs
@@ -805,6 +873,7 @@ int main(void)
 		cmocka_unit_test(test_lagged_floor_quiet_agent),
 		cmocka_unit_test(test_resv_in_force),
 		cmocka_unit_test(test_floor_reservation),
+		cmocka_unit_test(test_lagged_floor_paused),
 		cmocka_unit_test(test_gini),
 	};
 
