@@ -241,12 +241,15 @@ static int set_maxmem(struct arbiter *a, struct dom *d, uint64_t target_kb)
 
 /* Write one target. Increases raise maxmem FIRST: otherwise the balloon
  * stops at the old maxmem and Xen logs "Over-allocation" (observed on Xen
- * 4.17). Decreases lower it AFTER, so it follows the target. */
+ * 4.17). Decreases lower it AFTER, so it follows the target; a decrease
+ * whose maxmem is still above the domain's (a target cut to static-max
+ * from above a maxmem that had been lowered below it: fuzz_cycle's P3)
+ * lets the domain grow all the same, so its maxmem is raised first. */
 static int write_target(struct arbiter *a, struct dom *d, uint64_t kb,
 			uint64_t now, const char *what)
 {
 	uint64_t old = d->have_target ? d->target_kb : d->actual_kb;
-	bool up = kb > old;
+	bool up = kb > old || maxcap_maxmem_for(d, kb) > d->hv.max_kb;
 
 	log_change(a, d, old, kb, what);
 	if (a->dry_run)
@@ -372,7 +375,10 @@ static void cap_at_static_max(struct arbiter *a, uint64_t now)
 
 		if (!admin)
 			top = d->static_max_kb;
+		/* an excluded or toolstack-paused domain gets no target of
+		 * ours at all (fuzz_cycle's P5), however it got one before */
 		if (d->domid == 0 || d->hv.dying || d->decided || !d->static_max_kb ||
+		    d->skip == SKIP_EXCLUDED || d->skip == SKIP_PAUSED ||
 		    !d->have_target || !d->have_written ||
 		    d->target_kb != d->written_kb || d->target_kb <= top)
 			continue;

@@ -89,7 +89,12 @@ enum maxcap_change maxcap_listed(struct dom *d, uint64_t seen_kb, uint64_t *old_
 	if (!d->mm_known)
 		return MAXCAP_SAME;   /* maxcap_adopt() decides */
 	d->cap_new = false;
-	if (seen_kb == d->mm_ours_kb || (d->cap_kb && seen_kb == d->cap_kb))
+	/* Our own value again is no news, unless it is above the cap: then
+	 * someone raised maxmem back to it (xl mem-set of the target we had
+	 * written), and the cap moves there (fuzz_cycle: a stale cap cut the
+	 * domain below its min while Xen's maxmem no longer held it). */
+	if ((seen_kb == d->mm_ours_kb && (!d->cap_kb || seen_kb <= d->cap_kb)) ||
+	    (d->cap_kb && seen_kb == d->cap_kb))
 		return was_new ? MAXCAP_CONFIRMED : MAXCAP_SAME;
 	if (no_cap(d, seen_kb)) {
 		/* Ours again from here on. */

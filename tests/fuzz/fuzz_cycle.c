@@ -25,7 +25,10 @@
  *  P2 nothing is promised twice: the growth written this cycle,
  *     sum max(0, V_i - N_i), fits in the host's free memory above the
  *     reserves after the growth already promised to everyone else,
- *     max(0, F - sum_j max(0, T_j - N_j));
+ *     max(0, F - sum_j max(0, T_j - N_j)), growth counted beyond what
+ *     the target there already let the domain take; the reserves are the host's
+ *     and the reservations' less the part of these that waits (it would
+ *     cut a guest below its need and slack, which comes first);
  *  P3 maxmem first: when a write lets a domain grow, its maxmem already
  *     covers the new target (+ offset + 1 MiB);
  *  P4 dom0 writes nothing but memory/target, memory/uncooperative and the
@@ -64,12 +67,14 @@ struct fdom {
 	bool excluded;        /* by name: the default exclude "*-dm" */
 	uint64_t tot_kb, max_kb, videoram_kb, static_max_kb;
 	uint64_t min_kb, max_rule_kb;  /* L_i, H_i as the configuration says */
+	uint64_t outside_max_kb;       /* Xen's maxmem as the builder or xl mem-set left it (0: ours) */
 	unsigned rate;        /* balloon: 0 stuck, 1 a quarter, 2 half, 3 all */
 	uint64_t stamp;
 	/* this cycle */
 	uint64_t n_kb;        /* N_i the arbiter saw */
 	bool wrote;
 	uint64_t wrote_kb;
+	uint64_t was_kb;      /* memory/target before the cycle's first write (0: none) */
 };
 
 struct world {
@@ -212,6 +217,8 @@ static int hv_set_maxmem(struct hv *hv, uint32_t domid, uint64_t max_kb)
 		return -1;
 	}
 	d->max_kb = max_kb;
+	if (max_kb > d->outside_max_kb)   /* at or below it: still theirs */
+		d->outside_max_kb = 0;
 	return 0;
 }
 
@@ -321,6 +328,15 @@ static void hook(void *ctx, const char *path, const char *val, unsigned len,
 
 	FUZZ_CHECK(v <= h, "P1: domain %u target %llu above H %llu", d->domid,
 		   (unsigned long long)v, (unsigned long long)h);
+	/* Xen's maxmem set outside the arbiter bounds what the domain can
+	 * hold: once the target no longer explains it, it is an
+	 * administrator's cap (maxcap.h), which a target of ours above it is
+	 * brought down to, as to a static-max below L_i. */
+	uint64_t cap = d->outside_max_kb > offset_of(d) + MIB
+		       ? d->outside_max_kb - offset_of(d) - MIB : 0;
+
+	if (d->outside_max_kb && cap < floor)
+		floor = cap;
 	FUZZ_CHECK(v >= floor, "P1: domain %u target %llu below min(L %llu, N %llu)",
 		   d->domid, (unsigned long long)v, (unsigned long long)l,
 		   (unsigned long long)d->n_kb);
@@ -332,6 +348,13 @@ static void hook(void *ctx, const char *path, const char *val, unsigned len,
 			       : !d->paused && !d->dying && !d->shutdown && !d->excluded,
 		   "P5: target written for domain %u (paused %d dying %d shutdown %d excluded %d)",
 		   d->domid, d->paused, d->dying, d->shutdown, d->excluded);
+	if (!d->wrote) {
+		unsigned old_len;
+		const char *old = fxs_get(path, &old_len);
+
+		if (!strict_kb(old, old_len, &d->was_kb))
+			d->was_kb = 0;
+	}
 	d->wrote = true;
 	d->wrote_kb = v;
 }
@@ -353,8 +376,13 @@ static void check_promises(uint64_t ctl_reserve_kb)
 		uint64_t t;
 
 		if (d->wrote) {
-			if (d->wrote_kb > d->n_kb)
-				grown += d->wrote_kb - d->n_kb;
+			/* growth beyond what the target there already let
+			 * it take: lowering a promise is no new one (a target
+			 * of ours cut to static-max, still above N_i) */
+			uint64_t base = d->was_kb > d->n_kb ? d->was_kb : d->n_kb;
+
+			if (d->wrote_kb > base)
+				grown += d->wrote_kb - base;
 			continue;
 		}
 		if (!d->exists || d->dying || d->domid >= MEMBAL_DOMID_LIMIT)
@@ -481,6 +509,7 @@ static void new_dom(struct fz *z, const struct arbiter_config *c, uint32_t domid
 			d->tot_kb = f;
 	}
 	d->max_kb = hv_maxmem_for(d->tot_kb - d->videoram_kb, d->videoram_kb);
+	d->outside_max_kb = d->max_kb;   /* the builder's, not the arbiter's */
 	d->min_kb = rule_min(c, seen);
 	d->max_rule_kb = rule_max(c, seen);
 	d->rate = how >> 6;
@@ -662,6 +691,7 @@ static void events(struct fz *z, struct arbiter *a, const struct arbiter_config 
 				uint64_t t = fz_range(z, 0, d->static_max_kb);
 
 				d->max_kb = hv_maxmem_for(t, offset_of(d));
+				d->outside_max_kb = d->max_kb;
 				put_num(d->domid, "memory/target", t);
 			}
 			break;
@@ -867,7 +897,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			dump(cyc, &a, free_kb);
 		FUZZ_CHECK(a.cycle.error[0] == '\0', "P6: the policy refused the snapshot: %s",
 			   a.cycle.error);
-		check_promises(a.reserve_kb);
+		/* the part of the reservations that waits (taking it would
+		 * cut a guest below its need and slack) is not held free:
+		 * guests' needs come first (design.md §The estimate's slack) */
+		check_promises(a.reserve_kb - (a.cycle.resv_held_kb < a.reserve_kb
+					       ? a.cycle.resv_held_kb : a.reserve_kb));
 		W.fail_host = W.fail_list = W.fail_maxmem = W.fail_pod = false;
 		balloons();
 	}
