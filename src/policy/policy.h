@@ -111,6 +111,7 @@ struct policy_params {
 	bool kill_margin_killed;       /* ... only for a guest OOM-killed within oom_hold_s */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
+	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
@@ -245,6 +246,11 @@ struct policy_dom {
 	 * (design.md §Growth is never cut, "The OOM minimum after the
 	 * needs"). */
 	uint64_t oom_raise_kb;
+	/* With POLICY_IN_OOM_MIN: N_i when the latest kill was seen (at most
+	 * min_kb; 0: unknown, taken as min_kb less oom_bump_kb). The raise
+	 * keeps the largest kill in force; oom_min_keep judges against the
+	 * latest (design.md §Growth is never cut, "A kill's margin kept"). */
+	uint64_t oom_kill_kb;
 	uint64_t max_kb;           /* H_i */
 	double shares;             /* S_i */
 	uint64_t free_kb;          /* guest MemFree (filtered) */
