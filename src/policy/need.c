@@ -372,5 +372,10 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
 	k += p->oom_min_keep_kb;
 	if (k > w)
 		k = w;
+	/* Held only: a floor that raised the target took a guest left over
+	 * after its kill out of the over state, and the next climb of more
+	 * than `keep` killed it again (agent-jump's w2, kill-price's s1). */
+	if (p->oom_min_keep_held && k > d->target_kb)
+		k = d->target_kb;
 	return k < d->min_kb ? k : d->min_kb;
 }

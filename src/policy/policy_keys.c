@@ -89,6 +89,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, a domain without swap OOM-killed within `oom_hold_s` keeps, as a floor of every tier, what it held at the kill and this much more, at most its need now and this much and at most its raised minimum (0: off, the raise above its own floors comes after every domain's need, `oom_min_yield`): a guest held at exactly its need after a kill is killed again by its next rise of a MiB (design.md §Growth is never cut, \"A kill's margin kept\"). Off by default: measured in docs/evaluation.md, \"Session 19: swapless kills (oom19)\"." },
 	{ "oom_min_keep_gone_mb", CFG_MIB, P(oom_min_keep_gone_kb), .umin = 0, .umax = MIB_MAX, .def = "16",
 	  .doc = "With `oom_min_keep_mb`, no floor is kept while the domain's need now is more than this below what it held at its latest kill: the load the kill came from has fallen (0: no such guard) (design.md §Growth is never cut, \"A kill's margin kept\")." },
+	{ "oom_min_keep_held", CFG_BOOL, P(oom_min_keep_held), .def = "no",
+	  .doc = "With `oom_min_keep_mb`, the floor is at most the domain's target: what it holds is kept, no more is given for it (design.md §Growth is never cut, \"A kill's margin kept\")." },
 	{ "rise_ahead", CFG_BOOL, P(rise_ahead), .def = "yes",
 	  .doc = "Under need = estimate, while a domain's working-set estimate climbs (its last rise by `min_change_mb` no older than twice the time since the one before), its rise over the next `interval_ms` at that pace, at most its gap, is need now: a guest fed its need in a scarce host is otherwise one sample behind its ramp (design.md §Scarce mode from the estimated need); no: W_i as measured." },
 	{ "psi_now", CFG_BOOL, P(psi_now), .def = "yes",

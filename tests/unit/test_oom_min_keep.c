@@ -141,6 +141,30 @@ static void test_load_gone(void **state)
 	assert_int_equal(o[0].target_kb, 306 * MIB);
 }
 
+/* Kept, never given (oom_min_keep_held): cut to 300 MiB when its
+ * floor came in force, the killed guest is not raised to 316 for it
+ * (a guest left over after its kill, raised, was killed again by its
+ * next climb: agent-jump's w2); without the key it is. */
+static void test_held_only(void **state)
+{
+	struct policy_dom d[2] = { killed(1, 300 * MIB, 300 * MIB), pager(2, 388 * MIB, 460 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].oom_kill_kb = 300 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 316 * MIB);
+	params.oom_min_keep_held = true;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 300 * MIB - 4, 300 * MIB);
+	assert_in_range(o[1].target_kb, 388 * MIB - 4, 388 * MIB);
+	/* What it holds is kept: held at 316, it keeps 316. */
+	d[0].actual_kb = d[0].target_kb = 316 * MIB;
+	d[1].actual_kb = d[1].target_kb = 372 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 316 * MIB);
+}
+
 /* Not for a guest with swap (its raise is a floor already) nor one not
  * killed: the same figures with or without the key. */
 static void test_only_swapless_killed(void **state)
@@ -162,6 +186,7 @@ int main(void)
 		cmocka_unit_test_setup(test_at_most_the_raise, setup),
 		cmocka_unit_test_setup(test_latest_kill, setup),
 		cmocka_unit_test_setup(test_load_gone, setup),
+		cmocka_unit_test_setup(test_held_only, setup),
 		cmocka_unit_test_setup(test_only_swapless_killed, setup),
 	};
 
