@@ -89,8 +89,9 @@ uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
 			raised = d->oom_min_kb;
 		d->oom_min_kb = raised;
 		/* The raise keeps the largest kill in force; what the guest
-		 * held at the latest is kept apart (design.md §Growth is never
-		 * cut, "A kill's margin kept"): judged against the largest, a
+		 * held at the latest is kept apart
+		 * (design.md §Growth is never cut, "A kill's margin kept"):
+		 * judged against the largest, a
 		 * guest killed by a job's jump and then by creeps of its usual
 		 * load looked like a load gone (hold-lapse's h1). */
 		d->oom_kill_kb = d->actual_kb;

@@ -8,8 +8,8 @@
  *
  * K (written while the raise is in force) is what the domain held at
  * its latest kill, which the raise N (the largest kill in force) does not
- * say: `oom_min_keep_mb` judges against it (design.md §Growth is never
- * cut, "A kill's margin kept"). Optional: a state written before it
+ * say: `oom_min_keep_mb` judges against it
+ * (design.md §Growth is never cut, "A kill's margin kept"). Optional: a state written before it
  * existed still loads, with K unknown (0).
  *
  * The gap words (design.md §The learned gap) are written for a domain
