@@ -120,6 +120,7 @@ struct dom {
 	uint64_t oom_kills;
 	uint64_t oom_until_ms;       /* raised minimum in force until */
 	uint64_t oom_min_kb;
+	uint64_t oom_kill_kb;          /* N_i when the latest kill was seen */
 	uint64_t oom_events;
 	uint64_t oom_last_ms;        /* the last report with a new kill (0: none) */
 	uint64_t oom_gap_ms;         /* from the kill before it (UINT64_MAX: none) */

@@ -88,6 +88,13 @@ uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
 		if (now < d->oom_until_ms && d->oom_min_kb > raised)
 			raised = d->oom_min_kb;
 		d->oom_min_kb = raised;
+		/* The raise keeps the largest kill in force; what the guest
+		 * held at the latest is kept apart
+		 * (design.md §Growth is never cut, "A kill's margin kept"):
+		 * judged against the largest, a
+		 * guest killed by a job's jump and then by creeps of its usual
+		 * load looked like a load gone (hold-lapse's h1). */
+		d->oom_kill_kb = d->actual_kb;
 		d->oom_until_ms = now + (uint64_t)hold_s * 1000;
 	}
 	d->oom_kills = kills;
@@ -98,6 +105,11 @@ uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
 uint64_t dom_oom_min(const struct dom *d, uint64_t now)
 {
 	return now < d->oom_until_ms ? d->oom_min_kb : 0;
+}
+
+uint64_t dom_oom_kill(const struct dom *d, uint64_t now)
+{
+	return now < d->oom_until_ms ? d->oom_kill_kb : 0;
 }
 
 bool dom_oom_loop(const struct dom *d, uint32_t loop_s, uint64_t now)

@@ -10,6 +10,7 @@
  *                     manual hold (xl mem-set)
  *   dom_oom_seen      the guest's OOM-kill counter: a kill raises L_i
  *   dom_oom_min       that raised minimum while it is in force
+ *   dom_oom_kill      N_i at the latest kill, while the raise is in force
  *   dom_oom_loop      a kill that came soon after the one before
  *   dom_progress      failure to shrink (uncooperative) and grants not
  *                     taken (withdrawn), after stuck_after_ms
@@ -43,6 +44,10 @@ uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
 
 /* The OOM-raised minimum in force at now, or 0. */
 uint64_t dom_oom_min(const struct dom *d, uint64_t now);
+
+/* N_i when the latest kill was seen, while the raised minimum is in
+ * force, or 0 (0 too after a restart from a state written without it). */
+uint64_t dom_oom_kill(const struct dom *d, uint64_t now);
 
 /* A crash loop: the raised minimum is in force and its last kill came
  * within loop_s of the one before (or with it, in one report); 0: off

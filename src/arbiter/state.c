@@ -18,6 +18,9 @@ void state_format(const struct dom_state *s, char *buf, size_t size)
 	if (s->maxcap_kb && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " maxcap_kb=%llu",
 				      (unsigned long long)s->maxcap_kb);
+	if (s->oom_kill_kb && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " oom_kill_kb=%llu",
+				      (unsigned long long)s->oom_kill_kb);
 	if (s->have_growth && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " growth=%llu:%llu:%llu:%llu",
 				      (unsigned long long)s->grew_at_s,
@@ -102,9 +105,10 @@ static bool parse_growth(const char *v, struct dom_state *out)
 int state_parse(const char *text, struct dom_state *out)
 {
 	char buf[STATE_TEXT_MAX * 2 + 1], *save = NULL;
-	uint64_t min_kb = 0, until = 0, gap_kb = 0, maxcap_kb = 0;
+	uint64_t min_kb = 0, until = 0, gap_kb = 0, maxcap_kb = 0, kill_kb = 0;
 	int hold = -1;
 	bool ok = true, have_gap_kb = false, have_prices = false, have_growth = false;
+	bool have_kill = false;
 	int32_t prices[GAP_ACTIONS];
 	struct dom_state growth;
 
@@ -125,6 +129,8 @@ int state_parse(const char *text, struct dom_state *out)
 			ok = parse_u64(tok + 10, 0, UINT64_MAX / 2000, &until) == PARSE_OK;
 		else if (!strncmp(tok, "maxcap_kb=", 10) && !maxcap_kb)
 			ok = parse_u64(tok + 10, 1, POLICY_KB_MAX, &maxcap_kb) == PARSE_OK;
+		else if (!strncmp(tok, "oom_kill_kb=", 12) && !have_kill)
+			ok = have_kill = parse_u64(tok + 12, 1, POLICY_KB_MAX, &kill_kb) == PARSE_OK;
 		else if (!strncmp(tok, "gap_kb=", 7) && !have_gap_kb)
 			ok = have_gap_kb = parse_u64(tok + 7, 0, POLICY_KB_MAX, &gap_kb) == PARSE_OK;
 		else if (!strncmp(tok, "gap_prices=", 11) && !have_prices)
@@ -152,6 +158,7 @@ int state_parse(const char *text, struct dom_state *out)
 	out->hold = (enum dom_hold)hold;
 	out->oom_min_kb = min_kb;
 	out->oom_until_s = until;
+	out->oom_kill_kb = kill_kb;
 	return 0;
 }
 
@@ -179,7 +186,7 @@ int state_parse_export(const char *text, struct dom_state *out, unsigned *ignore
 	known[0] = '\0';
 	for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		bool ours = !strncmp(tok, "hold=", 5) || !strncmp(tok, "oom_min_kb=", 11) ||
-			    !strncmp(tok, "oom_until=", 10);
+			    !strncmp(tok, "oom_until=", 10) || !strncmp(tok, "oom_kill_kb=", 12);
 
 		if (!ours) {
 			if (!foreign_word(tok))
@@ -203,6 +210,7 @@ void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
 	out->oom_min_kb = left ? d->oom_min_kb : 0;
 	out->oom_until_s = left ? wall_s + left : 0;
 	out->maxcap_kb = d->cap_kb;
+	out->oom_kill_kb = left ? d->oom_kill_kb : 0;
 	out->have_gap = false;   /* state_gap_of_dom() adds it */
 	out->have_growth = false;   /* and state_growth_of_dom() this */
 }
@@ -216,6 +224,9 @@ bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
 	if (s->oom_until_s > wall_s && s->oom_min_kb) {
 		d->oom_min_kb = s->oom_min_kb;
 		d->oom_until_ms = now + (s->oom_until_s - wall_s) * 1000;
+		/* 0 from a state written before the word: oom_min_keep then
+		 * takes the raise less oom_bump as the level of the kill. */
+		d->oom_kill_kb = s->oom_kill_kb;
 	}
 	return s->hold != HOLD_NONE || d->oom_until_ms > now;
 }

@@ -4,13 +4,19 @@
  * domain, written by dom0 only (the guest cannot write in memory/):
  *
  *   hold=none|manual|paused oom_min_kb=N oom_until=S [maxcap_kb=M]
- *   [growth=T:W:C:L] [gap_kb=G gap_prices=I:P,...]
+ *   [oom_kill_kb=K] [growth=T:W:C:L] [gap_kb=G gap_prices=I:P,...]
  *
  * The maxcap word (maxcap.h) is an administrator's maxmem in force, as
  * Xen keeps it (KiB): a restarted arbiter that finds Xen still holding it
  * keeps it as a cap, where a maxmem it cannot tell from its own would
  * otherwise be its own. Optional; export leaves it out (a migration
  * rebuilds maxmem from the configuration).
+ *
+ * K (written while the raise is in force) is what the domain held at
+ * its latest kill, which the raise N (the largest kill in force) does not
+ * say: `oom_min_keep_mb` judges against it
+ * (design.md §Growth is never cut, "A kill's margin kept"). Optional: a state written before it
+ * existed still loads, with K unknown (0).
  *
  * The gap words (design.md §The learned gap) are written for a domain
  * under `headroom = learned`: its chosen gap and the non-zero prices of
@@ -48,6 +54,7 @@ struct dom_state {
 	enum dom_hold hold;
 	uint64_t oom_min_kb;     /* 0 when none */
 	uint64_t oom_until_s;    /* wall clock; 0 when none */
+	uint64_t oom_kill_kb;    /* N_i at the latest kill; 0 when none or unknown */
 	bool have_gap;           /* the learned gap words */
 	uint64_t gap_kb;
 	int32_t gap_price[GAP_ACTIONS];

@@ -21,7 +21,7 @@ int policy_check_dom(const struct policy_dom *d, char *err, size_t len)
 		{ "overhead", d->overhead_kb }, { "gap", d->gap_kb },
 		{ "swap_free", d->swap_free_kb }, { "swap_tot", d->swap_tot_kb },
 		{ "ws", d->ws_kb }, { "commit_new", d->commit_new_kb },
-		{ "oom_raise", d->oom_raise_kb },
+		{ "oom_raise", d->oom_raise_kb }, { "oom_kill", d->oom_kill_kb },
 	};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
@@ -37,6 +37,10 @@ int policy_check_dom(const struct policy_dom *d, char *err, size_t len)
 	if (d->oom_raise_kb > d->min_kb)
 		return policy_fail(err, len, "domain %u: oom_raise %llu > min %llu",
 			    d->domid, (unsigned long long)d->oom_raise_kb,
+			    (unsigned long long)d->min_kb);
+	if (d->oom_kill_kb > d->min_kb)
+		return policy_fail(err, len, "domain %u: oom_kill %llu > min %llu",
+			    d->domid, (unsigned long long)d->oom_kill_kb,
 			    (unsigned long long)d->min_kb);
 	if ((d->flags & POLICY_IN_SWAP_KIND) && d->swap_zram_kb > d->swap_tot_kb)
 		return policy_fail(err, len, "domain %u: swap_zram %llu > swap_tot %llu",

@@ -348,18 +348,34 @@ uint64_t policy_need_in_swap_kb(const struct policy_params *p,
  * again by its next rise of a MiB (hold-lapse's h1 and h2); a floor at
  * the level of the kill alone held memory for a load that had fallen
  * (cache-tmpfs's a2: 1.91x its lagged floor). 0 when off; the caller
- * (tier_floors()) has checked the raise yields. */
+ * (tier_floors()) has checked the raise yields.
+ *
+ * "At the kill" is the latest kill (oom_kill_kb, from the arbiter): the
+ * raise keeps the largest kill in force, and a guest killed by a job's
+ * jump and then by creeps of its usual load (hold-lapse's h1: 610 MiB,
+ * then 150) held the job's level as "the kill". No floor while W_i is
+ * more than oom_min_keep_gone below that level: the load the kill came
+ * from has fallen, and what is kept for it only makes the others page
+ * (cache-tmpfs's a2, killed at the top of each ramp). */
 uint64_t policy_oom_keep_kb(const struct policy_params *p,
 			    const struct policy_dom *d)
 {
 	if (!p->oom_min_keep_kb)
 		return 0;
 	/* min_kb, ws_kb <= POLICY_KB_MAX (2^40), keep <= MIB_MAX: no overflow */
-	uint64_t k = d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
+	uint64_t k = d->oom_kill_kb ? d->oom_kill_kb
+		   : d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
 	uint64_t w = d->ws_kb + p->oom_min_keep_kb;
 
+	if (p->oom_min_keep_gone_kb && d->ws_kb + p->oom_min_keep_gone_kb < k)
+		return 0;
 	k += p->oom_min_keep_kb;
 	if (k > w)
 		k = w;
+	/* Held only: a floor that raised the target took a guest left over
+	 * after its kill out of the over state, and the next climb of more
+	 * than `keep` killed it again (agent-jump's w2, kill-price's s1). */
+	if (p->oom_min_keep_held && k > d->target_kb)
+		k = d->target_kb;
 	return k < d->min_kb ? k : d->min_kb;
 }

@@ -113,6 +113,8 @@ struct policy_params {
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
 	bool gap_swapless_first;       /* tier 6: the gap free swap cannot hold first */
 	bool fund_below_reserve;       /* below the reserve, a decrease growth waits on is one write */
+	bool oom_min_keep_held;        /* ... at most what it holds (B_i): kept, never given */
+	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
@@ -247,6 +249,11 @@ struct policy_dom {
 	 * (design.md §Growth is never cut, "The OOM minimum after the
 	 * needs"). */
 	uint64_t oom_raise_kb;
+	/* With POLICY_IN_OOM_MIN: N_i when the latest kill was seen (at most
+	 * min_kb; 0: unknown, taken as min_kb less oom_bump_kb). The raise
+	 * keeps the largest kill in force; oom_min_keep judges against the
+	 * latest (design.md §Growth is never cut, "A kill's margin kept"). */
+	uint64_t oom_kill_kb;
 	uint64_t max_kb;           /* H_i */
 	double shares;             /* S_i */
 	uint64_t free_kb;          /* guest MemFree (filtered) */

@@ -26,6 +26,7 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 		s->min_kb = in->oom_min_kb < in->max_kb ? in->oom_min_kb : in->max_kb;
 		s->oom_raise_kb = s->min_kb > in->min_kb ? s->min_kb - in->min_kb : 0;
 		s->flags |= POLICY_IN_OOM_MIN;
+		s->oom_kill_kb = in->oom_kill_kb < s->min_kb ? in->oom_kill_kb : s->min_kb;
 		if (in->oom_loop)
 			s->flags |= POLICY_IN_OOM_LOOP;
 	}

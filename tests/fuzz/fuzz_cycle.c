@@ -45,6 +45,7 @@
 
 #include "arbiter/arbiter.h"
 #include "arbiter/control.h"
+#include "arbiter/state.h"
 #include "common/clock.h"
 #include "common/keys.h"
 #include "common/log.h"
@@ -292,7 +293,7 @@ static void hook(void *ctx, const char *path, const char *val, unsigned len,
 	/* The arbiter's own memory (holds, OOM-raised minimum) for its next
 	 * start; membalctl pause/resume write it between cycles. */
 	if (val && rel && !strcmp(rel, "memory/membal_state")) {
-		FUZZ_CHECK(len < 128 && len > 5 && !memcmp(val, "hold=", 5),
+		FUZZ_CHECK(len < STATE_TEXT_MAX && len > 5 && !memcmp(val, "hold=", 5),
 			   "P4: membal_state '%.*s'", (int)(len > 32 ? 32 : len), val);
 		return;
 	}

@@ -18,6 +18,7 @@ static int setup(void **state)
 {
 	params = need_params(false);
 	params.oom_min_keep_kb = 16 * MIB;      /* off by default */
+	params.oom_min_keep_gone_kb = 16 * MIB;
 	return 0;
 }
 
@@ -74,6 +75,7 @@ static void test_floor_follows_need(void **state)
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
+	params.oom_min_keep_gone_kb = 0;        /* the guard: test_load_gone */
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(o[0].target_kb, 216 * MIB);
 	assert_in_range(o[1].target_kb, 472 * MIB - 4, 472 * MIB);
@@ -91,6 +93,76 @@ static void test_at_most_the_raise(void **state)
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(o[0].target_kb, 364 * MIB);
 	assert_int_equal(o[1].target_kb, 324 * MIB);
+}
+
+/* Judged against the latest kill (oom_kill_kb): a guest killed once by
+ * a job at 600 MiB (raise 664) and now by a creep of its usual 300 keeps
+ * 316, as after a first kill at 300; taken from the raise (the level
+ * unknown: 600), its load looks gone and the guard drops the floor:
+ * cut to its need, 300 (hold-lapse's h1). */
+static void test_latest_kill(void **state)
+{
+	struct policy_dom d[2] = { killed(1, 316 * MIB, 300 * MIB), pager(2, 372 * MIB, 460 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].min_kb = d[0].oom_raise_kb = 664 * MIB;
+	d[0].oom_kill_kb = 300 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 316 * MIB);
+	assert_int_equal(o[1].target_kb, 372 * MIB);
+
+	d[0].oom_kill_kb = 0;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 300 * MIB - 4, 300 * MIB);
+	assert_in_range(o[1].target_kb, 388 * MIB - 4, 388 * MIB);
+}
+
+/* The guard (oom_min_keep_gone_mb): its need fallen more than 16 MiB
+ * below the latest kill's 300 (to 280), the load the kill came from is
+ * gone and no floor is kept; within 16 (290) the floor is W_i + 16. */
+static void test_load_gone(void **state)
+{
+	struct policy_dom d[2] = { killed(1, 316 * MIB, 280 * MIB), pager(2, 372 * MIB, 460 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+	struct policy_params off = params;
+
+	d[0].oom_kill_kb = 300 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 280 * MIB - 4, 280 * MIB);
+	off.oom_min_keep_gone_kb = 0;
+	decide(&off, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 296 * MIB);
+
+	d[0] = killed(1, 316 * MIB, 290 * MIB);
+	d[0].oom_kill_kb = 300 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 306 * MIB);
+}
+
+/* Kept, never given (oom_min_keep_held): cut to 300 MiB when its
+ * floor came in force, the killed guest is not raised to 316 for it
+ * (a guest left over after its kill, raised, was killed again by its
+ * next climb: agent-jump's w2); without the key it is. */
+static void test_held_only(void **state)
+{
+	struct policy_dom d[2] = { killed(1, 300 * MIB, 300 * MIB), pager(2, 388 * MIB, 460 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].oom_kill_kb = 300 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 316 * MIB);
+	params.oom_min_keep_held = true;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 300 * MIB - 4, 300 * MIB);
+	assert_in_range(o[1].target_kb, 388 * MIB - 4, 388 * MIB);
+	/* What it holds is kept: held at 316, it keeps 316. */
+	d[0].actual_kb = d[0].target_kb = 316 * MIB;
+	d[1].actual_kb = d[1].target_kb = 372 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 316 * MIB);
 }
 
 /* Not for a guest with swap (its raise is a floor already) nor one not
@@ -112,6 +184,9 @@ int main(void)
 		cmocka_unit_test_setup(test_kill_margin_kept, setup),
 		cmocka_unit_test_setup(test_floor_follows_need, setup),
 		cmocka_unit_test_setup(test_at_most_the_raise, setup),
+		cmocka_unit_test_setup(test_latest_kill, setup),
+		cmocka_unit_test_setup(test_load_gone, setup),
+		cmocka_unit_test_setup(test_held_only, setup),
 		cmocka_unit_test_setup(test_only_swapless_killed, setup),
 	};
 

@@ -157,6 +157,31 @@ static void test_oom_raise_never_lowered(void **state)
 	assert_int_equal(dom_oom_min(&d, 200000 + 300000), 364 * MIB);
 }
 
+/* The level of the latest kill, apart from the raise (oom_min_keep's
+ * guard, design.md §Growth is never cut, "A kill's margin kept"): a job
+ * killed at 600 MiB raises L to 664; the guest, back at its usual 150,
+ * is killed by a creep: the raise keeps 664, the latest kill says 150.
+ * Nothing once the raise lapsed. */
+static void test_oom_latest_kill(void **state)
+{
+	struct dom d = fresh(1, "h1");
+
+	assert_int_equal(dom_oom_seen(&d, 0, 64 * MIB, 600, 1000), 0);
+	assert_int_equal(dom_oom_kill(&d, 1000), 0);
+	d.actual_kb = 600 * MIB;
+	assert_int_equal(dom_oom_seen(&d, 1, 64 * MIB, 600, 2000), 1);
+	assert_int_equal(dom_oom_kill(&d, 2000), 600 * MIB);
+	d.actual_kb = 150 * MIB;
+	assert_int_equal(dom_oom_seen(&d, 2, 64 * MIB, 600, 100000), 1);
+	assert_int_equal(dom_oom_min(&d, 100000), 664 * MIB);
+	assert_int_equal(dom_oom_kill(&d, 100000), 150 * MIB);
+	/* No new kill: the level stays that of the latest. */
+	d.actual_kb = 400 * MIB;
+	assert_int_equal(dom_oom_seen(&d, 2, 64 * MIB, 600, 200000), 0);
+	assert_int_equal(dom_oom_kill(&d, 200000), 150 * MIB);
+	assert_int_equal(dom_oom_kill(&d, 100000 + 600000), 0);
+}
+
 /* A crash loop: a kill within loop_s of the one before (or two in one
  * report), while the raise is in force. A first kill, a kill long after
  * the last, a lapsed raise and loop_s = 0 are not. */
@@ -291,6 +316,55 @@ static void test_state_codec(void **state)
 	memset(longtext, 'a', sizeof(longtext) - 1);
 	longtext[sizeof(longtext) - 1] = '\0';
 	assert_int_equal(state_parse(longtext, &back), -1);
+}
+
+/* The latest kill's level in memory/membal_state (oom_kill_kb): written
+ * while the raise is in force, read back; a state written before the word
+ * existed still loads, the level unknown (0); malformed, refused. */
+static void test_state_kill_codec(void **state)
+{
+	struct dom d = fresh(1, "h1"), r = fresh(1, "h1"), o = fresh(1, "h1");
+	struct dom_state s, back;
+	char text[STATE_TEXT_MAX];
+	unsigned ignored;
+
+	d.oom_min_kb = 664 * MIB;
+	d.oom_kill_kb = 150 * MIB;
+	d.oom_until_ms = 10000 + 2500;
+	state_of_dom(&d, 10000, 1700000000, &s);
+	state_format(&s, text, sizeof(text));
+	assert_string_equal(text, "hold=none oom_min_kb=679936 oom_until=1700000003 "
+			    "oom_kill_kb=153600");
+	assert_int_equal(state_parse(text, &back), 0);
+	assert_int_equal(back.oom_kill_kb, 150 * MIB);
+	assert_true(state_to_dom(&back, 50, 1700000001, &r));
+	assert_int_equal(r.oom_min_kb, 664 * MIB);
+	assert_int_equal(r.oom_kill_kb, 150 * MIB);
+	assert_int_equal(dom_oom_kill(&r, 50), 150 * MIB);
+	/* Exported and imported with the raise. */
+	assert_int_equal(state_parse_export(text, &back, &ignored), 0);
+	assert_int_equal(ignored, 0);
+	assert_int_equal(back.oom_kill_kb, 150 * MIB);
+	/* Written before the word: loads, level unknown. */
+	o.oom_kill_kb = 77;
+	assert_int_equal(state_parse("hold=none oom_min_kb=679936 oom_until=1700000003", &back), 0);
+	assert_int_equal(back.oom_kill_kb, 0);
+	assert_true(state_to_dom(&back, 50, 1700000001, &o));
+	assert_int_equal(dom_oom_kill(&o, 50), 0);
+	/* Lapsed: not written. */
+	state_of_dom(&d, 10000 + 2500, 1700000000, &s);
+	state_format(&s, text, sizeof(text));
+	assert_string_equal(text, "hold=none oom_min_kb=0 oom_until=0");
+
+	const char *bad[] = {
+		"hold=none oom_min_kb=1 oom_until=2 oom_kill_kb=0",
+		"hold=none oom_min_kb=1 oom_until=2 oom_kill_kb=-1",
+		"hold=none oom_min_kb=1 oom_until=2 oom_kill_kb=x",
+		"hold=none oom_min_kb=1 oom_until=2 oom_kill_kb=99999999999999999",
+		"hold=none oom_min_kb=1 oom_until=2 oom_kill_kb=1 oom_kill_kb=1",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(state_parse(bad[i], &back), -1);
 }
 
 /* The learned gap in memory/membal_state: written for a domain under
@@ -468,10 +542,12 @@ int main(void)
 		cmocka_unit_test_setup(test_manual_hold, setup),
 		cmocka_unit_test_setup(test_oom_raises_min, setup),
 		cmocka_unit_test_setup(test_oom_raise_never_lowered, setup),
+		cmocka_unit_test_setup(test_oom_latest_kill, setup),
 		cmocka_unit_test_setup(test_oom_loop, setup),
 		cmocka_unit_test_setup(test_uncooperative, setup),
 		cmocka_unit_test_setup(test_grant_withdrawn, setup),
 		cmocka_unit_test_setup(test_state_codec, setup),
+		cmocka_unit_test_setup(test_state_kill_codec, setup),
 		cmocka_unit_test_setup(test_state_gap_codec, setup),
 		cmocka_unit_test_setup(test_state_growth_codec, setup),
 	};
