@@ -376,10 +376,10 @@ static void cap_at_static_max(struct arbiter *a, uint64_t now)
 
 		if (!admin)
 			top = d->static_max_kb;
-		/* an excluded or toolstack-paused domain gets no target of
-		 * ours at all (fuzz_cycle's P5), however it got one before */
+		/* an excluded, toolstack-paused or shut down domain gets no
+		 * target of ours at all (fuzz_cycle's P5), however it got one */
 		if (d->domid == 0 || d->hv.dying || d->decided || !d->static_max_kb ||
-		    d->skip == SKIP_EXCLUDED || d->skip == SKIP_PAUSED ||
+		    d->skip == SKIP_EXCLUDED || d->skip == SKIP_PAUSED || d->skip == SKIP_DYING ||
 		    !d->have_target || !d->have_written ||
 		    d->target_kb != d->written_kb || d->target_kb <= top)
 			continue;
