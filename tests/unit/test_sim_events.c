@@ -184,35 +184,40 @@ static float at(const struct sim_run *r, unsigned s, size_t guest, int field)
 	return sim_run_at(r, s - 1, guest)[field];
 }
 
-/* a (const 500 MiB, swap) is cut to CUT MiB at 40 s and raised to 900 at
- * 80 s while b climbs. */
-static void max_cut(unsigned cut_mb)
+/* a (const 500 MiB, swap) is cut to CUT MiB at 40 s and raised again at
+ * 80 s while b climbs, by EVENT: static_max_at (900 MiB), or maxmem_at
+ * (Xen's maxmem alone, xl mem-max of Xen 4.16: a maxmem membal did not
+ * set is an administrator's cap, maxcap.h; lifted at its static-max,
+ * 1024 MiB). From the cycle after the cut on no target above it (for
+ * maxmem_at the first listing only stops increases, the second cuts the
+ * target to the cap - 1 MiB), also below the domain's min (then it is
+ * not managed, but our target must not stay above what it may hold), and
+ * the balloon brings the guest down within seconds; b has what a gave
+ * back; raised, a grows back to its need. */
+static void cut(const char *event, unsigned cut_mb)
 {
 	char text[1024];
 	struct sim_run r;
+	bool maxmem = !strcmp(event, "maxmem_at");
 
 	snprintf(text, sizeof(text),
 		 "[host]\ntotal_mb = 1536\ndom0_mb = 256\n"
 		 "[guest a]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\n"
-		 "workload = const:500\nstatic_max_at = 40:%u, 80:900\n"
+		 "workload = const:500\n%s = 40:%u, 80:%u\n"
 		 "[guest b]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\n"
-		 "workload = mono:200,600,120\n", cut_mb);
+		 "workload = mono:200,600,120\n", event, cut_mb, maxmem ? 1024 : 900);
 	run(text, &r);
 	/* Before the cut a holds more than the cut. */
 	assert_true(at(&r, 38, 0, SF_TARGET) > cut_mb + 100);
-	/* From the cycle after it on, no target above the maximum, and the
-	 * balloon brings the guest down to it within seconds. */
 	for (unsigned s = 41; s < 80; s++) {
 		if (at(&r, s, 0, SF_TARGET) > cut_mb)
-			fail_msg("cut to %u MiB: target %.1f MiB at %u s", cut_mb,
-				 at(&r, s, 0, SF_TARGET), s);
+			fail_msg("%s cut to %u MiB: target %.1f MiB at %u s", event,
+				 cut_mb, at(&r, s, 0, SF_TARGET), s);
 		if (s >= 45 && at(&r, s, 0, SF_ACTUAL) > cut_mb + 1)
-			fail_msg("cut to %u MiB: holds %.1f MiB at %u s", cut_mb,
-				 at(&r, s, 0, SF_ACTUAL), s);
+			fail_msg("%s cut to %u MiB: holds %.1f MiB at %u s", event,
+				 cut_mb, at(&r, s, 0, SF_ACTUAL), s);
 	}
-	/* b had the memory a gave back: more than it had at the cut. */
 	assert_true(at(&r, 60, 1, SF_TARGET) > at(&r, 39, 1, SF_TARGET));
-	/* Raised: a grows back to its need. */
 	assert_true(at(&r, 90, 0, SF_TARGET) > 600);
 	assert_true(at(&r, 90, 0, SF_ACTUAL) > 600);
 	sim_run_free(&r);
@@ -221,7 +226,7 @@ static void max_cut(unsigned cut_mb)
 static void test_max_cut(void **state)
 {
 	(void)state;
-	max_cut(400);
+	cut("static_max_at", 400);
 }
 
 /* Below the default min (128 MiB): the domain is not managed any more,
@@ -229,52 +234,19 @@ static void test_max_cut(void **state)
 static void test_max_cut_below_min(void **state)
 {
 	(void)state;
-	max_cut(100);
-}
-
-/* The same with Xen's maxmem alone (maxmem_at, xl mem-max of Xen 4.16):
- * a maxmem membal did not set is an administrator's cap (maxcap.h). The
- * first listing only stops increases; from the second the target is cut
- * to the cap - 1 MiB, also below the domain's min (then it is not
- * managed, but our target must not stay above what Xen lets it hold); a
- * maxmem at its static-max lifts the cap. */
-static void maxmem_cut(unsigned cut_mb)
-{
-	char text[1024];
-	struct sim_run r;
-
-	snprintf(text, sizeof(text),
-		 "[host]\ntotal_mb = 1536\ndom0_mb = 256\n"
-		 "[guest a]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\n"
-		 "workload = const:500\nmaxmem_at = 40:%u, 80:1024\n"
-		 "[guest b]\nmemory_mb = 512\nstatic_max_mb = 1024\nswap_mb = 256\n"
-		 "workload = mono:200,600,120\n", cut_mb);
-	run(text, &r);
-	assert_true(at(&r, 38, 0, SF_TARGET) > cut_mb + 100);
-	for (unsigned s = 41; s < 80; s++) {
-		if (at(&r, s, 0, SF_TARGET) > cut_mb)
-			fail_msg("maxmem %u MiB + 1: target %.1f MiB at %u s", cut_mb,
-				 at(&r, s, 0, SF_TARGET), s);
-		if (s >= 45 && at(&r, s, 0, SF_ACTUAL) > cut_mb + 1)
-			fail_msg("maxmem %u MiB + 1: holds %.1f MiB at %u s", cut_mb,
-				 at(&r, s, 0, SF_ACTUAL), s);
-	}
-	assert_true(at(&r, 60, 1, SF_TARGET) > at(&r, 39, 1, SF_TARGET));
-	assert_true(at(&r, 90, 0, SF_TARGET) > 600);
-	assert_true(at(&r, 90, 0, SF_ACTUAL) > 600);
-	sim_run_free(&r);
+	cut("static_max_at", 100);
 }
 
 static void test_maxmem_cut(void **state)
 {
 	(void)state;
-	maxmem_cut(400);
+	cut("maxmem_at", 400);
 }
 
 static void test_maxmem_cut_below_min(void **state)
 {
 	(void)state;
-	maxmem_cut(100);
+	cut("maxmem_at", 100);
 }
 
 /* a is steady, b climbs 200-560 MiB and back over 120 s. */
