@@ -244,11 +244,12 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	d->videoram_kb = l.videoram_kb;
 	d->type = l.type;
 	d->offset_kb = d->type == HV_TYPE_HVM ? d->videoram_kb : 0;
+	/* N_i again: listed before the offset was known (fuzz_cycle P2) */
+	d->actual_kb = d->hv.tot_kb > d->offset_kb ? d->hv.tot_kb - d->offset_kb : 0;
 	arbiter_apply_rules(a, d);
 	if (!ho.listed || ho.has_state)
 		load_state(a, d, now);
-	/* Its maxmem: ours, libxl's, or an administrator's (maxcap.h). Once
-	 * a domain: a reconnection to xenstored re-learns the rest. */
+	/* Its maxmem: ours, libxl's or an administrator's (maxcap.h); once a domain */
 	if (!d->mm_known)
 		arbiter_maxcap_changed(a, d, maxcap_adopt(d, d->hv.max_kb, d->cap_saved_kb),
 				       d->cap_saved_kb, d->hv.max_kb, "(at adoption)");
@@ -261,9 +262,8 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	if (xsio_watch_dom(h, d->domid) < 0)
 		return -1;
 	d->known = true;
-	/* A stamp and a memory/report we have just created mean nothing is
-	 * published yet: the report is read when the watch says so (it
-	 * fires once at once, so nothing written meanwhile is missed). */
+	/* A stamp and a memory/report we have just created: nothing published
+	 * yet; read when the watch fires (at once, so nothing is missed). */
 	d->probe_dirty = !(ho.listed && ho.fresh);
 	d->target_dirty = true;
 	return 0;
