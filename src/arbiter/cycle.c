@@ -383,8 +383,8 @@ static void cap_at_static_max(struct arbiter *a, uint64_t now)
 		    !d->have_target || !d->have_written ||
 		    d->target_kb != d->written_kb || d->target_kb <= top)
 			continue;
-		write_target(a, d, top, now, admin ? " (above the administrator's maxmem)"
-						   : " (above its static-max)");
+		write_target(a, d, maxcap_lower_kb(d, top), now,
+			     admin ? " (above the administrator's maxmem)" : " (above its static-max)");
 	}
 }
 

@@ -26,6 +26,16 @@ uint64_t maxcap_target_kb(const struct dom *d)
 	return kb ? kb : 1;
 }
 
+uint64_t maxcap_lower_kb(const struct dom *d, uint64_t kb)
+{
+	uint64_t room = d->offset_kb + 1024, cap;
+
+	if (!d->cap_kb)
+		return kb;
+	cap = d->cap_kb > room ? d->cap_kb - room : 1;
+	return cap < kb ? cap : kb;
+}
+
 uint64_t maxcap_maxmem_for(const struct dom *d, uint64_t target_kb)
 {
 	uint64_t mm = hv_maxmem_for(target_kb, d->offset_kb);

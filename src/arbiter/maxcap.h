@@ -57,6 +57,10 @@ static inline uint64_t maxcap_pages_kb(uint64_t kb)
 /* The largest target the cap lets us write (UINT64_MAX: no cap); while
  * the cap is new, not below the current target. Never 0. */
 uint64_t maxcap_target_kb(const struct dom *d);
+/* kb, at most what the cap lets the domain hold even while the cap is
+ * new: a target that is lowered anyway (cap_at_static_max()) is lowered
+ * under it, not to a value Xen's maxmem refuses (fuzz_cycle's P3). */
+uint64_t maxcap_lower_kb(const struct dom *d, uint64_t kb);
 
 /* The maxmem to set for a target: libxl's, never above the cap. */
 uint64_t maxcap_maxmem_for(const struct dom *d, uint64_t target_kb);
