@@ -376,6 +376,8 @@ static void cap_at_static_max(struct arbiter *a, uint64_t now)
 
 		if (!admin)
 			top = d->static_max_kb;
+		if (d->max_kb && d->max_kb < top)   /* max_mb below both (P1) */
+			top = d->max_kb, admin = false;
 		/* an excluded, toolstack-paused or shut down domain gets no
 		 * target of ours at all (fuzz_cycle's P5), however it got one */
 		if (d->domid == 0 || d->hv.dying || d->decided || !d->static_max_kb ||
@@ -384,7 +386,7 @@ static void cap_at_static_max(struct arbiter *a, uint64_t now)
 		    d->target_kb != d->written_kb || d->target_kb <= top)
 			continue;
 		write_target(a, d, maxcap_lower_kb(d, top), now,
-			     admin ? " (above the administrator's maxmem)" : " (above its static-max)");
+			     admin ? " (above the administrator's maxmem)" : " (above its static-max or max_mb)");
 	}
 }
 
