@@ -192,8 +192,7 @@ void arbiter_maxcap_changed(struct arbiter *a, struct dom *d, int change,
 	case MAXCAP_SET:
 		log_notice("domain %u (%s): maxmem %llu KiB set by someone else %s (ours %llu KiB): an administrator's cap; targets at most %llu KiB until maxmem changes again",
 			   d->domid, d->name, cap, how, ours,
-			   (unsigned long long)(d->cap_kb > d->offset_kb + 1024
-						? d->cap_kb - d->offset_kb - 1024 : 0));
+			   (unsigned long long)maxcap_cap_target_kb(d));
 		break;
 	case MAXCAP_MOVED:
 		log_notice("domain %u (%s): administrator's maxmem cap %llu -> %llu KiB %s",

@@ -13,13 +13,20 @@ const char *maxcap_change_name(enum maxcap_change c)
 	return (unsigned)c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
 }
 
+uint64_t maxcap_cap_target_kb(const struct dom *d)
+{
+	uint64_t room = d->offset_kb + 1024;
+
+	return d->cap_kb > room ? d->cap_kb - room : 0;
+}
+
 uint64_t maxcap_target_kb(const struct dom *d)
 {
-	uint64_t room = d->offset_kb + 1024, kb;
+	uint64_t kb;
 
 	if (!d->cap_kb)
 		return UINT64_MAX;
-	kb = d->cap_kb > room ? d->cap_kb - room : 0;
+	kb = maxcap_cap_target_kb(d);
 	if (d->cap_new && d->have_target && d->target_kb > kb)
 		kb = d->target_kb;
 	/* 0 would read as "unknown" to the management rule. */
@@ -28,11 +35,12 @@ uint64_t maxcap_target_kb(const struct dom *d)
 
 uint64_t maxcap_lower_kb(const struct dom *d, uint64_t kb)
 {
-	uint64_t room = d->offset_kb + 1024, cap;
+	uint64_t cap = maxcap_cap_target_kb(d);
 
 	if (!d->cap_kb)
 		return kb;
-	cap = d->cap_kb > room ? d->cap_kb - room : 1;
+	if (!cap)
+		cap = 1;
 	return cap < kb ? cap : kb;
 }
 

@@ -54,6 +54,9 @@ static inline uint64_t maxcap_pages_kb(uint64_t kb)
 	return kb / 4 * 4;
 }
 
+/* What the cap lets the domain hold as a target, libxl's relation:
+ * cap - videoram - 1 MiB (0: no cap, or one below that). */
+uint64_t maxcap_cap_target_kb(const struct dom *d);
 /* The largest target the cap lets us write (UINT64_MAX: no cap); while
  * the cap is new, not below the current target. Never 0. */
 uint64_t maxcap_target_kb(const struct dom *d);
