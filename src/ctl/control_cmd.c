@@ -17,10 +17,10 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "arbiter/control.h"
+#include "common/clock.h"
 #include "common/parse.h"
 #include "ctl/ctl.h"
 
@@ -81,14 +81,6 @@ static void usage(FILE *out)
 	      "Needs root (the socket, default [daemon] control_socket of\n"
 	      CTL_ARBITER_CONFIG " or --config FILE, else " CTL_CONTROL_SOCKET ",\n"
 	      "is mode 0600).\n", out);
-}
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* The arbiter's ERR text of the last ask() that failed with one. */
@@ -200,11 +192,11 @@ static int reserve(const char *path, const char *line, bool wait,
 	 * cycle"). An older arbiter does not know `await`: asked `reserved`
 	 * every CONTROL_RESERVE_POLL_MS. */
 	bool await = true;
-	uint64_t start = mono_ms();
+	uint64_t start = clock_now_ms();
 
 	snprintf(q, sizeof(q), "await %lu %u\n", id, CONTROL_RESERVE_POLL_MS);
 	for (;;) {
-		uint64_t asked = mono_ms(), took;
+		uint64_t asked = clock_now_ms(), took;
 
 		if (ask_as(path, q, out, sizeof(out), await)) {
 			if (!await || strncmp(last_err, "unknown request", 15)) {
@@ -219,11 +211,11 @@ static int reserve(const char *path, const char *line, bool wait,
 		}
 		if (!strncmp(out, "ready", 5))
 			return 0;
-		if (mono_ms() - start >= timeout_s * 1000)
+		if (clock_now_ms() - start >= timeout_s * 1000)
 			break;
 		/* an answer sooner than CONTROL_RESERVE_POLL_MS (`reserved`, or an
 		 * arbiter with no room to park the request): wait the rest */
-		took = mono_ms() - asked;
+		took = clock_now_ms() - asked;
 		if (took < CONTROL_RESERVE_POLL_MS)
 			usleep((useconds_t)(CONTROL_RESERVE_POLL_MS - took) * 1000);
 	}
