@@ -46,7 +46,7 @@ static void build_info(FILE *f, const char *backend)
 	fputs("\"} 1\n", f);
 }
 
-enum dom_metric { DM_TARGET, DM_ACTUAL, DM_DEMAND, DM_MIN, DM_MAX, DM_AGE,
+enum dom_metric { DM_TARGET, DM_ACTUAL, DM_DEMAND, DM_MIN, DM_MAX, DM_CAP, DM_AGE,
 		  DM_OOM, DM_PRESSURE, DM_MANAGED, DM_COUNT };
 
 static const struct { const char *name, *type, *help; } dom_metrics[DM_COUNT] = {
@@ -55,6 +55,7 @@ static const struct { const char *name, *type, *help; } dom_metrics[DM_COUNT] = 
 	{ "domain_demand_bytes", "gauge", "The goal the policy gave a decided domain." },
 	{ "domain_min_bytes", "gauge", "The domain's minimum this cycle (an OOM-raised one included)." },
 	{ "domain_max_bytes", "gauge", "The domain's maximum this cycle." },
+	{ "domain_maxmem_cap_bytes", "gauge", "An administrator's maxmem that caps the domain's targets." },
 	{ "domain_report_age_seconds", "gauge", "Time since the agent's report last changed." },
 	{ "domain_oom_events_total", "counter", "OOM kill events per domain." },
 	{ "domain_pressure_holds_total", "counter", "Cycles a domain was not shrunk because of pressure." },
@@ -71,6 +72,8 @@ static bool dom_value(const struct arbiter *a, const struct dom *d, enum dom_met
 	case DM_DEMAND: *v = (double)d->decision.goal_kb * 1024; return d->decided;
 	case DM_MIN: *v = (double)d->min_kb * 1024; return true;
 	case DM_MAX: *v = (double)d->max_kb * 1024; return true;
+	/* only capped domains: a query for the series lists exactly those */
+	case DM_CAP: *v = (double)d->cap_kb * 1024; return d->cap_kb != 0;
 	case DM_AGE:
 		*v = (double)(a->last_cycle_ms >= d->stamp_ms ? a->last_cycle_ms - d->stamp_ms : 0) / 1000;
 		return d->have_fig;
@@ -129,6 +132,8 @@ static void host_metrics(FILE *f, const struct arbiter *a)
 	fprintf(f, "membal_pressure_holds_total %llu\n", (unsigned long long)a->n.pressure_holds);
 	metric(f, "withdrawals_total", "counter", "Grants withdrawn because the domain did not take them.");
 	fprintf(f, "membal_withdrawals_total %llu\n", (unsigned long long)a->n.withdrawals);
+	metric(f, "maxmem_caps_total", "counter", "Administrators' maxmem caps set, moved or lifted.");
+	fprintf(f, "membal_maxmem_caps_total %llu\n", (unsigned long long)a->n.maxmem_caps);
 }
 
 int status_write_metrics(const struct arbiter *a, const char *path)

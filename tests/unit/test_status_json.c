@@ -37,6 +37,7 @@ static void build(struct arbiter *a)
 	a->n.cycles = 42;
 	a->n.follow_ups = 3;
 	a->n.target_writes = 7;
+	a->n.maxmem_caps = 1;          /* batch's cap below */
 	a->last_cycle_ms = 100000;
 	a->host.total_kb = 8388608;
 	a->host.free_kb = 262144;
