@@ -261,6 +261,50 @@ static void test_lagged_floor_unseen(void **state)
 	sim_scenario_free(&sc);
 }
 
+/* One row of the lagged floor's series (sim_floor_lagged_series()). */
+struct lag_row {
+	double t, need, then, target, alloc, lack;
+	char guest[16];
+};
+
+/*
+ * The lagged floor (100 ms steps) over duration_ms of the scenario text,
+ * lag_ms late: each row of its series at tick_ms to visit(row, arg) (no
+ * series when visit is NULL); its MiB*s, its kills in *kills.
+ */
+static double lagged_rows(const char *text, uint64_t duration_ms, uint64_t lag_ms,
+			  uint64_t tick_ms, void (*visit)(const struct lag_row *, void *),
+			  void *arg, uint64_t *kills)
+{
+	struct sim_scenario sc;
+	struct arbiter_config c;
+	struct cfg_file f;
+	FILE *series = visit ? tmpfile() : NULL;
+	char line[256];
+	double mibs;
+
+	if (visit)
+		assert_non_null(series);
+	arbiter_config_defaults(&c);
+	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
+	mibs = sim_floor_lagged_series(&sc, &c, duration_ms, 100, lag_ms, series,
+				       visit ? tick_ms : 0, kills);
+	if (visit) {
+		rewind(series);
+		while (fgets(line, sizeof(line), series)) {
+			struct lag_row r;
+
+			assert_int_equal(sscanf(line, "%lf,%15[^,],%lf,%lf,%lf,%lf,%lf", &r.t,
+						r.guest, &r.need, &r.then, &r.target, &r.alloc,
+						&r.lack), 7);
+			visit(&r, arg);
+		}
+		fclose(series);
+	}
+	sim_scenario_free(&sc);
+	return mibs;
+}
+
 /*
  * What the lagged floor's allocation would cost a swapless guest: the
  * guest model's OOM rule (sim_oom_step) counts a kill when what a guest
@@ -273,6 +317,23 @@ static void test_lagged_floor_unseen(void **state)
  * so it is kept alive (no kill) and charged only its lack while the
  * allocation catches up: the same shortfall either way.
  */
+struct lack_at {
+	double at[2], lack[2];
+};
+
+static void busy_lack(const struct lag_row *r, void *arg)
+{
+	struct lack_at *l = arg;
+
+	for (int i = 0; i < 2; i++) {
+		if (!strcmp(r->guest, "busy") && fabs(r->t - l->at[i]) < 0.01) {
+			assert_true(fabs(r->need - r->alloc - r->lack) < 0.2 ||
+				    (r->lack == 0 && r->alloc >= r->need));
+			l->lack[i] = r->lack;
+		}
+	}
+}
+
 static void lag_series(int restart_s, int swap_mb, uint64_t lag_ms, uint64_t *kills,
 		       double *mibs, double lack_at[2])
 {
@@ -282,34 +343,13 @@ static void lag_series(int restart_s, int swap_mb, uint64_t lag_ms, uint64_t *ki
 		"[guest busy]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
 		"workload = step:100,900,10\nswap_mb = %d\n"
 		"[guest idle]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n";
-	static const char *const at[2] = { "11.000", "13.000" };
-	struct sim_scenario sc;
-	struct arbiter_config c;
-	struct cfg_file f;
-	char text[1024], line[256];
-	FILE *series = tmpfile();
+	struct lack_at l = { .at = { 11.0, 13.0 }, .lack = { lack_at[0], lack_at[1] } };
+	char text[1024];
 
-	assert_non_null(series);
-	arbiter_config_defaults(&c);
 	snprintf(text, sizeof(text), ini, restart_s, swap_mb);
-	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
-	*mibs = sim_floor_lagged_series(&sc, &c, 30000, 100, lag_ms, series, 1000, kills);
-	rewind(series);
-	while (fgets(line, sizeof(line), series)) {
-		double need, then, target, alloc, lack;
-		char t[16], guest[16];
-
-		assert_int_equal(sscanf(line, "%15[^,],%15[^,],%lf,%lf,%lf,%lf,%lf", t, guest,
-					&need, &then, &target, &alloc, &lack), 7);
-		for (int i = 0; i < 2; i++) {
-			if (!strcmp(guest, "busy") && !strcmp(t, at[i])) {
-				assert_true(fabs(need - alloc - lack) < 0.2 || (lack == 0 && alloc >= need));
-				lack_at[i] = lack;
-			}
-		}
-	}
-	fclose(series);
-	sim_scenario_free(&sc);
+	*mibs = lagged_rows(text, 30000, lag_ms, 1000, busy_lack, &l, kills);
+	lack_at[0] = l.lack[0];
+	lack_at[1] = l.lack[1];
 }
 
 static void test_lagged_floor_oom(void **state)
@@ -335,16 +375,7 @@ static void test_lagged_floor_oom(void **state)
  * text: its MiB*s, its kills in *kills. */
 static double floor_30s(const char *text, uint64_t *kills)
 {
-	struct sim_scenario sc;
-	struct arbiter_config c;
-	struct cfg_file f;
-	double mibs;
-
-	arbiter_config_defaults(&c);
-	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
-	mibs = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, NULL, 0, kills);
-	sim_scenario_free(&sc);
-	return mibs;
+	return lagged_rows(text, 30000, 2000, 0, NULL, NULL, kills);
 }
 
 /*
@@ -438,6 +469,28 @@ static void test_lagged_floor_keeps_swapless(void **state)
  * its whole need (100 MiB) short meanwhile. Before session 19 the floor
  * created it at 10 s with memory a still held, and n lacked nothing.
  */
+struct arrival {
+	double n_mb, created_s;
+};
+
+static void n_created(const struct lag_row *r, void *arg)
+{
+	struct arrival *a = arg;
+
+	if (strcmp(r->guest, "n"))
+		return;
+	if (r->alloc == 0) {
+		/* waiting: short its whole need */
+		assert_true(fabs(r->lack - 100) < 0.2);
+		assert_true(a->created_s < 0);
+	} else if (a->created_s < 0) {
+		/* created with n_mb; once heard of, its balloon may
+		 * already have moved one step (10 MiB) toward its need */
+		a->created_s = r->t;
+		assert_true(r->alloc <= a->n_mb + 0.1 && r->alloc >= a->n_mb - 10.1);
+	}
+}
+
 static void arrival(uint64_t n_mb, double *mibs, double *created_s)
 {
 	static const char *const ini =
@@ -446,41 +499,13 @@ static void arrival(uint64_t n_mb, double *mibs, double *created_s)
 		"workload = const:1500\n"
 		"[guest n]\nmemory_mb = %llu\nstatic_max_mb = 2048\noverhead_kb = 102400\n"
 		"start_s = 10\nworkload = const:100\n";
-	struct sim_scenario sc;
-	struct arbiter_config c;
-	struct cfg_file f;
-	char text[1024], line[256];
-	FILE *series = tmpfile();
+	struct arrival a = { .n_mb = (double)n_mb, .created_s = -1 };
+	char text[1024];
 	uint64_t kills;
 
-	assert_non_null(series);
-	arbiter_config_defaults(&c);
 	snprintf(text, sizeof(text), ini, (unsigned long long)n_mb);
-	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
-	*mibs = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, series, 100, &kills);
-	*created_s = -1;
-	rewind(series);
-	while (fgets(line, sizeof(line), series)) {
-		double t, need, then, target, alloc, lack;
-		char guest[16];
-
-		assert_int_equal(sscanf(line, "%lf,%15[^,],%lf,%lf,%lf,%lf,%lf", &t, guest,
-					&need, &then, &target, &alloc, &lack), 7);
-		if (strcmp(guest, "n"))
-			continue;
-		if (alloc == 0) {
-			/* waiting: short its whole need */
-			assert_true(fabs(lack - 100) < 0.2);
-			assert_true(*created_s < 0);
-		} else if (*created_s < 0) {
-			/* created with n_mb; once heard of, its balloon may
-			 * already have moved one step (10 MiB) toward its need */
-			*created_s = t;
-			assert_true(alloc <= (double)n_mb + 0.1 && alloc >= (double)n_mb - 10.1);
-		}
-	}
-	fclose(series);
-	sim_scenario_free(&sc);
+	*mibs = lagged_rows(text, 30000, 2000, 100, n_created, &a, &kills);
+	*created_s = a.created_s;
 }
 
 static void test_lagged_floor_arrival(void **state)
@@ -514,47 +539,39 @@ static void test_lagged_floor_arrival(void **state)
  * to 8 s: the floor has not heard of it until 10 s and leaves it what
  * it was created with. Before session 19 the floor read both all along.
  */
-static double quiet_series(bool quiet, double then_at[4], double b_target[2])
+struct quiet {
+	double *then_at, *b_target;
+};
+
+static void q_then_b_target(const struct lag_row *r, void *arg)
 {
 	static const double at[4] = { 13.0, 15.0, 21.9, 22.5 };
+	struct quiet *q = arg;
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(r->guest, "q") && fabs(r->t - at[i]) < 0.01)
+			q->then_at[i] = r->then;
+	if (!strcmp(r->guest, "b") && fabs(r->t - 5.0) < 0.01)
+		q->b_target[0] = r->target;
+	if (!strcmp(r->guest, "b") && fabs(r->t - 10.5) < 0.01)
+		q->b_target[1] = r->target;
+}
+
+static double quiet_series(bool quiet, double then_at[4], double b_target[2])
+{
 	static const char *const ini =
 		"[host]\ntotal_mb = 2560\ndom0_mb = 512\nballoon_rate_mb_s = 1000000\n"
 		"[guest q]\nmemory_mb = 512\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
 		"swap_mb = 1024\nworkload = step:100,700,12\n%s\n"
 		"[guest b]\nmemory_mb = 300\nstatic_max_mb = 1024\noverhead_kb = 102400\n"
 		"workload = const:400\n%s\n";
-	struct sim_scenario sc;
-	struct arbiter_config c;
-	struct cfg_file f;
-	char text[1024], line[256];
-	FILE *series = tmpfile();
+	struct quiet q = { then_at, b_target };
+	char text[1024];
 	uint64_t kills;
-	double mibs;
 
-	assert_non_null(series);
-	arbiter_config_defaults(&c);
 	snprintf(text, sizeof(text), ini, quiet ? "agent_quiet_s = 10,20" : "",
 		 quiet ? "agent_quiet_s = 0,8" : "");
-	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
-	mibs = sim_floor_lagged_series(&sc, &c, 30000, 100, 2000, series, 100, &kills);
-	rewind(series);
-	while (fgets(line, sizeof(line), series)) {
-		double t, need, then, target, alloc, lack;
-		char guest[16];
-
-		assert_int_equal(sscanf(line, "%lf,%15[^,],%lf,%lf,%lf,%lf,%lf", &t, guest,
-					&need, &then, &target, &alloc, &lack), 7);
-		for (int i = 0; i < 4; i++)
-			if (!strcmp(guest, "q") && fabs(t - at[i]) < 0.01)
-				then_at[i] = then;
-		if (!strcmp(guest, "b") && fabs(t - 5.0) < 0.01)
-			b_target[0] = target;
-		if (!strcmp(guest, "b") && fabs(t - 10.5) < 0.01)
-			b_target[1] = target;
-	}
-	fclose(series);
-	sim_scenario_free(&sc);
-	return mibs;
+	return lagged_rows(text, 30000, 2000, 100, q_then_b_target, &q, &kills);
 }
 
 static void test_lagged_floor_quiet_agent(void **state)
@@ -586,44 +603,31 @@ static void test_lagged_floor_quiet_agent(void **state)
  * the floor cuts p for w from 14 s on; paused, p holds what it held at
  * 10 s until 30 s, w is short meanwhile, and p is cut once it runs.
  */
-static double paused_series(bool paused, double p_alloc[4])
+static void p_alloc_at(const struct lag_row *r, void *arg)
 {
 	static const double at[4] = { 9.9, 15.0, 29.9, 33.0 };
+	double *p_alloc = arg;
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(r->guest, "p") && fabs(r->t - at[i]) < 0.01)
+			p_alloc[i] = r->alloc;
+}
+
+static double paused_series(bool paused, double p_alloc[4])
+{
 	static const char *const ini =
 		"[host]\ntotal_mb = 2560\ndom0_mb = 512\nballoon_rate_mb_s = 1000000\n"
 		"[guest p]\nmemory_mb = 1024\nstatic_max_mb = 2048\noverhead_kb = 102400\n"
 		"workload = const:200\n%s\n"
 		"[guest w]\nmemory_mb = 512\nstatic_max_mb = 2048\noverhead_kb = 102400\n"
 		"swap_mb = 2048\nworkload = step:100,1500,12\n";
-	struct sim_scenario sc;
-	struct arbiter_config c;
-	struct cfg_file f;
-	char text[1024], line[256];
-	FILE *series = tmpfile();
+	char text[1024];
 	uint64_t kills;
-	double mibs;
 
-	assert_non_null(series);
-	arbiter_config_defaults(&c);
 	snprintf(text, sizeof(text), ini, paused ? "paused_s = 10,30" : "");
-	assert_int_equal(sim_scenario_load_string("s.ini", text, &sc, &f), 0);
-	mibs = sim_floor_lagged_series(&sc, &c, 40000, 100, 2000, series, 100, &kills);
-	rewind(series);
 	for (int i = 0; i < 4; i++)
 		p_alloc[i] = -1;
-	while (fgets(line, sizeof(line), series)) {
-		double t, need, then, target, alloc, lack;
-		char guest[16];
-
-		assert_int_equal(sscanf(line, "%lf,%15[^,],%lf,%lf,%lf,%lf,%lf", &t, guest,
-					&need, &then, &target, &alloc, &lack), 7);
-		for (int i = 0; i < 4; i++)
-			if (!strcmp(guest, "p") && fabs(t - at[i]) < 0.01)
-				p_alloc[i] = alloc;
-	}
-	fclose(series);
-	sim_scenario_free(&sc);
-	return mibs;
+	return lagged_rows(text, 40000, 2000, 100, p_alloc_at, p_alloc, &kills);
 }
 
 static void test_lagged_floor_paused(void **state)
