@@ -154,9 +154,16 @@ static unsigned grant_progress(struct dom *d, uint64_t tol, uint64_t stuck_ms,
 	} else if (now - d->grant_since_ms >= stuck_ms && d->skip == SKIP_NONE) {
 		uint64_t back = policy_page_down(d->actual_kb);
 
-		*withdraw_kb = back < d->min_kb ? d->min_kb : back;
-		d->withdrawals++;
+		if (back < d->min_kb)
+			back = d->min_kb;
 		d->grant_open = false;
+		/* An infeasible cycle may have set the grant below L_i: going
+		 * "back" to L_i would then raise the target, a growth no cycle
+		 * counted (fuzz_cycle's P2). Nothing to take back. */
+		if (back >= d->target_kb)
+			return 0;
+		*withdraw_kb = back;
+		d->withdrawals++;
 		return PROGRESS_WITHDRAW;
 	}
 	return 0;

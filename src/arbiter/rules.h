@@ -63,7 +63,8 @@ enum progress_act {
 
 /* Failure to shrink is uncooperative; failure to grow is starvation, and
  * a grant not taken for stuck_ms is withdrawn (down to N_i, whole pages,
- * not below L_i). tol: target_tolerance_kb. Returns PROGRESS_* bits. */
+ * not below L_i, never up: a grant below L_i is left). tol:
+ * target_tolerance_kb. Returns PROGRESS_* bits. */
 unsigned dom_progress(struct dom *d, uint64_t tol, uint64_t stuck_ms,
 		      uint64_t now, uint64_t *withdraw_kb);
 

@@ -268,6 +268,15 @@ static void test_grant_withdrawn(void **state)
 	dom_grant_opened(&d, 768 * MIB, 1024, 10000);
 	assert_int_equal(dom_progress(&d, 1024, 5000, 15000, &back), PROGRESS_WITHDRAW);
 	assert_int_equal(back, 128 * MIB);
+	/* A grant below L_i (an infeasible cycle's) is not "withdrawn" up
+	 * to L_i: that would be growth nobody counted. */
+	d.target_kb = 120 * MIB;
+	dom_grant_opened(&d, 120 * MIB, 1024, 16000);
+	assert_true(d.grant_open);
+	assert_int_equal(dom_progress(&d, 1024, 5000, 22000, &back), 0);
+	assert_false(d.grant_open);
+	assert_int_equal(d.withdrawals, 2);
+	d.target_kb = 768 * MIB;
 	/* A target within the tolerance is no grant. */
 	dom_grant_opened(&d, d.actual_kb + 1024, 1024, 16000);
 	assert_false(d.grant_open);
