@@ -12,8 +12,8 @@
  */
 #include "test_policy_util.h"
 
-/* Killed at a peak, its minimum raised from 0 to 400 MiB; it holds 350
- * and needs W_i = 200 now; 160 MiB of swap, all free (a raise with swap
+/* Killed at a peak holding 350 MiB, its minimum raised from 0 to 400;
+ * it holds 350 and needs W_i = 200 now (the peak gone); 160 MiB of swap, all free (a raise with swap
  * is a floor of every tier while the load is not gone). */
 static struct policy_dom killed(uint32_t domid)
 {
@@ -21,6 +21,7 @@ static struct policy_dom killed(uint32_t domid)
 
 	d.min_kb = 400 * MIB;
 	d.oom_raise_kb = 400 * MIB;
+	d.oom_kill_kb = 350 * MIB;
 	d.flags |= POLICY_IN_OOM_MIN;
 	d.swap_tot_kb = 160 * MIB;
 	d.swap_free_kb = 160 * MIB;
