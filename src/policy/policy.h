@@ -115,6 +115,7 @@ struct policy_params {
 	bool fund_below_reserve;       /* below the reserve, a decrease growth waits on is one write */
 	bool oom_min_keep_held;        /* ... at most what it holds (B_i): kept, never given */
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
+	bool oom_min_fit;              /* OOM raises that do not fit the memory are dropped from L_i', not everyone held at L_i */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */

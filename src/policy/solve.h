@@ -74,6 +74,10 @@ struct solve_item {
 	bool keep;
 	uint64_t kept;     /* that part (solve_tiers.c) */
 	uint64_t need3;    /* rung[3] without the kill margin (solve_tiers.c) */
+	/* oom_min_fit: how far the OOM raise lifts lo above the floors the
+	 * domain has without it (0: none, or the key off); dropped from lo
+	 * when the floors do not fit M (solve_infeasible()). */
+	uint64_t raise;
 	bool est;
 	/* gap_swapless_first: the domain's free swap (SF_i), the part of
 	 * its gap (tier 6) it can page a rise into; the rest of the gap is
@@ -236,6 +240,11 @@ bool policy_slack_pages(const struct policy_dom *d, uint64_t lent);
 /* Guest safety: POLICY_R_PSI and/or POLICY_R_SWAPIN when d reclaims or
  * swaps in harder than psi_no_shrink / swapin_no_shrink (pressure.c). */
 uint32_t policy_pressure(const struct policy_params *p, const struct policy_dom *d);
+/* oom_min_fit (oom_fit.c): how far d's OOM raise lifts lo, its floor
+ * L_i' (under need = estimate, est: L_i' before the adoption floor),
+ * above the floors it has without the raise; 0 with the key off. */
+uint64_t policy_oom_fit_kb(const struct policy_params *p, const struct policy_dom *d,
+			   uint64_t lo, bool est);
 /* N_i less the end of d's walk below the reserve (step.c). */
 
 int64_t policy_band_back(const struct policy_params *p,
