@@ -208,7 +208,7 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 	/* Starving domains still short: release what the threshold held,
 	 * once that is a move worth writing (a ramp's own ramp_batch(); in
 	 * all with unpark_ramp_wait) or one of them cannot wait. */
-	uint64_t short_kb = 0;
+	uint64_t short_kb = 0, batched = 0;
 	bool urgent = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -229,18 +229,23 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 				s = 0;
 		}
 		/* Transfers in batches (transfer.c): any starving domain
-		 * whose swap holds its lack and the batch waits for it. */
+		 * whose swap holds its lack and the batch waits until the
+		 * starving domains lack the batch in all (several guests
+		 * each short of a few MiB are funded together, not each
+		 * after a batch of its own: parked-threshold). */
 		if (s && !wait && p->transfer_batch_kb &&
 		    policy_transfer_can_wait(p, &dom[i])) {
 			wait = true;
-			if (s < p->transfer_batch_kb)
-				s = 0;
+			batched += s;
 		}
 		short_kb += s;
 		if (s && !wait)
 			urgent = true;
 	}
-	if ((short_kb < ramp_batch(p) || short_kb < p->transfer_batch_kb) && !urgent)
+	/* The others' (ramps', levels') own batches as before; what waits
+	 * for the transfer batch, once it adds up to it. */
+	if (short_kb - batched < ramp_batch(p) &&
+	    (!batched || batched < p->transfer_batch_kb) && !urgent)
 		return;
 	while (short_kb > 0) {
 		size_t best = SIZE_MAX;

@@ -11,8 +11,10 @@
  * docs/evaluation.md, "Session 20: writes (writes20)"). With the key,
  * while every starving guest's free swap holds its lack and the batch,
  * such a decrease smaller than the batch is held, and unpark's rule 3
- * releases held-back decreases once the starving guests lack the batch:
- * the memory moves in one pair of writes per batch. The donor holds more
+ * releases held-back decreases once the starving guests that wait for
+ * the batch lack it in all (a ramp keeps its own unpark_ramp_batch_kb:
+ * a ramp held to the larger batch paged, paper-mono-300): the memory
+ * moves in one pair of writes per batch. The donor holds more
  * than its target meanwhile, never less; a starving guest that swap
  * cannot hold (a swapless one first) is an OOM kill in waiting and is
  * funded at once, as without the key.

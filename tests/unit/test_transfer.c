@@ -149,6 +149,47 @@ static void test_release_in_batches(void **state)
 	assert_true(out[1].has_write);
 }
 
+/* Starving domains that wait for the transfer batch are counted
+ * together: several guests each short of a few MiB are funded once they
+ * lack the batch in all (parked-threshold's eight guests), not each
+ * after a batch of its own. */
+static void test_waiting_lacks_summed(void **state)
+{
+	params.transfer_batch_kb = 16 * MIB;
+	for (size_t i = 0; i < 2; i++) {
+		want(i, 300 * MIB, 400 * MIB, 307 * MIB, 464 * MIB);   /* 7 each */
+		dom[i].swap_tot_kb = dom[i].swap_free_kb = 256 * MIB;
+	}
+	want(2, 500 * MIB, 200 * MIB, 485 * MIB, 264 * MIB);      /* could give 15 */
+	apply(3, 0);
+	assert_false(out[2].has_write);                            /* 14 < 16 */
+
+	out[1].target_kb = 309 * MIB;                              /* 7 + 9 = 16 */
+	apply(3, 0);
+	assert_true(out[2].has_write);
+	assert_int_equal(out[2].write_kb, 485 * MIB);
+}
+
+/* A ramp keeps its own batch (unpark_ramp_batch_kb, 4 MiB) with the key:
+ * a guest that ramps beside a falling donor (paper-mono-300) is funded
+ * every few samples as before, not once it lacks the transfer batch. */
+static void test_ramp_keeps_its_batch(void **state)
+{
+	params.transfer_batch_kb = 16 * MIB;
+	want(0, 300 * MIB, 305 * MIB, 305 * MIB, 369 * MIB);      /* lacks 5 */
+	dom[0].swap_tot_kb = dom[0].swap_free_kb = 256 * MIB;
+	dom[0].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING | POLICY_IN_RAMP;
+	want(1, 500 * MIB, 200 * MIB, 494 * MIB, 264 * MIB);      /* could give 6 */
+	apply(2, 0);
+	assert_true(out[1].has_write);
+	assert_true(out[1].reasons & POLICY_R_UNPARK);
+
+	/* The same lack as a level waits for the transfer batch. */
+	dom[0].flags &= ~(uint32_t)(POLICY_IN_GROWING | POLICY_IN_CLIMBING | POLICY_IN_RAMP);
+	apply(2, 0);
+	assert_false(out[1].has_write);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +198,8 @@ int main(void)
 		cmocka_unit_test_setup(test_pager_that_cannot_wait, setup),
 		cmocka_unit_test_setup(test_abundant_and_below_reserve, setup),
 		cmocka_unit_test_setup(test_release_in_batches, setup),
+		cmocka_unit_test_setup(test_waiting_lacks_summed, setup),
+		cmocka_unit_test_setup(test_ramp_keeps_its_batch, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
