@@ -208,7 +208,7 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 	/* Starving domains still short: release what the threshold held,
 	 * once that is a move worth writing (a ramp's own ramp_batch(); in
 	 * all with unpark_ramp_wait) or one of them cannot wait. */
-	uint64_t short_kb = 0, batched = 0;
+	uint64_t short_kb = 0;
 	bool urgent = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -234,18 +234,15 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 		 * each short of a few MiB are funded together, not each
 		 * after a batch of its own: parked-threshold). */
 		if (s && !wait && p->transfer_batch_kb &&
-		    policy_transfer_can_wait(p, &dom[i])) {
+		    policy_transfer_can_wait(p, &dom[i]))
 			wait = true;
-			batched += s;
-		}
 		short_kb += s;
 		if (s && !wait)
 			urgent = true;
 	}
-	/* The others' (ramps', levels') own batches as before; what waits
-	 * for the transfer batch, once it adds up to it. */
-	if (short_kb - batched < ramp_batch(p) &&
-	    (!batched || batched < p->transfer_batch_kb) && !urgent)
+	/* With the transfer batch, what waits (a ramp too) is released once
+	 * it adds up to the batch. */
+	if ((short_kb < ramp_batch(p) || short_kb < p->transfer_batch_kb) && !urgent)
 		return;
 	while (short_kb > 0) {
 		size_t best = SIZE_MAX;

@@ -11,9 +11,9 @@
  * docs/evaluation.md, "Session 20: writes (writes20)"). With the key,
  * while every starving guest's free swap holds its lack and the batch,
  * such a decrease smaller than the batch is held, and unpark's rule 3
- * releases held-back decreases once the starving guests that wait for
- * the batch lack it in all (a ramp keeps its own unpark_ramp_batch_kb:
- * a ramp held to the larger batch paged, paper-mono-300): the memory
+ * releases held-back decreases once the starving guests that wait
+ * (those whose swap holds their lack and the batch, and ramps waiting for
+ * their own unpark_ramp_batch_kb) lack the batch in all: the memory
  * moves in one pair of writes per batch. The donor holds more
  * than its target meanwhile, never less; a starving guest that swap
  * cannot hold (a swapless one first) is an OOM kill in waiting and is
