@@ -135,6 +135,9 @@ void policy_apply(const struct policy_params *p,
 	 * real Xen: 4 MiB under it, while a 4 MiB cut of one guest would
 	 * have restored it). */
 	bool below_reserve = cycle->host_free_kb < 0;
+	/* Transfers in batches (transfer.c): a small decrease waits while
+	 * every starving domain can. */
+	bool urgent = policy_transfer_urgent(p, dom, n, out);
 
 	/* Pass 1: which targets would be written at all; what is in flight. */
 	for (size_t i = 0; i < n; i++) {
@@ -146,8 +149,9 @@ void policy_apply(const struct policy_params *p,
 		o->reasons &= ~(uint32_t)(POLICY_R_GRANT | POLICY_R_THRESHOLD);
 		if (o->mode == POLICY_MODE_FIXED)
 			continue;
-		if (passes_threshold(p, o->target_kb, d->target_kb,
-				     o->settle_kb) ||
+		if ((passes_threshold(p, o->target_kb, d->target_kb,
+				      o->settle_kb) &&
+		     !policy_transfer_holds(p, d, o, urgent)) ||
 		    (below_reserve && o->target_kb < d->target_kb &&
 		     d->target_kb - o->target_kb >= p->settle_min_kb)) {
 			o->has_write = true;

@@ -50,7 +50,7 @@ static bool candidate(const struct policy_params *p, const struct policy_dom *d,
  * next write. */
 static bool starving(const struct policy_params *p, const struct policy_dom *d)
 {
-	return policy_need_ahead_kb(p, d, false) > max_u64(d->target_kb, d->actual_kb);
+	return policy_starving(p, d);
 }
 
 /* Whether a starving domain's lack may wait: it ramps (POLICY_IN_RAMP:
@@ -228,11 +228,21 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 			if (s < p->unpark_level_batch_kb)
 				s = 0;
 		}
+		/* Transfers in batches (transfer.c): any starving domain
+		 * whose swap holds its lack and the batch waits until the
+		 * starving domains lack the batch in all (several guests
+		 * each short of a few MiB are funded together, not each
+		 * after a batch of its own: parked-threshold). */
+		if (s && !wait && p->transfer_batch_kb &&
+		    policy_transfer_can_wait(p, &dom[i]))
+			wait = true;
 		short_kb += s;
 		if (s && !wait)
 			urgent = true;
 	}
-	if (short_kb < ramp_batch(p) && !urgent)
+	/* With the transfer batch, what waits (a ramp too) is released once
+	 * it adds up to the batch. */
+	if ((short_kb < ramp_batch(p) || short_kb < p->transfer_batch_kb) && !urgent)
 		return;
 	while (short_kb > 0) {
 		size_t best = SIZE_MAX;

@@ -35,6 +35,8 @@ $(eval $(call policy_test,test_gap_oom,tests/unit/test_gap_oom.c))
 
 $(eval $(call policy_test,test_scarce_props,tests/unit/test_scarce_props.c))
 $(eval $(call policy_test,test_unpark,tests/unit/test_unpark.c))
+# Transfers in batches (transfer_batch_kb, off): design.md §No parked memory.
+$(eval $(call policy_test,test_transfer,tests/unit/test_transfer.c))
 # The write band and the boot grace (design.md §A step ahead and the boot grace).
 $(eval $(call policy_test,test_band,tests/unit/test_band.c))
 

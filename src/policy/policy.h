@@ -104,6 +104,7 @@ struct policy_params {
 	bool unpark_ramp_wait;         /* unpark rule 3 waits for a ramp's min_change */
 	uint64_t unpark_ramp_batch_kb; /* ... or, for a ramp, for this much lack */
 	uint64_t unpark_level_batch_kb; /* a level funded in part waits for this (0: off) */
+	uint64_t transfer_batch_kb;    /* scarce-mode transfers to guests that can wait: in batches of this (0: off) */
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
 	bool kill_margin;              /* a shown rise swap cannot hold: tier 1, out of what is left */

@@ -256,4 +256,18 @@ int64_t policy_band_back(const struct policy_params *p,
 void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 		   size_t n, struct policy_decision *out, uint64_t left);
 
+/* Transfers in batches (transfer.c, transfer_batch_kb): W_i ahead above
+ * what d holds and was given; whether its free swap holds its lack and
+ * the batch; whether a starving domain given more cannot wait; whether
+ * o's decrease is held for the batch (never when urgent). */
+bool policy_starving(const struct policy_params *p, const struct policy_dom *d);
+bool policy_transfer_can_wait(const struct policy_params *p,
+			      const struct policy_dom *d);
+bool policy_transfer_urgent(const struct policy_params *p,
+			    const struct policy_dom *dom, size_t n,
+			    const struct policy_decision *out);
+bool policy_transfer_holds(const struct policy_params *p,
+			   const struct policy_dom *d,
+			   const struct policy_decision *o, bool urgent);
+
 #endif
