@@ -261,12 +261,13 @@ static uint64_t keep_kb(const struct policy_params *p, const struct policy_dom *
 {
 	struct derived dv = *dv0;
 	uint64_t now, slack, keep;
+	struct policy_params q;
 
 	if (!tiered(p, d)) {
 		*all += (int64_t)dv.lo;
 		return dv.lo;
 	}
-	keep = need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, spike);
+	keep = need_rungs(policy_peak_off(p, &q), d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, spike);
 	*all += (int64_t)(slack > dv0->lo ? slack : dv0->lo);
 	keep = policy_slack_pages(d, slack - keep) ? keep : slack;
 	return keep > dv0->lo ? keep : dv0->lo;

@@ -136,6 +136,30 @@ static void test_after_needs(void **state)
 	assert_int_equal(o[0].target_kb, 100 * MIB);
 }
 
+/* A reservation of 150 MiB with no free memory: it is served out of
+ * what the jumpy guest holds above its need (100), the level kept
+ * included; the level is no part of what a reservation leaves (kept
+ * there, 114 MiB of the reservation waited and the guest kept 264). */
+static void test_reservation_takes_level(void **state)
+{
+	struct policy_params p = need_params(false);
+	struct policy_dom d[1] = { jumpy(1, 300 * MIB) };
+	struct policy_decision o[1];
+	struct policy_cycle cycle;
+	struct policy_ctx ctx;
+	/* free_kb leaves the reservation out already */
+	struct policy_host host = { .free_kb = -150 * (int64_t)MIB, .reserve_kb = 0,
+				    .reservations_kb = 150 * MIB };
+
+	p.peak_hold = true;
+	assert_int_equal(policy_ctx_init(&ctx, 1), 0);
+	assert_int_equal(policy_decide(&ctx, &p, &host, d, 1, o, &cycle), 0);
+	policy_ctx_free(&ctx);
+	assert_int_equal(cycle.resv_held_kb, 0);
+	assert_true(o[0].target_kb <= 150 * MIB);
+	assert_true(o[0].target_kb >= 100 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_keep_bounds),
 		cmocka_unit_test(test_goal),
 		cmocka_unit_test(test_after_needs),
+		cmocka_unit_test(test_reservation_takes_level),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
