@@ -19,7 +19,7 @@
 #include "policy/solve.h"
 
 uint64_t policy_peak_keep_kb(const struct policy_params *p,
-			     const struct policy_dom *d, uint64_t w, bool tiers)
+			     const struct policy_dom *d, uint64_t w)
 {
 	if (!p->peak_hold || !(d->flags & POLICY_IN_WS) || d->top_kb == 0)
 		return w;
@@ -27,18 +27,16 @@ uint64_t policy_peak_keep_kb(const struct policy_params *p,
 	/* top_kb, swap_free_kb, the gap <= POLICY_KB_MAX (2^40): no overflow */
 	uint64_t level = d->top_kb > sf ? d->top_kb - sf : 0;
 
-	uint64_t g = policy_dom_gap_kb(p, d);
-
-	/* A jump its free swap holds from W_i: nothing kept. In the goal
-	 * (abundant mode), nor one its gap and free swap hold: the goal
-	 * W_i + g_i is there for it; scarce mode's tiers serve the gaps
-	 * last, so there a jump beyond the free swap alone is a kill.
-	 * Kept in the goal for such jumps too, the levels of
-	 * many-small-one-big's twenty walkers with swap (40-120 MiB)
-	 * took the gaps of its four swapless ones (13 -> 17 kills). */
-	if (level <= d->ws_kb + (tiers ? 0 : g))
+	/* A level W_i (or its rise ahead) reaches already: nothing kept.
+	 * A jump its gap and free swap hold together counts too: scarce
+	 * mode's tiers serve the gaps last. Kept only beyond W_i + g_i,
+	 * jumpy-room had 11 of its 12 kills (5 with them), at the price of
+	 * many-small-one-big's walkers with swap taking the gaps of its
+	 * swapless ones (13 -> 17 kills); docs/evaluation.md, "Session 20:
+	 * kills of jumpy guests that membal shrinks (ga20)". */
+	if (level <= d->ws_kb)
 		return w;
-	uint64_t keep = policy_page_down(level + g);
+	uint64_t keep = policy_page_down(level + policy_dom_gap_kb(p, d));
 
 	if (keep > d->max_kb)
 		keep = d->max_kb;

@@ -104,7 +104,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 		 * estimate has no history yet, keeps min(B_i, H_i,
 		 * max(W_i, C_i + O_i) + g_i): what its programs were promised
 		 * leads what they touched (design.md §Growth is never cut). */
-		uint64_t w = policy_peak_keep_kb(p, d, policy_need_w_kb(p, d, false), false);
+		uint64_t w = policy_peak_keep_kb(p, d, policy_need_w_kb(p, d, false));
 		uint64_t now = policy_need_now_kb(p, d, false);
 
 		/* W_i + g_i, or the peak of a load that comes back + g_i. */
@@ -213,7 +213,7 @@ static uint64_t need_rungs(const struct policy_params *p,
 			   uint64_t up, uint64_t *need_now, uint64_t *slack,
 			   uint64_t *peak, const struct policy_spike *spike)
 {
-	uint64_t w = policy_peak_keep_kb(p, d, policy_need_w_kb(p, d, true), true);
+	uint64_t w = policy_peak_keep_kb(p, d, policy_need_w_kb(p, d, true));
 	uint64_t keep = tier_floors(p, d, dv);
 	uint64_t plain = policy_need_now_kb(p, d, true);
 	uint64_t now = policy_need_held_kb(p, d, plain);

@@ -67,35 +67,30 @@ static void test_keep_bounds(void **state)
 	struct policy_dom d = jumpy(1, 300 * MIB);
 
 	p.peak_hold = true;
-	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB, false), 264 * MIB);
-	assert_int_equal(policy_peak_keep_kb(&off, &d, 100 * MIB, false), 100 * MIB);
+	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB), 264 * MIB);
+	assert_int_equal(policy_peak_keep_kb(&off, &d, 100 * MIB), 100 * MIB);
 	/* More than the level already: w. */
-	assert_int_equal(policy_peak_keep_kb(&p, &d, 300 * MIB, false), 300 * MIB);
+	assert_int_equal(policy_peak_keep_kb(&p, &d, 300 * MIB), 300 * MIB);
 	/* Its free swap holds the whole jump to the level: nothing kept;
-	 * nor when its gap holds the rest (364 - 200 <= 100 + 64)... */
+	 * its free swap and gap together: kept (364 - 200 + 64). */
 	d.top_kb = 300 * MIB;
-	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB, false), 100 * MIB);
+	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB), 100 * MIB);
 	d.top_kb = 364 * MIB;
-	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB, false), 100 * MIB);
-	/* ...in the goal: scarce mode's tiers serve the gap last, so there
-	 * the level is kept beyond the free swap alone (164 + 64). */
-	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB, true), 228 * MIB);
-	d.top_kb = 368 * MIB;
-	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB, false), 232 * MIB);
+	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB), 228 * MIB);
 	d.top_kb = 300 * MIB;
 	/* Less free swap, more kept (swap in use holds nothing more). */
 	d.swap_free_kb = 50 * MIB;
-	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB, false), 314 * MIB);
+	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB), 314 * MIB);
 	/* Never above H_i. */
 	d.max_kb = 280 * MIB;
-	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB, false), 280 * MIB);
+	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB), 280 * MIB);
 	/* No level seen, or no estimate: w. */
 	d = jumpy(1, 300 * MIB);
 	d.top_kb = 0;
-	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB, false), 100 * MIB);
+	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB), 100 * MIB);
 	d = jumpy(1, 300 * MIB);
 	d.flags &= ~POLICY_IN_WS;
-	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB, false), 100 * MIB);
+	assert_int_equal(policy_peak_keep_kb(&p, &d, 100 * MIB), 100 * MIB);
 }
 
 /* Abundant: the goal is the level kept (264), not W + g (164). */
