@@ -165,18 +165,9 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 					    in.have_ws ? in.ws_kb : in.fig.committed_as_kb,
 					    now);
 		snapshot_dom(&in, &a->snap[n]);
-		if (a->snap[n].flags & POLICY_IN_WS) {
-			const struct policy_params *p = &a->cfg.policy.params;
-			uint64_t window_ms = (uint64_t)p->spike_window_s * 1000;
-			uint64_t r = jump_most(&d->jump, now, window_ms, KILL_RISE_RANK);
-
-			/* Its own jump rate against its gap as the policy
-			 * reads it (spike.c). */
-			a->snap[n].jump_past = jump_past(&d->jump, policy_dom_gap_kb(p, &a->snap[n]),
-							 now, window_ms, &a->snap[n].jump_seen);
-			/* The rises it has shown, for the kill margin (need.c). */
-			a->snap[n].rise_most_kb = r < POLICY_KB_MAX ? r : POLICY_KB_MAX;
-		}
+		/* Its jump rate, the rises and the level it has shown. */
+		if (a->snap[n].flags & POLICY_IN_WS)
+			jump_snapshot(&d->jump, &a->cfg.policy.params, now, &a->snap[n]);
 		a->snap_dom[n] = d;
 		n++;
 	}

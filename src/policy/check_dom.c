@@ -22,6 +22,7 @@ int policy_check_dom(const struct policy_dom *d, char *err, size_t len)
 		{ "swap_free", d->swap_free_kb }, { "swap_tot", d->swap_tot_kb },
 		{ "ws", d->ws_kb }, { "commit_new", d->commit_new_kb },
 		{ "oom_raise", d->oom_raise_kb }, { "oom_kill", d->oom_kill_kb },
+		{ "top", d->top_kb },
 	};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The jump a guest has shown (jump.h). */
 #include "policy/jump.h"
+#include "policy/policy.h"
+#include "policy/solve.h"
 
 #include <string.h>
 
@@ -53,19 +55,22 @@ static uint64_t sample_rise(struct jump_state *s, uint64_t w, uint64_t now,
 
 /* Files a sample's rise in its window of the clock (jump_past()): the
  * windows since the last one filed start without a jump. */
-static void past_rise(struct jump_state *s, uint64_t rise, uint64_t now,
-		      uint64_t window_ms)
+static void past_rise(struct jump_state *s, uint64_t rise, uint64_t w,
+		      uint64_t now, uint64_t window_ms)
 {
 	uint64_t k = now / window_ms;
 	uint32_t r = rise < UINT32_MAX ? (uint32_t)rise : UINT32_MAX;
+	uint32_t top = w < UINT32_MAX ? (uint32_t)w : UINT32_MAX;
 
 	if (!s->past_any || k > s->past_k) {
 		uint64_t from = s->past_any ? s->past_k + 1 : k;
 
 		if (k - from >= JUMP_RING)
 			from = k - (JUMP_RING - 1);
-		for (uint64_t i = from; i <= k; i++)
+		for (uint64_t i = from; i <= k; i++) {
 			s->past_kb[i % JUMP_RING] = 0;
+			s->past_top_kb[i % JUMP_RING] = 0;
+		}
 		if (!s->past_any)
 			s->past_first = k;
 		s->past_k = k;
@@ -73,6 +78,8 @@ static void past_rise(struct jump_state *s, uint64_t rise, uint64_t now,
 	}
 	if (r > s->past_kb[k % JUMP_RING])
 		s->past_kb[k % JUMP_RING] = r;
+	if (top > s->past_top_kb[k % JUMP_RING])
+		s->past_top_kb[k % JUMP_RING] = top;
 }
 
 /* The first of the JUMP_PAST windows before window end that the tracker
@@ -110,10 +117,12 @@ unsigned jump_past(const struct jump_state *s, uint64_t over_kb, uint64_t now,
 	return count;
 }
 
-uint64_t jump_most(const struct jump_state *s, uint64_t now, uint64_t window_ms,
-		   unsigned rank)
+/* The rank-th largest of one of the windows' figures (past_kb or
+ * past_top_kb) from JUMP_PAST windows before the current one to now. */
+static uint64_t past_rank(const struct jump_state *s, const uint32_t *fig,
+			  uint64_t now, uint64_t window_ms, unsigned rank)
 {
-	/* top[0] >= top[1] >= ...: the rank largest windows' rises */
+	/* top[0] >= top[1] >= ...: the rank largest windows' figures */
 	uint32_t top[JUMP_RING] = { 0 };
 
 	if (!window_ms || !s->past_any || rank == 0 || rank > JUMP_RING)
@@ -123,7 +132,7 @@ uint64_t jump_most(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 	for (uint64_t k = past_from(s, end); k <= end; k++) {
 		if (!past_filed(s, k))
 			continue;
-		uint32_t r = s->past_kb[k % JUMP_RING];
+		uint32_t r = fig[k % JUMP_RING];
 
 		for (unsigned i = 0; i < rank; i++)
 			if (r > top[i]) {
@@ -134,6 +143,18 @@ uint64_t jump_most(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 			}
 	}
 	return top[rank - 1];
+}
+
+uint64_t jump_most(const struct jump_state *s, uint64_t now, uint64_t window_ms,
+		   unsigned rank)
+{
+	return past_rank(s, s->past_kb, now, window_ms, rank);
+}
+
+uint64_t jump_top(const struct jump_state *s, uint64_t now, uint64_t window_ms,
+		  unsigned rank)
+{
+	return past_rank(s, s->past_top_kb, now, window_ms, rank);
 }
 
 uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
@@ -149,7 +170,7 @@ uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 	uint64_t rise = sample_rise(s, w, now, span_ms);
 
 	bucket_rise(s, rise, now, window_ms);
-	past_rise(s, rise, now, window_ms);
+	past_rise(s, rise, w, now, window_ms);
 	for (unsigned i = 0; i < s->n; i++) {
 		unsigned j = (s->head + JUMP_BUCKETS - i) % JUMP_BUCKETS;
 
@@ -159,4 +180,16 @@ uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 			most = s->rise_kb[j];
 	}
 	return most;
+}
+
+void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
+		   uint64_t now, struct policy_dom *d)
+{
+	uint64_t window_ms = (uint64_t)p->spike_window_s * 1000;
+	uint64_t r = jump_most(s, now, window_ms, KILL_RISE_RANK);
+	uint64_t t = jump_top(s, now, window_ms, KILL_RISE_RANK);
+
+	d->jump_past = jump_past(s, policy_dom_gap_kb(p, d), now, window_ms, &d->jump_seen);
+	d->rise_most_kb = r < POLICY_KB_MAX ? r : POLICY_KB_MAX;
+	d->top_kb = t < POLICY_KB_MAX ? t : POLICY_KB_MAX;
 }

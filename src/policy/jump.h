@@ -43,6 +43,9 @@ struct jump_state {
 	 * JUMP_RING] (KiB, at most UINT32_MAX); past_k: the newest window
 	 * filed, past_first the first, valid with past_any. */
 	uint32_t past_kb[JUMP_RING];
+	/* W's highest sample in the same windows (KiB, at most UINT32_MAX:
+	 * 4 TiB), the level a load reached (jump_top()). */
+	uint32_t past_top_kb[JUMP_RING];
 	uint64_t past_k, past_first;
 	bool past_any;
 };
@@ -74,10 +77,26 @@ unsigned jump_past(const struct jump_state *s, uint64_t over_kb, uint64_t now,
 uint64_t jump_most(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 		   unsigned rank);
 
+/* The rank-th highest of the windows' highest samples of W (KiB), over
+ * the same windows as jump_most(): the level the guest's load has
+ * reached over the last ten minutes (the peak hold, peak_hold.c). 0 with
+ * no history or fewer than rank windows. */
+uint64_t jump_top(const struct jump_state *s, uint64_t now, uint64_t window_ms,
+		  unsigned rank);
+
 /* The kill margin's rank: a rise shown in two windows at least, so that
  * a single start-up jump is not taken for a habit. (A jump that the
  * estimate shows over reports on both sides of a window's edge is seen
  * in two windows: the rank is a weak filter.) */
 #define KILL_RISE_RANK 2
+
+struct policy_params;
+struct policy_dom;
+/* Fills d's jump_past and jump_seen (its own jump rate against its gap
+ * as the policy reads it, spike.c), rise_most_kb (the rises it has
+ * shown, the kill margin, need.c) and top_kb (the level it has reached,
+ * peak_hold.c) from s over spike_window_s's windows. */
+void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
+		   uint64_t now, struct policy_dom *d);
 
 #endif

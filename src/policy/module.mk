@@ -80,3 +80,6 @@ $(eval $(call policy_test,test_comeback,tests/unit/test_comeback.c))
 # quorum of its peers made
 # (design.md §Scarce mode from the estimated need, "A spike the peers show").
 $(eval $(call policy_test,test_spike,tests/unit/test_spike.c))
+# The level a load reached, less its free swap, kept after the needs
+# (peak_hold, off; design.md §Scarce mode from the estimated need).
+$(eval $(call policy_test,test_peak_hold,tests/unit/test_peak_hold.c))

@@ -104,7 +104,8 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 		 * estimate has no history yet, keeps min(B_i, H_i,
 		 * max(W_i, C_i + O_i) + g_i): what its programs were promised
 		 * leads what they touched (design.md §Growth is never cut). */
-		uint64_t w = policy_need_w_kb(p, d, false), now = policy_need_now_kb(p, d, false);
+		uint64_t w = policy_peak_keep_kb(p, d, policy_need_w_kb(p, d, false));
+		uint64_t now = policy_need_now_kb(p, d, false);
 
 		/* W_i + g_i, or the peak of a load that comes back + g_i. */
 		want = policy_need_held_kb(p, d, d->ws_kb) + policy_dom_gap_kb(p, d);
@@ -212,7 +213,7 @@ static uint64_t need_rungs(const struct policy_params *p,
 			   uint64_t up, uint64_t *need_now, uint64_t *slack,
 			   uint64_t *peak, const struct policy_spike *spike)
 {
-	uint64_t w = policy_need_w_kb(p, d, true);
+	uint64_t w = policy_peak_keep_kb(p, d, policy_need_w_kb(p, d, true));
 	uint64_t keep = tier_floors(p, d, dv);
 	uint64_t plain = policy_need_now_kb(p, d, true);
 	uint64_t now = policy_need_held_kb(p, d, plain);
@@ -260,12 +261,13 @@ static uint64_t keep_kb(const struct policy_params *p, const struct policy_dom *
 {
 	struct derived dv = *dv0;
 	uint64_t now, slack, keep;
+	struct policy_params q;
 
 	if (!tiered(p, d)) {
 		*all += (int64_t)dv.lo;
 		return dv.lo;
 	}
-	keep = need_rungs(p, d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, spike);
+	keep = need_rungs(policy_peak_off(p, &q), d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, spike);
 	*all += (int64_t)(slack > dv0->lo ? slack : dv0->lo);
 	keep = policy_slack_pages(d, slack - keep) ? keep : slack;
 	return keep > dv0->lo ? keep : dv0->lo;

@@ -118,6 +118,7 @@ struct policy_params {
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
 	bool oom_min_fit;              /* OOM raises that do not fit the memory are dropped from L_i', not everyone held at L_i */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
+	bool peak_hold;                /* the level W_i reached lately, less free swap, is kept after the needs */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
 	uint64_t headroom_kb;
@@ -317,6 +318,11 @@ struct policy_dom {
 	 * the rises the guest has shown, which size the kill margin of a
 	 * guest whose swap cannot hold them (solve_tiers.c); 0: none. */
 	uint64_t rise_most_kb;
+	/* With POLICY_IN_WS: the second highest (KILL_RISE_RANK) of W_i's
+	 * per-window highest samples over the same windows (jump_top()):
+	 * the level its load has reached lately, for the peak hold
+	 * (peak_hold.c); 0: none. */
+	uint64_t top_kb;
 };
 
 /* g_i as the policy reads it: gap_kb, or headroom_kb without the flags;

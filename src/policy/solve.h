@@ -227,6 +227,13 @@ uint64_t policy_need_in_swap_kb(const struct policy_params *p,
  * paging"). */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up);
+/* peak_hold.c: w, or the level d's load reached lately (top_kb) less
+ * its free swap, plus its gap, when that is more (peak_hold; w when off). */
+uint64_t policy_peak_keep_kb(const struct policy_params *p,
+			     const struct policy_dom *d, uint64_t w);
+/* p, or *q = p with peak_hold off (what a reservation leaves). */
+const struct policy_params *policy_peak_off(const struct policy_params *p,
+					    struct policy_params *q);
 /* W_i with its error allowance, need_slack_pct of it (need.c). */
 uint64_t policy_need_slack_kb(const struct policy_params *p,
 			      const struct policy_dom *d);

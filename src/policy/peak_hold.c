@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The level a load reached (peak_hold;
+ * design.md §Scarce mode from the estimated need, "The level a load
+ * reached"). A guest whose load jumps
+ * between levels faster than the loop follows (random levels held for
+ * tens of seconds) is cut to W_i + g_i at each low level; the next jump
+ * back to a level it has reached before lands on a guest holding its low
+ * level and its free swap, and what its swap cannot hold is an OOM kill
+ * (growing-adopted: 22 of 24 kills, every one a jump of 70-190 MiB from
+ * a guest held at its W_i). The level the estimate has shown lately is
+ * the best evidence of where the next jump goes: so the guest keeps that
+ * level less the swap it has free (which holds the rest of the jump), and
+ * its gap above it. Kept in its goal and, in scarce mode, in the tier of
+ * margins (rung 4: after every domain's need now, before the slack, the
+ * adoption grace and the gaps), so it never starves another guest's need
+ * now; it is never a floor.
+ */
+#include "policy/solve.h"
+
+uint64_t policy_peak_keep_kb(const struct policy_params *p,
+			     const struct policy_dom *d, uint64_t w)
+{
+	if (!p->peak_hold || !(d->flags & POLICY_IN_WS) || d->top_kb == 0)
+		return w;
+	uint64_t sf = d->swap_free_kb;
+	/* top_kb, swap_free_kb, the gap <= POLICY_KB_MAX (2^40): no overflow */
+	uint64_t level = d->top_kb > sf ? d->top_kb - sf : 0;
+
+	/* A level W_i (or its rise ahead) reaches already: nothing kept.
+	 * A jump its gap and free swap hold together counts too: scarce
+	 * mode's tiers serve the gaps last. Kept only beyond W_i + g_i,
+	 * jumpy-room had 11 of its 12 kills (5 with them), at the price of
+	 * many-small-one-big's walkers with swap taking the gaps of its
+	 * swapless ones (13 -> 17 kills); docs/evaluation.md, "Session 20:
+	 * kills of jumpy guests that membal shrinks (ga20)". */
+	if (level <= d->ws_kb)
+		return w;
+	uint64_t keep = policy_page_down(level + policy_dom_gap_kb(p, d));
+
+	if (keep > d->max_kb)
+		keep = d->max_kb;
+	return keep > w ? keep : w;
+}
+
+/* A reservation is served out of what guests hold above their needs,
+ * margins and slack (keep_kb(), policy.c): a level kept for a jump that
+ * may come is none of those. Kept from it, a booting guest waited for
+ * every small guest's level (boot-wave: lag 1.07x -> 7.66x, resv-jump
+ * 1.26x -> 9.41x). */
+const struct policy_params *policy_peak_off(const struct policy_params *p,
+					    struct policy_params *q)
+{
+	if (!p->peak_hold)
+		return p;
+	*q = *p;
+	q->peak_hold = false;
+	return q;
+}
