@@ -233,7 +233,7 @@ static int best_action(const struct gap_state *s)
  * (gap-creep: ending it there cost 11 MiB of swap-in). */
 static bool on_ramp(const struct policy_params *p, const struct gap_state *s)
 {
-	return p->gap_ramp_hold && s->ramp_kb;
+	return gap_ramp_held(p, s);   /* gap_ramp.c: a slow ramp may be cut */
 }
 
 static int explore_action(const struct policy_params *p, struct gap_state *s,
@@ -246,6 +246,7 @@ static int explore_action(const struct policy_params *p, struct gap_state *s,
 		m = GAP_CENTER;
 	if (lo < -m)
 		lo = -m;
+	lo = gap_ramp_explore_lo(p, s, lo);
 	if (!p->gap_explore_up)
 		m = 0;   /* cuts only: an explored growth is never rewarded */
 	return GAP_CENTER + lo + (int)(gap_rand(&s->rng) % (uint64_t)(m - lo + 1));
@@ -461,6 +462,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 
 		s->ramp_kb = rise && s->last_rise_kb ? rise : 0;
 		s->last_rise_kb = rise;
+		gap_ramp_note(s, o->report_ms, rise);   /* before seen_ms moves */
 	}
 	bool seen = s->have_seen && !o->heartbeat;
 	uint64_t seen_ms = s->seen_ms;
@@ -553,7 +555,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 	 * prices say so. */
 	if (!p->gap_follow && !greedy && next > before && next > start)
 		next = before > start ? before : start;
-	s->gap_kb = clamp_gap(p, s, next, ws, o->oom_hold);
+	s->gap_kb = clamp_gap(p, s, gap_ramp_cut_kb(p, s, before, next), ws, o->oom_hold);
 	s->last_action = act;
 	s->have_prev = true;
 	s->last_outcome = out;

@@ -24,7 +24,9 @@
  *     per gap_explore_s, only when the last step was quiet, never a cut
  *     under PSI or within the OOM hold;
  *   - gap_ramp_hold: no cut, explored or priced, while W rose at the last
- *     fresh report and the one before (ramp_kb, a ramp);
+ *     fresh report and the one before (ramp_kb, a ramp); with
+ *     gap_ramp_lead_s a cut down to what the ramp fills in that time
+ *     (gap_ramp.c);
  *   - the gap stays in [floor, max(floor, min(gap_max, max(W_i/2,
  *     gap_start)))], 4 MiB aligned (gap_half_start: min(gap_max, W_i/2),
  *     the issue's bound as written); floor = gap_min, raised by oom_bump
@@ -171,6 +173,9 @@ struct gap_state {
 	 * with gap_ramp_hold no cut while it is not 0. */
 	uint64_t last_rise_kb;
 	uint64_t ramp_kb;
+	uint64_t ramp_ms;          /* the interval of that rise (0: unknown) */
+	uint64_t max_rise_kb;      /* the largest one-report rise of W seen */
+	uint64_t first_ms;         /* the first fresh report (0: none yet) */
 	/* The last fresh report, eligible or not: the page-in back-off
 	 * holds in every regime. */
 	bool have_seen;
@@ -214,6 +219,24 @@ uint64_t gap_band_hold_kb(const struct policy_params *p, const struct gap_state 
  * left_kb - 2 min_change (4 MiB aligned up): the target is kept, no
  * walk step that fixed would not make. Otherwise g_kb. */
 uint64_t gap_band_tail_kb(const struct policy_params *p, uint64_t g_kb, int64_t left_kb);
+
+/* gap_ramp_lead_s (gap_ramp.c): on a ramp (ramp_kb), the lowest gap a cut
+ * may leave: what the ramp's rate (ramp_kb over ramp_ms) fills in
+ * gap_ramp_lead_s, and twice the largest one-report rise of W seen
+ * (max_rise_kb), 4 MiB aligned up; UINT64_MAX without a lead (no cut at
+ * all, gap_ramp_hold as before) or within 2 gap_window_s of the first
+ * fresh report (no evidence yet that W does not jump); 0 off a ramp. */
+uint64_t gap_ramp_floor_kb(const struct policy_params *p, const struct gap_state *s);
+/* At a fresh report at now_ms whose W rose by rise_kb (after ramp_kb was
+ * set, before seen_ms moves): the ramp's interval, the largest rise. */
+void gap_ramp_note(struct gap_state *s, uint64_t now_ms, uint64_t rise_kb);
+/* Whether gap_ramp_hold allows no cut at all now. */
+bool gap_ramp_held(const struct policy_params *p, const struct gap_state *s);
+/* An exploration's lowest action offset (lo, in 4 MiB steps) on a ramp. */
+int gap_ramp_explore_lo(const struct policy_params *p, const struct gap_state *s, int lo);
+/* A move from before to next (KiB), a cut held at the ramp's floor. */
+int64_t gap_ramp_cut_kb(const struct policy_params *p, const struct gap_state *s,
+			int64_t before, int64_t next);
 
 /* The bounds of the gap for W_i = ws_kb: [*lo, *hi], 4 MiB aligned. */
 void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,

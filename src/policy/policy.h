@@ -198,6 +198,7 @@ struct policy_params {
 	bool gap_band_scarce;          /* and within min_change at a cap, tier of the gaps */
 	bool gap_band_tail;            /* no walk step below what fixed's band keeps */
 	bool gap_ramp_hold;            /* no cut while W rises report after report */
+	uint32_t gap_ramp_lead_s;      /* ... below what the ramp fills in this; 0 none */
 	bool gap_follow;               /* the default action follows W's change */
 	bool gap_half_start;           /* the W/2 ceiling binds below gap_start too */
 };
