@@ -140,10 +140,10 @@ static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 static void self_adjust(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv,
 			struct policy_decision *o, int64_t *spare,
-			enum policy_band band)
+			enum policy_band band, uint32_t take)
 {
 	uint64_t settle = dv->goal;
-	uint64_t t = clamp_u64(uses_need(p, d) ? policy_band_step(p, d, dv->goal, band, &settle)
+	uint64_t t = clamp_u64(uses_need(p, d) ? policy_band_step(p, d, dv->goal, band, take, &settle)
 					       : policy_self_step(p, d->target_kb, dv->goal),
 			       dv->lo, d->max_kb);
 	uint32_t hold = 0;
@@ -470,6 +470,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 
 	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
 	int64_t sum_keep = 0, sum_all = 0, lack = 0;
+	struct policy_fund fund = { 0, 0 };
 	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
 	for (size_t i = 0; i < n; i++) {
@@ -494,6 +495,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 
 			if (w > dom[i].actual_kb)
 				lack += (int64_t)(w - dom[i].actual_kb);
+			policy_fund_count(p, &dom[i], dv.goal, &fund);
 		}
 	}
 
@@ -570,7 +572,8 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	/* What is free once every domU has its goal: what a boot grace
 	 * may keep (abundant only, so never below 0). */
 	int64_t spare = free_u - cycle->need_kb;
-	enum policy_band band = policy_band_of(p, free_u, back, up, lack);
+	enum policy_band band = policy_band_of(p, free_u, back, up, lack, fund.pages);
+	uint32_t take = policy_fund_take_ppm(band, &fund);
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -581,7 +584,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		out[i].goal_kb = dv.goal;
 		out[i].floor_kb = dv.lo;
 		if (!global)
-			self_adjust(p, &dom[i], &dv, &out[i], &spare, band);
+			self_adjust(p, &dom[i], &dv, &out[i], &spare, band, take);
 	}
 	if (global) {
 		if (balance(ctx, p, dom, n, out, budget, free_u, &spike,

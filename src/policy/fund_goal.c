@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fund_to_goal (design.md §A step ahead and the boot grace, "A guest
+ * that pages"): in abundant mode above the reserve, the FUND band keeps
+ * a donor up to 2 min_change above its goal, while Step 4 counts what
+ * every donor holds above its goal as free. With a few donors that keep
+ * is more than a guest paging for its need lacks, and nothing moves
+ * until the host turns scarce (boot-overcommit's i2: five donors 11-27
+ * MiB above their goals, i2 27 MiB short of W_i for four seconds). While
+ * the needs W_i above what their domains hold (the pagers' lack) add up
+ * to min_change, the donors above their goals give back that lack, each
+ * in proportion to what it holds above its goal and never below it, in
+ * one write each.
+ */
+#include "policy/solve.h"
+
+/* d's part of the pagers' lack, W_i and its rise ahead above what it
+ * holds (not a swapless guest's margin: that one waits, as the FUND
+ * band always had it wait), and of what the domains hold above their
+ * goals. */
+void policy_fund_count(const struct policy_params *p,
+		       const struct policy_dom *d, uint64_t goal,
+		       struct policy_fund *f)
+{
+	uint64_t w = policy_need_ahead_kb(p, d, false);
+
+	if (w > d->actual_kb)
+		f->pages += (int64_t)(w - d->actual_kb);
+	if (d->target_kb > goal)
+		f->over += (int64_t)(d->target_kb - goal);
+}
+
+/* The share of each donor's excess the pagers take, in millionths: what
+ * they lack over what the donors hold above their goals, at most all. */
+uint32_t policy_fund_take_ppm(enum policy_band band,
+			      const struct policy_fund *f)
+{
+	if (band != POLICY_BAND_FUND_GOAL || f->pages <= 0 || f->over <= 0)
+		return 0;
+	if (f->pages >= f->over)
+		return 1000000u;
+	/* pages < over <= POLICY_KB_MAX * domains: the product fits. */
+	return (uint32_t)(((uint64_t)f->pages * 1000000u + (uint64_t)f->over - 1) /
+			  (uint64_t)f->over);
+}
+
+/* d's target in FUND_GOAL: its share of what it holds above its goal
+ * given back (rounded up to a page, never below the goal), as the end
+ * of the move. */
+uint64_t policy_fund_goal_step(const struct policy_dom *d, uint64_t goal,
+			       uint32_t take_ppm, uint64_t *settle)
+{
+	uint64_t b = d->target_kb;
+
+	if (b <= goal || take_ppm == 0) {
+		*settle = b;
+		return b;
+	}
+	/* b - goal <= POLICY_KB_MAX (2^40), take_ppm <= 10^6: fits. */
+	uint64_t give = ((b - goal) * take_ppm + 999999u) / 1000000u;
+
+	give += (POLICY_PAGE_KB - give % POLICY_PAGE_KB) % POLICY_PAGE_KB;
+	*settle = give >= b - goal ? goal : b - give;
+	return *settle;
+}
