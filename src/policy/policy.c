@@ -470,7 +470,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 
 	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
 	int64_t sum_keep = 0, sum_all = 0, lack = 0;
-	struct policy_fund fund = { 0, 0 };
+	struct policy_fund fund = { 0, 0, 0 };
 	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
 	for (size_t i = 0; i < n; i++) {

@@ -176,6 +176,7 @@ uint64_t policy_band_step(const struct policy_params *p,
 struct policy_fund {
 	int64_t pages;
 	int64_t over;
+	int64_t coming;   /* decreases in flight: memory on its way back */
 };
 void policy_fund_count(const struct policy_params *p,
 		       const struct policy_dom *d, uint64_t goal,

@@ -112,18 +112,28 @@ uint64_t policy_band_step(const struct policy_params *p,
 	 * self-adjustment does. */
 	uint64_t b = d->target_kb;
 	bool fund = band == POLICY_BAND_FUND || band == POLICY_BAND_AIM_FUND ||
-		    band == POLICY_BAND_GOAL_FUND;
+		    band == POLICY_BAND_GOAL_FUND || band == POLICY_BAND_FUND_GOAL;
 	uint64_t aim = band == POLICY_BAND_GOAL || band == POLICY_BAND_GOAL_FUND ?
 		       goal : policy_band_aim(p, d, goal);
-	uint64_t keep = band == POLICY_BAND_KEEP || band == POLICY_BAND_FUND ?
+	uint64_t keep = band == POLICY_BAND_KEEP || band == POLICY_BAND_FUND ||
+			band == POLICY_BAND_FUND_GOAL ?
 			2 * policy_page_down(p->min_change_kb)
 						 : aim - goal;
 
 	*settle = aim;
 	if (goal > b)
 		return aim;
-	if (band == POLICY_BAND_FUND_GOAL)
-		return policy_fund_goal_step(d, goal, take_ppm, settle);
+	if (band == POLICY_BAND_FUND_GOAL) {
+		/* FUND's move (the aim, beyond the keep), or the pagers'
+		 * share of the keep, whichever gives more back. */
+		uint64_t s, t = policy_fund_goal_step(d, goal, take_ppm, &s);
+
+		if (b - goal <= keep || t < aim) {
+			*settle = s;
+			return t;
+		}
+		return aim;
+	}
 	if (b - goal <= keep) {
 		*settle = b;   /* kept: no move, the domain is where it should be */
 		return b;
