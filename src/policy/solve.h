@@ -183,7 +183,8 @@ void policy_fund_count(const struct policy_params *p,
 		       struct policy_fund *f);
 uint32_t policy_fund_take_ppm(enum policy_band band,
 			      const struct policy_fund *f);
-uint64_t policy_fund_goal_step(const struct policy_dom *d, uint64_t goal,
+uint64_t policy_fund_goal_step(const struct policy_params *p,
+			       const struct policy_dom *d, uint64_t goal,
 			       uint32_t take_ppm, uint64_t *settle);
 /* The aim of the band: min_change above goal, capped at H_i (step.c). */
 uint64_t policy_band_aim(const struct policy_params *p,

@@ -126,7 +126,7 @@ uint64_t policy_band_step(const struct policy_params *p,
 	if (band == POLICY_BAND_FUND_GOAL) {
 		/* FUND's move (the aim, beyond the keep), or the pagers'
 		 * share of the keep, whichever gives more back. */
-		uint64_t s, t = policy_fund_goal_step(d, goal, take_ppm, &s);
+		uint64_t s, t = policy_fund_goal_step(p, d, goal, take_ppm, &s);
 
 		if (b - goal <= keep || t < aim) {
 			*settle = s;

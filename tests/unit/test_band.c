@@ -245,11 +245,13 @@ static void test_below_the_reserve_to_the_goal_in_one_write(void **state)
  * its goal of 320 (within the 2 min_change kept), a guest whose W (330
  * MiB) is above the 300 it holds. Abundant (F_U 0 >= 5 x -24 + 94), and
  * the grower's aim takes more than is free (FUND), but the keep held
- * every donor, so nothing moved. With fund_to_goal the donors give back
- * what the pager lacks, 30 MiB, a quarter of each one's 24 (338 MiB, in
- * one write each); a pager that lacks more than they hold above their
- * goals takes them to their goals; a guest short of its gap only (W 290
- * in 300) does not fire it. */
+ * every donor, so nothing moved. With fund_to_goal the four donors whose
+ * free swap (200 MiB) holds their gap and keep (64 + 24) give back what
+ * the pager lacks, 30 MiB, 7.5 of each one's 24 (336.5 MiB, one write
+ * each); the swapless fifth keeps its keep, which carries its next jump
+ * (growing-adopted's s2); a pager that lacks more than they hold above
+ * their goals takes them to their goals; a guest short of its gap only
+ * (W 290 in 300) does not fire it. */
 static void test_a_guest_that_pages_takes_the_keep(void **state)
 {
 	struct policy_dom d[6];
@@ -257,8 +259,9 @@ static void test_a_guest_that_pages_takes_the_keep(void **state)
 	struct policy_cycle cycle;
 	uint64_t back = 0;
 
-	for (unsigned i = 0; i < 5; i++)
-		d[i] = est_dom(i + 1, 344 * MIB, 256 * MIB);
+	for (unsigned i = 0; i < 4; i++)
+		d[i] = est_swap_dom(i + 1, 344 * MIB, 256 * MIB);
+	d[4] = est_dom(5, 344 * MIB, 256 * MIB);
 	d[5] = est_dom(6, 300 * MIB, 330 * MIB);
 
 	params.fund_to_goal = false;
@@ -273,26 +276,30 @@ static void test_a_guest_that_pages_takes_the_keep(void **state)
 	params.fund_to_goal = true;
 	run_cycle(&params, 0, d, 6, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
-	for (unsigned i = 0; i < 5; i++) {
+	for (unsigned i = 0; i < 4; i++) {
 		assert_true(o[i].has_write);
-		assert_int_equal(o[i].write_kb, 338 * MIB);
+		assert_int_equal(o[i].write_kb, 344 * MIB - 7680);
 		back += 344 * MIB - o[i].write_kb;
 	}
 	assert_int_equal(back, 30 * MIB);
+	assert_false(o[4].has_write);
+	assert_int_equal(o[4].target_kb, 344 * MIB);
 	/* Nothing is free yet: the pager is granted once it comes back. */
 	assert_false(o[5].has_write && o[5].write_kb > 300 * MIB);
 
-	/* It lacks 200 MiB (W 500): every donor to its goal, and the host
-	 * stays abundant only while the goals cover it, so give them the
-	 * room (free 100 MiB above the reserve, the aim 580 beyond it). */
+	/* It lacks 200 MiB (W 500): the donors with swap to their goals,
+	 * and the host stays abundant only while the goals cover it, so
+	 * give them the room (free 100 MiB above the reserve, the aim 516
+	 * beyond it). */
 	d[5] = est_dom(6, 300 * MIB, 500 * MIB);
 	d[5].gap_kb = 0;
 	run_cycle(&params, 100 * (int64_t)MIB, d, 6, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
-	for (unsigned i = 0; i < 5; i++) {
+	for (unsigned i = 0; i < 4; i++) {
 		assert_true(o[i].has_write);
 		assert_int_equal(o[i].write_kb, 320 * MIB);
 	}
+	assert_false(o[4].has_write);
 
 	/* Short of its gap only: the keep holds, as without the key. */
 	d[5] = est_dom(6, 300 * MIB, 290 * MIB);
