@@ -24,8 +24,12 @@ static bool gives_keep(const struct policy_params *p,
 {
 	uint64_t g = policy_dom_gap_kb(p, d);
 
+	/* A keep under min_change is the band's jitter: its share would be
+	 * a write of a MiB or two (host-50's adopted guests at 45 s). */
+	if (d->target_kb < goal + p->min_change_kb)
+		return false;
 	/* g, target_kb <= POLICY_KB_MAX: no overflow */
-	return d->target_kb > goal && d->swap_free_kb >= g + (d->target_kb - goal);
+	return d->swap_free_kb >= g + (d->target_kb - goal);
 }
 
 /* d's part of the pagers' lack, W_i and its rise ahead above what it
