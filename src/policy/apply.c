@@ -72,7 +72,7 @@ static bool passes_threshold(const struct policy_params *p, uint64_t value,
 static bool withdrawable(const struct policy_params *p, const struct policy_dom *d,
 			 const struct policy_decision *o)
 {
-	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS) &&
+	return policy_uses_need(p, d) &&
 	       o->mode != POLICY_MODE_FIXED && !o->has_write &&
 	       d->target_kb > d->actual_kb;
 }

@@ -39,7 +39,7 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 static bool candidate(const struct policy_params *p, const struct policy_dom *d,
 		      const struct policy_decision *o)
 {
-	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS) &&
+	return policy_uses_need(p, d) &&
 	       o->mode != POLICY_MODE_FIXED && !o->has_write &&
 	       d->kind != POLICY_DOM0;
 }

@@ -52,13 +52,6 @@ struct derived {
 	uint32_t lo_reasons;  /* why lo is what it is */
 };
 
-/* Whether W_i and g_i size this domain (need = estimate and an
- * estimate in its report); otherwise today's MC_i and A_i. */
-static bool uses_need(const struct policy_params *p, const struct policy_dom *d)
-{
-	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS);
-}
-
 static void raise_lo(struct derived *dv, uint64_t v, uint32_t reason)
 {
 	if (v > dv->lo) {
@@ -96,7 +89,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 
 	dv->lo_safe = dv->lo;
 	dv->lo_need = dv->lo;
-	if (uses_need(p, d)) {
+	if (policy_uses_need(p, d)) {
 		/* need = estimate: the goal is W_i + g_i, and growth is never
 		 * cut: L_i' = max(L_i', min(B_i, W_i, H_i)), so a guest that
 		 * needs at least what it holds keeps it; its gap g_i is what
@@ -141,10 +134,10 @@ static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 static void self_adjust(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv,
 			struct policy_decision *o, int64_t *spare,
-			enum policy_band band)
+			enum policy_band band, uint32_t take)
 {
 	uint64_t settle = dv->goal;
-	uint64_t t = clamp_u64(uses_need(p, d) ? policy_band_step(p, d, dv->goal, band, &settle)
+	uint64_t t = clamp_u64(policy_uses_need(p, d) ? policy_band_step(p, d, dv->goal, band, take, &settle)
 					       : policy_self_step(p, d->target_kb, dv->goal),
 			       dv->lo, d->max_kb);
 	uint32_t hold = 0;
@@ -154,7 +147,7 @@ static void self_adjust(const struct policy_params *p,
 	 * min(B_i, H_i) while that is memory nobody needs: the free memory
 	 * left once every domain has its goal (*spare) covers what it would
 	 * give back (design.md §A step ahead and the boot grace). */
-	if (uses_need(p, d) && (d->flags & POLICY_IN_BOOTED)) {
+	if (policy_uses_need(p, d) && (d->flags & POLICY_IN_BOOTED)) {
 		uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
 		uint64_t give = keep > dv->goal ? keep - dv->goal : 0;
 
@@ -240,7 +233,7 @@ static uint64_t need_rungs(const struct policy_params *p,
  * estimate under need = estimate, and the exact solver. */
 static bool tiered(const struct policy_params *p, const struct policy_dom *d)
 {
-	return uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT;
+	return policy_uses_need(p, d) && p->solver == POLICY_SOLVER_EXACT;
 }
 
 /* U_i: with scarce_cap = demand nobody gets more than it asks for
@@ -472,6 +465,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 
 	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
 	int64_t sum_keep = 0, sum_all = 0, lack = 0;
+	struct policy_fund fund = { 0, 0, 0 };
 	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
 	for (size_t i = 0; i < n; i++) {
@@ -485,8 +479,8 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		if (host->reservations_kb)      /* only they ask what guests keep */
 			sum_keep += (int64_t)keep_kb(p, &dom[i], &dv, &spike, &sum_all);
 		sum_goal += (int64_t)dv.goal;
-		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, uses_need(p, &dom[i]));
-		if (uses_need(p, &dom[i])) {
+		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, policy_uses_need(p, &dom[i]));
+		if (policy_uses_need(p, &dom[i])) {
 			uint64_t aim = policy_band_aim(p, &dom[i], dv.goal);
 
 			if (aim > dom[i].actual_kb)
@@ -496,6 +490,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 
 			if (w > dom[i].actual_kb)
 				lack += (int64_t)(w - dom[i].actual_kb);
+			policy_fund_count(p, &dom[i], dv.goal, &fund);
 		}
 	}
 
@@ -572,7 +567,8 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	/* What is free once every domU has its goal: what a boot grace
 	 * may keep (abundant only, so never below 0). */
 	int64_t spare = free_u - cycle->need_kb;
-	enum policy_band band = policy_band_of(p, free_u, back, up, lack);
+	enum policy_band band = policy_band_of(p, free_u, back, up, lack, fund.pages);
+	uint32_t take = policy_fund_take_ppm(band, &fund);
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -583,7 +579,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		out[i].goal_kb = dv.goal;
 		out[i].floor_kb = dv.lo;
 		if (!global)
-			self_adjust(p, &dom[i], &dv, &out[i], &spare, band);
+			self_adjust(p, &dom[i], &dv, &out[i], &spare, band, take);
 	}
 	if (global) {
 		if (balance(ctx, p, dom, n, out, budget, free_u, &spike,

@@ -156,21 +156,49 @@ enum policy_band {
 	 * holds (fund_below_reserve): the same end, in one write. */
 	POLICY_BAND_AIM_FUND,
 	POLICY_BAND_GOAL_FUND,
+	/* FUND while guests page for their need (fund_to_goal): a decrease
+	 * goes to the goal in one write, the band's keep yields. */
+	POLICY_BAND_FUND_GOAL,
 };
 
 /* The cycle's band (step.c) from F_U, what walking to the aims gives
- * back, what the growing domains' aims take and their needs W_i above
- * what they hold. */
+ * back, what the growing domains' aims take, their needs W*_i above
+ * what they hold and the pagers' lack (policy_fund_count()). */
 enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
-				int64_t back, int64_t up, int64_t lack);
+				int64_t back, int64_t up, int64_t lack,
+				int64_t pages);
 /* The write band's target for d toward goal; *settle: the end of the
  * move, which a write below min_change may land on (step.c). */
 uint64_t policy_band_step(const struct policy_params *p,
 			  const struct policy_dom *d, uint64_t goal,
-			  enum policy_band band, uint64_t *settle);
+			  enum policy_band band, uint32_t take_ppm,
+			  uint64_t *settle);
+/* fund_goal.c (fund_to_goal): the pagers' lack (W_i and its rise ahead
+ * above what they hold) and what the domains hold above their goals,
+ * counted over the domains; the share of that excess the pagers take
+ * (millionths); d's target for that share. */
+struct policy_fund {
+	int64_t pages;
+	int64_t over;
+	int64_t coming;   /* decreases in flight: memory on its way back */
+};
+void policy_fund_count(const struct policy_params *p,
+		       const struct policy_dom *d, uint64_t goal,
+		       struct policy_fund *f);
+uint32_t policy_fund_take_ppm(enum policy_band band,
+			      const struct policy_fund *f);
+uint64_t policy_fund_goal_step(const struct policy_params *p,
+			       const struct policy_dom *d, uint64_t goal,
+			       uint32_t take_ppm, uint64_t *settle);
 /* The aim of the band: min_change above goal, capped at H_i (step.c). */
 uint64_t policy_band_aim(const struct policy_params *p,
 			 const struct policy_dom *d, uint64_t goal);
+/* Whether W_i and g_i size this domain (need = estimate and an
+ * estimate in its report); otherwise today's MC_i and A_i. */
+static inline bool policy_uses_need(const struct policy_params *p, const struct policy_dom *d)
+{
+	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS);
+}
 /* need.c: W*_i (W_i and, while growing without swap room, its OOM
  * margin) and the part of it that is need now
  * (design.md §Growth is never cut, "The margin after the needs"). */

@@ -63,7 +63,8 @@ uint64_t policy_band_aim(const struct policy_params *p,
 }
 
 enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
-				int64_t back, int64_t up, int64_t lack)
+				int64_t back, int64_t up, int64_t lack,
+				int64_t pages)
 {
 	/* Below the reserve, the band yields only what the host lacks
 	 * (design.md §A step ahead and the boot grace, "Below the reserve"). */
@@ -72,8 +73,21 @@ enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
 
 	/* Above the reserve but short of what the growing domains' aims
 	 * take: the decreases fund them in one write each. */
-	if (band == POLICY_BAND_KEEP)
-		return free_u < up ? POLICY_BAND_FUND : band;
+	if (band == POLICY_BAND_KEEP) {
+		if (free_u >= up)
+			return band;
+		/* A guest that pages (W_i and its rise ahead above what the
+		 * domains hold add up to min_change) waits on memory the keep strands: a donor
+		 * up to 2 min_change above its goal was kept, and with a few
+		 * donors that is more than the pager lacks while Step 4 counts
+		 * it as free (boot-overcommit's i2 paged 27 MiB for 4 s with
+		 * five donors 11-27 MiB above their goals). fund_to_goal: the
+		 * donors give that lack back, toward their goals, in one
+		 * write each (fund_goal.c). */
+		if (p->fund_to_goal && pages >= (int64_t)p->min_change_kb)
+			return POLICY_BAND_FUND_GOAL;
+		return POLICY_BAND_FUND;
+	}
 	/* Below the reserve too, a guest that pages waits on the decreases
 	 * (grants come out of free memory above the reserve alone, apply.c;
 	 * the early cycle only grants): once the needs W_i above what their
@@ -90,23 +104,36 @@ enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
 
 uint64_t policy_band_step(const struct policy_params *p,
 			  const struct policy_dom *d, uint64_t goal,
-			  enum policy_band band, uint64_t *settle)
+			  enum policy_band band, uint32_t take_ppm,
+			  uint64_t *settle)
 {
 	/* Below the reserve the band is memory the host needs back: walk
 	 * to the aim while that gives it back, else to the goal, as
 	 * self-adjustment does. */
 	uint64_t b = d->target_kb;
 	bool fund = band == POLICY_BAND_FUND || band == POLICY_BAND_AIM_FUND ||
-		    band == POLICY_BAND_GOAL_FUND;
+		    band == POLICY_BAND_GOAL_FUND || band == POLICY_BAND_FUND_GOAL;
 	uint64_t aim = band == POLICY_BAND_GOAL || band == POLICY_BAND_GOAL_FUND ?
 		       goal : policy_band_aim(p, d, goal);
-	uint64_t keep = band == POLICY_BAND_KEEP || band == POLICY_BAND_FUND ?
+	uint64_t keep = band == POLICY_BAND_KEEP || band == POLICY_BAND_FUND ||
+			band == POLICY_BAND_FUND_GOAL ?
 			2 * policy_page_down(p->min_change_kb)
 						 : aim - goal;
 
 	*settle = aim;
 	if (goal > b)
 		return aim;
+	if (band == POLICY_BAND_FUND_GOAL) {
+		/* FUND's move (the aim, beyond the keep), or the pagers'
+		 * share of the keep, whichever gives more back. */
+		uint64_t s, t = policy_fund_goal_step(p, d, goal, take_ppm, &s);
+
+		if (b - goal <= keep || t < aim) {
+			*settle = s;
+			return t;
+		}
+		return aim;
+	}
 	if (b - goal <= keep) {
 		*settle = b;   /* kept: no move, the domain is where it should be */
 		return b;

@@ -239,6 +239,76 @@ static void test_below_the_reserve_to_the_goal_in_one_write(void **state)
 	}
 }
 
+/* A guest that pages waits on the band's keep (design.md §A step ahead
+ * and the boot grace, "A guest that pages"; boot-overcommit's i2 at
+ * 315 s): nothing free above the reserve, five donors each 24 MiB above
+ * its goal of 320 (within the 2 min_change kept), a guest whose W (330
+ * MiB) is above the 300 it holds. Abundant (F_U 0 >= 5 x -24 + 94), and
+ * the grower's aim takes more than is free (FUND), but the keep held
+ * every donor, so nothing moved. With fund_to_goal the four donors whose
+ * free swap (200 MiB) holds their gap and keep (64 + 24) give back what
+ * the pager lacks, 30 MiB, 7.5 of each one's 24 (336.5 MiB, one write
+ * each); the swapless fifth keeps its keep, which carries its next jump
+ * (growing-adopted's s2); a pager that lacks more than they hold above
+ * their goals takes them to their goals; a guest short of its gap only
+ * (W 290 in 300) does not fire it. */
+static void test_a_guest_that_pages_takes_the_keep(void **state)
+{
+	struct policy_dom d[6];
+	struct policy_decision o[6];
+	struct policy_cycle cycle;
+	uint64_t back = 0;
+
+	for (unsigned i = 0; i < 4; i++)
+		d[i] = est_swap_dom(i + 1, 344 * MIB, 256 * MIB);
+	d[4] = est_dom(5, 344 * MIB, 256 * MIB);
+	d[5] = est_dom(6, 300 * MIB, 330 * MIB);
+
+	params.fund_to_goal = false;
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 5; i++) {
+		assert_int_equal(o[i].goal_kb, 320 * MIB);
+		assert_false(o[i].has_write);
+		assert_int_equal(o[i].target_kb, 344 * MIB);
+	}
+
+	params.fund_to_goal = true;
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_true(o[i].has_write);
+		assert_int_equal(o[i].write_kb, 344 * MIB - 7680);
+		back += 344 * MIB - o[i].write_kb;
+	}
+	assert_int_equal(back, 30 * MIB);
+	assert_false(o[4].has_write);
+	assert_int_equal(o[4].target_kb, 344 * MIB);
+	/* Nothing is free yet: the pager is granted once it comes back. */
+	assert_false(o[5].has_write && o[5].write_kb > 300 * MIB);
+
+	/* It lacks 200 MiB (W 500): the donors with swap to their goals,
+	 * and the host stays abundant only while the goals cover it, so
+	 * give them the room (free 100 MiB above the reserve, the aim 516
+	 * beyond it). */
+	d[5] = est_dom(6, 300 * MIB, 500 * MIB);
+	d[5].gap_kb = 0;
+	run_cycle(&params, 100 * (int64_t)MIB, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_true(o[i].has_write);
+		assert_int_equal(o[i].write_kb, 320 * MIB);
+	}
+	assert_false(o[4].has_write);
+
+	/* Short of its gap only: the keep holds, as without the key. */
+	d[5] = est_dom(6, 300 * MIB, 290 * MIB);
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 5; i++)
+		assert_false(o[i].has_write);
+}
+
 /* A ramp of 4 MiB a cycle for 60 cycles: one write per min_change of
  * growth at most (the old rule wrote every cycle), and the target never
  * below the goal. */
@@ -369,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup(test_decrease_that_funds_growth_is_one_write, setup),
 		cmocka_unit_test_setup(test_below_the_reserve_growth_is_funded_in_one_write, setup),
 		cmocka_unit_test_setup(test_below_the_reserve_to_the_goal_in_one_write, setup),
+		cmocka_unit_test_setup(test_a_guest_that_pages_takes_the_keep, setup),
 		cmocka_unit_test_setup(test_ramp_written_once_per_min_change, setup),
 		cmocka_unit_test_setup(test_jitter_not_written, setup),
 		cmocka_unit_test_setup(test_step_ahead_stops_at_max, setup),
