@@ -156,6 +156,10 @@ struct policy_params {
 	 * the load was last there no longer ago than its time down (and a
 	 * quarter, and comeback_window_s). 0: off. */
 	uint32_t comeback_recur_s;
+	/* need = estimate: while a swapless domain's load recurs to a level
+	 * (comeback_recur_s), the level and its margin are its need now and
+	 * its no-shrink floor (recur_hold.c). */
+	bool recur_hold;
 	/* need = estimate: how long a jump of W_i (policy/jump.h) counts as
 	 * part of a spike its peers share (used by the daemon:
 	 * policy_dom.jump_kb; design.md §Scarce mode from the estimated need,
