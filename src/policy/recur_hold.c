@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A level held (recur_hold; design.md §Scarce mode from the estimated
- * need, "A level held"). A swapless guest whose load recurs to a level
+ * A level held (recur_hold;
+ * design.md §Scarce mode from the estimated need, "A level held").
+ * A swapless guest whose load recurs to a level
  * its gap cannot hold (POLICY_IN_RECUR: a saw-tooth or a square wave
  * faster or slower than the sample; policy_need_held_kb()) has the
  * level as its need in scarce mode's tiers, but its no-shrink floor
