@@ -157,8 +157,9 @@ struct policy_params {
 	 * quarter, and comeback_window_s). 0: off. */
 	uint32_t comeback_recur_s;
 	/* need = estimate: while a swapless domain's load recurs to a level
-	 * (comeback_recur_s), the level and its margin are its need now and
-	 * its no-shrink floor (recur_hold.c). */
+	 * (comeback_recur_s), the level and its margin are its need now
+	 * (recur_margin) and its no-shrink floor (recur_hold; recur_hold.c). */
+	bool recur_margin;
 	bool recur_hold;
 	/* need = estimate: how long a jump of W_i (policy/jump.h) counts as
 	 * part of a spike its peers share (used by the daemon:

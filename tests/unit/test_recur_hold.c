@@ -1,24 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A level held (recur_hold, src/policy/recur_hold.c; design.md §Scarce
- * mode from the estimated need, "A level held"): while a swapless
- * guest's load recurs to a level its gap cannot hold, the level with
- * the margin its need has above W_i is its need now and its no-shrink
- * floor, so that a low sample between two teeth does not cut what it
- * holds of the level; off, with swap, or a level the gap holds: as
- * before.
+ * A level's margin and a level held (recur_margin, recur_hold,
+ * src/policy/recur_hold.c; design.md §Scarce mode from the estimated
+ * need, "A level held"): while a swapless guest's load recurs to a
+ * level its gap cannot hold, the level with the margin its need has
+ * above W_i is its need now (recur_margin), so that its top and low
+ * samples ask alike, and its no-shrink floor (recur_hold), so that a low
+ * sample between two teeth does not cut what it holds of the level; off,
+ * with swap, or a level the gap holds: as before.
  */
 #include "test_policy_util.h"
 
 #include "policy/solve.h"
 
-/* No reserve, no slack; the key as asked. */
-static void setup(struct policy_params *p, bool on)
+/* No reserve, no slack; the keys as asked. */
+static void setup2(struct policy_params *p, bool margin, bool hold)
 {
 	policy_params_default(p);
 	p->reserve_kb = 0;
 	p->need_slack_pct = 0;
-	p->recur_hold = on;
+	p->recur_margin = margin;
+	p->recur_hold = hold;
+}
+
+/* recur_hold as asked, recur_margin at its default. */
+static void setup(struct policy_params *p, bool hold)
+{
+	setup2(p, true, hold);
 }
 
 /* dom 1: swapless, holds 200 MiB of a level of 200 its load recurs to,
@@ -58,8 +66,14 @@ static void test_need_now(void **state)
 	d.swap_free_kb = 16 * MIB;
 	assert_int_equal(policy_recur_need_kb(&p, &d, 100 * MIB), 100 * MIB);
 	d = recurring();
+	/* the floor only with recur_hold; neither key: the bare need */
+	assert_int_equal(policy_recur_floor_kb(&p, &d, 140 * MIB), 240 * MIB);
 	setup(&p, false);
-	assert_int_equal(policy_recur_need_kb(&p, &d, 100 * MIB), 100 * MIB);
+	assert_true(p.recur_margin);
+	assert_int_equal(policy_recur_need_kb(&p, &d, 140 * MIB), 240 * MIB);
+	assert_int_equal(policy_recur_floor_kb(&p, &d, 140 * MIB), 140 * MIB);
+	setup2(&p, false, false);
+	assert_int_equal(policy_recur_need_kb(&p, &d, 140 * MIB), 140 * MIB);
 }
 
 /* Scarce, dom 2 (holds 400, needs 600, swap) short: off, the low sample
@@ -92,9 +106,10 @@ static void test_floor_held(void **state)
 	assert_int_equal(out[0].floor_kb, 150 * MIB);
 }
 
-/* A killed swapless guest (its OOM room as need while growing): the top
- * sample (W at the level) and a low one ask the same target, so the
- * teeth write nothing; off, the low sample asks less. */
+/* A killed swapless guest (its OOM room as need while growing): with
+ * recur_margin (with or without recur_hold) the top sample (W at the
+ * level) and a low one ask the same target, so the teeth write nothing;
+ * with neither, the low sample asks the bare level, less by its room. */
 static void test_top_and_low_alike(void **state)
 {
 	struct policy_params p;
@@ -105,8 +120,8 @@ static void test_top_and_low_alike(void **state)
 
 	d[0].flags |= POLICY_IN_GROWING | POLICY_IN_OOM_MIN;
 	d[0].actual_kb = d[0].target_kb = 264 * MIB;
-	for (int on = 0; on < 2; on++) {
-		setup(&p, on);
+	for (int on = 0; on < 3; on++) {
+		setup2(&p, on > 0, on > 1);
 		d[0].ws_kb = 200 * MIB;         /* the top sample */
 		d[0].flags &= ~POLICY_IN_RECUR; /* recur_kb is above W only */
 		decide(&p, 100 * MIB, d, 2, out, &cycle);
