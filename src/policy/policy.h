@@ -161,6 +161,9 @@ struct policy_params {
 	 * (recur_margin) and its no-shrink floor (recur_hold; recur_hold.c). */
 	bool recur_margin;
 	bool recur_hold;
+	/* ... only for a domain that jumped in this percent of its past
+	 * spike windows or more (0: any) */
+	uint32_t recur_hold_rate_pct;
 	/* need = estimate: how long a jump of W_i (policy/jump.h) counts as
 	 * part of a spike its peers share (used by the daemon:
 	 * policy_dom.jump_kb; design.md §Scarce mode from the estimated need,

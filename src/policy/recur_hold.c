@@ -16,9 +16,10 @@
  * cut between two teeth to fund the others: there the low sample's
  * floor was what the tiers left it when tier 1 did not fit, the next
  * tooth found it short and killed it, and the top sample raised it
- * again (s2: 179 kills, a write up and down at nearly every tooth). The
- * level lapses as the recurrence does (comeback.c's recur(): a load
- * that stays low longer than its period).
+ * again (s2: 179 kills, a write up and down at nearly every tooth), for
+ * a load that recurs faster than the loop follows (fast()). The level
+ * lapses as the recurrence does (comeback.c's recur(): a load that
+ * stays low longer than its period).
  */
 #include "policy/solve.h"
 
@@ -42,8 +43,27 @@ uint64_t policy_recur_need_kb(const struct policy_params *p,
 	return p->recur_margin || p->recur_hold ? level_kb(p, d, now) : now;
 }
 
+/* A guest watched for less than a minute of spike windows has no rate
+ * yet (spike.c's OWN_RATE_MIN_WINDOWS). */
+#define RATE_MIN_WINDOWS 6
+
+/* Whether d's load recurs faster than the loop follows: it jumped
+ * beyond its gap (jump.h) in at least recur_hold_rate_pct of its past
+ * spike windows. A saw-tooth of a second or a few (saw-sample's s2)
+ * jumps in nearly every window; a random walk whose levels repeat by
+ * chance (balloon-stuck's s5, every 20 s) or a cron's minute do not,
+ * and a floor at their highs made the others page for them. */
+static bool fast(const struct policy_params *p, const struct policy_dom *d)
+{
+	if (!p->recur_hold_rate_pct)
+		return true;
+	/* jump_past <= jump_seen <= JUMP_PAST (60): no overflow */
+	return d->jump_seen >= RATE_MIN_WINDOWS &&
+	       d->jump_past * 100 >= p->recur_hold_rate_pct * d->jump_seen;
+}
+
 uint64_t policy_recur_floor_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t now)
 {
-	return p->recur_hold ? level_kb(p, d, now) : now;
+	return p->recur_hold && fast(p, d) ? level_kb(p, d, now) : now;
 }

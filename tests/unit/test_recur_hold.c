@@ -30,13 +30,16 @@ static void setup(struct policy_params *p, bool hold)
 }
 
 /* dom 1: swapless, holds 200 MiB of a level of 200 its load recurs to,
- * sampled low (W 100); gap 64, so the level is beyond W + g. */
+ * sampled low (W 100); gap 64, so the level is beyond W + g. It jumped
+ * in 10 of its 12 past spike windows: faster than the loop follows. */
 static struct policy_dom recurring(void)
 {
 	struct policy_dom d = est_dom(1, 200 * MIB, 100 * MIB);
 
 	d.flags |= POLICY_IN_RECUR;
 	d.recur_kb = 200 * MIB;
+	d.jump_past = 10;
+	d.jump_seen = 12;
 	return d;
 }
 
@@ -74,6 +77,27 @@ static void test_need_now(void **state)
 	assert_int_equal(policy_recur_floor_kb(&p, &d, 140 * MIB), 140 * MIB);
 	setup2(&p, false, false);
 	assert_int_equal(policy_recur_need_kb(&p, &d, 140 * MIB), 140 * MIB);
+}
+
+/* recur_hold_rate_pct: the floor only for a load that jumped in that
+ * share of its past windows (50 % by default), after a minute of them;
+ * 0: any. The need now does not depend on the rate. */
+static void test_floor_rate(void **state)
+{
+	struct policy_params p;
+	struct policy_dom d = recurring();
+
+	setup(&p, true);
+	assert_int_equal(p.recur_hold_rate_pct, 50);
+	d.jump_past = 6;        /* 6 of 12: half */
+	assert_int_equal(policy_recur_floor_kb(&p, &d, 100 * MIB), 200 * MIB);
+	d.jump_past = 5;        /* a random walk's or a cron's rate */
+	assert_int_equal(policy_recur_floor_kb(&p, &d, 100 * MIB), 100 * MIB);
+	assert_int_equal(policy_recur_need_kb(&p, &d, 100 * MIB), 200 * MIB);
+	d.jump_past = d.jump_seen = 5;  /* watched for less than a minute */
+	assert_int_equal(policy_recur_floor_kb(&p, &d, 100 * MIB), 100 * MIB);
+	p.recur_hold_rate_pct = 0;
+	assert_int_equal(policy_recur_floor_kb(&p, &d, 100 * MIB), 200 * MIB);
 }
 
 /* Scarce, dom 2 (holds 400, needs 600, swap) short: off, the low sample
@@ -143,6 +167,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_need_now),
+		cmocka_unit_test(test_floor_rate),
 		cmocka_unit_test(test_floor_held),
 		cmocka_unit_test(test_top_and_low_alike),
 	};
