@@ -77,6 +77,9 @@ $(eval $(call policy_test,test_rise_ahead,tests/unit/test_rise_ahead.c))
 # A load that comes back: its window's peak is need now
 # (design.md §Scarce mode from the estimated need, "A load that comes back").
 $(eval $(call policy_test,test_comeback,tests/unit/test_comeback.c))
+# A level held: a recurring swapless load's level is need now and floor
+# (recur_hold; design.md §Scarce mode from the estimated need, "A level held").
+$(eval $(call policy_test,test_recur_hold,tests/unit/test_recur_hold.c))
 # A spike the peers show: a guest with swap keeps room for the jump a
 # quorum of its peers made
 # (design.md §Scarce mode from the estimated need, "A spike the peers show").

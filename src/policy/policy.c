@@ -98,7 +98,7 @@ static void derive(const struct policy_params *p, const struct policy_dom *d,
 		 * max(W_i, C_i + O_i) + g_i): what its programs were promised
 		 * leads what they touched (design.md §Growth is never cut). */
 		uint64_t w = policy_peak_keep_kb(p, d, policy_need_w_kb(p, d, false));
-		uint64_t now = policy_need_now_kb(p, d, false);
+		uint64_t now = policy_recur_floor_kb(p, d, policy_need_now_kb(p, d, false));
 
 		/* W_i + g_i, or the peak of a load that comes back + g_i. */
 		want = policy_need_held_kb(p, d, d->ws_kb) + policy_dom_gap_kb(p, d);
@@ -208,7 +208,7 @@ static uint64_t need_rungs(const struct policy_params *p,
 {
 	uint64_t w = policy_peak_keep_kb(p, d, policy_need_w_kb(p, d, true));
 	uint64_t keep = tier_floors(p, d, dv);
-	uint64_t plain = policy_need_now_kb(p, d, true);
+	uint64_t plain = policy_recur_need_kb(p, d, policy_need_now_kb(p, d, true));
 	uint64_t now = policy_need_held_kb(p, d, plain);
 	uint64_t held = d->target_kb < now ? d->target_kb : now;
 	/* A peak that comes back, or a level that recurs in force: what of

@@ -160,6 +160,14 @@ struct policy_params {
 	 * the load was last there no longer ago than its time down (and a
 	 * quarter, and comeback_window_s). 0: off. */
 	uint32_t comeback_recur_s;
+	/* need = estimate: while a swapless domain's load recurs to a level
+	 * (comeback_recur_s), the level and its margin are its need now
+	 * (recur_margin) and its no-shrink floor (recur_hold; recur_hold.c). */
+	bool recur_margin;
+	bool recur_hold;
+	/* ... only for a domain that jumped in this percent of its past
+	 * spike windows or more (0: any) */
+	uint32_t recur_hold_rate_pct;
 	/* need = estimate: how long a jump of W_i (policy/jump.h) counts as
 	 * part of a spike its peers share (used by the daemon:
 	 * policy_dom.jump_kb; design.md §Scarce mode from the estimated need,

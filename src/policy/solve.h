@@ -229,6 +229,14 @@ uint64_t policy_spike_spare_kb(const struct policy_params *p,
 			       const struct policy_spike *s,
 			       const struct policy_dom *d, uint64_t sf);
 /* w, or the peak W_i held for a load that comes back (need.c). */
+/* recur_margin (or recur_hold): a swapless domain's need now while its
+ * load recurs to a level its gap cannot hold: the level with the margin
+ * `now` has above W_i (recur_hold.c); else `now`. */
+uint64_t policy_recur_need_kb(const struct policy_params *p,
+			      const struct policy_dom *d, uint64_t now);
+/* recur_hold: the same as its no-shrink floor's need; else `now`. */
+uint64_t policy_recur_floor_kb(const struct policy_params *p,
+			       const struct policy_dom *d, uint64_t now);
 uint64_t policy_need_held_kb(const struct policy_params *p,
 			     const struct policy_dom *d, uint64_t w);
 /* Whether the load an OOM kill raised d's minimum for is gone: not
