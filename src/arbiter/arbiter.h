@@ -114,6 +114,11 @@ struct dom {
 	uint64_t min_kb, max_kb;
 	double shares;
 	bool bad_bounds;             /* min_kb > max_kb: not managed */
+	/* Its size at adoption as the toolstack created it (created.c) */
+	uint64_t created_kb;         /* 0: unknown */
+	bool created_known;          /* decided: from memory/target or the state */
+	bool created_saved;          /* memory/membal_state holds it */
+	bool min_created;            /* min_kb is created_kb, below min_mb */
 
 	/* guest safety */
 	bool have_oom;

@@ -56,6 +56,12 @@ void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now);
  * (at most once per GROWTH_SAVE_MS each), before the cycle's writes. */
 void arbiter_growth_persist(struct arbiter *a, uint64_t now);
 
+/* created.c: the size a domain was created with bounds its default
+ * minimum (`min_created`). After load_state() in the adoption: decides
+ * d->created_kb, re-applies the rules, saves the state when its created
+ * word is due. */
+void arbiter_created_adopt(struct arbiter *a, struct dom *d, uint64_t now);
+
 /* gap_learn.c: the learned gap (design.md §The learned gap) */
 /* [domain NAME] headroom over [policy] headroom. */
 void dom_gap_rules(struct dom *d, const struct arbiter_config *c);

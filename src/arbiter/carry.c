@@ -72,7 +72,14 @@ int carry_apply(struct arbiter *a, struct dom *d, const char *text)
 	if (ignored)
 		log_notice("domain %u (%s): state import: %u word(s) this version does not know, ignored",
 			   d->domid, d->name, ignored);
+	uint64_t created_kb = d->created_kb;
+
 	state_to_dom(&s, now, wall_s(), d);
+	/* The source's creation size, when it says one (a migrated domain
+	 * arrives at the source's target); else what the adoption saw. */
+	if (!s.created_kb)
+		d->created_kb = created_kb;
+	arbiter_apply_rules(a, d);
 	arbiter_save_state(a, d, now);
 	log_notice("domain %u (%s): state imported: %s", d->domid, d->name, text);
 	return 0;

@@ -27,6 +27,8 @@ struct manage_verdict {
 	 * is never managed). */
 	bool admitted;
 	uint64_t min_kb, max_kb;     /* L_i, H_i */
+	/* L_i is the creation size, below [policy] min_mb (`min_created`). */
+	bool min_created;
 	double shares;               /* S_i */
 	/* min above max: the maximum cannot be trusted (static-max unknown
 	 * or tiny), so the domain is not managed at all. The minimum is
@@ -36,10 +38,19 @@ struct manage_verdict {
 	bool bad_bounds;
 };
 
-/* static_max_kb 0: unknown, then maxmem_kb bounds H_i (0 too: no cap). */
+/* static_max_kb 0: unknown, then maxmem_kb bounds H_i (0 too: no cap).
+ * created_kb: the domain's size (target units) when membal first saw it,
+ * as the toolstack created it; 0 unknown. */
 void manage_rule(const struct arbiter_config *c, const char *name,
 		 enum hv_dom_type type, uint64_t static_max_kb,
-		 uint64_t maxmem_kb, struct manage_verdict *out);
+		 uint64_t maxmem_kb, uint64_t created_kb, struct manage_verdict *out);
+
+/* L_i when the domain has no [domain] min_mb of its own: [policy]
+ * min_mb, and under `min_created` at most the size it was created with
+ * (an administrator who made a 96 MiB guest does not expect it lifted to
+ * 128 MiB; it still grows by demand like any guest). One function for the
+ * daemon and membal-sim's floors. */
+uint64_t manage_default_min_kb(const struct policy_params *p, uint64_t created_kb);
 
 /* The verdict's `admitted` alone (no bounds). */
 bool manage_admitted(const struct arbiter_config *c, const char *name,

@@ -21,6 +21,9 @@ void state_format(const struct dom_state *s, char *buf, size_t size)
 	if (s->oom_kill_kb && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " oom_kill_kb=%llu",
 				      (unsigned long long)s->oom_kill_kb);
+	if (s->created_kb && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " created_kb=%llu",
+				      (unsigned long long)s->created_kb);
 	if (s->have_growth && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " growth=%llu:%llu:%llu:%llu",
 				      (unsigned long long)s->grew_at_s,
@@ -106,6 +109,7 @@ int state_parse(const char *text, struct dom_state *out)
 {
 	char buf[STATE_TEXT_MAX * 2 + 1], *save = NULL;
 	uint64_t min_kb = 0, until = 0, gap_kb = 0, maxcap_kb = 0, kill_kb = 0;
+	uint64_t created_kb = 0;
 	int hold = -1;
 	bool ok = true, have_gap_kb = false, have_prices = false, have_growth = false;
 	bool have_kill = false;
@@ -131,6 +135,8 @@ int state_parse(const char *text, struct dom_state *out)
 			ok = parse_u64(tok + 10, 1, POLICY_KB_MAX, &maxcap_kb) == PARSE_OK;
 		else if (!strncmp(tok, "oom_kill_kb=", 12) && !have_kill)
 			ok = have_kill = parse_u64(tok + 12, 1, POLICY_KB_MAX, &kill_kb) == PARSE_OK;
+		else if (!strncmp(tok, "created_kb=", 11) && !created_kb)
+			ok = parse_u64(tok + 11, 1, POLICY_KB_MAX, &created_kb) == PARSE_OK;
 		else if (!strncmp(tok, "gap_kb=", 7) && !have_gap_kb)
 			ok = have_gap_kb = parse_u64(tok + 7, 0, POLICY_KB_MAX, &gap_kb) == PARSE_OK;
 		else if (!strncmp(tok, "gap_prices=", 11) && !have_prices)
@@ -151,6 +157,7 @@ int state_parse(const char *text, struct dom_state *out)
 		out->lead_min_kb = growth.lead_min_kb;
 	}
 	out->maxcap_kb = maxcap_kb;
+	out->created_kb = created_kb;
 	out->have_gap = have_gap_kb;
 	out->gap_kb = gap_kb;
 	if (have_prices)
@@ -186,7 +193,8 @@ int state_parse_export(const char *text, struct dom_state *out, unsigned *ignore
 	known[0] = '\0';
 	for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		bool ours = !strncmp(tok, "hold=", 5) || !strncmp(tok, "oom_min_kb=", 11) ||
-			    !strncmp(tok, "oom_until=", 10) || !strncmp(tok, "oom_kill_kb=", 12);
+			    !strncmp(tok, "oom_until=", 10) || !strncmp(tok, "oom_kill_kb=", 12) ||
+			    !strncmp(tok, "created_kb=", 11);
 
 		if (!ours) {
 			if (!foreign_word(tok))
@@ -210,6 +218,7 @@ void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
 	out->oom_min_kb = left ? d->oom_min_kb : 0;
 	out->oom_until_s = left ? wall_s + left : 0;
 	out->maxcap_kb = d->cap_kb;
+	out->created_kb = d->min_created ? d->created_kb : 0;
 	out->oom_kill_kb = left ? d->oom_kill_kb : 0;
 	out->have_gap = false;   /* state_gap_of_dom() adds it */
 	out->have_growth = false;   /* and state_growth_of_dom() this */
@@ -221,6 +230,10 @@ bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
 	d->hold_manual = s->hold == HOLD_MANUAL;
 	d->hold_paused = s->hold == HOLD_PAUSED;
 	d->cap_saved_kb = s->maxcap_kb;   /* maxcap_adopt() checks it against Xen */
+	/* A state without the word: unknown, L_i = min_mb (created.h). */
+	d->created_kb = s->created_kb;
+	d->created_known = true;
+	d->created_saved = s->created_kb != 0;
 	if (s->oom_until_s > wall_s && s->oom_min_kb) {
 		d->oom_min_kb = s->oom_min_kb;
 		d->oom_until_ms = now + (s->oom_until_s - wall_s) * 1000;

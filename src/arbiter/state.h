@@ -5,6 +5,7 @@
  *
  *   hold=none|manual|paused oom_min_kb=N oom_until=S [maxcap_kb=M]
  *   [oom_kill_kb=K] [growth=T:W:C:L] [gap_kb=G gap_prices=I:P,...]
+ *   [created_kb=C]
  *
  * The maxcap word (maxcap.h) is an administrator's maxmem in force, as
  * Xen keeps it (KiB): a restarted arbiter that finds Xen still holding it
@@ -30,6 +31,12 @@
  * began. Without it a restarted arbiter would take a growing swapless
  * guest's level for a level and drop its OOM margin. Optional: a value
  * written before it existed still loads; export leaves it out.
+ *
+ * The created word (created.h) is the domain's size when membal first
+ * saw it, written while it bounds L_i below [policy] min_mb
+ * (`min_created`): a restarted arbiter reads a memory/target the policy
+ * has moved since. Optional; a state without it leaves the creation size
+ * unknown (L_i = min_mb), the old rule.
  *
  * S in seconds of CLOCK_REALTIME: the monotonic clock does not survive a
  * restart of dom0's userspace, wall time does. Without it a restarted
@@ -59,6 +66,7 @@ struct dom_state {
 	uint64_t gap_kb;
 	int32_t gap_price[GAP_ACTIONS];
 	uint64_t maxcap_kb;      /* the maxcap word; 0 when none */
+	uint64_t created_kb;     /* the created word; 0 when none */
 	bool have_growth;        /* the growth word */
 	uint64_t grew_at_s;      /* wall clock of the last counted rise */
 	uint64_t growth_base_kb[GROWTH_FIGURES];

@@ -249,6 +249,7 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	arbiter_apply_rules(a, d);
 	if (!ho.listed || ho.has_state)
 		load_state(a, d, now);
+	arbiter_created_adopt(a, d, now);   /* L_i by its creation size */
 	/* Its maxmem: ours, libxl's or an administrator's (maxcap.h); once a domain */
 	if (!d->mm_known)
 		arbiter_maxcap_changed(a, d, maxcap_adopt(d, d->hv.max_kb, d->cap_saved_kb),
@@ -580,9 +581,8 @@ void arbiter_sync_xenstore(struct arbiter *a, uint64_t now)
 			read_target(a, d, now);
 		if (a->xs && d->per_key_own_events)
 			own_handover_events(a, d, now);
-		if (a->xs && (d->value_dirty || d->probe_dirty)) {
+		if (a->xs && (d->value_dirty || d->probe_dirty))
 			read_value(a, d, now);
-		}
 		if (a->xs && d->report_dirty) {
 			read_report(a, d, now);   /* reads the stamp too */
 			d->stamp_dirty = false;

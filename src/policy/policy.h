@@ -176,6 +176,8 @@ struct policy_params {
 	/* Defaults for domains without their own [domain] section; the
 	 * daemon resolves them into each policy_dom. max_kb 0: static-max. */
 	uint64_t min_kb;
+	/* min_kb at most the domain's creation size (arbiter/manage.h). */
+	bool min_created;
 	uint64_t max_kb;
 	double shares;
 	/* The learned gap (policy/gap.h): used by the daemon, which puts

@@ -115,6 +115,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, for a domain that holds more than its goal (W + gap), the PSI figure `psi_no_shrink` is compared with is the lower of the report's `some avg10` and the share of time the guest stalled between its last two reports (`psi_some_total`): avg10 trails a stall that has ended by up to ten seconds (design.md §Guest keys); no: avg10 alone." },
 	{ "min_mb", CFG_MIB, P(min_kb), .umin = 0, .umax = MIB_MAX, .def = "128",
 	  .doc = "Default minimum of a domain; not above `max_mb`." },
+	{ "min_created", CFG_BOOL, P(min_created), .def = "no",
+	  .doc = "The default minimum `min_mb` is at most the size a domain had when membal first saw it (memory/target at adoption, kept in memory/membal_state across a restart): a guest created smaller is not lifted to `min_mb`, and still grows by demand. A `[domain]` `min_mb` is kept as written (design.md §Which domains are managed)." },
 	{ "max_mb", CFG_MIB, P(max_kb), .umin = 0, .umax = MIB_MAX, .def = "0",
 	  .doc = "Default maximum (0: the domain's static-max; never above it)." },
 	{ "shares", CFG_DOUBLE, P(shares), .min = POLICY_SHARES_MIN, .max = POLICY_SHARES_MAX, .def = "1",
