@@ -28,3 +28,72 @@ uint64_t policy_oom_fit_kb(const struct policy_params *p, const struct policy_do
 	}
 	return lo > other ? lo - other : 0;
 }
+
+/* A raise whose load is still there: the need now and the bump reach
+ * what the guest held at its kill (the level it was killed at). */
+bool policy_oom_fit_live(const struct policy_params *p, const struct policy_dom *d)
+{
+	uint64_t kill = d->oom_kill_kb ? d->oom_kill_kb
+		      : d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
+
+	return d->ws_kb + p->oom_bump_kb >= kill;
+}
+
+/* Keeps whole, smallest first, the raises of items whose liveness is
+ * `live` while they fit in *avail; drops the rest from their floors. */
+static uint64_t keep_whole(struct solve_item *items, size_t k, bool live,
+			   int64_t *avail, uint64_t sum_lo)
+{
+	for (;;) {
+		size_t best = k;
+
+		for (size_t i = 0; i < k; i++)
+			if (items[i].raise && items[i].live == live &&
+			    (best == k || items[i].raise < items[best].raise))
+				best = i;
+		if (best == k)
+			return sum_lo;
+		struct solve_item *it = &items[best];
+
+		if (*avail >= 0 && it->raise <= (uint64_t)*avail) {
+			*avail -= (int64_t)it->raise;
+		} else {
+			it->lo -= it->raise;
+			sum_lo -= it->raise;
+		}
+		it->raise = 0;
+	}
+}
+
+/*
+ * Stage 4 with oom_min_fit: drop only the raises the others need, each
+ * kept whole or dropped whole, smallest first (as loops_whole() serves
+ * the crash loops). First the floors without any raise; then the raises
+ * whose load is still at the killed level (without them the guest is
+ * killed again by its next rise); then what the unraised guests lack
+ * of their need swap cannot hold (tier 1's up - lo: a kill if not
+ * served); then the raises of loads that have fallen. Dropping every
+ * raise (session 20, break20) gained kills on four rows. A dropped
+ * raise leaves the floor, not the cap: the guest competes for it by
+ * price. Returns the floors' new sum.
+ */
+uint64_t policy_oom_fit_drop(struct solve_item *items, size_t k, int64_t M,
+			     uint64_t sum_lo)
+{
+	uint64_t lack = 0, raises = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		struct solve_item *it = &items[i];
+
+		if (it->raise > it->lo)
+			it->raise = it->lo;
+		raises += it->raise;
+		if (!it->raise && it->est && it->up > it->lo)
+			lack += it->up - it->lo;
+	}
+	int64_t avail = M - (int64_t)(sum_lo - raises);
+
+	sum_lo = keep_whole(items, k, true, &avail, sum_lo);
+	avail -= (int64_t)lack;
+	return keep_whole(items, k, false, &avail, sum_lo);
+}

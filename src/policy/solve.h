@@ -78,6 +78,7 @@ struct solve_item {
 	 * domain has without it (0: none, or the key off); dropped from lo
 	 * when the floors do not fit M (solve_infeasible()). */
 	uint64_t raise;
+	bool live;         /* its load still at the killed level (oom_fit.c) */
 	bool est;
 	/* gap_swapless_first: the domain's free swap (SF_i), the part of
 	 * its gap (tier 6) it can page a rise into; the rest of the gap is
@@ -120,6 +121,13 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
  * cycle->shortfall_kb is set and true is returned. */
 bool solve_infeasible(struct policy_ctx *ctx, size_t k, int64_t M,
 		      struct policy_cycle *cycle);
+
+/* oom_min_fit in stage 4 (oom_fit.c): drops from items' floors (and
+ * caps) only as much of their raises as the others need; returns the
+ * floors' new sum (sum_lo: their sum now, above M). */
+bool policy_oom_fit_live(const struct policy_params *p, const struct policy_dom *d);
+uint64_t policy_oom_fit_drop(struct solve_item *items, size_t k, int64_t M,
+			     uint64_t sum_lo);
 
 /*
  * The paper's solver (Zhang et al., equations (3)-(4), Algorithm 3): balance

@@ -83,12 +83,44 @@ static void test_on_fits_unchanged(void **state)
 	assert_true(o[1].target_kb >= 400 * MIB);
 }
 
+/* Killed holding 350 MiB like killed(), but its load is still there
+ * (W_i = 330: with the bump, 64 MiB, it reaches the level of the kill). */
+static struct policy_dom live(uint32_t domid)
+{
+	struct policy_dom d = killed(domid);
+
+	d.ws_kb = 330 * MIB;
+	return d;
+}
+
+/* On, a live raise beside a fallen one: only the raises the others need
+ * go, whole, the live one last. Without the raises the floors are about
+ * 350 + 200 + 200; the live raise (about 50) fits with the peak's lack
+ * (200) only if the fallen one (about 200) goes. The live guest keeps
+ * its raised floor whole, the fallen one loses it, the peak gains. */
+static void test_on_live_raise_kept(void **state)
+{
+	struct policy_params p = need_params(false);
+	struct policy_dom d[3] = { live(1), killed(2), est_dom(3, 200 * MIB, 400 * MIB) };
+	struct policy_decision o[3];
+	struct policy_cycle cycle;
+
+	p.oom_min_fit = true;
+	decide(&p, 0, d, 3, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_true(o[0].target_kb >= 400 * MIB);
+	assert_true(o[1].target_kb < 400 * MIB);
+	assert_true(o[2].target_kb > 200 * MIB);
+	assert_true(o[0].target_kb + o[1].target_kb + o[2].target_kb <= 900 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_off_everyone_at_floor),
 		cmocka_unit_test(test_on_raises_dropped),
 		cmocka_unit_test(test_on_fits_unchanged),
+		cmocka_unit_test(test_on_live_raise_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
