@@ -333,8 +333,12 @@ static void perform(struct arbiter *a, size_t n, uint64_t now)
 {
 	/* Decreases first: the memory they release is what increases are
 	 * granted from (policy_apply never counted on it beyond F_h, but
-	 * the hypervisor needs it back before others balloon up). */
-	for (int pass = 0; pass < 2; pass++) {
+	 * the hypervisor needs it back before others balloon up). A
+	 * decrease not written leaves its promise standing, which the
+	 * increases were counted out of: they wait for the next cycle. */
+	bool unwritten = false;
+
+	for (int pass = 0; pass < 2 && !unwritten; pass++) {
 		for (size_t i = 0; i < n && a->xs; i++) {
 			struct dom *d = a->snap_dom[i];
 			const struct policy_decision *o = &a->dec[i];
@@ -344,9 +348,13 @@ static void perform(struct arbiter *a, size_t n, uint64_t now)
 				continue;
 			if ((pass == 0) != (o->write_kb < b))
 				continue;
-			write_target(a, d, o->write_kb, now, "");
+			if (write_target(a, d, o->write_kb, now, "") < 0 && pass == 0)
+				unwritten = true;
 		}
 	}
+	if (unwritten)
+		log_limited(LOG_WARNING, "arbiter:unwritten",
+			    "a decrease was not written: this cycle's increases wait for the next");
 }
 
 /* A target of ours above the domain's static-max, which a tool lowered
