@@ -61,6 +61,12 @@ void arbiter_growth_persist(struct arbiter *a, uint64_t now);
  * d->created_kb, re-applies the rules, saves the state when its created
  * word is due. */
 void arbiter_created_adopt(struct arbiter *a, struct dom *d, uint64_t now);
+/* A report taken (dom_report_accepted()): the rules again when the guest's
+ * swap comes or goes (manage_created_kb()). */
+void arbiter_created_report(struct arbiter *a, struct dom *d,
+			    const struct guest_figures *prev, uint64_t now);
+/* Its swap device's size by its last report; 0 none or unknown. */
+uint64_t dom_swap_kb(const struct dom *d);
 
 /* gap_learn.c: the learned gap (design.md §The learned gap) */
 /* [domain NAME] headroom over [policy] headroom. */

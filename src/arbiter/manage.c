@@ -33,6 +33,11 @@ uint64_t manage_default_min_kb(const struct policy_params *p, uint64_t created_k
 								       : p->min_kb;
 }
 
+uint64_t manage_created_kb(uint64_t created_kb, uint64_t swap_kb)
+{
+	return swap_kb ? created_kb : 0;
+}
+
 void manage_rule(const struct arbiter_config *c, const char *name,
 		 enum hv_dom_type type, uint64_t static_max_kb,
 		 uint64_t maxmem_kb, uint64_t created_kb, struct manage_verdict *v)

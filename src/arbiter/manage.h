@@ -52,6 +52,16 @@ void manage_rule(const struct arbiter_config *c, const char *name,
  * daemon and membal-sim's floors. */
 uint64_t manage_default_min_kb(const struct policy_params *p, uint64_t created_kb);
 
+/* The creation size that rule may take: a guest with swap's (swap_kb, its
+ * swap device's size, > 0), else 0 (unknown: min_mb). A swapless guest
+ * whose load outgrows the size it was created with is killed where one
+ * with swap pages (tiny-huge: its kills 6 -> 18 with every guest at C_i,
+ * 4 with the swapless ones at min_mb; docs/evaluation.md, Session 20
+ * (created20)); 128 MiB is a margin it uses. One function for the daemon
+ * (the guest's reported swap_tot, unknown before its first report) and
+ * membal-sim's floors (the scenario's swap). */
+uint64_t manage_created_kb(uint64_t created_kb, uint64_t swap_kb);
+
 /* The verdict's `admitted` alone (no bounds). */
 bool manage_admitted(const struct arbiter_config *c, const char *name,
 		     enum hv_dom_type type);

@@ -377,7 +377,7 @@ static void take_report(struct arbiter *a, struct dom *d, int r,
 	}
 	if (heartbeat)
 		return;
-	dom_report_accepted(d, had_prev ? prev : NULL, now);
+	arbiter_created_report(a, d, had_prev ? prev : NULL, now);
 	if (guest_has(&d->fig, MK_OOM_KILLS)) {
 		const struct policy_params *p = &a->cfg.policy.params;
 		uint64_t kills = dom_oom_seen(d, d->fig.v[MK_OOM_KILLS], p->oom_bump_kb,

@@ -116,7 +116,7 @@ static const struct cfg_key policy_keys[] = {
 	{ "min_mb", CFG_MIB, P(min_kb), .umin = 0, .umax = MIB_MAX, .def = "128",
 	  .doc = "Default minimum of a domain; not above `max_mb`." },
 	{ "min_created", CFG_BOOL, P(min_created), .def = "no",
-	  .doc = "The default minimum `min_mb` is at most the size a domain had when membal first saw it (memory/target at adoption, kept in memory/membal_state across a restart): a guest created smaller is not lifted to `min_mb`, and still grows by demand. A `[domain]` `min_mb` is kept as written (design.md §Which domains are managed)." },
+	  .doc = "The default minimum `min_mb` is at most the size a domain had when membal first saw it (memory/target at adoption, kept in memory/membal_state across a restart): a guest created smaller, with swap, is not lifted to `min_mb`, and still grows by demand; a swapless guest (or one that has not reported its swap yet) keeps `min_mb`, a margin its load may need (killed, not paged, past its size). A `[domain]` `min_mb` is kept as written (design.md §Which domains are managed)." },
 	{ "max_mb", CFG_MIB, P(max_kb), .umin = 0, .umax = MIB_MAX, .def = "0",
 	  .doc = "Default maximum (0: the domain's static-max; never above it)." },
 	{ "shares", CFG_DOUBLE, P(shares), .min = POLICY_SHARES_MIN, .max = POLICY_SHARES_MAX, .def = "1",

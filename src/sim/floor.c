@@ -61,7 +61,7 @@ bool sim_guest_rule_at(const struct arbiter_config *c, const struct sim_guest_sp
 {
 	/* Created at what the arbiter reads in memory/target at adoption. */
 	manage_rule(c, g->name, g->type, sim_guest_top_kb(g, t_ms), 0,
-		    sim_dom_initial_target_kb(g), v);
+		    manage_created_kb(sim_dom_initial_target_kb(g), g->swap_kb), v);
 	return g->agent && manage_ok(v);
 }
 

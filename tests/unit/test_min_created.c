@@ -5,6 +5,8 @@
  *  - the rule: the default minimum is at most the creation size, an
  *    explicit [domain] min_mb is kept as written, off by default;
  *    membal-sim's floors take the same rule from the same function;
+ *  - only a guest with swap takes its creation size (manage_created_kb());
+ *    a swapless one keeps min_mb, in the arbiter and the floors alike;
  *  - memory/membal_state's created word, strictly parsed;
  *  - the closed loop: a 80 MiB guest on a short host is not lifted to
  *    128 MiB (it is without the key), and its minimum survives a restart
@@ -58,6 +60,12 @@ static void test_rule(void **state)
 	/* A 96 MiB guest that cannot grow (static-max 96) is now managed. */
 	manage_rule(&c, "t", HV_TYPE_PV, 96 * MiB, 0, 96 * MiB, &v);
 	assert_true(manage_ok(&v));
+	/* The size the rule takes: a guest with swap's, else unknown. */
+	assert_int_equal(manage_created_kb(96 * MiB, 64 * MiB), 96 * MiB);
+	assert_int_equal(manage_created_kb(96 * MiB, 0), 0);
+	manage_rule(&c, "t", HV_TYPE_PV, 144 * MiB, 0, manage_created_kb(96 * MiB, 0), &v);
+	assert_int_equal(v.min_kb, 128 * MiB);
+	assert_false(v.min_created);
 	/* Off by default: min_mb, and that guest has bad bounds. */
 	load(&c, "");
 	assert_false(c.policy.params.min_created);
@@ -178,6 +186,38 @@ static void test_loop_restart(void **state)
 	stop(e);
 }
 
+/* The same host, t swapless: its 128 MiB is a margin it may need (a load
+ * past 80 MiB kills it where one with swap pages): min_mb, as in the
+ * floors; its size is saved all the same (swap may come later). */
+#define SHORT_HOST_SWAPLESS \
+	"[host]\ntotal_mb = 1280\ndom0_mb = 512\n" \
+	"[guest big]\nmemory_mb = 512\nstatic_max_mb = 2048\nswap_mb = 512\n" \
+	"workload = const:1500\n" \
+	"[guest t]\nmemory_mb = 80\nstatic_max_mb = 160\nworkload = const:8\n"
+
+static void test_loop_swapless(void **state)
+{
+	struct env *e = loop_start("membal-minc", SHORT_HOST_SWAPLESS, SIM_AGENTS_INPROCESS,
+				   "[policy]\nmin_created = yes\n");
+	const struct sim_guest_spec *g = &e->sc.guests[1];
+	struct manage_verdict v;
+	char *text;
+
+	(void)state;
+	run(e, 40);
+	assert_int_equal(e->a.by_domid[2]->created_kb, 80 * MiB);
+	assert_int_equal(e->a.by_domid[2]->min_kb, 128 * MiB);
+	assert_false(e->a.by_domid[2]->min_created);
+	assert_true(e->a.by_domid[2]->target_kb >= 128 * MiB);
+	assert_true(sim_guest_rule(&e->cfg, g, &v));
+	assert_int_equal(v.min_kb, e->a.by_domid[2]->min_kb);
+	text = xsio_read_state(e->h0, 2);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "created_kb=81920"));
+	free(text);
+	stop(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_state_word),
 		cmocka_unit_test(test_loop_off),
 		cmocka_unit_test(test_loop_restart),
+		cmocka_unit_test(test_loop_swapless),
 	};
 
 	log_set_level(LOG_ERR);
