@@ -43,6 +43,19 @@ uint64_t policy_peak_keep_kb(const struct policy_params *p,
 	return keep > w ? keep : w;
 }
 
+/* All levels or none, as a crash loop's raise in tier 1 (loops_whole(),
+ * solve_tiers.c): a level is worth keeping only while the host can carry
+ * every guest's goal with it. On a host short of them the levels go to
+ * the tiers' margins, where they took the gaps of swapless guests and
+ * the OOM raises' room (growing-adopted 24 -> 28 kills, many-small-one-
+ * big 13 -> 17: docs/evaluation.md, "Session 20: kills of jumpy guests
+ * that membal shrinks (ga20)"), and they turn an abundant host scarce:
+ * so a short host decides as without peak_hold. */
+bool policy_peak_short(const struct policy_params *p, bool short_)
+{
+	return p->peak_hold && short_;
+}
+
 /* A reservation is served out of what guests hold above their needs,
  * margins and slack (keep_kb(), policy.c): a level kept for a jump that
  * may come is none of those. Kept from it, a booting guest waited for

@@ -267,6 +267,9 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
  * its free swap, plus its gap, when that is more (peak_hold; w when off). */
 uint64_t policy_peak_keep_kb(const struct policy_params *p,
 			     const struct policy_dom *d, uint64_t w);
+/* Whether every guest's level is dropped this cycle (all or none):
+ * peak_hold on and the host short of every goal with the levels. */
+bool policy_peak_short(const struct policy_params *p, bool short_);
 /* p, or *q = p with peak_hold off (what a reservation leaves). */
 const struct policy_params *policy_peak_off(const struct policy_params *p,
 					    struct policy_params *q);
