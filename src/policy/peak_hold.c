@@ -16,12 +16,14 @@
  * adoption grace and the gaps), so it never starves another guest's need
  * now; it is never a floor.
  */
+#include "policy/jump.h"
 #include "policy/solve.h"
 
 uint64_t policy_peak_keep_kb(const struct policy_params *p,
 			     const struct policy_dom *d, uint64_t w)
 {
-	if (!p->peak_hold || !(d->flags & POLICY_IN_WS) || d->top_kb == 0)
+	if (!p->peak_hold || !(d->flags & POLICY_IN_WS) || d->top_kb == 0 ||
+	    !d->swap_tot_kb || d->jump_past < KILL_RISE_RANK)
 		return w;
 	uint64_t sf = d->swap_free_kb;
 	/* top_kb, swap_free_kb, the gap <= POLICY_KB_MAX (2^40): no overflow */
