@@ -14,7 +14,13 @@
  * its gap above it. Kept in its goal and, in scarce mode, in the tier of
  * margins (rung 4: after every domain's need now, before the slack, the
  * adoption grace and the gaps), so it never starves another guest's need
- * now; it is never a floor.
+ * now; it is never a floor. Only for a guest with swap whose load jumped
+ * beyond its gap in two windows lately (jump_past): a load that fell
+ * once (a failover's primary) kept its old level while its standby's
+ * climb starved (ha-failover: 3 -> 8 kills); a swapless guest's level
+ * that recurs is recur_hold's (recur_hold.c), and held here a swapless
+ * guest's ramp delayed a migration's reservation (migrate-in: lag 1.16x
+ * -> 3.06x). And all levels or none (policy_peak_short()).
  */
 #include "policy/jump.h"
 #include "policy/solve.h"
