@@ -58,10 +58,24 @@ uint64_t policy_peak_keep_kb(const struct policy_params *p,
  * the OOM raises' room (growing-adopted 24 -> 28 kills, many-small-one-
  * big 13 -> 17: docs/evaluation.md, "Session 20: kills of jumpy guests
  * that membal shrinks (ga20)"), and they turn an abundant host scarce:
- * so a short host decides as without peak_hold. */
-bool policy_peak_short(const struct policy_params *p, bool short_)
+ * so a short host decides as without peak_hold. Short includes room for
+ * the largest rise a guest has shown (rise_most_kb): the levels are
+ * given back at balloon speed when the host turns short, and a guest
+ * growing into the room they held waited (growing-adopted-touch 19 ->
+ * 22 kills without it; "Session 20: the level a load reached, all or
+ * none (level20)"). */
+bool policy_peak_short(const struct policy_params *p, const struct policy_dom *dom,
+		       size_t n, int64_t room)
 {
-	return p->peak_hold && short_;
+	uint64_t rise = 0;
+
+	if (!p->peak_hold)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (dom[i].kind == POLICY_DOMU && dom[i].rise_most_kb > rise)
+			rise = dom[i].rise_most_kb;
+	/* rise_most_kb <= POLICY_KB_MAX (2^40) */
+	return room < (int64_t)rise;
 }
 
 /* A reservation is served out of what guests hold above their needs,

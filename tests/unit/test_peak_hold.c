@@ -9,7 +9,8 @@
  * margins, after every domain's need now: never out of another guest's
  * need now. Only a guest with swap whose load jumped beyond its gap in
  * two windows has one, and the levels are kept all or none: a host
- * short of every goal with them decides as without the key.
+ * short of every goal with them and the largest rise a guest has shown
+ * decides as without the key.
  */
 #include "test_policy_util.h"
 
@@ -121,7 +122,8 @@ static void same(const struct policy_decision *a, const struct policy_decision *
  * (28 beyond what they hold), 264 + 264 with them (228). With 300 MiB
  * free both levels are kept; with 150, enough for one (128) but not
  * both, none is, and the cycle is the one without the key (abundant,
- * goals 164): all or none. */
+ * goals 164): all or none. And only with room left for the largest rise
+ * a guest has shown. */
 static void test_all_or_none(void **state)
 {
 	struct policy_params p = need_params(false), off = p;
@@ -142,6 +144,19 @@ static void test_all_or_none(void **state)
 	assert_int_equal(o[0].goal_kb, 164 * MIB);
 	same(o, f, 2);
 	assert_int_equal(cycle.need_kb, fc.need_kb);
+
+	/* With 300 free, 72 is left once both levels are kept: a rise of
+	 * 100 shown by a guest would not fit beside them, so none is kept;
+	 * one of 72 would. */
+	d[1].rise_most_kb = 100 * MIB;
+	decide(&p, 300 * MIB, d, 2, o, &cycle);
+	decide(&off, 300 * MIB, d, 2, f, &fc);
+	assert_int_equal(o[0].goal_kb, 164 * MIB);
+	same(o, f, 2);
+	d[1].rise_most_kb = 72 * MIB;
+	decide(&p, 300 * MIB, d, 2, o, &cycle);
+	assert_int_equal(o[0].goal_kb, 264 * MIB);
+	assert_int_equal(o[1].goal_kb, 264 * MIB);
 }
 
 /* Abundant: the goal is the level kept (264), not W + g (164). */
