@@ -552,6 +552,9 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	cycle->domu_free_kb = free_u;
 	cycle->budget_kb = budget;
 	cycle->need_kb = sum_goal - sum_n;
+	struct policy_params q; /* every level kept, or none (peak_hold.c) */
+	if (policy_peak_short(p, dom, n, dom0_needs_global ? -1 : free_u - cycle->need_kb))
+		return policy_decide(ctx, policy_peak_off(p, &q), host, dom, n, out, cycle);
 	switch (p->mode) {
 	case POLICY_FORCE_SELF:
 		global = false;

@@ -275,6 +275,11 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
  * its free swap, plus its gap, when that is more (peak_hold; w when off). */
 uint64_t policy_peak_keep_kb(const struct policy_params *p,
 			     const struct policy_dom *d, uint64_t w);
+/* Whether every guest's level is dropped this cycle (all or none):
+ * peak_hold on and room (what is free once every domU has its goal with
+ * the levels, < 0: short) less than the largest rise a domU has shown. */
+bool policy_peak_short(const struct policy_params *p, const struct policy_dom *dom,
+		       size_t n, int64_t room);
 /* p, or *q = p with peak_hold off (what a reservation leaves). */
 const struct policy_params *policy_peak_off(const struct policy_params *p,
 					    struct policy_params *q);
