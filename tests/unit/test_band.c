@@ -309,6 +309,59 @@ static void test_a_guest_that_pages_takes_the_keep(void **state)
 		assert_false(o[i].has_write);
 }
 
+/* fund_to_goal and a swapless guest's OOM margin (64 MiB: its gap, no
+ * swap): counted as lack only once its climb has eaten it, i.e. it holds
+ * less than min_change above W_i. Holding 30 MiB above W (the margin
+ * not eaten) it waits and the donors keep what they hold; holding 10
+ * MiB above W while it climbs, the donors with swap give back their
+ * share of its margin; the same guest no longer climbing (its margin
+ * is not need now) does not fire the rule. */
+static void test_a_margin_eaten_takes_the_keep(void **state)
+{
+	struct policy_dom d[6];
+	struct policy_decision o[6];
+	struct policy_cycle cycle;
+	uint64_t back = 0;
+
+	for (unsigned i = 0; i < 4; i++)
+		d[i] = est_swap_dom(i + 1, 344 * MIB, 256 * MIB);
+	d[4] = est_dom(5, 344 * MIB, 256 * MIB);
+	d[5] = est_dom(6, 320 * MIB, 290 * MIB);
+	d[5].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING;
+	params.fund_to_goal = true;
+
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 5; i++)
+		assert_false(o[i].has_write);
+
+	d[5].target_kb = d[5].actual_kb = 300 * MIB;
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_true(o[i].has_write);
+		assert_true(o[i].write_kb < 344 * MIB);
+		assert_true(o[i].write_kb >= 320 * MIB);
+		back += 344 * MIB - o[i].write_kb;
+	}
+	/* Its lack: W + the margin (354 MiB) less the 300 it holds. */
+	assert_true(back >= 54 * MIB);
+	assert_true(back < 54 * MIB + 4 * 4);
+	assert_false(o[4].has_write);
+
+	d[5].flags &= ~POLICY_IN_CLIMBING;
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	for (unsigned i = 0; i < 5; i++)
+		assert_false(o[i].has_write);
+
+	/* Without the key nothing moves either. */
+	d[5].flags |= POLICY_IN_CLIMBING;
+	params.fund_to_goal = false;
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	for (unsigned i = 0; i < 5; i++)
+		assert_false(o[i].has_write);
+}
+
 /* A ramp of 4 MiB a cycle for 60 cycles: one write per min_change of
  * growth at most (the old rule wrote every cycle), and the target never
  * below the goal. */
@@ -440,6 +493,7 @@ int main(void)
 		cmocka_unit_test_setup(test_below_the_reserve_growth_is_funded_in_one_write, setup),
 		cmocka_unit_test_setup(test_below_the_reserve_to_the_goal_in_one_write, setup),
 		cmocka_unit_test_setup(test_a_guest_that_pages_takes_the_keep, setup),
+		cmocka_unit_test_setup(test_a_margin_eaten_takes_the_keep, setup),
 		cmocka_unit_test_setup(test_ramp_written_once_per_min_change, setup),
 		cmocka_unit_test_setup(test_jitter_not_written, setup),
 		cmocka_unit_test_setup(test_step_ahead_stops_at_max, setup),
