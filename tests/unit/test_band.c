@@ -314,8 +314,9 @@ static void test_a_guest_that_pages_takes_the_keep(void **state)
  * less than min_change above W_i. Holding 30 MiB above W (the margin
  * not eaten) it waits and the donors keep what they hold; holding 10
  * MiB above W while it climbs, the donors with swap give back their
- * share of its margin; the same guest no longer climbing (its margin
- * is not need now) does not fire the rule. */
+ * share of its margin, except one in its adoption grace; the same
+ * guest no longer climbing (its margin is not need now) does not fire
+ * the rule. */
 static void test_a_margin_eaten_takes_the_keep(void **state)
 {
 	struct policy_dom d[6];
@@ -348,6 +349,18 @@ static void test_a_margin_eaten_takes_the_keep(void **state)
 	assert_true(back >= 54 * MIB);
 	assert_true(back < 54 * MIB + 4 * 4);
 	assert_false(o[4].has_write);
+
+	/* A donor in its adoption grace keeps: its goal rests on a young
+	 * estimate; the three others give. */
+	d[0].flags |= POLICY_IN_GRACE;
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_false(o[0].has_write && o[0].write_kb < 344 * MIB);
+	for (unsigned i = 1; i < 4; i++) {
+		assert_true(o[i].has_write);
+		assert_true(o[i].write_kb < 344 * MIB);
+	}
+	d[0].flags &= ~POLICY_IN_GRACE;
 
 	d[5].flags &= ~POLICY_IN_CLIMBING;
 	run_cycle(&params, 0, d, 6, o, &cycle);
