@@ -186,7 +186,7 @@ void policy_fund_count(const struct policy_params *p,
 		       const struct policy_dom *d, uint64_t goal,
 		       struct policy_fund *f);
 uint32_t policy_fund_take_ppm(enum policy_band band,
-			      const struct policy_fund *f);
+			      const struct policy_fund *f, int64_t free_u);
 uint64_t policy_fund_goal_step(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t goal,
 			       uint32_t take_ppm, uint64_t *settle);

@@ -375,6 +375,41 @@ static void test_a_margin_eaten_takes_the_keep(void **state)
 		assert_false(o[i].has_write);
 }
 
+/* fund_to_goal takes from the donors only what the free memory above the
+ * reserve leaves of the pagers' lack: the grants come out of it first
+ * (cron-rare: donors written to their goals a second before their own
+ * jump while the host had the restarted guests' lack free). The pager
+ * lacks 30 MiB: 30 free, no donor is written; 14 free, the four donors
+ * with swap give the other 16. */
+static void test_free_memory_pays_the_pager_first(void **state)
+{
+	struct policy_dom d[6];
+	struct policy_decision o[6];
+	struct policy_cycle cycle;
+	uint64_t back = 0;
+
+	for (unsigned i = 0; i < 4; i++)
+		d[i] = est_swap_dom(i + 1, 344 * MIB, 256 * MIB);
+	d[4] = est_dom(5, 344 * MIB, 256 * MIB);
+	d[5] = est_dom(6, 300 * MIB, 330 * MIB);
+	params.fund_to_goal = true;
+
+	run_cycle(&params, 30 * (int64_t)MIB, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 5; i++)
+		assert_false(o[i].has_write && o[i].write_kb < 344 * MIB);
+
+	run_cycle(&params, 14 * (int64_t)MIB, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_true(o[i].has_write);
+		back += 344 * MIB - o[i].write_kb;
+	}
+	/* Each share rounded up to a page. */
+	assert_true(back >= 16 * MIB && back <= 16 * MIB + 4 * POLICY_PAGE_KB);
+	assert_false(o[4].has_write);
+}
+
 /* A ramp of 4 MiB a cycle for 60 cycles: one write per min_change of
  * growth at most (the old rule wrote every cycle), and the target never
  * below the goal. */
@@ -507,6 +542,7 @@ int main(void)
 		cmocka_unit_test_setup(test_below_the_reserve_to_the_goal_in_one_write, setup),
 		cmocka_unit_test_setup(test_a_guest_that_pages_takes_the_keep, setup),
 		cmocka_unit_test_setup(test_a_margin_eaten_takes_the_keep, setup),
+		cmocka_unit_test_setup(test_free_memory_pays_the_pager_first, setup),
 		cmocka_unit_test_setup(test_ramp_written_once_per_min_change, setup),
 		cmocka_unit_test_setup(test_jitter_not_written, setup),
 		cmocka_unit_test_setup(test_step_ahead_stops_at_max, setup),
