@@ -174,9 +174,10 @@ uint64_t policy_band_step(const struct policy_params *p,
 			  enum policy_band band, uint32_t take_ppm,
 			  uint64_t *settle);
 /* fund_goal.c (fund_to_goal): the pagers' lack (W_i and its rise ahead
- * above what they hold) and what the domains hold above their goals,
- * counted over the domains; the share of that excess the pagers take
- * (millionths); d's target for that share. */
+ * above what they hold, a swapless climber's margin once eaten) and
+ * what the domains hold above their goals, counted over the domains;
+ * the share of that excess the pagers take beyond what is free above
+ * the reserve (millionths); d's target for that share. */
 struct policy_fund {
 	int64_t pages;
 	int64_t over;
