@@ -55,7 +55,7 @@ void policy_fund_count(const struct policy_params *p,
 	 * margin counted always (lag20's form F) took the keep for guests
 	 * whose margin was whole and moved the kills of boot-storm (1 -> 2)
 	 * and maxcut-starve (2 -> 3); counted only once eaten, resv-climb's
-	 * p is funded (2848 -> 577 MiB*s) and those rows keep main's. */
+	 * p is funded (2848 -> 582 MiB*s) and those rows keep main's. */
 	if (now > w && d->actual_kb < w + p->min_change_kb)
 		w = now;
 
