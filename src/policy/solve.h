@@ -182,9 +182,10 @@ uint64_t policy_band_step(const struct policy_params *p,
 			  enum policy_band band, uint32_t take_ppm,
 			  uint64_t *settle);
 /* fund_goal.c (fund_to_goal): the pagers' lack (W_i and its rise ahead
- * above what they hold) and what the domains hold above their goals,
- * counted over the domains; the share of that excess the pagers take
- * (millionths); d's target for that share. */
+ * above what they hold, a swapless climber's margin once eaten) and
+ * what the domains hold above their goals, counted over the domains;
+ * the share of that excess the pagers take beyond what is free above
+ * the reserve (millionths); d's target for that share. */
 struct policy_fund {
 	int64_t pages;
 	int64_t over;
@@ -194,7 +195,7 @@ void policy_fund_count(const struct policy_params *p,
 		       const struct policy_dom *d, uint64_t goal,
 		       struct policy_fund *f);
 uint32_t policy_fund_take_ppm(enum policy_band band,
-			      const struct policy_fund *f);
+			      const struct policy_fund *f, int64_t free_u);
 uint64_t policy_fund_goal_step(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t goal,
 			       uint32_t take_ppm, uint64_t *settle);

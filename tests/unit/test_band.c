@@ -309,6 +309,107 @@ static void test_a_guest_that_pages_takes_the_keep(void **state)
 		assert_false(o[i].has_write);
 }
 
+/* fund_to_goal and a swapless guest's OOM margin (64 MiB: its gap, no
+ * swap): counted as lack only once its climb has eaten it, i.e. it holds
+ * less than min_change above W_i. Holding 30 MiB above W (the margin
+ * not eaten) it waits and the donors keep what they hold; holding 10
+ * MiB above W while it climbs, the donors with swap give back their
+ * share of its margin, except one in its adoption grace; the same
+ * guest no longer climbing (its margin is not need now) does not fire
+ * the rule. */
+static void test_a_margin_eaten_takes_the_keep(void **state)
+{
+	struct policy_dom d[6];
+	struct policy_decision o[6];
+	struct policy_cycle cycle;
+	uint64_t back = 0;
+
+	for (unsigned i = 0; i < 4; i++)
+		d[i] = est_swap_dom(i + 1, 344 * MIB, 256 * MIB);
+	d[4] = est_dom(5, 344 * MIB, 256 * MIB);
+	d[5] = est_dom(6, 320 * MIB, 290 * MIB);
+	d[5].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING;
+	params.fund_to_goal = true;
+
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 5; i++)
+		assert_false(o[i].has_write);
+
+	d[5].target_kb = d[5].actual_kb = 300 * MIB;
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_true(o[i].has_write);
+		assert_true(o[i].write_kb < 344 * MIB);
+		assert_true(o[i].write_kb >= 320 * MIB);
+		back += 344 * MIB - o[i].write_kb;
+	}
+	/* Its lack: W + the margin (354 MiB) less the 300 it holds. */
+	assert_true(back >= 54 * MIB);
+	assert_true(back < 54 * MIB + 4 * 4);
+	assert_false(o[4].has_write);
+
+	/* A donor in its adoption grace keeps: its goal rests on a young
+	 * estimate; the three others give. */
+	d[0].flags |= POLICY_IN_GRACE;
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_false(o[0].has_write && o[0].write_kb < 344 * MIB);
+	for (unsigned i = 1; i < 4; i++) {
+		assert_true(o[i].has_write);
+		assert_true(o[i].write_kb < 344 * MIB);
+	}
+	d[0].flags &= ~POLICY_IN_GRACE;
+
+	d[5].flags &= ~POLICY_IN_CLIMBING;
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	for (unsigned i = 0; i < 5; i++)
+		assert_false(o[i].has_write);
+
+	/* Without the key nothing moves either. */
+	d[5].flags |= POLICY_IN_CLIMBING;
+	params.fund_to_goal = false;
+	run_cycle(&params, 0, d, 6, o, &cycle);
+	for (unsigned i = 0; i < 5; i++)
+		assert_false(o[i].has_write);
+}
+
+/* fund_to_goal takes from the donors only what the free memory above the
+ * reserve leaves of the pagers' lack: the grants come out of it first
+ * (cron-rare: donors written to their goals a second before their own
+ * jump while the host had the restarted guests' lack free). The pager
+ * lacks 30 MiB: 30 free, no donor is written; 14 free, the four donors
+ * with swap give the other 16. */
+static void test_free_memory_pays_the_pager_first(void **state)
+{
+	struct policy_dom d[6];
+	struct policy_decision o[6];
+	struct policy_cycle cycle;
+	uint64_t back = 0;
+
+	for (unsigned i = 0; i < 4; i++)
+		d[i] = est_swap_dom(i + 1, 344 * MIB, 256 * MIB);
+	d[4] = est_dom(5, 344 * MIB, 256 * MIB);
+	d[5] = est_dom(6, 300 * MIB, 330 * MIB);
+	params.fund_to_goal = true;
+
+	run_cycle(&params, 30 * (int64_t)MIB, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 5; i++)
+		assert_false(o[i].has_write && o[i].write_kb < 344 * MIB);
+
+	run_cycle(&params, 14 * (int64_t)MIB, d, 6, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_true(o[i].has_write);
+		back += 344 * MIB - o[i].write_kb;
+	}
+	/* Each share rounded up to a page. */
+	assert_true(back >= 16 * MIB && back <= 16 * MIB + 4 * POLICY_PAGE_KB);
+	assert_false(o[4].has_write);
+}
+
 /* A ramp of 4 MiB a cycle for 60 cycles: one write per min_change of
  * growth at most (the old rule wrote every cycle), and the target never
  * below the goal. */
@@ -440,6 +541,8 @@ int main(void)
 		cmocka_unit_test_setup(test_below_the_reserve_growth_is_funded_in_one_write, setup),
 		cmocka_unit_test_setup(test_below_the_reserve_to_the_goal_in_one_write, setup),
 		cmocka_unit_test_setup(test_a_guest_that_pages_takes_the_keep, setup),
+		cmocka_unit_test_setup(test_a_margin_eaten_takes_the_keep, setup),
+		cmocka_unit_test_setup(test_free_memory_pays_the_pager_first, setup),
 		cmocka_unit_test_setup(test_ramp_written_once_per_min_change, setup),
 		cmocka_unit_test_setup(test_jitter_not_written, setup),
 		cmocka_unit_test_setup(test_step_ahead_stops_at_max, setup),
