@@ -44,15 +44,6 @@ static bool candidate(const struct policy_params *p, const struct policy_dom *d,
 	       d->kind != POLICY_DOM0;
 }
 
-/* W_i, with its rise by the next cycle while it climbs
- * (design.md §Scarce mode from the estimated need, "The rise ahead"),
- * above what the domain holds and was given: it will page before the
- * next write. */
-static bool starving(const struct policy_params *p, const struct policy_dom *d)
-{
-	return policy_starving(p, d);
-}
-
 /* Whether a starving domain's lack may wait: it ramps (POLICY_IN_RAMP:
  * two rises or more, the last within twice their pace, so its lack comes
  * back at every sample; a jump's lack is left once and is funded at once;
@@ -166,7 +157,7 @@ static size_t largest_up(const struct policy_params *p,
 		/* Ties go to the lower domid: the order of the snapshot
 		 * does not matter. */
 		if ((w > *want || (w && w == *want && dom[i].domid < dom[best].domid)) &&
-		    (!only_starving || starving(p, &dom[i]))) {
+		    (!only_starving || policy_starving(p, &dom[i]))) {
 			best = i;
 			*want = w;
 		}
@@ -212,7 +203,7 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 	bool urgent = false;
 
 	for (size_t i = 0; i < n; i++) {
-		uint64_t s = starving(p, &dom[i]) ? parked_up(p, &dom[i], &out[i]) : 0;
+		uint64_t s = policy_starving(p, &dom[i]) ? parked_up(p, &dom[i], &out[i]) : 0;
 		bool wait = s && can_wait(p, &dom[i], &out[i]);
 
 		/* The batch is each ramp's own: counted over all of them,

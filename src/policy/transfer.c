@@ -27,6 +27,9 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
+/* W_i, with its rise by the next cycle while it climbs (design.md
+ * §Scarce mode from the estimated need, "The rise ahead"), above what
+ * the domain holds and was given: it will page before the next write. */
 bool policy_starving(const struct policy_params *p, const struct policy_dom *d)
 {
 	return policy_need_ahead_kb(p, d, false) > max_u64(d->target_kb, d->actual_kb);
@@ -46,6 +49,10 @@ bool policy_transfer_urgent(const struct policy_params *p,
 			    const struct policy_dom *dom, size_t n,
 			    const struct policy_decision *out)
 {
+	/* Only policy_transfer_holds() reads it, and only with the key:
+	 * without, no pass over the domains each cycle. */
+	if (!p->transfer_batch_kb)
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		const struct policy_dom *d = &dom[i];
 		const struct policy_decision *o = &out[i];
@@ -66,8 +73,8 @@ bool policy_transfer_holds(const struct policy_params *p,
 			   const struct policy_dom *d,
 			   const struct policy_decision *o, bool urgent)
 {
-	if (!p->transfer_batch_kb || urgent || p->need != POLICY_NEED_ESTIMATE ||
-	    !(d->flags & POLICY_IN_WS) || d->kind == POLICY_DOM0)
+	if (!p->transfer_batch_kb || urgent || !policy_uses_need(p, d) ||
+	    d->kind == POLICY_DOM0)
 		return false;
 	if (o->mode != POLICY_MODE_SCARCE && o->mode != POLICY_MODE_INFEASIBLE)
 		return false;
