@@ -118,6 +118,12 @@ bool dom_oom_loop(const struct dom *d, uint32_t loop_s, uint64_t now)
 	       d->oom_gap_ms <= (uint64_t)loop_s * 1000;
 }
 
+bool dom_oom_fresh(const struct dom *d, uint32_t loop_s, uint64_t now)
+{
+	return loop_s && dom_oom_min(d, now) && d->oom_events &&
+	       now - d->oom_last_ms < (uint64_t)loop_s * 1000;
+}
+
 /* Above target: shrinking? */
 static unsigned shrink_progress(struct dom *d, uint64_t tol, uint64_t stuck_ms,
 				uint64_t now)

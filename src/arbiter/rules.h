@@ -53,6 +53,9 @@ uint64_t dom_oom_kill(const struct dom *d, uint64_t now);
  * within loop_s of the one before (or with it, in one report); 0: off
  * (design.md §Growth is never cut, "A crash loop"). */
 bool dom_oom_loop(const struct dom *d, uint32_t loop_s, uint64_t now);
+/* The raise is in force and the latest kill came within loop_s: a
+ * supervisor may be restarting the killed job (POLICY_IN_OOM_FRESH). */
+bool dom_oom_fresh(const struct dom *d, uint32_t loop_s, uint64_t now);
 
 /* What dom_progress() asks for (bits). */
 enum progress_act {

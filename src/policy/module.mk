@@ -52,6 +52,9 @@ $(eval $(call policy_test,test_margin_tier,tests/unit/test_margin_tier.c))
 # (design.md §Growth is never cut, "The OOM minimum after the needs").
 $(eval $(call policy_test,test_oom_min_tier,tests/unit/test_oom_min_tier.c))
 $(eval $(call policy_test,test_oom_min_fit,tests/unit/test_oom_min_fit.c))
+# A raise above a guest's need and gap yields to a need swap cannot hold
+# (oom_raise_yield, off): design.md §Growth is never cut.
+$(eval $(call policy_test,test_raise_yield,tests/unit/test_raise_yield.c))
 # A swapless killed guest keeps what it held at the kill and a little more
 # (oom_min_keep_mb, off): design.md §Growth is never cut.
 $(eval $(call policy_test,test_oom_min_keep,tests/unit/test_oom_min_keep.c))

@@ -79,6 +79,10 @@ struct solve_item {
 	 * when the floors do not fit M (solve_infeasible()). */
 	uint64_t raise;
 	bool live;         /* its load still at the killed level (oom_fit.c) */
+	/* oom_raise_yield: what of lo an OOM raise of a guest with swap
+	 * holds above its need and gap (raise_yield.c); lowered from lo
+	 * while tier 1 does not fit (0: none, or the key off). */
+	uint64_t fallen;
 	bool est;
 	/* gap_swapless_first: the domain's free swap (SF_i), the part of
 	 * its gap (tier 6) it can page a rise into; the rest of the gap is
@@ -297,6 +301,13 @@ bool policy_slack_pages(const struct policy_dom *d, uint64_t lent);
 /* Guest safety: POLICY_R_PSI and/or POLICY_R_SWAPIN when d reclaims or
  * swaps in harder than psi_no_shrink / swapin_no_shrink (pressure.c). */
 uint32_t policy_pressure(const struct policy_params *p, const struct policy_dom *d);
+/* oom_raise_yield (raise_yield.c): what of lo (L_i' before the adoption
+ * floor) d's OOM raise holds above its need and gap, for a guest with
+ * swap; 0 with the key off. policy_raise_yield() lowers those floors,
+ * before the tiers, as far as tier 1 needs it. */
+uint64_t policy_raise_fallen_kb(const struct policy_params *p,
+				const struct policy_dom *d, uint64_t lo, bool est);
+void policy_raise_yield(struct solve_item *items, size_t k, int64_t M);
 /* oom_min_fit (oom_fit.c): how far d's OOM raise lifts lo, its floor
  * L_i' (under need = estimate, est: L_i' before the adoption floor),
  * above the floors it has without the raise; 0 with the key off. */
