@@ -40,6 +40,8 @@ $(eval $(call policy_test,test_unpark,tests/unit/test_unpark.c))
 $(eval $(call policy_test,test_transfer,tests/unit/test_transfer.c))
 # The write band and the boot grace (design.md §A step ahead and the boot grace).
 $(eval $(call policy_test,test_band,tests/unit/test_band.c))
+# A reservation that waits on a walk below the reserve (fund_reservation).
+$(eval $(call policy_test,test_fund_resv,tests/unit/test_fund_resv.c))
 
 # The OOM margin's growth evidence (design.md §Growth is never cut).
 $(eval $(call policy_test,test_growth,tests/unit/test_growth.c))

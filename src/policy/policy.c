@@ -571,7 +571,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	/* What is free once every domU has its goal: what a boot grace
 	 * may keep (abundant only, so never below 0). */
 	int64_t spare = free_u - cycle->need_kb;
-	enum policy_band band = policy_band_of(p, free_u, back, up, lack, fund.pages);
+	enum policy_band band = policy_band_of(p, free_u, back, up, lack, fund.pages, host->reservations_kb);
 	uint32_t take = policy_fund_take_ppm(band, &fund, free_u);
 
 	for (size_t i = 0; i < n; i++) {

@@ -165,7 +165,8 @@ enum policy_band {
 	 * fund one more grant (step.c). */
 	POLICY_BAND_FUND,
 	/* AIM and GOAL while a growing domain's aim is above what it
-	 * holds (fund_below_reserve): the same end, in one write. */
+	 * holds (fund_below_reserve) or a reservation is in force
+	 * (fund_reservation): the same end, in one write. */
 	POLICY_BAND_AIM_FUND,
 	POLICY_BAND_GOAL_FUND,
 	/* FUND while guests page for their need (fund_to_goal): a decrease
@@ -175,10 +176,11 @@ enum policy_band {
 
 /* The cycle's band (step.c) from F_U, what walking to the aims gives
  * back, what the growing domains' aims take, their needs W*_i above
- * what they hold and the pagers' lack (policy_fund_count()). */
+ * what they hold, the pagers' lack (policy_fund_count()) and whether a
+ * reservation is in force. */
 enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
 				int64_t back, int64_t up, int64_t lack,
-				int64_t pages);
+				int64_t pages, bool resv);
 /* The write band's target for d toward goal; *settle: the end of the
  * move, which a write below min_change may land on (step.c). */
 uint64_t policy_band_step(const struct policy_params *p,

@@ -64,7 +64,7 @@ uint64_t policy_band_aim(const struct policy_params *p,
 
 enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
 				int64_t back, int64_t up, int64_t lack,
-				int64_t pages)
+				int64_t pages, bool resv)
 {
 	/* Below the reserve, the band yields only what the host lacks
 	 * (design.md §A step ahead and the boot grace, "Below the reserve"). */
@@ -96,7 +96,14 @@ enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
 	 * liar-commit's d swapped while the donors stepped down by an eighth
 	 * a cycle). A guest short of its gap only waits for the walk, as
 	 * before (unpark-trickle). */
-	if (p->fund_below_reserve && lack >= (int64_t)p->min_change_kb)
+	/* A reservation waits the same way (fund_reservation): below the
+	 * reserve with one in force, what it lacks is counted in F_U, and
+	 * `reserve --wait` is answered only once free memory covers it. A
+	 * domain created big and idle (a CI runner from a template sized
+	 * for its largest job) walked down in eighths for 12 s after its
+	 * grace while the next runner waited on it (ephemeral-fat's e02). */
+	if ((p->fund_below_reserve && lack >= (int64_t)p->min_change_kb) ||
+	    (p->fund_reservation && resv))
 		return band == POLICY_BAND_AIM ? POLICY_BAND_AIM_FUND
 					       : POLICY_BAND_GOAL_FUND;
 	return band;
