@@ -107,6 +107,7 @@ struct policy_params {
 	uint64_t transfer_batch_kb;    /* scarce-mode transfers to guests that can wait: in batches of this (0: off) */
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
+	bool rise_comeback;            /* ... not while a load that came back is at a level it showed */
 	bool kill_margin;              /* a shown rise swap cannot hold: tier 1, out of what is left */
 	bool kill_margin_keep;         /* ... and what of it a guest holds is not cut again */
 	bool kill_margin_killed;       /* ... only for a guest OOM-killed within oom_hold_s */
