@@ -152,6 +152,7 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 			in.oom_min_kb = dom_oom_min(d, now);
 			in.oom_kill_kb = dom_oom_kill(d, now);
 			in.oom_loop = dom_oom_loop(d, a->cfg.policy.params.oom_loop_s, now);
+			in.oom_recur = dom_oom_recur(d, now);
 			need_of(a, d, now, &in);
 		}
 		uint64_t overhead_kb = snapshot_overhead_kb(d->actual_kb, &in.fig);

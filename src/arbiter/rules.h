@@ -12,6 +12,7 @@
  *   dom_oom_min       that raised minimum while it is in force
  *   dom_oom_kill      N_i at the latest kill, while the raise is in force
  *   dom_oom_loop      a kill that came soon after the one before
+ *   dom_oom_recur     killed twice or more near one level within the hold
  *   dom_progress      failure to shrink (uncooperative) and grants not
  *                     taken (withdrawn), after stuck_after_ms
  *
@@ -53,6 +54,13 @@ uint64_t dom_oom_kill(const struct dom *d, uint64_t now);
  * within loop_s of the one before (or with it, in one report); 0: off
  * (design.md §Growth is never cut, "A crash loop"). */
 bool dom_oom_loop(const struct dom *d, uint32_t loop_s, uint64_t now);
+
+/* A load that recurs (design.md §Growth is never cut, "A kill that
+ * recurs"): the raised minimum is in force and the guest was killed at
+ * least twice in a row, each kill within oom_hold_s of the one before
+ * and holding within oom_bump_mb of what it held then (two kills seen
+ * in one report count two). */
+bool dom_oom_recur(const struct dom *d, uint64_t now);
 
 /* What dom_progress() asks for (bits). */
 enum progress_act {

@@ -367,6 +367,8 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
 		   : d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
 	uint64_t w = d->ws_kb + p->oom_min_keep_kb;
 
+	if (!policy_oom_recur_keeps(p, d, k))
+		return 0;
 	if (p->oom_min_keep_gone_kb && d->ws_kb + p->oom_min_keep_gone_kb < k)
 		return 0;
 	k += p->oom_min_keep_kb;

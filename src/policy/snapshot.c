@@ -29,6 +29,8 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 		s->oom_kill_kb = in->oom_kill_kb < s->min_kb ? in->oom_kill_kb : s->min_kb;
 		if (in->oom_loop)
 			s->flags |= POLICY_IN_OOM_LOOP;
+		if (in->oom_recur)
+			s->flags |= POLICY_IN_OOM_RECUR;
 	}
 	s->max_kb = in->max_kb;
 	s->shares = in->shares;
