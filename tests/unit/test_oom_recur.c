@@ -89,6 +89,33 @@ static void test_not_at_max(void **state)
 	assert_int_equal(o[0].target_kb, 316 * MIB);
 }
 
+/* With oom_min_keep_held: a margin the guest does not hold whole is
+ * none. Holding 310 (less than the kill and 16), capped at B_i it would
+ * be kept at 310, right at the level its load is killed at; with
+ * oom_recur_keep it is cut to its need as without a floor. Holding 330
+ * it keeps 316. */
+static void test_held_whole_or_none(void **state)
+{
+	struct policy_dom d[2] = { killed(1, 310 * MIB, 300 * MIB, true),
+				   est_swap_dom(2, 378 * MIB, 460 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+	struct policy_params held = params, capped;
+
+	held.oom_min_keep_held = true;
+	capped = held;
+	capped.oom_recur_keep = false;
+	decide(&capped, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 310 * MIB);
+	decide(&held, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 300 * MIB - 4, 300 * MIB);
+
+	d[0] = killed(1, 330 * MIB, 300 * MIB, true);
+	d[1] = est_swap_dom(2, 358 * MIB, 460 * MIB);
+	decide(&held, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 316 * MIB);
+}
+
 /* The snapshot builder: the daemon's oom_recur sets the flag only with
  * a raised minimum in force. */
 static void test_snapshot_flag(void **state)
@@ -113,6 +140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_recurring_kept, setup),
 		cmocka_unit_test_setup(test_not_at_max, setup),
+		cmocka_unit_test_setup(test_held_whole_or_none, setup),
 		cmocka_unit_test_setup(test_snapshot_flag, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
