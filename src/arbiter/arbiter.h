@@ -129,6 +129,7 @@ struct dom {
 	uint64_t oom_events;
 	uint64_t oom_last_ms;        /* the last report with a new kill (0: none) */
 	uint64_t oom_gap_ms;         /* from the kill before it (UINT64_MAX: none) */
+	uint32_t oom_near;           /* kills in a row, each within the hold and bump of the last */
 	uint64_t pressure_holds;     /* cycles not shrunk because of pressure */
 
 	/* the learned gap (gap_learn.c, design.md §The learned gap) */

@@ -149,10 +149,7 @@ static size_t build_snapshot(struct arbiter *a, uint64_t now)
 			in.min_kb = d->min_kb;
 			in.max_kb = d->max_kb;
 			in.shares = d->shares;
-			in.oom_min_kb = dom_oom_min(d, now);
-			in.oom_kill_kb = dom_oom_kill(d, now);
-			in.oom_loop = dom_oom_loop(d, a->cfg.policy.params.oom_loop_s, now);
-			in.oom_fresh = dom_oom_fresh(d, a->cfg.policy.params.oom_loop_s, now);
+			dom_oom_in(d, a->cfg.policy.params.oom_loop_s, now, &in);
 			need_of(a, d, now, &in);
 		}
 		uint64_t overhead_kb = snapshot_overhead_kb(d->actual_kb, &in.fig);

@@ -2,6 +2,7 @@
 #include "arbiter/rules.h"
 
 #include "arbiter/manage.h"
+#include "policy/snapshot.h"
 
 enum dom_skip dom_classify(const struct dom *d, const struct arbiter_config *c,
 			   bool paused_all, uint64_t now)
@@ -85,6 +86,15 @@ uint64_t dom_oom_seen(struct dom *d, uint64_t kills, uint64_t bump_kb,
 		 * kill before had raised (saw-sample's s2: 671744 -> 654720
 		 * KiB, killed on every tooth). The hold restarts: the guest
 		 * is still being killed. */
+		/* A kill within the hold of the last and within a bump of
+		 * what the guest held then: the same load again, not a
+		 * one-off peak (dom_oom_recur()). */
+		bool near = now < d->oom_until_ms && d->oom_kill_kb &&
+			    d->actual_kb <= d->oom_kill_kb + bump_kb &&
+			    d->oom_kill_kb <= d->actual_kb + bump_kb;
+		uint64_t run = (near ? d->oom_near : 0) + new_kills;
+
+		d->oom_near = run < UINT32_MAX ? (uint32_t)run : UINT32_MAX;
 		if (now < d->oom_until_ms && d->oom_min_kb > raised)
 			raised = d->oom_min_kb;
 		d->oom_min_kb = raised;
@@ -110,6 +120,11 @@ uint64_t dom_oom_min(const struct dom *d, uint64_t now)
 uint64_t dom_oom_kill(const struct dom *d, uint64_t now)
 {
 	return now < d->oom_until_ms ? d->oom_kill_kb : 0;
+}
+
+bool dom_oom_recur(const struct dom *d, uint64_t now)
+{
+	return dom_oom_min(d, now) && d->oom_near >= 2;
 }
 
 bool dom_oom_loop(const struct dom *d, uint32_t loop_s, uint64_t now)
@@ -193,4 +208,14 @@ void dom_grant_opened(struct dom *d, uint64_t kb, uint64_t tol, uint64_t now)
 	} else {
 		d->grant_open = false;
 	}
+}
+
+void dom_oom_in(const struct dom *d, uint32_t loop_s, uint64_t now,
+		struct snap_dom *in)
+{
+	in->oom_min_kb = dom_oom_min(d, now);
+	in->oom_kill_kb = dom_oom_kill(d, now);
+	in->oom_loop = dom_oom_loop(d, loop_s, now);
+	in->oom_fresh = dom_oom_fresh(d, loop_s, now);
+	in->oom_recur = dom_oom_recur(d, now);
 }

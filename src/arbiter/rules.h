@@ -12,6 +12,8 @@
  *   dom_oom_min       that raised minimum while it is in force
  *   dom_oom_kill      N_i at the latest kill, while the raise is in force
  *   dom_oom_loop      a kill that came soon after the one before
+ *   dom_oom_recur     killed twice or more near one level within the hold
+ *   dom_oom_in        the five, as the snapshot's inputs
  *   dom_progress      failure to shrink (uncooperative) and grants not
  *                     taken (withdrawn), after stuck_after_ms
  *
@@ -56,6 +58,18 @@ bool dom_oom_loop(const struct dom *d, uint32_t loop_s, uint64_t now);
 /* The raise is in force and the latest kill came within loop_s: a
  * supervisor may be restarting the killed job (POLICY_IN_OOM_FRESH). */
 bool dom_oom_fresh(const struct dom *d, uint32_t loop_s, uint64_t now);
+
+/* A load that recurs (design.md §Growth is never cut, "A kill that
+ * recurs"): the raised minimum is in force and the guest was killed at
+ * least twice in a row, each kill within oom_hold_s of the one before
+ * and holding within oom_bump_mb of what it held then (two kills seen
+ * in one report count two). */
+bool dom_oom_recur(const struct dom *d, uint64_t now);
+
+/* The five above, as the snapshot's inputs (snap_dom's oom_* fields). */
+struct snap_dom;
+void dom_oom_in(const struct dom *d, uint32_t loop_s, uint64_t now,
+		struct snap_dom *in);
 
 /* What dom_progress() asks for (bits). */
 enum progress_act {

@@ -367,6 +367,8 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
 		   : d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
 	uint64_t w = d->ws_kb + p->oom_min_keep_kb;
 
+	if (!policy_oom_recur_keeps(p, d, k))
+		return 0;
 	if (p->oom_min_keep_gone_kb && d->ws_kb + p->oom_min_keep_gone_kb < k)
 		return 0;
 	k += p->oom_min_keep_kb;
@@ -375,7 +377,15 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
 	/* Held only: a floor that raised the target took a guest left over
 	 * after its kill out of the over state, and the next climb of more
 	 * than `keep` killed it again (agent-jump's w2, kill-price's s1). */
-	if (p->oom_min_keep_held && k > d->target_kb)
+	if (p->oom_min_keep_held && k > d->target_kb) {
+		/* With oom_recur_keep, a margin the guest does not hold whole
+		 * is none: capped at B_i it kept a guest whose load hovers
+		 * at the level it was killed at right there, and each rise
+		 * of its noise was a kill (hang-grow's g2: 10 -> 14 kills on
+		 * the row; oom_recur.c). */
+		if (p->oom_recur_keep)
+			return 0;
 		k = d->target_kb;
+	}
 	return k < d->min_kb ? k : d->min_kb;
 }

@@ -121,6 +121,7 @@ struct policy_params {
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
 	bool oom_min_fit;              /* OOM raises that do not fit the memory are dropped from L_i', not everyone held at L_i */
 	bool oom_raise_yield;          /* a raise above a guest's need and gap yields to tier 1's need */
+	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	bool peak_hold;                /* the level W_i reached lately, less free swap, is kept after the needs */
 	uint32_t hysteresis_up;        /* >= 1 */
@@ -252,6 +253,7 @@ enum policy_kind {
 #define POLICY_IN_OOM_LOOP (1u << 14) /* OOM_MIN, and killed again within oom_loop_s */
 #define POLICY_IN_RECUR   (1u << 15) /* recur_kb is valid: a load that recurs */
 #define POLICY_IN_OOM_FRESH (1u << 16) /* OOM_MIN, the latest kill within oom_loop_s */
+#define POLICY_IN_OOM_RECUR (1u << 17) /* OOM_MIN, killed twice or more near one level within oom_hold_s */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */

@@ -31,6 +31,8 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 			s->flags |= POLICY_IN_OOM_LOOP;
 		if (in->oom_fresh)
 			s->flags |= POLICY_IN_OOM_FRESH;
+		if (in->oom_recur)
+			s->flags |= POLICY_IN_OOM_RECUR;
 	}
 	s->max_kb = in->max_kb;
 	s->shares = in->shares;

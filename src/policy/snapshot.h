@@ -67,6 +67,7 @@ struct snap_dom {
 	uint64_t oom_kill_kb;         /* with oom_min_kb: N_i at the latest kill (0: unknown) */
 	bool oom_loop;               /* with oom_min_kb: POLICY_IN_OOM_LOOP */
 	bool oom_fresh;              /* with oom_min_kb: POLICY_IN_OOM_FRESH */
+	bool oom_recur;              /* with oom_min_kb: POLICY_IN_OOM_RECUR */
 	/* Managed only: g_i, the gap left above the demand (policy_dom.gap_kb);
 	 * without have_gap the policy uses headroom_kb. */
 	bool have_gap;

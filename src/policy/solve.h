@@ -269,6 +269,10 @@ uint64_t policy_oom_loop_kb(const struct policy_dom *d, uint64_t u1,
  * (oom_min_keep; 0 when off). */
 uint64_t policy_oom_keep_kb(const struct policy_params *p,
 			    const struct policy_dom *d);
+/* oom_recur.c: whether oom_min_keep's floor applies to d killed at
+ * kill_kb (oom_recur_keep: only a kill that recurs, below H_i). */
+bool policy_oom_recur_keeps(const struct policy_params *p,
+			    const struct policy_dom *d, uint64_t kill_kb);
 /* need.c: what of W_i the domain's swap holds already (need_in_swap,
  * tier 1; 0 when off). */
 uint64_t policy_need_in_swap_kb(const struct policy_params *p,

@@ -182,6 +182,39 @@ static void test_oom_latest_kill(void **state)
 	assert_int_equal(dom_oom_kill(&d, 100000 + 600000), 0);
 }
 
+/* A kill that recurs: two kills in a row, each within the hold of the
+ * one before and within the bump of what the guest held then. A first
+ * kill, a kill at another level (a job's jump), a kill after the hold
+ * lapsed, and the time after the hold are not. */
+static void test_oom_recur(void **state)
+{
+	struct dom d = fresh(1, "h1");
+
+	assert_int_equal(dom_oom_seen(&d, 0, 64 * MIB, 600, 1000), 0);
+	d.actual_kb = 218 * MIB;
+	assert_int_equal(dom_oom_seen(&d, 1, 64 * MIB, 600, 2000), 1);
+	assert_false(dom_oom_recur(&d, 2000));
+	/* A creep 40 s later, held 6 MiB less: the same load again. */
+	d.actual_kb = 212 * MIB;
+	assert_int_equal(dom_oom_seen(&d, 2, 64 * MIB, 600, 42000), 1);
+	assert_true(dom_oom_recur(&d, 42000));
+	assert_false(dom_oom_recur(&d, 42000 + 600000));
+	/* The job's jump, killed while it held 300: another level. */
+	d.actual_kb = 300 * MIB;
+	assert_int_equal(dom_oom_seen(&d, 3, 64 * MIB, 600, 100000), 1);
+	assert_false(dom_oom_recur(&d, 100000));
+	/* Back at its usual load: near 300 again counts from the job's. */
+	d.actual_kb = 250 * MIB;
+	assert_int_equal(dom_oom_seen(&d, 4, 64 * MIB, 600, 150000), 1);
+	assert_true(dom_oom_recur(&d, 150000));
+	/* The next kill after the hold lapsed: a first kill again. */
+	assert_int_equal(dom_oom_seen(&d, 5, 64 * MIB, 600, 150000 + 700000), 1);
+	assert_false(dom_oom_recur(&d, 150000 + 700000));
+	/* Two kills in one report. */
+	assert_int_equal(dom_oom_seen(&d, 7, 64 * MIB, 600, 2000000), 2);
+	assert_true(dom_oom_recur(&d, 2000000));
+}
+
 /* A crash loop: a kill within loop_s of the one before (or two in one
  * report), while the raise is in force. A first kill, a kill long after
  * the last, a lapsed raise and loop_s = 0 are not. */
@@ -553,6 +586,7 @@ int main(void)
 		cmocka_unit_test_setup(test_oom_raise_never_lowered, setup),
 		cmocka_unit_test_setup(test_oom_latest_kill, setup),
 		cmocka_unit_test_setup(test_oom_loop, setup),
+		cmocka_unit_test_setup(test_oom_recur, setup),
 		cmocka_unit_test_setup(test_uncooperative, setup),
 		cmocka_unit_test_setup(test_grant_withdrawn, setup),
 		cmocka_unit_test_setup(test_state_codec, setup),
