@@ -466,7 +466,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 
 	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
 	int64_t sum_keep = 0, sum_all = 0, lack = 0;
-	struct policy_fund fund = { 0, 0, 0 };
+	struct policy_fund fund = { 0, 0, 0, 0 };
 	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
 	for (size_t i = 0; i < n; i++) {
@@ -572,7 +572,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	 * may keep (abundant only, so never below 0). */
 	int64_t spare = free_u - cycle->need_kb;
 	enum policy_band band = policy_band_of(p, free_u, back, up, lack, fund.pages, host->reservations_kb);
-	uint32_t take = policy_fund_take_ppm(band, &fund, free_u);
+	uint32_t take = policy_fund_take_ppm(p, band, &fund, free_u);
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;

@@ -194,13 +194,15 @@ uint64_t policy_band_step(const struct policy_params *p,
  * the reserve (millionths); d's target for that share. */
 struct policy_fund {
 	int64_t pages;
-	int64_t over;
+	int64_t over;     /* what the givers within their band hold above their goals */
 	int64_t coming;   /* decreases in flight: memory on its way back */
+	int64_t moving;   /* the FUND band's moves to the aims, this cycle */
 };
 void policy_fund_count(const struct policy_params *p,
 		       const struct policy_dom *d, uint64_t goal,
 		       struct policy_fund *f);
-uint32_t policy_fund_take_ppm(enum policy_band band,
+uint32_t policy_fund_take_ppm(const struct policy_params *p,
+			      enum policy_band band,
 			      const struct policy_fund *f, int64_t free_u);
 uint64_t policy_fund_goal_step(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t goal,
