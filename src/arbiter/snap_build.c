@@ -90,6 +90,19 @@ static void need_of(const struct arbiter *a, struct dom *d,
 					       (uint64_t)p->comeback_recur_s * 1000,
 					       3 * (uint64_t)a->cfg.interval_ms,
 					       &in->recur_kb);
+		/* recur_period_s: W read as a cron's too, its runs and
+		 * their period (comeback.h). */
+		if (p->recur_period_s) {
+			comeback_cron(&d->cron, d->oom_last_ms);
+			(void)comeback_observe(&d->cron, kb, p->min_change_kb, now,
+					      (uint64_t)p->comeback_window_s * 1000,
+					      (uint64_t)p->comeback_hold_s * 1000,
+					      (uint64_t)p->comeback_recur_s * 1000,
+					      3 * (uint64_t)a->cfg.interval_ms,
+					      &in->cron_kb);
+			comeback_period(&d->cron, now, &in->cron_down_ms,
+					&in->cron_since_ms);
+		}
 		/* A jump shows within a few cycles (jump.h). */
 		in->jump_kb = jump_observe(&d->jump, kb, now,
 					   (uint64_t)p->spike_window_s * 1000,
