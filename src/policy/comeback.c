@@ -69,20 +69,22 @@ static uint64_t recur(struct comeback_state *s, uint64_t w, uint64_t pk,
 		/* A cron's runs differ (comeback_cron()): back above half
 		 * the fall is a run. */
 		uint64_t back = s->cron ? 2 * tol : tol;
+		/* A cron's run that OOM-killed the guest came back, though
+		 * W_i, which cannot exceed what the guest holds, may never
+		 * show it (comeback_cron()). */
+		bool killed = s->cron && s->killed_ms > s->r_fell_ms;
 
-		if (w >= s->r_from_kb - back) {
+		if (w >= s->r_from_kb - back || killed) {
 			/* Only a return the loop cannot follow counts: one
 			 * that came within rise_ms of the last sample still
 			 * down. A climb back (a saw-tooth's slow edge) is
 			 * followed by the rise ahead, sample by sample, and
 			 * holding its top all along took the memory of a
 			 * swapless neighbour (saw-sample). Or, for a cron,
-			 * one with an OOM kill after the fall
-			 * (comeback_cron()): the jump outran the memory, and
-			 * the climb back is the balloon's pace, not the
-			 * load's. */
-			if (now - s->r_down_ms <= rise_ms ||
-			    (s->cron && s->killed_ms >= s->r_fell_ms)) {
+			 * one with an OOM kill after the fall: the jump
+			 * outran the memory, and any climb back is the
+			 * balloon's pace, not the load's. */
+			if (now - s->r_down_ms <= rise_ms || killed) {
 				s->down_ms[1] = s->down_ms[0];
 				s->down_ms[0] = now - s->r_fell_ms;
 				if (s->returns < 2)
@@ -104,7 +106,7 @@ static uint64_t recur(struct comeback_state *s, uint64_t w, uint64_t pk,
 	}
 	if (s->returns < 2)
 		return 0;
-	if (w >= s->high_kb - s->high_tol_kb)
+	if (w >= s->high_kb - s->high_tol_kb || (s->cron && s->killed_ms > s->high_ms))
 		s->high_ms = now;
 	uint64_t p = s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
 
@@ -130,11 +132,14 @@ bool comeback_period(const struct comeback_state *s, uint64_t now,
 	*down_ms = *since_ms = 0;
 	if (s->returns < 2 || now < s->high_ms)
 		return false;
-	if (s->cron) {
+	if (s->cron && s->ret_ms[2]) {
 		/* A cron keeps its time: its last two periods, return to
 		 * return, within an eighth of each other. Levels of a
-		 * random walk that repeat by chance do not. */
-		if (!s->ret_ms[2] || s->ret_ms[0] < s->ret_ms[1] || s->ret_ms[1] < s->ret_ms[2])
+		 * random walk that repeat by chance do not. After two
+		 * returns there is one period: nothing to judge yet, and a
+		 * run not held then was cut for the next, which killed it
+		 * (minute-cron). */
+		if (s->ret_ms[0] < s->ret_ms[1] || s->ret_ms[1] < s->ret_ms[2])
 			return false;
 		uint64_t p1 = s->ret_ms[0] - s->ret_ms[1], p2 = s->ret_ms[1] - s->ret_ms[2];
 		uint64_t hi = p1 > p2 ? p1 : p2, lo = p1 > p2 ? p2 : p1;

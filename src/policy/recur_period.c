@@ -25,12 +25,31 @@
  */
 #include "policy/solve.h"
 
+/* The level a cron's runs need: its level, or, killed within
+ * oom_hold_s, what it held at its latest kill and a bump if more (the
+ * daemon's raise of L_i): a killed run's W_i showed only what the guest
+ * held (W_i cannot exceed it), so the run needed more than that, and a
+ * guest killed at every run never showed a level beyond its gap. */
+static uint64_t run_kb(const struct policy_params *p, const struct policy_dom *d)
+{
+	uint64_t l = d->cron_kb;
+
+	if (d->flags & POLICY_IN_OOM_MIN) {
+		/* oom_kill_kb, oom_bump_kb <= POLICY_KB_MAX */
+		uint64_t k = d->oom_kill_kb ? d->oom_kill_kb + p->oom_bump_kb : d->min_kb;
+
+		if (k > l)
+			l = k;
+	}
+	return l;
+}
+
 bool policy_recur_periodic(const struct policy_params *p,
 			   const struct policy_dom *d)
 {
 	if (!p->recur_period_s || !(d->flags & POLICY_IN_WS) ||
 	    !(d->flags & POLICY_IN_CRON) || d->swap_tot_kb || !d->cron_down_ms ||
-	    d->cron_kb <= d->ws_kb + policy_dom_gap_kb(p, d))
+	    run_kb(p, d) <= d->ws_kb + policy_dom_gap_kb(p, d))
 		return false;
 	/* cron_down_ms <= UINT32_MAX: no overflow in 64 bits */
 	uint64_t down = d->cron_down_ms;
@@ -46,7 +65,10 @@ uint64_t policy_recur_period_kb(const struct policy_params *p,
 	uint64_t g = policy_dom_gap_kb(p, d);
 	uint64_t m = now > d->ws_kb ? now - d->ws_kb : 0;
 	uint64_t l = d->cron_kb + (m > g ? m : g);
+	uint64_t k = run_kb(p, d);
 
+	if (k > l)
+		l = k;
 	if (l > POLICY_KB_MAX)
 		l = POLICY_KB_MAX;
 	return l > now ? l : now;
