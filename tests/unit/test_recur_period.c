@@ -198,9 +198,10 @@ static void test_periodic(void **state)
 }
 
 /* The level and the gap at least: W's need now (100) asks 264; a need
- * now with a larger margin (OOM room of 80) asks the level and that. The
- * floor and the need alike, at a cron's jump rate; off: recur_hold's
- * floor (the rate) does not hold it. */
+ * now with a larger margin (OOM room of 80) asks the level and that; a
+ * guest killed lately, what it held at its kill and a bump. The floor
+ * and the need alike, at a cron's jump rate; off: recur_hold's floor
+ * (the rate) does not hold it. */
 static void test_level_and_gap(void **state)
 {
 	struct policy_params p;
@@ -211,6 +212,18 @@ static void test_level_and_gap(void **state)
 	assert_int_equal(policy_recur_period_kb(&p, &d, 180 * MIB), 280 * MIB);
 	assert_int_equal(policy_recur_floor_kb(&p, &d, 100 * MIB), 264 * MIB);
 	assert_int_equal(policy_recur_need_kb(&p, &d, 100 * MIB), 264 * MIB);
+	/* killed within oom_hold_s holding 260: what it held and a bump
+	 * (oom_bump_mb, 64) is what its runs need, above level and gap */
+	d.flags |= POLICY_IN_OOM_MIN;
+	d.oom_kill_kb = 260 * MIB;
+	d.min_kb = 324 * MIB;
+	assert_int_equal(policy_recur_period_kb(&p, &d, 100 * MIB), 324 * MIB);
+	/* a level its kills truncated to within W + g: still a cron */
+	d.cron_kb = 150 * MIB;
+	assert_true(policy_recur_periodic(&p, &d));
+	d.flags &= ~POLICY_IN_OOM_MIN;
+	assert_false(policy_recur_periodic(&p, &d));
+	d = cron_dom();
 	/* a load that jumps in most windows stays recur_hold's: its level
 	 * (recur_kb) and the margin now has, not the gap */
 	d.jump_past = 10;
