@@ -147,7 +147,14 @@ bool comeback_period(const struct comeback_state *s, uint64_t now,
 		if (hi - lo > hi / 8)
 			return false;
 	}
-	*down_ms = s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
+	uint64_t down = s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
+
+	/* A cron runs briefly: down two thirds of its period at least. A
+	 * square wave (square-alias's q4, up half the time) is not one. */
+	if (s->cron && s->ret_ms[1] && s->ret_ms[0] > s->ret_ms[1] &&
+	    down * 3 < (s->ret_ms[0] - s->ret_ms[1]) * 2)
+		return false;
+	*down_ms = down;
 	*since_ms = now - s->high_ms;
 	return true;
 }

@@ -101,6 +101,24 @@ static void test_irregular_runs(void **state)
 	assert_true(recurs);
 }
 
+/* A square wave, up half of each minute (square-alias's q4): it recurs
+ * and keeps its time, but a cron runs briefly (down two thirds of its
+ * period at least): read as a cron's it has no period. */
+static void test_square_wave(void **state)
+{
+	struct comeback_state s;
+	uint64_t down, since;
+	bool recurs = false;
+
+	comeback_reset(&s);
+	for (uint64_t t = 0; t < 600000; t += 1000) {
+		if (level(&s, true, 0, t, t % 60000 < 30000 ? 460 * MIB : 160 * MIB))
+			recurs = true;
+		assert_false(comeback_period(&s, 1000 + t, &down, &since));
+	}
+	assert_true(recurs);
+}
+
 /* A swapless guest killed as its run jumps climbs back only as its
  * memory comes (here 15 MiB a second): told the kill, the slow return
  * counts as a jump and the load recurs; without the kill, or not read as
@@ -270,6 +288,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cron_runs),
 		cmocka_unit_test(test_irregular_runs),
+		cmocka_unit_test(test_square_wave),
 		cmocka_unit_test(test_killed_return),
 		cmocka_unit_test(test_periodic),
 		cmocka_unit_test(test_level_and_gap),
