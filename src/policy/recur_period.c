@@ -1,27 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A cron's level (recur_period_s; design.md §Scarce mode from the
- * estimated need, "A cron's level"). recur_hold keeps a swapless guest's
- * recurring level through its troughs only when the load jumps in most
- * of its spike windows (a tooth faster than the loop); a cron that comes
- * back every minute for ten seconds jumps in one window of six, so
- * between two runs its level was given to the others and taken back at
- * the next run: the run's jump is faster than a balloon, so the guest
- * was OOM-killed at the run (minute-cron's four swapless guests: 10-13
- * kills each of 14 runs) and both moves were target writes. The tracker
- * (comeback.c) knows how long the load stays down between two returns;
- * the snapshot carries it (policy_dom.recur_down_ms). Held while that is
- * at most recur_period_s: a kill at every return costs more than the
- * memory the trough frees, and every trough is two writes. The margin
- * above the level is the gap at least, not only what the need has above
- * W_i then: a cron's runs differ (minute-cron: 219-290 MiB), and held at
- * its last level with no margin after its growth lapsed (oom_room_s), a
- * run a MiB above it killed the guest at every return.
+ * A cron's level (recur_period_s;
+ * design.md §Scarce mode from the estimated need, "A cron's level").
+ * recur_hold keeps a swapless guest's recurring level through its
+ * troughs only when the load jumps in most of its spike windows (a
+ * tooth faster than the loop); a cron that runs every minute for ten
+ * seconds jumps in one window of six, so between two runs its level was
+ * given to the others and taken back at the next run: the run's jump is
+ * faster than a balloon, so the guest was OOM-killed at the run
+ * (minute-cron's four swapless guests: 10-13 kills each of 14 runs) and
+ * both moves were target writes. The daemon reads W_i as a cron's too
+ * (comeback.h's comeback_cron(): runs that differ, a run that killed
+ * the guest) and the snapshot carries the level and its period
+ * (policy_dom.cron_kb, cron_down_ms, cron_since_ms) while the load keeps
+ * its time and runs briefly. Held while its time down is at most
+ * recur_period_s: a kill at every run costs more than the memory the
+ * trough frees, and every trough is two writes. The margin above the
+ * level is the gap at least, not only what the need has above W_i then:
+ * a cron's runs differ (minute-cron: 219-290 MiB), and held at its last
+ * level with no margin once its growth had lapsed (oom_room_s), a run a
+ * MiB above it killed the guest at every return.
  *
  * A load that stops recurring releases it: the hold ends once W_i has
- * not been at the level for its time down and a quarter more (the run is
- * late), before comeback.c's own lapse (a quarter and comeback_window_s
- * more), which keeps the level as a need of the tiers, not as a floor.
+ * not been at the level for its time down and a quarter more (the run
+ * is late), before comeback.c's own lapse (a quarter and
+ * comeback_window_s more), which keeps the level as a need of the
+ * tiers, not as a floor.
  */
 #include "policy/solve.h"
 
