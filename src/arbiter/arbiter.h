@@ -11,7 +11,8 @@
  *   rules.c     what a cycle carries to the next; state.c its codec (pure)
  *   src/policy  snapshot -> targets and writes (pure)
  *   xsio.c      xenstore I/O (libxenstore);  hv_*.c  hypervisor I/O
- *   domains.c, sync.c, cycle.c, control.c  the daemon (arbiter_int.h)
+ *   domains.c, sync.c, cycle.c, snap_build.c, control.c  the daemon
+ *              (arbiter_int.h)
  */
 #ifndef MEMBAL_ARBITER_ARBITER_H
 #define MEMBAL_ARBITER_ARBITER_H
@@ -103,6 +104,7 @@ struct dom {
 	struct guest_history hist;   /* deltas to the report before it */
 	struct growth_state growth;  /* need = estimate: the OOM margin's evidence */
 	struct comeback_state comeback; /* need = estimate: a load that comes back */
+	struct comeback_state cron;  /* the same W read as a cron's (recur_period_s) */
 	struct jump_state jump;      /* need = estimate: the jump it has shown */
 	uint64_t growth_saved_ms;    /* its last write to memory/membal_state */
 	uint64_t stamp;

@@ -9,6 +9,7 @@
  *              adoption through xenstore, reports, stamps, targets, the
  *              membal_state of each domain
  *   cycle.c    one cycle: read, snapshot, decide, write, watch progress
+ *   snap_build.c  the cycle's snapshot of every listed domain
  *   control.c  the control socket and its verbs (pause, reserve, ...)
  */
 #ifndef MEMBAL_ARBITER_INT_H
@@ -67,6 +68,12 @@ void arbiter_created_report(struct arbiter *a, struct dom *d,
 			    const struct guest_figures *prev, uint64_t now);
 /* Its swap device's size by its last report; 0 none or unknown. */
 uint64_t dom_swap_kb(const struct dom *d);
+
+/* snap_build.c: the policy snapshot of this cycle into a->snap (and
+ * a->snap_dom); returns its size. Every listed domain is in it: the
+ * undecided ones as POLICY_UNMANAGED, so that the policy subtracts their
+ * pending growth from F_h. */
+size_t arbiter_build_snapshot(struct arbiter *a, uint64_t now);
 
 /* gap_learn.c: the learned gap (design.md §The learned gap) */
 /* [domain NAME] headroom over [policy] headroom. */

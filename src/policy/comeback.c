@@ -66,23 +66,38 @@ static uint64_t recur(struct comeback_state *s, uint64_t w, uint64_t pk,
 		if (w < s->r_low_kb)
 			s->r_low_kb = w;
 		uint64_t tol = (s->r_from_kb - s->r_low_kb) / 4;
+		/* A cron's runs differ (comeback_cron()): back above half
+		 * the fall is a run. */
+		uint64_t back = s->cron ? 2 * tol : tol;
+		/* A cron's run that OOM-killed the guest came back, though
+		 * W_i, which cannot exceed what the guest holds, may never
+		 * show it (comeback_cron()). */
+		bool killed = s->cron && s->killed_ms > s->r_fell_ms;
 
-		if (w >= s->r_from_kb - tol) {
+		if (w >= s->r_from_kb - back || killed) {
 			/* Only a return the loop cannot follow counts: one
 			 * that came within rise_ms of the last sample still
 			 * down. A climb back (a saw-tooth's slow edge) is
 			 * followed by the rise ahead, sample by sample, and
 			 * holding its top all along took the memory of a
-			 * swapless neighbour (saw-sample). */
-			if (now - s->r_down_ms <= rise_ms) {
+			 * swapless neighbour (saw-sample). Or, for a cron,
+			 * one with an OOM kill after the fall: the jump
+			 * outran the memory, and any climb back is the
+			 * balloon's pace, not the load's. */
+			if (now - s->r_down_ms <= rise_ms || killed) {
 				s->down_ms[1] = s->down_ms[0];
 				s->down_ms[0] = now - s->r_fell_ms;
 				if (s->returns < 2)
 					s->returns++;
+				s->ret_ms[2] = s->ret_ms[1];
+				s->ret_ms[1] = s->ret_ms[0];
+				s->ret_ms[0] = now ? now : 1;
+				s->prev_high_kb = s->returns > 1 ? s->high_kb : 0;
 				s->high_kb = s->r_from_kb;
-				s->high_tol_kb = tol;
+				s->high_tol_kb = back;
 			} else {
 				s->returns = 0;
+				memset(s->ret_ms, 0, sizeof(s->ret_ms));
 			}
 			s->r_fell_ms = 0;
 		} else if (w <= s->r_low_kb + tol) {
@@ -91,15 +106,57 @@ static uint64_t recur(struct comeback_state *s, uint64_t w, uint64_t pk,
 	}
 	if (s->returns < 2)
 		return 0;
-	if (w >= s->high_kb - s->high_tol_kb)
+	if (w >= s->high_kb - s->high_tol_kb || (s->cron && s->killed_ms > s->high_ms))
 		s->high_ms = now;
 	uint64_t p = s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
 
 	if (now - s->high_ms > p + p / 4 + window_ms) {
 		s->returns = 0;                 /* stayed low past its period */
+		memset(s->ret_ms, 0, sizeof(s->ret_ms));
 		return 0;
 	}
-	return s->high_kb;
+	/* A cron: the higher of its last two runs' levels. */
+	return s->cron && s->prev_high_kb > s->high_kb ? s->prev_high_kb : s->high_kb;
+}
+
+void comeback_cron(struct comeback_state *s, uint64_t kill_ms)
+{
+	s->cron = true;
+	if (kill_ms > s->killed_ms)
+		s->killed_ms = kill_ms;
+}
+
+bool comeback_period(const struct comeback_state *s, uint64_t now,
+		     uint64_t *down_ms, uint64_t *since_ms)
+{
+	*down_ms = *since_ms = 0;
+	if (s->returns < 2 || now < s->high_ms)
+		return false;
+	if (s->cron && s->ret_ms[2]) {
+		/* A cron keeps its time: its last two periods, return to
+		 * return, within an eighth of each other. Levels of a
+		 * random walk that repeat by chance do not. After two
+		 * returns there is one period: nothing to judge yet, and a
+		 * run not held then was cut for the next, which killed it
+		 * (minute-cron). */
+		if (s->ret_ms[0] < s->ret_ms[1] || s->ret_ms[1] < s->ret_ms[2])
+			return false;
+		uint64_t p1 = s->ret_ms[0] - s->ret_ms[1], p2 = s->ret_ms[1] - s->ret_ms[2];
+		uint64_t hi = p1 > p2 ? p1 : p2, lo = p1 > p2 ? p2 : p1;
+
+		if (hi - lo > hi / 8)
+			return false;
+	}
+	uint64_t down = s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
+
+	/* A cron runs briefly: down two thirds of its period at least. A
+	 * square wave (square-alias's q4, up half the time) is not one. */
+	if (s->cron && s->ret_ms[1] && s->ret_ms[0] > s->ret_ms[1] &&
+	    down * 3 < (s->ret_ms[0] - s->ret_ms[1]) * 2)
+		return false;
+	*down_ms = down;
+	*since_ms = now - s->high_ms;
+	return true;
 }
 
 uint64_t comeback_observe(struct comeback_state *s, uint64_t w,

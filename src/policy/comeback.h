@@ -37,6 +37,13 @@ struct comeback_state {
 	uint64_t high_kb, high_tol_kb, high_ms;
 	uint64_t down_ms[2];
 	unsigned returns;
+	/* comeback_cron(): read as a cron's; the latest OOM kill told (0:
+	 * none); the level of the return before the last (0: none); the
+	 * times of the last three returns in a row, latest first (0: none). */
+	bool cron;
+	uint64_t killed_ms;
+	uint64_t prev_high_kb;
+	uint64_t ret_ms[3];
 };
 
 /* Forget W's history (a new guest, an arbiter restart). */
@@ -67,5 +74,26 @@ uint64_t comeback_observe(struct comeback_state *s, uint64_t w,
  * writes (writes21)"). on false: rise_kb. */
 uint64_t comeback_rise_kb(const struct comeback_state *s, uint64_t w,
 			  bool on, uint64_t rise_kb);
+
+/* Read s as a cron's (recur_period_s; the caller says so before each
+ * comeback_observe()), kill_ms: the guest's latest OOM kill (0: none).
+ * A cron's runs differ (a five-minute run above each minute's), so back
+ * above half the fall, not a quarter, is a return and the load at its
+ * level, and the level is the higher of its last two returns'. An OOM
+ * kill after a fall is a return, a jump the loop could not follow, and
+ * a kill after W was last at the level is the load there again: a
+ * swapless guest killed as its load jumped climbs back only as its
+ * memory comes (W cannot exceed what it holds), if ever. */
+void comeback_cron(struct comeback_state *s, uint64_t kill_ms);
+
+/* While a load recurs (comeback_observe()'s last *recur_kb not 0), its
+ * period as the tracker knows it: the longer of its last two times down
+ * (*down_ms, the time from a fall to its return) and how long ago W was
+ * last at its level (*since_ms, at now); false, both 0, when none. Read
+ * as a cron's, only while it keeps its time (its last two periods,
+ * return to return, within an eighth of each other, once it has two)
+ * and runs briefly (down two thirds of its last period at least). */
+bool comeback_period(const struct comeback_state *s, uint64_t now,
+		     uint64_t *down_ms, uint64_t *since_ms);
 
 #endif

@@ -87,6 +87,9 @@ $(eval $(call policy_test,test_comeback,tests/unit/test_comeback.c))
 # A level held: a recurring swapless load's level is need now and floor
 # (recur_hold; design.md §Scarce mode from the estimated need, "A level held").
 $(eval $(call policy_test,test_recur_hold,tests/unit/test_recur_hold.c))
+# A cron's level: held through the trough while its runs come back
+# (recur_period_s; design.md §Scarce mode from the estimated need).
+$(eval $(call policy_test,test_recur_period,tests/unit/test_recur_period.c))
 # A spike the peers show: a guest with swap keeps room for the jump a
 # quorum of its peers made
 # (design.md §Scarce mode from the estimated need, "A spike the peers show").

@@ -172,6 +172,10 @@ struct policy_params {
 	/* ... only for a domain that jumped in this percent of its past
 	 * spike windows or more (0: any) */
 	uint32_t recur_hold_rate_pct;
+	/* ... and, whatever its rate, for a domain whose load comes back
+	 * after at most this long down (policy_dom.recur_down_ms), until it
+	 * is late (recur_period.c; 0: off) */
+	uint32_t recur_period_s;
 	/* need = estimate: how long a jump of W_i (policy/jump.h) counts as
 	 * part of a spike its peers share (used by the daemon:
 	 * policy_dom.jump_kb; design.md §Scarce mode from the estimated need,
@@ -254,6 +258,7 @@ enum policy_kind {
 #define POLICY_IN_RECUR   (1u << 15) /* recur_kb is valid: a load that recurs */
 #define POLICY_IN_OOM_FRESH (1u << 16) /* OOM_MIN, the latest kill within oom_loop_s */
 #define POLICY_IN_OOM_RECUR (1u << 17) /* OOM_MIN, killed twice or more near one level within oom_hold_s */
+#define POLICY_IN_CRON    (1u << 18) /* cron_kb and its period are valid */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */
@@ -320,6 +325,15 @@ struct policy_dom {
 	 * recurs to, above W_i, while it may still come back
 	 * (comeback_recur_s; policy/comeback.h), in target units. */
 	uint64_t recur_kb;
+	/* With POLICY_IN_CRON (read only with POLICY_IN_WS): the level W_i
+	 * recurs to read as a cron's (recur_period_s; comeback_cron(): the
+	 * higher of its last two runs'), above W_i, in target units; its
+	 * period: the longer of its last two times down (a fall to its
+	 * return) and how long ago W_i was last at the level, in ms (at most
+	 * UINT32_MAX; comeback_period()). Read by recur_period.c. */
+	uint64_t cron_kb;
+	uint32_t cron_down_ms;
+	uint32_t cron_since_ms;
 	/* With POLICY_IN_WS: W_i's largest jump (its rise within a few
 	 * reports) within spike_window_s (policy/jump.h); 0: none. */
 	uint64_t jump_kb;

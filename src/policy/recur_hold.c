@@ -23,24 +23,24 @@
  */
 #include "policy/solve.h"
 
+/* Whether d's level is one these rules hold. */
+static bool held(const struct policy_params *p, const struct policy_dom *d)
+{
+	return (d->flags & POLICY_IN_WS) && (d->flags & POLICY_IN_RECUR) &&
+	       !d->swap_tot_kb && d->recur_kb > d->ws_kb + policy_dom_gap_kb(p, d);
+}
+
 /* The level and the margin now has above W_i, or now. */
 static uint64_t level_kb(const struct policy_params *p,
 			 const struct policy_dom *d, uint64_t now)
 {
-	if (!(d->flags & POLICY_IN_WS) || !(d->flags & POLICY_IN_RECUR) ||
-	    d->swap_tot_kb || d->recur_kb <= d->ws_kb + policy_dom_gap_kb(p, d))
+	if (!held(p, d))
 		return now;
 	/* now >= ws_kb (need.c); each <= POLICY_KB_MAX: no overflow */
 	uint64_t m = now > d->ws_kb ? now - d->ws_kb : 0;
 	uint64_t l = d->recur_kb + m < POLICY_KB_MAX ? d->recur_kb + m : POLICY_KB_MAX;
 
 	return l > now ? l : now;
-}
-
-uint64_t policy_recur_need_kb(const struct policy_params *p,
-			      const struct policy_dom *d, uint64_t now)
-{
-	return p->recur_margin || p->recur_hold ? level_kb(p, d, now) : now;
 }
 
 /* A guest watched for less than a minute of spike windows has no rate
@@ -62,8 +62,26 @@ static bool fast(const struct policy_params *p, const struct policy_dom *d)
 	       d->jump_past * 100 >= p->recur_hold_rate_pct * d->jump_seen;
 }
 
+/* A load recur_hold holds keeps its rule; a cron whose jumps are too
+ * rare for it is recur_period_s's (recur_period.c). */
+static bool cron(const struct policy_params *p, const struct policy_dom *d)
+{
+	return !(p->recur_hold && fast(p, d) && held(p, d)) &&
+	       policy_recur_periodic(p, d);
+}
+
+uint64_t policy_recur_need_kb(const struct policy_params *p,
+			      const struct policy_dom *d, uint64_t now)
+{
+	if (cron(p, d))
+		return policy_recur_period_kb(p, d, now);
+	return p->recur_margin || p->recur_hold ? level_kb(p, d, now) : now;
+}
+
 uint64_t policy_recur_floor_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t now)
 {
+	if (cron(p, d))
+		return policy_recur_period_kb(p, d, now);
 	return p->recur_hold && fast(p, d) ? level_kb(p, d, now) : now;
 }

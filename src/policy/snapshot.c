@@ -92,6 +92,17 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 									: POLICY_KB_MAX;
 			s->flags |= POLICY_IN_RECUR;
 		}
+		if (in->cron_kb > in->ws_kb && in->cron_down_ms) {
+			uint64_t c = in->cron_kb < POLICY_KB_MAX ? in->cron_kb : POLICY_KB_MAX;
+
+			s->cron_kb = c + s->overhead_kb < POLICY_KB_MAX ? c + s->overhead_kb
+								       : POLICY_KB_MAX;
+			s->cron_down_ms = in->cron_down_ms < UINT32_MAX ? (uint32_t)in->cron_down_ms
+									: UINT32_MAX;
+			s->cron_since_ms = in->cron_since_ms < UINT32_MAX ? (uint32_t)in->cron_since_ms
+									  : UINT32_MAX;
+			s->flags |= POLICY_IN_CRON;
+		}
 	}
 	if (in->grace)
 		s->flags |= POLICY_IN_GRACE;

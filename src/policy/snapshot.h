@@ -2,7 +2,7 @@
 /*
  * The snapshot builder: what the arbiter knows of one domain turned into
  * the policy's input (struct policy_dom). One function, used by the
- * daemon's cycle (src/arbiter/cycle.c), `membalctl plan` (src/ctl) and
+ * daemon's cycle (src/arbiter/snap_build.c), `membalctl plan` (src/ctl) and
  * membal-sim's clairvoyant floor (src/sim/floor.c), so that the three
  * cannot read the same figures differently (docs/design.md §The snapshot).
  *
@@ -95,6 +95,10 @@ struct snap_dom {
 	/* WS_i's level of a load that recurs (guest units; policy/comeback.h);
 	 * not above ws_kb: none. */
 	uint64_t recur_kb;
+	/* WS_i's level read as a cron's (recur_period_s; comeback_cron()),
+	 * not above ws_kb: none; its period (comeback_period()): the longer
+	 * of its last two times down, and how long ago W was last at it. */
+	uint64_t cron_kb, cron_down_ms, cron_since_ms;
 	/* W's largest jump within spike_window_s (policy/jump.h). */
 	uint64_t jump_kb;
 };

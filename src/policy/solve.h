@@ -251,9 +251,17 @@ uint64_t policy_spike_spare_kb(const struct policy_params *p,
  * `now` has above W_i (recur_hold.c); else `now`. */
 uint64_t policy_recur_need_kb(const struct policy_params *p,
 			      const struct policy_dom *d, uint64_t now);
-/* recur_hold: the same as its no-shrink floor's need; else `now`. */
+/* recur_hold: the same as its no-shrink floor's need; else `now`.
+ * Both are policy_recur_period_kb() for a cron (recur_period.c). */
 uint64_t policy_recur_floor_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t now);
+/* recur_period_s: whether d's load is a swapless cron whose level is held
+ * through its trough (recur_period.c), and that level with its gap at
+ * least above it (the margin `now` has above W_i, if more). */
+bool policy_recur_periodic(const struct policy_params *p,
+			   const struct policy_dom *d);
+uint64_t policy_recur_period_kb(const struct policy_params *p,
+				const struct policy_dom *d, uint64_t now);
 uint64_t policy_need_held_kb(const struct policy_params *p,
 			     const struct policy_dom *d, uint64_t w);
 /* Whether the load an OOM kill raised d's minimum for is gone: not

@@ -82,7 +82,7 @@ fuzz_json_LDLIBS := $(LIBS_JSONC) $(LIBS_MATH)
 # the arbiter makes) and a simulated hypervisor: no xenstored, no Xen.
 FUZZERS += fuzz_cycle
 fuzz_cycle_SRCS := tests/fuzz/fuzz_cycle.c tests/fuzz/fake_xs.c \
-                   src/arbiter/cycle.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/handover.c src/arbiter/guest.c \
+                   src/arbiter/cycle.c src/arbiter/snap_build.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/handover.c src/arbiter/guest.c \
                    src/arbiter/control.c src/arbiter/control_wait.c src/arbiter/reserve.c src/arbiter/carry.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/arbiter/manage.c \
                    src/arbiter/domains.c src/arbiter/sync.c src/arbiter/created.c src/arbiter/rules.c src/arbiter/state.c src/arbiter/gap_learn.c src/arbiter/maxcap.c \
                    src/common/keys.c src/common/report_value.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
@@ -190,7 +190,7 @@ soak-valgrind: $(BUILD)/soak-plain
 # (found on real Xen): the real cycle on fake_xs.c's read hook.
 TESTS += test_cycle_races
 test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
-                            src/arbiter/cycle.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/handover.c src/arbiter/guest.c \
+                            src/arbiter/cycle.c src/arbiter/snap_build.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/handover.c src/arbiter/guest.c \
                             src/arbiter/control.c src/arbiter/control_wait.c src/arbiter/reserve.c src/arbiter/carry.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/arbiter/manage.c \
                             src/arbiter/domains.c src/arbiter/sync.c src/arbiter/created.c src/arbiter/rules.c src/arbiter/state.c src/arbiter/gap_learn.c src/arbiter/maxcap.c \
                             src/common/keys.c src/common/report_value.c src/common/xs.c $(FUZZ_CONFIG_SRCS)

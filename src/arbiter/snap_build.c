@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The cycle's snapshot (design.md §The snapshot): what the arbiter knows
+ * of each listed domain this cycle (its agent's last good report, the
+ * management rule's bounds, the OOM raise, the trackers of its working-set
+ * estimate, the gap) turned into the policy's input through the one
+ * snapshot builder, policy/snapshot.h.
+ */
+#include "arbiter/arbiter_int.h"
+
+#include <string.h>
+
+#include "arbiter/rules.h"
+#include "policy/snapshot.h"
+
+/* The agent's last good report, as the snapshot builder reads it. */
+static void report_of(const struct dom *d, struct snap_report *r)
+{
+	const struct guest_figures *g = &d->fig;
+
+	memset(r, 0, sizeof(*r));
+	r->have = SNAP_HAS_MEMTOTAL;
+	r->memtotal_kb = g->v[MK_TOT];
+	r->free_kb = g->v[MK_FREE];
+	r->committed_as_kb = g->v[MK_COMMITTED_AS];
+	r->swap_tot_kb = g->v[MK_SWAP_TOT];
+	r->swap_free_kb = g->v[MK_SWAP_FREE];
+	if (guest_has(g, MK_AVAIL)) {
+		r->avail_kb = g->v[MK_AVAIL];
+		r->have |= SNAP_HAS_AVAIL;
+	}
+	if (guest_has(g, MK_BALLOON_CURRENT)) {
+		r->balloon_current_kb = g->v[MK_BALLOON_CURRENT];
+		r->have |= SNAP_HAS_BALLOON;
+	}
+	if (guest_has(g, MK_PSI_SOME)) {
+		r->psi_some = g->v[MK_PSI_SOME];
+		r->psi_some_now = guest_psi_some_now(&d->hist, r->psi_some);
+		r->have |= SNAP_HAS_PSI | SNAP_HAS_PSI_NOW;
+	}
+	if (guest_has(g, MK_SWAPIN_RATE)) {
+		r->swapin_rate = g->v[MK_SWAPIN_RATE];
+		r->have |= SNAP_HAS_SWAPIN;
+	}
+	/* An agent before layout 4 does not say: the kind stays unknown. */
+	if (guest_has(g, MK_SWAP_ZRAM)) {
+		r->swap_zram_kb = g->v[MK_SWAP_ZRAM];
+		r->have |= SNAP_HAS_SWAP_ZRAM;
+	}
+}
+
+/* need = estimate: W_i's estimate from the last report and its history,
+ * only from an agent that publishes the working-set figures (an older
+ * agent's domain keeps today's policy); the gap is the fixed headroom
+ * (design.md §Scarce mode from the estimated need). A domain adopted
+ * less than adopt_grace_s ago is not shrunk. */
+static void need_of(const struct arbiter *a, struct dom *d,
+		    uint64_t now, struct snap_dom *in)
+{
+	const struct policy_params *p = &a->cfg.policy.params;
+	struct estimate_in ei;
+	uint64_t kb;
+
+	if (p->need != POLICY_NEED_ESTIMATE)
+		return;
+	in->grace = p->adopt_grace_s > 0 &&
+		    (!d->have_fig || now < d->first_fig_ms + (uint64_t)p->adopt_grace_s * 1000);
+	in->booted = in->grace && d->booted;
+	if (!d->have_fig)
+		return;
+	guest_estimate_input(&d->fig, &d->hist, &ei);
+	/* Every swapped-out page counts (a slow thrasher), but for what
+	 * stayed out a window without a swap-in (estimate_cold.h). */
+	enum estimator e = estimate_need(&ei, &d->hist.cold, &kb);
+
+	if (e == EST_HYBRID || e == EST_REFAULT || e == EST_LRU) {
+		in->have_ws = true;
+		in->ws_kb = kb;
+		uint64_t hold = (uint64_t)p->oom_room_s * 1000;
+
+		growth_observe(&d->growth, kb, d->fig.v[MK_COMMITTED_AS],
+			       p->min_change_kb, now, hold);
+		in->growing = growth_recent(&d->growth, now, hold);
+		in->climbing = growth_climbing(&d->growth, now, hold);
+		in->ramping = growth_ramping(&d->growth, now, hold);
+		in->commit_new_kb = growth_commit_new_kb(&d->growth, now, hold);
+		in->peak_kb = comeback_observe(&d->comeback, kb, p->min_change_kb, now,
+					       (uint64_t)p->comeback_window_s * 1000,
+					       (uint64_t)p->comeback_hold_s * 1000,
+					       (uint64_t)p->comeback_recur_s * 1000,
+					       3 * (uint64_t)a->cfg.interval_ms,
+					       &in->recur_kb);
+		/* recur_period_s: W read as a cron's too, its runs and
+		 * their period (comeback.h). */
+		if (p->recur_period_s) {
+			comeback_cron(&d->cron, d->oom_last_ms);
+			(void)comeback_observe(&d->cron, kb, p->min_change_kb, now,
+					      (uint64_t)p->comeback_window_s * 1000,
+					      (uint64_t)p->comeback_hold_s * 1000,
+					      (uint64_t)p->comeback_recur_s * 1000,
+					      3 * (uint64_t)a->cfg.interval_ms,
+					      &in->cron_kb);
+			comeback_period(&d->cron, now, &in->cron_down_ms,
+					&in->cron_since_ms);
+		}
+		/* A jump shows within a few cycles (jump.h). */
+		in->jump_kb = jump_observe(&d->jump, kb, now,
+					   (uint64_t)p->spike_window_s * 1000,
+					   3 * (uint64_t)a->cfg.interval_ms);
+		/* The next cycle's write is the next chance to follow W. */
+		if (p->rise_ahead)
+			in->rise_kb = comeback_rise_kb(&d->comeback, kb, p->rise_comeback && p->comeback_recur_s,
+						       growth_rise_ahead_kb(&d->growth, now, hold, a->cfg.interval_ms));
+	}
+}
+
+size_t arbiter_build_snapshot(struct arbiter *a, uint64_t now)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->ndoms; i++) {
+		struct dom *d = a->by_domid[a->order[i]];
+		struct snap_dom in = {
+			.domid = d->domid,
+			.actual_kb = d->actual_kb,
+			.have_target = d->have_target,
+			.target_kb = d->target_kb,
+		};
+
+		if (d->hv.dying)
+			continue;   /* its memory returns to free as Xen frees it */
+		bool was_decided = d->decided;
+
+		d->skip = dom_classify(d, &a->cfg, a->paused_all, now);
+		d->decided = false;
+		in.managed = d->skip == SKIP_NONE;
+		report_of(d, &in.fig);
+		if (in.managed) {
+			in.min_kb = d->min_kb;
+			in.max_kb = d->max_kb;
+			in.shares = d->shares;
+			dom_oom_in(d, a->cfg.policy.params.oom_loop_s, now, &in);
+			need_of(a, d, now, &in);
+		}
+		uint64_t overhead_kb = snapshot_overhead_kb(d->actual_kb, &in.fig);
+
+		/* g_i: the learner sees every fresh report, frozen or not, and
+		 * measures its gap above the demand the goal uses: WS_i under
+		 * need = estimate, else C_i. */
+		in.have_gap = true;
+		in.gap_kb = arbiter_gap_for(a, d, was_decided, &d->decision,
+					    overhead_kb,
+					    in.have_ws ? in.ws_kb : in.fig.committed_as_kb,
+					    now);
+		snapshot_dom(&in, &a->snap[n]);
+		/* Its jump rate, the rises and the level it has shown. */
+		if (a->snap[n].flags & POLICY_IN_WS)
+			jump_snapshot(&d->jump, &a->cfg.policy.params, now, &a->snap[n]);
+		a->snap_dom[n] = d;
+		n++;
+	}
+	return n;
+}
