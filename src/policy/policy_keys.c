@@ -174,6 +174,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "No cut of the learned gap (explored or priced) while the demand rose at the last two fresh reports (a ramp): a turn to explore tries no change, a priced cut waits. no: cuts on a ramp too." },
 	{ "gap_ramp_lead_s", CFG_U32, P(gap_ramp_lead_s), .umin = 0, .umax = 3600, .def = "60",
 	  .doc = "With `gap_ramp_hold`, a cut on a ramp is allowed down to what the demand's last rise, at its rate, fills in this many seconds (at least that rise): never below twice the largest one-report rise of the demand seen, and only once the domain has reported for 2 `gap_window_s`: a slow ramp (a leak) may be cut, a steep one is held. 0: no cut on a ramp." },
+	{ "gap_seen_rises", CFG_U32, P(gap_seen_rises), .umin = 0, .umax = 64, .def = "0",
+	  .doc = "The gap a domain gets is at most this many times the largest one-report rise of its demand seen since its first report (4 MiB aligned up, at least `gap_min_mb`, and at least `gap_start_mb` less its free swap), in every regime, scarce mode included: what the learner has seen of the guest, not a price. Only once the domain has reported for 2 `gap_window_s`, not within `gap_window_s` of a page-in, not within `oom_hold_s` of a kill (design.md §The learned gap, \"What the learner has seen\"). 0: off." },
 	{ "gap_follow", CFG_BOOL, P(gap_follow), .def = "no",
 	  .doc = "The default action follows the demand's change, as in seed 003 (the goal then moves twice as far: more target writes); no: the default keeps the gap." },
 	{ "gap_half_start", CFG_BOOL, P(gap_half_start), .def = "no",
