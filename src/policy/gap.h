@@ -243,7 +243,7 @@ int64_t gap_ramp_cut_kb(const struct policy_params *p, const struct gap_state *s
 /* gap_seen_rises (gap_seen.c): g_kb, the gap the domain is given, at most
  * gap_seen_rises x the largest one-report rise of W seen (max_rise_kb),
  * 4 MiB aligned up, at least gap_min and gap_start less swap_free_kb;
- * only 2 gap_window_s after the first report, not within gap_window_s of
+ * only 2 gap_window_s after the first report and a rise seen, not within gap_window_s of
  * pain (pain_ms), not in the OOM hold. Off (0): g_kb. */
 uint64_t gap_seen_cap_kb(const struct policy_params *p, const struct gap_state *s,
 			 uint64_t g_kb, bool oom_hold, uint64_t swap_free_kb);

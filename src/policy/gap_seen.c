@@ -35,7 +35,9 @@ uint64_t gap_seen_cap_kb(const struct policy_params *p, const struct gap_state *
 {
 	uint64_t window = (uint64_t)p->gap_window_s * 1000;
 
-	if (!p->gap_seen_rises || !s->init || oom_hold || !s->first_ms ||
+	/* No rise seen is no evidence of how far W_i jumps (gap-jump: guests
+	 * steady for longer than two windows, then a jump). */
+	if (!p->gap_seen_rises || !s->init || oom_hold || !s->first_ms || !s->max_rise_kb ||
 	    s->now_ms < s->first_ms || s->now_ms - s->first_ms < 2 * window)
 		return g_kb;
 	if (s->pain_ms && s->now_ms >= s->pain_ms && s->now_ms - s->pain_ms < window)

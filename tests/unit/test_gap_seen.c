@@ -4,8 +4,8 @@
  * seen", session 21): the gap a domain is given is at most N times the
  * largest one-report rise of W_i seen, in every regime (frozen scarce
  * reports too: no step, no price), at least gap_min and what the free
- * swap cannot hold of gap_start; only after two windows of evidence, not
- * within a window of a page-in, not in the OOM hold.
+ * swap cannot hold of gap_start; only after two windows of evidence and
+ * a rise seen, not within a window of a page-in, not in the OOM hold.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,6 +48,9 @@ static void test_cap(void **state)
 	s.max_rise_kb = 10 * MIB;
 	assert_int_equal(gap_seen_cap_kb(&p, &s, g, false, swap), g);
 	s.now_ms = 1000 + 600 * 1000;
+	s.max_rise_kb = 0;                                      /* no rise seen: no evidence */
+	assert_int_equal(gap_seen_cap_kb(&p, &s, g, false, swap), g);
+	s.max_rise_kb = 10 * MIB;
 	assert_int_equal(gap_seen_cap_kb(&p, &s, g, false, swap), 32 * MIB);   /* 20, gap_min 32 */
 	s.max_rise_kb = 21 * MIB + 1;
 	assert_int_equal(gap_seen_cap_kb(&p, &s, g, false, swap), 44 * MIB);   /* 42 MiB + 2 KiB aligned up */
@@ -116,8 +119,10 @@ static void test_oom(void **state)
 	struct guest g = { .ws = 200 * MIB, .c = { .have_pswpin = true } };
 
 	gap_state_init(&s, &p, 5);
-	for (int i = 0; i < 700; i++)
+	for (int i = 0; i < 700; i++) {
+		g.ws += i == 1 ? 4 * MIB : 0;
 		frozen(&p, &s, &g);
+	}
 	assert_int_equal(gap_seen_cap_kb(&p, &s, 64 * MIB, false, 1024 * MIB), 32 * MIB);
 	gap_oom(&p, &s, g.ms);
 	assert_int_equal(gap_seen_cap_kb(&p, &s, 64 * MIB, false, 1024 * MIB), 64 * MIB);
