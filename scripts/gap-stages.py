@@ -76,10 +76,16 @@ def row(d, name):
             prev[guest] = ws
     tl = targets(os.path.join(d, name + '.learned.log'))
     tm = targets(os.path.join(d, name + '.membal.log'))
-    pained = set()
+    pained, managed = set(), set()
     for r in csv.DictReader(open(os.path.join(d, name + '.guests.csv'))):
-        if r['policy'] == 'membal' and (float(r['swapin_mib']) > 0.5 or int(r['oom_kills']) > 0):
+        if r['policy'] != 'membal' or r['managed'] != '1':
+            continue
+        managed.add(r['guest'])
+        if float(r['swapin_mib']) > 0.5 or int(r['oom_kills']) > 0:
             pained.add(r['guest'])
+    # Unmanaged guests (a [domain] rule's skip) have gap steps too, all
+    # frozen `skipped`: counted in the shares, not as guests.
+    g = collections.OrderedDict((x, s) for x, s in g.items() if x in managed)
     stages = collections.Counter()
     furthest = 0
     for guest, s in g.items():

@@ -6,7 +6,7 @@
  *
  * The learner takes a step only in abundant mode (issue 14: no price
  * changes in scarce mode), and on 38 of the 55 rows of issue 14's table
- * where `learned` holds exactly `fixed`'s idle memory, 80-100 % of the
+ * where `learned` holds exactly `fixed`'s idle memory, 70-100 % of the
  * guests' reports come in scarce mode: no step, no cut, the gap stays at
  * gap_start, and in scarce mode it still shapes tier 2's caps
  * U_i = min(H_i, W_i + g_i) (docs/evaluation.md, "Session 21: why
