@@ -133,7 +133,9 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 	}
 	if (a->gap_hook)
 		return d->gap_kb;
-	uint64_t g = gap_current_kb(p, &d->gap, ws, oom_hold);
+	uint64_t g0 = gap_current_kb(p, &d->gap, ws, oom_hold);
+	uint64_t g = gap_seen_cap_kb(p, &d->gap, g0, oom_hold,
+				     guest_has(&d->fig, MK_SWAP_FREE) ? d->fig.v[MK_SWAP_FREE] : 0);
 
 	/* gap_band: only where the last cycle settled in abundant mode where
 	 * its move ends (a walk, scarce mode and a grant keep the learned
@@ -156,6 +158,11 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 		 prev->target_kb == prev->goal_kb && d->target_kb == prev->target_kb &&
 		 !(prev->reasons & POLICY_R_GRANT))
 		g = gap_band_hold_kb(p, &d->gap, g, left);
+	/* gap_seen_rises in scarce mode: a capped gap keeps the last target
+	 * while the band allows (gap_seen_scarce_kb()). */
+	else if (was_decided && prev->mode == POLICY_MODE_SCARCE && d->have_target &&
+		 !(prev->reasons & POLICY_R_GRANT))
+		g = gap_seen_scarce_kb(p, &d->gap, g0, g, left);
 	/* The debug line of a step names the gap the policy gets: the
 	 * bounds (the OOM floor in the hold) and the band act after the
 	 * learner's choice (gap_kb) and its gap in effect (use_kb). */

@@ -198,6 +198,7 @@ static enum gap_outcome judge(const struct policy_params *p,
 		return GAP_PRIZE;
 	}
 	if (pagein) {
+		s->pain_ms = o->report_ms ? o->report_ms : 1;
 		add_price(&s->price[i], -(int64_t)p->gap_fine_pagein);
 		s->n_fines_pagein++;
 	}
@@ -454,6 +455,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 		gap_state_init(s, p, 0);
 	uint64_t was_use = s->have_use ? s->use_kb : s->gap_kb;
 
+	s->now_ms = o->report_ms;
 	lone_stood(p, s, o->report_ms);
 	note_rise(p, s, o->report_ms, ws);
 	if (!o->heartbeat) {
@@ -491,8 +493,12 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 			}
 			s->have_use = true;
 		}
-		if (paged)
+		if (paged) {
 			s->quiet = false;
+			/* gap_seen_rises: the gap's pain, not the host's (below W_i). */
+			if (realised >= 0)
+				s->pain_ms = o->report_ms ? o->report_ms : 1;
+		}
 		s->have_prev = false;
 		s->prev_ws_kb = ws;
 		s->prev_ws_raw_kb = o->ws_kb;
@@ -578,6 +584,7 @@ void gap_oom(const struct policy_params *p, struct gap_state *s, uint64_t now_ms
 	s->oom_run = s->oom_ms && now_ms >= s->oom_ms &&
 		     now_ms - s->oom_ms < (uint64_t)p->oom_hold_s * 1000 ? s->oom_run + 1 : 0;
 	s->oom_ms = now_ms ? now_ms : 1;
+	s->pain_ms = s->oom_ms;
 
 	add_price(&s->price[s->last_action], -(int64_t)p->gap_fine_oom);
 	s->n_fines_oom++;

@@ -176,6 +176,8 @@ struct gap_state {
 	uint64_t ramp_ms;          /* the interval of that rise (0: unknown) */
 	uint64_t max_rise_kb;      /* the largest one-report rise of W seen */
 	uint64_t first_ms;         /* the first fresh report (0: none yet) */
+	uint64_t now_ms;           /* the last report seen, heartbeats included */
+	uint64_t pain_ms;          /* the last page-in or OOM kill seen (0: none) */
 	/* The last fresh report, eligible or not: the page-in back-off
 	 * holds in every regime. */
 	bool have_seen;
@@ -237,6 +239,19 @@ int gap_ramp_explore_lo(const struct policy_params *p, const struct gap_state *s
 /* A move from before to next (KiB), a cut held at the ramp's floor. */
 int64_t gap_ramp_cut_kb(const struct policy_params *p, const struct gap_state *s,
 			int64_t before, int64_t next);
+
+/* gap_seen_rises (gap_seen.c): g_kb, the gap the domain is given, at most
+ * gap_seen_rises x the largest one-report rise of W seen (max_rise_kb),
+ * 4 MiB aligned up, at least gap_min and gap_start less swap_free_kb;
+ * only 2 gap_window_s after the first report and a rise seen, not within gap_window_s of
+ * pain (pain_ms), not in the OOM hold. Off (0): g_kb. */
+uint64_t gap_seen_cap_kb(const struct policy_params *p, const struct gap_state *s,
+			 uint64_t g_kb, bool oom_hold, uint64_t swap_free_kb);
+/* In scarce mode, the gap for g_kb capped to capped_kb by gap_seen_cap_kb():
+ * where the cap binds, the band's (gap_band_kb(), the last target kept
+ * while left_kb is within [capped_kb, gap_start]); else capped_kb. */
+uint64_t gap_seen_scarce_kb(const struct policy_params *p, const struct gap_state *s,
+			    uint64_t g_kb, uint64_t capped_kb, int64_t left_kb);
 
 /* The bounds of the gap for W_i = ws_kb: [*lo, *hi], 4 MiB aligned. */
 void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,
