@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A reservation before a growth a guest can page for (resv_page;
+ * design.md §The estimate's slack, "A reservation before a rise that
+ * pages"): while a reservation waits, a guest whose need rose above what
+ * it holds is given that rise first (a reservation never takes a need),
+ * so a guest with swap that pages through its climb keeps the newcomer
+ * out: ephemeral-fat's runner e04 waited 10 s for 33 MiB while svc1
+ * (512 MiB of disk swap, paging) was raised by 99 MiB. With the key, the
+ * rise above what such a guest holds (at least its floors) is what the
+ * reservation may take first, when its free swap holds that rise (the
+ * rule of the slack that pages, policy_slack_pages()) and when all of it
+ * pays the whole wait: a reservation the rises cannot pay waits as
+ * before, and the guests are raised meanwhile. Nobody is cut: what a
+ * guest holds stays; a swapless guest's need and the host's reserve are
+ * never taken.
+ */
+#include "policy/policy.h"
+#include "policy/solve.h"
+
+uint64_t policy_resv_keep_kb(const struct policy_params *p,
+			     const struct policy_dom *d, uint64_t keep,
+			     uint64_t lo, int64_t *page)
+{
+	uint64_t hold = d->actual_kb > lo ? d->actual_kb : lo;
+
+	if (p->resv_page && keep > hold && policy_slack_pages(d, keep - hold))
+		*page += (int64_t)(keep - hold);
+	return keep;
+}
+
+bool policy_resv_paged(const struct policy_params *p, int64_t keep,
+		       int64_t page, int64_t pool)
+{
+	return p->resv_page && page > 0 && keep - page <= pool;
+}
