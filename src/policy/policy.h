@@ -363,6 +363,10 @@ struct policy_host {
 	 * reservations hold (design.md §The estimate's slack): the policy
 	 * gives back what of it would cut a guest below its need. */
 	uint64_t reservations_kb;
+	/* The part of reservations_kb made for a named guest (`membalctl
+	 * reserve --for`: a domain about to be created or received), whose
+	 * demand waits with it (resv_page). */
+	uint64_t reservations_for_kb;
 };
 
 /* ---- decisions ------------------------------------------------------------ */

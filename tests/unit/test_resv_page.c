@@ -4,9 +4,10 @@
  * design.md §The estimate's slack, "A reservation before a rise that
  * pages"): ephemeral-fat's runner e04 waited 10 s on `reserve --wait`
  * for 33 MiB while svc1 (disk swap, paging) was raised to its need. With
- * the key, a reservation that such rises pay whole is served first; one
- * they cannot pay waits as before, and a swapless guest's need, a zram
- * guest's rise and what any guest holds are never taken.
+ * the key, a reservation for a named guest that such rises pay whole is
+ * served first; one they cannot pay, or one for nobody in particular,
+ * waits as before, and a swapless guest's need, a zram guest's rise and
+ * what any guest holds are never taken.
  */
 #include "test_policy_util.h"
 
@@ -15,18 +16,23 @@ static struct policy_params params;
 static int setup(void **state)
 {
 	params = need_params(true);
+	unnamed = false;
 	return 0;
 }
 
 /* One cycle on a host whose free memory already leaves out `resv` KiB of
- * reservations (as the daemon's host_free() does). */
+ * reservations (as the daemon's host_free() does), made --for a guest
+ * unless `unnamed`. */
+static bool unnamed;
+
 static void decide_resv(int64_t free_kb, uint64_t resv, const struct policy_dom *d,
 			size_t n, struct policy_decision *o, struct policy_cycle *cycle)
 {
 	struct policy_ctx ctx;
 	struct policy_host host = { .free_kb = free_kb - (int64_t)resv,
 				    .reserve_kb = params.reserve_kb,
-				    .reservations_kb = resv };
+				    .reservations_kb = resv,
+				    .reservations_for_kb = unnamed ? 0 : resv };
 
 	assert_int_equal(policy_ctx_init(&ctx, n), 0);
 	int rc = policy_decide(&ctx, &params, &host, d, n, o, cycle);
@@ -73,6 +79,14 @@ static void test_rise_that_pages_pays(void **state)
 	assert_true(o[0].target_kb + o[1].target_kb <= 650 * MIB);
 	assert_true(o[0].target_kb >= 300 * MIB);
 	assert_true(o[1].target_kb >= 300 * MIB);
+
+	/* A reservation for nobody in particular (a tool's staging area,
+	 * resv-hold-jump's backup) has no newcomer waiting: it waits as
+	 * before, the pager is raised. */
+	unnamed = true;
+	decide_resv(100 * MIB, 150 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, 65 * MIB);
+	assert_true(o[0].target_kb >= 400 * MIB);
 }
 
 /* 200 MiB reserved: 115 would wait, the rise pays only 100 of it: the
