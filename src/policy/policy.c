@@ -503,7 +503,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	bool lend = host->reservations_kb && sum_all > sum_n + free_h;
 
 	if (host->reservations_kb && sum_keep > sum_n + free_h &&
-	    !policy_resv_paged(p, host, sum_keep - page, sum_n + free_h)) {
+	    !policy_resv_paged(p, host, sum_keep, page, sum_n + free_h)) {
 		uint64_t give = (uint64_t)(sum_keep - (sum_n + free_h));
 
 		if (give > host->reservations_kb)
