@@ -12,6 +12,7 @@
 #include "test_policy_util.h"
 
 static struct policy_params params;
+static bool unnamed;
 
 static int setup(void **state)
 {
@@ -23,7 +24,6 @@ static int setup(void **state)
 /* One cycle on a host whose free memory already leaves out `resv` KiB of
  * reservations (as the daemon's host_free() does), made --for a guest
  * unless `unnamed`. */
-static bool unnamed;
 
 static void decide_resv(int64_t free_kb, uint64_t resv, const struct policy_dom *d,
 			size_t n, struct policy_decision *o, struct policy_cycle *cycle)
