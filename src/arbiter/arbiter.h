@@ -226,6 +226,7 @@ struct arbiter {
 	struct reservation resv[RESV_MAX];
 	uint32_t resv_last_id;
 	uint64_t reserve_kb;         /* kept free for them: what they still lack */
+	uint64_t reserve_for_kb;     /* ... of it, made --for a guest (xl create) */
 	uint64_t resv_gone_kb;       /* what reservations released since the
 				      * last host reading still lacked then:
 				      * counted free in that reading, a domain

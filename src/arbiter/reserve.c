@@ -29,12 +29,15 @@ static uint64_t effective(const struct reservation *r)
 
 static void total(struct arbiter *a)
 {
-	uint64_t kb = 0;
+	uint64_t kb = 0, named = 0;
 
 	for (size_t i = 0; i < RESV_MAX; i++)
-		if (a->resv[i].id)
+		if (a->resv[i].id) {
 			kb += effective(&a->resv[i]);
+			named += a->resv[i].for_name[0] ? effective(&a->resv[i]) : 0;
+		}
 	a->reserve_kb = kb;
+	a->reserve_for_kb = named;
 }
 
 int arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t lease_ms,

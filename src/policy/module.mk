@@ -43,6 +43,8 @@ $(eval $(call policy_test,test_transfer,tests/unit/test_transfer.c))
 $(eval $(call policy_test,test_band,tests/unit/test_band.c))
 # A reservation that waits on a walk below the reserve (fund_reservation).
 $(eval $(call policy_test,test_fund_resv,tests/unit/test_fund_resv.c))
+# A reservation before a rise a guest with swap pages for (resv_page).
+$(eval $(call policy_test,test_resv_page,tests/unit/test_resv_page.c))
 
 # The OOM margin's growth evidence (design.md §Growth is never cut).
 $(eval $(call policy_test,test_growth,tests/unit/test_growth.c))

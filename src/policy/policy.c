@@ -247,10 +247,10 @@ static uint64_t cap_kb(const struct policy_params *p, const struct policy_dom *d
 /* What a reservation leaves d: L_i', under need = estimate its need, OOM
  * margin and slack (need_rungs()), room for a peers' spike, the slack
  * unless it pages (policy_slack_pages()); *all adds what d keeps with its
- * slack. */
+ * slack, *page the rise it may page for (resv_page.c). */
 static uint64_t keep_kb(const struct policy_params *p, const struct policy_dom *d,
 			const struct derived *dv0, const struct policy_spike *spike,
-			int64_t *all)
+			int64_t *all, int64_t *page)
 {
 	struct derived dv = *dv0;
 	uint64_t now, slack, keep;
@@ -263,7 +263,7 @@ static uint64_t keep_kb(const struct policy_params *p, const struct policy_dom *
 	keep = need_rungs(policy_peak_off(p, &q), d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, spike);
 	*all += (int64_t)(slack > dv0->lo ? slack : dv0->lo);
 	keep = policy_slack_pages(d, slack - keep) ? keep : slack;
-	return keep > dv0->lo ? keep : dv0->lo;
+	return policy_resv_keep_kb(p, d, keep > dv0->lo ? keep : dv0->lo, dv0->lo, page);
 }
 
 /* Global balancing for the domUs: fill the solver items, solve, copy the
@@ -465,7 +465,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	}
 
 	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
-	int64_t sum_keep = 0, sum_all = 0, lack = 0;
+	int64_t sum_keep = 0, sum_all = 0, lack = 0, page = 0;
 	struct policy_fund fund = { 0, 0, 0, 0 };
 	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
@@ -478,7 +478,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		sum_n += (int64_t)dom[i].actual_kb;
 		sum_lo += (int64_t)dv.lo;
 		if (host->reservations_kb)      /* only they ask what guests keep */
-			sum_keep += (int64_t)keep_kb(p, &dom[i], &dv, &spike, &sum_all);
+			sum_keep += (int64_t)keep_kb(p, &dom[i], &dv, &spike, &sum_all, &page);
 		sum_goal += (int64_t)dv.goal;
 		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, policy_uses_need(p, &dom[i]));
 		if (policy_uses_need(p, &dom[i])) {
@@ -502,7 +502,8 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	 * When it would cut slacks, those that page are lent (lend). */
 	bool lend = host->reservations_kb && sum_all > sum_n + free_h;
 
-	if (host->reservations_kb && sum_keep > sum_n + free_h) {
+	if (host->reservations_kb && sum_keep > sum_n + free_h &&
+	    !policy_resv_paged(p, host, sum_keep, page, sum_n + free_h)) {
 		uint64_t give = (uint64_t)(sum_keep - (sum_n + free_h));
 
 		if (give > host->reservations_kb)

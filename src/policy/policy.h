@@ -116,6 +116,7 @@ struct policy_params {
 	bool gap_swapless_first;       /* tier 6: the gap free swap cannot hold first */
 	bool fund_below_reserve;       /* below the reserve, a decrease growth waits on is one write */
 	bool fund_reservation;         /* ... and one a reservation waits on */
+	bool resv_page;                /* a reservation before a rise a guest with disk swap pages for */
 	bool fund_to_goal;             /* above it, while guests page, a decrease goes to the goal */
 	bool oom_min_keep_held;        /* ... at most what it holds (B_i): kept, never given */
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
@@ -379,6 +380,10 @@ struct policy_host {
 	 * reservations hold (design.md §The estimate's slack): the policy
 	 * gives back what of it would cut a guest below its need. */
 	uint64_t reservations_kb;
+	/* The part of reservations_kb made for a named guest (`membalctl
+	 * reserve --for`: a domain about to be created or received), whose
+	 * demand waits with it (resv_page). */
+	uint64_t reservations_for_kb;
 };
 
 /* ---- decisions ------------------------------------------------------------ */

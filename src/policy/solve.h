@@ -314,6 +314,17 @@ double policy_weight(const struct policy_params *p, const struct policy_dom *d);
 /* Whether a reservation may take lent KiB of d's slack: its swap is
  * all on disk and has room for it (need.c). */
 bool policy_slack_pages(const struct policy_dom *d, uint64_t lent);
+/* resv_page (resv_page.c): returns keep, what a reservation leaves d (at
+ * least lo, L_i'); adds to *page the part of it above what d holds that
+ * d's swap can page for. policy_resv_paged(): whether, with a named
+ * reservation in force, what is kept (keep) less those parts (page)
+ * fits pool (Σ N_i + F_h): then nothing is held back for the rises. */
+uint64_t policy_resv_keep_kb(const struct policy_params *p,
+			     const struct policy_dom *d, uint64_t keep,
+			     uint64_t lo, int64_t *page);
+bool policy_resv_paged(const struct policy_params *p,
+		       const struct policy_host *host, int64_t keep, int64_t page,
+		       int64_t pool);
 /* Guest safety: POLICY_R_PSI and/or POLICY_R_SWAPIN when d reclaims or
  * swaps in harder than psi_no_shrink / swapin_no_shrink (pressure.c). */
 uint32_t policy_pressure(const struct policy_params *p, const struct policy_dom *d);
