@@ -136,13 +136,23 @@ bool comeback_period(const struct comeback_state *s, uint64_t now,
 		/* A cron keeps its time: its last two periods, return to
 		 * return, within an eighth of each other. Levels of a
 		 * random walk that repeat by chance do not. After two
-		 * returns there is one period: nothing to judge yet, and a
-		 * run not held then was cut for the next, which killed it
-		 * (minute-cron). */
+		 * returns there is one period, and a run not held then was
+		 * cut for the next, which killed it (minute-cron): its two
+		 * times down are judged instead (below). */
 		if (s->ret_ms[0] < s->ret_ms[1] || s->ret_ms[1] < s->ret_ms[2])
 			return false;
 		uint64_t p1 = s->ret_ms[0] - s->ret_ms[1], p2 = s->ret_ms[1] - s->ret_ms[2];
 		uint64_t hi = p1 > p2 ? p1 : p2, lo = p1 > p2 ? p2 : p1;
+
+		if (hi - lo > hi / 8)
+			return false;
+	} else if (s->cron) {
+		/* One period: its two times down, fall to return, within an
+		 * eighth of each other, the cron's period less its run each
+		 * time (minute-cron: 49-53 s). A random walk's repeat does
+		 * not keep them (balloon-stuck's s5: 20 and 40 s). */
+		uint64_t hi = s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
+		uint64_t lo = s->down_ms[0] > s->down_ms[1] ? s->down_ms[1] : s->down_ms[0];
 
 		if (hi - lo > hi / 8)
 			return false;

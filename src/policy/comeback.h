@@ -91,8 +91,9 @@ void comeback_cron(struct comeback_state *s, uint64_t kill_ms);
  * (*down_ms, the time from a fall to its return) and how long ago W was
  * last at its level (*since_ms, at now); false, both 0, when none. Read
  * as a cron's, only while it keeps its time (its last two periods,
- * return to return, within an eighth of each other, once it has two)
- * and runs briefly (down two thirds of its last period at least). */
+ * return to return, within an eighth of each other, once it has two;
+ * with one, its two times down within an eighth of each other) and runs
+ * briefly (down two thirds of its last period at least). */
 bool comeback_period(const struct comeback_state *s, uint64_t now,
 		     uint64_t *down_ms, uint64_t *since_ms);
 

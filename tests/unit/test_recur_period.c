@@ -101,6 +101,33 @@ static void test_irregular_runs(void **state)
 	assert_true(recurs);
 }
 
+/* A random walk's level that repeats by chance (balloon-stuck's s5,
+ * swapless, a new level every 20 s): up at 0, 30, 80, 150, 190 and 260
+ * s for 10 s each. Its second return (80 s) gives one period and times
+ * down of 20 and 40 s; a cron's two are its period less its run each
+ * time. Read as a cron's, it has no period, neither then nor once its
+ * periods are known to differ; it recurs all the same. */
+static void test_walk_one_period(void **state)
+{
+	static const uint64_t at[] = { 0, 30, 80, 150, 190, 260 };
+	struct comeback_state s;
+	uint64_t down, since;
+	bool recurs = false;
+
+	comeback_reset(&s);
+	for (uint64_t t = 0; t < 300000; t += 1000) {
+		uint64_t w = 100 * MIB;
+
+		for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+			if (t >= at[i] * 1000 && t < at[i] * 1000 + 10000)
+				w = 300 * MIB;
+		if (level(&s, true, 0, t, w))
+			recurs = true;
+		assert_false(comeback_period(&s, 1000 + t, &down, &since));
+	}
+	assert_true(recurs);
+}
+
 /* A square wave, up half of each minute (square-alias's q4): it recurs
  * and keeps its time, but a cron runs briefly (down two thirds of its
  * period at least): read as a cron's it has no period. */
@@ -288,6 +315,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cron_runs),
 		cmocka_unit_test(test_irregular_runs),
+		cmocka_unit_test(test_walk_one_period),
 		cmocka_unit_test(test_square_wave),
 		cmocka_unit_test(test_killed_return),
 		cmocka_unit_test(test_periodic),
