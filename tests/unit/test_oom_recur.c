@@ -17,9 +17,10 @@ static struct policy_params params;
 static int setup(void **state)
 {
 	params = need_params(false);
-	params.oom_min_keep_kb = 16 * MIB;      /* both off by default */
+	params.oom_min_keep_kb = 16 * MIB;
 	params.oom_min_keep_gone_kb = 16 * MIB;
 	params.oom_recur_keep = true;
+	params.oom_min_keep_held = false;       /* on by default: its own test */
 	return 0;
 }
 
