@@ -40,16 +40,6 @@ int gap_action_index(int64_t change_kb)
 	return (int)steps + GAP_CENTER;
 }
 
-static uint64_t align_down(uint64_t kb)
-{
-	return kb - kb % GAP_ALIGN_KB;
-}
-
-static uint64_t align_up(uint64_t kb)
-{
-	return kb % GAP_ALIGN_KB ? kb + (GAP_ALIGN_KB - kb % GAP_ALIGN_KB) : kb;
-}
-
 static void bounds(const struct policy_params *p, uint64_t ws_kb, uint64_t floor,
 		   uint64_t *lo, uint64_t *hi)
 {
@@ -59,9 +49,9 @@ static void bounds(const struct policy_params *p, uint64_t ws_kb, uint64_t floor
 	 * applies the issue's bound as written (a cut before evidence:
 	 * swap-in and OOM kills in membal-sim, docs/evaluation.md
 	 * "Session 18: the learned gap (gap18)"). */
-	uint64_t half = align_down(ws_kb) / 2;
+	uint64_t half = gap_align_down(ws_kb) / 2;
 	uint64_t cap = half > p->gap_start_kb || p->gap_half_start ? half : p->gap_start_kb;
-	uint64_t top = align_down(p->gap_max_kb < cap ? p->gap_max_kb : cap);
+	uint64_t top = gap_align_down(p->gap_max_kb < cap ? p->gap_max_kb : cap);
 
 	*lo = floor;
 	*hi = top > floor ? top : floor;
@@ -90,7 +80,7 @@ static uint64_t clamp_gap(const struct policy_params *p, const struct gap_state 
 	uint64_t lo, hi, g;
 
 	bounds_of(p, s, ws_kb, oom_hold, &lo, &hi);
-	g = gap_kb <= 0 ? 0 : align_down((uint64_t)gap_kb);
+	g = gap_kb <= 0 ? 0 : gap_align_down((uint64_t)gap_kb);
 	return g < lo ? lo : g > hi ? hi : g;
 }
 
@@ -108,7 +98,7 @@ void gap_state_init(struct gap_state *s, const struct policy_params *p,
 {
 	memset(s, 0, sizeof(*s));
 	s->rng = (uint64_t)p->gap_seed * UINT64_C(0x100000001b3) ^ domid;
-	s->gap_kb = align_down(p->gap_start_kb);
+	s->gap_kb = gap_align_down(p->gap_start_kb);
 	s->use_kb = s->gap_kb;
 	s->have_use = true;
 	s->quiet = true;   /* no pain seen yet: a first growth is not rewarded */
@@ -120,7 +110,7 @@ int64_t gap_realised_kb(uint64_t actual_kb, uint64_t overhead_kb,
 			uint64_t ws_kb)
 {
 	return (int64_t)actual_kb - (int64_t)overhead_kb -
-	       (int64_t)align_down(ws_kb);
+	       (int64_t)gap_align_down(ws_kb);
 }
 
 static void add_price(int32_t *price, int64_t v)
@@ -301,18 +291,22 @@ uint64_t gap_recent_rise_kb(const struct policy_params *p,
 			r = s->rise_kb[k];
 	if (r > p->gap_start_kb)
 		r = p->gap_start_kb;
-	return align_up(r);
+	return gap_align_up(r);
 }
 
 /* While the guest grows, the part of gap_start that its free swap cannot
  * take: what fixed would have left it between a rise and an OOM kill. */
 static uint64_t growth_floor(const struct policy_params *p, const struct gap_obs *o)
 {
-	uint64_t start = align_down(p->gap_start_kb);
+	return o->growing ? gap_start_unswapped_kb(p, o->swap_free_kb) : 0;
+}
 
-	if (!o->growing)
-		return 0;
-	return o->swap_free_kb >= start ? 0 : align_up(start - o->swap_free_kb);
+uint64_t gap_start_unswapped_kb(const struct policy_params *p,
+				uint64_t swap_free_kb)
+{
+	uint64_t start = gap_align_down(p->gap_start_kb);
+
+	return swap_free_kb >= start ? 0 : gap_align_up(start - swap_free_kb);
 }
 
 /* Deviations for safety (design.md §The learned gap): the gap is not
@@ -335,7 +329,7 @@ static void settle_gap(const struct policy_params *p, struct gap_state *s,
 	if (need < growth_floor(p, o))
 		need = growth_floor(p, o);
 	if (paged_in && need < p->gap_start_kb)
-		need = align_down(p->gap_start_kb);
+		need = gap_align_down(p->gap_start_kb);
 	if (need > hi)
 		need = hi;
 	bool forced = paged_in || s->gap_kb < need;
@@ -378,7 +372,7 @@ static void settle_gap(const struct policy_params *p, struct gap_state *s,
 			 * fall of W stays within the walk's one step. */
 			uint64_t room = !joins ? p->min_change_kb
 					: !p->gap_ride ? UINT64_MAX
-					: p->min_change_kb > fall ? align_down(p->min_change_kb - fall) : 0;
+					: p->min_change_kb > fall ? gap_align_down(p->min_change_kb - fall) : 0;
 
 			if (s->use_kb - to > room)
 				to = s->use_kb - room;
@@ -447,7 +441,7 @@ static void remember(struct gap_state *s, const struct gap_obs *o,
 enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 			  const struct gap_obs *o)
 {
-	uint64_t ws = align_down(o->ws_kb);
+	uint64_t ws = gap_align_down(o->ws_kb);
 	int64_t realised = gap_realised_kb(o->actual_kb, o->overhead_kb, o->ws_kb);
 	enum gap_outcome out;
 
@@ -482,7 +476,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 		 * tier 2, U_i = min(H_i, W_i + g_i)). */
 		bool paged = seen && o->report_ms > seen_ms &&
 			     paged_in_between(p, &seen_c, &o->c, o->report_ms - seen_ms);
-		uint64_t floor = paged ? align_down(p->gap_start_kb) : growth_floor(p, o);
+		uint64_t floor = paged ? gap_align_down(p->gap_start_kb) : growth_floor(p, o);
 
 		if (floor && (paged || s->gap_kb < floor || !s->have_use || s->use_kb < floor)) {
 			if (s->gap_kb < floor)
@@ -553,7 +547,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 		}
 	}
 	int64_t before = (int64_t)s->gap_kb, next = before + gap_action_kb(act);
-	int64_t start = (int64_t)align_down(p->gap_start_kb);
+	int64_t start = (int64_t)gap_align_down(p->gap_start_kb);
 
 	/* Unless it follows W as the seed did, only a priced action takes
 	 * the gap above gap_start (the fixed headroom): exploring upwards
@@ -589,8 +583,8 @@ void gap_oom(const struct policy_params *p, struct gap_state *s, uint64_t now_ms
 	add_price(&s->price[s->last_action], -(int64_t)p->gap_fine_oom);
 	s->n_fines_oom++;
 	/* Back to the fixed headroom at least (the hold raises the floor). */
-	if (s->gap_kb < align_down(p->gap_start_kb))
-		s->gap_kb = align_down(p->gap_start_kb);
+	if (s->gap_kb < gap_align_down(p->gap_start_kb))
+		s->gap_kb = gap_align_down(p->gap_start_kb);
 	if (!s->have_use || s->use_kb < s->gap_kb)
 		s->use_kb = s->gap_kb;
 	s->have_use = true;

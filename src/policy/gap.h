@@ -74,6 +74,17 @@
 #define GAP_RISE_SLOTS 4                  /* quarters of gap_window_s */
 #define GAP_LONE_SHIFT_MAX 4              /* a lone cut waits 16 x at most */
 
+/* A gap in KiB to the 4 MiB grid, down or up. */
+static inline uint64_t gap_align_down(uint64_t kb)
+{
+	return kb - kb % GAP_ALIGN_KB;
+}
+
+static inline uint64_t gap_align_up(uint64_t kb)
+{
+	return kb % GAP_ALIGN_KB ? kb + (GAP_ALIGN_KB - kb % GAP_ALIGN_KB) : kb;
+}
+
 /* The change of action index i, in KiB. */
 static inline int64_t gap_action_kb(int i)
 {
@@ -239,6 +250,11 @@ int gap_ramp_explore_lo(const struct policy_params *p, const struct gap_state *s
 /* A move from before to next (KiB), a cut held at the ramp's floor. */
 int64_t gap_ramp_cut_kb(const struct policy_params *p, const struct gap_state *s,
 			int64_t before, int64_t next);
+
+/* The part of gap_start (4 MiB aligned) that swap_free_kb of free swap
+ * cannot take, aligned up; 0 when the swap takes it all. */
+uint64_t gap_start_unswapped_kb(const struct policy_params *p,
+				uint64_t swap_free_kb);
 
 /* gap_seen_rises (gap_seen.c): g_kb, the gap the domain is given, at most
  * gap_seen_rises x the largest one-report rise of W seen (max_rise_kb),

@@ -7,20 +7,10 @@
  */
 #include "policy/gap.h"
 
-static uint64_t align_down(uint64_t kb)
-{
-	return kb - kb % GAP_ALIGN_KB;
-}
-
-static uint64_t align_up(uint64_t kb)
-{
-	return kb % GAP_ALIGN_KB ? kb + (GAP_ALIGN_KB - kb % GAP_ALIGN_KB) : kb;
-}
-
 uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
 		     uint64_t g_kb, int64_t left_kb)
 {
-	uint64_t top = align_down(p->gap_start_kb) > g_kb ? align_down(p->gap_start_kb) : g_kb;
+	uint64_t top = gap_align_down(p->gap_start_kb) > g_kb ? gap_align_down(p->gap_start_kb) : g_kb;
 
 	if (!p->gap_band)
 		return g_kb;
@@ -31,7 +21,7 @@ uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
 	/* W rose out of the band: on a ramp one more rise like the last
 	 * is likely, and room for it saves the next write (4 MiB aligned up:
 	 * the next rise may be a little larger). */
-	uint64_t lead = align_up(s->ramp_kb);   /* a rise a little larger */
+	uint64_t lead = gap_align_up(s->ramp_kb);   /* a rise a little larger */
 
 	if (lead > top - g_kb)
 		lead = top - g_kb;
@@ -67,13 +57,13 @@ uint64_t gap_band_tail_kb(const struct policy_params *p, uint64_t g_kb, int64_t 
 	 * 36 writes against 37). Here the learned goal is never more than
 	 * that below the last target while the target leaves no more than
 	 * gap_start + 2 min_change above W_i: what fixed would keep is kept. */
-	uint64_t top = align_down(p->gap_start_kb);
+	uint64_t top = gap_align_down(p->gap_start_kb);
 	uint64_t keep = 2 * policy_page_down(p->min_change_kb);
 
 	if (!p->gap_band || !p->gap_band_tail || g_kb >= top || left_kb <= (int64_t)top ||
 	    left_kb > (int64_t)(top + keep))
 		return g_kb;
-	uint64_t t = align_up((uint64_t)left_kb - keep);
+	uint64_t t = gap_align_up((uint64_t)left_kb - keep);
 
 	return t > g_kb ? t : g_kb;
 }

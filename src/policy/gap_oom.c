@@ -44,5 +44,5 @@ uint64_t gap_floor_kb(const struct policy_params *p, bool oom_hold, bool raised)
 	 * the learned gap that holds more (gap17)"). */
 	if (f > top)
 		f = top;
-	return f % GAP_ALIGN_KB ? f + (GAP_ALIGN_KB - f % GAP_ALIGN_KB) : f;
+	return gap_align_up(f);
 }

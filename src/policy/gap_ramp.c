@@ -16,11 +16,6 @@
  */
 #include "policy/gap.h"
 
-static uint64_t align_up(uint64_t kb)
-{
-	return kb % GAP_ALIGN_KB ? kb + (GAP_ALIGN_KB - kb % GAP_ALIGN_KB) : kb;
-}
-
 void gap_ramp_note(struct gap_state *s, uint64_t now_ms, uint64_t rise_kb)
 {
 	if (!s->have_seen)
@@ -53,7 +48,7 @@ uint64_t gap_ramp_floor_kb(const struct policy_params *p, const struct gap_state
 		f = s->ramp_kb;
 	if (f < 2 * (unsigned __int128)s->max_rise_kb)
 		f = 2 * (unsigned __int128)s->max_rise_kb;
-	return f >= POLICY_KB_MAX ? UINT64_MAX : align_up((uint64_t)f);
+	return f >= POLICY_KB_MAX ? UINT64_MAX : gap_align_up((uint64_t)f);
 }
 
 bool gap_ramp_held(const struct policy_params *p, const struct gap_state *s)

@@ -25,11 +25,6 @@
  */
 #include "policy/gap.h"
 
-static uint64_t align_up(uint64_t kb)
-{
-	return kb % GAP_ALIGN_KB ? kb + (GAP_ALIGN_KB - kb % GAP_ALIGN_KB) : kb;
-}
-
 uint64_t gap_seen_cap_kb(const struct policy_params *p, const struct gap_state *s,
 			 uint64_t g_kb, bool oom_hold, uint64_t swap_free_kb)
 {
@@ -46,13 +41,13 @@ uint64_t gap_seen_cap_kb(const struct policy_params *p, const struct gap_state *
 
 	if (c >= g_kb)
 		return g_kb;
-	uint64_t cap = align_up((uint64_t)c);
-	uint64_t start = p->gap_start_kb - p->gap_start_kb % GAP_ALIGN_KB;
+	uint64_t cap = gap_align_up((uint64_t)c);
+	uint64_t unswapped = gap_start_unswapped_kb(p, swap_free_kb);
 
-	if (cap < align_up(p->gap_min_kb))
-		cap = align_up(p->gap_min_kb);
-	if (swap_free_kb < start && cap < align_up(start - swap_free_kb))
-		cap = align_up(start - swap_free_kb);
+	if (cap < gap_align_up(p->gap_min_kb))
+		cap = gap_align_up(p->gap_min_kb);
+	if (cap < unswapped)
+		cap = unswapped;
 	return cap < g_kb ? cap : g_kb;
 }
 
