@@ -363,8 +363,7 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
 	if (!p->oom_min_keep_kb)
 		return 0;
 	/* min_kb, ws_kb <= POLICY_KB_MAX (2^40), keep <= MIB_MAX: no overflow */
-	uint64_t k = d->oom_kill_kb ? d->oom_kill_kb
-		   : d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
+	uint64_t k = policy_oom_kill_level_kb(p, d);
 	uint64_t w = d->ws_kb + p->oom_min_keep_kb;
 
 	if (!policy_oom_recur_keeps(p, d, k))

@@ -33,10 +33,7 @@ uint64_t policy_oom_fit_kb(const struct policy_params *p, const struct policy_do
  * what the guest held at its kill (the level it was killed at). */
 bool policy_oom_fit_live(const struct policy_params *p, const struct policy_dom *d)
 {
-	uint64_t kill = d->oom_kill_kb ? d->oom_kill_kb
-		      : d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
-
-	return d->ws_kb + p->oom_bump_kb >= kill;
+	return d->ws_kb + p->oom_bump_kb >= policy_oom_kill_level_kb(p, d);
 }
 
 /* Keeps whole, smallest first, the raises of items whose liveness is

@@ -216,6 +216,14 @@ static inline bool policy_uses_need(const struct policy_params *p, const struct 
 {
 	return p->need == POLICY_NEED_ESTIMATE && (d->flags & POLICY_IN_WS);
 }
+/* N_i at the latest OOM kill (policy_dom.oom_kill_kb), or, from a state
+ * written without it, the raised minimum less its bump (0: none). */
+static inline uint64_t policy_oom_kill_level_kb(const struct policy_params *p,
+						const struct policy_dom *d)
+{
+	return d->oom_kill_kb ? d->oom_kill_kb
+	       : d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
+}
 /* need.c: W*_i (W_i and, while growing without swap room, its OOM
  * margin) and the part of it that is need now
  * (design.md §Growth is never cut, "The margin after the needs"). */
