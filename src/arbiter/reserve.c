@@ -33,8 +33,10 @@ static void total(struct arbiter *a)
 
 	for (size_t i = 0; i < RESV_MAX; i++)
 		if (a->resv[i].id) {
-			kb += effective(&a->resv[i]);
-			named += a->resv[i].for_name[0] ? effective(&a->resv[i]) : 0;
+			uint64_t e = effective(&a->resv[i]);
+
+			kb += e;
+			named += a->resv[i].for_name[0] ? e : 0;
 		}
 	a->reserve_kb = kb;
 	a->reserve_for_kb = named;

@@ -49,6 +49,20 @@ static void report_of(const struct dom *d, struct snap_report *r)
 	}
 }
 
+/* W_i into a comeback tracker (comeback.h) with the [policy] windows:
+ * the window's peak; *recur_kb the level of a load that recurs. */
+static uint64_t observe(const struct arbiter *a, struct comeback_state *s,
+			uint64_t kb, uint64_t now, uint64_t *recur_kb)
+{
+	const struct policy_params *p = &a->cfg.policy.params;
+
+	return comeback_observe(s, kb, p->min_change_kb, now,
+				(uint64_t)p->comeback_window_s * 1000,
+				(uint64_t)p->comeback_hold_s * 1000,
+				(uint64_t)p->comeback_recur_s * 1000,
+				3 * (uint64_t)a->cfg.interval_ms, recur_kb);
+}
+
 /* need = estimate: W_i's estimate from the last report and its history,
  * only from an agent that publishes the working-set figures (an older
  * agent's domain keeps today's policy); the gap is the fixed headroom
@@ -84,22 +98,12 @@ static void need_of(const struct arbiter *a, struct dom *d,
 		in->climbing = growth_climbing(&d->growth, now, hold);
 		in->ramping = growth_ramping(&d->growth, now, hold);
 		in->commit_new_kb = growth_commit_new_kb(&d->growth, now, hold);
-		in->peak_kb = comeback_observe(&d->comeback, kb, p->min_change_kb, now,
-					       (uint64_t)p->comeback_window_s * 1000,
-					       (uint64_t)p->comeback_hold_s * 1000,
-					       (uint64_t)p->comeback_recur_s * 1000,
-					       3 * (uint64_t)a->cfg.interval_ms,
-					       &in->recur_kb);
+		in->peak_kb = observe(a, &d->comeback, kb, now, &in->recur_kb);
 		/* recur_period_s: W read as a cron's too, its runs and
 		 * their period (comeback.h). */
 		if (p->recur_period_s) {
 			comeback_cron(&d->cron, d->oom_last_ms);
-			(void)comeback_observe(&d->cron, kb, p->min_change_kb, now,
-					      (uint64_t)p->comeback_window_s * 1000,
-					      (uint64_t)p->comeback_hold_s * 1000,
-					      (uint64_t)p->comeback_recur_s * 1000,
-					      3 * (uint64_t)a->cfg.interval_ms,
-					      &in->cron_kb);
+			(void)observe(a, &d->cron, kb, now, &in->cron_kb);
 			comeback_period(&d->cron, now, &in->cron_down_ms,
 					&in->cron_since_ms);
 		}

@@ -45,6 +45,20 @@ static void remember(struct comeback_state *s, uint64_t w, uint64_t now,
 		s->n++;
 }
 
+/* The longer of the last two times down, fall to return. */
+static uint64_t longer_down(const struct comeback_state *s)
+{
+	return s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
+}
+
+/* Two durations that differ by an eighth of the longer at most. */
+static bool within_eighth(uint64_t a, uint64_t b)
+{
+	uint64_t hi = a > b ? a : b, lo = a > b ? b : a;
+
+	return hi - lo <= hi / 8;
+}
+
 /* A load that recurs: the same fall as below, watched for up to
  * recur_ms; a return counts its time down. Returns the level to hold
  * (0: none): where the load last fell from, once it has come back twice,
@@ -108,7 +122,7 @@ static uint64_t recur(struct comeback_state *s, uint64_t w, uint64_t pk,
 		return 0;
 	if (w >= s->high_kb - s->high_tol_kb || (s->cron && s->killed_ms > s->high_ms))
 		s->high_ms = now;
-	uint64_t p = s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
+	uint64_t p = longer_down(s);
 
 	if (now - s->high_ms > p + p / 4 + window_ms) {
 		s->returns = 0;                 /* stayed low past its period */
@@ -141,23 +155,18 @@ bool comeback_period(const struct comeback_state *s, uint64_t now,
 		 * times down are judged instead (below). */
 		if (s->ret_ms[0] < s->ret_ms[1] || s->ret_ms[1] < s->ret_ms[2])
 			return false;
-		uint64_t p1 = s->ret_ms[0] - s->ret_ms[1], p2 = s->ret_ms[1] - s->ret_ms[2];
-		uint64_t hi = p1 > p2 ? p1 : p2, lo = p1 > p2 ? p2 : p1;
-
-		if (hi - lo > hi / 8)
+		if (!within_eighth(s->ret_ms[0] - s->ret_ms[1],
+				   s->ret_ms[1] - s->ret_ms[2]))
 			return false;
 	} else if (s->cron) {
 		/* One period: its two times down, fall to return, within an
 		 * eighth of each other, the cron's period less its run each
 		 * time (minute-cron: 49-53 s). A random walk's repeat does
 		 * not keep them (balloon-stuck's s5: 20 and 40 s). */
-		uint64_t hi = s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
-		uint64_t lo = s->down_ms[0] > s->down_ms[1] ? s->down_ms[1] : s->down_ms[0];
-
-		if (hi - lo > hi / 8)
+		if (!within_eighth(s->down_ms[0], s->down_ms[1]))
 			return false;
 	}
-	uint64_t down = s->down_ms[0] > s->down_ms[1] ? s->down_ms[0] : s->down_ms[1];
+	uint64_t down = longer_down(s);
 
 	/* A cron runs briefly: down two thirds of its period at least. A
 	 * square wave (square-alias's q4, up half the time) is not one. */
