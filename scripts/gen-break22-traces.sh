@@ -173,14 +173,14 @@ BEGIN {
 	for (t = 0; t < 1500; t += 20)
 		printf "%d,s3,%d\n", t, ri(300, 800) > f
 
-	# puppet-run: 1200 s. p01-p10 at 150-400 MiB; a cron burst of
+	# puppet-run: 1200 s. p01-p10 at 150-300 MiB; a cron burst of
 	# 100-200 for 40 s at 300 s (agents fine); at 600 + j s (j = 7g mod 6) the
 	# run restarts each agent (quiet 40 s, in the .ini) and from 602 + j
 	# its installs lift the load by 150-300 within 20 s until 700-760 s.
 	# b1 (1 GiB of swap) random 800-1300, its agent never restarted.
 	f = dir "/puppet-run.csv"; hdr(f, "puppet-run.ini: a configuration run on every guest at once")
 	for (g = 1; g <= 10; g++) {
-		vm = sprintf("p%02d", g); base = ri(150, 400)
+		vm = sprintf("p%02d", g); base = ri(150, 300)
 		noisy(f, vm, base, 6, 15, 0, 300)
 		noisy(f, vm, base + ri(100, 200), 5, 5, 300, 340)
 		j = (7 * g) % 6; up = ri(150, 300); end = ri(700, 760)
