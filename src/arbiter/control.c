@@ -143,16 +143,19 @@ static int reserve_args(char **arg, size_t nargs, uint64_t *lease,
 		const char *v = strchr(arg[i], '=');
 		const char *s = v ? v + 1 : arg[i];
 
-		if ((!v && i == 1) || !strncmp(arg[i], "lease=", 6)) {
-			if (*lease || parse_u64(s, 1, 86400 * 7, lease) != PARSE_OK) {
-				snprintf(answer, size, "ERR lease '%.32s': expected seconds, 1..604800, once", s);
+		if (((!v && i == 1) || !strncmp(arg[i], "lease=", 6)) && *lease) {
+			snprintf(answer, size, "ERR lease given twice");
+			return -1;
+		} else if ((!v && i == 1) || !strncmp(arg[i], "lease=", 6)) {
+			if (parse_u64(s, 1, 86400 * 7, lease) != PARSE_OK) {
+				snprintf(answer, size, "ERR lease '%.32s': expected seconds, 1..604800", s);
 				return -1;
 			}
 		} else if (!strncmp(arg[i], "for=", 4) && *s && strlen(s) < ARB_NAME_MAX && !*for_name) {
 			*for_name = s;
 		} else if (!strncmp(arg[i], "need=", 5)) {
 			if (*need || parse_u64(s, 1, POLICY_KB_MAX, need) != PARSE_OK) {
-				snprintf(answer, size, "ERR need '%.32s': expected KiB, 1..%llu, once", s,
+				snprintf(answer, size, "ERR need '%.32s': expected KiB, 1..%llu, given once", s,
 					 (unsigned long long)POLICY_KB_MAX);
 				return -1;
 			}

@@ -322,8 +322,8 @@ int control_main(int argc, char **argv)
 			return 2;
 		}
 		/* --need: what the guest NAME will hold once it runs (its
-		 * template's use), above or below SIZE (design.md §The
-		 * estimate's slack, "A newcomer's need") */
+		 * template's use), above or below SIZE; see
+		 * design.md §The estimate's slack, "A newcomer's need" */
 		if (need && (!for_name || ctl_parse_size_kb(need, &nk) < 0 || !nk)) {
 			fprintf(stderr, "membalctl: --need '%s': expected a size (K, M, G or T; plain: MiB) with --for NAME\n",
 				need);
