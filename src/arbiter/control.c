@@ -199,10 +199,13 @@ static void do_reserve(struct arbiter *a, char **arg, size_t nargs,
 	snprintf(answer, size, "OK %u reserving %llu KiB%s%.63s%s", id,
 		 (unsigned long long)kb, for_name ? " for " : "",
 		 for_name ? for_name : "", lease ? " (lease)" : " until release");
-	log_notice("membalctl: reservation %u: %llu KiB%s%s, lease %llu s, need %llu KiB%s", id,
+	log_notice("membalctl: reservation %u: %llu KiB%s%s, lease %llu s%s", id,
 		   (unsigned long long)kb, for_name ? " for " : "",
 		   for_name ? for_name : "", (unsigned long long)lease,
-		   (unsigned long long)(need ? need : kb), need ? "" : " (not said: its size)");
+		   !for_name ? "" : need ? ", need said" : ", need not said (its size)");
+	if (need)
+		log_notice("membalctl: reservation %u: %s will need %llu KiB once it runs",
+			   id, for_name, (unsigned long long)need);
 }
 
 static bool parse_id(const char *s, uint32_t *id)
