@@ -176,6 +176,7 @@ struct arbiter_counters {
 	uint64_t write_errors;
 	uint64_t report_reads;
 	uint64_t reports_rejected;
+	uint64_t requests_rejected;  /* control requests refused as malformed */
 	uint64_t keys_rejected;
 	uint64_t oom_events;
 	uint64_t pressure_holds;
@@ -227,6 +228,8 @@ struct arbiter {
 	uint32_t resv_last_id;
 	uint64_t reserve_kb;         /* kept free for them: what they still lack */
 	uint64_t reserve_for_kb;     /* ... of it, made --for a guest (xl create) */
+	uint64_t reserve_need_kb;    /* what those guests will need (--need,
+				      * else their size), less what they hold */
 	uint64_t resv_gone_kb;       /* what reservations released since the
 				      * last host reading still lacked then:
 				      * counted free in that reading, a domain

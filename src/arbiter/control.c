@@ -124,46 +124,88 @@ static void trim(char *s)
 		s[--n] = '\0';
 }
 
-/* reserve KIB [lease=S] [for=NAME] (or the old form: reserve KIB S) */
+/* A malformed request: refused, counted and logged (the socket is root's,
+ * but its lines come from tools and scripts: parsed strictly). */
+static void refuse(struct arbiter *a, const char *answer)
+{
+	a->n.requests_rejected++;
+	log_warn("membalctl: request refused: %s", answer);
+}
+
+/* The arguments after KIB: lease=S (or the old form's bare S first),
+ * for=NAME, need=KIB (the newcomer's need: only with for=). Each at most
+ * once. 0, or -1 with the ERR answer written. */
+static int reserve_args(char **arg, size_t nargs, uint64_t *lease,
+			const char **for_name, uint64_t *need,
+			char *answer, size_t size)
+{
+	for (size_t i = 1; i < nargs; i++) {
+		const char *v = strchr(arg[i], '=');
+		const char *s = v ? v + 1 : arg[i];
+
+		if (((!v && i == 1) || !strncmp(arg[i], "lease=", 6)) && *lease) {
+			snprintf(answer, size, "ERR lease given twice");
+			return -1;
+		} else if ((!v && i == 1) || !strncmp(arg[i], "lease=", 6)) {
+			if (parse_u64(s, 1, 86400 * 7, lease) != PARSE_OK) {
+				snprintf(answer, size, "ERR lease '%.32s': expected seconds, 1..604800", s);
+				return -1;
+			}
+		} else if (!strncmp(arg[i], "for=", 4) && *s && strlen(s) < ARB_NAME_MAX && !*for_name) {
+			*for_name = s;
+		} else if (!strncmp(arg[i], "need=", 5)) {
+			if (*need || parse_u64(s, 1, POLICY_KB_MAX, need) != PARSE_OK) {
+				snprintf(answer, size, "ERR need '%.32s': expected KiB, 1..%llu, given once", s,
+					 (unsigned long long)POLICY_KB_MAX);
+				return -1;
+			}
+		} else {
+			snprintf(answer, size, "ERR bad reserve argument '%.40s'", arg[i]);
+			return -1;
+		}
+	}
+	if (*need && !*for_name) {
+		snprintf(answer, size, "ERR need without for=NAME: a need is a newcomer's");
+		return -1;
+	}
+	return 0;
+}
+
+/* reserve KIB [lease=S] [for=NAME [need=KIB]] (or the old form: reserve KIB S) */
 static void do_reserve(struct arbiter *a, char **arg, size_t nargs,
 		       char *answer, size_t size)
 {
-	uint64_t kb, lease = 0;
+	uint64_t kb, lease = 0, need = 0;
 	const char *for_name = NULL;
 	uint32_t id;
 
 	if (parse_u64(arg[0], 1, POLICY_KB_MAX, &kb) != PARSE_OK) {
 		snprintf(answer, size, "ERR size '%.32s': expected KiB, 1..%llu",
 			 arg[0], (unsigned long long)POLICY_KB_MAX);
+		refuse(a, answer);
 		return;
 	}
-	for (size_t i = 1; i < nargs; i++) {
-		const char *v = strchr(arg[i], '=');
-		const char *s = v ? v + 1 : arg[i];
-
-		if ((!v && i == 1) || !strncmp(arg[i], "lease=", 6)) {
-			if (parse_u64(s, 1, 86400 * 7, &lease) != PARSE_OK) {
-				snprintf(answer, size, "ERR lease '%.32s': expected seconds, 1..604800", s);
-				return;
-			}
-		} else if (!strncmp(arg[i], "for=", 4) && *s && strlen(s) < ARB_NAME_MAX) {
-			for_name = s;
-		} else {
-			snprintf(answer, size, "ERR bad reserve argument '%.40s'", arg[i]);
-			return;
-		}
+	if (reserve_args(arg, nargs, &lease, &for_name, &need, answer, size) < 0) {
+		refuse(a, answer);
+		return;
 	}
 	if (arbiter_reserve(a, kb, lease * 1000, for_name, &id) < 0) {
 		snprintf(answer, size, "ERR %s", errno == ENOSPC
 			 ? "too many reservations (release one)" : "bad reservation");
 		return;
 	}
+	if (need)       /* cannot fail: for= given, need bounded above */
+		arbiter_reserve_need(a, id, need);
 	snprintf(answer, size, "OK %u reserving %llu KiB%s%.63s%s", id,
 		 (unsigned long long)kb, for_name ? " for " : "",
 		 for_name ? for_name : "", lease ? " (lease)" : " until release");
-	log_notice("membalctl: reservation %u: %llu KiB%s%s, lease %llu s", id,
+	log_notice("membalctl: reservation %u: %llu KiB%s%s, lease %llu s%s", id,
 		   (unsigned long long)kb, for_name ? " for " : "",
-		   for_name ? for_name : "", (unsigned long long)lease);
+		   for_name ? for_name : "", (unsigned long long)lease,
+		   !for_name ? "" : need ? ", need said" : ", need not said (its size)");
+	if (need)
+		log_notice("membalctl: reservation %u: %s will need %llu KiB once it runs",
+			   id, for_name, (unsigned long long)need);
 }
 
 static bool parse_id(const char *s, uint32_t *id)
@@ -207,8 +249,10 @@ void control_handle(struct arbiter *a, const char *line, char *answer,
 
 	if (!cmd) {
 		snprintf(answer, size, "ERR empty request");
+		refuse(a, answer);
 	} else if (nargs > CONTROL_ARGS || (nargs > 1 && strcmp(cmd, "reserve"))) {
 		snprintf(answer, size, "ERR too many arguments");
+		refuse(a, answer);
 	} else if (!strcmp(cmd, "ping") && !arg1) {
 		snprintf(answer, size, "OK membal-arbiter %s", MEMBAL_VERSION);
 	} else if (!strcmp(cmd, "pause") || !strcmp(cmd, "resume")) {
@@ -250,6 +294,7 @@ void control_handle(struct arbiter *a, const char *line, char *answer,
 			snprintf(answer, size, "OK %s", text);
 	} else {
 		snprintf(answer, size, "ERR unknown request '%.32s'", cmd);
+		refuse(a, answer);
 	}
 }
 

@@ -359,6 +359,7 @@ int arbiter_cycle(struct arbiter *a)
 		.free_kb = host_free(a, now),
 		.reserve_kb = a->cfg.policy.params.reserve_kb,
 		.reservations_kb = a->reserve_kb, .reservations_for_kb = a->reserve_for_kb,
+		.reservations_need_kb = a->reserve_need_kb,
 	};
 	/* The adoption grace and the OOM margin yield to the host's reserve:
 	 * below it, a newly adopted or growing domain gives back down to its

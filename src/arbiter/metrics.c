@@ -126,6 +126,8 @@ static void host_metrics(FILE *f, const struct arbiter *a)
 	fprintf(f, "membal_write_errors_total %llu\n", (unsigned long long)a->n.write_errors);
 	metric(f, "reports_rejected_total", "counter", "Guest reports refused as invalid.");
 	fprintf(f, "membal_reports_rejected_total %llu\n", (unsigned long long)a->n.reports_rejected);
+	metric(f, "requests_rejected_total", "counter", "membalctl requests refused as malformed.");
+	fprintf(f, "membal_requests_rejected_total %llu\n", (unsigned long long)a->n.requests_rejected);
 	metric(f, "oom_events_total", "counter", "OOM kills reported by guests (minimum raised).");
 	fprintf(f, "membal_oom_events_total %llu\n", (unsigned long long)a->n.oom_events);
 	metric(f, "pressure_holds_total", "counter", "Domain-cycles not shrunk because of memory pressure.");

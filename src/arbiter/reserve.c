@@ -27,9 +27,19 @@ static uint64_t effective(const struct reservation *r)
 	return r->kb > r->consumed_kb ? r->kb - r->consumed_kb : 0;
 }
 
+/* What the newcomer still needs beyond what it holds: its --need, or
+ * when none was said all it was reserved (the newcomer may use every
+ * page it is created with). */
+static uint64_t need_of(const struct reservation *r)
+{
+	uint64_t need = r->need_kb ? r->need_kb : r->kb;
+
+	return need > r->consumed_kb ? need - r->consumed_kb : 0;
+}
+
 static void total(struct arbiter *a)
 {
-	uint64_t kb = 0, named = 0;
+	uint64_t kb = 0, named = 0, need = 0;
 
 	for (size_t i = 0; i < RESV_MAX; i++)
 		if (a->resv[i].id) {
@@ -37,9 +47,11 @@ static void total(struct arbiter *a)
 
 			kb += e;
 			named += a->resv[i].for_name[0] ? e : 0;
+			need += a->resv[i].for_name[0] ? need_of(&a->resv[i]) : 0;
 		}
 	a->reserve_kb = kb;
 	a->reserve_for_kb = named;
+	a->reserve_need_kb = need;
 }
 
 int arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t lease_ms,
@@ -69,6 +81,23 @@ int arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t lease_ms,
 	r->until_ms = lease_ms ? now + lease_ms : 0;
 	snprintf(r->for_name, sizeof(r->for_name), "%s", for_name ? for_name : "");
 	*id = r->id;
+	total(a);
+	return 0;
+}
+
+int arbiter_reserve_need(struct arbiter *a, uint32_t id, uint64_t need_kb)
+{
+	struct reservation *r = arbiter_reservation(a, id);
+
+	if (!r) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (!r->for_name[0] || !need_kb || need_kb > POLICY_KB_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	r->need_kb = need_kb;
 	total(a);
 	return 0;
 }

@@ -40,6 +40,8 @@ struct reservation {
 	char for_name[ARB_NAME_MAX]; /* "" : for nobody in particular */
 	uint32_t consumer;           /* domid + 1 of the domain it is for; 0 none */
 	uint64_t consumed_kb;        /* of kb, held by the consumer (last cycle) */
+	uint64_t need_kb;            /* --need: what the newcomer will hold
+				      * once it runs; 0 not said (then kb) */
 	char state[RESV_STATE_MAX];  /* membalctl state import before the
 				      * domain arrived: applied to it then */
 };
@@ -48,6 +50,12 @@ struct reservation {
  * in force) or EINVAL (name too long). */
 int arbiter_reserve(struct arbiter *a, uint64_t kb, uint64_t lease_ms,
 		    const char *for_name, uint32_t *id);
+/* The newcomer's need (membalctl reserve --for NAME --need SIZE): what
+ * the domain it is for will hold once it runs, above or below the size
+ * it is created with. 0, or -1 with errno ENOENT (no such reservation)
+ * or EINVAL (a reservation for nobody in particular has no newcomer;
+ * need_kb 0 or above POLICY_KB_MAX). */
+int arbiter_reserve_need(struct arbiter *a, uint32_t id, uint64_t need_kb);
 /* Release one (id > 0) or every reservation (id 0); how many were
  * released, or -1 with errno ENOENT. */
 int arbiter_release(struct arbiter *a, uint32_t id);

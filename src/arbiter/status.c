@@ -266,6 +266,7 @@ static struct json_object *top_json(const struct arbiter *a)
 	add(c, "pod_writes", u64(a->n.pod_writes));
 	add(c, "write_errors", u64(a->n.write_errors));
 	add(c, "reports_rejected", u64(a->n.reports_rejected));
+	add(c, "requests_rejected", u64(a->n.requests_rejected));
 	add(c, "oom_events", u64(a->n.oom_events));
 	add(c, "pressure_holds", u64(a->n.pressure_holds));
 	add(c, "withdrawals", u64(a->n.withdrawals));

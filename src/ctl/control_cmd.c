@@ -58,7 +58,8 @@ static void usage(FILE *out)
 {
 	fputs("usage: membalctl pause DOMAIN|--all [--socket PATH]\n"
 	      "       membalctl resume DOMAIN|--all [--socket PATH]\n"
-	      "       membalctl reserve SIZE [--lease S] [--for NAME] [--wait [--timeout S]]\n"
+	      "       membalctl reserve SIZE [--lease S] [--for NAME [--need SIZE]]\n"
+	      "                         [--wait [--timeout S]]\n"
 	      "       membalctl release [ID] [--socket PATH]\n"
 	      "       membalctl renew ID [--socket PATH]\n"
 	      "       membalctl state export DOMAIN | state import NAME [STATE|-]\n"
@@ -70,7 +71,9 @@ static void usage(FILE *out)
 	      "S seconds unless `renew ID` (--timeout S without --wait: the same).\n"
 	      "--for NAME: the domain that appears next as NAME or NAME--incoming takes\n"
 	      "its memory out of the reservation; the rest is released when its agent\n"
-	      "first reports. --wait: exit 0 once SIZE is free above the reserve and the\n"
+	      "first reports. --need SIZE: what NAME will hold once it runs (above or\n"
+	      "below SIZE); the arbiter may then let guests with disk swap page for\n"
+	      "their rises until NAME gives back what it holds beyond it. --wait: exit 0 once SIZE is free above the reserve and the\n"
 	      "other reservations, 1 after --timeout S (default 120) with the KiB still\n"
 	      "missing and why (the reservation is then released). release ID ends one\n"
 	      "reservation, release without ID all of them.\n"
@@ -235,6 +238,7 @@ int control_main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "lease", required_argument, NULL, 'l' },
 		{ "for", required_argument, NULL, 'f' },
+		{ "need", required_argument, NULL, 'n' },
 		{ "wait", no_argument, NULL, 'w' },
 		{ "config", required_argument, NULL, 'C' },
 		{ "all", no_argument, NULL, 'a' },
@@ -242,7 +246,7 @@ int control_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = argv[0], *path = NULL, *timeout = NULL, *config = NULL;
-	const char *lease = NULL, *for_name = NULL;
+	const char *lease = NULL, *for_name = NULL, *need = NULL;
 	bool wait = false;
 	char line[256], ini_status[256], ini_socket[256];
 	bool all = false;
@@ -253,6 +257,7 @@ int control_main(int argc, char **argv)
 		switch (ch) {
 		case 'l': lease = optarg; break;
 		case 'f': for_name = optarg; break;
+		case 'n': need = optarg; break;
 		case 'w': wait = true; break;
 		case 's': path = optarg; break;
 		case 'C': config = optarg; break;
@@ -275,7 +280,7 @@ int control_main(int argc, char **argv)
 	if (!strcmp(cmd, "pause") || !strcmp(cmd, "resume")) {
 		/* Every domain only when asked for: a forgotten name must
 		 * not pause the whole host. */
-		if (nargs + all != 1 || timeout || lease || for_name || wait) {
+		if (nargs + all != 1 || timeout || lease || for_name || need || wait) {
 			if (nargs == 0 && !all)
 				fprintf(stderr, "membalctl: %s needs a DOMAIN or --all\n", cmd);
 			usage(stderr);
@@ -287,7 +292,7 @@ int control_main(int argc, char **argv)
 		}
 		snprintf(line, sizeof(line), "%s%s%s\n", cmd, nargs ? " " : "", nargs ? args[0] : "");
 	} else if (!strcmp(cmd, "reserve")) {
-		unsigned long long kb;
+		unsigned long long kb, nk = 0;
 		uint64_t l = 0, wt = 120;
 		int n;
 
@@ -316,18 +321,28 @@ int control_main(int argc, char **argv)
 			fprintf(stderr, "membalctl: bad domain name '%s'\n", for_name);
 			return 2;
 		}
+		/* --need: what the guest NAME will hold once it runs (its
+		 * template's use), above or below SIZE; see
+		 * design.md §The estimate's slack, "A newcomer's need" */
+		if (need && (!for_name || ctl_parse_size_kb(need, &nk) < 0 || !nk)) {
+			fprintf(stderr, "membalctl: --need '%s': expected a size (K, M, G or T; plain: MiB) with --for NAME\n",
+				need);
+			return 2;
+		}
 		n = snprintf(line, sizeof(line), "reserve %llu", kb);
 		if (l)
 			n += snprintf(line + n, sizeof(line) - (size_t)n, " lease=%llu",
 				      (unsigned long long)l);
 		if (for_name)
 			n += snprintf(line + n, sizeof(line) - (size_t)n, " for=%s", for_name);
+		if (nk)
+			n += snprintf(line + n, sizeof(line) - (size_t)n, " need=%llu", nk);
 		snprintf(line + n, sizeof(line) - (size_t)n, "\n");
 		return reserve(path, line, wait, wt);
 	} else if (!strcmp(cmd, "state")) {
 		char text[200] = "";
 
-		if (nargs < 2 || timeout || all || lease || for_name || wait ||
+		if (nargs < 2 || timeout || all || lease || for_name || need || wait ||
 		    strlen(args[1]) > 63 || strpbrk(args[1], " \t\r\n") ||
 		    (strcmp(args[0], "export") && strcmp(args[0], "import")) ||
 		    (args[0][0] == 'e' && nargs != 2)) {
@@ -359,7 +374,7 @@ int control_main(int argc, char **argv)
 	} else if (!strcmp(cmd, "release") || !strcmp(cmd, "renew")) {
 		uint64_t id;
 
-		if (nargs > 1 || timeout || all || lease || for_name || wait ||
+		if (nargs > 1 || timeout || all || lease || for_name || need || wait ||
 		    (nargs == 0 && cmd[2] == 'n') ||
 		    (nargs == 1 && parse_u64(args[0], 1, UINT32_MAX, &id) != PARSE_OK)) {
 			if (nargs == 1)

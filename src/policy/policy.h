@@ -384,6 +384,11 @@ struct policy_host {
 	 * reserve --for`: a domain about to be created or received), whose
 	 * demand waits with it (resv_page). */
 	uint64_t reservations_for_kb;
+	/* What the guests those are for will hold once they run (`reserve
+	 * --need`; a reservation without one counts its whole size), less
+	 * what they hold already. reservations_for_kb above it is what the
+	 * newcomers will give back after their boot (resv_page). */
+	uint64_t reservations_need_kb;
 };
 
 /* ---- decisions ------------------------------------------------------------ */

@@ -16,10 +16,13 @@
  * area: resv-hold-jump's and resv-lapse's guests paged 25-35 MiB*s more
  * for it), waits as before, and the guests are raised meanwhile. Nobody
  * is cut below what it holds; a swapless guest's need and the host's
- * reserve are never taken. Off: on swapkind-wave it admits n07, which
- * the host cannot carry after its boot (today's default times its
- * reservation out): one OOM kill more and 4x the swap-in (session 21,
- * resv21).
+ * reserve are never taken. What waits must also fit in what the
+ * newcomers hold beyond their need (`membalctl reserve --need`; session
+ * 22, resvneed22): they give it back once they run and the guests that
+ * paged get their rises. Without a need said a newcomer may use all it
+ * is created with, and the rule never serves its reservation: session
+ * 21's form without it (resv21) admitted swapkind-wave's n07, which the
+ * host could not carry after its boot: one OOM kill more, 4x the swap-in.
  */
 #include "policy/policy.h"
 #include "policy/solve.h"
@@ -35,12 +38,27 @@ uint64_t policy_resv_keep_kb(const struct policy_params *p,
 	return keep;
 }
 
+/* The newcomers' spare: what the guests named reservations are for hold
+ * beyond what they will need (reserve --need), given back once they run
+ * and the arbiter sizes them by their estimates. A reservation without a
+ * need counts its whole size as need: no spare. */
+static uint64_t newcomer_spare_kb(const struct policy_host *host)
+{
+	return host->reservations_for_kb > host->reservations_need_kb
+	       ? host->reservations_for_kb - host->reservations_need_kb : 0;
+}
+
 bool policy_resv_paged(const struct policy_params *p,
 		       const struct policy_host *host, int64_t keep, int64_t page,
 		       int64_t pool)
 {
 	int64_t kept = keep - page;
 
+	/* The guests page for their rises only until the newcomers give
+	 * back their spare: what waits must fit in it, or the host cannot
+	 * carry the newcomers once they run (swapkind-wave's n07, created
+	 * at 384 MiB to need 400, admitted by the first form of this rule
+	 * and squeezed every guest, one OOM kill more). */
 	return p->resv_page && host->reservations_for_kb > 0 && page > 0 &&
-	       kept <= pool;
+	       kept <= pool && keep - pool <= (int64_t)newcomer_spare_kb(host);
 }

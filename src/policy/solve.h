@@ -326,7 +326,9 @@ bool policy_slack_pages(const struct policy_dom *d, uint64_t lent);
  * least lo, L_i'); adds to *page the part of it above what d holds that
  * d's swap can page for. policy_resv_paged(): whether, with a named
  * reservation in force, what is kept (keep) less those parts (page)
- * fits pool (Σ N_i + F_h): then nothing is held back for the rises. */
+ * fits pool (Σ N_i + F_h) and what waits (keep - pool) fits what the
+ * newcomers hold beyond their need (reservations_for_kb -
+ * reservations_need_kb): then nothing is held back for the rises. */
 uint64_t policy_resv_keep_kb(const struct policy_params *p,
 			     const struct policy_dom *d, uint64_t keep,
 			     uint64_t lo, int64_t *page);

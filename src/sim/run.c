@@ -114,7 +114,7 @@ static void world_close(struct world *w)
 }
 
 /* README's "Starting a new VM on a full host", as the tooling runs it:
- * `membalctl reserve SIZE --for NAME --wait --timeout S` (asks at once,
+ * `membalctl reserve SIZE --for NAME [--need N] --wait --timeout S` (asks at once,
  * then every CONTROL_RESERVE_POLL_MS, and is answered at the end of the cycle that
  * makes it ready: awaited()), `xl create` once it answers ready, then `membalctl
  * release`; at the timeout the reservation is released and the guest is
@@ -147,8 +147,12 @@ static enum sim_create create_gate(void *ctx, const struct sim_dom *d,
 			return SIM_CREATE_NOW;
 		}
 		r->made_ms = r->poll_ms = now;
-		log_info("toolstack: membalctl reserve %llu KiB --for %s --wait: reservation %u",
-			 (unsigned long long)d->spec->memory_kb, d->spec->name, r->id);
+		if (d->spec->reserve_need_kb &&
+		    arbiter_reserve_need(&w->a, r->id, d->spec->reserve_need_kb) < 0)
+			log_warn("toolstack: reserve --need for %s: %s", d->spec->name, strerror(errno));
+		log_info("toolstack: membalctl reserve %llu KiB --for %s --need %llu KiB --wait: reservation %u",
+			 (unsigned long long)d->spec->memory_kb, d->spec->name,
+			 (unsigned long long)d->spec->reserve_need_kb, r->id);
 	}
 	if (now < r->poll_ms)
 		return SIM_CREATE_WAIT;

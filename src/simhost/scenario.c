@@ -29,14 +29,15 @@ enum guest_key {
 	GK_DOMID, GK_TYPE, GK_MEMORY, GK_STATIC_MAX, GK_VIDEORAM, GK_OVERHEAD,
 	GK_RATE, GK_FOLLOWS, GK_AGENT, GK_START, GK_STOP, GK_SWAP, GK_WORKLOAD,
 	GK_OFFSET, GK_WORK, GK_FILE, GK_FILE_WS, GK_SHMEM, GK_UNTOUCHED, GK_TOUCH,
-	GK_QUIET, GK_PAUSED, GK_SWAP_KIND, GK_ZRAM_RATIO, GK_MAX_AT, GK_MAXMEM_AT, GK_COUNT
+	GK_QUIET, GK_PAUSED, GK_SWAP_KIND, GK_ZRAM_RATIO, GK_MAX_AT, GK_MAXMEM_AT,
+	GK_NEED, GK_COUNT
 };
 static const char *const guest_keys[GK_COUNT] = {
 	"domid", "type", "memory_mb", "static_max_mb", "videoram_mb",
 	"overhead_kb", "balloon_rate_mb_s", "follows", "agent", "start_s",
 	"stop_s", "swap_mb", "workload", "offset_s", "work_s", "file_mb",
 	"file_ws_mb", "shmem_mb", "untouched_mb", "touch_mb_s", "agent_quiet_s",
-	"paused_s", "swap_kind", "zram_ratio", "static_max_at", "maxmem_at",
+	"paused_s", "swap_kind", "zram_ratio", "static_max_at", "maxmem_at", "reserve_need_mb",
 };
 
 static const char *const type_names[] = { "pv", "pvh", "hvm", NULL };
@@ -350,11 +351,11 @@ static void guest_key(struct load *l, struct cfg_file *f, const char *s,
 		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
 			g->file_kb = x * 1024;
 		break;
-	case GK_FILE_WS: case GK_SHMEM: case GK_UNTOUCHED: case GK_TOUCH:
-		if (cfg_get_u64(f, s, k, v, 0, MB_MAX, &x))
+	case GK_FILE_WS: case GK_SHMEM: case GK_UNTOUCHED: case GK_TOUCH: case GK_NEED:
+		if (cfg_get_u64(f, s, k, v, i == GK_NEED, MB_MAX, &x))
 			*(i == GK_FILE_WS ? &g->file_ws_kb : i == GK_SHMEM
 			  ? &g->shmem_kb : i == GK_UNTOUCHED ? &g->untouched_kb
-			  : &g->touch_kb_s) = x * 1024;
+			  : i == GK_NEED ? &g->reserve_need_kb : &g->touch_kb_s) = x * 1024;
 		break;
 	case GK_QUIET:
 	case GK_PAUSED:

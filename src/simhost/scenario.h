@@ -80,6 +80,10 @@
  *                              the domain shows paused, neither its agent
  *                              nor its balloon driver runs (the workload's
  *                              curve is the scenario's to hold still)
+ *   reserve_need_mb = 400      the toolstack's `membalctl reserve --for
+ *                              NAME --need 400M` before `xl create`: what
+ *                              it says the guest will hold once it runs
+ *                              (its template's use); default not said
  *   touch_mb_s = 0             commit before touch: the workload's curve
  *                              is what the program commits (Committed_AS
  *                              at once), its working set follows it up at
@@ -193,6 +197,7 @@ struct sim_guest_spec {
 	uint64_t shmem_kb;
 	uint64_t untouched_kb;
 	uint64_t touch_kb_s;      /* 0: touched as soon as committed */
+	uint64_t reserve_need_kb; /* reserve --need of its creation; 0 not said */
 	uint64_t seed;            /* the guest's own: bursts */
 	struct sim_physics phys;
 	struct sim_max_event max_ev[SIM_EVENTS_MAX];   /* by at_ms */

@@ -619,8 +619,13 @@ static void control(struct fz *z, struct arbiter *a)
 	case 1: snprintf(line, sizeof(line), "resume g%u", fz_u8(z) % 8); break;
 	case 2: snprintf(line, sizeof(line), "%s", what & 0x80 ? "pause" : "resume"); break;
 	case 3:
-		snprintf(line, sizeof(line), "reserve %llu %u",
-			 (unsigned long long)fz_range(z, 1, 8192) * MIB, fz_u8(z) % 4 * 30);
+		n = (size_t)snprintf(line, sizeof(line), "reserve %llu %u",
+				     (unsigned long long)fz_range(z, 1, 8192) * MIB, fz_u8(z) % 4 * 30);
+		/* for a newcomer, with its need (session 22): 0 (refused)
+		 * to 16 GiB, at any granularity */
+		if (what & 0x40)
+			snprintf(line + n, sizeof(line) - n, " for=g%u need=%llu", fz_u8(z) % 12,
+				 (unsigned long long)fz_range(z, 0, 16384) * MIB >> (fz_u8(z) % 8));
 		break;
 	case 4: snprintf(line, sizeof(line), "release"); break;
 	case 5: snprintf(line, sizeof(line), "ping"); break;
@@ -771,7 +776,7 @@ static void configure(struct fz *z, struct arbiter_config *c)
 	n = snprintf(ini, sizeof(ini),
 		     "[policy]\ndom0_mode = %s\nsolver = %s\nscarce_cap = %s\n"
 		     "hysteresis_down = %u\nreserve_mb = %u\nmin_change_mb = %u\n"
-		     "headroom_mb = %u\nmin_mb = %u\ntau = 0.%u\n%s"
+		     "headroom_mb = %u\nmin_mb = %u\ntau = 0.%u\n%s%s"
 		     "[daemon]\nstale_after_ms = %u\nstuck_after_ms = %u\n"
 		     "manage_hvm = %s\nmanage_pvh = %s\nmax_domains = %u\n"
 		     "tx_retries = %u\n",
@@ -779,7 +784,7 @@ static void configure(struct fz *z, struct arbiter_config *c)
 		     (unsigned)fz_range(z, 1, 16), (unsigned)fz_range(z, 0, 256),
 		     (unsigned)fz_range(z, 0, 64), (unsigned)fz_range(z, 0, 256),
 		     (unsigned)fz_range(z, 1, 512), (unsigned)fz_range(z, 0, 99),
-		     b & 8 ? "max_mb = 3000\n" : "",
+		     b & 8 ? "max_mb = 3000\n" : "", b & 64 ? "resv_page = yes\n" : "",
 		     (unsigned)fz_range(z, 2, 60) * 1000, (unsigned)fz_range(z, 1, 60) * 1000,
 		     b & 16 ? "yes" : "no", b & 32 ? "yes" : "no",
 		     (unsigned)fz_range(z, 2, 16), (unsigned)fz_range(z, 1, 8));

@@ -124,3 +124,9 @@ TESTS += test_reserve_margin
 test_reserve_margin_SRCS   := tests/unit/test_reserve_margin.c
 test_reserve_margin_LIBS   := memsim arbiter simhost agent policy common xsd
 test_reserve_margin_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
+# A reservation's need (membalctl reserve --need; session 22).
+TESTS += test_reserve_need
+test_reserve_need_SRCS   := tests/unit/test_reserve_need.c
+test_reserve_need_LIBS   := memsim arbiter simhost agent policy common xsd
+test_reserve_need_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)

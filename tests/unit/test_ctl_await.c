@@ -87,7 +87,8 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-static int run_wait(struct fake *f, enum arbiter_kind kind)
+/* membalctl ARGS... --socket PATH against the scripted arbiter. */
+static int run_args(struct fake *f, enum arbiter_kind kind, const char *const *args, int n)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	pthread_t th;
@@ -104,14 +105,53 @@ static int run_wait(struct fake *f, enum arbiter_kind kind)
 	assert_int_equal(listen(f->fd, 8), 0);
 	assert_int_equal(pthread_create(&th, NULL, serve, f), 0);
 
-	char *argv[] = { "reserve", "16M", "--wait", "--timeout", "5", "--socket", f->path, NULL };
+	char *argv[16];
 
-	rc = control_main(7, argv);
+	assert_true(n + 3 <= 16);
+	for (int i = 0; i < n; i++)
+		argv[i] = (char *)args[i];
+	argv[n] = "--socket";
+	argv[n + 1] = f->path;
+	argv[n + 2] = NULL;
+	rc = control_main(n + 2, argv);
 	shutdown(f->fd, SHUT_RDWR);
 	close(f->fd);
 	pthread_join(th, NULL);
 	unlink(f->path);
 	return rc;
+}
+
+static int run_wait(struct fake *f, enum arbiter_kind kind)
+{
+	static const char *const args[] = { "reserve", "16M", "--wait", "--timeout", "5" };
+
+	return run_args(f, kind, args, 5);
+}
+
+/* --need SIZE travels as need=KIB beside for=NAME; without --for, at
+ * 0, malformed or on another command it is a usage error (exit 2) and
+ * nothing is asked. */
+static void test_need_sent_with_for(void **state)
+{
+	static const char *const good[] = { "reserve", "1G", "--for", "ci7", "--need", "400M" };
+	static const char *const bad[][6] = {
+		{ "reserve", "1G", "--need", "400M" },
+		{ "reserve", "1G", "--for", "ci7", "--need", "0" },
+		{ "reserve", "1G", "--for", "ci7", "--need", "4x" },
+		{ "reserve", "1G", "--for", "ci7", "--need", "" },
+		{ "pause", "ci7", "--need", "400M" },
+	};
+	static const int nbad[] = { 4, 6, 6, 6, 4 };
+	struct fake f;
+
+	(void)state;
+	assert_int_equal(run_args(&f, ARB_NEW, good, 6), 0);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.req[0], "reserve 1048576 for=ci7 need=409600");
+	for (size_t i = 0; i < sizeof(nbad) / sizeof(nbad[0]); i++) {
+		assert_int_equal(run_args(&f, ARB_NEW, bad[i], nbad[i]), 2);
+		assert_int_equal(f.n, 0);
+	}
 }
 
 static void test_await_asked_again(void **state)
@@ -156,6 +196,7 @@ static void test_other_error_ends_it(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_need_sent_with_for),
 		cmocka_unit_test(test_await_asked_again),
 		cmocka_unit_test(test_older_arbiter_polled),
 		cmocka_unit_test(test_other_error_ends_it),

@@ -13,11 +13,13 @@
 
 static struct policy_params params;
 static bool unnamed;
+static uint64_t newcomer_need;  /* reservations_need_kb: the newcomer's --need */
 
 static int setup(void **state)
 {
 	params = need_params(true);
 	unnamed = false;
+	newcomer_need = 0;
 	return 0;
 }
 
@@ -32,7 +34,8 @@ static void decide_resv(int64_t free_kb, uint64_t resv, const struct policy_dom 
 	struct policy_host host = { .free_kb = free_kb - (int64_t)resv,
 				    .reserve_kb = params.reserve_kb,
 				    .reservations_kb = resv,
-				    .reservations_for_kb = unnamed ? 0 : resv };
+				    .reservations_for_kb = unnamed ? 0 : resv,
+				    .reservations_need_kb = unnamed ? 0 : newcomer_need };
 
 	assert_int_equal(policy_ctx_init(&ctx, n), 0);
 	int rc = policy_decide(&ctx, &params, &host, d, n, o, cycle);
@@ -132,12 +135,54 @@ static void test_only_disk_swap_pages(void **state)
 	assert_int_equal(cycle.resv_held_kb, 65 * MIB);
 }
 
+/* The newcomer's need (reserve --need; session 22): the guests page for
+ * their rises only until the newcomer gives back what it holds beyond
+ * its need. 150 MiB reserved, 65 would wait, the rise (100) pays it:
+ * served when the newcomer's spare (150 - need) holds the 65, else it
+ * waits as without the rule; a need not said counts the whole size
+ * (spare 0), and one above the size (a guest that grows past what it is
+ * created with) leaves nothing to page against. */
+static void test_newcomer_need_bounds_the_wait(void **state)
+{
+	struct policy_dom d[2];
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	pair(d, 0, 256 * MIB);
+	params.resv_page = true;
+	newcomer_need = 85 * MIB;       /* spare 65: the wait fits, just */
+	decide_resv(100 * MIB, 150 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, 0);
+	assert_true(o[0].target_kb + o[1].target_kb <= 650 * MIB);
+
+	newcomer_need = 86 * MIB;       /* spare 64 < 65: waits */
+	decide_resv(100 * MIB, 150 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, 65 * MIB);
+	assert_true(o[0].target_kb >= 400 * MIB);
+
+	newcomer_need = 150 * MIB;      /* not said: the arbiter passes the size */
+	decide_resv(100 * MIB, 150 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, 65 * MIB);
+
+	newcomer_need = 400 * MIB;      /* grows past its size */
+	decide_resv(100 * MIB, 150 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, 65 * MIB);
+	assert_true(o[0].target_kb >= 400 * MIB);
+
+	/* off, a need said changes nothing */
+	params.resv_page = false;
+	newcomer_need = 10 * MIB;
+	decide_resv(100 * MIB, 150 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.resv_held_kb, 65 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_rise_that_pages_pays, setup),
 		cmocka_unit_test_setup(test_rise_that_cannot_pay_waits, setup),
 		cmocka_unit_test_setup(test_only_disk_swap_pages, setup),
+		cmocka_unit_test_setup(test_newcomer_need_bounds_the_wait, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

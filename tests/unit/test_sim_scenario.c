@@ -191,6 +191,7 @@ static const char good[] =
 	"type = pvh\n"
 	"start_s = 10\n"
 	"stop_s = 20\n"
+	"reserve_need_mb = 400\n"
 	"overhead_kb = 1000\n";
 
 static void test_scenario_good(void **state)
@@ -228,6 +229,8 @@ static void test_scenario_good(void **state)
 	assert_false(s.guests[0].swap_zram);                 /* disk by default */
 	assert_true(g->zram_ratio == 2.5);
 	assert_true(s.guests[2].zram_ratio == SIM_ZRAM_RATIO_DEFAULT);
+	assert_int_equal(s.guests[2].reserve_need_kb, 400 * MiB);  /* --need */
+	assert_int_equal(g->reserve_need_kb, 0);                    /* not said */
 	assert_int_equal(g->balloon_rate_kb_s, 100 * MiB);   /* [host]'s */
 	assert_int_equal(g->workload.kind, SIM_WL_MONO);
 	assert_int_equal(g->start_ms, 0);
@@ -266,6 +269,8 @@ static const struct bad_case bad_cases[] = {
 	{ HOST "[guest a]\nmemory_mb = 256\nswap_kind = zram\nzram_ratio = 1\n", 7, "zram_ratio" },
 	{ HOST "[guest a]\nmemory_mb = 256\nswap_kind = zram\nzram_ratio = 3x\n", 7, "zram_ratio" },
 	{ HOST "[guest a]\nmemory_mb = 256\nzram_ratio = 3\n", 5, "zram_ratio" },
+	{ HOST "[guest a]\nmemory_mb = 256\nreserve_need_mb = 0\n", 6, "reserve_need_mb" },
+	{ HOST "[guest a]\nmemory_mb = 256\nreserve_need_mb = 4x\n", 6, "reserve_need_mb" },
 	{ HOST "[guest a]\nmemory_mb = 256\nstart_s = -1\n", 6, "start_s" },
 	{ HOST "[guest a]\nmemory_mb = 256\ndomid = 0\n", 6, "domid" },
 	{ HOST "[guest a]\nmemory_mb = 256\ndomid = 32752\n", 6, "domid" },
