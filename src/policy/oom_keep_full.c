@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* A kill where the guest is held (oom_keep_held_kill; design.md §Growth
- * is never cut, "A kill where it is held"): which swapless guests are
- * given oom_min_keep's margin above what they hold, and written it. */
+/* A kill where the guest is held (oom_keep_held_kill;
+ * design.md §Growth is never cut, "A kill where it is held"): which
+ * swapless guests are given oom_min_keep's margin above what they hold,
+ * and written it. */
 #include "policy/solve.h"
 
 /* With oom_min_keep_held a margin the guest does not hold whole is none
