@@ -18,12 +18,17 @@
  * the level of its latest kill or above, and the rises it has shown
  * (rise_most_kb) within the margin, which therefore saves it; a guest
  * whose rises reach past the margin is rescued only to be killed by
- * its next one (saw-sample's s4, 36 MiB teeth: oom21). */
+ * its next one (saw-sample's s4, 36 MiB teeth: oom21). Nor a load that
+ * grows (POLICY_IN_GROWING): a leak or a climb of small steps passes
+ * every margin, and rescued it is killed again a level higher
+ * (leak-fleet's l3, lockstep-swapless's f6, balloon-slow's v2,
+ * ramp-batch's s1: a kill more each). */
 bool policy_oom_keep_held_kill(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t kill_kb)
 {
 	if (!p->oom_keep_held_kill || d->swap_tot_kb ||
-	    !(d->flags & POLICY_IN_WS) || !(d->flags & POLICY_IN_OOM_RECUR))
+	    !(d->flags & POLICY_IN_WS) || !(d->flags & POLICY_IN_OOM_RECUR) ||
+	    (d->flags & POLICY_IN_GROWING))
 		return false;
 	return d->target_kb >= kill_kb && d->rise_most_kb <= p->oom_min_keep_kb;
 }

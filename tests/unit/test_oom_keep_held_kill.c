@@ -62,7 +62,8 @@ static void test_given_at_its_target(void **state)
 /* Not for a guest whose rises reach past the margin (a rescue the next
  * rise undoes: saw-sample's s4), nor one cut below the level of its
  * latest kill since (what it holds is not where it was killed), nor a
- * guest with swap, nor a kill that does not recur. */
+ * kill that does not recur, nor a load that grows (a leak or a climb
+ * passes every margin: leak-fleet's l3), nor a guest with swap. */
 static void test_only_a_held_recurring_small_rise(void **state)
 {
 	struct policy_dom d[2] = { killed(1, 300 * MIB, 300 * MIB),
@@ -83,6 +84,9 @@ static void test_only_a_held_recurring_small_rise(void **state)
 	d[0].flags &= ~POLICY_IN_OOM_RECUR;
 	assert_false(policy_oom_keep_held_kill(&params, &d[0], 300 * MIB));
 	d[0].flags |= POLICY_IN_OOM_RECUR;
+	d[0].flags |= POLICY_IN_GROWING;
+	assert_false(policy_oom_keep_held_kill(&params, &d[0], 300 * MIB));
+	d[0].flags &= ~POLICY_IN_GROWING;
 	d[0].swap_tot_kb = 64 * MIB;
 	assert_false(policy_oom_keep_held_kill(&params, &d[0], 300 * MIB));
 }
