@@ -65,6 +65,9 @@ $(eval $(call policy_test,test_raise_yield,tests/unit/test_raise_yield.c))
 $(eval $(call policy_test,test_oom_min_keep,tests/unit/test_oom_min_keep.c))
 # oom_min_keep only for a kill that recurs (oom_recur_keep, off; oom_recur.c).
 $(eval $(call policy_test,test_oom_recur,tests/unit/test_oom_recur.c))
+# ... given above the target a guest is killed at again (oom_keep_held_kill,
+# off; oom_keep_full.c).
+$(eval $(call policy_test,test_oom_keep_held_kill,tests/unit/test_oom_keep_held_kill.c))
 # A crash loop: a looping swapless guest's raise in tier 1, whole or not at
 # all (design.md §Growth is never cut, "A crash loop").
 $(eval $(call policy_test,test_oom_loop,tests/unit/test_oom_loop.c))

@@ -382,9 +382,10 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
 		 * at the level it was killed at right there, and each rise
 		 * of its noise was a kill (hang-grow's g2: 10 -> 14 kills on
 		 * the row; oom_recur.c). */
-		if (p->oom_recur_keep)
+		if (p->oom_recur_keep && !policy_oom_keep_held_kill(p, d, policy_oom_kill_level_kb(p, d)))
 			return 0;
-		k = d->target_kb;
+		if (!p->oom_recur_keep)
+			k = d->target_kb;
 	}
 	return k < d->min_kb ? k : d->min_kb;
 }

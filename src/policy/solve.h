@@ -291,6 +291,13 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
  * kill_kb (oom_recur_keep: only a kill that recurs, below H_i). */
 bool policy_oom_recur_keeps(const struct policy_params *p,
 			    const struct policy_dom *d, uint64_t kill_kb);
+/* oom_keep_full.c: whether a swapless domain killed again at the target
+ * it holds is given oom_min_keep's margin above it (oom_keep_held_kill),
+ * and whether that margin starves it for the unpark passes. */
+bool policy_oom_keep_held_kill(const struct policy_params *p,
+			       const struct policy_dom *d, uint64_t kill_kb);
+bool policy_oom_keep_starving(const struct policy_params *p,
+			      const struct policy_dom *d);
 /* need.c: what of W_i the domain's swap holds already (need_in_swap,
  * tier 1; 0 when off). */
 uint64_t policy_need_in_swap_kb(const struct policy_params *p,

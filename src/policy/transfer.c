@@ -32,7 +32,8 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
  * the domain holds and was given: it will page before the next write. */
 bool policy_starving(const struct policy_params *p, const struct policy_dom *d)
 {
-	return policy_need_ahead_kb(p, d, false) > max_u64(d->target_kb, d->actual_kb);
+	return policy_need_ahead_kb(p, d, false) > max_u64(d->target_kb, d->actual_kb) ||
+	       policy_oom_keep_starving(p, d);
 }
 
 bool policy_transfer_can_wait(const struct policy_params *p,

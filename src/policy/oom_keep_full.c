@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* A kill where the guest is held (oom_keep_held_kill;
+ * design.md §Growth is never cut, "A kill where it is held"): which
+ * swapless guests are given oom_min_keep's margin above what they hold,
+ * and written it. */
+#include "policy/solve.h"
+
+/* With oom_min_keep_held a margin the guest does not hold whole is none
+ * (oom_recur.c): a guest left over after its kill and raised out of
+ * that state was killed by its next climb (keep19, keep21). A guest
+ * killed again and again at the very target it still holds is not left
+ * over: its load comes back a few MiB above that target and falls back
+ * below it (tiny-floor's t06 at min_mb, 8 kills at the top of each
+ * 60 s triangle; spike-noise's c5 and c6, 27 kills by a noise of 2-9
+ * MiB over MemTotal), while the others page for the tiers above its
+ * yielded raise. The margin is given to such a guest only: swapless,
+ * its kill recurring near one level (POLICY_IN_OOM_RECUR), held now at
+ * the level of its latest kill or above, and the rises it has shown
+ * (rise_most_kb) within the margin, which therefore saves it; a guest
+ * whose rises reach past the margin is rescued only to be killed by
+ * its next one (saw-sample's s4, 36 MiB teeth: oom21). Nor a load that
+ * grows (POLICY_IN_GROWING): a leak or a climb of small steps passes
+ * every margin, and rescued it is killed again a level higher
+ * (leak-fleet's l3, lockstep-swapless's f6, balloon-slow's v2,
+ * ramp-batch's s1: a kill more each). */
+bool policy_oom_keep_held_kill(const struct policy_params *p,
+			       const struct policy_dom *d, uint64_t kill_kb)
+{
+	if (!p->oom_keep_held_kill || d->swap_tot_kb ||
+	    !(d->flags & POLICY_IN_WS) || !(d->flags & POLICY_IN_OOM_RECUR) ||
+	    (d->flags & POLICY_IN_GROWING))
+		return false;
+	return d->target_kb >= kill_kb && d->rise_most_kb <= p->oom_min_keep_kb;
+}
+
+/* Such a guest's margin is a few MiB above what it holds, below the
+ * write threshold (min_change), and the decreases that fund it are
+ * spread over the others, each below it too: nothing is written and
+ * the guest is killed again at the same target (tiny-floor: the tiers
+ * gave t06 131-144 MiB for 500 s, its target stayed 128). It starves
+ * for the unpark passes (apply_unpark.c): its increase and the parked
+ * decreases for it are written. */
+bool policy_oom_keep_starving(const struct policy_params *p,
+			      const struct policy_dom *d)
+{
+	if (!policy_oom_keep_held_kill(p, d, policy_oom_kill_level_kb(p, d)))
+		return false;
+	uint64_t k = policy_oom_keep_kb(p, d);
+
+	return k > d->target_kb && k > d->actual_kb;
+}
