@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* A swapless guest's margin kept (swapless_keep_mb; design.md §Scarce
- * mode from the estimated need, "A margin kept, not given"): how much of
- * what a guest without swap room holds above its need now stays its own
- * in scarce mode, as the kill margin of need.c does, in tier 1 as far as
- * tier 1 fits (margins_fit(), solve_tiers.c). */
+/* A swapless guest's margin kept (swapless_keep_mb;
+ * design.md §Scarce mode from the estimated need, "A margin kept, not
+ * given"): how much of what a guest without swap room holds above its
+ * need now stays its own in scarce mode, as the kill margin of need.c
+ * does, in tier 1 as far as tier 1 fits (margins_fit(), solve_tiers.c). */
 #include "policy/solve.h"
 
 /* A guest held at exactly its need W_i while the others' needs that
