@@ -280,8 +280,8 @@ uint64_t policy_dom_gap_kb(const struct policy_params *p,
  * cannot hold, above its need now u1, up to U_i. A guest held at its need
  * whose swap cannot hold its next rise is OOM-killed by it; one with swap
  * pages it. Returns how far above u1 that reaches (0: none). */
-uint64_t policy_kill_margin_kb(const struct policy_params *p,
-			       const struct policy_dom *d, uint64_t u1, uint64_t up)
+static uint64_t kill_margin(const struct policy_params *p,
+			    const struct policy_dom *d, uint64_t u1, uint64_t up)
 {
 	if (!p->kill_margin || !(d->flags & POLICY_IN_WS))
 		return 0;
@@ -315,6 +315,17 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
 	 * threshold) yet moves the others' targets through tier 1: dropped
 	 * (oom17's V8). */
 	return k - u1 < p->min_change_kb ? 0 : k - u1;
+}
+
+/* The margin tier 1 serves above u1: the kill margin, or the margin a
+ * swapless guest keeps of what it holds (swapless_keep.c), the larger. */
+uint64_t policy_kill_margin_kb(const struct policy_params *p,
+			       const struct policy_dom *d, uint64_t u1, uint64_t up)
+{
+	uint64_t km = kill_margin(p, d, u1, up);
+	uint64_t sk = policy_swapless_keep_kb(p, d, u1, up);
+
+	return km > sk ? km : sk;
 }
 
 /* need_in_swap: what of W_i the domain's swap holds already. W_i counts

@@ -111,6 +111,8 @@ struct policy_params {
 	bool kill_margin;              /* a shown rise swap cannot hold: tier 1, out of what is left */
 	bool kill_margin_keep;         /* ... and what of it a guest holds is not cut again */
 	bool kill_margin_killed;       /* ... only for a guest OOM-killed within oom_hold_s */
+	uint64_t swapless_keep_kb;     /* of what a swapless guest holds above W_i, this much stays (tier 1, as far as it fits) */
+	bool swapless_keep_given;      /* ... and follows a climb while the guest holds W_i */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
 	bool gap_swapless_first;       /* tier 6: the gap free swap cannot hold first */

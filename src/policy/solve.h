@@ -307,6 +307,11 @@ uint64_t policy_need_in_swap_kb(const struct policy_params *p,
  * paging"). */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up);
+/* swapless_keep.c: of what d holds above u1 (up to up), the part a
+ * guest without swap room keeps: at most swapless_keep_kb and its gap,
+ * less its free swap (0 when off). */
+uint64_t policy_swapless_keep_kb(const struct policy_params *p,
+				 const struct policy_dom *d, uint64_t u1, uint64_t up);
 /* peak_hold.c: w, or the level d's load reached lately (top_kb) less
  * its free swap, plus its gap, when that is more (peak_hold; w when off). */
 uint64_t policy_peak_keep_kb(const struct policy_params *p,
