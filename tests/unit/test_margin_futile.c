@@ -103,6 +103,17 @@ static void test_climb_keeps_margin(void **state)
 	assert_margin_kept(o);
 }
 
+/* A load that recurs: its level's hold counts the margin; kept. */
+static void test_recurring_keeps_margin(void **state)
+{
+	struct policy_dom j = jumper(1);
+	struct policy_decision o[2];
+
+	j.flags |= POLICY_IN_RECUR;
+	run(true, &j, o);
+	assert_margin_kept(o);
+}
+
 /* Not killed lately: the margin of a guest whose steps paused is tier 4
  * with or without the key (test_margin_tier.c): the key changes nothing. */
 static void test_not_killed_unchanged(void **state)
@@ -126,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_rises_within_keep_margin),
 		cmocka_unit_test(test_small_rises_keep_margin),
 		cmocka_unit_test(test_climb_keeps_margin),
+		cmocka_unit_test(test_recurring_keeps_margin),
 		cmocka_unit_test(test_not_killed_unchanged),
 	};
 
