@@ -189,7 +189,12 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	uint64_t r = jump_most(s, now, window_ms, KILL_RISE_RANK);
 	uint64_t t = jump_top(s, now, window_ms, KILL_RISE_RANK);
 
+	unsigned seen;
+
 	d->jump_past = jump_past(s, policy_dom_gap_kb(p, d), now, window_ms, &d->jump_seen);
+	/* windows with a rise above min_change: at least those above g_i */
+	d->jump_within = jump_past(s, p->min_change_kb, now, window_ms, &seen);
+	d->jump_within = d->jump_within > d->jump_past ? d->jump_within - d->jump_past : 0;
 	d->rise_most_kb = r < POLICY_KB_MAX ? r : POLICY_KB_MAX;
 	d->top_kb = t < POLICY_KB_MAX ? t : POLICY_KB_MAX;
 }

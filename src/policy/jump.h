@@ -93,7 +93,8 @@ uint64_t jump_top(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 struct policy_params;
 struct policy_dom;
 /* Fills d's jump_past and jump_seen (its own jump rate against its gap
- * as the policy reads it, spike.c), rise_most_kb (the rises it has
+ * as the policy reads it, spike.c), jump_within (its windows with a
+ * rise of min_change to its gap, margin_futile.c), rise_most_kb (the rises it has
  * shown, the kill margin, need.c) and top_kb (the level it has reached,
  * peak_hold.c) from s over spike_window_s's windows. */
 void jump_snapshot(const struct jump_state *s, const struct policy_params *p,

@@ -106,7 +106,8 @@ static uint64_t need_now(const struct policy_params *p,
 	/* Its steps have not paused: the next one is as good as here; or
 	 * it was OOM-killed within oom_hold_s (its minimum raised): the
 	 * margin is what it lacked then. */
-	if (d->flags & (POLICY_IN_CLIMBING | POLICY_IN_OOM_MIN))
+	if ((d->flags & (POLICY_IN_CLIMBING | POLICY_IN_OOM_MIN)) &&
+	    !policy_margin_futile(p, d, room))
 		return need_w(p, d, cycles);
 	if (c > POLICY_KB_MAX)
 		c = POLICY_KB_MAX;

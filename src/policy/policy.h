@@ -126,6 +126,7 @@ struct policy_params {
 	bool oom_raise_yield;          /* a raise above a guest's need and gap yields to tier 1's need */
 	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
 	bool oom_keep_held_kill;       /* ... and is given it above its target when killed at the target it holds */
+	bool oom_margin_futile;        /* a killed guest's margin its shown rises outgrow is tier 4, not need now */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	bool peak_hold;                /* the level W_i reached lately, less free swap, is kept after the needs */
 	uint32_t hysteresis_up;        /* >= 1 */
@@ -349,6 +350,10 @@ struct policy_dom {
 	 * windows (those since the tracker's first sample). */
 	uint32_t jump_past;
 	uint32_t jump_seen;
+	/* With POLICY_IN_WS: in how many of the same windows W_i rose by
+	 * more than min_change but not beyond g_i: the rises a margin of
+	 * g_i holds (margin_futile.c). */
+	uint32_t jump_within;
 	/* With POLICY_IN_WS: the second largest (KILL_RISE_RANK) of W_i's
 	 * per-window largest rises (as jump_kb measures them) over the last
 	 * JUMP_PAST windows of spike_window_s (jump_most()):

@@ -287,6 +287,11 @@ uint64_t policy_oom_loop_kb(const struct policy_dom *d, uint64_t u1,
  * (oom_min_keep; 0 when off). */
 uint64_t policy_oom_keep_kb(const struct policy_params *p,
 			    const struct policy_dom *d);
+/* margin_futile.c: whether d's OOM margin room (the part of g_i its free
+ * swap cannot hold), need now after a kill, is left to tier 4 because
+ * d's shown rises outgrow it (oom_margin_futile). */
+bool policy_margin_futile(const struct policy_params *p,
+			  const struct policy_dom *d, uint64_t room);
 /* oom_recur.c: whether oom_min_keep's floor applies to d killed at
  * kill_kb (oom_recur_keep: only a kill that recurs, below H_i). */
 bool policy_oom_recur_keeps(const struct policy_params *p,
