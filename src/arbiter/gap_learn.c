@@ -149,6 +149,13 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 	else if (was_decided && prev->mode == POLICY_MODE_ABUNDANT && d->have_target &&
 		 !(prev->reasons & POLICY_R_GRANT))
 		g = gap_band_tail_kb(p, g, left);
+	/* gap_quiet_rises in scarce mode, a quiet guest's binding cap: the
+	 * last target kept while fixed's goal would not be written, in any
+	 * tier (gap_quiet_scarce_kb()). */
+	else if (was_decided && prev->mode == POLICY_MODE_SCARCE && d->have_target &&
+		 !(prev->reasons & POLICY_R_GRANT) && g < g0 && p->gap_quiet_rises &&
+		 gap_quiet(&d->gap))
+		g = gap_quiet_scarce_kb(p, &d->gap, g0, g, left);
 	/* gap_band_scarce: in scarce mode, where the last cycle served every
 	 * need (the tier of the gaps) and capped this domain at its goal,
 	 * which is written, a move of that goal by less than min_change is

@@ -459,6 +459,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 		s->ramp_kb = rise && s->last_rise_kb ? rise : 0;
 		s->last_rise_kb = rise;
 		gap_ramp_note(s, o->report_ms, rise);   /* before seen_ms moves */
+		gap_quiet_note(s, o);                    /* before seen_c moves */
 	}
 	bool seen = s->have_seen && !o->heartbeat;
 	uint64_t seen_ms = s->seen_ms;

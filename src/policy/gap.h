@@ -189,6 +189,7 @@ struct gap_state {
 	uint64_t first_ms;         /* the first fresh report (0: none yet) */
 	uint64_t now_ms;           /* the last report seen, heartbeats included */
 	uint64_t pain_ms;          /* the last page-in or OOM kill seen (0: none) */
+	bool loud;                 /* a page-in seen at any report (gap_quiet.c) */
 	/* The last fresh report, eligible or not: the page-in back-off
 	 * holds in every regime. */
 	bool have_seen;
@@ -268,6 +269,21 @@ uint64_t gap_seen_cap_kb(const struct policy_params *p, const struct gap_state *
  * while left_kb is within [capped_kb, gap_start]); else capped_kb. */
 uint64_t gap_seen_scarce_kb(const struct policy_params *p, const struct gap_state *s,
 			    uint64_t g_kb, uint64_t capped_kb, int64_t left_kb);
+
+/* gap_quiet_rises (gap_quiet.c): at a fresh report (before seen_c moves),
+ * note any page-in since the last one, frozen reports included. */
+void gap_quiet_note(struct gap_state *s, const struct gap_obs *o);
+/* A quiet guest: no page-in and no OOM kill seen since its first report. */
+bool gap_quiet(const struct gap_state *s);
+/* The N of gap_seen_cap_kb(): gap_seen_rises, or gap_quiet_rises for a
+ * quiet guest when smaller (or gap_seen_rises is off); 0: no cap. */
+uint32_t gap_seen_n(const struct policy_params *p, const struct gap_state *s);
+/* In scarce mode with gap_quiet_rises, the gap for g_kb capped to
+ * capped_kb: the last target kept (left_kb) while it is at least the cap
+ * and W_i + g_kb stays within min_change of it (no write `fixed` would
+ * not make); below the cap gap_band_kb(); above, the cap. */
+uint64_t gap_quiet_scarce_kb(const struct policy_params *p, const struct gap_state *s,
+			     uint64_t g_kb, uint64_t capped_kb, int64_t left_kb);
 
 /* The bounds of the gap for W_i = ws_kb: [*lo, *hi], 4 MiB aligned. */
 void gap_bounds(const struct policy_params *p, uint64_t ws_kb, bool oom_hold,

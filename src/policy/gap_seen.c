@@ -29,15 +29,16 @@ uint64_t gap_seen_cap_kb(const struct policy_params *p, const struct gap_state *
 			 uint64_t g_kb, bool oom_hold, uint64_t swap_free_kb)
 {
 	uint64_t window = (uint64_t)p->gap_window_s * 1000;
+	uint32_t n = gap_seen_n(p, s);
 
 	/* No rise seen is no evidence of how far W_i jumps (gap-jump: guests
 	 * steady for longer than two windows, then a jump). */
-	if (!p->gap_seen_rises || !s->init || oom_hold || !s->first_ms || !s->max_rise_kb ||
+	if (!n || !s->init || oom_hold || !s->first_ms || !s->max_rise_kb ||
 	    s->now_ms < s->first_ms || s->now_ms - s->first_ms < 2 * window)
 		return g_kb;
 	if (s->pain_ms && s->now_ms >= s->pain_ms && s->now_ms - s->pain_ms < window)
 		return g_kb;
-	unsigned __int128 c = (unsigned __int128)s->max_rise_kb * p->gap_seen_rises;
+	unsigned __int128 c = (unsigned __int128)s->max_rise_kb * n;
 
 	if (c >= g_kb)
 		return g_kb;

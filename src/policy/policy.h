@@ -224,6 +224,7 @@ struct policy_params {
 	bool gap_ramp_hold;            /* no cut while W rises report after report */
 	uint32_t gap_ramp_lead_s;      /* ... below what the ramp fills in this; 0 none */
 	uint32_t gap_seen_rises;       /* gap at most this many x the largest rise seen; 0 off */
+	uint32_t gap_quiet_rises;      /* ... for a guest with no page-in or kill yet; 0 off */
 	bool gap_follow;               /* the default action follows W's change */
 	bool gap_half_start;           /* the W/2 ceiling binds below gap_start too */
 };
