@@ -342,8 +342,9 @@ struct policy_dom {
 	uint32_t cron_down_ms;
 	uint32_t cron_since_ms;
 	/* With POLICY_IN_LEVEL (read only with POLICY_IN_WS): how long ago
-	 * a level W_i recurs to (recur_kb or cron_kb) was last known, in
-	 * ms (0: now; at most UINT32_MAX). Read by recur_handback.c. */
+	 * a level W_i recurs to (recur_kb, or cron_kb with its period) was
+	 * last known, in ms (0: now; at most UINT32_MAX). Read by
+	 * recur_handback.c. */
 	uint32_t level_ms;
 	/* With POLICY_IN_WS: W_i's largest jump (its rise within a few
 	 * reports) within spike_window_s (policy/jump.h); 0: none. */

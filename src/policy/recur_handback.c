@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A held level handed back (recur_handback_s; design.md §Scarce mode
- * from the estimated need, "A held level handed back").
+ * A held level handed back (recur_handback_s;
+ * design.md §Scarce mode from the estimated need, "A held level handed back").
  * While a swapless guest's load recurs (recur_hold, recur_period_s) its
  * level is its need now and its floor; when the recurrence lapses (a
  * cron that stopped: cron-stop's k1, recur-stop's r1) the need falls to
