@@ -107,6 +107,16 @@ static void need_of(const struct arbiter *a, struct dom *d,
 			comeback_period(&d->cron, now, &in->cron_down_ms,
 					&in->cron_since_ms);
 		}
+		/* recur_handback_s: when W's level was last known: a load
+		 * that recurs, or a cron's with its period (read as a cron's
+		 * without one, hold-lapse's creeps kept floors that cost its
+		 * learned gap an eval-gap cell: docs/evaluation.md, handback22). */
+		if (p->recur_handback_s) {
+			if (in->recur_kb > kb || (in->cron_kb > kb && in->cron_down_ms))
+				d->level_ms = now;
+			in->level_seen = d->level_ms != 0;
+			in->level_ms = now - d->level_ms;
+		}
 		/* A jump shows within a few cycles (jump.h). */
 		in->jump_kb = jump_observe(&d->jump, kb, now,
 					   (uint64_t)p->spike_window_s * 1000,

@@ -103,6 +103,9 @@ $(eval $(call policy_test,test_recur_hold,tests/unit/test_recur_hold.c))
 # A cron's level: held through the trough while its runs come back
 # (recur_period_s; design.md §Scarce mode from the estimated need).
 $(eval $(call policy_test,test_recur_period,tests/unit/test_recur_period.c))
+# A held level handed back: W and the kill's margin kept after the level
+# lapses (recur_handback_s; design.md §Scarce mode from the estimated need).
+$(eval $(call policy_test,test_recur_handback,tests/unit/test_recur_handback.c))
 # A spike the peers show: a guest with swap keeps room for the jump a
 # quorum of its peers made
 # (design.md §Scarce mode from the estimated need, "A spike the peers show").

@@ -181,6 +181,10 @@ struct policy_params {
 	 * after at most this long down (policy_dom.recur_down_ms), until it
 	 * is late (recur_period.c; 0: off) */
 	uint32_t recur_period_s;
+	/* ... and for this long after such a level was last known, a
+	 * swapless domain keeps what it holds of W_i and oom_min_keep more
+	 * as its no-shrink floor (recur_handback.c; 0: off) */
+	uint32_t recur_handback_s;
 	/* need = estimate: how long a jump of W_i (policy/jump.h) counts as
 	 * part of a spike its peers share (used by the daemon:
 	 * policy_dom.jump_kb; design.md §Scarce mode from the estimated need,
@@ -266,6 +270,7 @@ enum policy_kind {
 #define POLICY_IN_OOM_FRESH (1u << 16) /* OOM_MIN, the latest kill within oom_loop_s */
 #define POLICY_IN_OOM_RECUR (1u << 17) /* OOM_MIN, killed twice or more near one level within oom_hold_s */
 #define POLICY_IN_CRON    (1u << 18) /* cron_kb and its period are valid */
+#define POLICY_IN_LEVEL   (1u << 19) /* level_ms is valid: a level of W_i was known */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */
@@ -341,6 +346,11 @@ struct policy_dom {
 	uint64_t cron_kb;
 	uint32_t cron_down_ms;
 	uint32_t cron_since_ms;
+	/* With POLICY_IN_LEVEL (read only with POLICY_IN_WS): how long ago
+	 * a level W_i recurs to (recur_kb, or cron_kb with its period) was
+	 * last known, in ms (0: now; at most UINT32_MAX). Read by
+	 * recur_handback.c. */
+	uint32_t level_ms;
 	/* With POLICY_IN_WS: W_i's largest jump (its rise within a few
 	 * reports) within spike_window_s (policy/jump.h); 0: none. */
 	uint64_t jump_kb;

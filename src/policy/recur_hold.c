@@ -75,7 +75,7 @@ uint64_t policy_recur_need_kb(const struct policy_params *p,
 {
 	if (cron(p, d))
 		return policy_recur_period_kb(p, d, now);
-	return p->recur_margin || p->recur_hold ? level_kb(p, d, now) : now;
+	return policy_recur_handback_kb(p, d, p->recur_margin || p->recur_hold ? level_kb(p, d, now) : now);
 }
 
 uint64_t policy_recur_floor_kb(const struct policy_params *p,
@@ -83,5 +83,5 @@ uint64_t policy_recur_floor_kb(const struct policy_params *p,
 {
 	if (cron(p, d))
 		return policy_recur_period_kb(p, d, now);
-	return p->recur_hold && fast(p, d) ? level_kb(p, d, now) : now;
+	return policy_recur_handback_kb(p, d, p->recur_hold && fast(p, d) ? level_kb(p, d, now) : now);
 }

@@ -103,6 +103,10 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 									  : UINT32_MAX;
 			s->flags |= POLICY_IN_CRON;
 		}
+		if (in->level_seen) {
+			s->level_ms = in->level_ms < UINT32_MAX ? (uint32_t)in->level_ms : UINT32_MAX;
+			s->flags |= POLICY_IN_LEVEL;
+		}
 	}
 	if (in->grace)
 		s->flags |= POLICY_IN_GRACE;

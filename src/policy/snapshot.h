@@ -99,6 +99,10 @@ struct snap_dom {
 	 * not above ws_kb: none; its period (comeback_period()): the longer
 	 * of its last two times down, and how long ago W was last at it. */
 	uint64_t cron_kb, cron_down_ms, cron_since_ms;
+	/* recur_handback_s: a level (recur_kb, cron_kb) was known, and how
+	 * long ago it last was (0: now). */
+	bool level_seen;
+	uint64_t level_ms;
 	/* W's largest jump within spike_window_s (policy/jump.h). */
 	uint64_t jump_kb;
 };

@@ -266,6 +266,12 @@ uint64_t policy_recur_floor_kb(const struct policy_params *p,
 /* recur_period_s: whether d's load is a swapless cron whose level is held
  * through its trough (recur_period.c), and that level with its gap at
  * least above it (the margin `now` has above W_i, if more). */
+/* recur_handback_s: now, or for a swapless domain whose level lapsed
+ * within it, at least what it holds of W_i and oom_min_keep more
+ * (recur_handback.c). */
+uint64_t policy_recur_handback_kb(const struct policy_params *p,
+				  const struct policy_dom *d, uint64_t now);
+
 bool policy_recur_periodic(const struct policy_params *p,
 			   const struct policy_dom *d);
 uint64_t policy_recur_period_kb(const struct policy_params *p,
