@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only
  *
- * A grant that is a small part of a large lack waits (design.md §No
- * parked memory, "A small part of a large lack"), under need = estimate
- * with lack_part_wait = N (0: off).
+ * A grant that is a small part of a large lack waits
+ * (design.md §No parked memory, "A small part of a large lack"), under
+ * need = estimate with lack_part_wait = N (0: off).
  *
  * In scarce mode a donor whose need falls a few MiB per sample is cut at
  * every cycle, and the guest that starves beside it is granted those few
