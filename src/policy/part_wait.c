@@ -16,9 +16,10 @@
  * a guest that cannot wait). Unlike the batches tried before
  * (transfer_batch_kb, unpark_level_batch_kb), no donor keeps more than
  * its target: only the receiver's write waits, and only while its free
- * swap holds its lack and min_change (it pages for the memory that
- * waits; a swapless guest never waits), never within oom_loop_s of an
- * OOM kill and never after a jump within spike_window_s.
+ * swap, on disk, holds its lack and min_change (it pages for the memory
+ * that waits; a swapless or zram guest never waits), never within
+ * oom_loop_s of an OOM kill and never after a jump within
+ * spike_window_s.
  */
 #include "policy/policy.h"
 #include "policy/solve.h"
@@ -49,7 +50,11 @@ bool policy_part_waits(const struct policy_params *p,
 	 * what its estimate sees coming: its swap is for that. */
 	if (d->jump_kb > 0)
 		return false;
-	return lack + p->min_change_kb <= d->swap_free_kb;
+	/* Its swap must be on disk (policy_slack_pages()): on zram what
+	 * it pages stays in RAM, and the squeeze ends in the OOM killer
+	 * (zram-squeeze: 1.01x -> 1.23x of the lagged floor when zram
+	 * counted). */
+	return policy_slack_pages(d, lack + p->min_change_kb);
 }
 
 void policy_part_wait(const struct policy_params *p,

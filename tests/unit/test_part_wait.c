@@ -5,8 +5,9 @@
  * starving domain's increase smaller than min_change and than 1/N of its
  * lack is not written while its free swap holds its lack and
  * min_change; the memory stays free until the grant adds up. A donor's
- * decrease is never held; a swapless domain, one OOM-killed lately and
- * one that jumped lately are granted at once.
+ * decrease is never held; a swapless domain, one whose swap is zram or
+ * of a kind its agent does not tell, one OOM-killed lately and one that
+ * jumped lately are granted at once.
  */
 #include "test_policy_util.h"
 
@@ -51,6 +52,7 @@ static void pager(uint64_t ws, uint64_t swap)
 	want(0, 500 * MIB, ws * MIB, (ws + 64) * MIB, (ws + 64) * MIB);
 	dom[0].swap_tot_kb = 512 * MIB;
 	dom[0].swap_free_kb = swap * MIB;
+	dom[0].flags |= POLICY_IN_SWAP_KIND;    /* its agent says: on disk */
 	want(1, 400 * MIB, 395 * MIB, 395 * MIB, 395 * MIB);
 }
 
@@ -98,8 +100,9 @@ static void test_large_part(void **state)
 	assert_false(out[0].has_write);
 }
 
-/* Its swap must hold its lack and min_change: else, and without swap, at
- * once; so too after an OOM kill or a jump. */
+/* Its swap, on disk, must hold its lack and min_change: else, and
+ * without swap, at once; so too on zram or a swap of unknown kind, after
+ * an OOM kill or a jump. */
 static void test_cannot_wait(void **state)
 {
 	params.lack_part_wait = 8;
@@ -113,6 +116,16 @@ static void test_cannot_wait(void **state)
 
 	pager(700, 0);
 	dom[0].swap_tot_kb = 0;
+	apply(5 * MIB);
+	assert_true(out[0].has_write);
+
+	pager(700, 512);
+	dom[0].swap_zram_kb = 512 * MIB;        /* zram: pages into RAM */
+	apply(5 * MIB);
+	assert_true(out[0].has_write);
+
+	pager(700, 512);
+	dom[0].flags &= ~(uint32_t)POLICY_IN_SWAP_KIND;
 	apply(5 * MIB);
 	assert_true(out[0].has_write);
 
