@@ -233,4 +233,6 @@ void policy_apply(const struct policy_params *p,
 			taken += to - dom[i].actual_kb;
 	}
 	policy_unpark(p, dom, n, out, free_h > taken ? free_h - taken : 0);
+	/* A grant that is a small part of a large lack waits (part_wait.c). */
+	policy_part_wait(p, dom, n, out);
 }

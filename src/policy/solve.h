@@ -398,4 +398,13 @@ bool policy_transfer_holds(const struct policy_params *p,
 			   const struct policy_dom *d,
 			   const struct policy_decision *o, bool urgent);
 
+/* A small part of a large lack (part_wait.c, lack_part_wait): whether
+ * o's increase waits; clear every such write of the cycle. */
+bool policy_part_waits(const struct policy_params *p,
+		       const struct policy_dom *d,
+		       const struct policy_decision *o);
+void policy_part_wait(const struct policy_params *p,
+		      const struct policy_dom *dom, size_t n,
+		      struct policy_decision *out);
+
 #endif
