@@ -27,8 +27,8 @@ uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *
 	    (d->flags & POLICY_IN_OOM_LOOP) || !policy_oom_fit_live(p, d))
 		return 0;
 	uint64_t over = d->min_kb < d->max_kb ? d->min_kb : d->max_kb;
-	uint64_t c = d->committed_as_kb + (d->overhead_kb < d->actual_kb ? d->overhead_kb : d->actual_kb) +
-		     policy_dom_gap_kb(p, d);
+	uint64_t g = policy_dom_gap_kb(p, d);
+	uint64_t c = d->committed_as_kb + (d->overhead_kb < d->actual_kb ? d->overhead_kb : d->actual_kb) + g;
 
 	/* No more than its programs were promised and its gap (C_i + O_i +
 	 * g_i): the raise adds oom_bump above the kill, memory a load just
@@ -38,6 +38,8 @@ uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *
 	 * every jitter: 20 kills against 16). */
 	if (c < over)
 		over = c;
+	if (p->oom_over_commit && c - g > over)
+		over = c - g;
 	return over > d->target_kb ? over : 0;
 }
 

@@ -123,6 +123,7 @@ struct policy_params {
 	bool oom_min_fit;              /* OOM raises that do not fit the memory are dropped from L_i', not everyone held at L_i */
 	bool oom_raise_yield;          /* a raise above a guest's need and gap yields to tier 1's need */
 	bool oom_over_paging;          /* a swapless guest over its memory outranks a paging guest's no-shrink floor */
+	bool oom_over_commit;          /* ... for at least C_i + O_i */
 	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	bool peak_hold;                /* the level W_i reached lately, less free swap, is kept after the needs */

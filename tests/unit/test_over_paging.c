@@ -117,6 +117,28 @@ static void test_commit_bounds(void **state)
 	assert_int_equal(o[1].target_kb, 316 * MIB);
 }
 
+/* oom_over_commit: at least C_i + O_i. Promised 460 MiB, more than the
+ * raise (400, oom_bump above the kill): the load rose past it without a
+ * second kill to raise it again. Off, the raise; on, 460 (its gap of 200
+ * MiB puts U_i = W_i + g_i at 500, above both). */
+static void test_commit_lifts(void **state)
+{
+	struct policy_params p = need_params(false);
+	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].committed_as_kb = 460 * MIB;
+	d[0].gap_kb = 200 * MIB;
+	run(true, d, o);
+	assert_int_equal(o[0].target_kb, 400 * MIB);
+	p.oom_over_paging = true;
+	p.oom_over_commit = true;
+	decide(&p, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 460 * MIB);
+	assert_int_equal(o[1].target_kb, 240 * MIB);
+}
+
 /* The killed load has fallen (W_i + oom_bump below the kill level): the
  * raise waits after every need, as without the key: the pager
  * keeps its floor (and takes its need from what the other does not need). */
@@ -140,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_bounded_by_free_swap),
 		cmocka_unit_test(test_pending_counts),
 		cmocka_unit_test(test_commit_bounds),
+		cmocka_unit_test(test_commit_lifts),
 		cmocka_unit_test(test_fallen_load_waits),
 	};
 
