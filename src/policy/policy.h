@@ -125,6 +125,8 @@ struct policy_params {
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
 	bool oom_min_fit;              /* OOM raises that do not fit the memory are dropped from L_i', not everyone held at L_i */
 	bool oom_raise_yield;          /* a raise above a guest's need and gap yields to tier 1's need */
+	bool oom_over_paging;          /* a swapless guest over its memory outranks a paging guest's no-shrink floor */
+	bool oom_over_commit;          /* ... for at least C_i + O_i */
 	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
 	bool oom_keep_held_kill;       /* ... and is given it above its target when killed at the target it holds */
 	bool oom_margin_futile;        /* a killed guest's margin its shown rises outgrow is tier 4, not need now */

@@ -83,6 +83,11 @@ struct solve_item {
 	 * holds above its need and gap (raise_yield.c); lowered from lo
 	 * while tier 1 does not fit (0: none, or the key off). */
 	uint64_t fallen;
+	/* oom_over_paging: the raised L_i of a swapless guest killed with
+	 * its load still there, above what it holds (floor_stalemate.c;
+	 * 0: none, or the key off). */
+	uint64_t over;
+	uint64_t give;     /* oom_over_paging: what its no-shrink floor may yield to it */
 	bool est;
 	/* gap_swapless_first: the domain's free swap (SF_i), the part of
 	 * its gap (tier 6) it can page a rise into; the rest of the gap is
@@ -368,6 +373,14 @@ uint32_t policy_pressure(const struct policy_params *p, const struct policy_dom 
 uint64_t policy_raise_fallen_kb(const struct policy_params *p,
 				const struct policy_dom *d, uint64_t lo, bool est);
 void policy_raise_yield(struct solve_item *items, size_t k, int64_t M);
+/* oom_over_paging (floor_stalemate.c): a swapless guest over its memory
+ * (policy_over_kb(), solve_item.over) has its raise as need now, and the
+ * no-shrink floors of the guests with swap yield to it in tier 1, at most
+ * their spare swap (policy_over_paging(), before the tiers). */
+uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *d,
+			bool est);
+uint64_t policy_over_give_kb(const struct policy_params *p, const struct policy_dom *d);
+void policy_over_paging(struct solve_item *items, size_t k, int64_t M);
 /* oom_min_fit (oom_fit.c): how far d's OOM raise lifts lo, its floor
  * L_i' (under need = estimate, est: L_i' before the adoption floor),
  * above the floors it has without the raise; 0 with the key off. */

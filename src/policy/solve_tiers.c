@@ -316,6 +316,7 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 	unsigned t = 1;
 
 	policy_raise_yield(items, k, M);
+	policy_over_paging(items, k, M);
 	grace_yield(items, k);
 	loops_whole(items, k, M);
 	margins_fit(items, k, M);

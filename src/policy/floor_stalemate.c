@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* oom_over_paging (design.md §Growth is never cut, "The floors'
+ * stalemate"): a swapless guest over its memory outranks a paging
+ * guest's no-shrink floor, as far as that guest's free swap can hold
+ * what it gives.
+ *
+ * puppet-run and recur-pair (docs/evaluation.md, sessions 21 and 22):
+ * the guests with swap page and keep their no-shrink floors (L_i' = B_i,
+ * tier 1's `safe`), the swapless ones were OOM-killed and their raises
+ * wait in tier 4 (oom_min_yield) while their need now is what they hold
+ * (a swapless W_i cannot exceed it). Every floor is what its domain
+ * holds, the floors sum to M, and nothing is written for 70 s while the
+ * swapless guests stay over their memory. The raise is the one figure
+ * of what such a guest lacks; paging is what the other guest's swap is
+ * for, a kill is what the swapless guest has. */
+#include "policy/solve.h"
+
+/* The raised L_i of a swapless guest killed while its load is still at
+ * the killed level (oom_fit.c's live), above its target B_i: the need
+ * its (absent) swap cannot hold. Not a crash loop: loops_whole() serves
+ * that raise whole (solve_tiers.c). 0: none, or the key off. */
+uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *d,
+			bool est)
+{
+	if (!p->oom_over_paging || !est || d->swap_tot_kb ||
+	    !(d->flags & POLICY_IN_OOM_MIN) || d->oom_raise_kb == 0 ||
+	    (d->flags & POLICY_IN_OOM_LOOP) || !policy_oom_fit_live(p, d))
+		return 0;
+	uint64_t over = d->min_kb < d->max_kb ? d->min_kb : d->max_kb;
+	uint64_t g = policy_dom_gap_kb(p, d);
+	uint64_t c = d->committed_as_kb + (d->overhead_kb < d->actual_kb ? d->overhead_kb : d->actual_kb) + g;
+
+	/* No more than its programs were promised and its gap (C_i + O_i +
+	 * g_i): the raise adds oom_bump above the kill, memory a load just
+	 * over its RAM leaves idle while a pager pays for it (the raise
+	 * whole: puppet-run 145165 MiB·s, C_i + O_i + g_i: 142927; C_i + O_i
+	 * alone: 139409 but leak-maxmem's s1, at 900 +-8 MiB, killed at
+	 * every jitter: 20 kills against 16). */
+	if (c < over)
+		over = c;
+	if (p->oom_over_commit && c - g > over)
+		over = c - g;
+	return over > d->target_kb ? over : 0;
+}
+
+/* What a paging guest's no-shrink floor may yield to such a raise: its
+ * free swap beyond both its gap and half its swap (room kept for its own
+ * rise: yielding all its free swap beyond the gap gave leak-maxmem's s3,
+ * 512 MiB of swap, 10 kills against 0), less what its balloon has still to take
+ * (N_i above B_i: its free swap does not show that yet, and a floor that
+ * yields every cycle would give it again). 0 with the key off. */
+uint64_t policy_over_give_kb(const struct policy_params *p, const struct policy_dom *d)
+{
+	if (!p->oom_over_paging || !d->swap_tot_kb)
+		return 0;
+	uint64_t keep = d->swap_tot_kb / 2, g = policy_dom_gap_kb(p, d);
+	uint64_t pending = d->actual_kb > d->target_kb ? d->actual_kb - d->target_kb : 0;
+
+	if (g > keep)
+		keep = g;
+	keep += pending;
+	return d->swap_free_kb > keep ? d->swap_free_kb - keep : 0;
+}
+
+/* What a pager's floor gives at most: its give (policy_over_give_kb()),
+ * tier 1's spare (room kept for a peer's spike), and not below what its
+ * own swap cannot hold of its need now. */
+static uint64_t yield_kb(const struct solve_item *it)
+{
+	uint64_t g = it->give < it->spare ? it->give : it->spare;
+	uint64_t z = it->rung[3] - (it->swap < it->rung[3] ? it->swap : it->rung[3]);
+	uint64_t room = it->lo > z ? it->lo - z : 0;
+
+	return it->est && !it->over ? (g < room ? g : room) / 4 * 4 : 0;
+}
+
+/*
+ * Before the tiers: the swapless guests over their memory have their
+ * raises (not above U_i) as floors, as far as what the floors leave of
+ * M and then what the floors of the guests with swap to page into (their
+ * no-shrink floors) give, in proportion to what each may give: a transfer of floors,
+ * not a share of tier 1 (lowering the pagers' `safe` and letting tier 1
+ * share the room gave it to another pager's need: recur-pair's w1 took
+ * what b1 gave, the swapless guests nothing).
+ */
+void policy_over_paging(struct solve_item *items, size_t k, int64_t M)
+{
+	uint64_t lack = 0, can = 0, moved = 0;
+	int64_t left = M;
+
+	for (size_t j = 0; j < k; j++) {
+		const struct solve_item *it = &items[j];
+		uint64_t z = it->over < it->rung[6] ? it->over : it->rung[6];
+
+		if (it->est && it->over && z > it->lo)
+			lack += z - it->lo;
+		can += yield_kb(it);
+		left -= (int64_t)it->lo;
+	}
+	if (!lack)
+		return;
+	/* What the floors leave of M first: the pagers give only the
+	 * rest. */
+	uint64_t room = left > 0 ? (uint64_t)left : 0;
+	uint64_t grant = lack < room + can ? lack : room + can;
+	uint64_t t = grant > room ? grant - room : 0;
+
+	moved = grant - t;
+
+	for (size_t j = 0; j < k && t; j++) {
+		struct solve_item *it = &items[j];
+		uint64_t y = yield_kb(it), g;
+
+		if (!y)
+			continue;
+		g = (uint64_t)((unsigned __int128)y * t / can) / 4 * 4;
+		it->lo -= g;
+		it->grace -= g;         /* grace >= lo stays */
+		if (it->safe > it->lo)
+			it->safe = it->lo;
+		moved += g;
+	}
+	for (size_t j = 0; j < k && moved; j++) {
+		struct solve_item *it = &items[j];
+		uint64_t z = it->over < it->rung[6] ? it->over : it->rung[6], g;
+
+		if (!it->est || !it->over || z <= it->lo)
+			continue;
+		g = (uint64_t)((unsigned __int128)(z - it->lo) * grant / lack) / 4 * 4;
+		if (g > moved)
+			g = moved;
+		moved -= g;
+		it->lo += g;
+		it->safe = it->lo;
+		if (it->grace < it->lo)
+			it->grace = it->lo;
+		for (unsigned r = 3; r < SOLVE_TIERS; r++)
+			if (it->rung[r] < it->lo)
+				it->rung[r] = it->lo;
+	}
+}
