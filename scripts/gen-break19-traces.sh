@@ -29,20 +29,8 @@
 #                      of 4-30 MiB every 3-30 s, nothing else
 set -eu
 dir=${1:-conf/scenarios}
-awk -v dir="$dir" '
-function rnd() { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648 }
-function ri(a, b) { return a + int(rnd() * (b - a + 1)) }
-function hdr(f, what) { print "# " what " (scripts/gen-break19-traces.sh)" > f; print "time_s,vm,demand_mb" > f }
-# A noisy level: a new value within +-noise of base every hold s, [t0, t1).
-function noisy(f, vm, base, noise, hold, t0, t1,   t) {
-	for (t = t0; t < t1; t += hold)
-		printf "%d,%s,%d\n", t, vm, base + ri(-noise, noise) > f
-}
-# A ramp from lo at t0 to hi at t1, a row every step s.
-function ramp(f, vm, lo, hi, t0, t1, step,   t) {
-	for (t = t0; t < t1; t += step)
-		printf "%d,%s,%d\n", t, vm, lo + int((hi - lo) * (t - t0) / (t1 - t0)) > f
-}
+awk -v dir="$dir" -v gen="scripts/gen-break19-traces.sh" \
+    -f "$(dirname "$0")/trace-lib.awk" -f /dev/stdin <<'AWK'
 # A saw-tooth: from lo, a rise to hi over period - 1 s in rows every step
 # s, then lo again at once (a major collection); each period jittered by
 # +-jit s, [t0, t1).
@@ -148,4 +136,5 @@ BEGIN {
 	split("5 10 15 7 20 9 30 3", hold, " ")
 	for (i = 1; i <= 8; i++)
 		noisy(f, "s" i, lvl[i], nz[i], hold[i], 0, 3600)
-}'
+}
+AWK

@@ -20,20 +20,8 @@
 #                      phase, beside a noisy guest
 set -eu
 dir=${1:-conf/scenarios}
-awk -v dir="$dir" '
-function rnd() { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648 }
-function ri(a, b) { return a + int(rnd() * (b - a + 1)) }
-function hdr(f, what) { print "# " what " (scripts/gen-break20-traces.sh)" > f; print "time_s,vm,demand_mb" > f }
-# A noisy level: a new value within +-noise of base every hold s, [t0, t1).
-function noisy(f, vm, base, noise, hold, t0, t1,   t) {
-	for (t = t0; t < t1; t += hold)
-		printf "%d,%s,%d\n", t, vm, base + ri(-noise, noise) > f
-}
-# A ramp from lo at t0 to hi at t1, a row every step s, [t0, t1).
-function ramp(f, vm, lo, hi, t0, t1, step,   t) {
-	for (t = t0; t < t1; t += step)
-		printf "%d,%s,%d\n", t, vm, lo + int((hi - lo) * (t - t0) / (t1 - t0)) > f
-}
+awk -v dir="$dir" -v gen="scripts/gen-break20-traces.sh" \
+    -f "$(dirname "$0")/trace-lib.awk" -f /dev/stdin <<'AWK'
 BEGIN {
 	seed = 2020
 
@@ -98,4 +86,5 @@ BEGIN {
 		}
 	}
 	noisy(f, "n1", 700, 300, 20, 0, 1500)
-}'
+}
+AWK

@@ -11,15 +11,8 @@
 #                  from 370 s on, and a steady one
 set -eu
 dir=${1:-conf/scenarios}
-awk -v dir="$dir" '
-function rnd() { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648 }
-function ri(a, b) { return a + int(rnd() * (b - a + 1)) }
-function hdr(f, what) { print "# " what " (scripts/gen-cron21-traces.sh)" > f; print "time_s,vm,demand_mb" > f }
-# A noisy level: a new value within +-noise of base every hold s, [t0, t1).
-function noisy(f, vm, base, noise, hold, t0, t1,   t) {
-	for (t = t0; t < t1; t += hold)
-		printf "%d,%s,%d\n", t, vm, base + ri(-noise, noise) > f
-}
+awk -v dir="$dir" -v gen="scripts/gen-cron21-traces.sh" \
+    -f "$(dirname "$0")/trace-lib.awk" -f /dev/stdin <<'AWK'
 # A cron on vm from t0: every period s a run of 8-12 s to base +
 # 170-230 MiB, until t1 (no run starts at or after it); returns the end
 # of its last run.
@@ -47,4 +40,5 @@ BEGIN {
 	noisy(f, "b1", 600, 40, 20, 0, 370)
 	noisy(f, "b1", 1300, 60, 20, 370, 900)
 	noisy(f, "w1", 350, 30, 30, 0, 900)
-}'
+}
+AWK
