@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only
  *
  * A scarce-mode walk down is written by min_change, not by sample
- * (design.md §Apply, "A walk down in scarce mode"), under need = estimate
- * with scarce_walk_hold.
+ * (design.md §Apply: from targets to this cycle's writes, "A walk down
+ * in scarce mode"), under need = estimate with scarce_walk_hold.
  *
  * The threshold lets through a write that lands on the domain's goal
  * (settle_kb), so that a hysteresis walk ends on its goal. In scarce mode

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A scarce-mode walk down is written by min_change, not by sample
- * (scarce_walk_hold; design.md §Apply, "A walk down in scarce mode"):
+ * (scarce_walk_hold; design.md §Apply: from targets to this cycle's
+ * writes, "A walk down in scarce mode"):
  * a decrease smaller than min_change that lands on the goal is no
  * exception to the threshold in scarce mode. It is written once the goal
  * has moved min_change, at once when a starving domain that cannot wait
