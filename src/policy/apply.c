@@ -9,7 +9,9 @@
  * - Threshold: a change below min_change is not written (no churn in
  *   steady state), except a write that lands exactly on settle_kb, the
  *   end of a hysteresis walk, so that walks finish, and a decrease while
- *   the host is below its reserve (F_h < 0); but never a move
+ *   the host is below its reserve (F_h < 0); in scarce mode, with
+ *   scarce_walk_hold, a decrease that lands on the goal is no exception
+ *   (walk_hold.c: the goal walks with the demand there); but never a move
  *   below settle_min_kb, the noise of a guest's Committed_AS (seen on
  *   real Xen: 50-400 KiB every few seconds), or the goal's jitter alone
  *   would rewrite memory/target forever.
@@ -151,7 +153,8 @@ void policy_apply(const struct policy_params *p,
 			continue;
 		if ((passes_threshold(p, o->target_kb, d->target_kb,
 				      o->settle_kb) &&
-		     !policy_transfer_holds(p, d, o, urgent)) ||
+		     !policy_transfer_holds(p, d, o, urgent) &&
+		     !policy_walk_holds(p, d, o)) ||
 		    (below_reserve && o->target_kb < d->target_kb &&
 		     d->target_kb - o->target_kb >= p->settle_min_kb)) {
 			o->has_write = true;

@@ -411,6 +411,13 @@ bool policy_transfer_holds(const struct policy_params *p,
 			   const struct policy_dom *d,
 			   const struct policy_decision *o, bool urgent);
 
+/* A scarce-mode walk down by min_change, not by sample (walk_hold.c,
+ * scarce_walk_hold): whether a decrease below min_change is held though
+ * it lands on the goal. */
+bool policy_walk_holds(const struct policy_params *p,
+		       const struct policy_dom *d,
+		       const struct policy_decision *o);
+
 /* A small part of a large lack (part_wait.c, lack_part_wait): whether
  * o's increase waits; clear every such write of the cycle. */
 bool policy_part_waits(const struct policy_params *p,
