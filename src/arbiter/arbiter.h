@@ -106,6 +106,7 @@ struct dom {
 	struct comeback_state comeback; /* need = estimate: a load that comes back */
 	struct comeback_state cron;  /* the same W read as a cron's (recur_period_s) */
 	uint64_t level_ms;           /* W's level last known (recur_handback_s; 0: never) */
+	uint64_t level_w_kb;         /* the highest W since (recur_handback_peak) */
 	struct jump_state jump;      /* need = estimate: the jump it has shown */
 	uint64_t growth_saved_ms;    /* its last write to memory/membal_state */
 	uint64_t stamp;

@@ -112,10 +112,15 @@ static void need_of(const struct arbiter *a, struct dom *d,
 		 * without one, hold-lapse's creeps kept floors that cost its
 		 * learned gap an eval-gap cell: docs/evaluation.md, handback22). */
 		if (p->recur_handback_s) {
-			if (in->recur_kb > kb || (in->cron_kb > kb && in->cron_down_ms))
+			if (in->recur_kb > kb || (in->cron_kb > kb && in->cron_down_ms)) {
 				d->level_ms = now;
+				d->level_w_kb = kb;
+			} else if (kb > d->level_w_kb) {
+				d->level_w_kb = kb;
+			}
 			in->level_seen = d->level_ms != 0;
 			in->level_ms = now - d->level_ms;
+			in->level_w_kb = d->level_w_kb;
 		}
 		/* A jump shows within a few cycles (jump.h). */
 		in->jump_kb = jump_observe(&d->jump, kb, now,

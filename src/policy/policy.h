@@ -189,6 +189,8 @@ struct policy_params {
 	 * swapless domain keeps what it holds of W_i and oom_min_keep more
 	 * as its no-shrink floor (recur_handback.c; 0: off) */
 	uint32_t recur_handback_s;
+	/* ... sized by the highest W_i since then, not W_i now */
+	bool recur_handback_peak;
 	/* need = estimate: how long a jump of W_i (policy/jump.h) counts as
 	 * part of a spike its peers share (used by the daemon:
 	 * policy_dom.jump_kb; design.md §Scarce mode from the estimated need,
@@ -355,6 +357,9 @@ struct policy_dom {
 	 * last known, in ms (0: now; at most UINT32_MAX). Read by
 	 * recur_handback.c. */
 	uint32_t level_ms;
+	/* With POLICY_IN_LEVEL: the highest W_i since that level was last
+	 * known (target units; recur_handback_peak). */
+	uint64_t level_w_kb;
 	/* With POLICY_IN_WS: W_i's largest jump (its rise within a few
 	 * reports) within spike_window_s (policy/jump.h); 0: none. */
 	uint64_t jump_kb;

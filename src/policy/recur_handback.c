@@ -29,8 +29,13 @@ uint64_t policy_recur_handback_kb(const struct policy_params *p,
 	    !(d->flags & POLICY_IN_LEVEL) || d->swap_tot_kb ||
 	    (uint64_t)d->level_ms > (uint64_t)p->recur_handback_s * 1000)
 		return now;
-	/* ws_kb <= POLICY_KB_MAX, oom_min_keep_kb <= MIB_MAX: no overflow */
-	uint64_t k = d->ws_kb + p->oom_min_keep_kb;
+	/* recur_handback_peak: the highest W_i since the level was last
+	 * known, not W_i now: a trough after the lapse read as the need
+	 * cut many-small-one-big's s24 to its floor and its next rise of
+	 * 41 MiB killed it (docs/evaluation.md, handback22b).
+	 * w <= POLICY_KB_MAX, oom_min_keep_kb <= MIB_MAX: no overflow */
+	uint64_t w = p->recur_handback_peak && d->level_w_kb > d->ws_kb ? d->level_w_kb : d->ws_kb;
+	uint64_t k = w + p->oom_min_keep_kb;
 
 	if (k > d->target_kb)
 		k = d->target_kb;

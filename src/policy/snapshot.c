@@ -104,7 +104,11 @@ static void fill_managed(const struct snap_dom *in, struct policy_dom *s)
 			s->flags |= POLICY_IN_CRON;
 		}
 		if (in->level_seen) {
+			uint64_t lw = in->level_w_kb < POLICY_KB_MAX ? in->level_w_kb : POLICY_KB_MAX;
+
 			s->level_ms = in->level_ms < UINT32_MAX ? (uint32_t)in->level_ms : UINT32_MAX;
+			s->level_w_kb = lw + s->overhead_kb < POLICY_KB_MAX ? lw + s->overhead_kb
+									: POLICY_KB_MAX;
 			s->flags |= POLICY_IN_LEVEL;
 		}
 	}

@@ -103,6 +103,8 @@ struct snap_dom {
 	 * long ago it last was (0: now). */
 	bool level_seen;
 	uint64_t level_ms;
+	/* ... and the highest WS_i since then (guest units). */
+	uint64_t level_w_kb;
 	/* W's largest jump within spike_window_s (policy/jump.h). */
 	uint64_t jump_kb;
 };

@@ -95,6 +95,45 @@ static void test_hand_back(void **state)
 	assert_int_equal(out[0].target_kb, 165 * MIB);
 }
 
+/* recur_handback_peak: the floor is what it holds of the highest W since
+ * the level was last known and keep more, not of W now (many-small-one-
+ * big's s24: a trough after the lapse read as its need cut it to its
+ * floor and its next rise killed it); never below W now + keep, held
+ * only, and W now with the key off. */
+static void test_peak(void **state)
+{
+	struct policy_params p;
+	struct policy_dom d = lapsed_dom();
+
+	setup(&p);
+	d.level_w_kb = 190 * MIB;
+	assert_int_equal(policy_recur_handback_kb(&p, &d, 165 * MIB), 181 * MIB);
+	p.recur_handback_peak = true;
+	assert_int_equal(policy_recur_handback_kb(&p, &d, 165 * MIB), 206 * MIB);
+	d.target_kb = 200 * MIB;               /* held only */
+	assert_int_equal(policy_recur_handback_kb(&p, &d, 165 * MIB), 200 * MIB);
+	d = lapsed_dom();
+	d.level_w_kb = 150 * MIB;              /* below W now: W now counts */
+	assert_int_equal(policy_recur_handback_kb(&p, &d, 165 * MIB), 181 * MIB);
+	d.level_w_kb = 190 * MIB;
+	d.level_ms = 600001;                   /* out of the window */
+	assert_int_equal(policy_recur_handback_kb(&p, &d, 165 * MIB), 165 * MIB);
+
+	/* Scarce: the tiers keep the peak's floor. */
+	struct policy_dom two[2] = { lapsed_dom(), est_swap_dom(2, 400 * MIB, 900 * MIB) };
+	struct policy_decision out[2];
+	struct policy_cycle cycle;
+
+	two[0].level_w_kb = 190 * MIB;
+	decide(&p, 0, two, 2, out, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(out[0].floor_kb, 206 * MIB);
+	assert_true(out[0].target_kb >= 206 * MIB);
+	p.recur_handback_peak = false;
+	decide(&p, 0, two, 2, out, &cycle);
+	assert_int_equal(out[0].floor_kb, 181 * MIB);
+}
+
 /* The snapshot: the level's age, bounded, and the flag only when a
  * level was seen and W is known. */
 static void test_snapshot(void **state)
@@ -111,6 +150,13 @@ static void test_snapshot(void **state)
 	snapshot_dom(&in, &s);
 	assert_true(s.flags & POLICY_IN_LEVEL);
 	assert_int_equal(s.level_ms, 7000);
+	/* the highest W since, in target units as W is */
+	in.level_w_kb = 130 * MIB;
+	snapshot_dom(&in, &s);
+	assert_int_equal(s.level_w_kb - s.ws_kb, 30 * MIB);
+	in.level_w_kb = UINT64_MAX;            /* bounded */
+	snapshot_dom(&in, &s);
+	assert_true(s.level_w_kb <= POLICY_KB_MAX);
 	in.level_ms = (uint64_t)UINT32_MAX + 5;
 	snapshot_dom(&in, &s);
 	assert_int_equal(s.level_ms, UINT32_MAX);
@@ -128,6 +174,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_floor),
 		cmocka_unit_test(test_hand_back),
+		cmocka_unit_test(test_peak),
 		cmocka_unit_test(test_snapshot),
 	};
 
