@@ -36,12 +36,6 @@ uint64_t policy_fall_margin_kb(const struct policy_params *p,
 	 * docs/evaluation.md, fallmargin22). */
 	if (d->rise_most_kb > g)
 		return 0;
-	/* A guest killed within oom_hold_s: its estimate fell with the
-	 * killed job, and oom_min_keep_mb keeps a kill's margin (need.c);
-	 * a second margin there moved backup-cache's a2 in tier 1 to a
-	 * second kill at its peak (docs/evaluation.md, fallmargin22). */
-	if (d->flags & POLICY_IN_OOM_MIN)
-		return 0;
 
 	if (d->fell_kb < m)
 		m = d->fell_kb;
