@@ -157,6 +157,22 @@ uint64_t jump_top(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 	return past_rank(s, s->past_top_kb, now, window_ms, rank);
 }
 
+uint64_t jump_fell(const struct jump_state *s, uint64_t now, uint64_t window_ms,
+		   uint64_t back_ms)
+{
+	if (!window_ms || !back_ms || !s->past_any || !s->nrecent)
+		return 0;
+	uint64_t end = now / window_ms, from = now > back_ms ? (now - back_ms) / window_ms : 0;
+	uint64_t w = s->recent_kb[s->last], top = 0;
+
+	if (end - from >= JUMP_RING)
+		from = end - (JUMP_RING - 1);
+	for (uint64_t k = from; k <= end; k++)
+		if (past_filed(s, k) && s->past_top_kb[k % JUMP_RING] > top)
+			top = s->past_top_kb[k % JUMP_RING];
+	return top > w ? top - w : 0;
+}
+
 uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 		      uint64_t window_ms, uint64_t span_ms)
 {
@@ -197,4 +213,5 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	d->jump_within = d->jump_within > d->jump_past ? d->jump_within - d->jump_past : 0;
 	d->rise_most_kb = r < POLICY_KB_MAX ? r : POLICY_KB_MAX;
 	d->top_kb = t < POLICY_KB_MAX ? t : POLICY_KB_MAX;
+	d->fell_kb = jump_fell(s, now, window_ms, (uint64_t)p->fall_margin_s * 1000);
 }

@@ -84,6 +84,13 @@ uint64_t jump_most(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 uint64_t jump_top(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 		  unsigned rank);
 
+/* How far the newest sample of W (KiB) is below W's highest sample in
+ * the windows of window_ms from the one back_ms before now to now: a
+ * fall within back_ms, to a window (fall_margin.c). 0 with no history,
+ * back_ms 0 or no fall. */
+uint64_t jump_fell(const struct jump_state *s, uint64_t now, uint64_t window_ms,
+		   uint64_t back_ms);
+
 /* The kill margin's rank: a rise shown in two windows at least, so that
  * a single start-up jump is not taken for a habit. (A jump that the
  * estimate shows over reports on both sides of a window's edge is seen
@@ -95,8 +102,8 @@ struct policy_dom;
 /* Fills d's jump_past and jump_seen (its own jump rate against its gap
  * as the policy reads it, spike.c), jump_within (its windows with a
  * rise of min_change to its gap, margin_futile.c), rise_most_kb (the rises it has
- * shown, the kill margin, need.c) and top_kb (the level it has reached,
- * peak_hold.c) from s over spike_window_s's windows. */
+ * shown, the kill margin, need.c), top_kb (the level it has reached,
+ * peak_hold.c) and fell_kb (a fall within fall_margin_s, fall_margin.c) from s over spike_window_s's windows. */
 void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 		   uint64_t now, struct policy_dom *d);
 

@@ -319,14 +319,18 @@ static uint64_t kill_margin(const struct policy_params *p,
 }
 
 /* The margin tier 1 serves above u1: the kill margin, or the margin a
- * swapless guest keeps of what it holds (swapless_keep.c), the larger. */
+ * swapless guest keeps of what it holds (swapless_keep.c, or after a
+ * fall: fall_margin.c), the largest. */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up)
 {
 	uint64_t km = kill_margin(p, d, u1, up);
 	uint64_t sk = policy_swapless_keep_kb(p, d, u1, up);
+	uint64_t fm = policy_fall_margin_kb(p, d, u1, up);
 
-	return km > sk ? km : sk;
+	if (sk > km)
+		km = sk;
+	return km > fm ? km : fm;
 }
 
 /* need_in_swap: what of W_i the domain's swap holds already. W_i counts

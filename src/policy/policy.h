@@ -115,6 +115,8 @@ struct policy_params {
 	bool kill_margin_killed;       /* ... only for a guest OOM-killed within oom_hold_s */
 	uint64_t swapless_keep_kb;     /* of what a swapless guest holds above W_i, this much stays (tier 1, as far as it fits) */
 	bool swapless_keep_given;      /* ... and follows a climb while the guest holds W_i */
+	uint32_t fall_margin_s;        /* ... only for this long after W_i fell (fall_margin.c; 0: off) */
+	uint64_t fall_margin_kb;       /* ... and this much of it at most */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
 	bool gap_swapless_first;       /* tier 6: the gap free swap cannot hold first */
@@ -385,6 +387,11 @@ struct policy_dom {
 	 * the level its load has reached lately, for the peak hold
 	 * (peak_hold.c); 0: none. */
 	uint64_t top_kb;
+	/* With POLICY_IN_WS, under fall_margin_s: how far W_i's newest
+	 * sample is below its highest within the windows of spike_window_s
+	 * that fall_margin_s reaches back (jump_fell()): a need that fell
+	 * lately (fall_margin.c); 0: none. */
+	uint64_t fell_kb;
 };
 
 /* g_i as the policy reads it: gap_kb, or headroom_kb without the flags;

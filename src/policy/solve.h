@@ -328,6 +328,11 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
  * less its free swap (0 when off). */
 uint64_t policy_swapless_keep_kb(const struct policy_params *p,
 				 const struct policy_dom *d, uint64_t u1, uint64_t up);
+/* fall_margin.c: of what d holds above u1 (up to up), the part a guest
+ * without swap room keeps after its need fell: at most fall_margin_kb,
+ * its gap and the fall, less its free swap (0 when off or no fall). */
+uint64_t policy_fall_margin_kb(const struct policy_params *p,
+			       const struct policy_dom *d, uint64_t u1, uint64_t up);
 /* peak_hold.c: w, or the level d's load reached lately (top_kb) less
  * its free swap, plus its gap, when that is more (peak_hold; w when off). */
 uint64_t policy_peak_keep_kb(const struct policy_params *p,

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* A swapless guest's margin after a fall (fall_margin_s; design.md
+ * §Scarce mode from the estimated need, "A margin after a fall"): for a
+ * short time after its need fell, of what a guest without swap room
+ * holds above its need now, up to fall_margin_mb stays its own in
+ * scarce mode, in tier 1 as far as tier 1 fits, as swapless_keep.c's
+ * margin is funded (margins_fit(), solve_tiers.c). */
+#include "policy/solve.h"
+
+/* The cut that follows a fall took a swapless guest to exactly its new
+ * need W_i, and the first MiB of its climb back killed it: level-creep's
+ * s1 and s2 after a slow fall, ha-failover's b1 at 480 s, resv-jump's d2
+ * in the cycle of its fall (docs/evaluation.md, "Session 22: kills one
+ * or two over (oomnear22)"). A margin kept always (swapless_keep_mb) was
+ * right there and paid in paging by the guests with swap everywhere
+ * else; after a fall only, the pagers pay at falls. At most the fall:
+ * a guest whose need fell by 4 MiB keeps no more than those 4 MiB, so a
+ * guest whose estimate wobbles keeps its wobble, not the whole margin.
+ * Only what it holds: a margin given to a guest left short after a
+ * kill rescues it to be killed again (keep19, oom21). */
+uint64_t policy_fall_margin_kb(const struct policy_params *p,
+			       const struct policy_dom *d, uint64_t u1, uint64_t up)
+{
+	if (!p->fall_margin_s || !p->fall_margin_kb || !d->fell_kb ||
+	    !(d->flags & POLICY_IN_WS))
+		return 0;
+
+	uint64_t g = policy_dom_gap_kb(p, d);
+	uint64_t m = p->fall_margin_kb < g ? p->fall_margin_kb : g;
+
+	/* A guest whose shown rises outgrow its gap is killed by the next
+	 * one whatever margin up to g_i it keeps (kill_margin_killed's
+	 * test, need.c): its falls are the troughs of its jumps, and a
+	 * margin there moved recur-pair's swapless p1 and p2 below the
+	 * level their returns reach in tier 1 (13 -> 54 kills;
+	 * docs/evaluation.md, fallmargin22). */
+	if (d->rise_most_kb > g)
+		return 0;
+
+	if (d->fell_kb < m)
+		m = d->fell_kb;
+	if (m <= d->swap_free_kb)
+		return 0;
+	m -= d->swap_free_kb;
+
+	/* What it holds: its balloon's size and its target, the lesser
+	 * (a cut in flight is not given back). */
+	uint64_t held = d->actual_kb < d->target_kb ? d->actual_kb : d->target_kb;
+
+	if (held > up)
+		held = up;
+	if (held <= u1)
+		return 0;
+	return held - u1 < m ? held - u1 : m;
+}

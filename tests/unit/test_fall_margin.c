@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A swapless guest's margin after a fall (fall_margin_s; design.md
+ * §Scarce mode from the estimated need, "A margin after a fall";
+ * fall_margin.c policy_fall_margin_kb(), jump.c jump_fell()): for
+ * fall_margin_s after its need fell, of what a guest without swap room
+ * holds above its need now, up to fall_margin_mb, its gap and the fall
+ * stays, in tier 1 as far as tier 1 fits; without a fall, none (the
+ * cut goes to exactly its need, as before); none for a guest whose
+ * shown rises outgrow its gap.
+ */
+#include "test_policy_util.h"
+
+#include "policy/jump.h"
+
+static struct policy_params params;
+
+static int setup(void **state)
+{
+	params = need_params(false);
+	params.fall_margin_s = 60;        /* off by default */
+	params.fall_margin_kb = 16 * MIB;
+	return 0;
+}
+
+/* Swapless: needs 300 MiB, holds `held`, its need fell by `fell`. */
+static struct policy_dom swapless(uint32_t domid, uint64_t held, uint64_t fell)
+{
+	struct policy_dom d = est_dom(domid, held, 300 * MIB);
+
+	d.fell_kb = fell;
+	return d;
+}
+
+/* Needs 460 MiB; 256 of swap, 200 free: what its swap cannot hold of
+ * its need is 324. M = 760 (332 + 428 held): every need is 760. */
+static struct policy_dom swapper(uint32_t domid, uint64_t held)
+{
+	return est_swap_dom(domid, held, 460 * MIB);
+}
+
+/* Fell by 40 MiB: of the 32 it holds above its need, 16 stay (316)
+ * and the pager pages for them; no fall: cut to exactly 300. */
+static void test_kept_after_fall(void **state)
+{
+	struct policy_dom d[2] = { swapless(1, 332 * MIB, 40 * MIB), swapper(2, 428 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 316 * MIB);
+	assert_in_range(o[1].target_kb, 444 * MIB - 8, 444 * MIB);  /* to a page */
+
+	d[0].fell_kb = 0;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 300 * MIB);
+	assert_int_equal(o[1].target_kb, 460 * MIB);
+}
+
+/* At most the fall (8: 308), at most what it holds (12 above: 312 with
+ * a fall of 40), none with the key off. */
+static void test_at_most_fall_and_held(void **state)
+{
+	struct policy_dom d[2] = { swapless(1, 332 * MIB, 8 * MIB), swapper(2, 428 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+	struct policy_params off = params;
+
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 308 * MIB);
+
+	d[0] = swapless(1, 312 * MIB, 40 * MIB);
+	d[1] = swapper(2, 448 * MIB);
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 312 * MIB);
+	assert_int_equal(o[1].target_kb, 448 * MIB);
+
+	off.fall_margin_s = 0;
+	decide(&off, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 300 * MIB);
+	assert_int_equal(o[1].target_kb, 460 * MIB);
+}
+
+/* Rises beyond its gap (jumps a margin cannot hold) or free swap that
+ * holds the margin: none kept. */
+static void test_none_for_jumps_or_swap(void **state)
+{
+	struct policy_dom d[2] = { swapless(1, 332 * MIB, 40 * MIB), swapper(2, 428 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	d[0].rise_most_kb = policy_dom_gap_kb(&params, &d[0]) + MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 300 * MIB);
+
+	d[0].rise_most_kb = 0;
+	d[0].swap_tot_kb = 256 * MIB;
+	d[0].swap_free_kb = 200 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 300 * MIB);
+	assert_int_equal(o[1].target_kb, 460 * MIB);
+}
+
+/* jump_fell(): W at 500 MiB, then 450 20 s later: a fall of 50 within
+ * 60 s; 120 s later, still at 450, none; a rise is no fall. */
+static void test_jump_fell(void **state)
+{
+	struct jump_state s;
+	const uint64_t win = 10000, span = 15000, back = 60000;
+
+	jump_reset(&s);
+	for (uint64_t t = 0; t <= 40000; t += 5000)
+		(void)jump_observe(&s, t <= 20000 ? 500 * MIB : 450 * MIB, t, win, span);
+	assert_int_equal(jump_fell(&s, 40000, win, back), 50 * MIB);
+	assert_int_equal(jump_fell(&s, 40000, win, 0), 0);
+	for (uint64_t t = 45000; t <= 160000; t += 5000)
+		(void)jump_observe(&s, 450 * MIB, t, win, span);
+	assert_int_equal(jump_fell(&s, 160000, win, back), 0);
+	(void)jump_observe(&s, 480 * MIB, 165000, win, span);
+	assert_int_equal(jump_fell(&s, 165000, win, back), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_kept_after_fall, setup),
+		cmocka_unit_test_setup(test_at_most_fall_and_held, setup),
+		cmocka_unit_test_setup(test_none_for_jumps_or_swap, setup),
+		cmocka_unit_test(test_jump_fell),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
