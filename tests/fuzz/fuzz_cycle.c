@@ -772,11 +772,29 @@ static void configure(struct fz *z, struct arbiter_config *c)
 	uint8_t b = fz_u8(z);
 	int n;
 
+	/* Rules an administrator may turn on (off by default): each on by
+	 * one bit, so their code runs on the fuzzer's inputs too. */
+	static const char *const off_rule[] = {
+		"oom_over_paging = yes\noom_over_commit = yes\n",
+		"fall_margin_s = 60\n",
+		"swapless_keep_mb = 16\nswapless_keep_given = yes\n",
+		"oom_margin_futile = yes\n",
+		"lack_part_wait = 8\n",
+		"scarce_walk_hold = yes\n",
+		"recur_handback_peak = yes\noom_keep_held_kill = yes\n",
+		"gap_quiet_rises = 2\nheadroom = learned\n",
+	};
+	char rules[512] = "";
+	uint8_t on = fz_u8(z);
+
+	for (unsigned i = 0; i < sizeof(off_rule) / sizeof(off_rule[0]); i++)
+		if (on >> i & 1)
+			strcat(rules, off_rule[i]);
 	arbiter_config_defaults(c);
 	n = snprintf(ini, sizeof(ini),
 		     "[policy]\ndom0_mode = %s\nsolver = %s\nscarce_cap = %s\n"
 		     "hysteresis_down = %u\nreserve_mb = %u\nmin_change_mb = %u\n"
-		     "headroom_mb = %u\nmin_mb = %u\ntau = 0.%u\n%s%s"
+		     "headroom_mb = %u\nmin_mb = %u\ntau = 0.%u\n%s%s%s"
 		     "[daemon]\nstale_after_ms = %u\nstuck_after_ms = %u\n"
 		     "manage_hvm = %s\nmanage_pvh = %s\nmax_domains = %u\n"
 		     "tx_retries = %u\n",
@@ -784,7 +802,7 @@ static void configure(struct fz *z, struct arbiter_config *c)
 		     (unsigned)fz_range(z, 1, 16), (unsigned)fz_range(z, 0, 256),
 		     (unsigned)fz_range(z, 0, 64), (unsigned)fz_range(z, 0, 256),
 		     (unsigned)fz_range(z, 1, 512), (unsigned)fz_range(z, 0, 99),
-		     b & 8 ? "max_mb = 3000\n" : "", b & 64 ? "resv_page = yes\n" : "",
+		     b & 8 ? "max_mb = 3000\n" : "", b & 64 ? "resv_page = yes\n" : "", rules,
 		     (unsigned)fz_range(z, 2, 60) * 1000, (unsigned)fz_range(z, 1, 60) * 1000,
 		     b & 16 ? "yes" : "no", b & 32 ? "yes" : "no",
 		     (unsigned)fz_range(z, 2, 16), (unsigned)fz_range(z, 1, 8));
