@@ -39,17 +39,5 @@ uint64_t policy_fall_margin_kb(const struct policy_params *p,
 
 	if (d->fell_kb < m)
 		m = d->fell_kb;
-	if (m <= d->swap_free_kb)
-		return 0;
-	m -= d->swap_free_kb;
-
-	/* What it holds: its balloon's size and its target, the lesser
-	 * (a cut in flight is not given back). */
-	uint64_t held = d->actual_kb < d->target_kb ? d->actual_kb : d->target_kb;
-
-	if (held > up)
-		held = up;
-	if (held <= u1)
-		return 0;
-	return held - u1 < m ? held - u1 : m;
+	return policy_kept_margin_kb(d, m, u1, up);
 }

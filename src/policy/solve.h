@@ -328,6 +328,11 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
  * less its free swap (0 when off). */
 uint64_t policy_swapless_keep_kb(const struct policy_params *p,
 				 const struct policy_dom *d, uint64_t u1, uint64_t up);
+/* swapless_keep.c: what d holds (min of its balloon and its target),
+ * at most up; and of that above u1, at most m less its free swap. */
+uint64_t policy_held_kb(const struct policy_dom *d, uint64_t up);
+uint64_t policy_kept_margin_kb(const struct policy_dom *d, uint64_t m,
+			       uint64_t u1, uint64_t up);
 /* fall_margin.c: of what d holds above u1 (up to up), the part a guest
  * without swap room keeps after its need fell: at most fall_margin_kb,
  * its gap and the fall, less its free swap (0 when off or no fall). */

@@ -26,27 +26,44 @@ uint64_t policy_swapless_keep_kb(const struct policy_params *p,
 	uint64_t g = policy_dom_gap_kb(p, d);
 	uint64_t m = p->swapless_keep_kb < g ? p->swapless_keep_kb : g;
 
-	if (m <= d->swap_free_kb)
-		return 0;
-	m -= d->swap_free_kb;
-
-	/* What it holds: its balloon's size and its target, the lesser
-	 * (a cut in flight is not given back). */
-	uint64_t held = d->actual_kb < d->target_kb ? d->actual_kb : d->target_kb;
-
-	if (held > up)
-		held = up;
 	/* swapless_keep_given: the margin above W_i follows a climb while
 	 * the guest holds its need now. Kept only, it followed nothing: W_i
 	 * rose into it and the guest was at its need again when the climb
 	 * reached what it held (level-creep's s1 killed 8 s later). A guest
 	 * short of its need (left over after a kill, or past what it held)
 	 * gets none: no rescue. */
-	if (p->swapless_keep_given && held >= u1) {
+	if (p->swapless_keep_given && policy_held_kb(d, up) >= u1) {
+		if (m <= d->swap_free_kb)
+			return 0;
+		m -= d->swap_free_kb;
+
 		uint64_t k = u1 + m < up ? u1 + m : up;
 
 		return k > u1 ? k - u1 : 0;
 	}
+	return policy_kept_margin_kb(d, m, u1, up);
+}
+
+/* What d holds: its balloon's size and its target, the lesser (a cut
+ * in flight is not given back), at most up. */
+uint64_t policy_held_kb(const struct policy_dom *d, uint64_t up)
+{
+	uint64_t held = d->actual_kb < d->target_kb ? d->actual_kb : d->target_kb;
+
+	return held < up ? held : up;
+}
+
+/* Of what d holds above u1 (up to up), at most m less its free swap:
+ * the margin a guest without swap room keeps (never given). */
+uint64_t policy_kept_margin_kb(const struct policy_dom *d, uint64_t m,
+			       uint64_t u1, uint64_t up)
+{
+	if (m <= d->swap_free_kb)
+		return 0;
+	m -= d->swap_free_kb;
+
+	uint64_t held = policy_held_kb(d, up);
+
 	if (held <= u1)
 		return 0;
 	return held - u1 < m ? held - u1 : m;
