@@ -4,21 +4,7 @@
  * Hand cases build decisions directly (the policy is not involved), then
  * a property over random full cycles.
  */
-#include "test_policy_util.h"
-
-static struct policy_dom dom[8];
-static struct policy_decision out[8];
-static struct policy_params params;
-static struct policy_cycle cycle;
-
-static int setup(void **state)
-{
-	policy_params_default(&params);   /* min_change 16 MiB = 16384 KiB */
-	memset(dom, 0, sizeof(dom));
-	memset(out, 0, sizeof(out));
-	memset(&cycle, 0, sizeof(cycle));
-	return 0;
-}
+#include "fixture_snapshot.h"
 
 /* Domain i holds `actual`, has current target `current`, and the policy
  * wants `target`, a walk that ends at `settle`. */
@@ -30,12 +16,6 @@ static void want(size_t i, uint64_t actual, uint64_t current, uint64_t target,
 	out[i].mode = POLICY_MODE_ABUNDANT;
 	out[i].target_kb = target;
 	out[i].settle_kb = settle;
-}
-
-static void apply(size_t n, int64_t free_h)
-{
-	cycle.host_free_kb = free_h;
-	policy_apply(&params, &cycle, dom, n, out);
 }
 
 /* Decreases are written in full, even when F_h is negative. */
@@ -386,17 +366,17 @@ static void test_apply_properties(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_decrease_in_full, setup),
-		cmocka_unit_test_setup(test_increase_shared, setup),
-		cmocka_unit_test_setup(test_threshold, setup),
-		cmocka_unit_test_setup(test_below_reserve_small_cut, setup),
-		cmocka_unit_test_setup(test_in_flight_first, setup),
-		cmocka_unit_test_setup(test_in_flight_withdrawn, setup),
-		cmocka_unit_test_setup(test_in_flight_reservation_cycle, setup),
+		cmocka_unit_test_setup(test_decrease_in_full, fixture_setup),
+		cmocka_unit_test_setup(test_increase_shared, fixture_setup),
+		cmocka_unit_test_setup(test_threshold, fixture_setup),
+		cmocka_unit_test_setup(test_below_reserve_small_cut, fixture_setup),
+		cmocka_unit_test_setup(test_in_flight_first, fixture_setup),
+		cmocka_unit_test_setup(test_in_flight_withdrawn, fixture_setup),
+		cmocka_unit_test_setup(test_in_flight_reservation_cycle, fixture_setup),
 		cmocka_unit_test(test_in_flight_property),
-		cmocka_unit_test_setup(test_grant_cut, setup),
-		cmocka_unit_test_setup(test_dom0_first, setup),
-		cmocka_unit_test_setup(test_fixed_untouched, setup),
+		cmocka_unit_test_setup(test_grant_cut, fixture_setup),
+		cmocka_unit_test_setup(test_dom0_first, fixture_setup),
+		cmocka_unit_test_setup(test_fixed_untouched, fixture_setup),
 		cmocka_unit_test(test_apply_properties),
 	};
 

@@ -26,24 +26,18 @@ static int setup(void **state)
 /* Swapless: needs 300 MiB, holds `held`, its need fell by `fell`. */
 static struct policy_dom swapless(uint32_t domid, uint64_t held, uint64_t fell)
 {
-	struct policy_dom d = est_dom(domid, held, 300 * MIB);
+	struct policy_dom d = swapless_300(domid, held);
 
 	d.fell_kb = fell;
 	return d;
 }
 
-/* Needs 460 MiB; 256 of swap, 200 free: what its swap cannot hold of
- * its need is 324. M = 760 (332 + 428 held): every need is 760. */
-static struct policy_dom swapper(uint32_t domid, uint64_t held)
-{
-	return est_swap_dom(domid, held, 460 * MIB);
-}
-
-/* Fell by 40 MiB: of the 32 it holds above its need, 16 stay (316)
- * and the pager pages for them; no fall: cut to exactly 300. */
+/* M = 760 (332 + 428 held): every need is 760. Fell by 40 MiB: of the
+ * 32 it holds above its need, 16 stay (316) and the pager pages for
+ * them; no fall: cut to exactly 300. */
 static void test_kept_after_fall(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 332 * MIB, 40 * MIB), swapper(2, 428 * MIB) };
+	struct policy_dom d[2] = { swapless(1, 332 * MIB, 40 * MIB), pager_460(2, 428 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -62,7 +56,7 @@ static void test_kept_after_fall(void **state)
  * a fall of 40), none with the key off. */
 static void test_at_most_fall_and_held(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 332 * MIB, 8 * MIB), swapper(2, 428 * MIB) };
+	struct policy_dom d[2] = { swapless(1, 332 * MIB, 8 * MIB), pager_460(2, 428 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 	struct policy_params off = params;
@@ -71,7 +65,7 @@ static void test_at_most_fall_and_held(void **state)
 	assert_int_equal(o[0].target_kb, 308 * MIB);
 
 	d[0] = swapless(1, 312 * MIB, 40 * MIB);
-	d[1] = swapper(2, 448 * MIB);
+	d[1] = pager_460(2, 448 * MIB);
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(o[0].target_kb, 312 * MIB);
 	assert_int_equal(o[1].target_kb, 448 * MIB);
@@ -86,7 +80,7 @@ static void test_at_most_fall_and_held(void **state)
  * holds the margin: none kept. */
 static void test_none_for_jumps_or_swap(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 332 * MIB, 40 * MIB), swapper(2, 428 * MIB) };
+	struct policy_dom d[2] = { swapless(1, 332 * MIB, 40 * MIB), pager_460(2, 428 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 

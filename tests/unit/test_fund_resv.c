@@ -18,21 +18,13 @@ static int setup(void **state)
 }
 
 /* One cycle on a host whose free memory already leaves out `resv` KiB of
- * reservations, as the daemon's host_free() does. */
+ * reservations (resv_host()). */
 static void cycle_resv(int64_t free_kb, uint64_t resv, const struct policy_dom *d,
 		       size_t n, struct policy_decision *o, struct policy_cycle *cycle)
 {
-	struct policy_ctx ctx;
-	struct policy_host host = { .free_kb = free_kb - (int64_t)resv,
-				    .reserve_kb = params.reserve_kb,
-				    .reservations_kb = resv };
+	struct policy_host host = resv_host(&params, free_kb, resv);
 
-	assert_int_equal(policy_ctx_init(&ctx, n), 0);
-	int rc = policy_decide(&ctx, &params, &host, d, n, o, cycle);
-
-	policy_ctx_free(&ctx);
-	if (rc != 0)
-		fail_msg("policy_decide: %s", cycle->error);
+	decide_host(&params, &host, d, n, o, cycle);
 	policy_apply(&params, cycle, d, n, o);
 }
 

@@ -31,20 +31,13 @@ static struct policy_dom swapless(uint32_t domid, uint64_t held, uint64_t rise)
 	return d;
 }
 
-/* Needs 460 MiB; 256 of swap, 200 free: 136 beyond its gap, so what its
- * swap cannot hold of its need is 324. */
-static struct policy_dom swapper(uint32_t domid, uint64_t held)
-{
-	return est_swap_dom(domid, held, 460 * MIB);
-}
-
 /* M = 760. Tier 1 (300 + 324) leaves 136: the swapless guest's shown
  * rise of 40 is served whole above its need, and the swapper pages for
  * it (420, above the 324 its swap cannot hold). Without a shown rise:
  * 300 and 460. */
 static void test_margin_from_swap(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), swapper(2, 460 * MIB) };
+	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), pager_460(2, 460 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -63,7 +56,7 @@ static void test_margin_from_swap(void **state)
  * is what the OOM margin and the peers' spike are for. */
 static void test_margin_at_most_gap(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 300 * MIB, 200 * MIB), swapper(2, 460 * MIB) };
+	struct policy_dom d[2] = { swapless(1, 300 * MIB, 200 * MIB), pager_460(2, 460 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -77,7 +70,7 @@ static void test_margin_at_most_gap(void **state)
  * its swap cannot hold of its need. */
 static void test_margin_in_part(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), swapper(2, 340 * MIB) };
+	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), pager_460(2, 340 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -112,7 +105,7 @@ static void test_never_from_unswappable_need(void **state)
  * (the goal is W_i + g_i already). */
 static void test_unchanged_cases(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), swapper(2, 460 * MIB) };
+	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), pager_460(2, 460 * MIB) };
 	struct policy_decision o[2], ref[2];
 	struct policy_cycle cycle;
 	struct policy_params off = params;
@@ -149,7 +142,7 @@ static void test_unchanged_cases(void **state)
  * min_change is no margin, kept or not. */
 static void test_margin_kept(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 340 * MIB, 40 * MIB), swapper(2, 300 * MIB) };
+	struct policy_dom d[2] = { swapless(1, 340 * MIB, 40 * MIB), pager_460(2, 300 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 	struct policy_params keep = params;
@@ -189,7 +182,7 @@ static void test_margin_kept(void **state)
  * test_margin_from_swap (the margin 40 served whole when it is one). */
 static void test_margin_killed(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), swapper(2, 460 * MIB) };
+	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), pager_460(2, 460 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 	struct policy_params killed = params;

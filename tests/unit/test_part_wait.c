@@ -9,58 +9,27 @@
  * of a kind its agent does not tell, one OOM-killed lately and one that
  * jumped lately are granted at once.
  */
-#include "test_policy_util.h"
+#include "fixture_snapshot.h"
 
 #define N 2
-
-static struct policy_dom dom[N];
-static struct policy_decision out[N];
-static struct policy_params params;
-static struct policy_cycle cycle;
-
-static int setup(void **state)
-{
-	policy_params_default(&params);   /* min_change 16 MiB, settle_min 1 MiB */
-	memset(dom, 0, sizeof(dom));
-	memset(out, 0, sizeof(out));
-	memset(&cycle, 0, sizeof(cycle));
-	return 0;
-}
-
-static void want(size_t i, uint64_t held, uint64_t ws, uint64_t target,
-		 uint64_t settle)
-{
-	dom[i] = dom_u((uint32_t)(i + 1), held, 0, 0, 0, 64 * GIB);
-	dom[i].flags |= POLICY_IN_WS;
-	dom[i].ws_kb = ws;
-	out[i].mode = POLICY_MODE_SCARCE;
-	out[i].target_kb = target;
-	out[i].settle_kb = settle;
-}
-
-static void apply(int64_t free_h)
-{
-	cycle.host_free_kb = free_h;
-	policy_apply(&params, &cycle, dom, N, out);
-}
 
 /* d0: a pager that holds 500 MiB and needs `ws`, the solver's target
  * its goal, with `swap` MiB of free swap; d1: a donor whose need fell
  * by 5 MiB, its target on its goal. */
 static void pager(uint64_t ws, uint64_t swap)
 {
-	want(0, 500 * MIB, ws * MIB, (ws + 64) * MIB, (ws + 64) * MIB);
+	want_scarce(0, 500 * MIB, ws * MIB, (ws + 64) * MIB, (ws + 64) * MIB);
 	dom[0].swap_tot_kb = 512 * MIB;
 	dom[0].swap_free_kb = swap * MIB;
 	dom[0].flags |= POLICY_IN_SWAP_KIND;    /* its agent says: on disk */
-	want(1, 400 * MIB, 395 * MIB, 395 * MIB, 395 * MIB);
+	want_scarce(1, 400 * MIB, 395 * MIB, 395 * MIB, 395 * MIB);
 }
 
 static void test_off_by_default(void **state)
 {
 	assert_int_equal(params.lack_part_wait, 0);
 	pager(700, 512);
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_true(out[0].has_write);          /* the pool's 5 MiB, at once */
 	assert_int_equal(out[0].write_kb, 505 * MIB);
 	assert_true(out[1].has_write);
@@ -70,7 +39,7 @@ static void test_small_part_waits(void **state)
 {
 	params.lack_part_wait = 8;
 	pager(700, 512);                        /* lacks 200: 5 * 8 < 200 */
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_false(out[0].has_write);
 	assert_true(out[0].reasons & POLICY_R_THRESHOLD);
 	assert_false(out[0].reasons & POLICY_R_UNPARK);
@@ -80,7 +49,7 @@ static void test_small_part_waits(void **state)
 
 	/* The pool adds up to min_change: one write. */
 	pager(700, 512);
-	apply(16 * MIB);
+	apply(N, 16 * MIB);
 	assert_true(out[0].has_write);
 	assert_int_equal(out[0].write_kb, 516 * MIB);
 }
@@ -90,13 +59,13 @@ static void test_large_part(void **state)
 {
 	params.lack_part_wait = 8;
 	pager(530, 512);                        /* lacks 30: 5 * 8 >= 30 */
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_true(out[0].has_write);
 	assert_int_equal(out[0].write_kb, 505 * MIB);
 
 	params.lack_part_wait = 4;              /* 5 * 4 < 30 */
 	pager(530, 512);
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_false(out[0].has_write);
 }
 
@@ -107,46 +76,46 @@ static void test_cannot_wait(void **state)
 {
 	params.lack_part_wait = 8;
 	pager(700, 215);                        /* 200 + 16 > 215 */
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_true(out[0].has_write);
 
 	pager(700, 216);                        /* just enough */
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_false(out[0].has_write);
 
 	pager(700, 0);
 	dom[0].swap_tot_kb = 0;
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_true(out[0].has_write);
 
 	pager(700, 512);
 	dom[0].swap_zram_kb = 512 * MIB;        /* zram: pages into RAM */
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_true(out[0].has_write);
 
 	pager(700, 512);
 	dom[0].flags &= ~(uint32_t)POLICY_IN_SWAP_KIND;
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_true(out[0].has_write);
 
 	pager(700, 512);
 	dom[0].flags |= POLICY_IN_OOM_MIN | POLICY_IN_OOM_FRESH;
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_true(out[0].has_write);
 
 	pager(700, 512);
 	dom[0].jump_kb = 100 * MIB;
-	apply(5 * MIB);
+	apply(N, 5 * MIB);
 	assert_true(out[0].has_write);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_off_by_default, setup),
-		cmocka_unit_test_setup(test_small_part_waits, setup),
-		cmocka_unit_test_setup(test_large_part, setup),
-		cmocka_unit_test_setup(test_cannot_wait, setup),
+		cmocka_unit_test_setup(test_off_by_default, fixture_setup),
+		cmocka_unit_test_setup(test_small_part_waits, fixture_setup),
+		cmocka_unit_test_setup(test_large_part, fixture_setup),
+		cmocka_unit_test_setup(test_cannot_wait, fixture_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

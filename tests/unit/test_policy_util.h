@@ -65,6 +65,21 @@ static inline struct policy_dom est_swap_dom(uint32_t domid, uint64_t held, uint
 	return d;
 }
 
+/* The pair of the scarce-mode margin tests (test_kill_margin.c,
+ * test_swapless_keep.c, test_fall_margin.c). A swapless guest: needs
+ * 300 MiB, holds `held`. */
+static inline struct policy_dom swapless_300(uint32_t domid, uint64_t held)
+{
+	return est_dom(domid, held, 300 * MIB);
+}
+
+/* Beside it, a pager: needs 460 MiB; 256 of swap, 200 free: 136 beyond
+ * its gap, so what its swap cannot hold of its need is 324. */
+static inline struct policy_dom pager_460(uint32_t domid, uint64_t held)
+{
+	return est_swap_dom(domid, held, 460 * MIB);
+}
+
 /* Parameters for hand-computed cases: no headroom, no reserve and
  * free_source = free, so the arithmetic in the comments stays short. */
 static inline struct policy_params hand_params(double tau, double epsilon)
@@ -96,22 +111,44 @@ static inline struct policy_params need_params(bool with_slack)
 	return p;
 }
 
-/* Targets only. Fails the test if policy_decide refuses. */
+/* Targets only, on the host given. Fails the test if policy_decide
+ * refuses. */
+static inline void decide_host(const struct policy_params *p,
+			       const struct policy_host *host,
+			       const struct policy_dom *dom, size_t n,
+			       struct policy_decision *out,
+			       struct policy_cycle *cycle)
+{
+	struct policy_ctx ctx;
+
+	assert_int_equal(policy_ctx_init(&ctx, n), 0);
+	int rc = policy_decide(&ctx, p, host, dom, n, out, cycle);
+
+	policy_ctx_free(&ctx);
+	if (rc != 0)
+		fail_msg("policy_decide: %s", cycle->error);
+}
+
+/* Targets only, host_free KiB free. */
 static inline void decide(const struct policy_params *p, int64_t host_free,
 			  const struct policy_dom *dom, size_t n,
 			  struct policy_decision *out,
 			  struct policy_cycle *cycle)
 {
-	struct policy_ctx ctx;
 	struct policy_host host = { .free_kb = host_free,
 				    .reserve_kb = p->reserve_kb };
 
-	assert_int_equal(policy_ctx_init(&ctx, n), 0);
-	int rc = policy_decide(&ctx, p, &host, dom, n, out, cycle);
+	decide_host(p, &host, dom, n, out, cycle);
+}
 
-	policy_ctx_free(&ctx);
-	if (rc != 0)
-		fail_msg("policy_decide: %s", cycle->error);
+/* A host whose free memory already leaves out `resv` KiB of
+ * reservations, as the daemon's host_free() does. */
+static inline struct policy_host resv_host(const struct policy_params *p,
+					   int64_t free_kb, uint64_t resv)
+{
+	return (struct policy_host){ .free_kb = free_kb - (int64_t)resv,
+				     .reserve_kb = p->reserve_kb,
+				     .reservations_kb = resv };
 }
 
 /* One cycle: decide, then apply. */

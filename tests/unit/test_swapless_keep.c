@@ -21,19 +21,6 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Swapless: needs 300 MiB, holds `held`. */
-static struct policy_dom swapless(uint32_t domid, uint64_t held)
-{
-	return est_dom(domid, held, 300 * MIB);
-}
-
-/* Needs 460 MiB; 256 of swap, 200 free: what its swap cannot hold of
- * its need is 324. */
-static struct policy_dom swapper(uint32_t domid, uint64_t held)
-{
-	return est_swap_dom(domid, held, 460 * MIB);
-}
-
 /* M = 760 (332 + 428 held, nothing free): every need is 300 + 460 =
  * 760, so without the rule the swapless guest is cut to exactly its
  * need, 300, and the swapper gets its 460. With it the swapless guest
@@ -41,7 +28,7 @@ static struct policy_dom swapper(uint32_t domid, uint64_t held)
  * pages for them (444: above the 324 its swap cannot hold). */
 static void test_kept_from_pager(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 332 * MIB), swapper(2, 428 * MIB) };
+	struct policy_dom d[2] = { swapless_300(1, 332 * MIB), pager_460(2, 428 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 	struct policy_params off = params;
@@ -61,7 +48,7 @@ static void test_kept_from_pager(void **state)
  * above its need (332), no more; held at its need it keeps nothing. */
 static void test_only_what_it_holds(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 332 * MIB), swapper(2, 428 * MIB) };
+	struct policy_dom d[2] = { swapless_300(1, 332 * MIB), pager_460(2, 428 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 	struct policy_params p = params;
@@ -71,8 +58,8 @@ static void test_only_what_it_holds(void **state)
 	assert_int_equal(o[0].target_kb, 332 * MIB);
 	assert_int_equal(o[1].target_kb, 428 * MIB);
 
-	d[0] = swapless(1, 300 * MIB);
-	d[1] = swapper(2, 460 * MIB);
+	d[0] = swapless_300(1, 300 * MIB);
+	d[1] = pager_460(2, 460 * MIB);
 	decide(&p, 0, d, 2, o, &cycle);
 	assert_int_equal(o[0].target_kb, 300 * MIB);
 	assert_int_equal(o[1].target_kb, 460 * MIB);
@@ -83,7 +70,7 @@ static void test_only_what_it_holds(void **state)
  * held) gets its need only, no margin: no rescue of a guest left over. */
 static void test_given_while_it_holds_its_need(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 300 * MIB), swapper(2, 460 * MIB) };
+	struct policy_dom d[2] = { swapless_300(1, 300 * MIB), pager_460(2, 460 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 	struct policy_params p = params;
@@ -93,7 +80,7 @@ static void test_given_while_it_holds_its_need(void **state)
 	assert_int_equal(o[0].target_kb, 316 * MIB);
 	assert_in_range(o[1].target_kb, 444 * MIB - 8, 444 * MIB);  /* to a page */
 
-	d[0] = swapless(1, 280 * MIB);
+	d[0] = swapless_300(1, 280 * MIB);
 	decide(&p, 20 * MIB, d, 2, o, &cycle);
 	assert_int_equal(o[0].target_kb, 300 * MIB);
 	assert_int_equal(o[1].target_kb, 460 * MIB);
@@ -104,7 +91,7 @@ static void test_given_while_it_holds_its_need(void **state)
  * nothing is kept; with the pager instead, 16 is. */
 static void test_never_from_unswappable_need(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 332 * MIB), est_dom(2, 428 * MIB, 460 * MIB) };
+	struct policy_dom d[2] = { swapless_300(1, 332 * MIB), est_dom(2, 428 * MIB, 460 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -117,7 +104,7 @@ static void test_never_from_unswappable_need(void **state)
 /* A guest whose free swap holds the margin pages its rise: none kept. */
 static void test_swap_holds_it(void **state)
 {
-	struct policy_dom d[2] = { swapless(1, 332 * MIB), swapper(2, 428 * MIB) };
+	struct policy_dom d[2] = { swapless_300(1, 332 * MIB), pager_460(2, 428 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 

@@ -7,52 +7,19 @@
  * held-back decreases fund the starving domains once they lack the
  * batch; a starving domain swap cannot hold is funded at once.
  */
-#include "test_policy_util.h"
+#include "fixture_snapshot.h"
 
 #define N 4
-
-static struct policy_dom dom[N];
-static struct policy_decision out[N];
-static struct policy_params params;
-static struct policy_cycle cycle;
-
-static int setup(void **state)
-{
-	policy_params_default(&params);   /* min_change 16 MiB, settle_min 1 MiB */
-	memset(dom, 0, sizeof(dom));
-	memset(out, 0, sizeof(out));
-	memset(&cycle, 0, sizeof(cycle));
-	return 0;
-}
-
-/* Domain i holds and was given `held`, needs ws, and scarce mode gives
- * it `target`; settle is its goal (a donor at its need lands on it). */
-static void want(size_t i, uint64_t held, uint64_t ws, uint64_t target,
-		 uint64_t settle)
-{
-	dom[i] = dom_u((uint32_t)(i + 1), held, 0, 0, 0, 64 * GIB);
-	dom[i].flags |= POLICY_IN_WS;
-	dom[i].ws_kb = ws;
-	out[i].mode = POLICY_MODE_SCARCE;
-	out[i].target_kb = target;
-	out[i].settle_kb = settle;
-}
-
-static void apply(size_t n, int64_t free_h)
-{
-	cycle.host_free_kb = free_h;
-	policy_apply(&params, &cycle, dom, n, out);
-}
 
 /* d0: a pager that lacks 200 MiB, given 5 MiB more by the solver, with
  * `swap` MiB of free swap; d1: a donor whose need fell by 5 MiB, its
  * target on its goal. */
 static void falling_donor(uint64_t swap)
 {
-	want(0, 500 * MIB, 700 * MIB, 505 * MIB, 764 * MIB);
+	want_scarce(0, 500 * MIB, 700 * MIB, 505 * MIB, 764 * MIB);
 	dom[0].swap_tot_kb = 512 * MIB;
 	dom[0].swap_free_kb = swap * MIB;
-	want(1, 400 * MIB, 395 * MIB, 395 * MIB, 395 * MIB);
+	want_scarce(1, 400 * MIB, 395 * MIB, 395 * MIB, 395 * MIB);
 }
 
 static void test_off_by_default(void **state)
@@ -75,7 +42,7 @@ static void test_small_cut_held_while_pager_can_wait(void **state)
 	assert_true(out[0].reasons & POLICY_R_THRESHOLD);
 
 	/* The need fell by the batch: one write. */
-	want(1, 400 * MIB, 384 * MIB, 384 * MIB, 384 * MIB);
+	want_scarce(1, 400 * MIB, 384 * MIB, 384 * MIB, 384 * MIB);
 	out[0].target_kb = 516 * MIB;
 	apply(2, 0);
 	assert_true(out[1].has_write);
@@ -123,9 +90,9 @@ static void test_abundant_and_below_reserve(void **state)
 static void test_release_in_batches(void **state)
 {
 	params.transfer_batch_kb = 16 * MIB;
-	want(0, 500 * MIB, 700 * MIB, 510 * MIB, 764 * MIB);  /* lacks 10 of the solver's */
+	want_scarce(0, 500 * MIB, 700 * MIB, 510 * MIB, 764 * MIB);  /* lacks 10 of the solver's */
 	dom[0].swap_tot_kb = dom[0].swap_free_kb = 512 * MIB;
-	want(1, 400 * MIB, 200 * MIB, 388 * MIB, 264 * MIB);  /* could give 12 */
+	want_scarce(1, 400 * MIB, 200 * MIB, 388 * MIB, 264 * MIB);  /* could give 12 */
 	apply(2, 0);
 	assert_false(out[1].has_write);
 
@@ -157,10 +124,10 @@ static void test_waiting_lacks_summed(void **state)
 {
 	params.transfer_batch_kb = 16 * MIB;
 	for (size_t i = 0; i < 2; i++) {
-		want(i, 300 * MIB, 400 * MIB, 307 * MIB, 464 * MIB);   /* 7 each */
+		want_scarce(i, 300 * MIB, 400 * MIB, 307 * MIB, 464 * MIB);   /* 7 each */
 		dom[i].swap_tot_kb = dom[i].swap_free_kb = 256 * MIB;
 	}
-	want(2, 500 * MIB, 200 * MIB, 485 * MIB, 264 * MIB);      /* could give 15 */
+	want_scarce(2, 500 * MIB, 200 * MIB, 485 * MIB, 264 * MIB);      /* could give 15 */
 	apply(3, 0);
 	assert_false(out[2].has_write);                            /* 14 < 16 */
 
@@ -176,10 +143,10 @@ static void test_waiting_lacks_summed(void **state)
  * writes (writes20)"). One whose swap cannot hold its lack: at once. */
 static void test_ramp_waits_for_the_batch(void **state)
 {
-	want(0, 300 * MIB, 305 * MIB, 305 * MIB, 369 * MIB);      /* lacks 5 */
+	want_scarce(0, 300 * MIB, 305 * MIB, 305 * MIB, 369 * MIB);      /* lacks 5 */
 	dom[0].swap_tot_kb = dom[0].swap_free_kb = 256 * MIB;
 	dom[0].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING | POLICY_IN_RAMP;
-	want(1, 500 * MIB, 200 * MIB, 494 * MIB, 264 * MIB);      /* could give 6 */
+	want_scarce(1, 500 * MIB, 200 * MIB, 494 * MIB, 264 * MIB);      /* could give 6 */
 	apply(2, 0);
 	assert_true(out[1].has_write);                            /* off: 5 >= 4 */
 	assert_true(out[1].reasons & POLICY_R_UNPARK);
@@ -196,13 +163,13 @@ static void test_ramp_waits_for_the_batch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_off_by_default, setup),
-		cmocka_unit_test_setup(test_small_cut_held_while_pager_can_wait, setup),
-		cmocka_unit_test_setup(test_pager_that_cannot_wait, setup),
-		cmocka_unit_test_setup(test_abundant_and_below_reserve, setup),
-		cmocka_unit_test_setup(test_release_in_batches, setup),
-		cmocka_unit_test_setup(test_waiting_lacks_summed, setup),
-		cmocka_unit_test_setup(test_ramp_waits_for_the_batch, setup),
+		cmocka_unit_test_setup(test_off_by_default, fixture_setup),
+		cmocka_unit_test_setup(test_small_cut_held_while_pager_can_wait, fixture_setup),
+		cmocka_unit_test_setup(test_pager_that_cannot_wait, fixture_setup),
+		cmocka_unit_test_setup(test_abundant_and_below_reserve, fixture_setup),
+		cmocka_unit_test_setup(test_release_in_batches, fixture_setup),
+		cmocka_unit_test_setup(test_waiting_lacks_summed, fixture_setup),
+		cmocka_unit_test_setup(test_ramp_waits_for_the_batch, fixture_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,42 +6,18 @@
  * when they fund a starving domain; never a move below settle_min_kb.
  * Hand cases build decisions directly, as test_apply.c does.
  */
-#include "test_policy_util.h"
+#include "fixture_snapshot.h"
 
 #define N 8
-
-static struct policy_dom dom[N];
-static struct policy_decision out[N];
-static struct policy_params params;
-static struct policy_cycle cycle;
-
-static int setup(void **state)
-{
-	policy_params_default(&params);   /* min_change 16 MiB, settle_min 1 MiB */
-	memset(dom, 0, sizeof(dom));
-	memset(out, 0, sizeof(out));
-	memset(&cycle, 0, sizeof(cycle));
-	return 0;
-}
 
 /* Domain i holds and was given `held`, needs ws (W_i), and the policy
  * wants `target` (scarce mode), short of its goal W_i + g_i (so the
  * target is no walk's end: the threshold applies). */
 static void want(size_t i, uint64_t held, uint64_t ws, uint64_t target)
 {
-	dom[i] = dom_u((uint32_t)(i + 1), held, 0, 0, 0, 64 * GIB);
-	dom[i].flags |= POLICY_IN_WS;
-	dom[i].ws_kb = ws;
+	want_scarce(i, held, ws, target,
+		    ws + 64 * MIB == target ? target + 4 : ws + 64 * MIB);
 	dom[i].gap_kb = 64 * MIB;
-	out[i].mode = POLICY_MODE_SCARCE;
-	out[i].target_kb = target;
-	out[i].settle_kb = ws + 64 * MIB == target ? target + 4 : ws + 64 * MIB;
-}
-
-static void apply(size_t n, int64_t free_h)
-{
-	cycle.host_free_kb = free_h;
-	policy_apply(&params, &cycle, dom, n, out);
 }
 
 /* Nothing written: every one of the n domains held by the threshold. */
@@ -90,7 +66,7 @@ static void test_parked_memory_written(void **state)
 	assert_true(53 * MIB - growth(N) < params.min_change_kb);
 
 	/* need = committed: today's rule, nothing written. */
-	setup(state);
+	fixture_setup(state);
 	params.need = POLICY_NEED_COMMITTED;
 	for (size_t i = 0; i < N; i++)
 		want(i, 300 * MIB, 290 * MIB, 310 * MIB);
@@ -127,7 +103,7 @@ static void test_decreases_fund_starving(void **state)
 	assert_false(out[1].has_write);
 	assert_false(out[3].has_write);
 
-	setup(state);
+	fixture_setup(state);
 	want(0, 300 * MIB, 250 * MIB, 310 * MIB);   /* short of its gap only */
 	want(1, 400 * MIB, 200 * MIB, 388 * MIB);
 	apply(2, 0);
@@ -174,7 +150,7 @@ static void test_small_shortage_coalesced(void **state)
 	params.unpark_ramp_wait = true;
 
 	/* The same guest without swap: its 4 MiB are an OOM kill. */
-	setup(state);
+	fixture_setup(state);
 	params.unpark_ramp_wait = true;
 	want(0, 300 * MIB, 304 * MIB, 303 * MIB);
 	dom[0].flags |= POLICY_IN_GROWING;
@@ -187,7 +163,7 @@ static void test_small_shortage_coalesced(void **state)
 	assert_false(out[1].has_write);
 
 	/* Swap that holds less than the guest lacks (W_i - N_i = 4 MiB). */
-	setup(state);
+	fixture_setup(state);
 	params.unpark_ramp_wait = true;
 	want(0, 300 * MIB, 304 * MIB, 303 * MIB);
 	dom[0].swap_tot_kb = 256 * MIB;
@@ -199,7 +175,7 @@ static void test_small_shortage_coalesced(void **state)
 
 	/* Two guests with swap, 8 + 9 = 17 MiB short together: worth a
 	 * write; the largest decreases until they cover it. */
-	setup(state);
+	fixture_setup(state);
 	params.unpark_ramp_wait = true;
 	for (size_t i = 0; i < 2; i++) {
 		want(i, 300 * MIB, 320 * MIB, (308 + i) * MIB);
@@ -227,7 +203,7 @@ static void test_steady_and_in_flight(void **state)
 	assert_false(out[0].has_write);
 	assert_false(out[1].has_write);
 
-	setup(state);
+	fixture_setup(state);
 	want(0, 300 * MIB, 300 * MIB, 340 * MIB);   /* below its gap only */
 	dom[0].target_kb = 330 * MIB;               /* 30 MiB in flight */
 	want(1, 300 * MIB, 350 * MIB, 310 * MIB);   /* starving by 10 */
@@ -308,7 +284,7 @@ static void test_ramp_lack_batched(void **state)
 	/* Two ramps 3 MiB short each: the batch is each ramp's own, so
 	 * 6 MiB together is not funded (several ramps sharing donors were
 	 * each written at every sample: ramp-batch, diurnal-fleet). */
-	setup(state);
+	fixture_setup(state);
 	for (size_t i = 0; i < 2; i++) {
 		want(i, 300 * MIB, 303 * MIB, 303 * MIB);
 		dom[i].swap_tot_kb = dom[i].swap_free_kb = 256 * MIB;
@@ -392,13 +368,13 @@ static void test_level_funded_in_part_batched(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_parked_memory_written, setup),
-		cmocka_unit_test_setup(test_starving_first, setup),
-		cmocka_unit_test_setup(test_decreases_fund_starving, setup),
-		cmocka_unit_test_setup(test_small_shortage_coalesced, setup),
-		cmocka_unit_test_setup(test_ramp_lack_batched, setup),
-		cmocka_unit_test_setup(test_level_funded_in_part_batched, setup),
-		cmocka_unit_test_setup(test_steady_and_in_flight, setup),
+		cmocka_unit_test_setup(test_parked_memory_written, fixture_setup),
+		cmocka_unit_test_setup(test_starving_first, fixture_setup),
+		cmocka_unit_test_setup(test_decreases_fund_starving, fixture_setup),
+		cmocka_unit_test_setup(test_small_shortage_coalesced, fixture_setup),
+		cmocka_unit_test_setup(test_ramp_lack_batched, fixture_setup),
+		cmocka_unit_test_setup(test_level_funded_in_part_batched, fixture_setup),
+		cmocka_unit_test_setup(test_steady_and_in_flight, fixture_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

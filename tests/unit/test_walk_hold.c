@@ -9,54 +9,23 @@
  * is short (unpark's rule 3), below the reserve, and in abundant mode
  * (a hysteresis walk ends on its goal) as without the key.
  */
-#include "test_policy_util.h"
+#include "fixture_snapshot.h"
 
 #define N 2
-
-static struct policy_dom dom[N];
-static struct policy_decision out[N];
-static struct policy_params params;
-static struct policy_cycle cycle;
-
-static int setup(void **state)
-{
-	policy_params_default(&params);   /* min_change 16 MiB, settle_min 1 MiB */
-	memset(dom, 0, sizeof(dom));
-	memset(out, 0, sizeof(out));
-	memset(&cycle, 0, sizeof(cycle));
-	return 0;
-}
-
-static void want(size_t i, uint64_t held, uint64_t ws, uint64_t target,
-		 uint64_t settle, enum policy_mode mode)
-{
-	dom[i] = dom_u((uint32_t)(i + 1), held, 0, 0, 0, 64 * GIB);
-	dom[i].flags |= POLICY_IN_WS;
-	dom[i].ws_kb = ws;
-	out[i].mode = mode;
-	out[i].target_kb = target;
-	out[i].settle_kb = settle;
-}
-
-static void apply(int64_t free_h)
-{
-	cycle.host_free_kb = free_h;
-	policy_apply(&params, &cycle, dom, N, out);
-}
 
 /* d0: a guest on its target, not starving; d1: a guest whose demand
  * fell, its goal `goal` MiB, below the 400 it holds. */
 static void walk(uint64_t goal, enum policy_mode mode)
 {
-	want(0, 500 * MIB, 300 * MIB, 500 * MIB, 500 * MIB, mode);
-	want(1, 400 * MIB, (goal - 64) * MIB, goal * MIB, goal * MIB, mode);
+	want_in(0, 500 * MIB, 300 * MIB, 500 * MIB, 500 * MIB, mode);
+	want_in(1, 400 * MIB, (goal - 64) * MIB, goal * MIB, goal * MIB, mode);
 }
 
 static void test_off_by_default(void **state)
 {
 	assert_false(params.scarce_walk_hold);
 	walk(395, POLICY_MODE_SCARCE);
-	apply(0);
+	apply(N, 0);
 	assert_true(out[1].has_write);          /* the settle exception */
 	assert_int_equal(out[1].write_kb, 395 * MIB);
 }
@@ -65,19 +34,19 @@ static void test_walk_held(void **state)
 {
 	params.scarce_walk_hold = true;
 	walk(395, POLICY_MODE_SCARCE);
-	apply(0);
+	apply(N, 0);
 	assert_false(out[1].has_write);
 	assert_true(out[1].reasons & POLICY_R_THRESHOLD);
 	assert_false(out[0].has_write);
 
 	/* Infeasible mode walks likewise. */
 	walk(395, POLICY_MODE_INFEASIBLE);
-	apply(0);
+	apply(N, 0);
 	assert_false(out[1].has_write);
 
 	/* The goal has moved min_change: one write. */
 	walk(384, POLICY_MODE_SCARCE);
-	apply(0);
+	apply(N, 0);
 	assert_true(out[1].has_write);
 	assert_int_equal(out[1].write_kb, 384 * MIB);
 }
@@ -88,11 +57,11 @@ static void test_not_held(void **state)
 {
 	params.scarce_walk_hold = true;
 	walk(395, POLICY_MODE_ABUNDANT);
-	apply(0);
+	apply(N, 0);
 	assert_true(out[1].has_write);
 
 	walk(395, POLICY_MODE_SCARCE);
-	apply(-4 * MIB);
+	apply(N, -4 * MIB);
 	assert_true(out[1].has_write);
 	assert_int_equal(out[1].write_kb, 395 * MIB);
 
@@ -100,7 +69,7 @@ static void test_not_held(void **state)
 	walk(395, POLICY_MODE_SCARCE);
 	dom[1].max_kb = 396 * MIB;
 	dom[1].target_kb = 400 * MIB;
-	apply(0);
+	apply(N, 0);
 	assert_true(out[1].has_write);
 }
 
@@ -110,8 +79,8 @@ static void test_wanted_elsewhere(void **state)
 {
 	params.scarce_walk_hold = true;
 	walk(395, POLICY_MODE_SCARCE);
-	want(0, 500 * MIB, 700 * MIB, 520 * MIB, 764 * MIB, POLICY_MODE_SCARCE);
-	apply(0);
+	want_in(0, 500 * MIB, 700 * MIB, 520 * MIB, 764 * MIB, POLICY_MODE_SCARCE);
+	apply(N, 0);
 	assert_true(out[1].has_write);
 	assert_int_equal(out[1].write_kb, 395 * MIB);
 	assert_true(out[1].reasons & POLICY_R_UNPARK);
@@ -120,10 +89,10 @@ static void test_wanted_elsewhere(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_off_by_default, setup),
-		cmocka_unit_test_setup(test_walk_held, setup),
-		cmocka_unit_test_setup(test_not_held, setup),
-		cmocka_unit_test_setup(test_wanted_elsewhere, setup),
+		cmocka_unit_test_setup(test_off_by_default, fixture_setup),
+		cmocka_unit_test_setup(test_walk_held, fixture_setup),
+		cmocka_unit_test_setup(test_not_held, fixture_setup),
+		cmocka_unit_test_setup(test_wanted_elsewhere, fixture_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
