@@ -20,10 +20,9 @@ int policy_ctx_init(struct policy_ctx *ctx, size_t capacity)
 	ctx->items = calloc(cap, sizeof(*ctx->items));
 	ctx->events = calloc(2 * cap, sizeof(*ctx->events));
 	ctx->events_tmp = calloc(2 * cap, sizeof(*ctx->events_tmp));
-	ctx->paper_x = calloc(cap, sizeof(*ctx->paper_x));
-	ctx->paper_idx = calloc(cap, sizeof(*ctx->paper_idx));
-	if (!ctx->items || !ctx->events || !ctx->events_tmp || !ctx->paper_x ||
-	    !ctx->paper_idx) {
+	/* The paper solver's scratch is allocated by its first call
+	 * (solve_paper.c): the default exact solver never needs it. */
+	if (!ctx->items || !ctx->events || !ctx->events_tmp) {
 		policy_ctx_free(ctx);
 		return -1;
 	}

@@ -19,9 +19,10 @@
  *
  * Memory. The caller owns everything: it sizes a struct policy_ctx once
  * for the most domains it will pass (policy_ctx_init), and policy_decide()
- * then allocates nothing, except that the `paper` solver grows its dense
- * n x n matrix the first time it needs a bigger one (it is the baseline,
- * kept with its real cost; the default `exact` solver never allocates).
+ * then allocates nothing, except that the `paper` solver allocates its
+ * scratch on its first call and grows its dense n x n matrix the first
+ * time it needs a bigger one (it is the baseline, kept with its real
+ * cost; the default `exact` solver never allocates).
  */
 #ifndef MEMBAL_ARBITER_POLICY_H
 #define MEMBAL_ARBITER_POLICY_H
@@ -530,8 +531,8 @@ struct policy_ctx {
 	struct solve_event *events_tmp;
 	double *paper_matrix;      /* grown on demand, see above */
 	size_t paper_matrix_n;
-	double *paper_x;           /* capacity entries */
-	uint32_t *paper_idx;       /* capacity entries */
+	double *paper_x;           /* capacity entries, on demand */
+	uint32_t *paper_idx;       /* capacity entries, on demand */
 };
 
 /* 0, or -1 (out of memory, or capacity above POLICY_MAX_DOMAINS). */

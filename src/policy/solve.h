@@ -37,6 +37,16 @@ struct solve_item {
 	double w;          /* w_i = S_i((1 - tau) + epsilon(1 - SF_i/ST_i)) */
 	uint64_t lo;       /* L_i (effective) */
 	uint64_t up;       /* U_i = min(H_i, MC_i) or H_i; lo <= up */
+	/* What the exact solver reads and writes on every call comes first,
+	 * within one cache line; below it what the paper solver, stage 4's
+	 * OOM raises and solve_tiers()'s steps (need = estimate) read. */
+	uint64_t target;   /* out */
+	uint32_t dom;      /* index into the snapshot */
+	uint8_t at;        /* out: enum solve_at */
+	bool est : 1;
+	bool keep : 1;     /* kill_margin_keep (margins_fit()) */
+	bool live : 1;     /* its load still at the killed level (oom_fit.c) */
+	bool gap_first : 1;  /* gap_swapless_first (gaps_first()) */
 	uint64_t actual;   /* N_i (the paper solver's budget is sum N_i) */
 	/* The tiers' bounds (solve_tiers.c; need = estimate), a ladder
 	 * rung[0] <= ... <= rung[SOLVE_TIERS]: tier t shares M between
@@ -68,41 +78,48 @@ struct solve_item {
 	 * guest's own shown rises reach that its free swap cannot hold (0:
 	 * none). Served in tier 1 only as far as tier 1 still fits. */
 	uint64_t margin;
-	/* kill_margin_keep: what of its margin the guest already holds
-	 * (actual above rung[3]) is a floor of tier 1, not cut to fund
-	 * the others (solve_tiers.c margins_fit()). */
-	bool keep;
-	uint64_t kept;     /* that part (solve_tiers.c) */
-	uint64_t need3;    /* rung[3] without the kill margin (solve_tiers.c) */
 	/* oom_min_fit: how far the OOM raise lifts lo above the floors the
 	 * domain has without it (0: none, or the key off); dropped from lo
 	 * when the floors do not fit M (solve_infeasible()). */
 	uint64_t raise;
-	bool live;         /* its load still at the killed level (oom_fit.c) */
-	/* oom_raise_yield: what of lo an OOM raise of a guest with swap
-	 * holds above its need and gap (raise_yield.c); lowered from lo
-	 * while tier 1 does not fit (0: none, or the key off). */
-	uint64_t fallen;
-	/* oom_over_paging: the raised L_i of a swapless guest killed with
-	 * its load still there, above what it holds (floor_stalemate.c;
-	 * 0: none, or the key off). */
-	uint64_t over;
+	/* Inputs of the first two steps of solve_tiers() share their room
+	 * with the scratch of its fifth, margins_fit(): 16 bytes a domain
+	 * less (docs/performance.md, "Session 23: the solver's working
+	 * memory"). Each is read by its own step only. */
+	union {
+		/* oom_raise_yield: what of lo an OOM raise of a guest with
+		 * swap holds above its need and gap (raise_yield.c, the
+		 * first step); lowered from lo while tier 1 does not fit
+		 * (0: none, or the key off). */
+		uint64_t fallen;
+		/* kill_margin_keep: what of its margin the guest holds
+		 * already (actual above rung[3]), a floor of tier 1 not cut
+		 * to fund the others (margins_fit(), set there). */
+		uint64_t kept;
+	};
+	union {
+		/* oom_over_paging: the raised L_i of a swapless guest
+		 * killed with its load still there, above what it holds
+		 * (floor_stalemate.c, the second step; 0: none, or the key
+		 * off). */
+		uint64_t over;
+		/* rung[3] without the kill margin (margins_fit(), set
+		 * there). */
+		uint64_t need3;
+	};
 	uint64_t give;     /* oom_over_paging: what its no-shrink floor may yield to it */
-	bool est;
 	/* gap_swapless_first: the domain's free swap (SF_i), the part of
 	 * its gap (tier 6) it can page a rise into; the rest of the gap is
 	 * served first (solve_tiers.c gaps_first()). */
-	bool gap_first;
 	uint64_t gap_sf;
-	uint64_t target;   /* out */
-	uint32_t dom;      /* index into the snapshot */
-	uint32_t at;       /* out: enum solve_at */
 };
 
-struct solve_event {
+/* 12 bytes, not 16: four of them a domain (events and the sort's
+ * buffer), read in sequence. */
+struct __attribute__((packed, aligned(4))) solve_event {
 	uint64_t key;      /* bits of a positive double: they sort as integers */
-	uint32_t item;
-	uint32_t enter;    /* 1: leaves lo and starts to grow; 0: reaches up */
+	uint32_t item : 31;  /* < POLICY_MAX_DOMAINS */
+	uint32_t enter : 1;  /* 1: leaves lo and starts to grow; 0: reaches up */
 };
 
 /*

@@ -280,9 +280,11 @@ static void set_targets(struct policy_ctx *ctx, size_t k, bool theta,
 		struct solve_item *it = &ctx->items[i];
 		double alpha, beta;
 
+		uint32_t at;
+
 		item_line(it, theta, &alpha, &beta);
-		it->target = solve_round(alpha + t * beta, it->lo, it->up,
-					 &it->at);
+		it->target = solve_round(alpha + t * beta, it->lo, it->up, &at);
+		it->at = (uint8_t)at;
 	}
 }
 

@@ -47,6 +47,24 @@ static int ensure_matrix(struct policy_ctx *ctx, size_t m,
 	return 0;
 }
 
+/* Its per-domain scratch, for the capacity, the first time it runs. */
+static int ensure_scratch(struct policy_ctx *ctx, struct policy_cycle *cycle)
+{
+	size_t cap = ctx->capacity ? ctx->capacity : 1;
+
+	if (ctx->paper_x && ctx->paper_idx)
+		return 0;
+	if (!ctx->paper_x)
+		ctx->paper_x = calloc(cap, sizeof(*ctx->paper_x));
+	if (!ctx->paper_idx)
+		ctx->paper_idx = calloc(cap, sizeof(*ctx->paper_idx));
+	if (ctx->paper_x && ctx->paper_idx)
+		return 0;
+	snprintf(cycle->error, sizeof(cycle->error),
+		 "paper solver: cannot allocate its scratch for %zu domains", cap);
+	return -1;
+}
+
 /* Solve the m x m system held in mat (row-major, m+1 columns: the last is
  * the right-hand side). The solution ends in the last column. */
 static int gauss(double *mat, size_t m)
@@ -103,10 +121,13 @@ int solve_paper(struct policy_ctx *ctx, size_t k, int64_t bonus_kb,
 		struct policy_cycle *cycle)
 {
 	struct solve_item *items = ctx->items;
-	double *nt = ctx->paper_x;
-	uint32_t *idx = ctx->paper_idx;
 	double total = 0;
 	size_t m = 0;
+
+	if (ensure_scratch(ctx, cycle) < 0)
+		return -1;
+	double *nt = ctx->paper_x;
+	uint32_t *idx = ctx->paper_idx;
 
 	for (size_t i = 0; i < k; i++) {
 		total += (double)items[i].actual;
