@@ -12,7 +12,12 @@
  * holds, the floors sum to M, and nothing is written for 70 s while the
  * swapless guests stay over their memory. The raise is the one figure
  * of what such a guest lacks; paging is what the other guest's swap is
- * for, a kill is what the swapless guest has. */
+ * for, a kill is what the swapless guest has.
+ *
+ * oom_over_lack (session 23) is the narrower form: only what the
+ * guest's commit lacks of what it holds is taken, and only while it
+ * does; stale22's form took the raise and the gap from pagers that then
+ * paged for memory the rescued guest left idle. */
 #include "policy/solve.h"
 
 /* oom_over_lack: what the commit of a swapless guest killed with its
