@@ -12,19 +12,56 @@
  * holds, the floors sum to M, and nothing is written for 70 s while the
  * swapless guests stay over their memory. The raise is the one figure
  * of what such a guest lacks; paging is what the other guest's swap is
- * for, a kill is what the swapless guest has. */
+ * for, a kill is what the swapless guest has.
+ *
+ * oom_over_lack (session 23) is the narrower form: only what the
+ * guest's commit lacks of what it holds is taken, and only while it
+ * does; stale22's form took the raise and the gap from pagers that then
+ * paged for memory the rescued guest left idle. */
 #include "policy/solve.h"
+
+/* oom_over_lack: what the commit of a swapless guest killed with its
+ * load still there asks of the host, C_i + O_i in target units (at most
+ * U_i): its programs were promised that, and without swap what it lacks
+ * of it is a kill. Not the raise (oom_bump_mb above the target it was
+ * killed at) nor the gap: under oom_over_paging those took from the
+ * pagers what a guest over its memory by a few MiB leaves idle (session
+ * 22: cron-grow's batch guest bt 75583 -> 240915 MiB·s). Taken from the
+ * pagers only while above what the guest holds or was given (held,
+ * policy_held_now_kb()); below, a floor within what it holds
+ * (keep_commit()). */
+uint64_t policy_over_lack_kb(const struct policy_dom *d)
+{
+	uint64_t o = d->overhead_kb < d->actual_kb ? d->overhead_kb : d->actual_kb;
+	uint64_t c = d->committed_as_kb + o;
+
+	return c < d->max_kb ? c : d->max_kb;
+}
+
+/* What the guest holds or was given, max(N_i, B_i) (oom_over_lack;
+ * 0: the key off). */
+uint64_t policy_held_now_kb(const struct policy_params *p, const struct policy_dom *d)
+{
+	if (!p->oom_over_lack)
+		return 0;
+	return d->actual_kb > d->target_kb ? d->actual_kb : d->target_kb;
+}
 
 /* The raised L_i of a swapless guest killed while its load is still at
  * the killed level (oom_fit.c's live), above its target B_i: the need
  * its (absent) swap cannot hold. Not a crash loop: loops_whole() serves
- * that raise whole (solve_tiers.c). 0: none, or the key off. */
+ * that raise whole (solve_tiers.c). 0: none, or the keys off; under
+ * oom_over_lack, policy_over_lack_kb(). */
 uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *d,
 			bool est)
 {
-	if (!p->oom_over_paging || !est || d->swap_tot_kb ||
-	    !(d->flags & POLICY_IN_OOM_MIN) || d->oom_raise_kb == 0 ||
+	if (!(p->oom_over_paging || p->oom_over_lack) || !est || d->swap_tot_kb ||
+	    !(d->flags & POLICY_IN_OOM_MIN) ||
 	    (d->flags & POLICY_IN_OOM_LOOP) || !policy_oom_fit_live(p, d))
+		return 0;
+	if (p->oom_over_lack)
+		return policy_over_lack_kb(d);
+	if (d->oom_raise_kb == 0)
 		return 0;
 	uint64_t over = d->min_kb < d->max_kb ? d->min_kb : d->max_kb;
 	uint64_t g = policy_dom_gap_kb(p, d);
@@ -51,7 +88,7 @@ uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *
  * yields every cycle would give it again). 0 with the key off. */
 uint64_t policy_over_give_kb(const struct policy_params *p, const struct policy_dom *d)
 {
-	if (!p->oom_over_paging || !d->swap_tot_kb)
+	if (!(p->oom_over_paging || p->oom_over_lack) || !d->swap_tot_kb)
 		return 0;
 	uint64_t keep = d->swap_tot_kb / 2, g = policy_dom_gap_kb(p, d);
 	uint64_t pending = d->actual_kb > d->target_kb ? d->actual_kb - d->target_kb : 0;
@@ -74,6 +111,45 @@ static uint64_t yield_kb(const struct solve_item *it)
 	return it->est && !it->over ? (g < room ? g : room) / 4 * 4 : 0;
 }
 
+/* Where a guest's lack counts from: its floor lo, or under
+ * oom_over_lack what it holds or was given if more (held; its raise
+ * waits in tier 4 and lo may be far below it): only the commit beyond
+ * that is taken from the pagers' floors. A guest granted some has
+ * that and the grant as its floor, what it holds counted in the room
+ * the floors leave of M. */
+static uint64_t lack_from(const struct solve_item *it)
+{
+	return it->held > it->lo ? it->held : it->lo;
+}
+
+/* oom_over_lack: of what it holds, the guest keeps its commit (min(C_i
+ * + O_i, N_i)) as a floor: rescued, its need now was its working set
+ * again and the tiers cut it a few MiB below its load, a second kill
+ * (puppet-run's p02 and p05, 5 kills each against 2). It keeps, takes
+ * nothing: a floor within what it holds. */
+static void raise_lo(struct solve_item *it, uint64_t lo)
+{
+	it->lo = lo;
+	it->safe = it->lo;
+	if (it->grace < it->lo)
+		it->grace = it->lo;
+	for (unsigned r = 3; r < SOLVE_TIERS; r++)
+		if (it->rung[r] < it->lo)
+			it->rung[r] = it->lo;
+}
+
+static void keep_commit(struct solve_item *it)
+{
+	uint64_t z = it->over < it->rung[6] ? it->over : it->rung[6];
+
+	if (!it->est || !it->over || !it->held)
+		return;
+	if (z > it->actual)
+		z = it->actual;
+	if (z > it->lo)
+		raise_lo(it, z);
+}
+
 /*
  * Before the tiers: the swapless guests over their memory have their
  * raises (not above U_i) as floors, as far as what the floors leave of
@@ -88,14 +164,19 @@ void policy_over_paging(struct solve_item *items, size_t k, int64_t M)
 	uint64_t lack = 0, can = 0, moved = 0;
 	int64_t left = M;
 
+	for (size_t j = 0; j < k; j++)
+		keep_commit(&items[j]);
 	for (size_t j = 0; j < k; j++) {
 		const struct solve_item *it = &items[j];
 		uint64_t z = it->over < it->rung[6] ? it->over : it->rung[6];
 
-		if (it->est && it->over && z > it->lo)
-			lack += z - it->lo;
+		if (it->est && it->over && z > lack_from(it)) {
+			lack += z - lack_from(it);
+			left -= (int64_t)lack_from(it);
+		} else {
+			left -= (int64_t)it->lo;
+		}
 		can += yield_kb(it);
-		left -= (int64_t)it->lo;
 	}
 	if (!lack)
 		return;
@@ -124,18 +205,14 @@ void policy_over_paging(struct solve_item *items, size_t k, int64_t M)
 		struct solve_item *it = &items[j];
 		uint64_t z = it->over < it->rung[6] ? it->over : it->rung[6], g;
 
-		if (!it->est || !it->over || z <= it->lo)
+		if (!it->est || !it->over || z <= lack_from(it))
 			continue;
-		g = (uint64_t)((unsigned __int128)(z - it->lo) * grant / lack) / 4 * 4;
+		g = (uint64_t)((unsigned __int128)(z - lack_from(it)) * grant / lack) / 4 * 4;
 		if (g > moved)
 			g = moved;
+		if (!g)
+			continue;
 		moved -= g;
-		it->lo += g;
-		it->safe = it->lo;
-		if (it->grace < it->lo)
-			it->grace = it->lo;
-		for (unsigned r = 3; r < SOLVE_TIERS; r++)
-			if (it->rung[r] < it->lo)
-				it->rung[r] = it->lo;
+		raise_lo(it, lack_from(it) + g);
 	}
 }

@@ -131,6 +131,7 @@ struct policy_params {
 	bool oom_raise_yield;          /* a raise above a guest's need and gap yields to tier 1's need */
 	bool oom_over_paging;          /* a swapless guest over its memory outranks a paging guest's no-shrink floor */
 	bool oom_over_commit;          /* ... for at least C_i + O_i */
+	bool oom_over_lack;            /* ... narrower: while C_i + O_i exceeds what it holds, that lack only */
 	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
 	bool oom_keep_held_kill;       /* ... and is given it above its target when killed at the target it holds */
 	bool oom_margin_futile;        /* a killed guest's margin its shown rises outgrow is tier 4, not need now */

@@ -108,6 +108,9 @@ struct solve_item {
 		uint64_t need3;
 	};
 	uint64_t give;     /* oom_over_paging: what its no-shrink floor may yield to it */
+	/* oom_over_lack: what the guest holds or was given, max(N_i, B_i):
+	 * its lack counts from there, not from lo (0: the key off). */
+	uint64_t held;
 	/* gap_swapless_first: the domain's free swap (SF_i), the part of
 	 * its gap (tier 6) it can page a rise into; the rest of the gap is
 	 * served first (solve_tiers.c gaps_first()). */
@@ -406,6 +409,10 @@ void policy_raise_yield(struct solve_item *items, size_t k, int64_t M);
  * their spare swap (policy_over_paging(), before the tiers). */
 uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *d,
 			bool est);
+/* oom_over_lack: C_i + O_i (at most U_i) while above max(N_i, B_i), else 0. */
+uint64_t policy_over_lack_kb(const struct policy_dom *d);
+/* max(N_i, B_i) under oom_over_lack, else 0 (solve_item.held). */
+uint64_t policy_held_now_kb(const struct policy_params *p, const struct policy_dom *d);
 uint64_t policy_over_give_kb(const struct policy_params *p, const struct policy_dom *d);
 void policy_over_paging(struct solve_item *items, size_t k, int64_t M);
 /* oom_min_fit (oom_fit.c): how far d's OOM raise lifts lo, its floor
