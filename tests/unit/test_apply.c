@@ -388,11 +388,21 @@ static void test_apply_properties(void **state)
  * such a target is kept when the pool grants it nothing: cron-grow's
  * c02 at 60 s kept B = 266978 with N = 266976, and a write of 266976
  * (reason grant) changed nothing (docs/evaluation.md, "Session 23:
- * writes, by cause (writes23)"). A full page is still growth, and the
- * other presets keep their path. */
+ * writes, by cause (writes23)"), with part_page_keep (off by
+ * default). A full page is still growth, and the other presets keep
+ * their path. */
 static void test_part_page_kept(void **state)
 {
+	/* Off by default: written down to N_i. */
+	assert_false(params.part_page_keep);
 	params.need = POLICY_NEED_ESTIMATE;
+	want(0, 266976, 266978, 300000, 300000);
+	est(0);
+	apply(1, 0);
+	assert_true(out[0].has_write);
+	assert_int_equal(out[0].write_kb, 266976);
+
+	params.part_page_keep = true;
 	/* The solver wants more; the pool has nothing for it. */
 	want(0, 266976, 266978, 300000, 300000);
 	est(0);
