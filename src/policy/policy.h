@@ -108,6 +108,7 @@ struct policy_params {
 	uint64_t transfer_batch_kb;    /* scarce-mode transfers to guests that can wait: in batches of this (0: off) */
 	uint32_t lack_part_wait;       /* a grant below min_change and 1/N of a starving guest's lack waits (0: off) */
 	bool scarce_walk_hold;         /* scarce mode: a decrease below min_change to the goal waits */
+	bool part_page_keep;           /* a target less than a page above N_i is kept, not written down to N_i */
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
 	bool rise_comeback;            /* ... not while a load that came back is at a level it showed */

@@ -780,7 +780,7 @@ static void configure(struct fz *z, struct arbiter_config *c)
 		"swapless_keep_mb = 16\nswapless_keep_given = yes\n",
 		"oom_margin_futile = yes\noom_over_lack = yes\n",
 		"lack_part_wait = 8\n",
-		"scarce_walk_hold = yes\n",
+		"scarce_walk_hold = yes\npart_page_keep = yes\n",
 		"recur_handback_peak = yes\noom_keep_held_kill = yes\n",
 		"gap_quiet_rises = 2\nheadroom = learned\n",
 	};
