@@ -103,6 +103,7 @@ struct dom {
 	struct guest_figures fig;    /* last good report */
 	struct guest_history hist;   /* deltas to the report before it */
 	struct growth_state growth;  /* need = estimate: the OOM margin's evidence */
+	uint64_t growth_kill_ms;     /* the OOM kill growth_kill() was told of (oom_climb_keep) */
 	struct comeback_state comeback; /* need = estimate: a load that comes back */
 	struct comeback_state cron;  /* the same W read as a cron's (recur_period_s) */
 	uint64_t level_ms;           /* W's level last known (recur_handback_s; 0: never) */

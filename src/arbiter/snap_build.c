@@ -92,6 +92,23 @@ static void need_of(const struct arbiter *a, struct dom *d,
 		in->ws_kb = kb;
 		uint64_t hold = (uint64_t)p->oom_room_s * 1000;
 
+		/* oom_climb_keep: a killed guest (climbing at its kill, or
+		 * any) pinned at what it holds shows no rise; that is not
+		 * a pause (growth.h, growth_pin()). */
+		if (p->oom_climb_keep) {
+			if (d->oom_last_ms != d->growth_kill_ms) {
+				d->growth_kill_ms = d->oom_last_ms;
+				growth_kill(&d->growth, now, hold, d->oom_until_ms,
+					    p->oom_climb_keep == GROWTH_KEEP_KILLED);
+			}
+			/* At its maximum it can be given nothing more: a load
+			 * above what it may ever hold (at-max's m2) is no
+			 * climb to keep room for. */
+			bool room = d->max_kb > d->actual_kb + p->min_change_kb;
+
+			growth_pin(&d->growth, room && guest_has(&d->fig, MK_TOT) &&
+				   kb + p->min_change_kb >= d->fig.v[MK_TOT], now, hold);
+		}
 		growth_observe(&d->growth, kb, d->fig.v[MK_COMMITTED_AS],
 			       p->min_change_kb, now, hold);
 		in->growing = growth_recent(&d->growth, now, hold);

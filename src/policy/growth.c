@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+#include <stddef.h>
+
 #include "policy/growth.h"
+
+const char *const growth_keep_names[] = { "no", "climbing", "killed", NULL };
 
 /* W rose by rise_kb (counted) at now_ms: its rate is that rise over the
  * time since its previous counted rise, if that one is recent. */
@@ -97,4 +101,33 @@ uint64_t growth_rise_ahead_kb(const struct growth_state *s, uint64_t now_ms,
 	if (s->ws_rise_kb > UINT64_MAX / (horizon_ms ? horizon_ms : 1))
 		return s->ws_rise_kb / s->ws_pace_ms * horizon_ms;
 	return s->ws_rise_kb * horizon_ms / s->ws_pace_ms;
+}
+
+void growth_kill(struct growth_state *s, uint64_t now_ms, uint64_t hold_ms,
+		 uint64_t until_ms, bool any)
+{
+	if (any || growth_climbing(s, now_ms, hold_ms)) {
+		s->kept = true;
+		if (until_ms > s->kept_until_ms)
+			s->kept_until_ms = until_ms;
+	}
+}
+
+void growth_pin(struct growth_state *s, bool pinned, uint64_t now_ms,
+		uint64_t hold_ms)
+{
+	if (!s->kept)
+		return;
+	if (now_ms >= s->kept_until_ms ||
+	    (!pinned && !growth_climbing(s, now_ms, hold_ms))) {
+		s->kept = false;
+		return;
+	}
+	/* Pinned: the climb goes on as far as anyone can tell; its clock
+	 * reads now, its pace is kept (a guest killed without a climb has
+	 * none: one rise, climbing for all of hold_ms once it has room). */
+	if (pinned) {
+		s->grew = true;
+		s->grew_ms = now_ms;
+	}
 }

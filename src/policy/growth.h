@@ -19,6 +19,11 @@
 
 enum { GROWTH_WS, GROWTH_COMMITTED, GROWTH_FIGURES };
 
+/* oom_climb_keep: which killed guests keep a climb while pinned
+ * (growth_kill()): none, those climbing at the kill, every one. */
+enum growth_keep { GROWTH_KEEP_NO, GROWTH_KEEP_CLIMBING, GROWTH_KEEP_KILLED };
+extern const char *const growth_keep_names[];
+
 struct growth_state {
 	bool have;
 	uint64_t base_kb[GROWTH_FIGURES];
@@ -37,6 +42,11 @@ struct growth_state {
 	uint64_t ws_rise_kb;
 	uint64_t ws_pace_ms;
 	uint64_t ws_grew_ms;
+	/* A climb kept across an OOM kill (growth_kill(), growth_pin()):
+	 * until kept_until_ms, while the guest is pinned at what it holds,
+	 * it climbs. Not kept across a restart. */
+	bool kept;
+	uint64_t kept_until_ms;
 };
 
 /* One observation of W (ws_kb) and Committed_AS at now_ms: a rise of
@@ -74,6 +84,24 @@ uint64_t growth_rise_ahead_kb(const struct growth_state *s, uint64_t now_ms,
  * (design.md §No parked memory, "A ramp funded every few samples"). */
 bool growth_ramping(const struct growth_state *s, uint64_t now_ms,
 		    uint64_t hold_ms);
+
+/* An OOM kill at now_ms (design.md §Growth is never cut, "A climb
+ * across a kill"): a guest climbing then (growth_climbing()), or any
+ * guest with `any`, keeps a climb until until_ms (the kill's hold)
+ * while it is pinned (growth_pin()). Without `any` a guest that was
+ * not climbing gains nothing: a kill alone is not growth. */
+void growth_kill(struct growth_state *s, uint64_t now_ms, uint64_t hold_ms,
+		 uint64_t until_ms, bool any);
+
+/* Before growth_observe(), each report: whether the guest is pinned
+ * (its W within a rise's threshold of what it holds: a swapless guest
+ * over its memory reads exactly what it holds, and can show no rise).
+ * A kept climb pinned climbs now (its last rise read as now, its pace
+ * kept): its steps have not paused, they cannot show. Once it has
+ * room and its climb lapses (growth_climbing()), or the hold ends, the
+ * climb is no longer kept. */
+void growth_pin(struct growth_state *s, bool pinned, uint64_t now_ms,
+		uint64_t hold_ms);
 
 /* A rise was counted within the last hold_ms (hold_ms 0: never). */
 bool growth_recent(const struct growth_state *s, uint64_t now_ms,

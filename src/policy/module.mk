@@ -53,6 +53,8 @@ $(eval $(call policy_test,test_resv_page,tests/unit/test_resv_page.c))
 
 # The OOM margin's growth evidence (design.md §Growth is never cut).
 $(eval $(call policy_test,test_growth,tests/unit/test_growth.c))
+# A climb kept across an OOM kill (oom_climb_keep, off).
+$(eval $(call policy_test,test_growth_kill,tests/unit/test_growth_kill.c))
 
 # Scarce mode's margin tier: the OOM margin after every domain's need
 # (design.md §Growth is never cut, "The margin after the needs").

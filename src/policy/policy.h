@@ -136,6 +136,7 @@ struct policy_params {
 	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
 	bool oom_keep_held_kill;       /* ... and is given it above its target when killed at the target it holds */
 	bool oom_margin_futile;        /* a killed guest's margin its shown rises outgrow is tier 4, not need now */
+	int oom_climb_keep;            /* enum growth_keep (growth.h): a killed guest climbs while pinned at what it holds */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	bool peak_hold;                /* the level W_i reached lately, less free swap, is kept after the needs */
 	uint32_t hysteresis_up;        /* >= 1 */

@@ -6,6 +6,7 @@
  * Apart from policy_config.c (the loader) so that tools that only need
  * the defaults do not link inih.
  */
+#include "policy/growth.h"
 #include "policy/policy_config.h"
 
 #include <stddef.h>
@@ -141,6 +142,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "With `oom_recur_keep` and `oom_min_keep_held`, a domain without swap killed again near one level and held now at the target it was last killed at or above, not growing, whose shown rises fit within `oom_min_keep_mb`, is given that margin above its target (not only kept), and the increase is written however small, with the decreases the write threshold held back for it: its load comes back a few MiB above the target it holds (design.md §Growth is never cut, \"A kill where it is held\"). Off by default: measured in docs/evaluation.md, \"Session 22: floors that do not fit (floors22)\"." },
 	{ "oom_margin_futile", CFG_BOOL, P(oom_margin_futile), .def = "no",
 	  .doc = "Under need = estimate, a domain without swap room OOM-killed within `oom_hold_s`, not climbing and whose load does not recur (`comeback_recur_s`) keeps its OOM margin (the part of its gap its free swap cannot hold) as need now only while the rises it has shown lately (the second largest of its `spike_window_s` windows' largest rises) fit in that margin, or its windows with a rise of `min_change_mb` to its gap are more than half as many as those with a rise beyond it; else its next rise kills it whatever margin it holds, more often than not, and the margin comes after every domain's need (tier 4), as for a guest whose steps paused (design.md §Growth is never cut, \"The margin its rises outgrow\"). Off by default: measured in docs/evaluation.md, \"Session 22: the lag, near misses (lagnear22)\"." },
+	{ "oom_climb_keep", CFG_ENUM, P(oom_climb_keep), .names = growth_keep_names, .def = "no",
+	  .doc = "Under need = estimate, for `oom_hold_s` after an OOM kill, a domain whose W is within `min_change_mb` of its MemTotal (pinned at what it holds: a swapless guest over its memory reads what it holds, and can show no rise) climbs: its last rise reads as now, so its OOM margin stays need now; once it has room and its climb lapses (no rise for twice its pace, or `oom_room_s` with one rise), it is no longer kept. `climbing`: only a domain climbing at its kill (its last counted rise of W or Committed_AS no older than twice the time between its last two, or one rise within `oom_room_s`); `killed`: every killed domain (a kill alone is not growth, but a guest pinned at what it holds after a kill shows its load at or above it); `no`: off (design.md §Growth is never cut, \"A climb across a kill\"). Measured in docs/evaluation.md, \"Session 23: a climb across a kill (climb23)\"." },
 	{ "oom_min_keep_held", CFG_BOOL, P(oom_min_keep_held), .def = "yes",
 	  .doc = "With `oom_min_keep_mb`, the floor is at most the domain's target: what it holds is kept, no more is given for it: a guest left over after its kill and raised to the floor was killed again by its next climb (design.md §Growth is never cut, \"A kill's margin kept\"; measured in docs/evaluation.md, \"Session 19: the kill's margin kept (keep19)\")." },
 	{ "peak_hold", CFG_BOOL, P(peak_hold), .def = "no",
