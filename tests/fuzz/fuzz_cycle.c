@@ -778,10 +778,7 @@ static void configure(struct fz *z, struct arbiter_config *c)
 		"oom_over_paging = yes\noom_over_commit = yes\n",
 		"fall_margin_s = 60\n",
 		"swapless_keep_mb = 16\nswapless_keep_given = yes\n",
-		"oom_margin_futile = yes
-oom_over_lack = yes
-oom_climb_keep = killed
-",
+		"oom_margin_futile = yes\noom_over_lack = yes\noom_climb_keep = killed\n",
 		"lack_part_wait = 8\n",
 		"scarce_walk_hold = yes\npart_page_keep = yes\n",
 		"recur_handback_peak = yes\noom_keep_held_kill = yes\n",
