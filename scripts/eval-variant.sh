@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Issue 15's table for a variant of the default preset, at a fifth of
 # eval-scarce.sh's cost: only the variant runs (membal-sim -p PRESET, a
-# preset file over the defaults, e.g. "[policy]\nkill_margin = yes"),
+# preset file over the defaults, e.g. "[policy]\npeak_hold = yes"),
 # and its shortfall, OOM kills, writes and OOM time replace membal's in
 # BASE (a table from eval-scarce.sh on the same build and scenarios);
 # the cells are recomputed against BASE's static, self, paper, today and

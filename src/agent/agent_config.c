@@ -52,7 +52,7 @@ static const struct cfg_key agent_keys[] = {
 
 const struct cfg_section agent_section = {
 	"agent", false, agent_keys, CFG_NKEYS(agent_keys),
-	"The one section of agent.ini."
+	"The one section of agent.ini.", NULL, 0
 };
 const struct cfg_section *const agent_sections[] = { &agent_section };
 const size_t agent_nsections = CFG_NKEYS(agent_sections);

@@ -80,11 +80,12 @@ _Static_assert(CFG_NKEYS(daemon_keys) <= CFG_MAX_KEYS, "one cfg_lines per sectio
 
 const struct cfg_section daemon_section = {
 	"daemon", false, daemon_keys, CFG_NKEYS(daemon_keys),
-	"The daemon around the policy: cycle, liveness, files."
+	"The daemon around the policy: cycle, liveness, files.", NULL, 0
 };
 const struct cfg_section domain_section = {
 	"domain", true, domain_keys, CFG_NKEYS(domain_keys),
-	"Per domain, by the name `xl list` shows (at most 256 sections; each NAME once)."
+	"Per domain, by the name `xl list` shows (at most 256 sections; each NAME once).",
+	NULL, 0
 };
 const struct cfg_section *const arbiter_sections[] = {
 	&policy_section, &daemon_section, &domain_section,

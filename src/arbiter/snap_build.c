@@ -145,8 +145,7 @@ static void need_of(const struct arbiter *a, struct dom *d,
 					   3 * (uint64_t)a->cfg.interval_ms);
 		/* The next cycle's write is the next chance to follow W. */
 		if (p->rise_ahead)
-			in->rise_kb = comeback_rise_kb(&d->comeback, kb, p->rise_comeback && p->comeback_recur_s,
-						       growth_rise_ahead_kb(&d->growth, now, hold, a->cfg.interval_ms));
+			in->rise_kb = growth_rise_ahead_kb(&d->growth, now, hold, a->cfg.interval_ms);
 	}
 }
 

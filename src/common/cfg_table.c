@@ -29,6 +29,15 @@ int cfg_table_find(const struct cfg_section *sec, const char *key)
 	return -1;
 }
 
+const struct cfg_removed *cfg_table_removed(const struct cfg_section *sec,
+					    const char *key)
+{
+	for (size_t i = 0; i < sec->nremoved; i++)
+		if (!strcmp(sec->removed[i].name, key))
+			return &sec->removed[i];
+	return NULL;
+}
+
 static bool set_string(struct cfg_file *f, const char *section,
 		       const struct cfg_key *k, const char *v, char *field)
 {
@@ -144,8 +153,18 @@ bool cfg_table_key(struct cfg_file *f, const struct cfg_section *const *secs,
 		return true;
 	}
 	i = cfg_table_find(sec, key);
-	if (i < 0)
-		return false;
+	if (i < 0) {
+		const struct cfg_removed *r = cfg_table_removed(sec, key);
+
+		if (!r)
+			return false;
+		/* Not a typo: a setting an older file may still carry. The
+		 * rest of the file loads as it did. */
+		f->removed++;
+		cfg_notice(f, section, NULL, "key %s was removed in %s, ignored",
+			   key, r->in);
+		return true;
+	}
 	if (i >= CFG_MAX_KEYS)  /* a table longer than its line record */
 		abort();
 	obj = bind(f, sec, section, &lines, user);

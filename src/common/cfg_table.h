@@ -53,16 +53,28 @@ struct cfg_key {
 
 #define CFG_HAS(type, field) (offsetof(type, field) + 1)
 
+/* A key that was a row of the section and was taken out (in: the
+ * version that removed it). A file written for an older version may
+ * still set it: the loader logs a notice with file:line, counts it
+ * (cfg_file.removed) and ignores the line, so the file keeps loading
+ * with the rest of its settings. */
+struct cfg_removed {
+	const char *name;
+	const char *in;
+};
+
 struct cfg_section {
 	const char *name;          /* "agent"; "domain" for [domain NAME] */
 	bool named;                /* [name NAME]: one object per NAME */
 	const struct cfg_key *keys;
 	size_t nkeys;
 	const char *doc;           /* a paragraph about the section */
+	const struct cfg_removed *removed;  /* NULL: none */
+	size_t nremoved;
 };
 
 #define CFG_NKEYS(a) (sizeof(a) / sizeof((a)[0]))
-#define CFG_MAX_KEYS 128           /* rows of one section ([policy] has 103) */
+#define CFG_MAX_KEYS 128           /* rows of one section ([policy] has 96) */
 
 /* Where each key of one section object was set (0: not in the file):
  * duplicates are refused with the first one's line, and checks between
@@ -77,6 +89,9 @@ const struct cfg_section *cfg_table_section(const struct cfg_section *const *sec
 					    size_t n, const char *section);
 /* The row of key in sec, or -1. */
 int cfg_table_find(const struct cfg_section *sec, const char *key);
+/* The entry of a removed key of sec, or NULL. */
+const struct cfg_removed *cfg_table_removed(const struct cfg_section *sec,
+					    const char *key);
 
 /* Binds a section of the file to the object its keys fill and that
  * object's line record; NULL when the problem was already reported. */
@@ -86,8 +101,9 @@ typedef void *(*cfg_bind_fn)(struct cfg_file *f, const struct cfg_section *sec,
 
 /* A cfg_key_fn body for a file made of secs: converts and stores the
  * value, refuses a key given twice and an indented continuation line,
- * warns once per unknown section (at its header line). Returns false
- * only for an unknown key of a known section (cfg_load warns). */
+ * warns once per unknown section (at its header line), logs and counts
+ * a removed key (cfg_removed) and ignores it. Returns false only for an
+ * unknown key of a known section (cfg_load warns). */
 bool cfg_table_key(struct cfg_file *f, const struct cfg_section *const *secs,
 		   size_t n, const char *section, const char *key,
 		   const char *value, cfg_bind_fn bind, void *user);

@@ -58,6 +58,16 @@ void cfg_warn(struct cfg_file *f, const char *section, const char *key,
 	f->warnings++;
 }
 
+void cfg_notice(struct cfg_file *f, const char *section, const char *key,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cfg_vreport(f, LOG_NOTICE, section, key, fmt, ap);
+	va_end(ap);
+}
+
 bool cfg_get_u64(struct cfg_file *f, const char *section, const char *key,
 		 const char *value, uint64_t min, uint64_t max, uint64_t *out)
 {

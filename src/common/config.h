@@ -34,6 +34,7 @@ struct cfg_file {
 				 * previous key's value with it */
 	unsigned errors;
 	unsigned warnings;
+	unsigned removed;       /* removed keys ignored (cfg_table.h cfg_removed) */
 	char first_error[512];  /* for a status line or an exit message */
 };
 
@@ -56,6 +57,9 @@ void cfg_error(struct cfg_file *f, const char *section, const char *key,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void cfg_warn(struct cfg_file *f, const char *section, const char *key,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Logged at LOG_NOTICE; counts nothing (the caller does). */
+void cfg_notice(struct cfg_file *f, const char *section, const char *key,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 bool cfg_get_u64(struct cfg_file *f, const char *section, const char *key,
 		 const char *value, uint64_t min, uint64_t max, uint64_t *out);

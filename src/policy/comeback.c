@@ -215,11 +215,3 @@ uint64_t comeback_observe(struct comeback_state *s, uint64_t w,
 	pk = window_peak(s, now, window_ms);
 	return pk > w ? pk : w;
 }
-
-uint64_t comeback_rise_kb(const struct comeback_state *s, uint64_t w,
-			  bool on, uint64_t rise_kb)
-{
-	if (!on)
-		return rise_kb;
-	return s->returns >= 2 && w <= s->high_kb + s->high_tol_kb ? 0 : rise_kb;
-}

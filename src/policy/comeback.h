@@ -64,16 +64,6 @@ uint64_t comeback_observe(struct comeback_state *s, uint64_t w,
 			  uint64_t window_ms, uint64_t hold_ms, uint64_t recur_ms,
 			  uint64_t rise_ms, uint64_t *recur_kb);
 
-/* The rise ahead (rise_kb, growth.h) to give the sample w just observed
- * (comeback_observe() with recur_ms): none while w is a load that recurs
- * back at its level (it came back twice, each time faster than the loop
- * follows, and is not above that level and its tolerance), else rise_kb.
- * A return to a level shown is not a climb past it: on a saw-tooth or a
- * square wave the samples alias, the rise ahead at each top sample was a
- * raise the next sample took back (docs/evaluation.md, "Session 21:
- * writes (writes21)"). on false: rise_kb. */
-uint64_t comeback_rise_kb(const struct comeback_state *s, uint64_t w,
-			  bool on, uint64_t rise_kb);
 
 /* Read s as a cron's (recur_period_s; the caller says so before each
  * comeback_observe()), kill_ms: the guest's latest OOM kill (0: none).

@@ -29,10 +29,11 @@ uint64_t policy_fall_margin_kb(const struct policy_params *p,
 	uint64_t m = p->fall_margin_kb < g ? p->fall_margin_kb : g;
 
 	/* A guest whose shown rises outgrow its gap is killed by the next
-	 * one whatever margin up to g_i it keeps (kill_margin_killed's
-	 * test, need.c): its falls are the troughs of its jumps, and a
-	 * margin there moved recur-pair's swapless p1 and p2 below the
-	 * level their returns reach in tier 1 (13 -> 54 kills;
+	 * one whatever margin up to g_i it keeps (the test of the removed
+	 * kill_margin_killed, design.md "A kill against paging"): its
+	 * falls are the troughs of its jumps, and a margin there moved
+	 * recur-pair's swapless p1 and p2 below the level their returns
+	 * reach in tier 1 (13 -> 54 kills;
 	 * docs/evaluation.md, fallmargin22). */
 	if (d->rise_most_kb > g)
 		return 0;

@@ -20,6 +20,13 @@
  * paged for memory the rescued guest left idle. */
 #include "policy/solve.h"
 
+/* A raise whose load is still there: the need now and the bump reach
+ * what the guest held at its kill (the level it was killed at). */
+bool policy_oom_load_live(const struct policy_params *p, const struct policy_dom *d)
+{
+	return d->ws_kb + p->oom_bump_kb >= policy_oom_kill_level_kb(p, d);
+}
+
 /* oom_over_lack: what the commit of a swapless guest killed with its
  * load still there asks of the host, C_i + O_i in target units (at most
  * U_i): its programs were promised that, and without swap what it lacks
@@ -48,7 +55,7 @@ uint64_t policy_held_now_kb(const struct policy_params *p, const struct policy_d
 }
 
 /* The raised L_i of a swapless guest killed while its load is still at
- * the killed level (oom_fit.c's live), above its target B_i: the need
+ * the killed level (policy_oom_load_live()), above its target B_i: the need
  * its (absent) swap cannot hold. Not a crash loop: loops_whole() serves
  * that raise whole (solve_tiers.c). 0: none, or the keys off; under
  * oom_over_lack, policy_over_lack_kb(). */
@@ -57,7 +64,7 @@ uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *
 {
 	if (!(p->oom_over_paging || p->oom_over_lack) || !est || d->swap_tot_kb ||
 	    !(d->flags & POLICY_IN_OOM_MIN) ||
-	    (d->flags & POLICY_IN_OOM_LOOP) || !policy_oom_fit_live(p, d))
+	    (d->flags & POLICY_IN_OOM_LOOP) || !policy_oom_load_live(p, d))
 		return 0;
 	if (p->oom_over_lack)
 		return policy_over_lack_kb(d);

@@ -63,10 +63,6 @@ $(eval $(call policy_test,test_margin_tier,tests/unit/test_margin_tier.c))
 # Scarce mode's OOM minimum after the needs
 # (design.md §Growth is never cut, "The OOM minimum after the needs").
 $(eval $(call policy_test,test_oom_min_tier,tests/unit/test_oom_min_tier.c))
-$(eval $(call policy_test,test_oom_min_fit,tests/unit/test_oom_min_fit.c))
-# A raise above a guest's need and gap yields to a need swap cannot hold
-# (oom_raise_yield, off): design.md §Growth is never cut.
-$(eval $(call policy_test,test_raise_yield,tests/unit/test_raise_yield.c))
 # A killed guest's margin its shown rises outgrow comes after the needs
 # (oom_margin_futile, off): design.md §Growth is never cut.
 $(eval $(call policy_test,test_margin_futile,tests/unit/test_margin_futile.c))
@@ -87,9 +83,6 @@ $(eval $(call policy_test,test_oom_keep_held_kill,tests/unit/test_oom_keep_held_
 # A crash loop: a looping swapless guest's raise in tier 1, whole or not at
 # all (design.md §Growth is never cut, "A crash loop").
 $(eval $(call policy_test,test_oom_loop,tests/unit/test_oom_loop.c))
-# A kill against paging: a shown rise swap cannot hold, in tier 1 out of
-# what it leaves (design.md §Scarce mode from the estimated need).
-$(eval $(call policy_test,test_kill_margin,tests/unit/test_kill_margin.c))
 # A swapless guest's margin kept, not given (swapless_keep_mb, off;
 # swapless_keep.c): design.md §Scarce mode from the estimated need.
 $(eval $(call policy_test,test_swapless_keep,tests/unit/test_swapless_keep.c))
@@ -100,9 +93,6 @@ $(eval $(call policy_test,test_fall_margin,tests/unit/test_fall_margin.c))
 # design.md §Scarce mode from the estimated need.
 $(eval $(call policy_test,test_need_in_swap,tests/unit/test_need_in_swap.c))
 $(eval $(call policy_test,test_need_slack,tests/unit/test_need_slack.c))
-# The gaps, swapless first (gap_swapless_first;
-# design.md §Scarce mode from the estimated need, "The gaps").
-$(eval $(call policy_test,test_gap_first,tests/unit/test_gap_first.c))
 # Scarce mode's grace tier: the adoption grace yields to another guest's
 # need and margin (design.md §Scarce mode from the estimated need).
 $(eval $(call policy_test,test_grace_yield,tests/unit/test_grace_yield.c))

@@ -274,63 +274,17 @@ uint64_t policy_dom_gap_kb(const struct policy_params *p,
 	return g > p->headroom_kb && policy_oom_load_gone(p, d) ? p->headroom_kb : g;
 }
 
-/* The kill margin (design.md §Scarce mode from the estimated need, "A
- * kill against paging"): the part of the rises d has shown over the last
- * ten minutes (rise_most_kb: a rise seen in two windows, jump.h; at most
- * g_i) that its free swap
- * cannot hold, above its need now u1, up to U_i. A guest held at its need
- * whose swap cannot hold its next rise is OOM-killed by it; one with swap
- * pages it. Returns how far above u1 that reaches (0: none). */
-static uint64_t kill_margin(const struct policy_params *p,
-			    const struct policy_dom *d, uint64_t u1, uint64_t up)
-{
-	if (!p->kill_margin || !(d->flags & POLICY_IN_WS))
-		return 0;
-
-	uint64_t g = policy_dom_gap_kb(p, d);
-	uint64_t m = d->rise_most_kb < g ? d->rise_most_kb : g;
-
-	/* kill_margin_killed: only the kills a margin can prevent. A kill
-	 * within oom_hold_s is the evidence that this guest's rises reach
-	 * past what it is given; while the load that killed it is still
-	 * there (policy_oom_load_gone()); and only if the rises it shows
-	 * fit within its gap: a guest killed by jumps larger than g_i is
-	 * killed by the next one whatever margin up to g_i it holds, and
-	 * the others page for that margin for nothing (nightly-batch's
-	 * n6, docs/evaluation.md "Session 18: kills of swapless guests
-	 * (oom18)"). */
-	if (p->kill_margin_killed &&
-	    (!(d->flags & POLICY_IN_OOM_MIN) || policy_oom_load_gone(p, d) ||
-	     d->rise_most_kb > g))
-		return 0;
-
-	if (m <= d->swap_free_kb)
-		return 0;
-	m -= d->swap_free_kb;
-	/* ws_kb, m <= POLICY_KB_MAX: no overflow */
-	uint64_t k = d->ws_kb + m < up ? d->ws_kb + m : up;
-
-	if (k <= u1)
-		return 0;
-	/* A margin below min_change is not written by itself (apply.c's
-	 * threshold) yet moves the others' targets through tier 1: dropped
-	 * (oom17's V8). */
-	return k - u1 < p->min_change_kb ? 0 : k - u1;
-}
-
-/* The margin tier 1 serves above u1: the kill margin, or the margin a
- * swapless guest keeps of what it holds (swapless_keep.c, or after a
- * fall: fall_margin.c), the largest. */
+/* The margin tier 1 serves above u1: the margin a swapless guest keeps
+ * of what it holds (swapless_keep.c, or after a fall: fall_margin.c),
+ * the larger. (A margin for every shown rise, kill_margin, was tried and
+ * removed in session 23: design.md, "A kill against paging".) */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up)
 {
-	uint64_t km = kill_margin(p, d, u1, up);
 	uint64_t sk = policy_swapless_keep_kb(p, d, u1, up);
 	uint64_t fm = policy_fall_margin_kb(p, d, u1, up);
 
-	if (sk > km)
-		km = sk;
-	return km > fm ? km : fm;
+	return sk > fm ? sk : fm;
 }
 
 /* need_in_swap: what of W_i the domain's swap holds already. W_i counts

@@ -333,11 +333,8 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.peak = peak,
 			.swap = sf + policy_need_in_swap_kb(p, d),
 			.spare = policy_spike_spare_kb(p, spike, d, sf),
-			.loop = loop, .margin = margin, .est = est, .raise = policy_oom_fit_kb(p, d, lo, est),
-			.live = policy_oom_fit_live(p, d), .fallen = policy_raise_fallen_kb(p, d, lo, est),
-			.keep = p->kill_margin_keep, .over = policy_over_kb(p, d, est), .give = policy_over_give_kb(p, d), .held = policy_held_now_kb(p, d),
-			.gap_first = est && p->gap_swapless_first,
-			.gap_sf = d->swap_free_kb,
+			.loop = loop, .margin = margin, .est = est,
+			.over = policy_over_kb(p, d, est), .give = policy_over_give_kb(p, d), .held = policy_held_now_kb(p, d),
 			.dom = (uint32_t)i,
 		};
 	}

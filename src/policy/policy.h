@@ -111,25 +111,18 @@ struct policy_params {
 	bool part_page_keep;           /* a target less than a page above N_i is kept, not written down to N_i */
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
-	bool rise_comeback;            /* ... not while a load that came back is at a level it showed */
-	bool kill_margin;              /* a shown rise swap cannot hold: tier 1, out of what is left */
-	bool kill_margin_keep;         /* ... and what of it a guest holds is not cut again */
-	bool kill_margin_killed;       /* ... only for a guest OOM-killed within oom_hold_s */
 	uint64_t swapless_keep_kb;     /* of what a swapless guest holds above W_i, this much stays (tier 1, as far as it fits) */
 	bool swapless_keep_given;      /* ... and follows a climb while the guest holds W_i */
 	uint32_t fall_margin_s;        /* ... only for this long after W_i fell (fall_margin.c; 0: off) */
 	uint64_t fall_margin_kb;       /* ... and this much of it at most */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
-	bool gap_swapless_first;       /* tier 6: the gap free swap cannot hold first */
 	bool fund_below_reserve;       /* below the reserve, a decrease growth waits on is one write */
 	bool fund_reservation;         /* ... and one a reservation waits on */
 	bool resv_page;                /* a reservation before a rise a guest with disk swap pages for */
 	bool fund_to_goal;             /* above it, while guests page, a decrease goes to the goal */
 	bool oom_min_keep_held;        /* ... at most what it holds (B_i): kept, never given */
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
-	bool oom_min_fit;              /* OOM raises that do not fit the memory are dropped from L_i', not everyone held at L_i */
-	bool oom_raise_yield;          /* a raise above a guest's need and gap yields to tier 1's need */
 	bool oom_over_paging;          /* a swapless guest over its memory outranks a paging guest's no-shrink floor */
 	bool oom_over_commit;          /* ... for at least C_i + O_i */
 	bool oom_over_lack;            /* ... narrower: while C_i + O_i exceeds what it holds, that lack only */

@@ -106,12 +106,6 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, a jump of a domain's working-set estimate (a rise beyond its gap within a few reports) counts as part of a correlated spike for this long: while the domains that jumped within it, each counted by how unusual a jump is for it (1 less the share of its last ten minutes of windows in which it jumped), count two at least and half of the domains with an estimate so counted, a guest with swap that has not jumped yet keeps in scarce mode the room its free swap cannot hold of the largest of their jumps, and pages for another guest's need only into the swap that jump leaves (design.md §Scarce mode from the estimated need, \"A spike the peers show\"; 0: off)." },
 	{ "oom_min_yield", CFG_BOOL, P(oom_min_yield), .def = "yes",
 	  .doc = "Under need = estimate, in scarce mode the part of a swapless domain's OOM-raised minimum above its need now comes after every domain's need (design.md §Growth is never cut); no: a floor of every tier, as before (`headroom = learned` keeps two more cells of docs/evaluation.md's learned-gap table, unpark-trickle and swapless-hog more shortfall)." },
-	{ "kill_margin", CFG_BOOL, P(kill_margin), .def = "no",
-	  .doc = "Under need = estimate, in scarce mode a domain whose free swap cannot hold the rises its working-set estimate has shown (the second largest of its last ten minutes' windows, at most its gap; none when the rest is below `min_change_mb`) has the rest of that rise as need its swap cannot hold, served only as far as tier 1 still fits: out of what guests with swap room hold above what their swap cannot hold of their need (design.md §Scarce mode from the estimated need, \"A kill against paging\"). Off by default: measured on the whole table it gains OOM kills on six rows and loses four cells (docs/evaluation.md, \"Session 17: a kill against paging (oom17)\" and \"Session 18: kills of swapless guests (oom18)\")." },
-	{ "kill_margin_keep", CFG_BOOL, P(kill_margin_keep), .def = "no",
-	  .doc = "With `kill_margin`, what of its kill margin a domain already holds above its need now is a floor of tier 1: not cut to fund the others' need when tier 1 does not fit (design.md §Scarce mode from the estimated need, \"A kill against paging\"). Off by default: measured in docs/evaluation.md, \"Session 18: kills of swapless guests (oom18)\"." },
-	{ "kill_margin_killed", CFG_BOOL, P(kill_margin_killed), .def = "no",
-	  .doc = "With `kill_margin`, a margin only where it can prevent a kill: for a domain OOM-killed within `oom_hold_s` (its raised minimum) whose killing load is still there and whose shown rises fit within its gap (a guest killed by larger jumps is killed by the next one whatever margin it holds) (design.md §Scarce mode from the estimated need, \"A kill against paging\"). Measured in docs/evaluation.md, \"Session 18: kills of swapless guests (oom18)\"." },
 	{ "swapless_keep_mb", CFG_MIB, P(swapless_keep_kb), .umin = 0, .umax = MIB_MAX, .def = "0",
 	  .doc = "Under need = estimate, in scarce mode, of what a domain whose free swap cannot hold it holds above its need now, up to this much (at most its gap, less its free swap) is need its swap cannot hold, as far as tier 1 fits: it is not cut to fund the other domains' need that their swap can hold, and no more is given for it: a guest held at exactly its need is OOM-killed by the first MiB of its next climb (design.md §Scarce mode from the estimated need, \"A margin kept, not given\"; 0: off). Measured in docs/evaluation.md, \"Session 22: kills one or two over (oomnear22)\"." },
 	{ "swapless_keep_given", CFG_BOOL, P(swapless_keep_given), .def = "no",
@@ -126,10 +120,6 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, a domain without swap OOM-killed within `oom_hold_s` keeps, as a floor of every tier, what it held at its latest kill and this much more, at most its need now and this much and at most its raised minimum (0: off, the raise above its own floors comes after every domain's need, `oom_min_yield`): a guest held at exactly its need after a kill is killed again by its next rise of a MiB (design.md §Growth is never cut, \"A kill's margin kept\"). Measured in docs/evaluation.md, \"Session 19: swapless kills (oom19)\" and \"Session 19: the kill's margin kept (keep19)\"; 16 by default since session 21, with `oom_recur_keep` and `oom_min_keep_held` (the held form: \"Session 21: the held form's extra kill (keep21)\")." },
 	{ "oom_min_keep_gone_mb", CFG_MIB, P(oom_min_keep_gone_kb), .umin = 0, .umax = MIB_MAX, .def = "16",
 	  .doc = "With `oom_min_keep_mb`, no floor is kept while the domain's need now is more than this below what it held at its latest kill: the load the kill came from has fallen (0: no such guard) (design.md §Growth is never cut, \"A kill's margin kept\")." },
-	{ "oom_min_fit", CFG_BOOL, P(oom_min_fit), .def = "no",
-	  .doc = "When the domains' floors with their OOM-raised minimums exceed the memory (stage 4, everyone held at its floor), only the raises the others need are dropped from the floors, each whole, smallest first: the raises of loads still at the killed level before what the unraised domains lack of their need swap cannot hold, the raises of fallen loads after; then the domains are solved as usual, a dropped raise competing by price (design.md §Growth is never cut, \"Raises that do not fit\"); no: everyone held at its raised floor, the targets summing above the memory. Off by default: measured in docs/evaluation.md, \"Session 20: held-out shapes (break20)\" and \"Session 20: raises that do not fit, only as far as needed (fit20)\"." },
-	{ "oom_raise_yield", CFG_BOOL, P(oom_raise_yield), .def = "no",
-	  .doc = "Under need = estimate, in scarce mode, what the OOM-raised minimum of a domain with swap holds above both its own floors without the raise and its need and gap (min(B_i, W_i + g_i)) yields, while every domain's floor and the need that swap cannot hold do not fit the memory, to what the domains short of that need lack, in proportion to each raise, and is served back after every domain's need now (tier 4, with a swapless domain's raise); not for a domain whose estimate jumped beyond its gap in two `spike_window_s` windows lately (its load recurs within the hold) nor within `oom_loop_s` of its latest kill (a supervisor may be restarting the killed job) (design.md §Growth is never cut, \"A raise against a need swap cannot hold\"); no: a raise of a domain with swap is a floor of every tier." },
 	{ "oom_over_paging", CFG_BOOL, P(oom_over_paging), .def = "no",
 	  .doc = "Under need = estimate, in scarce mode, a swapless domain OOM-killed whose load is still at the killed level and whose raised minimum is above its target has that raise, at most its Committed_AS + O_i + g_i and U_i, as a floor before the tiers, out of what the floors leave free and then out of the floors of domains with swap to page into (their no-shrink floors while they page), in proportion to what each may give: its free swap beyond both its gap and half its swap, less what its balloon has still to take, not below what its own swap cannot hold of its need (design.md §Growth is never cut, \"The floors' stalemate\"); no: the raise waits after every domain's need now (`oom_min_yield`) and a paging domain's no-shrink floor is a floor of every tier. Measured in docs/evaluation.md, \"Session 22: the floors' stalemate (stale22)\"." },
 	{ "oom_over_commit", CFG_BOOL, P(oom_over_commit), .def = "no",
@@ -148,12 +138,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "With `oom_min_keep_mb`, the floor is at most the domain's target: what it holds is kept, no more is given for it: a guest left over after its kill and raised to the floor was killed again by its next climb (design.md §Growth is never cut, \"A kill's margin kept\"; measured in docs/evaluation.md, \"Session 19: the kill's margin kept (keep19)\")." },
 	{ "peak_hold", CFG_BOOL, P(peak_hold), .def = "no",
 	  .doc = "Under need = estimate, a domain whose working-set estimate has reached a level within the last ten minutes (the second highest of its `spike_window_s` windows' highest samples) keeps that level less its free swap, plus its gap, in its goal and in scarce mode's tier of margins (after every domain's need now, before the slack and the gaps; not kept from a reservation): a guest cut to its need between the jumps of its load is OOM-killed by the next jump its swap cannot hold. Only for a domain with swap whose estimate jumped beyond its gap in two `spike_window_s` windows lately, and all or none: a host short of every goal with the levels and of room for the largest rise a domain has shown decides as without them (design.md §Scarce mode from the estimated need, \"The level a load reached\"). Off by default: measured in docs/evaluation.md, \"Session 20: kills of jumpy guests that membal shrinks (ga20)\"." },
-	{ "gap_swapless_first", CFG_BOOL, P(gap_swapless_first), .def = "no",
-	  .doc = "Under need = estimate, when scarce mode reaches the gaps (every domain's need, margins and slack met, not every gap), the part of each domain's gap that its free swap cannot hold is served first and the rest after: a swapless guest's rise within its gap is otherwise an OOM kill where a guest with swap pages (design.md §Scarce mode from the estimated need, \"The gaps\"). Measured in docs/evaluation.md, \"Session 19: held-out shapes (break19)\"." },
 	{ "rise_ahead", CFG_BOOL, P(rise_ahead), .def = "yes",
 	  .doc = "Under need = estimate, while a domain's working-set estimate climbs (its last rise by `min_change_mb` no older than twice the time since the one before), its rise over the next `interval_ms` at that pace, at most its gap, is need now: a guest fed its need in a scarce host is otherwise one sample behind its ramp (design.md §Scarce mode from the estimated need); no: W_i as measured." },
-	{ "rise_comeback", CFG_BOOL, P(rise_comeback), .def = "no",
-	  .doc = "With `rise_ahead` (and `comeback_recur_s`), a domain whose load recurs (it came back twice, each time faster than the loop follows) has no rise ahead while its working-set estimate is no higher than that level: a return to a level shown is not a climb past it (on a saw-tooth the samples alias, the rise ahead at each top sample was a raise the next sample cut back: design.md §Scarce mode from the estimated need, \"No rise ahead at a recurring level\"). Off: measured, it gains OOM kills on four rows (docs/evaluation.md, \"Session 21: writes (writes21)\"); no: the rise ahead at every rise." },
 	{ "psi_now", CFG_BOOL, P(psi_now), .def = "yes",
 	  .doc = "Under need = estimate, for a domain that holds more than its goal (W + gap), the PSI figure `psi_no_shrink` is compared with is the lower of the report's `some avg10` and the share of time the guest stalled between its last two reports (`psi_some_total`): avg10 trails a stall that has ended by up to ten seconds (design.md §Guest keys); no: avg10 alone." },
 	{ "min_mb", CFG_MIB, P(min_kb), .umin = 0, .umax = MIB_MAX, .def = "128",
@@ -233,9 +219,23 @@ static const struct cfg_key policy_keys[] = {
  * build stops first. */
 _Static_assert(CFG_NKEYS(policy_keys) <= CFG_MAX_KEYS, "one cfg_lines per section");
 
+/* Rules tried, measured worse on OOM kills and cells, never on by
+ * default, and taken out (design.md, "Tried and removed (session 23)"):
+ * a file that still sets one loads with a notice. */
+static const struct cfg_removed policy_removed[] = {
+	{ "kill_margin", "0.1" },
+	{ "kill_margin_keep", "0.1" },
+	{ "kill_margin_killed", "0.1" },
+	{ "gap_swapless_first", "0.1" },
+	{ "rise_comeback", "0.1" },
+	{ "oom_raise_yield", "0.1" },
+	{ "oom_min_fit", "0.1" },
+};
+
 const struct cfg_section policy_section = {
 	"policy", false, policy_keys, CFG_NKEYS(policy_keys),
-	"The balancing policy (design.md §Policy core)."
+	"The balancing policy (design.md §Policy core).",
+	policy_removed, CFG_NKEYS(policy_removed)
 };
 
 void policy_params_default(struct policy_params *p)

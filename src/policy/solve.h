@@ -44,9 +44,6 @@ struct solve_item {
 	uint32_t dom;      /* index into the snapshot */
 	uint8_t at;        /* out: enum solve_at */
 	bool est : 1;
-	bool keep : 1;     /* kill_margin_keep (margins_fit()) */
-	bool live : 1;     /* its load still at the killed level (oom_fit.c) */
-	bool gap_first : 1;  /* gap_swapless_first (gaps_first()) */
 	uint64_t actual;   /* N_i (the paper solver's budget is sum N_i) */
 	/* The tiers' bounds (solve_tiers.c; need = estimate), a ladder
 	 * rung[0] <= ... <= rung[SOLVE_TIERS]: tier t shares M between
@@ -78,29 +75,14 @@ struct solve_item {
 	 * guest's own shown rises reach that its free swap cannot hold (0:
 	 * none). Served in tier 1 only as far as tier 1 still fits. */
 	uint64_t margin;
-	/* oom_min_fit: how far the OOM raise lifts lo above the floors the
-	 * domain has without it (0: none, or the key off); dropped from lo
-	 * when the floors do not fit M (solve_infeasible()). */
-	uint64_t raise;
-	/* Inputs of the first two steps of solve_tiers() share their room
-	 * with the scratch of its fifth, margins_fit(): 16 bytes a domain
-	 * less (docs/performance.md, "Session 23: the solver's working
-	 * memory"). Each is read by its own step only. */
-	union {
-		/* oom_raise_yield: what of lo an OOM raise of a guest with
-		 * swap holds above its need and gap (raise_yield.c, the
-		 * first step); lowered from lo while tier 1 does not fit
-		 * (0: none, or the key off). */
-		uint64_t fallen;
-		/* kill_margin_keep: what of its margin the guest holds
-		 * already (actual above rung[3]), a floor of tier 1 not cut
-		 * to fund the others (margins_fit(), set there). */
-		uint64_t kept;
-	};
+	/* The input of solve_tiers()'s first step shares its room with
+	 * the scratch of its fourth, margins_fit() (docs/performance.md,
+	 * "Session 23: the solver's working memory"). Each is read by its
+	 * own step only. */
 	union {
 		/* oom_over_paging: the raised L_i of a swapless guest
 		 * killed with its load still there, above what it holds
-		 * (floor_stalemate.c, the second step; 0: none, or the key
+		 * (floor_stalemate.c, the first step; 0: none, or the key
 		 * off). */
 		uint64_t over;
 		/* rung[3] without the kill margin (margins_fit(), set
@@ -111,10 +93,6 @@ struct solve_item {
 	/* oom_over_lack: what the guest holds or was given, max(N_i, B_i):
 	 * its lack counts from there, not from lo (0: the key off). */
 	uint64_t held;
-	/* gap_swapless_first: the domain's free swap (SF_i), the part of
-	 * its gap (tier 6) it can page a rise into; the rest of the gap is
-	 * served first (solve_tiers.c gaps_first()). */
-	uint64_t gap_sf;
 };
 
 /* 12 bytes, not 16: four of them a domain (events and the sort's
@@ -151,12 +129,9 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 bool solve_infeasible(struct policy_ctx *ctx, size_t k, int64_t M,
 		      struct policy_cycle *cycle);
 
-/* oom_min_fit in stage 4 (oom_fit.c): drops from items' floors (and
- * caps) only as much of their raises as the others need; returns the
- * floors' new sum (sum_lo: their sum now, above M). */
-bool policy_oom_fit_live(const struct policy_params *p, const struct policy_dom *d);
-uint64_t policy_oom_fit_drop(struct solve_item *items, size_t k, int64_t M,
-			     uint64_t sum_lo);
+/* A raise whose load is still there: the need now and the bump reach
+ * what the guest held at its kill (floor_stalemate.c). */
+bool policy_oom_load_live(const struct policy_params *p, const struct policy_dom *d);
 
 /*
  * The paper's solver (Zhang et al., equations (3)-(4), Algorithm 3): balance
@@ -338,9 +313,8 @@ bool policy_oom_keep_starving(const struct policy_params *p,
  * tier 1; 0 when off). */
 uint64_t policy_need_in_swap_kb(const struct policy_params *p,
 				const struct policy_dom *d);
-/* How far above u1 (its need now) the part of d's shown rise that its
- * free swap cannot hold reaches, up to up (need.c, "A kill against
- * paging"). */
+/* The margin tier 1 serves above u1 (its need now), up to up: the
+ * larger of swapless_keep.c's and fall_margin.c's (need.c). */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up);
 /* swapless_keep.c: of what d holds above u1 (up to up), the part a
@@ -396,13 +370,6 @@ bool policy_resv_paged(const struct policy_params *p,
 /* Guest safety: POLICY_R_PSI and/or POLICY_R_SWAPIN when d reclaims or
  * swaps in harder than psi_no_shrink / swapin_no_shrink (pressure.c). */
 uint32_t policy_pressure(const struct policy_params *p, const struct policy_dom *d);
-/* oom_raise_yield (raise_yield.c): what of lo (L_i' before the adoption
- * floor) d's OOM raise holds above its need and gap, for a guest with
- * swap; 0 with the key off. policy_raise_yield() lowers those floors,
- * before the tiers, as far as tier 1 needs it. */
-uint64_t policy_raise_fallen_kb(const struct policy_params *p,
-				const struct policy_dom *d, uint64_t lo, bool est);
-void policy_raise_yield(struct solve_item *items, size_t k, int64_t M);
 /* oom_over_paging (floor_stalemate.c): a swapless guest over its memory
  * (policy_over_kb(), solve_item.over) has its raise as need now, and the
  * no-shrink floors of the guests with swap yield to it in tier 1, at most
@@ -415,11 +382,6 @@ uint64_t policy_over_lack_kb(const struct policy_dom *d);
 uint64_t policy_held_now_kb(const struct policy_params *p, const struct policy_dom *d);
 uint64_t policy_over_give_kb(const struct policy_params *p, const struct policy_dom *d);
 void policy_over_paging(struct solve_item *items, size_t k, int64_t M);
-/* oom_min_fit (oom_fit.c): how far d's OOM raise lifts lo, its floor
- * L_i' (under need = estimate, est: L_i' before the adoption floor),
- * above the floors it has without the raise; 0 with the key off. */
-uint64_t policy_oom_fit_kb(const struct policy_params *p, const struct policy_dom *d,
-			   uint64_t lo, bool est);
 /* N_i less the end of d's walk below the reserve (step.c). */
 
 int64_t policy_band_back(const struct policy_params *p,

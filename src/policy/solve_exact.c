@@ -325,15 +325,6 @@ bool solve_infeasible(struct policy_ctx *ctx, size_t k, int64_t M,
 		sum_lo += ctx->items[i].lo;
 	if ((int64_t)sum_lo <= M)
 		return false;
-	/* oom_min_fit: the raises are a kill's hint that the guest needed
-	 * more, not memory that exists; held to them all while they do not
-	 * fit, no domain could be given its need (rolling-peaks). Only as
-	 * much of them as the others need is dropped (oom_fit.c). */
-	sum_lo = policy_oom_fit_drop(ctx->items, k, M, sum_lo);
-	for (size_t i = 0; i < k; i++)
-		ctx->items[i].raise = 0;
-	if ((int64_t)sum_lo <= M)
-		return false;
 	for (size_t i = 0; i < k; i++) {
 		ctx->items[i].target = ctx->items[i].lo;
 		ctx->items[i].at = SOLVE_AT_LO;

@@ -184,7 +184,7 @@ static void loops_whole(struct solve_item *items, size_t k, int64_t M)
 	}
 }
 
-/* Tier 1 with each kill margin served at num/den of itself; returns
+/* Tier 1 with each margin served at num/den of itself; returns
  * Sum R1. */
 static int64_t margins_at(struct solve_item *items, size_t k, uint64_t num,
 			  uint64_t den)
@@ -195,7 +195,7 @@ static int64_t margins_at(struct solve_item *items, size_t k, uint64_t num,
 		if (it->est && it->margin) {
 			uint64_t m = (uint64_t)((unsigned __int128)it->margin * num / den) / 4 * 4;
 
-			it->rung[3] = it->need3 + (m > it->kept ? m : it->kept);
+			it->rung[3] = it->need3 + m;
 		}
 	}
 	tier1(items, k);
@@ -203,16 +203,17 @@ static int64_t margins_at(struct solve_item *items, size_t k, uint64_t num,
 }
 
 /*
- * The kill margin (design.md §Scarce mode from the estimated need, "A
- * kill against paging"): a guest whose free swap cannot hold the rises
- * it has shown is OOM-killed by the next one when held at its need; a
- * guest with swap pages a rise. So the margin is need swap cannot hold
- * (the others' floors yield to it into their free swap, as to any such
- * need), but only as far as tier 1 still fits below M with it: it comes
- * out of what the guests with swap room hold above what their swap
- * cannot hold of their need (rung[1]), never out of another guest's need
- * that swap cannot hold. When not all of it fits, every margin gets the
- * same share of itself, the largest that fits.
+ * The margins tier 1 serves (need.c policy_kill_margin_kb(): what a
+ * guest without swap room keeps of what it holds, swapless_keep.c, or
+ * after a fall, fall_margin.c): a guest whose free swap cannot hold its
+ * next rise is OOM-killed by it when held at its need; a guest with swap
+ * pages a rise. So the margin is need swap cannot hold (the others'
+ * floors yield to it into their free swap, as to any such need), but
+ * only as far as tier 1 still fits below M with it: it comes out of what
+ * the guests with swap room hold above what their swap cannot hold of
+ * their need (rung[1]), never out of another guest's need that swap
+ * cannot hold. When not all of it fits, every margin gets the same share
+ * of itself, the largest that fits.
  */
 static void margins_fit(struct solve_item *items, size_t k, int64_t M)
 {
@@ -229,19 +230,6 @@ static void margins_fit(struct solve_item *items, size_t k, int64_t M)
 		if (it->rung[3] + it->margin > it->rung[6])
 			it->margin = it->rung[6] > it->rung[3] ? it->rung[6] - it->rung[3] : 0;
 		it->need3 = it->rung[3];
-		it->kept = 0;
-		/* What of its margin the guest holds already stays, as the
-		 * no-shrink floor keeps what it holds of its need: cut, the
-		 * margin comes back a cycle later at best (growth is paid
-		 * out of memory already free), and a swapless guest at its
-		 * need between the two dies at its next rise
-		 * (kill_margin_keep). */
-		if (it->keep && it->margin && it->actual > it->need3) {
-			it->kept = it->actual - it->need3 < it->margin ? it->actual - it->need3
-								       : it->margin;
-			if (it->lo < it->need3 + it->kept)
-				it->lo = it->need3 + it->kept;
-		}
 		any |= it->margin > 0;
 	}
 	if (!any)
@@ -269,53 +257,12 @@ static void margins_fit(struct solve_item *items, size_t k, int64_t M)
 	}
 }
 
-/*
- * The gaps, swapless first (gap_swapless_first;
- * design.md §Scarce mode from the estimated need, "The gaps"): tier 6
- * is reached with every need, margin and slack met, so what is short is
- * the room above them for the next rise. A rise within the gap that the guest's free swap
- * can hold is paged; the rest is an OOM kill. So the part of each gap
- * that free swap cannot hold (the whole gap of a swapless guest) is
- * shared first, by price as a tier is, and only when all of it fits the
- * rest of every gap. Sets lo and up of the gap tier.
- */
-static void gaps_first(struct solve_item *items, size_t k, int64_t M)
-{
-	int64_t mids = 0;
-	bool any = false;
-
-	for (size_t j = 0; j < k; j++) {
-		struct solve_item *it = &items[j];
-		uint64_t mid = it->up;
-
-		if (it->est && it->gap_first) {
-			uint64_t g = it->up - it->lo;
-
-			mid = it->lo + (g > it->gap_sf ? g - it->gap_sf : 0);
-			any |= mid < it->up;
-		}
-		it->target = mid;       /* scratch until solve_exact() */
-		mids += (int64_t)mid;
-	}
-	if (!any)
-		return;
-	for (size_t j = 0; j < k; j++) {
-		struct solve_item *it = &items[j];
-
-		if (mids >= M)
-			it->up = it->target;
-		else
-			it->lo = it->target;
-	}
-}
-
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 			      struct policy_cycle *cycle)
 {
 	struct solve_item *items = ctx->items;
 	unsigned t = 1;
 
-	policy_raise_yield(items, k, M);
 	policy_over_paging(items, k, M);
 	grace_yield(items, k);
 	loops_whole(items, k, M);
@@ -352,8 +299,6 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 		else if (t == 3)
 			it->lo = it->peak;
 	}
-	if (t == SOLVE_TIERS)
-		gaps_first(items, k, M);
 	cycle->tier = t;
 	return solve_exact(ctx, k, M, cycle);
 }

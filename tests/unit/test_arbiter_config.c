@@ -124,6 +124,28 @@ static void test_stale_window_vs_interval(void **state)
 	assert_non_null(strstr(logged(), "s.ini:3: [daemon] stale_after_ms: stale_after_ms 30000 is below two intervals"));
 }
 
+/* A key taken out of [policy] (session 23) in an older arbiter.ini:
+ * the arbiter starts with the rest of the file, and the line is logged
+ * as a notice with file:line, not as an unknown key (a typo). A typo
+ * beside it is still reported as one. */
+static void test_removed_key_ignored(void **state)
+{
+	c.interval_ms = 4242;
+	assert_int_equal(arbiter_config_load_string("old.ini",
+		"[policy]\n"
+		"kill_margin = yes\n"        /* 2 */
+		"tau = 0.3\n"
+		"oom_min_fit = not-a-bool\n" /* 4: its value is never read */
+		"tua = 0.4\n"                /* 5: a typo */
+		"[daemon]\ninterval_ms = 3000\n", &c), 0);
+	assert_int_equal(c.interval_ms, 3000);
+	assert_true(c.policy.params.tau == 0.3);
+	assert_non_null(strstr(logged(), "old.ini:2: key kill_margin was removed in 0.1, ignored"));
+	assert_non_null(strstr(logged(), "old.ini:4: key oom_min_fit was removed in 0.1, ignored"));
+	assert_null(strstr(logged(), "kill_margin: unknown key"));
+	assert_non_null(strstr(logged(), "old.ini:5: [policy] tua: unknown key"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +154,7 @@ int main(void)
 		logcap_test(test_domain_rules_and_exclusion),
 		logcap_test(test_bad_values_named),
 		logcap_test(test_stale_window_vs_interval),
+		logcap_test(test_removed_key_ignored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

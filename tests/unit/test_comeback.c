@@ -174,50 +174,6 @@ static void test_recur_limit(void **state)
 	}
 }
 
-/* rise_comeback (comeback_rise_kb()): the rise ahead of a square wave's
- * top sample, once its load recurs (two fast returns), is none while the
- * sample is at its level and the key is on; a sample above that level
- * (a climb past it) keeps it; before the second return, off, or for a
- * saw-tooth that climbs back slowly (no recurrence), the rise is kept. */
-static void test_rise_at_recurring_level(void **state)
-{
-	struct comeback_state s;
-	const uint64_t rise = 64 * MIB;
-	uint64_t t;
-	int tops = 0;
-
-	comeback_reset(&s);
-	/* 600/300 MiB, two seconds each level */
-	for (t = 0; t < 60000; t += 1000) {
-		uint64_t w = (t / 2000) % 2 ? 300 * MIB : 600 * MIB;
-
-		see(&s, t, w);
-		if (w == 600 * MIB && t >= 10000) {
-			tops++;
-			assert_int_equal(comeback_rise_kb(&s, w, true, rise), 0);
-			assert_int_equal(comeback_rise_kb(&s, w, false, rise), rise);
-		}
-	}
-	assert_true(tops > 5);
-	/* beyond the level and its tolerance: a climb, the rise kept */
-	see(&s, t, 700 * MIB);
-	assert_int_equal(comeback_rise_kb(&s, 700 * MIB, true, rise), rise);
-	/* a first return is no recurrence yet */
-	comeback_reset(&s);
-	see(&s, 0, 600 * MIB);
-	see(&s, 1000, 300 * MIB);
-	see(&s, 2000, 600 * MIB);
-	assert_int_equal(comeback_rise_kb(&s, 600 * MIB, true, rise), rise);
-	/* the slow saw-tooth of test_climb_back_not_held: never held */
-	comeback_reset(&s);
-	for (t = 0; t < 300000; t += 1000) {
-		uint64_t w = 200 * MIB + (t % 45000) / 1000 * 11 * MIB;
-
-		see(&s, t, w);
-		assert_int_equal(comeback_rise_kb(&s, w, true, rise), rise);
-	}
-}
-
 /* Off: either setting 0 returns W and keeps nothing. */
 static void test_off(void **state)
 {
@@ -393,7 +349,6 @@ int main(void)
 		cmocka_unit_test(test_recurring_burst_held),
 		cmocka_unit_test(test_climb_back_not_held),
 		cmocka_unit_test(test_recur_limit),
-		cmocka_unit_test(test_rise_at_recurring_level),
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_policy_peak_is_need_now),
 		cmocka_unit_test(test_policy_peak_before_need_now),

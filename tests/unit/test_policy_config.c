@@ -251,6 +251,40 @@ static void test_load_file(void **state)
 	assert_int_equal(policy_config_load(path, &p, &f), -1);
 }
 
+/* Removed keys (policy_keys.c policy_removed): counted apart from the
+ * warnings, the file loads, and no removed name is a row again. */
+static void test_removed_keys(void **state)
+{
+	char path[] = "/tmp/membal-policy-XXXXXX";
+	int fd = mkstemp(path);
+	struct policy_params p;
+	struct cfg_file f;
+	FILE *fp;
+
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	fputs("[policy]\ngap_swapless_first = yes\ntau = 0.25\n"
+	      "rise_comeback = yes\noom_raise_yield = yes\n", fp);
+	fclose(fp);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(policy_config_load(path, &p, &f), 0);
+	assert_true(p.tau == 0.25);
+	assert_int_equal(f.removed, 3);
+	assert_int_equal(f.warnings, 0);
+	assert_int_equal(f.errors, 0);
+	unlink(path);
+
+	assert_true(policy_section.nremoved >= 7);
+	for (size_t i = 0; i < policy_section.nremoved; i++) {
+		const char *name = policy_section.removed[i].name;
+
+		assert_int_equal(cfg_table_find(&policy_section, name), -1);
+		assert_ptr_equal(cfg_table_removed(&policy_section, name),
+				 &policy_section.removed[i]);
+	}
+	assert_null(cfg_table_removed(&policy_section, "tau"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_static_max),
 		cmocka_unit_test(test_chaining),
 		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_removed_keys),
 	};
 	/* Errors are expected here; keep the output to the test's. */
 	FILE *sink = fopen("/dev/null", "w");

@@ -65,8 +65,8 @@ static inline struct policy_dom est_swap_dom(uint32_t domid, uint64_t held, uint
 	return d;
 }
 
-/* The pair of the scarce-mode margin tests (test_kill_margin.c,
- * test_swapless_keep.c, test_fall_margin.c). A swapless guest: needs
+/* The pair of the scarce-mode margin tests (test_swapless_keep.c,
+ * test_fall_margin.c). A swapless guest: needs
  * 300 MiB, holds `held`. */
 static inline struct policy_dom swapless_300(uint32_t domid, uint64_t held)
 {

@@ -101,6 +101,27 @@ static void test_never_from_unswappable_need(void **state)
 	assert_int_equal(o[1].target_kb, 460 * MIB);
 }
 
+/* In part (margins_fit()'s largest share that fits; the case of the
+ * removed kill_margin's test_margin_in_part): the swapless guest holds
+ * 340 (40 above its need, all of it kept with 48 allowed), the pager 300
+ * (324 of its need its swap cannot hold): M = 640, tier 1 leaves 16
+ * above both needs. The margin gets those 16, no more: the pager is at
+ * exactly what its swap cannot hold of its need. */
+static void test_kept_in_part(void **state)
+{
+	struct policy_dom d[2] = { swapless_300(1, 340 * MIB), pager_460(2, 300 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+	struct policy_params p = params;
+
+	p.swapless_keep_kb = 48 * MIB;
+	decide(&p, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	/* the share that fits, to a page */
+	assert_in_range(o[0].target_kb, 316 * MIB - 8, 316 * MIB);
+	assert_in_range(o[1].target_kb, 324 * MIB, 324 * MIB + 8);
+}
+
 /* A guest whose free swap holds the margin pages its rise: none kept. */
 static void test_swap_holds_it(void **state)
 {
@@ -123,6 +144,7 @@ int main(void)
 		cmocka_unit_test_setup(test_given_while_it_holds_its_need, setup),
 		cmocka_unit_test_setup(test_never_from_unswappable_need, setup),
 		cmocka_unit_test_setup(test_swap_holds_it, setup),
+		cmocka_unit_test_setup(test_kept_in_part, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
