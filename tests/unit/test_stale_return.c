@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A guest whose agent died (stale_return; design.md §Which domains are
- * managed, "A guest whose agent died"): a snapshot with a stale entry in,
- * policy_decide, policy_apply and policy_stale_return, the writes out.
+ * A guest whose agent died (stale_return;
+ * design.md §Which domains are managed, "A guest whose agent died"):
+ * a snapshot with a stale entry in, policy_decide, policy_apply and policy_stale_return, the writes out.
  * agent-dead's a1: cut to 630 MiB before its agent died, its load rose to
  * 650-1000 MiB and it paged at 99 % while 600-900 MiB lay free.
  */
