@@ -4,8 +4,8 @@
  * design.md §Which domains are managed, "A guest whose agent died").
  * A domain whose reports stopped is not decided: it keeps B_i, whatever
  * its load does since. Its last target was sized for the load of its
- * last report, and a load that rose since pages (agent-dead's a1: 99 % PSI at a 630 MiB target while 600-900
- * MiB lay free). What is known of it without a report is what the
+ * last report, and a load that rose since pages (agent-dead's a1: 99 %
+ * PSI at a 630 MiB target while 600-900 MiB lay free). What is known of it without a report is what the
  * toolstack gave it (its size at creation, or at adoption) and its
  * maximum: in abundant mode, with no decided domain short, it is given
  * back up to that, out of what free memory leaves after this cycle's
