@@ -3,23 +3,23 @@
  * A guest whose agent died (stale_return;
  * design.md §Which domains are managed, "A guest whose agent died").
  * A domain whose reports stopped is not decided: it keeps B_i, whatever
- * its load does since. Its last target was sized for the load of its
- * last report, and a load that rose since pages (agent-dead's a1: 99 %
- * PSI at a 630 MiB target while 600-900 MiB lay free). What is known of it without a report is what the
- * toolstack gave it (its size at creation, or at adoption) and its
- * maximum: in abundant mode, with no decided domain short, it is given
- * back up to that, out of what free memory leaves after this cycle's
- * increases and the growth in flight. Nothing it writes moves the bound
- * (its reports are not read: they stopped). The write is one move up
- * (or as much as free memory leaves, at least min_change), made only
- * while it holds its target. What it was lent so is memory nobody asked
- * for: when the host turns scarce it is taken back, as far as the
+ * its load does since. Its last target was sized for the load of its last
+ * report, and a load that rose since pages (agent-dead's a1: 99 % PSI at a
+ * 630 MiB target while 600-900 MiB lay free). What is known of it without
+ * a report is what the toolstack gave it (its size at creation, or at
+ * adoption) and its maximum: in abundant mode, with no decided domain
+ * short, it is given back up to that, out of what free memory leaves after
+ * this cycle's increases and the growth in flight. Nothing it writes moves
+ * the bound (its reports are not read: they stopped). The write is one
+ * move up (or as much as free memory leaves, at least min_change), made
+ * only while it holds its target. What it was lent so is memory nobody
+ * asked for: when the host turns scarce it is taken back, as far as the
  * decided domains are short and in proportion to each loan, down to the
- * target it had when its reports stopped and never below (what scarce
- * mode left it before this rule: neither grown nor cut). The daemon makes
- * one loan per staleness: after a take-back it is never grown again until
- * it reports (a flip between the modes would otherwise write it up and
- * down each time).
+ * target it had when its reports stopped and never below (what scarce mode
+ * left it before this rule: neither grown nor cut). The daemon makes one
+ * loan per staleness: after a take-back it is never grown again until it
+ * reports (a flip between the modes would otherwise write it up and down
+ * each time).
  */
 #include "policy/stale_return.h"
 

@@ -2,9 +2,10 @@
 /*
  * A guest whose agent died (stale_return;
  * design.md §Which domains are managed, "A guest whose agent died"):
- * a snapshot with a stale entry in, policy_decide, policy_apply and policy_stale_return, the writes out.
- * agent-dead's a1: cut to 630 MiB before its agent died, its load rose to
- * 650-1000 MiB and it paged at 99 % while 600-900 MiB lay free.
+ * a snapshot with a stale entry in, policy_decide, policy_apply and
+ * policy_stale_return, the writes out. agent-dead's a1: cut to 630 MiB
+ * before its agent died, its load rose to 650-1000 MiB and it paged at
+ * 99 % while 600-900 MiB lay free.
  */
 #include "test_policy_util.h"
 
