@@ -216,7 +216,7 @@ static void perform(struct arbiter *a, size_t n, uint64_t now)
 				: o->write_kb > b ? " (reports stale: given back toward its size at creation, out of free memory; stale_return)"
 				: " (reports stale: the host is short, lent memory taken back to its target when its reports stopped; stale_return)";
 
-			/* one loan and one take-back per staleness */
+			/* one loan per staleness: none after a take-back */
 			if (stale && o->write_kb < b)
 				d->stale_refused = true;
 
