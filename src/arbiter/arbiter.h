@@ -165,6 +165,12 @@ struct dom {
 
 	/* this cycle's outcome, for logs and status */
 	enum dom_skip skip;
+	/* stale_return: a grant made while its reports were stale was
+	 * withdrawn (not taken): no other until a fresh report. */
+	bool stale_refused;
+	/* its target when its reports stopped (stale_return's floor) */
+	uint64_t stale_base_kb;
+	bool stale_seen;
 	bool decided;
 	struct policy_decision decision;   /* valid when decided */
 	uint64_t target_changes;

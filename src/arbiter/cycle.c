@@ -29,6 +29,7 @@
 #include "arbiter/rules.h"
 #include "arbiter/history.h"
 #include "arbiter/xsio.h"
+#include "policy/stale_return.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/xs.h"
@@ -62,7 +63,8 @@ static void log_change(struct arbiter *a, struct dom *d, uint64_t old_kb,
 		.actual_kb = d->actual_kb, .mode = policy_mode_name(d->decision.mode),
 		.stage = policy_stage_name(d->decision.stage),
 		.reason = !*what ? reasons : strstr(what, "static-max") ? "above-static-max"
-				: strstr(what, "maxmem") ? "above-maxmem-cap" : "grant-withdrawn",
+				: strstr(what, "maxmem") ? "above-maxmem-cap"
+				: strstr(what, "stale") ? "stale-return" : "grant-withdrawn",
 		.has_price = d->decision.has_price, .price = d->decision.price,
 		.dry_run = a->dry_run }, msg);
 }
@@ -207,7 +209,18 @@ static void perform(struct arbiter *a, size_t n, uint64_t now)
 				continue;
 			if ((pass == 0) != (o->write_kb < b))
 				continue;
-			if (write_target(a, d, o->write_kb, now, "") < 0 && pass == 0)
+			/* stale_return's write (stale_return.c): the domain
+			 * and the reason in the log line. */
+			bool stale = o->mode == POLICY_MODE_FIXED && d->skip == SKIP_STALE;
+			const char *what = !stale ? ""
+				: o->write_kb > b ? " (reports stale: given back toward its size at creation, out of free memory; stale_return)"
+				: " (reports stale: the host is short, lent memory taken back to its target when its reports stopped; stale_return)";
+
+			/* one loan per staleness: none after a take-back */
+			if (stale && o->write_kb < b)
+				d->stale_refused = true;
+
+			if (write_target(a, d, o->write_kb, now, what) < 0 && pass == 0)
 				unwritten = true;
 		}
 	}
@@ -280,6 +293,9 @@ static void watch_progress(struct arbiter *a, uint64_t now)
 			write_target(a, d, back, now, " (grant not taken: withdrawn)");
 			/* Back to L_i above N_i is no new grant to watch. */
 			d->grant_open = false;
+			/* stale_return: not fed again until it reports */
+			if (d->skip == SKIP_STALE)
+				d->stale_refused = true;
 		}
 	}
 }
@@ -384,6 +400,7 @@ int arbiter_cycle(struct arbiter *a)
 		return -1;
 	}
 	policy_apply(&a->cfg.policy.params, &a->cycle, a->snap, n, a->dec);
+	(void)policy_stale_return(&a->cfg.policy.params, &a->cycle, a->snap, n, a->dec);
 	if (a->early)
 		grants_only(a, n);
 	arbiter_growth_persist(a, now);

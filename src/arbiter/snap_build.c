@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "arbiter/maxcap.h"
 #include "arbiter/rules.h"
 #include "policy/snapshot.h"
 
@@ -149,6 +150,39 @@ static void need_of(const struct arbiter *a, struct dom *d,
 	}
 }
 
+/* stale_return (policy/stale_return.c): what a domain whose reports
+ * stopped may be given back: its size at creation or adoption (created.c;
+ * the toolstack's memory/target, or the arbiter's own state word), never
+ * above H_i, static-max or an administrator's maxmem. Nothing the guest
+ * writes enters it. 0: nothing (not stale, the size unknown). A domain
+ * whose grant of this staleness was not taken, or whose loan was taken
+ * back, gets its target when the reports stopped: nothing more. */
+static uint64_t stale_top_kb(const struct arbiter *a, struct dom *d)
+{
+	if (d->skip != SKIP_STALE) {
+		d->stale_refused = false;
+		d->stale_seen = false;
+		return 0;
+	}
+	if (!d->stale_seen) {
+		d->stale_seen = true;
+		d->stale_base_kb = d->have_target ? d->target_kb : d->actual_kb;
+	}
+	if (!a->cfg.policy.params.stale_return || !d->created_kb)
+		return 0;
+	if (d->stale_refused)
+		return d->stale_base_kb ? d->stale_base_kb : 1;
+	uint64_t top = d->created_kb, cap = maxcap_target_kb(d);
+
+	if (d->max_kb && d->max_kb < top)
+		top = d->max_kb;
+	if (d->static_max_kb && d->static_max_kb < top)
+		top = d->static_max_kb;
+	if (cap && cap < top)
+		top = cap;
+	return top;
+}
+
 size_t arbiter_build_snapshot(struct arbiter *a, uint64_t now)
 {
 	size_t n = 0;
@@ -169,6 +203,8 @@ size_t arbiter_build_snapshot(struct arbiter *a, uint64_t now)
 		d->skip = dom_classify(d, &a->cfg, a->paused_all, now);
 		d->decided = false;
 		in.managed = d->skip == SKIP_NONE;
+		in.stale_top_kb = stale_top_kb(a, d);
+		in.stale_base_kb = d->stale_base_kb;
 		report_of(d, &in.fig);
 		if (in.managed) {
 			in.min_kb = d->min_kb;

@@ -55,6 +55,13 @@ int policy_check_dom(const struct policy_dom *d, char *err, size_t len)
 		return policy_fail(err, len, "domain %u: shares %g outside [%g, %g]",
 			    d->domid, d->shares, POLICY_SHARES_MIN,
 			    POLICY_SHARES_MAX);
+	if ((d->flags & POLICY_IN_STALE) &&
+	    (d->kind != POLICY_UNMANAGED || d->stale_top_kb > POLICY_KB_MAX ||
+	     d->stale_base_kb > d->target_kb))
+		return policy_fail(err, len, "domain %u: stale_top %llu (base %llu, target %llu) on a decided entry or out of range",
+			    d->domid, (unsigned long long)d->stale_top_kb,
+			    (unsigned long long)d->stale_base_kb,
+			    (unsigned long long)d->target_kb);
 	if ((unsigned)d->kind > POLICY_UNMANAGED)
 		return policy_fail(err, len, "domain %u: unknown kind %d", d->domid,
 			    (int)d->kind);

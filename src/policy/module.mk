@@ -24,6 +24,9 @@ $(BUILD)/san/obj/tests/unit/test_policy_config.o $(BUILD)/obj/tests/unit/test_po
 # The snapshot builder: what the arbiter knows of a domain -> policy_dom.
 $(eval $(call policy_test,test_snapshot,tests/unit/test_snapshot.c))
 
+# A guest whose agent died: stale_return.c.
+$(eval $(call policy_test,test_stale_return,tests/unit/test_stale_return.c))
+
 # The learned gap, and seed 003's listing (membal-sim's `literal`) beside it.
 $(eval $(call policy_test,test_gap,tests/unit/test_gap.c src/sim/gap_literal.c))
 $(eval $(call policy_test,test_gap_safety,tests/unit/test_gap_safety.c))

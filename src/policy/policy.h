@@ -37,10 +37,7 @@
 #define POLICY_KB_MAX (UINT64_C(1) << 40)
 #define POLICY_MAX_DOMAINS (UINT32_C(1) << 22)
 /* Sizes go to the hypervisor in whole pages: kb rounded down to one. */
-static inline uint64_t policy_page_down(uint64_t kb)
-{
-	return kb - kb % POLICY_PAGE_KB;
-}
+static inline uint64_t policy_page_down(uint64_t kb) { return kb - kb % POLICY_PAGE_KB; }
 
 /* Shares outside this range are refused (they would only make prices
  * overflow or vanish). */
@@ -132,6 +129,7 @@ struct policy_params {
 	int oom_climb_keep;            /* enum growth_keep (growth.h): a killed guest climbs while pinned at what it holds */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	bool peak_hold;                /* the level W_i reached lately, less free swap, is kept after the needs */
+	bool stale_return;             /* a domain whose reports stopped gets back up to stale_top_kb out of free memory (stale_return.c) */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
 	uint64_t headroom_kb;
@@ -276,6 +274,7 @@ enum policy_kind {
 #define POLICY_IN_OOM_RECUR (1u << 17) /* OOM_MIN, killed twice or more near one level within oom_hold_s */
 #define POLICY_IN_CRON    (1u << 18) /* cron_kb and its period are valid */
 #define POLICY_IN_LEVEL   (1u << 19) /* level_ms is valid: a level of W_i was known */
+#define POLICY_IN_STALE   (1u << 20) /* POLICY_UNMANAGED whose reports stopped: stale_top_kb is valid */
 
 /* One domain. The daemon fills it from checked xenstore figures; the core
  * still refuses out-of-range values (policy_decide returns -1). */
@@ -285,6 +284,7 @@ struct policy_dom {
 	enum policy_kind kind;
 	uint64_t actual_kb;        /* N_i (target units) */
 	uint64_t target_kb;        /* B_i: current target (N_i if none) */
+	uint64_t stale_top_kb, stale_base_kb; /* POLICY_IN_STALE: stale_return.h */
 	uint64_t min_kb;           /* L_i, effective (after an OOM raise) */
 	/* With POLICY_IN_OOM_MIN: how far the OOM kill raised min_kb above
 	 * the configured L_i (0: all of it is configured). Under need =

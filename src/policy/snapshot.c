@@ -146,4 +146,11 @@ void snapshot_dom(const struct snap_dom *in, struct policy_dom *s)
 	s->min_kb = 0;
 	s->max_kb = POLICY_KB_MAX;
 	s->shares = 1;
+	if (in->stale_top_kb) {
+		s->flags |= POLICY_IN_STALE;
+		s->stale_top_kb = in->stale_top_kb < POLICY_KB_MAX ? in->stale_top_kb
+								   : POLICY_KB_MAX;
+		s->stale_base_kb = in->stale_base_kb < s->target_kb ? in->stale_base_kb
+								    : s->target_kb;
+	}
 }

@@ -56,6 +56,10 @@ struct snap_dom {
 	 * the snapshot as POLICY_UNMANAGED, so that what it was promised
 	 * (B_i - N_i) is not handed out again. */
 	bool managed;
+	/* Not managed because its reports stopped (stale): what it may be
+	 * given back in abundant mode (POLICY_IN_STALE; 0: nothing). */
+	uint64_t stale_top_kb;
+	uint64_t stale_base_kb;      /* with it: B_i when its reports stopped */
 	uint64_t actual_kb;          /* N_i */
 	bool have_target;
 	uint64_t target_kb;          /* B_i as read (or last written) */

@@ -272,11 +272,67 @@ static void test_frozen_stamp(void **state)
 	loop_stop(l);
 }
 
+/* stale_return through the daemon (design.md §Which domains are managed,
+ * "A guest whose agent died"): b, cut below its creation size, goes
+ * stale; the host is abundant, so b is lent back its 512 MiB of creation
+ * (not its max_mb of 1024), and when a then climbs past what is free the
+ * loan is taken back, never below the target b had when its reports
+ * stopped, and never raised by the enormous demand b claims since. */
+static void test_stale_loan_back(void **state)
+{
+	struct loop *l = loop_start(three, SIM_AGENTS_NONE, conf, LOOP_KEEP_LOG);
+
+	loop_run(l, 1);
+	for (int i = 0; i < 20; i++) {
+		honest(l, 1, 300 * MIB);
+		honest(l, 2, 200 * MIB);
+		honest(l, 3, 300 * MIB);
+		loop_cycle(l);
+	}
+	uint64_t base = loop_target(l, 2), lent = 0;
+
+	assert_true(base < 512 * MIB);
+	for (int i = 0; i < 15; i++) {
+		struct loop_fig f = honest_fig(l, 2, 200 * MIB);
+
+		assert_true(loop_publish(l, 2, &f, LOOP_NO_STAMP));
+		honest(l, 1, 300 * MIB);
+		honest(l, 3, 300 * MIB);
+		loop_cycle(l);
+		lent = loop_target(l, 2) > lent ? loop_target(l, 2) : lent;
+	}
+	assert_int_equal(loop_adom(l, 2)->skip, SKIP_STALE);
+	assert_int_equal(lent, 512 * MIB);
+	assert_non_null(strstr(loop_log(l), "domain 2 (b): target"));
+	assert_non_null(strstr(loop_log(l), "reports stale: given back"));
+	uint64_t low = lent;
+
+	for (int i = 0; i < 30; i++) {
+		struct loop_fig f = honest_fig(l, 2, 4000 * MIB);   /* not read */
+
+		assert_true(loop_publish(l, 2, &f, LOOP_NO_STAMP));
+		honest(l, 1, 1500 * MIB);   /* a climbs: the host turns scarce */
+		honest(l, 3, 300 * MIB);
+		loop_cycle(l);
+		low = loop_target(l, 2) < low ? loop_target(l, 2) : low;
+		assert_true(loop_target(l, 2) <= 512 * MIB);
+	}
+	assert_rules(l);
+	print_message("stale loan: b %llu -> lent %llu -> back to %llu KiB\n",
+		      (unsigned long long)base, (unsigned long long)lent,
+		      (unsigned long long)low);
+	assert_true(low < lent);
+	assert_true(low >= base);
+	assert_non_null(strstr(loop_log(l), "lent memory taken back"));
+	loop_stop(l);
+}
+
 /* b fills its quota: 2015-byte values (the most a node with one
  * permission entry holds) in every key it owns, children under them and
  * in its own directories until xenstored says ENOSPC, and a new 2015-byte
  * Committed_AS every cycle. Every report is refused and counted; b keeps
- * its last good figures and target; a and c are not disturbed; a cycle
+ * its last good figures, and its target but for stale_return's loan (its
+ * size at creation, not its max_mb); a and c are not disturbed; a cycle
  * stays cheap. */
 static void test_quota_filler(void **state)
 {
@@ -323,7 +379,14 @@ static void test_quota_filler(void **state)
 		      nodes, (unsigned long long)(l->a.n.reports_rejected - rej0),
 		      worst_ns / 1e6);
 	assert_int_equal(l->a.n.reports_rejected - rej0, 20);
-	assert_int_equal(loop_target(l, 2), b0);
+	/* Refused for longer than stale_after_ms, b is stale: stale_return
+	 * (on by default) gives it back its size at creation, 512 MiB, out
+	 * of free memory, and no more (H_b is 1024 MiB): what it writes
+	 * does not raise it (design.md §Which domains are managed, "A guest
+	 * whose agent died"). */
+	assert_true(b0 < 512 * MIB);
+	assert_int_equal(loop_target(l, 2), 512 * MIB);
+	assert_non_null(strstr(loop_log(l), "reports stale: given back"));
 	assert_int_equal(loop_adom(l, 1)->decision.goal_kb, a_goal);
 	assert_non_null(strstr(loop_log(l), "domain 2 (b): report refused"));
 	loop_stop(l);
@@ -409,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_flipping_figures),
 		cmocka_unit_test(test_flipping_figures_scarce),
 		cmocka_unit_test(test_frozen_stamp),
+		cmocka_unit_test(test_stale_loan_back),
 		cmocka_unit_test(test_quota_filler),
 		cmocka_unit_test(test_balloon_lies),
 		cmocka_unit_test(test_fake_oom_kills),
