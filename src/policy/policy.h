@@ -117,6 +117,7 @@ struct policy_params {
 	bool swapless_keep_given;      /* ... and follows a climb while the guest holds W_i */
 	uint32_t fall_margin_s;        /* ... only for this long after W_i fell (fall_margin.c; 0: off) */
 	uint64_t fall_margin_kb;       /* ... and this much of it at most */
+	bool fall_margin_given;        /* ... from when the fall ended, given above W_i (follows a climb) */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
 	bool gap_swapless_first;       /* tier 6: the gap free swap cannot hold first */
@@ -390,7 +391,8 @@ struct policy_dom {
 	/* With POLICY_IN_WS, under fall_margin_s: how far W_i's newest
 	 * sample is below its highest within the windows of spike_window_s
 	 * that fall_margin_s reaches back (jump_fell()): a need that fell
-	 * lately (fall_margin.c); 0: none. */
+	 * lately (fall_margin.c); 0: none. Under fall_margin_given, 0
+	 * also while the fall goes on (jump_fall_ended()). */
 	uint64_t fell_kb;
 };
 
