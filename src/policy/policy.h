@@ -118,6 +118,7 @@ struct policy_params {
 	uint32_t fall_margin_s;        /* ... only for this long after W_i fell (fall_margin.c; 0: off) */
 	uint64_t fall_margin_kb;       /* ... and this much of it at most */
 	bool fall_margin_given;        /* ... from when the fall ended, given above W_i (follows a climb) */
+	bool boot_keep_part;           /* the boot grace keeps the part of B_i the spare covers, not all or nothing */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
 	bool gap_swapless_first;       /* tier 6: the gap free swap cannot hold first */

@@ -153,6 +153,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, for a domain that holds more than its goal (W + gap), the PSI figure `psi_no_shrink` is compared with is the lower of the report's `some avg10` and the share of time the guest stalled between its last two reports (`psi_some_total`): avg10 trails a stall that has ended by up to ten seconds (design.md §Guest keys); no: avg10 alone." },
 	{ "min_mb", CFG_MIB, P(min_kb), .umin = 0, .umax = MIB_MAX, .def = "128",
 	  .doc = "Default minimum of a domain; not above `max_mb`." },
+	{ "boot_keep_part", CFG_BOOL, P(boot_keep_part), .def = "no",
+	  .doc = "Under need = estimate, in abundance a domain in its boot grace (started while the arbiter ran, within `adopt_grace_s`) whose boot size the spare memory (what is free once every domain has its goal) does not cover whole keeps the part it covers, rather than being cut to its goal in one write (design.md §A step ahead and the boot grace). Measured in docs/evaluation.md, \"Session 23: after a fall (fall23)\"." },
 	{ "min_created", CFG_BOOL, P(min_created), .def = "no",
 	  .doc = "The default minimum `min_mb` is at most the size a domain had when membal first saw it (memory/target at adoption, kept in memory/membal_state across a restart): a guest created smaller, with swap, is not lifted to `min_mb`, and still grows by demand; a swapless guest (or one that has not reported its swap yet) keeps `min_mb`, a margin its load may need (killed, not paged, past its size). A `[domain]` `min_mb` is kept as written (design.md §Which domains are managed)." },
 	{ "max_mb", CFG_MIB, P(max_kb), .umin = 0, .umax = MIB_MAX, .def = "0",
