@@ -389,11 +389,9 @@ struct policy_dom {
 	 * the level its load has reached lately, for the peak hold
 	 * (peak_hold.c); 0: none. */
 	uint64_t top_kb;
-	/* With POLICY_IN_WS, under fall_margin_s: how far W_i's newest
-	 * sample is below its highest within the windows of spike_window_s
-	 * that fall_margin_s reaches back (jump_fell()): a need that fell
-	 * lately (fall_margin.c); 0: none. Under fall_margin_given, 0
-	 * also while the fall goes on (jump_fall_ended()). */
+	/* With POLICY_IN_WS, under fall_margin_s: how far W_i fell lately
+	 * (jump_fell(); with fall_margin_given the fall seen ended,
+	 * jump_fall_kb()), for fall_margin.c; 0: none. */
 	uint64_t fell_kb;
 };
 
