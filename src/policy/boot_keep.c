@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The boot grace in abundance (design.md §A step ahead and the boot
- * grace): a guest that started while the arbiter ran has no history and
+/* The boot grace in abundance
+ * (design.md §A step ahead and the boot grace): a guest that started while the arbiter ran has no history and
  * was just sized for what it is starting; it keeps min(B_i, H_i) while
  * that is memory nobody needs: the free memory left once every domain
  * has its goal (spare) covers what it would give back. */

@@ -45,6 +45,11 @@ uint64_t policy_fall_margin_kb(const struct policy_params *p,
 	 * kept at 297 s; fallmargin22): given above W_i while the guest
 	 * holds its need, as swapless_keep_given gives its margin. A guest
 	 * short of its need gets none: no rescue (keep19, oom21). */
+	/* Nor after a fresh kill (within oom_loop_s): that fall is the
+	 * killed job's, and a margin given then rescued spike-noise's c5
+	 * to be killed again by the same spike (11 -> 20 kills). */
+	if (p->fall_margin_given && (d->flags & POLICY_IN_OOM_FRESH))
+		return 0;
 	if (p->fall_margin_given && policy_held_kb(d, up) >= u1) {
 		if (m <= d->swap_free_kb)
 			return 0;
