@@ -13,7 +13,7 @@ uint64_t policy_boot_keep_kb(const struct policy_params *p,
 	uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
 	uint64_t give = keep > goal ? keep - goal : 0;
 
-	if (t >= keep || *spare <= 0)
+	if (t >= keep)
 		return t;
 	if (*spare >= (int64_t)give) {
 		*spare -= (int64_t)give;
@@ -26,7 +26,7 @@ uint64_t policy_boot_keep_kb(const struct policy_params *p,
 	 * 175 s, boot-wave's n08 at 285 s, swapkind-wave's n05 at 200 s:
 	 * each OOM-killed by that step; docs/evaluation.md, fall23). The
 	 * part the spare covers is memory nobody needs as well. */
-	if (!p->boot_keep_part)
+	if (!p->boot_keep_part || *spare <= 0)
 		return t;
 	uint64_t k = policy_page_down(goal + (uint64_t)*spare);
 
