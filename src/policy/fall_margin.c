@@ -40,5 +40,25 @@ uint64_t policy_fall_margin_kb(const struct policy_params *p,
 
 	if (d->fell_kb < m)
 		m = d->fell_kb;
+	/* fall_margin_given (fell_kb is 0 until the fall has ended,
+	 * jump_snapshot()): kept only, the margin followed no climb, and
+	 * W_i rose into it (level-creep's s1, killed at 301 s with 9 MiB
+	 * kept at 297 s; fallmargin22): given above W_i while the guest
+	 * holds its need, as swapless_keep_given gives its margin. A guest
+	 * short of its need gets none: no rescue (keep19, oom21). */
+	/* Nor after a fresh kill (within oom_loop_s): that fall is the
+	 * killed job's, and a margin given then rescued spike-noise's c5
+	 * to be killed again by the same spike (11 -> 20 kills). */
+	if (p->fall_margin_given && (d->flags & POLICY_IN_OOM_FRESH))
+		return 0;
+	if (p->fall_margin_given && policy_held_kb(d, up) >= u1) {
+		if (m <= d->swap_free_kb)
+			return 0;
+		m -= d->swap_free_kb;
+
+		uint64_t k = u1 + m < up ? u1 + m : up;
+
+		return k > u1 ? k - u1 : 0;
+	}
 	return policy_kept_margin_kb(d, m, u1, up);
 }

@@ -173,6 +173,39 @@ uint64_t jump_fell(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 	return top > w ? top - w : 0;
 }
 
+bool jump_fall_ended(const struct jump_state *s, uint64_t tol_kb)
+{
+	if (s->nrecent < 2)
+		return false;
+	uint64_t w = s->recent_kb[s->last];
+
+	for (unsigned i = 0; i < s->nrecent; i++)
+		if (s->recent_kb[i] > w && s->recent_kb[i] - w > tol_kb)
+			return false;
+	return true;
+}
+
+void jump_fall_note(struct jump_state *s, uint64_t now, uint64_t window_ms,
+		    uint64_t back_ms, uint64_t tol_kb)
+{
+	uint64_t f = jump_fell(s, now, window_ms, back_ms);
+
+	if (!jump_fall_kb(s, now, back_ms))
+		s->fall_kb = 0;
+	if (!f || !jump_fall_ended(s, tol_kb))
+		return;
+	if (f > s->fall_kb)
+		s->fall_kb = f;
+	s->fall_ms = now;
+}
+
+uint64_t jump_fall_kb(const struct jump_state *s, uint64_t now, uint64_t back_ms)
+{
+	if (!s->fall_kb || now < s->fall_ms || now - s->fall_ms > back_ms)
+		return 0;
+	return s->fall_kb;
+}
+
 uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 		      uint64_t window_ms, uint64_t span_ms)
 {
@@ -214,4 +247,13 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	d->rise_most_kb = r < POLICY_KB_MAX ? r : POLICY_KB_MAX;
 	d->top_kb = t < POLICY_KB_MAX ? t : POLICY_KB_MAX;
 	d->fell_kb = jump_fell(s, now, window_ms, (uint64_t)p->fall_margin_s * 1000);
+	/* fall_margin_given: the fall seen ended (jump_fall_note()), for
+	 * fall_margin_s after it was last seen so, at its size then. While
+	 * W still falls (backup-cache's a2, a decline of 100 s) a margin
+	 * kept through it was paged for by the guests with swap, and the
+	 * fall within the window alone shrank to nothing as the fall aged,
+	 * before the climb back it was for (level-creep's s1: 3 MiB at
+	 * 297 s, killed at 301 s; docs/evaluation.md, fallmargin22). */
+	if (p->fall_margin_given)
+		d->fell_kb = jump_fall_kb(s, now, (uint64_t)p->fall_margin_s * 1000);
 }

@@ -48,6 +48,9 @@ struct jump_state {
 	uint32_t past_top_kb[JUMP_RING];
 	uint64_t past_k, past_first;
 	bool past_any;
+	/* fall_margin_given: the largest fall of W seen ended (KiB) and
+	 * when it was last seen ended (jump_fall_note()); 0: none. */
+	uint64_t fall_kb, fall_ms;
 };
 
 /* Forget W's history (a new guest, an arbiter restart). */
@@ -90,6 +93,22 @@ uint64_t jump_top(const struct jump_state *s, uint64_t now, uint64_t window_ms,
  * back_ms 0 or no fall. */
 uint64_t jump_fell(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 		   uint64_t back_ms);
+
+/* Whether W's fall has ended: none of the JUMP_RECENT samples before
+ * the newest is more than tol_kb above it (a step that has settled, a
+ * fall slower than tol_kb over a few reports), not a decline in
+ * progress. false with fewer than two samples. */
+bool jump_fall_ended(const struct jump_state *s, uint64_t tol_kb);
+
+/* Notes, after jump_observe(), a fall of W (jump_fell() over back_ms)
+ * seen ended (jump_fall_ended() within tol_kb): its size, the largest
+ * since the last one lapsed, and the time. */
+void jump_fall_note(struct jump_state *s, uint64_t now, uint64_t window_ms,
+		    uint64_t back_ms, uint64_t tol_kb);
+
+/* The fall jump_fall_note() saw ended within back_ms of now (KiB); 0:
+ * none. */
+uint64_t jump_fall_kb(const struct jump_state *s, uint64_t now, uint64_t back_ms);
 
 /* The kill margin's rank: a rise shown in two windows at least, so that
  * a single start-up jump is not taken for a habit. (A jump that the

@@ -92,6 +92,7 @@ $(eval $(call policy_test,test_swapless_keep,tests/unit/test_swapless_keep.c))
 # A swapless guest's margin after a fall (fall_margin_s, off;
 # fall_margin.c): design.md §Scarce mode from the estimated need.
 $(eval $(call policy_test,test_fall_margin,tests/unit/test_fall_margin.c))
+$(eval $(call policy_test,test_boot_keep,tests/unit/test_boot_keep.c))
 # What of a pager's need its swap holds already (need_in_swap, off):
 # design.md §Scarce mode from the estimated need.
 $(eval $(call policy_test,test_need_in_swap,tests/unit/test_need_in_swap.c))

@@ -142,21 +142,9 @@ static void self_adjust(const struct policy_params *p,
 			       dv->lo, d->max_kb);
 	uint32_t hold = 0;
 
-	/* The boot grace: a guest that started while the arbiter ran has
-	 * no history and was just sized for what it is starting; it keeps
-	 * min(B_i, H_i) while that is memory nobody needs: the free memory
-	 * left once every domain has its goal (*spare) covers what it would
-	 * give back (design.md §A step ahead and the boot grace). */
-	if (policy_uses_need(p, d) && (d->flags & POLICY_IN_BOOTED)) {
-		uint64_t keep = d->target_kb < d->max_kb ? d->target_kb : d->max_kb;
-		uint64_t give = keep > dv->goal ? keep - dv->goal : 0;
-
-		if (t < keep && *spare >= (int64_t)give) {
-			*spare -= (int64_t)give;
-			t = keep;
-			hold = POLICY_R_ADOPT;
-		}
-	}
+	/* The boot grace (boot_keep.c). */
+	if (policy_uses_need(p, d) && (d->flags & POLICY_IN_BOOTED))
+		t = policy_boot_keep_kb(p, d, dv->goal, t, spare, &hold);
 	o->mode = POLICY_MODE_ABUNDANT;
 	o->stage = POLICY_STAGE_SELF;
 	o->target_kb = t;

@@ -112,6 +112,8 @@ struct policy_params {
 	bool swapless_keep_given;      /* ... and follows a climb while the guest holds W_i */
 	uint32_t fall_margin_s;        /* ... only for this long after W_i fell (fall_margin.c; 0: off) */
 	uint64_t fall_margin_kb;       /* ... and this much of it at most */
+	bool fall_margin_given;        /* ... from when the fall ended, given above W_i (follows a climb) */
+	bool boot_keep_part;           /* the boot grace keeps the part of B_i the spare covers, not all or nothing */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
 	bool fund_below_reserve;       /* below the reserve, a decrease growth waits on is one write */
@@ -384,10 +386,9 @@ struct policy_dom {
 	 * the level its load has reached lately, for the peak hold
 	 * (peak_hold.c); 0: none. */
 	uint64_t top_kb;
-	/* With POLICY_IN_WS, under fall_margin_s: how far W_i's newest
-	 * sample is below its highest within the windows of spike_window_s
-	 * that fall_margin_s reaches back (jump_fell()): a need that fell
-	 * lately (fall_margin.c); 0: none. */
+	/* With POLICY_IN_WS, under fall_margin_s: how far W_i fell lately
+	 * (jump_fell(); with fall_margin_given the fall seen ended,
+	 * jump_fall_kb()), for fall_margin.c; 0: none. */
 	uint64_t fell_kb;
 };
 

@@ -327,6 +327,14 @@ uint64_t policy_swapless_keep_kb(const struct policy_params *p,
 uint64_t policy_held_kb(const struct policy_dom *d, uint64_t up);
 uint64_t policy_kept_margin_kb(const struct policy_dom *d, uint64_t m,
 			       uint64_t u1, uint64_t up);
+/* boot_keep.c: the target t of a domain in its boot grace
+ * (POLICY_IN_BOOTED) in abundance: min(B_i, H_i) while *spare covers
+ * what it would give back above its goal, with boot_keep_part the part
+ * of it *spare covers; *spare less what it keeps; *hold POLICY_R_ADOPT
+ * when it keeps. */
+uint64_t policy_boot_keep_kb(const struct policy_params *p,
+			     const struct policy_dom *d, uint64_t goal,
+			     uint64_t t, int64_t *spare, uint32_t *hold);
 /* fall_margin.c: of what d holds above u1 (up to up), the part a guest
  * without swap room keeps after its need fell: at most fall_margin_kb,
  * its gap and the fall, less its free swap (0 when off or no fall). */

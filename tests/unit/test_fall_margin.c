@@ -115,6 +115,93 @@ static void test_jump_fell(void **state)
 	assert_int_equal(jump_fell(&s, 165000, win, back), 0);
 }
 
+/* fall_margin_given: a guest that holds exactly its need (300) after a
+ * fall of 40 gets 32 above it, given (332), the pager paging for it;
+ * kept only it would keep nothing (it holds nothing above its need);
+ * one short of its need gets no margin (no rescue). */
+static void test_given_after_end(void **state)
+{
+	struct policy_params g = params;
+	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), swapper(2, 460 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	g.fall_margin_given = true;
+	g.fall_margin_kb = 32 * MIB;
+	decide(&g, 0, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
+	assert_int_equal(o[0].target_kb, 332 * MIB);
+	assert_true(o[1].target_kb < 460 * MIB);
+
+	g.fall_margin_given = false;
+	decide(&g, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 300 * MIB);
+
+	g.fall_margin_given = true;
+	d[0] = swapless(1, 290 * MIB, 40 * MIB);
+	d[1] = swapper(2, 470 * MIB);
+	decide(&g, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 300 * MIB);
+}
+
+/* jump_fall_ended(): W falling 10 MiB a second has not ended; flat for
+ * the recent samples, or falling 1 MiB a second (within 4), it has. */
+static void test_fall_ended(void **state)
+{
+	struct jump_state s;
+	const uint64_t win = 10000, span = 3000, tol = 4 * MIB;
+
+	jump_reset(&s);
+	assert_false(jump_fall_ended(&s, tol));
+	for (uint64_t t = 0; t <= 5000; t += 1000)
+		(void)jump_observe(&s, 500 * MIB - t / 100 * MIB, t, win, span);
+	assert_false(jump_fall_ended(&s, tol));
+	for (uint64_t t = 6000; t <= 9000; t += 1000)
+		(void)jump_observe(&s, 440 * MIB, t, win, span);
+	assert_true(jump_fall_ended(&s, tol));
+	for (uint64_t t = 10000; t <= 13000; t += 1000)
+		(void)jump_observe(&s, 440 * MIB - (t - 9000) / 1000 * MIB, t, win, span);
+	assert_true(jump_fall_ended(&s, tol));
+}
+
+/* jump_fall_note()/jump_fall_kb(): a step 500 -> 450 at 20 s: nothing
+ * while it falls, 50 once it is seen ended, kept at 50 while the window
+ * still shows the fall and back_ms after it was last seen (the window's
+ * fall shrinks to nothing as it ages: that is what it replaces); none
+ * back_ms after that. */
+static void test_fall_note(void **state)
+{
+	struct jump_state s;
+	const uint64_t win = 10000, span = 3000, back = 60000, tol = 4 * MIB;
+	uint64_t last = 0, at_end = 0, after = 1;
+
+	jump_reset(&s);
+	for (uint64_t t = 0; t <= 20000; t += 1000) {
+		(void)jump_observe(&s, 500 * MIB, t, win, span);
+		jump_fall_note(&s, t, win, back, tol);
+	}
+	assert_int_equal(jump_fall_kb(&s, 20000, back), 0);
+	(void)jump_observe(&s, 470 * MIB, 21000, win, span);
+	jump_fall_note(&s, 21000, win, back, tol);
+	assert_int_equal(jump_fall_kb(&s, 21000, back), 0);    /* falling */
+	for (uint64_t t = 22000; t <= 200000; t += 1000) {
+		(void)jump_observe(&s, 450 * MIB, t, win, span);
+		jump_fall_note(&s, t, win, back, tol);
+		if (jump_fell(&s, t, win, back))
+			last = t;
+		if (t == 26000 || t == 75000)
+			assert_int_equal(jump_fall_kb(&s, t, back), 50 * MIB);
+		if (last && t == last + back)
+			at_end = jump_fall_kb(&s, t, back);
+		if (last && t == last + back + 1000)
+			after = jump_fall_kb(&s, t, back);
+	}
+	assert_true(last >= 70000 && last < 100000);
+	assert_int_equal(at_end, 50 * MIB);
+	assert_int_equal(after, 0);
+	assert_int_equal(jump_fall_kb(&s, 200000, back), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +209,9 @@ int main(void)
 		cmocka_unit_test_setup(test_at_most_fall_and_held, setup),
 		cmocka_unit_test_setup(test_none_for_jumps_or_swap, setup),
 		cmocka_unit_test(test_jump_fell),
+		cmocka_unit_test_setup(test_given_after_end, setup),
+		cmocka_unit_test(test_fall_ended),
+		cmocka_unit_test(test_fall_note),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
