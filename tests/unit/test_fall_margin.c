@@ -122,7 +122,7 @@ static void test_jump_fell(void **state)
 static void test_given_after_end(void **state)
 {
 	struct policy_params g = params;
-	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), swapper(2, 460 * MIB) };
+	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), pager_460(2, 460 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -139,7 +139,7 @@ static void test_given_after_end(void **state)
 
 	g.fall_margin_given = true;
 	d[0] = swapless(1, 290 * MIB, 40 * MIB);
-	d[1] = swapper(2, 470 * MIB);
+	d[1] = pager_460(2, 470 * MIB);
 	decide(&g, 0, d, 2, o, &cycle);
 	assert_int_equal(o[0].target_kb, 300 * MIB);
 }
