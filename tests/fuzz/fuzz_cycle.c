@@ -131,6 +131,16 @@ static bool id_used(uint32_t domid)
 	return false;
 }
 
+/* The first domid from id on that no domain has: a domid far apart sets
+ * next_domid back below ids already given (two domains with one domid
+ * wrote each other's name: a P5 report that was the harness's own). */
+static uint32_t unused_domid(uint32_t id)
+{
+	while (id == 0 || id_used(id))
+		id++;
+	return id;
+}
+
 static void home(char *buf, size_t size, uint32_t domid, const char *rel)
 {
 	snprintf(buf, size, "/local/domain/%u%s%s", domid, rel ? "/" : "", rel ? rel : "");
@@ -717,8 +727,12 @@ static void events(struct fz *z, struct arbiter *a, const struct arbiter_config 
 				d->race = true;
 			break;
 		case 8:
-			if (W.n <= FZ_DOMS)
-				new_dom(z, c, W.next_domid++);
+			if (W.n <= FZ_DOMS) {
+				uint32_t id = unused_domid(W.next_domid);
+
+				W.next_domid = id + 1;
+				new_dom(z, c, id);
+			}
 			break;
 		case 9:
 			if (has) {
@@ -893,8 +907,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t id = fz_u8(&z) == 0xff ? (uint32_t)fz_range(&z, 1, 0x7FF8)
 						: W.next_domid;
 
-		if (id_used(id))
-			id = W.next_domid;
+		id = unused_domid(id);
 		W.next_domid = id + 1;
 		new_dom(&z, &cfg, id);
 	}
