@@ -15,28 +15,7 @@
  * 100. */
 static struct policy_dom over(uint32_t domid)
 {
-	struct policy_dom d = est_dom(domid, 300 * MIB, 300 * MIB);
-
-	d.committed_as_kb = 340 * MIB;
-	d.min_kb = 400 * MIB;
-	d.oom_raise_kb = 400 * MIB;
-	d.oom_kill_kb = 300 * MIB;
-	d.flags |= POLICY_IN_OOM_MIN;
-	return d;
-}
-
-/* Holds 400 MiB, needs 450: it pages, PSI over psi_no_shrink (its
- * no-shrink floor is 400). 1 GiB of swap, `free` of it free. */
-static struct policy_dom pager(uint32_t domid, const struct policy_params *p,
-			       uint64_t free)
-{
-	struct policy_dom d = est_dom(domid, 400 * MIB, 450 * MIB);
-
-	d.swap_tot_kb = 1024 * MIB;
-	d.swap_free_kb = free;
-	d.flags |= POLICY_IN_PSI;
-	d.psi_some = p->psi_no_shrink + 1;
-	return d;
+	return killed_300(domid, 340 * MIB);
 }
 
 /* Nothing free: M = what the two hold (700 MiB unless a test moves it). */
@@ -58,7 +37,7 @@ static void run(struct policy_params *p, bool paging, bool lack,
 static void test_lack_only(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision o[2];
 
 	run(&p, false, false, d, o);
@@ -80,7 +59,7 @@ static void test_lack_only(void **state)
 static void test_overhead_counts(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision o[2];
 
 	d[0].committed_as_kb = 330 * MIB;
@@ -97,7 +76,7 @@ static void test_overhead_counts(void **state)
 static void test_ends_when_held(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision off[2], on[2];
 
 	d[0].actual_kb = d[0].target_kb = 340 * MIB;
@@ -119,7 +98,7 @@ static void test_ends_when_held(void **state)
 static void test_given_counts(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision off[2], on[2];
 
 	d[0].target_kb = 340 * MIB;
@@ -134,7 +113,7 @@ static void test_given_counts(void **state)
 static void test_max_bounds(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision o[2];
 
 	d[0].max_kb = d[0].min_kb = d[0].oom_raise_kb = 320 * MIB;
@@ -148,7 +127,7 @@ static void test_max_bounds(void **state)
 static void test_pager_bound(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 532 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 532 * MIB) };
 	struct policy_decision o[2];
 
 	run(&p, false, true, d, o);
@@ -161,7 +140,7 @@ static void test_pager_bound(void **state)
 static void test_only_killed_live(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision off[2], on[2];
 
 	d[0].flags &= ~(uint32_t)POLICY_IN_OOM_MIN;

@@ -15,28 +15,7 @@
  * programs were promised 420 (C_i + g_i = 484 above the raise). */
 static struct policy_dom over(uint32_t domid)
 {
-	struct policy_dom d = est_dom(domid, 300 * MIB, 300 * MIB);
-
-	d.committed_as_kb = 420 * MIB;
-	d.min_kb = 400 * MIB;
-	d.oom_raise_kb = 400 * MIB;
-	d.oom_kill_kb = 300 * MIB;
-	d.flags |= POLICY_IN_OOM_MIN;
-	return d;
-}
-
-/* Holds 400 MiB, needs 450: it pages, PSI over psi_no_shrink (its
- * no-shrink floor is 400). 1 GiB of swap, `free` of it free. */
-static struct policy_dom pager(uint32_t domid, const struct policy_params *p,
-			       uint64_t free)
-{
-	struct policy_dom d = est_dom(domid, 400 * MIB, 450 * MIB);
-
-	d.swap_tot_kb = 1024 * MIB;
-	d.swap_free_kb = free;
-	d.flags |= POLICY_IN_PSI;
-	d.psi_some = p->psi_no_shrink + 1;
-	return d;
+	return killed_300(domid, 420 * MIB);
 }
 
 /* Nothing free: M = 700 MiB, what the two hold. */
@@ -55,7 +34,7 @@ static void run(bool on, struct policy_dom d[2], struct policy_decision o[2])
 static void test_off_stalemate(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision o[2];
 
 	run(false, d, o);
@@ -68,7 +47,7 @@ static void test_off_stalemate(void **state)
 static void test_on_raise_served(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision o[2];
 
 	run(true, d, o);
@@ -80,7 +59,7 @@ static void test_on_raise_served(void **state)
 static void test_bounded_by_free_swap(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 552 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 552 * MIB) };
 	struct policy_decision o[2];
 
 	run(true, d, o);
@@ -94,7 +73,7 @@ static void test_bounded_by_free_swap(void **state)
 static void test_pending_counts(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 552 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 552 * MIB) };
 	struct policy_decision o[2];
 
 	d[1].actual_kb = 440 * MIB;
@@ -108,7 +87,7 @@ static void test_pending_counts(void **state)
 static void test_commit_bounds(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision o[2];
 
 	d[0].committed_as_kb = 320 * MIB;
@@ -124,7 +103,7 @@ static void test_commit_bounds(void **state)
 static void test_commit_lifts(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
@@ -145,7 +124,7 @@ static void test_commit_lifts(void **state)
 static void test_fallen_load_waits(void **state)
 {
 	struct policy_params p = need_params(false);
-	struct policy_dom d[2] = { over(1), pager(2, &p, 900 * MIB) };
+	struct policy_dom d[2] = { over(1), paging_400(2, &p, 900 * MIB) };
 	struct policy_decision o[2];
 
 	d[0].ws_kb = 200 * MIB;
