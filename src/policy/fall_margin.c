@@ -51,14 +51,7 @@ uint64_t policy_fall_margin_kb(const struct policy_params *p,
 	 * to be killed again by the same spike (11 -> 20 kills). */
 	if (p->fall_margin_given && (d->flags & POLICY_IN_OOM_FRESH))
 		return 0;
-	if (p->fall_margin_given && policy_held_kb(d, up) >= u1) {
-		if (m <= d->swap_free_kb)
-			return 0;
-		m -= d->swap_free_kb;
-
-		uint64_t k = u1 + m < up ? u1 + m : up;
-
-		return k > u1 ? k - u1 : 0;
-	}
+	if (p->fall_margin_given && policy_held_kb(d, up) >= u1)
+		return policy_given_margin_kb(d, m, u1, up);
 	return policy_kept_margin_kb(d, m, u1, up);
 }

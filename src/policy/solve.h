@@ -323,8 +323,11 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
 uint64_t policy_swapless_keep_kb(const struct policy_params *p,
 				 const struct policy_dom *d, uint64_t u1, uint64_t up);
 /* swapless_keep.c: what d holds (min of its balloon and its target),
- * at most up; and of that above u1, at most m less its free swap. */
+ * at most up; above u1, m less its free swap (given: up to up; kept: of
+ * what it holds). */
 uint64_t policy_held_kb(const struct policy_dom *d, uint64_t up);
+uint64_t policy_given_margin_kb(const struct policy_dom *d, uint64_t m,
+				uint64_t u1, uint64_t up);
 uint64_t policy_kept_margin_kb(const struct policy_dom *d, uint64_t m,
 			       uint64_t u1, uint64_t up);
 /* boot_keep.c: the target t of a domain in its boot grace
@@ -414,6 +417,10 @@ bool policy_transfer_urgent(const struct policy_params *p,
 bool policy_transfer_holds(const struct policy_params *p,
 			   const struct policy_dom *d,
 			   const struct policy_decision *o, bool urgent);
+/* transfer.c: o is a scarce-mode decrease of d smaller than below_kb,
+ * d's target within its maximum (transfer_batch_kb, scarce_walk_hold). */
+bool policy_small_scarce_cut(const struct policy_dom *d,
+			     const struct policy_decision *o, uint64_t below_kb);
 
 /* A scarce-mode walk down by min_change, not by sample (walk_hold.c,
  * scarce_walk_hold): whether a decrease below min_change is held though

@@ -32,16 +32,23 @@ uint64_t policy_swapless_keep_kb(const struct policy_params *p,
 	 * reached what it held (level-creep's s1 killed 8 s later). A guest
 	 * short of its need (left over after a kill, or past what it held)
 	 * gets none: no rescue. */
-	if (p->swapless_keep_given && policy_held_kb(d, up) >= u1) {
-		if (m <= d->swap_free_kb)
-			return 0;
-		m -= d->swap_free_kb;
-
-		uint64_t k = u1 + m < up ? u1 + m : up;
-
-		return k > u1 ? k - u1 : 0;
-	}
+	if (p->swapless_keep_given && policy_held_kb(d, up) >= u1)
+		return policy_given_margin_kb(d, m, u1, up);
 	return policy_kept_margin_kb(d, m, u1, up);
+}
+
+/* Above u1 (up to up), m less d's free swap: the margin given, that
+ * follows a climb, to a guest that holds its need now. */
+uint64_t policy_given_margin_kb(const struct policy_dom *d, uint64_t m,
+				uint64_t u1, uint64_t up)
+{
+	if (m <= d->swap_free_kb)
+		return 0;
+	m -= d->swap_free_kb;
+
+	uint64_t k = u1 + m < up ? u1 + m : up;
+
+	return k > u1 ? k - u1 : 0;
 }
 
 /* What d holds: its balloon's size and its target, the lesser (a cut

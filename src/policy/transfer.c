@@ -77,12 +77,19 @@ bool policy_transfer_holds(const struct policy_params *p,
 	if (!p->transfer_batch_kb || urgent || !policy_uses_need(p, d) ||
 	    d->kind == POLICY_DOM0)
 		return false;
+	return policy_small_scarce_cut(d, o, p->transfer_batch_kb);
+}
+
+/* A decrease in scarce mode (or infeasible) smaller than below_kb, of a
+ * target within the domain's maximum: one above it is brought down
+ * whatever its size. */
+bool policy_small_scarce_cut(const struct policy_dom *d,
+			     const struct policy_decision *o, uint64_t below_kb)
+{
 	if (o->mode != POLICY_MODE_SCARCE && o->mode != POLICY_MODE_INFEASIBLE)
 		return false;
-	/* A target above the domain's maximum is brought down whatever
-	 * its size. */
 	if (d->target_kb > d->max_kb)
 		return false;
 	return o->target_kb < d->target_kb &&
-	       d->target_kb - o->target_kb < p->transfer_batch_kb;
+	       d->target_kb - o->target_kb < below_kb;
 }

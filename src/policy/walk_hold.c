@@ -28,11 +28,5 @@ bool policy_walk_holds(const struct policy_params *p,
 	if (!p->scarce_walk_hold || !policy_uses_need(p, d) ||
 	    d->kind != POLICY_DOMU)
 		return false;
-	if (o->mode != POLICY_MODE_SCARCE && o->mode != POLICY_MODE_INFEASIBLE)
-		return false;
-	/* A target above the domain's maximum comes down whatever its size. */
-	if (d->target_kb > d->max_kb)
-		return false;
-	return o->target_kb < d->target_kb &&
-	       d->target_kb - o->target_kb < p->min_change_kb;
+	return policy_small_scarce_cut(d, o, p->min_change_kb);
 }
