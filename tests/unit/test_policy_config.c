@@ -224,19 +224,28 @@ static void test_chaining(void **state)
 
 /* policy_config_load: other sections are silent, unknown policy keys
  * warn, and a failed load leaves the caller's parameters alone. */
-static void test_load_file(void **state)
+/* A file at path (a mkstemp template) holding text. */
+static void tmp_ini(char *path, const char *text)
 {
-	char path[] = "/tmp/membal-policy-XXXXXX";
 	int fd = mkstemp(path);
-	struct policy_params p;
-	struct cfg_file f;
 	FILE *fp;
 
 	assert_true(fd >= 0);
 	fp = fdopen(fd, "w");
-	fputs("[daemon]\ninterval_ms = 5\n[domain web]\nshares = 3\n"
-	      "[policy]\ntau = 0.25\ntypo = 1\n", fp);
+	assert_non_null(fp);
+	fputs(text, fp);
 	fclose(fp);
+}
+
+static void test_load_file(void **state)
+{
+	char path[] = "/tmp/membal-policy-XXXXXX";
+	struct policy_params p;
+	struct cfg_file f;
+	FILE *fp;
+
+	tmp_ini(path, "[daemon]\ninterval_ms = 5\n[domain web]\nshares = 3\n"
+		      "[policy]\ntau = 0.25\ntypo = 1\n");
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(policy_config_load(path, &p, &f), 0);
 	assert_true(p.tau == 0.25 && p.shares == 1);
@@ -256,16 +265,11 @@ static void test_load_file(void **state)
 static void test_removed_keys(void **state)
 {
 	char path[] = "/tmp/membal-policy-XXXXXX";
-	int fd = mkstemp(path);
 	struct policy_params p;
 	struct cfg_file f;
-	FILE *fp;
 
-	assert_true(fd >= 0);
-	fp = fdopen(fd, "w");
-	fputs("[policy]\ngap_swapless_first = yes\ntau = 0.25\n"
-	      "rise_comeback = yes\noom_raise_yield = yes\n", fp);
-	fclose(fp);
+	tmp_ini(path, "[policy]\ngap_swapless_first = yes\ntau = 0.25\n"
+		      "rise_comeback = yes\noom_raise_yield = yes\n");
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(policy_config_load(path, &p, &f), 0);
 	assert_true(p.tau == 0.25);
