@@ -118,6 +118,15 @@ EOF
 		--meminfo "$g/proc/meminfo" --sysfs-root "$g/sys"
 done
 
+# The clock starts once the arbiter has moved memory (its first target
+# write, counted in the metrics file), so that even a short demo shows a
+# change however slow the machine: a loaded 2-CPU runner under the
+# sanitizers once took longer than a 3-second demo (up to 60 s here).
+for _ in $(seq 600); do
+	grep -qE '^membal_target_writes_total [1-9]' "$dir/metrics.prom" 2>/dev/null && break
+	sleep 0.1
+done
+
 show() {
 	echo "== membalctl status (t=${1}s)"
 	"$BIN/membalctl" status --file "$dir/status.json" | sed 's/^/   /'
