@@ -27,6 +27,11 @@
 #                      copy-on-write each epoch, an inference VM that
 #                      loads a new model before freeing the old, a
 #                      notebook that loads data frames
+# Growth that is continuous in a real guest (a hash join, a database
+# read in, a service warming up) is written a row a second: the
+# simulator counts an OOM kill per entry into the over state, so 2-s
+# steps would turn one climb past a swapless guest's memory into a kill
+# a step.
 set -eu
 dir=${1:-conf/scenarios}
 awk -v dir="$dir" -v gen="scripts/gen-break24-traces.sh" \
@@ -90,9 +95,9 @@ BEGIN {
 	while (at < 1500) {
 		noisy(f, "db", 4000, 30, 10, t, at)
 		up = ri(900, 1300); len = ri(60, 120)
-		ramp(f, "db", 4000, 4000 + up, at, at + 20, 2)
+		ramp(f, "db", 4000, 4000 + up, at, at + 20, 1)
 		noisy(f, "db", 4000 + up, 20, 5, at + 20, at + 20 + len)
-		ramp(f, "db", 4000 + up, 4000, at + 20 + len, at + 30 + len, 2)
+		ramp(f, "db", 4000 + up, 4000, at + 20 + len, at + 30 + len, 1)
 		t = at + 30 + len; at += ri(300, 450)
 		if (at < t) at = t
 	}
@@ -162,8 +167,8 @@ BEGIN {
 		vm = "s" g "r"
 		noisy(f, vm, 40, 2, 4, 0, 8)
 		noisy(f, vm, 120, 3, 4, 8, 15)
-		ramp(f, vm, 120, int(0.6 * L), 15, 25, 2)
-		for (t = 25; t < 265; t += 5)
+		ramp(f, vm, 120, int(0.6 * L), 15, 25, 1)
+		for (t = 25; t < 265; t++)
 			printf "%d,%s,%d\n", t, vm, int(0.6 * L + 0.4 * L * (1 - exp(-(t - 25) / 40))) > f
 		noisy(f, vm, L, 10, 10, 265, 1500 - T - 6)
 	}
@@ -182,7 +187,7 @@ BEGIN {
 		while (at < 1500) {
 			noisy(f, vm, base, 12, 10, t, at)
 			len = ri(20, 30); top = base + int(db * ri(95, 105) / 100)
-			ramp(f, vm, base, top, at, at + len, 2)
+			ramp(f, vm, base, top, at, at + len, 1)
 			noisy(f, vm, top, 5, 3, at + len, at + len + 3)
 			t = at + len + 3; at += ri(240, 360)
 		}
@@ -225,7 +230,7 @@ BEGIN {
 	for (g = 1; g <= 15; g++) {
 		vm = sprintf("disp%02d", g); sz = ri(350, 900); life = dl[g] + 0
 		noisy(f, vm, 150, 4, 5, 0, 5)
-		ramp(f, vm, 150, sz, 5, 17, 2)
+		ramp(f, vm, 150, sz, 5, 17, 1)
 		noisy(f, vm, sz, 10, 10, 17, life)
 	}
 
@@ -286,8 +291,8 @@ BEGIN {
 	t = 30; ep = 0
 	while (t < 1500) {
 		len = ri(200, 240); ep++
-		for (u = 0; u < len && t + u < 1500; u += 5)
-			printf "%d,tr,%d\n", t + u, 2500 + int(2200 * u / len) + ri(-10, 10) > f
+		for (u = 0; u < len && t + u < 1500; u += 2)
+			printf "%d,tr,%d\n", t + u, 2500 + int(2200 * u / len) + ri(-5, 5) > f
 		t += len; if (t >= 1500) break
 		ev = ri(20, 30)
 		ramp(f, "tr", 4700, 5500, t, t + 5, 1)
@@ -297,8 +302,9 @@ BEGIN {
 		if (ep % 2 == 0) { noisy(f, "tr", 6100, 10, 5, t, t + 10); t += 10; from = 6100 }
 		ramp(f, "tr", from, 2500, t, t + 3, 1); t += 3
 	}
-	for (t = 0; t < 1500; t += 2) {
-		v = 1800 + ri(0, 200)
+	for (t = 0; t < 1500; t += (t >= 700 && t < 715) ? 1 : 2) {
+		if (t % 2 == 0) v0 = 1800 + ri(0, 200)
+		v = v0
 		if (t >= 700 && t < 715) v += int(1800 * (t - 700) / 15)
 		else if (t >= 715 && t < 725) v += 1800
 		printf "%d,inf,%d\n", t, v > f
