@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A reservation nearly met (resv_slack_share_pct, off; design.md §The
- * estimate's slack, "A reservation nearly met"). A reservation never
- * takes a need or a slack (R5_i = W_i + need_slack_pct of it), except
- * the slack of a guest whose disk swap can page for it
- * (policy_slack_pages()). So a swapless guest's slack, a few percent of
- * its working set for the estimate's error, held a VM creation out
- * whole: blue-green's g1 waited 61 s for its 1 GiB because 31 MiB of it
- * were b1's and c1's slacks (63 MiB between them), and in that minute
+ * A reservation nearly met (resv_slack_share_pct, off;
+ * design.md §The estimate's slack, "A reservation nearly met").
+ * A reservation never takes a need or a slack (R5_i = W_i +
+ * need_slack_pct of it), except the slack of a guest whose disk swap
+ * can page for it (policy_slack_pages()). So a swapless guest's slack,
+ * a few percent of its working set for the estimate's error, held a
+ * VM creation out whole: blue-green's g1 waited 61 s for its 1 GiB
+ * because 31 MiB of it were b1's and c1's slacks (63 MiB between
+ * them), and in that minute
  * every rise of a running guest came first (a need), so the wait grew
  * to 150 MiB and ended only when the noisy loads fell together.
  *
@@ -17,13 +18,15 @@
  * need, OOM margin or floors), and only when those shares pay all that
  * would wait: all or nothing, so no guest gives up page cache for a
  * reservation that waits anyway. The rest of each slack stays: at 50 a
- * guest keeps W_i + 2.5 % (the e2e's estimate error, -2.8 % on average,
- * is mostly page cache a swapless kernel can drop; what it cannot drop
- * is the need). Guests with swap are not asked: a disk swap already
- * lends its slack whole (policy_slack_pages()), zram's slack is the one
- * whose loss killed on real Xen (session 10), and an agent that does
- * not say its kind keeps it. A reservation for nobody in particular (a
- * tool's staging area) waits as before.
+ * guest keeps W_i + 2.5 %. Guests with swap are not asked: a disk swap
+ * already lends its slack whole (policy_slack_pages()), zram's slack is
+ * the one whose loss killed on real Xen (session 10), and an agent that
+ * does not say its kind keeps it. A reservation for nobody in
+ * particular (a tool's staging area) waits as before. The price: the
+ * lent part comes back only when memory frees up, and a steady swapless
+ * guest whose load steps into it meanwhile is OOM-killed where its
+ * whole slack would have held (resv-share-step: 4 kills with the key,
+ * none without, where the restored guest never starts); so off.
  */
 #include "policy/policy.h"
 #include "policy/solve.h"

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A reservation nearly met (resv_slack_share_pct; design.md §The
- * estimate's slack, "A reservation nearly met"): blue-green's g1 waited
- * 61 s for its 1 GiB because 31 MiB of it were two swapless guests'
- * slacks. With the key, a reservation made for a guest that the
+ * A reservation nearly met (resv_slack_share_pct;
+ * design.md §The estimate's slack, "A reservation nearly met"):
+ * blue-green's g1 waited 61 s for its 1 GiB because 31 MiB of it were
+ * two swapless guests' slacks. With the key, a reservation made for a guest that the
  * swapless guests' shares of their slacks pay whole is served, each
  * guest in proportion to its share; one they cannot pay, one for nobody
  * in particular, and the key off wait as before with every slack whole;
