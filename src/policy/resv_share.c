@@ -8,9 +8,9 @@
  * a few percent of its working set for the estimate's error, held a
  * VM creation out whole: blue-green's g1 waited 61 s for its 1 GiB
  * because 31 MiB of it were b1's and c1's slacks (63 MiB between
- * them), and in that minute
- * every rise of a running guest came first (a need), so the wait grew
- * to 150 MiB and ended only when the noisy loads fell together.
+ * them), and in that minute every rise of a running guest came first
+ * (a need), so the wait grew to 150 MiB and ended only when the noisy
+ * loads fell together.
  *
  * With the key, a reservation made for a guest (`membalctl reserve
  * --for`, a newcomer whose whole demand waits with it) may take up to
