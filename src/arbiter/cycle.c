@@ -416,6 +416,11 @@ int arbiter_cycle(struct arbiter *a)
 			    "reservations: %llu of %llu KiB wait: taking them would cut a guest below its need and slack",
 			    (unsigned long long)a->cycle.resv_held_kb,
 			    (unsigned long long)a->reserve_kb);
+	if (a->cycle.resv_shared_kb)
+		log_limited(LOG_INFO, "arbiter:resv-shared",
+			    "reservations: %llu of %llu KiB taken from swapless guests' slacks (resv_slack_share_pct)",
+			    (unsigned long long)a->cycle.resv_shared_kb,
+			    (unsigned long long)a->reserve_kb);
 	perform(a, n, now);
 	cap_at_static_max(a, now);
 	slow_donors(a, n);

@@ -53,6 +53,8 @@ $(eval $(call policy_test,test_band,tests/unit/test_band.c))
 $(eval $(call policy_test,test_fund_resv,tests/unit/test_fund_resv.c))
 # A reservation before a rise a guest with swap pages for (resv_page).
 $(eval $(call policy_test,test_resv_page,tests/unit/test_resv_page.c))
+# A reservation nearly met by swapless guests' slacks (resv_slack_share_pct).
+$(eval $(call policy_test,test_resv_share,tests/unit/test_resv_share.c))
 
 # The OOM margin's growth evidence (design.md §Growth is never cut).
 $(eval $(call policy_test,test_growth,tests/unit/test_growth.c))

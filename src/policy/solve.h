@@ -378,6 +378,29 @@ uint64_t policy_resv_keep_kb(const struct policy_params *p,
 bool policy_resv_paged(const struct policy_params *p,
 		       const struct policy_host *host, int64_t keep, int64_t page,
 		       int64_t pool);
+/* What balance() lends a reservation (policy.c): the slacks that page
+ * (keep_kb()), and with POLICY_LEND_SHARE need_kb of the swapless guests'
+ * shares of their slacks, share_kb in all, each in proportion. */
+#define POLICY_LEND_PAGES 1u
+#define POLICY_LEND_SHARE 2u
+struct policy_lend {
+	unsigned flags;
+	uint64_t need_kb, share_kb;
+};
+/* resv_slack_share_pct (resv_share.c): the part of d's slack (from r4,
+ * R4_i, to slack, R5_i; what it keeps stays at least lo, L_i') a named
+ * reservation may take, 0 unless d is swapless. policy_resv_share():
+ * whether, a named reservation in force, those parts (share) pay all
+ * that what is kept (*keep) would leave waiting beyond pool (Σ N_i +
+ * F_h); if so *keep is pool and lend says what is lent.
+ * policy_resv_share_part(): of d's part s, what the tiers take. */
+uint64_t policy_resv_share_kb(const struct policy_params *p,
+			      const struct policy_dom *d, uint64_t r4,
+			      uint64_t slack, uint64_t lo);
+bool policy_resv_share(const struct policy_params *p,
+		       const struct policy_host *host, int64_t *keep,
+		       int64_t share, int64_t pool, struct policy_lend *lend);
+uint64_t policy_resv_share_part(const struct policy_lend *lend, uint64_t s);
 /* Guest safety: POLICY_R_PSI and/or POLICY_R_SWAPIN when d reclaims or
  * swaps in harder than psi_no_shrink / swapin_no_shrink (pressure.c). */
 uint32_t policy_pressure(const struct policy_params *p, const struct policy_dom *d);
