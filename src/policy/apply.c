@@ -9,9 +9,7 @@
  * - Threshold: a change below min_change is not written (no churn in
  *   steady state), except a write that lands exactly on settle_kb, the
  *   end of a hysteresis walk, so that walks finish, and a decrease while
- *   the host is below its reserve (F_h < 0); in scarce mode, with
- *   scarce_walk_hold, a decrease that lands on the goal is no exception
- *   (walk_hold.c: the goal walks with the demand there); but never a move
+ *   the host is below its reserve (F_h < 0); but never a move
  *   below settle_min_kb, the noise of a guest's Committed_AS (seen on
  *   real Xen: 50-400 KiB every few seconds), or the goal's jitter alone
  *   would rewrite memory/target forever.
@@ -144,9 +142,6 @@ void policy_apply(const struct policy_params *p,
 	 * real Xen: 4 MiB under it, while a 4 MiB cut of one guest would
 	 * have restored it). */
 	bool below_reserve = cycle->host_free_kb < 0;
-	/* Transfers in batches (transfer.c): a small decrease waits while
-	 * every starving domain can. */
-	bool urgent = policy_transfer_urgent(p, dom, n, out);
 
 	/* Pass 1: which targets would be written at all; what is in flight. */
 	for (size_t i = 0; i < n; i++) {
@@ -158,10 +153,8 @@ void policy_apply(const struct policy_params *p,
 		o->reasons &= ~(uint32_t)(POLICY_R_GRANT | POLICY_R_THRESHOLD);
 		if (o->mode == POLICY_MODE_FIXED)
 			continue;
-		if ((passes_threshold(p, o->target_kb, d->target_kb,
-				      o->settle_kb) &&
-		     !policy_transfer_holds(p, d, o, urgent) &&
-		     !policy_walk_holds(p, d, o)) ||
+		if (passes_threshold(p, o->target_kb, d->target_kb,
+				     o->settle_kb) ||
 		    (below_reserve && o->target_kb < d->target_kb &&
 		     d->target_kb - o->target_kb >= p->settle_min_kb)) {
 			o->has_write = true;
@@ -254,6 +247,4 @@ void policy_apply(const struct policy_params *p,
 			taken += to - dom[i].actual_kb;
 	}
 	policy_unpark(p, dom, n, out, free_h > taken ? free_h - taken : 0);
-	/* A grant that is a small part of a large lack waits (part_wait.c). */
-	policy_part_wait(p, dom, n, out);
 }

@@ -41,12 +41,6 @@ $(eval $(call policy_test,test_gap_oom,tests/unit/test_gap_oom.c))
 
 $(eval $(call policy_test,test_scarce_props,tests/unit/test_scarce_props.c))
 $(eval $(call policy_test,test_unpark,tests/unit/test_unpark.c))
-# Transfers in batches (transfer_batch_kb, off): design.md §No parked memory.
-$(eval $(call policy_test,test_transfer,tests/unit/test_transfer.c))
-# A small part of a large lack waits (lack_part_wait, off): design.md §No parked memory.
-$(eval $(call policy_test,test_part_wait,tests/unit/test_part_wait.c))
-# A scarce-mode walk down by min_change (scarce_walk_hold): design.md §Apply: from targets to this cycle's writes.
-$(eval $(call policy_test,test_walk_hold,tests/unit/test_walk_hold.c))
 # The write band and the boot grace (design.md §A step ahead and the boot grace).
 $(eval $(call policy_test,test_band,tests/unit/test_band.c))
 # A reservation that waits on a walk below the reserve (fund_reservation).

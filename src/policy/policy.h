@@ -99,12 +99,7 @@ struct policy_params {
 	enum policy_need need;
 	enum policy_force mode;        /* not an INI key: presets and membalctl */
 	bool global_hysteresis;        /* step global targets too (paper preset) */
-	bool unpark_ramp_wait;         /* unpark rule 3 waits for a ramp's min_change */
-	uint64_t unpark_ramp_batch_kb; /* ... or, for a ramp, for this much lack */
-	uint64_t unpark_level_batch_kb; /* a level funded in part waits for this (0: off) */
-	uint64_t transfer_batch_kb;    /* scarce-mode transfers to guests that can wait: in batches of this (0: off) */
-	uint32_t lack_part_wait;       /* a grant below min_change and 1/N of a starving guest's lack waits (0: off) */
-	bool scarce_walk_hold;         /* scarce mode: a decrease below min_change to the goal waits */
+	uint64_t unpark_ramp_batch_kb; /* unpark rule 3: a ramp waits for this much lack */
 	bool part_page_keep;           /* a target less than a page above N_i is kept, not written down to N_i */
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
 	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */

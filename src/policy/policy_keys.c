@@ -43,18 +43,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Smallest target change written (except when landing on the goal)." },
 	{ "settle_min_kb", CFG_U64, P(settle_min_kb), .umin = 0, .umax = MIB_MAX * 1024, .def = "1024",
 	  .doc = "Noise floor, KiB: no move smaller than this is written, not even onto the goal; a hysteresis step never leaves less than this to go." },
-	{ "unpark_ramp_wait", CFG_BOOL, P(unpark_ramp_wait), .def = "no",
-	  .doc = "Under need = estimate, a starving domain that grows, is held at no more than its need and whose free swap holds its lack is funded out of other domains' held-back decreases only once the starving domains lack `min_change_mb` in all (fewer writes on a slow ramp, more shortfall elsewhere: docs/evaluation.md); no: at once." },
 	{ "unpark_ramp_batch_kb", CFG_U64, P(unpark_ramp_batch_kb), .umin = 0, .umax = MIB_MAX * 1024, .def = "4096",
-	  .doc = "Under need = estimate (and `unpark_ramp_wait = no`), a starving domain that ramps (two rises of `min_change_mb` or more at a pace it keeps) and whose free swap holds its lack plus this much is funded out of other domains' held-back decreases once it lacks this much itself, KiB: a slow ramp is funded every few cycles, not by a pair of writes every cycle (0: at once)." },
-	{ "unpark_level_batch_kb", CFG_U64, P(unpark_level_batch_kb), .umin = 0, .umax = MIB_MAX * 1024, .def = "0",
-	  .doc = "Under need = estimate, a starving domain that does not grow, that the solver leaves short of its need and whose free swap holds its lack plus this much is funded out of other domains' held-back decreases once its held-back increase reaches this much, KiB: a level whose target creeps up as others' needs fall is funded every few cycles, not by a pair of writes every cycle (0: at once; docs/evaluation.md, \"Session 18: writes (writes18)\")." },
-	{ "transfer_batch_kb", CFG_U64, P(transfer_batch_kb), .umin = 0, .umax = MIB_MAX * 1024, .def = "0",
-	  .doc = "Under need = estimate, in scarce mode while every starving domain the solver gives more has free swap for its lack plus this much: a decrease smaller than this is not written (a donor whose need falls a few MiB a sample), and other domains' held-back decreases are released for the starving ones that can wait (ramps too) once they lack this much in all, KiB: the memory moves in one pair of writes per batch, not a cut and a grant every cycle; a starving domain whose swap cannot hold its lack is funded at once (0: off; docs/evaluation.md, \"Session 20: writes (writes20)\")." },
-	{ "lack_part_wait", CFG_U32, P(lack_part_wait), .umin = 0, .umax = 1024, .def = "0",
-	  .doc = "Under need = estimate, an increase of a starving domain smaller than `min_change_mb` and than 1/N of its lack (its working set with its gap and rise ahead, above what it holds and was given) is not written while its free swap, on disk (its agent says so: not zram), holds its lack plus `min_change_mb`: the memory stays free and is granted once it adds up to `min_change_mb` or 1/N of the lack, not a few MiB per cycle beside a donor cut by as much; a swapless domain, one OOM-killed within `oom_loop_s` or one whose working set jumped within `spike_window_s` never waits (0: off; design.md §No parked memory, \"A small part of a large lack\"; docs/evaluation.md, \"Session 22: writes (writes22)\")." },
-	{ "scarce_walk_hold", CFG_BOOL, P(scarce_walk_hold), .def = "no",
-	  .doc = "Under need = estimate, in scarce mode: a decrease smaller than `min_change_mb` is not written though it lands on the domain's goal (the end of a walk, let through above): the goal walks with a falling demand there, and was written at every sample of the fall; it is written once it adds up to `min_change_mb`, or at once by unpark's rule 3 when a starving domain is short, or below the reserve (design.md §Apply: from targets to this cycle's writes, \"A walk down in scarce mode\"; docs/evaluation.md, \"Session 22: writes that follow a walk (pricewrites22)\"); no: written at every move of at least `settle_min_kb`." },
+	  .doc = "Under need = estimate, a starving domain that ramps (two rises of `min_change_mb` or more at a pace it keeps) and whose free swap holds its lack plus this much is funded out of other domains' held-back decreases once it lacks this much itself, KiB: a slow ramp is funded every few cycles, not by a pair of writes every cycle (0: at once)." },
 	{ "part_page_keep", CFG_BOOL, P(part_page_keep), .def = "no",
 	  .doc = "Under need = estimate: a domain's target less than a page (4 KiB) above what it holds is no growth in flight (a balloon takes whole pages), so it is kept when the pool grants the domain nothing and never withdrawn; no: it is written down to what the domain holds, a write that changes nothing (46 such writes on the 21 rows that failed issue 15's `writes` cell; off: the few KiB kept in the target move the pool, and kill-heavy rows gain kills by chance: docs/evaluation.md, \"Session 23: writes, by cause (writes23)\")." },
 	{ "fund_below_reserve", CFG_BOOL, P(fund_below_reserve), .def = "no",
@@ -228,8 +218,9 @@ static const struct cfg_key policy_keys[] = {
 _Static_assert(CFG_NKEYS(policy_keys) <= CFG_MAX_KEYS, "one cfg_lines per section");
 
 /* Rules tried, measured worse on OOM kills and cells, never on by
- * default, and taken out (design.md, "Tried and removed (session 23)"):
- * a file that still sets one loads with a notice. */
+ * default, and taken out (design.md, "Tried and removed (session 23)"
+ * and "(session 24)"): a file that still sets one loads with a
+ * notice. */
 static const struct cfg_removed policy_removed[] = {
 	{ "kill_margin", "0.1" },
 	{ "kill_margin_keep", "0.1" },
@@ -238,6 +229,11 @@ static const struct cfg_removed policy_removed[] = {
 	{ "rise_comeback", "0.1" },
 	{ "oom_raise_yield", "0.1" },
 	{ "oom_min_fit", "0.1" },
+	{ "unpark_ramp_wait", "0.1" },
+	{ "unpark_level_batch_kb", "0.1" },
+	{ "transfer_batch_kb", "0.1" },
+	{ "lack_part_wait", "0.1" },
+	{ "scarce_walk_hold", "0.1" },
 };
 
 const struct cfg_section policy_section = {

@@ -427,38 +427,8 @@ int64_t policy_band_back(const struct policy_params *p,
 void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 		   size_t n, struct policy_decision *out, uint64_t left);
 
-/* Transfers in batches (transfer.c, transfer_batch_kb): W_i ahead above
- * what d holds and was given; whether its free swap holds its lack and
- * the batch; whether a starving domain given more cannot wait; whether
- * o's decrease is held for the batch (never when urgent). */
+/* A starving domain (apply_unpark.c): W_i ahead above what d holds and
+ * was given, or a kill's margin it lacks (policy_oom_keep_starving()). */
 bool policy_starving(const struct policy_params *p, const struct policy_dom *d);
-bool policy_transfer_can_wait(const struct policy_params *p,
-			      const struct policy_dom *d);
-bool policy_transfer_urgent(const struct policy_params *p,
-			    const struct policy_dom *dom, size_t n,
-			    const struct policy_decision *out);
-bool policy_transfer_holds(const struct policy_params *p,
-			   const struct policy_dom *d,
-			   const struct policy_decision *o, bool urgent);
-/* transfer.c: o is a scarce-mode decrease of d smaller than below_kb,
- * d's target within its maximum (transfer_batch_kb, scarce_walk_hold). */
-bool policy_small_scarce_cut(const struct policy_dom *d,
-			     const struct policy_decision *o, uint64_t below_kb);
-
-/* A scarce-mode walk down by min_change, not by sample (walk_hold.c,
- * scarce_walk_hold): whether a decrease below min_change is held though
- * it lands on the goal. */
-bool policy_walk_holds(const struct policy_params *p,
-		       const struct policy_dom *d,
-		       const struct policy_decision *o);
-
-/* A small part of a large lack (part_wait.c, lack_part_wait): whether
- * o's increase waits; clear every such write of the cycle. */
-bool policy_part_waits(const struct policy_params *p,
-		       const struct policy_dom *d,
-		       const struct policy_decision *o);
-void policy_part_wait(const struct policy_params *p,
-		      const struct policy_dom *dom, size_t n,
-		      struct policy_decision *out);
 
 #endif

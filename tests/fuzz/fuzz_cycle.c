@@ -793,8 +793,8 @@ static void configure(struct fz *z, struct arbiter_config *c)
 		"fall_margin_s = 60\n",
 		"swapless_keep_mb = 16\nswapless_keep_given = yes\n",
 		"oom_margin_futile = yes\noom_over_lack = yes\noom_climb_keep = killed\nfall_margin_given = yes\n",
-		"lack_part_wait = 8\nboot_keep_part = yes\nresv_slack_share_pct = 50\n",
-		"scarce_walk_hold = yes\npart_page_keep = yes\n",
+		"boot_keep_part = yes\nresv_slack_share_pct = 50\n",
+		"part_page_keep = yes\n",
 		"recur_handback_peak = yes\noom_keep_held_kill = yes\n",
 		"gap_quiet_rises = 2\nheadroom = learned\n",
 	};

@@ -3,7 +3,7 @@
  * The apply fixture, written once here (it was copied from test to
  * test): a snapshot and the decisions the policy "made" for it, set
  * directly so that policy_apply() alone is under test (test_apply.c,
- * test_unpark.c, test_transfer.c, test_part_wait.c, test_walk_hold.c).
+ * test_unpark.c).
  * The single domains the decide tests build (est_dom(), pager_460(),
  * ...) are in test_policy_util.h.
  *

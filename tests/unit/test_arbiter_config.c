@@ -124,7 +124,7 @@ static void test_stale_window_vs_interval(void **state)
 	assert_non_null(strstr(logged(), "s.ini:3: [daemon] stale_after_ms: stale_after_ms 30000 is below two intervals"));
 }
 
-/* A key taken out of [policy] (session 23) in an older arbiter.ini:
+/* A key taken out of [policy] (sessions 23, 24) in an older arbiter.ini:
  * the arbiter starts with the rest of the file, and the line is logged
  * as a notice with file:line, not as an unknown key (a typo). A typo
  * beside it is still reported as one. */
@@ -137,11 +137,16 @@ static void test_removed_key_ignored(void **state)
 		"tau = 0.3\n"
 		"oom_min_fit = not-a-bool\n" /* 4: its value is never read */
 		"tua = 0.4\n"                /* 5: a typo */
+		"lack_part_wait = 8\n"       /* 6: removed in session 24 */
+		"unpark_ramp_batch_kb = 2048\n"
 		"[daemon]\ninterval_ms = 3000\n", &c), 0);
 	assert_int_equal(c.interval_ms, 3000);
 	assert_true(c.policy.params.tau == 0.3);
 	assert_non_null(strstr(logged(), "old.ini:2: key kill_margin was removed in 0.1, ignored"));
 	assert_non_null(strstr(logged(), "old.ini:4: key oom_min_fit was removed in 0.1, ignored"));
+	assert_non_null(strstr(logged(), "old.ini:6: key lack_part_wait was removed in 0.1, ignored"));
+	assert_null(strstr(logged(), "lack_part_wait: unknown key"));
+	assert_int_equal(c.policy.params.unpark_ramp_batch_kb, 2048);
 	assert_null(strstr(logged(), "kill_margin: unknown key"));
 	assert_non_null(strstr(logged(), "old.ini:5: [policy] tua: unknown key"));
 }

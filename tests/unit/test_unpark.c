@@ -111,88 +111,6 @@ static void test_decreases_fund_starving(void **state)
 	assert_true(out[1].reasons & POLICY_R_THRESHOLD);
 }
 
-/* With unpark_ramp_wait: a growing guest held at no more than its need
- * whose swap holds what it lacks waits, like any move
- * below the threshold, until the starving domains lack min_change in
- * all: no donor is rewritten by a few MiB every cycle for a guest that
- * ramps slowly (swapless-ramp's g3, 3 MiB a second). One whose swap
- * cannot hold it, or whose lack is a level (not growing), is funded at
- * once. */
-static void test_small_shortage_coalesced(void **state)
-{
-	params.unpark_ramp_wait = true;
-	want(0, 300 * MIB, 304 * MIB, 303 * MIB);   /* starving by 3 MiB */
-	dom[0].swap_tot_kb = dom[0].swap_free_kb = 256 * MIB;
-	dom[0].flags |= POLICY_IN_GROWING;
-	want(1, 400 * MIB, 200 * MIB, 396 * MIB);   /* could give 4 */
-	want(2, 400 * MIB, 200 * MIB, 395 * MIB);   /* could give 5 */
-	apply(3, 0);
-	assert_all_parked(3);
-
-	/* The same lack as a level: one write, at once. */
-	dom[0].flags &= ~(uint32_t)POLICY_IN_GROWING;
-	apply(3, 0);
-	assert_true(out[2].has_write);
-	assert_false(out[1].has_write);
-
-	/* Given more than its need (a share of its gap): not a ramp held at
-	 * its need, funded at once. */
-	dom[0].flags |= POLICY_IN_GROWING;
-	out[0].target_kb = 305 * MIB;
-	apply(3, 0);
-	assert_true(out[2].has_write);
-
-	/* unpark_ramp_wait = no (the default): at once. */
-	out[0].target_kb = 303 * MIB;
-	params.unpark_ramp_wait = false;
-	apply(3, 0);
-	assert_true(out[2].has_write);
-	params.unpark_ramp_wait = true;
-
-	/* The same guest without swap: its 4 MiB are an OOM kill. */
-	fixture_setup(state);
-	params.unpark_ramp_wait = true;
-	want(0, 300 * MIB, 304 * MIB, 303 * MIB);
-	dom[0].flags |= POLICY_IN_GROWING;
-	want(1, 400 * MIB, 200 * MIB, 396 * MIB);
-	want(2, 400 * MIB, 200 * MIB, 395 * MIB);
-	apply(3, 0);
-	assert_true(out[2].has_write);              /* 5 >= 3: enough */
-	assert_int_equal(out[2].write_kb, 395 * MIB);
-	assert_true(out[2].reasons & POLICY_R_UNPARK);
-	assert_false(out[1].has_write);
-
-	/* Swap that holds less than the guest lacks (W_i - N_i = 4 MiB). */
-	fixture_setup(state);
-	params.unpark_ramp_wait = true;
-	want(0, 300 * MIB, 304 * MIB, 303 * MIB);
-	dom[0].swap_tot_kb = 256 * MIB;
-	dom[0].swap_free_kb = 3 * MIB;
-	dom[0].flags |= POLICY_IN_GROWING;
-	want(1, 400 * MIB, 200 * MIB, 396 * MIB);
-	apply(2, 0);
-	assert_true(out[1].has_write);
-
-	/* Two guests with swap, 8 + 9 = 17 MiB short together: worth a
-	 * write; the largest decreases until they cover it. */
-	fixture_setup(state);
-	params.unpark_ramp_wait = true;
-	for (size_t i = 0; i < 2; i++) {
-		want(i, 300 * MIB, 320 * MIB, (308 + i) * MIB);
-		dom[i].swap_tot_kb = dom[i].swap_free_kb = 256 * MIB;
-		dom[i].flags |= POLICY_IN_GROWING;
-	}
-	want(2, 400 * MIB, 200 * MIB, 390 * MIB);   /* 10 */
-	want(3, 400 * MIB, 200 * MIB, 389 * MIB);   /* 11 */
-	want(4, 400 * MIB, 200 * MIB, 396 * MIB);   /* 4 */
-	apply(5, 0);
-	assert_true(out[3].has_write);
-	assert_true(out[2].has_write);
-	assert_false(out[4].has_write);
-	assert_false(out[0].has_write);             /* nothing free yet */
-	assert_false(out[1].has_write);
-}
-
 /* Steady state: a move below settle_min_kb is never written, however
  * much is free; growth in flight is not promised twice. */
 static void test_steady_and_in_flight(void **state)
@@ -215,7 +133,7 @@ static void test_steady_and_in_flight(void **state)
 	assert_false(out[0].has_write);
 }
 
-/* By default (unpark_ramp_wait = no, unpark_ramp_batch_kb = 4 MiB): a
+/* By default (unpark_ramp_batch_kb = 4 MiB): a
  * guest that ramps (POLICY_IN_RAMP) and whose swap holds its lack waits
  * until it lacks 4 MiB itself: grace-starve's starving guest (3 MiB/s)
  * and swapless-ramp's g3 were funded by two donors' decreases of 1-3 MiB
@@ -225,7 +143,6 @@ static void test_steady_and_in_flight(void **state)
  * need (session 12). */
 static void test_ramp_lack_batched(void **state)
 {
-	assert_false(params.unpark_ramp_wait);
 	assert_int_equal(params.unpark_ramp_batch_kb, 4 * MIB);
 	want(0, 300 * MIB, 303 * MIB, 303 * MIB);   /* starving by 3 MiB */
 	dom[0].swap_tot_kb = dom[0].swap_free_kb = 256 * MIB;
@@ -313,67 +230,13 @@ static void test_ramp_lack_batched(void **state)
 	assert_true(out[3].has_write);
 }
 
-/* unpark_level_batch_kb (default 0: off): a starving guest that does not
- * grow, that the solver leaves short of its need (its target creeps up
- * as others' needs fall: page-or-die's thrashing p1) and whose swap holds
- * its lack plus the batch waits until its held-back increase reaches the
- * batch. A level the solver would fund whole, a growing guest (the ramp's
- * batch, a jump at once) and one whose swap cannot hold the lack are
- * funded at once, as without the key. */
-static void test_level_funded_in_part_batched(void **state)
-{
-	assert_int_equal(params.unpark_level_batch_kb, 0);
-	want(0, 300 * MIB, 400 * MIB, 303 * MIB);   /* needs 400, given 303 */
-	dom[0].swap_tot_kb = dom[0].swap_free_kb = 256 * MIB;
-	want(1, 400 * MIB, 200 * MIB, 397 * MIB);   /* could give 3 */
-	apply(2, 0);
-	assert_true(out[1].has_write);              /* off: at once */
-	assert_true(out[1].reasons & POLICY_R_UNPARK);
-
-	params.unpark_level_batch_kb = 4 * MIB;
-	apply(2, 0);
-	assert_all_parked(2);
-
-	/* The increase reaches the batch: funded. */
-	out[0].target_kb = 304 * MIB;
-	want(1, 400 * MIB, 200 * MIB, 396 * MIB);
-	apply(2, 0);
-	assert_true(out[1].has_write);
-	assert_int_equal(out[1].write_kb, 396 * MIB);
-	out[0].target_kb = 303 * MIB;
-	want(1, 400 * MIB, 200 * MIB, 397 * MIB);
-
-	/* The solver gives it its whole need: the write ends its lack
-	 * (the parked level of "No parked memory"), at once. */
-	dom[0].ws_kb = 303 * MIB;
-	apply(2, 0);
-	assert_true(out[1].has_write);
-	dom[0].ws_kb = 400 * MIB;
-
-	/* Growing: not a level; a jump is funded at once. */
-	dom[0].flags |= POLICY_IN_GROWING | POLICY_IN_CLIMBING;
-	apply(2, 0);
-	assert_true(out[1].has_write);
-	dom[0].flags &= ~(uint32_t)(POLICY_IN_GROWING | POLICY_IN_CLIMBING);
-
-	/* Swap that cannot hold its lack (100 MiB) and the batch. */
-	dom[0].swap_free_kb = 103 * MIB;
-	apply(2, 0);
-	assert_true(out[1].has_write);
-	dom[0].swap_free_kb = 104 * MIB;
-	apply(2, 0);
-	assert_false(out[1].has_write);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_parked_memory_written, fixture_setup),
 		cmocka_unit_test_setup(test_starving_first, fixture_setup),
 		cmocka_unit_test_setup(test_decreases_fund_starving, fixture_setup),
-		cmocka_unit_test_setup(test_small_shortage_coalesced, fixture_setup),
 		cmocka_unit_test_setup(test_ramp_lack_batched, fixture_setup),
-		cmocka_unit_test_setup(test_level_funded_in_part_batched, fixture_setup),
 		cmocka_unit_test_setup(test_steady_and_in_flight, fixture_setup),
 	};
 
