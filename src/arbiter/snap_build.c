@@ -149,7 +149,8 @@ static void need_of(const struct arbiter *a, struct dom *d,
 		 * backup-cache's a2, 5 MiB a second, has not). */
 		if (p->fall_margin_s && p->fall_margin_given)
 			jump_fall_note(&d->jump, now, (uint64_t)p->spike_window_s * 1000,
-				       (uint64_t)p->fall_margin_s * 1000, p->min_change_kb / 4);
+				       (uint64_t)p->fall_margin_s * 1000, p->min_change_kb / 4,
+				       p->min_change_kb);
 		/* The next cycle's write is the next chance to follow W. */
 		if (p->rise_ahead)
 			in->rise_kb = growth_rise_ahead_kb(&d->growth, now, hold, a->cfg.interval_ms);

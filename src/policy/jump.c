@@ -185,18 +185,52 @@ bool jump_fall_ended(const struct jump_state *s, uint64_t tol_kb)
 	return true;
 }
 
+/* The rise of the newest sample over the lowest of the recent ones. */
+static uint64_t recent_rise(const struct jump_state *s)
+{
+	uint64_t w = s->recent_kb[s->last], low = w;
+
+	for (unsigned i = 0; i < s->nrecent; i++)
+		if (s->recent_kb[i] < low)
+			low = s->recent_kb[i];
+	return w - low;
+}
+
 void jump_fall_note(struct jump_state *s, uint64_t now, uint64_t window_ms,
-		    uint64_t back_ms, uint64_t tol_kb)
+		    uint64_t back_ms, uint64_t tol_kb, uint64_t step_kb)
 {
 	uint64_t f = jump_fell(s, now, window_ms, back_ms);
 
 	if (!jump_fall_kb(s, now, back_ms))
 		s->fall_kb = 0;
+	if (!s->nrecent)
+		return;
+	uint64_t w = s->recent_kb[s->last];
+
+	if (s->fall_kb) {
+		if (w < s->fall_low_kb)
+			s->fall_low_kb = w;
+		if (recent_rise(s) >= step_kb)
+			s->fall_stepped = true;
+	}
 	if (!f || !jump_fall_ended(s, tol_kb))
 		return;
-	if (f > s->fall_kb)
+	/* A new fall, or a deeper one: its trough is here. */
+	if (f > s->fall_kb) {
 		s->fall_kb = f;
+		s->fall_low_kb = w;
+		s->fall_stepped = false;
+	}
 	s->fall_ms = now;
+}
+
+bool jump_fall_climbs(const struct jump_state *s, uint64_t tol_kb)
+{
+	if (!s->fall_kb || s->fall_stepped || !s->nrecent)
+		return false;
+	uint64_t w = s->recent_kb[s->last];
+
+	return w > s->fall_low_kb && w - s->fall_low_kb > tol_kb;
 }
 
 uint64_t jump_fall_kb(const struct jump_state *s, uint64_t now, uint64_t back_ms)
@@ -254,6 +288,8 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	 * fall within the window alone shrank to nothing as the fall aged,
 	 * before the climb back it was for (level-creep's s1: 3 MiB at
 	 * 297 s, killed at 301 s; docs/evaluation.md, fallmargin22). */
-	if (p->fall_margin_given)
+	if (p->fall_margin_given) {
 		d->fell_kb = jump_fall_kb(s, now, (uint64_t)p->fall_margin_s * 1000);
+		d->fall_climbs = d->fell_kb && jump_fall_climbs(s, p->min_change_kb / 4);
+	}
 }
