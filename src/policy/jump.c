@@ -288,8 +288,15 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	 * fall within the window alone shrank to nothing as the fall aged,
 	 * before the climb back it was for (level-creep's s1: 3 MiB at
 	 * 297 s, killed at 301 s; docs/evaluation.md, fallmargin22). */
+	/* ... and none while W falls again within that time: a triangle's
+	 * next decline (backup-cache's a2, 100 s down) kept the margin all
+	 * the way down at fall_margin_s = 120, paged for by a1 and f1
+	 * (docs/evaluation.md, fallgiven24). */
 	if (p->fall_margin_given) {
-		d->fell_kb = jump_fall_kb(s, now, (uint64_t)p->fall_margin_s * 1000);
-		d->fall_climbs = d->fell_kb && jump_fall_climbs(s, p->min_change_kb / 4);
+		uint64_t tol = p->min_change_kb / 4;
+
+		d->fell_kb = jump_fall_ended(s, tol) ?
+			     jump_fall_kb(s, now, (uint64_t)p->fall_margin_s * 1000) : 0;
+		d->fall_climbs = d->fell_kb && jump_fall_climbs(s, tol);
 	}
 }

@@ -282,6 +282,38 @@ static void test_fall_note(void **state)
 	assert_int_equal(jump_fall_kb(&s, 200000, back), 0);
 }
 
+/* jump_snapshot() with fall_margin_given: the fall kept (50) while W
+ * sits at its trough; none while W falls again within fall_margin_s (a
+ * decline in progress, 10 MiB a second), and the fall kept once that
+ * decline has ended. */
+static void test_none_while_falling(void **state)
+{
+	struct policy_params g = need_params(false);
+	struct policy_dom d = swapless_300(1, 300 * MIB);
+	struct jump_state s;
+
+	g.fall_margin_s = 60;
+	g.fall_margin_given = true;
+	g.spike_window_s = 10;
+	g.min_change_kb = 16 * MIB;
+	jump_reset(&s);
+	for (uint64_t t = 0; t <= 20000; t += 1000)
+		feed(&s, 500, t);
+	for (uint64_t t = 21000; t <= 30000; t += 1000)
+		feed(&s, 450, t);
+	jump_snapshot(&s, &g, 30000, &d);
+	assert_int_equal(d.fell_kb, 50 * MIB);
+	for (uint64_t t = 31000, w = 440; t <= 34000; t += 1000, w -= 10)
+		feed(&s, w, t);
+	jump_snapshot(&s, &g, 34000, &d);
+	assert_int_equal(d.fell_kb, 0);
+	assert_false(d.fall_climbs);
+	for (uint64_t t = 35000; t <= 40000; t += 1000)
+		feed(&s, 410, t);
+	jump_snapshot(&s, &g, 40000, &d);
+	assert_int_equal(d.fell_kb, 90 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_fall_note),
 		cmocka_unit_test_setup(test_given_only_climbing, setup),
 		cmocka_unit_test(test_fall_climbs),
+		cmocka_unit_test(test_none_while_falling),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
