@@ -224,6 +224,15 @@ void jump_fall_note(struct jump_state *s, uint64_t now, uint64_t window_ms,
 	s->fall_ms = now;
 }
 
+bool jump_fall_again(const struct jump_state *s, uint64_t tol_kb, uint64_t reach_kb)
+{
+	if (!s->fall_kb || !s->nrecent || jump_fall_ended(s, tol_kb))
+		return false;
+	uint64_t w = s->recent_kb[s->last];
+
+	return w > s->fall_low_kb && w - s->fall_low_kb > reach_kb;
+}
+
 bool jump_fall_climbs(const struct jump_state *s, uint64_t tol_kb)
 {
 	if (!s->fall_kb || s->fall_stepped || !s->nrecent)
@@ -288,15 +297,19 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	 * fall within the window alone shrank to nothing as the fall aged,
 	 * before the climb back it was for (level-creep's s1: 3 MiB at
 	 * 297 s, killed at 301 s; docs/evaluation.md, fallmargin22). */
-	/* ... and none while W falls again within that time: a triangle's
-	 * next decline (backup-cache's a2, 100 s down) kept the margin all
-	 * the way down at fall_margin_s = 120, paged for by a1 and f1
-	 * (docs/evaluation.md, fallgiven24). */
+	/* ... and none while W falls again from beyond the margin's reach
+	 * of that fall's trough: a triangle's next decline (backup-cache's
+	 * a2, 100 s down from 750 MiB) kept the margin all the way down at
+	 * fall_margin_s = 120, paged for by a1 and f1. Within the reach a
+	 * fall is the noise of the level the guest sits at (hang-grow's g2
+	 * and g4, zero-margin creeps once it went at each wobble down;
+	 * docs/evaluation.md, fallgiven24). */
 	if (p->fall_margin_given) {
 		uint64_t tol = p->min_change_kb / 4;
 
-		d->fell_kb = jump_fall_ended(s, tol) ?
-			     jump_fall_kb(s, now, (uint64_t)p->fall_margin_s * 1000) : 0;
+		d->fell_kb = jump_fall_kb(s, now, (uint64_t)p->fall_margin_s * 1000);
+		if (jump_fall_again(s, tol, p->fall_margin_kb))
+			d->fell_kb = 0;
 		d->fall_climbs = d->fell_kb && jump_fall_climbs(s, tol);
 	}
 }

@@ -282,10 +282,12 @@ static void test_fall_note(void **state)
 	assert_int_equal(jump_fall_kb(&s, 200000, back), 0);
 }
 
-/* jump_snapshot() with fall_margin_given: the fall kept (50) while W
- * sits at its trough; none while W falls again within fall_margin_s (a
- * decline in progress, 10 MiB a second), and the fall kept once that
- * decline has ended. */
+/* jump_snapshot() with fall_margin_given (margin 16): the fall kept (50)
+ * while W sits at its trough, and through a wobble down at it (444: the
+ * noise of its level, a deeper trough); none while W falls again from
+ * beyond the margin's reach of the trough (a step to 495, then down
+ * 10 MiB a second: 475 is 31 above 444), and the fall kept (56, the
+ * deeper trough's) once that decline has ended. */
 static void test_none_while_falling(void **state)
 {
 	struct policy_params g = need_params(false);
@@ -294,6 +296,7 @@ static void test_none_while_falling(void **state)
 
 	g.fall_margin_s = 60;
 	g.fall_margin_given = true;
+	g.fall_margin_kb = 16 * MIB;
 	g.spike_window_s = 10;
 	g.min_change_kb = 16 * MIB;
 	jump_reset(&s);
@@ -303,15 +306,22 @@ static void test_none_while_falling(void **state)
 		feed(&s, 450, t);
 	jump_snapshot(&s, &g, 30000, &d);
 	assert_int_equal(d.fell_kb, 50 * MIB);
-	for (uint64_t t = 31000, w = 440; t <= 34000; t += 1000, w -= 10)
-		feed(&s, w, t);
-	jump_snapshot(&s, &g, 34000, &d);
+	feed(&s, 444, 31000);
+	jump_snapshot(&s, &g, 31000, &d);
+	assert_int_equal(d.fell_kb, 50 * MIB);
+	for (uint64_t t = 32000; t <= 40000; t += 1000)
+		feed(&s, 444, t);
+	for (uint64_t t = 41000; t <= 44000; t += 1000)
+		feed(&s, 495, t);
+	feed(&s, 485, 45000);
+	feed(&s, 475, 46000);
+	jump_snapshot(&s, &g, 46000, &d);
 	assert_int_equal(d.fell_kb, 0);
 	assert_false(d.fall_climbs);
-	for (uint64_t t = 35000; t <= 40000; t += 1000)
-		feed(&s, 410, t);
-	jump_snapshot(&s, &g, 40000, &d);
-	assert_int_equal(d.fell_kb, 90 * MIB);
+	for (uint64_t t = 47000; t <= 52000; t += 1000)
+		feed(&s, 475, t);
+	jump_snapshot(&s, &g, 52000, &d);
+	assert_int_equal(d.fell_kb, 56 * MIB);
 }
 
 int main(void)
