@@ -52,15 +52,12 @@ uint64_t policy_fall_margin_kb(const struct policy_params *p,
 	if (p->fall_margin_given && (d->flags & POLICY_IN_OOM_FRESH))
 		return 0;
 	/* Given only while W creeps back from the fall's trough (more than
-	 * a quarter of min_change above it, no step of min_change since):
-	 * the kill the margin is for is a creep the next write lags. A
-	 * guest that sits at its new level was raised for a margin nothing
-	 * ate, one write up and one down at its lapse (tiny-huge's random
-	 * levels: 180 -> 201 writes); a guest whose level stepped since is
-	 * a load of steps, its falls the troughs of its steps, its next
-	 * step no creep a margin rides; given to it the margin came out of
-	 * the others' room (restart-storm's s2, cache-tmpfs's c2;
-	 * docs/evaluation.md, fallgiven24). Those keep what they hold. */
+	 * a quarter of min_change above it; a guest that stepped since
+	 * has no fall_kb, jump_snapshot()): the kill the margin is for is
+	 * a creep the next write lags. A guest that sits at its new level
+	 * was raised for a margin nothing ate, one write up and one down
+	 * at its lapse (tiny-huge's random levels: 180 -> 201 writes;
+	 * docs/evaluation.md, fallgiven24): it keeps what it holds. */
 	if (p->fall_margin_given && d->fall_climbs && policy_held_kb(d, up) >= u1)
 		return policy_given_margin_kb(d, m, u1, up);
 	return policy_kept_margin_kb(d, m, u1, up);

@@ -303,12 +303,17 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	 * fall_margin_s = 120, paged for by a1 and f1. Within the reach a
 	 * fall is the noise of the level the guest sits at (hang-grow's g2
 	 * and g4, zero-margin creeps once it went at each wobble down;
-	 * docs/evaluation.md, fallgiven24). */
+	 * docs/evaluation.md, fallgiven24). Nor once W stepped since the
+	 * fall (a rise of min_change over a few reports): a load of steps,
+	 * whose falls are the troughs of its steps and whose next step is
+	 * no creep a margin rides (cache-tmpfs's c2, a swapless random
+	 * level: the margin it kept after each step down was paged for by
+	 * c1 and s1, the row's lag 1.23x -> 1.27x). */
 	if (p->fall_margin_given) {
 		uint64_t tol = p->min_change_kb / 4;
 
 		d->fell_kb = jump_fall_kb(s, now, (uint64_t)p->fall_margin_s * 1000);
-		if (jump_fall_again(s, tol, p->fall_margin_kb))
+		if (jump_fall_again(s, tol, p->fall_margin_kb) || s->fall_stepped)
 			d->fell_kb = 0;
 		d->fall_climbs = d->fell_kb && jump_fall_climbs(s, tol);
 	}

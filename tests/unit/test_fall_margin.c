@@ -284,10 +284,10 @@ static void test_fall_note(void **state)
 
 /* jump_snapshot() with fall_margin_given (margin 16): the fall kept (50)
  * while W sits at its trough, and through a wobble down at it (444: the
- * noise of its level, a deeper trough); none while W falls again from
- * beyond the margin's reach of the trough (a step to 495, then down
- * 10 MiB a second: 475 is 31 above 444), and the fall kept (56, the
- * deeper trough's) once that decline has ended. */
+ * noise of its level, a deeper trough: 56 from then); kept while W
+ * creeps back 5 MiB a second to 494; none while W falls again from
+ * beyond the margin's reach of the trough (down 10 MiB a second: 474 is
+ * 30 above 444), and kept again once that decline has ended. */
 static void test_none_while_falling(void **state)
 {
 	struct policy_params g = need_params(false);
@@ -311,17 +311,46 @@ static void test_none_while_falling(void **state)
 	assert_int_equal(d.fell_kb, 50 * MIB);
 	for (uint64_t t = 32000; t <= 40000; t += 1000)
 		feed(&s, 444, t);
-	for (uint64_t t = 41000; t <= 44000; t += 1000)
-		feed(&s, 495, t);
-	feed(&s, 485, 45000);
-	feed(&s, 475, 46000);
-	jump_snapshot(&s, &g, 46000, &d);
+	for (uint64_t t = 41000, w = 449; t <= 50000; t += 1000, w += 5)
+		feed(&s, w, t);
+	jump_snapshot(&s, &g, 50000, &d);
+	assert_int_equal(d.fell_kb, 56 * MIB);      /* 494: a creep, no step */
+	assert_true(d.fall_climbs);
+	feed(&s, 484, 51000);
+	feed(&s, 474, 52000);
+	jump_snapshot(&s, &g, 52000, &d);
 	assert_int_equal(d.fell_kb, 0);
 	assert_false(d.fall_climbs);
-	for (uint64_t t = 47000; t <= 52000; t += 1000)
-		feed(&s, 475, t);
-	jump_snapshot(&s, &g, 52000, &d);
+	for (uint64_t t = 53000; t <= 58000; t += 1000)
+		feed(&s, 474, t);
+	jump_snapshot(&s, &g, 58000, &d);
 	assert_int_equal(d.fell_kb, 56 * MIB);
+}
+
+/* jump_snapshot() with fall_margin_given: after a fall of 50, a step
+ * up of 20 (a load of steps): no fall kept, at that level or after. */
+static void test_none_after_step(void **state)
+{
+	struct policy_params g = need_params(false);
+	struct policy_dom d = swapless_300(1, 300 * MIB);
+	struct jump_state s;
+
+	g.fall_margin_s = 60;
+	g.fall_margin_given = true;
+	g.spike_window_s = 10;
+	g.min_change_kb = 16 * MIB;
+	jump_reset(&s);
+	for (uint64_t t = 0; t <= 20000; t += 1000)
+		feed(&s, 500, t);
+	for (uint64_t t = 21000; t <= 30000; t += 1000)
+		feed(&s, 450, t);
+	jump_snapshot(&s, &g, 30000, &d);
+	assert_int_equal(d.fell_kb, 50 * MIB);
+	for (uint64_t t = 31000; t <= 40000; t += 1000)
+		feed(&s, 470, t);
+	jump_snapshot(&s, &g, 40000, &d);
+	assert_int_equal(d.fell_kb, 0);
+	assert_false(d.fall_climbs);
 }
 
 int main(void)
@@ -337,6 +366,7 @@ int main(void)
 		cmocka_unit_test_setup(test_given_only_climbing, setup),
 		cmocka_unit_test(test_fall_climbs),
 		cmocka_unit_test(test_none_while_falling),
+		cmocka_unit_test(test_none_after_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
