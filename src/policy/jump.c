@@ -304,7 +304,9 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	 * fall is the noise of the level the guest sits at (hang-grow's g2
 	 * and g4, zero-margin creeps once it went at each wobble down;
 	 * docs/evaluation.md, fallgiven24). Nor once W stepped since the
-	 * fall (a rise of min_change over a few reports): a load of steps,
+	 * fall (a rise of fall_margin_mb over a few reports, snap_build.c:
+	 * one the margin cannot ride; a rise within it is what it is
+	 * for, hang-grow's g4 at its noisy level): a load of steps,
 	 * whose falls are the troughs of its steps and whose next step is
 	 * no creep a margin rides (cache-tmpfs's c2, a swapless random
 	 * level: the margin it kept after each step down was paged for by
