@@ -224,15 +224,6 @@ void jump_fall_note(struct jump_state *s, uint64_t now, uint64_t window_ms,
 	s->fall_ms = now;
 }
 
-bool jump_fall_again(const struct jump_state *s, uint64_t tol_kb, uint64_t reach_kb)
-{
-	if (!s->fall_kb || !s->nrecent || jump_fall_ended(s, tol_kb))
-		return false;
-	uint64_t w = s->recent_kb[s->last];
-
-	return w > s->fall_low_kb && w - s->fall_low_kb > reach_kb;
-}
-
 bool jump_fall_climbs(const struct jump_state *s, uint64_t tol_kb)
 {
 	if (!s->fall_kb || s->fall_stepped || !s->nrecent)
@@ -297,25 +288,27 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	 * fall within the window alone shrank to nothing as the fall aged,
 	 * before the climb back it was for (level-creep's s1: 3 MiB at
 	 * 297 s, killed at 301 s; docs/evaluation.md, fallmargin22). */
-	/* ... and none while W falls again from beyond the margin's reach
-	 * of that fall's trough: a triangle's next decline (backup-cache's
-	 * a2, 100 s down from 750 MiB) kept the margin all the way down at
-	 * fall_margin_s = 120, paged for by a1 and f1. Within the reach a
-	 * fall is the noise of the level the guest sits at (hang-grow's g2
-	 * and g4, zero-margin creeps once it went at each wobble down;
-	 * docs/evaluation.md, fallgiven24). Nor once W stepped since the
-	 * fall (a rise of fall_margin_mb over a few reports, snap_build.c:
-	 * one the margin cannot ride; a rise within it is what it is
-	 * for, hang-grow's g4 at its noisy level): a load of steps,
-	 * whose falls are the troughs of its steps and whose next step is
-	 * no creep a margin rides (cache-tmpfs's c2, a swapless random
-	 * level: the margin it kept after each step down was paged for by
-	 * c1 and s1, the row's lag 1.23x -> 1.27x). */
+	/* ... and none while a fall of min_change (a write's worth) shows
+	 * within the last spike window: a fall in progress, whatever the
+	 * trough. A triangle's next decline (backup-cache's a2, 100 s down
+	 * from 750 MiB) kept the margin all the way down at fall_margin_s
+	 * = 120, and a decline the estimate shows in stairs, flat for a
+	 * few reports between drops (cache-tmpfs's a2 at 2.8 MiB/s), was a
+	 * new trough at each stair and kept it too: paged for by the
+	 * guests with swap (a1 and f1; c1 and s1). The noise of a level is
+	 * less (docs/evaluation.md, fallgiven24). Nor once W stepped since
+	 * the fall (a rise of fall_margin_mb over a few reports,
+	 * snap_build.c: one the margin cannot ride; a rise within it is
+	 * what it is for): a load of steps, whose falls are the troughs of
+	 * its steps and whose next step is no creep a margin rides
+	 * (cache-tmpfs's c2, a swapless random level: the margin it kept
+	 * after each step down was paged for by c1 and s1). */
 	if (p->fall_margin_given) {
 		uint64_t tol = p->min_change_kb / 4;
 
 		d->fell_kb = jump_fall_kb(s, now, (uint64_t)p->fall_margin_s * 1000);
-		if (jump_fall_again(s, tol, p->fall_margin_kb) || s->fall_stepped)
+		if (jump_fell(s, now, window_ms, window_ms) >= p->min_change_kb ||
+		    s->fall_stepped)
 			d->fell_kb = 0;
 		d->fall_climbs = d->fell_kb && jump_fall_climbs(s, tol);
 	}

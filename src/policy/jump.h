@@ -116,10 +116,6 @@ void jump_fall_note(struct jump_state *s, uint64_t now, uint64_t window_ms,
  * no step since. false with no fall kept. */
 bool jump_fall_climbs(const struct jump_state *s, uint64_t tol_kb);
 
-/* Whether W falls again (jump_fall_ended() false within tol_kb) from
- * more than reach_kb above W's lowest since the fall jump_fall_note()
- * keeps. false with no fall kept. */
-bool jump_fall_again(const struct jump_state *s, uint64_t tol_kb, uint64_t reach_kb);
 
 /* The fall jump_fall_note() saw ended within back_ms of now (KiB); 0:
  * none. */

@@ -169,7 +169,8 @@ static void test_given_only_climbing(void **state)
 	assert_int_equal(o[0].target_kb, 316 * MIB);
 }
 
-/* Feeds W (MiB) at t (ms), as the arbiter does each cycle. */
+/* Feeds W (MiB) at t (ms), as the arbiter does each cycle (a margin
+ * of 16: a step is a rise of 16 over a few reports). */
 static void feed(struct jump_state *s, uint64_t w_mib, uint64_t t)
 {
 	const uint64_t win = 10000, span = 3000, back = 60000;
@@ -282,12 +283,13 @@ static void test_fall_note(void **state)
 	assert_int_equal(jump_fall_kb(&s, 200000, back), 0);
 }
 
-/* jump_snapshot() with fall_margin_given (margin 16): the fall kept (50)
- * while W sits at its trough, and through a wobble down at it (444: the
- * noise of its level, a deeper trough: 56 from then); kept while W
- * creeps back 5 MiB a second to 494; none while W falls again from
- * beyond the margin's reach of the trough (down 10 MiB a second: 474 is
- * 30 above 444), and kept again once that decline has ended. */
+/* jump_snapshot() with fall_margin_given: none while a fall of
+ * min_change (16) shows within the last spike window (10 s: the step
+ * 500 -> 450 at 21 s, still at 30 s), the fall kept (50) once it is
+ * gone, and through a wobble down of 6 at the trough (444: the noise
+ * of its level, a deeper trough: 56 from then); kept while W creeps
+ * back 5 MiB a second to 494; none while W falls again 10 MiB a second
+ * (20 within the window), and kept again once that decline has ended. */
 static void test_none_while_falling(void **state)
 {
 	struct policy_params g = need_params(false);
@@ -302,33 +304,39 @@ static void test_none_while_falling(void **state)
 	jump_reset(&s);
 	for (uint64_t t = 0; t <= 20000; t += 1000)
 		feed(&s, 500, t);
-	for (uint64_t t = 21000; t <= 30000; t += 1000)
+	for (uint64_t t = 21000; t <= 45000; t += 1000) {
 		feed(&s, 450, t);
-	jump_snapshot(&s, &g, 30000, &d);
+		if (t == 30000) {
+			jump_snapshot(&s, &g, t, &d);
+			assert_int_equal(d.fell_kb, 0);
+		}
+	}
+	jump_snapshot(&s, &g, 45000, &d);
 	assert_int_equal(d.fell_kb, 50 * MIB);
-	feed(&s, 444, 31000);
-	jump_snapshot(&s, &g, 31000, &d);
+	feed(&s, 444, 46000);
+	jump_snapshot(&s, &g, 46000, &d);
 	assert_int_equal(d.fell_kb, 50 * MIB);
-	for (uint64_t t = 32000; t <= 40000; t += 1000)
+	for (uint64_t t = 47000; t <= 55000; t += 1000)
 		feed(&s, 444, t);
-	for (uint64_t t = 41000, w = 449; t <= 50000; t += 1000, w += 5)
+	for (uint64_t t = 56000, w = 449; t <= 65000; t += 1000, w += 5)
 		feed(&s, w, t);
-	jump_snapshot(&s, &g, 50000, &d);
+	jump_snapshot(&s, &g, 65000, &d);
 	assert_int_equal(d.fell_kb, 56 * MIB);      /* 494: a creep, no step */
 	assert_true(d.fall_climbs);
-	feed(&s, 484, 51000);
-	feed(&s, 474, 52000);
-	jump_snapshot(&s, &g, 52000, &d);
+	feed(&s, 484, 66000);
+	feed(&s, 474, 67000);
+	jump_snapshot(&s, &g, 67000, &d);
 	assert_int_equal(d.fell_kb, 0);
 	assert_false(d.fall_climbs);
-	for (uint64_t t = 53000; t <= 58000; t += 1000)
+	for (uint64_t t = 68000; t <= 85000; t += 1000)
 		feed(&s, 474, t);
-	jump_snapshot(&s, &g, 58000, &d);
+	jump_snapshot(&s, &g, 85000, &d);
 	assert_int_equal(d.fell_kb, 56 * MIB);
 }
 
 /* jump_snapshot() with fall_margin_given: after a fall of 50, a step
- * up of 20 (a load of steps): no fall kept, at that level or after. */
+ * up of 40 (more than the margin, 16, as feed() notes steps: a load of
+ * steps): no fall kept, at that level or after. */
 static void test_none_after_step(void **state)
 {
 	struct policy_params g = need_params(false);
@@ -337,18 +345,19 @@ static void test_none_after_step(void **state)
 
 	g.fall_margin_s = 60;
 	g.fall_margin_given = true;
+	g.fall_margin_kb = 16 * MIB;
 	g.spike_window_s = 10;
 	g.min_change_kb = 16 * MIB;
 	jump_reset(&s);
 	for (uint64_t t = 0; t <= 20000; t += 1000)
 		feed(&s, 500, t);
-	for (uint64_t t = 21000; t <= 30000; t += 1000)
+	for (uint64_t t = 21000; t <= 45000; t += 1000)
 		feed(&s, 450, t);
-	jump_snapshot(&s, &g, 30000, &d);
+	jump_snapshot(&s, &g, 45000, &d);
 	assert_int_equal(d.fell_kb, 50 * MIB);
-	for (uint64_t t = 31000; t <= 40000; t += 1000)
-		feed(&s, 470, t);
-	jump_snapshot(&s, &g, 40000, &d);
+	for (uint64_t t = 46000; t <= 70000; t += 1000)
+		feed(&s, 490, t);
+	jump_snapshot(&s, &g, 70000, &d);
 	assert_int_equal(d.fell_kb, 0);
 	assert_false(d.fall_climbs);
 }
