@@ -146,10 +146,13 @@ static void need_of(const struct arbiter *a, struct dom *d,
 					   3 * (uint64_t)a->cfg.interval_ms);
 		/* A fall seen ended: a quarter of min_change over a few
 		 * reports (level-creep's s1, 1 MiB every 3-4 s, has ended;
-		 * backup-cache's a2, 5 MiB a second, has not). */
+		 * backup-cache's a2, 5 MiB a second, has not). A step since:
+		 * a rise over a few reports beyond the margin, which no
+		 * margin rides (a rise within it is what it is for). */
 		if (p->fall_margin_s && p->fall_margin_given)
 			jump_fall_note(&d->jump, now, (uint64_t)p->spike_window_s * 1000,
-				       (uint64_t)p->fall_margin_s * 1000, p->min_change_kb / 4);
+				       (uint64_t)p->fall_margin_s * 1000, p->min_change_kb / 4,
+				       p->fall_margin_kb);
 		/* The next cycle's write is the next chance to follow W. */
 		if (p->rise_ahead)
 			in->rise_kb = growth_rise_ahead_kb(&d->growth, now, hold, a->cfg.interval_ms);

@@ -185,18 +185,52 @@ bool jump_fall_ended(const struct jump_state *s, uint64_t tol_kb)
 	return true;
 }
 
+/* The rise of the newest sample over the lowest of the recent ones. */
+static uint64_t recent_rise(const struct jump_state *s)
+{
+	uint64_t w = s->recent_kb[s->last], low = w;
+
+	for (unsigned i = 0; i < s->nrecent; i++)
+		if (s->recent_kb[i] < low)
+			low = s->recent_kb[i];
+	return w - low;
+}
+
 void jump_fall_note(struct jump_state *s, uint64_t now, uint64_t window_ms,
-		    uint64_t back_ms, uint64_t tol_kb)
+		    uint64_t back_ms, uint64_t tol_kb, uint64_t step_kb)
 {
 	uint64_t f = jump_fell(s, now, window_ms, back_ms);
 
 	if (!jump_fall_kb(s, now, back_ms))
 		s->fall_kb = 0;
+	if (!s->nrecent)
+		return;
+	uint64_t w = s->recent_kb[s->last];
+
+	if (s->fall_kb) {
+		if (w < s->fall_low_kb)
+			s->fall_low_kb = w;
+		if (recent_rise(s) >= step_kb)
+			s->fall_stepped = true;
+	}
 	if (!f || !jump_fall_ended(s, tol_kb))
 		return;
-	if (f > s->fall_kb)
+	/* A new fall, or a deeper one: its trough is here. */
+	if (f > s->fall_kb) {
 		s->fall_kb = f;
+		s->fall_low_kb = w;
+		s->fall_stepped = false;
+	}
 	s->fall_ms = now;
+}
+
+bool jump_fall_climbs(const struct jump_state *s, uint64_t tol_kb)
+{
+	if (!s->fall_kb || s->fall_stepped || !s->nrecent)
+		return false;
+	uint64_t w = s->recent_kb[s->last];
+
+	return w > s->fall_low_kb && w - s->fall_low_kb > tol_kb;
 }
 
 uint64_t jump_fall_kb(const struct jump_state *s, uint64_t now, uint64_t back_ms)
@@ -254,6 +288,28 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	 * fall within the window alone shrank to nothing as the fall aged,
 	 * before the climb back it was for (level-creep's s1: 3 MiB at
 	 * 297 s, killed at 301 s; docs/evaluation.md, fallmargin22). */
-	if (p->fall_margin_given)
+	/* ... and none while a fall of min_change (a write's worth) shows
+	 * within the last spike window: a fall in progress, whatever the
+	 * trough. A triangle's next decline (backup-cache's a2, 100 s down
+	 * from 750 MiB) kept the margin all the way down at fall_margin_s
+	 * = 120, and a decline the estimate shows in stairs, flat for a
+	 * few reports between drops (cache-tmpfs's a2 at 2.8 MiB/s), was a
+	 * new trough at each stair and kept it too: paged for by the
+	 * guests with swap (a1 and f1; c1 and s1). The noise of a level is
+	 * less (docs/evaluation.md, fallgiven24). Nor once W stepped since
+	 * the fall (a rise of fall_margin_mb over a few reports,
+	 * snap_build.c: one the margin cannot ride; a rise within it is
+	 * what it is for): a load of steps, whose falls are the troughs of
+	 * its steps and whose next step is no creep a margin rides
+	 * (cache-tmpfs's c2, a swapless random level: the margin it kept
+	 * after each step down was paged for by c1 and s1). */
+	if (p->fall_margin_given) {
+		uint64_t tol = p->min_change_kb / 4;
+
 		d->fell_kb = jump_fall_kb(s, now, (uint64_t)p->fall_margin_s * 1000);
+		if (jump_fell(s, now, window_ms, window_ms) >= p->min_change_kb ||
+		    s->fall_stepped)
+			d->fell_kb = 0;
+		d->fall_climbs = d->fell_kb && jump_fall_climbs(s, tol);
+	}
 }

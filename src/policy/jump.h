@@ -49,8 +49,11 @@ struct jump_state {
 	uint64_t past_k, past_first;
 	bool past_any;
 	/* fall_margin_given: the largest fall of W seen ended (KiB) and
-	 * when it was last seen ended (jump_fall_note()); 0: none. */
-	uint64_t fall_kb, fall_ms;
+	 * when it was last seen ended (jump_fall_note()); 0: none. Its
+	 * trough: W's lowest since (KiB), and whether W rose by a step
+	 * since (a rise of step_kb or more over the recent samples). */
+	uint64_t fall_kb, fall_ms, fall_low_kb;
+	bool fall_stepped;
 };
 
 /* Forget W's history (a new guest, an arbiter restart). */
@@ -102,9 +105,17 @@ bool jump_fall_ended(const struct jump_state *s, uint64_t tol_kb);
 
 /* Notes, after jump_observe(), a fall of W (jump_fell() over back_ms)
  * seen ended (jump_fall_ended() within tol_kb): its size, the largest
- * since the last one lapsed, and the time. */
+ * since the last one lapsed, and the time; W's lowest since that fall,
+ * and whether W rose since by step_kb or more over its recent samples
+ * (a step, not a creep). */
 void jump_fall_note(struct jump_state *s, uint64_t now, uint64_t window_ms,
-		    uint64_t back_ms, uint64_t tol_kb);
+		    uint64_t back_ms, uint64_t tol_kb, uint64_t step_kb);
+
+/* Whether W creeps back after the fall jump_fall_note() keeps: the
+ * newest sample more than tol_kb above W's lowest since the fall, with
+ * no step since. false with no fall kept. */
+bool jump_fall_climbs(const struct jump_state *s, uint64_t tol_kb);
+
 
 /* The fall jump_fall_note() saw ended within back_ms of now (KiB); 0:
  * none. */

@@ -384,8 +384,10 @@ struct policy_dom {
 	uint64_t top_kb;
 	/* With POLICY_IN_WS, under fall_margin_s: how far W_i fell lately
 	 * (jump_fell(); with fall_margin_given the fall seen ended,
-	 * jump_fall_kb()), for fall_margin.c; 0: none. */
+	 * jump_fall_kb()), for fall_margin.c; 0: none. fall_climbs: W
+	 * creeps back from that fall's trough (jump_fall_climbs()). */
 	uint64_t fell_kb;
+	bool fall_climbs;
 };
 
 /* g_i as the policy reads it: gap_kb, or headroom_kb without the flags;

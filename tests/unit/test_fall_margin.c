@@ -128,6 +128,7 @@ static void test_given_after_end(void **state)
 
 	g.fall_margin_given = true;
 	g.fall_margin_kb = 32 * MIB;
+	d[0].fall_climbs = true;
 	decide(&g, 0, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
 	assert_int_equal(o[0].target_kb, 332 * MIB);
@@ -139,9 +140,89 @@ static void test_given_after_end(void **state)
 
 	g.fall_margin_given = true;
 	d[0] = swapless(1, 290 * MIB, 40 * MIB);
+	d[0].fall_climbs = true;
 	d[1] = pager_460(2, 470 * MIB);
 	decide(&g, 0, d, 2, o, &cycle);
 	assert_int_equal(o[0].target_kb, 300 * MIB);
+}
+
+/* fall_margin_given, W not creeping back (flat at its trough, or
+ * stepped since): no raise for the margin (300 stays 300); what it
+ * holds above its need is kept as without the key (316 of 332). */
+static void test_given_only_climbing(void **state)
+{
+	struct policy_params g = params;
+	struct policy_dom d[2] = { swapless(1, 300 * MIB, 40 * MIB), pager_460(2, 460 * MIB) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	g.fall_margin_given = true;
+	g.fall_margin_kb = 32 * MIB;
+	decide(&g, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 300 * MIB);
+	assert_int_equal(o[1].target_kb, 460 * MIB);
+
+	g.fall_margin_kb = 16 * MIB;
+	d[0] = swapless(1, 332 * MIB, 40 * MIB);
+	d[1] = pager_460(2, 428 * MIB);
+	decide(&g, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 316 * MIB);
+}
+
+/* Feeds W (MiB) at t (ms), as the arbiter does each cycle (a margin
+ * of 16: a step is a rise of 16 over a few reports). */
+static void feed(struct jump_state *s, uint64_t w_mib, uint64_t t)
+{
+	const uint64_t win = 10000, span = 3000, back = 60000;
+
+	(void)jump_observe(s, w_mib * MIB, t, win, span);
+	jump_fall_note(s, t, win, back, 4 * MIB, 16 * MIB);
+}
+
+/* jump_fall_climbs(): a step 500 -> 450, flat: no climb; a creep of
+ * 1 MiB a second from 450: a climb once more than 4 above the trough.
+ * A step of 20 since the fall: no climb at any level after it, until a
+ * deeper fall (a new trough). */
+static void test_fall_climbs(void **state)
+{
+	struct jump_state s;
+	const uint64_t tol = 4 * MIB;
+
+	jump_reset(&s);
+	for (uint64_t t = 0; t <= 20000; t += 1000)
+		feed(&s, 500, t);
+	for (uint64_t t = 21000; t <= 30000; t += 1000)
+		feed(&s, 450, t);
+	assert_int_equal(jump_fall_kb(&s, 30000, 60000), 50 * MIB);
+	assert_false(jump_fall_climbs(&s, tol));
+	for (uint64_t t = 31000, w = 451; t <= 34000; t += 1000, w++)
+		feed(&s, w, t);
+	assert_false(jump_fall_climbs(&s, tol));    /* 454: within 4 */
+	feed(&s, 455, 35000);
+	assert_true(jump_fall_climbs(&s, tol));
+	for (uint64_t t = 36000; t <= 40000; t += 1000)
+		feed(&s, 455, t);
+	assert_true(jump_fall_climbs(&s, tol));     /* a level climbed to */
+
+	jump_reset(&s);
+	for (uint64_t t = 0; t <= 20000; t += 1000)
+		feed(&s, 500, t);
+	for (uint64_t t = 21000; t <= 30000; t += 1000)
+		feed(&s, 450, t);
+	for (uint64_t t = 31000; t <= 40000; t += 1000)
+		feed(&s, 470, t);
+	assert_int_equal(jump_fall_kb(&s, 40000, 60000), 50 * MIB);
+	assert_false(jump_fall_climbs(&s, tol));
+	for (uint64_t t = 41000, w = 471; t <= 45000; t += 1000, w++)
+		feed(&s, w, t);
+	assert_false(jump_fall_climbs(&s, tol));
+	for (uint64_t t = 46000; t <= 55000; t += 1000)
+		feed(&s, 430, t);
+	assert_int_equal(jump_fall_kb(&s, 55000, 60000), 70 * MIB);
+	assert_false(jump_fall_climbs(&s, tol));
+	for (uint64_t t = 56000, w = 431; t <= 61000; t += 1000, w++)
+		feed(&s, w, t);
+	assert_true(jump_fall_climbs(&s, tol));
 }
 
 /* jump_fall_ended(): W falling 10 MiB a second has not ended; flat for
@@ -178,15 +259,15 @@ static void test_fall_note(void **state)
 	jump_reset(&s);
 	for (uint64_t t = 0; t <= 20000; t += 1000) {
 		(void)jump_observe(&s, 500 * MIB, t, win, span);
-		jump_fall_note(&s, t, win, back, tol);
+		jump_fall_note(&s, t, win, back, tol, 16 * MIB);
 	}
 	assert_int_equal(jump_fall_kb(&s, 20000, back), 0);
 	(void)jump_observe(&s, 470 * MIB, 21000, win, span);
-	jump_fall_note(&s, 21000, win, back, tol);
+	jump_fall_note(&s, 21000, win, back, tol, 16 * MIB);
 	assert_int_equal(jump_fall_kb(&s, 21000, back), 0);    /* falling */
 	for (uint64_t t = 22000; t <= 200000; t += 1000) {
 		(void)jump_observe(&s, 450 * MIB, t, win, span);
-		jump_fall_note(&s, t, win, back, tol);
+		jump_fall_note(&s, t, win, back, tol, 16 * MIB);
 		if (jump_fell(&s, t, win, back))
 			last = t;
 		if (t == 26000 || t == 75000)
@@ -202,6 +283,85 @@ static void test_fall_note(void **state)
 	assert_int_equal(jump_fall_kb(&s, 200000, back), 0);
 }
 
+/* jump_snapshot() with fall_margin_given: none while a fall of
+ * min_change (16) shows within the last spike window (10 s: the step
+ * 500 -> 450 at 21 s, still at 30 s), the fall kept (50) once it is
+ * gone, and through a wobble down of 6 at the trough (444: the noise
+ * of its level, a deeper trough: 56 from then); kept while W creeps
+ * back 5 MiB a second to 494; none while W falls again 10 MiB a second
+ * (20 within the window), and kept again once that decline has ended. */
+static void test_none_while_falling(void **state)
+{
+	struct policy_params g = need_params(false);
+	struct policy_dom d = swapless_300(1, 300 * MIB);
+	struct jump_state s;
+
+	g.fall_margin_s = 60;
+	g.fall_margin_given = true;
+	g.fall_margin_kb = 16 * MIB;
+	g.spike_window_s = 10;
+	g.min_change_kb = 16 * MIB;
+	jump_reset(&s);
+	for (uint64_t t = 0; t <= 20000; t += 1000)
+		feed(&s, 500, t);
+	for (uint64_t t = 21000; t <= 45000; t += 1000) {
+		feed(&s, 450, t);
+		if (t == 30000) {
+			jump_snapshot(&s, &g, t, &d);
+			assert_int_equal(d.fell_kb, 0);
+		}
+	}
+	jump_snapshot(&s, &g, 45000, &d);
+	assert_int_equal(d.fell_kb, 50 * MIB);
+	feed(&s, 444, 46000);
+	jump_snapshot(&s, &g, 46000, &d);
+	assert_int_equal(d.fell_kb, 50 * MIB);
+	for (uint64_t t = 47000; t <= 55000; t += 1000)
+		feed(&s, 444, t);
+	for (uint64_t t = 56000, w = 449; t <= 65000; t += 1000, w += 5)
+		feed(&s, w, t);
+	jump_snapshot(&s, &g, 65000, &d);
+	assert_int_equal(d.fell_kb, 56 * MIB);      /* 494: a creep, no step */
+	assert_true(d.fall_climbs);
+	feed(&s, 484, 66000);
+	feed(&s, 474, 67000);
+	jump_snapshot(&s, &g, 67000, &d);
+	assert_int_equal(d.fell_kb, 0);
+	assert_false(d.fall_climbs);
+	for (uint64_t t = 68000; t <= 85000; t += 1000)
+		feed(&s, 474, t);
+	jump_snapshot(&s, &g, 85000, &d);
+	assert_int_equal(d.fell_kb, 56 * MIB);
+}
+
+/* jump_snapshot() with fall_margin_given: after a fall of 50, a step
+ * up of 40 (more than the margin, 16, as feed() notes steps: a load of
+ * steps): no fall kept, at that level or after. */
+static void test_none_after_step(void **state)
+{
+	struct policy_params g = need_params(false);
+	struct policy_dom d = swapless_300(1, 300 * MIB);
+	struct jump_state s;
+
+	g.fall_margin_s = 60;
+	g.fall_margin_given = true;
+	g.fall_margin_kb = 16 * MIB;
+	g.spike_window_s = 10;
+	g.min_change_kb = 16 * MIB;
+	jump_reset(&s);
+	for (uint64_t t = 0; t <= 20000; t += 1000)
+		feed(&s, 500, t);
+	for (uint64_t t = 21000; t <= 45000; t += 1000)
+		feed(&s, 450, t);
+	jump_snapshot(&s, &g, 45000, &d);
+	assert_int_equal(d.fell_kb, 50 * MIB);
+	for (uint64_t t = 46000; t <= 70000; t += 1000)
+		feed(&s, 490, t);
+	jump_snapshot(&s, &g, 70000, &d);
+	assert_int_equal(d.fell_kb, 0);
+	assert_false(d.fall_climbs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +372,10 @@ int main(void)
 		cmocka_unit_test_setup(test_given_after_end, setup),
 		cmocka_unit_test(test_fall_ended),
 		cmocka_unit_test(test_fall_note),
+		cmocka_unit_test_setup(test_given_only_climbing, setup),
+		cmocka_unit_test(test_fall_climbs),
+		cmocka_unit_test(test_none_while_falling),
+		cmocka_unit_test(test_none_after_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
