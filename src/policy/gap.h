@@ -227,6 +227,14 @@ uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
 uint64_t gap_band_hold_kb(const struct policy_params *p, const struct gap_state *s,
 			  uint64_t g_kb, int64_t left_kb);
 
+/* Whether the last cycle (goal_kb, target_kb, reasons) left a domain whose
+ * written target is written_kb capped at its goal, for gap_band_hold_kb():
+ * its target its goal and written; with gap_band_threshold also a target
+ * within min_change of the goal not written for the write threshold, the
+ * written one within min_change of the goal (gap_capped.c). */
+bool gap_band_capped(const struct policy_params *p, uint64_t goal_kb, uint64_t target_kb,
+		     uint64_t written_kb, uint32_t reasons);
+
 /* With gap_band_tail, in abundant mode: while the last target leaves
  * left_kb in (gap_start, gap_start + 2 min_change] above W_i, where the
  * write band would keep it at gap_start (`fixed`), the gap is at least
