@@ -209,6 +209,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "With `gap_band`, in abundant mode: a target that leaves at most `gap_start_mb` + 2 `min_change_mb` above the demand (where `fixed` keeps its target) is not walked down for a learned gap below `gap_start_mb`. no: the walk goes on to the learned goal (one more write per fall)." },
 	{ "gap_ramp_hold", CFG_BOOL, P(gap_ramp_hold), .def = "yes",
 	  .doc = "No cut of the learned gap (explored or priced) while the demand rose at the last two fresh reports (a ramp): a turn to explore tries no change, a priced cut waits. no: cuts on a ramp too." },
+	{ "gap_ramp_flat", CFG_BOOL, P(gap_ramp_flat), .def = "no",
+	  .doc = "With `gap_ramp_hold`, one fresh report whose demand did not move at all after a rise does not end a ramp (an estimate refreshed at half the report rate shows a climb as rise, flat, rise); a second such report, or a fall, does. no: a ramp is a rise at the last two fresh reports (docs/evaluation.md, \"Session 24: learned, dominant (gap24)\")." },
 	{ "gap_ramp_lead_s", CFG_U32, P(gap_ramp_lead_s), .umin = 0, .umax = 3600, .def = "60",
 	  .doc = "With `gap_ramp_hold`, a cut on a ramp is allowed down to what the demand's last rise, at its rate, fills in this many seconds (at least that rise): never below twice the largest one-report rise of the demand seen, and only once the domain has reported for 2 `gap_window_s`: a slow ramp (a leak) may be cut, a steep one is held. 0: no cut on a ramp." },
 	{ "gap_seen_rises", CFG_U32, P(gap_seen_rises), .umin = 0, .umax = 64, .def = "0",

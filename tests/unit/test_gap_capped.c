@@ -13,6 +13,10 @@
  * demand has not risen at any report for two windows is capped too (at
  * gap_min, or what its free swap cannot hold of gap_start); without the
  * key no rise is no evidence.
+ *
+ * gap_ramp_flat (gap_ramp.c): one report whose W did not move after a
+ * rise keeps the ramp (an estimate refreshed at half the report rate);
+ * a second one, or a fall, ends it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -114,12 +118,65 @@ static void test_flat(void **state)
 	(void)state;
 }
 
+/* W climbs 52 MiB every other report (build-farm's b02), every step
+ * explores: without the key the ramp is never seen (rise, flat, rise) and
+ * an exploration cuts the gap; with it no cut while it climbs. Then W
+ * stands: the second flat report ends the ramp and the gap may be cut;
+ * a fall ends one at once. */
+static void test_ramp_flat(void **state)
+{
+	struct policy_params p = params();
+	struct gap_state s;
+	struct guest g = { .ws = 200 * MIB, .c = { .have_pswpin = true } };
+	uint64_t lowest = 0, at4 = 0;
+
+	p.gap_window_s = 0;          /* no floor at the last rise */
+	p.gap_cut_s = 0;
+	p.gap_explore_s = 0;
+	p.gap_greedy = 1;
+	gap_state_init(&s, &p, 7);
+	for (int i = 0; i < 40; i++) {
+		g.ws += i % 2 ? 0 : 52 * MIB;
+		step(&p, &s, &g);
+		if (i == 4)                              /* two rises seen: back at 64 */
+			lowest = at4 = s.gap_kb = s.use_kb = 64 * MIB;
+		lowest = i > 4 && s.gap_kb < lowest ? s.gap_kb : lowest;
+	}
+	assert_true(lowest < at4);                       /* cut mid-climb */
+
+	p.gap_ramp_flat = true;
+	g = (struct guest){ .ws = 200 * MIB, .c = { .have_pswpin = true } };
+	gap_state_init(&s, &p, 7);
+	for (int i = 0; i < 40; i++) {
+		g.ws += i % 2 ? 0 : 52 * MIB;
+		step(&p, &s, &g);
+		if (i == 4)
+			at4 = s.gap_kb = s.use_kb = 64 * MIB;
+		if (i > 4)                               /* no cut while it climbs */
+			assert_int_equal(s.gap_kb, at4);
+		if (i > 4 && i % 2)
+			assert_true(s.ramp_flat && s.ramp_kb == 52 * MIB);
+	}
+	step(&p, &s, &g);                                /* the second flat one */
+	assert_false(s.ramp_flat);
+	assert_int_equal(s.ramp_kb, 0);
+	g.ws += 52 * MIB;
+	step(&p, &s, &g);
+	g.ws -= 8 * MIB;                                 /* a fall after a rise */
+	step(&p, &s, &g);
+	assert_false(s.ramp_flat);
+	assert_int_equal(s.ramp_kb, 0);
+	assert_int_equal(s.last_rise_kb, 0);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_capped_exact),
 		cmocka_unit_test(test_capped_threshold_edges),
 		cmocka_unit_test(test_flat),
+		cmocka_unit_test(test_ramp_flat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
