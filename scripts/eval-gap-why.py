@@ -19,6 +19,9 @@
   writes:near  more target writes, by at most 1 % or 2 writes
   writes:more  more than that
 
+The figures are the table's as printed (shortfall and swap-in to the
+MiB, idle to 0.1 MiB); the cells are the table's own.
+
 Each row also names every criterion that fails, and `near` says whether
 every failing figure is a tie or within the margin above (for the lead:
 the rows a trajectory's noise can turn). With -d DIR (eval-gap.sh's
