@@ -162,7 +162,7 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 	 * not written (design.md §The learned gap). */
 	else if (was_decided && prev->mode == POLICY_MODE_SCARCE &&
 		 a->cycle.tier == POLICY_TIER_GAPS && d->have_target &&
-		 prev->target_kb == prev->goal_kb && d->target_kb == prev->target_kb &&
+		 gap_band_capped(p, prev->goal_kb, prev->target_kb, d->target_kb, prev->reasons) &&
 		 !(prev->reasons & POLICY_R_GRANT))
 		g = gap_band_hold_kb(p, &d->gap, g, left);
 	/* gap_seen_rises in scarce mode: a capped gap keeps the last target

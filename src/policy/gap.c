@@ -456,8 +456,7 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 		uint64_t rise = s->have_ws && o->ws_kb > s->prev_ws_raw_kb ?
 				o->ws_kb - s->prev_ws_raw_kb : 0;
 
-		s->ramp_kb = rise && s->last_rise_kb ? rise : 0;
-		s->last_rise_kb = rise;
+		gap_ramp_rise(p, s, rise, s->have_ws && o->ws_kb == s->prev_ws_raw_kb);
 		gap_ramp_note(s, o->report_ms, rise);   /* before seen_ms moves */
 		gap_quiet_note(s, o);                    /* before seen_c moves */
 	}

@@ -184,6 +184,7 @@ struct gap_state {
 	 * with gap_ramp_hold no cut while it is not 0. */
 	uint64_t last_rise_kb;
 	uint64_t ramp_kb;
+	bool ramp_flat;            /* gap_ramp_flat: the last report was a flat one kept */
 	uint64_t ramp_ms;          /* the interval of that rise (0: unknown) */
 	uint64_t max_rise_kb;      /* the largest one-report rise of W seen */
 	uint64_t first_ms;         /* the first fresh report (0: none yet) */
@@ -227,6 +228,14 @@ uint64_t gap_band_kb(const struct policy_params *p, const struct gap_state *s,
 uint64_t gap_band_hold_kb(const struct policy_params *p, const struct gap_state *s,
 			  uint64_t g_kb, int64_t left_kb);
 
+/* Whether the last cycle (goal_kb, target_kb, reasons) left a domain whose
+ * written target is written_kb capped at its goal, for gap_band_hold_kb():
+ * its target its goal and written; with gap_band_threshold also a target
+ * within min_change of the goal not written for the write threshold, the
+ * written one within min_change of the goal (gap_capped.c). */
+bool gap_band_capped(const struct policy_params *p, uint64_t goal_kb, uint64_t target_kb,
+		     uint64_t written_kb, uint32_t reasons);
+
 /* With gap_band_tail, in abundant mode: while the last target leaves
  * left_kb in (gap_start, gap_start + 2 min_change] above W_i, where the
  * write band would keep it at gap_start (`fixed`), the gap is at least
@@ -241,6 +250,11 @@ uint64_t gap_band_tail_kb(const struct policy_params *p, uint64_t g_kb, int64_t 
  * all, gap_ramp_hold as before) or within 2 gap_window_s of the first
  * fresh report (no evidence yet that W does not jump); 0 off a ramp. */
 uint64_t gap_ramp_floor_kb(const struct policy_params *p, const struct gap_state *s);
+/* At a fresh report whose W rose by rise_kb (0: none; flat: W did not move
+ * at all): last_rise_kb and ramp_kb, W's rise at the last two reports;
+ * with gap_ramp_flat one flat report after a rise keeps both. */
+void gap_ramp_rise(const struct policy_params *p, struct gap_state *s, uint64_t rise_kb,
+		   bool flat);
 /* At a fresh report at now_ms whose W rose by rise_kb (after ramp_kb was
  * set, before seen_ms moves): the ramp's interval, the largest rise. */
 void gap_ramp_note(struct gap_state *s, uint64_t now_ms, uint64_t rise_kb);

@@ -16,6 +16,25 @@
  */
 #include "policy/gap.h"
 
+void gap_ramp_rise(const struct policy_params *p, struct gap_state *s, uint64_t rise_kb,
+		   bool flat)
+{
+	/* gap_ramp_flat: an estimate refreshed at half the report rate
+	 * shows a steady climb as rise, flat, rise (membal-sim, build-farm:
+	 * b02's W rose 52 MiB every other report, ramp_kb stayed 0 and the
+	 * 15th step's exploration cut it to 52 MiB mid-climb: 12 MiB of
+	 * swap-in more than `fixed`). One report whose W did not move at
+	 * all after a rise keeps the ramp as it was; a second, or a fall,
+	 * ends it. */
+	if (p->gap_ramp_flat && flat && s->last_rise_kb && !s->ramp_flat) {
+		s->ramp_flat = true;
+		return;
+	}
+	s->ramp_flat = false;
+	s->ramp_kb = rise_kb && s->last_rise_kb ? rise_kb : 0;
+	s->last_rise_kb = rise_kb;
+}
+
 void gap_ramp_note(struct gap_state *s, uint64_t now_ms, uint64_t rise_kb)
 {
 	if (!s->have_seen)

@@ -33,7 +33,8 @@ uint64_t gap_seen_cap_kb(const struct policy_params *p, const struct gap_state *
 
 	/* No rise seen is no evidence of how far W_i jumps (gap-jump: guests
 	 * steady for longer than two windows, then a jump). */
-	if (!n || !s->init || oom_hold || !s->first_ms || !s->max_rise_kb ||
+	if (!n || !s->init || oom_hold || !s->first_ms ||
+	    (!s->max_rise_kb && !(p->gap_quiet_flat && gap_quiet(s))) ||
 	    s->now_ms < s->first_ms || s->now_ms - s->first_ms < 2 * window)
 		return g_kb;
 	if (s->pain_ms && s->now_ms >= s->pain_ms && s->now_ms - s->pain_ms < window)

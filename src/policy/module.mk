@@ -37,6 +37,7 @@ $(eval $(call policy_test,test_gap_seen,tests/unit/test_gap_seen.c))
 $(eval $(call policy_test,test_gap_quiet,tests/unit/test_gap_quiet.c))
 $(eval $(call policy_test,test_gap_lone,tests/unit/test_gap_lone.c))
 $(eval $(call policy_test,test_gap_hold,tests/unit/test_gap_hold.c))
+$(eval $(call policy_test,test_gap_capped,tests/unit/test_gap_capped.c))
 $(eval $(call policy_test,test_gap_oom,tests/unit/test_gap_oom.c))
 
 $(eval $(call policy_test,test_scarce_props,tests/unit/test_scarce_props.c))

@@ -225,11 +225,14 @@ struct policy_params {
 	bool gap_explore_up;           /* exploration tries growths too */
 	bool gap_band;                 /* the goal holds within [g_i, gap_start] */
 	bool gap_band_scarce;          /* and within min_change at a cap, tier of the gaps */
+	bool gap_band_threshold;       /* ... a cap a hair off, not written, counts too */
 	bool gap_band_tail;            /* no walk step below what fixed's band keeps */
 	bool gap_ramp_hold;            /* no cut while W rises report after report */
+	bool gap_ramp_flat;            /* ... a flat report between two rises too */
 	uint32_t gap_ramp_lead_s;      /* ... below what the ramp fills in this; 0 none */
 	uint32_t gap_seen_rises;       /* gap at most this many x the largest rise seen; 0 off */
 	uint32_t gap_quiet_rises;      /* ... for a guest with no page-in or kill yet; 0 off */
+	bool gap_quiet_flat;           /* ... and one whose W has not risen at all */
 	bool gap_follow;               /* the default action follows W's change */
 	bool gap_half_start;           /* the W/2 ceiling binds below gap_start too */
 };

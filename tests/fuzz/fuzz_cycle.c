@@ -796,7 +796,7 @@ static void configure(struct fz *z, struct arbiter_config *c)
 		"boot_keep_part = yes\nresv_slack_share_pct = 50\n",
 		"part_page_keep = yes\n",
 		"recur_handback_peak = yes\noom_keep_held_kill = yes\n",
-		"gap_quiet_rises = 2\nheadroom = learned\n",
+		"gap_quiet_rises = 2\ngap_quiet_flat = yes\ngap_band_threshold = yes\ngap_ramp_flat = yes\nheadroom = learned\n",
 	};
 	char rules[512] = "";
 	uint8_t on = fz_u8(z);
