@@ -376,6 +376,7 @@ int arbiter_cycle(struct arbiter *a)
 		.reserve_kb = a->cfg.policy.params.reserve_kb,
 		.reservations_kb = a->reserve_kb, .reservations_for_kb = a->reserve_for_kb,
 		.reservations_need_kb = a->reserve_need_kb,
+		.reservations_for_waited_ms = arbiter_reservations_waited_ms(a, now),
 	};
 	/* The adoption grace and the OOM margin yield to the host's reserve:
 	 * below it, a newly adopted or growing domain gives back down to its
@@ -420,6 +421,11 @@ int arbiter_cycle(struct arbiter *a)
 		log_limited(LOG_INFO, "arbiter:resv-shared",
 			    "reservations: %llu of %llu KiB taken from swapless guests' slacks (resv_slack_share_pct)",
 			    (unsigned long long)a->cycle.resv_shared_kb,
+			    (unsigned long long)a->reserve_kb);
+	if (a->cycle.resv_need_kb)
+		log_limited(LOG_NOTICE, "arbiter:resv-need",
+			    "reservations: %llu of %llu KiB taken from the needs of guests with disk swap (resv_need_wait_s)",
+			    (unsigned long long)a->cycle.resv_need_kb,
 			    (unsigned long long)a->reserve_kb);
 	perform(a, n, now);
 	cap_at_static_max(a, now);

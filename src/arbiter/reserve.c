@@ -137,6 +137,20 @@ int arbiter_renew(struct arbiter *a, uint32_t id)
 	return 0;
 }
 
+uint64_t arbiter_reservations_waited_ms(const struct arbiter *a, uint64_t now)
+{
+	uint64_t age = 0;
+
+	for (size_t i = 0; i < RESV_MAX; i++) {
+		const struct reservation *r = &a->resv[i];
+
+		if (r->id && r->for_name[0] && !r->consumer && now > r->made_ms &&
+		    now - r->made_ms > age)
+			age = now - r->made_ms;
+	}
+	return age;
+}
+
 bool arbiter_reservations_pending(const struct arbiter *a)
 {
 	for (size_t i = 0; i < RESV_MAX; i++)

@@ -66,6 +66,9 @@ struct reservation *arbiter_reservation(struct arbiter *a, uint32_t id);
 /* Once per cycle, after the names are read: leases, consumers, the rest
  * released at adoption. Sets a->reserve_kb, the memory kept free. */
 void arbiter_reservations_account(struct arbiter *a, uint64_t now);
+/* How long the oldest --for reservation whose domain has not appeared has
+ * been in force at now (0: none); the policy's resv_need_wait_s. */
+uint64_t arbiter_reservations_waited_ms(const struct arbiter *a, uint64_t now);
 /* True when some --for reservation waits for a consumer (the arbiter then
  * reads the names of domains still being built). */
 bool arbiter_reservations_pending(const struct arbiter *a);

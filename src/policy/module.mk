@@ -50,6 +50,8 @@ $(eval $(call policy_test,test_fund_resv,tests/unit/test_fund_resv.c))
 $(eval $(call policy_test,test_resv_page,tests/unit/test_resv_page.c))
 # A reservation nearly met by swapless guests' slacks (resv_slack_share_pct).
 $(eval $(call policy_test,test_resv_share,tests/unit/test_resv_share.c))
+# A reservation that waited, out of the pagers' needs (resv_need_wait_s).
+$(eval $(call policy_test,test_resv_need,tests/unit/test_resv_need.c))
 
 # The OOM margin's growth evidence (design.md §Growth is never cut).
 $(eval $(call policy_test,test_growth,tests/unit/test_growth.c))

@@ -112,6 +112,9 @@ int policy_params_check(const struct policy_params *p, char *err,
 	if (p->need_slack_pct > 50)
 		return policy_fail(err, errlen, "need_slack_pct %u above 50",
 			    (unsigned)p->need_slack_pct);
+	if (p->resv_need_pct > 100)
+		return policy_fail(err, errlen, "resv_need_pct %u above 100",
+			    (unsigned)p->resv_need_pct);
 	if (p->resv_slack_share_pct > 100)
 		return policy_fail(err, errlen, "resv_slack_share_pct %u above 100",
 			    (unsigned)p->resv_slack_share_pct);

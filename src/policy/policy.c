@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "policy/solve.h"
+#include "policy/resv_need.h"
 
 static inline uint64_t clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
 {
@@ -235,11 +236,11 @@ static uint64_t cap_kb(const struct policy_params *p, const struct policy_dom *d
 /* What a reservation leaves d: L_i', under need = estimate its need, OOM
  * margin and slack (need_rungs()), room for a peers' spike, the slack
  * unless it pages (policy_slack_pages()); *all adds what d keeps with its
- * slack, *page the rise it may page for (resv_page.c), *share the part of
- * a swapless slack a reservation it completes may take (resv_share.c). */
+ * slack, *page the rise it may page for (resv_page.c), *share (*parts) the part
+ * of a swapless slack (a pager's need) a reservation may take (resv_*.c). */
 static uint64_t keep_kb(const struct policy_params *p, const struct policy_dom *d,
 			const struct derived *dv0, const struct policy_spike *spike,
-			int64_t *all, int64_t *page, int64_t *share)
+			int64_t *all, int64_t *page, int64_t *share, int64_t *parts)
 {
 	struct derived dv = *dv0;
 	uint64_t now, slack, keep;
@@ -252,6 +253,7 @@ static uint64_t keep_kb(const struct policy_params *p, const struct policy_dom *
 	keep = need_rungs(policy_peak_off(p, &q), d, &dv, cap_kb(p, d, &dv), &now, &slack, NULL, spike);
 	*all += (int64_t)(slack > dv0->lo ? slack : dv0->lo);
 	*share += (int64_t)policy_resv_share_kb(p, d, keep, slack, dv0->lo);
+	*parts += (int64_t)policy_resv_need_part_kb(p, d, keep, slack, dv.lo_safe);
 	keep = policy_slack_pages(d, slack - keep) ? keep : slack;
 	return policy_resv_keep_kb(p, d, keep > dv0->lo ? keep : dv0->lo, dv0->lo, page);
 }
@@ -302,6 +304,8 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			 * yields to what the others lack of them
 			 * (solve_tiers.c). */
 			upm = need_rungs(p, d, &dv, up, &up1, &slack, &peak, spike);
+			policy_resv_need_lend(p, d, resv, dv.lo_safe, &dv.lo, &dv.lo_need,
+					      &up1, &upm, &slack, &peak);
 			if ((resv->flags & POLICY_LEND_PAGES) && policy_slack_pages(d, slack - upm))
 				slack = upm;    /* lent to the reservations (keep_kb()) */
 			else            /* resv_share.c */
@@ -454,7 +458,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	}
 
 	int64_t sum_n = 0, sum_lo = 0, sum_goal = 0, back = 0, up = 0;
-	int64_t sum_keep = 0, sum_all = 0, lack = 0, page = 0, share = 0;
+	int64_t sum_keep = 0, sum_all = 0, lack = 0, page = 0, share = 0, parts = 0;
 	struct policy_fund fund = { 0, 0, 0, 0 };
 	const struct policy_spike spike = policy_spike_find(p, dom, n);
 
@@ -467,7 +471,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		sum_n += (int64_t)dom[i].actual_kb;
 		sum_lo += (int64_t)dv.lo;
 		if (host->reservations_kb)      /* only they ask what guests keep */
-			sum_keep += (int64_t)keep_kb(p, &dom[i], &dv, &spike, &sum_all, &page, &share);
+			sum_keep += (int64_t)keep_kb(p, &dom[i], &dv, &spike, &sum_all, &page, &share, &parts);
 		sum_goal += (int64_t)dv.goal;
 		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, policy_uses_need(p, &dom[i]));
 		if (policy_uses_need(p, &dom[i])) {
@@ -490,10 +494,12 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	 * waits until the pool can pay (a domain destroyed, a need fallen).
 	 * When it would cut slacks, those that page are lent (lend). */
 	struct policy_lend lend = {
-		host->reservations_kb && sum_all > sum_n + free_h ? POLICY_LEND_PAGES : 0, 0, 0 };
+		host->reservations_kb && sum_all > sum_n + free_h ? POLICY_LEND_PAGES : 0, 0, 0, 0, 0 };
 
 	if (policy_resv_share(p, host, &sum_keep, share, sum_n + free_h, &lend))
 		cycle->resv_shared_kb = lend.need_kb;
+	if (policy_resv_need(p, host, &sum_keep, page, parts, sum_n + free_h, &lend))
+		cycle->resv_need_kb = lend.wait_kb;
 
 	if (host->reservations_kb && sum_keep > sum_n + free_h &&
 	    !policy_resv_paged(p, host, sum_keep, page, sum_n + free_h)) {

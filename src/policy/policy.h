@@ -115,6 +115,7 @@ struct policy_params {
 	bool fund_reservation;         /* ... and one a reservation waits on */
 	bool resv_page;                /* a reservation before a rise a guest with disk swap pages for */
 	uint32_t resv_slack_share_pct; /* of a swapless guest's slack, the part a named reservation it completes may take */
+	uint32_t resv_need_wait_s, resv_need_pct; /* a named reservation that waited this long takes this % of pagers' needs (resv_need.c) */
 	bool fund_to_goal;             /* above it, while guests page, a decrease goes to the goal */
 	bool oom_min_keep_held;        /* ... at most what it holds (B_i): kept, never given */
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
@@ -423,6 +424,7 @@ struct policy_host {
 	 * what they hold already. reservations_for_kb above it is what the
 	 * newcomers will give back after their boot (resv_page). */
 	uint64_t reservations_need_kb;
+	uint64_t reservations_for_waited_ms; /* the oldest named one without its domain yet: its age (resv_need.c) */
 };
 
 /* ---- decisions ------------------------------------------------------------ */
@@ -504,7 +506,7 @@ struct policy_cycle {
 	/* Of the host's reservations, what this cycle left to the guests:
 	 * taking it would have cut one below its need and slack (R4_i). */
 	uint64_t resv_held_kb;
-	uint64_t resv_shared_kb; /* swapless slacks lent to complete them (resv_share.c) */
+	uint64_t resv_shared_kb, resv_need_kb; /* lent to complete them: swapless slacks (resv_share.c), pagers' needs (resv_need.c) */
 	double lambda;           /* stage 2: Lambda = 1 / price */
 	double theta;            /* stage 3 */
 	unsigned paper_solves;   /* linear systems solved by `paper` */

@@ -383,9 +383,11 @@ bool policy_resv_paged(const struct policy_params *p,
  * shares of their slacks, share_kb in all, each in proportion. */
 #define POLICY_LEND_PAGES 1u
 #define POLICY_LEND_SHARE 2u
+#define POLICY_LEND_NEED 4u     /* wait_kb of the pagers' parts, parts_kb (resv_need.h) */
 struct policy_lend {
 	unsigned flags;
 	uint64_t need_kb, share_kb;
+	uint64_t wait_kb, parts_kb;
 };
 /* resv_slack_share_pct (resv_share.c): the part of d's slack (from r4,
  * R4_i, to slack, R5_i; what it keeps stays at least lo, L_i') a named
