@@ -134,7 +134,8 @@ static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 static void self_adjust(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv,
 			struct policy_decision *o, int64_t *spare,
-			enum policy_band band, uint32_t take)
+			enum policy_band band, uint32_t take, size_t i,
+			const struct policy_level_room *room)
 {
 	uint64_t settle = dv->goal;
 	uint64_t t = clamp_u64(policy_uses_need(p, d) ? policy_band_step(p, d, dv->goal, band, take, &settle)
@@ -145,6 +146,8 @@ static void self_adjust(const struct policy_params *p,
 	/* The boot grace (boot_keep.c). */
 	if (policy_uses_need(p, d) && (d->flags & POLICY_IN_BOOTED))
 		t = policy_boot_keep_kb(p, d, dv->goal, t, spare, &hold);
+	if (!hold)   /* a level kept while nobody needs it (level_keep.c) */
+		t = policy_level_keep_kb(p, d, i, room, dv->goal, t, spare, &hold);
 	o->mode = POLICY_MODE_ABUNDANT;
 	o->stage = POLICY_STAGE_SELF;
 	o->target_kb = t;
@@ -559,6 +562,9 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	int64_t spare = free_u - cycle->need_kb;
 	enum policy_band band = policy_band_of(p, free_u, back, up, lack, fund.pages, host->reservations_kb);
 	uint32_t take = policy_fund_take_ppm(p, band, &fund, free_u);
+	struct policy_level_room room;
+
+	policy_level_room_init(p, dom, n, &room);
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -569,7 +575,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		out[i].goal_kb = dv.goal;
 		out[i].floor_kb = dv.lo;
 		if (!global)
-			self_adjust(p, &dom[i], &dv, &out[i], &spare, band, take);
+			self_adjust(p, &dom[i], &dv, &out[i], &spare, band, take, i, &room);
 	}
 	if (global) {
 		if (balance(ctx, p, dom, n, out, budget, free_u, &spike,
