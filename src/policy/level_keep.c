@@ -12,10 +12,11 @@
  * and no guest asked for them (docs/evaluation.md, break23).
  *
  * With the key, a domain whose estimate jumped beyond its gap in two
- * windows lately (jump_past, its own recurring large rises) keeps, of
- * what it holds, up to the level its load reached lately (top_kb, the
- * second highest of its windows' highest samples over ten minutes) and
- * its gap, while the spare (what is free once every domain has its
+ * windows lately (jump_past, its own recurring large rises) and whose
+ * load fell below half of its level keeps, of what it holds, up to the
+ * level its load reached lately (top_kb, the second highest of its
+ * windows' highest samples over ten minutes) and its gap, while the
+ * spare (what is free once every domain has its
  * goal) covers that keep and, beyond it, the largest rise any other
  * guest has shown (rise_most_kb): what it keeps costs nobody memory now
  * nor at the next jump of another guest. Short of that it keeps the part
@@ -71,7 +72,14 @@ uint64_t policy_level_keep_kb(const struct policy_params *p,
 	uint64_t room = i == r->first ? r->second_kb : r->first_kb;
 	int64_t cover = *spare - (int64_t)room;
 
-	if (keep <= t || keep <= goal || cover <= 0)
+	/* Between jobs: its level at least twice its goal (a load that
+	 * fell to under half of it), not a level among random ones. Kept
+	 * for any fall, it held random levels near the edge of scarce
+	 * mode, where the others' grants came out of the room alone
+	 * (agent-dead's w1 beside s1's swapless climb: s1 OOM-killed;
+	 * the learned gap's lower idle memory lost on backup-cache,
+	 * balloon-slow and balloon-stuck; docs/evaluation.md, giant24). */
+	if (keep <= t || level / 2 < goal || cover <= 0)
 		return t;
 	if ((uint64_t)cover < keep - goal)
 		keep = policy_page_down(goal + (uint64_t)cover);

@@ -2,8 +2,8 @@
 /*
  * A level kept while nobody needs it (`level_keep`; level_keep.c,
  * design.md §A step ahead and the boot grace): in abundant mode a guest
- * whose load jumped beyond its gap in two windows lately and fell keeps
- * what it holds, up to its recent level and gap, while the spare covers
+ * whose load jumped beyond its gap in two windows lately and fell below
+ * half its recent level keeps what it holds, up to that level and gap, while the spare covers
  * that and the largest rise another guest has shown; short of it, the
  * part the spare covers, in one write; scarce mode is the solver's.
  */
@@ -96,6 +96,13 @@ static void test_whole_part_none(void **state)
 	assert_int_equal(policy_level_keep_kb(&p, &dom[0], 0, &r, goal, t, &spare, &hold), t);
 	dom[0].top_kb = 6500 * MIB;
 	assert_int_equal(policy_level_keep_kb(&off, &dom[0], 0, &r, goal, t, &spare, &hold), t);
+	/* A load not under half its level is not between jobs: level
+	 * 1400 + 64 < 2 x 764, none; 1500 + 64 >= 1528 is. */
+	dom[0].top_kb = 1400 * MIB;
+	assert_int_equal(policy_level_keep_kb(&p, &dom[0], 0, &r, goal, t, &spare, &hold), t);
+	dom[0].top_kb = 1500 * MIB;
+	assert_int_equal(policy_level_keep_kb(&p, &dom[0], 0, &r, goal, t, &spare, &hold), 1564 * MIB);
+	spare = 6000 * MIB;
 	/* A level below what it holds keeps the level: 2000 + 64. */
 	dom[0].top_kb = 2000 * MIB;
 	assert_int_equal(policy_level_keep_kb(&p, &dom[0], 0, &r, goal, t, &spare, &hold), 2064 * MIB);
