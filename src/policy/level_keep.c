@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A level kept while nobody needs it (level_keep; design.md §A step
- * ahead and the boot grace, "A level kept while nobody needs it").
+ * A level kept while nobody needs it (level_keep;
+ * design.md §A step ahead and the boot grace,
+ * "A level kept while nobody needs it").
  *
  * In abundant mode a guest whose load falls is walked (or, when another
  * guest's growth waits, cut in one write) to W_i + g_i, and the memory
