@@ -79,7 +79,8 @@ uint64_t policy_level_keep_kb(const struct policy_params *p,
 	 * mode, where the others' grants came out of the room alone
 	 * (agent-dead's w1 beside s1's swapless climb: s1 OOM-killed;
 	 * the learned gap's lower idle memory lost on backup-cache,
-	 * balloon-slow and balloon-stuck; docs/evaluation.md, giant24). */
+	 * balloon-slow, balloon-stuck and build-farm; docs/evaluation.md,
+	 * giant24). */
 	if (keep <= t || level / 2 < goal || cover <= 0)
 		return t;
 	if ((uint64_t)cover < keep - goal)
