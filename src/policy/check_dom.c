@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The bounds of a snapshot entry, checked by policy_decide() before any
- * arithmetic (design.md §One cycle).
+ * The bounds of a snapshot and of its entries, checked by policy_decide()
+ * before any arithmetic (design.md §One cycle).
  */
 #include "policy/policy.h"
 #include "policy/solve.h"
@@ -65,5 +65,40 @@ int policy_check_dom(const struct policy_dom *d, char *err, size_t len)
 	if ((unsigned)d->kind > POLICY_UNMANAGED)
 		return policy_fail(err, len, "domain %u: unknown kind %d", d->domid,
 			    (int)d->kind);
+	return 0;
+}
+
+/* The whole snapshot: the host's figures, every entry, at most one dom0
+ * (its index in *dom0, SIZE_MAX if none). */
+int policy_check_snapshot(const struct policy_host *host,
+			  const struct policy_dom *dom, size_t n,
+			  size_t capacity, struct policy_cycle *cycle,
+			  size_t *dom0)
+{
+	const int64_t host_limit = (int64_t)(POLICY_KB_MAX * 1024);
+
+	if (n > capacity)
+		return policy_fail(cycle->error, sizeof(cycle->error),
+			    "%zu domains, context sized for %zu", n, capacity);
+	if (host->free_kb > host_limit || host->free_kb < -host_limit ||
+	    host->reserve_kb > POLICY_KB_MAX)
+		return policy_fail(cycle->error, sizeof(cycle->error),
+			    "host free %lld KiB or reserve %llu KiB out of range",
+			    (long long)host->free_kb,
+			    (unsigned long long)host->reserve_kb);
+	for (size_t i = 0; i < n; i++) {
+		if (policy_check_dom(&dom[i], cycle->error, sizeof(cycle->error)) < 0) {
+			cycle->bad_index = i;
+			return -1;
+		}
+		if (dom[i].kind == POLICY_DOM0) {
+			if (*dom0 != SIZE_MAX) {
+				cycle->bad_index = i;
+				return policy_fail(cycle->error, sizeof(cycle->error),
+					    "domain %u: a second dom0", dom[i].domid);
+			}
+			*dom0 = i;
+		}
+	}
 	return 0;
 }

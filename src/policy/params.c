@@ -164,7 +164,7 @@ const char *policy_stage_name(enum policy_stage stage)
 
 static const char *const reason_names[POLICY_R_COUNT] = {
 	"min", "oom", "max", "demand", "psi", "swapin", "step", "dom0",
-	"grant", "threshold", "need", "adopt", "unpark", "yield",
+	"grant", "threshold", "need", "adopt", "unpark", "yield", "level",
 };
 
 const char *policy_reason_name(uint32_t bit)

@@ -135,7 +135,8 @@ static uint32_t bound_reasons(uint64_t t, const struct derived *dv,
 static void self_adjust(const struct policy_params *p,
 			const struct policy_dom *d, const struct derived *dv,
 			struct policy_decision *o, int64_t *spare,
-			enum policy_band band, uint32_t take)
+			enum policy_band band, uint32_t take, size_t i,
+			const struct policy_level_room *room)
 {
 	uint64_t settle = dv->goal;
 	uint64_t t = clamp_u64(policy_uses_need(p, d) ? policy_band_step(p, d, dv->goal, band, take, &settle)
@@ -146,6 +147,8 @@ static void self_adjust(const struct policy_params *p,
 	/* The boot grace (boot_keep.c). */
 	if (policy_uses_need(p, d) && (d->flags & POLICY_IN_BOOTED))
 		t = policy_boot_keep_kb(p, d, dv->goal, t, spare, &hold);
+	if (!hold)   /* a level kept while nobody needs it (level_keep.c) */
+		t = policy_level_keep_kb(p, d, i, room, dv->goal, t, spare, &hold);
 	o->mode = POLICY_MODE_ABUNDANT;
 	o->stage = POLICY_STAGE_SELF;
 	o->target_kb = t;
@@ -398,38 +401,13 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		  size_t n, struct policy_decision *out,
 		  struct policy_cycle *cycle)
 {
-	const int64_t host_limit = (int64_t)(POLICY_KB_MAX * 1024);
 	size_t dom0 = SIZE_MAX;
 
 	memset(cycle, 0, sizeof(*cycle));
 	cycle->bad_index = SIZE_MAX;
-	if (policy_params_check(p, cycle->error, sizeof(cycle->error)) < 0)
+	if (policy_params_check(p, cycle->error, sizeof(cycle->error)) < 0 ||
+	    policy_check_snapshot(host, dom, n, ctx->capacity, cycle, &dom0) < 0)
 		return -1;
-	if (n > ctx->capacity)
-		return policy_fail(cycle->error, sizeof(cycle->error),
-			    "%zu domains, context sized for %zu", n,
-			    ctx->capacity);
-	if (host->free_kb > host_limit || host->free_kb < -host_limit ||
-	    host->reserve_kb > POLICY_KB_MAX)
-		return policy_fail(cycle->error, sizeof(cycle->error),
-			    "host free %lld KiB or reserve %llu KiB out of range",
-			    (long long)host->free_kb,
-			    (unsigned long long)host->reserve_kb);
-	for (size_t i = 0; i < n; i++) {
-		if (policy_check_dom(&dom[i], cycle->error, sizeof(cycle->error)) < 0) {
-			cycle->bad_index = i;
-			return -1;
-		}
-		if (dom[i].kind == POLICY_DOM0) {
-			if (dom0 != SIZE_MAX) {
-				cycle->bad_index = i;
-				return policy_fail(cycle->error, sizeof(cycle->error),
-					    "domain %u: a second dom0",
-					    dom[i].domid);
-			}
-			dom0 = i;
-		}
-	}
 
 	/* Step 2: F_h. What the snapshot's undecided entries were promised
 	 * (B_j > N_j) is not ours to hand out again. */
@@ -573,6 +551,9 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 	int64_t spare = free_u - cycle->need_kb;
 	enum policy_band band = policy_band_of(p, free_u, back, up, lack, fund.pages, host->reservations_kb);
 	uint32_t take = policy_fund_take_ppm(p, band, &fund, free_u);
+	struct policy_level_room room;
+
+	policy_level_room_init(p, dom, n, &room);
 
 	for (size_t i = 0; i < n; i++) {
 		struct derived dv;
@@ -583,7 +564,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		out[i].goal_kb = dv.goal;
 		out[i].floor_kb = dv.lo;
 		if (!global)
-			self_adjust(p, &dom[i], &dv, &out[i], &spare, band, take);
+			self_adjust(p, &dom[i], &dv, &out[i], &spare, band, take, i, &room);
 	}
 	if (global) {
 		if (balance(ctx, p, dom, n, out, budget, free_u, &spike,

@@ -128,6 +128,7 @@ struct policy_params {
 	int oom_climb_keep;            /* enum growth_keep (growth.h): a killed guest climbs while pinned at what it holds */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
 	bool peak_hold;                /* the level W_i reached lately, less free swap, is kept after the needs */
+	bool level_keep;               /* abundance: a jumpy guest keeps its recent level while the spare covers it (level_keep.c) */
 	bool stale_return;             /* a domain whose reports stopped gets back up to stale_top_kb out of free memory (stale_return.c) */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
@@ -468,8 +469,9 @@ enum policy_reason {
 	POLICY_R_UNPARK    = 1u << 12, /* written below min_change: free memory */
 	POLICY_R_YIELD     = 1u << 13, /* below its need floor: paging for a guest
 	                                * whose need swap cannot hold */
+	POLICY_R_LEVEL     = 1u << 14, /* not shrunk: its recent level, spare */
 };
-#define POLICY_R_COUNT 14
+#define POLICY_R_COUNT 15
 
 struct policy_decision {
 	enum policy_mode mode;
@@ -563,14 +565,12 @@ void policy_apply(const struct policy_params *p,
 		  const struct policy_dom *dom, size_t n,
 		  struct policy_decision *out);
 
-/*
- * Growth that waits on this cycle's decreases (follow_up.c): under need =
+/* Growth that waits on this cycle's decreases (follow_up.c): under need =
  * estimate, the increases the pool could not cover (or a starving
  * domain's), as far as the decreases written this cycle (and, with
  * owed, those of earlier cycles still under way) will pay for them; 0
  * otherwise. The daemon runs its next cycle early when it is at
- * least settle_min_kb.
- */
+ * least settle_min_kb. */
 uint64_t policy_follow_up(const struct policy_params *p,
 			  const struct policy_dom *dom, size_t n,
 			  const struct policy_decision *out, bool owed);

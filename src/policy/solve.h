@@ -25,6 +25,12 @@ int policy_fail(char *err, size_t len, const char *fmt, ...)
 /* 0, or -1 with err saying which figure of which domain is out of its
  * bounds (check_dom.c). */
 int policy_check_dom(const struct policy_dom *d, char *err, size_t len);
+/* 0, or -1 with cycle->error (and bad_index) saying what of the
+ * snapshot is out of bounds; *dom0 is set to dom0's index (check_dom.c). */
+int policy_check_snapshot(const struct policy_host *host,
+			  const struct policy_dom *dom, size_t n,
+			  size_t capacity, struct policy_cycle *cycle,
+			  size_t *dom0);
 
 enum solve_at {
 	SOLVE_FREE,  /* strictly between its bounds: on the common price */
@@ -338,6 +344,23 @@ uint64_t policy_kept_margin_kb(const struct policy_dom *d, uint64_t m,
 uint64_t policy_boot_keep_kb(const struct policy_params *p,
 			     const struct policy_dom *d, uint64_t goal,
 			     uint64_t t, int64_t *spare, uint32_t *hold);
+/* level_keep.c: the largest rise_most_kb of the domUs with an estimate
+ * and the next (room for another guest's rise), then the target t of d
+ * (index i) in abundance with level_keep: up to min(B_i, H_i, its level
+ * lately + g_i) while *spare covers that above its goal and the largest
+ * rise of another guest, else the part it covers; *spare less what it
+ * keeps; *hold POLICY_R_LEVEL when it keeps. */
+struct policy_level_room {
+	uint64_t first_kb, second_kb;
+	size_t first;
+};
+void policy_level_room_init(const struct policy_params *p,
+			    const struct policy_dom *dom, size_t n,
+			    struct policy_level_room *r);
+uint64_t policy_level_keep_kb(const struct policy_params *p,
+			      const struct policy_dom *d, size_t i,
+			      const struct policy_level_room *r, uint64_t goal,
+			      uint64_t t, int64_t *spare, uint32_t *hold);
 /* fall_margin.c: of what d holds above u1 (up to up), the part a guest
  * without swap room keeps after its need fell: at most fall_margin_kb,
  * its gap and the fall, less its free swap (0 when off or no fall). */
