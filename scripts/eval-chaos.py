@@ -12,7 +12,10 @@ usage: scripts/eval-chaos.py [-a] BASE.md VARIANT.md...
   whose kills, cells or writes moved under any variant (-a: every row):
   base kills, each variant's, the spread (largest - smallest over base
   and variants), the largest shortfall change in percent, the cells
-  that flipped; last, how many rows have each largest |kill change|."""
+  that flipped, and the row's largest |kill change| against the band
+  max(1, 2 sqrt(base kills)) that docs/evaluation.md recommends ("out"
+  when beyond it); last, how many rows have each largest |kill change|."""
+import math
 import sys
 
 
@@ -53,6 +56,12 @@ def figures(kind, c):
     return num(second[0]), int(num(second[3])), int(num(second[4])), cells, None
 
 
+def band(kills):
+    """The kill change a one-page perturbation stays within on a chaotic
+    row (docs/evaluation.md, "Session 24: how much is chaos")."""
+    return max(1.0, 2 * math.sqrt(kills))
+
+
 def main(argv):
     every = argv[:1] == ['-a']
     if every:
@@ -74,8 +83,8 @@ def main(argv):
     bf = {n: figures(kind, base[n]) for n in names}
     bk = sum(f[1] for f in bf.values())
     print(f"base {argv[0]}: {len(names)} rows run, OOM kills {bk}")
-    print("| variant | rows | kills | rows +kills (kills) | rows -kills (kills) | largest +/- | cells yes->no / no->yes | failing cells | writes | shortfall |")
-    print("|---|--:|--:|---|---|---|---|---|---|---|")
+    print("| variant | rows | kills | rows +kills (kills) | rows -kills (kills) | largest +/- | cells yes->no / no->yes | by cell | failing cells | writes | shortfall |")
+    print("|---|--:|--:|---|---|---|---|---|---|---|---|")
     gains = []
     for vn, r in vs:
         common = [n for n in names if r.get(n) is not None]
@@ -85,6 +94,13 @@ def main(argv):
         dn = [x for x in d if x < 0]
         yn = sum(1 for n in common for c in bf[n][3] if bf[n][3][c] == 'yes' and vf[n][3][c] != 'yes')
         ny = sum(1 for n in common for c in bf[n][3] if bf[n][3][c] != 'yes' and vf[n][3][c] == 'yes')
+        by = {}
+        for n in common:
+            for c in bf[n][3]:
+                if (bf[n][3][c] == 'yes') != (vf[n][3][c] == 'yes'):
+                    yes = bf[n][3][c] == 'yes'
+                    by.setdefault(c, [0, 0])[0 if yes else 1] += 1
+        byc = ' '.join(f"{c} {v[0]}/{v[1]}" for c, v in by.items()) or '-'
         fb = sum(1 for n in common for v in bf[n][3].values() if v == '**no**')
         fv = sum(1 for n in common for v in vf[n][3].values() if v == '**no**')
         kb = sum(bf[n][1] for n in common)
@@ -96,7 +112,7 @@ def main(argv):
         gain = ', '.join(f"{n} {bf[n][1]}->{vf[n][1]}" for n in common if vf[n][1] > bf[n][1])
         gains.append(f"{vn}: {gain or 'none'}")
         print(f"| {vn} | {len(common)} | {kb} -> {kv} ({kv - kb:+d}) | {len(up)} (+{sum(up)}) | "
-              f"{len(dn)} ({sum(dn)}) | {max(d + [0]):+d} / {min(d + [0]):+d} | {yn} / {ny} | {fb} -> {fv} | "
+              f"{len(dn)} ({sum(dn)}) | {max(d + [0]):+d} / {min(d + [0]):+d} | {yn} / {ny} | {byc} | {fb} -> {fv} | "
               f"{wb} -> {wv} | {(sv - sb) / sb * 100 if sb else 0:+.2f} % |")
     print()
     print("rows that gain kills, per variant:")
@@ -104,8 +120,8 @@ def main(argv):
         print("  " + g)
     print()
     print("| row | base kills | " + " | ".join(v for v, _ in vs) +
-          " | kill spread | largest shortfall change | largest OOM-time change | cells flipped |")
-    print("|---|--:|" + "--:|" * len(vs) + "--:|--:|--:|---|")
+          " | kill spread | largest change / band | largest shortfall change | largest OOM-time change | cells flipped |")
+    print("|---|--:|" + "--:|" * len(vs) + "--:|--:|--:|--:|---|")
     hist, spread = {}, {}
     for n in names:
         b = bf[n]
@@ -132,7 +148,7 @@ def main(argv):
         spread[n] = (hi - lo, big, b[1])
         if moved or every:
             print(f"| {n} | {b[1]} | " + " | ".join('-' if k is None else str(k) for k in ks) +
-                  f" | {hi - lo} | {dsh:.1f} % | {'n/a' if b[4] is None else f'{dos:.1f} %'}"
+                  f" | {hi - lo} | {big} / {band(b[1]):.1f}{' out' if big > band(b[1]) else ''} | {dsh:.1f} % | {'n/a' if b[4] is None else f'{dos:.1f} %'}"
                   f" | {', '.join(flips) if flips else ''} |")
     print()
     print("largest |kill change| over the variants -> rows: " +
