@@ -168,11 +168,13 @@ static uint64_t stale_top_kb(const struct arbiter *a, struct dom *d)
 	if (d->skip != SKIP_STALE) {
 		d->stale_refused = false;
 		d->stale_seen = false;
+		d->stale_kept = false;
 		return 0;
 	}
 	if (!d->stale_seen) {
 		d->stale_seen = true;
 		d->stale_base_kb = d->have_target ? d->target_kb : d->actual_kb;
+		d->stale_stamp = d->stamp;
 	}
 	if (!a->cfg.policy.params.stale_return || !d->created_kb)
 		return 0;

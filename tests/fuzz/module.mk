@@ -156,6 +156,11 @@ test_faults_SRCS   := tests/unit/test_faults.c tests/fuzz/loop.c
 test_faults_LIBS   := $(HARDEN_LIBS)
 test_faults_LDLIBS := $(HARDEN_LDLIBS)
 
+TESTS += test_stale_keep
+test_stale_keep_SRCS   := tests/unit/test_stale_keep.c tests/fuzz/loop.c
+test_stale_keep_LIBS   := $(HARDEN_LIBS)
+test_stale_keep_LDLIBS := $(HARDEN_LDLIBS)
+
 # 5,000 cycles with churning domains in `make check`; `make soak` runs
 # the same program longer.
 TESTS += test_soak
@@ -164,6 +169,7 @@ test_soak_LIBS   := $(HARDEN_LIBS)
 test_soak_LDLIBS := $(HARDEN_LDLIBS)
 
 $(BUILD)/san/obj/tests/unit/test_hostile.o $(BUILD)/san/obj/tests/unit/test_faults.o \
+$(BUILD)/san/obj/tests/unit/test_stale_keep.o $(BUILD)/obj/tests/unit/test_stale_keep.o \
 $(BUILD)/san/obj/tests/fuzz/loop.o $(BUILD)/san/obj/tests/fuzz/soak.o \
 $(BUILD)/obj/tests/unit/test_hostile.o $(BUILD)/obj/tests/unit/test_faults.o \
 $(BUILD)/obj/tests/fuzz/loop.o $(BUILD)/obj/tests/fuzz/soak.o: LOCAL_CFLAGS += -Itests/fuzz
