@@ -27,6 +27,7 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "arbiter/state.h"
 #include "loop.h"
 #include "xenstored/xsd.h"
 
@@ -336,9 +337,74 @@ static void test_report_ends_it(void **state)
 	loop_stop(l);
 }
 
+/* The stale word: written only while the domain is stale and the key
+ * on, with the created word; read back exactly; strict; not exported. */
+static void test_stale_word_codec(void **state)
+{
+	struct dom d = { .domid = 2, .skip = SKIP_STALE, .stale_seen = true,
+			 .stale_base_kb = 321536, .stale_stamp = UINT64_MAX,
+			 .stale_refused = true, .created_kb = 524288 };
+	struct dom r = { .domid = 2 };
+	struct dom_state s, back;
+	char text[STATE_TEXT_MAX];
+	unsigned ignored;
+
+	state_of_dom(&d, 1000, 1700000000, &s);
+	state_stale_of_dom(&d, false, &s);
+	assert_false(s.have_stale);                    /* stale_return off */
+	d.skip = SKIP_HOLD_PAUSED;
+	state_stale_of_dom(&d, true, &s);
+	assert_false(s.have_stale);                    /* not stale now */
+	d.skip = SKIP_STALE;
+	state_stale_of_dom(&d, true, &s);
+	state_format(&s, text, sizeof(text));
+	assert_string_equal(text, "hold=none oom_min_kb=0 oom_until=0 created_kb=524288 "
+			    "stale=321536:18446744073709551615:1");
+	assert_int_equal(state_parse(text, &back), 0);
+	assert_true(back.have_stale);
+	state_to_dom(&back, 50, 1700000001, &r);
+	assert_true(r.stale_kept && r.stale_seen && r.stale_refused);
+	assert_int_equal(r.stale_base_kb, 321536);
+	assert_int_equal(r.stale_stamp, UINT64_MAX);
+	assert_int_equal(r.stamp, UINT64_MAX);
+	assert_int_equal(r.created_kb, 524288);
+	/* export: the word is this host's, an importer ignores it */
+	assert_int_equal(state_parse_export(text, &back, &ignored), 0);
+	assert_int_equal(ignored, 1);
+	assert_false(back.have_stale);
+
+	/* with every gap price too: within the buffer and the read bound */
+	d.headroom = POLICY_HEADROOM_LEARNED;
+	d.gap.init = true;
+	d.gap.gap_kb = 96 * MIB;
+	for (int i = 0; i < GAP_ACTIONS; i++)
+		d.gap.price[i] = -GAP_PRICE_MAX;
+	state_gap_of_dom(&d, &s);
+	state_format(&s, text, sizeof(text));
+	assert_true(strlen(text) < STATE_TEXT_MAX - 1);
+	assert_int_equal(state_parse(text, &back), 0);
+	assert_true(back.have_stale && back.have_gap);
+
+	const char *bad[] = {
+		"hold=none stale=0:1:0",                 /* no floor */
+		"hold=none stale=1:2:2",                 /* R is 0 or 1 */
+		"hold=none stale=1:2",
+		"hold=none stale=1:2:0:4",
+		"hold=none stale=1::0",
+		"hold=none stale=1:-2:0",
+		"hold=none stale=1:18446744073709551616:0",
+		"hold=none stale=1099511627777:1:0",     /* past POLICY_KB_MAX */
+		"hold=none stale=1:2:0 stale=1:2:0",
+		"hold=none stale=",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(state_parse(bad[i], &back), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stale_word_codec),
 		cmocka_unit_test(test_take_back_one_write),
 		cmocka_unit_test(test_kill9_keeps_loan),
 		cmocka_unit_test(test_sigterm_keeps_loan),
