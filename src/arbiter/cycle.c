@@ -107,6 +107,15 @@ static int write_target(struct arbiter *a, struct dom *d, uint64_t kb,
 	log_change(a, d, old, kb, what);
 	if (a->dry_run)
 		return 0;
+	/* memory/target is its size at creation until our first write
+	 * moves it: from then on memory/membal_state's created word keeps
+	 * it, or a restarted arbiter would take the target it reads for it
+	 * (created.c) and lend a guest whose agent died nothing
+	 * (stale_return). One state write a domain. */
+	if (!d->created_saved && d->created_kb && kb != d->created_kb && d->domid != 0) {
+		d->created_saved = true;
+		arbiter_save_state(a, d, now);
+	}
 	if (up && set_maxmem(a, d, kb) < 0)
 		return -1;
 	if (xsio_write_target(a->xs, d->domid, kb) < 0) {

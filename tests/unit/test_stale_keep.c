@@ -27,6 +27,7 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "arbiter/reserve.h"
 #include "arbiter/state.h"
 #include "loop.h"
 #include "xenstored/xsd.h"
@@ -337,6 +338,87 @@ static void test_report_ends_it(void **state)
 	loop_stop(l);
 }
 
+/* The arbiter restarts while b still reports, its target moved below its
+ * creation size; b's agent dies after. Its first write saved the creation
+ * size (created_kb) in memory/membal_state, so the restarted arbiter lends
+ * it back its 512 MiB, not the target it read at adoption (the e2e's g1:
+ * the restart phase comes before its agent stops). */
+static void test_restart_then_dies(void **state)
+{
+	struct loop *l = loop_start(three, SIM_AGENTS_NONE, conf, LOOP_KEEP_LOG);
+	uint64_t lent = 0;
+
+	loop_run(l, 1);
+	for (int i = 0; i < 20; i++) {
+		honest(l, 1, 300 * MIB);
+		honest(l, 2, 200 * MIB);
+		honest(l, 3, 300 * MIB);
+		loop_cycle(l);
+	}
+	uint64_t base = loop_target(l, 2);
+	char *st = state_of_b(l);
+
+	assert_true(base < 512 * MIB - 64 * MIB);
+	assert_non_null(strstr(st, "created_kb=524288"));
+	assert_null(strstr(st, "stale="));
+	free(st);
+	loop_restart_arbiter(l);
+	for (int i = 0; i < 3; i++) {
+		honest(l, 1, 300 * MIB);
+		honest(l, 2, 200 * MIB);
+		honest(l, 3, 300 * MIB);
+		loop_cycle(l);
+	}
+	assert_int_equal(loop_adom(l, 2)->created_kb, 512 * MIB);
+	for (int i = 0; i < 15; i++) {
+		b_dead(l, 200 * MIB);
+		honest(l, 1, 300 * MIB);
+		honest(l, 3, 300 * MIB);
+		loop_cycle(l);
+		lent = loop_target(l, 2) > lent ? loop_target(l, 2) : lent;
+	}
+	assert_int_equal(loop_adom(l, 2)->skip, SKIP_STALE);
+	assert_int_equal(lent, 512 * MIB);
+	assert_rules(l);
+	loop_stop(l);
+}
+
+/* The real-Xen e2e's take-back (tests/e2e-xen/scenarios.sh, `stale-take-back`):
+ * no guest climbs, an administrator reserves what is free above the
+ * reserve and 64 MiB more (`membalctl reserve`). The decided guests are
+ * then short: b's loan comes back in one write, to its floor, while the
+ * reservation is in force; released, b is not lent again. */
+static void test_reservation_takes_back(void **state)
+{
+	struct loop *l = loop_start(three, SIM_AGENTS_NONE, conf, LOOP_KEEP_LOG);
+	uint64_t base = lend_to_b(l), free_kb = loop_host_free(l);
+	uint64_t reserve_kb = l->cfg.policy.params.reserve_kb;
+	uint32_t id;
+	unsigned writes = 0;
+
+	assert_true(free_kb > reserve_kb);
+	assert_int_equal(arbiter_reserve(&l->a, free_kb - reserve_kb + 64 * MIB, 30000, "", &id), 0);
+	for (int i = 0; i < 8; i++) {
+		uint64_t b0 = loop_target(l, 2);
+
+		b_dead(l, 200 * MIB);
+		honest(l, 1, 300 * MIB);
+		honest(l, 3, 300 * MIB);
+		loop_cycle(l);
+		writes += loop_target(l, 2) != b0;
+	}
+	print_message("reservation of %llu KiB (free %llu): b %llu KiB after %u write(s), floor %llu\n",
+		      (unsigned long long)(free_kb - reserve_kb + 64 * MIB),
+		      (unsigned long long)free_kb, (unsigned long long)loop_target(l, 2),
+		      writes, (unsigned long long)base);
+	assert_int_equal(loop_target(l, 2), base);
+	assert_int_equal(writes, 1);
+	assert_int_equal(arbiter_release(&l->a, id), 1);
+	calm(l, 10, base);
+	assert_rules(l);
+	loop_stop(l);
+}
+
 /* The stale word: written only while the domain is stale and the key
  * on, with the created word; read back exactly; strict; not exported. */
 static void test_stale_word_codec(void **state)
@@ -410,6 +492,8 @@ int main(void)
 		cmocka_unit_test(test_sigterm_keeps_loan),
 		cmocka_unit_test(test_guest_cannot_raise),
 		cmocka_unit_test(test_report_ends_it),
+		cmocka_unit_test(test_reservation_takes_back),
+		cmocka_unit_test(test_restart_then_dies),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
