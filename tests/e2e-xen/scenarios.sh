@@ -562,7 +562,7 @@ phase_robustness() {
 	# creation size. Its reports stop during the checks that follow, none
 	# of which reads g1, so the staleness costs no wait of its own.
 	gx g1 'stop_agent' >/dev/null
-	g1mark=$(log_mark)
+	g1mark=$(log_mark); g1stop=$(now_ms)
 	r0=$(st_dom g2 reports_rejected); t2=$(target_of $id2)
 	# memory/report garbage (a doubled space, a letter): refused. The
 	# per-key keys an older agent writes were never g2's (its agent
@@ -657,13 +657,18 @@ phase_robustness() {
 	# the loan is taken back in ONE write, to A exactly, never below, and
 	# once the reservation is released g1 is not lent again.
 	wait_for 30 "log_since $g1mark | grep \"domain $id1 (g1)\" | grep -q 'reports stale: given back toward its size at creation'"
-	loan=$(log_since "$g1mark" | grep "domain $id1 (g1)" | grep "reports stale: given back toward its size at creation" | head -n 1 |
-		sed -n 's/.*: target \([0-9]*\) -> \([0-9]*\) KiB.*/\1 \2/p')
-	set -- $loan
-	floor=${1:-0}; lent=${2:-0}
-	others=$(log_since "$g1mark" | grep "domain $id1 (g1)" | grep -E ": target [0-9]+ -> [0-9]+ KiB" | grep -vc "reports stale: given back")
+	# Its target lines from the first loan on: loans only (a loan that
+	# free memory cut short may be followed by another), the last one
+	# what it holds now. Before the loan g1 was still decided on its last
+	# report for stale_after_ms: A is its target when that ran out.
+	g1lines=$(log_since "$g1mark" | grep "domain $id1 (g1)" | grep -E ": target [0-9]+ -> [0-9]+ KiB" |
+		sed -n '/reports stale: given back toward its size at creation/,$p')
+	floor=$(echo "$g1lines" | head -n 1 | sed -n 's/.*: target \([0-9]*\) -> [0-9]* KiB.*/\1/p')
+	lent=$(echo "$g1lines" | tail -n 1 | sed -n 's/.*: target [0-9]* -> \([0-9]*\) KiB.*/\1/p')
+	floor=${floor:-0}; lent=${lent:-0}
+	others=$(echo "$g1lines" | grep -c -v -e "reports stale: given back" -e '^$')
 	st1=$(st_dom g1 state); tl=$(target_of $id1)
-	check_that stale-loan "g1 state $st1 (agent stopped $(($(now_ms) / 1000 - ${g1stop_s:-0})) s ago), loan ${floor:-none} -> ${lent:-none} KiB (created 262144, static-max $(xsr /local/domain/$id1/memory/static-max)), target now $tl, other g1 target lines $others; $(st_topstr mode), free $(probe_free) KiB; $(log_since "$g1mark" | grep "domain $id1 (g1)" | grep -E "target|stale" | tail -n 2 | cut -c1-160 | tr '\n' ' ')" \
+	check_that stale-loan "g1 state $st1 (agent stopped $((($(now_ms) - g1stop) / 1000)) s ago), loan ${floor:-none} -> ${lent:-none} KiB (created 262144, static-max $(xsr /local/domain/$id1/memory/static-max)), target now $tl, other g1 target lines $others; $(st_topstr mode), free $(probe_free) KiB; $(log_since "$g1mark" | grep "domain $id1 (g1)" | grep -E "target|stale" | tail -n 2 | cut -c1-160 | tr '\n' ' ')" \
 		"$st1" = stale -a "$floor" -gt 0 -a "$lent" -gt "$floor" -a "$lent" -le 262144 -a "$tl" = "$lent" -a "$others" -eq 0
 	fig stale_loan_kb $((lent - floor))
 	free=$(probe_free)
