@@ -14,7 +14,8 @@
 #                then mono rises in g1: g1 rises, g2 falls, the host stays
 #                above the reserve; g2 then holds enough to leave the
 #                host full
-#   robustness   arbiter restart, garbage keys, xl mem-set, a domU without
+#   robustness   arbiter restart, garbage keys, a dead agent's loan and its
+#                take-back (g1), xl mem-set, a domU without
 #                agent, membalctl reserve + xl create, xl destroy mid-cycle
 #   saverestore  (only when named, see the end of this file)
 #                xl save + xl restore of g3 (the suspend/resume path of a
