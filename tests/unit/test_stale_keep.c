@@ -220,7 +220,7 @@ static void test_sigterm_keeps_loan(void **state)
 }
 
 /* Without a restart the take-back is one write too (the proportional
- * walk of session 23 took five), and b is not lent again. */
+ * walk of session 23 took nine on this ramp), and b is not lent again. */
 static void test_take_back_one_write(void **state)
 {
 	struct loop *l = loop_start(three, SIM_AGENTS_NONE, conf, LOOP_KEEP_LOG);
