@@ -212,7 +212,9 @@ size_t arbiter_build_snapshot(struct arbiter *a, uint64_t now)
 		d->decided = false;
 		in.managed = d->skip == SKIP_NONE;
 		in.stale_top_kb = stale_top_kb(a, d);
-		in.stale_base_kb = d->stale_base_kb;
+		/* never below L_i: a floor read back from memory/membal_state
+		 * is text like any other (the snapshot keeps it <= B_i) */
+		in.stale_base_kb = d->stale_base_kb > d->min_kb ? d->stale_base_kb : d->min_kb;
 		report_of(d, &in.fig);
 		if (in.managed) {
 			in.min_kb = d->min_kb;

@@ -383,6 +383,33 @@ static void test_restart_then_dies(void **state)
 	loop_stop(l);
 }
 
+/* A floor read back is text like any other: a memory/membal_state that
+ * says b's floor is 4 KiB (corrupted, or written by hand) makes the
+ * take-back stop at L_b, never lower. */
+static void test_corrupt_floor_bounded(void **state)
+{
+	struct loop *l = loop_start(three, SIM_AGENTS_NONE, conf, LOOP_KEEP_LOG);
+	char text[160];
+	uint64_t min_kb, max_kb, low;
+	unsigned writes;
+
+	(void)lend_to_b(l);
+	snprintf(text, sizeof(text), "hold=none oom_min_kb=0 oom_until=0 created_kb=524288 stale=4:%llu:0",
+		 (unsigned long long)loop_adom(l, 2)->stale_stamp);
+	/* changed while no cycle runs, then kill -9 and a new start */
+	assert_true(xs_write(l->h0, XBT_NULL, "/local/domain/2/memory/membal_state", text,
+			     (unsigned)strlen(text)));
+	loop_restart_arbiter(l);
+	loop_bounds(l, 2, &min_kb, &max_kb);
+	low = climb(l, 60, &writes);
+	assert_rules(l);
+	print_message("a floor of 4 KiB in the state: b back to %llu KiB (L_b %llu) in %u write(s)\n",
+		      (unsigned long long)low, (unsigned long long)min_kb, writes);
+	assert_int_equal(low, min_kb);
+	assert_int_equal(writes, 1);
+	loop_stop(l);
+}
+
 /* The real-Xen e2e's take-back (tests/e2e-xen/scenarios.sh, `stale-take-back`):
  * no guest climbs, an administrator reserves what is free above the
  * reserve and 64 MiB more (`membalctl reserve`). The decided guests are
@@ -494,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_report_ends_it),
 		cmocka_unit_test(test_reservation_takes_back),
 		cmocka_unit_test(test_restart_then_dies),
+		cmocka_unit_test(test_corrupt_floor_bounded),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
