@@ -166,9 +166,15 @@ static void need_of(const struct arbiter *a, struct dom *d,
 static uint64_t stale_top_kb(const struct arbiter *a, struct dom *d)
 {
 	if (d->skip != SKIP_STALE) {
-		d->stale_refused = false;
-		d->stale_seen = false;
-		d->stale_kept = false;
+		/* A report (a new stamp) or an administrator's target ends
+		 * the staleness; a pause, a hold or a flag in between does
+		 * not: the loan and its floor outlive them. */
+		if (d->skip == SKIP_NONE || d->skip == SKIP_POD_SETTLING ||
+		    d->skip == SKIP_HOLD_MANUAL) {
+			d->stale_refused = false;
+			d->stale_seen = false;
+			d->stale_kept = false;
+		}
 		return 0;
 	}
 	if (!d->stale_seen) {

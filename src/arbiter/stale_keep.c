@@ -8,7 +8,8 @@
  * domain goes stale, and again when the take-back or a withdrawal is
  * decided, before that write (a kill -9 between the two leaves the
  * refusal known, never a second loan); the word goes when the domain
- * reports again. A restarted arbiter reads it at adoption (state.c's
+ * reports again or an administrator sets its target (a pause, a hold or
+ * an uncooperative flag in between keep it, as they keep the floor). A restarted arbiter reads it at adoption (state.c's
  * state_to_dom()): the domain is stale at once, with the same floor (a
  * loan it finds is taken back to it, never further), instead of being
  * decided for stale_after_ms on the dead agent's last report, and its
@@ -20,8 +21,7 @@
 
 void arbiter_stale_save(struct arbiter *a, struct dom *d, uint64_t now)
 {
-	bool want = a->cfg.policy.params.stale_return && d->stale_seen &&
-		    d->skip == SKIP_STALE && d->stale_base_kb;
+	bool want = a->cfg.policy.params.stale_return && d->stale_seen && d->stale_base_kb;
 
 	if (a->dry_run || !a->xs ||
 	    (want == d->stale_saved && (!want || d->stale_refused == d->stale_saved_refused)))

@@ -294,7 +294,7 @@ bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
 
 void state_stale_of_dom(const struct dom *d, bool on, struct dom_state *s)
 {
-	s->have_stale = on && d->stale_seen && d->skip == SKIP_STALE && d->stale_base_kb;
+	s->have_stale = on && d->stale_seen && d->stale_base_kb;
 	if (!s->have_stale)
 		return;
 	s->stale_base_kb = d->stale_base_kb;

@@ -127,7 +127,9 @@ bool state_growth_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_
 			 struct dom *d);
 
 /* The stale word of d into s (have_stale, and the created word with it)
- * while d is stale and `on` (stale_return), or nothing. */
+ * while d's staleness lasts (snap_build.c's stale_top_kb(): until a new
+ * stamp or an administrator's target) and `on` (stale_return), or
+ * nothing. */
 void state_stale_of_dom(const struct dom *d, bool on, struct dom_state *s);
 
 #endif

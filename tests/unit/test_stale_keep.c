@@ -27,6 +27,7 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "arbiter/control.h"
 #include "arbiter/reserve.h"
 #include "arbiter/state.h"
 #include "loop.h"
@@ -383,6 +384,42 @@ static void test_restart_then_dies(void **state)
 	loop_stop(l);
 }
 
+/* `membalctl pause b` while b is stale and lent, a kill -9 during the
+ * pause, `resume`: the pause ends neither the staleness nor the loan, the
+ * state keeps both, and the take-back after the resume goes to the floor
+ * b had when its reports stopped, not to the lent target. */
+static void test_pause_keeps_loan(void **state)
+{
+	struct loop *l = loop_start(three, SIM_AGENTS_NONE, conf, LOOP_KEEP_LOG);
+	uint64_t base = lend_to_b(l), low;
+	unsigned writes;
+
+	assert_int_equal(arbiter_pause(&l->a, "b", true), 0);
+	for (int i = 0; i < 5; i++) {
+		b_dead(l, 200 * MIB);
+		honest(l, 1, 300 * MIB);
+		honest(l, 3, 300 * MIB);
+		loop_cycle(l);
+		assert_int_equal(loop_adom(l, 2)->skip, SKIP_HOLD_PAUSED);
+	}
+	char *st = state_of_b(l);
+
+	assert_non_null(strstr(st, "hold=paused"));
+	assert_non_null(strstr(st, " stale="));
+	free(st);
+	loop_restart_arbiter(l);
+	loop_cycle(l);
+	assert_int_equal(loop_adom(l, 2)->skip, SKIP_HOLD_PAUSED);
+	assert_int_equal(arbiter_pause(&l->a, "b", false), 0);
+	low = climb(l, 60, &writes);
+	assert_rules(l);
+	print_message("paused and restarted: b back to %llu KiB (floor %llu) in %u write(s)\n",
+		      (unsigned long long)low, (unsigned long long)base, writes);
+	assert_int_equal(low, base);
+	assert_int_equal(writes, 1);
+	loop_stop(l);
+}
+
 /* A floor read back is text like any other: a memory/membal_state that
  * says b's floor is 4 KiB (corrupted, or written by hand) makes the
  * take-back stop at L_b, never lower. */
@@ -461,9 +498,13 @@ static void test_stale_word_codec(void **state)
 	state_of_dom(&d, 1000, 1700000000, &s);
 	state_stale_of_dom(&d, false, &s);
 	assert_false(s.have_stale);                    /* stale_return off */
-	d.skip = SKIP_HOLD_PAUSED;
+	d.stale_seen = false;
 	state_stale_of_dom(&d, true, &s);
-	assert_false(s.have_stale);                    /* not stale now */
+	assert_false(s.have_stale);                    /* not stale */
+	d.stale_seen = true;
+	d.skip = SKIP_HOLD_PAUSED;                     /* a pause keeps it */
+	state_stale_of_dom(&d, true, &s);
+	assert_true(s.have_stale);
 	d.skip = SKIP_STALE;
 	state_stale_of_dom(&d, true, &s);
 	state_format(&s, text, sizeof(text));
@@ -522,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_reservation_takes_back),
 		cmocka_unit_test(test_restart_then_dies),
 		cmocka_unit_test(test_corrupt_floor_bounded),
+		cmocka_unit_test(test_pause_keeps_loan),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
