@@ -652,7 +652,8 @@ phase_robustness() {
 	# garbage above, g1 is stale by now and was lent memory back, in one
 	# write, toward its 256 MiB of creation and never above it: the log
 	# line "target A -> B KiB (reports stale: given back ...)", A its
-	# target when its reports stopped. Then an administrator's
+	# target when its reports stopped. The arbiter restarts: the loan
+	# and A are kept. Then an administrator's
 	# reservation of what is free above the reserve and 64 MiB more makes
 	# the decided guests short (membalctl reserve, no guest has to climb):
 	# the loan is taken back in ONE write, to A exactly, never below, and
@@ -672,6 +673,20 @@ phase_robustness() {
 	check_that stale-loan "g1 state $st1 (agent stopped $((($(now_ms) - g1stop) / 1000)) s ago), loan ${floor:-none} -> ${lent:-none} KiB (created 262144, static-max $(xsr /local/domain/$id1/memory/static-max)), target now $tl, other g1 target lines $others; $(st_topstr mode), free $(probe_free) KiB; $(log_since "$g1mark" | grep "domain $id1 (g1)" | grep -E "target|stale" | tail -n 2 | cut -c1-160 | tr '\n' ' ')" \
 		"$st1" = stale -a "$floor" -gt 0 -a "$lent" -gt "$floor" -a "$lent" -le 262144 -a "$tl" = "$lent" -a "$others" -eq 0
 	fig stale_loan_kb $((lent - floor))
+	# The loan outlives a restart (memory/membal_state's stale word):
+	# SIGTERM and start again; g1 is stale from the new arbiter's first
+	# cycle (not decided on its dead agent's last report), its target
+	# the loan, and the take-back below must still go to A.
+	stop_arbiter
+	rmark=$(log_mark)
+	start_arbiter
+	wait_for 60 "[ -n \"\$(st_top target_writes)\" ]"
+	wait_for 10 "[ \"\$(st_dom g1 state)\" = stale ]"
+	told=$(log_since "$rmark" | grep -c "domain $id1 (g1): reports stale before the restart")
+	decided=$(changes_since "$rmark" $id1 | wc -l)
+	st1r=$(st_dom g1 state); tr1=$(target_of $id1)
+	check_that stale-restart "stop rc=$ARB_RC; after the start g1 state $st1r, target $tl -> $tr1, g1 target lines $decided, restore logged $told; membal_state '$(xsr /local/domain/$id1/memory/membal_state)'" \
+		"$ARB_RC" -eq 0 -a "$st1r" = stale -a "$tr1" = "$tl" -a "$decided" -eq 0 -a "$told" -ge 1
 	free=$(probe_free)
 	res_kb=$((free - RESERVE_KB + 64 * MB)); [ "$res_kb" -lt $((64 * MB)) ] && res_kb=$((64 * MB))
 	mark=$(log_mark)
