@@ -171,6 +171,13 @@ struct dom {
 	/* its target when its reports stopped (stale_return's floor) */
 	uint64_t stale_base_kb;
 	bool stale_seen;
+	uint64_t stale_stamp;        /* d->stamp when they stopped */
+	/* stale before a restart (memory/membal_state's stale word): stale
+	 * while its stamp is stale_stamp, report or none (stale_keep.c) */
+	bool stale_kept;
+	bool stale_saved;            /* the stale word is in memory/membal_state */
+	bool stale_saved_refused;    /* ... with R = 1 */
+	bool stale_told;             /* the restored staleness logged */
 	bool decided;
 	struct policy_decision decision;   /* valid when decided */
 	uint64_t target_changes;

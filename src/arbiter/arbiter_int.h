@@ -57,6 +57,13 @@ void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now);
  * (at most once per GROWTH_SAVE_MS each), before the cycle's writes. */
 void arbiter_growth_persist(struct arbiter *a, uint64_t now);
 
+/* stale_keep.c: memory/membal_state's stale word (state.h) of d written
+ * when it changed (d went stale, its loan was refused, it reports again). */
+void arbiter_stale_save(struct arbiter *a, struct dom *d, uint64_t now);
+/* After stale_return, before the cycle's writes: a take-back marks its
+ * domain refused, and every changed stale word is written. */
+void arbiter_stale_persist(struct arbiter *a, size_t n, uint64_t now);
+
 /* created.c: the size a domain was created with bounds its default
  * minimum (`min_created`). After load_state() in the adoption: decides
  * d->created_kb, re-applies the rules, saves the state when its created

@@ -107,6 +107,15 @@ static int write_target(struct arbiter *a, struct dom *d, uint64_t kb,
 	log_change(a, d, old, kb, what);
 	if (a->dry_run)
 		return 0;
+	/* memory/target is its size at creation until our first write
+	 * moves it: from then on memory/membal_state's created word keeps
+	 * it, or a restarted arbiter would take the target it reads for it
+	 * (created.c) and lend a guest whose agent died nothing
+	 * (stale_return). One state write a domain. */
+	if (!d->created_saved && d->created_kb && kb != d->created_kb && d->domid != 0) {
+		d->created_saved = true;
+		arbiter_save_state(a, d, now);
+	}
 	if (up && set_maxmem(a, d, kb) < 0)
 		return -1;
 	if (xsio_write_target(a->xs, d->domid, kb) < 0) {
@@ -216,10 +225,7 @@ static void perform(struct arbiter *a, size_t n, uint64_t now)
 				: o->write_kb > b ? " (reports stale: given back toward its size at creation, out of free memory; stale_return)"
 				: " (reports stale: the host is short, lent memory taken back to its target when its reports stopped; stale_return)";
 
-			/* one loan per staleness: none after a take-back */
-			if (stale && o->write_kb < b)
-				d->stale_refused = true;
-
+			/* (refused already: arbiter_stale_persist()) */
 			if (write_target(a, d, o->write_kb, now, what) < 0 && pass == 0)
 				unwritten = true;
 		}
@@ -290,12 +296,15 @@ static void watch_progress(struct arbiter *a, uint64_t now)
 		}
 		if ((act & PROGRESS_WITHDRAW) && a->xs) {
 			a->n.withdrawals++;
+			/* stale_return: not fed again until it reports, kept
+			 * before the write (stale_keep.c) */
+			if (d->skip == SKIP_STALE) {
+				d->stale_refused = true;
+				arbiter_stale_save(a, d, now);
+			}
 			write_target(a, d, back, now, " (grant not taken: withdrawn)");
 			/* Back to L_i above N_i is no new grant to watch. */
 			d->grant_open = false;
-			/* stale_return: not fed again until it reports */
-			if (d->skip == SKIP_STALE)
-				d->stale_refused = true;
 		}
 	}
 }
@@ -405,6 +414,7 @@ int arbiter_cycle(struct arbiter *a)
 	if (a->early)
 		grants_only(a, n);
 	arbiter_growth_persist(a, now);
+	arbiter_stale_persist(a, n, now);
 	record_decisions(a, n);
 	if (a->cycle.mode == POLICY_MODE_INFEASIBLE && a->cycle.decided > 0) {
 		a->n.infeasible_cycles++;

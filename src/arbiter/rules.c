@@ -29,6 +29,10 @@ enum dom_skip dom_classify(const struct dom *d, const struct arbiter_config *c,
 		return SKIP_HOLD_PAUSED;
 	if (d->uncooperative)
 		return SKIP_UNCOOPERATIVE;
+	/* Stale before a restart (state.h's stale word): the report there
+	 * is the dead agent's, or none; only a new stamp is liveness. */
+	if (d->stale_kept && d->stamp == d->stale_stamp)
+		return SKIP_STALE;
 	if (!d->have_fig)
 		return SKIP_NO_AGENT;
 	if (now - d->stamp_ms >= c->stale_after_ms)

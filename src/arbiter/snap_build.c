@@ -169,13 +169,21 @@ static void need_of(const struct arbiter *a, struct dom *d,
 static uint64_t stale_top_kb(const struct arbiter *a, struct dom *d)
 {
 	if (d->skip != SKIP_STALE) {
-		d->stale_refused = false;
-		d->stale_seen = false;
+		/* A report (a new stamp) or an administrator's target ends
+		 * the staleness; a pause, a hold or a flag in between does
+		 * not: the loan and its floor outlive them. */
+		if (d->skip == SKIP_NONE || d->skip == SKIP_POD_SETTLING ||
+		    d->skip == SKIP_HOLD_MANUAL) {
+			d->stale_refused = false;
+			d->stale_seen = false;
+			d->stale_kept = false;
+		}
 		return 0;
 	}
 	if (!d->stale_seen) {
 		d->stale_seen = true;
 		d->stale_base_kb = d->have_target ? d->target_kb : d->actual_kb;
+		d->stale_stamp = d->stamp;
 	}
 	if (!a->cfg.policy.params.stale_return || !d->created_kb)
 		return 0;
@@ -213,7 +221,9 @@ size_t arbiter_build_snapshot(struct arbiter *a, uint64_t now)
 		d->decided = false;
 		in.managed = d->skip == SKIP_NONE;
 		in.stale_top_kb = stale_top_kb(a, d);
-		in.stale_base_kb = d->stale_base_kb;
+		/* never below L_i: a floor read back from memory/membal_state
+		 * is text like any other (the snapshot keeps it <= B_i) */
+		in.stale_base_kb = d->stale_base_kb > d->min_kb ? d->stale_base_kb : d->min_kb;
 		report_of(d, &in.fig);
 		if (in.managed) {
 			in.min_kb = d->min_kb;

@@ -30,6 +30,10 @@ void state_format(const struct dom_state *s, char *buf, size_t size)
 				      (unsigned long long)s->growth_base_kb[GROWTH_WS],
 				      (unsigned long long)s->growth_base_kb[GROWTH_COMMITTED],
 				      (unsigned long long)s->lead_min_kb);
+	if (s->have_stale && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " stale=%llu:%llu:%d",
+				      (unsigned long long)s->stale_base_kb,
+				      (unsigned long long)s->stale_stamp, s->stale_refused);
 	if (!s->have_gap || n >= size)
 		return;
 	n += (size_t)snprintf(buf + n, size - n, " gap_kb=%llu gap_prices=",
@@ -105,6 +109,30 @@ static bool parse_growth(const char *v, struct dom_state *out)
 	return true;
 }
 
+/* "B:S:R": B a size (at least 1 KiB), S any stamp, R 0 or 1; strict. */
+static bool parse_stale(const char *v, struct dom_state *out)
+{
+	const uint64_t lo[3] = { 1, 0, 0 }, hi[3] = { POLICY_KB_MAX, UINT64_MAX, 1 };
+	uint64_t f[3];
+	char field[24];
+
+	for (int i = 0; i < 3; i++) {
+		size_t len = strcspn(v, ":");
+
+		if (len == 0 || len >= sizeof(field) || (i < 2) != (v[len] == ':'))
+			return false;
+		memcpy(field, v, len);
+		field[len] = '\0';
+		if (parse_u64(field, lo[i], hi[i], &f[i]) != PARSE_OK)
+			return false;
+		v += len + (i < 2);
+	}
+	out->stale_base_kb = f[0];
+	out->stale_stamp = f[1];
+	out->stale_refused = f[2] != 0;
+	return true;
+}
+
 int state_parse(const char *text, struct dom_state *out)
 {
 	char buf[STATE_TEXT_MAX * 2 + 1], *save = NULL;
@@ -112,9 +140,9 @@ int state_parse(const char *text, struct dom_state *out)
 	uint64_t created_kb = 0;
 	int hold = -1;
 	bool ok = true, have_gap_kb = false, have_prices = false, have_growth = false;
-	bool have_kill = false;
+	bool have_kill = false, have_stale = false;
 	int32_t prices[GAP_ACTIONS];
-	struct dom_state growth;
+	struct dom_state growth, stale = { .have_stale = false };
 
 	if (strlen(text) >= sizeof(buf))
 		return -1;
@@ -143,6 +171,8 @@ int state_parse(const char *text, struct dom_state *out)
 			ok = have_prices = parse_prices(tok + 11, prices);
 		else if (!strncmp(tok, "growth=", 7) && !have_growth)
 			ok = have_growth = parse_growth(tok + 7, &growth);
+		else if (!strncmp(tok, "stale=", 6) && !have_stale)
+			ok = have_stale = parse_stale(tok + 6, &stale);
 		else
 			ok = false;
 	}
@@ -155,6 +185,12 @@ int state_parse(const char *text, struct dom_state *out)
 		memcpy(out->growth_base_kb, growth.growth_base_kb,
 		       sizeof(out->growth_base_kb));
 		out->lead_min_kb = growth.lead_min_kb;
+	}
+	out->have_stale = have_stale;
+	if (have_stale) {
+		out->stale_base_kb = stale.stale_base_kb;
+		out->stale_stamp = stale.stale_stamp;
+		out->stale_refused = stale.stale_refused;
 	}
 	out->maxcap_kb = maxcap_kb;
 	out->created_kb = created_kb;
@@ -221,6 +257,7 @@ void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
 	out->created_kb = d->min_created || d->created_saved ? d->created_kb : 0;
 	out->oom_kill_kb = left ? d->oom_kill_kb : 0;
 	out->have_gap = false;   /* state_gap_of_dom() adds it */
+	out->have_stale = false;   /* state_stale_of_dom() this */
 	out->have_growth = false;   /* and state_growth_of_dom() this */
 }
 
@@ -241,7 +278,30 @@ bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
 		 * takes the raise less oom_bump as the level of the kill. */
 		d->oom_kill_kb = s->oom_kill_kb;
 	}
+	/* Stale before the restart: stale again at once, with its floor
+	 * and whether its loan was taken back, until its stamp moves
+	 * (rules.h's dom_classify()). */
+	if (s->have_stale) {
+		d->stale_kept = d->stale_seen = true;
+		d->stale_base_kb = s->stale_base_kb;
+		d->stale_refused = s->stale_refused;
+		d->stamp = d->stale_stamp = s->stale_stamp;
+		d->stale_saved = true;
+		d->stale_saved_refused = s->stale_refused;
+	}
 	return s->hold != HOLD_NONE || d->oom_until_ms > now;
+}
+
+void state_stale_of_dom(const struct dom *d, bool on, struct dom_state *s)
+{
+	s->have_stale = on && d->stale_seen && d->stale_base_kb;
+	if (!s->have_stale)
+		return;
+	s->stale_base_kb = d->stale_base_kb;
+	s->stale_stamp = d->stale_stamp;
+	s->stale_refused = d->stale_refused;
+	if (!s->created_kb)
+		s->created_kb = d->created_kb;
 }
 
 void state_gap_of_dom(const struct dom *d, struct dom_state *s)

@@ -5,7 +5,7 @@
  *
  *   hold=none|manual|paused oom_min_kb=N oom_until=S [maxcap_kb=M]
  *   [oom_kill_kb=K] [growth=T:W:C:L] [gap_kb=G gap_prices=I:P,...]
- *   [created_kb=C]
+ *   [created_kb=C] [stale=B:S:R]
  *
  * The maxcap word (maxcap.h) is an administrator's maxmem in force, as
  * Xen keeps it (KiB): a restarted arbiter that finds Xen still holding it
@@ -37,6 +37,17 @@
  * (`min_created`): a restarted arbiter reads a memory/target the policy
  * has moved since. Optional; a state without it leaves the creation size
  * unknown (L_i = min_mb), the old rule.
+ *
+ * The stale word (design.md §Which domains are managed, "A guest whose
+ * agent died") is written while a domain's reports have stopped and
+ * stale_return may lend to it: B its target when they stopped (the floor
+ * a take-back never passes, KiB), S the stamp its agent last wrote (a
+ * restarted arbiter that reads that stamp again reads no liveness, and
+ * does not decide the domain on that old report), R 1 once its loan was
+ * taken back or withdrawn (no other until it reports again). With it
+ * goes the created word: the loan's bound is the size at creation, not
+ * the lent target a restarted arbiter would read. Optional; export
+ * leaves it out.
  *
  * S in seconds of CLOCK_REALTIME: the monotonic clock does not survive a
  * restart of dom0's userspace, wall time does. Without it a restarted
@@ -71,6 +82,10 @@ struct dom_state {
 	uint64_t grew_at_s;      /* wall clock of the last counted rise */
 	uint64_t growth_base_kb[GROWTH_FIGURES];
 	uint64_t lead_min_kb;
+	bool have_stale;         /* the stale word */
+	uint64_t stale_base_kb;
+	uint64_t stale_stamp;
+	bool stale_refused;
 };
 
 /* Into buf (STATE_TEXT_MAX is enough). */
@@ -110,5 +125,11 @@ void state_growth_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
  * restored. */
 bool state_growth_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
 			 struct dom *d);
+
+/* The stale word of d into s (have_stale, and the created word with it)
+ * while d's staleness lasts (snap_build.c's stale_top_kb(): until a new
+ * stamp or an administrator's target) and `on` (stale_return), or
+ * nothing. */
+void state_stale_of_dom(const struct dom *d, bool on, struct dom_state *s);
 
 #endif

@@ -91,6 +91,7 @@ void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now)
 		return;
 	state_of_dom(d, now, wall_s(), &s);
 	state_gap_of_dom(d, &s);
+	state_stale_of_dom(d, p->stale_return, &s);
 	if (p->need == POLICY_NEED_ESTIMATE)
 		state_growth_of_dom(d, now, wall_s(), (uint64_t)p->oom_room_s * 1000, &s);
 	state_format(&s, text, sizeof(text));
@@ -162,8 +163,7 @@ static void load_state(struct arbiter *a, struct dom *d, uint64_t now)
 
 /* ---- domains ------------------------------------------------------------- */
 
-/* Whether the arbiter hands d its report nodes: every domU, and dom0
- * when it is balanced as a guest. */
+/* Whether the arbiter hands d its report nodes: every domU, and dom0 when balanced as a guest. */
 static bool hands_over(const struct arbiter *a, const struct dom *d)
 {
 	return d->domid != 0 || a->cfg.policy.params.dom0_mode == POLICY_DOM0_PRIORITY;

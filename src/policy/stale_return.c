@@ -13,10 +13,11 @@
  * the bound (its reports are not read: they stopped). The write is one
  * move up (or as much as free memory leaves, at least min_change), made
  * only while it holds its target. What it was lent so is memory nobody
- * asked for: when the host turns scarce it is taken back, as far as the
- * decided domains are short and in proportion to each loan, down to the
- * target it had when its reports stopped and never below (what scarce mode
- * left it before this rule: neither grown nor cut). The daemon makes one
+ * asked for: when the host turns scarce it is taken back, whole and in one
+ * write, from as few stale domains as cover what the decided domains are
+ * short, down to the target it had when its reports stopped and never
+ * below (what scarce mode left it before this rule: neither grown nor
+ * cut). The daemon makes one
  * loan per staleness: after a take-back it is never grown again until it
  * reports (a flip between the modes would otherwise write it up and down
  * each time).
@@ -59,40 +60,49 @@ static bool nobody_short(const struct policy_cycle *cycle,
 	return true;
 }
 
-/* Scarce: the loans back, as far as the decided domains' goals are short
- * of free memory (need_kb - domu_free_kb), in proportion to each loan,
- * never below B_i when its reports stopped; a take smaller than
- * min_change is rounded up to it (or the whole loan). */
+/* Scarce: the loans back, each in one write down to B_i when its reports
+ * stopped, as far as the decided domains' goals are short of free memory
+ * (need_kb - domu_free_kb) less what stale domains give back already
+ * (a take-back still in flight: B_i below N_i). Whole loans, never a
+ * part: a part would leave the rest to take in a later cycle, a walk of
+ * writes for one loan. Which: the smallest loan that covers what is left
+ * short, else the largest, and again (the fewest loans, and the least
+ * taken beyond the shortfall); a tie goes to the first. */
 static size_t take_back(const struct policy_params *p, const struct policy_cycle *cycle,
 			const struct policy_dom *dom, size_t n, struct policy_decision *out)
 {
-	uint64_t lent = 0, shortfall;
+	int64_t shortfall = cycle->need_kb - cycle->domu_free_kb;
 	size_t writes = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if ((dom[i].flags & POLICY_IN_STALE) && !out[i].has_write)
-			lent += above(dom[i].target_kb, dom[i].stale_base_kb);
-	if (!lent || cycle->need_kb <= cycle->domu_free_kb)
-		return 0;
-	shortfall = (uint64_t)(cycle->need_kb - cycle->domu_free_kb);
-	for (size_t i = 0; i < n; i++) {
-		const struct policy_dom *d = &dom[i];
-		uint64_t loan = above(d->target_kb, d->stale_base_kb), take;
+		if (dom[i].flags & POLICY_IN_STALE)
+			shortfall -= (int64_t)above(dom[i].actual_kb, dom[i].target_kb);
+	while (shortfall > 0) {
+		size_t pick = n;
+		uint64_t pick_loan = 0;
 
-		if (!(d->flags & POLICY_IN_STALE) || d->kind != POLICY_UNMANAGED ||
-		    out[i].has_write || loan < p->min_change_kb)
-			continue;
-		take = shortfall >= lent ? loan
-			: (uint64_t)((double)loan * (double)shortfall / (double)lent) + 4;
-		if (take < p->min_change_kb)
-			take = p->min_change_kb;
-		if (take > loan || loan - take < p->min_change_kb)
-			take = loan;
-		out[i].has_write = true;
-		out[i].write_kb = (d->target_kb - take) & ~UINT64_C(3);
-		if (out[i].write_kb < d->stale_base_kb)
-			out[i].write_kb = d->stale_base_kb;
-		out[i].target_kb = out[i].write_kb;
+		for (size_t i = 0; i < n; i++) {
+			const struct policy_dom *d = &dom[i];
+			uint64_t loan = above(d->target_kb, d->stale_base_kb);
+
+			if (!(d->flags & POLICY_IN_STALE) || d->kind != POLICY_UNMANAGED ||
+			    out[i].has_write || loan < p->min_change_kb || !d->stale_base_kb)
+				continue;
+			bool covers = loan >= (uint64_t)shortfall;
+			bool pick_covers = pick < n && pick_loan >= (uint64_t)shortfall;
+
+			if (pick == n || (covers && (!pick_covers || loan < pick_loan)) ||
+			    (!covers && !pick_covers && loan > pick_loan)) {
+				pick = i;
+				pick_loan = loan;
+			}
+		}
+		if (pick == n)
+			break;
+		out[pick].has_write = true;
+		out[pick].write_kb = dom[pick].stale_base_kb;
+		out[pick].target_kb = out[pick].write_kb;
+		shortfall -= (int64_t)pick_loan;
 		writes++;
 	}
 	return writes;

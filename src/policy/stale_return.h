@@ -14,7 +14,9 @@
  * least min_change_kb). In scarce (or infeasible) mode, what it was lent
  * so (B_i above stale_base_kb, its target when its reports stopped) is
  * taken back as far as the decided domains' goals are short of free
- * memory, in proportion to each loan, never below stale_base_kb. The
+ * memory (less the take-backs still in flight), each loan whole, in one
+ * write to stale_base_kb: the smallest loan that covers the rest, else
+ * the largest, until it is covered. The
  * snapshot's stale_top_kb is the bound: its size at creation (or at
  * adoption), never above its maximum; the daemon passes stale_base_kb
  * as stale_top_kb after a take-back (one loan per staleness). After

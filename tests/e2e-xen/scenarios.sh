@@ -14,7 +14,8 @@
 #                then mono rises in g1: g1 rises, g2 falls, the host stays
 #                above the reserve; g2 then holds enough to leave the
 #                host full
-#   robustness   arbiter restart, garbage keys, xl mem-set, a domU without
+#   robustness   arbiter restart, garbage keys, a dead agent's loan and its
+#                take-back (g1), xl mem-set, a domU without
 #                agent, membalctl reserve + xl create, xl destroy mid-cycle
 #   saverestore  (only when named, see the end of this file)
 #                xl save + xl restore of g3 (the suspend/resume path of a
@@ -555,6 +556,14 @@ phase_robustness() {
 	info "g2 holds ${1:-?} KiB against its target $(target_of $id2) before the garbage"
 
 	info "robustness: garbage keys from g2"
+	# g1's agent dies too (stale-loan below): idle since the scarce
+	# phase, it holds less than its 256 MiB of creation, and after
+	# stale_after_ms without a new stamp, on a host that the destroyed
+	# hog left abundant, stale_return lends it memory back toward its
+	# creation size. Its reports stop during the checks that follow, none
+	# of which reads g1, so the staleness costs no wait of its own.
+	gx g1 'stop_agent' >/dev/null
+	g1mark=$(log_mark); g1stop=$(now_ms)
 	r0=$(st_dom g2 reports_rejected); t2=$(target_of $id2)
 	# memory/report garbage (a doubled space, a letter): refused. The
 	# per-key keys an older agent writes were never g2's (its agent
@@ -637,6 +646,65 @@ phase_robustness() {
 	ans=$(ctl resume g2)
 	wait_for 10 "[ \"\$(st_dom g2 state)\" = managed ]"
 	check_that resume-after-hold "control 'resume g2': $ans; g2 state $(st_dom g2 state)" "$(st_dom g2 state)" = managed
+
+	# A dead agent's loan (design.md §Which domains are managed, "A guest
+	# whose agent died"), on real Xen: g1's agent stopped with the
+	# garbage above, g1 is stale by now and was lent memory back, in one
+	# write, toward its 256 MiB of creation and never above it: the log
+	# line "target A -> B KiB (reports stale: given back ...)", A its
+	# target when its reports stopped. The arbiter restarts: the loan
+	# and A are kept. Then an administrator's
+	# reservation of what is free above the reserve and 64 MiB more makes
+	# the decided guests short (membalctl reserve, no guest has to climb):
+	# the loan is taken back in ONE write, to A exactly, never below, and
+	# once the reservation is released g1 is not lent again.
+	wait_for 30 "log_since $g1mark | grep \"domain $id1 (g1)\" | grep -q 'reports stale: given back toward its size at creation'"
+	# Its target lines from the first loan on: loans only (a loan that
+	# free memory cut short may be followed by another), the last one
+	# what it holds now. Before the loan g1 was still decided on its last
+	# report for stale_after_ms: A is its target when that ran out.
+	g1lines=$(log_since "$g1mark" | grep "domain $id1 (g1)" | grep -E ": target [0-9]+ -> [0-9]+ KiB" |
+		sed -n '/reports stale: given back toward its size at creation/,$p')
+	floor=$(echo "$g1lines" | head -n 1 | sed -n 's/.*: target \([0-9]*\) -> [0-9]* KiB.*/\1/p')
+	lent=$(echo "$g1lines" | tail -n 1 | sed -n 's/.*: target [0-9]* -> \([0-9]*\) KiB.*/\1/p')
+	floor=${floor:-0}; lent=${lent:-0}
+	others=$(echo "$g1lines" | grep -c -v -e "reports stale: given back" -e '^$')
+	st1=$(st_dom g1 state); tl=$(target_of $id1)
+	check_that stale-loan "g1 state $st1 (agent stopped $((($(now_ms) - g1stop) / 1000)) s ago), loan ${floor:-none} -> ${lent:-none} KiB (created 262144, static-max $(xsr /local/domain/$id1/memory/static-max)), target now $tl, other g1 target lines $others; $(st_topstr mode), free $(probe_free) KiB; $(log_since "$g1mark" | grep "domain $id1 (g1)" | grep -E "target|stale" | tail -n 2 | cut -c1-160 | tr '\n' ' ')" \
+		"$st1" = stale -a "$floor" -gt 0 -a "$lent" -gt "$floor" -a "$lent" -le 262144 -a "$tl" = "$lent" -a "$others" -eq 0
+	fig stale_loan_kb $((lent - floor))
+	# The loan outlives a restart (memory/membal_state's stale word):
+	# SIGTERM and start again; g1 is stale from the new arbiter's first
+	# cycle (not decided on its dead agent's last report), its target
+	# the loan, and the take-back below must still go to A.
+	stop_arbiter
+	rmark=$(log_mark)
+	start_arbiter
+	wait_for 60 "[ -n \"\$(st_top target_writes)\" ]"
+	wait_for 10 "[ \"\$(st_dom g1 state)\" = stale ]"
+	told=$(log_since "$rmark" | grep -c "domain $id1 (g1): reports stale before the restart")
+	decided=$(changes_since "$rmark" $id1 | wc -l)
+	st1r=$(st_dom g1 state); tr1=$(target_of $id1)
+	check_that stale-restart "stop rc=$ARB_RC; after the start g1 state $st1r, target $tl -> $tr1, g1 target lines $decided, restore logged $told; membal_state '$(xsr /local/domain/$id1/memory/membal_state)'" \
+		"$ARB_RC" -eq 0 -a "$st1r" = stale -a "$tr1" = "$tl" -a "$decided" -eq 0 -a "$told" -ge 1
+	free=$(probe_free)
+	res_kb=$((free - RESERVE_KB + 64 * MB)); [ "$res_kb" -lt $((64 * MB)) ] && res_kb=$((64 * MB))
+	mark=$(log_mark)
+	ans=$(membalctl reserve ${res_kb}K --lease 30 --socket "$CTL" 2>&1 | tr '\n' ' ')
+	wait_for 15 "log_since $mark | grep \"domain $id1 (g1)\" | grep -q 'lent memory taken back'"
+	sleep 2
+	back=$(log_since "$mark" | grep "domain $id1 (g1)" | grep -c "lent memory taken back")
+	to=$(log_since "$mark" | grep "domain $id1 (g1)" | grep "lent memory taken back" | head -n 1 | sed -n 's/.*: target [0-9]* -> \([0-9]*\) KiB.*/\1/p')
+	below=$(changes_since "$mark" $id1 | awk -v f="$floor" '$2 < f' | wc -l)
+	tb=$(target_of $id1)
+	ans2=$(ctl release)
+	sleep 3
+	ta=$(target_of $id1)
+	relent=$(log_since "$mark" | grep "domain $id1 (g1)" | grep -c "reports stale: given back")
+	check_that stale-take-back "free $free KiB; control 'reserve $res_kb': $ans; g1 take-back lines $back (to ${to:-none} KiB, floor $floor), g1 targets below the floor $below, target $tb, after '$ans2' $ta, lent again $relent" \
+		"$back" -eq 1 -a "${to:-0}" = "$floor" -a "$below" -eq 0 -a "$tb" = "$floor" -a "$ta" = "$floor" -a "$relent" -eq 0
+	gx g1 'start_agent' >/dev/null
+	wait_for 15 "[ \"\$(st_dom g1 state)\" = managed ]"
 
 	# An administrator's maxmem
 	# (design.md §Maxmem, PoD and the videoram offset): Xen's maxmem

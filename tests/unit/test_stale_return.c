@@ -129,9 +129,9 @@ static void test_nobody_short(void **state)
 	assert_false(out[1].has_write);
 }
 
-/* Scarce: a loan is taken back as far as the decided domains are short,
- * never below its target when the reports stopped; without a loan it is
- * neither grown nor cut. */
+/* Scarce: a loan is taken back whole, in one write to its target when
+ * the reports stopped, as soon as the decided domains are short; without
+ * a loan a stale domain is neither grown nor cut. */
 static void test_scarce_takes_back_loan_only(void **state)
 {
 	struct policy_dom dom[3] = { est_dom(1, 300 * MIB, 700 * MIB),
@@ -142,17 +142,85 @@ static void test_scarce_takes_back_loan_only(void **state)
 
 	assert_int_equal(cycle_of(100, dom, 3, out, &c), 1);
 	assert_int_equal(c.mode, POLICY_MODE_SCARCE);
+	/* about 400 MiB short, a loan of 394: all of it, to the base */
 	assert_true(out[1].has_write);
-	assert_true(out[1].write_kb >= 630 * MIB && out[1].write_kb < 1024 * MIB);
-	/* 400 MiB + the gap short, 100 free: about 364 MiB of the loan */
-	assert_true(out[1].write_kb <= 1024 * MIB - 300 * MIB);
+	assert_int_equal(out[1].write_kb, 630 * MIB);
+	assert_int_equal(out[1].target_kb, 630 * MIB);
 	assert_false(out[2].has_write);
 
-	/* short by more than the loan: all of it, to the base exactly */
-	assert_int_equal(cycle_of(0, dom, 3, out, &c), 1);
-	dom[0] = est_dom(1, 300 * MIB, 1200 * MIB);
-	assert_int_equal(cycle_of(0, dom, 3, out, &c), 1);
-	assert_int_equal(out[1].write_kb, 630 * MIB);
+	/* short by a little: still the whole loan, never a part */
+	dom[0] = est_dom(1, 300 * MIB, 300 * MIB);
+	int64_t f;
+
+	for (f = 0; f < 2000; f += 8) {
+		cycle_of(f, dom, 3, out, &c);
+		if (c.mode == POLICY_MODE_ABUNDANT)
+			break;
+		if (c.need_kb > c.domu_free_kb) {
+			assert_true(out[1].has_write);
+			assert_int_equal(out[1].write_kb, 630 * MIB);
+		} else {
+			assert_false(out[1].has_write);
+		}
+	}
+	assert_true(f > 0 && f < 2000);   /* both sides of the line were seen */
+}
+
+/* The fewest loans, the least beyond the shortfall: the smallest loan
+ * that covers it, else the largest and again. A take-back in flight (a
+ * stale domain above its target) counts as given back already. */
+static void test_take_back_best_fit(void **state)
+{
+	struct policy_dom dom[4] = { est_dom(1, 300 * MIB, 600 * MIB),
+				     stale(2, 1024, 1024, 1024, 624),    /* loan 400 */
+				     stale(3, 800, 800, 1024, 700),      /* loan 100 */
+				     stale(4, 930, 930, 1024, 630) };    /* loan 300 */
+	struct policy_decision out[4];
+	struct policy_cycle c;
+	int64_t short_kb;
+
+	/* find free memory that leaves the decided domain short by 50..90 MiB */
+	int64_t f = 0;
+
+	for (; f < 2000; f++) {
+		run_cycle(&params, f * (int64_t)MIB, dom, 4, out, &c);
+		short_kb = c.need_kb - c.domu_free_kb;
+		if (short_kb > 50 * (int64_t)MIB && short_kb < 90 * (int64_t)MIB)
+			break;
+	}
+	assert_true(f < 2000);
+	assert_int_equal(policy_stale_return(&params, &c, dom, 4, out), 1);
+	assert_true(out[3 - 1].has_write);                 /* the 100 covers it */
+	assert_int_equal(out[2].write_kb, 700 * MIB);
+	assert_false(out[1].has_write || out[3].has_write);
+
+	/* short by 250..290 MiB: the 300 */
+	for (f = 0; f < 2000; f++) {
+		run_cycle(&params, f * (int64_t)MIB, dom, 4, out, &c);
+		short_kb = c.need_kb - c.domu_free_kb;
+		if (short_kb > 250 * (int64_t)MIB && short_kb < 290 * (int64_t)MIB)
+			break;
+	}
+	assert_true(f < 2000);
+	assert_int_equal(policy_stale_return(&params, &c, dom, 4, out), 1);
+	assert_int_equal(out[3].write_kb, 630 * MIB);
+
+	/* 3's take-back in flight (it holds 800 for a target of 700): with
+	 * the 250..290 short, 100 of it is on its way; the 300 still covers
+	 * the rest, and 3 gets no second write */
+	dom[2] = stale(3, 800, 700, 1024, 700);
+	run_cycle(&params, f * (int64_t)MIB, dom, 4, out, &c);
+	assert_int_equal(policy_stale_return(&params, &c, dom, 4, out), 1);
+	assert_false(out[2].has_write);
+	assert_true(out[3].has_write);
+
+	/* short by more than every loan: each, whole, once */
+	dom[2] = stale(3, 800, 800, 1024, 700);
+	dom[0] = est_dom(1, 300 * MIB, 1800 * MIB);
+	assert_int_equal(cycle_of(0, dom, 4, out, &c), 3);
+	assert_int_equal(out[1].write_kb, 624 * MIB);
+	assert_int_equal(out[2].write_kb, 700 * MIB);
+	assert_int_equal(out[3].write_kb, 630 * MIB);
 }
 
 /* The snapshot builder and policy_decide keep the entry sane: a base
@@ -181,8 +249,8 @@ static void test_snapshot_checked(void **state)
 }
 
 /* Random snapshots: the loans never take more than F_h leaves after the
- * decided domains' targets, never pass their bound; scarce writes stay
- * between the base and B_i. */
+ * decided domains' targets, never pass their bound; a scarce write is
+ * the base exactly. */
 static void test_random_invariants(void **state)
 {
 	struct rng r = { .s = 0x5a1e };
@@ -230,8 +298,9 @@ static void test_random_invariants(void **state)
 				grew = true;
 				left -= out[i].write_kb > base ? (int64_t)(out[i].write_kb - base) : 0;
 			} else {
+				/* one write: the whole loan back to the base */
 				assert_true(c.mode == POLICY_MODE_SCARCE || c.mode == POLICY_MODE_INFEASIBLE);
-				assert_true(out[i].write_kb >= d->stale_base_kb);
+				assert_int_equal(out[i].write_kb, d->stale_base_kb);
 			}
 		}
 		assert_true(!grew || left >= 0);
@@ -246,6 +315,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bounds, setup),
 		cmocka_unit_test_setup(test_nobody_short, setup),
 		cmocka_unit_test_setup(test_scarce_takes_back_loan_only, setup),
+		cmocka_unit_test_setup(test_take_back_best_fit, setup),
 		cmocka_unit_test_setup(test_snapshot_checked, setup),
 		cmocka_unit_test_setup(test_random_invariants, setup),
 	};
