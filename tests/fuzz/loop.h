@@ -133,4 +133,18 @@ bool loop_publish(struct loop *l, uint32_t domid, const struct loop_fig *f,
 bool loop_guest_write(struct xs_handle *h, uint32_t domid, const char *key,
 		      const char *val, size_t len);
 
+/* A 2560 MiB host, dom0 512: three agentless guests a, b, c (domids
+ * 1-3) of 512 MiB, static-max 2048, 512 MiB free at the start; and a
+ * configuration that makes a silent guest stale after 8 s, with b's own
+ * ceiling (max_mb 1024) below its static-max. Shared by test_hostile and
+ * test_stale_keep. */
+#define LOOP_THREE_GUESTS \
+	"[host]\ntotal_mb = 2560\ndom0_mb = 512\n" \
+	"[guest a]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n" \
+	"[guest b]\ndomid = 2\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n" \
+	"[guest c]\ndomid = 3\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n"
+#define LOOP_STALE_B_CAPPED \
+	"[daemon]\nstale_after_ms = 8000\nstuck_after_ms = 5000\n" \
+	"[domain b]\nmax_mb = 1024\n"
+
 #endif

@@ -34,17 +34,11 @@
 
 /* 2560 MiB host, dom0 512: 2048 MiB for three guests of 512 MiB (static-
  * max 2048), 512 MiB free at the start (440 above the 72 MiB reserve). */
-static const char *const three =
-	"[host]\ntotal_mb = 2560\ndom0_mb = 512\n"
-	"[guest a]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n"
-	"[guest b]\ndomid = 2\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n"
-	"[guest c]\ndomid = 3\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n";
+static const char *const three = LOOP_THREE_GUESTS;
 
 /* b's own ceiling, below its static-max, so that "no more than H_b" is a
  * rule of the configuration and not just of the hardware. */
-static const char *const conf =
-	"[daemon]\nstale_after_ms = 8000\nstuck_after_ms = 5000\n"
-	"[domain b]\nmax_mb = 1024\n";
+static const char *const conf = LOOP_STALE_B_CAPPED;
 
 /* What an honest agent reports for a domain holding N with this demand
  * (committed), like the sim's guests: MemTotal = N - 50 MiB. */

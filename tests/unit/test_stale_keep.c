@@ -36,17 +36,11 @@
 #define MIB 1024u
 
 /* 2560 MiB host, dom0 512: three guests of 512 MiB (static-max 2048). */
-static const char *const three =
-	"[host]\ntotal_mb = 2560\ndom0_mb = 512\n"
-	"[guest a]\ndomid = 1\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n"
-	"[guest b]\ndomid = 2\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n"
-	"[guest c]\ndomid = 3\nmemory_mb = 512\nstatic_max_mb = 2048\nagent = no\n";
+static const char *const three = LOOP_THREE_GUESTS;
 
 /* b's max_mb above its creation size: the loan's bound is the creation
  * size, not H_b. */
-static const char *const conf =
-	"[daemon]\nstale_after_ms = 8000\nstuck_after_ms = 5000\n"
-	"[domain b]\nmax_mb = 1024\n";
+static const char *const conf = LOOP_STALE_B_CAPPED;
 
 /* An honest agent's figures for a domain holding N with this demand. */
 static void honest(struct loop *l, uint32_t domid, uint64_t committed)
