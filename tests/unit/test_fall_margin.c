@@ -179,6 +179,31 @@ static void feed(struct jump_state *s, uint64_t w_mib, uint64_t t)
 	jump_fall_note(s, t, win, back, 4 * MIB, 16 * MIB);
 }
 
+/* A fresh history: W at 500 MiB for 20 s, then at 450 from 21 s until
+ * `until` (ms): a fall of 50. */
+static void fall_500_450(struct jump_state *s, uint64_t until)
+{
+	jump_reset(s);
+	for (uint64_t t = 0; t <= 20000; t += 1000)
+		feed(s, 500, t);
+	for (uint64_t t = 21000; t <= until; t += 1000)
+		feed(s, 450, t);
+}
+
+/* fall_margin_given with a 16 MiB margin, min_change 16 MiB and a 10 s
+ * spike window, as feed() keeps the history. */
+static struct policy_params given_params(void)
+{
+	struct policy_params g = need_params(false);
+
+	g.fall_margin_s = 60;
+	g.fall_margin_given = true;
+	g.fall_margin_kb = 16 * MIB;
+	g.spike_window_s = 10;
+	g.min_change_kb = 16 * MIB;
+	return g;
+}
+
 /* jump_fall_climbs(): a step 500 -> 450, flat: no climb; a creep of
  * 1 MiB a second from 450: a climb once more than 4 above the trough.
  * A step of 20 since the fall: no climb at any level after it, until a
@@ -188,11 +213,7 @@ static void test_fall_climbs(void **state)
 	struct jump_state s;
 	const uint64_t tol = 4 * MIB;
 
-	jump_reset(&s);
-	for (uint64_t t = 0; t <= 20000; t += 1000)
-		feed(&s, 500, t);
-	for (uint64_t t = 21000; t <= 30000; t += 1000)
-		feed(&s, 450, t);
+	fall_500_450(&s, 30000);
 	assert_int_equal(jump_fall_kb(&s, 30000, 60000), 50 * MIB);
 	assert_false(jump_fall_climbs(&s, tol));
 	for (uint64_t t = 31000, w = 451; t <= 34000; t += 1000, w++)
@@ -204,11 +225,7 @@ static void test_fall_climbs(void **state)
 		feed(&s, 455, t);
 	assert_true(jump_fall_climbs(&s, tol));     /* a level climbed to */
 
-	jump_reset(&s);
-	for (uint64_t t = 0; t <= 20000; t += 1000)
-		feed(&s, 500, t);
-	for (uint64_t t = 21000; t <= 30000; t += 1000)
-		feed(&s, 450, t);
+	fall_500_450(&s, 30000);
 	for (uint64_t t = 31000; t <= 40000; t += 1000)
 		feed(&s, 470, t);
 	assert_int_equal(jump_fall_kb(&s, 40000, 60000), 50 * MIB);
@@ -292,25 +309,15 @@ static void test_fall_note(void **state)
  * (20 within the window), and kept again once that decline has ended. */
 static void test_none_while_falling(void **state)
 {
-	struct policy_params g = need_params(false);
+	struct policy_params g = given_params();
 	struct policy_dom d = swapless_300(1, 300 * MIB);
 	struct jump_state s;
 
-	g.fall_margin_s = 60;
-	g.fall_margin_given = true;
-	g.fall_margin_kb = 16 * MIB;
-	g.spike_window_s = 10;
-	g.min_change_kb = 16 * MIB;
-	jump_reset(&s);
-	for (uint64_t t = 0; t <= 20000; t += 1000)
-		feed(&s, 500, t);
-	for (uint64_t t = 21000; t <= 45000; t += 1000) {
+	fall_500_450(&s, 30000);
+	jump_snapshot(&s, &g, 30000, &d);
+	assert_int_equal(d.fell_kb, 0);
+	for (uint64_t t = 31000; t <= 45000; t += 1000)
 		feed(&s, 450, t);
-		if (t == 30000) {
-			jump_snapshot(&s, &g, t, &d);
-			assert_int_equal(d.fell_kb, 0);
-		}
-	}
 	jump_snapshot(&s, &g, 45000, &d);
 	assert_int_equal(d.fell_kb, 50 * MIB);
 	feed(&s, 444, 46000);
@@ -339,20 +346,11 @@ static void test_none_while_falling(void **state)
  * steps): no fall kept, at that level or after. */
 static void test_none_after_step(void **state)
 {
-	struct policy_params g = need_params(false);
+	struct policy_params g = given_params();
 	struct policy_dom d = swapless_300(1, 300 * MIB);
 	struct jump_state s;
 
-	g.fall_margin_s = 60;
-	g.fall_margin_given = true;
-	g.fall_margin_kb = 16 * MIB;
-	g.spike_window_s = 10;
-	g.min_change_kb = 16 * MIB;
-	jump_reset(&s);
-	for (uint64_t t = 0; t <= 20000; t += 1000)
-		feed(&s, 500, t);
-	for (uint64_t t = 21000; t <= 45000; t += 1000)
-		feed(&s, 450, t);
+	fall_500_450(&s, 45000);
 	jump_snapshot(&s, &g, 45000, &d);
 	assert_int_equal(d.fell_kb, 50 * MIB);
 	for (uint64_t t = 46000; t <= 70000; t += 1000)
