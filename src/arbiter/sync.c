@@ -249,7 +249,7 @@ static int dom_adopt(struct arbiter *a, struct dom *d, uint64_t now)
 	arbiter_apply_rules(a, d);
 	if (!ho.listed || ho.has_state)
 		load_state(a, d, now);
-	arbiter_created_adopt(a, d, now);   /* L_i by its creation size */
+	arbiter_created_adopt(a, d);   /* its creation size */
 	/* Its maxmem: ours, libxl's or an administrator's (maxcap.h); once a domain */
 	if (!d->mm_known)
 		arbiter_maxcap_changed(a, d, maxcap_adopt(d, d->hv.max_kb, d->cap_saved_kb),
@@ -377,7 +377,7 @@ static void take_report(struct arbiter *a, struct dom *d, int r,
 	}
 	if (heartbeat)
 		return;
-	arbiter_created_report(a, d, had_prev ? prev : NULL, now);
+	dom_report_accepted(d, had_prev ? prev : NULL, now);
 	if (guest_has(&d->fig, MK_OOM_KILLS)) {
 		const struct policy_params *p = &a->cfg.policy.params;
 		uint64_t kills = dom_oom_seen(d, d->fig.v[MK_OOM_KILLS], p->oom_bump_kb,

@@ -108,7 +108,6 @@ struct policy_params {
 	uint32_t fall_margin_s;        /* ... only for this long after W_i fell (fall_margin.c; 0: off) */
 	uint64_t fall_margin_kb;       /* ... and this much of it at most */
 	bool fall_margin_given;        /* ... from when the fall ended, given above W_i (follows a climb) */
-	bool boot_keep_part;           /* the boot grace keeps the part of B_i the spare covers, not all or nothing */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
 	bool fund_below_reserve;       /* below the reserve, a decrease growth waits on is one write */
@@ -119,9 +118,7 @@ struct policy_params {
 	bool fund_to_goal;             /* above it, while guests page, a decrease goes to the goal */
 	bool oom_min_keep_held;        /* ... at most what it holds (B_i): kept, never given */
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
-	bool oom_over_paging;          /* a swapless guest over its memory outranks a paging guest's no-shrink floor */
-	bool oom_over_commit;          /* ... for at least C_i + O_i */
-	bool oom_over_lack;            /* ... narrower: while C_i + O_i exceeds what it holds, that lack only */
+	bool oom_over_lack;            /* a killed swapless guest's commit beyond what it holds outranks a pager's no-shrink floor */
 	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
 	bool oom_keep_held_kill;       /* ... and is given it above its target when killed at the target it holds */
 	bool oom_margin_futile;        /* a killed guest's margin its shown rises outgrow is tier 4, not need now */
@@ -196,8 +193,6 @@ struct policy_params {
 	/* Defaults for domains without their own [domain] section; the
 	 * daemon resolves them into each policy_dom. max_kb 0: static-max. */
 	uint64_t min_kb;
-	/* min_kb at most the domain's creation size (arbiter/manage.h). */
-	bool min_created;
 	uint64_t max_kb;
 	double shares;
 	/* The learned gap (policy/gap.h): used by the daemon, which puts

@@ -65,8 +65,7 @@ static inline struct policy_dom est_swap_dom(uint32_t domid, uint64_t held, uint
 	return d;
 }
 
-/* The pair of the floors' stalemate tests (test_over_paging.c,
- * test_over_lack.c). Swapless, killed holding 300 MiB, its minimum
+/* The floors' stalemate tests (test_over_lack.c). Swapless, killed holding 300 MiB, its minimum
  * raised to 400 (oom_bump above the kill), its load still at the killed
  * level; its programs were promised `committed`. */
 static inline struct policy_dom killed_300(uint32_t domid, uint64_t committed)
