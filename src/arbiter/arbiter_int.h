@@ -56,6 +56,9 @@ void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now);
 /* Write the state of every domain whose growth was counted this cycle
  * (at most once per GROWTH_SAVE_MS each), before the cycle's writes. */
 void arbiter_growth_persist(struct arbiter *a, uint64_t now);
+/* state_io.c: d's memory/membal_state read back at its adoption (before
+ * arbiter_created_adopt()); an unreadable one is logged and ignored. */
+void arbiter_load_state(struct arbiter *a, struct dom *d, uint64_t now);
 
 /* stale_keep.c: memory/membal_state's stale word (state.h) of d written
  * when it changed (d went stale, its loan was refused, it reports again). */
