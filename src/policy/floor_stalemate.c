@@ -31,8 +31,8 @@ bool policy_oom_load_live(const struct policy_params *p, const struct policy_dom
  * U_i): its programs were promised that, and without swap what it lacks
  * of it is a kill. Not the raise (oom_bump_mb above the target it was
  * killed at) nor the gap: under oom_over_paging (session 22) those
- * took from the pagers what a guest over its memory by a few MiB leaves idle (session
- * 22: cron-grow's batch guest bt 75583 -> 240915 MiB·s). Taken from the
+ * took from the pagers what a guest over its memory by a few MiB leaves
+ * idle (cron-grow's batch guest bt 75583 -> 240915 MiB·s). Taken from the
  * pagers only while above what the guest holds or was given (held,
  * policy_held_now_kb()); below, a floor within what it holds
  * (keep_commit()). */
