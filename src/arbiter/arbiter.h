@@ -123,7 +123,6 @@ struct dom {
 	uint64_t created_kb;         /* 0: unknown */
 	bool created_known;          /* decided: from memory/target or the state */
 	bool created_saved;          /* memory/membal_state holds it */
-	bool min_created;            /* min_kb is created_kb, below min_mb */
 
 	/* guest safety */
 	bool have_oom;

@@ -56,6 +56,9 @@ void arbiter_save_state(struct arbiter *a, struct dom *d, uint64_t now);
 /* Write the state of every domain whose growth was counted this cycle
  * (at most once per GROWTH_SAVE_MS each), before the cycle's writes. */
 void arbiter_growth_persist(struct arbiter *a, uint64_t now);
+/* state_io.c: d's memory/membal_state read back at its adoption (before
+ * arbiter_created_adopt()); an unreadable one is logged and ignored. */
+void arbiter_load_state(struct arbiter *a, struct dom *d, uint64_t now);
 
 /* stale_keep.c: memory/membal_state's stale word (state.h) of d written
  * when it changed (d went stale, its loan was refused, it reports again). */
@@ -64,17 +67,11 @@ void arbiter_stale_save(struct arbiter *a, struct dom *d, uint64_t now);
  * domain refused, and every changed stale word is written. */
 void arbiter_stale_persist(struct arbiter *a, size_t n, uint64_t now);
 
-/* created.c: the size a domain was created with bounds its default
- * minimum (`min_created`). After load_state() in the adoption: decides
- * d->created_kb, re-applies the rules, saves the state when its created
- * word is due. */
-void arbiter_created_adopt(struct arbiter *a, struct dom *d, uint64_t now);
-/* A report taken (dom_report_accepted()): the rules again when the guest's
- * swap comes or goes (manage_created_kb()). */
-void arbiter_created_report(struct arbiter *a, struct dom *d,
-			    const struct guest_figures *prev, uint64_t now);
-/* Its swap device's size by its last report; 0 none or unknown. */
-uint64_t dom_swap_kb(const struct dom *d);
+/* created.c: the size a domain was created with (stale_return's bound).
+ * After load_state() in the adoption: decides d->created_kb and
+ * re-applies the rules; its created word is saved once the policy moves
+ * its target (cycle.c). */
+void arbiter_created_adopt(struct arbiter *a, struct dom *d);
 
 /* snap_build.c: the policy snapshot of this cycle into a->snap (and
  * a->snap_dom); returns its size. Every listed domain is in it: the

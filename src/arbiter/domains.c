@@ -131,10 +131,8 @@ void arbiter_apply_rules(struct arbiter *a, struct dom *d)
 	/* An administrator's maxmem bounds H_i as static-max does (maxcap.h). */
 	if (top && cap < top)
 		top = cap;
-	manage_rule(&a->cfg, d->name, d->type, top, d->hv.max_kb,
-		    manage_created_kb(d->created_kb, dom_swap_kb(d)), &v);
+	manage_rule(&a->cfg, d->name, d->type, top, d->hv.max_kb, &v);
 	d->min_kb = v.min_kb;
-	d->min_created = v.min_created;
 	d->max_kb = v.max_kb;
 	d->shares = v.shares;
 	d->bad_bounds = v.bad_bounds;

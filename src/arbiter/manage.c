@@ -27,20 +27,9 @@ bool manage_admitted(const struct arbiter_config *c, const char *name,
 	return admitted(c, arbiter_config_rule(c, name), name, type);
 }
 
-uint64_t manage_default_min_kb(const struct policy_params *p, uint64_t created_kb)
-{
-	return p->min_created && created_kb && created_kb < p->min_kb ? created_kb
-								       : p->min_kb;
-}
-
-uint64_t manage_created_kb(uint64_t created_kb, uint64_t swap_kb)
-{
-	return swap_kb ? created_kb : 0;
-}
-
 void manage_rule(const struct arbiter_config *c, const char *name,
 		 enum hv_dom_type type, uint64_t static_max_kb,
-		 uint64_t maxmem_kb, uint64_t created_kb, struct manage_verdict *v)
+		 uint64_t maxmem_kb, struct manage_verdict *v)
 {
 	const struct policy_params *p = &c->policy.params;
 	const struct domain_rule *r = arbiter_config_rule(c, name);
@@ -49,8 +38,7 @@ void manage_rule(const struct arbiter_config *c, const char *name,
 
 	v->admitted = admitted(c, r, name, type);
 	/* An explicit [domain] min_mb is the administrator's own word. */
-	v->min_kb = r && r->has_min ? r->min_kb : manage_default_min_kb(p, created_kb);
-	v->min_created = !(r && r->has_min) && v->min_kb < p->min_kb;
+	v->min_kb = r && r->has_min ? r->min_kb : p->min_kb;
 	v->max_kb = r && r->has_max ? r->max_kb : (p->max_kb ? p->max_kb : cap);
 	if (cap && v->max_kb > cap)
 		v->max_kb = cap;

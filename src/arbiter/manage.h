@@ -27,8 +27,6 @@ struct manage_verdict {
 	 * is never managed). */
 	bool admitted;
 	uint64_t min_kb, max_kb;     /* L_i, H_i */
-	/* L_i is the creation size, below [policy] min_mb (`min_created`). */
-	bool min_created;
 	double shares;               /* S_i */
 	/* min above max: the maximum cannot be trusted (static-max unknown
 	 * or tiny), so the domain is not managed at all. The minimum is
@@ -39,28 +37,12 @@ struct manage_verdict {
 };
 
 /* static_max_kb 0: unknown, then maxmem_kb bounds H_i (0 too: no cap).
- * created_kb: the domain's size (target units) when membal first saw it,
- * as the toolstack created it; 0 unknown. */
+ * L_i is the domain's [domain] min_mb, else [policy] min_mb (the
+ * creation size as its bound, `min_created`, was taken out in session
+ * 25: tiny-huge's `writes` and a kill on created-grow). */
 void manage_rule(const struct arbiter_config *c, const char *name,
 		 enum hv_dom_type type, uint64_t static_max_kb,
-		 uint64_t maxmem_kb, uint64_t created_kb, struct manage_verdict *out);
-
-/* L_i when the domain has no [domain] min_mb of its own: [policy]
- * min_mb, and under `min_created` at most the size it was created with
- * (an administrator who made a 96 MiB guest does not expect it lifted to
- * 128 MiB; it still grows by demand like any guest). One function for the
- * daemon and membal-sim's floors. */
-uint64_t manage_default_min_kb(const struct policy_params *p, uint64_t created_kb);
-
-/* The creation size that rule may take: a guest with swap's (swap_kb, its
- * swap device's size, > 0), else 0 (unknown: min_mb). A swapless guest
- * whose load outgrows the size it was created with is killed where one
- * with swap pages (tiny-huge: its kills 6 -> 18 with every guest at C_i,
- * 4 with the swapless ones at min_mb; docs/evaluation.md, Session 20
- * (created20)); 128 MiB is a margin it uses. One function for the daemon
- * (the guest's reported swap_tot, unknown before its first report) and
- * membal-sim's floors (the scenario's swap). */
-uint64_t manage_created_kb(uint64_t created_kb, uint64_t swap_kb);
+		 uint64_t maxmem_kb, struct manage_verdict *out);
 
 /* The verdict's `admitted` alone (no bounds). */
 bool manage_admitted(const struct arbiter_config *c, const char *name,

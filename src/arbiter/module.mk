@@ -45,11 +45,11 @@ test_maxcap_SRCS   := tests/unit/test_maxcap.c
 test_maxcap_LIBS   := memsim arbiter simhost agent policy common xsd
 test_maxcap_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
 
-# A guest created below min_mb (min_created): rule, state word, closed loop.
-TESTS += test_min_created
-test_min_created_SRCS   := tests/unit/test_min_created.c
-test_min_created_LIBS   := memsim arbiter simhost agent policy common xsd
-test_min_created_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+# A domain's creation size (created.c): its rule, state word, closed loop.
+TESTS += test_created
+test_created_SRCS   := tests/unit/test_created.c
+test_created_LIBS   := memsim arbiter simhost agent policy common xsd
+test_created_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
 
 # Cold swap is not need (design.md §Cold swap is not need), closed loop.
 TESTS += test_cold_swap_loop

@@ -254,7 +254,7 @@ void state_of_dom(const struct dom *d, uint64_t now, uint64_t wall_s,
 	out->oom_min_kb = left ? d->oom_min_kb : 0;
 	out->oom_until_s = left ? wall_s + left : 0;
 	out->maxcap_kb = d->cap_kb;
-	out->created_kb = d->min_created || d->created_saved ? d->created_kb : 0;
+	out->created_kb = d->created_saved ? d->created_kb : 0;
 	out->oom_kill_kb = left ? d->oom_kill_kb : 0;
 	out->have_gap = false;   /* state_gap_of_dom() adds it */
 	out->have_stale = false;   /* state_stale_of_dom() this */

@@ -32,11 +32,11 @@
  * guest's level for a level and drop its OOM margin. Optional: a value
  * written before it existed still loads; export leaves it out.
  *
- * The created word (created.h) is the domain's size when membal first
- * saw it, written while it bounds L_i below [policy] min_mb
- * (`min_created`): a restarted arbiter reads a memory/target the policy
- * has moved since. Optional; a state without it leaves the creation size
- * unknown (L_i = min_mb), the old rule.
+ * The created word (created.c) is the domain's size when membal first
+ * saw it, written once the policy moved its target (stale_return gives a
+ * stale domain back toward it): a restarted arbiter reads a memory/target
+ * the policy has moved since. Optional; a state without it leaves the
+ * creation size unknown.
  *
  * The stale word (design.md §Which domains are managed, "A guest whose
  * agent died") is written while a domain's reports have stopped and

@@ -57,8 +57,6 @@ void status_dom_flags(const struct dom *d, char *buf, size_t size)
 	FLAG(d->decided && (d->decision.reasons & POLICY_R_OOM), "oom-min");
 	FLAG(d->grant_open, "growing");
 	FLAG(d->cap_kb, "maxmem-cap");
-	/* min_kb is its creation size, below [policy] min_mb (min_created) */
-	FLAG(d->min_created, "min-created");
 #undef FLAG
 	if (used == 0)
 		snprintf(buf, size, "-");

@@ -45,8 +45,6 @@ static const struct st_explain flags[] = {
 	  "nothing; an untaken grant is withdrawn after stuck_after_ms" },
 	{ "maxmem-cap", "someone else set Xen's maxmem (xl mem-max): targets stay at most that maxmem - 1 MiB - videoram",
 	  "xl mem-max DOMAIN to its static-max or more (or xl mem-set) lifts it" },
-	{ "min-created", "created smaller than [policy] min_mb: its minimum is the size it was created with (min_created)",
-	  "nothing; a [domain NAME] min_mb sets another minimum" },
 	{ "uncooperative", "see the state of the same name (also shown while another state applies)", "" },
 	{ "hold-manual", "see the state of the same name", "" },
 	{ "hold-paused", "see the state of the same name", "" },

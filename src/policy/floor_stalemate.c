@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* oom_over_paging (design.md §Growth is never cut, "The floors'
- * stalemate"): a swapless guest over its memory outranks a paging
- * guest's no-shrink floor, as far as that guest's free swap can hold
- * what it gives.
+/* oom_over_lack (design.md §Growth is never cut, "The floors'
+ * stalemate"): a swapless guest OOM-killed with its load still there
+ * takes, from a paging guest's no-shrink floor, what its commit lacks of
+ * what it holds, as far as that guest's free swap can hold what it gives.
  *
  * puppet-run and recur-pair (docs/evaluation.md, sessions 21 and 22):
  * the guests with swap page and keep their no-shrink floors (L_i' = B_i,
@@ -10,14 +10,13 @@
  * wait in tier 4 (oom_min_yield) while their need now is what they hold
  * (a swapless W_i cannot exceed it). Every floor is what its domain
  * holds, the floors sum to M, and nothing is written for 70 s while the
- * swapless guests stay over their memory. The raise is the one figure
- * of what such a guest lacks; paging is what the other guest's swap is
- * for, a kill is what the swapless guest has.
+ * swapless guests stay over their memory. Paging is what the other
+ * guest's swap is for, a kill is what the swapless guest has.
  *
- * oom_over_lack (session 23) is the narrower form: only what the
- * guest's commit lacks of what it holds is taken, and only while it
- * does; stale22's form took the raise and the gap from pagers that then
- * paged for memory the rescued guest left idle. */
+ * stale22's wider form (`oom_over_paging`, with `oom_over_commit`; taken
+ * out in session 25) took the raise and the gap from pagers that then
+ * paged for memory the rescued guest left idle: 123 -> 150 failing
+ * cells. */
 #include "policy/solve.h"
 
 /* A raise whose load is still there: the need now and the bump reach
@@ -31,9 +30,9 @@ bool policy_oom_load_live(const struct policy_params *p, const struct policy_dom
  * load still there asks of the host, C_i + O_i in target units (at most
  * U_i): its programs were promised that, and without swap what it lacks
  * of it is a kill. Not the raise (oom_bump_mb above the target it was
- * killed at) nor the gap: under oom_over_paging those took from the
- * pagers what a guest over its memory by a few MiB leaves idle (session
- * 22: cron-grow's batch guest bt 75583 -> 240915 MiB·s). Taken from the
+ * killed at) nor the gap: under oom_over_paging (session 22) those
+ * took from the pagers what a guest over its memory by a few MiB leaves
+ * idle (cron-grow's batch guest bt 75583 -> 240915 MiB·s). Taken from the
  * pagers only while above what the guest holds or was given (held,
  * policy_held_now_kb()); below, a floor within what it holds
  * (keep_commit()). */
@@ -54,40 +53,21 @@ uint64_t policy_held_now_kb(const struct policy_params *p, const struct policy_d
 	return d->actual_kb > d->target_kb ? d->actual_kb : d->target_kb;
 }
 
-/* The raised L_i of a swapless guest killed while its load is still at
- * the killed level (policy_oom_load_live()), above its target B_i: the need
- * its (absent) swap cannot hold. Not a crash loop: loops_whole() serves
- * that raise whole (solve_tiers.c). 0: none, or the keys off; under
- * oom_over_lack, policy_over_lack_kb(). */
+/* What a swapless guest killed while its load is still at the killed
+ * level (policy_oom_load_live()) asks of the pagers' floors: its commit
+ * (policy_over_lack_kb()). Not a crash loop: loops_whole() serves that
+ * raise whole (solve_tiers.c). 0: none, or the key off. */
 uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *d,
 			bool est)
 {
-	if (!(p->oom_over_paging || p->oom_over_lack) || !est || d->swap_tot_kb ||
+	if (!p->oom_over_lack || !est || d->swap_tot_kb ||
 	    !(d->flags & POLICY_IN_OOM_MIN) ||
 	    (d->flags & POLICY_IN_OOM_LOOP) || !policy_oom_load_live(p, d))
 		return 0;
-	if (p->oom_over_lack)
-		return policy_over_lack_kb(d);
-	if (d->oom_raise_kb == 0)
-		return 0;
-	uint64_t over = d->min_kb < d->max_kb ? d->min_kb : d->max_kb;
-	uint64_t g = policy_dom_gap_kb(p, d);
-	uint64_t c = d->committed_as_kb + (d->overhead_kb < d->actual_kb ? d->overhead_kb : d->actual_kb) + g;
-
-	/* No more than its programs were promised and its gap (C_i + O_i +
-	 * g_i): the raise adds oom_bump above the kill, memory a load just
-	 * over its RAM leaves idle while a pager pays for it (the raise
-	 * whole: puppet-run 145165 MiB·s, C_i + O_i + g_i: 142927; C_i + O_i
-	 * alone: 139409 but leak-maxmem's s1, at 900 +-8 MiB, killed at
-	 * every jitter: 20 kills against 16). */
-	if (c < over)
-		over = c;
-	if (p->oom_over_commit && c - g > over)
-		over = c - g;
-	return over > d->target_kb ? over : 0;
+	return policy_over_lack_kb(d);
 }
 
-/* What a paging guest's no-shrink floor may yield to such a raise: its
+/* What a paging guest's no-shrink floor may yield to such a lack: its
  * free swap beyond both its gap and half its swap (room kept for its own
  * rise: yielding all its free swap beyond the gap gave leak-maxmem's s3,
  * 512 MiB of swap, 10 kills against 0), less what its balloon has still to take
@@ -95,7 +75,7 @@ uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *
  * yields every cycle would give it again). 0 with the key off. */
 uint64_t policy_over_give_kb(const struct policy_params *p, const struct policy_dom *d)
 {
-	if (!(p->oom_over_paging || p->oom_over_lack) || !d->swap_tot_kb)
+	if (!p->oom_over_lack || !d->swap_tot_kb)
 		return 0;
 	uint64_t keep = d->swap_tot_kb / 2, g = policy_dom_gap_kb(p, d);
 	uint64_t pending = d->actual_kb > d->target_kb ? d->actual_kb - d->target_kb : 0;
@@ -159,14 +139,14 @@ static void keep_commit(struct solve_item *it)
 
 /*
  * Before the tiers: the swapless guests over their memory have their
- * raises (not above U_i) as floors, as far as what the floors leave of
+ * commits (not above U_i) as floors, as far as what the floors leave of
  * M and then what the floors of the guests with swap to page into (their
  * no-shrink floors) give, in proportion to what each may give: a transfer of floors,
  * not a share of tier 1 (lowering the pagers' `safe` and letting tier 1
  * share the room gave it to another pager's need: recur-pair's w1 took
  * what b1 gave, the swapless guests nothing).
  */
-void policy_over_paging(struct solve_item *items, size_t k, int64_t M)
+void policy_over_lack(struct solve_item *items, size_t k, int64_t M)
 {
 	uint64_t lack = 0, can = 0, moved = 0;
 	int64_t left = M;

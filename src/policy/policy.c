@@ -146,7 +146,7 @@ static void self_adjust(const struct policy_params *p,
 
 	/* The boot grace (boot_keep.c). */
 	if (policy_uses_need(p, d) && (d->flags & POLICY_IN_BOOTED))
-		t = policy_boot_keep_kb(p, d, dv->goal, t, spare, &hold);
+		t = policy_boot_keep_kb(d, dv->goal, t, spare, &hold);
 	if (!hold)   /* a level kept while nobody needs it (level_keep.c) */
 		t = policy_level_keep_kb(p, d, i, room, dv->goal, t, spare, &hold);
 	o->mode = POLICY_MODE_ABUNDANT;

@@ -108,7 +108,6 @@ struct policy_params {
 	uint32_t fall_margin_s;        /* ... only for this long after W_i fell (fall_margin.c; 0: off) */
 	uint64_t fall_margin_kb;       /* ... and this much of it at most */
 	bool fall_margin_given;        /* ... from when the fall ended, given above W_i (follows a climb) */
-	bool boot_keep_part;           /* the boot grace keeps the part of B_i the spare covers, not all or nothing */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
 	bool fund_below_reserve;       /* below the reserve, a decrease growth waits on is one write */
@@ -119,9 +118,7 @@ struct policy_params {
 	bool fund_to_goal;             /* above it, while guests page, a decrease goes to the goal */
 	bool oom_min_keep_held;        /* ... at most what it holds (B_i): kept, never given */
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
-	bool oom_over_paging;          /* a swapless guest over its memory outranks a paging guest's no-shrink floor */
-	bool oom_over_commit;          /* ... for at least C_i + O_i */
-	bool oom_over_lack;            /* ... narrower: while C_i + O_i exceeds what it holds, that lack only */
+	bool oom_over_lack;            /* a killed swapless guest's commit beyond what it holds outranks a pager's no-shrink floor */
 	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
 	bool oom_keep_held_kill;       /* ... and is given it above its target when killed at the target it holds */
 	bool oom_margin_futile;        /* a killed guest's margin its shown rises outgrow is tier 4, not need now */
@@ -196,8 +193,6 @@ struct policy_params {
 	/* Defaults for domains without their own [domain] section; the
 	 * daemon resolves them into each policy_dom. max_kb 0: static-max. */
 	uint64_t min_kb;
-	/* min_kb at most the domain's creation size (arbiter/manage.h). */
-	bool min_created;
 	uint64_t max_kb;
 	double shares;
 	/* The learned gap (policy/gap.h): used by the daemon, which puts
@@ -428,103 +423,9 @@ struct policy_host {
 	uint64_t reservations_for_waited_ms; /* the oldest named one without its domain yet: its age (resv_need.c) */
 };
 
-/* ---- decisions ------------------------------------------------------------ */
+/* ---- decisions: policy/decision.h ---------------------------------------- */
 
-/* The last tier of scarce mode under need = estimate: every need fit, the
- * gaps shared the rest (policy_cycle.tier). */
-#define POLICY_TIER_GAPS 6
-
-enum policy_mode {
-	POLICY_MODE_ABUNDANT,    /* self-adjustment (§3.2) */
-	POLICY_MODE_SCARCE,      /* global balancing (§3.3) */
-	POLICY_MODE_INFEASIBLE,  /* global, stage 4: everybody at L_i */
-	POLICY_MODE_FIXED,       /* not decided: target stays B_i */
-};
-
-enum policy_stage {
-	POLICY_STAGE_NONE,       /* fixed */
-	POLICY_STAGE_SELF,       /* self-adjustment step */
-	POLICY_STAGE_DOM0,       /* dom0 priority: MC_0 served first */
-	POLICY_STAGE_CAP,        /* exact stage 1: every domain at U_i */
-	POLICY_STAGE_PRICE,      /* exact stage 2: equal price, Lambda >= 0 */
-	POLICY_STAGE_THETA,      /* exact stage 3: taxed active memory scaled */
-	POLICY_STAGE_INFEASIBLE, /* stage 4: sum L_i > M */
-	POLICY_STAGE_PAPER,      /* the paper's solver (Algorithm 3) */
-};
-
-/* Why a target or a write is what it is (bits). */
-enum policy_reason {
-	POLICY_R_MIN       = 1u << 0,  /* held at L_i */
-	POLICY_R_OOM       = 1u << 1,  /* that L_i was raised after an OOM kill */
-	POLICY_R_MAX       = 1u << 2,  /* held at H_i */
-	POLICY_R_DEMAND    = 1u << 3,  /* capped at MC_i (scarce_cap = demand) */
-	POLICY_R_PSI       = 1u << 4,  /* not shrunk: psi_some > psi_no_shrink */
-	POLICY_R_SWAPIN    = 1u << 5,  /* not shrunk: swapin_rate > swapin_no_shrink */
-	POLICY_R_STEP      = 1u << 6,  /* one hysteresis step, goal not reached */
-	POLICY_R_DOM0      = 1u << 7,  /* dom0 got less than MC_0 (domUs' L_i) */
-	POLICY_R_GRANT     = 1u << 8,  /* write cut: F_h could not cover it */
-	POLICY_R_THRESHOLD = 1u << 9,  /* not written: change below min_change */
-	POLICY_R_NEED      = 1u << 10, /* not shrunk below min(B_i, W_i + g_i) */
-	POLICY_R_ADOPT     = 1u << 11, /* not shrunk: within adopt_grace_s */
-	POLICY_R_UNPARK    = 1u << 12, /* written below min_change: free memory */
-	POLICY_R_YIELD     = 1u << 13, /* below its need floor: paging for a guest
-	                                * whose need swap cannot hold */
-	POLICY_R_LEVEL     = 1u << 14, /* not shrunk: its recent level, spare */
-};
-#define POLICY_R_COUNT 15
-
-struct policy_decision {
-	enum policy_mode mode;
-	enum policy_stage stage;
-	uint32_t reasons;        /* enum policy_reason bits */
-	bool has_price;
-	bool has_write;          /* filled by policy_apply() */
-	uint64_t goal_kb;        /* MC_i (0 for fixed domains) */
-	/* L_i', the floor it is not shrunk below this cycle (0 for fixed
-	 * domains): L_i raised by pressure, the need (growth is never cut)
-	 * and the adoption grace. What placement may count on taking back
-	 * from it is what it holds above this
-	 * (design.md §Placement at the floor); only paging for another
-	 * guest's need that swap cannot hold (reason yield) goes below it. */
-	uint64_t floor_kb;
-	uint64_t target_kb;      /* the policy's target */
-	/* A write of exactly this value is made even when it changes the
-	 * target by less than min_change: the end of a hysteresis walk (MC_i;
-	 * in the paper preset the global target). */
-	uint64_t settle_kb;
-	uint64_t write_kb;       /* valid when has_write */
-	double price;            /* valid when has_price */
-};
-
-/* What the cycle as a whole did (for logs, status and membalctl). */
-struct policy_cycle {
-	enum policy_mode mode;   /* the domUs' branch */
-	enum policy_stage stage; /* SELF, CAP..INFEASIBLE, PAPER, or NONE */
-	int64_t host_free_kb;    /* F_h: after reserve and undecided growth */
-	int64_t domu_free_kb;    /* F_h left for domUs after dom0 priority */
-	int64_t budget_kb;       /* M = sum N_i + F_h over the domUs */
-	int64_t need_kb;         /* sum (MC_i - N_i) over the domUs */
-	uint64_t shortfall_kb;   /* infeasible: sum L_i - M */
-	/* Of the host's reservations, what this cycle left to the guests:
-	 * taking it would have cut one below its need and slack (R4_i). */
-	uint64_t resv_held_kb;
-	uint64_t resv_shared_kb, resv_need_kb; /* lent to complete them: swapless slacks (resv_share.c), pagers' needs (resv_need.c) */
-	double lambda;           /* stage 2: Lambda = 1 / price */
-	double theta;            /* stage 3 */
-	unsigned paper_solves;   /* linear systems solved by `paper` */
-	uint64_t fixup_kb;       /* see solve_exact.c; 0 in every test */
-	/* need = estimate, exact solver: the tier that decided
-	 * (design.md §Scarce mode from the estimated need): 1 the need free
-	 * swap cannot hold, 2 the no-shrink floors, 3 the rest of the need,
-	 * 4 a paused climb's OOM margin and a killed swapless guest's
-	 * raised minimum, 5 the estimate's slack and what an adoption
-	 * grace holds above the need floor, POLICY_TIER_GAPS (6) the gaps (everything before fit); 0
-	 * without an estimate in the snapshot. */
-	unsigned tier;
-	size_t decided;          /* domains with mode != FIXED */
-	size_t bad_index;        /* policy_decide() == -1: offending entry */
-	char error[160];         /* policy_decide() == -1: why */
-};
+#include "policy/decision.h"
 
 /* Scratch space for policy_decide(). Fields are private. */
 struct policy_ctx {
@@ -589,12 +490,5 @@ uint64_t policy_owed_kb(const struct policy_params *p,
  * that one left owed, policy_owed_kb after its writes). */
 bool policy_slow_donors(const struct policy_params *p, bool early, bool slow,
 			uint64_t owed_now, uint64_t owed_last);
-
-const char *policy_mode_name(enum policy_mode mode);
-const char *policy_stage_name(enum policy_stage stage);
-/* Name of one reason bit ("min", "oom", ...), NULL if not a reason. */
-const char *policy_reason_name(uint32_t bit);
-/* "min+oom" (or "-" for none) into buf; returns buf. */
-char *policy_reasons_format(uint32_t reasons, char *buf, size_t size);
 
 #endif

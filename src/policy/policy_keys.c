@@ -118,12 +118,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, a domain without swap OOM-killed within `oom_hold_s` keeps, as a floor of every tier, what it held at its latest kill and this much more, at most its need now and this much and at most its raised minimum (0: off, the raise above its own floors comes after every domain's need, `oom_min_yield`): a guest held at exactly its need after a kill is killed again by its next rise of a MiB (design.md §Growth is never cut, \"A kill's margin kept\"). Measured in docs/evaluation.md, \"Session 19: swapless kills (oom19)\" and \"Session 19: the kill's margin kept (keep19)\"; 16 by default since session 21, with `oom_recur_keep` and `oom_min_keep_held` (the held form: \"Session 21: the held form's extra kill (keep21)\")." },
 	{ "oom_min_keep_gone_mb", CFG_MIB, P(oom_min_keep_gone_kb), .umin = 0, .umax = MIB_MAX, .def = "16",
 	  .doc = "With `oom_min_keep_mb`, no floor is kept while the domain's need now is more than this below what it held at its latest kill: the load the kill came from has fallen (0: no such guard) (design.md §Growth is never cut, \"A kill's margin kept\")." },
-	{ "oom_over_paging", CFG_BOOL, P(oom_over_paging), .def = "no",
-	  .doc = "Under need = estimate, in scarce mode, a swapless domain OOM-killed whose load is still at the killed level and whose raised minimum is above its target has that raise, at most its Committed_AS + O_i + g_i and U_i, as a floor before the tiers, out of what the floors leave free and then out of the floors of domains with swap to page into (their no-shrink floors while they page), in proportion to what each may give: its free swap beyond both its gap and half its swap, less what its balloon has still to take, not below what its own swap cannot hold of its need (design.md §Growth is never cut, \"The floors' stalemate\"); no: the raise waits after every domain's need now (`oom_min_yield`) and a paging domain's no-shrink floor is a floor of every tier. Measured in docs/evaluation.md, \"Session 22: the floors' stalemate (stale22)\"." },
-	{ "oom_over_commit", CFG_BOOL, P(oom_over_commit), .def = "no",
-	  .doc = "With `oom_over_paging`, a swapless domain over its memory has at least its Committed_AS plus what it holds beyond MemTotal (C_i + O_i) as that floor, not only its raise: the raise is `oom_bump_mb` above the target it was killed at, and a load that rose further than that stays over its memory without a second kill to raise it again (design.md §Growth is never cut, \"The floors' stalemate\")." },
 	{ "oom_over_lack", CFG_BOOL, P(oom_over_lack), .def = "no",
-	  .doc = "Under need = estimate, in scarce mode, the floors' stalemate broken narrowly (with or without `oom_over_paging`): a swapless domain OOM-killed whose load is still at the killed level, while its Committed_AS + O_i (at most U_i) exceeds what it holds or was given (max(N_i, B_i)), has that commit as a floor before the tiers, out of what the floors leave free and then out of the no-shrink floors of domains with swap to page into, bounded as for `oom_over_paging`; only what it lacks is taken, not its raise nor its gap, and nothing once it holds its commit: the transfer is recomputed every cycle, so a pager's floor is no longer lowered for it from the cycle that condition ends (design.md §Growth is never cut, \"The floors' stalemate\"). Measured in docs/evaluation.md, \"Session 23: the stalemate, narrower (stale23)\"." },
+	  .doc = "Under need = estimate, in scarce mode, the floors' stalemate broken narrowly: a swapless domain OOM-killed whose load is still at the killed level, while its Committed_AS + O_i (at most U_i) exceeds what it holds or was given (max(N_i, B_i)), has that commit as a floor before the tiers, out of what the floors leave free and then out of the no-shrink floors of domains with swap to page into, in proportion to what each may give (its free swap beyond both its gap and half its swap, less what its balloon has still to take, not below what its own swap cannot hold of its need); only what it lacks is taken, not its raise nor its gap, and nothing once it holds its commit: the transfer is recomputed every cycle, so a pager's floor is no longer lowered for it from the cycle that condition ends (design.md §Growth is never cut, \"The floors' stalemate\"). Measured in docs/evaluation.md, \"Session 23: the stalemate, narrower (stale23)\"." },
 	{ "oom_recur_keep", CFG_BOOL, P(oom_recur_keep), .def = "yes",
 	  .doc = "With `oom_min_keep_mb`, the floor is kept only by a domain OOM-killed twice or more in a row within `oom_hold_s`, each kill within `oom_bump_mb` of what it held at the kill before (a load that comes back to the level it was killed at, not a one-off peak whose guest, rescued by the floor, is killed again by its next climb), and not where its maximum caps the floor below the kill and the margin; with `oom_min_keep_held`, a margin the domain does not hold whole is none (capped at its target it held a guest right at the level its load is killed at) (design.md §Growth is never cut, \"A kill that recurs\"). Measured in docs/evaluation.md, \"Session 21: kills that recur (oom21)\" and \"Session 21: the held form's extra kill (keep21)\"; on by default since session 21 with `oom_min_keep_held` and `oom_min_keep_mb` = 16 (42 OOM kills fewer over issue 15's table, no cell moved, one kill gained by a shuffle on one row)." },
 	{ "oom_keep_held_kill", CFG_BOOL, P(oom_keep_held_kill), .def = "no",
@@ -146,10 +142,6 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Under need = estimate, for a domain that holds more than its goal (W + gap), the PSI figure `psi_no_shrink` is compared with is the lower of the report's `some avg10` and the share of time the guest stalled between its last two reports (`psi_some_total`): avg10 trails a stall that has ended by up to ten seconds (design.md §Guest keys); no: avg10 alone." },
 	{ "min_mb", CFG_MIB, P(min_kb), .umin = 0, .umax = MIB_MAX, .def = "128",
 	  .doc = "Default minimum of a domain; not above `max_mb`." },
-	{ "boot_keep_part", CFG_BOOL, P(boot_keep_part), .def = "no",
-	  .doc = "Under need = estimate, in abundance a domain in its boot grace (started while the arbiter ran, within `adopt_grace_s`) whose boot size the spare memory (what is free once every domain has its goal) does not cover whole keeps the part it covers, rather than being cut to its goal in one write (design.md §A step ahead and the boot grace). Measured in docs/evaluation.md, \"Session 23: after a fall (fall23)\"." },
-	{ "min_created", CFG_BOOL, P(min_created), .def = "no",
-	  .doc = "The default minimum `min_mb` is at most the size a domain had when membal first saw it (memory/target at adoption, kept in memory/membal_state across a restart): a guest created smaller, with swap, is not lifted to `min_mb`, and still grows by demand; a swapless guest (or one that has not reported its swap yet) keeps `min_mb`, a margin its load may need (killed, not paged, past its size). A `[domain]` `min_mb` is kept as written (design.md §Which domains are managed)." },
 	{ "max_mb", CFG_MIB, P(max_kb), .umin = 0, .umax = MIB_MAX, .def = "0",
 	  .doc = "Default maximum (0: the domain's static-max; never above it)." },
 	{ "shares", CFG_DOUBLE, P(shares), .min = POLICY_SHARES_MIN, .max = POLICY_SHARES_MAX, .def = "1",
@@ -230,8 +222,8 @@ static const struct cfg_key policy_keys[] = {
 _Static_assert(CFG_NKEYS(policy_keys) <= CFG_MAX_KEYS, "one cfg_lines per section");
 
 /* Rules tried, measured worse on OOM kills and cells, never on by
- * default, and taken out (design.md, "Tried and removed (session 23)"
- * and "(session 24)"): a file that still sets one loads with a
+ * default, and taken out (design.md, "Tried and removed (session 23)",
+ * "(session 24)" and "(session 25)"): a file that still sets one loads with a
  * notice. */
 static const struct cfg_removed policy_removed[] = {
 	{ "kill_margin", "0.1" },
@@ -246,6 +238,10 @@ static const struct cfg_removed policy_removed[] = {
 	{ "transfer_batch_kb", "0.1" },
 	{ "lack_part_wait", "0.1" },
 	{ "scarce_walk_hold", "0.1" },
+	{ "oom_over_paging", "0.1" },
+	{ "oom_over_commit", "0.1" },
+	{ "min_created", "0.1" },
+	{ "boot_keep_part", "0.1" },
 };
 
 const struct cfg_section policy_section = {

@@ -86,16 +86,15 @@ struct solve_item {
 	 * "Session 23: the solver's working memory"). Each is read by its
 	 * own step only. */
 	union {
-		/* oom_over_paging: the raised L_i of a swapless guest
-		 * killed with its load still there, above what it holds
-		 * (floor_stalemate.c, the first step; 0: none, or the key
-		 * off). */
+		/* oom_over_lack: the commit of a swapless guest killed
+		 * with its load still there (floor_stalemate.c, the
+		 * first step; 0: none, or the key off). */
 		uint64_t over;
 		/* rung[3] without the kill margin (margins_fit(), set
 		 * there). */
 		uint64_t need3;
 	};
-	uint64_t give;     /* oom_over_paging: what its no-shrink floor may yield to it */
+	uint64_t give;     /* oom_over_lack: what its no-shrink floor may yield to it */
 	/* oom_over_lack: what the guest holds or was given, max(N_i, B_i):
 	 * its lack counts from there, not from lo (0: the key off). */
 	uint64_t held;
@@ -338,11 +337,9 @@ uint64_t policy_kept_margin_kb(const struct policy_dom *d, uint64_t m,
 			       uint64_t u1, uint64_t up);
 /* boot_keep.c: the target t of a domain in its boot grace
  * (POLICY_IN_BOOTED) in abundance: min(B_i, H_i) while *spare covers
- * what it would give back above its goal, with boot_keep_part the part
- * of it *spare covers; *spare less what it keeps; *hold POLICY_R_ADOPT
- * when it keeps. */
-uint64_t policy_boot_keep_kb(const struct policy_params *p,
-			     const struct policy_dom *d, uint64_t goal,
+ * what it would give back above its goal, else t; *spare less what it
+ * keeps; *hold POLICY_R_ADOPT when it keeps. */
+uint64_t policy_boot_keep_kb(const struct policy_dom *d, uint64_t goal,
 			     uint64_t t, int64_t *spare, uint32_t *hold);
 /* level_keep.c: the largest rise_most_kb of the domUs with an estimate
  * and the next (room for another guest's rise), then the target t of d
@@ -429,10 +426,10 @@ uint64_t policy_resv_share_part(const struct policy_lend *lend, uint64_t s);
 /* Guest safety: POLICY_R_PSI and/or POLICY_R_SWAPIN when d reclaims or
  * swaps in harder than psi_no_shrink / swapin_no_shrink (pressure.c). */
 uint32_t policy_pressure(const struct policy_params *p, const struct policy_dom *d);
-/* oom_over_paging (floor_stalemate.c): a swapless guest over its memory
- * (policy_over_kb(), solve_item.over) has its raise as need now, and the
- * no-shrink floors of the guests with swap yield to it in tier 1, at most
- * their spare swap (policy_over_paging(), before the tiers). */
+/* oom_over_lack (floor_stalemate.c): a swapless guest over its memory
+ * (policy_over_kb(), solve_item.over) has its commit's lack as need now,
+ * and the no-shrink floors of the guests with swap yield to it, at most
+ * their spare swap (policy_over_lack(), before the tiers). */
 uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *d,
 			bool est);
 /* oom_over_lack: C_i + O_i (at most U_i) while above max(N_i, B_i), else 0. */
@@ -440,7 +437,7 @@ uint64_t policy_over_lack_kb(const struct policy_dom *d);
 /* max(N_i, B_i) under oom_over_lack, else 0 (solve_item.held). */
 uint64_t policy_held_now_kb(const struct policy_params *p, const struct policy_dom *d);
 uint64_t policy_over_give_kb(const struct policy_params *p, const struct policy_dom *d);
-void policy_over_paging(struct solve_item *items, size_t k, int64_t M);
+void policy_over_lack(struct solve_item *items, size_t k, int64_t M);
 /* N_i less the end of d's walk below the reserve (step.c). */
 
 int64_t policy_band_back(const struct policy_params *p,

@@ -59,9 +59,7 @@ uint64_t sim_floor_instant(const struct floor_item *it, size_t n,
 bool sim_guest_rule_at(const struct arbiter_config *c, const struct sim_guest_spec *g,
 		       uint64_t t_ms, struct manage_verdict *v)
 {
-	/* Created at what the arbiter reads in memory/target at adoption. */
-	manage_rule(c, g->name, g->type, sim_guest_top_kb(g, t_ms), 0,
-		    manage_created_kb(sim_dom_initial_target_kb(g), g->swap_kb), v);
+	manage_rule(c, g->name, g->type, sim_guest_top_kb(g, t_ms), 0, v);
 	return g->agent && manage_ok(v);
 }
 

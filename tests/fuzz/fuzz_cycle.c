@@ -789,11 +789,11 @@ static void configure(struct fz *z, struct arbiter_config *c)
 	/* Rules an administrator may turn on (off by default): each on by
 	 * one bit, so their code runs on the fuzzer's inputs too. */
 	static const char *const off_rule[] = {
-		"oom_over_paging = yes\noom_over_commit = yes\n",
+		"need_in_swap = yes\npeak_hold = yes\n",
 		"fall_margin_s = 60\n",
 		"swapless_keep_mb = 16\nswapless_keep_given = yes\n",
 		"oom_margin_futile = yes\noom_over_lack = yes\noom_climb_keep = killed\nfall_margin_given = yes\n",
-		"boot_keep_part = yes\nresv_slack_share_pct = 50\n",
+		"resv_slack_share_pct = 50\n",
 		"part_page_keep = yes\nresv_need_wait_s = 5\n",
 		"recur_handback_peak = yes\noom_keep_held_kill = yes\n",
 		"gap_quiet_rises = 2\ngap_quiet_flat = yes\ngap_band_threshold = yes\ngap_ramp_flat = yes\nheadroom = learned\n",

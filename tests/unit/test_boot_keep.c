@@ -3,8 +3,9 @@
  * The boot grace in abundance (boot_keep.c policy_boot_keep_kb(),
  * design.md §A step ahead and the boot grace): a guest in its boot
  * grace keeps its boot size while the spare memory covers what it would
- * give back; short of that, it is cut to its aim, or with boot_keep_part
- * keeps the part the spare covers.
+ * give back; short of that, it is cut to its aim (all or nothing:
+ * boot_keep_part, which kept the part the spare covers, was taken out in
+ * session 25).
  */
 #include "test_policy_util.h"
 
@@ -20,47 +21,39 @@ static struct policy_dom booted(void)
 	return d;
 }
 
-/* Spare 300: keeps 384, 116 spare left; spare 100: cut to its aim
- * (200), or with boot_keep_part 300 and no spare left; none spare:
- * its aim either way. */
-static void test_whole_or_part(void **state)
+/* Spare 300: keeps 384, 116 spare left; spare 100 or none: cut to its
+ * aim (200), the spare untouched. */
+static void test_whole_or_none(void **state)
 {
-	struct policy_params p = need_params(false);
 	struct policy_dom d = booted();
 	uint32_t hold = 0;
 	int64_t spare = 300 * MIB;
 
-	assert_int_equal(policy_boot_keep_kb(&p, &d, 200 * MIB, 200 * MIB, &spare, &hold), 384 * MIB);
+	assert_int_equal(policy_boot_keep_kb(&d, 200 * MIB, 200 * MIB, &spare, &hold), 384 * MIB);
 	assert_int_equal(spare, 116 * MIB);
 	assert_int_equal(hold, POLICY_R_ADOPT);
 
 	hold = 0;
 	spare = 100 * MIB;
-	assert_int_equal(policy_boot_keep_kb(&p, &d, 200 * MIB, 200 * MIB, &spare, &hold), 200 * MIB);
+	assert_int_equal(policy_boot_keep_kb(&d, 200 * MIB, 200 * MIB, &spare, &hold), 200 * MIB);
 	assert_int_equal(spare, 100 * MIB);
 	assert_int_equal(hold, 0);
 
-	p.boot_keep_part = true;
-	assert_int_equal(policy_boot_keep_kb(&p, &d, 200 * MIB, 200 * MIB, &spare, &hold), 300 * MIB);
+	spare = 0;
+	assert_int_equal(policy_boot_keep_kb(&d, 200 * MIB, 200 * MIB, &spare, &hold), 200 * MIB);
 	assert_int_equal(spare, 0);
-	assert_int_equal(hold, POLICY_R_ADOPT);
-
-	hold = 0;
-	assert_int_equal(policy_boot_keep_kb(&p, &d, 200 * MIB, 200 * MIB, &spare, &hold), 200 * MIB);
 	assert_int_equal(hold, 0);
 }
 
 /* A step already above what the spare covers is not lowered: t 320
  * with 100 spare above a goal of 200 stays 320. */
-static void test_part_never_lower(void **state)
+static void test_step_never_lower(void **state)
 {
-	struct policy_params p = need_params(false);
 	struct policy_dom d = booted();
 	uint32_t hold = 0;
 	int64_t spare = 100 * MIB;
 
-	p.boot_keep_part = true;
-	assert_int_equal(policy_boot_keep_kb(&p, &d, 200 * MIB, 320 * MIB, &spare, &hold), 320 * MIB);
+	assert_int_equal(policy_boot_keep_kb(&d, 200 * MIB, 320 * MIB, &spare, &hold), 320 * MIB);
 	assert_int_equal(spare, 100 * MIB);
 	assert_int_equal(hold, 0);
 }
@@ -68,8 +61,8 @@ static void test_part_never_lower(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_whole_or_part),
-		cmocka_unit_test(test_part_never_lower),
+		cmocka_unit_test(test_whole_or_none),
+		cmocka_unit_test(test_step_never_lower),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

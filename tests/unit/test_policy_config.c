@@ -271,17 +271,18 @@ static void test_removed_keys(void **state)
 	tmp_ini(path, "[policy]\ngap_swapless_first = yes\ntau = 0.25\n"
 		      "rise_comeback = yes\noom_raise_yield = yes\n"
 		      "transfer_batch_kb = 16384\nscarce_walk_hold = yes\n"
+		      "oom_over_paging = yes\nmin_created = yes\n"
 		      "min_change_mb = 8\n");
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(policy_config_load(path, &p, &f), 0);
 	assert_true(p.tau == 0.25);
 	assert_int_equal(p.min_change_kb, 8 * 1024);   /* after them: read */
-	assert_int_equal(f.removed, 5);
+	assert_int_equal(f.removed, 7);
 	assert_int_equal(f.warnings, 0);
 	assert_int_equal(f.errors, 0);
 	unlink(path);
 
-	assert_true(policy_section.nremoved >= 12);
+	assert_true(policy_section.nremoved >= 16);
 	for (size_t i = 0; i < policy_section.nremoved; i++) {
 		const char *name = policy_section.removed[i].name;
 

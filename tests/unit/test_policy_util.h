@@ -65,8 +65,7 @@ static inline struct policy_dom est_swap_dom(uint32_t domid, uint64_t held, uint
 	return d;
 }
 
-/* The pair of the floors' stalemate tests (test_over_paging.c,
- * test_over_lack.c). Swapless, killed holding 300 MiB, its minimum
+/* The floors' stalemate tests (test_over_lack.c). Swapless, killed holding 300 MiB, its minimum
  * raised to 400 (oom_bump above the kill), its load still at the killed
  * level; its programs were promised `committed`. */
 static inline struct policy_dom killed_300(uint32_t domid, uint64_t committed)
@@ -190,6 +189,26 @@ static inline void run_cycle(const struct policy_params *p, int64_t host_free,
 {
 	decide(p, host_free, dom, n, out, cycle);
 	policy_apply(p, cycle, dom, n, out);
+}
+
+/* The host's free memory, in whole MiB from 0 below 2000, at which one
+ * cycle (run_cycle(); out and cycle hold it) leaves the decided domains
+ * short (need_kb - domu_free_kb) by more than lo and less than hi MiB:
+ * the first such, or -1 when none does. */
+static inline int64_t free_for_short(const struct policy_params *p,
+				     const struct policy_dom *dom, size_t n,
+				     struct policy_decision *out,
+				     struct policy_cycle *cycle,
+				     int64_t lo, int64_t hi)
+{
+	for (int64_t f = 0; f < 2000; f++) {
+		run_cycle(p, f * (int64_t)MIB, dom, n, out, cycle);
+		int64_t short_kb = cycle->need_kb - cycle->domu_free_kb;
+
+		if (short_kb > lo * (int64_t)MIB && short_kb < hi * (int64_t)MIB)
+			return f;
+	}
+	return -1;
 }
 
 /* ---- deterministic random snapshots -------------------------------------- */

@@ -144,6 +144,20 @@ static uint64_t climb(struct loop *l, unsigned cycles, unsigned *b_writes)
 	return low;
 }
 
+/* climb() over 60 cycles: b's loan comes back to `floor` exactly, in one
+ * write, the rules kept throughout (`what` names the case). */
+static void climb_back(struct loop *l, uint64_t floor, const char *what)
+{
+	unsigned writes;
+	uint64_t low = climb(l, 60, &writes);
+
+	assert_rules(l);
+	print_message("%s: b lent 524288 KiB, back to %llu (floor %llu) in %u write(s)\n",
+		      what, (unsigned long long)low, (unsigned long long)floor, writes);
+	assert_int_equal(low, floor);
+	assert_int_equal(writes, 1);
+}
+
 /* The host abundant again: b is not lent a second time. */
 static void calm(struct loop *l, unsigned cycles, uint64_t base)
 {
@@ -175,22 +189,14 @@ static void restart_keeps_loan(bool sigterm)
 {
 	struct loop *l = loop_start(three, SIM_AGENTS_NONE, conf, LOOP_KEEP_LOG);
 	uint64_t base = lend_to_b(l);
-	unsigned writes;
 
 	if (sigterm)
 		arbiter_shutdown(&l->a);
 	loop_restart_arbiter(l);
 	first_cycles_after_restart(l);
 	assert_int_equal(loop_adom(l, 2)->stale_base_kb, base);
-	uint64_t low = climb(l, 60, &writes);
-
-	assert_rules(l);
-	print_message("%s: b's floor %llu KiB, lent 524288, after the restart back to %llu in %u write(s)\n",
-		      sigterm ? "SIGTERM" : "kill -9", (unsigned long long)base,
-		      (unsigned long long)low, writes);
-	assert_int_equal(low, base);
+	climb_back(l, base, sigterm ? "SIGTERM, restarted" : "kill -9, restarted");
 	assert_int_equal(loop_target(l, 2), base);
-	assert_int_equal(writes, 1);
 	assert_non_null(strstr(loop_log(l), "lent memory taken back"));
 
 	/* refused, in xenstore too: a third start lends nothing either */
@@ -220,14 +226,8 @@ static void test_take_back_one_write(void **state)
 {
 	struct loop *l = loop_start(three, SIM_AGENTS_NONE, conf, LOOP_KEEP_LOG);
 	uint64_t base = lend_to_b(l);
-	unsigned writes;
-	uint64_t low = climb(l, 60, &writes);
 
-	assert_rules(l);
-	print_message("no restart: b's floor %llu KiB, lent 524288, back to %llu in %u write(s)\n",
-		      (unsigned long long)base, (unsigned long long)low, writes);
-	assert_int_equal(low, base);
-	assert_int_equal(writes, 1);
+	climb_back(l, base, "no restart");
 	calm(l, 20, base);
 	loop_stop(l);
 }
@@ -385,8 +385,7 @@ static void test_restart_then_dies(void **state)
 static void test_pause_keeps_loan(void **state)
 {
 	struct loop *l = loop_start(three, SIM_AGENTS_NONE, conf, LOOP_KEEP_LOG);
-	uint64_t base = lend_to_b(l), low;
-	unsigned writes;
+	uint64_t base = lend_to_b(l);
 
 	assert_int_equal(arbiter_pause(&l->a, "b", true), 0);
 	for (int i = 0; i < 5; i++) {
@@ -405,12 +404,7 @@ static void test_pause_keeps_loan(void **state)
 	loop_cycle(l);
 	assert_int_equal(loop_adom(l, 2)->skip, SKIP_HOLD_PAUSED);
 	assert_int_equal(arbiter_pause(&l->a, "b", false), 0);
-	low = climb(l, 60, &writes);
-	assert_rules(l);
-	print_message("paused and restarted: b back to %llu KiB (floor %llu) in %u write(s)\n",
-		      (unsigned long long)low, (unsigned long long)base, writes);
-	assert_int_equal(low, base);
-	assert_int_equal(writes, 1);
+	climb_back(l, base, "paused and restarted");
 	loop_stop(l);
 }
 
@@ -421,8 +415,7 @@ static void test_corrupt_floor_bounded(void **state)
 {
 	struct loop *l = loop_start(three, SIM_AGENTS_NONE, conf, LOOP_KEEP_LOG);
 	char text[160];
-	uint64_t min_kb, max_kb, low;
-	unsigned writes;
+	uint64_t min_kb, max_kb;
 
 	(void)lend_to_b(l);
 	snprintf(text, sizeof(text), "hold=none oom_min_kb=0 oom_until=0 created_kb=524288 stale=4:%llu:0",
@@ -432,12 +425,7 @@ static void test_corrupt_floor_bounded(void **state)
 			     (unsigned)strlen(text)));
 	loop_restart_arbiter(l);
 	loop_bounds(l, 2, &min_kb, &max_kb);
-	low = climb(l, 60, &writes);
-	assert_rules(l);
-	print_message("a floor of 4 KiB in the state: b back to %llu KiB (L_b %llu) in %u write(s)\n",
-		      (unsigned long long)low, (unsigned long long)min_kb, writes);
-	assert_int_equal(low, min_kb);
-	assert_int_equal(writes, 1);
+	climb_back(l, min_kb, "a floor of 4 KiB in the state (the floor: L_b)");
 	loop_stop(l);
 }
 

@@ -177,31 +177,18 @@ static void test_take_back_best_fit(void **state)
 				     stale(4, 930, 930, 1024, 630) };    /* loan 300 */
 	struct policy_decision out[4];
 	struct policy_cycle c;
-	int64_t short_kb;
+	/* free memory that leaves the decided domain short by 50..90 MiB */
+	int64_t f = free_for_short(&params, dom, 4, out, &c, 50, 90);
 
-	/* find free memory that leaves the decided domain short by 50..90 MiB */
-	int64_t f = 0;
-
-	for (; f < 2000; f++) {
-		run_cycle(&params, f * (int64_t)MIB, dom, 4, out, &c);
-		short_kb = c.need_kb - c.domu_free_kb;
-		if (short_kb > 50 * (int64_t)MIB && short_kb < 90 * (int64_t)MIB)
-			break;
-	}
-	assert_true(f < 2000);
+	assert_true(f >= 0);
 	assert_int_equal(policy_stale_return(&params, &c, dom, 4, out), 1);
 	assert_true(out[3 - 1].has_write);                 /* the 100 covers it */
 	assert_int_equal(out[2].write_kb, 700 * MIB);
 	assert_false(out[1].has_write || out[3].has_write);
 
 	/* short by 250..290 MiB: the 300 */
-	for (f = 0; f < 2000; f++) {
-		run_cycle(&params, f * (int64_t)MIB, dom, 4, out, &c);
-		short_kb = c.need_kb - c.domu_free_kb;
-		if (short_kb > 250 * (int64_t)MIB && short_kb < 290 * (int64_t)MIB)
-			break;
-	}
-	assert_true(f < 2000);
+	f = free_for_short(&params, dom, 4, out, &c, 250, 290);
+	assert_true(f >= 0);
 	assert_int_equal(policy_stale_return(&params, &c, dom, 4, out), 1);
 	assert_int_equal(out[3].write_kb, 630 * MIB);
 
