@@ -255,6 +255,8 @@ struct arbiter {
 	/* last cycle */
 	struct hv_host host;
 	struct policy_cycle cycle;
+	bool resv_need_owed;         /* resv_need_keep_mb in force (resv_keep.c) */
+	uint64_t resv_need_abundant_ms; /* ... since then abundant (0: not) */
 	uint64_t last_cycle_ms;
 	uint64_t cycle_ns;           /* wall time of the last cycle */
 	uint64_t follow_up_kb;       /* growth waiting on its decreases */
