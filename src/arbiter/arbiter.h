@@ -100,6 +100,7 @@ struct dom {
 	bool have_fig;
 	uint64_t first_fig_ms;       /* first good report (adopt_grace_s) */
 	bool booted;                 /* appeared after the arbiter's first cycle */
+	uint64_t born_keep_kb;       /* resv_born_keep_s: its floor (resv_born.c); 0 none */
 	struct guest_figures fig;    /* last good report */
 	struct guest_history hist;   /* deltas to the report before it */
 	struct growth_state growth;  /* need = estimate: the OOM margin's evidence */
@@ -241,6 +242,7 @@ struct arbiter {
 
 	/* membalctl reserve (reserve.h) */
 	struct reservation resv[RESV_MAX];
+	struct resv_born born[RESV_MAX]; /* released, paid by needs (resv_born.c) */
 	uint32_t resv_last_id;
 	uint64_t reserve_kb;         /* kept free for them: what they still lack */
 	uint64_t reserve_for_kb;     /* ... of it, made --for a guest (xl create) */

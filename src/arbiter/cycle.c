@@ -26,6 +26,7 @@
 #include <xenstore.h>
 
 #include "arbiter/maxcap.h"
+#include "arbiter/resv_born.h"
 #include "arbiter/resv_keep.h"
 #include "arbiter/rules.h"
 #include "arbiter/history.h"
@@ -415,6 +416,7 @@ int arbiter_cycle(struct arbiter *a)
 	}
 	policy_apply(&a->cfg.policy.params, &a->cycle, a->snap, n, a->dec);
 	arbiter_resv_keep_after(a, now);
+	arbiter_resv_born_mark(a);
 	(void)policy_stale_return(&a->cfg.policy.params, &a->cycle, a->snap, n, a->dec);
 	if (a->early)
 		grants_only(a, n);

@@ -137,3 +137,10 @@ TESTS += test_resv_keep
 test_resv_keep_SRCS   := tests/unit/test_resv_keep.c
 test_resv_keep_LIBS   := arbiter policy common xsd
 test_resv_keep_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
+# A newcomer the guests' needs paid for, kept whole (resv_born_keep_s;
+# session 25, resv25).
+TESTS += test_resv_born
+test_resv_born_SRCS   := tests/unit/test_resv_born.c
+test_resv_born_LIBS   := arbiter policy common xsd
+test_resv_born_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
