@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A newcomer the guests' needs paid for, kept whole through its first
- * reports (resv_born_keep_s, off; resv_born.c; design.md §The estimate's
- * slack, "A reservation that waits for ever").
+ * reports (resv_born_keep_s, off; resv_born.c;
+ * design.md §The estimate's slack, "A reservation that waits for ever").
  */
 #ifndef MEMBAL_ARBITER_RESV_BORN_H
 #define MEMBAL_ARBITER_RESV_BORN_H
