@@ -100,6 +100,7 @@ struct dom {
 	bool have_fig;
 	uint64_t first_fig_ms;       /* first good report (adopt_grace_s) */
 	bool booted;                 /* appeared after the arbiter's first cycle */
+	uint64_t born_keep_kb;       /* resv_born_keep_s: its floor (resv_born.c); 0 none */
 	struct guest_figures fig;    /* last good report */
 	struct guest_history hist;   /* deltas to the report before it */
 	struct growth_state growth;  /* need = estimate: the OOM margin's evidence */
@@ -240,6 +241,7 @@ struct arbiter {
 
 	/* membalctl reserve (reserve.h) */
 	struct reservation resv[RESV_MAX];
+	struct resv_born born[RESV_MAX]; /* released, paid by needs (resv_born.c) */
 	uint32_t resv_last_id;
 	uint64_t reserve_kb;         /* kept free for them: what they still lack */
 	uint64_t reserve_for_kb;     /* ... of it, made --for a guest (xl create) */
@@ -254,6 +256,8 @@ struct arbiter {
 	/* last cycle */
 	struct hv_host host;
 	struct policy_cycle cycle;
+	bool resv_need_owed;         /* resv_need_keep_mb in force (resv_keep.c) */
+	uint64_t resv_need_abundant_ms; /* ... since then abundant (0: not) */
 	uint64_t last_cycle_ms;
 	uint64_t cycle_ns;           /* wall time of the last cycle */
 	uint64_t follow_up_kb;       /* growth waiting on its decreases */

@@ -26,6 +26,8 @@
 #include <xenstore.h>
 
 #include "arbiter/maxcap.h"
+#include "arbiter/resv_born.h"
+#include "arbiter/resv_keep.h"
 #include "arbiter/rules.h"
 #include "arbiter/history.h"
 #include "arbiter/xsio.h"
@@ -403,13 +405,18 @@ int arbiter_cycle(struct arbiter *a)
 		yield |= POLICY_IN_GROWING;
 	for (size_t i = 0; yield && i < n; i++)
 		a->snap[i].flags &= ~yield;
-	if (policy_decide(&a->pctx, &a->cfg.policy.params, &host, a->snap, n,
+	struct policy_params keep;
+	const struct policy_params *pp = arbiter_resv_keep_params(a, &keep);
+
+	if (policy_decide(&a->pctx, pp, &host, a->snap, n,
 			  a->dec, &a->cycle) < 0) {
 		log_limited(LOG_ERR, "arbiter:policy", "policy refused the snapshot: %s",
 			    a->cycle.error);
 		return -1;
 	}
 	policy_apply(&a->cfg.policy.params, &a->cycle, a->snap, n, a->dec);
+	arbiter_resv_keep_after(a, now);
+	arbiter_resv_born_mark(a);
 	(void)policy_stale_return(&a->cfg.policy.params, &a->cycle, a->snap, n, a->dec);
 	if (a->early)
 		grants_only(a, n);

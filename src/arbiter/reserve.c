@@ -6,6 +6,7 @@
 
 #include "arbiter/arbiter_int.h"
 #include "arbiter/carry.h"
+#include "arbiter/resv_born.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -113,6 +114,7 @@ int arbiter_release(struct arbiter *a, uint32_t id)
 			 * domain holds it now. Until the next reading it is
 			 * nobody else's (reservation_ready). */
 			a->resv_gone_kb += effective(&a->resv[i]);
+			arbiter_resv_born_keep(a, &a->resv[i], clock_now_ms());
 			a->resv[i].id = 0;
 			n++;
 		}
@@ -234,6 +236,7 @@ void arbiter_reservations_account(struct arbiter *a, uint64_t now)
 			log_notice("reservation %u for %s: domain %u (%s) reported; the rest (%llu KiB) released",
 				   r->id, r->for_name, d->domid, d->name,
 				   (unsigned long long)effective(r));
+			arbiter_resv_born_keep(a, r, now);
 			r->id = 0;
 			continue;
 		}

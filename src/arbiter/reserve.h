@@ -42,8 +42,19 @@ struct reservation {
 	uint64_t consumed_kb;        /* of kb, held by the consumer (last cycle) */
 	uint64_t need_kb;            /* --need: what the newcomer will hold
 				      * once it runs; 0 not said (then kb) */
+	bool need_lent;              /* resv_need_wait_s took guests' needs for it */
 	char state[RESV_STATE_MAX];  /* membalctl state import before the
 				      * domain arrived: applied to it then */
+};
+
+/* A reservation resv_need_wait_s paid for, released by `xl create`'s
+ * toolstack before the domain was listed: the name and size its domain
+ * is kept at (resv_born.c). */
+struct resv_born {
+	char for_name[ARB_NAME_MAX]; /* "": free slot */
+	uint64_t kb;
+	uint64_t made_ms;            /* the reservation's: its domain is younger */
+	uint64_t until_ms;           /* forgotten then if no domain claimed it */
 };
 
 /* A new reservation; its id in *id. 0, or -1 with errno ENOSPC (RESV_MAX

@@ -114,7 +114,7 @@ struct policy_params {
 	bool fund_reservation;         /* ... and one a reservation waits on */
 	bool resv_page;                /* a reservation before a rise a guest with disk swap pages for */
 	uint32_t resv_slack_share_pct; /* of a swapless guest's slack, the part a named reservation it completes may take */
-	uint32_t resv_need_wait_s, resv_need_pct; /* a named reservation that waited this long takes this % of pagers' needs (resv_need.c) */
+	uint32_t resv_need_wait_s, resv_need_pct, resv_born_keep_s; uint64_t resv_need_keep_kb; /* resv_need.c; arbiter/resv_born.c, resv_keep.c */
 	bool fund_to_goal;             /* above it, while guests page, a decrease goes to the goal */
 	bool oom_min_keep_held;        /* ... at most what it holds (B_i): kept, never given */
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */

@@ -85,7 +85,7 @@ fuzz_cycle_SRCS := tests/fuzz/fuzz_cycle.c tests/fuzz/fake_xs.c \
                    src/arbiter/cycle.c src/arbiter/snap_build.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/handover.c src/arbiter/guest.c \
                    src/arbiter/control.c src/arbiter/control_wait.c src/arbiter/reserve.c src/arbiter/carry.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/arbiter/manage.c \
                    src/arbiter/domains.c src/arbiter/sync.c src/arbiter/state_io.c src/arbiter/created.c src/arbiter/rules.c src/arbiter/state.c src/arbiter/gap_learn.c src/arbiter/maxcap.c \
-                   src/arbiter/stale_keep.c \
+                   src/arbiter/stale_keep.c src/arbiter/resv_keep.c src/arbiter/resv_born.c \
                    src/common/keys.c src/common/report_value.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 fuzz_cycle_LDLIBS := $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)
 
@@ -200,7 +200,7 @@ test_cycle_races_SRCS   := tests/unit/test_cycle_races.c tests/fuzz/fake_xs.c \
                             src/arbiter/cycle.c src/arbiter/snap_build.c src/arbiter/history.c src/arbiter/guest_history.c src/arbiter/xsio.c src/arbiter/handover.c src/arbiter/guest.c \
                             src/arbiter/control.c src/arbiter/control_wait.c src/arbiter/reserve.c src/arbiter/carry.c src/arbiter/arbiter_config.c src/arbiter/arbiter_keys.c src/arbiter/manage.c \
                             src/arbiter/domains.c src/arbiter/sync.c src/arbiter/state_io.c src/arbiter/created.c src/arbiter/rules.c src/arbiter/state.c src/arbiter/gap_learn.c src/arbiter/maxcap.c \
-                            src/arbiter/stale_keep.c \
+                            src/arbiter/stale_keep.c src/arbiter/resv_keep.c src/arbiter/resv_born.c \
                             src/common/keys.c src/common/report_value.c src/common/xs.c $(FUZZ_CONFIG_SRCS)
 test_cycle_races_LDLIBS := $(LIBS_CMOCKA) $(LIBS_INIH) $(LIBS_SYSTEMD) $(LIBS_MATH)
 $(BUILD)/san/obj/tests/unit/test_cycle_races.o $(BUILD)/obj/tests/unit/test_cycle_races.o: LOCAL_CFLAGS += -Itests/fuzz

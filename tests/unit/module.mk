@@ -130,3 +130,17 @@ TESTS += test_reserve_need
 test_reserve_need_SRCS   := tests/unit/test_reserve_need.c
 test_reserve_need_LIBS   := memsim arbiter simhost agent policy common xsd
 test_reserve_need_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
+# Swapless margins owed after a reservation took needs (resv_need_keep_mb;
+# session 25, resv25).
+TESTS += test_resv_keep
+test_resv_keep_SRCS   := tests/unit/test_resv_keep.c
+test_resv_keep_LIBS   := arbiter policy common xsd
+test_resv_keep_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)
+
+# A newcomer the guests' needs paid for, kept whole (resv_born_keep_s;
+# session 25, resv25).
+TESTS += test_resv_born
+test_resv_born_SRCS   := tests/unit/test_resv_born.c
+test_resv_born_LIBS   := arbiter policy common xsd
+test_resv_born_LDLIBS := $(LIBS_CMOCKA) $(ARBITER_LDLIBS)

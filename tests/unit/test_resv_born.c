@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A newcomer the guests' needs paid for, kept whole (resv_born_keep_s;
+ * src/arbiter/resv_born.c): a reservation resv_need_wait_s took needs for
+ * (marked after such a cycle) leaves, when released by `xl create`'s
+ * toolstack, its name and size for its domain to claim; that domain's
+ * minimum is what it was created with (at most the reservation) until
+ * resv_born_keep_s after its first report. Not for a reservation the
+ * needs did not pay, not for an older domain of that name, not with the
+ * key at 0, never above the domain's maximum.
+ */
+#include "test_policy_util.h"
+
+#include <stdlib.h>
+
+#include "arbiter/resv_born.h"
+
+static struct arbiter *a;
+
+static int setup(void **state)
+{
+	a = calloc(1, sizeof(*a));
+	assert_non_null(a);
+	a->cfg.policy.params.resv_born_keep_s = 60;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	free(a);
+	return 0;
+}
+
+/* A reservation of 384 MiB for s5r made at 100 s, waiting (no consumer);
+ * a cycle at `need_kb` taken from needs marks it. */
+static struct reservation *waiting(uint64_t need_kb)
+{
+	struct reservation *r = &a->resv[0];
+
+	memset(r, 0, sizeof(*r));
+	r->id = 1;
+	r->kb = 384 * MIB;
+	r->made_ms = 100000;
+	snprintf(r->for_name, sizeof(r->for_name), "s5r");
+	a->cycle.resv_need_kb = need_kb;
+	arbiter_resv_born_mark(a);
+	return r;
+}
+
+static void newcomer(struct dom *d, const char *name, uint64_t born_ms)
+{
+	memset(d, 0, sizeof(*d));
+	d->domid = 7;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->born_ms = born_ms;
+	d->actual_kb = 384 * MIB;
+}
+
+/* Paid by needs, released at 111 s, the domain listed at 112 s: kept at
+ * 384 MiB (min 128) before its first report and until 60 s after it
+ * (report at 115 s: until 175 s), its configured minimum from then. */
+static void test_kept_through_the_first_minute(void **state)
+{
+	struct dom d;
+
+	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
+	newcomer(&d, "s5r", 112000);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB), 384 * MIB);
+	d.have_fig = true;
+	d.first_fig_ms = 115000;
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 174999, 128 * MIB, 2048 * MIB), 384 * MIB);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 175000, 128 * MIB, 2048 * MIB), 128 * MIB);
+	/* claimed once: another domain of the name later is not kept */
+	struct dom e;
+
+	newcomer(&e, "s5r", 180000);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &e, 180000, 128 * MIB, 2048 * MIB), 128 * MIB);
+}
+
+/* Not paid by needs (no cycle took any), an older domain of that name (a
+ * migration's source), the key at 0: the configured minimum. */
+static void test_only_for_a_newcomer_the_needs_paid(void **state)
+{
+	struct dom d;
+
+	arbiter_resv_born_keep(a, waiting(0), 111000);
+	newcomer(&d, "s5r", 112000);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB), 128 * MIB);
+
+	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
+	newcomer(&d, "s5r", 99000);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB), 128 * MIB);
+
+	a->cfg.policy.params.resv_born_keep_s = 0;
+	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
+	newcomer(&d, "s5r", 112000);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB), 128 * MIB);
+}
+
+/* The floor itself: at most the maximum, never below the minimum, none
+ * from until_ms on. */
+static void test_floor_bounds(void **state)
+{
+	assert_int_equal(resv_born_floor_kb(128 * MIB, 2048 * MIB, 384 * MIB, 1000, 999), 384 * MIB);
+	assert_int_equal(resv_born_floor_kb(128 * MIB, 256 * MIB, 384 * MIB, 1000, 999), 256 * MIB);
+	assert_int_equal(resv_born_floor_kb(512 * MIB, 2048 * MIB, 384 * MIB, 1000, 999), 512 * MIB);
+	assert_int_equal(resv_born_floor_kb(128 * MIB, 2048 * MIB, 384 * MIB, 1000, 1000), 128 * MIB);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_kept_through_the_first_minute, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_only_for_a_newcomer_the_needs_paid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_floor_bounds, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
