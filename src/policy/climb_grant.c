@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A climb granted its cuts (climb_grant; design.md §Apply: from targets
- * to this cycle's writes, "A climb granted its cuts"). An increase shares
- * only what the host has free now (apply.c): the memory a donor's
- * decrease gives back is granted a cycle after the decrease is written,
- * and lands a cycle after that. A swapless guest climbing at 30 MiB a
- * second (break24's clamd-reload: a database loaded beside the old one)
- * at the host's reserve waits three cycles for each step: the cut
- * written, the memory free, the grant written; its gap is eaten in two
- * and the load passes its MemTotal (m1 at 137 s, killed with its target
- * stalled at 1897 MiB for three seconds while the donors gave 57 MiB).
- * Xen's balloon driver takes an increase as the host frees pages, so
- * the climber's increase is written with the decreases that pay for it:
- * it takes the memory as the donors' balloons give it back. Only what
- * the cuts give back above the host's reserve and reservations (a
- * creation is not raced), only for a guest without swap room whose
- * climb goes on (one with swap pages the cycle's wait).
+ * A climb granted its cuts (climb_grant;
+ * design.md §Apply: from targets to this cycle's writes, "A climb
+ * granted its cuts"). An increase shares only what the host has free now
+ * (apply.c): the memory a donor's decrease gives back is granted a cycle
+ * after the decrease is written, and lands a cycle after that. A
+ * swapless guest climbing at 30 MiB a second (break24's clamd-reload: a
+ * database loaded beside the old one) at the host's reserve waits three
+ * cycles for each step: the cut written, the memory free, the grant
+ * written; its gap is eaten in two and the load passes its MemTotal (m1
+ * at 137 s, killed with its target stalled at 1897 MiB for three seconds
+ * while the donors gave 57 MiB). Xen's balloon driver takes an increase
+ * as the host frees pages, so the climber's increase is written with the
+ * decreases that pay for it: it takes the memory as the donors' balloons
+ * give it back. Only what the cuts give back above the host's reserve
+ * and reservations (a creation is not raced), only for a guest without
+ * swap room whose climb goes on (one with swap pages the cycle's wait).
  */
 #include "policy/solve.h"
 

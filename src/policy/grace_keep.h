@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A newborn without swap (grace_swapless_s; design.md §Growth is never
- * cut, "A newborn without swap"): which domains in their adoption grace
- * keep its floor below the host's reserve.
+ * A newborn without swap (grace_swapless_s;
+ * design.md §Growth is never cut, "A newborn without swap"): which
+ * domains in their adoption grace keep its floor below the host's
+ * reserve.
  */
 #ifndef MEMBAL_POLICY_GRACE_KEEP_H
 #define MEMBAL_POLICY_GRACE_KEEP_H
