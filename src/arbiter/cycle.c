@@ -30,6 +30,7 @@
 #include "arbiter/resv_keep.h"
 #include "arbiter/rules.h"
 #include "arbiter/history.h"
+#include "policy/grace_keep.h"
 #include "arbiter/xsio.h"
 #include "policy/stale_return.h"
 #include "common/clock.h"
@@ -403,8 +404,17 @@ int arbiter_cycle(struct arbiter *a)
 		yield = POLICY_IN_GRACE | POLICY_IN_BOOTED;
 	if (host.free_kb + (int64_t)host.reservations_kb < (int64_t)host.reserve_kb)
 		yield |= POLICY_IN_GROWING;
-	for (size_t i = 0; yield && i < n; i++)
-		a->snap[i].flags &= ~yield;
+	for (size_t i = 0; yield && i < n; i++) {
+		/* A newborn without swap room keeps its grace floor for its
+		 * first seconds (policy/grace_keep.h): cut below it, its
+		 * start kills it. */
+		const struct dom *d = a->snap_dom[i];
+		uint64_t age = d && d->have_fig && now > d->first_fig_ms ? now - d->first_fig_ms : 0;
+		uint32_t y = policy_grace_kept(&a->cfg.policy.params, &a->snap[i], age)
+			     ? yield & ~(uint32_t)POLICY_IN_GRACE : yield;
+
+		a->snap[i].flags &= ~y;
+	}
 	struct policy_params keep;
 	const struct policy_params *pp = arbiter_resv_keep_params(a, &keep);
 

@@ -203,6 +203,9 @@ void policy_apply(const struct policy_params *p,
 		}
 	}
 
+	/* Pass 3b: a swapless climb granted the cuts that pay for it. */
+	policy_climb_grant(p, cycle, dom, n, out);
+
 	/* Pass 4: writes cut by a grant. Keeping B_i is fine if it asks for
 	 * no more than was granted and the cut write would be a small move;
 	 * otherwise the smaller value must be written. */

@@ -99,6 +99,12 @@ $(eval $(call policy_test,test_need_slack,tests/unit/test_need_slack.c))
 # Scarce mode's grace tier: the adoption grace yields to another guest's
 # need and margin (design.md §Scarce mode from the estimated need).
 $(eval $(call policy_test,test_grace_yield,tests/unit/test_grace_yield.c))
+# A newborn without swap keeps its grace floor below the reserve
+# (grace_swapless_s, off; grace_keep.c): design.md §Growth is never cut.
+$(eval $(call policy_test,test_grace_keep,tests/unit/test_grace_keep.c))
+# A swapless climb granted the cuts that pay for it (climb_grant;
+# climb_grant.c): design.md §Apply: from targets to this cycle's writes.
+$(eval $(call policy_test,test_climb_grant,tests/unit/test_climb_grant.c))
 # The rise ahead: a climbing W's next interval is need now
 # (design.md §Scarce mode from the estimated need, "The rise ahead").
 $(eval $(call policy_test,test_rise_ahead,tests/unit/test_rise_ahead.c))

@@ -102,7 +102,7 @@ struct policy_params {
 	uint64_t unpark_ramp_batch_kb; /* unpark rule 3: a ramp waits for this much lack */
 	bool part_page_keep;           /* a target less than a page above N_i is kept, not written down to N_i */
 	bool oom_min_yield;            /* a swapless killed domain's raised L_i is tier 4 */
-	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
+	bool rise_ahead, climb_grant;  /* a climbing W's rise over the next interval is need now; climb_grant.c */
 	uint64_t swapless_keep_kb;     /* of what a swapless guest holds above W_i, this much stays (tier 1, as far as it fits) */
 	bool swapless_keep_given;      /* ... and follows a climb while the guest holds W_i */
 	uint32_t fall_margin_s;        /* ... only for this long after W_i fell (fall_margin.c; 0: off) */
@@ -143,7 +143,7 @@ struct policy_params {
 	uint32_t oom_loop_s;           /* used by the daemon: POLICY_IN_OOM_LOOP */
 	/* need = estimate: a newly adopted domain is not shrunk until it has
 	 * reported for this long (used by the daemon: POLICY_IN_GRACE). */
-	uint32_t adopt_grace_s;
+	uint32_t adopt_grace_s, grace_swapless_s; /* ... the latter: grace_keep.h */
 	/* need = estimate: for this long after a domain grew (or while its
 	 * OOM-raised minimum holds), the part of g_i that its free swap
 	 * cannot hold is need, not gap (design.md §Growth is never cut; used

@@ -335,6 +335,14 @@ uint64_t policy_given_margin_kb(const struct policy_dom *d, uint64_t m,
 				uint64_t u1, uint64_t up);
 uint64_t policy_kept_margin_kb(const struct policy_dom *d, uint64_t m,
 			       uint64_t u1, uint64_t up);
+/* climb_grant.c (climb_grant): after the grants of policy_apply(), the
+ * climbers without swap room whose writes the grant cut get what this
+ * cycle's written decreases give back, less the host's lack of its
+ * reserve, in proportion to what each still lacks. */
+void policy_climb_grant(const struct policy_params *p,
+			const struct policy_cycle *cycle,
+			const struct policy_dom *dom, size_t n,
+			struct policy_decision *out);
 /* boot_keep.c: the target t of a domain in its boot grace
  * (POLICY_IN_BOOTED) in abundance: min(B_i, H_i) while *spare covers
  * what it would give back above its goal, else t; *spare less what it
