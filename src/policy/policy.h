@@ -123,7 +123,7 @@ struct policy_params {
 	bool oom_over_commit;          /* ... for at least C_i + O_i */
 	bool oom_over_lack;            /* ... narrower: while C_i + O_i exceeds what it holds, that lack only */
 	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
-	bool oom_keep_held_kill;       /* ... and is given it above its target when killed at the target it holds */
+	bool oom_keep_held_kill, oom_keep_held_any; /* ... given it above its target when killed at it (any: a kill that need not recur) */
 	bool oom_margin_futile;        /* a killed guest's margin its shown rises outgrow is tier 4, not need now */
 	int oom_climb_keep;            /* enum growth_keep (growth.h): a killed guest climbs while pinned at what it holds */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */
