@@ -52,7 +52,8 @@ bool policy_oom_keep_held_any(const struct policy_params *p,
 	    !(d->flags & POLICY_IN_WS) || !(d->flags & POLICY_IN_OOM_MIN) ||
 	    (d->flags & POLICY_IN_GROWING))
 		return false;
-	return d->target_kb >= kill_kb;
+	/* kill_kb <= POLICY_KB_MAX, oom_min_keep_kb <= MIB_MAX: no overflow */
+	return d->target_kb >= kill_kb && kill_kb + p->oom_min_keep_kb <= d->max_kb;
 }
 
 /* Such a guest's margin is a few MiB above what it holds, below the

@@ -60,7 +60,8 @@ static void test_given_at_its_target(void **state)
 }
 
 /* Not once cut below the level of its latest kill, nor for a load that
- * grows, nor a guest with swap, nor without a kill in force. */
+ * grows, nor a guest with swap, nor without a kill in force, nor where
+ * its maximum leaves no room for the margin above the kill. */
 static void test_only_held_not_growing_swapless(void **state)
 {
 	struct policy_dom d = killed(1, 300 * MIB, 300 * MIB);
@@ -76,6 +77,11 @@ static void test_only_held_not_growing_swapless(void **state)
 	d.swap_tot_kb = 0;
 	d.flags &= ~POLICY_IN_OOM_MIN;
 	assert_false(policy_oom_keep_held_any(&params, &d, 300 * MIB));
+	d.flags |= POLICY_IN_OOM_MIN;
+	d.max_kb = 310 * MIB;
+	assert_false(policy_oom_keep_held_any(&params, &d, 300 * MIB));
+	d.max_kb = 316 * MIB;
+	assert_true(policy_oom_keep_held_any(&params, &d, 300 * MIB));
 }
 
 int main(void)
