@@ -80,6 +80,9 @@ $(eval $(call policy_test,test_oom_recur,tests/unit/test_oom_recur.c))
 # ... given above the target a guest is killed at again (oom_keep_held_kill,
 # off; oom_keep_full.c).
 $(eval $(call policy_test,test_oom_keep_held_kill,tests/unit/test_oom_keep_held_kill.c))
+# ... for any kill at the target held, recurring or not (oom_keep_held_any,
+# off; oom_keep_full.c).
+$(eval $(call policy_test,test_oom_keep_held_any,tests/unit/test_oom_keep_held_any.c))
 # A crash loop: a looping swapless guest's raise in tier 1, whole or not at
 # all (design.md §Growth is never cut, "A crash loop").
 $(eval $(call policy_test,test_oom_loop,tests/unit/test_oom_loop.c))

@@ -336,7 +336,7 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
 	uint64_t k = policy_oom_kill_level_kb(p, d);
 	uint64_t w = d->ws_kb + p->oom_min_keep_kb;
 
-	if (!policy_oom_recur_keeps(p, d, k))
+	if (!policy_oom_recur_keeps(p, d, k) && !policy_oom_keep_held_any(p, d, k))
 		return 0;
 	if (p->oom_min_keep_gone_kb && d->ws_kb + p->oom_min_keep_gone_kb < k)
 		return 0;

@@ -120,7 +120,7 @@ struct policy_params {
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
 	bool oom_over_lack;            /* a killed swapless guest's commit beyond what it holds outranks a pager's no-shrink floor */
 	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
-	bool oom_keep_held_kill;       /* ... and is given it above its target when killed at the target it holds */
+	bool oom_keep_held_kill, oom_keep_held_any; /* ... given it above its target when killed at it (any: a kill that need not recur) */
 	bool oom_margin_futile;        /* a killed guest's margin its shown rises outgrow is tier 4, not need now */
 	int oom_climb_keep;            /* enum growth_keep (growth.h): a killed guest climbs while pinned at what it holds */
 	bool psi_now;                  /* the daemon reads PSI's stall since the last report too */

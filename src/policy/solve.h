@@ -314,6 +314,8 @@ bool policy_oom_keep_held_kill(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t kill_kb);
 bool policy_oom_keep_starving(const struct policy_params *p,
 			      const struct policy_dom *d);
+bool policy_oom_keep_held_any(const struct policy_params *p,
+			      const struct policy_dom *d, uint64_t kill_kb);
 /* need.c: what of W_i the domain's swap holds already (need_in_swap,
  * tier 1; 0 when off). */
 uint64_t policy_need_in_swap_kb(const struct policy_params *p,
