@@ -354,9 +354,10 @@ uint64_t policy_boot_keep_kb(const struct policy_dom *d, uint64_t goal,
 /* level_keep.c: the largest rise_most_kb of the domUs with an estimate
  * and the next (room for another guest's rise), then the target t of d
  * (index i) in abundance with level_keep: up to min(B_i, H_i, its level
- * lately + g_i) while *spare covers that above its goal and the largest
- * rise of another guest, else the part it covers; *spare less what it
- * keeps; *hold POLICY_R_LEVEL when it keeps. */
+ * lately + g_i; under headroom = learned the level alone, its criteria
+ * read with headroom_kb for g_i) while *spare covers that above its goal
+ * and the largest rise of another guest, else the part it covers; *spare
+ * less what it keeps; *hold POLICY_R_LEVEL when it keeps. */
 struct policy_level_room {
 	uint64_t first_kb, second_kb;
 	size_t first;

@@ -188,6 +188,47 @@ static void test_scarce_unchanged(void **state)
 		assert_true(same_decision(&a[i], &b[i]));
 }
 
+/* Under headroom = learned (gaps of 32 MiB, headroom 64): the level is
+ * kept without a gap above it (top 2000: 2000, not 2032); the 2x
+ * criterion reads the fixed goal (level 1450 + 64 < 2 x (732 + 32):
+ * none, though 1450 + 32 >= 2 x 732 would keep); rises must pass the
+ * fixed gap, not only the learned one. Under fixed the same guest keeps
+ * its level and gap, and a rise of 48 counts as jump_past says. */
+static void test_learned_keeps_the_level_alone(void **state)
+{
+	struct policy_params p = keep_params(true);
+	struct policy_dom dom[2] = { giant(), small() };
+	struct policy_level_room r;
+	uint64_t goal = 732 * MIB, t = 750 * MIB;
+	uint32_t hold = 0;
+	int64_t spare = 8000 * MIB;
+
+	assert_int_equal(p.headroom_kb, 64 * MIB);
+	p.headroom = POLICY_HEADROOM_LEARNED;
+	dom[0].gap_kb = dom[1].gap_kb = 32 * MIB;
+	dom[0].top_kb = 2000 * MIB;
+	policy_level_room_init(&p, dom, 2, &r);
+	assert_int_equal(policy_level_keep_kb(&p, &dom[0], 0, &r, goal, t, &spare, &hold), 2000 * MIB);
+	assert_int_equal(spare, (8000 - 2000 + 732) * MIB);
+	assert_int_equal(hold, POLICY_R_LEVEL);
+
+	spare = 8000 * MIB;
+	dom[0].top_kb = 1450 * MIB;
+	assert_int_equal(policy_level_keep_kb(&p, &dom[0], 0, &r, goal, t, &spare, &hold), t);
+	dom[0].top_kb = 1500 * MIB;
+	assert_int_equal(policy_level_keep_kb(&p, &dom[0], 0, &r, goal, t, &spare, &hold), 1500 * MIB);
+	spare = 8000 * MIB;
+	dom[0].top_kb = 6500 * MIB;
+	dom[0].rise_most_kb = 48 * MIB;     /* past 32, not past 64 */
+	assert_int_equal(policy_level_keep_kb(&p, &dom[0], 0, &r, goal, t, &spare, &hold), t);
+	assert_int_equal(spare, 8000 * MIB);
+
+	p.headroom = POLICY_HEADROOM_FIXED;
+	dom[0].gap_kb = dom[1].gap_kb = 64 * MIB;
+	dom[0].top_kb = 2000 * MIB;
+	assert_int_equal(policy_level_keep_kb(&p, &dom[0], 0, &r, 764 * MIB, t, &spare, &hold), 2064 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_growth_takes_its_part),
 		cmocka_unit_test(test_reservation_takes_it_at_once),
 		cmocka_unit_test(test_scarce_unchanged),
+		cmocka_unit_test(test_learned_keeps_the_level_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
