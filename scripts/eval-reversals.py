@@ -12,10 +12,12 @@ the write band would make). Each write is one line "target A -> B KiB
 
   MEMBAL_LOG_TIME=1 membal-sim -p membal -v -o DIR conf/scenarios/X.ini
   scripts/eval-reversals.py [-s KIB] [-w S] [-g] DIR/X.membal.log ...
-  scripts/eval-reversals.py [-s KIB] -c BASE_DIR NEW_DIR   # per row, before -> after
+  scripts/eval-reversals.py [-s KIB] -c [-p OLD,NEW] BASE_DIR NEW_DIR   # per row, before -> after
 
 One row per log: writes, exact and near reversals, how many of them came
-back within W seconds (default 5), and the reason pairs (the first
+back within W seconds (default 5), how many were chained (the write
+they return from was itself a reversal's return: A B A B, a flip-flop
+rather than a load that went and came back), and the reason pairs (the first
 write's reason > the return's) of the most frequent reversals. -g adds
 one row per guest with any reversal.
 """
@@ -59,8 +61,10 @@ def reversals(per, settle, window):
     guests = {}
     for g, ws in per.items():
         ge = gn = 0
+        last = False    # the write before was the return of a reversal
         c['writes'] += len(ws)
         for (t1, a, b, r1), (t2, _b2, cc, r2) in zip(ws, ws[1:]):
+            was, last = last, False
             if abs(b - a) <= (0 if cc == a else settle):
                 continue
             if cc == a:
@@ -72,6 +76,9 @@ def reversals(per, settle, window):
             else:
                 continue
             c[kind] += 1
+            last = True
+            if was:
+                c['chain'] += 1
             if t2 - t1 <= window:
                 c[kind + '_w'] += 1
             pairs[f'{r1} > {r2}'] += 1
@@ -81,8 +88,10 @@ def reversals(per, settle, window):
 
 
 def row_name(path):
+    """X.POLICY.log (membal-sim -v's name) -> X."""
     base = os.path.basename(path)
-    return base[:-len('.membal.log')] if base.endswith('.membal.log') else base
+    parts = base.split('.')
+    return '.'.join(parts[:-2]) if len(parts) >= 3 and parts[-1] == 'log' else base
 
 
 def main():
@@ -94,6 +103,9 @@ def main():
     ap.add_argument('-g', '--guests', action='store_true', help='a row per guest')
     ap.add_argument('-c', '--compare', action='store_true',
                     help='two directories of *.membal.log: per row before -> after')
+    ap.add_argument('-p', '--policy', default='membal',
+                    help='with -c, the logs DIR/*.POLICY.log (default membal); '
+                         'POLICY or OLD,NEW')
     ap.add_argument('-a', '--all', action='store_true',
                     help='with -c, also rows with no reversal either side')
     ap.add_argument('logs', nargs='+')
@@ -105,34 +117,38 @@ def main():
         return compare(a)
     tot = collections.Counter()
     totp = collections.Counter()
-    print(f'| log | writes | exact | near | exact / near within {a.window:g} s | reason pairs (most) |')
-    print('|---|---:|---:|---:|---:|---|')
+    print(f'| log | writes | exact | near | exact / near within {a.window:g} s | chained | reason pairs (most) |')
+    print('|---|---:|---:|---:|---:|---:|---|')
     for path in a.logs:
         c, pairs, guests = reversals(writes(path), a.settle, a.window)
         tot.update(c)
         totp.update(pairs)
         top = ', '.join(f'{p} {n}' for p, n in pairs.most_common(3))
         print(f"| {row_name(path)} | {c['writes']} | {c['exact']} | {c['near']} | "
-              f"{c['exact_w']} / {c['near_w']} | {top} |")
+              f"{c['exact_w']} / {c['near_w']} | {c['chain']} | {top} |")
         if a.guests:
             for g, (e, n) in sorted(guests.items()):
-                print(f'|   {g} | | {e} | {n} | | |')
+                print(f'|   {g} | | {e} | {n} | | | |')
     top = ', '.join(f'{p} {n}' for p, n in totp.most_common(8))
     print(f"| **all ({len(a.logs)})** | {tot['writes']} | {tot['exact']} | {tot['near']} | "
-          f"{tot['exact_w']} / {tot['near_w']} | {top} |")
+          f"{tot['exact_w']} / {tot['near_w']} | {tot['chain']} | {top} |")
     return 0
 
 
 def compare(a):
     def load(d):
         out = {}
-        for p in sorted(glob.glob(os.path.join(d, '*.membal.log'))):
+        for p in sorted(glob.glob(os.path.join(d, '*.' + a.policy + '.log'))):
             c, _, _ = reversals(writes(p), a.settle, a.window)
             out[row_name(p)] = c
         return out
-    old, new = load(a.logs[0]), load(a.logs[1])
-    print('| row | writes | exact | near |')
-    print('|---|---:|---:|---:|')
+    pols = a.policy.split(',')
+    a.policy = pols[0]
+    old = load(a.logs[0])
+    a.policy = pols[-1]
+    new = load(a.logs[1])
+    print('| row | writes | exact | near | chained |')
+    print('|---|---:|---:|---:|---:|')
     to, tn = collections.Counter(), collections.Counter()
     for name in sorted(set(old) & set(new)):
         o, n = old[name], new[name]
@@ -140,9 +156,9 @@ def compare(a):
         tn.update(n)
         if a.all or any(o[k] or n[k] for k in ('exact', 'near')):
             print(f"| {name} | {o['writes']} -> {n['writes']} | {o['exact']} -> {n['exact']} | "
-                  f"{o['near']} -> {n['near']} |")
+                  f"{o['near']} -> {n['near']} | {o['chain']} -> {n['chain']} |")
     print(f"| **all ({len(set(old) & set(new))})** | {to['writes']} -> {tn['writes']} | "
-          f"{to['exact']} -> {tn['exact']} | {to['near']} -> {tn['near']} |")
+          f"{to['exact']} -> {tn['exact']} | {to['near']} -> {tn['near']} | {to['chain']} -> {tn['chain']} |")
     return 0
 
 

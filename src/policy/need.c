@@ -231,8 +231,10 @@ bool policy_oom_load_gone(const struct policy_params *p,
 	return d->ws_kb + p->headroom_kb + d->swap_tot_kb + p->oom_bump_kb < d->min_kb;
 }
 
-/* Whether a loop's raise was being served: oom_loop_held and the target
- * the last cycle wrote (B_i) at least half way from the need now U1_i up
+/* Whether a loop's raise was being served: oom_loop_held, a need now
+ * U1_i of at most half the raise (the kill left the guest idle: the
+ * room the estimate shows, which a grant does not move at once), and
+ * the target the last cycle wrote (B_i) at least half way from U1_i up
  * to the raise. Then the room is not judged again: the restarted job
  * grows into the grant (MemAvailable stays, N_i rises), which read as an
  * over-limit guest whose job lives, the raise yielded, the cut killed
@@ -242,7 +244,8 @@ bool policy_oom_load_gone(const struct policy_params *p,
 static bool loop_held(const struct policy_params *p, const struct policy_dom *d,
 		      uint64_t u1)
 {
-	return p->oom_loop_held && d->target_kb >= u1 + (d->min_kb - u1) / 2;
+	return p->oom_loop_held && u1 <= d->min_kb / 2 &&
+	       d->target_kb >= u1 + (d->min_kb - u1) / 2;
 }
 
 /* A crash loop (design.md §Growth is never cut, "A crash loop"): a

@@ -200,12 +200,37 @@ static void test_loop_held_only_when_served(void **state)
 	struct policy_decision o[2];
 	struct policy_cycle cycle;
 
+	params.oom_loop_held = true;
 	d[0].avail_kb = 60 * MIB;
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_in_range(o[0].target_kb, 228 * MIB - 4, 228 * MIB);
 	d[0].target_kb = 252 * MIB;     /* half way or more: kept */
 	decide(&params, 0, d, 2, o, &cycle);
 	assert_int_equal(o[0].target_kb, 400 * MIB);
+}
+
+/* Killed at the load it holds (need now 300, more than half the raise
+ * of 400: not a kill that left it idle), holding 360 with little
+ * available: the target it holds is half way to the raise, but that is
+ * its load, not a grant of the raise: the room is judged as before and
+ * the raise yields, as with the loop flag off (clamd-reload's swapless
+ * guests: held so, 42 -> 65 kills). */
+static void test_loop_not_held_at_its_load(void **state)
+{
+	struct policy_dom d[2] = { killed(1, 360 * MIB, 400 * MIB, true),
+				   swapper(2, 328 * MIB, 236) };
+	struct policy_decision o[2], once[2];
+	struct policy_cycle cycle;
+
+	params.oom_loop_held = true;
+	d[0].ws_kb = d[0].committed_as_kb = 300 * MIB;
+	d[0].avail_kb = 60 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_true(o[0].target_kb < 400 * MIB);
+	d[0].flags &= ~POLICY_IN_OOM_LOOP;
+	decide(&params, 0, d, 2, once, &cycle);
+	assert_int_equal(o[0].target_kb, once[0].target_kb);
+	assert_int_equal(o[1].target_kb, once[1].target_kb);
 }
 
 int main(void)
@@ -218,6 +243,7 @@ int main(void)
 		cmocka_unit_test_setup(test_loop_with_swap_unchanged, setup),
 		cmocka_unit_test_setup(test_loop_served_no_flip_flop, setup),
 		cmocka_unit_test_setup(test_loop_held_only_when_served, setup),
+		cmocka_unit_test_setup(test_loop_not_held_at_its_load, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
