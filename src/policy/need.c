@@ -231,6 +231,23 @@ bool policy_oom_load_gone(const struct policy_params *p,
 	return d->ws_kb + p->headroom_kb + d->swap_tot_kb + p->oom_bump_kb < d->min_kb;
 }
 
+/* Whether a loop's raise was being served: oom_loop_held, a need now
+ * U1_i of at most half the raise (the kill left the guest idle: the
+ * room the estimate shows, which a grant does not move at once), and
+ * the target the last cycle wrote (B_i) at least half way from U1_i up
+ * to the raise. Then the room is not judged again: the restarted job
+ * grows into the grant (MemAvailable stays, N_i rises), which read as an
+ * over-limit guest whose job lives, the raise yielded, the cut killed
+ * the job and freed the room again: every cycle (session 25,
+ * rolling-peaks under fall_margin_given: w03's raise granted and
+ * yielded, 379 <-> 635 MiB, 115 exact reversals in 1200 s). */
+static bool loop_held(const struct policy_params *p, const struct policy_dom *d,
+		      uint64_t u1)
+{
+	return p->oom_loop_held && u1 <= d->min_kb / 2 &&
+	       d->target_kb >= u1 + (d->min_kb - u1) / 2;
+}
+
 /* A crash loop (design.md §Growth is never cut, "A crash loop"): a
  * swapless guest killed again soon after its last kill, its restarted
  * job killed before its agent could show the need. The raise is the only
@@ -238,8 +255,8 @@ bool policy_oom_load_gone(const struct policy_params *p,
  * it in tier 1, whole or not at all (solve_tiers.c). A guest with swap
  * keeps its raise as a floor (or its load is gone): not this rule's,
  * nor a guest without room (below). */
-uint64_t policy_oom_loop_kb(const struct policy_dom *d, uint64_t u1,
-			    uint64_t r4, uint64_t *loop)
+uint64_t policy_oom_loop_kb(const struct policy_params *p, const struct policy_dom *d,
+			    uint64_t u1, uint64_t r4, uint64_t *loop)
 {
 	*loop = 0;
 	if (!(d->flags & POLICY_IN_OOM_LOOP) || d->swap_tot_kb || d->min_kb <= u1 || r4 <= u1)
@@ -250,7 +267,8 @@ uint64_t policy_oom_loop_kb(const struct policy_dom *d, uint64_t u1,
 	 * its kills cost what it lacks, not its job's whole demand: there
 	 * the raise yields as before (tiny-start-swapmix under
 	 * oom_restart_s = 0: 49941 -> 101797 MiB·s without this test). */
-	if (!(d->flags & POLICY_IN_AVAIL) || d->avail_kb * 2 < d->actual_kb - d->overhead_kb)
+	if (!loop_held(p, d, u1) && (!(d->flags & POLICY_IN_AVAIL) ||
+				     d->avail_kb * 2 < d->actual_kb - d->overhead_kb))
 		return u1;
 	*loop = u1;
 	return d->min_kb < r4 ? d->min_kb : r4;

@@ -316,7 +316,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			lo = dv.lo_need;
 			sf = d->swap_free_kb > g ? d->swap_free_kb - g : 0;
 			k_need++;
-			up1 = policy_oom_loop_kb(d, up1, upm, &loop);
+			up1 = policy_oom_loop_kb(p, d, up1, upm, &loop);
 			margin = policy_kill_margin_kb(p, d, up1, up);
 		}
 		ctx->items[k++] = (struct solve_item){

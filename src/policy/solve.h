@@ -292,8 +292,8 @@ bool policy_oom_load_gone(const struct policy_params *p,
  * L_i lies above its need now U1_i (and below R4_i, where the yielded
  * raise is): returns the raise as its need now and sets *loop = U1_i
  * (solve_item.loop); else returns U1_i, *loop = 0 (need.c). */
-uint64_t policy_oom_loop_kb(const struct policy_dom *d, uint64_t u1,
-			    uint64_t r4, uint64_t *loop);
+uint64_t policy_oom_loop_kb(const struct policy_params *p, const struct policy_dom *d,
+			    uint64_t u1, uint64_t r4, uint64_t *loop);
 /* need.c: the floor a swapless domain killed within oom_hold_s keeps
  * (oom_min_keep; 0 when off). */
 uint64_t policy_oom_keep_kb(const struct policy_params *p,

@@ -146,6 +146,93 @@ static void test_loop_with_swap_unchanged(void **state)
 	}
 }
 
+/*
+ * The loop's room is not judged again while its raise is served
+ * (oom_loop_held): cycle after cycle, each target written and taken at
+ * once, the restarted job growing into a grant (MemAvailable stays) and
+ * killed by a cut below what it holds (its memory freed: three quarters
+ * available again). Judged every cycle, the grant read as an
+ * over-limit guest whose job lives, the raise yielded (228), the cut
+ * freed the room and the raise came back (400): a reversal every cycle
+ * (session 25, rolling-peaks' w03). Returns the A -> B -> A reversals
+ * of the looping guest's target over `cycles`.
+ */
+static unsigned loop_reversals(bool held, unsigned cycles)
+{
+	struct policy_dom d[2] = { killed(1, 128 * MIB, 400 * MIB, true),
+				   swapper(2, 560 * MIB, 236) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+	uint64_t t[16];
+	unsigned n = 0;
+
+	assert_true(cycles <= 16);
+	params.oom_loop_held = held;
+	for (unsigned c = 0; c < cycles; c++) {
+		/* M stays 688 MiB: what page rounding left is free */
+		decide(&params, (int64_t)(688 * MIB - d[0].actual_kb - d[1].actual_kb),
+		       d, 2, o, &cycle);
+		assert_true(o[0].target_kb + o[1].target_kb <= 688 * MIB);
+		t[c] = o[0].target_kb;
+		if (t[c] < d[0].actual_kb)
+			d[0].avail_kb = t[c] / 4 * 3;
+		for (unsigned i = 0; i < 2; i++)
+			d[i].actual_kb = d[i].target_kb = o[i].target_kb;
+		if (c >= 2 && t[c] == t[c - 2] && t[c] != t[c - 1])
+			n++;
+	}
+	return n;
+}
+
+static void test_loop_served_no_flip_flop(void **state)
+{
+	assert_int_equal(loop_reversals(true, 8), 0);
+	assert_true(loop_reversals(false, 8) >= 5);
+}
+
+/* Below half way from its need now to the raise (the last cycle did not
+ * serve the raise) the room is judged as before: test_loop_without_room
+ * at 248, below (100 + 400) / 2 = 250; at 252 the raise is kept. */
+static void test_loop_held_only_when_served(void **state)
+{
+	struct policy_dom d[2] = { killed(1, 248 * MIB, 400 * MIB, true),
+				   swapper(2, 440 * MIB, 236) };
+	struct policy_decision o[2];
+	struct policy_cycle cycle;
+
+	params.oom_loop_held = true;
+	d[0].avail_kb = 60 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_in_range(o[0].target_kb, 228 * MIB - 4, 228 * MIB);
+	d[0].target_kb = 252 * MIB;     /* half way or more: kept */
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_int_equal(o[0].target_kb, 400 * MIB);
+}
+
+/* Killed at the load it holds (need now 300, more than half the raise
+ * of 400: not a kill that left it idle), holding 360 with little
+ * available: the target it holds is half way to the raise, but that is
+ * its load, not a grant of the raise: the room is judged as before and
+ * the raise yields, as with the loop flag off (clamd-reload's swapless
+ * guests: held so, 42 -> 65 kills). */
+static void test_loop_not_held_at_its_load(void **state)
+{
+	struct policy_dom d[2] = { killed(1, 360 * MIB, 400 * MIB, true),
+				   swapper(2, 328 * MIB, 236) };
+	struct policy_decision o[2], once[2];
+	struct policy_cycle cycle;
+
+	params.oom_loop_held = true;
+	d[0].ws_kb = d[0].committed_as_kb = 300 * MIB;
+	d[0].avail_kb = 60 * MIB;
+	decide(&params, 0, d, 2, o, &cycle);
+	assert_true(o[0].target_kb < 400 * MIB);
+	d[0].flags &= ~POLICY_IN_OOM_LOOP;
+	decide(&params, 0, d, 2, once, &cycle);
+	assert_int_equal(o[0].target_kb, once[0].target_kb);
+	assert_int_equal(o[1].target_kb, once[1].target_kb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +241,9 @@ int main(void)
 		cmocka_unit_test_setup(test_loop_not_in_part, setup),
 		cmocka_unit_test_setup(test_loops_smaller_first, setup),
 		cmocka_unit_test_setup(test_loop_with_swap_unchanged, setup),
+		cmocka_unit_test_setup(test_loop_served_no_flip_flop, setup),
+		cmocka_unit_test_setup(test_loop_held_only_when_served, setup),
+		cmocka_unit_test_setup(test_loop_not_held_at_its_load, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
