@@ -17,7 +17,9 @@ usage: scripts/eval-cmp.py --rule BASE-ES.md NEW-ES.md [BASE-EG.md NEW-EG.md]
       (scripts/eval-chaos.py's band, session 24's chaos24),
     - raise the total OOM kills of issue 15's table (the rows both ran).
   A row of the base the new table did not run (missing, or "run
-  failed") is a violation: the rule cannot be said of it. A turned cell
+  failed") is a violation: the rule cannot be said of it; but for
+  issue 14's table only if its `idle` or `all` cell is yes in the base
+  (eval-gap.sh may be run on those rows alone: no other can turn). A turned cell
   is marked `near-tie` when its figure is within 1 % of its line (an
   `oom` cell: its kills within the band of the best other's), which the
   lead decides (COMMON.md)."""
@@ -138,16 +140,22 @@ def turned(base, new, names, parse, which, label, out):
     return back
 
 
-def common(base, new, label, out):
-    names = []
+def common(base, new, label, out, judged=None):
+    """The rows both ran. A base row the new table lacks is a violation,
+    but for issue 14's table (judged: the cells judged, idle and all)
+    one whose judged cells are all no already: nothing there can turn."""
+    names, skipped = [], 0
     for n in sorted(base):
         if base[n] is None:
             continue
         if new.get(n) is None:
+            if judged and all(gap_row(base[n])[1][c] != 'yes' for c in judged):
+                skipped += 1
+                continue
             out.append(('row', f"{label} {n}: {'not run' if n not in new else 'run failed'} in the new table", False))
             continue
         names.append(n)
-    return names
+    return names, skipped
 
 
 def rule(argv):
@@ -155,7 +163,7 @@ def rule(argv):
         sys.exit(__doc__)
     out = []
     bs, ns = read(argv[0], 'scarce'), read(argv[1], 'scarce')
-    names = common(bs, ns, "issue 15", out)
+    names, _ = common(bs, ns, "issue 15", out)
     fb = sum(1 for n in names for c in scarce_row(bs[n])[1].values() if c == '**no**')
     fn = sum(1 for n in names for c in scarce_row(ns[n])[1].values() if c == '**no**')
     back = turned(bs, ns, names, scarce_row, SCARCE_CELLS, "issue 15", out)
@@ -173,12 +181,13 @@ def rule(argv):
           + (f"; new rows, not judged: {', '.join(added)}" if added else ""))
     if len(argv) == 4:
         bg, ng = read(argv[2], 'gap'), read(argv[3], 'gap')
-        gnames = common(bg, ng, "issue 14", out)
+        gnames, skip = common(bg, ng, "issue 14", out, ('idle', 'all'))
         back = turned(bg, ng, gnames, gap_row, ('idle', 'all'), "issue 14", out)
         cnt = {c: (sum(1 for n in gnames if gap_row(bg[n])[1][c] == 'yes'),
                    sum(1 for n in gnames if gap_row(ng[n])[1][c] == 'yes')) for c in ('idle', 'all')}
         print(f"issue 14: {len(gnames)} rows; `all` {cnt['all'][0]} -> {cnt['all'][1]}, "
-              f"`idle` {cnt['idle'][0]} -> {cnt['idle'][1]} ({back} no -> yes)")
+              f"`idle` {cnt['idle'][0]} -> {cnt['idle'][1]} ({back} no -> yes)"
+              + (f"; {skip} rows not run whose `idle` and `all` are no in the base" if skip else ""))
     for kind, text, _ in out:
         print(f"violation ({kind}): {text}")
     if not out:

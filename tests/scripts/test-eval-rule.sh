@@ -52,6 +52,9 @@ case_ failed      1 1 "violation (row): issue 15 tiny-huge: run failed in the ne
 case_ gap-idle    1 2 "violation (cell): issue 14 demo \`all\` yes -> no: idle 157.0 against fixed's 156.9 MiB (near-tie)" -- $es $F/es-same.md $eg $F/eg-idle.md
 case_ gap-short   0 0 "verdict: PASS" -- $es $F/es-same.md $eg $F/eg-short.md
 case_ gap-writes  1 1 "violation (cell): issue 14 demo \`all\` yes -> no: writes 600 against 539" -- $es $F/es-same.md $eg $F/eg-writes.md
+# issue 14's table run on the rows whose idle or all is yes only
+case_ gap-partial 0 0 "2 rows not run whose \`idle\` and \`all\` are no in the base" -- $es $F/es-same.md $eg $F/eg-partial.md
+case_ gap-missing 1 1 "violation (row): issue 14 demo: not run in the new table" -- $es $F/es-same.md $eg $F/eg-missing.md
 # both tables' violations in one verdict
 case_ both        1 2 "verdict: FAIL (2 cell)" -- $es $F/es-cell.md $eg $F/eg-writes.md
 # tables swapped: an eval-gap table where eval-scarce's is wanted
