@@ -10,6 +10,8 @@
 # downloaded and unpacked by tests/e2e-xen/mkimages.sh, never installed.
 # ganeti-htools gives hail, hbal, hspace and hinfo for the side-by-side
 # tests of membal-iallocator and the htools export (docs/ganeti.md).
+# python3 runs the evaluation scripts (scripts/eval-*.py), and check-fast
+# tests scripts/eval-cmp.py's rule (tests/scripts).
 # Idempotent: when everything is already installed it changes nothing and
 # does not even refresh the package lists. Run as root (or through sudo).
 set -eu
@@ -22,6 +24,7 @@ clang libclang-rt-14-dev
 systemd
 ganeti-htools
 gnuplot-nox
+python3
 qemu-system-x86 busybox-static cpio
 debhelper devscripts dpkg-dev lintian groff-base
 "
