@@ -22,7 +22,7 @@ usage: scripts/eval-cmp.py --rule BASE-ES.md NEW-ES.md [BASE-EG.md NEW-EG.md]
   (eval-gap.sh may be run on those rows alone: no other can turn). A turned cell
   is marked `near-tie` when its figure is within 1 % of its line (an
   `oom` cell: its kills within the band of the best other's), which the
-  lead decides (COMMON.md)."""
+  lead decides (docs/evaluation.md, "The default-change rule")."""
 import importlib.util
 import os
 import sys
