@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Swapless margins owed after a reservation took needs (resv_need_keep_mb,
- * off).
+ * 64 MiB by default since session 25; 0: off).
  *
  * resv_need_wait_s creates a VM on a host whose needs fill it, out of the
  * needs of the guests whose disk swap can page them. Once it runs, the

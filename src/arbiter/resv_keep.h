@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * After a reservation took guests' needs, swapless margins before the
- * pagers' needs until the host is next abundant (resv_need_keep_mb, off;
+ * pagers' needs until the host is next abundant (resv_need_keep_mb, 64
+ * MiB by default since session 25; 0: off;
  * resv_keep.c; design.md §The estimate's slack, "A reservation that waits
  * for ever").
  */

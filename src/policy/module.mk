@@ -93,7 +93,7 @@ $(eval $(call policy_test,test_swapless_keep,tests/unit/test_swapless_keep.c))
 # fall_margin.c): design.md §Scarce mode from the estimated need.
 $(eval $(call policy_test,test_fall_margin,tests/unit/test_fall_margin.c))
 $(eval $(call policy_test,test_boot_keep,tests/unit/test_boot_keep.c))
-# A level kept while nobody needs it (level_keep, off; level_keep.c).
+# A level kept while nobody needs it (level_keep, on by default; level_keep.c).
 $(eval $(call policy_test,test_level_keep,tests/unit/test_level_keep.c))
 # What of a pager's need its swap holds already (need_in_swap, off):
 # design.md §Scarce mode from the estimated need.

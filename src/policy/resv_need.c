@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A reservation out of the pagers' needs (resv_need_wait_s, off;
+ * A reservation out of the pagers' needs (resv_need_wait_s, 10 s by
+ * default since session 25; 0: off;
  * design.md §The estimate's slack, "A reservation that waits for ever").
  * A reservation never takes a need (policy.c): on a host whose needs
  * fill it, a `membalctl reserve --for NAME --wait` waits until some
