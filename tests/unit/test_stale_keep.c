@@ -67,6 +67,24 @@ static void b_dead(struct loop *l, uint64_t committed)
 	assert_true(loop_publish(l, 2, &f, LOOP_NO_STAMP));
 }
 
+/* One cycle with every guest reporting: a 300, b 200, c 300 MiB. */
+static void live_cycle(struct loop *l)
+{
+	honest(l, 1, 300 * MIB);
+	honest(l, 2, 200 * MIB);
+	honest(l, 3, 300 * MIB);
+	loop_cycle(l);
+}
+
+/* One cycle with b's reports stopped (its load 200 MiB), a and c live. */
+static void silent_cycle(struct loop *l)
+{
+	b_dead(l, 200 * MIB);
+	honest(l, 1, 300 * MIB);
+	honest(l, 3, 300 * MIB);
+	loop_cycle(l);
+}
+
 static char *state_of_b(struct loop *l)
 {
 	unsigned len = 0;
@@ -88,21 +106,13 @@ static void assert_rules(struct loop *l)
 static uint64_t lend_to_b(struct loop *l)
 {
 	loop_run(l, 1);
-	for (int i = 0; i < 20; i++) {
-		honest(l, 1, 300 * MIB);
-		honest(l, 2, 200 * MIB);
-		honest(l, 3, 300 * MIB);
-		loop_cycle(l);
-	}
+	for (int i = 0; i < 20; i++)
+		live_cycle(l);
 	uint64_t base = loop_target(l, 2);
 
 	assert_true(base < 512 * MIB - 64 * MIB);
-	for (int i = 0; i < 15; i++) {
-		b_dead(l, 200 * MIB);
-		honest(l, 1, 300 * MIB);
-		honest(l, 3, 300 * MIB);
-		loop_cycle(l);
-	}
+	for (int i = 0; i < 15; i++)
+		silent_cycle(l);
 	assert_int_equal(loop_adom(l, 2)->skip, SKIP_STALE);
 	assert_int_equal(loop_target(l, 2), 512 * MIB);
 	assert_int_equal(loop_adom(l, 2)->stale_base_kb, base);
@@ -162,10 +172,7 @@ static void climb_back(struct loop *l, uint64_t floor, const char *what)
 static void calm(struct loop *l, unsigned cycles, uint64_t base)
 {
 	for (unsigned i = 0; i < cycles; i++) {
-		b_dead(l, 200 * MIB);
-		honest(l, 1, 300 * MIB);
-		honest(l, 3, 300 * MIB);
-		loop_cycle(l);
+		silent_cycle(l);
 		assert_int_equal(loop_target(l, 2), base);
 	}
 }
@@ -174,10 +181,7 @@ static void calm(struct loop *l, unsigned cycles, uint64_t base)
 static void first_cycles_after_restart(struct loop *l)
 {
 	for (int i = 0; i < 3; i++) {
-		b_dead(l, 200 * MIB);
-		honest(l, 1, 300 * MIB);
-		honest(l, 3, 300 * MIB);
-		loop_cycle(l);
+		silent_cycle(l);
 		assert_int_equal(loop_adom(l, 2)->skip, SKIP_STALE);
 		assert_false(loop_adom(l, 2)->decided);
 		assert_int_equal(loop_target(l, 2), 512 * MIB);
@@ -318,12 +322,8 @@ static void test_report_ends_it(void **state)
 	loop_restart_arbiter(l);
 	loop_cycle(l);
 	assert_int_equal(loop_adom(l, 2)->skip, SKIP_STALE);
-	for (int i = 0; i < 3; i++) {
-		honest(l, 1, 300 * MIB);
-		honest(l, 2, 200 * MIB);
-		honest(l, 3, 300 * MIB);
-		loop_cycle(l);
-	}
+	for (int i = 0; i < 3; i++)
+		live_cycle(l);
 	assert_int_not_equal(loop_adom(l, 2)->skip, SKIP_STALE);
 	assert_false(loop_adom(l, 2)->stale_kept);
 	char *st = state_of_b(l);
@@ -344,12 +344,8 @@ static void test_restart_then_dies(void **state)
 	uint64_t lent = 0;
 
 	loop_run(l, 1);
-	for (int i = 0; i < 20; i++) {
-		honest(l, 1, 300 * MIB);
-		honest(l, 2, 200 * MIB);
-		honest(l, 3, 300 * MIB);
-		loop_cycle(l);
-	}
+	for (int i = 0; i < 20; i++)
+		live_cycle(l);
 	uint64_t base = loop_target(l, 2);
 	char *st = state_of_b(l);
 
@@ -358,18 +354,11 @@ static void test_restart_then_dies(void **state)
 	assert_null(strstr(st, "stale="));
 	free(st);
 	loop_restart_arbiter(l);
-	for (int i = 0; i < 3; i++) {
-		honest(l, 1, 300 * MIB);
-		honest(l, 2, 200 * MIB);
-		honest(l, 3, 300 * MIB);
-		loop_cycle(l);
-	}
+	for (int i = 0; i < 3; i++)
+		live_cycle(l);
 	assert_int_equal(loop_adom(l, 2)->created_kb, 512 * MIB);
 	for (int i = 0; i < 15; i++) {
-		b_dead(l, 200 * MIB);
-		honest(l, 1, 300 * MIB);
-		honest(l, 3, 300 * MIB);
-		loop_cycle(l);
+		silent_cycle(l);
 		lent = loop_target(l, 2) > lent ? loop_target(l, 2) : lent;
 	}
 	assert_int_equal(loop_adom(l, 2)->skip, SKIP_STALE);
@@ -389,10 +378,7 @@ static void test_pause_keeps_loan(void **state)
 
 	assert_int_equal(arbiter_pause(&l->a, "b", true), 0);
 	for (int i = 0; i < 5; i++) {
-		b_dead(l, 200 * MIB);
-		honest(l, 1, 300 * MIB);
-		honest(l, 3, 300 * MIB);
-		loop_cycle(l);
+		silent_cycle(l);
 		assert_int_equal(loop_adom(l, 2)->skip, SKIP_HOLD_PAUSED);
 	}
 	char *st = state_of_b(l);
@@ -447,10 +433,7 @@ static void test_reservation_takes_back(void **state)
 	for (int i = 0; i < 8; i++) {
 		uint64_t b0 = loop_target(l, 2);
 
-		b_dead(l, 200 * MIB);
-		honest(l, 1, 300 * MIB);
-		honest(l, 3, 300 * MIB);
-		loop_cycle(l);
+		silent_cycle(l);
 		writes += loop_target(l, 2) != b0;
 	}
 	print_message("reservation of %llu KiB (free %llu): b %llu KiB after %u write(s), floor %llu\n",
