@@ -12,7 +12,7 @@
 #                       is silent at once (the windows are in the INI)
 #   dom0-grow.csv       guests of a host whose dom0 grows (the
 #                       reservations are in the INI)
-#   big-iron.csv        a 84 GiB host with six guests of 7-24 GiB, noise
+#   big-iron.csv        an 84 GiB host with six guests of 7-24 GiB, noise
 #                       of hundreds of MiB and jobs of GiBs
 #   partition-heal.csv  producers that buffer while the network is
 #                       partitioned and flush when it heals, consumers
