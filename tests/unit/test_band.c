@@ -176,6 +176,7 @@ static void test_learned_band_reads_the_fixed_gap(void **state)
 	struct policy_cycle cycle;
 
 	params.headroom = POLICY_HEADROOM_LEARNED;
+	params.band_fixed_gap = false;
 	d[0].gap_kb = d[1].gap_kb = 32 * MIB;
 	run_cycle(&params, 200 * (int64_t)MIB, d, 2, o, &cycle);
 	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
