@@ -453,7 +453,7 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		sum_goal += (int64_t)dv.goal;
 		back += policy_band_back(p, &dom[i], dv.goal, dv.lo, policy_uses_need(p, &dom[i]));
 		if (policy_uses_need(p, &dom[i])) {
-			uint64_t aim = policy_band_aim(p, &dom[i], dv.goal);
+			uint64_t aim = policy_band_aim(p, &dom[i], policy_band_goal_kb(p, &dom[i], dv.goal));
 
 			if (aim > dom[i].actual_kb)
 				up += (int64_t)(aim - dom[i].actual_kb);

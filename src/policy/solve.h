@@ -215,6 +215,10 @@ uint64_t policy_fund_goal_step(const struct policy_params *p,
 /* The aim of the band: min_change above goal, capped at H_i (step.c). */
 uint64_t policy_band_aim(const struct policy_params *p,
 			 const struct policy_dom *d, uint64_t goal);
+/* The goal the band's growth-waits test reads (band_fixed_gap, step.c):
+ * under headroom = learned, goal with the fixed gap H for g_i < H. */
+uint64_t policy_band_goal_kb(const struct policy_params *p,
+			     const struct policy_dom *d, uint64_t goal);
 /* Whether W_i and g_i size this domain (need = estimate and an
  * estimate in its report); otherwise today's MC_i and A_i. */
 static inline bool policy_uses_need(const struct policy_params *p, const struct policy_dom *d)

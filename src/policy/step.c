@@ -62,6 +62,29 @@ uint64_t policy_band_aim(const struct policy_params *p,
 	return aim < goal ? goal : aim;
 }
 
+/*
+ * band_fixed_gap: the goal a growing domain's aim is read from when the
+ * band asks whether growth waits (free_u < up: the decreases fund it in
+ * one write each). Under headroom = learned a learned gap g_i below the
+ * fixed H lowers the growers' aims, so the host is judged to have room
+ * where the fixed gap judged growth waiting: a donor whose load fell then
+ * walks down by hysteresis steps (a write a cycle, ~d / min_change of
+ * them) where under fixed it went to its aim in one write (recur-stop's
+ * r2 after each burst: 11 writes against 1). With the key the test reads
+ * the aims as H would have them, goal + H - g_i; what is granted is not
+ * changed. Under headroom = fixed g_i = H: the goal itself.
+ */
+uint64_t policy_band_goal_kb(const struct policy_params *p,
+			     const struct policy_dom *d, uint64_t goal)
+{
+	uint64_t g = policy_dom_gap_kb(p, d);
+
+	if (!p->band_fixed_gap || p->headroom != POLICY_HEADROOM_LEARNED ||
+	    g >= p->headroom_kb)
+		return goal;
+	return goal + (p->headroom_kb - g);
+}
+
 enum policy_band policy_band_of(const struct policy_params *p, int64_t free_u,
 				int64_t back, int64_t up, int64_t lack,
 				int64_t pages, bool resv)

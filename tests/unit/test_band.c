@@ -158,6 +158,60 @@ static void test_decrease_that_funds_growth_is_one_write(void **state)
 	assert_int_equal(o[1].target_kb, 480 * MIB);
 }
 
+/* band_fixed_gap (step.c, session 26's learnw26): under headroom =
+ * learned, gaps of 32 MiB (headroom 64). The donor holds 500 MiB for a
+ * goal of 288 (aim 304); the grower holds 256 for a goal of 432 (aim
+ * 448), 480 as the fixed gap would have it; 200 MiB free. With the
+ * learned aims the pool covers the growth (448 - 256 = 192), so the
+ * donor walks down in eighths, a write a cycle (recur-stop's r2: 11
+ * writes where fixed made 1); with the key the test reads the aims
+ * with H (480 - 256 = 224 > 200), and the donor goes to its aim in one
+ * write, as under fixed. The goals and the grant are the learned ones
+ * either way; under headroom = fixed the key changes nothing. */
+static void test_learned_band_reads_the_fixed_gap(void **state)
+{
+	struct policy_dom d[2] = { est_dom(1, 500 * MIB, 256 * MIB),
+				   est_dom(2, 256 * MIB, 400 * MIB) };
+	struct policy_decision o[2], f[2];
+	struct policy_cycle cycle;
+
+	params.headroom = POLICY_HEADROOM_LEARNED;
+	params.band_fixed_gap = false;
+	d[0].gap_kb = d[1].gap_kb = 32 * MIB;
+	run_cycle(&params, 200 * (int64_t)MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_int_equal(o[0].goal_kb, 288 * MIB);
+	assert_int_equal(o[1].goal_kb, 432 * MIB);
+	assert_true(o[0].has_write);
+	assert_true(o[0].write_kb > 400 * MIB);   /* the walk in eighths */
+	assert_true(o[0].write_kb < 500 * MIB);
+	assert_int_equal(o[1].target_kb, 448 * MIB);
+
+	params.band_fixed_gap = true;
+	run_cycle(&params, 200 * (int64_t)MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_ABUNDANT);
+	assert_int_equal(o[0].goal_kb, 288 * MIB);
+	assert_true(o[0].has_write);
+	assert_int_equal(o[0].write_kb, 304 * MIB);
+	assert_int_equal(o[1].goal_kb, 432 * MIB);
+	assert_int_equal(o[1].target_kb, 448 * MIB);
+
+	/* A pool that covers even the fixed aims: the walk, key or not. */
+	run_cycle(&params, 240 * (int64_t)MIB, d, 2, o, &cycle);
+	assert_true(o[0].write_kb > 400 * MIB);
+
+	/* Under fixed the key reads g_i = H: the same decisions as without. */
+	params.headroom = POLICY_HEADROOM_FIXED;
+	d[0].gap_kb = d[1].gap_kb = 64 * MIB;
+	run_cycle(&params, 200 * (int64_t)MIB, d, 2, o, &cycle);
+	params.band_fixed_gap = false;
+	run_cycle(&params, 200 * (int64_t)MIB, d, 2, f, &cycle);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(o[i].target_kb, f[i].target_kb);
+		assert_int_equal(o[i].has_write, f[i].has_write);
+	}
+}
+
 /* A host adopted short (design.md §A step ahead and the boot grace,
  * "Below the reserve"; liar-commit's first cycles): free memory 40 MiB
  * below the reserve, two donors each holding 500 MiB for a goal of 320
@@ -594,6 +648,7 @@ int main(void)
 		cmocka_unit_test_setup(test_no_band_below_the_reserve, setup),
 		cmocka_unit_test_setup(test_below_the_reserve_walks_to_the_aim, setup),
 		cmocka_unit_test_setup(test_decrease_that_funds_growth_is_one_write, setup),
+		cmocka_unit_test_setup(test_learned_band_reads_the_fixed_gap, setup),
 		cmocka_unit_test_setup(test_below_the_reserve_growth_is_funded_in_one_write, setup),
 		cmocka_unit_test_setup(test_below_the_reserve_to_the_goal_in_one_write, setup),
 		cmocka_unit_test_setup(test_a_guest_that_pages_takes_the_keep, setup),
