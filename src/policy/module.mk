@@ -95,6 +95,9 @@ $(eval $(call policy_test,test_fall_margin,tests/unit/test_fall_margin.c))
 $(eval $(call policy_test,test_boot_keep,tests/unit/test_boot_keep.c))
 # A level kept while nobody needs it (level_keep, on by default; level_keep.c).
 $(eval $(call policy_test,test_level_keep,tests/unit/test_level_keep.c))
+# ... and the spare left shared among guests between jobs (level_ahead,
+# off; level_ahead.c).
+$(eval $(call policy_test,test_level_ahead,tests/unit/test_level_ahead.c))
 # What of a pager's need its swap holds already (need_in_swap, off):
 # design.md §Scarce mode from the estimated need.
 $(eval $(call policy_test,test_need_in_swap,tests/unit/test_need_in_swap.c))

@@ -566,6 +566,8 @@ int policy_decide(struct policy_ctx *ctx, const struct policy_params *p,
 		if (!global)
 			self_adjust(p, &dom[i], &dv, &out[i], &spare, band, take, i, &room);
 	}
+	if (!global)   /* level_ahead.c: the spare over the goals */
+		policy_level_ahead(p, dom, n, out, free_u - cycle->need_kb);
 	if (global) {
 		if (balance(ctx, p, dom, n, out, budget, free_u, &spike,
 			    &lend, cycle) < 0)

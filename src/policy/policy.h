@@ -127,6 +127,7 @@ struct policy_params {
 	bool peak_hold;                /* the level W_i reached lately, less free swap, is kept after the needs */
 	bool level_keep;               /* abundance: a jumpy guest keeps its recent level while the spare covers it (level_keep.c) */
 	bool band_fixed_gap;           /* learned: the band's growth-waits test reads the aims with the fixed gap (step.c) */
+	bool level_ahead;              /* ... and guests between jobs share the spare left, grown toward their levels (level_ahead.c) */
 	bool stale_return;             /* a domain whose reports stopped gets back up to stale_top_kb out of free memory (stale_return.c) */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */

@@ -373,6 +373,15 @@ uint64_t policy_level_keep_kb(const struct policy_params *p,
 			      const struct policy_dom *d, size_t i,
 			      const struct policy_level_room *r, uint64_t goal,
 			      uint64_t t, int64_t *spare, uint32_t *hold);
+/* level_ahead.c: in abundance, after every domU's step and keeps, spare
+ * (free once every domU has its goal) less what the targets hold above
+ * the goals and the largest rise of a domU not between jobs is shared
+ * among the domUs between jobs (level_keep's criteria) in proportion to
+ * what they lack of their levels, each grown by its part (out[i]'s
+ * target, reason POLICY_R_LEVEL). */
+void policy_level_ahead(const struct policy_params *p,
+			const struct policy_dom *dom, size_t n,
+			struct policy_decision *out, int64_t spare);
 /* fall_margin.c: of what d holds above u1 (up to up), the part a guest
  * without swap room keeps after its need fell: at most fall_margin_kb,
  * its gap and the fall, less its free swap (0 when off or no fall). */
