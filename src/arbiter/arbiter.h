@@ -27,6 +27,7 @@
 #include "arbiter/hv.h"
 #include "arbiter/reserve.h"
 #include "arbiter/xsio.h"
+#include "policy/born_shown.h"
 #include "policy/gap.h"
 #include "policy/comeback.h"
 #include "policy/jump.h"
@@ -101,6 +102,8 @@ struct dom {
 	uint64_t first_fig_ms;       /* first good report (adopt_grace_s) */
 	bool booted;                 /* appeared after the arbiter's first cycle */
 	uint64_t born_keep_kb;       /* resv_born_keep_s: its floor (resv_born.c); 0 none */
+	struct born_watch born;      /* resv_born_shown_mb: its load shown (policy/born_shown.h) */
+	uint64_t born_report_ms;     /* the last report born saw (hist.last_ms) */
 	struct guest_figures fig;    /* last good report */
 	struct guest_history hist;   /* deltas to the report before it */
 	struct growth_state growth;  /* need = estimate: the OOM margin's evidence */

@@ -75,7 +75,7 @@ static bool born_name(const char *name, const char *for_name)
 
 uint64_t arbiter_resv_born_floor_kb(struct arbiter *a, struct dom *d,
 				    uint64_t now, uint64_t min_kb,
-				    uint64_t max_kb)
+				    uint64_t max_kb, bool have_ws, uint64_t ws_kb)
 {
 	uint32_t s = a->cfg.policy.params.resv_born_keep_s;
 
@@ -93,6 +93,19 @@ uint64_t arbiter_resv_born_floor_kb(struct arbiter *a, struct dom *d,
 			   d->domid, d->name, (unsigned long long)d->born_keep_kb, s);
 	}
 	if (!d->born_keep_kb)
+		return min_kb;
+	/* resv_born_shown_mb: each fresh report's estimate, once (the
+	 * decision is the policy's, policy/born_shown.h) */
+	if (d->have_fig && d->hist.have_last && d->hist.last_ms != d->born_report_ms &&
+	    !d->born.shown) {
+		d->born_report_ms = d->hist.last_ms;
+		if (!born_keep_goes_on(&a->cfg.policy.params, &d->born, have_ws, ws_kb,
+				       d->born_keep_kb))
+			log_notice("domain %u (%s): its load has shown (estimate %llu KiB, boot level %llu); its keep ends (resv_born_shown_mb)",
+				   d->domid, d->name, (unsigned long long)ws_kb,
+				   (unsigned long long)d->born.boot_kb);
+	}
+	if (d->born.shown)
 		return min_kb;
 	return resv_born_floor_kb(min_kb, max_kb, d->born_keep_kb,
 				  d->have_fig ? d->first_fig_ms + (uint64_t)s * 1000 : UINT64_MAX,

@@ -233,7 +233,8 @@ size_t arbiter_build_snapshot(struct arbiter *a, uint64_t now)
 			dom_oom_in(d, a->cfg.policy.params.oom_loop_s, now, &in);
 			need_of(a, d, now, &in);
 			/* resv_born_keep_s (resv_born.c) */
-			in.min_kb = arbiter_resv_born_floor_kb(a, d, now, in.min_kb, in.max_kb);
+			in.min_kb = arbiter_resv_born_floor_kb(a, d, now, in.min_kb, in.max_kb,
+								    in.have_ws, in.ws_kb);
 		}
 		uint64_t overhead_kb = snapshot_overhead_kb(d->actual_kb, &in.fig);
 

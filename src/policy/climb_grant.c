@@ -16,14 +16,21 @@
  * give it back. Only what the cuts give back above the host's reserve
  * and reservations (a creation is not raced), only for a guest without
  * swap room whose climb goes on (one with swap pages the cycle's wait).
+ * `ramp`: only a climb at a known pace (POLICY_IN_RAMP, two rises or
+ * more): a swapless guest's jump read as a climb (recur-pair's p1 and
+ * p2, cron-grow's crons) took the cuts the others' needs were to get
+ * next (session 25, newborn25).
  */
 #include "policy/solve.h"
 
 static bool climber(const struct policy_params *p, const struct policy_dom *d,
 		    const struct policy_decision *o)
 {
+	uint32_t climb = p->climb_grant == POLICY_CLIMB_GRANT_RAMP
+			 ? POLICY_IN_RAMP : POLICY_IN_CLIMBING;
+
 	return d->kind == POLICY_DOMU && policy_uses_need(p, d) &&
-	       (d->flags & POLICY_IN_CLIMBING) &&
+	       (d->flags & climb) &&
 	       d->swap_free_kb < policy_dom_gap_kb(p, d) &&
 	       o->has_write && o->write_kb < o->target_kb;
 }

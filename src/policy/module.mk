@@ -108,6 +108,9 @@ $(eval $(call policy_test,test_grace_yield,tests/unit/test_grace_yield.c))
 # A newborn without swap keeps its grace floor below the reserve
 # (grace_swapless_s, off; grace_keep.c): design.md §Growth is never cut.
 $(eval $(call policy_test,test_grace_keep,tests/unit/test_grace_keep.c))
+# A newborn kept whole until its load shows (resv_born_shown_mb, off;
+# born_shown.c): design.md §The estimate's slack.
+$(eval $(call policy_test,test_born_shown,tests/unit/test_born_shown.c))
 # A swapless climb granted the cuts that pay for it (climb_grant;
 # climb_grant.c): design.md §Apply: from targets to this cycle's writes.
 $(eval $(call policy_test,test_climb_grant,tests/unit/test_climb_grant.c))

@@ -16,6 +16,7 @@ const char *const policy_solver_names[] = { "exact", "paper", NULL };
 const char *const policy_free_source_names[] = { "free", "avail", NULL };
 const char *const policy_scarce_cap_names[] = { "demand", "max", NULL };
 const char *const policy_dom0_mode_names[] = { "fixed", "priority", NULL };
+const char *const policy_climb_grant_names[] = { "no", "yes", "ramp", NULL };
 const char *const policy_headroom_names[] = { "fixed", "learned", NULL };
 const char *const policy_need_names[] = { "committed", "estimate", NULL };
 const char *const policy_force_names[] = { "auto", "self", "global",

@@ -50,6 +50,9 @@ enum policy_solver { POLICY_SOLVER_EXACT, POLICY_SOLVER_PAPER };
 enum policy_free_source { POLICY_FREE_FREE, POLICY_FREE_AVAIL };
 enum policy_scarce_cap { POLICY_CAP_DEMAND, POLICY_CAP_MAX };
 enum policy_dom0_mode { POLICY_DOM0_FIXED, POLICY_DOM0_PRIORITY };
+/* climb_grant (climb_grant.c): off, every climber (POLICY_IN_CLIMBING),
+ * or only a ramp (POLICY_IN_RAMP). */
+enum policy_climb_grant { POLICY_CLIMB_GRANT_NO, POLICY_CLIMB_GRANT_YES, POLICY_CLIMB_GRANT_RAMP };
 /* The gap left above a domain's demand: headroom_kb, or learned per
  * domain (policy/gap.h, design.md §The learned gap). */
 enum policy_headroom { POLICY_HEADROOM_FIXED, POLICY_HEADROOM_LEARNED };
@@ -78,6 +81,7 @@ extern const char *const policy_solver_names[];
 extern const char *const policy_free_source_names[];
 extern const char *const policy_scarce_cap_names[];
 extern const char *const policy_dom0_mode_names[];
+extern const char *const policy_climb_grant_names[];
 extern const char *const policy_headroom_names[];
 extern const char *const policy_need_names[];
 extern const char *const policy_force_names[];
@@ -102,7 +106,8 @@ struct policy_params {
 	uint64_t unpark_ramp_batch_kb; /* unpark rule 3: a ramp waits for this much lack */
 	bool part_page_keep;           /* a target less than a page above N_i is kept, not written down to N_i */
 	bool oom_min_yield, oom_loop_held; /* a swapless killed domain's raised L_i is tier 4; a loop's raise served stays */
-	bool rise_ahead, climb_grant;  /* a climbing W's rise over the next interval is need now; climb_grant.c */
+	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
+	int climb_grant;               /* enum policy_climb_grant: climb_grant.c */
 	uint64_t swapless_keep_kb;     /* of what a swapless guest holds above W_i, this much stays (tier 1, as far as it fits) */
 	bool swapless_keep_given;      /* ... and follows a climb while the guest holds W_i */
 	uint32_t fall_margin_s;        /* ... only for this long after W_i fell (fall_margin.c; 0: off) */
@@ -115,6 +120,7 @@ struct policy_params {
 	bool resv_page;                /* a reservation before a rise a guest with disk swap pages for */
 	uint32_t resv_slack_share_pct; /* of a swapless guest's slack, the part a named reservation it completes may take */
 	uint32_t resv_need_wait_s, resv_need_pct, resv_born_keep_s; uint64_t resv_need_keep_kb; /* resv_need.c; arbiter/resv_born.c, resv_keep.c */
+	uint64_t resv_born_shown_kb;   /* resv_born_keep_s ends once the newborn's W_i has risen past its boot by this (born_shown.c; 0: off) */
 	bool fund_to_goal;             /* above it, while guests page, a decrease goes to the goal */
 	bool oom_min_keep_held;        /* ... at most what it holds (B_i): kept, never given */
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */

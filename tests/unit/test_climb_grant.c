@@ -73,6 +73,28 @@ static void test_only_swapless_climbers(void **state)
 	assert_false(out[0].has_write);
 }
 
+/* `ramp`: a climber whose pace is not known yet (one rise: a jump) is
+ * not granted; one at a known pace (two rises or more) is, as under
+ * `yes`, which grants both. */
+static void test_ramp_only(void **state)
+{
+	params.climb_grant = POLICY_CLIMB_GRANT_RAMP;
+	climb_and_cut();
+	apply(2, 0);
+	assert_false(out[0].has_write);
+
+	climb_and_cut();
+	dom[0].flags |= POLICY_IN_RAMP;
+	apply(2, 0);
+	assert_true(out[0].has_write);
+	assert_int_equal(out[0].write_kb, 1060 * MIB);
+
+	params.climb_grant = POLICY_CLIMB_GRANT_YES;
+	climb_and_cut();
+	apply(2, 0);
+	assert_int_equal(out[0].write_kb, 1060 * MIB);
+}
+
 /* Two climbers lacking 64 and 32 MiB share 48 MiB of cuts as 2 : 1;
  * with F_h = 24 MiB free as well, the free part is shared first (16 and
  * 8), then the cuts in proportion to what is still lacking. */
@@ -99,6 +121,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cut_granted, fixture_setup),
 		cmocka_unit_test_setup(test_reserve_first, fixture_setup),
 		cmocka_unit_test_setup(test_only_swapless_climbers, fixture_setup),
+		cmocka_unit_test_setup(test_ramp_only, fixture_setup),
 		cmocka_unit_test_setup(test_shared_by_lack, fixture_setup),
 	};
 

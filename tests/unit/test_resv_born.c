@@ -65,16 +65,16 @@ static void test_kept_through_the_first_minute(void **state)
 
 	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
 	newcomer(&d, "s5r", 112000);
-	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB), 384 * MIB);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB, false, 0), 384 * MIB);
 	d.have_fig = true;
 	d.first_fig_ms = 115000;
-	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 174999, 128 * MIB, 2048 * MIB), 384 * MIB);
-	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 175000, 128 * MIB, 2048 * MIB), 128 * MIB);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 174999, 128 * MIB, 2048 * MIB, false, 0), 384 * MIB);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 175000, 128 * MIB, 2048 * MIB, false, 0), 128 * MIB);
 	/* claimed once: another domain of the name later is not kept */
 	struct dom e;
 
 	newcomer(&e, "s5r", 180000);
-	assert_int_equal(arbiter_resv_born_floor_kb(a, &e, 180000, 128 * MIB, 2048 * MIB), 128 * MIB);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &e, 180000, 128 * MIB, 2048 * MIB, false, 0), 128 * MIB);
 }
 
 /* Not paid by needs (no cycle took any), an older domain of that name (a
@@ -85,16 +85,64 @@ static void test_only_for_a_newcomer_the_needs_paid(void **state)
 
 	arbiter_resv_born_keep(a, waiting(0), 111000);
 	newcomer(&d, "s5r", 112000);
-	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB), 128 * MIB);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB, false, 0), 128 * MIB);
 
 	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
 	newcomer(&d, "s5r", 99000);
-	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB), 128 * MIB);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB, false, 0), 128 * MIB);
 
 	a->cfg.policy.params.resv_born_keep_s = 0;
 	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
 	newcomer(&d, "s5r", 112000);
-	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB), 128 * MIB);
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB, false, 0), 128 * MIB);
+}
+
+/* resv_born_shown_mb: kept through its flat boot, released at the
+ * report after its application's rise landed, long before 60 s; each
+ * fresh report read once (two cycles on one report are one reading: a
+ * rise seen twice is not a landing). */
+static void test_released_when_its_load_shows(void **state)
+{
+	struct dom d;
+
+	a->cfg.policy.params.resv_born_shown_kb = 32 * MIB;
+	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
+	newcomer(&d, "s5r", 112000);
+	d.have_fig = true;
+	d.first_fig_ms = 115000;
+	d.hist.have_last = true;
+	for (uint64_t t = 115000; t < 130000; t += 1000) {
+		d.hist.last_ms = t;
+		assert_int_equal(arbiter_resv_born_floor_kb(a, &d, t, 128 * MIB, 2048 * MIB, true, 40 * MIB), 384 * MIB);
+	}
+	d.hist.last_ms = 130000;
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 130000, 128 * MIB, 2048 * MIB, true, 200 * MIB), 384 * MIB);
+	/* the next cycle, no new report: the same reading */
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 130500, 128 * MIB, 2048 * MIB, true, 200 * MIB), 384 * MIB);
+	d.hist.last_ms = 131000;
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 131000, 128 * MIB, 2048 * MIB, true, 210 * MIB), 128 * MIB);
+	/* ended for good */
+	d.hist.last_ms = 132000;
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 132000, 128 * MIB, 2048 * MIB, true, 40 * MIB), 128 * MIB);
+}
+
+/* A load that never shows is kept until resv_born_keep_s, its bound. */
+static void test_a_quiet_newcomer_kept_until_the_bound(void **state)
+{
+	struct dom d;
+
+	a->cfg.policy.params.resv_born_shown_kb = 32 * MIB;
+	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
+	newcomer(&d, "s5r", 112000);
+	d.have_fig = true;
+	d.first_fig_ms = 115000;
+	d.hist.have_last = true;
+	for (uint64_t t = 115000; t < 175000; t += 1000) {
+		d.hist.last_ms = t;
+		assert_int_equal(arbiter_resv_born_floor_kb(a, &d, t, 128 * MIB, 2048 * MIB, true, 40 * MIB), 384 * MIB);
+	}
+	d.hist.last_ms = 175000;
+	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 175000, 128 * MIB, 2048 * MIB, true, 40 * MIB), 128 * MIB);
 }
 
 /* The floor itself: at most the maximum, never below the minimum, none
@@ -112,6 +160,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_kept_through_the_first_minute, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_only_for_a_newcomer_the_needs_paid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_released_when_its_load_shows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_quiet_newcomer_kept_until_the_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_floor_bounds, setup, teardown),
 	};
 
