@@ -294,15 +294,19 @@ uint64_t policy_dom_gap_kb(const struct policy_params *p,
 
 /* The margin tier 1 serves above u1: the margin a swapless guest keeps
  * of what it holds (swapless_keep.c, or after a fall: fall_margin.c),
- * the larger. (A margin for every shown rise, kill_margin, was tried and
+ * or is given above the target it was killed at (oom_keep_held_any,
+ * oom_keep_full.c), the largest. (A margin for every shown rise, kill_margin, was tried and
  * removed in session 23: design.md, "A kill against paging".) */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up)
 {
 	uint64_t sk = policy_swapless_keep_kb(p, d, u1, up);
 	uint64_t fm = policy_fall_margin_kb(p, d, u1, up);
+	uint64_t hm = policy_oom_held_margin_kb(p, d, u1, up);
 
-	return sk > fm ? sk : fm;
+	if (sk < fm)
+		sk = fm;
+	return sk > hm ? sk : hm;
 }
 
 /* need_in_swap: what of W_i the domain's swap holds already. W_i counts
@@ -354,7 +358,9 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
 	uint64_t k = policy_oom_kill_level_kb(p, d);
 	uint64_t w = d->ws_kb + p->oom_min_keep_kb;
 
-	if (!policy_oom_recur_keeps(p, d, k) && !policy_oom_keep_held_any(p, d, k))
+	/* oom_keep_held_any's margin is tier 1's (policy_kill_margin_kb()),
+	 * not a floor. */
+	if (!policy_oom_recur_keeps(p, d, k))
 		return 0;
 	if (p->oom_min_keep_gone_kb && d->ws_kb + p->oom_min_keep_gone_kb < k)
 		return 0;
@@ -370,7 +376,7 @@ uint64_t policy_oom_keep_kb(const struct policy_params *p,
 		 * at the level it was killed at right there, and each rise
 		 * of its noise was a kill (hang-grow's g2: 10 -> 14 kills on
 		 * the row; oom_recur.c). */
-		if (p->oom_recur_keep && !policy_oom_keep_held_kill(p, d, policy_oom_kill_level_kb(p, d)))
+		if (p->oom_recur_keep && !policy_oom_keep_held_recur(p, d, policy_oom_kill_level_kb(p, d)))
 			return 0;
 		if (!p->oom_recur_keep)
 			k = d->target_kb;

@@ -26,8 +26,15 @@
 bool policy_oom_keep_held_kill(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t kill_kb)
 {
-	if (policy_oom_keep_held_any(p, d, kill_kb))
-		return true;
+	return policy_oom_keep_held_any(p, d, kill_kb) ||
+	       policy_oom_keep_held_recur(p, d, kill_kb);
+}
+
+/* oom_keep_held_kill's own test (the floor of policy_oom_keep_kb()):
+ * not oom_keep_held_any's, whose margin is given in tier 1 instead. */
+bool policy_oom_keep_held_recur(const struct policy_params *p,
+				const struct policy_dom *d, uint64_t kill_kb)
+{
 	if (!p->oom_keep_held_kill || d->swap_tot_kb ||
 	    !(d->flags & POLICY_IN_WS) || !(d->flags & POLICY_IN_OOM_RECUR) ||
 	    (d->flags & POLICY_IN_GROWING))
@@ -56,6 +63,48 @@ bool policy_oom_keep_held_any(const struct policy_params *p,
 	return d->target_kb >= kill_kb && kill_kb + p->oom_min_keep_kb <= d->max_kb;
 }
 
+/* oom_keep_held_any's margin (design.md §Growth is never cut, "A kill
+ * where it is held"): above u1 (its need now, the tiers' rung 3), up to
+ * up, what it held at its latest kill and oom_min_keep more, at most its
+ * need now and that much and at most its raised minimum, as
+ * policy_oom_keep_kb() counts it; 0 where the key does not apply (no
+ * raise that yields, the killed load gone: oom_min_keep_gone). Given in
+ * tier 1 as far as tier 1 fits below M (margins_fit(), solve_tiers.c),
+ * not as a floor of every tier: a floor above the target the guest
+ * holds was given in an infeasible cycle too, and above the rungs the
+ * others were held to (session 25's test_scarce_props failures). */
+uint64_t policy_oom_held_top_kb(const struct policy_params *p,
+				const struct policy_dom *d)
+{
+	uint64_t k = policy_oom_kill_level_kb(p, d);
+
+	if (!p->oom_min_keep_kb || !p->oom_min_yield || !d->oom_raise_kb ||
+	    !policy_oom_keep_held_any(p, d, k) ||
+	    (p->oom_min_keep_gone_kb && d->ws_kb + p->oom_min_keep_gone_kb < k))
+		return 0;
+	/* k, ws_kb <= POLICY_KB_MAX, keep <= MIB_MAX: no overflow */
+	uint64_t w = d->ws_kb + p->oom_min_keep_kb;
+
+	k += p->oom_min_keep_kb;
+	if (k > w)
+		k = w;
+	/* The held form without oom_recur_keep: never above the target
+	 * (policy_oom_keep_kb()). */
+	if (p->oom_min_keep_held && !p->oom_recur_keep && k > d->target_kb)
+		k = d->target_kb;
+	return k < d->min_kb ? k : d->min_kb;
+}
+
+uint64_t policy_oom_held_margin_kb(const struct policy_params *p,
+				   const struct policy_dom *d, uint64_t u1, uint64_t up)
+{
+	uint64_t k = policy_oom_held_top_kb(p, d);
+
+	if (k > up)
+		k = up;
+	return k > u1 ? k - u1 : 0;
+}
+
 /* Such a guest's margin is a few MiB above what it holds, below the
  * write threshold (min_change), and the decreases that fund it are
  * spread over the others, each below it too: nothing is written and
@@ -66,9 +115,9 @@ bool policy_oom_keep_held_any(const struct policy_params *p,
 bool policy_oom_keep_starving(const struct policy_params *p,
 			      const struct policy_dom *d)
 {
-	if (!policy_oom_keep_held_kill(p, d, policy_oom_kill_level_kb(p, d)))
-		return false;
-	uint64_t k = policy_oom_keep_kb(p, d);
+	uint64_t k = policy_oom_held_top_kb(p, d);
 
+	if (!k && policy_oom_keep_held_recur(p, d, policy_oom_kill_level_kb(p, d)))
+		k = policy_oom_keep_kb(p, d);
 	return k > d->target_kb && k > d->actual_kb;
 }

@@ -320,12 +320,22 @@ bool policy_oom_keep_starving(const struct policy_params *p,
 			      const struct policy_dom *d);
 bool policy_oom_keep_held_any(const struct policy_params *p,
 			      const struct policy_dom *d, uint64_t kill_kb);
+bool policy_oom_keep_held_recur(const struct policy_params *p,
+				const struct policy_dom *d, uint64_t kill_kb);
+/* oom_keep_full.c: oom_keep_held_any's margin, what the guest is given
+ * up to (0: none), and its part above u1 up to up, served in tier 1 as
+ * far as tier 1 fits (policy_kill_margin_kb()). */
+uint64_t policy_oom_held_top_kb(const struct policy_params *p,
+				const struct policy_dom *d);
+uint64_t policy_oom_held_margin_kb(const struct policy_params *p,
+				   const struct policy_dom *d, uint64_t u1, uint64_t up);
 /* need.c: what of W_i the domain's swap holds already (need_in_swap,
  * tier 1; 0 when off). */
 uint64_t policy_need_in_swap_kb(const struct policy_params *p,
 				const struct policy_dom *d);
 /* The margin tier 1 serves above u1 (its need now), up to up: the
- * larger of swapless_keep.c's and fall_margin.c's (need.c). */
+ * largest of swapless_keep.c's, fall_margin.c's and oom_keep_held_any's
+ * (oom_keep_full.c) (need.c). */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up);
 /* swapless_keep.c: of what d holds above u1 (up to up), the part a

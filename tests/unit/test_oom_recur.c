@@ -21,6 +21,7 @@ static int setup(void **state)
 	params.oom_min_keep_gone_kb = 16 * MIB;
 	params.oom_recur_keep = true;
 	params.oom_min_keep_held = false;       /* on by default: its own test */
+	params.oom_keep_held_any = false;       /* a first kill's margin: its own test */
 	return 0;
 }
 

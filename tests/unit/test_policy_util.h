@@ -80,6 +80,22 @@ static inline struct policy_dom killed_300(uint32_t domid, uint64_t committed)
 	return d;
 }
 
+/* The held-kill tests (test_oom_keep_held_kill.c,
+ * test_oom_keep_held_any.c). Swapless, killed at 300 MiB while it held
+ * 300 (its minimum raised to 364), holding `held` now, needing `ws`;
+ * the caller adds how its kills came (POLICY_IN_OOM_RECUR,
+ * rise_most_kb). */
+static inline struct policy_dom killed_held(uint32_t domid, uint64_t held, uint64_t ws)
+{
+	struct policy_dom d = est_dom(domid, held, ws);
+
+	d.min_kb = 364 * MIB;
+	d.oom_raise_kb = 364 * MIB;
+	d.oom_kill_kb = 300 * MIB;
+	d.flags |= POLICY_IN_OOM_MIN;
+	return d;
+}
+
 /* Beside it: holds 400 MiB, needs 450, pages with PSI over
  * psi_no_shrink (its no-shrink floor is 400); 1 GiB of swap, `free` of
  * it free. */
@@ -169,6 +185,19 @@ static inline void decide(const struct policy_params *p, int64_t host_free,
 				    .reserve_kb = p->reserve_kb };
 
 	decide_host(p, &host, dom, n, out, cycle);
+}
+
+/* Their cycle: d[0] such a guest (killed_held(), domid 1) holding and
+ * needing 300, d[1] a pager (256 MiB of swap) holding 372 and needing
+ * 460, M = 688 (16 MiB free); decided under p into o. */
+static inline void held_kill_cycle(const struct policy_params *p, struct policy_dom *d,
+				   struct policy_decision *o)
+{
+	struct policy_cycle cycle;
+
+	d[1] = est_swap_dom(2, 372 * MIB, 460 * MIB);
+	decide(p, 16 * MIB, d, 2, o, &cycle);
+	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
 }
 
 /* A host whose free memory already leaves out `resv` KiB of

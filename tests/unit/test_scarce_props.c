@@ -33,7 +33,13 @@
  * L_i' = G_i - y_i, y_i = (G_i - L_i') min(1, D / Y): D = the sum of
  * max(0, R4_j - N_j) over the domains with an estimate and no grace above
  * their floor, Y = the sum of G_i - L_i'; U1_i and W*_i are raised to
- * that floor (R5 = R4 for the others).
+ * that floor (R5 = R4 for the others). With oom_keep_held_any, a
+ * swapless domain whose raised minimum yields, held at or above the
+ * level K_i of its latest kill, has U1_i raised by its held margin
+ * m_i = min(K_i + keep, W_i + keep, its raised L_i, U_i) - U1_i (when
+ * positive; held_margin()), every m_i at the same share of itself, the
+ * largest with Sum R1 <= M (all of it when that fits, none in an
+ * infeasible cycle); R4_i and R5_i not below the raised U1_i.
  */
 #include "test_policy_util.h"
 
@@ -89,6 +95,18 @@ static size_t random_need_snapshot(struct rng *r, struct policy_params *p,
 	for (size_t i = 0; i < n; i++)
 		if (dom[i].flags & POLICY_IN_OOM_MIN)
 			dom[i].oom_raise_kb = dom[i].min_kb / 2;
+	/* Every other snapshot with oom_keep_held_any, and every third
+	 * killed domain killed at the target it holds (at most its raised
+	 * minimum), its need at most that (no draw, as above): the held
+	 * margin, tier 1's. */
+	p->oom_keep_held_any = n % 2 == 0;
+	for (size_t i = 0; i < n; i += 3)
+		if ((dom[i].flags & POLICY_IN_OOM_MIN) && (dom[i].flags & POLICY_IN_WS)) {
+			dom[i].oom_kill_kb = dom[i].target_kb < dom[i].min_kb ? dom[i].target_kb
+									: dom[i].min_kb;
+			if (dom[i].ws_kb > dom[i].target_kb)
+				dom[i].ws_kb = dom[i].target_kb;
+		}
 	if (rng_chance(r, 20))
 		p->oom_room_s = 0;
 	/* The estimate's slack, 0 to 20 % (no draw, as above). */
@@ -147,6 +165,7 @@ struct bounds {
 	uint64_t lo_yield, safe;   /* `yield` below lo_yield; never below safe */
 	uint64_t lon, grace, lot;  /* floor without the grace, G_i, after its yield */
 	uint64_t sf, z, give;      /* swap beyond the gap, Z_i, the yield */
+	uint64_t margin, need3, upm0, r5;   /* the held margin; U1_i, R4_i, R5_i without it */
 	uint64_t rung[7];
 	double a, w;
 };
@@ -190,6 +209,37 @@ static void floors_of(const struct policy_params *p, const struct policy_dom *d,
 		if (g > *lo)
 			*lo = g;
 	}
+}
+
+/* oom_keep_held_any's margin (design.md §Growth is never cut, "A kill
+ * where it is held"): a swapless domain whose raised minimum yields, not
+ * growing, held at the level of its latest kill K (oom_kill_kb, else
+ * L_i - oom_bump) or above, K + keep within H_i, W_i no more than
+ * oom_min_keep_gone below K, is given up to min(K + keep, W_i + keep,
+ * the raised L_i, U_i) (with oom_min_keep_held but not oom_recur_keep,
+ * at most its target): its part above U1_i is need swap cannot hold,
+ * served in tier 1 as far as tier 1 fits below M (ladder()). */
+static uint64_t held_margin(const struct policy_params *p, const struct policy_dom *d,
+			    const struct bounds *b)
+{
+	uint64_t keep = p->oom_min_keep_kb;
+	uint64_t kill = d->oom_kill_kb ? d->oom_kill_kb
+		      : d->min_kb > p->oom_bump_kb ? d->min_kb - p->oom_bump_kb : 0;
+
+	if (!p->oom_keep_held_any || !keep || !p->oom_min_yield || d->swap_tot_kb ||
+	    !oom_yields(p, d) || (d->flags & POLICY_IN_GROWING) || !kill ||
+	    d->target_kb < kill || kill + keep > d->max_kb ||
+	    (p->oom_min_keep_gone_kb && d->ws_kb + p->oom_min_keep_gone_kb < kill))
+		return 0;
+	uint64_t top = kill < d->ws_kb ? kill + keep : d->ws_kb + keep;
+
+	if (p->oom_min_keep_held && !p->oom_recur_keep && top > d->target_kb)
+		top = d->target_kb;
+	if (top > d->min_kb)
+		top = d->min_kb;
+	if (top > b->up)
+		top = b->up;
+	return top > b->up1 ? top - b->up1 : 0;
 }
 
 static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
@@ -243,6 +293,7 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 	b->slack = clampu(d->ws_kb + (d->ws_kb * p->need_slack_pct / 100 & ~UINT64_C(3)),
 			  b->upm, b->up);
 	b->sf = has_ws(d) && d->swap_free_kb > gap_of(p, d) ? d->swap_free_kb - gap_of(p, d) : 0;
+	b->margin = held_margin(p, d, b);
 }
 
 /* The grace's yield (the formula at the top), then Z_i. */
@@ -270,27 +321,25 @@ static void grace_yield(size_t n, struct bounds *b)
 			b[i].up1 = clampu(b[i].up1, b[i].lot, b[i].rung[5]);
 			b[i].upm = clampu(b[i].upm, b[i].up1, b[i].rung[5]);
 		}
-		b[i].z = has_ws(&dom[i]) ? clampu(b[i].up1 > b[i].sf ? b[i].up1 - b[i].sf : 0,
-						  b[i].lot, b[i].up1) : b[i].up;
 	}
 }
 
-/* The ladder of every domain (the formulas at the top); returns the
- * deciding tier (0 without an estimate). */
-static unsigned ladder(const struct policy_params *p, size_t n,
-		       struct bounds *b, int64_t budget)
+/* Every domain's rungs with each held margin at num/den of itself (4
+ * KiB aligned): U1_i and the rungs above it raised by that much, Z_i,
+ * the yields and R0..R2 from them; returns Sum R1. */
+static int64_t rungs_at(size_t n, struct bounds *b, uint64_t num, uint64_t den)
 {
-	bool any_ws = false;
-	unsigned t = 1;
 	long double excess = 0, room = 0;
+	int64_t sum1 = 0;
 
-	for (size_t i = 0; i < n; i++)
-		bounds_of(p, &dom[i], &b[i]);
-	grace_yield(n, b);
 	for (size_t i = 0; i < n; i++) {
-		any_ws |= has_ws(&dom[i]);
 		if (!has_ws(&dom[i]))
 			continue;
+		b[i].up1 = b[i].need3 + b[i].margin * num / den / 4 * 4;
+		b[i].upm = b[i].upm0 > b[i].up1 ? b[i].upm0 : b[i].up1;
+		b[i].rung[5] = b[i].r5 > b[i].up1 ? b[i].r5 : b[i].up1;
+		b[i].z = clampu(b[i].up1 > b[i].sf ? b[i].up1 - b[i].sf : 0,
+				b[i].lot, b[i].up1);
 		if (b[i].z > b[i].lot)
 			excess += b[i].z - b[i].lot;
 		else
@@ -302,8 +351,10 @@ static unsigned ladder(const struct policy_params *p, size_t n,
 		b[i].rung[0] = lo;
 		b[i].rung[6] = b[i].up;
 		if (!has_ws(&dom[i])) {
+			b[i].z = b[i].up;
 			for (unsigned r = 1; r < 6; r++)
 				b[i].rung[r] = b[i].up;
+			sum1 += (int64_t)b[i].rung[1];
 			continue;
 		}
 		if (b[i].z <= lo && room > 0)
@@ -318,6 +369,48 @@ static unsigned ladder(const struct policy_params *p, size_t n,
 		b[i].rung[2] = b[i].rung[1] > lo ? b[i].rung[1] : lo;
 		b[i].rung[3] = b[i].up1;
 		b[i].rung[4] = b[i].upm;
+		sum1 += (int64_t)b[i].rung[1];
+	}
+	return sum1;
+}
+
+/* The ladder of every domain (the formulas at the top); returns the
+ * deciding tier (0 without an estimate). The held margins come whole if
+ * tier 1 fits below M with them, else each at the same share of itself,
+ * the largest that fits (none in an infeasible cycle). */
+static unsigned ladder(const struct policy_params *p, size_t n,
+		       struct bounds *b, int64_t budget)
+{
+	const uint64_t den = 65536;
+	bool any_ws = false, any_margin = false;
+	unsigned t = 1;
+
+	for (size_t i = 0; i < n; i++)
+		bounds_of(p, &dom[i], &b[i]);
+	grace_yield(n, b);
+	for (size_t i = 0; i < n; i++) {
+		any_ws |= has_ws(&dom[i]);
+		if (b[i].margin && b[i].up1 + b[i].margin > b[i].up)
+			b[i].margin = b[i].up > b[i].up1 ? b[i].up - b[i].up1 : 0;
+		any_margin |= has_ws(&dom[i]) && b[i].margin;
+		b[i].need3 = b[i].up1;
+		b[i].upm0 = b[i].upm;
+		b[i].r5 = has_ws(&dom[i]) ? b[i].rung[5] : b[i].upm;
+	}
+	if (any_margin && rungs_at(n, b, den, den) > budget) {
+		uint64_t lo = 0, hi = den;
+
+		while (hi - lo > 1) {
+			uint64_t mid = (lo + hi) / 2;
+
+			if (rungs_at(n, b, mid, den) <= budget)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		rungs_at(n, b, lo, den);
+	} else if (!any_margin) {
+		rungs_at(n, b, 0, den);
 	}
 	for (; t < 6; t++) {
 		int64_t sum = 0;
@@ -342,7 +435,7 @@ static unsigned ladder(const struct policy_params *p, size_t n,
  * tier 5's). */
 static void test_tiers_budget_bounds(void **state)
 {
-	unsigned seen[7] = { 0 }, infeasible = 0, oom_yielded = 0;
+	unsigned seen[7] = { 0 }, infeasible = 0, oom_yielded = 0, held = 0, held_part = 0;
 
 	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
 		struct rng r = { seed * 4099 };
@@ -384,13 +477,18 @@ static void test_tiers_budget_bounds(void **state)
 					 seed, i, tier, (unsigned long long)t,
 					 (unsigned long long)lo, (unsigned long long)up);
 			oom_yielded += oom_yields(&p, &dom[i]) && t < dom[i].min_kb;
+			/* The held margin given (in part: its share in tier
+			 * 1 when not all of it fits). */
+			held += b[i].margin && t > b[i].need3;
+			held_part += b[i].margin && b[i].up1 < b[i].need3 + b[i].margin;
 		}
 	}
-	print_message("tier 0 %u, tier 1 %u, tier 2 %u, tier 3 %u, tier 4 %u, tier 5 %u, tier 6 %u, infeasible %u, below a raised minimum %u\n",
+	print_message("tier 0 %u, tier 1 %u, tier 2 %u, tier 3 %u, tier 4 %u, tier 5 %u, tier 6 %u, infeasible %u, below a raised minimum %u, held margins given %u (in part %u)\n",
 		      seen[0], seen[1], seen[2], seen[3], seen[4], seen[5], seen[6],
-		      infeasible, oom_yielded);
+		      infeasible, oom_yielded, held, held_part);
 	assert_true(seen[1] > 300 && seen[2] > 50 && seen[3] > 50 &&
 		    seen[5] > 10 && seen[6] > 300 && infeasible > 100 && oom_yielded > 20);
+	assert_true(held > 10 && held_part > 5);
 }
 
 /*
@@ -442,8 +540,8 @@ static void test_swapless_first(void **state)
 			if (has_ws(&dom[i]) && b[i].z > b[i].lot)
 				excess += b[i].z - b[i].lot;
 			if (has_ws(&dom[i]) && b[i].grace == b[i].lon &&
-			    b[i].rung[4] > dom[i].actual_kb)
-				lack += b[i].rung[4] - dom[i].actual_kb;
+			    b[i].upm0 > dom[i].actual_kb)
+				lack += b[i].upm0 - dom[i].actual_kb;
 			if (t < b[i].grace && b[i].grace > b[i].lon)
 				yielded += b[i].grace - (t > b[i].lot ? t : b[i].lot);
 		}
