@@ -157,6 +157,32 @@ uint64_t jump_top(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 	return past_rank(s, s->past_top_kb, now, window_ms, rank);
 }
 
+uint64_t jump_noise(const struct jump_state *s, uint64_t now, uint64_t window_ms)
+{
+	uint32_t r[JUMP_PAST];
+	unsigned n = 0;
+
+	if (!window_ms || !s->past_any)
+		return 0;
+	uint64_t end = now / window_ms;
+
+	/* the completed windows: k < end (the current one is partial) */
+	for (uint64_t k = past_from(s, end); k < end; k++) {
+		if (!past_filed(s, k))
+			continue;
+		/* insertion, largest first */
+		uint32_t v = s->past_kb[k % JUMP_RING];
+		unsigned i = n++;
+
+		for (; i > 0 && r[i - 1] < v; i--)
+			r[i] = r[i - 1];
+		r[i] = v;
+	}
+	if (n < NOISE_MIN_WINDOWS)
+		return 0;
+	return r[n / 4];
+}
+
 uint64_t jump_fell(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 		   uint64_t back_ms)
 {
@@ -281,6 +307,9 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	d->rise_most_kb = r < POLICY_KB_MAX ? r : POLICY_KB_MAX;
 	d->top_kb = t < POLICY_KB_MAX ? t : POLICY_KB_MAX;
 	d->fell_kb = jump_fell(s, now, window_ms, (uint64_t)p->fall_margin_s * 1000);
+	d->noise_kb = p->noise_margin_kb ? jump_noise(s, now, window_ms) : 0;
+	if (d->noise_kb > POLICY_KB_MAX)
+		d->noise_kb = POLICY_KB_MAX;
 	/* fall_margin_given: the fall seen ended (jump_fall_note()), for
 	 * fall_margin_s after it was last seen so, at its size then. While
 	 * W still falls (backup-cache's a2, a decline of 100 s) a margin

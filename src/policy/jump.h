@@ -121,6 +121,16 @@ bool jump_fall_climbs(const struct jump_state *s, uint64_t tol_kb);
  * none. */
 uint64_t jump_fall_kb(const struct jump_state *s, uint64_t now, uint64_t back_ms);
 
+/* W's noise: the upper quartile (the (n / 4 + 1)-th largest) of the
+ * largest rises of the n completed windows of window_ms among the
+ * JUMP_PAST before now that the tracker filed (a window without a report
+ * counts as one without a rise): the rise of a few reports the guest
+ * shows in most windows, which its rare jumps (a quarter of the windows
+ * or fewer) do not move (noise_margin.c). 0 with fewer than
+ * NOISE_MIN_WINDOWS windows. */
+#define NOISE_MIN_WINDOWS 6
+uint64_t jump_noise(const struct jump_state *s, uint64_t now, uint64_t window_ms);
+
 /* The kill margin's rank: a rise shown in two windows at least, so that
  * a single start-up jump is not taken for a habit. (A jump that the
  * estimate shows over reports on both sides of a window's edge is seen
@@ -133,7 +143,9 @@ struct policy_dom;
  * as the policy reads it, spike.c), jump_within (its windows with a
  * rise of min_change to its gap, margin_futile.c), rise_most_kb (the rises it has
  * shown, the kill margin, need.c), top_kb (the level it has reached,
- * peak_hold.c) and fell_kb (a fall within fall_margin_s, fall_margin.c) from s over spike_window_s's windows. */
+ * peak_hold.c), fell_kb (a fall within fall_margin_s, fall_margin.c) and
+ * noise_kb (under noise_margin_mb, noise_margin.c) from s over
+ * spike_window_s's windows. */
 void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 		   uint64_t now, struct policy_dom *d);
 

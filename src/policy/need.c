@@ -294,15 +294,18 @@ uint64_t policy_dom_gap_kb(const struct policy_params *p,
 
 /* The margin tier 1 serves above u1: the margin a swapless guest keeps
  * of what it holds (swapless_keep.c, or after a fall: fall_margin.c),
- * the larger. (A margin for every shown rise, kill_margin, was tried and
+ * or its shown noise (noise_margin.c), the largest. (A margin for every shown rise, kill_margin, was tried and
  * removed in session 23: design.md, "A kill against paging".) */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up)
 {
 	uint64_t sk = policy_swapless_keep_kb(p, d, u1, up);
 	uint64_t fm = policy_fall_margin_kb(p, d, u1, up);
+	uint64_t nm = policy_noise_margin_kb(p, d, u1, up);
 
-	return sk > fm ? sk : fm;
+	if (fm > sk)
+		sk = fm;
+	return nm > sk ? nm : sk;
 }
 
 /* need_in_swap: what of W_i the domain's swap holds already. W_i counts
