@@ -190,6 +190,80 @@ static void test_snapshot_under_key(void **state)
 	assert_int_equal(d.noise_kb, 0);
 }
 
+/* Random snapshots (as test_scarce_props.c draws them: estimates, swap
+ * room for some), each with noise on some estimated domains, decided
+ * with the key off and on. Always: the targets sum to at most M. In a
+ * cycle whose tier 1 does not fit whole without the margins (it decides
+ * in tier 1, or is infeasible), the margin is not given: every target is
+ * the key-off target. Where tier 1 fits, the key moves some target in
+ * enough snapshots not to pass vacuously. (test_scarce_props.c's
+ * reference ladder models no kill margin, swapless_keep_mb's neither:
+ * with a margin in its snapshots it fails for either key.) */
+#define MAXN 24
+#define ROUNDS 2000
+
+static void test_random_not_past_tier1(void **state)
+{
+	static struct policy_dom d[MAXN];
+	static struct policy_decision off_o[MAXN], on_o[MAXN];
+	unsigned tier1 = 0, moved = 0;
+
+	for (unsigned seed = 1; seed <= ROUNDS; seed++) {
+		struct rng r = { seed * 7919 };
+		size_t n = (size_t)rng_range(&r, 1, MAXN);
+		struct policy_params off = random_params(&r), on;
+		struct policy_cycle c_off, c_on;
+		int64_t host_free, sum = 0;
+		bool differ = false;
+
+		off.need = POLICY_NEED_ESTIMATE;
+		off.solver = POLICY_SOLVER_EXACT;
+		off.mode = POLICY_FORCE_GLOBAL;
+		off.noise_margin_kb = 0;
+		for (size_t i = 0; i < n; i++) {
+			d[i] = random_dom(&r, (uint32_t)(i + 1));
+			if (!rng_chance(&r, 80))
+				continue;
+			d[i].flags |= POLICY_IN_WS;
+			d[i].ws_kb = rng_range(&r, 0, 2 * d[i].actual_kb);
+			d[i].gap_kb = rng_range(&r, 0, 256 * MIB);
+			if (rng_chance(&r, 40)) {
+				d[i].swap_tot_kb = rng_range(&r, 1, 2 * d[i].actual_kb + 1);
+				d[i].swap_free_kb = rng_range(&r, 0, d[i].swap_tot_kb);
+			}
+			if (rng_chance(&r, 60))
+				d[i].noise_kb = rng_range(&r, 1, 32 * MIB);
+			/* half of them held at about their need */
+			if (rng_chance(&r, 50))
+				d[i].actual_kb = d[i].target_kb = d[i].ws_kb > 64 * MIB ? d[i].ws_kb : 64 * MIB;
+		}
+		host_free = random_host_free(&r, d, n);
+		on = off;
+		on.noise_margin_kb = rng_range(&r, 1, 32) * MIB;
+		decide(&off, host_free, d, n, off_o, &c_off);
+		decide(&on, host_free, d, n, on_o, &c_on);
+		for (size_t i = 0; i < n; i++) {
+			sum += (int64_t)on_o[i].target_kb;
+			differ |= on_o[i].target_kb != off_o[i].target_kb;
+		}
+		if (c_on.mode == POLICY_MODE_SCARCE && sum > c_on.budget_kb)
+			fail_msg("seed %u: sum targets %lld > M %lld", seed,
+				 (long long)sum, (long long)c_on.budget_kb);
+		if (c_off.mode != POLICY_MODE_SCARCE)
+			continue;
+		if (c_off.stage == POLICY_STAGE_INFEASIBLE || c_off.tier == 1) {
+			tier1++;
+			if (differ)
+				fail_msg("seed %u: a margin given in a cycle whose tier 1 does not fit (tier %u, stage %d)",
+					 seed, c_off.tier, (int)c_off.stage);
+		} else {
+			moved += differ;
+		}
+	}
+	print_message("tier 1 or infeasible %u, moved where tier 1 fits %u\n", tier1, moved);
+	assert_true(tier1 > 100 && moved > 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +274,7 @@ int main(void)
 		cmocka_unit_test_setup(test_short_gets_need_only, setup),
 		cmocka_unit_test_setup(test_jump_noise, setup),
 		cmocka_unit_test_setup(test_snapshot_under_key, setup),
+		cmocka_unit_test(test_random_not_past_tier1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
