@@ -46,6 +46,10 @@ struct jump_state {
 	/* W's highest sample in the same windows (KiB, at most UINT32_MAX:
 	 * 4 TiB), the level a load reached (jump_top()). */
 	uint32_t past_top_kb[JUMP_RING];
+	/* W's largest fall in the same windows (KiB, at most UINT32_MAX):
+	 * the highest of the samples within a few reports before one, less
+	 * it (jump_noise()). */
+	uint32_t past_fall_kb[JUMP_RING];
 	uint64_t past_k, past_first;
 	bool past_any;
 	/* fall_margin_given: the largest fall of W seen ended (KiB) and
@@ -121,13 +125,14 @@ bool jump_fall_climbs(const struct jump_state *s, uint64_t tol_kb);
  * none. */
 uint64_t jump_fall_kb(const struct jump_state *s, uint64_t now, uint64_t back_ms);
 
-/* W's noise: the upper quartile (the (n / 4 + 1)-th largest) of the
- * largest rises of the n completed windows of window_ms among the
- * JUMP_PAST before now that the tracker filed (a window without a report
- * counts as one without a rise): the rise of a few reports the guest
- * shows in most windows, which its rare jumps (a quarter of the windows
- * or fewer) do not move (noise_margin.c). 0 with fewer than
- * NOISE_MIN_WINDOWS windows. */
+/* W's noise: the upper quartile (the (n / 4 + 1)-th largest) over the
+ * n completed windows of window_ms among the JUMP_PAST before now that
+ * the tracker filed of the lesser of the window's largest rise and its
+ * largest fall of W over a few reports (a window without a report counts
+ * as one without either): how far W goes up and comes back down in most
+ * windows. A climb or a decline shows a rise or a fall, not both; rare
+ * jumps (a quarter of the windows or fewer) do not move the quartile
+ * (noise_margin.c). 0 with fewer than NOISE_MIN_WINDOWS windows. */
 #define NOISE_MIN_WINDOWS 6
 uint64_t jump_noise(const struct jump_state *s, uint64_t now, uint64_t window_ms);
 

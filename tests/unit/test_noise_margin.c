@@ -143,18 +143,19 @@ static uint64_t see(struct jump_state *s, uint64_t t, uint64_t w)
 
 /* jump_noise(): a plateau at 1000 MiB whose samples go 1000, 1004, 998,
  * 1003, 1001, 1000, ... (rises over the three reports before: 4, 0, 5,
- * 3, 2, 4, ...: at most 5 in every window of ten) with
+ * 3, 2, 4, ...: at most 5 in every window of ten; falls at most 6) with
  * a jump of 200 MiB in two windows of twenty: the noise read is the
  * plateau's rise (5 MiB), not the jump; a flat load shows none; fewer
  * than NOISE_MIN_WINDOWS windows show none. */
 static void test_jump_noise(void **state)
 {
 	static const int wobble[5] = { 0, 4, -2, 3, 1 };
-	struct jump_state s, flat;
+	struct jump_state s, flat, ramp;
 	uint64_t t;
 
 	jump_reset(&s);
 	jump_reset(&flat);
+	jump_reset(&ramp);
 	for (t = 0; t < 200000; t += 1000) {
 		uint64_t w = (uint64_t)((int64_t)1000 * MIB + wobble[(t / 1000) % 5] * (int64_t)MIB);
 
@@ -164,11 +165,15 @@ static void test_jump_noise(void **state)
 			w += 200 * MIB;
 		see(&s, t, w);
 		see(&flat, t, 1000 * MIB);
+		see(&ramp, t, 1000 * MIB + t / 1000 * 3 * MIB);   /* 3 MiB/s up */
 		if (t == 40000)
 			assert_int_equal(jump_noise(&s, 1000 + t, WIN), 0);  /* 4 windows */
 	}
 	assert_int_equal(jump_noise(&s, 1000 + t, WIN), 5 * MIB);
 	assert_int_equal(jump_noise(&flat, 1000 + t, WIN), 0);
+	/* a climb rises 9 MiB over three reports in every window, and
+	 * never comes back down: no noise */
+	assert_int_equal(jump_noise(&ramp, 1000 + t, WIN), 0);
 	assert_int_equal(jump_noise(&s, 1000 + t, 0), 0);
 }
 
