@@ -181,11 +181,20 @@ uint64_t jump_noise(const struct jump_state *s, uint64_t now, uint64_t window_ms
 	for (uint64_t k = past_from(s, end); k < end; k++) {
 		if (!past_filed(s, k))
 			continue;
-		/* up and back down: the lesser; insertion, largest first */
-		uint32_t v = s->past_kb[k % JUMP_RING];
+		/* up and back down within the window or the one before
+		 * (a noise whose level changes every window or so): the
+		 * lesser of the pair's largest rise and largest fall;
+		 * insertion, largest first */
+		uint32_t v = s->past_kb[k % JUMP_RING], f = s->past_fall_kb[k % JUMP_RING];
 
-		if (s->past_fall_kb[k % JUMP_RING] < v)
-			v = s->past_fall_kb[k % JUMP_RING];
+		if (k > 0 && past_filed(s, k - 1)) {
+			if (s->past_kb[(k - 1) % JUMP_RING] > v)
+				v = s->past_kb[(k - 1) % JUMP_RING];
+			if (s->past_fall_kb[(k - 1) % JUMP_RING] > f)
+				f = s->past_fall_kb[(k - 1) % JUMP_RING];
+		}
+		if (f < v)
+			v = f;
 		unsigned i = n++;
 
 		for (; i > 0 && r[i - 1] < v; i--)
