@@ -127,12 +127,14 @@ uint64_t jump_fall_kb(const struct jump_state *s, uint64_t now, uint64_t back_ms
 
 /* W's noise: the upper quartile (the (n / 4 + 1)-th largest) over the
  * n completed windows of window_ms among the JUMP_PAST before now that
- * the tracker filed of the lesser of the window's largest rise and its
- * largest fall of W over a few reports (a window without a report counts
- * as one without either): how far W goes up and comes back down in most
- * windows. A climb or a decline shows a rise or a fall, not both; rare
- * jumps (a quarter of the windows or fewer) do not move the quartile
- * (noise_margin.c). 0 with fewer than NOISE_MIN_WINDOWS windows. */
+ * the tracker filed of the lesser of the largest rise and the largest
+ * fall of W over a few reports within the window and the one before it
+ * (a window without a report counts as one without either): how far W
+ * goes up and comes back down in most windows, a noise whose level
+ * changes every window or so included. A climb or a decline shows a
+ * rise or a fall, not both; rare jumps (in a quarter of the windows or
+ * fewer) do not move the quartile (noise_margin.c). 0 with fewer than
+ * NOISE_MIN_WINDOWS windows. */
 #define NOISE_MIN_WINDOWS 6
 uint64_t jump_noise(const struct jump_state *s, uint64_t now, uint64_t window_ms);
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* A swapless guest's margin for its noise (noise_margin_mb; design.md
  * §Scarce mode from the estimated need, "A margin for the noise"): in
- * scarce mode, a guest whose free swap cannot hold the rise its working
- * set shows in most windows (noise_kb, jump_noise()) is given that rise
- * above its need now, at most noise_margin_mb and its gap, in tier 1 as
+ * scarce mode, a guest whose free swap cannot hold the noise its working
+ * set shows (noise_kb, jump_noise(): how far W goes up and comes back
+ * down in most windows) is given that noise above its need now, at most noise_margin_mb and its gap, in tier 1 as
  * far as tier 1 fits (margins_fit(), solve_tiers.c). */
 #include "policy/solve.h"
 
@@ -18,7 +18,9 @@
  * rise the guest itself shows in most windows, a quiet guest pays
  * nothing and a noisy one gets its noise, not a guess. The rare jumps
  * (a pod's arrival) are not noise: the upper quartile leaves them out,
- * and a margin could not ride them. Given above W_i (it follows the
+ * and a margin could not ride them; nor is a climb or a decline, which
+ * does not come back (a rise-only measure gave backup-cache's swapless
+ * triangle a margin its pagers paged for: `lag` 1.15x -> 2.60x). Given above W_i (it follows the
  * plateau's moves) only while the guest holds its need: one short of it
  * keeps what it holds of the margin, no rescue (keep19, oom21). */
 uint64_t policy_noise_margin_kb(const struct policy_params *p,

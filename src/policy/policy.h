@@ -389,10 +389,10 @@ struct policy_dom {
 	 * creeps back from that fall's trough (jump_fall_climbs()). */
 	uint64_t fell_kb;
 	bool fall_climbs;
-	/* With POLICY_IN_WS, under noise_margin_mb: W_i's noise, the upper
-	 * quartile of its per-window largest rises over the completed
-	 * windows of the last JUMP_PAST (jump_noise()), for noise_margin.c;
-	 * 0: none (or too few windows seen). */
+	/* With POLICY_IN_WS, under noise_margin_mb: W_i's noise, how far it
+	 * goes up and comes back down in most windows of the last JUMP_PAST
+	 * (jump_noise()), for noise_margin.c; 0: none (or too few windows
+	 * seen). */
 	uint64_t noise_kb;
 };
 

@@ -143,7 +143,8 @@ static uint64_t see(struct jump_state *s, uint64_t t, uint64_t w)
 
 /* jump_noise(): a plateau at 1000 MiB whose samples go 1000, 1004, 998,
  * 1003, 1001, 1000, ... (rises over the three reports before: 4, 0, 5,
- * 3, 2, 4, ...: at most 5 in every window of ten; falls at most 6) with
+ * 3, 2, 4, ...: at most 5 in every window of ten; falls at most 6;
+ * the lesser, over a window and the one before, 5) with
  * a jump of 200 MiB in two windows of twenty: the noise read is the
  * plateau's rise (5 MiB), not the jump; a flat load shows none; fewer
  * than NOISE_MIN_WINDOWS windows show none. */
