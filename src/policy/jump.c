@@ -35,16 +35,23 @@ static void bucket_rise(struct jump_state *s, uint64_t rise, uint64_t now,
 }
 
 /* Keeps w as the newest sample; returns its rise over the lowest of the
- * samples before it taken within span_ms (0 with none). */
+ * samples before it taken within span_ms (0 with none), and in *fall the
+ * highest of them less w (0 with none). */
 static uint64_t sample_rise(struct jump_state *s, uint64_t w, uint64_t now,
-			    uint64_t span_ms)
+			    uint64_t span_ms, uint64_t *fall)
 {
-	uint64_t low = w;
+	uint64_t low = w, high = w;
 
 	/* recent[0..nrecent) are filled; last is the newest. */
-	for (unsigned i = 0; i < s->nrecent; i++)
-		if (now - s->recent_ms[i] <= span_ms && s->recent_kb[i] < low)
+	for (unsigned i = 0; i < s->nrecent; i++) {
+		if (now - s->recent_ms[i] > span_ms)
+			continue;
+		if (s->recent_kb[i] < low)
 			low = s->recent_kb[i];
+		if (s->recent_kb[i] > high)
+			high = s->recent_kb[i];
+	}
+	*fall = high - w;
 	s->last = s->nrecent < JUMP_RECENT ? s->nrecent : (s->last + 1) % JUMP_RECENT;
 	s->recent_kb[s->last] = w;
 	s->recent_ms[s->last] = now;
@@ -55,11 +62,12 @@ static uint64_t sample_rise(struct jump_state *s, uint64_t w, uint64_t now,
 
 /* Files a sample's rise in its window of the clock (jump_past()): the
  * windows since the last one filed start without a jump. */
-static void past_rise(struct jump_state *s, uint64_t rise, uint64_t w,
-		      uint64_t now, uint64_t window_ms)
+static void past_rise(struct jump_state *s, uint64_t rise, uint64_t fall,
+		      uint64_t w, uint64_t now, uint64_t window_ms)
 {
 	uint64_t k = now / window_ms;
 	uint32_t r = rise < UINT32_MAX ? (uint32_t)rise : UINT32_MAX;
+	uint32_t f = fall < UINT32_MAX ? (uint32_t)fall : UINT32_MAX;
 	uint32_t top = w < UINT32_MAX ? (uint32_t)w : UINT32_MAX;
 
 	if (!s->past_any || k > s->past_k) {
@@ -70,6 +78,7 @@ static void past_rise(struct jump_state *s, uint64_t rise, uint64_t w,
 		for (uint64_t i = from; i <= k; i++) {
 			s->past_kb[i % JUMP_RING] = 0;
 			s->past_top_kb[i % JUMP_RING] = 0;
+			s->past_fall_kb[i % JUMP_RING] = 0;
 		}
 		if (!s->past_any)
 			s->past_first = k;
@@ -80,6 +89,8 @@ static void past_rise(struct jump_state *s, uint64_t rise, uint64_t w,
 		s->past_kb[k % JUMP_RING] = r;
 	if (top > s->past_top_kb[k % JUMP_RING])
 		s->past_top_kb[k % JUMP_RING] = top;
+	if (f > s->past_fall_kb[k % JUMP_RING])
+		s->past_fall_kb[k % JUMP_RING] = f;
 }
 
 /* The first of the JUMP_PAST windows before window end that the tracker
@@ -155,6 +166,44 @@ uint64_t jump_top(const struct jump_state *s, uint64_t now, uint64_t window_ms,
 		  unsigned rank)
 {
 	return past_rank(s, s->past_top_kb, now, window_ms, rank);
+}
+
+uint64_t jump_noise(const struct jump_state *s, uint64_t now, uint64_t window_ms)
+{
+	uint32_t r[JUMP_PAST];
+	unsigned n = 0;
+
+	if (!window_ms || !s->past_any)
+		return 0;
+	uint64_t end = now / window_ms;
+
+	/* the completed windows: k < end (the current one is partial) */
+	for (uint64_t k = past_from(s, end); k < end; k++) {
+		if (!past_filed(s, k))
+			continue;
+		/* up and back down within the window or the one before
+		 * (a noise whose level changes every window or so): the
+		 * lesser of the pair's largest rise and largest fall;
+		 * insertion, largest first */
+		uint32_t v = s->past_kb[k % JUMP_RING], f = s->past_fall_kb[k % JUMP_RING];
+
+		if (k > 0 && past_filed(s, k - 1)) {
+			if (s->past_kb[(k - 1) % JUMP_RING] > v)
+				v = s->past_kb[(k - 1) % JUMP_RING];
+			if (s->past_fall_kb[(k - 1) % JUMP_RING] > f)
+				f = s->past_fall_kb[(k - 1) % JUMP_RING];
+		}
+		if (f < v)
+			v = f;
+		unsigned i = n++;
+
+		for (; i > 0 && r[i - 1] < v; i--)
+			r[i] = r[i - 1];
+		r[i] = v;
+	}
+	if (n < NOISE_MIN_WINDOWS)
+		return 0;
+	return r[n / 4];
 }
 
 uint64_t jump_fell(const struct jump_state *s, uint64_t now, uint64_t window_ms,
@@ -250,10 +299,11 @@ uint64_t jump_observe(struct jump_state *s, uint64_t w, uint64_t now,
 	/* A clock that went back (a restored state): start afresh. */
 	if (s->nrecent && now < s->recent_ms[s->last])
 		jump_reset(s);
-	uint64_t rise = sample_rise(s, w, now, span_ms);
+	uint64_t fall;
+	uint64_t rise = sample_rise(s, w, now, span_ms, &fall);
 
 	bucket_rise(s, rise, now, window_ms);
-	past_rise(s, rise, w, now, window_ms);
+	past_rise(s, rise, fall, w, now, window_ms);
 	for (unsigned i = 0; i < s->n; i++) {
 		unsigned j = (s->head + JUMP_BUCKETS - i) % JUMP_BUCKETS;
 
@@ -281,6 +331,9 @@ void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 	d->rise_most_kb = r < POLICY_KB_MAX ? r : POLICY_KB_MAX;
 	d->top_kb = t < POLICY_KB_MAX ? t : POLICY_KB_MAX;
 	d->fell_kb = jump_fell(s, now, window_ms, (uint64_t)p->fall_margin_s * 1000);
+	d->noise_kb = p->noise_margin_kb ? jump_noise(s, now, window_ms) : 0;
+	if (d->noise_kb > POLICY_KB_MAX)
+		d->noise_kb = POLICY_KB_MAX;
 	/* fall_margin_given: the fall seen ended (jump_fall_note()), for
 	 * fall_margin_s after it was last seen so, at its size then. While
 	 * W still falls (backup-cache's a2, a decline of 100 s) a margin

@@ -46,6 +46,10 @@ struct jump_state {
 	/* W's highest sample in the same windows (KiB, at most UINT32_MAX:
 	 * 4 TiB), the level a load reached (jump_top()). */
 	uint32_t past_top_kb[JUMP_RING];
+	/* W's largest fall in the same windows (KiB, at most UINT32_MAX):
+	 * the highest of the samples within a few reports before one, less
+	 * it (jump_noise()). */
+	uint32_t past_fall_kb[JUMP_RING];
 	uint64_t past_k, past_first;
 	bool past_any;
 	/* fall_margin_given: the largest fall of W seen ended (KiB) and
@@ -121,6 +125,19 @@ bool jump_fall_climbs(const struct jump_state *s, uint64_t tol_kb);
  * none. */
 uint64_t jump_fall_kb(const struct jump_state *s, uint64_t now, uint64_t back_ms);
 
+/* W's noise: the upper quartile (the (n / 4 + 1)-th largest) over the
+ * n completed windows of window_ms among the JUMP_PAST before now that
+ * the tracker filed of the lesser of the largest rise and the largest
+ * fall of W over a few reports within the window and the one before it
+ * (a window without a report counts as one without either): how far W
+ * goes up and comes back down in most windows, a noise whose level
+ * changes every window or so included. A climb or a decline shows a
+ * rise or a fall, not both; rare jumps (in a quarter of the windows or
+ * fewer) do not move the quartile (noise_margin.c). 0 with fewer than
+ * NOISE_MIN_WINDOWS windows. */
+#define NOISE_MIN_WINDOWS 6
+uint64_t jump_noise(const struct jump_state *s, uint64_t now, uint64_t window_ms);
+
 /* The kill margin's rank: a rise shown in two windows at least, so that
  * a single start-up jump is not taken for a habit. (A jump that the
  * estimate shows over reports on both sides of a window's edge is seen
@@ -133,7 +150,9 @@ struct policy_dom;
  * as the policy reads it, spike.c), jump_within (its windows with a
  * rise of min_change to its gap, margin_futile.c), rise_most_kb (the rises it has
  * shown, the kill margin, need.c), top_kb (the level it has reached,
- * peak_hold.c) and fell_kb (a fall within fall_margin_s, fall_margin.c) from s over spike_window_s's windows. */
+ * peak_hold.c), fell_kb (a fall within fall_margin_s, fall_margin.c) and
+ * noise_kb (under noise_margin_mb, noise_margin.c) from s over
+ * spike_window_s's windows. */
 void jump_snapshot(const struct jump_state *s, const struct policy_params *p,
 		   uint64_t now, struct policy_dom *d);
 

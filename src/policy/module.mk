@@ -92,6 +92,10 @@ $(eval $(call policy_test,test_swapless_keep,tests/unit/test_swapless_keep.c))
 # A swapless guest's margin after a fall (fall_margin_s, off;
 # fall_margin.c): design.md §Scarce mode from the estimated need.
 $(eval $(call policy_test,test_fall_margin,tests/unit/test_fall_margin.c))
+# A swapless guest's margin for its noise (noise_margin_mb, off;
+# noise_margin.c, jump.c jump_noise()):
+# design.md §Scarce mode from the estimated need.
+$(eval $(call policy_test,test_noise_margin,tests/unit/test_noise_margin.c))
 $(eval $(call policy_test,test_boot_keep,tests/unit/test_boot_keep.c))
 # A level kept while nobody needs it (level_keep, on by default; level_keep.c).
 $(eval $(call policy_test,test_level_keep,tests/unit/test_level_keep.c))

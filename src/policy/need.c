@@ -295,7 +295,8 @@ uint64_t policy_dom_gap_kb(const struct policy_params *p,
 /* The margin tier 1 serves above u1: the margin a swapless guest keeps
  * of what it holds (swapless_keep.c, or after a fall: fall_margin.c),
  * or is given above the target it was killed at (oom_keep_held_any,
- * oom_keep_full.c), the largest. (A margin for every shown rise, kill_margin, was tried and
+ * oom_keep_full.c), or its shown noise (noise_margin.c), the largest.
+ * (A margin for every shown rise, kill_margin, was tried and
  * removed in session 23: design.md, "A kill against paging".) */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up)
@@ -303,10 +304,13 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
 	uint64_t sk = policy_swapless_keep_kb(p, d, u1, up);
 	uint64_t fm = policy_fall_margin_kb(p, d, u1, up);
 	uint64_t hm = policy_oom_held_margin_kb(p, d, u1, up);
+	uint64_t nm = policy_noise_margin_kb(p, d, u1, up);
 
 	if (sk < fm)
 		sk = fm;
-	return sk > hm ? sk : hm;
+	if (sk < hm)
+		sk = hm;
+	return nm > sk ? nm : sk;
 }
 
 /* need_in_swap: what of W_i the domain's swap holds already. W_i counts

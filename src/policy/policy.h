@@ -113,6 +113,7 @@ struct policy_params {
 	uint32_t fall_margin_s;        /* ... only for this long after W_i fell (fall_margin.c; 0: off) */
 	uint64_t fall_margin_kb;       /* ... and this much of it at most */
 	bool fall_margin_given;        /* ... from when the fall ended, given above W_i (follows a climb) */
+	uint64_t noise_margin_kb;      /* a swapless guest's shown noise (noise_kb) given above W_i, at most this (noise_margin.c; 0: off) */
 	bool need_in_swap;             /* tier 1: what of W_i is in swap already is held by swap */
 	uint64_t oom_min_keep_kb;      /* of a swapless killed domain's raise, this much above its N at the kill stays a floor */
 	bool fund_below_reserve;       /* below the reserve, a decrease growth waits on is one write */
@@ -396,6 +397,11 @@ struct policy_dom {
 	 * creeps back from that fall's trough (jump_fall_climbs()). */
 	uint64_t fell_kb;
 	bool fall_climbs;
+	/* With POLICY_IN_WS, under noise_margin_mb: W_i's noise, how far it
+	 * goes up and comes back down in most windows of the last JUMP_PAST
+	 * (jump_noise()), for noise_margin.c; 0: none (or too few windows
+	 * seen). */
+	uint64_t noise_kb;
 };
 
 /* g_i as the policy reads it: gap_kb, or headroom_kb without the flags;

@@ -334,8 +334,8 @@ uint64_t policy_oom_held_margin_kb(const struct policy_params *p,
 uint64_t policy_need_in_swap_kb(const struct policy_params *p,
 				const struct policy_dom *d);
 /* The margin tier 1 serves above u1 (its need now), up to up: the
- * largest of swapless_keep.c's, fall_margin.c's and oom_keep_held_any's
- * (oom_keep_full.c) (need.c). */
+ * largest of swapless_keep.c's, fall_margin.c's, oom_keep_held_any's
+ * (oom_keep_full.c) and noise_margin.c's (need.c). */
 uint64_t policy_kill_margin_kb(const struct policy_params *p,
 			       const struct policy_dom *d, uint64_t u1, uint64_t up);
 /* swapless_keep.c: of what d holds above u1 (up to up), the part a
@@ -343,6 +343,11 @@ uint64_t policy_kill_margin_kb(const struct policy_params *p,
  * less its free swap (0 when off). */
 uint64_t policy_swapless_keep_kb(const struct policy_params *p,
 				 const struct policy_dom *d, uint64_t u1, uint64_t up);
+/* noise_margin.c: W_i's shown noise (noise_kb) above u1 (up to up), at
+ * most noise_margin_kb and its gap, less its free swap: given while d
+ * holds u1, else kept of what it holds (0 when off). */
+uint64_t policy_noise_margin_kb(const struct policy_params *p,
+				const struct policy_dom *d, uint64_t u1, uint64_t up);
 /* swapless_keep.c: what d holds (min of its balloon and its target),
  * at most up; above u1, m less its free swap (given: up to up; kept: of
  * what it holds). */
