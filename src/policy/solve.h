@@ -124,10 +124,11 @@ enum { SOLVE_TIERS = POLICY_TIER_GAPS };
  * solver over items[0..k) in the first tier t whose caps reach M (sum
  * rung[t] >= M; the last tier otherwise), with lo = rung[t - 1] and up =
  * rung[t]. Sets cycle->tier and returns that
- * solve's stage. Called only with an estimate in the snapshot.
+ * solve's stage. Called only with an estimate in the snapshot. whole4
+ * (tier4_whole): tier 4's parts served whole, smallest first.
  */
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
-			      struct policy_cycle *cycle);
+			      struct policy_cycle *cycle, bool whole4);
 
 /* Stage 4, shared by both solvers: if sum lo > M, every item gets lo,
  * cycle->shortfall_kb is set and true is returned. */

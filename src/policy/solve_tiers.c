@@ -257,8 +257,58 @@ static void margins_fit(struct solve_item *items, size_t k, int64_t M)
 	}
 }
 
+/*
+ * With tier4_whole, when the cycle ends in tier 4 (every need now fits,
+ * not every margin and OOM-raised minimum above it: rung[3] <= target
+ * <= rung[4]): each domain's part, rung[4] - rung[3], is served whole,
+ * smallest first (ties: the snapshot's order), while what is left of M
+ * above the needs holds it; the first that does not fit takes what is
+ * left (the one domain the solver still prices), the others stay at
+ * their need. At an equal price every part moved with the room, so a
+ * room that moved rewrote every domain in the tier at every cycle
+ * (timer-drift: 634 of 690 writes in 600 s); here one moves. A raise
+ * held whole is a job's level kept, one held in part is not (as
+ * loops_whole() argues for tier 1).
+ */
+static void tier4_whole(struct solve_item *items, size_t k, int64_t M)
+{
+	int64_t left = M - sum_rung(items, k, 3);
+	uint64_t last = 0;
+	size_t last_j = 0;
+
+	for (;;) {
+		size_t best = k;
+
+		for (size_t j = 0; j < k; j++) {
+			const struct solve_item *it = &items[j];
+			uint64_t part = it->rung[4] - it->rung[3];
+
+			if (it->lo != it->rung[3] || it->up != it->rung[4] || !part)
+				continue;
+			if (part < last || (part == last && j <= last_j))
+				continue;   /* served already */
+			if (best == k || part < items[best].rung[4] - items[best].rung[3])
+				best = j;
+		}
+		if (best == k)
+			return;
+		struct solve_item *it = &items[best];
+
+		last = it->rung[4] - it->rung[3];
+		last_j = best;
+		if (left >= (int64_t)last) {
+			it->lo = it->rung[4];
+			left -= (int64_t)last;
+		} else if (left > 0) {
+			left = 0;          /* the one the solver prices */
+		} else {
+			it->up = it->rung[3];
+		}
+	}
+}
+
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
-			      struct policy_cycle *cycle)
+			      struct policy_cycle *cycle, bool whole4)
 {
 	struct solve_item *items = ctx->items;
 	unsigned t = 1;
@@ -299,6 +349,8 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 		else if (t == 3)
 			it->lo = it->peak;
 	}
+	if (whole4 && t == 4)
+		tier4_whole(items, k, M);
 	cycle->tier = t;
 	return solve_exact(ctx, k, M, cycle);
 }
