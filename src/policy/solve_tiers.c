@@ -258,57 +258,70 @@ static void margins_fit(struct solve_item *items, size_t k, int64_t M)
 }
 
 /*
- * With tier4_whole, when the cycle ends in tier 4 (every need now fits,
+ * With tier4_sticky, when the cycle ends in tier 4 (every need now fits,
  * not every margin and OOM-raised minimum above it: rung[3] <= target
- * <= rung[4]): each domain's part, rung[4] - rung[3], is served whole,
- * smallest first (ties: the snapshot's order), while what is left of M
- * above the needs holds it; the first that does not fit takes what is
- * left (the one domain the solver still prices), the others stay at
- * their need. At an equal price every part moved with the room, so a
- * room that moved rewrote every domain in the tier at every cycle
- * (timer-drift: 634 of 690 writes in 600 s); here one moves. A raise
- * held whole is a job's level kept, one held in part is not (as
- * loops_whole() argues for tier 1).
+ * <= rung[4]): each domain keeps the target it has (`given`, B_i,
+ * clamped to its rungs) and the change of the room is taken by one
+ * domain at a time: a cut from the one most above its need now
+ * (rung[3]), a raise to the one most short of its part (rung[4]),
+ * each as far as it goes. That last domain is the one the solver still
+ * prices; the others are pinned. At an equal price every part moved
+ * with the room, so a room that moved by a job's step rewrote every
+ * domain in the tier at every cycle (timer-drift: 634 of its 690 writes
+ * in 600 s were tier 4's). Over cycles the cuts fall on whoever holds
+ * most above its need, so the shares stay near an equal split.
  */
-static void tier4_whole(struct solve_item *items, size_t k, int64_t M)
+static void tier4_sticky(struct solve_item *items, size_t k, int64_t M)
 {
-	int64_t left = M - sum_rung(items, k, 3);
-	uint64_t last = 0;
-	size_t last_j = 0;
+	int64_t room = M - sum_rung(items, k, 3), held = 0;
+	size_t last = k;
 
-	for (;;) {
+	for (size_t j = 0; j < k; j++) {
+		struct solve_item *it = &items[j];
+
+		if (it->rung[4] <= it->rung[3])
+			continue;
+		it->lo = it->up = clamp_u(it->given, it->rung[3], it->rung[4]);
+		held += (int64_t)(it->lo - it->rung[3]);
+	}
+	while (held != room) {
 		size_t best = k;
+		uint64_t most = 0;
 
 		for (size_t j = 0; j < k; j++) {
 			const struct solve_item *it = &items[j];
-			uint64_t part = it->rung[4] - it->rung[3];
+			uint64_t r = held > room ? it->lo - it->rung[3] : it->rung[4] - it->lo;
 
-			if (it->lo != it->rung[3] || it->up != it->rung[4] || !part)
-				continue;
-			if (part < last || (part == last && j <= last_j))
-				continue;   /* served already */
-			if (best == k || part < items[best].rung[4] - items[best].rung[3])
+			if (it->rung[4] > it->rung[3] && r > most) {
 				best = j;
+				most = r;
+			}
 		}
 		if (best == k)
-			return;
+			break;
 		struct solve_item *it = &items[best];
+		uint64_t d = (uint64_t)(held > room ? held - room : room - held);
 
-		last = it->rung[4] - it->rung[3];
-		last_j = best;
-		if (left >= (int64_t)last) {
-			it->lo = it->rung[4];
-			left -= (int64_t)last;
-		} else if (left > 0) {
-			left = 0;          /* the one the solver prices */
+		if (d > most)
+			d = most;
+		if (held > room) {
+			it->lo -= d;
+			held -= (int64_t)d;
 		} else {
-			it->up = it->rung[3];
+			it->lo += d;
+			held += (int64_t)d;
 		}
+		it->up = it->lo;
+		last = best;
+	}
+	if (last < k) {   /* the solver prices the last one moved */
+		items[last].lo = items[last].rung[3];
+		items[last].up = items[last].rung[4];
 	}
 }
 
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
-			      struct policy_cycle *cycle, bool whole4)
+			      struct policy_cycle *cycle, bool sticky4)
 {
 	struct solve_item *items = ctx->items;
 	unsigned t = 1;
@@ -349,8 +362,8 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 		else if (t == 3)
 			it->lo = it->peak;
 	}
-	if (whole4 && t == 4)
-		tier4_whole(items, k, M);
+	if (sticky4 && t == 4)
+		tier4_sticky(items, k, M);
 	cycle->tier = t;
 	return solve_exact(ctx, k, M, cycle);
 }

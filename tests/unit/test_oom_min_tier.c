@@ -255,26 +255,27 @@ static struct policy_dom killed_at(uint32_t domid, uint64_t min)
 }
 
 /*
- * tier4_whole (design.md §Scarce mode from the estimated need, "Tier 4
- * served whole"): three killed guests with parts of 200, 100 and 150
- * MiB above their needs, a swapper at its need of 340; M = 1338, the
- * needs 940, 398 MiB for the parts. Smallest first: 100 and 150 whole,
- * the 200 MiB part gets the 148 left. Off: they share the room at an
- * equal price, and a change of the room moves two of them.
+ * tier4_sticky (design.md §Scarce mode from the estimated need, "Tier 4
+ * kept"): three killed guests hold 200, 100 and 150 MiB above their
+ * needs, a swapper is at its need of 340; M = 1338, the needs 940, 398
+ * MiB for the parts, 52 less than they hold. Off: they share the room
+ * at an equal price (the 100 MiB part whole, the others 349 each), and
+ * a room 40 MiB smaller moves two of them. On: the cut is taken from
+ * the one most above its need (400 -> 348), the others keep their
+ * targets; and the next 40 from the one then most above its need (350
+ * -> 310) alone.
  */
-static void test_tier4_whole(void **state)
+static void test_tier4_sticky(void **state)
 {
 	struct policy_dom d[4] = { killed_at(1, 400), killed_at(2, 300),
 				   killed_at(3, 350), est_swap_dom(4, 288 * MIB, 340 * MIB) };
 	struct policy_decision o[4];
 	struct policy_cycle cycle;
 
-	assert_false(params.tier4_whole);   /* off by default */
+	assert_false(params.tier4_sticky);   /* off by default */
 	decide(&params, 0, d, 4, o, &cycle);
 	assert_int_equal(cycle.tier, 4);
 	assert_int_equal(o[3].target_kb, 340 * MIB);
-	/* Off: at an equal price the 100 MiB part is whole, the other two
-	 * hold 349 each, and a room 40 MiB smaller moves both. */
 	assert_int_equal(o[1].target_kb, 300 * MIB);
 	assert_in_range(o[0].target_kb, 349 * MIB - 4, 349 * MIB);
 	assert_in_range(o[2].target_kb, 349 * MIB - 4, 349 * MIB);
@@ -282,9 +283,9 @@ static void test_tier4_whole(void **state)
 	decide(&params, 0, d, 4, o, &cycle);
 	assert_in_range(o[0].target_kb, 329 * MIB - 4, 329 * MIB);
 	assert_in_range(o[2].target_kb, 329 * MIB - 4, 329 * MIB);
-	d[3] = est_swap_dom(4, 288 * MIB, 340 * MIB);
 
-	params.tier4_whole = true;
+	params.tier4_sticky = true;
+	d[3] = est_swap_dom(4, 288 * MIB, 340 * MIB);
 	decide(&params, 0, d, 4, o, &cycle);
 	assert_int_equal(cycle.tier, 4);
 	assert_int_equal(o[3].target_kb, 340 * MIB);
@@ -292,13 +293,14 @@ static void test_tier4_whole(void **state)
 	assert_int_equal(o[2].target_kb, 350 * MIB);
 	assert_in_range(o[0].target_kb, 348 * MIB - 4, 348 * MIB);
 
-	/* The room shrinks by 40 MiB (the swapper needs 380): only the
-	 * one priced moves. */
+	/* Written: domain 1 is given 348. The swapper needs 380. */
+	d[0].target_kb = o[0].target_kb;
 	d[3] = est_swap_dom(4, 288 * MIB, 380 * MIB);
 	decide(&params, 0, d, 4, o, &cycle);
+	assert_int_equal(o[3].target_kb, 380 * MIB);
+	assert_int_equal(o[0].target_kb, d[0].target_kb);
 	assert_int_equal(o[1].target_kb, 300 * MIB);
-	assert_int_equal(o[2].target_kb, 350 * MIB);
-	assert_in_range(o[0].target_kb, 308 * MIB - 4, 308 * MIB);
+	assert_in_range(o[2].target_kb, 310 * MIB - 8, 310 * MIB);
 }
 
 int main(void)
@@ -313,7 +315,7 @@ int main(void)
 		cmocka_unit_test_setup(test_key_off_keeps_min, setup),
 		cmocka_unit_test_setup(test_oom_min_kept_in_abundance, setup),
 		cmocka_unit_test_setup(test_oom_raise_above_min_refused, setup),
-		cmocka_unit_test_setup(test_tier4_whole, setup),
+		cmocka_unit_test_setup(test_tier4_sticky, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
