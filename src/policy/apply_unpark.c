@@ -109,67 +109,18 @@ static void mark(struct policy_decision *o, uint64_t write_kb)
 		o->reasons |= POLICY_R_GRANT;
 }
 
-/*
- * With unpark_flight_wait (design.md §No parked memory, "A grant that
- * waits for memory in flight"): memory other domains' balloons are still
- * giving back, what they hold above the target they were given (or are
- * given this cycle). It reaches the pool as their balloons go on.
- */
-static uint64_t incoming_kb(const struct policy_dom *dom, size_t n,
-			    const struct policy_decision *out)
-{
-	uint64_t sum = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		uint64_t to = out[i].has_write ? out[i].write_kb : dom[i].target_kb;
-
-		if (out[i].mode != POLICY_MODE_FIXED && dom[i].kind != POLICY_DOM0 &&
-		    dom[i].actual_kb > to)
-			sum += dom[i].actual_kb - to;
-	}
-	return sum;
-}
-
-/* Whether a starving domain's grant of `left` out of `want` waits for the
- * memory in flight: the grant is a part of what it wants and smaller
- * than min_change, the memory in flight brings the pool to min_change
- * (or to all it wants) for it, and the domain pages meanwhile rather
- * than dies: its disk swap holds what it lacks and min_change (as
- * can_wait() asks of a ramp), and it was not killed within oom_loop_s.
- * A slow balloon (a few MiB/s) freed a few MiB a cycle, and each was
- * granted in its own write (balloon-mix's f2: 326 writes of 2 MiB). */
-static bool flight_waits(const struct policy_params *p, const struct policy_dom *d,
-			 uint64_t want, uint64_t left, uint64_t incoming)
-{
-	uint64_t grant = want <= left ? want : policy_page_down(left);
-	uint64_t need = want < p->min_change_kb ? want : p->min_change_kb;
-
-	if (!p->unpark_flight_wait || grant >= need ||
-	    (d->flags & POLICY_IN_OOM_FRESH) || left + incoming < need)
-		return false;
-	uint64_t w = policy_need_ahead_kb(p, d, false);
-	uint64_t held = max_u64(d->target_kb, d->actual_kb);
-	uint64_t lack = w > held ? w - held : 0;
-
-	return policy_slack_pages(d, lack + p->min_change_kb);
-}
-
 /* The unwritten increase with the largest deficit (only starving domains
- * when only_starving, and of those none that waits for memory in flight:
- * flight_waits() with `left` and `incoming`), or SIZE_MAX. */
+ * when only_starving), or SIZE_MAX. */
 static size_t largest_up(const struct policy_params *p,
 			 const struct policy_dom *dom, size_t n,
 			 const struct policy_decision *out, bool only_starving,
-			 uint64_t *want, uint64_t left, uint64_t incoming)
+			 uint64_t *want)
 {
 	size_t best = SIZE_MAX;
 
 	*want = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t w = parked_up(p, &dom[i], &out[i]);
-
-		if (w && only_starving && flight_waits(p, &dom[i], w, left, incoming))
-			continue;
 
 		/* Ties go to the lower domid: the order of the snapshot
 		 * does not matter. */
@@ -187,14 +138,13 @@ static size_t largest_up(const struct policy_params *p,
 static uint64_t grant_ups(const struct policy_params *p,
 			  const struct policy_dom *dom, size_t n,
 			  struct policy_decision *out, bool only_starving,
-			  uint64_t floor_kb, uint64_t left, uint64_t incoming)
+			  uint64_t floor_kb, uint64_t left)
 {
 	uint64_t want;
 	size_t i;
 
 	while (left >= floor_kb && left > 0 &&
-	       (i = largest_up(p, dom, n, out, only_starving, &want, left,
-			       incoming)) != SIZE_MAX) {
+	       (i = largest_up(p, dom, n, out, only_starving, &want)) != SIZE_MAX) {
 		uint64_t grant = want <= left ? want : policy_page_down(left);
 		uint64_t from = max_u64(dom[i].target_kb, dom[i].actual_kb);
 
@@ -211,10 +161,8 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 {
 	if (p->need != POLICY_NEED_ESTIMATE)
 		return;
-	uint64_t incoming = p->unpark_flight_wait ? incoming_kb(dom, n, out) : 0;
-
-	left = grant_ups(p, dom, n, out, true, p->settle_min_kb, left, incoming);
-	left = grant_ups(p, dom, n, out, false, p->min_change_kb, left, incoming);
+	left = grant_ups(p, dom, n, out, true, p->settle_min_kb, left);
+	left = grant_ups(p, dom, n, out, false, p->min_change_kb, left);
 
 	/* Starving domains still short: release what the threshold held,
 	 * once that is a move worth writing (a ramp's own
@@ -228,10 +176,6 @@ void policy_unpark(const struct policy_params *p, const struct policy_dom *dom,
 	for (size_t i = 0; i < n; i++) {
 		uint64_t s = policy_starving(p, &dom[i]) ? parked_up(p, &dom[i], &out[i]) : 0;
 		bool wait = s && can_wait(p, &dom[i]);
-
-		/* Funded by the memory in flight: no decrease for it. */
-		if (s && flight_waits(p, &dom[i], s, left, incoming))
-			s = 0;
 
 		/* The batch is each ramp's own: counted over all of them,
 		 * several ramps that each lack a sample's rise reached it in

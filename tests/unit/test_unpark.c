@@ -230,80 +230,6 @@ static void test_ramp_lack_batched(void **state)
 	assert_true(out[3].has_write);
 }
 
-/* Domain i has `swap` MiB of disk swap, all free (its kind known). */
-static void with_swap(size_t i, uint64_t swap)
-{
-	dom[i].swap_tot_kb = dom[i].swap_free_kb = swap;
-	dom[i].flags |= POLICY_IN_SWAP_KIND;
-}
-
-/* One shape, four ways: domain 0 pages (or not) 10 MiB short of its need
- * with 3 MiB free; domain 1's balloon still gives back 20 MiB (or
- * nothing); domain 2 holds a decrease of 8 MiB back. Returns whether
- * domain 0 was written (and checks what its wait does to domain 2). */
-static bool flight_case(void **state, bool key, uint64_t swap, uint64_t flight)
-{
-	fixture_setup(state);
-	params.unpark_flight_wait = key;
-	want(0, 300 * MIB, 310 * MIB, 310 * MIB);   /* starving by 10 */
-	with_swap(0, swap);
-	want(1, 400 * MIB, 200 * MIB, 400 * MIB - flight);
-	dom[1].target_kb = 400 * MIB - flight;      /* given back in flight */
-	want(2, 400 * MIB, 200 * MIB, 392 * MIB);   /* could give 8 */
-	apply(3, 3 * MIB);
-	assert_false(out[1].has_write);
-	if (out[0].has_write) {
-		assert_int_equal(out[0].write_kb, 303 * MIB);
-		assert_true(out[0].reasons & POLICY_R_UNPARK);
-		assert_false(out[2].has_write);     /* nothing left short */
-		return true;
-	}
-	/* It waits for the balloon: no decrease is written for it. */
-	assert_true(out[0].reasons & POLICY_R_THRESHOLD);
-	assert_false(out[2].has_write);
-	return false;
-}
-
-/*
- * unpark_flight_wait (design.md §No parked memory, "A grant that waits
- * for memory in flight"): a starving pager's grant of a few MiB waits
- * while a balloon still gives back what brings the pool to min_change;
- * a swapless guest, or one with nothing in flight, is granted at once,
- * as it is with the key off; so is a grant that covers all it wants.
- */
-static void test_flight_wait(void **state)
-{
-	assert_false(params.unpark_flight_wait);    /* off by default */
-	assert_true(flight_case(state, false, 512 * MIB, 20 * MIB));
-	assert_false(flight_case(state, true, 512 * MIB, 20 * MIB));
-	assert_true(flight_case(state, true, 0, 20 * MIB));          /* swapless */
-	assert_true(flight_case(state, true, 512 * MIB, 0));         /* none in flight */
-	assert_true(flight_case(state, true, 512 * MIB, 5 * MIB));   /* 3 + 5 < 10 */
-	assert_true(flight_case(state, true, 16 * MIB, 20 * MIB));   /* swap < lack + 16 */
-
-	/* Fresh from an OOM kill: no wait. */
-	fixture_setup(state);
-	params.unpark_flight_wait = true;
-	want(0, 300 * MIB, 310 * MIB, 310 * MIB);
-	with_swap(0, 512 * MIB);
-	dom[0].flags |= POLICY_IN_OOM_FRESH | POLICY_IN_OOM_MIN;
-	want(1, 400 * MIB, 200 * MIB, 380 * MIB);
-	dom[1].target_kb = 380 * MIB;
-	apply(2, 3 * MIB);
-	assert_true(out[0].has_write);
-
-	/* All it wants fits the pool: written, as without the key. */
-	fixture_setup(state);
-	params.unpark_flight_wait = true;
-	want(0, 300 * MIB, 303 * MIB, 303 * MIB);
-	with_swap(0, 512 * MIB);
-	want(1, 400 * MIB, 200 * MIB, 380 * MIB);
-	dom[1].target_kb = 380 * MIB;
-	apply(2, 3 * MIB);
-	assert_true(out[0].has_write);
-	assert_int_equal(out[0].write_kb, 303 * MIB);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,7 +238,6 @@ int main(void)
 		cmocka_unit_test_setup(test_decreases_fund_starving, fixture_setup),
 		cmocka_unit_test_setup(test_ramp_lack_batched, fixture_setup),
 		cmocka_unit_test_setup(test_steady_and_in_flight, fixture_setup),
-		cmocka_unit_test_setup(test_flight_wait, fixture_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
