@@ -347,7 +347,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			stage = POLICY_STAGE_PAPER;
 		}
 	} else if (k_need) {
-		stage = solve_tiers(ctx, k, budget, cycle, p->tier4_sticky);
+		stage = solve_tiers(ctx, k, budget, cycle, p->tier4_keep_kb);
 	} else {
 		stage = solve_exact(ctx, k, budget, cycle);
 	}

@@ -101,7 +101,7 @@ struct policy_params {
 	bool global_hysteresis;        /* step global targets too (paper preset) */
 	uint64_t unpark_ramp_batch_kb; /* unpark rule 3: a ramp waits for this much lack */
 	bool part_page_keep;           /* a target less than a page above N_i is kept, not written down to N_i */
-	bool tier4_sticky;             /* scarce tier 4: targets kept, the room's change taken one domain at a time */
+	uint64_t tier4_keep_kb;        /* scarce tier 4: a target less than this from the equal-price one is kept (0: off) */
 	bool oom_min_yield, oom_loop_held; /* a swapless killed domain's raised L_i is tier 4; a loop's raise served stays */
 	bool rise_ahead, climb_grant;  /* a climbing W's rise over the next interval is need now; climb_grant.c */
 	uint64_t swapless_keep_kb;     /* of what a swapless guest holds above W_i, this much stays (tier 1, as far as it fits) */

@@ -258,78 +258,72 @@ static void margins_fit(struct solve_item *items, size_t k, int64_t M)
 }
 
 /*
- * With tier4_sticky, when the cycle ends in tier 4 (every need now fits,
- * not every margin and OOM-raised minimum above it: rung[3] <= target
- * <= rung[4]), after the equal-price solve: each domain in the tier keeps
- * the target it has (`given`, B_i, within its rungs), and the change of
- * the room is taken one domain at a time, as far as its rungs go, by the
- * one farthest from its equal-price target in the direction the room
- * moved (a cut from the one most above it), until the targets add up to
- * the solve's. At an equal price
- * every part moved with the room, so a room that moved by a job's step
- * rewrote every domain in the tier at every cycle (timer-drift: 634 of
- * its 690 writes in 600 s were tier 4's); here one domain moves, and the
- * targets stay within about a step of the equal-price ones. Serving the parts whole, smallest
- * first, instead (tier4_whole, measured) cost timer-drift 102 -> 140
- * kills, and taking each cut from the domain most above its need 129.
+ * With tier4_keep_kb (a band, KiB; 0: off), when the cycle ends in tier 4
+ * (every need now fits, not every margin and OOM-raised minimum above
+ * it: rung[3] <= target <= rung[4]), after the equal-price solve: a
+ * domain whose target there is less than the band from the one it has
+ * (`given`, B_i, within its rungs) keeps it, and the others share the
+ * rest at an equal price (solved again); while what is kept does not
+ * add up with the others' bounds to M, the kept one farthest from its
+ * equal-price target is let go. At an equal price every part moved with
+ * the room, so a room that moved by a job's step rewrote every domain in
+ * the tier at every cycle (timer-drift: 634 of its 690 writes in 600 s
+ * were tier 4's); the band keeps the moves of less than itself.
+ * Measured and dropped (session 26): the parts served whole, smallest
+ * first (timer-drift 102 -> 140 kills; largest first 174), and every
+ * change of the room taken by one domain (129-140 kills).
  */
-static void tier4_sticky(struct solve_item *items, size_t k)
+static enum policy_stage tier4_keep(struct policy_ctx *ctx, size_t k, int64_t M,
+				    struct policy_cycle *cycle, uint64_t band)
 {
-	int64_t room = 0, held = 0;
+	struct solve_item *items = ctx->items;
 
 	for (size_t j = 0; j < k; j++) {
 		struct solve_item *it = &items[j];
 
-		if (it->up <= it->lo)
+		if (it->rung[4] <= it->rung[3])
 			continue;
-		room += (int64_t)it->target;
+		uint64_t x = clamp_u(it->given, it->rung[3], it->rung[4]);
+
 		it->need3 = it->target;   /* the equal-price target */
-		it->target = clamp_u(it->given, it->lo, it->up);
-		held += (int64_t)it->target;
+		if (x + band > it->target && it->target + band > x) {
+			it->lo = it->up = x;
+		}
 	}
-	while (held != room) {
-		size_t best = k;
-		int64_t far = 0;
+	for (;;) {
+		int64_t lo = 0, up = 0;
 
 		for (size_t j = 0; j < k; j++) {
-			const struct solve_item *it = &items[j];
-			int64_t dev = (int64_t)it->target - (int64_t)it->need3;
-			bool room_in = held > room ? it->target > it->lo : it->target < it->up;
+			lo += (int64_t)items[j].lo;
+			up += (int64_t)items[j].up;
+		}
+		if (lo <= M && up >= M)
+			break;
+		size_t far = k;
+		uint64_t dev = 0;
 
-			if (held < room)
-				dev = -dev;
-			if (it->up > it->lo && room_in && (best == k || dev > far)) {
-				best = j;
-				far = dev;
+		for (size_t j = 0; j < k; j++) {
+			struct solve_item *it = &items[j];
+
+			if (it->rung[4] <= it->rung[3] || it->lo != it->up)
+				continue;
+			uint64_t d = it->lo > it->need3 ? it->lo - it->need3 : it->need3 - it->lo;
+
+			if (far == k || d > dev) {
+				far = j;
+				dev = d;
 			}
 		}
-		if (best == k)
+		if (far == k)
 			break;
-		struct solve_item *it = &items[best];
-		uint64_t d = (uint64_t)(held > room ? held - room : room - held);
-		uint64_t most = held > room ? it->target - it->lo : it->up - it->target;
-
-		if (d > most)
-			d = most;
-		if (held > room) {
-			it->target -= d;
-			held -= (int64_t)d;
-		} else {
-			it->target += d;
-			held += (int64_t)d;
-		}
+		items[far].lo = items[far].rung[3];
+		items[far].up = items[far].rung[4];
 	}
-	for (size_t j = 0; j < k; j++) {
-		struct solve_item *it = &items[j];
-
-		if (it->up > it->lo)
-			it->at = it->target == it->lo ? SOLVE_AT_LO :
-				 it->target == it->up ? SOLVE_AT_UP : SOLVE_FREE;
-	}
+	return solve_exact(ctx, k, M, cycle);
 }
 
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
-			      struct policy_cycle *cycle, bool sticky4)
+			      struct policy_cycle *cycle, uint64_t keep4)
 {
 	struct solve_item *items = ctx->items;
 	unsigned t = 1;
@@ -373,7 +367,7 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 	cycle->tier = t;
 	enum policy_stage stage = solve_exact(ctx, k, M, cycle);
 
-	if (sticky4 && t == 4 && (stage == POLICY_STAGE_PRICE || stage == POLICY_STAGE_THETA))
-		tier4_sticky(items, k);
+	if (keep4 && t == 4 && (stage == POLICY_STAGE_PRICE || stage == POLICY_STAGE_THETA))
+		stage = tier4_keep(ctx, k, M, cycle, keep4);
 	return stage;
 }
