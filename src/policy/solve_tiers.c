@@ -285,10 +285,11 @@ static enum policy_stage tier4_keep(struct policy_ctx *ctx, size_t k, int64_t M,
 			continue;
 		uint64_t x = clamp_u(it->given, it->rung[3], it->rung[4]);
 
-		it->need3 = it->target;   /* the equal-price target */
-		if (x + band > it->target && it->target + band > x) {
+		/* The equal-price target, in need3's room (margins_fit()
+		 * is done with it). */
+		it->need3 = it->target;
+		if (x + band > it->target && it->target + band > x)
 			it->lo = it->up = x;
-		}
 	}
 	for (;;) {
 		int64_t lo = 0, up = 0;
