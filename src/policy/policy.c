@@ -334,6 +334,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.spare = policy_spike_spare_kb(p, spike, d, sf),
 			.loop = loop, .margin = margin, .est = est,
 			.over = policy_over_kb(p, d, est), .give = policy_over_give_kb(p, d), .held = policy_held_now_kb(p, d),
+			.given = d->target_kb,
 			.dom = (uint32_t)i,
 		};
 	}
@@ -346,7 +347,7 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			stage = POLICY_STAGE_PAPER;
 		}
 	} else if (k_need) {
-		stage = solve_tiers(ctx, k, budget, cycle);
+		stage = solve_tiers(ctx, k, budget, cycle, p->tier4_keep_kb);
 	} else {
 		stage = solve_exact(ctx, k, budget, cycle);
 	}

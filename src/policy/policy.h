@@ -105,6 +105,7 @@ struct policy_params {
 	bool global_hysteresis;        /* step global targets too (paper preset) */
 	uint64_t unpark_ramp_batch_kb; /* unpark rule 3: a ramp waits for this much lack */
 	bool part_page_keep;           /* a target less than a page above N_i is kept, not written down to N_i */
+	uint64_t tier4_keep_kb;        /* scarce tier 4: a target less than this from the equal-price one is kept (0: off) */
 	bool oom_min_yield, oom_loop_held; /* a swapless killed domain's raised L_i is tier 4; a loop's raise served stays */
 	bool rise_ahead;               /* a climbing W's rise over the next interval is need now */
 	int climb_grant;               /* enum policy_climb_grant: climb_grant.c */

@@ -98,6 +98,7 @@ struct solve_item {
 	/* oom_over_lack: what the guest holds or was given, max(N_i, B_i):
 	 * its lack counts from there, not from lo (0: the key off). */
 	uint64_t held;
+	uint64_t given;    /* B_i, the domain's target now (tier4_keep_kb) */
 };
 
 /* 12 bytes, not 16: four of them a domain (events and the sort's
@@ -124,10 +125,12 @@ enum { SOLVE_TIERS = POLICY_TIER_GAPS };
  * solver over items[0..k) in the first tier t whose caps reach M (sum
  * rung[t] >= M; the last tier otherwise), with lo = rung[t - 1] and up =
  * rung[t]. Sets cycle->tier and returns that
- * solve's stage. Called only with an estimate in the snapshot.
+ * solve's stage. Called only with an estimate in the snapshot. keep4
+ * (tier4_keep_kb; 0: off): in tier 4, a target less than keep4 from the
+ * equal-price one is kept.
  */
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
-			      struct policy_cycle *cycle);
+			      struct policy_cycle *cycle, uint64_t keep4);
 
 /* Stage 4, shared by both solvers: if sum lo > M, every item gets lo,
  * cycle->shortfall_kb is set and true is returned. */

@@ -257,8 +257,74 @@ static void margins_fit(struct solve_item *items, size_t k, int64_t M)
 	}
 }
 
+/*
+ * With tier4_keep_kb (a band, KiB; 0: off), when the cycle ends in tier 4
+ * (every need now fits, not every margin and OOM-raised minimum above
+ * it: rung[3] <= target <= rung[4]), after the equal-price solve: a
+ * domain whose target there is less than the band from the one it has
+ * (`given`, B_i, within its rungs) keeps it, and the others share the
+ * rest at an equal price (solved again); while what is kept does not
+ * add up with the others' bounds to M, the kept one farthest from its
+ * equal-price target is let go. At an equal price every part moved with
+ * the room, so a room that moved by a job's step rewrote every domain in
+ * the tier at every cycle (timer-drift: 634 of its 690 writes in 600 s
+ * were tier 4's); the band keeps the moves of less than itself.
+ * Measured and dropped (session 26): the parts served whole, smallest
+ * first (timer-drift 102 -> 140 kills; largest first 174), and every
+ * change of the room taken by one domain (129-140 kills).
+ */
+static enum policy_stage tier4_keep(struct policy_ctx *ctx, size_t k, int64_t M,
+				    struct policy_cycle *cycle, uint64_t band)
+{
+	struct solve_item *items = ctx->items;
+
+	for (size_t j = 0; j < k; j++) {
+		struct solve_item *it = &items[j];
+
+		if (it->rung[4] <= it->rung[3])
+			continue;
+		uint64_t x = clamp_u(it->given, it->rung[3], it->rung[4]);
+
+		/* The equal-price target, in need3's room (margins_fit()
+		 * is done with it). */
+		it->need3 = it->target;
+		if (x + band > it->target && it->target + band > x)
+			it->lo = it->up = x;
+	}
+	for (;;) {
+		int64_t lo = 0, up = 0;
+
+		for (size_t j = 0; j < k; j++) {
+			lo += (int64_t)items[j].lo;
+			up += (int64_t)items[j].up;
+		}
+		if (lo <= M && up >= M)
+			break;
+		size_t far = k;
+		uint64_t dev = 0;
+
+		for (size_t j = 0; j < k; j++) {
+			struct solve_item *it = &items[j];
+
+			if (it->rung[4] <= it->rung[3] || it->lo != it->up)
+				continue;
+			uint64_t d = it->lo > it->need3 ? it->lo - it->need3 : it->need3 - it->lo;
+
+			if (far == k || d > dev) {
+				far = j;
+				dev = d;
+			}
+		}
+		if (far == k)
+			break;
+		items[far].lo = items[far].rung[3];
+		items[far].up = items[far].rung[4];
+	}
+	return solve_exact(ctx, k, M, cycle);
+}
+
 enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
-			      struct policy_cycle *cycle)
+			      struct policy_cycle *cycle, uint64_t keep4)
 {
 	struct solve_item *items = ctx->items;
 	unsigned t = 1;
@@ -300,5 +366,9 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 			it->lo = it->peak;
 	}
 	cycle->tier = t;
-	return solve_exact(ctx, k, M, cycle);
+	enum policy_stage stage = solve_exact(ctx, k, M, cycle);
+
+	if (keep4 && t == 4 && (stage == POLICY_STAGE_PRICE || stage == POLICY_STAGE_THETA))
+		stage = tier4_keep(ctx, k, M, cycle, keep4);
+	return stage;
 }

@@ -46,7 +46,7 @@ static void test_oom_min_yields_to_need(void **state)
 	assert_int_equal(cycle.mode, POLICY_MODE_SCARCE);
 	assert_int_equal(cycle.tier, 4);
 	assert_int_equal(o[1].target_kb, 340 * MIB);
-	assert_in_range(o[0].target_kb, 348 * MIB - 4, 348 * MIB);
+	assert_in_range(o[0].target_kb, 348 * MIB - 8, 348 * MIB);
 	assert_true(o[0].reasons & POLICY_R_YIELD);
 }
 
@@ -244,6 +244,67 @@ static void test_oom_raise_above_min_refused(void **state)
 	policy_ctx_free(&ctx);
 }
 
+/* A killed guest (swapless, W_i = 200 MiB now) holding its minimum,
+ * raised to `min` MiB. */
+static struct policy_dom killed_at(uint32_t domid, uint64_t min)
+{
+	struct policy_dom d = killed(domid);
+
+	d.actual_kb = d.target_kb = d.min_kb = d.oom_raise_kb = min * MIB;
+	return d;
+}
+
+/*
+ * tier4_keep_kb (design.md §Scarce mode from the estimated need, "Tier
+ * 4 kept"): three killed guests hold 200, 100 and 150 MiB above their
+ * needs, a swapper is at its need of 340; M = 1338, the needs 940, 398
+ * MiB for the parts, 52 less than they hold. Off: they share the room
+ * at an equal price (the 100 MiB part whole, the others 349 each), and
+ * a room 40 MiB smaller moves two of them. With a band of 32 MiB: the
+ * 350 and the 300 are within it of their equal-price targets and kept,
+ * the 400 (51 above) takes the cut alone (-> 348); then the room 40 MiB
+ * smaller: both 348 and 350 are within the band of 329, but kept both
+ * they do not fit, so the farther (350, 21 above) is let go and takes
+ * the 40 alone (-> 310).
+ */
+static void test_tier4_keep(void **state)
+{
+	struct policy_dom d[4] = { killed_at(1, 400), killed_at(2, 300),
+				   killed_at(3, 350), est_swap_dom(4, 288 * MIB, 340 * MIB) };
+	struct policy_decision o[4];
+	struct policy_cycle cycle;
+
+	assert_int_equal(params.tier4_keep_kb, 0);   /* off by default */
+	decide(&params, 0, d, 4, o, &cycle);
+	assert_int_equal(cycle.tier, 4);
+	assert_int_equal(o[3].target_kb, 340 * MIB);
+	assert_int_equal(o[1].target_kb, 300 * MIB);
+	assert_in_range(o[0].target_kb, 349 * MIB - 4, 349 * MIB);
+	assert_in_range(o[2].target_kb, 349 * MIB - 4, 349 * MIB);
+	d[3] = est_swap_dom(4, 288 * MIB, 380 * MIB);
+	decide(&params, 0, d, 4, o, &cycle);
+	assert_in_range(o[0].target_kb, 329 * MIB - 4, 329 * MIB);
+	assert_in_range(o[2].target_kb, 329 * MIB - 4, 329 * MIB);
+
+	params.tier4_keep_kb = 32 * MIB;
+	d[3] = est_swap_dom(4, 288 * MIB, 340 * MIB);
+	decide(&params, 0, d, 4, o, &cycle);
+	assert_int_equal(cycle.tier, 4);
+	assert_int_equal(o[3].target_kb, 340 * MIB);
+	assert_int_equal(o[1].target_kb, 300 * MIB);
+	assert_int_equal(o[2].target_kb, 350 * MIB);
+	assert_in_range(o[0].target_kb, 348 * MIB - 8, 348 * MIB);
+
+	/* Written: domain 1 is given 348. The swapper needs 380. */
+	d[0].target_kb = o[0].target_kb;
+	d[3] = est_swap_dom(4, 288 * MIB, 380 * MIB);
+	decide(&params, 0, d, 4, o, &cycle);
+	assert_int_equal(o[3].target_kb, 380 * MIB);
+	assert_int_equal(o[0].target_kb, d[0].target_kb);
+	assert_int_equal(o[1].target_kb, 300 * MIB);
+	assert_in_range(o[2].target_kb, 310 * MIB - 8, 310 * MIB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +317,7 @@ int main(void)
 		cmocka_unit_test_setup(test_key_off_keeps_min, setup),
 		cmocka_unit_test_setup(test_oom_min_kept_in_abundance, setup),
 		cmocka_unit_test_setup(test_oom_raise_above_min_refused, setup),
+		cmocka_unit_test_setup(test_tier4_keep, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
