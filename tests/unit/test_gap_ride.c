@@ -6,8 +6,8 @@
  * W's fall, so that the joined write still lands on the goal in one
  * step; gap_lone_cut_s = 0: a cut that joins no such write never comes.
  * Also the rules of session 7 around them: exploration tries cuts only
- * (seed 003's growths, `gap_explore_up`, removed in session 26), the growth floor (a growing guest keeps
- * gap_start less its free swap), gap_band (no write while the gap the
+ * (seed 003's growths, gap_explore_up, removed in session 26), the
+ * growth floor (a growing guest keeps gap_start less its free swap), gap_band (no write while the gap the
  * last target leaves stays in [g, gap_start]).
  */
 #include <stdarg.h>
