@@ -33,14 +33,6 @@ set -eu
 dir=${1:-conf/scenarios}
 awk -v dir="$dir" -v gen="scripts/gen-break22-traces.sh" \
     -f "$(dirname "$0")/trace-lib.awk" -f /dev/stdin <<'AWK'
-# A triangle lo -> hi -> lo of period p, a row every step s, [t0, t1).
-function tri(f, vm, lo, hi, p, t0, t1, step,   t, ph) {
-	for (t = t0; t < t1; t += step) {
-		ph = (t % p) / p
-		ph = (ph < 0.5) ? 2 * ph : 2 - 2 * ph
-		printf "%d,%s,%d\n", t, vm, lo + int((hi - lo) * ph) > f
-	}
-}
 BEGIN {
 	seed = 2022
 

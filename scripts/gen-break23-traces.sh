@@ -31,24 +31,11 @@ set -eu
 dir=${1:-conf/scenarios}
 awk -v dir="$dir" -v gen="scripts/gen-break23-traces.sh" \
     -f "$(dirname "$0")/trace-lib.awk" -f /dev/stdin <<'AWK'
-# A triangle lo -> hi -> lo of period p, a row every step s, [t0, t1).
-function tri(f, vm, lo, hi, p, t0, t1, step,   t, ph) {
-	for (t = t0; t < t1; t += step) {
-		ph = (t % p) / p
-		ph = (ph < 0.5) ? 2 * ph : 2 - 2 * ph
-		printf "%d,%s,%d\n", t, vm, lo + int((hi - lo) * ph) > f
-	}
-}
 # A read-through warm-up: lo -> hi as 1 - exp(-u / tau), a row every
 # step s, [t0, t1).
 function warm(f, vm, lo, hi, tau, t0, t1, step,   t) {
 	for (t = t0; t < t1; t += step)
 		printf "%d,%s,%d\n", t, vm, lo + int((hi - lo) * (1 - exp(-(t - t0) / tau))) > f
-}
-# Random draws in [lo, hi], a new one every hold s, [t0, t1).
-function draws(f, vm, lo, hi, hold, t0, t1,   t) {
-	for (t = t0; t < t1; t += hold)
-		printf "%d,%s,%d\n", t, vm, ri(lo, hi) > f
 }
 BEGIN {
 	seed = 2023

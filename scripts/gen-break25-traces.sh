@@ -29,19 +29,6 @@ set -eu
 dir=${1:-conf/scenarios}
 awk -v dir="$dir" -v gen="scripts/gen-break25-traces.sh" \
     -f "$(dirname "$0")/trace-lib.awk" -f /dev/stdin <<'AWK'
-# Random draws in [lo, hi], each held a random hmin-hmax s, [t0, t1).
-function walk(f, vm, lo, hi, hmin, hmax, t0, t1,   t) {
-	for (t = t0; t < t1; t += ri(hmin, hmax))
-		printf "%d,%s,%d\n", t, vm, ri(lo, hi) > f
-}
-# A triangle lo -> hi -> lo of period p, a row every step s, [t0, t1).
-function tri(f, vm, lo, hi, p, t0, t1, step,   t, ph) {
-	for (t = t0; t < t1; t += step) {
-		ph = (t % p) / p
-		ph = (ph < 0.5) ? 2 * ph : 2 - 2 * ph
-		printf "%d,%s,%d\n", t, vm, lo + int((hi - lo) * ph) > f
-	}
-}
 # A level that moves by rows of its own: prints (t, v) when v changed.
 function put(f, vm, t, v) {
 	if (!(vm in last) || v != last[vm]) { printf "%d,%s,%d\n", t, vm, v > f; last[vm] = v }

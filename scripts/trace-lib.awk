@@ -16,3 +16,21 @@ function ramp(f, vm, lo, hi, t0, t1, step,   t) {
 	for (t = t0; t < t1; t += step)
 		printf "%d,%s,%d\n", t, vm, lo + int((hi - lo) * (t - t0) / (t1 - t0)) > f
 }
+# A triangle lo -> hi -> lo of period p, a row every step s, [t0, t1).
+function tri(f, vm, lo, hi, p, t0, t1, step,   t, ph) {
+	for (t = t0; t < t1; t += step) {
+		ph = (t % p) / p
+		ph = (ph < 0.5) ? 2 * ph : 2 - 2 * ph
+		printf "%d,%s,%d\n", t, vm, lo + int((hi - lo) * ph) > f
+	}
+}
+# Random draws in [lo, hi], a new one every hold s, [t0, t1).
+function draws(f, vm, lo, hi, hold, t0, t1,   t) {
+	for (t = t0; t < t1; t += hold)
+		printf "%d,%s,%d\n", t, vm, ri(lo, hi) > f
+}
+# Random draws in [lo, hi], each held a random hmin-hmax s, [t0, t1).
+function walk(f, vm, lo, hi, hmin, hmax, t0, t1,   t) {
+	for (t = t0; t < t1; t += ri(hmin, hmax))
+		printf "%d,%s,%d\n", t, vm, ri(lo, hi) > f
+}

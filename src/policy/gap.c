@@ -45,12 +45,12 @@ static void bounds(const struct policy_params *p, uint64_t ws_kb, uint64_t floor
 {
 	/* The seed's W/2 ceiling limits how far the gap grows, not where it
 	 * starts: a small guest is not cut below gap_start (the fixed
-	 * headroom) before anything has shown that it can be. gap_half_start
-	 * applies the issue's bound as written (a cut before evidence:
-	 * swap-in and OOM kills in membal-sim, docs/evaluation.md
-	 * "Session 18: the learned gap (gap18)"). */
+	 * headroom) before anything has shown that it can be (issue 14's
+	 * bound as written, below gap_start too, was a cut before evidence:
+	 * swap-in and OOM kills in membal-sim, docs/evaluation/sessions/
+	 * session-18.md "(gap18)"). */
 	uint64_t half = gap_align_down(ws_kb) / 2;
-	uint64_t cap = half > p->gap_start_kb || p->gap_half_start ? half : p->gap_start_kb;
+	uint64_t cap = half > p->gap_start_kb ? half : p->gap_start_kb;
 	uint64_t top = gap_align_down(p->gap_max_kb < cap ? p->gap_max_kb : cap);
 
 	*lo = floor;
@@ -238,9 +238,8 @@ static int explore_action(const struct policy_params *p, struct gap_state *s,
 	if (lo < -m)
 		lo = -m;
 	lo = gap_ramp_explore_lo(p, s, lo);
-	if (!p->gap_explore_up)
-		m = 0;   /* cuts only: an explored growth is never rewarded */
-	return GAP_CENTER + lo + (int)(gap_rand(&s->rng) % (uint64_t)(m - lo + 1));
+	/* Cuts only (or none): an explored growth is never rewarded. */
+	return GAP_CENTER + lo + (int)(gap_rand(&s->rng) % (uint64_t)(1 - lo));
 }
 
 static bool may_explore(const struct policy_params *p,
@@ -512,12 +511,11 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 
 	out = o->heartbeat ? GAP_BEAT : s->have_prev ? judge(p, s, o, realised) : GAP_FIRST;
 
-	/* The default keeps the gap, or with gap_follow follows W_i as in
-	 * the seed (clamped to the table; the first step counts W_i from
-	 * 0): the goal W_i + g_i then moves twice as far as W_i. */
-	int64_t dws = (int64_t)ws - (int64_t)(s->have_ws ? s->prev_ws_kb : 0);
-	int def = p->gap_follow ? gap_action_index(dws) : GAP_CENTER, act;
-	bool greedy = false;
+	/* The default keeps the gap (the seed's followed W_i's change: the
+	 * goal W_i + g_i then moved twice as far as W_i). Only a priced
+	 * action grows the gap (an exploration cuts or keeps it), so the
+	 * learner holds more than `fixed` only where its prices say so. */
+	int act = GAP_CENTER;
 
 	if (may_explore(p, s, o, out)) {
 		act = explore_action(p, s, o);
@@ -537,24 +535,15 @@ enum gap_outcome gap_step(const struct policy_params *p, struct gap_state *s,
 			   : !p->gap_cut_s || !s->greedy_ms ||
 			     o->report_ms - s->greedy_ms >= (uint64_t)p->gap_cut_s * 1000;
 
-		act = def;
-		if (may && (int64_t)s->price[best] - s->price[def] >= (int64_t)p->gap_tolerance &&
-		    best != def) {
+		if (may && (int64_t)s->price[best] - s->price[GAP_CENTER] >= (int64_t)p->gap_tolerance &&
+		    best != GAP_CENTER) {
 			s->greedy_ms = o->report_ms ? o->report_ms : 1;
 			act = best;
-			greedy = true;
 			s->n_greedy_switches++;
 		}
 	}
 	int64_t before = (int64_t)s->gap_kb, next = before + gap_action_kb(act);
-	int64_t start = (int64_t)gap_align_down(p->gap_start_kb);
 
-	/* Unless it follows W as the seed did, only a priced action takes
-	 * the gap above gap_start (the fixed headroom): exploring upwards
-	 * stops there, so the learner holds more than `fixed` only where its
-	 * prices say so. */
-	if (!p->gap_follow && !greedy && next > before && next > start)
-		next = before > start ? before : start;
 	s->gap_kb = clamp_gap(p, s, gap_ramp_cut_kb(p, s, before, next), ws, o->oom_hold);
 	s->last_action = act;
 	s->have_prev = true;

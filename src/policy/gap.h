@@ -14,13 +14,13 @@
  *     second over the step exceed gap_pagein_rate, gap_fine_io when file
  *     refaults per second exceed gap_io_rate, rewarded gap_prize when
  *     neither does; gap_fine_oom on an OOM kill;
- *   - the default action keeps the gap (gap_follow: follows the W_i
- *     change, as the seed); the highest-priced action replaces it when
+ *   - the default action keeps the gap (the seed's followed the W_i
+ *     change); the highest-priced action replaces it when
  *     it beats it by gap_tolerance (ties: the smallest |change|, then the
  *     growth), at most once per gap_cut_s, never a cut after pain;
  *   - a growth is rewarded only when it ended pain;
  *   - every gap_greedy-th step explores a random action with |change| <=
- *     gap_explore_max (a cut or none unless gap_explore_up), at most once
+ *     gap_explore_max, a cut or none (never a growth), at most once
  *     per gap_explore_s, only when the last step was quiet, never a cut
  *     under PSI or within the OOM hold;
  *   - gap_ramp_hold: no cut, explored or priced, while W rose at the last
@@ -28,8 +28,8 @@
  *     gap_ramp_lead_s a cut down to what the ramp fills in that time
  *     (gap_ramp.c);
  *   - the gap stays in [floor, max(floor, min(gap_max, max(W_i/2,
- *     gap_start)))], 4 MiB aligned (gap_half_start: min(gap_max, W_i/2),
- *     the issue's bound as written); floor = gap_min, raised by oom_bump
+ *     gap_start)))], 4 MiB aligned (not the issue's min(gap_max, W_i/2):
+ *     a cut before evidence); floor = gap_min, raised by oom_bump
  *     during the OOM hold (gap_oom_floor_kills: from the n-th kill of a
  *     run within the hold; before it gap_start for the hold), never above
  *     gap_max (by default gap_start: a kill gives the fixed headroom); not below

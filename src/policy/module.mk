@@ -68,10 +68,6 @@ $(eval $(call policy_test,test_oom_min_tier,tests/unit/test_oom_min_tier.c))
 # A killed guest's margin its shown rises outgrow comes after the needs
 # (oom_margin_futile, off): design.md §Growth is never cut.
 $(eval $(call policy_test,test_margin_futile,tests/unit/test_margin_futile.c))
-# A swapless killed guest's commit outranks a paging guest's no-shrink
-# floor, only what it lacks, while it does (oom_over_lack, off):
-# design.md §Growth is never cut.
-$(eval $(call policy_test,test_over_lack,tests/unit/test_over_lack.c))
 # A swapless killed guest keeps what it held at the kill and a little more
 # (oom_min_keep_mb, off): design.md §Growth is never cut.
 $(eval $(call policy_test,test_oom_min_keep,tests/unit/test_oom_min_keep.c))

@@ -333,7 +333,6 @@ static int balance(struct policy_ctx *ctx, const struct policy_params *p,
 			.swap = sf + policy_need_in_swap_kb(p, d),
 			.spare = policy_spike_spare_kb(p, spike, d, sf),
 			.loop = loop, .margin = margin, .est = est,
-			.over = policy_over_kb(p, d, est), .give = policy_over_give_kb(p, d), .held = policy_held_now_kb(p, d),
 			.given = d->target_kb,
 			.dom = (uint32_t)i,
 		};

@@ -126,7 +126,6 @@ struct policy_params {
 	bool fund_to_goal;             /* above it, while guests page, a decrease goes to the goal */
 	bool oom_min_keep_held;        /* ... at most what it holds (B_i): kept, never given */
 	uint64_t oom_min_keep_gone_kb; /* ... none while W_i is more than this below N at the latest kill (0: no guard) */
-	bool oom_over_lack;            /* a killed swapless guest's commit beyond what it holds outranks a pager's no-shrink floor */
 	bool oom_recur_keep;           /* a swapless domain killed again near one level keeps that kill's raise as a floor */
 	bool oom_keep_held_kill, oom_keep_held_any; /* ... given it above its target when killed at it (any: a kill that need not recur) */
 	bool oom_margin_futile;        /* a killed guest's margin its shown rises outgrow is tier 4, not need now */
@@ -229,7 +228,6 @@ struct policy_params {
 	bool gap_lone_backoff;         /* a lone cut undone: the next waits twice as long */
 	uint32_t gap_oom_floor_kills;  /* kills within oom_hold_s that raise the floor; 0 never */
 	bool gap_ride;                 /* a gap change joins any change of W */
-	bool gap_explore_up;           /* exploration tries growths too */
 	bool gap_band;                 /* the goal holds within [g_i, gap_start] */
 	bool gap_band_scarce;          /* and within min_change at a cap, tier of the gaps */
 	bool gap_band_threshold;       /* ... a cap a hair off, not written, counts too */
@@ -240,8 +238,6 @@ struct policy_params {
 	uint32_t gap_seen_rises;       /* gap at most this many x the largest rise seen; 0 off */
 	uint32_t gap_quiet_rises;      /* ... for a guest with no page-in or kill yet; 0 off */
 	bool gap_quiet_flat;           /* ... and one whose W has not risen at all */
-	bool gap_follow;               /* the default action follows W's change */
-	bool gap_half_start;           /* the W/2 ceiling binds below gap_start too */
 };
 
 /* The defaults, in one place (conf/arbiter.ini repeats them). */

@@ -81,23 +81,8 @@ struct solve_item {
 	 * guest's own shown rises reach that its free swap cannot hold (0:
 	 * none). Served in tier 1 only as far as tier 1 still fits. */
 	uint64_t margin;
-	/* The input of solve_tiers()'s first step shares its room with
-	 * the scratch of its fourth, margins_fit() (docs/performance.md,
-	 * "Session 23: the solver's working memory"). Each is read by its
-	 * own step only. */
-	union {
-		/* oom_over_lack: the commit of a swapless guest killed
-		 * with its load still there (floor_stalemate.c, the
-		 * first step; 0: none, or the key off). */
-		uint64_t over;
-		/* rung[3] without the kill margin (margins_fit(), set
-		 * there). */
-		uint64_t need3;
-	};
-	uint64_t give;     /* oom_over_lack: what its no-shrink floor may yield to it */
-	/* oom_over_lack: what the guest holds or was given, max(N_i, B_i):
-	 * its lack counts from there, not from lo (0: the key off). */
-	uint64_t held;
+	/* rung[3] without the kill margin (margins_fit(), set there). */
+	uint64_t need3;
 	uint64_t given;    /* B_i, the domain's target now (tier4_keep_kb) */
 };
 
@@ -136,10 +121,6 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
  * cycle->shortfall_kb is set and true is returned. */
 bool solve_infeasible(struct policy_ctx *ctx, size_t k, int64_t M,
 		      struct policy_cycle *cycle);
-
-/* A raise whose load is still there: the need now and the bump reach
- * what the guest held at its kill (floor_stalemate.c). */
-bool policy_oom_load_live(const struct policy_params *p, const struct policy_dom *d);
 
 /*
  * The paper's solver (Zhang et al., equations (3)-(4), Algorithm 3): balance
@@ -468,18 +449,6 @@ uint64_t policy_resv_share_part(const struct policy_lend *lend, uint64_t s);
 /* Guest safety: POLICY_R_PSI and/or POLICY_R_SWAPIN when d reclaims or
  * swaps in harder than psi_no_shrink / swapin_no_shrink (pressure.c). */
 uint32_t policy_pressure(const struct policy_params *p, const struct policy_dom *d);
-/* oom_over_lack (floor_stalemate.c): a swapless guest over its memory
- * (policy_over_kb(), solve_item.over) has its commit's lack as need now,
- * and the no-shrink floors of the guests with swap yield to it, at most
- * their spare swap (policy_over_lack(), before the tiers). */
-uint64_t policy_over_kb(const struct policy_params *p, const struct policy_dom *d,
-			bool est);
-/* oom_over_lack: C_i + O_i (at most U_i) while above max(N_i, B_i), else 0. */
-uint64_t policy_over_lack_kb(const struct policy_dom *d);
-/* max(N_i, B_i) under oom_over_lack, else 0 (solve_item.held). */
-uint64_t policy_held_now_kb(const struct policy_params *p, const struct policy_dom *d);
-uint64_t policy_over_give_kb(const struct policy_params *p, const struct policy_dom *d);
-void policy_over_lack(struct solve_item *items, size_t k, int64_t M);
 /* N_i less the end of d's walk below the reserve (step.c). */
 
 int64_t policy_band_back(const struct policy_params *p,

@@ -329,7 +329,6 @@ enum policy_stage solve_tiers(struct policy_ctx *ctx, size_t k, int64_t M,
 	struct solve_item *items = ctx->items;
 	unsigned t = 1;
 
-	policy_over_lack(items, k, M);
 	grace_yield(items, k);
 	loops_whole(items, k, M);
 	margins_fit(items, k, M);

@@ -792,7 +792,7 @@ static void configure(struct fz *z, struct arbiter_config *c)
 		"need_in_swap = yes\npeak_hold = yes\n",
 		"fall_margin_s = 60\n",
 		"swapless_keep_mb = 16\nswapless_keep_given = yes\n",
-		"oom_margin_futile = yes\noom_over_lack = yes\noom_climb_keep = killed\nfall_margin_given = yes\n",
+		"oom_margin_futile = yes\noom_climb_keep = killed\nfall_margin_given = yes\n",
 		"resv_slack_share_pct = 50\n",
 		"part_page_keep = yes\nresv_need_wait_s = 5\n",
 		"recur_handback_peak = yes\noom_keep_held_kill = yes\n",

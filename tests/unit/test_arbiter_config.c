@@ -124,7 +124,7 @@ static void test_stale_window_vs_interval(void **state)
 	assert_non_null(strstr(logged(), "s.ini:3: [daemon] stale_after_ms: stale_after_ms 30000 is below two intervals"));
 }
 
-/* A key taken out of [policy] (sessions 23 to 25) in an older arbiter.ini:
+/* A key taken out of [policy] (sessions 23 to 26) in an older arbiter.ini:
  * the arbiter starts with the rest of the file, and the line is logged
  * as a notice with file:line, not as an unknown key (a typo). A typo
  * beside it is still reported as one. */
@@ -141,6 +141,9 @@ static void test_removed_key_ignored(void **state)
 		"unpark_ramp_batch_kb = 2048\n"
 		"oom_over_commit = yes\n"   /* 8: removed in session 25 */
 		"min_mb = 96\n"
+		"gap_half_start = yes\n"    /* 10: removed in session 26 */
+		"oom_over_lack = maybe\n"   /* 11: likewise, its value never read */
+		"gap_start_mb = 48\n"
 		"[daemon]\ninterval_ms = 3000\n", &c), 0);
 	assert_int_equal(c.interval_ms, 3000);
 	assert_true(c.policy.params.tau == 0.3);
@@ -152,6 +155,10 @@ static void test_removed_key_ignored(void **state)
 	assert_non_null(strstr(logged(), "old.ini:8: key oom_over_commit was removed in 0.1, ignored"));
 	assert_null(strstr(logged(), "oom_over_commit: unknown key"));
 	assert_int_equal(c.policy.params.min_kb, 96 * 1024);
+	assert_non_null(strstr(logged(), "old.ini:10: key gap_half_start was removed in 0.1, ignored"));
+	assert_non_null(strstr(logged(), "old.ini:11: key oom_over_lack was removed in 0.1, ignored"));
+	assert_null(strstr(logged(), "oom_over_lack: unknown key"));
+	assert_int_equal(c.policy.params.gap_start_kb, 48 * 1024);
 	assert_null(strstr(logged(), "kill_margin: unknown key"));
 	assert_non_null(strstr(logged(), "old.ini:5: [policy] tua: unknown key"));
 }

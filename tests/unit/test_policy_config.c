@@ -272,17 +272,18 @@ static void test_removed_keys(void **state)
 		      "rise_comeback = yes\noom_raise_yield = yes\n"
 		      "transfer_batch_kb = 16384\nscarce_walk_hold = yes\n"
 		      "oom_over_paging = yes\nmin_created = yes\n"
+		      "oom_over_lack = yes\ngap_follow = yes\n"
 		      "min_change_mb = 8\n");
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(policy_config_load(path, &p, &f), 0);
 	assert_true(p.tau == 0.25);
 	assert_int_equal(p.min_change_kb, 8 * 1024);   /* after them: read */
-	assert_int_equal(f.removed, 7);
+	assert_int_equal(f.removed, 9);
 	assert_int_equal(f.warnings, 0);
 	assert_int_equal(f.errors, 0);
 	unlink(path);
 
-	assert_true(policy_section.nremoved >= 16);
+	assert_true(policy_section.nremoved >= 20);
 	for (size_t i = 0; i < policy_section.nremoved; i++) {
 		const char *name = policy_section.removed[i].name;
 

@@ -65,21 +65,6 @@ static inline struct policy_dom est_swap_dom(uint32_t domid, uint64_t held, uint
 	return d;
 }
 
-/* The floors' stalemate tests (test_over_lack.c). Swapless, killed holding 300 MiB, its minimum
- * raised to 400 (oom_bump above the kill), its load still at the killed
- * level; its programs were promised `committed`. */
-static inline struct policy_dom killed_300(uint32_t domid, uint64_t committed)
-{
-	struct policy_dom d = est_dom(domid, 300 * MIB, 300 * MIB);
-
-	d.committed_as_kb = committed;
-	d.min_kb = 400 * MIB;
-	d.oom_raise_kb = 400 * MIB;
-	d.oom_kill_kb = 300 * MIB;
-	d.flags |= POLICY_IN_OOM_MIN;
-	return d;
-}
-
 /* The held-kill tests (test_oom_keep_held_kill.c,
  * test_oom_keep_held_any.c). Swapless, killed at 300 MiB while it held
  * 300 (its minimum raised to 364), holding `held` now, needing `ws`;
@@ -93,21 +78,6 @@ static inline struct policy_dom killed_held(uint32_t domid, uint64_t held, uint6
 	d.oom_raise_kb = 364 * MIB;
 	d.oom_kill_kb = 300 * MIB;
 	d.flags |= POLICY_IN_OOM_MIN;
-	return d;
-}
-
-/* Beside it: holds 400 MiB, needs 450, pages with PSI over
- * psi_no_shrink (its no-shrink floor is 400); 1 GiB of swap, `free` of
- * it free. */
-static inline struct policy_dom paging_400(uint32_t domid, const struct policy_params *p,
-					   uint64_t free)
-{
-	struct policy_dom d = est_dom(domid, 400 * MIB, 450 * MIB);
-
-	d.swap_tot_kb = 1024 * MIB;
-	d.swap_free_kb = free;
-	d.flags |= POLICY_IN_PSI;
-	d.psi_some = p->psi_no_shrink + 1;
 	return d;
 }
 

@@ -34,6 +34,20 @@ static struct policy_cycle cycle_of(enum policy_mode mode, uint64_t need_kb)
 	return c;
 }
 
+/* Abundant cycles from from_ms to 1 ms short of adopt_grace_s later:
+ * still owed at both. */
+static bool abundant_short_of_grace(bool owed, uint64_t *since, uint64_t from_ms)
+{
+	struct policy_cycle abundant = cycle_of(POLICY_MODE_ABUNDANT, 0);
+
+	owed = resv_keep_owed(owed, &params, &abundant, since, from_ms);
+	assert_true(owed);
+	owed = resv_keep_owed(owed, &params, &abundant, since,
+			      from_ms + params.adopt_grace_s * 1000ull - 1);
+	assert_true(owed);
+	return owed;
+}
+
 /* Owed from the cycle that took needs, through scarce cycles and through
  * abundance shorter than the adoption grace (the newcomer boots small);
  * paid once abundant for 60 s without a break. */
@@ -51,18 +65,12 @@ static void test_owed_until_abundant_through_the_grace(void **state)
 	assert_true(owed);
 	owed = resv_keep_owed(owed, &params, &scarce, &since, 3000);
 	assert_true(owed);
-	owed = resv_keep_owed(owed, &params, &abundant, &since, 4000);
-	assert_true(owed);
-	owed = resv_keep_owed(owed, &params, &abundant, &since, 63999);
-	assert_true(owed);
+	owed = abundant_short_of_grace(owed, &since, 4000);     /* to 63999 */
 	/* a scarce cycle restarts the count */
 	owed = resv_keep_owed(owed, &params, &scarce, &since, 64000);
 	assert_true(owed);
 	assert_int_equal(since, 0);
-	owed = resv_keep_owed(owed, &params, &abundant, &since, 65000);
-	assert_true(owed);
-	owed = resv_keep_owed(owed, &params, &abundant, &since, 124999);
-	assert_true(owed);
+	owed = abundant_short_of_grace(owed, &since, 65000);    /* to 124999 */
 	owed = resv_keep_owed(owed, &params, &abundant, &since, 125000);
 	assert_false(owed);
 	owed = resv_keep_owed(owed, &params, &scarce, &since, 126000);
