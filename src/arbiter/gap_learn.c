@@ -88,7 +88,7 @@ uint64_t arbiter_gap_for(struct arbiter *a, struct dom *d, bool was_decided,
 	/* A domain without a report has nothing to learn from (and nothing
 	 * to keep in memory/membal_state). */
 	if (d->headroom != POLICY_HEADROOM_LEARNED || !d->have_fig)
-		return d->gap_kb = p->headroom_kb;
+		return d->gap_kb = policy_fixed_gap_kb(p, d->have_fig ? ws : 0);
 	if (!d->gap.init)
 		gap_state_init(&d->gap, p, d->domid);
 	if (d->oom_events != d->gap_oom_seen) {

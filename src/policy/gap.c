@@ -51,7 +51,12 @@ static void bounds(const struct policy_params *p, uint64_t ws_kb, uint64_t floor
 	 * session-18.md "(gap18)"). */
 	uint64_t half = gap_align_down(ws_kb) / 2;
 	uint64_t cap = half > p->gap_start_kb ? half : p->gap_start_kb;
-	uint64_t top = gap_align_down(p->gap_max_kb < cap ? p->gap_max_kb : cap);
+	/* headroom_ws_pct scales the ceiling as it scales the fixed gap. */
+	uint64_t max = p->gap_max_kb, sc = policy_fixed_gap_kb(p, ws_kb);
+
+	if (p->headroom_ws_pct && sc > max)
+		max = sc;
+	uint64_t top = gap_align_down(max < cap ? max : cap);
 
 	*lo = floor;
 	*hi = top > floor ? top : floor;

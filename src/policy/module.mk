@@ -92,6 +92,9 @@ $(eval $(call policy_test,test_fall_margin,tests/unit/test_fall_margin.c))
 # noise_margin.c, jump.c jump_noise()):
 # design.md §Scarce mode from the estimated need.
 $(eval $(call policy_test,test_noise_margin,tests/unit/test_noise_margin.c))
+# A gap that scales with the guest (headroom_ws_pct, off; need.c
+# policy_fixed_gap_kb(), gap.c): design.md §The learned gap.
+$(eval $(call policy_test,test_gap_scale,tests/unit/test_gap_scale.c))
 $(eval $(call policy_test,test_boot_keep,tests/unit/test_boot_keep.c))
 # A level kept while nobody needs it (level_keep, on by default; level_keep.c).
 $(eval $(call policy_test,test_level_keep,tests/unit/test_level_keep.c))

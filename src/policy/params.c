@@ -110,6 +110,9 @@ int policy_params_check(const struct policy_params *p, char *err,
 			    "scarce_cap, dom0_mode, need or mode");
 	if (p->hysteresis_up < 1 || p->hysteresis_down < 1)
 		return policy_fail(err, errlen, "hysteresis must be >= 1");
+	if (p->headroom_ws_pct > 50)
+		return policy_fail(err, errlen, "headroom_ws_pct %u above 50",
+			    (unsigned)p->headroom_ws_pct);
 	if (p->need_slack_pct > 50)
 		return policy_fail(err, errlen, "need_slack_pct %u above 50",
 			    (unsigned)p->need_slack_pct);

@@ -139,6 +139,10 @@ struct policy_params {
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
 	uint64_t headroom_kb;
+	/* The fixed gap is at least this percent of the domain's demand
+	 * (W_i or C_i), and the learned gap's ceiling gap_max_kb likewise
+	 * (policy_fixed_gap_kb(); 0: off). */
+	uint32_t headroom_ws_pct;
 	uint64_t reserve_kb;
 	uint64_t min_change_kb;
 	/* Noise floor: a move smaller than this is never written, not even
@@ -322,9 +326,9 @@ struct policy_dom {
 	uint64_t psi_some_now;
 	uint64_t swapin_rate;      /* pages per second */
 	/* g_i: the gap the policy leaves above the demand (W_i + O_i + g_i).
-	 * The snapshot builder fills it (POLICY_IN_GAP): headroom_kb under
-	 * `headroom = fixed`, the learned gap under `learned`. A domain
-	 * built without the flag gets headroom_kb (policy_dom_gap_kb). */
+	 * The snapshot builder fills it (POLICY_IN_GAP): policy_fixed_gap_kb()
+	 * under `headroom = fixed`, the learned gap under `learned`. A domain
+	 * built without the flag gets the fixed gap (policy_dom_gap_kb). */
 	uint64_t gap_kb;
 	/* With POLICY_IN_WS (read only under need = estimate): W_i = WS_i +
 	 * O_i, the estimated working set in target units. */
@@ -401,9 +405,12 @@ struct policy_dom {
 	uint64_t noise_kb;
 };
 
-/* g_i as the policy reads it: gap_kb, or headroom_kb without the flags;
- * at most headroom_kb once the load an OOM kill raised L_i for is gone
- * (need.c). */
+/* The fixed gap for a demand of ws_kb: max(headroom_kb, headroom_ws_pct
+ * percent of ws_kb), page aligned (need.c). */
+uint64_t policy_fixed_gap_kb(const struct policy_params *p, uint64_t ws_kb);
+/* g_i as the policy reads it: gap_kb, or the fixed gap without the
+ * flags; at most the fixed gap once the load an OOM kill raised L_i for
+ * is gone (need.c). */
 uint64_t policy_dom_gap_kb(const struct policy_params *p,
 			   const struct policy_dom *d);
 

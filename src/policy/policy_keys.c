@@ -37,6 +37,8 @@ static const struct cfg_key policy_keys[] = {
 	  .doc = "Step divisor when shrinking." },
 	{ "headroom_mb", CFG_MIB, P(headroom_kb), .umin = 0, .umax = MIB_MAX, .def = "64",
 	  .doc = "Added to Committed_AS in the goal MC_i." },
+	{ "headroom_ws_pct", CFG_U32, P(headroom_ws_pct), .umin = 0, .umax = 50, .def = "0",
+	  .doc = "The fixed gap (`headroom = fixed`) is the larger of `headroom_mb` and this percent of the domain's demand (its working-set estimate under need = estimate, else Committed_AS), and the learned gap's ceiling `gap_max_mb` is raised to the same share (still at most half the demand): a gap in MiB is a rounding error for a guest of tens of GiB whose load steps by hundreds of MiB (break26's big-iron; docs/evaluation/sessions/session-26.md, \"(biggap26)\"). A guest below `headroom_mb` * 100 / pct keeps `headroom_mb` (0: off, `headroom_mb` for every guest)." },
 	{ "reserve_mb", CFG_MIB, P(reserve_kb), .umin = 0, .umax = MIB_MAX, .def = "72",
 	  .doc = "Host memory never handed out (squeezed's floor after VM boot failures)." },
 	{ "min_change_mb", CFG_MIB, P(min_change_kb), .umin = 0, .umax = MIB_MAX, .def = "16",
