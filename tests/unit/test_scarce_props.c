@@ -129,11 +129,22 @@ static bool load_gone(const struct policy_params *p, const struct policy_dom *d)
 	       d->ws_kb + p->headroom_kb + d->swap_tot_kb + p->oom_bump_kb < d->min_kb;
 }
 
-/* g_i as the policy reads it: at most the fixed headroom once the killed
+/* The fixed gap for a demand w: headroom_kb, or headroom_ws_pct of w
+ * (a page multiple) where that is more. */
+static uint64_t fixed_gap(const struct policy_params *p, uint64_t w)
+{
+	uint64_t s = (w * p->headroom_ws_pct / 100) & ~(uint64_t)3;
+
+	return s > p->headroom_kb ? s : p->headroom_kb;
+}
+
+/* g_i as the policy reads it: at most the fixed gap once the killed
  * load is gone (the learned gap's OOM floor goes with the raise). */
 static uint64_t gap_of(const struct policy_params *p, const struct policy_dom *d)
 {
-	return d->gap_kb > p->headroom_kb && load_gone(p, d) ? p->headroom_kb : d->gap_kb;
+	uint64_t h = fixed_gap(p, has_ws(d) ? d->ws_kb : d->committed_as_kb);
+
+	return d->gap_kb > h && load_gone(p, d) ? h : d->gap_kb;
 }
 
 /* The need the tiers serve, with its OOM margin (the formula above). */
@@ -261,7 +272,7 @@ static void bounds_of(const struct policy_params *p, const struct policy_dom *d,
 			want = w;
 		b->a = p->tau * (double)w;
 	} else {
-		want = d->committed_as_kb + d->overhead_kb + p->headroom_kb;
+		want = d->committed_as_kb + d->overhead_kb + fixed_gap(p, d->committed_as_kb);
 		b->a = p->tau * (d->actual_kb > f ? (double)(d->actual_kb - f) : 0);
 	}
 	uint64_t goal = policy_page_down(clampu(want, lo, d->max_kb));
