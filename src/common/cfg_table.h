@@ -74,7 +74,7 @@ struct cfg_section {
 };
 
 #define CFG_NKEYS(a) (sizeof(a) / sizeof((a)[0]))
-#define CFG_MAX_KEYS 128           /* rows of one section ([policy] has 104) */
+#define CFG_MAX_KEYS 128           /* rows of one section ([policy] has 105) */
 
 /* Where each key of one section object was set (0: not in the file):
  * duplicates are refused with the first one's line, and checks between
