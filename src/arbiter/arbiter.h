@@ -175,6 +175,11 @@ struct dom {
 	uint64_t stale_base_kb;
 	bool stale_seen;
 	uint64_t stale_stamp;        /* d->stamp when they stopped */
+	/* stale_relend_s: loans taken back in this staleness (0: none, or
+	 * the refusal is for good: a withdrawn grant), and when the last was */
+	uint32_t stale_takes;
+	uint64_t stale_taken_ms;
+	uint32_t stale_saved_takes;  /* ... as the stale word says it */
 	/* stale before a restart (memory/membal_state's stale word): stale
 	 * while its stamp is stale_stamp, report or none (stale_keep.c) */
 	bool stale_kept;
@@ -259,6 +264,9 @@ struct arbiter {
 	/* last cycle */
 	struct hv_host host;
 	struct policy_cycle cycle;
+	/* stale_relend_s: since when (ms + 1) the cycles are abundant with
+	 * no decided domain short; 0 when the last was not */
+	uint64_t abundant_since_ms;
 	bool resv_need_owed;         /* resv_need_keep_mb in force (resv_keep.c) */
 	uint64_t resv_need_abundant_ms; /* ... since then abundant (0: not) */
 	uint64_t last_cycle_ms;

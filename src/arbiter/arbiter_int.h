@@ -66,6 +66,9 @@ void arbiter_stale_save(struct arbiter *a, struct dom *d, uint64_t now);
 /* After stale_return, before the cycle's writes: a take-back marks its
  * domain refused, and every changed stale word is written. */
 void arbiter_stale_persist(struct arbiter *a, size_t n, uint64_t now);
+/* stale_relend_s: d's taken-back loan may be lent again now (the host
+ * abundant, nobody short, for the wait since the take-back). */
+bool arbiter_stale_relend_due(const struct arbiter *a, const struct dom *d, uint64_t now);
 
 /* created.c: the size a domain was created with (stale_return's bound).
  * After load_state() in the adoption: decides d->created_kb and

@@ -303,6 +303,7 @@ static void watch_progress(struct arbiter *a, uint64_t now)
 			 * before the write (stale_keep.c) */
 			if (d->skip == SKIP_STALE) {
 				d->stale_refused = true;
+				d->stale_takes = 0;   /* for good: not lent again */
 				arbiter_stale_save(a, d, now);
 			}
 			write_target(a, d, back, now, " (grant not taken: withdrawn)");

@@ -166,8 +166,9 @@ static void need_of(const struct arbiter *a, struct dom *d,
  * above H_i, static-max or an administrator's maxmem. Nothing the guest
  * writes enters it. 0: nothing (not stale, the size unknown). A domain
  * whose grant of this staleness was not taken, or whose loan was taken
- * back, gets its target when the reports stopped: nothing more. */
-static uint64_t stale_top_kb(const struct arbiter *a, struct dom *d)
+ * back, gets its target when the reports stopped: nothing more, unless
+ * stale_relend_s lends a taken-back loan again (stale_relend_due()). */
+static uint64_t stale_top_kb(const struct arbiter *a, struct dom *d, uint64_t now)
 {
 	if (d->skip != SKIP_STALE) {
 		/* A report (a new stamp) or an administrator's target ends
@@ -178,6 +179,7 @@ static uint64_t stale_top_kb(const struct arbiter *a, struct dom *d)
 			d->stale_refused = false;
 			d->stale_seen = false;
 			d->stale_kept = false;
+			d->stale_takes = 0;
 		}
 		return 0;
 	}
@@ -188,7 +190,7 @@ static uint64_t stale_top_kb(const struct arbiter *a, struct dom *d)
 	}
 	if (!a->cfg.policy.params.stale_return || !d->created_kb)
 		return 0;
-	if (d->stale_refused)
+	if (d->stale_refused && !arbiter_stale_relend_due(a, d, now))
 		return d->stale_base_kb ? d->stale_base_kb : 1;
 	uint64_t top = d->created_kb, cap = maxcap_target_kb(d);
 
@@ -221,7 +223,7 @@ size_t arbiter_build_snapshot(struct arbiter *a, uint64_t now)
 		d->skip = dom_classify(d, &a->cfg, a->paused_all, now);
 		d->decided = false;
 		in.managed = d->skip == SKIP_NONE;
-		in.stale_top_kb = stale_top_kb(a, d);
+		in.stale_top_kb = stale_top_kb(a, d, now);
 		/* never below L_i: a floor read back from memory/membal_state
 		 * is text like any other (the snapshot keeps it <= B_i) */
 		in.stale_base_kb = d->stale_base_kb > d->min_kb ? d->stale_base_kb : d->min_kb;

@@ -34,6 +34,8 @@ void state_format(const struct dom_state *s, char *buf, size_t size)
 		n += (size_t)snprintf(buf + n, size - n, " stale=%llu:%llu:%d",
 				      (unsigned long long)s->stale_base_kb,
 				      (unsigned long long)s->stale_stamp, s->stale_refused);
+	if (s->have_stale && s->stale_takes && n < size)   /* only with stale_relend_s */
+		n += (size_t)snprintf(buf + n, size - n, ":%u", (unsigned)s->stale_takes);
 	if (!s->have_gap || n >= size)
 		return;
 	n += (size_t)snprintf(buf + n, size - n, " gap_kb=%llu gap_prices=",
@@ -109,27 +111,34 @@ static bool parse_growth(const char *v, struct dom_state *out)
 	return true;
 }
 
-/* "B:S:R": B a size (at least 1 KiB), S any stamp, R 0 or 1; strict. */
+/* "B:S:R" or "B:S:R:K": B a size (at least 1 KiB), S any stamp, R 0 or
+ * 1, K the take-backs (1 to STATE_STALE_TAKES_MAX; absent: 0, as every
+ * word written before stale_relend_s); strict. */
 static bool parse_stale(const char *v, struct dom_state *out)
 {
-	const uint64_t lo[3] = { 1, 0, 0 }, hi[3] = { POLICY_KB_MAX, UINT64_MAX, 1 };
-	uint64_t f[3];
+	const uint64_t lo[4] = { 1, 0, 0, 1 };
+	const uint64_t hi[4] = { POLICY_KB_MAX, UINT64_MAX, 1, STATE_STALE_TAKES_MAX };
+	uint64_t f[4] = { 0, 0, 0, 0 };
 	char field[24];
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		size_t len = strcspn(v, ":");
+		bool more = v[len] == ':';
 
-		if (len == 0 || len >= sizeof(field) || (i < 2) != (v[len] == ':'))
+		if (len == 0 || len >= sizeof(field) || (i < 2 && !more) || (i == 3 && more))
 			return false;
 		memcpy(field, v, len);
 		field[len] = '\0';
 		if (parse_u64(field, lo[i], hi[i], &f[i]) != PARSE_OK)
 			return false;
-		v += len + (i < 2);
+		v += len + more;
+		if (i == 2 && !more)
+			break;
 	}
 	out->stale_base_kb = f[0];
 	out->stale_stamp = f[1];
 	out->stale_refused = f[2] != 0;
+	out->stale_takes = (uint32_t)f[3];
 	return true;
 }
 
@@ -191,6 +200,7 @@ int state_parse(const char *text, struct dom_state *out)
 		out->stale_base_kb = stale.stale_base_kb;
 		out->stale_stamp = stale.stale_stamp;
 		out->stale_refused = stale.stale_refused;
+		out->stale_takes = stale.stale_takes;
 	}
 	out->maxcap_kb = maxcap_kb;
 	out->created_kb = created_kb;
@@ -288,6 +298,9 @@ bool state_to_dom(const struct dom_state *s, uint64_t now, uint64_t wall_s,
 		d->stamp = d->stale_stamp = s->stale_stamp;
 		d->stale_saved = true;
 		d->stale_saved_refused = s->stale_refused;
+		/* the wait for a new loan starts again (stale_keep.c) */
+		d->stale_takes = d->stale_saved_takes = s->stale_takes;
+		d->stale_taken_ms = now;
 	}
 	return s->hold != HOLD_NONE || d->oom_until_ms > now;
 }
@@ -300,6 +313,7 @@ void state_stale_of_dom(const struct dom *d, bool on, struct dom_state *s)
 	s->stale_base_kb = d->stale_base_kb;
 	s->stale_stamp = d->stale_stamp;
 	s->stale_refused = d->stale_refused;
+	s->stale_takes = d->stale_takes;
 	if (!s->created_kb)
 		s->created_kb = d->created_kb;
 }

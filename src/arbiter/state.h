@@ -64,6 +64,7 @@
 #include "arbiter/arbiter.h"
 #include "policy/gap.h"
 
+#define STATE_STALE_TAKES_MAX 1000   /* the stale word's K */
 #define STATE_TEXT_MAX 1024   /* 65 prices fit: see xsio_read_state */
 
 enum dom_hold { HOLD_NONE, HOLD_MANUAL, HOLD_PAUSED };
@@ -86,6 +87,7 @@ struct dom_state {
 	uint64_t stale_base_kb;
 	uint64_t stale_stamp;
 	bool stale_refused;
+	uint32_t stale_takes;    /* B:S:R:K's K (stale_relend_s), 0 when absent */
 };
 
 /* Into buf (STATE_TEXT_MAX is enough). */

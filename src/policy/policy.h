@@ -136,6 +136,7 @@ struct policy_params {
 	bool band_fixed_gap;           /* learned: the band's growth-waits test reads the aims with the fixed gap (step.c) */
 	bool level_ahead;              /* ... and guests between jobs share the spare left, grown toward their levels (level_ahead.c) */
 	bool stale_return;             /* a domain whose reports stopped gets back up to stale_top_kb out of free memory (stale_return.c) */
+	uint32_t stale_relend_s;       /* 0, or: a taken-back loan is lent again after this long abundant, doubled per take-back (stale_keep.c) */
 	uint32_t hysteresis_up;        /* >= 1 */
 	uint32_t hysteresis_down;      /* >= 1 */
 	uint64_t headroom_kb;

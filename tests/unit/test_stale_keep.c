@@ -27,9 +27,11 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "arbiter/arbiter_int.h"
 #include "arbiter/control.h"
 #include "arbiter/reserve.h"
 #include "arbiter/state.h"
+#include "common/clock.h"
 #include "loop.h"
 #include "xenstored/xsd.h"
 
@@ -483,6 +485,22 @@ static void test_stale_word_codec(void **state)
 	assert_int_equal(r.stale_stamp, UINT64_MAX);
 	assert_int_equal(r.stamp, UINT64_MAX);
 	assert_int_equal(r.created_kb, 524288);
+	assert_int_equal(r.stale_takes, 0);            /* no K: none counted */
+	/* stale_relend_s's count: a fourth field, read back, restored */
+	d.stale_takes = 3;
+	state_stale_of_dom(&d, true, &s);
+	state_format(&s, text, sizeof(text));
+	assert_string_equal(text, "hold=none oom_min_kb=0 oom_until=0 created_kb=524288 "
+			    "stale=321536:18446744073709551615:1:3");
+	assert_int_equal(state_parse(text, &back), 0);
+	assert_int_equal(back.stale_takes, 3);
+	state_to_dom(&back, 50, 1700000001, &r);
+	assert_int_equal(r.stale_takes, 3);
+	assert_int_equal(r.stale_taken_ms, 50);        /* the wait starts again */
+	assert_true(r.stale_refused);
+	d.stale_takes = 0;
+	state_stale_of_dom(&d, true, &s);
+	state_format(&s, text, sizeof(text));
 	/* export: the word is this host's, an importer ignores it */
 	assert_int_equal(state_parse_export(text, &back, &ignored), 0);
 	assert_int_equal(ignored, 1);
@@ -504,7 +522,10 @@ static void test_stale_word_codec(void **state)
 		"hold=none stale=0:1:0",                 /* no floor */
 		"hold=none stale=1:2:2",                 /* R is 0 or 1 */
 		"hold=none stale=1:2",
-		"hold=none stale=1:2:0:4",
+		"hold=none stale=1:2:0:0",               /* K, when there, >= 1 */
+		"hold=none stale=1:2:0:1001",
+		"hold=none stale=1:2:0:4:1",
+		"hold=none stale=1:2:0:",
 		"hold=none stale=1::0",
 		"hold=none stale=1:-2:0",
 		"hold=none stale=1:18446744073709551616:0",
@@ -514,6 +535,153 @@ static void test_stale_word_codec(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(state_parse(bad[i], &back), -1);
+}
+
+/* stale_relend_s = 10 (off by default): a taken-back loan is lent again
+ * once the host has stayed abundant, nobody short, 10 s after the
+ * take-back, the wait doubled by each take-back. */
+static const char *const relend_conf = LOOP_STALE_B_CAPPED "[policy]\nstale_relend_s = 10\n";
+
+/* a keeps 1500 MiB for `cycles` (the host scarce): b is not lent again. */
+static void scarce_hold(struct loop *l, unsigned cycles, uint64_t base)
+{
+	for (unsigned i = 0; i < cycles; i++) {
+		b_dead(l, 4000 * MIB);
+		honest(l, 1, 1500 * MIB);
+		honest(l, 3, 300 * MIB);
+		loop_cycle(l);
+		assert_int_equal(loop_target(l, 2), base);
+		assert_int_equal(l->a.abundant_since_ms, 0);
+	}
+}
+
+/* a back to 300 MiB: cycles until b is lent its 512 MiB again (at most
+ * `limit`); b holds its floor until then, and never before `wait_ms` of
+ * abundance since the later of the take-back and the abundance's start
+ * (`taken_ms`: the clock at the take-back, or at the restart). */
+static unsigned relent_after(struct loop *l, uint64_t base, uint64_t taken_ms,
+			     uint64_t wait_ms, unsigned limit)
+{
+	uint64_t since = 0;
+
+	for (unsigned i = 1; i <= limit; i++) {
+		uint64_t start = l->a.abundant_since_ms;
+
+		silent_cycle(l);
+		uint64_t now = clock_now_ms();
+
+		if (!start || !l->a.abundant_since_ms)
+			since = 0;
+		else if (!since)
+			since = start - 1 > taken_ms ? start - 1 : taken_ms;
+		if (loop_target(l, 2) != base) {
+			assert_int_equal(loop_target(l, 2), 512 * MIB);
+			assert_true(since && now >= since + wait_ms);
+			print_message("b lent again after %u cycles, %llu ms of abundance (wait %llu)\n",
+				      i, (unsigned long long)(now - since), (unsigned long long)wait_ms);
+			return i;
+		}
+	}
+	fail_msg("b not lent again within %u cycles", limit);
+	return 0;
+}
+
+static void test_relend_after_abundance(void **state)
+{
+	struct loop *l = loop_start(three, SIM_AGENTS_NONE, relend_conf, LOOP_KEEP_LOG);
+	uint64_t base = lend_to_b(l);
+	char *st;
+
+	climb_back(l, base, "relend on");
+	uint64_t taken = loop_adom(l, 2)->stale_taken_ms;
+
+	assert_int_equal(loop_adom(l, 2)->stale_takes, 1);
+	assert_true(loop_adom(l, 2)->stale_refused);
+	st = state_of_b(l);
+	assert_non_null(strstr(st, ":1:1"));          /* refused, one take-back */
+	free(st);
+	scarce_hold(l, 30, base);                     /* not while scarce */
+	relent_after(l, base, taken, 10000, 120);
+	assert_false(loop_adom(l, 2)->stale_refused);
+	assert_non_null(strstr(loop_log(l), "lent again (take-back 1"));
+	st = state_of_b(l);
+	assert_non_null(strstr(st, ":0:1"));          /* lent, one take-back */
+	free(st);
+
+	/* scarce again: taken back again, whole, in one write */
+	climb_back(l, base, "relend on, second take-back");
+	assert_int_equal(loop_adom(l, 2)->stale_takes, 2);
+	st = state_of_b(l);
+	assert_non_null(strstr(st, ":1:2"));
+	free(st);
+
+	/* the word survives a kill -9: the wait starts again, doubled */
+	loop_restart_arbiter(l);
+	uint64_t restart = clock_now_ms();
+
+	silent_cycle(l);
+	assert_int_equal(loop_adom(l, 2)->stale_takes, 2);
+	assert_true(loop_adom(l, 2)->stale_refused);
+	assert_int_equal(loop_target(l, 2), base);
+	relent_after(l, base, restart, 20000, 200);
+	assert_rules(l);
+	loop_stop(l);
+}
+
+/* The host flips between the modes faster than the wait: never lent. */
+static void test_relend_not_within_wait(void **state)
+{
+	struct loop *l = loop_start(three, SIM_AGENTS_NONE, relend_conf, LOOP_KEEP_LOG);
+	uint64_t base = lend_to_b(l);
+	unsigned abundant = 0;
+
+	climb_back(l, base, "relend on, flapping");
+	for (int round = 0; round < 6; round++) {
+		for (int i = 0; i < 6; i++) {           /* a at 300: toward abundance */
+			silent_cycle(l);
+			abundant += l->a.abundant_since_ms != 0;
+			assert_int_equal(loop_target(l, 2), base);
+		}
+		scarce_hold(l, 4, base);                /* a at 1500: scarce */
+	}
+	print_message("%u abundant cycles, in runs shorter than the wait: b kept at its floor\n",
+		      abundant);
+	assert_true(abundant > 0);
+	assert_int_equal(loop_adom(l, 2)->stale_takes, 1);
+	assert_rules(l);
+	loop_stop(l);
+}
+
+/* The wait: stale_relend_s of abundance since the take-back, doubled by
+ * each take-back (at most 32 times); none with K = 0 (a withdrawn grant:
+ * the guest did not take it, refused for good), none while not
+ * abundant, none with the key off. */
+static void test_relend_due_wait(void **state)
+{
+	static struct arbiter a;
+
+	a.abundant_since_ms = 1;
+	struct dom d = { .stale_refused = true, .stale_takes = 0, .stale_taken_ms = 0 };
+
+	a.cfg.policy.params.stale_relend_s = 10;
+	assert_false(arbiter_stale_relend_due(&a, &d, 1000000));
+	d.stale_takes = 1;
+	assert_true(arbiter_stale_relend_due(&a, &d, 10000));
+	assert_false(arbiter_stale_relend_due(&a, &d, 9999));
+	d.stale_takes = 3;                              /* 40 s */
+	assert_false(arbiter_stale_relend_due(&a, &d, 39999));
+	assert_true(arbiter_stale_relend_due(&a, &d, 40000));
+	d.stale_takes = 500;                            /* at most 32 times */
+	assert_false(arbiter_stale_relend_due(&a, &d, 319999));
+	assert_true(arbiter_stale_relend_due(&a, &d, 320000));
+	d.stale_taken_ms = 50000;                       /* since the take-back */
+	assert_false(arbiter_stale_relend_due(&a, &d, 369999));
+	assert_true(arbiter_stale_relend_due(&a, &d, 370000));
+	a.abundant_since_ms = 0;                        /* not abundant now */
+	assert_false(arbiter_stale_relend_due(&a, &d, 1000000));
+	a.abundant_since_ms = 1;
+	a.cfg.policy.params.stale_relend_s = 0;         /* the key off */
+	assert_false(arbiter_stale_relend_due(&a, &d, 1000000));
 }
 
 int main(void)
@@ -529,6 +697,9 @@ int main(void)
 		cmocka_unit_test(test_restart_then_dies),
 		cmocka_unit_test(test_corrupt_floor_bounded),
 		cmocka_unit_test(test_pause_keeps_loan),
+		cmocka_unit_test(test_relend_after_abundance),
+		cmocka_unit_test(test_relend_not_within_wait),
+		cmocka_unit_test(test_relend_due_wait),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
