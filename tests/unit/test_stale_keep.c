@@ -537,7 +537,7 @@ static void test_stale_word_codec(void **state)
 		assert_int_equal(state_parse(bad[i], &back), -1);
 }
 
-/* stale_relend_s = 10 (off by default): a taken-back loan is lent again
+/* stale_relend_s = 10 (30 s by default; 10 here): a taken-back loan is lent again
  * once the host has stayed abundant, nobody short, 10 s after the
  * take-back, the wait doubled by each take-back. */
 static const char *const relend_conf = LOOP_STALE_B_CAPPED "[policy]\nstale_relend_s = 10\n";
