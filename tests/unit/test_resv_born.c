@@ -97,6 +97,28 @@ static void test_only_for_a_newcomer_the_needs_paid(void **state)
 	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 112000, 128 * MIB, 2048 * MIB, false, 0), 128 * MIB);
 }
 
+/* resv_born_shown_mb = 32: s5r, created under a 50 MiB reservation at
+ * 112 s, reporting from 115 s. */
+static void reporting_newcomer(struct dom *d)
+{
+	a->cfg.policy.params.resv_born_shown_kb = 32 * MIB;
+	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
+	newcomer(d, "s5r", 112000);
+	d->have_fig = true;
+	d->first_fig_ms = 115000;
+	d->hist.have_last = true;
+}
+
+/* A fresh report a second from `from` to `to`, each estimating ws_kb:
+ * kept whole (384 MiB) at every one. */
+static void kept_through(struct dom *d, uint64_t from, uint64_t to, uint64_t ws_kb)
+{
+	for (uint64_t t = from; t < to; t += 1000) {
+		d->hist.last_ms = t;
+		assert_int_equal(arbiter_resv_born_floor_kb(a, d, t, 128 * MIB, 2048 * MIB, true, ws_kb), 384 * MIB);
+	}
+}
+
 /* resv_born_shown_mb: kept through its flat boot, released at the
  * report after its application's rise landed, long before 60 s; each
  * fresh report read once (two cycles on one report are one reading: a
@@ -105,16 +127,8 @@ static void test_released_when_its_load_shows(void **state)
 {
 	struct dom d;
 
-	a->cfg.policy.params.resv_born_shown_kb = 32 * MIB;
-	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
-	newcomer(&d, "s5r", 112000);
-	d.have_fig = true;
-	d.first_fig_ms = 115000;
-	d.hist.have_last = true;
-	for (uint64_t t = 115000; t < 130000; t += 1000) {
-		d.hist.last_ms = t;
-		assert_int_equal(arbiter_resv_born_floor_kb(a, &d, t, 128 * MIB, 2048 * MIB, true, 40 * MIB), 384 * MIB);
-	}
+	reporting_newcomer(&d);
+	kept_through(&d, 115000, 130000, 40 * MIB);
 	d.hist.last_ms = 130000;
 	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 130000, 128 * MIB, 2048 * MIB, true, 200 * MIB), 384 * MIB);
 	/* the next cycle, no new report: the same reading */
@@ -131,16 +145,8 @@ static void test_a_quiet_newcomer_kept_until_the_bound(void **state)
 {
 	struct dom d;
 
-	a->cfg.policy.params.resv_born_shown_kb = 32 * MIB;
-	arbiter_resv_born_keep(a, waiting(50 * MIB), 111000);
-	newcomer(&d, "s5r", 112000);
-	d.have_fig = true;
-	d.first_fig_ms = 115000;
-	d.hist.have_last = true;
-	for (uint64_t t = 115000; t < 175000; t += 1000) {
-		d.hist.last_ms = t;
-		assert_int_equal(arbiter_resv_born_floor_kb(a, &d, t, 128 * MIB, 2048 * MIB, true, 40 * MIB), 384 * MIB);
-	}
+	reporting_newcomer(&d);
+	kept_through(&d, 115000, 175000, 40 * MIB);
 	d.hist.last_ms = 175000;
 	assert_int_equal(arbiter_resv_born_floor_kb(a, &d, 175000, 128 * MIB, 2048 * MIB, true, 40 * MIB), 128 * MIB);
 }
